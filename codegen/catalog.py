@@ -1,0 +1,652 @@
+"""The catalog: applies statements in order, as the database would, into a `Schema`.
+
+Like sqlc's catalog, this is the only place that knows what CREATE, ALTER, RENAME and DROP
+do; the readers only translate syntax and the generators only read the result. Applying a
+statement to something that does not exist is bad input (an error with the statement's
+location), unless the statement said IF [NOT] EXISTS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from . import ddl
+from .errors import Diagnostic, SchemagenError
+from .model import (
+    Check,
+    Column,
+    CompositeType,
+    Domain,
+    EnumType,
+    ForeignKey,
+    Function,
+    Index,
+    Location,
+    PrimaryKey,
+    Schema,
+    Skipped,
+    SqlType,
+    Table,
+    Unique,
+    View,
+)
+
+# Tables that real projects reference without defining: Supabase's auth schema.
+KNOWN_EXTERNAL_SQL: dict[str, str] = {
+    "auth.users": (
+        "CREATE TABLE auth.users (id uuid PRIMARY KEY, email varchar(255), phone text,"
+        " created_at timestamptz, updated_at timestamptz);"
+    ),
+}
+
+
+@dataclass
+class Built:
+    schema: Schema
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+class Catalog:
+    def __init__(self, dialect: str) -> None:
+        self.dialect = dialect
+        self.tables: dict[str, Table] = {}
+        self.enums: dict[str, EnumType] = {}
+        self.domains: dict[str, Domain] = {}
+        self.composites: dict[str, CompositeType] = {}
+        self.functions: dict[tuple[str, tuple[str, ...]], Function] = {}
+        self.views: dict[str, View] = {}
+        self.skipped: list[Skipped] = []
+        self.warnings: list[Diagnostic] = []
+        self.index_owner: dict[str, str] = {}  # index name -> table key
+
+    # ------------------------------------------------------------------ application
+
+    def apply(self, statement: ddl.Statement) -> None:
+        handler = _STATEMENT_HANDLERS[type(statement)]
+        handler(self, statement)
+
+    def _error(self, origin: ddl.Origin, message: str) -> SchemagenError:
+        return SchemagenError(message, origin.location, origin.sql)
+
+    def _table(self, origin: ddl.Origin, key: str) -> Table:
+        table = self.tables.get(key)
+        if table is None:
+            known = ", ".join(sorted(self.tables)[:8]) or "none yet"
+            raise self._error(
+                origin, f'table "{key}" does not exist (expected one of the tables defined before this statement: {known})'
+            )
+        return table
+
+    def create_table(self, st: ddl.CreateTable) -> None:
+        table = st.table
+        if table.key in self.tables or table.key in self.views:
+            if st.if_not_exists:
+                return
+            raise self._error(st.origin, f'table "{table.key}" already exists')
+        if table.partition_of is not None:
+            parent = self._table(st.origin, table.partition_of)
+            table = replace(
+                table,
+                columns=parent.columns + table.columns,
+                primary_key=table.primary_key or parent.primary_key,
+                checks=parent.checks + table.checks,
+                uniques=parent.uniques + table.uniques,
+                foreign_keys=parent.foreign_keys + table.foreign_keys,
+            )
+        _check_unique_names(st.origin, table)
+        for constraint in (table.primary_key, *table.uniques, *table.foreign_keys):
+            if constraint is not None:
+                _check_columns(st.origin, table, constraint.columns, type(constraint).__name__)
+        self.tables[table.key] = _nullable_pk(table)
+
+    def alter_table(self, st: ddl.AlterTable) -> None:
+        if st.table not in self.tables and st.if_exists:
+            return
+        table = self._table(st.origin, st.table)
+        for action in st.actions:
+            table = _ACTION_HANDLERS[type(action)](self, st.origin, table, action)
+        self.tables[st.table] = table
+
+    def rename_table(self, st: ddl.RenameTable) -> None:
+        if st.table not in self.tables and st.if_exists:
+            return
+        table = self._table(st.origin, st.table)
+        renamed = replace(table, name=st.new_name)
+        del self.tables[st.table]
+        self.tables = {
+            k: _retarget_fks(t, st.table, renamed.key) for k, t in self.tables.items()
+        }
+        self.tables[renamed.key] = _retarget_fks(renamed, st.table, renamed.key)
+
+    def create_index(self, st: ddl.CreateIndex) -> None:
+        table = self._table(st.origin, st.table)
+        index = st.index
+        if index.name and index.name in self.index_owner:
+            if st.if_not_exists:
+                return
+            raise self._error(st.origin, f'index "{index.name}" already exists')
+        _check_columns(st.origin, table, index.columns, "index")
+        if index.name:
+            self.index_owner[index.name] = table.key
+        if isinstance(index, Unique):
+            self.tables[table.key] = replace(table, uniques=(*table.uniques, index))
+        else:
+            self.tables[table.key] = replace(table, indexes=(*table.indexes, index))
+
+    def create_enum(self, st: ddl.CreateEnum) -> None:
+        self._new_type(st.origin, st.enum.name)
+        self.enums[st.enum.name] = st.enum
+
+    def add_enum_value(self, st: ddl.AddEnumValue) -> None:
+        enum = self.enums.get(st.enum)
+        if enum is None:
+            raise self._error(st.origin, f'enum type "{st.enum}" does not exist')
+        labels = list(enum.labels)
+        if st.label in labels:
+            if st.if_not_exists:
+                return
+            raise self._error(st.origin, f'enum label "{st.label}" already exists')
+        if st.neighbor is None:
+            labels.append(st.label)
+        elif st.neighbor not in labels:
+            raise self._error(st.origin, f'"{st.neighbor}" is not an existing enum label')
+        else:
+            at = labels.index(st.neighbor) + (1 if st.after else 0)
+            labels.insert(at, st.label)
+        self.enums[st.enum] = replace(enum, labels=tuple(labels))
+
+    def rename_enum_value(self, st: ddl.RenameEnumValue) -> None:
+        enum = self.enums.get(st.enum)
+        if enum is None or st.old not in enum.labels:
+            raise self._error(st.origin, f'"{st.old}" is not an existing enum label of "{st.enum}"')
+        labels = tuple(st.new if label == st.old else label for label in enum.labels)
+        self.enums[st.enum] = replace(enum, labels=labels)
+
+    def create_domain(self, st: ddl.CreateDomain) -> None:
+        self._new_type(st.origin, st.domain.name)
+        self.domains[st.domain.name] = st.domain
+
+    def create_composite(self, st: ddl.CreateComposite) -> None:
+        self._new_type(st.origin, st.composite.name)
+        self.composites[st.composite.name] = st.composite
+
+    def _new_type(self, origin: ddl.Origin, name: str) -> None:
+        if name in self.enums or name in self.domains or name in self.composites:
+            raise self._error(origin, f'type "{name}" already exists')
+
+    def create_function(self, st: ddl.CreateFunction) -> None:
+        fn = st.function
+        key = (fn.name, tuple(p.type.sql for p in fn.params if p.mode != "OUT"))
+        if key in self.functions and not st.or_replace:
+            raise self._error(st.origin, f"function {fn.signature} already exists")
+        previous = self.functions.get(key)
+        if previous is not None and previous.comment and not fn.comment:
+            fn = replace(fn, comment=previous.comment)
+        self.functions[key] = fn
+
+    def create_view(self, st: ddl.CreateView) -> None:
+        if st.view.name in self.views and not st.or_replace:
+            raise self._error(st.origin, f'view "{st.view.name}" already exists')
+        self.views[st.view.name] = st.view
+
+    def comment(self, st: ddl.Comment) -> None:
+        if st.kind == "function":
+            for key, fn in self.functions.items():
+                if fn.name == st.target:
+                    self.functions[key] = replace(fn, comment=st.text)
+            return
+        if st.target in self.views:
+            return  # comments on views are not modelled
+        table = self._table(st.origin, st.target)
+        if st.column is None:
+            self.tables[table.key] = replace(table, comment=st.text)
+        else:
+            column = _column(st.origin, table, st.column)
+            self.tables[table.key] = _put_column(table, st.column, replace(column, comment=st.text))
+
+    def drop(self, st: ddl.Drop) -> None:
+        store: dict[str, Any] = {
+            "table": self.tables,
+            "view": self.views,
+            "domain": self.domains,
+        }.get(st.kind, {})
+        for name in st.names:
+            if st.kind == "type":
+                found = any(name in s for s in (self.enums, self.domains, self.composites))
+                for types in (self.enums, self.domains, self.composites):
+                    types.pop(name, None)  # type: ignore[attr-defined]
+            elif st.kind == "function":
+                keys = [k for k in self.functions if k[0] == name]
+                found = bool(keys)
+                for k in keys:
+                    del self.functions[k]
+            elif st.kind == "index":
+                found = self._drop_index(name)
+            else:
+                found = store.pop(name, None) is not None
+            if not found and not st.if_exists:
+                raise self._error(st.origin, f'{st.kind} "{name}" does not exist')
+
+    def _drop_index(self, name: str) -> bool:
+        owner = self.index_owner.pop(name.split(".")[-1], None)
+        if owner is None or owner not in self.tables:
+            return owner is not None
+        table = self.tables[owner]
+        self.tables[owner] = replace(
+            table,
+            uniques=tuple(u for u in table.uniques if u.name != name.split(".")[-1]),
+            indexes=tuple(i for i in table.indexes if i.name != name.split(".")[-1]),
+        )
+        return True
+
+    def skip(self, st: ddl.Skip) -> None:
+        self.skipped.append(Skipped(st.origin.location, _first_line(st.origin.sql), st.reason))
+
+    def unsupported(self, st: ddl.Unsupported) -> None:
+        self.skipped.append(Skipped(st.origin.location, _first_line(st.origin.sql), st.reason))
+        self.warnings.append(
+            Diagnostic(st.origin.location, f"{st.reason}; schemagen ignores it", st.origin.sql)
+        )
+
+    # -------------------------------------------------------------------- finishing
+
+    def build(self, externals: dict[str, Table] | None = None) -> Built:
+        """Resolve user types and foreign keys, and freeze the result."""
+        externals = dict(externals or {})
+        resolve = self._type_resolver()
+        tables = {k: _resolve_table_types(t, resolve) for k, t in self.tables.items()}
+        missing: dict[str, Location] = {}
+        for table in tables.values():
+            for fk in table.foreign_keys:
+                if fk.ref_table not in tables:
+                    missing.setdefault(fk.ref_table, fk.location)
+        external_keys: list[str] = []
+        for key, location in missing.items():
+            external_keys.append(key)
+            if key in externals:
+                tables[key] = externals[key]
+            else:
+                self.warnings.append(
+                    Diagnostic(
+                        location,
+                        f'table "{key}" is referenced but not defined by any input; kept as an '
+                        "external table (declare it with --external FILE or [tool.schemagen] external)",
+                    )
+                )
+        for key, table in list(tables.items()):
+            tables[key] = replace(
+                table,
+                foreign_keys=tuple(
+                    self._resolve_fk(fk, table, tables, key in external_keys)
+                    for fk in table.foreign_keys
+                ),
+            )
+        schema = Schema(
+            dialect=self.dialect,
+            tables=tuple(tables.values()),
+            enums=tuple(self.enums.values()),
+            domains=tuple(
+                replace(d, base=resolve(d.base)) for d in self.domains.values()
+            ),
+            composites=tuple(self.composites.values()),
+            functions=tuple(_resolve_function_types(f, resolve) for f in self.functions.values()),
+            views=tuple(self.views.values()),
+            skipped=tuple(self.skipped),
+            external_tables=tuple(sorted(external_keys)),
+        )
+        return Built(schema, self.warnings)
+
+    def _resolve_fk(
+        self, fk: ForeignKey, table: Table, tables: dict[str, Table], _self_external: bool
+    ) -> ForeignKey:
+        target = tables.get(fk.ref_table)
+        if target is None:
+            return replace(fk, external=True)
+        external = fk.ref_table not in self.tables
+        ref_columns = fk.ref_columns
+        origin = ddl.Origin(fk.location, "")
+        if not ref_columns:
+            if target.primary_key is None:
+                raise self._error(
+                    origin,
+                    f'foreign key on "{table.key}" references "{target.key}" without a column '
+                    "list, but that table has no primary key",
+                )
+            ref_columns = target.primary_key.columns
+        _check_columns(origin, target, ref_columns, "referenced")
+        if len(ref_columns) != len(fk.columns):
+            raise self._error(
+                origin,
+                f'foreign key on "{table.key}" has {len(fk.columns)} column(s) but references '
+                f"{len(ref_columns)} column(s) of \"{target.key}\" (expected the same number)",
+            )
+        return replace(fk, ref_columns=ref_columns, external=external)
+
+    def _type_resolver(self) -> Callable[[SqlType], SqlType]:
+        def resolve(t: SqlType) -> SqlType:
+            if t.category == "array" and t.element is not None:
+                return replace(t, element=resolve(t.element))
+            if t.category != "unknown" or t.name is None:
+                return t
+            for category, store in (
+                ("enum", self.enums),
+                ("domain", self.domains),
+                ("composite", self.composites),
+            ):
+                if t.name in store:
+                    return replace(t, category=category)
+            return t
+
+        return resolve
+
+
+def build(
+    statements: Iterable[ddl.Statement], dialect: str, externals: Sequence[ddl.Statement] = ()
+) -> Built:
+    """Apply `statements` in order; `externals` declare tables that inputs only reference."""
+    catalog = Catalog(dialect)
+    for statement in statements:
+        catalog.apply(statement)
+    return catalog.build(external_tables(externals, dialect))
+
+
+def external_tables(statements: Sequence[ddl.Statement], dialect: str) -> dict[str, Table]:
+    """Tables declared by stub files, plus the well-known ones (Supabase's auth.users)."""
+    declared = Catalog(dialect)
+    if dialect == "postgres":
+        from .parse import postgres
+        from .sources import SourceFile
+
+        for key, sql in KNOWN_EXTERNAL_SQL.items():
+            for st in postgres.read(SourceFile(f"<builtin {key}>", sql, "")):
+                declared.apply(st)
+    for st in statements:
+        declared.apply(st)
+    return declared.tables
+
+
+# --------------------------------------------------------------------- table helpers
+
+
+def _first_line(sql: str) -> str:
+    return " ".join(sql.split())[:200]
+
+
+def _column(origin: ddl.Origin, table: Table, name: str) -> Column:
+    column = table.column(name)
+    if column is None:
+        raise SchemagenError(
+            f'column "{name}" of table "{table.key}" does not exist '
+            f"(expected one of: {', '.join(c.name for c in table.columns)})",
+            origin.location,
+            origin.sql,
+        )
+    return column
+
+
+def _check_columns(origin: ddl.Origin, table: Table, names: Sequence[str], what: str) -> None:
+    for name in names:
+        _column(origin, table, name)
+
+
+def _check_unique_names(origin: ddl.Origin, table: Table) -> None:
+    seen: set[str] = set()
+    for column in table.columns:
+        if column.name in seen:
+            raise SchemagenError(
+                f'column "{column.name}" specified more than once', origin.location, origin.sql
+            )
+        seen.add(column.name)
+
+
+def _nullable_pk(table: Table) -> Table:
+    """Primary-key columns are NOT NULL, as the database makes them."""
+    if table.primary_key is None:
+        return table
+    pk = set(table.primary_key.columns)
+    return replace(
+        table,
+        columns=tuple(
+            replace(c, nullable=False) if c.name in pk and c.nullable else c for c in table.columns
+        ),
+    )
+
+
+def _put_column(table: Table, name: str, column: Column) -> Table:
+    return replace(table, columns=tuple(column if c.name == name else c for c in table.columns))
+
+
+def _retarget_fks(table: Table, old: str, new: str) -> Table:
+    if not any(fk.ref_table == old for fk in table.foreign_keys):
+        return table
+    return replace(
+        table,
+        foreign_keys=tuple(
+            replace(fk, ref_table=new) if fk.ref_table == old else fk for fk in table.foreign_keys
+        ),
+    )
+
+
+def _rename_in(names: tuple[str, ...], old: str, new: str) -> tuple[str, ...]:
+    return tuple(new if n == old else n for n in names)
+
+
+def _resolve_table_types(table: Table, resolve: Callable[[SqlType], SqlType]) -> Table:
+    return replace(table, columns=tuple(replace(c, type=resolve(c.type)) for c in table.columns))
+
+
+def _resolve_function_types(fn: Function, resolve: Callable[[SqlType], SqlType]) -> Function:
+    returns = fn.returns
+    return replace(
+        fn,
+        params=tuple(replace(p, type=resolve(p.type)) for p in fn.params),
+        returns=replace(
+            returns,
+            type=resolve(returns.type) if returns.type else None,
+            columns=tuple(replace(c, type=resolve(c.type)) for c in returns.columns),
+        ),
+    )
+
+
+# ------------------------------------------------------------- ALTER TABLE actions
+
+ActionHandler = Callable[["Catalog", ddl.Origin, Table, Any], Table]
+
+
+def _add_column(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.AddColumn) -> Table:
+    if table.column(a.column.name) is not None:
+        if a.if_not_exists:
+            return table
+        raise SchemagenError(
+            f'column "{a.column.name}" of table "{table.key}" already exists',
+            origin.location,
+            origin.sql,
+        )
+    table = replace(table, columns=(*table.columns, a.column))
+    for constraint in a.constraints:
+        table = _add_constraint(cat, origin, table, ddl.AddConstraint(constraint))
+    return table
+
+
+def _drop_column(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.DropColumn) -> Table:
+    if table.column(a.name) is None:
+        if a.if_exists:
+            return table
+        _column(origin, table, a.name)
+
+    def keeps(cols: tuple[str, ...]) -> bool:
+        return a.name not in cols
+
+    pk = table.primary_key if table.primary_key and keeps(table.primary_key.columns) else None
+    return replace(
+        table,
+        columns=tuple(c for c in table.columns if c.name != a.name),
+        primary_key=pk,
+        uniques=tuple(u for u in table.uniques if keeps(u.columns)),
+        foreign_keys=tuple(fk for fk in table.foreign_keys if keeps(fk.columns)),
+        indexes=tuple(i for i in table.indexes if keeps(i.columns)),
+    )
+
+
+def _rename_column(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.RenameColumn) -> Table:
+    column = _column(origin, table, a.old)
+    if table.column(a.new) is not None:
+        raise SchemagenError(
+            f'column "{a.new}" of table "{table.key}" already exists', origin.location, origin.sql
+        )
+    table = _put_column(table, a.old, replace(column, name=a.new))
+    pk = table.primary_key
+    table = replace(
+        table,
+        primary_key=replace(pk, columns=_rename_in(pk.columns, a.old, a.new)) if pk else None,
+        uniques=tuple(replace(u, columns=_rename_in(u.columns, a.old, a.new)) for u in table.uniques),
+        foreign_keys=tuple(
+            replace(fk, columns=_rename_in(fk.columns, a.old, a.new)) for fk in table.foreign_keys
+        ),
+        indexes=tuple(replace(i, columns=_rename_in(i.columns, a.old, a.new)) for i in table.indexes),
+    )
+    # foreign keys elsewhere that point at the renamed column follow it
+    cat.tables = {
+        k: replace(
+            t,
+            foreign_keys=tuple(
+                replace(fk, ref_columns=_rename_in(fk.ref_columns, a.old, a.new))
+                if fk.ref_table == table.key
+                else fk
+                for fk in t.foreign_keys
+            ),
+        )
+        for k, t in cat.tables.items()
+    }
+    return table
+
+
+def _alter_type(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.AlterColumnType) -> Table:
+    column = _column(origin, table, a.name)
+    return _put_column(table, a.name, replace(column, type=a.type))
+
+
+def _set_not_null(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.SetNotNull) -> Table:
+    column = _column(origin, table, a.name)
+    return _put_column(table, a.name, replace(column, nullable=not a.not_null))
+
+
+def _set_default(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.SetDefault) -> Table:
+    column = _column(origin, table, a.name)
+    return _put_column(table, a.name, replace(column, default=a.default))
+
+
+def _set_identity(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.SetIdentity) -> Table:
+    column = _column(origin, table, a.name)
+    nullable = column.nullable if a.identity is None else False
+    return _put_column(table, a.name, replace(column, identity=a.identity, nullable=nullable))
+
+
+def _drop_expression(
+    cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.DropExpression
+) -> Table:
+    column = _column(origin, table, a.name)
+    return _put_column(table, a.name, replace(column, generated=None))
+
+
+def _replace_column(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.ReplaceColumn) -> Table:
+    _column(origin, table, a.old)
+    if a.old != a.column.name:
+        table = _rename_column(cat, origin, table, ddl.RenameColumn(a.old, a.column.name))
+    table = _put_column(table, a.column.name, a.column)
+    for constraint in a.constraints:
+        table = _add_constraint(cat, origin, table, ddl.AddConstraint(constraint))
+    return table
+
+
+def _add_constraint(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.AddConstraint) -> Table:
+    c = a.constraint
+    if isinstance(c, Check):
+        return replace(table, checks=(*table.checks, c))
+    _check_columns(origin, table, c.columns, type(c).__name__)
+    if isinstance(c, PrimaryKey):
+        if table.primary_key is not None:
+            raise SchemagenError(
+                f'multiple primary keys for table "{table.key}" are not allowed',
+                origin.location,
+                origin.sql,
+            )
+        return _nullable_pk(replace(table, primary_key=c))
+    if isinstance(c, Unique):
+        return replace(table, uniques=(*table.uniques, c))
+    return replace(table, foreign_keys=(*table.foreign_keys, c))
+
+
+def _drop_constraint(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.DropConstraint) -> Table:
+    pk = table.primary_key
+    dropped = replace(
+        table,
+        primary_key=None if pk and pk.name == a.name else pk,
+        uniques=tuple(u for u in table.uniques if u.name != a.name),
+        foreign_keys=tuple(fk for fk in table.foreign_keys if fk.name != a.name),
+        checks=tuple(c for c in table.checks if c.name != a.name),
+    )
+    if dropped == table and not a.if_exists:
+        raise SchemagenError(
+            f'constraint "{a.name}" of relation "{table.key}" does not exist '
+            "(only named constraints can be dropped by name)",
+            origin.location,
+            origin.sql,
+        )
+    return dropped
+
+
+def _rename_constraint(
+    cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.RenameConstraint
+) -> Table:
+    def rn(name: str | None) -> str | None:
+        return a.new if name == a.old else name
+
+    pk = table.primary_key
+    return replace(
+        table,
+        primary_key=replace(pk, name=rn(pk.name)) if pk else None,
+        uniques=tuple(replace(u, name=rn(u.name)) for u in table.uniques),
+        foreign_keys=tuple(replace(fk, name=rn(fk.name)) for fk in table.foreign_keys),
+        checks=tuple(replace(c, name=rn(c.name)) for c in table.checks),
+    )
+
+
+_ACTION_HANDLERS: dict[type, ActionHandler] = {
+    ddl.AddColumn: _add_column,
+    ddl.DropColumn: _drop_column,
+    ddl.RenameColumn: _rename_column,
+    ddl.AlterColumnType: _alter_type,
+    ddl.SetNotNull: _set_not_null,
+    ddl.SetDefault: _set_default,
+    ddl.SetIdentity: _set_identity,
+    ddl.DropExpression: _drop_expression,
+    ddl.ReplaceColumn: _replace_column,
+    ddl.AddConstraint: _add_constraint,
+    ddl.DropConstraint: _drop_constraint,
+    ddl.RenameConstraint: _rename_constraint,
+}
+
+_STATEMENT_HANDLERS: dict[type, Callable[[Catalog, Any], None]] = {
+    ddl.CreateTable: Catalog.create_table,
+    ddl.AlterTable: Catalog.alter_table,
+    ddl.RenameTable: Catalog.rename_table,
+    ddl.CreateIndex: Catalog.create_index,
+    ddl.CreateEnum: Catalog.create_enum,
+    ddl.AddEnumValue: Catalog.add_enum_value,
+    ddl.RenameEnumValue: Catalog.rename_enum_value,
+    ddl.CreateDomain: Catalog.create_domain,
+    ddl.CreateComposite: Catalog.create_composite,
+    ddl.CreateFunction: Catalog.create_function,
+    ddl.CreateView: Catalog.create_view,
+    ddl.Comment: Catalog.comment,
+    ddl.Drop: Catalog.drop,
+    ddl.Skip: Catalog.skip,
+    ddl.Unsupported: Catalog.unsupported,
+}
+
+__all__ = ["KNOWN_EXTERNAL_SQL", "Built", "Catalog", "build", "external_tables"]
+
+_ = (EnumType, Index, View)  # re-exported types used in annotations above

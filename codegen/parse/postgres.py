@@ -1,0 +1,709 @@
+"""PostgreSQL reader: pglast (PostgreSQL's own grammar) -> `codegen.ddl` statements.
+
+One handler per pglast node class, looked up in `_HANDLERS`; a node class with no handler
+is either in `_SCHEMALESS` (skipped and listed: GRANT, SET, DML, ...) or reported as
+unsupported. Expressions are deparsed back to SQL text with pglast's RawStream, which
+sqlglot reads back for the expression compiler.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from pglast import ast, parser
+from pglast.enums import ConstrType, FunctionParameterMode, ObjectType
+from pglast.enums.parsenodes import AlterTableType
+from pglast.stream import RawStream
+
+from .. import ddl
+from ..errors import SchemagenError, line_col
+from ..model import (
+    Check,
+    Column,
+    CompositeType,
+    Domain,
+    EnumType,
+    ForeignKey,
+    Function,
+    Generated,
+    Index,
+    Location,
+    Param,
+    PrimaryKey,
+    Returns,
+    SqlType,
+    Table,
+    Unique,
+    View,
+    table_key,
+)
+from ..sources import SourceFile
+from ..types import PG_SERIALS, pg_type
+
+DIALECT = "postgres"
+DEFAULT_SCHEMA = "public"
+
+_FK_ACTIONS = {
+    "a": "NO ACTION",
+    "r": "RESTRICT",
+    "c": "CASCADE",
+    "n": "SET NULL",
+    "d": "SET DEFAULT",
+}
+_VOLATILITY = {"immutable": "IMMUTABLE", "stable": "STABLE", "volatile": "VOLATILE"}
+_PARAM_MODES = {
+    FunctionParameterMode.FUNC_PARAM_IN: "IN",
+    FunctionParameterMode.FUNC_PARAM_DEFAULT: "IN",
+    FunctionParameterMode.FUNC_PARAM_OUT: "OUT",
+    FunctionParameterMode.FUNC_PARAM_INOUT: "INOUT",
+    FunctionParameterMode.FUNC_PARAM_VARIADIC: "VARIADIC",
+    FunctionParameterMode.FUNC_PARAM_TABLE: "TABLE",
+}
+
+# Statements that carry no schema: read, skipped, listed (never silently dropped).
+_SCHEMALESS: dict[str, str] = {
+    "VariableSetStmt": "SET",
+    "VariableShowStmt": "SHOW",
+    "GrantStmt": "GRANT/REVOKE",
+    "GrantRoleStmt": "GRANT/REVOKE role",
+    "AlterDefaultPrivilegesStmt": "default privileges",
+    "TransactionStmt": "transaction control",
+    "SelectStmt": "query (DML)",
+    "InsertStmt": "DML",
+    "UpdateStmt": "DML",
+    "DeleteStmt": "DML",
+    "MergeStmt": "DML",
+    "CopyStmt": "COPY (data)",
+    "DoStmt": "DO block",
+    "CallStmt": "CALL",
+    "CreatedbStmt": "CREATE DATABASE",
+    "DropdbStmt": "DROP DATABASE",
+    "AlterDatabaseStmt": "ALTER DATABASE",
+    "AlterDatabaseSetStmt": "ALTER DATABASE",
+    "CreateRoleStmt": "role",
+    "AlterRoleStmt": "role",
+    "AlterRoleSetStmt": "role",
+    "DropRoleStmt": "role",
+    "AlterOwnerStmt": "OWNER TO",
+    "CreatePolicyStmt": "row level security policy",
+    "AlterPolicyStmt": "row level security policy",
+    "CreatePublicationStmt": "publication",
+    "AlterPublicationStmt": "publication",
+    "CreateSubscriptionStmt": "subscription",
+    "CreateExtensionStmt": "extension",
+    "AlterExtensionStmt": "extension",
+    "AlterExtensionContentsStmt": "extension",
+    "CreateSchemaStmt": "schema",
+    "CreateTrigStmt": "trigger",
+    "CreateEventTrigStmt": "event trigger",
+    "CreateSeqStmt": "sequence",
+    "AlterSeqStmt": "sequence",
+    "CreateStatsStmt": "statistics",
+    "CreateCastStmt": "cast",
+    "CreateConversionStmt": "conversion",
+    "CreateOpClassStmt": "operator class",
+    "CreateOpFamilyStmt": "operator family",
+    "DefineStmt": "aggregate/operator/collation definition",
+    "RuleStmt": "rule",
+    "NotifyStmt": "NOTIFY",
+    "ListenStmt": "LISTEN",
+    "LockStmt": "LOCK",
+    "VacuumStmt": "VACUUM/ANALYZE",
+    "ClusterStmt": "CLUSTER",
+    "ReindexStmt": "REINDEX",
+    "CheckPointStmt": "CHECKPOINT",
+    "DiscardStmt": "DISCARD",
+    "ExplainStmt": "EXPLAIN",
+    "PrepareStmt": "PREPARE",
+    "ExecuteStmt": "EXECUTE",
+    "DeallocateStmt": "DEALLOCATE",
+    "CreateForeignServerStmt": "foreign server",
+    "CreateFdwStmt": "foreign data wrapper",
+    "CreateUserMappingStmt": "user mapping",
+    "SecLabelStmt": "security label",
+    "AlterFunctionStmt": "function attributes",
+    "RefreshMatViewStmt": "REFRESH MATERIALIZED VIEW",
+    "CreateTableSpaceStmt": "tablespace",
+    "AlterObjectSchemaStmt": "SET SCHEMA",
+    "ImportForeignSchemaStmt": "foreign schema",
+}
+
+
+def read(source: SourceFile) -> list[ddl.Statement]:
+    """Parse one file into statements (raises SchemagenError with file:line:col on bad SQL)."""
+    text = _strip_client_lines(source.text)
+    try:
+        raws = parser.parse_sql(text)
+    except parser.ParseError as error:
+        message, index = error.args[0], error.args[1] if len(error.args) > 1 else 0
+        line, col = line_col(text, index)
+        raise SchemagenError(
+            f"cannot parse SQL: {message} (expected a valid PostgreSQL statement)",
+            Location(source.path, line, col),
+            _line_at(text, index),
+        ) from None
+    out: list[ddl.Statement] = []
+    for raw in raws:
+        start = _skip_blank(text, raw.stmt_location)
+        end = raw.stmt_location + raw.stmt_len if raw.stmt_len else len(text)
+        line, col = line_col(text, start)
+        origin = ddl.Origin(Location(source.path, line, col), text[start:end])
+        out.extend(_StatementReader(origin, _locator(source.path, text)).read(raw.stmt))
+    return out
+
+
+# ----------------------------------------------------------------------- text helpers
+
+_CLIENT_LINE = re.compile(r"^\\.*$", re.MULTILINE)
+_COPY_FROM_STDIN = re.compile(r"^COPY\b[^;]*\bFROM\s+stdin\s*;[ \t]*$", re.IGNORECASE | re.MULTILINE)
+
+
+def _strip_client_lines(text: str) -> str:
+    """Blank psql meta-commands (`\\c db`, `\\restrict`) and COPY ... FROM stdin data.
+
+    Lines are blanked, not removed, so every location still points at the user's file.
+    """
+    lines = text.split("\n")
+    in_copy = False
+    for i, line in enumerate(lines):
+        if in_copy:
+            in_copy = line != "\\."
+            lines[i] = ""
+        elif _COPY_FROM_STDIN.match(line):
+            in_copy = True
+        elif line.startswith("\\"):
+            lines[i] = ""
+    return "\n".join(lines)
+
+
+def _locator(path: str, text: str) -> Callable[[int], Location]:
+    def locate(offset: int) -> Location:
+        return Location(path, *line_col(text, offset))
+
+    return locate
+
+
+def _skip_blank(text: str, pos: int) -> int:
+    """Move past whitespace and comments to the statement's first token."""
+    while pos < len(text):
+        if text[pos].isspace():
+            pos += 1
+        elif text.startswith("--", pos):
+            nl = text.find("\n", pos)
+            pos = len(text) if nl < 0 else nl + 1
+        elif text.startswith("/*", pos):
+            close = text.find("*/", pos + 2)
+            pos = len(text) if close < 0 else close + 2
+        else:
+            break
+    return pos
+
+
+def _line_at(text: str, index: int) -> str:
+    start = text.rfind("\n", 0, index) + 1
+    end = text.find("\n", index)
+    return text[start : end if end >= 0 else len(text)]
+
+
+def deparse(node: Any) -> str:
+    return str(RawStream()(node))
+
+
+def _names(nodes: Sequence[Any] | None) -> list[str]:
+    return [n.sval for n in nodes or ()]
+
+
+def _qualified(schema: str | None, name: str) -> str:
+    return table_key(schema or DEFAULT_SCHEMA, name, DIALECT)
+
+
+def _range_key(rv: ast.RangeVar) -> str:
+    return _qualified(rv.schemaname, rv.relname)
+
+
+def _name_key(names: Sequence[str]) -> str:
+    return _qualified(names[0], names[1]) if len(names) > 1 else names[0]
+
+
+def type_of(tn: ast.TypeName) -> SqlType:
+    names = _names(tn.names)
+    mods = [m.val.ival for m in tn.typmods or () if isinstance(m, ast.A_Const)]
+    dims = len(tn.arrayBounds or ())
+    return pg_type(names, mods, dims, deparse(tn))
+
+
+# ------------------------------------------------------------------ statement reader
+
+
+class _StatementReader:
+    """Turns one pglast statement node into zero or more `ddl` statements."""
+
+    def __init__(self, origin: ddl.Origin, locate: Callable[[int], Location]) -> None:
+        self.origin = origin
+        self._locate = locate
+
+    def at(self, node: Any) -> Location:
+        """The location of a node inside the statement (the statement's, if it has none)."""
+        offset = getattr(node, "location", None)
+        return self._locate(offset) if isinstance(offset, int) and offset >= 0 else self.location
+
+    @property
+    def location(self) -> Location:
+        return self.origin.location
+
+    def read(self, node: Any) -> Iterator[ddl.Statement]:
+        kind = type(node).__name__
+        handler = _HANDLERS.get(kind)
+        if handler is not None:
+            yield from handler(self, node)
+        elif kind in _SCHEMALESS:
+            yield ddl.Skip(self.origin, _SCHEMALESS[kind])
+        else:
+            yield ddl.Unsupported(self.origin, f"statement {kind} is not supported")
+
+    def error(self, message: str) -> SchemagenError:
+        return SchemagenError(message, self.location, self.origin.sql)
+
+    # -- tables ---------------------------------------------------------------------
+
+    def create_table(self, node: ast.CreateStmt) -> Iterator[ddl.Statement]:
+        key_schema = node.relation.schemaname or DEFAULT_SCHEMA
+        if node.relation.relpersistence == "t":
+            yield ddl.Skip(self.origin, "temporary table")
+            return
+        columns: list[Column] = []
+        constraints: list[ddl.Constraint] = []
+        for element in node.tableElts or ():
+            if isinstance(element, ast.ColumnDef):
+                column, extra = self.column(element)
+                columns.append(column)
+                constraints.extend(extra)
+            elif isinstance(element, ast.Constraint):
+                constraints.extend(self.constraint(element, None))
+            else:
+                yield ddl.Unsupported(
+                    self.origin, f"table element {type(element).__name__} (LIKE) is not supported"
+                )
+        partition_of = None
+        if node.partbound is not None and node.inhRelations:
+            partition_of = _range_key(node.inhRelations[0])
+        elif node.inhRelations:
+            yield ddl.Unsupported(self.origin, "table inheritance (INHERITS) is not applied")
+        partition_by = None
+        if node.partspec is not None:
+            params = ", ".join(
+                p.name if p.name else deparse(p.expr) for p in node.partspec.partParams
+            )
+            strategy = {"r": "RANGE", "l": "LIST", "h": "HASH"}[str(node.partspec.strategy.value)]
+            partition_by = f"{strategy} ({params})"
+        table = _assemble(
+            Table(
+                name=node.relation.relname,
+                schema=key_schema,
+                columns=tuple(columns),
+                partition_by=partition_by,
+                partition_of=partition_of,
+                dialect=DIALECT,
+                location=self.location,
+            ),
+            constraints,
+        )
+        yield ddl.CreateTable(self.origin, table, bool(node.if_not_exists))
+
+    def column(self, node: ast.ColumnDef) -> tuple[Column, list[ddl.Constraint]]:
+        names = _names(node.typeName.names)
+        serial = PG_SERIALS.get(names[-1]) if len(names) == 1 else None
+        sql_type = (
+            pg_type(["pg_catalog", serial], [], 0, deparse(node.typeName))
+            if serial
+            else type_of(node.typeName)
+        )
+        nullable, default, generated, identity = True, None, None, None
+        extra: list[ddl.Constraint] = []
+        for con in node.constraints or ():
+            contype = con.contype
+            if contype == ConstrType.CONSTR_NOTNULL:
+                nullable = False
+            elif contype == ConstrType.CONSTR_NULL:
+                nullable = True
+            elif contype == ConstrType.CONSTR_DEFAULT:
+                default = deparse(con.raw_expr)
+            elif contype == ConstrType.CONSTR_GENERATED:
+                generated = Generated(deparse(con.raw_expr), con.generated_kind != "v")
+            elif contype == ConstrType.CONSTR_IDENTITY:
+                identity = "always" if con.generated_when == "a" else "by default"
+                nullable = False
+            else:
+                if contype == ConstrType.CONSTR_PRIMARY:
+                    nullable = False
+                extra.extend(self.constraint(con, node.colname))
+        if serial:
+            identity, nullable = "serial", False
+        collation = ".".join(_names(node.collClause.collname)) if node.collClause else None
+        column = Column(
+            name=node.colname,
+            type=sql_type,
+            nullable=nullable,
+            default=default,
+            generated=generated,
+            identity=identity,
+            collation=collation,
+            location=self.at(node),
+        )
+        return column, extra
+
+    def constraint(self, con: ast.Constraint, column: str | None) -> list[ddl.Constraint]:
+        contype = con.contype
+        name = con.conname or None
+        own = (column,) if column else ()
+        where = self.at(con)
+        if contype == ConstrType.CONSTR_PRIMARY:
+            if con.indexname:
+                raise self.error("PRIMARY KEY USING INDEX is not supported")
+            return [PrimaryKey(tuple(_names(con.keys)) or own, name, where)]
+        if contype == ConstrType.CONSTR_UNIQUE:
+            cols = tuple(_names(con.keys)) or own
+            return [Unique(cols, name, location=where)]
+        if contype == ConstrType.CONSTR_CHECK:
+            return [Check(deparse(con.raw_expr), name, where)]
+        if contype == ConstrType.CONSTR_FOREIGN:
+            return [
+                ForeignKey(
+                    columns=tuple(_names(con.fk_attrs)) or own,
+                    ref_table=_range_key(con.pktable),
+                    ref_columns=tuple(_names(con.pk_attrs)),
+                    name=name,
+                    on_delete=_FK_ACTIONS.get(con.fk_del_action, "NO ACTION"),
+                    on_update=_FK_ACTIONS.get(con.fk_upd_action, "NO ACTION"),
+                    deferrable=bool(con.deferrable),
+                    initially_deferred=bool(con.initdeferred),
+                    location=where,
+                )
+            ]
+        if contype == ConstrType.CONSTR_EXCLUSION:
+            return []  # EXCLUDE constraints are not modelled; the table stays usable
+        raise self.error(f"constraint {contype.name} is not supported here")
+
+    def alter_table(self, node: ast.AlterTableStmt) -> Iterator[ddl.Statement]:
+        objtype = node.objtype
+        if objtype not in (ObjectType.OBJECT_TABLE, ObjectType.OBJECT_FOREIGN_TABLE):
+            yield ddl.Skip(self.origin, f"ALTER {objtype.name.removeprefix('OBJECT_')}")
+            return
+        actions: list[ddl.Action] = []
+        skipped: list[str] = []
+        for cmd in node.cmds:
+            handler = _ALTER_HANDLERS.get(cmd.subtype)
+            if handler is None:
+                skipped.append(cmd.subtype.name.removeprefix("AT_"))
+            else:
+                actions.extend(handler(self, cmd))
+        if actions:
+            yield ddl.AlterTable(
+                self.origin, _range_key(node.relation), tuple(actions), bool(node.missing_ok)
+            )
+        if skipped and not actions:
+            yield ddl.Skip(self.origin, "ALTER TABLE " + ", ".join(skipped))
+        elif skipped:
+            yield ddl.Skip(self.origin, "partly applied; ignored: " + ", ".join(skipped))
+
+    def _add_column(self, cmd: ast.AlterTableCmd) -> list[ddl.Action]:
+        column, constraints = self.column(cmd.def_)
+        return [ddl.AddColumn(column, tuple(constraints), bool(cmd.missing_ok))]
+
+    def _alter_type(self, cmd: ast.AlterTableCmd) -> list[ddl.Action]:
+        return [ddl.AlterColumnType(cmd.name, type_of(cmd.def_.typeName))]
+
+    def _add_constraint(self, cmd: ast.AlterTableCmd) -> list[ddl.Action]:
+        return [ddl.AddConstraint(c) for c in self.constraint(cmd.def_, None)]
+
+    def _add_identity(self, cmd: ast.AlterTableCmd) -> list[ddl.Action]:
+        con = cmd.def_
+        return [ddl.SetIdentity(cmd.name, "always" if con.generated_when == "a" else "by default")]
+
+    def rename(self, node: ast.RenameStmt) -> Iterator[ddl.Statement]:
+        rt = node.renameType
+        if rt == ObjectType.OBJECT_TABLE:
+            yield ddl.RenameTable(
+                self.origin, _range_key(node.relation), node.newname, bool(node.missing_ok)
+            )
+        elif rt == ObjectType.OBJECT_COLUMN and node.relationType == ObjectType.OBJECT_TABLE:
+            yield ddl.AlterTable(
+                self.origin,
+                _range_key(node.relation),
+                (ddl.RenameColumn(node.subname, node.newname),),
+                bool(node.missing_ok),
+            )
+        elif rt == ObjectType.OBJECT_TABCONSTRAINT:
+            yield ddl.AlterTable(
+                self.origin,
+                _range_key(node.relation),
+                (ddl.RenameConstraint(node.subname, node.newname),),
+                bool(node.missing_ok),
+            )
+        elif rt == ObjectType.OBJECT_ATTRIBUTE:
+            yield ddl.Unsupported(self.origin, "renaming a composite type attribute")
+        elif rt in (ObjectType.OBJECT_INDEX, ObjectType.OBJECT_SEQUENCE, ObjectType.OBJECT_TRIGGER,
+                    ObjectType.OBJECT_SCHEMA, ObjectType.OBJECT_ROLE):  # fmt: skip
+            yield ddl.Skip(self.origin, f"rename {rt.name.removeprefix('OBJECT_').lower()}")
+        else:
+            yield ddl.Unsupported(
+                self.origin, f"renaming a {rt.name.removeprefix('OBJECT_').lower()} is not applied"
+            )
+
+    def create_index(self, node: ast.IndexStmt) -> Iterator[ddl.Statement]:
+        columns: list[str] = []
+        expressions: list[str] = []
+        for elem in node.indexParams:
+            if elem.name:
+                columns.append(elem.name)
+            else:
+                expressions.append(deparse(elem.expr))
+        where = deparse(node.whereClause) if node.whereClause is not None else None
+        index: Unique | Index
+        if node.unique:
+            index = Unique(
+                tuple(columns), node.idxname, tuple(expressions), where, True, self.location
+            )
+        else:
+            index = Index(node.idxname, tuple(columns), tuple(expressions), where, self.location)
+        yield ddl.CreateIndex(
+            self.origin, _range_key(node.relation), index, bool(node.if_not_exists)
+        )
+
+    # -- types ----------------------------------------------------------------------
+
+    def create_enum(self, node: ast.CreateEnumStmt) -> Iterator[ddl.Statement]:
+        labels = tuple(v.sval for v in node.vals or ())
+        yield ddl.CreateEnum(self.origin, EnumType(_name_key(_names(node.typeName)), labels,
+                                                    self.location))  # fmt: skip
+
+    def alter_enum(self, node: ast.AlterEnumStmt) -> Iterator[ddl.Statement]:
+        key = _name_key(_names(node.typeName))
+        if node.oldVal:
+            yield ddl.RenameEnumValue(self.origin, key, node.oldVal, node.newVal)
+        else:
+            yield ddl.AddEnumValue(
+                self.origin,
+                key,
+                node.newVal,
+                node.newValNeighbor or None,
+                bool(node.newValIsAfter) or not node.newValNeighbor,
+                bool(node.skipIfNewValExists),
+            )
+
+    def create_domain(self, node: ast.CreateDomainStmt) -> Iterator[ddl.Statement]:
+        nullable, default, checks = True, None, []
+        for con in node.constraints or ():
+            if con.contype == ConstrType.CONSTR_NOTNULL:
+                nullable = False
+            elif con.contype == ConstrType.CONSTR_DEFAULT:
+                default = deparse(con.raw_expr)
+            elif con.contype == ConstrType.CONSTR_CHECK:
+                checks.append(Check(deparse(con.raw_expr), con.conname or None, self.location))
+        domain = Domain(
+            _name_key(_names(node.domainname)),
+            type_of(node.typeName),
+            nullable,
+            default,
+            tuple(checks),
+            self.location,
+        )
+        yield ddl.CreateDomain(self.origin, domain)
+
+    def create_composite(self, node: ast.CompositeTypeStmt) -> Iterator[ddl.Statement]:
+        attrs = tuple((c.colname, type_of(c.typeName)) for c in node.coldeflist or ())
+        key = _qualified(node.typevar.schemaname, node.typevar.relname)
+        yield ddl.CreateComposite(self.origin, CompositeType(key, attrs, self.location))
+
+    # -- functions and views --------------------------------------------------------
+
+    def create_function(self, node: ast.CreateFunctionStmt) -> Iterator[ddl.Statement]:
+        options = {o.defname: o.arg for o in node.options or ()}
+        language = options["language"].sval.lower() if "language" in options else "sql"
+        body, style = None, "string"
+        if node.sql_body is not None:
+            body, style = _standard_body(node.sql_body), "standard"
+        elif "as" in options:
+            parts = options["as"]
+            body = parts[0].sval if len(parts) == 1 else None  # C functions: (file, symbol)
+        params: list[Param] = []
+        table_columns: list[Param] = []
+        for p in node.parameters or ():
+            mode = _PARAM_MODES[p.mode]
+            param = Param(
+                p.name or None,
+                type_of(p.argType),
+                "IN" if mode == "TABLE" else mode,
+                deparse(p.defexpr) if p.defexpr is not None else None,
+            )
+            (table_columns if mode == "TABLE" else params).append(param)
+        returns = _returns(node.returnType, tuple(table_columns), node.is_procedure)
+        function = Function(
+            name=_name_key(_names(node.funcname)),
+            params=tuple(params),
+            returns=returns,
+            language=language,
+            volatility=_VOLATILITY.get(
+                options["volatility"].sval if "volatility" in options else "", "VOLATILE"
+            ),
+            strict=bool(options["strict"].boolval) if "strict" in options else False,
+            body=body,
+            body_style=style,
+            is_procedure=bool(node.is_procedure),
+            location=self.location,
+        )
+        yield ddl.CreateFunction(self.origin, function, bool(node.replace))
+
+    def create_view(self, node: ast.ViewStmt) -> Iterator[ddl.Statement]:
+        columns = _names(node.aliases) or _select_columns(node.query)
+        view = View(_range_key(node.view), tuple(columns), deparse(node.query), False,
+                    self.location)  # fmt: skip
+        yield ddl.CreateView(self.origin, view, bool(node.replace))
+
+    def create_table_as(self, node: ast.CreateTableAsStmt) -> Iterator[ddl.Statement]:
+        if node.objtype == ObjectType.OBJECT_MATVIEW:
+            into = node.into
+            columns = _names(into.colNames) or _select_columns(node.query)
+            view = View(_range_key(into.rel), tuple(columns), deparse(node.query), True,
+                        self.location)  # fmt: skip
+            yield ddl.CreateView(self.origin, view)
+        else:
+            yield ddl.Unsupported(self.origin, "CREATE TABLE ... AS SELECT is not applied")
+
+    # -- comments and drops ---------------------------------------------------------
+
+    def comment(self, node: ast.CommentStmt) -> Iterator[ddl.Statement]:
+        objtype = node.objtype
+        if objtype == ObjectType.OBJECT_COLUMN:
+            names = _names(node.object)
+            table = _qualified(names[-3], names[-2]) if len(names) > 2 else names[0]
+            yield ddl.Comment(self.origin, "column", table, names[-1], node.comment)
+        elif objtype == ObjectType.OBJECT_TABLE:
+            yield ddl.Comment(self.origin, "table", _name_key(_names(node.object)), None,
+                              node.comment)  # fmt: skip
+        elif objtype == ObjectType.OBJECT_FUNCTION:
+            func = node.object
+            yield ddl.Comment(self.origin, "function", _name_key(_names(func.objname)), None,
+                              node.comment)  # fmt: skip
+        else:
+            yield ddl.Skip(self.origin, f"COMMENT ON {objtype.name.removeprefix('OBJECT_')}")
+
+    def drop(self, node: ast.DropStmt) -> Iterator[ddl.Statement]:
+        kind = _DROP_KINDS.get(node.removeType)
+        if kind is None:
+            yield ddl.Skip(self.origin, f"DROP {node.removeType.name.removeprefix('OBJECT_')}")
+            return
+        names: list[str] = []
+        for obj in node.objects:
+            if isinstance(obj, ast.ObjectWithArgs):
+                names.append(_name_key(_names(obj.objname)))
+            elif isinstance(obj, ast.TypeName):
+                names.append(_name_key(_names(obj.names)))
+            else:
+                names.append(_name_key(_names(obj)))
+        yield ddl.Drop(self.origin, kind, tuple(names), bool(node.missing_ok))
+
+
+def _assemble(table: Table, constraints: Sequence[ddl.Constraint]) -> Table:
+    """Put parsed constraints in their slots on the table (catalog validates them)."""
+    pks = [c for c in constraints if isinstance(c, PrimaryKey)]
+    return Table(
+        name=table.name,
+        schema=table.schema,
+        columns=table.columns,
+        primary_key=pks[-1] if pks else None,
+        foreign_keys=tuple(c for c in constraints if isinstance(c, ForeignKey)),
+        uniques=tuple(c for c in constraints if isinstance(c, Unique)),
+        checks=tuple(c for c in constraints if isinstance(c, Check)),
+        partition_by=table.partition_by,
+        partition_of=table.partition_of,
+        dialect=table.dialect,
+        location=table.location,
+    )
+
+
+def _standard_body(body: Any) -> str:
+    if isinstance(body, ast.ReturnStmt):
+        return deparse(body.returnval)
+    statements = [s for group in body for s in (group or ())]
+    return "BEGIN ATOMIC " + "; ".join(deparse(s) for s in statements) + "; END"
+
+
+def _returns(tn: ast.TypeName | None, table: tuple[Param, ...], is_procedure: bool) -> Returns:
+    if tn is None:
+        return Returns("void") if is_procedure or not table else Returns("table", None, table)
+    if table:
+        return Returns("table", None, table)
+    sql_type = type_of(tn)
+    base = sql_type.name if sql_type.category == "unknown" else None
+    if base in ("void",):
+        return Returns("void")
+    if base in ("trigger", "event_trigger"):
+        return Returns("trigger")
+    if base == "record":
+        return Returns("setof" if tn.setof else "record", None)
+    return Returns("setof" if tn.setof else "scalar", sql_type)
+
+
+def _select_columns(query: Any) -> list[str]:
+    """Output column names of a simple SELECT, where they can be known without a database."""
+    if not isinstance(query, ast.SelectStmt) or not query.targetList:
+        return []
+    names = []
+    for target in query.targetList:
+        if target.name:
+            names.append(target.name)
+        elif isinstance(target.val, ast.ColumnRef) and isinstance(target.val.fields[-1], ast.String):
+            names.append(target.val.fields[-1].sval)
+        else:
+            return []  # `*` or an unnamed expression: not derivable here
+    return names
+
+
+_DROP_KINDS = {
+    ObjectType.OBJECT_TABLE: "table",
+    ObjectType.OBJECT_VIEW: "view",
+    ObjectType.OBJECT_MATVIEW: "view",
+    ObjectType.OBJECT_TYPE: "type",
+    ObjectType.OBJECT_DOMAIN: "domain",
+    ObjectType.OBJECT_FUNCTION: "function",
+    ObjectType.OBJECT_PROCEDURE: "function",
+    ObjectType.OBJECT_INDEX: "index",
+}
+
+_R = _StatementReader
+_HANDLERS: dict[str, Callable[[_R, Any], Iterator[ddl.Statement]]] = {
+    "CreateStmt": _R.create_table,
+    "AlterTableStmt": _R.alter_table,
+    "RenameStmt": _R.rename,
+    "IndexStmt": _R.create_index,
+    "CreateEnumStmt": _R.create_enum,
+    "AlterEnumStmt": _R.alter_enum,
+    "CreateDomainStmt": _R.create_domain,
+    "CompositeTypeStmt": _R.create_composite,
+    "CreateFunctionStmt": _R.create_function,
+    "ViewStmt": _R.create_view,
+    "CreateTableAsStmt": _R.create_table_as,
+    "CommentStmt": _R.comment,
+    "DropStmt": _R.drop,
+}
+
+_ALTER_HANDLERS: dict[AlterTableType, Callable[[_R, Any], list[ddl.Action]]] = {
+    AlterTableType.AT_AddColumn: _R._add_column,
+    AlterTableType.AT_DropColumn: lambda r, c: [ddl.DropColumn(c.name, bool(c.missing_ok))],
+    AlterTableType.AT_AlterColumnType: _R._alter_type,
+    AlterTableType.AT_SetNotNull: lambda r, c: [ddl.SetNotNull(c.name, True)],
+    AlterTableType.AT_DropNotNull: lambda r, c: [ddl.SetNotNull(c.name, False)],
+    AlterTableType.AT_ColumnDefault: lambda r, c: [
+        ddl.SetDefault(c.name, deparse(c.def_) if c.def_ is not None else None)
+    ],
+    AlterTableType.AT_AddConstraint: _R._add_constraint,
+    AlterTableType.AT_DropConstraint: lambda r, c: [
+        ddl.DropConstraint(c.name, bool(c.missing_ok))
+    ],
+    AlterTableType.AT_AddIdentity: _R._add_identity,
+    AlterTableType.AT_DropIdentity: lambda r, c: [ddl.SetIdentity(c.name, None)],
+    AlterTableType.AT_DropExpression: lambda r, c: [ddl.DropExpression(c.name)],
+}

@@ -1,0 +1,113 @@
+"""Find and order the SQL inputs: files, directories (migration folders) and globs.
+
+The rules, documented in docs/inputs.md:
+- A file is read as given; files named on the command line keep their order.
+- A directory is a migrations folder: every `*.sql` below it, in natural order of the
+  path relative to the folder (so `2_x` < `10_x`, `V2__` < `V10__`, Prisma's
+  `<timestamp>_name/migration.sql` by folder name). Down migrations are left out:
+  golang-migrate `*.down.sql`, Flyway undo `U<n>__*.sql`.
+- A glob is expanded and naturally sorted.
+- Inside a file, only the Up part is read: goose `-- +goose Up/Down`, dbmate
+  `-- migrate:up/down`, sql-migrate `-- +migrate Up/Down`, tern's
+  `---- create above / drop below ----`. Down lines are blanked, not removed, so every
+  location still points at the user's line.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import SchemagenError
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str  # as shown in messages: relative to the working directory when below it
+    text: str  # the Up part only, line numbers preserved
+    digest: str  # sha256 of the file's bytes, for fingerprints
+
+
+_SKIP_FILE = re.compile(r"(\.down\.sql$)|(^U\d[\w.]*__.*\.sql$)", re.IGNORECASE)
+_UP = re.compile(r"^\s*--\s*(\+goose\s+up|migrate:up|\+migrate\s+up)\b", re.IGNORECASE)
+_DOWN = re.compile(r"^\s*--\s*(\+goose\s+down|migrate:down|\+migrate\s+down)\b", re.IGNORECASE)
+_TERN_SPLIT = re.compile(r"^-{4}\s*create above\s*/\s*drop below\s*-{4}\s*$", re.IGNORECASE)
+
+
+def natural_key(path: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that orders digit runs by value: `2_a` before `10_a`."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part)
+        for part in re.split(r"(\d+)", path)
+        if part
+    )
+
+
+def collect(paths: Sequence[str], cwd: str | None = None) -> list[SourceFile]:
+    """Resolve PATH arguments into the ordered list of SQL files to read."""
+    base = Path(cwd or os.getcwd())
+    files: list[Path] = []
+    for arg in paths:
+        files.extend(_expand(arg, base))
+    seen: set[Path] = set()
+    out = []
+    for file in files:
+        resolved = file.resolve()
+        if resolved in seen:
+            continue
+        seen.add(resolved)
+        out.append(read_file(file, base))
+    return out
+
+
+def _expand(arg: str, base: Path) -> Iterable[Path]:
+    path = Path(arg) if Path(arg).is_absolute() else base / arg
+    if path.is_file():
+        return [path]
+    if path.is_dir():
+        found = [p for p in path.rglob("*.sql") if p.is_file() and not _SKIP_FILE.search(p.name)]
+        return sorted(found, key=lambda p: natural_key(p.relative_to(path).as_posix()))
+    if glob.has_magic(arg):
+        pattern = arg if Path(arg).is_absolute() else str(base / arg)
+        matches = [Path(m) for m in glob.glob(pattern, recursive=True)]
+        found = [p for p in matches if p.is_file() and not _SKIP_FILE.search(p.name)]
+        if found:
+            return sorted(found, key=lambda p: natural_key(p.as_posix()))
+        raise SchemagenError(f"{arg}: no SQL files match this pattern")
+    raise SchemagenError(f"{arg}: no such file or directory")
+
+
+def read_file(path: Path, base: Path) -> SourceFile:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SchemagenError(f"{display_path(path, base)}: not UTF-8 text ({error.reason})") from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return SourceFile(display_path(path, base), up_part(text), hashlib.sha256(data).hexdigest())
+
+
+def display_path(path: Path, base: Path) -> str:
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def up_part(text: str) -> str:
+    """Blank the Down sections of goose/dbmate/sql-migrate/tern files, keeping line numbers."""
+    lines = text.split("\n")
+    up = True
+    for i, line in enumerate(lines):
+        if _UP.match(line):
+            up = True
+        elif _DOWN.match(line) or _TERN_SPLIT.match(line):
+            up = False
+        if not up:
+            lines[i] = ""
+    return "\n".join(lines)
