@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import ddl
+from .naming import NAMERS
 from .errors import Diagnostic, SchemagenError
 from .model import (
     Check,
@@ -99,7 +100,9 @@ class Catalog:
         for constraint in (table.primary_key, *table.uniques, *table.foreign_keys):
             if constraint is not None:
                 _check_columns(st.origin, table, constraint.columns, type(constraint).__name__)
-        self.tables[table.key] = _nullable_pk(table)
+        # SQLite, unlike the others, lets primary-key columns hold NULL unless declared NOT NULL
+        table = table if self.dialect == "sqlite" else _nullable_pk(table)
+        self.tables[table.key] = NAMERS[self.dialect](table)
 
     def alter_table(self, st: ddl.AlterTable) -> None:
         if st.table not in self.tables and st.if_exists:
@@ -107,7 +110,7 @@ class Catalog:
         table = self._table(st.origin, st.table)
         for action in st.actions:
             table = _ACTION_HANDLERS[type(action)](self, st.origin, table, action)
-        self.tables[st.table] = table
+        self.tables[st.table] = NAMERS[self.dialect](table)
 
     def rename_table(self, st: ddl.RenameTable) -> None:
         if st.table not in self.tables and st.if_exists:
@@ -573,7 +576,8 @@ def _add_constraint(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.AddCo
                 origin.location,
                 origin.sql,
             )
-        return _nullable_pk(replace(table, primary_key=c))
+        table = replace(table, primary_key=c)
+        return table if cat.dialect == "sqlite" else _nullable_pk(table)
     if isinstance(c, Unique):
         return replace(table, uniques=(*table.uniques, c))
     return replace(table, foreign_keys=(*table.foreign_keys, c))
@@ -649,4 +653,3 @@ _STATEMENT_HANDLERS: dict[type, Callable[[Catalog, Any], None]] = {
 
 __all__ = ["KNOWN_EXTERNAL_SQL", "Built", "Catalog", "build", "external_tables"]
 
-_ = (EnumType, Index, View)  # re-exported types used in annotations above

@@ -210,7 +210,7 @@ def sqlite_type(declared: str) -> SqlType:
 
 def mysql_type(dt: exp.DataType) -> SqlType:
     """MySQL types through sqlglot; ENUM columns come back as category "enum"."""
-    original = dt.sql(dialect="mysql")
+    original = re.sub(r",\s+", ",", dt.sql(dialect="mysql"))
     mods = [
         int(p.this.name)
         for p in dt.expressions

@@ -1,0 +1,116 @@
+"""The names databases give to constraints declared without one.
+
+Migrations drop constraints by these names (`ALTER TABLE orders DROP CONSTRAINT
+orders_customer_id_fkey`), so the catalog must name them exactly as the database does.
+PostgreSQL's rule is `ChooseConstraintName`/`makeObjectName` in its source; MySQL numbers
+foreign keys and checks per table (`orders_ibfk_1`, `orders_chk_1`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+import sqlglot
+from sqlglot import exp
+
+from .model import Check, ForeignKey, Table
+
+NAMEDATALEN = 63  # PostgreSQL identifiers are truncated to 63 bytes
+
+
+def pg_object_name(name1: str, name2: str | None, label: str) -> str:
+    """PostgreSQL's makeObjectName: shorten the longer part until `a_b_label` fits."""
+    overhead = len(label) + 1 + (1 if name2 else 0)
+    len1, len2 = len(name1.encode()), len((name2 or "").encode())
+    while len1 + len2 > NAMEDATALEN - overhead:
+        if len1 > len2:
+            len1 -= 1
+        else:
+            len2 -= 1
+    parts = [name1.encode()[:len1].decode(errors="ignore")]
+    if name2:
+        parts.append(name2.encode()[:len2].decode(errors="ignore"))
+    return "_".join([*parts, label])
+
+
+def _pg_choose(table: str, columns: str | None, label: str, taken: set[str]) -> str:
+    attempt = 0
+    while True:
+        name = pg_object_name(table, columns, label if attempt == 0 else f"{label}{attempt}")
+        if name not in taken:
+            return name
+        attempt += 1
+
+
+def _check_column(sql: str) -> str | None:
+    """The column a CHECK names, when it names exactly one."""
+    try:
+        tree = sqlglot.parse_one(sql, read="postgres")
+    except sqlglot.errors.ParseError:
+        return None
+    names = {c.name for c in tree.find_all(exp.Column)}
+    return names.pop() if len(names) == 1 else None
+
+
+def name_postgres(table: Table) -> Table:
+    taken = {
+        c.name
+        for c in (table.primary_key, *table.uniques, *table.foreign_keys, *table.checks)
+        if c is not None and c.name
+    }
+
+    def choose(columns: str | None, label: str) -> str:
+        name = _pg_choose(table.name, columns, label, taken)
+        taken.add(name)
+        return name
+
+    pk = table.primary_key
+    if pk is not None and pk.name is None:
+        pk = replace(pk, name=choose(None, "pkey"))
+    uniques = tuple(
+        u if u.name or u.from_index else replace(u, name=choose("_".join(u.columns), "key"))
+        for u in table.uniques
+    )
+    fks = tuple(
+        fk if fk.name else replace(fk, name=choose("_".join(fk.columns), "fkey"))
+        for fk in table.foreign_keys
+    )
+    checks = tuple(
+        c if c.name else replace(c, name=choose(_check_column(c.sql), "check"))
+        for c in table.checks
+    )
+    return replace(table, primary_key=pk, uniques=uniques, foreign_keys=fks, checks=checks)
+
+
+def name_mysql(table: Table) -> Table:
+    def numbered(items: tuple[ForeignKey, ...] | tuple[Check, ...], label: str) -> list[str]:
+        used = {i.name for i in items if i.name}
+        names, n = [], 0
+        for _ in items:
+            n += 1
+            while f"{table.name}_{label}_{n}" in used:
+                n += 1
+            names.append(f"{table.name}_{label}_{n}")
+        return names
+
+    fk_names = iter(numbered(table.foreign_keys, "ibfk"))
+    check_names = iter(numbered(table.checks, "chk"))
+    pk = table.primary_key
+    return replace(
+        table,
+        primary_key=replace(pk, name="PRIMARY") if pk is not None and pk.name is None else pk,
+        uniques=tuple(u if u.name else replace(u, name=u.columns[0] if u.columns else None)
+                      for u in table.uniques),  # fmt: skip
+        foreign_keys=tuple(fk if fk.name else replace(fk, name=next(fk_names))
+                           for fk in table.foreign_keys),  # fmt: skip
+        checks=tuple(c if c.name else replace(c, name=next(check_names)) for c in table.checks),
+    )
+
+
+NAMERS: dict[str, Callable[[Table], Table]] = {
+    "postgres": name_postgres,
+    "mysql": name_mysql,
+    "sqlite": lambda table: table,  # SQLite keeps unnamed constraints unnamed
+}
+

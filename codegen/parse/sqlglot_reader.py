@@ -1,0 +1,513 @@
+"""SQLite and MySQL reader: sqlglot -> `codegen.ddl` statements.
+
+The text is split into statements on sqlglot's own tokens (never a regex on `;`), so each
+statement keeps its file:line. Column constraints are turned into the same table-level
+constraints the PostgreSQL reader produces; SQLite's declared type text is taken from the
+source, because SQLite keeps it verbatim and its affinity rules read it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError, TokenError
+from sqlglot.tokens import Token, TokenType
+
+from .. import ddl
+from ..errors import SchemagenError, line_col
+from ..model import (
+    DEFAULT_SCHEMA,
+    Check,
+    Column,
+    EnumType,
+    ForeignKey,
+    Generated,
+    Index,
+    Location,
+    PrimaryKey,
+    SqlType,
+    Table,
+    Unique,
+    View,
+    table_key,
+)
+from ..sources import SourceFile
+from ..types import mysql_enum_labels, mysql_type, sqlite_type
+
+_SCHEMALESS = {
+    exp.Insert: "DML",
+    exp.Update: "DML",
+    exp.Delete: "DML",
+    exp.Select: "query (DML)",
+    exp.Union: "query (DML)",
+    exp.Transaction: "transaction control",
+    exp.Commit: "transaction control",
+    exp.Rollback: "transaction control",
+    exp.Pragma: "PRAGMA",
+    exp.Set: "SET",
+    exp.Use: "USE",
+    exp.Grant: "GRANT",
+}
+_SCHEMALESS_COMMANDS = {
+    "PRAGMA", "SET", "USE", "GRANT", "REVOKE", "BEGIN", "COMMIT", "ROLLBACK", "START",
+    "LOCK", "UNLOCK", "DELIMITER", "ANALYZE", "VACUUM", "REINDEX", "ATTACH", "DETACH",
+    "SAVEPOINT", "RELEASE", "FLUSH", "OPTIMIZE", "EXPLAIN",
+}  # fmt: skip
+_CONSTRAINT_WORDS = {
+    "CONSTRAINT", "PRIMARY", "NOT", "NULL", "UNIQUE", "CHECK", "DEFAULT", "COLLATE",
+    "REFERENCES", "GENERATED", "AS", "AUTOINCREMENT", "ON", "KEY",
+}  # fmt: skip
+_TYPE_TEXT = re.compile(r"\s*((?:[A-Za-z_][\w]*\s*)+(?:\(\s*[+-]?\d+\s*(?:,\s*[+-]?\d+\s*)?\))?)")
+
+
+logging.getLogger("sqlglot").setLevel(logging.ERROR)  # we report unparsed statements ourselves
+
+
+def reader(dialect: str) -> Callable[[SourceFile], list[ddl.Statement]]:
+    def read(source: SourceFile) -> list[ddl.Statement]:
+        out: list[ddl.Statement] = []
+        for text_start, sql, tokens in _split(source, dialect):
+            line, col = line_col(source.text, text_start)
+            origin = ddl.Origin(Location(source.path, line, col), sql)
+            if _in_trigger(tokens):
+                out.append(ddl.Skip(origin, "trigger"))
+                continue
+            try:
+                (tree,) = sqlglot.Dialect.get_or_raise(dialect).parser(
+                    error_level=sqlglot.ErrorLevel.RAISE
+                ).parse(tokens, sql)
+            except ParseError as error:
+                detail = error.errors[0] if error.errors else {}
+                err_line = line + int(detail.get("line", 1)) - 1
+                err_col = int(detail.get("col", 1)) + (col - 1 if detail.get("line", 1) == 1 else 0)
+                raise SchemagenError(
+                    f"cannot parse SQL: {detail.get('description', error)} "
+                    f"(expected a valid {dialect} statement)",
+                    Location(source.path, err_line, err_col),
+                    sql,
+                ) from None
+            if tree is None:
+                continue
+            out.extend(_Reader(origin, dialect, source, text_start).read(tree))
+        return out
+
+    return read
+
+
+def _split(source: SourceFile, dialect: str) -> Iterator[tuple[int, str, list[Token]]]:
+    """Statements as (start offset, text, tokens), split on the tokenizer's semicolons."""
+    text = source.text
+    try:
+        tokens = sqlglot.Dialect.get_or_raise(dialect).tokenize(text)
+    except TokenError as error:
+        raise SchemagenError(f"cannot read SQL: {error}", Location(source.path, 1, 1)) from None
+    current: list[Token] = []
+    depth = 0  # BEGIN/CASE ... END nesting: a trigger body's semicolons do not end it
+    for token in [*tokens, None]:
+        if token is not None and token.token_type in (TokenType.BEGIN, TokenType.CASE):
+            depth += 1 if _in_trigger(current) or token.token_type == TokenType.CASE else 0
+        elif token is not None and token.token_type == TokenType.END and depth:
+            depth -= 1
+        if token is None or (token.token_type == TokenType.SEMICOLON and not depth):
+            if current:
+                start, end = current[0].start, current[-1].end + 1
+                start = _comment_free_start(text, start, current[0])
+                yield start, text[start:end], current
+            current = []
+        else:
+            current.append(token)
+
+
+def _in_trigger(tokens: list[Token]) -> bool:
+    return tokens[:1] != [] and tokens[0].text.upper() == "CREATE" and any(
+        t.text.upper() == "TRIGGER" for t in tokens[:4]
+    )
+
+
+def _comment_free_start(text: str, start: int, token: Token) -> int:
+    # a token's start can sit on a leading comment attached to it; find the token itself
+    at = text.find(token.text, start) if token.text else start
+    return at if at >= 0 else start
+
+
+class _Reader:
+    def __init__(self, origin: ddl.Origin, dialect: str, source: SourceFile, base: int) -> None:
+        self.origin = origin
+        self.dialect = dialect
+        self.source = source
+        self.base = base
+
+    @property
+    def location(self) -> Location:
+        return self.origin.location
+
+    def at(self, node: exp.Expression) -> Location:
+        ident = node.this if isinstance(node.this, exp.Identifier) else node
+        start = ident.meta.get("start") if isinstance(ident, exp.Expression) else None
+        if isinstance(start, int):
+            # sqlglot's offsets count from the start of the tokenized text: the whole file
+            return Location(self.source.path, *line_col(self.source.text, start))
+        return self.location
+
+    def key(self, table: exp.Table) -> str:
+        schema = table.db or DEFAULT_SCHEMA[self.dialect]
+        return table_key(schema, table.name, self.dialect)
+
+    def sql(self, node: exp.Expression) -> str:
+        while isinstance(node, exp.Paren):
+            node = node.this
+        return node.sql(dialect=self.dialect)
+
+    def read(self, tree: exp.Expression) -> Iterator[ddl.Statement]:
+        if isinstance(tree, exp.Create):
+            yield from self.create(tree)
+        elif isinstance(tree, exp.Alter):
+            yield from self.alter(tree)
+        elif isinstance(tree, exp.Drop):
+            yield from self.drop(tree)
+        elif isinstance(tree, exp.Command):
+            word = tree.name.upper()
+            if word in _SCHEMALESS_COMMANDS:
+                yield ddl.Skip(self.origin, word)
+            elif word in ("CREATE", "ALTER", "DROP"):
+                yield ddl.Unsupported(
+                    self.origin, f"{word} statement that sqlglot cannot parse for {self.dialect}"
+                )
+            else:
+                yield ddl.Skip(self.origin, word or "statement")
+        else:
+            reason = next((r for t, r in _SCHEMALESS.items() if isinstance(tree, t)), None)
+            if reason is None:
+                yield ddl.Unsupported(self.origin, f"statement {type(tree).__name__} is not supported")
+            else:
+                yield ddl.Skip(self.origin, reason)
+
+    # -- CREATE ---------------------------------------------------------------------
+
+    def create(self, tree: exp.Create) -> Iterator[ddl.Statement]:
+        kind = (tree.args.get("kind") or "").upper()
+        if kind == "TABLE":
+            yield from self.create_table(tree)
+        elif kind == "INDEX":
+            yield self.create_index(tree)
+        elif kind == "VIEW":
+            target = tree.this
+            query = tree.expression
+            columns = tuple(s.alias_or_name for s in query.selects) if isinstance(query, exp.Select) else ()
+            if any(c in ("*", "") for c in columns):
+                columns = ()
+            yield ddl.CreateView(
+                self.origin,
+                View(self.key(target), columns, self.sql(query), False, self.location),
+                bool(tree.args.get("replace")),
+            )
+        elif kind in ("TRIGGER", "FUNCTION", "PROCEDURE", "EVENT"):
+            yield ddl.Skip(self.origin, kind.lower())
+        else:
+            yield ddl.Unsupported(self.origin, f"CREATE {kind} is not supported")
+
+    def create_table(self, tree: exp.Create) -> Iterator[ddl.Statement]:
+        schema_node = tree.this
+        if not isinstance(schema_node, exp.Schema):
+            yield ddl.Unsupported(self.origin, "CREATE TABLE ... AS SELECT is not applied")
+            return
+        if any(isinstance(p, exp.TemporaryProperty) for p in _properties(tree)):
+            yield ddl.Skip(self.origin, "temporary table")
+            return
+        table_node = schema_node.this
+        columns: list[Column] = []
+        constraints: list[ddl.Constraint] = []
+        enums: list[EnumType] = []
+        for element in schema_node.expressions:
+            if isinstance(element, (exp.ColumnDef, exp.Identifier)):
+                column_def = element if isinstance(element, exp.ColumnDef) else exp.ColumnDef(this=element)
+                column, extra, enum = self.column(column_def, table_node.name)
+                columns.append(column)
+                constraints.extend(extra)
+                if enum is not None:
+                    enums.append(enum)
+            else:
+                constraints.extend(self.table_constraint(element))
+        for enum in enums:
+            yield ddl.CreateEnum(self.origin, enum)
+        pks = [c for c in constraints if isinstance(c, PrimaryKey)]
+        table = Table(
+            name=table_node.name,
+            schema=table_node.db or DEFAULT_SCHEMA[self.dialect],
+            columns=tuple(columns),
+            primary_key=pks[-1] if pks else None,
+            foreign_keys=tuple(c for c in constraints if isinstance(c, ForeignKey)),
+            uniques=tuple(c for c in constraints if isinstance(c, Unique)),
+            checks=tuple(c for c in constraints if isinstance(c, Check)),
+            dialect=self.dialect,
+            location=self.location,
+        )
+        if self.dialect == "sqlite":
+            table = _sqlite_rowid(table)
+        else:
+            table = _mysql_indexes(table, schema_node)
+        yield ddl.CreateTable(self.origin, table, bool(tree.args.get("exists")))
+
+    def column_type(self, node: exp.ColumnDef, table: str) -> tuple[SqlType, EnumType | None]:
+        kind = node.args.get("kind")
+        if self.dialect == "sqlite":
+            return sqlite_type(self._declared_type(node)), None
+        if kind is None:
+            return SqlType("unknown", "", original=""), None
+        sql_type = mysql_type(kind)
+        if sql_type.category == "enum":
+            name = f"{table}.{node.name}"
+            enum = EnumType(name, mysql_enum_labels(kind), self.at(node))
+            return SqlType("enum", sql_type.sql, name=name, original=sql_type.original), enum
+        return sql_type, None
+
+    def _declared_type(self, node: exp.ColumnDef) -> str:
+        start = node.this.meta.get("end") if isinstance(node.this, exp.Identifier) else None
+        if not isinstance(start, int):
+            kind = node.args.get("kind")
+            return kind.sql(dialect="sqlite") if kind is not None else ""
+        text = self.source.text[start + 1 :]
+        if text[:1] in "\"`]'":
+            text = text[1:]
+        words = []
+        match = _TYPE_TEXT.match(text)
+        if match:
+            for word in re.findall(r"[A-Za-z_]\w*|\([^)]*\)", match.group(1)):
+                if word.upper() in _CONSTRAINT_WORDS:
+                    break
+                words.append(word)
+        return re.sub(r"\s+\(", "(", " ".join(words))
+
+    def column(
+        self, node: exp.ColumnDef, table: str
+    ) -> tuple[Column, list[ddl.Constraint], EnumType | None]:
+        sql_type, enum = self.column_type(node, table)
+        nullable, default, generated, identity, collation = True, None, None, None, None
+        comment = None
+        extra: list[ddl.Constraint] = []
+        where = self.at(node)
+        for constraint in node.args.get("constraints") or ():
+            kind = constraint.args.get("kind")
+            name = constraint.name or None
+            if isinstance(kind, exp.NotNullColumnConstraint):
+                nullable = bool(kind.args.get("allow_null"))
+            elif isinstance(kind, exp.DefaultColumnConstraint):
+                default = self.sql(kind.this)
+            elif isinstance(kind, exp.ComputedColumnConstraint):
+                generated = Generated(self.sql(kind.this), bool(kind.args.get("persisted")))
+            elif isinstance(kind, exp.GeneratedAsIdentityColumnConstraint):
+                if kind.args.get("expression") is not None:
+                    generated = Generated(self.sql(kind.args["expression"]), True)
+                else:
+                    identity = "always" if kind.args.get("this") else "by default"
+            elif isinstance(kind, exp.AutoIncrementColumnConstraint):
+                identity = "rowid" if self.dialect == "sqlite" else "auto_increment"
+            elif isinstance(kind, exp.PrimaryKeyColumnConstraint):
+                extra.append(PrimaryKey((node.name,), name, where))
+            elif isinstance(kind, exp.UniqueColumnConstraint):
+                extra.append(Unique((node.name,), name, location=where))
+            elif isinstance(kind, exp.CheckColumnConstraint):
+                extra.append(Check(self.sql(kind.this), name, where))
+            elif isinstance(kind, exp.Reference):
+                extra.append(self.reference((node.name,), kind, name, where))
+            elif isinstance(kind, exp.CollateColumnConstraint):
+                collation = kind.this.name if isinstance(kind.this, exp.Expression) else str(kind.this)
+            elif isinstance(kind, exp.CommentColumnConstraint):
+                comment = kind.this.name
+        column = Column(
+            name=node.name,
+            type=sql_type,
+            nullable=nullable,
+            default=default,
+            generated=generated,
+            identity=identity,
+            collation=collation,
+            comment=comment,
+            location=where,
+        )
+        return column, extra, enum
+
+    def reference(
+        self, columns: Sequence[str], ref: exp.Reference, name: str | None, where: Location
+    ) -> ForeignKey:
+        target = ref.this
+        table = target.this if isinstance(target, exp.Schema) else target
+        ref_columns = tuple(e.name for e in target.expressions) if isinstance(target, exp.Schema) else ()
+        actions = {"DELETE": "NO ACTION", "UPDATE": "NO ACTION"}
+        for option in ref.args.get("options") or ():
+            text = str(option).upper()
+            match = re.match(r"ON (DELETE|UPDATE) (.+)", text)
+            if match:
+                actions[match.group(1)] = match.group(2).strip()
+        return ForeignKey(
+            columns=tuple(columns),
+            ref_table=self.key(table),
+            ref_columns=ref_columns,
+            name=name,
+            on_delete=actions["DELETE"],
+            on_update=actions["UPDATE"],
+            location=where,
+        )
+
+    def table_constraint(self, element: exp.Expression) -> list[ddl.Constraint]:
+        name = None
+        if isinstance(element, exp.Constraint):
+            name = element.name or None
+            return [c for e in element.expressions for c in self._table_constraint(e, name)]
+        return self._table_constraint(element, name)
+
+    def _table_constraint(self, element: exp.Expression, name: str | None) -> list[ddl.Constraint]:
+        where = self.location
+        if isinstance(element, exp.PrimaryKey):
+            return [PrimaryKey(tuple(_col_names(element.expressions)), name, where)]
+        if isinstance(element, exp.UniqueColumnConstraint):
+            target = element.this
+            cols = _col_names(target.expressions) if isinstance(target, exp.Schema) else []
+            return [Unique(tuple(cols), name or (target.name if isinstance(target, exp.Schema) and target.this else None), location=where)]
+        if isinstance(element, (exp.CheckColumnConstraint, exp.Check)):
+            return [Check(self.sql(element.this), name, where)]
+        if isinstance(element, exp.ForeignKey):
+            columns = _col_names(element.expressions)
+            return [self.reference(columns, element.args["reference"], name, where)]
+        if isinstance(element, exp.IndexColumnConstraint):
+            return []  # MySQL `KEY ix (col)` inside CREATE TABLE: handled by _mysql_indexes
+        return []
+
+    def create_index(self, tree: exp.Create) -> ddl.Statement:
+        index = tree.this
+        table = index.args.get("table")
+        params = index.args.get("params")
+        columns: list[str] = []
+        expressions: list[str] = []
+        for ordered in (params.args.get("columns") or []) if params else []:
+            target = ordered.this if isinstance(ordered, exp.Ordered) else ordered
+            if isinstance(target, exp.Column):
+                columns.append(target.name)
+            else:
+                expressions.append(self.sql(target))
+        where_node = params.args.get("where") if params else None
+        where = self.sql(where_node.this) if where_node is not None else None
+        name = index.name or None
+        model: Unique | Index
+        if tree.args.get("unique"):
+            model = Unique(tuple(columns), name, tuple(expressions), where, True, self.location)
+        else:
+            model = Index(name, tuple(columns), tuple(expressions), where, self.location)
+        return ddl.CreateIndex(self.origin, self.key(table), model, bool(tree.args.get("exists")))
+
+    # -- ALTER / DROP -----------------------------------------------------------------
+
+    def alter(self, tree: exp.Alter) -> Iterator[ddl.Statement]:
+        key = self.key(tree.this)
+        actions: list[ddl.Action] = []
+        for action in tree.args.get("actions") or ():
+            if isinstance(action, exp.AlterRename):
+                if actions:
+                    yield ddl.AlterTable(self.origin, key, tuple(actions))
+                    actions = []
+                yield ddl.RenameTable(self.origin, key, action.this.name)
+                continue
+            actions.extend(self.alter_action(action, tree.this.name))
+        if actions:
+            yield ddl.AlterTable(self.origin, key, tuple(actions), bool(tree.args.get("exists")))
+
+    def alter_action(self, action: exp.Expression, table: str) -> list[ddl.Action]:
+        if isinstance(action, exp.ColumnDef):
+            column, extra, _enum = self.column(action, table)
+            return [ddl.AddColumn(column, tuple(extra), bool(action.args.get("exists")))]
+        if isinstance(action, exp.ModifyColumn):
+            column, extra, _enum = self.column(action.this, table)
+            old = action.args.get("rename_from")
+            return [ddl.ReplaceColumn(old.name if old else column.name, column, tuple(extra))]
+        if isinstance(action, exp.RenameColumn):
+            return [ddl.RenameColumn(action.this.name, action.args["to"].name)]
+        if isinstance(action, exp.Drop):
+            kind = (action.args.get("kind") or "").upper()
+            names = [t.name for t in action.args.get("tables") or [action.this]]
+            if kind == "COLUMN" or kind == "":
+                return [ddl.DropColumn(n, bool(action.args.get("exists"))) for n in names]
+            return [ddl.DropConstraint(n, bool(action.args.get("exists"))) for n in names]
+        if isinstance(action, exp.AddConstraint):
+            return [ddl.AddConstraint(c) for e in action.expressions for c in self.table_constraint(e)]
+        if isinstance(action, exp.AlterColumn):
+            name = action.name
+            if action.args.get("dtype") is not None:
+                sql_type, _ = self.column_type(exp.ColumnDef(this=action.this, kind=action.args["dtype"]), table)
+                return [ddl.AlterColumnType(name, sql_type)]
+            if action.args.get("drop"):
+                return [ddl.SetDefault(name, None)]
+            if action.args.get("default") is not None:
+                return [ddl.SetDefault(name, self.sql(action.args["default"]))]
+            if action.args.get("allow_null") is not None:
+                return [ddl.SetNotNull(name, not action.args["allow_null"])]
+        raise SchemagenError(
+            f"ALTER TABLE action {type(action).__name__} is not supported",
+            self.location,
+            self.origin.sql,
+        )
+
+    def drop(self, tree: exp.Drop) -> Iterator[ddl.Statement]:
+        kind = (tree.args.get("kind") or "").lower()
+        if kind not in ("table", "view", "index"):
+            yield ddl.Skip(self.origin, f"DROP {kind.upper()}")
+            return
+        targets = tree.args.get("tables") or [tree.this]
+        names = tuple(self.key(t) if isinstance(t, exp.Table) else t.name for t in targets)
+        yield ddl.Drop(self.origin, kind, names, bool(tree.args.get("exists")))
+
+
+def _properties(tree: exp.Create) -> list[exp.Expression]:
+    props = tree.args.get("properties")
+    return list(props.expressions) if props is not None else []
+
+
+def _col_names(nodes: Sequence[Any]) -> list[str]:
+    names = []
+    for node in nodes:
+        target = node.this if isinstance(node, exp.Ordered) else node
+        names.append(target.name)
+    return names
+
+
+def _sqlite_rowid(table: Table) -> Table:
+    """`INTEGER PRIMARY KEY` makes the column an alias of the rowid (exact type name only)."""
+    pk = table.primary_key
+    if pk is None or len(pk.columns) != 1:
+        return table
+    column = table.column(pk.columns[0])
+    if column is None or column.type.sql != "integer":
+        return table
+    rowid = Column(
+        column.name, column.type, column.nullable, column.default, column.generated, "rowid",
+        column.collation, column.comment, column.location,
+    )  # fmt: skip
+    return Table(
+        table.name, table.schema, tuple(rowid if c is column else c for c in table.columns),
+        pk, table.foreign_keys, table.uniques, table.checks, table.indexes, None, None,
+        table.comment, table.dialect, table.location,
+    )  # fmt: skip
+
+
+def _mysql_indexes(table: Table, schema_node: exp.Schema) -> Table:
+    """MySQL `UNIQUE KEY name (cols)` / `KEY name (cols)` written inside CREATE TABLE."""
+    uniques = list(table.uniques)
+    indexes = list(table.indexes)
+    for element in schema_node.expressions:
+        if isinstance(element, exp.IndexColumnConstraint):
+            cols = tuple(_col_names(element.expressions))
+            kind = (element.args.get("kind") or "").upper()
+            name = element.name or None
+            if kind == "UNIQUE":
+                uniques.append(Unique(cols, name, from_index=True, location=table.location))
+            else:
+                indexes.append(Index(name, cols, location=table.location))
+    return Table(
+        table.name, table.schema, table.columns, table.primary_key, table.foreign_keys,
+        tuple(uniques), table.checks, tuple(indexes), None, None, table.comment, table.dialect,
+        table.location,
+    )  # fmt: skip
