@@ -445,6 +445,7 @@ class Function:
     language: str = "sql"
     volatility: str = "VOLATILE"
     strict: bool = False
+    parallel: str = "UNSAFE"  # SAFE | RESTRICTED | UNSAFE
     body: str | None = None  # the function body text (inside the quotes / after RETURN)
     body_style: str = "string"  # "string" ($$...$$ / '...') or "standard" (RETURN / BEGIN ATOMIC)
     is_procedure: bool = False
@@ -471,6 +472,7 @@ class Function:
             "language": self.language,
             "volatility": self.volatility,
             "strict": self.strict,
+            "parallel": self.parallel,
             "body": self.body,
             "body_style": self.body_style,
             "is_procedure": self.is_procedure,
@@ -487,6 +489,7 @@ class Function:
             language=data["language"],
             volatility=data["volatility"],
             strict=data["strict"],
+            parallel=data.get("parallel", "UNSAFE"),
             body=data.get("body"),
             body_style=data.get("body_style", "string"),
             is_procedure=data.get("is_procedure", False),

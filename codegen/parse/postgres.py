@@ -456,10 +456,11 @@ class _StatementReader:
         columns: list[str] = []
         expressions: list[str] = []
         for elem in node.indexParams:
-            if elem.name:
+            text = deparse(elem)
+            if elem.name and text == elem.name:
                 columns.append(elem.name)
-            else:
-                expressions.append(deparse(elem.expr))
+            else:  # an expression, or a column with ordering / opclass: kept as written
+                expressions.append(text)
         where = deparse(node.whereClause) if node.whereClause is not None else None
         index: Unique | Index
         if node.unique:
@@ -524,7 +525,7 @@ class _StatementReader:
         language = options["language"].sval.lower() if "language" in options else "sql"
         body, style = None, "string"
         if node.sql_body is not None:
-            body, style = _standard_body(node.sql_body), "standard"
+            body, style = _standard_body(node.sql_body, self.origin.sql), "standard"
         elif "as" in options:
             parts = options["as"]
             body = parts[0].sval if len(parts) == 1 else None  # C functions: (file, symbol)
@@ -539,7 +540,7 @@ class _StatementReader:
                 deparse(p.defexpr) if p.defexpr is not None else None,
             )
             (table_columns if mode == "TABLE" else params).append(param)
-        returns = _returns(node.returnType, tuple(table_columns), node.is_procedure)
+        returns = _returns(node.returnType, tuple(table_columns), node.is_procedure, params)
         function = Function(
             name=_name_key(_names(node.funcname)),
             params=tuple(params),
@@ -549,6 +550,7 @@ class _StatementReader:
                 options["volatility"].sval if "volatility" in options else "", "VOLATILE"
             ),
             strict=bool(options["strict"].boolval) if "strict" in options else False,
+            parallel=options["parallel"].sval.upper() if "parallel" in options else "UNSAFE",
             body=body,
             body_style=style,
             is_procedure=bool(node.is_procedure),
@@ -624,14 +626,27 @@ def _assemble(table: Table, constraints: Sequence[ddl.Constraint]) -> Table:
     )
 
 
-def _standard_body(body: Any) -> str:
+_BEGIN_ATOMIC = re.compile(r"\bBEGIN\s+ATOMIC\b.*\bEND\b", re.IGNORECASE | re.DOTALL)
+
+
+def _standard_body(body: Any, statement: str) -> str:
+    """`RETURN expr` as the deparsed expression; `BEGIN ATOMIC ... END` as written."""
     if isinstance(body, ast.ReturnStmt):
         return deparse(body.returnval)
+    match = _BEGIN_ATOMIC.search(statement)
+    if match:
+        return match.group(0)
     statements = [s for group in body for s in (group or ())]
     return "BEGIN ATOMIC " + "; ".join(deparse(s) for s in statements) + "; END"
 
 
-def _returns(tn: ast.TypeName | None, table: tuple[Param, ...], is_procedure: bool) -> Returns:
+def _returns(
+    tn: ast.TypeName | None, table: tuple[Param, ...], is_procedure: bool, params: list[Param]
+) -> Returns:
+    outs = [p for p in params if p.mode in ("OUT", "INOUT")]
+    if tn is None and outs and not is_procedure:
+        # PostgreSQL infers it: the single OUT parameter's type, else record
+        return Returns("scalar", outs[0].type) if len(outs) == 1 else Returns("record")
     if tn is None:
         return Returns("void") if is_procedure or not table else Returns("table", None, table)
     if table:

@@ -1,0 +1,1808 @@
+"""SQL semantics for compiled expressions, as plain Python (stdlib only).
+
+This file is copied verbatim into generated packages (as `_sqlruntime.py`), so it must not
+import anything outside the standard library. Compiled expressions call it as `rt.<name>`.
+
+Values: NULL is None; integers are int; PostgreSQL numeric is Decimal (its exponent is the
+display scale); double precision and real are float (a real holds an exact float32 value);
+text is str; boolean is bool; date/timestamp are date/datetime (timestamptz is aware, in
+UTC: the session time zone is assumed to be UTC); intervals are `Interval`; uuid is
+uuid.UUID. SQLite values are its storage classes: None, int, float, str, bytes.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import math
+import random
+import re
+import struct
+import uuid
+from collections.abc import Callable
+from datetime import date, datetime, timedelta, timezone
+from decimal import (
+    ROUND_CEILING,
+    ROUND_DOWN,
+    ROUND_FLOOR,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    InvalidOperation,
+)
+from fractions import Fraction
+from typing import Any
+
+Thunk = Callable[[], Any]
+
+
+class SqlError(Exception):
+    """An error the database would raise for the same inputs (message and SQLSTATE alike)."""
+
+    def __init__(self, message: str, sqlstate: str = "22000") -> None:
+        super().__init__(message)
+        self.sqlstate = sqlstate
+
+
+# ----------------------------------------------------------------------------- clock, seed
+
+
+def _system_clock() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+clock: Callable[[], datetime] = _system_clock  # tests replace this with a fixed clock
+_random = random.Random()
+
+
+def seed(n: int) -> None:
+    """Make gen_random_uuid() and friends reproducible."""
+    _random.seed(n)
+
+
+def _now() -> datetime:
+    now = clock()
+    if now.tzinfo is None:
+        raise ValueError("rt.clock must return an aware datetime")
+    return now.astimezone(timezone.utc)
+
+
+def now() -> datetime:
+    return _now()
+
+
+def local_now() -> datetime:
+    return _now().replace(tzinfo=None)
+
+
+def current_date() -> date:
+    return _now().date()
+
+
+def random_uuid() -> uuid.UUID:
+    return uuid.UUID(int=_random.getrandbits(128), version=4)
+
+
+# ----------------------------------------------------------------------------- three-valued logic
+
+
+def and_(first: Any, *rest: Thunk) -> bool | None:
+    """AND: False wins, then NULL; later operands are thunks, evaluated left to right."""
+    if first is False:
+        return False
+    unknown = first is None
+    for thunk in rest:
+        value = thunk()
+        if value is False:
+            return False
+        unknown = unknown or value is None
+    return None if unknown else True
+
+
+def or_(first: Any, *rest: Thunk) -> bool | None:
+    """OR: True wins, then NULL; later operands are thunks, evaluated left to right."""
+    if first is True:
+        return True
+    unknown = first is None
+    for thunk in rest:
+        value = thunk()
+        if value is True:
+            return True
+        unknown = unknown or value is None
+    return None if unknown else False
+
+
+def not_(a: bool | None) -> bool | None:
+    return None if a is None else not a
+
+
+def is_true(a: Any) -> bool:
+    """A CASE/WHERE condition holds only when it is TRUE (NULL does not)."""
+    return a is True
+
+
+def coalesce(first: Any, *rest: Thunk) -> Any:
+    if first is not None:
+        return first
+    for thunk in rest:
+        value = thunk()
+        if value is not None:
+            return value
+    return None
+
+
+def check_result(a: Any) -> bool | None:
+    """Normalise a CHECK result: True, False or None (unknown passes)."""
+    if a is None:
+        return None
+    return bool(a)
+
+
+# ----------------------------------------------------------------------------- comparison
+
+
+def _nan(x: Any) -> bool:
+    return isinstance(x, float) and x != x
+
+
+def compare(a: Any, b: Any) -> int:
+    """PostgreSQL ordering for same-typed values: NaN equals NaN and sorts above all."""
+    if isinstance(a, float) or isinstance(b, float):
+        na, nb = _nan(a), _nan(b)
+        if na or nb:
+            return int(na) - int(nb)
+    if a == b:
+        return 0
+    return -1 if a < b else 1
+
+
+def eq(a: Any, b: Any) -> bool | None:
+    return None if a is None or b is None else compare(a, b) == 0
+
+
+def ne(a: Any, b: Any) -> bool | None:
+    return None if a is None or b is None else compare(a, b) != 0
+
+
+def lt(a: Any, b: Any) -> bool | None:
+    return None if a is None or b is None else compare(a, b) < 0
+
+
+def le(a: Any, b: Any) -> bool | None:
+    return None if a is None or b is None else compare(a, b) <= 0
+
+
+def gt(a: Any, b: Any) -> bool | None:
+    return None if a is None or b is None else compare(a, b) > 0
+
+
+def ge(a: Any, b: Any) -> bool | None:
+    return None if a is None or b is None else compare(a, b) >= 0
+
+
+def is_distinct(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return (a is None) != (b is None)
+    return compare(a, b) != 0
+
+
+def in_list(a: Any, items: list[Any]) -> bool | None:
+    """x IN (...): TRUE on a match, else NULL if x or any item is NULL, else FALSE."""
+    if a is None:
+        return None
+    unknown = False
+    for item in items:
+        if item is None:
+            unknown = True
+        elif compare(a, item) == 0:
+            return True
+    return None if unknown else False
+
+
+def greatest(*args: Any) -> Any:
+    """PostgreSQL GREATEST: NULL arguments are ignored."""
+    present = [a for a in args if a is not None]
+    if not present:
+        return None
+    best = present[0]
+    for a in present[1:]:
+        if compare(a, best) > 0:
+            best = a
+    return best
+
+
+def least(*args: Any) -> Any:
+    present = [a for a in args if a is not None]
+    if not present:
+        return None
+    best = present[0]
+    for a in present[1:]:
+        if compare(a, best) < 0:
+            best = a
+    return best
+
+
+def nullif(a: Any, b: Any) -> Any:
+    return None if eq(a, b) is True else a
+
+
+# ----------------------------------------------------------------------------- integers
+
+INT_RANGES = {
+    "smallint": (-(2**15), 2**15 - 1),
+    "integer": (-(2**31), 2**31 - 1),
+    "bigint": (-(2**63), 2**63 - 1),
+}
+
+
+def int_check(v: int, kind: str) -> int:
+    lo, hi = INT_RANGES[kind]
+    if not lo <= v <= hi:
+        raise SqlError(f"{kind} out of range", "22003")
+    return v
+
+
+def _trunc_div(a: int, b: int) -> int:
+    q = abs(a) // abs(b)
+    return q if (a < 0) == (b < 0) else -q
+
+
+def _trunc_mod(a: int, b: int) -> int:
+    r = abs(a) % abs(b)
+    return -r if a < 0 else r
+
+
+def int_add(a: int | None, b: int | None, kind: str) -> int | None:
+    return None if a is None or b is None else int_check(a + b, kind)
+
+
+def int_sub(a: int | None, b: int | None, kind: str) -> int | None:
+    return None if a is None or b is None else int_check(a - b, kind)
+
+
+def int_mul(a: int | None, b: int | None, kind: str) -> int | None:
+    return None if a is None or b is None else int_check(a * b, kind)
+
+
+def int_div(a: int | None, b: int | None, kind: str) -> int | None:
+    """Integer division truncates toward zero (Python's // floors)."""
+    if a is None or b is None:
+        return None
+    if b == 0:
+        raise SqlError("division by zero", "22012")
+    return int_check(_trunc_div(a, b), kind)
+
+
+def int_mod(a: int | None, b: int | None, kind: str) -> int | None:
+    """The remainder takes the dividend's sign (Python's % takes the divisor's)."""
+    if a is None or b is None:
+        return None
+    if b == 0:
+        raise SqlError("division by zero", "22012")
+    return _trunc_mod(a, b)
+
+
+def int_neg(a: int | None, kind: str) -> int | None:
+    return None if a is None else int_check(-a, kind)
+
+
+def int_abs(a: int | None, kind: str) -> int | None:
+    return None if a is None else int_check(abs(a), kind)
+
+
+def int_sign(a: int | None) -> int | None:
+    return None if a is None else (a > 0) - (a < 0)
+
+
+# ----------------------------------------------------------------------------- numeric
+
+# Exact arithmetic: PostgreSQL numeric holds up to 131072 digits before the point and
+# 16383 after, so this precision never rounds a sum or product of in-range values.
+NUM = Context(prec=150000, Emax=999999, Emin=-999999, rounding=ROUND_HALF_UP)
+_MIN_SIG_DIGITS = 16  # NUMERIC_MIN_SIG_DIGITS in numeric.c
+_MAX_DISPLAY_SCALE = 1000
+
+
+def num_scale(d: Decimal) -> int:
+    exponent = d.as_tuple().exponent
+    assert isinstance(exponent, int)
+    return max(0, -exponent)
+
+
+def num_fix(d: Decimal) -> Decimal:
+    """PostgreSQL has no negative zero and no negative display scale: normalise both."""
+    exponent = d.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > 0:
+        d = NUM.quantize(d, Decimal(1))
+    if d.is_zero() and d.is_signed():
+        d = d.copy_abs()
+    return d
+
+
+def num_round_to(d: Decimal, scale: int, rounding: str = ROUND_HALF_UP) -> Decimal:
+    """Round to `scale` digits after the point (half away from zero, like round_var)."""
+    if scale >= 0:
+        return num_fix(NUM.quantize(d, Decimal(1).scaleb(-scale), rounding=rounding))
+    rounded = NUM.quantize(d.scaleb(scale), Decimal(1), rounding=rounding).scaleb(-scale)
+    return num_fix(NUM.quantize(rounded, Decimal(1)))
+
+
+def num_add(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+    return None if a is None or b is None else num_fix(NUM.add(a, b))
+
+
+def num_sub(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+    return None if a is None or b is None else num_fix(NUM.subtract(a, b))
+
+
+def num_mul(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+    """Exact product; its scale is the sum of the scales, as in numeric_mul."""
+    return None if a is None or b is None else num_fix(NUM.multiply(a, b))
+
+
+def _weight_and_first_digit(d: Decimal) -> tuple[int, int]:
+    """numeric.c's base-10000 weight and leading base-10000 digit of a non-zero value."""
+    magnitude = d.copy_abs()
+    weight = magnitude.adjusted() // 4
+    first = int(NUM.to_integral_value(magnitude.scaleb(-4 * weight), rounding=ROUND_FLOOR))
+    return weight, first
+
+
+def div_scale(a: Decimal, b: Decimal) -> int:
+    """select_div_scale(): at least 16 significant digits, never less than either scale."""
+    w1, f1 = (0, 0) if a.is_zero() else _weight_and_first_digit(a)
+    w2, f2 = (0, 0) if b.is_zero() else _weight_and_first_digit(b)
+    qweight = w1 - w2 - (1 if f1 <= f2 else 0)
+    rscale = _MIN_SIG_DIGITS - qweight * 4
+    rscale = max(rscale, num_scale(a), num_scale(b), 0)
+    return min(rscale, _MAX_DISPLAY_SCALE)
+
+
+def _as_ratio(d: Decimal) -> tuple[int, int]:
+    """d == n / 10**s exactly."""
+    sign, digits, exponent = d.as_tuple()
+    assert isinstance(exponent, int)
+    n = int("".join(map(str, digits)) or "0") * (-1 if sign else 1)
+    if exponent >= 0:
+        return n * 10**exponent, 0
+    return n, -exponent
+
+
+def _div_round_half_up(n: int, d: int) -> int:
+    q, r = divmod(abs(n), abs(d))
+    if 2 * r >= abs(d):
+        q += 1
+    return q if (n < 0) == (d < 0) else -q
+
+
+def num_div(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+    """Quotient rounded half away from zero at select_div_scale()'s scale."""
+    if a is None or b is None:
+        return None
+    if b.is_zero():
+        raise SqlError("division by zero", "22012")
+    scale = div_scale(a, b)
+    na, sa = _as_ratio(a)
+    nb, sb = _as_ratio(b)
+    # a/b * 10**scale == na * 10**(sb + scale) / (nb * 10**sa)
+    top, bottom = na * 10 ** (sb + scale), nb * 10**sa
+    return num_fix(Decimal(_div_round_half_up(top, bottom)).scaleb(-scale))
+
+
+def num_mod(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+    """a - b * trunc(a / b), with the larger of the two scales."""
+    if a is None or b is None:
+        return None
+    if b.is_zero():
+        raise SqlError("division by zero", "22012")
+    scale = max(num_scale(a), num_scale(b))
+    result = NUM.remainder(a, b)  # sign of the dividend, like PostgreSQL
+    return num_fix(NUM.quantize(result, Decimal(1).scaleb(-scale)))
+
+
+def num_neg(a: Decimal | None) -> Decimal | None:
+    return None if a is None else num_fix(NUM.minus(a))
+
+
+def num_abs(a: Decimal | None) -> Decimal | None:
+    return None if a is None else num_fix(a.copy_abs())
+
+
+def num_sign(a: Decimal | None) -> Decimal | None:
+    if a is None:
+        return None
+    return Decimal(0) if a.is_zero() else Decimal(-1 if a.is_signed() else 1)
+
+
+def num_round(a: Decimal | None, scale: int | None = 0) -> Decimal | None:
+    """round(numeric, n): half away from zero; the result scale is max(n, 0)."""
+    if a is None or scale is None:
+        return None
+    return num_round_to(a, max(min(scale, 2000), -2000))
+
+
+def num_trunc(a: Decimal | None, scale: int | None = 0) -> Decimal | None:
+    if a is None or scale is None:
+        return None
+    return num_round_to(a, max(min(scale, 2000), -2000), ROUND_DOWN)
+
+
+def num_floor(a: Decimal | None) -> Decimal | None:
+    return None if a is None else num_round_to(a, 0, ROUND_FLOOR)
+
+
+def num_ceil(a: Decimal | None) -> Decimal | None:
+    return None if a is None else num_round_to(a, 0, ROUND_CEILING)
+
+
+def num_sqrt(a: Decimal | None) -> Decimal | None:
+    """sqrt(numeric): at least 16 significant digits, rounded half up (numeric_sqrt)."""
+    if a is None:
+        return None
+    if a.is_signed() and not a.is_zero():
+        raise SqlError("cannot take square root of a negative number", "2201F")
+    weight = 0 if a.is_zero() else _weight_and_first_digit(a)[0]
+    sweight = weight * 4 // 2 + 1
+    scale = min(max(_MIN_SIG_DIGITS - sweight, num_scale(a), 0), _MAX_DISPLAY_SCALE)
+    n, s = _as_ratio(a)  # a == n / 10**s
+    # floor(sqrt(a) * 10**(scale+1)) == isqrt(n * 10**(2*scale + 2 - s)), exactly when even
+    shift = 2 * scale + 2 - s
+    root = math.isqrt(n * 10**shift) if shift >= 0 else math.isqrt(n // 10**-shift)
+    q, digit = divmod(root, 10)
+    return num_fix(Decimal(q + (1 if digit >= 5 else 0)).scaleb(-scale))
+
+
+# ----------------------------------------------------------------------------- floats
+
+FLT_MAX = struct.unpack("<f", b"\xff\xff\x7f\x7f")[0]
+
+
+def _overflow() -> SqlError:
+    return SqlError("value out of range: overflow", "22003")
+
+
+def _underflow() -> SqlError:
+    return SqlError("value out of range: underflow", "22003")
+
+
+def _round_f32(x: Fraction) -> float:
+    """Round an exact rational to the nearest float32 (ties to even)."""
+    if x == 0:
+        return 0.0
+    sign = -1.0 if x < 0 else 1.0
+    x = abs(x)
+    e = x.numerator.bit_length() - x.denominator.bit_length()
+    if Fraction(2) ** e > x:
+        e -= 1
+    e = max(e, -126) - 23  # 24-bit significand; subnormals share exponent -149
+    m = x / Fraction(2) ** e
+    q, r = divmod(m.numerator, m.denominator)
+    if 2 * r > m.denominator or (2 * r == m.denominator and q % 2 == 1):
+        q += 1
+    value = Fraction(q) * Fraction(2) ** e
+    if value > Fraction(FLT_MAX):
+        return sign * math.inf
+    return sign * float(value)
+
+
+def f32(d: float) -> float:
+    """The float32 value nearest to a double (C's (float) conversion)."""
+    if math.isinf(d) or math.isnan(d):
+        return d
+    try:
+        return float(struct.unpack("<f", struct.pack("<f", d))[0])
+    except OverflowError:
+        return math.copysign(math.inf, d)
+
+
+def _float_result(result: float, kind: str, a: float, b: float, zero_check: bool) -> float:
+    if kind == "real":
+        result = f32(result)
+    if math.isinf(result) and not (math.isinf(a) or math.isinf(b)):
+        raise _overflow()
+    if zero_check and result == 0.0 and a != 0.0 and b != 0.0 and not math.isinf(b):
+        raise _underflow()
+    return result
+
+
+def float_add(a: float | None, b: float | None, kind: str) -> float | None:
+    if a is None or b is None:
+        return None
+    return _float_result(a + b, kind, a, b, False)
+
+
+def float_sub(a: float | None, b: float | None, kind: str) -> float | None:
+    if a is None or b is None:
+        return None
+    return _float_result(a - b, kind, a, b, False)
+
+
+def float_mul(a: float | None, b: float | None, kind: str) -> float | None:
+    if a is None or b is None:
+        return None
+    return _float_result(a * b, kind, a, b, True)
+
+
+def float_div(a: float | None, b: float | None, kind: str) -> float | None:
+    if a is None or b is None:
+        return None
+    if b == 0.0 and not math.isnan(a):
+        raise SqlError("division by zero", "22012")
+    if math.isnan(b):
+        return math.nan
+    return _float_result(a / b, kind, a, b, True)
+
+
+def float_neg(a: float | None) -> float | None:
+    return None if a is None else -a
+
+
+def float_abs(a: float | None) -> float | None:
+    return None if a is None else abs(a)
+
+
+def float_sign(a: float | None) -> float | None:
+    if a is None:
+        return None
+    if math.isnan(a):
+        return math.nan
+    return float((a > 0) - (a < 0))
+
+
+def float_round(a: float | None) -> float | None:
+    """round(double precision) is C's rint(): half to even."""
+    if a is None or math.isinf(a) or math.isnan(a):
+        return a
+    return math.copysign(float(round(a)), a)
+
+
+def float_trunc(a: float | None) -> float | None:
+    if a is None or math.isinf(a) or math.isnan(a):
+        return a
+    return math.copysign(float(math.trunc(a)), a)
+
+
+def float_floor(a: float | None) -> float | None:
+    if a is None or math.isinf(a) or math.isnan(a):
+        return a
+    return math.copysign(float(math.floor(a)), a)
+
+
+def float_ceil(a: float | None) -> float | None:
+    if a is None or math.isinf(a) or math.isnan(a):
+        return a
+    return math.copysign(float(math.ceil(a)), a)
+
+
+def float_sqrt(a: float | None) -> float | None:
+    if a is None:
+        return None
+    if a < 0:
+        raise SqlError("cannot take square root of a negative number", "2201F")
+    return math.sqrt(a)
+
+
+def float_power(a: float | None, b: float | None) -> float | None:
+    """dpow(): C pow() with PostgreSQL's error checks."""
+    if a is None or b is None:
+        return None
+    if math.isnan(a):
+        return 1.0 if b == 0 else math.nan
+    if math.isnan(b):
+        return 1.0 if a == 1 else math.nan
+    if a == 0 and b < 0:
+        raise SqlError(
+            "zero raised to a negative power is undefined", "2201F"
+        )
+    if a < 0 and not math.isinf(b) and b != math.floor(b):
+        raise SqlError(
+            "a negative number raised to a non-integer power yields a complex result", "2201F"
+        )
+    try:
+        result = math.pow(a, b)
+    except OverflowError:
+        raise _overflow() from None
+    if math.isinf(result) and not (math.isinf(a) or math.isinf(b)):
+        raise _overflow()
+    if result == 0.0 and a != 0 and not math.isinf(a) and not math.isinf(b):
+        raise _underflow()
+    return result
+
+
+# ----------------------------------------------------------------------------- casts
+
+
+def to_int(a: Any, kind: str) -> int | None:
+    """Cast to smallint/integer/bigint: numeric rounds half away from zero, float to even."""
+    if a is None:
+        return None
+    if isinstance(a, bool):
+        return int(a)
+    if isinstance(a, int):
+        return int_check(a, kind)
+    if isinstance(a, Decimal):
+        if not a.is_finite():
+            raise SqlError(f"cannot convert {'NaN' if a.is_nan() else 'infinity'} to {kind}")
+        return int_check(int(NUM.to_integral_value(a, rounding=ROUND_HALF_UP)), kind)
+    if isinstance(a, float):
+        if math.isnan(a) or math.isinf(a):
+            raise SqlError(f"{kind} out of range", "22003")
+        return int_check(int(round(a)), kind)
+    if isinstance(a, str):
+        return int_check(_parse_int(a, kind), kind)
+    raise TypeError(f"cannot cast {type(a).__name__} to {kind}")
+
+
+_INT_TEXT = re.compile(r"\s*([+-]?)(\d+)\s*", re.ASCII)
+
+
+def _parse_int(text: str, kind: str) -> int:
+    m = _INT_TEXT.fullmatch(text)
+    if not m:
+        raise SqlError(f'invalid input syntax for type {kind}: "{text}"', "22P02")
+    v = int(m.group(2))
+    v = -v if m.group(1) == "-" else v
+    lo, hi = INT_RANGES[kind]
+    if not lo <= v <= hi:
+        raise SqlError(f'value "{text}" is out of range for type {kind}', "22003")
+    return v
+
+
+_NUM_TEXT = re.compile(r"\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*", re.ASCII)
+
+
+def _parse_numeric(text: str) -> Decimal:
+    m = _NUM_TEXT.fullmatch(text)
+    if not m:
+        raise SqlError(f'invalid input syntax for type numeric: "{text}"', "22P02")
+    return num_fix(Decimal(m.group(1)))
+
+
+def numeric_typmod(d: Decimal, precision: int | None, scale: int | None) -> Decimal:
+    """Apply numeric(p,s): round half away from zero to s, then check the digit count."""
+    if precision is None:
+        return d
+    s = scale or 0
+    rounded = num_round_to(d, s)
+    if not rounded.is_zero() and rounded.adjusted() + 1 > precision - s:
+        raise SqlError("numeric field overflow", "22003")
+    return rounded
+
+
+def to_numeric(
+    a: Any, precision: int | None = None, scale: int | None = None, source: str = ""
+) -> Decimal | None:
+    """Cast to numeric[(p,s)]. A float goes through its %.15g (real: %.6g) text, as in PG."""
+    if a is None:
+        return None
+    if isinstance(a, bool):
+        raise TypeError("cannot cast boolean to numeric")
+    if isinstance(a, int):
+        d = Decimal(a)
+    elif isinstance(a, Decimal):
+        d = a
+    elif isinstance(a, float):
+        if math.isnan(a):
+            d = Decimal("NaN")
+        elif math.isinf(a):
+            d = Decimal(a)
+        else:
+            d = num_fix(Decimal("%.*g" % (6 if source == "real" else 15, a)))
+    elif isinstance(a, str):
+        d = _parse_numeric(a)
+    else:
+        raise TypeError(f"cannot cast {type(a).__name__} to numeric")
+    if not d.is_finite():
+        if precision is not None:
+            raise SqlError("numeric field overflow", "22003")
+        return d
+    return numeric_typmod(d, precision, scale)
+
+
+def to_double(a: Any) -> float | None:
+    if a is None:
+        return None
+    if isinstance(a, str):
+        return _parse_float(a, "double precision")
+    if isinstance(a, bool):
+        raise TypeError("cannot cast boolean to double precision")
+    if isinstance(a, Decimal) and not a.is_finite():
+        return float(a)
+    try:
+        result = float(a)
+    except OverflowError:
+        raise _overflow() from None
+    if math.isinf(result):
+        raise _overflow()
+    return result
+
+
+def to_real(a: Any) -> float | None:
+    if a is None:
+        return None
+    if isinstance(a, str):
+        return f32(_parse_float(a, "real"))
+    if isinstance(a, float):
+        if math.isinf(a) or math.isnan(a):
+            return a
+        result = f32(a)
+        if math.isinf(result):
+            raise _overflow()
+        if result == 0.0 and a != 0.0:
+            raise _underflow()
+        return result
+    if isinstance(a, Decimal) and not a.is_finite():
+        return float(a)
+    if isinstance(a, (int, Decimal)) and not isinstance(a, bool):
+        result = _round_f32(Fraction(a))
+        if math.isinf(result):
+            raise _overflow()
+        return result
+    raise TypeError(f"cannot cast {type(a).__name__} to real")
+
+
+_FLOAT_TEXT = re.compile(
+    r"\s*([+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan))\s*", re.I | re.A
+)
+
+
+def _parse_float(text: str, kind: str) -> float:
+    m = _FLOAT_TEXT.fullmatch(text)
+    if not m:
+        raise SqlError(f'invalid input syntax for type {kind}: "{text}"', "22P02")
+    value = float(m.group(1))
+    if math.isinf(value) and "inf" not in m.group(1).lower():
+        raise SqlError(f'"{m.group(1)}" is out of range for type {kind}', "22003")
+    return value
+
+
+_BOOL_WORDS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
+
+
+def to_bool(a: Any) -> bool | None:
+    """Cast to boolean: integer 0/non-zero, or PostgreSQL's boolean words and prefixes."""
+    if a is None or isinstance(a, bool):
+        return a
+    if isinstance(a, int):
+        return a != 0
+    if isinstance(a, str):
+        word = a.strip().lower()
+        if word in ("t", "1"):
+            return True
+        if word in ("f", "0"):
+            return False
+        matches = {v for k, v in _BOOL_WORDS.items() if word and k.startswith(word)}
+        if len(word) >= (2 if word[:1] == "o" else 1) and len(matches) == 1:
+            return matches.pop()
+        raise SqlError(f'invalid input syntax for type boolean: "{a}"', "22P02")
+    raise TypeError(f"cannot cast {type(a).__name__} to boolean")
+
+
+def to_varchar(a: str | None, length: int | None, explicit: bool) -> str | None:
+    """varchar(n): an explicit cast truncates; storing raises unless the excess is spaces."""
+    if a is None or length is None or len(a) <= length:
+        return a
+    if explicit or not a[length:].strip(" "):
+        return a[:length]
+    raise SqlError(f"value too long for type character varying({length})", "22001")
+
+
+_DATE_TEXT = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})\s*", re.ASCII)
+_TS_TEXT = re.compile(
+    r"\s*(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6})\d*)?)?)?\s*",
+    re.ASCII,
+)
+
+
+def to_date(a: Any) -> date | None:
+    """Only ISO dates are read; any other spelling is not guessed at."""
+    if a is None:
+        return None
+    if isinstance(a, datetime):
+        return a.astimezone(timezone.utc).date() if a.tzinfo else a.date()
+    if isinstance(a, date):
+        return a
+    if isinstance(a, str):
+        m = _DATE_TEXT.fullmatch(a)
+        if not m:
+            raise NotImplementedError(f"date input {a!r} is not ISO YYYY-MM-DD")
+        return _make_date(int(m[1]), int(m[2]), int(m[3]), a)
+    raise TypeError(f"cannot cast {type(a).__name__} to date")
+
+
+def _make_date(y: int, m: int, d: int, text: str) -> date:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        raise SqlError(f'date/time field value out of range: "{text}"', "22008") from None
+
+
+def to_timestamp(a: Any) -> datetime | None:
+    if a is None:
+        return None
+    if isinstance(a, datetime):
+        return a.astimezone(timezone.utc).replace(tzinfo=None) if a.tzinfo else a
+    if isinstance(a, date):
+        return datetime(a.year, a.month, a.day)
+    if isinstance(a, str):
+        m = _TS_TEXT.fullmatch(a)
+        if not m:
+            raise NotImplementedError(f"timestamp input {a!r} is not ISO")
+        day = _make_date(int(m[1]), int(m[2]), int(m[3]), a)
+        frac = int((m[7] or "0").ljust(6, "0"))
+        hh, mm, ss = int(m[4] or 0), int(m[5] or 0), int(m[6] or 0)
+        if hh > 23 or mm > 59 or ss > 59:
+            raise SqlError(f'date/time field value out of range: "{a}"', "22008")
+        return datetime(day.year, day.month, day.day, hh, mm, ss, frac)
+    raise TypeError(f"cannot cast {type(a).__name__} to timestamp")
+
+
+def to_timestamptz(a: Any) -> datetime | None:
+    if a is None:
+        return None
+    if isinstance(a, datetime) and a.tzinfo is not None:
+        return a.astimezone(timezone.utc)
+    naive = to_timestamp(a)
+    return None if naive is None else naive.replace(tzinfo=timezone.utc)
+
+
+def to_uuid(a: Any) -> uuid.UUID | None:
+    if a is None or isinstance(a, uuid.UUID):
+        return a
+    if isinstance(a, str):
+        text = a.strip()
+        if re.fullmatch(r"\{?[0-9a-fA-F]{8}(-?[0-9a-fA-F]{4}){3}-?[0-9a-fA-F]{12}\}?", text):
+            return uuid.UUID(text)
+        raise SqlError(f'invalid input syntax for type uuid: "{a}"', "22P02")
+    raise TypeError(f"cannot cast {type(a).__name__} to uuid")
+
+
+# ----------------------------------------------------------------------------- text output
+
+
+def _shortest_digits(x: float, kind: str) -> tuple[str, int]:
+    """Shortest round-trip digits and decimal exponent (as ryu, which PostgreSQL uses)."""
+    if kind == "real":
+        for p in range(1, 10):
+            text = "%.*e" % (p - 1, x)
+            if _round_f32(Fraction(Decimal(text))) == x:
+                break
+    else:
+        text = repr(x)
+    sign, digits, exponent = Decimal(text).as_tuple()
+    assert isinstance(exponent, int)
+    ds = "".join(map(str, digits)).rstrip("0") or "0"
+    # value == 0.ds * 10**point
+    point = len(digits) + exponent
+    return ds, point - 1
+
+
+def float_out(x: float, kind: str = "double") -> str:
+    """float8out/float4out: shortest digits, exponent form below 1e-4 or from 1e15 (1e6)."""
+    if math.isnan(x):
+        return "NaN"
+    if math.isinf(x):
+        return "Infinity" if x > 0 else "-Infinity"
+    if x == 0:
+        return "-0" if math.copysign(1.0, x) < 0 else "0"
+    sign = "-" if x < 0 else ""
+    digits, exp10 = _shortest_digits(abs(x), kind)
+    if exp10 < -4 or exp10 >= (15 if kind == "double" else 6):
+        mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+        return f"{sign}{mantissa}e{'-' if exp10 < 0 else '+'}{abs(exp10):02d}"
+    if exp10 < 0:
+        return f"{sign}0.{'0' * (-exp10 - 1)}{digits}"
+    whole = digits[: exp10 + 1].ljust(exp10 + 1, "0")
+    frac = digits[exp10 + 1 :]
+    return f"{sign}{whole}{'.' + frac if frac else ''}"
+
+
+def num_out(d: Decimal) -> str:
+    if d.is_nan():
+        return "NaN"
+    if d.is_infinite():
+        return "-Infinity" if d.is_signed() else "Infinity"
+    return format(num_fix(d), "f")
+
+
+def _ts_out(t: datetime) -> str:
+    text = t.strftime("%Y-%m-%d %H:%M:%S") if t.year >= 1000 else _ts_pad(t)
+    if t.microsecond:
+        text += f".{t.microsecond:06d}".rstrip("0")
+    return text
+
+
+def _ts_pad(t: datetime) -> str:
+    return f"{t.year:04d}-{t.month:02d}-{t.day:02d} {t.hour:02d}:{t.minute:02d}:{t.second:02d}"
+
+
+def text_out(a: Any, kind: str) -> str | None:
+    """A value's text as PostgreSQL prints it (DateStyle ISO, TimeZone UTC)."""
+    if a is None:
+        return None
+    if kind in ("double", "real"):
+        return float_out(a, kind)
+    if kind == "numeric":
+        return num_out(a)
+    if kind == "boolean":
+        return "true" if a else "false"
+    if kind == "date":
+        return f"{a.year:04d}-{a.month:02d}-{a.day:02d}"
+    if kind == "timestamp":
+        return _ts_out(a)
+    if kind == "timestamptz":
+        return _ts_out(a.astimezone(timezone.utc).replace(tzinfo=None)) + "+00"
+    if kind == "interval":
+        return interval_out(a)
+    return str(a)
+
+
+# ----------------------------------------------------------------------------- strings
+
+
+def concat_op(a: Any, b: Any) -> str | None:
+    """PostgreSQL `||` on text: NULL if either side is NULL."""
+    return None if a is None or b is None else a + b
+
+
+def concat(*args: str | None) -> str:
+    """concat(): NULL arguments are skipped."""
+    return "".join(a for a in args if a is not None)
+
+
+def concat_ws(sep: str | None, *args: str | None) -> str | None:
+    if sep is None:
+        return None
+    return sep.join(a for a in args if a is not None)
+
+
+def _case_map(s: str, upper: bool) -> str:
+    """Per-character case mapping (towupper/towlower): never one-to-many like 'ß'.upper()."""
+    out = []
+    for ch in s:
+        mapped = ch.upper() if upper else ch.lower()
+        out.append(mapped if len(mapped) == 1 else ch)
+    return "".join(out)
+
+
+def upper(a: str | None) -> str | None:
+    return None if a is None else _case_map(a, True)
+
+
+def lower(a: str | None) -> str | None:
+    return None if a is None else _case_map(a, False)
+
+
+def length(a: str | None) -> int | None:
+    return None if a is None else len(a)
+
+
+def substr(s: str | None, start: int | None, count: int | None = -1) -> str | None:
+    """substr(s, start[, count]) with 1-based start that may be zero or negative."""
+    if s is None or start is None or count is None:
+        return None
+    if count == -1 and count is not None and start is not None:
+        return s[max(start - 1, 0) :]
+    if count < 0:
+        raise SqlError("negative substring length not allowed", "22011")
+    end = start + count
+    return s[max(start - 1, 0) : max(end - 1, 0)]
+
+
+def substr_from(s: str | None, start: int | None) -> str | None:
+    if s is None or start is None:
+        return None
+    return s[max(start - 1, 0) :]
+
+
+def left(s: str | None, n: int | None) -> str | None:
+    if s is None or n is None:
+        return None
+    return s[: max(len(s) + n, 0)] if n < 0 else s[:n]
+
+
+def right(s: str | None, n: int | None) -> str | None:
+    if s is None or n is None:
+        return None
+    if n < 0:
+        return s[min(-n, len(s)) :]
+    return s[len(s) - min(n, len(s)) :]
+
+
+def btrim(s: str | None, chars: str | None = " ") -> str | None:
+    return None if s is None or chars is None else s.strip(chars)
+
+
+def ltrim(s: str | None, chars: str | None = " ") -> str | None:
+    return None if s is None or chars is None else s.lstrip(chars)
+
+
+def rtrim(s: str | None, chars: str | None = " ") -> str | None:
+    return None if s is None or chars is None else s.rstrip(chars)
+
+
+def replace(s: str | None, old: str | None, new: str | None) -> str | None:
+    if s is None or old is None or new is None:
+        return None
+    return s if old == "" else s.replace(old, new)
+
+
+def lpad(s: str | None, n: int | None, fill: str | None = " ") -> str | None:
+    if s is None or n is None or fill is None:
+        return None
+    if n <= len(s):
+        return s[: max(n, 0)]
+    if not fill:
+        return s
+    need = n - len(s)
+    return (fill * (need // len(fill) + 1))[:need] + s
+
+
+def rpad(s: str | None, n: int | None, fill: str | None = " ") -> str | None:
+    if s is None or n is None or fill is None:
+        return None
+    if n <= len(s):
+        return s[: max(n, 0)]
+    if not fill:
+        return s
+    need = n - len(s)
+    return s + (fill * (need // len(fill) + 1))[:need]
+
+
+def strpos(s: str | None, sub: str | None) -> int | None:
+    if s is None or sub is None:
+        return None
+    return s.find(sub) + 1
+
+
+def md5(s: str | None) -> str | None:
+    return None if s is None else hashlib.md5(s.encode("utf-8")).hexdigest()
+
+
+# ----------------------------------------------------------------------------- LIKE and regex
+
+
+def like_regex(pattern: str, escape: str | None = "\\") -> re.Pattern[str]:
+    """Translate a LIKE pattern ('%', '_', escape character) into a compiled regex."""
+    out = []
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if escape and ch == escape:
+            i += 1
+            if i == len(pattern):
+                raise SqlError("LIKE pattern must not end with escape character", "22025")
+            out.append(re.escape(pattern[i]))
+        elif ch == "%":
+            out.append(".*")
+        elif ch == "_":
+            out.append(".")
+        else:
+            out.append(re.escape(ch))
+        i += 1
+    return re.compile("".join(out), re.DOTALL)
+
+
+def _escape_char(escape: str | None) -> str | None:
+    if escape is not None and len(escape) > 1:
+        raise SqlError("invalid escape string", "22019")
+    return escape or None
+
+
+def like(s: str | None, pattern: str | None, escape: str | None = "\\") -> bool | None:
+    if s is None or pattern is None:
+        return None
+    return like_regex(pattern, _escape_char(escape)).fullmatch(s) is not None
+
+
+def ilike(s: str | None, pattern: str | None, escape: str | None = "\\") -> bool | None:
+    """ILIKE lower-cases both sides, as PostgreSQL does for UTF-8 databases."""
+    if s is None or pattern is None:
+        return None
+    regex = like_regex(_case_map(pattern, False), _escape_char(escape))
+    return regex.fullmatch(_case_map(s, False)) is not None
+
+
+def regex_match(s: str | None, regex: re.Pattern[str]) -> bool | None:
+    """`~` with a pattern translated at compile time (see the compiler's regex subset)."""
+    return None if s is None else regex.search(s) is not None
+
+
+# ----------------------------------------------------------------------------- dates and times
+
+
+class Interval:
+    """PostgreSQL interval: months, days and microseconds are kept apart, as the server does."""
+
+    __slots__ = ("days", "micros", "months")
+
+    def __init__(self, months: int = 0, days: int = 0, micros: int = 0) -> None:
+        self.months, self.days, self.micros = months, days, micros
+
+    def _key(self) -> int:
+        # interval_cmp: 30-day months, 24-hour days
+        return (self.months * 30 + self.days) * 86_400_000_000 + self.micros
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Interval) and self._key() == other._key()
+
+    def __lt__(self, other: Interval) -> bool:
+        return self._key() < other._key()
+
+    def __le__(self, other: Interval) -> bool:
+        return self._key() <= other._key()
+
+    def __gt__(self, other: Interval) -> bool:
+        return self._key() > other._key()
+
+    def __ge__(self, other: Interval) -> bool:
+        return self._key() >= other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Interval(months={self.months}, days={self.days}, micros={self.micros})"
+
+    def __str__(self) -> str:
+        return interval_out(self)
+
+
+_UNIT_MICROS = {
+    "microsecond": 1, "millisecond": 1000, "second": 1_000_000, "minute": 60_000_000,
+    "hour": 3_600_000_000,
+}  # fmt: skip
+_UNIT_ALIASES = {
+    "us": "microsecond", "usec": "microsecond", "usecs": "microsecond",
+    "microseconds": "microsecond", "ms": "millisecond", "msec": "millisecond",
+    "msecs": "millisecond", "milliseconds": "millisecond", "s": "second", "sec": "second",
+    "secs": "second", "seconds": "second", "m": "minute", "min": "minute", "mins": "minute",
+    "minutes": "minute", "h": "hour", "hr": "hour", "hrs": "hour", "hours": "hour",
+    "d": "day", "days": "day", "w": "week", "weeks": "week", "mon": "month", "mons": "month",
+    "months": "month", "y": "year", "yr": "year", "yrs": "year", "years": "year",
+}  # fmt: skip
+_INTERVAL_PART = re.compile(
+    r"\s*(?:([+-]?\d+)\s*([a-zA-Z]+)|([+-]?)(\d+):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,6}))?)?)",
+    re.ASCII,
+)
+
+
+def parse_interval(text: str) -> Interval:
+    """Read the common interval spellings ('1 day', '2 hours 30 mins', '01:02:03', '1 mon').
+
+    Anything else raises ValueError, which the compiler reports as unsupported.
+    """
+    months = days = micros = 0
+    pos, seen = 0, False
+    body = text.strip()
+    while pos < len(body):
+        m = _INTERVAL_PART.match(body, pos)
+        if not m or m.end() == pos:
+            raise ValueError(f"interval spelling not supported: {text!r}")
+        pos, seen = m.end(), True
+        if m.group(2):
+            n, unit = int(m.group(1)), m.group(2).lower()
+            unit = _UNIT_ALIASES.get(unit, unit)
+            if unit in _UNIT_MICROS:
+                micros += n * _UNIT_MICROS[unit]
+            elif unit == "day":
+                days += n
+            elif unit == "week":
+                days += 7 * n
+            elif unit == "month":
+                months += n
+            elif unit == "year":
+                months += 12 * n
+            else:
+                raise ValueError(f"interval unit not supported: {unit!r}")
+        else:
+            sign = -1 if m.group(3) == "-" else 1
+            frac = int((m.group(7) or "0").ljust(6, "0"))
+            whole = int(m.group(4)) * 3600 + int(m.group(5)) * 60 + int(m.group(6) or 0)
+            micros += sign * (whole * 1_000_000 + frac)
+    if not seen:
+        raise ValueError(f"interval spelling not supported: {text!r}")
+    return Interval(months, days, micros)
+
+
+def interval_out(iv: Interval) -> str:
+    """interval_out with IntervalStyle postgres: '1 year 2 mons 3 days 04:05:06'."""
+    parts = []
+    years, months = int(iv.months / 12), iv.months - 12 * int(iv.months / 12)
+    for n, unit in ((years, "year"), (months, "mon"), (iv.days, "day")):
+        if n:
+            parts.append(f"{n} {unit}{'' if abs(n) == 1 else 's'}")
+    if iv.micros or not parts:
+        neg = iv.micros < 0
+        total = abs(iv.micros)
+        secs, frac = divmod(total, 1_000_000)
+        text = f"{secs // 3600:02d}:{secs // 60 % 60:02d}:{secs % 60:02d}"
+        if frac:
+            text += f".{frac:06d}".rstrip("0")
+        sign = "-" if neg else ("+" if parts and (iv.days < 0 or iv.months < 0) else "")
+        parts.append(sign + text)
+    return " ".join(parts)
+
+
+def _date_check(make: Callable[[], Any]) -> Any:
+    try:
+        return make()
+    except (OverflowError, ValueError):
+        raise SqlError("date out of range", "22008") from None
+
+
+def date_add_days(d: date | None, n: int | None) -> date | None:
+    if d is None or n is None:
+        return None
+    return _date_check(lambda: d + timedelta(days=n))  # type: ignore[operator]
+
+
+def date_sub_days(d: date | None, n: int | None) -> date | None:
+    if d is None or n is None:
+        return None
+    return _date_check(lambda: d - timedelta(days=n))  # type: ignore[operator]
+
+
+def date_diff(a: date | None, b: date | None) -> int | None:
+    return None if a is None or b is None else (a - b).days
+
+
+def _add_months(t: datetime, months: int) -> datetime:
+    """Add months keeping the day, clamped to the month's last day (timestamp_pl_interval)."""
+    total = t.year * 12 + (t.month - 1) + months
+    year, month = divmod(total, 12)
+    if not 1 <= year <= 9999:
+        raise SqlError("timestamp out of range", "22008")
+    day = min(t.day, calendar.monthrange(year, month + 1)[1])
+    return t.replace(year=year, month=month + 1, day=day)
+
+
+def ts_add_interval(t: Any, iv: Interval | None, sign: int = 1) -> Any:
+    """timestamp[tz]/date ± interval: months, then days, then time (UTC session zone)."""
+    if t is None or iv is None:
+        return None
+    if not isinstance(t, datetime):
+        t = datetime(t.year, t.month, t.day)
+    stamp: datetime = t
+    stamp = _add_months(stamp, sign * iv.months) if iv.months else stamp
+    return _date_check(
+        lambda: stamp + timedelta(days=sign * iv.days, microseconds=sign * iv.micros)
+    )
+
+
+def ts_diff(a: datetime | None, b: datetime | None) -> Interval | None:
+    """timestamp - timestamp: days and time, justified so both share a sign."""
+    if a is None or b is None:
+        return None
+    delta = a - b
+    micros = (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
+    days = int(micros / 86_400_000_000) if micros >= 0 else -int(-micros // 86_400_000_000)
+    return Interval(0, days, micros - days * 86_400_000_000)
+
+
+def interval_neg(iv: Interval | None) -> Interval | None:
+    return None if iv is None else Interval(-iv.months, -iv.days, -iv.micros)
+
+
+def interval_add(a: Interval | None, b: Interval | None, sign: int = 1) -> Interval | None:
+    if a is None or b is None:
+        return None
+    return Interval(a.months + sign * b.months, a.days + sign * b.days, a.micros + sign * b.micros)
+
+
+def _epoch_micros(t: datetime) -> int:
+    base = datetime(1970, 1, 1, tzinfo=t.tzinfo)
+    delta = t - base
+    return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def _field_value(t: datetime, field: str) -> Fraction:
+    """The value of an extract/date_part field as an exact rational."""
+    if field == "epoch":
+        return Fraction(_epoch_micros(t), 1_000_000)
+    if field == "second":
+        return Fraction(t.second * 1_000_000 + t.microsecond, 1_000_000)
+    if field == "millisecond":
+        return Fraction(t.second * 1_000_000 + t.microsecond, 1000)
+    if field == "microsecond":
+        return Fraction(t.second * 1_000_000 + t.microsecond)
+    simple: dict[str, Callable[[datetime], int]] = {
+        "year": lambda t: t.year,
+        "month": lambda t: t.month,
+        "day": lambda t: t.day,
+        "hour": lambda t: t.hour,
+        "minute": lambda t: t.minute,
+        "quarter": lambda t: (t.month - 1) // 3 + 1,
+        "dow": lambda t: (t.weekday() + 1) % 7,
+        "isodow": lambda t: t.isoweekday(),
+        "doy": lambda t: t.timetuple().tm_yday,
+        "week": lambda t: t.isocalendar()[1],
+        "isoyear": lambda t: t.isocalendar()[0],
+        "decade": lambda t: t.year // 10,
+        "century": lambda t: (t.year + 99) // 100,
+        "millennium": lambda t: (t.year + 999) // 1000,
+    }
+    return Fraction(simple[field](t))
+
+
+_TIME_FIELDS = {"hour", "minute", "second", "millisecond", "microsecond"}
+_FIELD_SCALE = {"second": 6, "millisecond": 3, "microsecond": 0, "epoch": 6}
+
+
+def extract(field: str, t: Any, source: str) -> Decimal | None:
+    """EXTRACT(field FROM x) returns numeric (PostgreSQL 14+), with the field's scale."""
+    if t is None:
+        return None
+    if source == "date":
+        if field in _TIME_FIELDS:
+            raise SqlError(f'unit "{field}" not supported for type date', "0A000")
+        value = _field_value(datetime(t.year, t.month, t.day, tzinfo=timezone.utc), field)
+        return Decimal(int(value))
+    value = _field_value(t, field)
+    scale = _FIELD_SCALE.get(field, 0)
+    scaled = value * 10**scale
+    assert scaled.denominator == 1
+    return num_fix(Decimal(scaled.numerator).scaleb(-scale))
+
+
+def date_part(field: str, t: Any, source: str) -> float | None:
+    """date_part() returns double precision; a date is first made a timestamp."""
+    if t is None:
+        return None
+    if source == "date":
+        t = datetime(t.year, t.month, t.day, tzinfo=timezone.utc)
+    return float(_field_value(t, field))
+
+
+def date_trunc(field: str, t: datetime | None) -> datetime | None:
+    if t is None:
+        return None
+    if field == "microseconds":
+        return t
+    if field == "milliseconds":
+        return t.replace(microsecond=t.microsecond // 1000 * 1000)
+    if field == "second":
+        return t.replace(microsecond=0)
+    if field == "minute":
+        return t.replace(second=0, microsecond=0)
+    if field == "hour":
+        return t.replace(minute=0, second=0, microsecond=0)
+    day = t.replace(hour=0, minute=0, second=0, microsecond=0)
+    if field == "day":
+        return day
+    if field == "week":
+        return day - timedelta(days=day.weekday())
+    if field == "month":
+        return day.replace(day=1)
+    if field == "quarter":
+        return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+    if field == "year":
+        return day.replace(month=1, day=1)
+    if field == "decade":
+        return day.replace(year=day.year // 10 * 10 or 1, month=1, day=1)
+    if field == "century":
+        return day.replace(year=(day.year - 1) // 100 * 100 + 1, month=1, day=1)
+    if field == "millennium":
+        return day.replace(year=(day.year - 1) // 1000 * 1000 + 1, month=1, day=1)
+    raise SqlError(f'unit "{field}" not recognized for type timestamp', "22023")
+
+
+# ----------------------------------------------------------------------------- SQLite
+
+
+def sq_bool(a: bool | None) -> int | None:
+    """SQLite has no boolean: comparisons and logic yield 1, 0 or NULL."""
+    return None if a is None else int(a)
+
+
+_SQ_NUM_PREFIX = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+_SQ_INT = re.compile(r"\s*[+-]?\d+\s*", re.ASCII)
+_SQ_REAL = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*", re.ASCII)
+_I64 = (-(2**63), 2**63 - 1)
+
+
+def _sq_text_num(s: str) -> int | float:
+    """Text in arithmetic: the longest numeric prefix, or 0 (sqlite3AtoF / MemNumerify)."""
+    m = _SQ_NUM_PREFIX.match(s)
+    if not m:
+        return 0
+    text = m.group(0).strip()
+    if re.fullmatch(r"[+-]?\d+", text):
+        v = int(text)
+        return v if _I64[0] <= v <= _I64[1] else float(v)
+    return float(text)
+
+
+def sq_num(a: Any) -> int | float | None:
+    """A value as an arithmetic operand."""
+    if a is None or isinstance(a, (int, float)):
+        return a
+    if isinstance(a, str):
+        return _sq_text_num(a)
+    if isinstance(a, bytes):
+        return _sq_text_num(a.decode("utf-8", "replace"))
+    raise TypeError(f"not a SQLite value: {type(a).__name__}")
+
+
+def _sq_int_ok(v: int) -> bool:
+    return _I64[0] <= v <= _I64[1]
+
+
+def sq_add(a: Any, b: Any) -> int | float | None:
+    x, y = sq_num(a), sq_num(b)
+    if x is None or y is None:
+        return None
+    if isinstance(x, int) and isinstance(y, int) and _sq_int_ok(x + y):
+        return x + y
+    return float(x) + float(y)
+
+
+def sq_sub(a: Any, b: Any) -> int | float | None:
+    x, y = sq_num(a), sq_num(b)
+    if x is None or y is None:
+        return None
+    if isinstance(x, int) and isinstance(y, int) and _sq_int_ok(x - y):
+        return x - y
+    return float(x) - float(y)
+
+
+def sq_mul(a: Any, b: Any) -> int | float | None:
+    x, y = sq_num(a), sq_num(b)
+    if x is None or y is None:
+        return None
+    if isinstance(x, int) and isinstance(y, int) and _sq_int_ok(x * y):
+        return x * y
+    return float(x) * float(y)
+
+
+def sq_div(a: Any, b: Any) -> int | float | None:
+    """Integer division truncates; dividing by zero is NULL, not an error."""
+    x, y = sq_num(a), sq_num(b)
+    if x is None or y is None or y == 0:
+        return None
+    if isinstance(x, int) and isinstance(y, int):
+        if x == _I64[0] and y == -1:
+            return float(x) / float(y)
+        return _trunc_div(x, y)
+    return float(x) / float(y)
+
+
+def sq_mod(a: Any, b: Any) -> int | float | None:
+    """%: both operands are made integers first; a real operand makes the result real."""
+    x, y = sq_num(a), sq_num(b)
+    if x is None or y is None:
+        return None
+    ix, iy = _sq_to_int(x), _sq_to_int(y)
+    if iy == 0:
+        return None
+    r = 0 if iy == -1 else _trunc_mod(ix, iy)
+    return float(r) if isinstance(x, float) or isinstance(y, float) else r
+
+
+def _sq_to_int(x: int | float) -> int:
+    """CAST(real AS INTEGER): truncate toward zero, saturating at the 64-bit limits."""
+    if isinstance(x, int):
+        return x
+    if math.isnan(x):
+        return 0
+    if x <= -9.223372036854775808e18:
+        return _I64[0]
+    if x >= 9.223372036854775807e18:
+        return _I64[1]
+    return int(x)
+
+
+def sq_neg(a: Any) -> int | float | None:
+    x = sq_num(a)
+    if x is None:
+        return None
+    if isinstance(x, int):
+        if x == _I64[0]:
+            raise SqlError("integer overflow")
+        return -x
+    return -x
+
+
+def sq_abs(a: Any) -> int | float | None:
+    if a is None:
+        return None
+    x = sq_num(a) if not isinstance(a, str) else _sq_abs_text(a)
+    if isinstance(x, int):
+        if x == _I64[0]:
+            raise SqlError("integer overflow")
+        return abs(x)
+    assert x is not None
+    return abs(float(x))
+
+
+def _sq_abs_text(a: str) -> float:
+    return float(_sq_text_num(a))
+
+
+_SQ_CLASS_ORDER = {type(None): 0, int: 1, float: 1, str: 2, bytes: 3}
+
+
+def sq_compare(a: Any, b: Any) -> int:
+    """SQLite's cross-type order: NULL < numbers < text < blob; numbers compare exactly."""
+    ca, cb = _SQ_CLASS_ORDER[type(a)], _SQ_CLASS_ORDER[type(b)]
+    if ca != cb:
+        return -1 if ca < cb else 1
+    if a == b:
+        return 0
+    return -1 if a < b else 1
+
+
+def sq_cmp(op: str, a: Any, b: Any) -> int | None:
+    """A comparison after affinity was applied: 1, 0 or NULL."""
+    if a is None or b is None:
+        return None
+    c = sq_compare(a, b)
+    result = {"=": c == 0, "<>": c != 0, "<": c < 0, "<=": c <= 0, ">": c > 0, ">=": c >= 0}
+    return int(result[op])
+
+
+def sq_is(a: Any, b: Any) -> int:
+    if a is None or b is None:
+        return int(a is None and b is None)
+    return int(sq_compare(a, b) == 0)
+
+
+def sq_numeric_affinity(a: Any) -> Any:
+    """Apply NUMERIC affinity to a comparison operand: well-formed numeric text converts."""
+    if not isinstance(a, str):
+        return a
+    if _SQ_INT.fullmatch(a):
+        v = int(a)
+        return v if _sq_int_ok(v) else float(v)
+    if _SQ_REAL.fullmatch(a):
+        return float(a)
+    return a
+
+
+def sq_text_affinity(a: Any) -> Any:
+    if isinstance(a, (int, float)):
+        return sq_text(a)
+    return a
+
+
+def sq_truth(a: Any) -> bool | None:
+    """A value as a condition: non-zero numbers are true, text is read as a number."""
+    if a is None:
+        return None
+    x = sq_num(a)
+    return x != 0
+
+
+def sq_and(first: Any, *rest: Thunk) -> int | None:
+    return sq_bool(and_(sq_truth(first), *[lambda t=t: sq_truth(t()) for t in rest]))
+
+
+def sq_or(first: Any, *rest: Thunk) -> int | None:
+    return sq_bool(or_(sq_truth(first), *[lambda t=t: sq_truth(t()) for t in rest]))
+
+
+def sq_not(a: Any) -> int | None:
+    return sq_bool(not_(sq_truth(a)))
+
+
+def sq_float_text(x: float) -> str:
+    """A REAL as text: %!.15g, which always keeps a '.0' (sqlite3 printf)."""
+    if math.isinf(x):
+        return "Inf" if x > 0 else "-Inf"
+    text = "%.15g" % x
+    mantissa, _, exponent = text.partition("e")
+    if "." not in mantissa:
+        mantissa += ".0"
+    if exponent:
+        return f"{mantissa}e{exponent[0]}{exponent[1:].lstrip('0').rjust(2, '0')}"
+    return mantissa
+
+
+def sq_text(a: Any) -> str | None:
+    if a is None or isinstance(a, str):
+        return a
+    if isinstance(a, bool):
+        return str(int(a))
+    if isinstance(a, int):
+        return str(a)
+    if isinstance(a, float):
+        return sq_float_text(a)
+    if isinstance(a, bytes):
+        return a.decode("utf-8", "replace")
+    raise TypeError(f"not a SQLite value: {type(a).__name__}")
+
+
+def sq_concat(a: Any, b: Any) -> str | None:
+    x, y = sq_text(a), sq_text(b)
+    return None if x is None or y is None else x + y
+
+
+def sq_to_integer(a: Any) -> int | None:
+    """CAST(x AS INTEGER): text by its integer prefix; reals truncate and saturate."""
+    if a is None:
+        return None
+    if isinstance(a, int):
+        return a
+    if isinstance(a, float):
+        return _sq_to_int(a)
+    text = a.decode("utf-8", "replace") if isinstance(a, bytes) else a
+    m = re.match(r"\s*([+-]?\d+)", text)
+    if not m:
+        return 0
+    v = int(m.group(1))
+    return v if _sq_int_ok(v) else (_I64[1] if v > 0 else _I64[0])
+
+
+def sq_to_real(a: Any) -> float | None:
+    if a is None:
+        return None
+    x = sq_num(a)
+    return None if x is None else float(x)
+
+
+def sq_to_numeric(a: Any) -> int | float | None:
+    """CAST(x AS NUMERIC): integer when the value is an exact integer, else real."""
+    if a is None:
+        return None
+    x = sq_num(a)
+    if isinstance(x, float) and x == math.floor(x) and abs(x) < 2**63 and not math.isinf(x):
+        if isinstance(a, float) and abs(x) >= 2**51:
+            return x
+        return int(x)
+    return x
+
+
+def sq_length(a: Any) -> int | None:
+    if a is None:
+        return None
+    if isinstance(a, bytes):
+        return len(a)
+    text = sq_text(a)
+    assert text is not None
+    return len(text)
+
+
+def sq_ascii_case(a: Any, upper: bool) -> Any:
+    """SQLite's upper()/lower() change ASCII letters only."""
+    if a is None:
+        return None
+    text = sq_text(a)
+    assert text is not None
+    table = _SQ_UPPER if upper else _SQ_LOWER
+    return text.translate(table)
+
+
+_SQ_UPPER = {c: c - 32 for c in range(ord("a"), ord("z") + 1)}
+_SQ_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+
+
+def sq_like(s: Any, pattern: Any, escape: Any = None) -> int | None:
+    """SQLite LIKE: case-insensitive for ASCII letters only; no default escape."""
+    if s is None or pattern is None:
+        return None
+    text, pat = sq_text(s), sq_text(pattern)
+    assert text is not None and pat is not None
+    esc = sq_text(escape) if escape is not None else None
+    if esc is not None and len(esc) != 1:
+        raise SqlError("ESCAPE expression must be a single character")
+    regex = like_regex(pat.translate(_SQ_LOWER), esc.translate(_SQ_LOWER) if esc else None)
+    return int(regex.fullmatch(text.translate(_SQ_LOWER)) is not None)
+
+
+def sq_minmax(is_max: bool, *args: Any) -> Any:
+    """Scalar max()/min(): NULL if any argument is NULL."""
+    if any(a is None for a in args):
+        return None
+    best = args[0]
+    for a in args[1:]:
+        c = sq_compare(a, best)
+        if (c > 0) if is_max else (c < 0):
+            best = a
+    return best
+
+
+def sq_nullif(a: Any, b: Any) -> Any:
+    return None if a is not None and b is not None and sq_compare(a, b) == 0 else a
+
+
+def sq_substr(s: Any, start: Any, count: Any = None) -> Any:
+    """substr(X, Y[, Z]): 1-based; Y<=0 counts from the end or before the start."""
+    if s is None or start is None:
+        return None
+    text = sq_text(s)
+    assert text is not None
+    p1 = _sq_to_int(sq_num(start) or 0)
+    has_count = count is not None
+    if has_count:
+        p2 = _sq_to_int(sq_num(count) or 0)
+    else:
+        p2 = len(text)
+    n = len(text)
+    if p1 < 0:
+        p1 += n
+        if p1 < 0:
+            p2 += p1
+            p1 = 0
+    elif p1 > 0:
+        p1 -= 1
+    elif p2 > 0:
+        p2 -= 1
+    if p2 < 0:
+        p1 -= -p2
+        p2 = -p2
+        if p1 < 0:
+            p2 += p1
+            p1 = 0
+    return text[p1 : p1 + max(p2, 0)]
+
+
+def sq_trim(s: Any, chars: Any = " ", where: str = "both") -> Any:
+    if s is None or chars is None:
+        return None
+    text, cs = sq_text(s), sq_text(chars)
+    assert text is not None and cs is not None
+    if where == "leading":
+        return text.lstrip(cs)
+    if where == "trailing":
+        return text.rstrip(cs)
+    return text.strip(cs)
+
+
+def sq_replace(s: Any, old: Any, new: Any) -> Any:
+    if s is None or old is None or new is None:
+        return None
+    text, o, n = sq_text(s), sq_text(old), sq_text(new)
+    assert text is not None and o is not None and n is not None
+    return text if o == "" else text.replace(o, n)
+
+
+def sq_round0(a: Any) -> float | None:
+    """round(X) / round(X, 0): (double)(int64)(x + 0.5) with the sign handled apart."""
+    x = sq_num(a)
+    if x is None:
+        return None
+    r = float(x)
+    if 0 <= r < 9.223372036854775807e18 - 1:
+        return float(int(r + 0.5))
+    if r < 0 and -r < 9.223372036854775807e18 - 1:
+        return -float(int(-r + 0.5))
+    return r
+
+
+def sq_coalesce(first: Any, *rest: Thunk) -> Any:
+    return coalesce(first, *rest)
+
+
+def sq_instr(s: Any, sub: Any) -> int | None:
+    if s is None or sub is None:
+        return None
+    text, t = sq_text(s), sq_text(sub)
+    assert text is not None and t is not None
+    return text.find(t) + 1
+
+
+def sq_in(a: Any, items: list[Any]) -> int | None:
+    if a is None:
+        return None
+    unknown = False
+    for item in items:
+        if item is None:
+            unknown = True
+        elif sq_compare(a, item) == 0:
+            return 1
+    return None if unknown else 0
+
+
+def invalid(message: str) -> Any:
+    """Raise an error the database raises for every input (e.g. a bad constant)."""
+    raise SqlError(message)
+
+
+__all__ = [
+    "Decimal",
+    "Interval",
+    "InvalidOperation",
+    "SqlError",
+    "clock",
+    "seed",
+]

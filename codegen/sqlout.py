@@ -1,0 +1,209 @@
+"""The schema model written back as DDL: one flat file a database can load.
+
+`schemagen inspect --format sql` uses it to flatten a migrations folder, and the tests use it
+to prove the model complete: loading the original SQL and loading this rendering of its model
+must give the database identical catalogs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .model import Column, Domain, ForeignKey, Function, Param, Schema, Table
+
+
+def quote(name: str) -> str:
+    """Quote an identifier when it is not a plain lower-case name."""
+    if name.isidentifier() and name == name.lower() and name.isascii() and name not in _RESERVED:
+        return name
+    return '"' + name.replace('"', '""') + '"'
+
+
+def quote_key(key: str) -> str:
+    return ".".join(quote(part) for part in key.split(".", 1))
+
+
+def literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+_RESERVED = {
+    "all", "and", "any", "array", "as", "asc", "both", "case", "cast", "check", "collate",
+    "column", "constraint", "create", "default", "desc", "distinct", "do", "else", "end",
+    "except", "false", "for", "foreign", "from", "grant", "group", "having", "in", "into",
+    "leading", "limit", "not", "null", "offset", "on", "only", "or", "order", "primary",
+    "references", "select", "table", "then", "to", "trailing", "true", "union", "unique",
+    "user", "using", "when", "where", "with", "window",
+}  # fmt: skip
+
+
+def to_sql(schema: Schema) -> str:
+    """PostgreSQL DDL for the schema (externally declared tables left out)."""
+    return "\n".join(_statements(schema)) + "\n"
+
+
+_NEXTVAL = re.compile(r"nextval\((?:CAST\()?'([^']+)'", re.IGNORECASE)
+
+
+def _statements(schema: Schema) -> Iterator[str]:
+    sequences = sorted(
+        {m for t in schema.tables for c in t.columns for m in _NEXTVAL.findall(c.default or "")}
+    )
+    for sequence in sequences:  # pg_dump's serials: `DEFAULT nextval('t_id_seq'::regclass)`
+        yield f"CREATE SEQUENCE IF NOT EXISTS {sequence};"
+    for enum in schema.enums:
+        labels = ", ".join(literal(label) for label in enum.labels)
+        yield f"CREATE TYPE {quote_key(enum.name)} AS ENUM ({labels});"
+    for domain in schema.domains:
+        yield _domain(domain)
+    tables = [t for t in schema.tables if t.key not in schema.external_tables]
+    for table in tables:
+        yield _create_table(table)
+    for table in tables:
+        for fk in table.foreign_keys:
+            if not fk.external:
+                yield f"ALTER TABLE {quote_key(table.key)} ADD {_foreign_key(fk)};"
+        for unique in table.uniques:
+            if unique.from_index:
+                yield _unique_index(table, unique.name, unique.columns, unique.expressions,
+                                    unique.where)  # fmt: skip
+        for index in table.indexes:
+            target = ", ".join([*(quote(c) for c in index.columns), *index.expressions])
+            where = f" WHERE {index.where}" if index.where else ""
+            name = f"{quote(index.name)} " if index.name else ""
+            yield f"CREATE INDEX {name}ON {quote_key(table.key)} ({target}){where};"
+        if table.comment is not None:
+            yield f"COMMENT ON TABLE {quote_key(table.key)} IS {literal(table.comment)};"
+        for column in table.columns:
+            if column.comment is not None:
+                yield (
+                    f"COMMENT ON COLUMN {quote_key(table.key)}.{quote(column.name)} "
+                    f"IS {literal(column.comment)};"
+                )
+    for function in schema.functions:
+        yield _function(function)
+        if function.comment is not None:
+            kind = "PROCEDURE" if function.is_procedure else "FUNCTION"
+            args = ", ".join(p.type.sql for p in function.params if p.mode != "OUT")
+            yield f"COMMENT ON {kind} {quote_key(function.name)}({args}) IS {literal(function.comment)};"
+    for view in schema.views:
+        kind = "MATERIALIZED VIEW" if view.materialized else "VIEW"
+        yield f"CREATE {kind} {quote_key(view.name)} AS {view.sql};"
+
+
+def _domain(domain: Domain) -> str:
+    parts = [f"CREATE DOMAIN {quote_key(domain.name)} AS {domain.base.sql}"]
+    if domain.default is not None:
+        parts.append(f"DEFAULT {domain.default}")
+    if not domain.nullable:
+        parts.append("NOT NULL")
+    for check in domain.checks:
+        named = f"CONSTRAINT {quote(check.name)} " if check.name else ""
+        parts.append(f"{named}CHECK ({check.sql})")
+    return " ".join(parts) + ";"
+
+
+def _create_table(table: Table) -> str:
+    lines = [_column(c) for c in table.columns]
+    if table.primary_key is not None:
+        named = f"CONSTRAINT {quote(table.primary_key.name)} " if table.primary_key.name else ""
+        lines.append(f"{named}PRIMARY KEY ({', '.join(map(quote, table.primary_key.columns))})")
+    for unique in table.uniques:
+        if not unique.from_index:
+            named = f"CONSTRAINT {quote(unique.name)} " if unique.name else ""
+            lines.append(f"{named}UNIQUE ({', '.join(map(quote, unique.columns))})")
+    for check in table.checks:
+        named = f"CONSTRAINT {quote(check.name)} " if check.name else ""
+        lines.append(f"{named}CHECK ({check.sql})")
+    body = ",\n    ".join(lines)
+    partition = f" PARTITION BY {table.partition_by}" if table.partition_by else ""
+    return f"CREATE TABLE {quote_key(table.key)} (\n    {body}\n){partition};"
+
+
+def _column(column: Column) -> str:
+    parts = [quote(column.name), column.type.sql]
+    if column.identity == "serial":
+        parts[1] = {"smallint": "smallserial", "bigint": "bigserial"}.get(column.type.sql, "serial")
+    if column.collation:
+        parts.append(f"COLLATE {quote(column.collation)}")
+    if column.identity in ("always", "by default"):
+        parts.append(f"GENERATED {column.identity.upper()} AS IDENTITY")
+    if column.generated is not None:
+        kind = "STORED" if column.generated.stored else "VIRTUAL"
+        parts.append(f"GENERATED ALWAYS AS ({column.generated.sql}) {kind}")
+    if column.default is not None:
+        parts.append(f"DEFAULT {column.default}")
+    if not column.nullable and column.identity not in ("serial", "always", "by default"):
+        parts.append("NOT NULL")
+    return " ".join(parts)
+
+
+def _foreign_key(fk: ForeignKey) -> str:
+    named = f"CONSTRAINT {quote(fk.name)} " if fk.name else ""
+    text = (
+        f"{named}FOREIGN KEY ({', '.join(map(quote, fk.columns))}) REFERENCES "
+        f"{quote_key(fk.ref_table)} ({', '.join(map(quote, fk.ref_columns))})"
+    )
+    if fk.on_delete != "NO ACTION":
+        text += f" ON DELETE {fk.on_delete}"
+    if fk.on_update != "NO ACTION":
+        text += f" ON UPDATE {fk.on_update}"
+    if fk.deferrable:
+        text += " DEFERRABLE"
+        if fk.initially_deferred:
+            text += " INITIALLY DEFERRED"
+    return text
+
+
+def _unique_index(table: Table, name: str | None, columns: tuple[str, ...],
+                  expressions: tuple[str, ...], where: str | None) -> str:  # fmt: skip
+    target = ", ".join([*(quote(c) for c in columns), *expressions])
+    named = f"{quote(name)} " if name else ""
+    condition = f" WHERE {where}" if where else ""
+    return f"CREATE UNIQUE INDEX {named}ON {quote_key(table.key)} ({target}){condition};"
+
+
+def _param(param: Param) -> str:
+    parts = [param.mode] if param.mode != "IN" else []
+    if param.name:
+        parts.append(quote(param.name))
+    parts.append(param.type.sql)
+    if param.default is not None:
+        parts.append(f"DEFAULT {param.default}")
+    return " ".join(parts)
+
+
+def _function(fn: Function) -> str:
+    kind = "PROCEDURE" if fn.is_procedure else "FUNCTION"
+    head = f"CREATE {kind} {quote_key(fn.name)}({', '.join(_param(p) for p in fn.params)})"
+    ret = fn.returns
+    has_out = any(p.mode in ("OUT", "INOUT") for p in fn.params)
+    if fn.is_procedure or (has_out and ret.kind in ("record", "scalar")):
+        returns = ""  # PostgreSQL infers it from the OUT parameters
+    elif ret.kind == "table":
+        cols = ", ".join(f"{quote(c.name or '')} {c.type.sql}" for c in ret.columns)
+        returns = f" RETURNS TABLE({cols})"
+    elif ret.kind in ("void", "trigger", "record"):
+        returns = f" RETURNS {ret.kind}"
+    elif ret.kind == "setof":
+        returns = f" RETURNS SETOF {ret.type.sql if ret.type else 'record'}"
+    else:
+        returns = f" RETURNS {ret.type.sql if ret.type else 'void'}"
+    attrs = [f"LANGUAGE {fn.language}"]
+    if not fn.is_procedure:
+        attrs.append(fn.volatility)
+        if fn.strict:
+            attrs.append("STRICT")
+        if fn.parallel != "UNSAFE":
+            attrs.append(f"PARALLEL {fn.parallel}")
+    if fn.body_style == "standard":
+        body = fn.body or ""
+        tail = body if body.startswith("BEGIN ATOMIC") else f"RETURN {body}"
+        return f"{head}{returns} {' '.join(attrs)} {tail};"
+    tag = "$$"
+    n = 0
+    while tag in (fn.body or ""):
+        n += 1
+        tag = f"$f{n}$"
+    return f"{head}{returns} {' '.join(attrs)} AS {tag}{fn.body or ''}{tag};"
