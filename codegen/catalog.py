@@ -61,6 +61,7 @@ class Catalog:
         self.skipped: list[Skipped] = []
         self.warnings: list[Diagnostic] = []
         self.index_owner: dict[str, str] = {}  # index name -> table key
+        self.extensions: list[str] = []
 
     # ------------------------------------------------------------------ application
 
@@ -111,6 +112,10 @@ class Catalog:
         for action in st.actions:
             table = _ACTION_HANDLERS[type(action)](self, st.origin, table, action)
         self.tables[st.table] = NAMERS[self.dialect](table)
+        if st.recurse and table.partition_by is not None:
+            # the database applies ALTER TABLE (without ONLY) to every partition too
+            for child in [t for t in self.tables.values() if t.partition_of == st.table]:
+                self.alter_table(replace(st, table=child.key))
 
     def rename_table(self, st: ddl.RenameTable) -> None:
         if st.table not in self.tables and st.if_exists:
@@ -124,6 +129,9 @@ class Catalog:
         self.tables[renamed.key] = _retarget_fks(renamed, st.table, renamed.key)
 
     def create_index(self, st: ddl.CreateIndex) -> None:
+        if st.table in self.views:
+            self.skip(ddl.Skip(st.origin, "index on a materialized view"))
+            return
         table = self._table(st.origin, st.table)
         index = st.index
         if index.name and index.name in self.index_owner:
@@ -244,6 +252,10 @@ class Catalog:
         )
         return True
 
+    def create_extension(self, st: ddl.CreateExtension) -> None:
+        if st.name not in self.extensions:
+            self.extensions.append(st.name)
+
     def skip(self, st: ddl.Skip) -> None:
         self.skipped.append(Skipped(st.origin.location, _first_line(st.origin.sql), st.reason))
 
@@ -298,6 +310,7 @@ class Catalog:
             views=tuple(self.views.values()),
             skipped=tuple(self.skipped),
             external_tables=tuple(sorted(external_keys)),
+            extensions=tuple(self.extensions),
         )
         return Built(schema, self.warnings)
 
@@ -618,6 +631,14 @@ def _rename_constraint(
     )
 
 
+def _attach_partition(
+    cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.AttachPartition
+) -> Table:
+    child = cat._table(origin, a.child)
+    cat.tables[a.child] = replace(child, partition_of=table.key, partition_bound=a.bound)
+    return table
+
+
 _ACTION_HANDLERS: dict[type, ActionHandler] = {
     ddl.AddColumn: _add_column,
     ddl.DropColumn: _drop_column,
@@ -631,6 +652,7 @@ _ACTION_HANDLERS: dict[type, ActionHandler] = {
     ddl.AddConstraint: _add_constraint,
     ddl.DropConstraint: _drop_constraint,
     ddl.RenameConstraint: _rename_constraint,
+    ddl.AttachPartition: _attach_partition,
 }
 
 _STATEMENT_HANDLERS: dict[type, Callable[[Catalog, Any], None]] = {
@@ -647,6 +669,7 @@ _STATEMENT_HANDLERS: dict[type, Callable[[Catalog, Any], None]] = {
     ddl.CreateView: Catalog.create_view,
     ddl.Comment: Catalog.comment,
     ddl.Drop: Catalog.drop,
+    ddl.CreateExtension: Catalog.create_extension,
     ddl.Skip: Catalog.skip,
     ddl.Unsupported: Catalog.unsupported,
 }

@@ -112,6 +112,12 @@ class RenameConstraint:
     new: str
 
 
+@dataclass(frozen=True)
+class AttachPartition:
+    child: str  # table key of the partition
+    bound: str  # "FOR VALUES ..." / "DEFAULT"
+
+
 Action = (
     AddColumn
     | DropColumn
@@ -125,6 +131,7 @@ Action = (
     | AddConstraint
     | DropConstraint
     | RenameConstraint
+    | AttachPartition
 )
 
 # ------------------------------------------------------------------------- statements
@@ -143,6 +150,7 @@ class AlterTable:
     table: str  # table key
     actions: tuple[Action, ...]
     if_exists: bool = False
+    recurse: bool = True  # False for ALTER TABLE ONLY: partitions are left alone
 
 
 @dataclass(frozen=True)
@@ -229,6 +237,12 @@ class Drop:
 
 
 @dataclass(frozen=True)
+class CreateExtension:
+    origin: Origin
+    name: str
+
+
+@dataclass(frozen=True)
 class Skip:
     """Read and deliberately not applied; listed in `Schema.skipped`."""
 
@@ -258,6 +272,7 @@ Statement = (
     | CreateView
     | Comment
     | Drop
+    | CreateExtension
     | Skip
     | Unsupported
 )

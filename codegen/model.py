@@ -231,13 +231,24 @@ class Check:
     sql: str
     name: str | None = None
     location: Location = NOWHERE
+    not_valid: bool = False  # NOT VALID: existing rows unchecked; new rows still must pass
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "sql": self.sql, "location": self.location.to_json()}
+        return {
+            "name": self.name,
+            "sql": self.sql,
+            "not_valid": self.not_valid,
+            "location": self.location.to_json(),
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Check:
-        return cls(data["sql"], data.get("name"), Location.from_json(data["location"]))
+        return cls(
+            data["sql"],
+            data.get("name"),
+            Location.from_json(data["location"]),
+            data.get("not_valid", False),
+        )
 
 
 @dataclass(frozen=True)
@@ -249,6 +260,7 @@ class Index:
     expressions: tuple[str, ...] = ()
     where: str | None = None
     location: Location = NOWHERE
+    method: str = "btree"
 
 
 @dataclass(frozen=True)
@@ -263,6 +275,7 @@ class Table:
     indexes: tuple[Index, ...] = ()
     partition_by: str | None = None  # "RANGE (created_at)" on a partitioned parent
     partition_of: str | None = None  # parent table key on a PARTITION OF child
+    partition_bound: str | None = None  # "FOR VALUES FROM (...) TO (...)" / "DEFAULT"
     comment: str | None = None
     dialect: str = "postgres"
     location: Location = NOWHERE
@@ -293,12 +306,14 @@ class Table:
                     "columns": list(i.columns),
                     "expressions": list(i.expressions),
                     "where": i.where,
+                    "method": i.method,
                     "location": i.location.to_json(),
                 }
                 for i in self.indexes
             ],
             "partition_by": self.partition_by,
             "partition_of": self.partition_of,
+            "partition_bound": self.partition_bound,
             "comment": self.comment,
             "location": self.location.to_json(),
         }
@@ -325,11 +340,13 @@ class Table:
                     tuple(i["expressions"]),
                     i["where"],
                     Location.from_json(i["location"]),
+                    i.get("method", "btree"),
                 )
                 for i in data["indexes"]
             ),
             partition_by=data.get("partition_by"),
             partition_of=data.get("partition_of"),
+            partition_bound=data.get("partition_bound"),
             comment=data.get("comment"),
             dialect=dialect,
             location=pk_loc,
@@ -558,6 +575,7 @@ class Schema:
     views: tuple[View, ...] = ()
     skipped: tuple[Skipped, ...] = ()
     external_tables: tuple[str, ...] = ()
+    extensions: tuple[str, ...] = ()  # CREATE EXTENSION names (types like citext come from them)
     _by_key: dict[str, Table] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -581,6 +599,7 @@ class Schema:
             "functions": [f.to_json() for f in self.functions],
             "views": [v.to_json() for v in self.views],
             "external_tables": list(self.external_tables),
+            "extensions": list(self.extensions),
             "skipped": [s.to_json() for s in self.skipped],
         }
 
@@ -595,6 +614,7 @@ class Schema:
             functions=tuple(Function.from_json(f) for f in data["functions"]),
             views=tuple(View.from_json(v) for v in data["views"]),
             external_tables=tuple(data.get("external_tables", ())),
+            extensions=tuple(data.get("extensions", ())),
             skipped=tuple(Skipped.from_json(s) for s in data["skipped"]),
         )
 

@@ -50,6 +50,13 @@ def _statements(schema: Schema) -> Iterator[str]:
     sequences = sorted(
         {m for t in schema.tables for c in t.columns for m in _NEXTVAL.findall(c.default or "")}
     )
+    keys = [t.key for t in schema.tables if t.key not in schema.external_tables]
+    keys += [e.name for e in schema.enums] + [d.name for d in schema.domains]
+    namespaces = {k.split(".", 1)[0] for k in [*keys, *sequences] if "." in k} - {"public"}
+    for namespace in sorted(namespaces):
+        yield f"CREATE SCHEMA IF NOT EXISTS {quote(namespace)};"
+    for extension in schema.extensions:
+        yield f"CREATE EXTENSION IF NOT EXISTS {quote(extension)};"
     for sequence in sequences:  # pg_dump's serials: `DEFAULT nextval('t_id_seq'::regclass)`
         yield f"CREATE SEQUENCE IF NOT EXISTS {sequence};"
     for enum in schema.enums:
@@ -61,7 +68,16 @@ def _statements(schema: Schema) -> Iterator[str]:
     for table in tables:
         yield _create_table(table)
     for table in tables:
+        for check in table.checks:
+            if check.not_valid:
+                yield (
+                    f"ALTER TABLE {quote_key(table.key)} ADD CONSTRAINT {quote(check.name or '')} "
+                    f"CHECK ({check.sql}) NOT VALID;"
+                )
+        parent = schema.table(table.partition_of) if table.partition_of else None
         for fk in table.foreign_keys:
+            if parent is not None and fk in parent.foreign_keys:
+                continue  # the partition gets it from its parent
             if not fk.external:
                 yield f"ALTER TABLE {quote_key(table.key)} ADD {_foreign_key(fk)};"
         for unique in table.uniques:
@@ -71,8 +87,10 @@ def _statements(schema: Schema) -> Iterator[str]:
         for index in table.indexes:
             target = ", ".join([*(quote(c) for c in index.columns), *index.expressions])
             where = f" WHERE {index.where}" if index.where else ""
-            name = f"{quote(index.name)} " if index.name else ""
-            yield f"CREATE INDEX {name}ON {quote_key(table.key)} ({target}){where};"
+            # IF NOT EXISTS: a partitioned parent's index already cascaded to its partitions
+            name = f"IF NOT EXISTS {quote(index.name)} " if index.name else ""
+            using = f" USING {index.method}" if index.method != "btree" else ""
+            yield f"CREATE INDEX {name}ON {quote_key(table.key)}{using} ({target}){where};"
         if table.comment is not None:
             yield f"COMMENT ON TABLE {quote_key(table.key)} IS {literal(table.comment)};"
         for column in table.columns:
@@ -105,6 +123,12 @@ def _domain(domain: Domain) -> str:
 
 
 def _create_table(table: Table) -> str:
+    if table.partition_of is not None:
+        partition = f" PARTITION BY {table.partition_by}" if table.partition_by else ""
+        return (
+            f"CREATE TABLE {quote_key(table.key)} PARTITION OF {quote_key(table.partition_of)} "
+            f"{table.partition_bound or 'DEFAULT'}{partition};"
+        )
     lines = [_column(c) for c in table.columns]
     if table.primary_key is not None:
         named = f"CONSTRAINT {quote(table.primary_key.name)} " if table.primary_key.name else ""
@@ -114,8 +138,9 @@ def _create_table(table: Table) -> str:
             named = f"CONSTRAINT {quote(unique.name)} " if unique.name else ""
             lines.append(f"{named}UNIQUE ({', '.join(map(quote, unique.columns))})")
     for check in table.checks:
-        named = f"CONSTRAINT {quote(check.name)} " if check.name else ""
-        lines.append(f"{named}CHECK ({check.sql})")
+        if not check.not_valid:
+            named = f"CONSTRAINT {quote(check.name)} " if check.name else ""
+            lines.append(f"{named}CHECK ({check.sql})")
     body = ",\n    ".join(lines)
     partition = f" PARTITION BY {table.partition_by}" if table.partition_by else ""
     return f"CREATE TABLE {quote_key(table.key)} (\n    {body}\n){partition};"
@@ -126,7 +151,7 @@ def _column(column: Column) -> str:
     if column.identity == "serial":
         parts[1] = {"smallint": "smallserial", "bigint": "bigserial"}.get(column.type.sql, "serial")
     if column.collation:
-        parts.append(f"COLLATE {quote(column.collation)}")
+        parts.append(f"COLLATE {quote_key(column.collation)}")
     if column.identity in ("always", "by default"):
         parts.append(f"GENERATED {column.identity.upper()} AS IDENTITY")
     if column.generated is not None:
@@ -159,7 +184,7 @@ def _foreign_key(fk: ForeignKey) -> str:
 def _unique_index(table: Table, name: str | None, columns: tuple[str, ...],
                   expressions: tuple[str, ...], where: str | None) -> str:  # fmt: skip
     target = ", ".join([*(quote(c) for c in columns), *expressions])
-    named = f"{quote(name)} " if name else ""
+    named = f"IF NOT EXISTS {quote(name)} " if name else ""
     condition = f" WHERE {where}" if where else ""
     return f"CREATE UNIQUE INDEX {named}ON {quote_key(table.key)} ({target}){condition};"
 

@@ -92,7 +92,6 @@ _SCHEMALESS: dict[str, str] = {
     "CreatePublicationStmt": "publication",
     "AlterPublicationStmt": "publication",
     "CreateSubscriptionStmt": "subscription",
-    "CreateExtensionStmt": "extension",
     "AlterExtensionStmt": "extension",
     "AlterExtensionContentsStmt": "extension",
     "CreateSchemaStmt": "schema",
@@ -286,9 +285,10 @@ class _StatementReader:
                 yield ddl.Unsupported(
                     self.origin, f"table element {type(element).__name__} (LIKE) is not supported"
                 )
-        partition_of = None
+        partition_of = partition_bound = None
         if node.partbound is not None and node.inhRelations:
             partition_of = _range_key(node.inhRelations[0])
+            partition_bound = deparse(node.partbound)
         elif node.inhRelations:
             yield ddl.Unsupported(self.origin, "table inheritance (INHERITS) is not applied")
         partition_by = None
@@ -305,6 +305,7 @@ class _StatementReader:
                 columns=tuple(columns),
                 partition_by=partition_by,
                 partition_of=partition_of,
+                partition_bound=partition_bound,
                 dialect=DIALECT,
                 location=self.location,
             ),
@@ -367,7 +368,7 @@ class _StatementReader:
             cols = tuple(_names(con.keys)) or own
             return [Unique(cols, name, location=where)]
         if contype == ConstrType.CONSTR_CHECK:
-            return [Check(deparse(con.raw_expr), name, where)]
+            return [Check(deparse(con.raw_expr), name, where, bool(con.skip_validation))]
         if contype == ConstrType.CONSTR_FOREIGN:
             return [
                 ForeignKey(
@@ -401,7 +402,11 @@ class _StatementReader:
                 actions.extend(handler(self, cmd))
         if actions:
             yield ddl.AlterTable(
-                self.origin, _range_key(node.relation), tuple(actions), bool(node.missing_ok)
+                self.origin,
+                _range_key(node.relation),
+                tuple(actions),
+                bool(node.missing_ok),
+                recurse=bool(node.relation.inh),
             )
         if skipped and not actions:
             yield ddl.Skip(self.origin, "ALTER TABLE " + ", ".join(skipped))
@@ -468,7 +473,10 @@ class _StatementReader:
                 tuple(columns), node.idxname, tuple(expressions), where, True, self.location
             )
         else:
-            index = Index(node.idxname, tuple(columns), tuple(expressions), where, self.location)
+            index = Index(
+                node.idxname, tuple(columns), tuple(expressions), where, self.location,
+                node.accessMethod or "btree",
+            )  # fmt: skip
         yield ddl.CreateIndex(
             self.origin, _range_key(node.relation), index, bool(node.if_not_exists)
         )
@@ -592,6 +600,9 @@ class _StatementReader:
         else:
             yield ddl.Skip(self.origin, f"COMMENT ON {objtype.name.removeprefix('OBJECT_')}")
 
+    def create_extension(self, node: ast.CreateExtensionStmt) -> Iterator[ddl.Statement]:
+        yield ddl.CreateExtension(self.origin, node.extname)
+
     def drop(self, node: ast.DropStmt) -> Iterator[ddl.Statement]:
         kind = _DROP_KINDS.get(node.removeType)
         if kind is None:
@@ -621,6 +632,7 @@ def _assemble(table: Table, constraints: Sequence[ddl.Constraint]) -> Table:
         checks=tuple(c for c in constraints if isinstance(c, Check)),
         partition_by=table.partition_by,
         partition_of=table.partition_of,
+        partition_bound=table.partition_bound,
         dialect=table.dialect,
         location=table.location,
     )
@@ -703,6 +715,7 @@ _HANDLERS: dict[str, Callable[[_R, Any], Iterator[ddl.Statement]]] = {
     "CreateTableAsStmt": _R.create_table_as,
     "CommentStmt": _R.comment,
     "DropStmt": _R.drop,
+    "CreateExtensionStmt": _R.create_extension,
 }
 
 _ALTER_HANDLERS: dict[AlterTableType, Callable[[_R, Any], list[ddl.Action]]] = {
@@ -721,4 +734,7 @@ _ALTER_HANDLERS: dict[AlterTableType, Callable[[_R, Any], list[ddl.Action]]] = {
     AlterTableType.AT_AddIdentity: _R._add_identity,
     AlterTableType.AT_DropIdentity: lambda r, c: [ddl.SetIdentity(c.name, None)],
     AlterTableType.AT_DropExpression: lambda r, c: [ddl.DropExpression(c.name)],
+    AlterTableType.AT_AttachPartition: lambda r, c: [
+        ddl.AttachPartition(_range_key(c.def_.name), deparse(c.def_.bound))
+    ],
 }

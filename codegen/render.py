@@ -1,0 +1,260 @@
+"""Rendering helpers shared by the output kinds: jinja2 templates, Python literals, black.
+
+- `templates(config)`: the jinja2 environment. Templates live in the top-level `templates/`
+  directory (shipped in the wheel as `codegen.templates`); `--templates DIR` overrides them
+  by file name.
+- `py(value)`: a Python literal for a value, laid out exactly as black would lay it out, so
+  data blocks (TABLE_SCHEMAS, TABLES) skip black entirely.
+- `Formatter`: black with a content-hash cache. A rendered file is a list of top-level
+  blocks separated by `BLOCK` marker lines; each block is formatted on its own and cached,
+  so a one-table change formats one block. Blocks that start with `PREFORMATTED` are taken
+  as they are (they come from `py()`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import keyword
+import re
+from collections.abc import Iterable, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .errors import SchemagenError
+
+LINE_LENGTH = 100
+BLOCK = "#@schemagen:block"
+PREFORMATTED = "#@schemagen:preformatted"
+
+_BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def template_dirs(override: str | None) -> list[str]:
+    dirs: list[str] = []
+    if override:
+        path = Path(override)
+        if not path.is_dir():
+            raise SchemagenError(f"templates: {override} is not a directory")
+        dirs.append(str(path))
+    if _BUILTIN_TEMPLATES.is_dir():
+        dirs.append(str(_BUILTIN_TEMPLATES))
+    else:  # installed from a wheel: templates/ is the package data `codegen.templates`
+        dirs.append(str(resources.files("codegen.templates")))
+    return dirs
+
+
+def environment(override: str | None) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(template_dirs(override)),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    env.filters["py"] = py
+    env.filters["pystr"] = pystr
+    env.filters["comment"] = comment
+    env.globals["BLOCK"] = BLOCK
+    env.globals["PREFORMATTED"] = PREFORMATTED
+    return env
+
+
+# ------------------------------------------------------------------------- safe source text
+
+
+def pystr(text: str) -> str:
+    """A string literal quoted the way black would quote it (never breaks out of the quotes)."""
+    r = repr(text)
+    if r[0] == '"':
+        return r  # contains ' but no ": black keeps double quotes
+    if '"' not in text:
+        return '"' + r[1:-1] + '"'
+    # both quote kinds present: black keeps whichever needs fewer backslashes
+    if text.count("'") < text.count('"'):
+        return r
+    body = r[1:-1].replace("\\'", "'").replace('"', '\\"')
+    return '"' + body + '"'
+
+
+def comment(text: str | None, width: int = LINE_LENGTH - 2) -> str:
+    """Text as `# ...` comment lines: newlines and control characters can't escape."""
+    if not text:
+        return ""
+    flat = " ".join(re.sub(r"[\x00-\x1f\x7f\u2028\u2029\x85]", " ", text).split())
+    lines: list[str] = []
+    while flat:
+        cut = flat[:width]
+        if len(flat) > width and " " in cut:
+            cut = cut[: cut.rindex(" ")]
+        lines.append("# " + cut.strip())
+        flat = flat[len(cut) :].strip()
+    return "\n".join(lines)
+
+
+_IDENT = re.compile(r"[^0-9A-Za-z_]")
+
+
+def identifier(name: str, taken: set[str] | None = None, reserved: Iterable[str] = ()) -> str:
+    """A safe ASCII Python identifier for an SQL name; unique within `taken` (updated)."""
+    base = _IDENT.sub("_", name).strip("_") or "x"
+    if base[0].isdigit():
+        base = "c_" + base
+    if keyword.iskeyword(base) or keyword.issoftkeyword(base) or base in set(reserved):
+        base += "_"
+    out = base
+    i = 2
+    lowered = {t.lower() for t in taken} if taken is not None else set()
+    while taken is not None and out.lower() in lowered:
+        out = f"{base}_{i}"
+        i += 1
+    if taken is not None:
+        taken.add(out)
+    return out
+
+
+def camel(name: str) -> str:
+    parts = [p for p in re.split(r"[^0-9A-Za-z]+", name) if p]
+    text = "".join(p[:1].upper() + p[1:] for p in parts) or "Table"
+    return "T" + text if text[0].isdigit() else text
+
+
+# ------------------------------------------------------------------- black-shaped literals
+
+
+def py(value: Any, indent: int = 0, prefix: str = "", suffix: str = "") -> str:
+    """`value` as Python source, laid out as black lays out a literal.
+
+    The result is the text of one logical line `prefix + literal + suffix` (prefix starts at
+    column `indent`), exploded one element per line with trailing commas when it does not
+    fit in LINE_LENGTH, recursively. Supports None, bool, int, float, str, list, tuple, dict.
+    """
+    flat = prefix + _flat(value) + suffix
+    if indent + len(flat) <= LINE_LENGTH or not _splittable(value):
+        return flat
+    pad = " " * (indent + 4)
+    items: list[str] = []
+    if isinstance(value, dict):
+        for k, v in value.items():
+            items.append(pad + py(v, indent + 4, _flat(k) + ": ", ","))
+        open_, close = "{", "}"
+    else:
+        for v in value:
+            items.append(pad + py(v, indent + 4, "", ","))
+        open_, close = ("[", "]") if isinstance(value, list) else ("(", ")")
+    return prefix + open_ + "\n" + "\n".join(items) + "\n" + " " * indent + close + suffix
+
+
+def _splittable(value: Any) -> bool:
+    return isinstance(value, (dict, list, tuple)) and len(value) > 0
+
+
+def _flat(value: Any) -> str:
+    if value is None or isinstance(value, (bool, int)):
+        return repr(value)
+    if isinstance(value, float):
+        text = repr(value)
+        return text if text not in ("inf", "-inf", "nan") else f'float("{text}")'
+    if isinstance(value, str):
+        return pystr(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_flat(k)}: {_flat(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_flat(v) for v in value) + "]"
+    if isinstance(value, tuple):
+        if len(value) == 1:
+            return "(" + _flat(value[0]) + ",)"
+        return "(" + ", ".join(_flat(v) for v in value) + ")"
+    raise TypeError(f"py(): unsupported literal {type(value).__name__}")
+
+
+# --------------------------------------------------------------------------------- black
+
+
+def _mode() -> Any:
+    import black
+
+    return black.Mode(line_length=LINE_LENGTH, target_versions={black.TargetVersion.PY311})
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class Formatter:
+    """black with a content-hash cache of formatted blocks (in memory; the CLI persists it)."""
+
+    def __init__(self, cache: Mapping[str, str] | None = None, enabled: bool = True) -> None:
+        self.cache: dict[str, str] = dict(cache or {})
+        self.used: set[str] = set()
+        self.enabled = enabled
+        self.formatted_blocks = 0  # black calls made (for tests and benchmarks)
+        self._mode: Any = None
+
+    @staticmethod
+    def version_key() -> str:
+        import black
+
+        return f"black-{black.__version__}-{LINE_LENGTH}"
+
+    def format_file(self, text: str) -> str:
+        blocks = _split_blocks(text)
+        out = [self.format_block(b) for b in blocks]
+        return "\n\n\n".join(b for b in out if b) + "\n"
+
+    def format_block(self, block: str) -> str:
+        block = block.strip("\n")
+        if not block.strip():
+            return ""
+        if block.startswith(PREFORMATTED):
+            return block[len(PREFORMATTED) :].strip("\n")
+        if not self.enabled:
+            return block
+        key = _digest(block)
+        self.used.add(key)
+        hit = self.cache.get(key)
+        if hit is not None:
+            return hit
+        import black
+
+        if self._mode is None:
+            self._mode = _mode()
+        try:
+            formatted = black.format_str(block + "\n", mode=self._mode).strip("\n")
+        except Exception as error:  # a template override produced invalid Python
+            raise SchemagenError(f"generated code is not valid Python ({error}):\n{block[:2000]}") from None
+        self.formatted_blocks += 1
+        self.cache[key] = formatted
+        return formatted
+
+    def to_json(self) -> str:
+        kept = {k: v for k, v in sorted(self.cache.items()) if k in self.used}
+        return json.dumps({"version": self.version_key(), "blocks": kept})
+
+    @classmethod
+    def from_json(cls, text: str) -> Formatter:
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return cls()
+        if not isinstance(data, dict) or data.get("version") != cls.version_key():
+            return cls()
+        blocks = data.get("blocks")
+        return cls(blocks if isinstance(blocks, dict) else {})
+
+
+def _split_blocks(text: str) -> list[str]:
+    blocks: list[str] = []
+    current: list[str] = []
+    for line in text.split("\n"):
+        if line.strip() == BLOCK:
+            blocks.append("\n".join(current))
+            current = []
+        else:
+            current.append(line)
+    blocks.append("\n".join(current))
+    return blocks

@@ -1,0 +1,213 @@
+"""Walk a sqlglot tree and emit Python: the structural handlers every dialect shares.
+
+Handlers are looked up in the dialect's dispatch table by sqlglot expression class (see
+`Compiler.expr`). The ones here only arrange evaluation (laziness, three-valued logic) and
+ask the dialect's hooks for typing and comparison; arithmetic, literals, casts and
+functions are per dialect (`postgres.py`, `sqlite.py`, `mysql.py`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlglot import exp
+
+from .core import Compiler, Handler, Typed, Unsupported
+from .registry import supports
+
+COMPARISONS: dict[type[exp.Expression], str] = {
+    exp.EQ: "=",
+    exp.NEQ: "<>",
+    exp.LT: "<",
+    exp.LTE: "<=",
+    exp.GT: ">",
+    exp.GTE: ">=",
+}
+NEGATED = {"=": "<>", "<>": "=", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
+
+
+def lazy(t: Typed) -> str:
+    """A thunk, so AND/OR/COALESCE evaluate later operands only when needed (as PG does)."""
+    return t.code if t.is_const else f"lambda: {t.code}"
+
+
+def h_paren(c: Compiler, node: exp.Paren) -> Typed:
+    return c.expr(node.this)
+
+
+def h_column(c: Compiler, node: exp.Column) -> Typed:
+    ident = node.this
+    if not isinstance(ident, exp.Identifier):
+        raise Unsupported(f"column reference `{node.sql()}`")
+    py, sql_type = c.column(ident.name, bool(ident.args.get("quoted")))
+    t = c.dialect.column_type(sql_type)
+    return Typed(py, t, affinity=getattr(c.dialect, "affinity_of")(sql_type) if hasattr(c.dialect, "affinity_of") else None)
+
+
+def _flatten(node: exp.Expression, kind: type[exp.Expression]) -> list[exp.Expression]:
+    if isinstance(node, kind):
+        return _flatten(node.this, kind) + _flatten(node.expression, kind)
+    return [node]
+
+
+def h_and(c: Compiler, node: exp.And) -> Typed:
+    return c.dialect.logic(c, "and", [c.expr(n) for n in _flatten(node, exp.And)])
+
+
+def h_or(c: Compiler, node: exp.Or) -> Typed:
+    return c.dialect.logic(c, "or", [c.expr(n) for n in _flatten(node, exp.Or)])
+
+
+def h_not(c: Compiler, node: exp.Not) -> Typed:
+    return c.dialect.logic(c, "not", [c.expr(node.this)])
+
+
+def h_compare(c: Compiler, node: exp.Binary) -> Typed:
+    op = COMPARISONS[type(node)]
+    right_node = node.expression
+    if isinstance(right_node, (exp.Any, exp.All)):
+        return _quantified(c, node, op, right_node)
+    return c.dialect.compare(c, op, c.expr(node.this), c.expr(right_node))
+
+
+def _quantified(c: Compiler, node: exp.Binary, op: str, quant: exp.Expression) -> Typed:
+    """`x = ANY (ARRAY[...])` is IN; `x <> ALL (ARRAY[...])` is NOT IN (pg_dump's spelling)."""
+    inner = quant.this
+    while isinstance(inner, (exp.Paren, exp.Cast)):
+        if isinstance(inner, exp.Cast):
+            to = inner.args["to"]
+            if not (isinstance(to, exp.DataType) and to.this == exp.DataType.Type.ARRAY):
+                raise Unsupported(f"`{node.sql()}`")
+            element = to.expressions[0]
+            inner = exp.Array(
+                expressions=[exp.Cast(this=e, to=element.copy()) for e in inner.this.expressions]
+            ) if isinstance(inner.this, exp.Array) else inner.this
+            continue
+        inner = inner.this
+    if not isinstance(inner, exp.Array):
+        raise Unsupported(f"`{node.sql()}` (only ANY/ALL over an ARRAY[...] list)")
+    needle = c.expr(node.this)
+    items = [c.expr(e) for e in inner.expressions]
+    if op == "=" and isinstance(quant, exp.Any):
+        return c.dialect.in_list(c, needle, items)
+    if op == "<>" and isinstance(quant, exp.All):
+        return c.dialect.logic(c, "not", [c.dialect.in_list(c, needle, items)])
+    raise Unsupported(f"`{node.sql()}` (only = ANY and <> ALL)")
+
+
+def h_is(c: Compiler, node: exp.Is) -> Typed:
+    """IS [NOT] NULL / TRUE / FALSE: never NULL itself."""
+    value = c.expr(node.this)
+    target = node.expression
+    negate = bool(node.args.get("negate"))
+    if isinstance(target, exp.Null):
+        test = f"{value.code} is {'not ' if negate else ''}None"
+        return c.dialect.boolean(f"({test})")
+    if isinstance(target, exp.Boolean):
+        cond = c.dialect.condition(value) if target.this else c.dialect.condition(
+            c.dialect.logic(c, "not", [value])
+        )
+        return c.dialect.boolean(f"(not {cond})" if negate else f"({cond})")
+    raise Unsupported(f"`{node.sql()}`")
+
+
+def h_distinct(c: Compiler, node: exp.Binary) -> Typed:
+    left, right = c.expr(node.this), c.expr(node.expression)
+    return c.dialect.distinct(c, left, right, isinstance(node, exp.NullSafeEQ))
+
+
+def h_between(c: Compiler, node: exp.Between) -> Typed:
+    """x BETWEEN a AND b is x >= a AND x <= b (each comparison typed on its own)."""
+    value, low, high = c.expr(node.this), c.expr(node.args["low"]), c.expr(node.args["high"])
+    forward = c.dialect.logic(
+        c, "and", [c.dialect.compare(c, ">=", value, low), c.dialect.compare(c, "<=", value, high)]
+    )
+    if not node.args.get("symmetric"):
+        return forward
+    backward = c.dialect.logic(
+        c, "and", [c.dialect.compare(c, ">=", value, high), c.dialect.compare(c, "<=", value, low)]
+    )
+    return c.dialect.logic(c, "or", [forward, backward])
+
+
+def h_in(c: Compiler, node: exp.In) -> Typed:
+    if node.args.get("query") or node.args.get("unnest") or node.args.get("field"):
+        raise Unsupported("subquery")
+    needle = c.expr(node.this)
+    return c.dialect.in_list(c, needle, [c.expr(e) for e in node.expressions])
+
+
+def h_case(c: Compiler, node: exp.Case) -> Typed:
+    """CASE evaluates only the branch it takes: a Python conditional expression."""
+    ifs = node.args.get("ifs") or []
+    default_node = node.args.get("default")
+    operand = node.this
+    subject: Typed | None = None
+    temp = ""
+    if operand is not None:
+        compiled = c.expr(operand)
+        temp = c.temp()
+        subject = Typed(temp, compiled.type, affinity=compiled.affinity)
+    conditions: list[str] = []
+    values: list[Typed] = []
+    for branch in ifs:
+        when = c.expr(branch.this)
+        if subject is not None:
+            when = c.dialect.compare(c, "=", subject, when)
+        conditions.append(c.dialect.condition(when))
+        values.append(c.expr(branch.args["true"]))
+    default = c.expr(default_node) if default_node is not None else None
+    unified = c.dialect.unify(c, [*values, *([default] if default else [])], "CASE")
+    result_type = unified[0].type
+    code = unified[-1].code if default is not None else "None"
+    for cond, value in reversed(list(zip(conditions, unified[: len(values)], strict=True))):
+        code = f"{value.code} if {cond} else {code}"
+    code = f"({code})"
+    if subject is not None:
+        code = f"(lambda {temp}: {code})({compiled.code})"
+    return Typed(code, result_type)
+
+
+def h_coalesce(c: Compiler, node: exp.Coalesce) -> Typed:
+    args = [c.expr(node.this), *[c.expr(e) for e in node.expressions]]
+    unified = c.dialect.unify(c, args, "COALESCE")
+    rest = ", ".join(lazy(t) for t in unified[1:])
+    return Typed(f"rt.coalesce({unified[0].code}{', ' + rest if rest else ''})", unified[0].type)
+
+
+def common_dispatch() -> dict[type[exp.Expression], Handler]:
+    table: dict[type[exp.Expression], Handler] = {
+        exp.Paren: h_paren,
+        exp.Column: h_column,
+        exp.And: h_and,
+        exp.Or: h_or,
+        exp.Not: h_not,
+        exp.Is: h_is,
+        exp.NullSafeEQ: h_distinct,
+        exp.NullSafeNEQ: h_distinct,
+        exp.Between: h_between,
+        exp.In: h_in,
+        exp.Case: h_case,
+        exp.Coalesce: h_coalesce,
+    }
+    for kind in COMPARISONS:
+        table[kind] = h_compare
+    return table
+
+
+def register_common(dialect: str, notes: Callable[[str], str] | None = None) -> None:
+    """Record the shared constructs for `dialect` in the registry."""
+    note = notes or (lambda key: "")
+    for group, construct in (
+        ("values", "column / parameter reference"),
+        ("logic", "AND, OR, NOT (three-valued, short-circuit)"),
+        ("logic", "IS [NOT] NULL"),
+        ("logic", "IS [NOT] TRUE / FALSE"),
+        ("comparison", "= <> != < <= > >="),
+        ("comparison", "IS [NOT] DISTINCT FROM"),
+        ("comparison", "BETWEEN [SYMMETRIC]"),
+        ("comparison", "IN (list), NOT IN (list)"),
+        ("conditional", "CASE WHEN ... (searched and simple)"),
+        ("conditional", "COALESCE"),
+    ):
+        supports(dialect, group, construct, note(construct))

@@ -1,0 +1,107 @@
+"""The compiler's moving parts shared by every dialect: typed code fragments and the walk.
+
+A handler turns one sqlglot node into a `Typed`: a Python expression (source text) plus its
+static SQL type. Handlers live in dispatch tables keyed by sqlglot expression class; a
+dialect is its table plus its semantic hooks (see `dialects.py`).
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlglot import exp
+
+from ..model import SqlType
+
+if TYPE_CHECKING:
+    from .dialects import Dialect
+
+_NO_VALUE: Any = object()
+
+
+@dataclass(frozen=True)
+class Typed:
+    """A compiled fragment: Python source, its SQL type and, for constants, the value."""
+
+    code: str
+    type: SqlType
+    value: Any = _NO_VALUE  # the constant's Python value, when the fragment is a literal
+    affinity: str | None = None  # SQLite: the column affinity a comparison may apply
+
+    @property
+    def is_const(self) -> bool:
+        return self.value is not _NO_VALUE
+
+
+class Unsupported(Exception):
+    """Raised by a handler for a construct (or a use of it) the compiler does not model."""
+
+    def __init__(self, part: str) -> None:
+        super().__init__(part)
+        self.part = part
+
+
+Handler = Callable[["Compiler", Any], Typed]
+
+
+def describe(node: exp.Expression) -> str:
+    """Name the unsupported part the way a user would recognise it."""
+    if isinstance(node, exp.Anonymous):
+        return f"function {node.name.lower()}()"
+    if isinstance(node, (exp.Subquery, exp.Select, exp.Exists)):
+        return "subquery"
+    if isinstance(node, exp.Func):
+        return f"function {node.sql_name().lower()}()"
+    return f"{type(node).__name__} expression `{node.sql()}`"
+
+
+_BUILTINS = set(dir(__builtins__)) if isinstance(__builtins__, dict) else set(dir(__builtins__))
+_RESERVED = {"rt", "self", "None", "True", "False"}
+
+
+def python_name(sql_name: str, taken: set[str]) -> str:
+    """A safe, readable Python identifier for a SQL name (`class` -> `class_`)."""
+    name = re.sub(r"\W+", "_", sql_name, flags=re.ASCII).strip("_") or "p"
+    if name[0].isdigit():
+        name = "p_" + name
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in _BUILTINS:
+        name += "_"
+    if name in _RESERVED:
+        name += "_"
+    base, n = name, 2
+    while name in taken:
+        name, n = f"{base}_{n}", n + 1
+    return name
+
+
+@dataclass
+class Compiler:
+    """One compilation: the dialect, the names in scope, and the parameters used so far."""
+
+    dialect: Dialect
+    columns: Mapping[str, SqlType]
+    params: dict[str, str] = field(default_factory=dict)  # SQL name -> Python name
+    _temps: int = 0
+
+    def expr(self, node: exp.Expression) -> Typed:
+        handler = self.dialect.dispatch.get(type(node))
+        if handler is None:
+            raise Unsupported(describe(node))
+        return handler(self, node)
+
+    def temp(self) -> str:
+        self._temps += 1
+        return f"_v{self._temps}"
+
+    def column(self, name: str, quoted: bool) -> tuple[str, SqlType]:
+        """Resolve a column/parameter name as the dialect folds identifiers."""
+        key = self.dialect.resolve_name(name, quoted, self.columns)
+        if key is None:
+            raise Unsupported(f"column {name} (not in scope)")
+        if key not in self.params:
+            self.params[key] = python_name(key, set(self.params.values()))
+        return self.params[key], self.columns[key]

@@ -1,0 +1,68 @@
+"""Shared fixtures: a throwaway PostgreSQL (`pg_server`, `pg`) and an in-memory SQLite (`sqlite`).
+
+Tests that use `pg` or `pg_server` are marked `postgres` automatically, so
+`pytest -m "not postgres"` runs everything that needs no server.
+
+When PostgreSQL's server binaries are missing the PG tests are skipped, except under CI
+(env `CI` set), where that is an error: CI must never go green by skipping them.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from pgserver import PgServer, PgUnavailable
+
+PG_FIXTURES = {"pg", "pg_server"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if PG_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.postgres)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """One PostgreSQL server for the whole session, stopped and removed at the end."""
+    try:
+        server = PgServer.start()
+    except PgUnavailable as exc:
+        if os.environ.get("CI"):
+            raise RuntimeError(f"CI is set and PostgreSQL is unavailable: {exc}") from exc
+        pytest.skip(f"PostgreSQL not available: {exc}")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg(pg_server: PgServer) -> Iterator[psycopg.Connection]:
+    """A fresh empty database: an autocommit psycopg connection to it, dropped afterwards."""
+    name = pg_server.create_database()
+    try:
+        with pg_server.connect(name) as conn:
+            yield conn
+    finally:
+        pg_server.drop_database(name)
+
+
+@pytest.fixture
+def sqlite() -> Iterator[sqlite3.Connection]:
+    """An in-memory SQLite database with foreign keys enforced."""
+    conn = sqlite3.connect(":memory:")
+    conn.execute("PRAGMA foreign_keys=ON")
+    try:
+        yield conn
+    finally:
+        conn.close()
