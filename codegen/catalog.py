@@ -166,7 +166,7 @@ class Catalog:
         else:
             at = labels.index(st.neighbor) + (1 if st.after else 0)
             labels.insert(at, st.label)
-        self.enums[st.enum] = replace(enum, labels=tuple(labels))
+        self.enums[st.enum] = replace(enum, labels=tuple(labels), location=st.origin.location)
 
     def rename_enum_value(self, st: ddl.RenameEnumValue) -> None:
         enum = self.enums.get(st.enum)
@@ -512,7 +512,7 @@ def _rename_column(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.Rename
         raise SchemagenError(
             f'column "{a.new}" of table "{table.key}" already exists', origin.location, origin.sql
         )
-    table = _put_column(table, a.old, replace(column, name=a.new))
+    table = _put_column(table, a.old, replace(column, name=a.new, location=origin.location))
     pk = table.primary_key
     table = replace(
         table,
@@ -541,30 +541,40 @@ def _rename_column(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.Rename
 
 def _alter_type(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.AlterColumnType) -> Table:
     column = _column(origin, table, a.name)
-    return _put_column(table, a.name, replace(column, type=a.type))
+    return _put_column(table, a.name, replace(column, type=a.type, location=origin.location))
 
 
 def _set_not_null(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.SetNotNull) -> Table:
     column = _column(origin, table, a.name)
-    return _put_column(table, a.name, replace(column, nullable=not a.not_null))
+    return _put_column(
+        table, a.name, replace(column, nullable=not a.not_null, location=origin.location)
+    )
 
 
 def _set_default(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.SetDefault) -> Table:
     column = _column(origin, table, a.name)
-    return _put_column(table, a.name, replace(column, default=a.default))
+    return _put_column(
+        table, a.name, replace(column, default=a.default, location=origin.location)
+    )
 
 
 def _set_identity(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.SetIdentity) -> Table:
     column = _column(origin, table, a.name)
     nullable = column.nullable if a.identity is None else False
-    return _put_column(table, a.name, replace(column, identity=a.identity, nullable=nullable))
+    return _put_column(
+        table,
+        a.name,
+        replace(column, identity=a.identity, nullable=nullable, location=origin.location),
+    )
 
 
 def _drop_expression(
     cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.DropExpression
 ) -> Table:
     column = _column(origin, table, a.name)
-    return _put_column(table, a.name, replace(column, generated=None))
+    return _put_column(
+        table, a.name, replace(column, generated=None, location=origin.location)
+    )
 
 
 def _replace_column(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.ReplaceColumn) -> Table:
