@@ -13,7 +13,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import ddl
-from .naming import NAMERS
 from .errors import Diagnostic, SchemagenError
 from .model import (
     Check,
@@ -23,7 +22,6 @@ from .model import (
     EnumType,
     ForeignKey,
     Function,
-    Index,
     Location,
     PrimaryKey,
     Schema,
@@ -33,6 +31,7 @@ from .model import (
     Unique,
     View,
 )
+from .naming import NAMERS
 
 # Tables that real projects reference without defining: Supabase's auth schema.
 KNOWN_EXTERNAL_SQL: dict[str, str] = {
@@ -77,7 +76,9 @@ class Catalog:
         if table is None:
             known = ", ".join(sorted(self.tables)[:8]) or "none yet"
             raise self._error(
-                origin, f'table "{key}" does not exist (expected one of the tables defined before this statement: {known})'
+                origin,
+                f'table "{key}" does not exist '
+                f"(expected one of the tables defined before this statement: {known})",
             )
         return table
 
@@ -123,9 +124,7 @@ class Catalog:
         table = self._table(st.origin, st.table)
         renamed = replace(table, name=st.new_name)
         del self.tables[st.table]
-        self.tables = {
-            k: _retarget_fks(t, st.table, renamed.key) for k, t in self.tables.items()
-        }
+        self.tables = {k: _retarget_fks(t, st.table, renamed.key) for k, t in self.tables.items()}
         self.tables[renamed.key] = _retarget_fks(renamed, st.table, renamed.key)
 
     def create_index(self, st: ddl.CreateIndex) -> None:
@@ -218,16 +217,17 @@ class Catalog:
             self.tables[table.key] = _put_column(table, st.column, replace(column, comment=st.text))
 
     def drop(self, st: ddl.Drop) -> None:
-        store: dict[str, Any] = {
+        stores: dict[str, dict[str, Any]] = {
             "table": self.tables,
             "view": self.views,
             "domain": self.domains,
-        }.get(st.kind, {})
+        }
+        store = stores.get(st.kind, {})
         for name in st.names:
             if st.kind == "type":
                 found = any(name in s for s in (self.enums, self.domains, self.composites))
                 for types in (self.enums, self.domains, self.composites):
-                    types.pop(name, None)  # type: ignore[attr-defined]
+                    types.pop(name, None)
             elif st.kind == "function":
                 keys = [k for k in self.functions if k[0] == name]
                 found = bool(keys)
@@ -287,7 +287,8 @@ class Catalog:
                     Diagnostic(
                         location,
                         f'table "{key}" is referenced but not defined by any input; kept as an '
-                        "external table (declare it with --external FILE or [tool.schemagen] external)",
+                        "external table (declare it with --external FILE or "
+                        "[tool.schemagen] external)",
                     )
                 )
         for key, table in list(tables.items()):
@@ -302,9 +303,7 @@ class Catalog:
             dialect=self.dialect,
             tables=tuple(tables.values()),
             enums=tuple(self.enums.values()),
-            domains=tuple(
-                replace(d, base=resolve(d.base)) for d in self.domains.values()
-            ),
+            domains=tuple(replace(d, base=resolve(d.base)) for d in self.domains.values()),
             composites=tuple(self.composites.values()),
             functions=tuple(_resolve_function_types(f, resolve) for f in self.functions.values()),
             views=tuple(self.views.values()),
@@ -336,7 +335,7 @@ class Catalog:
             raise self._error(
                 origin,
                 f'foreign key on "{table.key}" has {len(fk.columns)} column(s) but references '
-                f"{len(ref_columns)} column(s) of \"{target.key}\" (expected the same number)",
+                f'{len(ref_columns)} column(s) of "{target.key}" (expected the same number)',
             )
         return replace(fk, ref_columns=ref_columns, external=external)
 
@@ -517,11 +516,15 @@ def _rename_column(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.Rename
     table = replace(
         table,
         primary_key=replace(pk, columns=_rename_in(pk.columns, a.old, a.new)) if pk else None,
-        uniques=tuple(replace(u, columns=_rename_in(u.columns, a.old, a.new)) for u in table.uniques),
+        uniques=tuple(
+            replace(u, columns=_rename_in(u.columns, a.old, a.new)) for u in table.uniques
+        ),
         foreign_keys=tuple(
             replace(fk, columns=_rename_in(fk.columns, a.old, a.new)) for fk in table.foreign_keys
         ),
-        indexes=tuple(replace(i, columns=_rename_in(i.columns, a.old, a.new)) for i in table.indexes),
+        indexes=tuple(
+            replace(i, columns=_rename_in(i.columns, a.old, a.new)) for i in table.indexes
+        ),
     )
     # foreign keys elsewhere that point at the renamed column follow it
     cat.tables = {
@@ -553,9 +556,7 @@ def _set_not_null(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.SetNotN
 
 def _set_default(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.SetDefault) -> Table:
     column = _column(origin, table, a.name)
-    return _put_column(
-        table, a.name, replace(column, default=a.default, location=origin.location)
-    )
+    return _put_column(table, a.name, replace(column, default=a.default, location=origin.location))
 
 
 def _set_identity(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.SetIdentity) -> Table:
@@ -572,9 +573,7 @@ def _drop_expression(
     cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.DropExpression
 ) -> Table:
     column = _column(origin, table, a.name)
-    return _put_column(
-        table, a.name, replace(column, generated=None, location=origin.location)
-    )
+    return _put_column(table, a.name, replace(column, generated=None, location=origin.location))
 
 
 def _replace_column(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.ReplaceColumn) -> Table:
@@ -606,7 +605,9 @@ def _add_constraint(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.AddCo
     return replace(table, foreign_keys=(*table.foreign_keys, c))
 
 
-def _drop_constraint(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.DropConstraint) -> Table:
+def _drop_constraint(
+    cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.DropConstraint
+) -> Table:
     pk = table.primary_key
     dropped = replace(
         table,
@@ -685,4 +686,3 @@ _STATEMENT_HANDLERS: dict[type, Callable[[Catalog, Any], None]] = {
 }
 
 __all__ = ["KNOWN_EXTERNAL_SQL", "Built", "Catalog", "build", "external_tables"]
-

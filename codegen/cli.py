@@ -76,8 +76,9 @@ def main() -> None:
 )
 @click.option("--verbose", "-v", is_flag=True, help="List every skipped statement.")
 @_friendly_errors
-def inspect(paths: tuple[str, ...], dialect: str, external: tuple[str, ...], fmt: str,
-            verbose: bool) -> None:  # fmt: skip
+def inspect(
+    paths: tuple[str, ...], dialect: str, external: tuple[str, ...], fmt: str, verbose: bool
+) -> None:
     """Show the schema model read from PATHS (files, migration folders, globs)."""
     built = pipeline.load(paths, dialect, external)
     _warn(built.warnings)

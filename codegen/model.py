@@ -472,11 +472,7 @@ class Function:
     @property
     def signature(self) -> str:
         args = ", ".join(
-            " ".join(
-                p
-                for p in (p.mode if p.mode != "IN" else "", p.name or "", p.type.sql)
-                if p
-            )
+            " ".join(p for p in (p.mode if p.mode != "IN" else "", p.name or "", p.type.sql) if p)
             for p in self.params
         )
         return f"{self.name}({args})"
@@ -643,8 +639,8 @@ __all__ = [
     "PrimaryKey",
     "Returns",
     "Schema",
-    "SqlType",
     "Skipped",
+    "SqlType",
     "Table",
     "Unique",
     "View",

@@ -40,9 +40,13 @@ def diff(old: Schema, new: Schema) -> list[Change]:
 def _function_key(old: Schema, new: Schema) -> Callable[[Function], str]:
     """A function is known by its name, or by its signature where the name is overloaded."""
     names = [f.name for f in (*old.functions, *new.functions)]
-    overloaded = {n for n in names if names.count(n) > 2 or
-                  sum(f.name == n for f in new.functions) > 1 or
-                  sum(f.name == n for f in old.functions) > 1}  # fmt: skip
+    overloaded = {
+        n
+        for n in names
+        if names.count(n) > 2
+        or sum(f.name == n for f in new.functions) > 1
+        or sum(f.name == n for f in old.functions) > 1
+    }
 
     def key(fn: Function) -> str:
         if fn.name not in overloaded:
@@ -64,15 +68,24 @@ def _keyed(
     out: list[Change] = []
     for name, item in after.items():
         if name not in before:
-            out.append(Change(f"{kind} {name}" if kind != "table" else name, f"{kind} added",
-                              getattr(item, "location", None)))  # fmt: skip
+            out.append(
+                Change(
+                    f"{kind} {name}" if kind != "table" else name,
+                    f"{kind} added",
+                    getattr(item, "location", None),
+                )
+            )
         else:
             out.extend(differ(before[name], item))
     for name, item in before.items():
         if name not in after:
             was = getattr(item, "location", None)
-            out.append(Change(f"{kind} {name}" if kind != "table" else name,
-                              f"{kind} dropped (it was defined at {was})"))  # fmt: skip
+            out.append(
+                Change(
+                    f"{kind} {name}" if kind != "table" else name,
+                    f"{kind} dropped (it was defined at {was})",
+                )
+            )
     return out
 
 
@@ -83,8 +96,9 @@ def _table(old: Table, new: Table) -> Iterator[Change]:
     added = [c for c in new.columns if c.name not in before]
     dropped = [c for c in old.columns if c.name not in after]
     if len(added) == 1 and len(dropped) == 1 and _same_shape(added[0], dropped[0]):
-        yield Change(name, f"column {dropped[0].name} renamed to {added[0].name}",
-                     added[0].location)  # fmt: skip
+        yield Change(
+            name, f"column {dropped[0].name} renamed to {added[0].name}", added[0].location
+        )
         added, dropped = [], []
     for column in added:
         yield Change(name, f"column {column.name} added", column.location)
@@ -112,13 +126,19 @@ def _column(table: str, old: Column, new: Column) -> Iterator[Change]:
     if old.nullable != new.nullable:
         yield Change(subject, "now nullable" if new.nullable else "now NOT NULL", at)
     if old.default != new.default:
-        yield Change(subject, f"default changed from {_shown(old.default)} to {_shown(new.default)}", at)
+        yield Change(
+            subject, f"default changed from {_shown(old.default)} to {_shown(new.default)}", at
+        )
     if old.generated != new.generated:
         before = old.generated.sql if old.generated else None
         after = new.generated.sql if new.generated else None
-        yield Change(subject, f"generated expression changed from {_shown(before)} to {_shown(after)}", at)
+        yield Change(
+            subject, f"generated expression changed from {_shown(before)} to {_shown(after)}", at
+        )
     if old.identity != new.identity:
-        yield Change(subject, f"identity changed from {_shown(old.identity)} to {_shown(new.identity)}", at)
+        yield Change(
+            subject, f"identity changed from {_shown(old.identity)} to {_shown(new.identity)}", at
+        )
     if old.comment != new.comment:
         yield Change(subject, "comment changed", at)
 
@@ -132,8 +152,11 @@ def _constraints(old: Table, new: Table) -> Iterator[Change]:
     old_pk = old.primary_key.columns if old.primary_key else ()
     new_pk = new.primary_key.columns if new.primary_key else ()
     if old_pk != new_pk:
-        yield Change(name, f"primary key changed from ({', '.join(old_pk)}) to ({', '.join(new_pk)})",
-                     new.primary_key.location if new.primary_key else new.location)  # fmt: skip
+        yield Change(
+            name,
+            f"primary key changed from ({', '.join(old_pk)}) to ({', '.join(new_pk)})",
+            new.primary_key.location if new.primary_key else new.location,
+        )
     for label, before, after in (
         ("foreign key", _fks(old), _fks(new)),
         ("unique", _uniques(old), _uniques(new)),
@@ -157,10 +180,10 @@ def _fks(table: Table) -> dict[str, Location]:
 
 def _uniques(table: Table) -> dict[str, Location]:
     return {
-        f"({', '.join((*u.columns, *u.expressions))})" + (f" WHERE {u.where}" if u.where else ""):
-        u.location
+        f"({', '.join((*u.columns, *u.expressions))})"
+        + (f" WHERE {u.where}" if u.where else ""): u.location
         for u in table.uniques
-    }  # fmt: skip
+    }
 
 
 def _checks(table: Table) -> dict[str, Location]:
@@ -182,12 +205,17 @@ def _enum(old: EnumType, new: EnumType) -> Iterator[Change]:
 def _domain(old: Domain, new: Domain) -> Iterator[Change]:
     subject = f"domain {new.name}"
     if old.base.sql != new.base.sql:
-        yield Change(subject, f"base type changed from {old.base.sql} to {new.base.sql}", new.location)
+        yield Change(
+            subject, f"base type changed from {old.base.sql} to {new.base.sql}", new.location
+        )
     if old.nullable != new.nullable:
         yield Change(subject, "now nullable" if new.nullable else "now NOT NULL", new.location)
     if old.default != new.default:
-        yield Change(subject, f"default changed from {_shown(old.default)} to {_shown(new.default)}",
-                     new.location)  # fmt: skip
+        yield Change(
+            subject,
+            f"default changed from {_shown(old.default)} to {_shown(new.default)}",
+            new.location,
+        )
     if [c.sql for c in old.checks] != [c.sql for c in new.checks]:
         yield Change(subject, "checks changed", new.location)
 
@@ -201,11 +229,18 @@ def _function(old: Function, new: Function) -> Iterator[Change]:
         if pname not in before:
             yield Change(subject, f"parameter {pname} added", at)
         elif before[pname].type.sql != param.type.sql:
-            yield Change(subject, f"parameter {pname} type changed from "
-                         f"{before[pname].type.sql} to {param.type.sql}", at)  # fmt: skip
+            yield Change(
+                subject,
+                f"parameter {pname} type changed from {before[pname].type.sql} to {param.type.sql}",
+                at,
+            )
         elif before[pname].default != param.default:
-            yield Change(subject, f"parameter {pname} default changed from "
-                         f"{_shown(before[pname].default)} to {_shown(param.default)}", at)  # fmt: skip
+            yield Change(
+                subject,
+                f"parameter {pname} default changed from "
+                f"{_shown(before[pname].default)} to {_shown(param.default)}",
+                at,
+            )
     for pname in before:
         if pname not in after:
             yield Change(subject, f"parameter {pname} removed", at)

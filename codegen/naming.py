@@ -100,10 +100,13 @@ def name_mysql(table: Table) -> Table:
     return replace(
         table,
         primary_key=replace(pk, name="PRIMARY") if pk is not None and pk.name is None else pk,
-        uniques=tuple(u if u.name else replace(u, name=u.columns[0] if u.columns else None)
-                      for u in table.uniques),  # fmt: skip
-        foreign_keys=tuple(fk if fk.name else replace(fk, name=next(fk_names))
-                           for fk in table.foreign_keys),  # fmt: skip
+        uniques=tuple(
+            u if u.name else replace(u, name=u.columns[0] if u.columns else None)
+            for u in table.uniques
+        ),
+        foreign_keys=tuple(
+            fk if fk.name else replace(fk, name=next(fk_names)) for fk in table.foreign_keys
+        ),
         checks=tuple(c if c.name else replace(c, name=next(check_names)) for c in table.checks),
     )
 
@@ -113,4 +116,3 @@ NAMERS: dict[str, Callable[[Table], Table]] = {
     "mysql": name_mysql,
     "sqlite": lambda table: table,  # SQLite keeps unnamed constraints unnamed
 }
-

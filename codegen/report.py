@@ -40,7 +40,9 @@ def _lines(schema: Schema, verbose: bool) -> Iterator[str]:
                 shown = f"SETOF {shown or 'record'}"
             elif ret.kind in ("void", "trigger", "record"):
                 shown = ret.kind
-            flags = ", ".join(x for x in (fn.language, fn.volatility, "STRICT" if fn.strict else "") if x)
+            flags = ", ".join(
+                x for x in (fn.language, fn.volatility, "STRICT" if fn.strict else "") if x
+            )
             yield f"  {fn.signature} -> {shown}  [{flags}]"
     if schema.views:
         yield ""
@@ -55,7 +57,8 @@ def _lines(schema: Schema, verbose: bool) -> Iterator[str]:
             for s in schema.skipped:
                 yield f"  {s.location}: {s.reason}: {s.sql[:100]}"
         else:
-            yield f"skipped: {len(schema.skipped)} statement(s) with no schema (--verbose lists them)"
+            count = len(schema.skipped)
+            yield f"skipped: {count} statement(s) with no schema (--verbose lists them)"
 
 
 def _table(table: Table, externals: tuple[str, ...]) -> Iterator[str]:
@@ -73,13 +76,15 @@ def _table(table: Table, externals: tuple[str, ...]) -> Iterator[str]:
     type_width = max((len(c.type.sql) for c in table.columns), default=0)
     pk = set(table.primary_key.columns) if table.primary_key else set()
     for column in table.columns:
-        yield f"  {column.name:<{width}}  {column.type.sql:<{type_width}}  {_column_flags(column, pk)}".rstrip()
+        flags = _column_flags(column, pk)
+        yield f"  {column.name:<{width}}  {column.type.sql:<{type_width}}  {flags}".rstrip()
     if table.primary_key:
         yield f"  PRIMARY KEY ({', '.join(table.primary_key.columns)})"
     for fk in table.foreign_keys:
         ext = " [external]" if fk.external else ""
         yield (
-            f"  FOREIGN KEY ({', '.join(fk.columns)}) -> {fk.ref_table}({', '.join(fk.ref_columns)})"
+            f"  FOREIGN KEY ({', '.join(fk.columns)}) -> "
+            f"{fk.ref_table}({', '.join(fk.ref_columns)})"
             f" ON DELETE {fk.on_delete}{ext}"
         )
     for u in table.uniques:

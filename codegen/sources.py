@@ -42,9 +42,7 @@ _TERN_SPLIT = re.compile(r"^-{4}\s*create above\s*/\s*drop below\s*-{4}\s*$", re
 def natural_key(path: str) -> tuple[tuple[int, int | str], ...]:
     """Sort key that orders digit runs by value: `2_a` before `10_a`."""
     return tuple(
-        (0, int(part)) if part.isdigit() else (1, part)
-        for part in re.split(r"(\d+)", path)
-        if part
+        (0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", path) if part
     )
 
 
@@ -87,7 +85,9 @@ def read_file(path: Path, base: Path) -> SourceFile:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise SchemagenError(f"{display_path(path, base)}: not UTF-8 text ({error.reason})") from None
+        raise SchemagenError(
+            f"{display_path(path, base)}: not UTF-8 text ({error.reason})"
+        ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return SourceFile(display_path(path, base), up_part(text), hashlib.sha256(data).hexdigest())
 

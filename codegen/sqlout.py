@@ -82,8 +82,9 @@ def _statements(schema: Schema) -> Iterator[str]:
                 yield f"ALTER TABLE {quote_key(table.key)} ADD {_foreign_key(fk)};"
         for unique in table.uniques:
             if unique.from_index:
-                yield _unique_index(table, unique.name, unique.columns, unique.expressions,
-                                    unique.where)  # fmt: skip
+                yield _unique_index(
+                    table, unique.name, unique.columns, unique.expressions, unique.where
+                )
         for index in table.indexes:
             target = ", ".join([*(quote(c) for c in index.columns), *index.expressions])
             where = f" WHERE {index.where}" if index.where else ""
@@ -104,7 +105,8 @@ def _statements(schema: Schema) -> Iterator[str]:
         if function.comment is not None:
             kind = "PROCEDURE" if function.is_procedure else "FUNCTION"
             args = ", ".join(p.type.sql for p in function.params if p.mode != "OUT")
-            yield f"COMMENT ON {kind} {quote_key(function.name)}({args}) IS {literal(function.comment)};"
+            target = f"{kind} {quote_key(function.name)}({args})"
+            yield f"COMMENT ON {target} IS {literal(function.comment)};"
     for view in schema.views:
         kind = "MATERIALIZED VIEW" if view.materialized else "VIEW"
         yield f"CREATE {kind} {quote_key(view.name)} AS {view.sql};"
@@ -181,8 +183,13 @@ def _foreign_key(fk: ForeignKey) -> str:
     return text
 
 
-def _unique_index(table: Table, name: str | None, columns: tuple[str, ...],
-                  expressions: tuple[str, ...], where: str | None) -> str:  # fmt: skip
+def _unique_index(
+    table: Table,
+    name: str | None,
+    columns: tuple[str, ...],
+    expressions: tuple[str, ...],
+    where: str | None,
+) -> str:
     target = ", ".join([*(quote(c) for c in columns), *expressions])
     named = f"IF NOT EXISTS {quote(name)} " if name else ""
     condition = f" WHERE {where}" if where else ""

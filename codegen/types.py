@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from sqlglot import exp
 
@@ -125,7 +126,7 @@ def array_of(element: SqlType, dims: int, original: str) -> SqlType:
 
 # --------------------------------------------------------------------------- sqlglot side
 
-_SQLGLOT_CATEGORY: dict[exp.DataType.Type, str] = {
+_SQLGLOT_CATEGORY: dict[Any, str] = {  # sqlglot DataType.Type -> category
     exp.DataType.Type.TINYINT: "smallint",
     exp.DataType.Type.UTINYINT: "smallint",
     exp.DataType.Type.SMALLINT: "smallint",

@@ -134,7 +134,7 @@ def read(source: SourceFile) -> list[ddl.Statement]:
     """Parse one file into statements (raises SchemagenError with file:line:col on bad SQL)."""
     text = _strip_client_lines(source.text)
     try:
-        raws = parser.parse_sql(text)
+        raws: Any = parser.parse_sql(text)
     except parser.ParseError as error:
         message, index = error.args[0], error.args[1] if len(error.args) > 1 else 0
         line, col = line_col(text, index)
@@ -156,7 +156,9 @@ def read(source: SourceFile) -> list[ddl.Statement]:
 # ----------------------------------------------------------------------- text helpers
 
 _CLIENT_LINE = re.compile(r"^\\.*$", re.MULTILINE)
-_COPY_FROM_STDIN = re.compile(r"^COPY\b[^;]*\bFROM\s+stdin\s*;[ \t]*$", re.IGNORECASE | re.MULTILINE)
+_COPY_FROM_STDIN = re.compile(
+    r"^COPY\b[^;]*\bFROM\s+stdin\s*;[ \t]*$", re.IGNORECASE | re.MULTILINE
+)
 
 
 def _strip_client_lines(text: str) -> str:
@@ -218,7 +220,7 @@ def _qualified(schema: str | None, name: str) -> str:
     return table_key(schema or DEFAULT_SCHEMA, name, DIALECT)
 
 
-def _range_key(rv: ast.RangeVar) -> str:
+def _range_key(rv: Any) -> str:
     return _qualified(rv.schemaname, rv.relname)
 
 
@@ -226,9 +228,9 @@ def _name_key(names: Sequence[str]) -> str:
     return _qualified(names[0], names[1]) if len(names) > 1 else names[0]
 
 
-def type_of(tn: ast.TypeName) -> SqlType:
+def type_of(tn: Any) -> SqlType:
     names = _names(tn.names)
-    mods = [m.val.ival for m in tn.typmods or () if isinstance(m, ast.A_Const)]
+    mods = [m.val.ival for m in tn.typmods or () if type(m).__name__ == "A_Const"]
     dims = len(tn.arrayBounds or ())
     return pg_type(names, mods, dims, deparse(tn))
 
@@ -267,7 +269,7 @@ class _StatementReader:
 
     # -- tables ---------------------------------------------------------------------
 
-    def create_table(self, node: ast.CreateStmt) -> Iterator[ddl.Statement]:
+    def create_table(self, node: Any) -> Iterator[ddl.Statement]:
         key_schema = node.relation.schemaname or DEFAULT_SCHEMA
         if node.relation.relpersistence == "t":
             yield ddl.Skip(self.origin, "temporary table")
@@ -313,7 +315,7 @@ class _StatementReader:
         )
         yield ddl.CreateTable(self.origin, table, bool(node.if_not_exists))
 
-    def column(self, node: ast.ColumnDef) -> tuple[Column, list[ddl.Constraint]]:
+    def column(self, node: Any) -> tuple[Column, list[ddl.Constraint]]:
         names = _names(node.typeName.names)
         serial = PG_SERIALS.get(names[-1]) if len(names) == 1 else None
         sql_type = (
@@ -355,7 +357,7 @@ class _StatementReader:
         )
         return column, extra
 
-    def constraint(self, con: ast.Constraint, column: str | None) -> list[ddl.Constraint]:
+    def constraint(self, con: Any, column: str | None) -> list[ddl.Constraint]:
         contype = con.contype
         name = con.conname or None
         own = (column,) if column else ()
@@ -387,7 +389,7 @@ class _StatementReader:
             return []  # EXCLUDE constraints are not modelled; the table stays usable
         raise self.error(f"constraint {contype.name} is not supported here")
 
-    def alter_table(self, node: ast.AlterTableStmt) -> Iterator[ddl.Statement]:
+    def alter_table(self, node: Any) -> Iterator[ddl.Statement]:
         objtype = node.objtype
         if objtype not in (ObjectType.OBJECT_TABLE, ObjectType.OBJECT_FOREIGN_TABLE):
             yield ddl.Skip(self.origin, f"ALTER {objtype.name.removeprefix('OBJECT_')}")
@@ -413,21 +415,21 @@ class _StatementReader:
         elif skipped:
             yield ddl.Skip(self.origin, "partly applied; ignored: " + ", ".join(skipped))
 
-    def _add_column(self, cmd: ast.AlterTableCmd) -> list[ddl.Action]:
+    def _add_column(self, cmd: Any) -> list[ddl.Action]:
         column, constraints = self.column(cmd.def_)
         return [ddl.AddColumn(column, tuple(constraints), bool(cmd.missing_ok))]
 
-    def _alter_type(self, cmd: ast.AlterTableCmd) -> list[ddl.Action]:
+    def _alter_type(self, cmd: Any) -> list[ddl.Action]:
         return [ddl.AlterColumnType(cmd.name, type_of(cmd.def_.typeName))]
 
-    def _add_constraint(self, cmd: ast.AlterTableCmd) -> list[ddl.Action]:
+    def _add_constraint(self, cmd: Any) -> list[ddl.Action]:
         return [ddl.AddConstraint(c) for c in self.constraint(cmd.def_, None)]
 
-    def _add_identity(self, cmd: ast.AlterTableCmd) -> list[ddl.Action]:
+    def _add_identity(self, cmd: Any) -> list[ddl.Action]:
         con = cmd.def_
         return [ddl.SetIdentity(cmd.name, "always" if con.generated_when == "a" else "by default")]
 
-    def rename(self, node: ast.RenameStmt) -> Iterator[ddl.Statement]:
+    def rename(self, node: Any) -> Iterator[ddl.Statement]:
         rt = node.renameType
         if rt == ObjectType.OBJECT_TABLE:
             yield ddl.RenameTable(
@@ -449,15 +451,20 @@ class _StatementReader:
             )
         elif rt == ObjectType.OBJECT_ATTRIBUTE:
             yield ddl.Unsupported(self.origin, "renaming a composite type attribute")
-        elif rt in (ObjectType.OBJECT_INDEX, ObjectType.OBJECT_SEQUENCE, ObjectType.OBJECT_TRIGGER,
-                    ObjectType.OBJECT_SCHEMA, ObjectType.OBJECT_ROLE):  # fmt: skip
+        elif rt in (
+            ObjectType.OBJECT_INDEX,
+            ObjectType.OBJECT_SEQUENCE,
+            ObjectType.OBJECT_TRIGGER,
+            ObjectType.OBJECT_SCHEMA,
+            ObjectType.OBJECT_ROLE,
+        ):
             yield ddl.Skip(self.origin, f"rename {rt.name.removeprefix('OBJECT_').lower()}")
         else:
             yield ddl.Unsupported(
                 self.origin, f"renaming a {rt.name.removeprefix('OBJECT_').lower()} is not applied"
             )
 
-    def create_index(self, node: ast.IndexStmt) -> Iterator[ddl.Statement]:
+    def create_index(self, node: Any) -> Iterator[ddl.Statement]:
         columns: list[str] = []
         expressions: list[str] = []
         for elem in node.indexParams:
@@ -483,12 +490,13 @@ class _StatementReader:
 
     # -- types ----------------------------------------------------------------------
 
-    def create_enum(self, node: ast.CreateEnumStmt) -> Iterator[ddl.Statement]:
+    def create_enum(self, node: Any) -> Iterator[ddl.Statement]:
         labels = tuple(v.sval for v in node.vals or ())
-        yield ddl.CreateEnum(self.origin, EnumType(_name_key(_names(node.typeName)), labels,
-                                                    self.location))  # fmt: skip
+        yield ddl.CreateEnum(
+            self.origin, EnumType(_name_key(_names(node.typeName)), labels, self.location)
+        )
 
-    def alter_enum(self, node: ast.AlterEnumStmt) -> Iterator[ddl.Statement]:
+    def alter_enum(self, node: Any) -> Iterator[ddl.Statement]:
         key = _name_key(_names(node.typeName))
         if node.oldVal:
             yield ddl.RenameEnumValue(self.origin, key, node.oldVal, node.newVal)
@@ -502,7 +510,7 @@ class _StatementReader:
                 bool(node.skipIfNewValExists),
             )
 
-    def create_domain(self, node: ast.CreateDomainStmt) -> Iterator[ddl.Statement]:
+    def create_domain(self, node: Any) -> Iterator[ddl.Statement]:
         nullable, default, checks = True, None, []
         for con in node.constraints or ():
             if con.contype == ConstrType.CONSTR_NOTNULL:
@@ -521,14 +529,14 @@ class _StatementReader:
         )
         yield ddl.CreateDomain(self.origin, domain)
 
-    def create_composite(self, node: ast.CompositeTypeStmt) -> Iterator[ddl.Statement]:
+    def create_composite(self, node: Any) -> Iterator[ddl.Statement]:
         attrs = tuple((c.colname, type_of(c.typeName)) for c in node.coldeflist or ())
         key = _qualified(node.typevar.schemaname, node.typevar.relname)
         yield ddl.CreateComposite(self.origin, CompositeType(key, attrs, self.location))
 
     # -- functions and views --------------------------------------------------------
 
-    def create_function(self, node: ast.CreateFunctionStmt) -> Iterator[ddl.Statement]:
+    def create_function(self, node: Any) -> Iterator[ddl.Statement]:
         options = {o.defname: o.arg for o in node.options or ()}
         language = options["language"].sval.lower() if "language" in options else "sql"
         body, style = None, "string"
@@ -566,44 +574,48 @@ class _StatementReader:
         )
         yield ddl.CreateFunction(self.origin, function, bool(node.replace))
 
-    def create_view(self, node: ast.ViewStmt) -> Iterator[ddl.Statement]:
+    def create_view(self, node: Any) -> Iterator[ddl.Statement]:
         columns = _names(node.aliases) or _select_columns(node.query)
-        view = View(_range_key(node.view), tuple(columns), deparse(node.query), False,
-                    self.location)  # fmt: skip
+        view = View(
+            _range_key(node.view), tuple(columns), deparse(node.query), False, self.location
+        )
         yield ddl.CreateView(self.origin, view, bool(node.replace))
 
-    def create_table_as(self, node: ast.CreateTableAsStmt) -> Iterator[ddl.Statement]:
+    def create_table_as(self, node: Any) -> Iterator[ddl.Statement]:
         if node.objtype == ObjectType.OBJECT_MATVIEW:
             into = node.into
             columns = _names(into.colNames) or _select_columns(node.query)
-            view = View(_range_key(into.rel), tuple(columns), deparse(node.query), True,
-                        self.location)  # fmt: skip
+            view = View(
+                _range_key(into.rel), tuple(columns), deparse(node.query), True, self.location
+            )
             yield ddl.CreateView(self.origin, view)
         else:
             yield ddl.Unsupported(self.origin, "CREATE TABLE ... AS SELECT is not applied")
 
     # -- comments and drops ---------------------------------------------------------
 
-    def comment(self, node: ast.CommentStmt) -> Iterator[ddl.Statement]:
+    def comment(self, node: Any) -> Iterator[ddl.Statement]:
         objtype = node.objtype
         if objtype == ObjectType.OBJECT_COLUMN:
             names = _names(node.object)
             table = _qualified(names[-3], names[-2]) if len(names) > 2 else names[0]
             yield ddl.Comment(self.origin, "column", table, names[-1], node.comment)
         elif objtype == ObjectType.OBJECT_TABLE:
-            yield ddl.Comment(self.origin, "table", _name_key(_names(node.object)), None,
-                              node.comment)  # fmt: skip
+            yield ddl.Comment(
+                self.origin, "table", _name_key(_names(node.object)), None, node.comment
+            )
         elif objtype == ObjectType.OBJECT_FUNCTION:
             func = node.object
-            yield ddl.Comment(self.origin, "function", _name_key(_names(func.objname)), None,
-                              node.comment)  # fmt: skip
+            yield ddl.Comment(
+                self.origin, "function", _name_key(_names(func.objname)), None, node.comment
+            )
         else:
             yield ddl.Skip(self.origin, f"COMMENT ON {objtype.name.removeprefix('OBJECT_')}")
 
-    def create_extension(self, node: ast.CreateExtensionStmt) -> Iterator[ddl.Statement]:
+    def create_extension(self, node: Any) -> Iterator[ddl.Statement]:
         yield ddl.CreateExtension(self.origin, node.extname)
 
-    def drop(self, node: ast.DropStmt) -> Iterator[ddl.Statement]:
+    def drop(self, node: Any) -> Iterator[ddl.Statement]:
         kind = _DROP_KINDS.get(node.removeType)
         if kind is None:
             yield ddl.Skip(self.origin, f"DROP {node.removeType.name.removeprefix('OBJECT_')}")
@@ -652,9 +664,7 @@ def _standard_body(body: Any, statement: str) -> str:
     return "BEGIN ATOMIC " + "; ".join(deparse(s) for s in statements) + "; END"
 
 
-def _returns(
-    tn: ast.TypeName | None, table: tuple[Param, ...], is_procedure: bool, params: list[Param]
-) -> Returns:
+def _returns(tn: Any, table: tuple[Param, ...], is_procedure: bool, params: list[Param]) -> Returns:
     outs = [p for p in params if p.mode in ("OUT", "INOUT")]
     if tn is None and outs and not is_procedure:
         # PostgreSQL infers it: the single OUT parameter's type, else record
@@ -674,6 +684,10 @@ def _returns(
     return Returns("setof" if tn.setof else "scalar", sql_type)
 
 
+def _last(target: Any) -> Any:
+    return target.val.fields[-1]
+
+
 def _select_columns(query: Any) -> list[str]:
     """Output column names of a simple SELECT, where they can be known without a database."""
     if not isinstance(query, ast.SelectStmt) or not query.targetList:
@@ -682,8 +696,10 @@ def _select_columns(query: Any) -> list[str]:
     for target in query.targetList:
         if target.name:
             names.append(target.name)
-        elif isinstance(target.val, ast.ColumnRef) and isinstance(target.val.fields[-1], ast.String):
-            names.append(target.val.fields[-1].sval)
+        elif isinstance(target.val, ast.ColumnRef) and isinstance(
+            last := _last(target), ast.String
+        ):
+            names.append(last.sval)
         else:
             return []  # `*` or an unnamed expression: not derivable here
     return names
@@ -728,9 +744,7 @@ _ALTER_HANDLERS: dict[AlterTableType, Callable[[_R, Any], list[ddl.Action]]] = {
         ddl.SetDefault(c.name, deparse(c.def_) if c.def_ is not None else None)
     ],
     AlterTableType.AT_AddConstraint: _R._add_constraint,
-    AlterTableType.AT_DropConstraint: lambda r, c: [
-        ddl.DropConstraint(c.name, bool(c.missing_ok))
-    ],
+    AlterTableType.AT_DropConstraint: lambda r, c: [ddl.DropConstraint(c.name, bool(c.missing_ok))],
     AlterTableType.AT_AddIdentity: _R._add_identity,
     AlterTableType.AT_DropIdentity: lambda r, c: [ddl.SetIdentity(c.name, None)],
     AlterTableType.AT_DropExpression: lambda r, c: [ddl.DropExpression(c.name)],

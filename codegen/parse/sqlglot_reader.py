@@ -11,12 +11,13 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
-from sqlglot.tokens import Token, TokenType
+from sqlglot.tokenizer_core import Token, TokenType
 
 from .. import ddl
 from ..errors import SchemagenError, line_col
@@ -78,13 +79,18 @@ def reader(dialect: str) -> Callable[[SourceFile], list[ddl.Statement]]:
                 out.append(ddl.Skip(origin, "trigger"))
                 continue
             try:
-                (tree,) = sqlglot.Dialect.get_or_raise(dialect).parser(
-                    error_level=sqlglot.ErrorLevel.RAISE
-                ).parse(tokens, sql)
+                tree: Any
+                (tree,) = (
+                    sqlglot.Dialect.get_or_raise(dialect)
+                    .parser(error_level=sqlglot.ErrorLevel.RAISE)
+                    # the tokens' offsets and lines count from the start of the file, so
+                    # the parser gets the file's text (its Command fallback slices it)
+                    .parse(tokens, source.text)
+                )
             except ParseError as error:
                 detail = error.errors[0] if error.errors else {}
-                err_line = line + int(detail.get("line", 1)) - 1
-                err_col = int(detail.get("col", 1)) + (col - 1 if detail.get("line", 1) == 1 else 0)
+                err_line = int(detail.get("line", line))
+                err_col = int(detail.get("col", col))
                 raise SchemagenError(
                     f"cannot parse SQL: {detail.get('description', error)} "
                     f"(expected a valid {dialect} statement)",
@@ -124,8 +130,10 @@ def _split(source: SourceFile, dialect: str) -> Iterator[tuple[int, str, list[To
 
 
 def _in_trigger(tokens: list[Token]) -> bool:
-    return tokens[:1] != [] and tokens[0].text.upper() == "CREATE" and any(
-        t.text.upper() == "TRIGGER" for t in tokens[:4]
+    return (
+        tokens[:1] != []
+        and tokens[0].text.upper() == "CREATE"
+        and any(t.text.upper() == "TRIGGER" for t in tokens[:4])
     )
 
 
@@ -183,7 +191,9 @@ class _Reader:
         else:
             reason = next((r for t, r in _SCHEMALESS.items() if isinstance(tree, t)), None)
             if reason is None:
-                yield ddl.Unsupported(self.origin, f"statement {type(tree).__name__} is not supported")
+                yield ddl.Unsupported(
+                    self.origin, f"statement {type(tree).__name__} is not supported"
+                )
             else:
                 yield ddl.Skip(self.origin, reason)
 
@@ -198,7 +208,11 @@ class _Reader:
         elif kind == "VIEW":
             target = tree.this
             query = tree.expression
-            columns = tuple(s.alias_or_name for s in query.selects) if isinstance(query, exp.Select) else ()
+            columns = (
+                tuple(s.alias_or_name for s in query.selects)
+                if isinstance(query, exp.Select)
+                else ()
+            )
             if any(c in ("*", "") for c in columns):
                 columns = ()
             yield ddl.CreateView(
@@ -225,7 +239,9 @@ class _Reader:
         enums: list[EnumType] = []
         for element in schema_node.expressions:
             if isinstance(element, (exp.ColumnDef, exp.Identifier)):
-                column_def = element if isinstance(element, exp.ColumnDef) else exp.ColumnDef(this=element)
+                column_def = (
+                    element if isinstance(element, exp.ColumnDef) else exp.ColumnDef(this=element)
+                )
                 column, extra, enum = self.column(column_def, table_node.name)
                 columns.append(column)
                 constraints.extend(extra)
@@ -316,7 +332,9 @@ class _Reader:
             elif isinstance(kind, exp.Reference):
                 extra.append(self.reference((node.name,), kind, name, where))
             elif isinstance(kind, exp.CollateColumnConstraint):
-                collation = kind.this.name if isinstance(kind.this, exp.Expression) else str(kind.this)
+                collation = (
+                    kind.this.name if isinstance(kind.this, exp.Expression) else str(kind.this)
+                )
             elif isinstance(kind, exp.CommentColumnConstraint):
                 comment = kind.this.name
         column = Column(
@@ -337,7 +355,9 @@ class _Reader:
     ) -> ForeignKey:
         target = ref.this
         table = target.this if isinstance(target, exp.Schema) else target
-        ref_columns = tuple(e.name for e in target.expressions) if isinstance(target, exp.Schema) else ()
+        ref_columns = (
+            tuple(e.name for e in target.expressions) if isinstance(target, exp.Schema) else ()
+        )
         actions = {"DELETE": "NO ACTION", "UPDATE": "NO ACTION"}
         for option in ref.args.get("options") or ():
             text = str(option).upper()
@@ -368,7 +388,14 @@ class _Reader:
         if isinstance(element, exp.UniqueColumnConstraint):
             target = element.this
             cols = _col_names(target.expressions) if isinstance(target, exp.Schema) else []
-            return [Unique(tuple(cols), name or (target.name if isinstance(target, exp.Schema) and target.this else None), location=where)]
+            return [
+                Unique(
+                    tuple(cols),
+                    name
+                    or (target.name if isinstance(target, exp.Schema) and target.this else None),
+                    location=where,
+                )
+            ]
         if isinstance(element, (exp.CheckColumnConstraint, exp.Check)):
             return [Check(self.sql(element.this), name, where)]
         if isinstance(element, exp.ForeignKey):
@@ -433,11 +460,15 @@ class _Reader:
                 return [ddl.DropColumn(n, bool(action.args.get("exists"))) for n in names]
             return [ddl.DropConstraint(n, bool(action.args.get("exists"))) for n in names]
         if isinstance(action, exp.AddConstraint):
-            return [ddl.AddConstraint(c) for e in action.expressions for c in self.table_constraint(e)]
+            return [
+                ddl.AddConstraint(c) for e in action.expressions for c in self.table_constraint(e)
+            ]
         if isinstance(action, exp.AlterColumn):
             name = action.name
             if action.args.get("dtype") is not None:
-                sql_type, _ = self.column_type(exp.ColumnDef(this=action.this, kind=action.args["dtype"]), table)
+                sql_type, _ = self.column_type(
+                    exp.ColumnDef(this=action.this, kind=action.args["dtype"]), table
+                )
                 return [ddl.AlterColumnType(name, sql_type)]
             if action.args.get("drop"):
                 return [ddl.SetDefault(name, None)]
@@ -482,15 +513,8 @@ def _sqlite_rowid(table: Table) -> Table:
     column = table.column(pk.columns[0])
     if column is None or column.type.sql != "integer":
         return table
-    rowid = Column(
-        column.name, column.type, column.nullable, column.default, column.generated, "rowid",
-        column.collation, column.comment, column.location,
-    )  # fmt: skip
-    return Table(
-        table.name, table.schema, tuple(rowid if c is column else c for c in table.columns),
-        pk, table.foreign_keys, table.uniques, table.checks, table.indexes, None, None,
-        table.comment, table.dialect, table.location,
-    )  # fmt: skip
+    rowid = replace(column, identity="rowid")
+    return replace(table, columns=tuple(rowid if c is column else c for c in table.columns))
 
 
 def _mysql_indexes(table: Table, schema_node: exp.Schema) -> Table:
@@ -506,8 +530,4 @@ def _mysql_indexes(table: Table, schema_node: exp.Schema) -> Table:
                 uniques.append(Unique(cols, name, from_index=True, location=table.location))
             else:
                 indexes.append(Index(name, cols, location=table.location))
-    return Table(
-        table.name, table.schema, table.columns, table.primary_key, table.foreign_keys,
-        tuple(uniques), table.checks, tuple(indexes), None, None, table.comment, table.dialect,
-        table.location,
-    )  # fmt: skip
+    return replace(table, uniques=tuple(uniques), indexes=tuple(indexes))

@@ -17,7 +17,6 @@ from pathlib import Path
 import pgcatalog
 import pgserver
 import pytest
-
 from pglast import parser
 
 from codegen import pipeline, sources, sqlout
