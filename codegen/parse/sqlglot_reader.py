@@ -78,6 +78,8 @@ def reader(dialect: str) -> Callable[[SourceFile], list[ddl.Statement]]:
             if _in_trigger(tokens):
                 out.append(ddl.Skip(origin, "trigger"))
                 continue
+            if dialect == "sqlite":
+                tokens = _without_table_options(tokens)
             try:
                 tree: Any
                 (tree,) = (
@@ -127,6 +129,19 @@ def _split(source: SourceFile, dialect: str) -> Iterator[tuple[int, str, list[To
             current = []
         else:
             current.append(token)
+
+
+def _without_table_options(tokens: list[Token]) -> list[Token]:
+    """Drop SQLite's `WITHOUT ROWID` / `STRICT` table options, which sqlglot cannot read.
+
+    They change how rows are stored, not which columns or constraints exist.
+    """
+    end = len(tokens)
+    while end and tokens[end - 1].token_type != TokenType.R_PAREN:
+        if tokens[end - 1].text.upper() not in ("WITHOUT", "ROWID", "STRICT", ","):
+            return tokens
+        end -= 1
+    return tokens[:end]
 
 
 def _in_trigger(tokens: list[Token]) -> bool:
