@@ -86,3 +86,69 @@ def inspect(
         click.echo(json.dumps(built.schema.to_json(), indent=2, ensure_ascii=False))
     else:
         click.echo(report.render(built.schema, verbose), nl=False)
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@click.option(
+    "--dialect",
+    type=click.Choice(["postgres", "sqlite", "mysql"]),
+    default=None,
+    help="SQL dialect of the inputs  [default: from pyproject.toml, else postgres]",
+)
+@click.option("--out", metavar="DIR", default=None, help="Directory of the generated package.")
+@click.option("--seed", type=int, default=None, help="Seed of the rows (same seed, same rows).")
+@click.option("--locale", default=None, help="Faker locale, e.g. en_US, de_DE.")
+@click.option("--null-ratio", type=float, default=None, help="Share of NULLs in nullable columns.")
+@click.option("--templates", metavar="DIR", default=None, help="Override templates/*.j2 by name.")
+@external_option
+@_friendly_errors
+def generate(paths: tuple[str, ...], dialect: str | None, out: str | None, seed: int | None,
+             locale: str | None, null_ratio: float | None, templates: str | None,
+             external: tuple[str, ...]) -> None:  # fmt: skip
+    """Generate factories, TABLE_SCHEMAS and computed columns from PATHS into --out.
+
+    With [tool.schemagen] in pyproject.toml (inputs, out, dialect, seed, overrides...),
+    a bare `schemagen generate` works; options override the file.
+    """
+    from pathlib import Path
+
+    from . import config as config_mod
+    from . import sources, writer
+    from .generate import generate as run_generate
+    from .generate import sources_digest
+    from .render import Formatter
+
+    cfg = config_mod.load()
+    root = Path(cfg.root)
+    if paths:
+        inputs, cwd = paths, None
+    elif cfg.inputs:
+        inputs, cwd = cfg.inputs, str(root)
+    else:
+        raise SchemagenError(
+            "no inputs: pass SQL files / migration folders, or set inputs in [tool.schemagen]"
+        )
+    cfg = cfg.with_options(
+        dialect=dialect, seed=seed, locale=locale, null_ratio=null_ratio, templates=templates,
+        inputs=tuple(inputs),
+    )  # fmt: skip
+    if templates is None and cfg.templates:
+        cfg = cfg.with_options(templates=config_mod.resolve(cfg, cfg.templates))
+    target = out or (config_mod.resolve(cfg, cfg.out) if cfg.out else None)
+    if not target:
+        raise SchemagenError("no output directory: pass --out DIR or set out in [tool.schemagen]")
+    ext = external or tuple(config_mod.resolve(cfg, e) for e in cfg.external)
+    built = pipeline.load(inputs, cfg.dialect, ext, cwd=cwd)
+    _warn(built.warnings)
+    digest = sources_digest([f.digest for f in sources.collect(inputs, cwd)])
+    cached = writer.read_cache(target)
+    formatter = Formatter.from_json(cached) if cached else Formatter()
+    package = run_generate(built.schema, cfg, digest, formatter)
+    _warn(list(package.warnings))
+    result = writer.write(package, target)
+    writer.write_cache(target, formatter.to_json())
+    click.echo(
+        f"{target}: {len(built.schema.tables)} tables; {len(result.written)} file(s) written,"
+        f" {len(result.removed)} removed, {len(result.unchanged)} unchanged"
+    )

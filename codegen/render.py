@@ -14,10 +14,12 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import keyword
+import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -134,7 +136,7 @@ def py(value: Any, indent: int = 0, prefix: str = "", suffix: str = "") -> str:
     fit in LINE_LENGTH, recursively. Supports None, bool, int, float, str, list, tuple, dict.
     """
     flat = prefix + _flat(value) + suffix
-    if indent + len(flat) <= LINE_LENGTH or not _splittable(value):
+    if indent + _width(flat) <= LINE_LENGTH or not _splittable(value):
         return flat
     pad = " " * (indent + 4)
     items: list[str] = []
@@ -147,6 +149,15 @@ def py(value: Any, indent: int = 0, prefix: str = "", suffix: str = "") -> str:
             items.append(pad + py(v, indent + 4, "", ","))
         open_, close = ("[", "]") if isinstance(value, list) else ("(", ")")
     return prefix + open_ + "\n" + "\n".join(items) + "\n" + " " * indent + close + suffix
+
+
+def _width(text: str) -> int:
+    """Columns as black counts them (East Asian wide characters take two)."""
+    if text.isascii():
+        return len(text)
+    from black.strings import str_width
+
+    return int(str_width(text))
 
 
 def _splittable(value: Any) -> bool:
@@ -195,16 +206,59 @@ class Formatter:
         self.formatted_blocks = 0  # black calls made (for tests and benchmarks)
         self._mode: Any = None
 
+    def memo(self, kind: str, key: str, compute: Callable[[], str]) -> str:
+        """A cached text computed from `key` (e.g. a table's literal layout): kept in the same
+        cache as formatted blocks, so warm runs skip the work for unchanged tables."""
+        digest = f"{kind}:{_digest(key)}"
+        self.used.add(digest)
+        hit = self.cache.get(digest)
+        if hit is None:
+            hit = compute()
+            self.cache[digest] = hit
+        return hit
+
     @staticmethod
     def version_key() -> str:
         import black
 
         return f"black-{black.__version__}-{LINE_LENGTH}"
 
+    def prefetch(self, texts: Iterable[str], workers: int | None = None) -> None:
+        """Format the uncached blocks of `texts` in parallel (cold runs on many tables)."""
+        if not self.enabled:
+            return
+        todo: dict[str, str] = {}
+        for text in texts:
+            for block in _split_blocks(text):
+                block = block.strip("\n")
+                if block.strip() and not block.startswith(PREFORMATTED):
+                    key = _digest(block)
+                    if key not in self.cache:
+                        todo[key] = block
+        cpus = workers or min(os.cpu_count() or 1, 8)
+        if len(todo) < 64 or cpus < 2:
+            return  # not worth the processes: format_block does them one by one
+        import concurrent.futures
+
+        keys = sorted(todo)
+        chunks = [keys[i::cpus] for i in range(cpus)]
+        with concurrent.futures.ProcessPoolExecutor(cpus) as pool:
+            results = pool.map(_format_many, [[todo[k] for k in chunk] for chunk in chunks])
+            for chunk, formatted in zip(chunks, results, strict=True):
+                for key, done in zip(chunk, formatted, strict=True):
+                    if done is not None:
+                        self.cache[key] = done
+                        self.formatted_blocks += 1
+
     def format_file(self, text: str) -> str:
-        blocks = _split_blocks(text)
-        out = [self.format_block(b) for b in blocks]
-        return "\n\n\n".join(b for b in out if b) + "\n"
+        blocks = [b for b in (self.format_block(b) for b in _split_blocks(text)) if b]
+        if not blocks:
+            return ""
+        parts = [blocks[0]]
+        for prev, block in itertools.pairwise(blocks):
+            parts.append(_separator(prev, block))
+            parts.append(block)
+        return "".join(parts) + "\n"
 
     def format_block(self, block: str) -> str:
         block = block.strip("\n")
@@ -224,9 +278,11 @@ class Formatter:
         if self._mode is None:
             self._mode = _mode()
         try:
-            formatted = black.format_str(block + "\n", mode=self._mode).strip("\n")
+            formatted = str(black.format_str(block + "\n", mode=self._mode)).strip("\n")
         except Exception as error:  # a template override produced invalid Python
-            raise SchemagenError(f"generated code is not valid Python ({error}):\n{block[:2000]}") from None
+            raise SchemagenError(
+                f"generated code is not valid Python ({error}):\n{block[:2000]}"
+            ) from None
         self.formatted_blocks += 1
         self.cache[key] = formatted
         return formatted
@@ -245,6 +301,33 @@ class Formatter:
             return cls()
         blocks = data.get("blocks")
         return cls(blocks if isinstance(blocks, dict) else {})
+
+
+_STATEMENT_START = re.compile(r"^[^\s)\]}#]")
+_DEF = re.compile(r"^(def |class |async def |@|#)")
+
+
+def _separator(prev: str, block: str) -> str:
+    """Blank lines between two formatted blocks, as black puts them: two, except one after
+    an import block when no def/class follows."""
+    starts = [line for line in prev.split("\n") if _STATEMENT_START.match(line)]
+    last = starts[-1] if starts else ""
+    if (last.startswith("import ") or last.startswith("from ")) and not _DEF.match(block):
+        return "\n\n"
+    return "\n\n\n"
+
+
+def _format_many(blocks: list[str]) -> list[str | None]:
+    import black
+
+    mode = _mode()
+    out: list[str | None] = []
+    for block in blocks:
+        try:
+            out.append(str(black.format_str(block + "\n", mode=mode)).strip("\n"))
+        except Exception:
+            out.append(None)  # reported with context by format_block
+    return out
 
 
 def _split_blocks(text: str) -> list[str]:

@@ -1,0 +1,450 @@
+"""Which generator fills a column: name heuristics first, then the type registry.
+
+polyfactory-style dispatch: `TYPE_REGISTRY` maps an SQL type category to a function that
+returns the generator call (Python source calling the generated `_runtime` as `sg`);
+`NAME_RULES` (column-name patterns -> Faker provider or numeric range) are consulted first;
+user overrides from the config come before both (see `plan.py`). CHECK-derived bounds and
+UNIQUE-ness shape the call: unique values mix the factory's sequence number `n` into the
+value, so a 10,000-row batch never collides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .bounds import Bounds
+from .model import SqlType
+from .render import py, pystr
+from .types import INT_RANGES
+
+
+@dataclass(frozen=True)
+class Gen:
+    """A value expression: Python source, and what it reads (`o.<attr>`, the sequence `n`)."""
+
+    expr: str
+    needs_o: bool = False
+    needs_n: bool = False
+    supported: bool = True
+    note: str = ""
+
+
+@dataclass
+class Want:
+    """Everything that shapes one column's generator."""
+
+    table: str
+    column: str
+    type: SqlType  # domains resolved to their base type
+    bounds: Bounds = field(default_factory=Bounds)
+    unique: bool = False
+    wrap_unique: bool = False  # carrier of a composite UNIQUE: best effort, never raises
+    labels: tuple[str, ...] = ()  # enum labels
+    dialect: str = "postgres"
+
+    @property
+    def what(self) -> str:
+        return f"{self.table}.{self.column}"
+
+
+TEXT = {"text", "varchar", "char"}
+INTS = {"smallint", "integer", "bigint"}
+NUMS = {"numeric", "money"}
+FLOATS = {"real", "double"}
+NUMBERS = INTS | NUMS | FLOATS
+TIMES = {"timestamp", "timestamptz"}
+
+# (pattern on the lower-cased column name, categories it applies to, provider)
+# provider: a Faker method name for text, or (lo, hi) for numbers.
+NAME_RULES: list[tuple[str, set[str], Any]] = [
+    (r"(^|_)e?mail(_address)?$", TEXT, "email"),
+    (r"^(first_?name|given_name|forename)$", TEXT, "first_name"),
+    (r"^(last_?name|surname|family_name)$", TEXT, "last_name"),
+    (r"^(full_?name|display_name|contact_name|customer_name|author|name)$", TEXT, "name"),
+    (r"^(user_?name|login|handle|nickname)$", TEXT, "user_name"),
+    (r"(phone|mobile|fax|tel)(_number)?$", TEXT, "phone_number"),
+    (r"(^|_)(url|website|homepage|link|uri)$", TEXT, "url"),
+    (r"^(country_code|country_iso|iso_country)$", TEXT, "country_code"),
+    (r"^country(_name)?$", TEXT, "country"),
+    (r"^city$", TEXT, "city"),
+    (r"^(state|province)$", TEXT, "state"),
+    (r"^(zip|zip_code|postal_code|postcode)$", TEXT, "postcode"),
+    (r"(^|_)(address|street)(_line\d?)?$", TEXT, "street_address"),
+    (r"^(company|company_name|organization|organisation)$", TEXT, "company"),
+    (r"^(job|job_title|occupation)$", TEXT, "job"),
+    (r"^(currency|currency_code)$", TEXT, "currency_code"),
+    (r"^(lang|language|locale)$", TEXT, "language_code"),
+    (r"^(timezone|time_zone|tz)$", TEXT, "timezone"),
+    (r"^(color|colour)$", TEXT, "color_name"),
+    (r"^slug$", TEXT, "slug"),
+    (r"(^|_)(ip|ip_address|ipv4)$", TEXT, "ipv4"),
+    (r"^(sku|code|product_code|reference|ref)$", TEXT, "code"),
+    (r"(password|passwd|hash|token|secret|api_key)$", TEXT, "sha256"),
+    (r"^(title|subject|headline)$", TEXT, "sentence"),
+    (r"(description|bio|notes?|comments?|body|content|summary|message|text)$", TEXT, "text"),
+    (r"(_at|_on|_time|timestamp)$", TEXT, "iso_ts"),
+    (r"(^|_)date$|^(dob|birth_?date|date_of_birth)$", TEXT, "iso_date"),
+    (r"(price|amount|cost|total|revenue|spent|balance|fee|salary|subtotal)$", NUMBERS, (1, 1000)),
+    (r"(quantity|qty)$", NUMBERS, (1, 20)),
+    (r"(count|_views|visitors|conversions|clicks|orders)$", NUMBERS, (0, 1000)),
+    (r"^age$", NUMBERS, (18, 90)),
+    (r"(rating|stars|score)$", NUMBERS, (1, 5)),
+    (r"(percent|percentage|discount|_pct)$", NUMBERS, (0, 100)),
+    (r"(^|_)(lat|latitude)$", NUMBERS, (-90, 90)),
+    (r"(^|_)(lng|lon|long|longitude)$", NUMBERS, (-180, 180)),
+    (r"^(year|yr)$", NUMBERS, (1990, 2030)),
+]
+
+DEFAULT_RANGE = (1, 1000)
+TEXT_DEFAULT = "word"
+
+
+def name_rule(column: str, category: str) -> Any:
+    lowered = column.lower()
+    for pattern, categories, provider in NAME_RULES:
+        if category in categories and re.search(pattern, lowered):
+            return provider
+    return None
+
+
+# --------------------------------------------------------------------------------- numbers
+
+
+def _num(value: Any) -> Decimal | None:
+    if isinstance(value, bool):
+        return Decimal(int(value))
+    if isinstance(value, (int, Decimal)):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, str):
+        try:
+            return Decimal(value)
+        except ArithmeticError:
+            return None
+    return None
+
+
+def _range(
+    want: Want, unit: Decimal, type_lo: Decimal, type_hi: Decimal
+) -> tuple[Decimal, Decimal]:
+    """Inclusive [lo, hi] in multiples of `unit`: CHECK bounds, the name's range, the type."""
+    b = want.bounds
+    lo = _num(b.lo) if b.lo is not None else None
+    hi = _num(b.hi) if b.hi is not None else None
+    if lo is not None:
+        lo = _ceil_to(lo, unit) + (unit if b.lo_strict and _ceil_to(lo, unit) == lo else 0)
+    if hi is not None:
+        hi = _floor_to(hi, unit) - (unit if b.hi_strict and _floor_to(hi, unit) == hi else 0)
+    hint = name_rule(want.column, want.type.category)
+    d_lo, d_hi = (
+        (Decimal(hint[0]), Decimal(hint[1]))
+        if isinstance(hint, tuple)
+        else map(Decimal, DEFAULT_RANGE)
+    )
+    span = d_hi - d_lo
+    r_lo = d_lo if lo is None else max(lo, d_lo)
+    r_hi = d_hi if hi is None else min(hi, d_hi)
+    if r_lo > r_hi:  # the name's range misses the CHECK's: keep to the CHECK
+        if lo is not None and hi is not None:
+            r_lo, r_hi = lo, hi
+        elif lo is not None:
+            r_lo, r_hi = lo, lo + span
+        else:
+            assert hi is not None
+            r_lo, r_hi = hi - span, hi
+    if want.unique:  # room for 10,000+ distinct values when the CHECK allows it
+        r_hi = max(r_hi, min(hi if hi is not None else type_hi, r_lo + unit * 10**7))
+    return max(r_lo, type_lo), min(r_hi, type_hi)
+
+
+def _ceil_to(x: Decimal, unit: Decimal) -> Decimal:
+    return (x / unit).to_integral_value(rounding="ROUND_CEILING") * unit
+
+
+def _floor_to(x: Decimal, unit: Decimal) -> Decimal:
+    return (x / unit).to_integral_value(rounding="ROUND_FLOOR") * unit
+
+
+def gen_int(want: Want) -> Gen:
+    t_lo, t_hi = INT_RANGES.get(want.type.category, INT_RANGES["bigint"])
+    if want.dialect == "sqlite" or want.type.category == "bigint":
+        t_lo, t_hi = INT_RANGES["bigint"]
+    lo, hi = _range(want, Decimal(1), Decimal(t_lo), Decimal(t_hi))
+    if lo > hi:
+        return Gen(f"sg.g_int({int(lo)}, {int(lo)})", note="CHECK bounds are empty")
+    if want.unique:
+        return Gen(f"sg.u_int(n, {int(lo)}, {int(hi)}, {pystr(want.what)})", needs_n=True)
+    return Gen(f"sg.g_int({int(lo)}, {int(hi)})")
+
+
+def gen_numeric(want: Want) -> Gen:
+    t = want.type
+    scale = t.scale if t.scale is not None else 2
+    if t.category == "money":
+        scale = 2
+    unit = Decimal(1).scaleb(-scale)
+    if t.precision is not None:
+        limit = Decimal(10) ** (t.precision - scale) - unit
+    else:
+        limit = Decimal(10) ** 12
+    lo, hi = _range(want, unit, -limit, limit)
+    lo_u, hi_u = int(lo / unit), int(hi / unit)
+    if lo_u > hi_u:
+        hi_u = lo_u
+    if want.unique:
+        return Gen(f"sg.u_dec(n, {lo_u}, {hi_u}, {scale}, {pystr(want.what)})", needs_n=True)
+    return Gen(f"sg.g_dec({lo_u}, {hi_u}, {scale})")
+
+
+def gen_float(want: Want) -> Gen:
+    big = Decimal("1e15")
+    lo, hi = _range(want, Decimal("0.0001"), -big, big)
+    if want.unique:
+        return Gen(f"sg.u_float(n, {float(lo)!r}, {float(hi)!r}, {pystr(want.what)})", needs_n=True)
+    return Gen(f"sg.g_float({float(lo)!r}, {float(hi)!r})")
+
+
+# ------------------------------------------------------------------------------------ text
+
+
+def gen_text(want: Want) -> Gen:
+    t = want.type
+    b = want.bounds
+    maxlen = t.length
+    if b.maxlen is not None:
+        maxlen = b.maxlen if maxlen is None else min(maxlen, b.maxlen)
+    minlen = b.minlen or 0
+    if t.category == "char" and t.length is not None and want.dialect != "sqlite":
+        minlen = max(minlen, t.length)  # char(n) pads: generate the full width
+    if maxlen is not None and minlen > maxlen:
+        minlen = maxlen
+    provider = name_rule(want.column, "text")
+    if not isinstance(provider, str):
+        provider = (
+            TEXT_DEFAULT
+            if (maxlen or 100) < 40
+            else "sentence" if (maxlen or 100) < 200 else "text"
+        )
+        if maxlen is not None and maxlen < 8:
+            provider = "code"
+    args = f"{pystr(provider)}, {maxlen!r}" + (f", {minlen}" if minlen else "")
+    if want.unique:
+        return Gen(f"sg.u_text(n, {args})", needs_n=True)
+    return Gen(f"sg.g_text({args})")
+
+
+# ----------------------------------------------------------------------- dates and times
+
+
+def _days(value: Any, today: dt.date) -> int | None:
+    if isinstance(value, str):
+        try:
+            return (dt.date.fromisoformat(value[:10]) - today).days
+        except ValueError:
+            return None
+    return None
+
+
+REFERENCE_DAY = dt.date(2024, 1, 1)  # the runtime's default clock; bounds are relative to it
+
+
+def gen_date(want: Want) -> Gen:
+    lo, hi = -3650, 0
+    if re.search(r"(birth|dob)", want.column.lower()):
+        lo, hi = -365 * 80, -365 * 18
+    b = want.bounds
+    blo, bhi = _days(b.lo, REFERENCE_DAY), _days(b.hi, REFERENCE_DAY)
+    if blo is not None:
+        lo = max(lo, blo + (1 if b.lo_strict else 0))
+    if bhi is not None:
+        hi = min(hi, bhi - (1 if b.hi_strict else 0))
+    if lo > hi:
+        hi = lo + 365
+    if want.unique:
+        return Gen(f"sg.u_date(n, {lo}, {max(hi, lo + 100000)}, {pystr(want.what)})", needs_n=True)
+    return Gen(f"sg.g_date({lo}, {hi})")
+
+
+def gen_timestamp(want: Want) -> Gen:
+    tz = want.type.category == "timestamptz"
+    lo, hi = -365 * 86400, 0
+    if want.unique:
+        return Gen(f"sg.u_ts(n, {lo}, {lo + 10**9}, {tz}, {pystr(want.what)})", needs_n=True)
+    return Gen(f"sg.g_ts({lo}, {hi}, {tz})")
+
+
+# ---------------------------------------------------------------------------- the others
+
+
+def gen_bool(want: Want) -> Gen:
+    if want.unique:
+        return Gen(
+            f"sg.u_choice(n, (False, True), {pystr(want.what)}, {want.wrap_unique})", needs_n=True
+        )
+    return Gen("sg.g_bool()")
+
+
+def gen_enum(want: Want) -> Gen:
+    labels = tuple(want.labels)
+    if not labels:
+        return Gen("None", supported=False, note="enum with no labels")
+    if want.unique:
+        return Gen(
+            f"sg.u_choice(n, {py(labels)}, {pystr(want.what)}, {want.wrap_unique})", needs_n=True
+        )
+    return Gen(f"sg.g_choice({py(labels)})")
+
+
+def _simple(expr: str, unique_expr: str | None = None) -> Callable[[Want], Gen]:
+    def make(want: Want) -> Gen:
+        if want.unique and unique_expr:
+            return Gen(unique_expr, needs_n=True)
+        return Gen(expr)
+
+    return make
+
+
+def gen_bit(want: Want) -> Gen:
+    length = want.type.length or 1
+    return Gen(f"sg.g_bits({length}, {want.type.category == 'bit'})")
+
+
+def gen_json(want: Want) -> Gen:
+    shape = "array" if re.search(r"(tags|list|items|ids)$", want.column.lower()) else "object"
+    if want.unique:
+        return Gen(
+            "[n, *sg.g_json('array')]" if shape == "array" else "{'n': n, **sg.g_json()}",
+            needs_n=True,
+        )
+    return Gen(f"sg.g_json({pystr(shape)})")
+
+
+def gen_bytes(want: Want) -> Gen:
+    if want.unique:
+        return Gen("n.to_bytes(8, 'big') + sg.g_bytes(8)", needs_n=True)
+    return Gen("sg.g_bytes()")
+
+
+def gen_uuid(want: Want) -> Gen:
+    return Gen("sg.g_uuid()")  # 122 random bits: unique without a counter
+
+
+TYPE_REGISTRY: dict[str, Callable[[Want], Gen]] = {
+    "smallint": gen_int,
+    "integer": gen_int,
+    "bigint": gen_int,
+    "numeric": gen_numeric,
+    "money": gen_numeric,
+    "real": gen_float,
+    "double": gen_float,
+    "text": gen_text,
+    "varchar": gen_text,
+    "char": gen_text,
+    "boolean": gen_bool,
+    "date": gen_date,
+    "timestamp": gen_timestamp,
+    "timestamptz": gen_timestamp,
+    "time": _simple("sg.g_time()"),
+    "timetz": _simple("sg.g_time(True)"),
+    "interval": _simple("sg.g_interval()"),
+    "uuid": gen_uuid,
+    "json": gen_json,
+    "jsonb": gen_json,
+    "bytes": gen_bytes,
+    "inet": _simple("sg.g_inet()", 'f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"'),
+    "cidr": _simple("sg.g_cidr()"),
+    "macaddr": _simple("sg.g_mac()"),
+    "bit": gen_bit,
+    "varbit": gen_bit,
+    "xml": _simple("f\"<note>{sg.g_text('word')}</note>\""),
+    "tsvector": _simple("sg.g_text('sentence')"),
+    "year": _simple("sg.g_int(1990, 2030)"),
+    "enum": gen_enum,
+}
+
+
+def generator(want: Want) -> Gen:
+    """The generator for a column: CHECK choices, then the name rules, then the type."""
+    b = want.bounds
+    category = want.type.category
+    if b.choices:
+        values = tuple(_coerce(v, want.type) for v in b.choices if v not in b.excluded)
+        if values and all(v is not None for v in values):
+            if want.unique:
+                return Gen(
+                    f"sg.u_choice(n, {_py_values(values)}, {pystr(want.what)}, {want.wrap_unique})",
+                    needs_n=True,
+                )
+            return Gen(f"sg.g_choice({_py_values(values)})")
+    if category == "array" and want.type.element is not None:
+        element = Want(
+            want.table, want.column, want.type.element, labels=want.labels, dialect=want.dialect
+        )
+        inner = generator(element)
+        if not inner.supported:
+            return inner
+        if want.unique:  # one element carries the sequence number
+            element.unique, element.wrap_unique = True, True
+            first = generator(element)
+            return Gen(f"[{first.expr}, *sg.g_array(lambda: {inner.expr})]", needs_n=True)
+        return Gen(f"sg.g_array(lambda: {inner.expr})", needs_o=inner.needs_o)
+    if want.dialect == "sqlite" and category in ("date", "timestamp", "timestamptz"):
+        # SQLite stores dates as ISO text: generate what it stores
+        text = Want(
+            want.table,
+            want.column,
+            SqlType("text", "text"),
+            want.bounds,
+            want.unique,
+            want.wrap_unique,
+            dialect=want.dialect,
+        )
+        provider = "iso_date" if category == "date" else "iso_ts"
+        if want.unique:
+            return Gen(f"sg.u_text(n, {pystr(provider)})", needs_n=True)
+        return Gen(f"sg.g_text({pystr(provider)})") if text else Gen("None")
+    make = TYPE_REGISTRY.get(category)
+    if make is None:
+        return Gen("None", supported=False)
+    return make(want)
+
+
+def _coerce(value: Any, t: SqlType) -> Any:
+    if t.category in INTS or (t.category in ("numeric",) and t.scale == 0):
+        num = _num(value)
+        return int(num) if num is not None and num == num.to_integral_value() else None
+    if t.category in NUMS:
+        num = _num(value)
+        return num
+    if t.category in FLOATS:
+        num = _num(value)
+        return float(num) if num is not None else None
+    if t.category == "boolean":
+        return bool(value) if isinstance(value, (bool, int, Decimal)) else None
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _py_values(values: tuple[Any, ...]) -> str:
+    return "(" + ", ".join(literal(v) for v in values) + ("," if len(values) == 1 else "") + ")"
+
+
+def literal(value: Any) -> str:
+    """Python source for a constant value (Decimal and dates included)."""
+    if isinstance(value, Decimal):
+        return f"Decimal({pystr(str(value))})"
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"float({pystr(repr(value))})"
+    if isinstance(value, dt.datetime):
+        return f"_dt.datetime.fromisoformat({pystr(value.isoformat())})"
+    if isinstance(value, dt.date):
+        return f"_dt.date.fromisoformat({pystr(value.isoformat())})"
+    return py(value)
