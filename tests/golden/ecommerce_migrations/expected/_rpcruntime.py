@@ -771,6 +771,8 @@ class _Request:
             data = self._client.call(self._func)
         elif isinstance(params, Mapping):
             data = self._client.call(self._func, **params)
+        elif isinstance(params, (str, bytes)):
+            raise TypeError("rpc() params: a dict of arguments by name (or a list, positionally)")
         else:
             data = self._client.call(self._func, *params)
         shaped = bool(self._columns or self._filters or self._order or self._range or self._single)
