@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from . import ddl
+from . import ddl, parse
 from .errors import Diagnostic, SchemagenError
 from .model import (
     Check,
@@ -30,8 +30,9 @@ from .model import (
     Table,
     Unique,
     View,
+    table_key,
 )
-from .naming import NAMERS
+from .naming import NAMERS, pg_index_name
 
 # Tables that real projects reference without defining: Supabase's auth schema.
 KNOWN_EXTERNAL_SQL: dict[str, str] = {
@@ -59,14 +60,31 @@ class Catalog:
         self.views: dict[str, View] = {}
         self.skipped: list[Skipped] = []
         self.warnings: list[Diagnostic] = []
-        self.index_owner: dict[str, str] = {}  # index name -> table key
+        # index key (see _index_key) -> (table key, index name)
+        self.index_owner: dict[str, tuple[str, str]] = {}
         self.extensions: list[str] = []
+        self.origins: list[ddl.Origin] = []  # every statement applied, for error excerpts
 
     # ------------------------------------------------------------------ application
 
     def apply(self, statement: ddl.Statement) -> None:
         handler = _STATEMENT_HANDLERS[type(statement)]
+        self.origins.append(statement.origin)
         handler(self, statement)
+
+    def _origin_at(self, location: Location, within: ddl.Origin | None = None) -> ddl.Origin:
+        """Where a part of a statement is, with the line of SQL there as the excerpt."""
+        candidates = [within] if within else [
+            o for o in self.origins
+            if o.location.file == location.file
+            and (o.location.line, o.location.column) <= (location.line, location.column)
+        ]  # fmt: skip
+        if not candidates or location.line <= 0:
+            return within or ddl.Origin(location, "")
+        origin = max(candidates, key=lambda o: (o.location.line, o.location.column))
+        lines = origin.sql.split("\n")
+        index = location.line - origin.location.line
+        return ddl.Origin(location, lines[index] if 0 <= index < len(lines) else origin.sql)
 
     def _error(self, origin: ddl.Origin, message: str) -> SchemagenError:
         return SchemagenError(message, origin.location, origin.sql)
@@ -101,7 +119,8 @@ class Catalog:
         _check_unique_names(st.origin, table)
         for constraint in (table.primary_key, *table.uniques, *table.foreign_keys):
             if constraint is not None:
-                _check_columns(st.origin, table, constraint.columns, type(constraint).__name__)
+                origin = self._origin_at(constraint.location, st.origin)
+                _check_columns(origin, table, constraint.columns, type(constraint).__name__)
         # SQLite, unlike the others, lets primary-key columns hold NULL unless declared NOT NULL
         table = table if self.dialect == "sqlite" else _nullable_pk(table)
         self.tables[table.key] = NAMERS[self.dialect](table)
@@ -124,6 +143,10 @@ class Catalog:
         table = self._table(st.origin, st.table)
         renamed = replace(table, name=st.new_name)
         del self.tables[st.table]
+        for key, (owner, index) in list(self.index_owner.items()):
+            if owner == st.table:
+                del self.index_owner[key]
+                self.index_owner[self._index_key(renamed, index)] = (renamed.key, index)
         self.tables = {k: _retarget_fks(t, st.table, renamed.key) for k, t in self.tables.items()}
         self.tables[renamed.key] = _retarget_fks(renamed, st.table, renamed.key)
 
@@ -133,17 +156,42 @@ class Catalog:
             return
         table = self._table(st.origin, st.table)
         index = st.index
-        if index.name and index.name in self.index_owner:
+        if index.name is None and self.dialect == "postgres":
+            index = replace(index, name=self._pg_index_name(st.origin.sql, table))
+        key = self._index_key(table, index.name) if index.name else None
+        if key and key in self.index_owner:
             if st.if_not_exists:
                 return
             raise self._error(st.origin, f'index "{index.name}" already exists')
         _check_columns(st.origin, table, index.columns, "index")
-        if index.name:
-            self.index_owner[index.name] = table.key
+        if key and index.name:
+            self.index_owner[key] = (table.key, index.name)
         if isinstance(index, Unique):
             self.tables[table.key] = replace(table, uniques=(*table.uniques, index))
         else:
             self.tables[table.key] = replace(table, indexes=(*table.indexes, index))
+
+    def _pg_index_name(self, statement: str, table: Table) -> str | None:
+        """The name PostgreSQL gives an unnamed index (migrations drop it by that name)."""
+        from .parse import postgres
+
+        columns = postgres.index_column_names(statement)
+        if columns is None:
+            return None
+        # relation names of the table's schema: tables, views, indexes (and the indexes of
+        # PRIMARY KEY and UNIQUE constraints)
+        same_schema = [t for t in self.tables.values() if t.schema == table.schema]
+        taken = {t.name for t in same_schema} | {v.split(".")[-1] for v in self.views}
+        taken |= {i for o, i in self.index_owner.values() if o in {t.key for t in same_schema}}
+        for t in same_schema:
+            taken |= {c.name for c in (t.primary_key, *t.uniques) if c is not None and c.name}
+        return pg_index_name(table.name, columns, taken)
+
+    def _index_key(self, table: Table, name: str) -> str:
+        """Index names are unique per schema (per table in MySQL)."""
+        if self.dialect == "mysql":
+            return f"{table.key}/{name}"
+        return table_key(table.schema, name, self.dialect)
 
     def create_enum(self, st: ddl.CreateEnum) -> None:
         self._new_type(st.origin, st.enum.name)
@@ -237,19 +285,28 @@ class Catalog:
                 found = self._drop_index(name)
             else:
                 found = store.pop(name, None) is not None
+                if st.kind == "table":
+                    self.index_owner = {
+                        k: v for k, v in self.index_owner.items() if v[0] != name
+                    }
             if not found and not st.if_exists:
                 raise self._error(st.origin, f'{st.kind} "{name}" does not exist')
 
     def _drop_index(self, name: str) -> bool:
-        owner = self.index_owner.pop(name.split(".")[-1], None)
-        if owner is None or owner not in self.tables:
-            return owner is not None
-        table = self.tables[owner]
-        self.tables[owner] = replace(
-            table,
-            uniques=tuple(u for u in table.uniques if u.name != name.split(".")[-1]),
-            indexes=tuple(i for i in table.indexes if i.name != name.split(".")[-1]),
-        )
+        key = name  # "schema.index", or "index" in the default schema
+        if self.dialect == "mysql":  # `DROP INDEX ix ON t`: found by its name
+            key = next((k for k, (_, i) in self.index_owner.items() if i == name), name)
+        entry = self.index_owner.pop(key, None)
+        if entry is None:
+            return False
+        owner, index = entry
+        if owner in self.tables:
+            table = self.tables[owner]
+            self.tables[owner] = replace(
+                table,
+                uniques=tuple(u for u in table.uniques if u.name != index),
+                indexes=tuple(i for i in table.indexes if i.name != index),
+            )
         return True
 
     def create_extension(self, st: ddl.CreateExtension) -> None:
@@ -321,7 +378,9 @@ class Catalog:
             return replace(fk, external=True)
         external = fk.ref_table not in self.tables
         ref_columns = fk.ref_columns
-        origin = ddl.Origin(fk.location, "")
+        if all(target.column(c) for c in ref_columns) and len(ref_columns) == len(fk.columns):
+            return replace(fk, external=external)  # the common case: nothing to report
+        origin = self._origin_at(fk.location)  # a scan of the statements: only for errors
         if not ref_columns:
             if target.primary_key is None:
                 raise self._error(
@@ -349,6 +408,8 @@ class Catalog:
                 ("enum", self.enums),
                 ("domain", self.domains),
                 ("composite", self.composites),
+                ("composite", self.tables),  # a table's row type: `RETURNS SETOF products`
+                ("composite", self.views),
             ):
                 if t.name in store:
                     return replace(t, category=category)
@@ -491,18 +552,38 @@ def _drop_column(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.DropColu
             return table
         _column(origin, table, a.name)
 
-    def keeps(cols: tuple[str, ...]) -> bool:
-        return a.name not in cols
+    def reads(sql: str | None, index_element: bool = False) -> bool:
+        """Whether an expression reads the dropped column (when unparsable: assume so)."""
+        if not sql:
+            return False
+        names = parse.expression_columns(sql, cat.dialect, index_element)
+        if names is None:
+            return True
+        return a.name in names or (cat.dialect != "postgres" and a.name.lower() in names)
 
+    def keeps(cols: tuple[str, ...], exprs: tuple[str, ...] = (), where: str | None = None) -> bool:
+        return a.name not in cols and not any(reads(e, True) for e in exprs) and not reads(where)
+
+    # the database drops the constraints and indexes that involve the column (and, with
+    # CASCADE, the generated columns computed from it)
     pk = table.primary_key if table.primary_key and keeps(table.primary_key.columns) else None
-    return replace(
+    dropped = replace(
         table,
         columns=tuple(c for c in table.columns if c.name != a.name),
         primary_key=pk,
-        uniques=tuple(u for u in table.uniques if keeps(u.columns)),
+        uniques=tuple(u for u in table.uniques if keeps(u.columns, u.expressions, u.where)),
         foreign_keys=tuple(fk for fk in table.foreign_keys if keeps(fk.columns)),
-        indexes=tuple(i for i in table.indexes if keeps(i.columns)),
+        checks=tuple(c for c in table.checks if not reads(c.sql)),
+        indexes=tuple(i for i in table.indexes if keeps(i.columns, i.expressions, i.where)),
     )
+    kept_indexes = {i.name for i in (*dropped.uniques, *dropped.indexes)}
+    for index in (*table.uniques, *table.indexes):
+        if index.name and index.name not in kept_indexes:
+            cat.index_owner.pop(cat._index_key(table, index.name), None)
+    for column in dropped.columns:
+        if column.generated is not None and reads(column.generated.sql):
+            dropped = _drop_column(cat, origin, dropped, ddl.DropColumn(column.name, True))
+    return dropped
 
 
 def _rename_column(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.RenameColumn) -> Table:
@@ -539,7 +620,46 @@ def _rename_column(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.Rename
         )
         for k, t in cat.tables.items()
     }
-    return table
+    table = replace(
+        table,
+        foreign_keys=tuple(
+            replace(fk, ref_columns=_rename_in(fk.ref_columns, a.old, a.new))
+            if fk.ref_table == table.key
+            else fk
+            for fk in table.foreign_keys
+        ),
+    )
+    return _rename_in_expressions(table, a.old, a.new, cat.dialect)
+
+
+def _rename_in_expressions(table: Table, old: str, new: str, dialect: str) -> Table:
+    """CHECKs, generated columns and index expressions read the renamed column by its new
+    name, as the database rewrites them."""
+
+    def ren(sql: str | None, index_element: bool = False) -> str | None:
+        return parse.rename_column(sql, old, new, dialect, index_element) if sql else sql
+
+    def ren_all(exprs: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(ren(e, True) or e for e in exprs)
+
+    return replace(
+        table,
+        columns=tuple(
+            replace(c, generated=replace(c.generated, sql=ren(c.generated.sql) or ""))
+            if c.generated
+            else c
+            for c in table.columns
+        ),
+        checks=tuple(replace(c, sql=ren(c.sql) or c.sql) for c in table.checks),
+        uniques=tuple(
+            replace(u, expressions=ren_all(u.expressions), where=ren(u.where))
+            for u in table.uniques
+        ),
+        indexes=tuple(
+            replace(i, expressions=ren_all(i.expressions), where=ren(i.where))
+            for i in table.indexes
+        ),
+    )
 
 
 def _alter_type(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.AlterColumnType) -> Table:

@@ -7,6 +7,7 @@ says what it could not do.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from .model import Location
@@ -46,7 +47,18 @@ def excerpt_of(sql: str, limit: int = 160) -> str:
 
 
 def line_col(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column of a character offset."""
+    """1-based line and column of a character offset (for one-off lookups)."""
     line = text.count("\n", 0, offset) + 1
     column = offset - (text.rfind("\n", 0, offset) + 1) + 1
     return line, column
+
+
+class LineIndex:
+    """Line and column of many offsets in one text: O(log n) each, not a rescan."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0, *(i + 1 for i, ch in enumerate(text) if ch == "\n")]
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1

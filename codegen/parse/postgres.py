@@ -9,16 +9,17 @@ sqlglot reads back for the expression compiler.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from pglast import ast, parser
-from pglast.enums import ConstrType, FunctionParameterMode, ObjectType
+from pglast.enums import A_Expr_Kind, ConstrType, FunctionParameterMode, MinMaxOp, ObjectType
 from pglast.enums.parsenodes import AlterTableType
 from pglast.stream import RawStream
 
 from .. import ddl
-from ..errors import SchemagenError, line_col
+from ..errors import LineIndex, SchemagenError, line_col
 from ..model import (
     Check,
     Column,
@@ -40,7 +41,7 @@ from ..model import (
     table_key,
 )
 from ..sources import SourceFile
-from ..types import PG_SERIALS, pg_type
+from ..types import PG_SERIALS, PG_TYPES, pg_type
 
 DIALECT = "postgres"
 DEFAULT_SCHEMA = "public"
@@ -144,12 +145,16 @@ def read(source: SourceFile) -> list[ddl.Statement]:
             _line_at(text, index),
         ) from None
     out: list[ddl.Statement] = []
+    lines = LineIndex(text)
+
+    def locate(offset: int) -> Location:
+        return Location(source.path, *lines.line_col(offset))
+
     for raw in raws:
         start = _skip_blank(text, raw.stmt_location)
         end = raw.stmt_location + raw.stmt_len if raw.stmt_len else len(text)
-        line, col = line_col(text, start)
-        origin = ddl.Origin(Location(source.path, line, col), text[start:end])
-        out.extend(_StatementReader(origin, _locator(source.path, text)).read(raw.stmt))
+        origin = ddl.Origin(locate(start), text[start:end])
+        out.extend(_StatementReader(origin, locate).read(raw.stmt))
     return out
 
 
@@ -179,13 +184,6 @@ def _strip_client_lines(text: str) -> str:
     return "\n".join(lines)
 
 
-def _locator(path: str, text: str) -> Callable[[int], Location]:
-    def locate(offset: int) -> Location:
-        return Location(path, *line_col(text, offset))
-
-    return locate
-
-
 def _skip_blank(text: str, pos: int) -> int:
     """Move past whitespace and comments to the statement's first token."""
     while pos < len(text):
@@ -208,6 +206,10 @@ def _line_at(text: str, index: int) -> str:
     return text[start : end if end >= 0 else len(text)]
 
 
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
 def deparse(node: Any) -> str:
     return str(RawStream()(node))
 
@@ -228,11 +230,26 @@ def _name_key(names: Sequence[str]) -> str:
     return _qualified(names[0], names[1]) if len(names) > 1 else names[0]
 
 
+# types that extensions create in the public schema and PG_TYPES knows by their bare name
+_EXTENSION_TYPES = {name for name in PG_TYPES if name in ("citext",)}
+
+
 def type_of(tn: Any) -> SqlType:
     names = _names(tn.names)
-    mods = [m.val.ival for m in tn.typmods or () if type(m).__name__ == "A_Const"]
+    if len(names) == 2 and names[0] == DEFAULT_SCHEMA and names[1] in _EXTENSION_TYPES:
+        names = names[1:]  # pg_dump qualifies extension types: `public.citext` is citext
+    mods = tuple(m.val.ival for m in tn.typmods or () if type(m).__name__ == "A_Const")
     dims = len(tn.arrayBounds or ())
-    return pg_type(names, mods, dims, deparse(tn))
+    if len(mods) != len(tn.typmods or ()):
+        return pg_type(names, list(mods), dims, deparse(tn))
+    key = (tuple(names), mods, dims, bool(tn.setof), bool(tn.pct_type))
+    found = _TYPES.get(key)
+    if found is None:  # types repeat across columns: deparse each spelling once
+        found = _TYPES[key] = pg_type(names, list(mods), dims, deparse(tn))
+    return found
+
+
+_TYPES: dict[tuple[Any, ...], SqlType] = {}
 
 
 # ------------------------------------------------------------------ statement reader
@@ -344,7 +361,11 @@ class _StatementReader:
                 extra.extend(self.constraint(con, node.colname))
         if serial:
             identity, nullable = "serial", False
-        collation = ".".join(_names(node.collClause.collname)) if node.collClause else None
+        collation = (
+            ".".join(n for n in _names(node.collClause.collname) if n != "pg_catalog")
+            if node.collClause
+            else None
+        )  # pg_dump writes `COLLATE pg_catalog."C"`: the same collation as `COLLATE "C"`
         column = Column(
             name=node.colname,
             type=sql_type,
@@ -469,7 +490,8 @@ class _StatementReader:
         expressions: list[str] = []
         for elem in node.indexParams:
             text = deparse(elem)
-            if elem.name and text == elem.name:
+            # a bare column (deparsed quoted when its name needs it, `"default"`)
+            if elem.name and text in (elem.name, _quoted(elem.name)):
                 columns.append(elem.name)
             else:  # an expression, or a column with ordering / opclass: kept as written
                 expressions.append(text)
@@ -674,6 +696,8 @@ def _returns(tn: Any, table: tuple[Param, ...], is_procedure: bool, params: list
     if table:
         return Returns("table", None, table)
     sql_type = type_of(tn)
+    if tn.setof:  # the element type, as written without SETOF
+        sql_type = replace(sql_type, original=sql_type.original.removeprefix("SETOF "))
     base = sql_type.name if sql_type.category == "unknown" else None
     if base in ("void",):
         return Returns("void")
@@ -752,3 +776,109 @@ _ALTER_HANDLERS: dict[AlterTableType, Callable[[_R, Any], list[ddl.Action]]] = {
         ddl.AttachPartition(_range_key(c.def_.name), deparse(c.def_.bound))
     ],
 }
+
+
+# ------------------------------------------------------------- expressions kept as text
+
+
+def _expression_tree(sql: str, index_element: bool) -> Any | None:
+    """The tree of an expression as this reader deparsed it (an IndexElem for index parts)."""
+    try:
+        if index_element:
+            return parser.parse_sql(f"CREATE INDEX i ON t ({sql})")[0].stmt.indexParams[0]
+        return parser.parse_sql(f"SELECT {sql}")[0].stmt.targetList[0].val
+    except (parser.ParseError, AttributeError, IndexError):
+        return None
+
+
+def _column_refs(tree: Any) -> list[ast.ColumnRef]:
+    from pglast.visitors import Visitor
+
+    found: list[ast.ColumnRef] = []
+
+    class _Refs(Visitor):  # type: ignore[misc]
+        def visit_ColumnRef(self, ancestors: Any, node: ast.ColumnRef) -> None:
+            found.append(node)
+
+    _Refs()(tree)
+    if isinstance(tree, ast.IndexElem) and tree.name:
+        found.append(ast.ColumnRef(fields=(ast.String(sval=tree.name),)))
+    return found
+
+
+def expression_columns(sql: str, index_element: bool = False) -> set[str] | None:
+    tree = _expression_tree(sql, index_element)
+    if tree is None:
+        return None
+    return {
+        ref.fields[-1].sval for ref in _column_refs(tree) if isinstance(ref.fields[-1], ast.String)
+    }
+
+
+def rename_column(sql: str, old: str, new: str, index_element: bool = False) -> str:
+    tree = _expression_tree(sql, index_element)
+    if tree is None or old not in (expression_columns(sql, index_element) or ()):
+        return sql
+    for ref in _column_refs(tree):
+        if isinstance(ref.fields[-1], ast.String) and ref.fields[-1].sval == old:
+            ref.fields = (*ref.fields[:-1], ast.String(sval=new))
+    if isinstance(tree, ast.IndexElem) and tree.name == old:
+        tree.name = new
+    return deparse(tree)
+
+
+# ------------------------------------------------------------------- index names
+
+
+def index_column_names(statement: str) -> list[str] | None:
+    """The column names PostgreSQL builds an unnamed index's name from
+    (ChooseIndexColumnNames: a column's name, an expression's FigureColname or "expr",
+    INCLUDE columns too, a repeated name numbered); None if `statement` is no CREATE INDEX."""
+    try:
+        node = parser.parse_sql(statement)[0].stmt
+    except parser.ParseError:
+        return None
+    if not isinstance(node, ast.IndexStmt):
+        return None
+    names: list[str] = []
+    for elem in (*(node.indexParams or ()), *(node.indexIncludingParams or ())):
+        original = elem.indexcolname or elem.name or _figure_colname(elem.expr)[1] or "expr"
+        name, n = original, 0
+        while name in names:
+            n += 1
+            name = f"{original}{n}"
+        names.append(name)
+    return names
+
+
+def _figure_colname(node: Any) -> tuple[int, str | None]:
+    """PostgreSQL's FigureColnameInternal: (strength, name) of an expression's column."""
+    if isinstance(node, ast.ColumnRef):
+        last = node.fields[-1]
+        return (2, last.sval) if isinstance(last, ast.String) else (0, None)
+    if isinstance(node, ast.A_Indirection):
+        last = node.indirection[-1]
+        return (2, last.sval) if isinstance(last, ast.String) else _figure_colname(node.arg)
+    if isinstance(node, ast.FuncCall):
+        return 2, node.funcname[-1].sval
+    if isinstance(node, ast.A_Expr):
+        return (2, "nullif") if node.kind == A_Expr_Kind.AEXPR_NULLIF else (0, None)
+    if isinstance(node, ast.TypeCast):
+        strength, name = _figure_colname(node.arg)
+        if strength <= 1 and node.typeName is not None:
+            return 1, node.typeName.names[-1].sval
+        return strength, name
+    if isinstance(node, ast.CollateClause):
+        return _figure_colname(node.arg)
+    if isinstance(node, ast.CaseExpr):
+        strength, name = _figure_colname(node.defresult) if node.defresult else (0, None)
+        return (1, "case") if strength <= 1 else (strength, name)
+    if isinstance(node, ast.A_ArrayExpr):
+        return 2, "array"
+    if isinstance(node, ast.RowExpr):
+        return 2, "row"
+    if isinstance(node, ast.CoalesceExpr):
+        return 2, "coalesce"
+    if isinstance(node, ast.MinMaxExpr):
+        return 2, "greatest" if node.op == MinMaxOp.IS_GREATEST else "least"
+    return 0, None
