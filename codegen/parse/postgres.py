@@ -235,14 +235,14 @@ _EXTENSION_TYPES = {name for name in PG_TYPES if name in ("citext",)}
 
 
 def type_of(tn: Any) -> SqlType:
-    names = _names(tn.names)
+    names = written = _names(tn.names)
     if len(names) == 2 and names[0] == DEFAULT_SCHEMA and names[1] in _EXTENSION_TYPES:
         names = names[1:]  # pg_dump qualifies extension types: `public.citext` is citext
     mods = tuple(m.val.ival for m in tn.typmods or () if type(m).__name__ == "A_Const")
     dims = len(tn.arrayBounds or ())
     if len(mods) != len(tn.typmods or ()):
         return pg_type(names, list(mods), dims, deparse(tn))
-    key = (tuple(names), mods, dims, bool(tn.setof), bool(tn.pct_type))
+    key = (tuple(written), mods, dims, bool(tn.setof), bool(tn.pct_type))
     found = _TYPES.get(key)
     if found is None:  # types repeat across columns: deparse each spelling once
         found = _TYPES[key] = pg_type(names, list(mods), dims, deparse(tn))
