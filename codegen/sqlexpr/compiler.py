@@ -15,7 +15,7 @@ from sqlglot import exp
 from .core import Compiler, Handler, Typed, Unsupported
 from .registry import supports
 
-COMPARISONS: dict[type[exp.Expression], str] = {
+COMPARISONS: dict[type, str] = {
     exp.EQ: "=",
     exp.NEQ: "<>",
     exp.LT: "<",
@@ -23,12 +23,11 @@ COMPARISONS: dict[type[exp.Expression], str] = {
     exp.GT: ">",
     exp.GTE: ">=",
 }
-NEGATED = {"=": "<>", "<>": "=", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 
 
 def lazy(t: Typed) -> str:
     """A thunk, so AND/OR/COALESCE evaluate later operands only when needed (as PG does)."""
-    return t.code if t.is_const else f"lambda: {t.code}"
+    return f"lambda: {t.code}"
 
 
 def h_paren(c: Compiler, node: exp.Paren) -> Typed:
@@ -41,7 +40,7 @@ def h_column(c: Compiler, node: exp.Column) -> Typed:
         raise Unsupported(f"column reference `{node.sql()}`")
     py, sql_type = c.column(ident.name, bool(ident.args.get("quoted")))
     t = c.dialect.column_type(sql_type)
-    return Typed(py, t, affinity=getattr(c.dialect, "affinity_of")(sql_type) if hasattr(c.dialect, "affinity_of") else None)
+    return Typed(py, t, affinity=c.dialect.affinity_of(sql_type))
 
 
 def _flatten(node: exp.Expression, kind: type[exp.Expression]) -> list[exp.Expression]:
@@ -65,32 +64,50 @@ def h_not(c: Compiler, node: exp.Not) -> Typed:
 def h_compare(c: Compiler, node: exp.Binary) -> Typed:
     op = COMPARISONS[type(node)]
     right_node = node.expression
-    if isinstance(right_node, (exp.Any, exp.All)):
-        return _quantified(c, node, op, right_node)
+    quantifier = _quantifier(right_node)
+    if quantifier is not None:
+        return _quantified(c, node, op, *quantifier)
     return c.dialect.compare(c, op, c.expr(node.this), c.expr(right_node))
 
 
-def _quantified(c: Compiler, node: exp.Binary, op: str, quant: exp.Expression) -> Typed:
+def _quantifier(node: exp.Expression) -> tuple[str, exp.Expression] | None:
+    """ANY/SOME/ALL (...) on the right of a comparison (sqlglot reads ALL as a function)."""
+    if isinstance(node, exp.Any):
+        return "any", node.this
+    if isinstance(node, exp.All):
+        return "all", node.this
+    if isinstance(node, exp.Anonymous) and len(node.expressions) == 1:
+        name = node.name.lower()
+        if name in ("any", "some", "all"):
+            return ("all" if name == "all" else "any"), node.expressions[0]
+    return None
+
+
+def _array_items(node: exp.Expression) -> list[exp.Expression] | None:
+    """The elements of ARRAY[...], through parentheses and array casts (cast element-wise)."""
+    if isinstance(node, exp.Paren):
+        return _array_items(node.this)
+    if isinstance(node, exp.Array):
+        return list(node.expressions)
+    if isinstance(node, exp.Cast):
+        to = node.args["to"]
+        if isinstance(to, exp.DataType) and to.this == exp.DataType.Type.ARRAY and to.expressions:
+            items = _array_items(node.this)
+            if items is not None:
+                return [exp.Cast(this=e, to=to.expressions[0].copy()) for e in items]
+    return None
+
+
+def _quantified(c: Compiler, node: exp.Binary, op: str, kind: str, array: exp.Expression) -> Typed:
     """`x = ANY (ARRAY[...])` is IN; `x <> ALL (ARRAY[...])` is NOT IN (pg_dump's spelling)."""
-    inner = quant.this
-    while isinstance(inner, (exp.Paren, exp.Cast)):
-        if isinstance(inner, exp.Cast):
-            to = inner.args["to"]
-            if not (isinstance(to, exp.DataType) and to.this == exp.DataType.Type.ARRAY):
-                raise Unsupported(f"`{node.sql()}`")
-            element = to.expressions[0]
-            inner = exp.Array(
-                expressions=[exp.Cast(this=e, to=element.copy()) for e in inner.this.expressions]
-            ) if isinstance(inner.this, exp.Array) else inner.this
-            continue
-        inner = inner.this
-    if not isinstance(inner, exp.Array):
+    elements = _array_items(array)
+    if elements is None:
         raise Unsupported(f"`{node.sql()}` (only ANY/ALL over an ARRAY[...] list)")
     needle = c.expr(node.this)
-    items = [c.expr(e) for e in inner.expressions]
-    if op == "=" and isinstance(quant, exp.Any):
+    items = [c.expr(e) for e in elements]
+    if op == "=" and kind == "any":
         return c.dialect.in_list(c, needle, items)
-    if op == "<>" and isinstance(quant, exp.All):
+    if op == "<>" and kind == "all":
         return c.dialect.logic(c, "not", [c.dialect.in_list(c, needle, items)])
     raise Unsupported(f"`{node.sql()}` (only = ANY and <> ALL)")
 
@@ -104,8 +121,10 @@ def h_is(c: Compiler, node: exp.Is) -> Typed:
         test = f"{value.code} is {'not ' if negate else ''}None"
         return c.dialect.boolean(f"({test})")
     if isinstance(target, exp.Boolean):
-        cond = c.dialect.condition(value) if target.this else c.dialect.condition(
-            c.dialect.logic(c, "not", [value])
+        cond = (
+            c.dialect.condition(value)
+            if target.this
+            else c.dialect.condition(c.dialect.logic(c, "not", [value]))
         )
         return c.dialect.boolean(f"(not {cond})" if negate else f"({cond})")
     raise Unsupported(f"`{node.sql()}`")
@@ -175,8 +194,8 @@ def h_coalesce(c: Compiler, node: exp.Coalesce) -> Typed:
     return Typed(f"rt.coalesce({unified[0].code}{', ' + rest if rest else ''})", unified[0].type)
 
 
-def common_dispatch() -> dict[type[exp.Expression], Handler]:
-    table: dict[type[exp.Expression], Handler] = {
+def common_dispatch() -> dict[type, Handler]:
+    table: dict[type, Handler] = {
         exp.Paren: h_paren,
         exp.Column: h_column,
         exp.And: h_and,

@@ -7,6 +7,7 @@ dialect is its table plus its semantic hooks (see `dialects.py`).
 
 from __future__ import annotations
 
+import builtins
 import keyword
 import re
 from collections.abc import Callable, Mapping
@@ -54,12 +55,14 @@ def describe(node: exp.Expression) -> str:
         return f"function {node.name.lower()}()"
     if isinstance(node, (exp.Subquery, exp.Select, exp.Exists)):
         return "subquery"
+    if isinstance(node, exp.Binary):
+        return f"operator {type(node).__name__} in `{node.sql()}`"
     if isinstance(node, exp.Func):
         return f"function {node.sql_name().lower()}()"
     return f"{type(node).__name__} expression `{node.sql()}`"
 
 
-_BUILTINS = set(dir(__builtins__)) if isinstance(__builtins__, dict) else set(dir(__builtins__))
+_BUILTINS = set(dir(builtins))
 _RESERVED = {"rt", "self", "None", "True", "False"}
 
 

@@ -65,10 +65,23 @@ class Dialect:
 
     name: str
     read: Any  # what sqlglot.parse_one(read=...) takes
-    dispatch: dict[type[exp.Expression], Handler] = field(default_factory=dict)
+    dispatch: dict[type, Handler] = field(default_factory=dict)
 
     def parse(self, sql: str) -> exp.Expression:
-        return sqlglot.parse_one(sql, read=self.read)
+        """Parse as the projection of a SELECT, so statement keywords (REPLACE, ...) read
+        as functions; anything beyond one bare projection is rejected."""
+        select = sqlglot.parse_one(f"SELECT (\n{sql}\n)", read=self.read)
+        if not isinstance(select, exp.Select) or len(select.expressions) != 1:
+            raise Unsupported("not a single expression")
+        if any(v for k, v in select.args.items() if k != "expressions"):
+            raise Unsupported("not a single expression")
+        node = select.expressions[0]
+        if isinstance(node, exp.Subquery):
+            raise Unsupported("subquery")
+        if not isinstance(node, exp.Paren) or not isinstance(node.this, exp.Expression):
+            raise Unsupported("not a single expression")
+        inner: exp.Expression = node.this
+        return inner
 
     def resolve_name(self, name: str, quoted: bool, columns: Mapping[str, SqlType]) -> str | None:
         """Unquoted names match case-insensitively; quoted ones exactly, then loosely."""
@@ -80,6 +93,10 @@ class Dialect:
         return folded[0] if len(folded) == 1 else None
 
     # -- hooks every dialect provides -------------------------------------------------
+    def affinity_of(self, t: SqlType) -> str | None:
+        """SQLite only: the affinity a column of this declared type carries."""
+        return None
+
     def column_type(self, t: SqlType) -> SqlType:
         raise NotImplementedError
 

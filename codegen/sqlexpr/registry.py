@@ -23,6 +23,23 @@ GROUPS = (
 )
 
 
+# What compiles to a raising function, and why (rendered under "Not supported").
+NOT_SUPPORTED: tuple[tuple[str, str], ...] = (
+    ("subqueries, EXISTS, aggregates, window functions", "not scalar expressions over one row"),
+    ("nextval(), currval(), sequences", "the value generator owns identities and serials"),
+    ("random(), ln, exp, log, trig functions", "no exact reproduction of the C library"),
+    ("numeric power / ^ on numeric", "PostgreSQL's power_var scale rules are not modelled"),
+    ("to_char, to_date, age, justify_*, AT TIME ZONE", "formatting and zones not modelled"),
+    ("char(n)/bpchar, interval and domain columns, arrays, json, bytea", "types not modelled"),
+    ("text input to date/timestamp other than ISO", "DateStyle parsing is not guessed"),
+    ("regex features outside the subset", "back-references, lookahead, [:alpha:], \\s, ..."),
+    ("enum ordering (<, >) and casts of text to an enum", "the label order is not in scope"),
+    ("SQLite round(X, N) with N != 0, printf, date modifiers", "long-double printf not reproduced"),
+    ("MySQL text comparison, CAST, UPPER/LOWER", "depend on the collation"),
+    ("user-defined functions", "only simple SQL functions, compiled on their own"),
+)
+
+
 def supports(dialect: str, group: str, construct: str, note: str = "") -> None:
     if group not in GROUPS:
         raise ValueError(f"unknown group {group!r}")
@@ -80,6 +97,17 @@ def docs_table() -> str:
                 else:
                     cells.append("yes" + (f": {notes[d]}" if notes[d] else ""))
             construct = key[1].replace("|", "\\|")
-            lines.append(f"| `{construct}` | " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
-    lines.append("")
+            lines.append(
+                f"| `{construct}` | " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+            )
+    lines += ["", "## Not supported", "", "| construct | why |", "|---|---|"]
+    for construct, why in NOT_SUPPORTED:
+        lines.append(f"| {construct} | {why} |")
+    lines += [
+        "",
+        "Semantics assumed of the database session: PostgreSQL with TimeZone UTC, DateStyle",
+        "ISO, a UTF-8 locale (C.UTF-8 or similar) and code-point text ordering; SQLite with",
+        "BINARY collation; MySQL 8 with its default (strict) sql_mode.",
+        "",
+    ]
     return "\n".join(lines)

@@ -20,7 +20,7 @@ import re
 import struct
 import uuid
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import (
     ROUND_CEILING,
     ROUND_DOWN,
@@ -48,7 +48,7 @@ class SqlError(Exception):
 
 
 def _system_clock() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 clock: Callable[[], datetime] = _system_clock  # tests replace this with a fixed clock
@@ -64,7 +64,7 @@ def _now() -> datetime:
     now = clock()
     if now.tzinfo is None:
         raise ValueError("rt.clock must return an aware datetime")
-    return now.astimezone(timezone.utc)
+    return now.astimezone(UTC)
 
 
 def now() -> datetime:
@@ -142,12 +142,12 @@ def check_result(a: Any) -> bool | None:
 
 
 def _nan(x: Any) -> bool:
-    return isinstance(x, float) and x != x
+    return (isinstance(x, float) and x != x) or (isinstance(x, Decimal) and x.is_nan())
 
 
 def compare(a: Any, b: Any) -> int:
     """PostgreSQL ordering for same-typed values: NaN equals NaN and sorts above all."""
-    if isinstance(a, float) or isinstance(b, float):
+    if isinstance(a, (float, Decimal)) or isinstance(b, (float, Decimal)):
         na, nb = _nan(a), _nan(b)
         if na or nb:
             return int(na) - int(nb)
@@ -290,10 +290,6 @@ def int_abs(a: int | None, kind: str) -> int | None:
     return None if a is None else int_check(abs(a), kind)
 
 
-def int_sign(a: int | None) -> int | None:
-    return None if a is None else (a > 0) - (a < 0)
-
-
 # ----------------------------------------------------------------------------- numeric
 
 # Exact arithmetic: PostgreSQL numeric holds up to 131072 digits before the point and
@@ -313,7 +309,7 @@ def num_fix(d: Decimal) -> Decimal:
     """PostgreSQL has no negative zero and no negative display scale: normalise both."""
     exponent = d.as_tuple().exponent
     if isinstance(exponent, int) and exponent > 0:
-        d = NUM.quantize(d, Decimal(1))
+        d = d.quantize(Decimal(1), context=NUM)
     if d.is_zero() and d.is_signed():
         d = d.copy_abs()
     return d
@@ -322,9 +318,9 @@ def num_fix(d: Decimal) -> Decimal:
 def num_round_to(d: Decimal, scale: int, rounding: str = ROUND_HALF_UP) -> Decimal:
     """Round to `scale` digits after the point (half away from zero, like round_var)."""
     if scale >= 0:
-        return num_fix(NUM.quantize(d, Decimal(1).scaleb(-scale), rounding=rounding))
-    rounded = NUM.quantize(d.scaleb(scale), Decimal(1), rounding=rounding).scaleb(-scale)
-    return num_fix(NUM.quantize(rounded, Decimal(1)))
+        return num_fix(d.quantize(Decimal(1).scaleb(-scale), rounding=rounding, context=NUM))
+    shifted = d.scaleb(scale, NUM).quantize(Decimal(1), rounding=rounding, context=NUM)
+    return num_fix(shifted.scaleb(-scale, NUM).quantize(Decimal(1), context=NUM))
 
 
 def num_add(a: Decimal | None, b: Decimal | None) -> Decimal | None:
@@ -344,7 +340,7 @@ def _weight_and_first_digit(d: Decimal) -> tuple[int, int]:
     """numeric.c's base-10000 weight and leading base-10000 digit of a non-zero value."""
     magnitude = d.copy_abs()
     weight = magnitude.adjusted() // 4
-    first = int(NUM.to_integral_value(magnitude.scaleb(-4 * weight), rounding=ROUND_FLOOR))
+    first = int(magnitude.scaleb(-4 * weight, NUM).to_integral_value(ROUND_FLOOR, NUM))
     return weight, first
 
 
@@ -386,7 +382,7 @@ def num_div(a: Decimal | None, b: Decimal | None) -> Decimal | None:
     nb, sb = _as_ratio(b)
     # a/b * 10**scale == na * 10**(sb + scale) / (nb * 10**sa)
     top, bottom = na * 10 ** (sb + scale), nb * 10**sa
-    return num_fix(Decimal(_div_round_half_up(top, bottom)).scaleb(-scale))
+    return num_fix(Decimal(_div_round_half_up(top, bottom)).scaleb(-scale, NUM))
 
 
 def num_mod(a: Decimal | None, b: Decimal | None) -> Decimal | None:
@@ -397,7 +393,7 @@ def num_mod(a: Decimal | None, b: Decimal | None) -> Decimal | None:
         raise SqlError("division by zero", "22012")
     scale = max(num_scale(a), num_scale(b))
     result = NUM.remainder(a, b)  # sign of the dividend, like PostgreSQL
-    return num_fix(NUM.quantize(result, Decimal(1).scaleb(-scale)))
+    return num_fix(result.quantize(Decimal(1).scaleb(-scale), context=NUM))
 
 
 def num_neg(a: Decimal | None) -> Decimal | None:
@@ -418,13 +414,18 @@ def num_round(a: Decimal | None, scale: int | None = 0) -> Decimal | None:
     """round(numeric, n): half away from zero; the result scale is max(n, 0)."""
     if a is None or scale is None:
         return None
-    return num_round_to(a, max(min(scale, 2000), -2000))
+    return num_round_to(a, _round_scale(scale))
+
+
+def _round_scale(scale: int) -> int:
+    """numeric_round/numeric_trunc clamp the scale to what a numeric can hold."""
+    return max(min(scale, 16383), -(32767 + 1) * 4 - 1)
 
 
 def num_trunc(a: Decimal | None, scale: int | None = 0) -> Decimal | None:
     if a is None or scale is None:
         return None
-    return num_round_to(a, max(min(scale, 2000), -2000), ROUND_DOWN)
+    return num_round_to(a, _round_scale(scale), ROUND_DOWN)
 
 
 def num_floor(a: Decimal | None) -> Decimal | None:
@@ -449,7 +450,7 @@ def num_sqrt(a: Decimal | None) -> Decimal | None:
     shift = 2 * scale + 2 - s
     root = math.isqrt(n * 10**shift) if shift >= 0 else math.isqrt(n // 10**-shift)
     q, digit = divmod(root, 10)
-    return num_fix(Decimal(q + (1 if digit >= 5 else 0)).scaleb(-scale))
+    return num_fix(Decimal(q + (1 if digit >= 5 else 0)).scaleb(-scale, NUM))
 
 
 # ----------------------------------------------------------------------------- floats
@@ -526,8 +527,10 @@ def float_mul(a: float | None, b: float | None, kind: str) -> float | None:
 def float_div(a: float | None, b: float | None, kind: str) -> float | None:
     if a is None or b is None:
         return None
-    if b == 0.0 and not math.isnan(a):
-        raise SqlError("division by zero", "22012")
+    if b == 0.0:
+        if not math.isnan(a):
+            raise SqlError("division by zero", "22012")
+        return math.nan
     if math.isnan(b):
         return math.nan
     return _float_result(a / b, kind, a, b, True)
@@ -544,9 +547,7 @@ def float_abs(a: float | None) -> float | None:
 def float_sign(a: float | None) -> float | None:
     if a is None:
         return None
-    if math.isnan(a):
-        return math.nan
-    return float((a > 0) - (a < 0))
+    return float((a > 0) - (a < 0))  # NaN compares neither way: 0, as dsign() gives
 
 
 def float_round(a: float | None) -> float | None:
@@ -591,9 +592,7 @@ def float_power(a: float | None, b: float | None) -> float | None:
     if math.isnan(b):
         return 1.0 if a == 1 else math.nan
     if a == 0 and b < 0:
-        raise SqlError(
-            "zero raised to a negative power is undefined", "2201F"
-        )
+        raise SqlError("zero raised to a negative power is undefined", "2201F")
     if a < 0 and not math.isinf(b) and b != math.floor(b):
         raise SqlError(
             "a negative number raised to a non-integer power yields a complex result", "2201F"
@@ -623,11 +622,11 @@ def to_int(a: Any, kind: str) -> int | None:
     if isinstance(a, Decimal):
         if not a.is_finite():
             raise SqlError(f"cannot convert {'NaN' if a.is_nan() else 'infinity'} to {kind}")
-        return int_check(int(NUM.to_integral_value(a, rounding=ROUND_HALF_UP)), kind)
+        return int_check(int(a.to_integral_value(rounding=ROUND_HALF_UP, context=NUM)), kind)
     if isinstance(a, float):
         if math.isnan(a) or math.isinf(a):
             raise SqlError(f"{kind} out of range", "22003")
-        return int_check(int(round(a)), kind)
+        return int_check(round(a), kind)
     if isinstance(a, str):
         return int_check(_parse_int(a, kind), kind)
     raise TypeError(f"cannot cast {type(a).__name__} to {kind}")
@@ -687,13 +686,14 @@ def to_numeric(
         elif math.isinf(a):
             d = Decimal(a)
         else:
-            d = num_fix(Decimal("%.*g" % (6 if source == "real" else 15, a)))
+            digits = 6 if source == "real" else 15  # FLT_DIG / DBL_DIG, as float8_numeric
+            d = num_fix(Decimal(f"{a:.{digits}g}"))
     elif isinstance(a, str):
         d = _parse_numeric(a)
     else:
         raise TypeError(f"cannot cast {type(a).__name__} to numeric")
     if not d.is_finite():
-        if precision is not None:
+        if precision is not None and d.is_infinite():
             raise SqlError("numeric field overflow", "22003")
         return d
     return numeric_typmod(d, precision, scale)
@@ -799,7 +799,7 @@ def to_date(a: Any) -> date | None:
     if a is None:
         return None
     if isinstance(a, datetime):
-        return a.astimezone(timezone.utc).date() if a.tzinfo else a.date()
+        return a.astimezone(UTC).date() if a.tzinfo else a.date()
     if isinstance(a, date):
         return a
     if isinstance(a, str):
@@ -821,7 +821,7 @@ def to_timestamp(a: Any) -> datetime | None:
     if a is None:
         return None
     if isinstance(a, datetime):
-        return a.astimezone(timezone.utc).replace(tzinfo=None) if a.tzinfo else a
+        return a.astimezone(UTC).replace(tzinfo=None) if a.tzinfo else a
     if isinstance(a, date):
         return datetime(a.year, a.month, a.day)
     if isinstance(a, str):
@@ -841,9 +841,9 @@ def to_timestamptz(a: Any) -> datetime | None:
     if a is None:
         return None
     if isinstance(a, datetime) and a.tzinfo is not None:
-        return a.astimezone(timezone.utc)
+        return a.astimezone(UTC)
     naive = to_timestamp(a)
-    return None if naive is None else naive.replace(tzinfo=timezone.utc)
+    return None if naive is None else naive.replace(tzinfo=UTC)
 
 
 def to_uuid(a: Any) -> uuid.UUID | None:
@@ -860,21 +860,41 @@ def to_uuid(a: Any) -> uuid.UUID | None:
 # ----------------------------------------------------------------------------- text output
 
 
+def _f32_neighbours(x: float) -> tuple[float, float]:
+    bits = struct.unpack("<I", struct.pack("<f", x))[0]
+    down = struct.unpack("<f", struct.pack("<I", bits - 1))[0] if bits else -x
+    up = struct.unpack("<f", struct.pack("<I", bits + 1))[0]
+    return float(down), float(up)
+
+
 def _shortest_digits(x: float, kind: str) -> tuple[str, int]:
-    """Shortest round-trip digits and decimal exponent (as ryu, which PostgreSQL uses)."""
+    """Shortest digits strictly inside x's rounding interval, and the decimal exponent.
+
+    PostgreSQL's ryu never returns a decimal that lies exactly on the boundary between two
+    floats (1e23 prints as 9.999999999999999e+22), which Python's repr() accepts.
+    """
     if kind == "real":
-        for p in range(1, 10):
-            text = "%.*e" % (p - 1, x)
-            if _round_f32(Fraction(Decimal(text))) == x:
-                break
+        down, up = _f32_neighbours(x)
+        max_digits = 9
     else:
-        text = repr(x)
-    sign, digits, exponent = Decimal(text).as_tuple()
-    assert isinstance(exponent, int)
-    ds = "".join(map(str, digits)).rstrip("0") or "0"
-    # value == 0.ds * 10**point
-    point = len(digits) + exponent
-    return ds, point - 1
+        down, up = math.nextafter(x, 0.0), math.nextafter(x, math.inf)
+        max_digits = 17
+    exact = Fraction(x)
+    low = (Fraction(down) + exact) / 2
+    upper = Fraction(up) if not math.isinf(up) else 2 * exact - Fraction(down)
+    high = (exact + upper) / 2
+    e10 = Decimal(x).adjusted()
+    for p in range(1, max_digits + 1):
+        unit = Fraction(10) ** (e10 - p + 1)
+        below = math.floor(exact / unit)
+        inside = [m for m in (below, below + 1) if low < m * unit < high]
+        if inside:
+            # the nearer candidate; on a tie, the even one
+            best = min(inside, key=lambda m: (abs(m * unit - exact), m % 2))
+            digits = str(best)
+            exponent = e10 - p + 1 + len(digits) - 1
+            return digits.rstrip("0") or "0", exponent
+    raise AssertionError(f"no shortest form for {x!r}")
 
 
 def float_out(x: float, kind: str = "double") -> str:
@@ -931,7 +951,7 @@ def text_out(a: Any, kind: str) -> str | None:
     if kind == "timestamp":
         return _ts_out(a)
     if kind == "timestamptz":
-        return _ts_out(a.astimezone(timezone.utc).replace(tzinfo=None)) + "+00"
+        return _ts_out(a.astimezone(UTC).replace(tzinfo=None)) + "+00"
     if kind == "interval":
         return interval_out(a)
     return str(a)
@@ -961,8 +981,15 @@ def _case_map(s: str, upper: bool) -> str:
     out = []
     for ch in s:
         mapped = ch.upper() if upper else ch.lower()
-        out.append(mapped if len(mapped) == 1 else ch)
+        if len(mapped) != 1:
+            mapped = _SIMPLE_CASE.get((ch, upper), ch)
+        out.append(mapped)
     return "".join(out)
+
+
+# Where Python's full case mapping gives several characters but the C library's simple
+# mapping (towlower) gives one.
+_SIMPLE_CASE = {("\u0130", False): "i"}
 
 
 def upper(a: str | None) -> str | None:
@@ -977,12 +1004,10 @@ def length(a: str | None) -> int | None:
     return None if a is None else len(a)
 
 
-def substr(s: str | None, start: int | None, count: int | None = -1) -> str | None:
-    """substr(s, start[, count]) with 1-based start that may be zero or negative."""
+def substr(s: str | None, start: int | None, count: int | None) -> str | None:
+    """substr(s, start, count): 1-based start that may be zero or negative."""
     if s is None or start is None or count is None:
         return None
-    if count == -1 and count is not None and start is not None:
-        return s[max(start - 1, 0) :]
     if count < 0:
         raise SqlError("negative substring length not allowed", "22011")
     end = start + count
@@ -1004,6 +1029,8 @@ def left(s: str | None, n: int | None) -> str | None:
 def right(s: str | None, n: int | None) -> str | None:
     if s is None or n is None:
         return None
+    if n == -(2**31):
+        return s  # text_right() negates n in a C int: INT_MIN stays negative
     if n < 0:
         return s[min(-n, len(s)) :]
     return s[len(s) - min(n, len(s)) :]
@@ -1027,9 +1054,19 @@ def replace(s: str | None, old: str | None, new: str | None) -> str | None:
     return s if old == "" else s.replace(old, new)
 
 
+def _pad_check(s: str, n: int, fill: str) -> None:
+    """lpad/rpad allocate 4 bytes per requested character before padding (UTF-8)."""
+    length = min(len(s), max(n, 0)) if not fill else max(n, 0)
+    if length > 536_870_911:
+        raise SqlError("requested length too large", "54000")
+    if 4 * length + 4 > 0x3FFFFFFF:
+        raise SqlError(f"invalid memory alloc request size {4 * length + 4}", "XX000")
+
+
 def lpad(s: str | None, n: int | None, fill: str | None = " ") -> str | None:
     if s is None or n is None or fill is None:
         return None
+    _pad_check(s, n, fill)
     if n <= len(s):
         return s[: max(n, 0)]
     if not fill:
@@ -1041,6 +1078,7 @@ def lpad(s: str | None, n: int | None, fill: str | None = " ") -> str | None:
 def rpad(s: str | None, n: int | None, fill: str | None = " ") -> str | None:
     if s is None or n is None or fill is None:
         return None
+    _pad_check(s, n, fill)
     if n <= len(s):
         return s[: max(n, 0)]
     if not fill:
@@ -1083,24 +1121,100 @@ def like_regex(pattern: str, escape: str | None = "\\") -> re.Pattern[str]:
     return re.compile("".join(out), re.DOTALL)
 
 
-def _escape_char(escape: str | None) -> str | None:
+_LIKE_ABORT = None  # MatchText's LIKE_ABORT: no later start position can match either
+
+
+def _like_escape(pattern: str, escape: str | None) -> str:
+    """like_escape(): rewrite a pattern to use backslash as its escape character."""
     if escape is not None and len(escape) > 1:
         raise SqlError("invalid escape string", "22019")
-    return escape or None
+    if not escape:
+        return pattern.replace("\\", "\\\\")
+    out: list[str] = []
+    after = False
+    for ch in pattern:
+        if after:
+            out.append("\\" + ch)
+            after = False
+        elif ch == escape:
+            after = True
+        elif ch == "\\":
+            out.append("\\\\")
+        else:
+            out.append(ch)
+    if after:
+        out.append("\\")  # left for MatchText to reject if it ever gets there
+    return "".join(out)
+
+
+def _match_text(t: str, p: str) -> bool | None:
+    """PostgreSQL's MatchText (like_match.c), character for character: the error for a
+    trailing escape is raised only if matching reaches it, as the server does."""
+    if p == "%":
+        return True
+    ti = pi = 0
+    while ti < len(t) and pi < len(p):
+        ch = p[pi]
+        if ch == "\\":
+            pi += 1
+            if pi >= len(p):
+                raise SqlError("LIKE pattern must not end with escape character", "22025")
+            if p[pi] != t[ti]:
+                return False
+        elif ch == "%":
+            pi += 1
+            while pi < len(p):
+                if p[pi] == "%":
+                    pi += 1
+                elif p[pi] == "_":
+                    if ti >= len(t):
+                        return _LIKE_ABORT
+                    ti += 1
+                    pi += 1
+                else:
+                    break
+            if pi >= len(p):
+                return True
+            if p[pi] == "\\":
+                if pi + 1 >= len(p):
+                    raise SqlError("LIKE pattern must not end with escape character", "22025")
+                first = p[pi + 1]
+            else:
+                first = p[pi]
+            while ti < len(t):
+                if t[ti] == first:
+                    matched = _match_text(t[ti:], p[pi:])
+                    if matched is not False:
+                        return matched
+                ti += 1
+            return _LIKE_ABORT
+        elif ch == "_":
+            ti += 1
+            pi += 1
+            continue
+        elif ch != t[ti]:
+            return False
+        ti += 1
+        pi += 1
+    if ti < len(t):
+        return False
+    while pi < len(p) and p[pi] == "%":
+        pi += 1
+    return True if pi >= len(p) else _LIKE_ABORT
 
 
 def like(s: str | None, pattern: str | None, escape: str | None = "\\") -> bool | None:
     if s is None or pattern is None:
         return None
-    return like_regex(pattern, _escape_char(escape)).fullmatch(s) is not None
+    return _match_text(s, _like_escape(pattern, escape)) is True
 
 
 def ilike(s: str | None, pattern: str | None, escape: str | None = "\\") -> bool | None:
-    """ILIKE lower-cases both sides, as PostgreSQL does for UTF-8 databases."""
+    """ILIKE lower-cases both sides (after escape processing), as PostgreSQL does in UTF-8."""
     if s is None or pattern is None:
         return None
-    regex = like_regex(_case_map(pattern, False), _escape_char(escape))
-    return regex.fullmatch(_case_map(s, False)) is not None
+    lowered = _case_map(_like_escape(pattern, escape), False)
+    return _match_text(_case_map(s, False), lowered) is True
 
 
 def regex_match(s: str | None, regex: re.Pattern[str]) -> bool | None:
@@ -1224,23 +1338,55 @@ def interval_out(iv: Interval) -> str:
     return " ".join(parts)
 
 
-def _date_check(make: Callable[[], Any]) -> Any:
+class Unrepresentable(NotImplementedError):
+    """The database has a result, but Python's date/datetime cannot hold it (years 1-9999)."""
+
+
+_PG_EPOCH = date(2000, 1, 1)
+_DAY_MICROS = 86_400_000_000
+_DATE_MIN, _DATE_END = -2_451_545, 2_145_031_949  # IS_VALID_DATE, days from 2000-01-01
+_TS_MIN, _TS_END = -211_813_488_000_000_000, 9_223_371_331_200_000_000  # IS_VALID_TIMESTAMP
+
+
+def _date_from_days(days: int) -> date:
+    if not _DATE_MIN <= days < _DATE_END:
+        raise SqlError("date out of range", "22008")
     try:
-        return make()
-    except (OverflowError, ValueError):
-        raise SqlError("date out of range", "22008") from None
+        return _PG_EPOCH + timedelta(days=days)
+    except OverflowError:
+        raise Unrepresentable(f"date {days} days from 2000-01-01 is outside years 1-9999") from None
+
+
+def _days(d: date) -> int:
+    return (d - _PG_EPOCH).days
+
+
+def _micros(t: datetime) -> int:
+    """Microseconds from 2000-01-01 00:00 in the timestamp's own (naive or UTC) clock."""
+    base = datetime(2000, 1, 1, tzinfo=t.tzinfo)
+    delta = t - base
+    return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def _ts_from_micros(micros: int, tz: Any) -> datetime:
+    if not _TS_MIN <= micros < _TS_END:
+        raise SqlError("timestamp out of range", "22008")
+    try:
+        return datetime(2000, 1, 1, tzinfo=tz) + timedelta(microseconds=micros)
+    except OverflowError:
+        raise Unrepresentable("timestamp outside years 1-9999") from None
 
 
 def date_add_days(d: date | None, n: int | None) -> date | None:
     if d is None or n is None:
         return None
-    return _date_check(lambda: d + timedelta(days=n))  # type: ignore[operator]
+    return _date_from_days(_days(d) + n)
 
 
 def date_sub_days(d: date | None, n: int | None) -> date | None:
     if d is None or n is None:
         return None
-    return _date_check(lambda: d - timedelta(days=n))  # type: ignore[operator]
+    return _date_from_days(_days(d) - n)
 
 
 def date_diff(a: date | None, b: date | None) -> int | None:
@@ -1252,6 +1398,8 @@ def _add_months(t: datetime, months: int) -> datetime:
     total = t.year * 12 + (t.month - 1) + months
     year, month = divmod(total, 12)
     if not 1 <= year <= 9999:
+        if -4713 <= year <= 294276:
+            raise Unrepresentable(f"timestamp in year {year}")
         raise SqlError("timestamp out of range", "22008")
     day = min(t.day, calendar.monthrange(year, month + 1)[1])
     return t.replace(year=year, month=month + 1, day=day)
@@ -1263,21 +1411,20 @@ def ts_add_interval(t: Any, iv: Interval | None, sign: int = 1) -> Any:
         return None
     if not isinstance(t, datetime):
         t = datetime(t.year, t.month, t.day)
-    stamp: datetime = t
-    stamp = _add_months(stamp, sign * iv.months) if iv.months else stamp
-    return _date_check(
-        lambda: stamp + timedelta(days=sign * iv.days, microseconds=sign * iv.micros)
-    )
+    stamp: datetime = _add_months(t, sign * iv.months) if iv.months else t
+    micros = _micros(stamp) + sign * iv.days * _DAY_MICROS
+    if iv.days and not _TS_MIN <= micros < _TS_END:
+        raise SqlError("timestamp out of range", "22008")
+    return _ts_from_micros(micros + sign * iv.micros, stamp.tzinfo)
 
 
 def ts_diff(a: datetime | None, b: datetime | None) -> Interval | None:
     """timestamp - timestamp: days and time, justified so both share a sign."""
     if a is None or b is None:
         return None
-    delta = a - b
-    micros = (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
-    days = int(micros / 86_400_000_000) if micros >= 0 else -int(-micros // 86_400_000_000)
-    return Interval(0, days, micros - days * 86_400_000_000)
+    micros = _micros(a) - _micros(b)
+    days = _trunc_div(micros, _DAY_MICROS)
+    return Interval(0, days, micros - days * _DAY_MICROS)
 
 
 def interval_neg(iv: Interval | None) -> Interval | None:
@@ -1336,21 +1483,33 @@ def extract(field: str, t: Any, source: str) -> Decimal | None:
     if source == "date":
         if field in _TIME_FIELDS:
             raise SqlError(f'unit "{field}" not supported for type date', "0A000")
-        value = _field_value(datetime(t.year, t.month, t.day, tzinfo=timezone.utc), field)
+        value = _field_value(datetime(t.year, t.month, t.day, tzinfo=UTC), field)
         return Decimal(int(value))
     value = _field_value(t, field)
     scale = _FIELD_SCALE.get(field, 0)
     scaled = value * 10**scale
     assert scaled.denominator == 1
-    return num_fix(Decimal(scaled.numerator).scaleb(-scale))
+    return num_fix(Decimal(scaled.numerator).scaleb(-scale, NUM))
 
 
 def date_part(field: str, t: Any, source: str) -> float | None:
-    """date_part() returns double precision; a date is first made a timestamp."""
+    """date_part() returns double precision, computed in floating point as
+    timestamp_part_common() does; a date is first made a timestamp."""
     if t is None:
         return None
-    if source == "date":
-        t = datetime(t.year, t.month, t.day, tzinfo=timezone.utc)
+    stamp: datetime = datetime(t.year, t.month, t.day) if source == "date" else t
+    return _date_part(field, stamp)
+
+
+def _date_part(field: str, t: datetime) -> float:
+    if field == "second":
+        return t.second + t.microsecond / 1000000.0
+    if field == "millisecond":
+        return t.second * 1000.0 + t.microsecond / 1000.0
+    if field == "microsecond":
+        return t.second * 1000000.0 + t.microsecond
+    if field == "epoch":
+        return _epoch_micros(t) / 1000000.0
     return float(_field_value(t, field))
 
 
@@ -1396,13 +1555,14 @@ def sq_bool(a: bool | None) -> int | None:
 
 
 _SQ_NUM_PREFIX = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+_SQ_REAL_PREFIX = re.compile(r"\s*([+-]?)((?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)?", re.ASCII)
 _SQ_INT = re.compile(r"\s*[+-]?\d+\s*", re.ASCII)
 _SQ_REAL = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*", re.ASCII)
 _I64 = (-(2**63), 2**63 - 1)
 
 
 def _sq_text_num(s: str) -> int | float:
-    """Text in arithmetic: the longest numeric prefix, or 0 (sqlite3AtoF / MemNumerify)."""
+    """Text's numeric type in arithmetic: its longest numeric prefix, or integer 0."""
     m = _SQ_NUM_PREFIX.match(s)
     if not m:
         return 0
@@ -1413,70 +1573,93 @@ def _sq_text_num(s: str) -> int | float:
     return float(text)
 
 
+def _sq_text_real(s: str) -> float:
+    """sqlite3AtoF on a prefix: a lone '-' reads as -0.0."""
+    m = _SQ_REAL_PREFIX.match(s)
+    assert m is not None
+    if not m.group(2):
+        return -0.0 if m.group(1) == "-" else 0.0
+    return float(m.group(1) + m.group(2))
+
+
+def _text_of(a: str | bytes) -> str:
+    return a.decode("utf-8", "replace") if isinstance(a, bytes) else a
+
+
 def sq_num(a: Any) -> int | float | None:
-    """A value as an arithmetic operand."""
+    """A value's numeric type as an arithmetic operand (numericType in vdbe.c)."""
     if a is None or isinstance(a, (int, float)):
         return a
-    if isinstance(a, str):
-        return _sq_text_num(a)
-    if isinstance(a, bytes):
-        return _sq_text_num(a.decode("utf-8", "replace"))
+    if isinstance(a, (str, bytes)):
+        return _sq_text_num(_text_of(a))
     raise TypeError(f"not a SQLite value: {type(a).__name__}")
+
+
+def _sq_real(a: Any) -> float:
+    """sqlite3VdbeRealValue."""
+    if isinstance(a, (str, bytes)):
+        return _sq_text_real(_text_of(a))
+    return float(a)
 
 
 def _sq_int_ok(v: int) -> bool:
     return _I64[0] <= v <= _I64[1]
 
 
-def sq_add(a: Any, b: Any) -> int | float | None:
+def _sq_arith(a: Any, b: Any, op: str) -> int | float | None:
+    """OP_Add/Subtract/Multiply/Divide/Remainder: integer math unless an operand is REAL
+    or the result overflows; a NaN result is NULL; dividing by zero is NULL."""
     x, y = sq_num(a), sq_num(b)
     if x is None or y is None:
         return None
-    if isinstance(x, int) and isinstance(y, int) and _sq_int_ok(x + y):
-        return x + y
-    return float(x) + float(y)
+    if isinstance(x, int) and isinstance(y, int):
+        if op in "/%":
+            if y == 0:
+                return None
+            if op == "%":
+                return 0 if y == -1 else _trunc_mod(x, y)
+            if not (x == _I64[0] and y == -1):
+                return _trunc_div(x, y)
+        else:
+            r = x + y if op == "+" else x - y if op == "-" else x * y
+            if _sq_int_ok(r):
+                return r
+    if op == "%":
+        ix, iy = sq_to_integer(a), sq_to_integer(b)
+        assert ix is not None and iy is not None
+        if iy == 0:
+            return None
+        return float(0 if iy == -1 else _trunc_mod(ix, iy))
+    rx, ry = _sq_real(a), _sq_real(b)
+    if op == "/":
+        if ry == 0.0:
+            return None
+        result = rx / ry
+    else:
+        result = rx + ry if op == "+" else rx - ry if op == "-" else rx * ry
+    return None if math.isnan(result) else result
+
+
+def sq_add(a: Any, b: Any) -> int | float | None:
+    return _sq_arith(a, b, "+")
 
 
 def sq_sub(a: Any, b: Any) -> int | float | None:
-    x, y = sq_num(a), sq_num(b)
-    if x is None or y is None:
-        return None
-    if isinstance(x, int) and isinstance(y, int) and _sq_int_ok(x - y):
-        return x - y
-    return float(x) - float(y)
+    return _sq_arith(a, b, "-")
 
 
 def sq_mul(a: Any, b: Any) -> int | float | None:
-    x, y = sq_num(a), sq_num(b)
-    if x is None or y is None:
-        return None
-    if isinstance(x, int) and isinstance(y, int) and _sq_int_ok(x * y):
-        return x * y
-    return float(x) * float(y)
+    return _sq_arith(a, b, "*")
 
 
 def sq_div(a: Any, b: Any) -> int | float | None:
     """Integer division truncates; dividing by zero is NULL, not an error."""
-    x, y = sq_num(a), sq_num(b)
-    if x is None or y is None or y == 0:
-        return None
-    if isinstance(x, int) and isinstance(y, int):
-        if x == _I64[0] and y == -1:
-            return float(x) / float(y)
-        return _trunc_div(x, y)
-    return float(x) / float(y)
+    return _sq_arith(a, b, "/")
 
 
 def sq_mod(a: Any, b: Any) -> int | float | None:
-    """%: both operands are made integers first; a real operand makes the result real."""
-    x, y = sq_num(a), sq_num(b)
-    if x is None or y is None:
-        return None
-    ix, iy = _sq_to_int(x), _sq_to_int(y)
-    if iy == 0:
-        return None
-    r = 0 if iy == -1 else _trunc_mod(ix, iy)
-    return float(r) if isinstance(x, float) or isinstance(y, float) else r
+    """%: a REAL operand makes both integers first (text by its integer prefix)."""
+    return _sq_arith(a, b, "%")
 
 
 def _sq_to_int(x: int | float) -> int:
@@ -1493,30 +1676,19 @@ def _sq_to_int(x: int | float) -> int:
 
 
 def sq_neg(a: Any) -> int | float | None:
-    x = sq_num(a)
-    if x is None:
-        return None
-    if isinstance(x, int):
-        if x == _I64[0]:
-            raise SqlError("integer overflow")
-        return -x
-    return -x
+    """Unary minus is 0 - x: -(-0.0) is 0.0 and negating the smallest integer gives REAL."""
+    return _sq_arith(0, a, "-")
 
 
 def sq_abs(a: Any) -> int | float | None:
     if a is None:
         return None
-    x = sq_num(a) if not isinstance(a, str) else _sq_abs_text(a)
-    if isinstance(x, int):
-        if x == _I64[0]:
+    if isinstance(a, int):
+        if a == _I64[0]:
             raise SqlError("integer overflow")
-        return abs(x)
-    assert x is not None
-    return abs(float(x))
-
-
-def _sq_abs_text(a: str) -> float:
-    return float(_sq_text_num(a))
+        return abs(a)
+    r = _sq_real(a)
+    return -r if r < 0 else r
 
 
 _SQ_CLASS_ORDER = {type(None): 0, int: 1, float: 1, str: 2, bytes: 3}
@@ -1559,6 +1731,34 @@ def sq_numeric_affinity(a: Any) -> Any:
     return a
 
 
+def _sq_int_if_exact(x: float) -> int | float:
+    """sqlite3VdbeIntegerAffinity: a REAL holding an exact in-range integer becomes one."""
+    if math.isnan(x) or math.isinf(x):
+        return x
+    ix = _sq_to_int(x)
+    return ix if x == ix and _I64[0] < ix < _I64[1] else x
+
+
+def sq_store(a: Any, affinity: str) -> Any:
+    """The value a column of this affinity stores (section 3 of "Datatypes In SQLite")."""
+    if a is None or affinity == "BLOB":
+        return a
+    if affinity == "TEXT":
+        return sq_text(a) if isinstance(a, (int, float)) else a
+    value = sq_numeric_affinity(a) if isinstance(a, str) else a
+    if isinstance(value, float) and affinity in ("INTEGER", "NUMERIC"):
+        value = _sq_int_if_exact(value)
+    if affinity == "REAL" and isinstance(value, (int, float)):
+        # an integral REAL is recorded as an integer and read back as REAL: -0.0 -> 0.0
+        value = float(_sq_int_if_exact(float(value)))
+    return value
+
+
+def sq_now_text(fmt: str) -> str:
+    """CURRENT_TIMESTAMP and friends: UTC text from rt.clock."""
+    return _now().strftime(fmt)
+
+
 def sq_text_affinity(a: Any) -> Any:
     if isinstance(a, (int, float)):
         return sq_text(a)
@@ -1585,17 +1785,81 @@ def sq_not(a: Any) -> int | None:
     return sq_bool(not_(sq_truth(a)))
 
 
+def _ld(x: Fraction) -> Fraction:
+    """Round to an x87 long double (64-bit significand, ties to even)."""
+    if x == 0:
+        return x
+    sign = -1 if x < 0 else 1
+    x = abs(x)
+    e = x.numerator.bit_length() - x.denominator.bit_length()
+    if Fraction(2) ** e > x:
+        e -= 1
+    scaled = x * Fraction(2) ** (63 - e)
+    q, r = divmod(scaled.numerator, scaled.denominator)
+    if 2 * r > scaled.denominator or (2 * r == scaled.denominator and q % 2 == 1):
+        q += 1
+    return sign * Fraction(q) / Fraction(2) ** (63 - e)
+
+
+_AR_ROUND = (5.0e-01, 5.0e-02, 5.0e-03, 5.0e-04, 5.0e-05, 5.0e-06, 5.0e-07, 5.0e-08, 5.0e-09,
+             5.0e-10)  # fmt: skip
+
+
 def sq_float_text(x: float) -> str:
-    """A REAL as text: %!.15g, which always keeps a '.0' (sqlite3 printf)."""
+    """A REAL as text: sqlite3's printf("%!.15g"), replayed in long-double arithmetic
+    (SQLite 3.40's algorithm; it does not always round ties the way C's printf does)."""
     if math.isinf(x):
         return "Inf" if x > 0 else "-Inf"
-    text = "%.15g" % x
-    mantissa, _, exponent = text.partition("e")
-    if "." not in mantissa:
-        mantissa += ".0"
-    if exponent:
-        return f"{mantissa}e{exponent[0]}{exponent[1:].lstrip('0').rjust(2, '0')}"
-    return mantissa
+    prefix, value = ("-", Fraction(-x)) if x < 0 else ("", Fraction(x))
+    precision = 14  # %.15g: one digit before the point
+    rounder = Fraction(_AR_ROUND[precision % 10])
+    for _ in range(precision // 10):
+        rounder = _ld(rounder * Fraction(1.0e-10))
+    exp = 0
+    if value > 0:
+        scale = Fraction(1)
+        for step, gain in ((1e100, 100), (1e10, 10), (10.0, 1)):
+            while value >= _ld(Fraction(step) * scale) and exp <= 350:
+                scale = _ld(scale * Fraction(step))
+                exp += gain
+        value = _ld(value / scale)
+        while value < Fraction(1e-8):
+            value, exp = _ld(value * Fraction(1e8)), exp - 8
+        while value < 1:
+            value, exp = _ld(value * 10), exp - 1
+    value = _ld(value + rounder)
+    if value >= 10:
+        value, exp = _ld(value * Fraction(0.1)), exp + 1
+    exponential = exp < -4 or exp > precision
+    e2 = 0 if exponential else exp
+    if not exponential:
+        precision -= exp
+    budget = 26  # significant digits printed before zeros take over (the ! flag)
+    out: list[str] = []
+
+    def digit() -> str:
+        nonlocal value, budget
+        if budget <= 0:
+            return "0"
+        budget -= 1
+        d = int(value)
+        value = _ld((value - d) * 10)
+        return str(d)
+
+    if e2 < 0:
+        out.append("0")
+    else:
+        out.extend(digit() for _ in range(e2 + 1))
+    out.append(".")
+    zeros = max(-(e2 + 1), 0) if e2 < 0 else 0
+    out.append("0" * zeros)
+    out.extend(digit() for _ in range(precision - zeros))
+    text = "".join(out).rstrip("0")
+    text = text + "0" if text.endswith(".") else text
+    if exponential:
+        sign = "-" if exp < 0 else "+"
+        text += f"e{sign}{abs(exp):02d}"
+    return prefix + text
 
 
 def sq_text(a: Any) -> str | None:
@@ -1633,23 +1897,16 @@ def sq_to_integer(a: Any) -> int | None:
     return v if _sq_int_ok(v) else (_I64[1] if v > 0 else _I64[0])
 
 
-def sq_to_real(a: Any) -> float | None:
-    if a is None:
-        return None
-    x = sq_num(a)
-    return None if x is None else float(x)
-
-
 def sq_to_numeric(a: Any) -> int | float | None:
-    """CAST(x AS NUMERIC): integer when the value is an exact integer, else real."""
-    if a is None:
-        return None
-    x = sq_num(a)
-    if isinstance(x, float) and x == math.floor(x) and abs(x) < 2**63 and not math.isinf(x):
-        if isinstance(a, float) and abs(x) >= 2**51:
-            return x
-        return int(x)
-    return x
+    """CAST(x AS NUMERIC): REAL stays REAL; text reads its numeric prefix, INTEGER when exact."""
+    if a is None or isinstance(a, (int, float)):
+        return a
+    x = _sq_text_num(_text_of(a))
+    return _sq_int_if_exact(x) if isinstance(x, float) else x
+
+
+def sq_to_real(a: Any) -> float | None:
+    return None if a is None else _sq_real(a)
 
 
 def sq_length(a: Any) -> int | None:
@@ -1685,6 +1942,8 @@ def sq_like(s: Any, pattern: Any, escape: Any = None) -> int | None:
     esc = sq_text(escape) if escape is not None else None
     if esc is not None and len(esc) != 1:
         raise SqlError("ESCAPE expression must be a single character")
+    if esc and (len(pat) - len(pat.rstrip(esc))) % 2 == 1:
+        return 0  # a pattern ending in a lone escape character matches nothing
     regex = like_regex(pat.translate(_SQ_LOWER), esc.translate(_SQ_LOWER) if esc else None)
     return int(regex.fullmatch(text.translate(_SQ_LOWER)) is not None)
 
@@ -1695,8 +1954,8 @@ def sq_minmax(is_max: bool, *args: Any) -> Any:
         return None
     best = args[0]
     for a in args[1:]:
-        c = sq_compare(a, best)
-        if (c > 0) if is_max else (c < 0):
+        c = sq_compare(best, a)
+        if (c < 0) if is_max else (c >= 0):  # min() takes the later of equal values
             best = a
     return best
 
@@ -1705,31 +1964,37 @@ def sq_nullif(a: Any, b: Any) -> Any:
     return None if a is not None and b is not None and sq_compare(a, b) == 0 else a
 
 
-def sq_substr(s: Any, start: Any, count: Any = None) -> Any:
-    """substr(X, Y[, Z]): 1-based; Y<=0 counts from the end or before the start."""
-    if s is None or start is None:
+def _c_int(v: int) -> int:
+    """sqlite3_value_int(): the low 32 bits, as a signed C int."""
+    return (v + 2**31) % 2**32 - 2**31
+
+
+def sq_substr(s: Any, start: Any, *count: Any) -> Any:
+    """substr(X, Y[, Z]) as substrFunc() computes it (1-based; Y<=0 and Z<0 allowed)."""
+    if s is None or start is None or (count and count[0] is None):
         return None
     text = sq_text(s)
     assert text is not None
-    p1 = _sq_to_int(sq_num(start) or 0)
-    has_count = count is not None
-    if has_count:
-        p2 = _sq_to_int(sq_num(count) or 0)
+    p1 = _c_int(sq_to_integer(start) or 0)
+    neg = False
+    if count:
+        p2 = _c_int(sq_to_integer(count[0]) or 0)
+        if p2 < 0:
+            p2, neg = -p2, True
     else:
-        p2 = len(text)
+        p2 = 1_000_000_000  # SQLITE_LIMIT_LENGTH
     n = len(text)
     if p1 < 0:
         p1 += n
         if p1 < 0:
-            p2 += p1
+            p2 = max(p2 + p1, 0)
             p1 = 0
     elif p1 > 0:
         p1 -= 1
     elif p2 > 0:
         p2 -= 1
-    if p2 < 0:
-        p1 -= -p2
-        p2 = -p2
+    if neg:
+        p1 -= p2
         if p1 < 0:
             p2 += p1
             p1 = 0
@@ -1757,20 +2022,14 @@ def sq_replace(s: Any, old: Any, new: Any) -> Any:
 
 
 def sq_round0(a: Any) -> float | None:
-    """round(X) / round(X, 0): (double)(int64)(x + 0.5) with the sign handled apart."""
-    x = sq_num(a)
-    if x is None:
+    """round(X) / round(X, 0): beyond 2**52 there is no fraction; otherwise
+    (double)(int64)(r +/- 0.5) in double arithmetic, as roundFunc() does."""
+    if a is None:
         return None
-    r = float(x)
-    if 0 <= r < 9.223372036854775807e18 - 1:
-        return float(int(r + 0.5))
-    if r < 0 and -r < 9.223372036854775807e18 - 1:
-        return -float(int(-r + 0.5))
-    return r
-
-
-def sq_coalesce(first: Any, *rest: Thunk) -> Any:
-    return coalesce(first, *rest)
+    r = _sq_real(a)
+    if abs(r) > 4503599627370496.0 or math.isnan(r):
+        return r
+    return float(int(r + (-0.5 if r < 0 else 0.5)))
 
 
 def sq_instr(s: Any, sub: Any) -> int | None:
@@ -1791,6 +2050,162 @@ def sq_in(a: Any, items: list[Any]) -> int | None:
         elif sq_compare(a, item) == 0:
             return 1
     return None if unknown else 0
+
+
+# ----------------------------------------------------------------------------- MySQL
+
+
+def _my_range(v: int) -> int:
+    if not _I64[0] <= v <= _I64[1]:
+        raise SqlError("BIGINT value is out of range", "22003")
+    return v
+
+
+def _my_float_check(v: float) -> float:
+    if math.isinf(v) or math.isnan(v):
+        raise SqlError("DOUBLE value is out of range", "22003")
+    return v
+
+
+def my_truth(a: Any) -> bool | None:
+    return None if a is None else a != 0
+
+
+def my_xor(a: Any, b: Any) -> int | None:
+    if a is None or b is None:
+        return None
+    return int((a != 0) != (b != 0))
+
+
+def my_float(a: Any) -> float | None:
+    return None if a is None else float(a)
+
+
+def my_decimal(a: Any) -> Decimal | None:
+    return None if a is None else Decimal(a)
+
+
+def my_scale(a: Decimal | None, scale: int) -> Decimal | None:
+    """A DECIMAL shown at its (aggregated) type's scale."""
+    return None if a is None else a.quantize(Decimal(1).scaleb(-scale), context=NUM)
+
+
+def _my_arith(a: Any, b: Any, op: str) -> Any:
+    if a is None or b is None:
+        return None
+    if isinstance(a, float) or isinstance(b, float):
+        x, y = float(a), float(b)
+        return _my_float_check(x + y if op == "+" else x - y if op == "-" else x * y)
+    if isinstance(a, int) and isinstance(b, int):
+        return _my_range(a + b if op == "+" else a - b if op == "-" else a * b)
+    dx, dy = Decimal(a), Decimal(b)
+    result = (
+        NUM.add(dx, dy)
+        if op == "+"
+        else NUM.subtract(dx, dy)
+        if op == "-"
+        else NUM.multiply(dx, dy)
+    )
+    return num_fix(result)
+
+
+def my_add(a: Any, b: Any) -> Any:
+    return _my_arith(a, b, "+")
+
+
+def my_sub(a: Any, b: Any) -> Any:
+    return _my_arith(a, b, "-")
+
+
+def my_mul(a: Any, b: Any) -> Any:
+    return _my_arith(a, b, "*")
+
+
+def my_neg(a: Any) -> Any:
+    if a is None:
+        return None
+    return _my_range(-a) if isinstance(a, int) else num_fix(-a) if isinstance(a, Decimal) else -a
+
+
+def _my_zero(b: Any) -> None:
+    if b == 0:
+        raise SqlError("Division by 0", "22012")
+
+
+def my_div(a: Any, b: Any, scale: int = 4) -> Any:
+    """`/`: DOUBLE for floats, else DECIMAL at the dividend's scale + 4, half up."""
+    if a is None or b is None:
+        return None
+    _my_zero(b)
+    if isinstance(a, float) or isinstance(b, float):
+        return _my_float_check(float(a) / float(b))
+    na, sa = _as_ratio(Decimal(a))
+    nb, sb = _as_ratio(Decimal(b))
+    top, bottom = na * 10 ** (sb + scale), nb * 10**sa
+    return num_fix(Decimal(_div_round_half_up(top, bottom)).scaleb(-scale, NUM))
+
+
+def my_intdiv(a: Any, b: Any) -> int | None:
+    if a is None or b is None:
+        return None
+    _my_zero(b)
+    if isinstance(a, int) and isinstance(b, int):
+        return _my_range(_trunc_div(a, b))
+    quotient = Fraction(a) / Fraction(b)
+    return _my_range(int(quotient))
+
+
+def my_mod(a: Any, b: Any) -> Any:
+    if a is None or b is None:
+        return None
+    _my_zero(b)
+    if isinstance(a, float) or isinstance(b, float):
+        return math.fmod(float(a), float(b))
+    if isinstance(a, int) and isinstance(b, int):
+        return _trunc_mod(a, b)
+    return num_mod(Decimal(a), Decimal(b))
+
+
+def my_abs(a: Any) -> Any:
+    if a is None:
+        return None
+    return _my_range(abs(a)) if isinstance(a, int) else abs(a)
+
+
+def my_round(a: Any, digits: int) -> Any:
+    """ROUND of an exact value: half away from zero; integers stay integers."""
+    if a is None:
+        return None
+    rounded = num_round_to(Decimal(a), digits)
+    return int(rounded) if isinstance(a, int) else rounded
+
+
+def my_strict_greatest(*args: Any) -> Any:
+    return None if any(a is None for a in args) else greatest(*args)
+
+
+def my_strict_least(*args: Any) -> Any:
+    return None if any(a is None for a in args) else least(*args)
+
+
+def my_text(a: Any) -> str | None:
+    if a is None:
+        return None
+    return format(a, "f") if isinstance(a, Decimal) else str(a)
+
+
+def my_concat(*args: str | None) -> str | None:
+    """CONCAT(): NULL if any argument is NULL."""
+    return None if any(a is None for a in args) else "".join(a for a in args if a is not None)
+
+
+def my_octet_length(s: str | None) -> int | None:
+    return None if s is None else len(s.encode("utf-8"))
+
+
+def my_now() -> datetime:
+    """NOW()/CURRENT_TIMESTAMP without fractional seconds, in UTC."""
+    return local_now().replace(microsecond=0)
 
 
 def invalid(message: str) -> Any:

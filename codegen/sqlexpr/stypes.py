@@ -91,20 +91,19 @@ def int_kind(t: SqlType) -> str:
 
 # --------------------------------------------------------------------------- sqlglot types
 
-_DT = exp.DataType.Type
-_PG_CAST_TYPES: dict[exp.DataType.Type, SqlType] = {
-    _DT.SMALLINT: SMALLINT,
-    _DT.INT: INTEGER,
-    _DT.BIGINT: BIGINT,
-    _DT.FLOAT: REAL,
-    _DT.DOUBLE: DOUBLE,
-    _DT.TEXT: TEXT,
-    _DT.BOOLEAN: BOOLEAN,
-    _DT.DATE: DATE,
-    _DT.TIMESTAMP: TIMESTAMP,
-    _DT.TIMESTAMPTZ: TIMESTAMPTZ,
-    _DT.INTERVAL: INTERVAL,
-    _DT.UUID: UUID,
+_PG_CAST_TYPES: dict[Any, SqlType] = {  # keyed by exp.DataType.Type
+    exp.DataType.Type.SMALLINT: SMALLINT,
+    exp.DataType.Type.INT: INTEGER,
+    exp.DataType.Type.BIGINT: BIGINT,
+    exp.DataType.Type.FLOAT: REAL,
+    exp.DataType.Type.DOUBLE: DOUBLE,
+    exp.DataType.Type.TEXT: TEXT,
+    exp.DataType.Type.BOOLEAN: BOOLEAN,
+    exp.DataType.Type.DATE: DATE,
+    exp.DataType.Type.TIMESTAMP: TIMESTAMP,
+    exp.DataType.Type.TIMESTAMPTZ: TIMESTAMPTZ,
+    exp.DataType.Type.INTERVAL: INTERVAL,
+    exp.DataType.Type.UUID: UUID,
 }
 
 
@@ -122,14 +121,14 @@ def _type_params(dt: exp.DataType) -> list[int]:
 def pg_cast_type(dt: exp.DataType) -> SqlType | None:
     """The target of a PostgreSQL cast, or None when the compiler does not model it."""
     params = _type_params(dt)
-    if dt.this == _DT.DECIMAL:
+    if dt.this == exp.DataType.Type.DECIMAL:
         return numeric(params[0], params[1] if len(params) > 1 else 0) if params else NUMERIC
-    if dt.this == _DT.VARCHAR:
+    if dt.this == exp.DataType.Type.VARCHAR:
         return varchar(params[0] if params else None)
-    if dt.this == _DT.USERDEFINED:
+    if dt.this == exp.DataType.Type.USERDEFINED:
         kind = dt.args.get("kind")
         return enum(kind.name) if kind is not None else None
-    if params and dt.this not in (_DT.TIMESTAMP, _DT.TIMESTAMPTZ):
+    if params and dt.this not in (exp.DataType.Type.TIMESTAMP, exp.DataType.Type.TIMESTAMPTZ):
         return None
     if params:
         return None  # timestamp(p) rounds fractional seconds: not modelled

@@ -1,0 +1,187 @@
+"""Compile SQL expressions to Python source with the database's exact semantics.
+
+One engine serves computed columns, CHECK constraints, DEFAULTs and simple SQL function
+bodies. `compile_expression` / `compile_predicate` return a `Compiled`: a `def` whose body
+calls the runtime (`runtime.py`, copied verbatim into generated packages) as `rt.<fn>`.
+Whatever the compiler does not model compiles to a function raising NotImplementedError
+that quotes the SQL and names the unsupported part: it never guesses.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import keyword
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlglot import exp
+from sqlglot.errors import SqlglotError
+
+from ..model import SqlType
+from . import runtime
+from . import stypes as T
+from .core import Compiler, Typed, Unsupported
+from .dialects import get_dialect
+from .mysql import MYSQL as _MYSQL  # noqa: F401  (importing a dialect registers it)
+from .postgres import POSTGRES as _POSTGRES  # noqa: F401
+from .registry import SUPPORTED, docs_table
+from .sqlite import SQLITE as _SQLITE  # noqa: F401
+
+__all__ = [
+    "SUPPORTED",
+    "Compiled",
+    "compile_expression",
+    "compile_predicate",
+    "docs_table",
+    "load",
+    "runtime_source",
+]
+
+
+@dataclass(frozen=True)
+class Compiled:
+    name: str  # python function name given by caller
+    params: tuple[str, ...]  # SQL names referenced, in order of first appearance
+    source: str  # `def name(p1, p2):` source; calls the runtime as `rt.<fn>`
+    sql: str  # the SQL text compiled
+    result_type: SqlType | None
+    unsupported: str | None  # None if fully supported, else the unsupported part
+
+    @property
+    def python_params(self) -> tuple[str, ...]:
+        """The Python parameter names, in the order of `params` (mangled where needed)."""
+        header = self.source.split("(", 1)[1].split(")", 1)[0]
+        return tuple(p.strip() for p in header.split(",") if p.strip())
+
+
+def compile_expression(
+    sql: str,
+    dialect: str,
+    columns: Mapping[str, SqlType],
+    *,
+    name: str,
+    result_type: SqlType | None = None,
+) -> Compiled:
+    """Compile a value expression; with `result_type`, the result is stored as that type."""
+    return _compile(sql, dialect, columns, name, result_type, predicate=False)
+
+
+def compile_predicate(
+    sql: str, dialect: str, columns: Mapping[str, SqlType], *, name: str
+) -> Compiled:
+    """Compile a CHECK: the function returns True, False or None (a CHECK fails only on False)."""
+    return _compile(sql, dialect, columns, name, None, predicate=True)
+
+
+def load(compiled: Compiled | Sequence[Compiled]) -> dict[str, Callable[..., Any]]:
+    """Exec compiled sources with the runtime bound as `rt`; returns name -> function."""
+    items = [compiled] if isinstance(compiled, Compiled) else list(compiled)
+    namespace: dict[str, Any] = {"rt": runtime}
+    for item in items:
+        exec(compile(item.source, f"<sqlexpr {item.name}>", "exec"), namespace)
+    return {item.name: namespace[item.name] for item in items}
+
+
+def runtime_source() -> str:
+    """The runtime module's text, to copy into a generated package as `_sqlruntime.py`."""
+    return Path(runtime.__file__).read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- internals
+
+
+def _compile(
+    sql: str,
+    dialect_name: str,
+    columns: Mapping[str, SqlType],
+    name: str,
+    result_type: SqlType | None,
+    predicate: bool,
+) -> Compiled:
+    if not name.isidentifier() or keyword.iskeyword(name):
+        raise ValueError(f"not a valid Python function name: {name!r}")
+    dialect = get_dialect(dialect_name)
+    compiler = Compiler(dialect, columns)
+    out_type = T.BOOLEAN if predicate else result_type
+    try:
+        tree = _parse(dialect.parse, sql)
+        _declare_params(compiler, tree)
+        typed = compiler.expr(tree)
+        if predicate:
+            body = dialect.predicate(typed)
+        else:
+            if result_type is not None:
+                typed = dialect.assign(compiler, typed, result_type)
+            else:
+                out_type = _public_type(typed)
+            body = typed.code
+    except Unsupported as err:
+        return _unsupported(sql, dialect.name, compiler, name, out_type, err.part)
+    params = tuple(compiler.params)
+    source = _render(name, [compiler.params[p] for p in params], sql, dialect.name,
+                     f"return {body}")  # fmt: skip
+    return Compiled(name, params, source, sql, out_type, None)
+
+
+def _parse(parse: Callable[[str], exp.Expression], sql: str) -> exp.Expression:
+    try:
+        tree = parse(sql)
+    except SqlglotError as err:
+        first = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise Unsupported(f"syntax the parser does not read ({first})") from None
+    if tree is None or not isinstance(tree, exp.Expression):
+        raise Unsupported("empty expression")
+    if isinstance(tree, (exp.Select, exp.Query)) and not isinstance(tree, exp.Subquery):
+        raise Unsupported("subquery")
+    return tree
+
+
+def _declare_params(compiler: Compiler, tree: exp.Expression) -> None:
+    """Parameters follow the order of first appearance in the SQL text."""
+    for node in tree.walk(bfs=False):
+        if isinstance(node, exp.Column) and isinstance(node.this, exp.Identifier):
+            ident = node.this
+            with contextlib.suppress(Unsupported):  # reported when the compiler reaches it
+                compiler.column(ident.name, bool(ident.args.get("quoted")))
+
+
+def _public_type(t: Typed) -> SqlType | None:
+    if T.is_unknown(t.type):
+        return T.TEXT
+    if T.is_null(t.type) or t.type.category == "any":
+        return None
+    return t.type
+
+
+def _unsupported(
+    sql: str, dialect: str, compiler: Compiler, name: str, out_type: SqlType | None, part: str
+) -> Compiled:
+    params = tuple(compiler.params)
+    message = f"{dialect} expression not supported ({part}): {sql}"
+    source = _render(name, [compiler.params[p] for p in params], sql, dialect,
+                     f"raise NotImplementedError({message!r})")  # fmt: skip
+    return Compiled(name, params, source, sql, out_type, part)
+
+
+def _render(name: str, params: list[str], sql: str, dialect: str, body: str) -> str:
+    return f"def {name}({', '.join(params)}):\n    {docstring(f'{dialect}: {sql}')}\n    {body}\n"
+
+
+def docstring(text: str) -> str:
+    """A triple-quoted literal for `text` (lines indented): quotes, backslashes and control
+    characters are escaped, so no SQL can end the string early or inject code."""
+    out = []
+    for ch in text:
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == '"':
+            out.append('\\"')
+        elif ch == "\n":
+            out.append("\n    ")
+        elif ch == "\t" or (ch.isprintable() and ch not in "\u2028\u2029"):
+            out.append(ch)
+        else:
+            out.append(f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}")
+    return '"""' + "".join(out) + '"""'

@@ -1,0 +1,366 @@
+"""MySQL semantics, for the subset whose behaviour does not depend on collation or sql_mode
+beyond the default strict mode: numbers, logic, conditionals and concatenation.
+
+There is no MySQL server in the test suite, so this follows MySQL 8's documentation and is
+deliberately narrow: text comparison (accent- and case-insensitive by default), casts,
+case mapping and floats printed as text are reported as unsupported. Division and modulo
+by zero raise, as storing such a value does in strict mode (ERROR_FOR_DIVISION_BY_ZERO).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from sqlglot import exp
+
+from ..model import SqlType
+from . import stypes as T
+from .compiler import common_dispatch, lazy, register_common
+from .core import Compiler, Handler, Typed, Unsupported
+from .dialects import Dialect
+from .registry import supports
+from .stypes import family, py_literal
+
+_NUMBER_FAMILIES = ("int", "numeric", "float")
+
+
+def _families(items: list[Typed]) -> set[str]:
+    return {family(t.type) for t in items if not T.is_null(t.type)}
+
+
+def scale_of(t: SqlType) -> int:
+    """The static scale of an exact number (plain DECIMAL is DECIMAL(10,0) in MySQL)."""
+    return (t.scale or 0) if t.category == "numeric" else 0
+
+
+def decimal(scale: int) -> SqlType:
+    return T.numeric(65, min(scale, 30))
+
+
+def numeric_type(items: list[Typed], what: str) -> SqlType:
+    """MySQL's result type for numbers: DOUBLE if any float, else DECIMAL, else BIGINT."""
+    fams = _families(items)
+    if not fams <= set(_NUMBER_FAMILIES):
+        raise Unsupported(f"{what} on {', '.join(sorted(t.type.sql for t in items))}")
+    if "float" in fams:
+        return T.DOUBLE
+    if "numeric" in fams:
+        return decimal(max(scale_of(t.type) for t in items))
+    return T.BIGINT
+
+
+def _as(t: Typed, target: SqlType) -> Typed:
+    """Convert a number to the aggregated type (int -> Decimal, anything -> float)."""
+    if T.is_null(t.type) or family(t.type) == family(target):
+        return Typed(t.code, target, t.value)
+    if target.category == "double":
+        return Typed(f"rt.my_float({t.code})", target)
+    return Typed(f"rt.my_decimal({t.code})", target)
+
+
+class MysqlDialect(Dialect):
+    def parse(self, sql: str) -> exp.Expression:
+        bare = re.sub(r"'(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.)*\"", "''", sql)
+        if re.search(r"!(?!=)", bare):
+            raise Unsupported("the ! operator")  # sqlglot drops it
+        return super().parse(sql)
+
+    def column_type(self, t: SqlType) -> SqlType:
+        if "unsigned" in t.sql.lower() or family(t) not in (*_NUMBER_FAMILIES, "text", "boolean"):
+            raise Unsupported(f"column of type {t.sql}")
+        if t.category == "boolean":
+            return T.BIGINT
+        return t
+
+    def boolean(self, code: str) -> Typed:
+        return Typed(f"rt.sq_bool({code})", T.BIGINT)
+
+    def condition(self, t: Typed) -> str:
+        self.numbers([t], "condition")
+        return f"rt.is_true(rt.my_truth({t.code}))"
+
+    def numbers(self, items: list[Typed], what: str) -> SqlType:
+        return numeric_type(items, what)
+
+    def logic(self, c: Compiler, op: str, items: list[Typed]) -> Typed:
+        self.numbers(items, op.upper())
+        if op == "not":
+            return Typed(f"rt.sq_bool(rt.not_(rt.my_truth({items[0].code})))", T.BIGINT)
+        first = f"rt.my_truth({items[0].code})"
+        rest = "".join(f", lambda: rt.my_truth({t.code})" for t in items[1:])
+        return Typed(f"rt.sq_bool(rt.{op}_({first}{rest}))", T.BIGINT)
+
+    def compare(self, c: Compiler, op: str, left: Typed, right: Typed) -> Typed:
+        target = self.numbers([left, right], "comparison")
+        a, b = _as(left, target), _as(right, target)
+        fn = {"=": "eq", "<>": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}[op]
+        return Typed(f"rt.sq_bool(rt.{fn}({a.code}, {b.code}))", T.BIGINT)
+
+    def unify(self, c: Compiler, items: list[Typed], what: str) -> list[Typed]:
+        fams = _families(items)
+        if fams <= {"text"}:
+            return [Typed(t.code, T.TEXT, t.value) for t in items]
+        target = self.numbers(items, what)
+        converted = [_as(t, target) for t in items]
+        if target.category == "numeric":
+            scale = scale_of(target)
+            return [Typed(f"rt.my_scale({t.code}, {scale})", target) for t in converted]
+        return converted
+
+    def in_list(self, c: Compiler, needle: Typed, items: list[Typed]) -> Typed:
+        target = self.numbers([needle, *items], "IN")
+        listed = ", ".join(_as(t, target).code for t in items)
+        return Typed(f"rt.sq_bool(rt.in_list({_as(needle, target).code}, [{listed}]))", T.BIGINT)
+
+    def distinct(self, c: Compiler, left: Typed, right: Typed, negate: bool) -> Typed:
+        target = self.numbers([left, right], "<=>")
+        code = f"rt.is_distinct({_as(left, target).code}, {_as(right, target).code})"
+        return Typed(f"int(not {code})" if negate else f"int({code})", T.BIGINT)
+
+    def predicate(self, t: Typed) -> str:
+        self.numbers([t], "CHECK")
+        return f"rt.check_result(rt.my_truth({t.code}))"
+
+
+# --------------------------------------------------------------------------- handlers
+
+
+def h_literal(c: Compiler, node: exp.Literal) -> Typed:
+    if node.is_string:
+        return Typed(repr(node.this), T.TEXT, value=node.this)
+    text = node.this
+    if re.fullmatch(r"\d+", text):
+        value: int | Decimal | float = int(text)
+        if value >= 2**63:
+            raise Unsupported("integer literal beyond BIGINT")
+        return Typed(py_literal(value), T.BIGINT, value=value)
+    if re.fullmatch(r"\d*\.\d*", text):
+        value = Decimal(text)
+        return Typed(py_literal(value), decimal(-int(value.as_tuple().exponent)), value=value)
+    value = float(text)
+    return Typed(py_literal(value), T.DOUBLE, value=value)
+
+
+def h_null(c: Compiler, node: exp.Null) -> Typed:
+    return Typed("None", T.NULL, value=None)
+
+
+def h_boolean(c: Compiler, node: exp.Boolean) -> Typed:
+    return Typed(repr(int(bool(node.this))), T.BIGINT, value=int(bool(node.this)))
+
+
+_OPS: dict[type, str] = {
+    exp.Add: "add",
+    exp.Sub: "sub",
+    exp.Mul: "mul",
+    exp.Div: "div",
+    exp.Mod: "mod",
+    exp.IntDiv: "intdiv",
+}
+
+
+def h_arith(c: Compiler, node: exp.Binary) -> Typed:
+    left, right = c.expr(node.this), c.expr(node.expression)
+    target = numeric_type([left, right], type(node).__name__)
+    op = _OPS[type(node)]
+    s1, s2 = scale_of(left.type), scale_of(right.type)
+    result = target
+    extra = ""
+    if op == "intdiv":
+        result = T.BIGINT
+    elif target.category == "double":
+        pass
+    elif op == "div":
+        result = decimal(s1 + 4)  # div_precision_increment
+        extra = f", {scale_of(result)}"
+    elif op == "mul":
+        result = decimal(s1 + s2) if target.category == "numeric" else target
+    a, b = (left, right) if op == "intdiv" else (_as(left, target), _as(right, target))
+    return Typed(f"rt.my_{op}({a.code}, {b.code}{extra})", result)
+
+
+def h_neg(c: Compiler, node: exp.Neg) -> Typed:
+    t = c.expr(node.this)
+    numeric_type([t], "unary -")
+    return Typed(f"rt.my_neg({t.code})", t.type)
+
+
+def h_xor(c: Compiler, node: exp.Xor) -> Typed:
+    a, b = c.expr(node.this), c.expr(node.expression)
+    numeric_type([a, b], "XOR")
+    return Typed(f"rt.my_xor({a.code}, {b.code})", T.BIGINT)
+
+
+def h_coalesce(c: Compiler, node: exp.Coalesce) -> Typed:
+    args = MYSQL.unify(c, [c.expr(node.this), *[c.expr(e) for e in node.expressions]], "COALESCE")
+    rest = "".join(", " + lazy(t) for t in args[1:])
+    return Typed(f"rt.coalesce({args[0].code}{rest})", args[0].type)
+
+
+def h_if(c: Compiler, node: exp.If) -> Typed:
+    cond = c.expr(node.this)
+    other = node.args.get("false")
+    branches = [c.expr(node.args["true"]), c.expr(other) if other is not None else None]
+    unified = MYSQL.unify(c, [b for b in branches if b is not None], "IF")
+    otherwise = unified[1].code if len(unified) > 1 else "None"
+    return Typed(
+        f"({unified[0].code} if {MYSQL.condition(cond)} else {otherwise})", unified[0].type
+    )
+
+
+def h_nullif(c: Compiler, node: exp.Nullif) -> Typed:
+    a, b = c.expr(node.this), c.expr(node.expression)
+    target = numeric_type([a, b], "NULLIF")
+    return Typed(f"rt.nullif({_as(a, target).code}, {_as(b, target).code})", a.type)
+
+
+def h_extremum(c: Compiler, node: exp.Func) -> Typed:
+    args = MYSQL.unify(c, [c.expr(node.this), *[c.expr(e) for e in node.expressions]], "GREATEST")
+    fn = "greatest" if isinstance(node, exp.Greatest) else "least"
+    listed = ", ".join(t.code for t in args)
+    return Typed(f"rt.my_strict_{fn}({listed})", args[0].type)
+
+
+def _concat_arg(t: Typed) -> str:
+    fam = family(t.type)
+    if T.is_null(t.type) or fam == "text":
+        return t.code
+    if fam in ("int", "numeric"):
+        return f"rt.my_text({t.code})"
+    raise Unsupported(f"CONCAT of {t.type.sql}")
+
+
+def h_concat(c: Compiler, node: exp.Concat) -> Typed:
+    args = ", ".join(_concat_arg(c.expr(e)) for e in node.expressions)
+    return Typed(f"rt.my_concat({args})", T.TEXT)
+
+
+def h_concat_ws(c: Compiler, node: exp.ConcatWs) -> Typed:
+    args = ", ".join(_concat_arg(c.expr(e)) for e in node.expressions)
+    return Typed(f"rt.concat_ws({args})", T.TEXT)
+
+
+def h_length(c: Compiler, node: exp.Length) -> Typed:
+    s = c.expr(node.this)
+    if family(s.type) != "text" and not T.is_null(s.type):
+        raise Unsupported(f"length of {s.type.sql}")
+    fn = "my_octet_length" if node.args.get("binary") else "length"
+    return Typed(f"rt.{fn}({s.code})", T.BIGINT)
+
+
+def h_abs(c: Compiler, node: exp.Abs) -> Typed:
+    x = c.expr(node.this)
+    numeric_type([x], "ABS")
+    return Typed(f"rt.my_abs({x.code})", x.type)
+
+
+def h_round(c: Compiler, node: exp.Round) -> Typed:
+    """ROUND: exact values half away from zero, approximate values half to even."""
+    x = c.expr(node.this)
+    kind = numeric_type([x], "ROUND")
+    n = c.expr(node.args["decimals"]) if node.args.get("decimals") is not None else None
+    if n is not None and not (n.is_const and isinstance(n.value, int)):
+        raise Unsupported("ROUND with a non-constant precision")
+    digits = n.value if n is not None else 0
+    if kind.category == "double":
+        if digits:
+            raise Unsupported("ROUND(double, n)")
+        return Typed(f"rt.float_round({x.code})", T.DOUBLE)
+    if kind.category == "bigint" and digits >= 0:
+        return x
+    result = decimal(max(digits, 0)) if kind.category == "numeric" else kind
+    return Typed(f"rt.my_round({x.code}, {digits})", result)
+
+
+def h_now(c: Compiler, node: exp.Expression) -> Typed:
+    if isinstance(node, exp.Anonymous):
+        if node.name.lower() not in ("now", "current_timestamp", "localtime", "localtimestamp"):
+            raise Unsupported(f"function {node.name.lower()}()")
+        if node.expressions:
+            raise Unsupported(f"{node.name.lower()}(fsp)")
+    return Typed("rt.my_now()", T.TIMESTAMP)
+
+
+def _dispatch() -> dict[type, Handler]:
+    table = common_dispatch()
+    table.update(
+        {
+            exp.Literal: h_literal,
+            exp.Null: h_null,
+            exp.Boolean: h_boolean,
+            exp.Neg: h_neg,
+            exp.Xor: h_xor,
+            exp.Coalesce: h_coalesce,
+            exp.If: h_if,
+            exp.Nullif: h_nullif,
+            exp.Greatest: h_extremum,
+            exp.Least: h_extremum,
+            exp.Concat: h_concat,
+            exp.ConcatWs: h_concat_ws,
+            exp.Length: h_length,
+            exp.Abs: h_abs,
+            exp.Round: h_round,
+            exp.CurrentTimestamp: h_now,
+            exp.Anonymous: h_now,
+        }
+    )
+    for kind in _OPS:
+        table[kind] = h_arith
+    return table
+
+
+MYSQL = MysqlDialect(name="mysql", read="mysql", dispatch=_dispatch())
+
+
+def _register() -> None:
+    d = "mysql"
+    numbers = "numbers only (text comparison depends on the collation)"
+    register_common(
+        d, lambda key: numbers if key.startswith(("=", "IS [NOT] D", "BETWEEN", "IN")) else ""
+    )
+    for group, construct, note in (
+        (
+            "values",
+            "integer / numeric / string / boolean literals, NULL",
+            "1.5 is DECIMAL, 1e3 DOUBLE",
+        ),
+        ("logic", "XOR", ""),
+        (
+            "arithmetic",
+            "+ - * / % (integers)",
+            "BIGINT overflow raises; / gives DECIMAL (scale + 4); DIV truncates",
+        ),
+        ("arithmetic", "+ - * / % (numeric)", "exact DECIMAL; / adds 4 to the dividend's scale"),
+        ("arithmetic", "+ - * / (real, double precision)", "DOUBLE"),
+        ("arithmetic", "unary -", ""),
+        (
+            "math functions",
+            "round(x), round(numeric, n)",
+            "DECIMAL half away from zero, DOUBLE half to even",
+        ),
+        ("math functions", "floor, ceil, ceiling, sign, sqrt, abs, mod", "abs, MOD"),
+        (
+            "strings",
+            "concat, concat_ws",
+            "CONCAT is NULL if any argument is; integers and decimals only",
+        ),
+        (
+            "strings",
+            "length, char_length, substr, substring(... FROM ... FOR ...)",
+            "LENGTH (bytes), CHAR_LENGTH",
+        ),
+        ("logic", "|| as OR", "default sql_mode"),
+        ("conditional", "NULLIF", "numbers"),
+        ("conditional", "GREATEST, LEAST", "NULL if any argument is NULL"),
+        ("conditional", "IFNULL, IIF", "IFNULL, IF()"),
+        (
+            "date and time",
+            "now(), current_timestamp, current_date, localtimestamp",
+            "NOW(), CURRENT_TIMESTAMP: UTC, whole seconds",
+        ),
+    ):
+        supports(d, group, construct, note)
+
+
+_register()
