@@ -111,34 +111,17 @@ def generate(paths: tuple[str, ...], dialect: str | None, out: str | None, seed:
     With [tool.schemagen] in pyproject.toml (inputs, out, dialect, seed, overrides...),
     a bare `schemagen generate` works; options override the file.
     """
-    from pathlib import Path
-
     from . import config as config_mod
     from . import sources, writer
     from .generate import generate as run_generate
     from .generate import sources_digest
     from .render import Formatter
 
-    cfg = config_mod.load()
-    root = Path(cfg.root)
-    if paths:
-        inputs, cwd = paths, None
-    elif cfg.inputs:
-        inputs, cwd = cfg.inputs, str(root)
-    else:
-        raise SchemagenError(
-            "no inputs: pass SQL files / migration folders, or set inputs in [tool.schemagen]"
-        )
-    cfg = cfg.with_options(
-        dialect=dialect, seed=seed, locale=locale, null_ratio=null_ratio, templates=templates,
-        inputs=tuple(inputs),
+    run = config_mod.resolve_run(
+        paths, out, external, dialect=dialect, seed=seed, locale=locale, null_ratio=null_ratio,
+        templates=templates,
     )  # fmt: skip
-    if templates is None and cfg.templates:
-        cfg = cfg.with_options(templates=config_mod.resolve(cfg, cfg.templates))
-    target = out or (config_mod.resolve(cfg, cfg.out) if cfg.out else None)
-    if not target:
-        raise SchemagenError("no output directory: pass --out DIR or set out in [tool.schemagen]")
-    ext = external or tuple(config_mod.resolve(cfg, e) for e in cfg.external)
+    cfg, inputs, cwd, target, ext = run.config, run.inputs, run.cwd, run.out, run.external
     built = pipeline.load(inputs, cfg.dialect, ext, cwd=cwd)
     _warn(built.warnings)
     digest = sources_digest([f.digest for f in sources.collect(inputs, cwd)])
@@ -152,3 +135,52 @@ def generate(paths: tuple[str, ...], dialect: str | None, out: str | None, seed:
         f"{target}: {len(built.schema.tables)} tables; {len(result.written)} file(s) written,"
         f" {len(result.removed)} removed, {len(result.unchanged)} unchanged"
     )
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@click.option(
+    "--dialect",
+    type=click.Choice(["postgres", "sqlite", "mysql"]),
+    default=None,
+    help="SQL dialect of the inputs  [default: from pyproject.toml, else postgres]",
+)
+@click.option("--out", "out", metavar="DIR", default=None, help="Directory of the generated package.")
+@click.option("--seed", type=int, default=None, help="Seed the package was generated with.")
+@click.option("--locale", default=None, help="Faker locale the package was generated with.")
+@click.option("--null-ratio", type=float, default=None, help="NULL share it was generated with.")
+@click.option("--templates", metavar="DIR", default=None, help="Template overrides it used.")
+@external_option
+@click.option("--diff", "show_diff", is_flag=True, help="Also print a unified diff of the files.")
+@click.option(
+    "--strict-version",
+    is_flag=True,
+    help="Fail when only schemagen's own version differs (by default: reported, not failed).",
+)
+@_friendly_errors
+def check(paths: tuple[str, ...], dialect: str | None, out: str | None, seed: int | None,
+          locale: str | None, null_ratio: float | None, templates: str | None,
+          external: tuple[str, ...], show_diff: bool, strict_version: bool) -> None:  # fmt: skip
+    """Exit 1 when the generated package no longer matches the SQL, and say why.
+
+    Takes the same inputs and options as `generate` (or [tool.schemagen]); exit 0 when the
+    package is current, 1 when it is not, 2 on bad SQL, config or a missing --out.
+    """
+    from . import config as config_mod
+    from . import drift
+
+    run = config_mod.resolve_run(
+        paths, out, external, dialect=dialect, seed=seed, locale=locale, null_ratio=null_ratio,
+        templates=templates,
+    )  # fmt: skip
+    result = drift.check(run, strict_version=strict_version)
+    text = result.explain(with_diff=show_diff)
+    if result.in_sync:
+        if text:
+            click.echo(text)
+        click.echo(f"{run.out}: up to date with {', '.join(run.inputs)}")
+        return
+    click.echo(f"{run.out}: out of date with {', '.join(run.inputs)}", err=True)
+    click.echo(text, err=True)
+    click.echo(f"Fix: {drift.fix_command(run)}", err=True)
+    sys.exit(EXIT_DRIFT)

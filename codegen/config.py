@@ -292,6 +292,44 @@ def _check_literal(value: Any, where: str) -> None:
     raise SchemagenError(f"{where}: {type(value).__name__} values are not supported here")
 
 
+@dataclass(frozen=True)
+class Run:
+    """One resolved `generate` / `check`: the config plus where to read and write.
+
+    Both commands resolve through here, so `check` compares against exactly what
+    `generate` would write.
+    """
+
+    config: Config
+    inputs: tuple[str, ...]
+    cwd: str | None  # inputs from pyproject are relative to its folder
+    out: str
+    external: tuple[str, ...]
+
+
+def resolve_run(
+    paths: tuple[str, ...], out: str | None, external: tuple[str, ...], **options: Any
+) -> Run:
+    """Command-line PATHs and options over `[tool.schemagen]` (None/empty: not given)."""
+    cfg = load()
+    if paths:
+        inputs, cwd = tuple(paths), None
+    elif cfg.inputs:
+        inputs, cwd = cfg.inputs, cfg.root
+    else:
+        raise SchemagenError(
+            "no inputs: pass SQL files / migration folders, or set inputs in [tool.schemagen]"
+        )
+    cfg = cfg.with_options(inputs=inputs, **options)
+    if options.get("templates") is None and cfg.templates:
+        cfg = cfg.with_options(templates=resolve(cfg, cfg.templates))
+    target = out or (resolve(cfg, cfg.out) if cfg.out else None)
+    if not target:
+        raise SchemagenError("no output directory: pass --out DIR or set out in [tool.schemagen]")
+    stubs = external or tuple(resolve(cfg, e) for e in cfg.external)
+    return Run(cfg, inputs, cwd, target, stubs)
+
+
 def resolve(config: Config, path: str) -> str:
     """A config path made absolute against the pyproject's directory."""
     p = Path(path)

@@ -185,6 +185,8 @@ def _manifest(ctx: Context, files: Mapping[str, str]) -> dict[str, Any]:
         "fingerprint": inputs_fingerprint(ctx.version, ctx.sources_digest, ctx.config_fingerprint),
         "schema_fingerprint": ctx.schema_fingerprint,
         "files": {path: sha256(text) for path, text in sorted(files.items())},
+        # the model the package was generated from: `check` explains drift by diffing it
+        "model": {k: v for k, v in ctx.schema.to_json().items() if k != "skipped"},
     }
 
 

@@ -611,7 +611,7 @@ class Schema:
             views=tuple(View.from_json(v) for v in data["views"]),
             external_tables=tuple(data.get("external_tables", ())),
             extensions=tuple(data.get("extensions", ())),
-            skipped=tuple(Skipped.from_json(s) for s in data["skipped"]),
+            skipped=tuple(Skipped.from_json(s) for s in data.get("skipped", ())),
         )
 
 

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
 from collections.abc import Mapping
@@ -76,6 +77,7 @@ def write(package: Package, out: str | os.PathLike[str]) -> WriteResult:
                 " away or choose another --out: schemagen only overwrites its own files"
             )
     result = WriteResult()
+    _remove_orphan_temp_files(root, files)
     stale = [rel for rel in existing_generated(root) if rel not in files]
     # 2. write what changed, atomically
     for rel in sorted(files):
@@ -107,6 +109,16 @@ def atomic_write(target: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _remove_orphan_temp_files(root: Path, files: Mapping[str, str]) -> None:
+    """Temp files of a generate that was killed between writing and renaming them."""
+    for rel in files:
+        target = root / rel
+        if target.parent.is_dir():
+            for orphan in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+                with contextlib.suppress(OSError):
+                    orphan.unlink()
 
 
 def _umask() -> int:
