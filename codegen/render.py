@@ -20,7 +20,6 @@ import keyword
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +31,10 @@ LINE_LENGTH = 100
 BLOCK = "#@schemagen:block"
 PREFORMATTED = "#@schemagen:preformatted"
 
-_BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# Installed from a wheel, templates/ is the package data `codegen/templates`; in a checkout
+# (or an editable install) it is the repository's top-level templates/.
+_PACKAGED_TEMPLATES = Path(__file__).resolve().parent / "templates"
+_CHECKOUT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 def template_dirs(override: str | None) -> list[str]:
@@ -42,10 +44,10 @@ def template_dirs(override: str | None) -> list[str]:
         if not path.is_dir():
             raise SchemagenError(f"templates: {override} is not a directory")
         dirs.append(str(path))
-    if _BUILTIN_TEMPLATES.is_dir():
-        dirs.append(str(_BUILTIN_TEMPLATES))
-    else:  # installed from a wheel: templates/ is the package data `codegen.templates`
-        dirs.append(str(resources.files("codegen.templates")))
+    builtin = _PACKAGED_TEMPLATES if _PACKAGED_TEMPLATES.is_dir() else _CHECKOUT_TEMPLATES
+    if not builtin.is_dir():
+        raise SchemagenError(f"schemagen's templates are missing (looked in {builtin})")
+    dirs.append(str(builtin))
     return dirs
 
 
