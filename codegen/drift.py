@@ -23,6 +23,7 @@ from .errors import SchemagenError
 from .generate import FINGERPRINT_PREFIX, HEADER_PREFIX, MANIFEST, generate, inputs_fingerprint
 from .generate import sources_digest as digest_of
 from .model import Schema
+from .render import Formatter
 from .modeldiff import Change, diff
 
 
@@ -70,7 +71,9 @@ def check(run: Run, *, strict_version: bool = False) -> Report:
     manifest = _read_manifest(out)
     files = sources.collect(run.inputs, cwd)
     digest = digest_of([f.digest for f in files])
-    on_disk = {rel: (out / rel).read_text(encoding="utf-8") for rel in writer.existing_generated(out)}
+    on_disk = {
+        rel: (out / rel).read_text(encoding="utf-8") for rel in writer.existing_generated(out)
+    }
     on_disk.pop(MANIFEST, None)
     recorded: dict[str, str] = manifest.get("files", {}) if manifest else {}
     fingerprint = inputs_fingerprint(__version__, digest, config.fingerprint())
@@ -82,7 +85,10 @@ def check(run: Run, *, strict_version: bool = False) -> Report:
         return Report(in_sync=True, fast=True)
 
     built = pipeline.load(run.inputs, config.dialect, run.external, cwd)
-    package = generate(built.schema, config, digest)
+    cached = writer.read_cache(out)  # generate's black cache: only changed blocks are formatted
+    package = generate(
+        built.schema, config, digest, Formatter.from_json(cached) if cached else None
+    )
     expected = {rel: text for rel, text in package.files.items() if rel != MANIFEST}
     report = Report(in_sync=True)
     if manifest is None:
