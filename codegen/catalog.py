@@ -70,6 +70,8 @@ class Catalog:
     def apply(self, statement: ddl.Statement) -> None:
         handler = _STATEMENT_HANDLERS[type(statement)]
         self.origins.append(statement.origin)
+        if self.dialect in _CASE_INSENSITIVE:
+            statement = _declared_case(self, statement)
         handler(self, statement)
 
     def _origin_at(self, location: Location, within: ddl.Origin | None = None) -> ddl.Origin:
@@ -329,6 +331,8 @@ class Catalog:
         externals = dict(externals or {})
         resolve = self._type_resolver()
         tables = {k: _resolve_table_types(t, resolve) for k, t in self.tables.items()}
+        if self.dialect in _CASE_INSENSITIVE:
+            tables = {k: _references_in_declared_case(t, tables) for k, t in tables.items()}
         missing: dict[str, Location] = {}
         for table in tables.values():
             for fk in table.foreign_keys:
@@ -441,6 +445,88 @@ def external_tables(statements: Sequence[ddl.Statement], dialect: str) -> dict[s
     for st in statements:
         declared.apply(st)
     return declared.tables
+
+
+# ------------------------------------------------------------- case-insensitive names
+
+# SQLite and MySQL ignore the case of column names (and SQLite of table names): `users.ID`
+# is the column `Id` of `Users`. References are rewritten to the declared spelling before a
+# statement applies, so the rest of the catalog compares names exactly.
+_CASE_INSENSITIVE = ("sqlite", "mysql")
+
+
+def _declared_key(key: str, keys: Iterable[str]) -> str:
+    keys = list(keys)
+    if key in keys:
+        return key
+    return next((k for k in keys if k.lower() == key.lower()), key)
+
+
+def _declared_columns(table: Table | None, names: Sequence[str]) -> tuple[str, ...]:
+    if table is None:
+        return tuple(names)
+    declared = {c.name.lower(): c.name for c in table.columns}
+    return tuple(n if table.column(n) else declared.get(n.lower(), n) for n in names)
+
+
+def _constraint_case(table: Table | None, c: Any) -> Any:
+    return c if isinstance(c, Check) else replace(c, columns=_declared_columns(table, c.columns))
+
+
+def _declared_case(cat: Catalog, st: ddl.Statement) -> ddl.Statement:
+    relations = [*cat.tables, *cat.views]
+    if isinstance(st, ddl.CreateTable):
+        t = st.table
+        return replace(
+            st,
+            table=replace(
+                t,
+                primary_key=_constraint_case(t, t.primary_key) if t.primary_key else None,
+                uniques=tuple(_constraint_case(t, u) for u in t.uniques),
+                foreign_keys=tuple(_constraint_case(t, fk) for fk in t.foreign_keys),
+            ),
+        )
+    if isinstance(st, ddl.CreateIndex):
+        key = _declared_key(st.table, relations)
+        columns = _declared_columns(cat.tables.get(key), st.index.columns)
+        return replace(st, table=key, index=replace(st.index, columns=columns))
+    if isinstance(st, ddl.AlterTable):
+        key = _declared_key(st.table, cat.tables)
+        table = cat.tables.get(key)
+        return replace(st, table=key, actions=tuple(_action_case(table, a) for a in st.actions))
+    if isinstance(st, ddl.RenameTable):
+        return replace(st, table=_declared_key(st.table, cat.tables))
+    if isinstance(st, ddl.Drop) and st.kind in ("table", "view"):
+        return replace(st, names=tuple(_declared_key(n, relations) for n in st.names))
+    if isinstance(st, ddl.Comment) and st.kind in ("table", "column"):
+        key = _declared_key(st.target, relations)
+        column = st.column
+        if column is not None:
+            (column,) = _declared_columns(cat.tables.get(key), (column,))
+        return replace(st, target=key, column=column)
+    return st
+
+
+def _action_case(table: Table | None, a: Any) -> Any:
+    if isinstance(a, (ddl.RenameColumn, ddl.ReplaceColumn)):
+        (old,) = _declared_columns(table, (a.old,))
+        return replace(a, old=old)
+    if isinstance(a, ddl.AddConstraint):
+        return replace(a, constraint=_constraint_case(table, a.constraint))
+    if hasattr(a, "name") and not isinstance(a, (ddl.DropConstraint, ddl.RenameConstraint)):
+        (name,) = _declared_columns(table, (a.name,))
+        return replace(a, name=name)
+    return a
+
+
+def _references_in_declared_case(table: Table, tables: dict[str, Table]) -> Table:
+    def fk_case(fk: ForeignKey) -> ForeignKey:
+        key = _declared_key(fk.ref_table, tables)
+        return replace(
+            fk, ref_table=key, ref_columns=_declared_columns(tables.get(key), fk.ref_columns)
+        )
+
+    return replace(table, foreign_keys=tuple(fk_case(fk) for fk in table.foreign_keys))
 
 
 # --------------------------------------------------------------------- table helpers
@@ -576,10 +662,10 @@ def _drop_column(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.DropColu
         checks=tuple(c for c in table.checks if not reads(c.sql)),
         indexes=tuple(i for i in table.indexes if keeps(i.columns, i.expressions, i.where)),
     )
-    kept_indexes = {i.name for i in (*dropped.uniques, *dropped.indexes)}
-    for index in (*table.uniques, *table.indexes):
-        if index.name and index.name not in kept_indexes:
-            cat.index_owner.pop(cat._index_key(table, index.name), None)
+    kept_indexes = {u.name for u in dropped.uniques} | {i.name for i in dropped.indexes}
+    for name in [i.name for i in table.uniques] + [i.name for i in table.indexes]:
+        if name and name not in kept_indexes:
+            cat.index_owner.pop(cat._index_key(table, name), None)
     for column in dropped.columns:
         if column.generated is not None and reads(column.generated.sql):
             dropped = _drop_column(cat, origin, dropped, ddl.DropColumn(column.name, True))

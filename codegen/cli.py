@@ -145,7 +145,7 @@ def generate(paths: tuple[str, ...], dialect: str | None, out: str | None, seed:
     default=None,
     help="SQL dialect of the inputs  [default: from pyproject.toml, else postgres]",
 )
-@click.option("--out", "out", metavar="DIR", default=None, help="Directory of the generated package.")
+@click.option("--out", "out", metavar="DIR", default=None, help="The generated package.")
 @click.option("--seed", type=int, default=None, help="Seed the package was generated with.")
 @click.option("--locale", default=None, help="Faker locale the package was generated with.")
 @click.option("--null-ratio", type=float, default=None, help="NULL share it was generated with.")

@@ -23,8 +23,8 @@ from .errors import SchemagenError
 from .generate import FINGERPRINT_PREFIX, HEADER_PREFIX, MANIFEST, generate, inputs_fingerprint
 from .generate import sources_digest as digest_of
 from .model import Schema
-from .render import Formatter
 from .modeldiff import Change, diff
+from .render import Formatter
 
 
 @dataclass

@@ -43,6 +43,17 @@ def _pg_choose(table: str, columns: str | None, label: str, taken: set[str]) -> 
         attempt += 1
 
 
+def pg_index_name(table: str, columns: list[str], taken: set[str]) -> str:
+    """PostgreSQL's name for `CREATE INDEX ON table (...)` without one (ChooseIndexName):
+    `table_col1_col2_idx`, numbered `idx1`, `idx2` while another relation has the name."""
+    addition = ""
+    for column in columns:  # ChooseIndexNameAddition: stop once the name is long enough
+        addition += ("_" if addition else "") + column
+        if len(addition.encode()) >= NAMEDATALEN + 1:
+            break
+    return _pg_choose(table, addition, "idx", taken)
+
+
 def _check_column(sql: str) -> str | None:
     """The column a CHECK names, when it names exactly one."""
     try:

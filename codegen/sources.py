@@ -5,7 +5,8 @@ The rules, documented in docs/inputs.md:
 - A directory is a migrations folder: every `*.sql` below it, in natural order of the
   path relative to the folder (so `2_x` < `10_x`, `V2__` < `V10__`, Prisma's
   `<timestamp>_name/migration.sql` by folder name). Down migrations are left out:
-  golang-migrate `*.down.sql`, Flyway undo `U<n>__*.sql`.
+  golang-migrate `*.down.sql`, Flyway undo `U<n>__*.sql`. Flyway repeatable migrations
+  (`R__*.sql`) come after the versioned ones, as Flyway applies them.
 - A glob is expanded and naturally sorted.
 - Inside a file, only the Up part is read: goose `-- +goose Up/Down`, dbmate
   `-- migrate:up/down`, sql-migrate `-- +migrate Up/Down`, tern's
@@ -46,6 +47,14 @@ def natural_key(path: str) -> tuple[tuple[int, int | str], ...]:
     )
 
 
+_REPEATABLE = re.compile(r"^R__.*\.sql$", re.IGNORECASE)
+
+
+def _migration_key(path: str) -> tuple[bool, tuple[tuple[int, int | str], ...]]:
+    """Natural order, with Flyway's repeatable `R__x.sql` after every versioned file."""
+    return bool(_REPEATABLE.match(path.rsplit("/", 1)[-1])), natural_key(path)
+
+
 def collect(paths: Sequence[str], cwd: str | None = None) -> list[SourceFile]:
     """Resolve PATH arguments into the ordered list of SQL files to read."""
     base = Path(cwd or os.getcwd())
@@ -69,13 +78,13 @@ def _expand(arg: str, base: Path) -> Iterable[Path]:
         return [path]
     if path.is_dir():
         found = [p for p in path.rglob("*.sql") if p.is_file() and not _SKIP_FILE.search(p.name)]
-        return sorted(found, key=lambda p: natural_key(p.relative_to(path).as_posix()))
+        return sorted(found, key=lambda p: _migration_key(p.relative_to(path).as_posix()))
     if glob.has_magic(arg):
         pattern = arg if Path(arg).is_absolute() else str(base / arg)
         matches = [Path(m) for m in glob.glob(pattern, recursive=True)]
         found = [p for p in matches if p.is_file() and not _SKIP_FILE.search(p.name)]
         if found:
-            return sorted(found, key=lambda p: natural_key(p.as_posix()))
+            return sorted(found, key=lambda p: _migration_key(p.as_posix()))
         raise SchemagenError(f"{arg}: no SQL files match this pattern")
     raise SchemagenError(f"{arg}: no such file or directory")
 

@@ -10,14 +10,28 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .model import Column, Domain, ForeignKey, Function, Param, Schema, Table
+from pglast import keywords
+
+from .model import Column, Domain, ForeignKey, Function, Param, Schema, SqlType, Table
+from .types import PG_TYPES
 
 
 def quote(name: str) -> str:
-    """Quote an identifier when it is not a plain lower-case name."""
-    if name.isidentifier() and name == name.lower() and name.isascii() and name not in _RESERVED:
+    """Quote an identifier when it is not a plain lower-case name or is a keyword."""
+    if name.isidentifier() and name == name.lower() and name.isascii() and name not in _KEYWORDS:
         return name
     return '"' + name.replace('"', '""') + '"'
+
+
+def type_sql(t: SqlType) -> str:
+    """A type as DDL spells it: user-defined type names quoted where they need it."""
+    if t.category == "array" and t.element is not None:
+        return type_sql(t.element) + t.sql[len(t.element.sql) :]
+    if t.category in ("enum", "domain", "composite") and t.name:
+        if "." not in t.name and t.name in PG_TYPES:  # `name`, `text`: pg_catalog's win
+            return f"public.{quote(t.name)}"
+        return quote_key(t.name)
+    return t.sql
 
 
 def quote_key(key: str) -> str:
@@ -28,14 +42,11 @@ def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-_RESERVED = {
-    "all", "and", "any", "array", "as", "asc", "both", "case", "cast", "check", "collate",
-    "column", "constraint", "create", "default", "desc", "distinct", "do", "else", "end",
-    "except", "false", "for", "foreign", "from", "grant", "group", "having", "in", "into",
-    "leading", "limit", "not", "null", "offset", "on", "only", "or", "order", "primary",
-    "references", "select", "table", "then", "to", "trailing", "true", "union", "unique",
-    "user", "using", "when", "where", "with", "window",
-}  # fmt: skip
+# Every keyword that is not "unreserved" in PostgreSQL's grammar: such a name works as a
+# column but not as a type or function name unquoted, so quote them all (it costs nothing).
+_KEYWORDS = frozenset(
+    {*keywords.RESERVED_KEYWORDS, *keywords.TYPE_FUNC_NAME_KEYWORDS, *keywords.COL_NAME_KEYWORDS}
+)
 
 
 def to_sql(schema: Schema) -> str:
@@ -104,7 +115,7 @@ def _statements(schema: Schema) -> Iterator[str]:
         yield _function(function)
         if function.comment is not None:
             kind = "PROCEDURE" if function.is_procedure else "FUNCTION"
-            args = ", ".join(p.type.sql for p in function.params if p.mode != "OUT")
+            args = ", ".join(type_sql(p.type) for p in function.params if p.mode != "OUT")
             target = f"{kind} {quote_key(function.name)}({args})"
             yield f"COMMENT ON {target} IS {literal(function.comment)};"
     for view in schema.views:
@@ -113,7 +124,7 @@ def _statements(schema: Schema) -> Iterator[str]:
 
 
 def _domain(domain: Domain) -> str:
-    parts = [f"CREATE DOMAIN {quote_key(domain.name)} AS {domain.base.sql}"]
+    parts = [f"CREATE DOMAIN {quote_key(domain.name)} AS {type_sql(domain.base)}"]
     if domain.default is not None:
         parts.append(f"DEFAULT {domain.default}")
     if not domain.nullable:
@@ -149,7 +160,7 @@ def _create_table(table: Table) -> str:
 
 
 def _column(column: Column) -> str:
-    parts = [quote(column.name), column.type.sql]
+    parts = [quote(column.name), type_sql(column.type)]
     if column.identity == "serial":
         parts[1] = {"smallint": "smallserial", "bigint": "bigserial"}.get(column.type.sql, "serial")
     if column.collation:
@@ -200,7 +211,7 @@ def _param(param: Param) -> str:
     parts = [param.mode] if param.mode != "IN" else []
     if param.name:
         parts.append(quote(param.name))
-    parts.append(param.type.sql)
+    parts.append(type_sql(param.type))
     if param.default is not None:
         parts.append(f"DEFAULT {param.default}")
     return " ".join(parts)
@@ -214,14 +225,14 @@ def _function(fn: Function) -> str:
     if fn.is_procedure or (has_out and ret.kind in ("record", "scalar")):
         returns = ""  # PostgreSQL infers it from the OUT parameters
     elif ret.kind == "table":
-        cols = ", ".join(f"{quote(c.name or '')} {c.type.sql}" for c in ret.columns)
+        cols = ", ".join(f"{quote(c.name or '')} {type_sql(c.type)}" for c in ret.columns)
         returns = f" RETURNS TABLE({cols})"
     elif ret.kind in ("void", "trigger", "record"):
         returns = f" RETURNS {ret.kind}"
     elif ret.kind == "setof":
-        returns = f" RETURNS SETOF {ret.type.sql if ret.type else 'record'}"
+        returns = f" RETURNS SETOF {type_sql(ret.type) if ret.type else 'record'}"
     else:
-        returns = f" RETURNS {ret.type.sql if ret.type else 'void'}"
+        returns = f" RETURNS {type_sql(ret.type) if ret.type else 'void'}"
     attrs = [f"LANGUAGE {fn.language}"]
     if not fn.is_procedure:
         attrs.append(fn.volatility)

@@ -30,3 +30,31 @@ def reader_for(dialect: str) -> Reader:
 def read_all(files: Sequence[SourceFile], dialect: str) -> list[ddl.Statement]:
     read = reader_for(dialect)
     return [statement for file in files for statement in read(file)]
+
+
+# Expressions the catalog keeps as text (CHECK, generated columns, index expressions and
+# predicates) follow the columns they read: RENAME COLUMN rewrites them and DROP COLUMN drops
+# them, as the database does. Each dialect's own parser reads and re-renders them, so a
+# rewritten expression is spelled like every other one from that reader.
+
+
+def expression_columns(sql: str, dialect: str, index_element: bool = False) -> set[str] | None:
+    """Names of the columns an expression reads; None when it cannot be parsed."""
+    if dialect == "postgres":
+        from . import postgres
+
+        return postgres.expression_columns(sql, index_element)
+    from . import sqlglot_reader
+
+    return sqlglot_reader.expression_columns(sql, dialect)
+
+
+def rename_column(sql: str, old: str, new: str, dialect: str, index_element: bool = False) -> str:
+    """The expression with column `old` read as `new` (unchanged when it does not read it)."""
+    if dialect == "postgres":
+        from . import postgres
+
+        return postgres.rename_column(sql, old, new, index_element)
+    from . import sqlglot_reader
+
+    return sqlglot_reader.rename_column(sql, old, new, dialect)

@@ -9,8 +9,8 @@ sqlglot reads back for the expression compiler.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 from pglast import ast, parser
@@ -785,19 +785,22 @@ def _expression_tree(sql: str, index_element: bool) -> Any | None:
     """The tree of an expression as this reader deparsed it (an IndexElem for index parts)."""
     try:
         if index_element:
-            return parser.parse_sql(f"CREATE INDEX i ON t ({sql})")[0].stmt.indexParams[0]
-        return parser.parse_sql(f"SELECT {sql}")[0].stmt.targetList[0].val
+            index: Any = parser.parse_sql(f"CREATE INDEX i ON t ({sql})")[0].stmt
+            return index.indexParams[0]
+        select: Any = parser.parse_sql(f"SELECT {sql}")[0].stmt
+        return select.targetList[0].val
     except (parser.ParseError, AttributeError, IndexError):
         return None
 
 
-def _column_refs(tree: Any) -> list[ast.ColumnRef]:
+def _column_refs(tree: Any) -> list[Any]:
+    """The ColumnRef nodes of a tree (an IndexElem's bare column as one too)."""
     from pglast.visitors import Visitor
 
-    found: list[ast.ColumnRef] = []
+    found: list[Any] = []
 
-    class _Refs(Visitor):  # type: ignore[misc]
-        def visit_ColumnRef(self, ancestors: Any, node: ast.ColumnRef) -> None:
+    class _Refs(Visitor):
+        def visit_ColumnRef(self, ancestors: Any, node: Any) -> None:
             found.append(node)
 
     _Refs()(tree)
@@ -811,7 +814,9 @@ def expression_columns(sql: str, index_element: bool = False) -> set[str] | None
     if tree is None:
         return None
     return {
-        ref.fields[-1].sval for ref in _column_refs(tree) if isinstance(ref.fields[-1], ast.String)
+        str(ref.fields[-1].sval)
+        for ref in _column_refs(tree)
+        if isinstance(ref.fields[-1], ast.String)
     }
 
 
@@ -853,32 +858,30 @@ def index_column_names(statement: str) -> list[str] | None:
 
 def _figure_colname(node: Any) -> tuple[int, str | None]:
     """PostgreSQL's FigureColnameInternal: (strength, name) of an expression's column."""
-    if isinstance(node, ast.ColumnRef):
+    kind = type(node).__name__  # (by name: pglast's stubs make every field Optional)
+    if kind == "ColumnRef":
         last = node.fields[-1]
-        return (2, last.sval) if isinstance(last, ast.String) else (0, None)
-    if isinstance(node, ast.A_Indirection):
+        return (2, last.sval) if type(last).__name__ == "String" else (0, None)
+    if kind == "A_Indirection":
         last = node.indirection[-1]
-        return (2, last.sval) if isinstance(last, ast.String) else _figure_colname(node.arg)
-    if isinstance(node, ast.FuncCall):
+        return (2, last.sval) if type(last).__name__ == "String" else _figure_colname(node.arg)
+    if kind == "FuncCall":
         return 2, node.funcname[-1].sval
-    if isinstance(node, ast.A_Expr):
+    if kind == "A_Expr":
         return (2, "nullif") if node.kind == A_Expr_Kind.AEXPR_NULLIF else (0, None)
-    if isinstance(node, ast.TypeCast):
+    if kind == "TypeCast":
         strength, name = _figure_colname(node.arg)
         if strength <= 1 and node.typeName is not None:
             return 1, node.typeName.names[-1].sval
         return strength, name
-    if isinstance(node, ast.CollateClause):
+    if kind == "CollateClause":
         return _figure_colname(node.arg)
-    if isinstance(node, ast.CaseExpr):
+    if kind == "CaseExpr":
         strength, name = _figure_colname(node.defresult) if node.defresult else (0, None)
         return (1, "case") if strength <= 1 else (strength, name)
-    if isinstance(node, ast.A_ArrayExpr):
-        return 2, "array"
-    if isinstance(node, ast.RowExpr):
-        return 2, "row"
-    if isinstance(node, ast.CoalesceExpr):
-        return 2, "coalesce"
-    if isinstance(node, ast.MinMaxExpr):
+    fixed = {"A_ArrayExpr": "array", "RowExpr": "row", "CoalesceExpr": "coalesce"}
+    if kind in fixed:
+        return 2, fixed[kind]
+    if kind == "MinMaxExpr":
         return 2, "greatest" if node.op == MinMaxOp.IS_GREATEST else "least"
     return 0, None

@@ -20,7 +20,7 @@ from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokenizer_core import Token, TokenType
 
 from .. import ddl
-from ..errors import SchemagenError, line_col
+from ..errors import LineIndex, SchemagenError
 from ..model import (
     DEFAULT_SCHEMA,
     Check,
@@ -72,36 +72,33 @@ logging.getLogger("sqlglot").setLevel(logging.ERROR)  # we report unparsed state
 def reader(dialect: str) -> Callable[[SourceFile], list[ddl.Statement]]:
     def read(source: SourceFile) -> list[ddl.Statement]:
         out: list[ddl.Statement] = []
+        lines = LineIndex(source.text)  # many lookups per file: no rescan for each
         for text_start, sql, tokens in _split(source, dialect):
-            line, col = line_col(source.text, text_start)
+            line, col = lines.line_col(text_start)
             origin = ddl.Origin(Location(source.path, line, col), sql)
             if _in_trigger(tokens):
                 out.append(ddl.Skip(origin, "trigger"))
                 continue
+            options = _table_options(tokens) if dialect == "sqlite" else set()
             if dialect == "sqlite":
                 tokens = _without_table_options(tokens)
             try:
-                tree: Any
-                (tree,) = (
-                    sqlglot.Dialect.get_or_raise(dialect)
-                    .parser(error_level=sqlglot.ErrorLevel.RAISE)
-                    # the tokens' offsets and lines count from the start of the file, so
-                    # the parser gets the file's text (its Command fallback slices it)
-                    .parse(tokens, source.text)
-                )
+                tree: Any = _parse(dialect, tokens, source.text)
             except ParseError as error:
-                detail = error.errors[0] if error.errors else {}
-                err_line = int(detail.get("line", line))
-                err_col = int(detail.get("col", col))
-                raise SchemagenError(
-                    f"cannot parse SQL: {detail.get('description', error)} "
-                    f"(expected a valid {dialect} statement)",
-                    Location(source.path, err_line, err_col),
-                    sql,
-                ) from None
+                # SQLite takes any words as a type name (`UNSIGNED BIG INT`) and sqlglot
+                # does not; the reader reads declared types from the text anyway
+                simpler = _one_word_types(tokens) if dialect == "sqlite" else tokens
+                try:
+                    tree = _parse(dialect, simpler, source.text) if simpler != tokens else None
+                except ParseError:
+                    tree = None
+                if tree is None:
+                    raise _parse_error(error, dialect, source.path, sql, (line, col)) from None
             if tree is None:
                 continue
-            out.extend(_Reader(origin, dialect, source, text_start).read(tree))
+            reader = _Reader(origin, dialect, source, text_start, lines)
+            reader.table_options = options
+            out.extend(reader.read(tree))
         return out
 
     return read
@@ -131,6 +128,59 @@ def _split(source: SourceFile, dialect: str) -> Iterator[tuple[int, str, list[To
             current.append(token)
 
 
+def _parse(dialect: str, tokens: list[Token], text: str) -> Any:
+    (tree,) = (
+        sqlglot.Dialect.get_or_raise(dialect)
+        .parser(error_level=sqlglot.ErrorLevel.RAISE)
+        # the tokens' offsets and lines count from the start of the file, so the parser
+        # gets the file's text (its Command fallback slices it)
+        .parse(tokens, text)
+    )
+    return tree
+
+
+def _parse_error(
+    error: ParseError, dialect: str, path: str, sql: str, start: tuple[int, int]
+) -> SchemagenError:
+    detail = error.errors[0] if error.errors else {}
+    return SchemagenError(
+        f"cannot parse SQL: {detail.get('description', error)} "
+        f"(expected a valid {dialect} statement)",
+        Location(path, int(detail.get("line", start[0])), int(detail.get("col", start[1]))),
+        sql,
+    )
+
+
+_WORD = re.compile(r"[A-Za-z_]\w*")
+_TABLE_CONSTRAINTS = {"CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"}
+
+
+def _one_word_types(tokens: list[Token]) -> list[Token]:
+    """A CREATE TABLE's column types cut to their first word (`UNSIGNED BIG INT` ->
+    `UNSIGNED`), for sqlglot: SQLite accepts any sequence of names as a type."""
+    out: list[Token] = []
+    depth, state = 0, ""
+    for token in tokens:
+        kind = token.token_type
+        if depth == 1 and state == "more":
+            if _WORD.fullmatch(token.text) and token.text.upper() not in _CONSTRAINT_WORDS:
+                continue  # a further word of the type name
+            state = ""
+        if kind == TokenType.L_PAREN:
+            depth += 1
+            state = "name" if depth == 1 else state
+        elif kind == TokenType.R_PAREN:
+            depth -= 1
+        elif depth == 1 and kind == TokenType.COMMA:
+            state = "name"
+        elif depth == 1 and state == "name":
+            state = "" if token.text.upper() in _TABLE_CONSTRAINTS else "type"
+        elif depth == 1 and state == "type":
+            state = "more" if _WORD.fullmatch(token.text) else ""
+        out.append(token)
+    return out
+
+
 def _without_table_options(tokens: list[Token]) -> list[Token]:
     """Drop SQLite's `WITHOUT ROWID` / `STRICT` table options, which sqlglot cannot read.
 
@@ -142,6 +192,22 @@ def _without_table_options(tokens: list[Token]) -> list[Token]:
             return tokens
         end -= 1
     return tokens[:end]
+
+
+def _table_options(tokens: list[Token]) -> set[str]:
+    """SQLite's table options of a CREATE TABLE: {"WITHOUT ROWID", "STRICT"}, or fewer.
+
+    They decide whether an INTEGER PRIMARY KEY is a rowid alias and whether primary-key
+    columns may hold NULL, so the reader needs them even though sqlglot cannot read them.
+    """
+    if not tokens or tokens[0].text.upper() != "CREATE":
+        return set()
+    if not any(t.text.upper() == "TABLE" for t in tokens[1:4]):
+        return set()
+    close = max((i for i, t in enumerate(tokens) if t.token_type == TokenType.R_PAREN), default=-1)
+    words = [t.text.upper() for t in tokens[close + 1 :]] if close >= 0 else []
+    options = {"WITHOUT ROWID"} if "WITHOUT" in words else set()
+    return options | ({"STRICT"} if "STRICT" in words else set())
 
 
 def _in_trigger(tokens: list[Token]) -> bool:
@@ -159,11 +225,20 @@ def _comment_free_start(text: str, start: int, token: Token) -> int:
 
 
 class _Reader:
-    def __init__(self, origin: ddl.Origin, dialect: str, source: SourceFile, base: int) -> None:
+    def __init__(
+        self,
+        origin: ddl.Origin,
+        dialect: str,
+        source: SourceFile,
+        base: int,
+        lines: LineIndex | None = None,
+    ) -> None:
         self.origin = origin
         self.dialect = dialect
         self.source = source
         self.base = base
+        self.table_options: set[str] = set()  # SQLite: "WITHOUT ROWID", "STRICT"
+        self.lines = lines or LineIndex(source.text)
 
     @property
     def location(self) -> Location:
@@ -174,7 +249,7 @@ class _Reader:
         start = ident.meta.get("start") if isinstance(ident, exp.Expression) else None
         if isinstance(start, int):
             # sqlglot's offsets count from the start of the tokenized text: the whole file
-            return Location(self.source.path, *line_col(self.source.text, start))
+            return Location(self.source.path, *self.lines.line_col(start))
         return self.location
 
     def key(self, table: exp.Table) -> str:
@@ -275,11 +350,12 @@ class _Reader:
             foreign_keys=tuple(c for c in constraints if isinstance(c, ForeignKey)),
             uniques=tuple(c for c in constraints if isinstance(c, Unique)),
             checks=tuple(c for c in constraints if isinstance(c, Check)),
+            comment=_table_comment(tree),
             dialect=self.dialect,
             location=self.location,
         )
         if self.dialect == "sqlite":
-            table = _sqlite_rowid(table)
+            table = _sqlite_table(table, self.table_options)
         else:
             table = _mysql_indexes(table, schema_node)
         yield ddl.CreateTable(self.origin, table, bool(tree.args.get("exists")))
@@ -305,6 +381,9 @@ class _Reader:
         text = self.source.text[start + 1 :]
         if text[:1] in "\"`]'":
             text = text[1:]
+        quoted = re.match(r'\s*(?:"([^"]*)"|`([^`]*)`|\[([^\]]*)\])', text)
+        if quoted:  # a quoted type name: SQLite keeps it unquoted
+            return next(g for g in quoted.groups() if g is not None)
         words = []
         match = _TYPE_TEXT.match(text)
         if match:
@@ -507,6 +586,12 @@ class _Reader:
         yield ddl.Drop(self.origin, kind, names, bool(tree.args.get("exists")))
 
 
+def _table_comment(tree: exp.Create) -> str | None:
+    """MySQL's `COMMENT='...'` table option."""
+    comments = [p for p in _properties(tree) if isinstance(p, exp.SchemaCommentProperty)]
+    return comments[-1].this.name if comments else None
+
+
 def _properties(tree: exp.Create) -> list[exp.Expression]:
     props = tree.args.get("properties")
     return list(props.expressions) if props is not None else []
@@ -532,6 +617,25 @@ def _sqlite_rowid(table: Table) -> Table:
     return replace(table, columns=tuple(rowid if c is column else c for c in table.columns))
 
 
+def _sqlite_table(table: Table, options: set[str]) -> Table:
+    """Rowid alias and primary-key nullability, which SQLite's table options decide."""
+    if "WITHOUT ROWID" in options:
+        return _not_null_pk(table)  # no rowid, so no alias; its primary key is NOT NULL
+    table = _sqlite_rowid(table)
+    if "STRICT" in options and not any(c.identity == "rowid" for c in table.columns):
+        return _not_null_pk(table)  # STRICT tables' primary keys are NOT NULL (not the alias)
+    return table
+
+
+def _not_null_pk(table: Table) -> Table:
+    """Primary-key columns NOT NULL (SQLite's WITHOUT ROWID and STRICT tables)."""
+    pk = set(table.primary_key.columns) if table.primary_key else set()
+    return replace(
+        table,
+        columns=tuple(replace(c, nullable=False) if c.name in pk else c for c in table.columns),
+    )
+
+
 def _mysql_indexes(table: Table, schema_node: exp.Schema) -> Table:
     """MySQL `UNIQUE KEY name (cols)` / `KEY name (cols)` written inside CREATE TABLE."""
     uniques = list(table.uniques)
@@ -546,3 +650,33 @@ def _mysql_indexes(table: Table, schema_node: exp.Schema) -> Table:
             else:
                 indexes.append(Index(name, cols, location=table.location))
     return replace(table, uniques=tuple(uniques), indexes=tuple(indexes))
+
+
+# ------------------------------------------------------------- expressions kept as text
+
+
+def _expression_tree(sql: str, dialect: str) -> Any:
+    try:
+        return sqlglot.parse_one(sql, read=dialect)
+    except (ParseError, TokenError):
+        return None
+
+
+def expression_columns(sql: str, dialect: str) -> set[str] | None:
+    """Column names an expression reads (lower-cased: these dialects ignore their case)."""
+    tree = _expression_tree(sql, dialect)
+    if tree is None:
+        return None
+    return {c.name.lower() for c in tree.find_all(exp.Column)}
+
+
+def rename_column(sql: str, old: str, new: str, dialect: str) -> str:
+    tree = _expression_tree(sql, dialect)
+    if tree is None or old.lower() not in (expression_columns(sql, dialect) or ()):
+        return sql
+    for column in tree.find_all(exp.Column):
+        if column.name.lower() == old.lower():
+            column.set("this", exp.to_identifier(new, quoted=column.this.quoted))
+    while isinstance(tree, exp.Paren):
+        tree = tree.this
+    return str(tree.sql(dialect=dialect))
