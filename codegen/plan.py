@@ -500,12 +500,18 @@ def _table_plan(
     }
     unique_single = {r[0] for r in rules if len(r) == 1}
     carriers: set[str] = set()
+    digits: dict[str, tuple[str, bool]] = {}  # column -> (sequence expression, wraps)
+    null_past_end: set[str] = set()
     for rule in rules:
         if len(rule) == 1 or set(rule) & unique_single:
             continue
         best = _carrier(rule, cols, bounds, fk_first)
         if best is not None:
             carriers.add(best)
+            found = _radix(best, rule, cols, bounds, schema, set(pk))
+            digits.update(found)
+            null_past_end.update(n for n, (_, wraps) in found.items() if not wraps
+                                 and cols[n].column.nullable and n not in pk)  # fmt: skip
 
     # ---- strategies
     fks: list[FkPlan] = []
@@ -534,8 +540,12 @@ def _table_plan(
             name,
             c.type,
             b,
-            unique=name in unique_single or name in carriers,
-            wrap_unique=name in carriers and name not in unique_single,
+            unique=name in unique_single or name in carriers or name in digits,
+            wrap_unique=(name in carriers or name in digits)
+            and name not in unique_single
+            and digits.get(name, ("n", True))[1],
+            seq=digits.get(name, ("n", True))[0],
+            null_past_end=name in null_past_end,
             labels=_labels(schema, c.type),
             dialect=dialect,
         )
@@ -775,6 +785,58 @@ def _carrier(
         if best is None or (score, i) < best[:2]:
             best = (score, i, name)
     return best[2] if best else None
+
+
+def _capacity(
+    name: str, cols: Mapping[str, _Col], bounds: Mapping[str, Bounds], schema: Schema
+) -> int | None:
+    """How many distinct non-NULL values a column can take, when that is small and known."""
+    c = cols.get(name)
+    if c is None or c.column.generated is not None or c.column.identity is not None:
+        return None
+    b = bounds.get(name)
+    if b is not None and b.choices:
+        return len(b.choices)
+    if c.type.category == "boolean":
+        return 2
+    if c.type.category == "enum":
+        return len(_labels(schema, c.type)) or None
+    if c.type.category in INTS and b is not None and b.lo is not None and b.hi is not None:
+        return int(b.hi) - int(b.lo) + 1
+    return None
+
+
+def _radix(
+    carrier: str,
+    rule: tuple[str, ...],
+    cols: Mapping[str, _Col],
+    bounds: Mapping[str, Bounds],
+    schema: Schema,
+    pk: set[str],
+) -> dict[str, tuple[str, bool]]:
+    """Mixed-radix digits of the row number for a composite UNIQUE of small domains.
+
+    When even the best carrier has few values (a CHECK-bounded int, a boolean), the other
+    enumerable columns of the rule take the next digits, so rows stay distinct for the
+    product of the domains; the last digit raises a clear error past that.
+    """
+    capacity = _capacity(carrier, cols, bounds, schema)
+    if capacity is None:
+        return {}
+    members = [carrier, *(n for n in rule if n != carrier and _capacity(n, cols, bounds, schema))]
+    # a nullable member goes last: past the product of the domains it turns NULL
+    nullable = [n for n in members[1:] if cols[n].column.nullable and n not in pk]
+    if nullable:
+        members = [n for n in members if n != nullable[0]] + [nullable[0]]
+    out: dict[str, tuple[str, bool]] = {}
+    stride = 1
+    for i, name in enumerate(members):
+        cap = _capacity(name, cols, bounds, schema) or 1
+        last = i == len(members) - 1
+        digit = "n" if stride == 1 else f"n // {stride}"
+        out[name] = (digit if last else f"({digit}) % {cap}", not last)
+        stride *= cap
+    return out
 
 
 def _expr_columns(sql: str, dialect: str, names: set[str]) -> list[str]:

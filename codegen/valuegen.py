@@ -14,7 +14,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -45,6 +45,8 @@ class Want:
     bounds: Bounds = field(default_factory=Bounds)
     unique: bool = False
     wrap_unique: bool = False  # carrier of a composite UNIQUE: best effort, never raises
+    seq: str = "n"  # the row's sequence number, or its digit in a composite UNIQUE
+    null_past_end: bool = False  # nullable last digit: NULL once its values are used up
     labels: tuple[str, ...] = ()  # enum labels
     dialect: str = "postgres"
 
@@ -180,7 +182,7 @@ def gen_int(want: Want) -> Gen:
     if lo > hi:
         return Gen(f"sg.g_int({int(lo)}, {int(lo)})", note="CHECK bounds are empty")
     if want.unique:
-        return Gen(f"sg.u_int(n, {int(lo)}, {int(hi)}, {pystr(want.what)})", needs_n=True)
+        return Gen(f"sg.u_int({want.seq}, {int(lo)}, {int(hi)}, {pystr(want.what)})", needs_n=True)
     return Gen(f"sg.g_int({int(lo)}, {int(hi)})")
 
 
@@ -199,7 +201,7 @@ def gen_numeric(want: Want) -> Gen:
     if lo_u > hi_u:
         hi_u = lo_u
     if want.unique:
-        return Gen(f"sg.u_dec(n, {lo_u}, {hi_u}, {scale}, {pystr(want.what)})", needs_n=True)
+        return Gen(f"sg.u_dec({want.seq}, {lo_u}, {hi_u}, {scale}, {pystr(want.what)})", needs_n=True)
     return Gen(f"sg.g_dec({lo_u}, {hi_u}, {scale})")
 
 
@@ -207,7 +209,7 @@ def gen_float(want: Want) -> Gen:
     big = Decimal("1e15")
     lo, hi = _range(want, Decimal("0.0001"), -big, big)
     if want.unique:
-        return Gen(f"sg.u_float(n, {float(lo)!r}, {float(hi)!r}, {pystr(want.what)})", needs_n=True)
+        return Gen(f"sg.u_float({want.seq}, {float(lo)!r}, {float(hi)!r}, {pystr(want.what)})", needs_n=True)
     return Gen(f"sg.g_float({float(lo)!r}, {float(hi)!r})")
 
 
@@ -236,7 +238,7 @@ def gen_text(want: Want) -> Gen:
             provider = "code"
     args = f"{pystr(provider)}, {maxlen!r}" + (f", {minlen}" if minlen else "")
     if want.unique:
-        return Gen(f"sg.u_text(n, {args})", needs_n=True)
+        return Gen(f"sg.u_text({want.seq}, {args})", needs_n=True)
     return Gen(f"sg.g_text({args})")
 
 
@@ -268,7 +270,7 @@ def gen_date(want: Want) -> Gen:
     if lo > hi:
         hi = lo + 365
     if want.unique:
-        return Gen(f"sg.u_date(n, {lo}, {max(hi, lo + 100000)}, {pystr(want.what)})", needs_n=True)
+        return Gen(f"sg.u_date({want.seq}, {lo}, {max(hi, lo + 100000)}, {pystr(want.what)})", needs_n=True)
     return Gen(f"sg.g_date({lo}, {hi})")
 
 
@@ -276,7 +278,7 @@ def gen_timestamp(want: Want) -> Gen:
     tz = want.type.category == "timestamptz"
     lo, hi = -365 * 86400, 0
     if want.unique:
-        return Gen(f"sg.u_ts(n, {lo}, {lo + 10**9}, {tz}, {pystr(want.what)})", needs_n=True)
+        return Gen(f"sg.u_ts({want.seq}, {lo}, {lo + 10**9}, {tz}, {pystr(want.what)})", needs_n=True)
     return Gen(f"sg.g_ts({lo}, {hi}, {tz})")
 
 
@@ -286,7 +288,7 @@ def gen_timestamp(want: Want) -> Gen:
 def gen_bool(want: Want) -> Gen:
     if want.unique:
         return Gen(
-            f"sg.u_choice(n, (False, True), {pystr(want.what)}, {want.wrap_unique})", needs_n=True
+            f"sg.u_choice({want.seq}, (False, True), {pystr(want.what)}, {want.wrap_unique})", needs_n=True
         )
     return Gen("sg.g_bool()")
 
@@ -297,7 +299,7 @@ def gen_enum(want: Want) -> Gen:
         return Gen("None", supported=False, note="enum with no labels")
     if want.unique:
         return Gen(
-            f"sg.u_choice(n, {py(labels)}, {pystr(want.what)}, {want.wrap_unique})", needs_n=True
+            f"sg.u_choice({want.seq}, {py(labels)}, {pystr(want.what)}, {want.wrap_unique})", needs_n=True
         )
     return Gen(f"sg.g_choice({py(labels)})")
 
@@ -372,6 +374,14 @@ TYPE_REGISTRY: dict[str, Callable[[Want], Gen]] = {
 
 def generator(want: Want) -> Gen:
     """The generator for a column: CHECK choices, then the name rules, then the type."""
+    gen = _generator(want)
+    if want.null_past_end and gen.supported:
+        # NULLs never collide in a UNIQUE: rows go on past the product of the domains
+        return replace(gen, expr=f"sg.null_past_end(lambda: {gen.expr})")
+    return gen
+
+
+def _generator(want: Want) -> Gen:
     b = want.bounds
     category = want.type.category
     if b.choices:
@@ -379,7 +389,7 @@ def generator(want: Want) -> Gen:
         if values and all(v is not None for v in values):
             if want.unique:
                 return Gen(
-                    f"sg.u_choice(n, {_py_values(values)}, {pystr(want.what)}, {want.wrap_unique})",
+                    f"sg.u_choice({want.seq}, {_py_values(values)}, {pystr(want.what)}, {want.wrap_unique})",
                     needs_n=True,
                 )
             return Gen(f"sg.g_choice({_py_values(values)})")
@@ -408,7 +418,7 @@ def generator(want: Want) -> Gen:
         )
         provider = "iso_date" if category == "date" else "iso_ts"
         if want.unique:
-            return Gen(f"sg.u_text(n, {pystr(provider)})", needs_n=True)
+            return Gen(f"sg.u_text({want.seq}, {pystr(provider)})", needs_n=True)
         return Gen(f"sg.g_text({pystr(provider)})") if text else Gen("None")
     make = TYPE_REGISTRY.get(category)
     if make is None:

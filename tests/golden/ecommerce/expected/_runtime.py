@@ -93,6 +93,14 @@ def g_int(lo: int, hi: int) -> int:
     return rng.randint(lo, hi)
 
 
+def null_past_end(make: Callable[[], Any]) -> Any:
+    """A nullable digit of a composite UNIQUE: NULL (never a collision) once it runs out."""
+    try:
+        return make()
+    except GenerationError:
+        return None
+
+
 def u_int(n: int, lo: int, hi: int, what: str) -> int:
     value = lo + n
     if value > hi:
