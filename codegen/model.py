@@ -33,11 +33,11 @@ class Location:
         return f"{self.file}:{self.line}"
 
     def to_json(self) -> dict[str, Any]:
-        return {"file": self.file, "line": self.line}
+        return {"file": self.file, "line": self.line, "column": self.column}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Location:
-        return cls(data["file"], data["line"])
+        return cls(data["file"], data["line"], data.get("column", 1))
 
 
 NOWHERE = Location("<unknown>", 0)
@@ -295,6 +295,9 @@ class Table:
             "columns": [c.to_json() for c in self.columns],
             "primary_key": list(self.primary_key.columns) if self.primary_key else [],
             "primary_key_name": self.primary_key.name if self.primary_key else None,
+            "primary_key_location": (
+                self.primary_key.location.to_json() if self.primary_key else None
+            ),
             "foreign_keys": [fk.to_json() for fk in self.foreign_keys],
             "unique": [list(u.columns) for u in self.uniques if u.is_plain],
             "unique_rules": [u.to_json() for u in self.uniques],
@@ -320,7 +323,7 @@ class Table:
 
     @classmethod
     def from_json(cls, data: dict[str, Any], dialect: str) -> Table:
-        pk_loc = Location.from_json(data["location"])
+        pk_loc = Location.from_json(data.get("primary_key_location") or data["location"])
         return cls(
             name=data["table"],
             schema=data["schema"],
@@ -349,7 +352,7 @@ class Table:
             partition_bound=data.get("partition_bound"),
             comment=data.get("comment"),
             dialect=dialect,
-            location=pk_loc,
+            location=Location.from_json(data["location"]),
         )
 
 
@@ -403,6 +406,22 @@ class CompositeType:
     name: str
     attributes: tuple[tuple[str, SqlType], ...]
     location: Location = NOWHERE
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "attributes": [{"name": n, "type": t.sql, "type_info": t.to_json()}
+                           for n, t in self.attributes],
+            "location": self.location.to_json(),
+        }  # fmt: skip
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CompositeType:
+        return cls(
+            data["name"],
+            tuple((a["name"], SqlType.from_json(a["type_info"])) for a in data["attributes"]),
+            Location.from_json(data["location"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -572,10 +591,11 @@ class Schema:
     skipped: tuple[Skipped, ...] = ()
     external_tables: tuple[str, ...] = ()
     extensions: tuple[str, ...] = ()  # CREATE EXTENSION names (types like citext come from them)
-    _by_key: dict[str, Table] = field(default_factory=dict, compare=False, repr=False)
+    _by_key: dict[str, Table] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._by_key.update({t.key: t for t in self.tables})
+        # derived, so `replace(schema, tables=...)` builds its own and leaves the original alone
+        object.__setattr__(self, "_by_key", {t.key: t for t in self.tables})
 
     def table(self, key: str) -> Table | None:
         return self._by_key.get(key)
@@ -594,6 +614,7 @@ class Schema:
             "domains": [d.to_json() for d in self.domains],
             "functions": [f.to_json() for f in self.functions],
             "views": [v.to_json() for v in self.views],
+            "composites": [c.to_json() for c in self.composites],
             "external_tables": list(self.external_tables),
             "extensions": list(self.extensions),
             "skipped": [s.to_json() for s in self.skipped],
@@ -606,6 +627,7 @@ class Schema:
             dialect=dialect,
             tables=tuple(Table.from_json(t, dialect) for t in data["tables"]),
             enums=tuple(EnumType.from_json(e) for e in data["enums"]),
+            composites=tuple(CompositeType.from_json(c) for c in data.get("composites", ())),
             domains=tuple(Domain.from_json(d) for d in data["domains"]),
             functions=tuple(Function.from_json(f) for f in data["functions"]),
             views=tuple(View.from_json(v) for v in data["views"]),

@@ -8,7 +8,7 @@ from typing import Any
 def strip_locations(data: Any) -> Any:
     """A model's JSON without the `location` entries (file:line differs between inputs)."""
     if isinstance(data, dict):
-        return {k: strip_locations(v) for k, v in data.items() if k != "location"}
+        return {k: strip_locations(v) for k, v in data.items() if not k.endswith("location")}
     if isinstance(data, list):
         return [strip_locations(v) for v in data]
     return data
