@@ -182,7 +182,7 @@ def gen_int(want: Want) -> Gen:
     if lo > hi:
         return Gen(f"sg.g_int({int(lo)}, {int(lo)})", note="CHECK bounds are empty")
     if want.unique:
-        return Gen(f"sg.u_int({want.seq}, {int(lo)}, {int(hi)}, {pystr(want.what)})", needs_n=True)
+        return _unique("u_int", want, f"{int(lo)}, {int(hi)}, {pystr(want.what)}")
     return Gen(f"sg.g_int({int(lo)}, {int(hi)})")
 
 
@@ -201,7 +201,7 @@ def gen_numeric(want: Want) -> Gen:
     if lo_u > hi_u:
         hi_u = lo_u
     if want.unique:
-        return Gen(f"sg.u_dec({want.seq}, {lo_u}, {hi_u}, {scale}, {pystr(want.what)})", needs_n=True)
+        return _unique("u_dec", want, f"{lo_u}, {hi_u}, {scale}, {pystr(want.what)}")
     return Gen(f"sg.g_dec({lo_u}, {hi_u}, {scale})")
 
 
@@ -209,7 +209,7 @@ def gen_float(want: Want) -> Gen:
     big = Decimal("1e15")
     lo, hi = _range(want, Decimal("0.0001"), -big, big)
     if want.unique:
-        return Gen(f"sg.u_float({want.seq}, {float(lo)!r}, {float(hi)!r}, {pystr(want.what)})", needs_n=True)
+        return _unique("u_float", want, f"{float(lo)!r}, {float(hi)!r}, {pystr(want.what)}")
     return Gen(f"sg.g_float({float(lo)!r}, {float(hi)!r})")
 
 
@@ -232,13 +232,15 @@ def gen_text(want: Want) -> Gen:
         provider = (
             TEXT_DEFAULT
             if (maxlen or 100) < 40
-            else "sentence" if (maxlen or 100) < 200 else "text"
+            else "sentence"
+            if (maxlen or 100) < 200
+            else "text"
         )
         if maxlen is not None and maxlen < 8:
             provider = "code"
     args = f"{pystr(provider)}, {maxlen!r}" + (f", {minlen}" if minlen else "")
     if want.unique:
-        return Gen(f"sg.u_text({want.seq}, {args})", needs_n=True)
+        return _unique("u_text", want, args)
     return Gen(f"sg.g_text({args})")
 
 
@@ -270,7 +272,7 @@ def gen_date(want: Want) -> Gen:
     if lo > hi:
         hi = lo + 365
     if want.unique:
-        return Gen(f"sg.u_date({want.seq}, {lo}, {max(hi, lo + 100000)}, {pystr(want.what)})", needs_n=True)
+        return _unique("u_date", want, f"{lo}, {max(hi, lo + 100000)}, {pystr(want.what)}")
     return Gen(f"sg.g_date({lo}, {hi})")
 
 
@@ -278,7 +280,7 @@ def gen_timestamp(want: Want) -> Gen:
     tz = want.type.category == "timestamptz"
     lo, hi = -365 * 86400, 0
     if want.unique:
-        return Gen(f"sg.u_ts({want.seq}, {lo}, {lo + 10**9}, {tz}, {pystr(want.what)})", needs_n=True)
+        return _unique("u_ts", want, f"{lo}, {lo + 10**9}, {tz}, {pystr(want.what)}")
     return Gen(f"sg.g_ts({lo}, {hi}, {tz})")
 
 
@@ -287,9 +289,7 @@ def gen_timestamp(want: Want) -> Gen:
 
 def gen_bool(want: Want) -> Gen:
     if want.unique:
-        return Gen(
-            f"sg.u_choice({want.seq}, (False, True), {pystr(want.what)}, {want.wrap_unique})", needs_n=True
-        )
+        return _unique("u_choice", want, f"(False, True), {pystr(want.what)}, {want.wrap_unique}")
     return Gen("sg.g_bool()")
 
 
@@ -298,9 +298,7 @@ def gen_enum(want: Want) -> Gen:
     if not labels:
         return Gen("None", supported=False, note="enum with no labels")
     if want.unique:
-        return Gen(
-            f"sg.u_choice({want.seq}, {py(labels)}, {pystr(want.what)}, {want.wrap_unique})", needs_n=True
-        )
+        return _unique("u_choice", want, f"{py(labels)}, {pystr(want.what)}, {want.wrap_unique}")
     return Gen(f"sg.g_choice({py(labels)})")
 
 
@@ -372,6 +370,11 @@ TYPE_REGISTRY: dict[str, Callable[[Want], Gen]] = {
 }
 
 
+def _unique(fn: str, want: Want, args: str) -> Gen:
+    """A unique value: the runtime's `fn` called with the row's sequence number (or digit)."""
+    return Gen(f"sg.{fn}({want.seq}, {args})", needs_n=True)
+
+
 def generator(want: Want) -> Gen:
     """The generator for a column: CHECK choices, then the name rules, then the type."""
     gen = _generator(want)
@@ -388,9 +391,10 @@ def _generator(want: Want) -> Gen:
         values = tuple(_coerce(v, want.type) for v in b.choices if v not in b.excluded)
         if values and all(v is not None for v in values):
             if want.unique:
-                return Gen(
-                    f"sg.u_choice({want.seq}, {_py_values(values)}, {pystr(want.what)}, {want.wrap_unique})",
-                    needs_n=True,
+                return _unique(
+                    "u_choice",
+                    want,
+                    f"{_py_values(values)}, {pystr(want.what)}, {want.wrap_unique}",
                 )
             return Gen(f"sg.g_choice({_py_values(values)})")
     if category == "array" and want.type.element is not None:
@@ -418,7 +422,7 @@ def _generator(want: Want) -> Gen:
         )
         provider = "iso_date" if category == "date" else "iso_ts"
         if want.unique:
-            return Gen(f"sg.u_text({want.seq}, {pystr(provider)})", needs_n=True)
+            return _unique("u_text", want, pystr(provider))
         return Gen(f"sg.g_text({pystr(provider)})") if text else Gen("None")
     make = TYPE_REGISTRY.get(category)
     if make is None:
