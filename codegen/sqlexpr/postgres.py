@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any, ClassVar
 
 from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres as _SqlglotPostgres
@@ -63,51 +62,57 @@ from .stypes import family, py_literal
 # --------------------------------------------------------------------------- parsing
 
 
-class _Parser(_SqlglotPostgres.Parser):  # type: ignore[misc,valid-type]
-    """sqlglot folds some PostgreSQL functions into others with different semantics
-    (date_part -> EXTRACT, which returns numeric, not double; div -> a cast); keep them
-    as plain function calls so the compiler sees what was written."""
+# sqlglot folds some PostgreSQL functions into others with different semantics
+# (date_part -> EXTRACT, which returns numeric, not double; div -> a cast; log's argument
+# order) and shortens `INTERVAL '1 day 02:00'`. Keep what was written by rewriting tokens
+# before parsing, not by subclassing sqlglot's parser: with sqlglotc installed the parser is
+# a compiled class that interpreted code cannot subclass.
+_KEEP_AS_WRITTEN = {"div", "log", "date_part"}
+_PRIVATE = "__schemagen_"
 
-    FUNCTIONS: ClassVar[dict[str, Any]] = {
-        k: v for k, v in _SqlglotPostgres.Parser.FUNCTIONS.items() if k not in ("DIV", "LOG")
-    }
-    FUNCTION_PARSERS: ClassVar[dict[str, Any]] = {
-        k: v for k, v in _SqlglotPostgres.Parser.FUNCTION_PARSERS.items() if k != "DATE_PART"
-    }
 
-    def _parse_interval(
-        self, require_interval: bool = True, parse_function_unit: bool = True
-    ) -> exp.Add | exp.Interval | None:
-        """INTERVAL '1 day 02:00' is one literal: keep its text whole (as a cast)."""
-        tokens = self._tokens
-        i = self._index
+def prepare(sql: str) -> str:
+    """The SQL with kept-as-written calls renamed and bare interval literals as casts."""
+    tokens = _SqlglotPostgres().tokenize(sql)
+    units = _SqlglotPostgres.VALID_INTERVAL_UNITS
+    edits: list[tuple[int, int, str]] = []
+    for i, token in enumerate(tokens):
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
         if (
-            i + 1 < len(tokens)
-            and tokens[i].token_type == TokenType.INTERVAL
-            and tokens[i + 1].token_type == TokenType.STRING
+            token.text.lower() in _KEEP_AS_WRITTEN
+            and following is not None
+            and following.token_type == TokenType.L_PAREN
+            and sql[token.start : token.end + 1] == token.text
+        ):
+            edits.append((token.start, token.end + 1, _PRIVATE + token.text.lower()))
+        elif (
+            token.token_type == TokenType.INTERVAL
+            and following is not None
+            and following.token_type == TokenType.STRING
         ):
             after = tokens[i + 2].text.upper() if i + 2 < len(tokens) else ""
-            if after not in self.dialect.VALID_INTERVAL_UNITS:
-                self._advance(2)
-                literal = exp.Literal.string(tokens[i + 1].text)
-                return exp.Cast(  # type: ignore[return-value]
-                    this=literal, to=exp.DataType.build("interval")
-                )
-        parsed: exp.Add | exp.Interval | None = super()._parse_interval(
-            require_interval, parse_function_unit
-        )
-        return parsed
+            if after not in units:
+                text = sql[following.start : following.end + 1]
+                edits.append((token.start, following.end + 1, f"CAST({text} AS INTERVAL)"))
+    for start, end, text in reversed(edits):
+        sql = sql[:start] + text + sql[end:]
+    return sql
 
 
-class PostgresReader(_SqlglotPostgres):
-    class Parser(_Parser):
-        pass
+def restore(tree: exp.Expression) -> exp.Expression:
+    for node in tree.find_all(exp.Anonymous):
+        if isinstance(node.this, str) and node.this.startswith(_PRIVATE):
+            node.set("this", node.this[len(_PRIVATE) :])
+    return tree
 
 
 # --------------------------------------------------------------------------- the dialect
 
 
 class PostgresDialect(Dialect):
+    def parse(self, sql: str) -> exp.Expression:
+        return restore(super().parse(prepare(sql)))
+
     def resolve_name(self, name: str, quoted: bool, columns: Mapping[str, SqlType]) -> str | None:
         """PostgreSQL folds unquoted names to lower case; quoted names match exactly."""
         key = name if quoted else name.lower()
@@ -391,7 +396,7 @@ def _dispatch() -> dict[type, Handler]:
     return table
 
 
-POSTGRES = PostgresDialect(name="postgres", read=PostgresReader, dispatch=_dispatch())
+POSTGRES = PostgresDialect(name="postgres", read="postgres", dispatch=_dispatch())
 
 
 def _register() -> None:
