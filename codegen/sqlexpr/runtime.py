@@ -1725,10 +1725,33 @@ def sq_numeric_affinity(a: Any) -> Any:
         return a
     if _SQ_INT.fullmatch(a):
         v = int(a)
-        return v if _sq_int_ok(v) else float(v)
+        return v if _sq_int_ok(v) else _sq_atof_big_int(a.strip())
     if _SQ_REAL.fullmatch(a):
         return float(a)
     return a
+
+
+_SQ_SIGNIFICAND_LIMIT = (2**63 - 1 - 9) // 10
+
+
+def _sq_atof_big_int(text: str) -> float:
+    """sqlite3AtoF (3.40) on integer text too large for 64 bits: it keeps digits only while
+    the significand fits, counts the rest as a power of ten, and scales in long double.
+    Python's correctly rounded float(text) differs from it in the last bit."""
+    sign = -1 if text.startswith("-") else 1
+    digits = text.lstrip("+-")
+    significand, dropped = 0, 0
+    for i, digit in enumerate(digits):
+        significand = significand * 10 + int(digit)
+        if significand >= _SQ_SIGNIFICAND_LIMIT:
+            dropped = len(digits) - i - 1
+            break
+    scale, e = Fraction(1), dropped
+    while e % 22:
+        scale, e = _ld(scale * 10), e - 1
+    while e > 0:
+        scale, e = _ld(scale * Fraction(10**22)), e - 22
+    return sign * float(_ld(Fraction(significand) * scale))
 
 
 def _sq_int_if_exact(x: float) -> int | float:
