@@ -261,6 +261,7 @@ class _StatementReader:
     def __init__(self, origin: ddl.Origin, locate: Callable[[int], Location]) -> None:
         self.origin = origin
         self._locate = locate
+        self.unmodelled: list[str] = []  # parts of the statement read but not modelled
 
     def at(self, node: Any) -> Location:
         """The location of a node inside the statement (the statement's, if it has none)."""
@@ -276,6 +277,8 @@ class _StatementReader:
         handler = _HANDLERS.get(kind)
         if handler is not None:
             yield from handler(self, node)
+            for note in self.unmodelled:
+                yield ddl.Unsupported(self.origin, " ".join(note.split()))
         elif kind in _SCHEMALESS:
             yield ddl.Skip(self.origin, _SCHEMALESS[kind])
         else:
@@ -407,7 +410,11 @@ class _StatementReader:
                 )
             ]
         if contype == ConstrType.CONSTR_EXCLUSION:
-            return []  # EXCLUDE constraints are not modelled; the table stays usable
+            # not modelled; the table stays usable, and the warning says rows may violate it
+            self.unmodelled.append(
+                f"EXCLUDE constraint {name or ''} is not modelled: generated rows may violate it"
+            )
+            return []
         raise self.error(f"constraint {contype.name} is not supported here")
 
     def alter_table(self, node: Any) -> Iterator[ddl.Statement]:
