@@ -214,6 +214,13 @@ def h_strpos(c: Compiler, node: exp.StrPosition) -> Typed:
     return Typed(f"rt.strpos({s.code}, {sub.code})", T.INTEGER)
 
 
+def h_split_part(c: Compiler, node: exp.SplitPart) -> Typed:
+    s = _text(c.expr(node.this), "split_part")
+    delimiter = _text(c.expr(node.args["delimiter"]), "split_part")
+    n = _int4(c.expr(node.args["part_index"]), "split_part")
+    return Typed(f"rt.split_part({s.code}, {delimiter.code}, {n.code})", T.TEXT)
+
+
 def extremum(fn: str) -> Handler:
     def handler(c: Compiler, node: exp.Func) -> Typed:
         args = [c.expr(node.this), *[c.expr(e) for e in node.expressions]]

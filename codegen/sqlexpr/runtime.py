@@ -1093,6 +1093,17 @@ def strpos(s: str | None, sub: str | None) -> int | None:
     return s.find(sub) + 1
 
 
+def split_part(s: str | None, delimiter: str | None, n: int | None) -> str | None:
+    """PostgreSQL's split_part: the n-th field (from the end when n < 0), '' past the end."""
+    if s is None or delimiter is None or n is None:
+        return None
+    if n == 0:
+        raise SqlError("field position must not be zero", "22023")
+    fields = s.split(delimiter) if delimiter else [s]
+    index = n - 1 if n > 0 else len(fields) + n
+    return fields[index] if 0 <= index < len(fields) else ""
+
+
 def md5(s: str | None) -> str | None:
     return None if s is None else hashlib.md5(s.encode("utf-8")).hexdigest()
 

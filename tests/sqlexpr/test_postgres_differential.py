@@ -101,6 +101,8 @@ CASES: list[tuple[str, dict[str, str]]] = [
     ("replace(a, b, 'xy')", two(TX)),
     ("lpad(a, b, c)", {"a": TX, "b": SMALL, "c": TX}), ("rpad(a, b)", {"a": TX, "b": SMALL}),
     ("position(b in a)", two(TX)), ("strpos(a, b)", two(TX)), ("md5(a)", {"a": TX}),
+    ("split_part(a, b, c)", {"a": TX, "b": TX, "c": SMALL}),
+    ("split_part(a, '@', c)", {"a": TX, "c": SMALL}),
     # patterns
     ("a LIKE b", two(TX)), ("a ILIKE b", two(TX)), ("a NOT LIKE 'a%_'", {"a": TX}),
     ("a LIKE b ESCAPE '!'", two(TX)), ("a ILIKE 'É%'", {"a": TX}),

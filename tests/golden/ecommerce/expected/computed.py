@@ -58,9 +58,7 @@ def validate_row(table: str, row: Row) -> list[str]:
 
 def customers__email_domain(email):
     """postgres: lower(split_part(email, '@', 2))"""
-    raise NotImplementedError(
-        "postgres expression not supported (function split_part()): lower(split_part(email, '@', 2))"
-    )
+    return rt.lower(rt.split_part(email, "@", 2))
 
 
 COMPUTED_COLUMNS["customers"] = {
