@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__, pipeline, report
+from .config import Run
 from .errors import SchemagenError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -88,39 +89,53 @@ def inspect(
         click.echo(report.render(built.schema, verbose), nl=False)
 
 
+def run_options(command: F) -> F:
+    """PATHS and the options `generate` and `check` share, resolved over [tool.schemagen]
+    into one `Run` passed as `run`: both commands see exactly the same inputs."""
+
+    @click.argument("paths", nargs=-1)
+    @click.option(
+        "--dialect",
+        type=click.Choice(["postgres", "sqlite", "mysql"]),
+        default=None,
+        help="SQL dialect of the inputs  [default: from pyproject.toml, else postgres]",
+    )
+    @click.option("--out", metavar="DIR", default=None, help="Directory of the generated package.")
+    @click.option("--seed", type=int, default=None, help="Seed of the rows (same seed, same rows).")
+    @click.option("--locale", default=None, help="Faker locale, e.g. en_US, de_DE.")
+    @click.option(
+        "--null-ratio", type=float, default=None, help="Share of NULLs in nullable columns."
+    )
+    @click.option(
+        "--templates", metavar="DIR", default=None, help="Override templates/*.j2 by name."
+    )
+    @external_option
+    @wraps(command)
+    def resolved(paths: tuple[str, ...], out: str | None, external: tuple[str, ...],
+                 **options: Any) -> Any:  # fmt: skip
+        from .config import resolve_run
+
+        names = ("dialect", "seed", "locale", "null_ratio", "templates")
+        settings = {name: options.pop(name) for name in names}
+        return command(resolve_run(paths, out, external, **settings), **options)
+
+    return resolved  # type: ignore[return-value]
+
+
 @main.command()
-@click.argument("paths", nargs=-1)
-@click.option(
-    "--dialect",
-    type=click.Choice(["postgres", "sqlite", "mysql"]),
-    default=None,
-    help="SQL dialect of the inputs  [default: from pyproject.toml, else postgres]",
-)
-@click.option("--out", metavar="DIR", default=None, help="Directory of the generated package.")
-@click.option("--seed", type=int, default=None, help="Seed of the rows (same seed, same rows).")
-@click.option("--locale", default=None, help="Faker locale, e.g. en_US, de_DE.")
-@click.option("--null-ratio", type=float, default=None, help="Share of NULLs in nullable columns.")
-@click.option("--templates", metavar="DIR", default=None, help="Override templates/*.j2 by name.")
-@external_option
 @_friendly_errors
-def generate(paths: tuple[str, ...], dialect: str | None, out: str | None, seed: int | None,
-             locale: str | None, null_ratio: float | None, templates: str | None,
-             external: tuple[str, ...]) -> None:  # fmt: skip
+@run_options
+def generate(run: Run) -> None:
     """Generate factories, TABLE_SCHEMAS and computed columns from PATHS into --out.
 
     With [tool.schemagen] in pyproject.toml (inputs, out, dialect, seed, overrides...),
     a bare `schemagen generate` works; options override the file.
     """
-    from . import config as config_mod
     from . import sources, writer
     from .generate import generate as run_generate
     from .generate import sources_digest
     from .render import Formatter
 
-    run = config_mod.resolve_run(
-        paths, out, external, dialect=dialect, seed=seed, locale=locale, null_ratio=null_ratio,
-        templates=templates,
-    )  # fmt: skip
     cfg, inputs, cwd, target, ext = run.config, run.inputs, run.cwd, run.out, run.external
     built = pipeline.load(inputs, cfg.dialect, ext, cwd=cwd)
     _warn(built.warnings)
@@ -138,41 +153,22 @@ def generate(paths: tuple[str, ...], dialect: str | None, out: str | None, seed:
 
 
 @main.command()
-@click.argument("paths", nargs=-1)
-@click.option(
-    "--dialect",
-    type=click.Choice(["postgres", "sqlite", "mysql"]),
-    default=None,
-    help="SQL dialect of the inputs  [default: from pyproject.toml, else postgres]",
-)
-@click.option("--out", "out", metavar="DIR", default=None, help="The generated package.")
-@click.option("--seed", type=int, default=None, help="Seed the package was generated with.")
-@click.option("--locale", default=None, help="Faker locale the package was generated with.")
-@click.option("--null-ratio", type=float, default=None, help="NULL share it was generated with.")
-@click.option("--templates", metavar="DIR", default=None, help="Template overrides it used.")
-@external_option
+@_friendly_errors
 @click.option("--diff", "show_diff", is_flag=True, help="Also print a unified diff of the files.")
 @click.option(
     "--strict-version",
     is_flag=True,
     help="Fail when only schemagen's own version differs (by default: reported, not failed).",
 )
-@_friendly_errors
-def check(paths: tuple[str, ...], dialect: str | None, out: str | None, seed: int | None,
-          locale: str | None, null_ratio: float | None, templates: str | None,
-          external: tuple[str, ...], show_diff: bool, strict_version: bool) -> None:  # fmt: skip
+@run_options
+def check(run: Run, show_diff: bool, strict_version: bool) -> None:
     """Exit 1 when the generated package no longer matches the SQL, and say why.
 
     Takes the same inputs and options as `generate` (or [tool.schemagen]); exit 0 when the
     package is current, 1 when it is not, 2 on bad SQL, config or a missing --out.
     """
-    from . import config as config_mod
     from . import drift
 
-    run = config_mod.resolve_run(
-        paths, out, external, dialect=dialect, seed=seed, locale=locale, null_ratio=null_ratio,
-        templates=templates,
-    )  # fmt: skip
     result = drift.check(run, strict_version=strict_version)
     text = result.explain(with_diff=show_diff)
     if result.in_sync:
