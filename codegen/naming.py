@@ -8,6 +8,7 @@ foreign keys and checks per table (`orders_ibfk_1`, `orders_chk_1`).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -54,6 +55,7 @@ def pg_index_name(table: str, columns: list[str], taken: set[str]) -> str:
     return _pg_choose(table, addition, "idx", taken)
 
 
+@functools.lru_cache(maxsize=4096)
 def _check_column(sql: str) -> str | None:
     """The column a CHECK names, when it names exactly one."""
     try:

@@ -144,6 +144,7 @@ class _Compiler:
     def __init__(self, dialect: str, memo: Memo | None) -> None:
         self.dialect = dialect
         self.memo = memo
+        self._scopes: dict[int, tuple[Mapping[str, SqlType], str]] = {}
 
     def _run(
         self,
@@ -163,13 +164,17 @@ class _Compiler:
                 )
             return json.dumps([c.name, list(c.params), c.source, c.sql, c.unsupported])
 
+        scope = self._scopes.get(id(columns))
+        if scope is None or scope[0] is not columns:  # one table's columns: serialised once
+            text_of = json.dumps({k: t.to_json() for k, t in columns.items()}, sort_keys=True)
+            scope = self._scopes[id(columns)] = (columns, text_of)
         key = json.dumps(
             [
                 kind,
                 self.dialect,
                 sql,
                 name,
-                {k: t.to_json() for k, t in columns.items()},
+                scope[1],
                 result_type.to_json() if result_type else None,
                 _SQLEXPR_VERSION,
             ],
