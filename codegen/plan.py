@@ -511,6 +511,13 @@ def _table_plan(
         if len(rule) == 1 or set(rule) & unique_single:
             continue
         best = _carrier(rule, cols, bounds, fk_first)
+        if best is not None and _capacity(best, cols, bounds, schema) is not None:
+            # a column with unbounded values carries better than a small domain
+            unbounded = tuple(
+                n for n in rule
+                if n != best and n in cols and _capacity(n, cols, bounds, schema) is None
+            )  # fmt: skip
+            best = (_carrier(unbounded, cols, bounds, fk_first) if unbounded else None) or best
         if best is not None:
             carriers.add(best)
             found = _radix(best, rule, cols, bounds, schema, set(pk))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import importlib
 import itertools
 import sys
@@ -118,7 +119,7 @@ def conn(pg_server: PgServer) -> Any:
 
 
 @settings(
-    max_examples=25,
+    max_examples=int(os.environ.get("SCHEMAGEN_RANDOM_SCHEMAS", "25")),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
     phases=[Phase.explicit, Phase.reuse, Phase.generate],  # the failing SQL is in the message
