@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import importlib
 import itertools
+import os
 import sys
 from pathlib import Path
 from typing import Any
