@@ -375,8 +375,14 @@ def num_div(a: Decimal | None, b: Decimal | None) -> Decimal | None:
     """Quotient rounded half away from zero at select_div_scale()'s scale."""
     if a is None or b is None:
         return None
+    if a.is_nan() or b.is_nan():
+        return Decimal("NaN")  # checked before zero: 'NaN'::numeric / 0 is NaN
     if b.is_zero():
         raise SqlError("division by zero", "22012")
+    if a.is_infinite():  # PostgreSQL 14+ numeric infinities
+        return Decimal("NaN") if b.is_infinite() else a.copy_sign(a * b)
+    if b.is_infinite():
+        return Decimal(0)
     scale = div_scale(a, b)
     na, sa = _as_ratio(a)
     nb, sb = _as_ratio(b)
@@ -389,8 +395,14 @@ def num_mod(a: Decimal | None, b: Decimal | None) -> Decimal | None:
     """a - b * trunc(a / b), with the larger of the two scales."""
     if a is None or b is None:
         return None
+    if a.is_nan() or b.is_nan():
+        return Decimal("NaN")
     if b.is_zero():
         raise SqlError("division by zero", "22012")
+    if a.is_infinite():
+        return Decimal("NaN")
+    if b.is_infinite():
+        return a
     scale = max(num_scale(a), num_scale(b))
     result = NUM.remainder(a, b)  # sign of the dividend, like PostgreSQL
     return num_fix(result.quantize(Decimal(1).scaleb(-scale), context=NUM))
