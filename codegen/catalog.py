@@ -47,6 +47,7 @@ KNOWN_EXTERNAL_SQL: dict[str, str] = {
 class Built:
     schema: Schema
     warnings: list[Diagnostic] = field(default_factory=list)
+    sources_digest: str = ""  # fingerprint of the input files' bytes (set by the pipeline)
 
 
 class Catalog:

@@ -131,15 +131,14 @@ def generate(run: Run) -> None:
     With [tool.schemagen] in pyproject.toml (inputs, out, dialect, seed, overrides...),
     a bare `schemagen generate` works; options override the file.
     """
-    from . import sources, writer
+    from . import writer
     from .generate import generate as run_generate
-    from .generate import sources_digest
     from .render import Formatter
 
     cfg, inputs, cwd, target, ext = run.config, run.inputs, run.cwd, run.out, run.external
     built = pipeline.load(inputs, cfg.dialect, ext, cwd=cwd)
     _warn(built.warnings)
-    digest = sources_digest([f.digest for f in sources.collect(inputs, cwd)])
+    digest = built.sources_digest
     cached = writer.read_cache(target)
     formatter = Formatter.from_json(cached) if cached else Formatter()
     package = run_generate(built.schema, cfg, digest, formatter)

@@ -21,7 +21,6 @@ from . import __version__, pipeline, sources, writer
 from .config import Run
 from .errors import SchemagenError
 from .generate import FINGERPRINT_PREFIX, HEADER_PREFIX, MANIFEST, generate, inputs_fingerprint
-from .generate import sources_digest as digest_of
 from .model import Schema
 from .modeldiff import Change, diff
 from .render import Formatter
@@ -70,7 +69,7 @@ def check(run: Run, *, strict_version: bool = False) -> Report:
         )
     manifest = _read_manifest(out)
     files = sources.collect(run.inputs, cwd)
-    digest = digest_of([f.digest for f in files])
+    digest = sources.digest(files)
     on_disk = {
         rel: (out / rel).read_text(encoding="utf-8") for rel in writer.existing_generated(out)
     }
@@ -84,7 +83,7 @@ def check(run: Run, *, strict_version: bool = False) -> Report:
     ):
         return Report(in_sync=True, fast=True)
 
-    built = pipeline.load(run.inputs, config.dialect, run.external, cwd)
+    built = pipeline.load_files(files, config.dialect, run.external, cwd)
     cached = writer.read_cache(out)  # generate's black cache: only changed blocks are formatted
     package = generate(
         built.schema, config, digest, Formatter.from_json(cached) if cached else None

@@ -191,5 +191,6 @@ def _manifest(ctx: Context, files: Mapping[str, str]) -> dict[str, Any]:
 
 
 def sources_digest(digests: list[str]) -> str:
-    """The digest of the inputs: sha256 over each file's sha256, in input order."""
+    """The digest of the inputs: sha256 over each file's sha256, in input order (the same
+    as `sources.digest(files)`, which the pipeline records on `Built`)."""
     return sha256("\n".join(digests))

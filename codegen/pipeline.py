@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from . import catalog, parse, sources
 from .catalog import Built
+from .sources import SourceFile
 
 
 def load(
@@ -15,7 +17,17 @@ def load(
     cwd: str | None = None,
 ) -> Built:
     """Read PATHs (files, migration folders, globs) into a schema model, with warnings."""
-    files = sources.collect(paths, cwd)
+    return load_files(sources.collect(paths, cwd), dialect, external, cwd)
+
+
+def load_files(
+    files: Sequence[SourceFile],
+    dialect: str = "postgres",
+    external: Sequence[str] = (),
+    cwd: str | None = None,
+) -> Built:
+    """The model of files already collected (the drift check has read them for their digest)."""
     statements = parse.read_all(files, dialect)
     stubs = parse.read_all(sources.collect(external, cwd), dialect) if external else []
-    return catalog.build(statements, dialect, stubs)
+    built = catalog.build(statements, dialect, stubs)
+    return replace(built, sources_digest=sources.digest(files))

@@ -40,6 +40,11 @@ _DOWN = re.compile(r"^\s*--\s*(\+goose\s+down|migrate:down|\+migrate\s+down)\b",
 _TERN_SPLIT = re.compile(r"^-{4}\s*create above\s*/\s*drop below\s*-{4}\s*$", re.IGNORECASE)
 
 
+def digest(files: Sequence[SourceFile]) -> str:
+    """The inputs' fingerprint: sha256 over each file's sha256, in input order."""
+    return hashlib.sha256("\n".join(f.digest for f in files).encode("utf-8")).hexdigest()
+
+
 def natural_key(path: str) -> tuple[tuple[int, int | str], ...]:
     """Sort key that orders digit runs by value: `2_a` before `10_a`."""
     return tuple(
