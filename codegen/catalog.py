@@ -289,9 +289,7 @@ class Catalog:
             else:
                 found = store.pop(name, None) is not None
                 if st.kind == "table":
-                    self.index_owner = {
-                        k: v for k, v in self.index_owner.items() if v[0] != name
-                    }
+                    self.index_owner = {k: v for k, v in self.index_owner.items() if v[0] != name}
             if not found and not st.if_exists:
                 raise self._error(st.origin, f'{st.kind} "{name}" does not exist')
 
@@ -357,8 +355,7 @@ class Catalog:
             tables[key] = replace(
                 table,
                 foreign_keys=tuple(
-                    self._resolve_fk(fk, table, tables, key in external_keys)
-                    for fk in table.foreign_keys
+                    self._resolve_fk(fk, table, tables) for fk in table.foreign_keys
                 ),
             )
         schema = Schema(
@@ -375,9 +372,7 @@ class Catalog:
         )
         return Built(schema, self.warnings)
 
-    def _resolve_fk(
-        self, fk: ForeignKey, table: Table, tables: dict[str, Table], _self_external: bool
-    ) -> ForeignKey:
+    def _resolve_fk(self, fk: ForeignKey, table: Table, tables: dict[str, Table]) -> ForeignKey:
         target = tables.get(fk.ref_table)
         if target is None:
             return replace(fk, external=True)

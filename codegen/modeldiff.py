@@ -7,6 +7,7 @@ differ; the location shown is where the new definition is (or the old one, for a
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -39,13 +40,11 @@ def diff(old: Schema, new: Schema) -> list[Change]:
 
 def _function_key(old: Schema, new: Schema) -> Callable[[Function], str]:
     """A function is known by its name, or by its signature where the name is overloaded."""
-    names = [f.name for f in (*old.functions, *new.functions)]
     overloaded = {
-        n
-        for n in names
-        if names.count(n) > 2
-        or sum(f.name == n for f in new.functions) > 1
-        or sum(f.name == n for f in old.functions) > 1
+        name
+        for side in (old, new)
+        for name, count in Counter(f.name for f in side.functions).items()
+        if count > 1
     }
 
     def key(fn: Function) -> str:
