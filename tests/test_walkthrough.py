@@ -33,6 +33,20 @@ def test_walkthrough_examples(tmp_path: Path, monkeypatch) -> None:
         fakes.validate_row("orders", order)
         total = fakes.RPC.rpc("calculate_total", {"price": "10.00", "quantity": 3}).execute().data
         assert total == Decimal("30.00")
+        summary = [
+            {"total_orders": 2, "total_revenue": Decimal("5"), "average_order": Decimal("2.5")}
+        ]
+        with fakes.RPC.override("get_order_summary", lambda **kw: summary):
+            got = fakes.RPC.rpc("get_order_summary", {"p_customer_id": order["customer_id"]})
+            assert got.execute().data == summary
+        assert (
+            fakes.RPC.rpc(  # restored when the block ends: the generated fake again
+                "get_order_summary", {"p_customer_id": order["customer_id"]}
+            )
+            .execute()
+            .data
+            != summary
+        )
     finally:
         for name in [m for m in sys.modules if m.split(".")[0] == "walkthrough_fakes"]:
             del sys.modules[name]
