@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as _dt
 import importlib
 import json
+import math
 import random
 import string
 import uuid
@@ -122,7 +123,9 @@ def g_float(lo: float, hi: float) -> float:
 
 
 def u_float(n: int, lo: float, hi: float, what: str) -> float:
-    return float(u_int(n, int(lo), int(hi), what))
+    """Distinct whole numbers inside [lo, hi]: round the bounds inwards (CHECK c > 19 gives
+    lo = 19.0001, and 19.0 would violate it)."""
+    return float(u_int(n, math.ceil(lo), math.floor(hi), what))
 
 
 def g_bool() -> bool:
