@@ -17,12 +17,19 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from hypothesis import settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from pgserver import PgServer, PgUnavailable
 
 PG_FIXTURES = {"pg", "pg_server"}
+
+# Under CI the property tests replay a fixed sequence of examples, so a red build is always
+# reproducible; locally every run explores new ones (where the bugs of this project were found).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
