@@ -220,7 +220,7 @@ def build(schema: Schema, config: Config, memo: Memo | None = None) -> Plan:
     modules: dict[str, str] = {}
     classes: dict[str, str] = {}
     taken_modules: set[str] = set(RESERVED_MODULES)
-    taken_classes: set[str] = {"RowFactory"}
+    taken_classes: set[str] = {"rowfactory"}
     for table in schema.tables:
         modules[table.key] = identifier(table.key.replace(".", "__").lower(), taken_modules)
         classes[table.key] = identifier(camel(table.key) + "Factory", taken_classes)
@@ -417,7 +417,7 @@ def _table_plan(
 ) -> TablePlan:
     dialect = schema.dialect
     module = modules[table.key]
-    taken_attrs: set[str] = set(RESERVED_ATTRS)
+    taken_attrs: set[str] = {name.lower() for name in RESERVED_ATTRS}
     cols: dict[str, _Col] = {}
     for column in table.columns:
         base, _ = _resolve(schema, column.type)

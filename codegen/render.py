@@ -104,20 +104,22 @@ _IDENT = re.compile(r"[^0-9A-Za-z_]")
 
 
 def identifier(name: str, taken: set[str] | None = None, reserved: Iterable[str] = ()) -> str:
-    """A safe ASCII Python identifier for an SQL name; unique within `taken` (updated)."""
+    """A safe ASCII Python identifier for an SQL name, unique within `taken` case-blindly
+    (module names become file names): `taken` holds the lowercased names given out so far
+    and gets this one added."""
     base = _IDENT.sub("_", name).strip("_") or "x"
     if base[0].isdigit():
         base = "c_" + base
     if keyword.iskeyword(base) or keyword.issoftkeyword(base) or base in set(reserved):
         base += "_"
+    if taken is None:
+        return base
     out = base
     i = 2
-    lowered = {t.lower() for t in taken} if taken is not None else set()
-    while taken is not None and out.lower() in lowered:
+    while out.lower() in taken:
         out = f"{base}_{i}"
         i += 1
-    if taken is not None:
-        taken.add(out)
+    taken.add(out.lower())
     return out
 
 
