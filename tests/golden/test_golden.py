@@ -17,6 +17,7 @@ import black
 import pytest
 from genlib import REPO, build_package
 
+from codegen.generate import manifest_text
 from codegen.render import LINE_LENGTH
 
 HERE = Path(__file__).resolve().parent
@@ -70,7 +71,7 @@ def _generate(case: str) -> dict[str, str]:
     for rel in skipped:
         if rel in manifest["files"]:
             manifest["files"][rel] = "<not compared here>"
-    files["_manifest.json"] = json.dumps(manifest, indent=2) + "\n"
+    files["_manifest.json"] = manifest_text(manifest) + "\n"  # laid out as generate does
     return files
 
 
