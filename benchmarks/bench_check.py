@@ -20,9 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import sqlglot
 from bench_generate import run_generate, synthetic_sql
 
-from codegen import drift, writer
+from codegen import drift
 from codegen.config import Config, Run
-from codegen.render import Formatter
 
 
 def best_of(repeat: int, run: Callable[[], object]) -> float:
@@ -41,9 +40,7 @@ def main() -> None:
         sql = synthetic_sql(tables)
         sql_path.write_text(sql)
         print(f"generating {tables} tables ({len(sql) / 1024:.0f} KiB of SQL) ...", flush=True)
-        formatter = Formatter()
-        run_generate(sql_path, out, formatter)
-        writer.write_cache(out, formatter.to_json())  # as `schemagen generate` does
+        run_generate(sql_path, out)  # `schemagen generate`, caches included
         run = Run(Config(inputs=(str(sql_path),), seed=1), (str(sql_path),), None, str(out), ())
         parse = best_of(3, lambda: sqlglot.parse(sql, read="postgres"))
         in_sync = best_of(3, lambda: drift.check(run))

@@ -4,9 +4,9 @@
 
 1. cold: generate on a synthetic N-table schema (fresh black cache) vs black alone on the
    same output files;
-2. warm: after a one-table change, the whole `schemagen generate` path (read + parse +
-   catalog + plan + render + cached black + write) vs a bare `sqlglot.parse` of the SQL
-   (target: <= 2x);
+2. warm: after a one-table change, the whole `schemagen generate` command (read + parse
+   through the statement cache + catalog + plan + render + cached black + write + caches)
+   vs a bare `sqlglot.parse` of the SQL (target: <= 2x);
 3. build() of 10,000 rows with the generated ProductsFactory vs an equivalent hand-written
    factory-boy factory (target: >= 0.9x the hand-written speed).
 """
@@ -27,11 +27,10 @@ import sqlglot
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from codegen import pipeline, sources  # noqa: E402
-from codegen.config import Config  # noqa: E402
-from codegen.generate import generate, sources_digest  # noqa: E402
-from codegen.render import LINE_LENGTH, Formatter  # noqa: E402
-from codegen.writer import write  # noqa: E402
+from click.testing import CliRunner  # noqa: E402
+
+from codegen import cli  # noqa: E402
+from codegen.render import LINE_LENGTH  # noqa: E402
 
 
 def synthetic_sql(tables: int, changed: int | None = None) -> str:
@@ -60,12 +59,14 @@ def timed(fn):  # type: ignore[no-untyped-def]
     return time.perf_counter() - start, result
 
 
-def run_generate(sql_path: Path, out: Path, formatter: Formatter) -> None:
-    built = pipeline.load([str(sql_path)], "postgres")
-    cfg = Config(inputs=(str(sql_path),), seed=1)
-    digest = sources_digest([f.digest for f in sources.collect([str(sql_path)])])
-    package = generate(built.schema, cfg, digest, formatter)
-    write(package, out)
+def run_generate(sql_path: Path, out: Path) -> None:
+    """`schemagen generate SQL --out OUT --seed 1`, in this process: the command users run,
+    caches in OUT/.schemagen-cache included."""
+    result = CliRunner().invoke(
+        cli.main, ["generate", str(sql_path), "--out", str(out), "--seed", "1"]
+    )
+    if result.exit_code != 0:
+        raise SystemExit(f"generate failed: {result.output}")
 
 
 def bench_generate(tables: int) -> None:
@@ -74,26 +75,21 @@ def bench_generate(tables: int) -> None:
     sql_path.write_text(synthetic_sql(tables))
     out = tmp / "fakes"
     parse_s, _ = timed(lambda: sqlglot.parse(sql_path.read_text(), read="postgres"))
-    formatter = Formatter()
-    cold_s, _ = timed(lambda: run_generate(sql_path, out, formatter))
+    cold_s, _ = timed(lambda: run_generate(sql_path, out))
     files = [p for p in out.rglob("*.py") if p.name != "_sqlruntime.py"]
     size = sum(p.stat().st_size for p in files)
     mode = black.Mode(line_length=LINE_LENGTH)
     black_s, _ = timed(lambda: [black.format_str(p.read_text(), mode=mode) for p in files])
     print(f"synthetic schema: {tables} tables, {len(files)} generated files, {size / 1024:.0f} KiB")
     print(f"  bare sqlglot.parse:           {parse_s:7.2f} s")
-    print(f"  generate, cold (black cache empty): {cold_s:7.2f} s")
+    print(f"  generate, cold (no caches):   {cold_s:7.2f} s")
     print(f"  black alone on the output:    {black_s:7.2f} s")
     print(f"  ratio cold generate / black alone: {cold_s / black_s:.2f}x")
-    # warm: one table changes, everything else comes from the cache
+    # warm: one table changes, everything else comes from the caches
     sql_path.write_text(synthetic_sql(tables, changed=tables // 2))
-    warm = Formatter.from_json(formatter.to_json())
-    warm_s, _ = timed(lambda: run_generate(sql_path, out, warm))
+    warm_s, _ = timed(lambda: run_generate(sql_path, out))
     parse2_s, _ = timed(lambda: sqlglot.parse(sql_path.read_text(), read="postgres"))
-    print(
-        f"  generate, warm after a one-table change: {warm_s:7.2f} s"
-        f" ({warm.formatted_blocks} blocks formatted)"
-    )
+    print(f"  generate, warm after a one-table change: {warm_s:7.2f} s")
     print(f"  ratio warm generate / bare sqlglot.parse: {warm_s / parse2_s:.2f}x  (target <= 2x)")
 
 
@@ -102,7 +98,7 @@ def bench_build(rows: int) -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="sgbuild"))
     sql = REPO / "sample_schemas" / "ecommerce" / "schema.sql"
-    run_generate(sql, tmp / "shopfakes", Formatter())
+    run_generate(sql, tmp / "shopfakes")
     sys.path.insert(0, str(tmp))
     pkg = importlib.import_module("shopfakes")
 

@@ -133,18 +133,15 @@ def generate(run: Run) -> None:
     """
     from . import writer
     from .generate import generate as run_generate
-    from .render import Formatter
 
     cfg, inputs, cwd, target, ext = run.config, run.inputs, run.cwd, run.out, run.external
-    built = pipeline.load(inputs, cfg.dialect, ext, cwd=cwd)
+    caches = writer.read_caches(target, cfg.dialect)
+    built = pipeline.load(inputs, cfg.dialect, ext, cwd=cwd, cache=caches.statements)
     _warn(built.warnings)
-    digest = built.sources_digest
-    cached = writer.read_cache(target)
-    formatter = Formatter.from_json(cached) if cached else Formatter()
-    package = run_generate(built.schema, cfg, digest, formatter)
+    package = run_generate(built.schema, cfg, built.sources_digest, caches.formatter)
     _warn(list(package.warnings))
     result = writer.write(package, target)
-    writer.write_cache(target, formatter.to_json())
+    writer.write_caches(target, caches)
     click.echo(
         f"{target}: {len(built.schema.tables)} tables; {len(result.written)} file(s) written,"
         f" {len(result.removed)} removed, {len(result.unchanged)} unchanged"

@@ -23,7 +23,6 @@ from .errors import SchemagenError
 from .generate import FINGERPRINT_PREFIX, HEADER_PREFIX, MANIFEST, generate, inputs_fingerprint
 from .model import Schema
 from .modeldiff import Change, diff
-from .render import Formatter
 
 
 @dataclass
@@ -83,11 +82,10 @@ def check(run: Run, *, strict_version: bool = False) -> Report:
     ):
         return Report(in_sync=True, fast=True)
 
-    built = pipeline.load_files(files, config.dialect, run.external, cwd)
-    cached = writer.read_cache(out)  # generate's black cache: only changed blocks are formatted
-    package = generate(
-        built.schema, config, digest, Formatter.from_json(cached) if cached else None
-    )
+    # generate's caches (read, never written): only what changed is parsed and formatted
+    caches = writer.read_caches(out, config.dialect)
+    built = pipeline.load_files(files, config.dialect, run.external, cwd, caches.statements)
+    package = generate(built.schema, config, digest, caches.formatter)
     expected = {rel: text for rel, text in package.files.items() if rel != MANIFEST}
     report = Report(in_sync=True)
     if manifest is None:

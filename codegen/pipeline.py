@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from . import catalog, parse, sources
 from .catalog import Built
+from .parse.cache import StatementCache
 from .sources import SourceFile
 
 
@@ -15,9 +16,10 @@ def load(
     dialect: str = "postgres",
     external: Sequence[str] = (),
     cwd: str | None = None,
+    cache: StatementCache | None = None,
 ) -> Built:
     """Read PATHs (files, migration folders, globs) into a schema model, with warnings."""
-    return load_files(sources.collect(paths, cwd), dialect, external, cwd)
+    return load_files(sources.collect(paths, cwd), dialect, external, cwd, cache)
 
 
 def load_files(
@@ -25,9 +27,11 @@ def load_files(
     dialect: str = "postgres",
     external: Sequence[str] = (),
     cwd: str | None = None,
+    cache: StatementCache | None = None,
 ) -> Built:
-    """The model of files already collected (the drift check has read them for their digest)."""
-    statements = parse.read_all(files, dialect)
-    stubs = parse.read_all(sources.collect(external, cwd), dialect) if external else []
+    """The model of files already collected (the drift check has read them for their digest).
+    `cache` holds statements read by earlier runs (`generate` keeps it beside its output)."""
+    statements = parse.read_all(files, dialect, cache)
+    stubs = parse.read_all(sources.collect(external, cwd), dialect, cache) if external else []
     built = catalog.build(statements, dialect, stubs)
     return replace(built, sources_digest=sources.digest(files))

@@ -10,12 +10,15 @@ from collections.abc import Callable, Sequence
 from .. import ddl
 from ..errors import SchemagenError
 from ..sources import SourceFile
+from .cache import StatementCache
 
-Reader = Callable[[SourceFile], list[ddl.Statement]]
+Reader = Callable[[SourceFile, StatementCache | None], list[ddl.Statement]]
 DIALECTS = ("postgres", "sqlite", "mysql")
 
 
 def reader_for(dialect: str) -> Reader:
+    """The dialect's reader. PostgreSQL's reads statement by statement through the cache;
+    SQLite's and MySQL's read whole files (they take the cache and leave it unused)."""
     if dialect == "postgres":
         from . import postgres
 
@@ -23,13 +26,16 @@ def reader_for(dialect: str) -> Reader:
     if dialect in ("sqlite", "mysql"):
         from . import sqlglot_reader
 
-        return sqlglot_reader.reader(dialect)
+        read = sqlglot_reader.reader(dialect)
+        return lambda source, _cache: read(source)
     raise SchemagenError(f"unknown dialect {dialect!r} (expected one of: {', '.join(DIALECTS)})")
 
 
-def read_all(files: Sequence[SourceFile], dialect: str) -> list[ddl.Statement]:
+def read_all(
+    files: Sequence[SourceFile], dialect: str, cache: StatementCache | None = None
+) -> list[ddl.Statement]:
     read = reader_for(dialect)
-    return [statement for file in files for statement in read(file)]
+    return [statement for file in files for statement in read(file, cache)]
 
 
 # Expressions the catalog keeps as text (CHECK, generated columns, index expressions and

@@ -42,6 +42,7 @@ from ..model import (
 )
 from ..sources import SourceFile
 from ..types import PG_SERIALS, PG_TYPES, pg_type
+from .cache import HERE, StatementCache
 
 DIALECT = "postgres"
 DEFAULT_SCHEMA = "public"
@@ -131,29 +132,46 @@ _SCHEMALESS: dict[str, str] = {
 }
 
 
-def read(source: SourceFile) -> list[ddl.Statement]:
-    """Parse one file into statements (raises SchemagenError with file:line:col on bad SQL)."""
+def read(source: SourceFile, cache: StatementCache | None = None) -> list[ddl.Statement]:
+    """Parse one file into statements (raises SchemagenError with file:line:col on bad SQL).
+
+    The file is split into statements by PostgreSQL's parser (in C, no Python tree), then
+    each statement is read on its own, through `cache`: a warm run builds pglast's Python
+    tree only for the statements that changed.
+    """
     text = _strip_client_lines(source.text)
     try:
-        raws: Any = parser.parse_sql(text)
+        pieces = parser.split(text, only_slices=True)
     except parser.ParseError as error:
-        message, index = error.args[0], error.args[1] if len(error.args) > 1 else 0
+        message, index = error.args[0], error.args[1] if len(error.args) > 1 else None
+        index = len(text) if index is None else index  # "syntax error at end of input"
         line, col = line_col(text, index)
         raise SchemagenError(
             f"cannot parse SQL: {message} (expected a valid PostgreSQL statement)",
             Location(source.path, line, col),
             _line_at(text, index),
         ) from None
-    out: list[ddl.Statement] = []
+    cache = cache or StatementCache(DIALECT)
     lines = LineIndex(text)
+    out: list[ddl.Statement] = []
+    for piece in pieces:
+        start = _skip_blank(text, piece.start)
+        if start < piece.stop:
+            at = Location(source.path, *lines.line_col(start))
+            out.extend(cache.read(text[start : piece.stop], read_statement, at))
+    return out
+
+
+def read_statement(sql: str) -> list[ddl.Statement]:
+    """The statements of one SQL statement's text, located relative to its start."""
+    lines = LineIndex(sql)
 
     def locate(offset: int) -> Location:
-        return Location(source.path, *lines.line_col(offset))
+        return Location(HERE, *lines.line_col(offset))
 
-    for raw in raws:
-        start = _skip_blank(text, raw.stmt_location)
-        end = raw.stmt_location + raw.stmt_len if raw.stmt_len else len(text)
-        origin = ddl.Origin(locate(start), text[start:end])
+    origin = ddl.Origin(Location(HERE, 1, 1), sql)
+    out: list[ddl.Statement] = []
+    for raw in parser.parse_sql(sql):
         out.extend(_StatementReader(origin, locate).read(raw.stmt))
     return out
 

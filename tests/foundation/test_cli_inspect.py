@@ -239,6 +239,17 @@ def test_unparsable_sql(run) -> None:
     """)
 
 
+def test_sql_that_ends_mid_statement(run) -> None:
+    # PostgreSQL reports no position for "at end of input": it is the end of the file
+    result = run("inspect", "cut.sql", files={"cut.sql": """\
+        CREATE TABLE a (id int PRIMARY KEY);
+        CREATE TABLE b (x int"""})  # fmt: skip
+    assert_bad_input(result, """\
+        error: cut.sql:2:22: cannot parse SQL: syntax error at end of input (expected a valid PostgreSQL statement)
+            CREATE TABLE b (x int
+    """)
+
+
 def test_unparsable_sql_in_sqlite(run) -> None:
     result = run("inspect", "bad.sql", "--dialect", "sqlite", files={"bad.sql": """\
         CREATE TABLE a (id INTEGER PRIMARY KEY);

@@ -1,0 +1,126 @@
+"""Statements already read, keyed by their SQL text: a warm `generate` re-reads only what changed.
+
+A reader hands each statement's text to `StatementCache.read` with a function that reads
+that text alone. What it returns is kept with locations relative to the statement's first
+character (file "", line 1, column 1) and placed in the file on the way out, so a statement
+that only moved (a migration added lines above it) is still a hit. Reads that miss and reads
+that hit go through the same encode/decode path, so the two cannot differ.
+
+The CLI persists the entries in `<out>/.schemagen-cache/statements.json` (as JSON: a cache
+file in a repository is never code to run), valid for one `codegen.build_id()`: an upgrade
+never reads stale entries.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from .. import build_id, ddl, model
+from ..errors import SchemagenError
+from ..model import Location
+
+HERE = ""  # the file of a relative location: the statement being read
+ReadStatement = Callable[[str], list[ddl.Statement]]
+
+# every dataclass a reader's statements are built from: encoded by name, decoded by lookup
+_CLASSES: dict[str, type[Any]] = {
+    cls.__name__: cls
+    for module in (ddl, model)
+    for cls in vars(module).values()
+    if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == module.__name__
+}
+_FIELDS: dict[type[Any], tuple[str, ...]] = {
+    cls: tuple(f.name for f in dataclasses.fields(cls) if f.init) for cls in _CLASSES.values()
+}
+
+
+class StatementCache:
+    """Encoded statements by digest of (dialect, SQL text); `used` decides what is kept."""
+
+    def __init__(self, dialect: str, entries: dict[str, Any] | None = None) -> None:
+        self.dialect = dialect
+        self.entries: dict[str, Any] = entries or {}
+        self.used: set[str] = set()
+        self.misses = 0  # statements read by the parser (for tests and benchmarks)
+
+    def read(self, sql: str, read: ReadStatement, at: Location) -> list[ddl.Statement]:
+        """The statements of `sql`, which starts at `at` in its file."""
+        key = hashlib.sha256(f"{self.dialect}\0{sql}".encode()).hexdigest()
+        self.used.add(key)
+        encoded = self.entries.get(key)
+        if encoded is not None:
+            try:
+                return list(_decode(encoded, at))
+            except (KeyError, TypeError, ValueError, IndexError):
+                pass  # an entry damaged on disk: read the statement again
+        try:
+            statements = read(sql)
+        except SchemagenError as error:
+            where = error.location
+            raise SchemagenError(
+                error.message, _placed(where, at) if where else at, error.sql
+            ) from None
+        encoded = self.entries[key] = _encode(statements)
+        self.misses += 1
+        return list(_decode(encoded, at))
+
+    def to_json(self) -> str:
+        kept = {k: v for k, v in sorted(self.entries.items()) if k in self.used}
+        return json.dumps({"version": build_id(), "statements": kept}, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, dialect: str, text: str | None) -> StatementCache:
+        """The cache saved by an earlier run; empty when missing, unreadable or stale."""
+        try:
+            data = json.loads(text) if text else None
+        except ValueError:
+            data = None
+        if not isinstance(data, dict) or data.get("version") != build_id():
+            return cls(dialect)
+        entries = data.get("statements")
+        return cls(dialect, entries if isinstance(entries, dict) else None)
+
+
+def _placed(location: Location, at: Location) -> Location:
+    """A location relative to the statement start `at`, in the file."""
+    if location.file != HERE:
+        return location  # NOWHERE and the like: not inside the statement
+    column = location.column + at.column - 1 if location.line == 1 else location.column
+    return Location(at.file, location.line + at.line - 1, column)
+
+
+# ------------------------------------------------------------------------------ codec
+# JSON values: a dataclass is {"@": name, "=": [init fields in order]}, a tuple {"(": [...]};
+# str, int, bool, None stand for themselves. Anything else is a bug, not a guess.
+
+
+def _encode(value: Any) -> Any:
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, tuple):
+        return {"(": [_encode(v) for v in value]}
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    cls = type(value)
+    if _CLASSES.get(cls.__name__) is cls:
+        return {"@": cls.__name__, "=": [_encode(getattr(value, f)) for f in _FIELDS[cls]]}
+    raise TypeError(f"statement cache: cannot encode {cls.__name__}")
+
+
+def _decode(value: Any, at: Location) -> Any:
+    if isinstance(value, list):
+        return [_decode(v, at) for v in value]
+    if not isinstance(value, dict):
+        return value
+    items = value.get("(")
+    if items is not None:
+        return tuple(_decode(v, at) for v in items)
+    cls = _CLASSES[value["@"]]
+    fields = [_decode(v, at) for v in value["="]]
+    if cls is Location:
+        return _placed(Location(*fields), at)
+    return cls(*fields)
