@@ -11,7 +11,9 @@ predicate, and the row retried (see the generated `_runtime.finish`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from collections.abc import Collection, Mapping
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -65,14 +67,70 @@ _FLIP: dict[type[exp.Expression], type[exp.Expression]] = {
 }
 
 
-def analyse(sql: str, dialect: str, columns: set[str], out: dict[str, Bounds]) -> None:
-    """Add the bounds CHECK `sql` implies to `out` (column name -> Bounds)."""
+def analyse(sql: str, dialect: str, columns: Collection[str]) -> dict[str, Bounds]:
+    """The bounds CHECK `sql` implies, by column name (`merge` them into a table's)."""
+    out: dict[str, Bounds] = {}
     try:
         tree = sqlglot.parse_one(sql, read=SQLGLOT_DIALECT.get(dialect, "postgres"))
     except (sqlglot.errors.ParseError, sqlglot.errors.TokenError, ValueError):
-        return
+        return out
     if isinstance(tree, exp.Expression):
-        _walk(tree, columns, out)
+        _walk(tree, set(columns), out)
+    return out
+
+
+def merge(into: Bounds, other: Bounds) -> None:
+    """`into` narrowed by `other`: a value must satisfy both."""
+    if other.lo is not None:
+        into.merge_lo(other.lo, other.lo_strict)
+    if other.hi is not None:
+        into.merge_hi(other.hi, other.hi_strict)
+    if other.choices is not None:
+        into.restrict(other.choices)
+    into.excluded.extend(other.excluded)
+    if other.minlen is not None:
+        into.minlen = max(into.minlen or 0, other.minlen)
+    if other.maxlen is not None:
+        into.maxlen = other.maxlen if into.maxlen is None else min(into.maxlen, other.maxlen)
+    into.not_null = into.not_null or other.not_null
+    into.lo_cols.extend(other.lo_cols)
+    into.hi_cols.extend(other.hi_cols)
+
+
+# Bounds as JSON, for the memo kept between runs: numbers are Decimal, so they travel as
+# {"decimal": text}; str and bool stand for themselves.
+
+
+def to_json(bounds: Mapping[str, Bounds]) -> str:
+    return json.dumps(
+        {column: {k: _value_json(v) for k, v in asdict(b).items()} for column, b in bounds.items()}
+    )
+
+
+def from_json(text: str) -> dict[str, Bounds]:
+    out: dict[str, Bounds] = {}
+    for column, fields in json.loads(text).items():
+        values = {k: _value_from_json(v) for k, v in fields.items()}
+        values["lo_cols"] = [tuple(pair) for pair in values["lo_cols"]]
+        values["hi_cols"] = [tuple(pair) for pair in values["hi_cols"]]
+        out[column] = Bounds(**values)
+    return out
+
+
+def _value_json(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return {"decimal": str(value)}
+    if isinstance(value, (list, tuple)):
+        return [_value_json(v) for v in value]
+    return value
+
+
+def _value_from_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        return Decimal(value["decimal"])
+    if isinstance(value, list):
+        return [_value_from_json(v) for v in value]
+    return value
 
 
 def _walk(node: exp.Expression, columns: set[str], out: dict[str, Bounds]) -> None:

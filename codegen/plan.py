@@ -17,8 +17,10 @@ of precedence:
 
 from __future__ import annotations
 
+import ast
+import functools
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -26,8 +28,11 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 
-from . import sqlexpr
+from . import build_id, sqlexpr
 from .bounds import SQLGLOT_DIALECT, Bounds, analyse
+from .bounds import from_json as bounds_from_json
+from .bounds import merge as merge_bounds
+from .bounds import to_json as bounds_to_json
 from .config import Config, Override
 from .errors import Diagnostic
 from .model import NOWHERE, Column, Domain, ForeignKey, Location, Schema, SqlType, Table
@@ -139,12 +144,19 @@ Memo = Callable[[str, str, Callable[[], str]], str]
 
 
 class _Compiler:
-    """`codegen.sqlexpr` calls, memoised through the formatter's cache (warm runs skip them)."""
+    """The plan's SQL work (sqlexpr compiles, CHECK bounds, DEFAULT literals), memoised
+    through the formatter's cache: warm runs parse no SQL for unchanged expressions."""
 
     def __init__(self, dialect: str, memo: Memo | None) -> None:
         self.dialect = dialect
         self.memo = memo
         self._scopes: dict[int, tuple[Mapping[str, SqlType], str]] = {}
+
+    def _memo(self, kind: str, key: list[Any], compute: Callable[[], str]) -> str:
+        if self.memo is None:
+            return compute()
+        text = json.dumps([kind, self.dialect, build_id(), *key], sort_keys=True)
+        return self.memo(kind, text, compute)
 
     def _run(
         self,
@@ -168,19 +180,8 @@ class _Compiler:
         if scope is None or scope[0] is not columns:  # one table's columns: serialised once
             text_of = json.dumps({k: t.to_json() for k, t in columns.items()}, sort_keys=True)
             scope = self._scopes[id(columns)] = (columns, text_of)
-        key = json.dumps(
-            [
-                kind,
-                self.dialect,
-                sql,
-                name,
-                scope[1],
-                result_type.to_json() if result_type else None,
-                _SQLEXPR_VERSION,
-            ],
-            sort_keys=True,
-        )
-        text = self.memo("sqlexpr", key, compute) if self.memo else compute()
+        key = [kind, sql, name, scope[1], result_type.to_json() if result_type else None]
+        text = self._memo("sqlexpr", key, compute)
         fn_name, params, source, fn_sql, unsupported = json.loads(text)
         return CompiledFn(fn_name, tuple(params), source, fn_sql, unsupported, NOWHERE)
 
@@ -196,19 +197,24 @@ class _Compiler:
     ) -> CompiledFn:
         return self._run("expression", sql, columns, name, result_type)
 
+    def bounds(self, sql: str, columns: Collection[str]) -> dict[str, Bounds]:
+        """The bounds CHECK `sql` implies on `columns` (fresh objects: callers merge them)."""
 
-def _sqlexpr_version() -> str:
-    """Changes whenever the compiler's sources change, so stale memo entries are not used."""
-    import hashlib
-    from pathlib import Path
+        def compute() -> str:
+            return bounds_to_json(analyse(sql, self.dialect, columns))
 
-    digest = hashlib.sha256()
-    for path in sorted(Path(sqlexpr.__file__).parent.glob("*.py")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+        return bounds_from_json(self._memo("bounds", [sql, sorted(columns)], compute))
 
+    def default_literal(self, sql: str, t: SqlType) -> str | None:
+        """Python source of DEFAULT `sql` when it is a constant of type `t` ("None" for
+        DEFAULT NULL); None when it is an expression to compile."""
 
-_SQLEXPR_VERSION = _sqlexpr_version()
+        def compute() -> str:
+            value = _default_literal(sql, t, self.dialect)
+            return json.dumps(None if value is _NOPE else literal(value))
+
+        source: str | None = json.loads(self._memo("default", [sql, t.to_json()], compute))
+        return source
 
 
 # ---------------------------------------------------------------------------------- entry
@@ -431,7 +437,8 @@ def _table_plan(
     taken_checks: set[str] = {c.name for c in table.checks if c.name}
     taken_fns: set[str] = set()
     for check in table.checks:
-        analyse(check.sql, dialect, names, bounds)
+        for column_name, implied in compiler.bounds(check.sql, names).items():
+            merge_bounds(bounds.setdefault(column_name, Bounds()), implied)
         compiled = _at(
             compiler.predicate(check.sql, types, identifier(f"{module}__check", taken_fns)),
             check.location,
@@ -451,11 +458,9 @@ def _table_plan(
         _, domain = _resolve(schema, column.type)
         while domain is not None:
             for dcheck in domain.checks:
-                sub: dict[str, Bounds] = {}
-                analyse(dcheck.sql, dialect, {"value"}, sub)
+                sub = compiler.bounds(dcheck.sql, {"value"})
                 if "value" in sub:
-                    merged = bounds.setdefault(column.name, Bounds())
-                    _merge_bounds(merged, sub["value"])
+                    merge_bounds(bounds.setdefault(column.name, Bounds()), sub["value"])
                 compiled = _at(
                     compiler.predicate(
                         dcheck.sql,
@@ -746,20 +751,6 @@ def _reaches(cols: Mapping[str, _Col], start: str, target: str) -> bool:
     return False
 
 
-def _merge_bounds(into: Bounds, other: Bounds) -> None:
-    if other.lo is not None:
-        into.merge_lo(other.lo, other.lo_strict)
-    if other.hi is not None:
-        into.merge_hi(other.hi, other.hi_strict)
-    if other.choices is not None:
-        into.restrict(other.choices)
-    into.excluded.extend(other.excluded)
-    if other.minlen is not None:
-        into.minlen = max(into.minlen or 0, other.minlen)
-    if other.maxlen is not None:
-        into.maxlen = other.maxlen if into.maxlen is None else min(into.maxlen, other.maxlen)
-
-
 def _carrier(
     rule: tuple[str, ...],
     cols: Mapping[str, _Col],
@@ -874,14 +865,12 @@ def _declaration(expr: str, gen: Gen) -> str:
     return f"factory.LazyFunction(lambda: {expr})"
 
 
+@functools.lru_cache(maxsize=4096)  # generator expressions repeat across columns and tables
 def _is_constant(expr: str) -> bool:
     try:
-        compile(expr, "<expr>", "eval")
-    except SyntaxError:
+        node = ast.parse(expr, mode="eval").body
+    except (SyntaxError, ValueError):
         return False
-    import ast
-
-    node = ast.parse(expr, mode="eval").body
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Decimal":
         return all(isinstance(a, ast.Constant) for a in node.args) and not node.keywords
     return isinstance(node, ast.Constant) or (
@@ -909,11 +898,11 @@ def _default(
 ) -> Gen | None:
     """The value of a DEFAULT: a literal, or a call of the compiled expression."""
     assert column.default is not None
-    value = _default_literal(column.default, t, compiler.dialect)
-    if value is None:
+    source = compiler.default_literal(column.default, t)
+    if source == "None":
         return None  # DEFAULT NULL is no default: generate a value
-    if value is not _NOPE:
-        return Gen(literal(value))  # dict/list literals are rebuilt per row by LazyFunction
+    if source is not None:
+        return Gen(source)  # dict/list literals are rebuilt per row by LazyFunction
     compiled = _at(
         compiler.expression(
             column.default, {}, identifier(f"{module}__{attr}_default", taken_fns), column.type
