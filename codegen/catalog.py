@@ -592,7 +592,12 @@ def _rename_in(names: tuple[str, ...], old: str, new: str) -> tuple[str, ...]:
 
 
 def _resolve_table_types(table: Table, resolve: Callable[[SqlType], SqlType]) -> Table:
-    return replace(table, columns=tuple(replace(c, type=resolve(c.type)) for c in table.columns))
+    columns = tuple(_with_type(c, resolve(c.type)) for c in table.columns)
+    return table if columns == table.columns else replace(table, columns=columns)
+
+
+def _with_type(column: Column, t: SqlType) -> Column:
+    return column if t is column.type else replace(column, type=t)
 
 
 def _resolve_function_types(fn: Function, resolve: Callable[[SqlType], SqlType]) -> Function:

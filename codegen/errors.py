@@ -8,6 +8,7 @@ says what it could not do.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 from .model import Location
@@ -53,11 +54,14 @@ def line_col(text: str, offset: int) -> tuple[int, int]:
     return line, column
 
 
+_NEWLINE = re.compile("\n")
+
+
 class LineIndex:
     """Line and column of many offsets in one text: O(log n) each, not a rescan."""
 
     def __init__(self, text: str) -> None:
-        self.starts = [0, *(i + 1 for i, ch in enumerate(text) if ch == "\n")]
+        self.starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]
 
     def line_col(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self.starts, offset)

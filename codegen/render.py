@@ -334,14 +334,9 @@ def _format_many(blocks: list[str]) -> list[str | None]:
     return out
 
 
+_BLOCK_LINE = re.compile(rf"^[ \t]*{re.escape(BLOCK)}[ \t]*$", re.MULTILINE)
+
+
 def _split_blocks(text: str) -> list[str]:
-    blocks: list[str] = []
-    current: list[str] = []
-    for line in text.split("\n"):
-        if line.strip() == BLOCK:
-            blocks.append("\n".join(current))
-            current = []
-        else:
-            current.append(line)
-    blocks.append("\n".join(current))
-    return blocks
+    """The blocks between `BLOCK` marker lines (the markers' own line ends dropped)."""
+    return [block.strip("\n") for block in _BLOCK_LINE.split(text)]
