@@ -56,8 +56,14 @@ def sha256(text: str) -> str:
 
 
 def _without_locations(value: Any) -> Any:
+    """The model JSON without where things are (`location`, `primary_key_location`): lines
+    added above a table change no fingerprint."""
     if isinstance(value, dict):
-        return {k: _without_locations(v) for k, v in value.items() if k != "location"}
+        return {
+            k: _without_locations(v)
+            for k, v in value.items()
+            if k != "location" and not k.endswith("_location")
+        }
     if isinstance(value, list):
         return [_without_locations(v) for v in value]
     return value

@@ -54,7 +54,7 @@ class StatementCache:
         encoded = self.entries.get(key)
         if encoded is not None:
             try:
-                return list(_decode(encoded, at))
+                return _statements(encoded, at)
             except (KeyError, TypeError, ValueError, IndexError):
                 pass  # an entry damaged on disk: read the statement again
         try:
@@ -66,7 +66,7 @@ class StatementCache:
             ) from None
         encoded = self.entries[key] = _encode(statements)
         self.misses += 1
-        return list(_decode(encoded, at))
+        return _statements(encoded, at)
 
     def to_json(self) -> str:
         kept = {k: v for k, v in sorted(self.entries.items()) if k in self.used}
@@ -109,6 +109,11 @@ def _encode(value: Any) -> Any:
     if _CLASSES.get(cls.__name__) is cls:
         return {"@": cls.__name__, "=": [_encode(getattr(value, f)) for f in _FIELDS[cls]]}
     raise TypeError(f"statement cache: cannot encode {cls.__name__}")
+
+
+def _statements(encoded: Any, at: Location) -> list[ddl.Statement]:
+    statements: list[ddl.Statement] = _decode(encoded, at)
+    return statements
 
 
 def _decode(value: Any, at: Location) -> Any:

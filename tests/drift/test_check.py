@@ -166,6 +166,15 @@ def test_comment_only_change_passes_with_a_note(project: Path) -> None:
     assert "run schemagen generate to refresh the recorded fingerprint" in output
 
 
+def test_lines_added_above_every_table_are_no_drift(project: Path) -> None:
+    # every statement moves down: locations change, the generated code does not
+    init = project / "migrations" / "0001_init.sql"
+    init.write_text("-- The first migration.\n-- Tables of the shop.\n\n" + init.read_text())
+    code, output = check()
+    assert code == 0, output
+    assert "run schemagen generate to refresh the recorded fingerprint" in output
+
+
 def test_version_only_change_is_reported_not_failed(tmp_path: Path, monkeypatch) -> None:
     (tmp_path / "migrations").mkdir()
     (tmp_path / "migrations" / "0001_init.sql").write_text(BASE)
