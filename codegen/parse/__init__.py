@@ -17,8 +17,7 @@ DIALECTS = ("postgres", "sqlite", "mysql")
 
 
 def reader_for(dialect: str) -> Reader:
-    """The dialect's reader. PostgreSQL's reads statement by statement through the cache;
-    SQLite's and MySQL's read whole files (they take the cache and leave it unused)."""
+    """The dialect's reader: it reads a file statement by statement, through the cache."""
     if dialect == "postgres":
         from . import postgres
 
@@ -26,8 +25,7 @@ def reader_for(dialect: str) -> Reader:
     if dialect in ("sqlite", "mysql"):
         from . import sqlglot_reader
 
-        read = sqlglot_reader.reader(dialect)
-        return lambda source, _cache: read(source)
+        return sqlglot_reader.reader(dialect)
     raise SchemagenError(f"unknown dialect {dialect!r} (expected one of: {', '.join(DIALECTS)})")
 
 

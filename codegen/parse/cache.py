@@ -85,6 +85,16 @@ class StatementCache:
         return cls(dialect, entries if isinstance(entries, dict) else None)
 
 
+def relative(location: Location, at: Location) -> Location:
+    """A location in the file as one relative to the statement that starts at `at`
+    (for readers that locate within the whole file; `_placed` is the inverse)."""
+    if location.file != at.file:
+        return location
+    line = location.line - at.line + 1
+    column = location.column - at.column + 1 if line == 1 else location.column
+    return Location(HERE, line, column)
+
+
 def _placed(location: Location, at: Location) -> Location:
     """A location relative to the statement start `at`, in the file."""
     if location.file != HERE:

@@ -39,6 +39,7 @@ from ..model import (
 )
 from ..sources import SourceFile
 from ..types import mysql_enum_labels, mysql_type, sqlite_type
+from .cache import HERE, StatementCache, relative
 
 _SCHEMALESS = {
     exp.Insert: "DML",
@@ -69,39 +70,61 @@ _TYPE_TEXT = re.compile(r"\s*((?:[A-Za-z_][\w]*\s*)+(?:\(\s*[+-]?\d+\s*(?:,\s*[+
 logging.getLogger("sqlglot").setLevel(logging.ERROR)  # we report unparsed statements ourselves
 
 
-def reader(dialect: str) -> Callable[[SourceFile], list[ddl.Statement]]:
-    def read(source: SourceFile) -> list[ddl.Statement]:
+def reader(dialect: str) -> Callable[[SourceFile, StatementCache | None], list[ddl.Statement]]:
+    def read(source: SourceFile, cache: StatementCache | None = None) -> list[ddl.Statement]:
+        """The file's statements; each through `cache`, so a warm run parses only those
+        that changed (the file is still tokenized whole: that is how it is split)."""
+        cache = cache or StatementCache(dialect)
         out: list[ddl.Statement] = []
         lines = LineIndex(source.text)  # many lookups per file: no rescan for each
         for text_start, sql, tokens in _split(source, dialect):
-            line, col = lines.line_col(text_start)
-            origin = ddl.Origin(Location(source.path, line, col), sql)
-            if _in_trigger(tokens):
-                out.append(ddl.Skip(origin, "trigger"))
-                continue
-            options = _table_options(tokens) if dialect == "sqlite" else set()
-            if dialect == "sqlite":
-                tokens = _without_table_options(tokens)
-            try:
-                tree: Any = _parse(dialect, tokens, source.text)
-            except ParseError as error:
-                # SQLite takes any words as a type name (`UNSIGNED BIG INT`) and sqlglot
-                # does not; the reader reads declared types from the text anyway
-                simpler = _one_word_types(tokens) if dialect == "sqlite" else tokens
-                try:
-                    tree = _parse(dialect, simpler, source.text) if simpler != tokens else None
-                except ParseError:
-                    tree = None
-                if tree is None:
-                    raise _parse_error(error, dialect, source.path, sql, (line, col)) from None
-            if tree is None:
-                continue
-            reader = _Reader(origin, dialect, source, text_start, lines)
-            reader.table_options = options
-            out.extend(reader.read(tree))
+            at = Location(source.path, *lines.line_col(text_start))
+
+            def read_statement(
+                sql: str, tokens: list[Token] = tokens, at: Location = at, start: int = text_start
+            ) -> list[ddl.Statement]:
+                return _read_statement(dialect, source, lines, (start, sql), tokens, at)
+
+            out.extend(cache.read(sql, read_statement, at))
         return out
 
     return read
+
+
+def _read_statement(
+    dialect: str,
+    source: SourceFile,
+    lines: LineIndex,
+    statement: tuple[int, str],
+    tokens: list[Token],
+    at: Location,
+) -> list[ddl.Statement]:
+    """One statement (its offset and text), from its tokens in the file, located relative
+    to its start `at`."""
+    offset, sql = statement
+    origin = ddl.Origin(Location(HERE, 1, 1), sql)
+    if _in_trigger(tokens):
+        return [ddl.Skip(origin, "trigger")]
+    options = _table_options(tokens) if dialect == "sqlite" else set()
+    if dialect == "sqlite":
+        tokens = _without_table_options(tokens)
+    try:
+        tree: Any = _parse(dialect, tokens, source.text)
+    except ParseError as error:
+        # SQLite takes any words as a type name (`UNSIGNED BIG INT`) and sqlglot
+        # does not; the reader reads declared types from the text anyway
+        simpler = _one_word_types(tokens) if dialect == "sqlite" else tokens
+        try:
+            tree = _parse(dialect, simpler, source.text) if simpler != tokens else None
+        except ParseError:
+            tree = None
+        if tree is None:
+            raise _parse_error(error, dialect, at, sql) from None
+    if tree is None:
+        return []
+    reader = _Reader(origin, dialect, source, (at, offset + len(sql)), lines)
+    reader.table_options = options
+    return list(reader.read(tree))
 
 
 def _split(source: SourceFile, dialect: str) -> Iterator[tuple[int, str, list[Token]]]:
@@ -139,14 +162,15 @@ def _parse(dialect: str, tokens: list[Token], text: str) -> Any:
     return tree
 
 
-def _parse_error(
-    error: ParseError, dialect: str, path: str, sql: str, start: tuple[int, int]
-) -> SchemagenError:
+def _parse_error(error: ParseError, dialect: str, at: Location, sql: str) -> SchemagenError:
+    """sqlglot's error, at its line and column in the file (the statement's start `at`
+    when it gives none)."""
     detail = error.errors[0] if error.errors else {}
+    line, col = int(detail.get("line", at.line)), int(detail.get("col", at.column))
     return SchemagenError(
         f"cannot parse SQL: {detail.get('description', error)} "
         f"(expected a valid {dialect} statement)",
-        Location(path, int(detail.get("line", start[0])), int(detail.get("col", start[1]))),
+        Location(at.file, line, col),
         sql,
     )
 
@@ -230,15 +254,15 @@ class _Reader:
         origin: ddl.Origin,
         dialect: str,
         source: SourceFile,
-        base: int,
-        lines: LineIndex | None = None,
+        span: tuple[Location, int],
+        lines: LineIndex,
     ) -> None:
         self.origin = origin
         self.dialect = dialect
         self.source = source
-        self.base = base
+        self.start, self.end = span  # where the statement starts, its end offset in the file
         self.table_options: set[str] = set()  # SQLite: "WITHOUT ROWID", "STRICT"
-        self.lines = lines or LineIndex(source.text)
+        self.lines = lines
 
     @property
     def location(self) -> Location:
@@ -249,7 +273,7 @@ class _Reader:
         start = ident.meta.get("start") if isinstance(ident, exp.Expression) else None
         if isinstance(start, int):
             # sqlglot's offsets count from the start of the tokenized text: the whole file
-            return Location(self.source.path, *self.lines.line_col(start))
+            return relative(Location(self.source.path, *self.lines.line_col(start)), self.start)
         return self.location
 
     def key(self, table: exp.Table) -> str:
@@ -378,7 +402,7 @@ class _Reader:
         if not isinstance(start, int):
             kind = node.args.get("kind")
             return kind.sql(dialect="sqlite") if kind is not None else ""
-        text = self.source.text[start + 1 :]
+        text = self.source.text[start + 1 : self.end]  # not the rest of the file: per column
         if text[:1] in "\"`]'":
             text = text[1:]
         quoted = re.match(r'\s*(?:"([^"]*)"|`([^`]*)`|\[([^\]]*)\])', text)

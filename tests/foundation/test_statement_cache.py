@@ -22,39 +22,62 @@ from codegen.parse.cache import StatementCache
 from codegen.sources import SourceFile
 
 REPO = Path(__file__).resolve().parents[2]
-POSTGRES_INPUTS = [
-    "sample_schemas/ecommerce",
-    "sample_schemas/ecommerce_migrations",
-    "sample_schemas/rental",
-    "tests/fixtures/ecommerce.pg_dump.sql",
-    "tests/fixtures/rental.pg_dump.sql",
-    "tests/rpc/schemas/edge.sql",
-    "tests/golden/safety/schema.sql",
+INPUTS = [
+    ("sample_schemas/ecommerce", "postgres"),
+    ("sample_schemas/ecommerce_migrations", "postgres"),
+    ("sample_schemas/rental", "postgres"),
+    ("tests/fixtures/ecommerce.pg_dump.sql", "postgres"),
+    ("tests/fixtures/rental.pg_dump.sql", "postgres"),
+    ("tests/rpc/schemas/edge.sql", "postgres"),
+    ("tests/golden/safety/schema.sql", "postgres"),
+    ("sample_schemas/sqlite", "sqlite"),
+    ("sample_schemas/mysql", "mysql"),
 ]
 
 
-def read(files: list[SourceFile], cache: StatementCache | None = None) -> list[ddl.Statement]:
-    return parse.read_all(files, "postgres", cache)
+def read(
+    files: list[SourceFile], cache: StatementCache | None = None, dialect: str = "postgres"
+) -> list[ddl.Statement]:
+    return parse.read_all(files, dialect, cache)
 
 
 def saved(cache: StatementCache) -> StatementCache:
     """The cache as the next run sees it: through its JSON file."""
-    return StatementCache.from_json("postgres", cache.to_json())
+    return StatementCache.from_json(cache.dialect, cache.to_json())
 
 
 def one_file(text: str, path: str = "schema.sql") -> list[SourceFile]:
     return [SourceFile(path, text, "")]
 
 
-@pytest.mark.parametrize("inputs", POSTGRES_INPUTS)
-def test_a_warm_read_equals_a_cold_read(inputs: str) -> None:
+@pytest.mark.parametrize(("inputs", "dialect"), INPUTS)
+def test_a_warm_read_equals_a_cold_read(inputs: str, dialect: str) -> None:
     files = sources.collect([inputs], str(REPO))
-    first = StatementCache("postgres")
-    cold = read(files, first)
+    first = StatementCache(dialect)
+    cold = read(files, first, dialect)
     assert first.misses > 0
     warm_cache = saved(first)
-    assert read(files, warm_cache) == cold == read(files)
+    assert read(files, warm_cache, dialect) == cold == read(files, None, dialect)
     assert warm_cache.misses == 0
+
+
+SQLITE = """\
+CREATE TABLE a (id INTEGER PRIMARY KEY, n TEXT NOT NULL CHECK (length(n) <= 5)) WITHOUT ROWID;
+CREATE TABLE b (x UNSIGNED BIG INT REFERENCES a (id), y TEXT DEFAULT 'é');
+"""
+
+
+def test_sqlite_statements_that_moved_are_hits_placed_where_they_now_are() -> None:
+    cache = StatementCache("sqlite")
+    read(one_file(SQLITE), cache, "sqlite")
+    moved = "-- ✓ notes\n\n  " + SQLITE.replace(";\n", ";\n\n")
+    again = saved(cache)
+    statements = read(one_file(moved), again, "sqlite")
+    assert again.misses == 0
+    assert statements == read(one_file(moved), None, "sqlite")
+    b = [s for s in statements if isinstance(s, ddl.CreateTable)][1]
+    y = b.table.column("y")
+    assert y is not None and (y.location.line, y.location.column) == (5, 55)
 
 
 SCHEMA = """\
