@@ -1,10 +1,11 @@
 """Statements already read, keyed by their SQL text: a warm `generate` re-reads only what changed.
 
 A reader hands each statement's text to `StatementCache.read` with a function that reads
-that text alone. What it returns is kept with locations relative to the statement's first
-character (file "", line 1, column 1) and placed in the file on the way out, so a statement
-that only moved (a migration added lines above it) is still a hit. Reads that miss and reads
-that hit go through the same encode/decode path, so the two cannot differ.
+that text alone, locating what it finds in the file as usual. The cache keeps those
+statements with locations relative to the statement's first character (file "", line 1,
+column 1) and places them in the file on the way out, so a statement that only moved (a
+migration added lines above it) is still a hit. Statements are encoded only when the cache
+is saved: a run without a cache file to write (`inspect`) pays nothing for it.
 
 The CLI persists the entries in `<out>/.schemagen-cache/statements.json` (as JSON: a cache
 file in a repository is never code to run), valid for one `codegen.build_id()`: an upgrade
@@ -20,10 +21,9 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import build_id, ddl, model
-from ..errors import SchemagenError
 from ..model import Location
 
-HERE = ""  # the file of a relative location: the statement being read
+HERE = ""  # the file of an encoded location: the statement it is in
 ReadStatement = Callable[[str], list[ddl.Statement]]
 
 # every dataclass a reader's statements are built from: encoded by name, decoded by lookup
@@ -39,11 +39,12 @@ _FIELDS: dict[type[Any], tuple[str, ...]] = {
 
 
 class StatementCache:
-    """Encoded statements by digest of (dialect, SQL text); `used` decides what is kept."""
+    """Statements by digest of (dialect, SQL text); `used` decides what is saved."""
 
     def __init__(self, dialect: str, entries: dict[str, Any] | None = None) -> None:
         self.dialect = dialect
-        self.entries: dict[str, Any] = entries or {}
+        self.entries: dict[str, Any] = entries or {}  # encoded, from the saved file
+        self.fresh: dict[str, tuple[list[ddl.Statement], Location]] = {}  # read in this run
         self.used: set[str] = set()
         self.misses = 0  # statements read by the parser (for tests and benchmarks)
 
@@ -51,25 +52,26 @@ class StatementCache:
         """The statements of `sql`, which starts at `at` in its file."""
         key = hashlib.sha256(f"{self.dialect}\0{sql}".encode()).hexdigest()
         self.used.add(key)
+        fresh = self.fresh.get(key)
+        if fresh is not None:  # the same text again, in this run
+            statements, where = fresh
+            return list(statements) if where == at else _statements(_encode(fresh), at)
         encoded = self.entries.get(key)
         if encoded is not None:
             try:
                 return _statements(encoded, at)
             except (KeyError, TypeError, ValueError, IndexError):
                 pass  # an entry damaged on disk: read the statement again
-        try:
-            statements = read(sql)
-        except SchemagenError as error:
-            where = error.location
-            raise SchemagenError(
-                error.message, _placed(where, at) if where else at, error.sql
-            ) from None
-        encoded = self.entries[key] = _encode(statements)
+        statements = read(sql)
+        self.fresh[key] = (statements, at)
         self.misses += 1
-        return _statements(encoded, at)
+        return statements
 
     def to_json(self) -> str:
-        kept = {k: v for k, v in sorted(self.entries.items()) if k in self.used}
+        kept = {
+            key: _encode(self.fresh[key]) if key in self.fresh else self.entries[key]
+            for key in sorted(self.used)
+        }
         return json.dumps({"version": build_id(), "statements": kept}, separators=(",", ":"))
 
     @classmethod
@@ -85,18 +87,9 @@ class StatementCache:
         return cls(dialect, entries if isinstance(entries, dict) else None)
 
 
-def relative(location: Location, at: Location) -> Location:
-    """A location in the file as one relative to the statement that starts at `at`
-    (for readers that locate within the whole file; `_placed` is the inverse)."""
-    if location.file != at.file:
-        return location
-    line = location.line - at.line + 1
-    column = location.column - at.column + 1 if line == 1 else location.column
-    return Location(HERE, line, column)
-
-
 def _placed(location: Location, at: Location) -> Location:
-    """A location relative to the statement start `at`, in the file."""
+    """An encoded location in the file, the statement starting at `at` (`_relative`'s
+    inverse)."""
     if location.file != HERE:
         return location  # NOWHERE and the like: not inside the statement
     column = location.column + at.column - 1 if location.line == 1 else location.column
@@ -108,17 +101,34 @@ def _placed(location: Location, at: Location) -> Location:
 # str, int, bool, None stand for themselves. Anything else is a bug, not a guess.
 
 
-def _encode(value: Any) -> Any:
+def _encode(fresh: tuple[list[ddl.Statement], Location]) -> Any:
+    """Statements read at `at`, encoded with their locations relative to it."""
+    statements, at = fresh
+    return _encoded(statements, at)
+
+
+def _encoded(value: Any, at: Location) -> Any:
     if value is None or isinstance(value, (str, bool, int)):
         return value
     if isinstance(value, tuple):
-        return {"(": [_encode(v) for v in value]}
+        return {"(": [_encoded(v, at) for v in value]}
     if isinstance(value, list):
-        return [_encode(v) for v in value]
+        return [_encoded(v, at) for v in value]
     cls = type(value)
+    if cls is Location:
+        value = _relative(value, at)
     if _CLASSES.get(cls.__name__) is cls:
-        return {"@": cls.__name__, "=": [_encode(getattr(value, f)) for f in _FIELDS[cls]]}
+        return {"@": cls.__name__, "=": [_encoded(getattr(value, f), at) for f in _FIELDS[cls]]}
     raise TypeError(f"statement cache: cannot encode {cls.__name__}")
+
+
+def _relative(location: Location, at: Location) -> Location:
+    """A location in the file as one relative to the statement starting at `at`."""
+    if location.file != at.file:
+        return location  # NOWHERE and the like: not inside the statement
+    line = location.line - at.line + 1
+    column = location.column - at.column + 1 if line == 1 else location.column
+    return Location(HERE, line, column)
 
 
 def _statements(encoded: Any, at: Location) -> list[ddl.Statement]:

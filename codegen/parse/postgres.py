@@ -8,6 +8,7 @@ sqlglot reads back for the expression compiler.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
@@ -42,7 +43,7 @@ from ..model import (
 )
 from ..sources import SourceFile
 from ..types import PG_SERIALS, PG_TYPES, pg_type
-from .cache import HERE, StatementCache
+from .cache import StatementCache
 
 DIALECT = "postgres"
 DEFAULT_SCHEMA = "public"
@@ -158,20 +159,25 @@ def read(source: SourceFile, cache: StatementCache | None = None) -> list[ddl.St
         start = _skip_blank(text, piece.start)
         if start < piece.stop:
             at = Location(source.path, *lines.line_col(start))
-            out.extend(cache.read(text[start : piece.stop], read_statement, at))
+            read_one = functools.partial(_read_statement, source.path, lines, start)
+            out.extend(cache.read(text[start : piece.stop], read_one, at))
     return out
 
 
-def read_statement(sql: str) -> list[ddl.Statement]:
-    """The statements of one SQL statement's text, located relative to its start."""
-    lines = LineIndex(sql)
+def _read_statement(path: str, lines: LineIndex, offset: int, sql: str) -> list[ddl.Statement]:
+    """The statements of one statement's text `sql`, found at `offset` in file `path`."""
 
-    def locate(offset: int) -> Location:
-        return Location(HERE, *lines.line_col(offset))
+    def locate(at: int) -> Location:
+        return Location(path, *lines.line_col(offset + at))
 
-    origin = ddl.Origin(Location(HERE, 1, 1), sql)
+    try:
+        raws: Any = parser.parse_sql(sql)
+    except parser.ParseError as error:  # the whole file parsed: not expected, but located
+        index = error.args[1] if len(error.args) > 1 and error.args[1] is not None else 0
+        raise SchemagenError(f"cannot parse SQL: {error.args[0]}", locate(index), sql) from None
+    origin = ddl.Origin(locate(0), sql)
     out: list[ddl.Statement] = []
-    for raw in parser.parse_sql(sql):
+    for raw in raws:
         out.extend(_StatementReader(origin, locate).read(raw.stmt))
     return out
 

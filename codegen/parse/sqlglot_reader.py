@@ -8,6 +8,7 @@ source, because SQLite keeps it verbatim and its affinity rules read it.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -39,7 +40,7 @@ from ..model import (
 )
 from ..sources import SourceFile
 from ..types import mysql_enum_labels, mysql_type, sqlite_type
-from .cache import HERE, StatementCache, relative
+from .cache import StatementCache
 
 _SCHEMALESS = {
     exp.Insert: "DML",
@@ -79,13 +80,10 @@ def reader(dialect: str) -> Callable[[SourceFile, StatementCache | None], list[d
         lines = LineIndex(source.text)  # many lookups per file: no rescan for each
         for text_start, sql, tokens in _split(source, dialect):
             at = Location(source.path, *lines.line_col(text_start))
-
-            def read_statement(
-                sql: str, tokens: list[Token] = tokens, at: Location = at, start: int = text_start
-            ) -> list[ddl.Statement]:
-                return _read_statement(dialect, source, lines, (start, sql), tokens, at)
-
-            out.extend(cache.read(sql, read_statement, at))
+            read_one = functools.partial(
+                _read_statement, dialect, source, lines, tokens, (at, text_start)
+            )
+            out.extend(cache.read(sql, read_one, at))
         return out
 
     return read
@@ -95,14 +93,14 @@ def _read_statement(
     dialect: str,
     source: SourceFile,
     lines: LineIndex,
-    statement: tuple[int, str],
     tokens: list[Token],
-    at: Location,
+    start: tuple[Location, int],
+    sql: str,
 ) -> list[ddl.Statement]:
-    """One statement (its offset and text), from its tokens in the file, located relative
-    to its start `at`."""
-    offset, sql = statement
-    origin = ddl.Origin(Location(HERE, 1, 1), sql)
+    """One statement, from its tokens in the file; `start` is where it starts (location
+    and offset)."""
+    at, offset = start
+    origin = ddl.Origin(at, sql)
     if _in_trigger(tokens):
         return [ddl.Skip(origin, "trigger")]
     options = _table_options(tokens) if dialect == "sqlite" else set()
@@ -122,7 +120,7 @@ def _read_statement(
             raise _parse_error(error, dialect, at, sql) from None
     if tree is None:
         return []
-    reader = _Reader(origin, dialect, source, (at, offset + len(sql)), lines)
+    reader = _Reader(origin, dialect, source, offset + len(sql), lines)
     reader.table_options = options
     return list(reader.read(tree))
 
@@ -254,13 +252,13 @@ class _Reader:
         origin: ddl.Origin,
         dialect: str,
         source: SourceFile,
-        span: tuple[Location, int],
+        end: int,
         lines: LineIndex,
     ) -> None:
         self.origin = origin
         self.dialect = dialect
         self.source = source
-        self.start, self.end = span  # where the statement starts, its end offset in the file
+        self.end = end  # the statement's end offset in the file
         self.table_options: set[str] = set()  # SQLite: "WITHOUT ROWID", "STRICT"
         self.lines = lines
 
@@ -273,7 +271,7 @@ class _Reader:
         start = ident.meta.get("start") if isinstance(ident, exp.Expression) else None
         if isinstance(start, int):
             # sqlglot's offsets count from the start of the tokenized text: the whole file
-            return relative(Location(self.source.path, *self.lines.line_col(start)), self.start)
+            return Location(self.source.path, *self.lines.line_col(start))
         return self.location
 
     def key(self, table: exp.Table) -> str:
