@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import subprocess
 import sys
 import tempfile
 import time
@@ -91,6 +92,28 @@ def bench_generate(tables: int) -> None:
     parse2_s, _ = timed(lambda: sqlglot.parse(sql_path.read_text(), read="postgres"))
     print(f"  generate, warm after a one-table change: {warm_s:7.2f} s")
     print(f"  ratio warm generate / bare sqlglot.parse: {warm_s / parse2_s:.2f}x  (target <= 2x)")
+    # the same as users run it: a new process, imports included, and its peak memory
+    sql_path.write_text(synthetic_sql(tables, changed=tables // 3))
+    command_s, peak_mib = run_command(sql_path, out)
+    print(f"  warm, as a command in a new process: {command_s:7.2f} s, peak memory {peak_mib} MiB")
+
+
+CHILD = """\
+import resource, sys
+from codegen.cli import main
+main(sys.argv[1:], standalone_mode=False)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, file=sys.stderr)
+"""
+
+
+def run_command(sql_path: Path, out: Path) -> tuple[float, int]:
+    """`schemagen generate` in a new process: seconds, and its peak RSS in MiB (Linux)."""
+    args = ["generate", str(sql_path), "--out", str(out), "--seed", "1"]
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, *args], capture_output=True, text=True, check=True
+    )
+    return time.perf_counter() - start, int(done.stderr.strip().splitlines()[-1])
 
 
 def bench_build(rows: int) -> None:
