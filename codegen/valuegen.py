@@ -276,8 +276,14 @@ def gen_date(want: Want) -> Gen:
     return Gen(f"sg.g_date({lo}, {hi})")
 
 
+# Dialects whose drivers exchange time-zone-aware datetimes. MySQL's TIMESTAMP is an instant
+# too, but PyMySQL and mysqlclient send and return naive datetimes (in the session's time
+# zone), and MariaDB and MySQL before 8.0.19 reject a value with an offset.
+AWARE_DATETIMES = {"postgres"}
+
+
 def gen_timestamp(want: Want) -> Gen:
-    tz = want.type.category == "timestamptz"
+    tz = want.type.category == "timestamptz" and want.dialect in AWARE_DATETIMES
     lo, hi = -365 * 86400, 0
     if want.unique:
         return _unique("u_ts", want, f"{lo}, {lo + 10**9}, {tz}, {pystr(want.what)}")

@@ -1,10 +1,11 @@
-"""Shared fixtures: a throwaway PostgreSQL (`pg_server`, `pg`) and an in-memory SQLite (`sqlite`).
+"""Shared fixtures: a throwaway PostgreSQL (`pg_server`, `pg`), a throwaway MariaDB standing
+in for MySQL (`my_server`, `mysql`) and an in-memory SQLite (`sqlite`).
 
-Tests that use `pg` or `pg_server` are marked `postgres` automatically, so
-`pytest -m "not postgres"` runs everything that needs no server.
+Tests that use a server are marked `postgres` or `mysql` automatically, so
+`pytest -m "not postgres and not mysql"` runs everything that needs no server.
 
-When PostgreSQL's server binaries are missing the PG tests are skipped, except under CI
-(env `CI` set), where that is an error: CI must never go green by skipping them.
+When a server's binaries are missing its tests are skipped, except under CI (env `CI`
+set), where that is an error: CI must never go green by skipping them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import sqlite3
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -21,9 +23,11 @@ from hypothesis import settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from myserver import MyServer, MyUnavailable
 from pgserver import PgServer, PgUnavailable
 
 PG_FIXTURES = {"pg", "pg_server"}
+MY_FIXTURES = {"mysql", "my_server"}
 
 # Under CI the property tests replay a fixed sequence of examples, so a red build is always
 # reproducible; locally every run explores new ones (where the bugs of this project were found).
@@ -36,6 +40,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if PG_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.postgres)
+        if MY_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.mysql)
 
 
 @pytest.fixture(scope="session")
@@ -62,6 +68,32 @@ def pg(pg_server: PgServer) -> Iterator[psycopg.Connection]:
             yield conn
     finally:
         pg_server.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def my_server() -> Iterator[MyServer]:
+    """One MariaDB server for the whole session, stopped and removed at the end."""
+    try:
+        server = MyServer.start()
+    except MyUnavailable as exc:
+        if os.environ.get("CI"):
+            raise RuntimeError(f"CI is set and MariaDB is unavailable: {exc}") from exc
+        pytest.skip(f"MariaDB not available: {exc}")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def mysql(my_server: MyServer) -> Iterator[Any]:
+    """A fresh empty database: a PyMySQL connection to it, dropped afterwards."""
+    name = my_server.create_database()
+    try:
+        with my_server.connect(name) as conn:
+            yield conn
+    finally:
+        my_server.drop_database(name)
 
 
 @pytest.fixture

@@ -6,10 +6,12 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import psycopg
 import pytest
 from genlib import SAMPLES
+from myserver import load as load_mysql
 
 PG_SAMPLES = {
     "ecommerce": ([SAMPLES / "ecommerce" / "schema.sql"], SAMPLES / "ecommerce" / "schema.sql"),
@@ -118,5 +120,27 @@ def test_sqlite_accepts_200_rows_of_every_table(
         sqlite.commit()
         customers = pkg.FACTORIES["customers"].build_batch(10_000)
         assert len({c["email"].lower() for c in customers}) == 10_000
+    finally:
+        pkg.bind(None)
+
+
+def test_mysql_accepts_200_rows_of_every_table(
+    mysql: Any, make_package: Callable[..., ModuleType]
+) -> None:
+    """Through PyMySQL into MariaDB (MySQL's TIMESTAMP gets naive datetimes: drivers
+    exchange them in the session's time zone, and MariaDB rejects an offset)."""
+    path = SAMPLES / "mysql" / "schema.sql"
+    load_mysql(mysql, path.read_text(encoding="utf-8"))
+    pkg = make_package(paths=[path], dialect="mysql", seed=7)
+    pkg.bind(mysql)
+    try:
+        for key, factory in pkg.FACTORIES.items():
+            rows = factory.create_batch(200)
+            assert len(rows) == 200, key
+            assert set(pkg.TABLE_SCHEMAS[key]) <= set(rows[0]), key  # the stored row
+        mysql.commit()
+        with mysql.cursor() as cur:
+            cur.execute("SELECT count(*) FROM orders")
+            assert cur.fetchone()[0] >= 200
     finally:
         pkg.bind(None)

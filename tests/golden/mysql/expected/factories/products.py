@@ -33,7 +33,7 @@ class ProductsFactory(sg.RowFactory):
     reviews_count = factory.LazyFunction(lambda: sg.g_int(0, 1000))
     attributes_ = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_json("object"))
     is_active = factory.LazyFunction(lambda: sg.g_bool())
-    created_at = factory.LazyFunction(lambda: sg.g_ts(-31536000, 0, True))
+    created_at = factory.LazyFunction(lambda: sg.g_ts(-31536000, 0, False))
 
     _spec = sg.Table(
         key="products",
@@ -63,7 +63,7 @@ class ProductsFactory(sg.RowFactory):
             "reviews_count": lambda o: sg.g_int(0, 1000),
             "attributes": lambda o: None if sg.g_null() else sg.g_json("object"),
             "is_active": lambda o: sg.g_bool(),
-            "created_at": lambda o: sg.g_ts(-31536000, 0, True),
+            "created_at": lambda o: sg.g_ts(-31536000, 0, False),
         },
         renamed={"attributes_": "attributes"},
         identity=("id",),
