@@ -13,9 +13,9 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 import pytest
@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from myserver import MyServer, MyUnavailable
 from pgserver import PgServer, PgUnavailable
 
+Server = TypeVar("Server", PgServer, MyServer)
 PG_FIXTURES = {"pg", "pg_server"}
 MY_FIXTURES = {"mysql", "my_server"}
 
@@ -44,19 +45,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.mysql)
 
 
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[PgServer]:
-    """One PostgreSQL server for the whole session, stopped and removed at the end."""
+def _server(
+    name: str, start: Callable[[], Server], unavailable: type[Exception]
+) -> Iterator[Server]:
+    """A session's server: skipped when its binaries are missing, an error under CI."""
     try:
-        server = PgServer.start()
-    except PgUnavailable as exc:
+        server = start()
+    except unavailable as exc:
         if os.environ.get("CI"):
-            raise RuntimeError(f"CI is set and PostgreSQL is unavailable: {exc}") from exc
-        pytest.skip(f"PostgreSQL not available: {exc}")
+            raise RuntimeError(f"CI is set and {name} is unavailable: {exc}") from exc
+        pytest.skip(f"{name} not available: {exc}")
     try:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """One PostgreSQL server for the whole session, stopped and removed at the end."""
+    yield from _server("PostgreSQL", PgServer.start, PgUnavailable)
 
 
 @pytest.fixture
@@ -73,16 +81,7 @@ def pg(pg_server: PgServer) -> Iterator[psycopg.Connection]:
 @pytest.fixture(scope="session")
 def my_server() -> Iterator[MyServer]:
     """One MariaDB server for the whole session, stopped and removed at the end."""
-    try:
-        server = MyServer.start()
-    except MyUnavailable as exc:
-        if os.environ.get("CI"):
-            raise RuntimeError(f"CI is set and MariaDB is unavailable: {exc}") from exc
-        pytest.skip(f"MariaDB not available: {exc}")
-    try:
-        yield server
-    finally:
-        server.stop()
+    yield from _server("MariaDB", MyServer.start, MyUnavailable)
 
 
 @pytest.fixture
