@@ -70,12 +70,8 @@ def pg_server() -> Iterator[PgServer]:
 @pytest.fixture
 def pg(pg_server: PgServer) -> Iterator[psycopg.Connection]:
     """A fresh empty database: an autocommit psycopg connection to it, dropped afterwards."""
-    name = pg_server.create_database()
-    try:
-        with pg_server.connect(name) as conn:
-            yield conn
-    finally:
-        pg_server.drop_database(name)
+    with pg_server.database() as conn:
+        yield conn
 
 
 @pytest.fixture(scope="session")
@@ -87,12 +83,8 @@ def my_server() -> Iterator[MyServer]:
 @pytest.fixture
 def mysql(my_server: MyServer) -> Iterator[Any]:
     """A fresh empty database: a PyMySQL connection to it, dropped afterwards."""
-    name = my_server.create_database()
-    try:
-        with my_server.connect(name) as conn:
-            yield conn
-    finally:
-        my_server.drop_database(name)
+    with my_server.database() as conn:
+        yield conn
 
 
 @pytest.fixture

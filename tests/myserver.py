@@ -11,12 +11,14 @@ them to `utf8mb4_unicode_ci`; everything else the tests use is common to both.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +100,16 @@ class MyServer:
     def drop_database(self, name: str) -> None:
         with self.connect() as conn, conn.cursor() as cur:
             cur.execute(f"DROP DATABASE IF EXISTS {name}")
+
+    @contextlib.contextmanager
+    def database(self) -> Iterator[Any]:
+        """A fresh database for the duration of a `with` block: yields a connection to it."""
+        name = self.create_database()
+        try:
+            with self.connect(name) as conn:
+                yield conn
+        finally:
+            self.drop_database(name)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
