@@ -163,6 +163,7 @@ class Caches:
 
     formatter: Formatter
     statements: StatementCache
+    on_disk: dict[str, str | None] = field(default_factory=dict)  # file -> text as read
 
 
 _FORMATTER_FILE = "black.json"
@@ -171,16 +172,23 @@ _STATEMENTS_FILE = "statements.json"
 
 def read_caches(out: str | os.PathLike[str], dialect: str) -> Caches:
     """The caches an earlier run left in `out`; empty ones when missing, damaged or stale."""
-    blocks = _read_cache(out, _FORMATTER_FILE)
+    on_disk = {name: _read_cache(out, name) for name in (_FORMATTER_FILE, _STATEMENTS_FILE)}
+    blocks, statements = on_disk[_FORMATTER_FILE], on_disk[_STATEMENTS_FILE]
     return Caches(
         Formatter.from_json(blocks) if blocks else Formatter(),
-        StatementCache.from_json(dialect, _read_cache(out, _STATEMENTS_FILE)),
+        StatementCache.from_json(dialect, statements),
+        on_disk,
     )
 
 
 def write_caches(out: str | os.PathLike[str], caches: Caches) -> None:
-    _write_cache(out, _FORMATTER_FILE, caches.formatter.to_json())
-    _write_cache(out, _STATEMENTS_FILE, caches.statements.to_json())
+    """Save the caches, leaving a file alone when it already holds the same text."""
+    for name, text in (
+        (_FORMATTER_FILE, caches.formatter.to_json()),
+        (_STATEMENTS_FILE, caches.statements.to_json()),
+    ):
+        if text != caches.on_disk.get(name):
+            _write_cache(out, name, text)
 
 
 def _read_cache(out: str | os.PathLike[str], name: str) -> str | None:
@@ -197,8 +205,6 @@ def _write_cache(out: str | os.PathLike[str], name: str, text: str) -> None:
         ignore = path.parent / ".gitignore"
         if not ignore.exists():
             ignore.write_text("*\n", encoding="utf-8")
-        if path.exists() and path.read_text(encoding="utf-8") == text:
-            return
         atomic_write(path, text.encode("utf-8"))
     except OSError:
         pass  # the cache is an optimisation: never fail a generation over it
