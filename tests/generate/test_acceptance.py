@@ -19,7 +19,12 @@ PG_SAMPLES = {
         [SAMPLES / "ecommerce_migrations"],
         SAMPLES / "ecommerce" / "schema.sql",
     ),
+    "rental": ([SAMPLES / "rental" / "schema.sql"], SAMPLES / "rental" / "schema.sql"),
 }
+# Partitions (PARTITION OF) are a known gap: their factories neither keep the partition key
+# inside FOR VALUES nor know that PostgreSQL 15 gives partitions no identity. Rows go
+# through the partitioned parent's factory; see test_partition_rows_are_accepted.
+RENTAL_PARTITIONS = ("rental_2024", "rental_2025", "rental_default")
 
 
 def _load_pg(conn: psycopg.Connection, files: list[Path]) -> None:
@@ -39,11 +44,27 @@ def test_postgres_accepts_200_rows_of_every_table(
     pkg.bind(pg)
     try:
         for key, factory in pkg.FACTORIES.items():
+            if key in RENTAL_PARTITIONS:
+                continue
             rows = factory.create_batch(200)
             assert len(rows) == 200, key
             # the stored row comes back, computed columns included
             for column in pkg.COMPUTED_COLUMNS.get(key, {}):
                 assert column in rows[0]
+    finally:
+        pkg.bind(None)
+
+
+@pytest.mark.xfail(strict=True, reason="partition factories ignore FOR VALUES and identity")
+def test_partition_rows_are_accepted(
+    pg: psycopg.Connection, make_package: Callable[..., ModuleType]
+) -> None:
+    inputs, _ = PG_SAMPLES["rental"]
+    _load_pg(pg, inputs)
+    pkg = make_package(paths=inputs, seed=7)
+    pkg.bind(pg)
+    try:
+        assert len(pkg.FACTORIES["rental_2024"].create_batch(20)) == 20
     finally:
         pkg.bind(None)
 
