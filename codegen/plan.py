@@ -423,6 +423,15 @@ def _table_plan(
 ) -> TablePlan:
     dialect = schema.dialect
     module = modules[table.key]
+    if table.partition_of is not None:
+        warnings.append(
+            Diagnostic(
+                table.location,
+                f"{table.key}: rows of a partition's factory may be rejected (its key is not"
+                f" kept within {table.partition_bound}); insert through the factory of"
+                f" {table.partition_of}",
+            )
+        )
     taken_attrs: set[str] = {name.lower() for name in RESERVED_ATTRS}
     cols: dict[str, _Col] = {}
     for column in table.columns:
