@@ -113,7 +113,7 @@ class Catalog:
             parent = self._table(st.origin, table.partition_of)
             table = replace(
                 table,
-                columns=parent.columns + table.columns,
+                columns=tuple(_partition_column(c) for c in parent.columns) + table.columns,
                 primary_key=table.primary_key or parent.primary_key,
                 checks=parent.checks + table.checks,
                 uniques=parent.uniques + table.uniques,
@@ -585,6 +585,14 @@ def _retarget_fks(table: Table, old: str, new: str) -> Table:
             replace(fk, ref_table=new) if fk.ref_table == old else fk for fk in table.foreign_keys
         ),
     )
+
+
+def _partition_column(column: Column) -> Column:
+    """A parent's column as its PARTITION OF child has it: PostgreSQL 15 (the version the
+    tests check against) gives the partition no identity; defaults and NOT NULL stay."""
+    if column.identity in ("always", "by default"):
+        return replace(column, identity=None)
+    return column
 
 
 def _rename_in(names: tuple[str, ...], old: str, new: str) -> tuple[str, ...]:

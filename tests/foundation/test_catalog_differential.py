@@ -80,3 +80,22 @@ def test_every_statement_is_applied_or_listed() -> None:
     model = pipeline.load(["sample_schemas/ecommerce/schema.sql"], cwd=str(ROOT)).schema
     reasons = {s.reason for s in model.skipped}
     assert {"SET", "GRANT/REVOKE", "transaction control", "trigger"} <= reasons
+
+
+_IDENTITY = {"always": "a", "by default": "d"}  # pg_attribute.attidentity; others are ''
+
+
+@pytest.mark.parametrize("path", [*PG_INPUTS, "sample_schemas/rental/schema.sql"])
+def test_every_tables_columns_match_the_catalog(pg_server, path: str) -> None:
+    """Column by column, straight from the model (partitions included, which the written
+    back DDL leaves to PostgreSQL): name, NOT NULL and identity as pg_attribute has them."""
+    original_sql = "\n".join(f.text for f in sources.collect([path], str(ROOT)))
+    model = pipeline.load([path], cwd=str(ROOT)).schema
+    catalog = _load(pg_server, original_sql)["columns"]
+    for table in model.tables:
+        if table.schema != "public" or table.key in model.external_tables:
+            continue
+        mine = [(c.name, not c.nullable, _IDENTITY.get(c.identity or "", ""))
+                for c in table.columns]  # fmt: skip
+        theirs = [(c["name"], c["not_null"], c["identity"]) for c in catalog[table.name]]
+        assert mine == theirs, table.key

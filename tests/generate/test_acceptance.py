@@ -23,9 +23,9 @@ PG_SAMPLES = {
     ),
     "rental": ([SAMPLES / "rental" / "schema.sql"], SAMPLES / "rental" / "schema.sql"),
 }
-# Partitions (PARTITION OF) are a known gap: their factories neither keep the partition key
-# inside FOR VALUES nor know that PostgreSQL 15 gives partitions no identity. Rows go
-# through the partitioned parent's factory; see test_partition_rows_are_accepted.
+# Partitions (PARTITION OF) are a known gap: their factories do not keep the partition key
+# inside FOR VALUES. Rows go through the partitioned parent's factory; see
+# test_partition_rows_are_accepted.
 RENTAL_PARTITIONS = ("rental_2024", "rental_2025", "rental_default")
 
 
@@ -66,7 +66,7 @@ def test_partition_factories_are_announced_as_a_gap() -> None:
     assert (warned[0].location.line, warned[0].location.column) == (109, 1)
 
 
-@pytest.mark.xfail(strict=True, reason="partition factories ignore FOR VALUES and identity")
+@pytest.mark.xfail(strict=True, reason="partition factories ignore FOR VALUES")
 def test_partition_rows_are_accepted(
     pg: psycopg.Connection, make_package: Callable[..., ModuleType]
 ) -> None:
