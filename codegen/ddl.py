@@ -138,10 +138,21 @@ Action = (
 
 
 @dataclass(frozen=True)
+class Like:
+    """`LIKE source INCLUDING ...` inside CREATE TABLE: the catalog copies the source's
+    columns (at `position` among the table's own) and the parts `options` name."""
+
+    source: str  # table key
+    position: int
+    options: frozenset[str]  # "comments" "constraints" "defaults" "generated" "identity" "indexes"
+
+
+@dataclass(frozen=True)
 class CreateTable:
     origin: Origin
     table: Table
     if_not_exists: bool = False
+    likes: tuple[Like, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -231,8 +242,20 @@ class Comment:
 @dataclass(frozen=True)
 class Drop:
     origin: Origin
-    kind: str  # "table" | "view" | "type" | "domain" | "function" | "index"
+    kind: str  # "table" | "view" | "type" | "domain" | "function" | "index" | "schema"
     names: tuple[str, ...]
+    if_exists: bool = False
+    cascade: bool = False  # DROP ... CASCADE: dependent views, keys and columns go too
+
+
+@dataclass(frozen=True)
+class SetSchema:
+    """ALTER TABLE / VIEW / TYPE ... SET SCHEMA: the object moves, dependents follow it."""
+
+    origin: Origin
+    kind: str  # "table" | "view" | "type"
+    name: str  # key before the move
+    schema: str
     if_exists: bool = False
 
 
@@ -272,6 +295,7 @@ Statement = (
     | CreateView
     | Comment
     | Drop
+    | SetSchema
     | CreateExtension
     | Skip
     | Unsupported

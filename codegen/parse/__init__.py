@@ -62,3 +62,12 @@ def rename_column(sql: str, old: str, new: str, dialect: str, index_element: boo
     from . import sqlglot_reader
 
     return sqlglot_reader.rename_column(sql, old, new, dialect)
+
+
+def query_relations(sql: str, dialect: str) -> set[str] | None:
+    """Keys of the tables and views a view's query reads; None when not known."""
+    if dialect != "postgres":
+        return None
+    from . import postgres
+
+    return postgres.query_relations(sql)

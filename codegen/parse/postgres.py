@@ -14,8 +14,16 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
+import pglast
 from pglast import ast, parser
-from pglast.enums import A_Expr_Kind, ConstrType, FunctionParameterMode, MinMaxOp, ObjectType
+from pglast.enums import (
+    A_Expr_Kind,
+    ConstrType,
+    DropBehavior,
+    FunctionParameterMode,
+    MinMaxOp,
+    ObjectType,
+)
 from pglast.enums.parsenodes import AlterTableType
 from pglast.stream import RawStream
 
@@ -79,7 +87,6 @@ _SCHEMALESS: dict[str, str] = {
     "DeleteStmt": "DML",
     "MergeStmt": "DML",
     "CopyStmt": "COPY (data)",
-    "DoStmt": "DO block",
     "CallStmt": "CALL",
     "CreatedbStmt": "CREATE DATABASE",
     "DropdbStmt": "DROP DATABASE",
@@ -128,7 +135,6 @@ _SCHEMALESS: dict[str, str] = {
     "AlterFunctionStmt": "function attributes",
     "RefreshMatViewStmt": "REFRESH MATERIALIZED VIEW",
     "CreateTableSpaceStmt": "tablespace",
-    "AlterObjectSchemaStmt": "SET SCHEMA",
     "ImportForeignSchemaStmt": "foreign schema",
 }
 
@@ -315,11 +321,12 @@ class _StatementReader:
 
     def create_table(self, node: Any) -> Iterator[ddl.Statement]:
         key_schema = node.relation.schemaname or DEFAULT_SCHEMA
-        if node.relation.relpersistence == "t":
+        if node.relation.relpersistence == "t" or key_schema == "pg_temp":
             yield ddl.Skip(self.origin, "temporary table")
             return
         columns: list[Column] = []
         constraints: list[ddl.Constraint] = []
+        likes: list[ddl.Like] = []
         for element in node.tableElts or ():
             if isinstance(element, ast.ColumnDef):
                 column, extra = self.column(element)
@@ -327,16 +334,18 @@ class _StatementReader:
                 constraints.extend(extra)
             elif isinstance(element, ast.Constraint):
                 constraints.extend(self.constraint(element, None))
-            else:
-                yield ddl.Unsupported(
-                    self.origin, f"table element {type(element).__name__} (LIKE) is not supported"
+            else:  # TableLikeClause
+                options = frozenset(
+                    name for bit, name in _LIKE_OPTIONS.items() if element.options & bit
                 )
+                likes.append(ddl.Like(_range_key(element.relation), len(columns), options))
         partition_of = partition_bound = None
+        inherits: tuple[str, ...] = ()
         if node.partbound is not None and node.inhRelations:
             partition_of = _range_key(node.inhRelations[0])
             partition_bound = deparse(node.partbound)
         elif node.inhRelations:
-            yield ddl.Unsupported(self.origin, "table inheritance (INHERITS) is not applied")
+            inherits = tuple(_range_key(r) for r in node.inhRelations)
         partition_by = None
         if node.partspec is not None:
             params = ", ".join(
@@ -352,12 +361,13 @@ class _StatementReader:
                 partition_by=partition_by,
                 partition_of=partition_of,
                 partition_bound=partition_bound,
+                inherits=inherits,
                 dialect=DIALECT,
                 location=self.location,
             ),
             constraints,
         )
-        yield ddl.CreateTable(self.origin, table, bool(node.if_not_exists))
+        yield ddl.CreateTable(self.origin, table, bool(node.if_not_exists), tuple(likes))
 
     def column(self, node: Any) -> tuple[Column, list[ddl.Constraint]]:
         names = _names(node.typeName.names)
@@ -382,6 +392,8 @@ class _StatementReader:
             elif contype == ConstrType.CONSTR_IDENTITY:
                 identity = "always" if con.generated_when == "a" else "by default"
                 nullable = False
+            elif contype in _CONSTRAINT_ATTRIBUTES:
+                extra = _with_attribute(extra, contype)
             else:
                 if contype == ConstrType.CONSTR_PRIMARY:
                     nullable = False
@@ -418,7 +430,15 @@ class _StatementReader:
             cols = tuple(_names(con.keys)) or own
             return [Unique(cols, name, location=where)]
         if contype == ConstrType.CONSTR_CHECK:
-            return [Check(deparse(con.raw_expr), name, where, bool(con.skip_validation))]
+            return [
+                Check(
+                    deparse(con.raw_expr),
+                    name,
+                    where,
+                    bool(con.skip_validation),
+                    bool(con.is_no_inherit),
+                )
+            ]
         if contype == ConstrType.CONSTR_FOREIGN:
             return [
                 ForeignKey(
@@ -483,7 +503,7 @@ class _StatementReader:
 
     def rename(self, node: Any) -> Iterator[ddl.Statement]:
         rt = node.renameType
-        if rt == ObjectType.OBJECT_TABLE:
+        if rt in (ObjectType.OBJECT_TABLE, ObjectType.OBJECT_VIEW, ObjectType.OBJECT_MATVIEW):
             yield ddl.RenameTable(
                 self.origin, _range_key(node.relation), node.newname, bool(node.missing_ok)
             )
@@ -665,6 +685,40 @@ class _StatementReader:
         else:
             yield ddl.Skip(self.origin, f"COMMENT ON {objtype.name.removeprefix('OBJECT_')}")
 
+    def do_block(self, node: Any) -> Iterator[ddl.Statement]:
+        """A DO block that only guards DDL (`IF NOT EXISTS (...) THEN CREATE TYPE ...`,
+        `EXCEPTION WHEN duplicate_object THEN null`) applies that DDL; others are skipped."""
+        options = {o.defname: o.arg for o in node.args or ()}
+        language = options["language"].sval if "language" in options else "plpgsql"
+        body = options["as"].sval if "as" in options else ""
+        statements = _guarded_ddl(body) if language == "plpgsql" else None
+        if not statements:
+            yield ddl.Skip(self.origin, "DO block")
+            return
+        at = max(self.origin.sql.find(body), 0)
+        for sql in statements:
+            at = self.origin.sql.find(sql, at)
+            yield from self._nested(sql, max(at, 0))
+
+    def _nested(self, sql: str, offset: int) -> Iterator[ddl.Statement]:
+        """The statements of SQL found at `offset` inside this statement's text."""
+
+        def locate(at: int) -> Location:
+            return self._locate(offset + at)
+
+        origin = ddl.Origin(locate(0), sql)
+        for raw in parser.parse_sql(sql):
+            yield from _StatementReader(origin, locate).read(raw.stmt)
+
+    def set_schema(self, node: Any) -> Iterator[ddl.Statement]:
+        kind = _SET_SCHEMA_KINDS.get(node.objectType)
+        if kind is None:
+            what = node.objectType.name.removeprefix("OBJECT_")
+            yield ddl.Skip(self.origin, f"{what} SET SCHEMA")
+            return
+        name = _range_key(node.relation) if node.relation else _name_key(_names(node.object))
+        yield ddl.SetSchema(self.origin, kind, name, node.newschema, bool(node.missing_ok))
+
     def create_extension(self, node: Any) -> Iterator[ddl.Statement]:
         yield ddl.CreateExtension(self.origin, node.extname)
 
@@ -679,9 +733,39 @@ class _StatementReader:
                 names.append(_name_key(_names(obj.objname)))
             elif isinstance(obj, ast.TypeName):
                 names.append(_name_key(_names(obj.names)))
+            elif isinstance(obj, ast.String):  # DROP SCHEMA
+                names.append(str(obj.sval))
             else:
                 names.append(_name_key(_names(obj)))
-        yield ddl.Drop(self.origin, kind, tuple(names), bool(node.missing_ok))
+        cascade = node.behavior == DropBehavior.DROP_CASCADE
+        yield ddl.Drop(self.origin, kind, tuple(names), bool(node.missing_ok), cascade)
+
+
+_LIKE_OPTIONS = {
+    1: "comments",
+    4: "constraints",
+    8: "defaults",
+    16: "generated",
+    32: "identity",
+    64: "indexes",
+}  # TableLikeOption bits; compression, statistics and storage are not modelled
+
+_CONSTRAINT_ATTRIBUTES: dict[Any, dict[str, Any]] = {
+    ConstrType.CONSTR_ATTR_DEFERRABLE: {"deferrable": True},
+    ConstrType.CONSTR_ATTR_NOT_DEFERRABLE: {"deferrable": False},
+    ConstrType.CONSTR_ATTR_DEFERRED: {"initially_deferred": True},
+    ConstrType.CONSTR_ATTR_IMMEDIATE: {"initially_deferred": False},
+}
+
+
+def _with_attribute(extra: list[ddl.Constraint], contype: Any) -> list[ddl.Constraint]:
+    """`REFERENCES p DEFERRABLE INITIALLY DEFERRED` on a column: PostgreSQL's grammar gives
+    the attributes as constraints of their own, which qualify the constraint before them."""
+    if not extra or not isinstance(extra[-1], ForeignKey):
+        # PostgreSQL itself only allows them after REFERENCES (and UNIQUE / PRIMARY KEY,
+        # whose deferrability the model does not keep)
+        return extra
+    return [*extra[:-1], replace(extra[-1], **_CONSTRAINT_ATTRIBUTES[contype])]
 
 
 def _assemble(table: Table, constraints: Sequence[ddl.Constraint]) -> Table:
@@ -698,6 +782,7 @@ def _assemble(table: Table, constraints: Sequence[ddl.Constraint]) -> Table:
         partition_by=table.partition_by,
         partition_of=table.partition_of,
         partition_bound=table.partition_bound,
+        inherits=table.inherits,
         dialect=table.dialect,
         location=table.location,
     )
@@ -769,6 +854,59 @@ _DROP_KINDS = {
     ObjectType.OBJECT_FUNCTION: "function",
     ObjectType.OBJECT_PROCEDURE: "function",
     ObjectType.OBJECT_INDEX: "index",
+    ObjectType.OBJECT_SCHEMA: "schema",
+}
+
+_DML = (ast.SelectStmt, ast.InsertStmt, ast.UpdateStmt, ast.DeleteStmt, ast.MergeStmt)
+
+
+def _guarded_ddl(body: str) -> list[str] | None:
+    """The DDL statements of a plpgsql DO body made only of guards around DDL; None if it
+    does anything else (loops, DML, RAISE, dynamic SQL, an ELSE, a handler that acts)."""
+    try:
+        wrapped = f"CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $sg${body}$sg$"
+        function = pglast.parse_plpgsql(wrapped)[0]["PLpgSQL_function"]
+    except (parser.ParseError, KeyError, IndexError):
+        return None
+    out: list[str] = []
+    return out if _collect_ddl([function["action"]], out) else None
+
+
+def _collect_ddl(statements: list[dict[str, Any]], out: list[str]) -> bool:
+    for statement in statements:
+        ((kind, node),) = statement.items()
+        if kind == "PLpgSQL_stmt_block":
+            handlers = (node.get("exceptions") or {}).get("PLpgSQL_exception_block", {})
+            if any(h["PLpgSQL_exception"].get("action") for h in handlers.get("exc_list", ())):
+                return False
+            if not _collect_ddl(node.get("body", []), out):
+                return False
+        elif kind == "PLpgSQL_stmt_if":
+            if node.get("elsif_list") or node.get("else_body"):
+                return False
+            if not _collect_ddl(node.get("then_body", []), out):
+                return False
+        elif kind == "PLpgSQL_stmt_execsql":
+            query = node["sqlstmt"]["PLpgSQL_expr"]["query"]
+            try:
+                parsed = parser.parse_sql(query)
+            except parser.ParseError:
+                return False
+            if any(isinstance(raw.stmt, _DML) for raw in parsed):
+                return False
+            out.append(query)
+        elif kind != "PLpgSQL_stmt_return" or node:
+            return False
+    return True
+
+
+_SET_SCHEMA_KINDS = {
+    ObjectType.OBJECT_TABLE: "table",
+    ObjectType.OBJECT_FOREIGN_TABLE: "table",
+    ObjectType.OBJECT_VIEW: "view",
+    ObjectType.OBJECT_MATVIEW: "view",
+    ObjectType.OBJECT_TYPE: "type",
+    ObjectType.OBJECT_DOMAIN: "type",
 }
 
 _R = _StatementReader
@@ -787,6 +925,8 @@ _HANDLERS: dict[str, Callable[[_R, Any], Iterator[ddl.Statement]]] = {
     "CommentStmt": _R.comment,
     "DropStmt": _R.drop,
     "CreateExtensionStmt": _R.create_extension,
+    "AlterObjectSchemaStmt": _R.set_schema,
+    "DoStmt": _R.do_block,
 }
 
 _ALTER_HANDLERS: dict[AlterTableType, Callable[[_R, Any], list[ddl.Action]]] = {
@@ -849,6 +989,34 @@ def expression_columns(sql: str, index_element: bool = False) -> set[str] | None
         for ref in _column_refs(tree)
         if isinstance(ref.fields[-1], ast.String)
     }
+
+
+@functools.lru_cache(maxsize=1024)
+def _query_relations(sql: str) -> frozenset[str] | None:
+    from pglast.visitors import Visitor
+
+    try:
+        tree = parser.parse_sql(sql)
+    except parser.ParseError:
+        return None
+    found: set[str] = set()
+
+    class _Relations(Visitor):
+        def visit_RangeVar(self, ancestors: Any, node: Any) -> None:
+            found.add(_range_key(node))
+
+    _Relations()(tree)
+    return frozenset(found)
+
+
+def query_relations(sql: str) -> set[str] | None:
+    """Keys of the relations a query reads (CTE names included: they name nothing here)."""
+    found = _query_relations(sql)
+    return None if found is None else set(found)
+
+
+def quote_identifier(name: str) -> str:
+    return _quoted(name) if not re.fullmatch(r"[a-z_][a-z0-9_$]*", name) else name
 
 
 def rename_column(sql: str, old: str, new: str, index_element: bool = False) -> str:
