@@ -1049,6 +1049,8 @@ def _attach_partition(
 
 def _for_partition(action: ddl.Action) -> ddl.Action | None:
     """An ALTER TABLE action as it reaches a partition: its own key and unique names."""
+    if isinstance(action, ddl.AttachPartition):
+        return None  # attaches to the table named, not to its partitions
     if isinstance(action, ddl.AddConstraint) and isinstance(
         action.constraint, (PrimaryKey, Unique)
     ):
@@ -1061,6 +1063,8 @@ def _for_partition(action: ddl.Action) -> ddl.Action | None:
 def _for_child(action: ddl.Action) -> ddl.Action | None:
     """An ALTER TABLE action as it reaches an INHERITS child: keys and foreign keys are
     not inherited, nor NO INHERIT checks; a column the child has already is merged."""
+    if isinstance(action, ddl.AttachPartition):
+        return None
     if isinstance(action, ddl.AddConstraint):
         c = action.constraint
         return action if isinstance(c, Check) and not c.no_inherit else None

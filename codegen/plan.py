@@ -28,7 +28,7 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 
-from . import build_id, sqlexpr
+from . import build_id, partitions, sqlexpr
 from .bounds import SQLGLOT_DIALECT, Bounds, analyse
 from .bounds import from_json as bounds_from_json
 from .bounds import merge as merge_bounds
@@ -423,12 +423,13 @@ def _table_plan(
 ) -> TablePlan:
     dialect = schema.dialect
     module = modules[table.key]
-    if table.partition_of is not None:
+    row_checks = partitions.row_checks(schema, table) if dialect == "postgres" else ()
+    if table.partition_of is not None and not row_checks:
         warnings.append(
             Diagnostic(
                 table.location,
-                f"{table.key}: rows of a partition's factory may be rejected (its key is not"
-                f" kept within {table.partition_bound}); insert through the factory of"
+                f"{table.key}: rows of a partition's factory may be rejected (its bound"
+                f" {table.partition_bound} is not modelled); insert through the factory of"
                 f" {table.partition_of}",
             )
         )
@@ -445,7 +446,7 @@ def _table_plan(
     checks: list[CheckPlan] = []
     taken_checks: set[str] = {c.name for c in table.checks if c.name}
     taken_fns: set[str] = set()
-    for check in table.checks:
+    for check in (*table.checks, *row_checks):
         for column_name, implied in compiler.bounds(check.sql, names).items():
             merge_bounds(bounds.setdefault(column_name, Bounds()), implied)
         compiled = _at(

@@ -259,21 +259,48 @@ def _days(value: Any, today: dt.date) -> int | None:
 REFERENCE_DAY = dt.date(2024, 1, 1)  # the runtime's default clock; bounds are relative to it
 
 
+def _window(lo: int, hi: int, blo: int | None, bhi: int | None, span: int) -> tuple[int, int]:
+    """The default window [lo, hi] narrowed to the CHECK's (or partition's) bounds; a
+    window outside them moves inside, `span` wide, never past either bound."""
+    if blo is not None:
+        lo = max(lo, blo)
+    if bhi is not None:
+        hi = min(hi, bhi)
+    if lo > hi:
+        if blo is not None and bhi is not None:
+            return blo, max(blo, min(bhi, blo + span))
+        return (lo, lo + span) if blo is not None else (hi - span, hi)
+    return lo, hi
+
+
 def gen_date(want: Want) -> Gen:
     lo, hi = -3650, 0
     if re.search(r"(birth|dob)", want.column.lower()):
         lo, hi = -365 * 80, -365 * 18
     b = want.bounds
     blo, bhi = _days(b.lo, REFERENCE_DAY), _days(b.hi, REFERENCE_DAY)
-    if blo is not None:
-        lo = max(lo, blo + (1 if b.lo_strict else 0))
-    if bhi is not None:
-        hi = min(hi, bhi - (1 if b.hi_strict else 0))
-    if lo > hi:
-        hi = lo + 365
+    blo = None if blo is None else blo + (1 if b.lo_strict else 0)
+    bhi = None if bhi is None else bhi - (1 if b.hi_strict else 0)
+    lo, hi = _window(lo, hi, blo, bhi, 365)
     if want.unique:
         return _unique("u_date", want, f"{lo}, {max(hi, lo + 100000)}, {pystr(want.what)}")
     return Gen(f"sg.g_date({lo}, {hi})")
+
+
+REFERENCE_MOMENT = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+
+
+def _seconds(value: Any) -> int | None:
+    """A timestamp bound as seconds from the runtime's clock."""
+    if not isinstance(value, str):
+        return None
+    from .sqlexpr import runtime
+
+    try:
+        moment = runtime.to_timestamptz(value)
+    except (NotImplementedError, ValueError, runtime.SqlError):
+        return None
+    return None if moment is None else int((moment - REFERENCE_MOMENT).total_seconds())
 
 
 # Dialects whose drivers exchange time-zone-aware datetimes. MySQL's TIMESTAMP is an instant
@@ -284,7 +311,11 @@ AWARE_DATETIMES = {"postgres"}
 
 def gen_timestamp(want: Want) -> Gen:
     tz = want.type.category == "timestamptz" and want.dialect in AWARE_DATETIMES
-    lo, hi = -365 * 86400, 0
+    b = want.bounds
+    blo, bhi = _seconds(b.lo), _seconds(b.hi)
+    blo = None if blo is None else blo + (1 if b.lo_strict else 0)
+    bhi = None if bhi is None else bhi - (1 if b.hi_strict else 0)
+    lo, hi = _window(-365 * 86400, 0, blo, bhi, 365 * 86400)
     if want.unique:
         return _unique("u_ts", want, f"{lo}, {lo + 10**9}, {tz}, {pystr(want.what)}")
     return Gen(f"sg.g_ts({lo}, {hi}, {tz})")

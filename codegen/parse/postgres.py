@@ -1031,6 +1031,35 @@ def rename_column(sql: str, old: str, new: str, index_element: bool = False) -> 
     return deparse(tree)
 
 
+# -------------------------------------------------------------- partition bounds
+
+
+def partition_bound(bound: str) -> tuple[str, list[list[str | None]]] | None:
+    """A partition's bound as (strategy, datums): ("range", [lower, upper]), ("list",
+    [values]), ("hash", []), ("default", []); a datum is SQL text, the bare word MINVALUE
+    or MAXVALUE, or None for NULL. None when the text is not a bound."""
+    try:
+        statement: Any = parser.parse_sql(f"CREATE TABLE x PARTITION OF y {bound}")[0].stmt
+        node: Any = statement.partbound
+    except (parser.ParseError, AttributeError, IndexError):
+        return None
+    if node.is_default:
+        return "default", []
+
+    def datums(nodes: Any) -> list[str | None]:
+        return [
+            str(d.fields[0].sval).upper() if type(d).__name__ == "ColumnRef"
+            else None if getattr(d, "isnull", False) else deparse(d)
+            for d in nodes or ()
+        ]  # fmt: skip
+
+    if node.strategy == "r":
+        return "range", [datums(node.lowerdatums), datums(node.upperdatums)]
+    if node.strategy == "l":
+        return "list", [datums(node.listdatums)]
+    return "hash", []
+
+
 # ------------------------------------------------------------------- index names
 
 

@@ -849,13 +849,25 @@ def to_timestamp(a: Any) -> datetime | None:
     raise TypeError(f"cannot cast {type(a).__name__} to timestamp")
 
 
+_TZ_OFFSET = re.compile(
+    r"(.*\d:\d\d(?::\d\d(?:\.\d+)?)?)\s*(?:([+-])(\d\d?)(?::?(\d\d))?|Z|UTC)", re.IGNORECASE
+)
+
+
 def to_timestamptz(a: Any) -> datetime | None:
     if a is None:
         return None
     if isinstance(a, datetime) and a.tzinfo is not None:
         return a.astimezone(UTC)
+    offset = timedelta(0)
+    m = _TZ_OFFSET.fullmatch(a) if isinstance(a, str) else None
+    if m:  # '2024-01-01 00:00:00+02' (as pg_dump writes bounds and defaults)
+        a = m[1]
+        if m[2]:
+            offset = timedelta(hours=int(m[3]), minutes=int(m[4] or 0))
+            offset = -offset if m[2] == "-" else offset
     naive = to_timestamp(a)
-    return None if naive is None else naive.replace(tzinfo=UTC)
+    return None if naive is None else (naive - offset).replace(tzinfo=UTC)
 
 
 def to_uuid(a: Any) -> uuid.UUID | None:
