@@ -32,9 +32,9 @@ from sqlglot.tokenizer_core import TokenType
 from .. import sqlexpr
 from ..bounds import SQLGLOT_DIALECT
 from ..config import Config
+from ..context import Context
 from ..errors import Diagnostic
-from ..generate import Context
-from ..model import Function, Param, Schema, SqlType
+from ..model import Function, Param, Schema, SqlType, without_locations
 from ..render import identifier, py, pystr
 
 EXPORTS = {"rpc": ["AsyncRPC", "RPC", "RPCError"]}
@@ -709,14 +709,6 @@ def _warn(ctx: Context, warnings: tuple[Diagnostic, ...]) -> None:
     ctx.plan = dataclasses.replace(ctx.plan, warnings=(*ctx.plan.warnings, *warnings))
 
 
-def _without_locations(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _without_locations(v) for k, v in value.items() if k != "location"}
-    if isinstance(value, list):
-        return [_without_locations(v) for v in value]
-    return value
-
-
 def _depends_on(ctx: Context) -> Mapping[str, Any]:
     schema = ctx.schema
     rows: dict[str, Any] = {}
@@ -731,8 +723,8 @@ def _depends_on(ctx: Context) -> Mapping[str, Any]:
                 rows[row[1]] = ctx.table_json(row[1]) or [(n, repr(ft)) for n, ft in row[2]]
     return {
         "dialect": schema.dialect,
-        "functions": [_without_locations(f.to_json()) for f in schema.functions],
-        "enums": [_without_locations(e.to_json()) for e in schema.enums],
-        "domains": [_without_locations(d.to_json()) for d in schema.domains],
+        "functions": [without_locations(f.to_json()) for f in schema.functions],
+        "enums": [without_locations(e.to_json()) for e in schema.enums],
+        "domains": [without_locations(d.to_json()) for d in schema.domains],
         "rows": rows,
     }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import sqlexpr
-from ..generate import Context
+from ..context import Context
 
 EXPORTS = {"_runtime": ["GenerationError", "bind", "reset", "set_clock"]}
 
