@@ -20,6 +20,9 @@ CATEGORIES = (
     "uuid", "json", "jsonb", "bytes", "inet", "cidr", "macaddr",
     "bit", "varbit", "money", "xml", "tsvector", "year",
     "array", "enum", "domain", "composite", "unknown",
+    # PostgreSQL's own and its extensions' (pgvector, hstore, ltree, cube, PostGIS)
+    "macaddr8", "tsquery", "range", "multirange", "vector", "halfvec", "sparsevec",
+    "hstore", "ltree", "lquery", "cube", "geometry", "geography",
 )  # fmt: skip
 
 

@@ -21,7 +21,7 @@ import ast
 import functools
 import json
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -372,12 +372,42 @@ class _Col:
 
 
 def _resolve(schema: Schema, t: SqlType) -> tuple[SqlType, Domain | None]:
+    if t.category == "array" and t.element is not None and t.element.category == "domain":
+        element, _ = _resolve(schema, t.element)  # an array of a domain: of its base type
+        return replace(t, element=element), None
     if t.category == "domain" and t.name:
         domain = schema.domain(t.name)
         if domain is not None:
             base, _ = _resolve(schema, domain.base)
             return base, domain
     return t, None
+
+
+def _element_bounds(
+    schema: Schema, compiler: _Compiler, column: Column, where: str, warnings: list[Diagnostic]
+) -> Bounds | None:
+    """The bounds an array of a domain's elements keep: its CHECKs' (VALUE > 0). A CHECK
+    that gives no bounds (a regex) is not enforced on elements: said in a warning."""
+    t = column.type
+    if t.category != "array" or t.element is None or t.element.category != "domain":
+        return None
+    bounds = Bounds()
+    domain = schema.domain(t.element.name or "")
+    while domain is not None:
+        for check in domain.checks:
+            implied = compiler.bounds(check.sql, {"value"}).get("value")
+            if implied is None:
+                warnings.append(Diagnostic(
+                    column.location,
+                    f"{where}: elements of {t.sql} are not checked against domain"
+                    f" {domain.name}'s CHECK; rows may be rejected (set an override)",
+                    check.sql,
+                ))  # fmt: skip
+                continue
+            merge_bounds(bounds, implied)
+        base = domain.base
+        domain = schema.domain(base.name or "") if base.category == "domain" else None
+    return bounds
 
 
 def _labels(schema: Schema, t: SqlType) -> tuple[str, ...]:
@@ -576,6 +606,9 @@ def _table_plan(
             null_past_end=name in null_past_end,
             labels=_labels(schema, c.type),
             dialect=dialect,
+            element_bounds=_element_bounds(
+                schema, compiler, column, f"{table.key}.{name}", warnings
+            ),
         )
         if column.generated is not None:
             compiled = _at(

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+from . import pgvalues
 from .bounds import Bounds
 from .dialect import POSTGRES, Dialect
 from .model import SqlType
@@ -50,6 +51,7 @@ class Want:
     null_past_end: bool = False  # nullable last digit: NULL once its values are used up
     labels: tuple[str, ...] = ()  # enum labels
     dialect: Dialect = POSTGRES
+    element_bounds: Bounds | None = None  # an array's elements' (an array of a domain)
 
     @property
     def what(self) -> str:
@@ -402,6 +404,18 @@ TYPE_REGISTRY: dict[str, Callable[[Want], Gen]] = {
 }
 
 
+def gen_postgres_type(want: Want) -> Gen:
+    """PostgreSQL's and its extensions' types (pgvector, hstore, ltree, PostGIS, ranges)."""
+    found = pgvalues.expression(want.type, want.unique)
+    if found is None:
+        return Gen("None", supported=False, note=f"no unique values for {want.type.sql}")
+    expr, needs_n = found
+    return Gen(expr, needs_n=needs_n)
+
+
+TYPE_REGISTRY.update({category: gen_postgres_type for category in pgvalues.EXPRESSIONS})
+
+
 def _unique(fn: str, want: Want, args: str) -> Gen:
     """A unique value: the runtime's `fn` called with the row's sequence number (or digit)."""
     return Gen(f"sg.{fn}({want.seq}, {args})", needs_n=True)
@@ -431,7 +445,12 @@ def _generator(want: Want) -> Gen:
             return Gen(f"sg.g_choice({_py_values(values)})")
     if category == "array" and want.type.element is not None:
         element = Want(
-            want.table, want.column, want.type.element, labels=want.labels, dialect=want.dialect
+            want.table,
+            want.column,
+            want.type.element,
+            want.element_bounds or Bounds(),
+            labels=want.labels,
+            dialect=want.dialect,
         )
         inner = generator(element)
         if not inner.supported:

@@ -50,7 +50,7 @@ from ..model import (
     table_key,
 )
 from ..sources import SourceFile
-from ..types import PG_SERIALS, PG_TYPES, pg_type
+from ..types import EXTENSION_TYPES, PG_SERIALS, pg_type
 from .cache import StatementCache
 
 DIALECT = "postgres"
@@ -260,14 +260,17 @@ def _name_key(names: Sequence[str]) -> str:
     return _qualified(names[0], names[1]) if len(names) > 1 else names[0]
 
 
-# types that extensions create in the public schema and PG_TYPES knows by their bare name
-_EXTENSION_TYPES = {name for name in PG_TYPES if name in ("citext",)}
+# PostGIS types take a shape and an SRID: geometry(Point, 4326), spelled as written
+_SPATIAL = ("geometry", "geography")
 
 
 def type_of(tn: Any) -> SqlType:
     names = written = _names(tn.names)
-    if len(names) == 2 and names[0] == DEFAULT_SCHEMA and names[1] in _EXTENSION_TYPES:
+    if len(names) == 2 and names[1] in EXTENSION_TYPES and names[0] != "pg_catalog":
         names = names[1:]  # pg_dump qualifies extension types: `public.citext` is citext
+    if names[-1] in _SPATIAL and len(names) == 1:
+        spelled = re.sub(r"\s+", "", deparse(tn).lower()).removeprefix("public.")
+        return pg_type([names[-1]], [], len(tn.arrayBounds or ()), deparse(tn), spelled)
     mods = tuple(m.val.ival for m in tn.typmods or () if type(m).__name__ == "A_Const")
     dims = len(tn.arrayBounds or ())
     if len(mods) != len(tn.typmods or ()):
@@ -456,7 +459,8 @@ class _StatementReader:
         if contype == ConstrType.CONSTR_EXCLUSION:
             # not modelled; the table stays usable, and the warning says rows may violate it
             self.unmodelled.append(
-                f"EXCLUDE constraint {name or ''} is not modelled: generated rows may violate it"
+                f"EXCLUDE constraint{' ' + name if name else ''} is not modelled:"
+                " generated rows may violate it"
             )
             return []
         raise self.error(f"constraint {contype.name} is not supported here")

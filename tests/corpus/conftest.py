@@ -13,14 +13,15 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "generate"))
-
-from genlib import build_package
 from pgserver import PgServer, PgUnavailable
 
+from codegen import pipeline
+from codegen.config import Config
+from codegen.generate import generate
 from codegen.render import Formatter
 from codegen.writer import write
 
@@ -72,8 +73,11 @@ def make_package(tmp_path: Path) -> Iterator[Callable[..., ModuleType]]:
     """make_package(paths, **config) -> the generated package, imported."""
     added: list[str] = []
 
-    def make(paths: Sequence[str | Path], **config: object) -> ModuleType:
-        package = build_package(paths, "postgres", Formatter(enabled=False), **config)
+    def make(paths: Sequence[str | Path], **config: Any) -> ModuleType:
+        inputs = tuple(str(p) for p in paths)
+        built = pipeline.load(inputs, external=config.get("external", ()))
+        package = generate(built.schema, Config(inputs=inputs, **config), built.sources_digest,
+                           Formatter(enabled=False))  # fmt: skip
         name = f"sgcorpus_{next(_counter)}"
         root = tmp_path / "pkgs"
         write(package, root / name)
