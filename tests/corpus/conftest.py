@@ -16,7 +16,6 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-
 from pgserver import PgServer, PgUnavailable
 
 from codegen import pipeline
