@@ -132,3 +132,27 @@ def row_checks(schema: Schema, table: Table) -> tuple[Check, ...]:
     if inner is not None:
         rules.append(Check(inner, f"a partition of {table.key}", table.location))
     return tuple(rules)
+
+
+SEQUENCE_STRIDE = 10_000  # rows a partition's factory makes before meeting its sibling's
+
+
+def sequence_start(schema: Schema, table: Table) -> int:
+    """Where a partition factory's sequence starts: the partitions of one partitioned
+    table (at any depth) and the table itself insert into the same keys, so their factories
+    count from different offsets (the root from 0), and sequence-made keys never collide."""
+    if table.partition_of is None:
+        return 0
+    root = _root(schema, table)
+    members = [t.key for t in schema.tables
+               if t.partition_of is not None and _root(schema, t) == root]  # fmt: skip
+    return (members.index(table.key) + 1) * SEQUENCE_STRIDE
+
+
+def _root(schema: Schema, table: Table) -> str:
+    while table.partition_of is not None:
+        parent = schema.table(table.partition_of)
+        if parent is None:
+            break
+        table = parent
+    return table.key

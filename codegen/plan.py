@@ -129,6 +129,9 @@ class TablePlan:
     schema_entry: dict[str, str]
     meta: dict[str, Any]
     depends_on: tuple[str, ...]  # parent table keys (SubFactory targets)
+    # where the factory's sequence starts: a partition's rows share its root table's keys,
+    # so each partition counts from its own offset (see partitions.sequence_start)
+    sequence_start: int = 0
 
 
 @dataclass(frozen=True)
@@ -777,6 +780,7 @@ def _table_plan(
         schema_entry,
         meta,
         tuple(dict.fromkeys(depends_on)),
+        partitions.sequence_start(schema, table),
     )
 
 
@@ -956,6 +960,8 @@ def _default(
     if compiled.unsupported:
         return None  # generate a value instead: it is what gets inserted, so it is what is stored
     default_fns.append(compiled)
+    if t.category == "interval":  # the runtime's Interval is no value a driver can send
+        return Gen(f"rt.interval_param({compiled.name}())")
     return Gen(f"{compiled.name}()")
 
 

@@ -1354,6 +1354,17 @@ def parse_interval(text: str) -> Interval:
     return Interval(months, days, micros)
 
 
+def interval_param(value: Any) -> Any:
+    """An interval as a database driver takes it: a timedelta when it has no months (psycopg
+    sends it as an interval), else its PostgreSQL spelling ('1 mon 2 days'), which the server
+    reads back exactly; a row's DEFAULT of type interval is inserted this way."""
+    if not isinstance(value, Interval):
+        return value
+    if value.months == 0:
+        return timedelta(days=value.days, microseconds=value.micros)
+    return interval_out(value)
+
+
 def interval_out(iv: Interval) -> str:
     """interval_out with IntervalStyle postgres: '1 year 2 mons 3 days 04:05:06'."""
     parts = []
@@ -2272,6 +2283,7 @@ def invalid(message: str) -> Any:
 
 
 __all__ = [
+    "interval_param",
     "Decimal",
     "Interval",
     "InvalidOperation",
