@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from .model import Check, Schema, Table
 
+_TEMPORAL = {"date", "timestamp", "timestamptz"}
 _KEY = re.compile(r"^\s*(RANGE|LIST|HASH)\s*\((.*)\)\s*$", re.IGNORECASE | re.DOTALL)
 
 
@@ -39,10 +40,13 @@ def _typed(table: Table, keys: Sequence[str], values: Sequence[str | None]) -> l
     out = []
     for key, value in zip(keys, values, strict=False):
         column = table.column(key)
+        temporal = column is not None and column.type.category in _TEMPORAL
         if value is None or value in ("MINVALUE", "MAXVALUE"):
             out.append(value or "NULL")
+        elif temporal and column is not None:  # '2024-01-01' read as the key's type
+            out.append(f"CAST({value} AS {column.type.category})")
         else:
-            out.append(f"CAST({value} AS {column.type.sql})" if column is not None else value)
+            out.append(value)
     return out
 
 

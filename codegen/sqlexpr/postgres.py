@@ -124,6 +124,11 @@ class PostgresDialect(Dialect):
             raise Unsupported(f"column of type {t.sql}")
         return t
 
+    def column_ref(self, code: str, t: SqlType) -> Typed:
+        if t.category == "char":  # bpchar: compared, cast and measured without its padding
+            return Typed(f"rt.bpchar({code})", T.TEXT)
+        return super().column_ref(code, t)
+
     def boolean(self, code: str) -> Typed:
         return Typed(code, T.BOOLEAN)
 

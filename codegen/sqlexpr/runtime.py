@@ -799,6 +799,24 @@ def to_varchar(a: str | None, length: int | None, explicit: bool) -> str | None:
     raise SqlError(f"value too long for type character varying({length})", "22001")
 
 
+def bpchar(a: str | None) -> str | None:
+    """A char(n) value as PostgreSQL compares it: trailing spaces are insignificant
+    (bpchareq, and a cast to text, drop them)."""
+    return None if a is None else a.rstrip(" ")
+
+
+def to_bpchar(a: str | None, length: int | None, explicit: bool) -> str | None:
+    """char(n): padding is not kept (see bpchar); a cast truncates, storing raises unless
+    the excess is spaces."""
+    if a is None:
+        return None
+    if length is not None and len(a) > length:
+        if not explicit and a[length:].strip(" "):
+            raise SqlError(f"value too long for type character({length})", "22001")
+        a = a[:length]
+    return a.rstrip(" ")
+
+
 _DATE_TEXT = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})\s*", re.ASCII)
 _TS_TEXT = re.compile(
     r"\s*(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6})\d*)?)?)?\s*",
@@ -2283,7 +2301,9 @@ def invalid(message: str) -> Any:
 
 
 __all__ = [
+    "bpchar",
     "interval_param",
+    "to_bpchar",
     "Decimal",
     "Interval",
     "InvalidOperation",

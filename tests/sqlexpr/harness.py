@@ -33,8 +33,10 @@ def pg_sqltype(spelling: str) -> SqlType:
     A `:small` suffix (`integer:small`) keeps the type but draws only small values.
     """
     spelling = spelling.split(":small")[0]
-    m = re.fullmatch(r"(numeric|varchar)\((\d+)(?:,(\d+))?\)", spelling)
+    m = re.fullmatch(r"(numeric|varchar|char)\((\d+)(?:,(\d+))?\)", spelling)
     if m:
+        if m[1] == "char":
+            return SqlType("char", spelling, length=int(m[2]))
         if m[1] == "numeric":
             p, s = int(m[2]), int(m[3] or 0)
             return SqlType("numeric", spelling, precision=p, scale=s)
@@ -144,6 +146,9 @@ def strategy(spelling: str) -> st.SearchStrategy[Any]:
         "text": texts,
         "varchar": lambda: texts(max_size=(t.length or 8) + 2).filter(
             lambda s: s is None or len(s) <= (t.length or 99)
+        ),
+        "char": lambda: texts("ab Y", max_size=(t.length or 4) + 1).filter(
+            lambda s: s is None or t.length is None or len(s) <= t.length
         ),
         "boolean": booleans,
         "date": dates,
