@@ -2301,13 +2301,13 @@ def invalid(message: str) -> Any:
 
 
 __all__ = [
-    "bpchar",
-    "interval_param",
-    "to_bpchar",
     "Decimal",
     "Interval",
     "InvalidOperation",
     "SqlError",
+    "bpchar",
     "clock",
+    "interval_param",
     "seed",
+    "to_bpchar",
 ]
