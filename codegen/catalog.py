@@ -66,6 +66,7 @@ class Catalog:
         self.index_owner: dict[str, tuple[str, str]] = {}
         self.extensions: list[str] = []
         self.origins: list[ddl.Origin] = []  # every statement applied, for error excerpts
+        self.temporary: set[str] = set()  # CREATE TEMP TABLE names (not modelled)
 
     # ------------------------------------------------------------------ application
 
@@ -74,6 +75,9 @@ class Catalog:
         self.origins.append(statement.origin)
         if self.dialect.folds_case:
             statement = _declared_case(self, statement)
+        if self.temporary and _temporary_target(self, statement):
+            self.skip(ddl.Skip(statement.origin, "statement on a temporary table"))
+            return
         handler(self, statement)
 
     def _origin_at(self, location: Location, within: ddl.Origin | None = None) -> ddl.Origin:
@@ -479,6 +483,10 @@ class Catalog:
         if st.name not in self.extensions:
             self.extensions.append(st.name)
 
+    def create_temporary(self, st: ddl.CreateTemporary) -> None:
+        self.temporary.add(st.table)
+        self.skip(ddl.Skip(st.origin, "temporary table"))
+
     def skip(self, st: ddl.Skip) -> None:
         self.skipped.append(Skipped(st.origin.location, _first_line(st.origin.sql), st.reason))
 
@@ -758,6 +766,18 @@ def _retarget(table: Table, old: str, new: str) -> Table:
         partition_of=new if table.partition_of == old else table.partition_of,
         inherits=tuple(new if k == old else k for k in table.inherits),
     )
+
+
+def _temporary_target(cat: Catalog, st: ddl.Statement) -> bool:
+    """Whether a statement is about a temporary table (one no permanent table shadows)."""
+    if isinstance(st, ddl.Drop) and st.kind == "table":
+        names = [n for n in st.names if n in cat.temporary and n not in cat.tables]
+        cat.temporary -= set(names)
+        return bool(names) and len(names) == len(st.names)
+    target = getattr(st, "table", None)
+    if isinstance(st, (ddl.AlterTable, ddl.CreateIndex, ddl.RenameTable)):
+        return target in cat.temporary and target not in cat.tables
+    return False
 
 
 def _uses_type(t: SqlType, name: str) -> bool:
@@ -1125,6 +1145,7 @@ _STATEMENT_HANDLERS: dict[type, Callable[[Catalog, Any], None]] = {
     ddl.Drop: Catalog.drop,
     ddl.SetSchema: Catalog.set_schema,
     ddl.CreateExtension: Catalog.create_extension,
+    ddl.CreateTemporary: Catalog.create_temporary,
     ddl.Skip: Catalog.skip,
     ddl.Unsupported: Catalog.unsupported,
 }

@@ -266,6 +266,14 @@ class CreateExtension:
 
 
 @dataclass(frozen=True)
+class CreateTemporary:
+    """CREATE TEMP TABLE: not in the model; later statements on it are skipped too."""
+
+    origin: Origin
+    table: str  # key
+
+
+@dataclass(frozen=True)
 class Skip:
     """Read and deliberately not applied; listed in `Schema.skipped`."""
 
@@ -297,6 +305,7 @@ Statement = (
     | Drop
     | SetSchema
     | CreateExtension
+    | CreateTemporary
     | Skip
     | Unsupported
 )

@@ -295,6 +295,7 @@ class _StatementReader:
         self.origin = origin
         self._locate = locate
         self.unmodelled: list[str] = []  # parts of the statement read but not modelled
+        self.not_null: list[str] = []  # columns of `CONSTRAINT n NOT NULL col` (PG 18)
 
     def at(self, node: Any) -> Location:
         """The location of a node inside the statement (the statement's, if it has none)."""
@@ -325,7 +326,7 @@ class _StatementReader:
     def create_table(self, node: Any) -> Iterator[ddl.Statement]:
         key_schema = node.relation.schemaname or DEFAULT_SCHEMA
         if node.relation.relpersistence == "t" or key_schema == "pg_temp":
-            yield ddl.Skip(self.origin, "temporary table")
+            yield ddl.CreateTemporary(self.origin, _range_key(node.relation))
             return
         columns: list[Column] = []
         constraints: list[ddl.Constraint] = []
@@ -342,6 +343,9 @@ class _StatementReader:
                     name for bit, name in _LIKE_OPTIONS.items() if element.options & bit
                 )
                 likes.append(ddl.Like(_range_key(element.relation), len(columns), options))
+        if self.not_null:
+            columns = [replace(c, nullable=False) if c.name in self.not_null else c
+                       for c in columns]  # fmt: skip
         partition_of = partition_bound = None
         inherits: tuple[str, ...] = ()
         if node.partbound is not None and node.inhRelations:
@@ -456,6 +460,10 @@ class _StatementReader:
                     location=where,
                 )
             ]
+        if contype == ConstrType.CONSTR_NOTNULL and con.keys:
+            # PostgreSQL 18's named NOT NULL (NOT VALID / NO INHERIT): new rows must obey it
+            self.not_null.extend(_names(con.keys))
+            return []
         if contype == ConstrType.CONSTR_EXCLUSION:
             # not modelled; the table stays usable, and the warning says rows may violate it
             self.unmodelled.append(
@@ -499,7 +507,10 @@ class _StatementReader:
         return [ddl.AlterColumnType(cmd.name, type_of(cmd.def_.typeName))]
 
     def _add_constraint(self, cmd: Any) -> list[ddl.Action]:
-        return [ddl.AddConstraint(c) for c in self.constraint(cmd.def_, None)]
+        actions: list[ddl.Action] = [ddl.AddConstraint(c) for c in self.constraint(cmd.def_, None)]
+        actions += [ddl.SetNotNull(name, True) for name in self.not_null]
+        self.not_null.clear()
+        return actions
 
     def _add_identity(self, cmd: Any) -> list[ddl.Action]:
         con = cmd.def_
@@ -666,6 +677,8 @@ class _StatementReader:
                 _range_key(into.rel), tuple(columns), deparse(node.query), True, self.location
             )
             yield ddl.CreateView(self.origin, view)
+        elif node.into.rel.relpersistence == "t" or node.into.rel.schemaname == "pg_temp":
+            yield ddl.CreateTemporary(self.origin, _range_key(node.into.rel))
         else:
             yield ddl.Unsupported(self.origin, "CREATE TABLE ... AS SELECT is not applied")
 
