@@ -28,7 +28,7 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 
-from . import build_id, partitions, sqlexpr
+from . import build_id, jsonpaths, partitions, sqlexpr
 from .bounds import Bounds, analyse
 from .bounds import from_json as bounds_from_json
 from .bounds import merge as merge_bounds
@@ -36,7 +36,18 @@ from .bounds import to_json as bounds_to_json
 from .config import Config, Override
 from .dialect import Dialect, of
 from .errors import Diagnostic
-from .model import NOWHERE, Column, Domain, ForeignKey, Location, Schema, SqlType, Table
+from .model import (
+    NOWHERE,
+    Column,
+    Domain,
+    ForeignKey,
+    Index,
+    Location,
+    Schema,
+    SqlType,
+    Table,
+    Unique,
+)
 from .render import camel, identifier, pystr
 from .valuegen import FLOATS, INTS, NUMS, TEXT, TIMES, Gen, Want, generator, literal
 
@@ -423,6 +434,16 @@ def _labels(schema: Schema, t: SqlType) -> tuple[str, ...]:
     return ()
 
 
+def _expressions(table: Table) -> list[str]:
+    """The SQL of every expression on a table: CHECKs, computed columns, index parts."""
+    out = [c.sql for c in table.checks]
+    out += [c.generated.sql for c in table.columns if c.generated is not None]
+    rules: list[Unique | Index] = [*table.uniques, *table.indexes]
+    for rule in rules:
+        out += [*rule.expressions, *([rule.where] if rule.where else [])]
+    return out
+
+
 def _is_json(t: SqlType) -> bool:
     return t.category in ("json", "jsonb")
 
@@ -612,6 +633,9 @@ def _table_plan(
             element_bounds=_element_bounds(
                 schema, compiler, column, f"{table.key}.{name}", warnings
             ),
+            json_paths=jsonpaths.all_paths(_expressions(table), name)
+            if _is_json(c.type)
+            else (),
         )
         if column.generated is not None:
             compiled = _at(

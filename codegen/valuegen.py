@@ -52,6 +52,7 @@ class Want:
     labels: tuple[str, ...] = ()  # enum labels
     dialect: Dialect = POSTGRES
     element_bounds: Bounds | None = None  # an array's elements' (an array of a domain)
+    json_paths: tuple[tuple[str, ...], ...] = ()  # keys CHECKs/computed columns read
 
     @property
     def what(self) -> str:
@@ -350,8 +351,28 @@ def gen_bit(want: Want) -> Gen:
     return Gen(f"sg.g_bits({length}, {want.type.category == 'bit'})")
 
 
+def _json_keys(paths: tuple[tuple[str, ...], ...]) -> str:
+    """A dict literal holding every path (leaves are words), for `{**g_json(), **keys}`."""
+    tree: dict[str, Any] = {}
+    for path in paths:
+        node = tree
+        for key in path:
+            node = node.setdefault(key, {})
+
+    def render(node: dict[str, Any]) -> str:
+        items = (f"{pystr(k)}: {render(v) if v else 'sg.fake.word()'}" for k, v in node.items())
+        return "{" + ", ".join(items) + "}"
+
+    return render(tree)
+
+
 def gen_json(want: Want) -> Gen:
     shape = "array" if re.search(r"(tags|list|items|ids)$", want.column.lower()) else "object"
+    if want.json_paths:  # an object with the keys the schema reads
+        keys = _json_keys(want.json_paths)
+        if want.unique:
+            return Gen(f"{{'n': n, **{keys}}}", needs_n=True)
+        return Gen(f"{{**sg.g_json(), **{keys}}}")
     if want.unique:
         return Gen(
             "[n, *sg.g_json('array')]" if shape == "array" else "{'n': n, **sg.g_json()}",
