@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -37,7 +37,7 @@ def _friendly_errors(command: F) -> F:
     return run  # type: ignore[return-value]
 
 
-def _warn(warnings: list[Any]) -> None:
+def _warn(warnings: Sequence[Any]) -> None:
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
 
@@ -132,19 +132,9 @@ def generate(run: Run) -> None:
     With [tool.schemagen] in pyproject.toml (inputs, out, dialect, seed, overrides...),
     a bare `schemagen generate` works; options override the file.
     """
-    from . import writer
-    from .generate import generate as run_generate
-
-    cfg, inputs, cwd, target, ext = run.config, run.inputs, run.cwd, run.out, run.external
-    caches = writer.read_caches(target, cfg.dialect)
-    built = pipeline.load(inputs, cfg.dialect, ext, cwd=cwd, cache=caches.statements)
-    _warn(built.warnings)
-    package = run_generate(built.schema, cfg, built.sources_digest, caches.formatter)
-    _warn(list(package.warnings))
-    result = writer.write(package, target)
-    writer.write_caches(target, caches)
+    made, result = pipeline.generate(run, warn=_warn)
     click.echo(
-        f"{target}: {len(built.schema.tables)} tables; {len(result.written)} file(s) written,"
+        f"{run.out}: {len(made.built.schema.tables)} tables; {len(result.written)} file(s) written,"
         f" {len(result.removed)} removed, {len(result.unchanged)} unchanged"
     )
 

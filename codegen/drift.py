@@ -21,7 +21,7 @@ from . import __version__, pipeline, sources, writer
 from .config import Run
 from .dialect import DEFAULT as DEFAULT_DIALECT
 from .errors import SchemagenError
-from .generate import FINGERPRINT_PREFIX, HEADER_PREFIX, MANIFEST, generate, inputs_fingerprint
+from .generate import FINGERPRINT_PREFIX, HEADER_PREFIX, MANIFEST, inputs_fingerprint
 from .model import Schema
 from .modeldiff import Change, diff
 
@@ -83,10 +83,9 @@ def check(run: Run, *, strict_version: bool = False) -> Report:
     ):
         return Report(in_sync=True, fast=True)
 
-    # generate's caches (read, never written): only what changed is parsed and formatted
-    caches = writer.read_caches(out, config.dialect)
-    built = pipeline.load_files(files, config.dialect, run.external, cwd, caches.statements)
-    package = generate(built.schema, config, digest, caches.formatter)
+    # generate's caches are read, never written: only what changed is parsed and formatted
+    made = pipeline.build(run, files)
+    built, package = made.built, made.package
     expected = {rel: text for rel, text in package.files.items() if rel != MANIFEST}
     report = Report(in_sync=True)
     if manifest is None:
