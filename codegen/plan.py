@@ -37,7 +37,8 @@ from .config import Config, Override
 from .dialect import Dialect, of
 from .errors import Diagnostic
 from .model import NOWHERE, Column, Domain, ForeignKey, Location, Schema, SqlType, Table
-from .render import camel, identifier, pystr
+from .naming import camel, identifier
+from .render import pystr
 from .valuegen import FLOATS, INTS, NUMS, TEXT, TIMES, Gen, Want, generator, literal
 
 # Factory-boy's own class attributes, and the names the generated modules use.

@@ -35,7 +35,8 @@ from ..context import Context
 from ..dialect import of
 from ..errors import Diagnostic
 from ..model import Function, Param, Schema, SqlType, without_locations
-from ..render import identifier, py, pystr
+from ..naming import identifier
+from ..render import py, pystr
 
 EXPORTS = {"rpc": ["AsyncRPC", "RPC", "RPCError"]}
 

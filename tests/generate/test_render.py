@@ -6,7 +6,8 @@ import black
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from codegen.render import LINE_LENGTH, Formatter, comment, identifier, py, pystr
+from codegen.naming import identifier
+from codegen.render import LINE_LENGTH, Formatter, comment, py, pystr
 
 MODE = black.Mode(line_length=LINE_LENGTH, target_versions={black.TargetVersion.PY311})
 scalars = st.none() | st.booleans() | st.integers() | st.text(max_size=30)
