@@ -12,19 +12,15 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any, TypeVar
 
 import psycopg
 import pytest
 from hypothesis import settings
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from myserver import MyServer, MyUnavailable
-from pgserver import PgServer, PgUnavailable
+from tests.myserver import MyServer, MyUnavailable
+from tests.pgserver import PgServer, PgUnavailable
 
 Server = TypeVar("Server", PgServer, MyServer)
 PG_FIXTURES = {"pg", "pg_server"}

@@ -14,13 +14,12 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pgcatalog
-import pgserver
 import pytest
 from pglast import parser
 
 from codegen import pipeline, sources, sqlout
 from codegen.model import Schema, replace
+from tests import pgcatalog, pgserver
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_INPUTS = [
