@@ -16,11 +16,15 @@ Python names for SQL names (`identifier`, `camel`) are in naming.py.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
+import math
 import os
 import re
+import uuid
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -127,6 +131,37 @@ def py(value: Any, indent: int = 0, prefix: str = "", suffix: str = "") -> str:
             items.append(pad + py(v, indent + 4, "", ","))
         open_, close = ("[", "]") if isinstance(value, list) else ("(", ")")
     return prefix + open_ + "\n" + "\n".join(items) + "\n" + " " * indent + close + suffix
+
+
+def literal(value: Any, dates: str = "") -> str | None:
+    """Python source for a constant value (Decimal, dates, UUIDs and lists included); None
+    when there is none. `dates` is how the module names datetime's classes: "" after
+    `from datetime import date, datetime, time` (rpc.py), "_dt." after `import datetime as
+    _dt` (factories). Plain values (JSON defaults, overrides) are laid out by `py`."""
+    if isinstance(value, Decimal):
+        return f"Decimal({pystr(str(value))})"
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"float({pystr(repr(value))})"
+    for kind in (dt.datetime, dt.date, dt.time):  # datetime first: it is a date too
+        if isinstance(value, kind):
+            return f"{dates}{kind.__name__}.fromisoformat({pystr(value.isoformat())})"
+    if isinstance(value, uuid.UUID):
+        return f"UUID({pystr(str(value))})"
+    if isinstance(value, list) and not _plain(value):
+        items = [literal(v, dates) for v in value]
+        return None if None in items else "[" + ", ".join(i or "" for i in items) + "]"
+    return py(value) if _plain(value) else None
+
+
+def _plain(value: Any) -> bool:
+    """None, bool, int, float, str, or lists/tuples/dicts of them: what `py` writes."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    return False
 
 
 def _width(text: str) -> int:
