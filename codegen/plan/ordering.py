@@ -31,28 +31,19 @@ def order_pairs(cols: Mapping[str, Col], bounds: Mapping[str, Bounds]) -> None:
     for low, high, strict in pairs:
         if low not in cols or high not in cols:
             continue
-        lo_c, hi_c = cols[low], cols[high]
-        if (
-            hi_c.kind == "value"
-            and hi_c.gen
-            and not hi_c.gen.needs_n
-            and not _reaches(cols, low, high)
-        ):
-            hi_c.gen = Gen(
-                f"sg.after(o.{lo_c.attr}, lambda: {hi_c.gen.expr}, {strict})", needs_o=True
-            )
-            hi_c.depends.add(low)
-        elif (
-            lo_c.kind == "value"
-            and lo_c.gen
-            and not lo_c.gen.needs_n
-            and not _reaches(cols, high, low)
-        ):
-            lo_c.gen = Gen(
-                f"sg.after(o.{hi_c.attr}, lambda: {lo_c.gen.expr}, {strict}, upper=True)",
-                needs_o=True,
-            )
-            lo_c.depends.add(high)
+        if not _follow(cols, high, low, f"{strict}"):
+            _follow(cols, low, high, f"{strict}, upper=True")
+
+
+def _follow(cols: Mapping[str, Col], follower: str, leader: str, args: str) -> bool:
+    """Generate `follower` from `leader`'s value (`sg.after`), when its value is free and
+    `leader` does not already follow it."""
+    f = cols[follower]
+    if f.kind != "value" or not f.gen or f.gen.needs_n or _reaches(cols, leader, follower):
+        return False
+    f.gen = Gen(f"sg.after(o.{cols[leader].attr}, lambda: {f.gen.expr}, {args})", needs_o=True)
+    f.depends.add(leader)
+    return True
 
 
 def _reaches(cols: Mapping[str, Col], start: str, target: str) -> bool:
