@@ -134,10 +134,12 @@ class Server:
         """Drop `name` (one this module created), disconnecting anyone still connected."""
         if not name.startswith(PREFIX) and self.source == "url":
             raise ValueError(f"refusing to drop {name!r}: not a database schemagen created")
+        ident = sql.Identifier(name)
         with self.connect() as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+            flag = "SELECT datistemplate FROM pg_database WHERE datname = %s"
+            if conn.execute(flag, (name,)).fetchone() == (True,):  # templates cannot be dropped
+                conn.execute(sql.SQL("ALTER DATABASE {} IS_TEMPLATE false").format(ident))
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(ident))
         self._databases.discard(name)
 
     @contextlib.contextmanager
@@ -149,6 +151,10 @@ class Server:
                 yield conn
         finally:
             self.drop_database(name)
+
+    def forget(self, name: str) -> None:
+        """Leave `name` in place when this handle stops (another process still uses it)."""
+        self._databases.discard(name)
 
     def available_extensions(self) -> frozenset[str]:
         with self.connect() as conn:
@@ -545,11 +551,13 @@ def template_name(files: Sequence[SourceFile]) -> str:
     return f"{PREFIX}tpl_{digest(files)[:20]}"
 
 
-def build_template(server: Server, files: Sequence[SourceFile], name: str | None = None) -> str:
+def build_template(
+    server: Server, files: Sequence[SourceFile], name: str | None = None, keep: bool = False
+) -> str:
     """The database `name` holding the SQL as written, marked a template once complete.
 
     Safe to call from several processes (xdist workers): one builds, the others wait on an
-    advisory lock and reuse it."""
+    advisory lock and reuse it. `keep`: not dropped by `server.stop()` (others still use it)."""
     name = name or template_name(files)
     with server.connect() as admin:
         admin.execute("SELECT pg_advisory_lock(hashtext(%s))", (name,))
@@ -569,6 +577,8 @@ def build_template(server: Server, files: Sequence[SourceFile], name: str | None
                 raise
             admin.execute(sql.SQL("ALTER DATABASE {} IS_TEMPLATE true").format(
                 sql.Identifier(name)))  # fmt: skip
+            if keep:
+                server.forget(name)
         finally:
             admin.execute("SELECT pg_advisory_unlock(hashtext(%s))", (name,))
     return name
