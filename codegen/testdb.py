@@ -88,7 +88,7 @@ class PostgresBackend:
         import psycopg
 
         conn = await psycopg.AsyncConnection.connect(self.server.dsn(self.dbname))
-        xid = (await (await conn.execute("SELECT pg_current_xact_id()::text")).fetchone())
+        xid = await (await conn.execute("SELECT pg_current_xact_id()::text")).fetchone()
 
         async def finish() -> bool:
             status, current = conn.info.transaction_status, None

@@ -46,7 +46,7 @@ PYPROJECT = """
     out = "dbfakes"
 """
 
-EVERY_FIXTURE = '''
+EVERY_FIXTURE = """
     from decimal import Decimal
 
     import dbfakes
@@ -92,14 +92,15 @@ EVERY_FIXTURE = '''
 
 
     async def test_async_db(async_db):
-        cursor = await async_db.execute("INSERT INTO customers (email) VALUES ('a@b.c') RETURNING id")
+        sql = "INSERT INTO customers (email) VALUES ('a@b.c') RETURNING id"
+        cursor = await async_db.execute(sql)
         assert (await cursor.fetchone())[0] > 0
 
 
     async def test_async_db_rolled_back(async_db):
         cursor = await async_db.execute("SELECT count(*) FROM customers")
         assert await cursor.fetchone() == (0,)
-'''
+"""
 
 
 @pytest.fixture
@@ -187,7 +188,9 @@ def test_a_missing_server_is_a_clear_error(
     project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SCHEMAGEN_PG_SOURCES", "url")
-    result = project.runpytest_subprocess("-p", "no:cacheprovider", "-k", "rolled_back and not async")
+    result = project.runpytest_subprocess(
+        "-p", "no:cacheprovider", "-k", "rolled_back and not async"
+    )
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*no PostgreSQL server*SCHEMAGEN_DATABASE_URL*schemagen[[]pg[]]*"])
 
