@@ -229,3 +229,98 @@ def test_sqlite_variant(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=4)
     assert not (Path(pytester.path) / "dbfakes").exists()  # no `out`: a session package
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+WALKTHROUGH_TESTS = """
+    from decimal import Decimal
+
+
+    def checkout(conn):
+        conn.execute("INSERT INTO customers (email) VALUES ('ada@example.com')")
+        conn.execute(
+            "INSERT INTO products (sku, name, price) VALUES ('SKU-1', 'Widget', 10)"
+        )
+        conn.execute(
+            "INSERT INTO orders (customer_id, product_id, price, quantity)"
+            " SELECT c.id, p.id, 10, 1 FROM customers c, products p"
+        )
+        conn.commit()
+
+
+    def test_the_database_computes_the_total(factories, db):
+        order = factories.OrdersFactory.create(price=Decimal("19.99"), quantity=3,
+                                               discount=Decimal("10"))
+        assert order["total_price"] == Decimal("59.97")
+        assert db.execute("SELECT count(*) FROM orders").fetchone() == (1,)
+
+
+    def test_nothing_leaks_from_the_test_before(db):
+        assert db.execute("SELECT count(*) FROM orders").fetchone() == (0,)
+
+
+    def test_code_that_commits(factories, transactional_db):
+        checkout(transactional_db)
+        assert transactional_db.execute("SELECT count(*) FROM orders").fetchone() == (1,)
+
+
+    def test_the_sql_function_itself(rpc):
+        assert rpc.real("calculate_total", Decimal("10"), 3, 0) == Decimal("30.00")
+
+
+    def test_rows_without_a_database():
+        from tests.dbfakes import OrdersFactory, TABLE_SCHEMAS, validate_row
+
+        order = OrdersFactory.build(price=Decimal("19.99"), quantity=3, discount=Decimal("10"))
+        assert order["total_price"] == Decimal("59.97")
+        assert TABLE_SCHEMAS["orders"]["price"] == "numeric(10,2)"
+        validate_row("orders", order)
+"""
+
+
+def test_walkthrough_section_4(pytester: pytest.Pytester, pg_server: Server) -> None:
+    """docs/walkthrough.md section 4, on the bundled migrations, with no conftest.py."""
+    migrations = pytester.path / "db" / "migrations"
+    migrations.mkdir(parents=True)
+    for path in sorted((ROOT / "sample_schemas" / "ecommerce_migrations").glob("*.sql")):
+        (migrations / path.name).write_text(path.read_text())
+    pytester.makepyprojecttoml(
+        '[tool.schemagen]\ninputs = ["db/migrations"]\nout = "tests/dbfakes"\nseed = 1234\n'
+    )
+    (pytester.path / "tests").mkdir()
+    (pytester.path / "tests" / "test_orders.py").write_text(textwrap.dedent(WALKTHROUGH_TESTS))
+    result = pytester.runpytest_subprocess("--schemagen-db-url", url_of(pg_server))
+    result.assert_outcomes(passed=5)
+    result.stdout.fnmatch_lines(["schemagen: regenerated tests/dbfakes (it does not exist)"])
+
+
+PYTEST_FACTORYBOY = """
+    import pytest
+    from pytest_factoryboy import named_model, register
+
+    import dbfakes
+
+    for _table, _factory in dbfakes.FACTORIES.items():
+        _factory._meta.model = named_model(dict, _table)
+        register(_factory)
+
+
+    def test_registered_fixtures_insert_once_factories_is_bound(factories, orders, db):
+        assert orders["customer_id"] == db.execute("SELECT id FROM customers").fetchone()[0]
+        assert db.execute("SELECT count(*) FROM orders").fetchone() == (1,)
+
+
+    @pytest.mark.parametrize("orders__quantity", [7])
+    def test_attribute_fixtures(orders):
+        assert orders["quantity"] == 7
+"""
+
+
+def test_pytest_factoryboy_register(project: pytest.Pytester, pg_server: Server) -> None:
+    pytest.importorskip("pytest_factoryboy")
+    project.makepyfile(test_factoryboy=textwrap.dedent(PYTEST_FACTORYBOY))
+    result = project.runpytest_subprocess(
+        "--schemagen-db-url", url_of(pg_server), "test_factoryboy.py", "-W", "ignore::UserWarning"
+    )
+    result.assert_outcomes(passed=2)
