@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -324,3 +325,59 @@ def test_pytest_factoryboy_register(project: pytest.Pytester, pg_server: Server)
         "--schemagen-db-url", url_of(pg_server), "test_factoryboy.py", "-W", "ignore::UserWarning"
     )
     result.assert_outcomes(passed=2)
+
+
+MYSQL_SCHEMA = """
+    CREATE TABLE customers (
+        id BIGINT AUTO_INCREMENT PRIMARY KEY,
+        email VARCHAR(100) NOT NULL UNIQUE
+    ) ENGINE = InnoDB;
+    -- a ; inside a comment; and one in a string below
+    CREATE TABLE orders (
+        id BIGINT AUTO_INCREMENT PRIMARY KEY,
+        customer_id BIGINT NOT NULL,
+        note VARCHAR(20) NOT NULL DEFAULT 'a;b',
+        quantity INT NOT NULL CHECK (quantity > 0),
+        FOREIGN KEY (customer_id) REFERENCES customers (id)
+    ) ENGINE = InnoDB;
+"""
+
+
+def test_mysql_variant_given_a_url(pytester: pytest.Pytester, my_server: Any) -> None:
+    (pytester.path / "schema").mkdir()
+    (pytester.path / "schema" / "001.sql").write_text(textwrap.dedent(MYSQL_SCHEMA))
+    pytester.makepyprojecttoml('[tool.schemagen]\ninputs = ["schema"]\ndialect = "mysql"\n')
+    pytester.makepyfile(
+        """
+        def count(conn, table):
+            with conn.cursor() as cur:
+                cur.execute(f"SELECT count(*) FROM {table}")
+                return cur.fetchone()[0]
+
+        def test_factories(factories, db):
+            row = factories.FACTORIES["orders"].create()
+            assert row["note"] == "a;b" and count(db, "orders") == 1
+
+        def test_rolled_back(db):
+            assert count(db, "orders") == 0
+
+        def test_committed(transactional_db, factories):
+            factories.FACTORIES["customers"].create()
+            transactional_db.commit()
+            assert count(transactional_db, "customers") == 1
+
+        def test_not_leaked(transactional_db):
+            assert count(transactional_db, "customers") == 0
+        """
+    )
+    url = f"mysql://root@/?unix_socket={my_server.socket}"
+    before = _mysql_databases(my_server)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--schemagen-db-url", url)
+    result.assert_outcomes(passed=4)
+    assert _mysql_databases(my_server) == before
+
+
+def _mysql_databases(server: Any) -> set[str]:
+    with server.connect() as conn, conn.cursor() as cur:
+        cur.execute("SHOW DATABASES")
+        return {row[0] for row in cur.fetchall()}
