@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -32,6 +33,7 @@ from .errors import SchemagenError
 SEED_KEY = pytest.StashKey[int]()
 NOTE_KEY = pytest.StashKey[str]()  # "schemagen: regenerated ..." for the report header
 STALE_KEY = pytest.StashKey[str]()  # --schemagen-no-generate and `out` is stale
+SUMMARY_KEY = pytest.StashKey[str]()  # which server, how long the session took to get it
 DB_FIXTURES = ("transactional_db", "db")  # which connection `factories` and `rpc` use
 
 
@@ -123,11 +125,12 @@ def schemagen_project(pytestconfig: pytest.Config) -> Project:
 
 
 @pytest.fixture(scope="session")
-def schemagen_backend(schemagen_project: Project) -> Iterator[Any]:
+def schemagen_backend(schemagen_project: Project, pytestconfig: pytest.Config) -> Iterator[Any]:
     """The session's database backend (codegen/testdb.py), closed at the end."""
     from . import testdb
 
     project = schemagen_project
+    began = time.perf_counter()
     try:
         backend = testdb.open_backend(
             project.config.dialect, project.files, project.url, project.run_id
@@ -135,6 +138,9 @@ def schemagen_backend(schemagen_project: Project) -> Iterator[Any]:
     except SchemagenError as error:
         pytest.fail(f"schemagen: {error}", pytrace=False)
     project.backend = backend
+    pytestconfig.stash[SUMMARY_KEY] = (
+        f"schemagen: {testdb.describe(backend)}, ready in {time.perf_counter() - began:.1f} s"
+    )
     try:
         yield backend
     finally:
@@ -303,6 +309,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
              f"--schemagen-seed {seed}; the same test id gives the same seed)")
         )  # fmt: skip
     return report
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    summary = config.stash.get(SUMMARY_KEY, None)
+    if summary is not None:
+        terminalreporter.write_line(summary)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

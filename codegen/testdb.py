@@ -271,6 +271,14 @@ def mysql_statements(text: str) -> list[tuple[int, str]]:
 # ------------------------------------------------------------------------------ choosing
 
 
+def describe(backend: Backend) -> str:
+    """One line for the report: which database, from where."""
+    if isinstance(backend, PostgresBackend):
+        version = backend.server.version()
+        return f"PostgreSQL {version // 10000}.{version % 10000} ({backend.server.source})"
+    return "SQLite, in memory" if backend.dialect == "sqlite" else "MySQL (url)"
+
+
 def open_backend(
     dialect: str, files: Sequence[SourceFile], url: str | None, run_id: str | None
 ) -> Backend:

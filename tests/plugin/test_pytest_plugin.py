@@ -125,6 +125,7 @@ def test_every_fixture_on_embedded_postgres(project: pytest.Pytester) -> None:
     result = project.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=8)
     assert (project.path / "dbfakes" / "__init__.py").is_file()  # generated at `out`
+    result.stdout.fnmatch_lines(["schemagen: PostgreSQL 1*.* (embedded), ready in *s"])
 
 
 def test_every_fixture_with_xdist(project: pytest.Pytester) -> None:
