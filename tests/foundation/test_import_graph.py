@@ -98,6 +98,8 @@ def test_codegen_has_no_import_cycle() -> None:
 
 
 RUNTIMES = PACKAGE / "runtimes"  # run inside the generated package, which they import by name
+# imports the user's generated package (not a codegen module) for the pytest fixtures
+TEST_PACKAGE = PACKAGE / "testpackage.py"
 BY_NAME = ("import_module(", "__import__(")
 
 
@@ -108,6 +110,7 @@ def test_codegen_does_not_import_by_name() -> None:
         str(path.relative_to(ROOT))
         for path in modules(PACKAGE).values()
         if RUNTIMES not in path.parents
+        and path != TEST_PACKAGE
         and any(call in path.read_text(encoding="utf-8") for call in BY_NAME)
     ]
     assert offenders == []
