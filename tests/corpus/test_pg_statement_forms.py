@@ -18,6 +18,11 @@ from tests.corpus import pgshape
 
 pytestmark = pytest.mark.postgres
 
+# form -> table -> the warning that explains why it refuses rows
+EXPLAINED: dict[str, dict[str, str]] = {
+    "unique_computed": {"t": "UNIQUE t_bucket_key is over computed column bucket"},
+}
+
 FORMS: dict[str, str] = {
     # 1. constraint attributes inline on a column's REFERENCES
     "references_deferrable": """
@@ -133,6 +138,14 @@ FORMS: dict[str, str] = {
         CREATE TABLE h (id serial PRIMARY KEY, user_id bigserial);
         ALTER TABLE h ALTER COLUMN user_id DROP DEFAULT;
     """,
+    # 12. UNIQUE over computed values: a generated column, an expression index
+    "unique_computed": """
+        CREATE TABLE t (id int PRIMARY KEY, x int NOT NULL, name text NOT NULL,
+                        email text NOT NULL,
+                        bucket int GENERATED ALWAYS AS (x % 10) STORED UNIQUE);
+        CREATE UNIQUE INDEX t_prefix ON t (substr(name, 1, 2));
+        CREATE UNIQUE INDEX t_email_lower ON t (lower(email));
+    """,
     # 11. CREATE inside guard-only DO blocks
     "guarded_do": """
         DO $$ BEGIN
@@ -180,7 +193,12 @@ def test_model_equals_catalog(
         pkg = make_package([path], seed=3)
         pkg.bind(conn)
         try:
+            messages = [w.message for w in pkg.WARNINGS]
             for key, factory in pkg.FACTORIES.items():
+                reason = EXPLAINED.get(form, {}).get(key)
+                if reason is not None:
+                    assert any(reason in m for m in messages), (reason, messages)
+                    continue
                 assert len(factory.create_batch(20)) == 20, key
         finally:
             pkg.bind(None)
