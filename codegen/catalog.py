@@ -490,6 +490,9 @@ class Catalog:
     def skip(self, st: ddl.Skip) -> None:
         self.skipped.append(Skipped(st.origin.location, _first_line(st.origin.sql), st.reason))
 
+    def note(self, st: ddl.Note) -> None:
+        self.warnings.append(Diagnostic(st.origin.location, st.message, st.origin.sql))
+
     def unsupported(self, st: ddl.Unsupported) -> None:
         self.skipped.append(Skipped(st.origin.location, _first_line(st.origin.sql), st.reason))
         self.warnings.append(
@@ -1147,6 +1150,7 @@ _STATEMENT_HANDLERS: dict[type, Callable[[Catalog, Any], None]] = {
     ddl.CreateExtension: Catalog.create_extension,
     ddl.CreateTemporary: Catalog.create_temporary,
     ddl.Skip: Catalog.skip,
+    ddl.Note: Catalog.note,
     ddl.Unsupported: Catalog.unsupported,
 }
 

@@ -144,7 +144,7 @@ class Like:
 
     source: str  # table key
     position: int
-    options: frozenset[str]  # "comments" "constraints" "defaults" "generated" "identity" "indexes"
+    options: tuple[str, ...]  # of comments constraints defaults generated identity indexes
 
 
 @dataclass(frozen=True)
@@ -282,6 +282,14 @@ class Skip:
 
 
 @dataclass(frozen=True)
+class Note:
+    """Applied, but not all of it is modelled: a warning, the statement is not skipped."""
+
+    origin: Origin
+    message: str
+
+
+@dataclass(frozen=True)
 class Unsupported:
     """A statement that may change the schema but that schemagen cannot apply: a warning."""
 
@@ -307,5 +315,6 @@ Statement = (
     | CreateExtension
     | CreateTemporary
     | Skip
+    | Note
     | Unsupported
 )

@@ -121,7 +121,7 @@ def _copied_fks(parent: Table, child: Table) -> tuple[ForeignKey, ...]:
 # ------------------------------------------------------------------------------ LIKE
 
 
-def like_columns(source: Table, options: frozenset[str]) -> tuple[Column, ...]:
+def like_columns(source: Table, options: tuple[str, ...]) -> tuple[Column, ...]:
     """The columns LIKE copies: name, type and NOT NULL always; defaults, generation,
     identity and comments when INCLUDED (a serial's default is a default)."""
     out = []
@@ -143,7 +143,7 @@ def like_columns(source: Table, options: frozenset[str]) -> tuple[Column, ...]:
     return tuple(out)
 
 
-def like(table: Table, source: Table, position: int, options: frozenset[str]) -> Table:
+def like(table: Table, source: Table, position: int, options: tuple[str, ...]) -> Table:
     """CREATE TABLE t (..., LIKE source INCLUDING ..., ...): never foreign keys."""
     columns = (*table.columns[:position], *like_columns(source, options),
                *table.columns[position:])  # fmt: skip

@@ -296,6 +296,7 @@ class _StatementReader:
         self._locate = locate
         self.unmodelled: list[str] = []  # parts of the statement read but not modelled
         self.not_null: list[str] = []  # columns of `CONSTRAINT n NOT NULL col` (PG 18)
+        self.notes: list[str] = []  # parts applied, but not wholly modelled
 
     def at(self, node: Any) -> Location:
         """The location of a node inside the statement (the statement's, if it has none)."""
@@ -313,6 +314,8 @@ class _StatementReader:
             yield from handler(self, node)
             for note in self.unmodelled:
                 yield ddl.Unsupported(self.origin, " ".join(note.split()))
+            for note in self.notes:
+                yield ddl.Note(self.origin, note)
         elif kind in _SCHEMALESS:
             yield ddl.Skip(self.origin, _SCHEMALESS[kind])
         else:
@@ -339,7 +342,7 @@ class _StatementReader:
             elif isinstance(element, ast.Constraint):
                 constraints.extend(self.constraint(element, None))
             else:  # TableLikeClause
-                options = frozenset(
+                options = tuple(
                     name for bit, name in _LIKE_OPTIONS.items() if element.options & bit
                 )
                 likes.append(ddl.Like(_range_key(element.relation), len(columns), options))
@@ -429,6 +432,12 @@ class _StatementReader:
         name = con.conname or None
         own = (column,) if column else ()
         where = self.at(con)
+        if getattr(con, "without_overlaps", False):
+            self.notes.append(
+                f"{'PRIMARY KEY' if contype == ConstrType.CONSTR_PRIMARY else 'UNIQUE'}"
+                f" ({', '.join(_names(con.keys))} WITHOUT OVERLAPS) is kept as a plain key:"
+                " rows keep the whole key distinct, but periods that overlap are refused"
+            )
         if contype == ConstrType.CONSTR_PRIMARY:
             if con.indexname:
                 raise self.error("PRIMARY KEY USING INDEX is not supported")

@@ -202,3 +202,17 @@ def test_model_equals_catalog(
                 assert len(factory.create_batch(20)) == 20, key
         finally:
             pkg.bind(None)
+
+
+def test_every_form_survives_the_statement_cache(tmp_path: Path) -> None:
+    """The new statements (LIKE, SET SCHEMA, DROP ... CASCADE, temporary tables, notes)
+    encode into the statement cache and decode to equal statements."""
+    from codegen.parse import cache, postgres
+    from codegen.sources import SourceFile
+
+    text = textwrap.dedent("\n".join(FORMS.values()))
+    first = cache.StatementCache("postgres")
+    read = postgres.read(SourceFile("forms.sql", text, ""), first)
+    warm = cache.StatementCache.from_json("postgres", first.to_json())
+    assert postgres.read(SourceFile("forms.sql", text, ""), warm) == read
+    assert warm.misses == 0
