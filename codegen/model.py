@@ -617,6 +617,9 @@ class Schema:
     def domain(self, key: str) -> Domain | None:
         return next((d for d in self.domains if d.name == key), None)
 
+    def composite(self, key: str) -> CompositeType | None:
+        return next((c for c in self.composites if c.name == key), None)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "dialect": self.dialect,

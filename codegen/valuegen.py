@@ -52,6 +52,7 @@ class Want:
     dialect: Dialect = POSTGRES
     element_bounds: Bounds | None = None  # an array's elements' (an array of a domain)
     json_paths: tuple[tuple[str, ...], ...] = ()  # keys CHECKs/computed columns read
+    attributes: tuple[tuple[str, SqlType], ...] = ()  # a composite type's, domains resolved
 
     @property
     def what(self) -> str:
@@ -424,6 +425,28 @@ TYPE_REGISTRY: dict[str, Callable[[Want], Gen]] = {
 }
 
 
+# A composite value in PostgreSQL's record syntax: ("a","1",) with NULL as nothing.
+_RECORD = (
+    r'''"(" + ",".join("" if v is None else '"' + str(v).replace('\\', '\\\\')'''
+    r'''.replace('"', '\\"') + '"' for v in ({items},)) + ")"'''
+)
+
+
+def gen_composite(want: Want) -> Gen:
+    """A composite type's value: each attribute from its own generator, as record text."""
+    parts = []
+    for name, t in want.attributes:
+        if t.category in ("array", "composite"):
+            return Gen("None", supported=False, note=f"composite attribute {name} of {t.sql}")
+        inner = generator(Want(want.table, f"{want.column}.{name}", t, dialect=want.dialect))
+        if not inner.supported or inner.needs_n or inner.needs_o:
+            return Gen("None", supported=False, note=f"composite attribute {name} of {t.sql}")
+        parts.append(inner.expr)
+    if not parts:
+        return Gen("None", supported=False, note="composite type with no attributes")
+    return Gen(_RECORD.format(items=", ".join(parts)))
+
+
 def gen_postgres_type(want: Want) -> Gen:
     """PostgreSQL's and its extensions' types (pgvector, hstore, ltree, PostGIS, ranges)."""
     found = pgvalues.expression(want.type, want.unique)
@@ -434,6 +457,7 @@ def gen_postgres_type(want: Want) -> Gen:
 
 
 TYPE_REGISTRY.update({category: gen_postgres_type for category in pgvalues.EXPRESSIONS})
+TYPE_REGISTRY["composite"] = gen_composite
 
 
 def _unique(fn: str, want: Want, args: str) -> Gen:

@@ -18,7 +18,7 @@ from ..valuegen import Gen, Want, generator, literal
 from .checks import element_bounds
 from .compiler import Compiler
 from .plans import UUID_DEFAULT_CATEGORIES, CompiledFn, FkPlan
-from .scope import Col, Scope, at, expressions, is_json, labels
+from .scope import Col, Scope, at, attributes, expressions, is_json, labels
 from .unique import Uniques
 
 
@@ -67,6 +67,7 @@ def _strategy(
         dialect=scope.dialect,
         element_bounds=element_bounds(scope, column),
         json_paths=jsonpaths.all_paths(expressions(table), name) if is_json(c.type) else (),
+        attributes=attributes(scope.schema, c.type),
     )
     if column.generated is not None:
         computed.append((name, _computed(scope, c)))

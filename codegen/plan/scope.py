@@ -49,6 +49,14 @@ def labels(schema: Schema, t: SqlType) -> tuple[str, ...]:
     return ()
 
 
+def attributes(schema: Schema, t: SqlType) -> tuple[tuple[str, SqlType], ...]:
+    """A composite type's attributes, their domains resolved (empty for other types)."""
+    composite = schema.composite(t.name or "") if t.category == "composite" else None
+    if composite is None:
+        return ()
+    return tuple((name, resolve(schema, a)[0]) for name, a in composite.attributes)
+
+
 def is_json(t: SqlType) -> bool:
     return t.category in ("json", "jsonb")
 
