@@ -15,7 +15,7 @@ from sqlglot.dialects.postgres import Postgres as _SqlglotPostgres
 from sqlglot.tokenizer_core import TokenType
 
 from ..model import SqlType
-from . import runtime
+from . import pg_json, runtime
 from . import stypes as T
 from .compiler import common_dispatch, lazy, register_common
 from .core import Compiler, Handler, Typed, Unsupported
@@ -120,6 +120,8 @@ class PostgresDialect(Dialect):
         return key if key in columns else None
 
     def column_type(self, t: SqlType) -> SqlType:
+        if t.category in ("json", "jsonb"):
+            return t  # read by the JSON operators (pg_json); compared, it is refused
         if family(t) not in COMPARABLE or t.category == "interval":
             raise Unsupported(f"column of type {t.sql}")
         return t
@@ -398,6 +400,7 @@ def _dispatch() -> dict[type, Handler]:
             exp.Localtimestamp: constant_call("rt.local_now()", T.TIMESTAMP),
             exp.Uuid: constant_call("rt.random_uuid()", T.UUID),
             exp.Anonymous: h_anonymous,
+            **pg_json.DISPATCH,
         }
     )
     return table

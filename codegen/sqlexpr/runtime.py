@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import json
 import math
 import random
 import re
@@ -797,6 +798,50 @@ def to_varchar(a: str | None, length: int | None, explicit: bool) -> str | None:
     if explicit or not a[length:].strip(" "):
         return a[:length]
     raise SqlError(f"value too long for type character varying({length})", "22001")
+
+
+def json_path(doc: Any, keys: tuple[Any, ...], path: bool = True) -> Any:
+    """`doc #> '{a,0}'` (path) or `doc -> 'a' -> 0`: the value there, None when absent.
+    In a path a key reads an array index when it is a number, as PostgreSQL does."""
+    for key in keys:
+        if isinstance(doc, dict) and not isinstance(key, int):
+            doc = doc.get(key)
+        elif isinstance(doc, list) and (isinstance(key, int) or (path and _is_index(key))):
+            i = int(key)
+            doc = doc[i] if -len(doc) <= i < len(doc) else None
+        else:
+            return None
+        if doc is None:
+            return None
+    return doc
+
+
+def _is_index(key: Any) -> bool:
+    return isinstance(key, str) and re.fullmatch(r"-?\d+", key) is not None
+
+
+def json_path_text(doc: Any, keys: tuple[Any, ...], path: bool = True) -> str | None:
+    """`->>` / `#>>`: the value as text; a string unquoted, anything else as jsonb prints it."""
+    value = json_path(doc, keys, path)
+    if value is None or isinstance(value, str):
+        return value
+    return json_out(value)
+
+
+def json_out(value: Any) -> str:
+    """jsonb's text output: `{"a": 1, "b": [true, null]}`."""
+    return json.dumps(value, separators=(", ", ": "), ensure_ascii=False, default=str)
+
+
+def json_has(doc: Any, key: str) -> bool | None:
+    """`doc ? key`: a top-level object key, or a string element of a top-level array."""
+    if doc is None:
+        return None
+    if isinstance(doc, dict):
+        return key in doc
+    if isinstance(doc, list):
+        return key in [v for v in doc if isinstance(v, str)]
+    return isinstance(doc, str) and doc == key
 
 
 def bpchar(a: str | None) -> str | None:
@@ -2308,6 +2353,10 @@ __all__ = [
     "bpchar",
     "clock",
     "interval_param",
+    "json_has",
+    "json_out",
+    "json_path",
+    "json_path_text",
     "seed",
     "to_bpchar",
 ]

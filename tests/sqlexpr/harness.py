@@ -20,6 +20,7 @@ from typing import Any
 
 import psycopg
 from hypothesis import strategies as st
+from psycopg.types.json import Jsonb
 
 from codegen.model import SqlType
 from codegen.sqlexpr import Compiled, compile_expression, compile_predicate, load, runtime
@@ -129,6 +130,18 @@ def timestamps(aware: bool = False) -> st.SearchStrategy[datetime | None]:
     return st.one_of(st.none(), base)
 
 
+def json_documents() -> st.SearchStrategy[Any]:
+    """jsonb documents (no floats: jsonb prints numbers as written, Python as it likes)."""
+    keys = st.sampled_from(["kind", "b", "c", "l", "n", "0"])
+    scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 5),
+                        st.text("ab1 ", max_size=3))  # fmt: skip
+    def nested(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+        return st.one_of(st.lists(inner, max_size=3), st.dictionaries(keys, inner, max_size=3))
+
+    values = st.recursive(scalars, nested, max_leaves=6)
+    return st.one_of(st.none(), st.dictionaries(keys, values, max_size=4), st.lists(values))
+
+
 def booleans() -> st.SearchStrategy[bool | None]:
     return st.one_of(st.none(), st.booleans())
 
@@ -151,6 +164,7 @@ def strategy(spelling: str) -> st.SearchStrategy[Any]:
             lambda s: s is None or t.length is None or len(s) <= t.length
         ),
         "boolean": booleans,
+        "jsonb": json_documents,
         "date": dates,
         "timestamp": timestamps,
         "timestamptz": lambda: timestamps(aware=True),
@@ -212,7 +226,10 @@ def pg_select(
 ) -> Outcome:  # fmt: skip
     """`SELECT <sql>` with each column bound as a typed parameter."""
     select = f"SELECT {wrap.format(f'({sql})')}"
-    params = [row[name] for name in columns]
+    params = [
+        Jsonb(row[name]) if t == "jsonb" and row[name] is not None else row[name]
+        for name, t in columns.items()
+    ]
     if columns:
         typed = ", ".join(f'%s::{_pg_spelling(t)} AS "{n}"' for n, t in columns.items())
         select += f" FROM (SELECT {typed}) AS t"
