@@ -427,6 +427,16 @@ def _register() -> None:
         ("comparison", "text ordering (< > on text)", "code-point order (C / C.UTF-8 collation)"),
         ("comparison", "enum = / <> / IN", "ordering needs the label order: unsupported"),
         (
+            "comparison",
+            "char(n) / bpchar columns and 'x'::bpchar",
+            "trailing spaces insignificant, as bpchareq; casts truncate or raise 22001",
+        ),
+        (
+            "strings",
+            "json: -> ->> #> #>> ? and json(b)_extract_path[_text] with constant keys",
+            "->> prints as jsonb does; a missing key or JSON null is NULL",
+        ),
+        (
             "arithmetic",
             "+ - * / % (integers)",
             "truncating; smallint/integer/bigint overflow raises",
