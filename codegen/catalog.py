@@ -226,6 +226,14 @@ class Catalog:
         elif not st.if_exists:
             raise self._error(st.origin, f'{kind} "{name}" does not exist')
 
+    def rename_type(self, st: ddl.RenameType) -> None:
+        schema = st.name.rsplit(".", 1)[0] if "." in st.name else self.dialect.default_schema
+        new_key = table_key(schema, st.new_name, self.dialect.name)
+        if new_key in self.enums or new_key in self.domains or new_key in self.composites:
+            raise self._error(st.origin, f'type "{new_key}" already exists')
+        if not self._retype(st.name, new_key):
+            raise self._error(st.origin, f'type "{st.name}" does not exist')
+
     def _retype(self, old: str, new: str) -> bool:
         """An enum, domain or composite type renamed or moved: columns keep using it."""
         found = False
@@ -1147,6 +1155,7 @@ _STATEMENT_HANDLERS: dict[type, Callable[[Catalog, Any], None]] = {
     ddl.Comment: Catalog.comment,
     ddl.Drop: Catalog.drop,
     ddl.SetSchema: Catalog.set_schema,
+    ddl.RenameType: Catalog.rename_type,
     ddl.CreateExtension: Catalog.create_extension,
     ddl.CreateTemporary: Catalog.create_temporary,
     ddl.Skip: Catalog.skip,

@@ -249,6 +249,15 @@ class Drop:
 
 
 @dataclass(frozen=True)
+class RenameType:
+    """ALTER TYPE / DOMAIN ... RENAME TO: columns of the type keep it under its new name."""
+
+    origin: Origin
+    name: str  # key
+    new_name: str  # bare name, same schema
+
+
+@dataclass(frozen=True)
 class SetSchema:
     """ALTER TABLE / VIEW / TYPE ... SET SCHEMA: the object moves, dependents follow it."""
 
@@ -312,6 +321,7 @@ Statement = (
     | Comment
     | Drop
     | SetSchema
+    | RenameType
     | CreateExtension
     | CreateTemporary
     | Skip

@@ -545,6 +545,10 @@ class _StatementReader:
                 (ddl.RenameConstraint(node.subname, node.newname),),
                 bool(node.missing_ok),
             )
+        elif rt in (ObjectType.OBJECT_TYPE, ObjectType.OBJECT_DOMAIN):
+            names = _names(node.object.names if isinstance(node.object, ast.TypeName)
+                           else node.object)  # fmt: skip
+            yield ddl.RenameType(self.origin, _name_key(names), node.newname)
         elif rt == ObjectType.OBJECT_ATTRIBUTE:
             yield ddl.Unsupported(self.origin, "renaming a composite type attribute")
         elif rt in (

@@ -21,6 +21,8 @@ pytestmark = pytest.mark.postgres
 # form -> table -> the warning that explains why it refuses rows
 EXPLAINED: dict[str, dict[str, str]] = {
     "unique_computed": {"t": "UNIQUE t_bucket_key is over computed column bucket"},
+    "hash_partitions": {"h0": "h0: rows of a partition's factory may be rejected",
+                        "h1": "h1: rows of a partition's factory may be rejected"},
 }
 
 FORMS: dict[str, str] = {
@@ -132,6 +134,35 @@ FORMS: dict[str, str] = {
             FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
         CREATE TABLE payment_rest PARTITION OF payment DEFAULT;
         ALTER TABLE payment ADD CONSTRAINT payment_amount_cap CHECK (amount < 10000);
+    """,
+    # types: CREATE, ALTER (values, RENAME, SET SCHEMA), DROP ... CASCADE
+    "types": """
+        CREATE SCHEMA lib;
+        CREATE TYPE mood AS ENUM ('sad', 'ok');
+        ALTER TYPE mood ADD VALUE 'happy' AFTER 'ok';
+        ALTER TYPE mood RENAME VALUE 'ok' TO 'fine';
+        CREATE DOMAIN score AS int CHECK (VALUE BETWEEN 0 AND 10);
+        CREATE TYPE pair AS (a int, b text);
+        CREATE TABLE t (id int PRIMARY KEY, m mood NOT NULL, s score, p pair, old mood[]);
+        ALTER TYPE mood RENAME TO feeling;
+        ALTER DOMAIN score RENAME TO rating;
+        ALTER TYPE pair SET SCHEMA lib;
+        CREATE TYPE legacy AS ENUM ('x');
+        CREATE TABLE u (id int PRIMARY KEY, l legacy, keep text);
+        DROP TYPE legacy CASCADE;
+        CREATE TABLE v (id int PRIMARY KEY, f feeling DEFAULT 'fine', r rating, q lib.pair);
+    """,
+    # hash partitions: rows through the parent (a partition's own factory is announced)
+    "hash_partitions": """
+        CREATE TABLE h (id int PRIMARY KEY, v text) PARTITION BY HASH (id);
+        CREATE TABLE h0 PARTITION OF h FOR VALUES WITH (MODULUS 2, REMAINDER 0);
+        CREATE TABLE h1 PARTITION OF h FOR VALUES WITH (MODULUS 2, REMAINDER 1);
+        CREATE TABLE l (id int, region text NOT NULL, PRIMARY KEY (id, region))
+            PARTITION BY LIST (region);
+        CREATE TABLE l_eu PARTITION OF l FOR VALUES IN ('eu', 'uk');
+        CREATE TABLE l_us PARTITION OF l FOR VALUES IN ('us') PARTITION BY RANGE (id);
+        CREATE TABLE l_us_low PARTITION OF l_us FOR VALUES FROM (MINVALUE) TO (1000000);
+        CREATE TABLE l_us_high PARTITION OF l_us FOR VALUES FROM (1000000) TO (MAXVALUE);
     """,
     # 7. DROP DEFAULT on a serial
     "serial_drop_default": """
