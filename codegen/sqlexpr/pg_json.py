@@ -66,10 +66,17 @@ def h_path(c: Compiler, node: exp.Expression) -> Typed:
 
 
 def h_has_key(c: Compiler, node: exp.JSONBContainsTopKey) -> Typed:
-    doc = _document(c, node.this)
     key = node.expression
     if not (isinstance(key, exp.Literal) and key.is_string):
         raise Unsupported("? with a key that is not a constant")
+    inner = node.this
+    if isinstance(inner, (exp.JSONExtract, exp.JSONBExtract)):  # `doc -> 'a' ? key`
+        doc = _document(c, inner.this)
+        path = isinstance(inner, exp.JSONBExtract)
+        keys = _keys(_path_keys(inner.expression))
+        code = f"rt.json_has_at({doc.code}, {keys}, {path}, {str(key.this)!r})"
+        return Typed(code, T.BOOLEAN)
+    doc = _document(c, inner)
     return Typed(f"rt.json_has({doc.code}, {str(key.this)!r})", T.BOOLEAN)
 
 

@@ -809,6 +809,8 @@ def json_path(doc: Any, keys: tuple[Any, ...], path: bool = True) -> Any:
         elif isinstance(doc, list) and (isinstance(key, int) or (path and _is_index(key))):
             i = int(key)
             doc = doc[i] if -len(doc) <= i < len(doc) else None
+        elif not path and key in (0, -1) and not isinstance(doc, (dict, list, type(None))):
+            pass  # `-> 0` on a scalar is the scalar (jsonb keeps it as a one-element array)
         else:
             return None
         if doc is None:
@@ -829,8 +831,38 @@ def json_path_text(doc: Any, keys: tuple[Any, ...], path: bool = True) -> str | 
 
 
 def json_out(value: Any) -> str:
-    """jsonb's text output: `{"a": 1, "b": [true, null]}`."""
-    return json.dumps(value, separators=(", ", ": "), ensure_ascii=False, default=str)
+    """jsonb's text output: `{"a": 1, "b": [true, null]}`, object keys in jsonb's order
+    (shorter first, then bytewise)."""
+    return json.dumps(_jsonb_order(value), separators=(", ", ": "), ensure_ascii=False,
+                      default=str)  # fmt: skip
+
+
+def _jsonb_order(value: Any) -> Any:
+    if isinstance(value, dict):
+        keys = sorted(value, key=lambda k: (len(str(k).encode()), str(k).encode()))
+        return {k: _jsonb_order(value[k]) for k in keys}
+    if isinstance(value, list):
+        return [_jsonb_order(v) for v in value]
+    return value
+
+
+def json_has_at(doc: Any, keys: tuple[Any, ...], path: bool, key: str) -> bool | None:
+    """`doc -> 'a' ? key`: NULL when the path is absent, false on a JSON null there."""
+    for k in keys:
+        if isinstance(doc, dict) and not isinstance(k, int) and k in doc:
+            doc = doc[k]
+        elif isinstance(doc, list) and (isinstance(k, int) or (path and _is_index(k))):
+            i = int(k)
+            if not -len(doc) <= i < len(doc):
+                return None
+            doc = doc[i]
+        elif not path and k in (0, -1) and not isinstance(doc, (dict, list, type(None))):
+            pass  # `-> 0` on a scalar is the scalar
+        else:
+            return None
+        if doc is None:  # a JSON null: a value, which has no keys
+            return False
+    return json_has(doc, key)
 
 
 def json_has(doc: Any, key: str) -> bool | None:
@@ -2354,6 +2386,7 @@ __all__ = [
     "clock",
     "interval_param",
     "json_has",
+    "json_has_at",
     "json_out",
     "json_path",
     "json_path_text",

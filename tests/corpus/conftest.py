@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import importlib
 import itertools
-import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -22,21 +21,14 @@ from codegen.render import Formatter
 from codegen.server import Server as PgServer
 from codegen.server import ServerUnavailable, find_server
 from codegen.writer import write
+from tests.conftest import _server
 
 _counter = itertools.count()
 
 
 def _start(name: str, order: tuple[str, ...]) -> Iterator[PgServer]:
-    try:
-        server = find_server(order=order)
-    except ServerUnavailable as exc:
-        if os.environ.get("CI"):
-            raise RuntimeError(f"CI is set and {name} is unavailable: {exc}") from exc
-        pytest.skip(f"{name} not available: {exc}")
-    try:
-        yield server
-    finally:
-        server.stop()
+    """A session server from one source (skipped locally when missing, an error in CI)."""
+    yield from _server(name, lambda: find_server(order=order), ServerUnavailable)
 
 
 @pytest.fixture(scope="session")
