@@ -47,6 +47,10 @@ class Dialect:
     # PyMySQL and mysqlclient send and return naive datetimes (in the session's time zone),
     # and MariaDB and MySQL before 8.0.19 reject a value with an offset.
     aware_datetimes: bool = True
+    # -- syntax (the sqlglot reader)
+    table_options: bool = False  # WITHOUT ROWID / STRICT after a CREATE TABLE's columns
+    inline_indexes: bool = False  # INDEX / KEY inside CREATE TABLE
+    autoincrement: str = ""  # the identity an AUTOINCREMENT / AUTO_INCREMENT column has
     # -- tests (the pytest plugin)
     rpc_functions: bool = True  # SQL functions a test calls for real, as PostgREST would
 
@@ -110,7 +114,7 @@ class _SqlglotRead(Dialect):
     def reader(self) -> Reader:
         from .parse import sqlglot_reader
 
-        return sqlglot_reader.reader(self.name)
+        return sqlglot_reader.reader(self)
 
     def expression_columns(self, sql: str, index_element: bool = False) -> set[str] | None:
         from .parse import sqlglot_reader
@@ -131,6 +135,8 @@ class SQLite(_SqlglotRead):
     sqlglot = "sqlite"
     pk_columns_nullable = True
     type_affinity = True
+    table_options = True
+    autoincrement = "rowid"
 
     def test_backend(
         self, files: Sequence[SourceFile], url: str | None, run_id: str | None
@@ -147,6 +153,8 @@ class MySQL(_SqlglotRead):
     name: Name = "mysql"
     sqlglot = "mysql"
     index_names_per_table = True
+    inline_indexes = True
+    autoincrement = "auto_increment"
 
     def test_backend(
         self, files: Sequence[SourceFile], url: str | None, run_id: str | None
