@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .errors import SchemagenError
-from .model import DEFAULT_SCHEMA, Schema, Table
+from .model import DEFAULT_SCHEMA, Identity, Schema, Table
 from .naming import name_mysql, name_postgres
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ class Dialect:
     # -- syntax (the sqlglot reader)
     table_options: bool = False  # WITHOUT ROWID / STRICT after a CREATE TABLE's columns
     inline_indexes: bool = False  # INDEX / KEY inside CREATE TABLE
-    autoincrement: str = ""  # the identity an AUTOINCREMENT / AUTO_INCREMENT column has
+    autoincrement: Identity | None = None  # what an AUTOINCREMENT / AUTO_INCREMENT column is
     # -- tests (the pytest plugin)
     rpc_functions: bool = True  # SQL functions a test calls for real, as PostgREST would
 
@@ -136,7 +136,7 @@ class SQLite(_SqlglotRead):
     pk_columns_nullable = True
     type_affinity = True
     table_options = True
-    autoincrement = "rowid"
+    autoincrement: Identity | None = "rowid"
 
     def test_backend(
         self, files: Sequence[SourceFile], url: str | None, run_id: str | None
@@ -154,7 +154,7 @@ class MySQL(_SqlglotRead):
     sqlglot = "mysql"
     index_names_per_table = True
     inline_indexes = True
-    autoincrement = "auto_increment"
+    autoincrement: Identity | None = "auto_increment"
 
     def test_backend(
         self, files: Sequence[SourceFile], url: str | None, run_id: str | None

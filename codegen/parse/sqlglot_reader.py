@@ -29,6 +29,7 @@ from ..model import (
     EnumType,
     ForeignKey,
     Generated,
+    Identity,
     Index,
     Location,
     PrimaryKey,
@@ -427,7 +428,8 @@ class _Reader:
         self, node: exp.ColumnDef, table: str
     ) -> tuple[Column, list[ddl.Constraint], EnumType | None]:
         sql_type, enum = self.column_type(node, table)
-        nullable, default, generated, identity, collation = True, None, None, None, None
+        nullable, default, generated, collation = True, None, None, None
+        identity: Identity | None = None
         comment = None
         extra: list[ddl.Constraint] = []
         where = self.at(node)
