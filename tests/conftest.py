@@ -16,22 +16,17 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any, TypeVar
 
 import psycopg
 import pytest
 from hypothesis import settings
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from myserver import MyServer, MyUnavailable
-
 from codegen import server as pgserver
 from codegen.pytest_plugin import xdist_run
 from codegen.server import Server as PgServer
+from tests.myserver import MyServer, MyUnavailable
 
 Server = TypeVar("Server", PgServer, MyServer)
 PG_FIXTURES = {"pg", "pg_server"}

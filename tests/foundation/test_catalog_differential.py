@@ -13,13 +13,13 @@ import re
 import subprocess
 from pathlib import Path
 
-import pgcatalog
 import pytest
 from pglast import parser
 
 from codegen import pipeline, sources, sqlout
 from codegen.model import Schema, replace
 from codegen.server import psql_binary
+from tests import pgcatalog
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_INPUTS = [
@@ -104,3 +104,20 @@ def test_every_tables_columns_match_the_catalog(pg_server, path: str) -> None:
                  None) or "", "")) for c in table.columns]  # fmt: skip
         theirs = [(c["name"], c["not_null"], c["identity"]) for c in catalog[table.name]]
         assert mine == theirs, table.key
+
+
+@pytest.mark.parametrize(
+    "path", ["sample_schemas/ecommerce_migrations", "tests/fixtures/ecommerce.pg_dump.sql"]
+)
+def test_inspect_format_sql_loads_and_gives_the_same_catalog(pg_server, path: str) -> None:
+    """`schemagen inspect --format sql` flattens the inputs into one file PostgreSQL loads,
+    with the catalog the original SQL gives."""
+    from click.testing import CliRunner
+
+    from codegen.cli import main
+
+    done = CliRunner().invoke(main, ["inspect", str(ROOT / path), "--format", "sql"])
+    assert done.exit_code == 0, done.output
+    original_sql = "\n".join(f.text for f in sources.collect([path], str(ROOT)))
+    problems = pgcatalog.diff(_load(pg_server, original_sql), _load(pg_server, done.stdout))
+    assert not problems, "\n".join(problems)

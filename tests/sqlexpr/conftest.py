@@ -9,7 +9,8 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
-from pgserver import PgServer
+
+from tests.pgserver import PgServer
 
 
 @pytest.fixture(scope="module")
