@@ -88,10 +88,9 @@ def write(
     root = Path(out)
     if root.exists() and not root.is_dir():
         raise SchemagenError(f"{root}: exists and is not a directory")
-    if root.is_symlink():
-        root = Path(os.path.realpath(root))  # swap the folder, never the link
+    real = Path(os.path.realpath(root))  # swap the folder, never a link to it, never `.`
     with lock.held(root, exclusive=True, on_wait=on_wait):
-        recover(root)
+        recover(real)
         state = read_state(root)
         files: Mapping[str, str] = package.files
         _refuse_foreign(root, files)
@@ -106,8 +105,8 @@ def write(
             rel for rel in owned if rel not in files and is_generated(root / rel)
         )
         if result.written or result.removed or state.interrupted:
-            if _swappable(root, {*files, *result.removed}):
-                _swap_in(root, files, set(result.unchanged))
+            if _swappable(real, {*files, *result.removed}):
+                _swap_in(real, files, set(result.unchanged))
             else:
                 _switch_in_place(root, files, result)
     return result
@@ -134,8 +133,9 @@ def _swappable(root: Path, allowed: set[str]) -> bool:
     schemagen's, and stale ones it owns) and caches? Then it can be replaced whole."""
     if not root.exists():
         return True
-    if os.path.ismount(root):
-        return False
+    cwd = Path(os.getcwd())
+    if os.path.ismount(root) or cwd == root or root in cwd.parents:
+        return False  # a swap would leave the shell in the old folder
     for folder, dirs, names in os.walk(root):
         rel_folder = Path(folder).relative_to(root)
         dirs[:] = [d for d in dirs if d not in _SWAPPABLE_EXTRAS]
@@ -212,6 +212,7 @@ def _renameat2() -> Any:
 
 def _staging(root: Path) -> list[Path]:
     """Hidden folders a killed swap left beside `root`."""
+    root = Path(os.path.realpath(root))
     try:
         names = os.listdir(root.parent)
     except OSError:

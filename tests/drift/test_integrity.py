@@ -446,3 +446,14 @@ def test_writer_records_what_it_owns(project: Path) -> None:
     state = writer.read_state(project / "fakes")
     assert state.damaged is None and not state.interrupted and not state.leftovers
     assert "schemas.py" in state.files and "_manifest.json" not in state.files
+
+
+def test_the_docs_ci_section_uses_check_full(project: Path) -> None:
+    walkthrough = (Path(__file__).resolve().parents[2] / "docs" / "walkthrough.md").read_text()
+    ci = walkthrough[walkthrough.index("## 7. In CI") :]
+    commands = [
+        line.split("#")[0].split() for line in ci.splitlines() if line.startswith("schemagen")
+    ]
+    assert commands and all(command[:3] == ["schemagen", "check", "--full"] for command in commands)
+    for command in commands:
+        assert check(*command[2:])[0] == 0

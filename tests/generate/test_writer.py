@@ -98,3 +98,17 @@ def test_a_killed_in_place_switch_is_finished_by_the_next_write(tmp_path: Path) 
     result = write(_pkg(**{"a.py": "A = 1\n"}), out)
     assert result.removed == ["new.py"] and not (out / JOURNAL).exists()
     assert (out / "mine.py").is_file()
+
+
+def test_out_as_the_current_folder_or_through_a_link_is_written_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "pkg"
+    write(_pkg(**{"a.py": "A = 1\n"}), out)
+    (tmp_path / "link").symlink_to(out)
+    write(_pkg(**{"a.py": "A = 2\n"}), tmp_path / "link")
+    assert (tmp_path / "link").is_symlink() and (out / "a.py").read_text().endswith("A = 2\n")
+    monkeypatch.chdir(out)
+    folder = out.stat().st_ino
+    write(_pkg(**{"a.py": "A = 3\n"}), ".")
+    assert out.stat().st_ino == folder and (out / "a.py").read_text().endswith("A = 3\n")
