@@ -116,7 +116,7 @@ def _version(name: str) -> str:
 
 def _mac(key: bytes, name: str, version: str, entry: str, text: str) -> str:
     message = "\0".join((name, version, entry, text)).encode("utf-8", "surrogatepass")
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
+    return hmac.digest(key, message, "sha256").hex()  # one-shot: no HMAC object per entry
 
 
 def _seal(key: bytes, name: str, version: str, entries: Mapping[str, str]) -> str:
