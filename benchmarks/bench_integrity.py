@@ -39,20 +39,26 @@ def best_of(repeat: int, run: Callable[[], object]) -> float:
 def bench_seals(out: Path) -> None:
     folder = cachestore.cache_dir(out)
     key = cachestore._key(create=False)
+    assert key is not None
     total = plain = 0.0
     entries = 0
     for name in ("black", "statements"):
-        text = (folder / f"{name}.json").read_text()
-        version = json.loads(text)["version"]
-        unsealed, bad = cachestore._unseal(key, name, version, text)
-        assert bad == 0
-        entries += len(unsealed)
-        total += best_of(3, lambda: cachestore._unseal(key, name, version, text))
-        total += best_of(3, lambda: cachestore._seal(key, name, version, unsealed))
-        data = {"version": version, "entries": unsealed}
-        plain += best_of(3, lambda: json.loads(json.dumps(data, separators=(",", ":"))))
+        sealed, unsealed, count = _seal_times(key, name, (folder / f"{name}.json").read_text())
+        total, plain, entries = total + sealed, plain + unsealed, entries + count
     print(f"cache entries                 {entries:7d}")
     print(f"unseal + seal, all entries    {total:7.3f} s   (plain JSON load+dump {plain:.3f} s)")
+
+
+def _seal_times(key: bytes, name: str, text: str) -> tuple[float, float, int]:
+    """Seconds to unseal and re-seal one cache file, to load and dump it unsealed, entries."""
+    version = json.loads(text)["version"]
+    unsealed, bad = cachestore._unseal(key, name, version, text)
+    assert bad == 0
+    sealed = best_of(3, lambda: cachestore._unseal(key, name, version, text))
+    sealed += best_of(3, lambda: cachestore._seal(key, name, version, unsealed))
+    data = {"version": version, "entries": unsealed}
+    plain = best_of(3, lambda: json.loads(json.dumps(data, separators=(",", ":"))))
+    return sealed, plain, len(unsealed)
 
 
 def bench_switch(out: Path, sql_path: Path, tables: int) -> None:

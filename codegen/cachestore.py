@@ -95,10 +95,11 @@ def write_caches(out: str | os.PathLike[str], caches: Caches) -> None:
     key = _key(create=True)
     if key is None:
         return  # no usable cache directory: the cache is an optimisation, never a failure
-    formatter = caches.formatter
-    used_blocks = {k: v for k, v in formatter.cache.items() if k in formatter.used}
     folder = cache_dir(out)
-    for name, entries in ((_FORMATTER, used_blocks), (_STATEMENTS, caches.statements.saved())):
+    for name, entries in (
+        (_FORMATTER, caches.formatter.memo.kept()),
+        (_STATEMENTS, caches.statements.saved()),
+    ):
         text = _seal(key, name, _version(name), entries)
         if text != caches.on_disk.get(name):
             with contextlib.suppress(OSError):

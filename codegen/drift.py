@@ -14,7 +14,6 @@ journal of a killed switch, is drift.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
 import shlex
 from collections.abc import Callable
@@ -22,10 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__, cachestore, lock, pipeline, sources, writer
+from . import __version__, lock, pipeline, sources, writer
 from .config import Run
+from .dialect import DEFAULT as DEFAULT_DIALECT
+from .digest import sha256
 from .errors import SchemagenError
-from .generate import FINGERPRINT_PREFIX, HEADER_PREFIX, MANIFEST, generate, inputs_fingerprint
+from .generate import FINGERPRINT_PREFIX, HEADER_PREFIX, MANIFEST, inputs_fingerprint
 from .model import Schema
 from .modeldiff import Change, diff
 
@@ -58,7 +59,7 @@ def fix_command(run: Run) -> str:
     if run.cwd is not None:  # inputs and out come from [tool.schemagen]
         return "schemagen generate"
     parts = ["schemagen generate", *(shlex.quote(p) for p in run.inputs)]
-    if run.config.dialect != "postgres":
+    if run.config.sql_dialect is not DEFAULT_DIALECT:
         parts.append(f"--dialect {run.config.dialect}")
     parts.append(f"--out {shlex.quote(run.out)}")
     return " ".join(parts)
@@ -99,13 +100,9 @@ def _check(run: Run, out: Path, strict_version: bool, full: bool) -> Report:
     ):
         return Report(in_sync=True, fast=True, notes=_leftover_notes(state))
 
-    caches = (
-        cachestore.no_caches(config.dialect)
-        if full
-        else cachestore.read_caches(out, config.dialect)
-    )  # read, never written: only what changed is parsed and formatted
-    built = pipeline.load_files(files, config.dialect, run.external, cwd, caches.statements)
-    package = generate(built.schema, config, digest, caches.formatter)
+    # generate's caches are read, never written; `full` reads none at all
+    made = pipeline.build(run, files, cached=not full)
+    built, package = made.built, made.package
     report = Report(in_sync=True, notes=_leftover_notes(state))
     if state.interrupted:
         report.problems.append(
@@ -228,7 +225,8 @@ def _read(path: Path) -> str | None:
 
 
 def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", errors="surrogateescape")).hexdigest()
+    """sha256 of a file's text as read (undecodable bytes kept as surrogates)."""
+    return sha256(text.encode("utf-8", errors="surrogateescape"))
 
 
 def _body(text: str) -> str:
