@@ -16,6 +16,8 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from .errors import SchemagenError
+
 _held: dict[str, int] = {}  # parent directory -> nesting depth, in this process
 
 
@@ -38,8 +40,11 @@ def held(
         finally:
             _held[parent] -= 1
         return
-    Path(parent).mkdir(parents=True, exist_ok=True)
-    fd = os.open(parent, os.O_RDONLY)
+    try:
+        Path(parent).mkdir(parents=True, exist_ok=True)
+        fd = os.open(parent, os.O_RDONLY)
+    except OSError as error:
+        raise SchemagenError(f"{out}: cannot lock its folder {parent} ({error.strerror})") from None
     try:
         mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
         try:

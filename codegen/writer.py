@@ -105,10 +105,16 @@ def write(
             rel for rel in owned if rel not in files and is_generated(root / rel)
         )
         if result.written or result.removed or state.interrupted:
-            if _swappable(real, {*files, *result.removed}):
-                _swap_in(real, files, set(result.unchanged))
-            else:
-                _switch_in_place(root, files, result)
+            try:
+                if _swappable(real, {*files, *result.removed}):
+                    _swap_in(real, files, set(result.unchanged))
+                else:
+                    _switch_in_place(root, files, result)
+            except OSError as error:  # a swap left the old package, a switch its journal
+                where = error.filename or root
+                raise SchemagenError(
+                    f"{where}: cannot write the package ({error.strerror})"
+                ) from None
     return result
 
 
