@@ -196,6 +196,9 @@ def test_version_only_change_is_reported_not_failed(tmp_path: Path, monkeypatch)
     code, output = check("--strict-version")
     assert code == 1
     assert "schemas.py: out of date" in output
+    code, output = check("--full")  # every byte compared, the manifest's too
+    assert code == 0 and "only the headers differ" in output
+    assert check("--full", "--strict-version")[0] == 1
 
 
 def test_missing_output_directory_exits_2(project: Path) -> None:
