@@ -13,5 +13,6 @@ REGISTRY: tuple[str, ...] = (
     "computed",
     "factories",
     "rpc",
+    "database",
     "package",  # last: re-exports what the kinds above declared in EXPORTS
 )
