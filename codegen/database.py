@@ -105,6 +105,7 @@ class ForeignKeySpec:
     ref_columns: tuple[str, ...]
     on_delete: str = "NO ACTION"
     on_update: str = "NO ACTION"
+    deferred: bool = False  # DEFERRABLE INITIALLY DEFERRED: checked at COMMIT
 
 
 @dataclass(frozen=True)
@@ -397,7 +398,11 @@ class _Table:
         self.next_rowid = 1
         self.computed = dict(spec.computed or {})
         self.checks = sorted((c for c in spec.checks if c.domain is None), key=lambda c: c.name)
-        self.domain_checks = [c for c in spec.checks if c.domain is not None]
+        self.domain_checks: dict[str, list[CheckSpec]] = {}
+        for check in spec.checks:
+            if check.domain is not None:
+                for name in _params(check.predicate):
+                    self.domain_checks.setdefault(name, []).append(check)
         self.copy_values = any(c.type.category in ("json", "jsonb", "array")
                                for c in spec.columns)  # fmt: skip
 
@@ -437,6 +442,7 @@ class Engine:
         self._log: list[tuple[_Table, int, Row | None]] = []
         self._marks: list[int] = []
         self._aborted = False
+        self._deferred = False  # a deferred foreign key was left to check at COMMIT
 
     # -- lookup ---------------------------------------------------------------------------
     def table(self, name: str) -> _Table:
@@ -495,7 +501,19 @@ class Engine:
                 raise DatabaseError("25P02", "current transaction is aborted, commands ignored"
                                     " until end of transaction block")  # fmt: skip
         if not self._marks:
-            self._log.clear()
+            self._commit(mark)
+
+    def _commit(self, mark: int) -> None:
+        """COMMIT: the deferred foreign keys are checked now; a violation rolls back all."""
+        try:
+            if self._deferred:
+                self._check_deferred()
+        except DatabaseError:
+            self._undo(mark)
+            raise
+        finally:
+            self._deferred = False
+        self._log.clear()
 
     def reset(self) -> None:
         for table in self.tables.values():
@@ -507,6 +525,7 @@ class Engine:
         self._log.clear()
         self._marks.clear()
         self._aborted = False
+        self._deferred = False
 
     def _undo(self, mark: int) -> None:
         while len(self._log) > mark:
@@ -549,35 +568,54 @@ class Engine:
                 )
 
     # -- the row pipeline --------------------------------------------------------------------
-    def given(self, table: _Table, row: Mapping[str, Any], overriding: bool = False) -> Row:
-        """The caller's values, checked (names, generated/identity refusals) and stored typed."""
-        out: Row = {}
-        for name, value in row.items():
-            column = self.column(table, name)
-            if column.generated:
-                raise DatabaseError(
-                    "428C9", f'cannot insert a non-DEFAULT value into column "{name}"',
-                    f'Column "{name}" is a generated column.',
-                )  # fmt: skip
-            if column.identity == "always" and not overriding:
-                raise DatabaseError(
-                    "428C9", f'cannot insert a non-DEFAULT value into column "{name}"',
-                    f'Column "{name}" is an identity column defined as GENERATED ALWAYS.',
-                    "Use OVERRIDING SYSTEM VALUE to override.",
-                )  # fmt: skip
-            out[name] = coerce_value(column, column.type, value, self.dialect)
-        for check in table.domain_checks:
-            self._check_domain(table, check, out)
+    def given(
+        self,
+        table: _Table,
+        rows: Sequence[Mapping[str, Any]],
+        refuse: Callable[[ColumnSpec], DatabaseError | None],
+    ) -> list[Row]:
+        """The caller's values, stored typed, failing in PostgreSQL's order: unknown columns
+        and type mismatches (parse), generated/identity columns (rewrite), text that does not
+        read as the type (bind), then length and range (casts of bound values are folded
+        when the statement is planned): all before the first row is written."""
+        for row in rows:
+            for name in row:
+                self.column(table, name)
+        out: list[Row] = []
+        at_bind: DatabaseError | None = None
+        at_plan: DatabaseError | None = None
+        for row in rows:
+            values: Row = {}
+            for name, value in row.items():
+                column = table.columns[name]
+                try:
+                    values[name] = coerce_value(column, column.type, value, self.dialect)
+                except DatabaseError as error:
+                    if error.code == "42804":
+                        raise
+                    if isinstance(value, str):
+                        at_bind = at_bind or error
+                    at_plan = at_plan or error
+            out.append(values)
+        for row in rows:
+            for name in row:
+                if (refused := refuse(table.columns[name])) is not None:
+                    raise refused
+        if at_bind is not None or at_plan is not None:
+            raise at_bind or at_plan  # type: ignore[misc]
         return out
 
-    def _check_domain(self, table: _Table, check: CheckSpec, values: Mapping[str, Any]) -> None:
-        if not any(name in values for name in _params(check.predicate)):
-            return
-        if _holds(check, values) is False:
-            raise DatabaseError(
-                "23514",
-                f'value for domain {check.domain} violates check constraint "{check.name}"',
-            )
+    def execute_values(self, table: _Table, values: Row) -> None:
+        """Domain CHECKs, column by column, as the executor evaluates each row."""
+        for column in table.spec.columns:
+            name = column.name
+            if name in values:
+                for check in table.domain_checks.get(name, ()):
+                    if _holds(check, {name: values[name]}) is False:
+                        raise DatabaseError(
+                            "23514", f"value for domain {check.domain} violates check"
+                            f' constraint "{check.name}"',
+                        )  # fmt: skip
 
     def complete(self, table: _Table, given: Mapping[str, Any]) -> Row:
         """The whole new row: DEFAULTs, identity/serial values, then computed columns."""
@@ -724,24 +762,43 @@ class Engine:
             return key is not None and key in index.keys
         return any(tuple(r[c] for c in fk.ref_columns) == values for r in parent.rows.values())
 
+    def _later(self, fk: ForeignKeySpec) -> bool:
+        """A deferred foreign key inside a transaction block waits for COMMIT."""
+        if fk.deferred and self._marks:
+            self._deferred = True
+            return True
+        return False
+
+    def _check_deferred(self) -> None:
+        for table in self.tables.values():
+            for fk in table.spec.foreign_keys:
+                if fk.deferred:
+                    for row in table.rows.values():
+                        self._check_parent(table, fk, row)
+
     def _check_parents(self, table: _Table, new: Row, old: Row | None) -> None:
         for fk in table.spec.foreign_keys:
             values = tuple(new[c] for c in fk.columns)
-            if None in values or (old is not None and values == tuple(old[c] for c in fk.columns)):
+            if old is not None and values == tuple(old[c] for c in fk.columns):
                 continue
-            if not self._parent_has(fk, values):
-                raise DatabaseError(
-                    "23503",
-                    f'insert or update on table "{table.spec.name}" violates foreign key'
-                    f' constraint "{fk.name}"',
-                    f"Key {_key_text(fk.columns, values)} is not present in table"
-                    f' "{fk.ref_table.split(".")[-1]}".',
-                )
+            if not self._later(fk):
+                self._check_parent(table, fk, new)
+
+    def _check_parent(self, table: _Table, fk: ForeignKeySpec, row: Row) -> None:
+        values = tuple(row[c] for c in fk.columns)
+        if None not in values and not self._parent_has(fk, values):
+            raise DatabaseError(
+                "23503",
+                f'insert or update on table "{table.spec.name}" violates foreign key'
+                f' constraint "{fk.name}"',
+                f"Key {_key_text(fk.columns, values)} is not present in table"
+                f' "{fk.ref_table.split(".")[-1]}".',
+            )
 
     def _check_children(self, parent: _Table, old: Row, new: Row | None) -> None:
         for child, fk in self._referencing.get(parent.spec.key, ()):
             key = tuple(old[c] for c in fk.ref_columns)
-            if None in key or self._parent_has(fk, key):
+            if None in key or self._parent_has(fk, key) or self._later(fk):
                 continue
             if self._children(child, fk, key):
                 raise DatabaseError(
@@ -765,10 +822,11 @@ class Engine:
         given column = EXCLUDED.column (DO NOTHING when `ignore_duplicates`)."""
         table = self.table(name)
         with self.statement():
-            given = [self.given(table, row, overriding) for row in rows]
             arbiter = None if on_conflict is None else self._arbiter(table, on_conflict)
+            refuse = _refuse_generated if overriding else _refuse_insert
             events: list[Event] = []
-            for values in given:
+            for values in self.given(table, rows, refuse):
+                self.execute_values(table, values)
                 row = self.complete(table, values)
                 self.validate(table, row)
                 event = self._upsert(table, arbiter, row, values, ignore_duplicates, events)
@@ -815,29 +873,16 @@ class Engine:
     def update(self, name: str, values: Mapping[str, Any], filters: Sequence[Filter]) -> list[Row]:
         table = self.table(name)
         with self.statement():
-            changes = self._update_values(table, values)
+            changes = self.given(table, [values], _refuse_update)[0]
             events: list[Event] = []
             for rowid in self.matching(table, filters):
+                self.execute_values(table, changes)
                 event = self.change(table, rowid, changes)
                 if event is not None:
                     events.append(event)
             returned = [rowid for t, rowid, _, _ in events]
             self.settle(events)
             return [table.out(table.rows[r]) for r in returned if r in table.rows]
-
-    def _update_values(self, table: _Table, values: Mapping[str, Any]) -> Row:
-        for name in values:
-            column = self.column(table, name)
-            if column.generated or column.identity == "always":
-                what = ("a generated column" if column.generated
-                        else "an identity column defined as GENERATED ALWAYS")  # fmt: skip
-                raise DatabaseError("428C9", f'column "{name}" can only be updated to DEFAULT',
-                                    f'Column "{name}" is {what}.')  # fmt: skip
-        out = {n: coerce_value(table.columns[n], table.columns[n].type, v, self.dialect)
-               for n, v in values.items()}  # fmt: skip
-        for check in table.domain_checks:
-            self._check_domain(table, check, out)
-        return out
 
     def delete(self, name: str, filters: Sequence[Filter]) -> list[Row]:
         table = self.table(name)
@@ -919,6 +964,34 @@ def _row_order(
         return -compare(x, y) if desc else compare(x, y)
 
     return cmp
+
+
+def _refuse_generated(column: ColumnSpec) -> DatabaseError | None:
+    if not column.generated:
+        return None
+    return DatabaseError(
+        "428C9", f'cannot insert a non-DEFAULT value into column "{column.name}"',
+        f'Column "{column.name}" is a generated column.',
+    )  # fmt: skip
+
+
+def _refuse_insert(column: ColumnSpec) -> DatabaseError | None:
+    if column.identity != "always":
+        return _refuse_generated(column)
+    return DatabaseError(
+        "428C9", f'cannot insert a non-DEFAULT value into column "{column.name}"',
+        f'Column "{column.name}" is an identity column defined as GENERATED ALWAYS.',
+        "Use OVERRIDING SYSTEM VALUE to override.",
+    )  # fmt: skip
+
+
+def _refuse_update(column: ColumnSpec) -> DatabaseError | None:
+    if not column.generated and column.identity != "always":
+        return None
+    what = "a generated column" if column.generated else (
+        "an identity column defined as GENERATED ALWAYS")  # fmt: skip
+    return DatabaseError("428C9", f'column "{column.name}" can only be updated to DEFAULT',
+                         f'Column "{column.name}" is {what}.')  # fmt: skip
 
 
 def _params(fn: RowFn) -> tuple[str, ...]:

@@ -30,7 +30,9 @@ ENGINE = Path(__file__).resolve().parent.parent
 RUNTIMES = {
     "database.py": ("_database.py", {"from .sqlexpr import runtime as rt":
                                       "from . import _sqlruntime as rt"}),
-    "database_api.py": ("_database_api.py", {"from .database import": "from ._database import"}),
+    "database_api.py": ("_database_api.py", {"from .database import": "from ._database import",
+                                              "from .database_sql import":
+                                              "from ._database_sql import"}),
     "database_sql.py": ("_database_sql.py", {"from .database import": "from ._database import"}),
 }  # fmt: skip
 # how PostgreSQL names a type in its messages
@@ -131,7 +133,8 @@ def _table(schema: Schema, t: TablePlan, fns: list[str], taken: set[str],
     fks = [
         f"ForeignKeySpec({pystr(fk.name or _pg_name(table, fk.columns, 'fkey'))},"
         f" {py(fk.columns)}, {pystr(fk.ref_table)}, {py(plan.ref_columns)},"
-        f" {pystr(fk.on_delete.upper())}, {pystr(fk.on_update.upper())})"
+        f" {pystr(fk.on_delete.upper())}, {pystr(fk.on_update.upper())}"
+        + (", deferred=True)" if fk.initially_deferred else ")")
         for fk, plan in zip(table.foreign_keys, t.fks, strict=True)
         if plan.ref_columns and schema.table(fk.ref_table) is not None
     ]
