@@ -593,7 +593,7 @@ class Engine:
                 except DatabaseError as error:
                     if error.code == "42804":
                         raise
-                    if isinstance(value, str):
+                    if _at_bind(column, value, error):
                         at_bind = at_bind or error
                     at_plan = at_plan or error
             out.append(values)
@@ -655,6 +655,9 @@ class Engine:
     def _compute(self, table: _Table, row: Row) -> None:
         for name, fn in table.computed.items():
             row[name] = _call(fn, row)
+            if self.dialect == "sqlite":  # a generated column has its declared affinity too
+                column = table.columns[name]
+                row[name] = coerce_value(column, column.type, row[name], self.dialect)
 
     def validate(self, table: _Table, row: Row) -> None:
         """NOT NULL (in column order), then the CHECKs (by name, as PostgreSQL does)."""
@@ -825,15 +828,21 @@ class Engine:
             arbiter = None if on_conflict is None else self._arbiter(table, on_conflict)
             refuse = _refuse_generated if overriding else _refuse_insert
             events: list[Event] = []
-            for values in self.given(table, rows, refuse):
-                self.execute_values(table, values)
-                row = self.complete(table, values)
-                self.validate(table, row)
-                event = self._upsert(table, arbiter, row, values, ignore_duplicates, events)
-                if event is not None:
-                    events.append(event)
-            returned = [(t, rowid) for t, rowid, _, _ in events]
-            self.settle(events)
+            # PostgreSQL inserts all rows in one statement; Database.connect() sends SQLite
+            # and MySQL one statement per row (no DEFAULT in their VALUES lists)
+            batches = [rows] if self.dialect == "postgres" else [[row] for row in rows]
+            returned: list[tuple[_Table, int]] = []
+            for batch in batches:
+                for values in self.given(table, batch, refuse):
+                    self.execute_values(table, values)
+                    row = self.complete(table, values)
+                    self.validate(table, row)
+                    event = self._upsert(table, arbiter, row, values, ignore_duplicates, events)
+                    if event is not None:
+                        events.append(event)
+                        returned.append((event[0], event[1]))
+                self.settle(events)
+                events = []
             return [t.out(t.rows[rowid]) for t, rowid in returned if rowid in t.rows]
 
     def _arbiter(self, table: _Table, columns: Sequence[str]) -> _Index:
@@ -964,6 +973,13 @@ def _row_order(
         return -compare(x, y) if desc else compare(x, y)
 
     return cmp
+
+
+def _at_bind(column: ColumnSpec, value: Any, error: DatabaseError) -> bool:
+    """Text that does not read as the type fails when the parameters are bound; a length
+    or precision (typmod) fails later, when the planner folds the cast of the bound value."""
+    typmod = error.code == "22001" or (column.type.category == "numeric" and error.code == "22003")
+    return isinstance(value, str) and not typmod
 
 
 def _refuse_generated(column: ColumnSpec) -> DatabaseError | None:

@@ -19,7 +19,6 @@ from codegen.render import Formatter
 from .differential import CASES
 
 
-
 @pytest.fixture(scope="session")
 def sample_package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., ModuleType]]:
     """sample_package(case) -> the generated package of a sample schema (built once)."""

@@ -26,7 +26,9 @@ TALLIES: dict[str, Tally] = {}
 
 @pytest.fixture(params=["ecommerce", "rental"])
 def pg_pair(
-    request: pytest.FixtureRequest, pg: psycopg.Connection, sample_package: Callable[..., ModuleType]
+    request: pytest.FixtureRequest,
+    pg: psycopg.Connection,
+    sample_package: Callable[..., ModuleType],
 ) -> Iterator[tuple[str, ModuleType, Any, Any]]:
     case = request.param
     for path in CASES[case][0]:
