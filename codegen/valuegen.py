@@ -11,14 +11,15 @@ value, so a 10,000-row batch never collides.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+from . import render
 from .bounds import Bounds
+from .dialect import POSTGRES, Dialect
 from .model import SqlType
 from .render import py, pystr
 from .types import INT_RANGES
@@ -48,7 +49,7 @@ class Want:
     seq: str = "n"  # the row's sequence number, or its digit in a composite UNIQUE
     null_past_end: bool = False  # nullable last digit: NULL once its values are used up
     labels: tuple[str, ...] = ()  # enum labels
-    dialect: str = "postgres"
+    dialect: Dialect = POSTGRES
 
     @property
     def what(self) -> str:
@@ -176,7 +177,7 @@ def _floor_to(x: Decimal, unit: Decimal) -> Decimal:
 
 def gen_int(want: Want) -> Gen:
     t_lo, t_hi = INT_RANGES.get(want.type.category, INT_RANGES["bigint"])
-    if want.dialect == "sqlite" or want.type.category == "bigint":
+    if want.dialect.type_affinity or want.type.category == "bigint":  # SQLite: 64-bit
         t_lo, t_hi = INT_RANGES["bigint"]
     lo, hi = _range(want, Decimal(1), Decimal(t_lo), Decimal(t_hi))
     if lo > hi:
@@ -223,7 +224,7 @@ def gen_text(want: Want) -> Gen:
     if b.maxlen is not None:
         maxlen = b.maxlen if maxlen is None else min(maxlen, b.maxlen)
     minlen = b.minlen or 0
-    if t.category == "char" and t.length is not None and want.dialect != "sqlite":
+    if t.category == "char" and t.length is not None and not want.dialect.type_affinity:
         minlen = max(minlen, t.length)  # char(n) pads: generate the full width
     if maxlen is not None and minlen > maxlen:
         minlen = maxlen
@@ -276,14 +277,8 @@ def gen_date(want: Want) -> Gen:
     return Gen(f"sg.g_date({lo}, {hi})")
 
 
-# Dialects whose drivers exchange time-zone-aware datetimes. MySQL's TIMESTAMP is an instant
-# too, but PyMySQL and mysqlclient send and return naive datetimes (in the session's time
-# zone), and MariaDB and MySQL before 8.0.19 reject a value with an offset.
-AWARE_DATETIMES = {"postgres"}
-
-
 def gen_timestamp(want: Want) -> Gen:
-    tz = want.type.category == "timestamptz" and want.dialect in AWARE_DATETIMES
+    tz = want.type.category == "timestamptz" and want.dialect.aware_datetimes
     lo, hi = -365 * 86400, 0
     if want.unique:
         return _unique("u_ts", want, f"{lo}, {lo + 10**9}, {tz}, {pystr(want.what)}")
@@ -415,7 +410,7 @@ def _generator(want: Want) -> Gen:
             first = generator(element)
             return Gen(f"[{first.expr}, *sg.g_array(lambda: {inner.expr})]", needs_n=True)
         return Gen(f"sg.g_array(lambda: {inner.expr})", needs_o=inner.needs_o)
-    if want.dialect == "sqlite" and category in ("date", "timestamp", "timestamptz"):
+    if want.dialect.type_affinity and category in ("date", "timestamp", "timestamptz"):
         # SQLite stores dates as ISO text: generate what it stores
         text = Want(
             want.table,
@@ -458,13 +453,8 @@ def _py_values(values: tuple[Any, ...]) -> str:
 
 
 def literal(value: Any) -> str:
-    """Python source for a constant value (Decimal and dates included)."""
-    if isinstance(value, Decimal):
-        return f"Decimal({pystr(str(value))})"
-    if isinstance(value, float) and not math.isfinite(value):
-        return f"float({pystr(repr(value))})"
-    if isinstance(value, dt.datetime):
-        return f"_dt.datetime.fromisoformat({pystr(value.isoformat())})"
-    if isinstance(value, dt.date):
-        return f"_dt.date.fromisoformat({pystr(value.isoformat())})"
-    return py(value)
+    """Python source for a constant in a factory module (which imports datetime as `_dt`)."""
+    text = render.literal(value, dates="_dt.")
+    if text is None:
+        raise TypeError(f"no Python literal for {type(value).__name__} {value!r}")
+    return text

@@ -11,30 +11,21 @@ from __future__ import annotations
 
 import dataclasses
 from decimal import Decimal
-from pathlib import Path
 
-from .. import sqlexpr
+from .. import runtimes, sqlexpr
+from ..context import Context
+from ..dialect import of
 from ..errors import Diagnostic
-from ..generate import Context
 from ..model import Column, Schema, SqlType, Table, Unique
-from ..plan import _NOPE, TablePlan, _default_literal
-from ..render import identifier, py, pystr
-from ..sqlexpr.dialects import get_dialect
-from ..valuegen import literal
+from ..naming import identifier
+from ..plan import TablePlan
+from ..plan.compiler import _NOPE, default_literal_value
+from ..render import literal, py, pystr
 
 EXPORTS = {
     "database": ["APIError", "APIResponse", "AsyncDatabase", "Database", "DatabaseError", "SCHEMA"]
 }
-ENGINE = Path(__file__).resolve().parent.parent
-# module -> (file in the package, the imports to rewrite for their new neighbours)
-RUNTIMES = {
-    "database.py": ("_database.py", {"from .sqlexpr import runtime as rt":
-                                      "from . import _sqlruntime as rt"}),
-    "database_api.py": ("_database_api.py", {"from .database import": "from ._database import",
-                                              "from .database_sql import":
-                                              "from ._database_sql import"}),
-    "database_sql.py": ("_database_sql.py", {"from .database import": "from ._database import"}),
-}  # fmt: skip
+RUNTIMES = ("_database.py", "_database_api.py", "_database_sql.py")
 # how PostgreSQL names a type in its messages
 PG_NAMES = {
     "varchar": "character varying", "char": "character", "double": "double precision",
@@ -44,21 +35,8 @@ PG_NAMES = {
 TEXTS = ("text", "varchar", "char")
 
 
-def runtime_files() -> dict[str, str]:
-    """The engine modules as the package holds them (imports pointed at their neighbours)."""
-    out = {}
-    for source, (target, rewrites) in RUNTIMES.items():
-        text = (ENGINE / source).read_text(encoding="utf-8")
-        for old, new in rewrites.items():
-            if old not in text:
-                raise AssertionError(f"{source} no longer has {old!r}")
-            text = text.replace(old, new)
-        out[target] = text
-    return out
-
-
 def render(ctx: Context) -> dict[str, str]:
-    files = runtime_files()
+    files = {path: runtimes.source(path) for path in RUNTIMES}
     for path in files:
         ctx.verbatim(path)
         ctx.fingerprint_of(path, {})
@@ -92,9 +70,11 @@ class _Sources:
         if column.default is None or column.identity is not None or column.generated:
             return None
         name = self.name(f"{column.name}_default")
-        value = _default_literal(column.default, self.types[column.name], self.schema.dialect)
-        if value is not _NOPE:  # a constant ('{}' for jsonb and arrays too), as the plan reads it
-            source = f"rt.{literal(value)}" if isinstance(value, Decimal) else literal(value)
+        t = self.types[column.name]
+        value = default_literal_value(column.default, t, of(self.schema.dialect))
+        source = None if value is _NOPE else literal(value)
+        if source is not None:  # a constant ('{}' for jsonb and arrays too), as the plan reads it
+            source = f"rt.{source}" if isinstance(value, Decimal) else source
             self.fns.append(f"def {name}() -> Any:\n    return {source}\n")
             return name
         compiled = sqlexpr.compile_expression(
@@ -215,8 +195,8 @@ def _type(schema: Schema, t: SqlType, written: SqlType) -> str:
         args.append(f"labels={py(enum.labels if enum else ())}")
     if t.element is not None:
         args.append(f"element={_type(schema, _resolve(schema, t.element), t.element)}")
-    if schema.dialect == "sqlite":
-        affinity = get_dialect("sqlite").affinity_of(written) or "BLOB"
+    if of(schema.dialect).type_affinity:
+        affinity = sqlexpr.get_dialect("sqlite").affinity_of(written) or "BLOB"
         args.append(f"affinity={pystr(affinity)}")
     if written.category == "domain" and written.name:
         args.append(f"domain={pystr(written.name)}")

@@ -1,0 +1,583 @@
+"""Runtime of the generated factories: seeding, value generators, row finishing, `bind()`.
+
+Imports only the standard library, factory-boy and Faker.
+
+Reseeding in tests: `reset(seed)` reseeds Faker, factory-boy's random generator, these
+generators and the SQL runtime (gen_random_uuid()), restarts every factory's sequences
+and the unique counters, and puts the clock back; the same seed gives the same rows:
+
+    @pytest.fixture(autouse=True)
+    def _fresh_rows():
+        reset(1234)
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import importlib
+import json
+import math
+import random
+import string
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+import factory
+import factory.random
+from factory.base import FactoryOptions
+from faker import Faker
+
+from . import _sqlruntime as sqlrt
+from ._settings import LOCALE, NULL_RATIO, SEED
+
+# What now() / CURRENT_TIMESTAMP give in generated rows (change it with set_clock()).
+CLOCK = _dt.datetime(2024, 1, 1, 12, 0, 0, tzinfo=_dt.UTC)
+MAX_TRIES = 100  # attempts to satisfy a CHECK that value bounds could not guarantee
+
+rng = random.Random(SEED)
+fake = Faker(LOCALE)
+_clock = CLOCK
+_factories: list[type[factory.Factory]] = []
+_connection: Any = None
+_driver: str | None = None
+
+
+class GenerationError(Exception):
+    """A row that cannot be produced: an unsatisfiable CHECK, an exhausted UNIQUE, a type
+    with no generator. The message names the table, the column or constraint, and the fix."""
+
+
+# ----------------------------------------------------------------------- seeding and clock
+
+
+def reset(seed: int | None = None) -> None:
+    """Reseed everything and restart sequences: same seed -> same rows."""
+    seed = SEED if seed is None else seed
+    rng.seed(seed)
+    fake.seed_instance(seed)
+    factory.random.reseed_random(seed)
+    sqlrt.seed(seed)
+    set_clock(CLOCK)
+    for f in _factories:
+        f.reset_sequence(force=True)
+
+
+def set_clock(moment: _dt.datetime) -> None:
+    """Fix what now() returns in generated rows (an aware datetime)."""
+    global _clock
+    if moment.tzinfo is None:
+        raise ValueError("set_clock() needs an aware datetime, e.g. tzinfo=timezone.utc")
+    _clock = moment
+    sqlrt.clock = lambda: _clock
+
+
+def now() -> _dt.datetime:
+    return _clock
+
+
+def register(cls: type[factory.Factory]) -> type[factory.Factory]:
+    _factories.append(cls)
+    return cls
+
+
+# ------------------------------------------------------------------------------ generators
+
+
+def g_int(lo: int, hi: int) -> int:
+    return rng.randint(lo, hi)
+
+
+def null_past_end(make: Callable[[], Any]) -> Any:
+    """A nullable digit of a composite UNIQUE: NULL (never a collision) once it runs out."""
+    try:
+        return make()
+    except GenerationError:
+        return None
+
+
+def u_int(n: int, lo: int, hi: int, what: str) -> int:
+    value = lo + n
+    if value > hi:
+        raise GenerationError(f"{what}: UNIQUE values exhausted ({hi - lo + 1} fit the bounds)")
+    return value
+
+
+def g_dec(lo: int, hi: int, scale: int) -> Decimal:
+    """A Decimal with `scale` digits after the point, lo/hi in units of 10**-scale."""
+    return Decimal(rng.randint(lo, hi)).scaleb(-scale)
+
+
+def u_dec(n: int, lo: int, hi: int, scale: int, what: str) -> Decimal:
+    return Decimal(u_int(n, lo, hi, what)).scaleb(-scale)
+
+
+def g_float(lo: float, hi: float) -> float:
+    return round(rng.uniform(lo, hi), 4)
+
+
+def u_float(n: int, lo: float, hi: float, what: str) -> float:
+    """Distinct whole numbers inside [lo, hi]: round the bounds inwards (CHECK c > 19 gives
+    lo = 19.0001, and 19.0 would violate it)."""
+    return float(u_int(n, math.ceil(lo), math.floor(hi), what))
+
+
+def g_bool() -> bool:
+    return rng.random() < 0.5
+
+
+def g_choice(options: tuple[Any, ...]) -> Any:
+    return options[rng.randrange(len(options))]
+
+
+def u_choice(n: int, options: tuple[Any, ...], what: str, wrap: bool = False) -> Any:
+    if n >= len(options) and not wrap:
+        raise GenerationError(f"{what}: UNIQUE values exhausted (only {len(options)} allowed)")
+    return options[n % len(options)]
+
+
+def _fit(text: str, minlen: int, maxlen: int | None) -> str:
+    if maxlen is not None and len(text) > maxlen:
+        text = text[:maxlen].rstrip() or text[:maxlen]
+    if len(text) < minlen:
+        text += "".join(rng.choice(string.ascii_lowercase) for _ in range(minlen - len(text)))
+    return text
+
+
+def _provide(provider: str) -> str:
+    if provider == "word":
+        return str(fake.word())
+    if provider == "code":
+        return "".join(rng.choice(string.ascii_uppercase + string.digits) for _ in range(8))
+    if provider == "iso_date":
+        return g_date(-3650, 0).isoformat()
+    if provider == "iso_ts":
+        return g_ts(-365 * 86400, 0, False).isoformat(sep=" ", timespec="seconds")
+    return str(getattr(fake, provider)())
+
+
+def g_text(provider: str, maxlen: int | None = None, minlen: int = 0) -> str:
+    return _fit(_provide(provider), minlen, maxlen)
+
+
+def u_text(n: int, provider: str, maxlen: int | None = None, minlen: int = 0) -> str:
+    """Unique text: the counter is the last part, so values never collide (case-blind too)."""
+    if provider == "iso_date":
+        return _fit(u_date(n, -3650, 10**6, "date").isoformat(), minlen, maxlen)
+    if provider == "iso_ts":
+        return _fit(u_ts(n, -365 * 86400, 10**9, False, "ts").isoformat(sep=" "), minlen, maxlen)
+    suffix = _base36(n)
+    if provider == "email":
+        local, _, domain = _provide("email").partition("@")
+        text = f"{local}.{suffix}@{domain}"
+        if maxlen is None or len(text) <= maxlen:
+            return _fit(text, minlen, None)
+    if maxlen is not None and maxlen <= len(suffix) + 1:
+        if maxlen < len(suffix):
+            raise GenerationError(f"UNIQUE text of length {maxlen} exhausted at {n} values")
+        return suffix.rjust(max(minlen, len(suffix)), "0")
+    base = _provide(provider)
+    room = None if maxlen is None else maxlen - len(suffix) - 1
+    if room is not None:
+        base = base[:room]
+    return _fit(f"{base}-{suffix}", minlen, maxlen)
+
+
+def _base36(n: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+        if n == 0:
+            return out
+
+
+def g_date(lo: int, hi: int) -> _dt.date:
+    """A date lo..hi days from the clock's date."""
+    return _clock.date() + _dt.timedelta(days=rng.randint(lo, hi))
+
+
+def u_date(n: int, lo: int, hi: int, what: str) -> _dt.date:
+    return _clock.date() + _dt.timedelta(days=u_int(n, lo, hi, what))
+
+
+def g_ts(lo: int, hi: int, tz: bool) -> _dt.datetime:
+    """A timestamp lo..hi seconds from the clock (aware in UTC when tz)."""
+    moment = _clock + _dt.timedelta(seconds=rng.randint(lo, hi))
+    return moment if tz else moment.replace(tzinfo=None)
+
+
+def u_ts(n: int, lo: int, hi: int, tz: bool, what: str) -> _dt.datetime:
+    moment = _clock + _dt.timedelta(seconds=u_int(n, lo, hi, what))
+    return moment if tz else moment.replace(tzinfo=None)
+
+
+def g_time(tz: bool = False) -> _dt.time:
+    value = _dt.time(rng.randint(0, 23), rng.randint(0, 59), rng.randint(0, 59))
+    return value.replace(tzinfo=_dt.UTC) if tz else value
+
+
+def g_interval() -> _dt.timedelta:
+    return _dt.timedelta(minutes=rng.randint(1, 60 * 24 * 30))
+
+
+def g_uuid() -> uuid.UUID:
+    return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+
+def g_json(shape: str = "object") -> Any:
+    if shape == "array":
+        return [str(fake.word()) for _ in range(rng.randint(0, 3))]
+    return {str(fake.word()): rng.randint(0, 100) for _ in range(rng.randint(0, 3))}
+
+
+def g_bytes(maxlen: int | None = None) -> bytes:
+    return rng.randbytes(min(rng.randint(4, 32), maxlen or 32))
+
+
+def g_inet() -> str:
+    return ".".join(str(rng.randint(1, 254)) for _ in range(4))
+
+
+def g_cidr() -> str:
+    return f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.0/24"
+
+
+def g_mac() -> str:
+    return ":".join(f"{rng.randint(0, 255):02x}" for _ in range(6))
+
+
+def g_bits(length: int, fixed: bool) -> str:
+    size = length if fixed else rng.randint(1, length)
+    return "".join(rng.choice("01") for _ in range(size))
+
+
+def g_array(item: Callable[[], Any], maxlen: int = 3) -> list[Any]:
+    return [item() for _ in range(rng.randint(0, maxlen))]
+
+
+def g_null(ratio: float = NULL_RATIO) -> bool:
+    """True for the share of rows whose nullable column is NULL."""
+    return rng.random() < ratio
+
+
+def after(base: Any, gen: Callable[[], Any], strict: bool, upper: bool = False) -> Any:
+    """A value not below `base` (not above when `upper`): for `a <= b` between columns."""
+    value = gen()
+    if base is None or value is None or type(base) is not type(value):
+        return value
+    if (value > base if not upper else value < base) or (value == base and not strict):
+        return value
+    step: Any
+    if isinstance(base, str) and isinstance(value, str):  # ISO dates/timestamps kept as text
+        try:
+            moment = _dt.datetime.fromisoformat(base)
+        except ValueError:
+            return value
+        delta = _dt.timedelta(days=rng.randint(1, 30))
+        moved = moment - delta if upper else moment + delta
+        return moved.date().isoformat() if len(base) == 10 else moved.isoformat(sep=" ")
+    if isinstance(base, _dt.datetime):
+        step = _dt.timedelta(seconds=rng.randint(1, 30 * 86400))
+    elif isinstance(base, _dt.date):
+        step = _dt.timedelta(days=rng.randint(1, 30))
+    elif isinstance(base, Decimal):
+        exponent = base.as_tuple().exponent
+        step = Decimal(rng.randint(1, 10000)).scaleb(exponent if isinstance(exponent, int) else -2)
+    elif isinstance(base, int):
+        step = rng.randint(1, 10)
+    elif isinstance(base, float):
+        step = rng.uniform(0.001, 10.0)
+    else:
+        return value
+    return base - step if upper else base + step
+
+
+def sq(value: Any) -> Any:
+    """A value as SQLite stores it: NULL, INTEGER, REAL, TEXT or BLOB (numeric affinity:
+    integral numbers become INTEGER)."""
+    if value is None or isinstance(value, (str, bytes)):
+        return value
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (int, float, Decimal)):
+        return int(value) if value == int(value) else float(value)
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, separators=(",", ":"), default=str)
+    if isinstance(value, _dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, (_dt.date, _dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def faker(provider: str, *args: Any, **kwargs: Any) -> Any:
+    """A Faker provider chosen in the config's overrides."""
+    return getattr(fake, provider)(*args, **kwargs)
+
+
+_callables: dict[str, Callable[[], Any]] = {}
+
+
+def call(path: str) -> Any:
+    """A user callable named in the config's overrides ("package.module.function")."""
+    fn = _callables.get(path)
+    if fn is None:
+        module, _, name = path.rpartition(".")
+        fn = getattr(importlib.import_module(module), name)
+        _callables[path] = fn
+    return fn()
+
+
+def unsupported(table: str, column: str, sql_type: str) -> Any:
+    raise GenerationError(
+        f"{table}.{column}: no generator for type {sql_type}; set an override in pyproject.toml:"
+        f" [tool.schemagen.overrides.{table}] {column} = " + "{ value = ... }"
+        " (or provider / callable),"
+        f" or pass {column}=... to the factory"
+    )
+
+
+# ----------------------------------------------------------------------------- table specs
+
+
+class Table:
+    """What the runtime needs to know about one table (built by the generated modules)."""
+
+    def __init__(
+        self,
+        key: str,
+        sql_name: tuple[str, ...],
+        columns: Iterable[str],
+        computed: Mapping[str, Callable[[Mapping[str, Any]], Any]],
+        checks: Iterable[Any],
+        regen: Mapping[str, Callable[[Any], Any]],
+        renamed: Mapping[str, str] | None = None,
+        identity: Iterable[str] = (),
+        always: Iterable[str] = (),
+        json_columns: Iterable[str] = (),
+        fks: Iterable[tuple[tuple[str, ...], tuple[str, ...]]] = (),
+    ) -> None:
+        self.key = key
+        self.sql_name = sql_name
+        self.columns = tuple(columns)
+        renamed = renamed or {}
+        by_column = {c: a for a, c in renamed.items()}
+        self.attrs = {by_column.get(c, c): c for c in self.columns}  # factory attribute -> column
+        self.computed = computed
+        skip = set(computed) | set(always)
+        self.insert = tuple(c for c in self.columns if c not in skip)
+        self.identity = frozenset(identity)
+        self.json_columns = frozenset(json_columns)
+        self.fks = tuple(fks)
+        self.checks = tuple(checks)
+        self.regen = regen
+
+
+class _Row:
+    """Attribute access to a row by factory attribute name (for regenerating a value)."""
+
+    def __init__(self, spec: Table, row: Mapping[str, Any]) -> None:
+        for attr, column in spec.attrs.items():
+            setattr(self, attr, row.get(column))
+
+
+class Options(FactoryOptions):  # type: ignore[misc]
+    """factory-boy options that tell the row finisher which values the caller passed."""
+
+    def _get_counter_reference(self) -> Any:
+        return self  # one sequence per table (factory-boy shares it between dict factories)
+
+    def instantiate(self, step: Any, args: Any, kwargs: Any) -> Any:
+        given = frozenset(step.builder.extras)
+        create = step.builder.strategy == factory.enums.CREATE_STRATEGY
+        return self.factory._finish(kwargs, given, create)
+
+
+class RowFactory(factory.DictFactory):  # type: ignore[misc]  # factory-boy is untyped
+    """Base of the generated factories: rows are dicts keyed by column name."""
+
+    _options_class = Options
+    _spec: Table
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _generate(cls, strategy: Any, params: dict[str, Any]) -> Any:
+        # callers may pass column names that are not identifiers ("order total", "class")
+        attrs = cls._spec.attrs
+        if any(k not in attrs for k in params):
+            by_column = {c: a for a, c in attrs.items()}
+            params = {by_column.get(k, k): v for k, v in params.items()}
+        return super()._generate(strategy, params)
+
+    @classmethod
+    def _finish(cls, row: dict[str, Any], given: frozenset[str], create: bool) -> dict[str, Any]:
+        spec = cls._spec
+        given_cols = {spec.attrs.get(a, a) for a in given}
+        for columns, ref in spec.fks:
+            parent = row.get(columns[0])
+            if isinstance(parent, Mapping):
+                for col, ref_col in zip(columns, ref, strict=False):
+                    if col == columns[0] or col not in given_cols:
+                        row[col] = parent.get(ref_col)
+        finish(spec, row, given_cols)
+        if create and _connection is not None:
+            return insert(spec, row, given_cols)
+        return row
+
+
+def finish(
+    spec: Table, row: dict[str, Any], given: set[str] | frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """Fill computed columns, then make every CHECK hold (retrying unbounded columns)."""
+    _compute(spec, row, given)
+    for check in spec.checks:
+        if _holds(check, row):
+            continue
+        free = [c for c in check.columns if c in spec.regen and c not in given]
+        for _ in range(MAX_TRIES if free else 0):
+            view = _Row(spec, row)
+            for col in free:
+                row[col] = spec.regen[col](view)
+            _compute(spec, row, given)
+            if _holds(check, row):
+                break
+        else:
+            shown = {c: row.get(c) for c in check.columns}
+            raise GenerationError(
+                f"{spec.key}: cannot satisfy CHECK {check.name} ({check.sql}) with {shown}"
+                + (f" after {MAX_TRIES} tries" if free else "; pass other values")
+                + f"; set an override for {', '.join(check.columns) or 'these columns'}"
+                " in [tool.schemagen.overrides]"
+            )
+    return row
+
+
+def _compute(spec: Table, row: dict[str, Any], given: set[str] | frozenset[str]) -> None:
+    """Computed columns in order; an input the database would reject (numeric overflow,
+    division by zero) is regenerated, as a failed CHECK is."""
+    for col, fn in spec.computed.items():
+        for attempt in range(MAX_TRIES):
+            try:
+                row[col] = fn(row)
+                break
+            except NotImplementedError:
+                row[col] = None  # SQL outside what schemagen compiles (warned at generate)
+                break
+            except sqlrt.SqlError as error:
+                params = getattr(fn, "params", ())
+                free = [c for c in params if c in spec.regen and c not in given]
+                if not free or attempt == MAX_TRIES - 1:
+                    shown = {c: row.get(c) for c in params}
+                    raise GenerationError(
+                        f"{spec.key}.{col}: the database would reject {shown}: {error}"
+                    ) from None
+                view = _Row(spec, row)
+                for c in free:
+                    row[c] = spec.regen[c](view)
+
+
+def _holds(check: Any, row: Mapping[str, Any]) -> bool:
+    try:
+        return check.predicate(row) is not False
+    except NotImplementedError:
+        return True  # not compiled: the database decides (warned at generate time)
+    except sqlrt.SqlError:
+        return False
+
+
+# ------------------------------------------------------------------------------------ bind
+
+
+def bind(connection: Any) -> None:
+    """From now on `create()` inserts through this DB-API connection (sqlite3, psycopg 3,
+    PyMySQL/mysqlclient) and returns the stored row. `bind(None)` goes back to building."""
+    global _connection, _driver
+    _connection = connection
+    _driver = None if connection is None else _driver_of(connection)
+
+
+def _driver_of(connection: Any) -> str:
+    module = type(connection).__module__.split(".")[0]
+    if module in ("sqlite3", "_sqlite3"):
+        return "sqlite"
+    if module.startswith("psycopg"):
+        return "postgres"
+    if module in ("pymysql", "MySQLdb", "mysql", "_mysql"):
+        return "mysql"
+    raise TypeError(f"bind(): unsupported connection type {type(connection).__module__}")
+
+
+def _quote(name: str) -> str:
+    if _driver == "mysql":
+        return "`" + name.replace("`", "``") + "`"
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _adapt(value: Any, is_json: bool) -> Any:
+    if _driver == "postgres":
+        return json.dumps(value) if is_json and value is not None else value
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, default=str)
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, _dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, (_dt.date, _dt.time)):
+        return value.isoformat()
+    if isinstance(value, _dt.timedelta):
+        return str(value)
+    return value
+
+
+def insert(spec: Table, row: dict[str, Any], given: set[str] | frozenset[str]) -> dict[str, Any]:
+    """INSERT the row (parents were created first by the sub-factories) and return it as stored."""
+    names = [c for c in spec.insert if c not in spec.identity or c in given]
+    values = [_adapt(row[c], c in spec.json_columns) for c in names]
+    mark = "?" if _driver == "sqlite" else "%s"
+    columns = ", ".join(_quote(c) for c in names)
+    target = ".".join(_quote(p) for p in spec.sql_name)
+    if names:
+        sql = f"INSERT INTO {target} ({columns}) VALUES ({', '.join(mark for _ in names)})"
+    else:
+        sql = f"INSERT INTO {target} DEFAULT VALUES"
+    cursor = _connection.cursor()
+    try:
+        if _driver == "mysql" or (_driver == "sqlite" and _old_sqlite()):
+            cursor.execute(sql, values)
+            return _reselect(spec, row, names, cursor)
+        cursor.execute(sql + " RETURNING *", values)
+        stored = cursor.fetchone()
+        return dict(zip([d[0] for d in cursor.description], stored, strict=False))
+    finally:
+        cursor.close()
+
+
+def _old_sqlite() -> bool:
+    import sqlite3
+
+    return sqlite3.sqlite_version_info < (3, 35, 0)
+
+
+def _reselect(spec: Table, row: dict[str, Any], names: list[str], cursor: Any) -> dict[str, Any]:
+    target = ".".join(_quote(p) for p in spec.sql_name)
+    if spec.identity and cursor.lastrowid:
+        where, params = f"{_quote(next(iter(sorted(spec.identity))))} = %s", [cursor.lastrowid]
+    else:
+        where = " AND ".join(f"{_quote(c)} = %s" for c in names)
+        params = [_adapt(row[c], c in spec.json_columns) for c in names]
+    mark = "?" if _driver == "sqlite" else "%s"
+    cursor.execute(f"SELECT * FROM {target} WHERE {where.replace('%s', mark)}", params)
+    stored = cursor.fetchone()
+    return dict(zip([d[0] for d in cursor.description], stored, strict=False))
+
+
+reset()
