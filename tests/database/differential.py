@@ -184,7 +184,7 @@ class Generator:
     def op(self) -> Op:
         table = self.pick(self.tables)
         kind = self.pick(["insert", "insert", "insert", "many", "update", "delete", "select",
-                          "count", "upsert", "builder", "rollback"])  # fmt: skip
+                          "count", "upsert", "builder", "rollback", "swallow"])  # fmt: skip
         return getattr(self, f"_{kind}")(table)  # type: ignore[no-any-return]
 
     def _insert(self, table: str) -> Op:
@@ -274,6 +274,21 @@ class Generator:
                 return db.count(table)
 
         return Op(f"transaction[{'; '.join(o.text for o in inner)}] rolled back", run)
+
+
+    def _swallow(self, table: str) -> Op:
+        """A transaction block that catches an error and goes on: PostgreSQL aborts the
+        transaction (25P02 until its end, which rolls back), SQLite and MySQL go on."""
+        inner = [self._insert(table), self.op()]
+
+        def run(db: Any) -> Any:
+            seen = []
+            with db.transaction():
+                for op in inner:
+                    seen.append(outcome(db, op))
+            return (seen, db.count(table))
+
+        return Op(f"transaction[{'; '.join(o.text for o in inner)}] with errors caught", run)
 
 
 class _Rollback(Exception):

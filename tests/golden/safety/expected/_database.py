@@ -607,24 +607,28 @@ class Engine:
             raise at_bind or at_plan  # type: ignore[misc]
         return out
 
-    def execute_values(self, table: _Table, values: Row) -> None:
+    def domains(self, table: _Table, values: Row) -> None:
         """Domain CHECKs, column by column, as the executor evaluates each row."""
         for column in table.spec.columns:
-            name = column.name
-            if name in values:
-                for check in table.domain_checks.get(name, ()):
-                    if _holds(check, {name: values[name]}) is False:
-                        raise DatabaseError(
-                            "23514", f"value for domain {check.domain} violates check"
-                            f' constraint "{check.name}"',
-                        )  # fmt: skip
+            if column.name in values:
+                self._domain(table, column.name, values[column.name])
+
+    def _domain(self, table: _Table, name: str, value: Any) -> None:
+        for check in table.domain_checks.get(name, ()):
+            if _holds(check, {name: value}) is False:
+                raise DatabaseError(
+                    "23514", f"value for domain {check.domain} violates check"
+                    f' constraint "{check.name}"',
+                )  # fmt: skip
 
     def complete(self, table: _Table, given: Mapping[str, Any]) -> Row:
-        """The whole new row: DEFAULTs, identity/serial values, then computed columns."""
+        """The whole new row, column by column as the executor projects it (a sequence value
+        is taken even when a later column's domain CHECK fails), then computed columns."""
         row: Row = {}
         for column in table.spec.columns:
             name = column.name
             if name in given and not (given[name] is None and self._auto_on_null(column)):
+                self._domain(table, name, given[name])
                 row[name] = given[name]
                 self._saw_value(table, column, given[name])
             elif column.identity is not None and not column.generated:
@@ -836,7 +840,6 @@ class Engine:
             returned: list[tuple[_Table, int]] = []
             for batch in batches:
                 for values in self.given(table, batch, refuse):
-                    self.execute_values(table, values)
                     row = self.complete(table, values)
                     self.validate(table, row)
                     event = self._upsert(table, arbiter, row, values, ignore_duplicates, events)
@@ -887,7 +890,7 @@ class Engine:
             changes = self.given(table, [values], _refuse_update)[0]
             events: list[Event] = []
             for rowid in self.matching(table, filters):
-                self.execute_values(table, changes)
+                self.domains(table, changes)
                 event = self.change(table, rowid, changes)
                 if event is not None:
                     events.append(event)
