@@ -369,9 +369,13 @@ class _Index:
         self.keys: dict[tuple[Any, ...], int] = {}
         ci = {c.name for c in table.columns if c.ci}
         self._fold = tuple(c in ci for c in spec.columns) if ci and not spec.parts else None
+        self.plain = not spec.parts and spec.where is None and self._fold is None
 
     def key(self, row: Mapping[str, Any]) -> tuple[Any, ...] | None:
         spec = self.spec
+        if self.plain:  # the common case, kept short: inserts compute every key
+            values = tuple([row[c] for c in spec.columns])
+            return None if spec.nulls_distinct and None in values else values
         if spec.where is not None and _call(spec.where, row) is not True:
             return None
         values = (tuple(_call(p, row) for p in spec.parts) if spec.parts
@@ -396,6 +400,9 @@ class _Table:
         self.spec = spec
         self.columns = {c.name: c for c in spec.columns}
         self.rows: dict[int, Row] = {}
+        self.row_keys: dict[int, list[tuple[Any, ...] | None]] = {}  # rowid -> its index keys
+        self.not_null = [c.name for c in spec.columns if not c.nullable]
+        self.refusable = {c.name for c in spec.columns if c.generated or c.identity == "always"}
         self.indexes = [_Index(u, spec) for u in spec.uniques]
         self.next_rowid = 1
         self.computed = dict(spec.computed or {})
@@ -426,6 +433,7 @@ class _Table:
 Filter = tuple[str, str, Any]  # (column, operator, value): eq neq gt gte lt lte like ilike ...
 Order = tuple[str, bool, bool | None]  # (column, descending, nulls first)
 Event = tuple[_Table, int, Row | None, Row | None]  # table, rowid, old row, new row
+Keys = list[tuple[Any, ...] | None]  # a row's key in each unique index (None: not in it)
 
 
 class Engine:
@@ -520,6 +528,7 @@ class Engine:
     def reset(self) -> None:
         for table in self.tables.values():
             table.rows.clear()
+            table.row_keys.clear()
             table.next_rowid = 1
             for index in table.indexes:
                 index.keys.clear()
@@ -535,31 +544,31 @@ class Engine:
             self._place(table, rowid, old)
 
     # -- row storage -----------------------------------------------------------------------
-    def _place(self, table: _Table, rowid: int, row: Row | None) -> None:
+    def _place(self, table: _Table, rowid: int, row: Row | None, keys: Keys | None = None) -> None:
         """Put `row` at `rowid` (None removes it), keeping the unique indexes in step."""
-        old = table.rows.get(rowid)
-        if old is not None:
-            for index in table.indexes:
-                key = index.key(old)
+        if rowid in table.rows:
+            for index, key in zip(table.indexes, table.row_keys.pop(rowid), strict=True):
                 if key is not None and index.keys.get(key) == rowid:
                     del index.keys[key]
             del table.rows[rowid]
         if row is not None:
+            keys = keys if keys is not None else [index.key(row) for index in table.indexes]
             table.rows[rowid] = row
-            for index in table.indexes:
-                key = index.key(row)
+            table.row_keys[rowid] = keys
+            for index, key in zip(table.indexes, keys, strict=True):
                 if key is not None:
                     index.keys[key] = rowid
 
-    def _write(self, table: _Table, rowid: int, row: Row | None) -> Event:
+    def _write(self, table: _Table, rowid: int, row: Row | None, keys: Keys | None = None) -> Event:
         old = table.rows.get(rowid)
         self._log.append((table, rowid, old))
-        self._place(table, rowid, row)
+        self._place(table, rowid, row, keys)
         return (table, rowid, old, row)
 
-    def _conflict(self, table: _Table, row: Row, rowid: int) -> None:
-        for index in table.indexes:
-            key = index.key(row)
+    def _conflict(self, table: _Table, row: Row, rowid: int) -> Keys:
+        """The row's index keys; 23505 when another row holds one of them."""
+        keys = [index.key(row) for index in table.indexes]
+        for index, key in zip(table.indexes, keys, strict=True):
             other = None if key is None else index.keys.get(key)
             if other is not None and other != rowid:
                 assert key is not None
@@ -568,6 +577,7 @@ class Engine:
                     f'duplicate key value violates unique constraint "{index.spec.name}"',
                     f"Key {_key_text(index.spec.columns, key)} already exists.",
                 )
+        return keys
 
     # -- the row pipeline --------------------------------------------------------------------
     def given(
@@ -601,7 +611,7 @@ class Engine:
             out.append(values)
         for row in rows:
             for name in row:
-                if (refused := refuse(table.columns[name])) is not None:
+                if name in table.refusable and (refused := refuse(table.columns[name])):
                     raise refused
         if at_bind is not None or at_plan is not None:
             raise at_bind or at_plan  # type: ignore[misc]
@@ -667,11 +677,11 @@ class Engine:
 
     def validate(self, table: _Table, row: Row) -> None:
         """NOT NULL (in column order), then the CHECKs (by name, as PostgreSQL does)."""
-        for column in table.spec.columns:
-            if row[column.name] is None and not column.nullable:
+        for name in table.not_null:
+            if row[name] is None:
                 raise DatabaseError(
                     "23502",
-                    f'null value in column "{column.name}" of relation "{table.spec.name}"'
+                    f'null value in column "{name}" of relation "{table.spec.name}"'
                     " violates not-null constraint",
                     _failing(row),
                 )
@@ -686,9 +696,9 @@ class Engine:
 
     def add(self, table: _Table, row: Row) -> Event:
         rowid = table.next_rowid
-        self._conflict(table, row, rowid)
+        keys = self._conflict(table, row, rowid)
         table.next_rowid += 1
-        return self._write(table, rowid, row)
+        return self._write(table, rowid, row, keys)
 
     def change(self, table: _Table, rowid: int, changes: Mapping[str, Any]) -> Event | None:
         """UPDATE one row: the new values, computed columns again, NOT NULL, CHECK, UNIQUE."""
@@ -698,8 +708,8 @@ class Engine:
         new = {**old, **changes}
         self._compute(table, new)
         self.validate(table, new)
-        self._conflict(table, new, rowid)
-        return self._write(table, rowid, new)
+        keys = self._conflict(table, new, rowid)
+        return self._write(table, rowid, new, keys)
 
     def remove(self, table: _Table, rowid: int) -> Event | None:
         if rowid not in table.rows:
