@@ -74,3 +74,10 @@ CREATE SCHEMA reporting;
 CREATE TABLE reporting.monthly (tenant_id integer REFERENCES app.tenants (id), month date);
 CREATE VIEW reporting.monthly_v AS SELECT * FROM reporting.monthly;
 DROP SCHEMA reporting CASCADE;
+
+-- e-invoices as sent to the tax authority (UBL XML)
+CREATE TABLE billing.einvoices (
+    invoice_id bigint PRIMARY KEY REFERENCES billing.invoices (id),
+    ubl xml NOT NULL,
+    sent_at timestamptz
+);
