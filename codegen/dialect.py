@@ -51,6 +51,10 @@ class Dialect:
     table_options: bool = False  # WITHOUT ROWID / STRICT after a CREATE TABLE's columns
     inline_indexes: bool = False  # INDEX / KEY inside CREATE TABLE
     autoincrement: Identity | None = None  # what an AUTOINCREMENT / AUTO_INCREMENT column is
+    # -- the in-memory database (outputs/database.py)
+    collations_fold_case: bool = False  # default text collations compare ignoring case
+    integer_widths_by_name: bool = False  # tinyint..bigint [unsigned] ranges from the name
+    canonical_type_names: bool = True  # errors name types canonically (character varying)
     # -- tests (the pytest plugin)
     rpc_functions: bool = True  # SQL functions a test calls for real, as PostgREST would
 
@@ -110,6 +114,7 @@ class _SqlglotRead(Dialect):
     exact_numeric_literals = False
     aware_datetimes = False
     rpc_functions = False
+    canonical_type_names = False
 
     def reader(self) -> Reader:
         from .parse import sqlglot_reader
@@ -155,6 +160,8 @@ class MySQL(_SqlglotRead):
     index_names_per_table = True
     inline_indexes = True
     autoincrement: Identity | None = "auto_increment"
+    collations_fold_case = True
+    integer_widths_by_name = True
 
     def test_backend(
         self, files: Sequence[SourceFile], url: str | None, run_id: str | None
