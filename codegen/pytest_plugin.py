@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 
 from . import config as schemagen_config
-from . import sources
+from . import dialect, sources
 from .errors import SchemagenError
 
 SEED_KEY = pytest.StashKey[int]()
@@ -136,12 +136,12 @@ def schemagen_backend(schemagen_project: Project, pytestconfig: pytest.Config) -
     began = time.perf_counter()
     try:
         backend = testdb.open_backend(
-            project.config.dialect, project.files, project.url, project.run_id
+            project.config.sql_dialect, project.files, project.url, project.run_id
         )
     except SchemagenError as error:
         pytest.fail(f"schemagen: {error}", pytrace=False)
     pytestconfig.stash[SUMMARY_KEY] = (
-        f"schemagen: {testdb.describe(backend)}, ready in {time.perf_counter() - began:.1f} s"
+        f"schemagen: {backend.describe()}, ready in {time.perf_counter() - began:.1f} s"
     )
     try:
         yield backend
@@ -234,19 +234,21 @@ class Rpc:
     """The package's RPC mock (every attribute of it), reset around the test, and `real()`:
     the same call run by the database (`SELECT fn(...)`) in the test's database."""
 
-    def __init__(self, mock: Any, request: pytest.FixtureRequest, dialect: str) -> None:
+    def __init__(self, mock: Any, request: pytest.FixtureRequest) -> None:
         self.mock = mock
         self._request = request
-        self._dialect = dialect
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.mock, name)
 
     def real(self, name: str, /, *args: Any, **params: Any) -> Any:
         """Call the SQL function itself: a scalar, a row (dict) or rows (list of dicts)."""
-        from . import testrpc
+        from . import testdb, testrpc
 
-        return testrpc.call(_connection(self._request), self._dialect, name, args, params)
+        backend = self._request.getfixturevalue("schemagen_backend")
+        if not isinstance(backend, testdb.PostgresBackend):
+            raise SchemagenError(f"rpc.real() runs PostgreSQL functions, not {backend.describe()}")
+        return testrpc.call(_connection(self._request), name, args, params)
 
 
 @pytest.fixture
@@ -257,7 +259,7 @@ def rpc(
     mock = schemagen_package.RPC
     mock.reset()
     try:
-        yield Rpc(mock, request, schemagen_project.config.dialect)
+        yield Rpc(mock, request)
     finally:
         mock.reset()
 
@@ -282,7 +284,7 @@ def _async_fixture() -> Any:
         from . import testdb
 
         if not isinstance(schemagen_backend, testdb.PostgresBackend):
-            pytest.fail(f"async_db is PostgreSQL only (dialect {schemagen_backend.dialect})", False)
+            pytest.fail(f"async_db is PostgreSQL only, not {schemagen_backend.describe()}", False)
         conn, finish = await schemagen_backend.begin_async()
         yield conn
         if not await finish():
@@ -325,19 +327,17 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     config = session.config
     if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
         return
-    url = config.getoption("schemagen_db_url") or os.environ.get("SCHEMAGEN_DATABASE_URL")
-    if not url or not url.startswith(("postgres://", "postgresql://")):
-        return
-    _drop_template(config, url)
-
-
-def _drop_template(config: pytest.Config, url: str) -> None:
-    from . import server as pgserver
-
     try:
         project = _project(config)
     except SchemagenError:
         return
+    if project.url and project.config.sql_dialect is dialect.POSTGRES:
+        _drop_template(project, project.url)
+
+
+def _drop_template(project: Project, url: str) -> None:
+    from . import server as pgserver
+
     handle = pgserver.Server("url", url)
     try:
         handle.drop_database(pgserver.template_name(project.files))

@@ -20,9 +20,8 @@ ORDER BY p.oid LIMIT 1
 """
 
 
-def call(conn: Any, dialect: str, name: str, args: Sequence[Any], params: Mapping[str, Any]) -> Any:
-    if dialect != "postgres":
-        raise SchemagenError(f"rpc.real() runs PostgreSQL functions; this project is {dialect}")
+def call(conn: Any, name: str, args: Sequence[Any], params: Mapping[str, Any]) -> Any:
+    """`SELECT name(args...)` on a psycopg connection, shaped as PostgREST answers."""
     from psycopg import sql
 
     schema, _, fn = name.rpartition(".")

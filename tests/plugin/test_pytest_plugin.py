@@ -133,9 +133,12 @@ def test_every_fixture_with_xdist(project: pytest.Pytester) -> None:
     result.assert_outcomes(passed=8)
 
 
-def test_every_fixture_on_a_server_url(project: pytest.Pytester, pg_server: Server) -> None:
+@pytest.mark.parametrize("xdist", [(), ("-n", "2")], ids=["plain", "xdist"])
+def test_every_fixture_on_a_server_url(
+    project: pytest.Pytester, pg_server: Server, xdist: tuple[str, ...]
+) -> None:
     before = _databases(pg_server)
-    result = project.runpytest_subprocess("--schemagen-db-url", url_of(pg_server))
+    result = project.runpytest_subprocess("--schemagen-db-url", url_of(pg_server), *xdist)
     result.assert_outcomes(passed=8)
     assert _databases(pg_server) == before  # template and clones dropped, nothing else touched
 
