@@ -135,13 +135,13 @@ def schemagen_backend(schemagen_project: Project, pytestconfig: pytest.Config) -
     project = schemagen_project
     began = time.perf_counter()
     try:
-        backend = testdb.open_backend(
-            project.config.sql_dialect, project.files, project.url, project.run_id
+        backend = project.config.sql_dialect.test_backend(
+            project.files, project.url, project.run_id
         )
     except SchemagenError as error:
         pytest.fail(f"schemagen: {error}", pytrace=False)
     pytestconfig.stash[SUMMARY_KEY] = (
-        f"schemagen: {backend.describe()}, ready in {time.perf_counter() - began:.1f} s"
+        f"schemagen: {testdb.describe(backend)}, ready in {time.perf_counter() - began:.1f} s"
     )
     try:
         yield backend
@@ -234,21 +234,19 @@ class Rpc:
     """The package's RPC mock (every attribute of it), reset around the test, and `real()`:
     the same call run by the database (`SELECT fn(...)`) in the test's database."""
 
-    def __init__(self, mock: Any, request: pytest.FixtureRequest) -> None:
+    def __init__(self, mock: Any, request: pytest.FixtureRequest, dialect: str) -> None:
         self.mock = mock
         self._request = request
+        self._dialect = dialect
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.mock, name)
 
     def real(self, name: str, /, *args: Any, **params: Any) -> Any:
         """Call the SQL function itself: a scalar, a row (dict) or rows (list of dicts)."""
-        from . import testdb, testrpc
+        from . import testrpc
 
-        backend = self._request.getfixturevalue("schemagen_backend")
-        if not isinstance(backend, testdb.PostgresBackend):
-            raise SchemagenError(f"rpc.real() runs PostgreSQL functions, not {backend.describe()}")
-        return testrpc.call(_connection(self._request), name, args, params)
+        return testrpc.call(_connection(self._request), self._dialect, name, args, params)
 
 
 @pytest.fixture
@@ -259,7 +257,7 @@ def rpc(
     mock = schemagen_package.RPC
     mock.reset()
     try:
-        yield Rpc(mock, request)
+        yield Rpc(mock, request, schemagen_project.config.dialect)
     finally:
         mock.reset()
 
@@ -284,7 +282,7 @@ def _async_fixture() -> Any:
         from . import testdb
 
         if not isinstance(schemagen_backend, testdb.PostgresBackend):
-            pytest.fail(f"async_db is PostgreSQL only, not {schemagen_backend.describe()}", False)
+            pytest.fail(f"async_db is PostgreSQL only (dialect {schemagen_backend.dialect})", False)
         conn, finish = await schemagen_backend.begin_async()
         yield conn
         if not await finish():
@@ -331,6 +329,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         project = _project(config)
     except SchemagenError:
         return
+    # a URL or a libpq conninfo string: the dialect, not the spelling, says it is PostgreSQL
     if project.url and project.config.sql_dialect is dialect.POSTGRES:
         _drop_template(project, project.url)
 

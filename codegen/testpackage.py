@@ -56,7 +56,7 @@ def refresh(cfg: Config, strict: bool = False) -> str | None:
 
 
 def write(run: Run) -> None:
-    """What `schemagen generate` does for `run`."""
+    """What `schemagen generate` does for `run` (its lock, switch and caches included)."""
     pipeline.generate(run)
 
 

@@ -21,15 +21,17 @@ CREATE FUNCTION api."Double"(x int) RETURNS int LANGUAGE sql AS 'SELECT x * 2';
 
 def test_shapes(pg: psycopg.Connection) -> None:
     pg.execute(FUNCTIONS)
-    assert call(pg, "scalar", (), {}) == 2
-    assert call(pg, "scalar", (), {"x": 41}) == 42
-    assert call(pg, "one_row", (), {}) == {"a": 1, "b": "x"}
-    assert call(pg, "no_row", (), {}) is None
-    assert call(pg, "many", (), {}) == [{"many": 1}, {"many": 2}]
-    assert call(pg, "nothing", (), {}) in (None, "")
-    assert call(pg, "api.Double", (21,), {}) == 42
+    assert call(pg, "postgres", "scalar", (), {}) == 2
+    assert call(pg, "postgres", "scalar", (), {"x": 41}) == 42
+    assert call(pg, "postgres", "one_row", (), {}) == {"a": 1, "b": "x"}
+    assert call(pg, "postgres", "no_row", (), {}) is None
+    assert call(pg, "postgres", "many", (), {}) == [{"many": 1}, {"many": 2}]
+    assert call(pg, "postgres", "nothing", (), {}) in (None, "")
+    assert call(pg, "postgres", "api.Double", (21,), {}) == 42
 
 
-def test_unknown_function(pg: psycopg.Connection) -> None:
+def test_unknown_function_and_other_dialects(pg: psycopg.Connection) -> None:
     with pytest.raises(SchemagenError, match="no function 'nope'"):
-        call(pg, "nope", (), {})
+        call(pg, "postgres", "nope", (), {})
+    with pytest.raises(SchemagenError, match="this project is sqlite"):
+        call(pg, "sqlite", "scalar", (), {})
