@@ -161,7 +161,7 @@ SCHEMA = SchemaSpec(
             (
                 ColumnSpec(
                     "id",
-                    TypeSpec("bigint", "bigint unsigned"),
+                    TypeSpec("bigint", "bigint unsigned", bounds=(0, 18446744073709551615)),
                     nullable=False,
                     identity="auto_increment",
                 ),
@@ -201,7 +201,7 @@ SCHEMA = SchemaSpec(
                 ),
                 ColumnSpec(
                     "referred_by",
-                    TypeSpec("bigint", "bigint unsigned"),
+                    TypeSpec("bigint", "bigint unsigned", bounds=(0, 18446744073709551615)),
                     default=customers__referred_by_default,
                 ),
                 ColumnSpec(
@@ -212,7 +212,7 @@ SCHEMA = SchemaSpec(
                 ),
                 ColumnSpec(
                     "marketing_opt_in",
-                    TypeSpec("boolean", "tinyint(1)"),
+                    TypeSpec("boolean", "tinyint(1)", bounds=(-128, 127)),
                     nullable=False,
                     default=customers__marketing_opt_in_default,
                 ),
@@ -251,7 +251,7 @@ SCHEMA = SchemaSpec(
             (
                 ColumnSpec(
                     "id",
-                    TypeSpec("bigint", "int unsigned"),
+                    TypeSpec("bigint", "int unsigned", bounds=(0, 4294967295)),
                     nullable=False,
                     identity="auto_increment",
                 ),
@@ -275,7 +275,7 @@ SCHEMA = SchemaSpec(
                 ),
                 ColumnSpec(
                     "stock_quantity",
-                    TypeSpec("integer", "int"),
+                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647)),
                     nullable=False,
                     default=products__stock_quantity_default,
                 ),
@@ -286,7 +286,7 @@ SCHEMA = SchemaSpec(
                 ),
                 ColumnSpec(
                     "reviews_count",
-                    TypeSpec("integer", "int"),
+                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647)),
                     nullable=False,
                     default=products__reviews_count_default,
                 ),
@@ -300,7 +300,7 @@ SCHEMA = SchemaSpec(
                 ),
                 ColumnSpec(
                     "is_active",
-                    TypeSpec("boolean", "tinyint(1)"),
+                    TypeSpec("boolean", "tinyint(1)", bounds=(-128, 127)),
                     nullable=False,
                     default=products__is_active_default,
                 ),
@@ -325,18 +325,30 @@ SCHEMA = SchemaSpec(
             (
                 ColumnSpec(
                     "id",
-                    TypeSpec("bigint", "bigint unsigned"),
+                    TypeSpec("bigint", "bigint unsigned", bounds=(0, 18446744073709551615)),
                     nullable=False,
                     identity="auto_increment",
                 ),
-                ColumnSpec("customer_id", TypeSpec("bigint", "bigint unsigned"), nullable=False),
-                ColumnSpec("product_id", TypeSpec("bigint", "int unsigned"), nullable=False),
+                ColumnSpec(
+                    "customer_id",
+                    TypeSpec("bigint", "bigint unsigned", bounds=(0, 18446744073709551615)),
+                    nullable=False,
+                ),
+                ColumnSpec(
+                    "product_id",
+                    TypeSpec("bigint", "int unsigned", bounds=(0, 4294967295)),
+                    nullable=False,
+                ),
                 ColumnSpec(
                     "price",
                     TypeSpec("numeric", "decimal(10,2)", precision=10, scale=2),
                     nullable=False,
                 ),
-                ColumnSpec("quantity", TypeSpec("integer", "int"), nullable=False),
+                ColumnSpec(
+                    "quantity",
+                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647)),
+                    nullable=False,
+                ),
                 ColumnSpec(
                     "discount",
                     TypeSpec("numeric", "decimal(5,2)", precision=5, scale=2),
@@ -376,7 +388,11 @@ SCHEMA = SchemaSpec(
                     TypeSpec("numeric", "decimal(12,2)", precision=12, scale=2),
                     generated=True,
                 ),
-                ColumnSpec("items_per_pack", TypeSpec("integer", "int"), generated=True),
+                ColumnSpec(
+                    "items_per_pack",
+                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647)),
+                    generated=True,
+                ),
                 ColumnSpec(
                     "label", TypeSpec("varchar", "varchar(64)", length=64), generated=True, ci=True
                 ),
@@ -416,10 +432,14 @@ SCHEMA = SchemaSpec(
             "customer_metrics",
             ("customer_metrics",),
             (
-                ColumnSpec("customer_id", TypeSpec("bigint", "bigint unsigned"), nullable=False),
+                ColumnSpec(
+                    "customer_id",
+                    TypeSpec("bigint", "bigint unsigned", bounds=(0, 18446744073709551615)),
+                    nullable=False,
+                ),
                 ColumnSpec(
                     "total_orders",
-                    TypeSpec("integer", "int"),
+                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647)),
                     nullable=False,
                     default=customer_metrics__total_orders_default,
                 ),
@@ -431,13 +451,13 @@ SCHEMA = SchemaSpec(
                 ),
                 ColumnSpec(
                     "days_since_signup",
-                    TypeSpec("integer", "int"),
+                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647)),
                     nullable=False,
                     default=customer_metrics__days_since_signup_default,
                 ),
                 ColumnSpec(
                     "login_count",
-                    TypeSpec("integer", "int"),
+                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647)),
                     nullable=False,
                     default=customer_metrics__login_count_default,
                 ),
@@ -446,7 +466,11 @@ SCHEMA = SchemaSpec(
                     TypeSpec("numeric", "decimal(12,2)", precision=12, scale=2),
                     generated=True,
                 ),
-                ColumnSpec("orders_per_month", TypeSpec("integer", "int"), generated=True),
+                ColumnSpec(
+                    "orders_per_month",
+                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647)),
+                    generated=True,
+                ),
                 ColumnSpec(
                     "engagement_level",
                     TypeSpec("varchar", "varchar(10)", length=10),
@@ -473,9 +497,16 @@ SCHEMA = SchemaSpec(
             ("product_ratings",),
             (
                 ColumnSpec(
-                    "id", TypeSpec("integer", "int"), nullable=False, identity="auto_increment"
+                    "id",
+                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647)),
+                    nullable=False,
+                    identity="auto_increment",
                 ),
-                ColumnSpec("customer_id", TypeSpec("bigint", "bigint unsigned"), nullable=False),
+                ColumnSpec(
+                    "customer_id",
+                    TypeSpec("bigint", "bigint unsigned", bounds=(0, 18446744073709551615)),
+                    nullable=False,
+                ),
                 ColumnSpec(
                     "product_name",
                     TypeSpec("varchar", "varchar(200)", length=200),
@@ -483,10 +514,18 @@ SCHEMA = SchemaSpec(
                     ci=True,
                 ),
                 ColumnSpec("date", TypeSpec("date", "date"), nullable=False),
-                ColumnSpec("quality", TypeSpec("smallint", "tinyint"), nullable=False),
-                ColumnSpec("value", TypeSpec("smallint", "tinyint"), nullable=False),
-                ColumnSpec("usability", TypeSpec("smallint", "tinyint"), nullable=False),
-                ColumnSpec("delivery", TypeSpec("smallint", "tinyint"), nullable=False),
+                ColumnSpec(
+                    "quality", TypeSpec("smallint", "tinyint", bounds=(-128, 127)), nullable=False
+                ),
+                ColumnSpec(
+                    "value", TypeSpec("smallint", "tinyint", bounds=(-128, 127)), nullable=False
+                ),
+                ColumnSpec(
+                    "usability", TypeSpec("smallint", "tinyint", bounds=(-128, 127)), nullable=False
+                ),
+                ColumnSpec(
+                    "delivery", TypeSpec("smallint", "tinyint", bounds=(-128, 127)), nullable=False
+                ),
                 ColumnSpec(
                     "overall_rating",
                     TypeSpec("numeric", "decimal(3,2)", precision=3, scale=2),
@@ -518,9 +557,16 @@ SCHEMA = SchemaSpec(
             ("pricing_tiers",),
             (
                 ColumnSpec(
-                    "id", TypeSpec("integer", "int"), nullable=False, identity="auto_increment"
+                    "id",
+                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647)),
+                    nullable=False,
+                    identity="auto_increment",
                 ),
-                ColumnSpec("product_id", TypeSpec("bigint", "int unsigned"), nullable=False),
+                ColumnSpec(
+                    "product_id",
+                    TypeSpec("bigint", "int unsigned", bounds=(0, 4294967295)),
+                    nullable=False,
+                ),
                 ColumnSpec(
                     "tier",
                     TypeSpec(

@@ -76,6 +76,7 @@ class TypeSpec:
     element: TypeSpec | None = None  # array element
     affinity: str = ""  # SQLite column affinity
     domain: str | None = None
+    bounds: tuple[int, int] | None = None  # a MySQL integer type's range (unsigned too)
 
 
 @dataclass(frozen=True)
@@ -346,12 +347,30 @@ def _sqlite(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
     return stored
 
 
+def _mysql_int(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
+    """MySQL (strict mode): booleans are 1/0, numbers round half away from zero."""
+    if isinstance(value, bool):
+        value = int(value)
+    if isinstance(value, (float, Decimal)):
+        value = int(Decimal(str(value)).to_integral_value(rounding="ROUND_HALF_UP"))
+    if isinstance(value, str):
+        value = rt.to_int(value, "bigint")
+    if not isinstance(value, int):
+        raise _mismatch(column, value)
+    low, high = t.bounds or (-(2**63), 2**63 - 1)
+    if not low <= value <= high:
+        raise DatabaseError("22003", f"Out of range value for column '{column.name}' at row 1")
+    return value
+
+
 def coerce_value(column: ColumnSpec, t: TypeSpec, value: Any, dialect: str) -> Any:
     """The value the database stores for `value` written into `column` (or raises)."""
     if value is None:
         return None
     if dialect == "sqlite":
         return _sqlite(column, t, value)
+    if dialect == "mysql" and t.bounds is not None:
+        return _mysql_int(column, t, value)
     try:
         return _PG.get(t.category, _as_is)(column, t, value)
     except rt.SqlError as error:
@@ -585,6 +604,7 @@ class Engine:
         table: _Table,
         rows: Sequence[Mapping[str, Any]],
         refuse: Callable[[ColumnSpec], DatabaseError | None],
+        inserting: bool = True,
     ) -> list[Row]:
         """The caller's values, stored typed, failing in PostgreSQL's order: unknown columns
         and type mismatches (parse), generated/identity columns (rewrite), text that does not
@@ -593,6 +613,8 @@ class Engine:
         for row in rows:
             for name in row:
                 self.column(table, name)
+        if self.dialect == "mysql":
+            return [self._fields(table, row, inserting) for row in rows]
         out: list[Row] = []
         at_bind: DatabaseError | None = None
         at_plan: DatabaseError | None = None
@@ -615,6 +637,22 @@ class Engine:
                     raise refused
         if at_bind is not None or at_plan is not None:
             raise at_bind or at_plan  # type: ignore[misc]
+        return out
+
+    def _fields(self, table: _Table, row: Mapping[str, Any], inserting: bool) -> Row:
+        """MySQL stores the fields in the order the statement lists them, each one checked
+        (NULL into NOT NULL, then the value) as it is stored."""
+        out: Row = {}
+        for name, value in row.items():
+            column = table.columns[name]
+            if (
+                inserting
+                and value is None
+                and not column.nullable
+                and not self._auto_on_null(column)
+            ):
+                raise DatabaseError("23502", f"Column '{name}' cannot be null")
+            out[name] = coerce_value(column, column.type, value, self.dialect)
         return out
 
     def domains(self, table: _Table, values: Row) -> None:
@@ -897,9 +935,9 @@ class Engine:
     def update(self, name: str, values: Mapping[str, Any], filters: Sequence[Filter]) -> list[Row]:
         table = self.table(name)
         with self.statement():
-            changes = self.given(table, [values], _refuse_update)[0]
+            changes, rowids = self._update_plan(table, values, filters)
             events: list[Event] = []
-            for rowid in self.matching(table, filters):
+            for rowid in rowids:
                 self.domains(table, changes)
                 event = self.change(table, rowid, changes)
                 if event is not None:
@@ -907,6 +945,23 @@ class Engine:
             returned = [rowid for t, rowid, _, _ in events]
             self.settle(events)
             return [table.out(table.rows[r]) for r in returned if r in table.rows]
+
+    def _update_plan(
+        self, table: _Table, values: Mapping[str, Any], filters: Sequence[Filter]
+    ) -> tuple[Row, list[int]]:
+        """The new values and the rows they go to. MySQL converts a value as it stores it
+        into a row: with no row matched, a bad value is no error there."""
+        if self.dialect != "mysql":
+            return self.given(table, [values], _refuse_update)[0], self.matching(table, filters)
+        for name in values:
+            self.column(table, name)
+        rowids = self.matching(table, filters)
+        try:
+            return self.given(table, [values], _refuse_update, inserting=False)[0], rowids
+        except DatabaseError:
+            if rowids:
+                raise
+            return {}, []
 
     def delete(self, name: str, filters: Sequence[Filter]) -> list[Row]:
         table = self.table(name)
