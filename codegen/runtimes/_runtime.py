@@ -78,6 +78,11 @@ def now() -> _dt.datetime:
 
 
 def register(cls: type[factory.Factory]) -> type[factory.Factory]:
+    """Reset with the others by `reset()`. Its model becomes a dict named after the factory
+    (OrdersFactory -> Orders): rows stay plain dicts, but pytest-factoryboy's `register()`
+    names the fixtures `orders`, `orders__quantity` instead of `dict` for every table."""
+    name = cls.__name__.removesuffix("Factory") or cls.__name__
+    cls._meta.model = type(name, (dict,), {"__module__": cls.__module__})
     _factories.append(cls)
     return cls
 
