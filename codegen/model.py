@@ -18,7 +18,7 @@ CATEGORIES = (
     "text", "varchar", "char", "boolean",
     "date", "time", "timetz", "timestamp", "timestamptz", "interval",
     "uuid", "json", "jsonb", "bytes", "inet", "cidr", "macaddr",
-    "bit", "varbit", "money", "xml", "tsvector", "year",
+    "bit", "varbit", "money", "xml", "tsvector", "year", "set",
     "array", "enum", "domain", "composite", "unknown",
 )  # fmt: skip
 

@@ -174,10 +174,33 @@ def _floor_to(x: Decimal, unit: Decimal) -> Decimal:
     return (x / unit).to_integral_value(rounding="ROUND_FLOOR") * unit
 
 
-def gen_int(want: Want) -> Gen:
-    t_lo, t_hi = INT_RANGES.get(want.type.category, INT_RANGES["bigint"])
+# MySQL's integer types by their first word, signed; UNSIGNED shifts them to 0..2**bits - 1.
+MYSQL_INT_BITS = {"tinyint": 8, "smallint": 16, "mediumint": 24, "int": 32, "integer": 32,
+                  "bigint": 64}  # fmt: skip
+
+
+def mysql_range(t: SqlType) -> tuple[Decimal, Decimal] | None:
+    """The range MySQL stores for an integer type (`tinyint unsigned` -> 0..255)."""
+    word = re.match(r"[a-z]+", t.sql)
+    bits = MYSQL_INT_BITS.get(word.group(0) if word else "")
+    if bits is None:
+        return None
+    if "unsigned" in t.sql:
+        return Decimal(0), Decimal(2**bits - 1)
+    return Decimal(-(2 ** (bits - 1))), Decimal(2 ** (bits - 1) - 1)
+
+
+def _int_range(want: Want) -> tuple[int, int]:
+    mysql = mysql_range(want.type) if want.dialect == "mysql" else None
+    if mysql is not None:
+        return int(mysql[0]), int(mysql[1])
     if want.dialect == "sqlite" or want.type.category == "bigint":
-        t_lo, t_hi = INT_RANGES["bigint"]
+        return INT_RANGES["bigint"]
+    return INT_RANGES.get(want.type.category, INT_RANGES["bigint"])
+
+
+def gen_int(want: Want) -> Gen:
+    t_lo, t_hi = _int_range(want)
     lo, hi = _range(want, Decimal(1), Decimal(t_lo), Decimal(t_hi))
     if lo > hi:
         return Gen(f"sg.g_int({int(lo)}, {int(lo)})", note="CHECK bounds are empty")
@@ -196,7 +219,8 @@ def gen_numeric(want: Want) -> Gen:
         limit = Decimal(10) ** (t.precision - scale) - unit
     else:
         limit = Decimal(10) ** 12
-    lo, hi = _range(want, unit, -limit, limit)
+    low = Decimal(0) if want.dialect == "mysql" and "unsigned" in t.sql else -limit
+    lo, hi = _range(want, unit, low, limit)
     lo_u, hi_u = int(lo / unit), int(hi / unit)
     if lo_u > hi_u:
         hi_u = lo_u
@@ -207,7 +231,8 @@ def gen_numeric(want: Want) -> Gen:
 
 def gen_float(want: Want) -> Gen:
     big = Decimal("1e15")
-    lo, hi = _range(want, Decimal("0.0001"), -big, big)
+    low = Decimal(0) if want.dialect == "mysql" and "unsigned" in want.type.sql else -big
+    lo, hi = _range(want, Decimal("0.0001"), low, big)
     if want.unique:
         return _unique("u_float", want, f"{float(lo)!r}, {float(hi)!r}, {pystr(want.what)}")
     return Gen(f"sg.g_float({float(lo)!r}, {float(hi)!r})")
@@ -282,11 +307,19 @@ def gen_date(want: Want) -> Gen:
 AWARE_DATETIMES = {"postgres"}
 
 
+# MySQL's TIMESTAMP holds 1970-01-01 00:00:01 .. 2038-01-19 03:14:07 UTC: seconds from the
+# reference clock (2024-01-01 12:00 UTC) to its end
+MYSQL_TIMESTAMP_END = 442_642_447
+
+
 def gen_timestamp(want: Want) -> Gen:
     tz = want.type.category == "timestamptz" and want.dialect in AWARE_DATETIMES
     lo, hi = -365 * 86400, 0
     if want.unique:
-        return _unique("u_ts", want, f"{lo}, {lo + 10**9}, {tz}, {pystr(want.what)}")
+        top = lo + 10**9
+        if want.dialect == "mysql" and want.type.sql.startswith("timestamp"):
+            top = MYSQL_TIMESTAMP_END
+        return _unique("u_ts", want, f"{lo}, {top}, {tz}, {pystr(want.what)}")
     return Gen(f"sg.g_ts({lo}, {hi}, {tz})")
 
 
@@ -319,6 +352,8 @@ def _simple(expr: str, unique_expr: str | None = None) -> Callable[[Want], Gen]:
 
 def gen_bit(want: Want) -> Gen:
     length = want.type.length or 1
+    if want.dialect == "mysql":  # BIT(n) takes a number; a '0101' string is bytes
+        return Gen(f"sg.g_int(0, {2**length - 1})")
     return Gen(f"sg.g_bits({length}, {want.type.category == 'bit'})")
 
 
@@ -332,10 +367,28 @@ def gen_json(want: Want) -> Gen:
     return Gen(f"sg.g_json({pystr(shape)})")
 
 
+# MySQL byte strings without a length: the most they hold (TINYBLOB 255 bytes)
+MYSQL_BLOB_MAX = {"tinyblob": 255}
+
+
 def gen_bytes(want: Want) -> Gen:
+    t = want.type
+    size = t.length or MYSQL_BLOB_MAX.get(t.sql) if want.dialect == "mysql" else None
+    fixed = want.dialect == "mysql" and t.sql.startswith("binary")
     if want.unique:
-        return Gen("n.to_bytes(8, 'big') + sg.g_bytes(8)", needs_n=True)
-    return Gen("sg.g_bytes()")
+        return Gen(f"sg.u_bytes(n, {size}, {fixed})", needs_n=True)
+    if fixed:
+        return Gen(f"sg.g_bytes({size}, {size})")
+    return Gen(f"sg.g_bytes({size})" if size else "sg.g_bytes()")
+
+
+def gen_set(want: Want) -> Gen:
+    """MySQL SET: a comma-separated subset of its members, in declaration order."""
+    labels = tuple(re.findall(r"'((?:[^']|'')*)'", want.type.sql))
+    members = tuple(label.replace("''", "'") for label in labels)
+    if not members:
+        return Gen("None", supported=False, note="SET with no members")
+    return Gen(f"sg.g_set({py(members)})")
 
 
 def gen_uuid(want: Want) -> Gen:
@@ -372,6 +425,7 @@ TYPE_REGISTRY: dict[str, Callable[[Want], Gen]] = {
     "xml": _simple("f\"<note>{sg.g_text('word')}</note>\""),
     "tsvector": _simple("sg.g_text('sentence')"),
     "year": _simple("sg.g_int(1990, 2030)"),
+    "set": gen_set,
     "enum": gen_enum,
 }
 

@@ -6,6 +6,7 @@ and the files of dropped tables can be removed.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..generate import Context
@@ -36,4 +37,23 @@ def _spec(t: TablePlan) -> dict[str, Any]:
         "always": tuple(c.name for c in t.columns if not c.insert and c.kind != "computed"),
         "json_columns": tuple(c.name for c in t.columns if c.json),
         "fks": tuple((f.columns, f.ref_columns) for f in t.fks if f.mode == "sub"),
+        "keys": _keys(t),
+        "padded": {
+            c.name: int(m.group(1))
+            for c in t.table.columns
+            if t.table.dialect == "mysql" and (m := _BINARY.fullmatch(c.type.sql))
+        },
     }
+
+
+_BINARY = re.compile(r"binary\((\d+)\)")
+
+
+def _keys(t: TablePlan) -> tuple[tuple[str, ...], ...]:
+    """Keys that find a stored row again: the primary key, then plain UNIQUE keys."""
+    table = t.table
+    if table.dialect == "postgres":
+        return ()  # INSERT ... RETURNING: nothing to find again
+    keys = [table.primary_key.columns] if table.primary_key else []
+    keys += [u.columns for u in table.uniques if u.columns and not u.expressions and not u.where]
+    return tuple(dict.fromkeys(tuple(k) for k in keys))

@@ -238,8 +238,24 @@ def g_json(shape: str = "object") -> Any:
     return {str(fake.word()): rng.randint(0, 100) for _ in range(rng.randint(0, 3))}
 
 
-def g_bytes(maxlen: int | None = None) -> bytes:
-    return rng.randbytes(min(rng.randint(4, 32), maxlen or 32))
+def g_bytes(maxlen: int | None = None, minlen: int = 0) -> bytes:
+    """Random bytes: 4-32 of them, within minlen..maxlen (BINARY(n) gives n for both)."""
+    return rng.randbytes(max(minlen, min(rng.randint(4, 32), maxlen or 32)))
+
+
+def u_bytes(n: int, size: int | None, fixed: bool) -> bytes:
+    """Unique bytes: the sequence number big-endian, then random bytes up to the size."""
+    width = min(8, size or 8)
+    if n >= 256**width:
+        raise GenerationError(f"UNIQUE bytes of length {width} exhausted at {n} values")
+    head = n.to_bytes(width, "big")
+    room = (size or 16) - width
+    return head + (rng.randbytes(room) if fixed else g_bytes(room) if room else b"")
+
+
+def g_set(members: tuple[str, ...]) -> str:
+    """A MySQL SET value: some of its members, comma-separated, in declaration order."""
+    return ",".join(m for m in members if rng.random() < 0.5)
 
 
 def g_inet() -> str:
@@ -364,6 +380,8 @@ class Table:
         always: Iterable[str] = (),
         json_columns: Iterable[str] = (),
         fks: Iterable[tuple[tuple[str, ...], tuple[str, ...]]] = (),
+        keys: Iterable[tuple[str, ...]] = (),
+        padded: Mapping[str, int] | None = None,
     ) -> None:
         self.key = key
         self.sql_name = sql_name
@@ -379,6 +397,8 @@ class Table:
         self.fks = tuple(fks)
         self.checks = tuple(checks)
         self.regen = regen
+        self.keys = tuple(keys)  # primary key, then UNIQUE keys: how a stored row is found
+        self.padded = padded or {}  # MySQL BINARY(n): stored right-padded with 0x00 to n bytes
 
 
 class _Row:
@@ -439,6 +459,10 @@ def finish(
     spec: Table, row: dict[str, Any], given: set[str] | frozenset[str] = frozenset()
 ) -> dict[str, Any]:
     """Fill computed columns, then make every CHECK hold (retrying unbounded columns)."""
+    for col, width in spec.padded.items():
+        value = row.get(col)
+        if isinstance(value, (bytes, bytearray)) and len(value) < width:
+            row[col] = bytes(value).ljust(width, b"\x00")
     _compute(spec, row, given)
     for check in spec.checks:
         if _holds(check, row):
@@ -573,15 +597,25 @@ def _old_sqlite() -> bool:
 
 
 def _reselect(spec: Table, row: dict[str, Any], names: list[str], cursor: Any) -> dict[str, Any]:
+    """The stored row, found by its AUTO_INCREMENT id, else its primary or a UNIQUE key
+    without NULLs, else every inserted column compared NULL-safely."""
     target = ".".join(_quote(p) for p in spec.sql_name)
-    if spec.identity and cursor.lastrowid:
-        where, params = f"{_quote(next(iter(sorted(spec.identity))))} = %s", [cursor.lastrowid]
-    else:
-        where = " AND ".join(f"{_quote(c)} = %s" for c in names)
-        params = [_adapt(row[c], c in spec.json_columns) for c in names]
     mark = "?" if _driver == "sqlite" else "%s"
-    cursor.execute(f"SELECT * FROM {target} WHERE {where.replace('%s', mark)}", params)
+    same = " IS " if _driver == "sqlite" else " <=> "
+    key = next((k for k in spec.keys if all(row.get(c) is not None for c in k)), None)
+    if spec.identity and cursor.lastrowid:
+        columns, params = [sorted(spec.identity)[0]], [cursor.lastrowid]
+    else:
+        columns = list(key) if key is not None else names
+        params = [_adapt(row[c], c in spec.json_columns) for c in columns]
+    where = " AND ".join(f"{_quote(c)}{same}{mark}" for c in columns)
+    cursor.execute(f"SELECT * FROM {target} WHERE {where}", params)
     stored = cursor.fetchone()
+    if stored is None:
+        raise GenerationError(
+            f"{spec.key}: the inserted row was not found again by {', '.join(columns)}"
+            " (the database stored other values than the row holds)"
+        )
     return dict(zip([d[0] for d in cursor.description], stored))
 
 

@@ -72,4 +72,5 @@ class CustomersFactory(sg.RowFactory):
             ),
         },
         identity=("id",),
+        keys=(("id",), ("email",)),
     )
