@@ -35,6 +35,7 @@ from .bounds import merge as merge_bounds
 from .bounds import to_json as bounds_to_json
 from .config import Config, Override
 from .errors import Diagnostic
+from .jsonread import json_reads
 from .model import NOWHERE, Column, Domain, ForeignKey, Location, Schema, SqlType, Table
 from .render import camel, identifier, pystr
 from .valuegen import FLOATS, INTS, NUMS, TEXT, TIMES, Gen, Want, generator, literal
@@ -557,6 +558,10 @@ def _table_plan(
 
     computed: list[tuple[str, CompiledFn]] = []
     default_fns: list[CompiledFn] = []
+    json_read = json_reads(
+        [c.generated.sql for c in table.columns if c.generated] + [c.sql for c in table.checks],
+        dialect,
+    )
     for name, c in cols.items():
         column = c.column
         b = bounds.get(name, Bounds())
@@ -574,6 +579,7 @@ def _table_plan(
             null_past_end=name in null_past_end,
             labels=_labels(schema, c.type),
             dialect=dialect,
+            json_paths=json_read.get(name.lower()),
         )
         if column.generated is not None:
             compiled = _at(

@@ -49,6 +49,7 @@ class Want:
     null_past_end: bool = False  # nullable last digit: NULL once its values are used up
     labels: tuple[str, ...] = ()  # enum labels
     dialect: str = "postgres"
+    json_paths: tuple[tuple[str | int, ...], ...] | None = None  # read as JSON at these paths
 
     @property
     def what(self) -> str:
@@ -457,6 +458,9 @@ def _generator(want: Want) -> Gen:
                     f"{_py_values(values)}, {pystr(want.what)}, {want.wrap_unique}",
                 )
             return Gen(f"sg.g_choice({_py_values(values)})")
+    if want.json_paths is not None and category in TEXT | {"json", "jsonb"}:
+        as_text = category in TEXT
+        return Gen(f"sg.g_json_doc({want.json_paths!r}, {as_text})")
     if category == "array" and want.type.element is not None:
         element = Want(
             want.table, want.column, want.type.element, labels=want.labels, dialect=want.dialect

@@ -219,6 +219,10 @@ def _one_word_types(tokens: list[Token]) -> list[Token]:
             state = "" if token.text.upper() in _TABLE_CONSTRAINTS else "type"
         elif depth == 1 and state == "type":
             state = "more" if _WORD.fullmatch(token.text) else ""
+            if state and token.token_type != TokenType.VAR:  # STRICT's `ANY`, a keyword
+                token = Token(
+                    TokenType.VAR, token.text, token.line, token.col, token.start, token.end
+                )
         out.append(token)
     return out
 

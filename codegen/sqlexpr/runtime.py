@@ -2259,6 +2259,61 @@ def invalid(message: str) -> Any:
     raise SqlError(message)
 
 
+# ------------------------------------------------------------------------- SQLite JSON
+
+
+def _sq_json_doc(doc: Any) -> Any:
+    import json
+
+    text = sq_text(doc)
+    assert text is not None
+    try:
+        return json.loads(text, parse_constant=_json_constant)
+    except ValueError:
+        raise SqlError("malformed JSON") from None
+
+
+def _json_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def _sq_json_text(value: Any) -> str:
+    import json
+
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def sq_json_extract(doc: Any, path: tuple[str | int, ...], mode: str) -> Any:
+    """json_extract(X, P) (mode "sql"), X -> P ("json": JSON text) and X ->> P ("sql")
+    with a path of object keys and array indexes; a missing path is NULL."""
+    if doc is None:
+        return None
+    value = _sq_json_doc(doc)
+    for step in path:
+        found = isinstance(value, list) and isinstance(step, int) and 0 <= step < len(value)
+        if not found and not (isinstance(value, dict) and isinstance(step, str) and step in value):
+            return None
+        value = value[step]
+    if mode == "json":
+        return _sq_json_text(value)
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (dict, list)):
+        return _sq_json_text(value)
+    return value
+
+
+def sq_json_valid(doc: Any) -> int | None:
+    """json_valid(X): 1 for well-formed RFC 8259 JSON text, else 0."""
+    if doc is None:
+        return None
+    try:
+        _sq_json_doc(doc)
+    except SqlError:
+        return 0
+    return 1
+
+
 __all__ = [
     "Decimal",
     "Interval",

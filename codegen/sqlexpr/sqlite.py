@@ -13,6 +13,7 @@ import re
 
 from sqlglot import exp
 
+from ..jsonread import path_steps
 from ..model import SqlType
 from . import runtime
 from . import stypes as T
@@ -296,9 +297,35 @@ def h_date_fn(c: Compiler, node: exp.Expression) -> Typed:
     return Typed(f"rt.sq_now_text({formats[name]!r})", T.ANY)
 
 
+def json_path(node: exp.Expression | None) -> tuple[str | int, ...]:
+    """A JSON path of keys and indexes (`$.a.b[0]`), as sqlglot parsed it."""
+    steps = path_steps(node)
+    if steps is None:
+        raise Unsupported("a JSON path other than constant keys and indexes")
+    return steps
+
+
+def h_json_extract(mode: str) -> Handler:
+    def handler(c: Compiler, node: exp.Expression) -> Typed:
+        if node.expressions or node.args.get("variant_extract"):
+            raise Unsupported("json_extract() with several paths")
+        path = json_path(node.expression)
+        return Typed(f"rt.sq_json_extract({c.expr(node.this).code}, {path!r}, {mode!r})", T.ANY)
+
+    return handler
+
+
+def h_arrow(c: Compiler, node: exp.Expression) -> Typed:
+    """X -> P gives JSON text; X ->> P and json_extract(X, P) give an SQL value."""
+    scalar = isinstance(node, exp.JSONExtractScalar)
+    return h_json_extract("sql" if scalar else "json")(c, node)
+
+
 def h_anonymous(c: Compiler, node: exp.Anonymous) -> Typed:
     if node.name.lower() in ("datetime", "time"):
         return h_date_fn(c, node)
+    if node.name.lower() == "json_valid" and len(node.expressions) == 1:
+        return Typed(f"rt.sq_json_valid({c.expr(node.expressions[0]).code})", T.INTEGER)
     raise Unsupported(f"function {node.name.lower()}()")
 
 
@@ -332,6 +359,8 @@ def _dispatch() -> dict[type, Handler]:
             exp.CurrentTime: h_now_text("%H:%M:%S"),
             exp.Date: h_date_fn,
             exp.Anonymous: h_anonymous,
+            exp.JSONExtract: h_arrow,
+            exp.JSONExtractScalar: h_arrow,
         }
     )
     for kind in _ARITH:

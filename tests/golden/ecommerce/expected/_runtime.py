@@ -238,6 +238,30 @@ def g_json(shape: str = "object") -> Any:
     return {str(fake.word()): rng.randint(0, 100) for _ in range(rng.randint(0, 3))}
 
 
+def g_json_doc(paths: tuple[tuple[str | int, ...], ...], as_text: bool) -> Any:
+    """A JSON object holding a value at every path the schema's expressions read
+    (`("a", 0)` is `{"a": [...]}`): a number or a word. As text for text columns."""
+    doc: Any = {}
+    for path in paths:
+        doc = _json_put(doc, path)
+    return json.dumps(doc, separators=(",", ":")) if as_text else doc
+
+
+def _json_put(node: Any, path: tuple[str | int, ...]) -> Any:
+    if not path:
+        return rng.randint(0, 1000) if rng.random() < 0.5 else str(fake.word())
+    step, rest = path[0], path[1:]
+    if isinstance(step, int):
+        items = node if isinstance(node, list) else []
+        while len(items) <= step:
+            items.append(None)
+        items[step] = _json_put(items[step], rest)
+        return items
+    obj = node if isinstance(node, dict) else {}
+    obj[step] = _json_put(obj.get(step), rest)
+    return obj
+
+
 def g_bytes(maxlen: int | None = None, minlen: int = 0) -> bytes:
     """Random bytes: 4-32 of them, within minlen..maxlen (BINARY(n) gives n for both)."""
     return rng.randbytes(max(minlen, min(rng.randint(4, 32), maxlen or 32)))
