@@ -37,7 +37,7 @@ from .config import Config, Override
 from .errors import Diagnostic
 from .jsonread import json_reads
 from .model import NOWHERE, Column, Domain, ForeignKey, Location, Schema, SqlType, Table
-from .render import camel, identifier, pystr
+from .render import attribute, camel, identifier, pystr
 from .valuegen import FLOATS, INTS, NUMS, TEXT, TIMES, Gen, Want, generator, literal
 
 # Factory-boy's own class attributes, and the names the generated modules use.
@@ -437,7 +437,7 @@ def _table_plan(
     cols: dict[str, _Col] = {}
     for column in table.columns:
         base, _ = _resolve(schema, column.type)
-        cols[column.name] = _Col(column, identifier(column.name, taken_attrs, RESERVED_ATTRS), base)
+        cols[column.name] = _Col(column, attribute(column.name, taken_attrs, RESERVED_ATTRS), base)
     types = {c.name: _resolve(schema, c.type)[0] for c in table.columns}
     names = set(types)
 

@@ -413,6 +413,7 @@ class Table:
         renamed = renamed or {}
         by_column = {c: a for a, c in renamed.items()}
         self.attrs = {by_column.get(c, c): c for c in self.columns}  # factory attribute -> column
+        self.by_column = {c: a for a, c in self.attrs.items()}
         self.computed = computed
         skip = set(computed) | set(always)
         self.insert = tuple(c for c in self.columns if c not in skip)
@@ -454,12 +455,60 @@ class RowFactory(factory.DictFactory):
     class Meta:
         abstract = True
 
+    # factory_boy's class methods, with positional-only parameters: a column may be named
+    # `cls`, `size` or `strategy` and still be passed by its name.
+    @classmethod
+    def build(cls, /, **kwargs: Any) -> Any:
+        return cls._generate(factory.enums.BUILD_STRATEGY, kwargs)
+
+    @classmethod
+    def create(cls, /, **kwargs: Any) -> Any:
+        return cls._generate(factory.enums.CREATE_STRATEGY, kwargs)
+
+    @classmethod
+    def stub(cls, /, **kwargs: Any) -> Any:
+        return cls._generate(factory.enums.STUB_STRATEGY, kwargs)
+
+    @classmethod
+    def generate(cls, strategy: str, /, **kwargs: Any) -> Any:
+        return cls._generate(strategy, kwargs)
+
+    @classmethod
+    def simple_generate(cls, create: bool, /, **kwargs: Any) -> Any:
+        strategy = factory.enums.CREATE_STRATEGY if create else factory.enums.BUILD_STRATEGY
+        return cls._generate(strategy, kwargs)
+
+    @classmethod
+    def build_batch(cls, size: int, /, **kwargs: Any) -> list[Any]:
+        return [cls.build(**kwargs) for _ in range(size)]
+
+    @classmethod
+    def create_batch(cls, size: int, /, **kwargs: Any) -> list[Any]:
+        return [cls.create(**kwargs) for _ in range(size)]
+
+    @classmethod
+    def stub_batch(cls, size: int, /, **kwargs: Any) -> list[Any]:
+        return [cls.stub(**kwargs) for _ in range(size)]
+
+    @classmethod
+    def generate_batch(cls, strategy: str, size: int, /, **kwargs: Any) -> list[Any]:
+        return [cls.generate(strategy, **kwargs) for _ in range(size)]
+
+    @classmethod
+    def simple_generate_batch(cls, create: bool, size: int, /, **kwargs: Any) -> list[Any]:
+        return [cls.simple_generate(create, **kwargs) for _ in range(size)]
+
+    @classmethod
+    def _adjust_kwargs(cls, /, **kwargs: Any) -> dict[str, Any]:
+        return kwargs
+
     @classmethod
     def _generate(cls, strategy: Any, params: dict[str, Any]) -> Any:
-        # callers may pass column names that are not identifiers ("order total", "class")
+        # callers pass SQL column names ("order total", "class", "a b") or attribute names;
+        # an exact SQL name always wins, so `a_b` is column a_b even if "a b" became a_b_2
         attrs = cls._spec.attrs
-        if any(k not in attrs for k in params):
-            by_column = {c: a for a, c in attrs.items()}
+        by_column = cls._spec.by_column
+        if any(k not in attrs or k in by_column for k in params):
             params = {by_column.get(k, k): v for k, v in params.items()}
         return super()._generate(strategy, params)
 
@@ -566,6 +615,9 @@ def _driver_of(connection: Any) -> str:
 
 
 def _quote(name: str) -> str:
+    """An identifier quoted for the bound driver; `%` doubled where `%s` marks parameters."""
+    if _driver != "sqlite":
+        name = name.replace("%", "%%")
     if _driver == "mysql":
         return "`" + name.replace("`", "``") + "`"
     return '"' + name.replace('"', '""') + '"'
