@@ -3,7 +3,7 @@
 `rpc.py` holds what depends on the schema: the functions compiled from simple `LANGUAGE sql`
 bodies (`SELECT <expr>` without FROM, SQL-standard `RETURN <expr>`), every callable
 function's description (`FUNCTIONS`), the clients `RPC` / `AsyncRPC` and the typed stubs.
-`_rpcruntime.py` (templates/rpc_runtime.py.j2) is the schema-independent runtime: PostgREST's
+`_rpcruntime.py` (codegen/runtimes/_rpcruntime.py) is the schema-independent runtime: PostgREST's
 validation, argument coercion, registered implementations, fakes and the request builders.
 
 What PostgREST cannot call (trigger functions, procedures) is left out, listed at the top of
@@ -29,7 +29,7 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 from sqlglot.tokenizer_core import TokenType
 
-from .. import sqlexpr
+from .. import runtimes, sqlexpr
 from ..bounds import SQLGLOT_DIALECT
 from ..config import Config
 from ..errors import Diagnostic
@@ -681,19 +681,10 @@ def render(ctx: Context) -> dict[str, str]:
         left_out=plan.left_out,
         not_callable=py(plan.not_callable, 0, "NOT_CALLABLE: dict[str, str] = "),
     )
-    runtime = ctx.template(
-        "rpc_runtime.py.j2",
-        seed=ctx.config.seed,
-        locale=ctx.config.locale,
-        strict=repr(ctx.config.strict_rpc),
-    )
-    ctx.verbatim("_rpcruntime.py")  # the template is black-formatted already (a test checks)
+    ctx.verbatim("_rpcruntime.py")  # codegen/runtimes/ is black-formatted (a test checks)
     ctx.fingerprint_of("rpc.py", _depends_on(ctx))
-    ctx.fingerprint_of(
-        "_rpcruntime.py",
-        {"seed": ctx.config.seed, "locale": ctx.config.locale, "strict": ctx.config.strict_rpc},
-    )
-    return {"rpc.py": rpc, "_rpcruntime.py": runtime}
+    ctx.fingerprint_of("_rpcruntime.py", {})  # its settings are in _settings.py
+    return {"rpc.py": rpc, "_rpcruntime.py": runtimes.source("_rpcruntime.py")}
 
 
 def _warn(ctx: Context, warnings: tuple[Diagnostic, ...]) -> None:
