@@ -616,6 +616,10 @@ def _table_plan(
             if fkp.mode == "sub":
                 c.kind = "fk" if k == 0 else "fk_part"
                 c.decl = f'factory.SubFactory(_PKG + ".{fkp.factory}")' if k == 0 else "None"
+                fk_model = table.foreign_keys[fks.index(fkp)]
+                if k == 0 and config.null_ratio > 0 and _fk_nullable(table, fk_model):
+                    # a nullable reference is NULL in the configured share of rows
+                    c.decl = f"factory.Maybe(factory.LazyFunction(sg.g_set_ref), {c.decl}, None)"
             else:
                 c.kind = "null"
                 c.decl = "None"

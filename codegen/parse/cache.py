@@ -20,7 +20,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from .. import build_id, ddl, model
+from .. import build_id, ddl, deep, model
+from ..errors import SchemagenError
 from ..model import Location
 
 HERE = ""  # the file of an encoded location: the statement it is in
@@ -62,7 +63,10 @@ class StatementCache:
                 return _statements(encoded, at)
             except (KeyError, TypeError, ValueError, IndexError):
                 pass  # an entry damaged on disk: read the statement again
-        statements = read(sql)
+        try:
+            statements = read(sql)
+        except RecursionError:  # beyond the documented limit: located, not a traceback
+            raise SchemagenError(deep.TOO_DEEP, at, sql) from None
         self.fresh[key] = (statements, at)
         self.misses += 1
         return statements

@@ -9,7 +9,6 @@ source, because SQLite keeps it verbatim and its affinity rules read it.
 from __future__ import annotations
 
 import functools
-import logging
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
@@ -68,9 +67,6 @@ _CONSTRAINT_WORDS = {
     "REFERENCES", "GENERATED", "AS", "AUTOINCREMENT", "ON", "KEY",
 }  # fmt: skip
 _TYPE_TEXT = re.compile(r"\s*((?:[A-Za-z_][\w]*\s*)+(?:\(\s*[+-]?\d+\s*(?:,\s*[+-]?\d+\s*)?\))?)")
-
-
-logging.getLogger("sqlglot").setLevel(logging.ERROR)  # we report unparsed statements ourselves
 
 
 def reader(dialect: str) -> Callable[[SourceFile, StatementCache | None], list[ddl.Statement]]:

@@ -303,6 +303,11 @@ def g_null(ratio: float = NULL_RATIO) -> bool:
     return rng.random() < ratio
 
 
+def g_set_ref() -> bool:
+    """Whether a nullable foreign key gets a parent row (NULL in NULL_RATIO of rows)."""
+    return not g_null()
+
+
 def after(base: Any, gen: Callable[[], Any], strict: bool, upper: bool = False) -> Any:
     """A value not below `base` (not above when `upper`): for `a <= b` between columns."""
     value = gen()

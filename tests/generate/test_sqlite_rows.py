@@ -55,3 +55,32 @@ def test_sqlite_features_accept_rows_and_compute_as_sqlite(
         pkg.bind(None)
     events = pkg.FACTORIES["events"].build_batch(50)
     assert any(e["kind"] is not None for e in events)  # JSON the expressions can read
+
+
+NULLABLE_FK = """
+CREATE TABLE coupons (id INTEGER PRIMARY KEY, code TEXT NOT NULL);
+CREATE TABLE invoices (
+  id INTEGER PRIMARY KEY,
+  coupon_id INTEGER REFERENCES coupons (id),
+  total INTEGER NOT NULL
+);
+"""
+
+
+def test_nullable_foreign_keys_follow_null_ratio(
+    sqlite: sqlite3.Connection, make_package: Callable[..., ModuleType]
+) -> None:
+    sqlite.executescript(NULLABLE_FK)
+    pkg = make_package(sql=NULLABLE_FK, dialect="sqlite", seed=4, null_ratio=0.3)
+    pkg.bind(sqlite)
+    try:
+        rows = pkg.FACTORIES["invoices"].create_batch(200)
+        coupon = pkg.FACTORIES["coupons"].create()
+        given = pkg.FACTORIES["invoices"].create(coupon_id=coupon["id"])
+    finally:
+        pkg.bind(None)
+    nulls = sum(r["coupon_id"] is None for r in rows)
+    assert 30 <= nulls <= 90, nulls  # about 30% of 200
+    assert given["coupon_id"] == coupon["id"]
+    never = make_package(sql=NULLABLE_FK, dialect="sqlite", seed=4, null_ratio=0.0)
+    assert all(r["coupon_id"] is not None for r in never.FACTORIES["invoices"].build_batch(50))
