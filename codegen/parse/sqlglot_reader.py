@@ -61,6 +61,7 @@ _SCHEMALESS_COMMANDS = {
     "LOCK", "UNLOCK", "DELIMITER", "ANALYZE", "VACUUM", "REINDEX", "ATTACH", "DETACH",
     "SAVEPOINT", "RELEASE", "FLUSH", "OPTIMIZE", "EXPLAIN",
 }  # fmt: skip
+_KEYS = re.compile(r"^\s*TABLE\s+\S+\s+(DISABLE|ENABLE)\s+KEYS\s*$", re.IGNORECASE)
 _SESSION_COMMANDS = {"SET", "LOCK", "UNLOCK", "USE", "FLUSH"}
 _CONSTRAINT_WORDS = {
     "CONSTRAINT", "PRIMARY", "NOT", "NULL", "UNIQUE", "CHECK", "DEFAULT", "COLLATE",
@@ -343,6 +344,8 @@ class _Reader:
             word = tree.name.upper()
             if word in _SCHEMALESS_COMMANDS:
                 yield ddl.Skip(self.origin, word)
+            elif word == "ALTER" and _KEYS.search(str(tree.expression or "")):
+                yield ddl.Skip(self.origin, "ALTER TABLE ... KEYS")  # mysqldump's index toggles
             elif word in ("CREATE", "ALTER", "DROP"):
                 yield ddl.Unsupported(
                     self.origin, f"{word} statement that sqlglot cannot parse for {self.dialect}"
