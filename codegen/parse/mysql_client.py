@@ -3,8 +3,9 @@
 mysqldump output and hand-written migration files rely on two client features:
 - `DELIMITER xx` lines: statements end at `xx` instead of `;` until the next DELIMITER,
   so a routine's `BEGIN ... END` body keeps its own semicolons;
-- executable comments `/*!50003 CREATE */` (and MariaDB's `/*M!100100 ... */`): the server
-  runs their content, which is how mysqldump writes triggers, views and SET statements.
+- executable comments `/*!50003 CREATE */`: the server runs their content, which is how
+  mysqldump writes triggers, views and SET statements (MariaDB's `/*M!...*/` are comments to
+  MySQL, and stay comments).
 
 `client_text` rewrites a file into text the tokenizer reads as the server would: DELIMITER
 lines and comment markers become spaces, each custom delimiter becomes `;` plus spaces.
@@ -18,7 +19,9 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 _DELIMITER = re.compile(r"^[ \t]*delimiter[ \t]+(\S+)[ \t]*$", re.IGNORECASE | re.MULTILINE)
-_EXECUTABLE = re.compile(r"/\*M?!\d*")
+# `/*!50003 ... */` runs on MySQL from 5.0.3 on; a six-digit version (`/*!999999`) and
+# MariaDB's `/*M!...` never run on MySQL 8, which is what schemagen reads scripts as.
+_EXECUTABLE = re.compile(r"/\*!(?!\d{6})\d{0,5}")
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ class ClientText:
 
 
 def client_text(text: str) -> ClientText:
-    if "/*!" not in text and "/*M!" not in text and not _DELIMITER.search(text):
+    if "/*!" not in text and not _DELIMITER.search(text):
         return ClientText(text)  # the common case: nothing to rewrite
     chars = list(_unwrap(text))
     regions: list[tuple[int, int]] = []
