@@ -25,7 +25,6 @@ Relative paths are relative to the directory holding the pyproject.toml.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
@@ -36,9 +35,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .dialect import NAMES as DIALECTS
+from .dialect import Dialect, of
+from .digest import sha256
 from .errors import SchemagenError
 
-DIALECTS = ("postgres", "sqlite", "mysql")
 _KEYS = {
     "inputs",
     "dialect",
@@ -88,6 +89,11 @@ class Config:
     strict_rpc: bool = False
     root: str = field(default=".", compare=False)  # where relative paths are resolved
 
+    @property
+    def sql_dialect(self) -> Dialect:
+        """The dialect object for `dialect` (what every stage asks instead of the name)."""
+        return of(self.dialect)
+
     def override(self, table: str, column: str) -> Override | None:
         for t, cols in self.overrides:
             if t == table:
@@ -108,8 +114,7 @@ class Config:
         }
 
     def fingerprint(self) -> str:
-        data = json.dumps(self.to_json(), sort_keys=True, ensure_ascii=True, default=repr)
-        return hashlib.sha256(data.encode()).hexdigest()
+        return sha256(json.dumps(self.to_json(), sort_keys=True, ensure_ascii=True, default=repr))
 
     def with_options(self, **options: Any) -> Config:
         """CLI options override the file; None means "not given"."""

@@ -1,4 +1,5 @@
-"""The names databases give to constraints declared without one.
+"""Names: the ones databases give to constraints declared without one, and the Python
+names schemagen gives to SQL names (`identifier`, `camel`).
 
 Migrations drop constraints by these names (`ALTER TABLE orders DROP CONSTRAINT
 orders_customer_id_fkey`), so the catalog must name them exactly as the database does.
@@ -9,7 +10,10 @@ foreign keys and checks per table (`orders_ibfk_1`, `orders_chk_1`).
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import keyword
+import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import replace
 
 import sqlglot
@@ -124,8 +128,48 @@ def name_mysql(table: Table) -> Table:
     )
 
 
-NAMERS: dict[str, Callable[[Table], Table]] = {
-    "postgres": name_postgres,
-    "mysql": name_mysql,
-    "sqlite": lambda table: table,  # SQLite keeps unnamed constraints unnamed
-}
+# ----------------------------------------------------------- Python names for SQL names
+
+_IDENT = re.compile(r"[^0-9A-Za-z_]")
+
+
+def identifier(name: str, taken: set[str] | None = None, reserved: Iterable[str] = ()) -> str:
+    """A safe ASCII Python identifier for an SQL name, unique within `taken` case-blindly
+    (module names become file names): `taken` holds the lowercased names given out so far
+    and gets this one added."""
+    base = _IDENT.sub("_", name).strip("_") or "x"
+    if base[0].isdigit():
+        base = "c_" + base
+    return _unique(base, taken, reserved)
+
+
+def attribute(name: str, taken: set[str], reserved: Iterable[str] = ()) -> str:
+    """A Python attribute for a column: unicode letters kept (NFKC-normalised, as Python
+    reads identifiers), never a `__` (factory_boy reads `a__b` as a path into `a`), never
+    a leading underscore; unique within `taken` case-blindly, like `identifier`."""
+    text = unicodedata.normalize("NFKC", name)
+    text = "".join(ch if ("x" + ch).isidentifier() else "_" for ch in text)
+    base = re.sub(r"_{2,}", "_", text).strip("_") or "x"
+    if not base[0].isidentifier():
+        base = "c_" + base
+    return _unique(base, taken, reserved)
+
+
+def _unique(base: str, taken: set[str] | None, reserved: Iterable[str]) -> str:
+    if keyword.iskeyword(base) or keyword.issoftkeyword(base) or base in set(reserved):
+        base += "_"
+    if taken is None:
+        return base
+    out = base
+    i = 2
+    while out.lower() in taken:
+        out = f"{base}{'' if base.endswith('_') else '_'}{i}"  # never `__`: `class_2`
+        i += 1
+    taken.add(out.lower())
+    return out
+
+
+def camel(name: str) -> str:
+    parts = [p for p in re.split(r"[^0-9A-Za-z]+", name) if p]
+    text = "".join(p[:1].upper() + p[1:] for p in parts) or "Table"
+    return "T" + text if text[0].isdigit() else text

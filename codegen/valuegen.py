@@ -11,14 +11,15 @@ value, so a 10,000-row batch never collides.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+from . import render
 from .bounds import Bounds
+from .dialect import POSTGRES, Dialect
 from .model import SqlType
 from .render import py, pystr
 from .types import INT_RANGES
@@ -48,7 +49,7 @@ class Want:
     seq: str = "n"  # the row's sequence number, or its digit in a composite UNIQUE
     null_past_end: bool = False  # nullable last digit: NULL once its values are used up
     labels: tuple[str, ...] = ()  # enum labels
-    dialect: str = "postgres"
+    dialect: Dialect = POSTGRES
     json_paths: tuple[tuple[str | int, ...], ...] | None = None  # read as JSON at these paths
 
     @property
@@ -175,33 +176,15 @@ def _floor_to(x: Decimal, unit: Decimal) -> Decimal:
     return (x / unit).to_integral_value(rounding="ROUND_FLOOR") * unit
 
 
-# MySQL's integer types by their first word, signed; UNSIGNED shifts them to 0..2**bits - 1.
-MYSQL_INT_BITS = {"tinyint": 8, "smallint": 16, "mediumint": 24, "int": 32, "integer": 32,
-                  "bigint": 64}  # fmt: skip
-
-
-def mysql_range(t: SqlType) -> tuple[Decimal, Decimal] | None:
-    """The range MySQL stores for an integer type (`tinyint unsigned` -> 0..255)."""
-    word = re.match(r"[a-z]+", t.sql)
-    bits = MYSQL_INT_BITS.get(word.group(0) if word else "")
-    if bits is None:
-        return None
-    if "unsigned" in t.sql:
-        return Decimal(0), Decimal(2**bits - 1)
-    return Decimal(-(2 ** (bits - 1))), Decimal(2 ** (bits - 1) - 1)
-
-
-def _int_range(want: Want) -> tuple[int, int]:
-    mysql = mysql_range(want.type) if want.dialect == "mysql" else None
-    if mysql is not None:
-        return int(mysql[0]), int(mysql[1])
-    if want.dialect == "sqlite" or want.type.category == "bigint":
-        return INT_RANGES["bigint"]
-    return INT_RANGES.get(want.type.category, INT_RANGES["bigint"])
-
-
 def gen_int(want: Want) -> Gen:
-    t_lo, t_hi = _int_range(want)
+    t_lo, t_hi = INT_RANGES.get(want.type.category, INT_RANGES["bigint"])
+    if want.dialect.type_affinity or want.type.category == "bigint":  # SQLite: 64-bit
+        t_lo, t_hi = INT_RANGES["bigint"]
+    limits = want.dialect.type_limits(want.type)  # MySQL: TINYINT, MEDIUMINT, UNSIGNED
+    if limits is not None and limits.lo is not None:
+        t_lo = limits.lo
+    if limits is not None and limits.hi is not None:
+        t_hi = limits.hi
     lo, hi = _range(want, Decimal(1), Decimal(t_lo), Decimal(t_hi))
     if lo > hi:
         return Gen(f"sg.g_int({int(lo)}, {int(lo)})", note="CHECK bounds are empty")
@@ -220,7 +203,7 @@ def gen_numeric(want: Want) -> Gen:
         limit = Decimal(10) ** (t.precision - scale) - unit
     else:
         limit = Decimal(10) ** 12
-    low = Decimal(0) if want.dialect == "mysql" and "unsigned" in t.sql else -limit
+    low = -limit if _least(want) is None else Decimal(0)
     lo, hi = _range(want, unit, low, limit)
     lo_u, hi_u = int(lo / unit), int(hi / unit)
     if lo_u > hi_u:
@@ -230,9 +213,15 @@ def gen_numeric(want: Want) -> Gen:
     return Gen(f"sg.g_dec({lo_u}, {hi_u}, {scale})")
 
 
+def _least(want: Want) -> int | None:
+    """The least value the type allows, when the dialect says (MySQL's UNSIGNED: 0)."""
+    limits = want.dialect.type_limits(want.type)
+    return limits.lo if limits is not None else None
+
+
 def gen_float(want: Want) -> Gen:
     big = Decimal("1e15")
-    low = Decimal(0) if want.dialect == "mysql" and "unsigned" in want.type.sql else -big
+    low = -big if _least(want) is None else Decimal(0)
     lo, hi = _range(want, Decimal("0.0001"), low, big)
     if want.unique:
         return _unique("u_float", want, f"{float(lo)!r}, {float(hi)!r}, {pystr(want.what)}")
@@ -249,7 +238,7 @@ def gen_text(want: Want) -> Gen:
     if b.maxlen is not None:
         maxlen = b.maxlen if maxlen is None else min(maxlen, b.maxlen)
     minlen = b.minlen or 0
-    if t.category == "char" and t.length is not None and want.dialect != "sqlite":
+    if t.category == "char" and t.length is not None and not want.dialect.type_affinity:
         minlen = max(minlen, t.length)  # char(n) pads: generate the full width
     if maxlen is not None and minlen > maxlen:
         minlen = maxlen
@@ -302,24 +291,14 @@ def gen_date(want: Want) -> Gen:
     return Gen(f"sg.g_date({lo}, {hi})")
 
 
-# Dialects whose drivers exchange time-zone-aware datetimes. MySQL's TIMESTAMP is an instant
-# too, but PyMySQL and mysqlclient send and return naive datetimes (in the session's time
-# zone), and MariaDB and MySQL before 8.0.19 reject a value with an offset.
-AWARE_DATETIMES = {"postgres"}
-
-
-# MySQL's TIMESTAMP holds 1970-01-01 00:00:01 .. 2038-01-19 03:14:07 UTC: seconds from the
-# reference clock (2024-01-01 12:00 UTC) to its end
-MYSQL_TIMESTAMP_END = 442_642_447
-
-
 def gen_timestamp(want: Want) -> Gen:
-    tz = want.type.category == "timestamptz" and want.dialect in AWARE_DATETIMES
+    tz = want.type.category == "timestamptz" and want.dialect.aware_datetimes
     lo, hi = -365 * 86400, 0
     if want.unique:
         top = lo + 10**9
-        if want.dialect == "mysql" and want.type.sql.startswith("timestamp"):
-            top = MYSQL_TIMESTAMP_END
+        limits = want.dialect.type_limits(want.type)
+        if limits is not None and limits.seconds_end is not None:
+            top = limits.seconds_end
         return _unique("u_ts", want, f"{lo}, {top}, {tz}, {pystr(want.what)}")
     return Gen(f"sg.g_ts({lo}, {hi}, {tz})")
 
@@ -353,7 +332,8 @@ def _simple(expr: str, unique_expr: str | None = None) -> Callable[[Want], Gen]:
 
 def gen_bit(want: Want) -> Gen:
     length = want.type.length or 1
-    if want.dialect == "mysql":  # BIT(n) takes a number; a '0101' string is bytes
+    limits = want.dialect.type_limits(want.type)
+    if limits is not None and limits.bit_number:  # MySQL: a '0101' string would be bytes
         return Gen(f"sg.g_int(0, {2**length - 1})")
     return Gen(f"sg.g_bits({length}, {want.type.category == 'bit'})")
 
@@ -368,14 +348,11 @@ def gen_json(want: Want) -> Gen:
     return Gen(f"sg.g_json({pystr(shape)})")
 
 
-# MySQL byte strings without a length: the most they hold (TINYBLOB 255 bytes)
-MYSQL_BLOB_MAX = {"tinyblob": 255}
-
-
 def gen_bytes(want: Want) -> Gen:
     t = want.type
-    size = t.length or MYSQL_BLOB_MAX.get(t.sql) if want.dialect == "mysql" else None
-    fixed = want.dialect == "mysql" and t.sql.startswith("binary")
+    limits = want.dialect.type_limits(t)
+    size = limits.max_bytes if limits is not None else None
+    fixed = limits is not None and limits.fixed_bytes
     if want.unique:
         return Gen(f"sg.u_bytes(n, {size}, {fixed})", needs_n=True)
     if fixed:
@@ -473,7 +450,7 @@ def _generator(want: Want) -> Gen:
             first = generator(element)
             return Gen(f"[{first.expr}, *sg.g_array(lambda: {inner.expr})]", needs_n=True)
         return Gen(f"sg.g_array(lambda: {inner.expr})", needs_o=inner.needs_o)
-    if want.dialect == "sqlite" and category in ("date", "timestamp", "timestamptz"):
+    if want.dialect.type_affinity and category in ("date", "timestamp", "timestamptz"):
         # SQLite stores dates as ISO text: generate what it stores
         text = Want(
             want.table,
@@ -516,13 +493,8 @@ def _py_values(values: tuple[Any, ...]) -> str:
 
 
 def literal(value: Any) -> str:
-    """Python source for a constant value (Decimal and dates included)."""
-    if isinstance(value, Decimal):
-        return f"Decimal({pystr(str(value))})"
-    if isinstance(value, float) and not math.isfinite(value):
-        return f"float({pystr(repr(value))})"
-    if isinstance(value, dt.datetime):
-        return f"_dt.datetime.fromisoformat({pystr(value.isoformat())})"
-    if isinstance(value, dt.date):
-        return f"_dt.date.fromisoformat({pystr(value.isoformat())})"
-    return py(value)
+    """Python source for a constant in a factory module (which imports datetime as `_dt`)."""
+    text = render.literal(value, dates="_dt.")
+    if text is None:
+        raise TypeError(f"no Python literal for {type(value).__name__} {value!r}")
+    return text

@@ -13,15 +13,11 @@ rpc.py and reported as a generate-time note.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import keyword
-import math
 import re
 import textwrap
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 import sqlglot
@@ -30,12 +26,13 @@ from sqlglot.errors import SqlglotError
 from sqlglot.tokenizer_core import TokenType
 
 from .. import runtimes, sqlexpr
-from ..bounds import SQLGLOT_DIALECT
 from ..config import Config
+from ..context import Context
+from ..dialect import of
 from ..errors import Diagnostic
-from ..generate import Context
-from ..model import Function, Param, Schema, SqlType
-from ..render import identifier, py, pystr
+from ..model import Function, Param, Schema, SqlType, without_locations
+from ..naming import identifier
+from ..render import literal, py, pystr
 
 EXPORTS = {"rpc": ["AsyncRPC", "RPC", "RPCError"]}
 
@@ -324,7 +321,7 @@ def _expression(fn: Function, dialect: str, inputs: list[Param]) -> tuple[str, d
     Returns (sql, compiler name -> parameter index)."""
     if fn.language.lower() != "sql":
         raise _NotSimple(f"LANGUAGE {fn.language}")
-    read = SQLGLOT_DIALECT.get(dialect, "postgres")
+    read = of(dialect).sqlglot
     text = (fn.body or "").strip()
     statement = fn.body_style != "standard"
     atomic = re.fullmatch(r"BEGIN\s+ATOMIC\b(.*?)\bEND\s*;?", text, re.I | re.S)
@@ -411,7 +408,7 @@ def _constant_default(sql: str, dialect: str, compiled: sqlexpr.Compiled) -> str
     """Python source of the default's value when it is a constant (literals, casts,
     arithmetic); None when it must be evaluated per call (now(), gen_random_uuid())."""
     try:
-        tree = sqlglot.parse_one(sql, read=SQLGLOT_DIALECT.get(dialect, "postgres"))
+        tree = sqlglot.parse_one(sql, read=of(dialect).sqlglot)
     except SqlglotError:
         return None
     for node in tree.walk():
@@ -423,31 +420,7 @@ def _constant_default(sql: str, dialect: str, compiled: sqlexpr.Compiled) -> str
         value = sqlexpr.load(compiled)[compiled.name]()
     except Exception:  # raises at call time instead, as the database would
         return None
-    return literal(value)
-
-
-def literal(value: Any) -> str | None:
-    """Python source for a constant, with the names rpc.py imports; None if there is none."""
-    if value is None or isinstance(value, (bool, int, str)):
-        return py(value)
-    if isinstance(value, float):
-        return repr(value) if math.isfinite(value) else f"float({pystr(repr(value))})"
-    if isinstance(value, Decimal):
-        return f"Decimal({pystr(str(value))})"
-    if isinstance(value, dt.datetime):
-        return f"datetime.fromisoformat({pystr(value.isoformat())})"
-    if isinstance(value, dt.date):
-        return f"date.fromisoformat({pystr(value.isoformat())})"
-    if isinstance(value, dt.time):
-        return f"time.fromisoformat({pystr(value.isoformat())})"
-    if isinstance(value, uuid.UUID):
-        return f"UUID({pystr(str(value))})"
-    if isinstance(value, list):
-        items = [literal(v) for v in value]
-        return (
-            None if any(i is None for i in items) else "[" + ", ".join(i or "" for i in items) + "]"
-        )
-    return None
+    return literal(value)  # rpc.py imports date, datetime, time, Decimal and UUID by name
 
 
 # ------------------------------------------------------------------------------- types
@@ -479,7 +452,7 @@ def _row_of(
     """(kind, key, fields) when `t` names a table, view or composite type."""
     if t.category not in _ROW_CATEGORIES or not t.name:
         return None
-    default = {"postgres": "public", "sqlite": "main"}.get(schema.dialect, "")
+    default = of(schema.dialect).default_schema
     names = [t.name]
     if default and t.name.startswith(default + "."):
         names.append(t.name[len(default) + 1 :])
@@ -700,14 +673,6 @@ def _warn(ctx: Context, warnings: tuple[Diagnostic, ...]) -> None:
     ctx.plan = dataclasses.replace(ctx.plan, warnings=(*ctx.plan.warnings, *warnings))
 
 
-def _without_locations(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _without_locations(v) for k, v in value.items() if k != "location"}
-    if isinstance(value, list):
-        return [_without_locations(v) for v in value]
-    return value
-
-
 def _depends_on(ctx: Context) -> Mapping[str, Any]:
     schema = ctx.schema
     rows: dict[str, Any] = {}
@@ -722,8 +687,8 @@ def _depends_on(ctx: Context) -> Mapping[str, Any]:
                 rows[row[1]] = ctx.table_json(row[1]) or [(n, repr(ft)) for n, ft in row[2]]
     return {
         "dialect": schema.dialect,
-        "functions": [_without_locations(f.to_json()) for f in schema.functions],
-        "enums": [_without_locations(e.to_json()) for e in schema.enums],
-        "domains": [_without_locations(d.to_json()) for d in schema.domains],
+        "functions": [without_locations(f.to_json()) for f in schema.functions],
+        "enums": [without_locations(e.to_json()) for e in schema.enums],
+        "domains": [without_locations(d.to_json()) for d in schema.domains],
         "rows": rows,
     }

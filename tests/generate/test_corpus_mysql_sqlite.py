@@ -12,11 +12,11 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from genlib import REPO, build_package
-from myserver import load_script
 
 from codegen import pipeline, sources
 from codegen.render import Formatter
+from tests.generate.genlib import REPO, build_package
+from tests.myserver import load_script
 
 CORPUS = REPO / "tests" / "corpus"
 MYSQL = sorted(p.name for p in (CORPUS / "mysql").iterdir() if p.name != "README.md")

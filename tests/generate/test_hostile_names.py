@@ -12,7 +12,8 @@ from typing import Any
 
 import factory
 import psycopg
-from myserver import load_script as load_mysql
+
+from tests.myserver import load_script as load_mysql
 
 
 def _factory_boy_parameters() -> set[str]:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from myserver import load as load_mysql
+from tests.myserver import load as load_mysql
 
 
 def _create(mysql: Any, make_package: Callable[..., ModuleType], sql: str, n: int = 200) -> Any:
