@@ -103,8 +103,10 @@ class Column:
     collation: str | None = None
     comment: str | None = None
     location: Location = NOWHERE
+    on_update: str | None = None  # MySQL's ON UPDATE CURRENT_TIMESTAMP: set by every UPDATE
 
     def to_json(self) -> dict[str, Any]:
+        extra = {"on_update": self.on_update} if self.on_update is not None else {}
         return {
             "name": self.name,
             "type": self.type.sql,
@@ -118,6 +120,7 @@ class Column:
             "identity": self.identity,
             "collation": self.collation,
             "comment": self.comment,
+            **extra,
             "type_info": self.type.to_json(),
             "location": self.location.to_json(),
         }
@@ -135,6 +138,7 @@ class Column:
             collation=data.get("collation"),
             comment=data.get("comment"),
             location=Location.from_json(data["location"]),
+            on_update=data.get("on_update"),
         )
 
 

@@ -35,7 +35,7 @@ def mysql_limits(t: SqlType) -> TypeLimits | None:
     first = word.group(0) if word else ""
     unsigned = "unsigned" in t.sql
     bits = INT_BITS.get(first)
-    if bits is not None and t.category != "boolean":
+    if bits is not None:  # TINYINT(1) too: MySQL's BOOLEAN holds -128..127
         if unsigned:
             return TypeLimits(0, 2**bits - 1)
         return TypeLimits(-(2 ** (bits - 1)), 2 ** (bits - 1) - 1)

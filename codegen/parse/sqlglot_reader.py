@@ -472,7 +472,7 @@ class _Reader:
     ) -> tuple[Column, list[ddl.Constraint], EnumType | None]:
         sql_type, enum = self.column_type(node, table)
         nullable, default, generated, identity, collation = True, None, None, None, None
-        comment = None
+        comment, on_update = None, None
         extra: list[ddl.Constraint] = []
         where = self.at(node)
         for constraint in node.args.get("constraints") or ():
@@ -505,6 +505,8 @@ class _Reader:
                 )
             elif isinstance(kind, exp.CommentColumnConstraint):
                 comment = kind.this.name
+            elif isinstance(kind, exp.OnUpdateColumnConstraint):
+                on_update = self.sql(kind.this)
         column = Column(
             name=node.name,
             type=sql_type,
@@ -515,6 +517,7 @@ class _Reader:
             collation=collation,
             comment=comment,
             location=where,
+            on_update=on_update,
         )
         return column, extra, enum
 

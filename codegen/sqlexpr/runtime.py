@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import json
 import math
 import random
 import re
@@ -31,7 +32,7 @@ from decimal import (
     InvalidOperation,
 )
 from fractions import Fraction
-from typing import Any
+from typing import Any, NoReturn
 
 Thunk = Callable[[], Any]
 
@@ -2259,12 +2260,69 @@ def invalid(message: str) -> Any:
     raise SqlError(message)
 
 
+# ------------------------------------------------------------------ MySQL: storing a value
+
+
+def _my_out_of_range() -> NoReturn:
+    raise SqlError("Out of range value for column", "22003")
+
+
+def my_store_int(a: Any, lo: int, hi: int) -> int | None:
+    """A value stored into an integer column: DECIMAL rounds half away from zero, DOUBLE
+    to nearest even (rint), as MySQL converts them; out of range is an error (strict)."""
+    if a is None:
+        return None
+    if isinstance(a, float):
+        if math.isnan(a) or math.isinf(a):
+            _my_out_of_range()
+        value = round(a)
+    elif isinstance(a, Decimal):
+        value = int(a.to_integral_value(rounding=ROUND_HALF_UP, context=NUM))
+    else:
+        value = int(a)
+    if not lo <= value <= hi:
+        _my_out_of_range()
+    return value
+
+
+def my_store_decimal(a: Any, precision: int, scale: int, unsigned: bool) -> Decimal | None:
+    """A value stored into DECIMAL(p,s): rounded half away from zero to s digits (a DOUBLE
+    from its shortest decimal form); beyond p digits, or negative when UNSIGNED, an error."""
+    if a is None:
+        return None
+    value = Decimal(repr(a)) if isinstance(a, float) else Decimal(a)
+    value = value.quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP, context=NUM)
+    if abs(value) >= Decimal(10) ** (precision - scale) or (unsigned and value < 0):
+        _my_out_of_range()
+    return value
+
+
+def my_unsigned(a: int | None) -> int | None:
+    """Integer arithmetic with an UNSIGNED operand is BIGINT UNSIGNED: below 0 is an error."""
+    if a is not None and not 0 <= a < 2**64:
+        raise SqlError("BIGINT UNSIGNED value is out of range", "22003")
+    return a
+
+
+def my_store_double(a: Any) -> float | None:
+    return None if a is None else _my_float_check(float(a))
+
+
+def my_store_text(a: Any, length: int | None) -> str | None:
+    """A value stored into a character column: numbers as MySQL prints them (a DECIMAL
+    with its scale); longer than the column is an error in strict mode."""
+    if a is None:
+        return None
+    text = a if isinstance(a, str) else str(a)
+    if length is not None and len(text) > length:
+        raise SqlError("Data too long for column", "22001")
+    return text
+
+
 # ------------------------------------------------------------------------- SQLite JSON
 
 
 def _sq_json_doc(doc: Any) -> Any:
-    import json
-
     text = sq_text(doc)
     assert text is not None
     try:
@@ -2278,8 +2336,6 @@ def _json_constant(name: str) -> Any:
 
 
 def _sq_json_text(value: Any) -> str:
-    import json
-
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 

@@ -106,3 +106,19 @@ def test_sqlite_virtual_tables_are_skipped_by_name(tmp_path: Path) -> None:
         f"{(tmp_path / 's.sql').as_posix()}:4:1: virtual table geo (USING rtree) is not"
         " modelled: no factory for it; schemagen ignores it",
     ]
+
+
+def test_on_update_current_timestamp_is_modelled(tmp_path: Path) -> None:
+    sql = (
+        "CREATE TABLE t (id INT PRIMARY KEY,\n"
+        "  changed TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)"
+        " ON UPDATE CURRENT_TIMESTAMP(3));\n"
+    )
+    built = _load(tmp_path, sql, "mysql")
+    column = built.schema.table("t").column("changed")
+    assert column.on_update == "CURRENT_TIMESTAMP(3)"
+    assert column.to_json()["on_update"] == "CURRENT_TIMESTAMP(3)"
+    assert type(column).from_json(column.to_json()) == column
+    path = tmp_path / "s.sql"
+    result = CliRunner().invoke(main, ["inspect", "--dialect", "mysql", str(path)])
+    assert "ON UPDATE CURRENT_TIMESTAMP(3)" in result.output

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
+import pytest
+
 from tests.myserver import load as load_mysql
 
 
@@ -84,3 +86,39 @@ def test_every_type_within_its_bounds(mysql: Any, make_package: Callable[..., Mo
     assert all(set(r["tags"].split(",")) <= {"red", "green", "blue", ""} for r in built)
     stamps = [r["stamp"] for r in built]
     assert all(s.year >= 1970 and s.year <= 2037 for s in stamps)
+
+
+STORE = """
+CREATE TABLE store (
+  id INT AUTO_INCREMENT PRIMARY KEY,
+  a DOUBLE, d DECIMAL(10,3), n INT, u SMALLINT UNSIGNED,
+  d_int INT AS (d) STORED, a_int INT AS (a) STORED, a_dec DECIMAL(6,1) AS (a) STORED,
+  d_dec DECIMAL(6,1) AS (d) STORED, d_text VARCHAR(12) AS (d) STORED,
+  d_tiny TINYINT AS (d * 10) VIRTUAL, sum_big BIGINT AS (n + u) STORED,
+  mixed DECIMAL(12,2) AS (u * d + n) STORED
+);
+"""
+EDGES = [2.5, -2.5, 3.5, 0.05, 2.675, -0.45, 0.0, 12.349, -7.25]
+
+
+def test_store_conversion_matches_mariadb(
+    mysql: Any, make_package: Callable[..., ModuleType]
+) -> None:
+    """Generated columns converted into their column's type as MySQL stores them: DECIMAL
+    rounds half away from zero, DOUBLE to an integer half to even, out of range raises."""
+    from decimal import Decimal
+
+    pkg = _create(mysql, make_package, STORE)
+    factory = pkg.FACTORIES["store"]
+    try:
+        rows = [factory.create(a=v, d=Decimal(str(v)), n=i, u=i) for i, v in enumerate(EDGES)]
+        rows += factory.create_batch(100)
+    finally:
+        pkg.bind(None)
+    computed = pkg.COMPUTED_COLUMNS["store"]
+    assert len(computed) == 8
+    for row in rows:
+        for column, fn in computed.items():
+            assert fn(row) == row[column], (column, row)
+    with pytest.raises(pkg.GenerationError, match="Out of range"):
+        factory.build(d=Decimal("20"), a=1.0)  # d * 10 = 200 does not fit TINYINT
