@@ -1923,6 +1923,13 @@ def sq_text(a: Any) -> str | None:
     raise TypeError(f"not a SQLite value: {type(a).__name__}")
 
 
+def sq_fold(fn: Callable[[Any, Any], Any], first: Any, *rest: Any) -> Any:
+    """fn applied left to right over a long chain: `a + b + c` is add(add(a, b), c)."""
+    for item in rest:
+        first = fn(first, item)
+    return first
+
+
 def sq_concat(a: Any, b: Any) -> str | None:
     x, y = sq_text(a), sq_text(b)
     return None if x is None or y is None else x + y

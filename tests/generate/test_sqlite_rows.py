@@ -84,3 +84,24 @@ def test_nullable_foreign_keys_follow_null_ratio(
     assert given["coupon_id"] == coupon["id"]
     never = make_package(sql=NULLABLE_FK, dialect="sqlite", seed=4, null_ratio=0.0)
     assert all(r["coupon_id"] is not None for r in never.FACTORIES["invoices"].build_batch(50))
+
+
+def test_long_chains_compile_and_match_sqlite(
+    sqlite: sqlite3.Connection, make_package: Callable[..., ModuleType]
+) -> None:
+    """200 `||` terms and 900 `+` terms (SQLite's own limit is a tree depth of 1,000)."""
+    concat = " || ".join(["a"] * 200)
+    plus = " + ".join(["n"] * 900)
+    sql = (
+        f"CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, n INTEGER,"
+        f" c TEXT GENERATED ALWAYS AS ({concat}), p INTEGER GENERATED ALWAYS AS ({plus}));"
+    )
+    sqlite.executescript(sql)
+    pkg = make_package(sql=sql, dialect="sqlite")
+    pkg.bind(sqlite)
+    try:
+        rows = pkg.FACTORIES["t"].create_batch(20)
+    finally:
+        pkg.bind(None)
+    for row in rows:
+        assert pkg.apply_computed("t", dict(row)) == row
