@@ -12,7 +12,7 @@ import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlglot
 from sqlglot import exp
@@ -28,6 +28,7 @@ from ..model import (
     EnumType,
     ForeignKey,
     Generated,
+    Identity,
     Index,
     Location,
     PrimaryKey,
@@ -41,6 +42,9 @@ from ..sources import SourceFile
 from ..types import mysql_enum_labels, mysql_type, sqlite_type
 from .cache import StatementCache
 from .mysql_client import ClientText, client_text
+
+if TYPE_CHECKING:
+    from ..dialect import Dialect
 
 _SCHEMALESS = {
     exp.Insert: "DML",
@@ -70,19 +74,22 @@ _CONSTRAINT_WORDS = {
 _TYPE_TEXT = re.compile(r"\s*((?:[A-Za-z_][\w]*\s*)+(?:\(\s*[+-]?\d+\s*(?:,\s*[+-]?\d+\s*)?\))?)")
 
 
-def reader(dialect: str) -> Callable[[SourceFile, StatementCache | None], list[ddl.Statement]]:
+def reader(rules: Dialect) -> Callable[[SourceFile, StatementCache | None], list[ddl.Statement]]:
+    """The reader of a dialect read by sqlglot; `rules` says what its syntax has."""
+    dialect = rules.name
+
     def read(source: SourceFile, cache: StatementCache | None = None) -> list[ddl.Statement]:
         """The file's statements; each through `cache`, so a warm run parses only those
         that changed (the file is still tokenized whole: that is how it is split)."""
         cache = cache or StatementCache(dialect)
         out: list[ddl.Statement] = []
-        client = client_text(source.text) if dialect == "mysql" else ClientText(source.text)
+        client = client_text(source.text) if rules.client_scripts else ClientText(source.text)
         source = replace(source, text=client.text)
         lines = LineIndex(source.text)  # many lookups per file: no rescan for each
         for text_start, sql, tokens in _split(source, dialect, client):
             at = Location(source.path, *lines.line_col(text_start))
             read_one = functools.partial(
-                _read_statement, dialect, source, lines, tokens, (at, text_start)
+                _read_statement, rules, source, lines, tokens, (at, text_start)
             )
             out.extend(cache.read(sql, read_one, at))
         return out
@@ -91,7 +98,7 @@ def reader(dialect: str) -> Callable[[SourceFile, StatementCache | None], list[d
 
 
 def _read_statement(
-    dialect: str,
+    rules: Dialect,
     source: SourceFile,
     lines: LineIndex,
     tokens: list[Token],
@@ -101,6 +108,7 @@ def _read_statement(
     """One statement, from its tokens in the file; `start` is where it starts (location
     and offset)."""
     at, offset = start
+    dialect = rules.name
     origin = ddl.Origin(at, sql)
     routine = _routine(tokens)
     if routine is not None:
@@ -110,15 +118,15 @@ def _read_statement(
     virtual = _virtual_table(tokens)
     if virtual is not None:
         return [ddl.Unsupported(origin, f"{virtual} is not modelled: no factory for it")]
-    options = _table_options(tokens) if dialect == "sqlite" else set()
-    if dialect == "sqlite":
+    options = _table_options(tokens) if rules.table_options else set()
+    if rules.table_options:
         tokens = _without_table_options(tokens)
     try:
         tree: Any = _parse(dialect, tokens, source.text)
     except ParseError as error:
         # SQLite takes any words as a type name (`UNSIGNED BIG INT`) and sqlglot
         # does not; the reader reads declared types from the text anyway
-        simpler = _one_word_types(tokens) if dialect == "sqlite" else tokens
+        simpler = _one_word_types(tokens) if rules.type_affinity else tokens
         try:
             tree = _parse(dialect, simpler, source.text) if simpler != tokens else None
         except ParseError:
@@ -127,7 +135,7 @@ def _read_statement(
             raise _parse_error(error, dialect, at, sql) from None
     if tree is None:
         return []
-    reader = _Reader(origin, dialect, source, offset + len(sql), lines)
+    reader = _Reader(origin, rules, source, offset + len(sql), lines)
     reader.table_options = options
     return list(reader.read(tree))
 
@@ -300,13 +308,14 @@ class _Reader:
     def __init__(
         self,
         origin: ddl.Origin,
-        dialect: str,
+        rules: Dialect,
         source: SourceFile,
         end: int,
         lines: LineIndex,
     ) -> None:
         self.origin = origin
-        self.dialect = dialect
+        self.rules = rules
+        self.dialect = rules.name
         self.source = source
         self.end = end  # the statement's end offset in the file
         self.table_options: set[str] = set()  # SQLite: "WITHOUT ROWID", "STRICT"
@@ -428,15 +437,15 @@ class _Reader:
             dialect=self.dialect,
             location=self.location,
         )
-        if self.dialect == "sqlite":
+        if self.rules.table_options:
             table = _sqlite_table(table, self.table_options)
-        else:
+        if self.rules.inline_indexes:
             table = _mysql_indexes(table, schema_node)
         yield ddl.CreateTable(self.origin, table, bool(tree.args.get("exists")))
 
     def column_type(self, node: exp.ColumnDef, table: str) -> tuple[SqlType, EnumType | None]:
         kind = node.args.get("kind")
-        if self.dialect == "sqlite":
+        if self.rules.type_affinity:  # the declared type is text the affinity rules read
             return sqlite_type(self._declared_type(node)), None
         if kind is None:
             return SqlType("unknown", "", original=""), None
@@ -471,7 +480,8 @@ class _Reader:
         self, node: exp.ColumnDef, table: str
     ) -> tuple[Column, list[ddl.Constraint], EnumType | None]:
         sql_type, enum = self.column_type(node, table)
-        nullable, default, generated, identity, collation = True, None, None, None, None
+        nullable, default, generated, collation = True, None, None, None
+        identity: Identity | None = None
         comment, on_update = None, None
         extra: list[ddl.Constraint] = []
         where = self.at(node)
@@ -490,7 +500,7 @@ class _Reader:
                 else:
                     identity = "always" if kind.args.get("this") else "by default"
             elif isinstance(kind, exp.AutoIncrementColumnConstraint):
-                identity = "rowid" if self.dialect == "sqlite" else "auto_increment"
+                identity = self.rules.autoincrement
             elif isinstance(kind, exp.PrimaryKeyColumnConstraint):
                 extra.append(PrimaryKey((node.name,), name, where))
             elif isinstance(kind, exp.UniqueColumnConstraint):

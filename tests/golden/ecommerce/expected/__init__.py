@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ._runtime import GenerationError, bind, reset, set_clock
 from .computed import CHECKS, COMPUTED_COLUMNS, apply_computed, validate_row
+from .database import APIError, APIResponse, AsyncDatabase, Database, DatabaseError, SCHEMA
 from .factories import (
     AnalyticsFactory,
     CustomerMetricsFactory,
@@ -22,13 +23,18 @@ from .rpc import AsyncRPC, RPC, RPCError
 from .schemas import TABLES, TABLE_SCHEMAS
 
 __all__ = [
+    "APIError",
+    "APIResponse",
     "AnalyticsFactory",
+    "AsyncDatabase",
     "AsyncRPC",
     "CHECKS",
     "COMPUTED_COLUMNS",
     "CustomerMetricsFactory",
     "CustomerProfilesFactory",
     "CustomersFactory",
+    "Database",
+    "DatabaseError",
     "FACTORIES",
     "GenerationError",
     "OrdersFactory",
@@ -37,6 +43,7 @@ __all__ = [
     "ProductsFactory",
     "RPC",
     "RPCError",
+    "SCHEMA",
     "SalesTrackingFactory",
     "TABLES",
     "TABLE_SCHEMAS",

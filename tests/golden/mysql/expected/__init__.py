@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ._runtime import GenerationError, bind, reset, set_clock
 from .computed import CHECKS, COMPUTED_COLUMNS, apply_computed, validate_row
+from .database import APIError, APIResponse, AsyncDatabase, Database, DatabaseError, SCHEMA
 from .factories import (
     CustomerMetricsFactory,
     CustomersFactory,
@@ -19,11 +20,16 @@ from .rpc import AsyncRPC, RPC, RPCError
 from .schemas import TABLES, TABLE_SCHEMAS
 
 __all__ = [
+    "APIError",
+    "APIResponse",
+    "AsyncDatabase",
     "AsyncRPC",
     "CHECKS",
     "COMPUTED_COLUMNS",
     "CustomerMetricsFactory",
     "CustomersFactory",
+    "Database",
+    "DatabaseError",
     "FACTORIES",
     "GenerationError",
     "OrdersFactory",
@@ -32,6 +38,7 @@ __all__ = [
     "ProductsFactory",
     "RPC",
     "RPCError",
+    "SCHEMA",
     "TABLES",
     "TABLE_SCHEMAS",
     "apply_computed",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ._runtime import GenerationError, bind, reset, set_clock
 from .computed import CHECKS, COMPUTED_COLUMNS, apply_computed, validate_row
+from .database import APIError, APIResponse, AsyncDatabase, Database, DatabaseError, SCHEMA
 from .factories import (
     AFactory,
     BFactory,
@@ -20,6 +21,9 @@ from .schemas import TABLES, TABLE_SCHEMAS
 
 __all__ = [
     "AFactory",
+    "APIError",
+    "APIResponse",
+    "AsyncDatabase",
     "AsyncRPC",
     "BFactory",
     "CFactory",
@@ -27,11 +31,14 @@ __all__ = [
     "COMPUTED_COLUMNS",
     "ClassFactory",
     "ClassFactory_2",
+    "Database",
+    "DatabaseError",
     "FACTORIES",
     "GenerationError",
     "PFactory",
     "RPC",
     "RPCError",
+    "SCHEMA",
     "TABLES",
     "TABLE_SCHEMAS",
     "apply_computed",

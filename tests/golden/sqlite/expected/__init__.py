@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ._runtime import GenerationError, bind, reset, set_clock
 from .computed import CHECKS, COMPUTED_COLUMNS, apply_computed, validate_row
+from .database import APIError, APIResponse, AsyncDatabase, Database, DatabaseError, SCHEMA
 from .factories import (
     AnalyticsFactory,
     CustomerMetricsFactory,
@@ -21,12 +22,17 @@ from .rpc import AsyncRPC, RPC, RPCError
 from .schemas import TABLES, TABLE_SCHEMAS
 
 __all__ = [
+    "APIError",
+    "APIResponse",
     "AnalyticsFactory",
+    "AsyncDatabase",
     "AsyncRPC",
     "CHECKS",
     "COMPUTED_COLUMNS",
     "CustomerMetricsFactory",
     "CustomersFactory",
+    "Database",
+    "DatabaseError",
     "FACTORIES",
     "GenerationError",
     "OrdersFactory",
@@ -35,6 +41,7 @@ __all__ = [
     "ProductsFactory",
     "RPC",
     "RPCError",
+    "SCHEMA",
     "SettingsFactory",
     "TABLES",
     "TABLE_SCHEMAS",
