@@ -76,6 +76,11 @@ def check(
     no cache: regenerate from the SQL alone and compare every byte (the mode for CI)."""
     out = Path(run.out)
     if not out.is_dir():
+        if writer.read_state(out).leftovers:  # killed between the two renames of a swap
+            raise SchemagenError(
+                f"{run.out}: moved aside by a generate killed while swapping the package in"
+                " (run schemagen generate: it finishes the swap)"
+            )
         raise SchemagenError(
             f"{run.out}: output directory does not exist (run schemagen generate first)"
         )
