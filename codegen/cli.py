@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__, pipeline, report
+from . import __version__, deep, pipeline, report
 from .catalog import Built
 from .config import Run
 from .dialect import NAMES as DIALECTS
@@ -31,9 +31,12 @@ def _friendly_errors(command: F) -> F:
     @wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
-            return command(*args, **kwargs)
+            return deep.run(command, *args, **kwargs)  # room for deeply nested SQL
         except SchemagenError as error:
             click.echo(f"error: {error}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        except RecursionError:  # not located by a stage: say so rather than a traceback
+            click.echo(f"error: {deep.TOO_DEEP}", err=True)
             sys.exit(EXIT_BAD_INPUT)
 
     return run  # type: ignore[return-value]

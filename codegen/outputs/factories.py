@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import dialect
 from ..context import Context
 from ..plan import TablePlan
 
@@ -36,4 +37,26 @@ def _spec(t: TablePlan) -> dict[str, Any]:
         "always": tuple(c.name for c in t.columns if not c.insert and c.kind != "computed"),
         "json_columns": tuple(c.name for c in t.columns if c.json),
         "fks": tuple((f.columns, f.ref_columns) for f in t.fks if f.mode == "sub"),
+        "keys": _keys(t),
+        "padded": _padded(t),
     }
+
+
+def _padded(t: TablePlan) -> dict[str, int]:
+    """Columns stored right-padded with 0x00 to their width (MySQL's BINARY(n))."""
+    limits_of = dialect.of(t.table.dialect).type_limits
+    return {
+        c.name: limits.max_bytes
+        for c in t.table.columns
+        if (limits := limits_of(c.type)) is not None and limits.fixed_bytes and limits.max_bytes
+    }
+
+
+def _keys(t: TablePlan) -> tuple[tuple[str, ...], ...]:
+    """Keys that find a stored row again: the primary key, then plain UNIQUE keys."""
+    table = t.table
+    if not dialect.of(table.dialect).reselects_rows:
+        return ()  # INSERT ... RETURNING: nothing to find again
+    keys = [table.primary_key.columns] if table.primary_key else []
+    keys += [u.columns for u in table.uniques if u.columns and not u.expressions and not u.where]
+    return tuple(dict.fromkeys(tuple(k) for k in keys))

@@ -238,8 +238,48 @@ def g_json(shape: str = "object") -> Any:
     return {str(fake.word()): rng.randint(0, 100) for _ in range(rng.randint(0, 3))}
 
 
-def g_bytes(maxlen: int | None = None) -> bytes:
-    return rng.randbytes(min(rng.randint(4, 32), maxlen or 32))
+def g_json_doc(paths: tuple[tuple[str | int, ...], ...], as_text: bool) -> Any:
+    """A JSON object holding a value at every path the schema's expressions read
+    (`("a", 0)` is `{"a": [...]}`): a number or a word. As text for text columns."""
+    doc: Any = {}
+    for path in paths:
+        doc = _json_put(doc, path)
+    return json.dumps(doc, separators=(",", ":")) if as_text else doc
+
+
+def _json_put(node: Any, path: tuple[str | int, ...]) -> Any:
+    if not path:
+        return rng.randint(0, 1000) if rng.random() < 0.5 else str(fake.word())
+    step, rest = path[0], path[1:]
+    if isinstance(step, int):
+        items = node if isinstance(node, list) else []
+        while len(items) <= step:
+            items.append(None)
+        items[step] = _json_put(items[step], rest)
+        return items
+    obj = node if isinstance(node, dict) else {}
+    obj[step] = _json_put(obj.get(step), rest)
+    return obj
+
+
+def g_bytes(maxlen: int | None = None, minlen: int = 0) -> bytes:
+    """Random bytes: 4-32 of them, within minlen..maxlen (BINARY(n) gives n for both)."""
+    return rng.randbytes(max(minlen, min(rng.randint(4, 32), maxlen or 32)))
+
+
+def u_bytes(n: int, size: int | None, fixed: bool) -> bytes:
+    """Unique bytes: the sequence number big-endian, then random bytes up to the size."""
+    width = min(8, size or 8)
+    if n >= 256**width:
+        raise GenerationError(f"UNIQUE bytes of length {width} exhausted at {n} values")
+    head = n.to_bytes(width, "big")
+    room = (size or 16) - width
+    return head + (rng.randbytes(room) if fixed else g_bytes(room) if room else b"")
+
+
+def g_set(members: tuple[str, ...]) -> str:
+    """A MySQL SET value: some of its members, comma-separated, in declaration order."""
+    return ",".join(m for m in members if rng.random() < 0.5)
 
 
 def g_inet() -> str:
@@ -266,6 +306,11 @@ def g_array(item: Callable[[], Any], maxlen: int = 3) -> list[Any]:
 def g_null(ratio: float = NULL_RATIO) -> bool:
     """True for the share of rows whose nullable column is NULL."""
     return rng.random() < ratio
+
+
+def g_set_ref() -> bool:
+    """Whether a nullable foreign key gets a parent row (NULL in NULL_RATIO of rows)."""
+    return not g_null()
 
 
 def after(base: Any, gen: Callable[[], Any], strict: bool, upper: bool = False) -> Any:
@@ -364,6 +409,8 @@ class Table:
         always: Iterable[str] = (),
         json_columns: Iterable[str] = (),
         fks: Iterable[tuple[tuple[str, ...], tuple[str, ...]]] = (),
+        keys: Iterable[tuple[str, ...]] = (),
+        padded: Mapping[str, int] | None = None,
     ) -> None:
         self.key = key
         self.sql_name = sql_name
@@ -371,6 +418,7 @@ class Table:
         renamed = renamed or {}
         by_column = {c: a for a, c in renamed.items()}
         self.attrs = {by_column.get(c, c): c for c in self.columns}  # factory attribute -> column
+        self.by_column = {c: a for a, c in self.attrs.items()}
         self.computed = computed
         skip = set(computed) | set(always)
         self.insert = tuple(c for c in self.columns if c not in skip)
@@ -379,6 +427,8 @@ class Table:
         self.fks = tuple(fks)
         self.checks = tuple(checks)
         self.regen = regen
+        self.keys = tuple(keys)  # primary key, then UNIQUE keys: how a stored row is found
+        self.padded = padded or {}  # MySQL BINARY(n): stored right-padded with 0x00 to n bytes
 
 
 class _Row:
@@ -410,12 +460,60 @@ class RowFactory(factory.DictFactory):  # type: ignore[misc]  # factory-boy is u
     class Meta:
         abstract = True
 
+    # factory_boy's class methods, with positional-only parameters: a column may be named
+    # `cls`, `size` or `strategy` and still be passed by its name.
+    @classmethod
+    def build(cls, /, **kwargs: Any) -> Any:
+        return cls._generate(factory.enums.BUILD_STRATEGY, kwargs)
+
+    @classmethod
+    def create(cls, /, **kwargs: Any) -> Any:
+        return cls._generate(factory.enums.CREATE_STRATEGY, kwargs)
+
+    @classmethod
+    def stub(cls, /, **kwargs: Any) -> Any:
+        return cls._generate(factory.enums.STUB_STRATEGY, kwargs)
+
+    @classmethod
+    def generate(cls, strategy: str, /, **kwargs: Any) -> Any:
+        return cls._generate(strategy, kwargs)
+
+    @classmethod
+    def simple_generate(cls, create: bool, /, **kwargs: Any) -> Any:
+        strategy = factory.enums.CREATE_STRATEGY if create else factory.enums.BUILD_STRATEGY
+        return cls._generate(strategy, kwargs)
+
+    @classmethod
+    def build_batch(cls, size: int, /, **kwargs: Any) -> list[Any]:
+        return [cls.build(**kwargs) for _ in range(size)]
+
+    @classmethod
+    def create_batch(cls, size: int, /, **kwargs: Any) -> list[Any]:
+        return [cls.create(**kwargs) for _ in range(size)]
+
+    @classmethod
+    def stub_batch(cls, size: int, /, **kwargs: Any) -> list[Any]:
+        return [cls.stub(**kwargs) for _ in range(size)]
+
+    @classmethod
+    def generate_batch(cls, strategy: str, size: int, /, **kwargs: Any) -> list[Any]:
+        return [cls.generate(strategy, **kwargs) for _ in range(size)]
+
+    @classmethod
+    def simple_generate_batch(cls, create: bool, size: int, /, **kwargs: Any) -> list[Any]:
+        return [cls.simple_generate(create, **kwargs) for _ in range(size)]
+
+    @classmethod
+    def _adjust_kwargs(cls, /, **kwargs: Any) -> dict[str, Any]:
+        return kwargs
+
     @classmethod
     def _generate(cls, strategy: Any, params: dict[str, Any]) -> Any:
-        # callers may pass column names that are not identifiers ("order total", "class")
+        # callers pass SQL column names ("order total", "class", "a b") or attribute names;
+        # an exact SQL name always wins, so `a_b` is column a_b even if "a b" became a_b_2
         attrs = cls._spec.attrs
-        if any(k not in attrs for k in params):
-            by_column = {c: a for a, c in attrs.items()}
+        by_column = cls._spec.by_column
+        if any(k not in attrs or k in by_column for k in params):
             params = {by_column.get(k, k): v for k, v in params.items()}
         return super()._generate(strategy, params)
 
@@ -439,6 +537,10 @@ def finish(
     spec: Table, row: dict[str, Any], given: set[str] | frozenset[str] = frozenset()
 ) -> dict[str, Any]:
     """Fill computed columns, then make every CHECK hold (retrying unbounded columns)."""
+    for col, width in spec.padded.items():
+        value = row.get(col)
+        if isinstance(value, (bytes, bytearray)) and len(value) < width:
+            row[col] = bytes(value).ljust(width, b"\x00")
     _compute(spec, row, given)
     for check in spec.checks:
         if _holds(check, row):
@@ -518,6 +620,9 @@ def _driver_of(connection: Any) -> str:
 
 
 def _quote(name: str) -> str:
+    """An identifier quoted for the bound driver; `%` doubled where `%s` marks parameters."""
+    if _driver != "sqlite":
+        name = name.replace("%", "%%")
     if _driver == "mysql":
         return "`" + name.replace("`", "``") + "`"
     return '"' + name.replace('"', '""') + '"'
@@ -573,15 +678,25 @@ def _old_sqlite() -> bool:
 
 
 def _reselect(spec: Table, row: dict[str, Any], names: list[str], cursor: Any) -> dict[str, Any]:
+    """The stored row, found by its AUTO_INCREMENT id, else its primary or a UNIQUE key
+    without NULLs, else every inserted column compared NULL-safely."""
     target = ".".join(_quote(p) for p in spec.sql_name)
-    if spec.identity and cursor.lastrowid:
-        where, params = f"{_quote(next(iter(sorted(spec.identity))))} = %s", [cursor.lastrowid]
-    else:
-        where = " AND ".join(f"{_quote(c)} = %s" for c in names)
-        params = [_adapt(row[c], c in spec.json_columns) for c in names]
     mark = "?" if _driver == "sqlite" else "%s"
-    cursor.execute(f"SELECT * FROM {target} WHERE {where.replace('%s', mark)}", params)
+    same = " IS " if _driver == "sqlite" else " <=> "
+    key = next((k for k in spec.keys if all(row.get(c) is not None for c in k)), None)
+    if spec.identity and cursor.lastrowid:
+        columns, params = [sorted(spec.identity)[0]], [cursor.lastrowid]
+    else:
+        columns = list(key) if key is not None else names
+        params = [_adapt(row[c], c in spec.json_columns) for c in columns]
+    where = " AND ".join(f"{_quote(c)}{same}{mark}" for c in columns)
+    cursor.execute(f"SELECT * FROM {target} WHERE {where}", params)
     stored = cursor.fetchone()
+    if stored is None:
+        raise GenerationError(
+            f"{spec.key}: the inserted row was not found again by {', '.join(columns)}"
+            " (the database stored other values than the row holds)"
+        )
     return dict(zip([d[0] for d in cursor.description], stored, strict=False))
 
 

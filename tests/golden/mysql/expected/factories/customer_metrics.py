@@ -48,4 +48,5 @@ class CustomerMetricsFactory(sg.RowFactory):
             "login_count": lambda o: 0,
         },
         fks=((("customer_id",), ("id",)),),
+        keys=(("customer_id",),),
     )

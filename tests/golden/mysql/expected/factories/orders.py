@@ -59,4 +59,5 @@ class OrdersFactory(sg.RowFactory):
         },
         identity=("id",),
         fks=((("customer_id",), ("id",)), (("product_id",), ("id",))),
+        keys=(("id",), ("customer_id", "id")),
     )

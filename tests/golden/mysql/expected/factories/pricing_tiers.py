@@ -49,4 +49,5 @@ class PricingTiersFactory(sg.RowFactory):
         },
         identity=("id",),
         fks=((("product_id",), ("id",)),),
+        keys=(("id",), ("product_id", "tier")),
     )

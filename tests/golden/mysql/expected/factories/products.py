@@ -68,4 +68,5 @@ class ProductsFactory(sg.RowFactory):
         renamed={"attributes_": "attributes"},
         identity=("id",),
         json_columns=("attributes",),
+        keys=(("id",), ("sku",)),
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 import factory
 
 from .class_ import ClassFactory
-from .class__2 import ClassFactory_2
+from .class_2 import ClassFactory_2
 from .a import AFactory
 from .b import BFactory
 from .p import PFactory

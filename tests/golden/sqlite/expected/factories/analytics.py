@@ -46,4 +46,5 @@ class AnalyticsFactory(sg.RowFactory):
             "conversions": lambda o: 0,
             "revenue": lambda o: 0.0,
         },
+        keys=(("event_date",),),
     )

@@ -50,4 +50,5 @@ class CustomerMetricsFactory(sg.RowFactory):
         },
         identity=("customer_id",),
         fks=((("customer_id",), ("id",)),),
+        keys=(("customer_id",),),
     )

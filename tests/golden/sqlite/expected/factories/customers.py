@@ -78,4 +78,5 @@ class CustomersFactory(sg.RowFactory):
             ),
         },
         identity=("id",),
+        keys=(("id",), ("email",)),
     )

@@ -76,4 +76,5 @@ class OrdersFactory(sg.RowFactory):
         },
         identity=("id",),
         fks=((("customer_id",), ("id",)), (("product_id",), ("id",))),
+        keys=(("id",), ("order_number",)),
     )

@@ -59,4 +59,5 @@ class PricingTiersFactory(sg.RowFactory):
         },
         identity=("id",),
         fks=((("product_id",), ("id",)),),
+        keys=(("id",), ("product_id", "tier")),
     )

@@ -63,4 +63,5 @@ class ProductRatingsFactory(sg.RowFactory):
         },
         identity=("id",),
         fks=((("customer_id",), ("id",)),),
+        keys=(("id",), ("customer_id", "product_name", "date")),
     )

@@ -78,4 +78,5 @@ class ProductsFactory(sg.RowFactory):
             ),
         },
         identity=("id",),
+        keys=(("id",), ("sku",)),
     )

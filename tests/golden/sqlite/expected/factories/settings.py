@@ -32,4 +32,5 @@ class SettingsFactory(sg.RowFactory):
         regen={
             "value": lambda o: sg.sq(sg.g_text("sentence", None)),
         },
+        keys=(("key",),),
     )

@@ -21,7 +21,9 @@ class ClassFactory_2(sg.RowFactory):
     "Rows of Class; build() returns a dict, create() inserts once bind() is called."
 
     id = factory.Sequence(lambda n: sg.u_int(n, 1, 10000001, "Class.id"))
-    parent = factory.SubFactory(_PKG + ".class_.ClassFactory")
+    parent = factory.Maybe(
+        factory.LazyFunction(sg.g_set_ref), factory.SubFactory(_PKG + ".class_.ClassFactory"), None
+    )
     # self-reference / FK cycle: NULL by default
     self = None
 
