@@ -140,6 +140,8 @@ def generate(run: Run) -> None:
     _warn(built.warnings)
     package = run_generate(built.schema, cfg, built.sources_digest, caches.formatter)
     _warn(list(package.warnings))
+    for note in package.notes:
+        click.echo(note)
     result = writer.write(package, target)
     writer.write_caches(target, caches)
     click.echo(

@@ -12,7 +12,7 @@ working directory), then overridden by command-line options:
     null_ratio = 0.1                  # share of NULLs in nullable columns (0..1)
     external = ["db/auth_stub.sql"]   # tables referenced but not defined by the inputs
     templates = "schemagen_templates" # override templates/*.j2 by file name
-    strict_rpc = false
+    strict_rpc = true                 # RPC: no fakes unless asked for (false: fake by default)
 
     [tool.schemagen.overrides.customers]
     email = { provider = "company_email" }                  # a Faker provider
@@ -85,7 +85,7 @@ class Config:
     templates: str | None = None
     # table -> column -> override, as sorted tuples so the object stays hashable and frozen
     overrides: tuple[tuple[str, tuple[tuple[str, Override], ...]], ...] = ()
-    strict_rpc: bool = False
+    strict_rpc: bool = True  # honest by default: an unimplemented function raises
     root: str = field(default=".", compare=False)  # where relative paths are resolved
 
     def override(self, table: str, column: str) -> Override | None:

@@ -49,6 +49,7 @@ class Package:
     files: dict[str, str]  # relative path -> full text
     warnings: tuple[Diagnostic, ...] = ()
     manifest: dict[str, Any] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()  # one-line summaries for the user (not warnings)
 
 
 def sha256(text: str) -> str:
@@ -99,6 +100,7 @@ class Context:
         self.fingerprints: dict[str, str] = {}
         self.raw: set[str] = set()  # files copied verbatim: not formatted
         self.exports: dict[str, list[str]] = {}
+        self.notes: list[str] = []  # output kinds' summaries, printed by generate
 
     def template(self, name: str, **values: Any) -> str:
         try:
@@ -172,7 +174,7 @@ def generate(
         files[path] = ctx.header(path) + body
     manifest = _manifest(ctx, files)
     files[MANIFEST] = manifest_text(manifest) + "\n"
-    return Package(files, ctx.plan.warnings, manifest)
+    return Package(files, ctx.plan.warnings, manifest, tuple(ctx.notes))
 
 
 _FLAT_DEPTH = 5  # manifest > model > tables > table > columns > one line per column

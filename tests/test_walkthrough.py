@@ -8,6 +8,7 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from codegen import cli
@@ -20,6 +21,9 @@ def test_walkthrough_examples(tmp_path: Path, monkeypatch) -> None:
     schema = str(ROOT / "sample_schemas" / "ecommerce" / "schema.sql")
     result = CliRunner().invoke(cli.main, ["generate", schema, "--out", str(out)])
     assert result.exit_code == 0, result.output
+    assert "RPC: 3 compiled (calculate_total, discounted_price, format_price); 5 need an" in (
+        result.output
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     fakes = importlib.import_module("walkthrough_fakes")
     try:
@@ -39,14 +43,13 @@ def test_walkthrough_examples(tmp_path: Path, monkeypatch) -> None:
         with fakes.RPC.override("get_order_summary", lambda **kw: summary):
             got = fakes.RPC.rpc("get_order_summary", {"p_customer_id": order["customer_id"]})
             assert got.execute().data == summary
-        assert (
-            fakes.RPC.rpc(  # restored when the block ends: the generated fake again
-                "get_order_summary", {"p_customer_id": order["customer_id"]}
-            )
-            .execute()
-            .data
-            != summary
-        )
+        request = fakes.RPC.rpc("get_order_summary", {"p_customer_id": order["customer_id"]})
+        with pytest.raises(NotImplementedError) as info:  # the block is over: no implementation
+            request.execute()
+        assert "RPC.register('get_order_summary', lambda p_customer_id: ...)" in str(info.value)
+        assert "Not compiled: returns rows" in str(info.value)
+        with fakes.RPC.fakes("get_order_summary"):  # made-up rows, asked for by name
+            assert len(request.execute().data) == fakes.RPC.fake_rows
     finally:
         for name in [m for m in sys.modules if m.split(".")[0] == "walkthrough_fakes"]:
             del sys.modules[name]

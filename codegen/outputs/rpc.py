@@ -228,8 +228,8 @@ def _function(
                 reason = f"unsupported {compiled.unsupported}"
                 warnings.append(
                     Diagnostic(fn.location, f"{fn.name}: SQL body not compiled"
-                               f" ({compiled.unsupported}); RPC answers with a fake of the"
-                               " declared type unless a test registers an implementation", sql)
+                               f" ({compiled.unsupported}); RPC calls raise unless a test"
+                               " registers an implementation", sql)
                 )  # fmt: skip
             elif default_reason:
                 reason = default_reason
@@ -634,8 +634,8 @@ def _doc_text(fn: Function, compiled: bool, reason: str) -> str:
     if compiled:
         lines.append("Implementation: compiled from the SQL body, unless a test registers one.")
     else:
-        lines.append("Implementation: a deterministic fake of the declared type, unless a test")
-        lines.append(f"registers one (RPC.register). Not compiled: {reason}.")
+        lines.append("Implementation: none; calls raise unless a test registers one")
+        lines.append(f"(RPC.register) or binds a connection. Not compiled: {reason}.")
     lines += ["", display_body(fn)]
     return "\n".join(lines)
 
@@ -671,6 +671,7 @@ def render(ctx: Context) -> dict[str, str]:
     schema = ctx.schema
     plan = build_plan(schema, ctx.config)
     _warn(ctx, plan.warnings)
+    ctx.notes.append(summary(plan, ctx.config.strict_rpc))
     groups: dict[str, list[str]] = {}
     for f in plan.functions:
         groups.setdefault(f.key, []).append(f.spec)
@@ -694,6 +695,23 @@ def render(ctx: Context) -> dict[str, str]:
         {"seed": ctx.config.seed, "locale": ctx.config.locale, "strict": ctx.config.strict_rpc},
     )
     return {"rpc.py": rpc, "_rpcruntime.py": runtime}
+
+
+def summary(plan: RpcPlan, strict: bool) -> str:
+    """The one line `generate` prints: which functions run compiled SQL and which need an
+    implementation in the tests (registered, or the real function via RPC.bind)."""
+    compiled = sorted({f.key for f in plan.functions if f.compiled})
+    needed = sorted({f.key for f in plan.functions if not f.compiled})
+
+    def names(keys: list[str]) -> str:
+        return f" ({', '.join(keys)})" if keys else ""
+
+    fate = "raise until a test registers one" if strict else "answer with fakes (strict_rpc)"
+    return (
+        f"RPC: {len(compiled)} compiled{names(compiled)}; {len(needed)} need an implementation"
+        f"{names(needed)}, calls {fate}"
+        + (f"; {len(plan.left_out)} not callable" if plan.left_out else "")
+    )
 
 
 def _warn(ctx: Context, warnings: tuple[Diagnostic, ...]) -> None:

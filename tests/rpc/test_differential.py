@@ -275,3 +275,39 @@ def test_report_numbers() -> None:
         f" errors, {STATS['known']} known runtime differences (numeric NaN / Infinity)"
     )
     assert STATS["examples"] > 0
+
+
+# ------------------------------------------------------------- bound: the real functions
+
+
+def test_bound_calls_go_to_the_real_function(samples: dict[str, Sample]) -> None:
+    """Bound to a connection, an uncompiled function runs in the database: its real answer
+    (one aggregate row, not the fake's three) and its real errors, with SQLSTATE."""
+    shop = samples["ecommerce"]
+    rpc = shop.package.RPC
+    customer = "00000000-0000-0000-0000-000000000001"
+    with pytest.raises(NotImplementedError):
+        rpc.call("get_order_summary", p_customer_id=customer)
+    rpc.bind(shop.conn)
+    try:
+        assert rpc.implementation("get_order_summary", p_customer_id=customer) == "database"
+        rows = rpc.rpc("get_order_summary", {"p_customer_id": customer}).execute().data
+        expected = shop.conn.execute(
+            "SELECT * FROM get_order_summary(%s::uuid)", [customer]
+        ).fetchall()
+        assert [tuple(r.values()) for r in rows] == expected and len(rows) == 1
+        assert rpc.call("get_product_recommendations", p_customer_id=customer) == []
+        assert rpc.call("calculate_total", price=2, quantity=3) == 6  # the database's answer
+        edge = samples["edge"].package.RPC
+        edge.bind(samples["edge"].conn)
+        try:
+            with pytest.raises(samples["edge"].package.RPCError) as info:
+                edge.call("f_div", a=1, b=0)
+            assert info.value.code == "22012" and "division by zero" in info.value.message
+            assert edge.call("Weird Name", x=1) == 2  # quoted identifiers
+        finally:
+            edge.bind(None)
+        with rpc.override("get_order_summary", lambda p_customer_id: []):  # registered first
+            assert rpc.call("get_order_summary", p_customer_id=customer) == []
+    finally:
+        rpc.bind(None)
