@@ -138,7 +138,11 @@ def generate(run: Run) -> None:
     caches = writer.read_caches(target, cfg.dialect)
     built = pipeline.load(inputs, cfg.dialect, ext, cwd=cwd, cache=caches.statements)
     _warn(built.warnings)
-    package = run_generate(built.schema, cfg, built.sources_digest, caches.formatter)
+    _warn(built.function_drift)
+    for unchecked in built.functions_unchecked:
+        click.echo(f"note: {unchecked}", err=True)
+    drift = [str(d) for d in built.function_drift]
+    package = run_generate(built.schema, cfg, built.sources_digest, caches.formatter, drift)
     _warn(list(package.warnings))
     for note in package.notes:
         click.echo(note)
@@ -174,7 +178,15 @@ def check(run: Run, show_diff: bool, strict_version: bool) -> None:
             click.echo(text)
         click.echo(f"{run.out}: up to date with {', '.join(run.inputs)}")
         return
-    click.echo(f"{run.out}: out of date with {', '.join(run.inputs)}", err=True)
+    if result.problems or result.changes or not result.functions:
+        click.echo(f"{run.out}: out of date with {', '.join(run.inputs)}", err=True)
     click.echo(text, err=True)
-    click.echo(f"Fix: {drift.fix_command(run)}", err=True)
+    if result.problems:
+        click.echo(f"Fix: {drift.fix_command(run)}", err=True)
+    if result.functions:
+        click.echo(
+            "Fix the functions: CREATE OR REPLACE them (in a new migration) to read what the"
+            " schema has now",
+            err=True,
+        )
     sys.exit(EXIT_DRIFT)

@@ -32,6 +32,7 @@ class Report:
     changes: list[Change] = field(default_factory=list)  # schema terms
     problems: list[str] = field(default_factory=list)  # file terms
     notes: list[str] = field(default_factory=list)  # reported, not failing
+    functions: list[str] = field(default_factory=list)  # bodies reading what is gone: failing
     unified_diff: str = ""
 
     def explain(self, with_diff: bool = False) -> str:
@@ -42,6 +43,9 @@ class Report:
         if self.problems:
             lines.append("Generated files that do not match:")
             lines += [f"  {problem}" for problem in self.problems]
+        if self.functions:
+            lines.append("Function bodies that read what the schema does not have:")
+            lines += [f"  {finding}" for finding in self.functions]
         lines += [f"note: {note}" for note in self.notes]
         if with_diff and self.unified_diff:
             lines.append(self.unified_diff.rstrip("\n"))
@@ -79,6 +83,7 @@ def check(run: Run, *, strict_version: bool = False) -> Report:
         manifest
         and manifest.get("fingerprint") == fingerprint
         and {rel: _sha(text) for rel, text in on_disk.items()} == recorded
+        and not manifest.get("function_drift")
     ):
         return Report(in_sync=True, fast=True)
 
@@ -123,12 +128,14 @@ def check(run: Run, *, strict_version: bool = False) -> Report:
             "differ (use --strict-version to fail on this)"
         )
         report.problems, report.unified_diff = [], ""
-    elif not report.problems and manifest is not None:
+    elif not report.problems and manifest and manifest.get("fingerprint") != fingerprint:
         report.notes.append(
             "the inputs changed but the generated code did not; run schemagen generate to "
             "refresh the recorded fingerprint (it keeps check fast)"
         )
-    report.in_sync = not report.problems
+    report.functions = [str(d) for d in built.function_drift]
+    report.notes += [f"not checked: {d}" for d in built.functions_unchecked]
+    report.in_sync = not report.problems and not report.functions
     return report
 
 

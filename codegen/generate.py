@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -144,9 +144,15 @@ class Context:
 
 
 def generate(
-    schema: Schema, config: Config, sources_digest: str, formatter: Formatter | None = None
+    schema: Schema,
+    config: Config,
+    sources_digest: str,
+    formatter: Formatter | None = None,
+    function_drift: Sequence[str] = (),
 ) -> Package:
-    """The whole generated package for `schema`, as path -> text. Deterministic."""
+    """The whole generated package for `schema`, as path -> text. Deterministic.
+    `function_drift` (bodycheck's findings) is recorded in the manifest, so that `check`
+    keeps failing on it even when the package itself is current."""
     from .outputs import REGISTRY
 
     formatter = formatter or Formatter()
@@ -173,6 +179,8 @@ def generate(
             body = formatter.format_file(body)
         files[path] = ctx.header(path) + body
     manifest = _manifest(ctx, files)
+    if function_drift:
+        manifest["function_drift"] = list(function_drift)
     files[MANIFEST] = manifest_text(manifest) + "\n"
     return Package(files, ctx.plan.warnings, manifest, tuple(ctx.notes))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from . import catalog, parse, sources
+from . import bodycheck, catalog, parse, sources
 from .catalog import Built
 from .parse.cache import StatementCache
 from .sources import SourceFile
@@ -34,4 +34,10 @@ def load_files(
     statements = parse.read_all(files, dialect, cache)
     stubs = parse.read_all(sources.collect(external, cwd), dialect, cache) if external else []
     built = catalog.build(statements, dialect, stubs)
-    return replace(built, sources_digest=sources.digest(files))
+    bodies = bodycheck.check(built.schema, built.history)
+    return replace(
+        built,
+        sources_digest=sources.digest(files),
+        function_drift=list(bodies.drift),
+        functions_unchecked=list(bodies.unchecked),
+    )
