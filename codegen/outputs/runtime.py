@@ -1,23 +1,30 @@
-"""`_sqlruntime.py` (the expression runtime, verbatim) and `_runtime.py` (factory runtime)."""
+"""The runtimes, copied verbatim from `codegen/runtimes/` (`_runtime.py`, the factory runtime;
+`_sqlruntime.py`, the expression runtime), and `_settings.py`, the config they read."""
 
 from __future__ import annotations
 
-from .. import sqlexpr
-from ..generate import Context
+from .. import runtimes, sqlexpr
+from ..context import Context
 
 EXPORTS = {"_runtime": ["GenerationError", "bind", "reset", "set_clock"]}
 
 
 def render(ctx: Context) -> dict[str, str]:
     config = ctx.config
-    runtime = ctx.template(
-        "runtime.py.j2",
+    settings = ctx.template(
+        "settings.py.j2",
         seed=config.seed,
         locale=config.locale,
         null_ratio=repr(config.null_ratio),
         dialect=ctx.schema.dialect,
+        strict=repr(config.strict_rpc),
     )
-    ctx.verbatim("_sqlruntime.py")
-    ctx.fingerprint_of("_runtime.py", {"config": config.to_json()})
-    ctx.fingerprint_of("_sqlruntime.py", {})
-    return {"_sqlruntime.py": sqlexpr.runtime_source(), "_runtime.py": runtime}
+    for path in ("_runtime.py", "_sqlruntime.py"):
+        ctx.verbatim(path)
+        ctx.fingerprint_of(path, {})
+    ctx.fingerprint_of("_settings.py", {"config": config.to_json()})
+    return {
+        "_settings.py": settings,
+        "_sqlruntime.py": sqlexpr.runtime_source(),
+        "_runtime.py": runtimes.source("_runtime.py"),
+    }

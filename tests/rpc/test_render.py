@@ -163,15 +163,17 @@ def test_docstring_escapes() -> None:
     assert ast.literal_eval(literal) == text
 
 
-def test_the_runtime_template_is_black_formatted(tmp_path: Path) -> None:
-    """_rpcruntime.py is written verbatim (black would take a second per generate)."""
-    runtime = rendered(tmp_path, CALCULATE_TOTAL, seed=7, locale="de_DE", strict_rpc=True)[
-        "_rpcruntime.py"
-    ]
-    body = runtime.split("\n", 2)[2]  # after the two header lines
+def test_the_runtimes_are_black_formatted(tmp_path: Path) -> None:
+    """The runtimes are written verbatim (black would take a second per generate); their
+    settings come from the config through `_settings.py`."""
+    files = rendered(tmp_path, CALCULATE_TOTAL, seed=7, locale="de_DE", strict_rpc=True)
     mode = black.Mode(line_length=LINE_LENGTH, target_versions={black.TargetVersion.PY311})
-    assert black.format_str(body, mode=mode) == body
-    assert "SEED = 7\n" in body and 'LOCALE = "de_DE"\n' in body and "STRICT = True  #" in body
+    for rel in ("_rpcruntime.py", "_runtime.py", "_settings.py"):
+        body = files[rel].split("\n", 2)[2]  # after the two header lines
+        assert black.format_str(body, mode=mode) == body, rel
+    settings = files["_settings.py"]
+    assert "SEED = 7\n" in settings and 'LOCALE = "de_DE"\n' in settings
+    assert "STRICT = True  #" in settings
 
 
 def test_the_package_reexports_the_clients(tmp_path: Path) -> None:

@@ -33,13 +33,11 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from . import _sqlruntime as rt
+from ._settings import LOCALE, SEED, STRICT
 
-SEED = {{ seed }}
-LOCALE = {{ locale | pystr }}
-STRICT = {{ strict }}  # [tool.schemagen] strict_rpc (default true): no fakes unless asked for
 FAKE_ROWS = 3  # rows in a faked set-returning result
 _PKG = __name__.rpartition(".")[0]
-_BASE_DAY = _dt.datetime(2024, 1, 1, 12, 0, 0, tzinfo=_dt.timezone.utc)  # the factories' clock
+_BASE_DAY = _dt.datetime(2024, 1, 1, 12, 0, 0, tzinfo=_dt.UTC)  # the factories' clock
 
 
 class RPCError(Exception):
@@ -181,24 +179,24 @@ def _datetime(value: Any, aware: bool) -> _dt.datetime:
                 text[:-1] + "+00:00" if text.endswith("Z") else text
             )
         except ValueError:
-            return rt.to_timestamptz(value) if aware else rt.to_timestamp(value)  # type: ignore[no-any-return]
+            return rt.to_timestamptz(value) if aware else rt.to_timestamp(value)  # type: ignore[return-value]
         if not aware:
             return moment.replace(tzinfo=None)  # timestamp input ignores a zone
-        value = moment if moment.tzinfo else moment.replace(tzinfo=_dt.timezone.utc)
-    return rt.to_timestamptz(value) if aware else rt.to_timestamp(value)  # type: ignore[no-any-return]
+        value = moment if moment.tzinfo else moment.replace(tzinfo=_dt.UTC)
+    return rt.to_timestamptz(value) if aware else rt.to_timestamp(value)  # type: ignore[return-value]
 
 
 def coerce_all(values: Sequence[Any], params: Sequence[Param]) -> list[Any]:
     """Every argument coerced; as PostgreSQL reads the whole JSON body first, a string it
     cannot hold (NUL) fails before any value is converted."""
-    for value, p in zip(values, params):
+    for value, p in zip(values, params, strict=False):
         if isinstance(value, str) and "\x00" in value and p.type.kind != "json":
             raise RPCError(
                 "unsupported Unicode escape sequence",
                 "22P05",
                 details="\\u0000 cannot be converted to text.",
             )
-    return [coerce(v, p.type) for v, p in zip(values, params)]
+    return [coerce(v, p.type) for v, p in zip(values, params, strict=False)]
 
 
 def coerce(value: Any, t: Type) -> Any:
@@ -317,7 +315,7 @@ FAKES: dict[str, Callable[[Type, random.Random], Any]] = {
     ).replace(tzinfo=None),
     "timestamptz": lambda t, r: _BASE_DAY + _dt.timedelta(seconds=r.randint(-31_536_000, 0)),
     "time": lambda t, r: _fake_time(r),
-    "timetz": lambda t, r: _fake_time(r).replace(tzinfo=_dt.timezone.utc),
+    "timetz": lambda t, r: _fake_time(r).replace(tzinfo=_dt.UTC),
     "interval": lambda t, r: _dt.timedelta(minutes=r.randint(1, 43_200)),
     "uuid": lambda t, r: uuid.UUID(int=r.getrandbits(128), version=4),
     "json": lambda t, r: {},
@@ -379,7 +377,7 @@ def _isolated(seed: int) -> Iterator[None]:
     try:
         yield
     finally:
-        for stream, state in zip(streams, states):
+        for stream, state in zip(streams, states, strict=False):
             stream.setstate(state)
         for counter, seq in counters:
             counter.seq = seq
@@ -638,20 +636,18 @@ class RPCClient:
         for i, p in enumerate(fn.params):
             if i >= len(args) and p.default is REQUIRED and (p.name is None or p.name not in given):
                 problems.append(f"missing parameter {p.name or f'${i + 1}'!r} (it has no default)")
+        named = ", ".join(sorted(given))
+        why = "; ".join(problems) or "the arguments do not fit"
         return RPCError(
-            f"Could not find the function {fn.name}({', '.join(sorted(given))}) in the schema cache",
+            f"Could not find the function {fn.name}({named}) in the schema cache",
             "PGRST202",
-            details=f"{'; '.join(problems) or 'the arguments do not fit'}; the function is {fn.signature}",
+            details=f"{why}; the function is {fn.signature}",
             hint=hint,
         )
 
     def _run(self, fn: Function, values: list[Any]) -> Any:
-        self.calls.append(
-            Call(
-                fn.name,
-                {p.name or f"${i}": v for i, (p, v) in enumerate(zip(fn.params, values), 1)},
-            )
-        )
+        pairs = enumerate(zip(fn.params, values, strict=False), 1)
+        self.calls.append(Call(fn.name, {p.name or f"${i}": v for i, (p, v) in pairs}))
         impl = self._impls.get(fn.name)
         if impl is not None:
             return _call_registered(impl, fn, values)
@@ -710,7 +706,7 @@ def call_database(connection: Any, fn: Function, values: list[Any]) -> Any:
     each argument cast to the parameter's type; errors come back as RPCError with SQLSTATE."""
     args: list[str] = []
     sent: list[Any] = []
-    for p, value in zip(fn.params, values):
+    for p, value in zip(fn.params, values, strict=True):
         if value is DEFAULT:
             continue
         mark = "%s" if p.type.kind in _UNCAST else f"%s::{p.type.sql}"
@@ -737,7 +733,7 @@ def call_database(connection: Any, fn: Function, values: list[Any]) -> Any:
         return rows[0][0] if rows else None
     if fn.shape == "set":
         return [r[0] for r in rows]
-    dicts = [dict(zip(names, r)) for r in rows]
+    dicts = [dict(zip(names, r, strict=True)) for r in rows]
     if fn.shape == "row":
         return dicts[0] if dicts and any(v is not None for v in dicts[0].values()) else None
     return dicts
@@ -761,7 +757,7 @@ def _call_registered(impl: Callable[..., Any], fn: Function, values: list[Any]) 
     args = values[: last_unnamed + 1]
     params = {
         p.name: v
-        for p, v in zip(fn.params[last_unnamed + 1 :], values[last_unnamed + 1 :])
+        for p, v in zip(fn.params[last_unnamed + 1 :], values[last_unnamed + 1 :], strict=False)
         if p.name is not None and v is not DEFAULT
     }
     return impl(*args, **params)
@@ -774,7 +770,7 @@ class RPCResponse(NamedTuple):
     """What `.execute()` returns (postgrest-py's APIResponse): `data`, and `count` when asked."""
 
     data: Any
-    count: int | None = None
+    count: int | None = None  # type: ignore[assignment]  # postgrest-py's name
 
 
 class _Request:

@@ -30,13 +30,10 @@ from factory.base import FactoryOptions
 from faker import Faker
 
 from . import _sqlruntime as sqlrt
+from ._settings import LOCALE, NULL_RATIO, SEED
 
-SEED = {{ seed }}
-LOCALE = {{ locale | pystr }}
-NULL_RATIO = {{ null_ratio }}
-DIALECT = {{ dialect | pystr }}
 # What now() / CURRENT_TIMESTAMP give in generated rows (change it with set_clock()).
-CLOCK = _dt.datetime(2024, 1, 1, 12, 0, 0, tzinfo=_dt.timezone.utc)
+CLOCK = _dt.datetime(2024, 1, 1, 12, 0, 0, tzinfo=_dt.UTC)
 MAX_TRIES = 100  # attempts to satisfy a CHECK that value bounds could not guarantee
 
 rng = random.Random(SEED)
@@ -219,7 +216,7 @@ def u_ts(n: int, lo: int, hi: int, tz: bool, what: str) -> _dt.datetime:
 
 def g_time(tz: bool = False) -> _dt.time:
     value = _dt.time(rng.randint(0, 23), rng.randint(0, 59), rng.randint(0, 59))
-    return value.replace(tzinfo=_dt.timezone.utc) if tz else value
+    return value.replace(tzinfo=_dt.UTC) if tz else value
 
 
 def g_interval() -> _dt.timedelta:
@@ -399,7 +396,7 @@ class Options(FactoryOptions):  # type: ignore[misc]
         return self.factory._finish(kwargs, given, create)
 
 
-class RowFactory(factory.DictFactory):
+class RowFactory(factory.DictFactory):  # type: ignore[misc]  # factory-boy is untyped
     """Base of the generated factories: rows are dicts keyed by column name."""
 
     _options_class = Options
@@ -424,7 +421,7 @@ class RowFactory(factory.DictFactory):
         for columns, ref in spec.fks:
             parent = row.get(columns[0])
             if isinstance(parent, Mapping):
-                for col, ref_col in zip(columns, ref):
+                for col, ref_col in zip(columns, ref, strict=False):
                     if col == columns[0] or col not in given_cols:
                         row[col] = parent.get(ref_col)
         finish(spec, row, given_cols)
@@ -433,7 +430,9 @@ class RowFactory(factory.DictFactory):
         return row
 
 
-def finish(spec: Table, row: dict[str, Any], given: set[str] | frozenset[str] = frozenset()) -> dict[str, Any]:
+def finish(
+    spec: Table, row: dict[str, Any], given: set[str] | frozenset[str] = frozenset()
+) -> dict[str, Any]:
     """Fill computed columns, then make every CHECK hold (retrying unbounded columns)."""
     _compute(spec, row, given)
     for check in spec.checks:
@@ -557,7 +556,7 @@ def insert(spec: Table, row: dict[str, Any], given: set[str] | frozenset[str]) -
             return _reselect(spec, row, names, cursor)
         cursor.execute(sql + " RETURNING *", values)
         stored = cursor.fetchone()
-        return dict(zip([d[0] for d in cursor.description], stored))
+        return dict(zip([d[0] for d in cursor.description], stored, strict=False))
     finally:
         cursor.close()
 
@@ -578,7 +577,7 @@ def _reselect(spec: Table, row: dict[str, Any], names: list[str], cursor: Any) -
     mark = "?" if _driver == "sqlite" else "%s"
     cursor.execute(f"SELECT * FROM {target} WHERE {where.replace('%s', mark)}", params)
     stored = cursor.fetchone()
-    return dict(zip([d[0] for d in cursor.description], stored))
+    return dict(zip([d[0] for d in cursor.description], stored, strict=False))
 
 
 reset()
