@@ -88,6 +88,7 @@ class Config:
     overrides: tuple[tuple[str, tuple[tuple[str, Override], ...]], ...] = ()
     strict_rpc: bool = True  # honest by default: an unimplemented function raises
     root: str = field(default=".", compare=False)  # where relative paths are resolved
+    origin: str = field(default="", compare=False)  # the pyproject.toml it came from, if any
 
     @property
     def sql_dialect(self) -> Dialect:
@@ -162,7 +163,7 @@ def from_mapping(section: Mapping[str, Any], root: str = ".", origin: str = "con
         raise SchemagenError(
             f"{where}: unknown key {sorted(unknown)[0]!r} (known keys: {', '.join(sorted(_KEYS))})"
         )
-    kwargs: dict[str, Any] = {"root": root}
+    kwargs: dict[str, Any] = {"root": root, "origin": origin if origin != "config" else ""}
     for key in ("inputs", "external"):
         if key in section:
             value = section[key]

@@ -28,6 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import overrides
 from .config import Config
 from .context import FINGERPRINT_PREFIX, HEADER_PREFIX, Context
 from .digest import sha256, stable_json
@@ -61,6 +62,7 @@ def generate(
     keeps failing on it even when the package itself is current."""
     formatter = formatter or Formatter()
     ctx = Context(schema, config, sources_digest, formatter)
+    overrides.validate(schema, ctx.plan, config)
     bodies: dict[str, str] = {}
     for kind, module in REGISTRY.items():
         exported = getattr(module, "exports", None)

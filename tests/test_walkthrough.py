@@ -14,6 +14,17 @@ from click.testing import CliRunner
 from codegen import cli
 
 ROOT = Path(__file__).resolve().parents[1]
+WALKTHROUGH = (ROOT / "docs" / "walkthrough.md").read_text(encoding="utf-8")
+STRICT_ROWS = {
+    ("status", "paused"): "orders.status = 'paused': invalid input value for enum order_status:"
+    ' "paused" (SQLSTATE 22P02)',
+    ("quantity", 0): 'orders.quantity = 0: new row for relation "orders" violates check'
+    ' constraint "orders_quantity_check" (SQLSTATE 23514)\n  detail: CHECK (quantity > 0)',
+    ("total_price", 1): "orders.total_price = 1: cannot insert a non-DEFAULT value into column"
+    ' "total_price" (SQLSTATE 428C9)\n  detail: Column "total_price" is a generated column.',
+    ("quantiy", 2): 'orders.quantiy = 2: column "quantiy" of relation "orders" does not exist'
+    " (SQLSTATE 42703)\n  hint: Perhaps you meant 'quantity'.",
+}
 
 
 def test_walkthrough_examples(tmp_path: Path, monkeypatch) -> None:
@@ -34,7 +45,17 @@ def test_walkthrough_examples(tmp_path: Path, monkeypatch) -> None:
         )
         assert order["total_price"] == Decimal("59.97")
         assert fakes.TABLE_SCHEMAS["orders"]["price"] == "numeric(10,2)"
-        fakes.validate_row("orders", order)
+        fakes.check_row("orders", order)  # the row passes
+        assert fakes.validate_row("orders", order) == []
+        for override, words in STRICT_ROWS.items():
+            with pytest.raises(fakes.RowError) as info:
+                fakes.OrdersFactory.build(**dict([override]))
+            assert str(info.value) == words
+            assert words in WALKTHROUGH.replace("\n#   ", "\n  ")
+        assert fakes.OrdersFactory.build(price=19.99)["price"] == Decimal("19.99")
+        chain = fakes.OrdersFactory.build_chain(quantity=2)
+        assert chain.row["customer_id"] == chain.of("customers")[0]["id"]
+        assert [table for table, _ in chain.parents] == ["customers", "products"]
         total = fakes.RPC.rpc("calculate_total", {"price": "10.00", "quantity": 3}).execute().data
         assert total == Decimal("30.00")
         summary = [
@@ -53,3 +74,38 @@ def test_walkthrough_examples(tmp_path: Path, monkeypatch) -> None:
     finally:
         for name in [m for m in sys.modules if m.split(".")[0] == "walkthrough_fakes"]:
             del sys.modules[name]
+
+
+def test_walkthrough_function_drift(tmp_path: Path, monkeypatch) -> None:
+    """The "When a migration breaks a function" example: check's output, as the doc shows it."""
+    migrations = tmp_path / "db" / "migrations"
+    migrations.mkdir(parents=True)
+    (migrations / "0001_init.sql").write_text(
+        "CREATE TABLE plans (id bigint PRIMARY KEY, price_cents integer NOT NULL);\n"
+        "CREATE TABLE subscriptions (id bigint PRIMARY KEY, org_id bigint,"
+        " plan_id bigint REFERENCES plans(id), seats integer NOT NULL);\n"
+    )
+    (migrations / "0002_functions.sql").write_text(
+        "CREATE FUNCTION org_mrr_cents(p_org bigint) RETURNS bigint\n"
+        "LANGUAGE plpgsql AS $$\n"
+        "DECLARE\n"
+        "  total bigint := 0;\n"
+        "BEGIN\n"
+        "  -- seats times the plan's price, for every subscription of the org\n"
+        "  SELECT sum(s.seats * p.price_cents) INTO total\n"
+        "  FROM subscriptions s JOIN plans p ON p.id = s.plan_id\n"
+        "  WHERE s.org_id = p_org;\n"
+        "  RETURN total;\n"
+        "END $$;\n"
+    )
+    (migrations / "0003_rename.sql").write_text(
+        "-- seats are counted per user now\n\n"
+        "ALTER TABLE subscriptions RENAME COLUMN seats TO seat_count;\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(cli.main, ["generate", "db/migrations", "--out", "fakes"]).exit_code == 0
+    result = runner.invoke(cli.main, ["check", "db/migrations", "--out", "fakes"])
+    assert result.exit_code == 1
+    shown = WALKTHROUGH.split("### When a migration breaks a function")[1].split("```")[1]
+    assert result.output.strip() == shown.strip()

@@ -4,8 +4,8 @@
 
 from __future__ import annotations
 
-from ._runtime import GenerationError, bind, reset, set_clock
-from .computed import CHECKS, COMPUTED_COLUMNS, apply_computed, validate_row
+from ._runtime import GenerationError, RowError, bind, reset, set_clock
+from .computed import CHECKS, COMPUTED_COLUMNS, apply_computed, check_row, validate_row
 from .factories import (
     AFactory,
     BFactory,
@@ -32,10 +32,12 @@ __all__ = [
     "PFactory",
     "RPC",
     "RPCError",
+    "RowError",
     "TABLES",
     "TABLE_SCHEMAS",
     "apply_computed",
     "bind",
+    "check_row",
     "reset",
     "set_clock",
     "validate_row",

@@ -3,16 +3,21 @@
 """Computed columns and CHECK constraints, compiled from the SQL with the database's semantics.
 
 COMPUTED_COLUMNS[table][column](row) gives the value the database computes for `row`;
-apply_computed(table, row) fills them all in; validate_row(table, row) lists the CHECKs
-`row` violates (a CHECK whose SQL is outside what schemagen compiles is skipped).
+apply_computed(table, row) fills them all in; validate_row(table, row) lists everything the
+database would reject in `row` on INSERT (unknown columns, types, lengths, enum labels,
+NOT NULL, CHECKs and domain CHECKs; a CHECK whose SQL is outside what schemagen compiles is
+skipped), as RowError values; check_row(table, row) raises the first instead.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any, NamedTuple
 
+from . import _rowcheck
 from . import _sqlruntime as rt
+from ._rowcheck import RowError
 
 Row = Mapping[str, Any]
 
@@ -22,6 +27,8 @@ class Check(NamedTuple):
     sql: str
     columns: tuple[str, ...]
     predicate: Callable[[Row], bool | None]
+    domain: str | None = None  # a domain's CHECK, on a column of that domain
+    named: bool = True  # False: the SQL gave no name (the name is schemagen's)
 
 
 def _of_row(fn: Callable[..., Any], params: tuple[str, ...]) -> Callable[[Row], Any]:
@@ -44,16 +51,29 @@ def apply_computed(table: str, row: MutableMapping[str, Any]) -> MutableMapping[
     return row
 
 
-def validate_row(table: str, row: Row) -> list[str]:
-    """The names of the CHECK constraints of `table` that `row` violates."""
-    failed = []
+def validate_row(table: str, row: Row) -> list[RowError]:
+    """Everything the database would reject in `row` on INSERT into `table`, in its words
+    (`error.constraint` names a violated CHECK). Empty: the database would take it."""
+    factories = importlib.import_module(__name__.rpartition(".")[0] + ".factories")
+    found = _rowcheck.violations(factories.FACTORIES[table]._spec, row)
+    if found:
+        return found  # the CHECKs read coerced values; fix these first
     for check in CHECKS.get(table, ()):
         try:
             if check.predicate(row) is False:
-                failed.append(check.name)
+                found.append(_rowcheck.check_violated(table, row, check))
         except NotImplementedError:
             continue
-    return failed
+        except rt.SqlError as error:
+            found.append(RowError(table, None, dict(row), str(error), error.sqlstate))
+    return found
+
+
+def check_row(table: str, row: Row) -> None:
+    """validate_row's raising twin: raises the first RowError, as the INSERT would fail."""
+    found = validate_row(table, row)
+    if found:
+        raise found[0]
 
 
 def class___def(n):

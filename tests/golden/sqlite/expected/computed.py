@@ -3,16 +3,21 @@
 """Computed columns and CHECK constraints, compiled from the SQL with the database's semantics.
 
 COMPUTED_COLUMNS[table][column](row) gives the value the database computes for `row`;
-apply_computed(table, row) fills them all in; validate_row(table, row) lists the CHECKs
-`row` violates (a CHECK whose SQL is outside what schemagen compiles is skipped).
+apply_computed(table, row) fills them all in; validate_row(table, row) lists everything the
+database would reject in `row` on INSERT (unknown columns, types, lengths, enum labels,
+NOT NULL, CHECKs and domain CHECKs; a CHECK whose SQL is outside what schemagen compiles is
+skipped), as RowError values; check_row(table, row) raises the first instead.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any, NamedTuple
 
+from . import _rowcheck
 from . import _sqlruntime as rt
+from ._rowcheck import RowError
 
 Row = Mapping[str, Any]
 
@@ -22,6 +27,8 @@ class Check(NamedTuple):
     sql: str
     columns: tuple[str, ...]
     predicate: Callable[[Row], bool | None]
+    domain: str | None = None  # a domain's CHECK, on a column of that domain
+    named: bool = True  # False: the SQL gave no name (the name is schemagen's)
 
 
 def _of_row(fn: Callable[..., Any], params: tuple[str, ...]) -> Callable[[Row], Any]:
@@ -44,16 +51,29 @@ def apply_computed(table: str, row: MutableMapping[str, Any]) -> MutableMapping[
     return row
 
 
-def validate_row(table: str, row: Row) -> list[str]:
-    """The names of the CHECK constraints of `table` that `row` violates."""
-    failed = []
+def validate_row(table: str, row: Row) -> list[RowError]:
+    """Everything the database would reject in `row` on INSERT into `table`, in its words
+    (`error.constraint` names a violated CHECK). Empty: the database would take it."""
+    factories = importlib.import_module(__name__.rpartition(".")[0] + ".factories")
+    found = _rowcheck.violations(factories.FACTORIES[table]._spec, row)
+    if found:
+        return found  # the CHECKs read coerced values; fix these first
     for check in CHECKS.get(table, ()):
         try:
             if check.predicate(row) is False:
-                failed.append(check.name)
+                found.append(_rowcheck.check_violated(table, row, check))
         except NotImplementedError:
             continue
-    return failed
+        except rt.SqlError as error:
+            found.append(RowError(table, None, dict(row), str(error), error.sqlstate))
+    return found
+
+
+def check_row(table: str, row: Row) -> None:
+    """validate_row's raising twin: raises the first RowError, as the INSERT would fail."""
+    found = validate_row(table, row)
+    if found:
+        raise found[0]
 
 
 def customers__email_domain(email):
@@ -91,12 +111,14 @@ CHECKS["customers"] = (
         "country_code IS NULL OR LENGTH(country_code) = 2",
         ("country_code",),
         _of_row(customers__check, ("country_code",)),
+        named=False,
     ),
     Check(
         "customers_membership_check",
         "membership IN ('bronze', 'silver', 'gold', 'platinum')",
         ("membership",),
         _of_row(customers__check_2, ("membership",)),
+        named=False,
     ),
 )
 
@@ -132,24 +154,33 @@ COMPUTED_COLUMNS["products"] = {
     "popularity_score": _of_row(products__popularity_score, ("rating", "reviews_count")),
 }
 CHECKS["products"] = (
-    Check("products_price_check", "price >= 0", ("price",), _of_row(products__check, ("price",))),
+    Check(
+        "products_price_check",
+        "price >= 0",
+        ("price",),
+        _of_row(products__check, ("price",)),
+        named=False,
+    ),
     Check(
         "products_stock_quantity_check",
         "stock_quantity >= 0",
         ("stock_quantity",),
         _of_row(products__check_2, ("stock_quantity",)),
+        named=False,
     ),
     Check(
         "products_rating_check",
         "rating BETWEEN 0 AND 5",
         ("rating",),
         _of_row(products__check_3, ("rating",)),
+        named=False,
     ),
     Check(
         "products_is_active_check",
         "is_active IN (0, 1)",
         ("is_active",),
         _of_row(products__check_4, ("is_active",)),
+        named=False,
     ),
 )
 
@@ -219,24 +250,33 @@ COMPUTED_COLUMNS["orders"] = {
     "final_price": _of_row(orders__final_price, ("price", "quantity", "discount")),
 }
 CHECKS["orders"] = (
-    Check("orders_price_check", "price >= 0", ("price",), _of_row(orders__check, ("price",))),
+    Check(
+        "orders_price_check",
+        "price >= 0",
+        ("price",),
+        _of_row(orders__check, ("price",)),
+        named=False,
+    ),
     Check(
         "orders_quantity_check",
         "quantity > 0",
         ("quantity",),
         _of_row(orders__check_2, ("quantity",)),
+        named=False,
     ),
     Check(
         "orders_discount_check",
         "discount >= 0 AND discount <= 100",
         ("discount",),
         _of_row(orders__check_3, ("discount",)),
+        named=False,
     ),
     Check(
         "orders_status_check",
         "status IN ('pending', 'paid', 'processing', 'shipped', 'delivered', 'cancelled', 'refunded')",
         ("status",),
         _of_row(orders__check_4, ("status",)),
+        named=False,
     ),
     Check(
         "orders_shipped_after_created",
@@ -341,24 +381,28 @@ CHECKS["product_ratings"] = (
         "quality BETWEEN 1 AND 5",
         ("quality",),
         _of_row(product_ratings__check, ("quality",)),
+        named=False,
     ),
     Check(
         "product_ratings_value_check",
         "value BETWEEN 1 AND 5",
         ("value",),
         _of_row(product_ratings__check_2, ("value",)),
+        named=False,
     ),
     Check(
         "product_ratings_usability_check",
         "usability BETWEEN 1 AND 5",
         ("usability",),
         _of_row(product_ratings__check_3, ("usability",)),
+        named=False,
     ),
     Check(
         "product_ratings_delivery_check",
         "delivery BETWEEN 1 AND 5",
         ("delivery",),
         _of_row(product_ratings__check_4, ("delivery",)),
+        named=False,
     ),
 )
 
@@ -399,18 +443,21 @@ CHECKS["pricing_tiers"] = (
         "tier IN ('bronze', 'silver', 'gold', 'platinum')",
         ("tier",),
         _of_row(pricing_tiers__check, ("tier",)),
+        named=False,
     ),
     Check(
         "pricing_tiers_min_price_check",
         "min_price >= 0",
         ("min_price",),
         _of_row(pricing_tiers__check_2, ("min_price",)),
+        named=False,
     ),
     Check(
         "pricing_tiers_check",
         "min_price <= optimal_price AND optimal_price <= max_price",
         ("min_price", "optimal_price", "max_price"),
         _of_row(pricing_tiers__check_3, ("min_price", "optimal_price", "max_price")),
+        named=False,
     ),
 )
 
@@ -447,12 +494,14 @@ CHECKS["analytics"] = (
         "page_views >= 0",
         ("page_views",),
         _of_row(analytics__check, ("page_views",)),
+        named=False,
     ),
     Check(
         "analytics_unique_visitors_check",
         "unique_visitors >= 0",
         ("unique_visitors",),
         _of_row(analytics__check_2, ("unique_visitors",)),
+        named=False,
     ),
 )
 
