@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any, TypeVar
 
 import click
 
 from . import __version__, pipeline, report
+from .catalog import Built
 from .config import Run
 from .dialect import NAMES as DIALECTS
+from .dialect import of
 from .errors import SchemagenError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -37,7 +39,7 @@ def _friendly_errors(command: F) -> F:
     return run  # type: ignore[return-value]
 
 
-def _warn(warnings: list[Any]) -> None:
+def _warn(warnings: Sequence[Any]) -> None:
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
 
@@ -64,6 +66,25 @@ def main() -> None:
     """Generate test doubles from your SQL, and keep them true."""
 
 
+def _sql(built: Built, verbose: bool) -> str:
+    ddl = of(built.schema.dialect).to_sql(built.schema)
+    if ddl is None:
+        raise SchemagenError(
+            f"--format sql writes PostgreSQL DDL; these inputs are read as {built.schema.dialect}"
+        )
+    return ddl
+
+
+# --format -> what inspect prints for a model
+INSPECT_FORMATS: dict[str, Callable[[Built, bool], str]] = {
+    "table": lambda built, verbose: report.render(built.schema, verbose),
+    "json": lambda built, _: (
+        json.dumps(built.schema.to_json(), indent=2, ensure_ascii=False) + "\n"
+    ),
+    "sql": _sql,
+}
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @dialect_option
@@ -71,10 +92,11 @@ def main() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json"]),
+    type=click.Choice(list(INSPECT_FORMATS)),
     default="table",
     show_default=True,
-    help="Readable table, or the JSON model other tools consume.",
+    help="Readable table, the JSON model other tools consume, or the model as PostgreSQL DDL"
+    " (one flat file a database loads: a migrations folder flattened).",
 )
 @click.option("--verbose", "-v", is_flag=True, help="List every skipped statement.")
 @_friendly_errors
@@ -84,10 +106,7 @@ def inspect(
     """Show the schema model read from PATHS (files, migration folders, globs)."""
     built = pipeline.load(paths, dialect, external)
     _warn(built.warnings)
-    if fmt == "json":
-        click.echo(json.dumps(built.schema.to_json(), indent=2, ensure_ascii=False))
-    else:
-        click.echo(report.render(built.schema, verbose), nl=False)
+    click.echo(INSPECT_FORMATS[fmt](built, verbose), nl=False)
 
 
 def run_options(command: F) -> F:
@@ -132,25 +151,13 @@ def generate(run: Run) -> None:
     With [tool.schemagen] in pyproject.toml (inputs, out, dialect, seed, overrides...),
     a bare `schemagen generate` works; options override the file.
     """
-    from . import writer
-    from .generate import generate as run_generate
-
-    cfg, inputs, cwd, target, ext = run.config, run.inputs, run.cwd, run.out, run.external
-    caches = writer.read_caches(target, cfg.dialect)
-    built = pipeline.load(inputs, cfg.dialect, ext, cwd=cwd, cache=caches.statements)
-    _warn(built.warnings)
-    _warn(built.function_drift)
-    for unchecked in built.functions_unchecked:
+    made, result = pipeline.generate(run, warn=_warn)
+    for unchecked in made.built.functions_unchecked:
         click.echo(f"note: {unchecked}", err=True)
-    drift = [str(d) for d in built.function_drift]
-    package = run_generate(built.schema, cfg, built.sources_digest, caches.formatter, drift)
-    _warn(list(package.warnings))
-    for note in package.notes:
+    for note in made.package.notes:
         click.echo(note)
-    result = writer.write(package, target)
-    writer.write_caches(target, caches)
     click.echo(
-        f"{target}: {len(built.schema.tables)} tables; {len(result.written)} file(s) written,"
+        f"{run.out}: {len(made.built.schema.tables)} tables; {len(result.written)} file(s) written,"
         f" {len(result.removed)} removed, {len(result.unchanged)} unchanged"
     )
 

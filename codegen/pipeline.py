@@ -1,15 +1,30 @@
-"""The front half of the pipeline: paths -> source files -> statements -> schema model."""
+"""The pipeline: the one sequence `generate` and `check` both run.
+
+    paths --sources--> files --parse--> statements --catalog--> model (`load`)
+    model --plan, outputs, render--> Package (in memory; `build`)
+    Package --writer--> the output directory, then the caches beside it (`generate`)
+
+`build` reads generate's caches (statements already parsed, formatted blocks) and hands
+them back unwritten: `generate` writes them after the package, `check` never writes.
+The CLI only turns a `Run` into a call here and the result into messages.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
-from . import bodycheck, catalog, parse, sources
+from . import bodycheck, catalog, parse, sources, writer
 from .catalog import Built
+from .config import Run
 from .dialect import Dialect
+from .errors import Diagnostic
+from .generate import Package
+from .generate import generate as render_package
 from .parse.cache import StatementCache
 from .sources import SourceFile
+
+Warn = Callable[[Sequence[Diagnostic]], None]
 
 
 def load(
@@ -42,3 +57,38 @@ def load_files(
         function_drift=list(bodies.drift),
         functions_unchecked=list(bodies.unchecked),
     )
+
+
+@dataclass(frozen=True)
+class Generated:
+    """What `build` made: the model (with its warnings), the package, the caches it used."""
+
+    built: Built
+    package: Package
+    caches: writer.Caches
+
+
+def build(
+    run: Run, files: Sequence[SourceFile] | None = None, warn: Warn = lambda _: None
+) -> Generated:
+    """The package `run` describes, in memory: load -> plan -> render -> package.
+    `files` when the caller has collected them already; `warn` hears the model's warnings
+    before generation starts, then the plan's."""
+    config = run.config
+    files = sources.collect(run.inputs, run.cwd) if files is None else files
+    caches = writer.read_caches(run.out, config.dialect)
+    built = load_files(files, config.sql_dialect, run.external, run.cwd, caches.statements)
+    warn(built.warnings)
+    warn(built.function_drift)  # function bodies reading what the schema no longer has
+    drift = [str(d) for d in built.function_drift]
+    package = render_package(built.schema, config, built.sources_digest, caches.formatter, drift)
+    warn(package.warnings)
+    return Generated(built, package, caches)
+
+
+def generate(run: Run, warn: Warn = lambda _: None) -> tuple[Generated, writer.WriteResult]:
+    """`schemagen generate`: build the package, write it, then store the caches."""
+    made = build(run, warn=warn)
+    result = writer.write(made.package, run.out)
+    writer.write_caches(run.out, made.caches)
+    return made, result
