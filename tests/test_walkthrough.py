@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import os
+import shutil
+import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -109,3 +112,68 @@ def test_walkthrough_function_drift(tmp_path: Path, monkeypatch) -> None:
     assert result.exit_code == 1
     shown = WALKTHROUGH.split("### When a migration breaks a function")[1].split("```")[1]
     assert result.output.strip() == shown.strip()
+
+
+@pytest.mark.skipif(shutil.which("pre-commit") is None, reason="pre-commit is not installed")
+def test_walkthrough_precommit_config_runs_as_written(tmp_path: Path) -> None:
+    """Section 6's .pre-commit-config.yaml, copied as it is: passes, then fails after a
+    migration is added without regenerating."""
+    config = WALKTHROUGH.split("# .pre-commit-config.yaml\n")[1].split("```")[0]
+    repo = tmp_path / "app"
+    (repo / "db" / "migrations").mkdir(parents=True)
+    (repo / "db" / "migrations" / "0001_init.sql").write_text(
+        "CREATE TABLE customers (id serial PRIMARY KEY, email text NOT NULL);\n"
+    )
+    (repo / "pyproject.toml").write_text(
+        '[tool.schemagen]\ninputs = ["db/migrations"]\nout = "tests/dbfakes"\n'
+    )
+    (repo / ".pre-commit-config.yaml").write_text(config)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(args, cwd=repo, env=env, capture_output=True, text=True)
+
+    run("git", "init", "-q")
+    assert run("schemagen", "generate").returncode == 0
+    run("git", "add", "-A")
+    passing = run("pre-commit", "run", "--all-files")
+    assert passing.returncode == 0, passing.stdout + passing.stderr
+    (repo / "db" / "migrations" / "0002_phone.sql").write_text(
+        "ALTER TABLE customers ADD COLUMN phone text;\n"
+    )
+    run("git", "add", "-A")
+    failing = run("pre-commit", "run", "--all-files")
+    assert failing.returncode == 1, failing.stdout + failing.stderr
+    assert "customers: column phone added (db/migrations/0002_phone.sql:1)" in failing.stdout
+
+
+def test_walkthrough_test_file_runs_under_plain_pytest(tmp_path: Path) -> None:
+    """Section 4's tests/test_orders.py, as written, in a project configured as section 2
+    says (its [tool.pytest.ini_options]), run by a plain `pytest`: no tests/__init__.py."""
+    project = tmp_path / "app"
+    (project / "db" / "migrations").mkdir(parents=True)
+    shutil.copy(
+        ROOT / "sample_schemas" / "ecommerce" / "schema.sql",
+        project / "db" / "migrations" / "0001_init.sql",
+    )
+    pytest_options = (
+        "[tool.pytest.ini_options]"
+        + WALKTHROUGH.split("[tool.pytest.ini_options]")[1].split("```")[0]
+    )
+    (project / "pyproject.toml").write_text(
+        '[tool.schemagen]\ninputs = ["db/migrations"]\nout = "tests/dbfakes"\n\n' + pytest_options
+    )
+    snippet = "# tests/test_orders.py\n" + WALKTHROUGH.split("# tests/test_orders.py\n")[1]
+    (project / "tests").mkdir()
+    (project / "tests" / "test_orders.py").write_text(snippet.split("```")[0])
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "SCHEMAGEN"))}
+    done = subprocess.run(["schemagen", "generate"], cwd=project, env=env, capture_output=True)
+    assert done.returncode == 0, done.stderr
+    result = subprocess.run(
+        [sys.executable, "-P", "-c", "import sys, pytest; sys.exit(pytest.main())",
+         "-q", "-p", "no:cacheprovider", "tests/test_orders.py"],  # -P: as `pytest` does,
+        # the cwd is not put on sys.path (`python -m pytest` would)
+        cwd=project, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed" in result.stdout

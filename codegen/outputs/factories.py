@@ -26,7 +26,13 @@ def render(ctx: Context) -> dict[str, str]:
         files[path] = ctx.template("factory.py.j2", t=t, **_spec(t), types=types)
         ctx.fingerprint_of(
             path,
-            {"table": ctx.table_json(t.key), "targets": [f.factory for f in t.fks], "types": types},
+            {
+                "table": ctx.table_json(t.key),
+                "targets": [f.factory for f in t.fks],
+                "types": types,
+                "null_ratio": ctx.config.null_ratio,
+                "overrides": {c: o.to_json() for c, o in dict(ctx.config.overrides).get(t.key, ())},
+            },
         )
     files["factories/__init__.py"] = ctx.template("factories_init.py.j2", tables=ctx.plan.tables)
     return files

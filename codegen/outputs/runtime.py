@@ -22,7 +22,7 @@ def render(ctx: Context) -> dict[str, str]:
     for path in ("_runtime.py", "_rowcheck.py", "_sqlruntime.py"):
         ctx.verbatim(path)
         ctx.fingerprint_of(path, {})
-    ctx.fingerprint_of("_settings.py", {"config": config.to_json()})
+    ctx.fingerprint_of("_settings.py", {"settings": settings})
     return {
         "_settings.py": settings,
         "_sqlruntime.py": sqlexpr.runtime_source(),

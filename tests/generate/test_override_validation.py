@@ -60,7 +60,7 @@ CASES = [
         "customers.level = 'platinum': invalid input value for enum tier: \"platinum\" (22P02)",
     ),
     (
-        "[tool.schemagen.overrides.customers]\nemail = \"" + "x" * 30 + '"\n',
+        '[tool.schemagen.overrides.customers]\nemail = "' + "x" * 30 + '"\n',
         9,
         "customers.email = '" + "x" * 30 + "': value too long for type character varying(20)"
         " (22001)",
@@ -104,3 +104,23 @@ def test_good_overrides_generate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     )
     result = CliRunner().invoke(cli.main, ["generate"])
     assert result.exit_code == 0, result.output
+
+
+def test_changing_one_override_changes_the_headers_of_the_files_it_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    schema = SCHEMA + "CREATE TABLE notes (id serial PRIMARY KEY, body text);\n"
+    project = _project(tmp_path, '[tool.schemagen.overrides.customers]\nlevel = "gold"\n')
+    (project / "schema.sql").write_text(schema)
+    monkeypatch.chdir(project)
+    assert CliRunner().invoke(cli.main, ["generate"]).exit_code == 0
+    out = project / "fakes"
+    before = {p.relative_to(out): p.read_text() for p in out.rglob("*.py")}
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('"gold"', '"free"'))
+    assert CliRunner().invoke(cli.main, ["generate"]).exit_code == 0
+    after = {p.relative_to(out): p.read_text() for p in out.rglob("*.py")}
+    changed = {str(p) for p in before if before[p] != after[p]}
+    assert changed == {"factories/customers.py"}
+    body = {str(p) for p in before if before[p].split("\n", 2)[2] != after[p].split("\n", 2)[2]}
+    assert body == changed  # the header changed only where the output did
