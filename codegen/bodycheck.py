@@ -28,6 +28,7 @@ import pglast
 from pglast import ast
 
 from .catalog import Event
+from .dialect import of
 from .errors import Diagnostic
 from .model import Function, Location, Schema
 
@@ -75,7 +76,7 @@ def check(schema: Schema, history: Sequence[Event] = ()) -> BodyReport:
     """Every SQL and plpgsql function body of `schema`, checked against its tables."""
     drift: list[Diagnostic] = []
     unchecked: list[Diagnostic] = []
-    if schema.dialect != "postgres":
+    if not of(schema.dialect).pglast_bodies:
         return BodyReport((), ())
     files = _Files()
     for fn in schema.functions:
@@ -157,7 +158,7 @@ class _Checker:
 
     def plpgsql_body(self) -> None:
         try:
-            tree = pglast.parse_plpgsql(_create_statement(self.fn))
+            tree = pglast.parse_plpgsql(create_statement(self.fn))
         except pglast.parser.ParseError as error:
             self._unchecked(f"plpgsql body not parsed ({error}); not checked against the schema")
             return
@@ -558,7 +559,7 @@ def _where(location: Location) -> str:
     return f"{Path(location.file).name}:{location.line}"
 
 
-def _create_statement(fn: Function) -> str:
+def create_statement(fn: Function) -> str:
     """A CREATE FUNCTION statement parse_plpgsql takes: the body between dollar quotes, the
     parameters (plpgsql knows them as variables) and a return clause of the right kind."""
     tag = "$sg$"

@@ -79,7 +79,8 @@ def build(
     caches = writer.read_caches(run.out, config.dialect)
     built = load_files(files, config.sql_dialect, run.external, run.cwd, caches.statements)
     warn(built.warnings)
-    warn(built.function_drift)  # function bodies reading what the schema no longer has
+    if built.function_drift:  # function bodies reading what the schema no longer has
+        warn(built.function_drift)
     drift = [str(d) for d in built.function_drift]
     package = render_package(built.schema, config, built.sources_digest, caches.formatter, drift)
     warn(package.warnings)

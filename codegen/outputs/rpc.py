@@ -25,7 +25,7 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 from sqlglot.tokenizer_core import TokenType
 
-from .. import runtimes, sqlexpr
+from .. import plpgsql, runtimes, sqlexpr
 from ..config import Config
 from ..context import Context
 from ..dialect import of
@@ -319,9 +319,19 @@ def _expression(fn: Function, dialect: str, inputs: list[Param]) -> tuple[str, d
     """The one expression a simple SQL body returns, as the compiler takes it: `$n` and
     `fn.param` become plain parameter references, the rest of the text is kept as written.
     Returns (sql, compiler name -> parameter index)."""
+    read = of(dialect).sqlglot
+    typed = [p.type for p in inputs] + ([fn.returns.type] if fn.returns.type else [])
+    if any(t.category == "domain" for t in typed):  # the database checks them on each call
+        raise _NotSimple("a domain-typed parameter or result (domain CHECKs are not compiled)")
+    if fn.language.lower() == "plpgsql":
+        try:
+            text = plpgsql.expression(fn)
+        except plpgsql.NotSimple as why:
+            raise _NotSimple(str(why)) from None
+        keys = {p.name if p.name is not None else f"${i + 1}": i for i, p in enumerate(inputs)}
+        return _rewrite_references(text, read, fn.name.rpartition(".")[2], inputs), keys
     if fn.language.lower() != "sql":
         raise _NotSimple(f"LANGUAGE {fn.language}")
-    read = of(dialect).sqlglot
     text = (fn.body or "").strip()
     statement = fn.body_style != "standard"
     atomic = re.fullmatch(r"BEGIN\s+ATOMIC\b(.*?)\bEND\s*;?", text, re.I | re.S)

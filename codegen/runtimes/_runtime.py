@@ -20,6 +20,7 @@ import math
 import random
 import string
 import uuid
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -469,7 +470,13 @@ class RowFactory(factory.DictFactory):  # type: ignore[misc]  # factory-boy is u
                 for col, ref_col in zip(columns, ref, strict=False):
                     if col == columns[0] or col not in given_cols:
                         row[col] = parent.get(ref_col)
-        given_generated(spec, row, given_cols)
+        given_generated(spec, row, given_cols - spec.always)
+        if create and _connection is not None and given_cols & spec.always:
+            warnings.warn(  # pytest-factoryboy passes every declared value, the id too
+                f"{spec.key}: the database assigns {', '.join(sorted(given_cols & spec.always))}"
+                " (GENERATED ALWAYS): the value given is not inserted",
+                stacklevel=4,
+            )
         _coerce(spec, row, row)
         finish(spec, row, given_cols)
         if create and _connection is not None:
