@@ -470,9 +470,11 @@ class RowFactory(factory.DictFactory):  # type: ignore[misc]  # factory-boy is u
                 for col, ref_col in zip(columns, ref, strict=False):
                     if col == columns[0] or col not in given_cols:
                         row[col] = parent.get(ref_col)
-        given_generated(spec, row, given_cols - spec.always)
-        if create and _connection is not None and given_cols & spec.always:
-            warnings.warn(  # pytest-factoryboy passes every declared value, the id too
+        given_generated(spec, row, given_cols - spec.always if create else given_cols)
+        if create and given_cols & spec.always:
+            # pytest-factoryboy's create() passes every declared value, the identity too:
+            # the INSERT leaves the column out (the database assigns it), and says so
+            warnings.warn(
                 f"{spec.key}: the database assigns {', '.join(sorted(given_cols & spec.always))}"
                 " (GENERATED ALWAYS): the value given is not inserted",
                 stacklevel=4,

@@ -295,7 +295,7 @@ def test_strict_by_default_fakes_only_when_asked(generated: Generated, tmp_path:
     sql = generated.sql(
         "strict",
         "CREATE FUNCTION f(x integer) RETURNS integer\n"
-        "LANGUAGE plpgsql AS $$ BEGIN RETURN x; END $$;",
+        "LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0); RETURN x; END $$;",
     )
     pkg = generated.package("rpcshape_strict", [sql])
     assert pkg.RPC.strict is True
