@@ -5,7 +5,12 @@ from ..sqlexpr.runtime import (
     INT_RANGES,
     SqlError,
     clock,
+    compare,
+    float_out,
+    like_regex,
     seed,
+    sq_compare,
+    sq_store,
     to_bool,
     to_date,
     to_double,
@@ -15,13 +20,19 @@ from ..sqlexpr.runtime import (
     to_timestamp,
     to_timestamptz,
     to_uuid,
+    to_varchar,
 )
 
 __all__ = [
     "INT_RANGES",
     "SqlError",
     "clock",
+    "compare",
+    "float_out",
+    "like_regex",
     "seed",
+    "sq_compare",
+    "sq_store",
     "to_bool",
     "to_date",
     "to_double",
@@ -31,4 +42,5 @@ __all__ = [
     "to_timestamp",
     "to_timestamptz",
     "to_uuid",
+    "to_varchar",
 ]

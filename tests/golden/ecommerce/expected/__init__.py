@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ._runtime import GenerationError, RowError, bind, reset, set_clock
 from .computed import CHECKS, COMPUTED_COLUMNS, apply_computed, check_row, validate_row
+from .database import APIError, APIResponse, AsyncDatabase, Database, DatabaseError, SCHEMA
 from .factories import (
     AnalyticsFactory,
     CustomerMetricsFactory,
@@ -22,13 +23,18 @@ from .rpc import AsyncRPC, RPC, RPCError
 from .schemas import TABLES, TABLE_SCHEMAS
 
 __all__ = [
+    "APIError",
+    "APIResponse",
     "AnalyticsFactory",
+    "AsyncDatabase",
     "AsyncRPC",
     "CHECKS",
     "COMPUTED_COLUMNS",
     "CustomerMetricsFactory",
     "CustomerProfilesFactory",
     "CustomersFactory",
+    "Database",
+    "DatabaseError",
     "FACTORIES",
     "GenerationError",
     "OrdersFactory",
@@ -38,6 +44,7 @@ __all__ = [
     "RPC",
     "RPCError",
     "RowError",
+    "SCHEMA",
     "SalesTrackingFactory",
     "TABLES",
     "TABLE_SCHEMAS",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ._runtime import GenerationError, RowError, bind, reset, set_clock
 from .computed import CHECKS, COMPUTED_COLUMNS, apply_computed, check_row, validate_row
+from .database import APIError, APIResponse, AsyncDatabase, Database, DatabaseError, SCHEMA
 from .factories import (
     CustomerMetricsFactory,
     CustomersFactory,
@@ -19,11 +20,16 @@ from .rpc import AsyncRPC, RPC, RPCError
 from .schemas import TABLES, TABLE_SCHEMAS
 
 __all__ = [
+    "APIError",
+    "APIResponse",
+    "AsyncDatabase",
     "AsyncRPC",
     "CHECKS",
     "COMPUTED_COLUMNS",
     "CustomerMetricsFactory",
     "CustomersFactory",
+    "Database",
+    "DatabaseError",
     "FACTORIES",
     "GenerationError",
     "OrdersFactory",
@@ -33,6 +39,7 @@ __all__ = [
     "RPC",
     "RPCError",
     "RowError",
+    "SCHEMA",
     "TABLES",
     "TABLE_SCHEMAS",
     "apply_computed",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ._runtime import GenerationError, RowError, bind, reset, set_clock
 from .computed import CHECKS, COMPUTED_COLUMNS, apply_computed, check_row, validate_row
+from .database import APIError, APIResponse, AsyncDatabase, Database, DatabaseError, SCHEMA
 from .factories import (
     AFactory,
     BFactory,
@@ -20,6 +21,9 @@ from .schemas import TABLES, TABLE_SCHEMAS
 
 __all__ = [
     "AFactory",
+    "APIError",
+    "APIResponse",
+    "AsyncDatabase",
     "AsyncRPC",
     "BFactory",
     "CFactory",
@@ -27,12 +31,15 @@ __all__ = [
     "COMPUTED_COLUMNS",
     "ClassFactory",
     "ClassFactory_2",
+    "Database",
+    "DatabaseError",
     "FACTORIES",
     "GenerationError",
     "PFactory",
     "RPC",
     "RPCError",
     "RowError",
+    "SCHEMA",
     "TABLES",
     "TABLE_SCHEMAS",
     "apply_computed",
