@@ -243,3 +243,41 @@ def test_build_chain_returns_the_parents_it_built(tmp_path: Path) -> None:
     finally:
         for name in [m for m in sys.modules if m.split(".")[0] == "strictrows_chain"]:
             del sys.modules[name]
+
+
+# ---------------------------------------------------------------------------------- MariaDB
+
+MYSQL_SCHEMA = """\
+CREATE TABLE plans (
+    id BIGINT AUTO_INCREMENT PRIMARY KEY,
+    code VARCHAR(8) NOT NULL,
+    status ENUM('active', 'canceled') NOT NULL,
+    seats SMALLINT
+);
+"""
+
+
+@pytest.mark.parametrize(
+    "override",
+    [{"status": "paused"}, {"code": "x" * 20}, {"code": None}, {"seats": 40000}],
+)
+def test_mariadb_rejects_what_build_rejects_in_its_words(
+    tmp_path: Path, mysql: Any, override: dict[str, Any]
+) -> None:
+    pkg = _package(tmp_path, "strictrows_my", MYSQL_SCHEMA, "mysql")
+    try:
+        with pytest.raises(pkg.RowError) as info:
+            pkg.PlansFactory.build(**override)
+        row = {k: v for k, v in pkg.PlansFactory.build().items() if k != "id"}
+        row.update(override)
+        with mysql.cursor() as cursor:
+            cursor.execute(MYSQL_SCHEMA)
+            with pytest.raises(Exception) as real:
+                cursor.execute(
+                    f"INSERT INTO plans ({', '.join(row)}) VALUES ({', '.join(['%s'] * len(row))})",
+                    list(row.values()),
+                )
+        assert info.value.message == real.value.args[1]
+    finally:
+        for name in [m for m in sys.modules if m.split(".")[0] == "strictrows_my"]:
+            del sys.modules[name]
