@@ -159,6 +159,10 @@ def generate(run: Run) -> None:
     a bare `schemagen generate` works; options override the file.
     """
     made, result = pipeline.generate(run, warn=_warn, on_wait=_waiting)
+    for unchecked in made.built.functions_unchecked:
+        click.echo(f"note: {unchecked}", err=True)
+    for note in made.package.notes:
+        click.echo(note)
     click.echo(
         f"{run.out}: {len(made.built.schema.tables)} tables; {len(result.written)} file(s) written,"
         f" {len(result.removed)} removed, {len(result.unchanged)} unchanged"
@@ -196,7 +200,15 @@ def check(run: Run, show_diff: bool, strict_version: bool, full: bool) -> None:
             click.echo(text)
         click.echo(f"{run.out}: up to date with {', '.join(run.inputs)}")
         return
-    click.echo(f"{run.out}: out of date with {', '.join(run.inputs)}", err=True)
+    if result.problems or result.changes or not result.functions:
+        click.echo(f"{run.out}: out of date with {', '.join(run.inputs)}", err=True)
     click.echo(text, err=True)
-    click.echo(f"Fix: {drift.fix_command(run)}", err=True)
+    if result.problems:
+        click.echo(f"Fix: {drift.fix_command(run)}", err=True)
+    if result.functions:
+        click.echo(
+            "Fix the functions: CREATE OR REPLACE them (in a new migration) to read what the"
+            " schema has now",
+            err=True,
+        )
     sys.exit(EXIT_DRIFT)

@@ -43,6 +43,7 @@ class Dialect:
     pk_columns_nullable: bool = False  # PRIMARY KEY does not imply NOT NULL (SQLite)
     type_affinity: bool = False  # declared types are affinities, values keep their class
     native_booleans: bool = True  # booleans are True/False, not 1/0
+    pglast_bodies: bool = True  # function bodies are PostgreSQL's (bodycheck reads them)
     exact_numeric_literals: bool = True  # numeric DEFAULT literals are Decimal at their scale
     # The driver exchanges time-zone-aware datetimes. MySQL's TIMESTAMP is an instant too, but
     # PyMySQL and mysqlclient send and return naive datetimes (in the session's time zone),
@@ -120,6 +121,7 @@ class _SqlglotRead(Dialect):
     names_indexes = False
     builtin_tables = False
     native_booleans = False
+    pglast_bodies = False
     exact_numeric_literals = False
     aware_datetimes = False
     reselects_rows = True

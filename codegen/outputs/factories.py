@@ -10,7 +10,9 @@ from typing import Any
 
 from .. import dialect
 from ..context import Context
+from ..model import Schema
 from ..plan import TablePlan
+from ..rowtypes import col_of, col_source
 
 
 def exports(ctx: Context) -> dict[str, list[str]]:
@@ -21,12 +23,25 @@ def render(ctx: Context) -> dict[str, str]:
     files = {}
     for t in ctx.plan.tables:
         path = f"factories/{t.module}.py"
-        files[path] = ctx.template("factory.py.j2", t=t, **_spec(t))
+        types = _types(ctx.schema, t)
+        files[path] = ctx.template("factory.py.j2", t=t, **_spec(t), types=types)
         ctx.fingerprint_of(
-            path, {"table": ctx.table_json(t.key), "targets": [f.factory for f in t.fks]}
+            path,
+            {
+                "table": ctx.table_json(t.key),
+                "targets": [f.factory for f in t.fks],
+                "types": types,
+                "null_ratio": ctx.config.null_ratio,
+                "overrides": {c: o.to_json() for c, o in dict(ctx.config.overrides).get(t.key, ())},
+            },
         )
     files["factories/__init__.py"] = ctx.template("factories_init.py.j2", tables=ctx.plan.tables)
     return files
+
+
+def _types(schema: Schema, t: TablePlan) -> dict[str, str]:
+    """column -> `sg.Col(...)` source: what the runtime checks the column's values against."""
+    return {c.name: col_source(col_of(schema, c)) for c in t.table.columns if c.generated is None}
 
 
 def _spec(t: TablePlan) -> dict[str, Any]:

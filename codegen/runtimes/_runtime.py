@@ -20,9 +20,10 @@ import math
 import random
 import string
 import uuid
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import factory
 import factory.random
@@ -30,6 +31,9 @@ from factory.base import FactoryOptions
 from faker import Faker
 
 from . import _sqlruntime as sqlrt
+from ._rowcheck import Col as Col  # the generated factories' column types: sg.Col(...)
+from ._rowcheck import RowError as RowError
+from ._rowcheck import check_violated, coerce, given_generated, unknown_column
 from ._settings import LOCALE, NULL_RATIO, SEED
 
 # What now() / CURRENT_TIMESTAMP give in generated rows (change it with set_clock()).
@@ -411,6 +415,7 @@ class Table:
         fks: Iterable[tuple[tuple[str, ...], tuple[str, ...]]] = (),
         keys: Iterable[tuple[str, ...]] = (),
         padded: Mapping[str, int] | None = None,
+        types: Mapping[str, Col] | None = None,
     ) -> None:
         self.key = key
         self.sql_name = sql_name
@@ -429,6 +434,8 @@ class Table:
         self.regen = regen
         self.keys = tuple(keys)  # primary key, then UNIQUE keys: how a stored row is found
         self.padded = padded or {}  # MySQL BINARY(n): stored right-padded with 0x00 to n bytes
+        self.always = frozenset(always)  # GENERATED ALWAYS identity columns
+        self.types = dict(types or {})  # column -> what the database checks its values against
 
 
 class _Row:
@@ -449,6 +456,20 @@ class Options(FactoryOptions):  # type: ignore[misc]
         given = frozenset(step.builder.extras)
         create = step.builder.strategy == factory.enums.CREATE_STRATEGY
         return self.factory._finish(kwargs, given, create)
+
+
+class Chain(NamedTuple):
+    """A row and the parent rows built for its foreign keys (parents before children)."""
+
+    row: dict[str, Any]
+    parents: list[tuple[str, dict[str, Any]]]  # (table, row)
+
+    def of(self, table: str) -> list[dict[str, Any]]:
+        """The parent rows of `table` in the chain."""
+        return [row for key, row in self.parents if key == table]
+
+
+_chains: list[list[tuple[str, dict[str, Any]]]] = []  # open build_chain() / create_chain() calls
 
 
 class RowFactory(factory.DictFactory):  # type: ignore[misc]  # factory-boy is untyped
@@ -515,7 +536,32 @@ class RowFactory(factory.DictFactory):  # type: ignore[misc]  # factory-boy is u
         by_column = cls._spec.by_column
         if any(k not in attrs or k in by_column for k in params):
             params = {by_column.get(k, k): v for k, v in params.items()}
+            known = {*attrs, *cls._meta.declarations, *cls._meta.parameters}
+            for key in params:
+                if key.split("__")[0] not in known:  # `parent__field` goes to a SubFactory
+                    raise unknown_column(cls._spec.key, key, params[key], cls._spec.columns)
         return super()._generate(strategy, params)
+
+    @classmethod
+    def build_chain(cls, **kwargs: Any) -> Chain:
+        """build(), also returning the parent rows built for the foreign keys (build()
+        keeps only their keys): `chain.row`, `chain.parents`, `chain.of("customers")`."""
+        return cls._chain(cls.build, kwargs)
+
+    @classmethod
+    def create_chain(cls, **kwargs: Any) -> Chain:
+        """create() (after bind()), also returning the parent rows it inserted."""
+        return cls._chain(cls.create, kwargs)
+
+    @classmethod
+    def _chain(cls, make: Callable[..., dict[str, Any]], kwargs: dict[str, Any]) -> Chain:
+        collected: list[tuple[str, dict[str, Any]]] = []
+        _chains.append(collected)
+        try:
+            row = make(**kwargs)
+        finally:
+            _chains.pop()
+        return Chain(row, collected[:-1])
 
     @classmethod
     def _finish(cls, row: dict[str, Any], given: frozenset[str], create: bool) -> dict[str, Any]:
@@ -527,9 +573,21 @@ class RowFactory(factory.DictFactory):  # type: ignore[misc]  # factory-boy is u
                 for col, ref_col in zip(columns, ref, strict=False):
                     if col == columns[0] or col not in given_cols:
                         row[col] = parent.get(ref_col)
+        given_generated(spec, row, given_cols - spec.always if create else given_cols)
+        if create and given_cols & spec.always:
+            # pytest-factoryboy's create() passes every declared value, the identity too:
+            # the INSERT leaves the column out (the database assigns it), and says so
+            warnings.warn(
+                f"{spec.key}: the database assigns {', '.join(sorted(given_cols & spec.always))}"
+                " (GENERATED ALWAYS): the value given is not inserted",
+                stacklevel=4,
+            )
+        _coerce(spec, row, row)
         finish(spec, row, given_cols)
         if create and _connection is not None:
-            return insert(spec, row, given_cols)
+            row = insert(spec, row, given_cols)
+        if _chains:
+            _chains[-1].append((spec.key, row))
         return row
 
 
@@ -546,10 +604,11 @@ def finish(
         if _holds(check, row):
             continue
         free = [c for c in check.columns if c in spec.regen and c not in given]
-        for _ in range(MAX_TRIES if free else 0):
+        if not free:  # the caller's values: the database would refuse this row
+            raise check_violated(spec.key, row, check)
+        for _ in range(MAX_TRIES):
             view = _Row(spec, row)
-            for col in free:
-                row[col] = spec.regen[col](view)
+            _coerce(spec, row, {col: spec.regen[col](view) for col in free})
             _compute(spec, row, given)
             if _holds(check, row):
                 break
@@ -557,11 +616,20 @@ def finish(
             shown = {c: row.get(c) for c in check.columns}
             raise GenerationError(
                 f"{spec.key}: cannot satisfy CHECK {check.name} ({check.sql}) with {shown}"
-                + (f" after {MAX_TRIES} tries" if free else "; pass other values")
-                + f"; set an override for {', '.join(check.columns) or 'these columns'}"
-                " in [tool.schemagen.overrides]"
+                f" after {MAX_TRIES} tries; pass values for {', '.join(free)} or set an"
+                " override for them in [tool.schemagen.overrides]"
             )
     return row
+
+
+def _coerce(spec: Table, row: dict[str, Any], values: Mapping[str, Any]) -> None:
+    """Store `values` in `row` as the database would store them, or raise RowError."""
+    for column, value in list(values.items()):
+        col = spec.types.get(column)
+        if col is not None and column not in spec.computed:
+            row[column] = coerce(spec.key, column, col, value)
+        elif row is not values:
+            row[column] = value
 
 
 def _compute(spec: Table, row: dict[str, Any], given: set[str] | frozenset[str]) -> None:
