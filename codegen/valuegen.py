@@ -167,6 +167,8 @@ def _range(
             r_lo, r_hi = hi - span, hi
     if want.unique:  # room for 10,000+ distinct values when the CHECK allows it
         r_hi = max(r_hi, min(hi if hi is not None else type_hi, r_lo + unit * 10**7))
+        # below as well: CHECK (c < 17) cuts the name's range to 1..16, not the column's
+        r_lo = min(r_lo, max(lo if lo is not None else type_lo, r_hi - unit * 10**7))
     return max(r_lo, type_lo), min(r_hi, type_hi)
 
 

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 import sqlglot
 from sqlglot import exp
 
 from ..bounds import Bounds
-from ..dialect import Dialect
 from ..errors import Diagnostic
-from ..model import PrimaryKey, Schema, Unique
+from ..model import NOWHERE, Schema, Unique
+from ..types import INT_RANGES
 from ..valuegen import FLOATS, INTS, NUMS, TEXT, TIMES
 from .plans import FkMode
-from .scope import Col, Scope, labels
+from .scope import Col, Scope, labels, resolve
 
 
 @dataclass(frozen=True)
@@ -34,16 +35,15 @@ def plan_unique(
 ) -> Uniques:
     """Phase 2 of a table's plan: single-column UNIQUEs, and a carrier column (plus radix
     digits) for each composite one."""
-    table, cols, schema, dialect = scope.table, scope.cols, scope.schema, scope.dialect
+    table, cols, schema = scope.table, scope.cols, scope.schema
     pk = table.primary_key.columns if table.primary_key else ()
     rules: list[tuple[str, ...]] = [pk] if pk else []
-    _warn_computed_uniques(scope)
+    if any(c.generated is not None for c in table.columns if c.name in pk):
+        rules = [_planned(scope, Unique(pk, "PRIMARY KEY", location=table.location))]
     for u in table.uniques:
-        cols_of = tuple(u.columns)
-        for expression in u.expressions:
-            cols_of += tuple(_expr_columns(expression, dialect, scope.names))
+        cols_of = _planned(scope, u)
         if cols_of:
-            rules.append(tuple(dict.fromkeys(cols_of)))
+            rules.append(cols_of)
     fk_first = {
         fk.columns[0]
         for i, fk in enumerate(table.foreign_keys)
@@ -103,13 +103,34 @@ def _carrier(
         if c.column.identity is not None or name in fk_first:
             return None  # already distinct per row
         score = rank.get(c.type.category, 9) + (4 if c.column.default is not None else 0)
-        if (b := bounds.get(name)) is not None and (
-            b.choices or (b.hi is not None and b.lo is not None)
+        b = bounds.get(name)
+        if (b is not None and (b.choices or (b.hi is not None and b.lo is not None))) or (
+            (span := _span(c, b)) is not None and span < _ENOUGH
         ):
-            score += 6  # a CHECK leaves few distinct values
+            score += 6  # a CHECK (or the type) leaves few distinct values
         if best is None or (score, i) < best[:2]:
             best = (score, i, name)
     return best[2] if best else None
+
+
+def _span(c: Col, b: Bounds | None) -> int | None:
+    """How many numbers a numeric column's type and CHECK bounds leave (None: not a number
+    type with a known range). CHECK (c < 17) on numeric(2,0) leaves -99..16."""
+    t = c.type
+    if t.category in INTS:
+        unit, (lo, hi) = Decimal(1), map(Decimal, INT_RANGES.get(t.category, INT_RANGES["bigint"]))
+    elif t.category in NUMS and t.precision is not None:
+        unit = Decimal(1).scaleb(-(t.scale or 0))
+        hi = Decimal(10) ** (t.precision - (t.scale or 0)) - unit
+        lo = -hi
+    else:
+        return None
+    try:
+        lo = max(lo, Decimal(str(b.lo))) if b is not None and b.lo is not None else lo
+        hi = min(hi, Decimal(str(b.hi))) if b is not None and b.hi is not None else hi
+    except ArithmeticError:
+        return None
+    return max(0, int((hi - lo) / unit) + 1)
 
 
 def _capacity(
@@ -164,40 +185,101 @@ def _radix(
     return out
 
 
-# Expressions as distinct as the column they read: a distinct column gives distinct values.
-_INJECTIVE = (exp.Lower, exp.Upper, exp.Cast, exp.Paren, exp.Column, exp.Identifier)
+# Fewer distinct values than this is worth a warning: a test suite inserts hundreds of rows.
+_ENOUGH = 1000
 
 
-def _warn_computed_uniques(scope: Scope) -> None:
-    """A UNIQUE over computed values (a generated column, or an index on an expression that
-    folds values together, as substr() or %) is not planned: the generators keep the
-    columns read distinct, not what is computed from them. Said, with the SQL, where it is."""
-    table, dialect = scope.table, scope.dialect
+@dataclass(frozen=True)
+class Through:
+    """What a computed value reads: one column, and how many distinct values survive the
+    expression when that column's values are consecutive (None: all of them)."""
+
+    column: str
+    domain: int | None = None
+
+
+def _planned(scope: Scope, u: Unique) -> tuple[str, ...]:
+    """The plain columns that keep a UNIQUE's values distinct: a computed member (generated
+    column, index expression) counts through the one column it reads, when the expression
+    keeps it distinct; otherwise the rule is said, located, and left out."""
+    table = scope.table
     computed = {c.name: c.generated.sql for c in table.columns if c.generated is not None}
-    pk = [PrimaryKey(table.primary_key.columns)] if table.primary_key else []
-    rules: list[PrimaryKey | Unique] = [*pk, *table.uniques]
-    for rule in rules:
-        over = [f"computed column {c} ({computed[c]})" for c in rule.columns if c in computed]
-        for expression in getattr(rule, "expressions", ()):
-            try:
-                tree = sqlglot.parse_one(expression, read=dialect.sqlglot)
-            except (sqlglot.errors.ParseError, sqlglot.errors.TokenError, ValueError):
-                tree = None
-            if tree is None or not all(isinstance(n, _INJECTIVE) for n in tree.walk()):
-                over.append(f"expression {expression}")
-        if over:
-            name = getattr(rule, "name", None) or "PRIMARY KEY"
+    members: list[tuple[str, str, Through | None]] = [
+        (f"computed column {c} ({computed[c]})", computed[c], _through(computed[c], scope))
+        if c in computed else (c, "", Through(c)) for c in u.columns
+    ]  # fmt: skip
+    members += [(f"expression {e}", e, _through(e, scope)) for e in u.expressions]
+    sql = "; ".join(text for _, text, _ in members if text)
+    where = u.location if u.location != NOWHERE else table.location
+    lost = [label for label, _, through in members if through is None]
+    planned = [t for _, _, t in members if t is not None]
+    full = [t for t in planned if t.domain is None]
+    name = u.name or "(unnamed)"
+    if lost:
+        scope.warnings.append(Diagnostic(
+            where,
+            f"{table.key}: UNIQUE {name} is over {', '.join(lost)}, whose values are not"
+            " kept distinct: rows may be refused as duplicates (set an override)",
+            sql,
+        ))  # fmt: skip
+        return ()
+    if not full and planned:  # every member folds values together: the domain is the limit
+        domain = 1
+        for t in planned:
+            domain *= t.domain or 1
+        if domain < _ENOUGH:
             scope.warnings.append(Diagnostic(
-                getattr(rule, "location", table.location),
-                f"{table.key}: UNIQUE {name} is over {', '.join(over)}, whose values are not"
-                " kept distinct: rows may be refused as duplicates (set an override)",
+                where,
+                f"{table.key}: UNIQUE {name} is over"
+                f" {', '.join(label for label, _, _ in members)}, which takes only {domain}"
+                f" distinct values here: rows past {domain} are refused as duplicates"
+                " (set an override)",
+                sql,
             ))  # fmt: skip
+        return tuple(dict.fromkeys(t.column for t in planned))
+    return tuple(dict.fromkeys(t.column for t in full))
 
 
-def _expr_columns(sql: str, dialect: Dialect, names: set[str]) -> list[str]:
+def _through(sql: str, scope: Scope) -> Through | None:
+    """The column an expression reads, when distinct consecutive values of that column give
+    distinct results: wrappers that keep values apart (lower(), casts, + 1, * 2, || 'x'),
+    and `x % k`, distinct for k consecutive integers. None for anything else."""
     try:
-        tree = sqlglot.parse_one(sql, read=dialect.sqlglot)
+        tree = sqlglot.parse_one(sql, read=scope.dialect.sqlglot)
     except (sqlglot.errors.ParseError, sqlglot.errors.TokenError, ValueError):
-        return []
-    found = [c.name for c in tree.find_all(exp.Column) if c.name in names]
-    return found if len(set(found)) == 1 else []
+        return None
+    domain: int | None = None
+    if isinstance(tree, exp.Mod) and (k := _literal(tree.expression)):
+        domain, tree = abs(k), tree.this
+    while _keeps_apart(tree):
+        tree = tree.this
+    if not isinstance(tree, exp.Column) or tree.name not in scope.names:
+        return None
+    column = scope.table.column(tree.name)
+    if column is None or column.generated is not None:
+        return None
+    if domain is not None and resolve(scope.schema, column.type)[0].category not in INTS:
+        return None  # only integers are generated consecutively
+    return Through(tree.name, domain)
+
+
+def _keeps_apart(node: exp.Expr) -> bool:
+    """A wrapper whose result differs whenever its first operand does."""
+    if isinstance(node, exp.Add | exp.Sub | exp.DPipe):
+        return bool(node.expression.is_string or _literal(node.expression) is not None)
+    if isinstance(node, exp.Mul):
+        return bool(_literal(node.expression))
+    return isinstance(node, exp.Paren | exp.Cast | exp.Lower | exp.Upper | exp.Neg)
+
+
+def _literal(node: exp.Expr) -> int | None:
+    """A whole-number literal's value (a sign included), else None."""
+    if isinstance(node, exp.Neg):
+        inner = _literal(node.this)
+        return None if inner is None else -inner
+    if isinstance(node, exp.Literal) and not node.is_string:
+        try:
+            return int(node.this)
+        except ValueError:
+            return None
+    return None
