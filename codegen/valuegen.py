@@ -53,6 +53,7 @@ class Want:
     json_paths: tuple[tuple[str | int, ...], ...] | None = None  # read as JSON at these paths
     element_bounds: Bounds | None = None  # an array's elements' (an array of a domain)
     attributes: tuple[tuple[str, SqlType], ...] = ()  # a composite type's, domains resolved
+    lead: int = 0  # UNIQUE over its first `lead` characters (substr): the counter leads
 
     @property
     def what(self) -> str:
@@ -258,6 +259,8 @@ def gen_text(want: Want) -> Gen:
         if maxlen is not None and maxlen < 8:
             provider = "code"
     args = f"{pystr(provider)}, {maxlen!r}" + (f", {minlen}" if minlen else "")
+    if want.unique and want.lead:
+        return _unique("u_text_led", want, f"{want.lead}, {args}")
     if want.unique:
         return _unique("u_text", want, args)
     return Gen(f"sg.g_text({args})")

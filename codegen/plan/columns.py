@@ -92,6 +92,7 @@ def _strategy(
         json_paths=_with_pg_paths(json_paths, table, name, c.type),
         element_bounds=element_bounds(scope, column),
         attributes=attributes(scope.schema, c.type),
+        lead=uniques.leads.get(name, 0),
     )
     if column.generated is not None:
         computed.append((name, _computed(scope, c)))

@@ -28,6 +28,7 @@ class Uniques:
     carriers: set[str]  # the column carrying the sequence number of a composite UNIQUE
     digits: dict[str, tuple[str, bool]]  # column -> (sequence expression, wraps)
     null_past_end: set[str]  # nullable last digit: NULL once its values are used up
+    leads: dict[str, int]  # text UNIQUE over its first k characters (substr): column -> k
 
 
 def plan_unique(
@@ -37,13 +38,13 @@ def plan_unique(
     digits) for each composite one."""
     table, cols, schema = scope.table, scope.cols, scope.schema
     pk = table.primary_key.columns if table.primary_key else ()
-    rules: list[tuple[str, ...]] = [pk] if pk else []
-    if any(c.generated is not None for c in table.columns if c.name in pk):
-        rules = [_planned(scope, Unique(pk, "PRIMARY KEY", location=table.location))]
-    for u in table.uniques:
-        cols_of = _planned(scope, u)
-        if cols_of:
-            rules.append(cols_of)
+    computed_pk = any(c.generated is not None for c in table.columns if c.name in pk)
+    planned = [_planned(scope, u) for u in table.uniques]
+    if computed_pk:
+        planned.append(_planned(scope, Unique(pk, "PRIMARY KEY", location=table.location)))
+    rules = [pk] if pk and not computed_pk else []
+    rules += [tuple(dict.fromkeys(t.column for t in rule)) for rule in planned if rule]
+    leads = {t.column: t.lead for rule in planned for t in rule if t.lead}
     fk_first = {
         fk.columns[0]
         for i, fk in enumerate(table.foreign_keys)
@@ -70,7 +71,7 @@ def plan_unique(
             digits.update(found)
             null_past_end.update(n for n, (_, wraps) in found.items() if not wraps
                                  and cols[n].column.nullable and n not in pk)  # fmt: skip
-    return Uniques(pk, unique_single, carriers, digits, null_past_end)
+    return Uniques(pk, unique_single, carriers, digits, null_past_end, leads)
 
 
 def _carrier(
@@ -196,48 +197,44 @@ class Through:
 
     column: str
     domain: int | None = None
+    lead: int = 0  # substr(c, 1, k): the first k characters must differ
 
 
-def _planned(scope: Scope, u: Unique) -> tuple[str, ...]:
-    """The plain columns that keep a UNIQUE's values distinct: a computed member (generated
-    column, index expression) counts through the one column it reads, when the expression
-    keeps it distinct; otherwise the rule is said, located, and left out."""
-    table = scope.table
-    computed = {c.name: c.generated.sql for c in table.columns if c.generated is not None}
+def _planned(scope: Scope, u: Unique) -> tuple[Through, ...]:
+    """What keeps a UNIQUE's values distinct: a computed member (generated column, index
+    expression) counts through the one column it reads, when the expression keeps that
+    column's values apart. Anything else is said, located, and the rule left out."""
+    computed = {c.name: c.generated.sql for c in scope.table.columns if c.generated is not None}
     members: list[tuple[str, str, Through | None]] = [
         (f"computed column {c} ({computed[c]})", computed[c], _through(computed[c], scope))
         if c in computed else (c, "", Through(c)) for c in u.columns
     ]  # fmt: skip
     members += [(f"expression {e}", e, _through(e, scope)) for e in u.expressions]
-    sql = "; ".join(text for _, text, _ in members if text)
-    where = u.location if u.location != NOWHERE else table.location
-    lost = [label for label, _, through in members if through is None]
     planned = [t for _, _, t in members if t is not None]
-    full = [t for t in planned if t.domain is None]
-    name = u.name or "(unnamed)"
-    if lost:
-        scope.warnings.append(Diagnostic(
-            where,
-            f"{table.key}: UNIQUE {name} is over {', '.join(lost)}, whose values are not"
-            " kept distinct: rows may be refused as duplicates (set an override)",
-            sql,
-        ))  # fmt: skip
+    full = tuple(t for t in planned if t.domain is None)
+    if len(planned) < len(members) or (not full and len(planned) > 1):
+        lost = [label for label, _, t in members if t is None or t.domain is not None]
+        _say(scope, u, members, f"is over {', '.join(lost)}, whose values are not kept"
+             " distinct: rows may be refused as duplicates (set an override)")  # fmt: skip
         return ()
-    if not full and planned:  # every member folds values together: the domain is the limit
-        domain = 1
-        for t in planned:
-            domain *= t.domain or 1
-        if domain < _ENOUGH:
-            scope.warnings.append(Diagnostic(
-                where,
-                f"{table.key}: UNIQUE {name} is over"
-                f" {', '.join(label for label, _, _ in members)}, which takes only {domain}"
-                f" distinct values here: rows past {domain} are refused as duplicates"
-                " (set an override)",
-                sql,
-            ))  # fmt: skip
-        return tuple(dict.fromkeys(t.column for t in planned))
-    return tuple(dict.fromkeys(t.column for t in full))
+    if full or not planned:
+        return full  # folded members ride along: the full ones keep rows apart
+    domain = planned[0].domain or 0
+    if domain < _ENOUGH:
+        _say(scope, u, members, f"is over {', '.join(label for label, _, _ in members)},"
+             f" which takes only {domain} distinct values here: rows past {domain} are"
+             " refused as duplicates (set an override)")  # fmt: skip
+    return (planned[0],)
+
+
+def _say(scope: Scope, u: Unique, members: list[tuple[str, str, Through | None]], why: str) -> None:
+    """A located warning about a UNIQUE, quoting the SQL of its computed members."""
+    table = scope.table
+    scope.warnings.append(Diagnostic(
+        u.location if u.location != NOWHERE else table.location,
+        f"{table.key}: UNIQUE {u.name or '(unnamed)'} {why}",
+        "; ".join(text for _, text, _ in members if text),
+    ))  # fmt: skip
 
 
 def _through(sql: str, scope: Scope) -> Through | None:
@@ -248,8 +245,12 @@ def _through(sql: str, scope: Scope) -> Through | None:
         tree = sqlglot.parse_one(sql, read=scope.dialect.sqlglot)
     except (sqlglot.errors.ParseError, sqlglot.errors.TokenError, ValueError):
         return None
+    tree = tree.unnest()
     domain: int | None = None
-    if isinstance(tree, exp.Mod) and (k := _literal(tree.expression)):
+    lead = _lead(tree)
+    if lead:  # base-36 counters lead the text
+        domain, tree = 36**lead, tree.this
+    elif isinstance(tree, exp.Mod) and (k := _literal(tree.expression)):
         domain, tree = abs(k), tree.this
     while _keeps_apart(tree):
         tree = tree.this
@@ -258,9 +259,19 @@ def _through(sql: str, scope: Scope) -> Through | None:
     column = scope.table.column(tree.name)
     if column is None or column.generated is not None:
         return None
-    if domain is not None and resolve(scope.schema, column.type)[0].category not in INTS:
-        return None  # only integers are generated consecutively
-    return Through(tree.name, domain)
+    category = resolve(scope.schema, column.type)[0].category
+    if domain is not None and category not in (TEXT if lead else INTS):
+        return None  # only integers are generated consecutively, only text led by a counter
+    return Through(tree.name, domain, lead)
+
+
+def _lead(tree: exp.Expr) -> int:
+    """k for substr(c, 1, k) or left(c, k): the first k characters; else 0."""
+    if isinstance(tree, exp.Substring) and _literal(tree.args.get("start") or exp.null()) == 1:
+        return max(0, _literal(tree.args.get("length") or exp.null()) or 0)
+    if isinstance(tree, exp.Left):
+        return max(0, _literal(tree.expression) or 0)
+    return 0
 
 
 def _keeps_apart(node: exp.Expr) -> bool:

@@ -193,6 +193,18 @@ def u_text(n: int, provider: str, maxlen: int | None = None, minlen: int = 0) ->
     return _fit(f"{base}-{suffix}", minlen, maxlen)
 
 
+def u_text_led(
+    n: int, width: int, provider: str, maxlen: int | None = None, minlen: int = 0
+) -> str:
+    """Text whose first `width` characters are distinct: the counter leads, for a UNIQUE over
+    substr(c, 1, width) or left(c, width)."""
+    width = width if maxlen is None else min(width, maxlen)
+    lead = _base36(n).rjust(width, "0")
+    if len(lead) > width:
+        raise GenerationError(f"UNIQUE over the first {width} characters exhausted at {n} values")
+    return _fit(f"{lead}-{_provide(provider)}", minlen, maxlen)
+
+
 def _base36(n: int) -> str:
     digits = "0123456789abcdefghijklmnopqrstuvwxyz"
     out = ""

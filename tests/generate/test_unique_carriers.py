@@ -8,9 +8,12 @@ from types import ModuleType
 
 import psycopg
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from codegen.errors import Diagnostic
 from codegen.render import Formatter
+from codegen.runtimes import _runtime
 from tests.generate.genlib import build_package
 
 
@@ -18,6 +21,7 @@ def _warnings(sql: str, tmp_path: Path) -> list[Diagnostic]:
     file = tmp_path / "schema.sql"
     file.write_text(sql, encoding="utf-8")
     return list(build_package([file], formatter=Formatter(enabled=False)).warnings)
+
 
 SMALL_NUMERIC_WITH_ARRAY = {
     "between": "c0 numeric(6,2) NOT NULL CHECK (c0 BETWEEN 1 AND 16)",
@@ -36,7 +40,9 @@ SMALL_NUMERIC_WITH_ARRAY = {
 @pytest.mark.parametrize("case", sorted(SMALL_NUMERIC_WITH_ARRAY))
 @pytest.mark.parametrize("array_null", ["", " NOT NULL"])
 def test_small_numeric_does_not_carry_a_composite_unique(
-    case: str, array_null: str, pg: psycopg.Connection,
+    case: str,
+    array_null: str,
+    pg: psycopg.Connection,
     make_package: Callable[..., ModuleType],
 ) -> None:
     sql = (
@@ -59,20 +65,25 @@ COMPUTED = """CREATE TABLE t (
     y bigint NOT NULL,
     z int NOT NULL,
     flag boolean NOT NULL,
+    label text NOT NULL,
+    tag varchar(3) NOT NULL,
     bucket int GENERATED ALWAYS AS (x % 1000) STORED UNIQUE,
     code text GENERATED ALWAYS AS (lower(name) || '-x') STORED UNIQUE,
     twice bigint GENERATED ALWAYS AS ((y * 2) + 1) STORED,
     UNIQUE (twice, flag)
 );
 CREATE UNIQUE INDEX t_z ON t ((z - 7));
+CREATE UNIQUE INDEX t_label ON t (substr(label, 1, 2));
+CREATE UNIQUE INDEX t_tag ON t (left(tag, 3));
 """
 
 
 def test_unique_over_computed_values_is_planned_through_the_column_read(
     pg: psycopg.Connection, make_package: Callable[..., ModuleType], tmp_path: Path
 ) -> None:
-    """x % 1000, lower(name) || '-x', y * 2 + 1 and z - 7 stay distinct when the column they
-    read does: 200 rows land, and nothing is said about them."""
+    """x % 1000, lower(name) || '-x', y * 2 + 1, z - 7, the first 2 characters of label and
+    the first 3 of tag stay distinct when the column read is generated for it: 200 rows
+    land, and nothing is said about them."""
     pg.execute(COMPUTED)  # type: ignore[call-overload]
     assert not [w.message for w in _warnings(COMPUTED, tmp_path) if "UNIQUE" in w.message]
     pkg = make_package(sql=COMPUTED, seed=1)
@@ -81,22 +92,50 @@ def test_unique_over_computed_values_is_planned_through_the_column_read(
         rows = pkg.FACTORIES["t"].create_batch(200)
     finally:
         pkg.bind(None)
-    assert len({r["bucket"] for r in rows}) == 200
+    assert len({r["bucket"] for r in rows}) == len({r["label"][:2] for r in rows}) == 200
 
 
 FOLDED = """CREATE TABLE t (id serial PRIMARY KEY, x int NOT NULL, name text NOT NULL,
-    bucket int GENERATED ALWAYS AS (x % 10) STORED UNIQUE);
-CREATE UNIQUE INDEX t_prefix ON t (substr(name, 1, 2));
+    bucket int GENERATED ALWAYS AS (x % 10) STORED UNIQUE, z int NOT NULL,
+    b1 int GENERATED ALWAYS AS (z % 100) STORED, b2 int GENERATED ALWAYS AS (z % 7) STORED,
+    CONSTRAINT t_pair UNIQUE (b1, b2));
+CREATE UNIQUE INDEX t_prefix ON t (left(name, 1));
+CREATE UNIQUE INDEX t_abs ON t (abs(x));
 """
 
 
 def test_unique_over_a_small_or_unplanned_domain_is_refused_where_it_is(tmp_path: Path) -> None:
     warned = _warnings(FOLDED, tmp_path)
     said = {w.message.split(" is over")[0]: w for w in warned if "is over" in w.message}
-    assert set(said) == {"t: UNIQUE t_bucket_key", "t: UNIQUE t_prefix"}
+    assert set(said) == {f"t: UNIQUE {n}" for n in ("t_bucket_key", "t_pair", "t_prefix", "t_abs")}
     bucket, prefix = said["t: UNIQUE t_bucket_key"], said["t: UNIQUE t_prefix"]
-    assert "only 10 distinct values" in bucket.message
-    assert "(x % 10)" in bucket.message
-    assert "substr(name, 1, 2)" in prefix.message and "not kept distinct" in prefix.message
-    assert bucket.location.line == 2 and prefix.location.line == 3
-    assert bucket.sql == "x % 10" and "substr(name, 1, 2)" in prefix.sql
+    assert "(x % 10), which takes only 10 distinct values" in bucket.message
+    assert "which takes only 36 distinct values" in prefix.message
+    for name in ("t_pair", "t_abs"):
+        assert "not kept distinct" in said[f"t: UNIQUE {name}"].message
+    assert bucket.location.line == 2 and prefix.location.line == 5
+    assert bucket.sql == "x % 10" and 'left"(name, 1)' in prefix.sql
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    width=st.integers(1, 3),
+    maxlen=st.one_of(st.none(), st.integers(1, 12)),
+    start=st.integers(0, 40_000),
+)
+def test_text_led_by_the_counter_differs_in_its_first_characters(
+    width: int, maxlen: int | None, start: int
+) -> None:
+    """u_text_led: the first `width` characters differ for distinct counters, and past
+    36**width values it raises instead of repeating one."""
+    room = 36 ** min(width, maxlen or width)
+    seen: set[str] = set()
+    for n in range(start, start + 50):
+        if n >= room:
+            with pytest.raises(_runtime.GenerationError):
+                _runtime.u_text_led(n, width, "word", maxlen)
+            continue
+        value = _runtime.u_text_led(n, width, "word", maxlen)
+        assert maxlen is None or len(value) <= maxlen
+        seen.add(value[:width])
+    assert len(seen) == max(0, min(start + 50, room) - start)
