@@ -13,12 +13,15 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import io
 import itertools
 import json
 import keyword
 import os
 import re
+import tokenize
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -30,6 +33,7 @@ from .errors import SchemagenError
 LINE_LENGTH = 100
 BLOCK = "#@schemagen:block"
 PREFORMATTED = "#@schemagen:preformatted"
+SHAPED = "#@schemagen:shaped"  # in black's layout already, unless a line is too long
 
 # Installed from a wheel, templates/ is the package data `codegen/templates`; in a checkout
 # (or an editable install) it is the repository's top-level templates/.
@@ -63,6 +67,8 @@ def environment(override: str | None) -> jinja2.Environment:
     env.filters["py"] = py
     env.filters["pystr"] = pystr
     env.filters["comment"] = comment
+    env.filters["call"] = call
+    env.globals["SHAPED"] = SHAPED
     env.globals["BLOCK"] = BLOCK
     env.globals["PREFORMATTED"] = PREFORMATTED
     return env
@@ -155,6 +161,23 @@ def py(value: Any, indent: int = 0, prefix: str = "", suffix: str = "") -> str:
     return prefix + open_ + "\n" + "\n".join(items) + "\n" + " " * indent + close + suffix
 
 
+def call(name: str, args: list[str], indent: int = 0, suffix: str = "") -> str:
+    """`name(arg, ...)` + suffix as black lays out a call whose arguments each fit on a line:
+    flat; else the arguments on one line of their own; else one per line with a trailing
+    comma. An argument that does not fit is left to black (the flat text is returned)."""
+    flat = f"{name}({', '.join(args)}){suffix}"
+    if indent + _width(flat) <= LINE_LENGTH or not args:
+        return flat
+    pad, inner = " " * indent, " " * (indent + 4)
+    body = ", ".join(args)
+    if indent + 4 + _width(body) <= LINE_LENGTH:
+        return f"{name}(\n{inner}{body}\n{pad}){suffix}"
+    if any(indent + 5 + _width(a) > LINE_LENGTH or "\n" in a for a in args):
+        return flat
+    lines = "".join(f"{inner}{a},\n" for a in args)
+    return f"{name}(\n{lines}{pad}){suffix}"
+
+
 def _width(text: str) -> int:
     """Columns as black counts them (East Asian wide characters take two)."""
     if text.isascii():
@@ -235,6 +258,10 @@ class Formatter:
         for text in texts:
             for block in _split_blocks(text):
                 block = block.strip("\n")
+                if block.startswith(SHAPED):
+                    block = block[len(SHAPED) :].strip("\n")
+                    if _fits(block):
+                        continue
                 if block.strip() and not block.startswith(PREFORMATTED):
                     key = _digest(block)
                     if key not in self.cache:
@@ -270,6 +297,10 @@ class Formatter:
             return ""
         if block.startswith(PREFORMATTED):
             return block[len(PREFORMATTED) :].strip("\n")
+        if block.startswith(SHAPED):
+            block = block[len(SHAPED) :].strip("\n")
+            if _fits(block):
+                return block
         if not self.enabled:
             return block
         key = _digest(block)
@@ -291,6 +322,35 @@ class Formatter:
         self.cache[key] = formatted
         return formatted
 
+    def shaped(self, source: str, indent: int = 0) -> str:
+        """One statement (or def) written at column `indent`, in black's layout: kept as it is
+        when it already is, else formatted by black alone (cached). The templates emit black's
+        style by construction; this catches what only black can lay out (long expressions),
+        so a cold run formats a few statements instead of every file (tests prove the output
+        is a black fixed point)."""
+        text = source.strip("\n")
+        canonical = _canonical(text, indent)
+        if canonical is not None:
+            return canonical
+        if not self.enabled:
+            return text
+        return self.memo("stmt", f"{indent}:{text}", lambda: self._black_statement(text, indent))
+
+    def _black_statement(self, text: str, indent: int) -> str:
+        import black
+
+        mode = black.Mode(
+            line_length=LINE_LENGTH - indent, target_versions={black.TargetVersion.PY311}
+        )
+        try:
+            formatted = str(black.format_str(text + "\n", mode=mode)).strip("\n")
+        except Exception as error:
+            raise SchemagenError(
+                f"generated code is not valid Python ({error}):\n{text[:2000]}"
+            ) from None
+        self.formatted_blocks += 1
+        return formatted.replace("\n", "\n" + " " * indent) if indent else formatted
+
     def to_json(self) -> str:
         kept = {k: v for k, v in sorted(self.cache.items()) if k in self.used}
         return json.dumps({"version": self.version_key(), "blocks": kept})
@@ -305,6 +365,61 @@ class Formatter:
             return cls()
         blocks = data.get("blocks")
         return cls(blocks if isinstance(blocks, dict) else {})
+
+
+# What black would change in a statement whose lines fit: parentheses it drops after
+# `return`/`=`, docstrings it trims or pads (whitespace, quotes, backslashes at the ends,
+# several lines), string prefixes, a comment it would respace.
+_NOT_CANONICAL = re.compile(
+    r'^\s*(return|[\w.\[\]"]+ =) \((?!$)|^\s*"""[ \t\\"]|[ \t\\"]"""$|^\s*"""(?:(?!""").)*$'
+    r"""|(?<![\w.])[bBrRuUfF]+['"]|#[^ ]""",
+    re.MULTILINE,
+)
+
+
+def _fits(text: str) -> bool:
+    return all(_width(line) <= LINE_LENGTH for line in text.split("\n"))
+
+
+def _canonical(text: str, indent: int) -> str | None:
+    """`text` as black writes it, when that takes no layout decision (None otherwise):
+    every line fits and only string quotes differ (the expression compiler writes repr())."""
+    if "'" in text:
+        requoted = _black_quotes(text)
+        if requoted is None:
+            return None
+        text = requoted
+    lines = text.split("\n")
+    if _width(lines[0]) + indent > LINE_LENGTH or any(_width(x) > LINE_LENGTH for x in lines):
+        return None
+    if _NOT_CANONICAL.search(text):
+        return None
+    return text
+
+
+def _black_quotes(text: str) -> str | None:
+    """String literals requoted as black quotes them (None when a literal has a prefix or
+    more than one line: black decides those)."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    offsets = [0]
+    for line in text.split("\n"):
+        offsets.append(offsets[-1] + len(line) + 1)
+    out: list[str] = []
+    pos = 0
+    for tok in tokens:
+        if tok.type != tokenize.STRING or tok.string[0] != "'":
+            continue
+        if tok.start[0] != tok.end[0] or tok.string.startswith("'" * 3):
+            return None
+        start = offsets[tok.start[0] - 1] + tok.start[1]
+        out.append(text[pos:start])
+        out.append(pystr(ast.literal_eval(tok.string)))
+        pos = start + len(tok.string)
+    out.append(text[pos:])
+    return "".join(out)
 
 
 _STATEMENT_START = re.compile(r"^[^\s)\]}#]")

@@ -78,6 +78,9 @@ def now() -> _dt.datetime:
 
 
 def register(cls: type[factory.Factory]) -> type[factory.Factory]:
+    spec = vars(cls).get("_spec")
+    if isinstance(spec, Table):
+        spec.bind(cls._meta.declarations)
     _factories.append(cls)
     return cls
 
@@ -353,7 +356,7 @@ class Table:
         columns: Iterable[str],
         computed: Mapping[str, Callable[[Mapping[str, Any]], Any]],
         checks: Iterable[Any],
-        regen: Mapping[str, Callable[[Any], Any]],
+        regen: Iterable[str],
         renamed: Mapping[str, str] | None = None,
         identity: Iterable[str] = (),
         always: Iterable[str] = (),
@@ -373,7 +376,24 @@ class Table:
         self.json_columns = frozenset(json_columns)
         self.fks = tuple(fks)
         self.checks = tuple(checks)
-        self.regen = regen
+        self.regen_columns = tuple(regen)
+        self.regen: dict[str, Callable[[Any], Any]] = {}
+
+    def bind(self, declarations: Mapping[str, Any]) -> None:
+        """Regenerators for the `regen` columns (re-drawn when a CHECK fails), taken from the
+        factory's own declarations so the generated module states each generator once."""
+        by_column = {c: a for a, c in self.attrs.items()}
+        for column in self.regen_columns:
+            self.regen[column] = _regenerator(declarations[by_column[column]])
+
+
+def _regenerator(declaration: Any) -> Callable[[Any], Any]:
+    if isinstance(declaration, factory.LazyAttribute):
+        return declaration.function  # type: ignore[no-any-return]
+    if isinstance(declaration, factory.LazyFunction):
+        function = declaration.function
+        return lambda row: function()
+    return lambda row: declaration  # a constant
 
 
 class _Row:

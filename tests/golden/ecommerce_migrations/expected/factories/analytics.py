@@ -42,11 +42,6 @@ class AnalyticsFactory(sg.RowFactory):
         ),
         computed=COMPUTED_COLUMNS["analytics"],
         checks=CHECKS["analytics"],
-        regen={
-            "page_views": lambda o: 0,
-            "unique_visitors": lambda o: 0,
-            "conversions": lambda o: 0,
-            "revenue": lambda o: Decimal("0.00"),
-        },
+        regen=("page_views", "unique_visitors", "conversions", "revenue"),
         identity=("id",),
     )

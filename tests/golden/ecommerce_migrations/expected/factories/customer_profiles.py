@@ -44,15 +44,7 @@ class CustomerProfilesFactory(sg.RowFactory):
         ),
         computed=COMPUTED_COLUMNS["customer_profiles"],
         checks=CHECKS["customer_profiles"],
-        regen={
-            "bio": lambda o: None if sg.g_null() else sg.g_text("text", None),
-            "preferences": lambda o: {},
-            "tags": lambda o: [],
-            "birth_date": lambda o: None if sg.g_null() else sg.g_date(-29200, -6570),
-            "avatar": lambda o: None if sg.g_null() else sg.g_bytes(),
-            "last_ip": lambda o: None if sg.g_null() else sg.g_inet(),
-            "newsletter": lambda o: False,
-        },
+        regen=("bio", "preferences", "tags", "birth_date", "avatar", "last_ip", "newsletter"),
         json_columns=("preferences",),
         fks=((("customer_id",), ("id",)),),
     )

@@ -46,13 +46,7 @@ class SalesTrackingFactory(sg.RowFactory):
         ),
         computed=COMPUTED_COLUMNS["sales_tracking"],
         checks=CHECKS["sales_tracking"],
-        regen={
-            "sale_date": lambda o: sg.g_date(-3650, 0),
-            "region": lambda o: "eu",
-            "units_sold": lambda o: sg.g_int(1, 1000),
-            "unit_price": lambda o: sg.g_dec(100, 100000, 2),
-            "unit_cost": lambda o: sg.g_dec(100, 100000, 2),
-        },
+        regen=("sale_date", "region", "units_sold", "unit_price", "unit_cost"),
         identity=("id",),
         fks=((("product_id",), ("id",)),),
     )

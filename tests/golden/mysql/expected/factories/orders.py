@@ -50,13 +50,7 @@ class OrdersFactory(sg.RowFactory):
         ),
         computed=COMPUTED_COLUMNS["orders"],
         checks=CHECKS["orders"],
-        regen={
-            "price": lambda o: sg.g_dec(100, 100000, 2),
-            "quantity": lambda o: sg.g_int(1, 20),
-            "discount": lambda o: sg.g_dec(0, 10000, 2),
-            "status": lambda o: "pending",
-            "created_at": lambda o: sg.g_ts(-31536000, 0, False),
-        },
+        regen=("price", "quantity", "discount", "status", "created_at"),
         identity=("id",),
         fks=((("customer_id",), ("id",)), (("product_id",), ("id",))),
     )

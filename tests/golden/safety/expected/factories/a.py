@@ -30,5 +30,5 @@ class AFactory(sg.RowFactory):
         columns=("id", "b_id"),
         computed=COMPUTED_COLUMNS["a"],
         checks=CHECKS["a"],
-        regen={},
+        regen=(),
     )

@@ -29,6 +29,6 @@ class BFactory(sg.RowFactory):
         columns=("id", "a_id"),
         computed=COMPUTED_COLUMNS["b"],
         checks=CHECKS["b"],
-        regen={},
+        regen=(),
         fks=((("a_id",), ("id",)),),
     )

@@ -30,6 +30,6 @@ class CFactory(sg.RowFactory):
         columns=("id", "px", "py"),
         computed=COMPUTED_COLUMNS["c"],
         checks=CHECKS["c"],
-        regen={},
+        regen=(),
         fks=((("px", "py"), ("x", "y")),),
     )

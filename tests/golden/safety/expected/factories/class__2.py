@@ -31,6 +31,6 @@ class ClassFactory_2(sg.RowFactory):
         columns=("id", "parent", "self"),
         computed=COMPUTED_COLUMNS["Class"],
         checks=CHECKS["Class"],
-        regen={},
+        regen=(),
         fks=((("parent",), ("id",)),),
     )

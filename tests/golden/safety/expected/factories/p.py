@@ -29,7 +29,5 @@ class PFactory(sg.RowFactory):
         columns=("x", "y"),
         computed=COMPUTED_COLUMNS["p"],
         checks=CHECKS["p"],
-        regen={
-            "x": lambda o: sg.g_int(1, 1000),
-        },
+        regen=("x",),
     )

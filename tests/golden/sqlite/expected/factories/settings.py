@@ -29,7 +29,5 @@ class SettingsFactory(sg.RowFactory):
         columns=("key", "value"),
         computed=COMPUTED_COLUMNS["settings"],
         checks=CHECKS["settings"],
-        regen={
-            "value": lambda o: sg.sq(sg.g_text("sentence", None)),
-        },
+        regen=("value",),
     )
