@@ -20,7 +20,7 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 
-SQLGLOT_DIALECT = {"postgres": "postgres", "sqlite": "sqlite", "mysql": "mysql"}
+from .dialect import Dialect, of
 
 
 @dataclass
@@ -67,11 +67,11 @@ _FLIP: dict[type[exp.Expression], type[exp.Expression]] = {
 }
 
 
-def analyse(sql: str, dialect: str, columns: Collection[str]) -> dict[str, Bounds]:
+def analyse(sql: str, dialect: str | Dialect, columns: Collection[str]) -> dict[str, Bounds]:
     """The bounds CHECK `sql` implies, by column name (`merge` them into a table's)."""
     out: dict[str, Bounds] = {}
     try:
-        tree = sqlglot.parse_one(sql, read=SQLGLOT_DIALECT.get(dialect, "postgres"))
+        tree = sqlglot.parse_one(sql, read=of(dialect).sqlglot)
     except (sqlglot.errors.ParseError, sqlglot.errors.TokenError, ValueError):
         return out
     if isinstance(tree, exp.Expression):

@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from . import ddl, parse
+from . import ddl
+from .dialect import Dialect, of
 from .errors import Diagnostic, SchemagenError
 from .model import (
     Check,
@@ -32,7 +33,7 @@ from .model import (
     View,
     table_key,
 )
-from .naming import NAMERS, pg_index_name
+from .naming import pg_index_name
 
 # Tables that real projects reference without defining: Supabase's auth schema.
 KNOWN_EXTERNAL_SQL: dict[str, str] = {
@@ -51,8 +52,8 @@ class Built:
 
 
 class Catalog:
-    def __init__(self, dialect: str) -> None:
-        self.dialect = dialect
+    def __init__(self, dialect: str | Dialect) -> None:
+        self.dialect = of(dialect)
         self.tables: dict[str, Table] = {}
         self.enums: dict[str, EnumType] = {}
         self.domains: dict[str, Domain] = {}
@@ -71,7 +72,7 @@ class Catalog:
     def apply(self, statement: ddl.Statement) -> None:
         handler = _STATEMENT_HANDLERS[type(statement)]
         self.origins.append(statement.origin)
-        if self.dialect in _CASE_INSENSITIVE:
+        if self.dialect.folds_case:
             statement = _declared_case(self, statement)
         handler(self, statement)
 
@@ -125,8 +126,8 @@ class Catalog:
                 origin = self._origin_at(constraint.location, st.origin)
                 _check_columns(origin, table, constraint.columns, type(constraint).__name__)
         # SQLite, unlike the others, lets primary-key columns hold NULL unless declared NOT NULL
-        table = table if self.dialect == "sqlite" else _nullable_pk(table)
-        self.tables[table.key] = NAMERS[self.dialect](table)
+        table = table if self.dialect.pk_columns_nullable else _nullable_pk(table)
+        self.tables[table.key] = self.dialect.name_constraints(table)
 
     def alter_table(self, st: ddl.AlterTable) -> None:
         if st.table not in self.tables and st.if_exists:
@@ -134,7 +135,7 @@ class Catalog:
         table = self._table(st.origin, st.table)
         for action in st.actions:
             table = _ACTION_HANDLERS[type(action)](self, st.origin, table, action)
-        self.tables[st.table] = NAMERS[self.dialect](table)
+        self.tables[st.table] = self.dialect.name_constraints(table)
         if st.recurse and table.partition_by is not None:
             # the database applies ALTER TABLE (without ONLY) to every partition too
             for child in [t for t in self.tables.values() if t.partition_of == st.table]:
@@ -159,7 +160,7 @@ class Catalog:
             return
         table = self._table(st.origin, st.table)
         index = st.index
-        if index.name is None and self.dialect == "postgres":
+        if index.name is None and self.dialect.names_indexes:
             index = replace(index, name=self._pg_index_name(st.origin.sql, table))
         key = self._index_key(table, index.name) if index.name else None
         if key and key in self.index_owner:
@@ -192,9 +193,9 @@ class Catalog:
 
     def _index_key(self, table: Table, name: str) -> str:
         """Index names are unique per schema (per table in MySQL)."""
-        if self.dialect == "mysql":
+        if self.dialect.index_names_per_table:
             return f"{table.key}/{name}"
-        return table_key(table.schema, name, self.dialect)
+        return table_key(table.schema, name, self.dialect.name)
 
     def create_enum(self, st: ddl.CreateEnum) -> None:
         self._new_type(st.origin, st.enum.name)
@@ -295,7 +296,7 @@ class Catalog:
 
     def _drop_index(self, name: str) -> bool:
         key = name  # "schema.index", or "index" in the default schema
-        if self.dialect == "mysql":  # `DROP INDEX ix ON t`: found by its name
+        if self.dialect.index_names_per_table:  # `DROP INDEX ix ON t`: found by its name
             key = next((k for k, (_, i) in self.index_owner.items() if i == name), name)
         entry = self.index_owner.pop(key, None)
         if entry is None:
@@ -330,7 +331,7 @@ class Catalog:
         externals = dict(externals or {})
         resolve = self._type_resolver()
         tables = {k: _resolve_table_types(t, resolve) for k, t in self.tables.items()}
-        if self.dialect in _CASE_INSENSITIVE:
+        if self.dialect.folds_case:
             tables = {k: _references_in_declared_case(t, tables) for k, t in tables.items()}
         missing: dict[str, Location] = {}
         for table in tables.values():
@@ -359,7 +360,7 @@ class Catalog:
                 ),
             )
         schema = Schema(
-            dialect=self.dialect,
+            dialect=self.dialect.name,
             tables=tuple(tables.values()),
             enums=tuple(self.enums.values()),
             domains=tuple(replace(d, base=resolve(d.base)) for d in self.domains.values()),
@@ -419,7 +420,9 @@ class Catalog:
 
 
 def build(
-    statements: Iterable[ddl.Statement], dialect: str, externals: Sequence[ddl.Statement] = ()
+    statements: Iterable[ddl.Statement],
+    dialect: str | Dialect,
+    externals: Sequence[ddl.Statement] = (),
 ) -> Built:
     """Apply `statements` in order; `externals` declare tables that inputs only reference."""
     catalog = Catalog(dialect)
@@ -428,15 +431,17 @@ def build(
     return catalog.build(external_tables(externals, dialect))
 
 
-def external_tables(statements: Sequence[ddl.Statement], dialect: str) -> dict[str, Table]:
+def external_tables(
+    statements: Sequence[ddl.Statement], dialect: str | Dialect
+) -> dict[str, Table]:
     """Tables declared by stub files, plus the well-known ones (Supabase's auth.users)."""
     declared = Catalog(dialect)
-    if dialect == "postgres":
-        from .parse import postgres
+    if declared.dialect.builtin_tables:
         from .sources import SourceFile
 
+        read = declared.dialect.reader()
         for key, sql in KNOWN_EXTERNAL_SQL.items():
-            for st in postgres.read(SourceFile(f"<builtin {key}>", sql, "")):
+            for st in read(SourceFile(f"<builtin {key}>", sql, ""), None):
                 declared.apply(st)
     for st in statements:
         declared.apply(st)
@@ -447,8 +452,7 @@ def external_tables(statements: Sequence[ddl.Statement], dialect: str) -> dict[s
 
 # SQLite and MySQL ignore the case of column names (and SQLite of table names): `users.ID`
 # is the column `Id` of `Users`. References are rewritten to the declared spelling before a
-# statement applies, so the rest of the catalog compares names exactly.
-_CASE_INSENSITIVE = ("sqlite", "mysql")
+# statement applies, so the rest of the catalog compares names exactly (`Dialect.folds_case`).
 
 
 def _declared_key(key: str, keys: Iterable[str]) -> str:
@@ -651,10 +655,10 @@ def _drop_column(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.DropColu
         """Whether an expression reads the dropped column (when unparsable: assume so)."""
         if not sql:
             return False
-        names = parse.expression_columns(sql, cat.dialect, index_element)
+        names = cat.dialect.expression_columns(sql, index_element)
         if names is None:
             return True
-        return a.name in names or (cat.dialect != "postgres" and a.name.lower() in names)
+        return a.name in names or (cat.dialect.folds_case and a.name.lower() in names)
 
     def keeps(cols: tuple[str, ...], exprs: tuple[str, ...] = (), where: str | None = None) -> bool:
         return a.name not in cols and not any(reads(e, True) for e in exprs) and not reads(where)
@@ -727,12 +731,12 @@ def _rename_column(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.Rename
     return _rename_in_expressions(table, a.old, a.new, cat.dialect)
 
 
-def _rename_in_expressions(table: Table, old: str, new: str, dialect: str) -> Table:
+def _rename_in_expressions(table: Table, old: str, new: str, dialect: Dialect) -> Table:
     """CHECKs, generated columns and index expressions read the renamed column by its new
     name, as the database rewrites them."""
 
     def ren(sql: str | None, index_element: bool = False) -> str | None:
-        return parse.rename_column(sql, old, new, dialect, index_element) if sql else sql
+        return dialect.rename_column(sql, old, new, index_element) if sql else sql
 
     def ren_all(exprs: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(ren(e, True) or e for e in exprs)
@@ -814,7 +818,7 @@ def _add_constraint(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.AddCo
                 origin.sql,
             )
         table = replace(table, primary_key=c)
-        return table if cat.dialect == "sqlite" else _nullable_pk(table)
+        return table if cat.dialect.pk_columns_nullable else _nullable_pk(table)
     if isinstance(c, Unique):
         return replace(table, uniques=(*table.uniques, c))
     return replace(table, foreign_keys=(*table.foreign_keys, c))

@@ -16,6 +16,7 @@ import click
 
 from . import __version__, pipeline, report
 from .config import Run
+from .dialect import NAMES as DIALECTS
 from .errors import SchemagenError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -43,7 +44,7 @@ def _warn(warnings: list[Any]) -> None:
 
 dialect_option = click.option(
     "--dialect",
-    type=click.Choice(["postgres", "sqlite", "mysql"]),
+    type=click.Choice(DIALECTS),
     default="postgres",
     show_default=True,
     help="SQL dialect of the inputs.",
@@ -96,7 +97,7 @@ def run_options(command: F) -> F:
     @click.argument("paths", nargs=-1)
     @click.option(
         "--dialect",
-        type=click.Choice(["postgres", "sqlite", "mysql"]),
+        type=click.Choice(DIALECTS),
         default=None,
         help="SQL dialect of the inputs  [default: from pyproject.toml, else postgres]",
     )

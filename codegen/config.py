@@ -36,9 +36,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .dialect import NAMES as DIALECTS
+from .dialect import Dialect, of
 from .errors import SchemagenError
 
-DIALECTS = ("postgres", "sqlite", "mysql")
 _KEYS = {
     "inputs",
     "dialect",
@@ -87,6 +88,11 @@ class Config:
     overrides: tuple[tuple[str, tuple[tuple[str, Override], ...]], ...] = ()
     strict_rpc: bool = False
     root: str = field(default=".", compare=False)  # where relative paths are resolved
+
+    @property
+    def sql_dialect(self) -> Dialect:
+        """The dialect object for `dialect` (what every stage asks instead of the name)."""
+        return of(self.dialect)
 
     def override(self, table: str, column: str) -> Override | None:
         for t, cols in self.overrides:

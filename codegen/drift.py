@@ -19,6 +19,7 @@ from typing import Any
 
 from . import __version__, pipeline, sources, writer
 from .config import Run
+from .dialect import DEFAULT as DEFAULT_DIALECT
 from .errors import SchemagenError
 from .generate import FINGERPRINT_PREFIX, HEADER_PREFIX, MANIFEST, generate, inputs_fingerprint
 from .model import Schema
@@ -70,7 +71,7 @@ def fix_command(run: Run) -> str:
     if run.cwd is not None:  # inputs and out come from [tool.schemagen]
         return "schemagen generate"
     parts = ["schemagen generate", *(shlex.quote(p) for p in run.inputs)]
-    if run.config.dialect != "postgres":
+    if run.config.sql_dialect is not DEFAULT_DIALECT:
         parts.append(f"--dialect {run.config.dialect}")
     parts.append(f"--out {shlex.quote(run.out)}")
     return " ".join(parts)

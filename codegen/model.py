@@ -669,3 +669,17 @@ __all__ = [
     "replace",
     "table_key",
 ]
+
+
+def without_locations(value: Any) -> Any:
+    """Model JSON without where things are (`location`, `primary_key_location`): lines
+    added above a table change no fingerprint."""
+    if isinstance(value, dict):
+        return {
+            k: without_locations(v)
+            for k, v in value.items()
+            if k != "location" and not k.endswith("_location")
+        }
+    if isinstance(value, list):
+        return [without_locations(v) for v in value]
+    return value

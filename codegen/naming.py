@@ -9,7 +9,6 @@ foreign keys and checks per table (`orders_ibfk_1`, `orders_chk_1`).
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from dataclasses import replace
 
 import sqlglot
@@ -122,10 +121,3 @@ def name_mysql(table: Table) -> Table:
         ),
         checks=tuple(c if c.name else replace(c, name=next(check_names)) for c in table.checks),
     )
-
-
-NAMERS: dict[str, Callable[[Table], Table]] = {
-    "postgres": name_postgres,
-    "mysql": name_mysql,
-    "sqlite": lambda table: table,  # SQLite keeps unnamed constraints unnamed
-}

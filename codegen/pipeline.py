@@ -7,13 +7,14 @@ from dataclasses import replace
 
 from . import catalog, parse, sources
 from .catalog import Built
+from .dialect import Dialect
 from .parse.cache import StatementCache
 from .sources import SourceFile
 
 
 def load(
     paths: Sequence[str],
-    dialect: str = "postgres",
+    dialect: str | Dialect = "postgres",
     external: Sequence[str] = (),
     cwd: str | None = None,
     cache: StatementCache | None = None,
@@ -24,7 +25,7 @@ def load(
 
 def load_files(
     files: Sequence[SourceFile],
-    dialect: str = "postgres",
+    dialect: str | Dialect = "postgres",
     external: Sequence[str] = (),
     cwd: str | None = None,
     cache: StatementCache | None = None,

@@ -29,11 +29,12 @@ import sqlglot
 from sqlglot import exp
 
 from . import build_id, sqlexpr
-from .bounds import SQLGLOT_DIALECT, Bounds, analyse
+from .bounds import Bounds, analyse
 from .bounds import from_json as bounds_from_json
 from .bounds import merge as merge_bounds
 from .bounds import to_json as bounds_to_json
 from .config import Config, Override
+from .dialect import Dialect, of
 from .errors import Diagnostic
 from .model import NOWHERE, Column, Domain, ForeignKey, Location, Schema, SqlType, Table
 from .render import camel, identifier, pystr
@@ -210,7 +211,7 @@ class _Compiler:
         DEFAULT NULL); None when it is an expression to compile."""
 
         def compute() -> str:
-            value = _default_literal(sql, t, self.dialect)
+            value = _default_literal(sql, t, of(self.dialect))
             return json.dumps(None if value is _NOPE else literal(value))
 
         source: str | None = json.loads(self._memo("default", [sql, t.to_json()], compute))
@@ -421,7 +422,7 @@ def _table_plan(
     fk_modes: Mapping[tuple[str, int], str],
     warnings: list[Diagnostic],
 ) -> TablePlan:
-    dialect = schema.dialect
+    dialect = of(schema.dialect)
     module = modules[table.key]
     if table.partition_of is not None:
         warnings.append(
@@ -700,7 +701,7 @@ def _table_plan(
         if c.gen is not None:
             expr = c.gen.expr
             if (
-                dialect == "sqlite"
+                dialect.type_affinity  # the value as SQLite stores it (its storage class)
                 and c.kind in ("value", "unique", "override")
                 and not _is_constant(expr)
             ):
@@ -851,9 +852,9 @@ def _radix(
     return out
 
 
-def _expr_columns(sql: str, dialect: str, names: set[str]) -> list[str]:
+def _expr_columns(sql: str, dialect: Dialect, names: set[str]) -> list[str]:
     try:
-        tree = sqlglot.parse_one(sql, read=SQLGLOT_DIALECT.get(dialect, "postgres"))
+        tree = sqlglot.parse_one(sql, read=dialect.sqlglot)
     except (sqlglot.errors.ParseError, sqlglot.errors.TokenError, ValueError):
         return []
     found = [c.name for c in tree.find_all(exp.Column) if c.name in names]
@@ -927,9 +928,9 @@ def _default(
 _NOPE: Any = object()
 
 
-def _default_literal(sql: str, t: SqlType, dialect: str) -> Any:
+def _default_literal(sql: str, t: SqlType, dialect: Dialect) -> Any:
     try:
-        node = sqlglot.parse_one(sql, read=SQLGLOT_DIALECT.get(dialect, "postgres"))
+        node = sqlglot.parse_one(sql, read=dialect.sqlglot)
     except (sqlglot.errors.ParseError, sqlglot.errors.TokenError, ValueError):
         return _NOPE
     while isinstance(node, (exp.Paren, exp.Cast)):
@@ -942,7 +943,7 @@ def _default_literal(sql: str, t: SqlType, dialect: str) -> Any:
     cat = t.category
     if isinstance(node, exp.Boolean):
         if cat == "boolean":
-            return bool(node.this) if dialect == "postgres" else int(bool(node.this))
+            return bool(node.this) if dialect.native_booleans else int(bool(node.this))
         return _NOPE
     if not isinstance(node, exp.Literal):
         return _NOPE
@@ -957,7 +958,7 @@ def _default_literal(sql: str, t: SqlType, dialect: str) -> Any:
                 return _NOPE
         if cat == "array" and text.strip() == "{}":
             return []
-        if dialect == "sqlite" and cat not in INTS | NUMS | FLOATS:
+        if dialect.type_affinity and cat not in INTS | NUMS | FLOATS:
             return text
         return _NOPE
     try:
@@ -968,18 +969,18 @@ def _default_literal(sql: str, t: SqlType, dialect: str) -> Any:
     if cat in INTS:
         return int(number) if number == number.to_integral_value() else _NOPE
     if cat in NUMS:
-        if t.scale is not None and dialect == "postgres":
+        if t.scale is not None and dialect.exact_numeric_literals:
             return number.quantize(Decimal(1).scaleb(-t.scale))
         return (
             number
-            if dialect == "postgres"
+            if dialect.exact_numeric_literals
             else (int(number) if number == number.to_integral_value() else float(number))
         )
     if cat in FLOATS:
         return float(number)
-    if cat == "boolean" and dialect != "postgres":
+    if cat == "boolean" and not dialect.native_booleans:
         return int(number)
-    if dialect == "sqlite":
+    if dialect.type_affinity:
         return int(number) if number == number.to_integral_value() else float(number)
     return _NOPE
 

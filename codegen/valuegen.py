@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from .bounds import Bounds
+from .dialect import POSTGRES, Dialect
 from .model import SqlType
 from .render import py, pystr
 from .types import INT_RANGES
@@ -48,7 +49,7 @@ class Want:
     seq: str = "n"  # the row's sequence number, or its digit in a composite UNIQUE
     null_past_end: bool = False  # nullable last digit: NULL once its values are used up
     labels: tuple[str, ...] = ()  # enum labels
-    dialect: str = "postgres"
+    dialect: Dialect = POSTGRES
 
     @property
     def what(self) -> str:
@@ -176,7 +177,7 @@ def _floor_to(x: Decimal, unit: Decimal) -> Decimal:
 
 def gen_int(want: Want) -> Gen:
     t_lo, t_hi = INT_RANGES.get(want.type.category, INT_RANGES["bigint"])
-    if want.dialect == "sqlite" or want.type.category == "bigint":
+    if want.dialect.type_affinity or want.type.category == "bigint":  # SQLite: 64-bit
         t_lo, t_hi = INT_RANGES["bigint"]
     lo, hi = _range(want, Decimal(1), Decimal(t_lo), Decimal(t_hi))
     if lo > hi:
@@ -223,7 +224,7 @@ def gen_text(want: Want) -> Gen:
     if b.maxlen is not None:
         maxlen = b.maxlen if maxlen is None else min(maxlen, b.maxlen)
     minlen = b.minlen or 0
-    if t.category == "char" and t.length is not None and want.dialect != "sqlite":
+    if t.category == "char" and t.length is not None and not want.dialect.type_affinity:
         minlen = max(minlen, t.length)  # char(n) pads: generate the full width
     if maxlen is not None and minlen > maxlen:
         minlen = maxlen
@@ -276,14 +277,8 @@ def gen_date(want: Want) -> Gen:
     return Gen(f"sg.g_date({lo}, {hi})")
 
 
-# Dialects whose drivers exchange time-zone-aware datetimes. MySQL's TIMESTAMP is an instant
-# too, but PyMySQL and mysqlclient send and return naive datetimes (in the session's time
-# zone), and MariaDB and MySQL before 8.0.19 reject a value with an offset.
-AWARE_DATETIMES = {"postgres"}
-
-
 def gen_timestamp(want: Want) -> Gen:
-    tz = want.type.category == "timestamptz" and want.dialect in AWARE_DATETIMES
+    tz = want.type.category == "timestamptz" and want.dialect.aware_datetimes
     lo, hi = -365 * 86400, 0
     if want.unique:
         return _unique("u_ts", want, f"{lo}, {lo + 10**9}, {tz}, {pystr(want.what)}")
@@ -415,7 +410,7 @@ def _generator(want: Want) -> Gen:
             first = generator(element)
             return Gen(f"[{first.expr}, *sg.g_array(lambda: {inner.expr})]", needs_n=True)
         return Gen(f"sg.g_array(lambda: {inner.expr})", needs_o=inner.needs_o)
-    if want.dialect == "sqlite" and category in ("date", "timestamp", "timestamptz"):
+    if want.dialect.type_affinity and category in ("date", "timestamp", "timestamptz"):
         # SQLite stores dates as ISO text: generate what it stores
         text = Want(
             want.table,

@@ -3,7 +3,7 @@ validate_row."""
 
 from __future__ import annotations
 
-from ..generate import Context
+from ..context import Context
 
 EXPORTS = {"computed": ["CHECKS", "COMPUTED_COLUMNS", "apply_computed", "validate_row"]}
 

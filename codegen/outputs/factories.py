@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..generate import Context
+from ..context import Context
 from ..plan import TablePlan
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..generate import Context
+from ..context import Context
 
 
 def render(ctx: Context) -> dict[str, str]:

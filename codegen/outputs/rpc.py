@@ -30,11 +30,11 @@ from sqlglot.errors import SqlglotError
 from sqlglot.tokenizer_core import TokenType
 
 from .. import runtimes, sqlexpr
-from ..bounds import SQLGLOT_DIALECT
 from ..config import Config
+from ..context import Context
+from ..dialect import of
 from ..errors import Diagnostic
-from ..generate import Context
-from ..model import Function, Param, Schema, SqlType
+from ..model import Function, Param, Schema, SqlType, without_locations
 from ..render import identifier, py, pystr
 
 EXPORTS = {"rpc": ["AsyncRPC", "RPC", "RPCError"]}
@@ -324,7 +324,7 @@ def _expression(fn: Function, dialect: str, inputs: list[Param]) -> tuple[str, d
     Returns (sql, compiler name -> parameter index)."""
     if fn.language.lower() != "sql":
         raise _NotSimple(f"LANGUAGE {fn.language}")
-    read = SQLGLOT_DIALECT.get(dialect, "postgres")
+    read = of(dialect).sqlglot
     text = (fn.body or "").strip()
     statement = fn.body_style != "standard"
     atomic = re.fullmatch(r"BEGIN\s+ATOMIC\b(.*?)\bEND\s*;?", text, re.I | re.S)
@@ -411,7 +411,7 @@ def _constant_default(sql: str, dialect: str, compiled: sqlexpr.Compiled) -> str
     """Python source of the default's value when it is a constant (literals, casts,
     arithmetic); None when it must be evaluated per call (now(), gen_random_uuid())."""
     try:
-        tree = sqlglot.parse_one(sql, read=SQLGLOT_DIALECT.get(dialect, "postgres"))
+        tree = sqlglot.parse_one(sql, read=of(dialect).sqlglot)
     except SqlglotError:
         return None
     for node in tree.walk():
@@ -479,7 +479,7 @@ def _row_of(
     """(kind, key, fields) when `t` names a table, view or composite type."""
     if t.category not in _ROW_CATEGORIES or not t.name:
         return None
-    default = {"postgres": "public", "sqlite": "main"}.get(schema.dialect, "")
+    default = of(schema.dialect).default_schema
     names = [t.name]
     if default and t.name.startswith(default + "."):
         names.append(t.name[len(default) + 1 :])
@@ -700,14 +700,6 @@ def _warn(ctx: Context, warnings: tuple[Diagnostic, ...]) -> None:
     ctx.plan = dataclasses.replace(ctx.plan, warnings=(*ctx.plan.warnings, *warnings))
 
 
-def _without_locations(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _without_locations(v) for k, v in value.items() if k != "location"}
-    if isinstance(value, list):
-        return [_without_locations(v) for v in value]
-    return value
-
-
 def _depends_on(ctx: Context) -> Mapping[str, Any]:
     schema = ctx.schema
     rows: dict[str, Any] = {}
@@ -722,8 +714,8 @@ def _depends_on(ctx: Context) -> Mapping[str, Any]:
                 rows[row[1]] = ctx.table_json(row[1]) or [(n, repr(ft)) for n, ft in row[2]]
     return {
         "dialect": schema.dialect,
-        "functions": [_without_locations(f.to_json()) for f in schema.functions],
-        "enums": [_without_locations(e.to_json()) for e in schema.enums],
-        "domains": [_without_locations(d.to_json()) for d in schema.domains],
+        "functions": [without_locations(f.to_json()) for f in schema.functions],
+        "enums": [without_locations(e.to_json()) for e in schema.enums],
+        "domains": [without_locations(d.to_json()) for d in schema.domains],
         "rows": rows,
     }

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from .. import runtimes, sqlexpr
-from ..generate import Context
+from ..context import Context
 
 EXPORTS = {"_runtime": ["GenerationError", "bind", "reset", "set_clock"]}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..generate import Context
+from ..context import Context
 from ..render import py
 
 EXPORTS = {"schemas": ["TABLES", "TABLE_SCHEMAS"]}

@@ -23,11 +23,12 @@ from ..model import SqlType
 from . import runtime
 from . import stypes as T
 from .core import Compiler, Typed, Unsupported
-from .dialects import get_dialect
-from .mysql import MYSQL as _MYSQL  # noqa: F401  (importing a dialect registers it)
-from .postgres import POSTGRES as _POSTGRES  # noqa: F401
-from .registry import SUPPORTED, docs_table
-from .sqlite import SQLITE as _SQLITE  # noqa: F401
+from .dialects import Dialect
+from .docs import docs_table
+from .mysql import MYSQL
+from .postgres import POSTGRES
+from .registry import SUPPORTED
+from .sqlite import SQLITE
 
 __all__ = [
     "SUPPORTED",
@@ -35,6 +36,7 @@ __all__ = [
     "compile_expression",
     "compile_predicate",
     "docs_table",
+    "get_dialect",
     "load",
     "runtime_source",
 ]
@@ -87,6 +89,16 @@ def load(compiled: Compiled | Sequence[Compiled]) -> dict[str, Callable[..., Any
 def runtime_source() -> str:
     """The runtime module's text, to copy into a generated package as `_sqlruntime.py`."""
     return Path(runtime.__file__).read_text(encoding="utf-8")
+
+
+def get_dialect(name: str) -> Dialect:
+    """The expression semantics for a name as sqlglot spells it: postgres, sqlite, mysql."""
+    table: dict[str, Dialect] = {"postgres": POSTGRES, "sqlite": SQLITE, "mysql": MYSQL}
+    aliases = {"postgresql": "postgres", "pg": "postgres", "sqlite3": "sqlite"}
+    key = aliases.get(name.lower(), name.lower())
+    if key not in table:
+        raise ValueError(f"unknown dialect {name!r}; expected one of {sorted(table)}")
+    return table[key]
 
 
 # --------------------------------------------------------------------------- internals

@@ -129,17 +129,3 @@ class Dialect:
 
     def assign(self, c: Compiler, t: Typed, target: SqlType) -> Typed:
         raise Unsupported(f"storing into {target.sql}")
-
-
-def get_dialect(name: str) -> Dialect:
-    """The dialect for a name as sqlglot spells it: postgres, sqlite, mysql."""
-    from .mysql import MYSQL
-    from .postgres import POSTGRES
-    from .sqlite import SQLITE
-
-    table: dict[str, Dialect] = {"postgres": POSTGRES, "sqlite": SQLITE, "mysql": MYSQL}
-    aliases = {"postgresql": "postgres", "pg": "postgres", "sqlite3": "sqlite"}
-    key = aliases.get(name.lower(), name.lower())
-    if key not in table:
-        raise ValueError(f"unknown dialect {name!r}; expected one of {sorted(table)}")
-    return table[key]

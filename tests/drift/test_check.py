@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import codegen.generate
+import codegen.context
 from codegen import cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -195,7 +195,7 @@ def test_version_only_change_is_reported_not_failed(tmp_path: Path, monkeypatch)
     (tmp_path / "migrations" / "0001_init.sql").write_text(BASE)
     monkeypatch.chdir(tmp_path)
     with monkeypatch.context() as old:
-        old.setattr(codegen.generate, "__version__", "0.0.1")
+        old.setattr(codegen.context, "__version__", "0.0.1")
         result = CliRunner().invoke(cli.main, ["generate", "migrations", "--out", "fakes"])
         assert result.exit_code == 0, result.output
     assert "schemagen 0.0.1" in (tmp_path / "fakes" / "schemas.py").read_text()

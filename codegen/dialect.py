@@ -1,0 +1,139 @@
+"""One object per database: everything the pipeline does differently for it.
+
+In the spirit of sqlglot's dialect classes: callers ask the dialect (`dialect.folds_case`,
+`dialect.read(...)`, `dialect.name_constraints(table)`) instead of comparing its name, so a
+new dialect-specific behaviour has one obvious home. `of(name)` gives the object for a name;
+the config carries it as `Config.sql_dialect`; the schema model keeps the name (JSON).
+
+The readers are imported when first used: pglast is not loaded to read a SQLite schema.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Literal
+
+from .errors import SchemagenError
+from .model import DEFAULT_SCHEMA, Table
+from .naming import name_mysql, name_postgres
+
+if TYPE_CHECKING:
+    from . import ddl
+    from .parse.cache import StatementCache
+    from .sources import SourceFile
+
+    Reader = Callable[[SourceFile, StatementCache | None], list[ddl.Statement]]
+
+Name = Literal["postgres", "sqlite", "mysql"]
+
+
+class Dialect:
+    """The base: PostgreSQL's answers; the other dialects override where they differ."""
+
+    name: Name = "postgres"
+    sqlglot: str = "postgres"  # what sqlglot's `read=` / `dialect=` take
+    # -- names (catalog)
+    folds_case: bool = False  # unquoted column (and SQLite table) names ignore case
+    names_indexes: bool = True  # an unnamed CREATE INDEX gets the database's name for it
+    index_names_per_table: bool = False  # index names are unique per table, not per schema
+    builtin_tables: bool = True  # well-known external tables (Supabase's auth.users)
+    # -- values (catalog, plan, value generators)
+    pk_columns_nullable: bool = False  # PRIMARY KEY does not imply NOT NULL (SQLite)
+    type_affinity: bool = False  # declared types are affinities, values keep their class
+    native_booleans: bool = True  # booleans are True/False, not 1/0
+    exact_numeric_literals: bool = True  # numeric DEFAULT literals are Decimal at their scale
+    # The driver exchanges time-zone-aware datetimes. MySQL's TIMESTAMP is an instant too, but
+    # PyMySQL and mysqlclient send and return naive datetimes (in the session's time zone),
+    # and MariaDB and MySQL before 8.0.19 reject a value with an offset.
+    aware_datetimes: bool = True
+
+    @property
+    def default_schema(self) -> str:
+        """The schema whose tables are keyed by bare name (`public`, `main`, none)."""
+        return DEFAULT_SCHEMA[self.name]
+
+    def name_constraints(self, table: Table) -> Table:
+        """The table with unnamed constraints named as the database names them."""
+        return name_postgres(table)
+
+    def reader(self) -> Reader:
+        """The statement reader: one file, through the statement cache."""
+        from .parse import postgres
+
+        return postgres.read
+
+    def expression_columns(self, sql: str, index_element: bool = False) -> set[str] | None:
+        """Names of the columns an expression reads; None when it cannot be parsed."""
+        from .parse import postgres
+
+        return postgres.expression_columns(sql, index_element)
+
+    def rename_column(self, sql: str, old: str, new: str, index_element: bool = False) -> str:
+        """The expression reading column `old` as `new`, spelled as this dialect's reader."""
+        from .parse import postgres
+
+        return postgres.rename_column(sql, old, new, index_element)
+
+    def __repr__(self) -> str:
+        return f"<dialect {self.name}>"
+
+
+class _SqlglotRead(Dialect):
+    """Dialects read by sqlglot (SQLite, MySQL): names ignore case, no built-in tables."""
+
+    folds_case = True
+    names_indexes = False
+    builtin_tables = False
+    native_booleans = False
+    exact_numeric_literals = False
+    aware_datetimes = False
+
+    def reader(self) -> Reader:
+        from .parse import sqlglot_reader
+
+        return sqlglot_reader.reader(self.name)
+
+    def expression_columns(self, sql: str, index_element: bool = False) -> set[str] | None:
+        from .parse import sqlglot_reader
+
+        return sqlglot_reader.expression_columns(sql, self.name)
+
+    def rename_column(self, sql: str, old: str, new: str, index_element: bool = False) -> str:
+        from .parse import sqlglot_reader
+
+        return sqlglot_reader.rename_column(sql, old, new, self.name)
+
+
+class SQLite(_SqlglotRead):
+    name: Name = "sqlite"
+    sqlglot = "sqlite"
+    pk_columns_nullable = True
+    type_affinity = True
+
+    def name_constraints(self, table: Table) -> Table:
+        return table  # SQLite keeps unnamed constraints unnamed
+
+
+class MySQL(_SqlglotRead):
+    name: Name = "mysql"
+    sqlglot = "mysql"
+    index_names_per_table = True
+
+    def name_constraints(self, table: Table) -> Table:
+        return name_mysql(table)
+
+
+POSTGRES, SQLITE, MYSQL = Dialect(), SQLite(), MySQL()
+DIALECTS: dict[str, Dialect] = {d.name: d for d in (POSTGRES, SQLITE, MYSQL)}
+NAMES: tuple[str, ...] = tuple(DIALECTS)
+DEFAULT = POSTGRES
+
+
+def of(dialect: str | Dialect) -> Dialect:
+    """The dialect object for a name (objects pass through)."""
+    if isinstance(dialect, Dialect):
+        return dialect
+    found = DIALECTS.get(dialect)
+    if found is None:
+        raise SchemagenError(f"unknown dialect {dialect!r} (expected one of: {', '.join(NAMES)})")
+    return found
