@@ -68,6 +68,7 @@ def environment(override: str | None) -> jinja2.Environment:
     env.filters["pystr"] = pystr
     env.filters["comment"] = comment
     env.filters["call"] = call
+    env.filters["imports"] = imports
     env.globals["SHAPED"] = SHAPED
     env.globals["BLOCK"] = BLOCK
     env.globals["PREFORMATTED"] = PREFORMATTED
@@ -176,6 +177,54 @@ def call(name: str, args: list[str], indent: int = 0, suffix: str = "") -> str:
         return flat
     lines = "".join(f"{inner}{a},\n" for a in args)
     return f"{name}(\n{lines}{pad}){suffix}"
+
+
+def imports(names: list[str], module: str) -> str:
+    """`from module import a, b` as black lays it out (parenthesised, one name per line and a
+    trailing comma when it does not fit)."""
+    flat = f"from {module} import {', '.join(names)}"
+    if _width(flat) <= LINE_LENGTH:
+        return flat
+    return f"from {module} import (\n" + "".join(f"    {n},\n" for n in names) + ")"
+
+
+def prune_imports(source: str) -> str:
+    """`source` without the top-level imports it never uses (the import collector: templates
+    import what a module may need; users' linters see only what it does use). Names in
+    `__all__` count as used; a pruned block keeps single blank lines between its sections."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return source  # reported by the formatter or the tests, not here
+    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    for node in tree.body:
+        if not isinstance(node, ast.Assign) or not isinstance(node.value, ast.List | ast.Tuple):
+            continue
+        if any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
+            used |= {str(e.value) for e in node.value.elts if isinstance(e, ast.Constant)}
+    lines = source.split("\n")
+    edits: list[tuple[int, int, str | None]] = []
+    for node in tree.body:
+        if not isinstance(node, ast.Import | ast.ImportFrom):
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+            continue
+        keep = [a for a in node.names if (a.asname or a.name).split(".")[0] in used]
+        if len(keep) == len(node.names):
+            continue
+        text = None
+        if keep:
+            shown = [a.name + (f" as {a.asname}" if a.asname else "") for a in keep]
+            if isinstance(node, ast.ImportFrom):
+                text = imports(shown, "." * node.level + (node.module or ""))
+            else:
+                text = f"import {', '.join(shown)}"
+        edits.append((node.lineno - 1, node.end_lineno or node.lineno, text))
+    for start, end, text in reversed(edits):
+        lines[start:end] = [] if text is None else text.split("\n")
+        if text is None and 0 < start < len(lines) and not lines[start - 1] and not lines[start]:
+            del lines[start]  # a section emptied: its blank line goes with it
+    return "\n".join(lines)
 
 
 def _width(text: str) -> int:
@@ -289,7 +338,7 @@ class Formatter:
         for prev, block in itertools.pairwise(blocks):
             parts.append(_separator(prev, block))
             parts.append(block)
-        return "".join(parts) + "\n"
+        return prune_imports("".join(parts) + "\n")
 
     def format_block(self, block: str) -> str:
         block = block.strip("\n")

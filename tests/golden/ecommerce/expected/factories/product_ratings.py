@@ -4,9 +4,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-from decimal import Decimal
-
 import factory
 
 from .. import _runtime as sg
