@@ -23,6 +23,7 @@ import os
 import re
 import tokenize
 from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,7 @@ def environment(override: str | None) -> jinja2.Environment:
     env.filters["comment"] = comment
     env.filters["call"] = call
     env.filters["imports"] = imports
+    env.filters["by_module"] = lambda items: sorted(items, key=lambda t: _natural(t.module.lower()))
     env.globals["SHAPED"] = SHAPED
     env.globals["BLOCK"] = BLOCK
     env.globals["PREFORMATTED"] = PREFORMATTED
@@ -188,6 +190,46 @@ def imports(names: list[str], module: str) -> str:
     return f"from {module} import (\n" + "".join(f"    {n},\n" for n in names) + ")"
 
 
+def isort_key(name: str) -> tuple[int, list[str | int]]:
+    """Where isort (ruff's I001, order-by-type) puts an imported name: CONSTANTS, Classes,
+    then the rest, each group case-blind and in natural order (t2 before t10)."""
+    return _kind(name), _natural(name.lower())
+
+
+def all_key(name: str) -> tuple[int, list[str | int]]:
+    """Where ruff's RUF022 puts a name in `__all__`: the same groups, case-sensitive."""
+    return _kind(name), _natural(name)
+
+
+def _kind(name: str) -> int:
+    if len(name) > 1 and name.isupper():
+        return 0
+    return 1 if name[:1].isupper() else 2
+
+
+def _natural(text: str) -> list[str | int]:
+    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text)]
+
+
+def tidy(source: str) -> str:
+    """What users' linters would otherwise ask for: unused imports dropped, `__all__` sorted."""
+    return _sort_all(prune_imports(source))
+
+
+def _sort_all(source: str) -> str:
+    start = source.find("\n__all__ = [")
+    if start < 0:
+        return source
+    end = source.find("]\n", start)
+    try:
+        names = ast.literal_eval(source[start + 11 : end + 1])
+    except (ValueError, SyntaxError):
+        return source
+    if not isinstance(names, list) or names == sorted(names, key=all_key):
+        return source
+    return source[: start + 1] + py(sorted(names, key=all_key), 0, "__all__ = ") + source[end + 1 :]
+
+
 def prune_imports(source: str) -> str:
     """`source` without the top-level imports it never uses (the import collector: templates
     import what a module may need; users' linters see only what it does use). Names in
@@ -225,6 +267,15 @@ def prune_imports(source: str) -> str:
         if text is None and 0 < start < len(lines) and not lines[start - 1] and not lines[start]:
             del lines[start]  # a section emptied: its blank line goes with it
     return "\n".join(lines)
+
+
+def decimal_literal(value: Decimal) -> str:
+    """`Decimal(...)` source: from an int when that is the same value and scale (ruff's
+    FURB157 asks for `Decimal(0)`, not `Decimal("0")`), else from its exact string."""
+    text = str(value)
+    if text.lstrip("-").isdigit() and text != "-0":
+        return f"Decimal({text})"
+    return f"Decimal({pystr(text)})"
 
 
 def _width(text: str) -> int:
@@ -338,7 +389,7 @@ class Formatter:
         for prev, block in itertools.pairwise(blocks):
             parts.append(_separator(prev, block))
             parts.append(block)
-        return prune_imports("".join(parts) + "\n")
+        return tidy("".join(parts) + "\n")
 
     def format_block(self, block: str) -> str:
         block = block.strip("\n")

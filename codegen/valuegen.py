@@ -21,7 +21,7 @@ from typing import Any
 from .bounds import Bounds
 from .dialect import POSTGRES, Dialect
 from .model import SqlType
-from .render import py, pystr
+from .render import decimal_literal, py, pystr
 from .types import INT_RANGES
 
 
@@ -455,7 +455,7 @@ def _py_values(values: tuple[Any, ...]) -> str:
 def literal(value: Any) -> str:
     """Python source for a constant value (Decimal and dates included)."""
     if isinstance(value, Decimal):
-        return f"Decimal({pystr(str(value))})"
+        return decimal_literal(value)
     if isinstance(value, float) and not math.isfinite(value):
         return f"float({pystr(repr(value))})"
     if isinstance(value, dt.datetime):

@@ -35,7 +35,7 @@ from ..context import Context
 from ..dialect import of
 from ..errors import Diagnostic
 from ..model import Function, Param, Schema, SqlType, without_locations
-from ..render import identifier, py, pystr
+from ..render import decimal_literal, identifier, py, pystr
 
 EXPORTS = {"rpc": ["AsyncRPC", "RPC", "RPCError"]}
 
@@ -433,7 +433,7 @@ def literal(value: Any) -> str | None:
     if isinstance(value, float):
         return repr(value) if math.isfinite(value) else f"float({pystr(repr(value))})"
     if isinstance(value, Decimal):
-        return f"Decimal({pystr(str(value))})"
+        return decimal_literal(value)
     if isinstance(value, dt.datetime):
         return f"datetime.fromisoformat({pystr(value.isoformat())})"
     if isinstance(value, dt.date):

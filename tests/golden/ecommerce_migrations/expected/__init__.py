@@ -7,39 +7,39 @@ from __future__ import annotations
 from ._runtime import GenerationError, bind, reset, set_clock
 from .computed import CHECKS, COMPUTED_COLUMNS, apply_computed, validate_row
 from .factories import (
+    FACTORIES,
     AnalyticsFactory,
     CustomerMetricsFactory,
     CustomerProfilesFactory,
     CustomersFactory,
-    FACTORIES,
     OrdersFactory,
     PricingTiersFactory,
     ProductRatingsFactory,
     ProductsFactory,
     SalesTrackingFactory,
 )
-from .rpc import AsyncRPC, RPC, RPCError
-from .schemas import TABLES, TABLE_SCHEMAS
+from .rpc import RPC, AsyncRPC, RPCError
+from .schemas import TABLE_SCHEMAS, TABLES
 
 __all__ = [
-    "AnalyticsFactory",
-    "AsyncRPC",
     "CHECKS",
     "COMPUTED_COLUMNS",
+    "FACTORIES",
+    "RPC",
+    "TABLES",
+    "TABLE_SCHEMAS",
+    "AnalyticsFactory",
+    "AsyncRPC",
     "CustomerMetricsFactory",
     "CustomerProfilesFactory",
     "CustomersFactory",
-    "FACTORIES",
     "GenerationError",
     "OrdersFactory",
     "PricingTiersFactory",
     "ProductRatingsFactory",
     "ProductsFactory",
-    "RPC",
     "RPCError",
     "SalesTrackingFactory",
-    "TABLES",
-    "TABLE_SCHEMAS",
     "apply_computed",
     "bind",
     "reset",

@@ -7,33 +7,33 @@ from __future__ import annotations
 from ._runtime import GenerationError, bind, reset, set_clock
 from .computed import CHECKS, COMPUTED_COLUMNS, apply_computed, validate_row
 from .factories import (
+    FACTORIES,
     AFactory,
     BFactory,
     CFactory,
     ClassFactory,
     ClassFactory_2,
-    FACTORIES,
     PFactory,
 )
-from .rpc import AsyncRPC, RPC, RPCError
-from .schemas import TABLES, TABLE_SCHEMAS
+from .rpc import RPC, AsyncRPC, RPCError
+from .schemas import TABLE_SCHEMAS, TABLES
 
 __all__ = [
+    "CHECKS",
+    "COMPUTED_COLUMNS",
+    "FACTORIES",
+    "RPC",
+    "TABLES",
+    "TABLE_SCHEMAS",
     "AFactory",
     "AsyncRPC",
     "BFactory",
     "CFactory",
-    "CHECKS",
-    "COMPUTED_COLUMNS",
     "ClassFactory",
     "ClassFactory_2",
-    "FACTORIES",
     "GenerationError",
     "PFactory",
-    "RPC",
     "RPCError",
-    "TABLES",
-    "TABLE_SCHEMAS",
     "apply_computed",
     "bind",
     "reset",

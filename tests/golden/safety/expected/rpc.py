@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from ._rpcruntime import AsyncRPCClient, Function, RPCClient, RPCError
 
-__all__ = ["RPC", "AsyncRPC", "RPCError", "FUNCTIONS", "NOT_CALLABLE"]
+__all__ = ["FUNCTIONS", "NOT_CALLABLE", "RPC", "AsyncRPC", "RPCError"]
 
 
 FUNCTIONS: dict[str, tuple[Function, ...]] = {}

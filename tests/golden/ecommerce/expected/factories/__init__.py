@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import factory
 
-from .customers import CustomersFactory
-from .products import ProductsFactory
-from .orders import OrdersFactory
-from .customer_profiles import CustomerProfilesFactory
-from .product_ratings import ProductRatingsFactory
 from .analytics import AnalyticsFactory
 from .customer_metrics import CustomerMetricsFactory
-from .sales_tracking import SalesTrackingFactory
+from .customer_profiles import CustomerProfilesFactory
+from .customers import CustomersFactory
+from .orders import OrdersFactory
 from .pricing_tiers import PricingTiersFactory
+from .product_ratings import ProductRatingsFactory
+from .products import ProductsFactory
+from .sales_tracking import SalesTrackingFactory
 
 FACTORIES: dict[str, type[factory.Factory]] = {
     "customers": CustomersFactory,

@@ -18,8 +18,8 @@ class CustomerProfilesFactory(sg.RowFactory):
 
     customer_id = factory.SubFactory(_PKG + ".customers.CustomersFactory")
     bio = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_text("text", None))
-    preferences = factory.LazyFunction(lambda: {})
-    tags = factory.LazyFunction(lambda: [])
+    preferences = factory.LazyFunction(dict)
+    tags = factory.LazyFunction(list)
     birth_date = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_date(-29200, -6570))
     avatar = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_bytes())
     last_ip = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_inet())

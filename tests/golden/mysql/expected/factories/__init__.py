@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import factory
 
-from .customers import CustomersFactory
-from .products import ProductsFactory
-from .orders import OrdersFactory
 from .customer_metrics import CustomerMetricsFactory
-from .product_ratings import ProductRatingsFactory
+from .customers import CustomersFactory
+from .orders import OrdersFactory
 from .pricing_tiers import PricingTiersFactory
+from .product_ratings import ProductRatingsFactory
+from .products import ProductsFactory
 
 FACTORIES: dict[str, type[factory.Factory]] = {
     "customers": CustomersFactory,

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import factory
 
-from .class_ import ClassFactory
-from .class__2 import ClassFactory_2
 from .a import AFactory
 from .b import BFactory
-from .p import PFactory
 from .c import CFactory
+from .class_ import ClassFactory
+from .class__2 import ClassFactory_2
+from .p import PFactory
 
 FACTORIES: dict[str, type[factory.Factory]] = {
     "class": ClassFactory,
