@@ -70,6 +70,7 @@ def environment(override: str | None) -> jinja2.Environment:
     env.filters["comment"] = comment
     env.filters["call"] = call
     env.filters["imports"] = imports
+    env.filters["sort_all"] = lambda names: sorted(names, key=all_key)
     env.filters["by_module"] = lambda items: sorted(items, key=lambda t: _natural(t.module.lower()))
     env.globals["SHAPED"] = SHAPED
     env.globals["BLOCK"] = BLOCK
@@ -212,8 +213,30 @@ def _natural(text: str) -> list[str | int]:
 
 
 def tidy(source: str) -> str:
-    """What users' linters would otherwise ask for: unused imports dropped, `__all__` sorted."""
+    """What users' linters would otherwise ask for: unused imports dropped, `__all__` sorted.
+    (Doubled parentheses around a sole `x is None` argument, ruff's UP034, go before
+    formatting: `_unparen`.)"""
     return _sort_all(prune_imports(source))
+
+
+def _unparen(source: str) -> str:
+    return (
+        _IS_NONE_ARG.sub(_single_parens, source)
+        if "is None))" in source or ("is not None))" in source)
+        else source
+    )
+
+
+# `f((x is None))`: the expression compiler parenthesises IS NULL tests for any context
+_IS_NONE_ARG = re.compile(r"(?<=[\w)])\(\(([A-Za-z_][\w.]*) is (not )?None\)\)")
+
+
+def _single_parens(match: re.Match[str]) -> str:
+    line_start = match.string.rfind("\n", 0, match.start()) + 1
+    before = match.string[line_start : match.start()]
+    if before.count('"') % 2 or before.count("'") % 2 or "#" in before:
+        return match.group(0)  # inside a string or a comment: not code
+    return f"({match.group(1)} is {match.group(2) or ''}None)"
 
 
 def _sort_all(source: str) -> str:
@@ -357,7 +380,7 @@ class Formatter:
         todo: dict[str, str] = {}
         for text in texts:
             for block in _split_blocks(text):
-                block = block.strip("\n")
+                block = _unparen(block.strip("\n"))
                 if block.startswith(SHAPED):
                     block = block[len(SHAPED) :].strip("\n")
                     if _fits(block):
@@ -392,7 +415,7 @@ class Formatter:
         return tidy("".join(parts) + "\n")
 
     def format_block(self, block: str) -> str:
-        block = block.strip("\n")
+        block = _unparen(block.strip("\n"))
         if not block.strip():
             return ""
         if block.startswith(PREFORMATTED):
@@ -428,7 +451,7 @@ class Formatter:
         style by construction; this catches what only black can lay out (long expressions),
         so a cold run formats a few statements instead of every file (tests prove the output
         is a black fixed point)."""
-        text = source.strip("\n")
+        text = _unparen(source.strip("\n"))
         canonical = _canonical(text, indent)
         if canonical is not None:
             return canonical

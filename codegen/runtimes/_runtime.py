@@ -24,9 +24,10 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-import factory
-import factory.random
-from factory.base import FactoryOptions
+from factory.base import DictFactory, Factory, FactoryOptions
+from factory.declarations import LazyAttribute, LazyFunction
+from factory.enums import CREATE_STRATEGY
+from factory.random import reseed_random
 from faker import Faker
 
 from . import _sqlruntime as sqlrt
@@ -39,7 +40,7 @@ MAX_TRIES = 100  # attempts to satisfy a CHECK that value bounds could not guara
 rng = random.Random(SEED)
 fake = Faker(LOCALE)
 _clock = CLOCK
-_factories: list[type[factory.Factory]] = []
+_factories: list[type[Factory[Any]]] = []
 _connection: Any = None
 _driver: str | None = None
 
@@ -57,11 +58,11 @@ def reset(seed: int | None = None) -> None:
     seed = SEED if seed is None else seed
     rng.seed(seed)
     fake.seed_instance(seed)
-    factory.random.reseed_random(seed)
+    reseed_random(seed)  # type: ignore[no-untyped-call]
     sqlrt.seed(seed)
     set_clock(CLOCK)
     for f in _factories:
-        f.reset_sequence(force=True)
+        f.reset_sequence(force=True)  # type: ignore[no-untyped-call]
 
 
 def set_clock(moment: _dt.datetime) -> None:
@@ -77,7 +78,7 @@ def now() -> _dt.datetime:
     return _clock
 
 
-def register(cls: type[factory.Factory]) -> type[factory.Factory]:
+def register(cls: type[Factory[Any]]) -> type[Factory[Any]]:
     spec = vars(cls).get("_spec")
     if isinstance(spec, Table):
         spec.bind(cls._meta.declarations)
@@ -388,9 +389,9 @@ class Table:
 
 
 def _regenerator(declaration: Any) -> Callable[[Any], Any]:
-    if isinstance(declaration, factory.LazyAttribute):
+    if isinstance(declaration, LazyAttribute):
         return declaration.function  # type: ignore[no-any-return]
-    if isinstance(declaration, factory.LazyFunction):
+    if isinstance(declaration, LazyFunction):
         function = declaration.function
         return lambda row: function()
     return lambda row: declaration  # a constant
@@ -404,7 +405,7 @@ class _Row:
             setattr(self, attr, row.get(column))
 
 
-class Options(FactoryOptions):  # type: ignore[misc]
+class Options(FactoryOptions):
     """factory-boy options that tell the row finisher which values the caller passed."""
 
     def _get_counter_reference(self) -> Any:
@@ -412,11 +413,11 @@ class Options(FactoryOptions):  # type: ignore[misc]
 
     def instantiate(self, step: Any, args: Any, kwargs: Any) -> Any:
         given = frozenset(step.builder.extras)
-        create = step.builder.strategy == factory.enums.CREATE_STRATEGY
-        return self.factory._finish(kwargs, given, create)
+        create = step.builder.strategy == CREATE_STRATEGY
+        return self.factory._finish(kwargs, given, create)  # type: ignore[union-attr]
 
 
-class RowFactory(factory.DictFactory):  # type: ignore[misc]  # factory-boy is untyped
+class RowFactory(DictFactory):
     """Base of the generated factories: rows are dicts keyed by column name."""
 
     _options_class = Options
@@ -432,7 +433,7 @@ class RowFactory(factory.DictFactory):  # type: ignore[misc]  # factory-boy is u
         if any(k not in attrs for k in params):
             by_column = {c: a for a, c in attrs.items()}
             params = {by_column.get(k, k): v for k, v in params.items()}
-        return super()._generate(strategy, params)
+        return super()._generate(strategy, params)  # type: ignore[no-untyped-call]
 
     @classmethod
     def _finish(cls, row: dict[str, Any], given: frozenset[str], create: bool) -> dict[str, Any]:

@@ -4,7 +4,9 @@
 
 from __future__ import annotations
 
-import factory
+from typing import Any
+
+from factory.base import Factory
 
 from .analytics import AnalyticsFactory
 from .customer_metrics import CustomerMetricsFactory
@@ -16,7 +18,7 @@ from .product_ratings import ProductRatingsFactory
 from .products import ProductsFactory
 from .sales_tracking import SalesTrackingFactory
 
-FACTORIES: dict[str, type[factory.Factory]] = {
+FACTORIES: dict[str, type[Factory[Any]]] = {
     "customers": CustomersFactory,
     "products": ProductsFactory,
     "orders": OrdersFactory,
@@ -27,3 +29,16 @@ FACTORIES: dict[str, type[factory.Factory]] = {
     "sales_tracking": SalesTrackingFactory,
     "pricing_tiers": PricingTiersFactory,
 }
+
+__all__ = [
+    "FACTORIES",
+    "AnalyticsFactory",
+    "CustomerMetricsFactory",
+    "CustomerProfilesFactory",
+    "CustomersFactory",
+    "OrdersFactory",
+    "PricingTiersFactory",
+    "ProductRatingsFactory",
+    "ProductsFactory",
+    "SalesTrackingFactory",
+]

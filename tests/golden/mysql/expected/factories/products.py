@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import factory
 
 from .. import _runtime as sg
@@ -17,7 +19,7 @@ class ProductsFactory(sg.RowFactory):
     "Rows of products; build() returns a dict, create() inserts once bind() is called."
 
     class Meta:
-        rename = {"attributes_": "attributes"}
+        rename: ClassVar[dict[str, str]] = {"attributes_": "attributes"}
 
     id = factory.Sequence(lambda n: n + 1)
     sku = factory.Sequence(lambda n: sg.u_text(n, "code", 32))

@@ -4,7 +4,9 @@
 
 from __future__ import annotations
 
-import factory
+from typing import Any
+
+from factory.base import Factory
 
 from .a import AFactory
 from .b import BFactory
@@ -13,7 +15,7 @@ from .class_ import ClassFactory
 from .class__2 import ClassFactory_2
 from .p import PFactory
 
-FACTORIES: dict[str, type[factory.Factory]] = {
+FACTORIES: dict[str, type[Factory[Any]]] = {
     "class": ClassFactory,
     "Class": ClassFactory_2,
     "a": AFactory,
@@ -21,3 +23,13 @@ FACTORIES: dict[str, type[factory.Factory]] = {
     "p": PFactory,
     "c": CFactory,
 }
+
+__all__ = [
+    "FACTORIES",
+    "AFactory",
+    "BFactory",
+    "CFactory",
+    "ClassFactory",
+    "ClassFactory_2",
+    "PFactory",
+]

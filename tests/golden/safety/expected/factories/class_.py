@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 import factory
 
@@ -20,7 +21,7 @@ class ClassFactory(sg.RowFactory):
     "Rows of class; build() returns a dict, create() inserts once bind() is called."
 
     class Meta:
-        rename = {
+        rename: ClassVar[dict[str, str]] = {
             "order_total": "order total",
             "Meta_": "Meta",
             "meta_2": "_meta",

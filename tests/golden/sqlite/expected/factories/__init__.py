@@ -4,7 +4,9 @@
 
 from __future__ import annotations
 
-import factory
+from typing import Any
+
+from factory.base import Factory
 
 from .analytics import AnalyticsFactory
 from .customer_metrics import CustomerMetricsFactory
@@ -15,7 +17,7 @@ from .product_ratings import ProductRatingsFactory
 from .products import ProductsFactory
 from .settings import SettingsFactory
 
-FACTORIES: dict[str, type[factory.Factory]] = {
+FACTORIES: dict[str, type[Factory[Any]]] = {
     "customers": CustomersFactory,
     "products": ProductsFactory,
     "orders": OrdersFactory,
@@ -25,3 +27,15 @@ FACTORIES: dict[str, type[factory.Factory]] = {
     "analytics": AnalyticsFactory,
     "settings": SettingsFactory,
 }
+
+__all__ = [
+    "FACTORIES",
+    "AnalyticsFactory",
+    "CustomerMetricsFactory",
+    "CustomersFactory",
+    "OrdersFactory",
+    "PricingTiersFactory",
+    "ProductRatingsFactory",
+    "ProductsFactory",
+    "SettingsFactory",
+]
