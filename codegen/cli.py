@@ -18,6 +18,7 @@ from . import __version__, pipeline, report
 from .config import Run
 from .dialect import NAMES as DIALECTS
 from .errors import SchemagenError
+from .progress import Progress
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -136,13 +137,21 @@ def generate(run: Run) -> None:
     from .generate import generate as run_generate
 
     cfg, inputs, cwd, target, ext = run.config, run.inputs, run.cwd, run.out, run.external
+    progress = Progress()  # on a terminal only
+    progress.show(f"reading {', '.join(inputs)}")
     caches = writer.read_caches(target, cfg.dialect)
     built = pipeline.load(inputs, cfg.dialect, ext, cwd=cwd, cache=caches.statements)
+    progress.clear()
     _warn(built.warnings)
+    progress.show(f"{len(built.schema.tables)} tables parsed; generating")
+    caches.formatter.on_format = progress.counter("statements formatted by black")
     package = run_generate(built.schema, cfg, built.sources_digest, caches.formatter)
+    progress.clear()
     _warn(list(package.warnings))
+    progress.show(f"writing {len(package.files)} files")
     result = writer.write(package, target)
     writer.write_caches(target, caches)
+    progress.clear()
     click.echo(
         f"{target}: {len(built.schema.tables)} tables; {len(result.written)} file(s) written,"
         f" {len(result.removed)} removed, {len(result.unchanged)} unchanged"

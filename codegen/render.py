@@ -354,6 +354,7 @@ class Formatter:
         self.used: set[str] = set()
         self.enabled = enabled
         self.formatted_blocks = 0  # black calls made (for tests and benchmarks)
+        self.on_format: Callable[[], None] | None = None  # progress: called per black call
         self._mode: Any = None
 
     def memo(self, kind: str, key: str, compute: Callable[[], str]) -> str:
@@ -441,7 +442,7 @@ class Formatter:
             raise SchemagenError(
                 f"generated code is not valid Python ({error}):\n{block[:2000]}"
             ) from None
-        self.formatted_blocks += 1
+        self._formatted()
         self.cache[key] = formatted
         return formatted
 
@@ -471,8 +472,13 @@ class Formatter:
             raise SchemagenError(
                 f"generated code is not valid Python ({error}):\n{text[:2000]}"
             ) from None
-        self.formatted_blocks += 1
+        self._formatted()
         return formatted.replace("\n", "\n" + " " * indent) if indent else formatted
+
+    def _formatted(self) -> None:
+        self.formatted_blocks += 1
+        if self.on_format is not None:
+            self.on_format()
 
     def to_json(self) -> str:
         kept = {k: v for k, v in sorted(self.cache.items()) if k in self.used}
