@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any, TypeVar
 
 import click
 
 from . import __version__, pipeline, report
+from .catalog import Built
 from .config import Run
 from .dialect import NAMES as DIALECTS
+from .dialect import of
 from .errors import SchemagenError
 from .progress import Progress
 
@@ -38,7 +40,7 @@ def _friendly_errors(command: F) -> F:
     return run  # type: ignore[return-value]
 
 
-def _warn(warnings: list[Any]) -> None:
+def _warn(warnings: Sequence[Any]) -> None:
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
 
@@ -65,6 +67,25 @@ def main() -> None:
     """Generate test doubles from your SQL, and keep them true."""
 
 
+def _sql(built: Built, verbose: bool) -> str:
+    ddl = of(built.schema.dialect).to_sql(built.schema)
+    if ddl is None:
+        raise SchemagenError(
+            f"--format sql writes PostgreSQL DDL; these inputs are read as {built.schema.dialect}"
+        )
+    return ddl
+
+
+# --format -> what inspect prints for a model
+INSPECT_FORMATS: dict[str, Callable[[Built, bool], str]] = {
+    "table": lambda built, verbose: report.render(built.schema, verbose),
+    "json": lambda built, _: (
+        json.dumps(built.schema.to_json(), indent=2, ensure_ascii=False) + "\n"
+    ),
+    "sql": _sql,
+}
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @dialect_option
@@ -72,10 +93,11 @@ def main() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json"]),
+    type=click.Choice(list(INSPECT_FORMATS)),
     default="table",
     show_default=True,
-    help="Readable table, or the JSON model other tools consume.",
+    help="Readable table, the JSON model other tools consume, or the model as PostgreSQL DDL"
+    " (one flat file a database loads: a migrations folder flattened).",
 )
 @click.option("--verbose", "-v", is_flag=True, help="List every skipped statement.")
 @_friendly_errors
@@ -85,10 +107,7 @@ def inspect(
     """Show the schema model read from PATHS (files, migration folders, globs)."""
     built = pipeline.load(paths, dialect, external)
     _warn(built.warnings)
-    if fmt == "json":
-        click.echo(json.dumps(built.schema.to_json(), indent=2, ensure_ascii=False))
-    else:
-        click.echo(report.render(built.schema, verbose), nl=False)
+    click.echo(INSPECT_FORMATS[fmt](built, verbose), nl=False)
 
 
 def run_options(command: F) -> F:
@@ -133,27 +152,16 @@ def generate(run: Run) -> None:
     With [tool.schemagen] in pyproject.toml (inputs, out, dialect, seed, overrides...),
     a bare `schemagen generate` works; options override the file.
     """
-    from . import writer
-    from .generate import generate as run_generate
+    progress = Progress()  # a status line on a terminal only
 
-    cfg, inputs, cwd, target, ext = run.config, run.inputs, run.cwd, run.out, run.external
-    progress = Progress()  # on a terminal only
-    progress.show(f"reading {', '.join(inputs)}")
-    caches = writer.read_caches(target, cfg.dialect)
-    built = pipeline.load(inputs, cfg.dialect, ext, cwd=cwd, cache=caches.statements)
-    progress.clear()
-    _warn(built.warnings)
-    progress.show(f"{len(built.schema.tables)} tables parsed; generating")
-    caches.formatter.on_format = progress.counter("statements formatted by black")
-    package = run_generate(built.schema, cfg, built.sources_digest, caches.formatter)
-    progress.clear()
-    _warn(list(package.warnings))
-    progress.show(f"writing {len(package.files)} files")
-    result = writer.write(package, target)
-    writer.write_caches(target, caches)
+    def warn(diagnostics: Any) -> None:
+        progress.clear()
+        _warn(diagnostics)
+
+    made, result = pipeline.generate(run, warn=warn, progress=progress)
     progress.clear()
     click.echo(
-        f"{target}: {len(built.schema.tables)} tables; {len(result.written)} file(s) written,"
+        f"{run.out}: {len(made.built.schema.tables)} tables; {len(result.written)} file(s) written,"
         f" {len(result.removed)} removed, {len(result.unchanged)} unchanged"
     )
 

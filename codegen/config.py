@@ -25,7 +25,6 @@ Relative paths are relative to the directory holding the pyproject.toml.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
@@ -38,6 +37,7 @@ from typing import Any
 
 from .dialect import NAMES as DIALECTS
 from .dialect import Dialect, of
+from .digest import sha256
 from .errors import SchemagenError
 
 _KEYS = {
@@ -114,8 +114,7 @@ class Config:
         }
 
     def fingerprint(self) -> str:
-        data = json.dumps(self.to_json(), sort_keys=True, ensure_ascii=True, default=repr)
-        return hashlib.sha256(data.encode()).hexdigest()
+        return sha256(json.dumps(self.to_json(), sort_keys=True, ensure_ascii=True, default=repr))
 
     def with_options(self, **options: Any) -> Config:
         """CLI options override the file; None means "not given"."""

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
 from .errors import SchemagenError
-from .model import DEFAULT_SCHEMA, Table
+from .model import DEFAULT_SCHEMA, Schema, Table
 from .naming import name_mysql, name_postgres
 
 if TYPE_CHECKING:
@@ -74,6 +74,13 @@ class Dialect:
 
         return postgres.rename_column(sql, old, new, index_element)
 
+    def to_sql(self, schema: Schema) -> str | None:
+        """The model written back as DDL a database loads (`inspect --format sql`); None
+        where there is no writer for this dialect."""
+        from . import sqlout
+
+        return sqlout.to_sql(schema)
+
     def __repr__(self) -> str:
         return f"<dialect {self.name}>"
 
@@ -102,6 +109,9 @@ class _SqlglotRead(Dialect):
         from .parse import sqlglot_reader
 
         return sqlglot_reader.rename_column(sql, old, new, self.name)
+
+    def to_sql(self, schema: Schema) -> str | None:
+        return None  # sqlout writes PostgreSQL DDL only
 
 
 class SQLite(_SqlglotRead):

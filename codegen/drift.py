@@ -10,7 +10,6 @@ diff of the recorded model and the new one), then file by file.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
 import shlex
 from dataclasses import dataclass, field
@@ -20,8 +19,9 @@ from typing import Any
 from . import __version__, pipeline, sources, writer
 from .config import Run
 from .dialect import DEFAULT as DEFAULT_DIALECT
+from .digest import sha256
 from .errors import SchemagenError
-from .generate import FINGERPRINT_PREFIX, HEADER_PREFIX, MANIFEST, generate, inputs_fingerprint
+from .generate import FINGERPRINT_PREFIX, HEADER_PREFIX, MANIFEST, inputs_fingerprint
 from .model import Schema
 from .modeldiff import Change, diff
 
@@ -96,14 +96,13 @@ def check(run: Run, *, strict_version: bool = False) -> Report:
     if (
         manifest
         and manifest.get("fingerprint") == fingerprint
-        and {rel: _sha(text) for rel, text in on_disk.items()} == recorded
+        and {rel: sha256(text) for rel, text in on_disk.items()} == recorded
     ):
         return Report(in_sync=True, fast=True)
 
-    # generate's caches (read, never written): only what changed is parsed and formatted
-    caches = writer.read_caches(out, config.dialect)
-    built = pipeline.load_files(files, config.dialect, run.external, cwd, caches.statements)
-    package = generate(built.schema, config, digest, caches.formatter)
+    # generate's caches are read, never written: only what changed is parsed and formatted
+    made = pipeline.build(run, files)
+    built, package = made.built, made.package
     expected = {rel: text for rel, text in package.files.items() if rel != MANIFEST}
     report = Report(in_sync=True)
     if manifest is None:
@@ -120,7 +119,7 @@ def check(run: Run, *, strict_version: bool = False) -> Report:
             report.problems.append(f"{rel}: left over from something no longer in the schema")
         elif old is None:
             report.problems.append(f"{rel}: missing")
-        elif rel in recorded and recorded[rel] != _sha(old):
+        elif rel in recorded and recorded[rel] != sha256(old):
             report.problems.append(f"{rel}: edited by hand since schemagen generated it")
         else:
             report.problems.append(f"{rel}: out of date")
@@ -152,10 +151,6 @@ def _read_manifest(out: Path) -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None
-
-
-def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _body(text: str) -> str:

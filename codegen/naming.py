@@ -1,4 +1,5 @@
-"""The names databases give to constraints declared without one.
+"""Names: the ones databases give to constraints declared without one, and the Python
+names schemagen gives to SQL names (`identifier`, `camel`).
 
 Migrations drop constraints by these names (`ALTER TABLE orders DROP CONSTRAINT
 orders_customer_id_fkey`), so the catalog must name them exactly as the database does.
@@ -9,6 +10,9 @@ foreign keys and checks per table (`orders_ibfk_1`, `orders_chk_1`).
 from __future__ import annotations
 
 import functools
+import keyword
+import re
+from collections.abc import Iterable
 from dataclasses import replace
 
 import sqlglot
@@ -121,3 +125,34 @@ def name_mysql(table: Table) -> Table:
         ),
         checks=tuple(c if c.name else replace(c, name=next(check_names)) for c in table.checks),
     )
+
+
+# ----------------------------------------------------------- Python names for SQL names
+
+_IDENT = re.compile(r"[^0-9A-Za-z_]")
+
+
+def identifier(name: str, taken: set[str] | None = None, reserved: Iterable[str] = ()) -> str:
+    """A safe ASCII Python identifier for an SQL name, unique within `taken` case-blindly
+    (module names become file names): `taken` holds the lowercased names given out so far
+    and gets this one added."""
+    base = _IDENT.sub("_", name).strip("_") or "x"
+    if base[0].isdigit():
+        base = "c_" + base
+    if keyword.iskeyword(base) or keyword.issoftkeyword(base) or base in set(reserved):
+        base += "_"
+    if taken is None:
+        return base
+    out = base
+    i = 2
+    while out.lower() in taken:
+        out = f"{base}_{i}"
+        i += 1
+    taken.add(out.lower())
+    return out
+
+
+def camel(name: str) -> str:
+    parts = [p for p in re.split(r"[^0-9A-Za-z]+", name) if p]
+    text = "".join(p[:1].upper() + p[1:] for p in parts) or "Table"
+    return "T" + text if text[0].isdigit() else text

@@ -1,15 +1,31 @@
-"""The front half of the pipeline: paths -> source files -> statements -> schema model."""
+"""The pipeline: the one sequence `generate` and `check` both run.
+
+    paths --sources--> files --parse--> statements --catalog--> model (`load`)
+    model --plan, outputs, render--> Package (in memory; `build`)
+    Package --writer--> the output directory, then the caches beside it (`generate`)
+
+`build` reads generate's caches (statements already parsed, formatted blocks) and hands
+them back unwritten: `generate` writes them after the package, `check` never writes.
+The CLI only turns a `Run` into a call here and the result into messages.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
-from . import catalog, parse, sources
+from . import catalog, parse, sources, writer
 from .catalog import Built
+from .config import Run
 from .dialect import Dialect
+from .errors import Diagnostic
+from .generate import Package
+from .generate import generate as render_package
 from .parse.cache import StatementCache
+from .progress import Progress
 from .sources import SourceFile
+
+Warn = Callable[[Sequence[Diagnostic]], None]
 
 
 def load(
@@ -36,3 +52,47 @@ def load_files(
     stubs = parse.read_all(sources.collect(external, cwd), dialect, cache) if external else []
     built = catalog.build(statements, dialect, stubs)
     return replace(built, sources_digest=sources.digest(files))
+
+
+@dataclass(frozen=True)
+class Generated:
+    """What `build` made: the model (with its warnings), the package, the caches it used."""
+
+    built: Built
+    package: Package
+    caches: writer.Caches
+
+
+def build(
+    run: Run,
+    files: Sequence[SourceFile] | None = None,
+    warn: Warn = lambda _: None,
+    progress: Progress | None = None,
+) -> Generated:
+    """The package `run` describes, in memory: load -> plan -> render -> package.
+    `files` when the caller has collected them already; `warn` hears the model's warnings
+    before generation starts, then the plan's; `progress` shows the stages on a terminal."""
+    config = run.config
+    progress = progress or Progress.off()
+    progress.show(f"reading {', '.join(run.inputs)}")
+    files = sources.collect(run.inputs, run.cwd) if files is None else files
+    caches = writer.read_caches(run.out, config.dialect)
+    built = load_files(files, config.sql_dialect, run.external, run.cwd, caches.statements)
+    warn(built.warnings)
+    progress.show(f"{len(built.schema.tables)} tables parsed; generating")
+    caches.formatter.on_format = progress.counter("statements formatted by black")
+    package = render_package(built.schema, config, built.sources_digest, caches.formatter)
+    warn(package.warnings)
+    return Generated(built, package, caches)
+
+
+def generate(
+    run: Run, warn: Warn = lambda _: None, progress: Progress | None = None
+) -> tuple[Generated, writer.WriteResult]:
+    """`schemagen generate`: build the package, write it, then store the caches."""
+    made = build(run, warn=warn, progress=progress)
+    if progress is not None:
+        progress.show(f"writing {len(made.package.files)} files")
+    result = writer.write(made.package, run.out)
+    writer.write_caches(run.out, made.caches)
+    return made, result

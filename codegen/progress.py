@@ -16,6 +16,13 @@ class Progress:
         self._last = 0.0
         self._width = 0
 
+    @classmethod
+    def off(cls) -> Progress:
+        """A display that shows nothing (library calls, tests)."""
+        progress = cls()
+        progress.enabled = False
+        return progress
+
     def show(self, text: str, force: bool = True) -> None:
         """Replace the status line with `text` (when not forced, only every `interval`)."""
         if not self.enabled:

@@ -8,20 +8,24 @@
 - `Formatter`: black with a content-hash cache. A rendered file is a list of top-level
   blocks separated by `BLOCK` marker lines; each block is formatted on its own and cached,
   so a one-table change formats one block. Blocks that start with `PREFORMATTED` are taken
-  as they are (they come from `py()`).
+  as they are (they come from `py()`). Its cache is a `Memo` (memo.py), which the plan
+  shares for its compiled expressions.
+
+Python names for SQL names (`identifier`, `camel`) are in naming.py.
 """
 
 from __future__ import annotations
 
 import ast
-import hashlib
+import datetime as dt
 import io
 import itertools
 import json
-import keyword
+import math
 import os
 import re
 import tokenize
+import uuid
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -29,7 +33,9 @@ from typing import Any
 
 import jinja2
 
+from .digest import sha256
 from .errors import SchemagenError
+from .memo import Memo
 
 LINE_LENGTH = 100
 BLOCK = "#@schemagen:block"
@@ -108,35 +114,6 @@ def comment(text: str | None, width: int = LINE_LENGTH - 2) -> str:
         lines.append("# " + cut.strip())
         flat = flat[len(cut) :].strip()
     return "\n".join(lines)
-
-
-_IDENT = re.compile(r"[^0-9A-Za-z_]")
-
-
-def identifier(name: str, taken: set[str] | None = None, reserved: Iterable[str] = ()) -> str:
-    """A safe ASCII Python identifier for an SQL name, unique within `taken` case-blindly
-    (module names become file names): `taken` holds the lowercased names given out so far
-    and gets this one added."""
-    base = _IDENT.sub("_", name).strip("_") or "x"
-    if base[0].isdigit():
-        base = "c_" + base
-    if keyword.iskeyword(base) or keyword.issoftkeyword(base) or base in set(reserved):
-        base += "_"
-    if taken is None:
-        return base
-    out = base
-    i = 2
-    while out.lower() in taken:
-        out = f"{base}_{i}"
-        i += 1
-    taken.add(out.lower())
-    return out
-
-
-def camel(name: str) -> str:
-    parts = [p for p in re.split(r"[^0-9A-Za-z]+", name) if p]
-    text = "".join(p[:1].upper() + p[1:] for p in parts) or "Table"
-    return "T" + text if text[0].isdigit() else text
 
 
 # ------------------------------------------------------------------- black-shaped literals
@@ -301,6 +278,37 @@ def decimal_literal(value: Decimal) -> str:
     return f"Decimal({pystr(text)})"
 
 
+def literal(value: Any, dates: str = "") -> str | None:
+    """Python source for a constant value (Decimal, dates, UUIDs and lists included); None
+    when there is none. `dates` is how the module names datetime's classes: "" after
+    `from datetime import date, datetime, time` (rpc.py), "_dt." after `import datetime as
+    _dt` (factories). Plain values (JSON defaults, overrides) are laid out by `py`."""
+    if isinstance(value, Decimal):
+        return decimal_literal(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"float({pystr(repr(value))})"
+    for kind in (dt.datetime, dt.date, dt.time):  # datetime first: it is a date too
+        if isinstance(value, kind):
+            return f"{dates}{kind.__name__}.fromisoformat({pystr(value.isoformat())})"
+    if isinstance(value, uuid.UUID):
+        return f"UUID({pystr(str(value))})"
+    if isinstance(value, list) and not _plain(value):
+        items = [literal(v, dates) for v in value]
+        return None if None in items else "[" + ", ".join(i or "" for i in items) + "]"
+    return py(value) if _plain(value) else None
+
+
+def _plain(value: Any) -> bool:
+    """None, bool, int, float, str, or lists/tuples/dicts of them: what `py` writes."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    return False
+
+
 def _width(text: str) -> int:
     """Columns as black counts them (East Asian wide characters take two)."""
     if text.isascii():
@@ -342,31 +350,17 @@ def _mode() -> Any:
     return black.Mode(line_length=LINE_LENGTH, target_versions={black.TargetVersion.PY311})
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 class Formatter:
     """black with a content-hash cache of formatted blocks (in memory; the CLI persists it)."""
 
     def __init__(self, cache: Mapping[str, str] | None = None, enabled: bool = True) -> None:
-        self.cache: dict[str, str] = dict(cache or {})
-        self.used: set[str] = set()
+        # formatted blocks by digest, and the plan's memoised texts by kind and digest: one
+        # store, persisted as one cache beside the package
+        self.memo = Memo(cache)
         self.enabled = enabled
         self.formatted_blocks = 0  # black calls made (for tests and benchmarks)
         self.on_format: Callable[[], None] | None = None  # progress: called per black call
         self._mode: Any = None
-
-    def memo(self, kind: str, key: str, compute: Callable[[], str]) -> str:
-        """A cached text computed from `key` (e.g. a table's literal layout): kept in the same
-        cache as formatted blocks, so warm runs skip the work for unchanged tables."""
-        digest = f"{kind}:{_digest(key)}"
-        self.used.add(digest)
-        hit = self.cache.get(digest)
-        if hit is None:
-            hit = compute()
-            self.cache[digest] = hit
-        return hit
 
     @staticmethod
     def version_key() -> str:
@@ -387,8 +381,8 @@ class Formatter:
                     if _fits(block):
                         continue
                 if block.strip() and not block.startswith(PREFORMATTED):
-                    key = _digest(block)
-                    if key not in self.cache:
+                    key = sha256(block)
+                    if key not in self.memo.entries:
                         todo[key] = block
         cpus = workers or min(os.cpu_count() or 1, 8)
         if len(todo) < 64 or cpus < 2:
@@ -402,7 +396,7 @@ class Formatter:
             for chunk, formatted in zip(chunks, results, strict=True):
                 for key, done in zip(chunk, formatted, strict=True):
                     if done is not None:
-                        self.cache[key] = done
+                        self.memo.put(key, done)
                         self.formatted_blocks += 1
 
     def format_file(self, text: str) -> str:
@@ -427,9 +421,8 @@ class Formatter:
                 return block
         if not self.enabled:
             return block
-        key = _digest(block)
-        self.used.add(key)
-        hit = self.cache.get(key)
+        key = sha256(block)
+        hit = self.memo.get(key)
         if hit is not None:
             return hit
         import black
@@ -443,8 +436,7 @@ class Formatter:
                 f"generated code is not valid Python ({error}):\n{block[:2000]}"
             ) from None
         self._formatted()
-        self.cache[key] = formatted
-        return formatted
+        return self.memo.put(key, formatted)
 
     def shaped(self, source: str, indent: int = 0) -> str:
         """One statement (or def) written at column `indent`, in black's layout: kept as it is
@@ -481,8 +473,7 @@ class Formatter:
             self.on_format()
 
     def to_json(self) -> str:
-        kept = {k: v for k, v in sorted(self.cache.items()) if k in self.used}
-        return json.dumps({"version": self.version_key(), "blocks": kept})
+        return json.dumps({"version": self.version_key(), "blocks": self.memo.kept()})
 
     @classmethod
     def from_json(cls, text: str) -> Formatter:

@@ -17,13 +17,13 @@ The rules, documented in docs/inputs.md:
 from __future__ import annotations
 
 import glob
-import hashlib
 import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .digest import sha256
 from .errors import SchemagenError
 
 
@@ -42,7 +42,7 @@ _TERN_SPLIT = re.compile(r"^-{4}\s*create above\s*/\s*drop below\s*-{4}\s*$", re
 
 def digest(files: Sequence[SourceFile]) -> str:
     """The inputs' fingerprint: sha256 over each file's sha256, in input order."""
-    return hashlib.sha256("\n".join(f.digest for f in files).encode("utf-8")).hexdigest()
+    return sha256("\n".join(f.digest for f in files))
 
 
 def natural_key(path: str) -> tuple[tuple[int, int | str], ...]:
@@ -103,7 +103,7 @@ def read_file(path: Path, base: Path) -> SourceFile:
             f"{display_path(path, base)}: not UTF-8 text ({error.reason})"
         ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return SourceFile(display_path(path, base), up_part(text), hashlib.sha256(data).hexdigest())
+    return SourceFile(display_path(path, base), up_part(text), sha256(data))
 
 
 def display_path(path: Path, base: Path) -> str:

@@ -1,8 +1,9 @@
-"""The schema model written back as DDL: one flat file a database can load.
+"""The schema model written back as PostgreSQL DDL: one flat file a database can load.
 
-`schemagen inspect --format sql` uses it to flatten a migrations folder, and the tests use it
-to prove the model complete: loading the original SQL and loading this rendering of its model
-must give the database identical catalogs.
+`schemagen inspect --format sql` prints it (a migrations folder flattened into one schema),
+and the tests use it to prove the model complete: loading the original SQL and loading this
+rendering of its model must give the database identical catalogs. What the model does not
+describe (GRANTs, triggers, aggregates: `inspect -v` lists them) is not written.
 """
 
 from __future__ import annotations

@@ -11,17 +11,17 @@ value, so a 10,000-row batch never collides.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+from . import render
 from .bounds import Bounds
 from .dialect import POSTGRES, Dialect
 from .model import SqlType
-from .render import decimal_literal, py, pystr
+from .render import py, pystr
 from .types import INT_RANGES
 
 
@@ -453,13 +453,8 @@ def _py_values(values: tuple[Any, ...]) -> str:
 
 
 def literal(value: Any) -> str:
-    """Python source for a constant value (Decimal and dates included)."""
-    if isinstance(value, Decimal):
-        return decimal_literal(value)
-    if isinstance(value, float) and not math.isfinite(value):
-        return f"float({pystr(repr(value))})"
-    if isinstance(value, dt.datetime):
-        return f"_dt.datetime.fromisoformat({pystr(value.isoformat())})"
-    if isinstance(value, dt.date):
-        return f"_dt.date.fromisoformat({pystr(value.isoformat())})"
-    return py(value)
+    """Python source for a constant in a factory module (which imports datetime as `_dt`)."""
+    text = render.literal(value, dates="_dt.")
+    if text is None:
+        raise TypeError(f"no Python literal for {type(value).__name__} {value!r}")
+    return text

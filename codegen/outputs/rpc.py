@@ -13,15 +13,11 @@ rpc.py and reported as a generate-time note.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import keyword
-import math
 import re
 import textwrap
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 import sqlglot
@@ -35,7 +31,8 @@ from ..context import Context
 from ..dialect import of
 from ..errors import Diagnostic
 from ..model import Function, Param, Schema, SqlType, without_locations
-from ..render import decimal_literal, identifier, py, pystr
+from ..naming import identifier
+from ..render import literal, py, pystr
 
 EXPORTS = {"rpc": ["AsyncRPC", "RPC", "RPCError"]}
 
@@ -423,31 +420,7 @@ def _constant_default(sql: str, dialect: str, compiled: sqlexpr.Compiled) -> str
         value = sqlexpr.load(compiled)[compiled.name]()
     except Exception:  # raises at call time instead, as the database would
         return None
-    return literal(value)
-
-
-def literal(value: Any) -> str | None:
-    """Python source for a constant, with the names rpc.py imports; None if there is none."""
-    if value is None or isinstance(value, (bool, int, str)):
-        return py(value)
-    if isinstance(value, float):
-        return repr(value) if math.isfinite(value) else f"float({pystr(repr(value))})"
-    if isinstance(value, Decimal):
-        return decimal_literal(value)
-    if isinstance(value, dt.datetime):
-        return f"datetime.fromisoformat({pystr(value.isoformat())})"
-    if isinstance(value, dt.date):
-        return f"date.fromisoformat({pystr(value.isoformat())})"
-    if isinstance(value, dt.time):
-        return f"time.fromisoformat({pystr(value.isoformat())})"
-    if isinstance(value, uuid.UUID):
-        return f"UUID({pystr(str(value))})"
-    if isinstance(value, list):
-        items = [literal(v) for v in value]
-        return (
-            None if any(i is None for i in items) else "[" + ", ".join(i or "" for i in items) + "]"
-        )
-    return None
+    return literal(value)  # rpc.py imports date, datetime, time, Decimal and UUID by name
 
 
 # ------------------------------------------------------------------------------- types

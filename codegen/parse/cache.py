@@ -15,12 +15,12 @@ never reads stale entries.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 from collections.abc import Callable
 from typing import Any
 
 from .. import build_id, ddl, model
+from ..digest import sha256
 from ..model import Location
 
 HERE = ""  # the file of an encoded location: the statement it is in
@@ -50,7 +50,7 @@ class StatementCache:
 
     def read(self, sql: str, read: ReadStatement, at: Location) -> list[ddl.Statement]:
         """The statements of `sql`, which starts at `at` in its file."""
-        key = hashlib.sha256(f"{self.dialect}\0{sql}".encode()).hexdigest()
+        key = sha256(f"{self.dialect}\0{sql}")
         self.used.add(key)
         fresh = self.fresh.get(key)
         if fresh is not None:  # the same text again, in this run

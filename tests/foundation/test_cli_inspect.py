@@ -341,3 +341,17 @@ def test_installed_console_script_exit_codes(tmp_path: Path) -> None:
     assert bad.returncode == 2
     assert bad.stderr.startswith("error: bad.sql:1:24: cannot parse SQL")
     assert "Traceback" not in bad.stderr and bad.stdout == ""
+
+
+def test_sql_format(run) -> None:
+    """The model as PostgreSQL DDL (that it loads into PostgreSQL with the same catalog is
+    test_catalog_differential's); a SQLite or MySQL model has no DDL writer: exit 2."""
+    result = run("inspect", "schema.sql", "--format", "sql", files={"schema.sql": SMALL})
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("CREATE TYPE status AS ENUM ('new', 'paid');\n")
+    assert "GRANT" not in result.stdout
+    files = {"s.sql": "CREATE TABLE t (id integer);"}
+    assert_bad_input(
+        run("inspect", "s.sql", "--dialect", "sqlite", "--format", "sql", files=files),
+        "error: --format sql writes PostgreSQL DDL; these inputs are read as sqlite\n",
+    )

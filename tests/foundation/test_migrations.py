@@ -10,11 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from foundation_helpers import strip_locations
 
 from codegen import pipeline
 from codegen.errors import SchemagenError
 from codegen.model import Generated, Schema, Table
+from tests.foundation.foundation_helpers import strip_locations
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -20,7 +20,6 @@ from typing import Any
 
 import pglast.keywords
 import pytest
-from foundation_helpers import differences, strip_locations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pglast import parser
@@ -42,6 +41,7 @@ from codegen.model import (
     table_key,
 )
 from codegen.naming import name_postgres
+from tests.foundation.foundation_helpers import differences, strip_locations
 
 ROOT = Path(__file__).resolve().parents[2]
 # a longer hunt: SCHEMAGEN_HYPOTHESIS_EXAMPLES=2000 pytest tests/foundation/test_roundtrip*.py

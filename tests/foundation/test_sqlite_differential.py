@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 import sqlglot
-from foundation_helpers import differences
 
 from codegen import pipeline
 from codegen.model import Schema, Table
+from tests.foundation.foundation_helpers import differences
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_schemas" / "sqlite" / "schema.sql"

@@ -11,12 +11,9 @@ from types import ModuleType
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from genlib import build_package
-
 from codegen.render import Formatter
 from codegen.writer import write
+from tests.generate.genlib import build_package
 
 _counter = itertools.count()
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import psycopg
 import pytest
-from genlib import SAMPLES, build_package
-from myserver import load as load_mysql
 
 from codegen.render import Formatter
+from tests.generate.genlib import SAMPLES, build_package
+from tests.myserver import load as load_mysql
 
 PG_SAMPLES = {
     "ecommerce": ([SAMPLES / "ecommerce" / "schema.sql"], SAMPLES / "ecommerce" / "schema.sql"),

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from genlib import SAMPLES
 
 from codegen.cli import main
+from tests.generate.genlib import SAMPLES
 
 SQL = "CREATE TABLE users (id serial PRIMARY KEY, email text NOT NULL UNIQUE);\n"
 

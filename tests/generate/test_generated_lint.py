@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from genlib import SAMPLES, build_package
 
 from codegen.writer import write
+from tests.generate.genlib import SAMPLES, build_package
 
 DIALECTS = {"mysql": "mysql", "sqlite": "sqlite"}
 

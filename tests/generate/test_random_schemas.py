@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from genlib import build_package
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from pgserver import PgServer
 
 from codegen.render import Formatter
 from codegen.writer import write
+from tests.generate.genlib import build_package
+from tests.pgserver import PgServer
 
 _names = itertools.count()
 TYPES = {

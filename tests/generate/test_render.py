@@ -6,7 +6,8 @@ import black
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from codegen.render import LINE_LENGTH, Formatter, comment, identifier, py, pystr
+from codegen.naming import identifier
+from codegen.render import LINE_LENGTH, Formatter, comment, py, pystr
 
 MODE = black.Mode(line_length=LINE_LENGTH, target_versions={black.TargetVersion.PY311})
 scalars = st.none() | st.booleans() | st.integers() | st.text(max_size=30)
@@ -52,3 +53,21 @@ def test_formatter_caches_blocks() -> None:
     again = Formatter.from_json(f.to_json())
     again.format_file(text)
     assert again.formatted_blocks == 0
+
+
+def test_literal_spells_dates_as_the_module_imports_them() -> None:
+    import datetime as dt
+    import uuid
+    from decimal import Decimal
+
+    from codegen.render import literal
+
+    when = dt.datetime(2024, 1, 2, 3, 4, 5)
+    assert literal(when) == 'datetime.fromisoformat("2024-01-02T03:04:05")'
+    assert literal(when.date(), dates="_dt.") == '_dt.date.fromisoformat("2024-01-02")'
+    assert literal(dt.time(1, 2), dates="_dt.") == '_dt.time.fromisoformat("01:02:00")'
+    assert literal([Decimal("1.50"), None]) == '[Decimal("1.50"), None]'
+    assert literal({"a": [1, 2.5, float("inf")]}) == '{"a": [1, 2.5, float("inf")]}'
+    assert literal(uuid.UUID(int=1)) == 'UUID("00000000-0000-0000-0000-000000000001")'
+    assert literal(object()) is None
+    assert literal([object()]) is None

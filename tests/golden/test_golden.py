@@ -15,7 +15,7 @@ from pathlib import Path
 
 import black
 import pytest
-from genlib import REPO, build_package
+from tests.generate.genlib import REPO, build_package
 
 from codegen import runtimes, sqlexpr
 from codegen.generate import manifest_text

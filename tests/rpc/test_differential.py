@@ -28,8 +28,9 @@ import psycopg
 import pytest
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
-from pgserver import PgServer
-from sqlexpr.harness import Outcome, same, strategy
+
+from tests.pgserver import PgServer
+from tests.sqlexpr.harness import Outcome, same, strategy
 
 from .conftest import ECOMMERCE, RENTAL, Generated
 

@@ -9,12 +9,13 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
-from pgserver import PgServer
+
+from tests.pgserver import PgServer
 
 
 @pytest.fixture(scope="module")
 def pgdb(pg_server: PgServer) -> Iterator[psycopg.Connection]:
-    name = f"sqlexpr_{uuid.uuid4().hex[:10]}"
+    name = f"sg_sqlexpr_{uuid.uuid4().hex[:10]}"  # sg_: a URL server lets us drop only these
     with pg_server.connect() as admin:
         admin.execute(
             f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' "

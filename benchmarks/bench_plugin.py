@@ -1,0 +1,91 @@
+"""What the pytest plugin's fixtures cost, on the bundled PostgreSQL samples.
+
+    python benchmarks/bench_plugin.py [SOURCE ...]     # embedded (default), binaries, url
+
+Measures: session start-up (server start, then the template built from each sample's SQL
+as written), the per-test overhead of `db` (begin + rollback + leak check; goal <= 5 ms)
+and of `transactional_db` (clone the template + drop; goal <= 150 ms). Median and p90.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from codegen import server as pgserver  # noqa: E402
+from codegen import sources, testdb  # noqa: E402
+
+SAMPLES = ("sample_schemas/ecommerce/schema.sql", "sample_schemas/ecommerce_migrations",
+           "sample_schemas/rental/schema.sql")  # fmt: skip
+ROLLBACKS, CLONES = 300, 20
+
+
+def timed(run: Callable[[], object], repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def show(what: str, ms: list[float], goal: float | None = None) -> None:
+    median, p90 = statistics.median(ms), sorted(ms)[int(len(ms) * 0.9)]
+    verdict = "" if goal is None else ("  ok" if median <= goal else f"  OVER the {goal} ms goal")
+    print(f"  {what:<34} median {median:8.2f} ms   p90 {p90:8.2f} ms{verdict}")
+
+
+def bench(source: str) -> None:
+    start = time.perf_counter()
+    server = pgserver.find_server(order=(source,))
+    print(f"{source}: PostgreSQL {server.version()}, started in "
+          f"{(time.perf_counter() - start) * 1000:.0f} ms")  # fmt: skip
+    try:
+        for sample in SAMPLES:
+            files = sources.collect([sample], str(ROOT))
+            start = time.perf_counter()
+            backend = testdb.PostgresBackend(server, files)
+            took = (time.perf_counter() - start) * 1000
+            print(f" {sample}: template + session clone {took:.0f} ms")
+
+            def rollback(backend: testdb.PostgresBackend = backend) -> None:
+                conn = backend.begin()
+                conn.execute("SELECT 1")
+                assert backend.end(conn)
+
+            def clone(backend: testdb.PostgresBackend = backend, work: float = 0.0) -> None:
+                conn, cleanup = backend.clone()
+                conn.execute("SELECT 1")
+                time.sleep(work)  # the test's own work, during which the next clone is made
+                cleanup()
+
+            def serial(backend: testdb.PostgresBackend = backend) -> None:  # the clone alone
+                name = server.create_database(backend.template)
+                server.connect(name).close()
+                server.drop_database(name)
+
+            show("db (rollback) per test", timed(rollback, ROLLBACKS), 5)
+            show("clone + drop, serial", timed(serial, CLONES))
+            show("transactional_db, 0 ms tests", timed(clone, CLONES), 150)
+            for work in (0.05, 0.2):
+                ms = [t - work * 1000 for t in timed(lambda w=work: clone(work=w), CLONES)]
+                show(f"transactional_db, {work * 1000:.0f} ms tests", ms, 150)
+            backend.close()
+            server.drop_database(backend.template)
+    finally:
+        server.stop()
+
+
+def main() -> None:
+    for source in sys.argv[1:] or ["embedded"]:
+        bench(source)
+
+
+if __name__ == "__main__":
+    main()

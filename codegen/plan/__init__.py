@@ -1,0 +1,76 @@
+"""The generation plan: per table, the names, the value strategy of every column, FK order.
+
+Everything the output kinds need is decided here, once, from the schema model and the
+config; the renderers (`codegen/outputs/`) only lay it out. A column's strategy, in order
+of precedence:
+
+    generated (computed)  -> filled after the row is built, from COMPUTED_COLUMNS
+    identity / serial     -> the factory's sequence (n + 1); left to the database on INSERT
+    user override         -> config: provider / literal / callable
+    foreign key           -> SubFactory of the parent (NULL for a nullable self-reference
+                             and at the nullable edge that breaks an FK cycle)
+    UNIQUE                -> a generator mixing the sequence number into the value
+    DEFAULT               -> the default's value (compiled by `codegen.sqlexpr`)
+    otherwise             -> name heuristics, then the type registry (`valuegen.py`),
+                             within the bounds derived from CHECKs (`bounds.py`)
+
+The package: `plans.py` (what it hands on), `tables.py` (one table's phases, in order:
+checks, unique, foreign_keys, columns, ordering), `foreign_keys.py` (also the order tables
+are built in), `compiler.py` (the memoised SQL work).
+"""
+
+from __future__ import annotations
+
+from ..config import Config
+from ..errors import Diagnostic
+from ..model import Schema
+from ..naming import camel, identifier
+from .compiler import Compiler, Memo
+from .foreign_keys import fk_modes_of, topological
+from .plans import (
+    RESERVED_ATTRS,
+    RESERVED_MODULES,
+    CheckPlan,
+    ColumnKind,
+    ColumnPlan,
+    CompiledFn,
+    FkMode,
+    FkPlan,
+    Plan,
+    TablePlan,
+)
+from .tables import table_plan
+
+__all__ = [
+    "RESERVED_ATTRS",
+    "RESERVED_MODULES",
+    "CheckPlan",
+    "ColumnKind",
+    "ColumnPlan",
+    "CompiledFn",
+    "FkMode",
+    "FkPlan",
+    "Memo",
+    "Plan",
+    "TablePlan",
+    "build",
+]
+
+
+def build(schema: Schema, config: Config, memo: Memo | None = None) -> Plan:
+    compiler = Compiler(schema.dialect, memo)
+    warnings: list[Diagnostic] = []
+    modules: dict[str, str] = {}
+    classes: dict[str, str] = {}
+    taken_modules: set[str] = set(RESERVED_MODULES)
+    taken_classes: set[str] = {"rowfactory"}
+    for table in schema.tables:
+        modules[table.key] = identifier(table.key.replace(".", "__").lower(), taken_modules)
+        classes[table.key] = identifier(camel(table.key) + "Factory", taken_classes)
+    edges = fk_modes_of(schema, warnings)
+    plans = tuple(
+        table_plan(schema, config, compiler, table, modules, classes, edges, warnings)
+        for table in schema.tables
+    )
+    order = topological(schema, plans)
+    return Plan(schema.dialect, plans, order, tuple(warnings))

@@ -1,0 +1,124 @@
+"""What the plan hands on to the output kinds: frozen plans per table, per column, per
+foreign key and CHECK. Enumerated strings are `Literal`s, so mypy checks every use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ..errors import Diagnostic
+from ..model import Location, Table
+
+# How a column gets its value (see the ladder in plan/__init__.py)
+ColumnKind = Literal[
+    "computed",
+    "identity",
+    "override",
+    "fk",
+    "fk_part",
+    "null",
+    "unique",
+    "default",
+    "value",
+    "unsupported",
+]
+# How a foreign key is filled: a SubFactory of the parent, NULL, or left to the caller
+FkMode = Literal["sub", "null", "external"]
+
+RESERVED_ATTRS = {
+    "Meta",
+    "Params",
+    "build",
+    "create",
+    "stub",
+    "generate",
+    "simple_generate",
+    "build_batch",
+    "create_batch",
+    "stub_batch",
+    "generate_batch",
+    "simple_generate_batch",
+    "reset_sequence",
+    "attributes",
+    "declarations",
+    "sg",
+    "rt",
+    "factory",
+    "n",
+    "o",
+    "Decimal",
+    "uuid",
+}
+
+RESERVED_MODULES = {"__init__", "factory", "factories"}
+
+UUID_DEFAULT_CATEGORIES = {"uuid"}
+
+
+@dataclass(frozen=True)
+class CompiledFn:
+    """A compiled SQL expression placed in a generated module."""
+
+    name: str
+    params: tuple[str, ...]  # the SQL column names it reads, in call order
+    source: str
+    sql: str
+    unsupported: str | None
+    location: Location
+
+
+@dataclass(frozen=True)
+class ColumnPlan:
+    name: str
+    attr: str
+    sql_type: str
+    kind: ColumnKind
+    decl: str | None  # the factory declaration (None: not declared, e.g. computed)
+    regen: str | None  # `lambda o: ...` to regenerate the value when a CHECK fails
+    insert: bool  # part of the INSERT (generated and identity-ALWAYS columns are not)
+    identity: bool  # left to the database on INSERT unless the caller passed a value
+    json: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class FkPlan:
+    columns: tuple[str, ...]
+    ref_table: str
+    ref_columns: tuple[str, ...]
+    mode: FkMode
+    factory: str | None  # "module.ClassName" of the parent's factory
+
+
+@dataclass(frozen=True)
+class CheckPlan:
+    name: str
+    sql: str
+    columns: tuple[str, ...]
+    fn: CompiledFn
+    domain: str | None = None
+
+
+@dataclass(frozen=True)
+class TablePlan:
+    key: str
+    table: Table
+    class_name: str
+    module: str
+    columns: tuple[ColumnPlan, ...]
+    fks: tuple[FkPlan, ...]
+    checks: tuple[CheckPlan, ...]
+    computed: tuple[tuple[str, CompiledFn], ...]
+    default_fns: tuple[CompiledFn, ...]
+    sql_name: tuple[str, ...]
+    schema_entry: dict[str, str]
+    meta: dict[str, Any]
+    depends_on: tuple[str, ...]  # parent table keys (SubFactory targets)
+
+
+@dataclass(frozen=True)
+class Plan:
+    dialect: str
+    tables: tuple[TablePlan, ...]
+    order: tuple[str, ...]  # table keys, parents first
+    warnings: tuple[Diagnostic, ...] = ()

@@ -1,0 +1,297 @@
+"""Test databases with the project's SQL applied, one backend per dialect (the pytest plugin's
+engine room; it knows nothing of pytest).
+
+Each backend gives a test two kinds of connection:
+- `begin()` / `end(conn)`: the session database of this process, isolated by rollback. `end`
+  reports whether the test ended the transaction itself (a commit leaks into later tests), in
+  which case the backend has already replaced the session database with a clean one;
+- `clone()`: a database of its own for code that commits, dropped by the returned callable.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Protocol
+from urllib.parse import unquote, urlparse
+
+from . import server as pgserver
+from .errors import SchemagenError
+from .sources import SourceFile
+
+Cleanup = Callable[[], None]
+
+
+class Backend(Protocol):
+    dialect: str
+
+    def begin(self) -> Any: ...
+    def end(self, conn: Any) -> bool: ...
+    def clone(self) -> tuple[Any, Cleanup]: ...
+    def close(self) -> None: ...
+
+
+# ----------------------------------------------------------------------------- PostgreSQL
+
+_INTRANS, _INERROR = 2, 3  # psycopg.pq.TransactionStatus: in a transaction, in a failed one
+_CURRENT = "SELECT pg_current_xact_id_if_assigned()::text"
+_STATUS = "SELECT pg_xact_status(%s::xid8)"
+
+
+def _failed_in_place(status: int, ended: Any) -> bool:
+    """The test's transaction failed on a statement and was rolled back here: nothing leaked."""
+    return status == _INERROR and ended == ("aborted",)
+
+
+class PostgresBackend:
+    """A template built once per server, a clone per process (xdist worker), a clone per
+    `transactional_db` test; `db` tests share the process's clone and are rolled back."""
+
+    dialect = "postgres"
+
+    def __init__(
+        self, server: pgserver.Server, files: Sequence[SourceFile], shared: bool = False
+    ) -> None:
+        self.server = server
+        # shared (xdist): the other workers clone it too; the controller drops it at the end
+        self.template = pgserver.build_template(server, files, keep=shared)
+        self.dbname = server.create_database(self.template)
+        self._conn: Any = None
+        self._xid: tuple[str] | None = None
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="schemagen-clone")
+        self._spare: Future[str] | None = None
+
+    def begin(self) -> Any:
+        if self._conn is None or self._conn.closed:
+            self._conn = self.server.connect(self.dbname, autocommit=False)
+        self._conn.rollback()  # idle already, unless an earlier teardown failed half way
+        self._xid = self._conn.execute("SELECT pg_current_xact_id()::text").fetchone()
+        return self._conn
+
+    def end(self, conn: Any) -> bool:
+        """Roll back; False (and a fresh session database) when the test's own transaction
+        was committed or ended by the test, so nothing it wrote reaches the next test."""
+        if conn.closed:
+            return self._replace()
+        status, current = conn.info.transaction_status, None
+        if status == _INTRANS:
+            current = conn.execute(_CURRENT).fetchone()
+        conn.rollback()
+        if current == self._xid:
+            return True
+        ended = conn.execute(_STATUS, self._xid).fetchone()
+        conn.rollback()
+        return _failed_in_place(status, ended) or self._replace()
+
+    async def begin_async(self) -> tuple[Any, Callable[[], Awaitable[bool]]]:
+        """`begin()`/`end()` over a psycopg AsyncConnection of its own."""
+        import psycopg
+
+        conn = await psycopg.AsyncConnection.connect(self.server.dsn(self.dbname))
+        xid = await (await conn.execute("SELECT pg_current_xact_id()::text")).fetchone()
+
+        async def finish() -> bool:
+            status, current = conn.info.transaction_status, None
+            if status == _INTRANS:
+                current = await (await conn.execute(_CURRENT)).fetchone()
+            await conn.rollback()
+            ended = await (await conn.execute(_STATUS, xid)).fetchone()
+            await conn.close()
+            return current == xid or _failed_in_place(status, ended) or self._replace()
+
+        return conn, finish
+
+    def _replace(self) -> bool:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        self.server.drop_database(self.dbname)
+        self.dbname = self.server.create_database(self.template)
+        return False
+
+    def clone(self) -> tuple[Any, Cleanup]:
+        """A database of the test's own. The next one is cloned in the background while the
+        test runs, and this one is dropped in the background after it, so a test waits for
+        a clone only when the one before it was shorter than a clone."""
+        if self._spare is None:
+            self._spare = self._pool.submit(self.server.create_database, self.template)
+        name = self._spare.result()
+        self._spare = self._pool.submit(self.server.create_database, self.template)
+        conn = self.server.connect(name, autocommit=False)
+
+        def cleanup() -> None:
+            conn.close()
+            self._pool.submit(self.server.drop_database, name)
+
+        return conn, cleanup
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+        self._pool.shutdown(wait=True)
+        if self._spare is not None:
+            self.server.drop_database(self._spare.result())
+        self.server.drop_database(self.dbname)
+
+
+# --------------------------------------------------------------------------------- SQLite
+
+
+class SqliteBackend:
+    """The schema applied once to an in-memory database; each test gets a copy of it
+    (sqlite3's backup API), so both fixtures are isolated without a server."""
+
+    dialect = "sqlite"
+
+    def __init__(self, files: Sequence[SourceFile]) -> None:
+        self.template = sqlite3.connect(":memory:")
+        for file in files:
+            try:
+                self.template.executescript(file.text)
+            except sqlite3.Error as error:
+                raise pgserver.SchemaLoadError(f"{file.path}: {error}") from None
+
+    def begin(self) -> Any:
+        return self.clone()[0]
+
+    def end(self, conn: Any) -> bool:
+        conn.close()
+        return True
+
+    def clone(self) -> tuple[Any, Cleanup]:
+        conn = sqlite3.connect(":memory:")
+        self.template.backup(conn)
+        conn.execute("PRAGMA foreign_keys=ON")
+        return conn, conn.close
+
+    def close(self) -> None:
+        self.template.close()
+
+
+# ---------------------------------------------------------------------------------- MySQL
+
+
+@dataclass(frozen=True)
+class MysqlTarget:
+    """Where a MySQL/MariaDB server is, from a URL: mysql://user:password@host:port/?unix_socket=."""
+
+    kwargs: tuple[tuple[str, Any], ...]
+
+    @classmethod
+    def parse(cls, url: str) -> MysqlTarget:
+        parts = urlparse(url)
+        kwargs: dict[str, Any] = {"user": unquote(parts.username or "root")}
+        if parts.password:
+            kwargs["password"] = unquote(parts.password)
+        query = dict(p.split("=", 1) for p in parts.query.split("&") if "=" in p)
+        if "unix_socket" in query:
+            kwargs["unix_socket"] = unquote(query["unix_socket"])
+        else:
+            kwargs["host"] = parts.hostname or "localhost"
+            kwargs["port"] = parts.port or 3306
+        return cls(tuple(sorted(kwargs.items())))
+
+    def connect(self, database: str | None = None, autocommit: bool = False) -> Any:
+        import pymysql  # type: ignore[import-untyped]
+
+        return pymysql.connect(database=database, autocommit=autocommit, **dict(self.kwargs))
+
+
+class MysqlBackend:
+    """A database created per process with the schema applied; MySQL has no template
+    databases, so a `transactional_db` test gets a new database with the schema applied
+    again. DDL commits implicitly in MySQL: a test that runs DDL on `db` leaks it."""
+
+    dialect = "mysql"
+
+    def __init__(self, url: str, files: Sequence[SourceFile]) -> None:
+        self.target = MysqlTarget.parse(url)
+        self.files = tuple(files)
+        self.dbname = self._create()
+
+    def _create(self) -> str:
+        name = f"{pgserver.PREFIX}{uuid.uuid4().hex[:16]}"
+        with self.target.connect(autocommit=True) as admin, admin.cursor() as cur:
+            cur.execute(f"CREATE DATABASE `{name}`")
+        with self.target.connect(name, autocommit=True) as conn, conn.cursor() as cur:
+            for file in self.files:
+                for start, statement in mysql_statements(file.text):
+                    try:
+                        cur.execute(statement)
+                    except Exception as error:  # PyMySQL's errors share no base we import
+                        line = file.text.count("\n", 0, start) + 1
+                        raise pgserver.SchemaLoadError(f"{file.path}:{line}: {error}") from None
+        return name
+
+    def _drop(self, name: str) -> None:
+        with self.target.connect(autocommit=True) as admin, admin.cursor() as cur:
+            cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
+
+    def begin(self) -> Any:
+        return self.target.connect(self.dbname)
+
+    def end(self, conn: Any) -> bool:
+        conn.rollback()
+        conn.close()
+        return True
+
+    def clone(self) -> tuple[Any, Cleanup]:
+        name = self._create()
+        conn = self.target.connect(name)
+
+        def cleanup() -> None:
+            conn.close()
+            self._drop(name)
+
+        return conn, cleanup
+
+    def close(self) -> None:
+        self._drop(self.dbname)
+
+
+def mysql_statements(text: str) -> list[tuple[int, str]]:
+    """(offset, statement) pairs split at the semicolons sqlglot's tokenizer sees (so a `;`
+    inside a string or comment does not split)."""
+    from sqlglot.dialects.mysql import MySQL
+    from sqlglot.tokenizer_core import TokenType
+
+    out: list[tuple[int, str]] = []
+    start = 0
+    for token in MySQL().tokenize(text):
+        if token.token_type == TokenType.SEMICOLON:
+            out.append((start, text[start : token.start]))
+            start = token.end + 1
+    out.append((start, text[start:]))
+    return [(s, t) for s, t in out if t.strip()]
+
+
+# ------------------------------------------------------------------------------ choosing
+
+
+def describe(backend: Backend) -> str:
+    """One line for the report: which database, from where."""
+    if isinstance(backend, PostgresBackend):
+        version = backend.server.version()
+        return f"PostgreSQL {version // 10000}.{version % 10000} ({backend.server.source})"
+    return "SQLite, in memory" if backend.dialect == "sqlite" else "MySQL (url)"
+
+
+def open_backend(
+    dialect: str, files: Sequence[SourceFile], url: str | None, run_id: str | None
+) -> Backend:
+    """The backend for `dialect`: PostgreSQL from `codegen.server`, SQLite in memory,
+    MySQL at `url` (required)."""
+    if dialect == "sqlite":
+        return SqliteBackend(files)
+    if dialect == "mysql":
+        if not url:
+            raise SchemagenError(
+                f"dialect mysql needs a server: set {pgserver.ENV_URL}=mysql://user:pw@host/"
+                " or pass --schemagen-db-url"
+            )
+        return MysqlBackend(url, files)
+    server = pgserver.find_server(pgserver.required_extensions(files), url=url, run_id=run_id)
+    return PostgresBackend(server, files, shared=run_id is not None)
