@@ -126,9 +126,13 @@ def py(value: Any, indent: int = 0, prefix: str = "", suffix: str = "") -> str:
     column `indent`), exploded one element per line with trailing commas when it does not
     fit in LINE_LENGTH, recursively. Supports None, bool, int, float, str, list, tuple, dict.
     """
-    flat = prefix + _flat(value) + suffix
-    if indent + _width(flat) <= LINE_LENGTH or not _splittable(value):
-        return flat
+    # n elements take at least 3n columns flat: a big table's literal is never laid out flat
+    # only to be measured and exploded (that made the layout quadratic in its depth)
+    hopeless = _splittable(value) and indent + len(prefix) + 3 * len(value) > LINE_LENGTH
+    if not hopeless:
+        flat = prefix + _flat(value) + suffix
+        if indent + _width(flat) <= LINE_LENGTH or not _splittable(value):
+            return flat
     pad = " " * (indent + 4)
     items: list[str] = []
     if isinstance(value, dict):
@@ -233,18 +237,22 @@ def _sort_all(source: str) -> str:
 def prune_imports(source: str) -> str:
     """`source` without the top-level imports it never uses (the import collector: templates
     import what a module may need; users' linters see only what it does use). Names in
-    `__all__` count as used; a pruned block keeps single blank lines between its sections."""
+    `__all__` count as used; a pruned block keeps single blank lines between its sections.
+
+    Only the import block is parsed; uses are the identifiers of the rest with strings and
+    comments masked (a regex, not a parse: ast.parse of every file cost more than black)."""
+    lines = source.split("\n")
+    end = _import_block_end(lines)
     try:
-        tree = ast.parse(source)
+        tree = ast.parse("\n".join(lines[:end]))
     except SyntaxError:
         return source  # reported by the formatter or the tests, not here
-    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-    for node in tree.body:
-        if not isinstance(node, ast.Assign) or not isinstance(node.value, ast.List | ast.Tuple):
-            continue
-        if any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
-            used |= {str(e.value) for e in node.value.elts if isinstance(e, ast.Constant)}
-    lines = source.split("\n")
+    rest = "\n".join(lines[end:])
+    if _FSTRING.search(rest):  # names inside f-strings: only a parse finds them
+        used = {n.id for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Name)}
+    else:
+        used = set(_IDENTIFIER.findall(_STRING_OR_COMMENT.sub(" ", rest)))
+    used |= _all_names(rest)
     edits: list[tuple[int, int, str | None]] = []
     for node in tree.body:
         if not isinstance(node, ast.Import | ast.ImportFrom):
@@ -262,11 +270,50 @@ def prune_imports(source: str) -> str:
             else:
                 text = f"import {', '.join(shown)}"
         edits.append((node.lineno - 1, node.end_lineno or node.lineno, text))
-    for start, end, text in reversed(edits):
-        lines[start:end] = [] if text is None else text.split("\n")
+    for start, stop, text in reversed(edits):
+        lines[start:stop] = [] if text is None else text.split("\n")
         if text is None and 0 < start < len(lines) and not lines[start - 1] and not lines[start]:
             del lines[start]  # a section emptied: its blank line goes with it
     return "\n".join(lines)
+
+
+_STRING_OR_COMMENT = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*',
+    re.DOTALL,
+)
+_FSTRING = re.compile(r"""(?<![\w"'])[rRbB]?[fF][rR]?["']""")
+_IDENTIFIER = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
+
+
+def _import_block_end(lines: list[str]) -> int:
+    """The index of the first line after the module's leading docstring and imports."""
+    seen_import = False
+    depth = 0
+    first = 0
+    if lines and lines[0].startswith('"""') and lines[0].count('"""') == 1:
+        first = next((i + 1 for i, x in enumerate(lines[1:], 1) if '"""' in x), len(lines))
+    for i, line in enumerate(lines[first:], first):
+        if depth:
+            depth += line.count("(") - line.count(")")
+            continue
+        if line.startswith(("import ", "from ")):
+            seen_import = True
+            depth = line.count("(") - line.count(")")
+        elif seen_import and line and not line.startswith((" ", "#")):
+            return i
+    return len(lines)
+
+
+def _all_names(text: str) -> set[str]:
+    start = text.find("__all__ = [")
+    if start < 0:
+        return set()
+    try:
+        names = ast.literal_eval(text[start + 10 : text.find("]", start) + 1])
+    except (ValueError, SyntaxError):
+        return set()
+    return {n for n in names if isinstance(n, str)} if isinstance(names, list) else set()
 
 
 def decimal_literal(value: Decimal) -> str:
@@ -445,6 +492,11 @@ class Formatter:
         so a cold run formats a few statements instead of every file (tests prove the output
         is a black fixed point)."""
         text = _unparen(source.strip("\n"))
+        if "'" in text:  # requoting tokenizes: remembered between runs like black's output
+            return self.memo("shape", f"{indent}:{text}", lambda: self._shape(text, indent))
+        return self._shape(text, indent)
+
+    def _shape(self, text: str, indent: int) -> str:
         canonical = _canonical(text, indent)
         if canonical is not None:
             return canonical
@@ -536,7 +588,9 @@ def _black_quotes(text: str) -> str | None:
             return None
         start = offsets[tok.start[0] - 1] + tok.start[1]
         out.append(text[pos:start])
-        out.append(pystr(ast.literal_eval(tok.string)))
+        body = tok.string[1:-1]
+        value = body if "\\" not in body else ast.literal_eval(tok.string)
+        out.append(pystr(value))
         pos = start + len(tok.string)
     out.append(text[pos:])
     return "".join(out)
