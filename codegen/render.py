@@ -163,11 +163,14 @@ def call(name: str, args: list[str], indent: int = 0, suffix: str = "") -> str:
     return f"{name}(\n{lines}{pad}){suffix}"
 
 
+ISORT_LINE_LENGTH = 88  # ruff's isort wraps at its default line length, not at ours
+
+
 def imports(names: list[str], module: str) -> str:
-    """`from module import a, b` as black lays it out (parenthesised, one name per line and a
-    trailing comma when it does not fit)."""
+    """`from module import a, b` as isort and black agree to lay it out: parenthesised, one
+    name per line and a trailing comma (which black keeps) beyond isort's line length."""
     flat = f"from {module} import {', '.join(names)}"
-    if _width(flat) <= LINE_LENGTH:
+    if _width(flat) <= ISORT_LINE_LENGTH:
         return flat
     return f"from {module} import (\n" + "".join(f"    {n},\n" for n in names) + ")"
 

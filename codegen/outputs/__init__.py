@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import computed, factories, package, rpc, runtime, schemas
+from . import computed, database, factories, package, rpc, runtime, schemas
 
 REGISTRY: dict[str, ModuleType] = {
     "runtime": runtime,
@@ -18,5 +18,6 @@ REGISTRY: dict[str, ModuleType] = {
     "computed": computed,
     "factories": factories,
     "rpc": rpc,
+    "database": database,
     "package": package,  # last: re-exports what the kinds above declared in EXPORTS
 }

@@ -6,6 +6,14 @@ from __future__ import annotations
 
 from ._runtime import GenerationError, bind, reset, set_clock
 from .computed import CHECKS, COMPUTED_COLUMNS, apply_computed, validate_row
+from .database import (
+    SCHEMA,
+    APIError,
+    APIResponse,
+    AsyncDatabase,
+    Database,
+    DatabaseError,
+)
 from .factories import (
     FACTORIES,
     AFactory,
@@ -23,14 +31,20 @@ __all__ = [
     "COMPUTED_COLUMNS",
     "FACTORIES",
     "RPC",
+    "SCHEMA",
     "TABLES",
     "TABLE_SCHEMAS",
     "AFactory",
+    "APIError",
+    "APIResponse",
+    "AsyncDatabase",
     "AsyncRPC",
     "BFactory",
     "CFactory",
     "ClassFactory",
     "ClassFactory_2",
+    "Database",
+    "DatabaseError",
     "GenerationError",
     "PFactory",
     "RPCError",

@@ -6,6 +6,14 @@ from __future__ import annotations
 
 from ._runtime import GenerationError, bind, reset, set_clock
 from .computed import CHECKS, COMPUTED_COLUMNS, apply_computed, validate_row
+from .database import (
+    SCHEMA,
+    APIError,
+    APIResponse,
+    AsyncDatabase,
+    Database,
+    DatabaseError,
+)
 from .factories import (
     FACTORIES,
     AnalyticsFactory,
@@ -25,12 +33,18 @@ __all__ = [
     "COMPUTED_COLUMNS",
     "FACTORIES",
     "RPC",
+    "SCHEMA",
     "TABLES",
     "TABLE_SCHEMAS",
+    "APIError",
+    "APIResponse",
     "AnalyticsFactory",
+    "AsyncDatabase",
     "AsyncRPC",
     "CustomerMetricsFactory",
     "CustomersFactory",
+    "Database",
+    "DatabaseError",
     "GenerationError",
     "OrdersFactory",
     "PricingTiersFactory",

@@ -1,0 +1,245 @@
+"""`database.py`: the in-memory `Database` / `AsyncDatabase` of this schema.
+
+The engine and its front doors are real modules (`codegen/database*.py`) copied verbatim;
+this kind only describes the schema to them: columns with their types, NOT NULL, DEFAULTs
+(compiled by sqlexpr), identity/serial, generated columns, PRIMARY KEY and UNIQUE rules
+(partial and expression indexes compiled too), foreign keys with their actions, and the
+CHECKs already compiled into `computed.py`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+
+from .. import runtimes, sqlexpr
+from ..context import Context
+from ..dialect import of
+from ..errors import Diagnostic
+from ..model import Column, Schema, SqlType, Table, Unique
+from ..naming import identifier
+from ..plan import TablePlan
+from ..plan.compiler import _NOPE, default_literal_value
+from ..render import literal, py, pystr
+
+EXPORTS = {
+    "database": ["APIError", "APIResponse", "AsyncDatabase", "Database", "DatabaseError", "SCHEMA"]
+}
+RUNTIMES = ("_database.py", "_database_api.py", "_database_sql.py")
+# how PostgreSQL names a type in its messages
+PG_NAMES = {
+    "varchar": "character varying", "char": "character", "double": "double precision",
+    "timestamp": "timestamp without time zone", "timestamptz": "timestamp with time zone",
+    "bytes": "bytea", "timetz": "time with time zone", "time": "time without time zone",
+}  # fmt: skip
+TEXTS = ("text", "varchar", "char")
+
+
+def render(ctx: Context) -> dict[str, str]:
+    files = {path: runtimes.source(path) for path in RUNTIMES}
+    for path in files:
+        ctx.verbatim(path)
+        ctx.fingerprint_of(path, {})
+    fns: list[str] = []
+    taken: set[str] = set()
+    warnings: list[Diagnostic] = []
+    tables = [_table(ctx.schema, t, fns, taken, warnings) for t in ctx.plan.tables]
+    files["database.py"] = ctx.template(
+        "database.py.j2", functions=fns, tables=tables, dialect=pystr(ctx.schema.dialect)
+    )
+    if warnings:
+        ctx.plan = dataclasses.replace(ctx.plan, warnings=(*ctx.plan.warnings, *warnings))
+    return files
+
+
+# ----------------------------------------------------------------------------- the specs
+
+
+class _Sources:
+    """Compiled helper functions for one table, named uniquely inside `database.py`."""
+
+    def __init__(self, schema: Schema, t: TablePlan, fns: list[str], taken: set[str],
+                 warnings: list[Diagnostic]) -> None:  # fmt: skip
+        self.schema, self.t, self.fns, self.taken, self.warnings = schema, t, fns, taken, warnings
+        self.types = {c.name: _resolve(schema, c.type) for c in t.table.columns}
+
+    def name(self, what: str) -> str:
+        return identifier(f"{self.t.module}__{what}", self.taken)
+
+    def default(self, column: Column) -> str | None:
+        if column.default is None or column.identity is not None or column.generated:
+            return None
+        name = self.name(f"{column.name}_default")
+        t = self.types[column.name]
+        value = default_literal_value(column.default, t, of(self.schema.dialect))
+        source = None if value is _NOPE else literal(value)
+        if source is not None:  # a constant ('{}' for jsonb and arrays too), as the plan reads it
+            source = f"rt.{source}" if isinstance(value, Decimal) else source
+            self.fns.append(f"def {name}() -> Any:\n    return {source}\n")
+            return name
+        compiled = sqlexpr.compile_expression(
+            column.default, self.schema.dialect, {}, name=name,
+            result_type=self.types[column.name],
+        )  # fmt: skip
+        self._note(compiled, column.location, f"{self.t.key}.{column.name}: DEFAULT",
+                   "a row that omits the column raises NotImplementedError")  # fmt: skip
+        self.fns.append(compiled.source)
+        return compiled.name
+
+    def row_fn(self, sql: str, predicate: bool, where: Unique) -> str:
+        name = self.name("unique_where" if predicate else "unique_part")
+        compile_ = sqlexpr.compile_predicate if predicate else sqlexpr.compile_expression
+        compiled = compile_(sql, self.schema.dialect, self.types, name=name)
+        self._note(compiled, where.location, f"{self.t.key}: unique index {where.name or ''}",
+                   "writes to the table raise NotImplementedError")  # fmt: skip
+        self.fns.append(compiled.source)
+        return f"_of_row({compiled.name}, {py(compiled.params)})"
+
+    def _note(self, compiled: sqlexpr.Compiled, location: object, what: str, then: str) -> None:
+        if compiled.unsupported:
+            self.warnings.append(Diagnostic(
+                location,  # type: ignore[arg-type]
+                f"{what} is not compiled ({compiled.unsupported}); in the in-memory Database"
+                f" {then}", compiled.sql,
+            ))  # fmt: skip
+
+
+def _table(schema: Schema, t: TablePlan, fns: list[str], taken: set[str],
+           warnings: list[Diagnostic]) -> str:  # fmt: skip
+    src = _Sources(schema, t, fns, taken, warnings)
+    table = t.table
+    columns = [_column(schema, table, c, src) for c in table.columns]
+    uniques = [_unique(table, u, primary, src) for u, primary in _uniques(table)]
+    fks = [
+        f"ForeignKeySpec({pystr(fk.name or _pg_name(table, fk.columns, 'fkey'))},"
+        f" {py(fk.columns)}, {pystr(fk.ref_table)}, {py(plan.ref_columns)},"
+        f" {pystr(fk.on_delete.upper())}, {pystr(fk.on_update.upper())}"
+        + (", deferred=True)" if fk.initially_deferred else ")")
+        for fk, plan in zip(table.foreign_keys, t.fks, strict=True)
+        if plan.ref_columns and schema.table(fk.ref_table) is not None
+    ]
+    domains = tuple(c.domain for c in t.checks)
+    key = pystr(t.key)
+    return (
+        f"TableSpec(\n    {key},\n    {py(t.sql_name)},\n    (\n"
+        + "".join(f"        {c},\n" for c in columns)
+        + "    ),\n    uniques=(\n"
+        + "".join(f"        {u},\n" for u in uniques)
+        + "    ),\n    foreign_keys=(\n"
+        + "".join(f"        {f},\n" for f in fks)
+        + f"    ),\n    checks=_checks({key}, {py(domains)}),\n"
+        f"    computed=COMPUTED_COLUMNS[{key}],\n)"
+    )
+
+
+def _uniques(table: Table) -> list[tuple[Unique, bool]]:
+    """The primary key first (flagged), then the UNIQUE constraints and unique indexes."""
+    out = [(u, False) for u in table.uniques]
+    pk = table.primary_key
+    if pk is not None:
+        name = pk.name or f"{table.name}_pkey"
+        out.insert(0, (Unique(pk.columns, name, location=pk.location), True))
+    return out
+
+
+def _unique(table: Table, u: Unique, primary: bool, src: _Sources) -> str:
+    name = u.name or _pg_name(table, u.columns + tuple(u.expressions), "key")
+    shown = u.columns + tuple(u.expressions)
+    parts = ""
+    if u.expressions:
+        items = [src.row_fn(f'"{c}"', False, u) for c in u.columns]
+        items += [src.row_fn(e, False, u) for e in u.expressions]
+        parts = f", parts=({', '.join(items)},)"
+    where = f", where={src.row_fn(u.where, True, u)}" if u.where else ""
+    flag = ", primary=True" if primary else ""
+    return f"UniqueSpec({pystr(name)}, {py(shown)}{parts}{where}{flag})"
+
+
+def _pg_name(table: Table, parts: tuple[str, ...], suffix: str) -> str:
+    """PostgreSQL's name for an unnamed constraint: table_col1_col2_suffix (63 bytes)."""
+    words = "_".join(p if p.isidentifier() else "expr" for p in parts)
+    return f"{table.name}_{words}_{suffix}"[:63]
+
+
+def _column(schema: Schema, table: Table, c: Column, src: _Sources) -> str:
+    t = src.types[c.name]
+    nullable = c.nullable and _domains_nullable(schema, c.type)
+    args = [pystr(c.name), _type(schema, t, c.type)]
+    if not nullable:
+        args.append("nullable=False")
+    default = src.default(c)
+    if default:
+        args.append(f"default={default}")
+    if c.identity:
+        args.append(f"identity={pystr(c.identity)}")
+    if c.generated is not None:
+        args.append("generated=True")
+    if schema.dialect == "mysql" and t.category in TEXTS and _case_blind(c.collation):
+        args.append("ci=True")
+    return f"ColumnSpec({', '.join(args)})"
+
+
+def _case_blind(collation: str | None) -> bool:
+    """MySQL's default collations (utf8mb4_general_ci, ..._0900_ai_ci) ignore case."""
+    return collation is None or collation.lower().endswith("_ci")
+
+
+def _type(schema: Schema, t: SqlType, written: SqlType) -> str:
+    args = [pystr(t.category), pystr(_sql_name(schema, t))]
+    for field in ("length", "precision", "scale"):
+        value = getattr(t, field)
+        if value is not None:
+            args.append(f"{field}={value}")
+    if t.category == "enum" and t.name:
+        enum = schema.enum(t.name)
+        args.append(f"labels={py(enum.labels if enum else ())}")
+    if t.element is not None:
+        args.append(f"element={_type(schema, _resolve(schema, t.element), t.element)}")
+    if of(schema.dialect).type_affinity:
+        affinity = sqlexpr.get_dialect("sqlite").affinity_of(written) or "BLOB"
+        args.append(f"affinity={pystr(affinity)}")
+    if schema.dialect == "mysql" and (bounds := _mysql_bounds(t)) is not None:
+        args.append(f"bounds={bounds!r}")
+    if written.category == "domain" and written.name:
+        args.append(f"domain={pystr(written.name)}")
+    return f"TypeSpec({', '.join(args)})"
+
+
+MYSQL_INT_BITS = {"tinyint": 8, "smallint": 16, "mediumint": 24, "int": 32, "integer": 32,
+                  "bigint": 64}  # fmt: skip
+
+
+def _mysql_bounds(t: SqlType) -> tuple[int, int] | None:
+    """The range of a MySQL integer type as written (`int unsigned` holds 0..2**32-1)."""
+    words = t.sql.lower().replace("(", " ").split()
+    bits = MYSQL_INT_BITS.get(words[0]) if words else None
+    if bits is None:
+        return None
+    if "unsigned" in words:
+        return (0, 2**bits - 1)
+    return (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1)
+
+
+def _sql_name(schema: Schema, t: SqlType) -> str:
+    if schema.dialect != "postgres":
+        return t.sql
+    if t.category == "enum" and t.name:
+        return t.name.split(".")[-1]
+    base = PG_NAMES.get(t.category, t.sql.split("(")[0])
+    if t.category in ("varchar", "char") and t.length is not None:
+        return f"{base}({t.length})"
+    return base if t.category != "array" else t.sql
+
+
+def _resolve(schema: Schema, t: SqlType) -> SqlType:
+    while t.category == "domain" and t.name and (domain := schema.domain(t.name)) is not None:
+        t = domain.base
+    return t
+
+
+def _domains_nullable(schema: Schema, t: SqlType) -> bool:
+    while t.category == "domain" and t.name and (domain := schema.domain(t.name)) is not None:
+        if not domain.nullable:
+            return False
+        t = domain.base
+    return True

@@ -1,0 +1,1186 @@
+"""The in-memory database engine: rows per table, the schema enforced on every write.
+
+Copied verbatim into generated packages (stdlib + the SQL runtime only).
+The generated `database.py` describes the schema with the specs below (columns, keys,
+foreign keys) and hands in the functions the expression compiler already produced
+(computed columns, CHECKs, DEFAULTs, partial/expression unique keys); this module only
+stores rows and applies those rules in the order the database does, raising `DatabaseError`
+with the database's SQLSTATE and words.
+
+Writes are statements: each one is all or nothing (an undo log rolls a failed statement
+back), transactions and savepoints are marks in the same log, and sequences live outside
+it, so they are not rolled back (as in PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import copy
+import ipaddress
+import json
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from functools import cmp_to_key
+from typing import Any
+
+from . import _sqlruntime as rt
+
+Row = dict[str, Any]
+RowFn = Callable[[Mapping[str, Any]], Any]
+
+
+class DatabaseError(Exception):
+    """An error as the database reports it: `code` is the SQLSTATE (23505, 23503, ...), or
+    PostgREST's code (PGRST116) for the builder's own errors. postgrest-py calls it APIError."""
+
+    def __init__(
+        self, code: str, message: str, details: str | None = None, hint: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.details = details
+        self.hint = hint
+
+    def json(self) -> dict[str, Any]:
+        return {"message": self.message, "code": self.code, "details": self.details,
+                "hint": self.hint}  # fmt: skip
+
+    def __str__(self) -> str:
+        text = f"{self.message} ({self.code})"
+        if self.details:
+            text += f"\n  details: {self.details}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+APIError = DatabaseError
+
+# ------------------------------------------------------------------------------- specs
+
+
+@dataclass(frozen=True)
+class TypeSpec:
+    category: str  # the model's category, domains resolved (integer, varchar, enum, ...)
+    sql: str  # as the database names the type in messages
+    length: int | None = None
+    precision: int | None = None
+    scale: int | None = None
+    labels: tuple[str, ...] = ()  # enum labels
+    element: TypeSpec | None = None  # array element
+    affinity: str = ""  # SQLite column affinity
+    domain: str | None = None
+    bounds: tuple[int, int] | None = None  # a MySQL integer type's range (unsigned too)
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    name: str
+    type: TypeSpec
+    nullable: bool = True
+    default: Callable[[], Any] | None = None  # the compiled DEFAULT
+    identity: str | None = None  # always | by default | serial | auto_increment | rowid
+    generated: bool = False  # its value comes from TableSpec.computed
+    ci: bool = False  # compared case-insensitively (a MySQL _ci collation)
+
+
+@dataclass(frozen=True)
+class UniqueSpec:
+    name: str
+    columns: tuple[str, ...]  # what the key shows in messages (expression SQL too)
+    parts: tuple[RowFn, ...] = ()  # compiled expressions of an expression index
+    where: RowFn | None = None  # compiled predicate of a partial index
+    primary: bool = False
+    nulls_distinct: bool = True
+
+
+@dataclass(frozen=True)
+class ForeignKeySpec:
+    name: str
+    columns: tuple[str, ...]
+    ref_table: str
+    ref_columns: tuple[str, ...]
+    on_delete: str = "NO ACTION"
+    on_update: str = "NO ACTION"
+    deferred: bool = False  # DEFERRABLE INITIALLY DEFERRED: checked at COMMIT
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    name: str
+    sql: str
+    predicate: RowFn
+    domain: str | None = None
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    key: str
+    sql_name: tuple[str, ...]
+    columns: tuple[ColumnSpec, ...]
+    uniques: tuple[UniqueSpec, ...] = ()  # the primary key first
+    foreign_keys: tuple[ForeignKeySpec, ...] = ()
+    checks: tuple[CheckSpec, ...] = ()
+    computed: Mapping[str, RowFn] | None = None
+
+    @property
+    def name(self) -> str:
+        return self.sql_name[-1]
+
+
+@dataclass(frozen=True)
+class SchemaSpec:
+    dialect: str  # postgres | sqlite | mysql
+    tables: tuple[TableSpec, ...]
+
+
+# ------------------------------------------------------------------------------ errors
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value)
+    return str(value)
+
+
+def _key_text(columns: Sequence[str], values: Sequence[Any]) -> str:
+    return f"({', '.join(columns)})=({', '.join(_text(v) for v in values)})"
+
+
+def _failing(row: Mapping[str, Any]) -> str:
+    return f"Failing row contains ({', '.join(_text(v) for v in row.values())})."
+
+
+def _from_sql_error(error: rt.SqlError) -> DatabaseError:
+    return DatabaseError(error.sqlstate, str(error))
+
+
+def undefined_table(name: str) -> DatabaseError:
+    return DatabaseError("42P01", f'relation "{name}" does not exist')
+
+
+def undefined_column(table: TableSpec, name: str) -> DatabaseError:
+    return DatabaseError("42703", f'column "{name}" of relation "{table.name}" does not exist')
+
+
+def _mismatch(column: ColumnSpec, value: Any) -> DatabaseError:
+    kind = _PY_TYPES.get(type(value), type(value).__name__)
+    return DatabaseError(
+        "42804",
+        f'column "{column.name}" is of type {column.type.sql} but expression is of type {kind}',
+        hint="You will need to rewrite or cast the expression.",
+    )
+
+
+_PY_TYPES = {bool: "boolean", int: "integer", float: "double precision", Decimal: "numeric",
+             str: "text", bytes: "bytea", dict: "jsonb", list: "array", uuid.UUID: "uuid",
+             date: "date", datetime: "timestamp", time: "time", timedelta: "interval"}  # fmt: skip
+
+# ---------------------------------------------------------------------- storing values
+
+Coerce = Callable[[ColumnSpec, TypeSpec, Any], Any]
+
+
+def _pg_int(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, str)):
+        raise _mismatch(column, value)
+    return rt.to_int(value, t.category)
+
+
+def _pg_numeric(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, str)):
+        raise _mismatch(column, value)
+    return rt.to_numeric(value, t.precision, t.scale)
+
+
+def _pg_float(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, str)):
+        raise _mismatch(column, value)
+    return rt.to_real(value) if t.category == "real" else rt.to_double(value)
+
+
+def _pg_text(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    elif isinstance(value, (int, Decimal)):
+        value = str(value)
+    elif isinstance(value, float):
+        value = rt.float_out(value)
+    elif not isinstance(value, str):
+        raise _mismatch(column, value)
+    if t.category == "varchar":
+        return rt.to_varchar(value, t.length, False)
+    if t.category == "char":
+        length = t.length or 1
+        if len(value) > length and value[length:].strip(" "):
+            raise rt.SqlError(f"value too long for type character({length})", "22001")
+        return value[:length].ljust(length)
+    return value
+
+
+def _pg_bool(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
+    if isinstance(value, (bool, str)):
+        return rt.to_bool(value)
+    raise _mismatch(column, value)
+
+
+def _pg_time_of(convert: Callable[[Any], Any], kinds: tuple[type, ...]) -> Coerce:
+    def coerce(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
+        if not isinstance(value, kinds):
+            raise _mismatch(column, value)
+        try:
+            return convert(value)
+        except NotImplementedError:
+            raise DatabaseError(
+                "22007", f'invalid input syntax for type {t.sql}: "{value}"',
+                hint="The in-memory database reads ISO 8601 text only.",
+            ) from None  # fmt: skip
+
+    return coerce
+
+
+def _pg_time(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
+    if isinstance(value, time):
+        return value
+    if isinstance(value, str):
+        try:
+            return time.fromisoformat(value.strip())
+        except ValueError:
+            message = f'invalid input syntax for type {t.sql}: "{value}"'
+            raise DatabaseError("22007", message) from None
+    raise _mismatch(column, value)
+
+
+def _pg_uuid(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
+    if not isinstance(value, (str, uuid.UUID)):
+        raise _mismatch(column, value)
+    return rt.to_uuid(value)
+
+
+def _pg_enum(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
+    if not isinstance(value, str):
+        raise _mismatch(column, value)
+    if value not in t.labels:
+        raise DatabaseError("22P02", f'invalid input value for enum {t.sql}: "{value}"')
+    return value
+
+
+def _pg_json(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
+    try:
+        return json.loads(json.dumps(value))
+    except (TypeError, ValueError):
+        raise DatabaseError("22P02", f"invalid input syntax for type {t.category}") from None
+
+
+def _pg_bytes(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    raise _mismatch(column, value)
+
+
+def _pg_inet(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
+    try:
+        if t.category == "cidr":
+            return ipaddress.ip_network(value)
+        found = ipaddress.ip_interface(value)
+    except ValueError:
+        raise DatabaseError("22P02", f'invalid input syntax for type {t.sql}: "{value}"') from None
+    full = found.network.prefixlen == found.max_prefixlen
+    return found.ip if full else found
+
+
+def _pg_array(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
+    if not isinstance(value, (list, tuple)):
+        raise _mismatch(column, value)
+    element = t.element
+    if element is None:
+        return list(value)
+    return [None if v is None else coerce_value(column, element, v, "postgres") for v in value]
+
+
+def _as_is(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
+    return value
+
+
+_PG: dict[str, Coerce] = {
+    **dict.fromkeys(("smallint", "integer", "bigint"), _pg_int),
+    "numeric": _pg_numeric, "money": _as_is,
+    **dict.fromkeys(("real", "double"), _pg_float),
+    **dict.fromkeys(("text", "varchar", "char"), _pg_text),
+    "boolean": _pg_bool,
+    "date": _pg_time_of(rt.to_date, (str, date)),
+    "timestamp": _pg_time_of(rt.to_timestamp, (str, date)),
+    "timestamptz": _pg_time_of(rt.to_timestamptz, (str, date)),
+    "time": _pg_time, "uuid": _pg_uuid, "enum": _pg_enum,
+    **dict.fromkeys(("json", "jsonb"), _pg_json),
+    "bytes": _pg_bytes, **dict.fromkeys(("inet", "cidr"), _pg_inet), "array": _pg_array,
+}  # fmt: skip
+
+
+def sqlite_bind(value: Any) -> Any:
+    """A Python value as it is bound to a SQLite statement (what the connection sends)."""
+    if value is None or isinstance(value, (int, float, str, bytes)):
+        return int(value) if isinstance(value, bool) else value
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, default=str)
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, (date, time, Decimal, uuid.UUID, timedelta)):
+        return str(value) if not isinstance(value, (date, time)) else value.isoformat()
+    return value
+
+
+def _sqlite(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
+    stored = rt.sq_store(sqlite_bind(value), t.affinity or "BLOB")
+    if column.identity == "rowid" and not isinstance(stored, int):
+        raise DatabaseError("22P02", "datatype mismatch")
+    return stored
+
+
+def _mysql_int(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
+    """MySQL (strict mode): booleans are 1/0, numbers round half away from zero."""
+    if isinstance(value, bool):
+        value = int(value)
+    if isinstance(value, (float, Decimal)):
+        value = int(Decimal(str(value)).to_integral_value(rounding="ROUND_HALF_UP"))
+    if isinstance(value, str):
+        value = rt.to_int(value, "bigint")
+    if not isinstance(value, int):
+        raise _mismatch(column, value)
+    low, high = t.bounds or (-(2**63), 2**63 - 1)
+    if not low <= value <= high:
+        raise DatabaseError("22003", f"Out of range value for column '{column.name}' at row 1")
+    return value
+
+
+def coerce_value(column: ColumnSpec, t: TypeSpec, value: Any, dialect: str) -> Any:
+    """The value the database stores for `value` written into `column` (or raises)."""
+    if value is None:
+        return None
+    if dialect == "sqlite":
+        return _sqlite(column, t, value)
+    if dialect == "mysql" and t.bounds is not None:
+        return _mysql_int(column, t, value)
+    try:
+        return _PG.get(t.category, _as_is)(column, t, value)
+    except rt.SqlError as error:
+        raise _from_sql_error(error) from None
+
+
+# ------------------------------------------------------------------------------ tables
+
+
+class _Index:
+    """A UNIQUE rule's keys -> rowid (a row whose key has a NULL is not in it)."""
+
+    def __init__(self, spec: UniqueSpec, table: TableSpec) -> None:
+        self.spec = spec
+        self.keys: dict[tuple[Any, ...], int] = {}
+        ci = {c.name for c in table.columns if c.ci}
+        self._fold = tuple(c in ci for c in spec.columns) if ci and not spec.parts else None
+        self.plain = not spec.parts and spec.where is None and self._fold is None
+
+    def key(self, row: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        spec = self.spec
+        if self.plain:  # the common case, kept short: inserts compute every key
+            values = tuple([row[c] for c in spec.columns])
+            return None if spec.nulls_distinct and None in values else values
+        if spec.where is not None and _call(spec.where, row) is not True:
+            return None
+        values = (tuple(_call(p, row) for p in spec.parts) if spec.parts
+                  else tuple(row[c] for c in spec.columns))  # fmt: skip
+        if spec.nulls_distinct and None in values:
+            return None
+        if self._fold is not None:
+            values = tuple(v.casefold() if f and isinstance(v, str) else v
+                           for v, f in zip(values, self._fold, strict=False))  # fmt: skip
+        return values
+
+
+def _call(fn: RowFn, row: Mapping[str, Any]) -> Any:
+    try:
+        return fn(row)
+    except rt.SqlError as error:
+        raise _from_sql_error(error) from None
+
+
+class _Table:
+    def __init__(self, spec: TableSpec) -> None:
+        self.spec = spec
+        self.columns = {c.name: c for c in spec.columns}
+        self.rows: dict[int, Row] = {}
+        self.row_keys: dict[int, list[tuple[Any, ...] | None]] = {}  # rowid -> its index keys
+        self.not_null = [c.name for c in spec.columns if not c.nullable]
+        self.refusable = {c.name for c in spec.columns if c.generated or c.identity == "always"}
+        self.indexes = [_Index(u, spec) for u in spec.uniques]
+        self.next_rowid = 1
+        self.computed = dict(spec.computed or {})
+        self.checks = sorted((c for c in spec.checks if c.domain is None), key=lambda c: c.name)
+        self.domain_checks: dict[str, list[CheckSpec]] = {}
+        for check in spec.checks:
+            if check.domain is not None:
+                for name in _params(check.predicate):
+                    self.domain_checks.setdefault(name, []).append(check)
+        self.copy_values = any(c.type.category in ("json", "jsonb", "array")
+                               for c in spec.columns)  # fmt: skip
+
+    def index_on(self, columns: Sequence[str]) -> _Index | None:
+        """The plain UNIQUE rule on exactly these columns (what a FK or ON CONFLICT uses)."""
+        wanted = set(columns)
+        for index in self.indexes:
+            s = index.spec
+            if not s.parts and s.where is None and set(s.columns) == wanted:
+                return index
+        return None
+
+    def out(self, row: Row) -> Row:
+        return copy.deepcopy(row) if self.copy_values else dict(row)
+
+
+# ------------------------------------------------------------------------------ engine
+
+Filter = tuple[str, str, Any]  # (column, operator, value): eq neq gt gte lt lte like ilike ...
+Order = tuple[str, bool, bool | None]  # (column, descending, nulls first)
+Event = tuple[_Table, int, Row | None, Row | None]  # table, rowid, old row, new row
+Keys = list[tuple[Any, ...] | None]  # a row's key in each unique index (None: not in it)
+
+
+class Engine:
+    """Rows in memory and the rules of one schema; the front doors call these methods."""
+
+    def __init__(self, schema: SchemaSpec) -> None:
+        self.schema = schema
+        self.dialect = schema.dialect
+        self.tables = {t.key: _Table(t) for t in schema.tables}
+        self._names = {t.name: t.key for t in schema.tables}
+        self._referencing: dict[str, list[tuple[_Table, ForeignKeySpec]]] = {}
+        for table in self.tables.values():
+            for fk in table.spec.foreign_keys:
+                self._referencing.setdefault(fk.ref_table, []).append((table, fk))
+        self._sequences: dict[tuple[str, str], int] = {}
+        self._log: list[tuple[_Table, int, Row | None]] = []
+        self._marks: list[int] = []
+        self._aborted = False
+        self._deferred = False  # a deferred foreign key was left to check at COMMIT
+
+    # -- lookup ---------------------------------------------------------------------------
+    def table(self, name: str) -> _Table:
+        found = self.tables.get(name) or self.tables.get(self._names.get(name, ""))
+        if found is None:
+            raise undefined_table(name)
+        return found
+
+    def column(self, table: _Table, name: str) -> ColumnSpec:
+        column = table.columns.get(name)
+        if column is None:
+            raise undefined_column(table.spec, name)
+        return column
+
+    def coerce(self, table: _Table, name: str, value: Any) -> Any:
+        column = self.column(table, name)
+        return coerce_value(column, column.type, value, self.dialect)
+
+    # -- statements and transactions -------------------------------------------------------
+    @contextmanager
+    def statement(self) -> Iterator[None]:
+        """One statement: all or nothing. In PostgreSQL an error inside a transaction block
+        aborts it (25P02 until it is rolled back); SQLite and MySQL undo the statement only."""
+        if self._aborted:
+            raise DatabaseError("25P02", "current transaction is aborted, commands ignored"
+                                " until end of transaction block")  # fmt: skip
+        mark = len(self._log)
+        try:
+            yield
+        except BaseException:
+            self._undo(mark)
+            if self._marks and self.dialect == "postgres":
+                self._aborted = True
+            raise
+        if not self._marks:
+            self._log.clear()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """BEGIN (or SAVEPOINT when nested) ... COMMIT (RELEASE); ROLLBACK on an exception."""
+        if self._aborted:
+            raise DatabaseError("25P02", "current transaction is aborted, commands ignored"
+                                " until end of transaction block")  # fmt: skip
+        self._marks.append(len(self._log))
+        try:
+            yield
+        except BaseException:
+            self._undo(self._marks.pop())
+            self._aborted = False
+            raise
+        mark = self._marks.pop()
+        if self._aborted:  # the block swallowed an error: what the database does at its end
+            self._undo(mark)
+            self._aborted = False
+            if self._marks:
+                raise DatabaseError("25P02", "current transaction is aborted, commands ignored"
+                                    " until end of transaction block")  # fmt: skip
+        if not self._marks:
+            self._commit(mark)
+
+    def _commit(self, mark: int) -> None:
+        """COMMIT: the deferred foreign keys are checked now; a violation rolls back all."""
+        try:
+            if self._deferred:
+                self._check_deferred()
+        except DatabaseError:
+            self._undo(mark)
+            raise
+        finally:
+            self._deferred = False
+        self._log.clear()
+
+    def reset(self) -> None:
+        for table in self.tables.values():
+            table.rows.clear()
+            table.row_keys.clear()
+            table.next_rowid = 1
+            for index in table.indexes:
+                index.keys.clear()
+        self._sequences.clear()
+        self._log.clear()
+        self._marks.clear()
+        self._aborted = False
+        self._deferred = False
+
+    def _undo(self, mark: int) -> None:
+        while len(self._log) > mark:
+            table, rowid, old = self._log.pop()
+            self._place(table, rowid, old)
+
+    # -- row storage -----------------------------------------------------------------------
+    def _place(self, table: _Table, rowid: int, row: Row | None, keys: Keys | None = None) -> None:
+        """Put `row` at `rowid` (None removes it), keeping the unique indexes in step."""
+        if rowid in table.rows:
+            for index, key in zip(table.indexes, table.row_keys.pop(rowid), strict=True):
+                if key is not None and index.keys.get(key) == rowid:
+                    del index.keys[key]
+            del table.rows[rowid]
+        if row is not None:
+            keys = keys if keys is not None else [index.key(row) for index in table.indexes]
+            table.rows[rowid] = row
+            table.row_keys[rowid] = keys
+            for index, key in zip(table.indexes, keys, strict=True):
+                if key is not None:
+                    index.keys[key] = rowid
+
+    def _write(self, table: _Table, rowid: int, row: Row | None, keys: Keys | None = None) -> Event:
+        old = table.rows.get(rowid)
+        self._log.append((table, rowid, old))
+        self._place(table, rowid, row, keys)
+        return (table, rowid, old, row)
+
+    def _conflict(self, table: _Table, row: Row, rowid: int) -> Keys:
+        """The row's index keys; 23505 when another row holds one of them."""
+        keys = [index.key(row) for index in table.indexes]
+        for index, key in zip(table.indexes, keys, strict=True):
+            other = None if key is None else index.keys.get(key)
+            if other is not None and other != rowid:
+                assert key is not None
+                raise DatabaseError(
+                    "23505",
+                    f'duplicate key value violates unique constraint "{index.spec.name}"',
+                    f"Key {_key_text(index.spec.columns, key)} already exists.",
+                )
+        return keys
+
+    # -- the row pipeline --------------------------------------------------------------------
+    def given(
+        self,
+        table: _Table,
+        rows: Sequence[Mapping[str, Any]],
+        refuse: Callable[[ColumnSpec], DatabaseError | None],
+        inserting: bool = True,
+    ) -> list[Row]:
+        """The caller's values, stored typed, failing in PostgreSQL's order: unknown columns
+        and type mismatches (parse), generated/identity columns (rewrite), text that does not
+        read as the type (bind), then length and range (casts of bound values are folded
+        when the statement is planned): all before the first row is written."""
+        for row in rows:
+            for name in row:
+                self.column(table, name)
+        if self.dialect == "mysql":
+            return [self._fields(table, row, inserting) for row in rows]
+        out: list[Row] = []
+        at_bind: DatabaseError | None = None
+        at_plan: DatabaseError | None = None
+        for row in rows:
+            values: Row = {}
+            for name, value in row.items():
+                column = table.columns[name]
+                try:
+                    values[name] = coerce_value(column, column.type, value, self.dialect)
+                except DatabaseError as error:
+                    if error.code == "42804":
+                        raise
+                    if _at_bind(column, value, error):
+                        at_bind = at_bind or error
+                    at_plan = at_plan or error
+            out.append(values)
+        for row in rows:
+            for name in row:
+                if name in table.refusable and (refused := refuse(table.columns[name])):
+                    raise refused
+        if at_bind is not None or at_plan is not None:
+            raise at_bind or at_plan  # type: ignore[misc]
+        return out
+
+    def _fields(self, table: _Table, row: Mapping[str, Any], inserting: bool) -> Row:
+        """MySQL stores the fields in the order the statement lists them, each one checked
+        (NULL into NOT NULL, then the value) as it is stored."""
+        out: Row = {}
+        for name, value in row.items():
+            column = table.columns[name]
+            if (
+                inserting
+                and value is None
+                and not column.nullable
+                and not self._auto_on_null(column)
+            ):
+                raise DatabaseError("23502", f"Column '{name}' cannot be null")
+            out[name] = coerce_value(column, column.type, value, self.dialect)
+        return out
+
+    def domains(self, table: _Table, values: Row) -> None:
+        """Domain CHECKs, column by column, as the executor evaluates each row."""
+        for column in table.spec.columns:
+            if column.name in values:
+                self._domain(table, column.name, values[column.name])
+
+    def _domain(self, table: _Table, name: str, value: Any) -> None:
+        for check in table.domain_checks.get(name, ()):
+            if _holds(check, {name: value}) is False:
+                raise DatabaseError(
+                    "23514", f"value for domain {check.domain} violates check"
+                    f' constraint "{check.name}"',
+                )  # fmt: skip
+
+    def complete(self, table: _Table, given: Mapping[str, Any]) -> Row:
+        """The whole new row, column by column as the executor projects it (a sequence value
+        is taken even when a later column's domain CHECK fails), then computed columns."""
+        row: Row = {}
+        for column in table.spec.columns:
+            name = column.name
+            if name in given and not (given[name] is None and self._auto_on_null(column)):
+                self._domain(table, name, given[name])
+                row[name] = given[name]
+                self._saw_value(table, column, given[name])
+            elif column.identity is not None and not column.generated:
+                row[name] = self._next_value(table, column)
+            elif column.default is not None:
+                row[name] = _default_of(column, self.dialect)
+            else:
+                row[name] = None
+        self._compute(table, row)
+        return row
+
+    def _auto_on_null(self, column: ColumnSpec) -> bool:
+        return column.identity in ("rowid", "auto_increment")
+
+    def _next_value(self, table: _Table, column: ColumnSpec) -> int:
+        key = (table.spec.key, column.name)
+        if column.identity == "rowid":
+            used = [r[column.name] for r in table.rows.values() if r[column.name] is not None]
+            return max(used, default=0) + 1
+        value = self._sequences.get(key, 0) + 1
+        self._sequences[key] = value
+        return value
+
+    def _saw_value(self, table: _Table, column: ColumnSpec, value: Any) -> None:
+        """MySQL's AUTO_INCREMENT moves past an explicit value (PostgreSQL's sequences do not)."""
+        if column.identity == "auto_increment" and isinstance(value, int):
+            key = (table.spec.key, column.name)
+            self._sequences[key] = max(self._sequences.get(key, 0), value)
+
+    def _compute(self, table: _Table, row: Row) -> None:
+        for name, fn in table.computed.items():
+            row[name] = _call(fn, row)
+            if self.dialect == "sqlite":  # a generated column has its declared affinity too
+                column = table.columns[name]
+                row[name] = coerce_value(column, column.type, row[name], self.dialect)
+
+    def validate(self, table: _Table, row: Row) -> None:
+        """NOT NULL (in column order), then the CHECKs (by name, as PostgreSQL does)."""
+        for name in table.not_null:
+            if row[name] is None:
+                raise DatabaseError(
+                    "23502",
+                    f'null value in column "{name}" of relation "{table.spec.name}"'
+                    " violates not-null constraint",
+                    _failing(row),
+                )
+        for check in table.checks:
+            if _holds(check, row) is False:
+                raise DatabaseError(
+                    "23514",
+                    f'new row for relation "{table.spec.name}" violates check constraint'
+                    f' "{check.name}"',
+                    _failing(row),
+                )
+
+    def add(self, table: _Table, row: Row) -> Event:
+        rowid = table.next_rowid
+        keys = self._conflict(table, row, rowid)
+        table.next_rowid += 1
+        return self._write(table, rowid, row, keys)
+
+    def change(self, table: _Table, rowid: int, changes: Mapping[str, Any]) -> Event | None:
+        """UPDATE one row: the new values, computed columns again, NOT NULL, CHECK, UNIQUE."""
+        old = table.rows.get(rowid)
+        if old is None:
+            return None
+        new = {**old, **changes}
+        self._compute(table, new)
+        self.validate(table, new)
+        keys = self._conflict(table, new, rowid)
+        return self._write(table, rowid, new, keys)
+
+    def remove(self, table: _Table, rowid: int) -> Event | None:
+        if rowid not in table.rows:
+            return None
+        return self._write(table, rowid, None)
+
+    # -- foreign keys ------------------------------------------------------------------------
+    def settle(self, events: list[Event]) -> None:
+        """End of statement: run ON DELETE/ON UPDATE actions, then check every foreign key
+        the statement touched (as PostgreSQL's RI triggers do)."""
+        i = 0
+        while i < len(events):
+            table, _, old, new = events[i]
+            i += 1
+            if old is not None:
+                events.extend(self._actions(table, old, new))
+        for table, rowid, old, new in events:
+            if new is not None and table.rows.get(rowid) is new:
+                self._check_parents(table, new, old)
+        for table, _, old, new in events:
+            if old is not None:
+                self._check_children(table, old, new)
+
+    def _actions(self, parent: _Table, old: Row, new: Row | None) -> list[Event]:
+        out: list[Event] = []
+        for child, fk in self._referencing.get(parent.spec.key, ()):
+            key = tuple(old[c] for c in fk.ref_columns)
+            if None in key or (new is not None and key == tuple(new[c] for c in fk.ref_columns)):
+                continue
+            action = fk.on_delete if new is None else fk.on_update
+            if action in ("NO ACTION", "RESTRICT"):
+                continue
+            for rowid in self._children(child, fk, key):
+                if action == "CASCADE" and new is None:
+                    event = self.remove(child, rowid)
+                else:
+                    event = self.change(child, rowid, self._action_values(child, fk, action, new))
+                if event is not None:
+                    out.append(event)
+        return out
+
+    def _action_values(
+        self, child: _Table, fk: ForeignKeySpec, action: str, new: Row | None
+    ) -> Row:
+        if action == "CASCADE" and new is not None:
+            return {c: new[r] for c, r in zip(fk.columns, fk.ref_columns, strict=False)}
+        if action == "SET DEFAULT":
+            return {c: _default_of(child.columns[c], self.dialect) for c in fk.columns}
+        return dict.fromkeys(fk.columns)
+
+    def _children(self, child: _Table, fk: ForeignKeySpec, key: tuple[Any, ...]) -> list[int]:
+        fold = self.dialect == "mysql" and any(child.columns[c].ci for c in fk.columns)
+        want = _fold(key) if fold else key
+        found = []
+        for rowid, row in child.rows.items():
+            values = tuple(row[c] for c in fk.columns)
+            if (_fold(values) if fold else values) == want:
+                found.append(rowid)
+        return found
+
+    def _parent_has(self, fk: ForeignKeySpec, values: tuple[Any, ...]) -> bool:
+        parent = self.tables.get(fk.ref_table)
+        if parent is None:
+            return True  # a table the schema does not define: not checked
+        index = parent.index_on(fk.ref_columns)
+        if index is not None:
+            probe = dict(zip(fk.ref_columns, values, strict=False))
+            key = index.key({c: probe.get(c) for c in index.spec.columns})
+            return key is not None and key in index.keys
+        return any(tuple(r[c] for c in fk.ref_columns) == values for r in parent.rows.values())
+
+    def _later(self, fk: ForeignKeySpec) -> bool:
+        """A deferred foreign key inside a transaction block waits for COMMIT."""
+        if fk.deferred and self._marks:
+            self._deferred = True
+            return True
+        return False
+
+    def _check_deferred(self) -> None:
+        for table in self.tables.values():
+            for fk in table.spec.foreign_keys:
+                if fk.deferred:
+                    for row in table.rows.values():
+                        self._check_parent(table, fk, row)
+
+    def _check_parents(self, table: _Table, new: Row, old: Row | None) -> None:
+        for fk in table.spec.foreign_keys:
+            values = tuple(new[c] for c in fk.columns)
+            if old is not None and values == tuple(old[c] for c in fk.columns):
+                continue
+            if not self._later(fk):
+                self._check_parent(table, fk, new)
+
+    def _check_parent(self, table: _Table, fk: ForeignKeySpec, row: Row) -> None:
+        values = tuple(row[c] for c in fk.columns)
+        if None not in values and not self._parent_has(fk, values):
+            raise DatabaseError(
+                "23503",
+                f'insert or update on table "{table.spec.name}" violates foreign key'
+                f' constraint "{fk.name}"',
+                f"Key {_key_text(fk.columns, values)} is not present in table"
+                f' "{fk.ref_table.split(".")[-1]}".',
+            )
+
+    def _check_children(self, parent: _Table, old: Row, new: Row | None) -> None:
+        for child, fk in self._referencing.get(parent.spec.key, ()):
+            key = tuple(old[c] for c in fk.ref_columns)
+            if None in key or self._parent_has(fk, key) or self._later(fk):
+                continue
+            if self._children(child, fk, key):
+                raise DatabaseError(
+                    "23503",
+                    f'update or delete on table "{parent.spec.name}" violates foreign key'
+                    f' constraint "{fk.name}" on table "{child.spec.name}"',
+                    f"Key {_key_text(fk.ref_columns, key)} is still referenced from table"
+                    f' "{child.spec.name}".',
+                )
+
+    # -- the statements the front doors run ---------------------------------------------------
+    def insert(
+        self,
+        name: str,
+        rows: Sequence[Mapping[str, Any]],
+        on_conflict: Sequence[str] | None = None,
+        ignore_duplicates: bool = False,
+        overriding: bool = False,
+    ) -> list[Row]:
+        """INSERT ... RETURNING *; with `on_conflict`, ON CONFLICT (cols) DO UPDATE SET each
+        given column = EXCLUDED.column (DO NOTHING when `ignore_duplicates`)."""
+        table = self.table(name)
+        with self.statement():
+            arbiter = None if on_conflict is None else self._arbiter(table, on_conflict)
+            refuse = _refuse_generated if overriding else _refuse_insert
+            events: list[Event] = []
+            # PostgreSQL inserts all rows in one statement; Database.connect() sends SQLite
+            # and MySQL one statement per row (no DEFAULT in their VALUES lists)
+            batches = [rows] if self.dialect == "postgres" else [[row] for row in rows]
+            returned: list[tuple[_Table, int]] = []
+            for batch in batches:
+                for values in self.given(table, batch, refuse):
+                    row = self.complete(table, values)
+                    self.validate(table, row)
+                    event = self._upsert(table, arbiter, row, values, ignore_duplicates, events)
+                    if event is not None:
+                        events.append(event)
+                        returned.append((event[0], event[1]))
+                self.settle(events)
+                events = []
+            return [t.out(t.rows[rowid]) for t, rowid in returned if rowid in t.rows]
+
+    def _arbiter(self, table: _Table, columns: Sequence[str]) -> _Index:
+        for name in columns:
+            self.column(table, name)
+        index = table.index_on(columns) if columns else next(
+            (i for i in table.indexes if i.spec.primary), None)  # fmt: skip
+        if index is None:
+            raise DatabaseError("42P10", "there is no unique or exclusion constraint matching"
+                                " the ON CONFLICT specification")  # fmt: skip
+        return index
+
+    def _upsert(
+        self,
+        table: _Table,
+        arbiter: _Index | None,
+        row: Row,
+        values: Mapping[str, Any],
+        ignore: bool,
+        events: list[Event],
+    ) -> Event | None:
+        key = None if arbiter is None else arbiter.key(row)
+        existing = None if key is None or arbiter is None else arbiter.keys.get(key)
+        if existing is None:
+            return self.add(table, row)
+        if ignore:
+            return None
+        if any(t is table and rowid == existing for t, rowid, _, _ in events):
+            raise DatabaseError(
+                "21000", "ON CONFLICT DO UPDATE command cannot affect row a second time",
+                hint="Ensure that no rows proposed for insertion within the same command have"
+                " duplicate constrained values.",
+            )  # fmt: skip
+        changes = {c: row[c] for c in values}
+        return self.change(table, existing, changes)
+
+    def update(self, name: str, values: Mapping[str, Any], filters: Sequence[Filter]) -> list[Row]:
+        table = self.table(name)
+        with self.statement():
+            changes, rowids = self._update_plan(table, values, filters)
+            events: list[Event] = []
+            for rowid in rowids:
+                self.domains(table, changes)
+                event = self.change(table, rowid, changes)
+                if event is not None:
+                    events.append(event)
+            returned = [rowid for t, rowid, _, _ in events]
+            self.settle(events)
+            return [table.out(table.rows[r]) for r in returned if r in table.rows]
+
+    def _update_plan(
+        self, table: _Table, values: Mapping[str, Any], filters: Sequence[Filter]
+    ) -> tuple[Row, list[int]]:
+        """The new values and the rows they go to. MySQL converts a value as it stores it
+        into a row: with no row matched, a bad value is no error there."""
+        if self.dialect != "mysql":
+            return self.given(table, [values], _refuse_update)[0], self.matching(table, filters)
+        for name in values:
+            self.column(table, name)
+        rowids = self.matching(table, filters)
+        try:
+            return self.given(table, [values], _refuse_update, inserting=False)[0], rowids
+        except DatabaseError:
+            if rowids:
+                raise
+            return {}, []
+
+    def delete(self, name: str, filters: Sequence[Filter]) -> list[Row]:
+        table = self.table(name)
+        with self.statement():
+            events = [e for r in self.matching(table, filters) if (e := self.remove(table, r))]
+            deleted = [old for _, _, old, _ in events if old is not None]
+            self.settle(events)
+            return [table.out(old) for old in deleted]
+
+    def select(
+        self,
+        name: str,
+        filters: Sequence[Filter] = (),
+        order: Sequence[Order] = (),
+        limit: int | None = None,
+        offset: int = 0,
+        columns: Sequence[str] | None = None,
+    ) -> list[Row]:
+        table = self.table(name)
+        with self.statement():
+            rowids = self.ordered(table, self.matching(table, filters), order)
+            end = None if limit is None else offset + limit
+            picked = [table.out(table.rows[r]) for r in rowids[offset:end]]
+            if columns is not None:
+                for c in columns:
+                    self.column(table, c)
+                picked = [{c: row[c] for c in columns} for row in picked]
+            return picked
+
+    def count(self, name: str, filters: Sequence[Filter] = ()) -> int:
+        table = self.table(name)
+        with self.statement():
+            return len(self.matching(table, filters))
+
+    # -- reading -----------------------------------------------------------------------------
+    def matching(self, table: _Table, filters: Sequence[Filter]) -> list[int]:
+        tests = [self._test(table, f) for f in filters]
+        return [rowid for rowid, row in table.rows.items() if all(t(row) for t in tests)]
+
+    def _test(self, table: _Table, f: Filter) -> Callable[[Row], bool]:
+        name, op, value = f
+        column = self.column(table, name)
+        make = _FILTERS.get(op)
+        if make is None:
+            raise DatabaseError("PGRST100", f'"{op}" is not a filter operator')
+        if op in ("like", "ilike", "is", "contains"):
+            return make(name, value, self.dialect, column)
+        if op == "in":
+            value = [self._filter_value(column, v) for v in value]
+        else:
+            value = self._filter_value(column, value)
+        return make(name, value, self.dialect, column)
+
+    def _filter_value(self, column: ColumnSpec, value: Any) -> Any:
+        if column.type.category in ("text", "varchar", "char") and isinstance(value, str):
+            return value  # a comparison does not enforce the column's length
+        return coerce_value(column, column.type, value, self.dialect)
+
+    def ordered(self, table: _Table, rowids: list[int], order: Sequence[Order]) -> list[int]:
+        rows = table.rows
+        for name, desc, nulls_first in reversed(order):
+            column = self.column(table, name)
+            pg = self.dialect == "postgres"
+            first = nulls_first if nulls_first is not None else desc == pg
+            cmp = _row_order(rows, name, desc, first, _comparer(self.dialect, column.ci))
+            rowids = sorted(rowids, key=cmp_to_key(cmp))
+        return rowids
+
+
+def _row_order(
+    rows: Mapping[int, Row], name: str, desc: bool, first: bool,
+    compare: Callable[[Any, Any], int],
+) -> Callable[[int, int], int]:  # fmt: skip
+
+    def cmp(a: int, b: int) -> int:
+        x, y = rows[a][name], rows[b][name]
+        if x is None or y is None:
+            nulls = (x is None) - (y is None)  # 1 when only x is NULL
+            return -nulls if first else nulls
+        return -compare(x, y) if desc else compare(x, y)
+
+    return cmp
+
+
+def _at_bind(column: ColumnSpec, value: Any, error: DatabaseError) -> bool:
+    """Text that does not read as the type fails when the parameters are bound; a length
+    or precision (typmod) fails later, when the planner folds the cast of the bound value."""
+    typmod = error.code == "22001" or (column.type.category == "numeric" and error.code == "22003")
+    return isinstance(value, str) and not typmod
+
+
+def _refuse_generated(column: ColumnSpec) -> DatabaseError | None:
+    if not column.generated:
+        return None
+    return DatabaseError(
+        "428C9", f'cannot insert a non-DEFAULT value into column "{column.name}"',
+        f'Column "{column.name}" is a generated column.',
+    )  # fmt: skip
+
+
+def _refuse_insert(column: ColumnSpec) -> DatabaseError | None:
+    if column.identity != "always":
+        return _refuse_generated(column)
+    return DatabaseError(
+        "428C9", f'cannot insert a non-DEFAULT value into column "{column.name}"',
+        f'Column "{column.name}" is an identity column defined as GENERATED ALWAYS.',
+        "Use OVERRIDING SYSTEM VALUE to override.",
+    )  # fmt: skip
+
+
+def _refuse_update(column: ColumnSpec) -> DatabaseError | None:
+    if not column.generated and column.identity != "always":
+        return None
+    what = "a generated column" if column.generated else (
+        "an identity column defined as GENERATED ALWAYS")  # fmt: skip
+    return DatabaseError("428C9", f'column "{column.name}" can only be updated to DEFAULT',
+                         f'Column "{column.name}" is {what}.')  # fmt: skip
+
+
+def _params(fn: RowFn) -> tuple[str, ...]:
+    return tuple(getattr(fn, "params", ()))
+
+
+def _holds(check: CheckSpec, row: Mapping[str, Any]) -> bool | None:
+    """A CHECK's verdict: False fails it; a CHECK the compiler could not express is skipped
+    (generate warned about it, and docs/database.md says so)."""
+    try:
+        result = check.predicate(row)
+    except NotImplementedError:
+        return None
+    except rt.SqlError as error:
+        raise _from_sql_error(error) from None
+    return None if result is None else bool(result)
+
+
+def _default_of(column: ColumnSpec, dialect: str) -> Any:
+    if column.default is None:
+        return None
+    try:
+        value = column.default()
+    except rt.SqlError as error:
+        raise _from_sql_error(error) from None
+    return coerce_value(column, column.type, value, dialect)
+
+
+def _fold(values: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(v.casefold() if isinstance(v, str) else v for v in values)
+
+
+def _comparer(dialect: str, ci: bool) -> Callable[[Any, Any], int]:
+    if dialect == "sqlite":
+        return rt.sq_compare
+    if ci:
+        return lambda a, b: rt.compare(*_fold((a, b)))
+    return rt.compare
+
+
+# -------------------------------------------------------------------------------- filters
+
+MakeTest = Callable[[str, Any, str, ColumnSpec], Callable[[Row], bool]]
+
+
+def _comparison(want: Callable[[int], bool]) -> MakeTest:
+    def make(name: str, value: Any, dialect: str, column: ColumnSpec) -> Callable[[Row], bool]:
+        compare = _comparer(dialect, column.ci)
+
+        def test(row: Row) -> bool:
+            v = row[name]
+            return v is not None and value is not None and want(compare(v, value))
+
+        return test
+
+    return make
+
+
+def _like(insensitive: bool) -> MakeTest:
+    def make(name: str, value: Any, dialect: str, column: ColumnSpec) -> Callable[[Row], bool]:
+        fold = insensitive or column.ci or dialect == "sqlite"
+        pattern = rt.like_regex(value.casefold() if fold else value)
+
+        def test(row: Row) -> bool:
+            v = row[name]
+            if v is None:
+                return False
+            text = str(v).casefold() if fold else str(v)
+            return pattern.fullmatch(text) is not None
+
+        return test
+
+    return make
+
+
+def _is(name: str, value: Any, dialect: str, column: ColumnSpec) -> Callable[[Row], bool]:
+    if value is None or value == "null":
+        return lambda row: row[name] is None
+    truth = value in (True, "true")
+    return lambda row: row[name] is not None and bool(row[name]) is truth
+
+
+def _in(name: str, value: Any, dialect: str, column: ColumnSpec) -> Callable[[Row], bool]:
+    compare = _comparer(dialect, column.ci)
+    items = [v for v in value if v is not None]
+    return lambda row: row[name] is not None and any(compare(row[name], v) == 0 for v in items)
+
+
+def _contains(name: str, value: Any, dialect: str, column: ColumnSpec) -> Callable[[Row], bool]:
+    return lambda row: row[name] is not None and _contained(value, row[name])
+
+
+def _contained(part: Any, whole: Any) -> bool:
+    """jsonb/array @>: every element of `part` is in `whole`; objects by key, recursively."""
+    if isinstance(part, dict) and isinstance(whole, dict):
+        return all(k in whole and _contained(v, whole[k]) for k, v in part.items())
+    if isinstance(part, list) and isinstance(whole, list):
+        return all(any(_contained(p, w) for w in whole) for p in part)
+    return bool(part == whole)
+
+
+_FILTERS: dict[str, MakeTest] = {
+    "eq": _comparison(lambda c: c == 0), "neq": _comparison(lambda c: c != 0),
+    "gt": _comparison(lambda c: c > 0), "gte": _comparison(lambda c: c >= 0),
+    "lt": _comparison(lambda c: c < 0), "lte": _comparison(lambda c: c <= 0),
+    "like": _like(False), "ilike": _like(True), "is": _is, "in": _in, "contains": _contains,
+}  # fmt: skip

@@ -1,0 +1,50 @@
+"""The in-memory Database against a real SQLite on the SQLite sample (see differential.py):
+type affinity, NULLs in UNIQUE, SQLite's own order of checks."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from .differential import CASES, IGNORED, LOOSE_REALS, Tally, compiled_tables, run_sequence
+
+EXAMPLES = int(os.environ.get("SCHEMAGEN_DB_EXAMPLES", "20"))
+TALLY = Tally()
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                           HealthCheck.data_too_large],
+)  # fmt: skip
+@given(data=st.data())
+def test_fake_agrees_with_sqlite(
+    sqlite: sqlite3.Connection, sample_package: Callable[..., ModuleType], data: Any
+) -> None:
+    pkg = sample_package("sqlite")
+    LOOSE_REALS[:] = [True]
+    IGNORED.add("updated_at")  # set by a trigger on UPDATE: out of the fake's scope
+    if not sqlite.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        # the model does not record AUTOINCREMENT (ids never reused after a DELETE of the
+        # last row), so the fake allocates rowids as a plain INTEGER PRIMARY KEY does: the
+        # oracle runs the schema without the keyword (a known gap, see docs/database.md)
+        text = CASES["sqlite"][0][0].read_text(encoding="utf-8")
+        sqlite.executescript(text.replace(" AUTOINCREMENT", ""))
+    fake, real = pkg.Database(), pkg.Database.connect(sqlite)
+    fake.reset()
+    real.reset()
+    pkg.reset(data.draw(st.integers(0, 10_000)))
+    tables = compiled_tables(pkg)
+    run_sequence(pkg, fake, real, data.draw, tables, steps=12, tally=TALLY)
+
+
+def teardown_module() -> None:
+    LOOSE_REALS.clear()
+    print(f"\nsqlite vs SQLite: {TALLY}")
