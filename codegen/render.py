@@ -1,4 +1,7 @@
-"""Rendering helpers shared by the output kinds: jinja2 templates, Python literals, black.
+"""Python source text in black's layout, for the output kinds: its one job (above 600 lines
+for that): the jinja2 environment, literals/calls/imports laid out as black lays them out,
+the `Formatter` that keeps what is already shaped and sends the rest to black, and the
+import collector (`tidy`) that leaves users' linters nothing to say.
 
 - `templates(config)`: the jinja2 environment. Templates live in the top-level `templates/`
   directory (shipped in the wheel as `codegen.templates`); `--templates DIR` overrides them
@@ -8,8 +11,10 @@
 - `Formatter`: black with a content-hash cache. A rendered file is a list of top-level
   blocks separated by `BLOCK` marker lines; each block is formatted on its own and cached,
   so a one-table change formats one block. Blocks that start with `PREFORMATTED` are taken
-  as they are (they come from `py()`). Its cache is a `Memo` (memo.py), which the plan
-  shares for its compiled expressions.
+  as they are (they come from `py()`); `SHAPED` blocks are kept when every line fits, and
+  their statements went through `Formatter.shaped` (black only for what the templates
+  cannot lay out). Its cache is a `Memo` (memo.py), which the plan shares for its compiled
+  expressions.
 
 Python names for SQL names (`identifier`, `camel`) are in naming.py.
 """
