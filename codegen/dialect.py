@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .errors import SchemagenError
-from .model import DEFAULT_SCHEMA, Identity, Schema, Table
+from .model import DEFAULT_SCHEMA, Identity, Schema, SqlType, Table
+from .mysqltypes import TypeLimits, mysql_limits
 from .naming import name_mysql, name_postgres
 
 if TYPE_CHECKING:
@@ -42,15 +43,24 @@ class Dialect:
     pk_columns_nullable: bool = False  # PRIMARY KEY does not imply NOT NULL (SQLite)
     type_affinity: bool = False  # declared types are affinities, values keep their class
     native_booleans: bool = True  # booleans are True/False, not 1/0
+    pglast_bodies: bool = True  # function bodies are PostgreSQL's (bodycheck reads them)
     exact_numeric_literals: bool = True  # numeric DEFAULT literals are Decimal at their scale
     # The driver exchanges time-zone-aware datetimes. MySQL's TIMESTAMP is an instant too, but
     # PyMySQL and mysqlclient send and return naive datetimes (in the session's time zone),
     # and MariaDB and MySQL before 8.0.19 reject a value with an offset.
     aware_datetimes: bool = True
+    # create() finds the inserted row again by its key (no RETURNING: MySQL; SQLite < 3.35)
+    reselects_rows: bool = False
     # -- syntax (the sqlglot reader)
     table_options: bool = False  # WITHOUT ROWID / STRICT after a CREATE TABLE's columns
     inline_indexes: bool = False  # INDEX / KEY inside CREATE TABLE
     autoincrement: Identity | None = None  # what an AUTOINCREMENT / AUTO_INCREMENT column is
+    # -- the in-memory database (outputs/database.py)
+    collations_fold_case: bool = False  # default text collations compare ignoring case
+    integer_widths_by_name: bool = False  # tinyint..bigint [unsigned] ranges from the name
+    canonical_type_names: bool = True  # errors name types canonically (character varying)
+    # scripts are read as the mysql client sends them: DELIMITER, /*!50003 ... */
+    client_scripts: bool = False
     # -- tests (the pytest plugin)
     rpc_functions: bool = True  # SQL functions a test calls for real, as PostgREST would
 
@@ -62,6 +72,10 @@ class Dialect:
     def name_constraints(self, table: Table) -> Table:
         """The table with unnamed constraints named as the database names them."""
         return name_postgres(table)
+
+    def type_limits(self, t: SqlType) -> TypeLimits | None:
+        """Bounds the type puts on generated values beyond its category's (None: none)."""
+        return None
 
     def reader(self) -> Reader:
         """The statement reader: one file, through the statement cache."""
@@ -80,6 +94,13 @@ class Dialect:
         from .parse import postgres
 
         return postgres.rename_column(sql, old, new, index_element)
+
+    def query_relations(self, sql: str) -> set[str] | None:
+        """Keys of the tables and views a view's query reads (DROP ... CASCADE follows
+        them); None when not known."""
+        from .parse import postgres
+
+        return postgres.query_relations(sql)
 
     def test_backend(
         self, files: Sequence[SourceFile], url: str | None, run_id: str | None
@@ -107,9 +128,12 @@ class _SqlglotRead(Dialect):
     names_indexes = False
     builtin_tables = False
     native_booleans = False
+    pglast_bodies = False
     exact_numeric_literals = False
     aware_datetimes = False
+    reselects_rows = True
     rpc_functions = False
+    canonical_type_names = False
 
     def reader(self) -> Reader:
         from .parse import sqlglot_reader
@@ -125,6 +149,9 @@ class _SqlglotRead(Dialect):
         from .parse import sqlglot_reader
 
         return sqlglot_reader.rename_column(sql, old, new, self.name)
+
+    def query_relations(self, sql: str) -> set[str] | None:
+        return None  # views are not followed by DROP here
 
     def to_sql(self, schema: Schema) -> str | None:
         return None  # sqlout writes PostgreSQL DDL only
@@ -155,6 +182,9 @@ class MySQL(_SqlglotRead):
     index_names_per_table = True
     inline_indexes = True
     autoincrement: Identity | None = "auto_increment"
+    collations_fold_case = True
+    integer_widths_by_name = True
+    client_scripts = True
 
     def test_backend(
         self, files: Sequence[SourceFile], url: str | None, run_id: str | None
@@ -165,6 +195,9 @@ class MySQL(_SqlglotRead):
 
     def name_constraints(self, table: Table) -> Table:
         return name_mysql(table)
+
+    def type_limits(self, t: SqlType) -> TypeLimits | None:
+        return mysql_limits(t)
 
 
 POSTGRES, SQLITE, MYSQL = Dialect(), SQLite(), MySQL()

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from . import render
+from . import pgvalues, render
 from .bounds import Bounds
 from .dialect import POSTGRES, Dialect
 from .model import SqlType
@@ -50,6 +50,9 @@ class Want:
     null_past_end: bool = False  # nullable last digit: NULL once its values are used up
     labels: tuple[str, ...] = ()  # enum labels
     dialect: Dialect = POSTGRES
+    json_paths: tuple[tuple[str | int, ...], ...] | None = None  # read as JSON at these paths
+    element_bounds: Bounds | None = None  # an array's elements' (an array of a domain)
+    attributes: tuple[tuple[str, SqlType], ...] = ()  # a composite type's, domains resolved
 
     @property
     def what(self) -> str:
@@ -179,6 +182,11 @@ def gen_int(want: Want) -> Gen:
     t_lo, t_hi = INT_RANGES.get(want.type.category, INT_RANGES["bigint"])
     if want.dialect.type_affinity or want.type.category == "bigint":  # SQLite: 64-bit
         t_lo, t_hi = INT_RANGES["bigint"]
+    limits = want.dialect.type_limits(want.type)  # MySQL: TINYINT, MEDIUMINT, UNSIGNED
+    if limits is not None and limits.lo is not None:
+        t_lo = limits.lo
+    if limits is not None and limits.hi is not None:
+        t_hi = limits.hi
     lo, hi = _range(want, Decimal(1), Decimal(t_lo), Decimal(t_hi))
     if lo > hi:
         return Gen(f"sg.g_int({int(lo)}, {int(lo)})", note="CHECK bounds are empty")
@@ -197,7 +205,8 @@ def gen_numeric(want: Want) -> Gen:
         limit = Decimal(10) ** (t.precision - scale) - unit
     else:
         limit = Decimal(10) ** 12
-    lo, hi = _range(want, unit, -limit, limit)
+    low = -limit if _least(want) is None else Decimal(0)
+    lo, hi = _range(want, unit, low, limit)
     lo_u, hi_u = int(lo / unit), int(hi / unit)
     if lo_u > hi_u:
         hi_u = lo_u
@@ -206,9 +215,16 @@ def gen_numeric(want: Want) -> Gen:
     return Gen(f"sg.g_dec({lo_u}, {hi_u}, {scale})")
 
 
+def _least(want: Want) -> int | None:
+    """The least value the type allows, when the dialect says (MySQL's UNSIGNED: 0)."""
+    limits = want.dialect.type_limits(want.type)
+    return limits.lo if limits is not None else None
+
+
 def gen_float(want: Want) -> Gen:
     big = Decimal("1e15")
-    lo, hi = _range(want, Decimal("0.0001"), -big, big)
+    low = -big if _least(want) is None else Decimal(0)
+    lo, hi = _range(want, Decimal("0.0001"), low, big)
     if want.unique:
         return _unique("u_float", want, f"{float(lo)!r}, {float(hi)!r}, {pystr(want.what)}")
     return Gen(f"sg.g_float({float(lo)!r}, {float(hi)!r})")
@@ -260,28 +276,63 @@ def _days(value: Any, today: dt.date) -> int | None:
 REFERENCE_DAY = dt.date(2024, 1, 1)  # the runtime's default clock; bounds are relative to it
 
 
+def _window(lo: int, hi: int, blo: int | None, bhi: int | None, span: int) -> tuple[int, int]:
+    """The default window [lo, hi] narrowed to the CHECK's (or partition's) bounds; a
+    window outside them moves inside, `span` wide, never past either bound."""
+    if blo is not None:
+        lo = max(lo, blo)
+    if bhi is not None:
+        hi = min(hi, bhi)
+    if lo > hi:
+        if blo is not None and bhi is not None:
+            return blo, max(blo, min(bhi, blo + span))
+        return (lo, lo + span) if blo is not None else (hi - span, hi)
+    return lo, hi
+
+
 def gen_date(want: Want) -> Gen:
     lo, hi = -3650, 0
     if re.search(r"(birth|dob)", want.column.lower()):
         lo, hi = -365 * 80, -365 * 18
     b = want.bounds
     blo, bhi = _days(b.lo, REFERENCE_DAY), _days(b.hi, REFERENCE_DAY)
-    if blo is not None:
-        lo = max(lo, blo + (1 if b.lo_strict else 0))
-    if bhi is not None:
-        hi = min(hi, bhi - (1 if b.hi_strict else 0))
-    if lo > hi:
-        hi = lo + 365
+    blo = None if blo is None else blo + (1 if b.lo_strict else 0)
+    bhi = None if bhi is None else bhi - (1 if b.hi_strict else 0)
+    lo, hi = _window(lo, hi, blo, bhi, 365)
     if want.unique:
         return _unique("u_date", want, f"{lo}, {max(hi, lo + 100000)}, {pystr(want.what)}")
     return Gen(f"sg.g_date({lo}, {hi})")
 
 
+REFERENCE_MOMENT = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+
+
+def _seconds(value: Any) -> int | None:
+    """A timestamp bound as seconds from the runtime's clock."""
+    if not isinstance(value, str):
+        return None
+    from .sqlexpr import runtime
+
+    try:
+        moment = runtime.to_timestamptz(value)
+    except (NotImplementedError, ValueError, runtime.SqlError):
+        return None
+    return None if moment is None else int((moment - REFERENCE_MOMENT).total_seconds())
+
+
 def gen_timestamp(want: Want) -> Gen:
     tz = want.type.category == "timestamptz" and want.dialect.aware_datetimes
-    lo, hi = -365 * 86400, 0
+    b = want.bounds
+    blo, bhi = _seconds(b.lo), _seconds(b.hi)
+    blo = None if blo is None else blo + (1 if b.lo_strict else 0)
+    bhi = None if bhi is None else bhi - (1 if b.hi_strict else 0)
+    lo, hi = _window(-365 * 86400, 0, blo, bhi, 365 * 86400)
     if want.unique:
-        return _unique("u_ts", want, f"{lo}, {lo + 10**9}, {tz}, {pystr(want.what)}")
+        top = lo + 10**9
+        limits = want.dialect.type_limits(want.type)
+        if limits is not None and limits.seconds_end is not None:
+            top = limits.seconds_end
+        return _unique("u_ts", want, f"{lo}, {top}, {tz}, {pystr(want.what)}")
     return Gen(f"sg.g_ts({lo}, {hi}, {tz})")
 
 
@@ -314,6 +365,9 @@ def _simple(expr: str, unique_expr: str | None = None) -> Callable[[Want], Gen]:
 
 def gen_bit(want: Want) -> Gen:
     length = want.type.length or 1
+    limits = want.dialect.type_limits(want.type)
+    if limits is not None and limits.bit_number:  # MySQL: a '0101' string would be bytes
+        return Gen(f"sg.g_int(0, {2**length - 1})")
     return Gen(f"sg.g_bits({length}, {want.type.category == 'bit'})")
 
 
@@ -328,9 +382,24 @@ def gen_json(want: Want) -> Gen:
 
 
 def gen_bytes(want: Want) -> Gen:
+    t = want.type
+    limits = want.dialect.type_limits(t)
+    size = limits.max_bytes if limits is not None else None
+    fixed = limits is not None and limits.fixed_bytes
     if want.unique:
-        return Gen("n.to_bytes(8, 'big') + sg.g_bytes(8)", needs_n=True)
-    return Gen("sg.g_bytes()")
+        return Gen(f"sg.u_bytes(n, {size}, {fixed})", needs_n=True)
+    if fixed:
+        return Gen(f"sg.g_bytes({size}, {size})")
+    return Gen(f"sg.g_bytes({size})" if size else "sg.g_bytes()")
+
+
+def gen_set(want: Want) -> Gen:
+    """MySQL SET: a comma-separated subset of its members, in declaration order."""
+    labels = tuple(re.findall(r"'((?:[^']|'')*)'", want.type.sql))
+    members = tuple(label.replace("''", "'") for label in labels)
+    if not members:
+        return Gen("None", supported=False, note="SET with no members")
+    return Gen(f"sg.g_set({py(members)})")
 
 
 def gen_uuid(want: Want) -> Gen:
@@ -367,8 +436,44 @@ TYPE_REGISTRY: dict[str, Callable[[Want], Gen]] = {
     "xml": _simple("f\"<note>{sg.g_text('word')}</note>\""),
     "tsvector": _simple("sg.g_text('sentence')"),
     "year": _simple("sg.g_int(1990, 2030)"),
+    "set": gen_set,
     "enum": gen_enum,
 }
+
+
+# A composite value in PostgreSQL's record syntax: ("a","1",) with NULL as nothing.
+_RECORD = (
+    r'''"(" + ",".join("" if v is None else '"' + str(v).replace('\\', '\\\\')'''
+    r'''.replace('"', '\\"') + '"' for v in ({items},)) + ")"'''
+)
+
+
+def gen_composite(want: Want) -> Gen:
+    """A composite type's value: each attribute from its own generator, as record text."""
+    parts = []
+    for name, t in want.attributes:
+        if t.category in ("array", "composite"):
+            return Gen("None", supported=False, note=f"composite attribute {name} of {t.sql}")
+        inner = generator(Want(want.table, f"{want.column}.{name}", t, dialect=want.dialect))
+        if not inner.supported or inner.needs_n or inner.needs_o:
+            return Gen("None", supported=False, note=f"composite attribute {name} of {t.sql}")
+        parts.append(inner.expr)
+    if not parts:
+        return Gen("None", supported=False, note="composite type with no attributes")
+    return Gen(_RECORD.format(items=", ".join(parts)))
+
+
+def gen_postgres_type(want: Want) -> Gen:
+    """PostgreSQL's and its extensions' types (pgvector, hstore, ltree, PostGIS, ranges)."""
+    found = pgvalues.expression(want.type, want.unique)
+    if found is None:
+        return Gen("None", supported=False, note=f"no unique values for {want.type.sql}")
+    expr, needs_n = found
+    return Gen(expr, needs_n=needs_n)
+
+
+TYPE_REGISTRY.update({category: gen_postgres_type for category in pgvalues.EXPRESSIONS})
+TYPE_REGISTRY["composite"] = gen_composite
 
 
 def _unique(fn: str, want: Want, args: str) -> Gen:
@@ -398,9 +503,17 @@ def _generator(want: Want) -> Gen:
                     f"{_py_values(values)}, {pystr(want.what)}, {want.wrap_unique}",
                 )
             return Gen(f"sg.g_choice({_py_values(values)})")
+    if want.json_paths is not None and category in TEXT | {"json", "jsonb"}:
+        as_text = category in TEXT
+        return Gen(f"sg.g_json_doc({want.json_paths!r}, {as_text})")
     if category == "array" and want.type.element is not None:
         element = Want(
-            want.table, want.column, want.type.element, labels=want.labels, dialect=want.dialect
+            want.table,
+            want.column,
+            want.type.element,
+            want.element_bounds or Bounds(),
+            labels=want.labels,
+            dialect=want.dialect,
         )
         inner = generator(element)
         if not inner.supported:

@@ -174,7 +174,7 @@ def _column(schema: Schema, table: Table, c: Column, src: _Sources) -> str:
         args.append(f"identity={pystr(c.identity)}")
     if c.generated is not None:
         args.append("generated=True")
-    if schema.dialect == "mysql" and t.category in TEXTS and _case_blind(c.collation):
+    if of(schema.dialect).collations_fold_case and t.category in TEXTS and _case_blind(c.collation):
         args.append("ci=True")
     return f"ColumnSpec({', '.join(args)})"
 
@@ -198,7 +198,7 @@ def _type(schema: Schema, t: SqlType, written: SqlType) -> str:
     if of(schema.dialect).type_affinity:
         affinity = sqlexpr.get_dialect("sqlite").affinity_of(written) or "BLOB"
         args.append(f"affinity={pystr(affinity)}")
-    if schema.dialect == "mysql" and (bounds := _mysql_bounds(t)) is not None:
+    if of(schema.dialect).integer_widths_by_name and (bounds := _mysql_bounds(t)) is not None:
         args.append(f"bounds={bounds!r}")
     if written.category == "domain" and written.name:
         args.append(f"domain={pystr(written.name)}")
@@ -221,7 +221,7 @@ def _mysql_bounds(t: SqlType) -> tuple[int, int] | None:
 
 
 def _sql_name(schema: Schema, t: SqlType) -> str:
-    if schema.dialect != "postgres":
+    if not of(schema.dialect).canonical_type_names:
         return t.sql
     if t.category == "enum" and t.name:
         return t.name.split(".")[-1]

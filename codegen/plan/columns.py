@@ -7,16 +7,19 @@ import ast
 import functools
 from collections.abc import Mapping
 
+from .. import jsonpaths
 from ..bounds import Bounds
 from ..config import Override
 from ..errors import Diagnostic
-from ..model import Column, SqlType
+from ..jsonread import json_reads
+from ..model import Column, SqlType, Table
 from ..naming import identifier
 from ..render import pystr
 from ..valuegen import Gen, Want, generator, literal
+from .checks import element_bounds
 from .compiler import Compiler
 from .plans import UUID_DEFAULT_CATEGORIES, CompiledFn, FkPlan
-from .scope import Col, Scope, at, labels
+from .scope import Col, Scope, at, attributes, expressions, is_json, labels
 from .unique import Uniques
 
 
@@ -30,10 +33,32 @@ def strategies(
     Returns the compiled computed columns and the compiled DEFAULT expressions."""
     computed: list[tuple[str, CompiledFn]] = []
     default_fns: list[CompiledFn] = []
+    table = scope.table
+    json_read = json_reads(  # text columns the expressions read as JSON hold JSON
+        [c.generated.sql for c in table.columns if c.generated] + [c.sql for c in table.checks],
+        scope.dialect.sqlglot,
+    )
     for name, c in scope.cols.items():
         _strategy(scope, name, c, bounds.get(name, Bounds()), uniques, fk_of, computed,
-                  default_fns)  # fmt: skip
+                  default_fns, json_read.get(name.lower()))  # fmt: skip
     return computed, default_fns
+
+
+def _with_pg_paths(
+    paths: tuple[tuple[str | int, ...], ...] | None, table: Table, name: str, t: SqlType
+) -> tuple[tuple[str | int, ...], ...] | None:
+    """The paths read by PostgreSQL's own JSON operators too (`?`, `#>>`, json(b)_extract_
+    path[_text], which `jsonread` does not follow), on a json/jsonb column."""
+    if not is_json(t):
+        return paths
+    more = jsonpaths.all_paths(expressions(table), name)
+    if not more:
+        return paths
+    return tuple(dict.fromkeys((*(paths or ()), *more)))
+
+
+def _nullable(table: Table, columns: tuple[str, ...]) -> bool:
+    return any((c := table.column(name)) is None or c.nullable for name in columns)
 
 
 def _strategy(
@@ -45,6 +70,7 @@ def _strategy(
     fk_of: Mapping[str, tuple[int, FkPlan]],
     computed: list[tuple[str, CompiledFn]],
     default_fns: list[CompiledFn],
+    json_paths: tuple[tuple[str | int, ...], ...] | None,
 ) -> None:
     table, module, compiler = scope.table, scope.module, scope.compiler
     column = c.column
@@ -63,6 +89,9 @@ def _strategy(
         null_past_end=name in uniques.null_past_end,
         labels=labels(scope.schema, c.type),
         dialect=scope.dialect,
+        json_paths=_with_pg_paths(json_paths, table, name, c.type),
+        element_bounds=element_bounds(scope, column),
+        attributes=attributes(scope.schema, c.type),
     )
     if column.generated is not None:
         computed.append((name, _computed(scope, c)))
@@ -81,6 +110,9 @@ def _strategy(
         if fkp.mode == "sub":
             c.kind = "fk" if k == 0 else "fk_part"
             c.decl = f'factory.SubFactory(_PKG + ".{fkp.factory}")' if k == 0 else "None"
+            if k == 0 and scope.config.null_ratio > 0 and _nullable(table, fkp.columns):
+                # a nullable reference is NULL in the configured share of rows
+                c.decl = f"factory.Maybe(factory.LazyFunction(sg.g_set_ref), {c.decl}, None)"
         else:
             c.kind = "null"
             c.decl = "None"
@@ -222,4 +254,6 @@ def _default(
     if compiled.unsupported:
         return None  # generate a value instead: it is what gets inserted, so it is what is stored
     default_fns.append(compiled)
+    if t.category == "interval":  # the runtime's Interval is no value a driver can send
+        return Gen(f"rt.interval_param({compiled.name}())")
     return Gen(f"{compiled.name}()")

@@ -14,11 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .. import partitions
 from ..config import Config
 from ..dialect import of
 from ..errors import Diagnostic
 from ..model import Column, Schema, Table
-from ..naming import identifier
+from ..naming import attribute
 from .checks import plan_checks
 from .columns import declaration, is_constant, strategies
 from .compiler import Compiler
@@ -60,6 +61,7 @@ def table_plan(
         schema_entry,
         meta_of(table, fks, checks),
         tuple(dict.fromkeys(depends_on)),
+        partitions.sequence_start(schema, table),
     )
 
 
@@ -72,13 +74,13 @@ def _scope(
     warnings: list[Diagnostic],
 ) -> Scope:
     """The table's columns with their Python names and resolved types (and the warning a
-    partition's factory deserves)."""
-    if table.partition_of is not None:
+    partition whose bound is not modelled deserves: HASH)."""
+    if table.partition_of is not None and not partitions.row_checks(schema, table):
         warnings.append(
             Diagnostic(
                 table.location,
-                f"{table.key}: rows of a partition's factory may be rejected (its key is not"
-                f" kept within {table.partition_bound}); insert through the factory of"
+                f"{table.key}: rows of a partition's factory may be rejected (its bound"
+                f" {table.partition_bound} is not modelled); insert through the factory of"
                 f" {table.partition_of}",
             )
         )
@@ -86,7 +88,7 @@ def _scope(
     cols: dict[str, Col] = {}
     for column in table.columns:
         base, _ = resolve(schema, column.type)
-        cols[column.name] = Col(column, identifier(column.name, taken_attrs, RESERVED_ATTRS), base)
+        cols[column.name] = Col(column, attribute(column.name, taken_attrs, RESERVED_ATTRS), base)
     types = {c.name: resolve(schema, c.type)[0] for c in table.columns}
     return Scope(schema, config, compiler, table, module, of(schema.dialect), cols, types, warnings)
 

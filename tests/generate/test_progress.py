@@ -53,4 +53,4 @@ def test_generate_is_quiet_when_not_on_a_terminal(
     (tmp_path / "s.sql").write_text("CREATE TABLE t (id serial PRIMARY KEY, n int);\n")
     result = CliRunner().invoke(main, ["generate", "s.sql", "--out", "fakes"])
     assert result.exit_code == 0, result.output
-    assert "\r" not in result.output and result.output.count("\n") == 1
+    assert "\r" not in result.output
