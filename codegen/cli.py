@@ -20,6 +20,7 @@ from .config import Run
 from .dialect import NAMES as DIALECTS
 from .dialect import of
 from .errors import SchemagenError
+from .progress import Progress
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -158,7 +159,14 @@ def generate(run: Run) -> None:
     With [tool.schemagen] in pyproject.toml (inputs, out, dialect, seed, overrides...),
     a bare `schemagen generate` works; options override the file.
     """
-    made, result = pipeline.generate(run, warn=_warn, on_wait=_waiting)
+    progress = Progress()  # a status line on a terminal only
+
+    def warn(diagnostics: Any) -> None:
+        progress.clear()
+        _warn(diagnostics)
+
+    made, result = pipeline.generate(run, warn=warn, on_wait=_waiting, progress=progress)
+    progress.clear()
     for unchecked in made.built.functions_unchecked:
         click.echo(f"note: {unchecked}", err=True)
     for note in made.package.notes:

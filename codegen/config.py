@@ -326,7 +326,7 @@ def resolve_run(
         raise SchemagenError(
             "no inputs: pass SQL files / migration folders, or set inputs in [tool.schemagen]"
         )
-    cfg = cfg.with_options(inputs=inputs, **options)
+    cfg = cfg.with_options(inputs=recorded_inputs(inputs, cwd, cfg.root), **options)
     if options.get("templates") is None and cfg.templates:
         cfg = cfg.with_options(templates=resolve(cfg, cfg.templates))
     target = out or (resolve(cfg, cfg.out) if cfg.out else None)
@@ -334,6 +334,23 @@ def resolve_run(
         raise SchemagenError("no output directory: pass --out DIR or set out in [tool.schemagen]")
     stubs = external or tuple(resolve(cfg, e) for e in cfg.external)
     return Run(cfg, inputs, cwd, target, stubs)
+
+
+def recorded_inputs(paths: tuple[str, ...], cwd: str | None, root: str) -> tuple[str, ...]:
+    """The inputs as headers and the manifest record them: relative to the project root,
+    normalised, with `/`, so `./db/x.sql`, `db//x.sql` and an absolute spelling of the same
+    file give the same package (a different spelling used to rewrite every file)."""
+    base = Path(cwd or os.getcwd()).resolve()
+    top = Path(root).resolve()
+    out: list[str] = []
+    for path in paths:
+        full = os.path.normpath(os.path.join(base, path))
+        try:
+            rel = os.path.relpath(full, top)
+        except ValueError:  # another drive (Windows): only the absolute path names it
+            rel = full
+        out.append(Path(rel).as_posix())
+    return tuple(out)
 
 
 def resolve(config: Config, path: str) -> str:

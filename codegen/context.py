@@ -40,6 +40,7 @@ class Context:
         self.version = __version__
         self.plan = plan.build(schema, config, self.formatter.memo)
         self.env = environment(config.templates)
+        self.env.filters["shaped"] = self.formatter.shaped
         self.model_json = schema.to_json()
         model = without_locations(self.model_json)
         model.pop("skipped", None)

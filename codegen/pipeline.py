@@ -22,6 +22,7 @@ from .errors import Diagnostic
 from .generate import Package
 from .generate import generate as render_package
 from .parse.cache import StatementCache
+from .progress import Progress
 from .sources import SourceFile
 
 Warn = Callable[[Sequence[Diagnostic]], None]
@@ -73,12 +74,16 @@ def build(
     files: Sequence[SourceFile] | None = None,
     warn: Warn = lambda _: None,
     cached: bool = True,
+    progress: Progress | None = None,
 ) -> Generated:
     """The package `run` describes, in memory: load -> plan -> render -> package.
     `files` when the caller has collected them already; `warn` hears the model's warnings
     before generation starts, then the plan's. `cached=False`: no cache is read (`check
-    --full` proves the package from the SQL alone)."""
+    --full` proves the package from the SQL alone). `progress` shows the stages on a
+    terminal."""
     config = run.config
+    progress = progress or Progress.off()
+    progress.show(f"reading {', '.join(run.inputs)}")
     files = sources.collect(run.inputs, run.cwd) if files is None else files
     if cached:
         caches = cachestore.read_caches(run.out, config.dialect)
@@ -89,18 +94,25 @@ def build(
     if built.function_drift:  # function bodies reading what the schema no longer has
         warn(built.function_drift)
     drift = [str(d) for d in built.function_drift]
+    progress.show(f"{len(built.schema.tables)} tables parsed; generating")
+    caches.formatter.on_format = progress.counter("statements formatted by black")
     package = render_package(built.schema, config, built.sources_digest, caches.formatter, drift)
     warn(package.warnings)
     return Generated(built, package, caches)
 
 
 def generate(
-    run: Run, warn: Warn = lambda _: None, on_wait: Callable[[str], None] | None = None
+    run: Run,
+    warn: Warn = lambda _: None,
+    on_wait: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
 ) -> tuple[Generated, writer.WriteResult]:
     """`schemagen generate`: build the package, write it, then store the caches; one run
     per output folder at a time (`on_wait` hears when another holds it)."""
     with lock.held(run.out, exclusive=True, on_wait=on_wait):
-        made = build(run, warn=warn)
+        made = build(run, warn=warn, progress=progress)
+        if progress is not None:
+            progress.show(f"writing {len(made.package.files)} files")
         result = writer.write(made.package, run.out)
         cachestore.write_caches(run.out, made.caches)
     return made, result

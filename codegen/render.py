@@ -1,4 +1,7 @@
-"""Rendering helpers shared by the output kinds: jinja2 templates, Python literals, black.
+"""Python source text in black's layout, for the output kinds: its one job (above 600 lines
+for that): the jinja2 environment, literals/calls/imports laid out as black lays them out,
+the `Formatter` that keeps what is already shaped and sends the rest to black, and the
+import collector (`tidy`) that leaves users' linters nothing to say.
 
 - `templates(config)`: the jinja2 environment. Templates live in the top-level `templates/`
   directory (shipped in the wheel as `codegen.templates`); `--templates DIR` overrides them
@@ -8,22 +11,27 @@
 - `Formatter`: black with a content-hash cache. A rendered file is a list of top-level
   blocks separated by `BLOCK` marker lines; each block is formatted on its own and cached,
   so a one-table change formats one block. Blocks that start with `PREFORMATTED` are taken
-  as they are (they come from `py()`). Its cache is a `Memo` (memo.py), which the plan
-  shares for its compiled expressions.
+  as they are (they come from `py()`); `SHAPED` blocks are kept when every line fits, and
+  their statements went through `Formatter.shaped` (black only for what the templates
+  cannot lay out). Its cache is a `Memo` (memo.py), which the plan shares for its compiled
+  expressions.
 
 Python names for SQL names (`identifier`, `camel`) are in naming.py.
 """
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+import io
 import itertools
 import json
 import math
 import os
 import re
+import tokenize
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -37,6 +45,7 @@ from .memo import Memo
 LINE_LENGTH = 100
 BLOCK = "#@schemagen:block"
 PREFORMATTED = "#@schemagen:preformatted"
+SHAPED = "#@schemagen:shaped"  # in black's layout already, unless a line is too long
 
 # Installed from a wheel, templates/ is the package data `codegen/templates`; in a checkout
 # (or an editable install) it is the repository's top-level templates/.
@@ -70,6 +79,11 @@ def environment(override: str | None) -> jinja2.Environment:
     env.filters["py"] = py
     env.filters["pystr"] = pystr
     env.filters["comment"] = comment
+    env.filters["call"] = call
+    env.filters["imports"] = imports
+    env.filters["sort_all"] = lambda names: sorted(names, key=all_key)
+    env.filters["by_module"] = lambda items: sorted(items, key=lambda t: _natural(t.module.lower()))
+    env.globals["SHAPED"] = SHAPED
     env.globals["BLOCK"] = BLOCK
     env.globals["PREFORMATTED"] = PREFORMATTED
     return env
@@ -117,9 +131,13 @@ def py(value: Any, indent: int = 0, prefix: str = "", suffix: str = "") -> str:
     column `indent`), exploded one element per line with trailing commas when it does not
     fit in LINE_LENGTH, recursively. Supports None, bool, int, float, str, list, tuple, dict.
     """
-    flat = prefix + _flat(value) + suffix
-    if indent + _width(flat) <= LINE_LENGTH or not _splittable(value):
-        return flat
+    # n elements take at least 3n columns flat: a big table's literal is never laid out flat
+    # only to be measured and exploded (that made the layout quadratic in its depth)
+    hopeless = _splittable(value) and indent + len(prefix) + 3 * len(value) > LINE_LENGTH
+    if not hopeless:
+        flat = prefix + _flat(value) + suffix
+        if indent + _width(flat) <= LINE_LENGTH or not _splittable(value):
+            return flat
     pad = " " * (indent + 4)
     items: list[str] = []
     if isinstance(value, dict):
@@ -133,13 +151,195 @@ def py(value: Any, indent: int = 0, prefix: str = "", suffix: str = "") -> str:
     return prefix + open_ + "\n" + "\n".join(items) + "\n" + " " * indent + close + suffix
 
 
+def call(name: str, args: list[str], indent: int = 0, suffix: str = "") -> str:
+    """`name(arg, ...)` + suffix as black lays out a call whose arguments each fit on a line:
+    flat; else the arguments on one line of their own; else one per line with a trailing
+    comma. An argument that does not fit is left to black (the flat text is returned)."""
+    flat = f"{name}({', '.join(args)}){suffix}"
+    if indent + _width(flat) <= LINE_LENGTH or not args:
+        return flat
+    pad, inner = " " * indent, " " * (indent + 4)
+    body = ", ".join(args)
+    if indent + 4 + _width(body) <= LINE_LENGTH:
+        return f"{name}(\n{inner}{body}\n{pad}){suffix}"
+    if any(indent + 5 + _width(a) > LINE_LENGTH or "\n" in a for a in args):
+        return flat
+    lines = "".join(f"{inner}{a},\n" for a in args)
+    return f"{name}(\n{lines}{pad}){suffix}"
+
+
+ISORT_LINE_LENGTH = 88  # ruff's isort wraps at its default line length, not at ours
+
+
+def imports(names: list[str], module: str) -> str:
+    """`from module import a, b` as isort and black agree to lay it out: parenthesised, one
+    name per line and a trailing comma (which black keeps) beyond isort's line length."""
+    flat = f"from {module} import {', '.join(names)}"
+    if _width(flat) <= ISORT_LINE_LENGTH:
+        return flat
+    return f"from {module} import (\n" + "".join(f"    {n},\n" for n in names) + ")"
+
+
+def isort_key(name: str) -> tuple[int, list[str | int]]:
+    """Where isort (ruff's I001, order-by-type) puts an imported name: CONSTANTS, Classes,
+    then the rest, each group case-blind and in natural order (t2 before t10)."""
+    return _kind(name), _natural(name.lower())
+
+
+def all_key(name: str) -> tuple[int, list[str | int]]:
+    """Where ruff's RUF022 puts a name in `__all__`: the same groups, case-sensitive."""
+    return _kind(name), _natural(name)
+
+
+def _kind(name: str) -> int:
+    if len(name) > 1 and name.isupper():
+        return 0
+    return 1 if name[:1].isupper() else 2
+
+
+def _natural(text: str) -> list[str | int]:
+    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text)]
+
+
+def tidy(source: str) -> str:
+    """What users' linters would otherwise ask for: unused imports dropped, `__all__` sorted.
+    (Doubled parentheses around a sole `x is None` argument, ruff's UP034, go before
+    formatting: `_unparen`.)"""
+    return _sort_all(prune_imports(source))
+
+
+def _unparen(source: str) -> str:
+    return (
+        _IS_NONE_ARG.sub(_single_parens, source)
+        if "is None))" in source or ("is not None))" in source)
+        else source
+    )
+
+
+# `f((x is None))`: the expression compiler parenthesises IS NULL tests for any context
+_IS_NONE_ARG = re.compile(r"(?<=[\w)])\(\(([A-Za-z_][\w.]*) is (not )?None\)\)")
+
+
+def _single_parens(match: re.Match[str]) -> str:
+    line_start = match.string.rfind("\n", 0, match.start()) + 1
+    before = match.string[line_start : match.start()]
+    if before.count('"') % 2 or before.count("'") % 2 or "#" in before:
+        return match.group(0)  # inside a string or a comment: not code
+    return f"({match.group(1)} is {match.group(2) or ''}None)"
+
+
+def _sort_all(source: str) -> str:
+    start = source.find("\n__all__ = [")
+    if start < 0:
+        return source
+    end = source.find("]\n", start)
+    try:
+        names = ast.literal_eval(source[start + 11 : end + 1])
+    except (ValueError, SyntaxError):
+        return source
+    if not isinstance(names, list) or names == sorted(names, key=all_key):
+        return source
+    return source[: start + 1] + py(sorted(names, key=all_key), 0, "__all__ = ") + source[end + 1 :]
+
+
+def prune_imports(source: str) -> str:
+    """`source` without the top-level imports it never uses (the import collector: templates
+    import what a module may need; users' linters see only what it does use). Names in
+    `__all__` count as used; a pruned block keeps single blank lines between its sections.
+
+    Only the import block is parsed; uses are the identifiers of the rest with strings and
+    comments masked (a regex, not a parse: ast.parse of every file cost more than black)."""
+    lines = source.split("\n")
+    end = _import_block_end(lines)
+    try:
+        tree = ast.parse("\n".join(lines[:end]))
+    except SyntaxError:
+        return source  # reported by the formatter or the tests, not here
+    rest = "\n".join(lines[end:])
+    if _FSTRING.search(rest):  # names inside f-strings: only a parse finds them
+        used = {n.id for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Name)}
+    else:
+        used = set(_IDENTIFIER.findall(_STRING_OR_COMMENT.sub(" ", rest)))
+    used |= _all_names(rest)
+    edits: list[tuple[int, int, str | None]] = []
+    for node in tree.body:
+        if not isinstance(node, ast.Import | ast.ImportFrom):
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+            continue
+        keep = [a for a in node.names if (a.asname or a.name).split(".")[0] in used]
+        if len(keep) == len(node.names):
+            continue
+        text = None
+        if keep:
+            shown = [a.name + (f" as {a.asname}" if a.asname else "") for a in keep]
+            if isinstance(node, ast.ImportFrom):
+                text = imports(shown, "." * node.level + (node.module or ""))
+            else:
+                text = f"import {', '.join(shown)}"
+        edits.append((node.lineno - 1, node.end_lineno or node.lineno, text))
+    for start, stop, text in reversed(edits):
+        lines[start:stop] = [] if text is None else text.split("\n")
+        if text is None and 0 < start < len(lines) and not lines[start - 1] and not lines[start]:
+            del lines[start]  # a section emptied: its blank line goes with it
+    return "\n".join(lines)
+
+
+_STRING_OR_COMMENT = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*',
+    re.DOTALL,
+)
+_FSTRING = re.compile(r"""(?<![\w"'])[rRbB]?[fF][rR]?["']""")
+_IDENTIFIER = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
+
+
+def _import_block_end(lines: list[str]) -> int:
+    """The index of the first line after the module's leading docstring and imports."""
+    seen_import = False
+    depth = 0
+    first = 0
+    if lines and lines[0].startswith('"""') and lines[0].count('"""') == 1:
+        first = next((i + 1 for i, x in enumerate(lines[1:], 1) if '"""' in x), len(lines))
+    for i, line in enumerate(lines[first:], first):
+        if depth:
+            depth += line.count("(") - line.count(")")
+            continue
+        if line.startswith(("import ", "from ")):
+            seen_import = True
+            depth = line.count("(") - line.count(")")
+        elif seen_import and line and not line.startswith((" ", "#")):
+            return i
+    return len(lines)
+
+
+def _all_names(text: str) -> set[str]:
+    start = text.find("__all__ = [")
+    if start < 0:
+        return set()
+    try:
+        names = ast.literal_eval(text[start + 10 : text.find("]", start) + 1])
+    except (ValueError, SyntaxError):
+        return set()
+    return {n for n in names if isinstance(n, str)} if isinstance(names, list) else set()
+
+
+def decimal_literal(value: Decimal) -> str:
+    """`Decimal(...)` source: from an int when that is the same value and scale (ruff's
+    FURB157 asks for `Decimal(0)`, not `Decimal("0")`), else from its exact string."""
+    text = str(value)
+    if text.lstrip("-").isdigit() and text != "-0":
+        return f"Decimal({text})"
+    return f"Decimal({pystr(text)})"
+
+
 def literal(value: Any, dates: str = "") -> str | None:
     """Python source for a constant value (Decimal, dates, UUIDs and lists included); None
     when there is none. `dates` is how the module names datetime's classes: "" after
     `from datetime import date, datetime, time` (rpc.py), "_dt." after `import datetime as
     _dt` (factories). Plain values (JSON defaults, overrides) are laid out by `py`."""
     if isinstance(value, Decimal):
-        return f"Decimal({pystr(str(value))})"
+        return decimal_literal(value)
     if isinstance(value, float) and not math.isfinite(value):
         return f"float({pystr(repr(value))})"
     for kind in (dt.datetime, dt.date, dt.time):  # datetime first: it is a date too
@@ -214,6 +414,7 @@ class Formatter:
         self.memo = Memo(cache)
         self.enabled = enabled
         self.formatted_blocks = 0  # black calls made (for tests and benchmarks)
+        self.on_format: Callable[[], None] | None = None  # progress: called per black call
         self._mode: Any = None
 
     @staticmethod
@@ -229,7 +430,11 @@ class Formatter:
         todo: dict[str, str] = {}
         for text in texts:
             for block in _split_blocks(text):
-                block = block.strip("\n")
+                block = _unparen(block.strip("\n"))
+                if block.startswith(SHAPED):
+                    block = block[len(SHAPED) :].strip("\n")
+                    if _fits(block):
+                        continue
                 if block.strip() and not block.startswith(PREFORMATTED):
                     key = sha256(block)
                     if key not in self.memo.entries:
@@ -257,14 +462,18 @@ class Formatter:
         for prev, block in itertools.pairwise(blocks):
             parts.append(_separator(prev, block))
             parts.append(block)
-        return "".join(parts) + "\n"
+        return tidy("".join(parts) + "\n")
 
     def format_block(self, block: str) -> str:
-        block = block.strip("\n")
+        block = _unparen(block.strip("\n"))
         if not block.strip():
             return ""
         if block.startswith(PREFORMATTED):
             return block[len(PREFORMATTED) :].strip("\n")
+        if block.startswith(SHAPED):
+            block = block[len(SHAPED) :].strip("\n")
+            if _fits(block):
+                return block
         if not self.enabled:
             return block
         key = sha256(block)
@@ -281,8 +490,47 @@ class Formatter:
             raise SchemagenError(
                 f"generated code is not valid Python ({error}):\n{block[:2000]}"
             ) from None
-        self.formatted_blocks += 1
+        self._formatted()
         return self.memo.put(key, formatted)
+
+    def shaped(self, source: str, indent: int = 0) -> str:
+        """One statement (or def) written at column `indent`, in black's layout: kept as it is
+        when it already is, else formatted by black alone (cached). The templates emit black's
+        style by construction; this catches what only black can lay out (long expressions),
+        so a cold run formats a few statements instead of every file (tests prove the output
+        is a black fixed point)."""
+        text = _unparen(source.strip("\n"))
+        if "'" in text:  # requoting tokenizes: remembered between runs like black's output
+            return self.memo("shape", f"{indent}:{text}", lambda: self._shape(text, indent))
+        return self._shape(text, indent)
+
+    def _shape(self, text: str, indent: int) -> str:
+        canonical = _canonical(text, indent)
+        if canonical is not None:
+            return canonical
+        if not self.enabled:
+            return text
+        return self.memo("stmt", f"{indent}:{text}", lambda: self._black_statement(text, indent))
+
+    def _black_statement(self, text: str, indent: int) -> str:
+        import black
+
+        mode = black.Mode(
+            line_length=LINE_LENGTH - indent, target_versions={black.TargetVersion.PY311}
+        )
+        try:
+            formatted = str(black.format_str(text + "\n", mode=mode)).strip("\n")
+        except Exception as error:
+            raise SchemagenError(
+                f"generated code is not valid Python ({error}):\n{text[:2000]}"
+            ) from None
+        self._formatted()
+        return formatted.replace("\n", "\n" + " " * indent) if indent else formatted
+
+    def _formatted(self) -> None:
+        self.formatted_blocks += 1
+        if self.on_format is not None:
+            self.on_format()
 
     def to_json(self) -> str:
         return json.dumps({"version": self.version_key(), "blocks": self.memo.kept()})
@@ -297,6 +545,63 @@ class Formatter:
             return cls()
         blocks = data.get("blocks")
         return cls(blocks if isinstance(blocks, dict) else {})
+
+
+# What black would change in a statement whose lines fit: parentheses it drops after
+# `return`/`=`, docstrings it trims or pads (whitespace, quotes, backslashes at the ends,
+# several lines), string prefixes, a comment it would respace.
+_NOT_CANONICAL = re.compile(
+    r'^\s*(return|[\w.\[\]"]+ =) \((?!$)|^\s*"""[ \t\\"]|[ \t\\"]"""$|^\s*"""(?:(?!""").)*$'
+    r"""|(?<![\w.])[bBrRuUfF]+['"]|#[^ ]""",
+    re.MULTILINE,
+)
+
+
+def _fits(text: str) -> bool:
+    return all(_width(line) <= LINE_LENGTH for line in text.split("\n"))
+
+
+def _canonical(text: str, indent: int) -> str | None:
+    """`text` as black writes it, when that takes no layout decision (None otherwise):
+    every line fits and only string quotes differ (the expression compiler writes repr())."""
+    if "'" in text:
+        requoted = _black_quotes(text)
+        if requoted is None:
+            return None
+        text = requoted
+    lines = text.split("\n")
+    if _width(lines[0]) + indent > LINE_LENGTH or any(_width(x) > LINE_LENGTH for x in lines):
+        return None
+    if _NOT_CANONICAL.search(text):
+        return None
+    return text
+
+
+def _black_quotes(text: str) -> str | None:
+    """String literals requoted as black quotes them (None when a literal has a prefix or
+    more than one line: black decides those)."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    offsets = [0]
+    for line in text.split("\n"):
+        offsets.append(offsets[-1] + len(line) + 1)
+    out: list[str] = []
+    pos = 0
+    for tok in tokens:
+        if tok.type != tokenize.STRING or tok.string[0] != "'":
+            continue
+        if tok.start[0] != tok.end[0] or tok.string.startswith("'" * 3):
+            return None
+        start = offsets[tok.start[0] - 1] + tok.start[1]
+        out.append(text[pos:start])
+        body = tok.string[1:-1]
+        value = body if "\\" not in body else ast.literal_eval(tok.string)
+        out.append(pystr(value))
+        pos = start + len(tok.string)
+    out.append(text[pos:])
+    return "".join(out)
 
 
 _STATEMENT_START = re.compile(r"^[^\s)\]}#]")

@@ -48,6 +48,7 @@ def _spec(t: TablePlan) -> dict[str, Any]:
     return {
         "renamed": {c.attr: c.name for c in t.columns if c.attr != c.name},
         "columns": tuple(c.name for c in t.columns),
+        "regen": tuple(c.name for c in t.columns if c.regen),
         "identity": tuple(c.name for c in t.columns if c.identity and c.insert),
         "always": tuple(c.name for c in t.columns if not c.insert and c.kind != "computed"),
         "json_columns": tuple(c.name for c in t.columns if c.json),

@@ -200,7 +200,12 @@ def declaration(expr: str, gen: Gen) -> str:
         return expr
     if expr.endswith("()") and expr[:-2].isidentifier():
         return f"factory.LazyFunction({expr[:-2]})"
+    if expr in _EMPTY:  # a fresh one per row, without a lambda (ruff PIE807)
+        return f"factory.LazyFunction({_EMPTY[expr]})"
     return f"factory.LazyFunction(lambda: {expr})"
+
+
+_EMPTY = {"{}": "dict", "[]": "list"}
 
 
 @functools.lru_cache(maxsize=4096)  # generator expressions repeat across columns and tables

@@ -153,7 +153,7 @@ def _json_text(value: Any) -> str:
     return str(value)
 
 
-_INT_INPUT = re.compile(r"[ \t\n\r\f\v]*([+-]?)([0-9]*)(.*)", re.S)
+_INT_INPUT = re.compile(r"[ \t\n\r\f\v]*([+-]?)([0-9]*)(.*)", re.DOTALL)
 
 
 def _int_input(text: str, kind: str) -> int:

@@ -25,16 +25,19 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-import factory
-import factory.random
-from factory.base import FactoryOptions
+from factory.base import DictFactory, Factory, FactoryOptions
+from factory.declarations import LazyAttribute, LazyFunction
+from factory.enums import BUILD_STRATEGY, CREATE_STRATEGY, STUB_STRATEGY
+from factory.random import reseed_random
 from faker import Faker
 
+from . import _rowcheck
 from . import _sqlruntime as sqlrt
-from ._rowcheck import Col as Col  # the generated factories' column types: sg.Col(...)
-from ._rowcheck import RowError as RowError
 from ._rowcheck import check_violated, coerce, given_generated, unknown_column
 from ._settings import LOCALE, NULL_RATIO, SEED
+
+Col = _rowcheck.Col  # the generated factories' column types: sg.Col(...)
+RowError = _rowcheck.RowError
 
 # What now() / CURRENT_TIMESTAMP give in generated rows (change it with set_clock()).
 CLOCK = _dt.datetime(2024, 1, 1, 12, 0, 0, tzinfo=_dt.UTC)
@@ -43,7 +46,7 @@ MAX_TRIES = 100  # attempts to satisfy a CHECK that value bounds could not guara
 rng = random.Random(SEED)
 fake = Faker(LOCALE)
 _clock = CLOCK
-_factories: list[type[factory.Factory]] = []
+_factories: list[type[Factory[Any]]] = []
 _connection: Any = None
 _driver: str | None = None
 
@@ -61,11 +64,11 @@ def reset(seed: int | None = None) -> None:
     seed = SEED if seed is None else seed
     rng.seed(seed)
     fake.seed_instance(seed)
-    factory.random.reseed_random(seed)
+    reseed_random(seed)  # type: ignore[no-untyped-call]
     sqlrt.seed(seed)
     set_clock(CLOCK)
     for f in _factories:
-        f.reset_sequence(force=True)
+        f.reset_sequence(force=True)  # type: ignore[no-untyped-call]
 
 
 def set_clock(moment: _dt.datetime) -> None:
@@ -81,12 +84,15 @@ def now() -> _dt.datetime:
     return _clock
 
 
-def register(cls: type[factory.Factory]) -> type[factory.Factory]:
+def register(cls: type[Factory[Any]]) -> type[Factory[Any]]:
     """Reset with the others by `reset()`. Its model becomes a dict named after the factory
     (OrdersFactory -> Orders): rows stay plain dicts, but pytest-factoryboy's `register()`
     names the fixtures `orders`, `orders__quantity` instead of `dict` for every table."""
     name = cls.__name__.removesuffix("Factory") or cls.__name__
     cls._meta.model = type(name, (dict,), {"__module__": cls.__module__})
+    spec = vars(cls).get("_spec")
+    if isinstance(spec, Table):
+        spec.bind(cls._meta.declarations)
     _factories.append(cls)
     return cls
 
@@ -419,7 +425,7 @@ class Table:
         columns: Iterable[str],
         computed: Mapping[str, Callable[[Mapping[str, Any]], Any]],
         checks: Iterable[Any],
-        regen: Mapping[str, Callable[[Any], Any]],
+        regen: Iterable[str],
         renamed: Mapping[str, str] | None = None,
         identity: Iterable[str] = (),
         always: Iterable[str] = (),
@@ -443,11 +449,28 @@ class Table:
         self.json_columns = frozenset(json_columns)
         self.fks = tuple(fks)
         self.checks = tuple(checks)
-        self.regen = regen
+        self.regen_columns = tuple(regen)
+        self.regen: dict[str, Callable[[Any], Any]] = {}
         self.keys = tuple(keys)  # primary key, then UNIQUE keys: how a stored row is found
         self.padded = padded or {}  # MySQL BINARY(n): stored right-padded with 0x00 to n bytes
         self.always = frozenset(always)  # GENERATED ALWAYS identity columns
         self.types = dict(types or {})  # column -> what the database checks its values against
+
+    def bind(self, declarations: Mapping[str, Any]) -> None:
+        """Regenerators for the `regen` columns (re-drawn when a CHECK fails), taken from the
+        factory's own declarations so the generated module states each generator once."""
+        by_column = {c: a for a, c in self.attrs.items()}
+        for column in self.regen_columns:
+            self.regen[column] = _regenerator(declarations[by_column[column]])
+
+
+def _regenerator(declaration: Any) -> Callable[[Any], Any]:
+    if isinstance(declaration, LazyAttribute):
+        return declaration.function  # type: ignore[no-any-return]
+    if isinstance(declaration, LazyFunction):
+        function = declaration.function
+        return lambda row: function()
+    return lambda row: declaration  # a constant
 
 
 class _Row:
@@ -458,7 +481,7 @@ class _Row:
             setattr(self, attr, row.get(column))
 
 
-class Options(FactoryOptions):  # type: ignore[misc]
+class Options(FactoryOptions):
     """factory-boy options that tell the row finisher which values the caller passed."""
 
     def _get_counter_reference(self) -> Any:
@@ -466,8 +489,8 @@ class Options(FactoryOptions):  # type: ignore[misc]
 
     def instantiate(self, step: Any, args: Any, kwargs: Any) -> Any:
         given = frozenset(step.builder.extras)
-        create = step.builder.strategy == factory.enums.CREATE_STRATEGY
-        return self.factory._finish(kwargs, given, create)
+        create = step.builder.strategy == CREATE_STRATEGY
+        return self.factory._finish(kwargs, given, create)  # type: ignore[union-attr]
 
 
 class Chain(NamedTuple):
@@ -484,7 +507,7 @@ class Chain(NamedTuple):
 _chains: list[list[tuple[str, dict[str, Any]]]] = []  # open build_chain() / create_chain() calls
 
 
-class RowFactory(factory.DictFactory):  # type: ignore[misc]  # factory-boy is untyped
+class RowFactory(DictFactory):
     """Base of the generated factories: rows are dicts keyed by column name."""
 
     _options_class = Options
@@ -497,43 +520,43 @@ class RowFactory(factory.DictFactory):  # type: ignore[misc]  # factory-boy is u
     # `cls`, `size` or `strategy` and still be passed by its name.
     @classmethod
     def build(cls, /, **kwargs: Any) -> Any:
-        return cls._generate(factory.enums.BUILD_STRATEGY, kwargs)
+        return cls._generate(BUILD_STRATEGY, kwargs)
 
     @classmethod
     def create(cls, /, **kwargs: Any) -> Any:
-        return cls._generate(factory.enums.CREATE_STRATEGY, kwargs)
+        return cls._generate(CREATE_STRATEGY, kwargs)
 
     @classmethod
     def stub(cls, /, **kwargs: Any) -> Any:
-        return cls._generate(factory.enums.STUB_STRATEGY, kwargs)
+        return cls._generate(STUB_STRATEGY, kwargs)
 
     @classmethod
-    def generate(cls, strategy: str, /, **kwargs: Any) -> Any:
+    def generate(cls, strategy: str, /, **kwargs: Any) -> Any:  # type: ignore[override]
         return cls._generate(strategy, kwargs)
 
     @classmethod
-    def simple_generate(cls, create: bool, /, **kwargs: Any) -> Any:
-        strategy = factory.enums.CREATE_STRATEGY if create else factory.enums.BUILD_STRATEGY
+    def simple_generate(cls, create: bool, /, **kwargs: Any) -> Any:  # type: ignore[override]
+        strategy = CREATE_STRATEGY if create else BUILD_STRATEGY
         return cls._generate(strategy, kwargs)
 
     @classmethod
-    def build_batch(cls, size: int, /, **kwargs: Any) -> list[Any]:
+    def build_batch(cls, size: int, /, **kwargs: Any) -> list[Any]:  # type: ignore[override]
         return [cls.build(**kwargs) for _ in range(size)]
 
     @classmethod
-    def create_batch(cls, size: int, /, **kwargs: Any) -> list[Any]:
+    def create_batch(cls, size: int, /, **kwargs: Any) -> list[Any]:  # type: ignore[override]
         return [cls.create(**kwargs) for _ in range(size)]
 
     @classmethod
-    def stub_batch(cls, size: int, /, **kwargs: Any) -> list[Any]:
+    def stub_batch(cls, size: int, /, **kwargs: Any) -> list[Any]:  # type: ignore[override]
         return [cls.stub(**kwargs) for _ in range(size)]
 
     @classmethod
-    def generate_batch(cls, strategy: str, size: int, /, **kwargs: Any) -> list[Any]:
+    def generate_batch(cls, strategy: str, size: int, /, **kwargs: Any) -> list[Any]:  # type: ignore[override]
         return [cls.generate(strategy, **kwargs) for _ in range(size)]
 
     @classmethod
-    def simple_generate_batch(cls, create: bool, size: int, /, **kwargs: Any) -> list[Any]:
+    def simple_generate_batch(cls, create: bool, size: int, /, **kwargs: Any) -> list[Any]:  # type: ignore[override]
         return [cls.simple_generate(create, **kwargs) for _ in range(size)]
 
     @classmethod
@@ -552,7 +575,7 @@ class RowFactory(factory.DictFactory):  # type: ignore[misc]  # factory-boy is u
             for key in params:
                 if key.split("__")[0] not in known:  # `parent__field` goes to a SubFactory
                     raise unknown_column(cls._spec.key, key, params[key], cls._spec.columns)
-        return super()._generate(strategy, params)
+        return super()._generate(strategy, params)  # type: ignore[no-untyped-call]
 
     @classmethod
     def build_chain(cls, **kwargs: Any) -> Chain:
@@ -765,7 +788,7 @@ def _reselect(spec: Table, row: dict[str, Any], names: list[str], cursor: Any) -
     same = " IS " if _driver == "sqlite" else " <=> "
     key = next((k for k in spec.keys if all(row.get(c) is not None for c in k)), None)
     if spec.identity and cursor.lastrowid:
-        columns, params = [sorted(spec.identity)[0]], [cursor.lastrowid]
+        columns, params = [min(spec.identity)], [cursor.lastrowid]
     else:
         columns = list(key) if key is not None else names
         params = [_adapt(row[c], c in spec.json_columns) for c in columns]

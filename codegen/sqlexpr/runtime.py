@@ -143,7 +143,7 @@ def check_result(a: Any) -> bool | None:
 
 
 def _nan(x: Any) -> bool:
-    return (isinstance(x, float) and x != x) or (isinstance(x, Decimal) and x.is_nan())
+    return (isinstance(x, float) and math.isnan(x)) or (isinstance(x, Decimal) and x.is_nan())
 
 
 def compare(a: Any, b: Any) -> int:
@@ -755,7 +755,8 @@ def to_real(a: Any) -> float | None:
 
 
 _FLOAT_TEXT = re.compile(
-    r"\s*([+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan))\s*", re.I | re.A
+    r"\s*([+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan))\s*",
+    re.IGNORECASE | re.ASCII,
 )
 
 
@@ -1803,7 +1804,7 @@ def sq_mod(a: Any, b: Any) -> int | float | None:
     return _sq_arith(a, b, "%")
 
 
-def _sq_to_int(x: int | float) -> int:
+def _sq_to_int(x: float) -> int:
     """CAST(real AS INTEGER): truncate toward zero, saturating at the 64-bit limits."""
     if isinstance(x, int):
         return x
@@ -2273,9 +2274,7 @@ def _my_arith(a: Any, b: Any, op: str) -> Any:
     result = (
         NUM.add(dx, dy)
         if op == "+"
-        else NUM.subtract(dx, dy)
-        if op == "-"
-        else NUM.multiply(dx, dy)
+        else NUM.subtract(dx, dy) if op == "-" else NUM.multiply(dx, dy)
     )
     return num_fix(result)
 

@@ -40,6 +40,32 @@ def test_generate_with_options(project: Path) -> None:
     assert "0 file(s) written" in again.output
 
 
+@pytest.mark.parametrize(
+    "spelling", ["./db/schema.sql", "db//schema.sql", "ABS", "sub/../db/schema.sql"]
+)
+def test_another_spelling_of_the_inputs_rewrites_nothing(project: Path, spelling: str) -> None:
+    """Headers and the manifest record inputs relative to the project root."""
+    (project / "sub").mkdir()
+    first = CliRunner().invoke(main, ["generate", "db/schema.sql", "--out", "fakes"])
+    assert first.exit_code == 0, first.output
+    path = str(project / "db" / "schema.sql") if spelling == "ABS" else spelling
+    again = CliRunner().invoke(main, ["generate", path, "--out", "fakes"])
+    assert again.exit_code == 0, again.output
+    assert " 0 file(s) written" in again.output
+    assert "from db/schema.sql." in (project / "fakes" / "schemas.py").read_text()
+
+
+def test_inputs_are_recorded_relative_to_the_pyproject(project: Path) -> None:
+    (project / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    os.chdir(project / "db")
+    result = CliRunner().invoke(main, ["generate", "schema.sql", "--out", "../fakes"])
+    assert result.exit_code == 0, result.output
+    assert (
+        '"inputs": [\n    "db/schema.sql"\n  ]'
+        in (project / "fakes" / "_manifest.json").read_text()
+    )
+
+
 def test_bare_generate_reads_pyproject(project: Path) -> None:
     (project / "pyproject.toml").write_text(
         '[tool.schemagen]\ninputs = ["db/schema.sql"]\nout = "tests/fakes"\nseed = 2\n'

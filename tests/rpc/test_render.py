@@ -52,7 +52,7 @@ def test_stub(tmp_path: Path) -> None:
     validate_code(
         block(files["rpc.py"], "def calculate_total("),
         '''
-        def calculate_total(price: Decimal, quantity: int, discount: Decimal = Decimal("0")) -> Decimal:
+        def calculate_total(price: Decimal, quantity: int, discount: Decimal = Decimal(0)) -> Decimal:
             """calculate_total(price numeric, quantity integer, discount numeric DEFAULT 0) RETURNS numeric
             LANGUAGE sql IMMUTABLE
 
@@ -76,7 +76,7 @@ def test_description_and_compiled_body(tmp_path: Path) -> None:
             params=(
                 Param("price", Type("numeric", "numeric")),
                 Param("quantity", Type("integer", "integer")),
-                Param("discount", Type("numeric", "numeric"), Decimal("0")),
+                Param("discount", Type("numeric", "numeric"), Decimal(0)),
             ),
             shape="scalar",
             type=Type("numeric", "numeric"),
@@ -178,4 +178,4 @@ def test_the_runtimes_are_black_formatted(tmp_path: Path) -> None:
 
 def test_the_package_reexports_the_clients(tmp_path: Path) -> None:
     init = rendered(tmp_path, CALCULATE_TOTAL)["__init__.py"]
-    assert "from .rpc import AsyncRPC, RPC, RPCError" in init
+    assert "from .rpc import RPC, AsyncRPC, RPCError" in init

@@ -6,48 +6,55 @@ from __future__ import annotations
 
 from ._runtime import GenerationError, RowError, bind, reset, set_clock
 from .computed import CHECKS, COMPUTED_COLUMNS, apply_computed, check_row, validate_row
-from .database import APIError, APIResponse, AsyncDatabase, Database, DatabaseError, SCHEMA
+from .database import (
+    SCHEMA,
+    APIError,
+    APIResponse,
+    AsyncDatabase,
+    Database,
+    DatabaseError,
+)
 from .factories import (
+    FACTORIES,
     AnalyticsFactory,
     CustomerMetricsFactory,
     CustomerProfilesFactory,
     CustomersFactory,
-    FACTORIES,
     OrdersFactory,
     PricingTiersFactory,
     ProductRatingsFactory,
     ProductsFactory,
     SalesTrackingFactory,
 )
-from .rpc import AsyncRPC, RPC, RPCError
-from .schemas import TABLES, TABLE_SCHEMAS
+from .rpc import RPC, AsyncRPC, RPCError
+from .schemas import TABLE_SCHEMAS, TABLES
 
 __all__ = [
+    "CHECKS",
+    "COMPUTED_COLUMNS",
+    "FACTORIES",
+    "RPC",
+    "SCHEMA",
+    "TABLES",
+    "TABLE_SCHEMAS",
     "APIError",
     "APIResponse",
     "AnalyticsFactory",
     "AsyncDatabase",
     "AsyncRPC",
-    "CHECKS",
-    "COMPUTED_COLUMNS",
     "CustomerMetricsFactory",
     "CustomerProfilesFactory",
     "CustomersFactory",
     "Database",
     "DatabaseError",
-    "FACTORIES",
     "GenerationError",
     "OrdersFactory",
     "PricingTiersFactory",
     "ProductRatingsFactory",
     "ProductsFactory",
-    "RPC",
     "RPCError",
     "RowError",
-    "SCHEMA",
     "SalesTrackingFactory",
-    "TABLES",
-    "TABLE_SCHEMAS",
     "apply_computed",
     "bind",
     "check_row",

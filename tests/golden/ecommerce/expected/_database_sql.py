@@ -16,7 +16,15 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from ._database import DatabaseError, Filter, Order, Row, SchemaSpec, TableSpec, sqlite_bind
+from ._database import (
+    DatabaseError,
+    Filter,
+    Order,
+    Row,
+    SchemaSpec,
+    TableSpec,
+    sqlite_bind,
+)
 
 SQLITE_CODES = (
     ("UNIQUE constraint failed", "23505"),

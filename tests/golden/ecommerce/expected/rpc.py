@@ -21,37 +21,27 @@ Call `RPC.reset()` after each test (an autouse fixture) to drop registrations.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 from uuid import UUID
 
 from . import _sqlruntime as rt
-from ._rpcruntime import (
-    DEFAULT,
-    AsyncRPCClient,
-    Computed,
-    Function,
-    Param,
-    RPCClient,
-    RPCError,
-    Type,
-)
+from ._rpcruntime import AsyncRPCClient, Function, Param, RPCClient, RPCError, Type
 
 __all__ = [
+    "FUNCTIONS",
+    "NOT_CALLABLE",
     "RPC",
     "AsyncRPC",
     "RPCError",
-    "FUNCTIONS",
-    "NOT_CALLABLE",
     "calculate_total",
+    "customer_display_name",
+    "discounted_price",
+    "format_price",
     "get_order_summary",
     "get_product_recommendations",
-    "discounted_price",
-    "customer_display_name",
     "order_totals",
     "refresh_customer_metrics",
-    "format_price",
 ]
 
 # Not callable through RPC, so left out:
@@ -75,7 +65,7 @@ _F_calculate_total = Function(
     params=(
         Param("price", Type("numeric", "numeric")),
         Param("quantity", Type("integer", "integer")),
-        Param("discount", Type("numeric", "numeric"), Decimal("0")),
+        Param("discount", Type("numeric", "numeric"), Decimal(0)),
     ),
     shape="scalar",
     type=Type("numeric", "numeric"),
@@ -209,7 +199,7 @@ RPC = RPCClient(FUNCTIONS, not_callable=NOT_CALLABLE)
 AsyncRPC = AsyncRPCClient(RPC)
 
 
-def calculate_total(price: Decimal, quantity: int, discount: Decimal = Decimal("0")) -> Decimal:
+def calculate_total(price: Decimal, quantity: int, discount: Decimal = Decimal(0)) -> Decimal:
     """calculate_total(price numeric, quantity integer, discount numeric DEFAULT 0) RETURNS numeric
     LANGUAGE sql IMMUTABLE
 

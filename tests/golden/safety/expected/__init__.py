@@ -6,20 +6,34 @@ from __future__ import annotations
 
 from ._runtime import GenerationError, RowError, bind, reset, set_clock
 from .computed import CHECKS, COMPUTED_COLUMNS, apply_computed, check_row, validate_row
-from .database import APIError, APIResponse, AsyncDatabase, Database, DatabaseError, SCHEMA
+from .database import (
+    SCHEMA,
+    APIError,
+    APIResponse,
+    AsyncDatabase,
+    Database,
+    DatabaseError,
+)
 from .factories import (
+    FACTORIES,
     AFactory,
     BFactory,
     CFactory,
     ClassFactory,
     ClassFactory_2,
-    FACTORIES,
     PFactory,
 )
-from .rpc import AsyncRPC, RPC, RPCError
-from .schemas import TABLES, TABLE_SCHEMAS
+from .rpc import RPC, AsyncRPC, RPCError
+from .schemas import TABLE_SCHEMAS, TABLES
 
 __all__ = [
+    "CHECKS",
+    "COMPUTED_COLUMNS",
+    "FACTORIES",
+    "RPC",
+    "SCHEMA",
+    "TABLES",
+    "TABLE_SCHEMAS",
     "AFactory",
     "APIError",
     "APIResponse",
@@ -27,21 +41,14 @@ __all__ = [
     "AsyncRPC",
     "BFactory",
     "CFactory",
-    "CHECKS",
-    "COMPUTED_COLUMNS",
     "ClassFactory",
     "ClassFactory_2",
     "Database",
     "DatabaseError",
-    "FACTORIES",
     "GenerationError",
     "PFactory",
-    "RPC",
     "RPCError",
     "RowError",
-    "SCHEMA",
-    "TABLES",
-    "TABLE_SCHEMAS",
     "apply_computed",
     "bind",
     "check_row",

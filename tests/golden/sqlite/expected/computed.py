@@ -88,7 +88,7 @@ def customers__check(country_code):
     return rt.check_result(
         rt.sq_truth(
             rt.sq_or(
-                rt.sq_bool((country_code is None)),
+                rt.sq_bool(country_code is None),
                 lambda: rt.sq_cmp("=", rt.sq_length(country_code), 2),
             )
         )
@@ -238,7 +238,7 @@ def orders__check_5(shipped_at, created_at):
     return rt.check_result(
         rt.sq_truth(
             rt.sq_or(
-                rt.sq_bool((shipped_at is None)), lambda: rt.sq_cmp(">=", shipped_at, created_at)
+                rt.sq_bool(shipped_at is None), lambda: rt.sq_cmp(">=", shipped_at, created_at)
             )
         )
     )

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from . import _sqlruntime as rt  # noqa: F401  (the compiled functions below call it)
+from . import _sqlruntime as rt
 from ._database import (
     APIError,
     CheckSpec,
@@ -35,7 +35,7 @@ from ._database_api import Database as _Database
 from .computed import CHECKS, COMPUTED_COLUMNS
 from .rpc import RPC
 
-__all__ = ["APIError", "APIResponse", "AsyncDatabase", "Database", "DatabaseError", "SCHEMA"]
+__all__ = ["SCHEMA", "APIError", "APIResponse", "AsyncDatabase", "Database", "DatabaseError"]
 
 
 def _of_row(fn: Callable[..., Any], params: tuple[str, ...]) -> Callable[[Mapping[str, Any]], Any]:

@@ -21,24 +21,9 @@ Call `RPC.reset()` after each test (an autouse fixture) to drop registrations.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
-from typing import Any, Literal
-from uuid import UUID
+from ._rpcruntime import AsyncRPCClient, Function, RPCClient, RPCError
 
-from . import _sqlruntime as rt
-from ._rpcruntime import (
-    DEFAULT,
-    AsyncRPCClient,
-    Computed,
-    Function,
-    Param,
-    RPCClient,
-    RPCError,
-    Type,
-)
-
-__all__ = ["RPC", "AsyncRPC", "RPCError", "FUNCTIONS", "NOT_CALLABLE"]
+__all__ = ["FUNCTIONS", "NOT_CALLABLE", "RPC", "AsyncRPC", "RPCError"]
 
 
 FUNCTIONS: dict[str, tuple[Function, ...]] = {}

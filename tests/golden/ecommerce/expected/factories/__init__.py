@@ -4,19 +4,21 @@
 
 from __future__ import annotations
 
-import factory
+from typing import Any
 
-from .customers import CustomersFactory
-from .products import ProductsFactory
-from .orders import OrdersFactory
-from .customer_profiles import CustomerProfilesFactory
-from .product_ratings import ProductRatingsFactory
+from factory.base import Factory
+
 from .analytics import AnalyticsFactory
 from .customer_metrics import CustomerMetricsFactory
-from .sales_tracking import SalesTrackingFactory
+from .customer_profiles import CustomerProfilesFactory
+from .customers import CustomersFactory
+from .orders import OrdersFactory
 from .pricing_tiers import PricingTiersFactory
+from .product_ratings import ProductRatingsFactory
+from .products import ProductsFactory
+from .sales_tracking import SalesTrackingFactory
 
-FACTORIES: dict[str, type[factory.Factory]] = {
+FACTORIES: dict[str, type[Factory[Any]]] = {
     "customers": CustomersFactory,
     "products": ProductsFactory,
     "orders": OrdersFactory,
@@ -27,3 +29,16 @@ FACTORIES: dict[str, type[factory.Factory]] = {
     "sales_tracking": SalesTrackingFactory,
     "pricing_tiers": PricingTiersFactory,
 }
+
+__all__ = [
+    "FACTORIES",
+    "AnalyticsFactory",
+    "CustomerMetricsFactory",
+    "CustomerProfilesFactory",
+    "CustomersFactory",
+    "OrdersFactory",
+    "PricingTiersFactory",
+    "ProductRatingsFactory",
+    "ProductsFactory",
+    "SalesTrackingFactory",
+]

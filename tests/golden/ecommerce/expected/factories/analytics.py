@@ -4,13 +4,11 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 from decimal import Decimal
 
 import factory
 
 from .. import _runtime as sg
-from .. import _sqlruntime as rt
 from ..computed import CHECKS, COMPUTED_COLUMNS
 
 _PKG = __name__.rpartition(".")[0]
@@ -42,12 +40,7 @@ class AnalyticsFactory(sg.RowFactory):
         ),
         computed=COMPUTED_COLUMNS["analytics"],
         checks=CHECKS["analytics"],
-        regen={
-            "page_views": lambda o: 0,
-            "unique_visitors": lambda o: 0,
-            "conversions": lambda o: 0,
-            "revenue": lambda o: Decimal("0.00"),
-        },
+        regen=("page_views", "unique_visitors", "conversions", "revenue"),
         identity=("id",),
         types={
             "id": sg.Col("bigint", "bigint", nullable=False),

@@ -4,13 +4,11 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 from decimal import Decimal
 
 import factory
 
 from .. import _runtime as sg
-from .. import _sqlruntime as rt
 from ..computed import CHECKS, COMPUTED_COLUMNS
 
 _PKG = __name__.rpartition(".")[0]
@@ -44,13 +42,7 @@ class CustomerMetricsFactory(sg.RowFactory):
         ),
         computed=COMPUTED_COLUMNS["customer_metrics"],
         checks=CHECKS["customer_metrics"],
-        regen={
-            "total_orders": lambda o: 0,
-            "total_spent": lambda o: Decimal("0.00"),
-            "days_since_signup": lambda o: 0,
-            "login_count": lambda o: 0,
-            "updated_at": lambda o: None if sg.g_null() else sg.g_ts(-31536000, 0, True),
-        },
+        regen=("total_orders", "total_spent", "days_since_signup", "login_count", "updated_at"),
         fks=((("customer_id",), ("id",)),),
         types={
             "customer_id": sg.Col("uuid", "uuid", nullable=False),

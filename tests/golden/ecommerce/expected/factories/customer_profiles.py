@@ -4,13 +4,9 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-from decimal import Decimal
-
 import factory
 
 from .. import _runtime as sg
-from .. import _sqlruntime as rt
 from ..computed import CHECKS, COMPUTED_COLUMNS
 
 _PKG = __name__.rpartition(".")[0]
@@ -22,8 +18,8 @@ class CustomerProfilesFactory(sg.RowFactory):
 
     customer_id = factory.SubFactory(_PKG + ".customers.CustomersFactory")
     bio = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_text("text", None))
-    preferences = factory.LazyFunction(lambda: {})
-    tags = factory.LazyFunction(lambda: [])
+    preferences = factory.LazyFunction(dict)
+    tags = factory.LazyFunction(list)
     birth_date = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_date(-29200, -6570))
     avatar = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_bytes())
     last_ip = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_inet())
@@ -44,15 +40,7 @@ class CustomerProfilesFactory(sg.RowFactory):
         ),
         computed=COMPUTED_COLUMNS["customer_profiles"],
         checks=CHECKS["customer_profiles"],
-        regen={
-            "bio": lambda o: None if sg.g_null() else sg.g_text("text", None),
-            "preferences": lambda o: {},
-            "tags": lambda o: [],
-            "birth_date": lambda o: None if sg.g_null() else sg.g_date(-29200, -6570),
-            "avatar": lambda o: None if sg.g_null() else sg.g_bytes(),
-            "last_ip": lambda o: None if sg.g_null() else sg.g_inet(),
-            "newsletter": lambda o: False,
-        },
+        regen=("bio", "preferences", "tags", "birth_date", "avatar", "last_ip", "newsletter"),
         json_columns=("preferences",),
         fks=((("customer_id",), ("id",)),),
         types={

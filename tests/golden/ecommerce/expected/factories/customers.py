@@ -4,9 +4,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-from decimal import Decimal
-
 import factory
 
 from .. import _runtime as sg
@@ -67,19 +64,15 @@ class CustomersFactory(sg.RowFactory):
         ),
         computed=COMPUTED_COLUMNS["customers"],
         checks=CHECKS["customers"],
-        regen={
-            "id": lambda o: customers__id_default(),
-            "full_name": lambda o: None if sg.g_null() else sg.g_text("name", 120),
-            "phone": lambda o: None if sg.g_null() else sg.g_text("phone_number", 32),
-            "country_code": lambda o: None if sg.g_null() else sg.g_text("country_code", 2, 2),
-            "created_at": lambda o: customers__created_at_default(),
-            "updated_at": lambda o: (
-                None
-                if sg.g_null()
-                else sg.after(o.created_at, lambda: sg.g_ts(-31536000, 0, True), False)
-            ),
-            "membership": lambda o: "bronze",
-        },
+        regen=(
+            "id",
+            "full_name",
+            "phone",
+            "country_code",
+            "created_at",
+            "updated_at",
+            "membership",
+        ),
         types={
             "id": sg.Col("uuid", "uuid", nullable=False),
             "email": sg.Col("text", "text", nullable=False),

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 from decimal import Decimal
 
 import factory
@@ -70,20 +69,16 @@ class OrdersFactory(sg.RowFactory):
         ),
         computed=COMPUTED_COLUMNS["orders"],
         checks=CHECKS["orders"],
-        regen={
-            "id": lambda o: orders__id_default(),
-            "price": lambda o: sg.g_dec(100, 100000, 2),
-            "quantity": lambda o: sg.g_int(1, 20),
-            "status": lambda o: "pending",
-            "created_at": lambda o: orders__created_at_default(),
-            "discount": lambda o: Decimal("0.00"),
-            "notes": lambda o: None if sg.g_null() else sg.g_text("text", None),
-            "shipped_at": lambda o: (
-                None
-                if sg.g_null()
-                else sg.after(o.created_at, lambda: sg.g_ts(-31536000, 0, True), False)
-            ),
-        },
+        regen=(
+            "id",
+            "price",
+            "quantity",
+            "status",
+            "created_at",
+            "discount",
+            "notes",
+            "shipped_at",
+        ),
         always=("order_number",),
         fks=((("customer_id",), ("id",)), (("product_id",), ("id",))),
         types={

@@ -4,9 +4,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-from decimal import Decimal
-
 import factory
 
 from .. import _runtime as sg
@@ -56,20 +53,7 @@ class PricingTiersFactory(sg.RowFactory):
         ),
         computed=COMPUTED_COLUMNS["pricing_tiers"],
         checks=CHECKS["pricing_tiers"],
-        regen={
-            "tier": lambda o: sg.g_choice(("bronze", "silver", "gold", "platinum")),
-            "min_price": lambda o: sg.g_dec(100, 100000, 2),
-            "optimal_price": lambda o: sg.after(
-                o.min_price, lambda: sg.g_dec(100, 100000, 2), False
-            ),
-            "max_price": lambda o: sg.after(
-                o.optimal_price, lambda: sg.g_dec(100, 100000, 2), False
-            ),
-            "valid_from": lambda o: pricing_tiers__valid_from_default(),
-            "valid_to": lambda o: (
-                None if sg.g_null() else sg.after(o.valid_from, lambda: sg.g_date(-3650, 0), True)
-            ),
-        },
+        regen=("tier", "min_price", "optimal_price", "max_price", "valid_from", "valid_to"),
         identity=("id",),
         fks=((("product_id",), ("id",)),),
         types={

@@ -4,9 +4,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-from decimal import Decimal
-
 import factory
 
 from .. import _runtime as sg
@@ -53,15 +50,7 @@ class ProductRatingsFactory(sg.RowFactory):
         ),
         computed=COMPUTED_COLUMNS["product_ratings"],
         checks=CHECKS["product_ratings"],
-        regen={
-            "product_name": lambda o: sg.g_text("sentence", None),
-            "date": lambda o: product_ratings__date_default(),
-            "quality": lambda o: sg.g_int(1, 5),
-            "value": lambda o: sg.g_int(1, 5),
-            "usability": lambda o: sg.g_int(1, 5),
-            "delivery": lambda o: sg.g_int(1, 5),
-            "comment": lambda o: None if sg.g_null() else sg.g_text("text", None),
-        },
+        regen=("product_name", "date", "quality", "value", "usability", "delivery", "comment"),
         identity=("id",),
         fks=((("customer_id",), ("id",)),),
         types={

@@ -4,9 +4,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-from decimal import Decimal
-
 import factory
 
 from .. import _runtime as sg
@@ -64,22 +61,18 @@ class ProductsFactory(sg.RowFactory):
         ),
         computed=COMPUTED_COLUMNS["products"],
         checks=CHECKS["products"],
-        regen={
-            "name": lambda o: sg.g_text("name", None),
-            "category": lambda o: "general",
-            "price": lambda o: sg.g_dec(100, 100000, 2),
-            "stock_quantity": lambda o: 0,
-            "created_at": lambda o: products__created_at_default(),
-            "rating": lambda o: None if sg.g_null() else sg.g_dec(100, 500, 2),
-            "reviews_count": lambda o: 0,
-            "is_active": lambda o: True,
-            "updated_at": lambda o: (
-                None
-                if sg.g_null()
-                else sg.after(o.created_at, lambda: sg.g_ts(-31536000, 0, True), False)
-            ),
-            "description": lambda o: None if sg.g_null() else sg.g_text("text", None),
-        },
+        regen=(
+            "name",
+            "category",
+            "price",
+            "stock_quantity",
+            "created_at",
+            "rating",
+            "reviews_count",
+            "is_active",
+            "updated_at",
+            "description",
+        ),
         identity=("id",),
         types={
             "id": sg.Col("integer", "integer", nullable=False),

@@ -4,13 +4,9 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-from decimal import Decimal
-
 import factory
 
 from .. import _runtime as sg
-from .. import _sqlruntime as rt
 from ..computed import CHECKS, COMPUTED_COLUMNS
 
 _PKG = __name__.rpartition(".")[0]
@@ -46,13 +42,7 @@ class SalesTrackingFactory(sg.RowFactory):
         ),
         computed=COMPUTED_COLUMNS["sales_tracking"],
         checks=CHECKS["sales_tracking"],
-        regen={
-            "sale_date": lambda o: sg.g_date(-3650, 0),
-            "region": lambda o: "eu",
-            "units_sold": lambda o: sg.g_int(1, 1000),
-            "unit_price": lambda o: sg.g_dec(100, 100000, 2),
-            "unit_cost": lambda o: sg.g_dec(100, 100000, 2),
-        },
+        regen=("sale_date", "region", "units_sold", "unit_price", "unit_cost"),
         identity=("id",),
         fks=((("product_id",), ("id",)),),
         types={

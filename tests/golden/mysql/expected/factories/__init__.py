@@ -4,16 +4,18 @@
 
 from __future__ import annotations
 
-import factory
+from typing import Any
 
-from .customers import CustomersFactory
-from .products import ProductsFactory
-from .orders import OrdersFactory
+from factory.base import Factory
+
 from .customer_metrics import CustomerMetricsFactory
-from .product_ratings import ProductRatingsFactory
+from .customers import CustomersFactory
+from .orders import OrdersFactory
 from .pricing_tiers import PricingTiersFactory
+from .product_ratings import ProductRatingsFactory
+from .products import ProductsFactory
 
-FACTORIES: dict[str, type[factory.Factory]] = {
+FACTORIES: dict[str, type[Factory[Any]]] = {
     "customers": CustomersFactory,
     "products": ProductsFactory,
     "orders": OrdersFactory,
@@ -21,3 +23,13 @@ FACTORIES: dict[str, type[factory.Factory]] = {
     "product_ratings": ProductRatingsFactory,
     "pricing_tiers": PricingTiersFactory,
 }
+
+__all__ = [
+    "FACTORIES",
+    "CustomerMetricsFactory",
+    "CustomersFactory",
+    "OrdersFactory",
+    "PricingTiersFactory",
+    "ProductRatingsFactory",
+    "ProductsFactory",
+]

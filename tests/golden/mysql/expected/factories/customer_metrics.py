@@ -4,13 +4,9 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-from decimal import Decimal
-
 import factory
 
 from .. import _runtime as sg
-from .. import _sqlruntime as rt
 from ..computed import CHECKS, COMPUTED_COLUMNS
 
 _PKG = __name__.rpartition(".")[0]
@@ -41,12 +37,7 @@ class CustomerMetricsFactory(sg.RowFactory):
         ),
         computed=COMPUTED_COLUMNS["customer_metrics"],
         checks=CHECKS["customer_metrics"],
-        regen={
-            "total_orders": lambda o: 0,
-            "total_spent": lambda o: 0,
-            "days_since_signup": lambda o: 0,
-            "login_count": lambda o: 0,
-        },
+        regen=("total_orders", "total_spent", "days_since_signup", "login_count"),
         fks=((("customer_id",), ("id",)),),
         keys=(("customer_id",),),
         types={

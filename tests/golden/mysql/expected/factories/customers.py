@@ -4,13 +4,9 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-from decimal import Decimal
-
 import factory
 
 from .. import _runtime as sg
-from .. import _sqlruntime as rt
 from ..computed import CHECKS, COMPUTED_COLUMNS
 
 _PKG = __name__.rpartition(".")[0]
@@ -58,19 +54,15 @@ class CustomersFactory(sg.RowFactory):
         ),
         computed=COMPUTED_COLUMNS["customers"],
         checks=CHECKS["customers"],
-        regen={
-            "full_name": lambda o: None if sg.g_null() else sg.g_text("name", 120),
-            "phone": lambda o: None if sg.g_null() else sg.g_text("phone_number", 32),
-            "country_code": lambda o: None if sg.g_null() else sg.g_text("country_code", 2, 2),
-            "membership": lambda o: "bronze",
-            "marketing_opt_in": lambda o: sg.g_bool(),
-            "created_at": lambda o: sg.g_ts(-31536000, 0, False),
-            "updated_at": lambda o: (
-                None
-                if sg.g_null()
-                else sg.after(o.created_at, lambda: sg.g_ts(-31536000, 0, False), False)
-            ),
-        },
+        regen=(
+            "full_name",
+            "phone",
+            "country_code",
+            "membership",
+            "marketing_opt_in",
+            "created_at",
+            "updated_at",
+        ),
         identity=("id",),
         keys=(("id",), ("email",)),
         types={

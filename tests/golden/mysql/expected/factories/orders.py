@@ -4,13 +4,9 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-from decimal import Decimal
-
 import factory
 
 from .. import _runtime as sg
-from .. import _sqlruntime as rt
 from ..computed import CHECKS, COMPUTED_COLUMNS
 
 _PKG = __name__.rpartition(".")[0]
@@ -50,13 +46,7 @@ class OrdersFactory(sg.RowFactory):
         ),
         computed=COMPUTED_COLUMNS["orders"],
         checks=CHECKS["orders"],
-        regen={
-            "price": lambda o: sg.g_dec(100, 100000, 2),
-            "quantity": lambda o: sg.g_int(1, 20),
-            "discount": lambda o: sg.g_dec(0, 10000, 2),
-            "status": lambda o: "pending",
-            "created_at": lambda o: sg.g_ts(-31536000, 0, False),
-        },
+        regen=("price", "quantity", "discount", "status", "created_at"),
         identity=("id",),
         fks=((("customer_id",), ("id",)), (("product_id",), ("id",))),
         keys=(("id",), ("customer_id", "id")),

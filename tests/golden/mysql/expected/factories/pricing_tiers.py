@@ -4,13 +4,9 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-from decimal import Decimal
-
 import factory
 
 from .. import _runtime as sg
-from .. import _sqlruntime as rt
 from ..computed import CHECKS, COMPUTED_COLUMNS
 
 _PKG = __name__.rpartition(".")[0]
@@ -37,16 +33,7 @@ class PricingTiersFactory(sg.RowFactory):
         columns=("id", "product_id", "tier", "min_price", "optimal_price", "max_price"),
         computed=COMPUTED_COLUMNS["pricing_tiers"],
         checks=CHECKS["pricing_tiers"],
-        regen={
-            "tier": lambda o: sg.g_choice(("bronze", "silver", "gold", "platinum")),
-            "min_price": lambda o: sg.g_dec(100, 100000, 2),
-            "optimal_price": lambda o: sg.after(
-                o.min_price, lambda: sg.g_dec(100, 100000, 2), False
-            ),
-            "max_price": lambda o: sg.after(
-                o.optimal_price, lambda: sg.g_dec(100, 100000, 2), False
-            ),
-        },
+        regen=("tier", "min_price", "optimal_price", "max_price"),
         identity=("id",),
         fks=((("product_id",), ("id",)),),
         keys=(("id",), ("product_id", "tier")),

@@ -4,13 +4,9 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-from decimal import Decimal
-
 import factory
 
 from .. import _runtime as sg
-from .. import _sqlruntime as rt
 from ..computed import CHECKS, COMPUTED_COLUMNS
 
 _PKG = __name__.rpartition(".")[0]
@@ -45,14 +41,7 @@ class ProductRatingsFactory(sg.RowFactory):
         ),
         computed=COMPUTED_COLUMNS["product_ratings"],
         checks=CHECKS["product_ratings"],
-        regen={
-            "product_name": lambda o: sg.g_text("text", 200),
-            "date": lambda o: sg.g_date(-3650, 0),
-            "quality": lambda o: sg.g_int(1, 5),
-            "value": lambda o: sg.g_int(1, 5),
-            "usability": lambda o: sg.g_int(1, 5),
-            "delivery": lambda o: sg.g_int(1, 5),
-        },
+        regen=("product_name", "date", "quality", "value", "usability", "delivery"),
         identity=("id",),
         fks=((("customer_id",), ("id",)),),
         keys=(("id",), ("customer_id", "product_name", "date")),

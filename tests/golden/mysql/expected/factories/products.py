@@ -4,13 +4,11 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-from decimal import Decimal
+from typing import ClassVar
 
 import factory
 
 from .. import _runtime as sg
-from .. import _sqlruntime as rt
 from ..computed import CHECKS, COMPUTED_COLUMNS
 
 _PKG = __name__.rpartition(".")[0]
@@ -21,7 +19,7 @@ class ProductsFactory(sg.RowFactory):
     "Rows of products; build() returns a dict, create() inserts once bind() is called."
 
     class Meta:
-        rename = {"attributes_": "attributes"}
+        rename: ClassVar[dict[str, str]] = {"attributes_": "attributes"}
 
     id = factory.Sequence(lambda n: n + 1)
     sku = factory.Sequence(lambda n: sg.u_text(n, "code", 32))
@@ -54,17 +52,17 @@ class ProductsFactory(sg.RowFactory):
         ),
         computed=COMPUTED_COLUMNS["products"],
         checks=CHECKS["products"],
-        regen={
-            "name": lambda o: sg.g_text("name", 200),
-            "category": lambda o: "general",
-            "price": lambda o: sg.g_dec(100, 100000, 2),
-            "stock_quantity": lambda o: sg.g_int(1, 20),
-            "rating": lambda o: None if sg.g_null() else sg.g_dec(100, 500, 2),
-            "reviews_count": lambda o: sg.g_int(0, 1000),
-            "attributes": lambda o: None if sg.g_null() else sg.g_json("object"),
-            "is_active": lambda o: sg.g_bool(),
-            "created_at": lambda o: sg.g_ts(-31536000, 0, False),
-        },
+        regen=(
+            "name",
+            "category",
+            "price",
+            "stock_quantity",
+            "rating",
+            "reviews_count",
+            "attributes",
+            "is_active",
+            "created_at",
+        ),
         renamed={"attributes_": "attributes"},
         identity=("id",),
         json_columns=("attributes",),

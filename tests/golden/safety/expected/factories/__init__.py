@@ -4,16 +4,18 @@
 
 from __future__ import annotations
 
-import factory
+from typing import Any
 
-from .class_ import ClassFactory
-from .class_2 import ClassFactory_2
+from factory.base import Factory
+
 from .a import AFactory
 from .b import BFactory
-from .p import PFactory
 from .c import CFactory
+from .class_ import ClassFactory
+from .class_2 import ClassFactory_2
+from .p import PFactory
 
-FACTORIES: dict[str, type[factory.Factory]] = {
+FACTORIES: dict[str, type[Factory[Any]]] = {
     "class": ClassFactory,
     "Class": ClassFactory_2,
     "a": AFactory,
@@ -21,3 +23,13 @@ FACTORIES: dict[str, type[factory.Factory]] = {
     "p": PFactory,
     "c": CFactory,
 }
+
+__all__ = [
+    "FACTORIES",
+    "AFactory",
+    "BFactory",
+    "CFactory",
+    "ClassFactory",
+    "ClassFactory_2",
+    "PFactory",
+]

@@ -4,13 +4,9 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-from decimal import Decimal
-
 import factory
 
 from .. import _runtime as sg
-from .. import _sqlruntime as rt
 from ..computed import CHECKS, COMPUTED_COLUMNS
 
 _PKG = __name__.rpartition(".")[0]
@@ -30,7 +26,7 @@ class AFactory(sg.RowFactory):
         columns=("id", "b_id"),
         computed=COMPUTED_COLUMNS["a"],
         checks=CHECKS["a"],
-        regen={},
+        regen=(),
         types={
             "id": sg.Col("integer", "integer", nullable=False),
             "b_id": sg.Col("integer", "integer"),

@@ -4,13 +4,9 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-from decimal import Decimal
-
 import factory
 
 from .. import _runtime as sg
-from .. import _sqlruntime as rt
 from ..computed import CHECKS, COMPUTED_COLUMNS
 
 _PKG = __name__.rpartition(".")[0]
@@ -29,7 +25,7 @@ class BFactory(sg.RowFactory):
         columns=("id", "a_id"),
         computed=COMPUTED_COLUMNS["b"],
         checks=CHECKS["b"],
-        regen={},
+        regen=(),
         fks=((("a_id",), ("id",)),),
         types={
             "id": sg.Col("integer", "integer", nullable=False),

@@ -4,13 +4,12 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 from decimal import Decimal
+from typing import ClassVar
 
 import factory
 
 from .. import _runtime as sg
-from .. import _sqlruntime as rt
 from ..computed import CHECKS, COMPUTED_COLUMNS
 
 _PKG = __name__.rpartition(".")[0]
@@ -22,7 +21,7 @@ class ClassFactory(sg.RowFactory):
     "Rows of class; build() returns a dict, create() inserts once bind() is called."
 
     class Meta:
-        rename = {
+        rename: ClassVar[dict[str, str]] = {
             "order_total": "order total",
             "Meta_": "Meta",
             "meta_2": "_meta",
@@ -74,20 +73,20 @@ class ClassFactory(sg.RowFactory):
         ),
         computed=COMPUTED_COLUMNS["class"],
         checks=CHECKS["class"],
-        regen={
-            "order total": lambda o: Decimal("0.00"),
-            "type": lambda o: "x'); import os; --",
-            "Meta": lambda o: None if sg.g_null() else sg.g_int(1, 1000),
-            "_meta": lambda o: None if sg.g_null() else sg.g_int(1, 1000),
-            "build": lambda o: None if sg.g_null() else sg.g_text("sentence", None),
-            "n": lambda o: None if sg.g_null() else sg.g_int(1, 1000),
-            "o": lambda o: None if sg.g_null() else sg.g_text("sentence", None),
-            "sg": lambda o: None if sg.g_null() else sg.g_text("sentence", None),
-            "Decimal": lambda o: None if sg.g_null() else sg.g_int(1, 1000),
-            "1st": lambda o: None if sg.g_null() else sg.g_text("sentence", None),
-            "w": lambda o: None if sg.g_null() else sg.g_choice(("a'b", 'x"""y', "\\n")),
-            'x"y': lambda o: None if sg.g_null() else sg.g_text("sentence", None),
-        },
+        regen=(
+            "order total",
+            "type",
+            "Meta",
+            "_meta",
+            "build",
+            "n",
+            "o",
+            "sg",
+            "Decimal",
+            "1st",
+            "w",
+            'x"y',
+        ),
         renamed={
             "order_total": "order total",
             "Meta_": "Meta",

@@ -4,13 +4,9 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-from decimal import Decimal
-
 import factory
 
 from .. import _runtime as sg
-from .. import _sqlruntime as rt
 from ..computed import CHECKS, COMPUTED_COLUMNS
 
 _PKG = __name__.rpartition(".")[0]
@@ -33,7 +29,7 @@ class ClassFactory_2(sg.RowFactory):
         columns=("id", "parent", "self"),
         computed=COMPUTED_COLUMNS["Class"],
         checks=CHECKS["Class"],
-        regen={},
+        regen=(),
         fks=((("parent",), ("id",)),),
         types={
             "id": sg.Col("integer", "integer", nullable=False),

@@ -4,13 +4,9 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-from decimal import Decimal
-
 import factory
 
 from .. import _runtime as sg
-from .. import _sqlruntime as rt
 from ..computed import CHECKS, COMPUTED_COLUMNS
 
 _PKG = __name__.rpartition(".")[0]
@@ -29,9 +25,7 @@ class PFactory(sg.RowFactory):
         columns=("x", "y"),
         computed=COMPUTED_COLUMNS["p"],
         checks=CHECKS["p"],
-        regen={
-            "x": lambda o: sg.g_int(1, 1000),
-        },
+        regen=("x",),
         types={
             "x": sg.Col("integer", "integer", nullable=False),
             "y": sg.Col("text", "text", nullable=False),

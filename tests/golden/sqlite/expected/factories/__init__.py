@@ -4,18 +4,20 @@
 
 from __future__ import annotations
 
-import factory
+from typing import Any
 
-from .customers import CustomersFactory
-from .products import ProductsFactory
-from .orders import OrdersFactory
-from .customer_metrics import CustomerMetricsFactory
-from .product_ratings import ProductRatingsFactory
-from .pricing_tiers import PricingTiersFactory
+from factory.base import Factory
+
 from .analytics import AnalyticsFactory
+from .customer_metrics import CustomerMetricsFactory
+from .customers import CustomersFactory
+from .orders import OrdersFactory
+from .pricing_tiers import PricingTiersFactory
+from .product_ratings import ProductRatingsFactory
+from .products import ProductsFactory
 from .settings import SettingsFactory
 
-FACTORIES: dict[str, type[factory.Factory]] = {
+FACTORIES: dict[str, type[Factory[Any]]] = {
     "customers": CustomersFactory,
     "products": ProductsFactory,
     "orders": OrdersFactory,
@@ -25,3 +27,15 @@ FACTORIES: dict[str, type[factory.Factory]] = {
     "analytics": AnalyticsFactory,
     "settings": SettingsFactory,
 }
+
+__all__ = [
+    "FACTORIES",
+    "AnalyticsFactory",
+    "CustomerMetricsFactory",
+    "CustomersFactory",
+    "OrdersFactory",
+    "PricingTiersFactory",
+    "ProductRatingsFactory",
+    "ProductsFactory",
+    "SettingsFactory",
+]

@@ -4,13 +4,9 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-from decimal import Decimal
-
 import factory
 
 from .. import _runtime as sg
-from .. import _sqlruntime as rt
 from ..computed import CHECKS, COMPUTED_COLUMNS
 
 _PKG = __name__.rpartition(".")[0]
@@ -40,12 +36,7 @@ class AnalyticsFactory(sg.RowFactory):
         ),
         computed=COMPUTED_COLUMNS["analytics"],
         checks=CHECKS["analytics"],
-        regen={
-            "page_views": lambda o: 0,
-            "unique_visitors": lambda o: 0,
-            "conversions": lambda o: 0,
-            "revenue": lambda o: 0.0,
-        },
+        regen=("page_views", "unique_visitors", "conversions", "revenue"),
         keys=(("event_date",),),
         types={
             "event_date": sg.Col("text", "text", nullable=False),

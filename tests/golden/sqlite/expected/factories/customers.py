@@ -4,9 +4,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-from decimal import Decimal
-
 import factory
 
 from .. import _runtime as sg
@@ -63,20 +60,7 @@ class CustomersFactory(sg.RowFactory):
         ),
         computed=COMPUTED_COLUMNS["customers"],
         checks=CHECKS["customers"],
-        regen={
-            "full_name": lambda o: None if sg.g_null() else sg.sq(sg.g_text("name", 120)),
-            "phone": lambda o: None if sg.g_null() else sg.sq(sg.g_text("phone_number", None)),
-            "country_code": lambda o: (
-                None if sg.g_null() else sg.sq(sg.g_text("country_code", 2, 2))
-            ),
-            "membership": lambda o: "bronze",
-            "created_at": lambda o: customers__created_at_default(),
-            "updated_at": lambda o: (
-                None
-                if sg.g_null()
-                else sg.sq(sg.after(o.created_at, lambda: sg.g_text("iso_ts", None), False))
-            ),
-        },
+        regen=("full_name", "phone", "country_code", "membership", "created_at", "updated_at"),
         identity=("id",),
         keys=(("id",), ("email",)),
         types={

@@ -4,9 +4,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-from decimal import Decimal
-
 import factory
 
 from .. import _runtime as sg
@@ -62,18 +59,7 @@ class OrdersFactory(sg.RowFactory):
         ),
         computed=COMPUTED_COLUMNS["orders"],
         checks=CHECKS["orders"],
-        regen={
-            "price": lambda o: sg.sq(sg.g_dec(100, 100000, 2)),
-            "quantity": lambda o: sg.sq(sg.g_int(1, 20)),
-            "discount": lambda o: 0,
-            "status": lambda o: "pending",
-            "created_at": lambda o: orders__created_at_default(),
-            "shipped_at": lambda o: (
-                None
-                if sg.g_null()
-                else sg.sq(sg.after(o.created_at, lambda: sg.g_text("iso_ts", None), False))
-            ),
-        },
+        regen=("price", "quantity", "discount", "status", "created_at", "shipped_at"),
         identity=("id",),
         fks=((("customer_id",), ("id",)), (("product_id",), ("id",))),
         keys=(("id",), ("order_number",)),

@@ -4,9 +4,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-from decimal import Decimal
-
 import factory
 
 from .. import _runtime as sg
@@ -62,21 +59,17 @@ class ProductsFactory(sg.RowFactory):
         ),
         computed=COMPUTED_COLUMNS["products"],
         checks=CHECKS["products"],
-        regen={
-            "name": lambda o: sg.sq(sg.g_text("name", None)),
-            "category": lambda o: "general",
-            "price": lambda o: sg.sq(sg.g_dec(100, 100000, 2)),
-            "stock_quantity": lambda o: 0,
-            "rating": lambda o: None if sg.g_null() else sg.sq(sg.g_float(1.0, 5.0)),
-            "reviews_count": lambda o: 0,
-            "is_active": lambda o: 1,
-            "created_at": lambda o: products__created_at_default(),
-            "updated_at": lambda o: (
-                None
-                if sg.g_null()
-                else sg.sq(sg.after(o.created_at, lambda: sg.g_text("iso_ts"), False))
-            ),
-        },
+        regen=(
+            "name",
+            "category",
+            "price",
+            "stock_quantity",
+            "rating",
+            "reviews_count",
+            "is_active",
+            "created_at",
+            "updated_at",
+        ),
         identity=("id",),
         keys=(("id",), ("sku",)),
         types={

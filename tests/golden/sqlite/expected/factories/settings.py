@@ -4,13 +4,9 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-from decimal import Decimal
-
 import factory
 
 from .. import _runtime as sg
-from .. import _sqlruntime as rt
 from ..computed import CHECKS, COMPUTED_COLUMNS
 
 _PKG = __name__.rpartition(".")[0]
@@ -29,9 +25,7 @@ class SettingsFactory(sg.RowFactory):
         columns=("key", "value"),
         computed=COMPUTED_COLUMNS["settings"],
         checks=CHECKS["settings"],
-        regen={
-            "value": lambda o: sg.sq(sg.g_text("sentence", None)),
-        },
+        regen=("value",),
         keys=(("key",),),
         types={
             "key": sg.Col("text", "text", nullable=False),

@@ -1,0 +1,119 @@
+"""The scale table of issue 16: whole processes at N tables, as ratios to a bare parse.
+
+    python benchmarks/bench_scale.py 100 1000 5000 [--code DIR] [--json FILE]
+
+For each N, on the synthetic schema of bench_generate.py (FK, UNIQUE, CHECKs, enum,
+generated column), in one run and in this order: a bare `sqlglot.parse` of the SQL in a new
+process (the unit), `generate` cold (fresh output, no caches), `check` in sync, `check` after
+a one-table change, `generate` warm after that change, `inspect --format json`, and an import
+of the generated package. Each step is a new process (what users and pre-commit pay); its
+CPU (user + sys), wall time and peak RSS come from `wait4`. Ratios are CPU over the bare
+parse's CPU of the same run (2 shared cores make wall time noisy).
+
+`--code DIR` runs another checkout's `codegen` (e.g. an unpacked `git archive` of main), so
+before and after come from the same machine state.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_generate import synthetic_sql
+
+PARSE = "import sqlglot, sys; sqlglot.parse(open(sys.argv[1]).read(), read='postgres')"
+CLI = "import sys; from codegen.cli import main; main(sys.argv[1:])"
+IMPORT = "import sys; sys.path.insert(0, sys.argv[1]); import fakes"
+
+
+def measure(args: list[str], env: dict[str, str], cwd: Path, ok: int = 0) -> dict[str, float]:
+    """CPU and wall seconds and peak RSS (MiB) of one process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, *args], env=env, cwd=cwd,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - start
+    if proc.returncode not in (0, ok):  # check exits 1 on drift
+        raise SystemExit(f"{args}: exit {proc.returncode}\n{err.decode()[-2000:]}")
+    return {
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "wall": wall,
+        "rss": usage.ru_maxrss / 1024,
+    }
+
+
+def scale(tables: int, code: Path | None) -> dict[str, dict[str, float]]:
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="0")
+    if code is not None:
+        env["PYTHONPATH"] = str(code)
+    tmp = Path(tempfile.mkdtemp(prefix="sgscale"))
+    try:
+        sql = tmp / "schema.sql"
+        sql.write_text(synthetic_sql(tables))
+        gen = ["-c", CLI, "generate", "schema.sql", "--out", "fakes", "--seed", "1"]
+        chk = ["-c", CLI, "check", "schema.sql", "--out", "fakes", "--seed", "1"]
+        rows: dict[str, dict[str, float]] = {}
+        rows["parse"] = measure(["-c", PARSE, str(sql)], env, tmp)
+        rows["cold"] = measure(gen, env, tmp)
+        rows["check in sync"] = measure(chk, env, tmp)
+        rows["import"] = measure(["-c", IMPORT, str(tmp)], env, tmp)
+        sql.write_text(synthetic_sql(tables, changed=tables // 2))
+        rows["check changed"] = measure(chk, env, tmp, ok=1)
+        rows["warm"] = measure(gen, env, tmp)
+        inspect = ["-c", CLI, "inspect", "schema.sql", "--format", "json"]
+        rows["inspect"] = measure(inspect, env, tmp)
+        files = [
+            p for p in (tmp / "fakes").rglob("*") if p.is_file() and "__pycache__" not in p.parts
+        ]
+        rows["package"] = {
+            "files": len(files),
+            "mib": sum(p.stat().st_size for p in files) / 2**20,
+        }
+        return rows
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def table(results: dict[int, dict[str, dict[str, float]]]) -> str:
+    steps = ["cold", "warm", "check in sync", "check changed", "inspect", "import"]
+    head = "| tables | parse CPU s | " + " | ".join(f"{s} (x parse, peak MiB)" for s in steps)
+    lines = [head + " | package |", "|" + "---|" * (len(steps) + 3)]
+    for n, rows in sorted(results.items()):
+        unit = rows["parse"]["cpu"]
+        cells = [f"{rows[s]['cpu'] / unit:.2f}x, {rows[s]['rss']:.0f}" for s in steps]
+        pkg = rows["package"]
+        lines.append(
+            f"| {n} | {unit:.2f} | " + " | ".join(cells)
+            + f" | {pkg['files']:.0f} files, {pkg['mib']:.1f} MiB |"
+        )  # fmt: skip
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("tables", type=int, nargs="*", default=[100, 1000])
+    parser.add_argument("--code", type=Path, default=None, help="checkout whose codegen runs")
+    parser.add_argument("--json", type=Path, default=None, help="also write the raw numbers")
+    args = parser.parse_args()
+    results = {n: scale(n, args.code) for n in args.tables}
+    print(table(results))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
