@@ -171,8 +171,9 @@ def _radix(
     if capacity is None:
         return {}
     members = [carrier, *(n for n in rule if n != carrier and _capacity(n, cols, bounds, schema))]
-    # a nullable member goes last: past the product of the domains it turns NULL
-    nullable = [n for n in members[1:] if cols[n].column.nullable and n not in pk]
+    # a nullable member goes last: past the product of the domains it turns NULL (the
+    # carrier too, when it is the only nullable one: CHECK (c BETWEEN 42 AND 42), boolean)
+    nullable = [n for n in members[1:] + members[:1] if cols[n].column.nullable and n not in pk]
     if nullable:
         members = [n for n in members if n != nullable[0]] + [nullable[0]]
     out: dict[str, tuple[str, bool]] = {}

@@ -37,6 +37,28 @@ SMALL_NUMERIC_WITH_ARRAY = {
 }
 
 
+def test_a_nullable_one_valued_carrier_turns_null_past_the_other_digits(
+    pg: psycopg.Connection, make_package: Callable[..., ModuleType]
+) -> None:
+    """UNIQUE (c0 CHECK (c0 BETWEEN 42 AND 42) NULL, c1 boolean NOT NULL): two rows with 42,
+    then c0 is NULL, which never collides (the hypothesis failure after the first fix)."""
+    sql = (
+        "CREATE TABLE t (id serial PRIMARY KEY, c0 smallint CHECK (c0 BETWEEN 42 AND 42),"
+        " c1 boolean NOT NULL, c2 text[], UNIQUE (c0, c1));"
+    )
+    pg.execute(sql)  # type: ignore[call-overload]
+    pkg = make_package(sql=sql, seed=1)
+    pkg.bind(pg)
+    try:
+        rows = pkg.FACTORIES["t"].create_batch(200)
+    finally:
+        pkg.bind(None)
+    assert sorted((r["c0"], r["c1"]) for r in rows if r["c0"] is not None) == [
+        (42, False),
+        (42, True),
+    ]
+
+
 @pytest.mark.parametrize("case", sorted(SMALL_NUMERIC_WITH_ARRAY))
 @pytest.mark.parametrize("array_null", ["", " NOT NULL"])
 def test_small_numeric_does_not_carry_a_composite_unique(
