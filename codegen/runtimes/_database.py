@@ -375,6 +375,8 @@ def coerce_value(column: ColumnSpec, t: TypeSpec, value: Any, dialect: str) -> A
         raise _from_sql_error(error) from None
 
 
+_NUMBERS = ("smallint", "integer", "bigint", "numeric", "real", "double")
+
 # ------------------------------------------------------------------------------ tables
 
 
@@ -1016,6 +1018,9 @@ class Engine:
     def _filter_value(self, column: ColumnSpec, value: Any) -> Any:
         if column.type.category in ("text", "varchar", "char") and isinstance(value, str):
             return value  # a comparison does not enforce the column's length
+        numeric = column.type.category in _NUMBERS or column.type.bounds is not None
+        if numeric and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            return value  # compared across types (int4 > int8), no range to fit
         return coerce_value(column, column.type, value, self.dialect)
 
     def ordered(self, table: _Table, rowids: list[int], order: Sequence[Order]) -> list[int]:
