@@ -62,7 +62,7 @@ def timed(fn):  # type: ignore[no-untyped-def]
 
 def run_generate(sql_path: Path, out: Path) -> None:
     """`schemagen generate SQL --out OUT --seed 1`, in this process: the command users run,
-    caches in OUT/.schemagen-cache included."""
+    caches (in the user cache directory, or $SCHEMAGEN_CACHE_DIR) included."""
     result = CliRunner().invoke(
         cli.main, ["generate", str(sql_path), "--out", str(out), "--seed", "1"]
     )

@@ -39,6 +39,10 @@ def _friendly_errors(command: F) -> F:
     return run  # type: ignore[return-value]
 
 
+def _waiting(message: str) -> None:
+    click.echo(message, err=True)
+
+
 def _warn(warnings: Sequence[Any]) -> None:
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -151,7 +155,7 @@ def generate(run: Run) -> None:
     With [tool.schemagen] in pyproject.toml (inputs, out, dialect, seed, overrides...),
     a bare `schemagen generate` works; options override the file.
     """
-    made, result = pipeline.generate(run, warn=_warn)
+    made, result = pipeline.generate(run, warn=_warn, on_wait=_waiting)
     click.echo(
         f"{run.out}: {len(made.built.schema.tables)} tables; {len(result.written)} file(s) written,"
         f" {len(result.removed)} removed, {len(result.unchanged)} unchanged"
@@ -166,16 +170,23 @@ def generate(run: Run) -> None:
     is_flag=True,
     help="Fail when only schemagen's own version differs (by default: reported, not failed).",
 )
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Regenerate from the SQL alone (no fast path, no cache) and compare every byte:"
+    " the mode for CI.",
+)
 @run_options
-def check(run: Run, show_diff: bool, strict_version: bool) -> None:
+def check(run: Run, show_diff: bool, strict_version: bool, full: bool) -> None:
     """Exit 1 when the generated package no longer matches the SQL, and say why.
 
     Takes the same inputs and options as `generate` (or [tool.schemagen]); exit 0 when the
     package is current, 1 when it is not, 2 on bad SQL, config or a missing --out.
+    Without --full, a package whose manifest still matches the inputs and files is trusted.
     """
     from . import drift
 
-    result = drift.check(run, strict_version=strict_version)
+    result = drift.check(run, strict_version=strict_version, full=full, on_wait=_waiting)
     text = result.explain(with_diff=show_diff)
     if result.in_sync:
         if text:

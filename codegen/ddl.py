@@ -17,6 +17,7 @@ from .model import (
     EnumType,
     ForeignKey,
     Function,
+    Identity,
     Index,
     Location,
     PrimaryKey,
@@ -78,7 +79,7 @@ class SetDefault:
 @dataclass(frozen=True)
 class SetIdentity:
     name: str
-    identity: str | None  # "always" | "by default" | None (DROP IDENTITY)
+    identity: Identity | None  # "always" | "by default" | None (DROP IDENTITY)
 
 
 @dataclass(frozen=True)

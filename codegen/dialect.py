@@ -10,17 +10,18 @@ The readers are imported when first used: pglast is not loaded to read a SQLite 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .errors import SchemagenError
-from .model import DEFAULT_SCHEMA, Schema, Table
+from .model import DEFAULT_SCHEMA, Identity, Schema, Table
 from .naming import name_mysql, name_postgres
 
 if TYPE_CHECKING:
     from . import ddl
     from .parse.cache import StatementCache
     from .sources import SourceFile
+    from .testdb import Backend
 
     Reader = Callable[[SourceFile, StatementCache | None], list[ddl.Statement]]
 
@@ -46,6 +47,12 @@ class Dialect:
     # PyMySQL and mysqlclient send and return naive datetimes (in the session's time zone),
     # and MariaDB and MySQL before 8.0.19 reject a value with an offset.
     aware_datetimes: bool = True
+    # -- syntax (the sqlglot reader)
+    table_options: bool = False  # WITHOUT ROWID / STRICT after a CREATE TABLE's columns
+    inline_indexes: bool = False  # INDEX / KEY inside CREATE TABLE
+    autoincrement: Identity | None = None  # what an AUTOINCREMENT / AUTO_INCREMENT column is
+    # -- tests (the pytest plugin)
+    rpc_functions: bool = True  # SQL functions a test calls for real, as PostgREST would
 
     @property
     def default_schema(self) -> str:
@@ -74,6 +81,14 @@ class Dialect:
 
         return postgres.rename_column(sql, old, new, index_element)
 
+    def test_backend(
+        self, files: Sequence[SourceFile], url: str | None, run_id: str | None
+    ) -> Backend:
+        """The pytest plugin's test databases for this dialect (codegen/testdb.py)."""
+        from . import testdb
+
+        return testdb.postgres_backend(files, url, run_id)
+
     def to_sql(self, schema: Schema) -> str | None:
         """The model written back as DDL a database loads (`inspect --format sql`); None
         where there is no writer for this dialect."""
@@ -94,11 +109,12 @@ class _SqlglotRead(Dialect):
     native_booleans = False
     exact_numeric_literals = False
     aware_datetimes = False
+    rpc_functions = False
 
     def reader(self) -> Reader:
         from .parse import sqlglot_reader
 
-        return sqlglot_reader.reader(self.name)
+        return sqlglot_reader.reader(self)
 
     def expression_columns(self, sql: str, index_element: bool = False) -> set[str] | None:
         from .parse import sqlglot_reader
@@ -119,6 +135,15 @@ class SQLite(_SqlglotRead):
     sqlglot = "sqlite"
     pk_columns_nullable = True
     type_affinity = True
+    table_options = True
+    autoincrement: Identity | None = "rowid"
+
+    def test_backend(
+        self, files: Sequence[SourceFile], url: str | None, run_id: str | None
+    ) -> Backend:
+        from . import testdb
+
+        return testdb.sqlite_backend(files, url, run_id)
 
     def name_constraints(self, table: Table) -> Table:
         return table  # SQLite keeps unnamed constraints unnamed
@@ -128,6 +153,15 @@ class MySQL(_SqlglotRead):
     name: Name = "mysql"
     sqlglot = "mysql"
     index_names_per_table = True
+    inline_indexes = True
+    autoincrement: Identity | None = "auto_increment"
+
+    def test_backend(
+        self, files: Sequence[SourceFile], url: str | None, run_id: str | None
+    ) -> Backend:
+        from . import testdb
+
+        return testdb.mysql_backend(files, url, run_id)
 
     def name_constraints(self, table: Table) -> Table:
         return name_mysql(table)

@@ -1,10 +1,14 @@
 """Drift: is the generated package still what the SQL says it should be?
 
 Two paths. The fast one reads no SQL: when the fingerprint recorded in `_manifest.json`
-(input files' bytes, config, tool version) matches and every generated file still hashes to
-what `generate` wrote, the package is in sync. Otherwise the package is regenerated in
-memory and compared, and the report explains the difference in schema terms first (from a
-diff of the recorded model and the new one), then file by file.
+(input files' bytes, config, tool version) matches and every file it lists still hashes to
+what `generate` wrote, the package is in sync. That certifies "the manifest agrees with the
+files", which is enough for a pre-commit hook but not a proof: a hand edit with the
+matching manifest edit passes it. Otherwise, and always with `full` (the CI mode), the
+package is regenerated in memory and compared byte for byte (`full`: with no cache, the
+manifest included), and the report explains the difference in schema terms first (from a
+diff of the recorded model and the new one), then file by file. A damaged manifest, or the
+journal of a killed switch, is drift.
 """
 
 from __future__ import annotations
@@ -12,11 +16,12 @@ from __future__ import annotations
 import difflib
 import json
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__, pipeline, sources, writer
+from . import __version__, lock, pipeline, sources, writer
 from .config import Run
 from .dialect import DEFAULT as DEFAULT_DIALECT
 from .digest import sha256
@@ -60,40 +65,82 @@ def fix_command(run: Run) -> str:
     return " ".join(parts)
 
 
-def check(run: Run, *, strict_version: bool = False) -> Report:
-    config, cwd = run.config, run.cwd
+def check(
+    run: Run,
+    *,
+    strict_version: bool = False,
+    full: bool = False,
+    on_wait: Callable[[str], None] | None = None,
+) -> Report:
+    """Compare the package in `run.out` with what the SQL gives. `full`: no fast path and
+    no cache: regenerate from the SQL alone and compare every byte (the mode for CI)."""
     out = Path(run.out)
     if not out.is_dir():
         raise SchemagenError(
             f"{run.out}: output directory does not exist (run schemagen generate first)"
         )
-    manifest = _read_manifest(out)
+    with lock.held(out, exclusive=False, on_wait=on_wait):
+        return _check(run, out, strict_version, full)
+
+
+def _check(run: Run, out: Path, strict_version: bool, full: bool) -> Report:
+    config, cwd = run.config, run.cwd
+    state = writer.read_state(out)
     files = sources.collect(run.inputs, cwd)
     digest = sources.digest(files)
-    on_disk = {
-        rel: (out / rel).read_text(encoding="utf-8") for rel in writer.existing_generated(out)
-    }
-    on_disk.pop(MANIFEST, None)
-    recorded: dict[str, str] = manifest.get("files", {}) if manifest else {}
+    on_disk = {rel: text for rel in state.files if (text := _read(out / rel)) is not None}
+    manifest = state.manifest
     fingerprint = inputs_fingerprint(__version__, digest, config.fingerprint())
     if (
-        manifest
+        not full
+        and manifest
+        and not state.interrupted
         and manifest.get("fingerprint") == fingerprint
-        and {rel: sha256(text) for rel, text in on_disk.items()} == recorded
+        and {rel: _sha(text) for rel, text in on_disk.items()} == state.files
     ):
-        return Report(in_sync=True, fast=True)
+        return Report(in_sync=True, fast=True, notes=_leftover_notes(state))
 
-    # generate's caches are read, never written: only what changed is parsed and formatted
-    made = pipeline.build(run, files)
+    # generate's caches are read, never written; `full` reads none at all
+    made = pipeline.build(run, files, cached=not full)
     built, package = made.built, made.package
-    expected = {rel: text for rel, text in package.files.items() if rel != MANIFEST}
-    report = Report(in_sync=True)
-    if manifest is None:
+    report = Report(in_sync=True, notes=_leftover_notes(state))
+    if state.interrupted:
+        report.problems.append(
+            f"{writer.JOURNAL}: a generate was killed while switching {len(state.interrupted)}"
+            " file(s) into place; the package may mix two generations (run generate: it"
+            " finishes the switch)"
+        )
+    if state.damaged:
+        report.problems.append(f"{MANIFEST}: damaged ({state.damaged}); run generate to repair it")
+    elif manifest is None:
         report.problems.append(f"{MANIFEST}: missing (the package was never generated here)")
     elif manifest.get("model"):
         report.changes = diff(Schema.from_json(manifest["model"]), built.schema)
+    expected = dict(package.files)
+    if full:
+        on_disk.update((rel, text) for rel in expected if (text := _read(out / rel)) is not None)
+    else:
+        expected.pop(MANIFEST)
+        on_disk.update(
+            (rel, text)
+            for rel in expected
+            if rel not in on_disk and (text := _read(out / rel)) is not None
+        )
+    inputs_changed = manifest is None or manifest.get("fingerprint") != fingerprint
+    _compare(report, on_disk, expected, state.files, inputs_changed)
+    _judge_versions(report, manifest, on_disk, expected, strict_version, state.damaged)
+    report.in_sync = not report.problems
+    return report
 
-    version_only = True
+
+def _compare(
+    report: Report,
+    on_disk: dict[str, str],
+    expected: dict[str, str],
+    recorded: dict[str, str],
+    inputs_changed: bool,
+) -> None:
+    """One problem (and a unified diff) per file that is not byte for byte what it should be."""
     for rel in sorted(set(expected) | set(on_disk)):
         old, new = on_disk.get(rel), expected.get(rel)
         if old == new:
@@ -102,12 +149,12 @@ def check(run: Run, *, strict_version: bool = False) -> Report:
             report.problems.append(f"{rel}: left over from something no longer in the schema")
         elif old is None:
             report.problems.append(f"{rel}: missing")
-        elif rel in recorded and recorded[rel] != sha256(old):
+        elif rel in recorded and recorded[rel] != _sha(old):
             report.problems.append(f"{rel}: edited by hand since schemagen generated it")
-        else:
+        elif inputs_changed:
             report.problems.append(f"{rel}: out of date")
-        if old is None or new is None or _body(old) != _body(new):
-            version_only = False
+        else:  # same inputs, same version, yet other bytes: the manifest agrees with an edit
+            report.problems.append(f"{rel}: not what the SQL generates")
         report.unified_diff += "".join(
             difflib.unified_diff(
                 (old or "").splitlines(keepends=True),
@@ -116,31 +163,70 @@ def check(run: Run, *, strict_version: bool = False) -> Report:
                 f"b/{rel}",
             )
         )
+
+
+def _judge_versions(
+    report: Report,
+    manifest: dict[str, Any] | None,
+    on_disk: dict[str, str],
+    expected: dict[str, str],
+    strict_version: bool,
+    damaged: str | None,
+) -> None:
+    """A package from another schemagen version whose files differ in headers only is
+    reported, not failed (unless --strict-version)."""
     old_version = manifest.get("schemagen") if manifest else None
+    differing = [rel for rel in sorted(set(expected) | set(on_disk))
+                 if on_disk.get(rel) != expected.get(rel)]  # fmt: skip
+    version_only = not damaged and all(
+        _same_but_version(rel, on_disk.get(rel), expected.get(rel)) for rel in differing
+    )
     if report.problems and version_only and old_version != __version__ and not strict_version:
         report.notes.append(
             f"generated by schemagen {old_version}, this is {__version__}: only the headers "
             "differ (use --strict-version to fail on this)"
         )
         report.problems, report.unified_diff = [], ""
-    elif not report.problems and manifest is not None:
+    elif not report.problems and manifest is not None and MANIFEST not in expected:
         report.notes.append(
             "the inputs changed but the generated code did not; run schemagen generate to "
             "refresh the recorded fingerprint (it keeps check fast)"
         )
-    report.in_sync = not report.problems
-    return report
 
 
-def _read_manifest(out: Path) -> dict[str, Any] | None:
-    path = out / MANIFEST
-    if not path.is_file():
-        return None
+def _same_but_version(rel: str, old: str | None, new: str | None) -> bool:
+    if old is None or new is None:
+        return False
+    if rel != MANIFEST:
+        return _body(old) == _body(new)
+    versioned = ("//", "schemagen", "fingerprint", "files")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        old_json, new_json = json.loads(old), json.loads(new)
+    except ValueError:
+        return False
+    return {k: v for k, v in old_json.items() if k not in versioned} == {
+        k: v for k, v in new_json.items() if k not in versioned
+    }
+
+
+def _leftover_notes(state: writer.State) -> list[str]:
+    return [
+        f"{path}: left by an interrupted generate before or after its switch; the package"
+        " itself is whole (the next generate removes it)"
+        for path in state.leftovers
+    ]
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_bytes().decode("utf-8", errors="surrogateescape")
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         return None
-    return data if isinstance(data, dict) else None
+
+
+def _sha(text: str) -> str:
+    """sha256 of a file's text as read (undecodable bytes kept as surrogates)."""
+    return sha256(text.encode("utf-8", errors="surrogateescape"))
 
 
 def _body(text: str) -> str:

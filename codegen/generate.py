@@ -118,9 +118,3 @@ def _manifest(ctx: Context, files: Mapping[str, str]) -> dict[str, Any]:
         # the model the package was generated from: `check` explains drift by diffing it
         "model": {k: v for k, v in ctx.model_json.items() if k != "skipped"},
     }
-
-
-def sources_digest(digests: list[str]) -> str:
-    """The digest of the inputs: sha256 over each file's sha256, in input order (the same
-    as `sources.digest(files)`, which the pipeline records on `Built`)."""
-    return sha256("\n".join(digests))

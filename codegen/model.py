@@ -8,9 +8,12 @@ SQL text in the source dialect; `codegen.sqlexpr` turns them into sqlglot trees 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal
 
 DEFAULT_SCHEMA = {"postgres": "public", "sqlite": "main", "mysql": ""}
+# How the database numbers a column: SQL identity ("always" | "by default"), a serial,
+# MySQL's AUTO_INCREMENT, SQLite's rowid alias
+Identity = Literal["always", "by default", "serial", "auto_increment", "rowid"]
 
 # Normalised type categories. Parameters live beside the category on SqlType.
 CATEGORIES = (
@@ -98,8 +101,7 @@ class Column:
     nullable: bool = True
     default: str | None = None  # SQL expression text
     generated: Generated | None = None
-    # "always" | "by default" (SQL identity), "serial", "auto_increment", "rowid"
-    identity: str | None = None
+    identity: Identity | None = None
     collation: str | None = None
     comment: str | None = None
     location: Location = NOWHERE

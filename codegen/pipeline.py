@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from . import catalog, parse, sources, writer
+from . import cachestore, catalog, lock, parse, sources, writer
 from .catalog import Built
 from .config import Run
 from .dialect import Dialect
@@ -59,18 +59,25 @@ class Generated:
 
     built: Built
     package: Package
-    caches: writer.Caches
+    caches: cachestore.Caches
 
 
 def build(
-    run: Run, files: Sequence[SourceFile] | None = None, warn: Warn = lambda _: None
+    run: Run,
+    files: Sequence[SourceFile] | None = None,
+    warn: Warn = lambda _: None,
+    cached: bool = True,
 ) -> Generated:
     """The package `run` describes, in memory: load -> plan -> render -> package.
     `files` when the caller has collected them already; `warn` hears the model's warnings
-    before generation starts, then the plan's."""
+    before generation starts, then the plan's. `cached=False`: no cache is read (`check
+    --full` proves the package from the SQL alone)."""
     config = run.config
     files = sources.collect(run.inputs, run.cwd) if files is None else files
-    caches = writer.read_caches(run.out, config.dialect)
+    if cached:
+        caches = cachestore.read_caches(run.out, config.dialect)
+    else:
+        caches = cachestore.no_caches(config.dialect)
     built = load_files(files, config.sql_dialect, run.external, run.cwd, caches.statements)
     warn(built.warnings)
     package = render_package(built.schema, config, built.sources_digest, caches.formatter)
@@ -78,9 +85,13 @@ def build(
     return Generated(built, package, caches)
 
 
-def generate(run: Run, warn: Warn = lambda _: None) -> tuple[Generated, writer.WriteResult]:
-    """`schemagen generate`: build the package, write it, then store the caches."""
-    made = build(run, warn=warn)
-    result = writer.write(made.package, run.out)
-    writer.write_caches(run.out, made.caches)
+def generate(
+    run: Run, warn: Warn = lambda _: None, on_wait: Callable[[str], None] | None = None
+) -> tuple[Generated, writer.WriteResult]:
+    """`schemagen generate`: build the package, write it, then store the caches; one run
+    per output folder at a time (`on_wait` hears when another holds it)."""
+    with lock.held(run.out, exclusive=True, on_wait=on_wait):
+        made = build(run, warn=warn)
+        result = writer.write(made.package, run.out)
+        cachestore.write_caches(run.out, made.caches)
     return made, result

@@ -135,8 +135,8 @@ def schemagen_backend(schemagen_project: Project, pytestconfig: pytest.Config) -
     project = schemagen_project
     began = time.perf_counter()
     try:
-        backend = testdb.open_backend(
-            project.config.dialect, project.files, project.url, project.run_id
+        backend = project.config.sql_dialect.test_backend(
+            project.files, project.url, project.run_id
         )
     except SchemagenError as error:
         pytest.fail(f"schemagen: {error}", pytrace=False)

@@ -276,22 +276,26 @@ def describe(backend: Backend) -> str:
     if isinstance(backend, PostgresBackend):
         version = backend.server.version()
         return f"PostgreSQL {version // 10000}.{version % 10000} ({backend.server.source})"
-    return "SQLite, in memory" if backend.dialect == "sqlite" else "MySQL (url)"
+    return "SQLite, in memory" if isinstance(backend, SqliteBackend) else "MySQL (url)"
 
 
-def open_backend(
-    dialect: str, files: Sequence[SourceFile], url: str | None, run_id: str | None
-) -> Backend:
-    """The backend for `dialect`: PostgreSQL from `codegen.server`, SQLite in memory,
-    MySQL at `url` (required)."""
-    if dialect == "sqlite":
-        return SqliteBackend(files)
-    if dialect == "mysql":
-        if not url:
-            raise SchemagenError(
-                f"dialect mysql needs a server: set {pgserver.ENV_URL}=mysql://user:pw@host/"
-                " or pass --schemagen-db-url"
-            )
-        return MysqlBackend(url, files)
+# The backend of each dialect (`Dialect.test_backend` picks one): PostgreSQL from
+# `codegen.server`, SQLite in memory, MySQL at `url` (required).
+
+
+def postgres_backend(files: Sequence[SourceFile], url: str | None, run_id: str | None) -> Backend:
     server = pgserver.find_server(pgserver.required_extensions(files), url=url, run_id=run_id)
     return PostgresBackend(server, files, shared=run_id is not None)
+
+
+def sqlite_backend(files: Sequence[SourceFile], url: str | None, run_id: str | None) -> Backend:
+    return SqliteBackend(files)
+
+
+def mysql_backend(files: Sequence[SourceFile], url: str | None, run_id: str | None) -> Backend:
+    if not url:
+        raise SchemagenError(
+            f"dialect mysql needs a server: set {pgserver.ENV_URL}=mysql://user:pw@host/"
+            " or pass --schemagen-db-url"
+        )
+    return MysqlBackend(url, files)

@@ -15,10 +15,9 @@ import tempfile
 from pathlib import Path
 from types import ModuleType
 
-from . import drift, pipeline, writer
+from . import drift, pipeline
 from .config import Config, Run, resolve
 from .errors import SchemagenError
-from .generate import generate
 
 
 def load(cfg: Config) -> ModuleType:
@@ -57,14 +56,8 @@ def refresh(cfg: Config, strict: bool = False) -> str | None:
 
 
 def write(run: Run) -> None:
-    """What `schemagen generate` does for `run`."""
-    cfg = run.config
-    caches = writer.read_caches(run.out, cfg.dialect)
-    built = pipeline.load(run.inputs, cfg.dialect, run.external, cwd=run.cwd,
-                          cache=caches.statements)  # fmt: skip
-    package = generate(built.schema, cfg, built.sources_digest, caches.formatter)
-    writer.write(package, run.out)
-    writer.write_caches(run.out, caches)
+    """What `schemagen generate` does for `run` (its lock, switch and caches included)."""
+    pipeline.generate(run)
 
 
 def import_package(path: Path, root: Path) -> ModuleType:

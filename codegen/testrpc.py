@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .dialect import of
 from .errors import SchemagenError
 
 _SHAPE = """
@@ -21,7 +22,7 @@ ORDER BY p.oid LIMIT 1
 
 
 def call(conn: Any, dialect: str, name: str, args: Sequence[Any], params: Mapping[str, Any]) -> Any:
-    if dialect != "postgres":
+    if not of(dialect).rpc_functions:
         raise SchemagenError(f"rpc.real() runs PostgreSQL functions; this project is {dialect}")
     from psycopg import sql
 

@@ -3,7 +3,7 @@
 polyfactory-style dispatch: `TYPE_REGISTRY` maps an SQL type category to a function that
 returns the generator call (Python source calling the generated `_runtime` as `sg`);
 `NAME_RULES` (column-name patterns -> Faker provider or numeric range) are consulted first;
-user overrides from the config come before both (see `plan.py`). CHECK-derived bounds and
+user overrides from the config come before both (see `plan/columns.py`). CHECK-derived bounds and
 UNIQUE-ness shape the call: unique values mix the factory's sequence number `n` into the
 value, so a 10,000-row batch never collides.
 """

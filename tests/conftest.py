@@ -101,3 +101,16 @@ def sqlite() -> Iterator[sqlite3.Connection]:
         yield conn
     finally:
         conn.close()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _schemagen_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """generate's caches (and their sealing key) in a folder of this run, never the user's
+    ~/.cache: subprocesses inherit the variable."""
+    saved = os.environ.get("SCHEMAGEN_CACHE_DIR")
+    os.environ["SCHEMAGEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("schemagen-cache"))
+    yield
+    if saved is None:
+        os.environ.pop("SCHEMAGEN_CACHE_DIR", None)
+    else:
+        os.environ["SCHEMAGEN_CACHE_DIR"] = saved

@@ -7,9 +7,10 @@ column 1) and places them in the file on the way out, so a statement that only m
 migration added lines above it) is still a hit. Statements are encoded only when the cache
 is saved: a run without a cache file to write (`inspect`) pays nothing for it.
 
-The CLI persists the entries in `<out>/.schemagen-cache/statements.json` (as JSON: a cache
-file in a repository is never code to run), valid for one `codegen.build_id()`: an upgrade
-never reads stale entries.
+An entry is the JSON text of the encoded statements (a cache file is never code to run),
+decoded only when hit. `codegen.cachestore` keeps the entries outside the repository,
+sealed per entry, valid for one `codegen.build_id()`: an upgrade never reads stale entries,
+and an entry this user's runs did not write never reaches this class.
 """
 
 from __future__ import annotations
@@ -41,9 +42,9 @@ _FIELDS: dict[type[Any], tuple[str, ...]] = {
 class StatementCache:
     """Statements by digest of (dialect, SQL text); `used` decides what is saved."""
 
-    def __init__(self, dialect: str, entries: dict[str, Any] | None = None) -> None:
+    def __init__(self, dialect: str, entries: dict[str, str] | None = None) -> None:
         self.dialect = dialect
-        self.entries: dict[str, Any] = entries or {}  # encoded, from the saved file
+        self.entries: dict[str, str] = entries or {}  # JSON of encoded statements, as saved
         self.fresh: dict[str, tuple[list[ddl.Statement], Location]] = {}  # read in this run
         self.used: set[str] = set()
         self.misses = 0  # statements read by the parser (for tests and benchmarks)
@@ -59,20 +60,23 @@ class StatementCache:
         encoded = self.entries.get(key)
         if encoded is not None:
             try:
-                return _statements(encoded, at)
-            except (KeyError, TypeError, ValueError, IndexError):
+                return _statements(json.loads(encoded), at)
+            except (KeyError, TypeError, ValueError, IndexError, AttributeError):
                 pass  # an entry damaged on disk: read the statement again
         statements = read(sql)
         self.fresh[key] = (statements, at)
         self.misses += 1
         return statements
 
-    def to_json(self) -> str:
-        kept = {
-            key: _encode(self.fresh[key]) if key in self.fresh else self.entries[key]
+    def saved(self) -> dict[str, str]:
+        """The entries the next run gets: those this run used (so dropped SQL ages out)."""
+        return {
+            key: _json(_encode(self.fresh[key])) if key in self.fresh else self.entries[key]
             for key in sorted(self.used)
         }
-        return json.dumps({"version": build_id(), "statements": kept}, separators=(",", ":"))
+
+    def to_json(self) -> str:
+        return _json({"version": build_id(), "statements": self.saved()})
 
     @classmethod
     def from_json(cls, dialect: str, text: str | None) -> StatementCache:
@@ -84,7 +88,13 @@ class StatementCache:
         if not isinstance(data, dict) or data.get("version") != build_id():
             return cls(dialect)
         entries = data.get("statements")
-        return cls(dialect, entries if isinstance(entries, dict) else None)
+        if not isinstance(entries, dict):
+            return cls(dialect)
+        return cls(dialect, {k: v for k, v in entries.items() if isinstance(v, str)})
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 def _placed(location: Location, at: Location) -> Location:

@@ -30,6 +30,7 @@ from ..model import (
     ForeignKey,
     Function,
     Generated,
+    Identity,
     Index,
     Location,
     Param,
@@ -367,7 +368,8 @@ class _StatementReader:
             if serial
             else type_of(node.typeName)
         )
-        nullable, default, generated, identity = True, None, None, None
+        nullable, default, generated = True, None, None
+        identity: Identity | None = None
         extra: list[ddl.Constraint] = []
         for con in node.constraints or ():
             contype = con.contype

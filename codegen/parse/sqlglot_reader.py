@@ -13,7 +13,7 @@ import logging
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlglot
 from sqlglot import exp
@@ -29,6 +29,7 @@ from ..model import (
     EnumType,
     ForeignKey,
     Generated,
+    Identity,
     Index,
     Location,
     PrimaryKey,
@@ -41,6 +42,9 @@ from ..model import (
 from ..sources import SourceFile
 from ..types import mysql_enum_labels, mysql_type, sqlite_type
 from .cache import StatementCache
+
+if TYPE_CHECKING:
+    from ..dialect import Dialect
 
 _SCHEMALESS = {
     exp.Insert: "DML",
@@ -71,7 +75,10 @@ _TYPE_TEXT = re.compile(r"\s*((?:[A-Za-z_][\w]*\s*)+(?:\(\s*[+-]?\d+\s*(?:,\s*[+
 logging.getLogger("sqlglot").setLevel(logging.ERROR)  # we report unparsed statements ourselves
 
 
-def reader(dialect: str) -> Callable[[SourceFile, StatementCache | None], list[ddl.Statement]]:
+def reader(rules: Dialect) -> Callable[[SourceFile, StatementCache | None], list[ddl.Statement]]:
+    """The reader of a dialect read by sqlglot; `rules` says what its syntax has."""
+    dialect = rules.name
+
     def read(source: SourceFile, cache: StatementCache | None = None) -> list[ddl.Statement]:
         """The file's statements; each through `cache`, so a warm run parses only those
         that changed (the file is still tokenized whole: that is how it is split)."""
@@ -81,7 +88,7 @@ def reader(dialect: str) -> Callable[[SourceFile, StatementCache | None], list[d
         for text_start, sql, tokens in _split(source, dialect):
             at = Location(source.path, *lines.line_col(text_start))
             read_one = functools.partial(
-                _read_statement, dialect, source, lines, tokens, (at, text_start)
+                _read_statement, rules, source, lines, tokens, (at, text_start)
             )
             out.extend(cache.read(sql, read_one, at))
         return out
@@ -90,7 +97,7 @@ def reader(dialect: str) -> Callable[[SourceFile, StatementCache | None], list[d
 
 
 def _read_statement(
-    dialect: str,
+    rules: Dialect,
     source: SourceFile,
     lines: LineIndex,
     tokens: list[Token],
@@ -100,18 +107,19 @@ def _read_statement(
     """One statement, from its tokens in the file; `start` is where it starts (location
     and offset)."""
     at, offset = start
+    dialect = rules.name
     origin = ddl.Origin(at, sql)
     if _in_trigger(tokens):
         return [ddl.Skip(origin, "trigger")]
-    options = _table_options(tokens) if dialect == "sqlite" else set()
-    if dialect == "sqlite":
+    options = _table_options(tokens) if rules.table_options else set()
+    if rules.table_options:
         tokens = _without_table_options(tokens)
     try:
         tree: Any = _parse(dialect, tokens, source.text)
     except ParseError as error:
         # SQLite takes any words as a type name (`UNSIGNED BIG INT`) and sqlglot
         # does not; the reader reads declared types from the text anyway
-        simpler = _one_word_types(tokens) if dialect == "sqlite" else tokens
+        simpler = _one_word_types(tokens) if rules.type_affinity else tokens
         try:
             tree = _parse(dialect, simpler, source.text) if simpler != tokens else None
         except ParseError:
@@ -120,7 +128,7 @@ def _read_statement(
             raise _parse_error(error, dialect, at, sql) from None
     if tree is None:
         return []
-    reader = _Reader(origin, dialect, source, offset + len(sql), lines)
+    reader = _Reader(origin, rules, source, offset + len(sql), lines)
     reader.table_options = options
     return list(reader.read(tree))
 
@@ -250,13 +258,14 @@ class _Reader:
     def __init__(
         self,
         origin: ddl.Origin,
-        dialect: str,
+        rules: Dialect,
         source: SourceFile,
         end: int,
         lines: LineIndex,
     ) -> None:
         self.origin = origin
-        self.dialect = dialect
+        self.rules = rules
+        self.dialect = rules.name
         self.source = source
         self.end = end  # the statement's end offset in the file
         self.table_options: set[str] = set()  # SQLite: "WITHOUT ROWID", "STRICT"
@@ -376,15 +385,15 @@ class _Reader:
             dialect=self.dialect,
             location=self.location,
         )
-        if self.dialect == "sqlite":
+        if self.rules.table_options:
             table = _sqlite_table(table, self.table_options)
-        else:
+        if self.rules.inline_indexes:
             table = _mysql_indexes(table, schema_node)
         yield ddl.CreateTable(self.origin, table, bool(tree.args.get("exists")))
 
     def column_type(self, node: exp.ColumnDef, table: str) -> tuple[SqlType, EnumType | None]:
         kind = node.args.get("kind")
-        if self.dialect == "sqlite":
+        if self.rules.type_affinity:  # the declared type is text the affinity rules read
             return sqlite_type(self._declared_type(node)), None
         if kind is None:
             return SqlType("unknown", "", original=""), None
@@ -419,7 +428,8 @@ class _Reader:
         self, node: exp.ColumnDef, table: str
     ) -> tuple[Column, list[ddl.Constraint], EnumType | None]:
         sql_type, enum = self.column_type(node, table)
-        nullable, default, generated, identity, collation = True, None, None, None, None
+        nullable, default, generated, collation = True, None, None, None
+        identity: Identity | None = None
         comment = None
         extra: list[ddl.Constraint] = []
         where = self.at(node)
@@ -438,7 +448,7 @@ class _Reader:
                 else:
                     identity = "always" if kind.args.get("this") else "by default"
             elif isinstance(kind, exp.AutoIncrementColumnConstraint):
-                identity = "rowid" if self.dialect == "sqlite" else "auto_increment"
+                identity = self.rules.autoincrement
             elif isinstance(kind, exp.PrimaryKeyColumnConstraint):
                 extra.append(PrimaryKey((node.name,), name, where))
             elif isinstance(kind, exp.UniqueColumnConstraint):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import textwrap
@@ -139,11 +138,18 @@ def test_missing_generated_file_fails(project: Path) -> None:
 
 
 def test_stale_file_of_a_dropped_table_fails(project: Path) -> None:
-    stale = project / "fakes" / "factories" / "invoices.py"
-    stale.write_text((project / "fakes" / "factories" / "notes.py").read_text())
+    stale = project / "fakes" / "factories" / "notes.py"
+    migrate(project, "DROP TABLE notes;")
     code, output = check()
-    assert code == 1
-    assert "factories/invoices.py: left over from something no longer in the schema" in output
+    assert code == 1 and stale.is_file()
+    assert "factories/notes.py: left over from something no longer in the schema" in output
+
+
+def test_a_file_the_manifest_does_not_list_is_not_the_packages(project: Path) -> None:
+    """Even with schemagen's header: --out owns only what its manifest lists."""
+    look_alike = project / "fakes" / "factories" / "invoices.py"
+    look_alike.write_text((project / "fakes" / "factories" / "notes.py").read_text())
+    assert check()[0] == 0 and check("--full")[0] == 0
 
 
 def test_a_users_own_file_in_the_package_is_not_drift(project: Path) -> None:
@@ -190,6 +196,9 @@ def test_version_only_change_is_reported_not_failed(tmp_path: Path, monkeypatch)
     code, output = check("--strict-version")
     assert code == 1
     assert "schemas.py: out of date" in output
+    code, output = check("--full")  # every byte compared, the manifest's too
+    assert code == 0 and "only the headers differ" in output
+    assert check("--full", "--strict-version")[0] == 1
 
 
 def test_missing_output_directory_exits_2(project: Path) -> None:
@@ -257,46 +266,7 @@ def test_output_does_not_depend_on_file_order_on_disk(tmp_path: Path) -> None:
     assert trees[0] == trees[1]
 
 
-KILL_MIDWAY = """
-import os, signal, sys
-import codegen.writer as writer
-real, count = os.replace, [0]
-def replace(src, dst):
-    count[0] += 1
-    if count[0] == 3:  # die between writing a temp file and renaming it into place
-        os.kill(os.getpid(), signal.SIGKILL)
-    real(src, dst)
-writer.os.replace = replace
-from codegen.cli import main
-sys.argv = ["schemagen", "generate", "migrations", "--out", "fakes"]
-main()
-"""
-
-
-def test_interrupted_generate_leaves_the_previous_files_intact(project: Path) -> None:
-    before = _tree(project / "fakes")
-    migrate(project, "ALTER TABLE orders ADD COLUMN coupon text;")
-    killed = subprocess.run(
-        [sys.executable, "-c", KILL_MIDWAY], cwd=project, capture_output=True, check=False
-    )
-    assert killed.returncode == -signal.SIGKILL
-    after = _tree(project / "fakes")
-    orphans = {rel for rel in after if rel.endswith(".tmp")}  # SIGKILL allows no cleanup
-    after = {rel: data for rel, data in after.items() if rel not in orphans}
-    changed = [rel for rel in before if after.get(rel) != before[rel]]
-    assert set(after) == set(before), "no file lost or half-created"
-    done = CliRunner().invoke(cli.main, ["generate", "migrations", "--out", "fresh"])
-    assert done.exit_code == 0
-    new = _tree(project / "fresh")
-    for rel in changed:  # each file is wholly old or wholly new, never a mix
-        assert after[rel] == new[rel]
-    assert 0 < len(changed) < len(before)
-    code, output = check()
-    assert code == 1 and "out of date" in output
-    result = CliRunner().invoke(cli.main, ["generate", "migrations", "--out", "fakes"])
-    assert result.exit_code == 0
-    assert check()[0] == 0
-    assert not [rel for rel in _tree(project / "fakes") if rel.endswith(".tmp")]
+# kills during generate: tests/drift/test_integrity.py (at each step and at random)
 
 
 @pytest.mark.parametrize("change", [None, "ALTER TABLE orders ADD COLUMN coupon text;", "bad"])

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from codegen import cli, ddl, parse, sources
+from codegen import cachestore, cli, ddl, parse, sources
 from codegen.errors import SchemagenError
 from codegen.parse import postgres
 from codegen.parse.cache import StatementCache
@@ -195,7 +195,8 @@ def test_generate_keeps_the_cache_and_a_warm_run_writes_what_a_cold_one_does(
     schema.write_text(SCHEMA)
     runner = CliRunner()
     assert runner.invoke(cli.main, ["generate", "schema.sql", "--out", "warm"]).exit_code == 0
-    assert (tmp_path / "warm" / ".schemagen-cache" / "statements.json").is_file()
+    assert (cachestore.cache_dir(tmp_path / "warm") / "statements.json").is_file()
+    assert not (tmp_path / "warm" / cachestore.LEGACY_DIR).exists()
 
     parsed: list[str] = []
     real = postgres.parser.parse_sql

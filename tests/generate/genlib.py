@@ -6,9 +6,9 @@ import itertools
 from collections.abc import Sequence
 from pathlib import Path
 
-from codegen import pipeline, sources
+from codegen import pipeline
 from codegen.config import Config
-from codegen.generate import Package, generate, sources_digest
+from codegen.generate import Package, generate
 from codegen.render import Formatter
 
 REPO = Path(__file__).resolve().parents[2]
@@ -25,5 +25,4 @@ def build_package(
     inputs = [str(p) for p in paths]
     built = pipeline.load(inputs, dialect)
     cfg = Config(inputs=tuple(inputs), dialect=dialect, **config)  # type: ignore[arg-type]
-    digest = sources_digest([f.digest for f in sources.collect(inputs)])
-    return generate(built.schema, cfg, digest, formatter)
+    return generate(built.schema, cfg, built.sources_digest, formatter)

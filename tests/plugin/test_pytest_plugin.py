@@ -382,3 +382,56 @@ def _mysql_databases(server: Any) -> set[str]:
     with server.connect() as conn, conn.cursor() as cur:
         cur.execute("SHOW DATABASES")
         return {row[0] for row in cur.fetchall()}
+
+
+def test_a_stale_package_is_regenerated_or_refused(
+    project: pytest.Pytester, pg_server: Server
+) -> None:
+    url = url_of(pg_server)
+    project.makepyfile(test_one="def test_one(factories):\n    assert factories.FACTORIES\n")
+    first = project.runpytest_subprocess("--schemagen-db-url", url, "test_one.py")
+    first.assert_outcomes(passed=1)
+    current = project.runpytest_subprocess("--schemagen-db-url", url, "test_one.py")
+    assert "schemagen: regenerated" not in current.stdout.str()  # the drift check: current
+    migration = project.path / "db" / "migrations" / "003_notes.sql"
+    migration.write_text("CREATE TABLE notes (id int PRIMARY KEY, body text);\n")
+    refused = project.runpytest_subprocess(
+        "--schemagen-db-url", url, "test_one.py", "--schemagen-no-generate"
+    )
+    refused.assert_outcomes(errors=1)
+    refused.stdout.fnmatch_lines(["*dbfakes is out of date with the SQL*", "*notes*"])
+    again = project.runpytest_subprocess("--schemagen-db-url", url, "test_one.py")
+    again.assert_outcomes(passed=1)
+    again.stdout.fnmatch_lines(["schemagen: regenerated dbfakes (*)"])
+
+
+def test_bad_sql_stops_the_session_at_its_line(project: pytest.Pytester, pg_server: Server) -> None:
+    migration = project.path / "db" / "migrations" / "003_bad.sql"
+    migration.write_text("-- +goose Up\nALTER TABLE orders ADD COLUMN note nosuchtype;\n")
+    project.makepyfile(test_one="def test_one(db):\n    pass\n")
+    result = project.runpytest_subprocess(
+        "--schemagen-db-url", url_of(pg_server), "test_one.py", "--schemagen-no-generate"
+    )
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        ['*db/migrations/003_bad.sql:2:36: type "nosuchtype" does not exist*']
+    )
+
+
+def test_an_async_commit_does_not_leak(project: pytest.Pytester, pg_server: Server) -> None:
+    project.makepyfile(
+        test_async_commit="""
+        async def test_commits(async_db):
+            await async_db.execute("INSERT INTO customers (email) VALUES ('x@y.z')")
+            await async_db.commit()
+
+        async def test_next_test_sees_nothing(async_db):
+            cursor = await async_db.execute("SELECT count(*) FROM customers")
+            assert await cursor.fetchone() == (0,)
+        """
+    )
+    result = project.runpytest_subprocess(
+        "--schemagen-db-url", url_of(pg_server), "test_async_commit.py"
+    )
+    result.assert_outcomes(passed=2, errors=1)
+    result.stdout.fnmatch_lines(["*ended `async_db`'s transaction*"])
