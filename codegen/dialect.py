@@ -53,6 +53,14 @@ class Dialect:
     autoincrement: Identity | None = None  # what an AUTOINCREMENT / AUTO_INCREMENT column is
     # -- tests (the pytest plugin)
     rpc_functions: bool = True  # SQL functions a test calls for real, as PostgREST would
+    # -- the in-memory Database (outputs/database.py hands these to its engine)
+    aborts_transactions: bool = True  # an error inside a transaction block aborts it (25P02)
+    statement_per_row: bool = False  # Database.connect inserts row by row (no DEFAULT in VALUES)
+    fields_in_order: bool = False  # an INSERT's fields are stored (and fail) one by one, as listed
+    nulls_sort_low: bool = False  # NULL sorts before every value
+    like_ignores_case: bool = False  # LIKE ignores (ASCII) case
+    case_blind_collations: bool = False  # text compares by a _ci collation unless _bin/_cs
+    unsigned_integers: bool = False  # integer types may be UNSIGNED: ranges from the spelling
 
     @property
     def default_schema(self) -> str:
@@ -110,6 +118,9 @@ class _SqlglotRead(Dialect):
     exact_numeric_literals = False
     aware_datetimes = False
     rpc_functions = False
+    aborts_transactions = False
+    statement_per_row = True
+    nulls_sort_low = True
 
     def reader(self) -> Reader:
         from .parse import sqlglot_reader
@@ -136,6 +147,7 @@ class SQLite(_SqlglotRead):
     pk_columns_nullable = True
     type_affinity = True
     table_options = True
+    like_ignores_case = True
     autoincrement: Identity | None = "rowid"
 
     def test_backend(
@@ -154,6 +166,9 @@ class MySQL(_SqlglotRead):
     sqlglot = "mysql"
     index_names_per_table = True
     inline_indexes = True
+    fields_in_order = True
+    case_blind_collations = True
+    unsigned_integers = True
     autoincrement: Identity | None = "auto_increment"
 
     def test_backend(

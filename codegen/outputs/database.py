@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from .. import runtimes, sqlexpr
 from ..context import Context
-from ..dialect import of
+from ..dialect import Dialect, of
 from ..errors import Diagnostic
 from ..model import Column, Schema, SqlType, Table, Unique
 from ..naming import identifier
@@ -45,11 +45,25 @@ def render(ctx: Context) -> dict[str, str]:
     warnings: list[Diagnostic] = []
     tables = [_table(ctx.schema, t, fns, taken, warnings) for t in ctx.plan.tables]
     files["database.py"] = ctx.template(
-        "database.py.j2", functions=fns, tables=tables, dialect=pystr(ctx.schema.dialect)
+        "database.py.j2",
+        functions=fns,
+        tables=tables,
+        dialect=pystr(ctx.schema.dialect),
+        behaviour=_behaviour(of(ctx.schema.dialect)),
     )
     if warnings:
         ctx.plan = dataclasses.replace(ctx.plan, warnings=(*ctx.plan.warnings, *warnings))
     return files
+
+
+def _behaviour(d: Dialect) -> str:
+    """SchemaSpec's keyword arguments: how the database behaves where databases differ."""
+    flags = {
+        "affinity": d.type_affinity, "aborts": d.aborts_transactions,
+        "per_row": d.statement_per_row, "fields_in_order": d.fields_in_order,
+        "nulls_low": d.nulls_sort_low, "like_ignores_case": d.like_ignores_case,
+    }  # fmt: skip
+    return ", ".join(f"{k}={v}" for k, v in flags.items())
 
 
 # ----------------------------------------------------------------------------- the specs
@@ -174,7 +188,11 @@ def _column(schema: Schema, table: Table, c: Column, src: _Sources) -> str:
         args.append(f"identity={pystr(c.identity)}")
     if c.generated is not None:
         args.append("generated=True")
-    if schema.dialect == "mysql" and t.category in TEXTS and _case_blind(c.collation):
+    if (
+        of(schema.dialect).case_blind_collations
+        and t.category in TEXTS
+        and _case_blind(c.collation)
+    ):
         args.append("ci=True")
     return f"ColumnSpec({', '.join(args)})"
 
@@ -198,7 +216,7 @@ def _type(schema: Schema, t: SqlType, written: SqlType) -> str:
     if of(schema.dialect).type_affinity:
         affinity = sqlexpr.get_dialect("sqlite").affinity_of(written) or "BLOB"
         args.append(f"affinity={pystr(affinity)}")
-    if schema.dialect == "mysql" and (bounds := _mysql_bounds(t)) is not None:
+    if of(schema.dialect).unsigned_integers and (bounds := _mysql_bounds(t)) is not None:
         args.append(f"bounds={bounds!r}")
     if written.category == "domain" and written.name:
         args.append(f"domain={pystr(written.name)}")
@@ -221,8 +239,7 @@ def _mysql_bounds(t: SqlType) -> tuple[int, int] | None:
 
 
 def _sql_name(schema: Schema, t: SqlType) -> str:
-    if schema.dialect != "postgres":
-        return t.sql
+    """The type as PostgreSQL's messages name it (the engine's messages are PostgreSQL's)."""
     if t.category == "enum" and t.name:
         return t.name.split(".")[-1]
     base = PG_NAMES.get(t.category, t.sql.split("(")[0])

@@ -119,7 +119,7 @@ class SqlBackend:
         if isinstance(error, DatabaseError):
             return error
         sqlstate = getattr(error, "sqlstate", None)
-        if sqlstate:
+        if sqlstate and self.driver == "postgres":
             diag = getattr(error, "diag", None)
             primary = getattr(diag, "message_primary", None) or str(error)
             return DatabaseError(sqlstate, primary, getattr(diag, "message_detail", None),

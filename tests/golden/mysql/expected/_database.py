@@ -76,6 +76,7 @@ class TypeSpec:
     element: TypeSpec | None = None  # array element
     affinity: str = ""  # SQLite column affinity
     domain: str | None = None
+    bounds: tuple[int, int] | None = None  # a MySQL integer type's range (unsigned too)
 
 
 @dataclass(frozen=True)
@@ -135,8 +136,16 @@ class TableSpec:
 
 @dataclass(frozen=True)
 class SchemaSpec:
-    dialect: str  # postgres | sqlite | mysql
+    """The schema, and how its database behaves where databases differ."""
+
+    dialect: str  # postgres | sqlite | mysql (for messages; behaviour comes from the flags)
     tables: tuple[TableSpec, ...]
+    affinity: bool = False  # SQLite: values stored by type affinity, nothing type-checked
+    aborts: bool = True  # an error inside a transaction block aborts it (25P02)
+    per_row: bool = False  # Database.connect inserts one statement per row
+    fields_in_order: bool = False  # MySQL: fields stored (and failing) one by one, as listed
+    nulls_low: bool = False  # NULL sorts before every value
+    like_ignores_case: bool = False  # SQLite's LIKE
 
 
 # ------------------------------------------------------------------------------ errors
@@ -304,7 +313,7 @@ def _pg_array(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
     element = t.element
     if element is None:
         return list(value)
-    return [None if v is None else coerce_value(column, element, v, "postgres") for v in value]
+    return [None if v is None else coerce_value(column, element, v, False) for v in value]
 
 
 def _as_is(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
@@ -346,17 +355,37 @@ def _sqlite(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
     return stored
 
 
-def coerce_value(column: ColumnSpec, t: TypeSpec, value: Any, dialect: str) -> Any:
+def _mysql_int(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
+    """MySQL (strict mode): booleans are 1/0, numbers round half away from zero."""
+    if isinstance(value, bool):
+        value = int(value)
+    if isinstance(value, (float, Decimal)):
+        value = int(Decimal(str(value)).to_integral_value(rounding="ROUND_HALF_UP"))
+    if isinstance(value, str):
+        value = rt.to_int(value, "bigint")
+    if not isinstance(value, int):
+        raise _mismatch(column, value)
+    low, high = t.bounds or (-(2**63), 2**63 - 1)
+    if not low <= value <= high:
+        raise DatabaseError("22003", f"Out of range value for column '{column.name}' at row 1")
+    return value
+
+
+def coerce_value(column: ColumnSpec, t: TypeSpec, value: Any, affinity: bool) -> Any:
     """The value the database stores for `value` written into `column` (or raises)."""
     if value is None:
         return None
-    if dialect == "sqlite":
+    if affinity:
         return _sqlite(column, t, value)
+    if t.bounds is not None:
+        return _mysql_int(column, t, value)
     try:
         return _PG.get(t.category, _as_is)(column, t, value)
     except rt.SqlError as error:
         raise _from_sql_error(error) from None
 
+
+_NUMBERS = ("smallint", "integer", "bigint", "numeric", "real", "double")
 
 # ------------------------------------------------------------------------------ tables
 
@@ -441,7 +470,6 @@ class Engine:
 
     def __init__(self, schema: SchemaSpec) -> None:
         self.schema = schema
-        self.dialect = schema.dialect
         self.tables = {t.key: _Table(t) for t in schema.tables}
         self._names = {t.name: t.key for t in schema.tables}
         self._referencing: dict[str, list[tuple[_Table, ForeignKeySpec]]] = {}
@@ -469,7 +497,7 @@ class Engine:
 
     def coerce(self, table: _Table, name: str, value: Any) -> Any:
         column = self.column(table, name)
-        return coerce_value(column, column.type, value, self.dialect)
+        return coerce_value(column, column.type, value, self.schema.affinity)
 
     # -- statements and transactions -------------------------------------------------------
     @contextmanager
@@ -484,7 +512,7 @@ class Engine:
             yield
         except BaseException:
             self._undo(mark)
-            if self._marks and self.dialect == "postgres":
+            if self._marks and self.schema.aborts:
                 self._aborted = True
             raise
         if not self._marks:
@@ -585,6 +613,7 @@ class Engine:
         table: _Table,
         rows: Sequence[Mapping[str, Any]],
         refuse: Callable[[ColumnSpec], DatabaseError | None],
+        inserting: bool = True,
     ) -> list[Row]:
         """The caller's values, stored typed, failing in PostgreSQL's order: unknown columns
         and type mismatches (parse), generated/identity columns (rewrite), text that does not
@@ -593,6 +622,8 @@ class Engine:
         for row in rows:
             for name in row:
                 self.column(table, name)
+        if self.schema.fields_in_order:
+            return [self._fields(table, row, inserting) for row in rows]
         out: list[Row] = []
         at_bind: DatabaseError | None = None
         at_plan: DatabaseError | None = None
@@ -601,7 +632,7 @@ class Engine:
             for name, value in row.items():
                 column = table.columns[name]
                 try:
-                    values[name] = coerce_value(column, column.type, value, self.dialect)
+                    values[name] = coerce_value(column, column.type, value, self.schema.affinity)
                 except DatabaseError as error:
                     if error.code == "42804":
                         raise
@@ -615,6 +646,22 @@ class Engine:
                     raise refused
         if at_bind is not None or at_plan is not None:
             raise at_bind or at_plan  # type: ignore[misc]
+        return out
+
+    def _fields(self, table: _Table, row: Mapping[str, Any], inserting: bool) -> Row:
+        """MySQL stores the fields in the order the statement lists them, each one checked
+        (NULL into NOT NULL, then the value) as it is stored."""
+        out: Row = {}
+        for name, value in row.items():
+            column = table.columns[name]
+            if (
+                inserting
+                and value is None
+                and not column.nullable
+                and not self._auto_on_null(column)
+            ):
+                raise DatabaseError("23502", f"Column '{name}' cannot be null")
+            out[name] = coerce_value(column, column.type, value, self.schema.affinity)
         return out
 
     def domains(self, table: _Table, values: Row) -> None:
@@ -644,7 +691,7 @@ class Engine:
             elif column.identity is not None and not column.generated:
                 row[name] = self._next_value(table, column)
             elif column.default is not None:
-                row[name] = _default_of(column, self.dialect)
+                row[name] = _default_of(column, self.schema.affinity)
             else:
                 row[name] = None
         self._compute(table, row)
@@ -671,9 +718,9 @@ class Engine:
     def _compute(self, table: _Table, row: Row) -> None:
         for name, fn in table.computed.items():
             row[name] = _call(fn, row)
-            if self.dialect == "sqlite":  # a generated column has its declared affinity too
+            if self.schema.affinity:  # a generated column has its declared affinity too
                 column = table.columns[name]
-                row[name] = coerce_value(column, column.type, row[name], self.dialect)
+                row[name] = coerce_value(column, column.type, row[name], self.schema.affinity)
 
     def validate(self, table: _Table, row: Row) -> None:
         """NOT NULL (in column order), then the CHECKs (by name, as PostgreSQL does)."""
@@ -757,11 +804,11 @@ class Engine:
         if action == "CASCADE" and new is not None:
             return {c: new[r] for c, r in zip(fk.columns, fk.ref_columns, strict=False)}
         if action == "SET DEFAULT":
-            return {c: _default_of(child.columns[c], self.dialect) for c in fk.columns}
+            return {c: _default_of(child.columns[c], self.schema.affinity) for c in fk.columns}
         return dict.fromkeys(fk.columns)
 
     def _children(self, child: _Table, fk: ForeignKeySpec, key: tuple[Any, ...]) -> list[int]:
-        fold = self.dialect == "mysql" and any(child.columns[c].ci for c in fk.columns)
+        fold = any(child.columns[c].ci for c in fk.columns)
         want = _fold(key) if fold else key
         found = []
         for rowid, row in child.rows.items():
@@ -846,7 +893,7 @@ class Engine:
             events: list[Event] = []
             # PostgreSQL inserts all rows in one statement; Database.connect() sends SQLite
             # and MySQL one statement per row (no DEFAULT in their VALUES lists)
-            batches = [rows] if self.dialect == "postgres" else [[row] for row in rows]
+            batches = [[row] for row in rows] if self.schema.per_row else [rows]
             returned: list[tuple[_Table, int]] = []
             for batch in batches:
                 for values in self.given(table, batch, refuse):
@@ -897,9 +944,9 @@ class Engine:
     def update(self, name: str, values: Mapping[str, Any], filters: Sequence[Filter]) -> list[Row]:
         table = self.table(name)
         with self.statement():
-            changes = self.given(table, [values], _refuse_update)[0]
+            changes, rowids = self._update_plan(table, values, filters)
             events: list[Event] = []
-            for rowid in self.matching(table, filters):
+            for rowid in rowids:
                 self.domains(table, changes)
                 event = self.change(table, rowid, changes)
                 if event is not None:
@@ -907,6 +954,23 @@ class Engine:
             returned = [rowid for t, rowid, _, _ in events]
             self.settle(events)
             return [table.out(table.rows[r]) for r in returned if r in table.rows]
+
+    def _update_plan(
+        self, table: _Table, values: Mapping[str, Any], filters: Sequence[Filter]
+    ) -> tuple[Row, list[int]]:
+        """The new values and the rows they go to. MySQL converts a value as it stores it
+        into a row: with no row matched, a bad value is no error there."""
+        if not self.schema.fields_in_order:
+            return self.given(table, [values], _refuse_update)[0], self.matching(table, filters)
+        for name in values:
+            self.column(table, name)
+        rowids = self.matching(table, filters)
+        try:
+            return self.given(table, [values], _refuse_update, inserting=False)[0], rowids
+        except DatabaseError:
+            if rowids:
+                raise
+            return {}, []
 
     def delete(self, name: str, filters: Sequence[Filter]) -> list[Row]:
         table = self.table(name)
@@ -953,25 +1017,27 @@ class Engine:
         if make is None:
             raise DatabaseError("PGRST100", f'"{op}" is not a filter operator')
         if op in ("like", "ilike", "is", "contains"):
-            return make(name, value, self.dialect, column)
+            return make(name, value, self.schema, column)
         if op == "in":
             value = [self._filter_value(column, v) for v in value]
         else:
             value = self._filter_value(column, value)
-        return make(name, value, self.dialect, column)
+        return make(name, value, self.schema, column)
 
     def _filter_value(self, column: ColumnSpec, value: Any) -> Any:
         if column.type.category in ("text", "varchar", "char") and isinstance(value, str):
             return value  # a comparison does not enforce the column's length
-        return coerce_value(column, column.type, value, self.dialect)
+        numeric = column.type.category in _NUMBERS or column.type.bounds is not None
+        if numeric and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            return value  # compared across types (int4 > int8), no range to fit
+        return coerce_value(column, column.type, value, self.schema.affinity)
 
     def ordered(self, table: _Table, rowids: list[int], order: Sequence[Order]) -> list[int]:
         rows = table.rows
         for name, desc, nulls_first in reversed(order):
             column = self.column(table, name)
-            pg = self.dialect == "postgres"
-            first = nulls_first if nulls_first is not None else desc == pg
-            cmp = _row_order(rows, name, desc, first, _comparer(self.dialect, column.ci))
+            first = nulls_first if nulls_first is not None else desc != self.schema.nulls_low
+            cmp = _row_order(rows, name, desc, first, _comparer(self.schema.affinity, column.ci))
             rowids = sorted(rowids, key=cmp_to_key(cmp))
         return rowids
 
@@ -1042,22 +1108,23 @@ def _holds(check: CheckSpec, row: Mapping[str, Any]) -> bool | None:
     return None if result is None else bool(result)
 
 
-def _default_of(column: ColumnSpec, dialect: str) -> Any:
+def _default_of(column: ColumnSpec, affinity: bool) -> Any:
     if column.default is None:
         return None
     try:
         value = column.default()
     except rt.SqlError as error:
         raise _from_sql_error(error) from None
-    return coerce_value(column, column.type, value, dialect)
+    return coerce_value(column, column.type, value, affinity)
 
 
 def _fold(values: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(v.casefold() if isinstance(v, str) else v for v in values)
 
 
-def _comparer(dialect: str, ci: bool) -> Callable[[Any, Any], int]:
-    if dialect == "sqlite":
+def _comparer(affinity: bool, ci: bool) -> Callable[[Any, Any], int]:
+    """SQLite orders across storage classes; a _ci column ignores case."""
+    if affinity:
         return rt.sq_compare
     if ci:
         return lambda a, b: rt.compare(*_fold((a, b)))
@@ -1066,12 +1133,14 @@ def _comparer(dialect: str, ci: bool) -> Callable[[Any, Any], int]:
 
 # -------------------------------------------------------------------------------- filters
 
-MakeTest = Callable[[str, Any, str, ColumnSpec], Callable[[Row], bool]]
+MakeTest = Callable[[str, Any, SchemaSpec, ColumnSpec], Callable[[Row], bool]]
 
 
 def _comparison(want: Callable[[int], bool]) -> MakeTest:
-    def make(name: str, value: Any, dialect: str, column: ColumnSpec) -> Callable[[Row], bool]:
-        compare = _comparer(dialect, column.ci)
+    def make(
+        name: str, value: Any, schema: SchemaSpec, column: ColumnSpec
+    ) -> Callable[[Row], bool]:
+        compare = _comparer(schema.affinity, column.ci)
 
         def test(row: Row) -> bool:
             v = row[name]
@@ -1083,8 +1152,10 @@ def _comparison(want: Callable[[int], bool]) -> MakeTest:
 
 
 def _like(insensitive: bool) -> MakeTest:
-    def make(name: str, value: Any, dialect: str, column: ColumnSpec) -> Callable[[Row], bool]:
-        fold = insensitive or column.ci or dialect == "sqlite"
+    def make(
+        name: str, value: Any, schema: SchemaSpec, column: ColumnSpec
+    ) -> Callable[[Row], bool]:
+        fold = insensitive or column.ci or schema.like_ignores_case
         pattern = rt.like_regex(value.casefold() if fold else value)
 
         def test(row: Row) -> bool:
@@ -1099,20 +1170,22 @@ def _like(insensitive: bool) -> MakeTest:
     return make
 
 
-def _is(name: str, value: Any, dialect: str, column: ColumnSpec) -> Callable[[Row], bool]:
+def _is(name: str, value: Any, schema: SchemaSpec, column: ColumnSpec) -> Callable[[Row], bool]:
     if value is None or value == "null":
         return lambda row: row[name] is None
     truth = value in (True, "true")
     return lambda row: row[name] is not None and bool(row[name]) is truth
 
 
-def _in(name: str, value: Any, dialect: str, column: ColumnSpec) -> Callable[[Row], bool]:
-    compare = _comparer(dialect, column.ci)
+def _in(name: str, value: Any, schema: SchemaSpec, column: ColumnSpec) -> Callable[[Row], bool]:
+    compare = _comparer(schema.affinity, column.ci)
     items = [v for v in value if v is not None]
     return lambda row: row[name] is not None and any(compare(row[name], v) == 0 for v in items)
 
 
-def _contains(name: str, value: Any, dialect: str, column: ColumnSpec) -> Callable[[Row], bool]:
+def _contains(
+    name: str, value: Any, schema: SchemaSpec, column: ColumnSpec
+) -> Callable[[Row], bool]:
     return lambda row: row[name] is not None and _contained(value, row[name])
 
 

@@ -161,70 +161,66 @@ SCHEMA = SchemaSpec(
             (
                 ColumnSpec(
                     "id",
-                    TypeSpec("bigint", "bigint unsigned"),
+                    TypeSpec("bigint", "bigint unsigned", bounds=(0, 18446744073709551615)),
                     nullable=False,
                     identity="auto_increment",
                 ),
                 ColumnSpec(
                     "email",
-                    TypeSpec("varchar", "varchar(255)", length=255),
+                    TypeSpec("varchar", "character varying(255)", length=255),
                     nullable=False,
                     ci=True,
                 ),
                 ColumnSpec(
                     "full_name",
-                    TypeSpec("varchar", "varchar(120)", length=120),
+                    TypeSpec("varchar", "character varying(120)", length=120),
                     default=customers__full_name_default,
                     ci=True,
                 ),
                 ColumnSpec(
                     "phone",
-                    TypeSpec("varchar", "varchar(32)", length=32),
+                    TypeSpec("varchar", "character varying(32)", length=32),
                     default=customers__phone_default,
                     ci=True,
                 ),
                 ColumnSpec(
                     "country_code",
-                    TypeSpec("char", "char(2)", length=2),
+                    TypeSpec("char", "character(2)", length=2),
                     default=customers__country_code_default,
                     ci=True,
                 ),
                 ColumnSpec(
                     "membership",
-                    TypeSpec(
-                        "enum",
-                        "enum('bronze','silver','gold','platinum')",
-                        labels=("bronze", "silver", "gold", "platinum"),
-                    ),
+                    TypeSpec("enum", "membership", labels=("bronze", "silver", "gold", "platinum")),
                     nullable=False,
                     default=customers__membership_default,
                 ),
                 ColumnSpec(
                     "referred_by",
-                    TypeSpec("bigint", "bigint unsigned"),
+                    TypeSpec("bigint", "bigint unsigned", bounds=(0, 18446744073709551615)),
                     default=customers__referred_by_default,
                 ),
                 ColumnSpec(
                     "email_domain",
-                    TypeSpec("varchar", "varchar(255)", length=255),
+                    TypeSpec("varchar", "character varying(255)", length=255),
                     generated=True,
                     ci=True,
                 ),
                 ColumnSpec(
                     "marketing_opt_in",
-                    TypeSpec("boolean", "tinyint(1)"),
+                    TypeSpec("boolean", "tinyint", bounds=(-128, 127)),
                     nullable=False,
                     default=customers__marketing_opt_in_default,
                 ),
                 ColumnSpec(
                     "created_at",
-                    TypeSpec("timestamp", "datetime"),
+                    TypeSpec("timestamp", "timestamp without time zone"),
                     nullable=False,
                     default=customers__created_at_default,
                 ),
                 ColumnSpec(
                     "updated_at",
-                    TypeSpec("timestamp", "datetime"),
+                    TypeSpec("timestamp", "timestamp without time zone"),
                     default=customers__updated_at_default,
                 ),
             ),
@@ -251,48 +247,52 @@ SCHEMA = SchemaSpec(
             (
                 ColumnSpec(
                     "id",
-                    TypeSpec("bigint", "int unsigned"),
+                    TypeSpec("bigint", "int unsigned", bounds=(0, 4294967295)),
                     nullable=False,
                     identity="auto_increment",
                 ),
                 ColumnSpec(
-                    "sku", TypeSpec("varchar", "varchar(32)", length=32), nullable=False, ci=True
+                    "sku",
+                    TypeSpec("varchar", "character varying(32)", length=32),
+                    nullable=False,
+                    ci=True,
                 ),
                 ColumnSpec(
-                    "name", TypeSpec("varchar", "varchar(200)", length=200), nullable=False, ci=True
+                    "name",
+                    TypeSpec("varchar", "character varying(200)", length=200),
+                    nullable=False,
+                    ci=True,
                 ),
                 ColumnSpec(
                     "category",
-                    TypeSpec("varchar", "varchar(50)", length=50),
+                    TypeSpec("varchar", "character varying(50)", length=50),
                     nullable=False,
                     default=products__category_default,
                     ci=True,
                 ),
                 ColumnSpec(
-                    "price",
-                    TypeSpec("numeric", "decimal(10,2)", precision=10, scale=2),
-                    nullable=False,
+                    "price", TypeSpec("numeric", "decimal", precision=10, scale=2), nullable=False
                 ),
                 ColumnSpec(
                     "stock_quantity",
-                    TypeSpec("integer", "int"),
+                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647)),
                     nullable=False,
                     default=products__stock_quantity_default,
                 ),
                 ColumnSpec(
                     "rating",
-                    TypeSpec("numeric", "decimal(3,2)", precision=3, scale=2),
+                    TypeSpec("numeric", "decimal", precision=3, scale=2),
                     default=products__rating_default,
                 ),
                 ColumnSpec(
                     "reviews_count",
-                    TypeSpec("integer", "int"),
+                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647)),
                     nullable=False,
                     default=products__reviews_count_default,
                 ),
                 ColumnSpec(
                     "popularity_score",
-                    TypeSpec("numeric", "decimal(12,2)", precision=12, scale=2),
+                    TypeSpec("numeric", "decimal", precision=12, scale=2),
                     generated=True,
                 ),
                 ColumnSpec(
@@ -300,13 +300,13 @@ SCHEMA = SchemaSpec(
                 ),
                 ColumnSpec(
                     "is_active",
-                    TypeSpec("boolean", "tinyint(1)"),
+                    TypeSpec("boolean", "tinyint", bounds=(-128, 127)),
                     nullable=False,
                     default=products__is_active_default,
                 ),
                 ColumnSpec(
                     "created_at",
-                    TypeSpec("timestamptz", "timestamp"),
+                    TypeSpec("timestamptz", "timestamp with time zone"),
                     nullable=False,
                     default=products__created_at_default,
                 ),
@@ -325,21 +325,31 @@ SCHEMA = SchemaSpec(
             (
                 ColumnSpec(
                     "id",
-                    TypeSpec("bigint", "bigint unsigned"),
+                    TypeSpec("bigint", "bigint unsigned", bounds=(0, 18446744073709551615)),
                     nullable=False,
                     identity="auto_increment",
                 ),
-                ColumnSpec("customer_id", TypeSpec("bigint", "bigint unsigned"), nullable=False),
-                ColumnSpec("product_id", TypeSpec("bigint", "int unsigned"), nullable=False),
                 ColumnSpec(
-                    "price",
-                    TypeSpec("numeric", "decimal(10,2)", precision=10, scale=2),
+                    "customer_id",
+                    TypeSpec("bigint", "bigint unsigned", bounds=(0, 18446744073709551615)),
                     nullable=False,
                 ),
-                ColumnSpec("quantity", TypeSpec("integer", "int"), nullable=False),
+                ColumnSpec(
+                    "product_id",
+                    TypeSpec("bigint", "int unsigned", bounds=(0, 4294967295)),
+                    nullable=False,
+                ),
+                ColumnSpec(
+                    "price", TypeSpec("numeric", "decimal", precision=10, scale=2), nullable=False
+                ),
+                ColumnSpec(
+                    "quantity",
+                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647)),
+                    nullable=False,
+                ),
                 ColumnSpec(
                     "discount",
-                    TypeSpec("numeric", "decimal(5,2)", precision=5, scale=2),
+                    TypeSpec("numeric", "decimal", precision=5, scale=2),
                     nullable=False,
                     default=orders__discount_default,
                 ),
@@ -347,7 +357,7 @@ SCHEMA = SchemaSpec(
                     "status",
                     TypeSpec(
                         "enum",
-                        "enum('pending','paid','processing','shipped','delivered','cancelled','refunded')",
+                        "status",
                         labels=(
                             "pending",
                             "paid",
@@ -363,26 +373,33 @@ SCHEMA = SchemaSpec(
                 ),
                 ColumnSpec(
                     "total_price",
-                    TypeSpec("numeric", "decimal(12,2)", precision=12, scale=2),
+                    TypeSpec("numeric", "decimal", precision=12, scale=2),
                     generated=True,
                 ),
                 ColumnSpec(
                     "discount_amount",
-                    TypeSpec("numeric", "decimal(12,2)", precision=12, scale=2),
+                    TypeSpec("numeric", "decimal", precision=12, scale=2),
                     generated=True,
                 ),
                 ColumnSpec(
                     "final_price",
-                    TypeSpec("numeric", "decimal(12,2)", precision=12, scale=2),
+                    TypeSpec("numeric", "decimal", precision=12, scale=2),
                     generated=True,
                 ),
-                ColumnSpec("items_per_pack", TypeSpec("integer", "int"), generated=True),
                 ColumnSpec(
-                    "label", TypeSpec("varchar", "varchar(64)", length=64), generated=True, ci=True
+                    "items_per_pack",
+                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647)),
+                    generated=True,
+                ),
+                ColumnSpec(
+                    "label",
+                    TypeSpec("varchar", "character varying(64)", length=64),
+                    generated=True,
+                    ci=True,
                 ),
                 ColumnSpec(
                     "created_at",
-                    TypeSpec("timestamp", "datetime(6)"),
+                    TypeSpec("timestamp", "timestamp without time zone"),
                     nullable=False,
                     default=orders__created_at_default,
                 ),
@@ -416,40 +433,48 @@ SCHEMA = SchemaSpec(
             "customer_metrics",
             ("customer_metrics",),
             (
-                ColumnSpec("customer_id", TypeSpec("bigint", "bigint unsigned"), nullable=False),
+                ColumnSpec(
+                    "customer_id",
+                    TypeSpec("bigint", "bigint unsigned", bounds=(0, 18446744073709551615)),
+                    nullable=False,
+                ),
                 ColumnSpec(
                     "total_orders",
-                    TypeSpec("integer", "int"),
+                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647)),
                     nullable=False,
                     default=customer_metrics__total_orders_default,
                 ),
                 ColumnSpec(
                     "total_spent",
-                    TypeSpec("numeric", "decimal(12,2)", precision=12, scale=2),
+                    TypeSpec("numeric", "decimal", precision=12, scale=2),
                     nullable=False,
                     default=customer_metrics__total_spent_default,
                 ),
                 ColumnSpec(
                     "days_since_signup",
-                    TypeSpec("integer", "int"),
+                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647)),
                     nullable=False,
                     default=customer_metrics__days_since_signup_default,
                 ),
                 ColumnSpec(
                     "login_count",
-                    TypeSpec("integer", "int"),
+                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647)),
                     nullable=False,
                     default=customer_metrics__login_count_default,
                 ),
                 ColumnSpec(
                     "average_order_value",
-                    TypeSpec("numeric", "decimal(12,2)", precision=12, scale=2),
+                    TypeSpec("numeric", "decimal", precision=12, scale=2),
                     generated=True,
                 ),
-                ColumnSpec("orders_per_month", TypeSpec("integer", "int"), generated=True),
+                ColumnSpec(
+                    "orders_per_month",
+                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647)),
+                    generated=True,
+                ),
                 ColumnSpec(
                     "engagement_level",
-                    TypeSpec("varchar", "varchar(10)", length=10),
+                    TypeSpec("varchar", "character varying(10)", length=10),
                     generated=True,
                     ci=True,
                 ),
@@ -473,23 +498,38 @@ SCHEMA = SchemaSpec(
             ("product_ratings",),
             (
                 ColumnSpec(
-                    "id", TypeSpec("integer", "int"), nullable=False, identity="auto_increment"
+                    "id",
+                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647)),
+                    nullable=False,
+                    identity="auto_increment",
                 ),
-                ColumnSpec("customer_id", TypeSpec("bigint", "bigint unsigned"), nullable=False),
+                ColumnSpec(
+                    "customer_id",
+                    TypeSpec("bigint", "bigint unsigned", bounds=(0, 18446744073709551615)),
+                    nullable=False,
+                ),
                 ColumnSpec(
                     "product_name",
-                    TypeSpec("varchar", "varchar(200)", length=200),
+                    TypeSpec("varchar", "character varying(200)", length=200),
                     nullable=False,
                     ci=True,
                 ),
                 ColumnSpec("date", TypeSpec("date", "date"), nullable=False),
-                ColumnSpec("quality", TypeSpec("smallint", "tinyint"), nullable=False),
-                ColumnSpec("value", TypeSpec("smallint", "tinyint"), nullable=False),
-                ColumnSpec("usability", TypeSpec("smallint", "tinyint"), nullable=False),
-                ColumnSpec("delivery", TypeSpec("smallint", "tinyint"), nullable=False),
+                ColumnSpec(
+                    "quality", TypeSpec("smallint", "tinyint", bounds=(-128, 127)), nullable=False
+                ),
+                ColumnSpec(
+                    "value", TypeSpec("smallint", "tinyint", bounds=(-128, 127)), nullable=False
+                ),
+                ColumnSpec(
+                    "usability", TypeSpec("smallint", "tinyint", bounds=(-128, 127)), nullable=False
+                ),
+                ColumnSpec(
+                    "delivery", TypeSpec("smallint", "tinyint", bounds=(-128, 127)), nullable=False
+                ),
                 ColumnSpec(
                     "overall_rating",
-                    TypeSpec("numeric", "decimal(3,2)", precision=3, scale=2),
+                    TypeSpec("numeric", "decimal", precision=3, scale=2),
                     generated=True,
                 ),
             ),
@@ -518,31 +558,34 @@ SCHEMA = SchemaSpec(
             ("pricing_tiers",),
             (
                 ColumnSpec(
-                    "id", TypeSpec("integer", "int"), nullable=False, identity="auto_increment"
+                    "id",
+                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647)),
+                    nullable=False,
+                    identity="auto_increment",
                 ),
-                ColumnSpec("product_id", TypeSpec("bigint", "int unsigned"), nullable=False),
+                ColumnSpec(
+                    "product_id",
+                    TypeSpec("bigint", "int unsigned", bounds=(0, 4294967295)),
+                    nullable=False,
+                ),
                 ColumnSpec(
                     "tier",
-                    TypeSpec(
-                        "enum",
-                        "enum('bronze','silver','gold','platinum')",
-                        labels=("bronze", "silver", "gold", "platinum"),
-                    ),
+                    TypeSpec("enum", "tier", labels=("bronze", "silver", "gold", "platinum")),
                     nullable=False,
                 ),
                 ColumnSpec(
                     "min_price",
-                    TypeSpec("numeric", "decimal(10,2)", precision=10, scale=2),
+                    TypeSpec("numeric", "decimal", precision=10, scale=2),
                     nullable=False,
                 ),
                 ColumnSpec(
                     "optimal_price",
-                    TypeSpec("numeric", "decimal(10,2)", precision=10, scale=2),
+                    TypeSpec("numeric", "decimal", precision=10, scale=2),
                     nullable=False,
                 ),
                 ColumnSpec(
                     "max_price",
-                    TypeSpec("numeric", "decimal(10,2)", precision=10, scale=2),
+                    TypeSpec("numeric", "decimal", precision=10, scale=2),
                     nullable=False,
                 ),
             ),
@@ -564,6 +607,12 @@ SCHEMA = SchemaSpec(
             computed=COMPUTED_COLUMNS["pricing_tiers"],
         ),
     ),
+    affinity=False,
+    aborts=False,
+    per_row=True,
+    fields_in_order=True,
+    nulls_low=True,
+    like_ignores_case=False,
 )
 
 

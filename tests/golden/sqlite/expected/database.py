@@ -159,11 +159,13 @@ SCHEMA = SchemaSpec(
                 ),
                 ColumnSpec("email", TypeSpec("text", "text", affinity="TEXT"), nullable=False),
                 ColumnSpec(
-                    "full_name", TypeSpec("varchar", "varchar(120)", length=120, affinity="TEXT")
+                    "full_name",
+                    TypeSpec("varchar", "character varying(120)", length=120, affinity="TEXT"),
                 ),
                 ColumnSpec("phone", TypeSpec("text", "text", affinity="TEXT")),
                 ColumnSpec(
-                    "country_code", TypeSpec("varchar", "char(2)", length=2, affinity="TEXT")
+                    "country_code",
+                    TypeSpec("varchar", "character varying(2)", length=2, affinity="TEXT"),
                 ),
                 ColumnSpec(
                     "membership",
@@ -214,7 +216,7 @@ SCHEMA = SchemaSpec(
                 ),
                 ColumnSpec(
                     "sku",
-                    TypeSpec("varchar", "varchar(32)", length=32, affinity="TEXT"),
+                    TypeSpec("varchar", "character varying(32)", length=32, affinity="TEXT"),
                     nullable=False,
                 ),
                 ColumnSpec("name", TypeSpec("text", "text", affinity="TEXT"), nullable=False),
@@ -226,7 +228,7 @@ SCHEMA = SchemaSpec(
                 ),
                 ColumnSpec(
                     "price",
-                    TypeSpec("numeric", "numeric(10,2)", precision=10, scale=2, affinity="NUMERIC"),
+                    TypeSpec("numeric", "numeric", precision=10, scale=2, affinity="NUMERIC"),
                     nullable=False,
                 ),
                 ColumnSpec(
@@ -235,7 +237,7 @@ SCHEMA = SchemaSpec(
                     nullable=False,
                     default=products__stock_quantity_default,
                 ),
-                ColumnSpec("rating", TypeSpec("double", "real", affinity="REAL")),
+                ColumnSpec("rating", TypeSpec("double", "double precision", affinity="REAL")),
                 ColumnSpec(
                     "reviews_count",
                     TypeSpec("bigint", "integer", affinity="INTEGER"),
@@ -243,7 +245,9 @@ SCHEMA = SchemaSpec(
                     default=products__reviews_count_default,
                 ),
                 ColumnSpec(
-                    "popularity_score", TypeSpec("double", "real", affinity="REAL"), generated=True
+                    "popularity_score",
+                    TypeSpec("double", "double precision", affinity="REAL"),
+                    generated=True,
                 ),
                 ColumnSpec(
                     "is_active",
@@ -253,11 +257,14 @@ SCHEMA = SchemaSpec(
                 ),
                 ColumnSpec(
                     "created_at",
-                    TypeSpec("timestamp", "datetime", affinity="NUMERIC"),
+                    TypeSpec("timestamp", "timestamp without time zone", affinity="NUMERIC"),
                     nullable=False,
                     default=products__created_at_default,
                 ),
-                ColumnSpec("updated_at", TypeSpec("timestamp", "datetime", affinity="NUMERIC")),
+                ColumnSpec(
+                    "updated_at",
+                    TypeSpec("timestamp", "timestamp without time zone", affinity="NUMERIC"),
+                ),
             ),
             uniques=(
                 UniqueSpec("products_pkey", ("id",), primary=True),
@@ -288,7 +295,7 @@ SCHEMA = SchemaSpec(
                 ),
                 ColumnSpec(
                     "price",
-                    TypeSpec("numeric", "numeric(10,2)", precision=10, scale=2, affinity="NUMERIC"),
+                    TypeSpec("numeric", "numeric", precision=10, scale=2, affinity="NUMERIC"),
                     nullable=False,
                 ),
                 ColumnSpec(
@@ -296,7 +303,7 @@ SCHEMA = SchemaSpec(
                 ),
                 ColumnSpec(
                     "discount",
-                    TypeSpec("numeric", "numeric(5,2)", precision=5, scale=2, affinity="NUMERIC"),
+                    TypeSpec("numeric", "numeric", precision=5, scale=2, affinity="NUMERIC"),
                     nullable=False,
                     default=orders__discount_default,
                 ),
@@ -376,7 +383,7 @@ SCHEMA = SchemaSpec(
                 ),
                 ColumnSpec(
                     "total_spent",
-                    TypeSpec("double", "real", affinity="REAL"),
+                    TypeSpec("double", "double precision", affinity="REAL"),
                     nullable=False,
                     default=customer_metrics__total_spent_default,
                 ),
@@ -394,7 +401,7 @@ SCHEMA = SchemaSpec(
                 ),
                 ColumnSpec(
                     "average_order_value",
-                    TypeSpec("double", "real", affinity="REAL"),
+                    TypeSpec("double", "double precision", affinity="REAL"),
                     generated=True,
                 ),
                 ColumnSpec(
@@ -457,7 +464,9 @@ SCHEMA = SchemaSpec(
                     "delivery", TypeSpec("bigint", "integer", affinity="INTEGER"), nullable=False
                 ),
                 ColumnSpec(
-                    "overall_rating", TypeSpec("double", "real", affinity="REAL"), generated=True
+                    "overall_rating",
+                    TypeSpec("double", "double precision", affinity="REAL"),
+                    generated=True,
                 ),
                 ColumnSpec("comment", TypeSpec("text", "text", affinity="TEXT")),
             ),
@@ -494,17 +503,17 @@ SCHEMA = SchemaSpec(
                 ColumnSpec("tier", TypeSpec("text", "text", affinity="TEXT"), nullable=False),
                 ColumnSpec(
                     "min_price",
-                    TypeSpec("numeric", "numeric(10,2)", precision=10, scale=2, affinity="NUMERIC"),
+                    TypeSpec("numeric", "numeric", precision=10, scale=2, affinity="NUMERIC"),
                     nullable=False,
                 ),
                 ColumnSpec(
                     "optimal_price",
-                    TypeSpec("numeric", "numeric(10,2)", precision=10, scale=2, affinity="NUMERIC"),
+                    TypeSpec("numeric", "numeric", precision=10, scale=2, affinity="NUMERIC"),
                     nullable=False,
                 ),
                 ColumnSpec(
                     "max_price",
-                    TypeSpec("numeric", "numeric(10,2)", precision=10, scale=2, affinity="NUMERIC"),
+                    TypeSpec("numeric", "numeric", precision=10, scale=2, affinity="NUMERIC"),
                     nullable=False,
                 ),
                 ColumnSpec(
@@ -555,16 +564,18 @@ SCHEMA = SchemaSpec(
                 ),
                 ColumnSpec(
                     "revenue",
-                    TypeSpec("double", "real", affinity="REAL"),
+                    TypeSpec("double", "double precision", affinity="REAL"),
                     nullable=False,
                     default=analytics__revenue_default,
                 ),
                 ColumnSpec(
-                    "conversion_rate", TypeSpec("double", "real", affinity="REAL"), generated=True
+                    "conversion_rate",
+                    TypeSpec("double", "double precision", affinity="REAL"),
+                    generated=True,
                 ),
                 ColumnSpec(
                     "revenue_per_visitor",
-                    TypeSpec("double", "real", affinity="REAL"),
+                    TypeSpec("double", "double precision", affinity="REAL"),
                     generated=True,
                 ),
             ),
@@ -586,6 +597,12 @@ SCHEMA = SchemaSpec(
             computed=COMPUTED_COLUMNS["settings"],
         ),
     ),
+    affinity=True,
+    aborts=False,
+    per_row=True,
+    fields_in_order=False,
+    nulls_low=True,
+    like_ignores_case=True,
 )
 
 
