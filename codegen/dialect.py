@@ -61,6 +61,7 @@ class Dialect:
     like_ignores_case: bool = False  # LIKE ignores (ASCII) case
     case_blind_collations: bool = False  # text compares by a _ci collation unless _bin/_cs
     unsigned_integers: bool = False  # integer types may be UNSIGNED: ranges from the spelling
+    restrict_violation: bool = True  # ON DELETE/UPDATE RESTRICT fails with its own 23001
 
     @property
     def default_schema(self) -> str:
@@ -121,6 +122,7 @@ class _SqlglotRead(Dialect):
     aborts_transactions = False
     statement_per_row = True
     nulls_sort_low = True
+    restrict_violation = False
 
     def reader(self) -> Reader:
         from .parse import sqlglot_reader

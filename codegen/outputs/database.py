@@ -62,6 +62,7 @@ def _behaviour(d: Dialect) -> str:
         "affinity": d.type_affinity, "aborts": d.aborts_transactions,
         "per_row": d.statement_per_row, "fields_in_order": d.fields_in_order,
         "nulls_low": d.nulls_sort_low, "like_ignores_case": d.like_ignores_case,
+        "restrict_violation": d.restrict_violation,
     }  # fmt: skip
     return ", ".join(f"{k}={v}" for k, v in flags.items())
 

@@ -144,6 +144,7 @@ class SchemaSpec:
     fields_in_order: bool = False  # MySQL: fields stored (and failing) one by one, as listed
     nulls_low: bool = False  # NULL sorts before every value
     like_ignores_case: bool = False  # SQLite's LIKE
+    restrict_violation: bool = True  # ON ... RESTRICT fails with 23001, not 23503
 
 
 # ------------------------------------------------------------------------------ errors
@@ -865,8 +866,10 @@ class Engine:
             if None in key or self._parent_has(fk, key) or self._later(fk):
                 continue
             if self._children(child, fk, key):
+                action = fk.on_delete if new is None else fk.on_update
+                restrict = action == "RESTRICT" and self.schema.restrict_violation
                 raise DatabaseError(
-                    "23503",
+                    "23001" if restrict else "23503",
                     f'update or delete on table "{parent.spec.name}" violates foreign key'
                     f' constraint "{fk.name}" on table "{child.spec.name}"',
                     f"Key {_key_text(fk.ref_columns, key)} is still referenced from table"

@@ -613,6 +613,7 @@ SCHEMA = SchemaSpec(
     fields_in_order=True,
     nulls_low=True,
     like_ignores_case=False,
+    restrict_violation=False,
 )
 
 

@@ -183,6 +183,7 @@ SCHEMA = SchemaSpec(
     fields_in_order=False,
     nulls_low=False,
     like_ignores_case=False,
+    restrict_violation=True,
 )
 
 

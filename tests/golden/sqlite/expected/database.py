@@ -603,6 +603,7 @@ SCHEMA = SchemaSpec(
     fields_in_order=False,
     nulls_low=True,
     like_ignores_case=True,
+    restrict_violation=False,
 )
 
 
