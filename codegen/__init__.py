@@ -1,8 +1,13 @@
 """schemagen: turn a project's SQL into the test doubles its test suite needs."""
 
 import functools
+import logging
 
 __version__ = "0.1.0"
+
+# sqlglot logs statements it falls back to reading as a Command; schemagen reports every
+# statement it cannot read itself, located, so its log lines would only repeat that raw.
+logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
 
 @functools.cache

@@ -44,11 +44,26 @@ KNOWN_EXTERNAL_SQL: dict[str, str] = {
 }
 
 
+@dataclass(frozen=True)
+class Event:
+    """A rename or drop the inputs applied, kept so that a reference to what no longer exists
+    (in a function body) can name the migration that removed it."""
+
+    kind: str  # "rename table" | "drop table" | "rename column" | "drop column"
+    table: str  # the table's key when the statement ran
+    column: str | None  # the column renamed or dropped
+    new: str | None  # the new name (renames)
+    location: Location
+
+
 @dataclass
 class Built:
     schema: Schema
     warnings: list[Diagnostic] = field(default_factory=list)
     sources_digest: str = ""  # fingerprint of the input files' bytes (set by the pipeline)
+    history: tuple[Event, ...] = ()  # renames and drops, in the order applied
+    function_drift: list[Diagnostic] = field(default_factory=list)  # set by the pipeline
+    functions_unchecked: list[Diagnostic] = field(default_factory=list)  # EXECUTE, ...
 
 
 class Catalog:
@@ -66,6 +81,7 @@ class Catalog:
         self.index_owner: dict[str, tuple[str, str]] = {}
         self.extensions: list[str] = []
         self.origins: list[ddl.Origin] = []  # every statement applied, for error excerpts
+        self.history: list[Event] = []
 
     # ------------------------------------------------------------------ application
 
@@ -75,6 +91,7 @@ class Catalog:
         if self.dialect.folds_case:
             statement = _declared_case(self, statement)
         handler(self, statement)
+        self.history.extend(_events(statement))
 
     def _origin_at(self, location: Location, within: ddl.Origin | None = None) -> ddl.Origin:
         """Where a part of a statement is, with the line of SQL there as the excerpt."""
@@ -371,7 +388,7 @@ class Catalog:
             external_tables=tuple(sorted(external_keys)),
             extensions=tuple(self.extensions),
         )
-        return Built(schema, self.warnings)
+        return Built(schema, self.warnings, history=tuple(self.history))
 
     def _resolve_fk(self, fk: ForeignKey, table: Table, tables: dict[str, Table]) -> ForeignKey:
         target = tables.get(fk.ref_table)
@@ -453,6 +470,23 @@ def external_tables(
 # SQLite and MySQL ignore the case of column names (and SQLite of table names): `users.ID`
 # is the column `Id` of `Users`. References are rewritten to the declared spelling before a
 # statement applies, so the rest of the catalog compares names exactly (`Dialect.folds_case`).
+
+
+def _events(st: ddl.Statement) -> list[Event]:
+    where = st.origin.location
+    if isinstance(st, ddl.RenameTable):
+        return [Event("rename table", st.table, None, st.new_name, where)]
+    if isinstance(st, ddl.Drop) and st.kind == "table":
+        return [Event("drop table", name, None, None, where) for name in st.names]
+    if isinstance(st, ddl.AlterTable):
+        return [
+            Event("rename column", st.table, a.old, a.new, where)
+            if isinstance(a, ddl.RenameColumn)
+            else Event("drop column", st.table, a.name, None, where)
+            for a in st.actions
+            if isinstance(a, (ddl.RenameColumn, ddl.DropColumn))
+        ]
+    return []
 
 
 def _declared_key(key: str, keys: Iterable[str]) -> str:

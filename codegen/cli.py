@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__, pipeline, report
+from . import __version__, deep, pipeline, report
 from .catalog import Built
 from .config import Run
 from .dialect import NAMES as DIALECTS
@@ -31,9 +31,12 @@ def _friendly_errors(command: F) -> F:
     @wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
-            return command(*args, **kwargs)
+            return deep.run(command, *args, **kwargs)  # room for deeply nested SQL
         except SchemagenError as error:
             click.echo(f"error: {error}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        except RecursionError:  # not located by a stage: say so rather than a traceback
+            click.echo(f"error: {deep.TOO_DEEP}", err=True)
             sys.exit(EXIT_BAD_INPUT)
 
     return run  # type: ignore[return-value]
@@ -156,6 +159,10 @@ def generate(run: Run) -> None:
     a bare `schemagen generate` works; options override the file.
     """
     made, result = pipeline.generate(run, warn=_warn, on_wait=_waiting)
+    for unchecked in made.built.functions_unchecked:
+        click.echo(f"note: {unchecked}", err=True)
+    for note in made.package.notes:
+        click.echo(note)
     click.echo(
         f"{run.out}: {len(made.built.schema.tables)} tables; {len(result.written)} file(s) written,"
         f" {len(result.removed)} removed, {len(result.unchanged)} unchanged"
@@ -193,7 +200,15 @@ def check(run: Run, show_diff: bool, strict_version: bool, full: bool) -> None:
             click.echo(text)
         click.echo(f"{run.out}: up to date with {', '.join(run.inputs)}")
         return
-    click.echo(f"{run.out}: out of date with {', '.join(run.inputs)}", err=True)
+    if result.problems or result.changes or not result.functions:
+        click.echo(f"{run.out}: out of date with {', '.join(run.inputs)}", err=True)
     click.echo(text, err=True)
-    click.echo(f"Fix: {drift.fix_command(run)}", err=True)
+    if result.problems:
+        click.echo(f"Fix: {drift.fix_command(run)}", err=True)
+    if result.functions:
+        click.echo(
+            "Fix the functions: CREATE OR REPLACE them (in a new migration) to read what the"
+            " schema has now",
+            err=True,
+        )
     sys.exit(EXIT_DRIFT)

@@ -12,7 +12,7 @@ working directory), then overridden by command-line options:
     null_ratio = 0.1                  # share of NULLs in nullable columns (0..1)
     external = ["db/auth_stub.sql"]   # tables referenced but not defined by the inputs
     templates = "schemagen_templates" # override templates/*.j2 by file name
-    strict_rpc = false
+    strict_rpc = true                 # RPC: no fakes unless asked for (false: fake by default)
 
     [tool.schemagen.overrides.customers]
     email = { provider = "company_email" }                  # a Faker provider
@@ -86,8 +86,9 @@ class Config:
     templates: str | None = None
     # table -> column -> override, as sorted tuples so the object stays hashable and frozen
     overrides: tuple[tuple[str, tuple[tuple[str, Override], ...]], ...] = ()
-    strict_rpc: bool = False
+    strict_rpc: bool = True  # honest by default: an unimplemented function raises
     root: str = field(default=".", compare=False)  # where relative paths are resolved
+    origin: str = field(default="", compare=False)  # the pyproject.toml it came from, if any
 
     @property
     def sql_dialect(self) -> Dialect:
@@ -161,7 +162,7 @@ def from_mapping(section: Mapping[str, Any], root: str = ".", origin: str = "con
         raise SchemagenError(
             f"{where}: unknown key {sorted(unknown)[0]!r} (known keys: {', '.join(sorted(_KEYS))})"
         )
-    kwargs: dict[str, Any] = {"root": root}
+    kwargs: dict[str, Any] = {"root": root, "origin": origin if origin != "config" else ""}
     for key in ("inputs", "external"):
         if key in section:
             value = section[key]

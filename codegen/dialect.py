@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .errors import SchemagenError
-from .model import DEFAULT_SCHEMA, Identity, Schema, Table
+from .model import DEFAULT_SCHEMA, Identity, Schema, SqlType, Table
+from .mysqltypes import TypeLimits, mysql_limits
 from .naming import name_mysql, name_postgres
 
 if TYPE_CHECKING:
@@ -42,26 +43,34 @@ class Dialect:
     pk_columns_nullable: bool = False  # PRIMARY KEY does not imply NOT NULL (SQLite)
     type_affinity: bool = False  # declared types are affinities, values keep their class
     native_booleans: bool = True  # booleans are True/False, not 1/0
+    pglast_bodies: bool = True  # function bodies are PostgreSQL's (bodycheck reads them)
     exact_numeric_literals: bool = True  # numeric DEFAULT literals are Decimal at their scale
     # The driver exchanges time-zone-aware datetimes. MySQL's TIMESTAMP is an instant too, but
     # PyMySQL and mysqlclient send and return naive datetimes (in the session's time zone),
     # and MariaDB and MySQL before 8.0.19 reject a value with an offset.
     aware_datetimes: bool = True
+    # create() finds the inserted row again by its key (no RETURNING: MySQL; SQLite < 3.35)
+    reselects_rows: bool = False
     # -- syntax (the sqlglot reader)
     table_options: bool = False  # WITHOUT ROWID / STRICT after a CREATE TABLE's columns
     inline_indexes: bool = False  # INDEX / KEY inside CREATE TABLE
     autoincrement: Identity | None = None  # what an AUTOINCREMENT / AUTO_INCREMENT column is
+    # -- the in-memory database (outputs/database.py)
+    collations_fold_case: bool = False  # default text collations compare ignoring case
+    integer_widths_by_name: bool = False  # tinyint..bigint [unsigned] ranges from the name
+    canonical_type_names: bool = True  # errors name types canonically (character varying)
+    # scripts are read as the mysql client sends them: DELIMITER, /*!50003 ... */
+    client_scripts: bool = False
     # -- tests (the pytest plugin)
     rpc_functions: bool = True  # SQL functions a test calls for real, as PostgREST would
-    # -- the in-memory Database (outputs/database.py hands these to its engine)
+    # -- the in-memory Database's engine (outputs/database.py hands these to SchemaSpec)
     aborts_transactions: bool = True  # an error inside a transaction block aborts it (25P02)
     statement_per_row: bool = False  # Database.connect inserts row by row (no DEFAULT in VALUES)
     fields_in_order: bool = False  # an INSERT's fields are stored (and fail) one by one, as listed
     nulls_sort_low: bool = False  # NULL sorts before every value
     like_ignores_case: bool = False  # LIKE ignores (ASCII) case
-    case_blind_collations: bool = False  # text compares by a _ci collation unless _bin/_cs
-    unsigned_integers: bool = False  # integer types may be UNSIGNED: ranges from the spelling
     restrict_violation: bool = True  # ON DELETE/UPDATE RESTRICT fails with its own 23001
+    json_as_text: bool = False  # JSON columns hand back the text stored (MariaDB's LONGTEXT)
 
     @property
     def default_schema(self) -> str:
@@ -71,6 +80,10 @@ class Dialect:
     def name_constraints(self, table: Table) -> Table:
         """The table with unnamed constraints named as the database names them."""
         return name_postgres(table)
+
+    def type_limits(self, t: SqlType) -> TypeLimits | None:
+        """Bounds the type puts on generated values beyond its category's (None: none)."""
+        return None
 
     def reader(self) -> Reader:
         """The statement reader: one file, through the statement cache."""
@@ -116,9 +129,12 @@ class _SqlglotRead(Dialect):
     names_indexes = False
     builtin_tables = False
     native_booleans = False
+    pglast_bodies = False
     exact_numeric_literals = False
     aware_datetimes = False
+    reselects_rows = True
     rpc_functions = False
+    canonical_type_names = False
     aborts_transactions = False
     statement_per_row = True
     nulls_sort_low = True
@@ -169,9 +185,11 @@ class MySQL(_SqlglotRead):
     index_names_per_table = True
     inline_indexes = True
     fields_in_order = True
-    case_blind_collations = True
-    unsigned_integers = True
+    json_as_text = True
     autoincrement: Identity | None = "auto_increment"
+    collations_fold_case = True
+    integer_widths_by_name = True
+    client_scripts = True
 
     def test_backend(
         self, files: Sequence[SourceFile], url: str | None, run_id: str | None
@@ -182,6 +200,9 @@ class MySQL(_SqlglotRead):
 
     def name_constraints(self, table: Table) -> Table:
         return name_mysql(table)
+
+    def type_limits(self, t: SqlType) -> TypeLimits | None:
+        return mysql_limits(t)
 
 
 POSTGRES, SQLITE, MYSQL = Dialect(), SQLite(), MySQL()

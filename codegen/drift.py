@@ -38,6 +38,7 @@ class Report:
     changes: list[Change] = field(default_factory=list)  # schema terms
     problems: list[str] = field(default_factory=list)  # file terms
     notes: list[str] = field(default_factory=list)  # reported, not failing
+    functions: list[str] = field(default_factory=list)  # bodies reading what is gone: failing
     unified_diff: str = ""
 
     def explain(self, with_diff: bool = False) -> str:
@@ -48,6 +49,9 @@ class Report:
         if self.problems:
             lines.append("Generated files that do not match:")
             lines += [f"  {problem}" for problem in self.problems]
+        if self.functions:
+            lines.append("Function bodies that read what the schema does not have:")
+            lines += [f"  {finding}" for finding in self.functions]
         lines += [f"note: {note}" for note in self.notes]
         if with_diff and self.unified_diff:
             lines.append(self.unified_diff.rstrip("\n"))
@@ -76,6 +80,11 @@ def check(
     no cache: regenerate from the SQL alone and compare every byte (the mode for CI)."""
     out = Path(run.out)
     if not out.is_dir():
+        if writer.read_state(out).leftovers:  # killed between the two renames of a swap
+            raise SchemagenError(
+                f"{run.out}: moved aside by a generate killed while swapping the package in"
+                " (run schemagen generate: it finishes the swap)"
+            )
         raise SchemagenError(
             f"{run.out}: output directory does not exist (run schemagen generate first)"
         )
@@ -97,6 +106,7 @@ def _check(run: Run, out: Path, strict_version: bool, full: bool) -> Report:
         and not state.interrupted
         and manifest.get("fingerprint") == fingerprint
         and {rel: _sha(text) for rel, text in on_disk.items()} == state.files
+        and not manifest.get("function_drift")
     ):
         return Report(in_sync=True, fast=True, notes=_leftover_notes(state))
 
@@ -128,8 +138,12 @@ def _check(run: Run, out: Path, strict_version: bool, full: bool) -> Report:
         )
     inputs_changed = manifest is None or manifest.get("fingerprint") != fingerprint
     _compare(report, on_disk, expected, state.files, inputs_changed)
-    _judge_versions(report, manifest, on_disk, expected, strict_version, state.damaged)
-    report.in_sync = not report.problems
+    _judge_versions(
+        report, manifest, on_disk, expected, strict_version, state.damaged, inputs_changed
+    )
+    report.functions = [str(d) for d in built.function_drift]
+    report.notes += [f"not checked: {d}" for d in built.functions_unchecked]
+    report.in_sync = not report.problems and not report.functions
     return report
 
 
@@ -172,6 +186,7 @@ def _judge_versions(
     expected: dict[str, str],
     strict_version: bool,
     damaged: str | None,
+    changed: bool = True,  # the inputs changed since generate (else: here for function drift)
 ) -> None:
     """A package from another schemagen version whose files differ in headers only is
     reported, not failed (unless --strict-version)."""
@@ -187,7 +202,7 @@ def _judge_versions(
             "differ (use --strict-version to fail on this)"
         )
         report.problems, report.unified_diff = [], ""
-    elif not report.problems and manifest is not None and MANIFEST not in expected:
+    elif not report.problems and manifest is not None and MANIFEST not in expected and changed:
         report.notes.append(
             "the inputs changed but the generated code did not; run schemagen generate to "
             "refresh the recorded fingerprint (it keeps check fast)"

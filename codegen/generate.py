@@ -24,10 +24,11 @@ The manifest is what the drift checker compares without parsing SQL:
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import overrides
 from .config import Config
 from .context import FINGERPRINT_PREFIX, HEADER_PREFIX, Context
 from .digest import sha256, stable_json
@@ -46,14 +47,22 @@ class Package:
     files: dict[str, str]  # relative path -> full text
     warnings: tuple[Diagnostic, ...] = ()
     manifest: dict[str, Any] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()  # one-line summaries for the user (not warnings)
 
 
 def generate(
-    schema: Schema, config: Config, sources_digest: str, formatter: Formatter | None = None
+    schema: Schema,
+    config: Config,
+    sources_digest: str,
+    formatter: Formatter | None = None,
+    function_drift: Sequence[str] = (),
 ) -> Package:
-    """The whole generated package for `schema`, as path -> text. Deterministic."""
+    """The whole generated package for `schema`, as path -> text. Deterministic.
+    `function_drift` (bodycheck's findings) is recorded in the manifest, so that `check`
+    keeps failing on it even when the package itself is current."""
     formatter = formatter or Formatter()
     ctx = Context(schema, config, sources_digest, formatter)
+    overrides.validate(schema, ctx.plan, config)
     bodies: dict[str, str] = {}
     for kind, module in REGISTRY.items():
         exported = getattr(module, "exports", None)
@@ -75,8 +84,10 @@ def generate(
             body = formatter.format_file(body)
         files[path] = ctx.header(path) + body
     manifest = _manifest(ctx, files)
+    if function_drift:
+        manifest["function_drift"] = list(function_drift)
     files[MANIFEST] = manifest_text(manifest) + "\n"
-    return Package(files, ctx.plan.warnings, manifest)
+    return Package(files, ctx.plan.warnings, manifest, tuple(ctx.notes))
 
 
 _FLAT_DEPTH = 5  # manifest > model > tables > table > columns > one line per column

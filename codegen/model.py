@@ -21,7 +21,7 @@ CATEGORIES = (
     "text", "varchar", "char", "boolean",
     "date", "time", "timetz", "timestamp", "timestamptz", "interval",
     "uuid", "json", "jsonb", "bytes", "inet", "cidr", "macaddr",
-    "bit", "varbit", "money", "xml", "tsvector", "year",
+    "bit", "varbit", "money", "xml", "tsvector", "year", "set",
     "array", "enum", "domain", "composite", "unknown",
 )  # fmt: skip
 
@@ -105,8 +105,10 @@ class Column:
     collation: str | None = None
     comment: str | None = None
     location: Location = NOWHERE
+    on_update: str | None = None  # MySQL's ON UPDATE CURRENT_TIMESTAMP: set by every UPDATE
 
     def to_json(self) -> dict[str, Any]:
+        extra = {"on_update": self.on_update} if self.on_update is not None else {}
         return {
             "name": self.name,
             "type": self.type.sql,
@@ -120,6 +122,7 @@ class Column:
             "identity": self.identity,
             "collation": self.collation,
             "comment": self.comment,
+            **extra,
             "type_info": self.type.to_json(),
             "location": self.location.to_json(),
         }
@@ -137,6 +140,7 @@ class Column:
             collation=data.get("collation"),
             comment=data.get("comment"),
             location=Location.from_json(data["location"]),
+            on_update=data.get("on_update"),
         )
 
 

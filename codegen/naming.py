@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import keyword
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -139,6 +140,22 @@ def identifier(name: str, taken: set[str] | None = None, reserved: Iterable[str]
     base = _IDENT.sub("_", name).strip("_") or "x"
     if base[0].isdigit():
         base = "c_" + base
+    return _unique(base, taken, reserved)
+
+
+def attribute(name: str, taken: set[str], reserved: Iterable[str] = ()) -> str:
+    """A Python attribute for a column: unicode letters kept (NFKC-normalised, as Python
+    reads identifiers), never a `__` (factory_boy reads `a__b` as a path into `a`), never
+    a leading underscore; unique within `taken` case-blindly, like `identifier`."""
+    text = unicodedata.normalize("NFKC", name)
+    text = "".join(ch if ("x" + ch).isidentifier() else "_" for ch in text)
+    base = re.sub(r"_{2,}", "_", text).strip("_") or "x"
+    if not base[0].isidentifier():
+        base = "c_" + base
+    return _unique(base, taken, reserved)
+
+
+def _unique(base: str, taken: set[str] | None, reserved: Iterable[str]) -> str:
     if keyword.iskeyword(base) or keyword.issoftkeyword(base) or base in set(reserved):
         base += "_"
     if taken is None:
@@ -146,7 +163,7 @@ def identifier(name: str, taken: set[str] | None = None, reserved: Iterable[str]
     out = base
     i = 2
     while out.lower() in taken:
-        out = f"{base}_{i}"
+        out = f"{base}{'' if base.endswith('_') else '_'}{i}"  # never `__`: `class_2`
         i += 1
     taken.add(out.lower())
     return out

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from . import cachestore, catalog, lock, parse, sources, writer
+from . import bodycheck, cachestore, catalog, lock, parse, sources, writer
 from .catalog import Built
 from .config import Run
 from .dialect import Dialect
@@ -50,7 +50,13 @@ def load_files(
     statements = parse.read_all(files, dialect, cache)
     stubs = parse.read_all(sources.collect(external, cwd), dialect, cache) if external else []
     built = catalog.build(statements, dialect, stubs)
-    return replace(built, sources_digest=sources.digest(files))
+    bodies = bodycheck.check(built.schema, built.history)
+    return replace(
+        built,
+        sources_digest=sources.digest(files),
+        function_drift=list(bodies.drift),
+        functions_unchecked=list(bodies.unchecked),
+    )
 
 
 @dataclass(frozen=True)
@@ -80,7 +86,10 @@ def build(
         caches = cachestore.no_caches(config.dialect)
     built = load_files(files, config.sql_dialect, run.external, run.cwd, caches.statements)
     warn(built.warnings)
-    package = render_package(built.schema, config, built.sources_digest, caches.formatter)
+    if built.function_drift:  # function bodies reading what the schema no longer has
+        warn(built.function_drift)
+    drift = [str(d) for d in built.function_drift]
+    package = render_package(built.schema, config, built.sources_digest, caches.formatter, drift)
     warn(package.warnings)
     return Generated(built, package, caches)
 

@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 
 from . import config as schemagen_config
-from . import sources
+from . import dialect, sources
 from .errors import SchemagenError
 
 SEED_KEY = pytest.StashKey[int]()
@@ -325,19 +325,18 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     config = session.config
     if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
         return
-    url = config.getoption("schemagen_db_url") or os.environ.get("SCHEMAGEN_DATABASE_URL")
-    if not url or not url.startswith(("postgres://", "postgresql://")):
-        return
-    _drop_template(config, url)
-
-
-def _drop_template(config: pytest.Config, url: str) -> None:
-    from . import server as pgserver
-
     try:
         project = _project(config)
     except SchemagenError:
         return
+    # a URL or a libpq conninfo string: the dialect, not the spelling, says it is PostgreSQL
+    if project.url and project.config.sql_dialect is dialect.POSTGRES:
+        _drop_template(project, project.url)
+
+
+def _drop_template(project: Project, url: str) -> None:
+    from . import server as pgserver
+
     handle = pgserver.Server("url", url)
     try:
         handle.drop_database(pgserver.template_name(project.files))

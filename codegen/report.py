@@ -103,6 +103,8 @@ def _column_flags(column: Column, pk: set[str]) -> str:
         flags.append(f"IDENTITY {column.identity}")
     if column.default is not None:
         flags.append(f"DEFAULT {column.default}")
+    if column.on_update:
+        flags.append(f"ON UPDATE {column.on_update}")
     if column.generated:
         kind = "STORED" if column.generated.stored else "VIRTUAL"
         flags.append(f"GENERATED ({column.generated.sql}) {kind}")

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from .digest import sha256
 from .errors import SchemagenError
+from .model import Location
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,14 @@ def _expand(arg: str, base: Path) -> Iterable[Path]:
     if path.is_file():
         return [path]
     if path.is_dir():
-        found = [p for p in path.rglob("*.sql") if p.is_file() and not _SKIP_FILE.search(p.name)]
+        found = [p for p in path.rglob("*.sql") if not _SKIP_FILE.search(p.name)]
+        for p in found:
+            if not p.is_file() and not p.is_dir():  # a dangling symlink or a symlink loop
+                shown = p.relative_to(base).as_posix() if p.is_relative_to(base) else p
+                raise SchemagenError(f"{shown}: a symlink to nothing readable (skip it or fix it)")
+        found = [p for p in found if p.is_file()]
+        if not found:
+            raise SchemagenError(f"{arg}: no SQL files (*.sql) in this folder")
         return sorted(found, key=lambda p: _migration_key(p.relative_to(path).as_posix()))
     if glob.has_magic(arg):
         pattern = arg if Path(arg).is_absolute() else str(base / arg)
@@ -95,14 +103,24 @@ def _expand(arg: str, base: Path) -> Iterable[Path]:
 
 
 def read_file(path: Path, base: Path) -> SourceFile:
-    data = path.read_bytes()
+    shown = display_path(path, base)
+    try:
+        data = path.read_bytes()
+    except OSError as error:  # unreadable, a symlink loop, removed meanwhile
+        raise SchemagenError(f"{shown}: cannot read ({error.strerror or error})") from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise SchemagenError(
-            f"{display_path(path, base)}: not UTF-8 text ({error.reason})"
-        ) from None
+        raise SchemagenError(f"{shown}: not UTF-8 text ({error.reason})") from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    nul = text.find("\x00")
+    if nul >= 0:  # parsers stop at it (pglast reads C strings), so the rest would vanish
+        line = text.count("\n", 0, nul) + 1
+        column = nul - (text.rfind("\n", 0, nul) + 1) + 1
+        raise SchemagenError(
+            "NUL byte in the SQL text (databases refuse it; remove it)",
+            Location(shown, line, column),
+        )
     return SourceFile(display_path(path, base), up_part(text), sha256(data))
 
 

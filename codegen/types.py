@@ -138,6 +138,9 @@ _SQLGLOT_CATEGORY: dict[Any, str] = {  # sqlglot DataType.Type -> category
     exp.DataType.Type.BIGINT: "bigint",
     exp.DataType.Type.UBIGINT: "bigint",
     exp.DataType.Type.DECIMAL: "numeric",
+    exp.DataType.Type.UDECIMAL: "numeric",
+    exp.DataType.Type.UDOUBLE: "double",
+    exp.DataType.Type.SET: "set",
     exp.DataType.Type.FLOAT: "real",
     exp.DataType.Type.DOUBLE: "double",
     exp.DataType.Type.TEXT: "text",
@@ -226,7 +229,7 @@ def mysql_type(dt: exp.DataType) -> SqlType:
     return SqlType(
         category=category,
         sql=sql,
-        length=mods[0] if category in ("varchar", "char", "bit") and mods else None,
+        length=mods[0] if category in ("varchar", "char", "bit", "bytes") and mods else None,
         precision=mods[0] if category == "numeric" and mods else None,
         scale=(mods[1] if len(mods) > 1 else 0) if category == "numeric" and mods else None,
         name=None if category != "unknown" else sql,

@@ -50,6 +50,7 @@ class Want:
     null_past_end: bool = False  # nullable last digit: NULL once its values are used up
     labels: tuple[str, ...] = ()  # enum labels
     dialect: Dialect = POSTGRES
+    json_paths: tuple[tuple[str | int, ...], ...] | None = None  # read as JSON at these paths
 
     @property
     def what(self) -> str:
@@ -179,6 +180,11 @@ def gen_int(want: Want) -> Gen:
     t_lo, t_hi = INT_RANGES.get(want.type.category, INT_RANGES["bigint"])
     if want.dialect.type_affinity or want.type.category == "bigint":  # SQLite: 64-bit
         t_lo, t_hi = INT_RANGES["bigint"]
+    limits = want.dialect.type_limits(want.type)  # MySQL: TINYINT, MEDIUMINT, UNSIGNED
+    if limits is not None and limits.lo is not None:
+        t_lo = limits.lo
+    if limits is not None and limits.hi is not None:
+        t_hi = limits.hi
     lo, hi = _range(want, Decimal(1), Decimal(t_lo), Decimal(t_hi))
     if lo > hi:
         return Gen(f"sg.g_int({int(lo)}, {int(lo)})", note="CHECK bounds are empty")
@@ -197,7 +203,8 @@ def gen_numeric(want: Want) -> Gen:
         limit = Decimal(10) ** (t.precision - scale) - unit
     else:
         limit = Decimal(10) ** 12
-    lo, hi = _range(want, unit, -limit, limit)
+    low = -limit if _least(want) is None else Decimal(0)
+    lo, hi = _range(want, unit, low, limit)
     lo_u, hi_u = int(lo / unit), int(hi / unit)
     if lo_u > hi_u:
         hi_u = lo_u
@@ -206,9 +213,16 @@ def gen_numeric(want: Want) -> Gen:
     return Gen(f"sg.g_dec({lo_u}, {hi_u}, {scale})")
 
 
+def _least(want: Want) -> int | None:
+    """The least value the type allows, when the dialect says (MySQL's UNSIGNED: 0)."""
+    limits = want.dialect.type_limits(want.type)
+    return limits.lo if limits is not None else None
+
+
 def gen_float(want: Want) -> Gen:
     big = Decimal("1e15")
-    lo, hi = _range(want, Decimal("0.0001"), -big, big)
+    low = -big if _least(want) is None else Decimal(0)
+    lo, hi = _range(want, Decimal("0.0001"), low, big)
     if want.unique:
         return _unique("u_float", want, f"{float(lo)!r}, {float(hi)!r}, {pystr(want.what)}")
     return Gen(f"sg.g_float({float(lo)!r}, {float(hi)!r})")
@@ -281,7 +295,11 @@ def gen_timestamp(want: Want) -> Gen:
     tz = want.type.category == "timestamptz" and want.dialect.aware_datetimes
     lo, hi = -365 * 86400, 0
     if want.unique:
-        return _unique("u_ts", want, f"{lo}, {lo + 10**9}, {tz}, {pystr(want.what)}")
+        top = lo + 10**9
+        limits = want.dialect.type_limits(want.type)
+        if limits is not None and limits.seconds_end is not None:
+            top = limits.seconds_end
+        return _unique("u_ts", want, f"{lo}, {top}, {tz}, {pystr(want.what)}")
     return Gen(f"sg.g_ts({lo}, {hi}, {tz})")
 
 
@@ -314,6 +332,9 @@ def _simple(expr: str, unique_expr: str | None = None) -> Callable[[Want], Gen]:
 
 def gen_bit(want: Want) -> Gen:
     length = want.type.length or 1
+    limits = want.dialect.type_limits(want.type)
+    if limits is not None and limits.bit_number:  # MySQL: a '0101' string would be bytes
+        return Gen(f"sg.g_int(0, {2**length - 1})")
     return Gen(f"sg.g_bits({length}, {want.type.category == 'bit'})")
 
 
@@ -328,9 +349,24 @@ def gen_json(want: Want) -> Gen:
 
 
 def gen_bytes(want: Want) -> Gen:
+    t = want.type
+    limits = want.dialect.type_limits(t)
+    size = limits.max_bytes if limits is not None else None
+    fixed = limits is not None and limits.fixed_bytes
     if want.unique:
-        return Gen("n.to_bytes(8, 'big') + sg.g_bytes(8)", needs_n=True)
-    return Gen("sg.g_bytes()")
+        return Gen(f"sg.u_bytes(n, {size}, {fixed})", needs_n=True)
+    if fixed:
+        return Gen(f"sg.g_bytes({size}, {size})")
+    return Gen(f"sg.g_bytes({size})" if size else "sg.g_bytes()")
+
+
+def gen_set(want: Want) -> Gen:
+    """MySQL SET: a comma-separated subset of its members, in declaration order."""
+    labels = tuple(re.findall(r"'((?:[^']|'')*)'", want.type.sql))
+    members = tuple(label.replace("''", "'") for label in labels)
+    if not members:
+        return Gen("None", supported=False, note="SET with no members")
+    return Gen(f"sg.g_set({py(members)})")
 
 
 def gen_uuid(want: Want) -> Gen:
@@ -367,6 +403,7 @@ TYPE_REGISTRY: dict[str, Callable[[Want], Gen]] = {
     "xml": _simple("f\"<note>{sg.g_text('word')}</note>\""),
     "tsvector": _simple("sg.g_text('sentence')"),
     "year": _simple("sg.g_int(1990, 2030)"),
+    "set": gen_set,
     "enum": gen_enum,
 }
 
@@ -398,6 +435,9 @@ def _generator(want: Want) -> Gen:
                     f"{_py_values(values)}, {pystr(want.what)}, {want.wrap_unique}",
                 )
             return Gen(f"sg.g_choice({_py_values(values)})")
+    if want.json_paths is not None and category in TEXT | {"json", "jsonb"}:
+        as_text = category in TEXT
+        return Gen(f"sg.g_json_doc({want.json_paths!r}, {as_text})")
     if category == "array" and want.type.element is not None:
         element = Want(
             want.table, want.column, want.type.element, labels=want.labels, dialect=want.dialect

@@ -129,3 +129,16 @@ def load(conn: Any, sql: str) -> None:
             if statement.strip():
                 cur.execute(statement)
     conn.commit()
+
+
+def load_script(conn: Any, sql: str) -> None:
+    """Run a script through the `mariadb` command-line client, as users load dumps: it
+    reads DELIMITER and splits statements itself."""
+    sql = sql.replace(MYSQL8_COLLATION, "utf8mb4_unicode_ci")
+    database = conn.db.decode() if isinstance(conn.db, bytes) else conn.db
+    subprocess.run(
+        [_binary("mariadb"), "--no-defaults", f"--socket={conn.unix_socket}", "-uroot",
+         "--default-character-set=utf8mb4", database],
+        input=sql.encode(), capture_output=True, check=True, timeout=120,
+    )  # fmt: skip
+    conn.commit()

@@ -189,11 +189,7 @@ def _column(schema: Schema, table: Table, c: Column, src: _Sources) -> str:
         args.append(f"identity={pystr(c.identity)}")
     if c.generated is not None:
         args.append("generated=True")
-    if (
-        of(schema.dialect).case_blind_collations
-        and t.category in TEXTS
-        and _case_blind(c.collation)
-    ):
+    if of(schema.dialect).collations_fold_case and t.category in TEXTS and _case_blind(c.collation):
         args.append("ci=True")
     return f"ColumnSpec({', '.join(args)})"
 
@@ -204,7 +200,12 @@ def _case_blind(collation: str | None) -> bool:
 
 
 def _type(schema: Schema, t: SqlType, written: SqlType) -> str:
-    args = [pystr(t.category), pystr(_sql_name(schema, t))]
+    category = t.category
+    if category == "timestamptz" and not of(schema.dialect).aware_datetimes:
+        category = "timestamp"  # the driver exchanges naive datetimes (MySQL's TIMESTAMP)
+    if category in ("json", "jsonb") and of(schema.dialect).json_as_text:
+        category = "json_text"
+    args = [pystr(category), pystr(_sql_name(schema, t))]
     for field in ("length", "precision", "scale"):
         value = getattr(t, field)
         if value is not None:
@@ -217,7 +218,7 @@ def _type(schema: Schema, t: SqlType, written: SqlType) -> str:
     if of(schema.dialect).type_affinity:
         affinity = sqlexpr.get_dialect("sqlite").affinity_of(written) or "BLOB"
         args.append(f"affinity={pystr(affinity)}")
-    if of(schema.dialect).unsigned_integers and (bounds := _mysql_bounds(t)) is not None:
+    if of(schema.dialect).integer_widths_by_name and (bounds := _mysql_bounds(t)) is not None:
         args.append(f"bounds={bounds!r}")
     if written.category == "domain" and written.name:
         args.append(f"domain={pystr(written.name)}")
@@ -240,7 +241,9 @@ def _mysql_bounds(t: SqlType) -> tuple[int, int] | None:
 
 
 def _sql_name(schema: Schema, t: SqlType) -> str:
-    """The type as PostgreSQL's messages name it (the engine's messages are PostgreSQL's)."""
+    """The type as the engine's messages name it (PostgreSQL's names where canonical)."""
+    if not of(schema.dialect).canonical_type_names:
+        return t.sql
     if t.category == "enum" and t.name:
         return t.name.split(".")[-1]
     base = PG_NAMES.get(t.category, t.sql.split("(")[0])

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import dialect
 from ..context import Context
+from ..model import Schema
 from ..plan import TablePlan
+from ..rowtypes import col_of, col_source
 
 
 def exports(ctx: Context) -> dict[str, list[str]]:
@@ -20,12 +23,25 @@ def render(ctx: Context) -> dict[str, str]:
     files = {}
     for t in ctx.plan.tables:
         path = f"factories/{t.module}.py"
-        files[path] = ctx.template("factory.py.j2", t=t, **_spec(t))
+        types = _types(ctx.schema, t)
+        files[path] = ctx.template("factory.py.j2", t=t, **_spec(t), types=types)
         ctx.fingerprint_of(
-            path, {"table": ctx.table_json(t.key), "targets": [f.factory for f in t.fks]}
+            path,
+            {
+                "table": ctx.table_json(t.key),
+                "targets": [f.factory for f in t.fks],
+                "types": types,
+                "null_ratio": ctx.config.null_ratio,
+                "overrides": {c: o.to_json() for c, o in dict(ctx.config.overrides).get(t.key, ())},
+            },
         )
     files["factories/__init__.py"] = ctx.template("factories_init.py.j2", tables=ctx.plan.tables)
     return files
+
+
+def _types(schema: Schema, t: TablePlan) -> dict[str, str]:
+    """column -> `sg.Col(...)` source: what the runtime checks the column's values against."""
+    return {c.name: col_source(col_of(schema, c)) for c in t.table.columns if c.generated is None}
 
 
 def _spec(t: TablePlan) -> dict[str, Any]:
@@ -36,4 +52,26 @@ def _spec(t: TablePlan) -> dict[str, Any]:
         "always": tuple(c.name for c in t.columns if not c.insert and c.kind != "computed"),
         "json_columns": tuple(c.name for c in t.columns if c.json),
         "fks": tuple((f.columns, f.ref_columns) for f in t.fks if f.mode == "sub"),
+        "keys": _keys(t),
+        "padded": _padded(t),
     }
+
+
+def _padded(t: TablePlan) -> dict[str, int]:
+    """Columns stored right-padded with 0x00 to their width (MySQL's BINARY(n))."""
+    limits_of = dialect.of(t.table.dialect).type_limits
+    return {
+        c.name: limits.max_bytes
+        for c in t.table.columns
+        if (limits := limits_of(c.type)) is not None and limits.fixed_bytes and limits.max_bytes
+    }
+
+
+def _keys(t: TablePlan) -> tuple[tuple[str, ...], ...]:
+    """Keys that find a stored row again: the primary key, then plain UNIQUE keys."""
+    table = t.table
+    if not dialect.of(table.dialect).reselects_rows:
+        return ()  # INSERT ... RETURNING: nothing to find again
+    keys = [table.primary_key.columns] if table.primary_key else []
+    keys += [u.columns for u in table.uniques if u.columns and not u.expressions and not u.where]
+    return tuple(dict.fromkeys(tuple(k) for k in keys))

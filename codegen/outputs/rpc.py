@@ -25,7 +25,7 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 from sqlglot.tokenizer_core import TokenType
 
-from .. import runtimes, sqlexpr
+from .. import plpgsql, runtimes, sqlexpr
 from ..config import Config
 from ..context import Context
 from ..dialect import of
@@ -225,8 +225,8 @@ def _function(
                 reason = f"unsupported {compiled.unsupported}"
                 warnings.append(
                     Diagnostic(fn.location, f"{fn.name}: SQL body not compiled"
-                               f" ({compiled.unsupported}); RPC answers with a fake of the"
-                               " declared type unless a test registers an implementation", sql)
+                               f" ({compiled.unsupported}); RPC calls raise unless a test"
+                               " registers an implementation", sql)
                 )  # fmt: skip
             elif default_reason:
                 reason = default_reason
@@ -319,9 +319,19 @@ def _expression(fn: Function, dialect: str, inputs: list[Param]) -> tuple[str, d
     """The one expression a simple SQL body returns, as the compiler takes it: `$n` and
     `fn.param` become plain parameter references, the rest of the text is kept as written.
     Returns (sql, compiler name -> parameter index)."""
+    read = of(dialect).sqlglot
+    typed = [p.type for p in inputs] + ([fn.returns.type] if fn.returns.type else [])
+    if any(t.category == "domain" for t in typed):  # the database checks them on each call
+        raise _NotSimple("a domain-typed parameter or result (domain CHECKs are not compiled)")
+    if fn.language.lower() == "plpgsql":
+        try:
+            text = plpgsql.expression(fn)
+        except plpgsql.NotSimple as why:
+            raise _NotSimple(str(why)) from None
+        keys = {p.name if p.name is not None else f"${i + 1}": i for i, p in enumerate(inputs)}
+        return _rewrite_references(text, read, fn.name.rpartition(".")[2], inputs), keys
     if fn.language.lower() != "sql":
         raise _NotSimple(f"LANGUAGE {fn.language}")
-    read = of(dialect).sqlglot
     text = (fn.body or "").strip()
     statement = fn.body_style != "standard"
     atomic = re.fullmatch(r"BEGIN\s+ATOMIC\b(.*?)\bEND\s*;?", text, re.I | re.S)
@@ -607,8 +617,8 @@ def _doc_text(fn: Function, compiled: bool, reason: str) -> str:
     if compiled:
         lines.append("Implementation: compiled from the SQL body, unless a test registers one.")
     else:
-        lines.append("Implementation: a deterministic fake of the declared type, unless a test")
-        lines.append(f"registers one (RPC.register). Not compiled: {reason}.")
+        lines.append("Implementation: none; calls raise unless a test registers one")
+        lines.append(f"(RPC.register) or binds a connection. Not compiled: {reason}.")
     lines += ["", display_body(fn)]
     return "\n".join(lines)
 
@@ -644,6 +654,7 @@ def render(ctx: Context) -> dict[str, str]:
     schema = ctx.schema
     plan = build_plan(schema, ctx.config)
     _warn(ctx, plan.warnings)
+    ctx.notes.append(summary(plan, ctx.config.strict_rpc))
     groups: dict[str, list[str]] = {}
     for f in plan.functions:
         groups.setdefault(f.key, []).append(f.spec)
@@ -658,6 +669,23 @@ def render(ctx: Context) -> dict[str, str]:
     ctx.fingerprint_of("rpc.py", _depends_on(ctx))
     ctx.fingerprint_of("_rpcruntime.py", {})  # its settings are in _settings.py
     return {"rpc.py": rpc, "_rpcruntime.py": runtimes.source("_rpcruntime.py")}
+
+
+def summary(plan: RpcPlan, strict: bool) -> str:
+    """The one line `generate` prints: which functions run compiled SQL and which need an
+    implementation in the tests (registered, or the real function via RPC.bind)."""
+    compiled = sorted({f.key for f in plan.functions if f.compiled})
+    needed = sorted({f.key for f in plan.functions if not f.compiled})
+
+    def names(keys: list[str]) -> str:
+        return f" ({', '.join(keys)})" if keys else ""
+
+    fate = "raise until a test registers one" if strict else "answer with fakes (strict_rpc)"
+    return (
+        f"RPC: {len(compiled)} compiled{names(compiled)}; {len(needed)} need an implementation"
+        f"{names(needed)}, calls {fate}"
+        + (f"; {len(plan.left_out)} not callable" if plan.left_out else "")
+    )
 
 
 def _warn(ctx: Context, warnings: tuple[Diagnostic, ...]) -> None:

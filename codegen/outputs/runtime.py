@@ -6,7 +6,7 @@ from __future__ import annotations
 from .. import runtimes, sqlexpr
 from ..context import Context
 
-EXPORTS = {"_runtime": ["GenerationError", "bind", "reset", "set_clock"]}
+EXPORTS = {"_runtime": ["GenerationError", "RowError", "bind", "reset", "set_clock"]}
 
 
 def render(ctx: Context) -> dict[str, str]:
@@ -19,12 +19,13 @@ def render(ctx: Context) -> dict[str, str]:
         dialect=ctx.schema.dialect,
         strict=repr(config.strict_rpc),
     )
-    for path in ("_runtime.py", "_sqlruntime.py"):
+    for path in ("_runtime.py", "_rowcheck.py", "_sqlruntime.py"):
         ctx.verbatim(path)
         ctx.fingerprint_of(path, {})
-    ctx.fingerprint_of("_settings.py", {"config": config.to_json()})
+    ctx.fingerprint_of("_settings.py", {"settings": settings})
     return {
         "_settings.py": settings,
         "_sqlruntime.py": sqlexpr.runtime_source(),
         "_runtime.py": runtimes.source("_runtime.py"),
+        "_rowcheck.py": runtimes.source("_rowcheck.py"),
     }

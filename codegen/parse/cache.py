@@ -20,8 +20,9 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from .. import build_id, ddl, model
+from .. import build_id, ddl, deep, model
 from ..digest import sha256
+from ..errors import SchemagenError
 from ..model import Location
 
 HERE = ""  # the file of an encoded location: the statement it is in
@@ -63,7 +64,10 @@ class StatementCache:
                 return _statements(json.loads(encoded), at)
             except (KeyError, TypeError, ValueError, IndexError, AttributeError):
                 pass  # an entry damaged on disk: read the statement again
-        statements = read(sql)
+        try:
+            statements = read(sql)
+        except RecursionError:  # beyond the documented limit: located, not a traceback
+            raise SchemagenError(deep.TOO_DEEP, at, sql) from None
         self.fresh[key] = (statements, at)
         self.misses += 1
         return statements

@@ -9,7 +9,6 @@ source, because SQLite keeps it verbatim and its affinity rules read it.
 from __future__ import annotations
 
 import functools
-import logging
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
@@ -42,6 +41,7 @@ from ..model import (
 from ..sources import SourceFile
 from ..types import mysql_enum_labels, mysql_type, sqlite_type
 from .cache import StatementCache
+from .mysql_client import ClientText, client_text
 
 if TYPE_CHECKING:
     from ..dialect import Dialect
@@ -65,14 +65,13 @@ _SCHEMALESS_COMMANDS = {
     "LOCK", "UNLOCK", "DELIMITER", "ANALYZE", "VACUUM", "REINDEX", "ATTACH", "DETACH",
     "SAVEPOINT", "RELEASE", "FLUSH", "OPTIMIZE", "EXPLAIN",
 }  # fmt: skip
+_KEYS = re.compile(r"^\s*TABLE\s+\S+\s+(DISABLE|ENABLE)\s+KEYS\s*$", re.IGNORECASE)
+_SESSION_COMMANDS = {"SET", "LOCK", "UNLOCK", "USE", "FLUSH"}
 _CONSTRAINT_WORDS = {
     "CONSTRAINT", "PRIMARY", "NOT", "NULL", "UNIQUE", "CHECK", "DEFAULT", "COLLATE",
     "REFERENCES", "GENERATED", "AS", "AUTOINCREMENT", "ON", "KEY",
 }  # fmt: skip
 _TYPE_TEXT = re.compile(r"\s*((?:[A-Za-z_][\w]*\s*)+(?:\(\s*[+-]?\d+\s*(?:,\s*[+-]?\d+\s*)?\))?)")
-
-
-logging.getLogger("sqlglot").setLevel(logging.ERROR)  # we report unparsed statements ourselves
 
 
 def reader(rules: Dialect) -> Callable[[SourceFile, StatementCache | None], list[ddl.Statement]]:
@@ -84,8 +83,10 @@ def reader(rules: Dialect) -> Callable[[SourceFile, StatementCache | None], list
         that changed (the file is still tokenized whole: that is how it is split)."""
         cache = cache or StatementCache(dialect)
         out: list[ddl.Statement] = []
+        client = client_text(source.text) if rules.client_scripts else ClientText(source.text)
+        source = replace(source, text=client.text)
         lines = LineIndex(source.text)  # many lookups per file: no rescan for each
-        for text_start, sql, tokens in _split(source, dialect):
+        for text_start, sql, tokens in _split(source, dialect, client):
             at = Location(source.path, *lines.line_col(text_start))
             read_one = functools.partial(
                 _read_statement, rules, source, lines, tokens, (at, text_start)
@@ -109,8 +110,14 @@ def _read_statement(
     at, offset = start
     dialect = rules.name
     origin = ddl.Origin(at, sql)
-    if _in_trigger(tokens):
-        return [ddl.Skip(origin, "trigger")]
+    routine = _routine(tokens)
+    if routine is not None:
+        return [ddl.Skip(origin, routine)]
+    if tokens[0].text.upper() in _SESSION_COMMANDS:  # not parsed: `SET @x = @@sql_mode`
+        return [ddl.Skip(origin, tokens[0].text.upper())]
+    virtual = _virtual_table(tokens)
+    if virtual is not None:
+        return [ddl.Unsupported(origin, f"{virtual} is not modelled: no factory for it")]
     options = _table_options(tokens) if rules.table_options else set()
     if rules.table_options:
         tokens = _without_table_options(tokens)
@@ -133,21 +140,31 @@ def _read_statement(
     return list(reader.read(tree))
 
 
-def _split(source: SourceFile, dialect: str) -> Iterator[tuple[int, str, list[Token]]]:
-    """Statements as (start offset, text, tokens), split on the tokenizer's semicolons."""
+def _split(
+    source: SourceFile, dialect: str, client: ClientText
+) -> Iterator[tuple[int, str, list[Token]]]:
+    """Statements as (start offset, text, tokens), split on the tokenizer's semicolons:
+    not inside a routine's BEGIN ... END, and only at the custom one under DELIMITER."""
     text = source.text
     try:
         tokens = sqlglot.Dialect.get_or_raise(dialect).tokenize(text)
     except TokenError as error:
         raise SchemagenError(f"cannot read SQL: {error}", Location(source.path, 1, 1)) from None
     current: list[Token] = []
-    depth = 0  # BEGIN/CASE ... END nesting: a trigger body's semicolons do not end it
-    for token in [*tokens, None]:
+    depth = 0  # BEGIN/CASE ... END nesting: a routine body's semicolons do not end it
+    for i, token in enumerate([*tokens, None]):
         if token is not None and token.token_type in (TokenType.BEGIN, TokenType.CASE):
-            depth += 1 if _in_trigger(current) or token.token_type == TokenType.CASE else 0
+            depth += 1 if token.token_type == TokenType.CASE or _routine(current) else 0
         elif token is not None and token.token_type == TokenType.END and depth:
-            depth -= 1
-        if token is None or (token.token_type == TokenType.SEMICOLON and not depth):
+            after = tokens[i + 1].text.upper() if i + 1 < len(tokens) else ""
+            depth -= 0 if after in _BLOCK_ENDS else 1
+        is_end = token is not None and token.token_type == TokenType.SEMICOLON
+        custom = client.ends_statement(token.start) if token is not None and is_end else None
+        if custom is not None:  # under DELIMITER: only the custom delimiter ends a statement
+            is_end, depth = custom, 0 if custom else depth
+        elif depth:
+            is_end = False
+        if token is None or is_end:
             if current:
                 start, end = current[0].start, current[-1].end + 1
                 start = _comment_free_start(text, start, current[0])
@@ -207,6 +224,10 @@ def _one_word_types(tokens: list[Token]) -> list[Token]:
             state = "" if token.text.upper() in _TABLE_CONSTRAINTS else "type"
         elif depth == 1 and state == "type":
             state = "more" if _WORD.fullmatch(token.text) else ""
+            if state and token.token_type != TokenType.VAR:  # STRICT's `ANY`, a keyword
+                token = Token(
+                    TokenType.VAR, token.text, token.line, token.col, token.start, token.end
+                )
         out.append(token)
     return out
 
@@ -240,12 +261,41 @@ def _table_options(tokens: list[Token]) -> set[str]:
     return options | ({"STRICT"} if "STRICT" in words else set())
 
 
-def _in_trigger(tokens: list[Token]) -> bool:
-    return (
-        tokens[:1] != []
-        and tokens[0].text.upper() == "CREATE"
-        and any(t.text.upper() == "TRIGGER" for t in tokens[:4])
-    )
+_BLOCK_ENDS = {"IF", "LOOP", "WHILE", "REPEAT"}  # `END IF;` closes no BEGIN
+_ROUTINES = {"TRIGGER", "PROCEDURE", "FUNCTION", "EVENT"}
+_OBJECTS = _ROUTINES | {"TABLE", "VIEW", "INDEX", "DATABASE", "SCHEMA", "USER", "SEQUENCE"}
+_SKIP_WORDS = {"IF", "NOT", "EXISTS"}
+
+
+def _virtual_table(tokens: list[Token]) -> str | None:
+    """SQLite's `CREATE VIRTUAL TABLE name USING module(...)`: `virtual table name (USING
+    module)`. Its columns and storage belong to the module (fts5, rtree, ...)."""
+    words = [t.text for t in tokens[:12]]
+    if [w.upper() for w in words[:3]] != ["CREATE", "VIRTUAL", "TABLE"]:
+        return None
+    rest = [w for w in words[3:] if w.upper() not in _SKIP_WORDS]
+    using = next((i for i, w in enumerate(rest) if w.upper() == "USING"), None)
+    if using is None or using + 1 >= len(rest):
+        return None
+    return f"virtual table {''.join(rest[:using])} (USING {rest[using + 1]})"
+
+
+def _routine(tokens: list[Token]) -> str | None:
+    """`procedure p1` for a CREATE of a trigger, procedure, function or event (after
+    OR REPLACE, DEFINER=..., ALGORITHM=... and the like), else None."""
+    if not tokens or tokens[0].text.upper() != "CREATE":
+        return None
+    for i, token in enumerate(tokens[1:16], 1):
+        word = token.text.upper()
+        if word in _OBJECTS and token.token_type != TokenType.STRING:
+            if word not in _ROUTINES:
+                return None
+            names = [t for t in tokens[i + 1 : i + 8] if t.text.upper() not in _SKIP_WORDS]
+            name = names[0].text if names else ""
+            if len(names) > 2 and names[1].token_type == TokenType.DOT:
+                name = f"{name}.{names[2].text}"
+            return f"{word.lower()} {name}".strip()
+    return None
 
 
 def _comment_free_start(text: str, start: int, token: Token) -> int:
@@ -303,6 +353,8 @@ class _Reader:
             word = tree.name.upper()
             if word in _SCHEMALESS_COMMANDS:
                 yield ddl.Skip(self.origin, word)
+            elif word == "ALTER" and _KEYS.search(str(tree.expression or "")):
+                yield ddl.Skip(self.origin, "ALTER TABLE ... KEYS")  # mysqldump's index toggles
             elif word in ("CREATE", "ALTER", "DROP"):
                 yield ddl.Unsupported(
                     self.origin, f"{word} statement that sqlglot cannot parse for {self.dialect}"
@@ -430,7 +482,7 @@ class _Reader:
         sql_type, enum = self.column_type(node, table)
         nullable, default, generated, collation = True, None, None, None
         identity: Identity | None = None
-        comment = None
+        comment, on_update = None, None
         extra: list[ddl.Constraint] = []
         where = self.at(node)
         for constraint in node.args.get("constraints") or ():
@@ -463,6 +515,8 @@ class _Reader:
                 )
             elif isinstance(kind, exp.CommentColumnConstraint):
                 comment = kind.this.name
+            elif isinstance(kind, exp.OnUpdateColumnConstraint):
+                on_update = self.sql(kind.this)
         column = Column(
             name=node.name,
             type=sql_type,
@@ -473,6 +527,7 @@ class _Reader:
             collation=collation,
             comment=comment,
             location=where,
+            on_update=on_update,
         )
         return column, extra, enum
 

@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from ..bounds import Bounds
 from ..config import Override
 from ..errors import Diagnostic
-from ..model import Column, SqlType
+from ..jsonread import json_reads
+from ..model import Column, SqlType, Table
 from ..naming import identifier
 from ..render import pystr
 from ..valuegen import Gen, Want, generator, literal
@@ -30,10 +31,19 @@ def strategies(
     Returns the compiled computed columns and the compiled DEFAULT expressions."""
     computed: list[tuple[str, CompiledFn]] = []
     default_fns: list[CompiledFn] = []
+    table = scope.table
+    json_read = json_reads(  # text columns the expressions read as JSON hold JSON
+        [c.generated.sql for c in table.columns if c.generated] + [c.sql for c in table.checks],
+        scope.dialect.sqlglot,
+    )
     for name, c in scope.cols.items():
         _strategy(scope, name, c, bounds.get(name, Bounds()), uniques, fk_of, computed,
-                  default_fns)  # fmt: skip
+                  default_fns, json_read.get(name.lower()))  # fmt: skip
     return computed, default_fns
+
+
+def _nullable(table: Table, columns: tuple[str, ...]) -> bool:
+    return any((c := table.column(name)) is None or c.nullable for name in columns)
 
 
 def _strategy(
@@ -45,6 +55,7 @@ def _strategy(
     fk_of: Mapping[str, tuple[int, FkPlan]],
     computed: list[tuple[str, CompiledFn]],
     default_fns: list[CompiledFn],
+    json_paths: tuple[tuple[str | int, ...], ...] | None,
 ) -> None:
     table, module, compiler = scope.table, scope.module, scope.compiler
     column = c.column
@@ -63,6 +74,7 @@ def _strategy(
         null_past_end=name in uniques.null_past_end,
         labels=labels(scope.schema, c.type),
         dialect=scope.dialect,
+        json_paths=json_paths,
     )
     if column.generated is not None:
         computed.append((name, _computed(scope, c)))
@@ -81,6 +93,9 @@ def _strategy(
         if fkp.mode == "sub":
             c.kind = "fk" if k == 0 else "fk_part"
             c.decl = f'factory.SubFactory(_PKG + ".{fkp.factory}")' if k == 0 else "None"
+            if k == 0 and scope.config.null_ratio > 0 and _nullable(table, fkp.columns):
+                # a nullable reference is NULL in the configured share of rows
+                c.decl = f"factory.Maybe(factory.LazyFunction(sg.g_set_ref), {c.decl}, None)"
         else:
             c.kind = "null"
             c.decl = "None"

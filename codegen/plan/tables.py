@@ -18,7 +18,7 @@ from ..config import Config
 from ..dialect import of
 from ..errors import Diagnostic
 from ..model import Column, Schema, Table
-from ..naming import identifier
+from ..naming import attribute
 from .checks import plan_checks
 from .columns import declaration, is_constant, strategies
 from .compiler import Compiler
@@ -86,7 +86,7 @@ def _scope(
     cols: dict[str, Col] = {}
     for column in table.columns:
         base, _ = resolve(schema, column.type)
-        cols[column.name] = Col(column, identifier(column.name, taken_attrs, RESERVED_ATTRS), base)
+        cols[column.name] = Col(column, attribute(column.name, taken_attrs, RESERVED_ATTRS), base)
     types = {c.name: resolve(schema, c.type)[0] for c in table.columns}
     return Scope(schema, config, compiler, table, module, of(schema.dialect), cols, types, warnings)
 

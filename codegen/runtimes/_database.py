@@ -289,6 +289,11 @@ def _pg_json(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
         raise DatabaseError("22P02", f"invalid input syntax for type {t.category}") from None
 
 
+def _json_text(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
+    """JSON kept as the text sent (MariaDB's JSON is LONGTEXT; drivers return text)."""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
 def _pg_bytes(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
     if isinstance(value, (bytes, bytearray, memoryview)):
         return bytes(value)
@@ -330,6 +335,7 @@ _PG: dict[str, Coerce] = {
     "timestamptz": _pg_time_of(rt.to_timestamptz, (str, date)),
     "time": _pg_time, "uuid": _pg_uuid, "enum": _pg_enum,
     **dict.fromkeys(("json", "jsonb"), _pg_json),
+    "json_text": _json_text,
     "bytes": _pg_bytes, **dict.fromkeys(("inet", "cidr"), _pg_inet), "array": _pg_array,
 }  # fmt: skip
 
@@ -385,6 +391,7 @@ def coerce_value(column: ColumnSpec, t: TypeSpec, value: Any, affinity: bool) ->
 
 
 _NUMBERS = ("smallint", "integer", "bigint", "numeric", "real", "double")
+_PENDING: Any = object()  # an AUTO_INCREMENT value MySQL assigns only once the row is valid
 
 # ------------------------------------------------------------------------------ tables
 
@@ -622,7 +629,7 @@ class Engine:
             for name in row:
                 self.column(table, name)
         if self.schema.fields_in_order:
-            return [self._fields(table, row, inserting) for row in rows]
+            return [self._fields(table, row, refuse, inserting) for row in rows]
         out: list[Row] = []
         at_bind: DatabaseError | None = None
         at_plan: DatabaseError | None = None
@@ -647,12 +654,20 @@ class Engine:
             raise at_bind or at_plan  # type: ignore[misc]
         return out
 
-    def _fields(self, table: _Table, row: Mapping[str, Any], inserting: bool) -> Row:
+    def _fields(
+        self,
+        table: _Table,
+        row: Mapping[str, Any],
+        refuse: Callable[[ColumnSpec], DatabaseError | None],
+        inserting: bool,
+    ) -> Row:
         """MySQL stores the fields in the order the statement lists them, each one checked
-        (NULL into NOT NULL, then the value) as it is stored."""
+        (a generated column, NULL into NOT NULL, then the value) as it is stored."""
         out: Row = {}
         for name, value in row.items():
             column = table.columns[name]
+            if name in table.refusable and (refused := refuse(column)):
+                raise refused
             if (
                 inserting
                 and value is None
@@ -687,6 +702,8 @@ class Engine:
                 self._domain(table, name, given[name])
                 row[name] = given[name]
                 self._saw_value(table, column, given[name])
+            elif column.identity == "auto_increment" and self.schema.fields_in_order:
+                row[name] = _PENDING  # MySQL takes the value as the row is written
             elif column.identity is not None and not column.generated:
                 row[name] = self._next_value(table, column)
             elif column.default is not None:
@@ -900,6 +917,9 @@ class Engine:
                 for values in self.given(table, batch, refuse):
                     row = self.complete(table, values)
                     self.validate(table, row)
+                    for column in table.spec.columns:
+                        if row[column.name] is _PENDING:
+                            row[column.name] = self._next_value(table, column)
                     event = self._upsert(table, arbiter, row, values, ignore_duplicates, events)
                     if event is not None:
                         events.append(event)

@@ -9,8 +9,11 @@ Imports only the standard library, Faker and the package's own modules.
 
 Which implementation answers a call, in order: one the test registered (`RPC.register`,
 `@RPC.implement`, `with RPC.override(...)`), the body compiled from SQL (simple `LANGUAGE sql`
-functions), otherwise a deterministic fake of the declared shape; `RPC.strict = True` makes
-that last case raise NotImplementedError instead.
+functions), the real function when the client is bound to a connection (`RPC.bind(conn)`);
+otherwise the call raises NotImplementedError naming the function, why it is not compiled
+and the line that registers an implementation. Fakes of the declared shape only when asked
+for: `RPC.fake(name, ...)` for one call, `with RPC.fakes(name):` for a block, `RPC.strict =
+False` (or `[tool.schemagen] strict_rpc = false`) for every call.
 """
 
 from __future__ import annotations
@@ -410,6 +413,33 @@ class RPCClient:
         self.fake_rows = FAKE_ROWS
         self.calls: list[Call] = []
         self._impls: dict[str, Callable[..., Any]] = {}
+        self._faking: set[str] = set()  # names allowed a fake ("*": all), see fakes()
+        self.connection: Any = None  # bind(): calls go to the real functions
+
+    # -- honesty switches ------------------------------------------------------------------
+    def fake(self, name: str, /, *args: Any, **params: Any) -> Any:
+        """This one call answered by a deterministic fake of the declared shape, even when
+        strict: asked for by name, so a test that relies on a made-up value says so."""
+        with self.fakes(name):
+            return self.call(name, *args, **params)
+
+    @contextlib.contextmanager
+    def fakes(self, *names: str) -> Iterator[None]:
+        """`with RPC.fakes("fn"):` allows fakes of `names` (no names: every function) in the
+        block, for code that calls through `RPC.rpc(...)`."""
+        for name in names:
+            self._known(name)
+        added = {*(names or ("*",))} - self._faking
+        self._faking |= added
+        try:
+            yield
+        finally:
+            self._faking -= added
+
+    def bind(self, connection: Any) -> None:
+        """Calls with no registered implementation go to the real function through this
+        DB-API connection (psycopg): `SELECT * FROM fn(...)`. `bind(None)` unbinds."""
+        self.connection = connection
 
     # -- registering implementations -------------------------------------------------------
     def register(self, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -451,15 +481,21 @@ class RPCClient:
         Call it from an autouse fixture to keep tests isolated."""
         self._impls.clear()
         self.calls.clear()
+        self._faking.clear()
         self.strict, self.seed = self._initial
         self.fake_rows = FAKE_ROWS
 
     def implementation(self, name: str, *args: Any, **params: Any) -> str:
-        """Which implementation answers this call: "registered", "compiled" or "fake"."""
+        """Which implementation answers this call: "registered", "database" (bound),
+        "compiled", "fake" or "none" (the call raises NotImplementedError)."""
         fn, _ = self._resolve(name, args, params)
         if name in self._impls:
             return "registered"
-        return "compiled" if fn.impl is not None else "fake"
+        if self.connection is not None:
+            return "database"
+        if fn.impl is not None:
+            return "compiled"
+        return "fake" if self._may_fake(fn) else "none"
 
     # -- calling ---------------------------------------------------------------------------
     def call(self, name: str, /, *args: Any, **params: Any) -> Any:
@@ -617,17 +653,19 @@ class RPCClient:
             return _call_registered(impl, fn, values)
         if fn.strict and any(v is None for v in values):
             return [] if fn.shape in ("set", "rows") else None
+        if self.connection is not None:
+            return call_database(self.connection, fn, values)
         if fn.impl is not None and not any(v is DEFAULT for v in values):
             try:
                 return fn.impl(*[values[i] for i in fn.impl_params])
             except rt.SqlError as error:
                 raise RPCError(str(error), error.sqlstate) from None
-        if self.strict:
-            raise NotImplementedError(
-                f"RPC {fn.name}: no implementation ({fn.reason or 'not compiled'}) and RPC.strict"
-                f" is on; register one: RPC.register({fn.name!r}, fn).\n{fn.signature}\n{fn.body}"
-            )
+        if not self._may_fake(fn):
+            raise NotImplementedError(unimplemented(fn))
         return self._fake(fn, values)
+
+    def _may_fake(self, fn: Function) -> bool:
+        return not self.strict or bool({"*", fn.name} & self._faking)
 
     def _fake(self, fn: Function, values: list[Any]) -> Any:
         seed = _seed_of(self.seed, fn.signature, values)
@@ -648,6 +686,64 @@ class RPCClient:
             return {name: fake_value(t, r) for name, t in fn.columns}
         value = fake_value(fn.type, r)
         return value if isinstance(value, dict) else {}
+
+
+def unimplemented(fn: Function) -> str:
+    """What a call of a function with no implementation raises: which function, why it is
+    not compiled, and the one line that registers an implementation."""
+    params = ", ".join(p.name or f"arg{i}" for i, p in enumerate(fn.params, 1))
+    return (
+        f"RPC {fn.name}: no implementation. Not compiled: {fn.reason or 'not compiled'}.\n"
+        f"Register one in the test:  RPC.register({fn.name!r}, lambda {params}: ...)\n"
+        f"(or RPC.bind(connection) to call the real function; RPC.fake({fn.name!r}, ...) for a"
+        " made-up answer)\n"
+        f"{fn.signature}\n{fn.body}"
+    )
+
+
+def call_database(connection: Any, fn: Function, values: list[Any]) -> Any:
+    """The real function, through a DB-API connection: named notation for named parameters,
+    each argument cast to the parameter's type; errors come back as RPCError with SQLSTATE."""
+    args: list[str] = []
+    sent: list[Any] = []
+    for p, value in zip(fn.params, values, strict=True):
+        if value is DEFAULT:
+            continue
+        mark = "%s" if p.type.kind in _UNCAST else f"%s::{p.type.sql}"
+        args.append(mark if p.name is None else f"{_quote_ident(p.name)} => {mark}")
+        sent.append(json.dumps(value, default=str) if p.type.kind == "json" else value)
+    target = ".".join(_quote_ident(part) for part in fn.name.split("."))
+    call = f"{target}({', '.join(args)})"
+    sql = f"SELECT {call}" if fn.shape == "scalar" else f"SELECT * FROM {call}"
+    cursor = connection.cursor()
+    try:
+        cursor.execute(sql, sent)
+        if fn.shape == "void":
+            return None
+        names = [d[0] for d in cursor.description]
+        rows = cursor.fetchall()
+    except Exception as error:
+        state = getattr(error, "sqlstate", None) or getattr(error, "pgcode", None)
+        if state is None:
+            raise
+        raise RPCError(str(error).splitlines()[0], state) from error
+    finally:
+        cursor.close()
+    if fn.shape == "scalar":
+        return rows[0][0] if rows else None
+    if fn.shape == "set":
+        return [r[0] for r in rows]
+    dicts = [dict(zip(names, r, strict=True)) for r in rows]
+    if fn.shape == "row":
+        return dicts[0] if dicts and any(v is not None for v in dicts[0].values()) else None
+    return dicts
+
+
+_UNCAST = ("row", "composite", "record", "unknown", "json")
+
+
+def _quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _default(p: Param) -> Any:
@@ -860,6 +956,15 @@ class AsyncRPCClient:
 
     def reset(self) -> None:
         self.sync.reset()
+
+    async def fake(self, name: str, /, *args: Any, **params: Any) -> Any:
+        return self.sync.fake(name, *args, **params)
+
+    def fakes(self, *names: str) -> contextlib.AbstractContextManager[None]:
+        return self.sync.fakes(*names)
+
+    def bind(self, connection: Any) -> None:
+        self.sync.bind(connection)
 
     @property
     def strict(self) -> bool:

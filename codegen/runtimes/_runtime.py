@@ -20,9 +20,10 @@ import math
 import random
 import string
 import uuid
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import factory
 import factory.random
@@ -30,6 +31,9 @@ from factory.base import FactoryOptions
 from faker import Faker
 
 from . import _sqlruntime as sqlrt
+from ._rowcheck import Col as Col  # the generated factories' column types: sg.Col(...)
+from ._rowcheck import RowError as RowError
+from ._rowcheck import check_violated, coerce, given_generated, unknown_column
 from ._settings import LOCALE, NULL_RATIO, SEED
 
 # What now() / CURRENT_TIMESTAMP give in generated rows (change it with set_clock()).
@@ -78,6 +82,11 @@ def now() -> _dt.datetime:
 
 
 def register(cls: type[factory.Factory]) -> type[factory.Factory]:
+    """Reset with the others by `reset()`. Its model becomes a dict named after the factory
+    (OrdersFactory -> Orders): rows stay plain dicts, but pytest-factoryboy's `register()`
+    names the fixtures `orders`, `orders__quantity` instead of `dict` for every table."""
+    name = cls.__name__.removesuffix("Factory") or cls.__name__
+    cls._meta.model = type(name, (dict,), {"__module__": cls.__module__})
     _factories.append(cls)
     return cls
 
@@ -233,8 +242,48 @@ def g_json(shape: str = "object") -> Any:
     return {str(fake.word()): rng.randint(0, 100) for _ in range(rng.randint(0, 3))}
 
 
-def g_bytes(maxlen: int | None = None) -> bytes:
-    return rng.randbytes(min(rng.randint(4, 32), maxlen or 32))
+def g_json_doc(paths: tuple[tuple[str | int, ...], ...], as_text: bool) -> Any:
+    """A JSON object holding a value at every path the schema's expressions read
+    (`("a", 0)` is `{"a": [...]}`): a number or a word. As text for text columns."""
+    doc: Any = {}
+    for path in paths:
+        doc = _json_put(doc, path)
+    return json.dumps(doc, separators=(",", ":")) if as_text else doc
+
+
+def _json_put(node: Any, path: tuple[str | int, ...]) -> Any:
+    if not path:
+        return rng.randint(0, 1000) if rng.random() < 0.5 else str(fake.word())
+    step, rest = path[0], path[1:]
+    if isinstance(step, int):
+        items = node if isinstance(node, list) else []
+        while len(items) <= step:
+            items.append(None)
+        items[step] = _json_put(items[step], rest)
+        return items
+    obj = node if isinstance(node, dict) else {}
+    obj[step] = _json_put(obj.get(step), rest)
+    return obj
+
+
+def g_bytes(maxlen: int | None = None, minlen: int = 0) -> bytes:
+    """Random bytes: 4-32 of them, within minlen..maxlen (BINARY(n) gives n for both)."""
+    return rng.randbytes(max(minlen, min(rng.randint(4, 32), maxlen or 32)))
+
+
+def u_bytes(n: int, size: int | None, fixed: bool) -> bytes:
+    """Unique bytes: the sequence number big-endian, then random bytes up to the size."""
+    width = min(8, size or 8)
+    if n >= 256**width:
+        raise GenerationError(f"UNIQUE bytes of length {width} exhausted at {n} values")
+    head = n.to_bytes(width, "big")
+    room = (size or 16) - width
+    return head + (rng.randbytes(room) if fixed else g_bytes(room) if room else b"")
+
+
+def g_set(members: tuple[str, ...]) -> str:
+    """A MySQL SET value: some of its members, comma-separated, in declaration order."""
+    return ",".join(m for m in members if rng.random() < 0.5)
 
 
 def g_inet() -> str:
@@ -261,6 +310,11 @@ def g_array(item: Callable[[], Any], maxlen: int = 3) -> list[Any]:
 def g_null(ratio: float = NULL_RATIO) -> bool:
     """True for the share of rows whose nullable column is NULL."""
     return rng.random() < ratio
+
+
+def g_set_ref() -> bool:
+    """Whether a nullable foreign key gets a parent row (NULL in NULL_RATIO of rows)."""
+    return not g_null()
 
 
 def after(base: Any, gen: Callable[[], Any], strict: bool, upper: bool = False) -> Any:
@@ -359,6 +413,9 @@ class Table:
         always: Iterable[str] = (),
         json_columns: Iterable[str] = (),
         fks: Iterable[tuple[tuple[str, ...], tuple[str, ...]]] = (),
+        keys: Iterable[tuple[str, ...]] = (),
+        padded: Mapping[str, int] | None = None,
+        types: Mapping[str, Col] | None = None,
     ) -> None:
         self.key = key
         self.sql_name = sql_name
@@ -366,6 +423,7 @@ class Table:
         renamed = renamed or {}
         by_column = {c: a for a, c in renamed.items()}
         self.attrs = {by_column.get(c, c): c for c in self.columns}  # factory attribute -> column
+        self.by_column = {c: a for a, c in self.attrs.items()}
         self.computed = computed
         skip = set(computed) | set(always)
         self.insert = tuple(c for c in self.columns if c not in skip)
@@ -374,6 +432,10 @@ class Table:
         self.fks = tuple(fks)
         self.checks = tuple(checks)
         self.regen = regen
+        self.keys = tuple(keys)  # primary key, then UNIQUE keys: how a stored row is found
+        self.padded = padded or {}  # MySQL BINARY(n): stored right-padded with 0x00 to n bytes
+        self.always = frozenset(always)  # GENERATED ALWAYS identity columns
+        self.types = dict(types or {})  # column -> what the database checks its values against
 
 
 class _Row:
@@ -396,6 +458,20 @@ class Options(FactoryOptions):  # type: ignore[misc]
         return self.factory._finish(kwargs, given, create)
 
 
+class Chain(NamedTuple):
+    """A row and the parent rows built for its foreign keys (parents before children)."""
+
+    row: dict[str, Any]
+    parents: list[tuple[str, dict[str, Any]]]  # (table, row)
+
+    def of(self, table: str) -> list[dict[str, Any]]:
+        """The parent rows of `table` in the chain."""
+        return [row for key, row in self.parents if key == table]
+
+
+_chains: list[list[tuple[str, dict[str, Any]]]] = []  # open build_chain() / create_chain() calls
+
+
 class RowFactory(factory.DictFactory):  # type: ignore[misc]  # factory-boy is untyped
     """Base of the generated factories: rows are dicts keyed by column name."""
 
@@ -405,14 +481,87 @@ class RowFactory(factory.DictFactory):  # type: ignore[misc]  # factory-boy is u
     class Meta:
         abstract = True
 
+    # factory_boy's class methods, with positional-only parameters: a column may be named
+    # `cls`, `size` or `strategy` and still be passed by its name.
+    @classmethod
+    def build(cls, /, **kwargs: Any) -> Any:
+        return cls._generate(factory.enums.BUILD_STRATEGY, kwargs)
+
+    @classmethod
+    def create(cls, /, **kwargs: Any) -> Any:
+        return cls._generate(factory.enums.CREATE_STRATEGY, kwargs)
+
+    @classmethod
+    def stub(cls, /, **kwargs: Any) -> Any:
+        return cls._generate(factory.enums.STUB_STRATEGY, kwargs)
+
+    @classmethod
+    def generate(cls, strategy: str, /, **kwargs: Any) -> Any:
+        return cls._generate(strategy, kwargs)
+
+    @classmethod
+    def simple_generate(cls, create: bool, /, **kwargs: Any) -> Any:
+        strategy = factory.enums.CREATE_STRATEGY if create else factory.enums.BUILD_STRATEGY
+        return cls._generate(strategy, kwargs)
+
+    @classmethod
+    def build_batch(cls, size: int, /, **kwargs: Any) -> list[Any]:
+        return [cls.build(**kwargs) for _ in range(size)]
+
+    @classmethod
+    def create_batch(cls, size: int, /, **kwargs: Any) -> list[Any]:
+        return [cls.create(**kwargs) for _ in range(size)]
+
+    @classmethod
+    def stub_batch(cls, size: int, /, **kwargs: Any) -> list[Any]:
+        return [cls.stub(**kwargs) for _ in range(size)]
+
+    @classmethod
+    def generate_batch(cls, strategy: str, size: int, /, **kwargs: Any) -> list[Any]:
+        return [cls.generate(strategy, **kwargs) for _ in range(size)]
+
+    @classmethod
+    def simple_generate_batch(cls, create: bool, size: int, /, **kwargs: Any) -> list[Any]:
+        return [cls.simple_generate(create, **kwargs) for _ in range(size)]
+
+    @classmethod
+    def _adjust_kwargs(cls, /, **kwargs: Any) -> dict[str, Any]:
+        return kwargs
+
     @classmethod
     def _generate(cls, strategy: Any, params: dict[str, Any]) -> Any:
-        # callers may pass column names that are not identifiers ("order total", "class")
+        # callers pass SQL column names ("order total", "class", "a b") or attribute names;
+        # an exact SQL name always wins, so `a_b` is column a_b even if "a b" became a_b_2
         attrs = cls._spec.attrs
-        if any(k not in attrs for k in params):
-            by_column = {c: a for a, c in attrs.items()}
+        by_column = cls._spec.by_column
+        if any(k not in attrs or k in by_column for k in params):
             params = {by_column.get(k, k): v for k, v in params.items()}
+            known = {*attrs, *cls._meta.declarations, *cls._meta.parameters}
+            for key in params:
+                if key.split("__")[0] not in known:  # `parent__field` goes to a SubFactory
+                    raise unknown_column(cls._spec.key, key, params[key], cls._spec.columns)
         return super()._generate(strategy, params)
+
+    @classmethod
+    def build_chain(cls, **kwargs: Any) -> Chain:
+        """build(), also returning the parent rows built for the foreign keys (build()
+        keeps only their keys): `chain.row`, `chain.parents`, `chain.of("customers")`."""
+        return cls._chain(cls.build, kwargs)
+
+    @classmethod
+    def create_chain(cls, **kwargs: Any) -> Chain:
+        """create() (after bind()), also returning the parent rows it inserted."""
+        return cls._chain(cls.create, kwargs)
+
+    @classmethod
+    def _chain(cls, make: Callable[..., dict[str, Any]], kwargs: dict[str, Any]) -> Chain:
+        collected: list[tuple[str, dict[str, Any]]] = []
+        _chains.append(collected)
+        try:
+            row = make(**kwargs)
+        finally:
+            _chains.pop()
+        return Chain(row, collected[:-1])
 
     @classmethod
     def _finish(cls, row: dict[str, Any], given: frozenset[str], create: bool) -> dict[str, Any]:
@@ -424,9 +573,21 @@ class RowFactory(factory.DictFactory):  # type: ignore[misc]  # factory-boy is u
                 for col, ref_col in zip(columns, ref, strict=False):
                     if col == columns[0] or col not in given_cols:
                         row[col] = parent.get(ref_col)
+        given_generated(spec, row, given_cols - spec.always if create else given_cols)
+        if create and given_cols & spec.always:
+            # pytest-factoryboy's create() passes every declared value, the identity too:
+            # the INSERT leaves the column out (the database assigns it), and says so
+            warnings.warn(
+                f"{spec.key}: the database assigns {', '.join(sorted(given_cols & spec.always))}"
+                " (GENERATED ALWAYS): the value given is not inserted",
+                stacklevel=4,
+            )
+        _coerce(spec, row, row)
         finish(spec, row, given_cols)
         if create and _connection is not None:
-            return insert(spec, row, given_cols)
+            row = insert(spec, row, given_cols)
+        if _chains:
+            _chains[-1].append((spec.key, row))
         return row
 
 
@@ -434,15 +595,20 @@ def finish(
     spec: Table, row: dict[str, Any], given: set[str] | frozenset[str] = frozenset()
 ) -> dict[str, Any]:
     """Fill computed columns, then make every CHECK hold (retrying unbounded columns)."""
+    for col, width in spec.padded.items():
+        value = row.get(col)
+        if isinstance(value, (bytes, bytearray)) and len(value) < width:
+            row[col] = bytes(value).ljust(width, b"\x00")
     _compute(spec, row, given)
     for check in spec.checks:
         if _holds(check, row):
             continue
         free = [c for c in check.columns if c in spec.regen and c not in given]
-        for _ in range(MAX_TRIES if free else 0):
+        if not free:  # the caller's values: the database would refuse this row
+            raise check_violated(spec.key, row, check)
+        for _ in range(MAX_TRIES):
             view = _Row(spec, row)
-            for col in free:
-                row[col] = spec.regen[col](view)
+            _coerce(spec, row, {col: spec.regen[col](view) for col in free})
             _compute(spec, row, given)
             if _holds(check, row):
                 break
@@ -450,11 +616,20 @@ def finish(
             shown = {c: row.get(c) for c in check.columns}
             raise GenerationError(
                 f"{spec.key}: cannot satisfy CHECK {check.name} ({check.sql}) with {shown}"
-                + (f" after {MAX_TRIES} tries" if free else "; pass other values")
-                + f"; set an override for {', '.join(check.columns) or 'these columns'}"
-                " in [tool.schemagen.overrides]"
+                f" after {MAX_TRIES} tries; pass values for {', '.join(free)} or set an"
+                " override for them in [tool.schemagen.overrides]"
             )
     return row
+
+
+def _coerce(spec: Table, row: dict[str, Any], values: Mapping[str, Any]) -> None:
+    """Store `values` in `row` as the database would store them, or raise RowError."""
+    for column, value in list(values.items()):
+        col = spec.types.get(column)
+        if col is not None and column not in spec.computed:
+            row[column] = coerce(spec.key, column, col, value)
+        elif row is not values:
+            row[column] = value
 
 
 def _compute(spec: Table, row: dict[str, Any], given: set[str] | frozenset[str]) -> None:
@@ -513,6 +688,9 @@ def _driver_of(connection: Any) -> str:
 
 
 def _quote(name: str) -> str:
+    """An identifier quoted for the bound driver; `%` doubled where `%s` marks parameters."""
+    if _driver != "sqlite":
+        name = name.replace("%", "%%")
     if _driver == "mysql":
         return "`" + name.replace("`", "``") + "`"
     return '"' + name.replace('"', '""') + '"'
@@ -568,15 +746,25 @@ def _old_sqlite() -> bool:
 
 
 def _reselect(spec: Table, row: dict[str, Any], names: list[str], cursor: Any) -> dict[str, Any]:
+    """The stored row, found by its AUTO_INCREMENT id, else its primary or a UNIQUE key
+    without NULLs, else every inserted column compared NULL-safely."""
     target = ".".join(_quote(p) for p in spec.sql_name)
-    if spec.identity and cursor.lastrowid:
-        where, params = f"{_quote(next(iter(sorted(spec.identity))))} = %s", [cursor.lastrowid]
-    else:
-        where = " AND ".join(f"{_quote(c)} = %s" for c in names)
-        params = [_adapt(row[c], c in spec.json_columns) for c in names]
     mark = "?" if _driver == "sqlite" else "%s"
-    cursor.execute(f"SELECT * FROM {target} WHERE {where.replace('%s', mark)}", params)
+    same = " IS " if _driver == "sqlite" else " <=> "
+    key = next((k for k in spec.keys if all(row.get(c) is not None for c in k)), None)
+    if spec.identity and cursor.lastrowid:
+        columns, params = [sorted(spec.identity)[0]], [cursor.lastrowid]
+    else:
+        columns = list(key) if key is not None else names
+        params = [_adapt(row[c], c in spec.json_columns) for c in columns]
+    where = " AND ".join(f"{_quote(c)}{same}{mark}" for c in columns)
+    cursor.execute(f"SELECT * FROM {target} WHERE {where}", params)
     stored = cursor.fetchone()
+    if stored is None:
+        raise GenerationError(
+            f"{spec.key}: the inserted row was not found again by {', '.join(columns)}"
+            " (the database stored other values than the row holds)"
+        )
     return dict(zip([d[0] for d in cursor.description], stored, strict=False))
 
 

@@ -6,4 +6,4 @@ SEED = 1
 LOCALE = "en_US"
 NULL_RATIO = 0.1
 DIALECT = "postgres"
-STRICT = False  # [tool.schemagen] strict_rpc: no fakes, unimplemented functions raise
+STRICT = True  # [tool.schemagen] strict_rpc (default true): no fakes unless asked for

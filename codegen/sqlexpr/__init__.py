@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import keyword
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,12 +130,35 @@ def _compile(
             else:
                 out_type = _public_type(typed)
             body = typed.code
+        if _nesting(body) > MAX_NESTING:
+            raise Unsupported(f"an expression nested more than {MAX_NESTING} levels deep")
     except Unsupported as err:
         return _unsupported(sql, dialect.name, compiler, name, out_type, err.part)
+    except RecursionError:
+        part = f"an expression nested more than {MAX_NESTING} levels deep"
+        return _unsupported(sql, dialect.name, Compiler(dialect, columns), name, out_type, part)
     params = tuple(compiler.params)
     source = _render(name, [compiler.params[p] for p in params], sql, dialect.name,
                      f"return {body}")  # fmt: skip
     return Compiled(name, params, source, sql, out_type, None)
+
+
+# Python's parser stops at 200 nested brackets, and black slows down sharply well before:
+# deeper compiled code (a chain of ~100 `+`, each a runtime call) becomes a raising stub.
+MAX_NESTING = 100
+_STRINGS = re.compile(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"")
+
+
+def _nesting(code: str) -> int:
+    """The deepest bracket nesting of Python source (string literals left out)."""
+    depth = deepest = 0
+    for ch in _STRINGS.sub("", code):
+        if ch in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in ")]}":
+            depth -= 1
+    return deepest
 
 
 def _parse(parse: Callable[[str], exp.Expression], sql: str) -> exp.Expression:

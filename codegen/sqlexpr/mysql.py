@@ -1,9 +1,10 @@
 """MySQL semantics, for the subset whose behaviour does not depend on collation or sql_mode
 beyond the default strict mode: numbers, logic, conditionals and concatenation.
 
-There is no MySQL server in the test suite, so this follows MySQL 8's documentation and is
-deliberately narrow: text comparison (accent- and case-insensitive by default), casts,
-case mapping and floats printed as text are reported as unsupported. Division and modulo
+This follows MySQL 8's documentation, checked against the MariaDB server the test suite
+starts (tests/generate/test_mysql_rows.py, the corpus), and is deliberately narrow: text
+comparison (accent- and case-insensitive by default), casts, case mapping and floats
+printed as text are reported as unsupported. Division and modulo
 by zero raise, as storing such a value does in strict mode (ERROR_FOR_DIVISION_BY_ZERO).
 """
 
@@ -15,6 +16,7 @@ from decimal import Decimal
 from sqlglot import exp
 
 from ..model import SqlType
+from ..mysqltypes import mysql_limits
 from . import stypes as T
 from .compiler import common_dispatch, lazy, register_common
 from .core import Compiler, Handler, Typed, Unsupported
@@ -23,6 +25,8 @@ from .registry import supports
 from .stypes import family, py_literal
 
 _NUMBER_FAMILIES = ("int", "numeric", "float")
+# An UNSIGNED integer column: BIGINT to the compiler, with + - * results checked >= 0
+UNSIGNED = SqlType("bigint", "bigint unsigned")
 
 
 def _families(items: list[Typed]) -> set[str]:
@@ -67,6 +71,8 @@ class MysqlDialect(Dialect):
         return super().parse(sql)
 
     def column_type(self, t: SqlType) -> SqlType:
+        if "unsigned" in t.sql.lower() and family(t) == "int":
+            return UNSIGNED  # integer arithmetic on it is BIGINT UNSIGNED: never below 0
         if "unsigned" in t.sql.lower() or family(t) not in (*_NUMBER_FAMILIES, "text", "boolean"):
             raise Unsupported(f"column of type {t.sql}")
         if t.category == "boolean":
@@ -121,6 +127,33 @@ class MysqlDialect(Dialect):
     def predicate(self, t: Typed) -> str:
         self.numbers([t], "CHECK")
         return f"rt.check_result(rt.my_truth({t.code}))"
+
+    def assign(self, c: Compiler, t: Typed, target: SqlType) -> Typed:
+        """The value as the column stores it (MySQL 8 in strict mode): see my_store_*."""
+        fam = family(t.type)
+        if not T.is_null(t.type) and fam not in (*_NUMBER_FAMILIES, "text"):
+            raise Unsupported(f"storing {t.type.sql} into {target.sql}")
+        limits = mysql_limits(target)
+        if target.category in ("numeric",) and target.precision is not None:
+            unsigned = limits is not None and limits.lo == 0
+            args = f"{target.precision}, {target.scale or 0}, {unsigned}"
+            return self._store(t, f"rt.my_store_decimal({t.code}, {args})", target, fam)
+        if limits is not None and limits.lo is not None and limits.hi is not None:
+            code = f"rt.my_store_int({t.code}, {limits.lo}, {limits.hi})"
+            return self._store(t, code, T.BIGINT, fam)
+        if target.category == "double":
+            return self._store(t, f"rt.my_store_double({t.code})", T.DOUBLE, fam)
+        if target.category in ("varchar", "char", "text") and fam != "float":
+            length = target.length if target.category != "text" else None
+            if target.category == "char" and fam == "text":
+                raise Unsupported("storing text into CHAR (trailing spaces are removed)")
+            return Typed(f"rt.my_store_text({t.code}, {length!r})", T.TEXT)
+        raise Unsupported(f"storing {t.type.sql} into {target.sql}")
+
+    def _store(self, t: Typed, code: str, result: SqlType, fam: str) -> Typed:
+        if fam == "text":  # text to a number: MySQL's lenient string-to-number parse
+            raise Unsupported("storing text into a number column")
+        return Typed(code, result)
 
 
 # --------------------------------------------------------------------------- handlers
@@ -177,7 +210,10 @@ def h_arith(c: Compiler, node: exp.Binary) -> Typed:
     elif op == "mul":
         result = decimal(s1 + s2) if target.category == "numeric" else target
     a, b = (left, right) if op == "intdiv" else (_as(left, target), _as(right, target))
-    return Typed(f"rt.my_{op}({a.code}, {b.code}{extra})", result)
+    code = f"rt.my_{op}({a.code}, {b.code}{extra})"
+    if result == T.BIGINT and op in ("add", "sub", "mul") and UNSIGNED in (left.type, right.type):
+        return Typed(f"rt.my_unsigned({code})", UNSIGNED)
+    return Typed(code, result)
 
 
 def h_neg(c: Compiler, node: exp.Neg) -> Typed:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import json
 import math
 import random
 import re
@@ -31,7 +32,7 @@ from decimal import (
     InvalidOperation,
 )
 from fractions import Fraction
-from typing import Any
+from typing import Any, NoReturn
 
 Thunk = Callable[[], Any]
 
@@ -1922,6 +1923,13 @@ def sq_text(a: Any) -> str | None:
     raise TypeError(f"not a SQLite value: {type(a).__name__}")
 
 
+def sq_fold(fn: Callable[[Any, Any], Any], first: Any, *rest: Any) -> Any:
+    """fn applied left to right over a long chain: `a + b + c` is add(add(a, b), c)."""
+    for item in rest:
+        first = fn(first, item)
+    return first
+
+
 def sq_concat(a: Any, b: Any) -> str | None:
     x, y = sq_text(a), sq_text(b)
     return None if x is None or y is None else x + y
@@ -2257,6 +2265,116 @@ def my_now() -> datetime:
 def invalid(message: str) -> Any:
     """Raise an error the database raises for every input (e.g. a bad constant)."""
     raise SqlError(message)
+
+
+# ------------------------------------------------------------------ MySQL: storing a value
+
+
+def _my_out_of_range() -> NoReturn:
+    raise SqlError("Out of range value for column", "22003")
+
+
+def my_store_int(a: Any, lo: int, hi: int) -> int | None:
+    """A value stored into an integer column: DECIMAL rounds half away from zero, DOUBLE
+    to nearest even (rint), as MySQL converts them; out of range is an error (strict)."""
+    if a is None:
+        return None
+    if isinstance(a, float):
+        if math.isnan(a) or math.isinf(a):
+            _my_out_of_range()
+        value = round(a)
+    elif isinstance(a, Decimal):
+        value = int(a.to_integral_value(rounding=ROUND_HALF_UP, context=NUM))
+    else:
+        value = int(a)
+    if not lo <= value <= hi:
+        _my_out_of_range()
+    return value
+
+
+def my_store_decimal(a: Any, precision: int, scale: int, unsigned: bool) -> Decimal | None:
+    """A value stored into DECIMAL(p,s): rounded half away from zero to s digits (a DOUBLE
+    from its shortest decimal form); beyond p digits, or negative when UNSIGNED, an error."""
+    if a is None:
+        return None
+    value = Decimal(repr(a)) if isinstance(a, float) else Decimal(a)
+    value = value.quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP, context=NUM)
+    if abs(value) >= Decimal(10) ** (precision - scale) or (unsigned and value < 0):
+        _my_out_of_range()
+    return value
+
+
+def my_unsigned(a: int | None) -> int | None:
+    """Integer arithmetic with an UNSIGNED operand is BIGINT UNSIGNED: below 0 is an error."""
+    if a is not None and not 0 <= a < 2**64:
+        raise SqlError("BIGINT UNSIGNED value is out of range", "22003")
+    return a
+
+
+def my_store_double(a: Any) -> float | None:
+    return None if a is None else _my_float_check(float(a))
+
+
+def my_store_text(a: Any, length: int | None) -> str | None:
+    """A value stored into a character column: numbers as MySQL prints them (a DECIMAL
+    with its scale); longer than the column is an error in strict mode."""
+    if a is None:
+        return None
+    text = a if isinstance(a, str) else str(a)
+    if length is not None and len(text) > length:
+        raise SqlError("Data too long for column", "22001")
+    return text
+
+
+# ------------------------------------------------------------------------- SQLite JSON
+
+
+def _sq_json_doc(doc: Any) -> Any:
+    text = sq_text(doc)
+    assert text is not None
+    try:
+        return json.loads(text, parse_constant=_json_constant)
+    except ValueError:
+        raise SqlError("malformed JSON") from None
+
+
+def _json_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def _sq_json_text(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def sq_json_extract(doc: Any, path: tuple[str | int, ...], mode: str) -> Any:
+    """json_extract(X, P) (mode "sql"), X -> P ("json": JSON text) and X ->> P ("sql")
+    with a path of object keys and array indexes; a missing path is NULL."""
+    if doc is None:
+        return None
+    value = _sq_json_doc(doc)
+    for step in path:
+        found = isinstance(value, list) and isinstance(step, int) and 0 <= step < len(value)
+        if not found and not (isinstance(value, dict) and isinstance(step, str) and step in value):
+            return None
+        value = value[step]
+    if mode == "json":
+        return _sq_json_text(value)
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (dict, list)):
+        return _sq_json_text(value)
+    return value
+
+
+def sq_json_valid(doc: Any) -> int | None:
+    """json_valid(X): 1 for well-formed RFC 8259 JSON text, else 0."""
+    if doc is None:
+        return None
+    try:
+        _sq_json_doc(doc)
+    except SqlError:
+        return 0
+    return 1
 
 
 __all__ = [

@@ -10,9 +10,11 @@ truncates, dividing by zero gives NULL, and integer overflow turns into REAL.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sqlglot import exp
 
+from ..jsonread import path_steps
 from ..model import SqlType
 from . import runtime
 from . import stypes as T
@@ -178,9 +180,29 @@ _ARITH: dict[type, str] = {
 }
 
 
+LONG_CHAIN = 8  # `a + b + ... ` of this many terms compiles to one fold, not nested calls
+
+
 def h_binary(c: Compiler, node: exp.Binary) -> Typed:
+    fn = _ARITH[type(node)]
+    terms = _chain(node)
+    if len(terms) >= LONG_CHAIN:  # nested calls would nest as deep as the chain is long
+        return Typed(f"rt.sq_fold(rt.{fn}, {', '.join(c.expr(t).code for t in terms)})", T.ANY)
     a, b = c.expr(node.this), c.expr(node.expression)
-    return Typed(f"rt.{_ARITH[type(node)]}({a.code}, {b.code})", T.ANY)
+    return Typed(f"rt.{fn}({a.code}, {b.code})", T.ANY)
+
+
+def _chain(node: exp.Binary) -> list[exp.Expression]:
+    """The terms of a left-deep chain of one operator (`a - b - c` -> [a, b, c]), walked
+    without recursion; SQLite's arithmetic never raises, so folding changes no result."""
+    terms: list[exp.Expression] = []
+    kind = type(node)
+    current: Any = node
+    while type(current) is kind:
+        terms.append(current.expression)
+        current = current.this
+    terms.append(current)
+    return terms[::-1]
 
 
 def h_neg(c: Compiler, node: exp.Neg) -> Typed:
@@ -296,9 +318,35 @@ def h_date_fn(c: Compiler, node: exp.Expression) -> Typed:
     return Typed(f"rt.sq_now_text({formats[name]!r})", T.ANY)
 
 
+def json_path(node: exp.Expression | None) -> tuple[str | int, ...]:
+    """A JSON path of keys and indexes (`$.a.b[0]`), as sqlglot parsed it."""
+    steps = path_steps(node)
+    if steps is None:
+        raise Unsupported("a JSON path other than constant keys and indexes")
+    return steps
+
+
+def h_json_extract(mode: str) -> Handler:
+    def handler(c: Compiler, node: exp.Expression) -> Typed:
+        if node.expressions or node.args.get("variant_extract"):
+            raise Unsupported("json_extract() with several paths")
+        path = json_path(node.expression)
+        return Typed(f"rt.sq_json_extract({c.expr(node.this).code}, {path!r}, {mode!r})", T.ANY)
+
+    return handler
+
+
+def h_arrow(c: Compiler, node: exp.Expression) -> Typed:
+    """X -> P gives JSON text; X ->> P and json_extract(X, P) give an SQL value."""
+    scalar = isinstance(node, exp.JSONExtractScalar)
+    return h_json_extract("sql" if scalar else "json")(c, node)
+
+
 def h_anonymous(c: Compiler, node: exp.Anonymous) -> Typed:
     if node.name.lower() in ("datetime", "time"):
         return h_date_fn(c, node)
+    if node.name.lower() == "json_valid" and len(node.expressions) == 1:
+        return Typed(f"rt.sq_json_valid({c.expr(node.expressions[0]).code})", T.INTEGER)
     raise Unsupported(f"function {node.name.lower()}()")
 
 
@@ -332,6 +380,8 @@ def _dispatch() -> dict[type, Handler]:
             exp.CurrentTime: h_now_text("%H:%M:%S"),
             exp.Date: h_date_fn,
             exp.Anonymous: h_anonymous,
+            exp.JSONExtract: h_arrow,
+            exp.JSONExtractScalar: h_arrow,
         }
     )
     for kind in _ARITH:

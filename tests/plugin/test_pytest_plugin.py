@@ -133,9 +133,12 @@ def test_every_fixture_with_xdist(project: pytest.Pytester) -> None:
     result.assert_outcomes(passed=8)
 
 
-def test_every_fixture_on_a_server_url(project: pytest.Pytester, pg_server: Server) -> None:
+@pytest.mark.parametrize("xdist", [(), ("-n", "2")], ids=["plain", "xdist"])
+def test_every_fixture_on_a_server_url(
+    project: pytest.Pytester, pg_server: Server, xdist: tuple[str, ...]
+) -> None:
     before = _databases(pg_server)
-    result = project.runpytest_subprocess("--schemagen-db-url", url_of(pg_server))
+    result = project.runpytest_subprocess("--schemagen-db-url", url_of(pg_server), *xdist)
     result.assert_outcomes(passed=8)
     assert _databases(pg_server) == before  # template and clones dropped, nothing else touched
 
@@ -299,12 +302,11 @@ def test_walkthrough_section_4(pytester: pytest.Pytester, pg_server: Server) -> 
 
 PYTEST_FACTORYBOY = """
     import pytest
-    from pytest_factoryboy import named_model, register
+    from pytest_factoryboy import register
 
     import dbfakes
 
-    for _table, _factory in dbfakes.FACTORIES.items():
-        _factory._meta.model = named_model(dict, _table)
+    for _factory in dbfakes.FACTORIES.values():
         register(_factory)
 
 
@@ -323,7 +325,11 @@ def test_pytest_factoryboy_register(project: pytest.Pytester, pg_server: Server)
     pytest.importorskip("pytest_factoryboy")
     project.makepyfile(test_factoryboy=textwrap.dedent(PYTEST_FACTORYBOY))
     result = project.runpytest_subprocess(
-        "--schemagen-db-url", url_of(pg_server), "test_factoryboy.py", "-W", "ignore::UserWarning"
+        "--schemagen-db-url",
+        url_of(pg_server),
+        "test_factoryboy.py",
+        "-W",
+        "error:Using a:UserWarning",
     )
     result.assert_outcomes(passed=2)
 

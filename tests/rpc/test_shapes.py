@@ -26,12 +26,12 @@ CUSTOMER = "6f1c6f3e-1d2b-4c5d-8e9f-0a1b2c3d4e5f"
 
 @pytest.fixture(scope="module")
 def shop(generated: Generated) -> ModuleType:
-    return generated.package("rpcshape_shop", [ECOMMERCE])
+    return generated.package("rpcshape_shop", [ECOMMERCE], strict_rpc=False)  # fakes on
 
 
 @pytest.fixture(scope="module")
 def edge(generated: Generated) -> ModuleType:
-    return generated.package("rpcshape_edge", [EDGE])
+    return generated.package("rpcshape_edge", [EDGE], strict_rpc=False)
 
 
 @pytest.fixture(autouse=True)
@@ -282,25 +282,42 @@ def test_strict_mode_raises_for_unimplemented_functions(shop: ModuleType) -> Non
     shop.RPC.strict = True
     with pytest.raises(NotImplementedError, match="RETURN QUERY") as info:
         shop.RPC.call("get_product_recommendations", p_customer_id=CUSTOMER)
-    assert "RPC.register('get_product_recommendations', fn)" in str(info.value)
+    assert "RPC.register('get_product_recommendations', lambda p_customer_id, p_limit: ...)" in str(
+        info.value
+    )
+    assert "Not compiled: LANGUAGE plpgsql." in str(info.value)
     assert shop.RPC.call("calculate_total", price=2, quantity=2) == Decimal("4.00")  # compiled
     with shop.RPC.override("get_product_recommendations", lambda **kw: []):
         assert shop.RPC.call("get_product_recommendations", p_customer_id=CUSTOMER) == []
 
 
-def test_strict_mode_from_the_config(generated: Generated, tmp_path: Path) -> None:
+def test_strict_by_default_fakes_only_when_asked(generated: Generated, tmp_path: Path) -> None:
     sql = generated.sql(
         "strict",
         "CREATE FUNCTION f(x integer) RETURNS integer\n"
-        "LANGUAGE plpgsql AS $$ BEGIN RETURN x; END $$;",
+        "LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0); RETURN x; END $$;",
     )
-    pkg = generated.package("rpcshape_strict", [sql], strict_rpc=True)
+    pkg = generated.package("rpcshape_strict", [sql])
     assert pkg.RPC.strict is True
-    with pytest.raises(NotImplementedError):
+    assert pkg.RPC.implementation("f", x=1) == "none"
+    with pytest.raises(NotImplementedError, match=r"RPC f: no implementation\. Not compiled"):
         pkg.RPC.call("f", x=1)
+    with pytest.raises(NotImplementedError):
+        pkg.RPC.rpc("f", {"x": 1}).execute()
+    assert isinstance(pkg.RPC.fake("f", x=1), int)  # one call, asked for by name
+    with pkg.RPC.fakes("f"):
+        assert pkg.RPC.implementation("f", x=1) == "fake"
+        assert pkg.RPC.rpc("f", {"x": 1}).execute().data == pkg.RPC.fake("f", x=1)
+    with pytest.raises(NotImplementedError):
+        pkg.RPC.call("f", x=1)  # the block is over
+    with pytest.raises(pkg.RPCError, match="PGRST202"), pkg.RPC.fakes("g"):
+        pass  # a misspelt name is an error, not a silent no-op
     pkg.RPC.strict = False
+    assert isinstance(pkg.RPC.call("f", x=1), int)
     pkg.RPC.reset()
     assert pkg.RPC.strict is True
+    loose = generated.package("rpcshape_loose", [sql], strict_rpc=False)
+    assert loose.RPC.strict is False and isinstance(loose.RPC.call("f", x=1), int)
 
 
 def test_fakes_are_deterministic_and_follow_the_seed(shop: ModuleType) -> None:

@@ -84,8 +84,14 @@ def test_calculate_total_async(shop: ModuleType) -> None:
     assert asyncio.run(order_total_async(shop.AsyncRPC, 2.5, 4)) == Decimal("10.00")
 
 
+def test_dashboard_raises_until_the_test_says_what_the_functions_return(client: Any) -> None:
+    with pytest.raises(NotImplementedError, match="RPC get_order_summary: no implementation"):
+        customer_dashboard(client, uuid.uuid4())
+
+
 def test_dashboard_with_fakes_of_the_right_shape(client: Any) -> None:
-    dashboard = customer_dashboard(client, uuid.uuid4())
+    with client.fakes():  # asked for: every function without an implementation is faked
+        dashboard = customer_dashboard(client, uuid.uuid4())
     assert isinstance(dashboard["orders"], int)
     assert isinstance(dashboard["spent"], Decimal)
     assert len(dashboard["picks"]) == client.fake_rows and all(dashboard["picks"])
@@ -120,7 +126,8 @@ def test_dashboard_with_the_tests_own_answers(shop: ModuleType, client: Any) -> 
 
 
 def test_recommendations_async(shop: ModuleType) -> None:
-    skus = asyncio.run(customer_dashboard_async(shop.AsyncRPC, uuid.uuid4()))
+    with shop.AsyncRPC.fakes("get_product_recommendations"):
+        skus = asyncio.run(customer_dashboard_async(shop.AsyncRPC, uuid.uuid4()))
     assert len(skus) == shop.RPC.fake_rows and all(isinstance(s, str) for s in skus)
 
 

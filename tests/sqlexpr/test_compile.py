@@ -306,8 +306,8 @@ def test_hostile_function_name_is_refused() -> None:
 
 def test_runtime_is_stdlib_only_and_runs_standalone(tmp_path: Path) -> None:
     source = runtime_source()
-    allowed = {"__future__", "calendar", "hashlib", "math", "random", "re", "struct", "uuid",
-               "collections", "datetime", "decimal", "fractions", "typing"}  # fmt: skip
+    allowed = {"__future__", "calendar", "hashlib", "json", "math", "random", "re", "struct",
+               "uuid", "collections", "datetime", "decimal", "fractions", "typing"}  # fmt: skip
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             assert {a.name.split(".")[0] for a in node.names} <= allowed

@@ -1,0 +1,2 @@
+DROP PROCEDURE IF EXISTS transfer;
+DROP TABLE IF EXISTS transfers;
