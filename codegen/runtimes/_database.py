@@ -692,26 +692,37 @@ class Engine:
                     f' constraint "{check.name}"',
                 )  # fmt: skip
 
-    def complete(self, table: _Table, given: Mapping[str, Any]) -> Row:
-        """The whole new row, column by column as the executor projects it (a sequence value
-        is taken even when a later column's domain CHECK fails), then computed columns."""
+    def complete(
+        self, table: _Table, given: Mapping[str, Any], values_list: Sequence[str] = ()
+    ) -> Row:
+        """The whole new row as the executor projects it, then computed columns. A single
+        row goes column by column (a sequence value is taken even when a later column's
+        domain CHECK fails); a multi-row VALUES list is evaluated first, in its own column
+        order (DEFAULTs written in it included), then the columns it leaves out."""
         row: Row = {}
+        for name in values_list:
+            row[name] = self._column_value(table, table.columns[name], given)
         for column in table.spec.columns:
-            name = column.name
-            if name in given and not (given[name] is None and self._auto_on_null(column)):
-                self._domain(table, name, given[name])
-                row[name] = given[name]
-                self._saw_value(table, column, given[name])
-            elif column.identity == "auto_increment" and self.schema.fields_in_order:
-                row[name] = _PENDING  # MySQL takes the value as the row is written
-            elif column.identity is not None and not column.generated:
-                row[name] = self._next_value(table, column)
-            elif column.default is not None:
-                row[name] = _default_of(column, self.schema.affinity)
-            else:
-                row[name] = None
+            if column.name not in row:
+                row[column.name] = self._column_value(table, column, given)
+        if values_list:
+            row = {c.name: row[c.name] for c in table.spec.columns}
         self._compute(table, row)
         return row
+
+    def _column_value(self, table: _Table, column: ColumnSpec, given: Mapping[str, Any]) -> Any:
+        name = column.name
+        if name in given and not (given[name] is None and self._auto_on_null(column)):
+            self._domain(table, name, given[name])
+            self._saw_value(table, column, given[name])
+            return given[name]
+        if column.identity == "auto_increment" and self.schema.fields_in_order:
+            return _PENDING  # MySQL takes the value as the row is written
+        if column.identity is not None and not column.generated:
+            return self._next_value(table, column)
+        if column.default is not None:
+            return _default_of(column, self.schema.affinity)
+        return None
 
     def _auto_on_null(self, column: ColumnSpec) -> bool:
         return column.identity in ("rowid", "auto_increment")
@@ -914,8 +925,9 @@ class Engine:
             batches = [[row] for row in rows] if self.schema.per_row else [rows]
             returned: list[tuple[_Table, int]] = []
             for batch in batches:
+                columns = list(dict.fromkeys(name for row in batch for name in row))
                 for values in self.given(table, batch, refuse):
-                    row = self.complete(table, values)
+                    row = self.complete(table, values, columns if len(batch) > 1 else ())
                     self.validate(table, row)
                     for column in table.spec.columns:
                         if row[column.name] is _PENDING:
