@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from . import ddl
+from . import ddl, derived
 from .dialect import Dialect, of
 from .errors import Diagnostic, SchemagenError
 from .model import (
@@ -81,6 +81,7 @@ class Catalog:
         self.index_owner: dict[str, tuple[str, str]] = {}
         self.extensions: list[str] = []
         self.origins: list[ddl.Origin] = []  # every statement applied, for error excerpts
+        self.temporary: set[str] = set()  # CREATE TEMP TABLE names (not modelled)
         self.history: list[Event] = []
 
     # ------------------------------------------------------------------ application
@@ -90,6 +91,9 @@ class Catalog:
         self.origins.append(statement.origin)
         if self.dialect.folds_case:
             statement = _declared_case(self, statement)
+        if self.temporary and _temporary_target(self, statement):
+            self.skip(ddl.Skip(statement.origin, "statement on a temporary table"))
+            return
         handler(self, statement)
         self.history.extend(_events(statement))
 
@@ -127,16 +131,14 @@ class Catalog:
             if st.if_not_exists:
                 return
             raise self._error(st.origin, f'table "{table.key}" already exists')
+        for like in reversed(st.likes):  # positions count the table's own columns
+            source = self._table(st.origin, like.source)
+            table = derived.like(table, source, like.position, like.options)
         if table.partition_of is not None:
-            parent = self._table(st.origin, table.partition_of)
-            table = replace(
-                table,
-                columns=tuple(_partition_column(c) for c in parent.columns) + table.columns,
-                primary_key=table.primary_key or parent.primary_key,
-                checks=parent.checks + table.checks,
-                uniques=parent.uniques + table.uniques,
-                foreign_keys=parent.foreign_keys + table.foreign_keys,
-            )
+            table = derived.partition_of(table, self._table(st.origin, table.partition_of))
+        if table.inherits:
+            parents = [self._table(st.origin, key) for key in table.inherits]
+            table = derived.inherit(table, parents)
         _check_unique_names(st.origin, table)
         for constraint in (table.primary_key, *table.uniques, *table.foreign_keys):
             if constraint is not None:
@@ -145,6 +147,27 @@ class Catalog:
         # SQLite, unlike the others, lets primary-key columns hold NULL unless declared NOT NULL
         table = table if self.dialect.pk_columns_nullable else _nullable_pk(table)
         self.tables[table.key] = self.dialect.name_constraints(table)
+        if st.likes:
+            self._name_copied_indexes(table.key)
+
+    def _name_copied_indexes(self, key: str) -> None:
+        """Indexes LIKE ... INCLUDING INDEXES copied get the names PostgreSQL chooses."""
+        from .parse import postgres
+
+        table = self.tables[key]
+        for index in derived.unnamed_indexes(table):
+            parts = [*(postgres.quote_identifier(c) for c in index.columns), *index.expressions]
+            statement = f"CREATE INDEX ON t ({', '.join(parts)})"
+            named = self._pg_index_name(statement, table)
+            if named is None:
+                continue
+            self.index_owner[self._index_key(table, named)] = (key, named)
+            table = replace(
+                table,
+                uniques=tuple(replace(u, name=named) if u is index else u for u in table.uniques),
+                indexes=tuple(replace(i, name=named) if i is index else i for i in table.indexes),
+            )
+        self.tables[key] = table
 
     def alter_table(self, st: ddl.AlterTable) -> None:
         if st.table not in self.tables and st.if_exists:
@@ -153,23 +176,96 @@ class Catalog:
         for action in st.actions:
             table = _ACTION_HANDLERS[type(action)](self, st.origin, table, action)
         self.tables[st.table] = self.dialect.name_constraints(table)
-        if st.recurse and table.partition_by is not None:
-            # the database applies ALTER TABLE (without ONLY) to every partition too
-            for child in [t for t in self.tables.values() if t.partition_of == st.table]:
-                self.alter_table(replace(st, table=child.key))
+        if st.recurse:
+            # the database applies ALTER TABLE (without ONLY) to partitions and children
+            # too, once each, however many paths lead to them
+            for child, partition in self._descendants(st.table):
+                adapt = _for_partition if partition else _for_child
+                actions = tuple(a for a in map(adapt, st.actions) if a is not None)
+                if actions:
+                    self.alter_table(replace(st, table=child, actions=actions, recurse=False))
+
+    def _descendants(self, key: str) -> list[tuple[str, bool]]:
+        """Partitions and INHERITS children, recursively: (key, reached only through
+        partitioning) in breadth-first order."""
+        found: dict[str, bool] = {}
+        queue = [(key, True)]
+        while queue:
+            parent, partition = queue.pop(0)
+            for t in self.tables.values():
+                if t.key in found or t.key == key:
+                    continue
+                if t.partition_of == parent or parent in t.inherits:
+                    found[t.key] = partition and t.partition_of == parent
+                    queue.append((t.key, found[t.key]))
+        return list(found.items())
 
     def rename_table(self, st: ddl.RenameTable) -> None:
+        if st.table in self.views:  # ALTER [MATERIALIZED] VIEW / TABLE ... RENAME TO
+            view = self.views.pop(st.table)
+            schema = st.table.rsplit(".", 1)[0] if "." in st.table else None
+            schema = schema or self.dialect.default_schema
+            new_key = table_key(schema, st.new_name, self.dialect.name)
+            self.views[new_key] = replace(view, name=new_key)
+            return
         if st.table not in self.tables and st.if_exists:
             return
         table = self._table(st.origin, st.table)
-        renamed = replace(table, name=st.new_name)
-        del self.tables[st.table]
+        self._move_table(table, replace(table, name=st.new_name))
+
+    def _move_table(self, table: Table, moved: Table) -> None:
+        """A table renamed or moved to another schema: keys, indexes, references follow."""
+        del self.tables[table.key]
         for key, (owner, index) in list(self.index_owner.items()):
-            if owner == st.table:
+            if owner == table.key:
                 del self.index_owner[key]
-                self.index_owner[self._index_key(renamed, index)] = (renamed.key, index)
-        self.tables = {k: _retarget_fks(t, st.table, renamed.key) for k, t in self.tables.items()}
-        self.tables[renamed.key] = _retarget_fks(renamed, st.table, renamed.key)
+                self.index_owner[self._index_key(moved, index)] = (moved.key, index)
+        self.tables = {
+            k: _retarget(t, table.key, moved.key) for k, t in self.tables.items()
+        }
+        self.tables[moved.key] = _retarget(moved, table.key, moved.key)
+
+    def set_schema(self, st: ddl.SetSchema) -> None:
+        name = st.name
+        if st.kind == "table" and name in self.views:
+            name, kind = name, "view"
+        else:
+            kind = st.kind
+        simple = name.rsplit(".", 1)[-1]
+        new_key = table_key(st.schema, simple, self.dialect.name)
+        if kind == "view" and name in self.views:
+            self.views[new_key] = replace(self.views.pop(name), name=new_key)
+        elif kind == "table" and name in self.tables:
+            table = self.tables[name]
+            self._move_table(table, replace(table, schema=st.schema))
+        elif kind == "type" and self._retype(name, new_key):
+            pass
+        elif not st.if_exists:
+            raise self._error(st.origin, f'{kind} "{name}" does not exist')
+
+    def rename_type(self, st: ddl.RenameType) -> None:
+        schema = st.name.rsplit(".", 1)[0] if "." in st.name else self.dialect.default_schema
+        new_key = table_key(schema, st.new_name, self.dialect.name)
+        if new_key in self.enums or new_key in self.domains or new_key in self.composites:
+            raise self._error(st.origin, f'type "{new_key}" already exists')
+        if not self._retype(st.name, new_key):
+            raise self._error(st.origin, f'type "{st.name}" does not exist')
+
+    def _retype(self, old: str, new: str) -> bool:
+        """An enum, domain or composite type renamed or moved: columns keep using it."""
+        found = False
+        stores: tuple[dict[str, Any], ...] = (self.enums, self.domains, self.composites)
+        for store in stores:
+            if old in store:
+                store[new] = replace(store.pop(old), name=new)
+                found = True
+        if found:
+            self.tables = {
+                k: replace(t, columns=tuple(_with_type(c, _renamed_type(c.type, old, new))
+                                            for c in t.columns))
+                for k, t in self.tables.items()
+            }  # fmt: skip
+        return found
 
     def create_index(self, st: ddl.CreateIndex) -> None:
         if st.table in self.views:
@@ -286,30 +382,110 @@ class Catalog:
             self.tables[table.key] = _put_column(table, st.column, replace(column, comment=st.text))
 
     def drop(self, st: ddl.Drop) -> None:
-        stores: dict[str, dict[str, Any]] = {
-            "table": self.tables,
-            "view": self.views,
-            "domain": self.domains,
-        }
-        store = stores.get(st.kind, {})
         for name in st.names:
-            if st.kind == "type":
-                found = any(name in s for s in (self.enums, self.domains, self.composites))
-                for types in (self.enums, self.domains, self.composites):
-                    types.pop(name, None)
-            elif st.kind == "function":
-                keys = [k for k in self.functions if k[0] == name]
-                found = bool(keys)
-                for k in keys:
-                    del self.functions[k]
-            elif st.kind == "index":
-                found = self._drop_index(name)
-            else:
-                found = store.pop(name, None) is not None
-                if st.kind == "table":
-                    self.index_owner = {k: v for k, v in self.index_owner.items() if v[0] != name}
+            found = _DROPPERS.get(st.kind, Catalog._drop_other)(self, st, name)
             if not found and not st.if_exists:
                 raise self._error(st.origin, f'{st.kind} "{name}" does not exist')
+
+    def _drop_other(self, st: ddl.Drop, name: str) -> bool:
+        if st.kind == "type":
+            return self._drop_type(st, name)
+        if st.kind == "function":
+            keys = [k for k in self.functions if k[0] == name]
+            for k in keys:
+                del self.functions[k]
+            return bool(keys)
+        if st.kind == "index":
+            return self._drop_index(name)
+        return self.domains.pop(name, None) is not None if st.kind == "domain" else False
+
+    def _drop_relation(self, st: ddl.Drop, name: str) -> bool:
+        """DROP TABLE / VIEW: what depends on it blocks the drop, or goes too (CASCADE):
+        views reading it, foreign keys referencing it, INHERITS children."""
+        store: dict[str, Any] = self.tables if st.kind == "table" else self.views
+        if name not in store:
+            return False
+        dependents = self._dependents(name)
+        if dependents and not st.cascade:
+            raise self._error(
+                st.origin,
+                f'cannot drop {st.kind} "{name}" because other objects depend on it '
+                f"({', '.join(dependents)}); use DROP ... CASCADE to drop them too",
+            )
+        self._drop_cascading(name)
+        return True
+
+    def _dependents(self, name: str) -> list[str]:
+        out = [f'view "{v.name}"' for v in self.views.values() if name in self._reads(v)]
+        for t in self.tables.values():
+            if t.key != name and name in t.inherits:
+                out.append(f'table "{t.key}" (INHERITS)')
+            elif t.key != name and t.partition_of != name:
+                out += [f'constraint "{fk.name}" on table "{t.key}"'
+                        for fk in t.foreign_keys if fk.ref_table == name]  # fmt: skip
+        return out
+
+    def _reads(self, view: View) -> set[str]:
+        return self.dialect.query_relations(view.sql) or set()
+
+    def _drop_cascading(self, name: str) -> None:
+        """Drop a relation and, recursively, everything that depends on it."""
+        if self.views.pop(name, None) is None:
+            self.tables.pop(name, None)
+            self.index_owner = {k: v for k, v in self.index_owner.items() if v[0] != name}
+        for view in list(self.views.values()):
+            if view.name in self.views and name in self._reads(view):
+                self._drop_cascading(view.name)
+        for key, t in list(self.tables.items()):
+            if t.partition_of == name or name in t.inherits:
+                self._drop_cascading(key)
+            elif any(fk.ref_table == name for fk in t.foreign_keys):
+                kept = tuple(fk for fk in t.foreign_keys if fk.ref_table != name)
+                self.tables[key] = replace(t, foreign_keys=kept)
+
+    def _drop_type(self, st: ddl.Drop, name: str) -> bool:
+        """DROP TYPE: the columns of that type block it, or go too (CASCADE)."""
+        if not any(name in s for s in (self.enums, self.domains, self.composites)):
+            return False
+        users = [(t, c) for t in self.tables.values() for c in t.columns
+                 if _uses_type(c.type, name)]  # fmt: skip
+        if users and not st.cascade:
+            table, column = users[0]
+            raise self._error(
+                st.origin,
+                f'cannot drop type "{name}" because column "{column.name}" of table '
+                f'"{table.key}" uses it; use DROP ... CASCADE to drop the column too',
+            )
+        for table, column in users:
+            current = self.tables[table.key]
+            self.tables[table.key] = _drop_column(
+                self, st.origin, current, ddl.DropColumn(column.name, True)
+            )
+        for types in (self.enums, self.domains, self.composites):
+            types.pop(name, None)
+        return True
+
+    def _drop_schema(self, st: ddl.Drop, name: str) -> bool:
+        """DROP SCHEMA: with CASCADE everything in it goes, and what depends on that."""
+        prefix = f"{name}."
+        relations = [k for k in (*self.tables, *self.views) if k.startswith(prefix)]
+        types = [k for s in (self.enums, self.domains, self.composites) for k in s
+                 if k.startswith(prefix)]  # fmt: skip
+        functions = [k for k in self.functions if k[0].startswith(prefix)]
+        if (relations or types or functions) and not st.cascade:
+            raise self._error(
+                st.origin,
+                f'cannot drop schema "{name}" because other objects depend on it '
+                f"({', '.join([*relations, *types][:5])}); use DROP SCHEMA ... CASCADE",
+            )
+        for key in relations:
+            if key in self.tables or key in self.views:
+                self._drop_cascading(key)
+        for key in types:
+            self._drop_type(replace(st, kind="type"), key)
+        for fn in functions:
+            del self.functions[fn]
+        return True
 
     def _drop_index(self, name: str) -> bool:
         key = name  # "schema.index", or "index" in the default schema
@@ -332,8 +508,15 @@ class Catalog:
         if st.name not in self.extensions:
             self.extensions.append(st.name)
 
+    def create_temporary(self, st: ddl.CreateTemporary) -> None:
+        self.temporary.add(st.table)
+        self.skip(ddl.Skip(st.origin, "temporary table"))
+
     def skip(self, st: ddl.Skip) -> None:
         self.skipped.append(Skipped(st.origin.location, _first_line(st.origin.sql), st.reason))
+
+    def note(self, st: ddl.Note) -> None:
+        self.warnings.append(Diagnostic(st.origin.location, st.message, st.origin.sql))
 
     def unsupported(self, st: ddl.Unsupported) -> None:
         self.skipped.append(Skipped(st.origin.location, _first_line(st.origin.sql), st.reason))
@@ -614,23 +797,48 @@ def _put_column(table: Table, name: str, column: Column) -> Table:
     return replace(table, columns=tuple(column if c.name == name else c for c in table.columns))
 
 
-def _retarget_fks(table: Table, old: str, new: str) -> Table:
-    if not any(fk.ref_table == old for fk in table.foreign_keys):
+def _retarget(table: Table, old: str, new: str) -> Table:
+    """References to a renamed table (foreign keys, PARTITION OF, INHERITS) follow it."""
+    if not any(fk.ref_table == old for fk in table.foreign_keys) and not (
+        table.partition_of == old or old in table.inherits
+    ):
         return table
     return replace(
         table,
         foreign_keys=tuple(
             replace(fk, ref_table=new) if fk.ref_table == old else fk for fk in table.foreign_keys
         ),
+        partition_of=new if table.partition_of == old else table.partition_of,
+        inherits=tuple(new if k == old else k for k in table.inherits),
     )
 
 
-def _partition_column(column: Column) -> Column:
-    """A parent's column as its PARTITION OF child has it: PostgreSQL 15 (the version the
-    tests check against) gives the partition no identity; defaults and NOT NULL stay."""
-    if column.identity in ("always", "by default"):
-        return replace(column, identity=None)
-    return column
+def _temporary_target(cat: Catalog, st: ddl.Statement) -> bool:
+    """Whether a statement is about a temporary table (one no permanent table shadows)."""
+    if isinstance(st, ddl.Drop) and st.kind == "table":
+        names = [n for n in st.names if n in cat.temporary and n not in cat.tables]
+        cat.temporary -= set(names)
+        return bool(names) and len(names) == len(st.names)
+    target = getattr(st, "table", None)
+    if isinstance(st, (ddl.AlterTable, ddl.CreateIndex, ddl.RenameTable)):
+        return target in cat.temporary and target not in cat.tables
+    return False
+
+
+def _uses_type(t: SqlType, name: str) -> bool:
+    return t.name == name or (t.element is not None and _uses_type(t.element, name))
+
+
+def _renamed_type(t: SqlType, old: str, new: str) -> SqlType:
+    if t.element is not None:
+        element = _renamed_type(t.element, old, new)
+        if element is t.element:
+            return t
+        return replace(t, element=element, sql=t.sql.replace(t.element.sql, element.sql, 1))
+    if t.name != old:
+        return t
+    spelled = new.removeprefix("public.")
+    return replace(t, name=spelled, sql=spelled)
 
 
 def _rename_in(names: tuple[str, ...], old: str, new: str) -> tuple[str, ...]:
@@ -809,7 +1017,10 @@ def _set_not_null(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.SetNotN
 
 def _set_default(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.SetDefault) -> Table:
     column = _column(origin, table, a.name)
-    return _put_column(table, a.name, replace(column, default=a.default, location=origin.location))
+    # a serial is a default (nextval): once it is dropped or replaced, values must be given
+    identity = None if column.identity == "serial" else column.identity
+    changed = replace(column, default=a.default, identity=identity, location=origin.location)
+    return _put_column(table, a.name, changed)
 
 
 def _set_identity(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.SetIdentity) -> Table:
@@ -899,8 +1110,46 @@ def _attach_partition(
     cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.AttachPartition
 ) -> Table:
     child = cat._table(origin, a.child)
-    cat.tables[a.child] = replace(child, partition_of=table.key, partition_bound=a.bound)
+    attached = derived.attach(child, table)
+    attached = replace(attached, partition_of=table.key, partition_bound=a.bound)
+    cat.tables[a.child] = cat.dialect.name_constraints(_nullable_pk(attached))
     return table
+
+
+def _for_partition(action: ddl.Action) -> ddl.Action | None:
+    """An ALTER TABLE action as it reaches a partition: its own key and unique names."""
+    if isinstance(action, ddl.AttachPartition):
+        return None  # attaches to the table named, not to its partitions
+    if isinstance(action, ddl.AddConstraint) and isinstance(
+        action.constraint, (PrimaryKey, Unique)
+    ):
+        return replace(action, constraint=replace(action.constraint, name=None))
+    if isinstance(action, (ddl.DropConstraint, ddl.AddColumn, ddl.DropColumn)):
+        return _lenient(action)
+    return action
+
+
+def _for_child(action: ddl.Action) -> ddl.Action | None:
+    """An ALTER TABLE action as it reaches an INHERITS child: keys and foreign keys are
+    not inherited, nor NO INHERIT checks; a column the child has already is merged."""
+    if isinstance(action, ddl.AttachPartition):
+        return None
+    if isinstance(action, ddl.AddConstraint):
+        c = action.constraint
+        return action if isinstance(c, Check) and not c.no_inherit else None
+    if isinstance(action, ddl.AddColumn):
+        checks = tuple(c for c in action.constraints if isinstance(c, Check))
+        return replace(action, constraints=checks, if_not_exists=True)
+    if isinstance(action, (ddl.DropConstraint, ddl.DropColumn)):
+        return _lenient(action)
+    return action
+
+
+def _lenient(action: Any) -> ddl.Action:
+    """The action where the target may already be there (or gone): no error."""
+    field = "if_exists" if hasattr(action, "if_exists") else "if_not_exists"
+    lenient: ddl.Action = replace(action, **{field: True})
+    return lenient
 
 
 _ACTION_HANDLERS: dict[type, ActionHandler] = {
@@ -919,6 +1168,12 @@ _ACTION_HANDLERS: dict[type, ActionHandler] = {
     ddl.AttachPartition: _attach_partition,
 }
 
+_DROPPERS: dict[str, Callable[[Catalog, ddl.Drop, str], bool]] = {
+    "table": Catalog._drop_relation,
+    "view": Catalog._drop_relation,
+    "schema": Catalog._drop_schema,
+}
+
 _STATEMENT_HANDLERS: dict[type, Callable[[Catalog, Any], None]] = {
     ddl.CreateTable: Catalog.create_table,
     ddl.AlterTable: Catalog.alter_table,
@@ -933,8 +1188,12 @@ _STATEMENT_HANDLERS: dict[type, Callable[[Catalog, Any], None]] = {
     ddl.CreateView: Catalog.create_view,
     ddl.Comment: Catalog.comment,
     ddl.Drop: Catalog.drop,
+    ddl.SetSchema: Catalog.set_schema,
+    ddl.RenameType: Catalog.rename_type,
     ddl.CreateExtension: Catalog.create_extension,
+    ddl.CreateTemporary: Catalog.create_temporary,
     ddl.Skip: Catalog.skip,
+    ddl.Note: Catalog.note,
     ddl.Unsupported: Catalog.unsupported,
 }
 

@@ -139,10 +139,21 @@ Action = (
 
 
 @dataclass(frozen=True)
+class Like:
+    """`LIKE source INCLUDING ...` inside CREATE TABLE: the catalog copies the source's
+    columns (at `position` among the table's own) and the parts `options` name."""
+
+    source: str  # table key
+    position: int
+    options: tuple[str, ...]  # of comments constraints defaults generated identity indexes
+
+
+@dataclass(frozen=True)
 class CreateTable:
     origin: Origin
     table: Table
     if_not_exists: bool = False
+    likes: tuple[Like, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -232,8 +243,29 @@ class Comment:
 @dataclass(frozen=True)
 class Drop:
     origin: Origin
-    kind: str  # "table" | "view" | "type" | "domain" | "function" | "index"
+    kind: str  # "table" | "view" | "type" | "domain" | "function" | "index" | "schema"
     names: tuple[str, ...]
+    if_exists: bool = False
+    cascade: bool = False  # DROP ... CASCADE: dependent views, keys and columns go too
+
+
+@dataclass(frozen=True)
+class RenameType:
+    """ALTER TYPE / DOMAIN ... RENAME TO: columns of the type keep it under its new name."""
+
+    origin: Origin
+    name: str  # key
+    new_name: str  # bare name, same schema
+
+
+@dataclass(frozen=True)
+class SetSchema:
+    """ALTER TABLE / VIEW / TYPE ... SET SCHEMA: the object moves, dependents follow it."""
+
+    origin: Origin
+    kind: str  # "table" | "view" | "type"
+    name: str  # key before the move
+    schema: str
     if_exists: bool = False
 
 
@@ -244,11 +276,27 @@ class CreateExtension:
 
 
 @dataclass(frozen=True)
+class CreateTemporary:
+    """CREATE TEMP TABLE: not in the model; later statements on it are skipped too."""
+
+    origin: Origin
+    table: str  # key
+
+
+@dataclass(frozen=True)
 class Skip:
     """Read and deliberately not applied; listed in `Schema.skipped`."""
 
     origin: Origin
     reason: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """Applied, but not all of it is modelled: a warning, the statement is not skipped."""
+
+    origin: Origin
+    message: str
 
 
 @dataclass(frozen=True)
@@ -273,7 +321,11 @@ Statement = (
     | CreateView
     | Comment
     | Drop
+    | SetSchema
+    | RenameType
     | CreateExtension
+    | CreateTemporary
     | Skip
+    | Note
     | Unsupported
 )

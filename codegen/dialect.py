@@ -103,6 +103,13 @@ class Dialect:
 
         return postgres.rename_column(sql, old, new, index_element)
 
+    def query_relations(self, sql: str) -> set[str] | None:
+        """Keys of the tables and views a view's query reads (DROP ... CASCADE follows
+        them); None when not known."""
+        from .parse import postgres
+
+        return postgres.query_relations(sql)
+
     def test_backend(
         self, files: Sequence[SourceFile], url: str | None, run_id: str | None
     ) -> Backend:
@@ -154,6 +161,9 @@ class _SqlglotRead(Dialect):
         from .parse import sqlglot_reader
 
         return sqlglot_reader.rename_column(sql, old, new, self.name)
+
+    def query_relations(self, sql: str) -> set[str] | None:
+        return None  # views are not followed by DROP here
 
     def to_sql(self, schema: Schema) -> str | None:
         return None  # sqlout writes PostgreSQL DDL only

@@ -23,6 +23,9 @@ CATEGORIES = (
     "uuid", "json", "jsonb", "bytes", "inet", "cidr", "macaddr",
     "bit", "varbit", "money", "xml", "tsvector", "year", "set",
     "array", "enum", "domain", "composite", "unknown",
+    # PostgreSQL's own and its extensions' (pgvector, hstore, ltree, cube, PostGIS)
+    "macaddr8", "tsquery", "range", "multirange", "vector", "halfvec", "sparsevec",
+    "hstore", "ltree", "lquery", "cube", "geometry", "geography",
 )  # fmt: skip
 
 
@@ -238,14 +241,18 @@ class Check:
     name: str | None = None
     location: Location = NOWHERE
     not_valid: bool = False  # NOT VALID: existing rows unchecked; new rows still must pass
+    no_inherit: bool = False  # NO INHERIT: INHERITS children do not get it
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "name": self.name,
             "sql": self.sql,
             "not_valid": self.not_valid,
             "location": self.location.to_json(),
         }
+        if self.no_inherit:  # only when set: models without it keep their JSON
+            out["no_inherit"] = True
+        return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Check:
@@ -254,6 +261,7 @@ class Check:
             data.get("name"),
             Location.from_json(data["location"]),
             data.get("not_valid", False),
+            data.get("no_inherit", False),
         )
 
 
@@ -282,6 +290,7 @@ class Table:
     partition_by: str | None = None  # "RANGE (created_at)" on a partitioned parent
     partition_of: str | None = None  # parent table key on a PARTITION OF child
     partition_bound: str | None = None  # "FOR VALUES FROM (...) TO (...)" / "DEFAULT"
+    inherits: tuple[str, ...] = ()  # parent table keys of INHERITS (...), in order
     comment: str | None = None
     dialect: str = "postgres"
     location: Location = NOWHERE
@@ -323,6 +332,7 @@ class Table:
             "partition_by": self.partition_by,
             "partition_of": self.partition_of,
             "partition_bound": self.partition_bound,
+            **({"inherits": list(self.inherits)} if self.inherits else {}),
             "comment": self.comment,
             "location": self.location.to_json(),
         }
@@ -356,6 +366,7 @@ class Table:
             partition_by=data.get("partition_by"),
             partition_of=data.get("partition_of"),
             partition_bound=data.get("partition_bound"),
+            inherits=tuple(data.get("inherits", ())),
             comment=data.get("comment"),
             dialect=dialect,
             location=Location.from_json(data["location"]),
@@ -611,6 +622,9 @@ class Schema:
 
     def domain(self, key: str) -> Domain | None:
         return next((d for d in self.domains if d.name == key), None)
+
+    def composite(self, key: str) -> CompositeType | None:
+        return next((c for c in self.composites if c.name == key), None)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -57,7 +57,29 @@ PG_TYPES: dict[str, tuple[str, str]] = {
     "xml": ("xml", "xml"),
     "tsvector": ("tsvector", "tsvector"),
     "oid": ("integer", "oid"),
-}
+    "macaddr8": ("macaddr8", "macaddr8"),
+    "tsquery": ("tsquery", "tsquery"),
+    **{f"{base}range": ("range", f"{base}range")
+       for base in ("int4", "int8", "num", "date", "ts", "tstz")},
+    **{f"{base}multirange": ("multirange", f"{base}multirange")
+       for base in ("int4", "int8", "num", "date", "ts", "tstz")},
+    # extension types (created in the schema the extension is installed in, usually public)
+    "vector": ("vector", "vector"),
+    "halfvec": ("halfvec", "halfvec"),
+    "sparsevec": ("sparsevec", "sparsevec"),
+    "hstore": ("hstore", "hstore"),
+    "ltree": ("ltree", "ltree"),
+    "lquery": ("lquery", "lquery"),
+    "cube": ("cube", "cube"),
+    "geometry": ("geometry", "geometry"),
+    "geography": ("geography", "geography"),
+}  # fmt: skip
+
+# Types extensions create: pg_dump qualifies them with the extension's schema
+EXTENSION_TYPES = frozenset(
+    {"citext", "vector", "halfvec", "sparsevec", "hstore", "ltree", "lquery", "cube",
+     "geometry", "geography"}
+)  # fmt: skip
 
 # serial pseudo-types: the column becomes an integer with identity "serial"
 PG_SERIALS: dict[str, str] = {
@@ -70,7 +92,7 @@ PG_SERIALS: dict[str, str] = {
 }
 
 # The categories whose first type modifier is a length (varchar(n)) vs a precision.
-_LENGTH_CATEGORIES = {"varchar", "char", "bit", "varbit"}
+_LENGTH_CATEGORIES = {"varchar", "char", "bit", "varbit", "vector", "halfvec", "sparsevec"}
 _PRECISION_CATEGORIES = {"numeric", "time", "timetz", "timestamp", "timestamptz", "interval"}
 
 
@@ -84,8 +106,15 @@ def _spell(canonical: str, category: str, mods: Sequence[int]) -> str:
     return f"{canonical}({','.join(str(m) for m in mods)})"
 
 
-def pg_type(names: Sequence[str], mods: Sequence[int], array_dims: int, original: str) -> SqlType:
-    """Normalise a PostgreSQL TypeName (as pglast gives it) into a `SqlType`."""
+def pg_type(
+    names: Sequence[str],
+    mods: Sequence[int],
+    array_dims: int,
+    original: str,
+    spelled: str | None = None,
+) -> SqlType:
+    """Normalise a PostgreSQL TypeName (as pglast gives it) into a `SqlType`; `spelled`
+    overrides the canonical spelling (PostGIS's `geometry(point,4326)`)."""
     qualified = [n for n in names if n != "pg_catalog"] if names[0] == "pg_catalog" else names
     base = qualified[-1].lower() if len(qualified) == 1 else None
     if base is not None and base in PG_TYPES:
@@ -107,6 +136,8 @@ def pg_type(names: Sequence[str], mods: Sequence[int], array_dims: int, original
         )
         if category == "char" and sql_type.length is None and sql_type.sql == "char(1)":
             sql_type = SqlType(category, "char(1)", length=1, original=original)
+        if spelled is not None:
+            sql_type = SqlType(category, spelled, original=original)
     else:
         key = ".".join(n for n in qualified if n != "public")
         sql_type = SqlType(category="unknown", sql=key, name=key, original=original)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from . import render
+from . import pgvalues, render
 from .bounds import Bounds
 from .dialect import POSTGRES, Dialect
 from .model import SqlType
@@ -51,6 +51,8 @@ class Want:
     labels: tuple[str, ...] = ()  # enum labels
     dialect: Dialect = POSTGRES
     json_paths: tuple[tuple[str | int, ...], ...] | None = None  # read as JSON at these paths
+    element_bounds: Bounds | None = None  # an array's elements' (an array of a domain)
+    attributes: tuple[tuple[str, SqlType], ...] = ()  # a composite type's, domains resolved
 
     @property
     def what(self) -> str:
@@ -274,26 +276,57 @@ def _days(value: Any, today: dt.date) -> int | None:
 REFERENCE_DAY = dt.date(2024, 1, 1)  # the runtime's default clock; bounds are relative to it
 
 
+def _window(lo: int, hi: int, blo: int | None, bhi: int | None, span: int) -> tuple[int, int]:
+    """The default window [lo, hi] narrowed to the CHECK's (or partition's) bounds; a
+    window outside them moves inside, `span` wide, never past either bound."""
+    if blo is not None:
+        lo = max(lo, blo)
+    if bhi is not None:
+        hi = min(hi, bhi)
+    if lo > hi:
+        if blo is not None and bhi is not None:
+            return blo, max(blo, min(bhi, blo + span))
+        return (lo, lo + span) if blo is not None else (hi - span, hi)
+    return lo, hi
+
+
 def gen_date(want: Want) -> Gen:
     lo, hi = -3650, 0
     if re.search(r"(birth|dob)", want.column.lower()):
         lo, hi = -365 * 80, -365 * 18
     b = want.bounds
     blo, bhi = _days(b.lo, REFERENCE_DAY), _days(b.hi, REFERENCE_DAY)
-    if blo is not None:
-        lo = max(lo, blo + (1 if b.lo_strict else 0))
-    if bhi is not None:
-        hi = min(hi, bhi - (1 if b.hi_strict else 0))
-    if lo > hi:
-        hi = lo + 365
+    blo = None if blo is None else blo + (1 if b.lo_strict else 0)
+    bhi = None if bhi is None else bhi - (1 if b.hi_strict else 0)
+    lo, hi = _window(lo, hi, blo, bhi, 365)
     if want.unique:
         return _unique("u_date", want, f"{lo}, {max(hi, lo + 100000)}, {pystr(want.what)}")
     return Gen(f"sg.g_date({lo}, {hi})")
 
 
+REFERENCE_MOMENT = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+
+
+def _seconds(value: Any) -> int | None:
+    """A timestamp bound as seconds from the runtime's clock."""
+    if not isinstance(value, str):
+        return None
+    from .sqlexpr import runtime
+
+    try:
+        moment = runtime.to_timestamptz(value)
+    except (NotImplementedError, ValueError, runtime.SqlError):
+        return None
+    return None if moment is None else int((moment - REFERENCE_MOMENT).total_seconds())
+
+
 def gen_timestamp(want: Want) -> Gen:
     tz = want.type.category == "timestamptz" and want.dialect.aware_datetimes
-    lo, hi = -365 * 86400, 0
+    b = want.bounds
+    blo, bhi = _seconds(b.lo), _seconds(b.hi)
+    blo = None if blo is None else blo + (1 if b.lo_strict else 0)
+    bhi = None if bhi is None else bhi - (1 if b.hi_strict else 0)
+    lo, hi = _window(-365 * 86400, 0, blo, bhi, 365 * 86400)
     if want.unique:
         top = lo + 10**9
         limits = want.dialect.type_limits(want.type)
@@ -408,6 +441,41 @@ TYPE_REGISTRY: dict[str, Callable[[Want], Gen]] = {
 }
 
 
+# A composite value in PostgreSQL's record syntax: ("a","1",) with NULL as nothing.
+_RECORD = (
+    r'''"(" + ",".join("" if v is None else '"' + str(v).replace('\\', '\\\\')'''
+    r'''.replace('"', '\\"') + '"' for v in ({items},)) + ")"'''
+)
+
+
+def gen_composite(want: Want) -> Gen:
+    """A composite type's value: each attribute from its own generator, as record text."""
+    parts = []
+    for name, t in want.attributes:
+        if t.category in ("array", "composite"):
+            return Gen("None", supported=False, note=f"composite attribute {name} of {t.sql}")
+        inner = generator(Want(want.table, f"{want.column}.{name}", t, dialect=want.dialect))
+        if not inner.supported or inner.needs_n or inner.needs_o:
+            return Gen("None", supported=False, note=f"composite attribute {name} of {t.sql}")
+        parts.append(inner.expr)
+    if not parts:
+        return Gen("None", supported=False, note="composite type with no attributes")
+    return Gen(_RECORD.format(items=", ".join(parts)))
+
+
+def gen_postgres_type(want: Want) -> Gen:
+    """PostgreSQL's and its extensions' types (pgvector, hstore, ltree, PostGIS, ranges)."""
+    found = pgvalues.expression(want.type, want.unique)
+    if found is None:
+        return Gen("None", supported=False, note=f"no unique values for {want.type.sql}")
+    expr, needs_n = found
+    return Gen(expr, needs_n=needs_n)
+
+
+TYPE_REGISTRY.update({category: gen_postgres_type for category in pgvalues.EXPRESSIONS})
+TYPE_REGISTRY["composite"] = gen_composite
+
+
 def _unique(fn: str, want: Want, args: str) -> Gen:
     """A unique value: the runtime's `fn` called with the row's sequence number (or digit)."""
     return Gen(f"sg.{fn}({want.seq}, {args})", needs_n=True)
@@ -440,7 +508,12 @@ def _generator(want: Want) -> Gen:
         return Gen(f"sg.g_json_doc({want.json_paths!r}, {as_text})")
     if category == "array" and want.type.element is not None:
         element = Want(
-            want.table, want.column, want.type.element, labels=want.labels, dialect=want.dialect
+            want.table,
+            want.column,
+            want.type.element,
+            want.element_bounds or Bounds(),
+            labels=want.labels,
+            dialect=want.dialect,
         )
         inner = generator(element)
         if not inner.supported:

@@ -14,8 +14,16 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
+import pglast
 from pglast import ast, parser
-from pglast.enums import A_Expr_Kind, ConstrType, FunctionParameterMode, MinMaxOp, ObjectType
+from pglast.enums import (
+    A_Expr_Kind,
+    ConstrType,
+    DropBehavior,
+    FunctionParameterMode,
+    MinMaxOp,
+    ObjectType,
+)
 from pglast.enums.parsenodes import AlterTableType
 from pglast.stream import RawStream
 
@@ -43,7 +51,7 @@ from ..model import (
     table_key,
 )
 from ..sources import SourceFile
-from ..types import PG_SERIALS, PG_TYPES, pg_type
+from ..types import EXTENSION_TYPES, PG_SERIALS, pg_type
 from .cache import StatementCache
 
 DIALECT = "postgres"
@@ -80,7 +88,6 @@ _SCHEMALESS: dict[str, str] = {
     "DeleteStmt": "DML",
     "MergeStmt": "DML",
     "CopyStmt": "COPY (data)",
-    "DoStmt": "DO block",
     "CallStmt": "CALL",
     "CreatedbStmt": "CREATE DATABASE",
     "DropdbStmt": "DROP DATABASE",
@@ -129,7 +136,6 @@ _SCHEMALESS: dict[str, str] = {
     "AlterFunctionStmt": "function attributes",
     "RefreshMatViewStmt": "REFRESH MATERIALIZED VIEW",
     "CreateTableSpaceStmt": "tablespace",
-    "AlterObjectSchemaStmt": "SET SCHEMA",
     "ImportForeignSchemaStmt": "foreign schema",
 }
 
@@ -255,14 +261,17 @@ def _name_key(names: Sequence[str]) -> str:
     return _qualified(names[0], names[1]) if len(names) > 1 else names[0]
 
 
-# types that extensions create in the public schema and PG_TYPES knows by their bare name
-_EXTENSION_TYPES = {name for name in PG_TYPES if name in ("citext",)}
+# PostGIS types take a shape and an SRID: geometry(Point, 4326), spelled as written
+_SPATIAL = ("geometry", "geography")
 
 
 def type_of(tn: Any) -> SqlType:
     names = written = _names(tn.names)
-    if len(names) == 2 and names[0] == DEFAULT_SCHEMA and names[1] in _EXTENSION_TYPES:
+    if len(names) == 2 and names[1] in EXTENSION_TYPES and names[0] != "pg_catalog":
         names = names[1:]  # pg_dump qualifies extension types: `public.citext` is citext
+    if names[-1] in _SPATIAL and len(names) == 1:
+        spelled = re.sub(r"\s+", "", deparse(tn).lower()).removeprefix("public.")
+        return pg_type([names[-1]], [], len(tn.arrayBounds or ()), deparse(tn), spelled)
     mods = tuple(m.val.ival for m in tn.typmods or () if type(m).__name__ == "A_Const")
     dims = len(tn.arrayBounds or ())
     if len(mods) != len(tn.typmods or ()):
@@ -287,6 +296,8 @@ class _StatementReader:
         self.origin = origin
         self._locate = locate
         self.unmodelled: list[str] = []  # parts of the statement read but not modelled
+        self.not_null: list[str] = []  # columns of `CONSTRAINT n NOT NULL col` (PG 18)
+        self.notes: list[str] = []  # parts applied, but not wholly modelled
 
     def at(self, node: Any) -> Location:
         """The location of a node inside the statement (the statement's, if it has none)."""
@@ -304,6 +315,8 @@ class _StatementReader:
             yield from handler(self, node)
             for note in self.unmodelled:
                 yield ddl.Unsupported(self.origin, " ".join(note.split()))
+            for note in self.notes:
+                yield ddl.Note(self.origin, note)
         elif kind in _SCHEMALESS:
             yield ddl.Skip(self.origin, _SCHEMALESS[kind])
         else:
@@ -316,11 +329,12 @@ class _StatementReader:
 
     def create_table(self, node: Any) -> Iterator[ddl.Statement]:
         key_schema = node.relation.schemaname or DEFAULT_SCHEMA
-        if node.relation.relpersistence == "t":
-            yield ddl.Skip(self.origin, "temporary table")
+        if node.relation.relpersistence == "t" or key_schema == "pg_temp":
+            yield ddl.CreateTemporary(self.origin, _range_key(node.relation))
             return
         columns: list[Column] = []
         constraints: list[ddl.Constraint] = []
+        likes: list[ddl.Like] = []
         for element in node.tableElts or ():
             if isinstance(element, ast.ColumnDef):
                 column, extra = self.column(element)
@@ -328,16 +342,21 @@ class _StatementReader:
                 constraints.extend(extra)
             elif isinstance(element, ast.Constraint):
                 constraints.extend(self.constraint(element, None))
-            else:
-                yield ddl.Unsupported(
-                    self.origin, f"table element {type(element).__name__} (LIKE) is not supported"
+            else:  # TableLikeClause
+                options = tuple(
+                    name for bit, name in _LIKE_OPTIONS.items() if element.options & bit
                 )
+                likes.append(ddl.Like(_range_key(element.relation), len(columns), options))
+        if self.not_null:
+            columns = [replace(c, nullable=False) if c.name in self.not_null else c
+                       for c in columns]  # fmt: skip
         partition_of = partition_bound = None
+        inherits: tuple[str, ...] = ()
         if node.partbound is not None and node.inhRelations:
             partition_of = _range_key(node.inhRelations[0])
             partition_bound = deparse(node.partbound)
         elif node.inhRelations:
-            yield ddl.Unsupported(self.origin, "table inheritance (INHERITS) is not applied")
+            inherits = tuple(_range_key(r) for r in node.inhRelations)
         partition_by = None
         if node.partspec is not None:
             params = ", ".join(
@@ -353,12 +372,13 @@ class _StatementReader:
                 partition_by=partition_by,
                 partition_of=partition_of,
                 partition_bound=partition_bound,
+                inherits=inherits,
                 dialect=DIALECT,
                 location=self.location,
             ),
             constraints,
         )
-        yield ddl.CreateTable(self.origin, table, bool(node.if_not_exists))
+        yield ddl.CreateTable(self.origin, table, bool(node.if_not_exists), tuple(likes))
 
     def column(self, node: Any) -> tuple[Column, list[ddl.Constraint]]:
         names = _names(node.typeName.names)
@@ -384,6 +404,8 @@ class _StatementReader:
             elif contype == ConstrType.CONSTR_IDENTITY:
                 identity = "always" if con.generated_when == "a" else "by default"
                 nullable = False
+            elif contype in _CONSTRAINT_ATTRIBUTES:
+                extra = _with_attribute(extra, contype)
             else:
                 if contype == ConstrType.CONSTR_PRIMARY:
                     nullable = False
@@ -412,6 +434,12 @@ class _StatementReader:
         name = con.conname or None
         own = (column,) if column else ()
         where = self.at(con)
+        if getattr(con, "without_overlaps", False):
+            self.notes.append(
+                f"{'PRIMARY KEY' if contype == ConstrType.CONSTR_PRIMARY else 'UNIQUE'}"
+                f" ({', '.join(_names(con.keys))} WITHOUT OVERLAPS) is kept as a plain key:"
+                " rows keep the whole key distinct, but periods that overlap are refused"
+            )
         if contype == ConstrType.CONSTR_PRIMARY:
             if con.indexname:
                 raise self.error("PRIMARY KEY USING INDEX is not supported")
@@ -420,7 +448,15 @@ class _StatementReader:
             cols = tuple(_names(con.keys)) or own
             return [Unique(cols, name, location=where)]
         if contype == ConstrType.CONSTR_CHECK:
-            return [Check(deparse(con.raw_expr), name, where, bool(con.skip_validation))]
+            return [
+                Check(
+                    deparse(con.raw_expr),
+                    name,
+                    where,
+                    bool(con.skip_validation),
+                    bool(con.is_no_inherit),
+                )
+            ]
         if contype == ConstrType.CONSTR_FOREIGN:
             return [
                 ForeignKey(
@@ -435,10 +471,15 @@ class _StatementReader:
                     location=where,
                 )
             ]
+        if contype == ConstrType.CONSTR_NOTNULL and con.keys:
+            # PostgreSQL 18's named NOT NULL (NOT VALID / NO INHERIT): new rows must obey it
+            self.not_null.extend(_names(con.keys))
+            return []
         if contype == ConstrType.CONSTR_EXCLUSION:
             # not modelled; the table stays usable, and the warning says rows may violate it
             self.unmodelled.append(
-                f"EXCLUDE constraint {name or ''} is not modelled: generated rows may violate it"
+                f"EXCLUDE constraint{' ' + name if name else ''} is not modelled:"
+                " generated rows may violate it"
             )
             return []
         raise self.error(f"constraint {contype.name} is not supported here")
@@ -477,7 +518,10 @@ class _StatementReader:
         return [ddl.AlterColumnType(cmd.name, type_of(cmd.def_.typeName))]
 
     def _add_constraint(self, cmd: Any) -> list[ddl.Action]:
-        return [ddl.AddConstraint(c) for c in self.constraint(cmd.def_, None)]
+        actions: list[ddl.Action] = [ddl.AddConstraint(c) for c in self.constraint(cmd.def_, None)]
+        actions += [ddl.SetNotNull(name, True) for name in self.not_null]
+        self.not_null.clear()
+        return actions
 
     def _add_identity(self, cmd: Any) -> list[ddl.Action]:
         con = cmd.def_
@@ -485,7 +529,7 @@ class _StatementReader:
 
     def rename(self, node: Any) -> Iterator[ddl.Statement]:
         rt = node.renameType
-        if rt == ObjectType.OBJECT_TABLE:
+        if rt in (ObjectType.OBJECT_TABLE, ObjectType.OBJECT_VIEW, ObjectType.OBJECT_MATVIEW):
             yield ddl.RenameTable(
                 self.origin, _range_key(node.relation), node.newname, bool(node.missing_ok)
             )
@@ -503,6 +547,10 @@ class _StatementReader:
                 (ddl.RenameConstraint(node.subname, node.newname),),
                 bool(node.missing_ok),
             )
+        elif rt in (ObjectType.OBJECT_TYPE, ObjectType.OBJECT_DOMAIN):
+            names = _names(node.object.names if isinstance(node.object, ast.TypeName)
+                           else node.object)  # fmt: skip
+            yield ddl.RenameType(self.origin, _name_key(names), node.newname)
         elif rt == ObjectType.OBJECT_ATTRIBUTE:
             yield ddl.Unsupported(self.origin, "renaming a composite type attribute")
         elif rt in (
@@ -644,6 +692,8 @@ class _StatementReader:
                 _range_key(into.rel), tuple(columns), deparse(node.query), True, self.location
             )
             yield ddl.CreateView(self.origin, view)
+        elif node.into.rel.relpersistence == "t" or node.into.rel.schemaname == "pg_temp":
+            yield ddl.CreateTemporary(self.origin, _range_key(node.into.rel))
         else:
             yield ddl.Unsupported(self.origin, "CREATE TABLE ... AS SELECT is not applied")
 
@@ -667,6 +717,40 @@ class _StatementReader:
         else:
             yield ddl.Skip(self.origin, f"COMMENT ON {objtype.name.removeprefix('OBJECT_')}")
 
+    def do_block(self, node: Any) -> Iterator[ddl.Statement]:
+        """A DO block that only guards DDL (`IF NOT EXISTS (...) THEN CREATE TYPE ...`,
+        `EXCEPTION WHEN duplicate_object THEN null`) applies that DDL; others are skipped."""
+        options = {o.defname: o.arg for o in node.args or ()}
+        language = options["language"].sval if "language" in options else "plpgsql"
+        body = options["as"].sval if "as" in options else ""
+        statements = _guarded_ddl(body) if language == "plpgsql" else None
+        if not statements:
+            yield ddl.Skip(self.origin, "DO block")
+            return
+        at = max(self.origin.sql.find(body), 0)
+        for sql in statements:
+            at = self.origin.sql.find(sql, at)
+            yield from self._nested(sql, max(at, 0))
+
+    def _nested(self, sql: str, offset: int) -> Iterator[ddl.Statement]:
+        """The statements of SQL found at `offset` inside this statement's text."""
+
+        def locate(at: int) -> Location:
+            return self._locate(offset + at)
+
+        origin = ddl.Origin(locate(0), sql)
+        for raw in parser.parse_sql(sql):
+            yield from _StatementReader(origin, locate).read(raw.stmt)
+
+    def set_schema(self, node: Any) -> Iterator[ddl.Statement]:
+        kind = _SET_SCHEMA_KINDS.get(node.objectType)
+        if kind is None:
+            what = node.objectType.name.removeprefix("OBJECT_")
+            yield ddl.Skip(self.origin, f"{what} SET SCHEMA")
+            return
+        name = _range_key(node.relation) if node.relation else _name_key(_names(node.object))
+        yield ddl.SetSchema(self.origin, kind, name, node.newschema, bool(node.missing_ok))
+
     def create_extension(self, node: Any) -> Iterator[ddl.Statement]:
         yield ddl.CreateExtension(self.origin, node.extname)
 
@@ -681,9 +765,39 @@ class _StatementReader:
                 names.append(_name_key(_names(obj.objname)))
             elif isinstance(obj, ast.TypeName):
                 names.append(_name_key(_names(obj.names)))
+            elif isinstance(obj, ast.String):  # DROP SCHEMA
+                names.append(str(obj.sval))
             else:
                 names.append(_name_key(_names(obj)))
-        yield ddl.Drop(self.origin, kind, tuple(names), bool(node.missing_ok))
+        cascade = node.behavior == DropBehavior.DROP_CASCADE
+        yield ddl.Drop(self.origin, kind, tuple(names), bool(node.missing_ok), cascade)
+
+
+_LIKE_OPTIONS = {
+    1: "comments",
+    4: "constraints",
+    8: "defaults",
+    16: "generated",
+    32: "identity",
+    64: "indexes",
+}  # TableLikeOption bits; compression, statistics and storage are not modelled
+
+_CONSTRAINT_ATTRIBUTES: dict[Any, dict[str, Any]] = {
+    ConstrType.CONSTR_ATTR_DEFERRABLE: {"deferrable": True},
+    ConstrType.CONSTR_ATTR_NOT_DEFERRABLE: {"deferrable": False},
+    ConstrType.CONSTR_ATTR_DEFERRED: {"initially_deferred": True},
+    ConstrType.CONSTR_ATTR_IMMEDIATE: {"initially_deferred": False},
+}
+
+
+def _with_attribute(extra: list[ddl.Constraint], contype: Any) -> list[ddl.Constraint]:
+    """`REFERENCES p DEFERRABLE INITIALLY DEFERRED` on a column: PostgreSQL's grammar gives
+    the attributes as constraints of their own, which qualify the constraint before them."""
+    if not extra or not isinstance(extra[-1], ForeignKey):
+        # PostgreSQL itself only allows them after REFERENCES (and UNIQUE / PRIMARY KEY,
+        # whose deferrability the model does not keep)
+        return extra
+    return [*extra[:-1], replace(extra[-1], **_CONSTRAINT_ATTRIBUTES[contype])]
 
 
 def _assemble(table: Table, constraints: Sequence[ddl.Constraint]) -> Table:
@@ -700,6 +814,7 @@ def _assemble(table: Table, constraints: Sequence[ddl.Constraint]) -> Table:
         partition_by=table.partition_by,
         partition_of=table.partition_of,
         partition_bound=table.partition_bound,
+        inherits=table.inherits,
         dialect=table.dialect,
         location=table.location,
     )
@@ -771,6 +886,59 @@ _DROP_KINDS = {
     ObjectType.OBJECT_FUNCTION: "function",
     ObjectType.OBJECT_PROCEDURE: "function",
     ObjectType.OBJECT_INDEX: "index",
+    ObjectType.OBJECT_SCHEMA: "schema",
+}
+
+_DML = (ast.SelectStmt, ast.InsertStmt, ast.UpdateStmt, ast.DeleteStmt, ast.MergeStmt)
+
+
+def _guarded_ddl(body: str) -> list[str] | None:
+    """The DDL statements of a plpgsql DO body made only of guards around DDL; None if it
+    does anything else (loops, DML, RAISE, dynamic SQL, an ELSE, a handler that acts)."""
+    try:
+        wrapped = f"CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $sg${body}$sg$"
+        function = pglast.parse_plpgsql(wrapped)[0]["PLpgSQL_function"]
+    except (parser.ParseError, KeyError, IndexError):
+        return None
+    out: list[str] = []
+    return out if _collect_ddl([function["action"]], out) else None
+
+
+def _collect_ddl(statements: list[dict[str, Any]], out: list[str]) -> bool:
+    for statement in statements:
+        ((kind, node),) = statement.items()
+        if kind == "PLpgSQL_stmt_block":
+            handlers = (node.get("exceptions") or {}).get("PLpgSQL_exception_block", {})
+            if any(h["PLpgSQL_exception"].get("action") for h in handlers.get("exc_list", ())):
+                return False
+            if not _collect_ddl(node.get("body", []), out):
+                return False
+        elif kind == "PLpgSQL_stmt_if":
+            if node.get("elsif_list") or node.get("else_body"):
+                return False
+            if not _collect_ddl(node.get("then_body", []), out):
+                return False
+        elif kind == "PLpgSQL_stmt_execsql":
+            query = node["sqlstmt"]["PLpgSQL_expr"]["query"]
+            try:
+                parsed = parser.parse_sql(query)
+            except parser.ParseError:
+                return False
+            if any(isinstance(raw.stmt, _DML) for raw in parsed):
+                return False
+            out.append(query)
+        elif kind != "PLpgSQL_stmt_return" or node:
+            return False
+    return True
+
+
+_SET_SCHEMA_KINDS = {
+    ObjectType.OBJECT_TABLE: "table",
+    ObjectType.OBJECT_FOREIGN_TABLE: "table",
+    ObjectType.OBJECT_VIEW: "view",
+    ObjectType.OBJECT_MATVIEW: "view",
+    ObjectType.OBJECT_TYPE: "type",
+    ObjectType.OBJECT_DOMAIN: "type",
 }
 
 _R = _StatementReader
@@ -789,6 +957,8 @@ _HANDLERS: dict[str, Callable[[_R, Any], Iterator[ddl.Statement]]] = {
     "CommentStmt": _R.comment,
     "DropStmt": _R.drop,
     "CreateExtensionStmt": _R.create_extension,
+    "AlterObjectSchemaStmt": _R.set_schema,
+    "DoStmt": _R.do_block,
 }
 
 _ALTER_HANDLERS: dict[AlterTableType, Callable[[_R, Any], list[ddl.Action]]] = {
@@ -853,6 +1023,34 @@ def expression_columns(sql: str, index_element: bool = False) -> set[str] | None
     }
 
 
+@functools.lru_cache(maxsize=1024)
+def _query_relations(sql: str) -> frozenset[str] | None:
+    from pglast.visitors import Visitor
+
+    try:
+        tree = parser.parse_sql(sql)
+    except parser.ParseError:
+        return None
+    found: set[str] = set()
+
+    class _Relations(Visitor):
+        def visit_RangeVar(self, ancestors: Any, node: Any) -> None:
+            found.add(_range_key(node))
+
+    _Relations()(tree)
+    return frozenset(found)
+
+
+def query_relations(sql: str) -> set[str] | None:
+    """Keys of the relations a query reads (CTE names included: they name nothing here)."""
+    found = _query_relations(sql)
+    return None if found is None else set(found)
+
+
+def quote_identifier(name: str) -> str:
+    return _quoted(name) if not re.fullmatch(r"[a-z_][a-z0-9_$]*", name) else name
+
+
 def rename_column(sql: str, old: str, new: str, index_element: bool = False) -> str:
     tree = _expression_tree(sql, index_element)
     if tree is None or old not in (expression_columns(sql, index_element) or ()):
@@ -863,6 +1061,35 @@ def rename_column(sql: str, old: str, new: str, index_element: bool = False) -> 
     if isinstance(tree, ast.IndexElem) and tree.name == old:
         tree.name = new
     return deparse(tree)
+
+
+# -------------------------------------------------------------- partition bounds
+
+
+def partition_bound(bound: str) -> tuple[str, list[list[str | None]]] | None:
+    """A partition's bound as (strategy, datums): ("range", [lower, upper]), ("list",
+    [values]), ("hash", []), ("default", []); a datum is SQL text, the bare word MINVALUE
+    or MAXVALUE, or None for NULL. None when the text is not a bound."""
+    try:
+        statement: Any = parser.parse_sql(f"CREATE TABLE x PARTITION OF y {bound}")[0].stmt
+        node: Any = statement.partbound
+    except (parser.ParseError, AttributeError, IndexError):
+        return None
+    if node.is_default:
+        return "default", []
+
+    def datums(nodes: Any) -> list[str | None]:
+        return [
+            str(d.fields[0].sval).upper() if type(d).__name__ == "ColumnRef"
+            else None if getattr(d, "isnull", False) else deparse(d)
+            for d in nodes or ()
+        ]  # fmt: skip
+
+    if node.strategy == "r":
+        return "range", [datums(node.lowerdatums), datums(node.upperdatums)]
+    if node.strategy == "l":
+        return "list", [datums(node.listdatums)]
+    return "hash", []
 
 
 # ------------------------------------------------------------------- index names

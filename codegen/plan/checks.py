@@ -4,6 +4,7 @@ generators (`codegen.bounds`)."""
 
 from __future__ import annotations
 
+from .. import partitions
 from ..bounds import Bounds
 from ..bounds import merge as merge_bounds
 from ..errors import Diagnostic
@@ -19,7 +20,8 @@ def plan_checks(scope: Scope) -> tuple[dict[str, Bounds], list[CheckPlan]]:
     bounds: dict[str, Bounds] = {}
     checks: list[CheckPlan] = []
     taken_checks: set[str] = {c.name for c in table.checks if c.name}
-    for check in table.checks:
+    # a partition's bound (and a partitioned table's: fit one partition) is a CHECK too
+    for check in (*table.checks, *partitions.row_checks(scope.schema, table)):
         for column_name, implied in compiler.bounds(check.sql, scope.names).items():
             merge_bounds(bounds.setdefault(column_name, Bounds()), implied)
         compiled = at(
@@ -99,3 +101,29 @@ def _check_name(
         i += 1
     taken.add(name)
     return name
+
+
+def element_bounds(scope: Scope, column: Column) -> Bounds | None:
+    """The bounds an array of a domain's elements keep: its CHECKs' (VALUE > 0). A CHECK
+    that gives no bounds (a regex) is not enforced on elements: said in a warning."""
+    t = column.type
+    if t.category != "array" or t.element is None or t.element.category != "domain":
+        return None
+    bounds = Bounds()
+    domain = scope.schema.domain(t.element.name or "")
+    while domain is not None:
+        for check in domain.checks:
+            implied = scope.compiler.bounds(check.sql, {"value"}).get("value")
+            if implied is None:
+                scope.warnings.append(Diagnostic(
+                    column.location,
+                    f"{scope.table.key}.{column.name}: elements of {t.sql} are not checked"
+                    f" against domain {domain.name}'s CHECK; rows may be rejected"
+                    " (set an override)",
+                    check.sql,
+                ))  # fmt: skip
+                continue
+            merge_bounds(bounds, implied)
+        base = domain.base
+        domain = scope.schema.domain(base.name or "") if base.category == "domain" else None
+    return bounds

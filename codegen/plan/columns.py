@@ -7,6 +7,7 @@ import ast
 import functools
 from collections.abc import Mapping
 
+from .. import jsonpaths
 from ..bounds import Bounds
 from ..config import Override
 from ..errors import Diagnostic
@@ -15,9 +16,10 @@ from ..model import Column, SqlType, Table
 from ..naming import identifier
 from ..render import pystr
 from ..valuegen import Gen, Want, generator, literal
+from .checks import element_bounds
 from .compiler import Compiler
 from .plans import UUID_DEFAULT_CATEGORIES, CompiledFn, FkPlan
-from .scope import Col, Scope, at, labels
+from .scope import Col, Scope, at, attributes, expressions, is_json, labels
 from .unique import Uniques
 
 
@@ -40,6 +42,19 @@ def strategies(
         _strategy(scope, name, c, bounds.get(name, Bounds()), uniques, fk_of, computed,
                   default_fns, json_read.get(name.lower()))  # fmt: skip
     return computed, default_fns
+
+
+def _with_pg_paths(
+    paths: tuple[tuple[str | int, ...], ...] | None, table: Table, name: str, t: SqlType
+) -> tuple[tuple[str | int, ...], ...] | None:
+    """The paths read by PostgreSQL's own JSON operators too (`?`, `#>>`, json(b)_extract_
+    path[_text], which `jsonread` does not follow), on a json/jsonb column."""
+    if not is_json(t):
+        return paths
+    more = jsonpaths.all_paths(expressions(table), name)
+    if not more:
+        return paths
+    return tuple(dict.fromkeys((*(paths or ()), *more)))
 
 
 def _nullable(table: Table, columns: tuple[str, ...]) -> bool:
@@ -74,7 +89,9 @@ def _strategy(
         null_past_end=name in uniques.null_past_end,
         labels=labels(scope.schema, c.type),
         dialect=scope.dialect,
-        json_paths=json_paths,
+        json_paths=_with_pg_paths(json_paths, table, name, c.type),
+        element_bounds=element_bounds(scope, column),
+        attributes=attributes(scope.schema, c.type),
     )
     if column.generated is not None:
         computed.append((name, _computed(scope, c)))
@@ -232,4 +249,6 @@ def _default(
     if compiled.unsupported:
         return None  # generate a value instead: it is what gets inserted, so it is what is stored
     default_fns.append(compiled)
+    if t.category == "interval":  # the runtime's Interval is no value a driver can send
+        return Gen(f"rt.interval_param({compiled.name}())")
     return Gen(f"{compiled.name}()")

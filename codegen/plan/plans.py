@@ -114,6 +114,9 @@ class TablePlan:
     schema_entry: dict[str, str]
     meta: dict[str, Any]
     depends_on: tuple[str, ...]  # parent table keys (SubFactory targets)
+    # where the factory's sequence starts: a partition's rows share its root table's keys,
+    # so each partition counts from its own offset (see partitions.sequence_start)
+    sequence_start: int = 0
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,12 @@ small helpers over the schema (domains resolved, enum labels)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..config import Config
 from ..dialect import Dialect
 from ..errors import Diagnostic
-from ..model import Column, Domain, Location, Schema, SqlType, Table
+from ..model import Column, Domain, Index, Location, Schema, SqlType, Table, Unique
 from ..valuegen import Gen
 from .compiler import Compiler
 from .plans import ColumnKind, CompiledFn
@@ -28,6 +28,9 @@ class Col:
 
 
 def resolve(schema: Schema, t: SqlType) -> tuple[SqlType, Domain | None]:
+    if t.category == "array" and t.element is not None and t.element.category == "domain":
+        element, _ = resolve(schema, t.element)  # an array of a domain: of its base type
+        return replace(t, element=element), None
     if t.category == "domain" and t.name:
         domain = schema.domain(t.name)
         if domain is not None:
@@ -46,8 +49,26 @@ def labels(schema: Schema, t: SqlType) -> tuple[str, ...]:
     return ()
 
 
+def attributes(schema: Schema, t: SqlType) -> tuple[tuple[str, SqlType], ...]:
+    """A composite type's attributes, their domains resolved (empty for other types)."""
+    composite = schema.composite(t.name or "") if t.category == "composite" else None
+    if composite is None:
+        return ()
+    return tuple((name, resolve(schema, a)[0]) for name, a in composite.attributes)
+
+
 def is_json(t: SqlType) -> bool:
     return t.category in ("json", "jsonb")
+
+
+def expressions(table: Table) -> list[str]:
+    """The SQL of every expression on a table: CHECKs, computed columns, index parts."""
+    out = [c.sql for c in table.checks]
+    out += [c.generated.sql for c in table.columns if c.generated is not None]
+    rules: list[Unique | Index] = [*table.uniques, *table.indexes]
+    for rule in rules:
+        out += [*rule.expressions, *([rule.where] if rule.where else [])]
+    return out
 
 
 def at(fn: CompiledFn, location: Location) -> CompiledFn:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .. import partitions
 from ..config import Config
 from ..dialect import of
 from ..errors import Diagnostic
@@ -60,6 +61,7 @@ def table_plan(
         schema_entry,
         meta_of(table, fks, checks),
         tuple(dict.fromkeys(depends_on)),
+        partitions.sequence_start(schema, table),
     )
 
 
@@ -72,13 +74,13 @@ def _scope(
     warnings: list[Diagnostic],
 ) -> Scope:
     """The table's columns with their Python names and resolved types (and the warning a
-    partition's factory deserves)."""
-    if table.partition_of is not None:
+    partition whose bound is not modelled deserves: HASH)."""
+    if table.partition_of is not None and not partitions.row_checks(schema, table):
         warnings.append(
             Diagnostic(
                 table.location,
-                f"{table.key}: rows of a partition's factory may be rejected (its key is not"
-                f" kept within {table.partition_bound}); insert through the factory of"
+                f"{table.key}: rows of a partition's factory may be rejected (its bound"
+                f" {table.partition_bound} is not modelled); insert through the factory of"
                 f" {table.partition_of}",
             )
         )

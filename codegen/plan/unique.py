@@ -11,7 +11,8 @@ from sqlglot import exp
 
 from ..bounds import Bounds
 from ..dialect import Dialect
-from ..model import Schema
+from ..errors import Diagnostic
+from ..model import PrimaryKey, Schema, Unique
 from ..valuegen import FLOATS, INTS, NUMS, TEXT, TIMES
 from .plans import FkMode
 from .scope import Col, Scope, labels
@@ -36,6 +37,7 @@ def plan_unique(
     table, cols, schema, dialect = scope.table, scope.cols, scope.schema, scope.dialect
     pk = table.primary_key.columns if table.primary_key else ()
     rules: list[tuple[str, ...]] = [pk] if pk else []
+    _warn_computed_uniques(scope)
     for u in table.uniques:
         cols_of = tuple(u.columns)
         for expression in u.expressions:
@@ -160,6 +162,36 @@ def _radix(
         out[name] = (digit if last else f"({digit}) % {cap}", not last)
         stride *= cap
     return out
+
+
+# Expressions as distinct as the column they read: a distinct column gives distinct values.
+_INJECTIVE = (exp.Lower, exp.Upper, exp.Cast, exp.Paren, exp.Column, exp.Identifier)
+
+
+def _warn_computed_uniques(scope: Scope) -> None:
+    """A UNIQUE over computed values (a generated column, or an index on an expression that
+    folds values together, as substr() or %) is not planned: the generators keep the
+    columns read distinct, not what is computed from them. Said, with the SQL, where it is."""
+    table, dialect = scope.table, scope.dialect
+    computed = {c.name: c.generated.sql for c in table.columns if c.generated is not None}
+    pk = [PrimaryKey(table.primary_key.columns)] if table.primary_key else []
+    rules: list[PrimaryKey | Unique] = [*pk, *table.uniques]
+    for rule in rules:
+        over = [f"computed column {c} ({computed[c]})" for c in rule.columns if c in computed]
+        for expression in getattr(rule, "expressions", ()):
+            try:
+                tree = sqlglot.parse_one(expression, read=dialect.sqlglot)
+            except (sqlglot.errors.ParseError, sqlglot.errors.TokenError, ValueError):
+                tree = None
+            if tree is None or not all(isinstance(n, _INJECTIVE) for n in tree.walk()):
+                over.append(f"expression {expression}")
+        if over:
+            name = getattr(rule, "name", None) or "PRIMARY KEY"
+            scope.warnings.append(Diagnostic(
+                getattr(rule, "location", table.location),
+                f"{table.key}: UNIQUE {name} is over {', '.join(over)}, whose values are not"
+                " kept distinct: rows may be refused as duplicates (set an override)",
+            ))  # fmt: skip
 
 
 def _expr_columns(sql: str, dialect: Dialect, names: set[str]) -> list[str]:

@@ -39,8 +39,7 @@ def h_column(c: Compiler, node: exp.Column) -> Typed:
     if not isinstance(ident, exp.Identifier):
         raise Unsupported(f"column reference `{node.sql()}`")
     py, sql_type = c.column(ident.name, bool(ident.args.get("quoted")))
-    t = c.dialect.column_type(sql_type)
-    return Typed(py, t, affinity=c.dialect.affinity_of(sql_type))
+    return c.dialect.column_ref(py, sql_type)
 
 
 def _flatten(node: exp.Expression, kind: type[exp.Expression]) -> list[exp.Expression]:

@@ -100,6 +100,10 @@ class Dialect:
     def column_type(self, t: SqlType) -> SqlType:
         raise NotImplementedError
 
+    def column_ref(self, code: str, t: SqlType) -> Typed:
+        """A column read in an expression: its value, as the expression sees it."""
+        return Typed(code, self.column_type(t), affinity=self.affinity_of(t))
+
     def boolean(self, code: str) -> Typed:
         """Wrap Python code yielding True/False/None as this dialect's boolean value."""
         raise NotImplementedError

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from sqlglot import exp
 
 from ..model import SqlType
+from . import pg_json
 from . import stypes as T
 from .core import Compiler, Handler, Typed, Unsupported
 from .pg_types import (
@@ -362,6 +363,7 @@ _ANONYMOUS: dict[str, Handler] = {
     "statement_timestamp": constant_call("rt.now()", T.TIMESTAMPTZ),
     "transaction_timestamp": constant_call("rt.now()", T.TIMESTAMPTZ),
     "uuid_generate_v4": constant_call("rt.random_uuid()", T.UUID),
+    **pg_json.ANONYMOUS,
 }
 
 

@@ -86,6 +86,9 @@ def cast_steps(src: SqlType, dst: SqlType, explicit: bool) -> list[Step] | None:
         return None
     if d in T.STRINGS:
         return _text_steps(src, dst, explicit)
+    if d == "char":  # kept unpadded, as text: see runtime.bpchar
+        steps = _text_steps(src, T.TEXT, explicit)
+        return None if steps is None else [*steps, Step("to_bpchar", (dst.length, explicit))]
     if d == "boolean":
         if s == "boolean":
             return []
@@ -122,6 +125,9 @@ def input_value(text: str, target: SqlType, explicit: bool) -> Typed:
             value = text
         elif d == "varchar":
             value = runtime.to_varchar(text, target.length, explicit)
+        elif d == "char":  # bpchar, unpadded: it compares as text
+            value = runtime.to_bpchar(text, target.length, explicit)
+            return Typed(py_literal(value), T.TEXT, value=value)
         elif d == "boolean":
             value = runtime.to_bool(text)
         elif d == "date":
@@ -178,7 +184,7 @@ def cast(c: Compiler, t: Typed, target: SqlType, explicit: bool) -> Typed:
     if steps is None:
         verb = "cast" if explicit else "storing"
         raise Unsupported(f"{verb} {t.type.sql} as {target.sql}")
-    return apply(t, steps, target)
+    return apply(t, steps, T.TEXT if target.category == "char" else target)
 
 
 # --------------------------------------------------------------------------- type rules

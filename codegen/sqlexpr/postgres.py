@@ -15,7 +15,7 @@ from sqlglot.dialects.postgres import Postgres as _SqlglotPostgres
 from sqlglot.tokenizer_core import TokenType
 
 from ..model import SqlType
-from . import runtime
+from . import pg_json, runtime
 from . import stypes as T
 from .compiler import common_dispatch, lazy, register_common
 from .core import Compiler, Handler, Typed, Unsupported
@@ -120,9 +120,16 @@ class PostgresDialect(Dialect):
         return key if key in columns else None
 
     def column_type(self, t: SqlType) -> SqlType:
+        if t.category in ("json", "jsonb"):
+            return t  # read by the JSON operators (pg_json); compared, it is refused
         if family(t) not in COMPARABLE or t.category == "interval":
             raise Unsupported(f"column of type {t.sql}")
         return t
+
+    def column_ref(self, code: str, t: SqlType) -> Typed:
+        if t.category == "char":  # bpchar: compared, cast and measured without its padding
+            return Typed(f"rt.bpchar({code})", T.TEXT)
+        return super().column_ref(code, t)
 
     def boolean(self, code: str) -> Typed:
         return Typed(code, T.BOOLEAN)
@@ -393,6 +400,7 @@ def _dispatch() -> dict[type, Handler]:
             exp.Localtimestamp: constant_call("rt.local_now()", T.TIMESTAMP),
             exp.Uuid: constant_call("rt.random_uuid()", T.UUID),
             exp.Anonymous: h_anonymous,
+            **pg_json.DISPATCH,
         }
     )
     return table
@@ -418,6 +426,16 @@ def _register() -> None:
         ("comparison", "= ANY (ARRAY[...]), <> ALL (ARRAY[...])", "pg_dump's spelling of IN"),
         ("comparison", "text ordering (< > on text)", "code-point order (C / C.UTF-8 collation)"),
         ("comparison", "enum = / <> / IN", "ordering needs the label order: unsupported"),
+        (
+            "comparison",
+            "char(n) / bpchar columns and 'x'::bpchar",
+            "trailing spaces insignificant, as bpchareq; casts truncate or raise 22001",
+        ),
+        (
+            "strings",
+            "json: -> ->> #> #>> ? and json(b)_extract_path[_text] with constant keys",
+            "->> prints as jsonb does; a missing key or JSON null is NULL",
+        ),
         (
             "arithmetic",
             "+ - * / % (integers)",

@@ -30,7 +30,7 @@ NOT_SUPPORTED: tuple[tuple[str, str], ...] = (
     ("random(), ln, exp, log, trig functions", "no exact reproduction of the C library"),
     ("numeric power / ^ on numeric", "PostgreSQL's power_var scale rules are not modelled"),
     ("to_char, to_date, age, justify_*, AT TIME ZONE", "formatting and zones not modelled"),
-    ("char(n)/bpchar, interval and domain columns, arrays, json, bytea", "types not modelled"),
+    ("interval and domain columns, arrays, json, bytea", "types not modelled"),
     ("text input to date/timestamp other than ISO", "DateStyle parsing is not guessed"),
     ("regex features outside the subset", "back-references, lookahead, [:alpha:], \\s, ..."),
     ("enum ordering (<, >) and casts of text to an enum", "the label order is not in scope"),

@@ -800,6 +800,100 @@ def to_varchar(a: str | None, length: int | None, explicit: bool) -> str | None:
     raise SqlError(f"value too long for type character varying({length})", "22001")
 
 
+def json_path(doc: Any, keys: tuple[Any, ...], path: bool = True) -> Any:
+    """`doc #> '{a,0}'` (path) or `doc -> 'a' -> 0`: the value there, None when absent.
+    In a path a key reads an array index when it is a number, as PostgreSQL does."""
+    for key in keys:
+        if isinstance(doc, dict) and not isinstance(key, int):
+            doc = doc.get(key)
+        elif isinstance(doc, list) and (isinstance(key, int) or (path and _is_index(key))):
+            i = int(key)
+            doc = doc[i] if -len(doc) <= i < len(doc) else None
+        elif not path and key in (0, -1) and not isinstance(doc, (dict, list, type(None))):
+            pass  # `-> 0` on a scalar is the scalar (jsonb keeps it as a one-element array)
+        else:
+            return None
+        if doc is None:
+            return None
+    return doc
+
+
+def _is_index(key: Any) -> bool:
+    return isinstance(key, str) and re.fullmatch(r"-?\d+", key) is not None
+
+
+def json_path_text(doc: Any, keys: tuple[Any, ...], path: bool = True) -> str | None:
+    """`->>` / `#>>`: the value as text; a string unquoted, anything else as jsonb prints it."""
+    value = json_path(doc, keys, path)
+    if value is None or isinstance(value, str):
+        return value
+    return json_out(value)
+
+
+def json_out(value: Any) -> str:
+    """jsonb's text output: `{"a": 1, "b": [true, null]}`, object keys in jsonb's order
+    (shorter first, then bytewise)."""
+    return json.dumps(_jsonb_order(value), separators=(", ", ": "), ensure_ascii=False,
+                      default=str)  # fmt: skip
+
+
+def _jsonb_order(value: Any) -> Any:
+    if isinstance(value, dict):
+        keys = sorted(value, key=lambda k: (len(str(k).encode()), str(k).encode()))
+        return {k: _jsonb_order(value[k]) for k in keys}
+    if isinstance(value, list):
+        return [_jsonb_order(v) for v in value]
+    return value
+
+
+def json_has_at(doc: Any, keys: tuple[Any, ...], path: bool, key: str) -> bool | None:
+    """`doc -> 'a' ? key`: NULL when the path is absent, false on a JSON null there."""
+    for k in keys:
+        if isinstance(doc, dict) and not isinstance(k, int) and k in doc:
+            doc = doc[k]
+        elif isinstance(doc, list) and (isinstance(k, int) or (path and _is_index(k))):
+            i = int(k)
+            if not -len(doc) <= i < len(doc):
+                return None
+            doc = doc[i]
+        elif not path and k in (0, -1) and not isinstance(doc, (dict, list, type(None))):
+            pass  # `-> 0` on a scalar is the scalar
+        else:
+            return None
+        if doc is None:  # a JSON null: a value, which has no keys
+            return False
+    return json_has(doc, key)
+
+
+def json_has(doc: Any, key: str) -> bool | None:
+    """`doc ? key`: a top-level object key, or a string element of a top-level array."""
+    if doc is None:
+        return None
+    if isinstance(doc, dict):
+        return key in doc
+    if isinstance(doc, list):
+        return key in [v for v in doc if isinstance(v, str)]
+    return isinstance(doc, str) and doc == key
+
+
+def bpchar(a: str | None) -> str | None:
+    """A char(n) value as PostgreSQL compares it: trailing spaces are insignificant
+    (bpchareq, and a cast to text, drop them)."""
+    return None if a is None else a.rstrip(" ")
+
+
+def to_bpchar(a: str | None, length: int | None, explicit: bool) -> str | None:
+    """char(n): padding is not kept (see bpchar); a cast truncates, storing raises unless
+    the excess is spaces."""
+    if a is None:
+        return None
+    if length is not None and len(a) > length:
+        if not explicit and a[length:].strip(" "):
+            raise SqlError(f"value too long for type character({length})", "22001")
+        a = a[:length]
+    return a.rstrip(" ")
+
+
 _DATE_TEXT = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})\s*", re.ASCII)
 _TS_TEXT = re.compile(
     r"\s*(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6})\d*)?)?)?\s*",
@@ -850,13 +944,25 @@ def to_timestamp(a: Any) -> datetime | None:
     raise TypeError(f"cannot cast {type(a).__name__} to timestamp")
 
 
+_TZ_OFFSET = re.compile(
+    r"(.*\d:\d\d(?::\d\d(?:\.\d+)?)?)\s*(?:([+-])(\d\d?)(?::?(\d\d))?|Z|UTC)", re.IGNORECASE
+)
+
+
 def to_timestamptz(a: Any) -> datetime | None:
     if a is None:
         return None
     if isinstance(a, datetime) and a.tzinfo is not None:
         return a.astimezone(UTC)
+    offset = timedelta(0)
+    m = _TZ_OFFSET.fullmatch(a) if isinstance(a, str) else None
+    if m:  # '2024-01-01 00:00:00+02' (as pg_dump writes bounds and defaults)
+        a = m[1]
+        if m[2]:
+            offset = timedelta(hours=int(m[3]), minutes=int(m[4] or 0))
+            offset = -offset if m[2] == "-" else offset
     naive = to_timestamp(a)
-    return None if naive is None else naive.replace(tzinfo=UTC)
+    return None if naive is None else (naive - offset).replace(tzinfo=UTC)
 
 
 def to_uuid(a: Any) -> uuid.UUID | None:
@@ -1341,6 +1447,17 @@ def parse_interval(text: str) -> Interval:
     if not seen:
         raise ValueError(f"interval spelling not supported: {text!r}")
     return Interval(months, days, micros)
+
+
+def interval_param(value: Any) -> Any:
+    """An interval as a database driver takes it: a timedelta when it has no months (psycopg
+    sends it as an interval), else its PostgreSQL spelling ('1 mon 2 days'), which the server
+    reads back exactly; a row's DEFAULT of type interval is inserted this way."""
+    if not isinstance(value, Interval):
+        return value
+    if value.months == 0:
+        return timedelta(days=value.days, microseconds=value.micros)
+    return interval_out(value)
 
 
 def interval_out(iv: Interval) -> str:
@@ -2382,6 +2499,14 @@ __all__ = [
     "Interval",
     "InvalidOperation",
     "SqlError",
+    "bpchar",
     "clock",
+    "interval_param",
+    "json_has",
+    "json_has_at",
+    "json_out",
+    "json_path",
+    "json_path_text",
     "seed",
+    "to_bpchar",
 ]

@@ -125,6 +125,11 @@ def pg_cast_type(dt: exp.DataType) -> SqlType | None:
         return numeric(params[0], params[1] if len(params) > 1 else 0) if params else NUMERIC
     if dt.this == exp.DataType.Type.VARCHAR:
         return varchar(params[0] if params else None)
+    if dt.this == exp.DataType.Type.BPCHAR:  # `::bpchar`: blank-padded, unbounded
+        return SqlType("char", "bpchar")
+    if dt.this == exp.DataType.Type.CHAR:  # `::char(n)`; bare `character` is char(1)
+        length = params[0] if params else 1
+        return SqlType("char", f"char({length})", length=length)
     if dt.this == exp.DataType.Type.USERDEFINED:
         kind = dt.args.get("kind")
         return enum(kind.name) if kind is not None else None

@@ -150,7 +150,8 @@ def test_overrides_from_config(make_package: Make) -> None:
 
 
 def test_type_without_generator_warns_and_raises_clearly(make_package: Make) -> None:
-    pkg = make_package("CREATE TYPE pt AS (x int, y int); CREATE TABLE t (a pt NOT NULL, b pt);")
+    # a composite with an array attribute (composites of scalars are generated)
+    pkg = make_package("CREATE TYPE pt AS (x int[], y int); CREATE TABLE t (a pt NOT NULL, b pt);")
     with pytest.raises(pkg.GenerationError, match=r"t\.a: no generator for type pt.*overrides"):
         pkg.FACTORIES["t"].build()
     assert pkg.FACTORIES["t"].build(a="(1,2)")["b"] is None

@@ -13,8 +13,8 @@ from codegen.errors import Diagnostic
 SQL = """
 CREATE TABLE parts (id serial PRIMARY KEY, price numeric(8,2) CHECK (price > 0));
 GRANT SELECT ON parts TO someone;
-CREATE TABLE events (id int, at timestamptz) PARTITION BY RANGE (at);
-CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE events (id int, at timestamptz) PARTITION BY HASH (id);
+CREATE TABLE events_0 PARTITION OF events FOR VALUES WITH (MODULUS 1, REMAINDER 0);
 """
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import psycopg
 from hypothesis import strategies as st
+from psycopg.types.json import Jsonb
 
 from codegen.model import SqlType
 from codegen.sqlexpr import Compiled, compile_expression, compile_predicate, load, runtime
@@ -33,8 +34,10 @@ def pg_sqltype(spelling: str) -> SqlType:
     A `:small` suffix (`integer:small`) keeps the type but draws only small values.
     """
     spelling = spelling.split(":small")[0]
-    m = re.fullmatch(r"(numeric|varchar)\((\d+)(?:,(\d+))?\)", spelling)
+    m = re.fullmatch(r"(numeric|varchar|char)\((\d+)(?:,(\d+))?\)", spelling)
     if m:
+        if m[1] == "char":
+            return SqlType("char", spelling, length=int(m[2]))
         if m[1] == "numeric":
             p, s = int(m[2]), int(m[3] or 0)
             return SqlType("numeric", spelling, precision=p, scale=s)
@@ -127,6 +130,18 @@ def timestamps(aware: bool = False) -> st.SearchStrategy[datetime | None]:
     return st.one_of(st.none(), base)
 
 
+def json_documents() -> st.SearchStrategy[Any]:
+    """jsonb documents (no floats: jsonb prints numbers as written, Python as it likes)."""
+    keys = st.sampled_from(["kind", "b", "c", "l", "n", "0"])
+    scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 5),
+                        st.text("ab1 ", max_size=3))  # fmt: skip
+    def nested(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+        return st.one_of(st.lists(inner, max_size=3), st.dictionaries(keys, inner, max_size=3))
+
+    values = st.recursive(scalars, nested, max_leaves=6)
+    return st.one_of(st.none(), st.dictionaries(keys, values, max_size=4), st.lists(values))
+
+
 def booleans() -> st.SearchStrategy[bool | None]:
     return st.one_of(st.none(), st.booleans())
 
@@ -145,7 +160,11 @@ def strategy(spelling: str) -> st.SearchStrategy[Any]:
         "varchar": lambda: texts(max_size=(t.length or 8) + 2).filter(
             lambda s: s is None or len(s) <= (t.length or 99)
         ),
+        "char": lambda: texts("ab Y", max_size=(t.length or 4) + 1).filter(
+            lambda s: s is None or t.length is None or len(s) <= t.length
+        ),
         "boolean": booleans,
+        "jsonb": json_documents,
         "date": dates,
         "timestamp": timestamps,
         "timestamptz": lambda: timestamps(aware=True),
@@ -207,7 +226,10 @@ def pg_select(
 ) -> Outcome:  # fmt: skip
     """`SELECT <sql>` with each column bound as a typed parameter."""
     select = f"SELECT {wrap.format(f'({sql})')}"
-    params = [row[name] for name in columns]
+    params = [
+        Jsonb(row[name]) if t == "jsonb" and row[name] is not None else row[name]
+        for name, t in columns.items()
+    ]
     if columns:
         typed = ", ".join(f'%s::{_pg_spelling(t)} AS "{n}"' for n, t in columns.items())
         select += f" FROM (SELECT {typed}) AS t"

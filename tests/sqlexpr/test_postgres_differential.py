@@ -32,7 +32,20 @@ def two(t1: str, t2: str | None = None) -> dict[str, str]:
     return {"a": t1, "b": t2 or t1}
 
 
+C1, C3, J = "char(1)", "char(3)", "jsonb"
 CASES: list[tuple[str, dict[str, str]]] = [
+    # bpchar: trailing spaces are insignificant when compared, cast to text or measured
+    ("a = b", two(C3)), ("a < b", two(C3)), ("a = b", two(C3, TX)), ("a <> b", two(C1, C3)),
+    ("a = 'ab'::bpchar", {"a": C3}), ("a = 'ab'", {"a": C3}), ("length(a)", {"a": C3}),
+    ("a || 'x'", {"a": C3}), ("a IN ('Y', 'N')", {"a": C1}),
+    ("a = ANY (ARRAY['Y'::bpchar, 'N'::bpchar])", {"a": C1}),
+    ("CAST(b AS char(2)) = 'ab'", {"b": TX}), ("a = 'Y'::bpchar OR a = 'b'::bpchar", {"a": C1}),
+    # JSON operators on jsonb documents
+    ("a ->> 'kind'", {"a": J}), ("a -> 'b' ->> 'c'", {"a": J}), ("a #>> '{b,c}'", {"a": J}),
+    ("a #>> '{l,0}'", {"a": J}), ("a #> '{b}'", {"a": J}), ("a -> 'l' -> 0", {"a": J}),
+    ("a ? 'kind'", {"a": J}), ("a -> 'b' ? 'c'", {"a": J}), ("a -> 0 ->> 'n'", {"a": J}),
+    ("jsonb_extract_path_text(a, 'b', 'c')", {"a": J}), ("jsonb_extract_path(a, 'l')", {"a": J}),
+    ("(a ->> 'n') = 'a'", {"a": J}), ("a ->> 'kind' IS NULL", {"a": J}),
     # arithmetic on every number type, and mixed
     *[(f"a {op} b", two(t)) for t in (I2, I4, I8, N, F8, F4) for op in "+-*/"],
     *[("a % b", two(t)) for t in (I2, I4, I8, N)],
