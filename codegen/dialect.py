@@ -63,6 +63,14 @@ class Dialect:
     client_scripts: bool = False
     # -- tests (the pytest plugin)
     rpc_functions: bool = True  # SQL functions a test calls for real, as PostgREST would
+    # -- the in-memory Database's engine (outputs/database.py hands these to SchemaSpec)
+    aborts_transactions: bool = True  # an error inside a transaction block aborts it (25P02)
+    statement_per_row: bool = False  # Database.connect inserts row by row (no DEFAULT in VALUES)
+    fields_in_order: bool = False  # an INSERT's fields are stored (and fail) one by one, as listed
+    nulls_sort_low: bool = False  # NULL sorts before every value
+    like_ignores_case: bool = False  # LIKE ignores (ASCII) case
+    restrict_violation: bool = True  # ON DELETE/UPDATE RESTRICT fails with its own 23001
+    json_as_text: bool = False  # JSON columns hand back the text stored (MariaDB's LONGTEXT)
 
     @property
     def default_schema(self) -> str:
@@ -134,6 +142,10 @@ class _SqlglotRead(Dialect):
     reselects_rows = True
     rpc_functions = False
     canonical_type_names = False
+    aborts_transactions = False
+    statement_per_row = True
+    nulls_sort_low = True
+    restrict_violation = False
 
     def reader(self) -> Reader:
         from .parse import sqlglot_reader
@@ -163,6 +175,7 @@ class SQLite(_SqlglotRead):
     pk_columns_nullable = True
     type_affinity = True
     table_options = True
+    like_ignores_case = True
     autoincrement: Identity | None = "rowid"
 
     def test_backend(
@@ -181,6 +194,8 @@ class MySQL(_SqlglotRead):
     sqlglot = "mysql"
     index_names_per_table = True
     inline_indexes = True
+    fields_in_order = True
+    json_as_text = True
     autoincrement: Identity | None = "auto_increment"
     collations_fold_case = True
     integer_widths_by_name = True

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from .. import runtimes, sqlexpr
 from ..context import Context
-from ..dialect import of
+from ..dialect import Dialect, of
 from ..errors import Diagnostic
 from ..model import Column, Schema, SqlType, Table, Unique
 from ..naming import identifier
@@ -45,11 +45,26 @@ def render(ctx: Context) -> dict[str, str]:
     warnings: list[Diagnostic] = []
     tables = [_table(ctx.schema, t, fns, taken, warnings) for t in ctx.plan.tables]
     files["database.py"] = ctx.template(
-        "database.py.j2", functions=fns, tables=tables, dialect=pystr(ctx.schema.dialect)
+        "database.py.j2",
+        functions=fns,
+        tables=tables,
+        dialect=pystr(ctx.schema.dialect),
+        behaviour=_behaviour(of(ctx.schema.dialect)),
     )
     if warnings:
         ctx.plan = dataclasses.replace(ctx.plan, warnings=(*ctx.plan.warnings, *warnings))
     return files
+
+
+def _behaviour(d: Dialect) -> str:
+    """SchemaSpec's keyword arguments: how the database behaves where databases differ."""
+    flags = {
+        "affinity": d.type_affinity, "aborts": d.aborts_transactions,
+        "per_row": d.statement_per_row, "fields_in_order": d.fields_in_order,
+        "nulls_low": d.nulls_sort_low, "like_ignores_case": d.like_ignores_case,
+        "restrict_violation": d.restrict_violation,
+    }  # fmt: skip
+    return ", ".join(f"{k}={v}" for k, v in flags.items())
 
 
 # ----------------------------------------------------------------------------- the specs
@@ -185,7 +200,12 @@ def _case_blind(collation: str | None) -> bool:
 
 
 def _type(schema: Schema, t: SqlType, written: SqlType) -> str:
-    args = [pystr(t.category), pystr(_sql_name(schema, t))]
+    category = t.category
+    if category == "timestamptz" and not of(schema.dialect).aware_datetimes:
+        category = "timestamp"  # the driver exchanges naive datetimes (MySQL's TIMESTAMP)
+    if category in ("json", "jsonb") and of(schema.dialect).json_as_text:
+        category = "json_text"
+    args = [pystr(category), pystr(_sql_name(schema, t))]
     for field in ("length", "precision", "scale"):
         value = getattr(t, field)
         if value is not None:
@@ -221,6 +241,7 @@ def _mysql_bounds(t: SqlType) -> tuple[int, int] | None:
 
 
 def _sql_name(schema: Schema, t: SqlType) -> str:
+    """The type as the engine's messages name it (PostgreSQL's names where canonical)."""
     if not of(schema.dialect).canonical_type_names:
         return t.sql
     if t.category == "enum" and t.name:

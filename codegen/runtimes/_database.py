@@ -134,8 +134,17 @@ class TableSpec:
 
 @dataclass(frozen=True)
 class SchemaSpec:
-    dialect: str  # postgres | sqlite | mysql
+    """The schema, and how its database behaves where databases differ."""
+
+    dialect: str  # postgres | sqlite | mysql (for messages; behaviour comes from the flags)
     tables: tuple[TableSpec, ...]
+    affinity: bool = False  # SQLite: values stored by type affinity, nothing type-checked
+    aborts: bool = True  # an error inside a transaction block aborts it (25P02)
+    per_row: bool = False  # Database.connect inserts one statement per row
+    fields_in_order: bool = False  # MySQL: fields stored (and failing) one by one, as listed
+    nulls_low: bool = False  # NULL sorts before every value
+    like_ignores_case: bool = False  # SQLite's LIKE
+    restrict_violation: bool = True  # ON ... RESTRICT fails with 23001, not 23503
 
 
 # ------------------------------------------------------------------------------ errors
@@ -280,6 +289,11 @@ def _pg_json(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
         raise DatabaseError("22P02", f"invalid input syntax for type {t.category}") from None
 
 
+def _json_text(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
+    """JSON kept as the text sent (MariaDB's JSON is LONGTEXT; drivers return text)."""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
 def _pg_bytes(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
     if isinstance(value, (bytes, bytearray, memoryview)):
         return bytes(value)
@@ -303,7 +317,7 @@ def _pg_array(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
     element = t.element
     if element is None:
         return list(value)
-    return [None if v is None else coerce_value(column, element, v, "postgres") for v in value]
+    return [None if v is None else coerce_value(column, element, v, False) for v in value]
 
 
 def _as_is(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
@@ -321,6 +335,7 @@ _PG: dict[str, Coerce] = {
     "timestamptz": _pg_time_of(rt.to_timestamptz, (str, date)),
     "time": _pg_time, "uuid": _pg_uuid, "enum": _pg_enum,
     **dict.fromkeys(("json", "jsonb"), _pg_json),
+    "json_text": _json_text,
     "bytes": _pg_bytes, **dict.fromkeys(("inet", "cidr"), _pg_inet), "array": _pg_array,
 }  # fmt: skip
 
@@ -361,19 +376,22 @@ def _mysql_int(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
     return value
 
 
-def coerce_value(column: ColumnSpec, t: TypeSpec, value: Any, dialect: str) -> Any:
+def coerce_value(column: ColumnSpec, t: TypeSpec, value: Any, affinity: bool) -> Any:
     """The value the database stores for `value` written into `column` (or raises)."""
     if value is None:
         return None
-    if dialect == "sqlite":
+    if affinity:
         return _sqlite(column, t, value)
-    if dialect == "mysql" and t.bounds is not None:
+    if t.bounds is not None:
         return _mysql_int(column, t, value)
     try:
         return _PG.get(t.category, _as_is)(column, t, value)
     except rt.SqlError as error:
         raise _from_sql_error(error) from None
 
+
+_NUMBERS = ("smallint", "integer", "bigint", "numeric", "real", "double")
+_PENDING: Any = object()  # an AUTO_INCREMENT value MySQL assigns only once the row is valid
 
 # ------------------------------------------------------------------------------ tables
 
@@ -458,7 +476,6 @@ class Engine:
 
     def __init__(self, schema: SchemaSpec) -> None:
         self.schema = schema
-        self.dialect = schema.dialect
         self.tables = {t.key: _Table(t) for t in schema.tables}
         self._names = {t.name: t.key for t in schema.tables}
         self._referencing: dict[str, list[tuple[_Table, ForeignKeySpec]]] = {}
@@ -486,7 +503,7 @@ class Engine:
 
     def coerce(self, table: _Table, name: str, value: Any) -> Any:
         column = self.column(table, name)
-        return coerce_value(column, column.type, value, self.dialect)
+        return coerce_value(column, column.type, value, self.schema.affinity)
 
     # -- statements and transactions -------------------------------------------------------
     @contextmanager
@@ -501,7 +518,7 @@ class Engine:
             yield
         except BaseException:
             self._undo(mark)
-            if self._marks and self.dialect == "postgres":
+            if self._marks and self.schema.aborts:
                 self._aborted = True
             raise
         if not self._marks:
@@ -611,8 +628,8 @@ class Engine:
         for row in rows:
             for name in row:
                 self.column(table, name)
-        if self.dialect == "mysql":
-            return [self._fields(table, row, inserting) for row in rows]
+        if self.schema.fields_in_order:
+            return [self._fields(table, row, refuse, inserting) for row in rows]
         out: list[Row] = []
         at_bind: DatabaseError | None = None
         at_plan: DatabaseError | None = None
@@ -621,7 +638,7 @@ class Engine:
             for name, value in row.items():
                 column = table.columns[name]
                 try:
-                    values[name] = coerce_value(column, column.type, value, self.dialect)
+                    values[name] = coerce_value(column, column.type, value, self.schema.affinity)
                 except DatabaseError as error:
                     if error.code == "42804":
                         raise
@@ -637,12 +654,20 @@ class Engine:
             raise at_bind or at_plan  # type: ignore[misc]
         return out
 
-    def _fields(self, table: _Table, row: Mapping[str, Any], inserting: bool) -> Row:
+    def _fields(
+        self,
+        table: _Table,
+        row: Mapping[str, Any],
+        refuse: Callable[[ColumnSpec], DatabaseError | None],
+        inserting: bool,
+    ) -> Row:
         """MySQL stores the fields in the order the statement lists them, each one checked
-        (NULL into NOT NULL, then the value) as it is stored."""
+        (a generated column, NULL into NOT NULL, then the value) as it is stored."""
         out: Row = {}
         for name, value in row.items():
             column = table.columns[name]
+            if name in table.refusable and (refused := refuse(column)):
+                raise refused
             if (
                 inserting
                 and value is None
@@ -650,7 +675,7 @@ class Engine:
                 and not self._auto_on_null(column)
             ):
                 raise DatabaseError("23502", f"Column '{name}' cannot be null")
-            out[name] = coerce_value(column, column.type, value, self.dialect)
+            out[name] = coerce_value(column, column.type, value, self.schema.affinity)
         return out
 
     def domains(self, table: _Table, values: Row) -> None:
@@ -667,24 +692,37 @@ class Engine:
                     f' constraint "{check.name}"',
                 )  # fmt: skip
 
-    def complete(self, table: _Table, given: Mapping[str, Any]) -> Row:
-        """The whole new row, column by column as the executor projects it (a sequence value
-        is taken even when a later column's domain CHECK fails), then computed columns."""
+    def complete(
+        self, table: _Table, given: Mapping[str, Any], values_list: Sequence[str] = ()
+    ) -> Row:
+        """The whole new row as the executor projects it, then computed columns. A single
+        row goes column by column (a sequence value is taken even when a later column's
+        domain CHECK fails); a multi-row VALUES list is evaluated first, in its own column
+        order (DEFAULTs written in it included), then the columns it leaves out."""
         row: Row = {}
+        for name in values_list:
+            row[name] = self._column_value(table, table.columns[name], given)
         for column in table.spec.columns:
-            name = column.name
-            if name in given and not (given[name] is None and self._auto_on_null(column)):
-                self._domain(table, name, given[name])
-                row[name] = given[name]
-                self._saw_value(table, column, given[name])
-            elif column.identity is not None and not column.generated:
-                row[name] = self._next_value(table, column)
-            elif column.default is not None:
-                row[name] = _default_of(column, self.dialect)
-            else:
-                row[name] = None
+            if column.name not in row:
+                row[column.name] = self._column_value(table, column, given)
+        if values_list:
+            row = {c.name: row[c.name] for c in table.spec.columns}
         self._compute(table, row)
         return row
+
+    def _column_value(self, table: _Table, column: ColumnSpec, given: Mapping[str, Any]) -> Any:
+        name = column.name
+        if name in given and not (given[name] is None and self._auto_on_null(column)):
+            self._domain(table, name, given[name])
+            self._saw_value(table, column, given[name])
+            return given[name]
+        if column.identity == "auto_increment" and self.schema.fields_in_order:
+            return _PENDING  # MySQL takes the value as the row is written
+        if column.identity is not None and not column.generated:
+            return self._next_value(table, column)
+        if column.default is not None:
+            return _default_of(column, self.schema.affinity)
+        return None
 
     def _auto_on_null(self, column: ColumnSpec) -> bool:
         return column.identity in ("rowid", "auto_increment")
@@ -707,9 +745,9 @@ class Engine:
     def _compute(self, table: _Table, row: Row) -> None:
         for name, fn in table.computed.items():
             row[name] = _call(fn, row)
-            if self.dialect == "sqlite":  # a generated column has its declared affinity too
+            if self.schema.affinity:  # a generated column has its declared affinity too
                 column = table.columns[name]
-                row[name] = coerce_value(column, column.type, row[name], self.dialect)
+                row[name] = coerce_value(column, column.type, row[name], self.schema.affinity)
 
     def validate(self, table: _Table, row: Row) -> None:
         """NOT NULL (in column order), then the CHECKs (by name, as PostgreSQL does)."""
@@ -793,11 +831,11 @@ class Engine:
         if action == "CASCADE" and new is not None:
             return {c: new[r] for c, r in zip(fk.columns, fk.ref_columns, strict=False)}
         if action == "SET DEFAULT":
-            return {c: _default_of(child.columns[c], self.dialect) for c in fk.columns}
+            return {c: _default_of(child.columns[c], self.schema.affinity) for c in fk.columns}
         return dict.fromkeys(fk.columns)
 
     def _children(self, child: _Table, fk: ForeignKeySpec, key: tuple[Any, ...]) -> list[int]:
-        fold = self.dialect == "mysql" and any(child.columns[c].ci for c in fk.columns)
+        fold = any(child.columns[c].ci for c in fk.columns)
         want = _fold(key) if fold else key
         found = []
         for rowid, row in child.rows.items():
@@ -856,8 +894,10 @@ class Engine:
             if None in key or self._parent_has(fk, key) or self._later(fk):
                 continue
             if self._children(child, fk, key):
+                action = fk.on_delete if new is None else fk.on_update
+                restrict = action == "RESTRICT" and self.schema.restrict_violation
                 raise DatabaseError(
-                    "23503",
+                    "23001" if restrict else "23503",
                     f'update or delete on table "{parent.spec.name}" violates foreign key'
                     f' constraint "{fk.name}" on table "{child.spec.name}"',
                     f"Key {_key_text(fk.ref_columns, key)} is still referenced from table"
@@ -882,12 +922,16 @@ class Engine:
             events: list[Event] = []
             # PostgreSQL inserts all rows in one statement; Database.connect() sends SQLite
             # and MySQL one statement per row (no DEFAULT in their VALUES lists)
-            batches = [rows] if self.dialect == "postgres" else [[row] for row in rows]
+            batches = [[row] for row in rows] if self.schema.per_row else [rows]
             returned: list[tuple[_Table, int]] = []
             for batch in batches:
+                columns = list(dict.fromkeys(name for row in batch for name in row))
                 for values in self.given(table, batch, refuse):
-                    row = self.complete(table, values)
+                    row = self.complete(table, values, columns if len(batch) > 1 else ())
                     self.validate(table, row)
+                    for column in table.spec.columns:
+                        if row[column.name] is _PENDING:
+                            row[column.name] = self._next_value(table, column)
                     event = self._upsert(table, arbiter, row, values, ignore_duplicates, events)
                     if event is not None:
                         events.append(event)
@@ -949,7 +993,7 @@ class Engine:
     ) -> tuple[Row, list[int]]:
         """The new values and the rows they go to. MySQL converts a value as it stores it
         into a row: with no row matched, a bad value is no error there."""
-        if self.dialect != "mysql":
+        if not self.schema.fields_in_order:
             return self.given(table, [values], _refuse_update)[0], self.matching(table, filters)
         for name in values:
             self.column(table, name)
@@ -1006,25 +1050,27 @@ class Engine:
         if make is None:
             raise DatabaseError("PGRST100", f'"{op}" is not a filter operator')
         if op in ("like", "ilike", "is", "contains"):
-            return make(name, value, self.dialect, column)
+            return make(name, value, self.schema, column)
         if op == "in":
             value = [self._filter_value(column, v) for v in value]
         else:
             value = self._filter_value(column, value)
-        return make(name, value, self.dialect, column)
+        return make(name, value, self.schema, column)
 
     def _filter_value(self, column: ColumnSpec, value: Any) -> Any:
         if column.type.category in ("text", "varchar", "char") and isinstance(value, str):
             return value  # a comparison does not enforce the column's length
-        return coerce_value(column, column.type, value, self.dialect)
+        numeric = column.type.category in _NUMBERS or column.type.bounds is not None
+        if numeric and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            return value  # compared across types (int4 > int8), no range to fit
+        return coerce_value(column, column.type, value, self.schema.affinity)
 
     def ordered(self, table: _Table, rowids: list[int], order: Sequence[Order]) -> list[int]:
         rows = table.rows
         for name, desc, nulls_first in reversed(order):
             column = self.column(table, name)
-            pg = self.dialect == "postgres"
-            first = nulls_first if nulls_first is not None else desc == pg
-            cmp = _row_order(rows, name, desc, first, _comparer(self.dialect, column.ci))
+            first = nulls_first if nulls_first is not None else desc != self.schema.nulls_low
+            cmp = _row_order(rows, name, desc, first, _comparer(self.schema.affinity, column.ci))
             rowids = sorted(rowids, key=cmp_to_key(cmp))
         return rowids
 
@@ -1095,22 +1141,23 @@ def _holds(check: CheckSpec, row: Mapping[str, Any]) -> bool | None:
     return None if result is None else bool(result)
 
 
-def _default_of(column: ColumnSpec, dialect: str) -> Any:
+def _default_of(column: ColumnSpec, affinity: bool) -> Any:
     if column.default is None:
         return None
     try:
         value = column.default()
     except rt.SqlError as error:
         raise _from_sql_error(error) from None
-    return coerce_value(column, column.type, value, dialect)
+    return coerce_value(column, column.type, value, affinity)
 
 
 def _fold(values: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(v.casefold() if isinstance(v, str) else v for v in values)
 
 
-def _comparer(dialect: str, ci: bool) -> Callable[[Any, Any], int]:
-    if dialect == "sqlite":
+def _comparer(affinity: bool, ci: bool) -> Callable[[Any, Any], int]:
+    """SQLite orders across storage classes; a _ci column ignores case."""
+    if affinity:
         return rt.sq_compare
     if ci:
         return lambda a, b: rt.compare(*_fold((a, b)))
@@ -1119,12 +1166,14 @@ def _comparer(dialect: str, ci: bool) -> Callable[[Any, Any], int]:
 
 # -------------------------------------------------------------------------------- filters
 
-MakeTest = Callable[[str, Any, str, ColumnSpec], Callable[[Row], bool]]
+MakeTest = Callable[[str, Any, SchemaSpec, ColumnSpec], Callable[[Row], bool]]
 
 
 def _comparison(want: Callable[[int], bool]) -> MakeTest:
-    def make(name: str, value: Any, dialect: str, column: ColumnSpec) -> Callable[[Row], bool]:
-        compare = _comparer(dialect, column.ci)
+    def make(
+        name: str, value: Any, schema: SchemaSpec, column: ColumnSpec
+    ) -> Callable[[Row], bool]:
+        compare = _comparer(schema.affinity, column.ci)
 
         def test(row: Row) -> bool:
             v = row[name]
@@ -1136,8 +1185,10 @@ def _comparison(want: Callable[[int], bool]) -> MakeTest:
 
 
 def _like(insensitive: bool) -> MakeTest:
-    def make(name: str, value: Any, dialect: str, column: ColumnSpec) -> Callable[[Row], bool]:
-        fold = insensitive or column.ci or dialect == "sqlite"
+    def make(
+        name: str, value: Any, schema: SchemaSpec, column: ColumnSpec
+    ) -> Callable[[Row], bool]:
+        fold = insensitive or column.ci or schema.like_ignores_case
         pattern = rt.like_regex(value.casefold() if fold else value)
 
         def test(row: Row) -> bool:
@@ -1152,20 +1203,22 @@ def _like(insensitive: bool) -> MakeTest:
     return make
 
 
-def _is(name: str, value: Any, dialect: str, column: ColumnSpec) -> Callable[[Row], bool]:
+def _is(name: str, value: Any, schema: SchemaSpec, column: ColumnSpec) -> Callable[[Row], bool]:
     if value is None or value == "null":
         return lambda row: row[name] is None
     truth = value in (True, "true")
     return lambda row: row[name] is not None and bool(row[name]) is truth
 
 
-def _in(name: str, value: Any, dialect: str, column: ColumnSpec) -> Callable[[Row], bool]:
-    compare = _comparer(dialect, column.ci)
+def _in(name: str, value: Any, schema: SchemaSpec, column: ColumnSpec) -> Callable[[Row], bool]:
+    compare = _comparer(schema.affinity, column.ci)
     items = [v for v in value if v is not None]
     return lambda row: row[name] is not None and any(compare(row[name], v) == 0 for v in items)
 
 
-def _contains(name: str, value: Any, dialect: str, column: ColumnSpec) -> Callable[[Row], bool]:
+def _contains(
+    name: str, value: Any, schema: SchemaSpec, column: ColumnSpec
+) -> Callable[[Row], bool]:
     return lambda row: row[name] is not None and _contained(value, row[name])
 
 

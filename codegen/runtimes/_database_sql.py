@@ -72,6 +72,10 @@ class SqlBackend:
     def _setup(self) -> None:
         if self.driver == "postgres":
             self.conn.autocommit = True
+            # never server-side prepared: a generic plan would convert bound values row by
+            # row (after earlier columns' DEFAULTs), a fresh one when it is planned: the
+            # order of errors would depend on how often the same SQL ran before
+            self.conn.prepare_threshold = None
             self._run("SET TIME ZONE 'UTC'")
         elif self.driver == "sqlite":
             self.conn.isolation_level = None

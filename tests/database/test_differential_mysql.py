@@ -3,28 +3,21 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.myserver import load
 
-from .differential import CASES, Tally, compiled_tables, run_sequence
+from .differential import CASES, SEQUENCES, Tally, compiled_tables, run_sequence
 
-EXAMPLES = int(os.environ.get("SCHEMAGEN_DB_EXAMPLES", "20"))
 TALLY = Tally()
 
 
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                           HealthCheck.data_too_large],
-)  # fmt: skip
+@SEQUENCES
 @given(data=st.data())
 def test_fake_agrees_with_mariadb(
     mysql: Any, sample_package: Callable[..., ModuleType], data: Any

@@ -3,7 +3,6 @@ differential.py). SCHEMAGEN_DB_EXAMPLES sets the budget (default 20 sequences pe
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -11,12 +10,11 @@ from typing import Any
 
 import psycopg
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from .differential import CASES, IGNORED, Tally, run_sequence
+from .differential import CASES, IGNORED, SEQUENCES, Tally, run_sequence
 
-EXAMPLES = int(os.environ.get("SCHEMAGEN_DB_EXAMPLES", "20"))
 # partitions route rows between tables (not modelled by the fake); film.fulltext is set by
 # a trigger, and so is ecommerce's updated_at on UPDATE (triggers are out of scope):
 # neither takes part
@@ -40,12 +38,7 @@ def pg_pair(
     print(f"\n{case} vs PostgreSQL: {tally}")
 
 
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                           HealthCheck.data_too_large],
-)  # fmt: skip
+@SEQUENCES
 @given(data=st.data())
 def test_fake_agrees_with_postgres(pg_pair: tuple[str, ModuleType, Any, Any], data: Any) -> None:
     case, pkg, fake, real = pg_pair

@@ -3,27 +3,28 @@ type affinity, NULLs in UNIQUE, SQLite's own order of checks."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from .differential import CASES, IGNORED, LOOSE_REALS, Tally, compiled_tables, run_sequence
+from .differential import (
+    CASES,
+    IGNORED,
+    LOOSE_REALS,
+    SEQUENCES,
+    Tally,
+    compiled_tables,
+    run_sequence,
+)
 
-EXAMPLES = int(os.environ.get("SCHEMAGEN_DB_EXAMPLES", "20"))
 TALLY = Tally()
 
 
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                           HealthCheck.data_too_large],
-)  # fmt: skip
+@SEQUENCES
 @given(data=st.data())
 def test_fake_agrees_with_sqlite(
     sqlite: sqlite3.Connection, sample_package: Callable[..., ModuleType], data: Any

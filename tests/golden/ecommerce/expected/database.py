@@ -687,6 +687,13 @@ SCHEMA = SchemaSpec(
             computed=COMPUTED_COLUMNS["pricing_tiers"],
         ),
     ),
+    affinity=False,
+    aborts=True,
+    per_row=False,
+    fields_in_order=False,
+    nulls_low=False,
+    like_ignores_case=False,
+    restrict_violation=True,
 )
 
 

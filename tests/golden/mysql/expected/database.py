@@ -305,7 +305,9 @@ SCHEMA = SchemaSpec(
                     generated=True,
                 ),
                 ColumnSpec(
-                    "attributes", TypeSpec("json", "json"), default=products__attributes_default
+                    "attributes",
+                    TypeSpec("json_text", "json"),
+                    default=products__attributes_default,
                 ),
                 ColumnSpec(
                     "is_active",
@@ -315,7 +317,7 @@ SCHEMA = SchemaSpec(
                 ),
                 ColumnSpec(
                     "created_at",
-                    TypeSpec("timestamptz", "timestamp"),
+                    TypeSpec("timestamp", "timestamp"),
                     nullable=False,
                     default=products__created_at_default,
                 ),
@@ -619,6 +621,13 @@ SCHEMA = SchemaSpec(
             computed=COMPUTED_COLUMNS["pricing_tiers"],
         ),
     ),
+    affinity=False,
+    aborts=False,
+    per_row=True,
+    fields_in_order=True,
+    nulls_low=True,
+    like_ignores_case=False,
+    restrict_violation=False,
 )
 
 

@@ -177,6 +177,13 @@ SCHEMA = SchemaSpec(
             computed=COMPUTED_COLUMNS["c"],
         ),
     ),
+    affinity=False,
+    aborts=True,
+    per_row=False,
+    fields_in_order=False,
+    nulls_low=False,
+    like_ignores_case=False,
+    restrict_violation=True,
 )
 
 

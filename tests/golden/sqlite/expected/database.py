@@ -586,6 +586,13 @@ SCHEMA = SchemaSpec(
             computed=COMPUTED_COLUMNS["settings"],
         ),
     ),
+    affinity=True,
+    aborts=False,
+    per_row=True,
+    fields_in_order=False,
+    nulls_low=True,
+    like_ignores_case=True,
+    restrict_violation=False,
 )
 
 
