@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import psycopg
 import pytest
@@ -21,6 +22,21 @@ def _warnings(sql: str, tmp_path: Path) -> list[Diagnostic]:
     file = tmp_path / "schema.sql"
     file.write_text(sql, encoding="utf-8")
     return list(build_package([file], formatter=Formatter(enabled=False)).warnings)
+
+
+def _create_200(
+    pg: psycopg.Connection, make_package: Callable[..., ModuleType], sql: str
+) -> list[dict[str, Any]]:
+    """The schema in real PostgreSQL, and 200 rows of table t inserted through create()."""
+    pg.execute(sql)  # type: ignore[call-overload]
+    pkg = make_package(sql=sql, seed=1)
+    pkg.bind(pg)
+    try:
+        rows: list[dict[str, Any]] = pkg.FACTORIES["t"].create_batch(200)
+    finally:
+        pkg.bind(None)
+    assert len(rows) == 200
+    return rows
 
 
 SMALL_NUMERIC_WITH_ARRAY = {
@@ -46,13 +62,7 @@ def test_a_nullable_one_valued_carrier_turns_null_past_the_other_digits(
         "CREATE TABLE t (id serial PRIMARY KEY, c0 smallint CHECK (c0 BETWEEN 42 AND 42),"
         " c1 boolean NOT NULL, c2 text[], UNIQUE (c0, c1));"
     )
-    pg.execute(sql)  # type: ignore[call-overload]
-    pkg = make_package(sql=sql, seed=1)
-    pkg.bind(pg)
-    try:
-        rows = pkg.FACTORIES["t"].create_batch(200)
-    finally:
-        pkg.bind(None)
+    rows = _create_200(pg, make_package, sql)
     assert sorted((r["c0"], r["c1"]) for r in rows if r["c0"] is not None) == [
         (42, False),
         (42, True),
@@ -71,13 +81,7 @@ def test_small_numeric_does_not_carry_a_composite_unique(
         f"CREATE TABLE t (id serial PRIMARY KEY, {SMALL_NUMERIC_WITH_ARRAY[case]},"
         f" c1 text[]{array_null}, UNIQUE (c0, c1));"
     )
-    pg.execute(sql)  # type: ignore[call-overload]
-    pkg = make_package(sql=sql, seed=1)
-    pkg.bind(pg)
-    try:
-        assert len(pkg.FACTORIES["t"].create_batch(200)) == 200
-    finally:
-        pkg.bind(None)
+    _create_200(pg, make_package, sql)
 
 
 COMPUTED = """CREATE TABLE t (
@@ -106,14 +110,8 @@ def test_unique_over_computed_values_is_planned_through_the_column_read(
     """x % 1000, lower(name) || '-x', y * 2 + 1, z - 7, the first 2 characters of label and
     the first 3 of tag stay distinct when the column read is generated for it: 200 rows
     land, and nothing is said about them."""
-    pg.execute(COMPUTED)  # type: ignore[call-overload]
     assert not [w.message for w in _warnings(COMPUTED, tmp_path) if "UNIQUE" in w.message]
-    pkg = make_package(sql=COMPUTED, seed=1)
-    pkg.bind(pg)
-    try:
-        rows = pkg.FACTORIES["t"].create_batch(200)
-    finally:
-        pkg.bind(None)
+    rows = _create_200(pg, make_package, COMPUTED)
     assert len({r["bucket"] for r in rows}) == len({r["label"][:2] for r in rows}) == 200
 
 
