@@ -136,23 +136,16 @@ def shape(
             tuple((c.name or f"column{i}", c.type) for i, c in enumerate(r.columns, 1)),
         )
     is_record = r.type is None or r.type.sql.lower() == "record"
-    if r.kind == "setof":
-        if is_record:
-            if len(outs) == 1:
-                return "set", outs[0][1], ()
-            return "rows", None, outs
-        assert r.type is not None
-        if row_of(schema, base(schema, r.type)) is not None:
-            return "rows", r.type, ()
-        return "set", r.type, ()
+    # (one value, rows): SETOF returns a list of either, anything else one of either
+    one, rows = ("set", "rows") if r.kind == "setof" else ("scalar", "row")
     if is_record:
         if len(outs) == 1:
-            return "scalar", outs[0][1], ()
-        return "row", None, outs
+            return one, outs[0][1], ()
+        return rows, None, outs
     assert r.type is not None
     if row_of(schema, base(schema, r.type)) is not None:
-        return "row", r.type, ()
-    return "scalar", r.type, ()
+        return rows, r.type, ()
+    return one, r.type, ()
 
 
 def returns_annotation(schema: Schema, shape: str, t: SqlType | None) -> str:
