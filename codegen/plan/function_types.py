@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from typing import Literal
 
 from ..dialect import of
 from ..model import Function, Param, Schema, SqlType
 from ..render import py, pystr
+
+# What a function returns: one value, a list of values, one row, a list of rows, nothing
+Shape = Literal["scalar", "set", "row", "rows", "void"]
 
 _PY_TYPES = {
     "smallint": "int", "integer": "int", "bigint": "int", "year": "int",
@@ -123,7 +127,7 @@ def annotation(schema: Schema, t: SqlType | None, variadic: bool = False) -> str
 
 def shape(
     schema: Schema, fn: Function
-) -> tuple[str, SqlType | None, tuple[tuple[str, SqlType], ...]]:
+) -> tuple[Shape, SqlType | None, tuple[tuple[str, SqlType], ...]]:
     """(scalar | set | row | rows | void, scalar/element/row type, RETURNS TABLE / OUT columns)."""
     r = fn.returns
     outs = tuple((p.name or f"column{i}", p.type) for i, p in enumerate(outputs(fn), 1))
@@ -137,7 +141,8 @@ def shape(
         )
     is_record = r.type is None or r.type.sql.lower() == "record"
     # (one value, rows): SETOF returns a list of either, anything else one of either
-    one, rows = ("set", "rows") if r.kind == "setof" else ("scalar", "row")
+    pair: tuple[Shape, Shape] = ("set", "rows") if r.kind == "setof" else ("scalar", "row")
+    one, rows = pair
     if is_record:
         if len(outs) == 1:
             return one, outs[0][1], ()
@@ -148,7 +153,7 @@ def shape(
     return one, r.type, ()
 
 
-def returns_annotation(schema: Schema, shape: str, t: SqlType | None) -> str:
+def returns_annotation(schema: Schema, shape: Shape, t: SqlType | None) -> str:
     if shape == "void":
         return "None"
     if shape == "row":

@@ -22,7 +22,16 @@ from ..model import Function, Param, Schema, SqlType
 from ..naming import identifier
 from ..render import pystr
 from .function_bodies import NotSimple, constant_default, expression
-from .function_types import annotation, bare, base, inputs, returns_annotation, shape, type_src
+from .function_types import (
+    Shape,
+    annotation,
+    bare,
+    base,
+    inputs,
+    returns_annotation,
+    shape,
+    type_src,
+)
 
 # Names rpc.py defines or imports: stubs never take them, parameters never shadow RPC.
 RESERVED = {
@@ -55,7 +64,7 @@ class RpcFunction:
     stub: str  # the stub's Python name
     spec: str  # the module-level name of its `Function(...)` description
     params: tuple[StubParam, ...]
-    shape: str  # scalar | set | row | rows | void
+    shape: Shape
     type_src: str | None  # `Type(...)` source of the scalar / element / row type
     columns: tuple[tuple[str, str], ...]  # RETURNS TABLE / OUT columns: (name, `Type(...)`)
     returns: str  # the stub's return annotation
@@ -236,7 +245,7 @@ def _body(
     fn: Function,
     stub: str,
     ins: list[Param],
-    fn_shape: str,
+    fn_shape: Shape,
     rtype: SqlType | None,
     warnings: list[Diagnostic],
 ) -> _Body:
@@ -261,7 +270,7 @@ def _body(
     return _Body(compiled, tuple(keys[k] for k in compiled.params), "")
 
 
-def _fake_reason(fn: Function, fn_shape: str) -> str:
+def _fake_reason(fn: Function, fn_shape: Shape) -> str:
     if fn.language.lower() != "sql":
         return f"LANGUAGE {fn.language}"
     if fn_shape == "void":
