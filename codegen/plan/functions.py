@@ -1,0 +1,313 @@
+"""The function (RPC) plan: which functions PostgREST can call, each stub's name, parameter
+names, annotations and defaults, the shape it returns, and the Python compiled from simple
+bodies and DEFAULTs. `outputs/rpc.py` only lays it out.
+
+    plan_functions        callable or left out, stub names (overloads get their parameters)
+    _function             one function, in steps:
+      _py_names             Python names of its parameters, which are positional-only
+      _defaults             each DEFAULT: a constant literal, or compiled and run per call
+      _body                 the SQL body compiled, or why it is not
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from dataclasses import dataclass
+
+from .. import sqlexpr
+from ..config import Config
+from ..errors import Diagnostic
+from ..model import Function, Param, Schema, SqlType
+from ..naming import identifier
+from ..render import pystr
+from .function_bodies import NotSimple, constant_default, expression
+from .function_types import (
+    Shape,
+    annotation,
+    bare,
+    base,
+    inputs,
+    returns_annotation,
+    shape,
+    type_src,
+)
+
+# Names rpc.py defines or imports: stubs never take them, parameters never shadow RPC.
+RESERVED = {
+    "RPC", "AsyncRPC", "RPCError", "RPCClient", "AsyncRPCClient", "FUNCTIONS", "NOT_CALLABLE",
+    "DEFAULT", "Computed", "Function", "Param", "Type", "Decimal", "date", "datetime", "time",
+    "timedelta", "UUID", "Any", "Literal", "rt", "annotations",
+}  # fmt: skip
+NOT_CALLABLE_RETURNS = {"trigger": "trigger function", "event_trigger": "event trigger function"}
+NOT_CALLABLE_TYPES = {"internal", "language_handler", "fdw_handler", "index_am_handler",
+                      "tsm_handler", "table_am_handler"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class StubParam:
+    sql_name: str | None
+    py_name: str
+    annotation: str
+    default: str | None  # Python source of the stub default ("DEFAULT": the SQL default)
+    positional_only: bool
+    type_src: str  # the runtime's `Type(...)` source
+    spec_default: str | None  # the `Param`'s default: a literal or `Computed(...)` source
+    variadic: bool
+
+
+@dataclass(frozen=True)
+class RpcFunction:
+    """One callable function, decided."""
+
+    fn: Function
+    stub: str  # the stub's Python name
+    spec: str  # the module-level name of its `Function(...)` description
+    params: tuple[StubParam, ...]
+    shape: Shape
+    type_src: str | None  # `Type(...)` source of the scalar / element / row type
+    columns: tuple[tuple[str, str], ...]  # RETURNS TABLE / OUT columns: (name, `Type(...)`)
+    returns: str  # the stub's return annotation
+    sources: tuple[str, ...]  # compiled defaults and body (`def ...`), in that order
+    impl: str | None  # the compiled body's name
+    impl_params: tuple[int, ...]  # parameter index of each argument of `impl`
+    reason: str  # why the body is not compiled
+
+    @property
+    def key(self) -> str:
+        return self.fn.name
+
+    @property
+    def compiled(self) -> bool:
+        return self.impl is not None
+
+
+@dataclass(frozen=True)
+class RpcPlan:
+    functions: tuple[RpcFunction, ...]
+    left_out: tuple[tuple[str, str], ...]  # (SQL signature, why)
+    not_callable: dict[str, str]  # name -> why, for names with no callable overload
+    warnings: tuple[Diagnostic, ...]
+
+
+def plan_functions(schema: Schema, config: Config) -> RpcPlan:
+    """Decide stub names, types, defaults, shapes and compiled bodies for every function."""
+    warnings: list[Diagnostic] = []
+    left_out: list[tuple[str, str]] = []
+    callable_fns: list[Function] = []
+    for fn in schema.functions:
+        why = _not_callable(fn)
+        if why is None:
+            callable_fns.append(fn)
+            continue
+        left_out.append((signature(fn), why))
+        warnings.append(
+            Diagnostic(
+                fn.location, f"{fn.name}: {why}, not callable through RPC; left out of rpc.py"
+            )
+        )
+    overloaded = {f.name for f in callable_fns if sum(g.name == f.name for g in callable_fns) > 1}
+    taken: set[str] = set()
+    functions = []
+    for fn in callable_fns:
+        base_name = re.sub(r"[^0-9A-Za-z_]+", "_", fn.name.replace(".", "__"))
+        if fn.name in overloaded:
+            base_name += "__" + (
+                "_".join(p.name or f"arg{i}" for i, p in enumerate(inputs(fn), 1)) or "noargs"
+            )
+        stub = identifier(base_name, taken, RESERVED)
+        functions.append(_function(schema, fn, stub, warnings))
+    callable_names = {f.name for f in callable_fns}
+    not_callable = {
+        fn.name: why
+        for fn in schema.functions
+        if fn.name not in callable_names and (why := _not_callable(fn)) is not None
+    }
+    return RpcPlan(tuple(functions), tuple(left_out), not_callable, tuple(warnings))
+
+
+def _not_callable(fn: Function) -> str | None:
+    if fn.is_procedure:
+        return "procedure"
+    returned = fn.returns.type.sql.lower() if fn.returns.type is not None else ""
+    if fn.returns.kind == "trigger" or returned in NOT_CALLABLE_RETURNS:
+        return NOT_CALLABLE_RETURNS.get(returned, "trigger function")
+    if (
+        any(p.type.sql.lower() in NOT_CALLABLE_TYPES for p in fn.params)
+        or returned in NOT_CALLABLE_TYPES
+    ):
+        return "function taking or returning an internal type"
+    return None
+
+
+# ----------------------------------------------------------------------------- one function
+
+
+def _function(schema: Schema, fn: Function, stub: str, warnings: list[Diagnostic]) -> RpcFunction:
+    ins = inputs(fn)
+    fn_shape, rtype, columns = shape(schema, fn)
+    py_names, last_unnamed = _py_names(ins)
+    defaults = _defaults(schema, ins, py_names, stub)
+    body = _body(schema, fn, stub, ins, fn_shape, rtype, warnings)
+    if body.impl is not None and defaults.reason:
+        body = _Body(None, (), defaults.reason)
+    params = tuple(
+        StubParam(
+            sql_name=p.name,
+            py_name=py_names[i],
+            annotation=annotation(schema, p.type, variadic=p.mode == "VARIADIC"),
+            default=defaults.stub[i],
+            positional_only=i <= last_unnamed,
+            type_src=type_src(schema, p.type),
+            spec_default=defaults.spec[i],
+            variadic=p.mode == "VARIADIC",
+        )
+        for i, p in enumerate(ins)
+    )
+    return RpcFunction(
+        fn=fn,
+        stub=stub,
+        spec=f"_F_{stub}",
+        params=params,
+        shape=fn_shape,
+        type_src=type_src(schema, rtype) if rtype is not None else None,
+        columns=tuple((n, type_src(schema, t)) for n, t in columns),
+        returns=returns_annotation(schema, fn_shape, rtype),
+        sources=(*defaults.sources, *([body.impl.source] if body.impl is not None else [])),
+        impl=body.impl.name if body.impl is not None else None,
+        impl_params=body.impl_params,
+        reason=body.reason,
+    )
+
+
+def _py_names(ins: list[Param]) -> tuple[list[str], int]:
+    """Python names of the parameters (unnamed ones become argN), and the index of the last
+    unnamed one: it and those before it are positional-only."""
+    taken: set[str] = set()
+    names = [
+        identifier(p.name, taken, {"RPC"}) if p.name else identifier(f"arg{i}", taken, {"RPC"})
+        for i, p in enumerate(ins, 1)
+    ]
+    return names, max((i for i, p in enumerate(ins) if p.name is None), default=-1)
+
+
+@dataclass(frozen=True)
+class _Defaults:
+    spec: tuple[str | None, ...]  # per parameter: the `Param`'s default source
+    stub: tuple[str | None, ...]  # per parameter: the stub's default source
+    sources: tuple[str, ...]  # compiled defaults evaluated per call
+    reason: str  # the first unsupported DEFAULT: the body is not compiled either
+
+
+def _defaults(schema: Schema, ins: list[Param], py_names: list[str], stub: str) -> _Defaults:
+    """A literal when the DEFAULT is constant, else compiled and evaluated per call."""
+    dialect = schema.dialect
+    sources: list[str] = []
+    spec: list[str | None] = []
+    stub_defaults: list[str | None] = []
+    reason = ""
+    for p, py_name in zip(ins, py_names, strict=True):
+        if p.default is None:
+            spec.append(None)
+            stub_defaults.append(None)
+            continue
+        ptype = bare(base(schema, p.type))
+        compiled = sqlexpr.compile_expression(
+            p.default, dialect, {}, name=f"_default_{stub}__{py_name}", result_type=ptype
+        )
+        if compiled.unsupported:
+            spec.append(f"Computed(None, {pystr(p.default)})")
+            stub_defaults.append("DEFAULT")
+            reason = reason or (
+                f"unsupported DEFAULT of {p.name or py_name} ({compiled.unsupported})"
+            )
+            continue
+        value = constant_default(p.default, dialect, compiled)
+        if value is not None:
+            spec.append(value)
+            stub_defaults.append(value)
+        else:
+            sources.append(compiled.source)
+            spec.append(f"Computed({compiled.name}, {pystr(p.default)})")
+            stub_defaults.append("DEFAULT")
+    return _Defaults(tuple(spec), tuple(stub_defaults), tuple(sources), reason)
+
+
+@dataclass(frozen=True)
+class _Body:
+    impl: sqlexpr.Compiled | None
+    impl_params: tuple[int, ...]
+    reason: str
+
+
+def _body(
+    schema: Schema,
+    fn: Function,
+    stub: str,
+    ins: list[Param],
+    fn_shape: Shape,
+    rtype: SqlType | None,
+    warnings: list[Diagnostic],
+) -> _Body:
+    """The body compiled when it is one scalar expression the compiler supports."""
+    if fn_shape != "scalar" or rtype is None:
+        return _Body(None, (), _fake_reason(fn, fn_shape))
+    try:
+        sql, keys = expression(fn, schema.dialect, ins)
+    except NotSimple as why:
+        return _Body(None, (), str(why))
+    compiled = sqlexpr.compile_expression(
+        sql, schema.dialect, {k: bare(base(schema, ins[i].type)) for k, i in keys.items()},
+        name=f"_impl_{stub}", result_type=bare(base(schema, rtype)),
+    )  # fmt: skip
+    if compiled.unsupported:
+        warnings.append(
+            Diagnostic(fn.location, f"{fn.name}: SQL body not compiled"
+                       f" ({compiled.unsupported}); RPC calls raise unless a test"
+                       " registers an implementation", sql)
+        )  # fmt: skip
+        return _Body(None, (), f"unsupported {compiled.unsupported}")
+    return _Body(compiled, tuple(keys[k] for k in compiled.params), "")
+
+
+def _fake_reason(fn: Function, fn_shape: Shape) -> str:
+    if fn.language.lower() != "sql":
+        return f"LANGUAGE {fn.language}"
+    if fn_shape == "void":
+        return "returns void"
+    return "returns rows; only scalar SQL bodies are compiled"
+
+
+# ---------------------------------------------------------------------------- SQL text
+
+
+def signature(fn: Function) -> str:
+    """`name(a integer, b text DEFAULT 'x') RETURNS integer`, as the docstrings show it."""
+    params = []
+    for p in fn.params:
+        if p.mode == "TABLE":
+            continue
+        words = [p.mode if p.mode != "IN" else "", p.name or "", p.type.sql]
+        text = " ".join(w for w in words if w)
+        if p.default is not None:
+            text += f" DEFAULT {p.default}"
+        params.append(text)
+    r = fn.returns
+    if fn.is_procedure:
+        returns = ""
+    elif r.kind == "table":
+        returns = " RETURNS TABLE(" + ", ".join(f"{c.name} {c.type.sql}" for c in r.columns) + ")"
+    elif r.kind == "setof":
+        returns = f" RETURNS SETOF {r.type.sql if r.type else 'record'}"
+    elif r.kind in ("void", "trigger"):
+        returns = f" RETURNS {r.kind}"
+    else:
+        returns = f" RETURNS {r.type.sql if r.type else 'record'}"
+    return f"{fn.name}({', '.join(params)}){returns}"
+
+
+def display_body(fn: Function) -> str:
+    body = textwrap.dedent((fn.body or "").strip("\n")).strip()
+    if fn.body_style == "standard" and not re.match(r"BEGIN\s+ATOMIC\b", body, re.I):
+        return f"RETURN {body}"
+    return body
