@@ -26,6 +26,7 @@ import pytest
 from click.testing import CliRunner
 
 from codegen import cachestore, cli, writer
+from tests.drift.killchild import KILLABLE
 
 BASE = """\
 CREATE TABLE customers (id serial PRIMARY KEY, email text NOT NULL UNIQUE);
@@ -257,54 +258,19 @@ def test_a_forged_manifest_cannot_make_generate_remove_a_user_file(project: Path
 
 # ------------------------------------------------------------------ kills
 
-KILLABLE = ("replace", "rename", "link", "open", "unlink", "rmdir", "mkdir", "chmod")
+KILLCHILD = Path(__file__).with_name("killchild.py")
+GENERATE = [sys.executable, "-c", "from codegen.cli import main; main()",
+            "generate", "migrations", "--out", "fakes"]  # fmt: skip
 
 
 def _generate_in_child(
-    kill_at: int | None,
-    counter: list[int],
-    exchange: bool = True,
-    steps: tuple[str, ...] = KILLABLE,
+    kill_at: int | None, exchange: bool = True, steps: tuple[str, ...] = KILLABLE
 ) -> int:
-    """Fork; the child runs `generate` and SIGKILLs itself at its `kill_at`th file-system
-    step inside `writer.write` (None: never); without `exchange`, as on a system with no
-    renameat2. Returns the child's wait status."""
-    pid = os.fork()
-    if pid:
-        return os.waitpid(pid, 0)[1]
-    try:  # the child
-        active = [False]
-        if not exchange:
-            writer._renameat2 = lambda: None
-
-        def counted(name: str, real: Any) -> Any:
-            def step(*args: Any, **kwargs: Any) -> Any:
-                if active[0] and name in steps:
-                    counter[0] += 1
-                    if counter[0] == kill_at:
-                        os.kill(os.getpid(), signal.SIGKILL)
-                return real(*args, **kwargs)
-
-            return step
-
-        for name in KILLABLE:
-            setattr(os, name, counted(name, getattr(os, name)))
-        writer._exchange = counted("exchange", writer._exchange)
-        real_write = writer.write
-
-        def write(*args: Any, **kwargs: Any) -> Any:
-            active[0] = True
-            result = real_write(*args, **kwargs)
-            active[0] = False
-            with open(os.environ["STEPS_FILE"], "w") as handle:
-                handle.write(str(counter[0]))
-            return result
-
-        writer.write = write
-        code = CliRunner().invoke(cli.main, ["generate", "migrations", "--out", "fakes"])
-        os._exit(code.exit_code)
-    except BaseException:
-        os._exit(3)
+    """A new process runs `generate` and SIGKILLs itself at its `kill_at`th file-system step
+    inside `writer.write` (None: never); without `exchange`, as on a system with no
+    renameat2. Returns its exit code (-9 when killed)."""
+    argv = [sys.executable, str(KILLCHILD), str(kill_at or 0), str(int(exchange)), ",".join(steps)]
+    return subprocess.run(argv, capture_output=True, check=False).returncode
 
 
 def _state(project: Path, old: dict[str, bytes], new: dict[str, bytes]) -> str:
@@ -369,14 +335,13 @@ def test_a_kill_at_each_step_leaves_old_or_new_and_generate_repairs_it(
 ) -> None:
     setup, reset = regenerate
     old, new = setup(user_file)
-    assert _generate_in_child(None, [0]) == 0
+    assert _generate_in_child(None) == 0
     steps = int((project / "steps").read_text())
     assert steps > 5
     seen: dict[str, int] = {}
     for kill_at in range(1, steps + 1):
         reset()
-        status = _generate_in_child(kill_at, [0])
-        assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+        assert _generate_in_child(kill_at) == -signal.SIGKILL
         state = _state(project, old, new)
         seen[state] = seen.get(state, 0) + 1
         if not user_file:
@@ -392,19 +357,16 @@ def test_kills_at_random_moments_leave_old_or_new(project: Path, regenerate: Any
     old, new = setup(False)
     reset()
     started = time.monotonic()
-    assert _generate_in_child(None, [0]) == 0
+    assert _generate_in_child(None) == 0
     duration = time.monotonic() - started
     rng = random.Random(15)
     seen: dict[str, int] = {}
     for _ in range(30):
         reset()
-        pid = os.fork()
-        if pid == 0:
-            code = CliRunner().invoke(cli.main, ["generate", "migrations", "--out", "fakes"])
-            os._exit(code.exit_code)
+        child = subprocess.Popen(GENERATE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(0, duration * 1.1))
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
+        child.kill()
+        child.wait()
         state = _state(project, old, new)
         seen[state] = seen.get(state, 0) + 1
         assert state in ("old", "new")
@@ -478,13 +440,13 @@ def test_a_kill_during_a_swap_without_renameat2_is_finished_by_the_next_run(
     next run, which moves the complete new package in; at no step is it a mix."""
     setup, reset = regenerate
     old, new = setup(False)
-    assert _generate_in_child(None, [0], exchange=False, steps=("rename",)) == 0
+    assert _generate_in_child(None, exchange=False, steps=("rename",)) == 0
     steps = int((project / "steps").read_text())
     assert steps == 3  # old aside, new in, old to the staging name
     seen = set()
     for kill_at in range(1, steps + 1):
         reset()
-        _generate_in_child(kill_at, [0], exchange=False, steps=("rename",))
+        _generate_in_child(kill_at, exchange=False, steps=("rename",))
         state = _state(project, old, new)
         seen.add(state)
         assert state in ("old", "new", "moved aside")
