@@ -16,11 +16,11 @@ from .. import runtimes, sqlexpr
 from ..context import Context
 from ..dialect import Dialect, of
 from ..errors import Diagnostic
-from ..model import Column, Schema, SqlType, Table, Unique
+from ..model import Column, ForeignKey, Schema, SqlType, Table, Unique
 from ..naming import identifier
 from ..plan import TablePlan
 from ..plan.compiler import _NOPE, default_literal_value
-from ..render import literal, py, pystr
+from ..render import LINE_LENGTH, _width, call, literal, py, pystr
 
 EXPORTS = {
     "database": ["APIError", "APIResponse", "AsyncDatabase", "Database", "DatabaseError", "SCHEMA"]
@@ -33,6 +33,7 @@ PG_NAMES = {
     "bytes": "bytea", "timetz": "time with time zone", "time": "time without time zone",
 }  # fmt: skip
 TEXTS = ("text", "varchar", "char")
+ARG, ITEM = 12, 16  # the columns of a TableSpec's arguments and of their items in SCHEMA
 
 
 def render(ctx: Context) -> dict[str, str]:
@@ -56,7 +57,7 @@ def render(ctx: Context) -> dict[str, str]:
     return files
 
 
-def _behaviour(d: Dialect) -> str:
+def _behaviour(d: Dialect) -> list[str]:
     """SchemaSpec's keyword arguments: how the database behaves where databases differ."""
     flags = {
         "affinity": d.type_affinity, "aborts": d.aborts_transactions,
@@ -64,7 +65,7 @@ def _behaviour(d: Dialect) -> str:
         "nulls_low": d.nulls_sort_low, "like_ignores_case": d.like_ignores_case,
         "restrict_violation": d.restrict_violation,
     }  # fmt: skip
-    return ", ".join(f"{k}={v}" for k, v in flags.items())
+    return [f"{k}={v}" for k, v in flags.items()]
 
 
 # ----------------------------------------------------------------------------- the specs
@@ -121,30 +122,54 @@ class _Sources:
 
 def _table(schema: Schema, t: TablePlan, fns: list[str], taken: set[str],
            warnings: list[Diagnostic]) -> str:  # fmt: skip
+    """One `TableSpec(...)` laid out as black lays it out as an element of SCHEMA's tables
+    (first line at column 8): the template's `shaped(8)` keeps it, black sees only a table
+    whose lines do not fit."""
     src = _Sources(schema, t, fns, taken, warnings)
     table = t.table
     columns = [_column(schema, table, c, src) for c in table.columns]
     uniques = [_unique(table, u, primary, src) for u, primary in _uniques(table)]
     fks = [
-        f"ForeignKeySpec({pystr(fk.name or _pg_name(table, fk.columns, 'fkey'))},"
-        f" {py(fk.columns)}, {pystr(fk.ref_table)}, {py(plan.ref_columns)},"
-        f" {pystr(fk.on_delete.upper())}, {pystr(fk.on_update.upper())}"
-        + (", deferred=True)" if fk.initially_deferred else ")")
+        _foreign_key(table, fk, plan.ref_columns)
         for fk, plan in zip(table.foreign_keys, t.fks, strict=True)
         if plan.ref_columns and schema.table(fk.ref_table) is not None
     ]
     domains = tuple(c.domain for c in t.checks)
     key = pystr(t.key)
-    return (
-        f"TableSpec(\n    {key},\n    {py(t.sql_name)},\n    (\n"
-        + "".join(f"        {c},\n" for c in columns)
-        + "    ),\n    uniques=(\n"
-        + "".join(f"        {u},\n" for u in uniques)
-        + "    ),\n    foreign_keys=(\n"
-        + "".join(f"        {f},\n" for f in fks)
-        + f"    ),\n    checks=_checks({key}, {py(domains)}),\n"
-        f"    computed=COMPUTED_COLUMNS[{key}],\n)"
-    )
+    args = [
+        f"{key},",
+        py(t.sql_name, ARG, "", ","),
+        _items("", columns),
+        _items("uniques=", uniques),
+        _items("foreign_keys=", fks),
+        call("checks=_checks", [key, py(domains)], ARG, ","),
+        f"computed=COMPUTED_COLUMNS[{key}],",
+    ]
+    return "TableSpec(\n" + "".join(f"{' ' * ARG}{a}\n" for a in args) + " " * (ARG - 4) + ")"
+
+
+def _items(prefix: str, items: list[str], indent: int = ARG) -> str:
+    """An argument holding a tuple of items (each ending in its comma), at column `indent`:
+    `()` when empty, flat when it is one item that fits (a one-tuple's comma is not black's
+    magic trailing comma), else one item per line."""
+    if not items:
+        return f"{prefix}(),"
+    flat = f"{prefix}({items[0]}),"
+    if len(items) == 1 and "\n" not in flat and indent + _width(flat) <= LINE_LENGTH:
+        return flat
+    pad = " " * (indent + 4)
+    return f"{prefix}(\n" + "".join(f"{pad}{i}\n" for i in items) + " " * indent + "),"
+
+
+def _foreign_key(table: Table, fk: ForeignKey, ref_columns: tuple[str, ...]) -> str:
+    args = [
+        pystr(fk.name or _pg_name(table, fk.columns, "fkey")), py(fk.columns),
+        pystr(fk.ref_table), py(ref_columns), pystr(fk.on_delete.upper()),
+        pystr(fk.on_update.upper()),
+    ]  # fmt: skip
+    if fk.initially_deferred:
+        args.append("deferred=True")
+    return call("ForeignKeySpec", args, ITEM, ",")
 
 
 def _uniques(table: Table) -> list[tuple[Unique, bool]]:
@@ -160,14 +185,19 @@ def _uniques(table: Table) -> list[tuple[Unique, bool]]:
 def _unique(table: Table, u: Unique, primary: bool, src: _Sources) -> str:
     name = u.name or _pg_name(table, u.columns + tuple(u.expressions), "key")
     shown = u.columns + tuple(u.expressions)
-    parts = ""
+    args = [pystr(name), py(shown)]
     if u.expressions:
         items = [src.row_fn(f'"{c}"', False, u) for c in u.columns]
         items += [src.row_fn(e, False, u) for e in u.expressions]
-        parts = f", parts=({', '.join(items)},)"
-    where = f", where={src.row_fn(u.where, True, u)}" if u.where else ""
-    flag = ", primary=True" if primary else ""
-    return f"UniqueSpec({pystr(name)}, {py(shown)}{parts}{where}{flag})"
+        args.append(_items("parts=", [f"{i}," for i in items], ITEM + 4)[:-1])
+    if u.where:
+        args.append(f"where={src.row_fn(u.where, True, u)}")
+    if primary:
+        args.append("primary=True")
+    if not any("\n" in a for a in args):
+        return call("UniqueSpec", args, ITEM, ",")
+    # exploded parts (their trailing comma is black's magic one) explode the call too
+    return "UniqueSpec(\n" + "".join(f"{' ' * (ITEM + 4)}{a},\n" for a in args) + " " * ITEM + "),"
 
 
 def _pg_name(table: Table, parts: tuple[str, ...], suffix: str) -> str:
@@ -191,7 +221,7 @@ def _column(schema: Schema, table: Table, c: Column, src: _Sources) -> str:
         args.append("generated=True")
     if of(schema.dialect).collations_fold_case and t.category in TEXTS and _case_blind(c.collation):
         args.append("ci=True")
-    return f"ColumnSpec({', '.join(args)})"
+    return call("ColumnSpec", args, ITEM, ",")
 
 
 def _case_blind(collation: str | None) -> bool:
