@@ -57,7 +57,6 @@ class Dialect:
     autoincrement: Identity | None = None  # what an AUTOINCREMENT / AUTO_INCREMENT column is
     # -- the in-memory database (outputs/database.py)
     collations_fold_case: bool = False  # default text collations compare ignoring case
-    integer_widths_by_name: bool = False  # tinyint..bigint [unsigned] ranges from the name
     canonical_type_names: bool = True  # errors name types canonically (character varying)
     # scripts are read as the mysql client sends them: DELIMITER, /*!50003 ... */
     client_scripts: bool = False
@@ -198,7 +197,6 @@ class MySQL(_SqlglotRead):
     json_as_text = True
     autoincrement: Identity | None = "auto_increment"
     collations_fold_case = True
-    integer_widths_by_name = True
     client_scripts = True
 
     def test_backend(

@@ -248,26 +248,12 @@ def _type(schema: Schema, t: SqlType, written: SqlType) -> str:
     if of(schema.dialect).type_affinity:
         affinity = sqlexpr.get_dialect("sqlite").affinity_of(written) or "BLOB"
         args.append(f"affinity={pystr(affinity)}")
-    if of(schema.dialect).integer_widths_by_name and (bounds := _mysql_bounds(t)) is not None:
-        args.append(f"bounds={bounds!r}")
+    limits = of(schema.dialect).type_limits(t)
+    if limits is not None and limits.lo is not None and limits.hi is not None:
+        args.append(f"bounds={(limits.lo, limits.hi)!r}")  # a MySQL integer width
     if written.category == "domain" and written.name:
         args.append(f"domain={pystr(written.name)}")
     return f"TypeSpec({', '.join(args)})"
-
-
-MYSQL_INT_BITS = {"tinyint": 8, "smallint": 16, "mediumint": 24, "int": 32, "integer": 32,
-                  "bigint": 64}  # fmt: skip
-
-
-def _mysql_bounds(t: SqlType) -> tuple[int, int] | None:
-    """The range of a MySQL integer type as written (`int unsigned` holds 0..2**32-1)."""
-    words = t.sql.lower().replace("(", " ").split()
-    bits = MYSQL_INT_BITS.get(words[0]) if words else None
-    if bits is None:
-        return None
-    if "unsigned" in words:
-        return (0, 2**bits - 1)
-    return (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1)
 
 
 def _sql_name(schema: Schema, t: SqlType) -> str:
