@@ -84,7 +84,7 @@ def read_caches(out: str | os.PathLike[str], dialect: str) -> Caches:
     blocks, bad_blocks = _unseal(key, _FORMATTER, _version(_FORMATTER), on_disk[_FORMATTER])
     texts, bad_texts = _unseal(key, _STATEMENTS, _version(_STATEMENTS), on_disk[_STATEMENTS])
     return Caches(
-        Formatter(blocks), StatementCache(dialect, texts), on_disk, bad_blocks + bad_texts
+        Formatter(cache=blocks), StatementCache(dialect, texts), on_disk, bad_blocks + bad_texts
     )
 
 

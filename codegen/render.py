@@ -408,7 +408,7 @@ def _mode() -> Any:
 class Formatter:
     """black with a content-hash cache of formatted blocks (in memory; the CLI persists it)."""
 
-    def __init__(self, cache: Mapping[str, str] | None = None, enabled: bool = True) -> None:
+    def __init__(self, *, cache: Mapping[str, str] | None = None, enabled: bool = True) -> None:
         # formatted blocks by digest, and the plan's memoised texts by kind and digest: one
         # store, persisted as one cache beside the package
         self.memo = Memo(cache)
@@ -544,7 +544,7 @@ class Formatter:
         if not isinstance(data, dict) or data.get("version") != cls.version_key():
             return cls()
         blocks = data.get("blocks")
-        return cls(blocks if isinstance(blocks, dict) else {})
+        return cls(cache=blocks if isinstance(blocks, dict) else {})
 
 
 # What black would change in a statement whose lines fit: parentheses it drops after

@@ -56,7 +56,7 @@ def test_postgres_accepts_200_rows_of_every_table(
 
 def test_only_hash_partitions_are_announced_as_a_gap(tmp_path: Path) -> None:
     """RANGE, LIST and DEFAULT bounds are kept; a HASH partition's rows are not."""
-    package = build_package([SAMPLES / "rental" / "schema.sql"], formatter=Formatter(False))
+    package = build_package([SAMPLES / "rental" / "schema.sql"], formatter=Formatter(enabled=False))
     assert not [w for w in package.warnings if "rows of a partition's factory" in w.message]
     schema = tmp_path / "hash.sql"
     schema.write_text(
@@ -64,7 +64,7 @@ def test_only_hash_partitions_are_announced_as_a_gap(tmp_path: Path) -> None:
         "CREATE TABLE h0 PARTITION OF h FOR VALUES WITH (MODULUS 2, REMAINDER 0);\n"
         "CREATE TABLE h1 PARTITION OF h FOR VALUES WITH (MODULUS 2, REMAINDER 1);\n"
     )
-    package = build_package([schema], formatter=Formatter(False))
+    package = build_package([schema], formatter=Formatter(enabled=False))
     warned = [w for w in package.warnings if "rows of a partition's factory" in w.message]
     assert [w.message.split(":")[0] for w in warned] == ["h0", "h1"]
     assert "insert through the factory of h" in warned[0].message

@@ -71,7 +71,7 @@ def _accept(pkg: ModuleType, warnings: list[str], case: str) -> tuple[int, int]:
 
 def _package(make_package: Callable[..., ModuleType], path: Path, dialect: str) -> Any:
     built = pipeline.load([str(path)], dialect)
-    package = build_package([path], dialect, Formatter(False))
+    package = build_package([path], dialect, Formatter(enabled=False))
     warnings = [str(w) for w in [*built.warnings, *package.warnings]]
     return make_package(paths=[path], dialect=dialect, seed=13), warnings
 
