@@ -207,6 +207,7 @@ class Unique:
     where: str | None = None  # partial unique index predicate
     from_index: bool = False
     location: Location = NOWHERE
+    nulls_distinct: bool = True  # False: NULLS NOT DISTINCT (PostgreSQL 15), NULL = NULL
 
     @property
     def is_plain(self) -> bool:
@@ -220,6 +221,7 @@ class Unique:
             "expressions": list(self.expressions),
             "where": self.where,
             "from_index": self.from_index,
+            **({} if self.nulls_distinct else {"nulls_distinct": False}),
             "location": self.location.to_json(),
         }
 
@@ -232,6 +234,7 @@ class Unique:
             where=data.get("where"),
             from_index=data.get("from_index", False),
             location=Location.from_json(data["location"]),
+            nulls_distinct=data.get("nulls_distinct", True),
         )
 
 

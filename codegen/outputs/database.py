@@ -194,6 +194,8 @@ def _unique(table: Table, u: Unique, primary: bool, src: _Sources) -> str:
         args.append(f"where={src.row_fn(u.where, True, u)}")
     if primary:
         args.append("primary=True")
+    if not u.nulls_distinct:
+        args.append("nulls_distinct=False")
     if not any("\n" in a for a in args):
         return call("UniqueSpec", args, ITEM, ",")
     # exploded parts (their trailing comma is black's magic one) explode the call too

@@ -32,6 +32,7 @@ CASES = {
     "rental": ([SAMPLES / "rental" / "schema.sql"], "postgres"),
     "sqlite": ([SAMPLES / "sqlite" / "schema.sql"], "sqlite"),
     "mysql": ([SAMPLES / "mysql" / "schema.sql"], "mysql"),
+    "nulls_not_distinct": ([ROOT / "tests" / "fixtures" / "nulls_not_distinct.sql"], "postgres"),
 }
 Draw = Callable[..., Any]
 # A fixed budget in CI; SCHEMAGEN_DB_EXAMPLES=500 for a deeper run. Each example resets both
@@ -183,9 +184,19 @@ class Generator:
             ways["negative"] = lambda: row.__setitem__(self.pick(numbers).name, -1)
             ways["huge"] = lambda: row.__setitem__(self.pick(numbers).name, 10**12)
         ways["unknown"] = lambda: row.__setitem__("no_such_column", 1)
+        if nullable := [u for u in spec.uniques if not u.parts and any(
+                spec_column(spec, c).nullable for c in u.columns)]:  # fmt: skip
+            ways["null key"] = lambda: self._null_key(spec, row, self.pick(nullable))
         if existing := self.existing(table):
             ways["duplicate"] = lambda: self._duplicate(spec, row, self.pick(existing))
         ways[self.pick(sorted(ways))]()
+
+    def _null_key(self, spec: Any, row: dict[str, Any], rule: Any) -> None:
+        """NULL in a UNIQUE's nullable columns: distinct by default, equal to another NULL
+        under NULLS NOT DISTINCT."""
+        for c in rule.columns:
+            if spec_column(spec, c).nullable and not spec_column(spec, c).generated:
+                row[c] = None
 
     def _duplicate(self, spec: Any, row: dict[str, Any], other: dict[str, Any]) -> None:
         rules = [u for u in spec.uniques if not u.parts and u.where is None]
