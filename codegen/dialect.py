@@ -175,7 +175,7 @@ class SQLite(_SqlglotRead):
     type_affinity = True
     table_options = True
     like_ignores_case = True
-    autoincrement: Identity | None = "rowid"
+    autoincrement: Identity | None = "autoincrement"
 
     def test_backend(
         self, files: Sequence[SourceFile], url: str | None, run_id: str | None

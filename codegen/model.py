@@ -12,8 +12,9 @@ from typing import Any, Literal
 
 DEFAULT_SCHEMA = {"postgres": "public", "sqlite": "main", "mysql": ""}
 # How the database numbers a column: SQL identity ("always" | "by default"), a serial,
-# MySQL's AUTO_INCREMENT, SQLite's rowid alias
-Identity = Literal["always", "by default", "serial", "auto_increment", "rowid"]
+# MySQL's AUTO_INCREMENT, SQLite's rowid alias (max + 1: a deleted last id comes back) and
+# SQLite's AUTOINCREMENT rowid alias (never reused: sqlite_sequence keeps the largest)
+Identity = Literal["always", "by default", "serial", "auto_increment", "rowid", "autoincrement"]
 
 # Normalised type categories. Parameters live beside the category on SqlType.
 CATEGORIES = (

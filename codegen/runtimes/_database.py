@@ -83,7 +83,8 @@ class ColumnSpec:
     type: TypeSpec
     nullable: bool = True
     default: Callable[[], Any] | None = None  # the compiled DEFAULT
-    identity: str | None = None  # always | by default | serial | auto_increment | rowid
+    # always | by default | serial | auto_increment | rowid | autoincrement (SQLite's keyword)
+    identity: str | None = None
     generated: bool = False  # its value comes from TableSpec.computed
     ci: bool = False  # compared case-insensitively (a MySQL _ci collation)
 
@@ -355,7 +356,7 @@ def sqlite_bind(value: Any) -> Any:
 
 def _sqlite(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
     stored = rt.sq_store(sqlite_bind(value), t.affinity or "BLOB")
-    if column.identity == "rowid" and not isinstance(stored, int):
+    if column.identity in _ROWIDS and not isinstance(stored, int):
         raise DatabaseError("22P02", "datatype mismatch")
     return stored
 
@@ -391,6 +392,8 @@ def coerce_value(column: ColumnSpec, t: TypeSpec, value: Any, affinity: bool) ->
 
 
 _NUMBERS = ("smallint", "integer", "bigint", "numeric", "real", "double")
+_ROWIDS = ("rowid", "autoincrement")  # SQLite's rowid alias, and one declared AUTOINCREMENT
+_ROWID_OR_AUTO = (*_ROWIDS, "auto_increment")  # NULL written to it asks for the next value
 _PENDING: Any = object()  # an AUTO_INCREMENT value MySQL assigns only once the row is valid
 
 # ------------------------------------------------------------------------------ tables
@@ -463,6 +466,11 @@ class _Table:
         return copy.deepcopy(row) if self.copy_values else dict(row)
 
 
+_SQLITE_SEQUENCE = TableSpec("sqlite_sequence", ("sqlite_sequence",), (
+    ColumnSpec("name", TypeSpec("text", "text")),
+    ColumnSpec("seq", TypeSpec("integer", "integer")),
+))  # fmt: skip
+
 # ------------------------------------------------------------------------------ engine
 
 Filter = tuple[str, str, Any]  # (column, operator, value): eq neq gt gte lt lte like ilike ...
@@ -483,6 +491,10 @@ class Engine:
             for fk in table.spec.foreign_keys:
                 self._referencing.setdefault(fk.ref_table, []).append((table, fk))
         self._sequences: dict[tuple[str, str], int] = {}
+        # SQLite's sqlite_sequence: a table of its own, so a rollback undoes it (unlike
+        # PostgreSQL's and MySQL's sequences)
+        self._sqlite_sequence = _Table(_SQLITE_SEQUENCE)
+        self._slots = {key: i for i, key in enumerate(self.tables, 1)}
         self._log: list[tuple[_Table, int, Row | None]] = []
         self._marks: list[int] = []
         self._aborted = False
@@ -567,6 +579,7 @@ class Engine:
             for index in table.indexes:
                 index.keys.clear()
         self._sequences.clear()
+        self._sqlite_sequence.rows.clear()
         self._log.clear()
         self._marks.clear()
         self._aborted = False
@@ -725,22 +738,36 @@ class Engine:
         return None
 
     def _auto_on_null(self, column: ColumnSpec) -> bool:
-        return column.identity in ("rowid", "auto_increment")
+        return column.identity in _ROWID_OR_AUTO
 
     def _next_value(self, table: _Table, column: ColumnSpec) -> int:
         key = (table.spec.key, column.name)
-        if column.identity == "rowid":
+        if column.identity in _ROWIDS:
             used = [r[column.name] for r in table.rows.values() if r[column.name] is not None]
-            return max(used, default=0) + 1
+            value = max(used, default=0) + 1
+            if column.identity == "autoincrement":
+                value = max(value, self._sqlite_seq(table) + 1)
+                self._saw_value(table, column, value)
+            return value
         value = self._sequences.get(key, 0) + 1
         self._sequences[key] = value
         return value
 
     def _saw_value(self, table: _Table, column: ColumnSpec, value: Any) -> None:
-        """MySQL's AUTO_INCREMENT moves past an explicit value (PostgreSQL's sequences do not)."""
+        """MySQL's AUTO_INCREMENT moves past an explicit value (PostgreSQL's sequences do
+        not); SQLite's AUTOINCREMENT keeps the largest rowid it was given or chose in
+        sqlite_sequence, even for a row an upsert then did not insert."""
         if column.identity == "auto_increment" and isinstance(value, int):
             key = (table.spec.key, column.name)
             self._sequences[key] = max(self._sequences.get(key, 0), value)
+        elif (column.identity == "autoincrement" and isinstance(value, int)
+              and value > self._sqlite_seq(table)):  # fmt: skip
+            row = {"name": table.spec.name, "seq": value}
+            self._write(self._sqlite_sequence, self._slots[table.spec.key], row)
+
+    def _sqlite_seq(self, table: _Table) -> int:
+        row = self._sqlite_sequence.rows.get(self._slots[table.spec.key])
+        return 0 if row is None else int(row["seq"])
 
     def _compute(self, table: _Table, row: Row) -> None:
         for name, fn in table.computed.items():

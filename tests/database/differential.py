@@ -45,6 +45,7 @@ SEQUENCES = settings(
                            HealthCheck.data_too_large],
 )  # fmt: skip
 TEXTS = ("text", "varchar", "char")
+KEEPABLE = ("by default", "serial", "rowid", "autoincrement", "auto_increment")  # given values
 NUMBERS = ("smallint", "integer", "bigint", "numeric", "real", "double")
 
 
@@ -145,7 +146,7 @@ class Generator:
         spec = self.specs[table]
         built = dict(self.pkg.FACTORIES[table].build())
         for c in spec.columns:
-            keep = c.identity in ("by default", "serial") and self.chance(10)
+            keep = c.identity in KEEPABLE and self.chance(10)
             if c.generated or (c.identity and not keep):
                 built.pop(c.name, None)
         for fk in spec.foreign_keys:

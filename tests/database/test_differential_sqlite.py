@@ -33,11 +33,7 @@ def test_fake_agrees_with_sqlite(
     LOOSE_REALS[:] = [True]
     IGNORED.add("updated_at")  # set by a trigger on UPDATE: out of the fake's scope
     if not sqlite.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-        # the model does not record AUTOINCREMENT (ids never reused after a DELETE of the
-        # last row), so the fake allocates rowids as a plain INTEGER PRIMARY KEY does: the
-        # oracle runs the schema without the keyword (a known gap, see docs/database.md)
-        text = CASES["sqlite"][0][0].read_text(encoding="utf-8")
-        sqlite.executescript(text.replace(" AUTOINCREMENT", ""))
+        sqlite.executescript(CASES["sqlite"][0][0].read_text(encoding="utf-8"))
     fake, real = pkg.Database(), pkg.Database.connect(sqlite)
     fake.reset()
     real.reset()

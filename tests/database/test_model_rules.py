@@ -89,3 +89,65 @@ def test_factories_never_count_on_null_to_stay_distinct(
             pkg.FACTORIES["pairs"].create()
     finally:
         pkg.bind(None)
+
+
+AUTOINC = """
+CREATE TABLE seq (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT UNIQUE, n TEXT NOT NULL DEFAULT 'x');
+CREATE TABLE plain (id INTEGER PRIMARY KEY, v TEXT);
+"""
+
+
+def _sqlite_steps(db: Any) -> list[Any]:
+    """Ids as SQLite hands them out: AUTOINCREMENT never reuses one (not after a DELETE of
+    the last row, nor one an upsert took and did not insert), a plain rowid alias does."""
+    seen: list[Any] = []
+
+    def step(call: Callable[[], Any]) -> None:
+        try:
+            seen.append([r.get("id") for r in call()])
+        except Exception as error:
+            seen.append(getattr(error, "code", repr(error)))
+
+    step(lambda: db.insert("seq", {"v": "p"}))
+    step(lambda: db.upsert("seq", {"v": "p", "n": "y"}, "v"))  # takes id 2, updates row 1
+    step(lambda: db.upsert("seq", {"v": "p"}, "v", ignore_duplicates=True))  # takes 3
+    step(lambda: db.insert("seq", {"v": "q", "n": None}))  # fails: the statement is undone
+    step(lambda: db.insert("seq", {"id": 10, "v": "r"}))
+    step(lambda: db.delete("seq", {"id": 10}))
+    step(lambda: db.insert("seq", {"v": "s"}))  # 11: not 2
+    step(lambda: db.update("seq", {"id": 50}, {"v": "s"}))
+    step(lambda: db.insert("seq", {"v": "t"}))  # 51
+    step(lambda: _rolled_back(db, lambda: db.insert("seq", {"v": "u"})))  # takes 52, undone
+    step(lambda: db.insert("seq", {"v": "w"}))  # 52 again: sqlite_sequence was rolled back
+    step(lambda: db.delete("seq"))
+    step(lambda: db.insert("seq", {"v": "z", "id": None}))  # 53
+    step(lambda: db.insert("plain", [{"v": "a"}, {"v": "b"}]))
+    step(lambda: db.delete("plain", {"id": 2}))
+    step(lambda: db.insert("plain", {"v": "c"}))  # 2 again
+    return seen
+
+
+def _rolled_back(db: Any, call: Callable[[], Any]) -> list[Any]:
+    class Undo(Exception):
+        pass
+
+    try:
+        with db.transaction():
+            call()
+            raise Undo
+    except Undo:
+        return []
+
+
+def test_sqlite_autoincrement_never_reuses_an_id(
+    sqlite: Any, sample_package: Callable[..., ModuleType]
+) -> None:
+    pkg = sample_package("autoinc", AUTOINC, "sqlite")
+    identity = {t.key: t.columns[0].identity for t in pkg.SCHEMA.tables}
+    assert identity == {"seq": "autoincrement", "plain": "rowid"}
+    sqlite.executescript(AUTOINC)
+    fake, real = pkg.Database(), pkg.Database.connect(sqlite)
+    got = _sqlite_steps(fake)
+    assert got == _sqlite_steps(real)
+    assert got[6] == [11] and got[-1] == [2], got
+    assert got[2:4] == [[], "23502"] and got[10] == [52], got
