@@ -70,6 +70,7 @@ class Dialect:
     like_ignores_case: bool = False  # LIKE ignores (ASCII) case
     restrict_violation: bool = True  # ON DELETE/UPDATE RESTRICT fails with its own 23001
     json_as_text: bool = False  # JSON columns hand back the text stored (MariaDB's LONGTEXT)
+    strict_mode_values: bool = False  # values converted as MySQL's strict sql_mode does
 
     @property
     def default_schema(self) -> str:
@@ -195,6 +196,7 @@ class MySQL(_SqlglotRead):
     inline_indexes = True
     fields_in_order = True
     json_as_text = True
+    strict_mode_values = True
     autoincrement: Identity | None = "auto_increment"
     collations_fold_case = True
     client_scripts = True

@@ -298,6 +298,7 @@ class Table:
     comment: str | None = None
     dialect: str = "postgres"
     location: Location = NOWHERE
+    collation: str | None = None  # MySQL's table COLLATE=: its text columns' default
 
     @property
     def key(self) -> str:
@@ -338,6 +339,7 @@ class Table:
             "partition_bound": self.partition_bound,
             **({"inherits": list(self.inherits)} if self.inherits else {}),
             "comment": self.comment,
+            **({"collation": self.collation} if self.collation else {}),
             "location": self.location.to_json(),
         }
 
@@ -374,6 +376,7 @@ class Table:
             comment=data.get("comment"),
             dialect=dialect,
             location=Location.from_json(data["location"]),
+            collation=data.get("collation"),
         )
 
 

@@ -25,7 +25,7 @@ from ..render import LINE_LENGTH, _width, call, literal, py, pystr
 EXPORTS = {
     "database": ["APIError", "APIResponse", "AsyncDatabase", "Database", "DatabaseError", "SCHEMA"]
 }
-RUNTIMES = ("_database.py", "_database_api.py", "_database_sql.py")
+RUNTIMES = ("_database.py", "_database_api.py", "_database_sql.py", "_database_mysql.py")
 # how PostgreSQL names a type in its messages
 PG_NAMES = {
     "varchar": "character varying", "char": "character", "double": "double precision",
@@ -221,14 +221,21 @@ def _column(schema: Schema, table: Table, c: Column, src: _Sources) -> str:
         args.append(f"identity={pystr(c.identity)}")
     if c.generated is not None:
         args.append("generated=True")
-    if of(schema.dialect).collations_fold_case and t.category in TEXTS and _case_blind(c.collation):
-        args.append("ci=True")
+    collate = _collate(c.collation or table.collation)
+    if of(schema.dialect).collations_fold_case and t.category in (*TEXTS, "enum") and collate:
+        args.append(f"collate={pystr(collate)}")
     return call("ColumnSpec", args, ITEM, ",")
 
 
-def _case_blind(collation: str | None) -> bool:
-    """MySQL's default collations (utf8mb4_general_ci, ..._0900_ai_ci) ignore case."""
-    return collation is None or collation.lower().endswith("_ci")
+def _collate(collation: str | None) -> str:
+    """How a MySQL collation compares (ColumnSpec.collate); none written: MySQL 8's
+    default, utf8mb4_0900_ai_ci."""
+    name = (collation or "utf8mb4_0900_ai_ci").lower()
+    if not name.endswith("_ci"):  # _bin, _cs: exact, but for trailing spaces if PAD SPACE
+        return "" if "_0900_" in name or "_nopad_" in name else "pad"
+    if "_0900_" in name or "_nopad_" in name:
+        return "uca_nopad"
+    return "general" if "_general_" in name else "uca"
 
 
 def _type(schema: Schema, t: SqlType, written: SqlType) -> str:
@@ -255,6 +262,8 @@ def _type(schema: Schema, t: SqlType, written: SqlType) -> str:
         args.append(f"bounds={(limits.lo, limits.hi)!r}")  # a MySQL integer width
     if written.category == "domain" and written.name:
         args.append(f"domain={pystr(written.name)}")
+    if of(schema.dialect).strict_mode_values:
+        args.append("strict=True")
     return f"TypeSpec({', '.join(args)})"
 
 

@@ -436,6 +436,7 @@ class _Reader:
             comment=_table_comment(tree),
             dialect=self.dialect,
             location=self.location,
+            collation=_table_collation(tree),
         )
         if self.rules.table_options:
             table = _sqlite_table(table, self.table_options)
@@ -677,6 +678,12 @@ def _table_comment(tree: exp.Create) -> str | None:
     """MySQL's `COMMENT='...'` table option."""
     comments = [p for p in _properties(tree) if isinstance(p, exp.SchemaCommentProperty)]
     return comments[-1].this.name if comments else None
+
+
+def _table_collation(tree: exp.Create) -> str | None:
+    """MySQL's `COLLATE=...` table option (the default of its text columns)."""
+    found = [p for p in _properties(tree) if isinstance(p, exp.CollateProperty)]
+    return found[-1].this.name if found else None
 
 
 def _properties(tree: exp.Create) -> list[exp.Expression]:

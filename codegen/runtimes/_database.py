@@ -26,6 +26,7 @@ from decimal import Decimal
 from functools import cmp_to_key
 from typing import Any
 
+from . import _database_mysql as mysql
 from . import _sqlruntime as rt
 
 Row = dict[str, Any]
@@ -75,6 +76,7 @@ class TypeSpec:
     affinity: str = ""  # SQLite column affinity
     domain: str | None = None
     bounds: tuple[int, int] | None = None  # a MySQL integer type's range (unsigned too)
+    strict: bool = False  # values converted as MySQL's strict sql_mode does
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,14 @@ class ColumnSpec:
     # always | by default | serial | auto_increment | rowid | autoincrement (SQLite's keyword)
     identity: str | None = None
     generated: bool = False  # its value comes from TableSpec.computed
-    ci: bool = False  # compared case-insensitively (a MySQL _ci collation)
+    # how a MySQL collation compares the column's text (_database_mysql.collation_key):
+    # pad (trailing spaces ignored), general (and case, accents), uca (ß = ss too), uca_nopad
+    collate: str = ""
+
+    @property
+    def ci(self) -> bool:
+        """Compared ignoring case (a MySQL _ci collation)."""
+        return self.collate not in ("", "pad")
 
 
 @dataclass(frozen=True)
@@ -361,31 +370,17 @@ def _sqlite(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
     return stored
 
 
-def _mysql_int(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
-    """MySQL (strict mode): booleans are 1/0, numbers round half away from zero."""
-    if isinstance(value, bool):
-        value = int(value)
-    if isinstance(value, (float, Decimal)):
-        value = int(Decimal(str(value)).to_integral_value(rounding="ROUND_HALF_UP"))
-    if isinstance(value, str):
-        value = rt.to_int(value, "bigint")
-    if not isinstance(value, int):
-        raise _mismatch(column, value)
-    low, high = t.bounds or (-(2**63), 2**63 - 1)
-    if not low <= value <= high:
-        raise DatabaseError("22003", f"Out of range value for column '{column.name}' at row 1")
-    return value
-
-
 def coerce_value(column: ColumnSpec, t: TypeSpec, value: Any, affinity: bool) -> Any:
     """The value the database stores for `value` written into `column` (or raises)."""
     if value is None:
         return None
     if affinity:
         return _sqlite(column, t, value)
-    if t.bounds is not None:
-        return _mysql_int(column, t, value)
     try:
+        if t.strict and (stored := mysql.convert(column.name, t, value, column.ci)) is not (
+            mysql.NOT_MINE
+        ):
+            return stored
         return _PG.get(t.category, _as_is)(column, t, value)
     except rt.SqlError as error:
         raise _from_sql_error(error) from None
@@ -405,8 +400,9 @@ class _Index:
     def __init__(self, spec: UniqueSpec, table: TableSpec) -> None:
         self.spec = spec
         self.keys: dict[tuple[Any, ...], int] = {}
-        ci = {c.name for c in table.columns if c.ci}
-        self._fold = tuple(c in ci for c in spec.columns) if ci and not spec.parts else None
+        rules = {c.name: c.collate for c in table.columns if c.collate}
+        self._fold = (tuple(rules.get(c, "") for c in spec.columns)
+                      if rules and not spec.parts else None)  # fmt: skip
         self.plain = not spec.parts and spec.where is None and self._fold is None
 
     def key(self, row: Mapping[str, Any]) -> tuple[Any, ...] | None:
@@ -421,8 +417,8 @@ class _Index:
         if spec.nulls_distinct and None in values:
             return None
         if self._fold is not None:
-            values = tuple(v.casefold() if f and isinstance(v, str) else v
-                           for v, f in zip(values, self._fold, strict=False))  # fmt: skip
+            values = tuple(mysql.collation_key(v, rule)
+                           for v, rule in zip(values, self._fold, strict=False))  # fmt: skip
         return values
 
 
@@ -495,6 +491,7 @@ class Engine:
         # PostgreSQL's and MySQL's sequences)
         self._sqlite_sequence = _Table(_SQLITE_SEQUENCE)
         self._slots = {key: i for i, key in enumerate(self.tables, 1)}
+        self._bumps: list[tuple[tuple[str, str], int]] = []  # AUTO_INCREMENT past given ids
         self._log: list[tuple[_Table, int, Row | None]] = []
         self._marks: list[int] = []
         self._aborted = False
@@ -529,6 +526,7 @@ class Engine:
         try:
             yield
         except BaseException:
+            self._bumps.clear()
             self._undo(mark)
             if self._marks and self.schema.aborts:
                 self._aborted = True
@@ -758,12 +756,18 @@ class Engine:
         not); SQLite's AUTOINCREMENT keeps the largest rowid it was given or chose in
         sqlite_sequence, even for a row an upsert then did not insert."""
         if column.identity == "auto_increment" and isinstance(value, int):
-            key = (table.spec.key, column.name)
-            self._sequences[key] = max(self._sequences.get(key, 0), value)
+            self._bumps.append(((table.spec.key, column.name), value))
         elif (column.identity == "autoincrement" and isinstance(value, int)
               and value > self._sqlite_seq(table)):  # fmt: skip
             row = {"name": table.spec.name, "seq": value}
             self._write(self._sqlite_sequence, self._slots[table.spec.key], row)
+
+    def _bump(self) -> None:
+        """InnoDB moves AUTO_INCREMENT past a given id once the row is in (every check
+        passed), and keeps it there even if the transaction rolls back."""
+        for key, value in self._bumps:
+            self._sequences[key] = max(self._sequences.get(key, 0), value)
+        self._bumps.clear()
 
     def _sqlite_seq(self, table: _Table) -> int:
         row = self._sqlite_sequence.rows.get(self._slots[table.spec.key])
@@ -862,12 +866,13 @@ class Engine:
         return dict.fromkeys(fk.columns)
 
     def _children(self, child: _Table, fk: ForeignKeySpec, key: tuple[Any, ...]) -> list[int]:
-        fold = any(child.columns[c].ci for c in fk.columns)
-        want = _fold(key) if fold else key
+        rules = [child.columns[c].collate for c in fk.columns]
+        fold = any(rules)
+        want = _fold(key, rules) if fold else key
         found = []
         for rowid, row in child.rows.items():
             values = tuple(row[c] for c in fk.columns)
-            if (_fold(values) if fold else values) == want:
+            if (_fold(values, rules) if fold else values) == want:
                 found.append(rowid)
         return found
 
@@ -964,6 +969,7 @@ class Engine:
                         events.append(event)
                         returned.append((event[0], event[1]))
                 self.settle(events)
+                self._bump()
                 events = []
             return [t.out(t.rows[rowid]) for t, rowid in returned if rowid in t.rows]
 
@@ -1097,7 +1103,8 @@ class Engine:
         for name, desc, nulls_first in reversed(order):
             column = self.column(table, name)
             first = nulls_first if nulls_first is not None else desc != self.schema.nulls_low
-            cmp = _row_order(rows, name, desc, first, _comparer(self.schema.affinity, column.ci))
+            compare = _comparer(self.schema.affinity, column.collate)
+            cmp = _row_order(rows, name, desc, first, compare)
             rowids = sorted(rowids, key=cmp_to_key(cmp))
         return rowids
 
@@ -1178,16 +1185,17 @@ def _default_of(column: ColumnSpec, affinity: bool) -> Any:
     return coerce_value(column, column.type, value, affinity)
 
 
-def _fold(values: Iterable[Any]) -> tuple[Any, ...]:
-    return tuple(v.casefold() if isinstance(v, str) else v for v in values)
+def _fold(values: Iterable[Any], rules: Iterable[str]) -> tuple[Any, ...]:
+    return tuple(mysql.collation_key(v, r) for v, r in zip(values, rules, strict=False))
 
 
-def _comparer(affinity: bool, ci: bool) -> Callable[[Any, Any], int]:
-    """SQLite orders across storage classes; a _ci column ignores case."""
+def _comparer(affinity: bool, collate: str) -> Callable[[Any, Any], int]:
+    """SQLite orders across storage classes; a MySQL column as its collation compares."""
     if affinity:
         return rt.sq_compare
-    if ci:
-        return lambda a, b: rt.compare(*_fold((a, b)))
+    if collate:
+        key = mysql.collation_key
+        return lambda a, b: rt.compare(key(a, collate), key(b, collate))
     return rt.compare
 
 
@@ -1200,7 +1208,7 @@ def _comparison(want: Callable[[int], bool]) -> MakeTest:
     def make(
         name: str, value: Any, schema: SchemaSpec, column: ColumnSpec
     ) -> Callable[[Row], bool]:
-        compare = _comparer(schema.affinity, column.ci)
+        compare = _comparer(schema.affinity, column.collate)
 
         def test(row: Row) -> bool:
             v = row[name]
@@ -1238,7 +1246,7 @@ def _is(name: str, value: Any, schema: SchemaSpec, column: ColumnSpec) -> Callab
 
 
 def _in(name: str, value: Any, schema: SchemaSpec, column: ColumnSpec) -> Callable[[Row], bool]:
-    compare = _comparer(schema.affinity, column.ci)
+    compare = _comparer(schema.affinity, column.collate)
     items = [v for v in value if v is not None]
     return lambda row: row[name] is not None and any(compare(row[name], v) == 0 for v in items)
 

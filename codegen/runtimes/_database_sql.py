@@ -39,8 +39,12 @@ SQLITE_CODES = (
 MYSQL_CODES = {
     1062: "23505", 1048: "23502", 1364: "23502", 1452: "23503", 1451: "23503", 1216: "23503",
     1217: "23503", 3819: "23514", 4025: "23514", 1146: "42P01", 1054: "42703", 1406: "22001",
-    1264: "22003", 1265: "22P02", 1366: "22P02", 3105: "428C9", 1906: "428C9",
+    1264: "22003", 1265: "22P02", 1366: "22P02", 3105: "428C9", 1906: "428C9", 1292: "22007",
 }  # fmt: skip
+# MySQL 8's default sql_mode, which the in-memory database follows (MariaDB's default lacks
+# NO_ZERO_IN_DATE and NO_ZERO_DATE): set for the session by Database.connect()
+MYSQL_SQL_MODE = ("STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,"
+                  "NO_ENGINE_SUBSTITUTION")  # fmt: skip
 _IS_WORDS: dict[Any, str] = {None: "NULL", "null": "NULL", True: "TRUE", "true": "TRUE"}
 _OPS = {"eq": "=", "neq": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 
@@ -83,6 +87,7 @@ class SqlBackend:
         else:
             self.conn.autocommit(True)
             self._run("SET time_zone = '+00:00'")
+            self._run(f"SET SESSION sql_mode = '{MYSQL_SQL_MODE}'")
 
     # -- plumbing ------------------------------------------------------------------------------
     def q(self, name: str) -> str:

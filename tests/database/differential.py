@@ -352,10 +352,13 @@ def run_sequence(
     tally: Tally,
 ) -> None:  # fmt: skip
     gen = Generator(pkg, fake, draw, tables)
+    history: list[str] = []
     for _ in range(steps):
         op = gen.op()
         got, want = outcome(fake, op), outcome(real, op)
-        assert got == want, f"{op.text}\n  fake: {got}\n  real: {want}"
+        before = "".join(f"  after: {h}\n" for h in history)
+        assert got == want, f"{before}{op.text}\n  fake: {got}\n  real: {want}"
+        history.append(f"{op.text} -> {got[0]} {got[1] if got[0] == 'error' else ''}")
         tally.ops += 1
         if got[0] == "error":
             tally.errors[got[1]] += 1
