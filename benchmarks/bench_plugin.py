@@ -4,7 +4,10 @@
 
 Measures: session start-up (server start, then the template built from each sample's SQL
 as written), the per-test overhead of `db` (begin + rollback + leak check; goal <= 5 ms)
-and of `transactional_db` (clone the template + drop; goal <= 150 ms). Median and p90.
+and of `transactional_db` (goal <= 150 ms) for tests that commit one row and run 0, 50 or
+200 ms: what the test waits for at its start and end, the test's own time taken out.
+Beside it, serially, the two ways to a clean database: a new clone (CREATE + DROP
+DATABASE) and a reset in place (codegen/dbreset.py). Median and p90.
 """
 
 from __future__ import annotations
@@ -18,11 +21,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from codegen import dbreset, sources, testdb  # noqa: E402
 from codegen import server as pgserver  # noqa: E402
-from codegen import sources, testdb  # noqa: E402
 
-SAMPLES = ("sample_schemas/ecommerce/schema.sql", "sample_schemas/ecommerce_migrations",
-           "sample_schemas/rental/schema.sql")  # fmt: skip
+SAMPLES = {  # sample -> the row a test commits
+    "sample_schemas/ecommerce/schema.sql": "INSERT INTO customers (email) VALUES ('a@b.c')",
+    "sample_schemas/ecommerce_migrations":
+        "INSERT INTO customers (email, phone) VALUES ('a@b.c', '1')",
+    "sample_schemas/rental/schema.sql": "INSERT INTO store (name, city) VALUES ('a', 'b')",
+}  # fmt: skip
 ROLLBACKS, CLONES = 300, 20
 
 
@@ -47,7 +54,7 @@ def bench(source: str) -> None:
     print(f"{source}: PostgreSQL {server.version()}, started in "
           f"{(time.perf_counter() - start) * 1000:.0f} ms")  # fmt: skip
     try:
-        for sample in SAMPLES:
+        for sample, write in SAMPLES.items():
             files = sources.collect([sample], str(ROOT))
             start = time.perf_counter()
             backend = testdb.PostgresBackend(server, files)
@@ -59,10 +66,13 @@ def bench(source: str) -> None:
                 conn.execute("SELECT 1")
                 assert backend.end(conn)
 
-            def clone(backend: testdb.PostgresBackend = backend, work: float = 0.0) -> None:
+            def clone(
+                backend: testdb.PostgresBackend = backend, work: float = 0.0, write: str = write
+            ) -> None:
                 conn, cleanup = backend.clone()
-                conn.execute("SELECT 1")
-                time.sleep(work)  # the test's own work, during which the next clone is made
+                conn.execute(write)
+                conn.commit()
+                time.sleep(work)  # the test's own work, while the last database is reset
                 cleanup()
 
             def serial(backend: testdb.PostgresBackend = backend) -> None:  # the clone alone
@@ -72,6 +82,7 @@ def bench(source: str) -> None:
 
             show("db (rollback) per test", timed(rollback, ROLLBACKS), 5)
             show("clone + drop, serial", timed(serial, CLONES))
+            show("reset in place, serial", resets(backend, write))
             show("transactional_db, 0 ms tests", timed(clone, CLONES), 150)
             for work in (0.05, 0.2):
                 ms = [t - work * 1000 for t in timed(lambda w=work: clone(work=w), CLONES)]
@@ -80,6 +91,23 @@ def bench(source: str) -> None:
             server.drop_database(backend.template)
     finally:
         server.stop()
+
+
+def resets(backend: testdb.PostgresBackend, write: str) -> list[float]:
+    """A reset in place after a committed row, alone (no pool, no overlap with a test)."""
+    name = backend.server.create_database(backend.template)
+    times = []
+    with backend.server.connect(name) as admin:
+        base = dbreset.baseline(admin)
+        for _ in range(CLONES):
+            since = dbreset.mark(admin)
+            with backend.server.connect(name) as conn:
+                conn.execute(write)
+            start = time.perf_counter()
+            assert dbreset.reset(admin, base, since)
+            times.append((time.perf_counter() - start) * 1000)
+    backend.server.drop_database(name)
+    return times
 
 
 def main() -> None:

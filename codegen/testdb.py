@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import unquote, urlparse
 
+import psycopg
+
+from . import dbreset
 from . import server as pgserver
 from .errors import SchemagenError
 from .sources import SourceFile
@@ -62,7 +66,8 @@ class PostgresBackend:
         self._conn: Any = None
         self._xid: tuple[str] | None = None
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="schemagen-clone")
-        self._spare: Future[str] | None = None
+        self._ready: deque[Future[_Spare]] = deque()
+        self._baseline: dbreset.Baseline | None = None
 
     def begin(self) -> Any:
         if self._conn is None or self._conn.closed:
@@ -113,28 +118,68 @@ class PostgresBackend:
         return False
 
     def clone(self) -> tuple[Any, Cleanup]:
-        """A database of the test's own. The next one is cloned in the background while the
-        test runs, and this one is dropped in the background after it, so a test waits for
-        a clone only when the one before it was shorter than a clone."""
-        if self._spare is None:
-            self._spare = self._pool.submit(self.server.create_database, self.template)
-        name = self._spare.result()
-        self._spare = self._pool.submit(self.server.create_database, self.template)
-        conn = self.server.connect(name, autocommit=False)
+        """A database of the test's own, with its connection already open. Databases are
+        reused: after the test one is put back into the template's state in the background
+        (codegen/dbreset.py), or dropped and cloned again when the test changed the schema,
+        while the next test runs on another; a test waits only for a reset (or clone) that
+        takes longer than the test before it."""
+        if not self._ready:
+            self._ready.append(self._pool.submit(self._fresh))
+        spare = self._ready.popleft().result()
+        if not self._ready:
+            self._ready.append(self._pool.submit(self._fresh))
 
         def cleanup() -> None:
-            conn.close()
-            self._pool.submit(self.server.drop_database, name)
+            spare.conn.close()
+            self._ready.append(self._pool.submit(self._recycle, spare))
 
-        return conn, cleanup
+        return spare.conn, cleanup
+
+    def _fresh(self) -> _Spare:
+        name = self.server.create_database(self.template)
+        try:
+            with self.server.connect(name) as admin:
+                if self._baseline is None:
+                    self._baseline = dbreset.baseline(admin)
+                since = dbreset.mark(admin)
+            return _Spare(name, self.server.connect(name, autocommit=False), since)
+        except BaseException:
+            self.server.drop_database(name)
+            raise
+
+    def _recycle(self, used: _Spare) -> _Spare:
+        base = self._baseline
+        if base is not None and base.unsupported is None:
+            try:
+                with self.server.connect(used.name) as admin:
+                    if dbreset.reset(admin, base, used.since):
+                        since = dbreset.mark(admin)
+                        return _Spare(used.name, self.server.connect(used.name, False), since)
+            except (psycopg.Error, TimeoutError):
+                pass  # whatever the test left behind, a new clone has none of it
+        self.server.drop_database(used.name)
+        return self._fresh()
 
     def close(self) -> None:
         if self._conn is not None:
             self._conn.close()
+        while self._ready:
+            future = self._ready.popleft()
+            if future.exception() is None:
+                spare = future.result()
+                spare.conn.close()
+                self.server.drop_database(spare.name)
         self._pool.shutdown(wait=True)
-        if self._spare is not None:
-            self.server.drop_database(self._spare.result())
         self.server.drop_database(self.dbname)
+
+
+@dataclass(frozen=True)
+class _Spare:
+    """A database ready for a `transactional_db` test: its connection, opened after `since`."""
+
+    name: str
+    conn: Any
+    since: str
 
 
 # --------------------------------------------------------------------------------- SQLite
