@@ -243,10 +243,13 @@ class Rpc:
         return getattr(self.mock, name)
 
     def real(self, name: str, /, *args: Any, **params: Any) -> Any:
-        """Call the SQL function itself: a scalar, a row (dict) or rows (list of dicts)."""
-        from . import testrpc
-
-        return testrpc.call(_connection(self._request), self._dialect, name, args, params)
+        """Call the SQL function itself (the RPC runtime's `call_database`, as a bound RPC
+        does): a scalar, a list for SETOF, a dict for one row, a list of dicts for rows."""
+        if not dialect.of(self._dialect).rpc_functions:
+            raise SchemagenError(
+                f"rpc.real() runs PostgreSQL functions; this project is {self._dialect}"
+            )
+        return self.mock.real(_connection(self._request), name, *args, **params)
 
 
 @pytest.fixture
