@@ -48,11 +48,15 @@ def show(what: str, ms: list[float], goal: float | None = None) -> None:
     print(f"  {what:<34} median {median:8.2f} ms   p90 {p90:8.2f} ms{verdict}")
 
 
+WORK = (0.0, 0.05, 0.2)  # how long the benchmark's tests run, in seconds
+
+
 def bench(source: str) -> None:
     start = time.perf_counter()
     server = pgserver.find_server(order=(source,))
     print(f"{source}: PostgreSQL {server.version()}, started in "
           f"{(time.perf_counter() - start) * 1000:.0f} ms")  # fmt: skip
+    table: list[str] = []
     try:
         for sample, write in SAMPLES.items():
             files = sources.collect([sample], str(ROOT))
@@ -66,15 +70,6 @@ def bench(source: str) -> None:
                 conn.execute("SELECT 1")
                 assert backend.end(conn)
 
-            def clone(
-                backend: testdb.PostgresBackend = backend, work: float = 0.0, write: str = write
-            ) -> None:
-                conn, cleanup = backend.clone()
-                conn.execute(write)
-                conn.commit()
-                time.sleep(work)  # the test's own work, while the last database is reset
-                cleanup()
-
             def serial(backend: testdb.PostgresBackend = backend) -> None:  # the clone alone
                 name = server.create_database(backend.template)
                 server.connect(name).close()
@@ -83,14 +78,41 @@ def bench(source: str) -> None:
             show("db (rollback) per test", timed(rollback, ROLLBACKS), 5)
             show("clone + drop, serial", timed(serial, CLONES))
             show("reset in place, serial", resets(backend, write))
-            show("transactional_db, 0 ms tests", timed(clone, CLONES), 150)
-            for work in (0.05, 0.2):
-                ms = [t - work * 1000 for t in timed(lambda w=work: clone(work=w), CLONES)]
-                show(f"transactional_db, {work * 1000:.0f} ms tests", ms, 150)
+            cells = {}
+            for reuse in (False, True):  # a clone per test (before), a reset database (now)
+                cloning = testdb.PostgresBackend(server, files, reuse=reuse)
+                for work in WORK:
+                    ms = per_test(cloning, write, work)
+                    label = "reset" if reuse else "clone per test"
+                    show(f"transactional_db, {label}, {work * 1000:.0f} ms tests", ms, 150)
+                    cells[reuse, work] = statistics.median(ms)
+                cloning.close()
+            row = [f"{cells[False, w]:.0f} -> {cells[True, w]:.0f} ms" for w in WORK]
+            table.append(f"| {Path(sample).parts[1]} | " + " | ".join(row) + " |")
             backend.close()
             server.drop_database(backend.template)
     finally:
         server.stop()
+    print("\ntransactional_db per test, median, clone per test -> reset (tests commit one row)")
+    print("| sample | " + " | ".join(f"{w * 1000:.0f} ms tests" for w in WORK) + " |")
+    print("|---|" + "---|" * len(WORK))
+    print(*table, sep="\n")
+
+
+def per_test(backend: testdb.PostgresBackend, write: str, work: float) -> list[float]:
+    """What a test that commits one row and runs `work` seconds waits for, beyond its work.
+    The first call (the pool's first clone, made at the session's first such test) is left
+    out: it is session start-up."""
+
+    def test() -> None:
+        conn, cleanup = backend.clone()
+        conn.execute(write)
+        conn.commit()
+        time.sleep(work)  # the test's own work, while the last database is reset
+        cleanup()
+
+    test()
+    return [t - work * 1000 for t in timed(test, CLONES)]
 
 
 def resets(backend: testdb.PostgresBackend, write: str) -> list[float]:

@@ -57,9 +57,14 @@ class PostgresBackend:
     dialect = "postgres"
 
     def __init__(
-        self, server: pgserver.Server, files: Sequence[SourceFile], shared: bool = False
+        self,
+        server: pgserver.Server,
+        files: Sequence[SourceFile],
+        shared: bool = False,
+        reuse: bool = True,
     ) -> None:
         self.server = server
+        self.reuse = reuse  # False: a new clone for every `transactional_db` test
         # shared (xdist): the other workers clone it too; the controller drops it at the end
         self.template = pgserver.build_template(server, files, keep=shared)
         self.dbname = server.create_database(self.template)
@@ -139,7 +144,7 @@ class PostgresBackend:
         name = self.server.create_database(self.template)
         try:
             with self.server.connect(name) as admin:
-                if self._baseline is None:
+                if self._baseline is None and self.reuse:
                     self._baseline = dbreset.baseline(admin)
                 since = dbreset.mark(admin)
             return _Spare(name, self.server.connect(name, autocommit=False), since)
@@ -149,7 +154,7 @@ class PostgresBackend:
 
     def _recycle(self, used: _Spare) -> _Spare:
         base = self._baseline
-        if base is not None and base.unsupported is None:
+        if self.reuse and base is not None and base.unsupported is None:
             try:
                 with self.server.connect(used.name) as admin:
                     if dbreset.reset(admin, base, used.since):
