@@ -128,7 +128,9 @@ def schemagen_project(pytestconfig: pytest.Config) -> Project:
 
 
 @pytest.fixture(scope="session")
-def schemagen_backend(schemagen_project: Project, pytestconfig: pytest.Config) -> Iterator[Any]:
+def schemagen_backend(
+    schemagen_project: Project, pytestconfig: pytest.Config, request: pytest.FixtureRequest
+) -> Iterator[Any]:
     """The session's database backend (codegen/testdb.py), closed at the end."""
     from . import testdb
 
@@ -143,6 +145,11 @@ def schemagen_backend(schemagen_project: Project, pytestconfig: pytest.Config) -
     pytestconfig.stash[SUMMARY_KEY] = (
         f"schemagen: {testdb.describe(backend)}, ready in {time.perf_counter() - began:.1f} s"
     )
+    items = request.session.items
+    if isinstance(backend, testdb.PostgresBackend) and any(
+        "transactional_db" in getattr(item, "fixturenames", ()) for item in items
+    ):
+        backend.prepare()
     try:
         yield backend
     finally:

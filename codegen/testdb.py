@@ -128,17 +128,21 @@ class PostgresBackend:
         (codegen/dbreset.py), or dropped and cloned again when the test changed the schema,
         while the next test runs on another; a test waits only for a reset (or clone) that
         takes longer than the test before it."""
-        if not self._ready:
-            self._ready.append(self._pool.submit(self._fresh))
+        self.prepare()
         spare = self._ready.popleft().result()
-        if not self._ready:
-            self._ready.append(self._pool.submit(self._fresh))
+        self.prepare()
 
         def cleanup() -> None:
             spare.conn.close()
             self._ready.append(self._pool.submit(self._recycle, spare))
 
         return spare.conn, cleanup
+
+    def prepare(self) -> None:
+        """Start cloning the first `transactional_db` database now, in the background (the
+        session will have such tests), so that the first of them need not wait for it."""
+        if not self._ready:
+            self._ready.append(self._pool.submit(self._fresh))
 
     def _fresh(self) -> _Spare:
         name = self.server.create_database(self.template)
