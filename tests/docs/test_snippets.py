@@ -25,6 +25,7 @@ import re
 import shutil
 import subprocess
 import sys
+import textwrap
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -65,7 +66,7 @@ NOT_RUN_COMMANDS = {
     "pip install": "installs into the environment these tests already run in",
     "python -m pytest": "runs this repository's own test suite",
 }
-_FENCE = re.compile(r"^```(\S*)\s*$")
+_FENCE = re.compile(r"^\s*```(\S*)\s*$")  # indented too (a block inside a list item)
 _PATH = re.compile(r"^# ([\w./-]+\.(?:py|toml|ya?ml))\b")
 _NOT_RUN = re.compile(r"^<!-- not-run: (.+?) -->$")
 _PLACEHOLDER = re.compile(r"^<[^<>]+>$")
@@ -102,9 +103,10 @@ def blocks(page: str) -> list[Block]:
         while lines[index].strip() != "```":
             index += 1
         before = next((line for line in reversed(lines[:start]) if line.strip()), "")
-        reason = _NOT_RUN.match(before.strip())
-        found.append(Block(page, start + 1, match.group(1), "\n".join(lines[start + 1 : index])
-                           + "\n", reason.group(1) if reason else None))  # fmt: skip
+        marked = _NOT_RUN.match(before.strip())
+        reason = marked.group(1) if marked else None
+        text = textwrap.dedent("\n".join(lines[start + 1 : index]) + "\n")
+        found.append(Block(page, start + 1, match.group(1), text, reason))
         index += 1
     return found
 
