@@ -254,10 +254,18 @@ class MysqlTarget:
         return pymysql.connect(database=database, autocommit=autocommit, **dict(self.kwargs))
 
 
+# A row written into a temporary table at the start of a `db` test's transaction: after the
+# rollback it is gone, unless the transaction was committed (by the test, or implicitly by
+# DDL, which MySQL commits at once). Temporary tables are per connection and outside DDL's
+# implicit commit.
+_PROBE = "schemagen_commit_probe"
+
+
 class MysqlBackend:
     """A database created per process with the schema applied; MySQL has no template
     databases, so a `transactional_db` test gets a new database with the schema applied
-    again. DDL commits implicitly in MySQL: a test that runs DDL on `db` leaks it."""
+    again. A `db` test that commits (DDL commits implicitly) is detected by a probe row and
+    the database is replaced, as on PostgreSQL."""
 
     dialect = "mysql"
 
@@ -285,12 +293,27 @@ class MysqlBackend:
             cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
 
     def begin(self) -> Any:
-        return self.target.connect(self.dbname)
+        conn = self.target.connect(self.dbname)
+        with conn.cursor() as cur:
+            cur.execute(f"CREATE TEMPORARY TABLE {_PROBE} (x int) ENGINE=InnoDB")
+            cur.execute(f"INSERT INTO {_PROBE} VALUES (1)")  # the transaction the test is in
+        return conn
 
     def end(self, conn: Any) -> bool:
-        conn.rollback()
+        """Roll back; False (and a fresh database) when the probe row outlived the rollback:
+        the test's transaction was committed, so what it wrote would reach later tests."""
+        try:
+            conn.rollback()
+            with conn.cursor() as cur:
+                cur.execute(f"SELECT count(*) FROM {_PROBE}")
+                committed = cur.fetchone()[0] != 0
+        except Exception:  # a closed connection, a dropped probe: nothing can be vouched for
+            committed = True
         conn.close()
-        return True
+        if committed:
+            self._drop(self.dbname)
+            self.dbname = self._create()
+        return not committed
 
     def clone(self) -> tuple[Any, Cleanup]:
         name = self._create()

@@ -375,12 +375,28 @@ def test_mysql_variant_given_a_url(pytester: pytest.Pytester, my_server: Any) ->
 
         def test_not_leaked(transactional_db):
             assert count(transactional_db, "customers") == 0
+
+        def test_commit_on_db(db, factories):
+            factories.FACTORIES["customers"].create()
+            db.commit()
+
+        def test_ddl_on_db(db, factories):
+            factories.FACTORIES["customers"].create()
+            with db.cursor() as cur:
+                cur.execute("CREATE TABLE extra (x int)")  # commits the row above too
+
+        def test_neither_leaked(db):
+            assert count(db, "customers") == 0
+            with db.cursor() as cur:
+                cur.execute("SHOW TABLES LIKE 'extra'")
+                assert cur.fetchall() == ()
         """
     )
     url = f"mysql://root@/?unix_socket={my_server.socket}"
     before = _mysql_databases(my_server)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--schemagen-db-url", url)
-    result.assert_outcomes(passed=4)
+    result.assert_outcomes(passed=7, errors=2)
+    result.stdout.fnmatch_lines(["*ended `db`'s transaction*use `transactional_db`*"])
     assert _mysql_databases(my_server) == before
 
 
