@@ -53,10 +53,10 @@ SELECT c.oid::int, pg_sequence_last_value(c.oid), s.seqstart
 FROM pg_class c JOIN pg_sequence s ON s.seqrelid = c.oid
 WHERE c.relkind = 'S' AND c.relpersistence <> 't' ORDER BY c.oid
 """
-# Triggers and rules that fire even under session_replication_role = replica.
+# Triggers and rules that fire under session_replication_role = replica (ALWAYS, REPLICA).
 _ALWAYS = """
-SELECT tgname FROM pg_trigger WHERE tgenabled = 'A' AND NOT tgisinternal
-UNION ALL SELECT rulename::text FROM pg_rewrite WHERE ev_enabled = 'A'
+SELECT tgname FROM pg_trigger WHERE tgenabled IN ('A', 'R') AND NOT tgisinternal
+UNION ALL SELECT rulename::text FROM pg_rewrite WHERE ev_enabled IN ('A', 'R')
 """
 _OTHERS = """
 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
@@ -112,7 +112,7 @@ def _unsupported(conn: Any) -> str | None:
         return "the server's user is not a superuser (session_replication_role)"
     always = [row[0] for row in conn.execute(_ALWAYS).fetchall()]
     if always:
-        return f"triggers or rules enabled ALWAYS fire while rows are put back: {always[0]}"
+        return f"{always[0]}: a trigger or rule enabled ALWAYS or REPLICA fires on restore"
     return None
 
 

@@ -185,8 +185,9 @@ def clones_per_test(server: Server, sql: str, why: str) -> None:
         assert why in str(backend._baseline.unsupported)
 
 
-def test_always_triggers_mean_a_clone_per_test(pg_server: Server) -> None:
-    clones_per_test(pg_server, SCHEMA + ALWAYS, "items_log")
+@pytest.mark.parametrize("mode", ["ALWAYS", "REPLICA"])
+def test_triggers_that_fire_on_replicas_mean_a_clone_per_test(pg_server: Server, mode: str) -> None:
+    clones_per_test(pg_server, SCHEMA + ALWAYS.replace("ALWAYS", mode), "items_log")
 
 
 def test_a_user_that_is_not_a_superuser_gets_a_clone_per_test(pg_server: Server) -> None:
