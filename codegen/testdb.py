@@ -5,11 +5,13 @@ Each backend gives a test two kinds of connection:
 - `begin()` / `end(conn)`: the session database of this process, isolated by rollback. `end`
   reports whether the test ended the transaction itself (a commit leaks into later tests), in
   which case the backend has already replaced the session database with a clean one;
-- `clone()`: a database of its own for code that commits, dropped by the returned callable.
+- `clone()`: a database of its own for code that commits; the returned callable ends the
+  test's use of it (PostgreSQL puts it back into the template's state for a later test).
 """
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import uuid
 from collections import deque
@@ -51,8 +53,8 @@ def _failed_in_place(status: int, ended: Any) -> bool:
 
 
 class PostgresBackend:
-    """A template built once per server, a clone per process (xdist worker), a clone per
-    `transactional_db` test; `db` tests share the process's clone and are rolled back."""
+    """A template built once per server, a clone per process (xdist worker) that `db` tests
+    share and roll back, and two more clones that `transactional_db` tests take in turn."""
 
     dialect = "postgres"
 
@@ -309,7 +311,8 @@ class MysqlBackend:
                 committed = cur.fetchone()[0] != 0
         except Exception:  # a closed connection, a dropped probe: nothing can be vouched for
             committed = True
-        conn.close()
+        with contextlib.suppress(Exception):  # PyMySQL refuses to close a closed connection
+            conn.close()
         if committed:
             self._drop(self.dbname)
             self.dbname = self._create()
