@@ -19,7 +19,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokenizer_core import Token, TokenType
 
-from .. import ddl
+from .. import ddl, deep
 from ..errors import LineIndex, SchemagenError
 from ..model import (
     DEFAULT_SCHEMA,
@@ -135,9 +135,28 @@ def _read_statement(
             raise _parse_error(error, dialect, at, sql) from None
     if tree is None:
         return []
+    if _longest_chain(tree) > deep.MAX_CHAIN:
+        raise SchemagenError(deep.TOO_DEEP, at, sql)
     reader = _Reader(origin, rules, source, offset + len(sql), lines)
     reader.table_options = options
     return list(reader.read(tree))
+
+
+def _longest_chain(tree: exp.Expression) -> int:
+    """The most operators in one left-deep chain (`a + b + ...`) of the tree, counted
+    without recursion: each chain from its outermost operator, so the work stays linear."""
+    longest = 0
+    for node in tree.walk():
+        parent = node.parent
+        if not isinstance(node, exp.Binary) or (
+            isinstance(parent, exp.Binary) and parent.this is node
+        ):
+            continue
+        length, current = 0, node
+        while isinstance(current, exp.Binary):
+            length, current = length + 1, current.this
+        longest = max(longest, length)
+    return longest
 
 
 def _split(

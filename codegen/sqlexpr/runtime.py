@@ -132,6 +132,20 @@ def coalesce(first: Any, *rest: Thunk) -> Any:
     return None
 
 
+def fold(fn: Callable[[Any, Any], Any], first: Any, *rest: Any) -> Any:
+    """fn applied left to right over a long chain: `a + b + c` is add(add(a, b), c)."""
+    for item in rest:
+        first = fn(first, item)
+    return first
+
+
+def chain(first: Any, *steps: Callable[[Any], Any]) -> Any:
+    """A long chain of operators, one step at a time, in the database's evaluation order."""
+    for step in steps:
+        first = step(first)
+    return first
+
+
 def check_result(a: Any) -> bool | None:
     """Normalise a CHECK result: True, False or None (unknown passes)."""
     if a is None:
@@ -2039,13 +2053,6 @@ def sq_text(a: Any) -> str | None:
     if isinstance(a, bytes):
         return a.decode("utf-8", "replace")
     raise TypeError(f"not a SQLite value: {type(a).__name__}")
-
-
-def sq_fold(fn: Callable[[Any, Any], Any], first: Any, *rest: Any) -> Any:
-    """fn applied left to right over a long chain: `a + b + c` is add(add(a, b), c)."""
-    for item in rest:
-        first = fn(first, item)
-    return first
 
 
 def sq_concat(a: Any, b: Any) -> str | None:
