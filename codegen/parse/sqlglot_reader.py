@@ -121,6 +121,9 @@ def _read_statement(
     options = _table_options(tokens) if rules.table_options else set()
     if rules.table_options:
         tokens = _without_table_options(tokens)
+    unsigned_floats: set[str] = set()
+    if not rules.type_affinity:
+        tokens, unsigned_floats = _unsigned_floats(tokens)
     try:
         tree: Any = _parse(dialect, tokens, source.text)
     except ParseError as error:
@@ -139,7 +142,28 @@ def _read_statement(
         raise SchemagenError(deep.TOO_DEEP, at, sql)
     reader = _Reader(origin, rules, source, offset + len(sql), lines)
     reader.table_options = options
+    reader.unsigned_floats = unsigned_floats
     return list(reader.read(tree))
+
+
+def _unsigned_floats(tokens: list[Token]) -> tuple[list[Token], set[str]]:
+    """MySQL's `FLOAT [(p[,s])] UNSIGNED`, which sqlglot refuses ("Cannot convert FLOAT to
+    unsigned"): the UNSIGNED word is dropped for the parser and the column's name kept, so
+    the reader puts it back into the type (negative values are refused by MySQL)."""
+    out: list[Token] = []
+    names: set[str] = set()
+    for token in tokens:
+        if token.text.upper() == "UNSIGNED":
+            j = len(out) - 1
+            if j >= 0 and out[j].token_type == TokenType.R_PAREN:
+                while j >= 0 and out[j].token_type != TokenType.L_PAREN:
+                    j -= 1
+                j -= 1
+            if j >= 1 and out[j].token_type == TokenType.FLOAT:
+                names.add(out[j - 1].text.strip("`").lower())
+                continue
+        out.append(token)
+    return out, names
 
 
 def _longest_chain(tree: exp.Expression) -> int:
@@ -338,6 +362,8 @@ class _Reader:
         self.source = source
         self.end = end  # the statement's end offset in the file
         self.table_options: set[str] = set()  # SQLite: "WITHOUT ROWID", "STRICT"
+        self.unsigned_floats: set[str] = set()  # MySQL: columns declared FLOAT UNSIGNED
+        self.charset: str | None = None  # MySQL: the table's DEFAULT CHARSET (or COLLATE's)
         self.lines = lines
 
     @property
@@ -426,6 +452,7 @@ class _Reader:
             yield ddl.Skip(self.origin, "temporary table")
             return
         table_node = schema_node.this
+        self.charset = _table_charset(tree)
         columns: list[Column] = []
         constraints: list[ddl.Constraint] = []
         enums: list[EnumType] = []
@@ -469,6 +496,17 @@ class _Reader:
         if kind is None:
             return SqlType("unknown", "", original=""), None
         sql_type = mysql_type(kind)
+        if node.name.lower() in self.unsigned_floats:
+            sql_type = replace(
+                sql_type, sql=f"{sql_type.sql} unsigned", original=f"{sql_type.original} UNSIGNED"
+            )
+        charset = _charset(node) or self.charset
+        if sql_type.category in _TEXT_TYPES and charset and charset != "utf8mb4":
+            sql_type = replace(
+                sql_type,
+                sql=f"{sql_type.sql} character set {charset}",
+                original=f"{sql_type.original} CHARACTER SET {charset}",
+            )
         if sql_type.category == "enum":
             name = f"{table}.{node.name}"
             enum = EnumType(name, mysql_enum_labels(kind), self.at(node))
@@ -696,6 +734,37 @@ def _table_comment(tree: exp.Create) -> str | None:
     """MySQL's `COMMENT='...'` table option."""
     comments = [p for p in _properties(tree) if isinstance(p, exp.SchemaCommentProperty)]
     return comments[-1].this.name if comments else None
+
+
+_TEXT_TYPES = ("char", "varchar", "text")
+
+
+def _charset(node: exp.ColumnDef) -> str | None:
+    """A MySQL column's character set: CHARACTER SET, else its COLLATE's prefix."""
+    found = None
+    for constraint in node.args.get("constraints") or ():
+        kind = constraint.args.get("kind")
+        if isinstance(kind, exp.CharacterSetColumnConstraint):
+            return kind.name.lower()
+        if isinstance(kind, exp.CollateColumnConstraint):
+            found = kind.this.name.lower().split("_")[0] if kind.this is not None else None
+    return _CHARSET_ALIASES.get(found or "", found)
+
+
+_CHARSET_ALIASES = {"utf8": "utf8mb3", "binary": None}
+
+
+def _table_charset(tree: exp.Create) -> str | None:
+    """`DEFAULT CHARSET=x` (or the prefix of `COLLATE=x`): its columns' character set."""
+    for prop in _properties(tree):
+        if isinstance(prop, exp.CharacterSetProperty):
+            name = prop.name.lower()
+            return _CHARSET_ALIASES.get(name, name)
+    for prop in _properties(tree):
+        if isinstance(prop, exp.CollateProperty):
+            name = prop.name.lower().split("_")[0]
+            return _CHARSET_ALIASES.get(name, name)
+    return None
 
 
 def _properties(tree: exp.Create) -> list[exp.Expression]:

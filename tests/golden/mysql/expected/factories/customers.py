@@ -27,12 +27,14 @@ class CustomersFactory(sg.RowFactory):
     # self-reference / FK cycle: NULL by default
     referred_by = None
     marketing_opt_in = factory.LazyFunction(lambda: sg.g_bool())
-    created_at = factory.LazyFunction(lambda: sg.g_ts(-31536000, 0, False))
+    created_at = factory.LazyFunction(lambda: sg.with_fraction(sg.g_ts(-31536000, 0, False), 0))
     updated_at = factory.LazyAttribute(
         lambda o: (
             None
             if sg.g_null()
-            else sg.after(o.created_at, lambda: sg.g_ts(-31536000, 0, False), False)
+            else sg.after(
+                o.created_at, lambda: sg.with_fraction(sg.g_ts(-31536000, 0, False), 0), False
+            )
         )
     )
 

@@ -24,7 +24,7 @@ class OrdersFactory(sg.RowFactory):
     quantity = factory.LazyFunction(lambda: sg.g_int(1, 20))
     discount = factory.LazyFunction(lambda: sg.g_dec(0, 10000, 2))
     status = "pending"
-    created_at = factory.LazyFunction(lambda: sg.g_ts(-31536000, 0, False))
+    created_at = factory.LazyFunction(lambda: sg.with_fraction(sg.g_ts(-31536000, 0, False), 6))
 
     _spec = sg.Table(
         key="orders",

@@ -31,7 +31,7 @@ class ProductsFactory(sg.RowFactory):
     reviews_count = factory.LazyFunction(lambda: sg.g_int(0, 1000))
     attributes_ = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_json("object"))
     is_active = factory.LazyFunction(lambda: sg.g_bool())
-    created_at = factory.LazyFunction(lambda: sg.g_ts(-31536000, 0, False))
+    created_at = factory.LazyFunction(lambda: sg.with_fraction(sg.g_ts(-31536000, 0, False), 0))
 
     _spec = sg.Table(
         key="products",
