@@ -364,6 +364,7 @@ class _Reader:
         self.table_options: set[str] = set()  # SQLite: "WITHOUT ROWID", "STRICT"
         self.unsigned_floats: set[str] = set()  # MySQL: columns declared FLOAT UNSIGNED
         self.charset: str | None = None  # MySQL: the table's DEFAULT CHARSET (or COLLATE's)
+        self.collation: str | None = None  # MySQL: the table's COLLATE=
         self.lines = lines
 
     @property
@@ -453,6 +454,7 @@ class _Reader:
             return
         table_node = schema_node.this
         self.charset = _table_charset(tree)
+        self.collation = _table_collation(tree)
         columns: list[Column] = []
         constraints: list[ddl.Constraint] = []
         enums: list[EnumType] = []
@@ -500,18 +502,28 @@ class _Reader:
             sql_type = replace(
                 sql_type, sql=f"{sql_type.sql} unsigned", original=f"{sql_type.original} UNSIGNED"
             )
-        charset = _charset(node) or self.charset
-        if sql_type.category in _TEXT_TYPES and charset and charset != "utf8mb4":
-            sql_type = replace(
-                sql_type,
-                sql=f"{sql_type.sql} character set {charset}",
-                original=f"{sql_type.original} CHARACTER SET {charset}",
-            )
+        if sql_type.category in _TEXT_TYPES:
+            sql_type = self._text_type(sql_type, node)
         if sql_type.category == "enum":
             name = f"{table}.{node.name}"
             enum = EnumType(name, mysql_enum_labels(kind), self.at(node))
             return SqlType("enum", sql_type.sql, name=name, original=sql_type.original), enum
         return sql_type, None
+
+    def _text_type(self, sql_type: SqlType, node: exp.ColumnDef) -> SqlType:
+        """A MySQL text type with its character set (when not utf8mb4) and its collation
+        (when one is named, on the column or the table), which comparisons follow."""
+        charset = _charset(node) or self.charset
+        collation = _collation(node)
+        table = self.collation
+        if collation is None and table is not None and (not charset or table.startswith(charset)):
+            collation = table
+        sql, original = sql_type.sql, sql_type.original
+        if charset and charset != "utf8mb4":
+            sql, original = f"{sql} character set {charset}", f"{original} CHARACTER SET {charset}"
+        if collation:
+            sql, original = f"{sql} collate {collation}", f"{original} COLLATE {collation}"
+        return replace(sql_type, sql=sql, original=original)
 
     def _declared_type(self, node: exp.ColumnDef) -> str:
         start = node.this.meta.get("end") if isinstance(node.this, exp.Identifier) else None
@@ -752,6 +764,21 @@ def _charset(node: exp.ColumnDef) -> str | None:
 
 
 _CHARSET_ALIASES = {"utf8": "utf8mb3", "binary": None}
+
+
+def _collation(node: exp.ColumnDef) -> str | None:
+    for constraint in node.args.get("constraints") or ():
+        kind = constraint.args.get("kind")
+        if isinstance(kind, exp.CollateColumnConstraint) and kind.this is not None:
+            return str(kind.this.name).lower()
+    return None
+
+
+def _table_collation(tree: exp.Create) -> str | None:
+    for prop in _properties(tree):
+        if isinstance(prop, exp.CollateProperty):
+            return prop.name.lower()
+    return None
 
 
 def _table_charset(tree: exp.Create) -> str | None:

@@ -17,6 +17,7 @@ from sqlglot import exp
 
 from ..model import SqlType
 from ..mysqltypes import mysql_limits
+from . import mysql_text
 from . import stypes as T
 from .compiler import common_dispatch, lazy, register_common
 from .core import Compiler, Handler, Typed, Unsupported
@@ -98,6 +99,8 @@ class MysqlDialect(Dialect):
         return Typed(f"rt.sq_bool(rt.{op}_({first}{rest}))", T.BIGINT)
 
     def compare(self, c: Compiler, op: str, left: Typed, right: Typed) -> Typed:
+        if mysql_text.is_text([left, right]):
+            return mysql_text.compare(op, left, right)
         target = self.numbers([left, right], "comparison")
         a, b = _as(left, target), _as(right, target)
         fn = {"=": "eq", "<>": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}[op]
@@ -115,6 +118,8 @@ class MysqlDialect(Dialect):
         return converted
 
     def in_list(self, c: Compiler, needle: Typed, items: list[Typed]) -> Typed:
+        if mysql_text.is_text([needle, *items]):
+            return mysql_text.in_list(needle, items)
         target = self.numbers([needle, *items], "IN")
         listed = ", ".join(_as(t, target).code for t in items)
         return Typed(f"rt.sq_bool(rt.in_list({_as(needle, target).code}, [{listed}]))", T.BIGINT)
@@ -131,6 +136,9 @@ class MysqlDialect(Dialect):
     def assign(self, c: Compiler, t: Typed, target: SqlType) -> Typed:
         """The value as the column stores it (MySQL 8 in strict mode): see my_store_*."""
         fam = family(t.type)
+        special = _STORE.get(target.category)
+        if special is not None:
+            return special(t, target)
         if not T.is_null(t.type) and fam not in (*_NUMBER_FAMILIES, "text"):
             raise Unsupported(f"storing {t.type.sql} into {target.sql}")
         limits = mysql_limits(target)
@@ -145,15 +153,51 @@ class MysqlDialect(Dialect):
             return self._store(t, f"rt.my_store_double({t.code})", T.DOUBLE, fam)
         if target.category in ("varchar", "char", "text") and fam != "float":
             length = target.length if target.category != "text" else None
-            if target.category == "char" and fam == "text":
-                raise Unsupported("storing text into CHAR (trailing spaces are removed)")
-            return Typed(f"rt.my_store_text({t.code}, {length!r})", T.TEXT)
+            fn = "my_store_char" if target.category == "char" else "my_store_text"
+            return Typed(f"rt.{fn}({t.code}, {length!r})", T.TEXT)
         raise Unsupported(f"storing {t.type.sql} into {target.sql}")
 
     def _store(self, t: Typed, code: str, result: SqlType, fam: str) -> Typed:
         if fam == "text":  # text to a number: MySQL's lenient string-to-number parse
             raise Unsupported("storing text into a number column")
         return Typed(code, result)
+
+
+def _fsp(target: SqlType) -> int:
+    digits = re.search(r"\((\d)\)", target.sql)
+    return int(digits[1]) if digits else 0
+
+
+def _store_moment(t: Typed, target: SqlType) -> Typed:
+    """Into DATETIME/TIMESTAMP(n), DATE or TIME: a moment rounded to the column's digits,
+    or ISO text (MySQL's other spellings, and zero dates, are not modelled)."""
+    fam = family(t.type)
+    if t.is_const and isinstance(t.value, str) and t.value.startswith("0000-00-00"):
+        raise Unsupported("a zero date (Python has no year 0)")
+    if not T.is_null(t.type) and fam not in ("text", "timestamp", "timestamptz", "date"):
+        raise Unsupported(f"storing {t.type.sql} into {target.sql}")
+    kind = "date" if target.category == "date" else target.category.replace("tz", "")
+    result = {"date": T.DATE, "time": SqlType("time", "time")}.get(kind, T.TIMESTAMP)
+    return Typed(f"rt.my_store_moment({t.code}, {kind!r}, {_fsp(target)})", result)
+
+
+def _store_member(t: Typed, target: SqlType) -> Typed:
+    """Into ENUM/SET: the member as declared (matched ignoring case), a SET's in order."""
+    if not T.is_null(t.type) and family(t.type) != "text":
+        raise Unsupported(f"storing {t.type.sql} into {target.sql}")
+    members = tuple(m.replace("''", "'") for m in re.findall(r"'((?:[^']|'')*)'", target.sql))
+    is_set = target.category == "set"
+    return Typed(f"rt.my_store_member({t.code}, {members!r}, {is_set})", T.TEXT)
+
+
+_STORE = {
+    "timestamp": _store_moment,
+    "timestamptz": _store_moment,
+    "date": _store_moment,
+    "time": _store_moment,
+    "enum": _store_member,
+    "set": _store_member,
+}
 
 
 # --------------------------------------------------------------------------- handlers
@@ -277,14 +321,6 @@ def h_concat_ws(c: Compiler, node: exp.ConcatWs) -> Typed:
     return Typed(f"rt.concat_ws({args})", T.TEXT)
 
 
-def h_length(c: Compiler, node: exp.Length) -> Typed:
-    s = c.expr(node.this)
-    if family(s.type) != "text" and not T.is_null(s.type):
-        raise Unsupported(f"length of {s.type.sql}")
-    fn = "my_octet_length" if node.args.get("binary") else "length"
-    return Typed(f"rt.{fn}({s.code})", T.BIGINT)
-
-
 def h_abs(c: Compiler, node: exp.Abs) -> Typed:
     x = c.expr(node.this)
     numeric_type([x], "ABS")
@@ -310,12 +346,20 @@ def h_round(c: Compiler, node: exp.Round) -> Typed:
 
 
 def h_now(c: Compiler, node: exp.Expression) -> Typed:
+    """NOW([fsp]) / CURRENT_TIMESTAMP[([fsp])]: the clock, with fsp digits of a second."""
+    args = [node.this] if isinstance(node.this, exp.Expression) else []
     if isinstance(node, exp.Anonymous):
         if node.name.lower() not in ("now", "current_timestamp", "localtime", "localtimestamp"):
             raise Unsupported(f"function {node.name.lower()}()")
-        if node.expressions:
-            raise Unsupported(f"{node.name.lower()}(fsp)")
-    return Typed("rt.my_now()", T.TIMESTAMP)
+        args = list(node.expressions)
+    digits = c.expr(args[0]) if args else Typed("0", T.BIGINT, value=0)
+    if not (digits.is_const and isinstance(digits.value, int) and 0 <= digits.value <= 6):
+        raise Unsupported("NOW(fsp) with fsp other than 0..6")
+    return Typed(f"rt.my_now({digits.value})", T.TIMESTAMP)
+
+
+def h_today(c: Compiler, node: exp.Expression) -> Typed:
+    return Typed("rt.current_date()", T.DATE)
 
 
 def _dispatch() -> dict[type, Handler]:
@@ -334,15 +378,16 @@ def _dispatch() -> dict[type, Handler]:
             exp.Least: h_extremum,
             exp.Concat: h_concat,
             exp.ConcatWs: h_concat_ws,
-            exp.Length: h_length,
             exp.Abs: h_abs,
             exp.Round: h_round,
             exp.CurrentTimestamp: h_now,
+            exp.CurrentDate: h_today,
             exp.Anonymous: h_now,
         }
     )
     for kind in _OPS:
         table[kind] = h_arith
+    table.update(mysql_text.dispatch())
     return table
 
 

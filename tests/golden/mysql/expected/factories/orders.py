@@ -7,9 +7,15 @@ from __future__ import annotations
 import factory
 
 from .. import _runtime as sg
+from .. import _sqlruntime as rt
 from ..computed import CHECKS, COMPUTED_COLUMNS
 
 _PKG = __name__.rpartition(".")[0]
+
+
+def orders__created_at_default():
+    """mysql: CURRENT_TIMESTAMP(6)"""
+    return rt.my_store_moment(rt.my_now(6), "timestamp", 6)
 
 
 # One line item per order
@@ -24,7 +30,7 @@ class OrdersFactory(sg.RowFactory):
     quantity = factory.LazyFunction(lambda: sg.g_int(1, 20))
     discount = factory.LazyFunction(lambda: sg.g_dec(0, 10000, 2))
     status = "pending"
-    created_at = factory.LazyFunction(lambda: sg.with_fraction(sg.g_ts(-31536000, 0, False), 6))
+    created_at = factory.LazyFunction(orders__created_at_default)
 
     _spec = sg.Table(
         key="orders",

@@ -9,9 +9,15 @@ from typing import ClassVar
 import factory
 
 from .. import _runtime as sg
+from .. import _sqlruntime as rt
 from ..computed import CHECKS, COMPUTED_COLUMNS
 
 _PKG = __name__.rpartition(".")[0]
+
+
+def products__created_at_default():
+    """mysql: CURRENT_TIMESTAMP()"""
+    return rt.my_store_moment(rt.my_now(0), "timestamp", 0)
 
 
 @sg.register
@@ -31,7 +37,7 @@ class ProductsFactory(sg.RowFactory):
     reviews_count = factory.LazyFunction(lambda: sg.g_int(0, 1000))
     attributes_ = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_json("object"))
     is_active = factory.LazyFunction(lambda: sg.g_bool())
-    created_at = factory.LazyFunction(lambda: sg.with_fraction(sg.g_ts(-31536000, 0, False), 0))
+    created_at = factory.LazyFunction(products__created_at_default)
 
     _spec = sg.Table(
         key="products",
