@@ -72,6 +72,8 @@ class MysqlDialect(Dialect):
         return super().parse(sql)
 
     def column_type(self, t: SqlType) -> SqlType:
+        if t.category in ("enum", "set"):  # read as its label(s) in a string context
+            return SqlType("varchar", t.sql)
         if "unsigned" in t.sql.lower() and family(t) == "int":
             return UNSIGNED  # integer arithmetic on it is BIGINT UNSIGNED: never below 0
         if "unsigned" in t.sql.lower() or family(t) not in (*_NUMBER_FAMILIES, "text", "boolean"):

@@ -101,10 +101,14 @@ def in_list(needle: Typed, items: list[Typed]) -> Typed:
 
 
 def _text(c: Compiler, node: exp.Expression | None, what: str) -> Typed:
+    """A string argument: text as it is, an exact number as MySQL prints it."""
     if node is None:
         raise Unsupported(f"{what} without an argument")
     t = c.expr(node)
-    if not T.is_null(t.type) and family(t.type) != "text":
+    fam = family(t.type)
+    if fam in ("int", "numeric"):
+        return Typed(f"rt.my_text({t.code})", T.TEXT)
+    if not T.is_null(t.type) and fam != "text":
         raise Unsupported(f"{what} of {t.type.sql}")
     return t
 
@@ -181,6 +185,13 @@ def h_pad(c: Compiler, node: exp.Pad) -> Typed:
     return Typed(f"rt.my_pad({s.code}, {n.code}, {pad.code}, {left})", T.TEXT)
 
 
+def h_substring_index(c: Compiler, node: exp.SubstringIndex) -> Typed:
+    s = _text(c, node.this, "SUBSTRING_INDEX")
+    delim = _text(c, node.args.get("delimiter"), "SUBSTRING_INDEX")
+    count = _int(c, node.args["count"], "SUBSTRING_INDEX")
+    return Typed(f"rt.my_substring_index({s.code}, {delim.code}, {count.code})", T.TEXT)
+
+
 def h_uuid(c: Compiler, node: exp.Expression) -> Typed:
     return Typed("rt.my_uuid()", T.TEXT)
 
@@ -197,4 +208,5 @@ def dispatch() -> dict[type, Handler]:
         exp.Replace: h_replace,
         exp.Pad: h_pad,
         exp.Uuid: h_uuid,
+        exp.SubstringIndex: h_substring_index,
     }

@@ -2484,6 +2484,16 @@ def my_right(s: str | None, n: int | None) -> str | None:
     return s[-n:] if n > 0 else ""
 
 
+def my_substring_index(s: str | None, delim: str | None, count: int | None) -> str | None:
+    """SUBSTRING_INDEX: what comes before the count-th delimiter (from the end if < 0)."""
+    if s is None or delim is None or count is None:
+        return None
+    if not delim or count == 0:
+        return ""
+    parts = s.split(delim)
+    return delim.join(parts[:count] if count > 0 else parts[count:])
+
+
 def my_trim(s: str | None, remove: str | None, where: str) -> str | None:
     """TRIM([BOTH|LEADING|TRAILING] remstr FROM s): remstr is removed as a whole string,
     as often as it repeats."""

@@ -78,9 +78,7 @@ def check_row(table: str, row: Row) -> None:
 
 def customers__email_domain(email):
     """mysql: LOWER(SUBSTRING_INDEX(`email`, '@', -1))"""
-    raise NotImplementedError(
-        "mysql expression not supported (function substring_index()): LOWER(SUBSTRING_INDEX(`email`, '@', -1))"
-    )
+    return rt.my_store_text(rt.my_lower(rt.my_substring_index(email, "@", rt.my_neg(1))), 255)
 
 
 COMPUTED_COLUMNS["customers"] = {
@@ -195,8 +193,8 @@ def orders__items_per_pack(quantity):
 
 def orders__label(status, product_id):
     """mysql: CONCAT(UPPER(`status`), '-', LPAD(`product_id`, 8, '0'))"""
-    raise NotImplementedError(
-        "mysql expression not supported (column of type enum('pending','paid','processing','shipped','delivered','cancelled','refunded')): CONCAT(UPPER(`status`), '-', LPAD(`product_id`, 8, '0'))"
+    return rt.my_store_text(
+        rt.my_concat(rt.my_upper(status), "-", rt.my_pad(rt.my_text(product_id), 8, "0", True)), 64
     )
 
 
