@@ -102,6 +102,20 @@ class _Sources:
         self.fns.append(compiled.source)
         return compiled.name
 
+    def on_update(self, column: Column) -> str | None:
+        """MySQL's ON UPDATE expression (CURRENT_TIMESTAMP), compiled as a DEFAULT is."""
+        if column.on_update is None:
+            return None
+        name = self.name(f"{column.name}_on_update")
+        compiled = sqlexpr.compile_expression(
+            column.on_update, self.schema.dialect, {}, name=name,
+            result_type=self.types[column.name],
+        )  # fmt: skip
+        self._note(compiled, column.location, f"{self.t.key}.{column.name}: ON UPDATE",
+                   "an UPDATE that changes the row raises NotImplementedError")  # fmt: skip
+        self.fns.append(compiled.source)
+        return compiled.name
+
     def row_fn(self, sql: str, predicate: bool, where: Unique) -> str:
         name = self.name("unique_where" if predicate else "unique_part")
         compile_ = sqlexpr.compile_predicate if predicate else sqlexpr.compile_expression
@@ -221,6 +235,9 @@ def _column(schema: Schema, table: Table, c: Column, src: _Sources) -> str:
         args.append("generated=True")
     if of(schema.dialect).collations_fold_case and t.category in TEXTS and _case_blind(c.collation):
         args.append("ci=True")
+    on_update = src.on_update(c)
+    if on_update:
+        args.append(f"on_update={on_update}")
     return call("ColumnSpec", args, ITEM, ",")
 
 

@@ -398,7 +398,7 @@ MYSQL = MysqlDialect(name="mysql", read="mysql", dispatch=_dispatch())
 
 def _register() -> None:
     d = "mysql"
-    numbers = "numbers only (text comparison depends on the collation)"
+    numbers = "text under the column's collation (see below)"
     register_common(
         d, lambda key: numbers if key.startswith(("=", "IS [NOT] D", "BETWEEN", "IN")) else ""
     )
@@ -431,8 +431,16 @@ def _register() -> None:
         (
             "strings",
             "length, char_length, substr, substring(... FROM ... FOR ...)",
-            "LENGTH (bytes), CHAR_LENGTH",
+            "LENGTH (bytes in the column's character set), CHAR_LENGTH, SUBSTRING, SUBSTR",
         ),
+        ("strings", "upper, lower", "ASCII (other text raises: the collation maps case)"),
+        (
+            "strings",
+            "left, right, trim/btrim/ltrim/rtrim, replace, lpad, rpad",
+            "TRIM removes a whole string; LPAD/RPAD with '' give NULL",
+        ),
+        ("strings", "split_part", "SUBSTRING_INDEX"),
+        ("generated values", "gen_random_uuid(), uuid_generate_v4()", "UUID() (version 1 text)"),
         ("logic", "|| as OR", "default sql_mode"),
         ("conditional", "NULLIF", "numbers"),
         ("conditional", "GREATEST, LEAST", "NULL if any argument is NULL"),

@@ -86,6 +86,11 @@ def customers__updated_at_default() -> Any:
     return None
 
 
+def customers__updated_at_on_update():
+    """mysql: CURRENT_TIMESTAMP()"""
+    return rt.my_store_moment(rt.my_now(0), "timestamp", 0)
+
+
 def products__category_default() -> Any:
     return "general"
 
@@ -230,6 +235,7 @@ SCHEMA = SchemaSpec(
                     "updated_at",
                     TypeSpec("timestamp", "datetime"),
                     default=customers__updated_at_default,
+                    on_update=customers__updated_at_on_update,
                 ),
             ),
             uniques=(
