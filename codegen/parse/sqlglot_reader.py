@@ -65,6 +65,8 @@ _SCHEMALESS_COMMANDS = {
     "LOCK", "UNLOCK", "DELIMITER", "ANALYZE", "VACUUM", "REINDEX", "ATTACH", "DETACH",
     "SAVEPOINT", "RELEASE", "FLUSH", "OPTIMIZE", "EXPLAIN",
 }  # fmt: skip
+_NAME = r"(?:`(?:[^`]|``)+`|\w+)(?:\.(?:`(?:[^`]|``)+`|\w+))?"
+_RENAMES = re.compile(rf"({_NAME})\s+TO\s+({_NAME})", re.IGNORECASE)
 _KEYS = re.compile(r"^\s*TABLE\s+\S+\s+(DISABLE|ENABLE)\s+KEYS\s*$", re.IGNORECASE)
 _SESSION_COMMANDS = {"SET", "LOCK", "UNLOCK", "USE", "FLUSH"}
 _CONSTRAINT_WORDS = {
@@ -399,6 +401,9 @@ class _Reader:
             word = tree.name.upper()
             if word in _SCHEMALESS_COMMANDS:
                 yield ddl.Skip(self.origin, word)
+            elif word == "RENAME" and self.rules.client_scripts:
+                text = tree.expression.name if tree.expression is not None else ""
+                yield from self.rename_tables(text)
             elif word == "ALTER" and _KEYS.search(str(tree.expression or "")):
                 yield ddl.Skip(self.origin, "ALTER TABLE ... KEYS")  # mysqldump's index toggles
             elif word in ("CREATE", "ALTER", "DROP"):
@@ -678,6 +683,20 @@ class _Reader:
         return ddl.CreateIndex(self.origin, self.key(table), model, bool(tree.args.get("exists")))
 
     # -- ALTER / DROP -----------------------------------------------------------------
+
+    def rename_tables(self, text: str) -> Iterator[ddl.Statement]:
+        """MySQL's `RENAME TABLE a TO b [, c TO d]` (sqlglot reads it as a command)."""
+        pairs = _RENAMES.findall(text)
+        if not re.match(r"\s*TABLES?\b", text, re.IGNORECASE) or not pairs:
+            yield ddl.Unsupported(self.origin, "RENAME statement schemagen cannot read")
+            return
+        for old, new in pairs:
+            source = exp.to_table(old, dialect=self.dialect)
+            target = exp.to_table(new, dialect=self.dialect)
+            if (target.db or source.db) != (source.db or target.db):
+                yield ddl.Unsupported(self.origin, "RENAME TABLE into another database")
+                continue
+            yield ddl.RenameTable(self.origin, self.key(source), target.name)
 
     def alter(self, tree: exp.Alter) -> Iterator[ddl.Statement]:
         key = self.key(tree.this)

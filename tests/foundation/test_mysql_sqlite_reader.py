@@ -122,3 +122,14 @@ def test_on_update_current_timestamp_is_modelled(tmp_path: Path) -> None:
     path = tmp_path / "s.sql"
     result = CliRunner().invoke(main, ["inspect", "--dialect", "mysql", str(path)])
     assert "ON UPDATE CURRENT_TIMESTAMP(3)" in result.output
+
+
+def test_rename_table_renames(tmp_path: Path) -> None:
+    """RENAME TABLE is a schema change (sqlglot reads it as a command): applied, in order."""
+    sql = (
+        "CREATE TABLE a (id INT PRIMARY KEY);\nCREATE TABLE c (id INT PRIMARY KEY);\n"
+        "RENAME TABLE a TO b, `c` TO `d e`;\nALTER TABLE b ADD COLUMN x INT;\n"
+    )
+    built = _load(tmp_path, sql, "mysql")
+    assert sorted(t.name for t in built.schema.tables) == ["b", "d e"]
+    assert [c.name for c in built.schema.table("b").columns] == ["id", "x"]
