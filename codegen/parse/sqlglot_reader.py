@@ -125,7 +125,7 @@ def _read_statement(
         tokens = _without_table_options(tokens)
     unsigned_floats: set[str] = set()
     if not rules.type_affinity:
-        tokens, unsigned_floats = _unsigned_floats(tokens)
+        tokens, unsigned_floats = _unsigned_floats(_without_partitioning(tokens))
     try:
         tree: Any = _parse(dialect, tokens, source.text)
     except ParseError as error:
@@ -146,6 +146,22 @@ def _read_statement(
     reader.table_options = options
     reader.unsigned_floats = unsigned_floats
     return list(reader.read(tree))
+
+
+def _without_partitioning(tokens: list[Token]) -> list[Token]:
+    """A MySQL CREATE TABLE without its `PARTITION BY ...` clause, which sqlglot cannot
+    read: partitions decide where rows are stored, not which columns or keys exist."""
+    if not tokens or tokens[0].text.upper() != "CREATE":
+        return tokens
+    depth = 0
+    for i, token in enumerate(tokens):
+        if token.token_type == TokenType.L_PAREN:
+            depth += 1
+        elif token.token_type == TokenType.R_PAREN:
+            depth -= 1
+        elif depth == 0 and token.token_type == TokenType.PARTITION_BY:
+            return tokens[:i]
+    return tokens
 
 
 def _unsigned_floats(tokens: list[Token]) -> tuple[list[Token], set[str]]:

@@ -133,3 +133,16 @@ def test_rename_table_renames(tmp_path: Path) -> None:
     built = _load(tmp_path, sql, "mysql")
     assert sorted(t.name for t in built.schema.tables) == ["b", "d e"]
     assert [c.name for c in built.schema.table("b").columns] == ["id", "x"]
+
+
+def test_partitioned_table_is_read(tmp_path: Path) -> None:
+    """`PARTITION BY` (which sqlglot cannot read) changes where rows go, not the table."""
+    sql = (
+        "CREATE TABLE logs (id INT NOT NULL, at DATE NOT NULL, PRIMARY KEY (id, at))\n"
+        "PARTITION BY RANGE (YEAR(at)) (PARTITION p0 VALUES LESS THAN (2020),"
+        " PARTITION p1 VALUES LESS THAN MAXVALUE);\n"
+        "CREATE TABLE h (a INT) ENGINE=InnoDB PARTITION BY HASH(a) PARTITIONS 4;\n"
+    )
+    built = _load(tmp_path, sql, "mysql")
+    assert sorted(t.name for t in built.schema.tables) == ["h", "logs"]
+    assert not built.warnings

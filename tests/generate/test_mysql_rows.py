@@ -210,3 +210,23 @@ def test_in_charset_keeps_what_each_charset_stores() -> None:
     assert in_charset("naïve 😀 日本", "ascii") == "naive x xx"
     assert in_charset("日本語", "utf8mb4", 7) == "日本"
     assert in_charset("Жук", "cp1251") == "Жук" and in_charset("Жук", "mystery") == "xxx"
+
+
+PARTITIONED = """
+CREATE TABLE logs (id INT NOT NULL, at DATE NOT NULL, msg VARCHAR(40), PRIMARY KEY (id, at))
+  PARTITION BY RANGE (YEAR(at)) (PARTITION p0 VALUES LESS THAN (2020),
+  PARTITION p1 VALUES LESS THAN MAXVALUE);
+CREATE TABLE h (a INT NOT NULL PRIMARY KEY, b VARCHAR(5)) ENGINE=InnoDB
+  PARTITION BY HASH(a) PARTITIONS 4
+"""
+
+
+def test_partitioned_tables_accept_rows(
+    mysql: Any, make_package: Callable[..., ModuleType]
+) -> None:
+    pkg = _create(mysql, make_package, PARTITIONED)
+    try:
+        assert len(pkg.FACTORIES["logs"].create_batch(200)) == 200
+        assert len(pkg.FACTORIES["h"].create_batch(200)) == 200
+    finally:
+        pkg.bind(None)
