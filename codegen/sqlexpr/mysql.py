@@ -76,7 +76,8 @@ class MysqlDialect(Dialect):
             return SqlType("varchar", t.sql)
         if "unsigned" in t.sql.lower() and family(t) == "int":
             return UNSIGNED  # integer arithmetic on it is BIGINT UNSIGNED: never below 0
-        if "unsigned" in t.sql.lower() or family(t) not in (*_NUMBER_FAMILIES, "text", "boolean"):
+        # (DECIMAL and DOUBLE UNSIGNED only refuse negatives when stored: `a - b` may be < 0)
+        if family(t) not in (*_NUMBER_FAMILIES, "text", "boolean", *_MOMENTS):
             raise Unsupported(f"column of type {t.sql}")
         if t.category == "boolean":
             return T.BIGINT
@@ -103,6 +104,8 @@ class MysqlDialect(Dialect):
     def compare(self, c: Compiler, op: str, left: Typed, right: Typed) -> Typed:
         if mysql_text.is_text([left, right]):
             return mysql_text.compare(op, left, right)
+        if {family(t.type) for t in (left, right)} & set(_MOMENTS):
+            return _compare_moments(op, left, right)
         target = self.numbers([left, right], "comparison")
         a, b = _as(left, target), _as(right, target)
         fn = {"=": "eq", "<>": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}[op]
@@ -151,6 +154,8 @@ class MysqlDialect(Dialect):
         if limits is not None and limits.lo is not None and limits.hi is not None:
             code = f"rt.my_store_int({t.code}, {limits.lo}, {limits.hi})"
             return self._store(t, code, T.BIGINT, fam)
+        if target.category == "bit" and fam == "int":  # BIT(n) holds 0 .. 2**n - 1
+            return Typed(f"rt.my_store_int({t.code}, 0, {2 ** (target.length or 1) - 1})", T.BIGINT)
         if target.category == "double":
             return self._store(t, f"rt.my_store_double({t.code})", T.DOUBLE, fam)
         if target.category in ("varchar", "char", "text") and fam != "float":
@@ -160,9 +165,30 @@ class MysqlDialect(Dialect):
         raise Unsupported(f"storing {t.type.sql} into {target.sql}")
 
     def _store(self, t: Typed, code: str, result: SqlType, fam: str) -> Typed:
-        if fam == "text":  # text to a number: MySQL's lenient string-to-number parse
-            raise Unsupported("storing text into a number column")
+        if fam == "text" and not (t.is_const and _NUMBER_TEXT.fullmatch(str(t.value))):
+            raise Unsupported("storing text into a number column")  # MySQL's lenient parse
         return Typed(code, result)
+
+
+# text that reads as the same number in MySQL and in Python (DEFAULT '0' of a TINYINT)
+_NUMBER_TEXT = re.compile(r"-?\d+(\.\d+)?")
+
+
+_MOMENTS = ("date", "timestamp", "timestamptz")
+
+
+def _compare_moments(op: str, left: Typed, right: Typed) -> Typed:
+    """DATE/DATETIME against each other (a DATE is its midnight) or against a text
+    constant, which MySQL reads as a date; anything else is not modelled."""
+    sides = []
+    for t in (left, right):
+        fam = family(t.type)
+        if fam == "text" and t.is_const:
+            t = Typed(f"rt.my_store_moment({t.code}, 'timestamp', 6)", T.TIMESTAMP)
+        elif fam not in _MOMENTS and not T.is_null(t.type):
+            raise Unsupported(f"comparison of {left.type.sql} with {right.type.sql}")
+        sides.append(t.code)
+    return Typed(f"rt.sq_bool(rt.my_moment_cmp({op!r}, {sides[0]}, {sides[1]}))", T.BIGINT)
 
 
 def _fsp(target: SqlType) -> int:
@@ -219,6 +245,12 @@ def h_literal(c: Compiler, node: exp.Literal) -> Typed:
         return Typed(py_literal(value), decimal(-int(value.as_tuple().exponent)), value=value)
     value = float(text)
     return Typed(py_literal(value), T.DOUBLE, value=value)
+
+
+def h_bits(c: Compiler, node: exp.Expression) -> Typed:
+    """b'0101' and x'1F' as the numbers they are in a number context (a BIT DEFAULT)."""
+    value = int(str(node.this), 2 if isinstance(node, exp.BitString) else 16)
+    return Typed(repr(value), T.BIGINT, value=value)
 
 
 def h_null(c: Compiler, node: exp.Null) -> Typed:
@@ -370,6 +402,7 @@ def _dispatch() -> dict[type, Handler]:
         {
             exp.Literal: h_literal,
             exp.Null: h_null,
+            exp.BitString: h_bits,
             exp.Boolean: h_boolean,
             exp.Neg: h_neg,
             exp.Xor: h_xor,

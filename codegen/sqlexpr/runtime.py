@@ -2413,7 +2413,7 @@ def _my_collated(a: str, b: str, ci: bool, pad: bool, name: str, ordering: bool)
     return a, b
 
 
-_MY_CMP: dict[str, Callable[[str, str], bool]] = {
+_MY_CMP: dict[str, Callable[[Any, Any], bool]] = {
     "=": lambda x, y: x == y,
     "<>": lambda x, y: x != y,
     "<": lambda x, y: x < y,
@@ -2554,8 +2554,8 @@ def my_store_int(a: Any, lo: int, hi: int) -> int | None:
         if math.isnan(a) or math.isinf(a):
             _my_out_of_range()
         value = round(a)
-    elif isinstance(a, Decimal):
-        value = int(a.to_integral_value(rounding=ROUND_HALF_UP, context=NUM))
+    elif isinstance(a, (Decimal, str)):  # text: a constant that reads as a number
+        value = int(Decimal(a).to_integral_value(rounding=ROUND_HALF_UP, context=NUM))
     else:
         value = int(a)
     if not lo <= value <= hi:
@@ -2636,6 +2636,13 @@ def my_store_moment(a: Any, kind: str, digits: int) -> Any:
     if kind == "date":
         return moment.date()
     return moment.time() if kind == "time" else moment
+
+
+def my_moment_cmp(op: str, a: Any, b: Any) -> bool | None:
+    """DATE/DATETIME values compared as MySQL does: a DATE is its midnight."""
+    if a is None or b is None:
+        return None
+    return _MY_CMP[op](_my_moment(a), _my_moment(b))
 
 
 def my_store_member(a: Any, members: tuple[str, ...], is_set: bool) -> str | None:

@@ -154,3 +154,54 @@ def test_defaults_and_on_update_match_mariadb(
         cur.execute("UPDATE d SET note = 'hello' WHERE id = 1")
         cur.execute("SELECT touched FROM d")
         assert isinstance(cur.fetchone()[0], datetime)
+
+
+DATES_AND_NUMBERS = """
+CREATE TABLE p (
+  id INT PRIMARY KEY,
+  starts_on DATE NOT NULL, ends_on DATE, at DATETIME,
+  price DECIMAL(10,2) UNSIGNED NOT NULL, cost DECIMAL(10,2) UNSIGNED NOT NULL,
+  later INT AS (ends_on IS NULL OR ends_on >= starts_on) VIRTUAL,
+  same_day INT AS (at >= starts_on) VIRTUAL,
+  this_year INT AS (starts_on >= '2024-01-01') VIRTUAL,
+  margin DECIMAL(11,2) AS (price - cost) VIRTUAL,
+  dearer INT AS (price >= cost) VIRTUAL,
+  flag TINYINT(1) NOT NULL DEFAULT '1',
+  bits BIT(4) NOT NULL DEFAULT b'0101'
+);
+"""
+
+
+def test_dates_unsigned_decimals_and_literal_defaults_match_mariadb(
+    mysql: Any, make_package: Callable[..., ModuleType]
+) -> None:
+    """DATE/DATETIME comparisons (a CHECK's `ends_on >= starts_on`), DECIMAL UNSIGNED in
+    arithmetic (may go below 0), DEFAULT '1' into TINYINT and b'0101' into BIT(4)."""
+    from datetime import date
+
+    load_mysql(mysql, DATES_AND_NUMBERS)
+    pkg = make_package(sql=DATES_AND_NUMBERS, dialect="mysql", seed=5)
+    computed = pkg.COMPUTED_COLUMNS["p"]
+    assert len(computed) == 5
+    rows = [
+        {"id": 1, "starts_on": date(2024, 1, 1), "ends_on": None,
+         "at": datetime(2024, 1, 1, 0, 0), "price": 1, "cost": 2},
+        {"id": 2, "starts_on": date(2023, 12, 31), "ends_on": date(2023, 12, 30),
+         "at": datetime(2023, 12, 30, 23, 59, 59), "price": 5, "cost": 2},
+        {"id": 3, "starts_on": date(2024, 2, 29), "ends_on": date(2024, 2, 29),
+         "at": None, "price": 0, "cost": 0},
+    ]  # fmt: skip
+    rows += [{**r, "id": n} for n, r in enumerate(pkg.FACTORIES["p"].build_batch(50), 4)]
+    given = ["id", "starts_on", "ends_on", "at", "price", "cost"]
+    with mysql.cursor() as cur:
+        cur.executemany(
+            f"INSERT INTO p ({', '.join(given)}) VALUES ({', '.join(['%s'] * len(given))})",
+            [[r[c] for c in given] for r in rows],
+        )
+        cur.execute(f"SELECT {', '.join(computed)}, flag, bits FROM p ORDER BY id")
+        stored = cur.fetchall()
+    for row, back in zip(rows, stored, strict=True):
+        for (column, fn), theirs in zip(computed.items(), back[:-2], strict=True):
+            assert fn(row) == theirs, (column, row, fn(row), theirs)
+    (ours,) = pkg.Database().insert("p", [{k: rows[0][k] for k in given}])
+    assert (ours["flag"], ours["bits"]) == (1, 5) == (stored[0][-2], int.from_bytes(stored[0][-1]))

@@ -72,9 +72,7 @@ def customers__referred_by_default() -> Any:
 
 def customers__marketing_opt_in_default():
     """mysql: '0'"""
-    raise NotImplementedError(
-        "mysql expression not supported (storing text into a number column): '0'"
-    )
+    return rt.my_store_int("0", -128, 127)
 
 
 def customers__created_at_default():
@@ -97,9 +95,7 @@ def products__category_default() -> Any:
 
 def products__stock_quantity_default():
     """mysql: '0'"""
-    raise NotImplementedError(
-        "mysql expression not supported (storing text into a number column): '0'"
-    )
+    return rt.my_store_int("0", -2147483648, 2147483647)
 
 
 def products__rating_default() -> Any:
@@ -108,9 +104,7 @@ def products__rating_default() -> Any:
 
 def products__reviews_count_default():
     """mysql: '0'"""
-    raise NotImplementedError(
-        "mysql expression not supported (storing text into a number column): '0'"
-    )
+    return rt.my_store_int("0", -2147483648, 2147483647)
 
 
 def products__attributes_default() -> Any:
@@ -119,9 +113,7 @@ def products__attributes_default() -> Any:
 
 def products__is_active_default():
     """mysql: '1'"""
-    raise NotImplementedError(
-        "mysql expression not supported (storing text into a number column): '1'"
-    )
+    return rt.my_store_int("1", -128, 127)
 
 
 def products__created_at_default():
@@ -131,9 +123,7 @@ def products__created_at_default():
 
 def orders__discount_default():
     """mysql: '0.00'"""
-    raise NotImplementedError(
-        "mysql expression not supported (storing text into a number column): '0.00'"
-    )
+    return rt.my_store_decimal("0.00", 5, 2, False)
 
 
 def orders__status_default() -> Any:

@@ -13,6 +13,11 @@ from ..computed import CHECKS, COMPUTED_COLUMNS
 _PKG = __name__.rpartition(".")[0]
 
 
+def customers__marketing_opt_in_default():
+    """mysql: '0'"""
+    return rt.my_store_int("0", -128, 127)
+
+
 def customers__created_at_default():
     """mysql: CURRENT_TIMESTAMP()"""
     return rt.my_store_moment(rt.my_now(0), "timestamp", 0)
@@ -32,7 +37,7 @@ class CustomersFactory(sg.RowFactory):
     membership = "bronze"
     # self-reference / FK cycle: NULL by default
     referred_by = None
-    marketing_opt_in = factory.LazyFunction(lambda: sg.g_bool())
+    marketing_opt_in = factory.LazyFunction(customers__marketing_opt_in_default)
     created_at = factory.LazyFunction(customers__created_at_default)
     updated_at = factory.LazyAttribute(
         lambda o: (
