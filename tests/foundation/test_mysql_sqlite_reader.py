@@ -146,3 +146,18 @@ def test_partitioned_table_is_read(tmp_path: Path) -> None:
     built = _load(tmp_path, sql, "mysql")
     assert sorted(t.name for t in built.schema.tables) == ["h", "logs"]
     assert not built.warnings
+
+
+def test_float_unsigned_charsets_and_collations_in_the_type(tmp_path: Path) -> None:
+    sql = (
+        "CREATE TABLE t (id INT PRIMARY KEY, f FLOAT UNSIGNED, g FLOAT(7,2) UNSIGNED NOT NULL,\n"
+        " a VARCHAR(10) CHARACTER SET latin1 COLLATE latin1_bin, b TEXT, c CHAR(2) COLLATE"
+        " utf8_bin) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;\n"
+        "ALTER TABLE t ADD COLUMN h REAL UNSIGNED;\n"
+    )
+    table = _load(tmp_path, sql, "mysql").schema.table("t")
+    assert [c.type.sql for c in table.columns] == [
+        "int", "float unsigned", "float(7,2) unsigned",
+        "varchar(10) character set latin1 collate latin1_bin", "text collate utf8mb4_unicode_ci",
+        "char(2) character set utf8mb3 collate utf8_bin", "float unsigned",
+    ]  # fmt: skip
