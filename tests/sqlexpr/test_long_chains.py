@@ -14,6 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from codegen import deep
 from codegen.model import SqlType
@@ -169,3 +171,70 @@ def test_chain_evaluates_each_operand_in_order() -> None:
     sql = "a + 2147483647 + (1 / 0)" + " + a" * 20
     compiled = compile_expression(sql, "postgres", {"a": INT}, name="f")
     assert _ours(compiled, 1) == ("error", "22003")  # overflow before division by zero
+
+
+TERMS = ["a", "b", "2", "-3", "0", "7.5", "'4'", "(a * b)", "(a / b)", "(a % 3)", "(b || a)"]
+
+
+@st.composite
+def _chains(draw: st.DrawFn) -> str:
+    """A left-deep chain of + and - (one precedence level, so it folds) over columns,
+    literals and parenthesised operations."""
+    terms = draw(st.lists(st.sampled_from(TERMS), min_size=9, max_size=40))
+    ops = draw(st.lists(st.sampled_from(["+", "-"]), min_size=len(terms) - 1,
+                        max_size=len(terms) - 1))  # fmt: skip
+    return terms[0] + "".join(f" {op} {t}" for op, t in zip(ops, terms[1:], strict=True))
+
+
+@settings(max_examples=150, deadline=None)
+@given(sql=_chains(), a=st.one_of(st.none(), st.integers(-50, 50)), b=st.integers(-9, 9))
+def test_folded_chains_match_sqlite(sql: str, a: int | None, b: int) -> None:
+    """Any mix of operators folds step by step exactly as the nested form computes it."""
+    compiled = compile_expression(sql, "sqlite", {"a": INT, "b": INT}, name="f")
+    assert compiled.unsupported is None and (
+        "rt.chain(" in compiled.source or "rt.fold(" in compiled.source
+    )
+    db = sqlite3.connect(":memory:")
+    try:
+        row = db.execute(f"SELECT {sql} FROM (SELECT ? AS a, ? AS b)", [a, b]).fetchone()
+    finally:
+        db.close()
+    fn = load(compiled)["f"]
+    args = {"a": a, "b": b}
+    assert fn(*[args[p] for p in compiled.params]) == row[0]
+
+
+PG_TERMS = ["a", "b", "2", "-3", "0", "7.5", "(a * b)", "(a / b)", "(a % 3)", "2147483647"]
+
+
+@st.composite
+def _pg_chains(draw: st.DrawFn) -> str:
+    terms = draw(st.lists(st.sampled_from(PG_TERMS), min_size=9, max_size=40))
+    ops = draw(st.lists(st.sampled_from(["+", "-"]), min_size=len(terms) - 1,
+                        max_size=len(terms) - 1))  # fmt: skip
+    return terms[0] + "".join(f" {op} {t}" for op, t in zip(ops, terms[1:], strict=True))
+
+
+@settings(max_examples=100, deadline=None)
+@given(sql=_pg_chains(), a=st.one_of(st.none(), st.integers(-50, 50)), b=st.integers(-3, 3))
+def test_folded_chains_match_postgres(sql: str, a: int | None, b: int, pgdb: Any) -> None:
+    """Overflow and division by zero surface at the step PostgreSQL reaches them."""
+    compiled = compile_expression(sql, "postgres", {"a": INT, "b": INT}, name="f")
+    assert compiled.unsupported is None
+    try:
+        with pgdb.transaction():
+            theirs: Any = pgdb.execute(
+                f"SELECT {sql.replace('%', '%%')} FROM (SELECT %s::integer AS a, %s::integer AS b)"
+                " AS t",
+                [a, b],
+            ).fetchone()[0]
+    except Exception as error:
+        theirs = ("error", getattr(error, "sqlstate", None))
+    args = {"a": a, "b": b}
+    try:
+        ours: Any = load(compiled)["f"](*[args[p] for p in compiled.params])
+    except SqlError as error:
+        ours = ("error", error.sqlstate)
+    assert ours == theirs
+    if isinstance(ours, Decimal):
+        assert str(ours) == str(theirs)
