@@ -473,6 +473,11 @@ def _register() -> None:
             "TRIM removes a whole string; LPAD/RPAD with '' give NULL",
         ),
         ("strings", "split_part", "SUBSTRING_INDEX"),
+        (
+            "pattern matching",
+            "LIKE, ILIKE, NOT LIKE, ESCAPE",
+            "LIKE, NOT LIKE, ESCAPE: case-insensitive under _ci collations (ASCII)",
+        ),
         ("generated values", "gen_random_uuid(), uuid_generate_v4()", "UUID() (version 1 text)"),
         ("logic", "|| as OR", "default sql_mode"),
         ("conditional", "NULLIF", "numbers"),

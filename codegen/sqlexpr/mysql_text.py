@@ -192,6 +192,28 @@ def h_substring_index(c: Compiler, node: exp.SubstringIndex) -> Typed:
     return Typed(f"rt.my_substring_index({s.code}, {delim.code}, {count.code})", T.TEXT)
 
 
+def _like(c: Compiler, node: exp.Like, escape: exp.Expression | None) -> Typed:
+    """LIKE under the operand's collation (case-insensitive for _ci), character by
+    character: trailing spaces count, unlike `=`. The escape character is `\\` by default."""
+    s, pattern = _text(c, node.this, "LIKE"), _text(c, node.expression, "LIKE")
+    ci, _pad = rules(name := text_collation([s, pattern]))
+    esc = _text(c, escape, "ESCAPE").code if escape is not None else repr("\\")
+    code = f"rt.my_like({s.code}, {pattern.code}, {ci}, {name!r}, {esc})"
+    if node.args.get("negate"):
+        code = f"rt.not_({code})"
+    return Typed(f"rt.sq_bool({code})", T.BIGINT)
+
+
+def h_like(c: Compiler, node: exp.Like) -> Typed:
+    return _like(c, node, None)
+
+
+def h_escape(c: Compiler, node: exp.Escape) -> Typed:
+    if not isinstance(node.this, exp.Like):
+        raise Unsupported(f"ESCAPE on {type(node.this).__name__}")
+    return _like(c, node.this, node.expression)
+
+
 def h_uuid(c: Compiler, node: exp.Expression) -> Typed:
     return Typed("rt.my_uuid()", T.TEXT)
 
@@ -208,5 +230,7 @@ def dispatch() -> dict[type, Handler]:
         exp.Replace: h_replace,
         exp.Pad: h_pad,
         exp.Uuid: h_uuid,
+        exp.Like: h_like,
+        exp.Escape: h_escape,
         exp.SubstringIndex: h_substring_index,
     }

@@ -2484,6 +2484,22 @@ def my_right(s: str | None, n: int | None) -> str | None:
     return s[-n:] if n > 0 else ""
 
 
+def my_like(s: Any, pattern: Any, ci: bool, name: str, escape: Any = "\\") -> bool | None:
+    """MySQL LIKE: `%`, `_`, an escape character; case-insensitive under a _ci collation
+    (exact for ASCII), trailing spaces significant; a lone escape at the end is literal."""
+    if s is None or pattern is None or escape is None:
+        return None
+    if len(escape) > 1:
+        raise SqlError("Incorrect arguments to ESCAPE", "HY000")
+    if escape and (len(pattern) - len(pattern.rstrip(escape))) % 2 == 1:
+        pattern += escape
+    if ci:
+        if not (s.isascii() and pattern.isascii()):
+            raise NotImplementedError(f"MySQL's LIKE of non-ASCII text under collation {name}")
+        s, pattern, escape = s.upper(), pattern.upper(), escape.upper()
+    return like_regex(pattern, escape or None).fullmatch(s) is not None
+
+
 def my_substring_index(s: str | None, delim: str | None, count: int | None) -> str | None:
     """SUBSTRING_INDEX: what comes before the count-th delimiter (from the end if < 0)."""
     if s is None or delim is None or count is None:
