@@ -205,4 +205,4 @@ def test_sqlglot_log_lines_never_reach_the_user(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     lines = done.stderr.splitlines()
     assert lines and all(_LOCATED.fullmatch(line) for line in lines), done.stderr
-    assert "warning: s.sql:2:1: CREATE statement that sqlglot cannot parse" in done.stderr
+    assert "warning: s.sql:3:1: CREATE statement that sqlglot cannot parse" in done.stderr
