@@ -2545,8 +2545,9 @@ def my_pad(s: str | None, n: int | None, pad: str | None, left: bool) -> str | N
 
 
 def my_uuid() -> str:
-    """UUID(): a version-1 UUID in MySQL's text form (time-based, random here)."""
-    return str(uuid.uuid1(node=random.getrandbits(48) | 0x010000000000))
+    """UUID(): a version-1 UUID in MySQL's text form (its time and node bits random here,
+    seeded by rt.seed(n) as gen_random_uuid() is)."""
+    return str(uuid.UUID(int=_random.getrandbits(128), version=1))
 
 
 def invalid(message: str) -> Any:
