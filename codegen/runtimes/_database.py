@@ -86,6 +86,7 @@ class ColumnSpec:
     identity: str | None = None  # always | by default | serial | auto_increment | rowid
     generated: bool = False  # its value comes from TableSpec.computed
     ci: bool = False  # compared case-insensitively (a MySQL _ci collation)
+    on_update: Callable[[], Any] | None = None  # MySQL's ON UPDATE CURRENT_TIMESTAMP
 
 
 @dataclass(frozen=True)
@@ -430,6 +431,16 @@ def _call(fn: RowFn, row: Mapping[str, Any]) -> Any:
         raise _from_sql_error(error) from None
 
 
+def _on_update(table: _Table, rowid: int, changes: Row) -> Row:
+    """MySQL's ON UPDATE CURRENT_TIMESTAMP: an UPDATE that changes a row and does not set
+    the column itself sets it to the clock (an UPDATE to the same values does not)."""
+    stamped = [c for c in table.stamped if c.name not in changes]
+    old = table.rows.get(rowid)
+    if not stamped or old is None or all(old.get(k) == v for k, v in changes.items()):
+        return changes
+    return {**changes, **{c.name: c.on_update() for c in stamped if c.on_update is not None}}
+
+
 class _Table:
     def __init__(self, spec: TableSpec) -> None:
         self.spec = spec
@@ -437,6 +448,7 @@ class _Table:
         self.rows: dict[int, Row] = {}
         self.row_keys: dict[int, list[tuple[Any, ...] | None]] = {}  # rowid -> its index keys
         self.not_null = [c.name for c in spec.columns if not c.nullable]
+        self.stamped = [c for c in spec.columns if c.on_update is not None]
         self.refusable = {c.name for c in spec.columns if c.generated or c.identity == "always"}
         self.indexes = [_Index(u, spec) for u in spec.uniques]
         self.next_rowid = 1
@@ -981,7 +993,7 @@ class Engine:
             events: list[Event] = []
             for rowid in rowids:
                 self.domains(table, changes)
-                event = self.change(table, rowid, changes)
+                event = self.change(table, rowid, _on_update(table, rowid, changes))
                 if event is not None:
                     events.append(event)
             returned = [rowid for t, rowid, _, _ in events]

@@ -19,6 +19,7 @@ import json
 import math
 import random
 import string
+import unicodedata
 import uuid
 import warnings
 from collections.abc import Callable, Iterable, Mapping
@@ -244,6 +245,60 @@ def u_ts(n: int, lo: int, hi: int, tz: bool, what: str) -> _dt.datetime:
 def g_time(tz: bool = False) -> _dt.time:
     value = _dt.time(rng.randint(0, 23), rng.randint(0, 59), rng.randint(0, 59))
     return value.replace(tzinfo=_dt.UTC) if tz else value
+
+
+def with_fraction(value: Any, digits: int) -> Any:
+    """A datetime or time with a random fraction of a second of `digits` digits (0: none),
+    as MySQL's DATETIME(n)/TIME(n) stores it (it rounds finer fractions)."""
+    micro = rng.randrange(10**digits) * 10 ** (6 - digits) if digits else 0
+    return value.replace(microsecond=micro)
+
+
+# MySQL character sets -> the Python codec that stores the same characters ("" for the
+# Basic Multilingual Plane: utf8mb3 and ucs2 hold no 4-byte UTF-8 character)
+_CHARSETS = {
+    "ascii": "ascii", "latin1": "cp1252", "latin2": "iso8859_2", "latin5": "iso8859_9",
+    "latin7": "iso8859_13", "greek": "iso8859_7", "hebrew": "iso8859_8", "cp1250": "cp1250",
+    "cp1251": "cp1251", "cp1256": "cp1256", "cp1257": "cp1257", "cp850": "cp850",
+    "cp852": "cp852", "cp866": "cp866", "koi8r": "koi8_r", "koi8u": "koi8_u",
+    "macroman": "mac_roman", "macce": "mac_latin2", "tis620": "tis_620", "sjis": "shift_jis",
+    "cp932": "cp932", "ujis": "euc_jp", "eucjpms": "euc_jp", "euckr": "euc_kr",
+    "gbk": "gbk", "gb2312": "gb2312", "gb18030": "gb18030", "big5": "big5",
+    "utf8mb3": "", "utf8": "", "ucs2": "", "utf8mb4": "utf-8", "utf16": "utf-16-le",
+    "utf16le": "utf-16-le", "utf32": "utf-32-le", "binary": "latin-1",
+}  # fmt: skip
+
+
+def _stores(ch: str, codec: str) -> bool:
+    if not codec:
+        return ord(ch) <= 0xFFFF
+    try:
+        ch.encode(codec)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def in_charset(text: Any, charset: str, max_bytes: int | None = None) -> Any:
+    """Text a MySQL column of `charset` stores: a character it cannot hold becomes its
+    unaccented letter, else "x" (same length); cut to `max_bytes` (TINYTEXT) in that
+    encoding. An unknown character set keeps to ASCII."""
+    if not isinstance(text, str):
+        return text
+    codec = _CHARSETS.get(charset, "ascii")
+    if not text.isascii():
+        out = []
+        for ch in text:
+            if not _stores(ch, codec):
+                base = unicodedata.normalize("NFKD", ch)[:1]
+                ch = base if base and _stores(base, codec) else "x"
+            out.append(ch)
+        text = "".join(out)
+    if max_bytes is not None:
+        size = codec or "utf-8"
+        while len(text.encode(size)) > max_bytes:
+            text = text[: max(len(text) - 1, 0)]
+    return text
 
 
 def g_interval() -> _dt.timedelta:
