@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__, lock, pipeline, sources, writer
+from . import __version__, lock, modeljson, pipeline, sources, writer
 from .config import Run
 from .dialect import DEFAULT as DEFAULT_DIALECT
 from .digest import sha256
@@ -141,13 +141,14 @@ def _check(run: Run, out: Path, strict_version: bool, full: bool) -> Report:
         report.problems.append(f"{MANIFEST}: damaged ({state.damaged}); run generate to repair it")
     elif manifest is None:
         report.problems.append(f"{MANIFEST}: missing (the package was never generated here)")
-    elif manifest.get("model"):
-        report.changes = diff(Schema.from_json(manifest["model"]), built.schema)
+    elif (recorded := _recorded_model(manifest, on_disk, state.files)) is not None:
+        report.changes = diff(Schema.from_json(recorded), built.schema)
     expected = dict(package.files)
     if full:
         on_disk.update((rel, text) for rel in expected if (text := _read(out / rel)) is not None)
     else:
         expected.pop(MANIFEST)
+        _judge_model_record(report, on_disk, expected, state.files)
         on_disk.update(
             (rel, text)
             for rel in expected
@@ -162,6 +163,39 @@ def _check(run: Run, out: Path, strict_version: bool, full: bool) -> Report:
     report.notes += [f"not checked: {d}" for d in built.functions_unchecked]
     report.in_sync = not report.problems and not report.functions
     return report
+
+
+def _recorded_model(
+    manifest: dict[str, Any], on_disk: dict[str, str], recorded: dict[str, str]
+) -> dict[str, Any] | None:
+    """The model the package was generated from: `_model.json` when it is what generate
+    wrote (a manifest of format 1 held it inline); None when there is none to trust."""
+    if isinstance(manifest.get("model"), dict):
+        inline: dict[str, Any] = manifest["model"]
+        return inline
+    text = on_disk.get(modeljson.MODEL)
+    if text is None or recorded.get(modeljson.MODEL) != _sha(text):
+        return None  # missing or edited: reported as a file problem, not explained
+    try:
+        return modeljson.read(text)
+    except ValueError:
+        return None
+
+
+def _judge_model_record(
+    report: Report, on_disk: dict[str, str], expected: dict[str, str], recorded: dict[str, str]
+) -> None:
+    """`_model.json` is a record like the manifest: new locations alone (a table moved in
+    the SQL) change it but not the code, so it is not compared with what generate would
+    write now; it must only be what generate wrote then."""
+    expected.pop(modeljson.MODEL, None)
+    text = on_disk.pop(modeljson.MODEL, None)
+    if modeljson.MODEL not in recorded:
+        return
+    if text is None:
+        report.problems.append(f"{modeljson.MODEL}: missing")
+    elif recorded[modeljson.MODEL] != _sha(text):
+        report.problems.append(f"{modeljson.MODEL}: edited by hand since schemagen generated it")
 
 
 def _compare(

@@ -19,6 +19,10 @@ The manifest is what the drift checker compares without parsing SQL:
       "schema_fingerprint": "<sha256 of the schema model JSON without locations>",
       "files": {"<relative path>": "<sha256 of the file's UTF-8 bytes>", ...}
     }
+
+The model itself is `_model.json` (`codegen.modeljson`), one of the files listed: the
+fast path of `check` reads the manifest alone, and a model of thousands of tables would be
+most of what it decodes.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import overrides
+from . import modeljson, overrides
 from .config import Config
 from .context import FINGERPRINT_PREFIX, HEADER_PREFIX, Context
 from .digest import sha256, stable_json
@@ -38,7 +42,7 @@ from .outputs import REGISTRY
 from .render import Formatter
 
 MANIFEST = "_manifest.json"
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2  # 2: the model moved to _model.json
 __all__ = ["FINGERPRINT_PREFIX", "HEADER_PREFIX", "MANIFEST", "Package", "generate"]
 
 
@@ -83,6 +87,10 @@ def generate(
         if path.endswith(".py") and path not in ctx.raw:
             body = formatter.format_file(body)
         files[path] = ctx.header(path) + body
+    # the model the package was generated from: `check` explains drift by diffing it
+    files[modeljson.MODEL] = modeljson.text(
+        {k: v for k, v in ctx.model_json.items() if k != "skipped"}
+    )
     manifest = _manifest(ctx, files)
     if function_drift:
         manifest["function_drift"] = list(function_drift)
@@ -126,6 +134,4 @@ def _manifest(ctx: Context, files: Mapping[str, str]) -> dict[str, Any]:
         "fingerprint": inputs_fingerprint(ctx.version, ctx.sources_digest, ctx.config_fingerprint),
         "schema_fingerprint": ctx.schema_fingerprint,
         "files": {path: sha256(text) for path, text in sorted(files.items())},
-        # the model the package was generated from: `check` explains drift by diffing it
-        "model": {k: v for k, v in ctx.model_json.items() if k != "skipped"},
     }
