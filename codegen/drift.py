@@ -19,16 +19,17 @@ import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import __version__, lock, modeljson, pipeline, sources, writer
+from . import __version__, lock, records, sources, writer
 from .config import Run
 from .dialect import DEFAULT as DEFAULT_DIALECT
 from .digest import sha256
 from .errors import SchemagenError
-from .generate import FINGERPRINT_PREFIX, HEADER_PREFIX, MANIFEST, inputs_fingerprint
-from .model import Schema
-from .modeldiff import Change, diff
+from .records import FINGERPRINT_PREFIX, HEADER_PREFIX, MANIFEST, inputs_fingerprint
+
+if TYPE_CHECKING:
+    from .modeldiff import Change
 
 
 @dataclass
@@ -127,7 +128,12 @@ def _check(run: Run, out: Path, strict_version: bool, full: bool) -> Report:
     ):
         return Report(in_sync=True, fast=True, notes=_leftover_notes(state))
 
-    # generate's caches are read, never written; `full` reads none at all
+    # past the fast path: the stages themselves (imported here, so that an in-sync check
+    # loads none of them). generate's caches are read, never written; `full` reads none.
+    from . import pipeline
+    from .model import Schema
+    from .modeldiff import diff
+
     made = pipeline.build(run, files, cached=not full)
     built, package = made.built, made.package
     report = Report(in_sync=True, notes=_leftover_notes(state))
@@ -173,11 +179,11 @@ def _recorded_model(
     if isinstance(manifest.get("model"), dict):
         inline: dict[str, Any] = manifest["model"]
         return inline
-    text = on_disk.get(modeljson.MODEL)
-    if text is None or recorded.get(modeljson.MODEL) != _sha(text):
+    text = on_disk.get(records.MODEL)
+    if text is None or recorded.get(records.MODEL) != _sha(text):
         return None  # missing or edited: reported as a file problem, not explained
     try:
-        return modeljson.read(text)
+        return records.read(text)
     except ValueError:
         return None
 
@@ -188,14 +194,14 @@ def _judge_model_record(
     """`_model.json` is a record like the manifest: new locations alone (a table moved in
     the SQL) change it but not the code, so it is not compared with what generate would
     write now; it must only be what generate wrote then."""
-    expected.pop(modeljson.MODEL, None)
-    text = on_disk.pop(modeljson.MODEL, None)
-    if modeljson.MODEL not in recorded:
+    expected.pop(records.MODEL, None)
+    text = on_disk.pop(records.MODEL, None)
+    if records.MODEL not in recorded:
         return
     if text is None:
-        report.problems.append(f"{modeljson.MODEL}: missing")
-    elif recorded[modeljson.MODEL] != _sha(text):
-        report.problems.append(f"{modeljson.MODEL}: edited by hand since schemagen generated it")
+        report.problems.append(f"{records.MODEL}: missing")
+    elif recorded[records.MODEL] != _sha(text):
+        report.problems.append(f"{records.MODEL}: edited by hand since schemagen generated it")
 
 
 def _compare(

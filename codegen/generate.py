@@ -20,7 +20,7 @@ The manifest is what the drift checker compares without parsing SQL:
       "files": {"<relative path>": "<sha256 of the file's UTF-8 bytes>", ...}
     }
 
-The model itself is `_model.json` (`codegen.modeljson`), one of the files listed: the
+The model itself is `_model.json` (`codegen.records`), one of the files listed: the
 fast path of `check` reads the manifest alone, and a model of thousands of tables would be
 most of what it decodes.
 """
@@ -32,18 +32,25 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import modeljson, overrides
+from . import overrides, records
 from .config import Config
-from .context import FINGERPRINT_PREFIX, HEADER_PREFIX, Context
-from .digest import sha256, stable_json
+from .context import Context
+from .digest import sha256
 from .errors import Diagnostic, SchemagenError
 from .model import Schema
 from .outputs import REGISTRY
+from .records import FINGERPRINT_PREFIX, HEADER_PREFIX, MANIFEST, MANIFEST_FORMAT
+from .records import inputs_fingerprint as inputs_fingerprint
 from .render import Formatter
 
-MANIFEST = "_manifest.json"
-MANIFEST_FORMAT = 2  # 2: the model moved to _model.json
-__all__ = ["FINGERPRINT_PREFIX", "HEADER_PREFIX", "MANIFEST", "Package", "generate"]
+__all__ = [
+    "FINGERPRINT_PREFIX",
+    "HEADER_PREFIX",
+    "MANIFEST",
+    "Package",
+    "generate",
+    "inputs_fingerprint",
+]
 
 
 @dataclass(frozen=True)
@@ -88,9 +95,7 @@ def generate(
             body = formatter.format_file(body)
         files[path] = ctx.header(path) + body
     # the model the package was generated from: `check` explains drift by diffing it
-    files[modeljson.MODEL] = modeljson.text(
-        {k: v for k, v in ctx.model_json.items() if k != "skipped"}
-    )
+    files[records.MODEL] = records.text({k: v for k, v in ctx.model_json.items() if k != "skipped"})
     manifest = _manifest(ctx, files)
     if function_drift:
         manifest["function_drift"] = list(function_drift)
@@ -113,12 +118,6 @@ def manifest_text(value: Any, depth: int = 0) -> str:
         return "{" + pad + ("," + pad).join(items) + "\n" + "  " * depth + "}"
     items = [manifest_text(v, depth + 1) for v in value]
     return "[" + pad + ("," + pad).join(items) + "\n" + "  " * depth + "]"
-
-
-def inputs_fingerprint(version: str, sources_digest: str, config_fingerprint: str) -> str:
-    return sha256(
-        stable_json({"v": version, "sources": sources_digest, "config": config_fingerprint})
-    )
 
 
 def _manifest(ctx: Context, files: Mapping[str, str]) -> dict[str, Any]:

@@ -29,11 +29,14 @@ import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import lock
 from .errors import SchemagenError
-from .generate import HEADER_PREFIX, MANIFEST, Package
+from .records import HEADER_PREFIX, MANIFEST
+
+if TYPE_CHECKING:
+    from .generate import Package
 
 JOURNAL = ".schemagen-switch.json"  # in --out while an in-place switch is under way
 _STAGE_NEW = ".schemagen-new-"  # `.<out name>.schemagen-new-XXXX` beside --out: the next package

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from codegen import modeljson, pipeline
+from codegen import pipeline, records
 from codegen.model import Schema
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,7 +21,7 @@ CORPUS = [
 
 def recorded(data: dict) -> dict:
     """The model JSON `check` reads back from the `_model.json` of `data`."""
-    return modeljson.read(modeljson.text({k: v for k, v in data.items() if k != "skipped"}))
+    return records.read(records.text({k: v for k, v in data.items() if k != "skipped"}))
 
 
 @pytest.mark.parametrize("golden", GOLDEN_MODELS, ids=lambda p: p.stem)
@@ -41,7 +41,7 @@ def test_a_corpus_model_reads_back_whole(path: Path, dialect: str) -> None:
 def test_the_record_is_compact() -> None:
     """No column nulls, no type spelled twice, locations as file:line:col."""
     data = json.loads((ROOT / "tests" / "golden" / "model" / "ecommerce.json").read_text())
-    text = modeljson.text(data)
+    text = records.text(data)
     tables = text.split('"tables"')[1].split('"enums"')[0]
     assert '"default": null' not in tables and '"collation": null' not in tables
     assert '"type": ' not in tables
@@ -52,11 +52,11 @@ def test_the_record_is_compact() -> None:
 
 def test_one_line_per_table() -> None:
     data = json.loads((ROOT / "tests" / "golden" / "model" / "ecommerce.json").read_text())
-    lines = modeljson.text(data).splitlines()
+    lines = records.text(data).splitlines()
     for table in data["tables"]:
         assert sum(f'"name": {json.dumps(table["name"])}, "schema"' in x for x in lines) == 1
 
 
 def test_locations_with_colons_in_the_file_name() -> None:
     loc = {"file": "C:/db/a:b.sql", "line": 3, "column": 7}
-    assert modeljson.expand(modeljson.compact({"location": loc})) == {"location": loc}
+    assert records.expand(records.compact({"location": loc})) == {"location": loc}
