@@ -39,15 +39,37 @@ def inputs_fingerprint(version: str, sources_digest: str, config_fingerprint: st
     )
 
 
-def compact(value: Any, key: str = "") -> Any:
-    """The model JSON without nulls, derived column types and location objects."""
-    if isinstance(value, dict):
-        if _is_location(key, value):
-            return f"{value['file']}:{value['line']}:{value['column']}"
-        return {k: compact(v, k) for k, v in value.items() if not _derived(k, v, value)}
-    if isinstance(value, list):
+def compact(value: Any) -> Any:
+    """The model JSON without column nulls, derived type spellings and location objects."""
+    if type(value) is dict:
+        return _compact_object(value)
+    if type(value) is list:
         return [compact(v) for v in value]
     return value
+
+
+def _compact_object(obj: dict[str, Any]) -> dict[str, Any]:
+    # one pass, no helper call per key: a 1000-table model has 150,000 keys
+    info = obj.get("type_info")
+    column = "nullable" in obj and info is not None
+    sql = obj["sql"] if _is_type(obj) else None
+    spelled = info.get("sql") if type(info) is dict else None
+    out: dict[str, Any] = {}
+    for k, v in obj.items():
+        kind = type(v)
+        if v is None:
+            if not column:
+                out[k] = v
+        elif kind is dict:
+            location = (k == "location" or k.endswith("_location")) and _is_location(v)
+            out[k] = f"{v['file']}:{v['line']}:{v['column']}" if location else _compact_object(v)
+        elif kind is list:
+            out[k] = [compact(x) for x in v]
+        elif not (k == "type" and v == spelled and spelled is not None) and not (
+            k == "original" and v == sql and sql is not None
+        ):
+            out[k] = v
+    return out
 
 
 def expand(value: Any, key: str = "") -> Any:
@@ -92,16 +114,6 @@ def read(text_: str) -> dict[str, Any]:
     return expanded
 
 
-def _derived(key: str, value: Any, parent: dict[str, Any]) -> bool:
-    """A column's null, or what `expand` restores from its siblings."""
-    info = parent.get("type_info")
-    if key == "type" and isinstance(info, dict) and info.get("sql") == value:
-        return True
-    if value is None and "nullable" in parent and "type_info" in parent:
-        return True
-    return key == "original" and _is_type(parent) and value == parent["sql"]
-
-
 def _is_type(value: dict[str, Any]) -> bool:
     """A `SqlType.to_json()`: the only objects with both `category` and `sql`."""
     return isinstance(value.get("category"), str) and isinstance(value.get("sql"), str)
@@ -111,11 +123,10 @@ def _is_location_key(key: str) -> bool:
     return key == "location" or key.endswith("_location")
 
 
-def _is_location(key: str, value: dict[str, Any]) -> bool:
+def _is_location(value: dict[str, Any]) -> bool:
     return (
-        _is_location_key(key)
-        and set(value) == {"file", "line", "column"}
-        and isinstance(value["file"], str)
-        and isinstance(value["line"], int)
-        and isinstance(value["column"], int)
+        len(value) == 3
+        and type(value.get("file")) is str
+        and type(value.get("line")) is int
+        and type(value.get("column")) is int
     )

@@ -3,6 +3,7 @@ memoised (see `codegen.memo`) so a warm run parses no SQL for unchanged expressi
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal, InvalidOperation
@@ -100,10 +101,19 @@ class Compiler:
 _NOPE: Any = object()
 
 
-def default_literal_value(sql: str, t: SqlType, dialect: Dialect) -> Any:
+@functools.lru_cache(maxsize=4096)
+def _default_tree(sql: str, read: str) -> exp.Expr | None:
+    """DEFAULT `sql` parsed once per process (schemas repeat theirs: now(), 0, '{}'); the
+    tree is shared, so only read it. None when it does not parse."""
     try:
-        node = sqlglot.parse_one(sql, read=dialect.sqlglot)
+        return sqlglot.parse_one(sql, read=read)
     except (sqlglot.errors.ParseError, sqlglot.errors.TokenError, ValueError):
+        return None
+
+
+def default_literal_value(sql: str, t: SqlType, dialect: Dialect) -> Any:
+    node = _default_tree(sql, dialect.sqlglot)
+    if node is None:
         return _NOPE
     while isinstance(node, (exp.Paren, exp.Cast)):
         node = node.this
