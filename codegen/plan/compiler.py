@@ -17,6 +17,7 @@ from ..bounds import Bounds, analyse
 from ..bounds import from_json as bounds_from_json
 from ..bounds import to_json as bounds_to_json
 from ..dialect import Dialect, of
+from ..digest import sha256
 from ..model import NOWHERE, SqlType
 from ..valuegen import FLOATS, INTS, NUMS, TEXT, literal
 from .plans import CompiledFn
@@ -58,9 +59,9 @@ class Compiler:
             return json.dumps([c.name, list(c.params), c.source, c.sql, c.unsupported])
 
         scope = self._scopes.get(id(columns))
-        if scope is None or scope[0] is not columns:  # one table's columns: serialised once
+        if scope is None or scope[0] is not columns:  # one table's columns: digested once
             text_of = json.dumps({k: t.to_json() for k, t in columns.items()}, sort_keys=True)
-            scope = self._scopes[id(columns)] = (columns, text_of)
+            scope = self._scopes[id(columns)] = (columns, sha256(text_of))
         key = [kind, sql, name, scope[1], result_type.to_json() if result_type else None]
         text = self._memo("sqlexpr", key, compute)
         fn_name, params, source, fn_sql, unsupported = json.loads(text)
