@@ -28,7 +28,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import lock
@@ -344,8 +344,8 @@ def _safe_path(rel: object) -> bool:
     """A path inside --out: relative, no `..`, no drive or backslash tricks."""
     if not isinstance(rel, str) or not rel or "\\" in rel or "\0" in rel:
         return False
-    path = PurePosixPath(rel)
-    return not path.is_absolute() and ".." not in path.parts and ":" not in path.parts[0]
+    parts = [p for p in rel.split("/") if p not in ("", ".")]  # PurePosixPath's parts, cheaper
+    return bool(parts) and not rel.startswith("/") and ".." not in parts and ":" not in parts[0]
 
 
 def _remove_orphan_temp_files(root: Path, paths: Iterable[str]) -> None:
