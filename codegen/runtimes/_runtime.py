@@ -26,8 +26,17 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from factory.base import DictFactory, Factory, FactoryOptions
-from factory.declarations import LazyAttribute, LazyFunction
+from factory.declarations import (
+    SKIP,
+    LazyAttribute,
+    LazyAttributeSequence,
+    LazyFunction,
+    Maybe,
+    Sequence,
+    SubFactory,
+)
 from factory.enums import BUILD_STRATEGY, CREATE_STRATEGY, STUB_STRATEGY
+from factory.errors import CyclicDefinitionError
 from factory.random import reseed_random
 from faker import Faker
 
@@ -575,6 +584,9 @@ class RowFactory(DictFactory):
             for key in params:
                 if key.split("__")[0] not in known:  # `parent__field` goes to a SubFactory
                     raise unknown_column(cls._spec.key, key, params[key], cls._spec.columns)
+        plan = _plan_of(cls)
+        if plan is not None and strategy != STUB_STRATEGY and _plain(params):
+            return _fast_build(cls, plan, strategy, params, None)
         return super()._generate(strategy, params)  # type: ignore[no-untyped-call]
 
     @classmethod
@@ -624,6 +636,161 @@ class RowFactory(DictFactory):
         if _chains:
             _chains[-1].append((spec.key, row))
         return row
+
+
+# ------------------------------------------------------- build() without factory-boy's resolver
+# factory-boy resolves a row through a StepBuilder, a DeclarationSet copy and a Resolver per
+# row and per parent: most of build()'s time that Faker does not take. The generated factories
+# use five kinds of declaration, so a factory made only of those (and of plain values), with
+# no Params, traits, post-generation hooks or `__` overrides anywhere in its parent chain, is
+# built here in the same order, with the same sequence numbers and the same random draws
+# (tests/generate/test_fast_build.py compares both paths row for row). Anything else goes
+# through factory-boy unchanged.
+
+Plan = dict[str, Any]  # attribute -> declaration or plain value, in declaration order
+_plans: dict[type[Any], Plan | None] = {}
+
+
+class _View:
+    """The `o` a LazyAttribute sees: values by attribute name, computed on first use."""
+
+    __slots__ = ("__dict__", "_sg_create", "_sg_decls", "_sg_parent", "_sg_pending", "_sg_seq")
+
+    def __init__(self, decls: Plan, seq: int, create: bool, parent: _View | None) -> None:
+        self._sg_decls, self._sg_seq, self._sg_create = decls, seq, create
+        self._sg_parent = parent
+        self._sg_pending: list[str] = []
+
+    @property
+    def factory_parent(self) -> _View | None:
+        return self._sg_parent
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self._sg_decls:
+            return _resolve(self, name)
+        raise AttributeError(f"The parameter {name!r} is unknown to this factory")
+
+
+def _resolve(view: _View, name: str) -> Any:
+    values = view.__dict__
+    if name in values:
+        return values[name]
+    if name in view._sg_pending:
+        raise CyclicDefinitionError(f"Cyclic lazy attribute definition for {name!r}")
+    view._sg_pending.append(name)
+    try:
+        value = _evaluate(view._sg_decls[name], view)
+    finally:
+        view._sg_pending.pop()
+    values[name] = value
+    return value
+
+
+def _evaluate(declaration: Any, view: _View) -> Any:
+    kind = _KINDS.get(type(declaration))
+    return declaration if kind is None else kind(declaration, view)
+
+
+def _sub(declaration: SubFactory, view: _View) -> Any:
+    target = declaration.get_factory()  # type: ignore[no-untyped-call]
+    plan = _plans[target]
+    assert plan is not None  # _plan_of checked the whole chain of parents
+    strategy = CREATE_STRATEGY if view._sg_create else BUILD_STRATEGY
+    return _fast_build(target, plan, strategy, {}, view)
+
+
+def _maybe(declaration: Maybe, view: _View) -> Any:
+    choice = _evaluate(declaration.decider, view)
+    return _evaluate(declaration.yes if choice else declaration.no, view)
+
+
+_KINDS: dict[type[Any], Callable[[Any, _View], Any]] = {
+    LazyFunction: lambda d, view: d.function(),
+    LazyAttribute: lambda d, view: d.function(view),
+    Sequence: lambda d, view: d.function(int(view._sg_seq)),
+    LazyAttributeSequence: lambda d, view: d.function(view, int(view._sg_seq)),
+    SubFactory: _sub,
+    Maybe: _maybe,
+}
+
+
+def _fast_build(
+    cls: type[RowFactory], plan: Plan, strategy: str, params: dict[str, Any], parent: _View | None
+) -> Any:
+    decls = {**plan, **params} if params else plan
+    create = strategy == CREATE_STRATEGY
+    view = _View(decls, cls._meta.next_sequence(), create, parent)  # type: ignore[no-untyped-call]
+    values = {name: _resolve(view, name) for name in decls}
+    kwargs = {name: value for name, value in values.items() if value is not SKIP}
+    return cls._finish(kwargs, frozenset(params), create)
+
+
+def _plain(params: Mapping[str, Any]) -> bool:
+    """Call-time values factory-boy would use as they are (no `parent__field`, no
+    declarations)."""
+    return all("__" not in k and _phase(v) is None for k, v in params.items())
+
+
+def _phase(value: Any) -> Any:
+    """factory-boy's get_builder_phase(): None for a plain value."""
+    return getattr(value, "FACTORY_BUILDER_PHASE", None)
+
+
+def _plan_of(cls: type[Any]) -> Plan | None:
+    """The declarations of `cls`, if it and every factory its SubFactories reach can be
+    built without factory-boy's resolver; else None. Decided once per class."""
+    if cls in _plans:
+        return _plans[cls]
+    seen: dict[type[Any], Plan | None] = {}
+    todo = [cls]
+    while todo:
+        current = todo.pop()
+        if current not in seen:
+            seen[current] = _own_plan(current)
+            todo.extend(_targets(seen[current] or {}))
+    if all(plan is not None for plan in seen.values()):
+        _plans.update(seen)  # each one's parents are among them: all can be built here
+    else:
+        _plans[cls] = None
+    return _plans[cls]
+
+
+def _own_plan(cls: type[Any]) -> Plan | None:
+    meta: Any = getattr(cls, "_meta", None)
+    if not (isinstance(cls, type) and issubclass(cls, RowFactory)) or type(meta) is not Options:
+        return None
+    pre = meta.pre_declarations
+    plain = (
+        not meta.abstract
+        and not meta.parameters
+        and not meta.post_declarations.declarations
+        and not any(getattr(meta, o) for o in ("exclude", "rename", "inline_args"))
+        and not any(pre.contexts.values())
+        and cls._adjust_kwargs.__func__ is RowFactory._adjust_kwargs.__func__  # type: ignore[attr-defined]
+        and cls._after_postgeneration.__func__ is Factory._after_postgeneration.__func__  # type: ignore[attr-defined]
+    )
+    if not plain or not all(_supported(d) for d in pre.declarations.values()):
+        return None
+    return dict(pre.declarations)
+
+
+def _supported(declaration: Any) -> bool:
+    kind = type(declaration)
+    if _phase(declaration) is None:
+        return True
+    if kind is Maybe:
+        return all(_supported(d) for d in (declaration.decider, declaration.yes, declaration.no))
+    return kind in _KINDS and not declaration._defaults
+
+
+def _targets(plan: Plan) -> list[type[Any]]:
+    found: list[type[Any]] = []
+    for declaration in plan.values():
+        if type(declaration) is SubFactory:
+            found.append(declaration.get_factory())  # type: ignore[no-untyped-call]
+        elif type(declaration) is Maybe:
+            found.extend(_targets({"": declaration.yes, " ": declaration.no}))
+    return found
 
 
 def finish(

@@ -306,11 +306,21 @@ def num_scale(d: Decimal) -> int:
     return max(0, -exponent)
 
 
+_ONE = Decimal(1)
+_QUANTA = [_ONE.scaleb(-scale) for scale in range(40)]  # 1, 0.1, 0.01, ...: numeric(p, s)
+
+
 def num_fix(d: Decimal) -> Decimal:
     """PostgreSQL has no negative zero and no negative display scale: normalise both."""
-    exponent = d.as_tuple().exponent
-    if isinstance(exponent, int) and exponent > 0:
-        d = d.quantize(Decimal(1), context=NUM)
+    # as_tuple() builds the digits: ask it only of a whole number not at exponent 0, the
+    # one kind of finite value whose exponent can be above zero (1E+2)
+    if (
+        d.is_finite()
+        and not d.same_quantum(_ONE)
+        and d == d.to_integral_value(context=NUM)
+        and int(d.as_tuple().exponent) > 0
+    ):
+        d = d.quantize(_ONE, context=NUM)
     if d.is_zero() and d.is_signed():
         d = d.copy_abs()
     return d
@@ -319,7 +329,9 @@ def num_fix(d: Decimal) -> Decimal:
 def num_round_to(d: Decimal, scale: int, rounding: str = ROUND_HALF_UP) -> Decimal:
     """Round to `scale` digits after the point (half away from zero, like round_var)."""
     if scale >= 0:
-        return num_fix(d.quantize(Decimal(1).scaleb(-scale), rounding=rounding, context=NUM))
+        quantum = _QUANTA[scale] if scale < 40 else _ONE.scaleb(-scale)
+        d = d.quantize(quantum, rounding=rounding, context=NUM)  # exponent -scale: not above 0
+        return d.copy_abs() if d.is_zero() and d.is_signed() else d
     shifted = d.scaleb(scale, NUM).quantize(Decimal(1), rounding=rounding, context=NUM)
     return num_fix(shifted.scaleb(-scale, NUM).quantize(Decimal(1), context=NUM))
 
