@@ -115,7 +115,9 @@ class HandOrders(factory.DictFactory):
     discount = Decimal("0.00")
     order_number = factory.Sequence(lambda n: n + 1)
     total_price = factory.LazyAttribute(lambda o: cents(o.price * o.quantity))
-    discount_amount = factory.LazyAttribute(lambda o: cents(o.price * o.quantity * o.discount / 100))
+    discount_amount = factory.LazyAttribute(
+        lambda o: cents(o.price * o.quantity * o.discount / 100)
+    )
     final_price = factory.LazyAttribute(lambda o: o.total_price - o.discount_amount)
     notes = factory.LazyFunction(lambda: maybe(fake.text))
     shipped_at = factory.LazyAttribute(lambda o: maybe(lambda: later(o.created_at)))
@@ -130,7 +132,8 @@ def cpu(make: Any, rows: int) -> float:
 
 def same_shape(pkg: Any) -> None:
     """Both sides give rows with the same columns (else the comparison is not fair)."""
-    for hand, key in ((HandOrders, "orders"), (HandCustomers, "customers"), (HandProducts, "products")):
+    pairs = ((HandOrders, "orders"), (HandCustomers, "customers"), (HandProducts, "products"))
+    for hand, key in pairs:
         ours = pkg.FACTORIES[key].build()
         if set(hand()) != set(ours):
             raise SystemExit(f"{key}: columns differ: {sorted(set(hand()) ^ set(ours))}")
