@@ -554,7 +554,17 @@ class RowFactory(DictFactory):
 
     @classmethod
     def create_batch(cls, size: int, /, **kwargs: Any) -> list[Any]:  # type: ignore[override]
-        return [cls.create(**kwargs) for _ in range(size)]
+        """`size` rows built first, then inserted table by table, parents first: one
+        `executemany ... RETURNING *` per table on psycopg. Returns the stored rows, as
+        create() does."""
+        params = cls._by_attribute(kwargs)
+        plan = _plan_of(cls)
+        if _connection is None or plan is None or _chains or not _plain(params) or size < 2:
+            return [cls.create(**kwargs) for _ in range(size)]
+        pending: list[_Pending] = []
+        rows = [_fast_build(cls, plan, CREATE_STRATEGY, params, None, pending) for _ in range(size)]
+        stored = _flush(pending)
+        return [stored[id(row)] for row in rows]
 
     @classmethod
     def stub_batch(cls, size: int, /, **kwargs: Any) -> list[Any]:  # type: ignore[override]
@@ -574,8 +584,16 @@ class RowFactory(DictFactory):
 
     @classmethod
     def _generate(cls, strategy: Any, params: dict[str, Any]) -> Any:
-        # callers pass SQL column names ("order total", "class", "a b") or attribute names;
-        # an exact SQL name always wins, so `a_b` is column a_b even if "a b" became a_b_2
+        params = cls._by_attribute(params)
+        plan = _plan_of(cls)
+        if plan is not None and strategy != STUB_STRATEGY and _plain(params):
+            return _fast_build(cls, plan, strategy, params, None, None)
+        return super()._generate(strategy, params)  # type: ignore[no-untyped-call]
+
+    @classmethod
+    def _by_attribute(cls, params: dict[str, Any]) -> dict[str, Any]:
+        """Callers pass SQL column names ("order total", "class", "a b") or attribute names;
+        an exact SQL name always wins, so `a_b` is column a_b even if "a b" became a_b_2."""
         attrs = cls._spec.attrs
         by_column = cls._spec.by_column
         if any(k not in attrs or k in by_column for k in params):
@@ -584,10 +602,7 @@ class RowFactory(DictFactory):
             for key in params:
                 if key.split("__")[0] not in known:  # `parent__field` goes to a SubFactory
                     raise unknown_column(cls._spec.key, key, params[key], cls._spec.columns)
-        plan = _plan_of(cls)
-        if plan is not None and strategy != STUB_STRATEGY and _plain(params):
-            return _fast_build(cls, plan, strategy, params, None)
-        return super()._generate(strategy, params)  # type: ignore[no-untyped-call]
+        return params
 
     @classmethod
     def build_chain(cls, **kwargs: Any) -> Chain:
@@ -611,15 +626,27 @@ class RowFactory(DictFactory):
         return Chain(row, collected[:-1])
 
     @classmethod
-    def _finish(cls, row: dict[str, Any], given: frozenset[str], create: bool) -> dict[str, Any]:
+    def _finish(
+        cls,
+        row: dict[str, Any],
+        given: frozenset[str],
+        create: bool,
+        batch: list[_Pending] | None = None,
+    ) -> dict[str, Any]:
         spec = cls._spec
         given_cols = {spec.attrs.get(a, a) for a in given}
+        links: list[Link] = []
         for columns, ref in spec.fks:
             parent = row.get(columns[0])
             if isinstance(parent, Mapping):
-                for col, ref_col in zip(columns, ref, strict=False):
-                    if col == columns[0] or col not in given_cols:
-                        row[col] = parent.get(ref_col)
+                pairs = tuple(
+                    (col, ref_col)
+                    for col, ref_col in zip(columns, ref, strict=False)
+                    if col == columns[0] or col not in given_cols
+                )
+                for col, ref_col in pairs:
+                    row[col] = parent.get(ref_col)
+                links.append((pairs, parent))
         given_generated(spec, row, given_cols - spec.always if create else given_cols)
         if create and given_cols & spec.always:
             # pytest-factoryboy's create() passes every declared value, the identity too:
@@ -632,7 +659,10 @@ class RowFactory(DictFactory):
         _coerce(spec, row, row)
         finish(spec, row, given_cols)
         if create and _connection is not None:
-            row = insert(spec, row, given_cols)
+            if batch is not None:  # create_batch(): inserted with the others, parents first
+                batch.append(_Pending(spec, row, given_cols, links))
+            else:
+                row = insert(spec, row, given_cols)
         if _chains:
             _chains[-1].append((spec.key, row))
         return row
@@ -654,10 +684,26 @@ _plans: dict[type[Any], Plan | None] = {}
 class _View:
     """The `o` a LazyAttribute sees: values by attribute name, computed on first use."""
 
-    __slots__ = ("__dict__", "_sg_create", "_sg_decls", "_sg_parent", "_sg_pending", "_sg_seq")
+    __slots__ = (
+        "__dict__",
+        "_sg_batch",
+        "_sg_create",
+        "_sg_decls",
+        "_sg_parent",
+        "_sg_pending",
+        "_sg_seq",
+    )
 
-    def __init__(self, decls: Plan, seq: int, create: bool, parent: _View | None) -> None:
+    def __init__(
+        self,
+        decls: Plan,
+        seq: int,
+        create: bool,
+        parent: _View | None,
+        batch: list[_Pending] | None,
+    ) -> None:
         self._sg_decls, self._sg_seq, self._sg_create = decls, seq, create
+        self._sg_batch = batch
         self._sg_parent = parent
         self._sg_pending: list[str] = []
 
@@ -696,7 +742,7 @@ def _sub(declaration: SubFactory, view: _View) -> Any:
     plan = _plans[target]
     assert plan is not None  # _plan_of checked the whole chain of parents
     strategy = CREATE_STRATEGY if view._sg_create else BUILD_STRATEGY
-    return _fast_build(target, plan, strategy, {}, view)
+    return _fast_build(target, plan, strategy, {}, view, view._sg_batch)
 
 
 def _maybe(declaration: Maybe, view: _View) -> Any:
@@ -715,14 +761,20 @@ _KINDS: dict[type[Any], Callable[[Any, _View], Any]] = {
 
 
 def _fast_build(
-    cls: type[RowFactory], plan: Plan, strategy: str, params: dict[str, Any], parent: _View | None
+    cls: type[RowFactory],
+    plan: Plan,
+    strategy: str,
+    params: dict[str, Any],
+    parent: _View | None,
+    batch: list[_Pending] | None,
 ) -> Any:
     decls = {**plan, **params} if params else plan
     create = strategy == CREATE_STRATEGY
-    view = _View(decls, cls._meta.next_sequence(), create, parent)  # type: ignore[no-untyped-call]
+    sequence = cls._meta.next_sequence()  # type: ignore[no-untyped-call]
+    view = _View(decls, sequence, create, parent, batch)
     values = {name: _resolve(view, name) for name in decls}
     kwargs = {name: value for name, value in values.items() if value is not SKIP}
-    return cls._finish(kwargs, frozenset(params), create)
+    return cls._finish(kwargs, frozenset(params), create, batch)
 
 
 def _plain(params: Mapping[str, Any]) -> bool:
@@ -937,6 +989,132 @@ def insert(spec: Table, row: dict[str, Any], given: set[str] | frozenset[str]) -
         cursor.execute(sql + " RETURNING *", values)
         stored = cursor.fetchone()
         return dict(zip([d[0] for d in cursor.description], stored, strict=False))
+    finally:
+        cursor.close()
+
+
+# ------------------------------------------------------------------------ create_batch()
+
+Link = tuple[tuple[tuple[str, str], ...], Mapping[str, Any]]  # (column, parent column)s, parent
+
+
+class _Pending:
+    """A row create_batch() built and inserts later, and the parent rows its keys came from."""
+
+    __slots__ = ("given", "level", "links", "row", "spec", "stored")
+
+    def __init__(self, spec: Table, row: dict[str, Any], given: set[str], links: list[Link]):
+        self.spec, self.row, self.given, self.links = spec, row, given, links
+        self.level = 0
+        self.stored: dict[str, Any] = {}
+
+
+def _flush(pending: list[_Pending]) -> dict[int, dict[str, Any]]:
+    """Insert the rows level by level (a row after the rows its foreign keys point at), one
+    group per table and column list; returns the stored row of each built row (by id)."""
+    by_row = {id(p.row): p for p in pending}
+    for p in pending:  # parents were finished before their children
+        parents = [by_row[id(parent)] for _, parent in p.links if id(parent) in by_row]
+        p.level = max((q.level + 1 for q in parents), default=0)
+    for level in range(max((p.level for p in pending), default=-1) + 1):
+        groups: dict[tuple[str, tuple[str, ...]], list[_Pending]] = {}
+        for p in pending:
+            if p.level == level:
+                _relink(p, by_row)
+                names = tuple(c for c in p.spec.insert if c not in p.spec.identity or c in p.given)
+                groups.setdefault((p.spec.key, names), []).append(p)
+        for (_, names), group in groups.items():
+            _insert_group(group, list(names))
+    return {key: p.stored for key, p in by_row.items()}
+
+
+def _relink(p: _Pending, by_row: Mapping[int, _Pending]) -> None:
+    """Take the keys the database stored for the parents (a serial id, a default); the
+    computed columns and CHECKs then see them, as they do in create()."""
+    changed: dict[str, Any] = {}
+    for pairs, parent in p.links:
+        done = by_row.get(id(parent))
+        if done is not None:
+            changed.update(
+                {c: done.stored.get(r) for c, r in pairs if p.row.get(c) != done.stored.get(r)}
+            )
+    if changed:
+        _coerce(p.spec, p.row, changed)
+        finish(p.spec, p.row, p.given)
+
+
+def _insert_group(group: list[_Pending], names: list[str]) -> None:
+    """psycopg: one pipelined executemany with RETURNING, all or nothing; if the database
+    refuses it, the rows again one by one, so the error is the refused row's own. SQLite
+    (in process): one prepared INSERT ... RETURNING per row. PyMySQL: create()'s INSERT
+    and re-select per row."""
+    spec = group[0].spec
+    returning = _driver == "postgres" or (_driver == "sqlite" and not _old_sqlite())
+    if not returning or len(group) < 2:
+        for p in group:
+            p.stored = insert(spec, p.row, p.given)
+        return
+    target = ".".join(_quote(part) for part in spec.sql_name)
+    mark = "?" if _driver == "sqlite" else "%s"
+    values = f"({', '.join(_quote(c) for c in names)}) VALUES ({', '.join(mark for _ in names)})"
+    sql = f"INSERT INTO {target} {values if names else 'DEFAULT VALUES'} RETURNING *"
+    params = [[_adapt(p.row[c], c in spec.json_columns) for c in names] for p in group]
+    if _driver == "sqlite":
+        stored = _each(sql, params)
+    else:
+        try:
+            stored = _atomically(sql, params)
+        except Exception:  # the rows again, one by one: the refused one raises
+            for p in group:
+                p.stored = insert(spec, p.row, p.given)
+            return
+    for p, row in zip(group, stored, strict=True):
+        p.stored = row
+
+
+def _each(sql: str, params: list[list[Any]]) -> list[dict[str, Any]]:
+    cursor = _connection.cursor()
+    try:
+        stored = []
+        for values in params:
+            cursor.execute(sql, values)
+            row = cursor.fetchone()
+            stored.append(dict(zip([d[0] for d in cursor.description], row, strict=False)))
+        return stored
+    finally:
+        cursor.close()
+
+
+def _atomically(sql: str, params: list[list[Any]]) -> list[dict[str, Any]]:
+    """executemany(returning=True) as one unit: in a transaction under autocommit, else
+    in a savepoint of the caller's transaction (rolled back to on failure)."""
+    if _connection.autocommit:
+        with _connection.transaction():
+            return _returning(sql, params)
+    cursor = _connection.cursor()
+    try:
+        cursor.execute("SAVEPOINT schemagen_batch")
+        try:
+            stored = _returning(sql, params)
+        except Exception:
+            cursor.execute("ROLLBACK TO SAVEPOINT schemagen_batch")
+            raise
+        finally:
+            cursor.execute("RELEASE SAVEPOINT schemagen_batch")
+    finally:
+        cursor.close()
+    return stored
+
+
+def _returning(sql: str, params: list[list[Any]]) -> list[dict[str, Any]]:
+    cursor = _connection.cursor()
+    try:
+        cursor.executemany(sql, params, returning=True)
+        names = [d[0] for d in cursor.description]
+        stored = [dict(zip(names, cursor.fetchone(), strict=False))]
+        while cursor.nextset():
+            stored.append(dict(zip(names, cursor.fetchone(), strict=False)))
+        return stored
     finally:
         cursor.close()
 
