@@ -1110,6 +1110,8 @@ def concat_ws(sep: str | None, *args: str | None) -> str | None:
 
 def _case_map(s: str, upper: bool) -> str:
     """Per-character case mapping (towupper/towlower): never one-to-many like 'ß'.upper()."""
+    if s.isascii():  # one character to one: str's own mapping is the same
+        return s.upper() if upper else s.lower()
     out = []
     for ch in s:
         mapped = ch.upper() if upper else ch.lower()
