@@ -515,6 +515,30 @@ class _Table:
 
 # ------------------------------------------------------------------------------ engine
 
+
+class _Statement:
+    """Engine.statement()'s block (a class: every insert enters one, and a generator-based
+    context manager costs more than the rest of a small insert's bookkeeping)."""
+
+    __slots__ = ("engine", "mark")
+
+    def __init__(self, engine: Engine, mark: int) -> None:
+        self.engine, self.mark = engine, mark
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        engine = self.engine
+        if kind is not None:
+            engine._undo(self.mark)
+            if engine._marks and engine.schema.aborts:
+                engine._aborted = True
+            return  # the exception goes on
+        if not engine._marks:
+            engine._log.clear()
+
+
 Filter = tuple[str, str, Any]  # (column, operator, value): eq neq gt gte lt lte like ilike ...
 Order = tuple[str, bool, bool | None]  # (column, descending, nulls first)
 Event = tuple[_Table, int, Row | None, Row | None]  # table, rowid, old row, new row
@@ -560,23 +584,13 @@ class Engine:
         return coerce_value(column, column.type, value, self.schema.affinity)
 
     # -- statements and transactions -------------------------------------------------------
-    @contextmanager
-    def statement(self) -> Iterator[None]:
+    def statement(self) -> _Statement:
         """One statement: all or nothing. In PostgreSQL an error inside a transaction block
         aborts it (25P02 until it is rolled back); SQLite and MySQL undo the statement only."""
         if self._aborted:
             raise DatabaseError("25P02", "current transaction is aborted, commands ignored"
                                 " until end of transaction block")  # fmt: skip
-        mark = len(self._log)
-        try:
-            yield
-        except BaseException:
-            self._undo(mark)
-            if self._marks and self.schema.aborts:
-                self._aborted = True
-            raise
-        if not self._marks:
-            self._log.clear()
+        return _Statement(self, len(self._log))
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -989,9 +1003,9 @@ class Engine:
             batches = [[row] for row in rows] if self.schema.per_row else [rows]
             returned: list[tuple[_Table, int]] = []
             for batch in batches:
-                columns = list(dict.fromkeys(name for row in batch for name in row))
+                columns = list(dict.fromkeys(n for r in batch for n in r)) if len(batch) > 1 else []
                 for values in self.given(table, batch, refuse):
-                    row = self.complete(table, values, columns if len(batch) > 1 else ())
+                    row = self.complete(table, values, columns)
                     self.validate(table, row)
                     for column in table.auto_increment:
                         if row[column.name] is _PENDING:

@@ -369,12 +369,11 @@ def div_scale(a: Decimal, b: Decimal) -> int:
 
 def _as_ratio(d: Decimal) -> tuple[int, int]:
     """d == n / 10**s exactly."""
-    sign, digits, exponent = d.as_tuple()
+    exponent = d.as_tuple().exponent
     assert isinstance(exponent, int)
-    n = int("".join(map(str, digits)) or "0") * (-1 if sign else 1)
     if exponent >= 0:
-        return n * 10**exponent, 0
-    return n, -exponent
+        return int(d), 0
+    return int(d.scaleb(-exponent, NUM)), -exponent  # exact: NUM holds every digit
 
 
 def _div_round_half_up(n: int, d: int) -> int:
@@ -699,6 +698,9 @@ def to_numeric(
     """Cast to numeric[(p,s)]. A float goes through its %.15g (real: %.6g) text, as in PG."""
     if a is None:
         return None
+    kind = type(a)
+    if (kind is Decimal or kind is int) and precision is None:
+        return a if kind is Decimal else Decimal(a)  # no typmod: the value as it is
     if isinstance(a, bool):
         raise TypeError("cannot cast boolean to numeric")
     if isinstance(a, int):
