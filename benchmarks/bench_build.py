@@ -25,7 +25,6 @@ Ratios are CPU time, per repetition, each side run in turn on the same seed (2 n
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import random
 import statistics
 import sys
@@ -41,25 +40,13 @@ sys.path.insert(0, str(ROOT))
 
 import factory  # noqa: E402
 import factory.fuzzy  # noqa: E402
+from bench_database import package  # noqa: E402
 from faker import Faker  # noqa: E402
 
-from codegen import pipeline, writer  # noqa: E402
-from codegen.config import Config  # noqa: E402
-from codegen.generate import generate  # noqa: E402
-
-SCHEMA = ROOT / "sample_schemas" / "ecommerce" / "schema.sql"
 NOW = dt.datetime(2024, 1, 1, 12, tzinfo=dt.UTC)
 CENT = Decimal("0.01")
 fake = Faker("en_US")
 rng = random.Random(1)
-
-
-def package(root: Path) -> Any:
-    built = pipeline.load([str(SCHEMA)], "postgres")
-    config = Config(inputs=(str(SCHEMA),), seed=1)
-    writer.write(generate(built.schema, config, "bench_build_pkg"), root / "bench_build_pkg")
-    sys.path.insert(0, str(root))
-    return importlib.import_module("bench_build_pkg")
 
 
 def maybe(make: Any) -> Any:
@@ -143,7 +130,7 @@ def main() -> None:
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
     repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 5
     with tempfile.TemporaryDirectory() as tmp:
-        pkg = package(Path(tmp))
+        pkg = package(Path(tmp), name="bench_build_pkg")
         same_shape(pkg)
         ours_factory = pkg.FACTORIES["orders"]
         ratios, hand_us, ours_us = [], [], []

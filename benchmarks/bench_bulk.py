@@ -20,7 +20,6 @@ apart: building the rows (Faker above all) costs more than inserting them.
 
 from __future__ import annotations
 
-import importlib
 import sqlite3
 import sys
 import tempfile
@@ -31,22 +30,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from codegen import pipeline, writer  # noqa: E402
+from bench_database import package, settings  # noqa: E402
+
 from codegen import server as pgserver  # noqa: E402
-from codegen.config import Config  # noqa: E402
-from codegen.generate import generate  # noqa: E402
 
 SCHEMA = ROOT / "sample_schemas" / "ecommerce" / "schema.sql"
 SQLITE_SCHEMA = ROOT / "sample_schemas" / "sqlite" / "schema.sql"
 TABLES = ("customers", "products", "orders")
-
-
-def package(root: Path, schema: Path, dialect: str, name: str) -> Any:
-    built = pipeline.load([str(schema)], dialect)
-    config = Config(inputs=(str(schema),), seed=1, dialect=dialect)  # type: ignore[arg-type]
-    writer.write(generate(built.schema, config, name), root / name)
-    sys.path.insert(0, str(root))
-    return importlib.import_module(name)
 
 
 def prebuilt(pkg: Any, key: str, n: int) -> dict[str, list[dict[str, Any]]]:
@@ -114,11 +104,8 @@ def postgres(pkg: Any, n: int, source: str) -> None:
     server = pgserver.find_server(order=(source,))
     sql = SCHEMA.read_text(encoding="utf-8")
     try:
-        with server.database() as conn:
-            fsync = conn.execute("SHOW fsync").fetchone()[0]  # type: ignore[index]
-            sync = conn.execute("SHOW synchronous_commit").fetchone()[0]  # type: ignore[index]
-        print(f"PostgreSQL {server.version()} ({source}), unix socket, fsync={fsync},"
-              f" synchronous_commit={sync}; orders with their 2 parents, {n} each")  # fmt: skip
+        print(f"PostgreSQL {server.version()} ({source}), unix socket, {settings(server)};"
+              f" orders with their 2 parents, {n} each")  # fmt: skip
         data = prebuilt(pkg, "orders", n)
         times: dict[str, float] = {}
         for what in ("executemany", "create_batch", "create"):

@@ -22,6 +22,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,12 +37,24 @@ from codegen.generate import generate  # noqa: E402
 SCHEMA = ROOT / "sample_schemas" / "ecommerce" / "schema.sql"
 
 
-def package(root: Path) -> Any:
-    built = pipeline.load([str(SCHEMA)], "postgres")
-    config = Config(inputs=(str(SCHEMA),), seed=1)
-    writer.write(generate(built.schema, config, "bench"), root / "bench_pkg")
+def package(
+    root: Path, schema: Path = SCHEMA, dialect: str = "postgres", name: str = "bench_pkg"
+) -> Any:
+    """The generated package of `schema`, imported (bench_build and bench_bulk use it too)."""
+    built = pipeline.load([str(schema)], dialect)
+    config = Config(inputs=(str(schema),), seed=1, dialect=dialect)  # type: ignore[arg-type]
+    writer.write(generate(built.schema, config, name), root / name)
     sys.path.insert(0, str(root))
-    return importlib.import_module("bench_pkg")
+    return importlib.import_module(name)
+
+
+def settings(server: Any) -> str:
+    """How durable the server's commits are (what an INSERT in autocommit waits for)."""
+    with server.database() as conn:
+        return ", ".join(
+            f"{name}={conn.execute(f'SHOW {name}').fetchone()[0]}"  # type: ignore[index]
+            for name in ("fsync", "synchronous_commit")
+        )
 
 
 def rows(pkg: Any, n: int) -> dict[str, list[dict[str, Any]]]:
@@ -58,8 +71,11 @@ def rows(pkg: Any, n: int) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def load(db: Any, data: dict[str, list[dict[str, Any]]]) -> dict[str, list[float]]:
-    """Insert every row, one call each; microseconds per insert, per table."""
+def walk(
+    data: dict[str, list[dict[str, Any]]], insert: Callable[[str, dict[str, Any]], Any]
+) -> dict[str, list[float]]:
+    """Every row, parents first, one `insert(table, row)` each (it returns a product's id);
+    microseconds per insert, per table."""
     times: dict[str, list[float]] = {}
     products: list[Any] = []
     for key in ("customers", "products", "orders"):
@@ -67,31 +83,31 @@ def load(db: Any, data: dict[str, list[dict[str, Any]]]) -> dict[str, list[float
             if key == "orders":
                 row = {**row, "product_id": products[i]}
             start = time.perf_counter()
-            stored = db.insert(key, row)
+            made = insert(key, row)
             times.setdefault(key, []).append((time.perf_counter() - start) * 1e6)
             if key == "products":
-                products.append(stored[0]["id"])
+                products.append(made)
     return times
 
 
+def load(db: Any, data: dict[str, list[dict[str, Any]]]) -> dict[str, list[float]]:
+    """Through the front door: Database.insert (INSERT ... RETURNING * on a real one)."""
+    return walk(data, lambda key, row: db.insert(key, row)[0].get("id"))
+
+
 def raw(conn: Any, data: dict[str, list[dict[str, Any]]]) -> dict[str, list[float]]:
-    """The same rows through psycopg's cursor.execute: no front door at all, no RETURNING."""
-    times: dict[str, list[float]] = {}
-    products: list[Any] = []
-    for key in ("customers", "products", "orders"):
-        for i, row in enumerate(data[key]):
-            if key == "orders":
-                row = {**row, "product_id": products[i]}
-            cols = ", ".join(f'"{c}"' for c in row)
-            sql = f"INSERT INTO {key} ({cols}) VALUES ({', '.join('%s' for _ in row)})"
-            if key == "products":
-                sql += " RETURNING id"
-            values = [json.dumps(v) if isinstance(v, (dict, list)) else v for v in row.values()]
-            start = time.perf_counter()
-            cursor = conn.execute(sql, values)
-            times.setdefault(key, []).append((time.perf_counter() - start) * 1e6)
-            if key == "products":
-                products.append(cursor.fetchone()[0])
+    """The same rows through psycopg's cursor.execute: no front door at all, no RETURNING
+    (but the products' ids)."""
+
+    def insert(key: str, row: dict[str, Any]) -> Any:
+        cols = ", ".join(f'"{c}"' for c in row)
+        sql = f"INSERT INTO {key} ({cols}) VALUES ({', '.join('%s' for _ in row)})"
+        values = [json.dumps(v) if isinstance(v, (dict, list)) else v for v in row.values()]
+        if key != "products":
+            return conn.execute(sql, values)
+        return conn.execute(sql + " RETURNING id", values).fetchone()[0]
+
+    times = walk(data, insert)
     if not conn.autocommit:
         conn.commit()
     return times
@@ -106,11 +122,8 @@ def main() -> None:
         data = rows(pkg, n)
         server = pgserver.find_server(order=(source,))
         try:
-            with server.database() as conn:
-                fsync = conn.execute("SHOW fsync").fetchone()[0]  # type: ignore[index]
-                sync = conn.execute("SHOW synchronous_commit").fetchone()[0]  # type: ignore[index]
             print(f"ecommerce sample, {n} rows per table; PostgreSQL {server.version()} ({source}),"
-                  f" unix socket, fsync={fsync}, synchronous_commit={sync}")  # fmt: skip
+                  f" unix socket, {settings(server)}")  # fmt: skip
             sides = {"in-memory Database.insert": load(pkg.Database(), data)}
             with server.database() as conn:
                 conn.execute(sql)  # type: ignore[call-overload]

@@ -107,12 +107,32 @@ def test_a_refused_row_raises_the_databases_error_for_it(
             pkg.FACTORIES["products"].create_batch(5, name="same")
     finally:
         pkg.bind(None)
-    assert 'Key (name)=(same) already exists' in str(failed.value.diag.message_detail)
+    assert "Key (name)=(same) already exists" in str(failed.value.diag.message_detail)
     if autocommit:  # the rows before the refused one went in, as with create() one by one
         assert pg.execute("SELECT count(*) FROM products").fetchone() == (1,)
     else:  # the caller's transaction failed, as a failed INSERT of create() leaves it
         assert pg.info.transaction_status == psycopg.pq.TransactionStatus.INERROR
         pg.rollback()
+
+
+def _made(pkg: ModuleType, conn: Any, n: int, batch: bool, quote: str) -> Any:
+    """Every factory's n rows (create_batch, or create() n times) and the tables after."""
+    pkg.bind(conn)
+    pkg.reset(9)
+    try:
+        made = {
+            key: f.create_batch(n) if batch else _one_by_one(pkg, key, n)
+            for key, f in pkg.FACTORIES.items()
+        }
+    finally:
+        pkg.bind(None)
+    cursor = conn.cursor()
+    tables = {}
+    for key in made:
+        cursor.execute(f"SELECT * FROM {quote}{key}{quote}")
+        tables[key] = sorted(map(tuple, cursor.fetchall()), key=repr)
+    cursor.close()
+    return made, tables
 
 
 def test_sqlite_batch_equals_create_one_by_one(tmp_path: Path, make_package: Make) -> None:
@@ -123,16 +143,9 @@ def test_sqlite_batch_equals_create_one_by_one(tmp_path: Path, make_package: Mak
         conn = sqlite3.connect(tmp_path / f"{batch}.db")
         conn.executescript(sql)
         conn.execute("PRAGMA foreign_keys=ON")
-        pkg.bind(conn)
-        pkg.reset(9)
         try:
-            made = {
-                key: f.create_batch(10) if batch else _one_by_one(pkg, key, 10)
-                for key, f in pkg.FACTORIES.items()
-            }
-            results.append((made, {key: _contents(conn, pkg, key) for key in made}))
+            results.append(_made(pkg, conn, 10, batch, '"'))
         finally:
-            pkg.bind(None)
             conn.close()
     assert results[0] == results[1]
 
@@ -144,20 +157,5 @@ def test_mysql_batch_equals_create_one_by_one(my_server: Any, make_package: Make
     for batch in (True, False):
         with my_server.database() as conn:
             load_mysql(conn, path.read_text(encoding="utf-8"))
-            pkg.bind(conn)
-            pkg.reset(9)
-            try:
-                made = {
-                    key: f.create_batch(8) if batch else _one_by_one(pkg, key, 8)
-                    for key, f in pkg.FACTORIES.items()
-                }
-                results.append((made, {key: _contents_my(conn, key) for key in made}))
-            finally:
-                pkg.bind(None)
+            results.append(_made(pkg, conn, 8, batch, "`"))
     assert results[0] == results[1]
-
-
-def _contents_my(conn: Any, table: str) -> list[tuple[Any, ...]]:
-    with conn.cursor() as cursor:
-        cursor.execute(f"SELECT * FROM `{table}`")
-        return sorted(map(tuple, cursor.fetchall()), key=repr)
