@@ -464,6 +464,9 @@ class Table:
         self.padded = padded or {}  # MySQL BINARY(n): stored right-padded with 0x00 to n bytes
         self.always = frozenset(always)  # GENERATED ALWAYS identity columns
         self.types = dict(types or {})  # column -> what the database checks its values against
+        self.as_is = {
+            c: _rowcheck.stored_as_is(t) for c, t in self.types.items() if c not in computed
+        }
 
     def bind(self, declarations: Mapping[str, Any]) -> None:
         """Regenerators for the `regen` columns (re-drawn when a CHECK fails), taken from the
@@ -878,7 +881,12 @@ def finish(
 
 def _coerce(spec: Table, row: dict[str, Any], values: Mapping[str, Any]) -> None:
     """Store `values` in `row` as the database would store them, or raise RowError."""
+    as_is = spec.as_is
     for column, value in list(values.items()):
+        accept = as_is.get(column)
+        if accept is not None and value is not None and accept(value):
+            row[column] = value
+            continue
         col = spec.types.get(column)
         if col is not None and column not in spec.computed:
             row[column] = coerce(spec.key, column, col, value)
@@ -890,6 +898,11 @@ def _compute(spec: Table, row: dict[str, Any], given: set[str] | frozenset[str])
     """Computed columns in order; an input the database would reject (numeric overflow,
     division by zero) is regenerated, as a failed CHECK is."""
     for col, fn in spec.computed.items():
+        try:
+            row[col] = fn(row)
+            continue
+        except (NotImplementedError, sqlrt.SqlError):
+            pass  # the loop below says what to do
         for attempt in range(MAX_TRIES):
             try:
                 row[col] = fn(row)
