@@ -681,7 +681,7 @@ class RowFactory(DictFactory):
 # through factory-boy unchanged.
 
 Plan = dict[str, Any]  # attribute -> declaration or plain value, in declaration order
-_plans: dict[type[Any], Plan | None] = {}
+_PLAN = "_sg_plan"  # a factory class's own attribute: (its Plan or None,), once decided
 
 
 class _View:
@@ -742,7 +742,7 @@ def _evaluate(declaration: Any, view: _View) -> Any:
 
 def _sub(declaration: SubFactory, view: _View) -> Any:
     target = declaration.get_factory()  # type: ignore[no-untyped-call]
-    plan = _plans[target]
+    plan = vars(target)[_PLAN][0]
     assert plan is not None  # _plan_of checked the whole chain of parents
     strategy = CREATE_STRATEGY if view._sg_create else BUILD_STRATEGY
     return _fast_build(target, plan, strategy, {}, view, view._sg_batch)
@@ -777,7 +777,9 @@ def _fast_build(
     view = _View(decls, sequence, create, parent, batch)
     values = {name: _resolve(view, name) for name in decls}
     kwargs = {name: value for name, value in values.items() if value is not SKIP}
-    return cls._finish(kwargs, frozenset(params), create, batch)
+    row = cls._finish(kwargs, frozenset(params), create, batch)
+    cls._after_postgeneration(row, create=create, results={})  # type: ignore[no-untyped-call]
+    return row
 
 
 def _plain(params: Mapping[str, Any]) -> bool:
@@ -793,9 +795,11 @@ def _phase(value: Any) -> Any:
 
 def _plan_of(cls: type[Any]) -> Plan | None:
     """The declarations of `cls`, if it and every factory its SubFactories reach can be
-    built without factory-boy's resolver; else None. Decided once per class."""
-    if cls in _plans:
-        return _plans[cls]
+    built without factory-boy's resolver; else None. Decided once per class, and kept on
+    the class itself (pytest-factoryboy makes a class per fixture: no registry to grow)."""
+    decided = vars(cls).get(_PLAN)
+    if decided is not None:
+        return decided[0]  # type: ignore[no-any-return]
     seen: dict[type[Any], Plan | None] = {}
     todo = [cls]
     while todo:
@@ -804,10 +808,11 @@ def _plan_of(cls: type[Any]) -> Plan | None:
             seen[current] = _own_plan(current)
             todo.extend(_targets(seen[current] or {}))
     if all(plan is not None for plan in seen.values()):
-        _plans.update(seen)  # each one's parents are among them: all can be built here
+        for each, plan in seen.items():  # each one's parents are among them too
+            setattr(each, _PLAN, (plan,))
     else:
-        _plans[cls] = None
-    return _plans[cls]
+        setattr(cls, _PLAN, (None,))
+    return vars(cls)[_PLAN][0]  # type: ignore[no-any-return]
 
 
 def _own_plan(cls: type[Any]) -> Plan | None:
@@ -821,12 +826,14 @@ def _own_plan(cls: type[Any]) -> Plan | None:
         and not meta.post_declarations.declarations
         and not any(getattr(meta, o) for o in ("exclude", "rename", "inline_args"))
         and not any(pre.contexts.values())
-        and cls._adjust_kwargs.__func__ is RowFactory._adjust_kwargs.__func__  # type: ignore[attr-defined]
-        and cls._after_postgeneration.__func__ is Factory._after_postgeneration.__func__  # type: ignore[attr-defined]
+        and getattr(cls._adjust_kwargs, "__func__", None) is _ADJUST
     )
     if not plain or not all(_supported(d) for d in pre.declarations.values()):
         return None
     return dict(pre.declarations)
+
+
+_ADJUST = vars(RowFactory)["_adjust_kwargs"].__func__  # a subclass's own: factory-boy's path
 
 
 def _supported(declaration: Any) -> bool:

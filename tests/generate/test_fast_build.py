@@ -64,7 +64,8 @@ def test_fast_build_gives_factory_boys_rows(
     paths, dialect = CASES[case]
     pkg = make_package(paths=paths, dialect=dialect, seed=3)
     fast = _rows(pkg, 15)
-    assert any(plan is not None for plan in pkg._runtime._plans.values())  # it was used
+    planned = [vars(f).get("_sg_plan") for f in pkg.FACTORIES.values()]
+    assert any(p is not None and p[0] is not None for p in planned)  # it was used
     slow(pkg)
     assert _rows(pkg, 15) == fast
 
@@ -141,3 +142,27 @@ def test_cycles_and_factory_parent_as_in_factory_boy(make_package: Make) -> None
         Cyclic.build()
     assert Child.build()["full_name"] == "alone"
     assert Parent.build_chain().of("customers")[0]["full_name"] == "inside"
+
+
+def test_after_postgeneration_runs_and_can_be_swapped(make_package: Make) -> None:
+    """factory-boy calls _after_postgeneration for every row; pytest-factoryboy swaps it for
+    a plain function around a call (and makes a class per fixture)."""
+    pkg = make_package(paths=ECOM)
+    seen: list[tuple[str, bool]] = []
+
+    class Hooked(pkg.FACTORIES["orders"]):  # type: ignore[misc, name-defined]
+        @classmethod
+        def _after_postgeneration(cls, instance: Any, create: bool, results: Any = None) -> None:
+            seen.append((cls.__name__, create))
+
+    Hooked.build()
+    assert seen == [("Hooked", False)]
+    fixture_class = type("Factory", (pkg.FACTORIES["orders"],), {})
+    original = fixture_class._after_postgeneration
+    fixture_class._after_postgeneration = lambda *args, **kwargs: None
+    try:
+        assert fixture_class.build(quantity=2)["quantity"] == 2
+    finally:
+        fixture_class._after_postgeneration = original
+    assert fixture_class.build(quantity=3)["quantity"] == 3
+    assert "_sg_plan" not in vars(pkg._runtime.RowFactory)  # decided per class, not shared
