@@ -496,6 +496,11 @@ class _Table:
                                for c in spec.columns)  # fmt: skip
         self.stored_as_is: dict[str, Callable[[Any], bool] | None] = {}
         self.auto_increment = [c for c in spec.columns if c.identity == "auto_increment"]
+        self.plain_given = {  # a value given for these is stored as it is (no domain, no
+            c.name  # sequence to move): complete() takes it without asking _column_value
+            for c in spec.columns
+            if c.identity != "auto_increment" and c.name not in self.domain_checks
+        }
         self._index_on: dict[tuple[str, ...], _Index | None] = {}
 
     def index_on(self, columns: Sequence[str]) -> _Index | None:
@@ -778,9 +783,13 @@ class Engine:
         row: Row = {}
         for name in values_list:
             row[name] = self._column_value(table, table.columns[name], given)
+        plain = table.plain_given
         for column in table.spec.columns:
-            if column.name not in row:
-                row[column.name] = self._column_value(table, column, given)
+            name = column.name
+            if name in plain and name in given and given[name] is not None:
+                row[name] = given[name]  # what _column_value does for such a column
+            elif name not in row:
+                row[name] = self._column_value(table, column, given)
         if values_list:
             row = {c.name: row[c.name] for c in table.spec.columns}
         self._compute(table, row)
