@@ -19,6 +19,7 @@ import json
 import math
 import random
 import string
+import sys
 import uuid
 import warnings
 from collections.abc import Callable, Iterable, Mapping
@@ -1084,7 +1085,7 @@ def _insert_group(group: list[_Pending], names: list[str]) -> None:
     else:
         try:
             stored = _atomically(sql, params)
-        except Exception:  # the rows again, one by one: the refused one raises
+        except _database_error():  # the rows again, one by one: the refused one raises
             for p in group:
                 p.stored = insert(spec, p.row, p.given)
             return
@@ -1103,6 +1104,13 @@ def _each(sql: str, params: list[list[Any]]) -> list[dict[str, Any]]:
         return stored
     finally:
         cursor.close()
+
+
+def _database_error() -> type[Exception]:
+    """The bound driver's DB-API `Error`: the base of every error the database raises."""
+    module = sys.modules.get(type(_connection).__module__.split(".")[0])
+    error = getattr(module, "Error", None)
+    return error if isinstance(error, type) and issubclass(error, Exception) else Exception
 
 
 def _atomically(sql: str, params: list[list[Any]]) -> list[dict[str, Any]]:
