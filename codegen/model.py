@@ -298,7 +298,6 @@ class Table:
     comment: str | None = None
     dialect: str = "postgres"
     location: Location = NOWHERE
-    collation: str | None = None  # MySQL's table COLLATE=: its text columns' default
 
     @property
     def key(self) -> str:
@@ -339,7 +338,6 @@ class Table:
             "partition_bound": self.partition_bound,
             **({"inherits": list(self.inherits)} if self.inherits else {}),
             "comment": self.comment,
-            **({"collation": self.collation} if self.collation else {}),
             "location": self.location.to_json(),
         }
 
@@ -376,7 +374,6 @@ class Table:
             comment=data.get("comment"),
             dialect=dialect,
             location=Location.from_json(data["location"]),
-            collation=data.get("collation"),
         )
 
 
@@ -703,10 +700,10 @@ def without_locations(value: Any) -> Any:
     added above a table change no fingerprint."""
     if isinstance(value, dict):
         return {
-            k: without_locations(v)
+            k: without_locations(v) if isinstance(v, (dict, list)) else v  # no call per leaf
             for k, v in value.items()
             if k != "location" and not k.endswith("_location")
         }
     if isinstance(value, list):
-        return [without_locations(v) for v in value]
+        return [without_locations(v) if isinstance(v, (dict, list)) else v for v in value]
     return value

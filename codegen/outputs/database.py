@@ -21,6 +21,7 @@ from ..naming import identifier
 from ..plan import TablePlan
 from ..plan.compiler import _NOPE, default_literal_value
 from ..render import LINE_LENGTH, _width, call, literal, py, pystr
+from ..sqlexpr import mysql_text
 
 EXPORTS = {
     "database": ["APIError", "APIResponse", "AsyncDatabase", "Database", "DatabaseError", "SCHEMA"]
@@ -93,12 +94,23 @@ class _Sources:
             source = f"rt.{source}" if isinstance(value, Decimal) else source
             self.fns.append(f"def {name}() -> Any:\n    return {source}\n")
             return name
+        return self._value_fn(column, column.default, name, "DEFAULT",
+                              "a row that omits the column raises NotImplementedError")  # fmt: skip
+
+    def on_update(self, column: Column) -> str | None:
+        """MySQL's ON UPDATE expression (CURRENT_TIMESTAMP), compiled as a DEFAULT is."""
+        if column.on_update is None:
+            return None
+        name = self.name(f"{column.name}_on_update")
+        effect = "an UPDATE that changes the row raises NotImplementedError"
+        return self._value_fn(column, column.on_update, name, "ON UPDATE", effect)
+
+    def _value_fn(self, column: Column, sql: str, name: str, what: str, effect: str) -> str:
+        """A value the database computes for the column (no row in scope), compiled."""
         compiled = sqlexpr.compile_expression(
-            column.default, self.schema.dialect, {}, name=name,
-            result_type=self.types[column.name],
-        )  # fmt: skip
-        self._note(compiled, column.location, f"{self.t.key}.{column.name}: DEFAULT",
-                   "a row that omits the column raises NotImplementedError")  # fmt: skip
+            sql, self.schema.dialect, {}, name=name, result_type=self.types[column.name]
+        )
+        self._note(compiled, column.location, f"{self.t.key}.{column.name}: {what}", effect)
         self.fns.append(compiled.source)
         return compiled.name
 
@@ -221,16 +233,19 @@ def _column(schema: Schema, table: Table, c: Column, src: _Sources) -> str:
         args.append(f"identity={pystr(c.identity)}")
     if c.generated is not None:
         args.append("generated=True")
-    collate = _collate(c.collation or table.collation)
+    collate = _collate(mysql_text.collation(t))
     if of(schema.dialect).collations_fold_case and t.category in (*TEXTS, "enum") and collate:
         args.append(f"collate={pystr(collate)}")
+    on_update = src.on_update(c)
+    if on_update:
+        args.append(f"on_update={on_update}")
     return call("ColumnSpec", args, ITEM, ",")
 
 
 def _collate(collation: str | None) -> str:
-    """How a MySQL collation compares (ColumnSpec.collate); none written: MySQL 8's
-    default, utf8mb4_0900_ai_ci."""
-    name = (collation or "utf8mb4_0900_ai_ci").lower()
+    """How a MySQL collation compares (ColumnSpec.collate): the column's, else the
+    table's, else MySQL 8's default, utf8mb4_0900_ai_ci (the reader writes it in the type)."""
+    name = (collation or mysql_text.DEFAULT_COLLATION).lower()
     if not name.endswith("_ci"):  # _bin, _cs: exact, but for trailing spaces if PAD SPACE
         return "" if "_0900_" in name or "_nopad_" in name else "pad"
     if "_0900_" in name or "_nopad_" in name:

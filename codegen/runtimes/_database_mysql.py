@@ -175,6 +175,11 @@ def _double_text(value: float) -> str:
 def _fitting(text: str, value: float, limit: int | None) -> str:
     if limit is None or len(text) <= limit:
         return text
+    if "e" not in text:  # fewer decimals, rounded
+        for decimals in range(len(text.partition(".")[2]), -1, -1):
+            shorter = f"{value:.{decimals}f}"
+            if len(shorter) <= limit:
+                return shorter
     for digits in range(limit, 0, -1):
         shorter = f"{value:.{digits}g}"
         if len(shorter) <= limit:
