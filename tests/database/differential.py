@@ -324,17 +324,21 @@ class _Rollback(Exception):
 def compiled_tables(pkg: ModuleType, left_out: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
     """The tables the fake can run: every computed column compiled (one that is not makes
     writes raise NotImplementedError, quoting the SQL: generate warned about it)."""
-    out = []
+    uncompiled = uncompiled_tables(pkg)
+    return [t.key for t in pkg.SCHEMA.tables if t.key not in uncompiled | left_out]
+
+
+def uncompiled_tables(pkg: ModuleType) -> dict[str, str]:
+    """Table -> why the fake cannot compute its rows (the NotImplementedError's words)."""
+    out: dict[str, str] = {}
     for table in pkg.SCHEMA.tables:
-        try:
-            for fn in (table.computed or {}).values():
+        for fn in (table.computed or {}).values():
+            try:
                 fn({})
-        except NotImplementedError:
-            continue
-        except Exception:
-            pass
-        if table.key not in left_out:
-            out.append(table.key)
+            except NotImplementedError as error:
+                out.setdefault(table.key, str(error))
+            except Exception:
+                pass
     return out
 
 
