@@ -28,38 +28,21 @@ from typing import Any
 
 from . import _database_mysql as mysql
 from . import _sqlruntime as rt
+from ._errors import APIError
 
 Row = dict[str, Any]
 RowFn = Callable[[Mapping[str, Any]], Any]
 
 
-class DatabaseError(Exception):
+class DatabaseError(APIError):
     """An error as the database reports it: `code` is the SQLSTATE (23505, 23503, ...), or
-    PostgREST's code (PGRST116) for the builder's own errors. postgrest-py calls it APIError."""
+    PostgREST's code (PGRST116) for the builder's own errors; the RPC client's `RPCError`
+    is the same `APIError`."""
 
     def __init__(
         self, code: str, message: str, details: str | None = None, hint: str | None = None
     ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.details = details
-        self.hint = hint
-
-    def json(self) -> dict[str, Any]:
-        return {"message": self.message, "code": self.code, "details": self.details,
-                "hint": self.hint}  # fmt: skip
-
-    def __str__(self) -> str:
-        text = f"{self.message} ({self.code})"
-        if self.details:
-            text += f"\n  details: {self.details}"
-        if self.hint:
-            text += f"\n  hint: {self.hint}"
-        return text
-
-
-APIError = DatabaseError
+        super().__init__(message, code, details, hint)
 
 # ------------------------------------------------------------------------------- specs
 

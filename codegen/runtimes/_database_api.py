@@ -6,14 +6,16 @@ Copied verbatim into generated packages.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from contextlib import AbstractContextManager, asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Concatenate, ParamSpec, Protocol, TypeVar, cast
 
 from ._database import DatabaseError, Engine, Filter, Order, Row, SchemaSpec
 
 Where = Mapping[str, Any] | Sequence[Filter] | None
+P = ParamSpec("P")
+T = TypeVar("T")
 OPERATIONS = ("select", "insert", "update", "delete", "upsert", "count")
 
 
@@ -372,6 +374,21 @@ class AsyncQuery(Query):
         return self._run()
 
 
+def _awaitable(
+    method: Callable[Concatenate[Database, P], T],
+) -> Callable[Concatenate[AsyncDatabase, P], Coroutine[Any, Any, T]]:
+    """`Database`'s method as an awaitable one of `AsyncDatabase` (same parameters), run
+    on its `db` (a subclass's override included)."""
+    name = method.__name__
+
+    async def call(self: AsyncDatabase, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        return cast(T, getattr(self.db, name)(*args, **kwargs))
+
+    call.__name__, call.__qualname__, call.__doc__ = name, f"AsyncDatabase.{name}", method.__doc__
+
+    return call
+
+
 class AsyncDatabase:
     """`Database` with awaitable methods, for async code and async fixtures."""
 
@@ -387,47 +404,20 @@ class AsyncDatabase:
         """A blocking DB-API connection behind awaitable methods (for tests, not servers)."""
         return cls(cls.sync.connect(connection))
 
-    async def insert(self, table: str, rows: Any, *, overriding: bool = False) -> list[Row]:
-        return self.db.insert(table, rows, overriding=overriding)
-
-    async def upsert(self, table: str, rows: Any, on_conflict: str | Sequence[str] | None = None,
-                     ignore_duplicates: bool = False) -> list[Row]:  # fmt: skip
-        return self.db.upsert(table, rows, on_conflict, ignore_duplicates)
-
-    async def select(
-        self,
-        table: str,
-        where: Where = None,
-        order_by: str | Sequence[str] | None = None,
-        limit: int | None = None,
-        offset: int = 0,
-        columns: Sequence[str] | None = None,
-    ) -> list[Row]:
-        return self.db.select(table, where, order_by, limit, offset, columns)
-
-    async def update(self, table: str, values: Mapping[str, Any], where: Where = None) -> list[Row]:
-        return self.db.update(table, values, where)
-
-    async def delete(self, table: str, where: Where = None) -> list[Row]:
-        return self.db.delete(table, where)
-
-    async def count(self, table: str, where: Where = None) -> int:
-        return self.db.count(table, where)
-
-    async def execute_query(self, table: str, operation: str, data: Any = None,
-                            filters: Where = None) -> Any:  # fmt: skip
-        return self.db.execute_query(table, operation, data, filters)
-
-    async def rpc(self, name: str, params: Mapping[str, Any] | None = None) -> Any:
-        return self.db.rpc(name, params)
+    insert = _awaitable(Database.insert)
+    upsert = _awaitable(Database.upsert)
+    select = _awaitable(Database.select)
+    update = _awaitable(Database.update)
+    delete = _awaitable(Database.delete)
+    count = _awaitable(Database.count)
+    execute_query = _awaitable(Database.execute_query)
+    rpc = _awaitable(Database.rpc)
+    reset = _awaitable(Database.reset)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
         with self.db.transaction():
             yield
-
-    async def reset(self) -> None:
-        self.db.reset()
 
     def table(self, name: str) -> AsyncQuery:
         return AsyncQuery(self.db, name)

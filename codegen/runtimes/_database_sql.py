@@ -23,6 +23,7 @@ from ._database import (
     TableSpec,
     sqlite_bind,
 )
+from ._dbapi import driver_of
 
 SQLITE_CODES = (
     ("UNIQUE constraint failed", "23505"),
@@ -49,17 +50,6 @@ _IS_WORDS: dict[Any, str] = {None: "NULL", "null": "NULL", True: "TRUE", "true":
 _OPS = {"eq": "=", "neq": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 
 
-def driver_of(connection: Any) -> str:
-    module = type(connection).__module__.split(".")[0]
-    if module in ("sqlite3", "_sqlite3"):
-        return "sqlite"
-    if module.startswith("psycopg"):
-        return "postgres"
-    if module in ("pymysql", "MySQLdb"):
-        return "mysql"
-    raise TypeError(f"Database.connect(): unsupported connection type {type(connection)}")
-
-
 class SqlBackend:
     """The backend of `Database.connect()`: every call is one SQL statement (or a few, in a
     savepoint, where the dialect has no RETURNING for them)."""
@@ -67,7 +57,7 @@ class SqlBackend:
     def __init__(self, schema: SchemaSpec, connection: Any) -> None:
         self.schema = schema
         self.conn = connection
-        self.driver = driver_of(connection)
+        self.driver = driver_of(connection, "Database.connect()")
         self.specs = {t.key: t for t in schema.tables}
         self.mark = "?" if self.driver == "sqlite" else "%s"
         self._depth = 0

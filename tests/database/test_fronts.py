@@ -229,6 +229,22 @@ def test_rpc_unknown_function(db: Any, pkg: ModuleType) -> None:
     assert caught.value.code == "PGRST202"
 
 
+def test_one_error_class_for_rpc_and_database(db: Any, pkg: ModuleType) -> None:
+    """RPCError and DatabaseError are both the package's APIError (postgrest-py's shape)."""
+    assert issubclass(pkg.RPCError, pkg.APIError) and issubclass(pkg.DatabaseError, pkg.APIError)
+    for call in (lambda: pkg.RPC.rpc("no_such_function", {}).execute(), lambda: db.insert("nope", {})):
+        with pytest.raises(pkg.APIError) as caught:
+            call()
+        assert caught.value.json()["code"] in ("PGRST202", "42P01")
+
+
+def test_async_methods_are_the_sync_ones_awaitable(pkg: ModuleType) -> None:
+    for name in ("insert", "upsert", "select", "update", "delete", "count", "rpc", "reset"):
+        method = getattr(pkg.AsyncDatabase, name)
+        assert asyncio.iscoroutinefunction(method), name
+        assert method.__doc__ == getattr(pkg.Database, name).__doc__
+
+
 def test_async_database(pkg: ModuleType) -> None:
     async def scenario() -> tuple[int, int]:
         db = pkg.AsyncDatabase()
