@@ -231,7 +231,8 @@ def test_rpc_unknown_function(db: Any, pkg: ModuleType) -> None:
 
 def test_one_error_class_for_rpc_and_database(db: Any, pkg: ModuleType) -> None:
     """RPCError and DatabaseError are both the package's APIError (postgrest-py's shape)."""
-    assert issubclass(pkg.RPCError, pkg.APIError) and issubclass(pkg.DatabaseError, pkg.APIError)
+    assert issubclass(pkg.RPCError, pkg.APIError)
+    assert issubclass(pkg.DatabaseError, pkg.APIError)
     for call in (lambda: pkg.RPC.rpc("no_such_function", {}).execute(), lambda: db.insert("nope", {})):
         with pytest.raises(pkg.APIError) as caught:
             call()
