@@ -233,7 +233,9 @@ def test_one_error_class_for_rpc_and_database(db: Any, pkg: ModuleType) -> None:
     """RPCError and DatabaseError are both the package's APIError (postgrest-py's shape)."""
     assert issubclass(pkg.RPCError, pkg.APIError)
     assert issubclass(pkg.DatabaseError, pkg.APIError)
-    for call in (lambda: pkg.RPC.rpc("no_such_function", {}).execute(), lambda: db.insert("nope", {})):
+    calls = (lambda: pkg.RPC.rpc("no_such_function", {}).execute(),
+             lambda: db.insert("nope", {}))  # fmt: skip
+    for call in calls:
         with pytest.raises(pkg.APIError) as caught:
             call()
         assert caught.value.json()["code"] in ("PGRST202", "42P01")
