@@ -26,7 +26,8 @@ from ..sqlexpr import mysql_text
 EXPORTS = {
     "database": ["APIError", "APIResponse", "AsyncDatabase", "Database", "DatabaseError", "SCHEMA"]
 }
-RUNTIMES = ("_database.py", "_database_api.py", "_database_sql.py", "_database_mysql.py")
+RUNTIMES = ("_database.py", "_database_api.py", "_database_sql.py", "_database_mysql.py",
+            "_database_embed.py")  # fmt: skip
 # how PostgreSQL names a type in its messages
 PG_NAMES = {
     "varchar": "character varying", "char": "character", "double": "double precision",

@@ -11,7 +11,17 @@ from contextlib import AbstractContextManager, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, ClassVar, Concatenate, ParamSpec, Protocol, TypeVar, cast
 
-from ._database import DatabaseError, Engine, Filter, Order, Row, SchemaSpec
+from . import _database_embed as embedding
+from ._database import (
+    DatabaseError,
+    Engine,
+    Filter,
+    Order,
+    Row,
+    SchemaSpec,
+    undefined_column,
+    undefined_table,
+)
 
 Where = Mapping[str, Any] | Sequence[Filter] | None
 P = ParamSpec("P")
@@ -218,6 +228,7 @@ class Query:
         self._op = "select"
         self._values: list[Mapping[str, Any]] = []
         self._columns: list[str] | None = None
+        self._embeds: tuple[embedding.Embed, ...] = ()
         self._filters: list[Filter] = []
         self._order: list[Order] = []
         self._limit: int | None = None
@@ -230,12 +241,8 @@ class Query:
 
     # -- what to do --------------------------------------------------------------------------
     def select(self, *columns: str, count: str | None = None) -> Query:
-        text = ",".join(columns) if columns else "*"
-        names = [c.strip() for c in text.split(",") if c.strip()]
-        if any("(" in n or ":" in n for n in names):
-            raise NotImplementedError(f"select({text!r}): embedded resources and renames are"
-                                      " not supported by the in-memory database")  # fmt: skip
-        self._columns = None if names in ([], ["*"]) else names
+        """Columns, `*`, and embedded related tables: `select("*, customers(email)")`."""
+        self._columns, self._embeds = embedding.parse(",".join(columns) if columns else "*")
         self._count = count
         return self
 
@@ -334,7 +341,9 @@ class Query:
         if self._op == "rpc":
             return APIResponse(db.rpc(name, self._values[0]))
         count: int | None = None
-        if self._op == "select":
+        if self._op == "select" and self._embeds:
+            rows, count = self._embedded(backend, name)
+        elif self._op == "select":
             rows = backend.select(name, self._filters, self._order, self._limit, self._offset,
                                   self._columns)  # fmt: skip
             if self._count:
@@ -345,6 +354,32 @@ class Query:
         if self._op != "select" and self._columns is not None:
             rows = [{c: r[c] for c in self._columns} for r in rows]
         return APIResponse(self._shape(rows), count)
+
+    def _embedded(self, backend: Backend, name: str) -> tuple[list[Row], int | None]:
+        """The rows with their embedded resources (an `!inner` one drops rows before the
+        range is taken, as PostgREST's inner join does)."""
+        table = next((t for t in self._db.schema.tables if name in (t.key, t.name)), None)
+        if table is None:
+            raise undefined_table(name)
+        for column in self._columns or ():
+            if column not in {c.name for c in table.columns}:
+                raise undefined_column(table, column)
+        own = [f for f in self._filters if "." not in f[0]]
+        inner = any(e.inner for e in self._embeds)
+        limit, offset = (None, 0) if inner else (self._limit, self._offset)
+        rows = backend.select(name, own, self._order, limit, offset)
+        rows = embedding.embed_rows(
+            self._db.schema, table, rows, self._embeds,
+            [f for f in self._filters if "." in f[0]], lambda t, f, o: backend.select(t, f, o),
+        )  # fmt: skip
+        count = (len(rows) if inner else backend.count(name, own)) if self._count else None
+        if inner:
+            end = None if self._limit is None else self._offset + self._limit
+            rows = rows[self._offset : end]
+        if self._columns is not None:
+            shown = (*self._columns, *(e.key for e in self._embeds))
+            rows = [{c: r[c] for c in shown} for r in rows]
+        return rows, count
 
     def _write(self, backend: Backend, name: str) -> list[Row]:
         if self._op == "insert":

@@ -210,7 +210,8 @@ class Generator:
     def op(self) -> Op:
         table = self.pick(self.tables)
         kind = self.pick(["insert", "insert", "insert", "many", "update", "delete", "select",
-                          "count", "upsert", "builder", "rollback", "swallow"])  # fmt: skip
+                          "count", "upsert", "builder", "rollback", "swallow",
+                          "embed"])  # fmt: skip
         return getattr(self, f"_{kind}")(table)  # type: ignore[no-any-return]
 
     def _insert(self, table: str) -> Op:
@@ -287,6 +288,35 @@ class Generator:
 
         return Op(f"table({table!r}).select().{op}({column!r}, {bound})", run)
 
+    def _embed(self, table: str) -> Op:
+        """postgrest-py's select("*, related(*)") over a foreign key, either way, maybe
+        !inner and filtered on the embedded rows."""
+        spec = self.specs[table]
+        related = [(fk.ref_table, fk.name) for fk in spec.foreign_keys
+                   if fk.ref_table in self.specs]  # fmt: skip
+        related += [(t.key, fk.name) for t in self.specs.values() for fk in t.foreign_keys
+                    if fk.ref_table == table]  # fmt: skip
+        if not related:
+            return self._select(table)
+        other, fk_name = self.pick(sorted(related))
+        name = self.specs[other].name
+        inner = "!inner" if self.chance(30) else ""
+        text = f"*, {name}!{fk_name}{inner}(*)"
+        numbers = [c.name for c in self.specs[other].columns if c.type.category in NUMBERS[:3]]
+        test = (f"{name}.{self.pick(numbers)}", self.draw(st.integers(0, 20))) if numbers and \
+            self.chance(40) else None  # fmt: skip
+        order = list(self.pk(table))
+
+        def run(db: Any) -> Any:
+            query = db.table(table).select(text, count="exact")
+            if test is not None:
+                query = query.gte(*test)
+            for column in order:
+                query = query.order(column)
+            return query.execute()
+
+        return Op(f"table({table!r}).select({text!r}).gte{test}", run, ordered=bool(order))
+
     def _rollback(self, table: str) -> Op:
         inner = [self._insert(table), self.op()]
 
@@ -325,7 +355,7 @@ def compiled_tables(pkg: ModuleType, left_out: set[str] = frozenset()) -> list[s
     """The tables the fake can run: every computed column compiled (one that is not makes
     writes raise NotImplementedError, quoting the SQL: generate warned about it)."""
     uncompiled = uncompiled_tables(pkg)
-    return [t.key for t in pkg.SCHEMA.tables if t.key not in uncompiled | left_out]
+    return [t.key for t in pkg.SCHEMA.tables if t.key not in {*uncompiled, *left_out}]
 
 
 def uncompiled_tables(pkg: ModuleType) -> dict[str, str]:

@@ -276,3 +276,21 @@ def test_the_factories_rows_go_in(db: Any, pkg: ModuleType) -> None:
             row["customer_id"] = db.select("customers")[0]["id"]
             row["product_id"] = db.select("products")[0]["id"]
         assert db.insert(key, row)
+
+
+def test_embedded_select_follows_foreign_keys(db: Any, pkg: ModuleType) -> None:
+    """postgrest-py's select("*, customers(*)"): the row a foreign key points at (an object)
+    and the rows pointing at it (a list)."""
+    customer, product = _shop(db)
+    db.insert("orders", [_order(customer, product), _order(customer, product, quantity=5,
+                                                             status="paid")])
+    orders = db.table("orders").select("id, customers(email), products(sku)").execute().data
+    assert [o["customers"] for o in orders] == [{"email": "ann@example.com"}] * 2
+    assert orders[0]["products"] == {"sku": "S-1"}
+    shop = db.table("customers").select("email, orders(quantity)").execute().data
+    assert shop == [{"email": "ann@example.com", "orders": [{"quantity": 3}, {"quantity": 5}]}]
+    few = db.table("customers").select("*, orders!inner(*)").eq("orders.quantity", 9).execute()
+    assert few.data == []
+    with pytest.raises(pkg.APIError) as caught:
+        db.table("orders").select("*, nowhere(*)").execute()
+    assert caught.value.code == "PGRST200"
