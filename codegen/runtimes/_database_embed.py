@@ -16,7 +16,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ._database import DatabaseError, Filter, ForeignKeySpec, Order, Row, SchemaSpec, TableSpec
+from ._database import (
+    DatabaseError,
+    Filter,
+    ForeignKeySpec,
+    Order,
+    Row,
+    SchemaSpec,
+    TableSpec,
+)
 
 Select = Callable[[str, Sequence[Filter], Sequence[Order]], list[Row]]  # a backend's select
 

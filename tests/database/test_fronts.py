@@ -288,7 +288,8 @@ def test_embedded_select_follows_foreign_keys(db: Any, pkg: ModuleType) -> None:
     assert [o["customers"] for o in orders] == [{"email": "ann@example.com"}] * 2
     assert orders[0]["products"] == {"sku": "S-1"}
     shop = db.table("customers").select("email, orders(quantity)").execute().data
-    assert shop == [{"email": "ann@example.com", "orders": [{"quantity": 3}, {"quantity": 5}]}]
+    assert [c["email"] for c in shop] == ["ann@example.com"]
+    assert sorted(o["quantity"] for o in shop[0]["orders"]) == [3, 5]
     few = db.table("customers").select("*, orders!inner(*)").eq("orders.quantity", 9).execute()
     assert few.data == []
     with pytest.raises(pkg.APIError) as caught:
