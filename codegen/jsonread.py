@@ -52,7 +52,7 @@ def _leaves(paths: Iterable[Path]) -> tuple[Path, ...]:
     return tuple(p for p in every if not any(len(q) > len(p) and q[: len(p)] == p for q in every))
 
 
-def _reads(node: exp.Expression) -> Iterator[tuple[exp.Column, Path]]:
+def _reads(node: exp.Expr) -> Iterator[tuple[exp.Column, Path]]:
     """(column, path) for each read `node` makes of a column, directly or through a chain
     of extractions (`a -> 'b' ->> 'c'` reads ("b", "c") of a)."""
     if isinstance(node, _EXTRACTS):
