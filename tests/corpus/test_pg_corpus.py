@@ -84,7 +84,7 @@ def test_corpus_entry(
                    if k not in built.schema.external_tables}  # fmt: skip
         problems = pgshape.differences(pgshape.from_model(built.schema), catalog)
         assert not problems, "\n".join(problems)
-        pkg = make_package(inputs, seed=7, external=tuple(external))
+        pkg = make_package(paths=inputs, seed=7, external=external)
         server_lacks = _server_lacks(conn, built.schema)
         messages = [w.message for w in (*built.warnings, *pkg.WARNINGS)]
         pkg.bind(conn)

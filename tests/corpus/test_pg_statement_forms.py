@@ -221,7 +221,7 @@ def test_model_equals_catalog(
         problems = pgshape.differences(pgshape.from_model(built.schema),
                                        pgshape.from_catalog(conn))  # fmt: skip
         assert not problems, "\n".join(problems)
-        pkg = make_package([path], seed=3)
+        pkg = make_package(paths=[path], seed=3)
         pkg.bind(conn)
         try:
             messages = [w.message for w in pkg.WARNINGS]
