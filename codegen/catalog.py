@@ -135,7 +135,9 @@ class Catalog:
             source = self._table(st.origin, like.source)
             table = derived.like(table, source, like.position, like.options)
         if table.partition_of is not None:
-            table = derived.partition_of(table, self._table(st.origin, table.partition_of))
+            parent = self._table(st.origin, table.partition_of)
+            share = self.dialect.partitions_share_identity
+            table = derived.partition_of(table, parent, share)
         if table.inherits:
             parents = [self._table(st.origin, key) for key in table.inherits]
             table = derived.inherit(table, parents)
@@ -180,8 +182,10 @@ class Catalog:
             # the database applies ALTER TABLE (without ONLY) to partitions and children
             # too, once each, however many paths lead to them
             for child, partition in self._descendants(st.table):
-                adapt = _for_partition if partition else _for_child
-                actions = tuple(a for a in map(adapt, st.actions) if a is not None)
+                share = self.dialect.partitions_share_identity
+                adapted = [_for_partition(a, share) if partition else _for_child(a)
+                           for a in st.actions]  # fmt: skip
+                actions = tuple(a for a in adapted if a is not None)
                 if actions:
                     self.alter_table(replace(st, table=child, actions=actions, recurse=False))
 
@@ -220,9 +224,7 @@ class Catalog:
             if owner == table.key:
                 del self.index_owner[key]
                 self.index_owner[self._index_key(moved, index)] = (moved.key, index)
-        self.tables = {
-            k: _retarget(t, table.key, moved.key) for k, t in self.tables.items()
-        }
+        self.tables = {k: _retarget(t, table.key, moved.key) for k, t in self.tables.items()}
         self.tables[moved.key] = _retarget(moved, table.key, moved.key)
 
     def set_schema(self, st: ddl.SetSchema) -> None:
@@ -1110,16 +1112,47 @@ def _attach_partition(
     cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.AttachPartition
 ) -> Table:
     child = cat._table(origin, a.child)
-    attached = derived.attach(child, table)
+    share = cat.dialect.partitions_share_identity
+    own = [c.name for c in child.columns if c.identity in ("always", "by default")]
+    if share and own:
+        raise cat._error(
+            origin,
+            f'table "{a.child}" being attached contains an identity column "{own[0]}"'
+            f" (PostgreSQL {cat.dialect.version} refuses it: since 17 a partition takes the"
+            " parent's identity; set postgres_version in [tool.schemagen] for an older server)",
+        )
+    attached = derived.attach(child, table, share)
     attached = replace(attached, partition_of=table.key, partition_bound=a.bound)
     cat.tables[a.child] = cat.dialect.name_constraints(_nullable_pk(attached))
     return table
 
 
-def _for_partition(action: ddl.Action) -> ddl.Action | None:
-    """An ALTER TABLE action as it reaches a partition: its own key and unique names."""
-    if isinstance(action, ddl.AttachPartition):
+def _detach_partition(
+    cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.DetachPartition
+) -> Table:
+    """The partition becomes a table of its own, keeping its columns and constraints; an
+    identity it shared with the parent (PostgreSQL 17+) stays with the parent."""
+    child = cat._table(origin, a.child)
+    if child.partition_of != table.key:
+        raise cat._error(
+            origin, f'relation "{a.child}" is not a partition of relation "{table.key}"'
+        )
+    shared = cat.dialect.partitions_share_identity
+    columns = tuple(
+        replace(c, identity=None) if shared and c.identity in ("always", "by default") else c
+        for c in child.columns
+    )
+    cat.tables[a.child] = replace(child, columns=columns, partition_of=None, partition_bound=None)
+    return table
+
+
+def _for_partition(action: ddl.Action, share_identity: bool) -> ddl.Action | None:
+    """An ALTER TABLE action as it reaches a partition: its own key and unique names; an
+    identity change only where partitions share it (PostgreSQL 17 and later)."""
+    if isinstance(action, (ddl.AttachPartition, ddl.DetachPartition)):
         return None  # attaches to the table named, not to its partitions
+    if isinstance(action, ddl.SetIdentity) and not share_identity:
+        return None
     if isinstance(action, ddl.AddConstraint) and isinstance(
         action.constraint, (PrimaryKey, Unique)
     ):
@@ -1132,8 +1165,8 @@ def _for_partition(action: ddl.Action) -> ddl.Action | None:
 def _for_child(action: ddl.Action) -> ddl.Action | None:
     """An ALTER TABLE action as it reaches an INHERITS child: keys and foreign keys are
     not inherited, nor NO INHERIT checks; a column the child has already is merged."""
-    if isinstance(action, ddl.AttachPartition):
-        return None
+    if isinstance(action, (ddl.AttachPartition, ddl.DetachPartition, ddl.SetIdentity)):
+        return None  # an identity is the parent's own
     if isinstance(action, ddl.AddConstraint):
         c = action.constraint
         return action if isinstance(c, Check) and not c.no_inherit else None
@@ -1166,6 +1199,7 @@ _ACTION_HANDLERS: dict[type, ActionHandler] = {
     ddl.DropConstraint: _drop_constraint,
     ddl.RenameConstraint: _rename_constraint,
     ddl.AttachPartition: _attach_partition,
+    ddl.DetachPartition: _detach_partition,
 }
 
 _DROPPERS: dict[str, Callable[[Catalog, ddl.Drop, str], bool]] = {

@@ -119,6 +119,11 @@ class AttachPartition:
     bound: str  # "FOR VALUES ..." / "DEFAULT"
 
 
+@dataclass(frozen=True)
+class DetachPartition:
+    child: str  # table key of the partition, a table of its own afterwards
+
+
 Action = (
     AddColumn
     | DropColumn
@@ -133,6 +138,7 @@ Action = (
     | DropConstraint
     | RenameConstraint
     | AttachPartition
+    | DetachPartition
 )
 
 # ------------------------------------------------------------------------- statements

@@ -527,6 +527,15 @@ class _StatementReader:
         con = cmd.def_
         return [ddl.SetIdentity(cmd.name, "always" if con.generated_when == "a" else "by default")]
 
+    def _set_identity(self, cmd: Any) -> list[ddl.Action]:
+        """SET GENERATED ALWAYS / BY DEFAULT; the sequence options beside it (INCREMENT,
+        RESTART) are the sequence's, not the model's."""
+        for option in cmd.def_ or ():
+            if option.defname == "generated":
+                kind: Identity = "always" if option.arg.ival == ord("a") else "by default"
+                return [ddl.SetIdentity(cmd.name, kind)]
+        return []
+
     def rename(self, node: Any) -> Iterator[ddl.Statement]:
         rt = node.renameType
         if rt in (ObjectType.OBJECT_TABLE, ObjectType.OBJECT_VIEW, ObjectType.OBJECT_MATVIEW):
@@ -974,10 +983,14 @@ _ALTER_HANDLERS: dict[AlterTableType, Callable[[_R, Any], list[ddl.Action]]] = {
     AlterTableType.AT_DropConstraint: lambda r, c: [ddl.DropConstraint(c.name, bool(c.missing_ok))],
     AlterTableType.AT_AddIdentity: _R._add_identity,
     AlterTableType.AT_DropIdentity: lambda r, c: [ddl.SetIdentity(c.name, None)],
+    AlterTableType.AT_SetIdentity: _R._set_identity,
     AlterTableType.AT_DropExpression: lambda r, c: [ddl.DropExpression(c.name)],
     AlterTableType.AT_AttachPartition: lambda r, c: [
         ddl.AttachPartition(_range_key(c.def_.name), deparse(c.def_.bound))
     ],
+    AlterTableType.AT_DetachPartition: lambda r, c: [ddl.DetachPartition(_range_key(c.def_.name))],
+    # DETACH ... FINALIZE completes a CONCURRENTLY detach, already applied
+    AlterTableType.AT_DetachPartitionFinalize: lambda r, c: [],
 }
 
 

@@ -1,5 +1,5 @@
 """The shape of a PostgreSQL schema that the model must equal: per table, its columns in
-order with NOT NULL, and the names of its PRIMARY KEY, UNIQUE, FOREIGN KEY and CHECK
+order with NOT NULL and identity (ALWAYS / BY DEFAULT), and the names of its PRIMARY KEY, UNIQUE, FOREIGN KEY and CHECK
 constraints, read from pg_catalog or from a schemagen model, as the same plain data."""
 
 from __future__ import annotations
@@ -19,15 +19,18 @@ _USER_SCHEMAS = """
 """
 
 
+_IDENTITY = {"a": "always", "d": "by default"}
+
+
 def _empty() -> dict[str, Any]:
     return {"columns": [], "pk": None, "unique": [], "fk": [], "check": []}
 
 
 def from_catalog(conn: psycopg.Connection, skip_schemas: tuple[str, ...] = ()) -> Shape:
     shape: Shape = {}
-    for schema, table, column, not_null in conn.execute(
+    for schema, table, column, not_null, identity in conn.execute(
         f"""
-        SELECT n.nspname, c.relname, a.attname, a.attnotnull
+        SELECT n.nspname, c.relname, a.attname, a.attnotnull, a.attidentity
         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
         JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
@@ -38,7 +41,8 @@ def from_catalog(conn: psycopg.Connection, skip_schemas: tuple[str, ...] = ()) -
         if schema in skip_schemas:
             continue
         key = table_key(schema, table, "postgres")
-        shape.setdefault(key, _empty())["columns"].append((column, bool(not_null)))
+        column_shape = (column, bool(not_null), _IDENTITY.get(identity))
+        shape.setdefault(key, _empty())["columns"].append(column_shape)
     for schema, table, name, kind, columns in conn.execute(
         f"""
         SELECT n.nspname, c.relname, con.conname, con.contype,
@@ -71,7 +75,10 @@ def from_model(schema: Schema) -> Shape:
             continue
         pk = table.primary_key
         shape[table.key] = {
-            "columns": [(c.name, not c.nullable) for c in table.columns],
+            "columns": [
+                (c.name, not c.nullable, c.identity if c.identity != "serial" else None)
+                for c in table.columns
+            ],
             "pk": (pk.name, pk.columns) if pk else None,
             "unique": sorted(str(u.name) for u in table.uniques if not u.from_index),
             "fk": sorted(str(fk.name) for fk in table.foreign_keys),

@@ -31,8 +31,8 @@ def build_package(
     """The package generate writes for `paths` (`external=` files are read, not generated)."""
     inputs = [str(p) for p in paths]
     external = tuple(str(p) for p in config.pop("external", ()))
-    built = pipeline.load(inputs, dialect, external=external)
     cfg = Config(inputs=tuple(inputs), dialect=dialect, external=external, **config)
+    built = pipeline.load(inputs, cfg.sql_dialect, external=external)
     return generate(built.schema, cfg, built.sources_digest, formatter)
 
 
