@@ -1,6 +1,7 @@
 """The shape of a PostgreSQL schema that the model must equal: per table, its columns in
-order with NOT NULL and identity (ALWAYS / BY DEFAULT), and the names of its PRIMARY KEY, UNIQUE, FOREIGN KEY and CHECK
-constraints, read from pg_catalog or from a schemagen model, as the same plain data."""
+order with NOT NULL and identity (ALWAYS / BY DEFAULT), and the names of its PRIMARY KEY,
+UNIQUE, FOREIGN KEY and CHECK constraints, read from pg_catalog or from a schemagen model,
+as the same plain data."""
 
 from __future__ import annotations
 
