@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from codegen import config
 from codegen.errors import Diagnostic
 from codegen.render import Formatter
 from codegen.runtimes import _runtime
@@ -179,8 +180,10 @@ def test_remainder_of_a_checks_list_draws_one_value_per_remainder(
 ) -> None:
     """CHECK (x IN (...)): values of repeated remainders are not drawn, so the rows
     PostgreSQL gets differ modulo 1000; past them a clear error, announced at generate."""
-    sql = ("CREATE TABLE t (id int PRIMARY KEY,"
-           " x int NOT NULL CHECK (x IN (1, 1001, 2, 3, 2003, -4, 4)));\n" + REMAINDER)  # fmt: skip
+    sql = (
+        "CREATE TABLE t (id int PRIMARY KEY,"
+        " x int NOT NULL CHECK (x IN (1, 1001, 2, 3, 2003, -4, 4)));\n" + REMAINDER
+    )
     said = [w.message for w in _warnings(sql, tmp_path) if "t_rem" in w.message]
     assert len(said) == 1 and "takes only 5 distinct values" in said[0]
     pg.execute(sql)  # type: ignore[call-overload]
@@ -196,8 +199,10 @@ def test_remainder_of_a_foreign_key_is_refused_where_it_is(
 ) -> None:
     """A parent's keys need not differ modulo k: a located warning, and PostgreSQL indeed
     refuses the second row here (parent keys 1 and 1001)."""
-    sql = ("CREATE TABLE p (id int PRIMARY KEY CHECK (id IN (1, 1001)));\n"
-           "CREATE TABLE t (id int PRIMARY KEY, x int NOT NULL REFERENCES p);\n" + REMAINDER)  # fmt: skip
+    sql = (
+        "CREATE TABLE p (id int PRIMARY KEY CHECK (id IN (1, 1001)));\n"
+        "CREATE TABLE t (id int PRIMARY KEY, x int NOT NULL REFERENCES p);\n" + REMAINDER
+    )
     said = [w for w in _warnings(sql, tmp_path) if "t_rem" in w.message]
     assert len(said) == 1 and said[0].location.line == 3 and said[0].sql == "(x % 1000)"
     assert "x takes the keys of p (FOREIGN KEY t_x_fkey)" in said[0].message
@@ -215,8 +220,6 @@ def test_remainder_of_an_override_that_repeats_raises_at_build_time(
     sql = "CREATE TABLE t (id int PRIMARY KEY, x int NOT NULL);\n" + REMAINDER
     pg.execute(sql)  # type: ignore[call-overload]
     overrides = {"t": {"x": {"provider": "random_element", "args": [[7, 8, 1007]]}}}
-    from codegen import config
-
     cfg = config.from_mapping({"overrides": overrides})
     pkg = make_package(sql=sql, seed=1, overrides=cfg.overrides)
     made: list[dict[str, Any]] = []
