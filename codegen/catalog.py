@@ -35,6 +35,8 @@ from .model import (
 )
 from .naming import pg_index_name
 
+_UNKNOWN = SqlType("unknown", "unknown", name="unknown", original="unknown")  # not typed
+
 # Tables that real projects reference without defining: Supabase's auth schema.
 KNOWN_EXTERNAL_SQL: dict[str, str] = {
     "auth.users": (
@@ -348,6 +350,94 @@ class Catalog:
     def create_composite(self, st: ddl.CreateComposite) -> None:
         self._new_type(st.origin, st.composite.name)
         self.composites[st.composite.name] = st.composite
+
+    def alter_composite(self, st: ddl.AlterComposite) -> None:
+        """ALTER TYPE ... ADD / DROP / RENAME / ALTER ATTRIBUTE: the attributes as a table's
+        columns, through the same actions (and errors) as ALTER TABLE's."""
+        composite = self.composites.get(st.name)
+        if composite is None:
+            raise self._error(st.origin, f'type "{st.name}" does not exist')
+        shell = Table(composite.name, "", tuple(Column(n, t) for n, t in composite.attributes))
+        for action in st.actions:
+            shell = _ACTION_HANDLERS[type(action)](self, st.origin, shell, action)
+        attributes = tuple((c.name, c.type) for c in shell.columns)
+        self.composites[st.name] = replace(composite, attributes=attributes)
+
+    def create_table_as(self, st: ddl.CreateTableAs) -> None:
+        """CREATE TABLE ... AS SELECT: nullable columns, no constraints, each typed as the
+        SELECT entry says or as the model has the column it reads; what neither tells is
+        said, located, and modelled as of unknown type (rows leave it NULL)."""
+        key = st.table.key
+        if key in self.tables or key in self.views:
+            if st.if_not_exists:
+                return
+            raise self._error(st.origin, f'relation "{key}" already exists')
+        columns, unknown = self._select_list(st)
+        if len(st.names) > len(columns) and not unknown:
+            raise self._error(st.origin, "CREATE TABLE AS specifies too many column names")
+        named = [replace(c, name=n) for c, n in zip(columns, st.names, strict=False)]
+        columns = [*named, *columns[len(named) :]]
+        seen: set[str] = set()
+        for c in columns:
+            if c.name in seen:
+                raise self._error(st.origin, f'column "{c.name}" specified more than once')
+            seen.add(c.name)
+        if unknown:
+            self.warnings.append(Diagnostic(
+                st.origin.location,
+                f"{key}: CREATE TABLE ... AS: the type of {'; '.join(unknown)} is not known"
+                " from the model (a cast in the SELECT says it); such columns are modelled as"
+                " of unknown type, and rows leave them NULL",
+                st.origin.sql,
+            ))  # fmt: skip
+        self.tables[key] = replace(st.table, columns=tuple(columns))
+
+    def _select_list(self, st: ddl.CreateTableAs) -> tuple[list[Column], list[str]]:
+        """The columns of a CREATE TABLE AS, and the entries whose type is not known."""
+        if not st.columns:
+            return [], ["its columns (a query other than one SELECT)"]
+        at = st.table.location
+        columns: list[Column] = []
+        unknown: list[str] = []
+        for entry in st.columns:
+            if entry.ref[-1:] == ("*",):
+                found = self._star(st.sources, entry.ref[:-1])
+                if found is None:
+                    unknown.append(f"the columns of {entry.sql}")
+                columns += [Column(c.name, c.type, location=at) for c in found or ()]
+                continue
+            t = entry.type or self._read_type(st.sources, entry.ref)
+            if t is None:
+                unknown.append(f"{entry.name} ({entry.sql})")
+            columns.append(Column(entry.name, t or _UNKNOWN, location=at))
+        return columns, unknown
+
+    def _star(
+        self, sources: Sequence[tuple[str, str]], qualifier: tuple[str, ...]
+    ) -> list[Column] | None:
+        """The columns `*` (or `alias.*`) stands for; None when a source's are not known."""
+        found: list[Column] = []
+        for alias, relation in sources:
+            if qualifier and alias != qualifier[0]:
+                continue
+            table = self.tables.get(relation)
+            if table is None:
+                return None
+            found += table.columns
+        return found if found or not qualifier else None
+
+    def _read_type(
+        self, sources: Sequence[tuple[str, str]], ref: tuple[str, ...]
+    ) -> SqlType | None:
+        """The model's type of the column a SELECT entry reads (`c`, `alias.c`)."""
+        for alias, relation in sources:
+            table = self.tables.get(relation)
+            if table is None or (len(ref) == 2 and alias != ref[0]):
+                continue
+            column = table.column(ref[-1]) if ref else None
+            if column is not None:
+                return column.type
+        return None
 
     def _new_type(self, origin: ddl.Origin, name: str) -> None:
         if name in self.enums or name in self.domains or name in self.composites:
@@ -1218,6 +1308,8 @@ _STATEMENT_HANDLERS: dict[type, Callable[[Catalog, Any], None]] = {
     ddl.RenameEnumValue: Catalog.rename_enum_value,
     ddl.CreateDomain: Catalog.create_domain,
     ddl.CreateComposite: Catalog.create_composite,
+    ddl.AlterComposite: Catalog.alter_composite,
+    ddl.CreateTableAs: Catalog.create_table_as,
     ddl.CreateFunction: Catalog.create_function,
     ddl.CreateView: Catalog.create_view,
     ddl.Comment: Catalog.comment,

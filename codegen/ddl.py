@@ -224,6 +224,40 @@ class CreateComposite:
 
 
 @dataclass(frozen=True)
+class AlterComposite:
+    """ALTER TYPE ... ADD / DROP / ALTER ATTRIBUTE ... TYPE, ... RENAME ATTRIBUTE: the
+    column actions of ALTER TABLE, on a composite type's attributes."""
+
+    origin: Origin
+    name: str  # the type's key
+    actions: tuple[AddColumn | DropColumn | AlterColumnType | RenameColumn, ...]
+
+
+@dataclass(frozen=True)
+class SelectColumn:
+    """One entry of a SELECT list, as far as the SELECT itself tells: its output name, its
+    type when the entry gives it (a cast, a literal, count(*)), else the column it reads."""
+
+    name: str  # PostgreSQL's name for it (`?column?` when it has none)
+    sql: str  # the entry as written, for messages
+    type: SqlType | None = None
+    ref: tuple[str, ...] = ()  # a column reference: ("c",), ("t", "c"), ("*",), ("t", "*")
+
+
+@dataclass(frozen=True)
+class CreateTableAs:
+    """CREATE TABLE ... AS SELECT (WITH [NO] DATA: the same table): columns from the
+    SELECT list, typed from the model where the list itself does not say."""
+
+    origin: Origin
+    table: Table  # name, schema and location; its columns come from `columns`
+    columns: tuple[SelectColumn, ...]  # empty: the query's columns are not known
+    sources: tuple[tuple[str, str], ...]  # FROM: (name or alias, relation key), in order
+    names: tuple[str, ...]  # CREATE TABLE t (a, b) AS: names given to the first columns
+    if_not_exists: bool = False
+
+
+@dataclass(frozen=True)
 class CreateFunction:
     origin: Origin
     function: Function
@@ -323,6 +357,8 @@ Statement = (
     | RenameEnumValue
     | CreateDomain
     | CreateComposite
+    | AlterComposite
+    | CreateTableAs
     | CreateFunction
     | CreateView
     | Comment

@@ -12,7 +12,7 @@ from types import ModuleType
 
 import pytest
 
-from codegen import pipeline
+from codegen import pipeline, sqlout
 from codegen.dialect import POSTGRES
 from codegen.server import Server as PgServer
 from tests.corpus import pgshape
@@ -157,6 +157,34 @@ FORMS: dict[str, str] = {
         ALTER TABLE ev DETACH PARTITION gone;
         ALTER TABLE gone ADD CONSTRAINT gone_k_check CHECK (k >= 20);
     """,
+    # CREATE TABLE ... AS: columns and types from the SELECT list and the model
+    "table_as": """
+        CREATE TYPE mood AS ENUM ('ok', 'meh');
+        CREATE TABLE src (id int PRIMARY KEY, name varchar(20) NOT NULL, price numeric(8,2),
+                          tags text[], m mood NOT NULL DEFAULT 'ok', at timestamptz);
+        CREATE TABLE other (id bigint GENERATED ALWAYS AS IDENTITY, src_id int, note text);
+        CREATE TABLE c1 AS SELECT id, name AS label, price::int, 'x' AS lit, 1 AS one, 1.5,
+            3000000000 AS big, now(), count(*) OVER () AS cnt, s.tags, true AS yes, NULL AS nothing,
+            current_date, m FROM src s;
+        CREATE TABLE c2 (a, b) AS SELECT s.*, o.*, 'x'::varchar(3) FROM src s
+            JOIN other o ON o.src_id = s.id WITH NO DATA;
+        CREATE TABLE IF NOT EXISTS c2 AS SELECT 1;
+        CREATE TABLE c3 AS TABLE other;
+        ALTER TABLE c3 ADD PRIMARY KEY (id);
+        CREATE TABLE c4 AS SELECT o.id AS other_id, s.name FROM other o, src AS s
+            WHERE o.src_id = s.id WITH DATA;
+    """,
+    # ALTER TYPE on a composite's attributes
+    "composite_attributes": """
+        CREATE TYPE pt AS (x int, y int);
+        ALTER TYPE pt ADD ATTRIBUTE z text, DROP ATTRIBUTE y;
+        ALTER TYPE pt RENAME ATTRIBUTE x TO xx;
+        ALTER TYPE pt ALTER ATTRIBUTE xx TYPE bigint;
+        ALTER TYPE pt ADD ATTRIBUTE w numeric(4,1), DROP ATTRIBUTE IF EXISTS nope;
+        CREATE TABLE shapes (id int PRIMARY KEY, at pt NOT NULL, path pt[]);
+        ALTER TYPE pt ADD ATTRIBUTE label varchar(8) CASCADE;
+        ALTER TYPE pt RENAME ATTRIBUTE z TO zz CASCADE;
+    """,
     # types: CREATE, ALTER (values, RENAME, SET SCHEMA), DROP ... CASCADE
     "types": """
         CREATE SCHEMA lib;
@@ -256,6 +284,29 @@ def test_model_equals_catalog(
                 assert len(factory.create_batch(20)) == 20, key
         finally:
             pkg.bind(None)
+
+
+_TYPES = """
+    SELECT n.nspname || '.' || c.relname, a.attname, format_type(a.atttypid, a.atttypmod)
+    FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind IN ('r', 'p', 'c') AND a.attnum > 0 AND NOT a.attisdropped
+      AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+    ORDER BY 1, a.attnum
+"""
+
+
+@pytest.mark.parametrize("form", ["table_as", "composite_attributes", "types", "like"])
+def test_types_equal_the_catalogs(form: str, any_pg_server: PgServer, tmp_path: Path) -> None:
+    """The model written back as DDL (`inspect --format sql`) gives every table column and
+    composite attribute the type the SQL as written gives it."""
+    path = _write(tmp_path, FORMS[form])
+    version = any_pg_server.version() // 10000
+    built = pipeline.load([str(path)], POSTGRES.at_version(version))
+    with any_pg_server.database() as written, any_pg_server.database() as modelled:
+        written.execute(path.read_text(encoding="utf-8"))  # type: ignore[call-overload]
+        modelled.execute(sqlout.to_sql(built.schema))  # type: ignore[call-overload]
+        assert modelled.execute(_TYPES).fetchall() == written.execute(_TYPES).fetchall()
 
 
 def test_every_form_survives_the_statement_cache(tmp_path: Path) -> None:
