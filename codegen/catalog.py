@@ -23,6 +23,7 @@ from .model import (
     EnumType,
     ForeignKey,
     Function,
+    Index,
     Location,
     PrimaryKey,
     Schema,
@@ -153,6 +154,8 @@ class Catalog:
         self.tables[table.key] = self.dialect.name_constraints(table)
         if st.likes:
             self._name_copied_indexes(table.key)
+        if table.partition_of is not None:
+            self._clone_indexes(table.key, _created_indexes(self.tables[table.partition_of]))
 
     def _name_copied_indexes(self, key: str) -> None:
         """Indexes LIKE ... INCLUDING INDEXES copied get the names PostgreSQL chooses."""
@@ -174,6 +177,9 @@ class Catalog:
         self.tables[key] = table
 
     def alter_table(self, st: ddl.AlterTable) -> None:
+        if st.table in self.views and st.table not in self.tables:
+            self._alter_view(st)
+            return
         if st.table not in self.tables and st.if_exists:
             return
         table = self._table(st.origin, st.table)
@@ -190,6 +196,64 @@ class Catalog:
                 actions = tuple(a for a in adapted if a is not None)
                 if actions:
                     self.alter_table(replace(st, table=child, actions=actions, recurse=False))
+
+    def _alter_view(self, st: ddl.AlterTable) -> None:
+        """ALTER VIEW / MATERIALIZED VIEW / TABLE ... RENAME COLUMN on a view: its columns."""
+        view = self.views[st.table]
+        columns = list(view.columns)
+        for action in st.actions:
+            if not isinstance(action, ddl.RenameColumn):
+                self.skip(ddl.Skip(st.origin, f"ALTER on view: {type(action).__name__}"))
+            elif action.old in columns:
+                columns[columns.index(action.old)] = action.new
+            elif columns:  # known columns: the one named must be there
+                raise self._error(st.origin, f'column "{action.old}" does not exist')
+        self.views[st.table] = replace(view, columns=tuple(columns))
+
+    def rename_index(self, st: ddl.RenameIndex) -> None:
+        """ALTER INDEX ... RENAME TO: the index, or the PRIMARY KEY / UNIQUE constraint it
+        backs (PostgreSQL renames the constraint with its index)."""
+        entry = self.index_owner.pop(st.index, None)
+        if entry is not None:
+            owner, old = entry
+            table = self.tables[owner]
+            self.index_owner[self._index_key(table, st.new_name)] = (owner, st.new_name)
+            self.tables[owner] = replace(
+                table,
+                uniques=tuple(replace(u, name=st.new_name) if u.name == old else u
+                              for u in table.uniques),
+                indexes=tuple(replace(i, name=st.new_name) if i.name == old else i
+                              for i in table.indexes),
+            )  # fmt: skip
+            return
+        schema, _, old = st.index.rpartition(".")
+        for key, table in self.tables.items():
+            backed = [c.name for c in (table.primary_key, *table.uniques) if c is not None]
+            if (table.schema == (schema or self.dialect.default_schema)) and old in backed:
+                rename = ddl.RenameConstraint(old, st.new_name)
+                self.tables[key] = _rename_constraint(self, st.origin, table, rename)
+                return
+        if not st.if_exists:
+            raise self._error(st.origin, f'relation "{st.index}" does not exist')
+
+    def rename_schema(self, st: ddl.RenameSchema) -> None:
+        """ALTER SCHEMA ... RENAME TO: its tables, views and types move with it."""
+
+        def moved(key: str) -> str | None:
+            schema, _, name = key.rpartition(".")
+            if (schema or self.dialect.default_schema) != st.old:
+                return None
+            return table_key(st.new, name, self.dialect.name)
+
+        for table in [t for t in self.tables.values() if t.schema == st.old]:
+            self._move_table(table, replace(table, schema=st.new))
+        for key in list(self.views):
+            if (new := moved(key)) is not None:
+                self.views[new] = replace(self.views.pop(key), name=new)
+        for store in (self.enums, self.domains, self.composites):
+            for key in list(store):
+                if (new := moved(key)) is not None:
+                    self._retype(key, new)
 
     def _descendants(self, key: str) -> list[tuple[str, bool]]:
         """Partitions and INHERITS children, recursively: (key, reached only through
@@ -291,6 +355,29 @@ class Catalog:
             self.tables[table.key] = replace(table, uniques=(*table.uniques, index))
         else:
             self.tables[table.key] = replace(table, indexes=(*table.indexes, index))
+        if st.recurse and table.partition_by is not None:
+            for child in self._partitions(table.key):
+                self._clone_indexes(child, [index])
+
+    def _partitions(self, key: str) -> list[str]:
+        return [t.key for t in self.tables.values() if t.partition_of == key]
+
+    def _clone_indexes(self, key: str, indexes: Sequence[Unique | Index]) -> None:
+        """A partitioned table's indexes reach a partition (and its partitions): PostgreSQL
+        creates each one the partition has no equal of, named as it names a new index."""
+        table = self.tables[key]
+        existing: list[Unique | Index] = [*table.uniques, *table.indexes]
+        have = {_index_shape(i) for i in existing}
+        new = [replace(i, name=None) for i in indexes if _index_shape(i) not in have]
+        if new:
+            self.tables[key] = replace(
+                table,
+                uniques=(*table.uniques, *(i for i in new if isinstance(i, Unique))),
+                indexes=(*table.indexes, *(i for i in new if isinstance(i, Index))),
+            )
+            self._name_copied_indexes(key)
+        for child in self._partitions(key):
+            self._clone_indexes(child, indexes)
 
     def _pg_index_name(self, statement: str, table: Table) -> str | None:
         """The name PostgreSQL gives an unnamed index (migrations drop it by that name)."""
@@ -589,11 +676,18 @@ class Catalog:
         owner, index = entry
         if owner in self.tables:
             table = self.tables[owner]
+            dropped = [i for i in _created_indexes(table) if i.name == index]
             self.tables[owner] = replace(
                 table,
                 uniques=tuple(u for u in table.uniques if u.name != index),
                 indexes=tuple(i for i in table.indexes if i.name != index),
             )
+            for child in self._partitions(owner) if dropped else ():
+                # the partitions' indexes attached to it go with it
+                equal = [i for i in _created_indexes(self.tables[child])
+                         if _index_shape(i) == _index_shape(dropped[0])]  # fmt: skip
+                if equal and equal[0].name:
+                    self._drop_index(self._index_key(self.tables[child], equal[0].name))
         return True
 
     def create_extension(self, st: ddl.CreateExtension) -> None:
@@ -1214,7 +1308,18 @@ def _attach_partition(
     attached = derived.attach(child, table, share)
     attached = replace(attached, partition_of=table.key, partition_bound=a.bound)
     cat.tables[a.child] = cat.dialect.name_constraints(_nullable_pk(attached))
+    cat._clone_indexes(a.child, _created_indexes(table))
     return table
+
+
+def _created_indexes(table: Table) -> list[Unique | Index]:
+    """The indexes CREATE INDEX made on a table (not those of its constraints)."""
+    return [*(u for u in table.uniques if u.from_index), *table.indexes]
+
+
+def _index_shape(index: Unique | Index) -> tuple[Any, ...]:
+    """What makes two indexes equal for ATTACH: kind, columns, expressions, predicate."""
+    return (isinstance(index, Unique), index.columns, index.expressions, index.where)
 
 
 def _detach_partition(
@@ -1236,10 +1341,26 @@ def _detach_partition(
     return table
 
 
+def _set_inherit(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.SetInherit) -> Table:
+    """ALTER TABLE ... [NO] INHERIT parent: the table must already have the parent's columns
+    (PostgreSQL's rule), so only the link changes."""
+    parent = cat._table(origin, a.parent)
+    if not a.inherit:
+        if a.parent not in table.inherits:
+            raise cat._error(
+                origin, f'relation "{a.parent}" is not a parent of relation "{table.key}"'
+            )
+        return replace(table, inherits=tuple(p for p in table.inherits if p != a.parent))
+    missing = [c.name for c in parent.columns if table.column(c.name) is None]
+    if missing:
+        raise cat._error(origin, f'child table is missing column "{missing[0]}"')
+    return replace(table, inherits=(*table.inherits, a.parent))
+
+
 def _for_partition(action: ddl.Action, share_identity: bool) -> ddl.Action | None:
     """An ALTER TABLE action as it reaches a partition: its own key and unique names; an
     identity change only where partitions share it (PostgreSQL 17 and later)."""
-    if isinstance(action, (ddl.AttachPartition, ddl.DetachPartition)):
+    if isinstance(action, (ddl.AttachPartition, ddl.DetachPartition, ddl.SetInherit)):
         return None  # attaches to the table named, not to its partitions
     if isinstance(action, ddl.SetIdentity) and not share_identity:
         return None
@@ -1255,7 +1376,9 @@ def _for_partition(action: ddl.Action, share_identity: bool) -> ddl.Action | Non
 def _for_child(action: ddl.Action) -> ddl.Action | None:
     """An ALTER TABLE action as it reaches an INHERITS child: keys and foreign keys are
     not inherited, nor NO INHERIT checks; a column the child has already is merged."""
-    if isinstance(action, (ddl.AttachPartition, ddl.DetachPartition, ddl.SetIdentity)):
+    if isinstance(action, (ddl.AttachPartition, ddl.DetachPartition, ddl.SetInherit)):
+        return None  # about the table named
+    if isinstance(action, ddl.SetIdentity):
         return None  # an identity is the parent's own
     if isinstance(action, ddl.AddConstraint):
         c = action.constraint
@@ -1290,6 +1413,7 @@ _ACTION_HANDLERS: dict[type, ActionHandler] = {
     ddl.RenameConstraint: _rename_constraint,
     ddl.AttachPartition: _attach_partition,
     ddl.DetachPartition: _detach_partition,
+    ddl.SetInherit: _set_inherit,
 }
 
 _DROPPERS: dict[str, Callable[[Catalog, ddl.Drop, str], bool]] = {
@@ -1302,6 +1426,8 @@ _STATEMENT_HANDLERS: dict[type, Callable[[Catalog, Any], None]] = {
     ddl.CreateTable: Catalog.create_table,
     ddl.AlterTable: Catalog.alter_table,
     ddl.RenameTable: Catalog.rename_table,
+    ddl.RenameIndex: Catalog.rename_index,
+    ddl.RenameSchema: Catalog.rename_schema,
     ddl.CreateIndex: Catalog.create_index,
     ddl.CreateEnum: Catalog.create_enum,
     ddl.AddEnumValue: Catalog.add_enum_value,

@@ -120,6 +120,14 @@ class AttachPartition:
 
 
 @dataclass(frozen=True)
+class SetInherit:
+    """ALTER TABLE ... INHERIT parent / NO INHERIT parent."""
+
+    parent: str  # table key
+    inherit: bool
+
+
+@dataclass(frozen=True)
 class DetachPartition:
     child: str  # table key of the partition, a table of its own afterwards
 
@@ -139,6 +147,7 @@ Action = (
     | RenameConstraint
     | AttachPartition
     | DetachPartition
+    | SetInherit
 )
 
 # ------------------------------------------------------------------------- statements
@@ -180,11 +189,31 @@ class RenameTable:
 
 
 @dataclass(frozen=True)
+class RenameIndex:
+    """ALTER INDEX ... RENAME TO: a PRIMARY KEY or UNIQUE constraint follows its index."""
+
+    origin: Origin
+    index: str  # key: "name", or "schema.name" outside the default schema
+    new_name: str
+    if_exists: bool = False
+
+
+@dataclass(frozen=True)
+class RenameSchema:
+    """ALTER SCHEMA ... RENAME TO: the tables, views and types in it move with it."""
+
+    origin: Origin
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
 class CreateIndex:
     origin: Origin
     table: str
     index: Unique | Index
     if_not_exists: bool = False
+    recurse: bool = True  # not ON ONLY: a partitioned table's partitions get it too
 
 
 @dataclass(frozen=True)
@@ -351,6 +380,8 @@ Statement = (
     CreateTable
     | AlterTable
     | RenameTable
+    | RenameIndex
+    | RenameSchema
     | CreateIndex
     | CreateEnum
     | AddEnumValue

@@ -561,7 +561,7 @@ class _StatementReader:
             yield ddl.RenameTable(
                 self.origin, _range_key(node.relation), node.newname, bool(node.missing_ok)
             )
-        elif rt == ObjectType.OBJECT_COLUMN and node.relationType == ObjectType.OBJECT_TABLE:
+        elif rt == ObjectType.OBJECT_COLUMN and node.relationType in _RELATIONS:
             yield ddl.AlterTable(
                 self.origin,
                 _range_key(node.relation),
@@ -582,13 +582,13 @@ class _StatementReader:
         elif rt == ObjectType.OBJECT_ATTRIBUTE:
             rename = ddl.RenameColumn(node.subname, node.newname)
             yield ddl.AlterComposite(self.origin, _range_key(node.relation), (rename,))
-        elif rt in (
-            ObjectType.OBJECT_INDEX,
-            ObjectType.OBJECT_SEQUENCE,
-            ObjectType.OBJECT_TRIGGER,
-            ObjectType.OBJECT_SCHEMA,
-            ObjectType.OBJECT_ROLE,
-        ):
+        elif rt == ObjectType.OBJECT_INDEX:
+            yield ddl.RenameIndex(
+                self.origin, _range_key(node.relation), node.newname, bool(node.missing_ok)
+            )
+        elif rt == ObjectType.OBJECT_SCHEMA:
+            yield ddl.RenameSchema(self.origin, node.subname, node.newname)
+        elif rt in (ObjectType.OBJECT_SEQUENCE, ObjectType.OBJECT_TRIGGER, ObjectType.OBJECT_ROLE):
             yield ddl.Skip(self.origin, f"rename {rt.name.removeprefix('OBJECT_').lower()}")
         else:
             yield ddl.Unsupported(
@@ -617,7 +617,11 @@ class _StatementReader:
                 node.accessMethod or "btree",
             )  # fmt: skip
         yield ddl.CreateIndex(
-            self.origin, _range_key(node.relation), index, bool(node.if_not_exists)
+            self.origin,
+            _range_key(node.relation),
+            index,
+            bool(node.if_not_exists),
+            recurse=bool(node.relation.inh),
         )
 
     # -- types ----------------------------------------------------------------------
@@ -1002,6 +1006,10 @@ def _from_sources(items: Any) -> Iterator[tuple[str, str]]:
             yield (str(alias.aliasname) if alias is not None else ""), ""
 
 
+# relations whose columns RENAME COLUMN reaches (ALTER TABLE / VIEW / MATERIALIZED VIEW)
+_RELATIONS = (ObjectType.OBJECT_TABLE, ObjectType.OBJECT_VIEW, ObjectType.OBJECT_MATVIEW,
+              ObjectType.OBJECT_FOREIGN_TABLE)  # fmt: skip
+
 _DROP_KINDS = {
     ObjectType.OBJECT_TABLE: "table",
     ObjectType.OBJECT_VIEW: "view",
@@ -1104,6 +1112,8 @@ _ALTER_HANDLERS: dict[AlterTableType, Callable[[_R, Any], list[ddl.Action]]] = {
     AlterTableType.AT_AttachPartition: lambda r, c: [
         ddl.AttachPartition(_range_key(c.def_.name), deparse(c.def_.bound))
     ],
+    AlterTableType.AT_AddInherit: lambda r, c: [ddl.SetInherit(_range_key(c.def_), True)],
+    AlterTableType.AT_DropInherit: lambda r, c: [ddl.SetInherit(_range_key(c.def_), False)],
     AlterTableType.AT_DetachPartition: lambda r, c: [ddl.DetachPartition(_range_key(c.def_.name))],
     # DETACH ... FINALIZE completes a CONCURRENTLY detach, already applied
     AlterTableType.AT_DetachPartitionFinalize: lambda r, c: [],

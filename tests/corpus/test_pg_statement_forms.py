@@ -135,6 +135,16 @@ FORMS: dict[str, str] = {
             FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
         CREATE TABLE payment_rest PARTITION OF payment DEFAULT;
         ALTER TABLE payment ADD CONSTRAINT payment_amount_cap CHECK (amount < 10000);
+        CREATE INDEX payment_customer_idx ON payment (customer);
+        CREATE UNIQUE INDEX payment_amount_uq ON payment (amount, paid_at) WHERE amount > 9000;
+        CREATE INDEX payment_only_idx ON ONLY payment (paid_at);
+        CREATE TABLE payment_p3 PARTITION OF payment
+            FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+        CREATE TABLE payment_p4 (LIKE payment INCLUDING CONSTRAINTS);
+        CREATE INDEX payment_p4_customer ON payment_p4 (customer);
+        ALTER TABLE payment ATTACH PARTITION payment_p4
+            FOR VALUES FROM ('2027-01-01') TO ('2028-01-01');
+        DROP INDEX payment_amount_uq;
     """,
     # partitions and identity: shared from PostgreSQL 17 on, the parent's own before
     "partition_identity": """
@@ -173,6 +183,34 @@ FORMS: dict[str, str] = {
         ALTER TABLE c3 ADD PRIMARY KEY (id);
         CREATE TABLE c4 AS SELECT o.id AS other_id, s.name FROM other o, src AS s
             WHERE o.src_id = s.id WITH DATA;
+    """,
+    # ALTER INDEX / SCHEMA RENAME, view column renames, [NO] INHERIT
+    "more_renames": """
+        CREATE SCHEMA app;
+        CREATE TYPE app.mood AS ENUM ('ok');
+        CREATE TABLE app.t (id int PRIMARY KEY, a int, b int, m app.mood);
+        CREATE UNIQUE INDEX t_a ON app.t (a);
+        CREATE INDEX t_b ON app.t (b);
+        ALTER INDEX app.t_a RENAME TO t_a_key2;
+        ALTER INDEX app.t_b RENAME TO t_b2;
+        ALTER INDEX app.t_pkey RENAME TO t_pk;
+        DROP INDEX app.t_b2;
+        CREATE VIEW app.v AS SELECT id, a FROM app.t;
+        CREATE MATERIALIZED VIEW app.mv AS SELECT id FROM app.t;
+        ALTER VIEW app.v RENAME COLUMN a TO alpha;
+        ALTER MATERIALIZED VIEW app.mv RENAME COLUMN id TO ident;
+        ALTER TABLE app.v RENAME COLUMN alpha TO a2;
+        ALTER SCHEMA app RENAME TO core;
+        CREATE TABLE uses (id int PRIMARY KEY, t_id int REFERENCES core.t, m core.mood);
+        DROP INDEX core.t_a_key2;
+        ALTER TABLE core.t RENAME CONSTRAINT t_pk TO t_pk3;
+        CREATE TABLE base (id int NOT NULL, note text CHECK (note <> ''));
+        CREATE TABLE kid (id int NOT NULL, note text CONSTRAINT base_note_check
+                          CHECK (note <> ''), extra int);
+        ALTER TABLE kid INHERIT base;
+        ALTER TABLE base ADD COLUMN added int;
+        ALTER TABLE kid NO INHERIT base;
+        ALTER TABLE base ADD COLUMN later int;
     """,
     # ALTER TYPE on a composite's attributes
     "composite_attributes": """
