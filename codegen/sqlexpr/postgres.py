@@ -518,10 +518,11 @@ def _register() -> None:
             "now(), current_timestamp, current_date, localtimestamp",
             "reads rt.clock",
         ),
+        ("generated values", "gen_random_uuid(), uuid_generate_v4()", "seeded by rt.seed(n)"),
         (
             "generated values",
-            "gen_random_uuid(), uuid_generate_v4(), uuidv4(), uuidv7([interval])",
-            "seeded by rt.seed(n); uuidv7 reads rt.clock",
+            "uuidv4(), uuidv7([interval])",
+            "PostgreSQL 18; seeded by rt.seed(n), uuidv7 reads rt.clock",
         ),
     ):
         supports(d, group, construct, note)
