@@ -6,7 +6,8 @@ bodies and DEFAULTs. `outputs/rpc.py` only lays it out.
     _function             one function, in steps:
       _py_names             Python names of its parameters, which are positional-only
       _defaults             each DEFAULT: a constant literal, or compiled and run per call
-      _body                 the SQL body compiled, or why it is not
+      _body                 the SQL body compiled (one expression, or a SELECT over tables as
+                            a relational plan: `table_bodies`), or why it is not
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from .function_types import (
     shape,
     type_src,
 )
+from .table_bodies import TableBody, plan_query
 
 # Names rpc.py defines or imports: stubs never take them, parameters never shadow RPC.
 RESERVED = {
@@ -72,6 +74,8 @@ class RpcFunction:
     impl: str | None  # the compiled body's name
     impl_params: tuple[int, ...]  # parameter index of each argument of `impl`
     reason: str  # why the body is not compiled
+    query: str | None = None  # `rel.Query(...)` source: the body reads tables
+    tables: tuple[str, ...] = ()  # the tables it reads
 
     @property
     def key(self) -> str:
@@ -80,6 +84,11 @@ class RpcFunction:
     @property
     def compiled(self) -> bool:
         return self.impl is not None
+
+    @property
+    def on_rows(self) -> bool:
+        """Runs against rows (a Database's, or the test's through RPC.bind_rows)."""
+        return self.query is not None
 
 
 @dataclass(frozen=True)
@@ -148,8 +157,8 @@ def _function(schema: Schema, fn: Function, stub: str, warnings: list[Diagnostic
     fn_shape, rtype, columns = shape(schema, fn)
     py_names, last_unnamed = _py_names(ins)
     defaults = _defaults(schema, ins, py_names, stub)
-    body = _body(schema, fn, stub, ins, fn_shape, rtype, warnings)
-    if body.impl is not None and defaults.reason:
+    body = _body(schema, fn, stub, ins, (fn_shape, rtype, columns), warnings)
+    if (body.impl is not None or body.table is not None) and defaults.reason:
         body = _Body(None, (), defaults.reason)
     params = tuple(
         StubParam(
@@ -173,10 +182,16 @@ def _function(schema: Schema, fn: Function, stub: str, warnings: list[Diagnostic
         type_src=type_src(schema, rtype) if rtype is not None else None,
         columns=tuple((n, type_src(schema, t)) for n, t in columns),
         returns=returns_annotation(schema, fn_shape, rtype),
-        sources=(*defaults.sources, *([body.impl.source] if body.impl is not None else [])),
+        sources=(
+            *defaults.sources,
+            *([body.impl.source] if body.impl is not None else []),
+            *(body.table.sources if body.table is not None else []),
+        ),
         impl=body.impl.name if body.impl is not None else None,
         impl_params=body.impl_params,
         reason=body.reason,
+        query=body.table.query if body.table is not None else None,
+        tables=body.table.tables if body.table is not None else (),
     )
 
 
@@ -238,6 +253,7 @@ class _Body:
     impl: sqlexpr.Compiled | None
     impl_params: tuple[int, ...]
     reason: str
+    table: TableBody | None = None
 
 
 def _body(
@@ -245,17 +261,39 @@ def _body(
     fn: Function,
     stub: str,
     ins: list[Param],
-    fn_shape: Shape,
-    rtype: SqlType | None,
+    shaped: tuple[Shape, SqlType | None, tuple[tuple[str, SqlType], ...]],
     warnings: list[Diagnostic],
 ) -> _Body:
-    """The body compiled when it is one scalar expression the compiler supports."""
-    if fn_shape != "scalar" or rtype is None:
-        return _Body(None, (), _fake_reason(fn, fn_shape))
+    """The body compiled when it is one scalar expression the compiler supports, else
+    planned when it is one SELECT over tables."""
+    fn_shape, rtype, columns = shaped
+    reason = _fake_reason(fn, fn_shape)
+    if fn_shape == "scalar" and rtype is not None:
+        try:
+            return _scalar_body(schema, fn, stub, ins, rtype, warnings)
+        except NotSimple as why:
+            reason = str(why)
     try:
-        sql, keys = expression(fn, schema.dialect, ins)
+        table = plan_query(schema, fn, stub, ins, fn_shape, rtype, columns)
     except NotSimple as why:
-        return _Body(None, (), str(why))
+        if fn.language.lower() == "sql" and not str(why).startswith(_NOT_A_TABLE_READ):
+            reason = str(why)
+        return _Body(None, (), reason)
+    return _Body(None, (), "", table)
+
+
+_NOT_A_TABLE_READ = ("SELECT without FROM", "RETURN of an expression")
+
+
+def _scalar_body(
+    schema: Schema,
+    fn: Function,
+    stub: str,
+    ins: list[Param],
+    rtype: SqlType,
+    warnings: list[Diagnostic],
+) -> _Body:
+    sql, keys = expression(fn, schema.dialect, ins)
     compiled = sqlexpr.compile_expression(
         sql, schema.dialect, {k: bare(base(schema, ins[i].type)) for k, i in keys.items()},
         name=f"_impl_{stub}", result_type=bare(base(schema, rtype)),

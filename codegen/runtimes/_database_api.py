@@ -158,14 +158,16 @@ class Database:
                          f" not {operation!r}")  # fmt: skip
 
     def rpc(self, name: str, params: Mapping[str, Any] | None = None) -> Any:
-        """Call a SQL function: its compiled or registered implementation (see `RPC`)."""
+        """Call a SQL function: its compiled or registered implementation (see `RPC`); a
+        body that is one SELECT over tables reads this database's rows."""
         call = getattr(self.backend, "rpc", None)
         if call is not None:
             return call(name, dict(params or {}))
         if self.rpc_client is None:
             raise DatabaseError("PGRST202", f"Could not find the function {name}")
         try:
-            return self.rpc_client.rpc(name, dict(params or {})).execute().data
+            with self.rpc_client.reading(self):
+                return self.rpc_client.rpc(name, dict(params or {})).execute().data
         except Exception as error:
             if hasattr(error, "code") and hasattr(error, "message"):
                 raise DatabaseError(error.code, error.message, getattr(error, "details", None),

@@ -12,8 +12,10 @@
     with RPC.override("get_order_summary", lambda p_customer_id: [...]):   # a test's own answer
         ...
 
-Simple `LANGUAGE sql` functions run their compiled body; calling any other raises
-NotImplementedError naming what to register (`RPC.register`), unless the client is bound
+Simple `LANGUAGE sql` functions run their compiled body; a body that is one SELECT over
+tables runs on rows (`Database().rpc(...)`: its tables; `RPC.bind_rows({...})`: the
+test's). Calling any other raises NotImplementedError naming what to register
+(`RPC.register`), unless the client is bound
 to a connection (`RPC.bind(conn)`: the real function) or a fake is asked for
 (`RPC.fake(name, ...)`, `with RPC.fakes(name):`, `RPC.strict = False`).
 Call `RPC.reset()` after each test (an autouse fixture) to drop registrations.
@@ -25,6 +27,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from . import _relruntime as rel
 from . import _sqlruntime as rt
 from ._rpcruntime import AsyncRPCClient, Function, Param, RPCClient, RPCError, Type
 
@@ -75,6 +78,39 @@ _F_calculate_total = Function(
 )
 
 
+def _q_get_order_summary_0(p_0):
+    """postgres: ((\"#0\"))"""
+    return p_0
+
+
+def _q_get_order_summary_1(p_0_final_price):
+    """postgres: (\"0.final_price\")"""
+    return p_0_final_price
+
+
+def _q_get_order_summary_2(p_1):
+    """postgres: ((COALESCE(\"#1\", 0)))"""
+    return rt.coalesce(p_1, lambda: rt.Decimal("0"))
+
+
+def _q_get_order_summary_3(p_0_final_price):
+    """postgres: (\"0.final_price\")"""
+    return p_0_final_price
+
+
+def _q_get_order_summary_4(p_2):
+    """postgres: ((COALESCE(ROUND(\"#2\", 2), 0)))"""
+    return rt.coalesce(rt.num_round(p_2, 2), lambda: rt.Decimal("0"))
+
+
+def _q_get_order_summary_5(p_0_customer_id, p_0, p_0_status):
+    """postgres: (\"0.customer_id\" = \"$0\" AND NOT \"0.status\" IN ('cancelled', 'refunded'))"""
+    return rt.and_(
+        rt.eq(p_0_customer_id, p_0),
+        lambda: rt.not_(rt.in_list(p_0_status, ["cancelled", "refunded"])),
+    )
+
+
 _F_get_order_summary = Function(
     name="get_order_summary",
     signature="get_order_summary(p_customer_id uuid) RETURNS TABLE(total_orders bigint, total_revenue numeric, average_order numeric)",
@@ -86,7 +122,22 @@ _F_get_order_summary = Function(
         ("average_order", Type("numeric", "numeric")),
     ),
     body="SELECT count(*),\n       COALESCE(sum(o.final_price), 0),\n       COALESCE(round(avg(o.final_price), 2), 0)\nFROM orders o\nWHERE o.customer_id = p_customer_id\n  AND o.status NOT IN ('cancelled', 'refunded')",
-    reason="returns rows; only scalar SQL bodies are compiled",
+    query=rel.Query(
+        source=rel.Source("orders", ("customer_id", "status", "final_price")),
+        where=rel.Expr(_q_get_order_summary_5, ("0.customer_id", "$0", "0.status")),
+        aggs=(
+            rel.Agg("count", None, False, "other"),
+            rel.Agg("sum", rel.Expr(_q_get_order_summary_1, ("0.final_price",)), False, "numeric"),
+            rel.Agg("avg", rel.Expr(_q_get_order_summary_3, ("0.final_price",)), False, "numeric"),
+        ),
+        grouped=True,
+        select=(
+            rel.Expr(_q_get_order_summary_0, ("#0",)),
+            rel.Expr(_q_get_order_summary_2, ("#1",)),
+            rel.Expr(_q_get_order_summary_4, ("#2",)),
+        ),
+        names=("total_orders", "total_revenue", "average_order"),
+    ),
 )
 
 
@@ -140,6 +191,26 @@ _F_customer_display_name = Function(
 )
 
 
+def _q_order_totals_0(p_0_total_price):
+    """postgres: ((\"0.total_price\"))"""
+    return p_0_total_price
+
+
+def _q_order_totals_1(p_0_discount_amount):
+    """postgres: ((\"0.discount_amount\"))"""
+    return p_0_discount_amount
+
+
+def _q_order_totals_2(p_0_final_price):
+    """postgres: ((\"0.final_price\"))"""
+    return p_0_final_price
+
+
+def _q_order_totals_3(p_0_id, p_0):
+    """postgres: (\"0.id\" = \"$0\")"""
+    return rt.eq(p_0_id, p_0)
+
+
 _F_order_totals = Function(
     name="order_totals",
     signature="order_totals(p_order_id uuid, OUT subtotal numeric, OUT discount_amount numeric, OUT total numeric) RETURNS record",
@@ -151,7 +222,16 @@ _F_order_totals = Function(
         ("total", Type("numeric", "numeric")),
     ),
     body="SELECT o.total_price, o.discount_amount, o.final_price\nFROM orders o\nWHERE o.id = p_order_id",
-    reason="returns rows; only scalar SQL bodies are compiled",
+    query=rel.Query(
+        source=rel.Source("orders", ("id", "total_price", "discount_amount", "final_price")),
+        where=rel.Expr(_q_order_totals_3, ("0.id", "$0")),
+        select=(
+            rel.Expr(_q_order_totals_0, ("0.total_price",)),
+            rel.Expr(_q_order_totals_1, ("0.discount_amount",)),
+            rel.Expr(_q_order_totals_2, ("0.final_price",)),
+        ),
+        names=("subtotal", "discount_amount", "total"),
+    ),
 )
 
 
@@ -216,8 +296,8 @@ def get_order_summary(p_customer_id: UUID) -> list[dict[str, Any]]:
     """get_order_summary(p_customer_id uuid) RETURNS TABLE(total_orders bigint, total_revenue numeric, average_order numeric)
     LANGUAGE sql STABLE
 
-    Implementation: none; calls raise unless a test registers one
-    (RPC.register) or binds a connection. Not compiled: returns rows; only scalar SQL bodies are compiled.
+    Implementation: the SELECT compiled, run on rows of orders
+    (Database.rpc, or RPC.bind_rows), unless a test registers one.
 
     SELECT count(*),
            COALESCE(sum(o.final_price), 0),
@@ -289,8 +369,8 @@ def order_totals(p_order_id: UUID) -> dict[str, Any]:
     """order_totals(p_order_id uuid, OUT subtotal numeric, OUT discount_amount numeric, OUT total numeric) RETURNS record
     LANGUAGE sql STABLE
 
-    Implementation: none; calls raise unless a test registers one
-    (RPC.register) or binds a connection. Not compiled: returns rows; only scalar SQL bodies are compiled.
+    Implementation: the SELECT compiled, run on rows of orders
+    (Database.rpc, or RPC.bind_rows), unless a test registers one.
 
     SELECT o.total_price, o.discount_amount, o.final_price
     FROM orders o

@@ -1,0 +1,99 @@
+-- SQL functions whose body is one SELECT over tables: they run on rows (a Database's, or
+-- RPC.bind_rows) and are compared with PostgreSQL in tests/rpc/test_table_bodies.py.
+CREATE TYPE order_status AS ENUM ('new', 'paid', 'cancelled');
+
+CREATE TABLE members (
+    id integer PRIMARY KEY,
+    name text NOT NULL,
+    tier smallint,
+    joined date
+);
+
+CREATE TABLE orders (
+    id integer PRIMARY KEY,
+    member_id integer REFERENCES members (id),
+    amount numeric(10, 2) NOT NULL,
+    qty integer,
+    status order_status NOT NULL DEFAULT 'new',
+    total numeric(12, 2) GENERATED ALWAYS AS (amount * COALESCE(qty, 1)) STORED
+);
+
+-- a scalar from an aggregate (one row even over no rows), a parameter by name
+CREATE FUNCTION member_spend(p_member integer) RETURNS numeric
+    LANGUAGE sql STABLE
+    AS $$ SELECT COALESCE(sum(amount), 0) FROM orders WHERE member_id = p_member AND status <> 'cancelled' $$;
+
+-- count(*) with a parameter DEFAULT, positional $1
+CREATE FUNCTION paid_count(p_min numeric DEFAULT 0) RETURNS bigint
+    LANGUAGE sql STABLE
+    AS $$ SELECT count(*) FROM orders WHERE status = 'paid' AND amount >= $1 $$;
+
+-- join, GROUP BY, HAVING, aggregates, ORDER BY an aggregate, LIMIT a parameter
+CREATE FUNCTION top_members(p_limit integer DEFAULT 3)
+    RETURNS TABLE (member_id integer, name text, orders bigint, spent numeric, average numeric, biggest numeric)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT m.id, m.name, count(o.id), sum(o.total), round(avg(o.amount), 2), max(o.amount)
+    FROM members m
+    JOIN orders o ON o.member_id = m.id
+    GROUP BY m.id, m.name
+    HAVING count(o.id) > 0
+    ORDER BY sum(o.total) DESC, m.id
+    LIMIT p_limit
+$$;
+
+-- LEFT JOIN: members without orders count 0; sum of integers is bigint, NULL over no rows
+CREATE FUNCTION member_order_counts()
+    RETURNS TABLE (id integer, n bigint, items bigint, first_order integer)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT m.id, count(o.id), sum(o.qty), min(o.id)
+    FROM members m LEFT JOIN orders o ON o.member_id = m.id
+    GROUP BY m.id
+    ORDER BY 1
+$$;
+
+-- SETOF a table, ORDER BY with NULLS LAST, OFFSET
+CREATE FUNCTION orders_of(p_member integer, p_skip integer DEFAULT 0) RETURNS SETOF orders
+    LANGUAGE sql STABLE
+    AS $$ SELECT * FROM orders WHERE member_id = p_member ORDER BY qty DESC NULLS LAST, id OFFSET p_skip $$;
+
+-- SETOF a scalar, DISTINCT, ORDER BY an output name
+CREATE FUNCTION tiers_with_orders() RETURNS SETOF smallint
+    LANGUAGE sql STABLE
+    AS $$ SELECT DISTINCT m.tier AS t FROM members m, orders o WHERE o.member_id = m.id ORDER BY t NULLS FIRST $$;
+
+-- OUT parameters: one row (none: NULL), a column wins over a parameter of the same name
+CREATE FUNCTION order_line(id integer, OUT who text, OUT amount numeric, OUT status order_status)
+    LANGUAGE sql STABLE
+    AS $$ SELECT m.name, o.amount, o.status FROM orders o JOIN members m ON m.id = o.member_id WHERE o.id = order_line.id $$;
+
+-- GROUP BY an expression, SQL-standard body
+CREATE FUNCTION spend_by_year()
+    RETURNS TABLE (year integer, spent numeric)
+    LANGUAGE sql STABLE
+BEGIN ATOMIC
+    SELECT extract(year FROM m.joined)::integer, sum(o.amount)
+    FROM orders o JOIN members m ON m.id = o.member_id
+    WHERE m.joined IS NOT NULL
+    GROUP BY 1
+    ORDER BY 1;
+END;
+
+-- count(DISTINCT ...), a CASE over an aggregate
+CREATE FUNCTION member_summary(p_member integer) RETURNS text
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT CASE WHEN count(*) = 0 THEN 'none' ELSE count(DISTINCT o.status)::text || ' statuses' END
+    FROM orders o WHERE o.member_id = p_member
+$$;
+
+-- out of reach, stays uncompiled: a subquery
+CREATE FUNCTION big_spenders() RETURNS SETOF members
+    LANGUAGE sql STABLE
+    AS $$ SELECT * FROM members WHERE id IN (SELECT member_id FROM orders WHERE amount > 100) $$;
+
+-- out of reach: ORDER BY an enum (its label order is not modelled)
+CREATE FUNCTION statuses() RETURNS SETOF order_status
+    LANGUAGE sql STABLE
+    AS $$ SELECT DISTINCT status FROM orders ORDER BY status $$;

@@ -1,0 +1,227 @@
+"""SQL functions whose body is one SELECT over tables, run on rows, against PostgreSQL.
+
+hypothesis draws the rows of tests/rpc/schemas/tables.sql (NULLs, members without orders,
+orders without members, ties); the same rows go into PostgreSQL, into the generated
+in-memory `Database`, and to `RPC.bind_rows`. Every function is then called with the same
+arguments three ways: the real function (`RPC.bind(conn)`), `db.rpc(...)` and
+`RPC.call(...)` on the bound rows. Same rows (values and scale), or the same SQLSTATE.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import psycopg
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from .conftest import ECOMMERCE, Generated
+
+TABLES = Path(__file__).resolve().parent / "schemas" / "tables.sql"
+EXAMPLES = int(os.environ.get("SCHEMAGEN_RPC_EXAMPLES", "40"))
+ON_ROWS = [
+    "member_order_counts", "member_spend", "member_summary", "order_line", "orders_of",
+    "paid_count", "spend_by_year", "tiers_with_orders", "top_members",
+]  # fmt: skip
+STATS = {"calls": 0, "errors": 0}
+
+
+@pytest.fixture(scope="module")
+def pkg(generated: Generated) -> Iterator[ModuleType]:
+    module = generated.package("tablebodies", [TABLES])
+    yield module
+    module.RPC.reset()
+
+
+@st.composite
+def rows(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    member_ids = draw(st.lists(st.integers(1, 9), unique=True, max_size=5))
+    members = [
+        {
+            "id": i,
+            "name": draw(st.sampled_from(["ann", "bob", "cy", "dee"])),
+            "tier": draw(st.none() | st.integers(1, 3)),
+            "joined": draw(st.none() | st.dates(dt.date(2019, 1, 1), dt.date(2024, 12, 31))),
+        }
+        for i in member_ids
+    ]
+    order_ids = draw(st.lists(st.integers(1, 40), unique=True, max_size=10))
+    orders = [
+        {
+            "id": i,
+            "member_id": draw(st.none() | st.sampled_from(member_ids or [None])),
+            "amount": Decimal(draw(st.integers(0, 50_000))).scaleb(-2),
+            "qty": draw(st.none() | st.integers(0, 4)),
+            "status": draw(st.sampled_from(["new", "paid", "cancelled"])),
+        }
+        for i in order_ids
+    ]
+    return members, orders
+
+
+def _calls(members: list[dict[str, Any]], orders: list[dict[str, Any]]) -> list[tuple[str, Any]]:
+    some_member = [m["id"] for m in members[:2]] + [99]
+    calls: list[tuple[str, Any]] = [
+        ("paid_count", {}),
+        ("paid_count", {"p_min": 100}),
+        ("top_members", {}),
+        ("top_members", {"p_limit": 1}),
+        ("top_members", {"p_limit": -1}),
+        ("member_order_counts", {}),
+        ("tiers_with_orders", {}),
+        ("spend_by_year", {}),
+    ]
+    for m in some_member:
+        calls += [
+            ("member_spend", {"p_member": m}),
+            ("member_summary", {"p_member": m}),
+            ("orders_of", {"p_member": m}),
+            ("orders_of", {"p_member": m, "p_skip": 1}),
+        ]
+    calls += [("order_line", {"id": o["id"]}) for o in orders[:2]] + [("order_line", {"id": 0})]
+    return calls
+
+
+def _outcome(call: Any, *args: Any) -> Any:
+    try:
+        return ("ok", _plain(call(*args)))
+    except Exception as error:  # the error's SQLSTATE is what is compared
+        code = getattr(error, "code", None) or getattr(error, "sqlstate", None)
+        if code is None:
+            raise
+        return ("error", code)
+
+
+def _rpc(client: Any, name: str, params: dict[str, Any]) -> Any:
+    return client.rpc(name, params).execute().data
+
+
+def _plain(value: Any) -> Any:
+    """Values compared with their scale (Decimal('1.50') is not Decimal('1.5'))."""
+    if isinstance(value, Decimal):
+        return ("numeric", str(value))
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def _load_pg(
+    pg: psycopg.Connection, members: list[dict[str, Any]], orders: list[dict[str, Any]]
+) -> None:
+    pg.execute("TRUNCATE orders, members")
+    for table, batch in (("members", members), ("orders", orders)):
+        for row in batch:
+            names = ", ".join(row)
+            marks = ", ".join(["%s"] * len(row))
+            pg.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(row.values()))
+
+
+SETTINGS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+def test_the_table_reading_functions_run_on_rows(pkg: ModuleType) -> None:
+    rpc = pkg.rpc
+    planned = sorted(n for n, (f,) in rpc.FUNCTIONS.items() if f.query is not None)
+    assert planned == ON_ROWS
+    reasons = {n: f.reason for n, (f,) in rpc.FUNCTIONS.items() if f.query is None}
+    assert reasons == {
+        "big_spenders": "a subquery in the body",
+        "statuses": "ORDER BY a value of type order_status (its order is not modelled)",
+    }
+
+
+@SETTINGS
+@given(data=rows())
+def test_same_rows_as_postgres(
+    pkg: ModuleType,
+    pg: psycopg.Connection,
+    data: tuple[list[dict[str, Any]], list[dict[str, Any]]],
+) -> None:
+    members, orders = data
+    if not getattr(pg, "_tables_made", False):
+        pg.execute(TABLES.read_text())
+        pg._tables_made = True  # type: ignore[attr-defined]
+    _load_pg(pg, members, orders)
+    db = pkg.Database()
+    db.insert("members", members)
+    db.insert("orders", orders)
+    RPC = pkg.RPC
+    for name, params in _calls(members, orders):
+        fake = _outcome(db.rpc, name, params)
+        RPC.bind_rows({"members": members, "orders": orders})
+        bound = _outcome(_rpc, RPC, name, params)
+        RPC.bind_rows(None)
+        RPC.bind(pg)
+        try:
+            real = _outcome(_rpc, RPC, name, params)
+        finally:
+            RPC.bind(None)
+        assert fake == real, (name, params)
+        assert bound == real, (name, params)
+        STATS["calls"] += 1
+        STATS["errors"] += real[0] == "error"
+
+
+def test_unbound_call_says_how_to_give_rows(pkg: ModuleType) -> None:
+    with pytest.raises(NotImplementedError) as info:
+        pkg.RPC.call("member_spend", p_member=1)
+    assert "RPC.bind_rows({'orders': [...]})" in str(info.value)
+    assert "db.rpc(...)" in str(info.value)
+    assert pkg.RPC.implementation("member_spend", p_member=1) == "none"
+    pkg.RPC.bind_rows({"orders": []})
+    try:
+        assert pkg.RPC.implementation("member_spend", p_member=1) == "rows"
+        assert pkg.RPC.call("member_spend", p_member=1) == Decimal(0)
+    finally:
+        pkg.RPC.reset()
+
+
+def test_bound_rows_are_checked_like_build(pkg: ModuleType) -> None:
+    with pytest.raises(KeyError, match="perhaps 'orders'"):
+        pkg.RPC.bind_rows({"order": []})
+    with pytest.raises(pkg.RowError) as info:
+        pkg.RPC.bind_rows({"orders": [{"id": 1, "amount": 1, "stauts": "new"}]})
+    assert info.value.code == "42703"
+    with pytest.raises(pkg.RowError) as info:
+        pkg.RPC.bind_rows({"orders": [{"id": 1, "amount": 1, "status": "paused"}]})
+    assert info.value.code == "22P02"
+    pkg.RPC.bind_rows({"orders": [{"id": 1, "amount": 1.5, "qty": 2, "status": "new"}]})
+    try:  # stored as the column stores it (numeric(10,2)), the generated column computed
+        assert pkg.RPC.call("paid_count") == 0
+        assert pkg.RPC.rows["orders"][0]["total"] == Decimal("3.00")
+    finally:
+        pkg.RPC.reset()
+
+
+def test_a_row_without_a_column_the_body_reads(pkg: ModuleType) -> None:
+    pkg.RPC.bind_rows({"orders": [{"id": 1, "amount": 1, "status": "paid"}]})
+    try:
+        with pytest.raises(Exception, match="row 0 of orders has no column 'member_id'"):
+            pkg.RPC.call("member_spend", p_member=1)
+    finally:
+        pkg.RPC.reset()
+
+
+def test_sample_function_through_the_database(generated: Generated) -> None:
+    """The walkthrough's get_order_summary: one row from the database's orders."""
+    ecommerce = generated.package("tablebodies_ecommerce", [ECOMMERCE])
+    db = ecommerce.Database()
+    customer = ecommerce.FACTORIES["customers"].build()
+    db.insert("customers", {k: v for k, v in customer.items() if k != "email_domain"})
+    summary = db.rpc("get_order_summary", {"p_customer_id": str(customer["id"])})
+    assert summary == [
+        {"total_orders": 0, "total_revenue": Decimal(0), "average_order": Decimal(0)}
+    ]
