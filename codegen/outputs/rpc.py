@@ -68,6 +68,7 @@ def _spec_source(f: RpcFunction) -> str:
         f"Param({py(p.sql_name)}, {p.type_src}"
         + (f", {p.spec_default}" if p.spec_default is not None else "")
         + (", variadic=True" if p.variadic else "")
+        + (f", checks=({', '.join(p.checks)},)" if p.checks else "")
         + ")"
         for p in f.params
     ]

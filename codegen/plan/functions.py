@@ -6,6 +6,7 @@ bodies and DEFAULTs. `outputs/rpc.py` only lays it out.
     _function             one function, in steps:
       _py_names             Python names of its parameters, which are positional-only
       _defaults             each DEFAULT: a constant literal, or compiled and run per call
+      _domain_checks        each domain-typed parameter's CHECKs and NOT NULL, compiled
       _body                 the SQL body compiled (one expression, or a SELECT over tables as
                             a relational plan: `table_bodies`), or why it is not
 """
@@ -56,6 +57,7 @@ class StubParam:
     type_src: str  # the runtime's `Type(...)` source
     spec_default: str | None  # the `Param`'s default: a literal or `Computed(...)` source
     variadic: bool
+    checks: tuple[str, ...] = ()  # `DomainCheck(...)` sources: the database checks them per call
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,7 @@ def _function(schema: Schema, fn: Function, stub: str, warnings: list[Diagnostic
     fn_shape, rtype, columns = shape(schema, fn)
     py_names, last_unnamed = _py_names(ins)
     defaults = _defaults(schema, ins, py_names, stub)
+    checks, check_sources = _domain_checks(schema, ins, py_names, stub, warnings)
     body = _body(schema, fn, stub, ins, (fn_shape, rtype, columns), warnings)
     if (body.impl is not None or body.table is not None) and defaults.reason:
         body = _Body(None, (), defaults.reason)
@@ -170,6 +173,7 @@ def _function(schema: Schema, fn: Function, stub: str, warnings: list[Diagnostic
             type_src=type_src(schema, p.type),
             spec_default=defaults.spec[i],
             variadic=p.mode == "VARIADIC",
+            checks=checks[i],
         )
         for i, p in enumerate(ins)
     )
@@ -184,6 +188,7 @@ def _function(schema: Schema, fn: Function, stub: str, warnings: list[Diagnostic
         returns=returns_annotation(schema, fn_shape, rtype),
         sources=(
             *defaults.sources,
+            *check_sources,
             *([body.impl.source] if body.impl is not None else []),
             *(body.table.sources if body.table is not None else []),
         ),
@@ -246,6 +251,39 @@ def _defaults(schema: Schema, ins: list[Param], py_names: list[str], stub: str) 
             spec.append(f"Computed({compiled.name}, {pystr(p.default)})")
             stub_defaults.append("DEFAULT")
     return _Defaults(tuple(spec), tuple(stub_defaults), tuple(sources), reason)
+
+
+def _domain_checks(
+    schema: Schema, ins: list[Param], py_names: list[str], stub: str, warnings: list[Diagnostic]
+) -> tuple[list[tuple[str, ...]], list[str]]:
+    """Per parameter, the `DomainCheck(...)`s of its domain and the domains under it (NOT
+    NULL, then each CHECK, as PostgreSQL casts the argument), and their compiled sources."""
+    per_param: list[tuple[str, ...]] = []
+    sources: list[str] = []
+    for p, py_name in zip(ins, py_names, strict=True):
+        found: list[str] = []
+        t = p.type
+        while t.category == "domain" and (domain := schema.domain(t.name or "")) is not None:
+            if not domain.nullable:
+                found.append(f"DomainCheck({pystr(domain.name)}, None)")
+            value_type = bare(base(schema, domain.base))
+            for check in domain.checks:
+                name = f"_check_{stub}__{py_name}_{len(sources)}"
+                compiled = sqlexpr.compile_predicate(
+                    check.sql, schema.dialect, {"value": value_type}, name=name
+                )
+                if compiled.unsupported:
+                    warnings.append(Diagnostic(
+                        check.location, f"domain {domain.name}: CHECK not compiled"
+                        f" ({compiled.unsupported}); RPC calls passing {p.name or py_name} raise",
+                        check.sql,
+                    ))  # fmt: skip
+                sources.append(compiled.source)
+                cname = check.name or f"{domain.name.rpartition('.')[2]}_check"
+                found.append(f"DomainCheck({pystr(domain.name)}, {pystr(cname)}, {name})")
+            t = domain.base
+        per_param.append(tuple(found))
+    return per_param, sources
 
 
 @dataclass(frozen=True)

@@ -102,11 +102,34 @@ class Computed(NamedTuple):
     sql: str
 
 
+class DomainCheck(NamedTuple):
+    """What casting an argument to its domain checks: NOT NULL (`name` None), or a CHECK."""
+
+    domain: str
+    name: str | None
+    predicate: Callable[[Any], bool | None] | None = None  # of VALUE
+
+    def check(self, value: Any) -> None:
+        if self.name is None or self.predicate is None:
+            if value is None:
+                raise RPCError(f"domain {self.domain} does not allow null values", "23502")
+            return
+        try:
+            holds = self.predicate(value)
+        except rt.SqlError as error:
+            raise RPCError(str(error), error.sqlstate) from None
+        if holds is False:
+            raise RPCError(
+                f'value for domain {self.domain} violates check constraint "{self.name}"', "23514"
+            )
+
+
 class Param(NamedTuple):
     name: str | None  # None: an unnamed parameter (positional only)
     type: Type
     default: Any = REQUIRED  # a value, a Computed, or REQUIRED
     variadic: bool = False
+    checks: tuple[DomainCheck, ...] = ()  # the parameter's domain, checked on each call
 
 
 class Function(NamedTuple):
@@ -198,7 +221,12 @@ def coerce_all(values: Sequence[Any], params: Sequence[Param]) -> list[Any]:
                 "22P05",
                 details="\\u0000 cannot be converted to text.",
             )
-    return [coerce(v, p.type) for v, p in zip(values, params, strict=False)]
+    coerced = [coerce(v, p.type) for v, p in zip(values, params, strict=False)]
+    for value, p in zip(coerced, params, strict=False):
+        if value is not DEFAULT:
+            for check in p.checks:
+                check.check(value)
+    return coerced
 
 
 def coerce(value: Any, t: Type) -> Any:
