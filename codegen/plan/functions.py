@@ -85,12 +85,13 @@ class RpcFunction:
 
     @property
     def compiled(self) -> bool:
-        return self.impl is not None
+        """Runs as it is: one expression, or a SELECT reading no table."""
+        return self.impl is not None or (self.query is not None and not self.tables)
 
     @property
     def on_rows(self) -> bool:
         """Runs against rows (a Database's, or the test's through RPC.bind_rows)."""
-        return self.query is not None
+        return self.query is not None and bool(self.tables)
 
 
 @dataclass(frozen=True)
@@ -320,7 +321,7 @@ def _body(
     return _Body(None, (), "", table)
 
 
-_NOT_A_TABLE_READ = ("SELECT without FROM", "RETURN of an expression")
+_NOT_A_TABLE_READ = ("RETURN of an expression",)
 
 
 def _scalar_body(

@@ -84,8 +84,6 @@ def _select(fn: Function, dialect: str) -> exp.Select:
         if isinstance(tree, (exp.Insert, exp.Update, exp.Delete)):
             raise NotSimple(f"body writes ({statement}): only a SELECT runs on rows")
         raise NotSimple(f"body is not a single SELECT ({statement})")
-    if not tree.args.get("from_"):
-        raise NotSimple("SELECT without FROM")
     for node in tree.walk():
         what = next((w for k, w in _OUT_OF_REACH.items() if isinstance(node, k)), None)
         if what is None and isinstance(node, (exp.Select, exp.SetOperation)) and node is not tree:
@@ -147,7 +145,8 @@ class _Scope:
         self.types: dict[str, SqlType] = {}
         self.params = {(p.name or "").lower(): i for i, p in enumerate(ins) if p.name}
         self.ins = ins
-        self._add(select.args["from_"].this, "inner", None)
+        if select.args.get("from_"):
+            self._add(select.args["from_"].this, "inner", None)
         for join in select.args.get("joins") or ():
             self._join(join)
 
@@ -186,6 +185,8 @@ class _Scope:
                     return self._use(i, name)
             if qualifier == self.fn_name and name in self.params:
                 return self._param(self.params[name])
+            if qualifier in self.params:
+                return self._field(self.params[qualifier], name, node)
             raise NotSimple(f"unknown reference {node.sql()}")
         found = [i for i, source in enumerate(self.sources) if source.has(name)]
         if len(found) == 1:
@@ -217,6 +218,16 @@ class _Scope:
         self.types[key] = next(c.type for c in source.table.columns if c.name == column)
         self.types[key] = base(self.schema, self.types[key])
         return key
+
+    def _field(self, i: int, name: str, node: exp.Column) -> str:
+        """`c.email` where parameter c is a row of a table: the field of the argument."""
+        row = row_of(self.schema, base(self.schema, self.ins[i].type))
+        fields = dict(row[2]) if row is not None else {}
+        t = fields.get(name)
+        if t is None:
+            raise NotSimple(f"unknown reference {node.sql()}")
+        self.types[f"${i}.{name}"] = base(self.schema, t)
+        return f"${i}.{name}"
 
     def _param(self, i: int) -> str:
         self.types[f"${i}"] = bare(base(self.schema, self.ins[i].type))
@@ -269,7 +280,7 @@ class _Builder:
             for i, (how, _) in enumerate(scope.joins[1:], 1)
         ]
         fields = {
-            "source": self._source(0),
+            "source": self._source(0) if scope.sources else None,
             "joins": _tuple(joins),
             "where": where_src,
             "group": _tuple(group),

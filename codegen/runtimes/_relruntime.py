@@ -55,9 +55,10 @@ class Order(NamedTuple):
 
 
 class Query(NamedTuple):
-    """One SELECT: FROM's first table, then its joins, in the order PostgreSQL reads them."""
+    """One SELECT: FROM's first table (None: a SELECT without FROM, one row), then its
+    joins, in the order PostgreSQL reads them."""
 
-    source: Source
+    source: Source | None = None
     joins: tuple[Join, ...] = ()
     where: Expr | None = None
     group: tuple[Expr, ...] = ()
@@ -73,7 +74,8 @@ class Query(NamedTuple):
 
     @property
     def tables(self) -> tuple[str, ...]:
-        return (self.source.table, *(j.source.table for j in self.joins))
+        first = (self.source.table,) if self.source is not None else ()
+        return (*first, *(j.source.table for j in self.joins))
 
 
 class QueryError(Exception):
@@ -93,8 +95,8 @@ def rows_reader(source: Any) -> RowsOf:
 
 def run(query: Query, rows_of: RowsOf, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
     """The rows the SELECT returns, as tuples in its select-list order."""
-    base = {f"${k}": v for k, v in params.items()}
-    envs = _scan(query.source, 0, rows_of, base)
+    base = _params(params)
+    envs = _scan(query.source, 0, rows_of, base) if query.source is not None else [base]
     for n, join in enumerate(query.joins, 1):
         envs = _join(envs, join, n, rows_of)
     if query.where is not None:
@@ -107,6 +109,16 @@ def run(query: Query, rows_of: RowsOf, params: Mapping[str, Any]) -> list[tuple[
     if query.order:
         out = _sorted(query.order, out)
     return _window(query, [values for values, _ in out], base)
+
+
+def _params(params: Mapping[str, Any]) -> Env:
+    """`$n` for each argument; `$n.field` too for a row (a parameter of a table's type)."""
+    env: Env = {}
+    for k, v in params.items():
+        env[f"${k}"] = v
+        if isinstance(v, Mapping):
+            env.update({f"${k}.{field}": fv for field, fv in v.items()})
+    return env
 
 
 def value(x: Any) -> Any:

@@ -544,7 +544,7 @@ class RPCClient:
             return "registered"
         if self.connection is not None:
             return "database"
-        if fn.impl is not None:
+        if fn.impl is not None or (fn.query is not None and not fn.query.tables):
             return "compiled"
         if fn.query is not None and self.rows is not None:
             return "rows"
@@ -713,7 +713,7 @@ class RPCClient:
                 return fn.impl(*[values[i] for i in fn.impl_params])
             except rt.SqlError as error:
                 raise RPCError(str(error), error.sqlstate) from None
-        if fn.query is not None and self.rows is not None:
+        if fn.query is not None and (self.rows is not None or not fn.query.tables):
             return self._query(fn, fn.query, values)
         if not self._may_fake(fn):
             raise NotImplementedError(unimplemented(fn))
@@ -722,7 +722,7 @@ class RPCClient:
     def _query(self, fn: Function, query: rel.Query, values: list[Any]) -> Any:
         params = {str(i): v for i, v in enumerate(values)}
         try:
-            rows = rel.run(query, rel.rows_reader(self.rows), params)
+            rows = rel.run(query, rel.rows_reader(self.rows or {}), params)
         except rt.SqlError as error:
             raise RPCError(str(error), error.sqlstate) from None
         return rel.shaped(rows, fn.shape, query.names)

@@ -27,8 +27,8 @@ from .conftest import ECOMMERCE, Generated
 TABLES = Path(__file__).resolve().parent / "schemas" / "tables.sql"
 EXAMPLES = int(os.environ.get("SCHEMAGEN_RPC_EXAMPLES", "40"))
 ON_ROWS = [
-    "member_order_counts", "member_spend", "member_summary", "order_line", "orders_of",
-    "paid_count", "spend_by_year", "tiers_with_orders", "top_members",
+    "member_order_counts", "member_spend", "member_summary", "order_line", "orders_not_of",
+    "orders_of", "paid_count", "spend_by_year", "spend_of", "tiers_with_orders", "top_members",
 ]  # fmt: skip
 STATS = {"calls": 0, "errors": 0}
 
@@ -86,6 +86,8 @@ def _calls(members: list[dict[str, Any]], orders: list[dict[str, Any]]) -> list[
             ("orders_of", {"p_member": m, "p_skip": 1}),
         ]
     calls += [("order_line", {"id": o["id"]}) for o in orders[:2]] + [("order_line", {"id": 0})]
+    for ids in ([], [1, 2], [None, 3], None, some_member):
+        calls += [("spend_of", {"p_ids": ids}), ("orders_not_of", {"p_ids": ids})]
     return calls
 
 
@@ -215,9 +217,13 @@ def test_a_row_without_a_column_the_body_reads(pkg: ModuleType) -> None:
         pkg.RPC.reset()
 
 
-def test_sample_function_through_the_database(generated: Generated) -> None:
+@pytest.fixture(scope="module")
+def ecommerce(generated: Generated) -> ModuleType:
+    return generated.package("tablebodies_ecommerce", [ECOMMERCE])
+
+
+def test_sample_function_through_the_database(ecommerce: ModuleType) -> None:
     """The walkthrough's get_order_summary: one row from the database's orders."""
-    ecommerce = generated.package("tablebodies_ecommerce", [ECOMMERCE])
     db = ecommerce.Database()
     customer = ecommerce.FACTORIES["customers"].build()
     db.insert("customers", {k: v for k, v in customer.items() if k != "email_domain"})
@@ -225,3 +231,21 @@ def test_sample_function_through_the_database(generated: Generated) -> None:
     assert summary == [
         {"total_orders": 0, "total_revenue": Decimal(0), "average_order": Decimal(0)}
     ]
+
+
+@pytest.mark.parametrize("full_name", [None, "", "  ", "Ann Lee", " Bo "])
+def test_a_row_parameter_field_as_postgres_reads_it(
+    ecommerce: ModuleType, pg: psycopg.Connection, full_name: str | None
+) -> None:
+    """customer_display_name(c customers): `c.email` is a field of the argument."""
+    pg.execute(ECOMMERCE.read_text())
+    ecommerce.bind(pg)
+    try:
+        row = ecommerce.FACTORIES["customers"].create(full_name=full_name)
+    finally:
+        ecommerce.bind(None)
+    (real,) = pg.execute(
+        "SELECT customer_display_name(c) FROM customers c WHERE id = %s", [row["id"]]
+    ).fetchone()
+    assert ecommerce.RPC.implementation("customer_display_name", c=row) == "compiled"
+    assert ecommerce.RPC.call("customer_display_name", c=row) == real

@@ -88,6 +88,15 @@ CREATE FUNCTION member_summary(p_member integer) RETURNS text
     FROM orders o WHERE o.member_id = p_member
 $$;
 
+-- = ANY / <> ALL over an array parameter (a NULL array: NULL; an empty one: FALSE)
+CREATE FUNCTION spend_of(p_ids integer[]) RETURNS numeric
+    LANGUAGE sql STABLE
+    AS $$ SELECT COALESCE(sum(amount), 0) FROM orders WHERE member_id = ANY (p_ids) $$;
+
+CREATE FUNCTION orders_not_of(p_ids integer[]) RETURNS bigint
+    LANGUAGE sql STABLE
+    AS $$ SELECT count(*) FROM orders WHERE member_id <> ALL (p_ids) $$;
+
 -- out of reach, stays uncompiled: a subquery
 CREATE FUNCTION big_spenders() RETURNS SETOF members
     LANGUAGE sql STABLE

@@ -180,6 +180,11 @@ _F_discounted_price = Function(
 )
 
 
+def _q_customer_display_name_0(p_0_full_name, p_0_email):
+    """postgres: ((COALESCE(NULLIF(TRIM(\"$0.full_name\"), ''), \"$0.email\")))"""
+    return rt.coalesce(rt.nullif(rt.btrim(p_0_full_name), ""), lambda: p_0_email)
+
+
 _F_customer_display_name = Function(
     name="customer_display_name",
     signature="customer_display_name(c customers) RETURNS text",
@@ -187,7 +192,10 @@ _F_customer_display_name = Function(
     shape="scalar",
     type=Type("text", "text"),
     body="BEGIN ATOMIC\n    SELECT COALESCE(NULLIF(trim(c.full_name), ''), c.email);\nEND",
-    reason="qualified reference c.email",
+    query=rel.Query(
+        select=(rel.Expr(_q_customer_display_name_0, ("$0.full_name", "$0.email")),),
+        names=("value",),
+    ),
 )
 
 
@@ -355,8 +363,7 @@ def customer_display_name(c: dict[str, Any]) -> str:
     """customer_display_name(c customers) RETURNS text
     LANGUAGE sql STABLE
 
-    Implementation: none; calls raise unless a test registers one
-    (RPC.register) or binds a connection. Not compiled: qualified reference c.email.
+    Implementation: compiled from the SQL body, unless a test registers one.
 
     BEGIN ATOMIC
         SELECT COALESCE(NULLIF(trim(c.full_name), ''), c.email);
