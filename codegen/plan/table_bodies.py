@@ -1,14 +1,16 @@
 """A SQL function whose body is one SELECT over tables, as a small relational plan the RPC
 runtime executes against rows (`runtimes/_relruntime.py`): FROM's tables and their joins
 (inner, left, cross), WHERE, GROUP BY with count / sum / avg / min / max, HAVING, the select
-list, DISTINCT, ORDER BY, LIMIT and OFFSET. Every expression goes through the SQL
+list, DISTINCT, ORDER BY, LIMIT and OFFSET; or one INSERT ... VALUES, UPDATE or DELETE
+(with RETURNING), run through a `Database`. Every expression goes through the SQL
 expression compiler; anything outside this (subqueries, CTEs, window functions, views,
-set operations, writes) raises NotSimple with the reason, and the function stays
-uncompiled.
+set operations, ON CONFLICT, INSERT ... SELECT) raises NotSimple with the reason, and the
+function stays uncompiled.
 
-    plan_query       the function's one SELECT, planned; its sources and `Query(...)`
+    plan_query       the function's one statement, planned; its sources and `Query(...)`
       _Scope           FROM: aliases, tables and the columns each one reads
       _Builder         expressions rewritten to environment keys, compiled one by one
+      _Builder.write   INSERT / UPDATE / DELETE as a `Write(...)`
 """
 
 from __future__ import annotations
@@ -37,6 +39,10 @@ _OUT_OF_REACH = {
 }  # fmt: skip
 
 
+_NOT_IN_WRITES = {"conflict": "ON CONFLICT", "with_": "a WITH query", "from_": "FROM",
+                  "using": "USING"}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class TableBody:
     """The plan of a table-reading body: compiled expressions and the `Query(...)` source."""
@@ -56,14 +62,23 @@ def plan_query(
     columns: tuple[tuple[str, SqlType], ...],
 ) -> TableBody:
     """The body's SELECT as a relational plan, or NotSimple saying why it is not one."""
-    select = _select(fn, schema.dialect)
+    tree = _statement(fn, schema.dialect)
+    bare_name = fn.name.rpartition(".")[2]
+    if isinstance(tree, (exp.Insert, exp.Update, exp.Delete)):
+        returning = tree.args.get("returning")
+        outputs = _outputs(schema, fn_shape, rtype, columns) if returning else []
+        if not returning and fn_shape != "void":
+            raise NotSimple("a write without RETURNING in a function that returns a value")
+        scope = _Scope(schema, None, bare_name, ins)
+        scope.add(tree.this.this if isinstance(tree.this, exp.Schema) else tree.this)
+        return _Builder(schema.dialect, stub, scope).write(tree, outputs)
     outputs = _outputs(schema, fn_shape, rtype, columns)
-    scope = _Scope(schema, select, fn.name.rpartition(".")[2], ins)
+    scope = _Scope(schema, tree, bare_name, ins)
     b = _Builder(schema.dialect, stub, scope)
-    return b.query(select, outputs)
+    return b.query(tree, outputs)
 
 
-def _select(fn: Function, dialect: str) -> exp.Select:
+def _statement(fn: Function, dialect: str) -> exp.Select | exp.Insert | exp.Update | exp.Delete:
     if fn.language.lower() != "sql":
         raise NotSimple(f"LANGUAGE {fn.language}")
     text = (fn.body or "").strip()
@@ -79,17 +94,21 @@ def _select(fn: Function, dialect: str) -> exp.Select:
     if len(trees) != 1:
         raise NotSimple(f"{len(trees)} statements in the body")
     tree = trees[0]
-    if not isinstance(tree, exp.Select):
-        statement = type(tree).__name__.upper()
-        if isinstance(tree, (exp.Insert, exp.Update, exp.Delete)):
-            raise NotSimple(f"body writes ({statement}): only a SELECT runs on rows")
-        raise NotSimple(f"body is not a single SELECT ({statement})")
+    if not isinstance(tree, (exp.Select, exp.Insert, exp.Update, exp.Delete)):
+        raise NotSimple(f"body is not a single SELECT ({type(tree).__name__.upper()})")
     for node in tree.walk():
         what = next((w for k, w in _OUT_OF_REACH.items() if isinstance(node, k)), None)
         if what is None and isinstance(node, (exp.Select, exp.SetOperation)) and node is not tree:
             what = "a subquery"
         if what is not None:
             raise NotSimple(f"{what} in the body")
+    if not isinstance(tree, exp.Select):
+        for key, words in _NOT_IN_WRITES.items():
+            if tree.args.get(key):
+                raise NotSimple(f"{words} in the {type(tree).__name__.upper()}")
+        if isinstance(tree, exp.Insert) and not isinstance(tree.expression, exp.Values):
+            raise NotSimple("INSERT ... SELECT")
+        return tree
     for key in ("distinct", "qualify", "windows", "locks", "sample", "connect", "prewhere"):
         value = tree.args.get(key)
         if value and not (key == "distinct" and not value.args.get("on")):
@@ -137,7 +156,9 @@ class _Source:
 class _Scope:
     """FROM's tables by alias, the parameters by name and position, what each key holds."""
 
-    def __init__(self, schema: Schema, select: exp.Select, bare_name: str, ins: list[Param]):
+    def __init__(
+        self, schema: Schema, select: exp.Select | None, bare_name: str, ins: list[Param]
+    ) -> None:
         self.schema = schema
         self.fn_name = bare_name.lower()
         self.sources: list[_Source] = []
@@ -145,10 +166,14 @@ class _Scope:
         self.types: dict[str, SqlType] = {}
         self.params = {(p.name or "").lower(): i for i, p in enumerate(ins) if p.name}
         self.ins = ins
-        if select.args.get("from_"):
+        if select is not None and select.args.get("from_"):
             self._add(select.args["from_"].this, "inner", None)
-        for join in select.args.get("joins") or ():
+        for join in (select.args.get("joins") if select is not None else None) or ():
             self._join(join)
+
+    def add(self, node: exp.Expression) -> None:
+        """The table a write targets."""
+        self._add(node, "inner", None)
 
     def _join(self, join: exp.Join) -> None:
         side, kind = (join.args.get("side") or "").upper(), (join.args.get("kind") or "").upper()
@@ -209,6 +234,9 @@ class _Scope:
         if not keys:
             raise NotSimple(f"unknown {qualifier}.*")
         return keys
+
+    def used(self, i: int, column: str) -> None:
+        self._use(i, column)
 
     def _use(self, i: int, column: str) -> str:
         source = self.sources[i]
@@ -302,7 +330,80 @@ class _Builder:
         tables = tuple(s.table.key for s in scope.sources)
         return TableBody(tuple(self.sources), f"rel.Query({args})", tables)
 
-    def _items(self, select: exp.Select) -> list[tuple[str | None, exp.Expression]]:
+    def write(
+        self, tree: exp.Insert | exp.Update | exp.Delete, outputs: list[tuple[str, SqlType | None]]
+    ) -> TableBody:
+        """One INSERT ... VALUES, UPDATE or DELETE on a table with a primary key (a changed
+        or deleted row is found again by it), its RETURNING list over the stored rows."""
+        table = self.scope.sources[0].table
+        op = type(tree).__name__.lower()
+        fields: dict[str, str | None] = {"op": pystr(op), "table": pystr(table.key)}
+        if isinstance(tree, exp.Insert):
+            fields.update(self._insert(tree, table))
+        else:
+            key = table.primary_key.columns if table.primary_key is not None else ()
+            if not key:
+                raise NotSimple(f"{op.upper()} of {table.key}, which has no primary key")
+            for column in key:
+                self.scope.used(0, column)
+            fields["key"] = py(tuple(key))
+            if isinstance(tree, exp.Update):
+                fields.update(self._set(tree, table))
+            where = tree.args.get("where")
+            fields["where"] = self.expr(where.this, predicate=True) if where else None
+        returning = tree.args.get("returning")
+        items = self._items(returning) if returning is not None else []
+        if len(items) != len(outputs):
+            raise NotSimple(f"RETURNING gives {len(items)} columns, the function {len(outputs)}")
+        fields["returning"] = _tuple(
+            [
+                self.expr(e, result=t, copy=id(e) not in self.placed)
+                for (_, e), (_, t) in zip(items, outputs, strict=True)
+            ]
+        )
+        fields["names"] = py(tuple(n for n, _ in outputs))
+        fields["source"] = self._source(0)
+        args = ", ".join(f"{k}={v}" for k, v in fields.items() if v not in (None, "()"))
+        return TableBody(tuple(self.sources), f"rel.Write({args})", (table.key,))
+
+    def _insert(self, tree: exp.Insert, table: Table) -> dict[str, str]:
+        target = tree.this
+        names = (
+            [_folded(i) for i in target.expressions]
+            if isinstance(target, exp.Schema)
+            else [c.name for c in table.columns]
+        )
+        types = {c.name: c.type for c in table.columns}
+        if any(n not in types for n in names):
+            raise NotSimple(f"INSERT into a column {table.key} does not have")
+        rows = []
+        for row in tree.expression.expressions:
+            values = row.expressions if isinstance(row, exp.Tuple) else [row]
+            if len(values) != len(names):
+                raise NotSimple("a VALUES row of another width than the column list")
+            rows.append(_tuple([
+                "None" if isinstance(v, exp.Var) and v.name.upper() == "DEFAULT"
+                else self.expr(v, result=base(self.scope.schema, types[n]))
+                for n, v in zip(names, values, strict=True)
+            ]))  # fmt: skip
+        return {"columns": py(tuple(names)), "values": _tuple(rows)}
+
+    def _set(self, tree: exp.Update, table: Table) -> dict[str, str]:
+        names, values = [], []
+        types = {c.name: c.type for c in table.columns}
+        for item in tree.expressions:
+            if not isinstance(item, exp.EQ) or not isinstance(item.this, exp.Column):
+                raise NotSimple(f"SET {item.sql()}")
+            name = _folded(item.this.this)
+            if name not in types:
+                raise NotSimple(f"SET of a column {table.key} does not have")
+            names.append(name)
+            values.append(self.expr(item.expression, result=base(self.scope.schema, types[name])))
+        for column in table.columns:  # an UPDATE reads, and returns, whole rows
+            self.scope.used(0, column.name)
+        return {"columns": py(tuple(names)), "values": f"({_tuple(values)},)"}
+
+    def _items(self, select: exp.Expression) -> list[tuple[str | None, exp.Expression]]:
         items: list[tuple[str | None, exp.Expression]] = []
         for e in select.expressions:
             if isinstance(e, exp.Star) or (isinstance(e, exp.Column) and e.is_star):

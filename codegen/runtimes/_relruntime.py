@@ -78,6 +78,67 @@ class Query(NamedTuple):
         return (*first, *(j.source.table for j in self.joins))
 
 
+class Write(NamedTuple):
+    """One INSERT ... VALUES, UPDATE or DELETE, run through a `Database` (its enforcement,
+    defaults and cascades), in one transaction; RETURNING over the rows as stored."""
+
+    op: str  # insert, update, delete
+    table: str
+    source: Source  # the columns read: the WHERE's, the key's, RETURNING's
+    columns: tuple[str, ...] = ()  # INSERT's column list, UPDATE's SET columns
+    values: tuple[tuple[Expr | None, ...], ...] = ()  # INSERT: each VALUES row (None:
+    # DEFAULT); UPDATE: the SET expressions, over the old row
+    key: tuple[str, ...] = ()  # the primary key: how a changed or deleted row is found
+    where: Expr | None = None
+    returning: tuple[Expr, ...] = ()
+    names: tuple[str, ...] = ()
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        return (self.table,)
+
+
+def run_write(write: Write, db: Any, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    """The rows RETURNING gives, after the write went through `db` (a Database)."""
+    if not callable(getattr(db, "insert", None)) or isinstance(db, Mapping):
+        raise QueryError(
+            f"{write.op.upper()} on {write.table}: a body that writes runs on a Database"
+            " (db.rpc(...)), not on rows bound with RPC.bind_rows"
+        )
+    base = _params(params)
+    with db.transaction():
+        if write.op == "insert":
+            rows = [
+                {
+                    c: _eval(e, base)
+                    for c, e in zip(write.columns, row, strict=True)
+                    if e is not None  # DEFAULT: left to the database
+                }
+                for row in write.values
+            ]
+            stored = db.insert(write.table, rows)
+        else:
+            envs = _scan(write.source, 0, lambda table: db.select(table), base)
+            if write.where is not None:
+                envs = [env for env in envs if _eval(write.where, env) is True]
+            stored = []
+            for env in envs:
+                found = {k: env[f"0.{k}"] for k in write.key}
+                if write.op == "delete":
+                    stored += db.delete(write.table, found)
+                    continue
+                changes = {
+                    c: _eval(e, env) if e is not None else None
+                    for c, e in zip(write.columns, write.values[0], strict=True)
+                }
+                stored += db.update(write.table, changes, found)
+    out = []
+    for row in stored:
+        env = {**base, **{f"0.{k}": v for k, v in row.items()}}
+        out.append(tuple(_eval(e, env) for e in write.returning))
+    return out
+
+
 class QueryError(Exception):
     """Rows the query cannot read (a table missing from a `Database`, a row without a
     column the body reads): a mistake in the test's setup, not a database error."""

@@ -27,10 +27,12 @@ from .conftest import ECOMMERCE, Generated
 TABLES = Path(__file__).resolve().parent / "schemas" / "tables.sql"
 EXAMPLES = int(os.environ.get("SCHEMAGEN_RPC_EXAMPLES", "40"))
 ON_ROWS = [
-    "member_order_counts", "member_spend", "member_summary", "order_line", "orders_not_of",
-    "orders_of", "paid_count", "spend_by_year", "spend_of", "tiers_with_orders", "top_members",
+    "add_order", "drop_orders_over", "forget_member", "member_order_counts", "member_spend",
+    "member_summary", "order_line", "orders_not_of", "orders_of", "paid_count", "pay_orders",
+    "spend_by_year", "spend_of", "tiers_with_orders", "top_members",
 ]  # fmt: skip
-STATS = {"calls": 0, "errors": 0}
+UNORDERED = {"pay_orders", "drop_orders_over"}  # RETURNING gives rows in no set order
+STATS = {"calls": 0, "errors": 0, "writes": 0}
 
 
 @pytest.fixture(scope="module")
@@ -142,6 +144,7 @@ def test_the_table_reading_functions_run_on_rows(pkg: ModuleType) -> None:
     assert reasons == {
         "big_spenders": "a subquery in the body",
         "statuses": "ORDER BY a value of type order_status (its order is not modelled)",
+        "upsert_member": "ON CONFLICT in the INSERT",
     }
 
 
@@ -175,6 +178,67 @@ def test_same_rows_as_postgres(
         assert bound == real, (name, params)
         STATS["calls"] += 1
         STATS["errors"] += real[0] == "error"
+
+
+@st.composite
+def writes(draw: st.DrawFn) -> list[tuple[str, dict[str, Any]]]:
+    member = st.none() | st.integers(1, 9)
+    amount = st.decimals(0, 99_999_999, places=3) | st.just(Decimal("123456789.00"))
+    calls = st.one_of(
+        st.fixed_dictionaries(
+            {"p_id": st.integers(1, 45), "p_member": member, "p_amount": amount},
+            optional={"p_qty": st.none() | st.integers(0, 4)},
+        ).map(lambda p: ("add_order", p)),
+        st.fixed_dictionaries({"p_member": member}).map(lambda p: ("pay_orders", p)),
+        st.fixed_dictionaries({"p_member": member}).map(lambda p: ("forget_member", p)),
+        st.fixed_dictionaries({"p_amount": amount}).map(lambda p: ("drop_orders_over", p)),
+    )
+    return draw(st.lists(calls, min_size=1, max_size=6))
+
+
+@SETTINGS
+@given(data=rows(), calls=writes())
+def test_writes_same_as_postgres(
+    pkg: ModuleType,
+    pg: psycopg.Connection,
+    data: tuple[list[dict[str, Any]], list[dict[str, Any]]],
+    calls: list[tuple[str, dict[str, Any]]],
+) -> None:
+    """Bodies that write, through a Database and in PostgreSQL: same RETURNING rows or
+    SQLSTATE after each call, and the same table contents at the end."""
+    members, orders = data
+    if not getattr(pg, "_tables_made", False):
+        pg.execute(TABLES.read_text())
+        pg._tables_made = True  # type: ignore[attr-defined]
+    _load_pg(pg, members, orders)
+    db = pkg.Database()
+    db.insert("members", members)
+    db.insert("orders", orders)
+    RPC = pkg.RPC
+    for name, params in calls:
+        fake = _outcome(db.rpc, name, params)
+        RPC.bind(pg)
+        try:
+            real = _outcome(_rpc, RPC, name, params)
+        finally:
+            RPC.bind(None)
+        if name in UNORDERED and fake[0] == real[0] == "ok":
+            fake, real = sorted(map(repr, fake[1])), sorted(map(repr, real[1]))
+        assert fake == real, (name, params)
+        STATS["writes"] += 1
+    contents = pg.execute("SELECT * FROM orders ORDER BY id")
+    names = [d.name for d in contents.description or ()]
+    stored = [dict(zip(names, r, strict=True)) for r in contents.fetchall()]
+    assert _plain(db.select("orders", order_by="id")) == _plain(stored)
+
+
+def test_a_write_needs_a_database(pkg: ModuleType) -> None:
+    pkg.RPC.bind_rows({"orders": []})
+    try:
+        with pytest.raises(Exception, match="a body that writes runs on a Database"):
+            pkg.RPC.call("forget_member", p_member=1)
+    finally:
+        pkg.RPC.reset()
 
 
 def test_unbound_call_says_how_to_give_rows(pkg: ModuleType) -> None:

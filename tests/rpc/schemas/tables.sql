@@ -106,3 +106,26 @@ CREATE FUNCTION big_spenders() RETURNS SETOF members
 CREATE FUNCTION statuses() RETURNS SETOF order_status
     LANGUAGE sql STABLE
     AS $$ SELECT DISTINCT status FROM orders ORDER BY status $$;
+
+-- writes, run through a Database: INSERT ... VALUES (DEFAULT too), UPDATE, DELETE, RETURNING
+CREATE FUNCTION add_order(p_id integer, p_member integer, p_amount numeric, p_qty integer DEFAULT NULL)
+    RETURNS orders
+    LANGUAGE sql
+    AS $$ INSERT INTO orders (id, member_id, amount, qty, status) VALUES (p_id, p_member, p_amount, p_qty, DEFAULT) RETURNING * $$;
+
+CREATE FUNCTION pay_orders(p_member integer) RETURNS SETOF integer
+    LANGUAGE sql
+    AS $$ UPDATE orders SET status = 'paid', qty = COALESCE(qty, 0) + 1 WHERE member_id = p_member AND status = 'new' RETURNING id $$;
+
+CREATE FUNCTION forget_member(p_member integer) RETURNS void
+    LANGUAGE sql
+    AS $$ DELETE FROM orders WHERE member_id = p_member $$;
+
+CREATE FUNCTION drop_orders_over(p_amount numeric) RETURNS TABLE (id integer, total numeric)
+    LANGUAGE sql
+    AS $$ DELETE FROM orders o WHERE o.amount > p_amount RETURNING o.id, o.total $$;
+
+-- out of reach: ON CONFLICT
+CREATE FUNCTION upsert_member(p_id integer, p_name text) RETURNS void
+    LANGUAGE sql
+    AS $$ INSERT INTO members (id, name) VALUES (p_id, p_name) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name $$;
