@@ -313,3 +313,31 @@ def test_a_row_parameter_field_as_postgres_reads_it(
     ).fetchone()
     assert ecommerce.RPC.implementation("customer_display_name", c=row) == "compiled"
     assert ecommerce.RPC.call("customer_display_name", c=row) == real
+
+
+HOSTILE = '''
+CREATE TABLE "Odd ""T""" ("a.b" integer PRIMARY KEY, "#0" integer, "$0" text, "0.a.b" integer);
+CREATE FUNCTION "odd fn"("#0" integer) RETURNS TABLE ("x""y" integer, "#0" integer, "z" text)
+    LANGUAGE sql STABLE
+    AS $$ SELECT t."a.b", count(*) + t."#0", max(t."$0") FROM "Odd ""T""" t
+          WHERE t."0.a.b" >= "odd fn"."#0" GROUP BY t."a.b" ORDER BY 1 DESC $$;
+'''
+
+
+def test_hostile_identifiers_as_postgres(generated: Generated, pg: psycopg.Connection) -> None:
+    pkg = generated.package("tablebodies_hostile", [generated.sql("hostile", HOSTILE)])
+    rows = [{"a.b": i, "#0": i * 10, "$0": f"v{i}", "0.a.b": i % 3} for i in range(1, 7)]
+    pg.execute(HOSTILE)
+    pg.cursor().executemany(
+        'INSERT INTO "Odd ""T""" VALUES (%s, %s, %s, %s)', [list(r.values()) for r in rows]
+    )
+    db = pkg.Database()
+    db.insert('Odd "T"', rows)
+    for arg in (0, 1, 2, 5):
+        fake = db.rpc("odd fn", {"#0": arg})
+        pkg.RPC.bind(pg)
+        try:
+            real = pkg.RPC.rpc("odd fn", {"#0": arg}).execute().data
+        finally:
+            pkg.RPC.bind(None)
+        assert fake == real and (real or arg == 5)
