@@ -62,6 +62,38 @@ def expression(fn: Function) -> str:
     return walker.block(action.get("body", []), env).sql(dialect="postgres")
 
 
+def return_query(fn: Function) -> tuple[str, set[str]]:
+    """The one query of a `BEGIN RETURN QUERY <select>; END` body, and the body's variable
+    names (parameters, OUT and TABLE columns): a column of the same name is ambiguous in
+    plpgsql, where SQL would take the column."""
+    try:
+        tree = pglast.parse_plpgsql(create_statement(fn))
+    except pglast.parser.ParseError as error:
+        raise NotSimple(f"plpgsql body not parsed ({error})") from None
+    function = tree[0]["PLpgSQL_function"]
+    action = function.get("action", {}).get("PLpgSQL_stmt_block", {})
+    if action.get("exceptions"):
+        raise NotSimple("plpgsql EXCEPTION block")
+    body = [
+        stmt
+        for stmt in action.get("body", [])
+        if not (set(stmt) == {"PLpgSQL_stmt_return"} and not stmt["PLpgSQL_stmt_return"])
+    ]  # the RETURN plpgsql adds at the end
+    if len(body) != 1 or set(body[0]) != {"PLpgSQL_stmt_return_query"}:
+        raise NotSimple("a plpgsql body other than one RETURN QUERY <SELECT>")
+    returned = body[0]["PLpgSQL_stmt_return_query"]
+    query = returned.get("query", {}).get("PLpgSQL_expr", {}).get("query")
+    if returned.get("dynquery") or not query:
+        raise NotSimple("RETURN QUERY EXECUTE (dynamic SQL)")
+    names = {next(iter(d.values())).get("refname", "") for d in function.get("datums", [])}
+    names -= {"found", "(unnamed row)"}  # plpgsql's own: FOUND, the OUT columns' row
+    outs = {c.name for c in fn.returns.columns if c.name}
+    declared = names - {p.name for p in fn.params if p.name} - outs
+    if declared:
+        raise NotSimple(f"plpgsql variables ({', '.join(sorted(declared))})")
+    return query, {n.lower() for n in names}
+
+
 class _Paths:
     def __init__(
         self, names: Sequence[str], types: Mapping[str, str], outs: bool, body: str

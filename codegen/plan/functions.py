@@ -315,13 +315,14 @@ def _body(
     try:
         table = plan_query(schema, fn, stub, ins, fn_shape, rtype, columns)
     except NotSimple as why:
-        if fn.language.lower() == "sql" and not str(why).startswith(_NOT_A_TABLE_READ):
+        if fn.language.lower() in ("sql", "plpgsql") and not str(why).startswith(_NOT_A_TABLE_READ):
             reason = str(why)
         return _Body(None, (), reason)
     return _Body(None, (), "", table)
 
 
-_NOT_A_TABLE_READ = ("RETURN of an expression",)
+# the table planner's reasons that only say the body is not its kind (the scalar's stands)
+_NOT_A_TABLE_READ = ("RETURN of an expression", "a plpgsql body other than", "plpgsql ")
 
 
 def _scalar_body(

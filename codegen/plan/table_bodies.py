@@ -22,7 +22,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
-from .. import sqlexpr
+from .. import plpgsql, sqlexpr
 from ..dialect import of
 from ..model import Function, Param, Schema, SqlType, Table
 from ..render import py, pystr
@@ -62,7 +62,7 @@ def plan_query(
     columns: tuple[tuple[str, SqlType], ...],
 ) -> TableBody:
     """The body's SELECT as a relational plan, or NotSimple saying why it is not one."""
-    tree = _statement(fn, schema.dialect)
+    tree, variables = _statement(fn, schema.dialect)
     bare_name = fn.name.rpartition(".")[2]
     if isinstance(tree, (exp.Insert, exp.Update, exp.Delete)):
         returning = tree.args.get("returning")
@@ -74,14 +74,26 @@ def plan_query(
         return _Builder(schema.dialect, stub, scope).write(tree, outputs)
     outputs = _outputs(schema, fn_shape, rtype, columns)
     scope = _Scope(schema, tree, bare_name, ins)
+    scope.variables = variables
     b = _Builder(schema.dialect, stub, scope)
     return b.query(tree, outputs)
 
 
-def _statement(fn: Function, dialect: str) -> exp.Select | exp.Insert | exp.Update | exp.Delete:
-    if fn.language.lower() != "sql":
+_Statement = exp.Select | exp.Insert | exp.Update | exp.Delete
+
+
+def _statement(fn: Function, dialect: str) -> tuple[_Statement, set[str]]:
+    """The body's one statement, and (plpgsql) the variable names a column may not share."""
+    variables: set[str] = set()
+    if fn.language.lower() == "plpgsql":
+        try:
+            text, variables = plpgsql.return_query(fn)
+        except plpgsql.NotSimple as why:
+            raise NotSimple(str(why)) from None
+    elif fn.language.lower() != "sql":
         raise NotSimple(f"LANGUAGE {fn.language}")
-    text = (fn.body or "").strip()
+    else:
+        text = (fn.body or "").strip()
     atomic = re.fullmatch(r"BEGIN\s+ATOMIC\b(.*?)\bEND\s*;?", text, re.I | re.S)
     if fn.body_style == "standard" and not atomic:
         raise NotSimple("RETURN of an expression")
@@ -94,7 +106,9 @@ def _statement(fn: Function, dialect: str) -> exp.Select | exp.Insert | exp.Upda
     if len(trees) != 1:
         raise NotSimple(f"{len(trees)} statements in the body")
     tree = trees[0]
-    if not isinstance(tree, (exp.Select, exp.Insert, exp.Update, exp.Delete)):
+    if not isinstance(tree, (exp.Select, exp.Insert, exp.Update, exp.Delete)) or (
+        variables and not isinstance(tree, exp.Select)
+    ):
         raise NotSimple(f"body is not a single SELECT ({type(tree).__name__.upper()})")
     for node in tree.walk():
         what = next((w for k, w in _OUT_OF_REACH.items() if isinstance(node, k)), None)
@@ -108,12 +122,12 @@ def _statement(fn: Function, dialect: str) -> exp.Select | exp.Insert | exp.Upda
                 raise NotSimple(f"{words} in the {type(tree).__name__.upper()}")
         if isinstance(tree, exp.Insert) and not isinstance(tree.expression, exp.Values):
             raise NotSimple("INSERT ... SELECT")
-        return tree
+        return tree, variables
     for key in ("distinct", "qualify", "windows", "locks", "sample", "connect", "prewhere"):
         value = tree.args.get(key)
         if value and not (key == "distinct" and not value.args.get("on")):
             raise NotSimple(f"{key.upper()} {'ON ' if key == 'distinct' else ''}in the SELECT")
-    return tree
+    return tree, variables
 
 
 def _outputs(
@@ -166,6 +180,7 @@ class _Scope:
         self.types: dict[str, SqlType] = {}
         self.params = {(p.name or "").lower(): i for i, p in enumerate(ins) if p.name}
         self.ins = ins
+        self.variables: set[str] = set()  # plpgsql's: a column of the same name is ambiguous
         if select is not None and select.args.get("from_"):
             self._add(select.args["from_"].this, "inner", None)
         for join in (select.args.get("joins") if select is not None else None) or ():
@@ -214,6 +229,8 @@ class _Scope:
                 return self._field(self.params[qualifier], name, node)
             raise NotSimple(f"unknown reference {node.sql()}")
         found = [i for i, source in enumerate(self.sources) if source.has(name)]
+        if len(found) == 1 and name in self.variables:
+            raise NotSimple(f"ambiguous reference {node.sql()} (a column and a plpgsql variable)")
         if len(found) == 1:
             return self._use(found[0], name)  # a column wins over a parameter, as in PostgreSQL
         if not found and name in self.params:

@@ -27,9 +27,10 @@ from .conftest import ECOMMERCE, Generated
 TABLES = Path(__file__).resolve().parent / "schemas" / "tables.sql"
 EXAMPLES = int(os.environ.get("SCHEMAGEN_RPC_EXAMPLES", "40"))
 ON_ROWS = [
-    "add_order", "drop_orders_over", "forget_member", "member_order_counts", "member_spend",
-    "member_summary", "order_line", "orders_not_of", "orders_of", "paid_count", "pay_orders",
-    "spend_by_year", "spend_of", "tiers_with_orders", "top_members",
+    "add_order", "drop_orders_over", "forget_member", "member_order_counts",
+    "member_orders_pl", "member_spend", "member_summary", "order_line", "orders_not_of",
+    "orders_of", "paid_count", "pay_orders", "spend_by_year", "spend_of",
+    "tiers_with_orders", "top_members",
 ]  # fmt: skip
 UNORDERED = {"pay_orders", "drop_orders_over"}  # RETURNING gives rows in no set order
 STATS = {"calls": 0, "errors": 0, "writes": 0}
@@ -86,6 +87,7 @@ def _calls(members: list[dict[str, Any]], orders: list[dict[str, Any]]) -> list[
             ("member_summary", {"p_member": m}),
             ("orders_of", {"p_member": m}),
             ("orders_of", {"p_member": m, "p_skip": 1}),
+            ("member_orders_pl", {"p_member": m}),
         ]
     calls += [("order_line", {"id": o["id"]}) for o in orders[:2]] + [("order_line", {"id": 0})]
     for ids in ([], [1, 2], [None, 3], None, some_member):
@@ -145,6 +147,7 @@ def test_the_table_reading_functions_run_on_rows(pkg: ModuleType) -> None:
         "big_spenders": "a subquery in the body",
         "statuses": "ORDER BY a value of type order_status (its order is not modelled)",
         "upsert_member": "ON CONFLICT in the INSERT",
+        "member_names_pl": "ambiguous reference id (a column and a plpgsql variable)",
     }
 
 
@@ -341,3 +344,15 @@ def test_hostile_identifiers_as_postgres(generated: Generated, pg: psycopg.Conne
         finally:
             pkg.RPC.bind(None)
         assert fake == real and (real or arg == 5)
+
+
+def test_what_plpgsql_finds_ambiguous_stays_uncompiled(
+    pkg: ModuleType, pg: psycopg.Connection
+) -> None:
+    """SQL would read the column; plpgsql raises 42702 at the call, so no plan runs."""
+    pg.execute(TABLES.read_text())
+    with pytest.raises(psycopg.Error) as real:
+        pg.execute("SELECT * FROM member_names_pl()")
+    assert real.value.sqlstate == "42702"
+    with pytest.raises(NotImplementedError, match="ambiguous reference id"):
+        pkg.RPC.call("member_names_pl")

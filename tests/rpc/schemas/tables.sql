@@ -97,6 +97,24 @@ CREATE FUNCTION orders_not_of(p_ids integer[]) RETURNS bigint
     LANGUAGE sql STABLE
     AS $$ SELECT count(*) FROM orders WHERE member_id <> ALL (p_ids) $$;
 
+-- plpgsql made of one RETURN QUERY: the SELECT runs as in a SQL function
+CREATE FUNCTION member_orders_pl(p_member integer) RETURNS SETOF orders
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM orders o WHERE o.member_id = p_member ORDER BY o.id;
+END
+$$;
+
+-- out of reach: in plpgsql the TABLE column id makes `id` ambiguous (42702 at the call)
+CREATE FUNCTION member_names_pl() RETURNS TABLE (id integer, name text)
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    RETURN QUERY SELECT id, name FROM members ORDER BY id;
+END
+$$;
+
 -- out of reach, stays uncompiled: a subquery
 CREATE FUNCTION big_spenders() RETURNS SETOF members
     LANGUAGE sql STABLE
