@@ -34,9 +34,10 @@ _AGGREGATES = {exp.Count: "count", exp.Sum: "sum", exp.Avg: "avg", exp.Min: "min
 _INTS = ("smallint", "integer")
 _FLOATS = ("real", "double")
 _OUT_OF_REACH = {
-    exp.Subquery: "a subquery", exp.Exists: "a subquery", exp.Window: "a window function",
-    exp.With: "a WITH query", exp.Lateral: "LATERAL", exp.Unnest: "unnest in FROM",
+    exp.Window: "a window function", exp.With: "a WITH query", exp.Lateral: "LATERAL",
+    exp.Unnest: "unnest in FROM", exp.SetOperation: "UNION / INTERSECT / EXCEPT",
 }  # fmt: skip
+_SUBQUERIES = (exp.Subquery, exp.Exists)
 
 
 _NOT_IN_WRITES = {"conflict": "ON CONFLICT", "with_": "a WITH query", "from_": "FROM",
@@ -112,8 +113,6 @@ def _statement(fn: Function, dialect: str) -> tuple[_Statement, set[str]]:
         raise NotSimple(f"body is not a single SELECT ({type(tree).__name__.upper()})")
     for node in tree.walk():
         what = next((w for k, w in _OUT_OF_REACH.items() if isinstance(node, k)), None)
-        if what is None and isinstance(node, (exp.Select, exp.SetOperation)) and node is not tree:
-            what = "a subquery"
         if what is not None:
             raise NotSimple(f"{what} in the body")
     if not isinstance(tree, exp.Select):
@@ -282,9 +281,11 @@ class _Scope:
 class _Builder:
     """Compiles the SELECT's expressions, each a function of environment keys."""
 
-    def __init__(self, dialect: str, stub: str, scope: _Scope) -> None:
+    def __init__(self, dialect: str, stub: str, scope: _Scope, sources: list[str] | None = None):
         self.dialect, self.stub, self.scope = dialect, stub, scope
-        self.sources: list[str] = []
+        self.sources: list[str] = sources if sources is not None else []
+        self.subs: list[str] = []  # `Sub(...)` sources: uncorrelated subqueries, run once
+        self.tables: list[str] = []  # the tables the subqueries read
         self.aggs: list[str] = []  # `Agg(...)` sources
         self.agg_types: dict[str, SqlType] = {}
         self.placed: set[int] = set()  # ids of the key columns put in place of SQL
@@ -338,13 +339,14 @@ class _Builder:
             "limit": limit,
             "offset": offset,
             "names": py(tuple(n for n, _ in outputs)),
+            "subqueries": _tuple(self.subs),
         }
         defaults = {"joins": "()", "group": "()", "aggs": "()", "grouped": False,
-                    "order": "()", "distinct": False}  # fmt: skip
+                    "order": "()", "distinct": False, "subqueries": "()"}  # fmt: skip
         args = ", ".join(
             f"{k}={v}" for k, v in fields.items() if v is not None and defaults.get(k) != v
         )
-        tables = tuple(s.table.key for s in scope.sources)
+        tables = tuple(dict.fromkeys([*(s.table.key for s in scope.sources), *self.tables]))
         return TableBody(tuple(self.sources), f"rel.Query({args})", tables)
 
     def write(
@@ -481,7 +483,7 @@ class _Builder:
         """Each aggregate call replaced by its `#n` key, its argument compiled per row."""
         if id(tree) in self.placed:
             return tree
-        tree = exp.Paren(this=tree.copy())  # a root aggregate is replaced through its parent
+        tree = self._subqueries(exp.Paren(this=tree.copy()))  # a root is replaced via its parent
         for node in list(tree.walk()):
             if id(node) in self.placed or not isinstance(node, exp.AggFunc):
                 continue
@@ -527,7 +529,7 @@ class _Builder:
         the tree is the builder's own (from `_aggregates`) and its key columns stay."""
         if copy:
             tree = tree.copy()
-        tree = exp.Paren(this=tree)  # a root column is replaced, as any, through its parent
+        tree = self._subqueries(exp.Paren(this=tree))  # a root is replaced via its parent
         for node in list(tree.walk()):
             if id(node) in self.placed:
                 continue
@@ -550,6 +552,55 @@ class _Builder:
             raise NotSimple(f"unsupported {compiled.unsupported}")
         self.sources.append(compiled.source)
         return f"rel.Expr({name}, {py(compiled.params)})", compiled.result_type
+
+    def _subqueries(self, tree: exp.Expression) -> exp.Expression:
+        """Each uncorrelated subquery planned on its own and replaced by the key of what it
+        gives: `x IN (SELECT ...)` becomes `x = ANY (<its values>)`, EXISTS a boolean, a
+        scalar subquery its value. A correlated one (it reads the outer row) is refused."""
+        while True:
+            found = [n for n in tree.find_all(*_SUBQUERIES) if id(n) not in self.placed]
+            if not found:
+                return tree
+            node: exp.Expression = found[0]
+            parent = node.parent
+            assert parent is not None  # the root is a Paren
+            select = node.this
+            if not isinstance(select, exp.Select):
+                raise NotSimple(f"subquery {node.sql(dialect=self.dialect)}")
+            kind = "exists" if isinstance(node, exp.Exists) else "value"
+            if isinstance(parent, exp.In) and parent.args.get("query") is node:
+                kind = "list"
+            key, t = self._sub(select, kind)
+            column = self._placed(key)
+            if kind == "list":
+                assert isinstance(parent, exp.In)
+                replacement: exp.Expression = exp.EQ(
+                    this=parent.this, expression=exp.Any(this=column)
+                )
+                self.scope.types[key] = SqlType("array", f"{t.sql}[]", element=t)
+                parent.replace(replacement)
+            else:
+                self.scope.types[key] = T.BOOLEAN if kind == "exists" else t
+                node.replace(column)
+
+    def _sub(self, select: exp.Select, kind: str) -> tuple[str, SqlType]:
+        key = f"%{len(self.subs)}"
+        scope = _Scope(self.scope.schema, select, "", self.scope.ins)
+        scope.fn_name, scope.variables = self.scope.fn_name, self.scope.variables
+        sub = _Builder(self.dialect, f"{self.stub}_s{len(self.subs)}", scope, self.sources)
+        width = len(sub._items(select))
+        if kind != "exists" and width != 1:
+            raise NotSimple(f"a subquery returning {width} columns")
+        try:
+            body = sub.query(select, [(f"c{i}", None) for i in range(width)])
+        except NotSimple as why:
+            raise NotSimple(f"a subquery that is correlated or out of reach ({why})") from None
+        self.tables += body.tables
+        self.subs.append(f"rel.Sub({pystr(key)}, {body.query}, {pystr(kind)})")
+        t = sub.out_types[0] if sub.out_types else None
+        if t is None and kind != "exists":
+            raise NotSimple("a subquery whose type is unknown")
+        return key, t or T.BOOLEAN
 
     def _key(self, node: exp.Column) -> str:
         return self.scope.column(node)

@@ -54,6 +54,15 @@ class Order(NamedTuple):
     nulls_first: bool
 
 
+class Sub(NamedTuple):
+    """An uncorrelated subquery, run once, when first needed (as PostgreSQL's InitPlan):
+    its values (`x IN (SELECT ...)`), whether it has rows (EXISTS), or its one value."""
+
+    key: str  # "%<n>"
+    query: Query
+    kind: str  # "list", "exists" or "value"
+
+
 class Query(NamedTuple):
     """One SELECT: FROM's first table (None: a SELECT without FROM, one row), then its
     joins, in the order PostgreSQL reads them."""
@@ -71,6 +80,7 @@ class Query(NamedTuple):
     limit: Expr | None = None
     offset: Expr | None = None
     names: tuple[str, ...] = ()  # what the function returns: its columns, in order
+    subqueries: tuple[Sub, ...] = ()
 
     @property
     def tables(self) -> tuple[str, ...]:
@@ -157,6 +167,8 @@ def rows_reader(source: Any) -> RowsOf:
 def run(query: Query, rows_of: RowsOf, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
     """The rows the SELECT returns, as tuples in its select-list order."""
     base = _params(params)
+    for sub in query.subqueries:
+        base[sub.key] = _Lazy(sub, rows_of, params)
     envs = _scan(query.source, 0, rows_of, base) if query.source is not None else [base]
     for n, join in enumerate(query.joins, 1):
         envs = _join(envs, join, n, rows_of)
@@ -187,8 +199,34 @@ def value(x: Any) -> Any:
     return x
 
 
+class _Lazy:
+    """A subquery's result, computed on first use (never, if no row needs it)."""
+
+    def __init__(self, sub: Sub, rows_of: RowsOf, params: Mapping[str, Any]) -> None:
+        self.sub, self.rows_of, self.params = sub, rows_of, params
+        self.done = False
+        self.value: Any = None
+
+    def get(self) -> Any:
+        if not self.done:
+            rows = run(self.sub.query, self.rows_of, self.params)
+            if self.sub.kind == "exists":
+                self.value = bool(rows)
+            elif self.sub.kind == "list":
+                self.value = [r[0] for r in rows]
+            elif len(rows) > 1:
+                raise rt.SqlError(
+                    "more than one row returned by a subquery used as an expression", "21000"
+                )
+            else:
+                self.value = rows[0][0] if rows else None
+            self.done = True
+        return self.value
+
+
 def _eval(expr: Expr, env: Env) -> Any:
-    return expr.fn(*[env.get(name) for name in expr.names])
+    args = [env.get(name) for name in expr.names]
+    return expr.fn(*[a.get() if isinstance(a, _Lazy) else a for a in args])
 
 
 def _scan(source: Source, n: int, rows_of: RowsOf, base: Env) -> list[Env]:

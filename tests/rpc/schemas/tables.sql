@@ -115,10 +115,34 @@ BEGIN
 END
 $$;
 
--- out of reach, stays uncompiled: a subquery
-CREATE FUNCTION big_spenders() RETURNS SETOF members
+-- uncorrelated subqueries: IN / NOT IN (NULLs!), EXISTS, a scalar one (run once, when needed)
+CREATE FUNCTION big_spenders(p_over numeric DEFAULT 100) RETURNS SETOF members
     LANGUAGE sql STABLE
-    AS $$ SELECT * FROM members WHERE id IN (SELECT member_id FROM orders WHERE amount > 100) $$;
+    AS $$ SELECT * FROM members WHERE id IN (SELECT member_id FROM orders WHERE amount > p_over) ORDER BY id $$;
+
+CREATE FUNCTION quiet_members() RETURNS SETOF integer
+    LANGUAGE sql STABLE
+    AS $$ SELECT m.id FROM members m WHERE m.id NOT IN (SELECT o.member_id FROM orders o WHERE o.status = 'paid') ORDER BY 1 $$;
+
+CREATE FUNCTION members_vs_biggest()
+    RETURNS TABLE (id integer, biggest numeric, any_paid boolean)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT m.id, (SELECT max(amount) FROM orders), EXISTS (SELECT 1 FROM orders WHERE status = 'paid')
+    FROM members m
+    WHERE (SELECT count(*) FROM orders) > 0
+    ORDER BY m.id
+$$;
+
+-- a scalar subquery with more than one row: 21000, but only when a row needs it
+CREATE FUNCTION first_order_of(p_member integer) RETURNS integer
+    LANGUAGE sql STABLE
+    AS $$ SELECT m.id * 0 + (SELECT o.id FROM orders o WHERE o.member_id = p_member) FROM members m WHERE m.id = p_member $$;
+
+-- out of reach, stays uncompiled: a correlated subquery
+CREATE FUNCTION members_with_orders() RETURNS SETOF members
+    LANGUAGE sql STABLE
+    AS $$ SELECT * FROM members m WHERE EXISTS (SELECT 1 FROM orders o WHERE o.member_id = m.id) $$;
 
 -- out of reach: ORDER BY an enum (its label order is not modelled)
 CREATE FUNCTION statuses() RETURNS SETOF order_status
