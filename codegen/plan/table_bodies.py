@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlglot
 from sqlglot import exp
@@ -63,7 +64,11 @@ def plan_query(
     columns: tuple[tuple[str, SqlType], ...],
 ) -> TableBody:
     """The body's SELECT as a relational plan, or NotSimple saying why it is not one."""
-    tree, variables = _statement(fn, schema.dialect)
+    if fn.language.lower() == "plpgsql":
+        return _plpgsql(schema, fn, stub, ins, _outputs(schema, fn_shape, rtype, columns))
+    if fn.language.lower() != "sql":
+        raise NotSimple(f"LANGUAGE {fn.language}")
+    tree = _statement(fn.body or "", fn.body_style, schema.dialect, set())
     bare_name = fn.name.rpartition(".")[2]
     if isinstance(tree, (exp.Insert, exp.Update, exp.Delete)):
         returning = tree.args.get("returning")
@@ -75,28 +80,46 @@ def plan_query(
         return _Builder(schema.dialect, stub, scope).write(tree, outputs)
     outputs = _outputs(schema, fn_shape, rtype, columns)
     scope = _Scope(schema, tree, bare_name, ins)
-    scope.variables = variables
     b = _Builder(schema.dialect, stub, scope)
     return b.query(tree, outputs)
+
+
+def _plpgsql(
+    schema: Schema, fn: Function, stub: str, ins: list[Param], outputs: list[tuple[str, Any]]
+) -> TableBody:
+    """`RETURN QUERY <select>;` statements, a later one maybe under `IF NOT FOUND THEN`:
+    each planned on its own, their rows appended in order."""
+    try:
+        queries, variables = plpgsql.return_queries(fn)
+    except plpgsql.NotSimple as why:
+        raise NotSimple(str(why)) from None
+    sources: list[str] = []
+    steps: list[str] = []
+    tables: list[str] = []
+    for i, (text, if_none) in enumerate(queries):
+        tree = _statement(text, "", schema.dialect, variables)
+        if not isinstance(tree, exp.Select):
+            raise NotSimple(f"RETURN QUERY {type(tree).__name__.upper()}")
+        scope = _Scope(schema, tree, fn.name.rpartition(".")[2], ins)
+        scope.variables = variables
+        name = stub if len(queries) == 1 else f"{stub}_r{i}"
+        body = _Builder(schema.dialect, name, scope, sources).query(tree, outputs)
+        steps.append(f"({body.query}, {if_none})")
+        tables += body.tables
+    if len(steps) == 1 and not queries[0][1]:
+        return body
+    query = f"rel.Steps({_tuple(steps)}, {py(tuple(n for n, _ in outputs))})"
+    return TableBody(tuple(sources), query, tuple(dict.fromkeys(tables)))
 
 
 _Statement = exp.Select | exp.Insert | exp.Update | exp.Delete
 
 
-def _statement(fn: Function, dialect: str) -> tuple[_Statement, set[str]]:
-    """The body's one statement, and (plpgsql) the variable names a column may not share."""
-    variables: set[str] = set()
-    if fn.language.lower() == "plpgsql":
-        try:
-            text, variables = plpgsql.return_query(fn)
-        except plpgsql.NotSimple as why:
-            raise NotSimple(str(why)) from None
-    elif fn.language.lower() != "sql":
-        raise NotSimple(f"LANGUAGE {fn.language}")
-    else:
-        text = (fn.body or "").strip()
+def _statement(text: str, body_style: str, dialect: str, variables: set[str]) -> _Statement:
+    """The body's one statement (plpgsql's `variables`: a SELECT only)."""
+    text = text.strip()
     atomic = re.fullmatch(r"BEGIN\s+ATOMIC\b(.*?)\bEND\s*;?", text, re.I | re.S)
-    if fn.body_style == "standard" and not atomic:
+    if body_style == "standard" and not atomic:
         raise NotSimple("RETURN of an expression")
     if atomic:
         text = atomic.group(1)
@@ -121,12 +144,12 @@ def _statement(fn: Function, dialect: str) -> tuple[_Statement, set[str]]:
                 raise NotSimple(f"{words} in the {type(tree).__name__.upper()}")
         if isinstance(tree, exp.Insert) and not isinstance(tree.expression, exp.Values):
             raise NotSimple("INSERT ... SELECT")
-        return tree, variables
+        return tree
     for key in ("distinct", "qualify", "windows", "locks", "sample", "connect", "prewhere"):
         value = tree.args.get(key)
         if value and not (key == "distinct" and not value.args.get("on")):
             raise NotSimple(f"{key.upper()} {'ON ' if key == 'distinct' else ''}in the SELECT")
-    return tree, variables
+    return tree
 
 
 def _outputs(

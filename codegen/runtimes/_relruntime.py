@@ -149,6 +149,30 @@ def run_write(write: Write, db: Any, params: Mapping[str, Any]) -> list[tuple[An
     return out
 
 
+class Steps(NamedTuple):
+    """plpgsql's RETURN QUERY statements, in order: each query's rows are appended; a step
+    marked True runs only when the one before returned no row (`IF NOT FOUND THEN`)."""
+
+    steps: tuple[tuple[Query, bool], ...]
+    names: tuple[str, ...] = ()
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(t for q, _ in self.steps for t in q.tables))
+
+
+def run_steps(steps: Steps, rows_of: RowsOf, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    out: list[tuple[Any, ...]] = []
+    found = False
+    for query, if_none in steps.steps:
+        if if_none and found:
+            continue
+        rows = run(query, rows_of, params)
+        out += rows
+        found = bool(rows)
+    return out
+
+
 class QueryError(Exception):
     """Rows the query cannot read (a table missing from a `Database`, a row without a
     column the body reads): a mistake in the test's setup, not a database error."""

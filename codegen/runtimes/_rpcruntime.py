@@ -144,7 +144,7 @@ class Function(NamedTuple):
     impl: Callable[..., Any] | None = None  # compiled from the SQL body
     impl_params: tuple[int, ...] = ()  # the params `impl` takes, in its order
     reason: str = ""  # why there is no compiled implementation
-    query: rel.Query | rel.Write | None = None  # the body over tables, run on rows
+    query: rel.Query | rel.Write | rel.Steps | None = None  # the body over tables, run on rows
 
 
 class Call(NamedTuple):
@@ -719,13 +719,17 @@ class RPCClient:
             raise NotImplementedError(unimplemented(fn))
         return self._fake(fn, values)
 
-    def _query(self, fn: Function, query: rel.Query | rel.Write, values: list[Any]) -> Any:
+    def _query(
+        self, fn: Function, query: rel.Query | rel.Write | rel.Steps, values: list[Any]
+    ) -> Any:
         params = {str(i): v for i, v in enumerate(values)}
         try:
             if isinstance(query, rel.Write):
                 rows = rel.run_write(query, self.rows, params)
                 if fn.shape == "void":
                     return None
+            elif isinstance(query, rel.Steps):
+                rows = rel.run_steps(query, rel.rows_reader(self.rows or {}), params)
             else:
                 rows = rel.run(query, rel.rows_reader(self.rows or {}), params)
         except rt.SqlError as error:

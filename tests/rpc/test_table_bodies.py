@@ -29,9 +29,9 @@ EXAMPLES = int(os.environ.get("SCHEMAGEN_RPC_EXAMPLES", "40"))
 ON_ROWS = [
     "add_order", "big_spenders", "drop_orders_over", "first_order_of", "forget_member",
     "member_order_counts", "member_orders_pl", "member_spend", "member_summary",
-    "members_vs_biggest", "order_line", "orders_not_of", "orders_of", "paid_count",
-    "pay_orders", "quiet_members", "spend_by_year", "spend_of", "tiers_with_orders",
-    "top_members",
+    "members_vs_biggest", "order_line", "orders_not_of", "orders_of", "orders_or_unowned",
+    "paid_count", "pay_orders", "quiet_members", "spend_by_year", "spend_of",
+    "tiers_with_orders", "top_members",
 ]  # fmt: skip
 UNORDERED = {"pay_orders", "drop_orders_over"}  # RETURNING gives rows in no set order
 STATS = {"calls": 0, "errors": 0, "writes": 0}
@@ -94,6 +94,7 @@ def _calls(members: list[dict[str, Any]], orders: list[dict[str, Any]]) -> list[
             ("orders_of", {"p_member": m, "p_skip": 1}),
             ("member_orders_pl", {"p_member": m}),
             ("first_order_of", {"p_member": m}),
+            ("orders_or_unowned", {"p_member": m}),
         ]
     calls += [("order_line", {"id": o["id"]}) for o in orders[:2]] + [("order_line", {"id": 0})]
     for ids in ([], [1, 2], [None, 3], None, some_member):
@@ -363,3 +364,49 @@ def test_what_plpgsql_finds_ambiguous_stays_uncompiled(
     assert real.value.sqlstate == "42702"
     with pytest.raises(NotImplementedError, match="ambiguous reference id"):
         pkg.RPC.call("member_names_pl")
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_sample_recommendations_as_postgres(
+    ecommerce: ModuleType, pg: psycopg.Connection, seed: int
+) -> None:
+    """get_product_recommendations (plpgsql: RETURN QUERY with IN / NOT IN subqueries, then
+    IF NOT FOUND RETURN QUERY) on the same factory rows in a Database and in PostgreSQL."""
+    pg.execute(ECOMMERCE.read_text())
+    ecommerce.reset(seed)
+    db, real_db = ecommerce.Database(), ecommerce.Database.connect(pg)
+    factories = ecommerce.FACTORIES
+
+    def given(table: str, **values: Any) -> dict[str, Any]:
+        spec = factories[table]._spec
+        row = factories[table].build(**values)
+        return {k: v for k, v in row.items() if k not in spec.computed and k not in spec.always}
+
+    customers = [given("customers") for _ in range(3)]
+    products = [
+        given("products", id=i, category=["books", "games", "tools"][i % 3],
+              is_active=i % 4 != 0, rating=Decimal(i % 5), reviews_count=i % 3)
+        for i in range(1, 9)
+    ]  # fmt: skip
+    orders = [
+        given("orders", customer_id=customers[i % 2]["id"], product_id=1 + (i * 5) % 8,
+              status="shipped")
+        for i in range(4)
+    ]  # fmt: skip
+    for target in (db, real_db):
+        target.insert("customers", customers)
+        target.insert("products", products)
+        target.insert("orders", orders)
+    for customer in customers:
+        for params in (
+            {"p_customer_id": customer["id"]},
+            {"p_customer_id": customer["id"], "p_limit": 2},
+        ):
+            fake = db.rpc("get_product_recommendations", params)
+            ecommerce.RPC.bind(pg)
+            try:
+                real = ecommerce.RPC.rpc("get_product_recommendations", params).execute().data
+            finally:
+                ecommerce.RPC.bind(None)
+            assert [r["id"] for r in fake] == [r["id"] for r in real]
+            assert _plain(fake) == _plain(real)

@@ -106,6 +106,18 @@ BEGIN
 END
 $$;
 
+-- plpgsql: a second RETURN QUERY under IF NOT FOUND (the sample's get_product_recommendations)
+CREATE FUNCTION orders_or_unowned(p_member integer) RETURNS SETOF orders
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM orders o WHERE o.member_id = p_member ORDER BY o.id;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT * FROM orders o WHERE o.member_id IS NULL ORDER BY o.id DESC;
+    END IF;
+END
+$$;
+
 -- out of reach: in plpgsql the TABLE column id makes `id` ambiguous (42702 at the call)
 CREATE FUNCTION member_names_pl() RETURNS TABLE (id integer, name text)
     LANGUAGE plpgsql STABLE

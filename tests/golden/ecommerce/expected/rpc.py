@@ -141,6 +141,203 @@ _F_get_order_summary = Function(
 )
 
 
+def _q_get_product_recommendations_r0_0(p_0_id):
+    """postgres: (\"0.id\")"""
+    return p_0_id
+
+
+def _q_get_product_recommendations_r0_1(p_0_sku):
+    """postgres: (\"0.sku\")"""
+    return p_0_sku
+
+
+def _q_get_product_recommendations_r0_2(p_0_name):
+    """postgres: (\"0.name\")"""
+    return p_0_name
+
+
+def _q_get_product_recommendations_r0_3(p_0_category):
+    """postgres: (\"0.category\")"""
+    return p_0_category
+
+
+def _q_get_product_recommendations_r0_4(p_0_price):
+    """postgres: (\"0.price\")"""
+    return p_0_price
+
+
+def _q_get_product_recommendations_r0_5(p_0_stock_quantity):
+    """postgres: (\"0.stock_quantity\")"""
+    return p_0_stock_quantity
+
+
+def _q_get_product_recommendations_r0_6(p_0_created_at):
+    """postgres: (\"0.created_at\")"""
+    return p_0_created_at
+
+
+def _q_get_product_recommendations_r0_7(p_0_rating):
+    """postgres: (\"0.rating\")"""
+    return p_0_rating
+
+
+def _q_get_product_recommendations_r0_8(p_0_reviews_count):
+    """postgres: (\"0.reviews_count\")"""
+    return p_0_reviews_count
+
+
+def _q_get_product_recommendations_r0_9(p_0_popularity_score):
+    """postgres: (\"0.popularity_score\")"""
+    return p_0_popularity_score
+
+
+def _q_get_product_recommendations_r0_10(p_0_is_active):
+    """postgres: (\"0.is_active\")"""
+    return p_0_is_active
+
+
+def _q_get_product_recommendations_r0_11(p_0_updated_at):
+    """postgres: (\"0.updated_at\")"""
+    return p_0_updated_at
+
+
+def _q_get_product_recommendations_r0_12(p_0_description):
+    """postgres: (\"0.description\")"""
+    return p_0_description
+
+
+def _q_get_product_recommendations_r0_13(p_0_popularity_score):
+    """postgres: ((\"0.popularity_score\"))"""
+    return p_0_popularity_score
+
+
+def _q_get_product_recommendations_r0_14(p_0_id):
+    """postgres: ((\"0.id\"))"""
+    return p_0_id
+
+
+def _q_get_product_recommendations_r0_s0_15(p_1_category):
+    """postgres: ((\"1.category\"))"""
+    return p_1_category
+
+
+def _q_get_product_recommendations_r0_s0_16(p_0_customer_id, p_0):
+    """postgres: (\"0.customer_id\" = \"$0\")"""
+    return rt.eq(p_0_customer_id, p_0)
+
+
+def _q_get_product_recommendations_r0_s0_17(p_1_id, p_0_product_id):
+    """postgres: (\"1.id\" = \"0.product_id\")"""
+    return rt.eq(p_1_id, p_0_product_id)
+
+
+def _q_get_product_recommendations_r0_s1_18(p_0_product_id):
+    """postgres: ((\"0.product_id\"))"""
+    return p_0_product_id
+
+
+def _q_get_product_recommendations_r0_s1_19(p_0_customer_id, p_0):
+    """postgres: (\"0.customer_id\" = \"$0\")"""
+    return rt.eq(p_0_customer_id, p_0)
+
+
+def _q_get_product_recommendations_r0_20(p_0_is_active, p_0_category, p_0, p_0_id, p_1):
+    """postgres: (\"0.is_active\" AND \"0.category\" = ANY \"%0\" AND NOT \"0.id\" = ANY \"%1\")"""
+    return rt.and_(
+        p_0_is_active, lambda: rt.any_eq(p_0_category, p_0), lambda: rt.not_(rt.any_eq(p_0_id, p_1))
+    )
+
+
+def _q_get_product_recommendations_r0_21(p_1):
+    """postgres: (\"$1\")"""
+    return p_1
+
+
+def _q_get_product_recommendations_r1_22(p_0_id):
+    """postgres: (\"0.id\")"""
+    return p_0_id
+
+
+def _q_get_product_recommendations_r1_23(p_0_sku):
+    """postgres: (\"0.sku\")"""
+    return p_0_sku
+
+
+def _q_get_product_recommendations_r1_24(p_0_name):
+    """postgres: (\"0.name\")"""
+    return p_0_name
+
+
+def _q_get_product_recommendations_r1_25(p_0_category):
+    """postgres: (\"0.category\")"""
+    return p_0_category
+
+
+def _q_get_product_recommendations_r1_26(p_0_price):
+    """postgres: (\"0.price\")"""
+    return p_0_price
+
+
+def _q_get_product_recommendations_r1_27(p_0_stock_quantity):
+    """postgres: (\"0.stock_quantity\")"""
+    return p_0_stock_quantity
+
+
+def _q_get_product_recommendations_r1_28(p_0_created_at):
+    """postgres: (\"0.created_at\")"""
+    return p_0_created_at
+
+
+def _q_get_product_recommendations_r1_29(p_0_rating):
+    """postgres: (\"0.rating\")"""
+    return p_0_rating
+
+
+def _q_get_product_recommendations_r1_30(p_0_reviews_count):
+    """postgres: (\"0.reviews_count\")"""
+    return p_0_reviews_count
+
+
+def _q_get_product_recommendations_r1_31(p_0_popularity_score):
+    """postgres: (\"0.popularity_score\")"""
+    return p_0_popularity_score
+
+
+def _q_get_product_recommendations_r1_32(p_0_is_active):
+    """postgres: (\"0.is_active\")"""
+    return p_0_is_active
+
+
+def _q_get_product_recommendations_r1_33(p_0_updated_at):
+    """postgres: (\"0.updated_at\")"""
+    return p_0_updated_at
+
+
+def _q_get_product_recommendations_r1_34(p_0_description):
+    """postgres: (\"0.description\")"""
+    return p_0_description
+
+
+def _q_get_product_recommendations_r1_35(p_0_popularity_score):
+    """postgres: ((\"0.popularity_score\"))"""
+    return p_0_popularity_score
+
+
+def _q_get_product_recommendations_r1_36(p_0_id):
+    """postgres: ((\"0.id\"))"""
+    return p_0_id
+
+
+def _q_get_product_recommendations_r1_37(p_0_is_active):
+    """postgres: (\"0.is_active\")"""
+    return p_0_is_active
+
+
+def _q_get_product_recommendations_r1_38(p_1):
+    """postgres: (\"$1\")"""
+    return p_1
+
+
 _F_get_product_recommendations = Function(
     name="get_product_recommendations",
     signature="get_product_recommendations(p_customer_id uuid, p_limit integer DEFAULT 5) RETURNS SETOF products",
@@ -151,7 +348,202 @@ _F_get_product_recommendations = Function(
     shape="rows",
     type=Type("row", "products", table="products"),
     body="BEGIN\n    -- products from categories the customer already buys, not bought yet\n    RETURN QUERY\n        SELECT p.*\n        FROM products p\n        WHERE p.is_active\n          AND p.category IN (SELECT pr.category\n                             FROM orders o JOIN products pr ON pr.id = o.product_id\n                             WHERE o.customer_id = p_customer_id)\n          AND p.id NOT IN (SELECT o.product_id FROM orders o WHERE o.customer_id = p_customer_id)\n        ORDER BY p.popularity_score DESC NULLS LAST, p.id\n        LIMIT p_limit;\n    IF NOT FOUND THEN\n        RETURN QUERY\n            SELECT p.* FROM products p\n            WHERE p.is_active\n            ORDER BY p.popularity_score DESC NULLS LAST, p.id\n            LIMIT p_limit;\n    END IF;\nEND;",
-    reason="LANGUAGE plpgsql",
+    query=rel.Steps(
+        (
+            (
+                rel.Query(
+                    source=rel.Source(
+                        "products",
+                        (
+                            "id",
+                            "sku",
+                            "name",
+                            "category",
+                            "price",
+                            "stock_quantity",
+                            "created_at",
+                            "rating",
+                            "reviews_count",
+                            "popularity_score",
+                            "is_active",
+                            "updated_at",
+                            "description",
+                        ),
+                    ),
+                    where=rel.Expr(
+                        _q_get_product_recommendations_r0_20,
+                        ("0.is_active", "0.category", "%0", "0.id", "%1"),
+                    ),
+                    select=(
+                        rel.Expr(_q_get_product_recommendations_r0_0, ("0.id",)),
+                        rel.Expr(_q_get_product_recommendations_r0_1, ("0.sku",)),
+                        rel.Expr(_q_get_product_recommendations_r0_2, ("0.name",)),
+                        rel.Expr(_q_get_product_recommendations_r0_3, ("0.category",)),
+                        rel.Expr(_q_get_product_recommendations_r0_4, ("0.price",)),
+                        rel.Expr(_q_get_product_recommendations_r0_5, ("0.stock_quantity",)),
+                        rel.Expr(_q_get_product_recommendations_r0_6, ("0.created_at",)),
+                        rel.Expr(_q_get_product_recommendations_r0_7, ("0.rating",)),
+                        rel.Expr(_q_get_product_recommendations_r0_8, ("0.reviews_count",)),
+                        rel.Expr(_q_get_product_recommendations_r0_9, ("0.popularity_score",)),
+                        rel.Expr(_q_get_product_recommendations_r0_10, ("0.is_active",)),
+                        rel.Expr(_q_get_product_recommendations_r0_11, ("0.updated_at",)),
+                        rel.Expr(_q_get_product_recommendations_r0_12, ("0.description",)),
+                    ),
+                    order=(
+                        rel.Order(
+                            rel.Expr(_q_get_product_recommendations_r0_13, ("0.popularity_score",)),
+                            True,
+                            False,
+                        ),
+                        rel.Order(
+                            rel.Expr(_q_get_product_recommendations_r0_14, ("0.id",)), False, False
+                        ),
+                    ),
+                    limit=rel.Expr(_q_get_product_recommendations_r0_21, ("$1",)),
+                    names=(
+                        "id",
+                        "sku",
+                        "name",
+                        "category",
+                        "price",
+                        "stock_quantity",
+                        "created_at",
+                        "rating",
+                        "reviews_count",
+                        "popularity_score",
+                        "is_active",
+                        "updated_at",
+                        "description",
+                    ),
+                    subqueries=(
+                        rel.Sub(
+                            "%0",
+                            rel.Query(
+                                source=rel.Source("orders", ("customer_id", "product_id")),
+                                joins=(
+                                    rel.Join(
+                                        rel.Source("products", ("id", "category")),
+                                        "inner",
+                                        rel.Expr(
+                                            _q_get_product_recommendations_r0_s0_17,
+                                            ("1.id", "0.product_id"),
+                                        ),
+                                    ),
+                                ),
+                                where=rel.Expr(
+                                    _q_get_product_recommendations_r0_s0_16, ("0.customer_id", "$0")
+                                ),
+                                select=(
+                                    rel.Expr(
+                                        _q_get_product_recommendations_r0_s0_15, ("1.category",)
+                                    ),
+                                ),
+                                names=("c0",),
+                            ),
+                            "list",
+                        ),
+                        rel.Sub(
+                            "%1",
+                            rel.Query(
+                                source=rel.Source("orders", ("customer_id", "product_id")),
+                                where=rel.Expr(
+                                    _q_get_product_recommendations_r0_s1_19, ("0.customer_id", "$0")
+                                ),
+                                select=(
+                                    rel.Expr(
+                                        _q_get_product_recommendations_r0_s1_18, ("0.product_id",)
+                                    ),
+                                ),
+                                names=("c0",),
+                            ),
+                            "list",
+                        ),
+                    ),
+                ),
+                False,
+            ),
+            (
+                rel.Query(
+                    source=rel.Source(
+                        "products",
+                        (
+                            "id",
+                            "sku",
+                            "name",
+                            "category",
+                            "price",
+                            "stock_quantity",
+                            "created_at",
+                            "rating",
+                            "reviews_count",
+                            "popularity_score",
+                            "is_active",
+                            "updated_at",
+                            "description",
+                        ),
+                    ),
+                    where=rel.Expr(_q_get_product_recommendations_r1_37, ("0.is_active",)),
+                    select=(
+                        rel.Expr(_q_get_product_recommendations_r1_22, ("0.id",)),
+                        rel.Expr(_q_get_product_recommendations_r1_23, ("0.sku",)),
+                        rel.Expr(_q_get_product_recommendations_r1_24, ("0.name",)),
+                        rel.Expr(_q_get_product_recommendations_r1_25, ("0.category",)),
+                        rel.Expr(_q_get_product_recommendations_r1_26, ("0.price",)),
+                        rel.Expr(_q_get_product_recommendations_r1_27, ("0.stock_quantity",)),
+                        rel.Expr(_q_get_product_recommendations_r1_28, ("0.created_at",)),
+                        rel.Expr(_q_get_product_recommendations_r1_29, ("0.rating",)),
+                        rel.Expr(_q_get_product_recommendations_r1_30, ("0.reviews_count",)),
+                        rel.Expr(_q_get_product_recommendations_r1_31, ("0.popularity_score",)),
+                        rel.Expr(_q_get_product_recommendations_r1_32, ("0.is_active",)),
+                        rel.Expr(_q_get_product_recommendations_r1_33, ("0.updated_at",)),
+                        rel.Expr(_q_get_product_recommendations_r1_34, ("0.description",)),
+                    ),
+                    order=(
+                        rel.Order(
+                            rel.Expr(_q_get_product_recommendations_r1_35, ("0.popularity_score",)),
+                            True,
+                            False,
+                        ),
+                        rel.Order(
+                            rel.Expr(_q_get_product_recommendations_r1_36, ("0.id",)), False, False
+                        ),
+                    ),
+                    limit=rel.Expr(_q_get_product_recommendations_r1_38, ("$1",)),
+                    names=(
+                        "id",
+                        "sku",
+                        "name",
+                        "category",
+                        "price",
+                        "stock_quantity",
+                        "created_at",
+                        "rating",
+                        "reviews_count",
+                        "popularity_score",
+                        "is_active",
+                        "updated_at",
+                        "description",
+                    ),
+                ),
+                True,
+            ),
+        ),
+        (
+            "id",
+            "sku",
+            "name",
+            "category",
+            "price",
+            "stock_quantity",
+            "created_at",
+            "rating",
+            "reviews_count",
+            "popularity_score",
+            "is_active",
+            "updated_at",
+            "description",
+        ),
+    ),
 )
 
 
@@ -249,7 +641,7 @@ _F_refresh_customer_metrics = Function(
     params=(Param("p_customer_id", Type("uuid", "uuid")),),
     shape="void",
     body="BEGIN\n    INSERT INTO customer_metrics AS m (customer_id, total_orders, total_spent, days_since_signup)\n    SELECT c.id,\n           count(o.id),\n           COALESCE(sum(o.final_price), 0),\n           GREATEST(current_date - c.created_at::date, 0)\n    FROM customers c\n    LEFT JOIN orders o ON o.customer_id = c.id AND o.status <> 'cancelled'\n    WHERE c.id = p_customer_id\n    GROUP BY c.id\n    ON CONFLICT (customer_id) DO UPDATE\n        SET total_orders = EXCLUDED.total_orders,\n            total_spent = EXCLUDED.total_spent,\n            days_since_signup = EXCLUDED.days_since_signup,\n            updated_at = now();\nEND;",
-    reason="LANGUAGE plpgsql",
+    reason="returns void",
 )
 
 
@@ -321,8 +713,8 @@ def get_product_recommendations(p_customer_id: UUID, p_limit: int = 5) -> list[d
     """get_product_recommendations(p_customer_id uuid, p_limit integer DEFAULT 5) RETURNS SETOF products
     LANGUAGE plpgsql STABLE
 
-    Implementation: none; calls raise unless a test registers one
-    (RPC.register) or binds a connection. Not compiled: LANGUAGE plpgsql.
+    Implementation: the SELECT compiled, run on rows of products, orders
+    (Database.rpc, or RPC.bind_rows), unless a test registers one.
 
     BEGIN
         -- products from categories the customer already buys, not bought yet
@@ -391,7 +783,7 @@ def refresh_customer_metrics(p_customer_id: UUID) -> None:
     LANGUAGE plpgsql VOLATILE
 
     Implementation: none; calls raise unless a test registers one
-    (RPC.register) or binds a connection. Not compiled: LANGUAGE plpgsql.
+    (RPC.register) or binds a connection. Not compiled: returns void.
 
     BEGIN
         INSERT INTO customer_metrics AS m (customer_id, total_orders, total_spent, days_since_signup)
