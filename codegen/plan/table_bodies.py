@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 import sqlglot
 from sqlglot import exp
@@ -65,7 +64,7 @@ def plan_query(
 ) -> TableBody:
     """The body's SELECT as a relational plan, or NotSimple saying why it is not one."""
     if fn.language.lower() == "plpgsql":
-        return _plpgsql(schema, fn, stub, ins, _outputs(schema, fn_shape, rtype, columns))
+        return _plpgsql(schema, fn, stub, ins, (fn_shape, rtype, columns))
     if fn.language.lower() != "sql":
         raise NotSimple(f"LANGUAGE {fn.language}")
     tree = _statement(fn.body or "", fn.body_style, schema.dialect, set())
@@ -85,7 +84,11 @@ def plan_query(
 
 
 def _plpgsql(
-    schema: Schema, fn: Function, stub: str, ins: list[Param], outputs: list[tuple[str, Any]]
+    schema: Schema,
+    fn: Function,
+    stub: str,
+    ins: list[Param],
+    shaped: tuple[Shape, SqlType | None, tuple[tuple[str, SqlType], ...]],
 ) -> TableBody:
     """`RETURN QUERY <select>;` statements, a later one maybe under `IF NOT FOUND THEN`:
     each planned on its own, their rows appended in order."""
@@ -93,6 +96,7 @@ def _plpgsql(
         queries, variables = plpgsql.return_queries(fn)
     except plpgsql.NotSimple as why:
         raise NotSimple(str(why)) from None
+    outputs = _outputs(schema, *shaped)
     sources: list[str] = []
     steps: list[str] = []
     tables: list[str] = []

@@ -641,7 +641,7 @@ _F_refresh_customer_metrics = Function(
     params=(Param("p_customer_id", Type("uuid", "uuid")),),
     shape="void",
     body="BEGIN\n    INSERT INTO customer_metrics AS m (customer_id, total_orders, total_spent, days_since_signup)\n    SELECT c.id,\n           count(o.id),\n           COALESCE(sum(o.final_price), 0),\n           GREATEST(current_date - c.created_at::date, 0)\n    FROM customers c\n    LEFT JOIN orders o ON o.customer_id = c.id AND o.status <> 'cancelled'\n    WHERE c.id = p_customer_id\n    GROUP BY c.id\n    ON CONFLICT (customer_id) DO UPDATE\n        SET total_orders = EXCLUDED.total_orders,\n            total_spent = EXCLUDED.total_spent,\n            days_since_signup = EXCLUDED.days_since_signup,\n            updated_at = now();\nEND;",
-    reason="returns void",
+    reason="LANGUAGE plpgsql",
 )
 
 
@@ -783,7 +783,7 @@ def refresh_customer_metrics(p_customer_id: UUID) -> None:
     LANGUAGE plpgsql VOLATILE
 
     Implementation: none; calls raise unless a test registers one
-    (RPC.register) or binds a connection. Not compiled: returns void.
+    (RPC.register) or binds a connection. Not compiled: LANGUAGE plpgsql.
 
     BEGIN
         INSERT INTO customer_metrics AS m (customer_id, total_orders, total_spent, days_since_signup)
