@@ -802,10 +802,25 @@ def _checked_rows(table: str, rows: list[Mapping[str, Any]]) -> list[dict[str, A
             for c, v in row.items()
         }
         for column, compute in spec.computed.items():
-            if column not in kept and all(p in kept for p in getattr(compute, "params", ())):
-                kept[column] = compute(kept)
+            if all(p in kept for p in getattr(compute, "params", ())):
+                _computed(check, table, kept, column, compute)
         stored.append(kept)
     return stored
+
+
+def _computed(check: Any, table: str, row: dict[str, Any], column: str, compute: Any) -> None:
+    """A generated column as the database computes it; a row giving another value is one
+    the database never holds, so it is refused rather than read."""
+    try:
+        value = compute(row)
+    except NotImplementedError:  # not compiled (warned at generate): the given value stands
+        return
+    if column in row and row[column] != value:
+        raise check.RowError(
+            table, column, row[column], "a value the database never stores in this generated"
+            " column", "428C9", f"the database computes {value!r} from the row",
+        )  # fmt: skip
+    row[column] = value
 
 
 def call_database(connection: Any, fn: Function, values: list[Any]) -> Any:

@@ -275,6 +275,11 @@ def test_bound_rows_are_checked_like_build(pkg: ModuleType) -> None:
     with pytest.raises(pkg.RowError) as info:
         pkg.RPC.bind_rows({"orders": [{"id": 1, "amount": 1, "status": "paused"}]})
     assert info.value.code == "22P02"
+    with pytest.raises(pkg.RowError) as info:
+        pkg.RPC.bind_rows({"orders": [{"id": 1, "amount": 1, "qty": 2, "total": 5}]})
+    assert (info.value.column, info.value.code) == ("total", "428C9")
+    assert "the database computes Decimal('2.00')" in str(info.value)
+    pkg.RPC.bind_rows({"orders": [{"id": 1, "amount": 1, "qty": 2, "total": 2}]})  # as stored
     pkg.RPC.bind_rows({"orders": [{"id": 1, "amount": 1.5, "qty": 2, "status": "new"}]})
     try:  # stored as the column stores it (numeric(10,2)), the generated column computed
         assert pkg.RPC.call("paid_count") == 0
