@@ -76,10 +76,10 @@ def plan_query(
             raise NotSimple("a write without RETURNING in a function that returns a value")
         scope = _Scope(schema, None, bare_name, ins)
         scope.add(tree.this.this if isinstance(tree.this, exp.Schema) else tree.this)
-        return _Builder(schema.dialect, stub, scope).write(tree, outputs)
+        return _Builder(schema.dialect, stub, scope, ([], {})).write(tree, outputs)
     outputs = _outputs(schema, fn_shape, rtype, columns)
     scope = _Scope(schema, tree, bare_name, ins)
-    b = _Builder(schema.dialect, stub, scope)
+    b = _Builder(schema.dialect, stub, scope, ([], {}))
     return b.query(tree, outputs)
 
 
@@ -98,6 +98,7 @@ def _plpgsql(
         raise NotSimple(str(why)) from None
     outputs = _outputs(schema, *shaped)
     sources: list[str] = []
+    names: dict[str, str] = {}
     steps: list[str] = []
     tables: list[str] = []
     for i, (text, if_none) in enumerate(queries):
@@ -107,7 +108,7 @@ def _plpgsql(
         scope = _Scope(schema, tree, fn.name.rpartition(".")[2], ins)
         scope.variables = variables
         name = stub if len(queries) == 1 else f"{stub}_r{i}"
-        body = _Builder(schema.dialect, name, scope, sources).query(tree, outputs)
+        body = _Builder(schema.dialect, name, scope, (sources, names)).query(tree, outputs)
         steps.append(f"({body.query}, {if_none})")
         tables += body.tables
     if len(steps) == 1 and not queries[0][1]:
@@ -308,9 +309,14 @@ class _Scope:
 class _Builder:
     """Compiles the SELECT's expressions, each a function of environment keys."""
 
-    def __init__(self, dialect: str, stub: str, scope: _Scope, sources: list[str] | None = None):
+    def __init__(
+        self, dialect: str, stub: str, scope: _Scope, shared: tuple[list[str], dict[str, str]]
+    ) -> None:
         self.dialect, self.stub, self.scope = dialect, stub, scope
-        self.sources: list[str] = sources if sources is not None else []
+        # the compiled functions of the whole body, and the name of each by its code: two
+        # places compiling to the same code share one function
+        self.sources, self.names = shared
+        self.count = 0  # the functions this builder compiled
         self.subs: list[str] = []  # `Sub(...)` sources: uncorrelated subqueries, run once
         self.tables: list[str] = []  # the tables the subqueries read
         self.aggs: list[str] = []  # `Agg(...)` sources
@@ -568,7 +574,8 @@ class _Builder:
                 raise NotSimple("* outside the select list")
         sql = tree.sql(dialect=of(self.dialect).sqlglot)
         types = {**self.scope.types, **self.agg_types}
-        name = f"_q_{self.stub}_{len(self.sources)}"
+        name = f"_q_{self.stub}_{self.count}"
+        self.count += 1
         if predicate:
             compiled = sqlexpr.compile_predicate(sql, self.dialect, types, name=name)
         else:
@@ -577,8 +584,11 @@ class _Builder:
             )
         if compiled.unsupported:
             raise NotSimple(f"unsupported {compiled.unsupported}")
-        self.sources.append(compiled.source)
-        return f"rel.Expr({name}, {py(compiled.params)})", compiled.result_type
+        code = compiled.source.split("(", 1)[1]
+        if code not in self.names:
+            self.names[code] = name
+            self.sources.append(compiled.source)
+        return f"rel.Expr({self.names[code]}, {py(compiled.params)})", compiled.result_type
 
     def _subqueries(self, tree: exp.Expression) -> exp.Expression:
         """Each uncorrelated subquery planned on its own and replaced by the key of what it
@@ -614,7 +624,8 @@ class _Builder:
         key = f"%{len(self.subs)}"
         scope = _Scope(self.scope.schema, select, "", self.scope.ins)
         scope.fn_name, scope.variables = self.scope.fn_name, self.scope.variables
-        sub = _Builder(self.dialect, f"{self.stub}_s{len(self.subs)}", scope, self.sources)
+        shared = (self.sources, self.names)
+        sub = _Builder(self.dialect, f"{self.stub}_s{len(self.subs)}", scope, shared)
         width = len(sub._items(select))
         if kind != "exists" and width != 1:
             raise NotSimple(f"a subquery returning {width} columns")

@@ -127,6 +127,24 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _load(
+    pkg: ModuleType,
+    pg: psycopg.Connection,
+    members: list[dict[str, Any]],
+    orders: list[dict[str, Any]],
+) -> Any:
+    """The same rows in PostgreSQL (the schema made once per database) and in a new
+    Database, which is returned."""
+    if not getattr(pg, "_tables_made", False):
+        pg.execute(TABLES.read_text())
+        pg._tables_made = True  # type: ignore[attr-defined]
+    _load_pg(pg, members, orders)
+    db = pkg.Database()
+    db.insert("members", members)
+    db.insert("orders", orders)
+    return db
+
+
 def _load_pg(
     pg: psycopg.Connection, members: list[dict[str, Any]], orders: list[dict[str, Any]]
 ) -> None:
@@ -167,13 +185,7 @@ def test_same_rows_as_postgres(
     data: tuple[list[dict[str, Any]], list[dict[str, Any]]],
 ) -> None:
     members, orders = data
-    if not getattr(pg, "_tables_made", False):
-        pg.execute(TABLES.read_text())
-        pg._tables_made = True  # type: ignore[attr-defined]
-    _load_pg(pg, members, orders)
-    db = pkg.Database()
-    db.insert("members", members)
-    db.insert("orders", orders)
+    db = _load(pkg, pg, members, orders)
     RPC = pkg.RPC
     for name, params in _calls(members, orders):
         fake = _outcome(db.rpc, name, params)
@@ -218,13 +230,7 @@ def test_writes_same_as_postgres(
     """Bodies that write, through a Database and in PostgreSQL: same RETURNING rows or
     SQLSTATE after each call, and the same table contents at the end."""
     members, orders = data
-    if not getattr(pg, "_tables_made", False):
-        pg.execute(TABLES.read_text())
-        pg._tables_made = True  # type: ignore[attr-defined]
-    _load_pg(pg, members, orders)
-    db = pkg.Database()
-    db.insert("members", members)
-    db.insert("orders", orders)
+    db = _load(pkg, pg, members, orders)
     RPC = pkg.RPC
     for name, params in calls:
         fake = _outcome(db.rpc, name, params)

@@ -93,11 +93,6 @@ def _q_get_order_summary_2(p_1):
     return rt.coalesce(p_1, lambda: rt.Decimal("0"))
 
 
-def _q_get_order_summary_3(p_0_final_price):
-    """postgres: (\"0.final_price\")"""
-    return p_0_final_price
-
-
 def _q_get_order_summary_4(p_2):
     """postgres: ((COALESCE(ROUND(\"#2\", 2), 0)))"""
     return rt.coalesce(rt.num_round(p_2, 2), lambda: rt.Decimal("0"))
@@ -128,7 +123,7 @@ _F_get_order_summary = Function(
         aggs=(
             rel.Agg("count", None, False, "other"),
             rel.Agg("sum", rel.Expr(_q_get_order_summary_1, ("0.final_price",)), False, "numeric"),
-            rel.Agg("avg", rel.Expr(_q_get_order_summary_3, ("0.final_price",)), False, "numeric"),
+            rel.Agg("avg", rel.Expr(_q_get_order_summary_1, ("0.final_price",)), False, "numeric"),
         ),
         grouped=True,
         select=(
@@ -216,124 +211,34 @@ def _q_get_product_recommendations_r0_14(p_0_id):
     return p_0_id
 
 
-def _q_get_product_recommendations_r0_s0_15(p_1_category):
+def _q_get_product_recommendations_r0_s0_0(p_1_category):
     """postgres: ((\"1.category\"))"""
     return p_1_category
 
 
-def _q_get_product_recommendations_r0_s0_16(p_0_customer_id, p_0):
+def _q_get_product_recommendations_r0_s0_1(p_0_customer_id, p_0):
     """postgres: (\"0.customer_id\" = \"$0\")"""
     return rt.eq(p_0_customer_id, p_0)
 
 
-def _q_get_product_recommendations_r0_s0_17(p_1_id, p_0_product_id):
+def _q_get_product_recommendations_r0_s0_2(p_1_id, p_0_product_id):
     """postgres: (\"1.id\" = \"0.product_id\")"""
     return rt.eq(p_1_id, p_0_product_id)
 
 
-def _q_get_product_recommendations_r0_s1_18(p_0_product_id):
+def _q_get_product_recommendations_r0_s1_0(p_0_product_id):
     """postgres: ((\"0.product_id\"))"""
     return p_0_product_id
 
 
-def _q_get_product_recommendations_r0_s1_19(p_0_customer_id, p_0):
-    """postgres: (\"0.customer_id\" = \"$0\")"""
-    return rt.eq(p_0_customer_id, p_0)
-
-
-def _q_get_product_recommendations_r0_20(p_0_is_active, p_0_category, p_0, p_0_id, p_1):
+def _q_get_product_recommendations_r0_15(p_0_is_active, p_0_category, p_0, p_0_id, p_1):
     """postgres: (\"0.is_active\" AND \"0.category\" = ANY \"%0\" AND NOT \"0.id\" = ANY \"%1\")"""
     return rt.and_(
         p_0_is_active, lambda: rt.any_eq(p_0_category, p_0), lambda: rt.not_(rt.any_eq(p_0_id, p_1))
     )
 
 
-def _q_get_product_recommendations_r0_21(p_1):
-    """postgres: (\"$1\")"""
-    return p_1
-
-
-def _q_get_product_recommendations_r1_22(p_0_id):
-    """postgres: (\"0.id\")"""
-    return p_0_id
-
-
-def _q_get_product_recommendations_r1_23(p_0_sku):
-    """postgres: (\"0.sku\")"""
-    return p_0_sku
-
-
-def _q_get_product_recommendations_r1_24(p_0_name):
-    """postgres: (\"0.name\")"""
-    return p_0_name
-
-
-def _q_get_product_recommendations_r1_25(p_0_category):
-    """postgres: (\"0.category\")"""
-    return p_0_category
-
-
-def _q_get_product_recommendations_r1_26(p_0_price):
-    """postgres: (\"0.price\")"""
-    return p_0_price
-
-
-def _q_get_product_recommendations_r1_27(p_0_stock_quantity):
-    """postgres: (\"0.stock_quantity\")"""
-    return p_0_stock_quantity
-
-
-def _q_get_product_recommendations_r1_28(p_0_created_at):
-    """postgres: (\"0.created_at\")"""
-    return p_0_created_at
-
-
-def _q_get_product_recommendations_r1_29(p_0_rating):
-    """postgres: (\"0.rating\")"""
-    return p_0_rating
-
-
-def _q_get_product_recommendations_r1_30(p_0_reviews_count):
-    """postgres: (\"0.reviews_count\")"""
-    return p_0_reviews_count
-
-
-def _q_get_product_recommendations_r1_31(p_0_popularity_score):
-    """postgres: (\"0.popularity_score\")"""
-    return p_0_popularity_score
-
-
-def _q_get_product_recommendations_r1_32(p_0_is_active):
-    """postgres: (\"0.is_active\")"""
-    return p_0_is_active
-
-
-def _q_get_product_recommendations_r1_33(p_0_updated_at):
-    """postgres: (\"0.updated_at\")"""
-    return p_0_updated_at
-
-
-def _q_get_product_recommendations_r1_34(p_0_description):
-    """postgres: (\"0.description\")"""
-    return p_0_description
-
-
-def _q_get_product_recommendations_r1_35(p_0_popularity_score):
-    """postgres: ((\"0.popularity_score\"))"""
-    return p_0_popularity_score
-
-
-def _q_get_product_recommendations_r1_36(p_0_id):
-    """postgres: ((\"0.id\"))"""
-    return p_0_id
-
-
-def _q_get_product_recommendations_r1_37(p_0_is_active):
-    """postgres: (\"0.is_active\")"""
-    return p_0_is_active
-
-
-def _q_get_product_recommendations_r1_38(p_1):
+def _q_get_product_recommendations_r0_16(p_1):
     """postgres: (\"$1\")"""
     return p_1
 
@@ -371,7 +276,7 @@ _F_get_product_recommendations = Function(
                         ),
                     ),
                     where=rel.Expr(
-                        _q_get_product_recommendations_r0_20,
+                        _q_get_product_recommendations_r0_15,
                         ("0.is_active", "0.category", "%0", "0.id", "%1"),
                     ),
                     select=(
@@ -399,7 +304,7 @@ _F_get_product_recommendations = Function(
                             rel.Expr(_q_get_product_recommendations_r0_14, ("0.id",)), False, False
                         ),
                     ),
-                    limit=rel.Expr(_q_get_product_recommendations_r0_21, ("$1",)),
+                    limit=rel.Expr(_q_get_product_recommendations_r0_16, ("$1",)),
                     names=(
                         "id",
                         "sku",
@@ -425,17 +330,17 @@ _F_get_product_recommendations = Function(
                                         rel.Source("products", ("id", "category")),
                                         "inner",
                                         rel.Expr(
-                                            _q_get_product_recommendations_r0_s0_17,
+                                            _q_get_product_recommendations_r0_s0_2,
                                             ("1.id", "0.product_id"),
                                         ),
                                     ),
                                 ),
                                 where=rel.Expr(
-                                    _q_get_product_recommendations_r0_s0_16, ("0.customer_id", "$0")
+                                    _q_get_product_recommendations_r0_s0_1, ("0.customer_id", "$0")
                                 ),
                                 select=(
                                     rel.Expr(
-                                        _q_get_product_recommendations_r0_s0_15, ("1.category",)
+                                        _q_get_product_recommendations_r0_s0_0, ("1.category",)
                                     ),
                                 ),
                                 names=("c0",),
@@ -447,11 +352,11 @@ _F_get_product_recommendations = Function(
                             rel.Query(
                                 source=rel.Source("orders", ("customer_id", "product_id")),
                                 where=rel.Expr(
-                                    _q_get_product_recommendations_r0_s1_19, ("0.customer_id", "$0")
+                                    _q_get_product_recommendations_r0_s0_1, ("0.customer_id", "$0")
                                 ),
                                 select=(
                                     rel.Expr(
-                                        _q_get_product_recommendations_r0_s1_18, ("0.product_id",)
+                                        _q_get_product_recommendations_r0_s1_0, ("0.product_id",)
                                     ),
                                 ),
                                 names=("c0",),
@@ -482,33 +387,33 @@ _F_get_product_recommendations = Function(
                             "description",
                         ),
                     ),
-                    where=rel.Expr(_q_get_product_recommendations_r1_37, ("0.is_active",)),
+                    where=rel.Expr(_q_get_product_recommendations_r0_10, ("0.is_active",)),
                     select=(
-                        rel.Expr(_q_get_product_recommendations_r1_22, ("0.id",)),
-                        rel.Expr(_q_get_product_recommendations_r1_23, ("0.sku",)),
-                        rel.Expr(_q_get_product_recommendations_r1_24, ("0.name",)),
-                        rel.Expr(_q_get_product_recommendations_r1_25, ("0.category",)),
-                        rel.Expr(_q_get_product_recommendations_r1_26, ("0.price",)),
-                        rel.Expr(_q_get_product_recommendations_r1_27, ("0.stock_quantity",)),
-                        rel.Expr(_q_get_product_recommendations_r1_28, ("0.created_at",)),
-                        rel.Expr(_q_get_product_recommendations_r1_29, ("0.rating",)),
-                        rel.Expr(_q_get_product_recommendations_r1_30, ("0.reviews_count",)),
-                        rel.Expr(_q_get_product_recommendations_r1_31, ("0.popularity_score",)),
-                        rel.Expr(_q_get_product_recommendations_r1_32, ("0.is_active",)),
-                        rel.Expr(_q_get_product_recommendations_r1_33, ("0.updated_at",)),
-                        rel.Expr(_q_get_product_recommendations_r1_34, ("0.description",)),
+                        rel.Expr(_q_get_product_recommendations_r0_0, ("0.id",)),
+                        rel.Expr(_q_get_product_recommendations_r0_1, ("0.sku",)),
+                        rel.Expr(_q_get_product_recommendations_r0_2, ("0.name",)),
+                        rel.Expr(_q_get_product_recommendations_r0_3, ("0.category",)),
+                        rel.Expr(_q_get_product_recommendations_r0_4, ("0.price",)),
+                        rel.Expr(_q_get_product_recommendations_r0_5, ("0.stock_quantity",)),
+                        rel.Expr(_q_get_product_recommendations_r0_6, ("0.created_at",)),
+                        rel.Expr(_q_get_product_recommendations_r0_7, ("0.rating",)),
+                        rel.Expr(_q_get_product_recommendations_r0_8, ("0.reviews_count",)),
+                        rel.Expr(_q_get_product_recommendations_r0_9, ("0.popularity_score",)),
+                        rel.Expr(_q_get_product_recommendations_r0_10, ("0.is_active",)),
+                        rel.Expr(_q_get_product_recommendations_r0_11, ("0.updated_at",)),
+                        rel.Expr(_q_get_product_recommendations_r0_12, ("0.description",)),
                     ),
                     order=(
                         rel.Order(
-                            rel.Expr(_q_get_product_recommendations_r1_35, ("0.popularity_score",)),
+                            rel.Expr(_q_get_product_recommendations_r0_13, ("0.popularity_score",)),
                             True,
                             False,
                         ),
                         rel.Order(
-                            rel.Expr(_q_get_product_recommendations_r1_36, ("0.id",)), False, False
+                            rel.Expr(_q_get_product_recommendations_r0_14, ("0.id",)), False, False
                         ),
                     ),
-                    limit=rel.Expr(_q_get_product_recommendations_r1_38, ("$1",)),
+                    limit=rel.Expr(_q_get_product_recommendations_r0_16, ("$1",)),
                     names=(
                         "id",
                         "sku",
