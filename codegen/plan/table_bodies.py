@@ -584,6 +584,9 @@ class _Builder:
             )
         if compiled.unsupported:
             raise NotSimple(f"unsupported {compiled.unsupported}")
+        python = compiled.python_params
+        if len(python) == 1 and compiled.source.rstrip().endswith(f"\n    return {python[0]}"):
+            return f"rel.Expr(rel.value, {py(compiled.params)})", compiled.result_type
         code = compiled.source.split("(", 1)[1]
         if code not in self.names:
             self.names[code] = name

@@ -78,16 +78,6 @@ _F_calculate_total = Function(
 )
 
 
-def _q_get_order_summary_0(p_0):
-    """postgres: ((\"#0\"))"""
-    return p_0
-
-
-def _q_get_order_summary_1(p_0_final_price):
-    """postgres: (\"0.final_price\")"""
-    return p_0_final_price
-
-
 def _q_get_order_summary_2(p_1):
     """postgres: ((COALESCE(\"#1\", 0)))"""
     return rt.coalesce(p_1, lambda: rt.Decimal("0"))
@@ -122,98 +112,18 @@ _F_get_order_summary = Function(
         where=rel.Expr(_q_get_order_summary_5, ("0.customer_id", "$0", "0.status")),
         aggs=(
             rel.Agg("count", None, False, "other"),
-            rel.Agg("sum", rel.Expr(_q_get_order_summary_1, ("0.final_price",)), False, "numeric"),
-            rel.Agg("avg", rel.Expr(_q_get_order_summary_1, ("0.final_price",)), False, "numeric"),
+            rel.Agg("sum", rel.Expr(rel.value, ("0.final_price",)), False, "numeric"),
+            rel.Agg("avg", rel.Expr(rel.value, ("0.final_price",)), False, "numeric"),
         ),
         grouped=True,
         select=(
-            rel.Expr(_q_get_order_summary_0, ("#0",)),
+            rel.Expr(rel.value, ("#0",)),
             rel.Expr(_q_get_order_summary_2, ("#1",)),
             rel.Expr(_q_get_order_summary_4, ("#2",)),
         ),
         names=("total_orders", "total_revenue", "average_order"),
     ),
 )
-
-
-def _q_get_product_recommendations_r0_0(p_0_id):
-    """postgres: (\"0.id\")"""
-    return p_0_id
-
-
-def _q_get_product_recommendations_r0_1(p_0_sku):
-    """postgres: (\"0.sku\")"""
-    return p_0_sku
-
-
-def _q_get_product_recommendations_r0_2(p_0_name):
-    """postgres: (\"0.name\")"""
-    return p_0_name
-
-
-def _q_get_product_recommendations_r0_3(p_0_category):
-    """postgres: (\"0.category\")"""
-    return p_0_category
-
-
-def _q_get_product_recommendations_r0_4(p_0_price):
-    """postgres: (\"0.price\")"""
-    return p_0_price
-
-
-def _q_get_product_recommendations_r0_5(p_0_stock_quantity):
-    """postgres: (\"0.stock_quantity\")"""
-    return p_0_stock_quantity
-
-
-def _q_get_product_recommendations_r0_6(p_0_created_at):
-    """postgres: (\"0.created_at\")"""
-    return p_0_created_at
-
-
-def _q_get_product_recommendations_r0_7(p_0_rating):
-    """postgres: (\"0.rating\")"""
-    return p_0_rating
-
-
-def _q_get_product_recommendations_r0_8(p_0_reviews_count):
-    """postgres: (\"0.reviews_count\")"""
-    return p_0_reviews_count
-
-
-def _q_get_product_recommendations_r0_9(p_0_popularity_score):
-    """postgres: (\"0.popularity_score\")"""
-    return p_0_popularity_score
-
-
-def _q_get_product_recommendations_r0_10(p_0_is_active):
-    """postgres: (\"0.is_active\")"""
-    return p_0_is_active
-
-
-def _q_get_product_recommendations_r0_11(p_0_updated_at):
-    """postgres: (\"0.updated_at\")"""
-    return p_0_updated_at
-
-
-def _q_get_product_recommendations_r0_12(p_0_description):
-    """postgres: (\"0.description\")"""
-    return p_0_description
-
-
-def _q_get_product_recommendations_r0_13(p_0_popularity_score):
-    """postgres: ((\"0.popularity_score\"))"""
-    return p_0_popularity_score
-
-
-def _q_get_product_recommendations_r0_14(p_0_id):
-    """postgres: ((\"0.id\"))"""
-    return p_0_id
-
-
-def _q_get_product_recommendations_r0_s0_0(p_1_category):
-    """postgres: ((\"1.category\"))"""
-    return p_1_category
 
 
 def _q_get_product_recommendations_r0_s0_1(p_0_customer_id, p_0):
@@ -226,21 +136,11 @@ def _q_get_product_recommendations_r0_s0_2(p_1_id, p_0_product_id):
     return rt.eq(p_1_id, p_0_product_id)
 
 
-def _q_get_product_recommendations_r0_s1_0(p_0_product_id):
-    """postgres: ((\"0.product_id\"))"""
-    return p_0_product_id
-
-
 def _q_get_product_recommendations_r0_15(p_0_is_active, p_0_category, p_0, p_0_id, p_1):
     """postgres: (\"0.is_active\" AND \"0.category\" = ANY \"%0\" AND NOT \"0.id\" = ANY \"%1\")"""
     return rt.and_(
         p_0_is_active, lambda: rt.any_eq(p_0_category, p_0), lambda: rt.not_(rt.any_eq(p_0_id, p_1))
     )
-
-
-def _q_get_product_recommendations_r0_16(p_1):
-    """postgres: (\"$1\")"""
-    return p_1
 
 
 _F_get_product_recommendations = Function(
@@ -280,31 +180,25 @@ _F_get_product_recommendations = Function(
                         ("0.is_active", "0.category", "%0", "0.id", "%1"),
                     ),
                     select=(
-                        rel.Expr(_q_get_product_recommendations_r0_0, ("0.id",)),
-                        rel.Expr(_q_get_product_recommendations_r0_1, ("0.sku",)),
-                        rel.Expr(_q_get_product_recommendations_r0_2, ("0.name",)),
-                        rel.Expr(_q_get_product_recommendations_r0_3, ("0.category",)),
-                        rel.Expr(_q_get_product_recommendations_r0_4, ("0.price",)),
-                        rel.Expr(_q_get_product_recommendations_r0_5, ("0.stock_quantity",)),
-                        rel.Expr(_q_get_product_recommendations_r0_6, ("0.created_at",)),
-                        rel.Expr(_q_get_product_recommendations_r0_7, ("0.rating",)),
-                        rel.Expr(_q_get_product_recommendations_r0_8, ("0.reviews_count",)),
-                        rel.Expr(_q_get_product_recommendations_r0_9, ("0.popularity_score",)),
-                        rel.Expr(_q_get_product_recommendations_r0_10, ("0.is_active",)),
-                        rel.Expr(_q_get_product_recommendations_r0_11, ("0.updated_at",)),
-                        rel.Expr(_q_get_product_recommendations_r0_12, ("0.description",)),
+                        rel.Expr(rel.value, ("0.id",)),
+                        rel.Expr(rel.value, ("0.sku",)),
+                        rel.Expr(rel.value, ("0.name",)),
+                        rel.Expr(rel.value, ("0.category",)),
+                        rel.Expr(rel.value, ("0.price",)),
+                        rel.Expr(rel.value, ("0.stock_quantity",)),
+                        rel.Expr(rel.value, ("0.created_at",)),
+                        rel.Expr(rel.value, ("0.rating",)),
+                        rel.Expr(rel.value, ("0.reviews_count",)),
+                        rel.Expr(rel.value, ("0.popularity_score",)),
+                        rel.Expr(rel.value, ("0.is_active",)),
+                        rel.Expr(rel.value, ("0.updated_at",)),
+                        rel.Expr(rel.value, ("0.description",)),
                     ),
                     order=(
-                        rel.Order(
-                            rel.Expr(_q_get_product_recommendations_r0_13, ("0.popularity_score",)),
-                            True,
-                            False,
-                        ),
-                        rel.Order(
-                            rel.Expr(_q_get_product_recommendations_r0_14, ("0.id",)), False, False
-                        ),
+                        rel.Order(rel.Expr(rel.value, ("0.popularity_score",)), True, False),
+                        rel.Order(rel.Expr(rel.value, ("0.id",)), False, False),
                     ),
-                    limit=rel.Expr(_q_get_product_recommendations_r0_16, ("$1",)),
+                    limit=rel.Expr(rel.value, ("$1",)),
                     names=(
                         "id",
                         "sku",
@@ -338,11 +232,7 @@ _F_get_product_recommendations = Function(
                                 where=rel.Expr(
                                     _q_get_product_recommendations_r0_s0_1, ("0.customer_id", "$0")
                                 ),
-                                select=(
-                                    rel.Expr(
-                                        _q_get_product_recommendations_r0_s0_0, ("1.category",)
-                                    ),
-                                ),
+                                select=(rel.Expr(rel.value, ("1.category",)),),
                                 names=("c0",),
                             ),
                             "list",
@@ -354,11 +244,7 @@ _F_get_product_recommendations = Function(
                                 where=rel.Expr(
                                     _q_get_product_recommendations_r0_s0_1, ("0.customer_id", "$0")
                                 ),
-                                select=(
-                                    rel.Expr(
-                                        _q_get_product_recommendations_r0_s1_0, ("0.product_id",)
-                                    ),
-                                ),
+                                select=(rel.Expr(rel.value, ("0.product_id",)),),
                                 names=("c0",),
                             ),
                             "list",
@@ -387,33 +273,27 @@ _F_get_product_recommendations = Function(
                             "description",
                         ),
                     ),
-                    where=rel.Expr(_q_get_product_recommendations_r0_10, ("0.is_active",)),
+                    where=rel.Expr(rel.value, ("0.is_active",)),
                     select=(
-                        rel.Expr(_q_get_product_recommendations_r0_0, ("0.id",)),
-                        rel.Expr(_q_get_product_recommendations_r0_1, ("0.sku",)),
-                        rel.Expr(_q_get_product_recommendations_r0_2, ("0.name",)),
-                        rel.Expr(_q_get_product_recommendations_r0_3, ("0.category",)),
-                        rel.Expr(_q_get_product_recommendations_r0_4, ("0.price",)),
-                        rel.Expr(_q_get_product_recommendations_r0_5, ("0.stock_quantity",)),
-                        rel.Expr(_q_get_product_recommendations_r0_6, ("0.created_at",)),
-                        rel.Expr(_q_get_product_recommendations_r0_7, ("0.rating",)),
-                        rel.Expr(_q_get_product_recommendations_r0_8, ("0.reviews_count",)),
-                        rel.Expr(_q_get_product_recommendations_r0_9, ("0.popularity_score",)),
-                        rel.Expr(_q_get_product_recommendations_r0_10, ("0.is_active",)),
-                        rel.Expr(_q_get_product_recommendations_r0_11, ("0.updated_at",)),
-                        rel.Expr(_q_get_product_recommendations_r0_12, ("0.description",)),
+                        rel.Expr(rel.value, ("0.id",)),
+                        rel.Expr(rel.value, ("0.sku",)),
+                        rel.Expr(rel.value, ("0.name",)),
+                        rel.Expr(rel.value, ("0.category",)),
+                        rel.Expr(rel.value, ("0.price",)),
+                        rel.Expr(rel.value, ("0.stock_quantity",)),
+                        rel.Expr(rel.value, ("0.created_at",)),
+                        rel.Expr(rel.value, ("0.rating",)),
+                        rel.Expr(rel.value, ("0.reviews_count",)),
+                        rel.Expr(rel.value, ("0.popularity_score",)),
+                        rel.Expr(rel.value, ("0.is_active",)),
+                        rel.Expr(rel.value, ("0.updated_at",)),
+                        rel.Expr(rel.value, ("0.description",)),
                     ),
                     order=(
-                        rel.Order(
-                            rel.Expr(_q_get_product_recommendations_r0_13, ("0.popularity_score",)),
-                            True,
-                            False,
-                        ),
-                        rel.Order(
-                            rel.Expr(_q_get_product_recommendations_r0_14, ("0.id",)), False, False
-                        ),
+                        rel.Order(rel.Expr(rel.value, ("0.popularity_score",)), True, False),
+                        rel.Order(rel.Expr(rel.value, ("0.id",)), False, False),
                     ),
-                    limit=rel.Expr(_q_get_product_recommendations_r0_16, ("$1",)),
+                    limit=rel.Expr(rel.value, ("$1",)),
                     names=(
                         "id",
                         "sku",
@@ -496,21 +376,6 @@ _F_customer_display_name = Function(
 )
 
 
-def _q_order_totals_0(p_0_total_price):
-    """postgres: ((\"0.total_price\"))"""
-    return p_0_total_price
-
-
-def _q_order_totals_1(p_0_discount_amount):
-    """postgres: ((\"0.discount_amount\"))"""
-    return p_0_discount_amount
-
-
-def _q_order_totals_2(p_0_final_price):
-    """postgres: ((\"0.final_price\"))"""
-    return p_0_final_price
-
-
 def _q_order_totals_3(p_0_id, p_0):
     """postgres: (\"0.id\" = \"$0\")"""
     return rt.eq(p_0_id, p_0)
@@ -531,9 +396,9 @@ _F_order_totals = Function(
         source=rel.Source("orders", ("id", "total_price", "discount_amount", "final_price")),
         where=rel.Expr(_q_order_totals_3, ("0.id", "$0")),
         select=(
-            rel.Expr(_q_order_totals_0, ("0.total_price",)),
-            rel.Expr(_q_order_totals_1, ("0.discount_amount",)),
-            rel.Expr(_q_order_totals_2, ("0.final_price",)),
+            rel.Expr(rel.value, ("0.total_price",)),
+            rel.Expr(rel.value, ("0.discount_amount",)),
+            rel.Expr(rel.value, ("0.final_price",)),
         ),
         names=("subtotal", "discount_amount", "total"),
     ),
