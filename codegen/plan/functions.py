@@ -307,14 +307,24 @@ def _body(
     planned when it is one SELECT over tables."""
     fn_shape, rtype, columns = shaped
     reason = _fake_reason(fn, fn_shape)
+    scalar: _Body | None = None  # compiled as one expression, but with an unsupported part
     if fn_shape == "scalar" and rtype is not None:
         try:
-            return _scalar_body(schema, fn, stub, ins, rtype, warnings)
+            scalar = _scalar_body(schema, fn, stub, ins, rtype)
         except NotSimple as why:
             reason = str(why)
+        if scalar is not None and scalar.impl is not None:
+            return scalar
     try:
         table = plan_query(schema, fn, stub, ins, fn_shape, rtype, columns)
     except NotSimple as why:
+        if scalar is not None:  # `SELECT EXISTS (SELECT ...)` may run as a plan, else not
+            warnings.append(
+                Diagnostic(fn.location, f"{fn.name}: SQL body not compiled ({scalar.reason});"
+                           " RPC calls raise unless a test registers an implementation",
+                           fn.body or "")
+            )  # fmt: skip
+            return scalar
         if fn.language.lower() in ("sql", "plpgsql") and not str(why).startswith(_NOT_A_TABLE_READ):
             reason = str(why)
         return _Body(None, (), reason)
@@ -331,7 +341,6 @@ def _scalar_body(
     stub: str,
     ins: list[Param],
     rtype: SqlType,
-    warnings: list[Diagnostic],
 ) -> _Body:
     sql, keys = expression(fn, schema.dialect, ins)
     compiled = sqlexpr.compile_expression(
@@ -339,11 +348,6 @@ def _scalar_body(
         name=f"_impl_{stub}", result_type=bare(base(schema, rtype)),
     )  # fmt: skip
     if compiled.unsupported:
-        warnings.append(
-            Diagnostic(fn.location, f"{fn.name}: SQL body not compiled"
-                       f" ({compiled.unsupported}); RPC calls raise unless a test"
-                       " registers an implementation", sql)
-        )  # fmt: skip
         return _Body(None, (), f"unsupported {compiled.unsupported}")
     return _Body(compiled, tuple(keys[k] for k in compiled.params), "")
 

@@ -28,10 +28,10 @@ TABLES = Path(__file__).resolve().parent / "schemas" / "tables.sql"
 EXAMPLES = int(os.environ.get("SCHEMAGEN_RPC_EXAMPLES", "40"))
 ON_ROWS = [
     "add_order", "big_spenders", "drop_orders_over", "first_order_of", "forget_member",
-    "member_order_counts", "member_orders_pl", "member_spend", "member_summary",
-    "members_vs_biggest", "order_line", "orders_not_of", "orders_of", "orders_or_unowned",
-    "paid_count", "pay_orders", "quiet_members", "spend_by_year", "spend_of",
-    "tiers_with_orders", "top_members",
+    "has_paid_orders", "member_order_counts", "member_orders_pl", "member_spend",
+    "member_summary", "members_vs_biggest", "order_line", "orders_not_of", "orders_of",
+    "orders_or_unowned", "paid_count", "pay_orders", "quiet_members", "spend_by_year",
+    "spend_of", "tiers_with_orders", "top_members",
 ]  # fmt: skip
 UNORDERED = {"pay_orders", "drop_orders_over"}  # RETURNING gives rows in no set order
 STATS = {"calls": 0, "errors": 0, "writes": 0}
@@ -94,6 +94,7 @@ def _calls(members: list[dict[str, Any]], orders: list[dict[str, Any]]) -> list[
             ("orders_of", {"p_member": m, "p_skip": 1}),
             ("member_orders_pl", {"p_member": m}),
             ("first_order_of", {"p_member": m}),
+            ("has_paid_orders", {"p_member": m}),
             ("orders_or_unowned", {"p_member": m}),
         ]
     calls += [("order_line", {"id": o["id"]}) for o in orders[:2]] + [("order_line", {"id": 0})]

@@ -146,6 +146,11 @@ CREATE FUNCTION members_vs_biggest()
     ORDER BY m.id
 $$;
 
+-- SELECT EXISTS (...) without FROM: not one expression, so it runs as a plan
+CREATE FUNCTION has_paid_orders(p_member integer) RETURNS boolean
+    LANGUAGE sql STABLE
+    AS $$ SELECT EXISTS (SELECT 1 FROM orders WHERE member_id = p_member AND status = 'paid') $$;
+
 -- a scalar subquery with more than one row: 21000, but only when a row needs it
 CREATE FUNCTION first_order_of(p_member integer) RETURNS integer
     LANGUAGE sql STABLE
