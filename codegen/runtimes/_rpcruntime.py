@@ -490,6 +490,16 @@ class RPCClient:
         finally:
             self.rows = previous
 
+    @contextlib.contextmanager
+    def calling(self, connection: Any) -> Iterator[None]:
+        """`bind(connection)` for a block: how `Database.connect(conn).rpc(...)` calls the
+        real functions with the same validation and result shapes as the fake."""
+        previous, self.connection = self.connection, connection
+        try:
+            yield
+        finally:
+            self.connection = previous
+
     # -- registering implementations -------------------------------------------------------
     def register(self, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         """Answer calls of `name` (every overload) with `fn`, until `reset()` / `unregister()`.

@@ -422,3 +422,6 @@ def test_sample_recommendations_as_postgres(
                 ecommerce.RPC.bind(None)
             assert [r["id"] for r in fake] == [r["id"] for r in real]
             assert _plain(fake) == _plain(real)
+            assert _plain(real_db.rpc("get_product_recommendations", params)) == _plain(real)
+        summary = {"p_customer_id": customer["id"]}  # Database.connect: the same shapes
+        assert db.rpc("get_order_summary", summary) == real_db.rpc("get_order_summary", summary)
