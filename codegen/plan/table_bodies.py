@@ -1,16 +1,19 @@
 """A SQL function whose body is one SELECT over tables, as a small relational plan the RPC
 runtime executes against rows (`runtimes/_relruntime.py`): FROM's tables and their joins
 (inner, left, cross), WHERE, GROUP BY with count / sum / avg / min / max, HAVING, the select
-list, DISTINCT, ORDER BY, LIMIT and OFFSET; or one INSERT ... VALUES, UPDATE or DELETE
-(with RETURNING), run through a `Database`. Every expression goes through the SQL
-expression compiler; anything outside this (subqueries, CTEs, window functions, views,
-set operations, ON CONFLICT, INSERT ... SELECT) raises NotSimple with the reason, and the
-function stays uncompiled.
+list, DISTINCT, ORDER BY, LIMIT and OFFSET, uncorrelated subqueries; or one INSERT ...
+VALUES, UPDATE or DELETE (with RETURNING), run through a `Database`; or plpgsql's RETURN
+QUERY statements. Every expression goes through the SQL expression compiler; anything
+outside this (correlated subqueries, CTEs, window functions, views, set operations,
+ON CONFLICT, INSERT ... SELECT) raises NotSimple with the reason, and the function stays
+uncompiled.
 
-    plan_query       the function's one statement, planned; its sources and `Query(...)`
-      _Scope           FROM: aliases, tables and the columns each one reads
-      _Builder         expressions rewritten to environment keys, compiled one by one
-      _Builder.write   INSERT / UPDATE / DELETE as a `Write(...)`
+    plan_query         the function's one statement, planned; its sources and `Query(...)`
+      _plpgsql           RETURN QUERY statements (IF NOT FOUND too) as `Steps(...)`
+      _Scope             FROM: aliases, tables and the columns each one reads
+      _Builder.query     a SELECT as a `Query(...)`; `_subqueries` plans each uncorrelated one
+      _Builder.write     INSERT / UPDATE / DELETE as a `Write(...)`
+      _Builder._compiled an expression rewritten to environment keys and compiled
 """
 
 from __future__ import annotations
@@ -31,8 +34,6 @@ from .function_bodies import NotSimple
 from .function_types import Shape, bare, base, row_of
 
 _AGGREGATES = {exp.Count: "count", exp.Sum: "sum", exp.Avg: "avg", exp.Min: "min", exp.Max: "max"}
-_INTS = ("smallint", "integer")
-_FLOATS = ("real", "double")
 _OUT_OF_REACH = {
     exp.Window: "a window function", exp.With: "a WITH query", exp.Lateral: "LATERAL",
     exp.Unnest: "unnest in FROM", exp.SetOperation: "UNION / INTERSECT / EXCEPT",
