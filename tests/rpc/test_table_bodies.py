@@ -9,6 +9,7 @@ arguments three ways: the real function (`RPC.bind(conn)`), `db.rpc(...)` and
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import os
 from collections.abc import Iterator
@@ -318,6 +319,13 @@ def test_sample_function_through_the_database(ecommerce: ModuleType) -> None:
     assert summary == [
         {"total_orders": 0, "total_revenue": Decimal(0), "average_order": Decimal(0)}
     ]
+    through_async = ecommerce.AsyncDatabase(db).rpc(
+        "get_order_summary", {"p_customer_id": customer["id"]}
+    )
+    assert asyncio.run(through_async) == summary
+    assert db.call("get_order_summary", {"p_customer_id": customer["id"]}).execute().data == (
+        summary
+    )
 
 
 @pytest.mark.parametrize("full_name", [None, "", "  ", "Ann Lee", " Bo "])
