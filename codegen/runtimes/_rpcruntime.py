@@ -483,12 +483,14 @@ class RPCClient:
     @contextlib.contextmanager
     def reading(self, rows: Any) -> Iterator[None]:
         """`with RPC.reading(db):` table-reading bodies read `rows` in the block (how
-        `Database.rpc` runs them on its tables)."""
-        previous, self.rows = self.rows, rows
+        `Database.rpc` runs them on its tables); a connection bound with `bind()` is set
+        aside meanwhile, so the in-memory database answers from its own rows."""
+        previous = self.rows, self.connection
+        self.rows, self.connection = rows, None
         try:
             yield
         finally:
-            self.rows = previous
+            self.rows, self.connection = previous
 
     @contextlib.contextmanager
     def calling(self, connection: Any) -> Iterator[None]:

@@ -433,3 +433,16 @@ def test_sample_recommendations_as_postgres(
             assert _plain(real_db.rpc("get_product_recommendations", params)) == _plain(real)
         summary = {"p_customer_id": customer["id"]}  # Database.connect: the same shapes
         assert db.rpc("get_order_summary", summary) == real_db.rpc("get_order_summary", summary)
+
+
+def test_the_in_memory_database_answers_from_its_rows_when_rpc_is_bound(pkg: ModuleType) -> None:
+    db = pkg.Database()
+    db.insert("members", {"id": 1, "name": "ann"})
+    db.insert("orders", {"id": 1, "member_id": 1, "amount": 2})
+    pkg.RPC.bind(object())  # a connection it must not use
+    try:
+        assert db.rpc("member_spend", {"p_member": 1}) == Decimal("2.00")
+        assert pkg.RPC.implementation("member_spend", p_member=1) == "database"
+    finally:
+        pkg.RPC.reset()
+        pkg.RPC.bind(None)
