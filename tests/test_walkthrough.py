@@ -36,7 +36,7 @@ def test_walkthrough_examples(tmp_path: Path, monkeypatch) -> None:
     schema = str(ROOT / "sample_schemas" / "ecommerce" / "schema.sql")
     result = CliRunner().invoke(cli.main, ["generate", schema, "--out", str(out)])
     assert result.exit_code == 0, result.output
-    shown = WALKTHROUGH.split("which run on rows and which need an\nanswer:\n\n```\n")[1]
+    shown = WALKTHROUGH.split("which run on rows and which need an\nanswer:\n\n```text\n")[1]
     assert shown.split("\n```")[0] in result.output
     monkeypatch.syspath_prepend(str(tmp_path))
     fakes = importlib.import_module("walkthrough_fakes")
@@ -71,7 +71,7 @@ def test_walkthrough_examples(tmp_path: Path, monkeypatch) -> None:
         with pytest.raises(NotImplementedError) as info:  # the block is over, no rows bound
             request.execute()
         assert str(info.value).startswith(
-            WALKTHROUGH.split("```\nNotImplementedError: ")[1].split("\n```")[0]
+            WALKTHROUGH.split("```text\nNotImplementedError: ")[1].split("\n```")[0]
         )
         customer = uuid.UUID(int=7)
         orders = [
@@ -127,7 +127,8 @@ def test_walkthrough_function_drift(tmp_path: Path, monkeypatch) -> None:
     assert runner.invoke(cli.main, ["generate", "db/migrations", "--out", "fakes"]).exit_code == 0
     result = runner.invoke(cli.main, ["check", "db/migrations", "--out", "fakes"])
     assert result.exit_code == 1
-    shown = WALKTHROUGH.split("### When a migration breaks a function")[1].split("```")[1]
+    shown = WALKTHROUGH.split("### When a migration breaks a function")[1].split("```text")[1]
+    shown = shown.split("```")[0]
     assert result.output.strip() == shown.strip()
 
 

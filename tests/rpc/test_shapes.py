@@ -282,9 +282,7 @@ def test_strict_mode_raises_for_unimplemented_functions(shop: ModuleType) -> Non
     shop.RPC.strict = True
     with pytest.raises(NotImplementedError, match="ON CONFLICT") as info:
         shop.RPC.call("refresh_customer_metrics", p_customer_id=CUSTOMER)
-    assert "RPC.register('refresh_customer_metrics', lambda p_customer_id: ...)" in str(
-        info.value
-    )
+    assert "RPC.register('refresh_customer_metrics', lambda p_customer_id: ...)" in str(info.value)
     assert "Not compiled: LANGUAGE plpgsql." in str(info.value)
     with pytest.raises(NotImplementedError, match="no rows are bound") as info:
         shop.RPC.call("get_product_recommendations", p_customer_id=CUSTOMER)
