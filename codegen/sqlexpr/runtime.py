@@ -239,6 +239,13 @@ def in_list(a: Any, items: list[Any]) -> bool | None:
     return None if unknown else False
 
 
+def any_eq(a: Any, items: list[Any] | None) -> bool | None:
+    """x = ANY (array): NULL for a NULL array, FALSE for an empty one, else as x IN (...)."""
+    if items is None:
+        return None
+    return in_list(a, items) if items else False
+
+
 def greatest(*args: Any) -> Any:
     """PostgreSQL GREATEST: NULL arguments are ignored."""
     present = [a for a in args if a is not None]
