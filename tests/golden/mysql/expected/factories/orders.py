@@ -7,9 +7,20 @@ from __future__ import annotations
 import factory
 
 from .. import _runtime as sg
+from .. import _sqlruntime as rt
 from ..computed import CHECKS, COMPUTED_COLUMNS
 
 _PKG = __name__.rpartition(".")[0]
+
+
+def orders__discount_default():
+    """mysql: '0.00'"""
+    return rt.my_store_decimal("0.00", 5, 2, False)
+
+
+def orders__created_at_default():
+    """mysql: CURRENT_TIMESTAMP(6)"""
+    return rt.my_store_moment(rt.my_now(6), "timestamp", 6)
 
 
 # One line item per order
@@ -22,9 +33,9 @@ class OrdersFactory(sg.RowFactory):
     product_id = factory.SubFactory(_PKG + ".products.ProductsFactory")
     price = factory.LazyFunction(lambda: sg.g_dec(100, 100000, 2))
     quantity = factory.LazyFunction(lambda: sg.g_int(1, 20))
-    discount = factory.LazyFunction(lambda: sg.g_dec(0, 10000, 2))
+    discount = factory.LazyFunction(orders__discount_default)
     status = "pending"
-    created_at = factory.LazyFunction(lambda: sg.g_ts(-31536000, 0, False))
+    created_at = factory.LazyFunction(orders__created_at_default)
 
     _spec = sg.Table(
         key="orders",

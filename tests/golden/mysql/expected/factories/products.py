@@ -9,9 +9,30 @@ from typing import ClassVar
 import factory
 
 from .. import _runtime as sg
+from .. import _sqlruntime as rt
 from ..computed import CHECKS, COMPUTED_COLUMNS
 
 _PKG = __name__.rpartition(".")[0]
+
+
+def products__stock_quantity_default():
+    """mysql: '0'"""
+    return rt.my_store_int("0", -2147483648, 2147483647)
+
+
+def products__reviews_count_default():
+    """mysql: '0'"""
+    return rt.my_store_int("0", -2147483648, 2147483647)
+
+
+def products__is_active_default():
+    """mysql: '1'"""
+    return rt.my_store_int("1", -128, 127)
+
+
+def products__created_at_default():
+    """mysql: CURRENT_TIMESTAMP()"""
+    return rt.my_store_moment(rt.my_now(0), "timestamp", 0)
 
 
 @sg.register
@@ -26,12 +47,12 @@ class ProductsFactory(sg.RowFactory):
     name = factory.LazyFunction(lambda: sg.g_text("name", 200))
     category = "general"
     price = factory.LazyFunction(lambda: sg.g_dec(100, 100000, 2))
-    stock_quantity = factory.LazyFunction(lambda: sg.g_int(1, 20))
+    stock_quantity = factory.LazyFunction(products__stock_quantity_default)
     rating = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_dec(100, 500, 2))
-    reviews_count = factory.LazyFunction(lambda: sg.g_int(0, 1000))
+    reviews_count = factory.LazyFunction(products__reviews_count_default)
     attributes_ = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_json("object"))
-    is_active = factory.LazyFunction(lambda: sg.g_bool())
-    created_at = factory.LazyFunction(lambda: sg.g_ts(-31536000, 0, False))
+    is_active = factory.LazyFunction(products__is_active_default)
+    created_at = factory.LazyFunction(products__created_at_default)
 
     _spec = sg.Table(
         key="products",
