@@ -314,17 +314,34 @@ _MIN_SIG_DIGITS = 16  # NUMERIC_MIN_SIG_DIGITS in numeric.c
 _MAX_DISPLAY_SCALE = 1000
 
 
+def _exponent(d: Decimal) -> int:
+    """The exponent of a finite `d`, read from its text when that is plain notation (the
+    digits after the point): as_tuple() builds a tuple of every digit, six times slower."""
+    text = str(d)
+    if "E" in text:  # exponential notation: an exponent above 0, or a tiny value
+        exponent = d.as_tuple().exponent
+        assert isinstance(exponent, int)
+        return exponent
+    dot = text.find(".")
+    return 0 if dot < 0 else dot + 1 - len(text)
+
+
 def num_scale(d: Decimal) -> int:
-    exponent = d.as_tuple().exponent
-    assert isinstance(exponent, int)
-    return max(0, -exponent)
+    if not d.is_finite():
+        exponent = d.as_tuple().exponent
+        assert isinstance(exponent, int)
+    return max(0, -_exponent(d))
+
+
+_ONE = Decimal(1)
+_QUANTA = [_ONE.scaleb(-scale) for scale in range(40)]  # 1, 0.1, 0.01, ...: numeric(p, s)
 
 
 def num_fix(d: Decimal) -> Decimal:
     """PostgreSQL has no negative zero and no negative display scale: normalise both."""
-    exponent = d.as_tuple().exponent
-    if isinstance(exponent, int) and exponent > 0:
-        d = d.quantize(Decimal(1), context=NUM)
+    # a finite value's text has "E+" exactly when its exponent is above 0 (1E+2)
+    if d.is_finite() and "E+" in str(d):
+        d = d.quantize(_ONE, context=NUM)
     if d.is_zero() and d.is_signed():
         d = d.copy_abs()
     return d
@@ -333,7 +350,9 @@ def num_fix(d: Decimal) -> Decimal:
 def num_round_to(d: Decimal, scale: int, rounding: str = ROUND_HALF_UP) -> Decimal:
     """Round to `scale` digits after the point (half away from zero, like round_var)."""
     if scale >= 0:
-        return num_fix(d.quantize(Decimal(1).scaleb(-scale), rounding=rounding, context=NUM))
+        quantum = _QUANTA[scale] if scale < 40 else _ONE.scaleb(-scale)
+        d = d.quantize(quantum, rounding=rounding, context=NUM)  # exponent -scale: not above 0
+        return d.copy_abs() if d.is_zero() and d.is_signed() else d
     shifted = d.scaleb(scale, NUM).quantize(Decimal(1), rounding=rounding, context=NUM)
     return num_fix(shifted.scaleb(-scale, NUM).quantize(Decimal(1), context=NUM))
 
@@ -371,12 +390,10 @@ def div_scale(a: Decimal, b: Decimal) -> int:
 
 def _as_ratio(d: Decimal) -> tuple[int, int]:
     """d == n / 10**s exactly."""
-    sign, digits, exponent = d.as_tuple()
-    assert isinstance(exponent, int)
-    n = int("".join(map(str, digits)) or "0") * (-1 if sign else 1)
+    exponent = _exponent(d)
     if exponent >= 0:
-        return n * 10**exponent, 0
-    return n, -exponent
+        return int(d), 0
+    return int(d.scaleb(-exponent, NUM)), -exponent  # exact: NUM holds every digit
 
 
 def _div_round_half_up(n: int, d: int) -> int:
@@ -701,6 +718,9 @@ def to_numeric(
     """Cast to numeric[(p,s)]. A float goes through its %.15g (real: %.6g) text, as in PG."""
     if a is None:
         return None
+    kind = type(a)
+    if (kind is Decimal or kind is int) and precision is None:
+        return a if kind is Decimal else Decimal(a)  # no typmod: the value as it is
     if isinstance(a, bool):
         raise TypeError("cannot cast boolean to numeric")
     if isinstance(a, int):
@@ -1112,6 +1132,8 @@ def concat_ws(sep: str | None, *args: str | None) -> str | None:
 
 def _case_map(s: str, upper: bool) -> str:
     """Per-character case mapping (towupper/towlower): never one-to-many like 'ß'.upper()."""
+    if s.isascii():  # one character to one: str's own mapping is the same
+        return s.upper() if upper else s.lower()
     out = []
     for ch in s:
         mapped = ch.upper() if upper else ch.lower()
