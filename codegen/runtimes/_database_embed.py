@@ -127,13 +127,14 @@ def _link(schema: SchemaSpec, table: TableSpec, embed: Embed) -> _Link:
 
 
 def _names(embed: Embed, target: TableSpec, fk: ForeignKeySpec, by_column: bool = True) -> bool:
-    """The embedding names this relationship: the table (hinted by FK name or column when
-    given), or, for a many-to-one one, its single FK column."""
+    """The embedding names this relationship: the table (hinted by the FK's name, or for a
+    many-to-one one by its column), or, for a many-to-one one, its single FK column."""
     named = embed.relation in (target.name, target.key)
     column = by_column and fk.columns == (embed.relation,)
     if not (named or column):
         return False
-    return embed.hint is None or embed.hint in (fk.name, *fk.columns)
+    # a column names the row's own key: many-to-one only (a self-reference's parent)
+    return embed.hint in (None, fk.name) or (by_column and embed.hint in fk.columns)
 
 
 def _hints(found: list[_Link]) -> list[str]:

@@ -292,8 +292,9 @@ class Generator:
         """postgrest-py's select("*, related(*)") over a foreign key, either way, maybe
         !inner and filtered on the embedded rows."""
         spec = self.specs[table]
-        related = [(fk.ref_table, fk.name) for fk in spec.foreign_keys
-                   if fk.ref_table in self.specs]  # fmt: skip
+        # many-to-one hinted by its column (a self-reference's parent), one-to-many by name
+        related = [(fk.ref_table, fk.columns[0] if len(fk.columns) == 1 else fk.name)
+                   for fk in spec.foreign_keys if fk.ref_table in self.specs]  # fmt: skip
         related += [(t.key, fk.name) for t in self.specs.values() for fk in t.foreign_keys
                     if fk.ref_table == table]  # fmt: skip
         if not related:
