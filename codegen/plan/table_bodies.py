@@ -491,15 +491,24 @@ class _Builder:
         elif isinstance(e, exp.Column) and not e.args.get("table") and _folded(e.this) in aliases:
             position = aliases[_folded(e.this)]
         if position is not None:
-            _orderable(self.out_types[position], "ORDER BY")
+            t = self.out_types[position]
             key = f"rel.Expr(rel.value, ({pystr(f'@{position}')},))"
         else:
             key, t = self._compiled(self._aggregates(e), None, False, copy=False)
+        labels = self._labels(t)
+        if labels is None:
             _orderable(t, "ORDER BY")
         desc = bool(o.args.get("desc"))
         nulls_first = o.args.get("nulls_first")
         nulls_first = desc if nulls_first is None else bool(nulls_first)
-        return f"rel.Order({key}, {desc}, {nulls_first})"
+        return f"rel.Order({key}, {desc}, {nulls_first}{f', {py(labels)}' if labels else ''})"
+
+    def _labels(self, t: SqlType | None) -> tuple[str, ...] | None:
+        """An enum's labels, in the order its values sort (the order of CREATE TYPE)."""
+        if t is None or t.category != "enum" or not t.name:
+            return None
+        enum = self.scope.schema.enum(t.name)
+        return tuple(enum.labels) if enum is not None and enum.labels else None
 
     def _bound(self, select: exp.Select, key: str) -> str | None:
         node = select.args.get(key)

@@ -52,6 +52,7 @@ class Order(NamedTuple):
     key: Expr
     desc: bool
     nulls_first: bool
+    labels: tuple[str, ...] = ()  # an enum's: its values sort in this order
 
 
 class Sub(NamedTuple):
@@ -387,7 +388,12 @@ def _sorted(
     keyed = []
     for values, env in out:
         full = {**env, **{f"@{i}": v for i, v in enumerate(values)}}
-        keyed.append(([_eval(o.key, full) for o in order], values, env))
+        keys = [_eval(o.key, full) for o in order]
+        keys = [
+            o.labels.index(k) if o.labels and k is not None else k
+            for o, k in zip(order, keys, strict=True)
+        ]
+        keyed.append((keys, values, env))
 
     def cmp(a: tuple[list[Any], Any, Any], b: tuple[list[Any], Any, Any]) -> int:
         for o, x, y in zip(order, a[0], b[0], strict=True):

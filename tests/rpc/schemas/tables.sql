@@ -161,10 +161,14 @@ CREATE FUNCTION members_with_orders() RETURNS SETOF members
     LANGUAGE sql STABLE
     AS $$ SELECT * FROM members m WHERE EXISTS (SELECT 1 FROM orders o WHERE o.member_id = m.id) $$;
 
--- out of reach: ORDER BY an enum (its label order is not modelled)
+-- ORDER BY an enum: in the order of its labels ('new', 'paid', 'cancelled'), not by text
 CREATE FUNCTION statuses() RETURNS SETOF order_status
     LANGUAGE sql STABLE
-    AS $$ SELECT DISTINCT status FROM orders ORDER BY status $$;
+    AS $$ SELECT DISTINCT status FROM orders ORDER BY status DESC $$;
+
+CREATE FUNCTION orders_by_status() RETURNS TABLE (id integer, status order_status)
+    LANGUAGE sql STABLE
+    AS $$ SELECT o.id, o.status FROM orders o ORDER BY o.status, o.id $$;
 
 -- writes, run through a Database: INSERT ... VALUES (DEFAULT too), UPDATE, DELETE, RETURNING
 CREATE FUNCTION add_order(p_id integer, p_member integer, p_amount numeric, p_qty integer DEFAULT NULL)
