@@ -1,7 +1,8 @@
 """A SQL function whose body is one SELECT over tables, as a small relational plan the RPC
 runtime executes against rows (`runtimes/_relruntime.py`): FROM's tables and their joins
-(inner, left, cross), WHERE, GROUP BY with count / sum / avg / min / max, HAVING, the select
-list, DISTINCT, ORDER BY, LIMIT and OFFSET, uncorrelated subqueries; or one INSERT ...
+(inner, left, right, full, cross), WHERE, GROUP BY with count / sum / avg / min / max,
+HAVING, the select list, DISTINCT, ORDER BY, LIMIT and OFFSET, uncorrelated subqueries; or
+one INSERT ...
 VALUES, UPDATE or DELETE (with RETURNING), run through a `Database`; or plpgsql's RETURN
 QUERY statements. Every expression goes through the SQL expression compiler; anything
 outside this (correlated subqueries, CTEs, window functions, views, set operations,
@@ -222,8 +223,8 @@ class _Scope:
         side, kind = (join.args.get("side") or "").upper(), (join.args.get("kind") or "").upper()
         if join.args.get("using") or join.args.get("method"):
             raise NotSimple("JOIN ... USING / NATURAL JOIN")
-        if side == "LEFT" and kind in ("", "OUTER"):
-            how = "left"
+        if side in ("LEFT", "RIGHT", "FULL") and kind in ("", "OUTER"):
+            how = side.lower()
         elif not side and kind in ("", "INNER", "CROSS"):
             how = "cross" if join.args.get("on") is None else "inner"
         else:

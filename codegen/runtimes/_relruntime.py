@@ -37,7 +37,7 @@ class Source(NamedTuple):
 
 class Join(NamedTuple):
     source: Source
-    kind: str  # "inner", "left" or "cross"
+    kind: str  # "inner", "left", "right", "full" or "cross"
     on: Expr | None
 
 
@@ -195,8 +195,10 @@ def run(query: Query, rows_of: RowsOf, params: Mapping[str, Any]) -> list[tuple[
     for sub in query.subqueries:
         base[sub.key] = _Lazy(sub, rows_of, params)
     envs = _scan(query.source, 0, rows_of, base) if query.source is not None else [base]
+    left = {f"0.{c}": None for c in query.source.columns} if query.source is not None else {}
     for n, join in enumerate(query.joins, 1):
-        envs = _join(envs, join, n, rows_of)
+        envs = _join(envs, join, n, rows_of, {**base, **left})
+        left.update({f"{n}.{c}": None for c in join.source.columns})
     if query.where is not None:
         envs = [env for env in envs if _eval(query.where, env) is True]
     if query.grouped:
@@ -269,19 +271,24 @@ def _scan(source: Source, n: int, rows_of: RowsOf, base: Env) -> list[Env]:
     return envs
 
 
-def _join(left: list[Env], join: Join, n: int, rows_of: RowsOf) -> list[Env]:
+def _join(left: list[Env], join: Join, n: int, rows_of: RowsOf, no_left: Env) -> list[Env]:
+    """A nested-loop join; `no_left`: the row a RIGHT / FULL join pairs an unmatched right
+    row with (the parameters, and NULL for every column read so far)."""
     right = _scan(join.source, n, rows_of, {})
     nulls = {f"{n}.{c}": None for c in join.source.columns}
     out = []
+    paired = [False] * len(right)
     for env in left:
         matched = False
-        for other in right:
+        for i, other in enumerate(right):
             both = {**env, **other}
             if join.on is None or _eval(join.on, both) is True:
                 out.append(both)
-                matched = True
-        if not matched and join.kind == "left":
+                matched = paired[i] = True
+        if not matched and join.kind in ("left", "full"):
             out.append({**env, **nulls})
+    if join.kind in ("right", "full"):
+        out += [{**no_left, **other} for i, other in enumerate(right) if not paired[i]]
     return out
 
 

@@ -30,9 +30,10 @@ EXAMPLES = int(os.environ.get("SCHEMAGEN_RPC_EXAMPLES", "40"))
 ON_ROWS = [
     "add_order", "big_spenders", "drop_orders_over", "first_order_of", "forget_member",
     "has_paid_orders", "member_order_counts", "member_orders_pl", "member_spend",
-    "member_summary", "members_vs_biggest", "order_line", "orders_by_status", "orders_not_of",
-    "orders_of", "orders_or_unowned", "paid_count", "pay_orders", "quiet_members",
-    "spend_by_year", "spend_of", "statuses", "tiers_with_orders", "top_members",
+    "member_summary", "members_vs_biggest", "order_line", "orders_and_members",
+    "orders_by_status", "orders_not_of", "orders_of", "orders_or_unowned", "orders_with_names",
+    "paid_count", "pay_orders", "quiet_members", "spend_by_year", "spend_of", "statuses",
+    "tiers_with_orders", "top_members",
 ]  # fmt: skip
 UNORDERED = {"pay_orders", "drop_orders_over"}  # RETURNING gives rows in no set order
 STATS = {"calls": 0, "errors": 0, "writes": 0}
@@ -87,6 +88,9 @@ def _calls(members: list[dict[str, Any]], orders: list[dict[str, Any]]) -> list[
         ("quiet_members", {}),
         ("members_vs_biggest", {}),
         ("statuses", {}),
+        ("orders_and_members", {}),
+        ("orders_with_names", {}),
+        ("orders_with_names", {"p_min": 100}),
         ("orders_by_status", {}),
     ]
     for m in some_member:

@@ -127,6 +127,23 @@ BEGIN
 END
 $$;
 
+-- RIGHT and FULL joins: the rows without a partner too
+CREATE FUNCTION orders_and_members()
+    RETURNS TABLE (member integer, order_id integer, name text)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT m.id, o.id, m.name FROM members m FULL JOIN orders o ON o.member_id = m.id
+    ORDER BY m.id NULLS FIRST, o.id NULLS FIRST
+$$;
+
+CREATE FUNCTION orders_with_names(p_min numeric DEFAULT 0)
+    RETURNS TABLE (order_id integer, name text)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT o.id, m.name FROM members m RIGHT JOIN orders o ON o.member_id = m.id
+    WHERE o.amount >= p_min ORDER BY o.id
+$$;
+
 -- uncorrelated subqueries: IN / NOT IN (NULLs!), EXISTS, a scalar one (run once, when needed)
 CREATE FUNCTION big_spenders(p_over numeric DEFAULT 100) RETURNS SETOF members
     LANGUAGE sql STABLE
