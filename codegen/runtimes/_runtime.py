@@ -501,6 +501,7 @@ class Table:
         keys: Iterable[tuple[str, ...]] = (),
         padded: Mapping[str, int] | None = None,
         types: Mapping[str, Col] | None = None,
+        residues: Mapping[str, tuple[int, str]] | None = None,
     ) -> None:
         self.key = key
         self.sql_name = sql_name
@@ -522,6 +523,9 @@ class Table:
         self.padded = padded or {}  # MySQL BINARY(n): stored right-padded with 0x00 to n bytes
         self.always = frozenset(always)  # GENERATED ALWAYS identity columns
         self.types = dict(types or {})  # column -> what the database checks its values against
+        # a UNIQUE over `column % k`: column -> (k, the UNIQUE); remainders of the rows made
+        self.residues = dict(residues or {})
+        self.seen: dict[str, dict[int, Any]] = {c: {} for c in self.residues}
         self.as_is = {
             c: _rowcheck.stored_as_is(t) for c, t in self.types.items() if c not in computed
         }
@@ -650,6 +654,16 @@ class RowFactory(DictFactory):
         return kwargs
 
     @classmethod
+    def reset_sequence(cls, value: int | None = None, force: bool = False) -> None:
+        """Restart the row numbers, and forget the remainders seen with them (a UNIQUE over
+        `c % k`): rows made afterwards start over."""
+        spec = cls.__dict__.get("_spec")
+        if isinstance(spec, Table):
+            for seen in spec.seen.values():
+                seen.clear()
+        super().reset_sequence(value, force)  # type: ignore[no-untyped-call]
+
+    @classmethod
     def _generate(cls, strategy: Any, params: dict[str, Any]) -> Any:
         params = cls._by_attribute(params)
         plan = _plan_of(cls)
@@ -733,6 +747,8 @@ class RowFactory(DictFactory):
         given_generated(spec, row, given_cols - spec.always | (set() if overriding else always))
         _coerce(spec, row, row)
         finish(spec, row, given_cols)
+        if spec.residues:
+            distinct_residues(spec, row, given_cols)
         if create and _connection is not None:
             if batch is not None:  # create_batch(): inserted with the others, parents first
                 batch.append(_Pending(spec, row, given_cols, links))
@@ -956,6 +972,26 @@ def finish(
                 " override for them in [tool.schemagen.overrides]"
             )
     return row
+
+
+def distinct_residues(spec: Table, row: Mapping[str, Any], given: set[str]) -> None:
+    """A UNIQUE over `column % k` keeps rows apart while the column's values differ modulo
+    k, which consecutive values do for k rows; an override's values, or row k + 1, may not.
+    Raise before the database refuses the duplicate (the caller's own values are theirs)."""
+    for column, (k, what) in spec.residues.items():
+        value = row.get(column)
+        if column in given or not isinstance(value, int) or isinstance(value, bool):
+            continue
+        residue = abs(value) % k * (-1 if value < 0 else 1)  # PostgreSQL's %: truncated
+        seen = spec.seen[column]
+        if residue in seen:
+            raise GenerationError(
+                f"{spec.key}.{column} = {value}: {what} keeps rows apart by {column} % {k},"
+                f" and an earlier row had {seen[residue]} (the same remainder): the database"
+                f" would refuse this row as a duplicate. Give {column} values that differ"
+                f" modulo {k} (an override's), or reset() between batches"
+            )
+        seen[residue] = value
 
 
 def _coerce(spec: Table, row: dict[str, Any], values: Mapping[str, Any]) -> None:
