@@ -555,10 +555,12 @@ class _Builder:
                 "real": "float", "double": "float"}.get(category, "other")  # fmt: skip
         if func in ("sum", "avg") and kind == "other":
             raise NotSimple(f"{func}() of {category}")
-        if func in ("min", "max"):
+        labels = self._labels(t) if func in ("min", "max") else None
+        if func in ("min", "max") and labels is None:
             _orderable(t, f"{func}()")
         self.agg_types[key] = _agg_type(func, kind, t)
-        return f"rel.Agg({pystr(func)}, {compiled_src}, {distinct}, {pystr(kind)})"
+        extra = f", {py(labels)}" if labels else ""
+        return f"rel.Agg({pystr(func)}, {compiled_src}, {distinct}, {pystr(kind)}{extra})"
 
     def expr(
         self, tree: exp.Expression, *, predicate: bool = False, result: SqlType | None = None,

@@ -42,10 +42,11 @@ class Join(NamedTuple):
 
 
 class Agg(NamedTuple):
-    func: str  # count, sum, avg, min, max, bool_and, bool_or
+    func: str  # count, sum, avg, min, max
     arg: Expr | None  # None: count(*)
     distinct: bool
     kind: str  # the argument's arithmetic: "int", "bigint", "numeric", "float" or "other"
+    labels: tuple[str, ...] = ()  # min / max of an enum: in the order of its labels
 
 
 class Order(NamedTuple):
@@ -331,6 +332,8 @@ def _aggregate(agg: Agg, members: list[Env]) -> Any:
         return len(values)
     if not values:
         return None
+    if agg.labels:  # an enum's order is its labels'
+        return agg.labels[AGGREGATES[agg.func]([agg.labels.index(v) for v in values], "")]
     return AGGREGATES[agg.func](values, agg.kind)
 
 

@@ -32,8 +32,8 @@ ON_ROWS = [
     "has_paid_orders", "member_order_counts", "member_orders_pl", "member_spend",
     "member_summary", "members_vs_biggest", "order_line", "orders_and_members",
     "orders_by_status", "orders_not_of", "orders_of", "orders_or_unowned", "orders_with_names",
-    "paid_count", "pay_orders", "quiet_members", "spend_by_year", "spend_of", "statuses",
-    "tiers_with_orders", "top_members",
+    "paid_count", "pay_orders", "quiet_members", "spend_by_year", "spend_of", "status_range",
+    "statuses", "tiers_with_orders", "top_members",
 ]  # fmt: skip
 UNORDERED = {"pay_orders", "drop_orders_over"}  # RETURNING gives rows in no set order
 STATS = {"calls": 0, "errors": 0, "writes": 0}
@@ -102,6 +102,7 @@ def _calls(members: list[dict[str, Any]], orders: list[dict[str, Any]]) -> list[
             ("member_orders_pl", {"p_member": m}),
             ("first_order_of", {"p_member": m}),
             ("has_paid_orders", {"p_member": m}),
+            ("status_range", {"p_member": m}),
             ("orders_or_unowned", {"p_member": m}),
         ]
     calls += [("order_line", {"id": o["id"]}) for o in orders[:2]] + [("order_line", {"id": 0})]

@@ -183,6 +183,11 @@ CREATE FUNCTION statuses() RETURNS SETOF order_status
     LANGUAGE sql STABLE
     AS $$ SELECT DISTINCT status FROM orders ORDER BY status DESC $$;
 
+CREATE FUNCTION status_range(p_member integer)
+    RETURNS TABLE (lowest order_status, highest order_status)
+    LANGUAGE sql STABLE
+    AS $$ SELECT min(status), max(status) FROM orders WHERE member_id = p_member $$;
+
 CREATE FUNCTION orders_by_status() RETURNS TABLE (id integer, status order_status)
     LANGUAGE sql STABLE
     AS $$ SELECT o.id, o.status FROM orders o ORDER BY o.status, o.id $$;
