@@ -63,6 +63,7 @@ class Sub(NamedTuple):
     key: str  # "%<n>"
     query: Query
     kind: str  # "list", "exists" or "value"
+    outer: tuple[str, ...] = ()  # the outer row's keys it reads (correlated), as "^<key>"
 
 
 class Query(NamedTuple):
@@ -190,9 +191,16 @@ def rows_reader(source: Any) -> RowsOf:
     return lambda table: source.select(table)
 
 
-def run(query: Query, rows_of: RowsOf, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-    """The rows the SELECT returns, as tuples in its select-list order."""
+def run(
+    query: Query,
+    rows_of: RowsOf,
+    params: Mapping[str, Any],
+    outer: Mapping[str, Any] | None = None,
+) -> list[tuple[Any, ...]]:
+    """The rows the SELECT returns, as tuples in its select-list order; `outer`: the outer
+    row's values a correlated subquery reads."""
     base = _params(params)
+    base.update({f"^{k}": v for k, v in (outer or {}).items()})
     for sub in query.subqueries:
         base[sub.key] = _Lazy(sub, rows_of, params)
     envs = _scan(query.source, 0, rows_of, base) if query.source is not None else [base]
@@ -228,33 +236,35 @@ def value(x: Any) -> Any:
 
 
 class _Lazy:
-    """A subquery's result, computed on first use (never, if no row needs it)."""
+    """A subquery's result, computed on first use (never, if no row needs it); a correlated
+    one once per distinct outer value."""
 
     def __init__(self, sub: Sub, rows_of: RowsOf, params: Mapping[str, Any]) -> None:
         self.sub, self.rows_of, self.params = sub, rows_of, params
-        self.done = False
-        self.value: Any = None
+        self.values: dict[tuple[Any, ...], Any] = {}
 
-    def get(self) -> Any:
-        if not self.done:
-            rows = run(self.sub.query, self.rows_of, self.params)
-            if self.sub.kind == "exists":
-                self.value = bool(rows)
-            elif self.sub.kind == "list":
-                self.value = [r[0] for r in rows]
-            elif len(rows) > 1:
-                raise rt.SqlError(
-                    "more than one row returned by a subquery used as an expression", "21000"
-                )
-            else:
-                self.value = rows[0][0] if rows else None
-            self.done = True
-        return self.value
+    def get(self, env: Env) -> Any:
+        outer = {k: env.get(k) for k in self.sub.outer}
+        key = tuple(_key(v) for v in outer.values())
+        if key not in self.values:
+            self.values[key] = self._value(run(self.sub.query, self.rows_of, self.params, outer))
+        return self.values[key]
+
+    def _value(self, rows: list[tuple[Any, ...]]) -> Any:
+        if self.sub.kind == "exists":
+            return bool(rows)
+        if self.sub.kind == "list":
+            return [r[0] for r in rows]
+        if len(rows) > 1:
+            raise rt.SqlError(
+                "more than one row returned by a subquery used as an expression", "21000"
+            )
+        return rows[0][0] if rows else None
 
 
 def _eval(expr: Expr, env: Env) -> Any:
     args = [env.get(name) for name in expr.names]
-    return expr.fn(*[a.get() if isinstance(a, _Lazy) else a for a in args])
+    return expr.fn(*[a.get(env) if isinstance(a, _Lazy) else a for a in args])
 
 
 def _scan(source: Source, n: int, rows_of: RowsOf, base: Env) -> list[Env]:

@@ -173,10 +173,33 @@ CREATE FUNCTION first_order_of(p_member integer) RETURNS integer
     LANGUAGE sql STABLE
     AS $$ SELECT m.id * 0 + (SELECT o.id FROM orders o WHERE o.member_id = p_member) FROM members m WHERE m.id = p_member $$;
 
--- out of reach, stays uncompiled: a correlated subquery
+-- correlated subqueries: run per outer row (once per distinct outer value)
 CREATE FUNCTION members_with_orders() RETURNS SETOF members
     LANGUAGE sql STABLE
-    AS $$ SELECT * FROM members m WHERE EXISTS (SELECT 1 FROM orders o WHERE o.member_id = m.id) $$;
+    AS $$ SELECT * FROM members m WHERE EXISTS (SELECT 1 FROM orders o WHERE o.member_id = m.id) ORDER BY m.id $$;
+
+CREATE FUNCTION member_last_order()
+    RETURNS TABLE (id integer, last_order integer, big bigint)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT m.id,
+           (SELECT max(o.id) FROM orders o WHERE o.member_id = m.id),
+           (SELECT count(*) FROM orders o2 WHERE o2.member_id = m.id AND o2.amount > 100)
+    FROM members m ORDER BY m.id
+$$;
+
+CREATE FUNCTION same_amount_twice() RETURNS SETOF integer
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT o.id FROM orders o
+    WHERE o.qty IN (SELECT o2.qty FROM orders o2 WHERE o2.member_id = o.member_id AND o2.id <> o.id)
+    ORDER BY o.id
+$$;
+
+-- out of reach: an aggregate of the outer query's column inside a subquery
+CREATE FUNCTION outer_aggregate() RETURNS SETOF integer
+    LANGUAGE sql STABLE
+    AS $$ SELECT m.id FROM members m GROUP BY m.id HAVING EXISTS (SELECT 1 FROM orders o WHERE o.id > count(m.id)) $$;
 
 -- ORDER BY an enum: in the order of its labels ('new', 'paid', 'cancelled'), not by text
 CREATE FUNCTION statuses() RETURNS SETOF order_status
