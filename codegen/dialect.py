@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from . import ddl
     from .parse.cache import StatementCache
     from .sources import SourceFile
+    from .sqlexpr.dialects import Dialect as Semantics
     from .testdb import Backend
 
     Reader = Callable[[SourceFile, StatementCache | None], list[ddl.Statement]]
@@ -83,6 +84,13 @@ class Dialect:
     def type_limits(self, t: SqlType) -> TypeLimits | None:
         """Bounds the type puts on generated values beyond its category's (None: none)."""
         return None
+
+    @property
+    def expressions(self) -> Semantics:
+        """The expression compiler's semantics for this database (`codegen/sqlexpr`)."""
+        from .sqlexpr.postgres import POSTGRES
+
+        return POSTGRES
 
     def reader(self) -> Reader:
         """The statement reader: one file, through the statement cache."""
@@ -187,6 +195,12 @@ class SQLite(_SqlglotRead):
     def name_constraints(self, table: Table) -> Table:
         return table  # SQLite keeps unnamed constraints unnamed
 
+    @property
+    def expressions(self) -> Semantics:
+        from .sqlexpr.sqlite import SQLITE
+
+        return SQLITE
+
 
 class MySQL(_SqlglotRead):
     name: Name = "mysql"
@@ -211,6 +225,12 @@ class MySQL(_SqlglotRead):
 
     def type_limits(self, t: SqlType) -> TypeLimits | None:
         return mysql_limits(t)
+
+    @property
+    def expressions(self) -> Semantics:
+        from .sqlexpr.mysql import MYSQL
+
+        return MYSQL
 
 
 POSTGRES, SQLITE, MYSQL = Dialect(), SQLite(), MySQL()

@@ -246,7 +246,7 @@ def _type(schema: Schema, t: SqlType, written: SqlType) -> str:
     if t.element is not None:
         args.append(f"element={_type(schema, _resolve(schema, t.element), t.element)}")
     if of(schema.dialect).type_affinity:
-        affinity = sqlexpr.get_dialect("sqlite").affinity_of(written) or "BLOB"
+        affinity = of(schema.dialect).expressions.affinity_of(written) or "BLOB"
         args.append(f"affinity={pystr(affinity)}")
     limits = of(schema.dialect).type_limits(t)
     if limits is not None and limits.lo is not None and limits.hi is not None:

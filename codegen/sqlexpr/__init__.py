@@ -20,16 +20,14 @@ from typing import Any
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
+from ..dialect import Dialect as SqlDialect
+from ..dialect import of
 from ..model import SqlType
 from . import runtime
 from . import stypes as T
 from .core import Compiler, Typed, Unsupported
-from .dialects import Dialect
 from .docs import docs_table
-from .mysql import MYSQL
-from .postgres import POSTGRES
 from .registry import SUPPORTED
-from .sqlite import SQLITE
 
 __all__ = [
     "SUPPORTED",
@@ -37,7 +35,6 @@ __all__ = [
     "compile_expression",
     "compile_predicate",
     "docs_table",
-    "get_dialect",
     "load",
     "runtime_source",
 ]
@@ -61,7 +58,7 @@ class Compiled:
 
 def compile_expression(
     sql: str,
-    dialect: str,
+    dialect: str | SqlDialect,
     columns: Mapping[str, SqlType],
     *,
     name: str,
@@ -72,7 +69,7 @@ def compile_expression(
 
 
 def compile_predicate(
-    sql: str, dialect: str, columns: Mapping[str, SqlType], *, name: str
+    sql: str, dialect: str | SqlDialect, columns: Mapping[str, SqlType], *, name: str
 ) -> Compiled:
     """Compile a CHECK: the function returns True, False or None (a CHECK fails only on False)."""
     return _compile(sql, dialect, columns, name, None, predicate=True)
@@ -92,22 +89,12 @@ def runtime_source() -> str:
     return Path(runtime.__file__).read_text(encoding="utf-8")
 
 
-def get_dialect(name: str) -> Dialect:
-    """The expression semantics for a name as sqlglot spells it: postgres, sqlite, mysql."""
-    table: dict[str, Dialect] = {"postgres": POSTGRES, "sqlite": SQLITE, "mysql": MYSQL}
-    aliases = {"postgresql": "postgres", "pg": "postgres", "sqlite3": "sqlite"}
-    key = aliases.get(name.lower(), name.lower())
-    if key not in table:
-        raise ValueError(f"unknown dialect {name!r}; expected one of {sorted(table)}")
-    return table[key]
-
-
 # --------------------------------------------------------------------------- internals
 
 
 def _compile(
     sql: str,
-    dialect_name: str,
+    sql_dialect: str | SqlDialect,
     columns: Mapping[str, SqlType],
     name: str,
     result_type: SqlType | None,
@@ -115,7 +102,7 @@ def _compile(
 ) -> Compiled:
     if not name.isidentifier() or keyword.iskeyword(name):
         raise ValueError(f"not a valid Python function name: {name!r}")
-    dialect = get_dialect(dialect_name)
+    dialect = of(sql_dialect).expressions
     compiler = Compiler(dialect, columns)
     out_type = T.BOOLEAN if predicate else result_type
     try:
