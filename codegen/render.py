@@ -257,9 +257,11 @@ def prune_imports(source: str) -> str:
         return source  # reported by the formatter or the tests, not here
     rest = "\n".join(lines[end:])
     if _FSTRING.search(rest):  # names inside f-strings: only a parse finds them
-        used = {n.id for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Name)}
+        tree_names = ast.walk(ast.parse(source))
+        used = {n.id for n in tree_names if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
     else:
-        used = set(_IDENTIFIER.findall(_STRING_OR_COMMENT.sub(" ", rest)))
+        code = _ASSIGNED.sub("", _STRING_OR_COMMENT.sub(" ", rest))  # `date = ...` binds
+        used = set(_IDENTIFIER.findall(code))
     used |= _all_names(rest)
     edits: list[tuple[int, int, str | None]] = []
     for node in tree.body:
@@ -292,6 +294,7 @@ _STRING_OR_COMMENT = re.compile(
 )
 _FSTRING = re.compile(r"""(?<![\w"'])[rRbB]?[fF][rR]?["']""")
 _IDENTIFIER = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
+_ASSIGNED = re.compile(r"^[ \t]*[A-Za-z_]\w*(?=[ \t]*=[^=])", re.MULTILINE)
 
 
 def _import_block_end(lines: list[str]) -> int:

@@ -162,7 +162,8 @@ def docstring(text: str, indent: int = 4) -> str:
 
 def render(ctx: Context) -> dict[str, str]:
     schema = ctx.schema
-    plan = plan_functions(schema, ctx.config)
+    row_classes = {t.key: t.row_class for t in ctx.plan.tables}
+    plan = plan_functions(schema, ctx.config, row_classes)
     _warn(ctx, plan.warnings)
     ctx.notes.append(summary(plan, ctx.config.strict_rpc))
     groups: dict[str, list[str]] = {}
@@ -174,6 +175,7 @@ def render(ctx: Context) -> dict[str, str]:
         groups=groups,
         left_out=plan.left_out,
         not_callable=py(plan.not_callable, 0, "NOT_CALLABLE: dict[str, str] = "),
+        row_classes=sorted(row_classes.values()),
     )
     ctx.verbatim("_rpcruntime.py")  # codegen/runtimes/ is black-formatted (a test checks)
     ctx.fingerprint_of("rpc.py", _depends_on(ctx))
@@ -229,4 +231,5 @@ def _depends_on(ctx: Context) -> Mapping[str, Any]:
         "enums": [without_locations(e.to_json()) for e in schema.enums],
         "domains": [without_locations(d.to_json()) for d in schema.domains],
         "rows": rows,
+        "row_classes": {t.key: t.row_class for t in ctx.plan.tables if t.key in rows},
     }

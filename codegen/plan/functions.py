@@ -23,6 +23,8 @@ from ..naming import identifier
 from ..render import pystr
 from .function_bodies import NotSimple, constant_default, expression
 from .function_types import (
+    _NO_ROWS,
+    Rows,
     Shape,
     annotation,
     bare,
@@ -90,8 +92,9 @@ class RpcPlan:
     warnings: tuple[Diagnostic, ...]
 
 
-def plan_functions(schema: Schema, config: Config) -> RpcPlan:
-    """Decide stub names, types, defaults, shapes and compiled bodies for every function."""
+def plan_functions(schema: Schema, config: Config, rows: Rows = _NO_ROWS) -> RpcPlan:
+    """Decide stub names, types, defaults, shapes and compiled bodies for every function
+    (`rows`: table key -> its row's TypedDict, for the annotations)."""
     warnings: list[Diagnostic] = []
     left_out: list[tuple[str, str]] = []
     callable_fns: list[Function] = []
@@ -116,7 +119,7 @@ def plan_functions(schema: Schema, config: Config) -> RpcPlan:
                 "_".join(p.name or f"arg{i}" for i, p in enumerate(inputs(fn), 1)) or "noargs"
             )
         stub = identifier(base_name, taken, RESERVED)
-        functions.append(_function(schema, fn, stub, warnings))
+        functions.append(_function(schema, fn, stub, warnings, rows))
     callable_names = {f.name for f in callable_fns}
     not_callable = {
         fn.name: why
@@ -143,10 +146,13 @@ def _not_callable(fn: Function) -> str | None:
 # ----------------------------------------------------------------------------- one function
 
 
-def _function(schema: Schema, fn: Function, stub: str, warnings: list[Diagnostic]) -> RpcFunction:
+def _function(
+    schema: Schema, fn: Function, stub: str, warnings: list[Diagnostic], rows: Rows
+) -> RpcFunction:
     ins = inputs(fn)
     fn_shape, rtype, columns = shape(schema, fn)
-    py_names, last_unnamed = _py_names(ins)
+    returns = returns_annotation(schema, fn_shape, rtype, rows)
+    py_names, last_unnamed = _py_names(ins, returns)
     defaults = _defaults(schema, ins, py_names, stub)
     body = _body(schema, fn, stub, ins, fn_shape, rtype, warnings)
     if body.impl is not None and defaults.reason:
@@ -155,7 +161,7 @@ def _function(schema: Schema, fn: Function, stub: str, warnings: list[Diagnostic
         StubParam(
             sql_name=p.name,
             py_name=py_names[i],
-            annotation=annotation(schema, p.type, variadic=p.mode == "VARIADIC"),
+            annotation=annotation(schema, p.type, p.mode == "VARIADIC", rows),
             default=defaults.stub[i],
             positional_only=i <= last_unnamed,
             type_src=type_src(schema, p.type),
@@ -172,7 +178,7 @@ def _function(schema: Schema, fn: Function, stub: str, warnings: list[Diagnostic
         shape=fn_shape,
         type_src=type_src(schema, rtype) if rtype is not None else None,
         columns=tuple((n, type_src(schema, t)) for n, t in columns),
-        returns=returns_annotation(schema, fn_shape, rtype),
+        returns=returns,
         sources=(*defaults.sources, *([body.impl.source] if body.impl is not None else [])),
         impl=body.impl.name if body.impl is not None else None,
         impl_params=body.impl_params,
@@ -180,12 +186,14 @@ def _function(schema: Schema, fn: Function, stub: str, warnings: list[Diagnostic
     )
 
 
-def _py_names(ins: list[Param]) -> tuple[list[str], int]:
+def _py_names(ins: list[Param], returns: str) -> tuple[list[str], int]:
     """Python names of the parameters (unnamed ones become argN), and the index of the last
-    unnamed one: it and those before it are positional-only."""
+    unnamed one: it and those before it are positional-only. No name hides what the stub's
+    body reads: `RPC`, its typed `result` and the names of its return annotation."""
     taken: set[str] = set()
+    hidden = {"RPC", "result", *re.findall(r"[A-Za-z_]\w*", returns)}
     names = [
-        identifier(p.name, taken, {"RPC"}) if p.name else identifier(f"arg{i}", taken, {"RPC"})
+        identifier(p.name, taken, hidden) if p.name else identifier(f"arg{i}", taken, hidden)
         for i, p in enumerate(ins, 1)
     ]
     return names, max((i for i, p in enumerate(ins) if p.name is None), default=-1)

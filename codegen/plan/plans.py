@@ -117,6 +117,13 @@ class TablePlan:
     # where the factory's sequence starts: a partition's rows share its root table's keys,
     # so each partition counts from its own offset (see partitions.sequence_start)
     sequence_start: int = 0
+    # column -> the Python annotation of its values: the row's TypedDict (`row_class`)
+    row_fields: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def row_class(self) -> str:
+        """`OrdersRow` beside `OrdersFactory` (class names are unique, so these are too)."""
+        return self.class_name.removesuffix("Factory") + "Row"
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from .checks import plan_checks
 from .columns import declaration, is_constant, strategies
 from .compiler import Compiler
 from .foreign_keys import table_fks
+from .function_types import row_fields
 from .ordering import order_pairs
 from .plans import RESERVED_ATTRS, CheckPlan, ColumnPlan, FkMode, FkPlan, TablePlan
 from .scope import Col, Scope, is_json, resolve
@@ -62,6 +63,7 @@ def table_plan(
         meta_of(table, fks, checks),
         tuple(dict.fromkeys(depends_on)),
         partitions.sequence_start(schema, table),
+        row_fields(schema, table),
     )
 
 

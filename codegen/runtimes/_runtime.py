@@ -23,10 +23,17 @@ import uuid
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from factory.base import DictFactory, Factory, FactoryOptions
-from factory.declarations import LazyAttribute, LazyFunction
+from factory.declarations import (
+    LazyAttribute,
+    LazyAttributeSequence,
+    LazyFunction,
+    Maybe,
+    Sequence,
+    SubFactory,
+)
 from factory.enums import BUILD_STRATEGY, CREATE_STRATEGY, STUB_STRATEGY
 from factory.random import reseed_random
 from faker import Faker
@@ -95,6 +102,36 @@ def register(cls: type[Factory[Any]]) -> type[Factory[Any]]:
         spec.bind(cls._meta.declarations)
     _factories.append(cls)
     return cls
+
+
+# ------------------------------------------------------------------- typed declarations
+# factory-boy's declarations, made through annotated functions: its constructors carry no
+# annotations, so a module calling them fails `mypy --strict`. The generated factories
+# declare their columns with these; the objects are factory-boy's own.
+
+
+def lazy_function(function: Callable[[], Any]) -> LazyFunction:
+    return LazyFunction(function)  # type: ignore[no-untyped-call]
+
+
+def lazy_attribute(function: Callable[[Any], Any]) -> LazyAttribute:
+    return LazyAttribute(function)  # type: ignore[no-untyped-call]
+
+
+def sequence(function: Callable[[int], Any]) -> Sequence:
+    return Sequence(function)  # type: ignore[no-untyped-call]
+
+
+def lazy_attribute_sequence(function: Callable[[Any, int], Any]) -> LazyAttributeSequence:
+    return LazyAttributeSequence(function)  # type: ignore[no-untyped-call]
+
+
+def sub_factory(factory: str | type[Factory[Any]], **kwargs: Any) -> SubFactory:
+    return SubFactory(factory, **kwargs)  # type: ignore[no-untyped-call]
+
+
+def maybe(decider: Any, yes: Any, no: Any) -> Maybe:
+    return Maybe(decider, yes, no)  # type: ignore[no-untyped-call]
 
 
 # ------------------------------------------------------------------------------ generators
@@ -507,8 +544,12 @@ class Chain(NamedTuple):
 _chains: list[list[tuple[str, dict[str, Any]]]] = []  # open build_chain() / create_chain() calls
 
 
-class RowFactory(DictFactory):
-    """Base of the generated factories: rows are dicts keyed by column name."""
+Row = TypeVar("Row")  # a table's row: the TypedDict `<Table>Row` of the generated schemas.py
+
+
+class RowFactory(DictFactory, Generic[Row]):
+    """Base of the generated factories: rows are dicts keyed by column name
+    (`OrdersFactory(sg.RowFactory[OrdersRow])`: build() is typed as an OrdersRow)."""
 
     _options_class = Options
     _spec: Table
@@ -519,12 +560,14 @@ class RowFactory(DictFactory):
     # factory_boy's class methods, with positional-only parameters: a column may be named
     # `cls`, `size` or `strategy` and still be passed by its name.
     @classmethod
-    def build(cls, /, **kwargs: Any) -> Any:
-        return cls._generate(BUILD_STRATEGY, kwargs)
+    def build(cls, /, **kwargs: Any) -> Row:
+        row: Row = cls._generate(BUILD_STRATEGY, kwargs)
+        return row
 
     @classmethod
-    def create(cls, /, **kwargs: Any) -> Any:
-        return cls._generate(CREATE_STRATEGY, kwargs)
+    def create(cls, /, **kwargs: Any) -> Row:
+        row: Row = cls._generate(CREATE_STRATEGY, kwargs)
+        return row
 
     @classmethod
     def stub(cls, /, **kwargs: Any) -> Any:
@@ -540,11 +583,11 @@ class RowFactory(DictFactory):
         return cls._generate(strategy, kwargs)
 
     @classmethod
-    def build_batch(cls, size: int, /, **kwargs: Any) -> list[Any]:  # type: ignore[override]
+    def build_batch(cls, size: int, /, **kwargs: Any) -> list[Row]:  # type: ignore[override]
         return [cls.build(**kwargs) for _ in range(size)]
 
     @classmethod
-    def create_batch(cls, size: int, /, **kwargs: Any) -> list[Any]:  # type: ignore[override]
+    def create_batch(cls, size: int, /, **kwargs: Any) -> list[Row]:  # type: ignore[override]
         return [cls.create(**kwargs) for _ in range(size)]
 
     @classmethod
@@ -589,7 +632,7 @@ class RowFactory(DictFactory):
         return cls._chain(cls.create, kwargs)
 
     @classmethod
-    def _chain(cls, make: Callable[..., dict[str, Any]], kwargs: dict[str, Any]) -> Chain:
+    def _chain(cls, make: Callable[..., Any], kwargs: dict[str, Any]) -> Chain:
         collected: list[tuple[str, dict[str, Any]]] = []
         _chains.append(collected)
         try:

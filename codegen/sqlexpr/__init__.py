@@ -9,6 +9,7 @@ that quotes the SQL and names the unsupported part: it never guesses.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import keyword
 import re
@@ -25,6 +26,7 @@ from ..dialect import of
 from ..model import SqlType
 from . import runtime
 from . import stypes as T
+from .annotate import Signature, value_type
 from .core import Compiler, Typed, Unsupported
 from .docs import docs_table
 from .registry import SUPPORTED
@@ -52,8 +54,9 @@ class Compiled:
     @property
     def python_params(self) -> tuple[str, ...]:
         """The Python parameter names, in the order of `params` (mangled where needed)."""
-        header = self.source.split("(", 1)[1].split(")", 1)[0]
-        return tuple(p.strip() for p in header.split(",") if p.strip())
+        header = ast.parse(self.source.split("\n", 1)[0] + " ...").body[0]
+        assert isinstance(header, ast.FunctionDef)
+        return tuple(arg.arg for arg in header.args.args)
 
 
 def compile_expression(
@@ -120,14 +123,28 @@ def _compile(
         if _nesting(body) > MAX_NESTING:
             raise Unsupported(f"an expression nested more than {MAX_NESTING} levels deep")
     except Unsupported as err:
-        return _unsupported(sql, dialect.name, compiler, name, out_type, err.part)
+        signature = _signature(sql_dialect, compiler, name, out_type, predicate)
+        return _unsupported(sql, dialect.name, compiler, signature, out_type, err.part)
     except RecursionError:
         part = f"an expression nested more than {MAX_NESTING} levels deep"
-        return _unsupported(sql, dialect.name, Compiler(dialect, columns), name, out_type, part)
-    params = tuple(compiler.params)
-    source = _render(name, [compiler.params[p] for p in params], sql, dialect.name,
-                     f"return {body}")  # fmt: skip
-    return Compiled(name, params, source, sql, out_type, None)
+        compiler = Compiler(dialect, columns)
+        signature = _signature(sql_dialect, compiler, name, out_type, predicate)
+        return _unsupported(sql, dialect.name, compiler, signature, out_type, part)
+    source = _render(_signature(sql_dialect, compiler, name, out_type, predicate), sql,
+                     dialect.name, body)  # fmt: skip
+    return Compiled(name, tuple(compiler.params), source, sql, out_type, None)
+
+
+def _signature(
+    sql_dialect: str | SqlDialect,
+    compiler: Compiler,
+    name: str,
+    out_type: SqlType | None,
+    predicate: bool,
+) -> Signature:
+    d = of(sql_dialect)
+    params = tuple((py, value_type(d, compiler.columns[c])) for c, py in compiler.params.items())
+    return Signature(name, params, "bool | None" if predicate else value_type(d, out_type))
 
 
 # Python's parser stops at 200 nested brackets, and black slows down sharply well before:
@@ -179,17 +196,23 @@ def _public_type(t: Typed) -> SqlType | None:
 
 
 def _unsupported(
-    sql: str, dialect: str, compiler: Compiler, name: str, out_type: SqlType | None, part: str
+    sql: str,
+    dialect: str,
+    compiler: Compiler,
+    signature: Signature,
+    out_type: SqlType | None,
+    part: str,
 ) -> Compiled:
-    params = tuple(compiler.params)
     message = f"{dialect} expression not supported ({part}): {sql}"
-    source = _render(name, [compiler.params[p] for p in params], sql, dialect,
-                     f"raise NotImplementedError({message!r})")  # fmt: skip
-    return Compiled(name, params, source, sql, out_type, part)
+    source = _render(signature, sql, dialect, None, f"raise NotImplementedError({message!r})")
+    return Compiled(signature.name, tuple(compiler.params), source, sql, out_type, part)
 
 
-def _render(name: str, params: list[str], sql: str, dialect: str, body: str) -> str:
-    return f"def {name}({', '.join(params)}):\n    {docstring(f'{dialect}: {sql}')}\n    {body}\n"
+def _render(
+    signature: Signature, sql: str, dialect: str, value: str | None, raises: str = ""
+) -> str:
+    body = raises if value is None else signature.returning(value)
+    return f"{signature.header()}\n    {docstring(f'{dialect}: {sql}')}\n    {body}\n"
 
 
 def docstring(text: str) -> str:

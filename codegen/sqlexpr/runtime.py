@@ -2500,6 +2500,8 @@ __all__ = [
     "SqlError",
     "bpchar",
     "clock",
+    "date",
+    "datetime",
     "interval_param",
     "json_has",
     "json_has_at",
@@ -2508,4 +2510,5 @@ __all__ = [
     "json_path_text",
     "seed",
     "to_bpchar",
+    "uuid",
 ]

@@ -24,7 +24,16 @@ from .factories import (
     ProductsFactory,
 )
 from .rpc import RPC, AsyncRPC, RPCError
-from .schemas import TABLE_SCHEMAS, TABLES
+from .schemas import (
+    TABLE_SCHEMAS,
+    TABLES,
+    CustomerMetricsRow,
+    CustomersRow,
+    OrdersRow,
+    PricingTiersRow,
+    ProductRatingsRow,
+    ProductsRow,
+)
 
 __all__ = [
     "CHECKS",
@@ -39,14 +48,20 @@ __all__ = [
     "AsyncDatabase",
     "AsyncRPC",
     "CustomerMetricsFactory",
+    "CustomerMetricsRow",
     "CustomersFactory",
+    "CustomersRow",
     "Database",
     "DatabaseError",
     "GenerationError",
     "OrdersFactory",
+    "OrdersRow",
     "PricingTiersFactory",
+    "PricingTiersRow",
     "ProductRatingsFactory",
+    "ProductRatingsRow",
     "ProductsFactory",
+    "ProductsRow",
     "RPCError",
     "RowError",
     "apply_computed",

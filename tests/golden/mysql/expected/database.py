@@ -15,6 +15,8 @@ See docs/database.md of schemagen for what is enforced and what is not.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from ._database import (
@@ -49,115 +51,115 @@ def _checks(table: str, domains: tuple[str | None, ...]) -> tuple[CheckSpec, ...
     return tuple(CheckSpec(c.name, c.sql, c.predicate, d) for c, d in zip(CHECKS[table], domains))
 
 
-def customers__full_name_default() -> Any:
+def customers__full_name_default() -> None:
     return None
 
 
-def customers__phone_default() -> Any:
+def customers__phone_default() -> None:
     return None
 
 
-def customers__country_code_default() -> Any:
+def customers__country_code_default() -> None:
     return None
 
 
-def customers__membership_default() -> Any:
+def customers__membership_default() -> str:
     return "bronze"
 
 
-def customers__referred_by_default() -> Any:
+def customers__referred_by_default() -> None:
     return None
 
 
-def customers__marketing_opt_in_default():
+def customers__marketing_opt_in_default() -> int | None:
     """mysql: '0'"""
     raise NotImplementedError(
         "mysql expression not supported (storing text into a number column): '0'"
     )
 
 
-def customers__created_at_default():
+def customers__created_at_default() -> datetime | None:
     """mysql: CURRENT_TIMESTAMP()"""
     raise NotImplementedError(
         "mysql expression not supported (storing timestamp into datetime): CURRENT_TIMESTAMP()"
     )
 
 
-def customers__updated_at_default() -> Any:
+def customers__updated_at_default() -> None:
     return None
 
 
-def products__category_default() -> Any:
+def products__category_default() -> str:
     return "general"
 
 
-def products__stock_quantity_default():
+def products__stock_quantity_default() -> int | None:
     """mysql: '0'"""
     raise NotImplementedError(
         "mysql expression not supported (storing text into a number column): '0'"
     )
 
 
-def products__rating_default() -> Any:
+def products__rating_default() -> None:
     return None
 
 
-def products__reviews_count_default():
+def products__reviews_count_default() -> int | None:
     """mysql: '0'"""
     raise NotImplementedError(
         "mysql expression not supported (storing text into a number column): '0'"
     )
 
 
-def products__attributes_default() -> Any:
+def products__attributes_default() -> None:
     return None
 
 
-def products__is_active_default():
+def products__is_active_default() -> int | None:
     """mysql: '1'"""
     raise NotImplementedError(
         "mysql expression not supported (storing text into a number column): '1'"
     )
 
 
-def products__created_at_default():
+def products__created_at_default() -> datetime | None:
     """mysql: CURRENT_TIMESTAMP()"""
     raise NotImplementedError(
         "mysql expression not supported (storing timestamp into timestamp): CURRENT_TIMESTAMP()"
     )
 
 
-def orders__discount_default():
+def orders__discount_default() -> Decimal | None:
     """mysql: '0.00'"""
     raise NotImplementedError(
         "mysql expression not supported (storing text into a number column): '0.00'"
     )
 
 
-def orders__status_default() -> Any:
+def orders__status_default() -> str:
     return "pending"
 
 
-def orders__created_at_default():
+def orders__created_at_default() -> datetime | None:
     """mysql: CURRENT_TIMESTAMP(6)"""
     raise NotImplementedError(
         "mysql expression not supported (storing timestamp into datetime(6)): CURRENT_TIMESTAMP(6)"
     )
 
 
-def customer_metrics__total_orders_default() -> Any:
+def customer_metrics__total_orders_default() -> int:
     return 0
 
 
-def customer_metrics__total_spent_default() -> Any:
+def customer_metrics__total_spent_default() -> int:
     return 0
 
 
-def customer_metrics__days_since_signup_default() -> Any:
+def customer_metrics__days_since_signup_default() -> int:
     return 0
 
 
-def customer_metrics__login_count_default() -> Any:
+def customer_metrics__login_count_default() -> int:
     return 0
 
 

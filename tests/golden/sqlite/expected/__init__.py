@@ -26,7 +26,18 @@ from .factories import (
     SettingsFactory,
 )
 from .rpc import RPC, AsyncRPC, RPCError
-from .schemas import TABLE_SCHEMAS, TABLES
+from .schemas import (
+    TABLE_SCHEMAS,
+    TABLES,
+    AnalyticsRow,
+    CustomerMetricsRow,
+    CustomersRow,
+    OrdersRow,
+    PricingTiersRow,
+    ProductRatingsRow,
+    ProductsRow,
+    SettingsRow,
+)
 
 __all__ = [
     "CHECKS",
@@ -39,20 +50,28 @@ __all__ = [
     "APIError",
     "APIResponse",
     "AnalyticsFactory",
+    "AnalyticsRow",
     "AsyncDatabase",
     "AsyncRPC",
     "CustomerMetricsFactory",
+    "CustomerMetricsRow",
     "CustomersFactory",
+    "CustomersRow",
     "Database",
     "DatabaseError",
     "GenerationError",
     "OrdersFactory",
+    "OrdersRow",
     "PricingTiersFactory",
+    "PricingTiersRow",
     "ProductRatingsFactory",
+    "ProductRatingsRow",
     "ProductsFactory",
+    "ProductsRow",
     "RPCError",
     "RowError",
     "SettingsFactory",
+    "SettingsRow",
     "apply_computed",
     "bind",
     "check_row",

@@ -4,31 +4,30 @@
 
 from __future__ import annotations
 
-import factory
-
 from .. import _runtime as sg
 from ..computed import CHECKS, COMPUTED_COLUMNS
+from ..schemas import CustomersRow
 
 _PKG = __name__.rpartition(".")[0]
 
 
 @sg.register
-class CustomersFactory(sg.RowFactory):
-    "Rows of customers; build() returns a dict, create() inserts once bind() is called."
+class CustomersFactory(sg.RowFactory[CustomersRow]):
+    "Rows of customers: build() returns CustomersRow dicts, create() inserts once bind() is called."
 
-    id = factory.Sequence(lambda n: n + 1)
-    email = factory.Sequence(lambda n: sg.u_text(n, "email", 255))
-    full_name = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_text("name", 120))
-    phone = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_text("phone_number", 32))
-    country_code = factory.LazyFunction(
+    id = sg.sequence(lambda n: n + 1)
+    email = sg.sequence(lambda n: sg.u_text(n, "email", 255))
+    full_name = sg.lazy_function(lambda: None if sg.g_null() else sg.g_text("name", 120))
+    phone = sg.lazy_function(lambda: None if sg.g_null() else sg.g_text("phone_number", 32))
+    country_code = sg.lazy_function(
         lambda: None if sg.g_null() else sg.g_text("country_code", 2, 2)
     )
     membership = "bronze"
     # self-reference / FK cycle: NULL by default
     referred_by = None
-    marketing_opt_in = factory.LazyFunction(lambda: sg.g_bool())
-    created_at = factory.LazyFunction(lambda: sg.g_ts(-31536000, 0, False))
-    updated_at = factory.LazyAttribute(
+    marketing_opt_in = sg.lazy_function(lambda: sg.g_bool())
+    created_at = sg.lazy_function(lambda: sg.g_ts(-31536000, 0, False))
+    updated_at = sg.lazy_attribute(
         lambda o: (
             None
             if sg.g_null()

@@ -4,27 +4,26 @@
 
 from __future__ import annotations
 
-import factory
-
 from .. import _runtime as sg
 from ..computed import CHECKS, COMPUTED_COLUMNS
+from ..schemas import OrdersRow
 
 _PKG = __name__.rpartition(".")[0]
 
 
 # One line item per order
 @sg.register
-class OrdersFactory(sg.RowFactory):
-    "Rows of orders; build() returns a dict, create() inserts once bind() is called."
+class OrdersFactory(sg.RowFactory[OrdersRow]):
+    "Rows of orders: build() returns OrdersRow dicts, create() inserts once bind() is called."
 
-    id = factory.Sequence(lambda n: n + 1)
-    customer_id = factory.SubFactory(_PKG + ".customers.CustomersFactory")
-    product_id = factory.SubFactory(_PKG + ".products.ProductsFactory")
-    price = factory.LazyFunction(lambda: sg.g_dec(100, 100000, 2))
-    quantity = factory.LazyFunction(lambda: sg.g_int(1, 20))
-    discount = factory.LazyFunction(lambda: sg.g_dec(0, 10000, 2))
+    id = sg.sequence(lambda n: n + 1)
+    customer_id = sg.sub_factory(_PKG + ".customers.CustomersFactory")
+    product_id = sg.sub_factory(_PKG + ".products.ProductsFactory")
+    price = sg.lazy_function(lambda: sg.g_dec(100, 100000, 2))
+    quantity = sg.lazy_function(lambda: sg.g_int(1, 20))
+    discount = sg.lazy_function(lambda: sg.g_dec(0, 10000, 2))
     status = "pending"
-    created_at = factory.LazyFunction(lambda: sg.g_ts(-31536000, 0, False))
+    created_at = sg.lazy_function(lambda: sg.g_ts(-31536000, 0, False))
 
     _spec = sg.Table(
         key="orders",

@@ -6,32 +6,31 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-import factory
-
 from .. import _runtime as sg
 from ..computed import CHECKS, COMPUTED_COLUMNS
+from ..schemas import ProductsRow
 
 _PKG = __name__.rpartition(".")[0]
 
 
 @sg.register
-class ProductsFactory(sg.RowFactory):
-    "Rows of products; build() returns a dict, create() inserts once bind() is called."
+class ProductsFactory(sg.RowFactory[ProductsRow]):
+    "Rows of products: build() returns ProductsRow dicts, create() inserts once bind() is called."
 
     class Meta:
         rename: ClassVar[dict[str, str]] = {"attributes_": "attributes"}
 
-    id = factory.Sequence(lambda n: n + 1)
-    sku = factory.Sequence(lambda n: sg.u_text(n, "code", 32))
-    name = factory.LazyFunction(lambda: sg.g_text("name", 200))
+    id = sg.sequence(lambda n: n + 1)
+    sku = sg.sequence(lambda n: sg.u_text(n, "code", 32))
+    name = sg.lazy_function(lambda: sg.g_text("name", 200))
     category = "general"
-    price = factory.LazyFunction(lambda: sg.g_dec(100, 100000, 2))
-    stock_quantity = factory.LazyFunction(lambda: sg.g_int(1, 20))
-    rating = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_dec(100, 500, 2))
-    reviews_count = factory.LazyFunction(lambda: sg.g_int(0, 1000))
-    attributes_ = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_json("object"))
-    is_active = factory.LazyFunction(lambda: sg.g_bool())
-    created_at = factory.LazyFunction(lambda: sg.g_ts(-31536000, 0, False))
+    price = sg.lazy_function(lambda: sg.g_dec(100, 100000, 2))
+    stock_quantity = sg.lazy_function(lambda: sg.g_int(1, 20))
+    rating = sg.lazy_function(lambda: None if sg.g_null() else sg.g_dec(100, 500, 2))
+    reviews_count = sg.lazy_function(lambda: sg.g_int(0, 1000))
+    attributes_ = sg.lazy_function(lambda: None if sg.g_null() else sg.g_json("object"))
+    is_active = sg.lazy_function(lambda: sg.g_bool())
+    created_at = sg.lazy_function(lambda: sg.g_ts(-31536000, 0, False))
 
     _spec = sg.Table(
         key="products",
