@@ -38,8 +38,9 @@ PYTHON_TYPES: Mapping[str, str] = {
     "inet": "str", "cidr": "str", "macaddr": "str", "macaddr8": "str", "bit": "str",
     "varbit": "str", "set": "str", "enum": "str", "ltree": "str", "boolean": "bool",
     "date": "date", "time": "time", "timetz": "time", "timestamp": "datetime",
-    "timestamptz": "datetime", "interval": "timedelta", "uuid": "UUID", "bytes": "bytes",
+    "timestamptz": "datetime", "uuid": "UUID", "bytes": "bytes",
 }  # fmt: skip
+# not here: an interval is a timedelta, or the SQL runtime's Interval when it counts months
 _MYSQL_PYTHON_TYPES: Mapping[str, str] = {
     **PYTHON_TYPES,
     "boolean": "int",

@@ -171,6 +171,15 @@ def call(name: str, args: list[str], indent: int = 0, suffix: str = "") -> str:
 ISORT_LINE_LENGTH = 88  # ruff's isort wraps at its default line length, not at ours
 
 
+def typed_dict(name: str, fields: Iterable[tuple[str, str]]) -> str:
+    """`Name = TypedDict("Name", {"key": annotation, ...})` in black's layout: the functional
+    form, so any SQL name is a key."""
+    body = "".join(f"        {pystr(key)}: {annotation},\n" for key, annotation in fields)
+    if not body:
+        return f"{name} = TypedDict({pystr(name)}, {{}})"
+    return f"{name} = TypedDict(\n    {pystr(name)},\n    {{\n{body}    }},\n)"
+
+
 def imports(names: list[str], module: str) -> str:
     """`from module import a, b` as isort and black agree to lay it out: parenthesised, one
     name per line and a trailing comma (which black keeps) beyond isort's line length."""

@@ -31,7 +31,7 @@ from ..plan.functions import (
     plan_functions,
     signature,
 )
-from ..render import py, pystr
+from ..render import py, pystr, typed_dict
 
 EXPORTS = {"rpc": ["AsyncRPC", "RPC", "RPCError"]}
 
@@ -47,10 +47,14 @@ class _Stub:
     spec_source: str  # `Function(...)` source
     sources: tuple[str, ...]  # compiled defaults and body (`def ...`), in that order
     call: str  # the stub body's argument list
+    result_class: str | None  # the TypedDict of its RETURNS TABLE / OUT row
+    result_type: str | None  # and its source
 
 
 def _stub(f: RpcFunction) -> _Stub:
     return _Stub(
+        result_class=f.result_class,
+        result_type=_result_type(f),
         stub=f.stub,
         signature=_stub_signature(f.params),
         returns=f.returns,
@@ -59,6 +63,11 @@ def _stub(f: RpcFunction) -> _Stub:
         sources=f.sources,
         call=_call(f),
     )
+
+
+def _result_type(f: RpcFunction) -> str | None:
+    """The TypedDict of a RETURNS TABLE / OUT row."""
+    return typed_dict(f.result_class, f.result_fields) if f.result_class else None
 
 
 def _spec_source(f: RpcFunction) -> str:
@@ -112,8 +121,9 @@ def _stub_signature(params: tuple[StubParam, ...]) -> str:
 
 
 def _plain_kwarg(sp: StubParam) -> bool:
+    """`date=date_` where the SQL name is a Python name; `**{"order total": ...}` where not."""
     name = sp.sql_name
-    return bool(name) and name == sp.py_name and name.isidentifier() and not keyword.iskeyword(name)
+    return name is not None and name.isidentifier() and not keyword.iskeyword(name)
 
 
 def _doc_text(f: RpcFunction) -> str:

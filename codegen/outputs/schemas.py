@@ -7,8 +7,7 @@ import json
 from typing import Any
 
 from ..context import Context
-from ..plan import TablePlan
-from ..render import py, pystr
+from ..render import py, typed_dict
 
 
 def exports(ctx: Context) -> dict[str, list[str]]:
@@ -21,7 +20,7 @@ def render(ctx: Context) -> dict[str, str]:
     meta = {t.key: t.meta for t in tables}
     text = ctx.template(
         "schemas.py.j2",
-        row_types=[_row_type(t) for t in tables],
+        row_types=[typed_dict(t.row_class, t.row_fields) for t in tables],
         table_schemas=_literal(ctx, "TABLE_SCHEMAS: dict[str, dict[str, str]] = ", schemas),
         tables_meta=_literal(ctx, "TABLES: dict[str, dict[str, Any]] = ", meta),
     )
@@ -39,10 +38,3 @@ def _literal(ctx: Context, prefix: str, value: dict[str, Any]) -> str:
         for key, entry in value.items()
     ]  # fmt: skip
     return prefix + "{\n" + "\n".join(entries) + "\n}"
-
-
-def _row_type(t: TablePlan) -> str:
-    """The TypedDict of a row, in black's layout (the functional form: any column name)."""
-    fields = "".join(f"        {pystr(c)}: {a},\n" for c, a in t.row_fields)
-    body = f"{{\n{fields}    }}" if fields else "{}"
-    return f"{t.row_class} = TypedDict(\n    {pystr(t.row_class)},\n    {body},\n)"

@@ -175,11 +175,16 @@ def shape(
 
 
 def returns_annotation(
-    schema: Schema, shape: Shape, t: SqlType | None, rows: Rows = _NO_ROWS
+    schema: Schema,
+    shape: Shape,
+    t: SqlType | None,
+    rows: Rows = _NO_ROWS,
+    result: str | None = None,
 ) -> str:
+    """`result`: the TypedDict of a RETURNS TABLE / OUT row."""
     if shape == "void":
         return "None"
-    row = annotation(schema, t, rows=rows) if t is not None else "dict[str, Any]"
+    row = annotation(schema, t, rows=rows) if t is not None else result or "dict[str, Any]"
     if shape == "row":
         return row
     if shape == "rows":

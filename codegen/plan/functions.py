@@ -19,8 +19,9 @@ from .. import sqlexpr
 from ..config import Config
 from ..errors import Diagnostic
 from ..model import Function, Param, Schema, SqlType
-from ..naming import identifier
+from ..naming import camel, identifier
 from ..render import pystr
+from ..sqlexpr.annotate import optional
 from .function_bodies import NotSimple, constant_default, expression
 from .function_types import (
     _NO_ROWS,
@@ -74,6 +75,9 @@ class RpcFunction:
     impl: str | None  # the compiled body's name
     impl_params: tuple[int, ...]  # parameter index of each argument of `impl`
     reason: str  # why the body is not compiled
+    # the TypedDict of a RETURNS TABLE / OUT row (`GetOrderSummaryResult`) and its fields
+    result_class: str | None = None
+    result_fields: tuple[tuple[str, str], ...] = ()
 
     @property
     def key(self) -> str:
@@ -111,6 +115,7 @@ def plan_functions(schema: Schema, config: Config, rows: Rows = _NO_ROWS) -> Rpc
         )
     overloaded = {f.name for f in callable_fns if sum(g.name == f.name for g in callable_fns) > 1}
     taken: set[str] = set()
+    results: set[str] = set()  # the names of RETURNS TABLE / OUT rows' TypedDicts
     functions = []
     for fn in callable_fns:
         base_name = re.sub(r"[^0-9A-Za-z_]+", "_", fn.name.replace(".", "__"))
@@ -119,7 +124,7 @@ def plan_functions(schema: Schema, config: Config, rows: Rows = _NO_ROWS) -> Rpc
                 "_".join(p.name or f"arg{i}" for i, p in enumerate(inputs(fn), 1)) or "noargs"
             )
         stub = identifier(base_name, taken, RESERVED)
-        functions.append(_function(schema, fn, stub, warnings, rows))
+        functions.append(_function(schema, fn, stub, warnings, rows, results))
     callable_names = {f.name for f in callable_fns}
     not_callable = {
         fn.name: why
@@ -147,11 +152,19 @@ def _not_callable(fn: Function) -> str | None:
 
 
 def _function(
-    schema: Schema, fn: Function, stub: str, warnings: list[Diagnostic], rows: Rows
+    schema: Schema,
+    fn: Function,
+    stub: str,
+    warnings: list[Diagnostic],
+    rows: Rows,
+    results: set[str],
 ) -> RpcFunction:
     ins = inputs(fn)
     fn_shape, rtype, columns = shape(schema, fn)
-    returns = returns_annotation(schema, fn_shape, rtype, rows)
+    result = None
+    if columns and fn_shape in ("row", "rows"):
+        result = identifier(camel(stub) + "Result", results, set(RESERVED) | set(rows.values()))
+    returns = returns_annotation(schema, fn_shape, rtype, rows, result)
     py_names, last_unnamed = _py_names(ins, returns)
     defaults = _defaults(schema, ins, py_names, stub)
     body = _body(schema, fn, stub, ins, fn_shape, rtype, warnings)
@@ -183,6 +196,8 @@ def _function(
         impl=body.impl.name if body.impl is not None else None,
         impl_params=body.impl_params,
         reason=body.reason,
+        result_class=result,
+        result_fields=tuple((n, optional(annotation(schema, t, rows=rows))) for n, t in columns),
     )
 
 

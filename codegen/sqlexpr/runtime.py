@@ -2508,6 +2508,7 @@ __all__ = [
     "json_out",
     "json_path",
     "json_path_text",
+    "re",
     "seed",
     "to_bpchar",
     "uuid",

@@ -60,7 +60,10 @@ def test_stub(tmp_path: Path) -> None:
 
             SELECT round(price * quantity * (1 - discount / 100), 2)
             """
-            return RPC.invoke(_F_calculate_total, price=price, quantity=quantity, discount=discount)
+            result: Decimal = RPC.invoke(
+                _F_calculate_total, price=price, quantity=quantity, discount=discount
+            )
+            return result
         ''',  # noqa: E501
     )
 
@@ -86,7 +89,11 @@ def test_description_and_compiled_body(tmp_path: Path) -> None:
         )
         """,  # noqa: E501
     )
-    assert "def _impl_calculate_total(price, quantity, discount):" in files["rpc.py"]
+    assert (
+        "def _impl_calculate_total(\n"
+        "    price: Decimal | None, quantity: int | None, discount: Decimal | None\n"
+        ") -> Decimal | None:"
+    ) in files["rpc.py"]
 
 
 def test_unnamed_parameters_are_positional_only(tmp_path: Path) -> None:
@@ -99,7 +106,7 @@ def test_unnamed_parameters_are_positional_only(tmp_path: Path) -> None:
     )
     code = files["rpc.py"]
     assert "def format_price(arg1: Decimal, arg2: str, /) -> str:" in code
-    assert "return RPC.invoke(_F_format_price, arg1, arg2)" in code
+    assert "result: str = RPC.invoke(_F_format_price, arg1, arg2)" in code
     assert "impl_params=(1, 0)," in code  # the compiled body reads $2 first
     assert '"""postgres: \\"$2\\" || \' \' || round(\\"$1\\", 2)::text"""' in code
 

@@ -22,7 +22,7 @@ Call `RPC.reset()` after each test (an autouse fixture) to drop registrations.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TypedDict
 from uuid import UUID
 
 from . import _sqlruntime as rt
@@ -34,6 +34,8 @@ __all__ = [
     "NOT_CALLABLE",
     "RPC",
     "AsyncRPC",
+    "GetOrderSummaryResult",
+    "OrderTotalsResult",
     "RPCError",
     "calculate_total",
     "customer_display_name",
@@ -220,7 +222,17 @@ def calculate_total(price: Decimal, quantity: int, discount: Decimal = Decimal(0
     return result
 
 
-def get_order_summary(p_customer_id: UUID) -> list[dict[str, Any]]:
+GetOrderSummaryResult = TypedDict(
+    "GetOrderSummaryResult",
+    {
+        "total_orders": int | None,
+        "total_revenue": Decimal | None,
+        "average_order": Decimal | None,
+    },
+)
+
+
+def get_order_summary(p_customer_id: UUID) -> list[GetOrderSummaryResult]:
     """get_order_summary(p_customer_id uuid) RETURNS TABLE(total_orders bigint, total_revenue numeric, average_order numeric)
     LANGUAGE sql STABLE
 
@@ -234,7 +246,9 @@ def get_order_summary(p_customer_id: UUID) -> list[dict[str, Any]]:
     WHERE o.customer_id = p_customer_id
       AND o.status NOT IN ('cancelled', 'refunded')
     """
-    result: list[dict[str, Any]] = RPC.invoke(_F_get_order_summary, p_customer_id=p_customer_id)
+    result: list[GetOrderSummaryResult] = RPC.invoke(
+        _F_get_order_summary, p_customer_id=p_customer_id
+    )
     return result
 
 
@@ -301,7 +315,17 @@ def customer_display_name(c: CustomersRow) -> str:
     return result
 
 
-def order_totals(p_order_id: UUID) -> dict[str, Any]:
+OrderTotalsResult = TypedDict(
+    "OrderTotalsResult",
+    {
+        "subtotal": Decimal | None,
+        "discount_amount": Decimal | None,
+        "total": Decimal | None,
+    },
+)
+
+
+def order_totals(p_order_id: UUID) -> OrderTotalsResult:
     """order_totals(p_order_id uuid, OUT subtotal numeric, OUT discount_amount numeric, OUT total numeric) RETURNS record
     LANGUAGE sql STABLE
 
@@ -312,7 +336,7 @@ def order_totals(p_order_id: UUID) -> dict[str, Any]:
     FROM orders o
     WHERE o.id = p_order_id
     """
-    result: dict[str, Any] = RPC.invoke(_F_order_totals, p_order_id=p_order_id)
+    result: OrderTotalsResult = RPC.invoke(_F_order_totals, p_order_id=p_order_id)
     return result
 
 
