@@ -113,7 +113,7 @@ def _strategy(
             c.decl = f'sg.sub_factory(_PKG + ".{fkp.factory}")' if k == 0 else "None"
             if k == 0 and scope.config.null_ratio > 0 and _nullable(table, fkp.columns):
                 # a nullable reference is NULL in the configured share of rows
-                c.decl = f"sg.maybe(sg.lazy_function(sg.g_set_ref), {c.decl}, None)"
+                c.decl = f"sg.maybe(sg.lazy_function(sg.draw_set_ref), {c.decl}, None)"
         else:
             c.kind = "null"
             c.decl = "None"

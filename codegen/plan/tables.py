@@ -110,9 +110,9 @@ def _column_plans(scope: Scope) -> tuple[ColumnPlan, ...]:
                 and c.kind in ("value", "unique", "override")
                 and not is_constant(expr)
             ):
-                expr = f"sg.sq({expr})"
+                expr = f"sg.sqlite_value({expr})"
             if c.nullable_ratio and ratio > 0:
-                expr = f"None if sg.g_null() else {expr}"
+                expr = f"None if sg.draw_null() else {expr}"
             decl = declaration(expr, c.gen)
             if not c.gen.needs_n and c.kind in ("value", "default", "override"):
                 regen = f"lambda o: {expr}"

@@ -54,7 +54,7 @@ class Compiled:
     @property
     def python_params(self) -> tuple[str, ...]:
         """The Python parameter names, in the order of `params` (mangled where needed)."""
-        header = ast.parse(self.source.split("\n", 1)[0] + " ...").body[0]
+        header = ast.parse(self.source).body[0]
         assert isinstance(header, ast.FunctionDef)
         return tuple(arg.arg for arg in header.args.args)
 

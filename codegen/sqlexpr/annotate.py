@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ..dialect import Dialect
 from ..model import SqlType
+from ..render import LINE_LENGTH
 from . import runtime
 
 
@@ -32,8 +33,15 @@ class Signature:
     returns: str
 
     def header(self) -> str:
-        args = ", ".join(f"{p}: {a}" for p, a in self.params)
-        return f"def {self.name}({args}) -> {self.returns}:"
+        """`def name(...) -> type:` as black lays it out (so the formatter need not run)."""
+        params = [f"{p}: {a}" for p, a in self.params]
+        one = f"def {self.name}({', '.join(params)}) -> {self.returns}:"
+        if len(one) <= LINE_LENGTH:
+            return one
+        inner, close = f"    {', '.join(params)}", f") -> {self.returns}:"
+        if len(inner) <= LINE_LENGTH and len(close) <= LINE_LENGTH:
+            return f"def {self.name}(\n{inner}\n{close}"
+        return f"def {self.name}(\n" + "".join(f"    {p},\n" for p in params) + close
 
     def returning(self, code: str) -> str:
         """`return code`, through a typed name where mypy would see `Any`."""

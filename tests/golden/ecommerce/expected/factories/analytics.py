@@ -15,10 +15,10 @@ _PKG = __name__.rpartition(".")[0]
 
 @sg.register
 class AnalyticsFactory(sg.RowFactory[AnalyticsRow]):
-    "Rows of analytics: build() returns AnalyticsRow dicts, create() inserts once bind() is called."
+    "Rows of analytics (AnalyticsRow); create() inserts them once bind() is called."
 
     id = sg.sequence(lambda n: n + 1)
-    event_date = sg.sequence(lambda n: sg.u_date(n, -3650, 96350, "analytics.event_date"))
+    event_date = sg.sequence(lambda n: sg.unique_date(n, -3650, 96350, "analytics.event_date"))
     page_views = 0
     unique_visitors = 0
     conversions = 0

@@ -15,14 +15,16 @@ _PKG = __name__.rpartition(".")[0]
 
 @sg.register
 class CustomerMetricsFactory(sg.RowFactory[CustomerMetricsRow]):
-    "Rows of customer_metrics: build() returns CustomerMetricsRow dicts, create() inserts once bind() is called."
+    "Rows of customer_metrics (CustomerMetricsRow); create() inserts them once bind() is called."
 
     customer_id = sg.sub_factory(_PKG + ".customers.CustomersFactory")
     total_orders = 0
     total_spent = Decimal("0.00")
     days_since_signup = 0
     login_count = 0
-    updated_at = sg.lazy_function(lambda: None if sg.g_null() else sg.g_ts(-31536000, 0, True))
+    updated_at = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.random_timestamp(-31536000, 0, tz=True)
+    )
 
     _spec = sg.Table(
         key="customer_metrics",

@@ -13,15 +13,15 @@ _PKG = __name__.rpartition(".")[0]
 
 @sg.register
 class CustomerProfilesFactory(sg.RowFactory[CustomerProfilesRow]):
-    "Rows of customer_profiles: build() returns CustomerProfilesRow dicts, create() inserts once bind() is called."
+    "Rows of customer_profiles (CustomerProfilesRow); create() inserts them once bind() is called."
 
     customer_id = sg.sub_factory(_PKG + ".customers.CustomersFactory")
-    bio = sg.lazy_function(lambda: None if sg.g_null() else sg.g_text("text", None))
+    bio = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_text("text"))
     preferences = sg.lazy_function(dict)
     tags = sg.lazy_function(list)
-    birth_date = sg.lazy_function(lambda: None if sg.g_null() else sg.g_date(-29200, -6570))
-    avatar = sg.lazy_function(lambda: None if sg.g_null() else sg.g_bytes())
-    last_ip = sg.lazy_function(lambda: None if sg.g_null() else sg.g_inet())
+    birth_date = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_date(-29200, -6570))
+    avatar = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_bytes())
+    last_ip = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_inet())
     newsletter = False
 
     _spec = sg.Table(

@@ -28,21 +28,27 @@ def customers__created_at_default() -> datetime | None:
 # People who buy things; one row per account.
 @sg.register
 class CustomersFactory(sg.RowFactory[CustomersRow]):
-    "Rows of customers: build() returns CustomersRow dicts, create() inserts once bind() is called."
+    "Rows of customers (CustomersRow); create() inserts them once bind() is called."
 
     id = sg.lazy_function(customers__id_default)
-    email = sg.sequence(lambda n: sg.u_text(n, "email", None))
-    full_name = sg.lazy_function(lambda: None if sg.g_null() else sg.g_text("name", 120))
-    phone = sg.lazy_function(lambda: None if sg.g_null() else sg.g_text("phone_number", 32))
+    email = sg.sequence(lambda n: sg.unique_text(n, "email"))
+    full_name = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.random_text("name", maxlen=120)
+    )
+    phone = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.random_text("phone_number", maxlen=32)
+    )
     country_code = sg.lazy_function(
-        lambda: None if sg.g_null() else sg.g_text("country_code", 2, 2)
+        lambda: None if sg.draw_null() else sg.random_text("country_code", maxlen=2, minlen=2)
     )
     created_at = sg.lazy_function(customers__created_at_default)
     updated_at = sg.lazy_attribute(
         lambda o: (
             None
-            if sg.g_null()
-            else sg.after(o.created_at, lambda: sg.g_ts(-31536000, 0, True), False)
+            if sg.draw_null()
+            else sg.after(
+                o.created_at, lambda: sg.random_timestamp(-31536000, 0, tz=True), strict=False
+            )
         )
     )
     # self-reference / FK cycle: NULL by default

@@ -29,23 +29,25 @@ def orders__created_at_default() -> datetime | None:
 # One line item per order.
 @sg.register
 class OrdersFactory(sg.RowFactory[OrdersRow]):
-    "Rows of orders: build() returns OrdersRow dicts, create() inserts once bind() is called."
+    "Rows of orders (OrdersRow); create() inserts them once bind() is called."
 
     id = sg.lazy_function(orders__id_default)
     customer_id = sg.sub_factory(_PKG + ".customers.CustomersFactory")
     product_id = sg.sub_factory(_PKG + ".products.ProductsFactory")
-    price = sg.lazy_function(lambda: sg.g_dec(100, 100000, 2))
-    quantity = sg.lazy_function(lambda: sg.g_int(1, 20))
+    price = sg.lazy_function(lambda: sg.random_decimal(100, 100000, scale=2))
+    quantity = sg.lazy_function(lambda: sg.random_int(1, 20))
     status = "pending"
     created_at = sg.lazy_function(orders__created_at_default)
     discount = Decimal("0.00")
     order_number = sg.sequence(lambda n: n + 1)
-    notes = sg.lazy_function(lambda: None if sg.g_null() else sg.g_text("text", None))
+    notes = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_text("text"))
     shipped_at = sg.lazy_attribute(
         lambda o: (
             None
-            if sg.g_null()
-            else sg.after(o.created_at, lambda: sg.g_ts(-31536000, 0, True), False)
+            if sg.draw_null()
+            else sg.after(
+                o.created_at, lambda: sg.random_timestamp(-31536000, 0, tz=True), strict=False
+            )
         )
     )
 

@@ -21,21 +21,29 @@ def pricing_tiers__valid_from_default() -> date | None:
 
 @sg.register
 class PricingTiersFactory(sg.RowFactory[PricingTiersRow]):
-    "Rows of pricing_tiers: build() returns PricingTiersRow dicts, create() inserts once bind() is called."
+    "Rows of pricing_tiers (PricingTiersRow); create() inserts them once bind() is called."
 
     id = sg.sequence(lambda n: n + 1)
     product_id = sg.sub_factory(_PKG + ".products.ProductsFactory")
-    tier = sg.lazy_function(lambda: sg.g_choice(("bronze", "silver", "gold", "platinum")))
-    min_price = sg.lazy_function(lambda: sg.g_dec(100, 100000, 2))
+    tier = sg.lazy_function(lambda: sg.random_choice(("bronze", "silver", "gold", "platinum")))
+    min_price = sg.lazy_function(lambda: sg.random_decimal(100, 100000, scale=2))
     optimal_price = sg.lazy_attribute(
-        lambda o: sg.after(o.min_price, lambda: sg.g_dec(100, 100000, 2), False)
+        lambda o: sg.after(
+            o.min_price, lambda: sg.random_decimal(100, 100000, scale=2), strict=False
+        )
     )
     max_price = sg.lazy_attribute(
-        lambda o: sg.after(o.optimal_price, lambda: sg.g_dec(100, 100000, 2), False)
+        lambda o: sg.after(
+            o.optimal_price, lambda: sg.random_decimal(100, 100000, scale=2), strict=False
+        )
     )
     valid_from = sg.lazy_function(pricing_tiers__valid_from_default)
     valid_to = sg.lazy_attribute(
-        lambda o: None if sg.g_null() else sg.after(o.valid_from, lambda: sg.g_date(-3650, 0), True)
+        lambda o: (
+            None
+            if sg.draw_null()
+            else sg.after(o.valid_from, lambda: sg.random_date(-3650, 0), strict=True)
+        )
     )
 
     _spec = sg.Table(

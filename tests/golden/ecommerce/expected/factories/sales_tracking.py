@@ -13,15 +13,15 @@ _PKG = __name__.rpartition(".")[0]
 
 @sg.register
 class SalesTrackingFactory(sg.RowFactory[SalesTrackingRow]):
-    "Rows of sales_tracking: build() returns SalesTrackingRow dicts, create() inserts once bind() is called."
+    "Rows of sales_tracking (SalesTrackingRow); create() inserts them once bind() is called."
 
     id = sg.sequence(lambda n: n + 1)
     product_id = sg.sub_factory(_PKG + ".products.ProductsFactory")
-    sale_date = sg.lazy_function(lambda: sg.g_date(-3650, 0))
+    sale_date = sg.lazy_function(lambda: sg.random_date(-3650, 0))
     region = "eu"
-    units_sold = sg.lazy_function(lambda: sg.g_int(1, 1000))
-    unit_price = sg.lazy_function(lambda: sg.g_dec(100, 100000, 2))
-    unit_cost = sg.lazy_function(lambda: sg.g_dec(100, 100000, 2))
+    units_sold = sg.lazy_function(lambda: sg.random_int(1, 1000))
+    unit_price = sg.lazy_function(lambda: sg.random_decimal(100, 100000, scale=2))
+    unit_cost = sg.lazy_function(lambda: sg.random_decimal(100, 100000, scale=2))
 
     _spec = sg.Table(
         key="sales_tracking",

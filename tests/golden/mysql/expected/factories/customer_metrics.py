@@ -13,7 +13,7 @@ _PKG = __name__.rpartition(".")[0]
 
 @sg.register
 class CustomerMetricsFactory(sg.RowFactory[CustomerMetricsRow]):
-    "Rows of customer_metrics: build() returns CustomerMetricsRow dicts, create() inserts once bind() is called."
+    "Rows of customer_metrics (CustomerMetricsRow); create() inserts them once bind() is called."
 
     customer_id = sg.sub_factory(_PKG + ".customers.CustomersFactory")
     total_orders = 0

@@ -13,25 +13,31 @@ _PKG = __name__.rpartition(".")[0]
 
 @sg.register
 class CustomersFactory(sg.RowFactory[CustomersRow]):
-    "Rows of customers: build() returns CustomersRow dicts, create() inserts once bind() is called."
+    "Rows of customers (CustomersRow); create() inserts them once bind() is called."
 
     id = sg.sequence(lambda n: n + 1)
-    email = sg.sequence(lambda n: sg.u_text(n, "email", 255))
-    full_name = sg.lazy_function(lambda: None if sg.g_null() else sg.g_text("name", 120))
-    phone = sg.lazy_function(lambda: None if sg.g_null() else sg.g_text("phone_number", 32))
+    email = sg.sequence(lambda n: sg.unique_text(n, "email", maxlen=255))
+    full_name = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.random_text("name", maxlen=120)
+    )
+    phone = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.random_text("phone_number", maxlen=32)
+    )
     country_code = sg.lazy_function(
-        lambda: None if sg.g_null() else sg.g_text("country_code", 2, 2)
+        lambda: None if sg.draw_null() else sg.random_text("country_code", maxlen=2, minlen=2)
     )
     membership = "bronze"
     # self-reference / FK cycle: NULL by default
     referred_by = None
-    marketing_opt_in = sg.lazy_function(lambda: sg.g_bool())
-    created_at = sg.lazy_function(lambda: sg.g_ts(-31536000, 0, False))
+    marketing_opt_in = sg.lazy_function(lambda: sg.random_bool())
+    created_at = sg.lazy_function(lambda: sg.random_timestamp(-31536000, 0, tz=False))
     updated_at = sg.lazy_attribute(
         lambda o: (
             None
-            if sg.g_null()
-            else sg.after(o.created_at, lambda: sg.g_ts(-31536000, 0, False), False)
+            if sg.draw_null()
+            else sg.after(
+                o.created_at, lambda: sg.random_timestamp(-31536000, 0, tz=False), strict=False
+            )
         )
     )
 

@@ -14,16 +14,16 @@ _PKG = __name__.rpartition(".")[0]
 # One line item per order
 @sg.register
 class OrdersFactory(sg.RowFactory[OrdersRow]):
-    "Rows of orders: build() returns OrdersRow dicts, create() inserts once bind() is called."
+    "Rows of orders (OrdersRow); create() inserts them once bind() is called."
 
     id = sg.sequence(lambda n: n + 1)
     customer_id = sg.sub_factory(_PKG + ".customers.CustomersFactory")
     product_id = sg.sub_factory(_PKG + ".products.ProductsFactory")
-    price = sg.lazy_function(lambda: sg.g_dec(100, 100000, 2))
-    quantity = sg.lazy_function(lambda: sg.g_int(1, 20))
-    discount = sg.lazy_function(lambda: sg.g_dec(0, 10000, 2))
+    price = sg.lazy_function(lambda: sg.random_decimal(100, 100000, scale=2))
+    quantity = sg.lazy_function(lambda: sg.random_int(1, 20))
+    discount = sg.lazy_function(lambda: sg.random_decimal(0, 10000, scale=2))
     status = "pending"
-    created_at = sg.lazy_function(lambda: sg.g_ts(-31536000, 0, False))
+    created_at = sg.lazy_function(lambda: sg.random_timestamp(-31536000, 0, tz=False))
 
     _spec = sg.Table(
         key="orders",

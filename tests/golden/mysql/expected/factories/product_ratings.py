@@ -13,16 +13,16 @@ _PKG = __name__.rpartition(".")[0]
 
 @sg.register
 class ProductRatingsFactory(sg.RowFactory[ProductRatingsRow]):
-    "Rows of product_ratings: build() returns ProductRatingsRow dicts, create() inserts once bind() is called."
+    "Rows of product_ratings (ProductRatingsRow); create() inserts them once bind() is called."
 
     id = sg.sequence(lambda n: n + 1)
     customer_id = sg.sub_factory(_PKG + ".customers.CustomersFactory")
-    product_name = sg.lazy_function(lambda: sg.g_text("text", 200))
-    date = sg.lazy_function(lambda: sg.g_date(-3650, 0))
-    quality = sg.lazy_function(lambda: sg.g_int(1, 5))
-    value = sg.lazy_function(lambda: sg.g_int(1, 5))
-    usability = sg.lazy_function(lambda: sg.g_int(1, 5))
-    delivery = sg.lazy_function(lambda: sg.g_int(1, 5))
+    product_name = sg.lazy_function(lambda: sg.random_text("text", maxlen=200))
+    date = sg.lazy_function(lambda: sg.random_date(-3650, 0))
+    quality = sg.lazy_function(lambda: sg.random_int(1, 5))
+    value = sg.lazy_function(lambda: sg.random_int(1, 5))
+    usability = sg.lazy_function(lambda: sg.random_int(1, 5))
+    delivery = sg.lazy_function(lambda: sg.random_int(1, 5))
 
     _spec = sg.Table(
         key="product_ratings",

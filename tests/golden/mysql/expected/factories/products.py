@@ -15,22 +15,24 @@ _PKG = __name__.rpartition(".")[0]
 
 @sg.register
 class ProductsFactory(sg.RowFactory[ProductsRow]):
-    "Rows of products: build() returns ProductsRow dicts, create() inserts once bind() is called."
+    "Rows of products (ProductsRow); create() inserts them once bind() is called."
 
     class Meta:
         rename: ClassVar[dict[str, str]] = {"attributes_": "attributes"}
 
     id = sg.sequence(lambda n: n + 1)
-    sku = sg.sequence(lambda n: sg.u_text(n, "code", 32))
-    name = sg.lazy_function(lambda: sg.g_text("name", 200))
+    sku = sg.sequence(lambda n: sg.unique_text(n, "code", maxlen=32))
+    name = sg.lazy_function(lambda: sg.random_text("name", maxlen=200))
     category = "general"
-    price = sg.lazy_function(lambda: sg.g_dec(100, 100000, 2))
-    stock_quantity = sg.lazy_function(lambda: sg.g_int(1, 20))
-    rating = sg.lazy_function(lambda: None if sg.g_null() else sg.g_dec(100, 500, 2))
-    reviews_count = sg.lazy_function(lambda: sg.g_int(0, 1000))
-    attributes_ = sg.lazy_function(lambda: None if sg.g_null() else sg.g_json("object"))
-    is_active = sg.lazy_function(lambda: sg.g_bool())
-    created_at = sg.lazy_function(lambda: sg.g_ts(-31536000, 0, False))
+    price = sg.lazy_function(lambda: sg.random_decimal(100, 100000, scale=2))
+    stock_quantity = sg.lazy_function(lambda: sg.random_int(1, 20))
+    rating = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.random_decimal(100, 500, scale=2)
+    )
+    reviews_count = sg.lazy_function(lambda: sg.random_int(0, 1000))
+    attributes_ = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_json("object"))
+    is_active = sg.lazy_function(lambda: sg.random_bool())
+    created_at = sg.lazy_function(lambda: sg.random_timestamp(-31536000, 0, tz=False))
 
     _spec = sg.Table(
         key="products",

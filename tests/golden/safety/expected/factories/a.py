@@ -13,9 +13,9 @@ _PKG = __name__.rpartition(".")[0]
 
 @sg.register
 class AFactory(sg.RowFactory[ARow]):
-    "Rows of a: build() returns ARow dicts, create() inserts once bind() is called."
+    "Rows of a (ARow); create() inserts them once bind() is called."
 
-    id = sg.sequence(lambda n: sg.u_int(n, 1, 10000001, "a.id"))
+    id = sg.sequence(lambda n: sg.unique_int(n, 1, 10000001, "a.id"))
     # self-reference / FK cycle: NULL by default
     b_id = None
 

@@ -13,9 +13,9 @@ _PKG = __name__.rpartition(".")[0]
 
 @sg.register
 class BFactory(sg.RowFactory[BRow]):
-    "Rows of b: build() returns BRow dicts, create() inserts once bind() is called."
+    "Rows of b (BRow); create() inserts them once bind() is called."
 
-    id = sg.sequence(lambda n: sg.u_int(n, 1, 10000001, "b.id"))
+    id = sg.sequence(lambda n: sg.unique_int(n, 1, 10000001, "b.id"))
     a_id = sg.sub_factory(_PKG + ".a.AFactory")
 
     _spec = sg.Table(

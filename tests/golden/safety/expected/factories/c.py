@@ -13,9 +13,9 @@ _PKG = __name__.rpartition(".")[0]
 
 @sg.register
 class CFactory(sg.RowFactory[CRow]):
-    "Rows of c: build() returns CRow dicts, create() inserts once bind() is called."
+    "Rows of c (CRow); create() inserts them once bind() is called."
 
-    id = sg.sequence(lambda n: sg.u_int(n, 1, 10000001, "c.id"))
+    id = sg.sequence(lambda n: sg.unique_int(n, 1, 10000001, "c.id"))
     px = sg.sub_factory(_PKG + ".p.PFactory")
     py = None
 

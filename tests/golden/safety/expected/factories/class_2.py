@@ -13,11 +13,11 @@ _PKG = __name__.rpartition(".")[0]
 
 @sg.register
 class ClassFactory_2(sg.RowFactory[ClassFactory_2Row]):
-    "Rows of Class: build() returns ClassFactory_2Row dicts, create() inserts once bind() is called."
+    "Rows of Class (ClassFactory_2Row); create() inserts them once bind() is called."
 
-    id = sg.sequence(lambda n: sg.u_int(n, 1, 10000001, "Class.id"))
+    id = sg.sequence(lambda n: sg.unique_int(n, 1, 10000001, "Class.id"))
     parent = sg.maybe(
-        sg.lazy_function(sg.g_set_ref), sg.sub_factory(_PKG + ".class_.ClassFactory"), None
+        sg.lazy_function(sg.draw_set_ref), sg.sub_factory(_PKG + ".class_.ClassFactory"), None
     )
     # self-reference / FK cycle: NULL by default
     self = None

@@ -13,10 +13,10 @@ _PKG = __name__.rpartition(".")[0]
 
 @sg.register
 class PFactory(sg.RowFactory[PRow]):
-    "Rows of p: build() returns PRow dicts, create() inserts once bind() is called."
+    "Rows of p (PRow); create() inserts them once bind() is called."
 
-    x = sg.lazy_function(lambda: sg.g_int(1, 1000))
-    y = sg.sequence(lambda n: sg.u_text(n, "sentence", None))
+    x = sg.lazy_function(lambda: sg.random_int(1, 1000))
+    y = sg.sequence(lambda n: sg.unique_text(n, "sentence"))
 
     _spec = sg.Table(
         key="p",

@@ -13,9 +13,9 @@ _PKG = __name__.rpartition(".")[0]
 
 @sg.register
 class AnalyticsFactory(sg.RowFactory[AnalyticsRow]):
-    "Rows of analytics: build() returns AnalyticsRow dicts, create() inserts once bind() is called."
+    "Rows of analytics (AnalyticsRow); create() inserts them once bind() is called."
 
-    event_date = sg.sequence(lambda n: sg.sq(sg.u_text(n, "iso_date", None)))
+    event_date = sg.sequence(lambda n: sg.sqlite_value(sg.unique_text(n, "iso_date")))
     page_views = 0
     unique_visitors = 0
     conversions = 0

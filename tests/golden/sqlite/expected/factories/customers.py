@@ -20,16 +20,22 @@ def customers__created_at_default() -> str | None:
 
 @sg.register
 class CustomersFactory(sg.RowFactory[CustomersRow]):
-    "Rows of customers: build() returns CustomersRow dicts, create() inserts once bind() is called."
+    "Rows of customers (CustomersRow); create() inserts them once bind() is called."
 
     id = sg.sequence(lambda n: n + 1)
-    email = sg.sequence(lambda n: sg.sq(sg.u_text(n, "email", None)))
-    full_name = sg.lazy_function(lambda: None if sg.g_null() else sg.sq(sg.g_text("name", 120)))
+    email = sg.sequence(lambda n: sg.sqlite_value(sg.unique_text(n, "email")))
+    full_name = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.sqlite_value(sg.random_text("name", maxlen=120))
+    )
     phone = sg.lazy_function(
-        lambda: None if sg.g_null() else sg.sq(sg.g_text("phone_number", None))
+        lambda: None if sg.draw_null() else sg.sqlite_value(sg.random_text("phone_number"))
     )
     country_code = sg.lazy_function(
-        lambda: None if sg.g_null() else sg.sq(sg.g_text("country_code", 2, 2))
+        lambda: (
+            None
+            if sg.draw_null()
+            else sg.sqlite_value(sg.random_text("country_code", maxlen=2, minlen=2))
+        )
     )
     membership = "bronze"
     # self-reference / FK cycle: NULL by default
@@ -38,8 +44,10 @@ class CustomersFactory(sg.RowFactory[CustomersRow]):
     updated_at = sg.lazy_attribute(
         lambda o: (
             None
-            if sg.g_null()
-            else sg.sq(sg.after(o.created_at, lambda: sg.g_text("iso_ts", None), False))
+            if sg.draw_null()
+            else sg.sqlite_value(
+                sg.after(o.created_at, lambda: sg.random_text("iso_ts"), strict=False)
+            )
         )
     )
 

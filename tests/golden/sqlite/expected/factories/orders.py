@@ -20,22 +20,24 @@ def orders__created_at_default() -> str | None:
 
 @sg.register
 class OrdersFactory(sg.RowFactory[OrdersRow]):
-    "Rows of orders: build() returns OrdersRow dicts, create() inserts once bind() is called."
+    "Rows of orders (OrdersRow); create() inserts them once bind() is called."
 
     id = sg.sequence(lambda n: n + 1)
-    order_number = sg.sequence(lambda n: sg.sq(sg.u_text(n, "sentence", None)))
+    order_number = sg.sequence(lambda n: sg.sqlite_value(sg.unique_text(n, "sentence")))
     customer_id = sg.sub_factory(_PKG + ".customers.CustomersFactory")
     product_id = sg.sub_factory(_PKG + ".products.ProductsFactory")
-    price = sg.lazy_function(lambda: sg.sq(sg.g_dec(100, 100000, 2)))
-    quantity = sg.lazy_function(lambda: sg.sq(sg.g_int(1, 20)))
+    price = sg.lazy_function(lambda: sg.sqlite_value(sg.random_decimal(100, 100000, scale=2)))
+    quantity = sg.lazy_function(lambda: sg.sqlite_value(sg.random_int(1, 20)))
     discount = 0
     status = "pending"
     created_at = sg.lazy_function(orders__created_at_default)
     shipped_at = sg.lazy_attribute(
         lambda o: (
             None
-            if sg.g_null()
-            else sg.sq(sg.after(o.created_at, lambda: sg.g_text("iso_ts", None), False))
+            if sg.draw_null()
+            else sg.sqlite_value(
+                sg.after(o.created_at, lambda: sg.random_text("iso_ts"), strict=False)
+            )
         )
     )
 

@@ -13,17 +13,23 @@ _PKG = __name__.rpartition(".")[0]
 
 @sg.register
 class PricingTiersFactory(sg.RowFactory[PricingTiersRow]):
-    "Rows of pricing_tiers: build() returns PricingTiersRow dicts, create() inserts once bind() is called."
+    "Rows of pricing_tiers (PricingTiersRow); create() inserts them once bind() is called."
 
     id = sg.sequence(lambda n: n + 1)
     product_id = sg.sub_factory(_PKG + ".products.ProductsFactory")
-    tier = sg.lazy_function(lambda: sg.sq(sg.g_choice(("bronze", "silver", "gold", "platinum"))))
-    min_price = sg.lazy_function(lambda: sg.sq(sg.g_dec(100, 100000, 2)))
+    tier = sg.lazy_function(
+        lambda: sg.sqlite_value(sg.random_choice(("bronze", "silver", "gold", "platinum")))
+    )
+    min_price = sg.lazy_function(lambda: sg.sqlite_value(sg.random_decimal(100, 100000, scale=2)))
     optimal_price = sg.lazy_attribute(
-        lambda o: sg.sq(sg.after(o.min_price, lambda: sg.g_dec(100, 100000, 2), False))
+        lambda o: sg.sqlite_value(
+            sg.after(o.min_price, lambda: sg.random_decimal(100, 100000, scale=2), strict=False)
+        )
     )
     max_price = sg.lazy_attribute(
-        lambda o: sg.sq(sg.after(o.optimal_price, lambda: sg.g_dec(100, 100000, 2), False))
+        lambda o: sg.sqlite_value(
+            sg.after(o.optimal_price, lambda: sg.random_decimal(100, 100000, scale=2), strict=False)
+        )
     )
 
     _spec = sg.Table(

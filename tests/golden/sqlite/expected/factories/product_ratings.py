@@ -20,17 +20,19 @@ def product_ratings__date_default() -> str | None:
 
 @sg.register
 class ProductRatingsFactory(sg.RowFactory[ProductRatingsRow]):
-    "Rows of product_ratings: build() returns ProductRatingsRow dicts, create() inserts once bind() is called."
+    "Rows of product_ratings (ProductRatingsRow); create() inserts them once bind() is called."
 
     id = sg.sequence(lambda n: n + 1)
     customer_id = sg.sub_factory(_PKG + ".customers.CustomersFactory")
-    product_name = sg.lazy_function(lambda: sg.sq(sg.g_text("sentence", None)))
+    product_name = sg.lazy_function(lambda: sg.sqlite_value(sg.random_text("sentence")))
     date = sg.lazy_function(product_ratings__date_default)
-    quality = sg.lazy_function(lambda: sg.sq(sg.g_int(1, 5)))
-    value = sg.lazy_function(lambda: sg.sq(sg.g_int(1, 5)))
-    usability = sg.lazy_function(lambda: sg.sq(sg.g_int(1, 5)))
-    delivery = sg.lazy_function(lambda: sg.sq(sg.g_int(1, 5)))
-    comment = sg.lazy_function(lambda: None if sg.g_null() else sg.sq(sg.g_text("text", None)))
+    quality = sg.lazy_function(lambda: sg.sqlite_value(sg.random_int(1, 5)))
+    value = sg.lazy_function(lambda: sg.sqlite_value(sg.random_int(1, 5)))
+    usability = sg.lazy_function(lambda: sg.sqlite_value(sg.random_int(1, 5)))
+    delivery = sg.lazy_function(lambda: sg.sqlite_value(sg.random_int(1, 5)))
+    comment = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.sqlite_value(sg.random_text("text"))
+    )
 
     _spec = sg.Table(
         key="product_ratings",

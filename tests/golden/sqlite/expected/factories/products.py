@@ -20,23 +20,27 @@ def products__created_at_default() -> str | None:
 
 @sg.register
 class ProductsFactory(sg.RowFactory[ProductsRow]):
-    "Rows of products: build() returns ProductsRow dicts, create() inserts once bind() is called."
+    "Rows of products (ProductsRow); create() inserts them once bind() is called."
 
     id = sg.sequence(lambda n: n + 1)
-    sku = sg.sequence(lambda n: sg.sq(sg.u_text(n, "code", 32)))
-    name = sg.lazy_function(lambda: sg.sq(sg.g_text("name", None)))
+    sku = sg.sequence(lambda n: sg.sqlite_value(sg.unique_text(n, "code", maxlen=32)))
+    name = sg.lazy_function(lambda: sg.sqlite_value(sg.random_text("name")))
     category = "general"
-    price = sg.lazy_function(lambda: sg.sq(sg.g_dec(100, 100000, 2)))
+    price = sg.lazy_function(lambda: sg.sqlite_value(sg.random_decimal(100, 100000, scale=2)))
     stock_quantity = 0
-    rating = sg.lazy_function(lambda: None if sg.g_null() else sg.sq(sg.g_float(1.0, 5.0)))
+    rating = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.sqlite_value(sg.random_float(1.0, 5.0))
+    )
     reviews_count = 0
     is_active = 1
     created_at = sg.lazy_function(products__created_at_default)
     updated_at = sg.lazy_attribute(
         lambda o: (
             None
-            if sg.g_null()
-            else sg.sq(sg.after(o.created_at, lambda: sg.g_text("iso_ts"), False))
+            if sg.draw_null()
+            else sg.sqlite_value(
+                sg.after(o.created_at, lambda: sg.random_text("iso_ts"), strict=False)
+            )
         )
     )
 

@@ -13,10 +13,10 @@ _PKG = __name__.rpartition(".")[0]
 
 @sg.register
 class SettingsFactory(sg.RowFactory[SettingsRow]):
-    "Rows of settings: build() returns SettingsRow dicts, create() inserts once bind() is called."
+    "Rows of settings (SettingsRow); create() inserts them once bind() is called."
 
-    key = sg.sequence(lambda n: sg.sq(sg.u_text(n, "sentence", None)))
-    value = sg.lazy_function(lambda: sg.sq(sg.g_text("sentence", None)))
+    key = sg.sequence(lambda n: sg.sqlite_value(sg.unique_text(n, "sentence")))
+    value = sg.lazy_function(lambda: sg.sqlite_value(sg.random_text("sentence")))
 
     _spec = sg.Table(
         key="settings",
