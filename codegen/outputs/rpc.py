@@ -92,7 +92,7 @@ def _spec_source(f: RpcFunction) -> str:
         fields.append(f"columns=({cols}{',' if len(f.columns) == 1 else ''})")
     if f.fn.strict:
         fields.append("strict=True")
-    fields.append(f"body={pystr(display_body(f.fn))}")
+    fields.append(f"body=_sql_body({f.stub}, {_doc_head(f).count(chr(10)) + 1})")
     if f.impl is not None:
         fields.append(f"impl={f.impl}")
         fields.append(f"impl_params={py(f.impl_params)}")
@@ -127,6 +127,13 @@ def _plain_kwarg(sp: StubParam) -> bool:
 
 
 def _doc_text(f: RpcFunction) -> str:
+    """The stub's docstring: what the function is, then its SQL body, written once: the
+    `Function` reads it back (`_sql_body(stub, lines)`)."""
+    return _doc_head(f) + "\n" + display_body(f.fn)
+
+
+def _doc_head(f: RpcFunction) -> str:
+    """The docstring's lines before the SQL body (the last of them blank)."""
     fn = f.fn
     attrs = [f"LANGUAGE {fn.language}", fn.volatility]
     if fn.strict:
@@ -139,7 +146,7 @@ def _doc_text(f: RpcFunction) -> str:
     else:
         lines.append("Implementation: none; calls raise unless a test registers one")
         lines.append(f"(RPC.register) or binds a connection. Not compiled: {f.reason}.")
-    lines += ["", display_body(fn)]
+    lines.append("")
     return "\n".join(lines)
 
 

@@ -40,7 +40,7 @@ from .function_types import (
 RESERVED = {
     "RPC", "AsyncRPC", "RPCError", "RPCClient", "AsyncRPCClient", "FUNCTIONS", "NOT_CALLABLE",
     "DEFAULT", "Computed", "Function", "Param", "Type", "Decimal", "date", "datetime", "time",
-    "timedelta", "UUID", "Any", "Literal", "rt", "annotations",
+    "timedelta", "UUID", "Any", "Literal", "rt", "annotations", "Callable", "TypedDict",
 }  # fmt: skip
 NOT_CALLABLE_RETURNS = {"trigger": "trigger function", "event_trigger": "event trigger function"}
 NOT_CALLABLE_TYPES = {"internal", "language_handler", "fdw_handler", "index_am_handler",

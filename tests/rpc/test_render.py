@@ -83,7 +83,7 @@ def test_description_and_compiled_body(tmp_path: Path) -> None:
             ),
             shape="scalar",
             type=Type("numeric", "numeric"),
-            body="SELECT round(price * quantity * (1 - discount / 100), 2)",
+            body=_sql_body(calculate_total, 5),
             impl=_impl_calculate_total,
             impl_params=(0, 1, 2),
         )
@@ -157,6 +157,10 @@ def test_sql_cannot_escape_the_generated_python(tmp_path: Path, generated: Gener
     assert 'SELECT \'"""; raise SystemExit #\' || "class" || \'\\\' || chr(7)' in stub.__doc__
     assert "|| '\a\u2028'" in stub.__doc__  # escaped in the source, intact in the docstring
     assert 'ends with a quote"' in stub.__doc__
+    # the body is written once, in the docstring; the Function reads it back intact
+    body = "SELECT '\"\"\"; raise SystemExit #' || \"class\" || '\\' || chr(7) || '\a\u2028'"
+    assert fns[0].body == body
+    assert code.count("raise SystemExit") == 1
     with pkg.RPC.override('x"); import os #', lambda **kw: kw):
         assert pkg.RPC.call('x"); import os #', **{"a b": 1}) == {
             "a b": 1, "class": "it's \"\"\" \\", "if": 1,

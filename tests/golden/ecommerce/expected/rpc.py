@@ -21,8 +21,9 @@ Call `RPC.reset()` after each test (an autouse fixture) to drop registrations.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import TypedDict
+from typing import Any, TypedDict
 from uuid import UUID
 
 from . import _sqlruntime as rt
@@ -51,6 +52,14 @@ __all__ = [
 # set_updated_at() RETURNS trigger: trigger function
 
 
+def _sql_body(stub: Callable[..., Any], skip: int) -> str:
+    """A function's SQL body, written once: its stub's docstring after the first `skip` lines
+    (indentation as written in the body; none under `python -OO`)."""
+    lines = (stub.__doc__ or "").split("\n")[skip:]
+    indent = min((len(line) - len(line.lstrip(" ")) for line in lines if line.strip()), default=0)
+    return "\n".join(line[indent:] for line in lines).strip("\n")
+
+
 def _impl_calculate_total(
     price: Decimal | None, quantity: int | None, discount: Decimal | None
 ) -> Decimal | None:
@@ -62,148 +71,6 @@ def _impl_calculate_total(
         ),
         2,
     )
-
-
-_F_calculate_total = Function(
-    name="calculate_total",
-    signature="calculate_total(price numeric, quantity integer, discount numeric DEFAULT 0) RETURNS numeric",
-    params=(
-        Param("price", Type("numeric", "numeric")),
-        Param("quantity", Type("integer", "integer")),
-        Param("discount", Type("numeric", "numeric"), Decimal(0)),
-    ),
-    shape="scalar",
-    type=Type("numeric", "numeric"),
-    body="SELECT round(price * quantity * (1 - discount / 100), 2)",
-    impl=_impl_calculate_total,
-    impl_params=(0, 1, 2),
-)
-
-
-_F_get_order_summary = Function(
-    name="get_order_summary",
-    signature="get_order_summary(p_customer_id uuid) RETURNS TABLE(total_orders bigint, total_revenue numeric, average_order numeric)",
-    params=(Param("p_customer_id", Type("uuid", "uuid")),),
-    shape="rows",
-    columns=(
-        ("total_orders", Type("bigint", "bigint")),
-        ("total_revenue", Type("numeric", "numeric")),
-        ("average_order", Type("numeric", "numeric")),
-    ),
-    body="SELECT count(*),\n       COALESCE(sum(o.final_price), 0),\n       COALESCE(round(avg(o.final_price), 2), 0)\nFROM orders o\nWHERE o.customer_id = p_customer_id\n  AND o.status NOT IN ('cancelled', 'refunded')",
-    reason="returns rows; only scalar SQL bodies are compiled",
-)
-
-
-_F_get_product_recommendations = Function(
-    name="get_product_recommendations",
-    signature="get_product_recommendations(p_customer_id uuid, p_limit integer DEFAULT 5) RETURNS SETOF products",
-    params=(
-        Param("p_customer_id", Type("uuid", "uuid")),
-        Param("p_limit", Type("integer", "integer"), 5),
-    ),
-    shape="rows",
-    type=Type("row", "products", table="products"),
-    body="BEGIN\n    -- products from categories the customer already buys, not bought yet\n    RETURN QUERY\n        SELECT p.*\n        FROM products p\n        WHERE p.is_active\n          AND p.category IN (SELECT pr.category\n                             FROM orders o JOIN products pr ON pr.id = o.product_id\n                             WHERE o.customer_id = p_customer_id)\n          AND p.id NOT IN (SELECT o.product_id FROM orders o WHERE o.customer_id = p_customer_id)\n        ORDER BY p.popularity_score DESC NULLS LAST, p.id\n        LIMIT p_limit;\n    IF NOT FOUND THEN\n        RETURN QUERY\n            SELECT p.* FROM products p\n            WHERE p.is_active\n            ORDER BY p.popularity_score DESC NULLS LAST, p.id\n            LIMIT p_limit;\n    END IF;\nEND;",
-    reason="LANGUAGE plpgsql",
-)
-
-
-def _impl_discounted_price(
-    price: Decimal | None, discount_percent: Decimal | None
-) -> Decimal | None:
-    """postgres: round(price * (1 - discount_percent / 100), 2)"""
-    return rt.num_round(
-        rt.num_mul(
-            price, rt.num_sub(rt.Decimal("1"), rt.num_div(discount_percent, rt.Decimal("100")))
-        ),
-        2,
-    )
-
-
-_F_discounted_price = Function(
-    name="discounted_price",
-    signature="discounted_price(price numeric, discount_percent numeric) RETURNS numeric",
-    params=(
-        Param("price", Type("numeric", "numeric")),
-        Param("discount_percent", Type("numeric", "numeric")),
-    ),
-    shape="scalar",
-    type=Type("numeric", "numeric"),
-    body="RETURN round(price * (1 - discount_percent / 100), 2)",
-    impl=_impl_discounted_price,
-    impl_params=(0, 1),
-)
-
-
-_F_customer_display_name = Function(
-    name="customer_display_name",
-    signature="customer_display_name(c customers) RETURNS text",
-    params=(Param("c", Type("row", "customers", table="customers")),),
-    shape="scalar",
-    type=Type("text", "text"),
-    body="BEGIN ATOMIC\n    SELECT COALESCE(NULLIF(trim(c.full_name), ''), c.email);\nEND",
-    reason="qualified reference c.email",
-)
-
-
-_F_order_totals = Function(
-    name="order_totals",
-    signature="order_totals(p_order_id uuid, OUT subtotal numeric, OUT discount_amount numeric, OUT total numeric) RETURNS record",
-    params=(Param("p_order_id", Type("uuid", "uuid")),),
-    shape="row",
-    columns=(
-        ("subtotal", Type("numeric", "numeric")),
-        ("discount_amount", Type("numeric", "numeric")),
-        ("total", Type("numeric", "numeric")),
-    ),
-    body="SELECT o.total_price, o.discount_amount, o.final_price\nFROM orders o\nWHERE o.id = p_order_id",
-    reason="returns rows; only scalar SQL bodies are compiled",
-)
-
-
-_F_refresh_customer_metrics = Function(
-    name="refresh_customer_metrics",
-    signature="refresh_customer_metrics(p_customer_id uuid) RETURNS void",
-    params=(Param("p_customer_id", Type("uuid", "uuid")),),
-    shape="void",
-    body="BEGIN\n    INSERT INTO customer_metrics AS m (customer_id, total_orders, total_spent, days_since_signup)\n    SELECT c.id,\n           count(o.id),\n           COALESCE(sum(o.final_price), 0),\n           GREATEST(current_date - c.created_at::date, 0)\n    FROM customers c\n    LEFT JOIN orders o ON o.customer_id = c.id AND o.status <> 'cancelled'\n    WHERE c.id = p_customer_id\n    GROUP BY c.id\n    ON CONFLICT (customer_id) DO UPDATE\n        SET total_orders = EXCLUDED.total_orders,\n            total_spent = EXCLUDED.total_spent,\n            days_since_signup = EXCLUDED.days_since_signup,\n            updated_at = now();\nEND;",
-    reason="LANGUAGE plpgsql",
-)
-
-
-def _impl_format_price(p_2: str | None, p_1: Decimal | None) -> str | None:
-    """postgres: \"$2\" || ' ' || round(\"$1\", 2)::text"""
-    return rt.concat_op(rt.concat_op(p_2, " "), rt.text_out(rt.num_round(p_1, 2), "numeric"))
-
-
-_F_format_price = Function(
-    name="format_price",
-    signature="format_price(numeric, text) RETURNS text",
-    params=(Param(None, Type("numeric", "numeric")), Param(None, Type("text", "text"))),
-    shape="scalar",
-    type=Type("text", "text"),
-    strict=True,
-    body="SELECT $2 || ' ' || round($1, 2)::text",
-    impl=_impl_format_price,
-    impl_params=(1, 0),
-)
-
-
-FUNCTIONS: dict[str, tuple[Function, ...]] = {
-    "calculate_total": (_F_calculate_total,),
-    "get_order_summary": (_F_get_order_summary,),
-    "get_product_recommendations": (_F_get_product_recommendations,),
-    "discounted_price": (_F_discounted_price,),
-    "customer_display_name": (_F_customer_display_name,),
-    "order_totals": (_F_order_totals,),
-    "refresh_customer_metrics": (_F_refresh_customer_metrics,),
-    "format_price": (_F_format_price,),
-}
-NOT_CALLABLE: dict[str, str] = {"set_updated_at": "trigger function"}
-
-RPC = RPCClient(FUNCTIONS, not_callable=NOT_CALLABLE)
-AsyncRPC = AsyncRPCClient(RPC)
 
 
 def calculate_total(price: Decimal, quantity: int, discount: Decimal = Decimal(0)) -> Decimal:
@@ -220,6 +87,22 @@ def calculate_total(price: Decimal, quantity: int, discount: Decimal = Decimal(0
         _F_calculate_total, price=price, quantity=quantity, discount=discount
     )
     return result
+
+
+_F_calculate_total = Function(
+    name="calculate_total",
+    signature="calculate_total(price numeric, quantity integer, discount numeric DEFAULT 0) RETURNS numeric",
+    params=(
+        Param("price", Type("numeric", "numeric")),
+        Param("quantity", Type("integer", "integer")),
+        Param("discount", Type("numeric", "numeric"), Decimal(0)),
+    ),
+    shape="scalar",
+    type=Type("numeric", "numeric"),
+    body=_sql_body(calculate_total, 7),
+    impl=_impl_calculate_total,
+    impl_params=(0, 1, 2),
+)
 
 
 GetOrderSummaryResult = TypedDict(
@@ -250,6 +133,21 @@ def get_order_summary(p_customer_id: UUID) -> list[GetOrderSummaryResult]:
         _F_get_order_summary, p_customer_id=p_customer_id
     )
     return result
+
+
+_F_get_order_summary = Function(
+    name="get_order_summary",
+    signature="get_order_summary(p_customer_id uuid) RETURNS TABLE(total_orders bigint, total_revenue numeric, average_order numeric)",
+    params=(Param("p_customer_id", Type("uuid", "uuid")),),
+    shape="rows",
+    columns=(
+        ("total_orders", Type("bigint", "bigint")),
+        ("total_revenue", Type("numeric", "numeric")),
+        ("average_order", Type("numeric", "numeric")),
+    ),
+    body=_sql_body(get_order_summary, 6),
+    reason="returns rows; only scalar SQL bodies are compiled",
+)
 
 
 def get_product_recommendations(p_customer_id: UUID, p_limit: int = 5) -> list[ProductsRow]:
@@ -286,6 +184,32 @@ def get_product_recommendations(p_customer_id: UUID, p_limit: int = 5) -> list[P
     return result
 
 
+_F_get_product_recommendations = Function(
+    name="get_product_recommendations",
+    signature="get_product_recommendations(p_customer_id uuid, p_limit integer DEFAULT 5) RETURNS SETOF products",
+    params=(
+        Param("p_customer_id", Type("uuid", "uuid")),
+        Param("p_limit", Type("integer", "integer"), 5),
+    ),
+    shape="rows",
+    type=Type("row", "products", table="products"),
+    body=_sql_body(get_product_recommendations, 6),
+    reason="LANGUAGE plpgsql",
+)
+
+
+def _impl_discounted_price(
+    price: Decimal | None, discount_percent: Decimal | None
+) -> Decimal | None:
+    """postgres: round(price * (1 - discount_percent / 100), 2)"""
+    return rt.num_round(
+        rt.num_mul(
+            price, rt.num_sub(rt.Decimal("1"), rt.num_div(discount_percent, rt.Decimal("100")))
+        ),
+        2,
+    )
+
+
 def discounted_price(price: Decimal, discount_percent: Decimal) -> Decimal:
     """discounted_price(price numeric, discount_percent numeric) RETURNS numeric
     LANGUAGE sql IMMUTABLE
@@ -298,6 +222,21 @@ def discounted_price(price: Decimal, discount_percent: Decimal) -> Decimal:
         _F_discounted_price, price=price, discount_percent=discount_percent
     )
     return result
+
+
+_F_discounted_price = Function(
+    name="discounted_price",
+    signature="discounted_price(price numeric, discount_percent numeric) RETURNS numeric",
+    params=(
+        Param("price", Type("numeric", "numeric")),
+        Param("discount_percent", Type("numeric", "numeric")),
+    ),
+    shape="scalar",
+    type=Type("numeric", "numeric"),
+    body=_sql_body(discounted_price, 5),
+    impl=_impl_discounted_price,
+    impl_params=(0, 1),
+)
 
 
 def customer_display_name(c: CustomersRow) -> str:
@@ -313,6 +252,17 @@ def customer_display_name(c: CustomersRow) -> str:
     """
     result: str = RPC.invoke(_F_customer_display_name, c=c)
     return result
+
+
+_F_customer_display_name = Function(
+    name="customer_display_name",
+    signature="customer_display_name(c customers) RETURNS text",
+    params=(Param("c", Type("row", "customers", table="customers")),),
+    shape="scalar",
+    type=Type("text", "text"),
+    body=_sql_body(customer_display_name, 6),
+    reason="qualified reference c.email",
+)
 
 
 OrderTotalsResult = TypedDict(
@@ -338,6 +288,21 @@ def order_totals(p_order_id: UUID) -> OrderTotalsResult:
     """
     result: OrderTotalsResult = RPC.invoke(_F_order_totals, p_order_id=p_order_id)
     return result
+
+
+_F_order_totals = Function(
+    name="order_totals",
+    signature="order_totals(p_order_id uuid, OUT subtotal numeric, OUT discount_amount numeric, OUT total numeric) RETURNS record",
+    params=(Param("p_order_id", Type("uuid", "uuid")),),
+    shape="row",
+    columns=(
+        ("subtotal", Type("numeric", "numeric")),
+        ("discount_amount", Type("numeric", "numeric")),
+        ("total", Type("numeric", "numeric")),
+    ),
+    body=_sql_body(order_totals, 6),
+    reason="returns rows; only scalar SQL bodies are compiled",
+)
 
 
 def refresh_customer_metrics(p_customer_id: UUID) -> None:
@@ -367,6 +332,21 @@ def refresh_customer_metrics(p_customer_id: UUID) -> None:
     RPC.invoke(_F_refresh_customer_metrics, p_customer_id=p_customer_id)
 
 
+_F_refresh_customer_metrics = Function(
+    name="refresh_customer_metrics",
+    signature="refresh_customer_metrics(p_customer_id uuid) RETURNS void",
+    params=(Param("p_customer_id", Type("uuid", "uuid")),),
+    shape="void",
+    body=_sql_body(refresh_customer_metrics, 6),
+    reason="LANGUAGE plpgsql",
+)
+
+
+def _impl_format_price(p_2: str | None, p_1: Decimal | None) -> str | None:
+    """postgres: \"$2\" || ' ' || round(\"$1\", 2)::text"""
+    return rt.concat_op(rt.concat_op(p_2, " "), rt.text_out(rt.num_round(p_1, 2), "numeric"))
+
+
 def format_price(arg1: Decimal, arg2: str, /) -> str:
     """format_price(numeric, text) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT
@@ -377,3 +357,32 @@ def format_price(arg1: Decimal, arg2: str, /) -> str:
     """
     result: str = RPC.invoke(_F_format_price, arg1, arg2)
     return result
+
+
+_F_format_price = Function(
+    name="format_price",
+    signature="format_price(numeric, text) RETURNS text",
+    params=(Param(None, Type("numeric", "numeric")), Param(None, Type("text", "text"))),
+    shape="scalar",
+    type=Type("text", "text"),
+    strict=True,
+    body=_sql_body(format_price, 5),
+    impl=_impl_format_price,
+    impl_params=(1, 0),
+)
+
+
+FUNCTIONS: dict[str, tuple[Function, ...]] = {
+    "calculate_total": (_F_calculate_total,),
+    "get_order_summary": (_F_get_order_summary,),
+    "get_product_recommendations": (_F_get_product_recommendations,),
+    "discounted_price": (_F_discounted_price,),
+    "customer_display_name": (_F_customer_display_name,),
+    "order_totals": (_F_order_totals,),
+    "refresh_customer_metrics": (_F_refresh_customer_metrics,),
+    "format_price": (_F_format_price,),
+}
+NOT_CALLABLE: dict[str, str] = {"set_updated_at": "trigger function"}
+
+RPC = RPCClient(FUNCTIONS, not_callable=NOT_CALLABLE)
+AsyncRPC = AsyncRPCClient(RPC)

@@ -21,9 +21,20 @@ Call `RPC.reset()` after each test (an autouse fixture) to drop registrations.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from ._rpcruntime import AsyncRPCClient, Function, RPCClient, RPCError
 
 __all__ = ["FUNCTIONS", "NOT_CALLABLE", "RPC", "AsyncRPC", "RPCError"]
+
+
+def _sql_body(stub: Callable[..., Any], skip: int) -> str:
+    """A function's SQL body, written once: its stub's docstring after the first `skip` lines
+    (indentation as written in the body; none under `python -OO`)."""
+    lines = (stub.__doc__ or "").split("\n")[skip:]
+    indent = min((len(line) - len(line.lstrip(" ")) for line in lines if line.strip()), default=0)
+    return "\n".join(line[indent:] for line in lines).strip("\n")
 
 
 FUNCTIONS: dict[str, tuple[Function, ...]] = {}
