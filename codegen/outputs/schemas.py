@@ -1,5 +1,5 @@
 """`schemas.py`: a TypedDict per table (`OrdersRow`: a row as build() returns it),
-TABLE_SCHEMAS (table -> column -> SQL type) and TABLES (richer metadata)."""
+TABLE_SCHEMAS (table -> column -> SQL type) and TABLES (a `TableInfo` per table)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from ..render import py, typed_dict
 
 
 def exports(ctx: Context) -> dict[str, list[str]]:
-    return {"schemas": ["TABLES", "TABLE_SCHEMAS", *(t.row_class for t in ctx.plan.tables)]}
+    rows = [t.row_class for t in ctx.plan.tables]
+    return {"schemas": ["TABLES", "TABLE_SCHEMAS", "TableInfo", *rows]}
 
 
 def render(ctx: Context) -> dict[str, str]:
@@ -22,7 +23,7 @@ def render(ctx: Context) -> dict[str, str]:
         "schemas.py.j2",
         row_types=[typed_dict(t.row_class, t.row_fields) for t in tables],
         table_schemas=_literal(ctx, "TABLE_SCHEMAS: dict[str, dict[str, str]] = ", schemas),
-        tables_meta=_literal(ctx, "TABLES: dict[str, dict[str, Any]] = ", meta),
+        tables_meta=_literal(ctx, "TABLES: dict[str, TableInfo] = ", meta),
     )
     return {"schemas.py": text}
 

@@ -39,6 +39,7 @@ from .schemas import (
     ProductRatingsRow,
     ProductsRow,
     SalesTrackingRow,
+    TableInfo,
 )
 
 __all__ = [
@@ -76,6 +77,7 @@ __all__ = [
     "RowError",
     "SalesTrackingFactory",
     "SalesTrackingRow",
+    "TableInfo",
     "apply_computed",
     "bind",
     "check_row",

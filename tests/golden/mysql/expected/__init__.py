@@ -33,6 +33,7 @@ from .schemas import (
     PricingTiersRow,
     ProductRatingsRow,
     ProductsRow,
+    TableInfo,
 )
 
 __all__ = [
@@ -64,6 +65,7 @@ __all__ = [
     "ProductsRow",
     "RPCError",
     "RowError",
+    "TableInfo",
     "apply_computed",
     "bind",
     "check_row",

@@ -33,6 +33,7 @@ from .schemas import (
     ClassRow,
     CRow,
     PRow,
+    TableInfo,
 )
 
 __all__ = [
@@ -64,6 +65,7 @@ __all__ = [
     "PRow",
     "RPCError",
     "RowError",
+    "TableInfo",
     "apply_computed",
     "bind",
     "check_row",

@@ -37,6 +37,7 @@ from .schemas import (
     ProductRatingsRow,
     ProductsRow,
     SettingsRow,
+    TableInfo,
 )
 
 __all__ = [
@@ -72,6 +73,7 @@ __all__ = [
     "RowError",
     "SettingsFactory",
     "SettingsRow",
+    "TableInfo",
     "apply_computed",
     "bind",
     "check_row",
