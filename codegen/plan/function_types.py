@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Literal
 
 from ..dialect import of
-from ..model import Column, Function, Param, Schema, SqlType, Table
+from ..model import Function, Param, Schema, SqlType, Table
 from ..render import py, pystr
 
 # What a function returns: one value, a list of values, one row, a list of rows, nothing
@@ -128,18 +128,8 @@ def annotation(
 def row_fields(schema: Schema, table: Table) -> tuple[tuple[str, str], ...]:
     """column -> the annotation of its values in a row (`X | None` unless NOT NULL, the
     column's own or its domain's)."""
-    return tuple((c.name, _nullable(annotation(schema, c.type), _may_be_null(schema, c)))
+    return tuple((c.name, _nullable(annotation(schema, c.type), schema.base_of(c)[1]))
                  for c in table.columns)  # fmt: skip
-
-
-def _may_be_null(schema: Schema, column: Column) -> bool:
-    t, nullable = column.type, column.nullable
-    for _ in range(20):
-        domain = schema.domain(t.name) if t.category == "domain" and t.name else None
-        if domain is None:
-            break
-        t, nullable = domain.base, nullable and domain.nullable
-    return nullable
 
 
 def _nullable(annotation: str, nullable: bool) -> str:
