@@ -1,6 +1,7 @@
 """The scale table of issue 16: whole processes at N tables, as ratios to a bare parse.
 
     python benchmarks/bench_scale.py 100 1000 5000 [--code DIR] [--json FILE]
+    python benchmarks/bench_scale.py 1000 10000 --wide    # one table of N columns
 
 For each N, on the synthetic schema of bench_generate.py (FK, UNIQUE, CHECKs, enum,
 generated column), in one run and in this order: a bare `sqlglot.parse` of the SQL in a new
@@ -9,6 +10,9 @@ a one-table change, `generate` warm after that change, `inspect --format json`, 
 of the generated package. Each step is a new process (what users and pre-commit pay); its
 CPU (user + sys), wall time and peak RSS come from `wait4`. Ratios are CPU over the bare
 parse's CPU of the same run (2 shared cores make wall time noisy).
+
+`--wide`: N is the column count of one table (the types of the synthetic schema in turn,
+every third column NOT NULL with a CHECK), the change adds a column.
 
 `--code DIR` runs another checkout's `codegen` (e.g. an unpacked `git archive` of main), so
 before and after come from the same machine state.
@@ -35,6 +39,17 @@ CLI = "import sys; from codegen.cli import main; main(sys.argv[1:])"
 IMPORT = "import sys; sys.path.insert(0, sys.argv[1]); import fakes"
 
 
+def wide_sql(columns: int, changed: int | None = None) -> str:
+    """One table of `columns` columns (a 10,000-column table must stay linear too)."""
+    kinds = ["text", "varchar(80)", "numeric(10,2)", "integer", "timestamptz", "jsonb", "boolean"]
+    lines = ["    id serial PRIMARY KEY"]
+    for i in range(columns + (1 if changed is not None else 0)):
+        kind = kinds[i % len(kinds)]
+        check = f" NOT NULL CHECK (c{i} >= 0)" if kind == "integer" and i % 3 == 0 else ""
+        lines.append(f"    c{i} {kind}{check}")
+    return "CREATE TABLE wide (\n" + ",\n".join(lines) + "\n);\n"
+
+
 def measure(args: list[str], env: dict[str, str], cwd: Path, ok: int = 0) -> dict[str, float]:
     """CPU and wall seconds and peak RSS (MiB) of one process."""
     start = time.perf_counter()
@@ -56,14 +71,15 @@ def measure(args: list[str], env: dict[str, str], cwd: Path, ok: int = 0) -> dic
     }
 
 
-def scale(tables: int, code: Path | None) -> dict[str, dict[str, float]]:
+def scale(tables: int, code: Path | None, wide: bool = False) -> dict[str, dict[str, float]]:
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="0")
     if code is not None:
         env["PYTHONPATH"] = str(code)
     tmp = Path(tempfile.mkdtemp(prefix="sgscale"))
     try:
         sql = tmp / "schema.sql"
-        sql.write_text(synthetic_sql(tables))
+        make = wide_sql if wide else synthetic_sql
+        sql.write_text(make(tables))
         gen = ["-c", CLI, "generate", "schema.sql", "--out", "fakes", "--seed", "1"]
         chk = ["-c", CLI, "check", "schema.sql", "--out", "fakes", "--seed", "1"]
         rows: dict[str, dict[str, float]] = {}
@@ -71,7 +87,7 @@ def scale(tables: int, code: Path | None) -> dict[str, dict[str, float]]:
         rows["cold"] = measure(gen, env, tmp)
         rows["check in sync"] = measure(chk, env, tmp)
         rows["import"] = measure(["-c", IMPORT, str(tmp)], env, tmp)
-        sql.write_text(synthetic_sql(tables, changed=tables // 2))
+        sql.write_text(make(tables, changed=tables // 2))
         rows["check changed"] = measure(chk, env, tmp, ok=1)
         rows["warm"] = measure(gen, env, tmp)
         inspect = ["-c", CLI, "inspect", "schema.sql", "--format", "json"]
@@ -108,8 +124,9 @@ def main() -> None:
     parser.add_argument("tables", type=int, nargs="*", default=[100, 1000])
     parser.add_argument("--code", type=Path, default=None, help="checkout whose codegen runs")
     parser.add_argument("--json", type=Path, default=None, help="also write the raw numbers")
+    parser.add_argument("--wide", action="store_true", help="N columns in one table")
     args = parser.parse_args()
-    results = {n: scale(n, args.code) for n in args.tables}
+    results = {n: scale(n, args.code, args.wide) for n in args.tables}
     print(table(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))

@@ -178,11 +178,18 @@ def _walk(node: exp.Expression, columns: set[str], out: dict[str, Bounds]) -> No
 
 
 def _flatten_or(node: exp.Expression) -> list[exp.Expression]:
-    while isinstance(node, exp.Paren):
-        node = node.this
-    if isinstance(node, exp.Or):
-        return _flatten_or(node.this) + _flatten_or(node.expression)
-    return [node]
+    """The branches of `a OR (b OR c) ...` in order, walked without recursion."""
+    out: list[exp.Expression] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        while isinstance(item, exp.Paren):
+            item = item.this
+        if isinstance(item, exp.Or):
+            stack += [item.expression, item.this]
+        else:
+            out.append(item)
+    return out
 
 
 def _is_null_test(node: exp.Expression, columns: set[str]) -> bool:

@@ -10,17 +10,20 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from . import __version__, deep, pipeline, report
-from .catalog import Built
-from .config import Run
+from . import __version__, deep
 from .dialect import NAMES as DIALECTS
-from .dialect import of
 from .errors import SchemagenError
-from .progress import Progress
+
+if TYPE_CHECKING:
+    from .catalog import Built
+    from .config import Run
+
+# The stages (pipeline, report, progress) are imported inside the commands that run them:
+# `check` on a package in sync needs none of them, and pre-commit pays every import.
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -75,6 +78,8 @@ def main() -> None:
 
 
 def _sql(built: Built, verbose: bool) -> str:
+    from .dialect import of
+
     ddl = of(built.schema.dialect).to_sql(built.schema)
     if ddl is None:
         raise SchemagenError(
@@ -83,9 +88,15 @@ def _sql(built: Built, verbose: bool) -> str:
     return ddl
 
 
+def _report(built: Built, verbose: bool) -> str:
+    from . import report
+
+    return report.render(built.schema, verbose)
+
+
 # --format -> what inspect prints for a model
 INSPECT_FORMATS: dict[str, Callable[[Built, bool], str]] = {
-    "table": lambda built, verbose: report.render(built.schema, verbose),
+    "table": lambda built, verbose: _report(built, verbose),
     "json": lambda built, _: (
         json.dumps(built.schema.to_json(), indent=2, ensure_ascii=False) + "\n"
     ),
@@ -112,6 +123,8 @@ def inspect(
     paths: tuple[str, ...], dialect: str, external: tuple[str, ...], fmt: str, verbose: bool
 ) -> None:
     """Show the schema model read from PATHS (files, migration folders, globs)."""
+    from . import pipeline
+
     built = pipeline.load(paths, dialect, external)
     _warn(built.warnings)
     click.echo(INSPECT_FORMATS[fmt](built, verbose), nl=False)
@@ -159,6 +172,9 @@ def generate(run: Run) -> None:
     With [tool.schemagen] in pyproject.toml (inputs, out, dialect, seed, overrides...),
     a bare `schemagen generate` works; options override the file.
     """
+    from . import pipeline
+    from .progress import Progress
+
     progress = Progress()  # a status line on a terminal only
 
     def warn(diagnostics: Any) -> None:

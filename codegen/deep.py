@@ -8,7 +8,9 @@ commands run in a thread with a large stack and a raised recursion limit; what s
 not fit is reported, located, by the stage that was reading it (see `TOO_DEEP`).
 
 Documented limit (docs/inputs.md): an expression may nest up to about 1,000 levels of
-parentheses or function calls and chain up to about 10,000 operators.
+parentheses or function calls and chain up to `MAX_CHAIN` (10,000) operators; the
+compiler folds such chains without recursing (sqlexpr/core.py), the readers refuse longer
+ones, located.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ T = TypeVar("T")
 
 STACK_BYTES = 512 * 1024 * 1024  # reserved address space; pages are used only when touched
 RECURSION_LIMIT = 200_000
+MAX_CHAIN = 10_000  # operators in one left-deep chain (`a + b + ...`) an expression may hold
 TOO_DEEP = (
     "expression nested too deeply for schemagen (the limit is about 1,000 levels of"
     " parentheses or function calls, 10,000 chained operators)"

@@ -19,16 +19,17 @@ import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import __version__, lock, pipeline, sources, writer
+from . import __version__, lock, records, sources, writer
 from .config import Run
 from .dialect import DEFAULT as DEFAULT_DIALECT
 from .digest import sha256
 from .errors import SchemagenError
-from .generate import FINGERPRINT_PREFIX, HEADER_PREFIX, MANIFEST, inputs_fingerprint
-from .model import Schema
-from .modeldiff import Change, diff
+from .records import FINGERPRINT_PREFIX, HEADER_PREFIX, MANIFEST, inputs_fingerprint
+
+if TYPE_CHECKING:
+    from .modeldiff import Change
 
 
 @dataclass
@@ -114,7 +115,7 @@ def _check(run: Run, out: Path, strict_version: bool, full: bool) -> Report:
     state = writer.read_state(out)
     files = sources.collect(run.inputs, cwd)
     digest = sources.digest(files)
-    on_disk = {rel: text for rel in state.files if (text := _read(out / rel)) is not None}
+    raw = {rel: data for rel in state.files if (data := _read_bytes(out, rel)) is not None}
     manifest = state.manifest
     fingerprint = inputs_fingerprint(__version__, digest, config.fingerprint())
     if (
@@ -122,12 +123,18 @@ def _check(run: Run, out: Path, strict_version: bool, full: bool) -> Report:
         and manifest
         and not state.interrupted
         and manifest.get("fingerprint") == fingerprint
-        and {rel: _sha(text) for rel, text in on_disk.items()} == state.files
+        and {rel: sha256(data) for rel, data in raw.items()} == state.files
         and not manifest.get("function_drift")
     ):
         return Report(in_sync=True, fast=True, notes=_leftover_notes(state))
+    on_disk = {rel: data.decode("utf-8", errors="surrogateescape") for rel, data in raw.items()}
 
-    # generate's caches are read, never written; `full` reads none at all
+    # past the fast path: the stages themselves (imported here, so that an in-sync check
+    # loads none of them). generate's caches are read, never written; `full` reads none.
+    from . import pipeline
+    from .model import Schema
+    from .modeldiff import diff
+
     made = pipeline.build(run, files, cached=not full)
     built, package = made.built, made.package
     report = Report(in_sync=True, notes=_leftover_notes(state))
@@ -141,13 +148,14 @@ def _check(run: Run, out: Path, strict_version: bool, full: bool) -> Report:
         report.problems.append(f"{MANIFEST}: damaged ({state.damaged}); run generate to repair it")
     elif manifest is None:
         report.problems.append(f"{MANIFEST}: missing (the package was never generated here)")
-    elif manifest.get("model"):
-        report.changes = diff(Schema.from_json(manifest["model"]), built.schema)
+    elif (recorded := _recorded_model(manifest, on_disk, state.files)) is not None:
+        report.changes = diff(Schema.from_json(recorded), built.schema)
     expected = dict(package.files)
     if full:
         on_disk.update((rel, text) for rel in expected if (text := _read(out / rel)) is not None)
     else:
         expected.pop(MANIFEST)
+        _judge_model_record(report, on_disk, expected, state.files)
         on_disk.update(
             (rel, text)
             for rel in expected
@@ -162,6 +170,39 @@ def _check(run: Run, out: Path, strict_version: bool, full: bool) -> Report:
     report.notes += [f"not checked: {d}" for d in built.functions_unchecked]
     report.in_sync = not report.problems and not report.functions
     return report
+
+
+def _recorded_model(
+    manifest: dict[str, Any], on_disk: dict[str, str], recorded: dict[str, str]
+) -> dict[str, Any] | None:
+    """The model the package was generated from: `_model.json` when it is what generate
+    wrote (a manifest of format 1 held it inline); None when there is none to trust."""
+    if isinstance(manifest.get("model"), dict):
+        inline: dict[str, Any] = manifest["model"]
+        return inline
+    text = on_disk.get(records.MODEL)
+    if text is None or recorded.get(records.MODEL) != _sha(text):
+        return None  # missing or edited: reported as a file problem, not explained
+    try:
+        return records.read(text)
+    except ValueError:
+        return None
+
+
+def _judge_model_record(
+    report: Report, on_disk: dict[str, str], expected: dict[str, str], recorded: dict[str, str]
+) -> None:
+    """`_model.json` is a record like the manifest: new locations alone (a table moved in
+    the SQL) change it but not the code, so it is not compared with what generate would
+    write now; it must only be what generate wrote then."""
+    expected.pop(records.MODEL, None)
+    text = on_disk.pop(records.MODEL, None)
+    if records.MODEL not in recorded:
+        return
+    if text is None:
+        report.problems.append(f"{records.MODEL}: missing")
+    elif recorded[records.MODEL] != _sha(text):
+        report.problems.append(f"{records.MODEL}: edited by hand since schemagen generated it")
 
 
 def _compare(
@@ -240,6 +281,16 @@ def _leftover_notes(state: writer.State) -> list[str]:
         " itself is whole (the next generate removes it)"
         for path in state.leftovers
     ]
+
+
+def _read_bytes(out: Path, rel: str) -> bytes | None:
+    """The bytes of `out/rel` (plain `open` on a joined string: the fast path reads every
+    file of the package, and a `Path` per file was a tenth of it)."""
+    try:
+        with open(f"{out}/{rel}", "rb") as handle:
+            return handle.read()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
 
 
 def _read(path: Path) -> str | None:

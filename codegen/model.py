@@ -707,10 +707,10 @@ def without_locations(value: Any) -> Any:
     added above a table change no fingerprint."""
     if isinstance(value, dict):
         return {
-            k: without_locations(v)
+            k: without_locations(v) if isinstance(v, (dict, list)) else v  # no call per leaf
             for k, v in value.items()
             if k != "location" and not k.endswith("_location")
         }
     if isinstance(value, list):
-        return [without_locations(v) for v in value]
+        return [without_locations(v) if isinstance(v, (dict, list)) else v for v in value]
     return value

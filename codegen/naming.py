@@ -16,9 +16,6 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
 
-import sqlglot
-from sqlglot import exp
-
 from .model import Check, ForeignKey, Table
 
 NAMEDATALEN = 63  # PostgreSQL identifiers are truncated to 63 bytes
@@ -62,6 +59,9 @@ def pg_index_name(table: str, columns: list[str], taken: set[str]) -> str:
 @functools.lru_cache(maxsize=4096)
 def _check_column(sql: str) -> str | None:
     """The column a CHECK names, when it names exactly one."""
+    import sqlglot  # here, not above: `check` in sync imports naming, never sqlglot
+    from sqlglot import exp
+
     try:
         tree = sqlglot.parse_one(sql, read="postgres")
     except sqlglot.errors.ParseError:

@@ -128,7 +128,9 @@ def schemagen_project(pytestconfig: pytest.Config) -> Project:
 
 
 @pytest.fixture(scope="session")
-def schemagen_backend(schemagen_project: Project, pytestconfig: pytest.Config) -> Iterator[Any]:
+def schemagen_backend(
+    schemagen_project: Project, pytestconfig: pytest.Config, request: pytest.FixtureRequest
+) -> Iterator[Any]:
     """The session's database backend (codegen/testdb.py), closed at the end."""
     from . import testdb
 
@@ -143,6 +145,11 @@ def schemagen_backend(schemagen_project: Project, pytestconfig: pytest.Config) -
     pytestconfig.stash[SUMMARY_KEY] = (
         f"schemagen: {testdb.describe(backend)}, ready in {time.perf_counter() - began:.1f} s"
     )
+    items = request.session.items
+    if isinstance(backend, testdb.PostgresBackend) and any(
+        "transactional_db" in getattr(item, "fixturenames", ()) for item in items
+    ):
+        backend.prepare()
     try:
         yield backend
     finally:
@@ -243,10 +250,13 @@ class Rpc:
         return getattr(self.mock, name)
 
     def real(self, name: str, /, *args: Any, **params: Any) -> Any:
-        """Call the SQL function itself: a scalar, a row (dict) or rows (list of dicts)."""
-        from . import testrpc
-
-        return testrpc.call(_connection(self._request), self._dialect, name, args, params)
+        """Call the SQL function itself (the RPC runtime's `call_database`, as a bound RPC
+        does): a scalar, a list for SETOF, a dict for one row, a list of dicts for rows."""
+        if not dialect.of(self._dialect).rpc_functions:
+            raise SchemagenError(
+                f"rpc.real() runs PostgreSQL functions; this project is {self._dialect}"
+            )
+        return self.mock.real(_connection(self._request), name, *args, **params)
 
 
 @pytest.fixture

@@ -39,6 +39,8 @@ _SKIP_FILE = re.compile(r"(\.down\.sql$)|(^U\d[\w.]*__.*\.sql$)", re.IGNORECASE)
 _UP = re.compile(r"^\s*--\s*(\+goose\s+up|migrate:up|\+migrate\s+up)\b", re.IGNORECASE)
 _DOWN = re.compile(r"^\s*--\s*(\+goose\s+down|migrate:down|\+migrate\s+down)\b", re.IGNORECASE)
 _TERN_SPLIT = re.compile(r"^-{4}\s*create above\s*/\s*drop below\s*-{4}\s*$", re.IGNORECASE)
+# any line of the two above, anywhere in a text: most files have none, and skip the scan
+_ANY_DOWN = re.compile(f"{_DOWN.pattern}|{_TERN_SPLIT.pattern}", re.IGNORECASE | re.MULTILINE)
 
 
 def digest(files: Sequence[SourceFile]) -> str:
@@ -133,6 +135,8 @@ def display_path(path: Path, base: Path) -> str:
 
 def up_part(text: str) -> str:
     """Blank the Down sections of goose/dbmate/sql-migrate/tern files, keeping line numbers."""
+    if not _ANY_DOWN.search(text):
+        return text
     lines = text.split("\n")
     up = True
     for i, line in enumerate(lines):

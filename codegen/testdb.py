@@ -5,19 +5,25 @@ Each backend gives a test two kinds of connection:
 - `begin()` / `end(conn)`: the session database of this process, isolated by rollback. `end`
   reports whether the test ended the transaction itself (a commit leaks into later tests), in
   which case the backend has already replaced the session database with a clean one;
-- `clone()`: a database of its own for code that commits, dropped by the returned callable.
+- `clone()`: a database of its own for code that commits; the returned callable ends the
+  test's use of it (PostgreSQL puts it back into the template's state for a later test).
 """
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import uuid
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import unquote, urlparse
 
+import psycopg
+
+from . import dbreset
 from . import server as pgserver
 from .errors import SchemagenError
 from .sources import SourceFile
@@ -47,22 +53,28 @@ def _failed_in_place(status: int, ended: Any) -> bool:
 
 
 class PostgresBackend:
-    """A template built once per server, a clone per process (xdist worker), a clone per
-    `transactional_db` test; `db` tests share the process's clone and are rolled back."""
+    """A template built once per server, a clone per process (xdist worker) that `db` tests
+    share and roll back, and two more clones that `transactional_db` tests take in turn."""
 
     dialect = "postgres"
 
     def __init__(
-        self, server: pgserver.Server, files: Sequence[SourceFile], shared: bool = False
+        self,
+        server: pgserver.Server,
+        files: Sequence[SourceFile],
+        shared: bool = False,
+        reuse: bool = True,
     ) -> None:
         self.server = server
+        self.reuse = reuse  # False: a new clone for every `transactional_db` test
         # shared (xdist): the other workers clone it too; the controller drops it at the end
         self.template = pgserver.build_template(server, files, keep=shared)
         self.dbname = server.create_database(self.template)
         self._conn: Any = None
         self._xid: tuple[str] | None = None
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="schemagen-clone")
-        self._spare: Future[str] | None = None
+        self._ready: deque[Future[_Spare]] = deque()
+        self._baseline: dbreset.Baseline | None = None
 
     def begin(self) -> Any:
         if self._conn is None or self._conn.closed:
@@ -113,28 +125,72 @@ class PostgresBackend:
         return False
 
     def clone(self) -> tuple[Any, Cleanup]:
-        """A database of the test's own. The next one is cloned in the background while the
-        test runs, and this one is dropped in the background after it, so a test waits for
-        a clone only when the one before it was shorter than a clone."""
-        if self._spare is None:
-            self._spare = self._pool.submit(self.server.create_database, self.template)
-        name = self._spare.result()
-        self._spare = self._pool.submit(self.server.create_database, self.template)
-        conn = self.server.connect(name, autocommit=False)
+        """A database of the test's own, with its connection already open. Databases are
+        reused: after the test one is put back into the template's state in the background
+        (codegen/dbreset.py), or dropped and cloned again when the test changed the schema,
+        while the next test runs on another; a test waits only for a reset (or clone) that
+        takes longer than the test before it."""
+        self.prepare()
+        spare = self._ready.popleft().result()
+        self.prepare()
 
         def cleanup() -> None:
-            conn.close()
-            self._pool.submit(self.server.drop_database, name)
+            spare.conn.close()
+            self._ready.append(self._pool.submit(self._recycle, spare))
 
-        return conn, cleanup
+        return spare.conn, cleanup
+
+    def prepare(self) -> None:
+        """Start cloning the first `transactional_db` database now, in the background (the
+        session will have such tests), so that the first of them need not wait for it."""
+        if not self._ready:
+            self._ready.append(self._pool.submit(self._fresh))
+
+    def _fresh(self) -> _Spare:
+        name = self.server.create_database(self.template)
+        try:
+            with self.server.connect(name) as admin:
+                if self._baseline is None and self.reuse:
+                    self._baseline = dbreset.baseline(admin)
+                since = dbreset.mark(admin)
+            return _Spare(name, self.server.connect(name, autocommit=False), since)
+        except BaseException:
+            self.server.drop_database(name)
+            raise
+
+    def _recycle(self, used: _Spare) -> _Spare:
+        base = self._baseline
+        if self.reuse and base is not None and base.unsupported is None:
+            try:
+                with self.server.connect(used.name) as admin:
+                    if dbreset.reset(admin, base, used.since):
+                        since = dbreset.mark(admin)
+                        return _Spare(used.name, self.server.connect(used.name, False), since)
+            except (psycopg.Error, TimeoutError):
+                pass  # whatever the test left behind, a new clone has none of it
+        self.server.drop_database(used.name)
+        return self._fresh()
 
     def close(self) -> None:
         if self._conn is not None:
             self._conn.close()
+        while self._ready:
+            future = self._ready.popleft()
+            if future.exception() is None:
+                spare = future.result()
+                spare.conn.close()
+                self.server.drop_database(spare.name)
         self._pool.shutdown(wait=True)
-        if self._spare is not None:
-            self.server.drop_database(self._spare.result())
         self.server.drop_database(self.dbname)
+
+
+@dataclass(frozen=True)
+class _Spare:
+    """A database ready for a `transactional_db` test: its connection, opened after `since`."""
+
+    name: str
+    conn: Any
+    since: str
 
 
 # --------------------------------------------------------------------------------- SQLite
@@ -200,10 +256,18 @@ class MysqlTarget:
         return pymysql.connect(database=database, autocommit=autocommit, **dict(self.kwargs))
 
 
+# A row written into a temporary table at the start of a `db` test's transaction: after the
+# rollback it is gone, unless the transaction was committed (by the test, or implicitly by
+# DDL, which MySQL commits at once). Temporary tables are per connection and outside DDL's
+# implicit commit.
+_PROBE = "schemagen_commit_probe"
+
+
 class MysqlBackend:
     """A database created per process with the schema applied; MySQL has no template
     databases, so a `transactional_db` test gets a new database with the schema applied
-    again. DDL commits implicitly in MySQL: a test that runs DDL on `db` leaks it."""
+    again. A `db` test that commits (DDL commits implicitly) is detected by a probe row and
+    the database is replaced, as on PostgreSQL."""
 
     dialect = "mysql"
 
@@ -231,12 +295,28 @@ class MysqlBackend:
             cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
 
     def begin(self) -> Any:
-        return self.target.connect(self.dbname)
+        conn = self.target.connect(self.dbname)
+        with conn.cursor() as cur:
+            cur.execute(f"CREATE TEMPORARY TABLE {_PROBE} (x int) ENGINE=InnoDB")
+            cur.execute(f"INSERT INTO {_PROBE} VALUES (1)")  # the transaction the test is in
+        return conn
 
     def end(self, conn: Any) -> bool:
-        conn.rollback()
-        conn.close()
-        return True
+        """Roll back; False (and a fresh database) when the probe row outlived the rollback:
+        the test's transaction was committed, so what it wrote would reach later tests."""
+        try:
+            conn.rollback()
+            with conn.cursor() as cur:
+                cur.execute(f"SELECT count(*) FROM {_PROBE}")
+                committed = cur.fetchone()[0] != 0
+        except Exception:  # a closed connection, a dropped probe: nothing can be vouched for
+            committed = True
+        with contextlib.suppress(Exception):  # PyMySQL refuses to close a closed connection
+            conn.close()
+        if committed:
+            self._drop(self.dbname)
+            self.dbname = self._create()
+        return not committed
 
     def clone(self) -> tuple[Any, Cleanup]:
         name = self._create()

@@ -227,10 +227,19 @@ def _least(want: Want) -> int | None:
 
 def gen_float(want: Want) -> Gen:
     big = Decimal("1e15")
+    limits = want.dialect.type_limits(want.type)
+    digits = limits.float_digits if limits is not None else None
+    step = Decimal("0.0001")
+    if digits is not None:  # MySQL's FLOAT(p,s): at most p digits, s of them after the point
+        step = Decimal(1).scaleb(-min(digits[1], 4))
+        big = Decimal(10) ** (digits[0] - digits[1]) - Decimal(1).scaleb(-digits[1])
     low = -big if _least(want) is None else Decimal(0)
-    lo, hi = _range(want, Decimal("0.0001"), low, big)
+    lo, hi = _range(want, step, low, big)
     if want.unique:
         return _unique("unique_float", want, f"{float(lo)!r}, {float(hi)!r}, {pystr(want.what)}")
+    if digits is not None and digits[1] < 4:  # the value MySQL stores, rounded inwards
+        lo, hi = _ceil_to(lo, step), _floor_to(hi, step)
+        return Gen(f"round(sg.random_float({float(lo)!r}, {float(hi)!r}), {digits[1]})")
     return Gen(f"sg.random_float({float(lo)!r}, {float(hi)!r})")
 
 
@@ -262,10 +271,22 @@ def gen_text(want: Want) -> Gen:
     args = pystr(provider) + (f", maxlen={maxlen}" if maxlen is not None else "")
     args += f", minlen={minlen}" if minlen else ""
     if want.unique and want.lead:
-        return _unique("unique_text_led", want, f"{want.lead}, {args}")
+        return _charset(want, _unique("unique_text_led", want, f"{want.lead}, {args}"))
     if want.unique:
-        return _unique("unique_text", want, args)
-    return Gen(f"sg.random_text({args})")
+        return _charset(want, _unique("unique_text", want, args))
+    return _charset(want, Gen(f"sg.random_text({args})"))
+
+
+def _charset(want: Want, gen: Gen) -> Gen:
+    """Text the column's character set stores (MySQL: latin1 holds no emoji, ascii no
+    accents), within a TINYTEXT's bytes; other dialects store any text."""
+    limits = want.dialect.type_limits(want.type)
+    if limits is None or limits.charset is None or not gen.supported:
+        return gen
+    if limits.charset == "utf8mb4" and limits.max_text_bytes is None:
+        return gen
+    args = f"{pystr(limits.charset)}, {limits.max_text_bytes!r}"
+    return replace(gen, expr=f"sg.in_charset({gen.expr}, {args})")
 
 
 # ----------------------------------------------------------------------- dates and times
@@ -339,8 +360,23 @@ def gen_timestamp(want: Want) -> Gen:
         limits = want.dialect.type_limits(want.type)
         if limits is not None and limits.seconds_end is not None:
             top = limits.seconds_end
-        return _unique("unique_timestamp", want, f"{lo}, {top}, tz={tz}, what={pystr(want.what)}")
-    return Gen(f"sg.random_timestamp({lo}, {hi}, tz={tz})")
+        args = f"{lo}, {top}, tz={tz}, what={pystr(want.what)}"
+        return _fraction(want, _unique("unique_timestamp", want, args))
+    return _fraction(want, Gen(f"sg.random_timestamp({lo}, {hi}, tz={tz})"))
+
+
+def gen_time(want: Want) -> Gen:
+    tz = want.type.category == "timetz"
+    return _fraction(want, Gen("sg.random_time(tz=True)" if tz else "sg.random_time()"))
+
+
+def _fraction(want: Want, gen: Gen) -> Gen:
+    """MySQL's DATETIME(n)/TIME(n): a fraction of a second of n digits, or none (MySQL
+    would round a finer one, so the row read back would differ)."""
+    limits = want.dialect.type_limits(want.type)
+    if limits is None or limits.fraction_digits is None:
+        return gen
+    return replace(gen, expr=f"sg.with_fraction({gen.expr}, {limits.fraction_digits})")
 
 
 # ---------------------------------------------------------------------------- the others
@@ -430,8 +466,8 @@ TYPE_REGISTRY: dict[str, Callable[[Want], Gen]] = {
     "date": gen_date,
     "timestamp": gen_timestamp,
     "timestamptz": gen_timestamp,
-    "time": _simple("sg.random_time()"),
-    "timetz": _simple("sg.random_time(tz=True)"),
+    "time": gen_time,
+    "timetz": gen_time,
     "interval": _simple("sg.random_interval()"),
     "uuid": gen_uuid,
     "json": gen_json,
@@ -452,7 +488,7 @@ TYPE_REGISTRY: dict[str, Callable[[Want], Gen]] = {
 
 # A composite value in PostgreSQL's record syntax: ("a","1",) with NULL as nothing.
 _RECORD = (
-    r'''"(" + ",".join("" if v is None else '"' + str(v).replace('\\', '\\\\')'''
+    r""""(" + ",".join("" if v is None else '"' + str(v).replace('\\', '\\\\')"""
     r'''.replace('"', '\\"') + '"' for v in ({items},)) + ")"'''
 )
 

@@ -28,12 +28,15 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from . import lock
 from .errors import SchemagenError
-from .generate import HEADER_PREFIX, MANIFEST, Package
+from .records import HEADER_PREFIX, MANIFEST
+
+if TYPE_CHECKING:
+    from .generate import Package
 
 JOURNAL = ".schemagen-switch.json"  # in --out while an in-place switch is under way
 _STAGE_NEW = ".schemagen-new-"  # `.<out name>.schemagen-new-XXXX` beside --out: the next package
@@ -341,8 +344,8 @@ def _safe_path(rel: object) -> bool:
     """A path inside --out: relative, no `..`, no drive or backslash tricks."""
     if not isinstance(rel, str) or not rel or "\\" in rel or "\0" in rel:
         return False
-    path = PurePosixPath(rel)
-    return not path.is_absolute() and ".." not in path.parts and ":" not in path.parts[0]
+    parts = [p for p in rel.split("/") if p not in ("", ".")]  # PurePosixPath's parts, cheaper
+    return bool(parts) and not rel.startswith("/") and ".." not in parts and ":" not in parts[0]
 
 
 def _remove_orphan_temp_files(root: Path, paths: Iterable[str]) -> None:

@@ -110,7 +110,8 @@ def test_walkthrough_function_drift(tmp_path: Path, monkeypatch) -> None:
     assert runner.invoke(cli.main, ["generate", "db/migrations", "--out", "fakes"]).exit_code == 0
     result = runner.invoke(cli.main, ["check", "db/migrations", "--out", "fakes"])
     assert result.exit_code == 1
-    shown = WALKTHROUGH.split("### When a migration breaks a function")[1].split("```")[1]
+    shown = WALKTHROUGH.split("### When a migration breaks a function")[1].split("```text")[1]
+    shown = shown.split("```")[0]
     assert result.output.strip() == shown.strip()
 
 

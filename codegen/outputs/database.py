@@ -99,12 +99,23 @@ class _Sources:
             signature = Signature(name, (), returns if value is not None else "None")
             self.fns.append(f"{signature.header()}\n    {signature.returning(source)}\n")
             return name
+        return self._value_fn(column, column.default, name, "DEFAULT",
+                              "a row that omits the column raises NotImplementedError")  # fmt: skip
+
+    def on_update(self, column: Column) -> str | None:
+        """MySQL's ON UPDATE expression (CURRENT_TIMESTAMP), compiled as a DEFAULT is."""
+        if column.on_update is None:
+            return None
+        name = self.name(f"{column.name}_on_update")
+        effect = "an UPDATE that changes the row raises NotImplementedError"
+        return self._value_fn(column, column.on_update, name, "ON UPDATE", effect)
+
+    def _value_fn(self, column: Column, sql: str, name: str, what: str, effect: str) -> str:
+        """A value the database computes for the column (no row in scope), compiled."""
         compiled = sqlexpr.compile_expression(
-            column.default, self.schema.dialect, {}, name=name,
-            result_type=self.types[column.name],
-        )  # fmt: skip
-        self._note(compiled, column.location, f"{self.t.key}.{column.name}: DEFAULT",
-                   "a row that omits the column raises NotImplementedError")  # fmt: skip
+            sql, self.schema.dialect, {}, name=name, result_type=self.types[column.name]
+        )
+        self._note(compiled, column.location, f"{self.t.key}.{column.name}: {what}", effect)
         self.fns.append(compiled.source)
         return compiled.name
 
@@ -227,6 +238,9 @@ def _column(schema: Schema, table: Table, c: Column, src: _Sources) -> str:
         args.append("generated=True")
     if of(schema.dialect).collations_fold_case and t.category in TEXTS and _case_blind(c.collation):
         args.append("ci=True")
+    on_update = src.on_update(c)
+    if on_update:
+        args.append(f"on_update={on_update}")
     return call("ColumnSpec", args, ITEM, ",")
 
 

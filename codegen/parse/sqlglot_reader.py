@@ -19,7 +19,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokenizer_core import Token, TokenType
 
-from .. import ddl
+from .. import ddl, deep
 from ..errors import LineIndex, SchemagenError
 from ..model import (
     DEFAULT_SCHEMA,
@@ -65,6 +65,8 @@ _SCHEMALESS_COMMANDS = {
     "LOCK", "UNLOCK", "DELIMITER", "ANALYZE", "VACUUM", "REINDEX", "ATTACH", "DETACH",
     "SAVEPOINT", "RELEASE", "FLUSH", "OPTIMIZE", "EXPLAIN",
 }  # fmt: skip
+_NAME = r"(?:`(?:[^`]|``)+`|\w+)(?:\.(?:`(?:[^`]|``)+`|\w+))?"
+_RENAMES = re.compile(rf"({_NAME})\s+TO\s+({_NAME})", re.IGNORECASE)
 _KEYS = re.compile(r"^\s*TABLE\s+\S+\s+(DISABLE|ENABLE)\s+KEYS\s*$", re.IGNORECASE)
 _SESSION_COMMANDS = {"SET", "LOCK", "UNLOCK", "USE", "FLUSH"}
 _CONSTRAINT_WORDS = {
@@ -121,6 +123,9 @@ def _read_statement(
     options = _table_options(tokens) if rules.table_options else set()
     if rules.table_options:
         tokens = _without_table_options(tokens)
+    unsigned_floats: set[str] = set()
+    if not rules.type_affinity:
+        tokens, unsigned_floats = _unsigned_floats(_without_partitioning(tokens))
     try:
         tree: Any = _parse(dialect, tokens, source.text)
     except ParseError as error:
@@ -135,9 +140,65 @@ def _read_statement(
             raise _parse_error(error, dialect, at, sql) from None
     if tree is None:
         return []
+    if _longest_chain(tree) > deep.MAX_CHAIN:
+        raise SchemagenError(deep.TOO_DEEP, at, sql)
     reader = _Reader(origin, rules, source, offset + len(sql), lines)
     reader.table_options = options
+    reader.unsigned_floats = unsigned_floats
     return list(reader.read(tree))
+
+
+def _without_partitioning(tokens: list[Token]) -> list[Token]:
+    """A MySQL CREATE TABLE without its `PARTITION BY ...` clause, which sqlglot cannot
+    read: partitions decide where rows are stored, not which columns or keys exist."""
+    if not tokens or tokens[0].text.upper() != "CREATE":
+        return tokens
+    depth = 0
+    for i, token in enumerate(tokens):
+        if token.token_type == TokenType.L_PAREN:
+            depth += 1
+        elif token.token_type == TokenType.R_PAREN:
+            depth -= 1
+        elif depth == 0 and token.token_type == TokenType.PARTITION_BY:
+            return tokens[:i]
+    return tokens
+
+
+def _unsigned_floats(tokens: list[Token]) -> tuple[list[Token], set[str]]:
+    """MySQL's `FLOAT [(p[,s])] UNSIGNED`, which sqlglot refuses ("Cannot convert FLOAT to
+    unsigned"): the UNSIGNED word is dropped for the parser and the column's name kept, so
+    the reader puts it back into the type (negative values are refused by MySQL)."""
+    out: list[Token] = []
+    names: set[str] = set()
+    for token in tokens:
+        if token.text.upper() == "UNSIGNED":
+            j = len(out) - 1
+            if j >= 0 and out[j].token_type == TokenType.R_PAREN:
+                while j >= 0 and out[j].token_type != TokenType.L_PAREN:
+                    j -= 1
+                j -= 1
+            if j >= 1 and out[j].token_type == TokenType.FLOAT:
+                names.add(out[j - 1].text.strip("`").lower())
+                continue
+        out.append(token)
+    return out, names
+
+
+def _longest_chain(tree: exp.Expression) -> int:
+    """The most operators in one left-deep chain (`a + b + ...`) of the tree, counted
+    without recursion: each chain from its outermost operator, so the work stays linear."""
+    longest = 0
+    for node in tree.walk():
+        parent = node.parent
+        if not isinstance(node, exp.Binary) or (
+            isinstance(parent, exp.Binary) and parent.this is node
+        ):
+            continue
+        length, current = 0, node
+        while isinstance(current, exp.Binary):
+            length, current = length + 1, current.this
+        longest = max(longest, length)
+    return longest
 
 
 def _split(
@@ -319,6 +380,9 @@ class _Reader:
         self.source = source
         self.end = end  # the statement's end offset in the file
         self.table_options: set[str] = set()  # SQLite: "WITHOUT ROWID", "STRICT"
+        self.unsigned_floats: set[str] = set()  # MySQL: columns declared FLOAT UNSIGNED
+        self.charset: str | None = None  # MySQL: the table's DEFAULT CHARSET (or COLLATE's)
+        self.collation: str | None = None  # MySQL: the table's COLLATE=
         self.lines = lines
 
     @property
@@ -353,6 +417,9 @@ class _Reader:
             word = tree.name.upper()
             if word in _SCHEMALESS_COMMANDS:
                 yield ddl.Skip(self.origin, word)
+            elif word == "RENAME" and self.rules.client_scripts:
+                text = tree.expression.name if tree.expression is not None else ""
+                yield from self.rename_tables(text)
             elif word == "ALTER" and _KEYS.search(str(tree.expression or "")):
                 yield ddl.Skip(self.origin, "ALTER TABLE ... KEYS")  # mysqldump's index toggles
             elif word in ("CREATE", "ALTER", "DROP"):
@@ -407,6 +474,8 @@ class _Reader:
             yield ddl.Skip(self.origin, "temporary table")
             return
         table_node = schema_node.this
+        self.charset = _table_charset(tree)
+        self.collation = _table_collation(tree)
         columns: list[Column] = []
         constraints: list[ddl.Constraint] = []
         enums: list[EnumType] = []
@@ -450,11 +519,32 @@ class _Reader:
         if kind is None:
             return SqlType("unknown", "", original=""), None
         sql_type = mysql_type(kind)
+        if node.name.lower() in self.unsigned_floats:
+            sql_type = replace(
+                sql_type, sql=f"{sql_type.sql} unsigned", original=f"{sql_type.original} UNSIGNED"
+            )
+        if sql_type.category in _TEXT_TYPES:
+            sql_type = self._text_type(sql_type, node)
         if sql_type.category == "enum":
             name = f"{table}.{node.name}"
             enum = EnumType(name, mysql_enum_labels(kind), self.at(node))
             return SqlType("enum", sql_type.sql, name=name, original=sql_type.original), enum
         return sql_type, None
+
+    def _text_type(self, sql_type: SqlType, node: exp.ColumnDef) -> SqlType:
+        """A MySQL text type with its character set (when not utf8mb4) and its collation
+        (when one is named, on the column or the table), which comparisons follow."""
+        charset = _charset(node) or self.charset
+        collation = _collation(node)
+        table = self.collation
+        if collation is None and table is not None and (not charset or table.startswith(charset)):
+            collation = table
+        sql, original = sql_type.sql, sql_type.original
+        if charset and charset != "utf8mb4":
+            sql, original = f"{sql} character set {charset}", f"{original} CHARACTER SET {charset}"
+        if collation:
+            sql, original = f"{sql} collate {collation}", f"{original} COLLATE {collation}"
+        return replace(sql_type, sql=sql, original=original)
 
     def _declared_type(self, node: exp.ColumnDef) -> str:
         start = node.this.meta.get("end") if isinstance(node.this, exp.Identifier) else None
@@ -610,6 +700,20 @@ class _Reader:
 
     # -- ALTER / DROP -----------------------------------------------------------------
 
+    def rename_tables(self, text: str) -> Iterator[ddl.Statement]:
+        """MySQL's `RENAME TABLE a TO b [, c TO d]` (sqlglot reads it as a command)."""
+        pairs = _RENAMES.findall(text)
+        if not re.match(r"\s*TABLES?\b", text, re.IGNORECASE) or not pairs:
+            yield ddl.Unsupported(self.origin, "RENAME statement schemagen cannot read")
+            return
+        for old, new in pairs:
+            source = exp.to_table(old, dialect=self.dialect)
+            target = exp.to_table(new, dialect=self.dialect)
+            if (target.db or source.db) != (source.db or target.db):
+                yield ddl.Unsupported(self.origin, "RENAME TABLE into another database")
+                continue
+            yield ddl.RenameTable(self.origin, self.key(source), target.name)
+
     def alter(self, tree: exp.Alter) -> Iterator[ddl.Statement]:
         key = self.key(tree.this)
         actions: list[ddl.Action] = []
@@ -677,6 +781,52 @@ def _table_comment(tree: exp.Create) -> str | None:
     """MySQL's `COMMENT='...'` table option."""
     comments = [p for p in _properties(tree) if isinstance(p, exp.SchemaCommentProperty)]
     return comments[-1].this.name if comments else None
+
+
+_TEXT_TYPES = ("char", "varchar", "text")
+
+
+def _charset(node: exp.ColumnDef) -> str | None:
+    """A MySQL column's character set: CHARACTER SET, else its COLLATE's prefix."""
+    found = None
+    for constraint in node.args.get("constraints") or ():
+        kind = constraint.args.get("kind")
+        if isinstance(kind, exp.CharacterSetColumnConstraint):
+            return kind.name.lower()
+        if isinstance(kind, exp.CollateColumnConstraint):
+            found = kind.this.name.lower().split("_")[0] if kind.this is not None else None
+    return _CHARSET_ALIASES.get(found or "", found)
+
+
+_CHARSET_ALIASES = {"utf8": "utf8mb3", "binary": None}
+
+
+def _collation(node: exp.ColumnDef) -> str | None:
+    for constraint in node.args.get("constraints") or ():
+        kind = constraint.args.get("kind")
+        if isinstance(kind, exp.CollateColumnConstraint) and kind.this is not None:
+            return str(kind.this.name).lower()
+    return None
+
+
+def _table_collation(tree: exp.Create) -> str | None:
+    for prop in _properties(tree):
+        if isinstance(prop, exp.CollateProperty):
+            return prop.name.lower()
+    return None
+
+
+def _table_charset(tree: exp.Create) -> str | None:
+    """`DEFAULT CHARSET=x` (or the prefix of `COLLATE=x`): its columns' character set."""
+    for prop in _properties(tree):
+        if isinstance(prop, exp.CharacterSetProperty):
+            name = prop.name.lower()
+            return _CHARSET_ALIASES.get(name, name)
+    for prop in _properties(tree):
+        if isinstance(prop, exp.CollateProperty):
+            name = prop.name.lower().split("_")[0]
+            return _CHARSET_ALIASES.get(name, name)
+    return None
 
 
 def _properties(tree: exp.Create) -> list[exp.Expression]:

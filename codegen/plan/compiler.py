@@ -3,6 +3,7 @@ memoised (see `codegen.memo`) so a warm run parses no SQL for unchanged expressi
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal, InvalidOperation
@@ -16,6 +17,7 @@ from ..bounds import Bounds, analyse
 from ..bounds import from_json as bounds_from_json
 from ..bounds import to_json as bounds_to_json
 from ..dialect import Dialect, of
+from ..digest import sha256
 from ..model import NOWHERE, SqlType
 from ..valuegen import FLOATS, INTS, NUMS, TEXT, literal
 from .plans import CompiledFn
@@ -57,9 +59,9 @@ class Compiler:
             return json.dumps([c.name, list(c.params), c.source, c.sql, c.unsupported])
 
         scope = self._scopes.get(id(columns))
-        if scope is None or scope[0] is not columns:  # one table's columns: serialised once
+        if scope is None or scope[0] is not columns:  # one table's columns: digested once
             text_of = json.dumps({k: t.to_json() for k, t in columns.items()}, sort_keys=True)
-            scope = self._scopes[id(columns)] = (columns, text_of)
+            scope = self._scopes[id(columns)] = (columns, sha256(text_of))
         key = [kind, sql, name, scope[1], result_type.to_json() if result_type else None]
         text = self._memo("sqlexpr", key, compute)
         fn_name, params, source, fn_sql, unsupported = json.loads(text)
@@ -100,10 +102,19 @@ class Compiler:
 _NOPE: Any = object()
 
 
-def default_literal_value(sql: str, t: SqlType, dialect: Dialect) -> Any:
+@functools.lru_cache(maxsize=4096)
+def _default_tree(sql: str, read: str) -> exp.Expr | None:
+    """DEFAULT `sql` parsed once per process (schemas repeat theirs: now(), 0, '{}'); the
+    tree is shared, so only read it. None when it does not parse."""
     try:
-        node = sqlglot.parse_one(sql, read=dialect.sqlglot)
+        return sqlglot.parse_one(sql, read=read)
     except (sqlglot.errors.ParseError, sqlglot.errors.TokenError, ValueError):
+        return None
+
+
+def default_literal_value(sql: str, t: SqlType, dialect: Dialect) -> Any:
+    node = _default_tree(sql, dialect.sqlglot)
+    if node is None:
         return _NOPE
     while isinstance(node, (exp.Paren, exp.Cast)):
         node = node.this

@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cmp_to_key
 from typing import Any
@@ -86,6 +86,7 @@ class ColumnSpec:
     identity: str | None = None  # always | by default | serial | auto_increment | rowid
     generated: bool = False  # its value comes from TableSpec.computed
     ci: bool = False  # compared case-insensitively (a MySQL _ci collation)
+    on_update: Callable[[], Any] | None = None  # MySQL's ON UPDATE CURRENT_TIMESTAMP
 
 
 @dataclass(frozen=True)
@@ -376,6 +377,51 @@ def _mysql_int(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
     return value
 
 
+def _same(kind: type) -> Callable[[TypeSpec], Callable[[Any], bool]]:
+    return lambda t: lambda v: type(v) is kind
+
+
+def _int_in(t: TypeSpec) -> Callable[[Any], bool]:
+    low, high = rt.INT_RANGES[t.category]
+    return lambda v: type(v) is int and low <= v <= high
+
+
+def _str_within(t: TypeSpec) -> Callable[[Any], bool]:
+    n = t.length
+    if t.category == "char":
+        n = n or 1
+        return lambda v: type(v) is str and len(v) == n
+    return (lambda v: type(v) is str) if n is None else (lambda v: type(v) is str and len(v) <= n)
+
+
+def _label_of(t: TypeSpec) -> Callable[[Any], bool]:
+    labels = frozenset(t.labels)
+    return lambda v: type(v) is str and v in labels
+
+
+# What a PostgreSQL column stores unchanged: a value of exactly this Python type (within
+# the column's length or range) skips the conversion above. Anything else takes it.
+_PG_STORED: dict[str, Callable[[TypeSpec], Callable[[Any], bool]]] = {
+    **dict.fromkeys(("smallint", "integer", "bigint"), _int_in),
+    **dict.fromkeys(("text", "varchar", "char"), _str_within),
+    "enum": _label_of,
+    "boolean": _same(bool),
+    "uuid": _same(uuid.UUID),
+    "date": _same(date),
+    "timestamp": lambda t: lambda v: type(v) is datetime and v.tzinfo is None,
+    "timestamptz": lambda t: lambda v: type(v) is datetime and v.tzinfo is UTC,
+}
+
+
+def stored_as_is(column: ColumnSpec, affinity: bool) -> Callable[[Any], bool] | None:
+    """A test for values `coerce_value` would store unchanged (None: always convert)."""
+    t = column.type
+    if affinity or t.bounds is not None or t.domain is not None:
+        return None
+    make = _PG_STORED.get(t.category)
+    return None if make is None else make(t)
+
+
 def coerce_value(column: ColumnSpec, t: TypeSpec, value: Any, affinity: bool) -> Any:
     """The value the database stores for `value` written into `column` (or raises)."""
     if value is None:
@@ -430,6 +476,16 @@ def _call(fn: RowFn, row: Mapping[str, Any]) -> Any:
         raise _from_sql_error(error) from None
 
 
+def _on_update(table: _Table, rowid: int, changes: Row) -> Row:
+    """MySQL's ON UPDATE CURRENT_TIMESTAMP: an UPDATE that changes a row and does not set
+    the column itself sets it to the clock (an UPDATE to the same values does not)."""
+    stamped = [c for c in table.stamped if c.name not in changes]
+    old = table.rows.get(rowid)
+    if not stamped or old is None or all(old.get(k) == v for k, v in changes.items()):
+        return changes
+    return {**changes, **{c.name: c.on_update() for c in stamped if c.on_update is not None}}
+
+
 class _Table:
     def __init__(self, spec: TableSpec) -> None:
         self.spec = spec
@@ -437,6 +493,7 @@ class _Table:
         self.rows: dict[int, Row] = {}
         self.row_keys: dict[int, list[tuple[Any, ...] | None]] = {}  # rowid -> its index keys
         self.not_null = [c.name for c in spec.columns if not c.nullable]
+        self.stamped = [c for c in spec.columns if c.on_update is not None]
         self.refusable = {c.name for c in spec.columns if c.generated or c.identity == "always"}
         self.indexes = [_Index(u, spec) for u in spec.uniques]
         self.next_rowid = 1
@@ -449,21 +506,55 @@ class _Table:
                     self.domain_checks.setdefault(name, []).append(check)
         self.copy_values = any(c.type.category in ("json", "jsonb", "array")
                                for c in spec.columns)  # fmt: skip
+        self.stored_as_is: dict[str, Callable[[Any], bool] | None] = {}
+        self.auto_increment = [c for c in spec.columns if c.identity == "auto_increment"]
+        self.plain_given = {  # a value given for these is stored as it is (no domain, no
+            c.name  # sequence to move): complete() takes it without asking _column_value
+            for c in spec.columns
+            if c.identity != "auto_increment" and c.name not in self.domain_checks
+        }
+        self._index_on: dict[tuple[str, ...], _Index | None] = {}
 
     def index_on(self, columns: Sequence[str]) -> _Index | None:
         """The plain UNIQUE rule on exactly these columns (what a FK or ON CONFLICT uses)."""
-        wanted = set(columns)
-        for index in self.indexes:
-            s = index.spec
-            if not s.parts and s.where is None and set(s.columns) == wanted:
-                return index
-        return None
+        key = tuple(columns)
+        if key not in self._index_on:
+            wanted = set(columns)
+            self._index_on[key] = next((
+                i for i in self.indexes
+                if not i.spec.parts and i.spec.where is None and set(i.spec.columns) == wanted
+            ), None)  # fmt: skip
+        return self._index_on[key]
 
     def out(self, row: Row) -> Row:
         return copy.deepcopy(row) if self.copy_values else dict(row)
 
 
 # ------------------------------------------------------------------------------ engine
+
+
+class _Statement:
+    """Engine.statement()'s block (a class: every insert enters one, and a generator-based
+    context manager costs more than the rest of a small insert's bookkeeping)."""
+
+    __slots__ = ("engine", "mark")
+
+    def __init__(self, engine: Engine, mark: int) -> None:
+        self.engine, self.mark = engine, mark
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        engine = self.engine
+        if kind is not None:
+            engine._undo(self.mark)
+            if engine._marks and engine.schema.aborts:
+                engine._aborted = True
+            return  # the exception goes on
+        if not engine._marks:
+            engine._log.clear()
+
 
 Filter = tuple[str, str, Any]  # (column, operator, value): eq neq gt gte lt lte like ilike ...
 Order = tuple[str, bool, bool | None]  # (column, descending, nulls first)
@@ -477,6 +568,10 @@ class Engine:
     def __init__(self, schema: SchemaSpec) -> None:
         self.schema = schema
         self.tables = {t.key: _Table(t) for t in schema.tables}
+        for table in self.tables.values():
+            table.stored_as_is = {
+                c.name: stored_as_is(c, schema.affinity) for c in table.spec.columns
+            }
         self._names = {t.name: t.key for t in schema.tables}
         self._referencing: dict[str, list[tuple[_Table, ForeignKeySpec]]] = {}
         for table in self.tables.values():
@@ -506,23 +601,13 @@ class Engine:
         return coerce_value(column, column.type, value, self.schema.affinity)
 
     # -- statements and transactions -------------------------------------------------------
-    @contextmanager
-    def statement(self) -> Iterator[None]:
+    def statement(self) -> _Statement:
         """One statement: all or nothing. In PostgreSQL an error inside a transaction block
         aborts it (25P02 until it is rolled back); SQLite and MySQL undo the statement only."""
         if self._aborted:
             raise DatabaseError("25P02", "current transaction is aborted, commands ignored"
                                 " until end of transaction block")  # fmt: skip
-        mark = len(self._log)
-        try:
-            yield
-        except BaseException:
-            self._undo(mark)
-            if self._marks and self.schema.aborts:
-                self._aborted = True
-            raise
-        if not self._marks:
-            self._log.clear()
+        return _Statement(self, len(self._log))
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -625,17 +710,24 @@ class Engine:
         and type mismatches (parse), generated/identity columns (rewrite), text that does not
         read as the type (bind), then length and range (casts of bound values are folded
         when the statement is planned): all before the first row is written."""
+        known = table.columns.keys()
         for row in rows:
-            for name in row:
-                self.column(table, name)
+            if not row.keys() <= known:
+                for name in row:
+                    self.column(table, name)
         if self.schema.fields_in_order:
             return [self._fields(table, row, refuse, inserting) for row in rows]
         out: list[Row] = []
         at_bind: DatabaseError | None = None
         at_plan: DatabaseError | None = None
+        as_is = table.stored_as_is
         for row in rows:
             values: Row = {}
             for name, value in row.items():
+                accept = as_is[name]
+                if value is None or (accept is not None and accept(value)):
+                    values[name] = value  # stored as given: coerce_value would keep it
+                    continue
                 column = table.columns[name]
                 try:
                     values[name] = coerce_value(column, column.type, value, self.schema.affinity)
@@ -647,9 +739,10 @@ class Engine:
                     at_plan = at_plan or error
             out.append(values)
         for row in rows:
-            for name in row:
-                if name in table.refusable and (refused := refuse(table.columns[name])):
-                    raise refused
+            if not table.refusable.isdisjoint(row):
+                for name in row:
+                    if name in table.refusable and (refused := refuse(table.columns[name])):
+                        raise refused
         if at_bind is not None or at_plan is not None:
             raise at_bind or at_plan  # type: ignore[misc]
         return out
@@ -702,9 +795,13 @@ class Engine:
         row: Row = {}
         for name in values_list:
             row[name] = self._column_value(table, table.columns[name], given)
+        plain = table.plain_given
         for column in table.spec.columns:
-            if column.name not in row:
-                row[column.name] = self._column_value(table, column, given)
+            name = column.name
+            if name in plain and name in given and given[name] is not None:
+                row[name] = given[name]  # what _column_value does for such a column
+            elif name not in row:
+                row[name] = self._column_value(table, column, given)
         if values_list:
             row = {c.name: row[c.name] for c in table.spec.columns}
         self._compute(table, row)
@@ -713,8 +810,10 @@ class Engine:
     def _column_value(self, table: _Table, column: ColumnSpec, given: Mapping[str, Any]) -> Any:
         name = column.name
         if name in given and not (given[name] is None and self._auto_on_null(column)):
-            self._domain(table, name, given[name])
-            self._saw_value(table, column, given[name])
+            if name in table.domain_checks:
+                self._domain(table, name, given[name])
+            if column.identity == "auto_increment":
+                self._saw_value(table, column, given[name])
             return given[name]
         if column.identity == "auto_increment" and self.schema.fields_in_order:
             return _PENDING  # MySQL takes the value as the row is written
@@ -925,11 +1024,11 @@ class Engine:
             batches = [[row] for row in rows] if self.schema.per_row else [rows]
             returned: list[tuple[_Table, int]] = []
             for batch in batches:
-                columns = list(dict.fromkeys(name for row in batch for name in row))
+                columns = list(dict.fromkeys(n for r in batch for n in r)) if len(batch) > 1 else []
                 for values in self.given(table, batch, refuse):
-                    row = self.complete(table, values, columns if len(batch) > 1 else ())
+                    row = self.complete(table, values, columns)
                     self.validate(table, row)
-                    for column in table.spec.columns:
+                    for column in table.auto_increment:
                         if row[column.name] is _PENDING:
                             row[column.name] = self._next_value(table, column)
                     event = self._upsert(table, arbiter, row, values, ignore_duplicates, events)
@@ -981,7 +1080,7 @@ class Engine:
             events: list[Event] = []
             for rowid in rowids:
                 self.domains(table, changes)
-                event = self.change(table, rowid, changes)
+                event = self.change(table, rowid, _on_update(table, rowid, changes))
                 if event is not None:
                     events.append(event)
             returned = [rowid for t, rowid, _, _ in events]

@@ -316,6 +316,49 @@ def check_violated(table: str, row: Mapping[str, Any], check: Any) -> RowError:
     )  # fmt: skip
 
 
+# ------------------------------------------------------------------ values taken as they are
+
+
+def _text_as_is(col: Col) -> Callable[[Any], bool]:
+    n = col.length
+    if col.kind == "char" and n:
+        return lambda v: type(v) is str and len(v) == n and "\x00" not in v
+    if n is not None:
+        return lambda v: type(v) is str and len(v) <= n and "\x00" not in v
+    return lambda v: type(v) is str and "\x00" not in v
+
+
+def _int_as_is(col: Col) -> Callable[[Any], bool]:
+    low, high = rt.INT_RANGES[col.kind]
+    return lambda v: type(v) is int and low <= v <= high
+
+
+def _enum_as_is(col: Col) -> Callable[[Any], bool]:
+    labels = frozenset(col.labels)
+    return (lambda v: type(v) is str and v in labels) if labels else (lambda v: type(v) is str)
+
+
+_PG_AS_IS: dict[str, Callable[[Col], Callable[[Any], bool]]] = {
+    **dict.fromkeys(("smallint", "integer", "bigint"), _int_as_is),
+    **dict.fromkeys(("text", "varchar", "char"), _text_as_is),
+    "enum": _enum_as_is,
+    "boolean": lambda col: lambda v: type(v) is bool,
+    "uuid": lambda col: lambda v: type(v) is uuid.UUID,
+    "date": lambda col: lambda v: type(v) is _dt.date,
+    "timestamp": lambda col: lambda v: type(v) is _dt.datetime and v.tzinfo is None,
+    "timestamptz": lambda col: lambda v: type(v) is _dt.datetime and v.tzinfo is not None,
+}
+
+
+def stored_as_is(col: Col) -> Callable[[Any], bool] | None:
+    """A test for the values `coerce` returns unchanged (None: always ask `coerce`): the
+    factories' own values mostly are, and skip the conversion."""
+    if COERCERS.get(DIALECT) is not PG:
+        return None
+    make = _PG_AS_IS.get(col.kind)
+    return None if make is None else make(col)
+
+
 # ------------------------------------------------------------------------------- the checks
 
 

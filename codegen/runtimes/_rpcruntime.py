@@ -503,6 +503,12 @@ class RPCClient:
         fn, values = self._resolve(name, args, params)
         return self._run(fn, values)
 
+    def real(self, connection: Any, name: str, /, *args: Any, **params: Any) -> Any:
+        """The real function through `connection`, whatever is registered or bound: the call
+        checked and coerced as `call()` does it, then run by `call_database` (not recorded)."""
+        fn, values = self._resolve(name, args, params)
+        return call_database(connection, fn, values)
+
     def invoke(self, fn: Function, /, *args: Any, **params: Any) -> Any:
         """Call one overload directly (what the typed stubs in rpc.py do)."""
         values = self._bind(fn, args, params)

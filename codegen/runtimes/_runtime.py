@@ -19,6 +19,8 @@ import json
 import math
 import random
 import string
+import sys
+import unicodedata
 import uuid
 import warnings
 from collections.abc import Callable, Iterable, Mapping
@@ -27,6 +29,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 from factory.base import DictFactory, Factory, FactoryOptions
 from factory.declarations import (
+    SKIP,
     LazyAttribute,
     LazyAttributeSequence,
     LazyFunction,
@@ -35,6 +38,7 @@ from factory.declarations import (
     SubFactory,
 )
 from factory.enums import BUILD_STRATEGY, CREATE_STRATEGY, STUB_STRATEGY
+from factory.errors import CyclicDefinitionError
 from factory.random import reseed_random
 from faker import Faker
 
@@ -284,6 +288,60 @@ def random_time(tz: bool = False) -> _dt.time:
     return value.replace(tzinfo=_dt.UTC) if tz else value
 
 
+def with_fraction(value: Any, digits: int) -> Any:
+    """A datetime or time with a random fraction of a second of `digits` digits (0: none),
+    as MySQL's DATETIME(n)/TIME(n) stores it (it rounds finer fractions)."""
+    micro = rng.randrange(10**digits) * 10 ** (6 - digits) if digits else 0
+    return value.replace(microsecond=micro)
+
+
+# MySQL character sets -> the Python codec that stores the same characters ("" for the
+# Basic Multilingual Plane: utf8mb3 and ucs2 hold no 4-byte UTF-8 character)
+_CHARSETS = {
+    "ascii": "ascii", "latin1": "cp1252", "latin2": "iso8859_2", "latin5": "iso8859_9",
+    "latin7": "iso8859_13", "greek": "iso8859_7", "hebrew": "iso8859_8", "cp1250": "cp1250",
+    "cp1251": "cp1251", "cp1256": "cp1256", "cp1257": "cp1257", "cp850": "cp850",
+    "cp852": "cp852", "cp866": "cp866", "koi8r": "koi8_r", "koi8u": "koi8_u",
+    "macroman": "mac_roman", "macce": "mac_latin2", "tis620": "tis_620", "sjis": "shift_jis",
+    "cp932": "cp932", "ujis": "euc_jp", "eucjpms": "euc_jp", "euckr": "euc_kr",
+    "gbk": "gbk", "gb2312": "gb2312", "gb18030": "gb18030", "big5": "big5",
+    "utf8mb3": "", "utf8": "", "ucs2": "", "utf8mb4": "utf-8", "utf16": "utf-16-le",
+    "utf16le": "utf-16-le", "utf32": "utf-32-le", "binary": "latin-1",
+}  # fmt: skip
+
+
+def _stores(ch: str, codec: str) -> bool:
+    if not codec:
+        return ord(ch) <= 0xFFFF
+    try:
+        ch.encode(codec)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def in_charset(text: Any, charset: str, max_bytes: int | None = None) -> Any:
+    """Text a MySQL column of `charset` stores: a character it cannot hold becomes its
+    unaccented letter, else "x" (same length); cut to `max_bytes` (TINYTEXT) in that
+    encoding. An unknown character set keeps to ASCII."""
+    if not isinstance(text, str):
+        return text
+    codec = _CHARSETS.get(charset, "ascii")
+    if not text.isascii():
+        out = []
+        for ch in text:
+            if not _stores(ch, codec):
+                base = unicodedata.normalize("NFKD", ch)[:1]
+                ch = base if base and _stores(base, codec) else "x"
+            out.append(ch)
+        text = "".join(out)
+    if max_bytes is not None:
+        size = codec or "utf-8"
+        while len(text.encode(size)) > max_bytes:
+            text = text[: max(len(text) - 1, 0)]
+    return text
+
+
 def random_interval() -> _dt.timedelta:
     return _dt.timedelta(minutes=rng.randint(1, 60 * 24 * 30))
 
@@ -493,6 +551,9 @@ class Table:
         self.padded = padded or {}  # MySQL BINARY(n): stored right-padded with 0x00 to n bytes
         self.always = frozenset(always)  # GENERATED ALWAYS identity columns
         self.types = dict(types or {})  # column -> what the database checks its values against
+        self.as_is = {
+            c: _rowcheck.stored_as_is(t) for c, t in self.types.items() if c not in computed
+        }
 
     def bind(self, declarations: Mapping[str, Any]) -> None:
         """Regenerators for the `regen` columns (re-drawn when a CHECK fails), taken from the
@@ -589,7 +650,17 @@ class RowFactory(DictFactory, Generic[Row]):
 
     @classmethod
     def create_batch(cls, size: int, /, **kwargs: Any) -> list[Row]:  # type: ignore[override]
-        return [cls.create(**kwargs) for _ in range(size)]
+        """`size` rows built first, then inserted table by table, parents first: one
+        `executemany ... RETURNING *` per table on psycopg. Returns the stored rows, as
+        create() does."""
+        params = cls._by_attribute(kwargs)
+        plan = _plan_of(cls)
+        if _connection is None or plan is None or _chains or not _plain(params) or size < 2:
+            return [cls.create(**kwargs) for _ in range(size)]
+        pending: list[_Pending] = []
+        rows = [_fast_build(cls, plan, CREATE_STRATEGY, params, None, pending) for _ in range(size)]
+        stored: Mapping[int, Any] = _flush(pending)  # the rows as the database stored them
+        return [stored[id(row)] for row in rows]
 
     @classmethod
     def stub_batch(cls, size: int, /, **kwargs: Any) -> list[Any]:  # type: ignore[override]
@@ -609,8 +680,16 @@ class RowFactory(DictFactory, Generic[Row]):
 
     @classmethod
     def _generate(cls, strategy: Any, params: dict[str, Any]) -> Any:
-        # callers pass SQL column names ("order total", "class", "a b") or attribute names;
-        # an exact SQL name always wins, so `a_b` is column a_b even if "a b" became a_b_2
+        params = cls._by_attribute(params)
+        plan = _plan_of(cls)
+        if plan is not None and strategy != STUB_STRATEGY and _plain(params):
+            return _fast_build(cls, plan, strategy, params, None, None)
+        return super()._generate(strategy, params)  # type: ignore[no-untyped-call]
+
+    @classmethod
+    def _by_attribute(cls, params: dict[str, Any]) -> dict[str, Any]:
+        """Callers pass SQL column names ("order total", "class", "a b") or attribute names;
+        an exact SQL name always wins, so `a_b` is column a_b even if "a b" became a_b_2."""
         attrs = cls._spec.attrs
         by_column = cls._spec.by_column
         if any(k not in attrs or k in by_column for k in params):
@@ -619,7 +698,7 @@ class RowFactory(DictFactory, Generic[Row]):
             for key in params:
                 if key.split("__")[0] not in known:  # `parent__field` goes to a SubFactory
                     raise unknown_column(cls._spec.key, key, params[key], cls._spec.columns)
-        return super()._generate(strategy, params)  # type: ignore[no-untyped-call]
+        return params
 
     @classmethod
     def build_chain(cls, **kwargs: Any) -> Chain:
@@ -643,15 +722,27 @@ class RowFactory(DictFactory, Generic[Row]):
         return Chain(row, collected[:-1])
 
     @classmethod
-    def _finish(cls, row: dict[str, Any], given: frozenset[str], create: bool) -> dict[str, Any]:
+    def _finish(
+        cls,
+        row: dict[str, Any],
+        given: frozenset[str],
+        create: bool,
+        batch: list[_Pending] | None = None,
+    ) -> dict[str, Any]:
         spec = cls._spec
         given_cols = {spec.attrs.get(a, a) for a in given}
+        links: list[Link] = []
         for columns, ref in spec.fks:
             parent = row.get(columns[0])
             if isinstance(parent, Mapping):
-                for col, ref_col in zip(columns, ref, strict=False):
-                    if col == columns[0] or col not in given_cols:
-                        row[col] = parent.get(ref_col)
+                pairs = tuple(
+                    (col, ref_col)
+                    for col, ref_col in zip(columns, ref, strict=False)
+                    if col == columns[0] or col not in given_cols
+                )
+                for col, ref_col in pairs:
+                    row[col] = parent.get(ref_col)
+                links.append((pairs, parent))
         given_generated(spec, row, given_cols - spec.always if create else given_cols)
         if create and given_cols & spec.always:
             # pytest-factoryboy's create() passes every declared value, the identity too:
@@ -664,10 +755,197 @@ class RowFactory(DictFactory, Generic[Row]):
         _coerce(spec, row, row)
         finish(spec, row, given_cols)
         if create and _connection is not None:
-            row = insert(spec, row, given_cols)
+            if batch is not None:  # create_batch(): inserted with the others, parents first
+                batch.append(_Pending(spec, row, given_cols, links))
+            else:
+                row = insert(spec, row, given_cols)
         if _chains:
             _chains[-1].append((spec.key, row))
         return row
+
+
+# ------------------------------------------------------- build() without factory-boy's resolver
+# factory-boy resolves a row through a StepBuilder, a DeclarationSet copy and a Resolver per
+# row and per parent: most of build()'s time that Faker does not take. The generated factories
+# use five kinds of declaration, so a factory made only of those (and of plain values), with
+# no Params, traits, post-generation hooks or `__` overrides anywhere in its parent chain, is
+# built here in the same order, with the same sequence numbers and the same random draws
+# (tests/generate/test_fast_build.py compares both paths row for row). Anything else goes
+# through factory-boy unchanged.
+
+Plan = dict[str, Any]  # attribute -> declaration or plain value, in declaration order
+_PLAN = "_sg_plan"  # a factory class's own attribute: (its Plan or None,), once decided
+
+
+class _View:
+    """The `o` a LazyAttribute sees: values by attribute name, computed on first use."""
+
+    __slots__ = (
+        "__dict__",
+        "_sg_batch",
+        "_sg_create",
+        "_sg_decls",
+        "_sg_parent",
+        "_sg_pending",
+        "_sg_seq",
+    )
+
+    def __init__(
+        self,
+        decls: Plan,
+        seq: int,
+        create: bool,
+        parent: _View | None,
+        batch: list[_Pending] | None,
+    ) -> None:
+        self._sg_decls, self._sg_seq, self._sg_create = decls, seq, create
+        self._sg_batch = batch
+        self._sg_parent = parent
+        self._sg_pending: list[str] = []
+
+    @property
+    def factory_parent(self) -> _View | None:
+        return self._sg_parent
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self._sg_decls:
+            return _resolve(self, name)
+        raise AttributeError(f"The parameter {name!r} is unknown to this factory")
+
+
+def _resolve(view: _View, name: str) -> Any:
+    values = view.__dict__
+    if name in values:
+        return values[name]
+    if name in view._sg_pending:
+        raise CyclicDefinitionError(f"Cyclic lazy attribute definition for {name!r}")
+    view._sg_pending.append(name)
+    try:
+        value = _evaluate(view._sg_decls[name], view)
+    finally:
+        view._sg_pending.pop()
+    values[name] = value
+    return value
+
+
+def _evaluate(declaration: Any, view: _View) -> Any:
+    kind = _KINDS.get(type(declaration))
+    return declaration if kind is None else kind(declaration, view)
+
+
+def _sub(declaration: SubFactory, view: _View) -> Any:
+    target = declaration.get_factory()  # type: ignore[no-untyped-call]
+    plan = vars(target)[_PLAN][0]
+    assert plan is not None  # _plan_of checked the whole chain of parents
+    strategy = CREATE_STRATEGY if view._sg_create else BUILD_STRATEGY
+    return _fast_build(target, plan, strategy, {}, view, view._sg_batch)
+
+
+def _maybe(declaration: Maybe, view: _View) -> Any:
+    choice = _evaluate(declaration.decider, view)
+    return _evaluate(declaration.yes if choice else declaration.no, view)
+
+
+_KINDS: dict[type[Any], Callable[[Any, _View], Any]] = {
+    LazyFunction: lambda d, view: d.function(),
+    LazyAttribute: lambda d, view: d.function(view),
+    Sequence: lambda d, view: d.function(int(view._sg_seq)),
+    LazyAttributeSequence: lambda d, view: d.function(view, int(view._sg_seq)),
+    SubFactory: _sub,
+    Maybe: _maybe,
+}
+
+
+def _fast_build(
+    cls: type[RowFactory[Any]],
+    plan: Plan,
+    strategy: str,
+    params: dict[str, Any],
+    parent: _View | None,
+    batch: list[_Pending] | None,
+) -> Any:
+    decls = {**plan, **params} if params else plan
+    create = strategy == CREATE_STRATEGY
+    sequence = cls._meta.next_sequence()  # type: ignore[no-untyped-call]
+    view = _View(decls, sequence, create, parent, batch)
+    values = {name: _resolve(view, name) for name in decls}
+    kwargs = {name: value for name, value in values.items() if value is not SKIP}
+    row = cls._finish(kwargs, frozenset(params), create, batch)
+    cls._after_postgeneration(row, create=create, results={})  # type: ignore[no-untyped-call]
+    return row
+
+
+def _plain(params: Mapping[str, Any]) -> bool:
+    """Call-time values factory-boy would use as they are (no `parent__field`, no
+    declarations)."""
+    return all("__" not in k and _phase(v) is None for k, v in params.items())
+
+
+def _phase(value: Any) -> Any:
+    """factory-boy's get_builder_phase(): None for a plain value."""
+    return getattr(value, "FACTORY_BUILDER_PHASE", None)
+
+
+def _plan_of(cls: type[Any]) -> Plan | None:
+    """The declarations of `cls`, if it and every factory its SubFactories reach can be
+    built without factory-boy's resolver; else None. Decided once per class, and kept on
+    the class itself (pytest-factoryboy makes a class per fixture: no registry to grow)."""
+    decided = vars(cls).get(_PLAN)
+    if decided is not None:
+        return decided[0]  # type: ignore[no-any-return]
+    seen: dict[type[Any], Plan | None] = {}
+    todo = [cls]
+    while todo:
+        current = todo.pop()
+        if current not in seen:
+            seen[current] = _own_plan(current)
+            todo.extend(_targets(seen[current] or {}))
+    if all(plan is not None for plan in seen.values()):
+        for each, plan in seen.items():  # each one's parents are among them too
+            setattr(each, _PLAN, (plan,))
+    else:
+        setattr(cls, _PLAN, (None,))
+    return vars(cls)[_PLAN][0]  # type: ignore[no-any-return]
+
+
+def _own_plan(cls: type[Any]) -> Plan | None:
+    meta: Any = getattr(cls, "_meta", None)
+    if not (isinstance(cls, type) and issubclass(cls, RowFactory)) or type(meta) is not Options:
+        return None
+    pre = meta.pre_declarations
+    plain = (
+        not meta.abstract
+        and not meta.parameters
+        and not meta.post_declarations.declarations
+        and not any(getattr(meta, o) for o in ("exclude", "rename", "inline_args"))
+        and not any(pre.contexts.values())
+        and getattr(cls._adjust_kwargs, "__func__", None) is _ADJUST
+    )
+    if not plain or not all(_supported(d) for d in pre.declarations.values()):
+        return None
+    return dict(pre.declarations)
+
+
+_ADJUST = vars(RowFactory)["_adjust_kwargs"].__func__  # a subclass's own: factory-boy's path
+
+
+def _supported(declaration: Any) -> bool:
+    kind = type(declaration)
+    if _phase(declaration) is None:
+        return True
+    if kind is Maybe:
+        return all(_supported(d) for d in (declaration.decider, declaration.yes, declaration.no))
+    return kind in _KINDS and not declaration._defaults
+
+
+def _targets(plan: Plan) -> list[type[Any]]:
+    found: list[type[Any]] = []
+    for declaration in plan.values():
+        if type(declaration) is SubFactory:
+            found.append(declaration.get_factory())  # type: ignore[no-untyped-call]
+        elif type(declaration) is Maybe:
+            found.extend(_targets({"": declaration.yes, " ": declaration.no}))
+    return found
 
 
 def finish(
@@ -703,7 +981,12 @@ def finish(
 
 def _coerce(spec: Table, row: dict[str, Any], values: Mapping[str, Any]) -> None:
     """Store `values` in `row` as the database would store them, or raise RowError."""
+    as_is = spec.as_is
     for column, value in list(values.items()):
+        accept = as_is.get(column)
+        if accept is not None and value is not None and accept(value):
+            row[column] = value
+            continue
         col = spec.types.get(column)
         if col is not None and column not in spec.computed:
             row[column] = coerce(spec.key, column, col, value)
@@ -715,6 +998,11 @@ def _compute(spec: Table, row: dict[str, Any], given: set[str] | frozenset[str])
     """Computed columns in order; an input the database would reject (numeric overflow,
     division by zero) is regenerated, as a failed CHECK is."""
     for col, fn in spec.computed.items():
+        try:
+            row[col] = fn(row)
+            continue
+        except (NotImplementedError, sqlrt.SqlError):
+            pass  # the loop below says what to do
         for attempt in range(MAX_TRIES):
             try:
                 row[col] = fn(row)
@@ -814,6 +1102,139 @@ def insert(spec: Table, row: dict[str, Any], given: set[str] | frozenset[str]) -
         cursor.execute(sql + " RETURNING *", values)
         stored = cursor.fetchone()
         return dict(zip([d[0] for d in cursor.description], stored, strict=False))
+    finally:
+        cursor.close()
+
+
+# ------------------------------------------------------------------------ create_batch()
+
+Link = tuple[tuple[tuple[str, str], ...], Mapping[str, Any]]  # (column, parent column)s, parent
+
+
+class _Pending:
+    """A row create_batch() built and inserts later, and the parent rows its keys came from."""
+
+    __slots__ = ("given", "level", "links", "row", "spec", "stored")
+
+    def __init__(self, spec: Table, row: dict[str, Any], given: set[str], links: list[Link]):
+        self.spec, self.row, self.given, self.links = spec, row, given, links
+        self.level = 0
+        self.stored: dict[str, Any] = {}
+
+
+def _flush(pending: list[_Pending]) -> dict[int, dict[str, Any]]:
+    """Insert the rows level by level (a row after the rows its foreign keys point at), one
+    group per table and column list; returns the stored row of each built row (by id)."""
+    by_row = {id(p.row): p for p in pending}
+    for p in pending:  # parents were finished before their children
+        parents = [by_row[id(parent)] for _, parent in p.links if id(parent) in by_row]
+        p.level = max((q.level + 1 for q in parents), default=0)
+    for level in range(max((p.level for p in pending), default=-1) + 1):
+        groups: dict[tuple[str, tuple[str, ...]], list[_Pending]] = {}
+        for p in pending:
+            if p.level == level:
+                _relink(p, by_row)
+                names = tuple(c for c in p.spec.insert if c not in p.spec.identity or c in p.given)
+                groups.setdefault((p.spec.key, names), []).append(p)
+        for (_, names), group in groups.items():
+            _insert_group(group, list(names))
+    return {key: p.stored for key, p in by_row.items()}
+
+
+def _relink(p: _Pending, by_row: Mapping[int, _Pending]) -> None:
+    """Take the keys the database stored for the parents (a serial id, a default); the
+    computed columns and CHECKs then see them, as they do in create()."""
+    changed: dict[str, Any] = {}
+    for pairs, parent in p.links:
+        done = by_row.get(id(parent))
+        if done is not None:
+            changed.update(
+                {c: done.stored.get(r) for c, r in pairs if p.row.get(c) != done.stored.get(r)}
+            )
+    if changed:
+        _coerce(p.spec, p.row, changed)
+        finish(p.spec, p.row, p.given)
+
+
+def _insert_group(group: list[_Pending], names: list[str]) -> None:
+    """psycopg: one pipelined executemany with RETURNING, all or nothing; if the database
+    refuses it, the rows again one by one, so the error is the refused row's own. SQLite
+    (in process): one prepared INSERT ... RETURNING per row. PyMySQL: create()'s INSERT
+    and re-select per row."""
+    spec = group[0].spec
+    returning = _driver == "postgres" or (_driver == "sqlite" and not _old_sqlite())
+    if not returning or len(group) < 2:
+        for p in group:
+            p.stored = insert(spec, p.row, p.given)
+        return
+    target = ".".join(_quote(part) for part in spec.sql_name)
+    mark = "?" if _driver == "sqlite" else "%s"
+    values = f"({', '.join(_quote(c) for c in names)}) VALUES ({', '.join(mark for _ in names)})"
+    sql = f"INSERT INTO {target} {values if names else 'DEFAULT VALUES'} RETURNING *"
+    params = [[_adapt(p.row[c], c in spec.json_columns) for c in names] for p in group]
+    if _driver == "sqlite":
+        stored = _each(sql, params)
+    else:
+        try:
+            stored = _atomically(sql, params)
+        except _database_error():  # the rows again, one by one: the refused one raises
+            for p in group:
+                p.stored = insert(spec, p.row, p.given)
+            return
+    for p, row in zip(group, stored, strict=True):
+        p.stored = row
+
+
+def _each(sql: str, params: list[list[Any]]) -> list[dict[str, Any]]:
+    cursor = _connection.cursor()
+    try:
+        stored = []
+        for values in params:
+            cursor.execute(sql, values)
+            row = cursor.fetchone()
+            stored.append(dict(zip([d[0] for d in cursor.description], row, strict=False)))
+        return stored
+    finally:
+        cursor.close()
+
+
+def _database_error() -> type[Exception]:
+    """The bound driver's DB-API `Error`: the base of every error the database raises."""
+    module = sys.modules.get(type(_connection).__module__.split(".")[0])
+    error = getattr(module, "Error", None)
+    return error if isinstance(error, type) and issubclass(error, Exception) else Exception
+
+
+def _atomically(sql: str, params: list[list[Any]]) -> list[dict[str, Any]]:
+    """executemany(returning=True) as one unit: in a transaction under autocommit, else
+    in a savepoint of the caller's transaction (rolled back to on failure)."""
+    if _connection.autocommit:
+        with _connection.transaction():
+            return _returning(sql, params)
+    cursor = _connection.cursor()
+    try:
+        cursor.execute("SAVEPOINT schemagen_batch")
+        try:
+            stored = _returning(sql, params)
+        except Exception:
+            cursor.execute("ROLLBACK TO SAVEPOINT schemagen_batch")
+            raise
+        finally:
+            cursor.execute("RELEASE SAVEPOINT schemagen_batch")
+    finally:
+        cursor.close()
+    return stored
+
+
+def _returning(sql: str, params: list[list[Any]]) -> list[dict[str, Any]]:
+    cursor = _connection.cursor()
+    try:
+        cursor.executemany(sql, params, returning=True)
+        names = [d[0] for d in cursor.description]
+        stored = [dict(zip(names, cursor.fetchone(), strict=False))]
+        while cursor.nextset():
+            stored.append(dict(zip(names, cursor.fetchone(), strict=False)))
+        return stored
     finally:
         cursor.close()
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import keyword
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -28,6 +29,7 @@ from . import runtime
 from . import stypes as T
 from .annotate import Signature, value_type
 from .core import Compiler, Typed, Unsupported
+from .dialects import Dialect as Semantics
 from .docs import docs_table
 from .registry import SUPPORTED
 
@@ -109,7 +111,7 @@ def _compile(
     compiler = Compiler(dialect, columns)
     out_type = T.BOOLEAN if predicate else result_type
     try:
-        tree = _parse(dialect.parse, sql)
+        tree = _parse(dialect, sql)
         _declare_params(compiler, tree)
         typed = compiler.expr(tree)
         if predicate:
@@ -165,16 +167,30 @@ def _nesting(code: str) -> int:
     return deepest
 
 
-def _parse(parse: Callable[[str], exp.Expression], sql: str) -> exp.Expression:
+def _parse(dialect: Semantics, sql: str) -> exp.Expression:
+    """The tree of `sql`, the caller's own copy: each text is parsed once per process, since
+    schemas repeat theirs (DEFAULT now(), CHECK (price >= 0) on every table; the table's
+    DEFAULT again in the in-memory database) and a copy costs a tenth of a parse."""
+    tree = _parsed(dialect.name, sql)
+    if isinstance(tree, str):
+        raise Unsupported(tree)
+    return tree.copy()
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(dialect_name: str, sql: str) -> exp.Expression | str:
+    """The tree, or why it is not one expression (the Unsupported part)."""
     try:
-        tree = parse(sql)
+        tree = of(dialect_name).expressions.parse(sql)
+    except Unsupported as err:
+        return err.part
     except SqlglotError as err:
         first = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise Unsupported(f"syntax the parser does not read ({first})") from None
+        return f"syntax the parser does not read ({first})"
     if tree is None or not isinstance(tree, exp.Expression):
-        raise Unsupported("empty expression")
+        return "empty expression"
     if isinstance(tree, (exp.Select, exp.Query)) and not isinstance(tree, exp.Subquery):
-        raise Unsupported("subquery")
+        return "subquery"
     return tree
 
 

@@ -43,9 +43,16 @@ def h_column(c: Compiler, node: exp.Column) -> Typed:
 
 
 def _flatten(node: exp.Expression, kind: type[exp.Expression]) -> list[exp.Expression]:
-    if isinstance(node, kind):
-        return _flatten(node.this, kind) + _flatten(node.expression, kind)
-    return [node]
+    """The operands of `a AND b AND ...` in order, walked without recursion."""
+    out: list[exp.Expression] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, kind):
+            stack += [item.expression, item.this]
+        else:
+            out.append(item)
+    return out
 
 
 def h_and(c: Compiler, node: exp.And) -> Typed:

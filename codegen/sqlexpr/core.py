@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
+from ..deep import MAX_CHAIN
 from ..model import SqlType
 
 if TYPE_CHECKING:
@@ -83,6 +84,32 @@ def python_name(sql_name: str, taken: set[str]) -> str:
     return name
 
 
+# A left-deep chain of binary operators (`a || b || ...`, `a + b - c ...`) at least this long
+# compiles as a fold over its terms: nested calls would nest as deep as the chain is long, and
+# Python's parser stops at 200 nested brackets. AND/OR are flattened by their own handlers.
+LONG_CHAIN = 8
+_STEP = re.compile(r"(rt\.\w+)\(_a, (.*)\)", re.DOTALL)
+
+
+def chain_spine(node: exp.Expression, limit: int | None = None) -> list[exp.Expression]:
+    """The binary operators of a left-deep chain, outermost first, walked without recursion
+    (at most `limit` of them)."""
+    spine: list[exp.Expression] = []
+    while (
+        isinstance(node, exp.Binary)
+        and not isinstance(node, (exp.And, exp.Or))
+        and (limit is None or len(spine) < limit)
+    ):
+        spine.append(node)
+        node = node.this
+    return spine
+
+
+def _inert(t: Typed) -> bool:
+    """A constant or a plain parameter: evaluating it early cannot raise or change a result."""
+    return t.is_const or t.code.isidentifier()
+
+
 @dataclass
 class Compiler:
     """One compilation: the dialect, the names in scope, and the parameters used so far."""
@@ -91,12 +118,53 @@ class Compiler:
     columns: Mapping[str, SqlType]
     params: dict[str, str] = field(default_factory=dict)  # SQL name -> Python name
     _temps: int = 0
+    _bound: dict[int, Typed] = field(default_factory=dict)  # node id -> already compiled
 
     def expr(self, node: exp.Expression) -> Typed:
+        bound = self._bound.get(id(node))
+        if bound is not None:
+            return bound
+        if len(chain_spine(node, LONG_CHAIN)) >= LONG_CHAIN:
+            spine = chain_spine(node)
+            if len(spine) > MAX_CHAIN:
+                raise Unsupported(f"a chain of {len(spine)} operators (the limit is {MAX_CHAIN})")
+            return self._fold(spine)
+        return self._dispatch(node)
+
+    def _dispatch(self, node: exp.Expression) -> Typed:
         handler = self.dialect.dispatch.get(type(node))
         if handler is None:
             raise Unsupported(describe(node))
         return handler(self, node)
+
+    def _fold(self, spine: list[exp.Expression]) -> Typed:
+        """A long chain, step by step: each operator's own handler compiles it with the
+        result so far bound as `_a`, so types and semantics are exactly the nested ones.
+        `rt.fold(fn, a, b, ...)` when every step is one call, else `rt.chain` of lambdas."""
+        acc = self.expr(spine[-1].this)
+        first = ""
+        steps: list[tuple[str, Typed]] = []  # (the step's code on `_a`, its right operand)
+        for node in reversed(spine):
+            right = self.expr(node.expression)
+            self._bound[id(node.expression)] = right
+            self._bound[id(node.this)] = (
+                acc if not first else Typed("_a", acc.type, affinity=acc.affinity)
+            )
+            try:
+                acc = self._dispatch(node)
+            finally:
+                del self._bound[id(node.this)], self._bound[id(node.expression)]
+            if not first:
+                first = acc.code
+            else:
+                steps.append((acc.code, right))
+        calls = {m[1] for m in (_STEP.fullmatch(s) for s, _ in steps) if m}
+        fn = next(iter(calls)) if len(calls) == 1 else ""
+        if fn and all(s == f"{fn}(_a, {r.code})" and _inert(r) for s, r in steps):
+            rest = "".join(f", {r.code}" for _, r in steps)
+            return Typed(f"rt.fold({fn}, {first}{rest})", acc.type, affinity=acc.affinity)
+        lambdas = "".join(f", lambda _a: {s}" for s, _ in steps)
+        return Typed(f"rt.chain({first}{lambdas})", acc.type, affinity=acc.affinity)
 
     def temp(self) -> str:
         self._temps += 1

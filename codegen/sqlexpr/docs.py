@@ -95,6 +95,18 @@ def docs_table() -> str:
         " utf8mb4_unicode_ci) |",
         "| `/*M!... */` comments | plain comments | executed (schemagen reads them as comments) |",
         "| `INSERT ... RETURNING` | no | yes (create() re-selects by key on both) |",
+        "| default collation | utf8mb4_0900_ai_ci: ignores case, NO PAD (`'a' = 'a '` is 0) |"
+        " utf8mb4_general_ci: ignores case, PAD SPACE (`'a' = 'a '` is 1) |",
+        "| a finer fraction of a second into DATETIME(n) | rounded | truncated |",
+        "| `thread_stack` (a 2,000-term expression) | 1 MiB | 292 KiB: too small (the tests"
+        " start it with 1 MiB) |",
+        "",
+        "MySQL text is compared under the collation of the column it comes from (`COLLATE`"
+        " on the column or table, else the character set's default, else MySQL 8's"
+        " utf8mb4_0900_ai_ci). `_bin` collations compare code points exactly; case-insensitive"
+        " ones are reproduced for printable ASCII (`=`, `<>`, IN) and for letters, digits and"
+        " spaces (`<`, `>`): other text raises NotImplementedError naming the collation, as"
+        " do LOWER/UPPER of non-ASCII text, whose case mapping also follows it.",
         "",
     ]
     return "\n".join(lines)

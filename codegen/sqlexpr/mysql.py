@@ -17,6 +17,7 @@ from sqlglot import exp
 
 from ..model import SqlType
 from ..mysqltypes import mysql_limits
+from . import mysql_text
 from . import stypes as T
 from .compiler import common_dispatch, lazy, register_common
 from .core import Compiler, Handler, Typed, Unsupported
@@ -71,9 +72,12 @@ class MysqlDialect(Dialect):
         return super().parse(sql)
 
     def column_type(self, t: SqlType) -> SqlType:
+        if t.category in ("enum", "set"):  # read as its label(s) in a string context
+            return SqlType("varchar", t.sql)
         if "unsigned" in t.sql.lower() and family(t) == "int":
             return UNSIGNED  # integer arithmetic on it is BIGINT UNSIGNED: never below 0
-        if "unsigned" in t.sql.lower() or family(t) not in (*_NUMBER_FAMILIES, "text", "boolean"):
+        # (DECIMAL and DOUBLE UNSIGNED only refuse negatives when stored: `a - b` may be < 0)
+        if family(t) not in (*_NUMBER_FAMILIES, "text", "boolean", *_MOMENTS):
             raise Unsupported(f"column of type {t.sql}")
         if t.category == "boolean":
             return T.BIGINT
@@ -98,6 +102,10 @@ class MysqlDialect(Dialect):
         return Typed(f"rt.sq_bool(rt.{op}_({first}{rest}))", T.BIGINT)
 
     def compare(self, c: Compiler, op: str, left: Typed, right: Typed) -> Typed:
+        if mysql_text.is_text([left, right]):
+            return mysql_text.compare(op, left, right)
+        if {family(t.type) for t in (left, right)} & set(_MOMENTS):
+            return _compare_moments(op, left, right)
         target = self.numbers([left, right], "comparison")
         a, b = _as(left, target), _as(right, target)
         fn = {"=": "eq", "<>": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}[op]
@@ -115,6 +123,8 @@ class MysqlDialect(Dialect):
         return converted
 
     def in_list(self, c: Compiler, needle: Typed, items: list[Typed]) -> Typed:
+        if mysql_text.is_text([needle, *items]):
+            return mysql_text.in_list(needle, items)
         target = self.numbers([needle, *items], "IN")
         listed = ", ".join(_as(t, target).code for t in items)
         return Typed(f"rt.sq_bool(rt.in_list({_as(needle, target).code}, [{listed}]))", T.BIGINT)
@@ -131,6 +141,9 @@ class MysqlDialect(Dialect):
     def assign(self, c: Compiler, t: Typed, target: SqlType) -> Typed:
         """The value as the column stores it (MySQL 8 in strict mode): see my_store_*."""
         fam = family(t.type)
+        special = _STORE.get(target.category)
+        if special is not None:
+            return special(t, target)
         if not T.is_null(t.type) and fam not in (*_NUMBER_FAMILIES, "text"):
             raise Unsupported(f"storing {t.type.sql} into {target.sql}")
         limits = mysql_limits(target)
@@ -141,19 +154,78 @@ class MysqlDialect(Dialect):
         if limits is not None and limits.lo is not None and limits.hi is not None:
             code = f"rt.my_store_int({t.code}, {limits.lo}, {limits.hi})"
             return self._store(t, code, T.BIGINT, fam)
+        if target.category == "bit" and fam == "int":  # BIT(n) holds 0 .. 2**n - 1
+            return Typed(f"rt.my_store_int({t.code}, 0, {2 ** (target.length or 1) - 1})", T.BIGINT)
         if target.category == "double":
             return self._store(t, f"rt.my_store_double({t.code})", T.DOUBLE, fam)
         if target.category in ("varchar", "char", "text") and fam != "float":
             length = target.length if target.category != "text" else None
-            if target.category == "char" and fam == "text":
-                raise Unsupported("storing text into CHAR (trailing spaces are removed)")
-            return Typed(f"rt.my_store_text({t.code}, {length!r})", T.TEXT)
+            fn = "my_store_char" if target.category == "char" else "my_store_text"
+            return Typed(f"rt.{fn}({t.code}, {length!r})", T.TEXT)
         raise Unsupported(f"storing {t.type.sql} into {target.sql}")
 
     def _store(self, t: Typed, code: str, result: SqlType, fam: str) -> Typed:
-        if fam == "text":  # text to a number: MySQL's lenient string-to-number parse
-            raise Unsupported("storing text into a number column")
+        if fam == "text" and not (t.is_const and _NUMBER_TEXT.fullmatch(str(t.value))):
+            raise Unsupported("storing text into a number column")  # MySQL's lenient parse
         return Typed(code, result)
+
+
+# text that reads as the same number in MySQL and in Python (DEFAULT '0' of a TINYINT)
+_NUMBER_TEXT = re.compile(r"-?\d+(\.\d+)?")
+
+
+_MOMENTS = ("date", "timestamp", "timestamptz")
+
+
+def _compare_moments(op: str, left: Typed, right: Typed) -> Typed:
+    """DATE/DATETIME against each other (a DATE is its midnight) or against a text
+    constant, which MySQL reads as a date; anything else is not modelled."""
+    sides = []
+    for t in (left, right):
+        fam = family(t.type)
+        if fam == "text" and t.is_const:
+            t = Typed(f"rt.my_store_moment({t.code}, 'timestamp', 6)", T.TIMESTAMP)
+        elif fam not in _MOMENTS and not T.is_null(t.type):
+            raise Unsupported(f"comparison of {left.type.sql} with {right.type.sql}")
+        sides.append(t.code)
+    return Typed(f"rt.sq_bool(rt.my_moment_cmp({op!r}, {sides[0]}, {sides[1]}))", T.BIGINT)
+
+
+def _fsp(target: SqlType) -> int:
+    digits = re.search(r"\((\d)\)", target.sql)
+    return int(digits[1]) if digits else 0
+
+
+def _store_moment(t: Typed, target: SqlType) -> Typed:
+    """Into DATETIME/TIMESTAMP(n), DATE or TIME: a moment rounded to the column's digits,
+    or ISO text (MySQL's other spellings, and zero dates, are not modelled)."""
+    fam = family(t.type)
+    if t.is_const and isinstance(t.value, str) and t.value.startswith("0000-00-00"):
+        raise Unsupported("a zero date (Python has no year 0)")
+    if not T.is_null(t.type) and fam not in ("text", "timestamp", "timestamptz", "date"):
+        raise Unsupported(f"storing {t.type.sql} into {target.sql}")
+    kind = "date" if target.category == "date" else target.category.replace("tz", "")
+    result = {"date": T.DATE, "time": SqlType("time", "time")}.get(kind, T.TIMESTAMP)
+    return Typed(f"rt.my_store_moment({t.code}, {kind!r}, {_fsp(target)})", result)
+
+
+def _store_member(t: Typed, target: SqlType) -> Typed:
+    """Into ENUM/SET: the member as declared (matched ignoring case), a SET's in order."""
+    if not T.is_null(t.type) and family(t.type) != "text":
+        raise Unsupported(f"storing {t.type.sql} into {target.sql}")
+    members = tuple(m.replace("''", "'") for m in re.findall(r"'((?:[^']|'')*)'", target.sql))
+    is_set = target.category == "set"
+    return Typed(f"rt.my_store_member({t.code}, {members!r}, {is_set})", T.TEXT)
+
+
+_STORE = {
+    "timestamp": _store_moment,
+    "timestamptz": _store_moment,
+    "date": _store_moment,
+    "time": _store_moment,
+    "enum": _store_member,
+    "set": _store_member,
+}
 
 
 # --------------------------------------------------------------------------- handlers
@@ -173,6 +245,12 @@ def h_literal(c: Compiler, node: exp.Literal) -> Typed:
         return Typed(py_literal(value), decimal(-int(value.as_tuple().exponent)), value=value)
     value = float(text)
     return Typed(py_literal(value), T.DOUBLE, value=value)
+
+
+def h_bits(c: Compiler, node: exp.Expression) -> Typed:
+    """b'0101' and x'1F' as the numbers they are in a number context (a BIT DEFAULT)."""
+    value = int(str(node.this), 2 if isinstance(node, exp.BitString) else 16)
+    return Typed(repr(value), T.BIGINT, value=value)
 
 
 def h_null(c: Compiler, node: exp.Null) -> Typed:
@@ -277,14 +355,6 @@ def h_concat_ws(c: Compiler, node: exp.ConcatWs) -> Typed:
     return Typed(f"rt.concat_ws({args})", T.TEXT)
 
 
-def h_length(c: Compiler, node: exp.Length) -> Typed:
-    s = c.expr(node.this)
-    if family(s.type) != "text" and not T.is_null(s.type):
-        raise Unsupported(f"length of {s.type.sql}")
-    fn = "my_octet_length" if node.args.get("binary") else "length"
-    return Typed(f"rt.{fn}({s.code})", T.BIGINT)
-
-
 def h_abs(c: Compiler, node: exp.Abs) -> Typed:
     x = c.expr(node.this)
     numeric_type([x], "ABS")
@@ -310,12 +380,20 @@ def h_round(c: Compiler, node: exp.Round) -> Typed:
 
 
 def h_now(c: Compiler, node: exp.Expression) -> Typed:
+    """NOW([fsp]) / CURRENT_TIMESTAMP[([fsp])]: the clock, with fsp digits of a second."""
+    args = [node.this] if isinstance(node.this, exp.Expression) else []
     if isinstance(node, exp.Anonymous):
         if node.name.lower() not in ("now", "current_timestamp", "localtime", "localtimestamp"):
             raise Unsupported(f"function {node.name.lower()}()")
-        if node.expressions:
-            raise Unsupported(f"{node.name.lower()}(fsp)")
-    return Typed("rt.my_now()", T.TIMESTAMP)
+        args = list(node.expressions)
+    digits = c.expr(args[0]) if args else Typed("0", T.BIGINT, value=0)
+    if not (digits.is_const and isinstance(digits.value, int) and 0 <= digits.value <= 6):
+        raise Unsupported("NOW(fsp) with fsp other than 0..6")
+    return Typed(f"rt.my_now({digits.value})", T.TIMESTAMP)
+
+
+def h_today(c: Compiler, node: exp.Expression) -> Typed:
+    return Typed("rt.current_date()", T.DATE)
 
 
 def _dispatch() -> dict[type, Handler]:
@@ -324,6 +402,7 @@ def _dispatch() -> dict[type, Handler]:
         {
             exp.Literal: h_literal,
             exp.Null: h_null,
+            exp.BitString: h_bits,
             exp.Boolean: h_boolean,
             exp.Neg: h_neg,
             exp.Xor: h_xor,
@@ -334,15 +413,16 @@ def _dispatch() -> dict[type, Handler]:
             exp.Least: h_extremum,
             exp.Concat: h_concat,
             exp.ConcatWs: h_concat_ws,
-            exp.Length: h_length,
             exp.Abs: h_abs,
             exp.Round: h_round,
             exp.CurrentTimestamp: h_now,
+            exp.CurrentDate: h_today,
             exp.Anonymous: h_now,
         }
     )
     for kind in _OPS:
         table[kind] = h_arith
+    table.update(mysql_text.dispatch())
     return table
 
 
@@ -351,7 +431,7 @@ MYSQL = MysqlDialect(name="mysql", read="mysql", dispatch=_dispatch())
 
 def _register() -> None:
     d = "mysql"
-    numbers = "numbers only (text comparison depends on the collation)"
+    numbers = "text under the column's collation (see below)"
     register_common(
         d, lambda key: numbers if key.startswith(("=", "IS [NOT] D", "BETWEEN", "IN")) else ""
     )
@@ -384,8 +464,21 @@ def _register() -> None:
         (
             "strings",
             "length, char_length, substr, substring(... FROM ... FOR ...)",
-            "LENGTH (bytes), CHAR_LENGTH",
+            "LENGTH (bytes in the column's character set), CHAR_LENGTH, SUBSTRING, SUBSTR",
         ),
+        ("strings", "upper, lower", "ASCII (other text raises: the collation maps case)"),
+        (
+            "strings",
+            "left, right, trim/btrim/ltrim/rtrim, replace, lpad, rpad",
+            "TRIM removes a whole string; LPAD/RPAD with '' give NULL",
+        ),
+        ("strings", "split_part", "SUBSTRING_INDEX"),
+        (
+            "pattern matching",
+            "LIKE, ILIKE, NOT LIKE, ESCAPE",
+            "LIKE, NOT LIKE, ESCAPE: case-insensitive under _ci collations (ASCII)",
+        ),
+        ("generated values", "gen_random_uuid(), uuid_generate_v4()", "UUID() (version 1 text)"),
         ("logic", "|| as OR", "default sql_mode"),
         ("conditional", "NULLIF", "numbers"),
         ("conditional", "GREATEST, LEAST", "NULL if any argument is NULL"),

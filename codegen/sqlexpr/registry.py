@@ -35,7 +35,7 @@ NOT_SUPPORTED: tuple[tuple[str, str], ...] = (
     ("regex features outside the subset", "back-references, lookahead, [:alpha:], \\s, ..."),
     ("enum ordering (<, >) and casts of text to an enum", "the label order is not in scope"),
     ("SQLite round(X, N) with N != 0, printf, date modifiers", "long-double printf not reproduced"),
-    ("MySQL text comparison, CAST, UPPER/LOWER", "depend on the collation"),
+    ("MySQL CAST, non-ASCII text ordering and case", "depend on the collation and sql_mode"),
     ("user-defined functions", "only simple SQL functions, compiled on their own"),
 )
 

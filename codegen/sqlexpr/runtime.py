@@ -132,6 +132,20 @@ def coalesce(first: Any, *rest: Thunk) -> Any:
     return None
 
 
+def fold(fn: Callable[[Any, Any], Any], first: Any, *rest: Any) -> Any:
+    """fn applied left to right over a long chain: `a + b + c` is add(add(a, b), c)."""
+    for item in rest:
+        first = fn(first, item)
+    return first
+
+
+def chain(first: Any, *steps: Callable[[Any], Any]) -> Any:
+    """A long chain of operators, one step at a time, in the database's evaluation order."""
+    for step in steps:
+        first = step(first)
+    return first
+
+
 def check_result(a: Any) -> bool | None:
     """Normalise a CHECK result: True, False or None (unknown passes)."""
     if a is None:
@@ -300,17 +314,34 @@ _MIN_SIG_DIGITS = 16  # NUMERIC_MIN_SIG_DIGITS in numeric.c
 _MAX_DISPLAY_SCALE = 1000
 
 
+def _exponent(d: Decimal) -> int:
+    """The exponent of a finite `d`, read from its text when that is plain notation (the
+    digits after the point): as_tuple() builds a tuple of every digit, six times slower."""
+    text = str(d)
+    if "E" in text:  # exponential notation: an exponent above 0, or a tiny value
+        exponent = d.as_tuple().exponent
+        assert isinstance(exponent, int)
+        return exponent
+    dot = text.find(".")
+    return 0 if dot < 0 else dot + 1 - len(text)
+
+
 def num_scale(d: Decimal) -> int:
-    exponent = d.as_tuple().exponent
-    assert isinstance(exponent, int)
-    return max(0, -exponent)
+    if not d.is_finite():
+        exponent = d.as_tuple().exponent
+        assert isinstance(exponent, int)
+    return max(0, -_exponent(d))
+
+
+_ONE = Decimal(1)
+_QUANTA = [_ONE.scaleb(-scale) for scale in range(40)]  # 1, 0.1, 0.01, ...: numeric(p, s)
 
 
 def num_fix(d: Decimal) -> Decimal:
     """PostgreSQL has no negative zero and no negative display scale: normalise both."""
-    exponent = d.as_tuple().exponent
-    if isinstance(exponent, int) and exponent > 0:
-        d = d.quantize(Decimal(1), context=NUM)
+    # a finite value's text has "E+" exactly when its exponent is above 0 (1E+2)
+    if d.is_finite() and "E+" in str(d):
+        d = d.quantize(_ONE, context=NUM)
     if d.is_zero() and d.is_signed():
         d = d.copy_abs()
     return d
@@ -319,7 +350,9 @@ def num_fix(d: Decimal) -> Decimal:
 def num_round_to(d: Decimal, scale: int, rounding: str = ROUND_HALF_UP) -> Decimal:
     """Round to `scale` digits after the point (half away from zero, like round_var)."""
     if scale >= 0:
-        return num_fix(d.quantize(Decimal(1).scaleb(-scale), rounding=rounding, context=NUM))
+        quantum = _QUANTA[scale] if scale < 40 else _ONE.scaleb(-scale)
+        d = d.quantize(quantum, rounding=rounding, context=NUM)  # exponent -scale: not above 0
+        return d.copy_abs() if d.is_zero() and d.is_signed() else d
     shifted = d.scaleb(scale, NUM).quantize(Decimal(1), rounding=rounding, context=NUM)
     return num_fix(shifted.scaleb(-scale, NUM).quantize(Decimal(1), context=NUM))
 
@@ -357,12 +390,10 @@ def div_scale(a: Decimal, b: Decimal) -> int:
 
 def _as_ratio(d: Decimal) -> tuple[int, int]:
     """d == n / 10**s exactly."""
-    sign, digits, exponent = d.as_tuple()
-    assert isinstance(exponent, int)
-    n = int("".join(map(str, digits)) or "0") * (-1 if sign else 1)
+    exponent = _exponent(d)
     if exponent >= 0:
-        return n * 10**exponent, 0
-    return n, -exponent
+        return int(d), 0
+    return int(d.scaleb(-exponent, NUM)), -exponent  # exact: NUM holds every digit
 
 
 def _div_round_half_up(n: int, d: int) -> int:
@@ -687,6 +718,9 @@ def to_numeric(
     """Cast to numeric[(p,s)]. A float goes through its %.15g (real: %.6g) text, as in PG."""
     if a is None:
         return None
+    kind = type(a)
+    if (kind is Decimal or kind is int) and precision is None:
+        return a if kind is Decimal else Decimal(a)  # no typmod: the value as it is
     if isinstance(a, bool):
         raise TypeError("cannot cast boolean to numeric")
     if isinstance(a, int):
@@ -1098,6 +1132,8 @@ def concat_ws(sep: str | None, *args: str | None) -> str | None:
 
 def _case_map(s: str, upper: bool) -> str:
     """Per-character case mapping (towupper/towlower): never one-to-many like 'ß'.upper()."""
+    if s.isascii():  # one character to one: str's own mapping is the same
+        return s.upper() if upper else s.lower()
     out = []
     for ch in s:
         mapped = ch.upper() if upper else ch.lower()
@@ -2041,13 +2077,6 @@ def sq_text(a: Any) -> str | None:
     raise TypeError(f"not a SQLite value: {type(a).__name__}")
 
 
-def sq_fold(fn: Callable[[Any, Any], Any], first: Any, *rest: Any) -> Any:
-    """fn applied left to right over a long chain: `a + b + c` is add(add(a, b), c)."""
-    for item in rest:
-        first = fn(first, item)
-    return first
-
-
 def sq_concat(a: Any, b: Any) -> str | None:
     x, y = sq_text(a), sq_text(b)
     return None if x is None or y is None else x + y
@@ -2274,7 +2303,9 @@ def _my_arith(a: Any, b: Any, op: str) -> Any:
     result = (
         NUM.add(dx, dy)
         if op == "+"
-        else NUM.subtract(dx, dy) if op == "-" else NUM.multiply(dx, dy)
+        else NUM.subtract(dx, dy)
+        if op == "-"
+        else NUM.multiply(dx, dy)
     )
     return num_fix(result)
 
@@ -2373,9 +2404,172 @@ def my_octet_length(s: str | None) -> int | None:
     return None if s is None else len(s.encode("utf-8"))
 
 
-def my_now() -> datetime:
-    """NOW()/CURRENT_TIMESTAMP without fractional seconds, in UTC."""
-    return local_now().replace(microsecond=0)
+def my_now(digits: int = 0) -> datetime:
+    """NOW(fsp)/CURRENT_TIMESTAMP(fsp): the clock in UTC, with fsp digits of a second."""
+    moment = local_now()
+    unit = 10 ** (6 - digits)
+    return moment.replace(microsecond=moment.microsecond // unit * unit)
+
+
+# ------------------------------------------------------------------------- MySQL: text
+
+_MY_EQUAL_SAFE = re.compile(r"[\x20-\x7e]*")  # printable ASCII: case folding is exact
+_MY_ORDER_SAFE = re.compile(r"[A-Za-z0-9 ]*")  # and sorting too (symbols weigh otherwise)
+
+
+def _my_collated(a: str, b: str, ci: bool, pad: bool, name: str, ordering: bool) -> tuple[str, str]:
+    """The two strings as the collation compares them, or NotImplementedError."""
+    if pad:  # PAD SPACE: the shorter is compared as if padded with spaces
+        width = max(len(a), len(b))
+        a, b = a.ljust(width), b.ljust(width)
+    if ci:
+        safe = _MY_ORDER_SAFE if ordering else _MY_EQUAL_SAFE
+        if not (safe.fullmatch(a) and safe.fullmatch(b)):
+            raise NotImplementedError(
+                f"MySQL compares this text by the weights of collation {name}, which are"
+                f" not modelled: {a!r}, {b!r}"
+            )
+        return a.upper(), b.upper()
+    if not name.startswith("utf8") and not (a.isascii() and b.isascii()):
+        raise NotImplementedError(f"comparing non-ASCII text under collation {name}")
+    return a, b
+
+
+_MY_CMP: dict[str, Callable[[Any, Any], bool]] = {
+    "=": lambda x, y: x == y,
+    "<>": lambda x, y: x != y,
+    "<": lambda x, y: x < y,
+    "<=": lambda x, y: x <= y,
+    ">": lambda x, y: x > y,
+    ">=": lambda x, y: x >= y,
+}
+
+
+def my_str_cmp(op: str, a: Any, b: Any, ci: bool, pad: bool, name: str) -> bool | None:
+    """A comparison of text under a collation (see sqlexpr/mysql_text.py)."""
+    if a is None or b is None:
+        return None
+    x, y = _my_collated(a, b, ci, pad, name, op not in ("=", "<>"))
+    return _MY_CMP[op](x, y)
+
+
+def my_str_in(a: Any, items: list[Any], ci: bool, pad: bool, name: str) -> bool | None:
+    if a is None:
+        return None
+    unknown = False
+    for item in items:
+        equal = my_str_cmp("=", a, item, ci, pad, name)
+        if equal:
+            return True
+        unknown = unknown or equal is None
+    return None if unknown else False
+
+
+def _my_ascii_only(s: str, what: str) -> str:
+    if not s.isascii():
+        raise NotImplementedError(f"MySQL's {what} of non-ASCII text follows the collation")
+    return s
+
+
+def my_lower(s: str | None) -> str | None:
+    return None if s is None else _my_ascii_only(s, "LOWER()").lower()
+
+
+def my_upper(s: str | None) -> str | None:
+    return None if s is None else _my_ascii_only(s, "UPPER()").upper()
+
+
+def my_substr(s: str | None, pos: int | None, *count: int | None) -> str | None:
+    """SUBSTRING(s, pos[, len]): 1-based, a negative pos counts from the end, 0 is ''."""
+    if s is None or pos is None or (count and count[0] is None):
+        return None
+    n = len(s)
+    if pos == 0 or pos > n or pos < -n:
+        return ""
+    start = pos - 1 if pos > 0 else n + pos
+    if not count:
+        return s[start:]
+    length = count[0]
+    assert length is not None
+    return s[start : start + length] if length > 0 else ""
+
+
+def my_left(s: str | None, n: int | None) -> str | None:
+    if s is None or n is None:
+        return None
+    return s[:n] if n > 0 else ""
+
+
+def my_right(s: str | None, n: int | None) -> str | None:
+    if s is None or n is None:
+        return None
+    return s[-n:] if n > 0 else ""
+
+
+def my_like(s: Any, pattern: Any, ci: bool, name: str, escape: Any = "\\") -> bool | None:
+    """MySQL LIKE: `%`, `_`, an escape character; case-insensitive under a _ci collation
+    (exact for ASCII), trailing spaces significant; a lone escape at the end is literal."""
+    if s is None or pattern is None or escape is None:
+        return None
+    if len(escape) > 1:
+        raise SqlError("Incorrect arguments to ESCAPE", "HY000")
+    if escape and (len(pattern) - len(pattern.rstrip(escape))) % 2 == 1:
+        pattern += escape
+    if ci:
+        if not (s.isascii() and pattern.isascii()):
+            raise NotImplementedError(f"MySQL's LIKE of non-ASCII text under collation {name}")
+        s, pattern, escape = s.upper(), pattern.upper(), escape.upper()
+    return like_regex(pattern, escape or None).fullmatch(s) is not None
+
+
+def my_substring_index(s: str | None, delim: str | None, count: int | None) -> str | None:
+    """SUBSTRING_INDEX: what comes before the count-th delimiter (from the end if < 0)."""
+    if s is None or delim is None or count is None:
+        return None
+    if not delim or count == 0:
+        return ""
+    parts = s.split(delim)
+    return delim.join(parts[:count] if count > 0 else parts[count:])
+
+
+def my_trim(s: str | None, remove: str | None, where: str) -> str | None:
+    """TRIM([BOTH|LEADING|TRAILING] remstr FROM s): remstr is removed as a whole string,
+    as often as it repeats."""
+    if s is None or remove is None:
+        return None
+    if not remove:
+        return s
+    if where in ("both", "leading"):
+        while s.startswith(remove):
+            s = s[len(remove) :]
+    if where in ("both", "trailing"):
+        while s.endswith(remove):
+            s = s[: len(s) - len(remove)]
+    return s
+
+
+def my_replace(s: str | None, old: str | None, new: str | None) -> str | None:
+    if s is None or old is None or new is None:
+        return None
+    return s.replace(old, new) if old else s
+
+
+def my_pad(s: str | None, n: int | None, pad: str | None, left: bool) -> str | None:
+    """LPAD/RPAD: cut to n characters, or filled with pad; NULL for n < 0 or no pad."""
+    if s is None or n is None or pad is None or n < 0:
+        return None
+    if len(s) >= n:
+        return s[:n]
+    if not pad:
+        return None
+    fill = (pad * (n // len(pad) + 1))[: n - len(s)]
+    return fill + s if left else s + fill
+
+
+def my_uuid() -> str:
+    """UUID(): a version-1 UUID in MySQL's text form (its time and node bits random here,
+    seeded by rt.seed(n) as gen_random_uuid() is)."""
+    return str(uuid.UUID(int=_random.getrandbits(128), version=1))
 
 
 def invalid(message: str) -> Any:
@@ -2399,8 +2593,8 @@ def my_store_int(a: Any, lo: int, hi: int) -> int | None:
         if math.isnan(a) or math.isinf(a):
             _my_out_of_range()
         value = round(a)
-    elif isinstance(a, Decimal):
-        value = int(a.to_integral_value(rounding=ROUND_HALF_UP, context=NUM))
+    elif isinstance(a, (Decimal, str)):  # text: a constant that reads as a number
+        value = int(Decimal(a).to_integral_value(rounding=ROUND_HALF_UP, context=NUM))
     else:
         value = int(a)
     if not lo <= value <= hi:
@@ -2433,13 +2627,78 @@ def my_store_double(a: Any) -> float | None:
 
 def my_store_text(a: Any, length: int | None) -> str | None:
     """A value stored into a character column: numbers as MySQL prints them (a DECIMAL
-    with its scale); longer than the column is an error in strict mode."""
+    with its scale); longer than the column is an error in strict mode, unless what is
+    cut is only spaces (MySQL drops them with a note)."""
     if a is None:
         return None
     text = a if isinstance(a, str) else str(a)
     if length is not None and len(text) > length:
-        raise SqlError("Data too long for column", "22001")
+        if text[length:].strip(" "):
+            raise SqlError("Data too long for column", "22001")
+        text = text[:length]
     return text
+
+
+def my_store_char(a: Any, length: int | None) -> str | None:
+    """Into CHAR(n): as into VARCHAR(n), and trailing spaces are not read back."""
+    text = my_store_text(a, length)
+    return None if text is None else text.rstrip(" ")
+
+
+_MY_MOMENT = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?)?")
+
+
+def _my_moment(a: Any) -> datetime:
+    if isinstance(a, datetime):
+        return a.replace(tzinfo=None)
+    if isinstance(a, date):
+        return datetime(a.year, a.month, a.day)
+    m = _MY_MOMENT.fullmatch(a.strip()) if isinstance(a, str) else None
+    if m is None:
+        raise NotImplementedError(f"MySQL's reading of {a!r} as a date or time")
+    y, mo, d, h, mi, sec, frac = m.groups()
+    micro = int((frac or ".0")[1:].ljust(6, "0"))
+    try:
+        return datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(sec or 0), micro)
+    except ValueError:
+        raise SqlError(f"Incorrect datetime value: {a!r}", "22007") from None
+
+
+def my_store_moment(a: Any, kind: str, digits: int) -> Any:
+    """Into DATETIME(n)/TIMESTAMP(n) (rounded half up to n digits), DATE or TIME."""
+    if a is None:
+        return None
+    moment = _my_moment(a)
+    unit = 10 ** (6 - digits)
+    extra = (moment.microsecond + unit // 2) // unit * unit - moment.microsecond
+    moment = moment + timedelta(microseconds=extra)
+    if kind == "date":
+        return moment.date()
+    return moment.time() if kind == "time" else moment
+
+
+def my_moment_cmp(op: str, a: Any, b: Any) -> bool | None:
+    """DATE/DATETIME values compared as MySQL does: a DATE is its midnight."""
+    if a is None or b is None:
+        return None
+    return _MY_CMP[op](_my_moment(a), _my_moment(b))
+
+
+def my_store_member(a: Any, members: tuple[str, ...], is_set: bool) -> str | None:
+    """Into ENUM/SET: each value matched to a member ignoring case (ASCII), as declared;
+    a SET's members in declaration order, once; anything else is an error (strict)."""
+    if a is None:
+        return None
+    if not isinstance(a, str) or not a.isascii():
+        raise NotImplementedError(f"MySQL's matching of {a!r} to ENUM/SET members")
+    if is_set and not a:
+        return ""  # the empty set
+    folded = {m.lower(): m for m in members}
+    parts = a.split(",") if is_set else [a]
+    found = {folded.get(p.rstrip(" ").lower()) for p in parts}
+    if None in found:
+        raise SqlError("Data truncated for column", "01000")
+    return ",".join(m for m in members if m in found)
 
 
 # ------------------------------------------------------------------------- SQLite JSON

@@ -10,7 +10,6 @@ truncates, dividing by zero gives NULL, and integer overflow turns into REAL.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from sqlglot import exp
 
@@ -180,29 +179,9 @@ _ARITH: dict[type, str] = {
 }
 
 
-LONG_CHAIN = 8  # `a + b + ... ` of this many terms compiles to one fold, not nested calls
-
-
 def h_binary(c: Compiler, node: exp.Binary) -> Typed:
-    fn = _ARITH[type(node)]
-    terms = _chain(node)
-    if len(terms) >= LONG_CHAIN:  # nested calls would nest as deep as the chain is long
-        return Typed(f"rt.sq_fold(rt.{fn}, {', '.join(c.expr(t).code for t in terms)})", T.ANY)
     a, b = c.expr(node.this), c.expr(node.expression)
-    return Typed(f"rt.{fn}({a.code}, {b.code})", T.ANY)
-
-
-def _chain(node: exp.Binary) -> list[exp.Expression]:
-    """The terms of a left-deep chain of one operator (`a - b - c` -> [a, b, c]), walked
-    without recursion; SQLite's arithmetic never raises, so folding changes no result."""
-    terms: list[exp.Expression] = []
-    kind = type(node)
-    current: Any = node
-    while type(current) is kind:
-        terms.append(current.expression)
-        current = current.this
-    terms.append(current)
-    return terms[::-1]
+    return Typed(f"rt.{_ARITH[type(node)]}({a.code}, {b.code})", T.ANY)
 
 
 def h_neg(c: Compiler, node: exp.Neg) -> Typed:

@@ -122,3 +122,42 @@ def test_on_update_current_timestamp_is_modelled(tmp_path: Path) -> None:
     path = tmp_path / "s.sql"
     result = CliRunner().invoke(main, ["inspect", "--dialect", "mysql", str(path)])
     assert "ON UPDATE CURRENT_TIMESTAMP(3)" in result.output
+
+
+def test_rename_table_renames(tmp_path: Path) -> None:
+    """RENAME TABLE is a schema change (sqlglot reads it as a command): applied, in order."""
+    sql = (
+        "CREATE TABLE a (id INT PRIMARY KEY);\nCREATE TABLE c (id INT PRIMARY KEY);\n"
+        "RENAME TABLE a TO b, `c` TO `d e`;\nALTER TABLE b ADD COLUMN x INT;\n"
+    )
+    built = _load(tmp_path, sql, "mysql")
+    assert sorted(t.name for t in built.schema.tables) == ["b", "d e"]
+    assert [c.name for c in built.schema.table("b").columns] == ["id", "x"]
+
+
+def test_partitioned_table_is_read(tmp_path: Path) -> None:
+    """`PARTITION BY` (which sqlglot cannot read) changes where rows go, not the table."""
+    sql = (
+        "CREATE TABLE logs (id INT NOT NULL, at DATE NOT NULL, PRIMARY KEY (id, at))\n"
+        "PARTITION BY RANGE (YEAR(at)) (PARTITION p0 VALUES LESS THAN (2020),"
+        " PARTITION p1 VALUES LESS THAN MAXVALUE);\n"
+        "CREATE TABLE h (a INT) ENGINE=InnoDB PARTITION BY HASH(a) PARTITIONS 4;\n"
+    )
+    built = _load(tmp_path, sql, "mysql")
+    assert sorted(t.name for t in built.schema.tables) == ["h", "logs"]
+    assert not built.warnings
+
+
+def test_float_unsigned_charsets_and_collations_in_the_type(tmp_path: Path) -> None:
+    sql = (
+        "CREATE TABLE t (id INT PRIMARY KEY, f FLOAT UNSIGNED, g FLOAT(7,2) UNSIGNED NOT NULL,\n"
+        " a VARCHAR(10) CHARACTER SET latin1 COLLATE latin1_bin, b TEXT, c CHAR(2) COLLATE"
+        " utf8_bin) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;\n"
+        "ALTER TABLE t ADD COLUMN h REAL UNSIGNED;\n"
+    )
+    table = _load(tmp_path, sql, "mysql").schema.table("t")
+    assert [c.type.sql for c in table.columns] == [
+        "int", "float unsigned", "float(7,2) unsigned",
+        "varchar(10) character set latin1 collate latin1_bin", "text collate utf8mb4_unicode_ci",
+        "char(2) character set utf8mb3 collate utf8_bin", "float unsigned",
+    ]  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import time, timedelta
 from types import ModuleType
 from typing import Any
 
@@ -122,3 +123,110 @@ def test_store_conversion_matches_mariadb(
             assert fn(row) == row[column], (column, row)
     with pytest.raises(pkg.GenerationError, match="Out of range"):
         factory.build(d=Decimal("20"), a=1.0)  # d * 10 = 200 does not fit TINYINT
+
+
+TEXT_AND_TIME = """
+CREATE TABLE texts (
+  id INT AUTO_INCREMENT PRIMARY KEY,
+  l1 VARCHAR(12) CHARACTER SET latin1 NOT NULL,
+  asc1 VARCHAR(12) CHARACTER SET ascii NOT NULL,
+  m3 VARCHAR(12) CHARACTER SET utf8mb3 NOT NULL,
+  m4 VARCHAR(12) NOT NULL,
+  tt TINYTEXT NOT NULL,
+  cyr VARCHAR(20) CHARACTER SET cp1251 COLLATE cp1251_general_ci,
+  body TEXT CHARACTER SET latin1,
+  code CHAR(4) COLLATE ascii_bin NOT NULL
+) DEFAULT CHARSET=utf8mb4;
+CREATE TABLE legacy (id INT PRIMARY KEY, name VARCHAR(30) NOT NULL, note TEXT)
+  DEFAULT CHARSET=latin1;
+CREATE TABLE moments (
+  id INT PRIMARY KEY,
+  d0 DATETIME NOT NULL, d3 DATETIME(3) NOT NULL, d6 DATETIME(6) NOT NULL,
+  t0 TIME NOT NULL, t2 TIME(2) NOT NULL, s4 TIMESTAMP(4) NOT NULL,
+  f FLOAT UNSIGNED NOT NULL, fps FLOAT(7,2) UNSIGNED NOT NULL, dps DOUBLE(8,3) NOT NULL,
+  r REAL UNSIGNED, du DECIMAL(6,2) UNSIGNED NOT NULL
+);
+"""
+
+
+def _stored(mysql: Any, table: str, rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """Insert built rows as they are; what MySQL hands back, in the same order."""
+    columns = list(rows[0])
+    names = ", ".join(f"`{c}`" for c in columns)
+    with mysql.cursor() as cur:
+        cur.executemany(
+            f"INSERT INTO `{table}` ({names}) VALUES ({', '.join(['%s'] * len(columns))})",
+            [[row[c] for c in columns] for row in rows],
+        )
+        cur.execute(f"SELECT {names} FROM `{table}` ORDER BY id")
+        return list(cur.fetchall())
+
+
+@pytest.mark.parametrize("locale", ["ja_JP", "de_DE", "en_US"])
+def test_text_in_charsets_and_fractional_seconds(
+    locale: str, mysql: Any, make_package: Callable[..., ModuleType]
+) -> None:
+    """Built rows are stored unchanged: text in each column's character set (Japanese
+    words into latin1, ascii, cp1251, TINYTEXT's 255 bytes), DATETIME(n)/TIME(n)/
+    TIMESTAMP(n) with at most n digits of a second (MySQL rounds finer ones), FLOAT
+    UNSIGNED and FLOAT(p,s) within range and at s digits."""
+    load_mysql(mysql, TEXT_AND_TIME)
+    pkg = make_package(sql=TEXT_AND_TIME, dialect="mysql", seed=11, locale=locale)
+    for table in ("texts", "legacy", "moments"):
+        built = pkg.FACTORIES[table].build_batch(200)
+        if table == "texts":
+            for n, row in enumerate(built, 1):
+                row["id"] = n
+        stored = _stored(mysql, table, built)
+        for row, back in zip(built, stored, strict=True):
+            for (column, value), got in zip(row.items(), back, strict=True):
+                if column in ("f", "r"):  # single precision: MySQL keeps ~7 digits
+                    assert got is None or got >= 0
+                    continue
+                assert got == _as_stored(value), (table, column, value, got)
+    moments = pkg.FACTORIES["moments"].build_batch(200)
+    assert all(m["d0"].microsecond == 0 and m["t0"].microsecond == 0 for m in moments)
+    assert any(m["d6"].microsecond % 1000 for m in moments)  # six digits are used
+    assert all(m["d3"].microsecond % 1000 == 0 for m in moments)
+    assert all(m["t2"].microsecond % 10_000 == 0 for m in moments)
+
+
+def _as_stored(value: Any) -> Any:
+    """PyMySQL reads TIME as a timedelta."""
+    if isinstance(value, time):
+        return timedelta(
+            hours=value.hour, minutes=value.minute, seconds=value.second,
+            microseconds=value.microsecond,
+        )  # fmt: skip
+    return value
+
+
+def test_in_charset_keeps_what_each_charset_stores() -> None:
+    from codegen.runtimes._runtime import in_charset
+
+    assert in_charset("naïve 😀 日本", "utf8mb4") == "naïve 😀 日本"
+    assert in_charset("naïve 😀 日本", "utf8mb3") == "naïve x 日本"
+    assert in_charset("naïve 😀 日本", "latin1") == "naïve x xx"
+    assert in_charset("naïve 😀 日本", "ascii") == "naive x xx"
+    assert in_charset("日本語", "utf8mb4", 7) == "日本"
+    assert in_charset("Жук", "cp1251") == "Жук" and in_charset("Жук", "mystery") == "xxx"
+
+
+PARTITIONED = """
+CREATE TABLE logs (id INT NOT NULL, at DATE NOT NULL, msg VARCHAR(40), PRIMARY KEY (id, at))
+  PARTITION BY RANGE (YEAR(at)) (PARTITION p0 VALUES LESS THAN (2020),
+  PARTITION p1 VALUES LESS THAN MAXVALUE);
+CREATE TABLE h (a INT NOT NULL PRIMARY KEY, b VARCHAR(5)) ENGINE=InnoDB
+  PARTITION BY HASH(a) PARTITIONS 4
+"""
+
+
+def test_partitioned_tables_accept_rows(
+    mysql: Any, make_package: Callable[..., ModuleType]
+) -> None:
+    pkg = _create(mysql, make_package, PARTITIONED)
+    try:
+        assert len(pkg.FACTORIES["logs"].create_batch(200)) == 200
+        assert len(pkg.FACTORIES["h"].create_batch(200)) == 200
+    finally:
+        pkg.bind(None)

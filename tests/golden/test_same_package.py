@@ -50,7 +50,7 @@ def _bodies(schema: Schema) -> dict[str, str]:
     return {
         rel: "".join(text.splitlines(keepends=True)[HEADER_LINES:])
         for rel, text in package.files.items()
-        if rel != "_manifest.json"  # inputs, digests and the model's locations
+        if rel not in ("_manifest.json", "_model.json")  # inputs, digests, model locations
     }
 
 

@@ -75,8 +75,12 @@ EVERY_FIXTURE = """
         assert count(transactional_db, "customers") == 1
 
 
-    def test_nothing_committed_leaks(transactional_db, db):
+    @pytest.mark.parametrize("turn", range(3))  # databases are reused: each one twice
+    def test_nothing_committed_leaks(transactional_db, db, turn):
         assert count(transactional_db, "customers") == 0 and count(db, "customers") == 0
+        sql = "INSERT INTO customers (email) VALUES ('x@y.z') RETURNING id"
+        assert transactional_db.execute(sql).fetchone() == (1,)  # the identity starts over
+        transactional_db.commit()
 
 
     def test_rpc_mock_and_real(rpc, factories):
@@ -123,14 +127,14 @@ def url_of(server: Server) -> str:
 
 def test_every_fixture_on_embedded_postgres(project: pytest.Pytester) -> None:
     result = project.runpytest_subprocess("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=8)
+    result.assert_outcomes(passed=10)
     assert (project.path / "dbfakes" / "__init__.py").is_file()  # generated at `out`
     result.stdout.fnmatch_lines(["schemagen: PostgreSQL 1*.* (embedded), ready in *s"])
 
 
 def test_every_fixture_with_xdist(project: pytest.Pytester) -> None:
     result = project.runpytest_subprocess("-n", "2", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=8)
+    result.assert_outcomes(passed=10)
 
 
 @pytest.mark.parametrize("xdist", [(), ("-n", "2")], ids=["plain", "xdist"])
@@ -139,7 +143,7 @@ def test_every_fixture_on_a_server_url(
 ) -> None:
     before = _databases(pg_server)
     result = project.runpytest_subprocess("--schemagen-db-url", url_of(pg_server), *xdist)
-    result.assert_outcomes(passed=8)
+    result.assert_outcomes(passed=10)
     assert _databases(pg_server) == before  # template and clones dropped, nothing else touched
 
 
@@ -375,12 +379,28 @@ def test_mysql_variant_given_a_url(pytester: pytest.Pytester, my_server: Any) ->
 
         def test_not_leaked(transactional_db):
             assert count(transactional_db, "customers") == 0
+
+        def test_commit_on_db(db, factories):
+            factories.FACTORIES["customers"].create()
+            db.commit()
+
+        def test_ddl_on_db(db, factories):
+            factories.FACTORIES["customers"].create()
+            with db.cursor() as cur:
+                cur.execute("CREATE TABLE extra (x int)")  # commits the row above too
+
+        def test_neither_leaked(db):
+            assert count(db, "customers") == 0
+            with db.cursor() as cur:
+                cur.execute("SHOW TABLES LIKE 'extra'")
+                assert cur.fetchall() == ()
         """
     )
     url = f"mysql://root@/?unix_socket={my_server.socket}"
     before = _mysql_databases(my_server)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--schemagen-db-url", url)
-    result.assert_outcomes(passed=4)
+    result.assert_outcomes(passed=7, errors=2)
+    result.stdout.fnmatch_lines(["*ended `db`'s transaction*use `transactional_db`*"])
     assert _mysql_databases(my_server) == before
 
 

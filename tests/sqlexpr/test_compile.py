@@ -376,6 +376,19 @@ def test_mysql_division_by_zero_raises_as_strict_mode_storing_does() -> None:
         f(1)
 
 
-def test_mysql_text_comparison_is_unsupported() -> None:
-    compiled = compile_expression("s = 'x'", "mysql", {"s": TEXT}, name="f")
-    assert compiled.unsupported is not None and "comparison" in compiled.unsupported
+def test_mysql_text_comparison_follows_the_collation() -> None:
+    """MySQL 8's default utf8mb4_0900_ai_ci ignores case and is NO PAD; MariaDB's and
+    older ones (general_ci, unicode_ci) are PAD SPACE; what is not modelled raises."""
+    default = load(compile_expression("s = 'x'", "mysql", {"s": TEXT}, name="f"))["f"]
+    assert (default("X"), default("x "), default(None)) == (1, 0, None)
+    with pytest.raises(NotImplementedError, match="utf8mb4_0900_ai_ci"):
+        default("é")
+    general = SqlType("varchar", "varchar(5) collate utf8mb4_general_ci", length=5)
+    padded = load(compile_expression("s = 'x'", "mysql", {"s": general}, name="f"))["f"]
+    assert (padded("X  "), padded("y")) == (1, 0)
+    binary = SqlType("varchar", "varchar(5) collate utf8mb4_bin", length=5)
+    exact = load(compile_expression("s < 'b'", "mysql", {"s": binary}, name="f"))["f"]
+    assert (exact("B"), exact("a\t"), exact("\u00e9")) == (1, 1, 0)
+    cs = SqlType("varchar", "varchar(5) collate utf8mb4_0900_as_cs", length=5)
+    compiled = compile_expression("s = 'x'", "mysql", {"s": cs}, name="f")
+    assert compiled.unsupported == "comparison under collation utf8mb4_0900_as_cs"

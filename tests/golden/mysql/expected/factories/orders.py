@@ -4,11 +4,26 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from decimal import Decimal
+
 from .. import _runtime as sg
+from .. import _sqlruntime as rt
 from ..computed import CHECKS, COMPUTED_COLUMNS
 from ..schemas import OrdersRow
 
 _PKG = __name__.rpartition(".")[0]
+
+
+def orders__discount_default() -> Decimal | None:
+    """mysql: '0.00'"""
+    return rt.my_store_decimal("0.00", 5, 2, False)
+
+
+def orders__created_at_default() -> datetime | None:
+    """mysql: CURRENT_TIMESTAMP(6)"""
+    result: datetime | None = rt.my_store_moment(rt.my_now(6), "timestamp", 6)
+    return result
 
 
 # One line item per order
@@ -21,9 +36,9 @@ class OrdersFactory(sg.RowFactory[OrdersRow]):
     product_id = sg.sub_factory(_PKG + ".products.ProductsFactory")
     price = sg.lazy_function(lambda: sg.random_decimal(100, 100000, scale=2))
     quantity = sg.lazy_function(lambda: sg.random_int(1, 20))
-    discount = sg.lazy_function(lambda: sg.random_decimal(0, 10000, scale=2))
+    discount = sg.lazy_function(orders__discount_default)
     status = "pending"
-    created_at = sg.lazy_function(lambda: sg.random_timestamp(-31536000, 0, tz=False))
+    created_at = sg.lazy_function(orders__created_at_default)
 
     _spec = sg.Table(
         key="orders",

@@ -4,13 +4,36 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
 from .. import _runtime as sg
+from .. import _sqlruntime as rt
 from ..computed import CHECKS, COMPUTED_COLUMNS
 from ..schemas import ProductsRow
 
 _PKG = __name__.rpartition(".")[0]
+
+
+def products__stock_quantity_default() -> int | None:
+    """mysql: '0'"""
+    return rt.my_store_int("0", -2147483648, 2147483647)
+
+
+def products__reviews_count_default() -> int | None:
+    """mysql: '0'"""
+    return rt.my_store_int("0", -2147483648, 2147483647)
+
+
+def products__is_active_default() -> int | None:
+    """mysql: '1'"""
+    return rt.my_store_int("1", -128, 127)
+
+
+def products__created_at_default() -> datetime | None:
+    """mysql: CURRENT_TIMESTAMP()"""
+    result: datetime | None = rt.my_store_moment(rt.my_now(0), "timestamp", 0)
+    return result
 
 
 @sg.register
@@ -25,14 +48,14 @@ class ProductsFactory(sg.RowFactory[ProductsRow]):
     name = sg.lazy_function(lambda: sg.random_text("name", maxlen=200))
     category = "general"
     price = sg.lazy_function(lambda: sg.random_decimal(100, 100000, scale=2))
-    stock_quantity = sg.lazy_function(lambda: sg.random_int(1, 20))
+    stock_quantity = sg.lazy_function(products__stock_quantity_default)
     rating = sg.lazy_function(
         lambda: None if sg.draw_null() else sg.random_decimal(100, 500, scale=2)
     )
-    reviews_count = sg.lazy_function(lambda: sg.random_int(0, 1000))
+    reviews_count = sg.lazy_function(products__reviews_count_default)
     attributes_ = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_json("object"))
-    is_active = sg.lazy_function(lambda: sg.random_bool())
-    created_at = sg.lazy_function(lambda: sg.random_timestamp(-31536000, 0, tz=False))
+    is_active = sg.lazy_function(products__is_active_default)
+    created_at = sg.lazy_function(products__created_at_default)
 
     _spec = sg.Table(
         key="products",

@@ -1,0 +1,161 @@
+"""create_batch(n) builds the rows, then inserts them table by table, parents first (one
+pipelined executemany ... RETURNING per table on psycopg). Against real databases: the rows
+it returns are the rows create() would have returned one by one (same seed), they are what
+the table holds, and a row the database refuses fails with the database's own error for it,
+leaving the caller's transaction as a failed single INSERT would."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import psycopg
+import pytest
+
+from tests.generate.genlib import SAMPLES
+from tests.myserver import load as load_mysql
+
+Make = Callable[..., ModuleType]
+ECOM = SAMPLES / "ecommerce" / "schema.sql"
+RENTAL = SAMPLES / "rental" / "schema.sql"
+
+
+def _one_by_one(pkg: ModuleType, key: str, n: int, **kwargs: Any) -> list[dict[str, Any]]:
+    return [pkg.FACTORIES[key].create(**kwargs) for _ in range(n)]
+
+
+def _contents(conn: Any, pkg: ModuleType, key: str) -> list[tuple[Any, ...]]:
+    target = ".".join(f'"{part}"' for part in pkg.FACTORIES[key]._spec.sql_name)
+    cursor = conn.cursor()
+    cursor.execute(f"SELECT * FROM {target}")
+    return sorted(map(tuple, cursor.fetchall()), key=repr)
+
+
+def _fresh_pg(pg_server: Any, sql: Path) -> Any:
+    holder = pg_server.database()
+    conn = holder.__enter__()
+    conn.execute(sql.read_text(encoding="utf-8"))
+    return holder, conn
+
+
+@pytest.mark.parametrize("sql", [ECOM, RENTAL], ids=["ecommerce", "rental"])
+@pytest.mark.parametrize("autocommit", [True, False], ids=["autocommit", "transaction"])
+def test_postgres_batch_equals_create_one_by_one(
+    sql: Path, autocommit: bool, pg_server: Any, make_package: Make
+) -> None:
+    pkg = make_package(paths=[sql], seed=4)
+    results = []
+    for batch in (True, False):
+        holder, conn = _fresh_pg(pg_server, sql)
+        try:
+            conn.autocommit = autocommit
+            pkg.bind(conn)
+            pkg.reset(9)
+            made = {}
+            for key, factory in pkg.FACTORIES.items():
+                if key.startswith("rental_20") or key == "rental_default":
+                    continue  # partitions: rows go through the parent table's factory
+                made[key] = factory.create_batch(12) if batch else _one_by_one(pkg, key, 12)
+            stored = {key: _contents(conn, pkg, key) for key in made}
+            conn.commit()
+            results.append((made, stored))
+        finally:
+            pkg.bind(None)
+            holder.__exit__(None, None, None)
+    (batch_rows, batch_tables), (single_rows, single_tables) = results
+    assert batch_rows == single_rows
+    assert batch_tables == single_tables
+    assert sum(len(rows) for rows in batch_rows.values()) > 12 * 5
+
+
+def test_batch_rows_are_what_the_table_holds(pg: psycopg.Connection, make_package: Make) -> None:
+    pg.execute(ECOM.read_text(encoding="utf-8"))  # type: ignore[call-overload]
+    pkg = make_package(paths=[ECOM], seed=4)
+    calls: list[str] = []
+    many = pkg._runtime._returning
+    pkg._runtime._returning = lambda sql, params: calls.append(sql) or many(sql, params)
+    pkg.bind(pg)
+    try:
+        orders = pkg.FACTORIES["orders"].create_batch(50, quantity=3)
+    finally:
+        pkg.bind(None)
+        pkg._runtime._returning = many
+    assert [sql.split()[2] for sql in calls] == ['"customers"', '"products"', '"orders"']
+    stored = pg.execute("SELECT id, customer_id, product_id, total_price FROM orders").fetchall()
+    assert sorted(stored, key=repr) == sorted(
+        ((o["id"], o["customer_id"], o["product_id"], o["total_price"]) for o in orders), key=repr
+    )
+    assert {o["quantity"] for o in orders} == {3}
+    products = pg.execute("SELECT count(*) FROM products").fetchone()
+    assert products == (50,)  # one parent each, inserted before the orders that use them
+
+
+@pytest.mark.parametrize("autocommit", [True, False], ids=["autocommit", "transaction"])
+def test_a_refused_row_raises_the_databases_error_for_it(
+    autocommit: bool, pg: psycopg.Connection, make_package: Make
+) -> None:
+    pg.execute(ECOM.read_text(encoding="utf-8"))  # type: ignore[call-overload]
+    pg.execute("CREATE UNIQUE INDEX one_name ON products (name)")
+    pg.autocommit = autocommit
+    pkg = make_package(paths=[ECOM], seed=4)
+    pkg.bind(pg)
+    try:
+        with pytest.raises(psycopg.errors.UniqueViolation) as failed:
+            pkg.FACTORIES["products"].create_batch(5, name="same")
+    finally:
+        pkg.bind(None)
+    assert "Key (name)=(same) already exists" in str(failed.value.diag.message_detail)
+    if autocommit:  # the rows before the refused one went in, as with create() one by one
+        assert pg.execute("SELECT count(*) FROM products").fetchone() == (1,)
+    else:  # the caller's transaction failed, as a failed INSERT of create() leaves it
+        assert pg.info.transaction_status == psycopg.pq.TransactionStatus.INERROR
+        pg.rollback()
+
+
+def _made(pkg: ModuleType, conn: Any, n: int, batch: bool, quote: str) -> Any:
+    """Every factory's n rows (create_batch, or create() n times) and the tables after."""
+    pkg.bind(conn)
+    pkg.reset(9)
+    try:
+        made = {
+            key: f.create_batch(n) if batch else _one_by_one(pkg, key, n)
+            for key, f in pkg.FACTORIES.items()
+        }
+    finally:
+        pkg.bind(None)
+    cursor = conn.cursor()
+    tables = {}
+    for key in made:
+        cursor.execute(f"SELECT * FROM {quote}{key}{quote}")
+        tables[key] = sorted(map(tuple, cursor.fetchall()), key=repr)
+    cursor.close()
+    return made, tables
+
+
+def test_sqlite_batch_equals_create_one_by_one(tmp_path: Path, make_package: Make) -> None:
+    sql = (SAMPLES / "sqlite" / "schema.sql").read_text(encoding="utf-8")
+    pkg = make_package(paths=[SAMPLES / "sqlite" / "schema.sql"], dialect="sqlite", seed=4)
+    results = []
+    for batch in (True, False):
+        conn = sqlite3.connect(tmp_path / f"{batch}.db")
+        conn.executescript(sql)
+        conn.execute("PRAGMA foreign_keys=ON")
+        try:
+            results.append(_made(pkg, conn, 10, batch, '"'))
+        finally:
+            conn.close()
+    assert results[0] == results[1]
+
+
+def test_mysql_batch_equals_create_one_by_one(my_server: Any, make_package: Make) -> None:
+    path = SAMPLES / "mysql" / "schema.sql"
+    pkg = make_package(paths=[path], dialect="mysql", seed=4)
+    results = []
+    for batch in (True, False):
+        with my_server.database() as conn:
+            load_mysql(conn, path.read_text(encoding="utf-8"))
+            results.append(_made(pkg, conn, 8, batch, "`"))
+    assert results[0] == results[1]
