@@ -37,6 +37,10 @@ from bench_generate import synthetic_sql
 PARSE = "import sqlglot, sys; sqlglot.parse(open(sys.argv[1]).read(), read='postgres')"
 CLI = "import sys; from codegen.cli import main; main(sys.argv[1:])"
 IMPORT = "import sys; sys.path.insert(0, sys.argv[1]); import fakes"
+WARM_UP = (
+    "import codegen, compileall, os;"
+    " compileall.compile_dir(os.path.dirname(codegen.__file__), quiet=1)"
+)
 
 
 def wide_sql(columns: int, changed: int | None = None) -> str:
@@ -72,9 +76,12 @@ def measure(args: list[str], env: dict[str, str], cwd: Path, ok: int = 0) -> dic
 
 
 def scale(tables: int, code: Path | None, wide: bool = False) -> dict[str, dict[str, float]]:
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="0")
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # any value, even "0", stops bytecode writes
     if code is not None:
         env["PYTHONPATH"] = str(code)
+    # compile schemagen's own modules first: every step then loads bytecode, as installs do
+    subprocess.run([sys.executable, "-c", WARM_UP], env=env, check=True)
     tmp = Path(tempfile.mkdtemp(prefix="sgscale"))
     try:
         sql = tmp / "schema.sql"

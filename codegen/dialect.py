@@ -10,6 +10,7 @@ The readers are imported when first used: pglast is not loaded to read a SQLite 
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     Reader = Callable[[SourceFile, StatementCache | None], list[ddl.Statement]]
 
 Name = Literal["postgres", "sqlite", "mysql"]
+OLDEST_POSTGRES, NEWEST_POSTGRES = 13, 18  # the server versions whose catalog is modelled
 
 # The Python type of the values a column of each category holds, as the generated package
 # writes it in annotations (rows, compiled functions); a category missing here is `Any`.
@@ -41,11 +43,8 @@ PYTHON_TYPES: Mapping[str, str] = {
     "timestamptz": "datetime", "uuid": "UUID", "bytes": "bytes",
 }  # fmt: skip
 # not here: an interval is a timedelta, or the SQL runtime's Interval when it counts months
-_MYSQL_PYTHON_TYPES: Mapping[str, str] = {
-    **PYTHON_TYPES,
-    "boolean": "int",
-    "bit": "Any",
-}  # TINYINT(1)
+# MySQL's BOOLEAN is TINYINT(1)
+_MYSQL_PYTHON_TYPES: Mapping[str, str] = {**PYTHON_TYPES, "boolean": "int", "bit": "Any"}
 # SQLite keeps a value's storage class: INTEGER, REAL, TEXT or BLOB (booleans are 1/0,
 # numbers without a fraction INTEGER, times ISO text)
 _SQLITE_PYTHON_TYPES: Mapping[str, str] = {
@@ -62,6 +61,8 @@ class Dialect:
 
     name: Name = "postgres"
     sqlglot: str = "postgres"  # what sqlglot's `read=` / `dialect=` take
+    # the server's major version, where the model depends on it (config `postgres_version`)
+    version: int = NEWEST_POSTGRES
     # -- names (catalog)
     folds_case: bool = False  # unquoted column (and SQLite table) names ignore case
     names_indexes: bool = True  # an unnamed CREATE INDEX gets the database's name for it
@@ -100,6 +101,20 @@ class Dialect:
     json_as_text: bool = False  # JSON columns hand back the text stored (MariaDB's LONGTEXT)
     # -- the generated code's annotations
     python_types: Mapping[str, str] = PYTHON_TYPES
+
+    def at_version(self, version: int) -> Dialect:
+        """This dialect as a server of that major version behaves."""
+        if version == self.version:
+            return self
+        other = copy.copy(self)
+        other.version = version
+        return other
+
+    @property
+    def partitions_share_identity(self) -> bool:
+        """Partitions take the parent's identity column (PostgreSQL 17 and later); before,
+        a partition's column is a plain NOT NULL one."""
+        return self.version >= 17
 
     @property
     def default_schema(self) -> str:
@@ -168,7 +183,8 @@ class Dialect:
         return sqlout.to_sql(schema)
 
     def __repr__(self) -> str:
-        return f"<dialect {self.name}>"
+        shown = "" if self.version == Dialect.version else f" {self.version}"
+        return f"<dialect {self.name}{shown}>"
 
 
 class _SqlglotRead(Dialect):

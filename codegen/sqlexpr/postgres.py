@@ -464,6 +464,8 @@ SUPPORTED_CONSTRUCTS: tuple[tuple[str, str, str], ...] = (
     ("date and time", "date_trunc('unit', x)", "session time zone UTC"),
     ("date and time", "now(), current_timestamp, current_date, localtimestamp", "reads rt.clock"),
     ("generated values", "gen_random_uuid(), uuid_generate_v4()", "seeded by rt.seed(n)"),
+    ("generated values", "uuidv4(), uuidv7([interval])",
+     "PostgreSQL 18; seeded by rt.seed(n), uuidv7 reads rt.clock"),
 )  # fmt: skip
 
 

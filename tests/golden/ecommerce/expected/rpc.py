@@ -12,8 +12,10 @@
     with RPC.override("get_order_summary", lambda p_customer_id: [...]):   # a test's own answer
         ...
 
-Simple `LANGUAGE sql` functions run their compiled body; calling any other raises
-NotImplementedError naming what to register (`RPC.register`), unless the client is bound
+Simple `LANGUAGE sql` functions run their compiled body; a body that is one SELECT over
+tables runs on rows (`Database().rpc(...)`: its tables; `RPC.bind_rows({...})`: the
+test's). Calling any other raises NotImplementedError naming what to register
+(`RPC.register`), unless the client is bound
 to a connection (`RPC.bind(conn)`: the real function) or a fake is asked for
 (`RPC.fake(name, ...)`, `with RPC.fakes(name):`, `RPC.strict = False`).
 Call `RPC.reset()` after each test (an autouse fixture) to drop registrations.
@@ -26,6 +28,7 @@ from decimal import Decimal
 from typing import Any, TypedDict
 from uuid import UUID
 
+from . import _relruntime as rel
 from . import _sqlruntime as rt
 from ._rpcruntime import AsyncRPCClient, Function, Param, RPCClient, RPCError, Type
 from .schemas import CustomersRow, ProductsRow
@@ -105,6 +108,28 @@ _F_calculate_total = Function(
 )
 
 
+def _q_get_order_summary_2(p_1: Decimal | None) -> Decimal | None:
+    """postgres: ((COALESCE(\"#1\", 0)))"""
+    result: Decimal | None = rt.coalesce(p_1, lambda: rt.Decimal("0"))
+    return result
+
+
+def _q_get_order_summary_4(p_2: Decimal | None) -> Decimal | None:
+    """postgres: ((COALESCE(ROUND(\"#2\", 2), 0)))"""
+    result: Decimal | None = rt.coalesce(rt.num_round(p_2, 2), lambda: rt.Decimal("0"))
+    return result
+
+
+def _q_get_order_summary_5(
+    p_0_customer_id: UUID | None, p_0: UUID | None, p_0_status: str | None
+) -> bool | None:
+    """postgres: (\"0.customer_id\" = \"$0\" AND NOT \"0.status\" IN ('cancelled', 'refunded'))"""
+    return rt.and_(
+        rt.eq(p_0_customer_id, p_0),
+        lambda: rt.not_(rt.in_list(p_0_status, ["cancelled", "refunded"])),
+    )
+
+
 GetOrderSummaryResult = TypedDict(
     "GetOrderSummaryResult",
     {
@@ -119,8 +144,8 @@ def get_order_summary(p_customer_id: UUID) -> list[GetOrderSummaryResult]:
     """get_order_summary(p_customer_id uuid) RETURNS TABLE(total_orders bigint, total_revenue numeric, average_order numeric)
     LANGUAGE sql STABLE
 
-    Implementation: none; calls raise unless a test registers one
-    (RPC.register) or binds a connection. Not compiled: returns rows; only scalar SQL bodies are compiled.
+    Implementation: the SELECT compiled, run on rows of orders
+    (Database.rpc, or RPC.bind_rows), unless a test registers one.
 
     SELECT count(*),
            COALESCE(sum(o.final_price), 0),
@@ -146,16 +171,58 @@ _F_get_order_summary = Function(
         ("average_order", Type("numeric", "numeric")),
     ),
     body=_sql_body(get_order_summary, 6),
-    reason="returns rows; only scalar SQL bodies are compiled",
+    query=rel.Query(
+        source=rel.Source("orders", ("customer_id", "status", "final_price")),
+        where=rel.Expr(_q_get_order_summary_5, ("0.customer_id", "$0", "0.status")),
+        aggs=(
+            rel.Agg("count", None, False, "other"),
+            rel.Agg("sum", rel.Expr(rel.value, ("0.final_price",)), False, "numeric"),
+            rel.Agg("avg", rel.Expr(rel.value, ("0.final_price",)), False, "numeric"),
+        ),
+        grouped=True,
+        select=(
+            rel.Expr(rel.value, ("#0",)),
+            rel.Expr(_q_get_order_summary_2, ("#1",)),
+            rel.Expr(_q_get_order_summary_4, ("#2",)),
+        ),
+        names=("total_orders", "total_revenue", "average_order"),
+    ),
 )
+
+
+def _q_get_product_recommendations_r0_s0_1(
+    p_0_customer_id: UUID | None, p_0: UUID | None
+) -> bool | None:
+    """postgres: (\"0.customer_id\" = \"$0\")"""
+    return rt.eq(p_0_customer_id, p_0)
+
+
+def _q_get_product_recommendations_r0_s0_2(
+    p_1_id: int | None, p_0_product_id: int | None
+) -> bool | None:
+    """postgres: (\"1.id\" = \"0.product_id\")"""
+    return rt.eq(p_1_id, p_0_product_id)
+
+
+def _q_get_product_recommendations_r0_15(
+    p_0_is_active: bool | None,
+    p_0_category: str | None,
+    p_0: list[str] | None,
+    p_0_id: int | None,
+    p_1: list[int] | None,
+) -> bool | None:
+    """postgres: (\"0.is_active\" AND \"0.category\" = ANY \"%0\" AND NOT \"0.id\" = ANY \"%1\")"""
+    return rt.and_(
+        p_0_is_active, lambda: rt.any_eq(p_0_category, p_0), lambda: rt.not_(rt.any_eq(p_0_id, p_1))
+    )
 
 
 def get_product_recommendations(p_customer_id: UUID, p_limit: int = 5) -> list[ProductsRow]:
     """get_product_recommendations(p_customer_id uuid, p_limit integer DEFAULT 5) RETURNS SETOF products
     LANGUAGE plpgsql STABLE
 
-    Implementation: none; calls raise unless a test registers one
-    (RPC.register) or binds a connection. Not compiled: LANGUAGE plpgsql.
+    Implementation: the SELECT compiled, run on rows of products, orders
+    (Database.rpc, or RPC.bind_rows), unless a test registers one.
 
     BEGIN
         -- products from categories the customer already buys, not bought yet
@@ -194,7 +261,182 @@ _F_get_product_recommendations = Function(
     shape="rows",
     type=Type("row", "products", table="products"),
     body=_sql_body(get_product_recommendations, 6),
-    reason="LANGUAGE plpgsql",
+    query=rel.Steps(
+        (
+            (
+                rel.Query(
+                    source=rel.Source(
+                        "products",
+                        (
+                            "id",
+                            "sku",
+                            "name",
+                            "category",
+                            "price",
+                            "stock_quantity",
+                            "created_at",
+                            "rating",
+                            "reviews_count",
+                            "popularity_score",
+                            "is_active",
+                            "updated_at",
+                            "description",
+                        ),
+                    ),
+                    where=rel.Expr(
+                        _q_get_product_recommendations_r0_15,
+                        ("0.is_active", "0.category", "%0", "0.id", "%1"),
+                    ),
+                    select=(
+                        rel.Expr(rel.value, ("0.id",)),
+                        rel.Expr(rel.value, ("0.sku",)),
+                        rel.Expr(rel.value, ("0.name",)),
+                        rel.Expr(rel.value, ("0.category",)),
+                        rel.Expr(rel.value, ("0.price",)),
+                        rel.Expr(rel.value, ("0.stock_quantity",)),
+                        rel.Expr(rel.value, ("0.created_at",)),
+                        rel.Expr(rel.value, ("0.rating",)),
+                        rel.Expr(rel.value, ("0.reviews_count",)),
+                        rel.Expr(rel.value, ("0.popularity_score",)),
+                        rel.Expr(rel.value, ("0.is_active",)),
+                        rel.Expr(rel.value, ("0.updated_at",)),
+                        rel.Expr(rel.value, ("0.description",)),
+                    ),
+                    order=(
+                        rel.Order(rel.Expr(rel.value, ("0.popularity_score",)), True, False),
+                        rel.Order(rel.Expr(rel.value, ("0.id",)), False, False),
+                    ),
+                    limit=rel.Expr(rel.value, ("$1",)),
+                    names=(
+                        "id",
+                        "sku",
+                        "name",
+                        "category",
+                        "price",
+                        "stock_quantity",
+                        "created_at",
+                        "rating",
+                        "reviews_count",
+                        "popularity_score",
+                        "is_active",
+                        "updated_at",
+                        "description",
+                    ),
+                    subqueries=(
+                        rel.Sub(
+                            "%0",
+                            rel.Query(
+                                source=rel.Source("orders", ("customer_id", "product_id")),
+                                joins=(
+                                    rel.Join(
+                                        rel.Source("products", ("id", "category")),
+                                        "inner",
+                                        rel.Expr(
+                                            _q_get_product_recommendations_r0_s0_2,
+                                            ("1.id", "0.product_id"),
+                                        ),
+                                    ),
+                                ),
+                                where=rel.Expr(
+                                    _q_get_product_recommendations_r0_s0_1, ("0.customer_id", "$0")
+                                ),
+                                select=(rel.Expr(rel.value, ("1.category",)),),
+                                names=("c0",),
+                            ),
+                            "list",
+                        ),
+                        rel.Sub(
+                            "%1",
+                            rel.Query(
+                                source=rel.Source("orders", ("customer_id", "product_id")),
+                                where=rel.Expr(
+                                    _q_get_product_recommendations_r0_s0_1, ("0.customer_id", "$0")
+                                ),
+                                select=(rel.Expr(rel.value, ("0.product_id",)),),
+                                names=("c0",),
+                            ),
+                            "list",
+                        ),
+                    ),
+                ),
+                False,
+            ),
+            (
+                rel.Query(
+                    source=rel.Source(
+                        "products",
+                        (
+                            "id",
+                            "sku",
+                            "name",
+                            "category",
+                            "price",
+                            "stock_quantity",
+                            "created_at",
+                            "rating",
+                            "reviews_count",
+                            "popularity_score",
+                            "is_active",
+                            "updated_at",
+                            "description",
+                        ),
+                    ),
+                    where=rel.Expr(rel.value, ("0.is_active",)),
+                    select=(
+                        rel.Expr(rel.value, ("0.id",)),
+                        rel.Expr(rel.value, ("0.sku",)),
+                        rel.Expr(rel.value, ("0.name",)),
+                        rel.Expr(rel.value, ("0.category",)),
+                        rel.Expr(rel.value, ("0.price",)),
+                        rel.Expr(rel.value, ("0.stock_quantity",)),
+                        rel.Expr(rel.value, ("0.created_at",)),
+                        rel.Expr(rel.value, ("0.rating",)),
+                        rel.Expr(rel.value, ("0.reviews_count",)),
+                        rel.Expr(rel.value, ("0.popularity_score",)),
+                        rel.Expr(rel.value, ("0.is_active",)),
+                        rel.Expr(rel.value, ("0.updated_at",)),
+                        rel.Expr(rel.value, ("0.description",)),
+                    ),
+                    order=(
+                        rel.Order(rel.Expr(rel.value, ("0.popularity_score",)), True, False),
+                        rel.Order(rel.Expr(rel.value, ("0.id",)), False, False),
+                    ),
+                    limit=rel.Expr(rel.value, ("$1",)),
+                    names=(
+                        "id",
+                        "sku",
+                        "name",
+                        "category",
+                        "price",
+                        "stock_quantity",
+                        "created_at",
+                        "rating",
+                        "reviews_count",
+                        "popularity_score",
+                        "is_active",
+                        "updated_at",
+                        "description",
+                    ),
+                ),
+                True,
+            ),
+        ),
+        (
+            "id",
+            "sku",
+            "name",
+            "category",
+            "price",
+            "stock_quantity",
+            "created_at",
+            "rating",
+            "reviews_count",
+            "popularity_score",
+            "is_active",
+            "updated_at",
+            "description",
+        ),
+    ),
 )
 
 
@@ -239,12 +481,17 @@ _F_discounted_price = Function(
 )
 
 
+def _q_customer_display_name_0(p_0_full_name: str | None, p_0_email: str | None) -> str | None:
+    """postgres: ((COALESCE(NULLIF(TRIM(\"$0.full_name\"), ''), \"$0.email\")))"""
+    result: str | None = rt.coalesce(rt.nullif(rt.btrim(p_0_full_name), ""), lambda: p_0_email)
+    return result
+
+
 def customer_display_name(c: CustomersRow) -> str:
     """customer_display_name(c customers) RETURNS text
     LANGUAGE sql STABLE
 
-    Implementation: none; calls raise unless a test registers one
-    (RPC.register) or binds a connection. Not compiled: qualified reference c.email.
+    Implementation: compiled from the SQL body, unless a test registers one.
 
     BEGIN ATOMIC
         SELECT COALESCE(NULLIF(trim(c.full_name), ''), c.email);
@@ -260,9 +507,17 @@ _F_customer_display_name = Function(
     params=(Param("c", Type("row", "customers", table="customers")),),
     shape="scalar",
     type=Type("text", "text"),
-    body=_sql_body(customer_display_name, 6),
-    reason="qualified reference c.email",
+    body=_sql_body(customer_display_name, 5),
+    query=rel.Query(
+        select=(rel.Expr(_q_customer_display_name_0, ("$0.full_name", "$0.email")),),
+        names=("value",),
+    ),
 )
+
+
+def _q_order_totals_3(p_0_id: UUID | None, p_0: UUID | None) -> bool | None:
+    """postgres: (\"0.id\" = \"$0\")"""
+    return rt.eq(p_0_id, p_0)
 
 
 OrderTotalsResult = TypedDict(
@@ -279,8 +534,8 @@ def order_totals(p_order_id: UUID) -> OrderTotalsResult:
     """order_totals(p_order_id uuid, OUT subtotal numeric, OUT discount_amount numeric, OUT total numeric) RETURNS record
     LANGUAGE sql STABLE
 
-    Implementation: none; calls raise unless a test registers one
-    (RPC.register) or binds a connection. Not compiled: returns rows; only scalar SQL bodies are compiled.
+    Implementation: the SELECT compiled, run on rows of orders
+    (Database.rpc, or RPC.bind_rows), unless a test registers one.
 
     SELECT o.total_price, o.discount_amount, o.final_price
     FROM orders o
@@ -301,7 +556,16 @@ _F_order_totals = Function(
         ("total", Type("numeric", "numeric")),
     ),
     body=_sql_body(order_totals, 6),
-    reason="returns rows; only scalar SQL bodies are compiled",
+    query=rel.Query(
+        source=rel.Source("orders", ("id", "total_price", "discount_amount", "final_price")),
+        where=rel.Expr(_q_order_totals_3, ("0.id", "$0")),
+        select=(
+            rel.Expr(rel.value, ("0.total_price",)),
+            rel.Expr(rel.value, ("0.discount_amount",)),
+            rel.Expr(rel.value, ("0.final_price",)),
+        ),
+        names=("subtotal", "discount_amount", "total"),
+    ),
 )
 
 
