@@ -27,11 +27,14 @@ from functools import cmp_to_key
 from typing import Any
 
 from . import _database_mysql as mysql
+from . import _errors
 from . import _sqlruntime as rt
-from ._errors import APIError
 
 Row = dict[str, Any]
 RowFn = Callable[[Mapping[str, Any]], Any]
+
+
+APIError = _errors.APIError  # the one error shape (database.py imports it from here)
 
 
 class DatabaseError(APIError):
