@@ -74,6 +74,7 @@ class Dialect:
     like_ignores_case: bool = False  # LIKE ignores (ASCII) case
     restrict_violation: bool = True  # ON DELETE/UPDATE RESTRICT fails with its own 23001
     json_as_text: bool = False  # JSON columns hand back the text stored (MariaDB's LONGTEXT)
+    char_strips_pad: bool = False  # CHAR(n) is read back without trailing spaces (MySQL)
 
     def at_version(self, version: int) -> Dialect:
         """This dialect as a server of that major version behaves."""
@@ -217,6 +218,7 @@ class MySQL(_SqlglotRead):
     autoincrement: Identity | None = "auto_increment"
     collations_fold_case = True
     client_scripts = True
+    char_strips_pad = True
 
     def test_backend(
         self, files: Sequence[SourceFile], url: str | None, run_id: str | None
