@@ -15,7 +15,8 @@ from tests.myserver import load
 SQL = """CREATE TABLE codes (
   id INT NOT NULL PRIMARY KEY,
   code CHAR(5) NOT NULL,
-  label VARCHAR(5)
+  label VARCHAR(5),
+  pad CHAR(3) NOT NULL DEFAULT 'a  '
 );"""
 
 VALUES = ["ab", "ab   ", "  ab", "abcde", "", "a b", "abcde   "]
@@ -27,7 +28,7 @@ def pkg(sample_package: Callable[..., ModuleType]) -> ModuleType:
 
 
 def _rows(db: Any) -> list[tuple[Any, ...]]:
-    return [(r["id"], r["code"], r["label"]) for r in db.select("codes", order_by="id")]
+    return [(r["id"], r["code"], r["label"], r["pad"]) for r in db.select("codes", order_by="id")]
 
 
 def test_char_read_back_matches_mariadb(mysql: Any, pkg: ModuleType) -> None:
@@ -38,6 +39,10 @@ def test_char_read_back_matches_mariadb(mysql: Any, pkg: ModuleType) -> None:
             db.insert("codes", {"id": i, "code": value, "label": value[:5]})
     assert _rows(fake) == _rows(real)
     assert _rows(fake)[1][1] == "ab"  # the padding is not read back
+    assert {r[3] for r in _rows(fake)} == {"a"}  # nor a DEFAULT's
+    fake.update("codes", {"code": "z  "}, {"id": 0})
+    real.update("codes", {"code": "z  "}, {"id": 0})
+    assert _rows(fake) == _rows(real)
 
 
 def test_factory_char_matches_mariadb(mysql: Any, pkg: ModuleType) -> None:
