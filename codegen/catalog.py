@@ -23,6 +23,7 @@ from .model import (
     EnumType,
     ForeignKey,
     Function,
+    Index,
     Location,
     PrimaryKey,
     Schema,
@@ -34,6 +35,8 @@ from .model import (
     table_key,
 )
 from .naming import pg_index_name
+
+_UNKNOWN = SqlType("unknown", "unknown", name="unknown", original="unknown")  # not typed
 
 # Tables that real projects reference without defining: Supabase's auth schema.
 KNOWN_EXTERNAL_SQL: dict[str, str] = {
@@ -135,7 +138,9 @@ class Catalog:
             source = self._table(st.origin, like.source)
             table = derived.like(table, source, like.position, like.options)
         if table.partition_of is not None:
-            table = derived.partition_of(table, self._table(st.origin, table.partition_of))
+            parent = self._table(st.origin, table.partition_of)
+            share = self.dialect.partitions_share_identity
+            table = derived.partition_of(table, parent, share)
         if table.inherits:
             parents = [self._table(st.origin, key) for key in table.inherits]
             table = derived.inherit(table, parents)
@@ -149,6 +154,8 @@ class Catalog:
         self.tables[table.key] = self.dialect.name_constraints(table)
         if st.likes:
             self._name_copied_indexes(table.key)
+        if table.partition_of is not None:
+            self._clone_indexes(table.key, _created_indexes(self.tables[table.partition_of]))
 
     def _name_copied_indexes(self, key: str) -> None:
         """Indexes LIKE ... INCLUDING INDEXES copied get the names PostgreSQL chooses."""
@@ -170,6 +177,9 @@ class Catalog:
         self.tables[key] = table
 
     def alter_table(self, st: ddl.AlterTable) -> None:
+        if st.table in self.views and st.table not in self.tables:
+            self._alter_view(st)
+            return
         if st.table not in self.tables and st.if_exists:
             return
         table = self._table(st.origin, st.table)
@@ -180,10 +190,70 @@ class Catalog:
             # the database applies ALTER TABLE (without ONLY) to partitions and children
             # too, once each, however many paths lead to them
             for child, partition in self._descendants(st.table):
-                adapt = _for_partition if partition else _for_child
-                actions = tuple(a for a in map(adapt, st.actions) if a is not None)
+                share = self.dialect.partitions_share_identity
+                adapted = [_for_partition(a, share) if partition else _for_child(a)
+                           for a in st.actions]  # fmt: skip
+                actions = tuple(a for a in adapted if a is not None)
                 if actions:
                     self.alter_table(replace(st, table=child, actions=actions, recurse=False))
+
+    def _alter_view(self, st: ddl.AlterTable) -> None:
+        """ALTER VIEW / MATERIALIZED VIEW / TABLE ... RENAME COLUMN on a view: its columns."""
+        view = self.views[st.table]
+        columns = list(view.columns)
+        for action in st.actions:
+            if not isinstance(action, ddl.RenameColumn):
+                self.skip(ddl.Skip(st.origin, f"ALTER on view: {type(action).__name__}"))
+            elif action.old in columns:
+                columns[columns.index(action.old)] = action.new
+            elif columns:  # known columns: the one named must be there
+                raise self._error(st.origin, f'column "{action.old}" does not exist')
+        self.views[st.table] = replace(view, columns=tuple(columns))
+
+    def rename_index(self, st: ddl.RenameIndex) -> None:
+        """ALTER INDEX ... RENAME TO: the index, or the PRIMARY KEY / UNIQUE constraint it
+        backs (PostgreSQL renames the constraint with its index)."""
+        entry = self.index_owner.pop(st.index, None)
+        if entry is not None:
+            owner, old = entry
+            table = self.tables[owner]
+            self.index_owner[self._index_key(table, st.new_name)] = (owner, st.new_name)
+            self.tables[owner] = replace(
+                table,
+                uniques=tuple(replace(u, name=st.new_name) if u.name == old else u
+                              for u in table.uniques),
+                indexes=tuple(replace(i, name=st.new_name) if i.name == old else i
+                              for i in table.indexes),
+            )  # fmt: skip
+            return
+        schema, _, old = st.index.rpartition(".")
+        for key, table in self.tables.items():
+            backed = [c.name for c in (table.primary_key, *table.uniques) if c is not None]
+            if (table.schema == (schema or self.dialect.default_schema)) and old in backed:
+                rename = ddl.RenameConstraint(old, st.new_name)
+                self.tables[key] = _rename_constraint(self, st.origin, table, rename)
+                return
+        if not st.if_exists:
+            raise self._error(st.origin, f'relation "{st.index}" does not exist')
+
+    def rename_schema(self, st: ddl.RenameSchema) -> None:
+        """ALTER SCHEMA ... RENAME TO: its tables, views and types move with it."""
+
+        def moved(key: str) -> str | None:
+            schema, _, name = key.rpartition(".")
+            if (schema or self.dialect.default_schema) != st.old:
+                return None
+            return table_key(st.new, name, self.dialect.name)
+
+        for table in [t for t in self.tables.values() if t.schema == st.old]:
+            self._move_table(table, replace(table, schema=st.new))
+        for key in list(self.views):
+            if (new := moved(key)) is not None:
+                self.views[new] = replace(self.views.pop(key), name=new)
+        for store in (self.enums, self.domains, self.composites):
+            for key in list(store):
+                if (new := moved(key)) is not None:
+                    self._retype(key, new)
 
     def _descendants(self, key: str) -> list[tuple[str, bool]]:
         """Partitions and INHERITS children, recursively: (key, reached only through
@@ -220,9 +290,7 @@ class Catalog:
             if owner == table.key:
                 del self.index_owner[key]
                 self.index_owner[self._index_key(moved, index)] = (moved.key, index)
-        self.tables = {
-            k: _retarget(t, table.key, moved.key) for k, t in self.tables.items()
-        }
+        self.tables = {k: _retarget(t, table.key, moved.key) for k, t in self.tables.items()}
         self.tables[moved.key] = _retarget(moved, table.key, moved.key)
 
     def set_schema(self, st: ddl.SetSchema) -> None:
@@ -287,6 +355,29 @@ class Catalog:
             self.tables[table.key] = replace(table, uniques=(*table.uniques, index))
         else:
             self.tables[table.key] = replace(table, indexes=(*table.indexes, index))
+        if st.recurse and table.partition_by is not None:
+            for child in self._partitions(table.key):
+                self._clone_indexes(child, [index])
+
+    def _partitions(self, key: str) -> list[str]:
+        return [t.key for t in self.tables.values() if t.partition_of == key]
+
+    def _clone_indexes(self, key: str, indexes: Sequence[Unique | Index]) -> None:
+        """A partitioned table's indexes reach a partition (and its partitions): PostgreSQL
+        creates each one the partition has no equal of, named as it names a new index."""
+        table = self.tables[key]
+        existing: list[Unique | Index] = [*table.uniques, *table.indexes]
+        have = {_index_shape(i) for i in existing}
+        new = [replace(i, name=None) for i in indexes if _index_shape(i) not in have]
+        if new:
+            self.tables[key] = replace(
+                table,
+                uniques=(*table.uniques, *(i for i in new if isinstance(i, Unique))),
+                indexes=(*table.indexes, *(i for i in new if isinstance(i, Index))),
+            )
+            self._name_copied_indexes(key)
+        for child in self._partitions(key):
+            self._clone_indexes(child, indexes)
 
     def _pg_index_name(self, statement: str, table: Table) -> str | None:
         """The name PostgreSQL gives an unnamed index (migrations drop it by that name)."""
@@ -346,6 +437,94 @@ class Catalog:
     def create_composite(self, st: ddl.CreateComposite) -> None:
         self._new_type(st.origin, st.composite.name)
         self.composites[st.composite.name] = st.composite
+
+    def alter_composite(self, st: ddl.AlterComposite) -> None:
+        """ALTER TYPE ... ADD / DROP / RENAME / ALTER ATTRIBUTE: the attributes as a table's
+        columns, through the same actions (and errors) as ALTER TABLE's."""
+        composite = self.composites.get(st.name)
+        if composite is None:
+            raise self._error(st.origin, f'type "{st.name}" does not exist')
+        shell = Table(composite.name, "", tuple(Column(n, t) for n, t in composite.attributes))
+        for action in st.actions:
+            shell = _ACTION_HANDLERS[type(action)](self, st.origin, shell, action)
+        attributes = tuple((c.name, c.type) for c in shell.columns)
+        self.composites[st.name] = replace(composite, attributes=attributes)
+
+    def create_table_as(self, st: ddl.CreateTableAs) -> None:
+        """CREATE TABLE ... AS SELECT: nullable columns, no constraints, each typed as the
+        SELECT entry says or as the model has the column it reads; what neither tells is
+        said, located, and modelled as of unknown type (rows leave it NULL)."""
+        key = st.table.key
+        if key in self.tables or key in self.views:
+            if st.if_not_exists:
+                return
+            raise self._error(st.origin, f'relation "{key}" already exists')
+        columns, unknown = self._select_list(st)
+        if len(st.names) > len(columns) and not unknown:
+            raise self._error(st.origin, "CREATE TABLE AS specifies too many column names")
+        named = [replace(c, name=n) for c, n in zip(columns, st.names, strict=False)]
+        columns = [*named, *columns[len(named) :]]
+        seen: set[str] = set()
+        for c in columns:
+            if c.name in seen:
+                raise self._error(st.origin, f'column "{c.name}" specified more than once')
+            seen.add(c.name)
+        if unknown:
+            self.warnings.append(Diagnostic(
+                st.origin.location,
+                f"{key}: CREATE TABLE ... AS: the type of {'; '.join(unknown)} is not known"
+                " from the model (a cast in the SELECT says it); such columns are modelled as"
+                " of unknown type, and rows leave them NULL",
+                st.origin.sql,
+            ))  # fmt: skip
+        self.tables[key] = replace(st.table, columns=tuple(columns))
+
+    def _select_list(self, st: ddl.CreateTableAs) -> tuple[list[Column], list[str]]:
+        """The columns of a CREATE TABLE AS, and the entries whose type is not known."""
+        if not st.columns:
+            return [], ["its columns (a query other than one SELECT)"]
+        at = st.table.location
+        columns: list[Column] = []
+        unknown: list[str] = []
+        for entry in st.columns:
+            if entry.ref[-1:] == ("*",):
+                found = self._star(st.sources, entry.ref[:-1])
+                if found is None:
+                    unknown.append(f"the columns of {entry.sql}")
+                columns += [Column(c.name, c.type, location=at) for c in found or ()]
+                continue
+            t = entry.type or self._read_type(st.sources, entry.ref)
+            if t is None:
+                unknown.append(f"{entry.name} ({entry.sql})")
+            columns.append(Column(entry.name, t or _UNKNOWN, location=at))
+        return columns, unknown
+
+    def _star(
+        self, sources: Sequence[tuple[str, str]], qualifier: tuple[str, ...]
+    ) -> list[Column] | None:
+        """The columns `*` (or `alias.*`) stands for; None when a source's are not known."""
+        found: list[Column] = []
+        for alias, relation in sources:
+            if qualifier and alias != qualifier[0]:
+                continue
+            table = self.tables.get(relation)
+            if table is None:
+                return None
+            found += table.columns
+        return found if found or not qualifier else None
+
+    def _read_type(
+        self, sources: Sequence[tuple[str, str]], ref: tuple[str, ...]
+    ) -> SqlType | None:
+        """The model's type of the column a SELECT entry reads (`c`, `alias.c`)."""
+        for alias, relation in sources:
+            table = self.tables.get(relation)
+            if table is None or (len(ref) == 2 and alias != ref[0]):
+                continue
+            column = table.column(ref[-1]) if ref else None
+            if column is not None:
+                return column.type
+        return None
 
     def _new_type(self, origin: ddl.Origin, name: str) -> None:
         if name in self.enums or name in self.domains or name in self.composites:
@@ -497,11 +676,18 @@ class Catalog:
         owner, index = entry
         if owner in self.tables:
             table = self.tables[owner]
+            dropped = [i for i in _created_indexes(table) if i.name == index]
             self.tables[owner] = replace(
                 table,
                 uniques=tuple(u for u in table.uniques if u.name != index),
                 indexes=tuple(i for i in table.indexes if i.name != index),
             )
+            for child in self._partitions(owner) if dropped else ():
+                # the partitions' indexes attached to it go with it
+                equal = [i for i in _created_indexes(self.tables[child])
+                         if _index_shape(i) == _index_shape(dropped[0])]  # fmt: skip
+                if equal and equal[0].name:
+                    self._drop_index(self._index_key(self.tables[child], equal[0].name))
         return True
 
     def create_extension(self, st: ddl.CreateExtension) -> None:
@@ -1110,16 +1296,74 @@ def _attach_partition(
     cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.AttachPartition
 ) -> Table:
     child = cat._table(origin, a.child)
-    attached = derived.attach(child, table)
+    share = cat.dialect.partitions_share_identity
+    own = [c.name for c in child.columns if c.identity in ("always", "by default")]
+    if share and own:
+        raise cat._error(
+            origin,
+            f'table "{a.child}" being attached contains an identity column "{own[0]}"'
+            f" (PostgreSQL {cat.dialect.version} refuses it: since 17 a partition takes the"
+            " parent's identity; set postgres_version in [tool.schemagen] for an older server)",
+        )
+    attached = derived.attach(child, table, share)
     attached = replace(attached, partition_of=table.key, partition_bound=a.bound)
     cat.tables[a.child] = cat.dialect.name_constraints(_nullable_pk(attached))
+    cat._clone_indexes(a.child, _created_indexes(table))
     return table
 
 
-def _for_partition(action: ddl.Action) -> ddl.Action | None:
-    """An ALTER TABLE action as it reaches a partition: its own key and unique names."""
-    if isinstance(action, ddl.AttachPartition):
+def _created_indexes(table: Table) -> list[Unique | Index]:
+    """The indexes CREATE INDEX made on a table (not those of its constraints)."""
+    return [*(u for u in table.uniques if u.from_index), *table.indexes]
+
+
+def _index_shape(index: Unique | Index) -> tuple[Any, ...]:
+    """What makes two indexes equal for ATTACH: kind, columns, expressions, predicate."""
+    return (isinstance(index, Unique), index.columns, index.expressions, index.where)
+
+
+def _detach_partition(
+    cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.DetachPartition
+) -> Table:
+    """The partition becomes a table of its own, keeping its columns and constraints; an
+    identity it shared with the parent (PostgreSQL 17+) stays with the parent."""
+    child = cat._table(origin, a.child)
+    if child.partition_of != table.key:
+        raise cat._error(
+            origin, f'relation "{a.child}" is not a partition of relation "{table.key}"'
+        )
+    shared = cat.dialect.partitions_share_identity
+    columns = tuple(
+        replace(c, identity=None) if shared and c.identity in ("always", "by default") else c
+        for c in child.columns
+    )
+    cat.tables[a.child] = replace(child, columns=columns, partition_of=None, partition_bound=None)
+    return table
+
+
+def _set_inherit(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.SetInherit) -> Table:
+    """ALTER TABLE ... [NO] INHERIT parent: the table must already have the parent's columns
+    (PostgreSQL's rule), so only the link changes."""
+    parent = cat._table(origin, a.parent)
+    if not a.inherit:
+        if a.parent not in table.inherits:
+            raise cat._error(
+                origin, f'relation "{a.parent}" is not a parent of relation "{table.key}"'
+            )
+        return replace(table, inherits=tuple(p for p in table.inherits if p != a.parent))
+    missing = [c.name for c in parent.columns if table.column(c.name) is None]
+    if missing:
+        raise cat._error(origin, f'child table is missing column "{missing[0]}"')
+    return replace(table, inherits=(*table.inherits, a.parent))
+
+
+def _for_partition(action: ddl.Action, share_identity: bool) -> ddl.Action | None:
+    """An ALTER TABLE action as it reaches a partition: its own key and unique names; an
+    identity change only where partitions share it (PostgreSQL 17 and later)."""
+    if isinstance(action, (ddl.AttachPartition, ddl.DetachPartition, ddl.SetInherit)):
         return None  # attaches to the table named, not to its partitions
+    if isinstance(action, ddl.SetIdentity) and not share_identity:
+        return None
     if isinstance(action, ddl.AddConstraint) and isinstance(
         action.constraint, (PrimaryKey, Unique)
     ):
@@ -1132,8 +1376,10 @@ def _for_partition(action: ddl.Action) -> ddl.Action | None:
 def _for_child(action: ddl.Action) -> ddl.Action | None:
     """An ALTER TABLE action as it reaches an INHERITS child: keys and foreign keys are
     not inherited, nor NO INHERIT checks; a column the child has already is merged."""
-    if isinstance(action, ddl.AttachPartition):
-        return None
+    if isinstance(action, (ddl.AttachPartition, ddl.DetachPartition, ddl.SetInherit)):
+        return None  # about the table named
+    if isinstance(action, ddl.SetIdentity):
+        return None  # an identity is the parent's own
     if isinstance(action, ddl.AddConstraint):
         c = action.constraint
         return action if isinstance(c, Check) and not c.no_inherit else None
@@ -1166,6 +1412,8 @@ _ACTION_HANDLERS: dict[type, ActionHandler] = {
     ddl.DropConstraint: _drop_constraint,
     ddl.RenameConstraint: _rename_constraint,
     ddl.AttachPartition: _attach_partition,
+    ddl.DetachPartition: _detach_partition,
+    ddl.SetInherit: _set_inherit,
 }
 
 _DROPPERS: dict[str, Callable[[Catalog, ddl.Drop, str], bool]] = {
@@ -1178,12 +1426,16 @@ _STATEMENT_HANDLERS: dict[type, Callable[[Catalog, Any], None]] = {
     ddl.CreateTable: Catalog.create_table,
     ddl.AlterTable: Catalog.alter_table,
     ddl.RenameTable: Catalog.rename_table,
+    ddl.RenameIndex: Catalog.rename_index,
+    ddl.RenameSchema: Catalog.rename_schema,
     ddl.CreateIndex: Catalog.create_index,
     ddl.CreateEnum: Catalog.create_enum,
     ddl.AddEnumValue: Catalog.add_enum_value,
     ddl.RenameEnumValue: Catalog.rename_enum_value,
     ddl.CreateDomain: Catalog.create_domain,
     ddl.CreateComposite: Catalog.create_composite,
+    ddl.AlterComposite: Catalog.alter_composite,
+    ddl.CreateTableAs: Catalog.create_table_as,
     ddl.CreateFunction: Catalog.create_function,
     ddl.CreateView: Catalog.create_view,
     ddl.Comment: Catalog.comment,

@@ -6,6 +6,7 @@ working directory), then overridden by command-line options:
     [tool.schemagen]
     inputs = ["db/migrations"]        # files, migration folders, globs
     dialect = "postgres"              # postgres | sqlite | mysql
+    postgres_version = 18             # the server's major version (13-18), where it matters
     out = "tests/dbfakes"             # the generated package
     seed = 1234                       # same seed -> same rows
     locale = "en_US"                  # Faker locale
@@ -36,13 +37,14 @@ from pathlib import Path
 from typing import Any
 
 from .dialect import NAMES as DIALECTS
-from .dialect import Dialect, of
+from .dialect import NEWEST_POSTGRES, OLDEST_POSTGRES, Dialect, of
 from .digest import sha256
 from .errors import SchemagenError
 
 _KEYS = {
     "inputs",
     "dialect",
+    "postgres_version",
     "out",
     "seed",
     "locale",
@@ -78,6 +80,7 @@ class Override:
 class Config:
     inputs: tuple[str, ...] = ()
     dialect: str = "postgres"
+    postgres_version: int = NEWEST_POSTGRES  # partitions' identity follows it (17+: shared)
     out: str | None = None
     seed: int = 0
     locale: str = "en_US"
@@ -93,7 +96,7 @@ class Config:
     @property
     def sql_dialect(self) -> Dialect:
         """The dialect object for `dialect` (what every stage asks instead of the name)."""
-        return of(self.dialect)
+        return of(self.dialect).at_version(self.postgres_version)
 
     def override(self, table: str, column: str) -> Override | None:
         for t, cols in self.overrides:
@@ -104,13 +107,16 @@ class Config:
         return None
 
     def to_json(self) -> dict[str, Any]:
-        """What generation depends on (paths excluded: moving the package changes nothing)."""
+        """What generation depends on (paths excluded: moving the package changes nothing).
+        `postgres_version` only when set, so packages generated before it stay fresh."""
+        version = self.postgres_version
         return {
             "dialect": self.dialect,
             "seed": self.seed,
             "locale": self.locale,
             "null_ratio": self.null_ratio,
             "strict_rpc": self.strict_rpc,
+            **({"postgres_version": version} if version != NEWEST_POSTGRES else {}),
             "overrides": {t: {c: o.to_json() for c, o in cols} for t, cols in self.overrides},
         }
 
@@ -176,6 +182,11 @@ def from_mapping(section: Mapping[str, Any], root: str = ".", origin: str = "con
             if not isinstance(section[key], str):
                 raise SchemagenError(f"{where}.{key} must be a string")
             kwargs[key] = section[key]
+    if "postgres_version" in section:
+        version = section["postgres_version"]
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise SchemagenError(f"{where}.postgres_version must be an integer, like 18")
+        kwargs["postgres_version"] = version
     if "seed" in section:
         if not isinstance(section["seed"], int) or isinstance(section["seed"], bool):
             raise SchemagenError(f"{where}.seed must be an integer")
@@ -198,6 +209,11 @@ def validate(config: Config, where: str = "option") -> Config:
     if config.dialect not in DIALECTS:
         raise SchemagenError(
             f"{where}: dialect {config.dialect!r} is not one of {', '.join(DIALECTS)}"
+        )
+    if not OLDEST_POSTGRES <= config.postgres_version <= NEWEST_POSTGRES:
+        raise SchemagenError(
+            f"{where}: postgres_version {config.postgres_version} is not a PostgreSQL major"
+            f" version from {OLDEST_POSTGRES} to {NEWEST_POSTGRES}"
         )
     if not (0.0 <= config.null_ratio <= 1.0) or math.isnan(config.null_ratio):
         raise SchemagenError(

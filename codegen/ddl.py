@@ -119,6 +119,19 @@ class AttachPartition:
     bound: str  # "FOR VALUES ..." / "DEFAULT"
 
 
+@dataclass(frozen=True)
+class SetInherit:
+    """ALTER TABLE ... INHERIT parent / NO INHERIT parent."""
+
+    parent: str  # table key
+    inherit: bool
+
+
+@dataclass(frozen=True)
+class DetachPartition:
+    child: str  # table key of the partition, a table of its own afterwards
+
+
 Action = (
     AddColumn
     | DropColumn
@@ -133,6 +146,8 @@ Action = (
     | DropConstraint
     | RenameConstraint
     | AttachPartition
+    | DetachPartition
+    | SetInherit
 )
 
 # ------------------------------------------------------------------------- statements
@@ -174,11 +189,31 @@ class RenameTable:
 
 
 @dataclass(frozen=True)
+class RenameIndex:
+    """ALTER INDEX ... RENAME TO: a PRIMARY KEY or UNIQUE constraint follows its index."""
+
+    origin: Origin
+    index: str  # key: "name", or "schema.name" outside the default schema
+    new_name: str
+    if_exists: bool = False
+
+
+@dataclass(frozen=True)
+class RenameSchema:
+    """ALTER SCHEMA ... RENAME TO: the tables, views and types in it move with it."""
+
+    origin: Origin
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
 class CreateIndex:
     origin: Origin
     table: str
     index: Unique | Index
     if_not_exists: bool = False
+    recurse: bool = True  # not ON ONLY: a partitioned table's partitions get it too
 
 
 @dataclass(frozen=True)
@@ -215,6 +250,40 @@ class CreateDomain:
 class CreateComposite:
     origin: Origin
     composite: CompositeType
+
+
+@dataclass(frozen=True)
+class AlterComposite:
+    """ALTER TYPE ... ADD / DROP / ALTER ATTRIBUTE ... TYPE, ... RENAME ATTRIBUTE: the
+    column actions of ALTER TABLE, on a composite type's attributes."""
+
+    origin: Origin
+    name: str  # the type's key
+    actions: tuple[AddColumn | DropColumn | AlterColumnType | RenameColumn, ...]
+
+
+@dataclass(frozen=True)
+class SelectColumn:
+    """One entry of a SELECT list, as far as the SELECT itself tells: its output name, its
+    type when the entry gives it (a cast, a literal, count(*)), else the column it reads."""
+
+    name: str  # PostgreSQL's name for it (`?column?` when it has none)
+    sql: str  # the entry as written, for messages
+    type: SqlType | None = None
+    ref: tuple[str, ...] = ()  # a column reference: ("c",), ("t", "c"), ("*",), ("t", "*")
+
+
+@dataclass(frozen=True)
+class CreateTableAs:
+    """CREATE TABLE ... AS SELECT (WITH [NO] DATA: the same table): columns from the
+    SELECT list, typed from the model where the list itself does not say."""
+
+    origin: Origin
+    table: Table  # name, schema and location; its columns come from `columns`
+    columns: tuple[SelectColumn, ...]  # empty: the query's columns are not known
+    sources: tuple[tuple[str, str], ...]  # FROM: (name or alias, relation key), in order
+    names: tuple[str, ...]  # CREATE TABLE t (a, b) AS: names given to the first columns
+    if_not_exists: bool = False
 
 
 @dataclass(frozen=True)
@@ -311,12 +380,16 @@ Statement = (
     CreateTable
     | AlterTable
     | RenameTable
+    | RenameIndex
+    | RenameSchema
     | CreateIndex
     | CreateEnum
     | AddEnumValue
     | RenameEnumValue
     | CreateDomain
     | CreateComposite
+    | AlterComposite
+    | CreateTableAs
     | CreateFunction
     | CreateView
     | Comment

@@ -15,10 +15,11 @@ from dataclasses import replace
 from .model import Check, Column, ForeignKey, Index, PrimaryKey, Table, Unique
 
 
-def inherited_column(column: Column) -> Column:
+def inherited_column(column: Column, share_identity: bool = False) -> Column:
     """A parent's column as a child (INHERITS or partition) gets it: type, NOT NULL and
-    default; an identity is the parent's own (PostgreSQL 15 gives children none)."""
-    if column.identity in ("always", "by default"):
+    default; an identity is the parent's own, except that partitions share it from
+    PostgreSQL 17 on (`share_identity`)."""
+    if column.identity in ("always", "by default") and not share_identity:
         return replace(column, identity=None)
     return column
 
@@ -67,12 +68,14 @@ def inherit(table: Table, parents: Sequence[Table]) -> Table:
     return replace(table, columns=columns, checks=_checks(inherited, table.checks))
 
 
-def partition_of(table: Table, parent: Table) -> Table:
+def partition_of(table: Table, parent: Table, share_identity: bool) -> Table:
     """CREATE TABLE ... PARTITION OF: the parent's columns, NOT NULL, defaults, CHECKs,
-    keys and foreign keys (the child's own constraints beside them)."""
+    keys and foreign keys (the child's own constraints beside them); its identity from
+    PostgreSQL 17 on."""
+    inherited = [inherited_column(c, share_identity) for c in parent.columns]
     return replace(
         table,
-        columns=_merged_columns([[inherited_column(c) for c in parent.columns], table.columns]),
+        columns=_merged_columns([inherited, table.columns]),
         primary_key=table.primary_key or _unnamed_pk(parent),
         checks=_checks(parent.checks, table.checks),
         uniques=_copied_uniques(parent.uniques, table.uniques),
@@ -80,12 +83,20 @@ def partition_of(table: Table, parent: Table) -> Table:
     )
 
 
-def attach(child: Table, parent: Table) -> Table:
+def attach(child: Table, parent: Table, share_identity: bool) -> Table:
     """ALTER TABLE parent ATTACH PARTITION child: the partition gets the parent's keys,
-    foreign keys and CHECKs where it lacks them, and NOT NULL where the parent has it."""
+    foreign keys and CHECKs where it lacks them, NOT NULL where the parent has it, and its
+    identity from PostgreSQL 17 on."""
     not_null = {c.name for c in parent.columns if not c.nullable}
+    identity = {
+        c.name: c.identity for c in parent.columns if c.identity in ("always", "by default")
+    }
     columns = tuple(
-        replace(c, nullable=False) if c.name in not_null and c.nullable else c
+        replace(
+            c,
+            nullable=c.nullable and c.name not in not_null,
+            identity=identity[c.name] if share_identity and c.name in identity else c.identity,
+        )
         for c in child.columns
     )
     return replace(

@@ -10,6 +10,7 @@ The readers are imported when first used: pglast is not loaded to read a SQLite 
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Literal
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     Reader = Callable[[SourceFile, StatementCache | None], list[ddl.Statement]]
 
 Name = Literal["postgres", "sqlite", "mysql"]
+OLDEST_POSTGRES, NEWEST_POSTGRES = 13, 18  # the server versions whose catalog is modelled
 
 
 class Dialect:
@@ -34,6 +36,8 @@ class Dialect:
 
     name: Name = "postgres"
     sqlglot: str = "postgres"  # what sqlglot's `read=` / `dialect=` take
+    # the server's major version, where the model depends on it (config `postgres_version`)
+    version: int = NEWEST_POSTGRES
     # -- names (catalog)
     folds_case: bool = False  # unquoted column (and SQLite table) names ignore case
     names_indexes: bool = True  # an unnamed CREATE INDEX gets the database's name for it
@@ -70,6 +74,20 @@ class Dialect:
     like_ignores_case: bool = False  # LIKE ignores (ASCII) case
     restrict_violation: bool = True  # ON DELETE/UPDATE RESTRICT fails with its own 23001
     json_as_text: bool = False  # JSON columns hand back the text stored (MariaDB's LONGTEXT)
+
+    def at_version(self, version: int) -> Dialect:
+        """This dialect as a server of that major version behaves."""
+        if version == self.version:
+            return self
+        other = copy.copy(self)
+        other.version = version
+        return other
+
+    @property
+    def partitions_share_identity(self) -> bool:
+        """Partitions take the parent's identity column (PostgreSQL 17 and later); before,
+        a partition's column is a plain NOT NULL one."""
+        return self.version >= 17
 
     @property
     def default_schema(self) -> str:
@@ -125,7 +143,8 @@ class Dialect:
         return sqlout.to_sql(schema)
 
     def __repr__(self) -> str:
-        return f"<dialect {self.name}>"
+        shown = "" if self.version == Dialect.version else f" {self.version}"
+        return f"<dialect {self.name}{shown}>"
 
 
 class _SqlglotRead(Dialect):

@@ -30,21 +30,34 @@ def _sparsevec(t: SqlType) -> str:
 
 
 _LABELS = ("top", "science", "astronomy", "arts", "crafts", "hobbies", "sport")
+# shape -> WKT with {d} for the dimension token and {p0}..{p3} for the corners of a square
 _SHAPES = {
-    "point": "POINT({x} {y})",
-    "linestring": "LINESTRING({x} {y}, {x + 1} {y + 1})",
-    "polygon": "POLYGON(({x} {y}, {x + 1} {y}, {x + 1} {y + 1}, {x} {y + 1}, {x} {y}))",
-    "multipoint": "MULTIPOINT(({x} {y}), ({x + 1} {y + 1}))",
+    "point": "POINT{d}({p0})",
+    "linestring": "LINESTRING{d}({p0}, {p2})",
+    "polygon": "POLYGON{d}(({p0}, {p1}, {p2}, {p3}, {p0}))",
+    "multipoint": "MULTIPOINT{d}(({p0}), ({p2}))",
+    "multilinestring": "MULTILINESTRING{d}(({p0}, {p2}), ({p1}, {p3}))",
+    "multipolygon": "MULTIPOLYGON{d}((({p0}, {p1}, {p2}, {p3}, {p0})))",
+    "geometrycollection": "GEOMETRYCOLLECTION{d}(POINT{d}({p0}), LINESTRING{d}({p0}, {p2}))",
 }
+_SPATIAL_TYPMOD = re.compile(r"\w+\((\w+?)(zm|z|m)?(?:,(-?\d+))?\)")
 
 
 def _spatial(t: SqlType) -> str:
-    """A point, a line or a square in lon/lat range, with the column's SRID."""
-    match = re.match(r"\w+\((\w+)(?:,(\d+))?\)", t.sql)
-    shape = (match.group(1) if match else "point").rstrip("zm")
-    srid = match.group(2) if match and match.group(2) else None
-    srid = srid or ("4326" if t.category == "geography" else None)
-    text = ("SRID=" + srid + ";" if srid else "") + _SHAPES.get(shape, _SHAPES["point"])
+    """A shape of the column's type (a point, a line, a unit square, ...) in lon/lat range,
+    with its Z / M coordinates and its SRID, as PostGIS's extended WKT."""
+    match = _SPATIAL_TYPMOD.fullmatch(t.sql)
+    shape, dims, srid = match.groups() if match else ("geometry", None, None)
+    shape = "point" if shape == "geometry" else shape
+    if shape not in _SHAPES:
+        return ""  # curves, surfaces, TINs: no generator (said at generate time)
+    srid = srid if srid and srid != "0" else ("4326" if t.category == "geography" else None)
+    extra = " 0" * len(dims or "")
+    corners = ("{x} {y}", "{x + 1} {y}", "{x + 1} {y + 1}", "{x} {y + 1}")
+    wkt = _SHAPES[shape].format(
+        d=f" {dims.upper()} " if dims else "", **{f"p{i}": c + extra for i, c in enumerate(corners)}
+    )
+    text = ("SRID=" + srid + ";" if srid else "") + wkt
     return f'(lambda x, y: f"{text}")(sg.g_float(-170, 170), sg.g_float(-80, 80))'
 
 
@@ -113,4 +126,5 @@ def expression(t: SqlType, unique: bool) -> tuple[str, bool] | None:
         source = make(t) if make else ""
         return (source, True) if source else None
     make = EXPRESSIONS.get(t.category)
-    return (make(t), False) if make else None
+    source = make(t) if make else ""
+    return (source, False) if source else None

@@ -62,6 +62,55 @@ def expression(fn: Function) -> str:
     return walker.block(action.get("body", []), env).sql(dialect="postgres")
 
 
+def return_queries(fn: Function) -> tuple[list[tuple[str, bool]], set[str]]:
+    """The queries of a body made of `RETURN QUERY <select>;` statements, a later one maybe
+    under `IF NOT FOUND THEN` (True: only when the one before returned no row), and the
+    body's variable names (parameters, OUT and TABLE columns): a column of the same name is
+    ambiguous in plpgsql, where SQL would take the column."""
+    try:
+        tree = pglast.parse_plpgsql(create_statement(fn))
+    except pglast.parser.ParseError as error:
+        raise NotSimple(f"plpgsql body not parsed ({error})") from None
+    function = tree[0]["PLpgSQL_function"]
+    action = function.get("action", {}).get("PLpgSQL_stmt_block", {})
+    if action.get("exceptions"):
+        raise NotSimple("plpgsql EXCEPTION block")
+    queries: list[tuple[str, bool]] = []
+    for stmt in action.get("body", []):
+        kind, value = next(iter(stmt.items()))
+        if kind == "PLpgSQL_stmt_return" and not value:
+            continue  # the RETURN plpgsql adds at the end
+        if kind == "PLpgSQL_stmt_return_query":
+            queries.append((_returned_query(stmt), False))
+        elif kind == "PLpgSQL_stmt_if" and _if_not_found(value):
+            queries += [(_returned_query(s), True) for s in value.get("then_body", [])]
+        else:
+            raise NotSimple("a plpgsql body other than RETURN QUERY <SELECT> (IF NOT FOUND ...)")
+    names = {next(iter(d.values())).get("refname", "") for d in function.get("datums", [])}
+    names -= {"found", "(unnamed row)"}  # plpgsql's own: FOUND, the OUT columns' row
+    outs = {c.name for c in fn.returns.columns if c.name}
+    declared = names - {p.name for p in fn.params if p.name} - outs
+    if declared:
+        raise NotSimple(f"plpgsql variables ({', '.join(sorted(declared))})")
+    return queries, {n.lower() for n in names}
+
+
+def _returned_query(stmt: dict[str, Any]) -> str:
+    returned = stmt.get("PLpgSQL_stmt_return_query")
+    if returned is None:
+        raise NotSimple("a plpgsql body other than RETURN QUERY <SELECT> (IF NOT FOUND ...)")
+    query = returned.get("query", {}).get("PLpgSQL_expr", {}).get("query")
+    if returned.get("dynquery") or not query:
+        raise NotSimple("RETURN QUERY EXECUTE (dynamic SQL)")
+    return str(query)
+
+
+def _if_not_found(stmt: dict[str, Any]) -> bool:
+    cond = stmt.get("cond", {}).get("PLpgSQL_expr", {}).get("query", "")
+    plain = not stmt.get("elsif_list") and not stmt.get("else_body")
+    return plain and " ".join(str(cond).split()).upper() == "NOT FOUND"
+
+
 class _Paths:
     def __init__(
         self, names: Sequence[str], types: Mapping[str, str], outs: bool, body: str

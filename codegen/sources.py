@@ -5,7 +5,8 @@ The rules, documented in docs/inputs.md:
 - A directory is a migrations folder: every `*.sql` below it, in natural order of the
   path relative to the folder (so `2_x` < `10_x`, `V2__` < `V10__`, Prisma's
   `<timestamp>_name/migration.sql` by folder name). Down migrations are left out:
-  golang-migrate `*.down.sql`, Flyway undo `U<n>__*.sql`. Flyway repeatable migrations
+  golang-migrate `*.down.sql`, Flyway undo `U<n>__*.sql`, diesel's `<version>_name/down.sql`
+  (beside its `up.sql`). Flyway repeatable migrations
   (`R__*.sql`) come after the versioned ones, as Flyway applies them.
 - A glob is expanded and naturally sorted.
 - Inside a file, only the Up part is read: goose `-- +goose Up/Down`, dbmate
@@ -41,6 +42,13 @@ _DOWN = re.compile(r"^\s*--\s*(\+goose\s+down|migrate:down|\+migrate\s+down)\b",
 _TERN_SPLIT = re.compile(r"^-{4}\s*create above\s*/\s*drop below\s*-{4}\s*$", re.IGNORECASE)
 # any line of the two above, anywhere in a text: most files have none, and skip the scan
 _ANY_DOWN = re.compile(f"{_DOWN.pattern}|{_TERN_SPLIT.pattern}", re.IGNORECASE | re.MULTILINE)
+
+
+def _is_down(path: Path) -> bool:
+    """A down migration: by its name, or diesel's `down.sql` beside an `up.sql`."""
+    if _SKIP_FILE.search(path.name):
+        return True
+    return path.name.lower() == "down.sql" and (path.parent / "up.sql").is_file()
 
 
 def digest(files: Sequence[SourceFile]) -> str:
@@ -85,7 +93,7 @@ def _expand(arg: str, base: Path) -> Iterable[Path]:
     if path.is_file():
         return [path]
     if path.is_dir():
-        found = [p for p in path.rglob("*.sql") if not _SKIP_FILE.search(p.name)]
+        found = [p for p in path.rglob("*.sql") if not _is_down(p)]
         for p in found:
             if not p.is_file() and not p.is_dir():  # a dangling symlink or a symlink loop
                 shown = p.relative_to(base).as_posix() if p.is_relative_to(base) else p
@@ -97,7 +105,7 @@ def _expand(arg: str, base: Path) -> Iterable[Path]:
     if glob.has_magic(arg):
         pattern = arg if Path(arg).is_absolute() else str(base / arg)
         matches = [Path(m) for m in glob.glob(pattern, recursive=True)]
-        found = [p for p in matches if p.is_file() and not _SKIP_FILE.search(p.name)]
+        found = [p for p in matches if p.is_file() and not _is_down(p)]
         if found:
             return sorted(found, key=lambda p: _migration_key(p.as_posix()))
         raise SchemagenError(f"{arg}: no SQL files match this pattern")

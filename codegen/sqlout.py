@@ -64,6 +64,7 @@ def _statements(schema: Schema) -> Iterator[str]:
     )
     keys = [t.key for t in schema.tables if t.key not in schema.external_tables]
     keys += [e.name for e in schema.enums] + [d.name for d in schema.domains]
+    keys += [c.name for c in schema.composites]
     namespaces = {k.split(".", 1)[0] for k in [*keys, *sequences] if "." in k} - {"public"}
     for namespace in sorted(namespaces):
         yield f"CREATE SCHEMA IF NOT EXISTS {quote(namespace)};"
@@ -76,6 +77,9 @@ def _statements(schema: Schema) -> Iterator[str]:
         yield f"CREATE TYPE {quote_key(enum.name)} AS ENUM ({labels});"
     for domain in schema.domains:
         yield _domain(domain)
+    for composite in schema.composites:
+        attributes = ", ".join(f"{quote(n)} {type_sql(t)}" for n, t in composite.attributes)
+        yield f"CREATE TYPE {quote_key(composite.name)} AS ({attributes});"
     tables = [t for t in schema.tables if t.key not in schema.external_tables]
     for table in tables:
         yield _create_table(table)

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import uuid
 from decimal import Decimal
 from pathlib import Path
 
@@ -35,9 +36,8 @@ def test_walkthrough_examples(tmp_path: Path, monkeypatch) -> None:
     schema = str(ROOT / "sample_schemas" / "ecommerce" / "schema.sql")
     result = CliRunner().invoke(cli.main, ["generate", schema, "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "RPC: 3 compiled (calculate_total, discounted_price, format_price); 5 need an" in (
-        result.output
-    )
+    shown = WALKTHROUGH.split("which run on rows and which need an\nanswer:\n\n```text\n")[1]
+    assert shown.split("\n```")[0] in result.output
     monkeypatch.syspath_prepend(str(tmp_path))
     fakes = importlib.import_module("walkthrough_fakes")
     try:
@@ -68,10 +68,27 @@ def test_walkthrough_examples(tmp_path: Path, monkeypatch) -> None:
             got = fakes.RPC.rpc("get_order_summary", {"p_customer_id": order["customer_id"]})
             assert got.execute().data == summary
         request = fakes.RPC.rpc("get_order_summary", {"p_customer_id": order["customer_id"]})
-        with pytest.raises(NotImplementedError) as info:  # the block is over: no implementation
+        with pytest.raises(NotImplementedError) as info:  # the block is over, no rows bound
             request.execute()
-        assert "RPC.register('get_order_summary', lambda p_customer_id: ...)" in str(info.value)
-        assert "Not compiled: returns rows" in str(info.value)
+        assert str(info.value).startswith(
+            WALKTHROUGH.split("```text\nNotImplementedError: ")[1].split("\n```")[0]
+        )
+        customer = uuid.UUID(int=7)
+        orders = [
+            fakes.OrdersFactory.build(customer_id=customer, status="shipped") for _ in range(2)
+        ]
+        fakes.RPC.bind_rows({"orders": orders})
+        (summary_row,) = (
+            fakes.RPC.rpc("get_order_summary", {"p_customer_id": customer}).execute().data
+        )
+        assert summary_row["total_orders"] == 2
+        assert summary_row["total_revenue"] == sum(o["final_price"] for o in orders)
+        fakes.RPC.bind_rows(None)
+        with pytest.raises(fakes.RowError) as identity:
+            fakes.OrdersFactory.build(order_number=5)
+        assert identity.value.code == "428C9"
+        with fakes.OrdersFactory.overriding_system_value():
+            assert fakes.OrdersFactory.build(order_number=5)["order_number"] == 5
         with fakes.RPC.fakes("get_order_summary"):  # made-up rows, asked for by name
             assert len(request.execute().data) == fakes.RPC.fake_rows
     finally:

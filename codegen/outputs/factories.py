@@ -55,6 +55,7 @@ def _spec(t: TablePlan) -> dict[str, Any]:
         "fks": tuple((f.columns, f.ref_columns) for f in t.fks if f.mode == "sub"),
         "keys": _keys(t),
         "padded": _padded(t),
+        "residues": {c: (k, what) for c, k, what in t.residues},
     }
 
 

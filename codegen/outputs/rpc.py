@@ -34,6 +34,7 @@ from ..plan.functions import (
 from ..render import py, pystr
 
 EXPORTS = {"rpc": ["AsyncRPC", "RPC", "RPCError"]}
+RUNTIMES = ("_rpcruntime.py", "_relruntime.py")
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ def _spec_source(f: RpcFunction) -> str:
         f"Param({py(p.sql_name)}, {p.type_src}"
         + (f", {p.spec_default}" if p.spec_default is not None else "")
         + (", variadic=True" if p.variadic else "")
+        + (f", checks=({', '.join(p.checks)},)" if p.checks else "")
         + ")"
         for p in f.params
     ]
@@ -87,6 +89,8 @@ def _spec_source(f: RpcFunction) -> str:
     if f.impl is not None:
         fields.append(f"impl={f.impl}")
         fields.append(f"impl_params={py(f.impl_params)}")
+    elif f.query is not None:
+        fields.append(f"query={f.query}")
     else:
         fields.append(f"reason={pystr(f.reason)}")
     return f"{f.spec} = Function({', '.join(fields)})"
@@ -126,6 +130,9 @@ def _doc_text(f: RpcFunction) -> str:
         lines += [fn.comment, ""]
     if f.compiled:
         lines.append("Implementation: compiled from the SQL body, unless a test registers one.")
+    elif f.on_rows:
+        lines.append(f"Implementation: the SELECT compiled, run on rows of {', '.join(f.tables)}")
+        lines.append("(Database.rpc, or RPC.bind_rows), unless a test registers one.")
     else:
         lines.append("Implementation: none; calls raise unless a test registers one")
         lines.append(f"(RPC.register) or binds a connection. Not compiled: {f.reason}.")
@@ -175,24 +182,30 @@ def render(ctx: Context) -> dict[str, str]:
         left_out=plan.left_out,
         not_callable=py(plan.not_callable, 0, "NOT_CALLABLE: dict[str, str] = "),
     )
-    ctx.verbatim("_rpcruntime.py")  # codegen/runtimes/ is black-formatted (a test checks)
     ctx.fingerprint_of("rpc.py", _depends_on(ctx))
-    ctx.fingerprint_of("_rpcruntime.py", {})  # its settings are in _settings.py
-    return {"rpc.py": rpc, "_rpcruntime.py": runtimes.source("_rpcruntime.py")}
+    files = {"rpc.py": rpc}
+    for path in RUNTIMES:
+        ctx.verbatim(path)  # codegen/runtimes/ is black-formatted (a test checks)
+        ctx.fingerprint_of(path, {})  # its settings are in _settings.py
+        files[path] = runtimes.source(path)
+    return files
 
 
 def summary(plan: RpcPlan, strict: bool) -> str:
     """The one line `generate` prints: which functions run compiled SQL and which need an
     implementation in the tests (registered, or the real function via RPC.bind)."""
     compiled = sorted({f.key for f in plan.functions if f.compiled})
-    needed = sorted({f.key for f in plan.functions if not f.compiled})
+    on_rows = sorted({f.key for f in plan.functions if f.on_rows})
+    needed = sorted({f.key for f in plan.functions if not f.compiled and not f.on_rows})
 
     def names(keys: list[str]) -> str:
         return f" ({', '.join(keys)})" if keys else ""
 
     fate = "raise until a test registers one" if strict else "answer with fakes (strict_rpc)"
     return (
-        f"RPC: {len(compiled)} compiled{names(compiled)}; {len(needed)} need an implementation"
+        f"RPC: {len(compiled)} compiled{names(compiled)}; "
+        + (f"{len(on_rows)} run on rows{names(on_rows)}; " if on_rows else "")
+        + f"{len(needed)} need an implementation"
         f"{names(needed)}, calls {fate}"
         + (f"; {len(plan.left_out)} not callable" if plan.left_out else "")
     )

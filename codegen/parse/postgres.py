@@ -486,6 +486,9 @@ class _StatementReader:
 
     def alter_table(self, node: Any) -> Iterator[ddl.Statement]:
         objtype = node.objtype
+        if objtype == ObjectType.OBJECT_TYPE:
+            yield from self._alter_composite(node)
+            return
         if objtype not in (ObjectType.OBJECT_TABLE, ObjectType.OBJECT_FOREIGN_TABLE):
             yield ddl.Skip(self.origin, f"ALTER {objtype.name.removeprefix('OBJECT_')}")
             return
@@ -510,6 +513,22 @@ class _StatementReader:
         elif skipped:
             yield ddl.Skip(self.origin, "partly applied; ignored: " + ", ".join(skipped))
 
+    def _alter_composite(self, node: Any) -> Iterator[ddl.Statement]:
+        """ALTER TYPE ... ADD / DROP ATTRIBUTE, ALTER ATTRIBUTE ... TYPE."""
+        actions: list[ddl.AddColumn | ddl.DropColumn | ddl.AlterColumnType | ddl.RenameColumn] = []
+        for cmd in node.cmds:
+            if cmd.subtype == AlterTableType.AT_AddColumn:
+                column, _ = self.column(cmd.def_)
+                actions.append(ddl.AddColumn(column, (), bool(cmd.missing_ok)))
+            elif cmd.subtype == AlterTableType.AT_DropColumn:
+                actions.append(ddl.DropColumn(cmd.name, bool(cmd.missing_ok)))
+            elif cmd.subtype == AlterTableType.AT_AlterColumnType:
+                actions.append(ddl.AlterColumnType(cmd.name, type_of(cmd.def_.typeName)))
+            else:
+                yield ddl.Skip(self.origin, f"ALTER TYPE {cmd.subtype.name.removeprefix('AT_')}")
+        if actions:
+            yield ddl.AlterComposite(self.origin, _range_key(node.relation), tuple(actions))
+
     def _add_column(self, cmd: Any) -> list[ddl.Action]:
         column, constraints = self.column(cmd.def_)
         return [ddl.AddColumn(column, tuple(constraints), bool(cmd.missing_ok))]
@@ -527,13 +546,22 @@ class _StatementReader:
         con = cmd.def_
         return [ddl.SetIdentity(cmd.name, "always" if con.generated_when == "a" else "by default")]
 
+    def _set_identity(self, cmd: Any) -> list[ddl.Action]:
+        """SET GENERATED ALWAYS / BY DEFAULT; the sequence options beside it (INCREMENT,
+        RESTART) are the sequence's, not the model's."""
+        for option in cmd.def_ or ():
+            if option.defname == "generated":
+                kind: Identity = "always" if option.arg.ival == ord("a") else "by default"
+                return [ddl.SetIdentity(cmd.name, kind)]
+        return []
+
     def rename(self, node: Any) -> Iterator[ddl.Statement]:
         rt = node.renameType
         if rt in (ObjectType.OBJECT_TABLE, ObjectType.OBJECT_VIEW, ObjectType.OBJECT_MATVIEW):
             yield ddl.RenameTable(
                 self.origin, _range_key(node.relation), node.newname, bool(node.missing_ok)
             )
-        elif rt == ObjectType.OBJECT_COLUMN and node.relationType == ObjectType.OBJECT_TABLE:
+        elif rt == ObjectType.OBJECT_COLUMN and node.relationType in _RELATIONS:
             yield ddl.AlterTable(
                 self.origin,
                 _range_key(node.relation),
@@ -552,14 +580,15 @@ class _StatementReader:
                            else node.object)  # fmt: skip
             yield ddl.RenameType(self.origin, _name_key(names), node.newname)
         elif rt == ObjectType.OBJECT_ATTRIBUTE:
-            yield ddl.Unsupported(self.origin, "renaming a composite type attribute")
-        elif rt in (
-            ObjectType.OBJECT_INDEX,
-            ObjectType.OBJECT_SEQUENCE,
-            ObjectType.OBJECT_TRIGGER,
-            ObjectType.OBJECT_SCHEMA,
-            ObjectType.OBJECT_ROLE,
-        ):
+            rename = ddl.RenameColumn(node.subname, node.newname)
+            yield ddl.AlterComposite(self.origin, _range_key(node.relation), (rename,))
+        elif rt == ObjectType.OBJECT_INDEX:
+            yield ddl.RenameIndex(
+                self.origin, _range_key(node.relation), node.newname, bool(node.missing_ok)
+            )
+        elif rt == ObjectType.OBJECT_SCHEMA:
+            yield ddl.RenameSchema(self.origin, node.subname, node.newname)
+        elif rt in (ObjectType.OBJECT_SEQUENCE, ObjectType.OBJECT_TRIGGER, ObjectType.OBJECT_ROLE):
             yield ddl.Skip(self.origin, f"rename {rt.name.removeprefix('OBJECT_').lower()}")
         else:
             yield ddl.Unsupported(
@@ -588,7 +617,11 @@ class _StatementReader:
                 node.accessMethod or "btree",
             )  # fmt: skip
         yield ddl.CreateIndex(
-            self.origin, _range_key(node.relation), index, bool(node.if_not_exists)
+            self.origin,
+            _range_key(node.relation),
+            index,
+            bool(node.if_not_exists),
+            recurse=bool(node.relation.inh),
         )
 
     # -- types ----------------------------------------------------------------------
@@ -695,7 +728,17 @@ class _StatementReader:
         elif node.into.rel.relpersistence == "t" or node.into.rel.schemaname == "pg_temp":
             yield ddl.CreateTemporary(self.origin, _range_key(node.into.rel))
         else:
-            yield ddl.Unsupported(self.origin, "CREATE TABLE ... AS SELECT is not applied")
+            rel, query = node.into.rel, node.query
+            simple = isinstance(query, ast.SelectStmt) and query.targetList is not None
+            entries = tuple(map(_select_column, query.targetList)) if simple else ()
+            yield ddl.CreateTableAs(
+                self.origin,
+                Table(rel.relname, rel.schemaname or DEFAULT_SCHEMA, location=self.location),
+                entries,
+                tuple(_from_sources(query.fromClause)) if simple else (),
+                tuple(_names(node.into.colNames)),
+                bool(node.if_not_exists),
+            )
 
     # -- comments and drops ---------------------------------------------------------
 
@@ -877,6 +920,96 @@ def _select_columns(query: Any) -> list[str]:
     return names
 
 
+def _select_column(target: Any) -> ddl.SelectColumn:
+    """A SELECT list entry: PostgreSQL's name for it, and its type where the entry gives it."""
+    value: Any = target.val
+    sql = deparse(value)
+    if type(value).__name__ == "ColumnRef":
+        ref = tuple("*" if type(f).__name__ == "A_Star" else f.sval for f in value.fields)
+        return ddl.SelectColumn(target.name or ref[-1], sql, None, ref[-2:])
+    return ddl.SelectColumn(target.name or _figure_name(value), sql, _value_type(value))
+
+
+_FIXED_NAMES = {"CaseExpr": "case", "CoalesceExpr": "coalesce", "A_ArrayExpr": "array",
+                "RowExpr": "row"}  # fmt: skip
+
+
+def _figure_name(value: Any) -> str:
+    """The name PostgreSQL gives an unnamed SELECT entry (its FigureColname)."""
+    kind = type(value).__name__
+    if kind == "ColumnRef" and type(value.fields[-1]).__name__ == "String":
+        return str(value.fields[-1].sval)
+    if kind == "TypeCast":
+        inner = _figure_name(value.arg)
+        return inner if inner != "?column?" else str(value.typeName.names[-1].sval)
+    if kind == "FuncCall":
+        return str(value.funcname[-1].sval)
+    if kind == "SQLValueFunction":
+        return _SQL_VALUE_FUNCTIONS[value.op.name][0]
+    if kind == "MinMaxExpr":
+        return "greatest" if value.op == 0 else "least"
+    return _FIXED_NAMES.get(kind, "?column?")
+
+
+# SQLValueFunction op -> (its column name, its type)
+_SQL_VALUE_FUNCTIONS: dict[str, tuple[str, str]] = {
+    f"SVFOP_{name.upper()}{suffix}": (name, t)
+    for name, t in (("current_date", "date"), ("current_time", "timetz"),
+                    ("current_timestamp", "timestamptz"), ("localtime", "time"),
+                    ("localtimestamp", "timestamp"), ("current_role", "name"),
+                    ("current_user", "name"), ("user", "name"), ("session_user", "name"),
+                    ("current_catalog", "name"), ("current_schema", "name"))
+    for suffix in ("", "_N")
+}  # fmt: skip
+
+# functions whose result type does not depend on their arguments
+_FUNCTION_TYPES = {"count": "bigint", "row_number": "bigint", "rank": "bigint",
+                   "dense_rank": "bigint", "now": "timestamptz", "clock_timestamp": "timestamptz",
+                   "statement_timestamp": "timestamptz", "transaction_timestamp": "timestamptz",
+                   "gen_random_uuid": "uuid", "uuidv4": "uuid", "uuidv7": "uuid"}  # fmt: skip
+# literal node -> its type in a new table (an untyped string is text there)
+_LITERAL_TYPES = {"String": "text", "Integer": "integer", "Boolean": "boolean"}
+
+
+def _value_type(value: Any) -> SqlType | None:
+    """The type of a SELECT entry that says it itself: a cast, a literal (an untyped string
+    or NULL is text in a new table), a function of a fixed result type; else None."""
+    kind = type(value).__name__
+    name: str | None = None
+    if kind == "TypeCast":
+        return type_of(value.typeName)
+    if kind == "A_Const":
+        literal = type(value.val).__name__
+        name = "text" if value.isnull else _LITERAL_TYPES.get(literal)
+        if literal == "Float":  # an integer too large for int4 is read as a Float too
+            text = str(value.val.fval)
+            name = "bigint" if text.isdigit() and int(text) < 2**63 else "numeric"
+    elif kind == "SQLValueFunction":
+        name = _SQL_VALUE_FUNCTIONS[value.op.name][1]
+    elif kind == "FuncCall" and len(value.funcname) == 1:
+        name = _FUNCTION_TYPES.get(value.funcname[0].sval)
+    return pg_type([name], [], 0, name) if name else None
+
+
+def _from_sources(items: Any) -> Iterator[tuple[str, str]]:
+    """(name or alias, relation key) of each table a FROM reads, in order (joins opened;
+    a JOIN ... USING or NATURAL, or a subquery, with "" for its key: its columns are not
+    known here)."""
+    for item in items or ():
+        kind = type(item).__name__
+        if kind == "RangeVar":
+            yield str(item.alias.aliasname if item.alias else item.relname), _range_key(item)
+        elif kind == "JoinExpr" and not item.usingClause and not item.isNatural:
+            yield from _from_sources((item.larg, item.rarg))
+        else:
+            alias = getattr(item, "alias", None)
+            yield (str(alias.aliasname) if alias is not None else ""), ""
+
+
+# relations whose columns RENAME COLUMN reaches (ALTER TABLE / VIEW / MATERIALIZED VIEW)
+_RELATIONS = (ObjectType.OBJECT_TABLE, ObjectType.OBJECT_VIEW, ObjectType.OBJECT_MATVIEW,
+              ObjectType.OBJECT_FOREIGN_TABLE)  # fmt: skip
+
 _DROP_KINDS = {
     ObjectType.OBJECT_TABLE: "table",
     ObjectType.OBJECT_VIEW: "view",
@@ -974,10 +1107,16 @@ _ALTER_HANDLERS: dict[AlterTableType, Callable[[_R, Any], list[ddl.Action]]] = {
     AlterTableType.AT_DropConstraint: lambda r, c: [ddl.DropConstraint(c.name, bool(c.missing_ok))],
     AlterTableType.AT_AddIdentity: _R._add_identity,
     AlterTableType.AT_DropIdentity: lambda r, c: [ddl.SetIdentity(c.name, None)],
+    AlterTableType.AT_SetIdentity: _R._set_identity,
     AlterTableType.AT_DropExpression: lambda r, c: [ddl.DropExpression(c.name)],
     AlterTableType.AT_AttachPartition: lambda r, c: [
         ddl.AttachPartition(_range_key(c.def_.name), deparse(c.def_.bound))
     ],
+    AlterTableType.AT_AddInherit: lambda r, c: [ddl.SetInherit(_range_key(c.def_), True)],
+    AlterTableType.AT_DropInherit: lambda r, c: [ddl.SetInherit(_range_key(c.def_), False)],
+    AlterTableType.AT_DetachPartition: lambda r, c: [ddl.DetachPartition(_range_key(c.def_.name))],
+    # DETACH ... FINALIZE completes a CONCURRENTLY detach, already applied
+    AlterTableType.AT_DetachPartitionFinalize: lambda r, c: [],
 }
 
 

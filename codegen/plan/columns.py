@@ -7,7 +7,6 @@ import ast
 import functools
 from collections.abc import Mapping
 
-from .. import jsonpaths
 from ..bounds import Bounds
 from ..config import Override
 from ..errors import Diagnostic
@@ -19,7 +18,7 @@ from ..valuegen import Gen, Want, generator, literal
 from .checks import element_bounds
 from .compiler import Compiler
 from .plans import UUID_DEFAULT_CATEGORIES, CompiledFn, FkPlan
-from .scope import Col, Scope, at, attributes, expressions, is_json, labels
+from .scope import Col, Scope, at, attributes, expressions, labels
 from .unique import Uniques
 
 
@@ -34,27 +33,12 @@ def strategies(
     computed: list[tuple[str, CompiledFn]] = []
     default_fns: list[CompiledFn] = []
     table = scope.table
-    json_read = json_reads(  # text columns the expressions read as JSON hold JSON
-        [c.generated.sql for c in table.columns if c.generated] + [c.sql for c in table.checks],
-        scope.dialect.sqlglot,
-    )
+    # columns the expressions (CHECKs, computed columns, index parts) read as JSON hold JSON
+    json_read = json_reads(expressions(table), scope.dialect.sqlglot)
     for name, c in scope.cols.items():
         _strategy(scope, name, c, bounds.get(name, Bounds()), uniques, fk_of, computed,
                   default_fns, json_read.get(name.lower()))  # fmt: skip
     return computed, default_fns
-
-
-def _with_pg_paths(
-    paths: tuple[tuple[str | int, ...], ...] | None, table: Table, name: str, t: SqlType
-) -> tuple[tuple[str | int, ...], ...] | None:
-    """The paths read by PostgreSQL's own JSON operators too (`?`, `#>>`, json(b)_extract_
-    path[_text], which `jsonread` does not follow), on a json/jsonb column."""
-    if not is_json(t):
-        return paths
-    more = jsonpaths.all_paths(expressions(table), name)
-    if not more:
-        return paths
-    return tuple(dict.fromkeys((*(paths or ()), *more)))
 
 
 def _nullable(table: Table, columns: tuple[str, ...]) -> bool:
@@ -89,7 +73,7 @@ def _strategy(
         null_past_end=name in uniques.null_past_end,
         labels=labels(scope.schema, c.type),
         dialect=scope.dialect,
-        json_paths=_with_pg_paths(json_paths, table, name, c.type),
+        json_paths=json_paths,
         element_bounds=element_bounds(scope, column),
         attributes=attributes(scope.schema, c.type),
         lead=uniques.leads.get(name, 0),

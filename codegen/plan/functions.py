@@ -6,7 +6,9 @@ bodies and DEFAULTs. `outputs/rpc.py` only lays it out.
     _function             one function, in steps:
       _py_names             Python names of its parameters, which are positional-only
       _defaults             each DEFAULT: a constant literal, or compiled and run per call
-      _body                 the SQL body compiled, or why it is not
+      _domain_checks        each domain-typed parameter's CHECKs and NOT NULL, compiled
+      _body                 the SQL body compiled (one expression, or a SELECT over tables as
+                            a relational plan: `table_bodies`), or why it is not
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from .function_types import (
     shape,
     type_src,
 )
+from .table_bodies import TableBody, plan_query
 
 # Names rpc.py defines or imports: stubs never take them, parameters never shadow RPC.
 RESERVED = {
@@ -54,6 +57,7 @@ class StubParam:
     type_src: str  # the runtime's `Type(...)` source
     spec_default: str | None  # the `Param`'s default: a literal or `Computed(...)` source
     variadic: bool
+    checks: tuple[str, ...] = ()  # `DomainCheck(...)` sources: the database checks them per call
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,8 @@ class RpcFunction:
     impl: str | None  # the compiled body's name
     impl_params: tuple[int, ...]  # parameter index of each argument of `impl`
     reason: str  # why the body is not compiled
+    query: str | None = None  # `rel.Query(...)` source: the body reads tables
+    tables: tuple[str, ...] = ()  # the tables it reads
 
     @property
     def key(self) -> str:
@@ -79,7 +85,13 @@ class RpcFunction:
 
     @property
     def compiled(self) -> bool:
-        return self.impl is not None
+        """Runs as it is: one expression, or a SELECT reading no table."""
+        return self.impl is not None or (self.query is not None and not self.tables)
+
+    @property
+    def on_rows(self) -> bool:
+        """Runs against rows (a Database's, or the test's through RPC.bind_rows)."""
+        return self.query is not None and bool(self.tables)
 
 
 @dataclass(frozen=True)
@@ -148,8 +160,9 @@ def _function(schema: Schema, fn: Function, stub: str, warnings: list[Diagnostic
     fn_shape, rtype, columns = shape(schema, fn)
     py_names, last_unnamed = _py_names(ins)
     defaults = _defaults(schema, ins, py_names, stub)
-    body = _body(schema, fn, stub, ins, fn_shape, rtype, warnings)
-    if body.impl is not None and defaults.reason:
+    checks, check_sources = _domain_checks(schema, ins, py_names, stub, warnings)
+    body = _body(schema, fn, stub, ins, (fn_shape, rtype, columns), warnings)
+    if (body.impl is not None or body.table is not None) and defaults.reason:
         body = _Body(None, (), defaults.reason)
     params = tuple(
         StubParam(
@@ -161,6 +174,7 @@ def _function(schema: Schema, fn: Function, stub: str, warnings: list[Diagnostic
             type_src=type_src(schema, p.type),
             spec_default=defaults.spec[i],
             variadic=p.mode == "VARIADIC",
+            checks=checks[i],
         )
         for i, p in enumerate(ins)
     )
@@ -173,10 +187,17 @@ def _function(schema: Schema, fn: Function, stub: str, warnings: list[Diagnostic
         type_src=type_src(schema, rtype) if rtype is not None else None,
         columns=tuple((n, type_src(schema, t)) for n, t in columns),
         returns=returns_annotation(schema, fn_shape, rtype),
-        sources=(*defaults.sources, *([body.impl.source] if body.impl is not None else [])),
+        sources=(
+            *defaults.sources,
+            *check_sources,
+            *([body.impl.source] if body.impl is not None else []),
+            *(body.table.sources if body.table is not None else []),
+        ),
         impl=body.impl.name if body.impl is not None else None,
         impl_params=body.impl_params,
         reason=body.reason,
+        query=body.table.query if body.table is not None else None,
+        tables=body.table.tables if body.table is not None else (),
     )
 
 
@@ -233,11 +254,45 @@ def _defaults(schema: Schema, ins: list[Param], py_names: list[str], stub: str) 
     return _Defaults(tuple(spec), tuple(stub_defaults), tuple(sources), reason)
 
 
+def _domain_checks(
+    schema: Schema, ins: list[Param], py_names: list[str], stub: str, warnings: list[Diagnostic]
+) -> tuple[list[tuple[str, ...]], list[str]]:
+    """Per parameter, the `DomainCheck(...)`s of its domain and the domains under it (NOT
+    NULL, then each CHECK, as PostgreSQL casts the argument), and their compiled sources."""
+    per_param: list[tuple[str, ...]] = []
+    sources: list[str] = []
+    for p, py_name in zip(ins, py_names, strict=True):
+        found: list[str] = []
+        t = p.type
+        while t.category == "domain" and (domain := schema.domain(t.name or "")) is not None:
+            if not domain.nullable:
+                found.append(f"DomainCheck({pystr(domain.name)}, None)")
+            value_type = bare(base(schema, domain.base))
+            for check in domain.checks:
+                name = f"_check_{stub}__{py_name}_{len(sources)}"
+                compiled = sqlexpr.compile_predicate(
+                    check.sql, schema.dialect, {"value": value_type}, name=name
+                )
+                if compiled.unsupported:
+                    warnings.append(Diagnostic(
+                        check.location, f"domain {domain.name}: CHECK not compiled"
+                        f" ({compiled.unsupported}); RPC calls passing {p.name or py_name} raise",
+                        check.sql,
+                    ))  # fmt: skip
+                sources.append(compiled.source)
+                cname = check.name or f"{domain.name.rpartition('.')[2]}_check"
+                found.append(f"DomainCheck({pystr(domain.name)}, {pystr(cname)}, {name})")
+            t = domain.base
+        per_param.append(tuple(found))
+    return per_param, sources
+
+
 @dataclass(frozen=True)
 class _Body:
     impl: sqlexpr.Compiled | None
     impl_params: tuple[int, ...]
     reason: str
+    table: TableBody | None = None
 
 
 def _body(
@@ -245,27 +300,54 @@ def _body(
     fn: Function,
     stub: str,
     ins: list[Param],
-    fn_shape: Shape,
-    rtype: SqlType | None,
+    shaped: tuple[Shape, SqlType | None, tuple[tuple[str, SqlType], ...]],
     warnings: list[Diagnostic],
 ) -> _Body:
-    """The body compiled when it is one scalar expression the compiler supports."""
-    if fn_shape != "scalar" or rtype is None:
-        return _Body(None, (), _fake_reason(fn, fn_shape))
+    """The body compiled when it is one scalar expression the compiler supports, else
+    planned when it is one SELECT over tables."""
+    fn_shape, rtype, columns = shaped
+    reason = _fake_reason(fn, fn_shape)
+    scalar: _Body | None = None  # compiled as one expression, but with an unsupported part
+    if fn_shape == "scalar" and rtype is not None:
+        try:
+            scalar = _scalar_body(schema, fn, stub, ins, rtype)
+        except NotSimple as why:
+            reason = str(why)
+        if scalar is not None and scalar.impl is not None:
+            return scalar
     try:
-        sql, keys = expression(fn, schema.dialect, ins)
+        table = plan_query(schema, fn, stub, ins, fn_shape, rtype, columns)
     except NotSimple as why:
-        return _Body(None, (), str(why))
+        if scalar is not None:  # `SELECT EXISTS (SELECT ...)` may run as a plan, else not
+            warnings.append(
+                Diagnostic(fn.location, f"{fn.name}: SQL body not compiled ({scalar.reason});"
+                           " RPC calls raise unless a test registers an implementation",
+                           fn.body or "")
+            )  # fmt: skip
+            return scalar
+        if fn.language.lower() in ("sql", "plpgsql") and not str(why).startswith(_NOT_A_TABLE_READ):
+            reason = str(why)
+        return _Body(None, (), reason)
+    return _Body(None, (), "", table)
+
+
+# the table planner's reasons that only say the body is not its kind (the scalar's stands)
+_NOT_A_TABLE_READ = ("RETURN of an expression", "a plpgsql body other than", "plpgsql ")
+
+
+def _scalar_body(
+    schema: Schema,
+    fn: Function,
+    stub: str,
+    ins: list[Param],
+    rtype: SqlType,
+) -> _Body:
+    sql, keys = expression(fn, schema.dialect, ins)
     compiled = sqlexpr.compile_expression(
         sql, schema.dialect, {k: bare(base(schema, ins[i].type)) for k, i in keys.items()},
         name=f"_impl_{stub}", result_type=bare(base(schema, rtype)),
     )  # fmt: skip
     if compiled.unsupported:
-        warnings.append(
-            Diagnostic(fn.location, f"{fn.name}: SQL body not compiled"
-                       f" ({compiled.unsupported}); RPC calls raise unless a test"
-                       " registers an implementation", sql)
-        )  # fmt: skip
         return _Body(None, (), f"unsupported {compiled.unsupported}")
     return _Body(compiled, tuple(keys[k] for k in compiled.params), "")
 

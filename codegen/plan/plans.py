@@ -117,6 +117,8 @@ class TablePlan:
     # where the factory's sequence starts: a partition's rows share its root table's keys,
     # so each partition counts from its own offset (see partitions.sequence_start)
     sequence_start: int = 0
+    # UNIQUE over `column % k`: (column, k, the UNIQUE), checked on every row made
+    residues: tuple[tuple[str, int, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,7 @@ def table_plan(
         meta_of(table, fks, checks),
         tuple(dict.fromkeys(depends_on)),
         partitions.sequence_start(schema, table),
+        tuple((c, k, what) for c, (k, what) in uniques.residues.items()),
     )
 
 

@@ -4,7 +4,7 @@ UNIQUE, and the mixed-radix digits when every member has a small domain."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import sqlglot
@@ -29,6 +29,9 @@ class Uniques:
     digits: dict[str, tuple[str, bool]]  # column -> (sequence expression, wraps)
     null_past_end: set[str]  # nullable last digit: NULL once its values are used up
     leads: dict[str, int]  # text UNIQUE over its first k characters (substr): column -> k
+    # UNIQUE over `column % k`: column -> (k, the UNIQUE and its SQL); the rows' values are
+    # checked to differ modulo k as they are made (an override's, or past k rows)
+    residues: dict[str, tuple[int, str]]
 
 
 def plan_unique(
@@ -39,12 +42,15 @@ def plan_unique(
     table, cols, schema = scope.table, scope.cols, scope.schema
     pk = table.primary_key.columns if table.primary_key else ()
     computed_pk = any(c.generated is not None for c in table.columns if c.name in pk)
-    planned = [_planned(scope, u) for u in table.uniques]
+    planned = [_planned(scope, u, bounds) for u in table.uniques]
     if computed_pk:
-        planned.append(_planned(scope, Unique(pk, "PRIMARY KEY", location=table.location)))
+        key = Unique(pk, "PRIMARY KEY", location=table.location)
+        planned.append(_planned(scope, key, bounds))
     rules = [pk] if pk and not computed_pk else []
     rules += [tuple(dict.fromkeys(t.column for t in rule)) for rule in planned if rule]
     leads = {t.column: t.lead for rule in planned for t in rule if t.lead}
+    residues = {t.column: (t.domain, t.what) for rule in planned for t in rule
+                if t.domain is not None and not t.lead}  # fmt: skip
     fk_first = {
         fk.columns[0]
         for i, fk in enumerate(table.foreign_keys)
@@ -71,7 +77,7 @@ def plan_unique(
             digits.update(found)
             null_past_end.update(n for n, (_, wraps) in found.items() if not wraps
                                  and cols[n].column.nullable and n not in pk)  # fmt: skip
-    return Uniques(pk, unique_single, carriers, digits, null_past_end, leads)
+    return Uniques(pk, unique_single, carriers, digits, null_past_end, leads, residues)
 
 
 def _carrier(
@@ -199,9 +205,10 @@ class Through:
     column: str
     domain: int | None = None
     lead: int = 0  # substr(c, 1, k): the first k characters must differ
+    what: str = ""  # the UNIQUE and the SQL read, for messages
 
 
-def _planned(scope: Scope, u: Unique) -> tuple[Through, ...]:
+def _planned(scope: Scope, u: Unique, bounds: Mapping[str, Bounds]) -> tuple[Through, ...]:
     """What keeps a UNIQUE's values distinct: a computed member (generated column, index
     expression) counts through the one column it reads, when the expression keeps that
     column's values apart. Anything else is said, located, and the rule left out."""
@@ -220,12 +227,67 @@ def _planned(scope: Scope, u: Unique) -> tuple[Through, ...]:
         return ()
     if full or not planned:
         return full  # folded members ride along: the full ones keep rows apart
-    domain = planned[0].domain or 0
+    labels = ", ".join(label for label, _, _ in members)
+    through: Through | None = planned[0]
+    if not planned[0].lead:
+        through = _kept_apart_by_remainder(scope, u, members, planned[0], bounds)
+    if through is None:
+        return ()
+    domain = through.domain or 0
     if domain < _ENOUGH:
-        _say(scope, u, members, f"is over {', '.join(label for label, _, _ in members)},"
-             f" which takes only {domain} distinct values here: rows past {domain} are"
+        _say(scope, u, members, f"is over {labels}, which takes only {domain} distinct values"
+             f" here: rows past {domain} are refused as duplicates (set an override)")  # fmt: skip
+    return (replace(through, what=f"UNIQUE {u.name or '(unnamed)'} over {labels}"),)
+
+
+def _kept_apart_by_remainder(
+    scope: Scope,
+    u: Unique,
+    members: list[tuple[str, str, Through | None]],
+    through: Through,
+    bounds: Mapping[str, Bounds],
+) -> Through | None:
+    """`c % k` keeps k consecutive values apart. From a CHECK's list, only the values of
+    distinct remainders are drawn (the list is cut to them); a parent table's keys or
+    values with gaps are refused, said where the UNIQUE is."""
+    b = bounds.get(through.column)
+    k = through.domain or 1
+    if b is not None and b.choices is not None:
+        firsts: dict[int, object] = {}
+        for v in b.choices:
+            whole = _whole(v)
+            if whole is not None and v not in b.excluded:
+                firsts.setdefault(abs(whole) % k * (-1 if whole < 0 else 1), v)
+        b.restrict(list(firsts.values()))  # the column's generator draws from these
+        return replace(through, domain=min(k, len(firsts)))
+    apart = _not_consecutive(scope, through.column, b)
+    if apart is not None:
+        labels = ", ".join(label for label, _, _ in members)
+        _say(scope, u, members, f"is over {labels}, which keeps rows apart only while"
+             f" {through.column} takes consecutive values, and {apart}: rows may be"
              " refused as duplicates (set an override)")  # fmt: skip
-    return (planned[0],)
+        return None
+    return through
+
+
+def _whole(value: object) -> int | None:
+    """A CHECK list's value as an integer (the bounds hold numbers as Decimal)."""
+    if isinstance(value, Decimal) and not value.is_finite():
+        return None
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return int(value) if value == int(value) else None
+    return None
+
+
+def _not_consecutive(scope: Scope, column: str, b: Bounds | None) -> str | None:
+    """Why a column's generated values are not consecutive integers (None: they are): a
+    parent table's keys, or a CHECK's excluded values."""
+    if b is not None and b.excluded:
+        return f"a CHECK leaves gaps in {column}'s values"
+    fks = [fk for fk in scope.table.foreign_keys if column in fk.columns]
+    if fks:
+        return f"{column} takes the keys of {fks[0].ref_table} (FOREIGN KEY {fks[0].name})"
+    return None
 
 
 def _say(scope: Scope, u: Unique, members: list[tuple[str, str, Through | None]], why: str) -> None:

@@ -158,14 +158,20 @@ class Database:
                          f" not {operation!r}")  # fmt: skip
 
     def rpc(self, name: str, params: Mapping[str, Any] | None = None) -> Any:
-        """Call a SQL function: its compiled or registered implementation (see `RPC`)."""
+        """Call a SQL function: its compiled or registered implementation (see `RPC`); a
+        body over tables reads (or writes) this database's rows. Over a PostgreSQL
+        connection, the real function, answered in the same shapes."""
+        connection = getattr(self.backend, "conn", None)
+        real = connection is not None and getattr(self.backend, "driver", "") == "postgres"
         call = getattr(self.backend, "rpc", None)
-        if call is not None:
+        if call is not None and not (real and self.rpc_client is not None):
             return call(name, dict(params or {}))
         if self.rpc_client is None:
             raise DatabaseError("PGRST202", f"Could not find the function {name}")
+        source = self.rpc_client.calling(connection) if real else self.rpc_client.reading(self)
         try:
-            return self.rpc_client.rpc(name, dict(params or {})).execute().data
+            with source:
+                return self.rpc_client.rpc(name, dict(params or {})).execute().data
         except Exception as error:
             if hasattr(error, "code") and hasattr(error, "message"):
                 raise DatabaseError(error.code, error.message, getattr(error, "details", None),

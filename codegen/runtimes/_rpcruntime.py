@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from . import _relruntime as rel
 from . import _sqlruntime as rt
 from ._settings import LOCALE, SEED, STRICT
 
@@ -101,11 +102,34 @@ class Computed(NamedTuple):
     sql: str
 
 
+class DomainCheck(NamedTuple):
+    """What casting an argument to its domain checks: NOT NULL (`name` None), or a CHECK."""
+
+    domain: str
+    name: str | None
+    predicate: Callable[[Any], bool | None] | None = None  # of VALUE
+
+    def check(self, value: Any) -> None:
+        if self.name is None or self.predicate is None:
+            if value is None:
+                raise RPCError(f"domain {self.domain} does not allow null values", "23502")
+            return
+        try:
+            holds = self.predicate(value)
+        except rt.SqlError as error:
+            raise RPCError(str(error), error.sqlstate) from None
+        if holds is False:
+            raise RPCError(
+                f'value for domain {self.domain} violates check constraint "{self.name}"', "23514"
+            )
+
+
 class Param(NamedTuple):
     name: str | None  # None: an unnamed parameter (positional only)
     type: Type
     default: Any = REQUIRED  # a value, a Computed, or REQUIRED
     variadic: bool = False
+    checks: tuple[DomainCheck, ...] = ()  # the parameter's domain, checked on each call
 
 
 class Function(NamedTuple):
@@ -120,6 +144,7 @@ class Function(NamedTuple):
     impl: Callable[..., Any] | None = None  # compiled from the SQL body
     impl_params: tuple[int, ...] = ()  # the params `impl` takes, in its order
     reason: str = ""  # why there is no compiled implementation
+    query: rel.Query | rel.Write | rel.Steps | None = None  # the body over tables, run on rows
 
 
 class Call(NamedTuple):
@@ -196,7 +221,12 @@ def coerce_all(values: Sequence[Any], params: Sequence[Param]) -> list[Any]:
                 "22P05",
                 details="\\u0000 cannot be converted to text.",
             )
-    return [coerce(v, p.type) for v, p in zip(values, params, strict=False)]
+    coerced = [coerce(v, p.type) for v, p in zip(values, params, strict=False)]
+    for value, p in zip(coerced, params, strict=False):
+        if value is not DEFAULT:
+            for check in p.checks:
+                check.check(value)
+    return coerced
 
 
 def coerce(value: Any, t: Type) -> Any:
@@ -415,6 +445,7 @@ class RPCClient:
         self._impls: dict[str, Callable[..., Any]] = {}
         self._faking: set[str] = set()  # names allowed a fake ("*": all), see fakes()
         self.connection: Any = None  # bind(): calls go to the real functions
+        self.rows: Any = None  # bind_rows(): what table-reading bodies read
 
     # -- honesty switches ------------------------------------------------------------------
     def fake(self, name: str, /, *args: Any, **params: Any) -> Any:
@@ -440,6 +471,36 @@ class RPCClient:
         """Calls with no registered implementation go to the real function through this
         DB-API connection (psycopg): `SELECT * FROM fn(...)`. `bind(None)` unbinds."""
         self.connection = connection
+
+    def bind_rows(self, rows: Mapping[str, Sequence[Mapping[str, Any]]] | Any) -> None:
+        """Functions whose body is a SELECT over tables read these rows: a dict of table ->
+        rows (a table left out is empty), or a `Database` (its tables). Rows are checked
+        and stored as build() stores them. `bind_rows(None)` unbinds."""
+        if isinstance(rows, Mapping):
+            rows = {table: _checked_rows(table, list(given)) for table, given in rows.items()}
+        self.rows = rows
+
+    @contextlib.contextmanager
+    def reading(self, rows: Any) -> Iterator[None]:
+        """`with RPC.reading(db):` table-reading bodies read `rows` in the block (how
+        `Database.rpc` runs them on its tables); a connection bound with `bind()` is set
+        aside meanwhile, so the in-memory database answers from its own rows."""
+        previous = self.rows, self.connection
+        self.rows, self.connection = rows, None
+        try:
+            yield
+        finally:
+            self.rows, self.connection = previous
+
+    @contextlib.contextmanager
+    def calling(self, connection: Any) -> Iterator[None]:
+        """`bind(connection)` for a block: how `Database.connect(conn).rpc(...)` calls the
+        real functions with the same validation and result shapes as the fake."""
+        previous, self.connection = self.connection, connection
+        try:
+            yield
+        finally:
+            self.connection = previous
 
     # -- registering implementations -------------------------------------------------------
     def register(self, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -482,19 +543,23 @@ class RPCClient:
         self._impls.clear()
         self.calls.clear()
         self._faking.clear()
+        self.rows = None
         self.strict, self.seed = self._initial
         self.fake_rows = FAKE_ROWS
 
     def implementation(self, name: str, *args: Any, **params: Any) -> str:
         """Which implementation answers this call: "registered", "database" (bound),
-        "compiled", "fake" or "none" (the call raises NotImplementedError)."""
+        "compiled", "rows" (a SELECT over tables, run on the bound rows), "fake" or "none"
+        (the call raises NotImplementedError)."""
         fn, _ = self._resolve(name, args, params)
         if name in self._impls:
             return "registered"
         if self.connection is not None:
             return "database"
-        if fn.impl is not None:
+        if fn.impl is not None or (fn.query is not None and not fn.query.tables):
             return "compiled"
+        if fn.query is not None and self.rows is not None:
+            return "rows"
         return "fake" if self._may_fake(fn) else "none"
 
     # -- calling ---------------------------------------------------------------------------
@@ -666,9 +731,28 @@ class RPCClient:
                 return fn.impl(*[values[i] for i in fn.impl_params])
             except rt.SqlError as error:
                 raise RPCError(str(error), error.sqlstate) from None
+        if fn.query is not None and (self.rows is not None or not fn.query.tables):
+            return self._query(fn, fn.query, values)
         if not self._may_fake(fn):
             raise NotImplementedError(unimplemented(fn))
         return self._fake(fn, values)
+
+    def _query(
+        self, fn: Function, query: rel.Query | rel.Write | rel.Steps, values: list[Any]
+    ) -> Any:
+        params = {str(i): v for i, v in enumerate(values)}
+        try:
+            if isinstance(query, rel.Write):
+                rows = rel.run_write(query, self.rows, params)
+                if fn.shape == "void":
+                    return None
+            elif isinstance(query, rel.Steps):
+                rows = rel.run_steps(query, rel.rows_reader(self.rows or {}), params)
+            else:
+                rows = rel.run(query, rel.rows_reader(self.rows or {}), params)
+        except rt.SqlError as error:
+            raise RPCError(str(error), error.sqlstate) from None
+        return rel.shaped(rows, fn.shape, query.names)
 
     def _may_fake(self, fn: Function) -> bool:
         return not self.strict or bool({"*", fn.name} & self._faking)
@@ -698,6 +782,13 @@ def unimplemented(fn: Function) -> str:
     """What a call of a function with no implementation raises: which function, why it is
     not compiled, and the one line that registers an implementation."""
     params = ", ".join(p.name or f"arg{i}" for i, p in enumerate(fn.params, 1))
+    if fn.query is not None:
+        return (
+            f"RPC {fn.name}: no implementation. Its SELECT reads {', '.join(fn.query.tables)}"
+            " and no rows are bound: call it through a Database (db.rpc(...)), or give the rows:"
+            f"  RPC.bind_rows({{{fn.query.tables[0]!r}: [...]}})\n"
+            f"(or RPC.register({fn.name!r}, lambda {params}: ...))\n{fn.signature}\n{fn.body}"
+        )
     return (
         f"RPC {fn.name}: no implementation. Not compiled: {fn.reason or 'not compiled'}.\n"
         f"Register one in the test:  RPC.register({fn.name!r}, lambda {params}: ...)\n"
@@ -705,6 +796,49 @@ def unimplemented(fn: Function) -> str:
         " made-up answer)\n"
         f"{fn.signature}\n{fn.body}"
     )
+
+
+def _checked_rows(table: str, rows: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Rows a test binds, checked and stored as build() would store them (a misspelt table
+    or column, or a value the column refuses, raises RowError): the compiled SELECT then
+    reads what the database would hold."""
+    factories = importlib.import_module(_PKG + ".factories").FACTORIES
+    factory_class = factories.get(table)
+    if factory_class is None:
+        close = difflib.get_close_matches(table, list(factories), n=1, cutoff=0.6)
+        hint = f"; perhaps {close[0]!r}" if close else ""
+        raise KeyError(f"bind_rows: no table {table!r}{hint}")
+    spec = factory_class._spec
+    check = importlib.import_module(_PKG + "._rowcheck")
+    stored = []
+    for row in rows:
+        found = check.violations(spec, row)
+        if found:
+            raise found[0]
+        kept = {
+            c: check.coerce(spec.key, c, spec.types[c], v) if c in spec.types else v
+            for c, v in row.items()
+        }
+        for column, compute in spec.computed.items():
+            if all(p in kept for p in getattr(compute, "params", ())):
+                _computed(check, table, kept, column, compute)
+        stored.append(kept)
+    return stored
+
+
+def _computed(check: Any, table: str, row: dict[str, Any], column: str, compute: Any) -> None:
+    """A generated column as the database computes it; a row giving another value is one
+    the database never holds, so it is refused rather than read."""
+    try:
+        value = compute(row)
+    except NotImplementedError:  # not compiled (warned at generate): the given value stands
+        return
+    if column in row and row[column] != value:
+        raise check.RowError(
+            table, column, row[column], "a value the database never stores in this generated"
+            " column", "428C9", f"the database computes {value!r} from the row",
+        )  # fmt: skip
+    row[column] = value
 
 
 def call_database(connection: Any, fn: Function, values: list[Any]) -> Any:

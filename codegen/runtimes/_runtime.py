@@ -13,6 +13,7 @@ and the unique counters, and puts the clock back; the same seed gives the same r
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import importlib
 import json
@@ -22,14 +23,14 @@ import string
 import sys
 import unicodedata
 import uuid
-import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 from factory.base import DictFactory, Factory, FactoryOptions
 from factory.declarations import (
     SKIP,
+    BaseDeclaration,
     LazyAttribute,
     LazyAttributeSequence,
     LazyFunction,
@@ -60,6 +61,7 @@ _clock = CLOCK
 _factories: list[type[Factory[Any]]] = []
 _connection: Any = None
 _driver: str | None = None
+_overriding: list[str] = []  # tables in `overriding_system_value()` blocks
 
 
 class GenerationError(Exception):
@@ -499,6 +501,7 @@ class Table:
         keys: Iterable[tuple[str, ...]] = (),
         padded: Mapping[str, int] | None = None,
         types: Mapping[str, Col] | None = None,
+        residues: Mapping[str, tuple[int, str]] | None = None,
     ) -> None:
         self.key = key
         self.sql_name = sql_name
@@ -520,6 +523,9 @@ class Table:
         self.padded = padded or {}  # MySQL BINARY(n): stored right-padded with 0x00 to n bytes
         self.always = frozenset(always)  # GENERATED ALWAYS identity columns
         self.types = dict(types or {})  # column -> what the database checks its values against
+        # a UNIQUE over `column % k`: column -> (k, the UNIQUE); remainders of the rows made
+        self.residues = dict(residues or {})
+        self.seen: dict[str, dict[int, Any]] = {c: {} for c in self.residues}
         self.as_is = {
             c: _rowcheck.stored_as_is(t) for c, t in self.types.items() if c not in computed
         }
@@ -556,9 +562,12 @@ class Options(FactoryOptions):
         return self  # one sequence per table (factory-boy shares it between dict factories)
 
     def instantiate(self, step: Any, args: Any, kwargs: Any) -> Any:
-        given = frozenset(step.builder.extras)
+        extras = step.builder.extras
+        given = frozenset(extras)
+        # pytest-factoryboy passes the factory's own declarations back: not the caller's values
+        own = frozenset(k for k, v in extras.items() if isinstance(v, BaseDeclaration))
         create = step.builder.strategy == CREATE_STRATEGY
-        return self.factory._finish(kwargs, given, create)  # type: ignore[union-attr]
+        return self.factory._finish(kwargs, given, create, None, own)  # type: ignore[union-attr]
 
 
 class Chain(NamedTuple):
@@ -618,7 +627,10 @@ class RowFactory(DictFactory):
         create() does."""
         params = cls._by_attribute(kwargs)
         plan = _plan_of(cls)
-        if _connection is None or plan is None or _chains or not _plain(params) or size < 2:
+        if (
+            _connection is None or plan is None or _chains or not _plain(params) or size < 2
+            or _overriding  # an identity value inserted OVERRIDING SYSTEM VALUE: row by row
+        ):  # fmt: skip
             return [cls.create(**kwargs) for _ in range(size)]
         pending: list[_Pending] = []
         rows = [_fast_build(cls, plan, CREATE_STRATEGY, params, None, pending) for _ in range(size)]
@@ -640,6 +652,16 @@ class RowFactory(DictFactory):
     @classmethod
     def _adjust_kwargs(cls, /, **kwargs: Any) -> dict[str, Any]:
         return kwargs
+
+    @classmethod
+    def reset_sequence(cls, value: int | None = None, force: bool = False) -> None:
+        """Restart the row numbers, and forget the remainders seen with them (a UNIQUE over
+        `c % k`): rows made afterwards start over."""
+        spec = cls.__dict__.get("_spec")
+        if isinstance(spec, Table):
+            for seen in spec.seen.values():
+                seen.clear()
+        super().reset_sequence(value, force)  # type: ignore[no-untyped-call]
 
     @classmethod
     def _generate(cls, strategy: Any, params: dict[str, Any]) -> Any:
@@ -685,15 +707,30 @@ class RowFactory(DictFactory):
         return Chain(row, collected[:-1])
 
     @classmethod
+    @contextlib.contextmanager
+    def overriding_system_value(cls) -> Iterator[None]:
+        """`with OrdersFactory.overriding_system_value(): OrdersFactory.create(id=7)` keeps a
+        value given for a GENERATED ALWAYS identity column and inserts it with OVERRIDING
+        SYSTEM VALUE, as PostgreSQL allows when asked; outside the block it is refused
+        (428C9), as the database refuses it."""
+        _overriding.append(cls._spec.key)
+        try:
+            yield
+        finally:
+            _overriding.remove(cls._spec.key)
+
+    @classmethod
     def _finish(
         cls,
         row: dict[str, Any],
         given: frozenset[str],
         create: bool,
         batch: list[_Pending] | None = None,
+        own: frozenset[str] = frozenset(),
     ) -> dict[str, Any]:
         spec = cls._spec
         given_cols = {spec.attrs.get(a, a) for a in given}
+        always = {spec.attrs.get(a, a) for a in given - own} & spec.always
         links: list[Link] = []
         for columns, ref in spec.fks:
             parent = row.get(columns[0])
@@ -706,22 +743,17 @@ class RowFactory(DictFactory):
                 for col, ref_col in pairs:
                     row[col] = parent.get(ref_col)
                 links.append((pairs, parent))
-        given_generated(spec, row, given_cols - spec.always if create else given_cols)
-        if create and given_cols & spec.always:
-            # pytest-factoryboy's create() passes every declared value, the identity too:
-            # the INSERT leaves the column out (the database assigns it), and says so
-            warnings.warn(
-                f"{spec.key}: the database assigns {', '.join(sorted(given_cols & spec.always))}"
-                " (GENERATED ALWAYS): the value given is not inserted",
-                stacklevel=4,
-            )
+        overriding = spec.key in _overriding
+        given_generated(spec, row, given_cols - spec.always | (set() if overriding else always))
         _coerce(spec, row, row)
         finish(spec, row, given_cols)
+        if spec.residues:
+            distinct_residues(spec, row, given_cols)
         if create and _connection is not None:
             if batch is not None:  # create_batch(): inserted with the others, parents first
                 batch.append(_Pending(spec, row, given_cols, links))
             else:
-                row = insert(spec, row, given_cols)
+                row = insert(spec, row, given_cols, always if overriding else set())
         if _chains:
             _chains[-1].append((spec.key, row))
         return row
@@ -942,6 +974,26 @@ def finish(
     return row
 
 
+def distinct_residues(spec: Table, row: Mapping[str, Any], given: set[str]) -> None:
+    """A UNIQUE over `column % k` keeps rows apart while the column's values differ modulo
+    k, which consecutive values do for k rows; an override's values, or row k + 1, may not.
+    Raise before the database refuses the duplicate (the caller's own values are theirs)."""
+    for column, (k, what) in spec.residues.items():
+        value = row.get(column)
+        if column in given or not isinstance(value, int) or isinstance(value, bool):
+            continue
+        residue = abs(value) % k * (-1 if value < 0 else 1)  # PostgreSQL's %: truncated
+        seen = spec.seen[column]
+        if residue in seen:
+            raise GenerationError(
+                f"{spec.key}.{column} = {value}: {what} keeps rows apart by {column} % {k},"
+                f" and an earlier row had {seen[residue]} (the same remainder): the database"
+                f" would refuse this row as a duplicate. Give {column} values that differ"
+                f" modulo {k} (an override's), or reset() between batches"
+            )
+        seen[residue] = value
+
+
 def _coerce(spec: Table, row: dict[str, Any], values: Mapping[str, Any]) -> None:
     """Store `values` in `row` as the database would store them, or raise RowError."""
     as_is = spec.as_is
@@ -1046,15 +1098,28 @@ def _adapt(value: Any, is_json: bool) -> Any:
     return value
 
 
-def insert(spec: Table, row: dict[str, Any], given: set[str] | frozenset[str]) -> dict[str, Any]:
-    """INSERT the row (parents were created first by the sub-factories) and return it as stored."""
-    names = [c for c in spec.insert if c not in spec.identity or c in given]
+def insert(
+    spec: Table,
+    row: dict[str, Any],
+    given: set[str] | frozenset[str],
+    overriding: set[str] | frozenset[str] = frozenset(),
+) -> dict[str, Any]:
+    """INSERT the row (parents were created first by the sub-factories) and return it as
+    stored; `overriding`: GENERATED ALWAYS identity columns given in an
+    `overriding_system_value()` block."""
+    names = [c for c in spec.columns if c in overriding] + [
+        c for c in spec.insert if c not in spec.identity or c in given
+    ]
     values = [_adapt(row[c], c in spec.json_columns) for c in names]
     mark = "?" if _driver == "sqlite" else "%s"
     columns = ", ".join(_quote(c) for c in names)
     target = ".".join(_quote(p) for p in spec.sql_name)
     if names:
-        sql = f"INSERT INTO {target} ({columns}) VALUES ({', '.join(mark for _ in names)})"
+        sql = (
+            f"INSERT INTO {target} ({columns})"
+            + (" OVERRIDING SYSTEM VALUE" if overriding else "")
+            + f" VALUES ({', '.join(mark for _ in names)})"
+        )
     else:
         sql = f"INSERT INTO {target} DEFAULT VALUES"
     cursor = _connection.cursor()

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from sqlglot import exp
 
+from . import stypes as T
 from .core import Compiler, Handler, Typed, Unsupported
 from .registry import supports
 
@@ -108,7 +109,7 @@ def _quantified(c: Compiler, node: exp.Binary, op: str, kind: str, array: exp.Ex
     """`x = ANY (ARRAY[...])` is IN; `x <> ALL (ARRAY[...])` is NOT IN (pg_dump's spelling)."""
     elements = _array_items(array)
     if elements is None:
-        raise Unsupported(f"`{node.sql()}` (only ANY/ALL over an ARRAY[...] list)")
+        return _quantified_array(c, node, op, kind, array)
     needle = c.expr(node.this)
     items = [c.expr(e) for e in elements]
     if op == "=" and kind == "any":
@@ -116,6 +117,35 @@ def _quantified(c: Compiler, node: exp.Binary, op: str, kind: str, array: exp.Ex
     if op == "<>" and kind == "all":
         return c.dialect.logic(c, "not", [c.dialect.in_list(c, needle, items)])
     raise Unsupported(f"`{node.sql()}` (only = ANY and <> ALL)")
+
+
+def _quantified_array(
+    c: Compiler, node: exp.Binary, op: str, kind: str, array: exp.Expression
+) -> Typed:
+    """`x = ANY (ids)`, `x <> ALL (ids)` for a column or parameter `ids` holding a
+    one-dimensional array of the needle's own type: a NULL array gives NULL, an empty one
+    FALSE. Arrays are read here only: no other operator takes one."""
+    while isinstance(array, exp.Paren):
+        array = array.this
+    if not isinstance(array, exp.Column) or not isinstance(array.this, exp.Identifier):
+        raise Unsupported(
+            f"`{node.sql()}` (only ANY/ALL over an ARRAY[...] list or an array column)"
+        )
+    code, t = c.column(array.this.name, bool(array.this.args.get("quoted")))
+    needle = c.expr(node.this)
+    element = t.element if t.category == "array" else None
+    if element is not None:
+        c.dialect.column_type(element)  # an element type the compiler compares
+    if (
+        element is None
+        or element.category == "array"
+        or (op, kind) not in (("=", "any"), ("<>", "all"))
+        or (element.category != needle.type.category and not {element.category,
+            needle.type.category} <= {"smallint", "integer", "bigint"})
+    ):  # fmt: skip
+        raise Unsupported(f"`{node.sql()}` (only = ANY / <> ALL over an array of the same type)")
+    found = Typed(f"rt.any_eq({needle.code}, {code})", T.BOOLEAN)
+    return found if op == "=" else c.dialect.logic(c, "not", [found])
 
 
 def h_is(c: Compiler, node: exp.Is) -> Typed:

@@ -358,8 +358,24 @@ def constant_call(code: str, result: SqlType) -> Handler:
     return handler
 
 
+def a_uuidv7(c: Compiler, node: exp.Anonymous) -> Typed:
+    """uuidv7() and uuidv7(shift interval) (PostgreSQL 18)."""
+    if not node.expressions:
+        return Typed("rt.uuid_v7()", T.UUID)
+    if len(node.expressions) != 1:
+        raise Unsupported("uuidv7() with more than one argument")
+    shift = c.expr(node.expressions[0])
+    if T.is_unknown(shift.type) or T.is_null(shift.type):
+        shift = coerce(shift, T.INTERVAL)
+    if shift.type.category != "interval":
+        raise Unsupported(f"uuidv7() of {shift.type.sql}")
+    return Typed(f"rt.uuid_v7({shift.code})", T.UUID)
+
+
 _ANONYMOUS: dict[str, Handler] = {
     "date_part": a_date_part,
+    "uuidv4": constant_call("rt.random_uuid()", T.UUID),
+    "uuidv7": a_uuidv7,
     "statement_timestamp": constant_call("rt.now()", T.TIMESTAMPTZ),
     "transaction_timestamp": constant_call("rt.now()", T.TIMESTAMPTZ),
     "uuid_generate_v4": constant_call("rt.random_uuid()", T.UUID),

@@ -519,6 +519,11 @@ def _register() -> None:
             "reads rt.clock",
         ),
         ("generated values", "gen_random_uuid(), uuid_generate_v4()", "seeded by rt.seed(n)"),
+        (
+            "generated values",
+            "uuidv4(), uuidv7([interval])",
+            "PostgreSQL 18; seeded by rt.seed(n), uuidv7 reads rt.clock",
+        ),
     ):
         supports(d, group, construct, note)
 

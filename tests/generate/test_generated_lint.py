@@ -36,7 +36,7 @@ def test_ruff_default_rules_find_nothing(sample: str, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-RUNTIMES = ["_runtime.py", "_rpcruntime.py", "_sqlruntime.py", "_settings.py"]
+RUNTIMES = ["_runtime.py", "_rpcruntime.py", "_relruntime.py", "_sqlruntime.py", "_settings.py"]
 TYPED = [*RUNTIMES, "schemas.py", "factories/__init__.py"]
 
 

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from codegen import config
 from codegen.errors import Diagnostic
 from codegen.render import Formatter
 from codegen.runtimes import _runtime
@@ -159,3 +160,87 @@ def test_text_led_by_the_counter_differs_in_its_first_characters(
         assert maxlen is None or len(value) <= maxlen
         seen.add(value[:width])
     assert len(seen) == max(0, min(start + 50, room) - start)
+
+
+# --------------------------------------------------- `c % k`: sound only on consecutive values
+
+REMAINDER = "CREATE UNIQUE INDEX t_rem ON t ((x % 1000));\n"
+
+
+def _insert(pg: psycopg.Connection, pkg: ModuleType, table: str, n: int) -> list[dict[str, Any]]:
+    pkg.bind(pg)
+    try:
+        return [pkg.FACTORIES[table].create() for _ in range(n)]
+    finally:
+        pkg.bind(None)
+
+
+def test_remainder_of_a_checks_list_draws_one_value_per_remainder(
+    pg: psycopg.Connection, make_package: Callable[..., ModuleType], tmp_path: Path
+) -> None:
+    """CHECK (x IN (...)): values of repeated remainders are not drawn, so the rows
+    PostgreSQL gets differ modulo 1000; past them a clear error, announced at generate."""
+    sql = (
+        "CREATE TABLE t (id int PRIMARY KEY,"
+        " x int NOT NULL CHECK (x IN (1, 1001, 2, 3, 2003, -4, 4)));\n" + REMAINDER
+    )
+    said = [w.message for w in _warnings(sql, tmp_path) if "t_rem" in w.message]
+    assert len(said) == 1 and "takes only 5 distinct values" in said[0]
+    pg.execute(sql)  # type: ignore[call-overload]
+    pkg = make_package(sql=sql, seed=1)
+    rows = _insert(pg, pkg, "t", 5)
+    assert sorted(r["x"] for r in rows) == [-4, 1, 2, 3, 4]
+    with pytest.raises(pkg.GenerationError, match="exhausted"):
+        pkg.FACTORIES["t"].build()
+
+
+def test_remainder_of_a_foreign_key_is_refused_where_it_is(
+    pg: psycopg.Connection, make_package: Callable[..., ModuleType], tmp_path: Path
+) -> None:
+    """A parent's keys need not differ modulo k: a located warning, and PostgreSQL indeed
+    refuses the second row here (parent keys 1 and 1001)."""
+    sql = (
+        "CREATE TABLE p (id int PRIMARY KEY CHECK (id IN (1, 1001)));\n"
+        "CREATE TABLE t (id int PRIMARY KEY, x int NOT NULL REFERENCES p);\n" + REMAINDER
+    )
+    said = [w for w in _warnings(sql, tmp_path) if "t_rem" in w.message]
+    assert len(said) == 1 and said[0].location.line == 3 and said[0].sql == "(x % 1000)"
+    assert "x takes the keys of p (FOREIGN KEY t_x_fkey)" in said[0].message
+    pg.execute(sql)  # type: ignore[call-overload]
+    pkg = make_package(sql=sql, seed=1)
+    with pytest.raises(psycopg.errors.UniqueViolation):
+        _insert(pg, pkg, "t", 2)
+
+
+def test_remainder_of_an_override_that_repeats_raises_at_build_time(
+    pg: psycopg.Connection, make_package: Callable[..., ModuleType]
+) -> None:
+    """An override's values are the user's: the row whose remainder repeats raises before
+    PostgreSQL sees it, and every row before it is accepted."""
+    sql = "CREATE TABLE t (id int PRIMARY KEY, x int NOT NULL);\n" + REMAINDER
+    pg.execute(sql)  # type: ignore[call-overload]
+    overrides = {"t": {"x": {"provider": "random_element", "args": [[7, 8, 1007]]}}}
+    cfg = config.from_mapping({"overrides": overrides})
+    pkg = make_package(sql=sql, seed=1, overrides=cfg.overrides)
+    made: list[dict[str, Any]] = []
+    with pytest.raises(pkg.GenerationError, match=r"t\.x = \d+: UNIQUE t_rem .* same remainder"):
+        while True:
+            made += _insert(pg, pkg, "t", 1)
+    assert 1 <= len(made) <= 2
+    assert pg.execute("SELECT count(*) FROM t").fetchone() == (len(made),)
+
+
+def test_remainder_of_generated_values_raises_past_k_rows(
+    make_package: Callable[..., ModuleType],
+) -> None:
+    """Consecutive values differ modulo k for k rows; row k + 1 raises instead of repeating
+    a remainder, and reset() starts over."""
+    sql = "CREATE TABLE t (id int PRIMARY KEY, x int NOT NULL);\n" + REMAINDER
+    pkg = make_package(sql=sql, seed=1)
+    factory = pkg.FACTORIES["t"]
+    assert len({r["x"] % 1000 for r in factory.build_batch(1000)}) == 1000
+    with pytest.raises(pkg.GenerationError, match="same remainder"):
+        factory.build()
+    pkg.reset()
+    factory.reset_sequence()
+    assert len(factory.build_batch(10)) == 10

@@ -152,7 +152,9 @@ def test_nothing_a_test_commits_reaches_the_next_test(
 ) -> None:
     action, in_place = CASES[case]
     conn, cleanup = backend.clone()
-    pristine, first = state(pg_server.connect(conn.info.dbname)), conn.info.dbname
+    first = conn.info.dbname
+    with pg_server.connect(first) as look:
+        pristine = state(look)
     action(conn, pg_server)
     cleanup()
     conn, cleanup = backend.clone()  # the other database of the pool

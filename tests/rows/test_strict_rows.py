@@ -142,6 +142,36 @@ def test_build_stores_what_postgres_stores(
         assert built[column] == stored[column] and type(built[column]) is type(stored[column])
 
 
+def test_create_refuses_an_identity_always_value_as_postgres_does(
+    pgpkg: ModuleType, pg: psycopg.Connection
+) -> None:
+    """create() as build(): 428C9 in PostgreSQL's words, nothing inserted; inside
+    `overriding_system_value()` the value is inserted, as INSERT ... OVERRIDING SYSTEM VALUE."""
+    pg.execute(PG_SCHEMA)
+    pgpkg.bind(pg)
+    try:
+        with pytest.raises(pgpkg.RowError) as info:
+            pgpkg.PlansFactory.create(id=41, users=1)
+        with pytest.raises(psycopg.Error) as real:
+            _insert(pg, {**_valid(pgpkg), "id": 41})
+        assert (info.value.code, info.value.message) == (
+            real.value.sqlstate,
+            str(real.value).splitlines()[0],
+        )
+        assert info.value.hint == real.value.diag.message_hint
+        assert pg.execute("SELECT count(*) FROM plans").fetchone() == (0,)
+        with pgpkg.PlansFactory.overriding_system_value():
+            row = pgpkg.PlansFactory.create(id=41, users=1)
+            built = pgpkg.PlansFactory.build(id=42)
+        assert row["id"] == 41 and built["id"] == 42
+        assert pg.execute("SELECT id FROM plans").fetchall() == [(41,)]
+        with pytest.raises(pgpkg.RowError):  # the block is over
+            pgpkg.PlansFactory.build(id=43)
+        assert pgpkg.PlansFactory.create(users=1)["id"] == 1  # the sequence, untouched
+    finally:
+        pgpkg.bind(None)
+
+
 def test_validate_row_lists_every_kind_and_check_row_raises(pgpkg: ModuleType) -> None:
     row = {**_valid(pgpkg), "status": "paused", "emial": 1}
     found = pgpkg.validate_row("plans", row)

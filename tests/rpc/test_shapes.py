@@ -280,12 +280,13 @@ def test_the_async_client_shares_registrations(shop: ModuleType) -> None:
 
 def test_strict_mode_raises_for_unimplemented_functions(shop: ModuleType) -> None:
     shop.RPC.strict = True
-    with pytest.raises(NotImplementedError, match="RETURN QUERY") as info:
-        shop.RPC.call("get_product_recommendations", p_customer_id=CUSTOMER)
-    assert "RPC.register('get_product_recommendations', lambda p_customer_id, p_limit: ...)" in str(
-        info.value
-    )
+    with pytest.raises(NotImplementedError, match="ON CONFLICT") as info:
+        shop.RPC.call("refresh_customer_metrics", p_customer_id=CUSTOMER)
+    assert "RPC.register('refresh_customer_metrics', lambda p_customer_id: ...)" in str(info.value)
     assert "Not compiled: LANGUAGE plpgsql." in str(info.value)
+    with pytest.raises(NotImplementedError, match="no rows are bound") as info:
+        shop.RPC.call("get_product_recommendations", p_customer_id=CUSTOMER)
+    assert "lambda p_customer_id, p_limit: ..." in str(info.value)
     assert shop.RPC.call("calculate_total", price=2, quantity=2) == Decimal("4.00")  # compiled
     with shop.RPC.override("get_product_recommendations", lambda **kw: []):
         assert shop.RPC.call("get_product_recommendations", p_customer_id=CUSTOMER) == []

@@ -12,8 +12,10 @@
     with RPC.override("get_order_summary", lambda p_customer_id: [...]):   # a test's own answer
         ...
 
-Simple `LANGUAGE sql` functions run their compiled body; calling any other raises
-NotImplementedError naming what to register (`RPC.register`), unless the client is bound
+Simple `LANGUAGE sql` functions run their compiled body; a body that is one SELECT over
+tables runs on rows (`Database().rpc(...)`: its tables; `RPC.bind_rows({...})`: the
+test's). Calling any other raises NotImplementedError naming what to register
+(`RPC.register`), unless the client is bound
 to a connection (`RPC.bind(conn)`: the real function) or a fake is asked for
 (`RPC.fake(name, ...)`, `with RPC.fakes(name):`, `RPC.strict = False`).
 Call `RPC.reset()` after each test (an autouse fixture) to drop registrations.
@@ -25,6 +27,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from . import _relruntime as rel
 from . import _sqlruntime as rt
 from ._rpcruntime import AsyncRPCClient, Function, Param, RPCClient, RPCError, Type
 
@@ -75,6 +78,24 @@ _F_calculate_total = Function(
 )
 
 
+def _q_get_order_summary_2(p_1):
+    """postgres: ((COALESCE(\"#1\", 0)))"""
+    return rt.coalesce(p_1, lambda: rt.Decimal("0"))
+
+
+def _q_get_order_summary_4(p_2):
+    """postgres: ((COALESCE(ROUND(\"#2\", 2), 0)))"""
+    return rt.coalesce(rt.num_round(p_2, 2), lambda: rt.Decimal("0"))
+
+
+def _q_get_order_summary_5(p_0_customer_id, p_0, p_0_status):
+    """postgres: (\"0.customer_id\" = \"$0\" AND NOT \"0.status\" IN ('cancelled', 'refunded'))"""
+    return rt.and_(
+        rt.eq(p_0_customer_id, p_0),
+        lambda: rt.not_(rt.in_list(p_0_status, ["cancelled", "refunded"])),
+    )
+
+
 _F_get_order_summary = Function(
     name="get_order_summary",
     signature="get_order_summary(p_customer_id uuid) RETURNS TABLE(total_orders bigint, total_revenue numeric, average_order numeric)",
@@ -86,8 +107,40 @@ _F_get_order_summary = Function(
         ("average_order", Type("numeric", "numeric")),
     ),
     body="SELECT count(*),\n       COALESCE(sum(o.final_price), 0),\n       COALESCE(round(avg(o.final_price), 2), 0)\nFROM orders o\nWHERE o.customer_id = p_customer_id\n  AND o.status NOT IN ('cancelled', 'refunded')",
-    reason="returns rows; only scalar SQL bodies are compiled",
+    query=rel.Query(
+        source=rel.Source("orders", ("customer_id", "status", "final_price")),
+        where=rel.Expr(_q_get_order_summary_5, ("0.customer_id", "$0", "0.status")),
+        aggs=(
+            rel.Agg("count", None, False, "other"),
+            rel.Agg("sum", rel.Expr(rel.value, ("0.final_price",)), False, "numeric"),
+            rel.Agg("avg", rel.Expr(rel.value, ("0.final_price",)), False, "numeric"),
+        ),
+        grouped=True,
+        select=(
+            rel.Expr(rel.value, ("#0",)),
+            rel.Expr(_q_get_order_summary_2, ("#1",)),
+            rel.Expr(_q_get_order_summary_4, ("#2",)),
+        ),
+        names=("total_orders", "total_revenue", "average_order"),
+    ),
 )
+
+
+def _q_get_product_recommendations_r0_s0_1(p_0_customer_id, p_0):
+    """postgres: (\"0.customer_id\" = \"$0\")"""
+    return rt.eq(p_0_customer_id, p_0)
+
+
+def _q_get_product_recommendations_r0_s0_2(p_1_id, p_0_product_id):
+    """postgres: (\"1.id\" = \"0.product_id\")"""
+    return rt.eq(p_1_id, p_0_product_id)
+
+
+def _q_get_product_recommendations_r0_15(p_0_is_active, p_0_category, p_0, p_0_id, p_1):
+    """postgres: (\"0.is_active\" AND \"0.category\" = ANY \"%0\" AND NOT \"0.id\" = ANY \"%1\")"""
+    return rt.and_(
+        p_0_is_active, lambda: rt.any_eq(p_0_category, p_0), lambda: rt.not_(rt.any_eq(p_0_id, p_1))
+    )
 
 
 _F_get_product_recommendations = Function(
@@ -100,7 +153,182 @@ _F_get_product_recommendations = Function(
     shape="rows",
     type=Type("row", "products", table="products"),
     body="BEGIN\n    -- products from categories the customer already buys, not bought yet\n    RETURN QUERY\n        SELECT p.*\n        FROM products p\n        WHERE p.is_active\n          AND p.category IN (SELECT pr.category\n                             FROM orders o JOIN products pr ON pr.id = o.product_id\n                             WHERE o.customer_id = p_customer_id)\n          AND p.id NOT IN (SELECT o.product_id FROM orders o WHERE o.customer_id = p_customer_id)\n        ORDER BY p.popularity_score DESC NULLS LAST, p.id\n        LIMIT p_limit;\n    IF NOT FOUND THEN\n        RETURN QUERY\n            SELECT p.* FROM products p\n            WHERE p.is_active\n            ORDER BY p.popularity_score DESC NULLS LAST, p.id\n            LIMIT p_limit;\n    END IF;\nEND;",
-    reason="LANGUAGE plpgsql",
+    query=rel.Steps(
+        (
+            (
+                rel.Query(
+                    source=rel.Source(
+                        "products",
+                        (
+                            "id",
+                            "sku",
+                            "name",
+                            "category",
+                            "price",
+                            "stock_quantity",
+                            "created_at",
+                            "rating",
+                            "reviews_count",
+                            "popularity_score",
+                            "is_active",
+                            "updated_at",
+                            "description",
+                        ),
+                    ),
+                    where=rel.Expr(
+                        _q_get_product_recommendations_r0_15,
+                        ("0.is_active", "0.category", "%0", "0.id", "%1"),
+                    ),
+                    select=(
+                        rel.Expr(rel.value, ("0.id",)),
+                        rel.Expr(rel.value, ("0.sku",)),
+                        rel.Expr(rel.value, ("0.name",)),
+                        rel.Expr(rel.value, ("0.category",)),
+                        rel.Expr(rel.value, ("0.price",)),
+                        rel.Expr(rel.value, ("0.stock_quantity",)),
+                        rel.Expr(rel.value, ("0.created_at",)),
+                        rel.Expr(rel.value, ("0.rating",)),
+                        rel.Expr(rel.value, ("0.reviews_count",)),
+                        rel.Expr(rel.value, ("0.popularity_score",)),
+                        rel.Expr(rel.value, ("0.is_active",)),
+                        rel.Expr(rel.value, ("0.updated_at",)),
+                        rel.Expr(rel.value, ("0.description",)),
+                    ),
+                    order=(
+                        rel.Order(rel.Expr(rel.value, ("0.popularity_score",)), True, False),
+                        rel.Order(rel.Expr(rel.value, ("0.id",)), False, False),
+                    ),
+                    limit=rel.Expr(rel.value, ("$1",)),
+                    names=(
+                        "id",
+                        "sku",
+                        "name",
+                        "category",
+                        "price",
+                        "stock_quantity",
+                        "created_at",
+                        "rating",
+                        "reviews_count",
+                        "popularity_score",
+                        "is_active",
+                        "updated_at",
+                        "description",
+                    ),
+                    subqueries=(
+                        rel.Sub(
+                            "%0",
+                            rel.Query(
+                                source=rel.Source("orders", ("customer_id", "product_id")),
+                                joins=(
+                                    rel.Join(
+                                        rel.Source("products", ("id", "category")),
+                                        "inner",
+                                        rel.Expr(
+                                            _q_get_product_recommendations_r0_s0_2,
+                                            ("1.id", "0.product_id"),
+                                        ),
+                                    ),
+                                ),
+                                where=rel.Expr(
+                                    _q_get_product_recommendations_r0_s0_1, ("0.customer_id", "$0")
+                                ),
+                                select=(rel.Expr(rel.value, ("1.category",)),),
+                                names=("c0",),
+                            ),
+                            "list",
+                        ),
+                        rel.Sub(
+                            "%1",
+                            rel.Query(
+                                source=rel.Source("orders", ("customer_id", "product_id")),
+                                where=rel.Expr(
+                                    _q_get_product_recommendations_r0_s0_1, ("0.customer_id", "$0")
+                                ),
+                                select=(rel.Expr(rel.value, ("0.product_id",)),),
+                                names=("c0",),
+                            ),
+                            "list",
+                        ),
+                    ),
+                ),
+                False,
+            ),
+            (
+                rel.Query(
+                    source=rel.Source(
+                        "products",
+                        (
+                            "id",
+                            "sku",
+                            "name",
+                            "category",
+                            "price",
+                            "stock_quantity",
+                            "created_at",
+                            "rating",
+                            "reviews_count",
+                            "popularity_score",
+                            "is_active",
+                            "updated_at",
+                            "description",
+                        ),
+                    ),
+                    where=rel.Expr(rel.value, ("0.is_active",)),
+                    select=(
+                        rel.Expr(rel.value, ("0.id",)),
+                        rel.Expr(rel.value, ("0.sku",)),
+                        rel.Expr(rel.value, ("0.name",)),
+                        rel.Expr(rel.value, ("0.category",)),
+                        rel.Expr(rel.value, ("0.price",)),
+                        rel.Expr(rel.value, ("0.stock_quantity",)),
+                        rel.Expr(rel.value, ("0.created_at",)),
+                        rel.Expr(rel.value, ("0.rating",)),
+                        rel.Expr(rel.value, ("0.reviews_count",)),
+                        rel.Expr(rel.value, ("0.popularity_score",)),
+                        rel.Expr(rel.value, ("0.is_active",)),
+                        rel.Expr(rel.value, ("0.updated_at",)),
+                        rel.Expr(rel.value, ("0.description",)),
+                    ),
+                    order=(
+                        rel.Order(rel.Expr(rel.value, ("0.popularity_score",)), True, False),
+                        rel.Order(rel.Expr(rel.value, ("0.id",)), False, False),
+                    ),
+                    limit=rel.Expr(rel.value, ("$1",)),
+                    names=(
+                        "id",
+                        "sku",
+                        "name",
+                        "category",
+                        "price",
+                        "stock_quantity",
+                        "created_at",
+                        "rating",
+                        "reviews_count",
+                        "popularity_score",
+                        "is_active",
+                        "updated_at",
+                        "description",
+                    ),
+                ),
+                True,
+            ),
+        ),
+        (
+            "id",
+            "sku",
+            "name",
+            "category",
+            "price",
+            "stock_quantity",
+            "created_at",
+            "rating",
+            "reviews_count",
+            "popularity_score",
+            "is_active",
+            "updated_at",
+            "description",
+        ),
+    ),
 )
 
 
@@ -129,6 +357,11 @@ _F_discounted_price = Function(
 )
 
 
+def _q_customer_display_name_0(p_0_full_name, p_0_email):
+    """postgres: ((COALESCE(NULLIF(TRIM(\"$0.full_name\"), ''), \"$0.email\")))"""
+    return rt.coalesce(rt.nullif(rt.btrim(p_0_full_name), ""), lambda: p_0_email)
+
+
 _F_customer_display_name = Function(
     name="customer_display_name",
     signature="customer_display_name(c customers) RETURNS text",
@@ -136,8 +369,16 @@ _F_customer_display_name = Function(
     shape="scalar",
     type=Type("text", "text"),
     body="BEGIN ATOMIC\n    SELECT COALESCE(NULLIF(trim(c.full_name), ''), c.email);\nEND",
-    reason="qualified reference c.email",
+    query=rel.Query(
+        select=(rel.Expr(_q_customer_display_name_0, ("$0.full_name", "$0.email")),),
+        names=("value",),
+    ),
 )
+
+
+def _q_order_totals_3(p_0_id, p_0):
+    """postgres: (\"0.id\" = \"$0\")"""
+    return rt.eq(p_0_id, p_0)
 
 
 _F_order_totals = Function(
@@ -151,7 +392,16 @@ _F_order_totals = Function(
         ("total", Type("numeric", "numeric")),
     ),
     body="SELECT o.total_price, o.discount_amount, o.final_price\nFROM orders o\nWHERE o.id = p_order_id",
-    reason="returns rows; only scalar SQL bodies are compiled",
+    query=rel.Query(
+        source=rel.Source("orders", ("id", "total_price", "discount_amount", "final_price")),
+        where=rel.Expr(_q_order_totals_3, ("0.id", "$0")),
+        select=(
+            rel.Expr(rel.value, ("0.total_price",)),
+            rel.Expr(rel.value, ("0.discount_amount",)),
+            rel.Expr(rel.value, ("0.final_price",)),
+        ),
+        names=("subtotal", "discount_amount", "total"),
+    ),
 )
 
 
@@ -216,8 +466,8 @@ def get_order_summary(p_customer_id: UUID) -> list[dict[str, Any]]:
     """get_order_summary(p_customer_id uuid) RETURNS TABLE(total_orders bigint, total_revenue numeric, average_order numeric)
     LANGUAGE sql STABLE
 
-    Implementation: none; calls raise unless a test registers one
-    (RPC.register) or binds a connection. Not compiled: returns rows; only scalar SQL bodies are compiled.
+    Implementation: the SELECT compiled, run on rows of orders
+    (Database.rpc, or RPC.bind_rows), unless a test registers one.
 
     SELECT count(*),
            COALESCE(sum(o.final_price), 0),
@@ -233,8 +483,8 @@ def get_product_recommendations(p_customer_id: UUID, p_limit: int = 5) -> list[d
     """get_product_recommendations(p_customer_id uuid, p_limit integer DEFAULT 5) RETURNS SETOF products
     LANGUAGE plpgsql STABLE
 
-    Implementation: none; calls raise unless a test registers one
-    (RPC.register) or binds a connection. Not compiled: LANGUAGE plpgsql.
+    Implementation: the SELECT compiled, run on rows of products, orders
+    (Database.rpc, or RPC.bind_rows), unless a test registers one.
 
     BEGIN
         -- products from categories the customer already buys, not bought yet
@@ -275,8 +525,7 @@ def customer_display_name(c: dict[str, Any]) -> str:
     """customer_display_name(c customers) RETURNS text
     LANGUAGE sql STABLE
 
-    Implementation: none; calls raise unless a test registers one
-    (RPC.register) or binds a connection. Not compiled: qualified reference c.email.
+    Implementation: compiled from the SQL body, unless a test registers one.
 
     BEGIN ATOMIC
         SELECT COALESCE(NULLIF(trim(c.full_name), ''), c.email);
@@ -289,8 +538,8 @@ def order_totals(p_order_id: UUID) -> dict[str, Any]:
     """order_totals(p_order_id uuid, OUT subtotal numeric, OUT discount_amount numeric, OUT total numeric) RETURNS record
     LANGUAGE sql STABLE
 
-    Implementation: none; calls raise unless a test registers one
-    (RPC.register) or binds a connection. Not compiled: returns rows; only scalar SQL bodies are compiled.
+    Implementation: the SELECT compiled, run on rows of orders
+    (Database.rpc, or RPC.bind_rows), unless a test registers one.
 
     SELECT o.total_price, o.discount_amount, o.final_price
     FROM orders o

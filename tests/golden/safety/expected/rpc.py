@@ -12,8 +12,10 @@
     with RPC.override("get_order_summary", lambda p_customer_id: [...]):   # a test's own answer
         ...
 
-Simple `LANGUAGE sql` functions run their compiled body; calling any other raises
-NotImplementedError naming what to register (`RPC.register`), unless the client is bound
+Simple `LANGUAGE sql` functions run their compiled body; a body that is one SELECT over
+tables runs on rows (`Database().rpc(...)`: its tables; `RPC.bind_rows({...})`: the
+test's). Calling any other raises NotImplementedError naming what to register
+(`RPC.register`), unless the client is bound
 to a connection (`RPC.bind(conn)`: the real function) or a fake is asked for
 (`RPC.fake(name, ...)`, `with RPC.fakes(name):`, `RPC.strict = False`).
 Call `RPC.reset()` after each test (an autouse fixture) to drop registrations.

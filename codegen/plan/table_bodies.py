@@ -1,0 +1,690 @@
+"""A SQL function whose body is one SELECT over tables, as a small relational plan the RPC
+runtime executes against rows (`runtimes/_relruntime.py`): FROM's tables and their joins
+(inner, left, cross), WHERE, GROUP BY with count / sum / avg / min / max, HAVING, the select
+list, DISTINCT, ORDER BY, LIMIT and OFFSET, uncorrelated subqueries; or one INSERT ...
+VALUES, UPDATE or DELETE (with RETURNING), run through a `Database`; or plpgsql's RETURN
+QUERY statements. Every expression goes through the SQL expression compiler; anything
+outside this (correlated subqueries, CTEs, window functions, views, set operations,
+ON CONFLICT, INSERT ... SELECT) raises NotSimple with the reason, and the function stays
+uncompiled.
+
+    plan_query         the function's one statement, planned; its sources and `Query(...)`
+      _plpgsql           RETURN QUERY statements (IF NOT FOUND too) as `Steps(...)`
+      _Scope             FROM: aliases, tables and the columns each one reads
+      _Builder.query     a SELECT as a `Query(...)`; `_subqueries` plans each uncorrelated one
+      _Builder.write     INSERT / UPDATE / DELETE as a `Write(...)`
+      _Builder._compiled an expression rewritten to environment keys and compiled
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import SqlglotError
+
+from .. import plpgsql, sqlexpr
+from ..dialect import of
+from ..model import Function, Param, Schema, SqlType, Table
+from ..render import py, pystr
+from ..sqlexpr import stypes as T
+from .function_bodies import NotSimple
+from .function_types import Shape, bare, base, row_of
+
+_AGGREGATES = {exp.Count: "count", exp.Sum: "sum", exp.Avg: "avg", exp.Min: "min", exp.Max: "max"}
+_OUT_OF_REACH = {
+    exp.Window: "a window function", exp.With: "a WITH query", exp.Lateral: "LATERAL",
+    exp.Unnest: "unnest in FROM", exp.SetOperation: "UNION / INTERSECT / EXCEPT",
+}  # fmt: skip
+_SUBQUERIES = (exp.Subquery, exp.Exists)
+
+
+_NOT_IN_WRITES = {"conflict": "ON CONFLICT", "with_": "a WITH query", "from_": "FROM",
+                  "using": "USING"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TableBody:
+    """The plan of a table-reading body: compiled expressions and the `Query(...)` source."""
+
+    sources: tuple[str, ...]
+    query: str
+    tables: tuple[str, ...]
+
+
+def plan_query(
+    schema: Schema,
+    fn: Function,
+    stub: str,
+    ins: list[Param],
+    fn_shape: Shape,
+    rtype: SqlType | None,
+    columns: tuple[tuple[str, SqlType], ...],
+) -> TableBody:
+    """The body's SELECT as a relational plan, or NotSimple saying why it is not one."""
+    if fn.language.lower() == "plpgsql":
+        return _plpgsql(schema, fn, stub, ins, (fn_shape, rtype, columns))
+    if fn.language.lower() != "sql":
+        raise NotSimple(f"LANGUAGE {fn.language}")
+    tree = _statement(fn.body or "", fn.body_style, schema.dialect, set())
+    bare_name = fn.name.rpartition(".")[2]
+    if isinstance(tree, (exp.Insert, exp.Update, exp.Delete)):
+        returning = tree.args.get("returning")
+        outputs = _outputs(schema, fn_shape, rtype, columns) if returning else []
+        if not returning and fn_shape != "void":
+            raise NotSimple("a write without RETURNING in a function that returns a value")
+        scope = _Scope(schema, None, bare_name, ins)
+        scope.add(tree.this.this if isinstance(tree.this, exp.Schema) else tree.this)
+        return _Builder(schema.dialect, stub, scope, ([], {})).write(tree, outputs)
+    outputs = _outputs(schema, fn_shape, rtype, columns)
+    scope = _Scope(schema, tree, bare_name, ins)
+    b = _Builder(schema.dialect, stub, scope, ([], {}))
+    return b.query(tree, outputs)
+
+
+def _plpgsql(
+    schema: Schema,
+    fn: Function,
+    stub: str,
+    ins: list[Param],
+    shaped: tuple[Shape, SqlType | None, tuple[tuple[str, SqlType], ...]],
+) -> TableBody:
+    """`RETURN QUERY <select>;` statements, a later one maybe under `IF NOT FOUND THEN`:
+    each planned on its own, their rows appended in order."""
+    try:
+        queries, variables = plpgsql.return_queries(fn)
+    except plpgsql.NotSimple as why:
+        raise NotSimple(str(why)) from None
+    outputs = _outputs(schema, *shaped)
+    sources: list[str] = []
+    names: dict[str, str] = {}
+    steps: list[str] = []
+    tables: list[str] = []
+    for i, (text, if_none) in enumerate(queries):
+        tree = _statement(text, "", schema.dialect, variables)
+        if not isinstance(tree, exp.Select):
+            raise NotSimple(f"RETURN QUERY {type(tree).__name__.upper()}")
+        scope = _Scope(schema, tree, fn.name.rpartition(".")[2], ins)
+        scope.variables = variables
+        name = stub if len(queries) == 1 else f"{stub}_r{i}"
+        body = _Builder(schema.dialect, name, scope, (sources, names)).query(tree, outputs)
+        steps.append(f"({body.query}, {if_none})")
+        tables += body.tables
+    if len(steps) == 1 and not queries[0][1]:
+        return body
+    query = f"rel.Steps({_tuple(steps)}, {py(tuple(n for n, _ in outputs))})"
+    return TableBody(tuple(sources), query, tuple(dict.fromkeys(tables)))
+
+
+_Statement = exp.Select | exp.Insert | exp.Update | exp.Delete
+
+
+def _statement(text: str, body_style: str, dialect: str, variables: set[str]) -> _Statement:
+    """The body's one statement (plpgsql's `variables`: a SELECT only)."""
+    text = text.strip()
+    atomic = re.fullmatch(r"BEGIN\s+ATOMIC\b(.*?)\bEND\s*;?", text, re.I | re.S)
+    if body_style == "standard" and not atomic:
+        raise NotSimple("RETURN of an expression")
+    if atomic:
+        text = atomic.group(1)
+    try:
+        trees = [t for t in sqlglot.parse(text, read=of(dialect).sqlglot) if t is not None]
+    except SqlglotError as error:
+        raise NotSimple(f"body not parsed ({str(error).splitlines()[0]})") from None
+    if len(trees) != 1:
+        raise NotSimple(f"{len(trees)} statements in the body")
+    tree = trees[0]
+    if not isinstance(tree, (exp.Select, exp.Insert, exp.Update, exp.Delete)) or (
+        variables and not isinstance(tree, exp.Select)
+    ):
+        raise NotSimple(f"body is not a single SELECT ({type(tree).__name__.upper()})")
+    for node in tree.walk():
+        what = next((w for k, w in _OUT_OF_REACH.items() if isinstance(node, k)), None)
+        if what is not None:
+            raise NotSimple(f"{what} in the body")
+    if not isinstance(tree, exp.Select):
+        for key, words in _NOT_IN_WRITES.items():
+            if tree.args.get(key):
+                raise NotSimple(f"{words} in the {type(tree).__name__.upper()}")
+        if isinstance(tree, exp.Insert) and not isinstance(tree.expression, exp.Values):
+            raise NotSimple("INSERT ... SELECT")
+        return tree
+    for key in ("distinct", "qualify", "windows", "locks", "sample", "connect", "prewhere"):
+        value = tree.args.get(key)
+        if value and not (key == "distinct" and not value.args.get("on")):
+            raise NotSimple(f"{key.upper()} {'ON ' if key == 'distinct' else ''}in the SELECT")
+    return tree
+
+
+def _outputs(
+    schema: Schema, fn_shape: Shape, rtype: SqlType | None, columns: tuple[tuple[str, SqlType], ...]
+) -> list[tuple[str, SqlType | None]]:
+    """The names and types the function returns, in order."""
+    if fn_shape in ("scalar", "set"):
+        return [("value", bare(base(schema, rtype)) if rtype is not None else None)]
+    if fn_shape == "void":
+        raise NotSimple("returns void")
+    if columns:
+        return [(n, bare(base(schema, t))) for n, t in columns]
+    row = row_of(schema, base(schema, rtype)) if rtype is not None else None
+    if row is None or row[0] != "table":
+        raise NotSimple("returns a record of unknown columns")
+    return [(n, bare(base(schema, t)) if t is not None else None) for n, t in row[2]]
+
+
+def _folded(ident: exp.Expression | str | None) -> str:
+    """An identifier as PostgreSQL reads it: unquoted names fold to lower case."""
+    if ident is None:
+        return ""
+    if isinstance(ident, str):
+        return ident.lower()
+    if isinstance(ident, exp.Identifier):
+        return ident.name if ident.args.get("quoted") else ident.name.lower()
+    return ident.name.lower()
+
+
+@dataclass
+class _Source:
+    alias: str
+    table: Table
+    used: list[str] = field(default_factory=list)
+
+    def has(self, column: str) -> bool:
+        return any(c.name == column for c in self.table.columns)
+
+
+class _Scope:
+    """FROM's tables by alias, the parameters by name and position, what each key holds."""
+
+    def __init__(
+        self, schema: Schema, select: exp.Select | None, bare_name: str, ins: list[Param]
+    ) -> None:
+        self.schema = schema
+        self.fn_name = bare_name.lower()
+        self.sources: list[_Source] = []
+        self.joins: list[tuple[str, exp.Expression | None]] = []
+        self.types: dict[str, SqlType] = {}
+        self.params = {(p.name or "").lower(): i for i, p in enumerate(ins) if p.name}
+        self.ins = ins
+        self.variables: set[str] = set()  # plpgsql's: a column of the same name is ambiguous
+        if select is not None and select.args.get("from_"):
+            self._add(select.args["from_"].this, "inner", None)
+        for join in (select.args.get("joins") if select is not None else None) or ():
+            self._join(join)
+
+    def add(self, node: exp.Expression) -> None:
+        """The table a write targets."""
+        self._add(node, "inner", None)
+
+    def _join(self, join: exp.Join) -> None:
+        side, kind = (join.args.get("side") or "").upper(), (join.args.get("kind") or "").upper()
+        if join.args.get("using") or join.args.get("method"):
+            raise NotSimple("JOIN ... USING / NATURAL JOIN")
+        if side == "LEFT" and kind in ("", "OUTER"):
+            how = "left"
+        elif not side and kind in ("", "INNER", "CROSS"):
+            how = "cross" if join.args.get("on") is None else "inner"
+        else:
+            raise NotSimple(f"{' '.join(w for w in (side, kind) if w)} JOIN")
+        self._add(join.this, how, join.args.get("on"))
+
+    def _add(self, node: exp.Expression, how: str, on: exp.Expression | None) -> None:
+        if not isinstance(node, exp.Table) or not isinstance(node.this, exp.Identifier):
+            raise NotSimple(f"FROM {node.sql()}")
+        name = _folded(node.this)
+        key = f"{_folded(node.args.get('db'))}.{name}" if node.args.get("db") else name
+        table = self.schema.table(key) or self.schema.table(name)
+        if table is None:
+            raise NotSimple(f"reads {key}, which is not a table of the schema (a view?)")
+        alias = _folded(node.args["alias"].this) if node.args.get("alias") else name
+        self.sources.append(_Source(alias, table))
+        self.joins.append((how, on))
+
+    def column(self, node: exp.Column) -> str:
+        """The environment key of a column or parameter reference."""
+        if node.args.get("db") or node.args.get("catalog"):
+            raise NotSimple(f"qualified reference {node.sql()}")
+        name, qualifier = _folded(node.this), _folded(node.args.get("table"))
+        if qualifier:
+            for i, source in enumerate(self.sources):
+                if source.alias == qualifier and source.has(name):
+                    return self._use(i, name)
+            if qualifier == self.fn_name and name in self.params:
+                return self._param(self.params[name])
+            if qualifier in self.params:
+                return self._field(self.params[qualifier], name, node)
+            raise NotSimple(f"unknown reference {node.sql()}")
+        found = [i for i, source in enumerate(self.sources) if source.has(name)]
+        if len(found) == 1 and name in self.variables:
+            raise NotSimple(f"ambiguous reference {node.sql()} (a column and a plpgsql variable)")
+        if len(found) == 1:
+            return self._use(found[0], name)  # a column wins over a parameter, as in PostgreSQL
+        if not found and name in self.params:
+            return self._param(self.params[name])
+        raise NotSimple(f"{'ambiguous' if found else 'unknown'} reference {node.sql()}")
+
+    def positional(self, node: exp.Parameter) -> str:
+        text = node.this.name if node.this is not None else ""
+        if not text.isdigit() or not 1 <= int(text) <= len(self.ins):
+            raise NotSimple(f"parameter reference ${text}")
+        return self._param(int(text) - 1)
+
+    def star(self, qualifier: str | None) -> list[str]:
+        keys = []
+        for i, source in enumerate(self.sources):
+            if qualifier is None or source.alias == qualifier:
+                keys += [self._use(i, c.name) for c in source.table.columns]
+        if not keys:
+            raise NotSimple(f"unknown {qualifier}.*")
+        return keys
+
+    def used(self, i: int, column: str) -> None:
+        self._use(i, column)
+
+    def _use(self, i: int, column: str) -> str:
+        source = self.sources[i]
+        if column not in source.used:
+            source.used.append(column)
+        key = f"{i}.{column}"
+        self.types[key] = next(c.type for c in source.table.columns if c.name == column)
+        self.types[key] = base(self.schema, self.types[key])
+        return key
+
+    def _field(self, i: int, name: str, node: exp.Column) -> str:
+        """`c.email` where parameter c is a row of a table: the field of the argument."""
+        row = row_of(self.schema, base(self.schema, self.ins[i].type))
+        fields = dict(row[2]) if row is not None else {}
+        t = fields.get(name)
+        if t is None:
+            raise NotSimple(f"unknown reference {node.sql()}")
+        self.types[f"${i}.{name}"] = base(self.schema, t)
+        return f"${i}.{name}"
+
+    def _param(self, i: int) -> str:
+        self.types[f"${i}"] = bare(base(self.schema, self.ins[i].type))
+        return f"${i}"
+
+
+class _Builder:
+    """Compiles the SELECT's expressions, each a function of environment keys."""
+
+    def __init__(
+        self, dialect: str, stub: str, scope: _Scope, shared: tuple[list[str], dict[str, str]]
+    ) -> None:
+        self.dialect, self.stub, self.scope = dialect, stub, scope
+        # the compiled functions of the whole body, and the name of each by its code: two
+        # places compiling to the same code share one function
+        self.sources, self.names = shared
+        self.count = 0  # the functions this builder compiled
+        self.subs: list[str] = []  # `Sub(...)` sources: uncorrelated subqueries, run once
+        self.tables: list[str] = []  # the tables the subqueries read
+        self.aggs: list[str] = []  # `Agg(...)` sources
+        self.agg_types: dict[str, SqlType] = {}
+        self.placed: set[int] = set()  # ids of the key columns put in place of SQL
+        self.out_types: list[SqlType | None] = []
+        self.kept: list[exp.Expression] = []
+
+    def _placed(self, key: str) -> exp.Column:
+        node = exp.column(key, quoted=True)
+        self.placed.add(id(node))
+        self.kept.append(node)  # alive, so that no other node gets its id
+        return node
+
+    def query(self, select: exp.Select, outputs: list[tuple[str, SqlType | None]]) -> TableBody:
+        scope = self.scope
+        items = self._items(select)
+        if len(items) != len(outputs):
+            raise NotSimple(f"the SELECT returns {len(items)} columns, the function"
+                            f" {len(outputs)}")  # fmt: skip
+        aliases = {alias: i for i, (alias, _) in enumerate(items) if alias}
+        group = [self._group_item(g, items, aliases) for g in _group_of(select)]
+        having = select.args.get("having")
+        having_src = (
+            self.expr(self._aggregates(having.this), predicate=True, copy=False) if having else None
+        )
+        compiled = [
+            self._compiled(self._aggregates(e), t, False, copy=False)
+            for (_, e), (_, t) in zip(items, outputs, strict=True)
+        ]
+        projected = [src for src, _ in compiled]
+        self.out_types = [t for _, t in compiled]
+        order = [self._order(o, aliases, len(items)) for o in _order_of(select)]
+        where = select.args.get("where")
+        where_src = self.expr(where.this, predicate=True) if where else None
+        ons = [self.expr(on, predicate=True) if on is not None else None for _, on in scope.joins]
+        limit, offset = self._bound(select, "limit"), self._bound(select, "offset")
+        joins = [  # rendered last: the expressions above say which columns each source reads
+            f"rel.Join({self._source(i)}, {pystr(how)}, {ons[i]})"
+            for i, (how, _) in enumerate(scope.joins[1:], 1)
+        ]
+        fields = {
+            "source": self._source(0) if scope.sources else None,
+            "joins": _tuple(joins),
+            "where": where_src,
+            "group": _tuple(group),
+            "aggs": _tuple(self.aggs),
+            "grouped": bool(group or self.aggs),
+            "having": having_src,
+            "select": _tuple(projected),
+            "distinct": bool(select.args.get("distinct")),
+            "order": _tuple(order),
+            "limit": limit,
+            "offset": offset,
+            "names": py(tuple(n for n, _ in outputs)),
+            "subqueries": _tuple(self.subs),
+        }
+        defaults = {"joins": "()", "group": "()", "aggs": "()", "grouped": False,
+                    "order": "()", "distinct": False, "subqueries": "()"}  # fmt: skip
+        args = ", ".join(
+            f"{k}={v}" for k, v in fields.items() if v is not None and defaults.get(k) != v
+        )
+        tables = tuple(dict.fromkeys([*(s.table.key for s in scope.sources), *self.tables]))
+        return TableBody(tuple(self.sources), f"rel.Query({args})", tables)
+
+    def write(
+        self, tree: exp.Insert | exp.Update | exp.Delete, outputs: list[tuple[str, SqlType | None]]
+    ) -> TableBody:
+        """One INSERT ... VALUES, UPDATE or DELETE on a table with a primary key (a changed
+        or deleted row is found again by it), its RETURNING list over the stored rows."""
+        table = self.scope.sources[0].table
+        op = type(tree).__name__.lower()
+        fields: dict[str, str | None] = {"op": pystr(op), "table": pystr(table.key)}
+        if isinstance(tree, exp.Insert):
+            fields.update(self._insert(tree, table))
+        else:
+            key = table.primary_key.columns if table.primary_key is not None else ()
+            if not key:
+                raise NotSimple(f"{op.upper()} of {table.key}, which has no primary key")
+            for column in key:
+                self.scope.used(0, column)
+            fields["key"] = py(tuple(key))
+            if isinstance(tree, exp.Update):
+                fields.update(self._set(tree, table))
+            where = tree.args.get("where")
+            fields["where"] = self.expr(where.this, predicate=True) if where else None
+        returning = tree.args.get("returning")
+        items = self._items(returning) if returning is not None else []
+        if len(items) != len(outputs):
+            raise NotSimple(f"RETURNING gives {len(items)} columns, the function {len(outputs)}")
+        fields["returning"] = _tuple(
+            [
+                self.expr(e, result=t, copy=id(e) not in self.placed)
+                for (_, e), (_, t) in zip(items, outputs, strict=True)
+            ]
+        )
+        fields["names"] = py(tuple(n for n, _ in outputs))
+        fields["source"] = self._source(0)
+        args = ", ".join(f"{k}={v}" for k, v in fields.items() if v not in (None, "()"))
+        return TableBody(tuple(self.sources), f"rel.Write({args})", (table.key,))
+
+    def _insert(self, tree: exp.Insert, table: Table) -> dict[str, str]:
+        target = tree.this
+        names = (
+            [_folded(i) for i in target.expressions]
+            if isinstance(target, exp.Schema)
+            else [c.name for c in table.columns]
+        )
+        types = {c.name: c.type for c in table.columns}
+        if any(n not in types for n in names):
+            raise NotSimple(f"INSERT into a column {table.key} does not have")
+        rows = []
+        for row in tree.expression.expressions:
+            values = row.expressions if isinstance(row, exp.Tuple) else [row]
+            if len(values) != len(names):
+                raise NotSimple("a VALUES row of another width than the column list")
+            rows.append(_tuple([
+                "None" if isinstance(v, exp.Var) and v.name.upper() == "DEFAULT"
+                else self.expr(v, result=base(self.scope.schema, types[n]))
+                for n, v in zip(names, values, strict=True)
+            ]))  # fmt: skip
+        return {"columns": py(tuple(names)), "values": _tuple(rows)}
+
+    def _set(self, tree: exp.Update, table: Table) -> dict[str, str]:
+        names, values = [], []
+        types = {c.name: c.type for c in table.columns}
+        for item in tree.expressions:
+            if not isinstance(item, exp.EQ) or not isinstance(item.this, exp.Column):
+                raise NotSimple(f"SET {item.sql()}")
+            name = _folded(item.this.this)
+            if name not in types:
+                raise NotSimple(f"SET of a column {table.key} does not have")
+            names.append(name)
+            values.append(self.expr(item.expression, result=base(self.scope.schema, types[name])))
+        for column in table.columns:  # an UPDATE reads, and returns, whole rows
+            self.scope.used(0, column.name)
+        return {"columns": py(tuple(names)), "values": f"({_tuple(values)},)"}
+
+    def _items(self, select: exp.Expression) -> list[tuple[str | None, exp.Expression]]:
+        items: list[tuple[str | None, exp.Expression]] = []
+        for e in select.expressions:
+            if isinstance(e, exp.Star) or (isinstance(e, exp.Column) and e.is_star):
+                qualifier = _folded(e.args.get("table")) if isinstance(e, exp.Column) else None
+                for key in self.scope.star(qualifier or None):
+                    items.append((key.split(".", 1)[1], self._placed(key)))
+            elif isinstance(e, exp.Alias):
+                items.append((_folded(e.args["alias"]), e.this))
+            else:
+                items.append((_folded(e.this) if isinstance(e, exp.Column) else None, e))
+        return items
+
+    def _group_item(
+        self, g: exp.Expression, items: list[tuple[str | None, exp.Expression]],
+        aliases: dict[str, int],
+    ) -> str:  # fmt: skip
+        """GROUP BY 1, and GROUP BY a name no input column has, mean an output column."""
+        if isinstance(g, exp.Literal) and g.is_int and 1 <= int(g.name) <= len(items):
+            g = items[int(g.name) - 1][1]
+        elif (
+            isinstance(g, exp.Column) and not g.args.get("table") and _folded(g.this) in aliases
+            and not any(s.has(_folded(g.this)) for s in self.scope.sources)
+        ):  # fmt: skip
+            g = items[aliases[_folded(g.this)]][1]
+        return self.expr(g)
+
+    def _order(self, o: exp.Ordered, aliases: dict[str, int], width: int) -> str:
+        e = o.this
+        position = None
+        if isinstance(e, exp.Literal) and e.is_int and 1 <= int(e.name) <= width:
+            position = int(e.name) - 1
+        elif isinstance(e, exp.Column) and not e.args.get("table") and _folded(e.this) in aliases:
+            position = aliases[_folded(e.this)]
+        if position is not None:
+            _orderable(self.out_types[position], "ORDER BY")
+            key = f"rel.Expr(rel.value, ({pystr(f'@{position}')},))"
+        else:
+            key, t = self._compiled(self._aggregates(e), None, False, copy=False)
+            _orderable(t, "ORDER BY")
+        desc = bool(o.args.get("desc"))
+        nulls_first = o.args.get("nulls_first")
+        nulls_first = desc if nulls_first is None else bool(nulls_first)
+        return f"rel.Order({key}, {desc}, {nulls_first})"
+
+    def _bound(self, select: exp.Select, key: str) -> str | None:
+        node = select.args.get(key)
+        if node is None:
+            return None
+        value = node.args.get("expression")
+        return self.expr(value if value is not None else node.this, result=T.BIGINT)
+
+    def _source(self, i: int) -> str:
+        source = self.scope.sources[i]
+        columns = [c.name for c in source.table.columns if c.name in source.used]
+        return f"rel.Source({pystr(source.table.key)}, {py(tuple(columns))})"
+
+    def _aggregates(self, tree: exp.Expression) -> exp.Expression:
+        """Each aggregate call replaced by its `#n` key, its argument compiled per row."""
+        if id(tree) in self.placed:
+            return tree
+        tree = self._subqueries(exp.Paren(this=tree.copy()))  # a root is replaced via its parent
+        for node in list(tree.walk()):
+            if id(node) in self.placed or not isinstance(node, exp.AggFunc):
+                continue
+            func = _AGGREGATES.get(type(node))
+            if func is None:
+                raise NotSimple(f"aggregate {node.sql(dialect=self.dialect)}")
+            key = f"#{len(self.aggs)}"
+            self.aggs.append(self._agg(func, node, key))
+            node.replace(self._placed(key))
+        return tree
+
+    def _agg(self, func: str, node: exp.AggFunc, key: str) -> str:
+        arg = node.this
+        distinct = isinstance(arg, exp.Distinct)
+        if distinct:
+            if len(arg.expressions) != 1:
+                raise NotSimple(f"aggregate {node.sql(dialect=self.dialect)}")
+            arg = arg.expressions[0]
+        if isinstance(arg, exp.Star):
+            self.agg_types[key] = T.BIGINT
+            return 'rel.Agg("count", None, False, "other")'
+        compiled_src, t = self._compiled(arg, None, False, copy=True)
+        category = t.category if t is not None else "unknown"
+        kind = {"smallint": "int", "integer": "int", "bigint": "bigint", "numeric": "numeric",
+                "real": "float", "double": "float"}.get(category, "other")  # fmt: skip
+        if func in ("sum", "avg") and kind == "other":
+            raise NotSimple(f"{func}() of {category}")
+        if func in ("min", "max"):
+            _orderable(t, f"{func}()")
+        self.agg_types[key] = _agg_type(func, kind, t)
+        return f"rel.Agg({pystr(func)}, {compiled_src}, {distinct}, {pystr(kind)})"
+
+    def expr(
+        self, tree: exp.Expression, *, predicate: bool = False, result: SqlType | None = None,
+        copy: bool = True,
+    ) -> str:  # fmt: skip
+        return self._compiled(tree, result, predicate, copy)[0]
+
+    def _compiled(
+        self, tree: exp.Expression, result: SqlType | None, predicate: bool, copy: bool
+    ) -> tuple[str, SqlType | None]:
+        """`rel.Expr(fn, keys)` source for an expression, and its type. Without `copy`,
+        the tree is the builder's own (from `_aggregates`) and its key columns stay."""
+        if copy:
+            tree = tree.copy()
+        tree = self._subqueries(exp.Paren(this=tree))  # a root is replaced via its parent
+        for node in list(tree.walk()):
+            if id(node) in self.placed:
+                continue
+            if isinstance(node, exp.Column) and not node.is_star:
+                node.replace(self._placed(self._key(node)))
+            elif isinstance(node, exp.Parameter):
+                node.replace(self._placed(self.scope.positional(node)))
+            elif isinstance(node, exp.Star):
+                raise NotSimple("* outside the select list")
+        sql = tree.sql(dialect=of(self.dialect).sqlglot)
+        types = {**self.scope.types, **self.agg_types}
+        name = f"_q_{self.stub}_{self.count}"
+        self.count += 1
+        if predicate:
+            compiled = sqlexpr.compile_predicate(sql, self.dialect, types, name=name)
+        else:
+            compiled = sqlexpr.compile_expression(
+                sql, self.dialect, types, name=name, result_type=result
+            )
+        if compiled.unsupported:
+            raise NotSimple(f"unsupported {compiled.unsupported}")
+        python = compiled.python_params
+        if len(python) == 1 and compiled.source.rstrip().endswith(f"\n    return {python[0]}"):
+            return f"rel.Expr(rel.value, {py(compiled.params)})", compiled.result_type
+        code = compiled.source.split("(", 1)[1]
+        if code not in self.names:
+            self.names[code] = name
+            self.sources.append(compiled.source)
+        return f"rel.Expr({self.names[code]}, {py(compiled.params)})", compiled.result_type
+
+    def _subqueries(self, tree: exp.Expression) -> exp.Expression:
+        """Each uncorrelated subquery planned on its own and replaced by the key of what it
+        gives: `x IN (SELECT ...)` becomes `x = ANY (<its values>)`, EXISTS a boolean, a
+        scalar subquery its value. A correlated one (it reads the outer row) is refused."""
+        while True:
+            found = [n for n in tree.find_all(*_SUBQUERIES) if id(n) not in self.placed]
+            if not found:
+                return tree
+            node: exp.Expression = found[0]
+            parent = node.parent
+            assert parent is not None  # the root is a Paren
+            select = node.this
+            if not isinstance(select, exp.Select):
+                raise NotSimple(f"subquery {node.sql(dialect=self.dialect)}")
+            kind = "exists" if isinstance(node, exp.Exists) else "value"
+            if isinstance(parent, exp.In) and parent.args.get("query") is node:
+                kind = "list"
+            key, t = self._sub(select, kind)
+            column = self._placed(key)
+            if kind == "list":
+                assert isinstance(parent, exp.In)
+                replacement: exp.Expression = exp.EQ(
+                    this=parent.this, expression=exp.Any(this=column)
+                )
+                self.scope.types[key] = SqlType("array", f"{t.sql}[]", element=t)
+                parent.replace(replacement)
+            else:
+                self.scope.types[key] = T.BOOLEAN if kind == "exists" else t
+                node.replace(column)
+
+    def _sub(self, select: exp.Select, kind: str) -> tuple[str, SqlType]:
+        key = f"%{len(self.subs)}"
+        scope = _Scope(self.scope.schema, select, "", self.scope.ins)
+        scope.fn_name, scope.variables = self.scope.fn_name, self.scope.variables
+        shared = (self.sources, self.names)
+        sub = _Builder(self.dialect, f"{self.stub}_s{len(self.subs)}", scope, shared)
+        width = len(sub._items(select))
+        if kind != "exists" and width != 1:
+            raise NotSimple(f"a subquery returning {width} columns")
+        try:
+            body = sub.query(select, [(f"c{i}", None) for i in range(width)])
+        except NotSimple as why:
+            raise NotSimple(f"a subquery that is correlated or out of reach ({why})") from None
+        self.tables += body.tables
+        self.subs.append(f"rel.Sub({pystr(key)}, {body.query}, {pystr(kind)})")
+        t = sub.out_types[0] if sub.out_types else None
+        if t is None and kind != "exists":
+            raise NotSimple("a subquery whose type is unknown")
+        return key, t or T.BOOLEAN
+
+    def _key(self, node: exp.Column) -> str:
+        return self.scope.column(node)
+
+
+# ordered in Python as the database orders them (text: by code point, the C collation)
+_ORDERABLE = ("smallint", "integer", "bigint", "numeric", "real", "double", "text", "varchar",
+              "char", "boolean", "date", "time", "timestamp", "timestamptz", "uuid")  # fmt: skip
+
+
+def _orderable(t: SqlType | None, what: str) -> None:
+    category = t.category if t is not None else "unknown"
+    if category not in _ORDERABLE:
+        raise NotSimple(f"{what} a value of type {t.sql if t is not None else 'unknown'}"
+                        " (its order is not modelled)")  # fmt: skip
+
+
+def _agg_type(func: str, kind: str, t: SqlType | None) -> SqlType:
+    if func == "count":
+        return T.BIGINT
+    if func == "sum":
+        return {"int": T.BIGINT, "bigint": T.NUMERIC, "numeric": T.NUMERIC}.get(kind, t or T.DOUBLE)
+    if func == "avg":
+        return T.DOUBLE if kind == "float" else T.NUMERIC
+    return t if t is not None else T.UNKNOWN
+
+
+def _group_of(select: exp.Select) -> list[exp.Expression]:
+    group = select.args.get("group")
+    if group is None:
+        return []
+    if any(group.args.get(k) for k in ("grouping_sets", "cube", "rollup")):
+        raise NotSimple("GROUPING SETS / CUBE / ROLLUP")
+    return list(group.expressions)
+
+
+def _order_of(select: exp.Select) -> list[exp.Ordered]:
+    order = select.args.get("order")
+    return list(order.expressions) if order is not None else []
+
+
+def _tuple(items: list[str]) -> str:
+    if not items:
+        return "()"
+    return f"({', '.join(items)}{',' if len(items) == 1 else ''})"

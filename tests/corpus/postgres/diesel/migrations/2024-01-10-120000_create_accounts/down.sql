@@ -1,0 +1,2 @@
+DROP VIEW active_accounts;
+DROP TABLE accounts;

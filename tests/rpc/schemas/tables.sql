@@ -1,0 +1,190 @@
+-- SQL functions whose body is one SELECT over tables: they run on rows (a Database's, or
+-- RPC.bind_rows) and are compared with PostgreSQL in tests/rpc/test_table_bodies.py.
+CREATE TYPE order_status AS ENUM ('new', 'paid', 'cancelled');
+
+CREATE TABLE members (
+    id integer PRIMARY KEY,
+    name text NOT NULL,
+    tier smallint,
+    joined date
+);
+
+CREATE TABLE orders (
+    id integer PRIMARY KEY,
+    member_id integer REFERENCES members (id),
+    amount numeric(10, 2) NOT NULL,
+    qty integer,
+    status order_status NOT NULL DEFAULT 'new',
+    total numeric(12, 2) GENERATED ALWAYS AS (amount * COALESCE(qty, 1)) STORED
+);
+
+-- a scalar from an aggregate (one row even over no rows), a parameter by name
+CREATE FUNCTION member_spend(p_member integer) RETURNS numeric
+    LANGUAGE sql STABLE
+    AS $$ SELECT COALESCE(sum(amount), 0) FROM orders WHERE member_id = p_member AND status <> 'cancelled' $$;
+
+-- count(*) with a parameter DEFAULT, positional $1
+CREATE FUNCTION paid_count(p_min numeric DEFAULT 0) RETURNS bigint
+    LANGUAGE sql STABLE
+    AS $$ SELECT count(*) FROM orders WHERE status = 'paid' AND amount >= $1 $$;
+
+-- join, GROUP BY, HAVING, aggregates, ORDER BY an aggregate, LIMIT a parameter
+CREATE FUNCTION top_members(p_limit integer DEFAULT 3)
+    RETURNS TABLE (member_id integer, name text, orders bigint, spent numeric, average numeric, biggest numeric)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT m.id, m.name, count(o.id), sum(o.total), round(avg(o.amount), 2), max(o.amount)
+    FROM members m
+    JOIN orders o ON o.member_id = m.id
+    GROUP BY m.id, m.name
+    HAVING count(o.id) > 0
+    ORDER BY sum(o.total) DESC, m.id
+    LIMIT p_limit
+$$;
+
+-- LEFT JOIN: members without orders count 0; sum of integers is bigint, NULL over no rows
+CREATE FUNCTION member_order_counts()
+    RETURNS TABLE (id integer, n bigint, items bigint, first_order integer)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT m.id, count(o.id), sum(o.qty), min(o.id)
+    FROM members m LEFT JOIN orders o ON o.member_id = m.id
+    GROUP BY m.id
+    ORDER BY 1
+$$;
+
+-- SETOF a table, ORDER BY with NULLS LAST, OFFSET
+CREATE FUNCTION orders_of(p_member integer, p_skip integer DEFAULT 0) RETURNS SETOF orders
+    LANGUAGE sql STABLE
+    AS $$ SELECT * FROM orders WHERE member_id = p_member ORDER BY qty DESC NULLS LAST, id OFFSET p_skip $$;
+
+-- SETOF a scalar, DISTINCT, ORDER BY an output name
+CREATE FUNCTION tiers_with_orders() RETURNS SETOF smallint
+    LANGUAGE sql STABLE
+    AS $$ SELECT DISTINCT m.tier AS t FROM members m, orders o WHERE o.member_id = m.id ORDER BY t NULLS FIRST $$;
+
+-- OUT parameters: one row (none: NULL), a column wins over a parameter of the same name
+CREATE FUNCTION order_line(id integer, OUT who text, OUT amount numeric, OUT status order_status)
+    LANGUAGE sql STABLE
+    AS $$ SELECT m.name, o.amount, o.status FROM orders o JOIN members m ON m.id = o.member_id WHERE o.id = order_line.id $$;
+
+-- GROUP BY an expression, SQL-standard body
+CREATE FUNCTION spend_by_year()
+    RETURNS TABLE (year integer, spent numeric)
+    LANGUAGE sql STABLE
+BEGIN ATOMIC
+    SELECT extract(year FROM m.joined)::integer, sum(o.amount)
+    FROM orders o JOIN members m ON m.id = o.member_id
+    WHERE m.joined IS NOT NULL
+    GROUP BY 1
+    ORDER BY 1;
+END;
+
+-- count(DISTINCT ...), a CASE over an aggregate
+CREATE FUNCTION member_summary(p_member integer) RETURNS text
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT CASE WHEN count(*) = 0 THEN 'none' ELSE count(DISTINCT o.status)::text || ' statuses' END
+    FROM orders o WHERE o.member_id = p_member
+$$;
+
+-- = ANY / <> ALL over an array parameter (a NULL array: NULL; an empty one: FALSE)
+CREATE FUNCTION spend_of(p_ids integer[]) RETURNS numeric
+    LANGUAGE sql STABLE
+    AS $$ SELECT COALESCE(sum(amount), 0) FROM orders WHERE member_id = ANY (p_ids) $$;
+
+CREATE FUNCTION orders_not_of(p_ids integer[]) RETURNS bigint
+    LANGUAGE sql STABLE
+    AS $$ SELECT count(*) FROM orders WHERE member_id <> ALL (p_ids) $$;
+
+-- plpgsql made of one RETURN QUERY: the SELECT runs as in a SQL function
+CREATE FUNCTION member_orders_pl(p_member integer) RETURNS SETOF orders
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM orders o WHERE o.member_id = p_member ORDER BY o.id;
+END
+$$;
+
+-- plpgsql: a second RETURN QUERY under IF NOT FOUND (the sample's get_product_recommendations)
+CREATE FUNCTION orders_or_unowned(p_member integer) RETURNS SETOF orders
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM orders o WHERE o.member_id = p_member ORDER BY o.id;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT * FROM orders o WHERE o.member_id IS NULL ORDER BY o.id DESC;
+    END IF;
+END
+$$;
+
+-- out of reach: in plpgsql the TABLE column id makes `id` ambiguous (42702 at the call)
+CREATE FUNCTION member_names_pl() RETURNS TABLE (id integer, name text)
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    RETURN QUERY SELECT id, name FROM members ORDER BY id;
+END
+$$;
+
+-- uncorrelated subqueries: IN / NOT IN (NULLs!), EXISTS, a scalar one (run once, when needed)
+CREATE FUNCTION big_spenders(p_over numeric DEFAULT 100) RETURNS SETOF members
+    LANGUAGE sql STABLE
+    AS $$ SELECT * FROM members WHERE id IN (SELECT member_id FROM orders WHERE amount > p_over) ORDER BY id $$;
+
+CREATE FUNCTION quiet_members() RETURNS SETOF integer
+    LANGUAGE sql STABLE
+    AS $$ SELECT m.id FROM members m WHERE m.id NOT IN (SELECT o.member_id FROM orders o WHERE o.status = 'paid') ORDER BY 1 $$;
+
+CREATE FUNCTION members_vs_biggest()
+    RETURNS TABLE (id integer, biggest numeric, any_paid boolean)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT m.id, (SELECT max(amount) FROM orders), EXISTS (SELECT 1 FROM orders WHERE status = 'paid')
+    FROM members m
+    WHERE (SELECT count(*) FROM orders) > 0
+    ORDER BY m.id
+$$;
+
+-- SELECT EXISTS (...) without FROM: not one expression, so it runs as a plan
+CREATE FUNCTION has_paid_orders(p_member integer) RETURNS boolean
+    LANGUAGE sql STABLE
+    AS $$ SELECT EXISTS (SELECT 1 FROM orders WHERE member_id = p_member AND status = 'paid') $$;
+
+-- a scalar subquery with more than one row: 21000, but only when a row needs it
+CREATE FUNCTION first_order_of(p_member integer) RETURNS integer
+    LANGUAGE sql STABLE
+    AS $$ SELECT m.id * 0 + (SELECT o.id FROM orders o WHERE o.member_id = p_member) FROM members m WHERE m.id = p_member $$;
+
+-- out of reach, stays uncompiled: a correlated subquery
+CREATE FUNCTION members_with_orders() RETURNS SETOF members
+    LANGUAGE sql STABLE
+    AS $$ SELECT * FROM members m WHERE EXISTS (SELECT 1 FROM orders o WHERE o.member_id = m.id) $$;
+
+-- out of reach: ORDER BY an enum (its label order is not modelled)
+CREATE FUNCTION statuses() RETURNS SETOF order_status
+    LANGUAGE sql STABLE
+    AS $$ SELECT DISTINCT status FROM orders ORDER BY status $$;
+
+-- writes, run through a Database: INSERT ... VALUES (DEFAULT too), UPDATE, DELETE, RETURNING
+CREATE FUNCTION add_order(p_id integer, p_member integer, p_amount numeric, p_qty integer DEFAULT NULL)
+    RETURNS orders
+    LANGUAGE sql
+    AS $$ INSERT INTO orders (id, member_id, amount, qty, status) VALUES (p_id, p_member, p_amount, p_qty, DEFAULT) RETURNING * $$;
+
+CREATE FUNCTION pay_orders(p_member integer) RETURNS SETOF integer
+    LANGUAGE sql
+    AS $$ UPDATE orders SET status = 'paid', qty = COALESCE(qty, 0) + 1 WHERE member_id = p_member AND status = 'new' RETURNING id $$;
+
+CREATE FUNCTION forget_member(p_member integer) RETURNS void
+    LANGUAGE sql
+    AS $$ DELETE FROM orders WHERE member_id = p_member $$;
+
+CREATE FUNCTION drop_orders_over(p_amount numeric) RETURNS TABLE (id integer, total numeric)
+    LANGUAGE sql
+    AS $$ DELETE FROM orders o WHERE o.amount > p_amount RETURNING o.id, o.total $$;
+
+-- out of reach: ON CONFLICT
+CREATE FUNCTION upsert_member(p_id integer, p_name text) RETURNS void
+    LANGUAGE sql
+    AS $$ INSERT INTO members (id, name) VALUES (p_id, p_name) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name $$;
