@@ -15,6 +15,7 @@ from decimal import Decimal
 from types import ModuleType
 from typing import Any
 
+from tests.myserver import insert_and_read
 from tests.myserver import load as load_mysql
 
 CASTS = """
@@ -100,14 +101,7 @@ def test_casts_match_mariadb(mysql: Any, make_package: Callable[..., ModuleType]
     computed = pkg.COMPUTED_COLUMNS["c"]
     assert len(computed) == 23, sorted(computed)
     rows = _rows()
-    given = ["id", "n", "d", "s", "dt", "dd"]
-    with mysql.cursor() as cur:
-        cur.executemany(
-            "INSERT INTO c (id, n, d, s, dt, dd) VALUES (%s, %s, %s, %s, %s, %s)",
-            [[r[c] for c in given] for r in rows],
-        )
-        cur.execute(f"SELECT {', '.join(['id', *computed])} FROM c ORDER BY id")
-        stored = cur.fetchall()
+    stored = insert_and_read(mysql, "c", rows, list(computed))
     compared = raised = 0
     for row, back in zip(rows, stored, strict=True):
         for (column, fn), theirs in zip(computed.items(), back[1:], strict=True):
