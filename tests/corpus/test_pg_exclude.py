@@ -110,3 +110,36 @@ def test_postgres_18_accepts_the_planned_rows(
     assert rooms == (3,)  # rooms repeat: only the ranges keep rows apart
     model = {(t.name, x.name) for t in _load(tmp_path, PLANNED).schema.tables for x in t.excludes}
     assert set(names) == model  # bookings_room_during_excl: named as PostgreSQL names it
+
+
+COPIED = """
+CREATE EXTENSION IF NOT EXISTS btree_gist;
+CREATE TABLE slots (
+    room int NOT NULL,
+    during int4range NOT NULL,
+    CONSTRAINT slots_free EXCLUDE USING gist (room WITH =, during WITH &&)
+) PARTITION BY LIST (room);
+CREATE TABLE slots_1 PARTITION OF slots FOR VALUES IN (1);
+CREATE TABLE slots_2 (room int NOT NULL, during int4range NOT NULL);
+ALTER TABLE slots ATTACH PARTITION slots_2 FOR VALUES IN (2);
+CREATE TABLE copy (LIKE slots INCLUDING ALL);
+CREATE TABLE bare (LIKE slots);
+"""
+
+
+@pytest.mark.postgres
+def test_partitions_and_like_copy_them_as_postgres_18_does(
+    tmp_path: Path, pg18_server: PgServer
+) -> None:
+    schema = _load(tmp_path, COPIED).schema
+    model = {(t.name, x.name, x.columns) for t in schema.tables for x in t.excludes}
+    with pg18_server.database() as conn:
+        conn.execute(COPIED)  # type: ignore[call-overload]
+        rows = conn.execute(
+            "SELECT conrelid::regclass::text, conname, array_agg(a.attname ORDER BY k.i)"
+            " FROM pg_constraint c, unnest(c.conkey) WITH ORDINALITY AS k(attnum, i)"
+            " JOIN pg_attribute a ON a.attnum = k.attnum"
+            " WHERE contype = 'x' AND a.attrelid = c.conrelid GROUP BY 1, 2"
+        ).fetchall()
+    assert model == {(t, n, tuple(cols)) for t, n, cols in rows}
+    assert {t for t, _, _ in model} == {"slots", "slots_1", "slots_2", "copy"}
