@@ -11,7 +11,7 @@ The readers are imported when first used: pglast is not loaded to read a SQLite 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .errors import SchemagenError
@@ -23,12 +23,37 @@ if TYPE_CHECKING:
     from . import ddl
     from .parse.cache import StatementCache
     from .sources import SourceFile
+    from .sqlexpr.dialects import Dialect as Semantics
     from .testdb import Backend
 
     Reader = Callable[[SourceFile, StatementCache | None], list[ddl.Statement]]
 
 Name = Literal["postgres", "sqlite", "mysql"]
 OLDEST_POSTGRES, NEWEST_POSTGRES = 13, 18  # the server versions whose catalog is modelled
+
+# The Python type of the values a column of each category holds, as the generated package
+# writes it in annotations (rows, compiled functions); a category missing here is `Any`.
+PYTHON_TYPES: Mapping[str, str] = {
+    "smallint": "int", "integer": "int", "bigint": "int", "year": "int",
+    "numeric": "Decimal", "money": "Decimal", "real": "float", "double": "float",
+    "text": "str", "varchar": "str", "char": "str", "xml": "str", "tsvector": "str",
+    "inet": "str", "cidr": "str", "macaddr": "str", "macaddr8": "str", "bit": "str",
+    "varbit": "str", "set": "str", "enum": "str", "ltree": "str", "boolean": "bool",
+    "date": "date", "time": "time", "timetz": "time", "timestamp": "datetime",
+    "timestamptz": "datetime", "uuid": "UUID", "bytes": "bytes",
+}  # fmt: skip
+# not here: an interval is a timedelta, or the SQL runtime's Interval when it counts months
+# MySQL's BOOLEAN is TINYINT(1)
+_MYSQL_PYTHON_TYPES: Mapping[str, str] = {**PYTHON_TYPES, "boolean": "int", "bit": "Any"}
+# SQLite keeps a value's storage class: INTEGER, REAL, TEXT or BLOB (booleans are 1/0,
+# numbers without a fraction INTEGER, times ISO text)
+_SQLITE_PYTHON_TYPES: Mapping[str, str] = {
+    "smallint": "int", "integer": "int", "bigint": "int", "boolean": "int",
+    "numeric": "float", "real": "float", "double": "float",
+    "text": "str", "varchar": "str", "char": "str", "date": "str", "time": "str",
+    "timestamp": "str", "timestamptz": "str", "uuid": "str", "json": "str", "jsonb": "str",
+    "bytes": "bytes",
+}  # fmt: skip
 
 
 class Dialect:
@@ -74,6 +99,8 @@ class Dialect:
     like_ignores_case: bool = False  # LIKE ignores (ASCII) case
     restrict_violation: bool = True  # ON DELETE/UPDATE RESTRICT fails with its own 23001
     json_as_text: bool = False  # JSON columns hand back the text stored (MariaDB's LONGTEXT)
+    # -- the generated code's annotations
+    python_types: Mapping[str, str] = PYTHON_TYPES
 
     def at_version(self, version: int) -> Dialect:
         """This dialect as a server of that major version behaves."""
@@ -98,9 +125,22 @@ class Dialect:
         """The table with unnamed constraints named as the database names them."""
         return name_postgres(table)
 
+    def python_type(self, t: SqlType) -> str:
+        """The annotation of the values a column of type `t` holds (`Any` when unknown)."""
+        if t.category == "array" and t.element is not None:
+            return f"list[{self.python_type(t.element)}]"
+        return self.python_types.get(t.category, "Any")
+
     def type_limits(self, t: SqlType) -> TypeLimits | None:
         """Bounds the type puts on generated values beyond its category's (None: none)."""
         return None
+
+    @property
+    def expressions(self) -> Semantics:
+        """The expression compiler's semantics for this database (`codegen/sqlexpr`)."""
+        from .sqlexpr.postgres import POSTGRES
+
+        return POSTGRES
 
     def reader(self) -> Reader:
         """The statement reader: one file, through the statement cache."""
@@ -192,6 +232,7 @@ class SQLite(_SqlglotRead):
     sqlglot = "sqlite"
     pk_columns_nullable = True
     type_affinity = True
+    python_types = _SQLITE_PYTHON_TYPES
     table_options = True
     like_ignores_case = True
     autoincrement: Identity | None = "rowid"
@@ -206,6 +247,12 @@ class SQLite(_SqlglotRead):
     def name_constraints(self, table: Table) -> Table:
         return table  # SQLite keeps unnamed constraints unnamed
 
+    @property
+    def expressions(self) -> Semantics:
+        from .sqlexpr.sqlite import SQLITE
+
+        return SQLITE
+
 
 class MySQL(_SqlglotRead):
     name: Name = "mysql"
@@ -217,6 +264,7 @@ class MySQL(_SqlglotRead):
     autoincrement: Identity | None = "auto_increment"
     collations_fold_case = True
     client_scripts = True
+    python_types = _MYSQL_PYTHON_TYPES
 
     def test_backend(
         self, files: Sequence[SourceFile], url: str | None, run_id: str | None
@@ -230,6 +278,12 @@ class MySQL(_SqlglotRead):
 
     def type_limits(self, t: SqlType) -> TypeLimits | None:
         return mysql_limits(t)
+
+    @property
+    def expressions(self) -> Semantics:
+        from .sqlexpr.mysql import MYSQL
+
+        return MYSQL
 
 
 POSTGRES, SQLITE, MYSQL = Dialect(), SQLite(), MySQL()

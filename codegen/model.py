@@ -655,6 +655,17 @@ class Schema:
     def domain(self, key: str) -> Domain | None:
         return next((d for d in self.domains if d.name == key), None)
 
+    def base_of(self, column: Column) -> tuple[SqlType, bool]:
+        """The column's type with domains resolved to their base, and whether it may hold
+        NULL (a domain's NOT NULL holds for the column too)."""
+        t, nullable = column.type, column.nullable
+        for _ in range(20):
+            domain = self.domain(t.name) if t.category == "domain" and t.name else None
+            if domain is None:
+                break
+            t, nullable = domain.base, nullable and domain.nullable
+        return t, nullable
+
     def composite(self, key: str) -> CompositeType | None:
         return next((c for c in self.composites if c.name == key), None)
 

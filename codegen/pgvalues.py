@@ -3,7 +3,7 @@
 Each is text in the type's input syntax (`[0.1,0.2,0.3]` for vector(3), `"a"=>"1"` for
 hstore, `SRID=4326;POINT(2.35 48.85)` for PostGIS): psycopg sends a str as an untyped
 literal, so the server parses it as the column's type. The expressions use only the
-runtime's `sg.rng`, `sg.fake`, `sg.g_*`, so the generated package needs nothing more.
+runtime's `sg.rng`, `sg.fake`, `sg.random_*`, so the generated package needs nothing more.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def _spatial(t: SqlType) -> str:
         d=f" {dims.upper()} " if dims else "", **{f"p{i}": c + extra for i, c in enumerate(corners)}
     )
     text = ("SRID=" + srid + ";" if srid else "") + wkt
-    return f'(lambda x, y: f"{text}")(sg.g_float(-170, 170), sg.g_float(-80, 80))'
+    return f'(lambda x, y: f"{text}")(sg.random_float(-170, 170), sg.random_float(-80, 80))'
 
 
 _RANGE_BOUNDS = {
@@ -66,14 +66,19 @@ _RANGE_BOUNDS = {
              "sg.rng.randint(1201, 1600)"),
     "int8": ("sg.rng.randint(0, 400)", "sg.rng.randint(401, 800)", "sg.rng.randint(801, 1200)",
              "sg.rng.randint(1201, 1600)"),
-    "num": ("sg.g_dec(0, 40000, 2)", "sg.g_dec(40001, 80000, 2)", "sg.g_dec(80001, 120000, 2)",
-            "sg.g_dec(120001, 160000, 2)"),
-    "date": ("sg.g_date(-400, -301)", "sg.g_date(-300, -201)", "sg.g_date(-200, -101)",
-             "sg.g_date(-100, 0)"),
-    "ts": ("sg.g_ts(-4000000, -3000001, False)", "sg.g_ts(-3000000, -2000001, False)",
-           "sg.g_ts(-2000000, -1000001, False)", "sg.g_ts(-1000000, 0, False)"),
-    "tstz": ("sg.g_ts(-4000000, -3000001, True)", "sg.g_ts(-3000000, -2000001, True)",
-             "sg.g_ts(-2000000, -1000001, True)", "sg.g_ts(-1000000, 0, True)"),
+    "num": ("sg.random_decimal(0, 40000, scale=2)", "sg.random_decimal(40001, 80000, scale=2)",
+            "sg.random_decimal(80001, 120000, scale=2)",
+            "sg.random_decimal(120001, 160000, scale=2)"),
+    "date": ("sg.random_date(-400, -301)", "sg.random_date(-300, -201)",
+             "sg.random_date(-200, -101)", "sg.random_date(-100, 0)"),
+    "ts": ("sg.random_timestamp(-4000000, -3000001, tz=False)",
+           "sg.random_timestamp(-3000000, -2000001, tz=False)",
+           "sg.random_timestamp(-2000000, -1000001, tz=False)",
+           "sg.random_timestamp(-1000000, 0, tz=False)"),
+    "tstz": ("sg.random_timestamp(-4000000, -3000001, tz=True)",
+             "sg.random_timestamp(-3000000, -2000001, tz=True)",
+             "sg.random_timestamp(-2000000, -1000001, tz=True)",
+             "sg.random_timestamp(-1000000, 0, tz=True)"),
 }  # fmt: skip
 
 

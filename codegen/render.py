@@ -171,6 +171,15 @@ def call(name: str, args: list[str], indent: int = 0, suffix: str = "") -> str:
 ISORT_LINE_LENGTH = 88  # ruff's isort wraps at its default line length, not at ours
 
 
+def typed_dict(name: str, fields: Iterable[tuple[str, str]]) -> str:
+    """`Name = TypedDict("Name", {"key": annotation, ...})` in black's layout: the functional
+    form, so any SQL name is a key."""
+    body = "".join(f"        {pystr(key)}: {annotation},\n" for key, annotation in fields)
+    if not body:
+        return f"{name} = TypedDict({pystr(name)}, {{}})"
+    return f"{name} = TypedDict(\n    {pystr(name)},\n    {{\n{body}    }},\n)"
+
+
 def imports(names: list[str], module: str) -> str:
     """`from module import a, b` as isort and black agree to lay it out: parenthesised, one
     name per line and a trailing comma (which black keeps) beyond isort's line length."""
@@ -257,9 +266,11 @@ def prune_imports(source: str) -> str:
         return source  # reported by the formatter or the tests, not here
     rest = "\n".join(lines[end:])
     if _may_hold_fstring(rest):  # names inside f-strings: only a parse finds them
-        used = {n.id for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Name)}
+        tree_names = ast.walk(ast.parse(source))
+        used = {n.id for n in tree_names if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
     else:
-        used = set(_IDENTIFIER.findall(_STRING_OR_COMMENT.sub(" ", rest)))
+        code = _ASSIGNED.sub("", _STRING_OR_COMMENT.sub(" ", rest))  # `date = ...` binds
+        used = set(_IDENTIFIER.findall(code))
     used |= _all_names(rest)
     edits: list[tuple[int, int, str | None]] = []
     for node in tree.body:
@@ -293,6 +304,7 @@ _STRING_OR_COMMENT = re.compile(
 _FSTRING = re.compile(r"""(?<![\w"'])[rRbB]?[fF][rR]?["']""")
 _FSTRING_PREFIX = re.compile(r"""[fF][rR]?["']""")
 _IDENTIFIER = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
+_ASSIGNED = re.compile(r"^[ \t]*[A-Za-z_]\w*(?=[ \t]*=[^=])", re.MULTILINE)
 
 
 def _may_hold_fstring(text: str) -> bool:

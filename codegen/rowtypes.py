@@ -12,12 +12,7 @@ from .runtimes._rowcheck import Col
 def col_of(schema: Schema, column: Column) -> Col:
     """Domains resolved to their base type; a domain's NOT NULL holds for the column too
     (its CHECKs are among the table's CHECKs)."""
-    t, nullable = column.type, column.nullable
-    for _ in range(20):
-        domain = schema.domain(t.name) if t.category == "domain" and t.name else None
-        if domain is None:
-            break
-        t, nullable = domain.base, nullable and domain.nullable
+    t, nullable = schema.base_of(column)
     return _col(schema, t, nullable)
 
 

@@ -192,10 +192,10 @@ def gen_int(want: Want) -> Gen:
         t_hi = limits.hi
     lo, hi = _range(want, Decimal(1), Decimal(t_lo), Decimal(t_hi))
     if lo > hi:
-        return Gen(f"sg.g_int({int(lo)}, {int(lo)})", note="CHECK bounds are empty")
+        return Gen(f"sg.random_int({int(lo)}, {int(lo)})", note="CHECK bounds are empty")
     if want.unique:
-        return _unique("u_int", want, f"{int(lo)}, {int(hi)}, {pystr(want.what)}")
-    return Gen(f"sg.g_int({int(lo)}, {int(hi)})")
+        return _unique("unique_int", want, f"{int(lo)}, {int(hi)}, {pystr(want.what)}")
+    return Gen(f"sg.random_int({int(lo)}, {int(hi)})")
 
 
 def gen_numeric(want: Want) -> Gen:
@@ -214,8 +214,9 @@ def gen_numeric(want: Want) -> Gen:
     if lo_u > hi_u:
         hi_u = lo_u
     if want.unique:
-        return _unique("u_dec", want, f"{lo_u}, {hi_u}, {scale}, {pystr(want.what)}")
-    return Gen(f"sg.g_dec({lo_u}, {hi_u}, {scale})")
+        args = f"{lo_u}, {hi_u}, scale={scale}, what={pystr(want.what)}"
+        return _unique("unique_decimal", want, args)
+    return Gen(f"sg.random_decimal({lo_u}, {hi_u}, scale={scale})")
 
 
 def _least(want: Want) -> int | None:
@@ -235,11 +236,11 @@ def gen_float(want: Want) -> Gen:
     low = -big if _least(want) is None else Decimal(0)
     lo, hi = _range(want, step, low, big)
     if want.unique:
-        return _unique("u_float", want, f"{float(lo)!r}, {float(hi)!r}, {pystr(want.what)}")
+        return _unique("unique_float", want, f"{float(lo)!r}, {float(hi)!r}, {pystr(want.what)}")
     if digits is not None and digits[1] < 4:  # the value MySQL stores, rounded inwards
         lo, hi = _ceil_to(lo, step), _floor_to(hi, step)
-        return Gen(f"round(sg.g_float({float(lo)!r}, {float(hi)!r}), {digits[1]})")
-    return Gen(f"sg.g_float({float(lo)!r}, {float(hi)!r})")
+        return Gen(f"round(sg.random_float({float(lo)!r}, {float(hi)!r}), {digits[1]})")
+    return Gen(f"sg.random_float({float(lo)!r}, {float(hi)!r})")
 
 
 # ------------------------------------------------------------------------------------ text
@@ -267,12 +268,13 @@ def gen_text(want: Want) -> Gen:
         )
         if maxlen is not None and maxlen < 8:
             provider = "code"
-    args = f"{pystr(provider)}, {maxlen!r}" + (f", {minlen}" if minlen else "")
+    args = pystr(provider) + (f", maxlen={maxlen}" if maxlen is not None else "")
+    args += f", minlen={minlen}" if minlen else ""
     if want.unique and want.lead:
-        return _charset(want, _unique("u_text_led", want, f"{want.lead}, {args}"))
+        return _charset(want, _unique("unique_text_led", want, f"{want.lead}, {args}"))
     if want.unique:
-        return _charset(want, _unique("u_text", want, args))
-    return _charset(want, Gen(f"sg.g_text({args})"))
+        return _charset(want, _unique("unique_text", want, args))
+    return _charset(want, Gen(f"sg.random_text({args})"))
 
 
 def _charset(want: Want, gen: Gen) -> Gen:
@@ -326,8 +328,8 @@ def gen_date(want: Want) -> Gen:
     bhi = None if bhi is None else bhi - (1 if b.hi_strict else 0)
     lo, hi = _window(lo, hi, blo, bhi, 365)
     if want.unique:
-        return _unique("u_date", want, f"{lo}, {max(hi, lo + 100000)}, {pystr(want.what)}")
-    return Gen(f"sg.g_date({lo}, {hi})")
+        return _unique("unique_date", want, f"{lo}, {max(hi, lo + 100000)}, {pystr(want.what)}")
+    return Gen(f"sg.random_date({lo}, {hi})")
 
 
 REFERENCE_MOMENT = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
@@ -358,13 +360,14 @@ def gen_timestamp(want: Want) -> Gen:
         limits = want.dialect.type_limits(want.type)
         if limits is not None and limits.seconds_end is not None:
             top = limits.seconds_end
-        return _fraction(want, _unique("u_ts", want, f"{lo}, {top}, {tz}, {pystr(want.what)}"))
-    return _fraction(want, Gen(f"sg.g_ts({lo}, {hi}, {tz})"))
+        args = f"{lo}, {top}, tz={tz}, what={pystr(want.what)}"
+        return _fraction(want, _unique("unique_timestamp", want, args))
+    return _fraction(want, Gen(f"sg.random_timestamp({lo}, {hi}, tz={tz})"))
 
 
 def gen_time(want: Want) -> Gen:
     tz = want.type.category == "timetz"
-    return _fraction(want, Gen("sg.g_time(True)" if tz else "sg.g_time()"))
+    return _fraction(want, Gen("sg.random_time(tz=True)" if tz else "sg.random_time()"))
 
 
 def _fraction(want: Want, gen: Gen) -> Gen:
@@ -381,8 +384,9 @@ def _fraction(want: Want, gen: Gen) -> Gen:
 
 def gen_bool(want: Want) -> Gen:
     if want.unique:
-        return _unique("u_choice", want, f"(False, True), {pystr(want.what)}, {want.wrap_unique}")
-    return Gen("sg.g_bool()")
+        args = f"(False, True), {pystr(want.what)}, wrap={want.wrap_unique}"
+        return _unique("unique_choice", want, args)
+    return Gen("sg.random_bool()")
 
 
 def gen_enum(want: Want) -> Gen:
@@ -390,8 +394,9 @@ def gen_enum(want: Want) -> Gen:
     if not labels:
         return Gen("None", supported=False, note="enum with no labels")
     if want.unique:
-        return _unique("u_choice", want, f"{py(labels)}, {pystr(want.what)}, {want.wrap_unique}")
-    return Gen(f"sg.g_choice({py(labels)})")
+        args = f"{py(labels)}, {pystr(want.what)}, wrap={want.wrap_unique}"
+        return _unique("unique_choice", want, args)
+    return Gen(f"sg.random_choice({py(labels)})")
 
 
 def _simple(expr: str, unique_expr: str | None = None) -> Callable[[Want], Gen]:
@@ -407,18 +412,18 @@ def gen_bit(want: Want) -> Gen:
     length = want.type.length or 1
     limits = want.dialect.type_limits(want.type)
     if limits is not None and limits.bit_number:  # MySQL: a '0101' string would be bytes
-        return Gen(f"sg.g_int(0, {2**length - 1})")
-    return Gen(f"sg.g_bits({length}, {want.type.category == 'bit'})")
+        return Gen(f"sg.random_int(0, {2**length - 1})")
+    return Gen(f"sg.random_bits({length}, fixed={want.type.category == 'bit'})")
 
 
 def gen_json(want: Want) -> Gen:
     shape = "array" if re.search(r"(tags|list|items|ids)$", want.column.lower()) else "object"
     if want.unique:
         return Gen(
-            "[n, *sg.g_json('array')]" if shape == "array" else "{'n': n, **sg.g_json()}",
+            "[n, *sg.random_json('array')]" if shape == "array" else "{'n': n, **sg.random_json()}",
             needs_n=True,
         )
-    return Gen(f"sg.g_json({pystr(shape)})")
+    return Gen(f"sg.random_json({pystr(shape)})")
 
 
 def gen_bytes(want: Want) -> Gen:
@@ -427,10 +432,10 @@ def gen_bytes(want: Want) -> Gen:
     size = limits.max_bytes if limits is not None else None
     fixed = limits is not None and limits.fixed_bytes
     if want.unique:
-        return Gen(f"sg.u_bytes(n, {size}, {fixed})", needs_n=True)
+        return Gen(f"sg.unique_bytes(n, {size}, fixed={fixed})", needs_n=True)
     if fixed:
-        return Gen(f"sg.g_bytes({size}, {size})")
-    return Gen(f"sg.g_bytes({size})" if size else "sg.g_bytes()")
+        return Gen(f"sg.random_bytes(maxlen={size}, minlen={size})")
+    return Gen(f"sg.random_bytes(maxlen={size})" if size else "sg.random_bytes()")
 
 
 def gen_set(want: Want) -> Gen:
@@ -439,11 +444,11 @@ def gen_set(want: Want) -> Gen:
     members = tuple(label.replace("''", "'") for label in labels)
     if not members:
         return Gen("None", supported=False, note="SET with no members")
-    return Gen(f"sg.g_set({py(members)})")
+    return Gen(f"sg.random_set({py(members)})")
 
 
 def gen_uuid(want: Want) -> Gen:
-    return Gen("sg.g_uuid()")  # 122 random bits: unique without a counter
+    return Gen("sg.random_uuid()")  # 122 random bits: unique without a counter
 
 
 TYPE_REGISTRY: dict[str, Callable[[Want], Gen]] = {
@@ -463,19 +468,19 @@ TYPE_REGISTRY: dict[str, Callable[[Want], Gen]] = {
     "timestamptz": gen_timestamp,
     "time": gen_time,
     "timetz": gen_time,
-    "interval": _simple("sg.g_interval()"),
+    "interval": _simple("sg.random_interval()"),
     "uuid": gen_uuid,
     "json": gen_json,
     "jsonb": gen_json,
     "bytes": gen_bytes,
-    "inet": _simple("sg.g_inet()", 'f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"'),
-    "cidr": _simple("sg.g_cidr()"),
-    "macaddr": _simple("sg.g_mac()"),
+    "inet": _simple("sg.random_inet()", 'f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"'),
+    "cidr": _simple("sg.random_cidr()"),
+    "macaddr": _simple("sg.random_mac()"),
     "bit": gen_bit,
     "varbit": gen_bit,
-    "xml": _simple("f\"<note>{sg.g_text('word')}</note>\""),
-    "tsvector": _simple("sg.g_text('sentence')"),
-    "year": _simple("sg.g_int(1990, 2030)"),
+    "xml": _simple("f\"<note>{sg.random_text('word')}</note>\""),
+    "tsvector": _simple("sg.random_text('sentence')"),
+    "year": _simple("sg.random_int(1990, 2030)"),
     "set": gen_set,
     "enum": gen_enum,
 }
@@ -538,14 +543,14 @@ def _generator(want: Want) -> Gen:
         if values and all(v is not None for v in values):
             if want.unique:
                 return _unique(
-                    "u_choice",
+                    "unique_choice",
                     want,
-                    f"{_py_values(values)}, {pystr(want.what)}, {want.wrap_unique}",
+                    f"{_py_values(values)}, {pystr(want.what)}, wrap={want.wrap_unique}",
                 )
-            return Gen(f"sg.g_choice({_py_values(values)})")
+            return Gen(f"sg.random_choice({_py_values(values)})")
     if want.json_paths is not None and category in TEXT | {"json", "jsonb"}:
         as_text = category in TEXT
-        return Gen(f"sg.g_json_doc({want.json_paths!r}, {as_text})")
+        return Gen(f"sg.random_json_doc({want.json_paths!r}, as_text={as_text})")
     if category == "array" and want.type.element is not None:
         element = Want(
             want.table,
@@ -561,8 +566,8 @@ def _generator(want: Want) -> Gen:
         if want.unique:  # one element carries the sequence number
             element.unique, element.wrap_unique = True, True
             first = generator(element)
-            return Gen(f"[{first.expr}, *sg.g_array(lambda: {inner.expr})]", needs_n=True)
-        return Gen(f"sg.g_array(lambda: {inner.expr})", needs_o=inner.needs_o)
+            return Gen(f"[{first.expr}, *sg.random_array(lambda: {inner.expr})]", needs_n=True)
+        return Gen(f"sg.random_array(lambda: {inner.expr})", needs_o=inner.needs_o)
     if want.dialect.type_affinity and category in ("date", "timestamp", "timestamptz"):
         # SQLite stores dates as ISO text: generate what it stores
         text = Want(
@@ -576,8 +581,8 @@ def _generator(want: Want) -> Gen:
         )
         provider = "iso_date" if category == "date" else "iso_ts"
         if want.unique:
-            return _unique("u_text", want, pystr(provider))
-        return Gen(f"sg.g_text({pystr(provider)})") if text else Gen("None")
+            return _unique("unique_text", want, pystr(provider))
+        return Gen(f"sg.random_text({pystr(provider)})") if text else Gen("None")
     make = TYPE_REGISTRY.get(category)
     if make is None:
         return Gen("None", supported=False)

@@ -21,6 +21,7 @@ from ..naming import identifier
 from ..plan import TablePlan
 from ..plan.compiler import _NOPE, default_literal_value
 from ..render import LINE_LENGTH, _width, call, literal, py, pystr
+from ..sqlexpr.annotate import Signature
 
 EXPORTS = {
     "database": ["APIError", "APIResponse", "AsyncDatabase", "Database", "DatabaseError", "SCHEMA"]
@@ -70,6 +71,9 @@ def _behaviour(d: Dialect) -> list[str]:
 
 # ----------------------------------------------------------------------------- the specs
 
+# the annotation of a constant DEFAULT's function, from the constant itself
+_CONSTANT_TYPES = {bool: "bool", int: "int", float: "float", str: "str", Decimal: "Decimal"}
+
 
 class _Sources:
     """Compiled helper functions for one table, named uniquely inside `database.py`."""
@@ -91,7 +95,9 @@ class _Sources:
         source = None if value is _NOPE else literal(value)
         if source is not None:  # a constant ('{}' for jsonb and arrays too), as the plan reads it
             source = f"rt.{source}" if isinstance(value, Decimal) else source
-            self.fns.append(f"def {name}() -> Any:\n    return {source}\n")
+            returns = _CONSTANT_TYPES.get(type(value), "Any")  # a MySQL DECIMAL's 0 is an int
+            signature = Signature(name, (), returns if value is not None else "None")
+            self.fns.append(f"{signature.header()}\n    {signature.returning(source)}\n")
             return name
         return self._value_fn(column, column.default, name, "DEFAULT",
                               "a row that omits the column raises NotImplementedError")  # fmt: skip
@@ -260,7 +266,7 @@ def _type(schema: Schema, t: SqlType, written: SqlType) -> str:
     if t.element is not None:
         args.append(f"element={_type(schema, _resolve(schema, t.element), t.element)}")
     if of(schema.dialect).type_affinity:
-        affinity = sqlexpr.get_dialect("sqlite").affinity_of(written) or "BLOB"
+        affinity = of(schema.dialect).expressions.affinity_of(written) or "BLOB"
         args.append(f"affinity={pystr(affinity)}")
     limits = of(schema.dialect).type_limits(t)
     if limits is not None and limits.lo is not None and limits.hi is not None:

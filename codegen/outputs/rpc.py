@@ -31,7 +31,7 @@ from ..plan.functions import (
     plan_functions,
     signature,
 )
-from ..render import py, pystr
+from ..render import py, pystr, typed_dict
 
 EXPORTS = {"rpc": ["AsyncRPC", "RPC", "RPCError"]}
 RUNTIMES = ("_rpcruntime.py", "_relruntime.py")
@@ -48,10 +48,14 @@ class _Stub:
     spec_source: str  # `Function(...)` source
     sources: tuple[str, ...]  # compiled defaults and body (`def ...`), in that order
     call: str  # the stub body's argument list
+    result_class: str | None  # the TypedDict of its RETURNS TABLE / OUT row
+    result_type: str | None  # and its source
 
 
 def _stub(f: RpcFunction) -> _Stub:
     return _Stub(
+        result_class=f.result_class,
+        result_type=_result_type(f),
         stub=f.stub,
         signature=_stub_signature(f.params),
         returns=f.returns,
@@ -60,6 +64,11 @@ def _stub(f: RpcFunction) -> _Stub:
         sources=f.sources,
         call=_call(f),
     )
+
+
+def _result_type(f: RpcFunction) -> str | None:
+    """The TypedDict of a RETURNS TABLE / OUT row."""
+    return typed_dict(f.result_class, f.result_fields) if f.result_class else None
 
 
 def _spec_source(f: RpcFunction) -> str:
@@ -85,7 +94,7 @@ def _spec_source(f: RpcFunction) -> str:
         fields.append(f"columns=({cols}{',' if len(f.columns) == 1 else ''})")
     if f.fn.strict:
         fields.append("strict=True")
-    fields.append(f"body={pystr(display_body(f.fn))}")
+    fields.append(f"body=_sql_body({f.stub}, {_doc_head(f).count(chr(10)) + 1})")
     if f.impl is not None:
         fields.append(f"impl={f.impl}")
         fields.append(f"impl_params={py(f.impl_params)}")
@@ -116,11 +125,19 @@ def _stub_signature(params: tuple[StubParam, ...]) -> str:
 
 
 def _plain_kwarg(sp: StubParam) -> bool:
+    """`date=date_` where the SQL name is a Python name; `**{"order total": ...}` where not."""
     name = sp.sql_name
-    return bool(name) and name == sp.py_name and name.isidentifier() and not keyword.iskeyword(name)
+    return name is not None and name.isidentifier() and not keyword.iskeyword(name)
 
 
 def _doc_text(f: RpcFunction) -> str:
+    """The stub's docstring: what the function is, then its SQL body, written once: the
+    `Function` reads it back (`_sql_body(stub, lines)`)."""
+    return _doc_head(f) + "\n" + display_body(f.fn)
+
+
+def _doc_head(f: RpcFunction) -> str:
+    """The docstring's lines before the SQL body (the last of them blank)."""
     fn = f.fn
     attrs = [f"LANGUAGE {fn.language}", fn.volatility]
     if fn.strict:
@@ -136,7 +153,7 @@ def _doc_text(f: RpcFunction) -> str:
     else:
         lines.append("Implementation: none; calls raise unless a test registers one")
         lines.append(f"(RPC.register) or binds a connection. Not compiled: {f.reason}.")
-    lines += ["", display_body(fn)]
+    lines.append("")
     return "\n".join(lines)
 
 
@@ -169,7 +186,8 @@ def docstring(text: str, indent: int = 4) -> str:
 
 def render(ctx: Context) -> dict[str, str]:
     schema = ctx.schema
-    plan = plan_functions(schema, ctx.config)
+    row_classes = {t.key: t.row_class for t in ctx.plan.tables}
+    plan = plan_functions(schema, ctx.config, row_classes)
     _warn(ctx, plan.warnings)
     ctx.notes.append(summary(plan, ctx.config.strict_rpc))
     groups: dict[str, list[str]] = {}
@@ -181,6 +199,7 @@ def render(ctx: Context) -> dict[str, str]:
         groups=groups,
         left_out=plan.left_out,
         not_callable=py(plan.not_callable, 0, "NOT_CALLABLE: dict[str, str] = "),
+        row_classes=sorted(row_classes.values()),
     )
     ctx.fingerprint_of("rpc.py", _depends_on(ctx))
     files = {"rpc.py": rpc}
@@ -242,4 +261,5 @@ def _depends_on(ctx: Context) -> Mapping[str, Any]:
         "enums": [without_locations(e.to_json()) for e in schema.enums],
         "domains": [without_locations(d.to_json()) for d in schema.domains],
         "rows": rows,
+        "row_classes": {t.key: t.row_class for t in ctx.plan.tables if t.key in rows},
     }

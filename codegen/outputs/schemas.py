@@ -1,4 +1,5 @@
-"""`schemas.py`: TABLE_SCHEMAS (table -> column -> SQL type) and TABLES (richer metadata)."""
+"""`schemas.py`: a TypedDict per table (`OrdersRow`: a row as build() returns it),
+TABLE_SCHEMAS (table -> column -> SQL type) and TABLES (a `TableInfo` per table)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ import json
 from typing import Any
 
 from ..context import Context
-from ..render import py
+from ..render import py, typed_dict
 
-EXPORTS = {"schemas": ["TABLES", "TABLE_SCHEMAS"]}
+
+def exports(ctx: Context) -> dict[str, list[str]]:
+    rows = [t.row_class for t in ctx.plan.tables]
+    return {"schemas": ["TABLES", "TABLE_SCHEMAS", "TableInfo", *rows]}
 
 
 def render(ctx: Context) -> dict[str, str]:
@@ -17,8 +21,9 @@ def render(ctx: Context) -> dict[str, str]:
     meta = {t.key: t.meta for t in tables}
     text = ctx.template(
         "schemas.py.j2",
+        row_types=[typed_dict(t.row_class, t.row_fields) for t in tables],
         table_schemas=_literal(ctx, "TABLE_SCHEMAS: dict[str, dict[str, str]] = ", schemas),
-        tables_meta=_literal(ctx, "TABLES: dict[str, dict[str, Any]] = ", meta),
+        tables_meta=_literal(ctx, "TABLES: dict[str, TableInfo] = ", meta),
     )
     return {"schemas.py": text}
 

@@ -8,7 +8,7 @@ from .. import partitions
 from ..bounds import Bounds
 from ..bounds import merge as merge_bounds
 from ..errors import Diagnostic
-from ..model import Column, Table
+from ..model import Column
 from ..naming import identifier
 from .plans import CheckPlan, CompiledFn
 from .scope import Scope, at, resolve
@@ -16,7 +16,7 @@ from .scope import Scope, at, resolve
 
 def plan_checks(scope: Scope) -> tuple[dict[str, Bounds], list[CheckPlan]]:
     """Bounds by column, and the compiled CHECKs (the table's, then its domains')."""
-    table, compiler, module = scope.table, scope.compiler, scope.module
+    table, compiler = scope.table, scope.compiler
     bounds: dict[str, Bounds] = {}
     checks: list[CheckPlan] = []
     taken_checks: set[str] = {c.name for c in table.checks if c.name}
@@ -24,13 +24,11 @@ def plan_checks(scope: Scope) -> tuple[dict[str, Bounds], list[CheckPlan]]:
     for check in (*table.checks, *partitions.row_checks(scope.schema, table)):
         for column_name, implied in compiler.bounds(check.sql, scope.names).items():
             merge_bounds(bounds.setdefault(column_name, Bounds()), implied)
+        cname = check.name or _unnamed(scope, check.sql, taken_checks)
         compiled = at(
-            compiler.predicate(
-                check.sql, scope.types, identifier(f"{module}__check", scope.taken_fns)
-            ),
+            compiler.predicate(check.sql, scope.types, _function_name(scope, cname)),
             check.location,
         )
-        cname = _check_name(table, check.sql, check.name, compiled.params or ("",), taken_checks)
         checks.append(CheckPlan(cname, check.sql, tuple(compiled.params), compiled))
         if compiled.unsupported:
             scope.warnings.append(
@@ -61,7 +59,10 @@ def _domain_checks(
                 compiler.predicate(
                     dcheck.sql,
                     {"value": domain.base},
-                    identifier(f"{module}__domain_check", scope.taken_fns),
+                    identifier(
+                        f"{module}__{column.name}_{dcheck.name or domain.name + '_check'}",
+                        scope.taken_fns,
+                    ),
                 ),
                 dcheck.location,
             )
@@ -89,18 +90,27 @@ def _domain_checks(
         domain = schema.domain(domain.base.name or "") if domain.base.category == "domain" else None
 
 
-def _check_name(
-    table: Table, sql: str, given: str | None, columns: tuple[str, ...], taken: set[str]
-) -> str:
-    if given:
-        return given
-    base = f"{table.name}_{columns[0]}_check" if len(columns) == 1 else f"{table.name}_check"
+def _unnamed(scope: Scope, sql: str, taken: set[str]) -> str:
+    """PostgreSQL's name for an unnamed CHECK: `<table>_<column>_check` when it reads one
+    column, else `<table>_check` (numbered past the names taken)."""
+    table = scope.table
+    read = scope.dialect.expression_columns(sql) or set()
+    by_lower = {n.lower(): n for n in scope.names}
+    columns = {by_lower.get(c.lower(), c) for c in read}
+    base = f"{table.name}_{columns.pop()}_check" if len(columns) == 1 else f"{table.name}_check"
     name, i = base, 1
     while name in taken:
         name = f"{base}{i}"
         i += 1
     taken.add(name)
     return name
+
+
+def _function_name(scope: Scope, constraint: str) -> str:
+    """`products__price_positive` for CHECK products_price_positive (or price_positive)."""
+    prefix = scope.table.name + "_"
+    short = constraint[len(prefix) :] if constraint.startswith(prefix) else constraint
+    return identifier(f"{scope.module}__{short or constraint}", scope.taken_fns)
 
 
 def element_bounds(scope: Scope, column: Column) -> Bounds | None:

@@ -94,10 +94,10 @@ def _strategy(
         k, fkp = fk_of[name]
         if fkp.mode == "sub":
             c.kind = "fk" if k == 0 else "fk_part"
-            c.decl = f'factory.SubFactory(_PKG + ".{fkp.factory}")' if k == 0 else "None"
+            c.decl = f'sg.sub_factory(_PKG + ".{fkp.factory}")' if k == 0 else "None"
             if k == 0 and scope.config.null_ratio > 0 and _nullable(table, fkp.columns):
                 # a nullable reference is NULL in the configured share of rows
-                c.decl = f"factory.Maybe(factory.LazyFunction(sg.g_set_ref), {c.decl}, None)"
+                c.decl = f"sg.maybe(sg.lazy_function(sg.draw_set_ref), {c.decl}, None)"
         else:
             c.kind = "null"
             c.decl = "None"
@@ -175,18 +175,18 @@ def _no_generator(scope: Scope, name: str, c: Col) -> None:
 
 def declaration(expr: str, gen: Gen) -> str:
     if gen.needs_n and gen.needs_o:
-        return f"factory.LazyAttributeSequence(lambda o, n: {expr})"
+        return f"sg.lazy_attribute_sequence(lambda o, n: {expr})"
     if gen.needs_n:
-        return f"factory.Sequence(lambda n: {expr})"
+        return f"sg.sequence(lambda n: {expr})"
     if gen.needs_o:
-        return f"factory.LazyAttribute(lambda o: {expr})"
+        return f"sg.lazy_attribute(lambda o: {expr})"
     if is_constant(expr):
         return expr
     if expr.endswith("()") and expr[:-2].isidentifier():
-        return f"factory.LazyFunction({expr[:-2]})"
+        return f"sg.lazy_function({expr[:-2]})"
     if expr in _EMPTY:  # a fresh one per row, without a lambda (ruff PIE807)
-        return f"factory.LazyFunction({_EMPTY[expr]})"
-    return f"factory.LazyFunction(lambda: {expr})"
+        return f"sg.lazy_function({_EMPTY[expr]})"
+    return f"sg.lazy_function(lambda: {expr})"
 
 
 _EMPTY = {"{}": "dict", "[]": "list"}

@@ -1,29 +1,24 @@
-"""SQL types of function parameters and results, for the RPC stubs: domains resolved,
-modifiers dropped, rows recognised, the Python annotation and the runtime's `Type(...)`
-source, and the shape of what a function returns."""
+"""SQL types as the generated code annotates them: a table's row (its TypedDict's fields)
+and, for the RPC stubs, function parameters and results: domains resolved, modifiers
+dropped, rows recognised, the Python annotation and the runtime's `Type(...)` source, and
+the shape of what a function returns."""
 
 from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Mapping
 from typing import Literal
 
 from ..dialect import of
-from ..model import Function, Param, Schema, SqlType
+from ..model import Function, Param, Schema, SqlType, Table
 from ..render import py, pystr
 
 # What a function returns: one value, a list of values, one row, a list of rows, nothing
 Shape = Literal["scalar", "set", "row", "rows", "void"]
+Rows = Mapping[str, str]  # table key -> the name of its row's TypedDict
+_NO_ROWS: Rows = {}
 
-_PY_TYPES = {
-    "smallint": "int", "integer": "int", "bigint": "int", "year": "int",
-    "numeric": "Decimal", "money": "Decimal", "real": "float", "double": "float",
-    "text": "str", "varchar": "str", "char": "str", "xml": "str", "tsvector": "str",
-    "inet": "str", "cidr": "str", "macaddr": "str", "bit": "str", "varbit": "str",
-    "boolean": "bool", "date": "date", "time": "time", "timetz": "time",
-    "timestamp": "datetime", "timestamptz": "datetime", "interval": "timedelta",
-    "uuid": "UUID", "json": "Any", "jsonb": "Any", "bytes": "bytes",
-}  # fmt: skip
 _ROW_CATEGORIES = ("unknown", "composite")
 
 
@@ -107,22 +102,38 @@ def type_src(schema: Schema, t: SqlType | None, depth: int = 0) -> str:
     return f"Type({', '.join(parts)})"
 
 
-def annotation(schema: Schema, t: SqlType | None, variadic: bool = False) -> str:
+def annotation(
+    schema: Schema, t: SqlType | None, variadic: bool = False, rows: Rows = _NO_ROWS
+) -> str:
+    """The Python annotation of a value of type `t`; a table's row is its TypedDict
+    (`rows`: table key -> TypedDict name), other rows `dict[str, Any]`."""
     if t is None:
         return "Any"
     t = base(schema, t)
     if t.category == "array":
-        return f"list[{annotation(schema, t.element)}]"
+        return f"list[{annotation(schema, t.element, rows=rows)}]"
     if variadic:
-        return f"list[{annotation(schema, t)}]"
+        return f"list[{annotation(schema, t, rows=rows)}]"
     if t.category == "enum" and t.name:
         enum = schema.enum(t.name)
         if enum is not None and enum.labels:
             return f"Literal[{', '.join(pystr(label) for label in enum.labels)}]"
         return "str"
-    if row_of(schema, t) is not None:
-        return "dict[str, Any]"
-    return _PY_TYPES.get(t.category, "Any")
+    row = row_of(schema, t)
+    if row is not None:
+        return rows.get(row[1], "dict[str, Any]") if row[0] == "table" else "dict[str, Any]"
+    return of(schema.dialect).python_type(t)
+
+
+def row_fields(schema: Schema, table: Table) -> tuple[tuple[str, str], ...]:
+    """column -> the annotation of its values in a row (`X | None` unless NOT NULL, the
+    column's own or its domain's)."""
+    return tuple((c.name, _nullable(annotation(schema, c.type), schema.base_of(c)[1]))
+                 for c in table.columns)  # fmt: skip
+
+
+def _nullable(annotation: str, nullable: bool) -> str:
+    return f"{annotation} | None" if nullable and annotation != "Any" else annotation
 
 
 def shape(
@@ -153,13 +164,21 @@ def shape(
     return one, r.type, ()
 
 
-def returns_annotation(schema: Schema, shape: Shape, t: SqlType | None) -> str:
+def returns_annotation(
+    schema: Schema,
+    shape: Shape,
+    t: SqlType | None,
+    rows: Rows = _NO_ROWS,
+    result: str | None = None,
+) -> str:
+    """`result`: the TypedDict of a RETURNS TABLE / OUT row."""
     if shape == "void":
         return "None"
+    row = annotation(schema, t, rows=rows) if t is not None else result or "dict[str, Any]"
     if shape == "row":
-        return "dict[str, Any]"
+        return row
     if shape == "rows":
-        return "list[dict[str, Any]]"
+        return f"list[{row}]"
     if shape == "set":
-        return f"list[{annotation(schema, t)}]"
-    return annotation(schema, t)
+        return f"list[{annotation(schema, t, rows=rows)}]"
+    return annotation(schema, t, rows=rows)

@@ -21,10 +21,13 @@ from .. import sqlexpr
 from ..config import Config
 from ..errors import Diagnostic
 from ..model import Function, Param, Schema, SqlType
-from ..naming import identifier
+from ..naming import camel, identifier
 from ..render import pystr
+from ..sqlexpr.annotate import optional
 from .function_bodies import NotSimple, constant_default, expression
 from .function_types import (
+    _NO_ROWS,
+    Rows,
     Shape,
     annotation,
     bare,
@@ -40,7 +43,7 @@ from .table_bodies import TableBody, plan_query
 RESERVED = {
     "RPC", "AsyncRPC", "RPCError", "RPCClient", "AsyncRPCClient", "FUNCTIONS", "NOT_CALLABLE",
     "DEFAULT", "Computed", "Function", "Param", "Type", "Decimal", "date", "datetime", "time",
-    "timedelta", "UUID", "Any", "Literal", "rt", "annotations",
+    "timedelta", "UUID", "Any", "Literal", "rt", "annotations", "Callable", "TypedDict",
 }  # fmt: skip
 NOT_CALLABLE_RETURNS = {"trigger": "trigger function", "event_trigger": "event trigger function"}
 NOT_CALLABLE_TYPES = {"internal", "language_handler", "fdw_handler", "index_am_handler",
@@ -78,6 +81,9 @@ class RpcFunction:
     reason: str  # why the body is not compiled
     query: str | None = None  # `rel.Query(...)` source: the body reads tables
     tables: tuple[str, ...] = ()  # the tables it reads
+    # the TypedDict of a RETURNS TABLE / OUT row (`GetOrderSummaryResult`) and its fields
+    result_class: str | None = None
+    result_fields: tuple[tuple[str, str], ...] = ()
 
     @property
     def key(self) -> str:
@@ -102,8 +108,9 @@ class RpcPlan:
     warnings: tuple[Diagnostic, ...]
 
 
-def plan_functions(schema: Schema, config: Config) -> RpcPlan:
-    """Decide stub names, types, defaults, shapes and compiled bodies for every function."""
+def plan_functions(schema: Schema, config: Config, rows: Rows = _NO_ROWS) -> RpcPlan:
+    """Decide stub names, types, defaults, shapes and compiled bodies for every function
+    (`rows`: table key -> its row's TypedDict, for the annotations)."""
     warnings: list[Diagnostic] = []
     left_out: list[tuple[str, str]] = []
     callable_fns: list[Function] = []
@@ -120,6 +127,7 @@ def plan_functions(schema: Schema, config: Config) -> RpcPlan:
         )
     overloaded = {f.name for f in callable_fns if sum(g.name == f.name for g in callable_fns) > 1}
     taken: set[str] = set()
+    results: set[str] = set()  # the names of RETURNS TABLE / OUT rows' TypedDicts
     functions = []
     for fn in callable_fns:
         base_name = re.sub(r"[^0-9A-Za-z_]+", "_", fn.name.replace(".", "__"))
@@ -128,7 +136,7 @@ def plan_functions(schema: Schema, config: Config) -> RpcPlan:
                 "_".join(p.name or f"arg{i}" for i, p in enumerate(inputs(fn), 1)) or "noargs"
             )
         stub = identifier(base_name, taken, RESERVED)
-        functions.append(_function(schema, fn, stub, warnings))
+        functions.append(_function(schema, fn, stub, warnings, rows, results))
     callable_names = {f.name for f in callable_fns}
     not_callable = {
         fn.name: why
@@ -155,10 +163,21 @@ def _not_callable(fn: Function) -> str | None:
 # ----------------------------------------------------------------------------- one function
 
 
-def _function(schema: Schema, fn: Function, stub: str, warnings: list[Diagnostic]) -> RpcFunction:
+def _function(
+    schema: Schema,
+    fn: Function,
+    stub: str,
+    warnings: list[Diagnostic],
+    rows: Rows,
+    results: set[str],
+) -> RpcFunction:
     ins = inputs(fn)
     fn_shape, rtype, columns = shape(schema, fn)
-    py_names, last_unnamed = _py_names(ins)
+    result = None
+    if columns and fn_shape in ("row", "rows"):
+        result = identifier(camel(stub) + "Result", results, set(RESERVED) | set(rows.values()))
+    returns = returns_annotation(schema, fn_shape, rtype, rows, result)
+    py_names, last_unnamed = _py_names(ins, returns)
     defaults = _defaults(schema, ins, py_names, stub)
     checks, check_sources = _domain_checks(schema, ins, py_names, stub, warnings)
     body = _body(schema, fn, stub, ins, (fn_shape, rtype, columns), warnings)
@@ -168,7 +187,7 @@ def _function(schema: Schema, fn: Function, stub: str, warnings: list[Diagnostic
         StubParam(
             sql_name=p.name,
             py_name=py_names[i],
-            annotation=annotation(schema, p.type, variadic=p.mode == "VARIADIC"),
+            annotation=annotation(schema, p.type, p.mode == "VARIADIC", rows),
             default=defaults.stub[i],
             positional_only=i <= last_unnamed,
             type_src=type_src(schema, p.type),
@@ -186,7 +205,7 @@ def _function(schema: Schema, fn: Function, stub: str, warnings: list[Diagnostic
         shape=fn_shape,
         type_src=type_src(schema, rtype) if rtype is not None else None,
         columns=tuple((n, type_src(schema, t)) for n, t in columns),
-        returns=returns_annotation(schema, fn_shape, rtype),
+        returns=returns,
         sources=(
             *defaults.sources,
             *check_sources,
@@ -198,15 +217,19 @@ def _function(schema: Schema, fn: Function, stub: str, warnings: list[Diagnostic
         reason=body.reason,
         query=body.table.query if body.table is not None else None,
         tables=body.table.tables if body.table is not None else (),
+        result_class=result,
+        result_fields=tuple((n, optional(annotation(schema, t, rows=rows))) for n, t in columns),
     )
 
 
-def _py_names(ins: list[Param]) -> tuple[list[str], int]:
+def _py_names(ins: list[Param], returns: str) -> tuple[list[str], int]:
     """Python names of the parameters (unnamed ones become argN), and the index of the last
-    unnamed one: it and those before it are positional-only."""
+    unnamed one: it and those before it are positional-only. No name hides what the stub's
+    body reads: `RPC`, its typed `result` and the names of its return annotation."""
     taken: set[str] = set()
+    hidden = {"RPC", "result", *re.findall(r"[A-Za-z_]\w*", returns)}
     names = [
-        identifier(p.name, taken, {"RPC"}) if p.name else identifier(f"arg{i}", taken, {"RPC"})
+        identifier(p.name, taken, hidden) if p.name else identifier(f"arg{i}", taken, hidden)
         for i, p in enumerate(ins, 1)
     ]
     return names, max((i for i, p in enumerate(ins) if p.name is None), default=-1)

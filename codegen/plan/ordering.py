@@ -31,8 +31,8 @@ def order_pairs(cols: Mapping[str, Col], bounds: Mapping[str, Bounds]) -> None:
     for low, high, strict in pairs:
         if low not in cols or high not in cols:
             continue
-        if not _follow(cols, high, low, f"{strict}"):
-            _follow(cols, low, high, f"{strict}, upper=True")
+        if not _follow(cols, high, low, f"strict={strict}"):
+            _follow(cols, low, high, f"strict={strict}, upper=True")
 
 
 def _follow(cols: Mapping[str, Col], follower: str, leader: str, args: str) -> bool:

@@ -119,6 +119,13 @@ class TablePlan:
     sequence_start: int = 0
     # UNIQUE over `column % k`: (column, k, the UNIQUE), checked on every row made
     residues: tuple[tuple[str, int, str], ...] = ()
+    # column -> the Python annotation of its values: the row's TypedDict (`row_class`)
+    row_fields: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def row_class(self) -> str:
+        """`OrdersRow` beside `OrdersFactory` (class names are unique, so these are too)."""
+        return self.class_name.removesuffix("Factory") + "Row"
 
 
 @dataclass(frozen=True)

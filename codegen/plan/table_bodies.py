@@ -1,17 +1,18 @@
 """A SQL function whose body is one SELECT over tables, as a small relational plan the RPC
 runtime executes against rows (`runtimes/_relruntime.py`): FROM's tables and their joins
-(inner, left, cross), WHERE, GROUP BY with count / sum / avg / min / max, HAVING, the select
-list, DISTINCT, ORDER BY, LIMIT and OFFSET, uncorrelated subqueries; or one INSERT ...
+(inner, left, right, full, cross), WHERE, GROUP BY with count / sum / avg / min / max,
+HAVING, the select list, DISTINCT, ORDER BY, LIMIT and OFFSET, subqueries; or
+one INSERT ...
 VALUES, UPDATE or DELETE (with RETURNING), run through a `Database`; or plpgsql's RETURN
 QUERY statements. Every expression goes through the SQL expression compiler; anything
-outside this (correlated subqueries, CTEs, window functions, views, set operations,
+outside this (subqueries in FROM, CTEs, window functions, views, set operations,
 ON CONFLICT, INSERT ... SELECT) raises NotSimple with the reason, and the function stays
 uncompiled.
 
     plan_query         the function's one statement, planned; its sources and `Query(...)`
       _plpgsql           RETURN QUERY statements (IF NOT FOUND too) as `Steps(...)`
       _Scope             FROM: aliases, tables and the columns each one reads
-      _Builder.query     a SELECT as a `Query(...)`; `_subqueries` plans each uncorrelated one
+      _Builder.query     a SELECT as a `Query(...)`; `_subqueries` plans each subquery
       _Builder.write     INSERT / UPDATE / DELETE as a `Write(...)`
       _Builder._compiled an expression rewritten to environment keys and compiled
 """
@@ -209,6 +210,8 @@ class _Scope:
         self.params = {(p.name or "").lower(): i for i, p in enumerate(ins) if p.name}
         self.ins = ins
         self.variables: set[str] = set()  # plpgsql's: a column of the same name is ambiguous
+        self.outer: _Scope | None = None  # a subquery's: the query it is in
+        self.outer_used: list[str] = []  # the outer keys a correlated subquery reads
         if select is not None and select.args.get("from_"):
             self._add(select.args["from_"].this, "inner", None)
         for join in (select.args.get("joins") if select is not None else None) or ():
@@ -222,8 +225,8 @@ class _Scope:
         side, kind = (join.args.get("side") or "").upper(), (join.args.get("kind") or "").upper()
         if join.args.get("using") or join.args.get("method"):
             raise NotSimple("JOIN ... USING / NATURAL JOIN")
-        if side == "LEFT" and kind in ("", "OUTER"):
-            how = "left"
+        if side in ("LEFT", "RIGHT", "FULL") and kind in ("", "OUTER"):
+            how = side.lower()
         elif not side and kind in ("", "INNER", "CROSS"):
             how = "cross" if join.args.get("on") is None else "inner"
         else:
@@ -251,12 +254,16 @@ class _Scope:
             for i, source in enumerate(self.sources):
                 if source.alias == qualifier and source.has(name):
                     return self._use(i, name)
+            if self.outer is not None and all(s.alias != qualifier for s in self.sources):
+                return self._outer(node)
             if qualifier == self.fn_name and name in self.params:
                 return self._param(self.params[name])
             if qualifier in self.params:
                 return self._field(self.params[qualifier], name, node)
             raise NotSimple(f"unknown reference {node.sql()}")
         found = [i for i, source in enumerate(self.sources) if source.has(name)]
+        if not found and self.outer is not None:
+            return self._outer(node)
         if len(found) == 1 and name in self.variables:
             raise NotSimple(f"ambiguous reference {node.sql()} (a column and a plpgsql variable)")
         if len(found) == 1:
@@ -292,6 +299,19 @@ class _Scope:
         self.types[key] = base(self.schema, self.types[key])
         return key
 
+    def _outer(self, node: exp.Column) -> str:
+        """A name the subquery's own FROM does not have: the outer query's (correlated),
+        or, at the top, a parameter."""
+        assert self.outer is not None
+        key = self.outer.column(node)
+        if key.startswith("$"):  # a parameter: the subquery has them too
+            self.types[key] = self.outer.types[key]
+            return key
+        if key not in self.outer_used:
+            self.outer_used.append(key)
+        self.types[f"^{key}"] = self.outer.types[key]
+        return f"^{key}"
+
     def _field(self, i: int, name: str, node: exp.Column) -> str:
         """`c.email` where parameter c is a row of a table: the field of the argument."""
         row = row_of(self.schema, base(self.schema, self.ins[i].type))
@@ -318,7 +338,7 @@ class _Builder:
         # places compiling to the same code share one function
         self.sources, self.names = shared
         self.count = 0  # the functions this builder compiled
-        self.subs: list[str] = []  # `Sub(...)` sources: uncorrelated subqueries, run once
+        self.subs: list[str] = []  # `Sub(...)` sources: its subqueries
         self.tables: list[str] = []  # the tables the subqueries read
         self.aggs: list[str] = []  # `Agg(...)` sources
         self.agg_types: dict[str, SqlType] = {}
@@ -491,15 +511,24 @@ class _Builder:
         elif isinstance(e, exp.Column) and not e.args.get("table") and _folded(e.this) in aliases:
             position = aliases[_folded(e.this)]
         if position is not None:
-            _orderable(self.out_types[position], "ORDER BY")
+            t = self.out_types[position]
             key = f"rel.Expr(rel.value, ({pystr(f'@{position}')},))"
         else:
             key, t = self._compiled(self._aggregates(e), None, False, copy=False)
+        labels = self._labels(t)
+        if labels is None:
             _orderable(t, "ORDER BY")
         desc = bool(o.args.get("desc"))
         nulls_first = o.args.get("nulls_first")
         nulls_first = desc if nulls_first is None else bool(nulls_first)
-        return f"rel.Order({key}, {desc}, {nulls_first})"
+        return f"rel.Order({key}, {desc}, {nulls_first}{f', {py(labels)}' if labels else ''})"
+
+    def _labels(self, t: SqlType | None) -> tuple[str, ...] | None:
+        """An enum's labels, in the order its values sort (the order of CREATE TYPE)."""
+        if t is None or t.category != "enum" or not t.name:
+            return None
+        enum = self.scope.schema.enum(t.name)
+        return tuple(enum.labels) if enum is not None and enum.labels else None
 
     def _bound(self, select: exp.Select, key: str) -> str | None:
         node = select.args.get(key)
@@ -540,15 +569,19 @@ class _Builder:
             self.agg_types[key] = T.BIGINT
             return 'rel.Agg("count", None, False, "other")'
         compiled_src, t = self._compiled(arg, None, False, copy=True)
+        if "'^" in compiled_src or '"^' in compiled_src:  # PostgreSQL: the outer query's
+            raise NotSimple(f"an aggregate of the outer query's columns: {node.sql()}")
         category = t.category if t is not None else "unknown"
         kind = {"smallint": "int", "integer": "int", "bigint": "bigint", "numeric": "numeric",
                 "real": "float", "double": "float"}.get(category, "other")  # fmt: skip
         if func in ("sum", "avg") and kind == "other":
             raise NotSimple(f"{func}() of {category}")
-        if func in ("min", "max"):
+        labels = self._labels(t) if func in ("min", "max") else None
+        if func in ("min", "max") and labels is None:
             _orderable(t, f"{func}()")
         self.agg_types[key] = _agg_type(func, kind, t)
-        return f"rel.Agg({pystr(func)}, {compiled_src}, {distinct}, {pystr(kind)})"
+        extra = f", {py(labels)}" if labels else ""
+        return f"rel.Agg({pystr(func)}, {compiled_src}, {distinct}, {pystr(kind)}{extra})"
 
     def expr(
         self, tree: exp.Expression, *, predicate: bool = False, result: SqlType | None = None,
@@ -595,9 +628,9 @@ class _Builder:
         return f"rel.Expr({self.names[code]}, {py(compiled.params)})", compiled.result_type
 
     def _subqueries(self, tree: exp.Expression) -> exp.Expression:
-        """Each uncorrelated subquery planned on its own and replaced by the key of what it
-        gives: `x IN (SELECT ...)` becomes `x = ANY (<its values>)`, EXISTS a boolean, a
-        scalar subquery its value. A correlated one (it reads the outer row) is refused."""
+        """Each subquery planned on its own and replaced by the key of what it gives:
+        `x IN (SELECT ...)` becomes `x = ANY (<its values>)`, EXISTS a boolean, a scalar
+        subquery its value. One that reads the outer row (correlated) runs per outer value."""
         while True:
             found = [n for n in tree.find_all(*_SUBQUERIES) if id(n) not in self.placed]
             if not found:
@@ -628,6 +661,7 @@ class _Builder:
         key = f"%{len(self.subs)}"
         scope = _Scope(self.scope.schema, select, "", self.scope.ins)
         scope.fn_name, scope.variables = self.scope.fn_name, self.scope.variables
+        scope.outer = self.scope
         shared = (self.sources, self.names)
         sub = _Builder(self.dialect, f"{self.stub}_s{len(self.subs)}", scope, shared)
         width = len(sub._items(select))
@@ -636,9 +670,10 @@ class _Builder:
         try:
             body = sub.query(select, [(f"c{i}", None) for i in range(width)])
         except NotSimple as why:
-            raise NotSimple(f"a subquery that is correlated or out of reach ({why})") from None
+            raise NotSimple(f"a subquery out of reach ({why})") from None
         self.tables += body.tables
-        self.subs.append(f"rel.Sub({pystr(key)}, {body.query}, {pystr(kind)})")
+        outer = f", {py(tuple(scope.outer_used))}" if scope.outer_used else ""
+        self.subs.append(f"rel.Sub({pystr(key)}, {body.query}, {pystr(kind)}{outer})")
         t = sub.out_types[0] if sub.out_types else None
         if t is None and kind != "exists":
             raise NotSimple("a subquery whose type is unknown")

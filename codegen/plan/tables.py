@@ -24,6 +24,7 @@ from .checks import plan_checks
 from .columns import declaration, is_constant, strategies
 from .compiler import Compiler
 from .foreign_keys import table_fks
+from .function_types import row_fields
 from .ordering import order_pairs
 from .plans import RESERVED_ATTRS, CheckPlan, ColumnPlan, FkMode, FkPlan, TablePlan
 from .scope import Col, Scope, is_json, resolve
@@ -63,6 +64,7 @@ def table_plan(
         tuple(dict.fromkeys(depends_on)),
         partitions.sequence_start(schema, table),
         tuple((c, k, what) for c, (k, what) in uniques.residues.items()),
+        row_fields(schema, table),
     )
 
 
@@ -109,9 +111,9 @@ def _column_plans(scope: Scope) -> tuple[ColumnPlan, ...]:
                 and c.kind in ("value", "unique", "override")
                 and not is_constant(expr)
             ):
-                expr = f"sg.sq({expr})"
+                expr = f"sg.sqlite_value({expr})"
             if c.nullable_ratio and ratio > 0:
-                expr = f"None if sg.g_null() else {expr}"
+                expr = f"None if sg.draw_null() else {expr}"
             decl = declaration(expr, c.gen)
             if not c.gen.needs_n and c.kind in ("value", "default", "override"):
                 regen = f"lambda o: {expr}"

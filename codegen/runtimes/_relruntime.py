@@ -37,21 +37,23 @@ class Source(NamedTuple):
 
 class Join(NamedTuple):
     source: Source
-    kind: str  # "inner", "left" or "cross"
+    kind: str  # "inner", "left", "right", "full" or "cross"
     on: Expr | None
 
 
 class Agg(NamedTuple):
-    func: str  # count, sum, avg, min, max, bool_and, bool_or
+    func: str  # count, sum, avg, min, max
     arg: Expr | None  # None: count(*)
     distinct: bool
     kind: str  # the argument's arithmetic: "int", "bigint", "numeric", "float" or "other"
+    labels: tuple[str, ...] = ()  # min / max of an enum: in the order of its labels
 
 
 class Order(NamedTuple):
     key: Expr
     desc: bool
     nulls_first: bool
+    labels: tuple[str, ...] = ()  # an enum's: its values sort in this order
 
 
 class Sub(NamedTuple):
@@ -61,6 +63,7 @@ class Sub(NamedTuple):
     key: str  # "%<n>"
     query: Query
     kind: str  # "list", "exists" or "value"
+    outer: tuple[str, ...] = ()  # the outer row's keys it reads (correlated), as "^<key>"
 
 
 class Query(NamedTuple):
@@ -188,14 +191,23 @@ def rows_reader(source: Any) -> RowsOf:
     return lambda table: source.select(table)
 
 
-def run(query: Query, rows_of: RowsOf, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-    """The rows the SELECT returns, as tuples in its select-list order."""
+def run(
+    query: Query,
+    rows_of: RowsOf,
+    params: Mapping[str, Any],
+    outer: Mapping[str, Any] | None = None,
+) -> list[tuple[Any, ...]]:
+    """The rows the SELECT returns, as tuples in its select-list order; `outer`: the outer
+    row's values a correlated subquery reads."""
     base = _params(params)
+    base.update({f"^{k}": v for k, v in (outer or {}).items()})
     for sub in query.subqueries:
         base[sub.key] = _Lazy(sub, rows_of, params)
     envs = _scan(query.source, 0, rows_of, base) if query.source is not None else [base]
+    left = {f"0.{c}": None for c in query.source.columns} if query.source is not None else {}
     for n, join in enumerate(query.joins, 1):
-        envs = _join(envs, join, n, rows_of)
+        envs = _join(envs, join, n, rows_of, {**base, **left})
+        left.update({f"{n}.{c}": None for c in join.source.columns})
     if query.where is not None:
         envs = [env for env in envs if _eval(query.where, env) is True]
     if query.grouped:
@@ -224,33 +236,35 @@ def value(x: Any) -> Any:
 
 
 class _Lazy:
-    """A subquery's result, computed on first use (never, if no row needs it)."""
+    """A subquery's result, computed on first use (never, if no row needs it); a correlated
+    one once per distinct outer value."""
 
     def __init__(self, sub: Sub, rows_of: RowsOf, params: Mapping[str, Any]) -> None:
         self.sub, self.rows_of, self.params = sub, rows_of, params
-        self.done = False
-        self.value: Any = None
+        self.values: dict[tuple[Any, ...], Any] = {}
 
-    def get(self) -> Any:
-        if not self.done:
-            rows = run(self.sub.query, self.rows_of, self.params)
-            if self.sub.kind == "exists":
-                self.value = bool(rows)
-            elif self.sub.kind == "list":
-                self.value = [r[0] for r in rows]
-            elif len(rows) > 1:
-                raise rt.SqlError(
-                    "more than one row returned by a subquery used as an expression", "21000"
-                )
-            else:
-                self.value = rows[0][0] if rows else None
-            self.done = True
-        return self.value
+    def get(self, env: Env) -> Any:
+        outer = {k: env.get(k) for k in self.sub.outer}
+        key = tuple(_key(v) for v in outer.values())
+        if key not in self.values:
+            self.values[key] = self._value(run(self.sub.query, self.rows_of, self.params, outer))
+        return self.values[key]
+
+    def _value(self, rows: list[tuple[Any, ...]]) -> Any:
+        if self.sub.kind == "exists":
+            return bool(rows)
+        if self.sub.kind == "list":
+            return [r[0] for r in rows]
+        if len(rows) > 1:
+            raise rt.SqlError(
+                "more than one row returned by a subquery used as an expression", "21000"
+            )
+        return rows[0][0] if rows else None
 
 
 def _eval(expr: Expr, env: Env) -> Any:
     args = [env.get(name) for name in expr.names]
-    return expr.fn(*[a.get() if isinstance(a, _Lazy) else a for a in args])
+    return expr.fn(*[a.get(env) if isinstance(a, _Lazy) else a for a in args])
 
 
 def _scan(source: Source, n: int, rows_of: RowsOf, base: Env) -> list[Env]:
@@ -268,19 +282,24 @@ def _scan(source: Source, n: int, rows_of: RowsOf, base: Env) -> list[Env]:
     return envs
 
 
-def _join(left: list[Env], join: Join, n: int, rows_of: RowsOf) -> list[Env]:
+def _join(left: list[Env], join: Join, n: int, rows_of: RowsOf, no_left: Env) -> list[Env]:
+    """A nested-loop join; `no_left`: the row a RIGHT / FULL join pairs an unmatched right
+    row with (the parameters, and NULL for every column read so far)."""
     right = _scan(join.source, n, rows_of, {})
     nulls = {f"{n}.{c}": None for c in join.source.columns}
     out = []
+    paired = [False] * len(right)
     for env in left:
         matched = False
-        for other in right:
+        for i, other in enumerate(right):
             both = {**env, **other}
             if join.on is None or _eval(join.on, both) is True:
                 out.append(both)
-                matched = True
-        if not matched and join.kind == "left":
+                matched = paired[i] = True
+        if not matched and join.kind in ("left", "full"):
             out.append({**env, **nulls})
+    if join.kind in ("right", "full"):
+        out += [{**no_left, **other} for i, other in enumerate(right) if not paired[i]]
     return out
 
 
@@ -323,6 +342,8 @@ def _aggregate(agg: Agg, members: list[Env]) -> Any:
         return len(values)
     if not values:
         return None
+    if agg.labels:  # an enum's order is its labels'
+        return agg.labels[AGGREGATES[agg.func]([agg.labels.index(v) for v in values], "")]
     return AGGREGATES[agg.func](values, agg.kind)
 
 
@@ -387,7 +408,12 @@ def _sorted(
     keyed = []
     for values, env in out:
         full = {**env, **{f"@{i}": v for i, v in enumerate(values)}}
-        keyed.append(([_eval(o.key, full) for o in order], values, env))
+        keys = [_eval(o.key, full) for o in order]
+        keys = [
+            o.labels.index(k) if o.labels and k is not None else k
+            for o, k in zip(order, keys, strict=True)
+        ]
+        keyed.append((keys, values, env))
 
     def cmp(a: tuple[list[Any], Any, Any], b: tuple[list[Any], Any, Any]) -> int:
         for o, x, y in zip(order, a[0], b[0], strict=True):

@@ -25,7 +25,7 @@ import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from factory.base import DictFactory, Factory, FactoryOptions
 from factory.declarations import (
@@ -110,10 +110,40 @@ def register(cls: type[Factory[Any]]) -> type[Factory[Any]]:
     return cls
 
 
+# ------------------------------------------------------------------- typed declarations
+# factory-boy's declarations, made through annotated functions: its constructors carry no
+# annotations, so a module calling them fails `mypy --strict`. The generated factories
+# declare their columns with these; the objects are factory-boy's own.
+
+
+def lazy_function(function: Callable[[], Any]) -> LazyFunction:
+    return LazyFunction(function)  # type: ignore[no-untyped-call]
+
+
+def lazy_attribute(function: Callable[[Any], Any]) -> LazyAttribute:
+    return LazyAttribute(function)  # type: ignore[no-untyped-call]
+
+
+def sequence(function: Callable[[int], Any]) -> Sequence:
+    return Sequence(function)  # type: ignore[no-untyped-call]
+
+
+def lazy_attribute_sequence(function: Callable[[Any, int], Any]) -> LazyAttributeSequence:
+    return LazyAttributeSequence(function)  # type: ignore[no-untyped-call]
+
+
+def sub_factory(factory: str | type[Factory[Any]], **kwargs: Any) -> SubFactory:
+    return SubFactory(factory, **kwargs)  # type: ignore[no-untyped-call]
+
+
+def maybe(decider: Any, yes: Any, no: Any) -> Maybe:
+    return Maybe(decider, yes, no)  # type: ignore[no-untyped-call]
+
+
 # ------------------------------------------------------------------------------ generators
 
 
-def g_int(lo: int, hi: int) -> int:
+def random_int(lo: int, hi: int) -> int:
     return rng.randint(lo, hi)
 
 
@@ -125,41 +155,41 @@ def null_past_end(make: Callable[[], Any]) -> Any:
         return None
 
 
-def u_int(n: int, lo: int, hi: int, what: str) -> int:
+def unique_int(n: int, lo: int, hi: int, what: str) -> int:
     value = lo + n
     if value > hi:
         raise GenerationError(f"{what}: UNIQUE values exhausted ({hi - lo + 1} fit the bounds)")
     return value
 
 
-def g_dec(lo: int, hi: int, scale: int) -> Decimal:
+def random_decimal(lo: int, hi: int, scale: int) -> Decimal:
     """A Decimal with `scale` digits after the point, lo/hi in units of 10**-scale."""
     return Decimal(rng.randint(lo, hi)).scaleb(-scale)
 
 
-def u_dec(n: int, lo: int, hi: int, scale: int, what: str) -> Decimal:
-    return Decimal(u_int(n, lo, hi, what)).scaleb(-scale)
+def unique_decimal(n: int, lo: int, hi: int, scale: int, what: str) -> Decimal:
+    return Decimal(unique_int(n, lo, hi, what)).scaleb(-scale)
 
 
-def g_float(lo: float, hi: float) -> float:
+def random_float(lo: float, hi: float) -> float:
     return round(rng.uniform(lo, hi), 4)
 
 
-def u_float(n: int, lo: float, hi: float, what: str) -> float:
+def unique_float(n: int, lo: float, hi: float, what: str) -> float:
     """Distinct whole numbers inside [lo, hi]: round the bounds inwards (CHECK c > 19 gives
     lo = 19.0001, and 19.0 would violate it)."""
-    return float(u_int(n, math.ceil(lo), math.floor(hi), what))
+    return float(unique_int(n, math.ceil(lo), math.floor(hi), what))
 
 
-def g_bool() -> bool:
+def random_bool() -> bool:
     return rng.random() < 0.5
 
 
-def g_choice(options: tuple[Any, ...]) -> Any:
+def random_choice(options: tuple[Any, ...]) -> Any:
     return options[rng.randrange(len(options))]
 
 
-def u_choice(n: int, options: tuple[Any, ...], what: str, wrap: bool = False) -> Any:
+def unique_choice(n: int, options: tuple[Any, ...], what: str, wrap: bool = False) -> Any:
     if n >= len(options) and not wrap:
         raise GenerationError(f"{what}: UNIQUE values exhausted (only {len(options)} allowed)")
     return options[n % len(options)]
@@ -179,22 +209,23 @@ def _provide(provider: str) -> str:
     if provider == "code":
         return "".join(rng.choice(string.ascii_uppercase + string.digits) for _ in range(8))
     if provider == "iso_date":
-        return g_date(-3650, 0).isoformat()
+        return random_date(-3650, 0).isoformat()
     if provider == "iso_ts":
-        return g_ts(-365 * 86400, 0, False).isoformat(sep=" ", timespec="seconds")
+        return random_timestamp(-365 * 86400, 0, False).isoformat(sep=" ", timespec="seconds")
     return str(getattr(fake, provider)())
 
 
-def g_text(provider: str, maxlen: int | None = None, minlen: int = 0) -> str:
+def random_text(provider: str, maxlen: int | None = None, minlen: int = 0) -> str:
     return _fit(_provide(provider), minlen, maxlen)
 
 
-def u_text(n: int, provider: str, maxlen: int | None = None, minlen: int = 0) -> str:
+def unique_text(n: int, provider: str, maxlen: int | None = None, minlen: int = 0) -> str:
     """Unique text: the counter is the last part, so values never collide (case-blind too)."""
     if provider == "iso_date":
-        return _fit(u_date(n, -3650, 10**6, "date").isoformat(), minlen, maxlen)
+        return _fit(unique_date(n, -3650, 10**6, "date").isoformat(), minlen, maxlen)
     if provider == "iso_ts":
-        return _fit(u_ts(n, -365 * 86400, 10**9, False, "ts").isoformat(sep=" "), minlen, maxlen)
+        moment = unique_timestamp(n, -365 * 86400, 10**9, False, "ts")
+        return _fit(moment.isoformat(sep=" "), minlen, maxlen)
     suffix = _base36(n)
     if provider == "email":
         local, _, domain = _provide("email").partition("@")
@@ -212,7 +243,7 @@ def u_text(n: int, provider: str, maxlen: int | None = None, minlen: int = 0) ->
     return _fit(f"{base}-{suffix}", minlen, maxlen)
 
 
-def u_text_led(
+def unique_text_led(
     n: int, width: int, provider: str, maxlen: int | None = None, minlen: int = 0
 ) -> str:
     """Text whose first `width` characters are distinct: the counter leads, for a UNIQUE over
@@ -234,27 +265,27 @@ def _base36(n: int) -> str:
             return out
 
 
-def g_date(lo: int, hi: int) -> _dt.date:
+def random_date(lo: int, hi: int) -> _dt.date:
     """A date lo..hi days from the clock's date."""
     return _clock.date() + _dt.timedelta(days=rng.randint(lo, hi))
 
 
-def u_date(n: int, lo: int, hi: int, what: str) -> _dt.date:
-    return _clock.date() + _dt.timedelta(days=u_int(n, lo, hi, what))
+def unique_date(n: int, lo: int, hi: int, what: str) -> _dt.date:
+    return _clock.date() + _dt.timedelta(days=unique_int(n, lo, hi, what))
 
 
-def g_ts(lo: int, hi: int, tz: bool) -> _dt.datetime:
+def random_timestamp(lo: int, hi: int, tz: bool) -> _dt.datetime:
     """A timestamp lo..hi seconds from the clock (aware in UTC when tz)."""
     moment = _clock + _dt.timedelta(seconds=rng.randint(lo, hi))
     return moment if tz else moment.replace(tzinfo=None)
 
 
-def u_ts(n: int, lo: int, hi: int, tz: bool, what: str) -> _dt.datetime:
-    moment = _clock + _dt.timedelta(seconds=u_int(n, lo, hi, what))
+def unique_timestamp(n: int, lo: int, hi: int, tz: bool, what: str) -> _dt.datetime:
+    moment = _clock + _dt.timedelta(seconds=unique_int(n, lo, hi, what))
     return moment if tz else moment.replace(tzinfo=None)
 
 
-def g_time(tz: bool = False) -> _dt.time:
+def random_time(tz: bool = False) -> _dt.time:
     value = _dt.time(rng.randint(0, 23), rng.randint(0, 59), rng.randint(0, 59))
     return value.replace(tzinfo=_dt.UTC) if tz else value
 
@@ -313,21 +344,21 @@ def in_charset(text: Any, charset: str, max_bytes: int | None = None) -> Any:
     return text
 
 
-def g_interval() -> _dt.timedelta:
+def random_interval() -> _dt.timedelta:
     return _dt.timedelta(minutes=rng.randint(1, 60 * 24 * 30))
 
 
-def g_uuid() -> uuid.UUID:
+def random_uuid() -> uuid.UUID:
     return uuid.UUID(int=rng.getrandbits(128), version=4)
 
 
-def g_json(shape: str = "object") -> Any:
+def random_json(shape: str = "object") -> Any:
     if shape == "array":
         return [str(fake.word()) for _ in range(rng.randint(0, 3))]
     return {str(fake.word()): rng.randint(0, 100) for _ in range(rng.randint(0, 3))}
 
 
-def g_json_doc(paths: tuple[tuple[str | int, ...], ...], as_text: bool) -> Any:
+def random_json_doc(paths: tuple[tuple[str | int, ...], ...], as_text: bool) -> Any:
     """A JSON object holding a value at every path the schema's expressions read
     (`("a", 0)` is `{"a": [...]}`): a number or a word. As text for text columns."""
     doc: Any = {}
@@ -351,55 +382,55 @@ def _json_put(node: Any, path: tuple[str | int, ...]) -> Any:
     return obj
 
 
-def g_bytes(maxlen: int | None = None, minlen: int = 0) -> bytes:
+def random_bytes(maxlen: int | None = None, minlen: int = 0) -> bytes:
     """Random bytes: 4-32 of them, within minlen..maxlen (BINARY(n) gives n for both)."""
     return rng.randbytes(max(minlen, min(rng.randint(4, 32), maxlen or 32)))
 
 
-def u_bytes(n: int, size: int | None, fixed: bool) -> bytes:
+def unique_bytes(n: int, size: int | None, fixed: bool) -> bytes:
     """Unique bytes: the sequence number big-endian, then random bytes up to the size."""
     width = min(8, size or 8)
     if n >= 256**width:
         raise GenerationError(f"UNIQUE bytes of length {width} exhausted at {n} values")
     head = n.to_bytes(width, "big")
     room = (size or 16) - width
-    return head + (rng.randbytes(room) if fixed else g_bytes(room) if room else b"")
+    return head + (rng.randbytes(room) if fixed else random_bytes(room) if room else b"")
 
 
-def g_set(members: tuple[str, ...]) -> str:
+def random_set(members: tuple[str, ...]) -> str:
     """A MySQL SET value: some of its members, comma-separated, in declaration order."""
     return ",".join(m for m in members if rng.random() < 0.5)
 
 
-def g_inet() -> str:
+def random_inet() -> str:
     return ".".join(str(rng.randint(1, 254)) for _ in range(4))
 
 
-def g_cidr() -> str:
+def random_cidr() -> str:
     return f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.0/24"
 
 
-def g_mac() -> str:
+def random_mac() -> str:
     return ":".join(f"{rng.randint(0, 255):02x}" for _ in range(6))
 
 
-def g_bits(length: int, fixed: bool) -> str:
+def random_bits(length: int, fixed: bool) -> str:
     size = length if fixed else rng.randint(1, length)
     return "".join(rng.choice("01") for _ in range(size))
 
 
-def g_array(item: Callable[[], Any], maxlen: int = 3) -> list[Any]:
+def random_array(item: Callable[[], Any], maxlen: int = 3) -> list[Any]:
     return [item() for _ in range(rng.randint(0, maxlen))]
 
 
-def g_null(ratio: float = NULL_RATIO) -> bool:
+def draw_null(ratio: float = NULL_RATIO) -> bool:
     """True for the share of rows whose nullable column is NULL."""
     return rng.random() < ratio
 
 
-def g_set_ref() -> bool:
+def draw_set_ref() -> bool:
     """Whether a nullable foreign key gets a parent row (NULL in NULL_RATIO of rows)."""
-    return not g_null()
+    return not draw_null()
 
 
 def after(base: Any, gen: Callable[[], Any], strict: bool, upper: bool = False) -> Any:
@@ -434,7 +465,7 @@ def after(base: Any, gen: Callable[[], Any], strict: bool, upper: bool = False) 
     return base - step if upper else base + step
 
 
-def sq(value: Any) -> Any:
+def sqlite_value(value: Any) -> Any:
     """A value as SQLite stores it: NULL, INTEGER, REAL, TEXT or BLOB (numeric affinity:
     integral numbers become INTEGER)."""
     if value is None or isinstance(value, (str, bytes)):
@@ -584,8 +615,12 @@ class Chain(NamedTuple):
 _chains: list[list[tuple[str, dict[str, Any]]]] = []  # open build_chain() / create_chain() calls
 
 
-class RowFactory(DictFactory):
-    """Base of the generated factories: rows are dicts keyed by column name."""
+Row = TypeVar("Row")  # a table's row: the TypedDict `<Table>Row` of the generated schemas.py
+
+
+class RowFactory(DictFactory, Generic[Row]):
+    """Base of the generated factories: rows are dicts keyed by column name
+    (`OrdersFactory(sg.RowFactory[OrdersRow])`: build() is typed as an OrdersRow)."""
 
     _options_class = Options
     _spec: Table
@@ -596,12 +631,14 @@ class RowFactory(DictFactory):
     # factory_boy's class methods, with positional-only parameters: a column may be named
     # `cls`, `size` or `strategy` and still be passed by its name.
     @classmethod
-    def build(cls, /, **kwargs: Any) -> Any:
-        return cls._generate(BUILD_STRATEGY, kwargs)
+    def build(cls, /, **kwargs: Any) -> Row:
+        row: Row = cls._generate(BUILD_STRATEGY, kwargs)
+        return row
 
     @classmethod
-    def create(cls, /, **kwargs: Any) -> Any:
-        return cls._generate(CREATE_STRATEGY, kwargs)
+    def create(cls, /, **kwargs: Any) -> Row:
+        row: Row = cls._generate(CREATE_STRATEGY, kwargs)
+        return row
 
     @classmethod
     def stub(cls, /, **kwargs: Any) -> Any:
@@ -617,11 +654,11 @@ class RowFactory(DictFactory):
         return cls._generate(strategy, kwargs)
 
     @classmethod
-    def build_batch(cls, size: int, /, **kwargs: Any) -> list[Any]:  # type: ignore[override]
+    def build_batch(cls, size: int, /, **kwargs: Any) -> list[Row]:  # type: ignore[override]
         return [cls.build(**kwargs) for _ in range(size)]
 
     @classmethod
-    def create_batch(cls, size: int, /, **kwargs: Any) -> list[Any]:  # type: ignore[override]
+    def create_batch(cls, size: int, /, **kwargs: Any) -> list[Row]:  # type: ignore[override]
         """`size` rows built first, then inserted table by table, parents first: one
         `executemany ... RETURNING *` per table on psycopg. Returns the stored rows, as
         create() does."""
@@ -634,7 +671,7 @@ class RowFactory(DictFactory):
             return [cls.create(**kwargs) for _ in range(size)]
         pending: list[_Pending] = []
         rows = [_fast_build(cls, plan, CREATE_STRATEGY, params, None, pending) for _ in range(size)]
-        stored = _flush(pending)
+        stored: Mapping[int, Any] = _flush(pending)  # the rows as the database stored them
         return [stored[id(row)] for row in rows]
 
     @classmethod
@@ -697,7 +734,7 @@ class RowFactory(DictFactory):
         return cls._chain(cls.create, kwargs)
 
     @classmethod
-    def _chain(cls, make: Callable[..., dict[str, Any]], kwargs: dict[str, Any]) -> Chain:
+    def _chain(cls, make: Callable[..., Any], kwargs: dict[str, Any]) -> Chain:
         collected: list[tuple[str, dict[str, Any]]] = []
         _chains.append(collected)
         try:
@@ -852,7 +889,7 @@ _KINDS: dict[type[Any], Callable[[Any, _View], Any]] = {
 
 
 def _fast_build(
-    cls: type[RowFactory],
+    cls: type[RowFactory[Any]],
     plan: Plan,
     strategy: str,
     params: dict[str, Any],

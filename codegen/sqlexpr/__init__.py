@@ -9,6 +9,7 @@ that quotes the SQL and names the unsupported part: it never guesses.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import functools
 import keyword
@@ -21,16 +22,16 @@ from typing import Any
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
+from ..dialect import Dialect as SqlDialect
+from ..dialect import of
 from ..model import SqlType
 from . import runtime
 from . import stypes as T
+from .annotate import Signature, value_type
 from .core import Compiler, Typed, Unsupported
-from .dialects import Dialect
+from .dialects import Dialect as Semantics
 from .docs import docs_table
-from .mysql import MYSQL
-from .postgres import POSTGRES
 from .registry import SUPPORTED
-from .sqlite import SQLITE
 
 __all__ = [
     "SUPPORTED",
@@ -38,7 +39,6 @@ __all__ = [
     "compile_expression",
     "compile_predicate",
     "docs_table",
-    "get_dialect",
     "load",
     "runtime_source",
 ]
@@ -56,13 +56,14 @@ class Compiled:
     @property
     def python_params(self) -> tuple[str, ...]:
         """The Python parameter names, in the order of `params` (mangled where needed)."""
-        header = self.source.split("(", 1)[1].split(")", 1)[0]
-        return tuple(p.strip() for p in header.split(",") if p.strip())
+        header = ast.parse(self.source).body[0]
+        assert isinstance(header, ast.FunctionDef)
+        return tuple(arg.arg for arg in header.args.args)
 
 
 def compile_expression(
     sql: str,
-    dialect: str,
+    dialect: str | SqlDialect,
     columns: Mapping[str, SqlType],
     *,
     name: str,
@@ -73,7 +74,7 @@ def compile_expression(
 
 
 def compile_predicate(
-    sql: str, dialect: str, columns: Mapping[str, SqlType], *, name: str
+    sql: str, dialect: str | SqlDialect, columns: Mapping[str, SqlType], *, name: str
 ) -> Compiled:
     """Compile a CHECK: the function returns True, False or None (a CHECK fails only on False)."""
     return _compile(sql, dialect, columns, name, None, predicate=True)
@@ -93,22 +94,12 @@ def runtime_source() -> str:
     return Path(runtime.__file__).read_text(encoding="utf-8")
 
 
-def get_dialect(name: str) -> Dialect:
-    """The expression semantics for a name as sqlglot spells it: postgres, sqlite, mysql."""
-    table: dict[str, Dialect] = {"postgres": POSTGRES, "sqlite": SQLITE, "mysql": MYSQL}
-    aliases = {"postgresql": "postgres", "pg": "postgres", "sqlite3": "sqlite"}
-    key = aliases.get(name.lower(), name.lower())
-    if key not in table:
-        raise ValueError(f"unknown dialect {name!r}; expected one of {sorted(table)}")
-    return table[key]
-
-
 # --------------------------------------------------------------------------- internals
 
 
 def _compile(
     sql: str,
-    dialect_name: str,
+    sql_dialect: str | SqlDialect,
     columns: Mapping[str, SqlType],
     name: str,
     result_type: SqlType | None,
@@ -116,7 +107,7 @@ def _compile(
 ) -> Compiled:
     if not name.isidentifier() or keyword.iskeyword(name):
         raise ValueError(f"not a valid Python function name: {name!r}")
-    dialect = get_dialect(dialect_name)
+    dialect = of(sql_dialect).expressions
     compiler = Compiler(dialect, columns)
     out_type = T.BOOLEAN if predicate else result_type
     try:
@@ -134,14 +125,28 @@ def _compile(
         if _nesting(body) > MAX_NESTING:
             raise Unsupported(f"an expression nested more than {MAX_NESTING} levels deep")
     except Unsupported as err:
-        return _unsupported(sql, dialect.name, compiler, name, out_type, err.part)
+        signature = _signature(sql_dialect, compiler, name, out_type, predicate)
+        return _unsupported(sql, dialect.name, compiler, signature, out_type, err.part)
     except RecursionError:
         part = f"an expression nested more than {MAX_NESTING} levels deep"
-        return _unsupported(sql, dialect.name, Compiler(dialect, columns), name, out_type, part)
-    params = tuple(compiler.params)
-    source = _render(name, [compiler.params[p] for p in params], sql, dialect.name,
-                     f"return {body}")  # fmt: skip
-    return Compiled(name, params, source, sql, out_type, None)
+        compiler = Compiler(dialect, columns)
+        signature = _signature(sql_dialect, compiler, name, out_type, predicate)
+        return _unsupported(sql, dialect.name, compiler, signature, out_type, part)
+    source = _render(_signature(sql_dialect, compiler, name, out_type, predicate), sql,
+                     dialect.name, body)  # fmt: skip
+    return Compiled(name, tuple(compiler.params), source, sql, out_type, None)
+
+
+def _signature(
+    sql_dialect: str | SqlDialect,
+    compiler: Compiler,
+    name: str,
+    out_type: SqlType | None,
+    predicate: bool,
+) -> Signature:
+    d = of(sql_dialect)
+    params = tuple((py, value_type(d, compiler.columns[c])) for c, py in compiler.params.items())
+    return Signature(name, params, "bool | None" if predicate else value_type(d, out_type))
 
 
 # Python's parser stops at 200 nested brackets, and black slows down sharply well before:
@@ -162,7 +167,7 @@ def _nesting(code: str) -> int:
     return deepest
 
 
-def _parse(dialect: Dialect, sql: str) -> exp.Expression:
+def _parse(dialect: Semantics, sql: str) -> exp.Expression:
     """The tree of `sql`, the caller's own copy: each text is parsed once per process, since
     schemas repeat theirs (DEFAULT now(), CHECK (price >= 0) on every table; the table's
     DEFAULT again in the in-memory database) and a copy costs a tenth of a parse."""
@@ -176,7 +181,7 @@ def _parse(dialect: Dialect, sql: str) -> exp.Expression:
 def _parsed(dialect_name: str, sql: str) -> exp.Expression | str:
     """The tree, or why it is not one expression (the Unsupported part)."""
     try:
-        tree = get_dialect(dialect_name).parse(sql)
+        tree = of(dialect_name).expressions.parse(sql)
     except Unsupported as err:
         return err.part
     except SqlglotError as err:
@@ -207,17 +212,23 @@ def _public_type(t: Typed) -> SqlType | None:
 
 
 def _unsupported(
-    sql: str, dialect: str, compiler: Compiler, name: str, out_type: SqlType | None, part: str
+    sql: str,
+    dialect: str,
+    compiler: Compiler,
+    signature: Signature,
+    out_type: SqlType | None,
+    part: str,
 ) -> Compiled:
-    params = tuple(compiler.params)
     message = f"{dialect} expression not supported ({part}): {sql}"
-    source = _render(name, [compiler.params[p] for p in params], sql, dialect,
-                     f"raise NotImplementedError({message!r})")  # fmt: skip
-    return Compiled(name, params, source, sql, out_type, part)
+    source = _render(signature, sql, dialect, None, f"raise NotImplementedError({message!r})")
+    return Compiled(signature.name, tuple(compiler.params), source, sql, out_type, part)
 
 
-def _render(name: str, params: list[str], sql: str, dialect: str, body: str) -> str:
-    return f"def {name}({', '.join(params)}):\n    {docstring(f'{dialect}: {sql}')}\n    {body}\n"
+def _render(
+    signature: Signature, sql: str, dialect: str, value: str | None, raises: str = ""
+) -> str:
+    body = raises if value is None else signature.returning(value)
+    return f"{signature.header()}\n    {docstring(f'{dialect}: {sql}')}\n    {body}\n"
 
 
 def docstring(text: str) -> str:

@@ -64,7 +64,9 @@ def describe(node: exp.Expression) -> str:
 
 
 _BUILTINS = set(dir(builtins))
-_RESERVED = {"rt", "self", "None", "True", "False"}
+# and the names compiled annotations use (a parameter must not hide its own type)
+_RESERVED = {"rt", "self", "None", "True", "False", "Any", "Decimal", "UUID", "date", "datetime",
+             "time", "timedelta"}  # fmt: skip
 
 
 def python_name(sql_name: str, taken: set[str]) -> str:

@@ -409,123 +409,70 @@ def _dispatch() -> dict[type, Handler]:
 POSTGRES = PostgresDialect(name="postgres", read="postgres", dispatch=_dispatch())
 
 
+# What the PostgreSQL compiler supports beyond the common constructs (docs/expressions.md):
+# (group, construct, note), one row each.
+SUPPORTED_CONSTRUCTS: tuple[tuple[str, str, str], ...] = (
+    ("values", "integer / numeric / string / boolean literals, NULL", "1 is integer, 1.5 numeric"),
+    ("values", "typed literals 'x'::type, DATE '...', INTERVAL '...'",
+     "ISO dates/timestamps; common interval spellings"),
+    ("comparison", "= ANY (ARRAY[...]), <> ALL (ARRAY[...])", "pg_dump's spelling of IN"),
+    ("comparison", "text ordering (< > on text)", "code-point order (C / C.UTF-8 collation)"),
+    ("comparison", "enum = / <> / IN", "ordering needs the label order: unsupported"),
+    ("comparison", "char(n) / bpchar columns and 'x'::bpchar",
+     "trailing spaces insignificant, as bpchareq; casts truncate or raise 22001"),
+    ("strings", "json: -> ->> #> #>> ? and json(b)_extract_path[_text] with constant keys",
+     "->> prints as jsonb does; a missing key or JSON null is NULL"),
+    ("arithmetic", "+ - * / % (integers)", "truncating; smallint/integer/bigint overflow raises"),
+    ("arithmetic", "+ - * / % (numeric)",
+     "exact Decimal; PostgreSQL result scales (select_div_scale)"),
+    ("arithmetic", "+ - * / (real, double precision)",
+     "float4 results rounded to float32; overflow/underflow raise"),
+    ("arithmetic", "unary -", ""),
+    ("arithmetic", "^ / power()", "double precision only (numeric power unsupported)"),
+    ("math functions", "round(x), round(numeric, n)",
+     "numeric half away from zero; double half to even"),
+    ("math functions", "trunc(x), trunc(numeric, n)", ""),
+    ("math functions", "floor, ceil, ceiling, sign, sqrt, abs, mod", ""),
+    ("casts", "CAST / :: to smallint, integer, bigint",
+     "numeric rounds half away from zero, double half to even; range checked"),
+    ("casts", "CAST / :: to numeric(p,s)",
+     "rounds half away from zero; numeric field overflow raises"),
+    ("casts", "CAST / :: to real, double precision",
+     "float → numeric via 15 (real: 6) significant digits"),
+    ("casts", "CAST / :: to text, varchar(n)",
+     "values printed as PostgreSQL prints them; varchar(n) truncates"),
+    ("casts", "CAST / :: to boolean, date, timestamp, timestamptz, uuid, enum",
+     "text input: ISO dates only"),
+    ("casts", "store into the declared type (result_type)",
+     "assignment casts: varchar(n) too long raises"),
+    ("strings", "||", "a non-text side is cast to text"),
+    ("strings", "concat, concat_ws", "NULLs skipped; booleans print t/f"),
+    ("strings", "upper, lower", "per-character Unicode mapping (UTF-8 locale)"),
+    ("strings", "length, char_length, substr, substring(... FROM ... FOR ...)", ""),
+    ("strings", "left, right, trim/btrim/ltrim/rtrim, replace, lpad, rpad", ""),
+    ("strings", "position(... IN ...), strpos, md5", ""),
+    ("strings", "split_part", ""),
+    ("pattern matching", "LIKE, ILIKE, NOT LIKE, ESCAPE", ""),
+    ("pattern matching", "~, ~*, !~, !~*", "literal patterns in a common ARE subset only"),
+    ("conditional", "NULLIF", ""),
+    ("conditional", "GREATEST, LEAST", "NULLs ignored"),
+    ("date and time", "date ± integer, date − date", ""),
+    ("date and time", "date/timestamp/timestamptz ± interval, timestamp − timestamp",
+     "session time zone UTC"),
+    ("date and time", "extract(field FROM x), date_part('field', x)",
+     "extract → numeric, date_part → double"),
+    ("date and time", "date_trunc('unit', x)", "session time zone UTC"),
+    ("date and time", "now(), current_timestamp, current_date, localtimestamp", "reads rt.clock"),
+    ("generated values", "gen_random_uuid(), uuid_generate_v4()", "seeded by rt.seed(n)"),
+    ("generated values", "uuidv4(), uuidv7([interval])",
+     "PostgreSQL 18; seeded by rt.seed(n), uuidv7 reads rt.clock"),
+)  # fmt: skip
+
+
 def _register() -> None:
-    d = "postgres"
-    register_common(d)
-    for group, construct, note in (
-        (
-            "values",
-            "integer / numeric / string / boolean literals, NULL",
-            "1 is integer, 1.5 numeric",
-        ),
-        (
-            "values",
-            "typed literals 'x'::type, DATE '...', INTERVAL '...'",
-            "ISO dates/timestamps; common interval spellings",
-        ),
-        ("comparison", "= ANY (ARRAY[...]), <> ALL (ARRAY[...])", "pg_dump's spelling of IN"),
-        ("comparison", "text ordering (< > on text)", "code-point order (C / C.UTF-8 collation)"),
-        ("comparison", "enum = / <> / IN", "ordering needs the label order: unsupported"),
-        (
-            "comparison",
-            "char(n) / bpchar columns and 'x'::bpchar",
-            "trailing spaces insignificant, as bpchareq; casts truncate or raise 22001",
-        ),
-        (
-            "strings",
-            "json: -> ->> #> #>> ? and json(b)_extract_path[_text] with constant keys",
-            "->> prints as jsonb does; a missing key or JSON null is NULL",
-        ),
-        (
-            "arithmetic",
-            "+ - * / % (integers)",
-            "truncating; smallint/integer/bigint overflow raises",
-        ),
-        (
-            "arithmetic",
-            "+ - * / % (numeric)",
-            "exact Decimal; PostgreSQL result scales (select_div_scale)",
-        ),
-        (
-            "arithmetic",
-            "+ - * / (real, double precision)",
-            "float4 results rounded to float32; overflow/underflow raise",
-        ),
-        ("arithmetic", "unary -", ""),
-        ("arithmetic", "^ / power()", "double precision only (numeric power unsupported)"),
-        (
-            "math functions",
-            "round(x), round(numeric, n)",
-            "numeric half away from zero; double half to even",
-        ),
-        ("math functions", "trunc(x), trunc(numeric, n)", ""),
-        ("math functions", "floor, ceil, ceiling, sign, sqrt, abs, mod", ""),
-        (
-            "casts",
-            "CAST / :: to smallint, integer, bigint",
-            "numeric rounds half away from zero, double half to even; range checked",
-        ),
-        (
-            "casts",
-            "CAST / :: to numeric(p,s)",
-            "rounds half away from zero; numeric field overflow raises",
-        ),
-        (
-            "casts",
-            "CAST / :: to real, double precision",
-            "float → numeric via 15 (real: 6) significant digits",
-        ),
-        (
-            "casts",
-            "CAST / :: to text, varchar(n)",
-            "values printed as PostgreSQL prints them; varchar(n) truncates",
-        ),
-        (
-            "casts",
-            "CAST / :: to boolean, date, timestamp, timestamptz, uuid, enum",
-            "text input: ISO dates only",
-        ),
-        (
-            "casts",
-            "store into the declared type (result_type)",
-            "assignment casts: varchar(n) too long raises",
-        ),
-        ("strings", "||", "a non-text side is cast to text"),
-        ("strings", "concat, concat_ws", "NULLs skipped; booleans print t/f"),
-        ("strings", "upper, lower", "per-character Unicode mapping (UTF-8 locale)"),
-        ("strings", "length, char_length, substr, substring(... FROM ... FOR ...)", ""),
-        ("strings", "left, right, trim/btrim/ltrim/rtrim, replace, lpad, rpad", ""),
-        ("strings", "position(... IN ...), strpos, md5", ""),
-        ("strings", "split_part", ""),
-        ("pattern matching", "LIKE, ILIKE, NOT LIKE, ESCAPE", ""),
-        ("pattern matching", "~, ~*, !~, !~*", "literal patterns in a common ARE subset only"),
-        ("conditional", "NULLIF", ""),
-        ("conditional", "GREATEST, LEAST", "NULLs ignored"),
-        ("date and time", "date ± integer, date − date", ""),
-        (
-            "date and time",
-            "date/timestamp/timestamptz ± interval, timestamp − timestamp",
-            "session time zone UTC",
-        ),
-        (
-            "date and time",
-            "extract(field FROM x), date_part('field', x)",
-            "extract → numeric, date_part → double",
-        ),
-        ("date and time", "date_trunc('unit', x)", "session time zone UTC"),
-        (
-            "date and time",
-            "now(), current_timestamp, current_date, localtimestamp",
-            "reads rt.clock",
-        ),
-        ("generated values", "gen_random_uuid(), uuid_generate_v4()", "seeded by rt.seed(n)"),
-        (
-            "generated values",
-            "uuidv4(), uuidv7([interval])",
-            "PostgreSQL 18; seeded by rt.seed(n), uuidv7 reads rt.clock",
-        ),
-    ):
-        supports(d, group, construct, note)
+    register_common("postgres")
+    for group, construct, note in SUPPORTED_CONSTRUCTS:
+        supports("postgres", group, construct, note)
 
 
 _register()

@@ -51,11 +51,45 @@ def test_mypy_strict_passes_on_the_runtimes_and_tables(shop: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not yet: compiled functions and factory declarations are unannotated, rows are "
-    "untyped dicts (issue 10 point 7: annotations, TypedDict per table, typed declarations)",
-)
-def test_mypy_strict_passes_on_the_whole_package(shop: Path) -> None:
-    done = _run(["mypy", "--strict", shop.name], shop.parent)
+@pytest.mark.parametrize("sample", sorted(p.name for p in SAMPLES.iterdir() if p.is_dir()))
+def test_mypy_strict_passes_on_the_whole_package(sample: str, tmp_path: Path) -> None:
+    """Compiled functions annotated, rows typed (a TypedDict per table), factory
+    declarations typed: users type-check their tests folder with the package inside."""
+    _generate(sample, tmp_path)
+    done = _run(["mypy", "--strict", "--no-incremental", sample], tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+# SQL names that are the annotations' own names: a parameter must not hide its type
+SHADOWING = """
+CREATE TABLE "date" (
+    id serial PRIMARY KEY,
+    "date" date NOT NULL,
+    "time" time,
+    "Decimal" numeric(8,2),
+    "UUID" uuid,
+    "result" integer CHECK ("result" > 0),
+    "Any" text DEFAULT 'x',
+    "datetime" timestamptz DEFAULT now(),
+    later date GENERATED ALWAYS AS ("date" + 1) STORED,
+    total numeric GENERATED ALWAYS AS (COALESCE("Decimal", 0) * "result") STORED,
+    CONSTRAINT "no good name!" CHECK ("time" IS NULL OR "Decimal" > 0)
+);
+CREATE FUNCTION next_day("date" date) RETURNS date LANGUAGE sql IMMUTABLE
+    AS $$ SELECT "date" + 1 $$;
+CREATE FUNCTION pick("result" integer) RETURNS TABLE("date" date, "Decimal" numeric)
+    LANGUAGE sql AS $$ SELECT current_date, 1.0 $$;
+"""
+
+
+@pytest.mark.parametrize("case", ["safety", "shadowing"])
+def test_mypy_strict_passes_with_hostile_names(case: str, tmp_path: Path) -> None:
+    """Keywords, spaces, `__`, quotes, and the names of the annotations' own types."""
+    schema = Path(__file__).parents[1] / "golden" / "safety" / "schema.sql"
+    if case == "shadowing":
+        schema = tmp_path / "schema.sql"
+        schema.write_text(SHADOWING, encoding="utf-8")
+    write(build_package([schema], "postgres", seed=1), tmp_path / case)
+    for args in (["mypy", "--strict", "--no-incremental"], ["ruff", "check", "--isolated"]):
+        done = _run([*args, case], tmp_path)
+        assert done.returncode == 0, done.stdout + done.stderr

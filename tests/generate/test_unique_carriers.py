@@ -147,16 +147,16 @@ def test_unique_over_a_small_or_unplanned_domain_is_refused_where_it_is(tmp_path
 def test_text_led_by_the_counter_differs_in_its_first_characters(
     width: int, maxlen: int | None, start: int
 ) -> None:
-    """u_text_led: the first `width` characters differ for distinct counters, and past
+    """unique_text_led: the first `width` characters differ for distinct counters, and past
     36**width values it raises instead of repeating one."""
     room = 36 ** min(width, maxlen or width)
     seen: set[str] = set()
     for n in range(start, start + 50):
         if n >= room:
             with pytest.raises(_runtime.GenerationError):
-                _runtime.u_text_led(n, width, "word", maxlen)
+                _runtime.unique_text_led(n, width, "word", maxlen)
             continue
-        value = _runtime.u_text_led(n, width, "word", maxlen)
+        value = _runtime.unique_text_led(n, width, "word", maxlen)
         assert maxlen is None or len(value) <= maxlen
         seen.add(value[:width])
     assert len(seen) == max(0, min(start + 50, room) - start)

@@ -60,7 +60,10 @@ def test_stub(tmp_path: Path) -> None:
 
             SELECT round(price * quantity * (1 - discount / 100), 2)
             """
-            return RPC.invoke(_F_calculate_total, price=price, quantity=quantity, discount=discount)
+            result: Decimal = RPC.invoke(
+                _F_calculate_total, price=price, quantity=quantity, discount=discount
+            )
+            return result
         ''',  # noqa: E501
     )
 
@@ -80,13 +83,17 @@ def test_description_and_compiled_body(tmp_path: Path) -> None:
             ),
             shape="scalar",
             type=Type("numeric", "numeric"),
-            body="SELECT round(price * quantity * (1 - discount / 100), 2)",
+            body=_sql_body(calculate_total, 5),
             impl=_impl_calculate_total,
             impl_params=(0, 1, 2),
         )
         """,  # noqa: E501
     )
-    assert "def _impl_calculate_total(price, quantity, discount):" in files["rpc.py"]
+    assert (
+        "def _impl_calculate_total(\n"
+        "    price: Decimal | None, quantity: int | None, discount: Decimal | None\n"
+        ") -> Decimal | None:"
+    ) in files["rpc.py"]
 
 
 def test_unnamed_parameters_are_positional_only(tmp_path: Path) -> None:
@@ -99,7 +106,7 @@ def test_unnamed_parameters_are_positional_only(tmp_path: Path) -> None:
     )
     code = files["rpc.py"]
     assert "def format_price(arg1: Decimal, arg2: str, /) -> str:" in code
-    assert "return RPC.invoke(_F_format_price, arg1, arg2)" in code
+    assert "result: str = RPC.invoke(_F_format_price, arg1, arg2)" in code
     assert "impl_params=(1, 0)," in code  # the compiled body reads $2 first
     assert '"""postgres: \\"$2\\" || \' \' || round(\\"$1\\", 2)::text"""' in code
 
@@ -150,6 +157,10 @@ def test_sql_cannot_escape_the_generated_python(tmp_path: Path, generated: Gener
     assert 'SELECT \'"""; raise SystemExit #\' || "class" || \'\\\' || chr(7)' in stub.__doc__
     assert "|| '\a\u2028'" in stub.__doc__  # escaped in the source, intact in the docstring
     assert 'ends with a quote"' in stub.__doc__
+    # the body is written once, in the docstring; the Function reads it back intact
+    body = "SELECT '\"\"\"; raise SystemExit #' || \"class\" || '\\' || chr(7) || '\a\u2028'"
+    assert fns[0].body == body
+    assert code.count("raise SystemExit") == 1
     with pkg.RPC.override('x"); import os #', lambda **kw: kw):
         assert pkg.RPC.call('x"); import os #', **{"a b": 1}) == {
             "a b": 1, "class": "it's \"\"\" \\", "if": 1,

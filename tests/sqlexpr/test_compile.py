@@ -52,7 +52,7 @@ def test_numeric_times_integer_cast() -> None:
     validate_code(
         compiled,
         '''
-        def orders_total_price(price, quantity):
+        def orders_total_price(price: Decimal | None, quantity: int | None) -> Decimal | None:
             """postgres: (price * (quantity)::numeric)"""
             return rt.num_mul(price, rt.to_numeric(quantity))
         ''',
@@ -70,7 +70,7 @@ def test_result_type_applies_the_declared_typmod() -> None:
     validate_code(
         compiled,
         '''
-        def total(price, quantity):
+        def total(price: Decimal | None, quantity: int | None) -> Decimal | None:
             """postgres: price * quantity"""
             return rt.to_numeric(rt.num_mul(price, rt.to_numeric(quantity)), 10, 2)
         ''',
@@ -85,7 +85,7 @@ def test_keyword_and_spaced_names_are_mangled() -> None:
             '"class" + "order total"', "postgres", {"class": INT, "order total": INT}, name="f"
         ),
         '''
-        def f(class_, order_total):
+        def f(class_: int | None, order_total: int | None) -> int | None:
             """postgres: \\"class\\" + \\"order total\\""""
             return rt.int_add(class_, order_total, 'integer')
         ''',
@@ -107,9 +107,10 @@ def test_params_follow_first_appearance_in_the_sql() -> None:
     validate_code(
         compiled,
         '''
-        def f(b, a):
+        def f(b: int | None, a: int | None) -> int | None:
             """postgres: CASE WHEN b = 0 THEN NULL ELSE a / b END"""
-            return (None if rt.is_true(rt.eq(b, 0)) else rt.int_div(a, b, 'integer'))
+            result: int | None = (None if rt.is_true(rt.eq(b, 0)) else rt.int_div(a, b, 'integer'))
+            return result
         ''',
     )
 
@@ -118,9 +119,10 @@ def test_coalesce_is_lazy() -> None:
     validate_code(
         pg("coalesce(nickname, name, 'anonymous')", nickname=TEXT, name=TEXT),
         '''
-        def f(nickname, name):
+        def f(nickname: str | None, name: str | None) -> str | None:
             """postgres: coalesce(nickname, name, 'anonymous')"""
-            return rt.coalesce(nickname, lambda: name, lambda: 'anonymous')
+            result: str | None = rt.coalesce(nickname, lambda: name, lambda: 'anonymous')
+            return result
         ''',
     )
 
@@ -133,7 +135,7 @@ def test_check_predicate_keeps_three_valued_logic() -> None:
     validate_code(
         compiled,
         '''
-        def chk(quantity, price):
+        def chk(quantity: int | None, price: Decimal | None) -> bool | None:
             """postgres: quantity > 0 AND price IS NOT NULL"""
             return rt.and_(rt.gt(quantity, 0), lambda: (price is not None))
         ''',
@@ -147,7 +149,7 @@ def test_sqlite_division_by_zero_is_null() -> None:
     validate_code(
         compiled,
         '''
-        def f(a, b):
+        def f(a: int | None, b: int | None) -> Any:
             """sqlite: a / b"""
             return rt.sq_div(a, b)
         ''',
@@ -160,7 +162,7 @@ def test_mysql_pipes_are_or() -> None:
     validate_code(
         compile_expression("a || b", "mysql", {"a": INT, "b": INT}, name="f"),
         '''
-        def f(a, b):
+        def f(a: int | None, b: int | None) -> int | None:
             """mysql: a || b"""
             return rt.sq_bool(rt.or_(rt.my_truth(a), lambda: rt.my_truth(b)))
         ''',
@@ -171,7 +173,7 @@ def test_constant_casts_are_folded() -> None:
     validate_code(
         pg("2.5::integer"),
         '''
-        def f():
+        def f() -> int | None:
             """postgres: 2.5::integer"""
             return 3
         ''',
@@ -257,7 +259,9 @@ def test_unsupported_compiles_to_a_raising_function(sql: str, part: str) -> None
 def test_unsupported_keeps_the_parameters() -> None:
     compiled = pg("ln(price) + quantity", price=N102, quantity=INT)
     assert compiled.params == ("price", "quantity")
-    assert compiled.source.startswith("def f(price, quantity):")
+    assert compiled.source.startswith(
+        "def f(price: Decimal | None, quantity: int | None) -> Any:"
+    )
 
 
 # --------------------------------------------------------------------------- injection

@@ -127,6 +127,23 @@ BEGIN
 END
 $$;
 
+-- RIGHT and FULL joins: the rows without a partner too
+CREATE FUNCTION orders_and_members()
+    RETURNS TABLE (member integer, order_id integer, name text)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT m.id, o.id, m.name FROM members m FULL JOIN orders o ON o.member_id = m.id
+    ORDER BY m.id NULLS FIRST, o.id NULLS FIRST
+$$;
+
+CREATE FUNCTION orders_with_names(p_min numeric DEFAULT 0)
+    RETURNS TABLE (order_id integer, name text)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT o.id, m.name FROM members m RIGHT JOIN orders o ON o.member_id = m.id
+    WHERE o.amount >= p_min ORDER BY o.id
+$$;
+
 -- uncorrelated subqueries: IN / NOT IN (NULLs!), EXISTS, a scalar one (run once, when needed)
 CREATE FUNCTION big_spenders(p_over numeric DEFAULT 100) RETURNS SETOF members
     LANGUAGE sql STABLE
@@ -156,15 +173,47 @@ CREATE FUNCTION first_order_of(p_member integer) RETURNS integer
     LANGUAGE sql STABLE
     AS $$ SELECT m.id * 0 + (SELECT o.id FROM orders o WHERE o.member_id = p_member) FROM members m WHERE m.id = p_member $$;
 
--- out of reach, stays uncompiled: a correlated subquery
+-- correlated subqueries: run per outer row (once per distinct outer value)
 CREATE FUNCTION members_with_orders() RETURNS SETOF members
     LANGUAGE sql STABLE
-    AS $$ SELECT * FROM members m WHERE EXISTS (SELECT 1 FROM orders o WHERE o.member_id = m.id) $$;
+    AS $$ SELECT * FROM members m WHERE EXISTS (SELECT 1 FROM orders o WHERE o.member_id = m.id) ORDER BY m.id $$;
 
--- out of reach: ORDER BY an enum (its label order is not modelled)
+CREATE FUNCTION member_last_order()
+    RETURNS TABLE (id integer, last_order integer, big bigint)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT m.id,
+           (SELECT max(o.id) FROM orders o WHERE o.member_id = m.id),
+           (SELECT count(*) FROM orders o2 WHERE o2.member_id = m.id AND o2.amount > 100)
+    FROM members m ORDER BY m.id
+$$;
+
+CREATE FUNCTION same_amount_twice() RETURNS SETOF integer
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT o.id FROM orders o
+    WHERE o.qty IN (SELECT o2.qty FROM orders o2 WHERE o2.member_id = o.member_id AND o2.id <> o.id)
+    ORDER BY o.id
+$$;
+
+-- out of reach: an aggregate of the outer query's column inside a subquery
+CREATE FUNCTION outer_aggregate() RETURNS SETOF integer
+    LANGUAGE sql STABLE
+    AS $$ SELECT m.id FROM members m GROUP BY m.id HAVING EXISTS (SELECT 1 FROM orders o WHERE o.id > count(m.id)) $$;
+
+-- ORDER BY an enum: in the order of its labels ('new', 'paid', 'cancelled'), not by text
 CREATE FUNCTION statuses() RETURNS SETOF order_status
     LANGUAGE sql STABLE
-    AS $$ SELECT DISTINCT status FROM orders ORDER BY status $$;
+    AS $$ SELECT DISTINCT status FROM orders ORDER BY status DESC $$;
+
+CREATE FUNCTION status_range(p_member integer)
+    RETURNS TABLE (lowest order_status, highest order_status)
+    LANGUAGE sql STABLE
+    AS $$ SELECT min(status), max(status) FROM orders WHERE member_id = p_member $$;
+
+CREATE FUNCTION orders_by_status() RETURNS TABLE (id integer, status order_status)
+    LANGUAGE sql STABLE
+    AS $$ SELECT o.id, o.status FROM orders o ORDER BY o.status, o.id $$;
 
 -- writes, run through a Database: INSERT ... VALUES (DEFAULT too), UPDATE, DELETE, RETURNING
 CREATE FUNCTION add_order(p_id integer, p_member integer, p_amount numeric, p_qty integer DEFAULT NULL)

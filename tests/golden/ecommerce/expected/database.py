@@ -15,7 +15,10 @@ See docs/database.md of schemagen for what is enforced and what is not.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from . import _sqlruntime as rt
 from ._database import (
@@ -50,65 +53,65 @@ def _checks(table: str, domains: tuple[str | None, ...]) -> tuple[CheckSpec, ...
     return tuple(CheckSpec(c.name, c.sql, c.predicate, d) for c, d in zip(CHECKS[table], domains))
 
 
-def customers__id_default():
+def customers__id_default() -> UUID | None:
     """postgres: gen_random_uuid()"""
     return rt.random_uuid()
 
 
-def customers__created_at_default():
+def customers__created_at_default() -> datetime | None:
     """postgres: now()"""
     return rt.now()
 
 
-def customers__membership_default() -> Any:
+def customers__membership_default() -> str:
     return "bronze"
 
 
-def customers__unique_part(email):
+def customers__unique_part(email: str | None) -> str | None:
     """postgres: (lower(email))"""
     return rt.lower(email)
 
 
-def products__category_default() -> Any:
+def products__category_default() -> str:
     return "general"
 
 
-def products__stock_quantity_default() -> Any:
+def products__stock_quantity_default() -> int:
     return 0
 
 
-def products__created_at_default():
+def products__created_at_default() -> datetime | None:
     """postgres: now()"""
     return rt.now()
 
 
-def products__reviews_count_default() -> Any:
+def products__reviews_count_default() -> int:
     return 0
 
 
-def products__is_active_default() -> Any:
+def products__is_active_default() -> bool:
     return True
 
 
-def orders__id_default():
+def orders__id_default() -> UUID | None:
     """postgres: gen_random_uuid()"""
     return rt.random_uuid()
 
 
-def orders__status_default() -> Any:
+def orders__status_default() -> str:
     return "pending"
 
 
-def orders__created_at_default():
+def orders__created_at_default() -> datetime | None:
     """postgres: now()"""
     return rt.now()
 
 
-def orders__discount_default() -> Any:
+def orders__discount_default() -> Decimal:
     return rt.Decimal("0.00")
 
 
-def orders__unique_where(status):
+def orders__unique_where(status: str | None) -> bool | None:
     """postgres: status = 'pending'"""
     return rt.eq(status, "pending")
 
@@ -121,57 +124,57 @@ def customer_profiles__tags_default() -> Any:
     return []
 
 
-def customer_profiles__newsletter_default() -> Any:
+def customer_profiles__newsletter_default() -> bool:
     return False
 
 
-def product_ratings__date_default():
+def product_ratings__date_default() -> date | None:
     """postgres: CURRENT_DATE"""
     return rt.current_date()
 
 
-def analytics__event_date_default():
+def analytics__event_date_default() -> date | None:
     """postgres: CURRENT_DATE"""
     return rt.current_date()
 
 
-def analytics__page_views_default() -> Any:
+def analytics__page_views_default() -> int:
     return 0
 
 
-def analytics__unique_visitors_default() -> Any:
+def analytics__unique_visitors_default() -> int:
     return 0
 
 
-def analytics__conversions_default() -> Any:
+def analytics__conversions_default() -> int:
     return 0
 
 
-def analytics__revenue_default() -> Any:
+def analytics__revenue_default() -> Decimal:
     return rt.Decimal("0.00")
 
 
-def customer_metrics__total_orders_default() -> Any:
+def customer_metrics__total_orders_default() -> int:
     return 0
 
 
-def customer_metrics__total_spent_default() -> Any:
+def customer_metrics__total_spent_default() -> Decimal:
     return rt.Decimal("0.00")
 
 
-def customer_metrics__days_since_signup_default() -> Any:
+def customer_metrics__days_since_signup_default() -> int:
     return 0
 
 
-def customer_metrics__login_count_default() -> Any:
+def customer_metrics__login_count_default() -> int:
     return 0
 
 
-def sales_tracking__region_default() -> Any:
+def sales_tracking__region_default() -> str:
     return "eu"
 
 
-def pricing_tiers__valid_from_default():
+def pricing_tiers__valid_from_default() -> date | None:
     """postgres: CURRENT_DATE"""
     return rt.current_date()
 

@@ -24,7 +24,17 @@ from .factories import (
     ProductsFactory,
 )
 from .rpc import RPC, AsyncRPC, RPCError
-from .schemas import TABLE_SCHEMAS, TABLES
+from .schemas import (
+    TABLE_SCHEMAS,
+    TABLES,
+    CustomerMetricsRow,
+    CustomersRow,
+    OrdersRow,
+    PricingTiersRow,
+    ProductRatingsRow,
+    ProductsRow,
+    TableInfo,
+)
 
 __all__ = [
     "CHECKS",
@@ -39,16 +49,23 @@ __all__ = [
     "AsyncDatabase",
     "AsyncRPC",
     "CustomerMetricsFactory",
+    "CustomerMetricsRow",
     "CustomersFactory",
+    "CustomersRow",
     "Database",
     "DatabaseError",
     "GenerationError",
     "OrdersFactory",
+    "OrdersRow",
     "PricingTiersFactory",
+    "PricingTiersRow",
     "ProductRatingsFactory",
+    "ProductRatingsRow",
     "ProductsFactory",
+    "ProductsRow",
     "RPCError",
     "RowError",
+    "TableInfo",
     "apply_computed",
     "bind",
     "check_row",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping, MutableMapping
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 from . import _rowcheck
@@ -76,7 +77,7 @@ def check_row(table: str, row: Row) -> None:
         raise found[0]
 
 
-def customers__email_domain(email):
+def customers__email_domain(email: str | None) -> str | None:
     """mysql: LOWER(SUBSTRING_INDEX(`email`, '@', -1))"""
     return rt.my_store_text(rt.my_lower(rt.my_substring_index(email, "@", rt.my_neg(1))), 255)
 
@@ -87,7 +88,7 @@ COMPUTED_COLUMNS["customers"] = {
 CHECKS["customers"] = ()
 
 
-def products__popularity_score(rating, reviews_count):
+def products__popularity_score(rating: Decimal | None, reviews_count: int | None) -> Decimal | None:
     """mysql: COALESCE(`rating`, 0) * `reviews_count`"""
     return rt.my_store_decimal(
         rt.my_mul(
@@ -100,17 +101,17 @@ def products__popularity_score(rating, reviews_count):
     )
 
 
-def products__check(price):
+def products__price_check(price: Decimal | None) -> bool | None:
     """mysql: `price` >= 0"""
     return rt.check_result(rt.my_truth(rt.sq_bool(rt.ge(price, rt.my_decimal(0)))))
 
 
-def products__check_2(stock_quantity):
+def products__stock_quantity_check(stock_quantity: int | None) -> bool | None:
     """mysql: `stock_quantity` >= 0"""
     return rt.check_result(rt.my_truth(rt.sq_bool(rt.ge(stock_quantity, 0))))
 
 
-def products__check_3(rating):
+def products__rating_check(rating: Decimal | None) -> bool | None:
     """mysql: `rating` BETWEEN 0 AND 5"""
     return rt.check_result(
         rt.my_truth(
@@ -128,28 +129,35 @@ COMPUTED_COLUMNS["products"] = {
     "popularity_score": _of_row(products__popularity_score, ("rating", "reviews_count")),
 }
 CHECKS["products"] = (
-    Check("products_price_check", "`price` >= 0", ("price",), _of_row(products__check, ("price",))),
+    Check(
+        "products_price_check",
+        "`price` >= 0",
+        ("price",),
+        _of_row(products__price_check, ("price",)),
+    ),
     Check(
         "products_stock_quantity_check",
         "`stock_quantity` >= 0",
         ("stock_quantity",),
-        _of_row(products__check_2, ("stock_quantity",)),
+        _of_row(products__stock_quantity_check, ("stock_quantity",)),
     ),
     Check(
         "products_rating_check",
         "`rating` BETWEEN 0 AND 5",
         ("rating",),
-        _of_row(products__check_3, ("rating",)),
+        _of_row(products__rating_check, ("rating",)),
     ),
 )
 
 
-def orders__total_price(price, quantity):
+def orders__total_price(price: Decimal | None, quantity: int | None) -> Decimal | None:
     """mysql: `price` * `quantity`"""
     return rt.my_store_decimal(rt.my_mul(price, rt.my_decimal(quantity)), 12, 2, False)
 
 
-def orders__discount_amount(price, quantity, discount):
+def orders__discount_amount(
+    price: Decimal | None, quantity: int | None, discount: Decimal | None
+) -> Decimal | None:
     """mysql: ROUND(((`price` * `quantity`) * `discount`) / 100, 2)"""
     return rt.my_store_decimal(
         rt.my_round(
@@ -166,7 +174,9 @@ def orders__discount_amount(price, quantity, discount):
     )
 
 
-def orders__final_price(price, quantity, discount):
+def orders__final_price(
+    price: Decimal | None, quantity: int | None, discount: Decimal | None
+) -> Decimal | None:
     """mysql: (`price` * `quantity`) - ROUND(((`price` * `quantity`) * `discount`) / 100, 2)"""
     return rt.my_store_decimal(
         rt.my_sub(
@@ -186,24 +196,24 @@ def orders__final_price(price, quantity, discount):
     )
 
 
-def orders__items_per_pack(quantity):
+def orders__items_per_pack(quantity: int | None) -> int | None:
     """mysql: `quantity` DIV 6"""
     return rt.my_store_int(rt.my_intdiv(quantity, 6), -2147483648, 2147483647)
 
 
-def orders__label(status, product_id):
+def orders__label(status: str | None, product_id: int | None) -> str | None:
     """mysql: CONCAT(UPPER(`status`), '-', LPAD(`product_id`, 8, '0'))"""
     return rt.my_store_text(
         rt.my_concat(rt.my_upper(status), "-", rt.my_pad(rt.my_text(product_id), 8, "0", True)), 64
     )
 
 
-def orders__check(quantity):
+def orders__quantity_check(quantity: int | None) -> bool | None:
     """mysql: `quantity` > 0"""
     return rt.check_result(rt.my_truth(rt.sq_bool(rt.gt(quantity, 0))))
 
 
-def orders__check_2(discount):
+def orders__discount_check(discount: Decimal | None) -> bool | None:
     """mysql: (`discount` >= 0) AND (`discount` <= 100)"""
     return rt.check_result(
         rt.my_truth(
@@ -229,18 +239,20 @@ CHECKS["orders"] = (
         "orders_quantity_check",
         "`quantity` > 0",
         ("quantity",),
-        _of_row(orders__check, ("quantity",)),
+        _of_row(orders__quantity_check, ("quantity",)),
     ),
     Check(
         "orders_discount_check",
         "(`discount` >= 0) AND (`discount` <= 100)",
         ("discount",),
-        _of_row(orders__check_2, ("discount",)),
+        _of_row(orders__discount_check, ("discount",)),
     ),
 )
 
 
-def customer_metrics__average_order_value(total_orders, total_spent):
+def customer_metrics__average_order_value(
+    total_orders: int | None, total_spent: Decimal | None
+) -> Decimal | None:
     """mysql: IF(`total_orders` > 0, ROUND(`total_spent` / `total_orders`, 2), 0)"""
     return rt.my_store_decimal(
         (
@@ -254,7 +266,9 @@ def customer_metrics__average_order_value(total_orders, total_spent):
     )
 
 
-def customer_metrics__orders_per_month(total_orders, days_since_signup):
+def customer_metrics__orders_per_month(
+    total_orders: int | None, days_since_signup: int | None
+) -> int | None:
     """mysql: (`total_orders` * 30) DIV GREATEST(`days_since_signup`, 1)"""
     return rt.my_store_int(
         rt.my_intdiv(rt.my_mul(total_orders, 30), rt.my_strict_greatest(days_since_signup, 1)),
@@ -263,7 +277,7 @@ def customer_metrics__orders_per_month(total_orders, days_since_signup):
     )
 
 
-def customer_metrics__engagement_level(login_count):
+def customer_metrics__engagement_level(login_count: int | None) -> str | None:
     """mysql: CASE WHEN `login_count` DIV 10 >= 5 THEN 'high' WHEN `login_count` DIV 10 >= 1 THEN 'medium' ELSE 'low' END"""
     return rt.my_store_text(
         (
@@ -291,7 +305,9 @@ COMPUTED_COLUMNS["customer_metrics"] = {
 CHECKS["customer_metrics"] = ()
 
 
-def product_ratings__overall_rating(quality, value, usability, delivery):
+def product_ratings__overall_rating(
+    quality: int | None, value: int | None, usability: int | None, delivery: int | None
+) -> Decimal | None:
     """mysql: ROUND((`quality` + `value` + `usability` + `delivery`) / 4, 2)"""
     return rt.my_store_decimal(
         rt.my_round(
@@ -303,7 +319,7 @@ def product_ratings__overall_rating(quality, value, usability, delivery):
     )
 
 
-def product_ratings__check(quality):
+def product_ratings__chk_1(quality: int | None) -> bool | None:
     """mysql: `quality` BETWEEN 1 AND 5"""
     return rt.check_result(
         rt.my_truth(
@@ -317,7 +333,7 @@ def product_ratings__check(quality):
     )
 
 
-def product_ratings__check_2(value):
+def product_ratings__chk_2(value: int | None) -> bool | None:
     """mysql: `value` BETWEEN 1 AND 5"""
     return rt.check_result(
         rt.my_truth(
@@ -331,7 +347,7 @@ def product_ratings__check_2(value):
     )
 
 
-def product_ratings__check_3(usability):
+def product_ratings__chk_3(usability: int | None) -> bool | None:
     """mysql: `usability` BETWEEN 1 AND 5"""
     return rt.check_result(
         rt.my_truth(
@@ -345,7 +361,7 @@ def product_ratings__check_3(usability):
     )
 
 
-def product_ratings__check_4(delivery):
+def product_ratings__chk_4(delivery: int | None) -> bool | None:
     """mysql: `delivery` BETWEEN 1 AND 5"""
     return rt.check_result(
         rt.my_truth(
@@ -369,30 +385,32 @@ CHECKS["product_ratings"] = (
         "product_ratings_chk_1",
         "`quality` BETWEEN 1 AND 5",
         ("quality",),
-        _of_row(product_ratings__check, ("quality",)),
+        _of_row(product_ratings__chk_1, ("quality",)),
     ),
     Check(
         "product_ratings_chk_2",
         "`value` BETWEEN 1 AND 5",
         ("value",),
-        _of_row(product_ratings__check_2, ("value",)),
+        _of_row(product_ratings__chk_2, ("value",)),
     ),
     Check(
         "product_ratings_chk_3",
         "`usability` BETWEEN 1 AND 5",
         ("usability",),
-        _of_row(product_ratings__check_3, ("usability",)),
+        _of_row(product_ratings__chk_3, ("usability",)),
     ),
     Check(
         "product_ratings_chk_4",
         "`delivery` BETWEEN 1 AND 5",
         ("delivery",),
-        _of_row(product_ratings__check_4, ("delivery",)),
+        _of_row(product_ratings__chk_4, ("delivery",)),
     ),
 )
 
 
-def pricing_tiers__check(min_price, optimal_price, max_price):
+def pricing_tiers__price_order(
+    min_price: Decimal | None, optimal_price: Decimal | None, max_price: Decimal | None
+) -> bool | None:
     """mysql: `min_price` <= `optimal_price` AND `optimal_price` <= `max_price`"""
     return rt.check_result(
         rt.my_truth(
@@ -412,6 +430,6 @@ CHECKS["pricing_tiers"] = (
         "pricing_tiers_price_order",
         "`min_price` <= `optimal_price` AND `optimal_price` <= `max_price`",
         ("min_price", "optimal_price", "max_price"),
-        _of_row(pricing_tiers__check, ("min_price", "optimal_price", "max_price")),
+        _of_row(pricing_tiers__price_order, ("min_price", "optimal_price", "max_price")),
     ),
 )

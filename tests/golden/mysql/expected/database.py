@@ -15,6 +15,8 @@ See docs/database.md of schemagen for what is enforced and what is not.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from . import _sqlruntime as rt
@@ -50,104 +52,108 @@ def _checks(table: str, domains: tuple[str | None, ...]) -> tuple[CheckSpec, ...
     return tuple(CheckSpec(c.name, c.sql, c.predicate, d) for c, d in zip(CHECKS[table], domains))
 
 
-def customers__full_name_default() -> Any:
+def customers__full_name_default() -> None:
     return None
 
 
-def customers__phone_default() -> Any:
+def customers__phone_default() -> None:
     return None
 
 
-def customers__country_code_default() -> Any:
+def customers__country_code_default() -> None:
     return None
 
 
-def customers__membership_default() -> Any:
+def customers__membership_default() -> str:
     return "bronze"
 
 
-def customers__referred_by_default() -> Any:
+def customers__referred_by_default() -> None:
     return None
 
 
-def customers__marketing_opt_in_default():
+def customers__marketing_opt_in_default() -> int | None:
     """mysql: '0'"""
     return rt.my_store_int("0", -128, 127)
 
 
-def customers__created_at_default():
+def customers__created_at_default() -> datetime | None:
     """mysql: CURRENT_TIMESTAMP()"""
-    return rt.my_store_moment(rt.my_now(0), "timestamp", 0)
+    result: datetime | None = rt.my_store_moment(rt.my_now(0), "timestamp", 0)
+    return result
 
 
-def customers__updated_at_default() -> Any:
+def customers__updated_at_default() -> None:
     return None
 
 
-def customers__updated_at_on_update():
+def customers__updated_at_on_update() -> datetime | None:
     """mysql: CURRENT_TIMESTAMP()"""
-    return rt.my_store_moment(rt.my_now(0), "timestamp", 0)
+    result: datetime | None = rt.my_store_moment(rt.my_now(0), "timestamp", 0)
+    return result
 
 
-def products__category_default() -> Any:
+def products__category_default() -> str:
     return "general"
 
 
-def products__stock_quantity_default():
+def products__stock_quantity_default() -> int | None:
     """mysql: '0'"""
     return rt.my_store_int("0", -2147483648, 2147483647)
 
 
-def products__rating_default() -> Any:
+def products__rating_default() -> None:
     return None
 
 
-def products__reviews_count_default():
+def products__reviews_count_default() -> int | None:
     """mysql: '0'"""
     return rt.my_store_int("0", -2147483648, 2147483647)
 
 
-def products__attributes_default() -> Any:
+def products__attributes_default() -> None:
     return None
 
 
-def products__is_active_default():
+def products__is_active_default() -> int | None:
     """mysql: '1'"""
     return rt.my_store_int("1", -128, 127)
 
 
-def products__created_at_default():
+def products__created_at_default() -> datetime | None:
     """mysql: CURRENT_TIMESTAMP()"""
-    return rt.my_store_moment(rt.my_now(0), "timestamp", 0)
+    result: datetime | None = rt.my_store_moment(rt.my_now(0), "timestamp", 0)
+    return result
 
 
-def orders__discount_default():
+def orders__discount_default() -> Decimal | None:
     """mysql: '0.00'"""
     return rt.my_store_decimal("0.00", 5, 2, False)
 
 
-def orders__status_default() -> Any:
+def orders__status_default() -> str:
     return "pending"
 
 
-def orders__created_at_default():
+def orders__created_at_default() -> datetime | None:
     """mysql: CURRENT_TIMESTAMP(6)"""
-    return rt.my_store_moment(rt.my_now(6), "timestamp", 6)
+    result: datetime | None = rt.my_store_moment(rt.my_now(6), "timestamp", 6)
+    return result
 
 
-def customer_metrics__total_orders_default() -> Any:
+def customer_metrics__total_orders_default() -> int:
     return 0
 
 
-def customer_metrics__total_spent_default() -> Any:
+def customer_metrics__total_spent_default() -> int:
     return 0
 
 
-def customer_metrics__days_since_signup_default() -> Any:
+def customer_metrics__days_since_signup_default() -> int:
     return 0
 
 
-def customer_metrics__login_count_default() -> Any:
+def customer_metrics__login_count_default() -> int:
     return 0
 
 

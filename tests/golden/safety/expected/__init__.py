@@ -24,7 +24,17 @@ from .factories import (
     PFactory,
 )
 from .rpc import RPC, AsyncRPC, RPCError
-from .schemas import TABLE_SCHEMAS, TABLES
+from .schemas import (
+    TABLE_SCHEMAS,
+    TABLES,
+    ARow,
+    BRow,
+    ClassFactory_2Row,
+    ClassRow,
+    CRow,
+    PRow,
+    TableInfo,
+)
 
 __all__ = [
     "CHECKS",
@@ -37,18 +47,25 @@ __all__ = [
     "AFactory",
     "APIError",
     "APIResponse",
+    "ARow",
     "AsyncDatabase",
     "AsyncRPC",
     "BFactory",
+    "BRow",
     "CFactory",
+    "CRow",
     "ClassFactory",
     "ClassFactory_2",
+    "ClassFactory_2Row",
+    "ClassRow",
     "Database",
     "DatabaseError",
     "GenerationError",
     "PFactory",
+    "PRow",
     "RPCError",
     "RowError",
+    "TableInfo",
     "apply_computed",
     "bind",
     "check_row",

@@ -76,12 +76,12 @@ def check_row(table: str, row: Row) -> None:
         raise found[0]
 
 
-def class___def(n):
+def class___def(n: int | None) -> int | None:
     """postgres: n * 2"""
     return rt.int_mul(n, 2, "integer")
 
 
-def class___check(n):
+def class___n_check(n: int | None) -> bool | None:
     """postgres: n > 0"""
     return rt.gt(n, 0)
 
@@ -89,7 +89,7 @@ def class___check(n):
 COMPUTED_COLUMNS["class"] = {
     "def": _of_row(class___def, ("n",)),
 }
-CHECKS["class"] = (Check("class_n_check", "n > 0", ("n",), _of_row(class___check, ("n",))),)
+CHECKS["class"] = (Check("class_n_check", "n > 0", ("n",), _of_row(class___n_check, ("n",))),)
 
 
 COMPUTED_COLUMNS["Class"] = {}

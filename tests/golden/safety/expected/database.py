@@ -15,6 +15,7 @@ See docs/database.md of schemagen for what is enforced and what is not.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from . import _sqlruntime as rt
@@ -50,11 +51,11 @@ def _checks(table: str, domains: tuple[str | None, ...]) -> tuple[CheckSpec, ...
     return tuple(CheckSpec(c.name, c.sql, c.predicate, d) for c, d in zip(CHECKS[table], domains))
 
 
-def class___order_total_default() -> Any:
+def class___order_total_default() -> Decimal:
     return rt.Decimal("0.00")
 
 
-def class___type_default() -> Any:
+def class___type_default() -> str:
     return "x'); import os; --"
 
 

@@ -76,14 +76,15 @@ def check_row(table: str, row: Row) -> None:
         raise found[0]
 
 
-def customers__email_domain(email):
+def customers__email_domain(email: str | None) -> str | None:
     """sqlite: LOWER(SUBSTRING(email, INSTR(email, '@') + 1))"""
-    return rt.sq_store(
+    result: str | None = rt.sq_store(
         rt.sq_ascii_case(rt.sq_substr(email, rt.sq_add(rt.sq_instr(email, "@"), 1)), False), "TEXT"
     )
+    return result
 
 
-def customers__check(country_code):
+def customers__country_code_check(country_code: str | None) -> bool | None:
     """sqlite: country_code IS NULL OR LENGTH(country_code) = 2"""
     return rt.check_result(
         rt.sq_truth(
@@ -95,7 +96,7 @@ def customers__check(country_code):
     )
 
 
-def customers__check_2(membership):
+def customers__membership_check(membership: str | None) -> bool | None:
     """sqlite: membership IN ('bronze', 'silver', 'gold', 'platinum')"""
     return rt.check_result(
         rt.sq_truth(rt.sq_in(membership, ["bronze", "silver", "gold", "platinum"]))
@@ -110,42 +111,45 @@ CHECKS["customers"] = (
         "customers_country_code_check",
         "country_code IS NULL OR LENGTH(country_code) = 2",
         ("country_code",),
-        _of_row(customers__check, ("country_code",)),
+        _of_row(customers__country_code_check, ("country_code",)),
         named=False,
     ),
     Check(
         "customers_membership_check",
         "membership IN ('bronze', 'silver', 'gold', 'platinum')",
         ("membership",),
-        _of_row(customers__check_2, ("membership",)),
+        _of_row(customers__membership_check, ("membership",)),
         named=False,
     ),
 )
 
 
-def products__popularity_score(rating, reviews_count):
+def products__popularity_score(rating: float | None, reviews_count: int | None) -> float | None:
     """sqlite: COALESCE(rating, 0) * reviews_count"""
-    return rt.sq_store(rt.sq_mul(rt.coalesce(rating, lambda: 0), reviews_count), "REAL")
+    result: float | None = rt.sq_store(
+        rt.sq_mul(rt.coalesce(rating, lambda: 0), reviews_count), "REAL"
+    )
+    return result
 
 
-def products__check(price):
+def products__price_check(price: float | None) -> bool | None:
     """sqlite: price >= 0"""
     return rt.check_result(rt.sq_truth(rt.sq_cmp(">=", price, 0)))
 
 
-def products__check_2(stock_quantity):
+def products__stock_quantity_check(stock_quantity: int | None) -> bool | None:
     """sqlite: stock_quantity >= 0"""
     return rt.check_result(rt.sq_truth(rt.sq_cmp(">=", stock_quantity, 0)))
 
 
-def products__check_3(rating):
+def products__rating_check(rating: float | None) -> bool | None:
     """sqlite: rating BETWEEN 0 AND 5"""
     return rt.check_result(
         rt.sq_truth(rt.sq_and(rt.sq_cmp(">=", rating, 0), lambda: rt.sq_cmp("<=", rating, 5)))
     )
 
 
-def products__check_4(is_active):
+def products__is_active_check(is_active: int | None) -> bool | None:
     """sqlite: is_active IN (0, 1)"""
     return rt.check_result(rt.sq_truth(rt.sq_in(is_active, [0, 1])))
 
@@ -158,70 +162,75 @@ CHECKS["products"] = (
         "products_price_check",
         "price >= 0",
         ("price",),
-        _of_row(products__check, ("price",)),
+        _of_row(products__price_check, ("price",)),
         named=False,
     ),
     Check(
         "products_stock_quantity_check",
         "stock_quantity >= 0",
         ("stock_quantity",),
-        _of_row(products__check_2, ("stock_quantity",)),
+        _of_row(products__stock_quantity_check, ("stock_quantity",)),
         named=False,
     ),
     Check(
         "products_rating_check",
         "rating BETWEEN 0 AND 5",
         ("rating",),
-        _of_row(products__check_3, ("rating",)),
+        _of_row(products__rating_check, ("rating",)),
         named=False,
     ),
     Check(
         "products_is_active_check",
         "is_active IN (0, 1)",
         ("is_active",),
-        _of_row(products__check_4, ("is_active",)),
+        _of_row(products__is_active_check, ("is_active",)),
         named=False,
     ),
 )
 
 
-def orders__total_price(price, quantity):
+def orders__total_price(price: float | None, quantity: int | None) -> float | None:
     """sqlite: price * quantity"""
-    return rt.sq_store(rt.sq_mul(price, quantity), "NUMERIC")
+    result: float | None = rt.sq_store(rt.sq_mul(price, quantity), "NUMERIC")
+    return result
 
 
-def orders__discount_amount(price, quantity, discount):
+def orders__discount_amount(
+    price: float | None, quantity: int | None, discount: float | None
+) -> float | None:
     """sqlite: ROUND(price * quantity * discount / 100, 2)"""
     raise NotImplementedError(
         "sqlite expression not supported (round(X, N) with N other than 0): ROUND(price * quantity * discount / 100, 2)"
     )
 
 
-def orders__final_price(price, quantity, discount):
+def orders__final_price(
+    price: float | None, quantity: int | None, discount: float | None
+) -> float | None:
     """sqlite: price * quantity - ROUND(price * quantity * discount / 100, 2)"""
     raise NotImplementedError(
         "sqlite expression not supported (round(X, N) with N other than 0): price * quantity - ROUND(price * quantity * discount / 100, 2)"
     )
 
 
-def orders__check(price):
+def orders__price_check(price: float | None) -> bool | None:
     """sqlite: price >= 0"""
     return rt.check_result(rt.sq_truth(rt.sq_cmp(">=", price, 0)))
 
 
-def orders__check_2(quantity):
+def orders__quantity_check(quantity: int | None) -> bool | None:
     """sqlite: quantity > 0"""
     return rt.check_result(rt.sq_truth(rt.sq_cmp(">", quantity, 0)))
 
 
-def orders__check_3(discount):
+def orders__discount_check(discount: float | None) -> bool | None:
     """sqlite: discount >= 0 AND discount <= 100"""
     return rt.check_result(
         rt.sq_truth(rt.sq_and(rt.sq_cmp(">=", discount, 0), lambda: rt.sq_cmp("<=", discount, 100)))
     )
 
 
-def orders__check_4(status):
+def orders__status_check(status: str | None) -> bool | None:
     """sqlite: status IN ('pending', 'paid', 'processing', 'shipped', 'delivered', 'cancelled', 'refunded')"""
     return rt.check_result(
         rt.sq_truth(
@@ -233,7 +242,7 @@ def orders__check_4(status):
     )
 
 
-def orders__check_5(shipped_at, created_at):
+def orders__shipped_after_created(shipped_at: str | None, created_at: str | None) -> bool | None:
     """sqlite: shipped_at IS NULL OR shipped_at >= created_at"""
     return rt.check_result(
         rt.sq_truth(
@@ -254,56 +263,61 @@ CHECKS["orders"] = (
         "orders_price_check",
         "price >= 0",
         ("price",),
-        _of_row(orders__check, ("price",)),
+        _of_row(orders__price_check, ("price",)),
         named=False,
     ),
     Check(
         "orders_quantity_check",
         "quantity > 0",
         ("quantity",),
-        _of_row(orders__check_2, ("quantity",)),
+        _of_row(orders__quantity_check, ("quantity",)),
         named=False,
     ),
     Check(
         "orders_discount_check",
         "discount >= 0 AND discount <= 100",
         ("discount",),
-        _of_row(orders__check_3, ("discount",)),
+        _of_row(orders__discount_check, ("discount",)),
         named=False,
     ),
     Check(
         "orders_status_check",
         "status IN ('pending', 'paid', 'processing', 'shipped', 'delivered', 'cancelled', 'refunded')",
         ("status",),
-        _of_row(orders__check_4, ("status",)),
+        _of_row(orders__status_check, ("status",)),
         named=False,
     ),
     Check(
         "orders_shipped_after_created",
         "shipped_at IS NULL OR shipped_at >= created_at",
         ("shipped_at", "created_at"),
-        _of_row(orders__check_5, ("shipped_at", "created_at")),
+        _of_row(orders__shipped_after_created, ("shipped_at", "created_at")),
     ),
 )
 
 
-def customer_metrics__average_order_value(total_orders, total_spent):
+def customer_metrics__average_order_value(
+    total_orders: int | None, total_spent: float | None
+) -> float | None:
     """sqlite: CASE WHEN total_orders > 0 THEN ROUND(total_spent / total_orders, 2) ELSE 0 END"""
     raise NotImplementedError(
         "sqlite expression not supported (round(X, N) with N other than 0): CASE WHEN total_orders > 0 THEN ROUND(total_spent / total_orders, 2) ELSE 0 END"
     )
 
 
-def customer_metrics__orders_per_month(total_orders, days_since_signup):
+def customer_metrics__orders_per_month(
+    total_orders: int | None, days_since_signup: int | None
+) -> int | None:
     """sqlite: total_orders * 30 / MAX(days_since_signup, 1)"""
-    return rt.sq_store(
+    result: int | None = rt.sq_store(
         rt.sq_div(rt.sq_mul(total_orders, 30), rt.sq_minmax(True, days_since_signup, 1)), "INTEGER"
     )
+    return result
 
 
-def customer_metrics__engagement_level(login_count):
+def customer_metrics__engagement_level(login_count: int | None) -> str | None:
     """sqlite: CASE WHEN login_count / 10 >= 5 THEN 'high' WHEN login_count / 10 >= 1 THEN 'medium' ELSE 'low' END"""
-    return rt.sq_store(
+    result: str | None = rt.sq_store(
         (
             "high"
             if rt.is_true(rt.sq_truth(rt.sq_cmp(">=", rt.sq_div(login_count, 10), 5)))
@@ -315,11 +329,17 @@ def customer_metrics__engagement_level(login_count):
         ),
         "TEXT",
     )
+    return result
 
 
-def customer_metrics__loyalty_points(total_orders, login_count):
+def customer_metrics__loyalty_points(
+    total_orders: int | None, login_count: int | None
+) -> int | None:
     """sqlite: total_orders * 10 + login_count % 7"""
-    return rt.sq_store(rt.sq_add(rt.sq_mul(total_orders, 10), rt.sq_mod(login_count, 7)), "INTEGER")
+    result: int | None = rt.sq_store(
+        rt.sq_add(rt.sq_mul(total_orders, 10), rt.sq_mod(login_count, 7)), "INTEGER"
+    )
+    return result
 
 
 COMPUTED_COLUMNS["customer_metrics"] = {
@@ -335,35 +355,37 @@ COMPUTED_COLUMNS["customer_metrics"] = {
 CHECKS["customer_metrics"] = ()
 
 
-def product_ratings__overall_rating(quality, value, usability, delivery):
+def product_ratings__overall_rating(
+    quality: int | None, value: int | None, usability: int | None, delivery: int | None
+) -> float | None:
     """sqlite: ROUND((quality + value + usability + delivery) / 4.0, 2)"""
     raise NotImplementedError(
         "sqlite expression not supported (round(X, N) with N other than 0): ROUND((quality + value + usability + delivery) / 4.0, 2)"
     )
 
 
-def product_ratings__check(quality):
+def product_ratings__quality_check(quality: int | None) -> bool | None:
     """sqlite: quality BETWEEN 1 AND 5"""
     return rt.check_result(
         rt.sq_truth(rt.sq_and(rt.sq_cmp(">=", quality, 1), lambda: rt.sq_cmp("<=", quality, 5)))
     )
 
 
-def product_ratings__check_2(value):
+def product_ratings__value_check(value: int | None) -> bool | None:
     """sqlite: value BETWEEN 1 AND 5"""
     return rt.check_result(
         rt.sq_truth(rt.sq_and(rt.sq_cmp(">=", value, 1), lambda: rt.sq_cmp("<=", value, 5)))
     )
 
 
-def product_ratings__check_3(usability):
+def product_ratings__usability_check(usability: int | None) -> bool | None:
     """sqlite: usability BETWEEN 1 AND 5"""
     return rt.check_result(
         rt.sq_truth(rt.sq_and(rt.sq_cmp(">=", usability, 1), lambda: rt.sq_cmp("<=", usability, 5)))
     )
 
 
-def product_ratings__check_4(delivery):
+def product_ratings__delivery_check(delivery: int | None) -> bool | None:
     """sqlite: delivery BETWEEN 1 AND 5"""
     return rt.check_result(
         rt.sq_truth(rt.sq_and(rt.sq_cmp(">=", delivery, 1), lambda: rt.sq_cmp("<=", delivery, 5)))
@@ -380,49 +402,52 @@ CHECKS["product_ratings"] = (
         "product_ratings_quality_check",
         "quality BETWEEN 1 AND 5",
         ("quality",),
-        _of_row(product_ratings__check, ("quality",)),
+        _of_row(product_ratings__quality_check, ("quality",)),
         named=False,
     ),
     Check(
         "product_ratings_value_check",
         "value BETWEEN 1 AND 5",
         ("value",),
-        _of_row(product_ratings__check_2, ("value",)),
+        _of_row(product_ratings__value_check, ("value",)),
         named=False,
     ),
     Check(
         "product_ratings_usability_check",
         "usability BETWEEN 1 AND 5",
         ("usability",),
-        _of_row(product_ratings__check_3, ("usability",)),
+        _of_row(product_ratings__usability_check, ("usability",)),
         named=False,
     ),
     Check(
         "product_ratings_delivery_check",
         "delivery BETWEEN 1 AND 5",
         ("delivery",),
-        _of_row(product_ratings__check_4, ("delivery",)),
+        _of_row(product_ratings__delivery_check, ("delivery",)),
         named=False,
     ),
 )
 
 
-def pricing_tiers__price_spread(max_price, min_price):
+def pricing_tiers__price_spread(max_price: float | None, min_price: float | None) -> float | None:
     """sqlite: max_price - min_price"""
-    return rt.sq_store(rt.sq_sub(max_price, min_price), "NUMERIC")
+    result: float | None = rt.sq_store(rt.sq_sub(max_price, min_price), "NUMERIC")
+    return result
 
 
-def pricing_tiers__check(tier):
+def pricing_tiers__tier_check(tier: str | None) -> bool | None:
     """sqlite: tier IN ('bronze', 'silver', 'gold', 'platinum')"""
     return rt.check_result(rt.sq_truth(rt.sq_in(tier, ["bronze", "silver", "gold", "platinum"])))
 
 
-def pricing_tiers__check_2(min_price):
+def pricing_tiers__min_price_check(min_price: float | None) -> bool | None:
     """sqlite: min_price >= 0"""
     return rt.check_result(rt.sq_truth(rt.sq_cmp(">=", min_price, 0)))
 
 
-def pricing_tiers__check_3(min_price, optimal_price, max_price):
+def pricing_tiers__check(
+    min_price: float | None, optimal_price: float | None, max_price: float | None
+) -> bool | None:
     """sqlite: min_price <= optimal_price AND optimal_price <= max_price"""
     return rt.check_result(
         rt.sq_truth(
@@ -442,44 +467,49 @@ CHECKS["pricing_tiers"] = (
         "pricing_tiers_tier_check",
         "tier IN ('bronze', 'silver', 'gold', 'platinum')",
         ("tier",),
-        _of_row(pricing_tiers__check, ("tier",)),
+        _of_row(pricing_tiers__tier_check, ("tier",)),
         named=False,
     ),
     Check(
         "pricing_tiers_min_price_check",
         "min_price >= 0",
         ("min_price",),
-        _of_row(pricing_tiers__check_2, ("min_price",)),
+        _of_row(pricing_tiers__min_price_check, ("min_price",)),
         named=False,
     ),
     Check(
         "pricing_tiers_check",
         "min_price <= optimal_price AND optimal_price <= max_price",
         ("min_price", "optimal_price", "max_price"),
-        _of_row(pricing_tiers__check_3, ("min_price", "optimal_price", "max_price")),
+        _of_row(pricing_tiers__check, ("min_price", "optimal_price", "max_price")),
         named=False,
     ),
 )
 
 
-def analytics__conversion_rate(unique_visitors, conversions):
+def analytics__conversion_rate(
+    unique_visitors: int | None, conversions: int | None
+) -> float | None:
     """sqlite: CASE WHEN unique_visitors > 0 THEN ROUND(CAST(conversions AS REAL) / unique_visitors, 4) ELSE 0 END"""
     raise NotImplementedError(
         "sqlite expression not supported (round(X, N) with N other than 0): CASE WHEN unique_visitors > 0 THEN ROUND(CAST(conversions AS REAL) / unique_visitors, 4) ELSE 0 END"
     )
 
 
-def analytics__revenue_per_visitor(revenue, unique_visitors):
+def analytics__revenue_per_visitor(
+    revenue: float | None, unique_visitors: int | None
+) -> float | None:
     """sqlite: revenue / NULLIF(unique_visitors, 0)"""
-    return rt.sq_store(rt.sq_div(revenue, rt.sq_nullif(unique_visitors, 0)), "REAL")
+    result: float | None = rt.sq_store(rt.sq_div(revenue, rt.sq_nullif(unique_visitors, 0)), "REAL")
+    return result
 
 
-def analytics__check(page_views):
+def analytics__page_views_check(page_views: int | None) -> bool | None:
     """sqlite: page_views >= 0"""
     return rt.check_result(rt.sq_truth(rt.sq_cmp(">=", page_views, 0)))
 
 
-def analytics__check_2(unique_visitors):
+def analytics__unique_visitors_check(unique_visitors: int | None) -> bool | None:
     """sqlite: unique_visitors >= 0"""
     return rt.check_result(rt.sq_truth(rt.sq_cmp(">=", unique_visitors, 0)))
 
@@ -493,14 +523,14 @@ CHECKS["analytics"] = (
         "analytics_page_views_check",
         "page_views >= 0",
         ("page_views",),
-        _of_row(analytics__check, ("page_views",)),
+        _of_row(analytics__page_views_check, ("page_views",)),
         named=False,
     ),
     Check(
         "analytics_unique_visitors_check",
         "unique_visitors >= 0",
         ("unique_visitors",),
-        _of_row(analytics__check_2, ("unique_visitors",)),
+        _of_row(analytics__unique_visitors_check, ("unique_visitors",)),
         named=False,
     ),
 )

@@ -50,100 +50,104 @@ def _checks(table: str, domains: tuple[str | None, ...]) -> tuple[CheckSpec, ...
     return tuple(CheckSpec(c.name, c.sql, c.predicate, d) for c, d in zip(CHECKS[table], domains))
 
 
-def customers__membership_default() -> Any:
+def customers__membership_default() -> str:
     return "bronze"
 
 
-def customers__created_at_default():
+def customers__created_at_default() -> str | None:
     """sqlite: CURRENT_TIMESTAMP"""
-    return rt.sq_store(rt.sq_now_text("%Y-%m-%d %H:%M:%S"), "TEXT")
+    result: str | None = rt.sq_store(rt.sq_now_text("%Y-%m-%d %H:%M:%S"), "TEXT")
+    return result
 
 
-def customers__unique_part(email):
+def customers__unique_part(email: str | None) -> Any:
     """sqlite: LOWER(email)"""
     return rt.sq_ascii_case(email, False)
 
 
-def products__category_default() -> Any:
+def products__category_default() -> str:
     return "general"
 
 
-def products__stock_quantity_default() -> Any:
+def products__stock_quantity_default() -> int:
     return 0
 
 
-def products__reviews_count_default() -> Any:
+def products__reviews_count_default() -> int:
     return 0
 
 
-def products__is_active_default() -> Any:
+def products__is_active_default() -> int:
     return 1
 
 
-def products__created_at_default():
+def products__created_at_default() -> str | None:
     """sqlite: DATETIME('now')"""
-    return rt.sq_store(rt.sq_now_text("%Y-%m-%d %H:%M:%S"), "NUMERIC")
+    result: str | None = rt.sq_store(rt.sq_now_text("%Y-%m-%d %H:%M:%S"), "NUMERIC")
+    return result
 
 
-def orders__order_number_default():
+def orders__order_number_default() -> str | None:
     """sqlite: LOWER(HEX(RANDOMBLOB(8)))"""
     raise NotImplementedError(
         "sqlite expression not supported (function lower_hex()): LOWER(HEX(RANDOMBLOB(8)))"
     )
 
 
-def orders__discount_default() -> Any:
+def orders__discount_default() -> int:
     return 0
 
 
-def orders__status_default() -> Any:
+def orders__status_default() -> str:
     return "pending"
 
 
-def orders__created_at_default():
+def orders__created_at_default() -> str | None:
     """sqlite: CURRENT_TIMESTAMP"""
-    return rt.sq_store(rt.sq_now_text("%Y-%m-%d %H:%M:%S"), "TEXT")
+    result: str | None = rt.sq_store(rt.sq_now_text("%Y-%m-%d %H:%M:%S"), "TEXT")
+    return result
 
 
-def orders__unique_where(status):
+def orders__unique_where(status: str | None) -> bool | None:
     """sqlite: status = 'pending'"""
     return rt.check_result(rt.sq_truth(rt.sq_cmp("=", status, "pending")))
 
 
-def customer_metrics__total_orders_default() -> Any:
+def customer_metrics__total_orders_default() -> int:
     return 0
 
 
-def customer_metrics__total_spent_default() -> Any:
+def customer_metrics__total_spent_default() -> float:
     return 0.0
 
 
-def customer_metrics__days_since_signup_default() -> Any:
+def customer_metrics__days_since_signup_default() -> int:
     return 0
 
 
-def customer_metrics__login_count_default() -> Any:
+def customer_metrics__login_count_default() -> int:
     return 0
 
 
-def product_ratings__date_default():
+def product_ratings__date_default() -> str | None:
     """sqlite: DATE('now')"""
-    return rt.sq_store(rt.sq_now_text("%Y-%m-%d"), "TEXT")
+    result: str | None = rt.sq_store(rt.sq_now_text("%Y-%m-%d"), "TEXT")
+    return result
 
 
-def analytics__page_views_default() -> Any:
+def analytics__page_views_default() -> int:
     return 0
 
 
-def analytics__unique_visitors_default() -> Any:
+def analytics__unique_visitors_default() -> int:
     return 0
 
 
-def analytics__conversions_default() -> Any:
+def analytics__conversions_default() -> int:
     return 0
 
 
-def analytics__revenue_default() -> Any:
+def analytics__revenue_default() -> float:
     return 0.0
 
 

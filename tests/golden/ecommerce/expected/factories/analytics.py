@@ -6,20 +6,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import factory
-
 from .. import _runtime as sg
 from ..computed import CHECKS, COMPUTED_COLUMNS
+from ..schemas import AnalyticsRow
 
 _PKG = __name__.rpartition(".")[0]
 
 
 @sg.register
-class AnalyticsFactory(sg.RowFactory):
-    "Rows of analytics; build() returns a dict, create() inserts once bind() is called."
+class AnalyticsFactory(sg.RowFactory[AnalyticsRow]):
+    "Rows of analytics (AnalyticsRow); create() inserts them once bind() is called."
 
-    id = factory.Sequence(lambda n: n + 1)
-    event_date = factory.Sequence(lambda n: sg.u_date(n, -3650, 96350, "analytics.event_date"))
+    id = sg.sequence(lambda n: n + 1)
+    event_date = sg.sequence(lambda n: sg.unique_date(n, -3650, 96350, "analytics.event_date"))
     page_views = 0
     unique_visitors = 0
     conversions = 0

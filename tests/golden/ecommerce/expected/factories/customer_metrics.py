@@ -6,24 +6,25 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import factory
-
 from .. import _runtime as sg
 from ..computed import CHECKS, COMPUTED_COLUMNS
+from ..schemas import CustomerMetricsRow
 
 _PKG = __name__.rpartition(".")[0]
 
 
 @sg.register
-class CustomerMetricsFactory(sg.RowFactory):
-    "Rows of customer_metrics; build() returns a dict, create() inserts once bind() is called."
+class CustomerMetricsFactory(sg.RowFactory[CustomerMetricsRow]):
+    "Rows of customer_metrics (CustomerMetricsRow); create() inserts them once bind() is called."
 
-    customer_id = factory.SubFactory(_PKG + ".customers.CustomersFactory")
+    customer_id = sg.sub_factory(_PKG + ".customers.CustomersFactory")
     total_orders = 0
     total_spent = Decimal("0.00")
     days_since_signup = 0
     login_count = 0
-    updated_at = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_ts(-31536000, 0, True))
+    updated_at = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.random_timestamp(-31536000, 0, tz=True)
+    )
 
     _spec = sg.Table(
         key="customer_metrics",

@@ -4,25 +4,24 @@
 
 from __future__ import annotations
 
-import factory
-
 from .. import _runtime as sg
 from ..computed import CHECKS, COMPUTED_COLUMNS
+from ..schemas import CustomerProfilesRow
 
 _PKG = __name__.rpartition(".")[0]
 
 
 @sg.register
-class CustomerProfilesFactory(sg.RowFactory):
-    "Rows of customer_profiles; build() returns a dict, create() inserts once bind() is called."
+class CustomerProfilesFactory(sg.RowFactory[CustomerProfilesRow]):
+    "Rows of customer_profiles (CustomerProfilesRow); create() inserts them once bind() is called."
 
-    customer_id = factory.SubFactory(_PKG + ".customers.CustomersFactory")
-    bio = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_text("text", None))
-    preferences = factory.LazyFunction(dict)
-    tags = factory.LazyFunction(list)
-    birth_date = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_date(-29200, -6570))
-    avatar = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_bytes())
-    last_ip = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_inet())
+    customer_id = sg.sub_factory(_PKG + ".customers.CustomersFactory")
+    bio = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_text("text"))
+    preferences = sg.lazy_function(dict)
+    tags = sg.lazy_function(list)
+    birth_date = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_date(-29200, -6570))
+    avatar = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_bytes())
+    last_ip = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_inet())
     newsletter = False
 
     _spec = sg.Table(

@@ -4,43 +4,51 @@
 
 from __future__ import annotations
 
-import factory
+from datetime import datetime
+from uuid import UUID
 
 from .. import _runtime as sg
 from .. import _sqlruntime as rt
 from ..computed import CHECKS, COMPUTED_COLUMNS
+from ..schemas import CustomersRow
 
 _PKG = __name__.rpartition(".")[0]
 
 
-def customers__id_default():
+def customers__id_default() -> UUID | None:
     """postgres: gen_random_uuid()"""
     return rt.random_uuid()
 
 
-def customers__created_at_default():
+def customers__created_at_default() -> datetime | None:
     """postgres: now()"""
     return rt.now()
 
 
 # People who buy things; one row per account.
 @sg.register
-class CustomersFactory(sg.RowFactory):
-    "Rows of customers; build() returns a dict, create() inserts once bind() is called."
+class CustomersFactory(sg.RowFactory[CustomersRow]):
+    "Rows of customers (CustomersRow); create() inserts them once bind() is called."
 
-    id = factory.LazyFunction(customers__id_default)
-    email = factory.Sequence(lambda n: sg.u_text(n, "email", None))
-    full_name = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_text("name", 120))
-    phone = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_text("phone_number", 32))
-    country_code = factory.LazyFunction(
-        lambda: None if sg.g_null() else sg.g_text("country_code", 2, 2)
+    id = sg.lazy_function(customers__id_default)
+    email = sg.sequence(lambda n: sg.unique_text(n, "email"))
+    full_name = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.random_text("name", maxlen=120)
     )
-    created_at = factory.LazyFunction(customers__created_at_default)
-    updated_at = factory.LazyAttribute(
+    phone = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.random_text("phone_number", maxlen=32)
+    )
+    country_code = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.random_text("country_code", maxlen=2, minlen=2)
+    )
+    created_at = sg.lazy_function(customers__created_at_default)
+    updated_at = sg.lazy_attribute(
         lambda o: (
             None
-            if sg.g_null()
-            else sg.after(o.created_at, lambda: sg.g_ts(-31536000, 0, True), False)
+            if sg.draw_null()
+            else sg.after(
+                o.created_at, lambda: sg.random_timestamp(-31536000, 0, tz=True), strict=False
+            )
         )
     )
     # self-reference / FK cycle: NULL by default

@@ -4,47 +4,50 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
-
-import factory
+from uuid import UUID
 
 from .. import _runtime as sg
 from .. import _sqlruntime as rt
 from ..computed import CHECKS, COMPUTED_COLUMNS
+from ..schemas import OrdersRow
 
 _PKG = __name__.rpartition(".")[0]
 
 
-def orders__id_default():
+def orders__id_default() -> UUID | None:
     """postgres: gen_random_uuid()"""
     return rt.random_uuid()
 
 
-def orders__created_at_default():
+def orders__created_at_default() -> datetime | None:
     """postgres: now()"""
     return rt.now()
 
 
 # One line item per order.
 @sg.register
-class OrdersFactory(sg.RowFactory):
-    "Rows of orders; build() returns a dict, create() inserts once bind() is called."
+class OrdersFactory(sg.RowFactory[OrdersRow]):
+    "Rows of orders (OrdersRow); create() inserts them once bind() is called."
 
-    id = factory.LazyFunction(orders__id_default)
-    customer_id = factory.SubFactory(_PKG + ".customers.CustomersFactory")
-    product_id = factory.SubFactory(_PKG + ".products.ProductsFactory")
-    price = factory.LazyFunction(lambda: sg.g_dec(100, 100000, 2))
-    quantity = factory.LazyFunction(lambda: sg.g_int(1, 20))
+    id = sg.lazy_function(orders__id_default)
+    customer_id = sg.sub_factory(_PKG + ".customers.CustomersFactory")
+    product_id = sg.sub_factory(_PKG + ".products.ProductsFactory")
+    price = sg.lazy_function(lambda: sg.random_decimal(100, 100000, scale=2))
+    quantity = sg.lazy_function(lambda: sg.random_int(1, 20))
     status = "pending"
-    created_at = factory.LazyFunction(orders__created_at_default)
+    created_at = sg.lazy_function(orders__created_at_default)
     discount = Decimal("0.00")
-    order_number = factory.Sequence(lambda n: n + 1)
-    notes = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_text("text", None))
-    shipped_at = factory.LazyAttribute(
+    order_number = sg.sequence(lambda n: n + 1)
+    notes = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_text("text"))
+    shipped_at = sg.lazy_attribute(
         lambda o: (
             None
-            if sg.g_null()
-            else sg.after(o.created_at, lambda: sg.g_ts(-31536000, 0, True), False)
+            if sg.draw_null()
+            else sg.after(
+                o.created_at, lambda: sg.random_timestamp(-31536000, 0, tz=True), strict=False
+            )
         )
     )
 

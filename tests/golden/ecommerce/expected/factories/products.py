@@ -4,42 +4,47 @@
 
 from __future__ import annotations
 
-import factory
+from datetime import datetime
 
 from .. import _runtime as sg
 from .. import _sqlruntime as rt
 from ..computed import CHECKS, COMPUTED_COLUMNS
+from ..schemas import ProductsRow
 
 _PKG = __name__.rpartition(".")[0]
 
 
-def products__created_at_default():
+def products__created_at_default() -> datetime | None:
     """postgres: now()"""
     return rt.now()
 
 
 @sg.register
-class ProductsFactory(sg.RowFactory):
-    "Rows of products; build() returns a dict, create() inserts once bind() is called."
+class ProductsFactory(sg.RowFactory[ProductsRow]):
+    "Rows of products (ProductsRow); create() inserts them once bind() is called."
 
-    id = factory.Sequence(lambda n: n + 1)
-    sku = factory.Sequence(lambda n: sg.u_text(n, "code", 32))
-    name = factory.LazyFunction(lambda: sg.g_text("name", None))
+    id = sg.sequence(lambda n: n + 1)
+    sku = sg.sequence(lambda n: sg.unique_text(n, "code", maxlen=32))
+    name = sg.lazy_function(lambda: sg.random_text("name"))
     category = "general"
-    price = factory.LazyFunction(lambda: sg.g_dec(100, 100000, 2))
+    price = sg.lazy_function(lambda: sg.random_decimal(100, 100000, scale=2))
     stock_quantity = 0
-    created_at = factory.LazyFunction(products__created_at_default)
-    rating = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_dec(100, 500, 2))
+    created_at = sg.lazy_function(products__created_at_default)
+    rating = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.random_decimal(100, 500, scale=2)
+    )
     reviews_count = 0
     is_active = True
-    updated_at = factory.LazyAttribute(
+    updated_at = sg.lazy_attribute(
         lambda o: (
             None
-            if sg.g_null()
-            else sg.after(o.created_at, lambda: sg.g_ts(-31536000, 0, True), False)
+            if sg.draw_null()
+            else sg.after(
+                o.created_at, lambda: sg.random_timestamp(-31536000, 0, tz=True), strict=False
+            )
         )
     )
-    description = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_text("text", None))
+    description = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_text("text"))
 
     _spec = sg.Table(
         key="products",

@@ -4,25 +4,24 @@
 
 from __future__ import annotations
 
-import factory
-
 from .. import _runtime as sg
 from ..computed import CHECKS, COMPUTED_COLUMNS
+from ..schemas import SalesTrackingRow
 
 _PKG = __name__.rpartition(".")[0]
 
 
 @sg.register
-class SalesTrackingFactory(sg.RowFactory):
-    "Rows of sales_tracking; build() returns a dict, create() inserts once bind() is called."
+class SalesTrackingFactory(sg.RowFactory[SalesTrackingRow]):
+    "Rows of sales_tracking (SalesTrackingRow); create() inserts them once bind() is called."
 
-    id = factory.Sequence(lambda n: n + 1)
-    product_id = factory.SubFactory(_PKG + ".products.ProductsFactory")
-    sale_date = factory.LazyFunction(lambda: sg.g_date(-3650, 0))
+    id = sg.sequence(lambda n: n + 1)
+    product_id = sg.sub_factory(_PKG + ".products.ProductsFactory")
+    sale_date = sg.lazy_function(lambda: sg.random_date(-3650, 0))
     region = "eu"
-    units_sold = factory.LazyFunction(lambda: sg.g_int(1, 1000))
-    unit_price = factory.LazyFunction(lambda: sg.g_dec(100, 100000, 2))
-    unit_cost = factory.LazyFunction(lambda: sg.g_dec(100, 100000, 2))
+    units_sold = sg.lazy_function(lambda: sg.random_int(1, 1000))
+    unit_price = sg.lazy_function(lambda: sg.random_decimal(100, 100000, scale=2))
+    unit_cost = sg.lazy_function(lambda: sg.random_decimal(100, 100000, scale=2))
 
     _spec = sg.Table(
         key="sales_tracking",

@@ -4,19 +4,18 @@
 
 from __future__ import annotations
 
-import factory
-
 from .. import _runtime as sg
 from ..computed import CHECKS, COMPUTED_COLUMNS
+from ..schemas import CustomerMetricsRow
 
 _PKG = __name__.rpartition(".")[0]
 
 
 @sg.register
-class CustomerMetricsFactory(sg.RowFactory):
-    "Rows of customer_metrics; build() returns a dict, create() inserts once bind() is called."
+class CustomerMetricsFactory(sg.RowFactory[CustomerMetricsRow]):
+    "Rows of customer_metrics (CustomerMetricsRow); create() inserts them once bind() is called."
 
-    customer_id = factory.SubFactory(_PKG + ".customers.CustomersFactory")
+    customer_id = sg.sub_factory(_PKG + ".customers.CustomersFactory")
     total_orders = 0
     total_spent = 0
     days_since_signup = 0

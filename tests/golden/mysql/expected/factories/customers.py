@@ -4,47 +4,55 @@
 
 from __future__ import annotations
 
-import factory
+from datetime import datetime
 
 from .. import _runtime as sg
 from .. import _sqlruntime as rt
 from ..computed import CHECKS, COMPUTED_COLUMNS
+from ..schemas import CustomersRow
 
 _PKG = __name__.rpartition(".")[0]
 
 
-def customers__marketing_opt_in_default():
+def customers__marketing_opt_in_default() -> int | None:
     """mysql: '0'"""
     return rt.my_store_int("0", -128, 127)
 
 
-def customers__created_at_default():
+def customers__created_at_default() -> datetime | None:
     """mysql: CURRENT_TIMESTAMP()"""
-    return rt.my_store_moment(rt.my_now(0), "timestamp", 0)
+    result: datetime | None = rt.my_store_moment(rt.my_now(0), "timestamp", 0)
+    return result
 
 
 @sg.register
-class CustomersFactory(sg.RowFactory):
-    "Rows of customers; build() returns a dict, create() inserts once bind() is called."
+class CustomersFactory(sg.RowFactory[CustomersRow]):
+    "Rows of customers (CustomersRow); create() inserts them once bind() is called."
 
-    id = factory.Sequence(lambda n: n + 1)
-    email = factory.Sequence(lambda n: sg.u_text(n, "email", 255))
-    full_name = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_text("name", 120))
-    phone = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_text("phone_number", 32))
-    country_code = factory.LazyFunction(
-        lambda: None if sg.g_null() else sg.g_text("country_code", 2, 2)
+    id = sg.sequence(lambda n: n + 1)
+    email = sg.sequence(lambda n: sg.unique_text(n, "email", maxlen=255))
+    full_name = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.random_text("name", maxlen=120)
+    )
+    phone = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.random_text("phone_number", maxlen=32)
+    )
+    country_code = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.random_text("country_code", maxlen=2, minlen=2)
     )
     membership = "bronze"
     # self-reference / FK cycle: NULL by default
     referred_by = None
-    marketing_opt_in = factory.LazyFunction(customers__marketing_opt_in_default)
-    created_at = factory.LazyFunction(customers__created_at_default)
-    updated_at = factory.LazyAttribute(
+    marketing_opt_in = sg.lazy_function(customers__marketing_opt_in_default)
+    created_at = sg.lazy_function(customers__created_at_default)
+    updated_at = sg.lazy_attribute(
         lambda o: (
             None
-            if sg.g_null()
+            if sg.draw_null()
             else sg.after(
-                o.created_at, lambda: sg.with_fraction(sg.g_ts(-31536000, 0, False), 0), False
+                o.created_at,
+                lambda: sg.with_fraction(sg.random_timestamp(-31536000, 0, tz=False), 0),
+                strict=False,
             )
         )
     )

@@ -4,38 +4,41 @@
 
 from __future__ import annotations
 
-import factory
+from datetime import datetime
+from decimal import Decimal
 
 from .. import _runtime as sg
 from .. import _sqlruntime as rt
 from ..computed import CHECKS, COMPUTED_COLUMNS
+from ..schemas import OrdersRow
 
 _PKG = __name__.rpartition(".")[0]
 
 
-def orders__discount_default():
+def orders__discount_default() -> Decimal | None:
     """mysql: '0.00'"""
     return rt.my_store_decimal("0.00", 5, 2, False)
 
 
-def orders__created_at_default():
+def orders__created_at_default() -> datetime | None:
     """mysql: CURRENT_TIMESTAMP(6)"""
-    return rt.my_store_moment(rt.my_now(6), "timestamp", 6)
+    result: datetime | None = rt.my_store_moment(rt.my_now(6), "timestamp", 6)
+    return result
 
 
 # One line item per order
 @sg.register
-class OrdersFactory(sg.RowFactory):
-    "Rows of orders; build() returns a dict, create() inserts once bind() is called."
+class OrdersFactory(sg.RowFactory[OrdersRow]):
+    "Rows of orders (OrdersRow); create() inserts them once bind() is called."
 
-    id = factory.Sequence(lambda n: n + 1)
-    customer_id = factory.SubFactory(_PKG + ".customers.CustomersFactory")
-    product_id = factory.SubFactory(_PKG + ".products.ProductsFactory")
-    price = factory.LazyFunction(lambda: sg.g_dec(100, 100000, 2))
-    quantity = factory.LazyFunction(lambda: sg.g_int(1, 20))
-    discount = factory.LazyFunction(orders__discount_default)
+    id = sg.sequence(lambda n: n + 1)
+    customer_id = sg.sub_factory(_PKG + ".customers.CustomersFactory")
+    product_id = sg.sub_factory(_PKG + ".products.ProductsFactory")
+    price = sg.lazy_function(lambda: sg.random_decimal(100, 100000, scale=2))
+    quantity = sg.lazy_function(lambda: sg.random_int(1, 20))
+    discount = sg.lazy_function(orders__discount_default)
     status = "pending"
-    created_at = factory.LazyFunction(orders__created_at_default)
+    created_at = sg.lazy_function(orders__created_at_default)
 
     _spec = sg.Table(
         key="orders",

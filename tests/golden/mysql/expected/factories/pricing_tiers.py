@@ -4,27 +4,30 @@
 
 from __future__ import annotations
 
-import factory
-
 from .. import _runtime as sg
 from ..computed import CHECKS, COMPUTED_COLUMNS
+from ..schemas import PricingTiersRow
 
 _PKG = __name__.rpartition(".")[0]
 
 
 @sg.register
-class PricingTiersFactory(sg.RowFactory):
-    "Rows of pricing_tiers; build() returns a dict, create() inserts once bind() is called."
+class PricingTiersFactory(sg.RowFactory[PricingTiersRow]):
+    "Rows of pricing_tiers (PricingTiersRow); create() inserts them once bind() is called."
 
-    id = factory.Sequence(lambda n: n + 1)
-    product_id = factory.SubFactory(_PKG + ".products.ProductsFactory")
-    tier = factory.LazyFunction(lambda: sg.g_choice(("bronze", "silver", "gold", "platinum")))
-    min_price = factory.LazyFunction(lambda: sg.g_dec(100, 100000, 2))
-    optimal_price = factory.LazyAttribute(
-        lambda o: sg.after(o.min_price, lambda: sg.g_dec(100, 100000, 2), False)
+    id = sg.sequence(lambda n: n + 1)
+    product_id = sg.sub_factory(_PKG + ".products.ProductsFactory")
+    tier = sg.lazy_function(lambda: sg.random_choice(("bronze", "silver", "gold", "platinum")))
+    min_price = sg.lazy_function(lambda: sg.random_decimal(100, 100000, scale=2))
+    optimal_price = sg.lazy_attribute(
+        lambda o: sg.after(
+            o.min_price, lambda: sg.random_decimal(100, 100000, scale=2), strict=False
+        )
     )
-    max_price = factory.LazyAttribute(
-        lambda o: sg.after(o.optimal_price, lambda: sg.g_dec(100, 100000, 2), False)
+    max_price = sg.lazy_attribute(
+        lambda o: sg.after(
+            o.optimal_price, lambda: sg.random_decimal(100, 100000, scale=2), strict=False
+        )
     )
 
     _spec = sg.Table(

@@ -4,26 +4,25 @@
 
 from __future__ import annotations
 
-import factory
-
 from .. import _runtime as sg
 from ..computed import CHECKS, COMPUTED_COLUMNS
+from ..schemas import ProductRatingsRow
 
 _PKG = __name__.rpartition(".")[0]
 
 
 @sg.register
-class ProductRatingsFactory(sg.RowFactory):
-    "Rows of product_ratings; build() returns a dict, create() inserts once bind() is called."
+class ProductRatingsFactory(sg.RowFactory[ProductRatingsRow]):
+    "Rows of product_ratings (ProductRatingsRow); create() inserts them once bind() is called."
 
-    id = factory.Sequence(lambda n: n + 1)
-    customer_id = factory.SubFactory(_PKG + ".customers.CustomersFactory")
-    product_name = factory.LazyFunction(lambda: sg.g_text("text", 200))
-    date = factory.LazyFunction(lambda: sg.g_date(-3650, 0))
-    quality = factory.LazyFunction(lambda: sg.g_int(1, 5))
-    value = factory.LazyFunction(lambda: sg.g_int(1, 5))
-    usability = factory.LazyFunction(lambda: sg.g_int(1, 5))
-    delivery = factory.LazyFunction(lambda: sg.g_int(1, 5))
+    id = sg.sequence(lambda n: n + 1)
+    customer_id = sg.sub_factory(_PKG + ".customers.CustomersFactory")
+    product_name = sg.lazy_function(lambda: sg.random_text("text", maxlen=200))
+    date = sg.lazy_function(lambda: sg.random_date(-3650, 0))
+    quality = sg.lazy_function(lambda: sg.random_int(1, 5))
+    value = sg.lazy_function(lambda: sg.random_int(1, 5))
+    usability = sg.lazy_function(lambda: sg.random_int(1, 5))
+    delivery = sg.lazy_function(lambda: sg.random_int(1, 5))
 
     _spec = sg.Table(
         key="product_ratings",

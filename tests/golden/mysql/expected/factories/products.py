@@ -4,55 +4,58 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
-
-import factory
 
 from .. import _runtime as sg
 from .. import _sqlruntime as rt
 from ..computed import CHECKS, COMPUTED_COLUMNS
+from ..schemas import ProductsRow
 
 _PKG = __name__.rpartition(".")[0]
 
 
-def products__stock_quantity_default():
+def products__stock_quantity_default() -> int | None:
     """mysql: '0'"""
     return rt.my_store_int("0", -2147483648, 2147483647)
 
 
-def products__reviews_count_default():
+def products__reviews_count_default() -> int | None:
     """mysql: '0'"""
     return rt.my_store_int("0", -2147483648, 2147483647)
 
 
-def products__is_active_default():
+def products__is_active_default() -> int | None:
     """mysql: '1'"""
     return rt.my_store_int("1", -128, 127)
 
 
-def products__created_at_default():
+def products__created_at_default() -> datetime | None:
     """mysql: CURRENT_TIMESTAMP()"""
-    return rt.my_store_moment(rt.my_now(0), "timestamp", 0)
+    result: datetime | None = rt.my_store_moment(rt.my_now(0), "timestamp", 0)
+    return result
 
 
 @sg.register
-class ProductsFactory(sg.RowFactory):
-    "Rows of products; build() returns a dict, create() inserts once bind() is called."
+class ProductsFactory(sg.RowFactory[ProductsRow]):
+    "Rows of products (ProductsRow); create() inserts them once bind() is called."
 
     class Meta:
         rename: ClassVar[dict[str, str]] = {"attributes_": "attributes"}
 
-    id = factory.Sequence(lambda n: n + 1)
-    sku = factory.Sequence(lambda n: sg.u_text(n, "code", 32))
-    name = factory.LazyFunction(lambda: sg.g_text("name", 200))
+    id = sg.sequence(lambda n: n + 1)
+    sku = sg.sequence(lambda n: sg.unique_text(n, "code", maxlen=32))
+    name = sg.lazy_function(lambda: sg.random_text("name", maxlen=200))
     category = "general"
-    price = factory.LazyFunction(lambda: sg.g_dec(100, 100000, 2))
-    stock_quantity = factory.LazyFunction(products__stock_quantity_default)
-    rating = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_dec(100, 500, 2))
-    reviews_count = factory.LazyFunction(products__reviews_count_default)
-    attributes_ = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_json("object"))
-    is_active = factory.LazyFunction(products__is_active_default)
-    created_at = factory.LazyFunction(products__created_at_default)
+    price = sg.lazy_function(lambda: sg.random_decimal(100, 100000, scale=2))
+    stock_quantity = sg.lazy_function(products__stock_quantity_default)
+    rating = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.random_decimal(100, 500, scale=2)
+    )
+    reviews_count = sg.lazy_function(products__reviews_count_default)
+    attributes_ = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_json("object"))
+    is_active = sg.lazy_function(products__is_active_default)
+    created_at = sg.lazy_function(products__created_at_default)
 
     _spec = sg.Table(
         key="products",

@@ -4,19 +4,18 @@
 
 from __future__ import annotations
 
-import factory
-
 from .. import _runtime as sg
 from ..computed import CHECKS, COMPUTED_COLUMNS
+from ..schemas import ARow
 
 _PKG = __name__.rpartition(".")[0]
 
 
 @sg.register
-class AFactory(sg.RowFactory):
-    "Rows of a; build() returns a dict, create() inserts once bind() is called."
+class AFactory(sg.RowFactory[ARow]):
+    "Rows of a (ARow); create() inserts them once bind() is called."
 
-    id = factory.Sequence(lambda n: sg.u_int(n, 1, 10000001, "a.id"))
+    id = sg.sequence(lambda n: sg.unique_int(n, 1, 10000001, "a.id"))
     # self-reference / FK cycle: NULL by default
     b_id = None
 

@@ -4,20 +4,19 @@
 
 from __future__ import annotations
 
-import factory
-
 from .. import _runtime as sg
 from ..computed import CHECKS, COMPUTED_COLUMNS
+from ..schemas import BRow
 
 _PKG = __name__.rpartition(".")[0]
 
 
 @sg.register
-class BFactory(sg.RowFactory):
-    "Rows of b; build() returns a dict, create() inserts once bind() is called."
+class BFactory(sg.RowFactory[BRow]):
+    "Rows of b (BRow); create() inserts them once bind() is called."
 
-    id = factory.Sequence(lambda n: sg.u_int(n, 1, 10000001, "b.id"))
-    a_id = factory.SubFactory(_PKG + ".a.AFactory")
+    id = sg.sequence(lambda n: sg.unique_int(n, 1, 10000001, "b.id"))
+    a_id = sg.sub_factory(_PKG + ".a.AFactory")
 
     _spec = sg.Table(
         key="b",

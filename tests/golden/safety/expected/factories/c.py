@@ -4,20 +4,19 @@
 
 from __future__ import annotations
 
-import factory
-
 from .. import _runtime as sg
 from ..computed import CHECKS, COMPUTED_COLUMNS
+from ..schemas import CRow
 
 _PKG = __name__.rpartition(".")[0]
 
 
 @sg.register
-class CFactory(sg.RowFactory):
-    "Rows of c; build() returns a dict, create() inserts once bind() is called."
+class CFactory(sg.RowFactory[CRow]):
+    "Rows of c (CRow); create() inserts them once bind() is called."
 
-    id = factory.Sequence(lambda n: sg.u_int(n, 1, 10000001, "c.id"))
-    px = factory.SubFactory(_PKG + ".p.PFactory")
+    id = sg.sequence(lambda n: sg.unique_int(n, 1, 10000001, "c.id"))
+    px = sg.sub_factory(_PKG + ".p.PFactory")
     py = None
 
     _spec = sg.Table(

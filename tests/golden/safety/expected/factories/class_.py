@@ -7,18 +7,17 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import ClassVar
 
-import factory
-
 from .. import _runtime as sg
 from ..computed import CHECKS, COMPUTED_COLUMNS
+from ..schemas import ClassRow
 
 _PKG = __name__.rpartition(".")[0]
 
 
 # A comment with """ triple quotes and newlines \ and 'quotes'
 @sg.register
-class ClassFactory(sg.RowFactory):
-    "Rows of class; build() returns a dict, create() inserts once bind() is called."
+class ClassFactory(sg.RowFactory[ClassRow]):
+    "Rows of class (ClassRow); create() inserts them once bind() is called."
 
     class Meta:
         rename: ClassVar[dict[str, str]] = {
@@ -36,20 +35,22 @@ class ClassFactory(sg.RowFactory):
             "def_": "def",
         }
 
-    id = factory.Sequence(lambda n: n + 1)
+    id = sg.sequence(lambda n: n + 1)
     order_total = Decimal("0.00")
     type = "x'); import os; --"
-    Meta_ = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_int(1, 1000))
-    meta_2 = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_int(1, 1000))
-    build_ = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_text("sentence", None))
-    create_ = factory.Sequence(lambda n: sg.u_text(n, "sentence", None))
-    n_ = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_int(1, 1000))
-    o_ = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_text("sentence", None))
-    sg_ = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_text("sentence", None))
-    Decimal_ = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_int(1, 1000))
-    c_1st = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_text("sentence", None))
-    w = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_choice(("a'b", 'x"""y', "\\n")))
-    x_y = factory.LazyFunction(lambda: None if sg.g_null() else sg.g_text("sentence", None))
+    Meta_ = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_int(1, 1000))
+    meta_2 = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_int(1, 1000))
+    build_ = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_text("sentence"))
+    create_ = sg.sequence(lambda n: sg.unique_text(n, "sentence"))
+    n_ = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_int(1, 1000))
+    o_ = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_text("sentence"))
+    sg_ = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_text("sentence"))
+    Decimal_ = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_int(1, 1000))
+    c_1st = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_text("sentence"))
+    w = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.random_choice(("a'b", 'x"""y', "\\n"))
+    )
+    x_y = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_text("sentence"))
 
     _spec = sg.Table(
         key="class",

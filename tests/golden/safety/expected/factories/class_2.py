@@ -4,21 +4,20 @@
 
 from __future__ import annotations
 
-import factory
-
 from .. import _runtime as sg
 from ..computed import CHECKS, COMPUTED_COLUMNS
+from ..schemas import ClassFactory_2Row
 
 _PKG = __name__.rpartition(".")[0]
 
 
 @sg.register
-class ClassFactory_2(sg.RowFactory):
-    "Rows of Class; build() returns a dict, create() inserts once bind() is called."
+class ClassFactory_2(sg.RowFactory[ClassFactory_2Row]):
+    "Rows of Class (ClassFactory_2Row); create() inserts them once bind() is called."
 
-    id = factory.Sequence(lambda n: sg.u_int(n, 1, 10000001, "Class.id"))
-    parent = factory.Maybe(
-        factory.LazyFunction(sg.g_set_ref), factory.SubFactory(_PKG + ".class_.ClassFactory"), None
+    id = sg.sequence(lambda n: sg.unique_int(n, 1, 10000001, "Class.id"))
+    parent = sg.maybe(
+        sg.lazy_function(sg.draw_set_ref), sg.sub_factory(_PKG + ".class_.ClassFactory"), None
     )
     # self-reference / FK cycle: NULL by default
     self = None

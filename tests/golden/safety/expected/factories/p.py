@@ -4,20 +4,19 @@
 
 from __future__ import annotations
 
-import factory
-
 from .. import _runtime as sg
 from ..computed import CHECKS, COMPUTED_COLUMNS
+from ..schemas import PRow
 
 _PKG = __name__.rpartition(".")[0]
 
 
 @sg.register
-class PFactory(sg.RowFactory):
-    "Rows of p; build() returns a dict, create() inserts once bind() is called."
+class PFactory(sg.RowFactory[PRow]):
+    "Rows of p (PRow); create() inserts them once bind() is called."
 
-    x = factory.LazyFunction(lambda: sg.g_int(1, 1000))
-    y = factory.Sequence(lambda n: sg.u_text(n, "sentence", None))
+    x = sg.lazy_function(lambda: sg.random_int(1, 1000))
+    y = sg.sequence(lambda n: sg.unique_text(n, "sentence"))
 
     _spec = sg.Table(
         key="p",

@@ -4,19 +4,18 @@
 
 from __future__ import annotations
 
-import factory
-
 from .. import _runtime as sg
 from ..computed import CHECKS, COMPUTED_COLUMNS
+from ..schemas import AnalyticsRow
 
 _PKG = __name__.rpartition(".")[0]
 
 
 @sg.register
-class AnalyticsFactory(sg.RowFactory):
-    "Rows of analytics; build() returns a dict, create() inserts once bind() is called."
+class AnalyticsFactory(sg.RowFactory[AnalyticsRow]):
+    "Rows of analytics (AnalyticsRow); create() inserts them once bind() is called."
 
-    event_date = factory.Sequence(lambda n: sg.sq(sg.u_text(n, "iso_date", None)))
+    event_date = sg.sequence(lambda n: sg.sqlite_value(sg.unique_text(n, "iso_date")))
     page_views = 0
     unique_visitors = 0
     conversions = 0

@@ -4,19 +4,18 @@
 
 from __future__ import annotations
 
-import factory
-
 from .. import _runtime as sg
 from ..computed import CHECKS, COMPUTED_COLUMNS
+from ..schemas import CustomerMetricsRow
 
 _PKG = __name__.rpartition(".")[0]
 
 
 @sg.register
-class CustomerMetricsFactory(sg.RowFactory):
-    "Rows of customer_metrics; build() returns a dict, create() inserts once bind() is called."
+class CustomerMetricsFactory(sg.RowFactory[CustomerMetricsRow]):
+    "Rows of customer_metrics (CustomerMetricsRow); create() inserts them once bind() is called."
 
-    customer_id = factory.Sequence(lambda n: n + 1)
+    customer_id = sg.sequence(lambda n: n + 1)
     total_orders = 0
     total_spent = 0.0
     days_since_signup = 0

@@ -4,42 +4,50 @@
 
 from __future__ import annotations
 
-import factory
-
 from .. import _runtime as sg
 from .. import _sqlruntime as rt
 from ..computed import CHECKS, COMPUTED_COLUMNS
+from ..schemas import CustomersRow
 
 _PKG = __name__.rpartition(".")[0]
 
 
-def customers__created_at_default():
+def customers__created_at_default() -> str | None:
     """sqlite: CURRENT_TIMESTAMP"""
-    return rt.sq_store(rt.sq_now_text("%Y-%m-%d %H:%M:%S"), "TEXT")
+    result: str | None = rt.sq_store(rt.sq_now_text("%Y-%m-%d %H:%M:%S"), "TEXT")
+    return result
 
 
 @sg.register
-class CustomersFactory(sg.RowFactory):
-    "Rows of customers; build() returns a dict, create() inserts once bind() is called."
+class CustomersFactory(sg.RowFactory[CustomersRow]):
+    "Rows of customers (CustomersRow); create() inserts them once bind() is called."
 
-    id = factory.Sequence(lambda n: n + 1)
-    email = factory.Sequence(lambda n: sg.sq(sg.u_text(n, "email", None)))
-    full_name = factory.LazyFunction(lambda: None if sg.g_null() else sg.sq(sg.g_text("name", 120)))
-    phone = factory.LazyFunction(
-        lambda: None if sg.g_null() else sg.sq(sg.g_text("phone_number", None))
+    id = sg.sequence(lambda n: n + 1)
+    email = sg.sequence(lambda n: sg.sqlite_value(sg.unique_text(n, "email")))
+    full_name = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.sqlite_value(sg.random_text("name", maxlen=120))
     )
-    country_code = factory.LazyFunction(
-        lambda: None if sg.g_null() else sg.sq(sg.g_text("country_code", 2, 2))
+    phone = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.sqlite_value(sg.random_text("phone_number"))
+    )
+    country_code = sg.lazy_function(
+        lambda: (
+            None
+            if sg.draw_null()
+            else sg.sqlite_value(sg.random_text("country_code", maxlen=2, minlen=2))
+        )
     )
     membership = "bronze"
     # self-reference / FK cycle: NULL by default
     referred_by = None
-    created_at = factory.LazyFunction(customers__created_at_default)
-    updated_at = factory.LazyAttribute(
+    created_at = sg.lazy_function(customers__created_at_default)
+    updated_at = sg.lazy_attribute(
         lambda o: (
             None
-            if sg.g_null()
-            else sg.sq(sg.after(o.created_at, lambda: sg.g_text("iso_ts", None), False))
+            if sg.draw_null()
+            else sg.sqlite_value(
+                sg.after(o.created_at, lambda: sg.random_text("iso_ts"), strict=False)
+            )
         )
     )
 

@@ -4,38 +4,40 @@
 
 from __future__ import annotations
 
-import factory
-
 from .. import _runtime as sg
 from .. import _sqlruntime as rt
 from ..computed import CHECKS, COMPUTED_COLUMNS
+from ..schemas import OrdersRow
 
 _PKG = __name__.rpartition(".")[0]
 
 
-def orders__created_at_default():
+def orders__created_at_default() -> str | None:
     """sqlite: CURRENT_TIMESTAMP"""
-    return rt.sq_store(rt.sq_now_text("%Y-%m-%d %H:%M:%S"), "TEXT")
+    result: str | None = rt.sq_store(rt.sq_now_text("%Y-%m-%d %H:%M:%S"), "TEXT")
+    return result
 
 
 @sg.register
-class OrdersFactory(sg.RowFactory):
-    "Rows of orders; build() returns a dict, create() inserts once bind() is called."
+class OrdersFactory(sg.RowFactory[OrdersRow]):
+    "Rows of orders (OrdersRow); create() inserts them once bind() is called."
 
-    id = factory.Sequence(lambda n: n + 1)
-    order_number = factory.Sequence(lambda n: sg.sq(sg.u_text(n, "sentence", None)))
-    customer_id = factory.SubFactory(_PKG + ".customers.CustomersFactory")
-    product_id = factory.SubFactory(_PKG + ".products.ProductsFactory")
-    price = factory.LazyFunction(lambda: sg.sq(sg.g_dec(100, 100000, 2)))
-    quantity = factory.LazyFunction(lambda: sg.sq(sg.g_int(1, 20)))
+    id = sg.sequence(lambda n: n + 1)
+    order_number = sg.sequence(lambda n: sg.sqlite_value(sg.unique_text(n, "sentence")))
+    customer_id = sg.sub_factory(_PKG + ".customers.CustomersFactory")
+    product_id = sg.sub_factory(_PKG + ".products.ProductsFactory")
+    price = sg.lazy_function(lambda: sg.sqlite_value(sg.random_decimal(100, 100000, scale=2)))
+    quantity = sg.lazy_function(lambda: sg.sqlite_value(sg.random_int(1, 20)))
     discount = 0
     status = "pending"
-    created_at = factory.LazyFunction(orders__created_at_default)
-    shipped_at = factory.LazyAttribute(
+    created_at = sg.lazy_function(orders__created_at_default)
+    shipped_at = sg.lazy_attribute(
         lambda o: (
             None
-            if sg.g_null()
-            else sg.sq(sg.after(o.created_at, lambda: sg.g_text("iso_ts", None), False))
+            if sg.draw_null()
+            else sg.sqlite_value(
+                sg.after(o.created_at, lambda: sg.random_text("iso_ts"), strict=False)
+            )
         )
     )
 

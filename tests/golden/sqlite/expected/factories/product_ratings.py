@@ -4,33 +4,35 @@
 
 from __future__ import annotations
 
-import factory
-
 from .. import _runtime as sg
 from .. import _sqlruntime as rt
 from ..computed import CHECKS, COMPUTED_COLUMNS
+from ..schemas import ProductRatingsRow
 
 _PKG = __name__.rpartition(".")[0]
 
 
-def product_ratings__date_default():
+def product_ratings__date_default() -> str | None:
     """sqlite: DATE('now')"""
-    return rt.sq_store(rt.sq_now_text("%Y-%m-%d"), "TEXT")
+    result: str | None = rt.sq_store(rt.sq_now_text("%Y-%m-%d"), "TEXT")
+    return result
 
 
 @sg.register
-class ProductRatingsFactory(sg.RowFactory):
-    "Rows of product_ratings; build() returns a dict, create() inserts once bind() is called."
+class ProductRatingsFactory(sg.RowFactory[ProductRatingsRow]):
+    "Rows of product_ratings (ProductRatingsRow); create() inserts them once bind() is called."
 
-    id = factory.Sequence(lambda n: n + 1)
-    customer_id = factory.SubFactory(_PKG + ".customers.CustomersFactory")
-    product_name = factory.LazyFunction(lambda: sg.sq(sg.g_text("sentence", None)))
-    date = factory.LazyFunction(product_ratings__date_default)
-    quality = factory.LazyFunction(lambda: sg.sq(sg.g_int(1, 5)))
-    value = factory.LazyFunction(lambda: sg.sq(sg.g_int(1, 5)))
-    usability = factory.LazyFunction(lambda: sg.sq(sg.g_int(1, 5)))
-    delivery = factory.LazyFunction(lambda: sg.sq(sg.g_int(1, 5)))
-    comment = factory.LazyFunction(lambda: None if sg.g_null() else sg.sq(sg.g_text("text", None)))
+    id = sg.sequence(lambda n: n + 1)
+    customer_id = sg.sub_factory(_PKG + ".customers.CustomersFactory")
+    product_name = sg.lazy_function(lambda: sg.sqlite_value(sg.random_text("sentence")))
+    date = sg.lazy_function(product_ratings__date_default)
+    quality = sg.lazy_function(lambda: sg.sqlite_value(sg.random_int(1, 5)))
+    value = sg.lazy_function(lambda: sg.sqlite_value(sg.random_int(1, 5)))
+    usability = sg.lazy_function(lambda: sg.sqlite_value(sg.random_int(1, 5)))
+    delivery = sg.lazy_function(lambda: sg.sqlite_value(sg.random_int(1, 5)))
+    comment = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.sqlite_value(sg.random_text("text"))
+    )
 
     _spec = sg.Table(
         key="product_ratings",

@@ -4,39 +4,43 @@
 
 from __future__ import annotations
 
-import factory
-
 from .. import _runtime as sg
 from .. import _sqlruntime as rt
 from ..computed import CHECKS, COMPUTED_COLUMNS
+from ..schemas import ProductsRow
 
 _PKG = __name__.rpartition(".")[0]
 
 
-def products__created_at_default():
+def products__created_at_default() -> str | None:
     """sqlite: DATETIME('now')"""
-    return rt.sq_store(rt.sq_now_text("%Y-%m-%d %H:%M:%S"), "NUMERIC")
+    result: str | None = rt.sq_store(rt.sq_now_text("%Y-%m-%d %H:%M:%S"), "NUMERIC")
+    return result
 
 
 @sg.register
-class ProductsFactory(sg.RowFactory):
-    "Rows of products; build() returns a dict, create() inserts once bind() is called."
+class ProductsFactory(sg.RowFactory[ProductsRow]):
+    "Rows of products (ProductsRow); create() inserts them once bind() is called."
 
-    id = factory.Sequence(lambda n: n + 1)
-    sku = factory.Sequence(lambda n: sg.sq(sg.u_text(n, "code", 32)))
-    name = factory.LazyFunction(lambda: sg.sq(sg.g_text("name", None)))
+    id = sg.sequence(lambda n: n + 1)
+    sku = sg.sequence(lambda n: sg.sqlite_value(sg.unique_text(n, "code", maxlen=32)))
+    name = sg.lazy_function(lambda: sg.sqlite_value(sg.random_text("name")))
     category = "general"
-    price = factory.LazyFunction(lambda: sg.sq(sg.g_dec(100, 100000, 2)))
+    price = sg.lazy_function(lambda: sg.sqlite_value(sg.random_decimal(100, 100000, scale=2)))
     stock_quantity = 0
-    rating = factory.LazyFunction(lambda: None if sg.g_null() else sg.sq(sg.g_float(1.0, 5.0)))
+    rating = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.sqlite_value(sg.random_float(1.0, 5.0))
+    )
     reviews_count = 0
     is_active = 1
-    created_at = factory.LazyFunction(products__created_at_default)
-    updated_at = factory.LazyAttribute(
+    created_at = sg.lazy_function(products__created_at_default)
+    updated_at = sg.lazy_attribute(
         lambda o: (
             None
-            if sg.g_null()
-            else sg.sq(sg.after(o.created_at, lambda: sg.g_text("iso_ts"), False))
+            if sg.draw_null()
+            else sg.sqlite_value(
+                sg.after(o.created_at, lambda: sg.random_text("iso_ts"), strict=False)
+            )
         )
     )
 

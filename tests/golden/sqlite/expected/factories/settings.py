@@ -4,20 +4,19 @@
 
 from __future__ import annotations
 
-import factory
-
 from .. import _runtime as sg
 from ..computed import CHECKS, COMPUTED_COLUMNS
+from ..schemas import SettingsRow
 
 _PKG = __name__.rpartition(".")[0]
 
 
 @sg.register
-class SettingsFactory(sg.RowFactory):
-    "Rows of settings; build() returns a dict, create() inserts once bind() is called."
+class SettingsFactory(sg.RowFactory[SettingsRow]):
+    "Rows of settings (SettingsRow); create() inserts them once bind() is called."
 
-    key = factory.Sequence(lambda n: sg.sq(sg.u_text(n, "sentence", None)))
-    value = factory.LazyFunction(lambda: sg.sq(sg.g_text("sentence", None)))
+    key = sg.sequence(lambda n: sg.sqlite_value(sg.unique_text(n, "sentence")))
+    value = sg.lazy_function(lambda: sg.sqlite_value(sg.random_text("sentence")))
 
     _spec = sg.Table(
         key="settings",
