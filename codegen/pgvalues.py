@@ -117,9 +117,9 @@ _SLOTS = {
     "int4": "{k}",
     "int8": "{k}",
     "num": "{k}",
-    "date": "sg.u_date({k}, -3650, 10 ** 6, 'range slots')",
-    "ts": "sg.u_ts(3600 * ({k}), -10 ** 8, 10 ** 9, False, 'range slots')",
-    "tstz": "sg.u_ts(3600 * ({k}), -10 ** 8, 10 ** 9, True, 'range slots')",
+    "date": "sg.unique_date({k}, -3650, 10 ** 6, 'range slots')",
+    "ts": "sg.unique_timestamp(3600 * ({k}), -10 ** 8, 10 ** 9, tz=False, what='range slots')",
+    "tstz": "sg.unique_timestamp(3600 * ({k}), -10 ** 8, 10 ** 9, tz=True, what='range slots')",
 }
 
 
