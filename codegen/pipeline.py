@@ -11,7 +11,9 @@ The CLI only turns a `Run` into a call here and the result into messages.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+import gc
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from . import bodycheck, cachestore, catalog, lock, parse, sources, writer
@@ -28,6 +30,20 @@ from .sources import SourceFile
 Warn = Callable[[Sequence[Diagnostic]], None]
 
 
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """The stages allocate millions of objects that live until the package is written; at
+    the default threshold the collector rescans them all the time (10% of a 5000-table
+    cold generate). A higher first threshold while the stages run, restored after."""
+    old = gc.get_threshold()
+    if old[0]:  # 0: collection switched off by the caller; leave it off
+        gc.set_threshold(max(old[0], 50_000), max(old[1], 20), max(old[2], 100))
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
 def load(
     paths: Sequence[str],
     dialect: str | Dialect = "postgres",
@@ -36,7 +52,8 @@ def load(
     cache: StatementCache | None = None,
 ) -> Built:
     """Read PATHs (files, migration folders, globs) into a schema model, with warnings."""
-    return load_files(sources.collect(paths, cwd), dialect, external, cwd, cache)
+    with _fewer_collections():
+        return load_files(sources.collect(paths, cwd), dialect, external, cwd, cache)
 
 
 def load_files(
@@ -81,8 +98,18 @@ def build(
     before generation starts, then the plan's. `cached=False`: no cache is read (`check
     --full` proves the package from the SQL alone). `progress` shows the stages on a
     terminal."""
+    with _fewer_collections():
+        return _build(run, files, warn, cached, progress or Progress.off())
+
+
+def _build(
+    run: Run,
+    files: Sequence[SourceFile] | None,
+    warn: Warn,
+    cached: bool,
+    progress: Progress,
+) -> Generated:
     config = run.config
-    progress = progress or Progress.off()
     progress.show(f"reading {', '.join(run.inputs)}")
     files = sources.collect(run.inputs, run.cwd) if files is None else files
     if cached:

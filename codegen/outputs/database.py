@@ -284,6 +284,8 @@ def _type(schema: Schema, t: SqlType, written: SqlType) -> str:
         args.append(f"bounds={(limits.lo, limits.hi)!r}")  # a MySQL integer width
     if written.category == "domain" and written.name:
         args.append(f"domain={pystr(written.name)}")
+    if category == "char" and of(schema.dialect).char_strips_pad:
+        args.append("strips_pad=True")
     if of(schema.dialect).strict_mode_values:
         args.append("strict=True")
     return f"TypeSpec({', '.join(args)})"

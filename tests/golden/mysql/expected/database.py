@@ -204,7 +204,13 @@ SCHEMA = SchemaSpec(
                 ),
                 ColumnSpec(
                     "country_code",
-                    TypeSpec("char", "char(2) collate utf8mb4_0900_ai_ci", length=2, strict=True),
+                    TypeSpec(
+                        "char",
+                        "char(2) collate utf8mb4_0900_ai_ci",
+                        length=2,
+                        strips_pad=True,
+                        strict=True,
+                    ),
                     default=customers__country_code_default,
                     collate="uca_nopad",
                 ),
