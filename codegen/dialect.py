@@ -99,6 +99,7 @@ class Dialect:
     like_ignores_case: bool = False  # LIKE ignores (ASCII) case
     restrict_violation: bool = True  # ON DELETE/UPDATE RESTRICT fails with its own 23001
     json_as_text: bool = False  # JSON columns hand back the text stored (MariaDB's LONGTEXT)
+    char_strips_pad: bool = False  # CHAR(n) is read back without trailing spaces (MySQL)
     # -- the generated code's annotations
     python_types: Mapping[str, str] = PYTHON_TYPES
 
@@ -264,6 +265,7 @@ class MySQL(_SqlglotRead):
     autoincrement: Identity | None = "auto_increment"
     collations_fold_case = True
     client_scripts = True
+    char_strips_pad = True
     python_types = _MYSQL_PYTHON_TYPES
 
     def test_backend(

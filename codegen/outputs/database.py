@@ -273,6 +273,8 @@ def _type(schema: Schema, t: SqlType, written: SqlType) -> str:
         args.append(f"bounds={(limits.lo, limits.hi)!r}")  # a MySQL integer width
     if written.category == "domain" and written.name:
         args.append(f"domain={pystr(written.name)}")
+    if category == "char" and of(schema.dialect).char_strips_pad:
+        args.append("strips_pad=True")
     return f"TypeSpec({', '.join(args)})"
 
 

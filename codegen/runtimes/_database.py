@@ -75,6 +75,7 @@ class TypeSpec:
     affinity: str = ""  # SQLite column affinity
     domain: str | None = None
     bounds: tuple[int, int] | None = None  # a MySQL integer type's range (unsigned too)
+    strips_pad: bool = False  # MySQL's CHAR(n): read back without trailing spaces
 
 
 @dataclass(frozen=True)
@@ -232,7 +233,8 @@ def _pg_text(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
         length = t.length or 1
         if len(value) > length and value[length:].strip(" "):
             raise rt.SqlError(f"value too long for type character({length})", "22001")
-        return value[:length].ljust(length)
+        kept = value[:length]
+        return kept.rstrip(" ") if t.strips_pad else kept.ljust(length)
     return value
 
 
@@ -416,7 +418,7 @@ _PG_STORED: dict[str, Callable[[TypeSpec], Callable[[Any], bool]]] = {
 def stored_as_is(column: ColumnSpec, affinity: bool) -> Callable[[Any], bool] | None:
     """A test for values `coerce_value` would store unchanged (None: always convert)."""
     t = column.type
-    if affinity or t.bounds is not None or t.domain is not None:
+    if affinity or t.bounds is not None or t.domain is not None or t.strips_pad:
         return None
     make = _PG_STORED.get(t.category)
     return None if make is None else make(t)

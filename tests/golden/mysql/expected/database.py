@@ -190,7 +190,9 @@ SCHEMA = SchemaSpec(
                 ),
                 ColumnSpec(
                     "country_code",
-                    TypeSpec("char", "char(2) collate utf8mb4_0900_ai_ci", length=2),
+                    TypeSpec(
+                        "char", "char(2) collate utf8mb4_0900_ai_ci", length=2, strips_pad=True
+                    ),
                     default=customers__country_code_default,
                     ci=True,
                 ),
