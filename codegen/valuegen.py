@@ -236,7 +236,9 @@ def gen_float(want: Want) -> Gen:
     low = -big if _least(want) is None else Decimal(0)
     lo, hi = _range(want, step, low, big)
     if want.unique:
-        return _unique("unique_float", want, f"{float(lo)!r}, {float(hi)!r}, {pystr(want.what)}")
+        places = "" if digits is None else f", places={digits[1]}"  # FLOAT(p,s) rounds to s
+        args = f"{float(lo)!r}, {float(hi)!r}, {pystr(want.what)}{places}"
+        return _unique("unique_float", want, args)
     if digits is not None and digits[1] < 4:  # the value MySQL stores, rounded inwards
         lo, hi = _ceil_to(lo, step), _floor_to(hi, step)
         return Gen(f"round(sg.random_float({float(lo)!r}, {float(hi)!r}), {digits[1]})")

@@ -157,12 +157,20 @@ def _span(c: Col, b: Bounds | None) -> int | None:
         lo = -hi
     else:
         return None
-    try:
-        lo = max(lo, Decimal(str(b.lo))) if b is not None and b.lo is not None else lo
-        hi = min(hi, Decimal(str(b.hi))) if b is not None and b.hi is not None else hi
+    try:  # in units: the first and last multiples of the unit the CHECK allows
+        if b is not None and b.lo is not None:
+            lo = max(lo, _inward(Decimal(str(b.lo)) / unit, b.lo_strict) * unit)
+        if b is not None and b.hi is not None:
+            hi = min(hi, -_inward(-Decimal(str(b.hi)) / unit, b.hi_strict) * unit)
     except ArithmeticError:
         return None
     return max(0, int((hi - lo) / unit) + 1)
+
+
+def _inward(x: Decimal, strict: bool) -> Decimal:
+    """The least whole number >= x (> x when strict)."""
+    whole = x.to_integral_value("ROUND_CEILING")
+    return whole + 1 if strict and whole == x else whole
 
 
 def _capacity(
@@ -181,6 +189,8 @@ def _capacity(
         return len(labels(schema, c.type)) or None
     if c.type.category in INTS and b is not None and b.lo is not None and b.hi is not None:
         return int(b.hi) - int(b.lo) + 1
+    if c.type.category in NUMS and b is not None and b.lo is not None and b.hi is not None:
+        return _span(c, b)  # numeric(3,0) CHECK (c BETWEEN 5 AND 6): 2, in units of the scale
     return None
 
 

@@ -176,10 +176,30 @@ def random_float(lo: float, hi: float) -> float:
     return round(rng.uniform(lo, hi), 4)
 
 
-def unique_float(n: int, lo: float, hi: float, what: str) -> float:
-    """Distinct whole numbers inside [lo, hi]: round the bounds inwards (CHECK c > 19 gives
-    lo = 19.0001, and 19.0 would violate it)."""
-    return float(unique_int(n, math.ceil(lo), math.floor(hi), what))
+def unique_float(n: int, lo: float, hi: float, what: str, places: int | None = None) -> float:
+    """Distinct numbers inside [lo, hi] that a 4-byte `real` stores exactly (so they stay
+    distinct in any float column): whole numbers first, then halves, quarters... between
+    them. `places` caps the digits after the point (MySQL's FLOAT(p,s) rounds to s)."""
+    _, exp = math.frexp(max(abs(lo), abs(hi)) or 1.0)
+    finest = math.ldexp(1.0, max(exp - 24, -149))  # its multiples up to hi are exact reals
+    step = max(1.0, finest)
+    count = _multiples(lo, hi, step)
+    if n < count:  # rounding the bounds inwards: CHECK c > 19 gives lo = 19.0001
+        return (math.ceil(lo / step) + n) * step
+    n -= count
+    level = 0
+    while step / 2 >= finest and (places is None or level < places):
+        step, level = step / 2, level + 1
+        odd = _multiples(lo, hi, step) - _multiples(lo, hi, step * 2)  # the new ones only
+        if n < odd:
+            first = math.ceil(lo / step)
+            return (first + (first + 1) % 2 + 2 * n) * step
+        n -= odd
+    raise GenerationError(f"{what}: UNIQUE values exhausted (all the reals in the bounds)")
+
+
+def _multiples(lo: float, hi: float, step: float) -> int:
+    return max(0, math.floor(hi / step) - math.ceil(lo / step) + 1)
 
 
 def random_bool() -> bool:

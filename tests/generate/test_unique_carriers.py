@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -17,6 +18,7 @@ from codegen.errors import Diagnostic
 from codegen.render import Formatter
 from codegen.runtimes import _runtime
 from tests.generate.genlib import build_package
+from tests.myserver import load as load_mysql
 
 
 def _warnings(sql: str, tmp_path: Path) -> list[Diagnostic]:
@@ -244,3 +246,95 @@ def test_remainder_of_generated_values_raises_past_k_rows(
     pkg.reset()
     factory.reset_sequence()
     assert len(factory.build_batch(10)) == 10
+
+
+NARROW_FLOAT_CARRIERS = {
+    # the saved hypothesis failure: two reals between 999 and 1000 (2 whole numbers)
+    "two_reals": "c0 real CHECK (c0 BETWEEN 999 AND 1000), c1 real CHECK (c1 BETWEEN 999 AND 1000)",
+    "real_bool": "c0 real NOT NULL CHECK (c0 BETWEEN 999 AND 1000), c1 boolean NOT NULL",
+    "real_strict": "c0 real NOT NULL CHECK (c0 > 5 AND c0 < 6), c1 boolean NOT NULL",
+    "double_bool": "c0 double precision NOT NULL CHECK (c0 BETWEEN -1 AND 0), c1 boolean NOT NULL",
+}
+
+
+@pytest.mark.parametrize("case", sorted(NARROW_FLOAT_CARRIERS))
+def test_a_float_carrier_goes_past_the_whole_numbers_in_its_bounds(
+    case: str, pg: psycopg.Connection, make_package: Callable[..., ModuleType]
+) -> None:
+    """A real CHECK-bounded to [999, 1000] holds thousands of distinct values, not 2: the
+    carrier steps through halves, quarters... and PostgreSQL's UNIQUE accepts all 200 rows."""
+    sql = f"CREATE TABLE t (id serial PRIMARY KEY, {NARROW_FLOAT_CARRIERS[case]}, UNIQUE (c0, c1));"
+    rows = _create_200(pg, make_package, sql)
+    stored = pg.execute("SELECT count(DISTINCT c0) FROM t").fetchone()  # type: ignore[call-overload]
+    assert stored == (200,)  # the carrier alone tells the rows apart, as float4 too
+    assert len({r["c0"] for r in rows}) == 200
+
+
+def test_a_small_numeric_carrier_takes_the_next_digit_and_then_raises(
+    pg: psycopg.Connection, make_package: Callable[..., ModuleType]
+) -> None:
+    """numeric(3,0) CHECK (c0 BETWEEN 5 AND 6) with a boolean: 4 distinct rows exist, all
+    4 reach PostgreSQL, and the 5th raises instead of repeating one."""
+    sql = (
+        "CREATE TABLE t (id serial PRIMARY KEY,"
+        " c0 numeric(3,0) NOT NULL CHECK (c0 BETWEEN 5 AND 6),"
+        " c1 boolean NOT NULL, UNIQUE (c0, c1));"
+    )
+    pg.execute(sql)  # type: ignore[call-overload]
+    pkg = make_package(sql=sql, seed=1)
+    rows = _insert(pg, pkg, "t", 4)
+    assert sorted((int(r["c0"]), r["c1"]) for r in rows) == [
+        (5, False), (5, True), (6, False), (6, True),
+    ]  # fmt: skip
+    with pytest.raises(pkg.GenerationError, match="exhausted"):
+        pkg.FACTORIES["t"].build()
+
+
+def _float4(x: float) -> float:
+    return float(struct.unpack("f", struct.pack("f", x))[0])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lo=st.floats(-1e7, 1e7, allow_nan=False),
+    width=st.floats(0, 1e3),
+    places=st.none() | st.integers(0, 4),
+)
+def test_unique_float_values_are_distinct_exact_reals_inside_the_bounds(
+    lo: float, width: float, places: int | None
+) -> None:
+    """Whatever the bounds: every value is inside them, exact as a 4-byte real (so it stays
+    distinct in any float column), has at most `places` decimals, and none repeats."""
+    hi = lo + width
+    values: list[float] = []
+    for n in range(300):
+        try:
+            values.append(_runtime.unique_float(n, lo, hi, "t.c", places))
+        except _runtime.GenerationError:
+            break
+    assert len(set(values)) == len(values)
+    for value in values:
+        assert lo <= value <= hi and _float4(value) == value
+        assert places is None or round(value, places) == value
+    if width >= 1 and max(abs(lo), abs(hi)) < 2**22:  # whole numbers, then halves if places allow
+        assert len(values) >= min(300, int(width) * (1 if places == 0 else 2))
+
+
+def test_a_unique_mysql_float_with_a_scale_keeps_to_its_digits(
+    mysql: Any, make_package: Callable[..., ModuleType]
+) -> None:
+    """FLOAT(4,1) rounds to one digit: past the whole numbers 1..3 only the halves fit
+    (0.25 would round onto a neighbour), so 5 rows reach MariaDB unchanged, then an error."""
+    sql = (
+        "CREATE TABLE u (id INT PRIMARY KEY,"
+        " a FLOAT(4,1) NOT NULL UNIQUE CHECK (a BETWEEN 1 AND 3));"
+    )
+    load_mysql(mysql, sql)
+    pkg = make_package(sql=sql, dialect="mysql", seed=1)
+    rows = pkg.FACTORIES["u"].build_batch(5)
+    with mysql.cursor() as cur:
+        cur.executemany("INSERT INTO u (id, a) VALUES (%s, %s)", [(r["id"], r["a"]) for r in rows])
+        cur.execute("SELECT a FROM u ORDER BY a")
+        assert [a for (a,) in cur.fetchall()] == [1.0, 1.5, 2.0, 2.5, 3.0]
+    with pytest.raises(pkg.GenerationError, match="exhausted"):
+        pkg.FACTORIES["u"].build()
