@@ -70,6 +70,8 @@ CASES: list[tuple[str, dict[str, str]]] = [
     ("iif(a, b, 'no')", two(X)), ("max(a, b)", two(X)), ("min(a, b, 0)", two(INT, R)),
     *[(f"CAST(a AS {t})", {"a": X}) for t in ("INTEGER", "REAL", "TEXT", "NUMERIC", "VARCHAR(3)")],
     ("abs(a)", {"a": X}), ("round(a)", {"a": X}), ("round(a, 0)", {"a": R}),
+    ("round(a, b)", two(X, INT)), ("round(a, 2)", {"a": R}), ("round(a, b)", two(R, X)),
+    ("hex(a)", {"a": X}), ("lower(hex(a))", {"a": X}), ("hex(a || b)", two(T, R)),
     ("upper(a)", {"a": X}), ("lower(a)", {"a": T}), ("length(a)", {"a": X}),
     ("substr(a, b)", two(T, INT)), ("substr(a, b, c)", {"a": T, "b": INT, "c": INT}),
     ("trim(a)", {"a": X}), ("ltrim(a, b)", two(T)), ("rtrim(a, 'x ')", {"a": T}),
