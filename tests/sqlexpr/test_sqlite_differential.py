@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import os
 import sqlite3
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -78,15 +77,6 @@ CASES: list[tuple[str, dict[str, str]]] = [
     ("replace(a, b, 'z')", two(T)), ("instr(a, b)", two(X)),
     ("a LIKE b", two(T)), ("a NOT LIKE 'a%'", {"a": X}), ("a LIKE b ESCAPE '!'", two(T)),
 ]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def db() -> Iterator[sqlite3.Connection]:
-    conn = sqlite3.connect(":memory:")
-    try:
-        yield conn
-    finally:
-        conn.close()
 
 
 def _small_ints(spelling: str) -> st.SearchStrategy[Any]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sqlite3
 import struct
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,15 +16,6 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from codegen.sqlexpr import runtime
-
-
-@pytest.fixture(scope="module")
-def db() -> Iterator[sqlite3.Connection]:
-    conn = sqlite3.connect(":memory:")
-    try:
-        yield conn
-    finally:
-        conn.close()
 
 
 def bits(x: Any) -> Any:
