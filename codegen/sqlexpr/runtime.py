@@ -20,7 +20,7 @@ import random
 import re
 import struct
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import (
     ROUND_CEILING,
@@ -2041,16 +2041,16 @@ _AR_ROUND = (5.0e-01, 5.0e-02, 5.0e-03, 5.0e-04, 5.0e-05, 5.0e-06, 5.0e-07, 5.0e
              5.0e-10)  # fmt: skip
 
 
-def sq_float_text(x: float) -> str:
-    """A REAL as text: sqlite3's printf("%!.15g"), replayed in long-double arithmetic
-    (SQLite 3.40's algorithm; it does not always round ties the way C's printf does)."""
-    if math.isinf(x):
-        return "Inf" if x > 0 else "-Inf"
-    prefix, value = ("-", Fraction(-x)) if x < 0 else ("", Fraction(x))
-    precision = 14  # %.15g: one digit before the point
+def _ld_rounder(precision: int) -> Fraction:
+    """printf's arRound[precision % 10], scaled by 1e-10 per further ten digits."""
     rounder = Fraction(_AR_ROUND[precision % 10])
     for _ in range(precision // 10):
         rounder = _ld(rounder * Fraction(1.0e-10))
+    return rounder
+
+
+def _ld_normalize(value: Fraction) -> tuple[Fraction, int]:
+    """printf's scaling of a positive value into [1, 10) in long double: (value, exponent)."""
     exp = 0
     if value > 0:
         scale = Fraction(1)
@@ -2063,6 +2063,40 @@ def sq_float_text(x: float) -> str:
             value, exp = _ld(value * Fraction(1e8)), exp - 8
         while value < 1:
             value, exp = _ld(value * 10), exp - 1
+    return value, exp
+
+
+def _ld_digits(value: Fraction, budget: int) -> Iterator[str]:
+    """printf's et_getdigit: peel digits off a value in [1, 10); zeros once `budget`
+    significant digits are spent."""
+    while True:
+        if budget <= 0:
+            yield "0"
+            continue
+        budget -= 1
+        d = int(value)
+        value = _ld((value - d) * 10)
+        yield str(d)
+
+
+def _ld_fixed(digits: Iterator[str], e2: int, precision: int) -> str:
+    """printf's etFLOAT layout: integer digits (or 0), the point, leading zeros, fraction."""
+    out = ["0"] if e2 < 0 else [next(digits) for _ in range(e2 + 1)]
+    zeros = max(-(e2 + 1), 0)
+    out += [".", "0" * zeros]
+    out += [next(digits) for _ in range(max(precision - zeros, 0))]
+    return "".join(out)
+
+
+def sq_float_text(x: float) -> str:
+    """A REAL as text: sqlite3's printf("%!.15g"), replayed in long-double arithmetic
+    (SQLite 3.40's algorithm; it does not always round ties the way C's printf does)."""
+    if math.isinf(x):
+        return "Inf" if x > 0 else "-Inf"
+    prefix, value = ("-", Fraction(-x)) if x < 0 else ("", Fraction(x))
+    precision = 14  # %.15g: one digit before the point
+    rounder = _ld_rounder(precision)
+    value, exp = _ld_normalize(value)
     value = _ld(value + rounder)
     if value >= 10:
         value, exp = _ld(value * Fraction(0.1)), exp + 1
@@ -2070,27 +2104,8 @@ def sq_float_text(x: float) -> str:
     e2 = 0 if exponential else exp
     if not exponential:
         precision -= exp
-    budget = 26  # significant digits printed before zeros take over (the ! flag)
-    out: list[str] = []
-
-    def digit() -> str:
-        nonlocal value, budget
-        if budget <= 0:
-            return "0"
-        budget -= 1
-        d = int(value)
-        value = _ld((value - d) * 10)
-        return str(d)
-
-    if e2 < 0:
-        out.append("0")
-    else:
-        out.extend(digit() for _ in range(e2 + 1))
-    out.append(".")
-    zeros = max(-(e2 + 1), 0) if e2 < 0 else 0
-    out.append("0" * zeros)
-    out.extend(digit() for _ in range(precision - zeros))
-    text = "".join(out).rstrip("0")
+    # 26 significant digits before zeros take over (the ! flag)
+    text = _ld_fixed(_ld_digits(value, 26), e2, precision).rstrip("0")
     text = text + "0" if text.endswith(".") else text
     if exponential:
         sign = "-" if exp < 0 else "+"
@@ -2266,6 +2281,80 @@ def sq_round0(a: Any) -> float | None:
     if abs(r) > 4503599627370496.0 or math.isnan(r):
         return r
     return float(int(r + (-0.5 if r < 0 else 0.5)))
+
+
+def _sq_printf_f(r: float, precision: int) -> str:
+    """SQLite 3.40's own "%.*f" (printf.c, etFLOAT): a rounder (nudged by 3e-16 when few
+    digits are asked), added before scaling into [1, 10), then 16 significant digits."""
+    prefix, value = ("-", Fraction(-r)) if r < 0 else ("", Fraction(r))
+    rounder = _ld_rounder(precision)
+    ex = -1023 + ((struct.unpack("<Q", struct.pack("<d", float(value)))[0] >> 52) & 0x7FF)
+    if precision + int(ex / 3) < 15:
+        rounder = _ld(rounder + _ld(value * Fraction(3e-16)))
+    value, exp = _ld_normalize(_ld(value + rounder))
+    return prefix + _ld_fixed(_ld_digits(value, 16), exp, precision)
+
+
+def _sq_atof_decimal(text: str) -> float:
+    """sqlite3AtoF on printf's "[-]digits.digits": up to 18 significant digits in an
+    integer, then one long double multiply or divide by a power of ten, then to double."""
+    neg = text.startswith("-")
+    whole, _, frac = text.lstrip("-").partition(".")
+    s, e = 0, 0
+    for ch in whole:
+        if s < (_I64[1] - 9) // 10:
+            s = s * 10 + ord(ch) - 48
+        else:
+            e += 1
+    for ch in frac:
+        if s < (_I64[1] - 9) // 10:
+            s, e = s * 10 + ord(ch) - 48, e - 1
+    if s == 0:
+        return -0.0 if neg else 0.0
+    while e < 0 and s % 10 == 0:
+        s, e = s // 10, e + 1
+    while e > 0 and s < _I64[1] // 10:
+        s, e = s * 10, e - 1
+    s = -s if neg else s
+    if e == 0:
+        return float(s)
+    scale, k = Fraction(1), abs(e)
+    while k % 22:
+        scale, k = _ld(scale * 10), k - 1
+    while k > 0:
+        scale, k = _ld(scale * Fraction(1e22)), k - 22
+    return float(_ld(s / scale if e < 0 else s * scale))
+
+
+def sq_round(a: Any, n: Any = 0) -> float | None:
+    """round(X, N) as SQLite 3.40's roundFunc: N clamped to 0..30; N = 0 or |X| >= 2**52
+    as sq_round0; otherwise X printed with "%.*f" and read back with sqlite3AtoF."""
+    if a is None or n is None:
+        return None
+    wide = (sq_to_integer(n) or 0) & 0xFFFFFFFF  # sqlite3_value_int: the low 32 bits, signed
+    digits = max(0, min(30, wide - (1 << 32) if wide >> 31 else wide))
+    r = _sq_real(a)
+    if digits == 0 or abs(r) > 4503599627370496.0 or math.isnan(r) or math.isinf(r):
+        return sq_round0(a)
+    return _sq_atof_decimal(_sq_printf_f(r, digits))
+
+
+def sq_hex(a: Any) -> str:
+    """hex(X): upper-case hex of the blob, or of the value's UTF-8 text; NULL gives ''."""
+    if a is None:
+        return ""
+    if isinstance(a, bytes):
+        return a.hex().upper()
+    text = sq_text(a)
+    assert text is not None
+    return text.encode("utf-8").hex().upper()
+
+
+def sq_randomblob(n: Any) -> bytes:
+    """randomblob(N): N (at least 1) random bytes, from the seeded generator (rt.seed) so a
+    seeded run is reproducible; any bytes are a value SQLite could have produced."""
+    size = max(1, sq_to_integer(n) or 1)
+    return _random.randbytes(size)
 
 
 def sq_instr(s: Any, sub: Any) -> int | None:

@@ -216,14 +216,17 @@ def h_case_fn(fn: str) -> Handler:
 
 
 def h_round(c: Compiler, node: exp.Round) -> Typed:
-    """round(X) and round(X, 0) only: other precisions go through SQLite's printf with
-    long-double arithmetic, which is not reproduced here."""
+    """round(X) in double arithmetic; round(X, N) through rt.sq_round, which reproduces
+    SQLite 3.40's printf-then-atof in long double arithmetic."""
     decimals = node.args.get("decimals")
-    if decimals is not None:
-        d = c.expr(decimals)
-        if not (d.is_const and d.value == 0):
-            raise Unsupported("round(X, N) with N other than 0")
-    return Typed(f"rt.sq_round0({c.expr(node.this).code})", T.ANY)
+    x = c.expr(node.this).code
+    if decimals is None:
+        return Typed(f"rt.sq_round0({x})", T.ANY)
+    return Typed(f"rt.sq_round({x}, {c.expr(decimals).code})", T.ANY)
+
+
+def h_lower_hex(c: Compiler, node: exp.LowerHex) -> Typed:
+    return Typed(f"rt.sq_ascii_case(rt.sq_hex({c.expr(node.this).code}), False)", T.TEXT)
 
 
 def h_trim(c: Compiler, node: exp.Trim) -> Typed:
@@ -324,6 +327,8 @@ def h_arrow(c: Compiler, node: exp.Expression) -> Typed:
 def h_anonymous(c: Compiler, node: exp.Anonymous) -> Typed:
     if node.name.lower() in ("datetime", "time"):
         return h_date_fn(c, node)
+    if node.name.lower() == "randomblob" and len(node.expressions) == 1:
+        return Typed(f"rt.sq_randomblob({c.expr(node.expressions[0]).code})", T.ANY)
     if node.name.lower() == "json_valid" and len(node.expressions) == 1:
         return Typed(f"rt.sq_json_valid({c.expr(node.expressions[0]).code})", T.INTEGER)
     raise Unsupported(f"function {node.name.lower()}()")
@@ -342,6 +347,8 @@ def _dispatch() -> dict[type, Handler]:
             exp.If: h_iif,
             exp.Abs: _call("sq_abs", "this"),
             exp.Round: h_round,
+            exp.Hex: _call("sq_hex", "this"),
+            exp.LowerHex: h_lower_hex,
             exp.Upper: h_case_fn("upper"),
             exp.Lower: h_case_fn("lower"),
             exp.Length: _call("sq_length", "this"),
@@ -388,7 +395,11 @@ def _register() -> None:
             "REAL (float) arithmetic; text operands read as numbers",
         ),
         ("arithmetic", "unary -", ""),
-        ("math functions", "round(x), round(numeric, n)", "round(X) and round(X, 0) only"),
+        (
+            "math functions",
+            "round(x), round(numeric, n)",
+            "SQLite 3.40's round(X, N), printf in long double",
+        ),
         ("math functions", "floor, ceil, ceiling, sign, sqrt, abs, mod", "abs only"),
         (
             "casts",
@@ -412,6 +423,8 @@ def _register() -> None:
             "trim, ltrim, rtrim, replace",
         ),
         ("strings", "position(... IN ...), strpos, md5", "instr"),
+        ("strings", "hex, lower(hex(...))", "hex(): the blob's or the UTF-8 text's bytes"),
+        ("generated values", "randomblob(n)", "seeded by rt.seed(n)"),
         (
             "pattern matching",
             "LIKE, ILIKE, NOT LIKE, ESCAPE",

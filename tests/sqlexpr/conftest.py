@@ -1,9 +1,10 @@
 """Module-scoped database connections for hypothesis loops (function-scoped fixtures and
 @given do not mix): one PostgreSQL database per test module, in a UTF-8 locale so case
-mapping and regex classes behave as on a typical server."""
+mapping and regex classes behave as on a typical server; one in-memory SQLite (`db`)."""
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from collections.abc import Iterator
 
@@ -27,3 +28,12 @@ def pgdb(pg_server: PgServer) -> Iterator[psycopg.Connection]:
             yield conn
     finally:
         pg_server.drop_database(name)
+
+
+@pytest.fixture(scope="module")
+def db() -> Iterator[sqlite3.Connection]:
+    conn = sqlite3.connect(":memory:")
+    try:
+        yield conn
+    finally:
+        conn.close()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import os
 import sqlite3
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -70,21 +69,14 @@ CASES: list[tuple[str, dict[str, str]]] = [
     ("iif(a, b, 'no')", two(X)), ("max(a, b)", two(X)), ("min(a, b, 0)", two(INT, R)),
     *[(f"CAST(a AS {t})", {"a": X}) for t in ("INTEGER", "REAL", "TEXT", "NUMERIC", "VARCHAR(3)")],
     ("abs(a)", {"a": X}), ("round(a)", {"a": X}), ("round(a, 0)", {"a": R}),
+    ("round(a, b)", two(X, INT)), ("round(a, 2)", {"a": R}), ("round(a, b)", two(R, X)),
+    ("hex(a)", {"a": X}), ("lower(hex(a))", {"a": X}), ("hex(a || b)", two(T, R)),
     ("upper(a)", {"a": X}), ("lower(a)", {"a": T}), ("length(a)", {"a": X}),
     ("substr(a, b)", two(T, INT)), ("substr(a, b, c)", {"a": T, "b": INT, "c": INT}),
     ("trim(a)", {"a": X}), ("ltrim(a, b)", two(T)), ("rtrim(a, 'x ')", {"a": T}),
     ("replace(a, b, 'z')", two(T)), ("instr(a, b)", two(X)),
     ("a LIKE b", two(T)), ("a NOT LIKE 'a%'", {"a": X}), ("a LIKE b ESCAPE '!'", two(T)),
 ]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def db() -> Iterator[sqlite3.Connection]:
-    conn = sqlite3.connect(":memory:")
-    try:
-        yield conn
-    finally:
-        conn.close()
 
 
 def _small_ints(spelling: str) -> st.SearchStrategy[Any]:

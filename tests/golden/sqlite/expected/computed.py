@@ -199,18 +199,24 @@ def orders__discount_amount(
     price: float | None, quantity: int | None, discount: float | None
 ) -> float | None:
     """sqlite: ROUND(price * quantity * discount / 100, 2)"""
-    raise NotImplementedError(
-        "sqlite expression not supported (round(X, N) with N other than 0): ROUND(price * quantity * discount / 100, 2)"
+    result: float | None = rt.sq_store(
+        rt.sq_round(rt.sq_div(rt.sq_mul(rt.sq_mul(price, quantity), discount), 100), 2), "NUMERIC"
     )
+    return result
 
 
 def orders__final_price(
     price: float | None, quantity: int | None, discount: float | None
 ) -> float | None:
     """sqlite: price * quantity - ROUND(price * quantity * discount / 100, 2)"""
-    raise NotImplementedError(
-        "sqlite expression not supported (round(X, N) with N other than 0): price * quantity - ROUND(price * quantity * discount / 100, 2)"
+    result: float | None = rt.sq_store(
+        rt.sq_sub(
+            rt.sq_mul(price, quantity),
+            rt.sq_round(rt.sq_div(rt.sq_mul(rt.sq_mul(price, quantity), discount), 100), 2),
+        ),
+        "NUMERIC",
     )
+    return result
 
 
 def orders__price_check(price: float | None) -> bool | None:
@@ -300,9 +306,15 @@ def customer_metrics__average_order_value(
     total_orders: int | None, total_spent: float | None
 ) -> float | None:
     """sqlite: CASE WHEN total_orders > 0 THEN ROUND(total_spent / total_orders, 2) ELSE 0 END"""
-    raise NotImplementedError(
-        "sqlite expression not supported (round(X, N) with N other than 0): CASE WHEN total_orders > 0 THEN ROUND(total_spent / total_orders, 2) ELSE 0 END"
+    result: float | None = rt.sq_store(
+        (
+            rt.sq_round(rt.sq_div(total_spent, total_orders), 2)
+            if rt.is_true(rt.sq_truth(rt.sq_cmp(">", total_orders, 0)))
+            else 0
+        ),
+        "REAL",
     )
+    return result
 
 
 def customer_metrics__orders_per_month(
@@ -359,9 +371,13 @@ def product_ratings__overall_rating(
     quality: int | None, value: int | None, usability: int | None, delivery: int | None
 ) -> float | None:
     """sqlite: ROUND((quality + value + usability + delivery) / 4.0, 2)"""
-    raise NotImplementedError(
-        "sqlite expression not supported (round(X, N) with N other than 0): ROUND((quality + value + usability + delivery) / 4.0, 2)"
+    result: float | None = rt.sq_store(
+        rt.sq_round(
+            rt.sq_div(rt.sq_add(rt.sq_add(rt.sq_add(quality, value), usability), delivery), 4.0), 2
+        ),
+        "REAL",
     )
+    return result
 
 
 def product_ratings__quality_check(quality: int | None) -> bool | None:
@@ -491,9 +507,15 @@ def analytics__conversion_rate(
     unique_visitors: int | None, conversions: int | None
 ) -> float | None:
     """sqlite: CASE WHEN unique_visitors > 0 THEN ROUND(CAST(conversions AS REAL) / unique_visitors, 4) ELSE 0 END"""
-    raise NotImplementedError(
-        "sqlite expression not supported (round(X, N) with N other than 0): CASE WHEN unique_visitors > 0 THEN ROUND(CAST(conversions AS REAL) / unique_visitors, 4) ELSE 0 END"
+    result: float | None = rt.sq_store(
+        (
+            rt.sq_round(rt.sq_div(rt.sq_to_real(conversions), unique_visitors), 4)
+            if rt.is_true(rt.sq_truth(rt.sq_cmp(">", unique_visitors, 0)))
+            else 0
+        ),
+        "REAL",
     )
+    return result
 
 
 def analytics__revenue_per_visitor(

@@ -89,9 +89,10 @@ def products__created_at_default() -> str | None:
 
 def orders__order_number_default() -> str | None:
     """sqlite: LOWER(HEX(RANDOMBLOB(8)))"""
-    raise NotImplementedError(
-        "sqlite expression not supported (function lower_hex()): LOWER(HEX(RANDOMBLOB(8)))"
+    result: str | None = rt.sq_store(
+        rt.sq_ascii_case(rt.sq_hex(rt.sq_randomblob(8)), False), "TEXT"
     )
+    return result
 
 
 def orders__discount_default() -> int:
