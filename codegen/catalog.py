@@ -21,6 +21,7 @@ from .model import (
     CompositeType,
     Domain,
     EnumType,
+    Exclude,
     ForeignKey,
     Function,
     Index,
@@ -145,7 +146,8 @@ class Catalog:
             parents = [self._table(st.origin, key) for key in table.inherits]
             table = derived.inherit(table, parents)
         _check_unique_names(st.origin, table)
-        for constraint in (table.primary_key, *table.uniques, *table.foreign_keys):
+        for constraint in (table.primary_key, *table.uniques, *table.foreign_keys,
+                           *table.excludes):  # fmt: skip
             if constraint is not None:
                 origin = self._origin_at(constraint.location, st.origin)
                 _check_columns(origin, table, constraint.columns, type(constraint).__name__)
@@ -1102,6 +1104,7 @@ def _drop_column(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.DropColu
         foreign_keys=tuple(fk for fk in table.foreign_keys if keeps(fk.columns)),
         checks=tuple(c for c in table.checks if not reads(c.sql)),
         indexes=tuple(i for i in table.indexes if keeps(i.columns, i.expressions, i.where)),
+        excludes=tuple(x for x in table.excludes if keeps(x.columns)),
     )
     kept_indexes = {u.name for u in dropped.uniques} | {i.name for i in dropped.indexes}
     for name in [i.name for i in table.uniques] + [i.name for i in table.indexes]:
@@ -1132,6 +1135,9 @@ def _rename_column(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.Rename
         ),
         indexes=tuple(
             replace(i, columns=_rename_in(i.columns, a.old, a.new)) for i in table.indexes
+        ),
+        excludes=tuple(
+            replace(x, columns=_rename_in(x.columns, a.old, a.new)) for x in table.excludes
         ),
     )
     # foreign keys elsewhere that point at the renamed column follow it
@@ -1252,6 +1258,8 @@ def _add_constraint(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.AddCo
         return table if cat.dialect.pk_columns_nullable else _nullable_pk(table)
     if isinstance(c, Unique):
         return replace(table, uniques=(*table.uniques, c))
+    if isinstance(c, Exclude):
+        return replace(table, excludes=(*table.excludes, c))
     return replace(table, foreign_keys=(*table.foreign_keys, c))
 
 
@@ -1265,6 +1273,7 @@ def _drop_constraint(
         uniques=tuple(u for u in table.uniques if u.name != a.name),
         foreign_keys=tuple(fk for fk in table.foreign_keys if fk.name != a.name),
         checks=tuple(c for c in table.checks if c.name != a.name),
+        excludes=tuple(x for x in table.excludes if x.name != a.name),
     )
     if dropped == table and not a.if_exists:
         raise SchemagenError(

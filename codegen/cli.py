@@ -124,8 +124,11 @@ def inspect(
 ) -> None:
     """Show the schema model read from PATHS (files, migration folders, globs)."""
     from . import pipeline
+    from .config import load
+    from .dialect import of
 
-    built = pipeline.load(paths, dialect, external)
+    # the server version in [tool.schemagen] shapes the model, as it does for generate
+    built = pipeline.load(paths, of(dialect).at_version(load().postgres_version), external)
     _warn(built.warnings)
     click.echo(INSPECT_FORMATS[fmt](built, verbose), nl=False)
 

@@ -15,6 +15,7 @@ from .model import (
     CompositeType,
     Domain,
     EnumType,
+    Exclude,
     ForeignKey,
     Function,
     Identity,
@@ -27,7 +28,7 @@ from .model import (
     View,
 )
 
-Constraint = PrimaryKey | ForeignKey | Unique | Check
+Constraint = PrimaryKey | ForeignKey | Unique | Check | Exclude
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from .model import Check, Column, ForeignKey, Index, PrimaryKey, Table, Unique
+from .model import Check, Column, Exclude, ForeignKey, Index, PrimaryKey, Table, Unique
 
 
 def inherited_column(column: Column, share_identity: bool = False) -> Column:
@@ -79,6 +79,7 @@ def partition_of(table: Table, parent: Table, share_identity: bool) -> Table:
         primary_key=table.primary_key or _unnamed_pk(parent),
         checks=_checks(parent.checks, table.checks),
         uniques=_copied_uniques(parent.uniques, table.uniques),
+        excludes=_copied_excludes(parent, table),
         foreign_keys=_copied_fks(parent, table),
     )
 
@@ -105,6 +106,7 @@ def attach(child: Table, parent: Table, share_identity: bool) -> Table:
         primary_key=child.primary_key or _unnamed_pk(parent),
         checks=_checks(child.checks, parent.checks),
         uniques=_copied_uniques(parent.uniques, child.uniques),
+        excludes=_copied_excludes(parent, child),
         foreign_keys=_copied_fks(parent, child),
     )
 
@@ -112,6 +114,14 @@ def attach(child: Table, parent: Table, share_identity: bool) -> Table:
 def _unnamed_pk(parent: Table) -> PrimaryKey | None:
     pk = parent.primary_key
     return replace(pk, name=None) if pk is not None else None
+
+
+def _copied_excludes(parent: Table, own: Table) -> tuple[Exclude, ...]:
+    """A partitioned table's EXCLUDE constraints, cloned (renamed) onto a partition."""
+    have = {(x.columns, x.operators) for x in own.excludes}
+    copied = [replace(x, name=None) for x in parent.excludes
+              if (x.columns, x.operators) not in have]  # fmt: skip
+    return (*own.excludes, *copied)
 
 
 def _copied_uniques(parents: Sequence[Unique], own: Sequence[Unique]) -> tuple[Unique, ...]:
@@ -165,7 +175,8 @@ def like(table: Table, source: Table, position: int, options: tuple[str, ...]) -
         pk = table.primary_key or _unnamed_pk(source)
         uniques = (*table.uniques, *(replace(u, name=None) for u in source.uniques))
         indexes = (*table.indexes, *(replace(i, name=None) for i in source.indexes))
-        table = replace(table, primary_key=pk, uniques=uniques, indexes=indexes)
+        excludes = (*table.excludes, *(replace(x, name=None) for x in source.excludes))
+        table = replace(table, primary_key=pk, uniques=uniques, indexes=indexes, excludes=excludes)
     return table
 
 

@@ -236,6 +236,35 @@ class Unique:
 
 
 @dataclass(frozen=True)
+class Exclude:
+    """An EXCLUDE constraint of the plannable form: plain columns, each compared with `=` or
+    (range columns) `&&`; two rows conflict when every comparison holds. Other forms
+    (operators, expressions, WHERE) are refused with a warning by the reader."""
+
+    columns: tuple[str, ...]
+    operators: tuple[str, ...]  # one per column: "=" or "&&"
+    name: str | None = None
+    location: Location = NOWHERE
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "columns": list(self.columns),
+            "operators": list(self.operators),
+            "location": self.location.to_json(),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Exclude:
+        return cls(
+            tuple(data["columns"]),
+            tuple(data["operators"]),
+            data.get("name"),
+            Location.from_json(data["location"]),
+        )
+
+
+@dataclass(frozen=True)
 class Check:
     sql: str
     name: str | None = None
@@ -287,6 +316,7 @@ class Table:
     uniques: tuple[Unique, ...] = ()
     checks: tuple[Check, ...] = ()
     indexes: tuple[Index, ...] = ()
+    excludes: tuple[Exclude, ...] = ()  # EXCLUDE constraints (=, &&) the rows keep
     partition_by: str | None = None  # "RANGE (created_at)" on a partitioned parent
     partition_of: str | None = None  # parent table key on a PARTITION OF child
     partition_bound: str | None = None  # "FOR VALUES FROM (...) TO (...)" / "DEFAULT"
@@ -333,6 +363,7 @@ class Table:
             "partition_of": self.partition_of,
             "partition_bound": self.partition_bound,
             **({"inherits": list(self.inherits)} if self.inherits else {}),
+            **({"excludes": [x.to_json() for x in self.excludes]} if self.excludes else {}),
             "comment": self.comment,
             "location": self.location.to_json(),
         }
@@ -367,6 +398,7 @@ class Table:
             partition_of=data.get("partition_of"),
             partition_bound=data.get("partition_bound"),
             inherits=tuple(data.get("inherits", ())),
+            excludes=tuple(Exclude.from_json(x) for x in data.get("excludes", ())),
             comment=data.get("comment"),
             dialect=dialect,
             location=Location.from_json(data["location"]),

@@ -73,7 +73,13 @@ def _check_column(sql: str) -> str | None:
 def name_postgres(table: Table) -> Table:
     taken = {
         c.name
-        for c in (table.primary_key, *table.uniques, *table.foreign_keys, *table.checks)
+        for c in (
+            table.primary_key,
+            *table.uniques,
+            *table.excludes,
+            *table.foreign_keys,
+            *table.checks,
+        )
         if c is not None and c.name
     }
 
@@ -89,6 +95,10 @@ def name_postgres(table: Table) -> Table:
         u if u.name or u.from_index else replace(u, name=choose("_".join(u.columns), "key"))
         for u in table.uniques
     )
+    excludes = tuple(
+        x if x.name else replace(x, name=choose("_".join(x.columns), "excl"))
+        for x in table.excludes
+    )
     fks = tuple(
         fk if fk.name else replace(fk, name=choose("_".join(fk.columns), "fkey"))
         for fk in table.foreign_keys
@@ -97,7 +107,9 @@ def name_postgres(table: Table) -> Table:
         c if c.name else replace(c, name=choose(_check_column(c.sql), "check"))
         for c in table.checks
     )
-    return replace(table, primary_key=pk, uniques=uniques, foreign_keys=fks, checks=checks)
+    return replace(
+        table, primary_key=pk, uniques=uniques, excludes=excludes, foreign_keys=fks, checks=checks
+    )
 
 
 def name_mysql(table: Table) -> Table:

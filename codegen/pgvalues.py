@@ -111,11 +111,38 @@ EXPRESSIONS: dict[str, Callable[[SqlType], str]] = {
     "multirange": _multirange,
 }
 
+# Slot k of a unique range: [lower(2k), lower(2k + 1)), so no two rows' ranges overlap
+# (what EXCLUDE ... WITH && needs, as well as UNIQUE).
+_SLOTS = {
+    "int4": "{k}",
+    "int8": "{k}",
+    "num": "{k}",
+    "date": "sg.unique_date({k}, -3650, 10 ** 6, 'range slots')",
+    "ts": "sg.unique_timestamp(3600 * ({k}), -10 ** 8, 10 ** 9, tz=False, what='range slots')",
+    "tstz": "sg.unique_timestamp(3600 * ({k}), -10 ** 8, 10 ** 9, tz=True, what='range slots')",
+}
+
+
+def _slots(kind: str) -> str:
+    """`[lower,upper)` of slot n, as the inside of an f-string."""
+    slot = _SLOTS[kind]
+    return "[{" + slot.format(k="2 * n") + "},{" + slot.format(k="2 * n + 1") + "})"
+
+
+def _unique_range(t: SqlType) -> str:
+    return 'f"' + _slots(t.sql.removesuffix("range")) + '"'
+
+
+def _unique_multirange(t: SqlType) -> str:
+    return 'f"{{' + _slots(t.sql.removesuffix("multirange")) + '}}"'
+
+
 # Unique values: the row's sequence number `n` is part of the value.
 UNIQUE_EXPRESSIONS: dict[str, Callable[[SqlType], str]] = {
     "ltree": lambda t: f'sg.rng.choice({_LABELS!r}) + f".n{{n}}"',
     "macaddr8": lambda t: '":".join(f"{b:02x}" for b in n.to_bytes(8, "big"))',
-    "range": lambda t: 'f"[{n * 2},{n * 2 + 1})"' if t.sql[:3] == "int" else "",
+    "range": _unique_range,
+    "multirange": _unique_multirange,
 }
 
 

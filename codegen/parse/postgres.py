@@ -35,6 +35,7 @@ from ..model import (
     CompositeType,
     Domain,
     EnumType,
+    Exclude,
     ForeignKey,
     Function,
     Generated,
@@ -243,6 +244,24 @@ def _quoted(name: str) -> str:
 
 def deparse(node: Any) -> str:
     return str(RawStream()(node))
+
+
+_EXCLUDE_METHODS = ("gist", "btree")
+_EXCLUDE_OPERATORS = ("=", "&&")
+
+
+def _exclude_refusal(con: Any, elements: list[tuple[Any, tuple[str, ...]]]) -> str:
+    """Why an EXCLUDE constraint cannot be planned ("" when it can)."""
+    if con.where_clause is not None:
+        return "a WHERE predicate"
+    if (con.access_method or "btree") not in _EXCLUDE_METHODS:
+        return f"USING {con.access_method}"
+    for elem, ops in elements:
+        if elem.name is None:
+            return "an expression element"
+        if ops[-1] not in _EXCLUDE_OPERATORS:
+            return f"operator {ops[-1]} on {elem.name}"
+    return ""
 
 
 def _names(nodes: Sequence[Any] | None) -> list[str]:
@@ -476,13 +495,23 @@ class _StatementReader:
             self.not_null.extend(_names(con.keys))
             return []
         if contype == ConstrType.CONSTR_EXCLUSION:
-            # not modelled; the table stays usable, and the warning says rows may violate it
+            return self._exclude(con, name, where)
+        raise self.error(f"constraint {contype.name} is not supported here")
+
+    def _exclude(self, con: Any, name: str | None, where: Location) -> list[ddl.Constraint]:
+        """EXCLUDE over plain columns with `=` / `&&` is planned; any other form stays
+        unmodelled, and the table's warning says its rows may violate it."""
+        elements = [(elem, tuple(op.sval for op in ops)) for elem, ops in con.exclusions]
+        refused = _exclude_refusal(con, elements)
+        if refused:
             self.unmodelled.append(
-                f"EXCLUDE constraint{' ' + name if name else ''} is not modelled:"
+                f"EXCLUDE constraint{' ' + name if name else ''} is not modelled ({refused}):"
                 " generated rows may violate it"
             )
             return []
-        raise self.error(f"constraint {contype.name} is not supported here")
+        columns = tuple(elem.name for elem, _ in elements)
+        operators = tuple(ops[-1] for _, ops in elements)
+        return [Exclude(columns, operators, name, where)]
 
     def alter_table(self, node: Any) -> Iterator[ddl.Statement]:
         objtype = node.objtype
@@ -854,6 +883,7 @@ def _assemble(table: Table, constraints: Sequence[ddl.Constraint]) -> Table:
         foreign_keys=tuple(c for c in constraints if isinstance(c, ForeignKey)),
         uniques=tuple(c for c in constraints if isinstance(c, Unique)),
         checks=tuple(c for c in constraints if isinstance(c, Check)),
+        excludes=tuple(c for c in constraints if isinstance(c, Exclude)),
         partition_by=table.partition_by,
         partition_of=table.partition_of,
         partition_bound=table.partition_bound,

@@ -12,7 +12,7 @@ from sqlglot import exp
 
 from ..bounds import Bounds
 from ..errors import Diagnostic
-from ..model import NOWHERE, Schema, Unique
+from ..model import NOWHERE, Exclude, Schema, Unique
 from ..types import INT_RANGES
 from ..valuegen import FLOATS, INTS, NUMS, TEXT, TIMES
 from .plans import FkMode
@@ -48,6 +48,7 @@ def plan_unique(
         planned.append(_planned(scope, key, bounds))
     rules = [pk] if pk and not computed_pk else []
     rules += [tuple(dict.fromkeys(t.column for t in rule)) for rule in planned if rule]
+    rules += [rule for x in table.excludes if (rule := _exclude_rule(scope, x))]
     leads = {t.column: t.lead for rule in planned for t in rule if t.lead}
     residues = {t.column: (t.domain, t.what) for rule in planned for t in rule
                 if t.domain is not None and not t.lead}  # fmt: skip
@@ -78,6 +79,27 @@ def plan_unique(
             null_past_end.update(n for n, (_, wraps) in found.items() if not wraps
                                  and cols[n].column.nullable and n not in pk)  # fmt: skip
     return Uniques(pk, unique_single, carriers, digits, null_past_end, leads, residues)
+
+
+def _exclude_rule(scope: Scope, x: Exclude) -> tuple[str, ...]:
+    """The UNIQUE that keeps an EXCLUDE's rows apart: `=` alone behaves as UNIQUE over its
+    columns; with `&&`, one range column whose generated ranges never overlap (its unique
+    values are disjoint slots) is enough, whatever the other columns hold."""
+    if "&&" not in x.operators:
+        return x.columns
+    for name, op in zip(x.columns, x.operators, strict=True):
+        c = scope.cols.get(name)
+        if op != "&&" or c is None or c.type.category not in ("range", "multirange"):
+            continue
+        if c.column.generated is None and c.column.default is None:
+            return (name,)
+    scope.warnings.append(Diagnostic(
+        x.location if x.location != NOWHERE else scope.table.location,
+        f"{scope.table.key}: EXCLUDE constraint {x.name or '(unnamed)'} is not planned (no"
+        " plain range column under &&): generated rows may violate it",
+        ", ".join(f"{n} WITH {o}" for n, o in zip(x.columns, x.operators, strict=True)),
+    ))  # fmt: skip
+    return ()
 
 
 def _carrier(

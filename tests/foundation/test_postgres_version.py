@@ -4,11 +4,14 @@ The catalog differential on both versions is tests/corpus/test_pg_statement_form
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from codegen import config, pipeline
+from codegen.cli import main
 from codegen.config import Config
 from codegen.dialect import POSTGRES
 from codegen.errors import SchemagenError
@@ -68,3 +71,22 @@ def test_config_reads_postgres_version() -> None:
     for bad in (9, 19, "15", True):
         with pytest.raises(SchemagenError, match="postgres_version"):
             config.from_mapping({"postgres_version": bad})
+
+
+def test_inspect_reads_postgres_version_like_generate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "schema.sql").write_text(PARTITIONS, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+
+    def identities() -> dict[str, str | None]:
+        out = CliRunner().invoke(main, ["inspect", "schema.sql", "--format", "json"])
+        assert out.exit_code == 0, out.output
+        tables = json.loads(out.stdout)["tables"]
+        return {t["name"]: next(c["identity"] for c in t["columns"] if c["name"] == "id")
+                for t in tables}  # fmt: skip
+
+    (tmp_path / "pyproject.toml").write_text("[tool.schemagen]\npostgres_version = 16\n")
+    assert identities() == {"ev": "always", "ev1": None, "ev2": None}
+    (tmp_path / "pyproject.toml").write_text("[tool.schemagen]\npostgres_version = 18\n")
+    assert identities() == {"ev": "always", "ev1": "always", "ev2": "always"}
