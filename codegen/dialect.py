@@ -99,6 +99,8 @@ class Dialect:
     like_ignores_case: bool = False  # LIKE ignores (ASCII) case
     restrict_violation: bool = True  # ON DELETE/UPDATE RESTRICT fails with its own 23001
     json_as_text: bool = False  # JSON columns hand back the text stored (MariaDB's LONGTEXT)
+    strict_mode_values: bool = False  # values converted as MySQL's strict sql_mode does
+    char_strips_pad: bool = False  # CHAR(n) is read back without trailing spaces (MySQL)
     # -- the generated code's annotations
     python_types: Mapping[str, str] = PYTHON_TYPES
 
@@ -235,7 +237,7 @@ class SQLite(_SqlglotRead):
     python_types = _SQLITE_PYTHON_TYPES
     table_options = True
     like_ignores_case = True
-    autoincrement: Identity | None = "rowid"
+    autoincrement: Identity | None = "autoincrement"
 
     def test_backend(
         self, files: Sequence[SourceFile], url: str | None, run_id: str | None
@@ -261,9 +263,11 @@ class MySQL(_SqlglotRead):
     inline_indexes = True
     fields_in_order = True
     json_as_text = True
+    strict_mode_values = True
     autoincrement: Identity | None = "auto_increment"
     collations_fold_case = True
     client_scripts = True
+    char_strips_pad = True
     python_types = _MYSQL_PYTHON_TYPES
 
     def test_backend(

@@ -12,8 +12,9 @@ from typing import Any, Literal
 
 DEFAULT_SCHEMA = {"postgres": "public", "sqlite": "main", "mysql": ""}
 # How the database numbers a column: SQL identity ("always" | "by default"), a serial,
-# MySQL's AUTO_INCREMENT, SQLite's rowid alias
-Identity = Literal["always", "by default", "serial", "auto_increment", "rowid"]
+# MySQL's AUTO_INCREMENT, SQLite's rowid alias (max + 1: a deleted last id comes back) and
+# SQLite's AUTOINCREMENT rowid alias (never reused: sqlite_sequence keeps the largest)
+Identity = Literal["always", "by default", "serial", "auto_increment", "rowid", "autoincrement"]
 
 # Normalised type categories. Parameters live beside the category on SqlType.
 CATEGORIES = (
@@ -207,6 +208,7 @@ class Unique:
     where: str | None = None  # partial unique index predicate
     from_index: bool = False
     location: Location = NOWHERE
+    nulls_distinct: bool = True  # False: NULLS NOT DISTINCT (PostgreSQL 15), NULL = NULL
 
     @property
     def is_plain(self) -> bool:
@@ -220,6 +222,7 @@ class Unique:
             "expressions": list(self.expressions),
             "where": self.where,
             "from_index": self.from_index,
+            **({} if self.nulls_distinct else {"nulls_distinct": False}),
             "location": self.location.to_json(),
         }
 
@@ -232,6 +235,7 @@ class Unique:
             where=data.get("where"),
             from_index=data.get("from_index", False),
             location=Location.from_json(data["location"]),
+            nulls_distinct=data.get("nulls_distinct", True),
         )
 
 

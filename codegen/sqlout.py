@@ -99,7 +99,8 @@ def _statements(schema: Schema) -> Iterator[str]:
         for unique in table.uniques:
             if unique.from_index:
                 yield _unique_index(
-                    table, unique.name, unique.columns, unique.expressions, unique.where
+                    table, unique.name, unique.columns, unique.expressions, unique.where,
+                    unique.nulls_distinct,
                 )
         for index in table.indexes:
             target = ", ".join([*(quote(c) for c in index.columns), *index.expressions])
@@ -154,7 +155,8 @@ def _create_table(table: Table) -> str:
     for unique in table.uniques:
         if not unique.from_index:
             named = f"CONSTRAINT {quote(unique.name)} " if unique.name else ""
-            lines.append(f"{named}UNIQUE ({', '.join(map(quote, unique.columns))})")
+            nulls = "" if unique.nulls_distinct else " NULLS NOT DISTINCT"
+            lines.append(f"{named}UNIQUE{nulls} ({', '.join(map(quote, unique.columns))})")
     for check in table.checks:
         if not check.not_valid:
             named = f"CONSTRAINT {quote(check.name)} " if check.name else ""
@@ -205,11 +207,13 @@ def _unique_index(
     columns: tuple[str, ...],
     expressions: tuple[str, ...],
     where: str | None,
+    nulls_distinct: bool = True,
 ) -> str:
     target = ", ".join([*(quote(c) for c in columns), *expressions])
     named = f"IF NOT EXISTS {quote(name)} " if name else ""
+    nulls = "" if nulls_distinct else " NULLS NOT DISTINCT"
     condition = f" WHERE {where}" if where else ""
-    return f"CREATE UNIQUE INDEX {named}ON {quote_key(table.key)} ({target}){condition};"
+    return f"CREATE UNIQUE INDEX {named}ON {quote_key(table.key)} ({target}){nulls}{condition};"
 
 
 def _param(param: Param) -> str:

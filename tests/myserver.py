@@ -144,3 +144,15 @@ def load_script(conn: Any, sql: str) -> None:
         input=sql.encode(), capture_output=True, check=True, timeout=120,
     )  # fmt: skip
     conn.commit()
+
+
+def insert_and_read(conn: Any, table: str, rows: list[dict[str, Any]], read: list[str]) -> Any:
+    """INSERT `rows` (their keys are the columns given), then SELECT `read` ordered by id."""
+    given = list(rows[0])
+    with conn.cursor() as cur:
+        cur.executemany(
+            f"INSERT INTO {table} ({', '.join(given)}) VALUES ({', '.join(['%s'] * len(given))})",
+            [[r[c] for c in given] for r in rows],
+        )
+        cur.execute(f"SELECT {', '.join(['id', *read])} FROM {table} ORDER BY id")
+        return cur.fetchall()

@@ -21,12 +21,14 @@ from ..naming import identifier
 from ..plan import TablePlan
 from ..plan.compiler import _NOPE, default_literal_value
 from ..render import LINE_LENGTH, _width, call, literal, py, pystr
+from ..sqlexpr import mysql_text
 from ..sqlexpr.annotate import Signature
 
 EXPORTS = {
     "database": ["APIError", "APIResponse", "AsyncDatabase", "Database", "DatabaseError", "SCHEMA"]
 }
-RUNTIMES = ("_database.py", "_database_api.py", "_database_sql.py")
+RUNTIMES = ("_database.py", "_database_api.py", "_database_sql.py", "_database_mysql.py",
+            "_database_embed.py")  # fmt: skip
 # how PostgreSQL names a type in its messages
 PG_NAMES = {
     "varchar": "character varying", "char": "character", "double": "double precision",
@@ -211,6 +213,8 @@ def _unique(table: Table, u: Unique, primary: bool, src: _Sources) -> str:
         args.append(f"where={src.row_fn(u.where, True, u)}")
     if primary:
         args.append("primary=True")
+    if not u.nulls_distinct:
+        args.append("nulls_distinct=False")
     if not any("\n" in a for a in args):
         return call("UniqueSpec", args, ITEM, ",")
     # exploded parts (their trailing comma is black's magic one) explode the call too
@@ -236,17 +240,24 @@ def _column(schema: Schema, table: Table, c: Column, src: _Sources) -> str:
         args.append(f"identity={pystr(c.identity)}")
     if c.generated is not None:
         args.append("generated=True")
-    if of(schema.dialect).collations_fold_case and t.category in TEXTS and _case_blind(c.collation):
-        args.append("ci=True")
+    collate = _collate(mysql_text.collation(t))
+    if of(schema.dialect).collations_fold_case and t.category in (*TEXTS, "enum") and collate:
+        args.append(f"collate={pystr(collate)}")
     on_update = src.on_update(c)
     if on_update:
         args.append(f"on_update={on_update}")
     return call("ColumnSpec", args, ITEM, ",")
 
 
-def _case_blind(collation: str | None) -> bool:
-    """MySQL's default collations (utf8mb4_general_ci, ..._0900_ai_ci) ignore case."""
-    return collation is None or collation.lower().endswith("_ci")
+def _collate(collation: str | None) -> str:
+    """How a MySQL collation compares (ColumnSpec.collate): the column's, else the
+    table's, else MySQL 8's default, utf8mb4_0900_ai_ci (the reader writes it in the type)."""
+    name = (collation or mysql_text.DEFAULT_COLLATION).lower()
+    if not name.endswith("_ci"):  # _bin, _cs: exact, but for trailing spaces if PAD SPACE
+        return "" if "_0900_" in name or "_nopad_" in name else "pad"
+    if "_0900_" in name or "_nopad_" in name:
+        return "uca_nopad"
+    return "general" if "_general_" in name else "uca"
 
 
 def _type(schema: Schema, t: SqlType, written: SqlType) -> str:
@@ -273,6 +284,10 @@ def _type(schema: Schema, t: SqlType, written: SqlType) -> str:
         args.append(f"bounds={(limits.lo, limits.hi)!r}")  # a MySQL integer width
     if written.category == "domain" and written.name:
         args.append(f"domain={pystr(written.name)}")
+    if category == "char" and of(schema.dialect).char_strips_pad:
+        args.append("strips_pad=True")
+    if of(schema.dialect).strict_mode_values:
+        args.append("strict=True")
     return f"TypeSpec({', '.join(args)})"
 
 

@@ -19,7 +19,7 @@ def render(ctx: Context) -> dict[str, str]:
         dialect=ctx.schema.dialect,
         strict=repr(config.strict_rpc),
     )
-    for path in ("_runtime.py", "_rowcheck.py", "_sqlruntime.py"):
+    for path in ("_runtime.py", "_rowcheck.py", "_sqlruntime.py", "_errors.py", "_dbapi.py"):
         ctx.verbatim(path)
         ctx.fingerprint_of(path, {})
     ctx.fingerprint_of("_settings.py", {"settings": settings})
@@ -28,4 +28,6 @@ def render(ctx: Context) -> dict[str, str]:
         "_sqlruntime.py": sqlexpr.runtime_source(),
         "_runtime.py": runtimes.source("_runtime.py"),
         "_rowcheck.py": runtimes.source("_rowcheck.py"),
+        "_errors.py": runtimes.source("_errors.py"),  # APIError: RPCError and DatabaseError
+        "_dbapi.py": runtimes.source("_dbapi.py"),  # driver_of: bind() and Database.connect()
     }

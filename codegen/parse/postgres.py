@@ -465,7 +465,8 @@ class _StatementReader:
             return [PrimaryKey(tuple(_names(con.keys)) or own, name, where)]
         if contype == ConstrType.CONSTR_UNIQUE:
             cols = tuple(_names(con.keys)) or own
-            return [Unique(cols, name, location=where)]
+            distinct = not getattr(con, "nulls_not_distinct", False)
+            return [Unique(cols, name, location=where, nulls_distinct=distinct)]
         if contype == ConstrType.CONSTR_CHECK:
             return [
                 Check(
@@ -638,7 +639,8 @@ class _StatementReader:
         index: Unique | Index
         if node.unique:
             index = Unique(
-                tuple(columns), node.idxname, tuple(expressions), where, True, self.location
+                tuple(columns), node.idxname, tuple(expressions), where, True, self.location,
+                not getattr(node, "nulls_not_distinct", False),
             )
         else:
             index = Index(

@@ -850,7 +850,7 @@ def _sqlite_rowid(table: Table) -> Table:
     column = table.column(pk.columns[0])
     if column is None or column.type.sql != "integer":
         return table
-    rowid = replace(column, identity="rowid")
+    rowid = replace(column, identity=column.identity or "rowid")  # AUTOINCREMENT kept
     return replace(table, columns=tuple(rowid if c is column else c for c in table.columns))
 
 
@@ -859,7 +859,9 @@ def _sqlite_table(table: Table, options: set[str]) -> Table:
     if "WITHOUT ROWID" in options:
         return _not_null_pk(table)  # no rowid, so no alias; its primary key is NOT NULL
     table = _sqlite_rowid(table)
-    if "STRICT" in options and not any(c.identity == "rowid" for c in table.columns):
+    if "STRICT" in options and not any(
+        c.identity in ("rowid", "autoincrement") for c in table.columns
+    ):
         return _not_null_pk(table)  # STRICT tables' primary keys are NOT NULL (not the alias)
     return table
 

@@ -61,6 +61,8 @@ def plan_unique(
     carriers: set[str] = set()
     digits: dict[str, tuple[str, bool]] = {}  # column -> (sequence expression, wraps)
     null_past_end: set[str] = set()
+    # NULLS NOT DISTINCT: a NULL counts as a value, so it cannot make a row distinct
+    nulls_equal = {frozenset(u.columns) for u in table.uniques if not u.nulls_distinct}
     for rule in rules:
         if len(rule) == 1 or set(rule) & unique_single:
             continue
@@ -76,8 +78,9 @@ def plan_unique(
             carriers.add(best)
             found = _radix(best, rule, cols, bounds, schema, set(pk))
             digits.update(found)
-            null_past_end.update(n for n, (_, wraps) in found.items() if not wraps
-                                 and cols[n].column.nullable and n not in pk)  # fmt: skip
+            if frozenset(rule) not in nulls_equal:
+                null_past_end.update(n for n, (_, wraps) in found.items() if not wraps
+                                     and cols[n].column.nullable and n not in pk)  # fmt: skip
     return Uniques(pk, unique_single, carriers, digits, null_past_end, leads, residues)
 
 

@@ -26,39 +26,26 @@ from decimal import Decimal
 from functools import cmp_to_key
 from typing import Any
 
+from . import _database_mysql as mysql
+from . import _errors
 from . import _sqlruntime as rt
 
 Row = dict[str, Any]
 RowFn = Callable[[Mapping[str, Any]], Any]
 
 
-class DatabaseError(Exception):
+APIError = _errors.APIError  # the one error shape (database.py imports it from here)
+
+
+class DatabaseError(APIError):
     """An error as the database reports it: `code` is the SQLSTATE (23505, 23503, ...), or
-    PostgREST's code (PGRST116) for the builder's own errors. postgrest-py calls it APIError."""
+    PostgREST's code (PGRST116) for the builder's own errors; the RPC client's `RPCError`
+    is the same `APIError`."""
 
     def __init__(
         self, code: str, message: str, details: str | None = None, hint: str | None = None
     ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.details = details
-        self.hint = hint
-
-    def json(self) -> dict[str, Any]:
-        return {"message": self.message, "code": self.code, "details": self.details,
-                "hint": self.hint}  # fmt: skip
-
-    def __str__(self) -> str:
-        text = f"{self.message} ({self.code})"
-        if self.details:
-            text += f"\n  details: {self.details}"
-        if self.hint:
-            text += f"\n  hint: {self.hint}"
-        return text
-
-
-APIError = DatabaseError
+        super().__init__(message, code, details, hint)
 
 # ------------------------------------------------------------------------------- specs
 
@@ -75,6 +62,8 @@ class TypeSpec:
     affinity: str = ""  # SQLite column affinity
     domain: str | None = None
     bounds: tuple[int, int] | None = None  # a MySQL integer type's range (unsigned too)
+    strict: bool = False  # values converted as MySQL's strict sql_mode does
+    strips_pad: bool = False  # MySQL's CHAR(n): read back without trailing spaces
 
 
 @dataclass(frozen=True)
@@ -83,10 +72,18 @@ class ColumnSpec:
     type: TypeSpec
     nullable: bool = True
     default: Callable[[], Any] | None = None  # the compiled DEFAULT
-    identity: str | None = None  # always | by default | serial | auto_increment | rowid
+    # always | by default | serial | auto_increment | rowid | autoincrement (SQLite's keyword)
+    identity: str | None = None
     generated: bool = False  # its value comes from TableSpec.computed
-    ci: bool = False  # compared case-insensitively (a MySQL _ci collation)
+    # how a MySQL collation compares the column's text (_database_mysql.collation_key):
+    # pad (trailing spaces ignored), general (and case, accents), uca (ß = ss too), uca_nopad
+    collate: str = ""
     on_update: Callable[[], Any] | None = None  # MySQL's ON UPDATE CURRENT_TIMESTAMP
+
+    @property
+    def ci(self) -> bool:
+        """Compared ignoring case (a MySQL _ci collation)."""
+        return self.collate not in ("", "pad")
 
 
 @dataclass(frozen=True)
@@ -232,7 +229,8 @@ def _pg_text(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
         length = t.length or 1
         if len(value) > length and value[length:].strip(" "):
             raise rt.SqlError(f"value too long for type character({length})", "22001")
-        return value[:length].ljust(length)
+        kept = value[:length]
+        return kept.rstrip(" ") if t.strips_pad else kept.ljust(length)
     return value
 
 
@@ -356,25 +354,9 @@ def sqlite_bind(value: Any) -> Any:
 
 def _sqlite(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
     stored = rt.sq_store(sqlite_bind(value), t.affinity or "BLOB")
-    if column.identity == "rowid" and not isinstance(stored, int):
+    if column.identity in _ROWIDS and not isinstance(stored, int):
         raise DatabaseError("22P02", "datatype mismatch")
     return stored
-
-
-def _mysql_int(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
-    """MySQL (strict mode): booleans are 1/0, numbers round half away from zero."""
-    if isinstance(value, bool):
-        value = int(value)
-    if isinstance(value, (float, Decimal)):
-        value = int(Decimal(str(value)).to_integral_value(rounding="ROUND_HALF_UP"))
-    if isinstance(value, str):
-        value = rt.to_int(value, "bigint")
-    if not isinstance(value, int):
-        raise _mismatch(column, value)
-    low, high = t.bounds or (-(2**63), 2**63 - 1)
-    if not low <= value <= high:
-        raise DatabaseError("22003", f"Out of range value for column '{column.name}' at row 1")
-    return value
 
 
 def _same(kind: type) -> Callable[[TypeSpec], Callable[[Any], bool]]:
@@ -416,7 +398,7 @@ _PG_STORED: dict[str, Callable[[TypeSpec], Callable[[Any], bool]]] = {
 def stored_as_is(column: ColumnSpec, affinity: bool) -> Callable[[Any], bool] | None:
     """A test for values `coerce_value` would store unchanged (None: always convert)."""
     t = column.type
-    if affinity or t.bounds is not None or t.domain is not None:
+    if affinity or t.strict or t.bounds is not None or t.domain is not None or t.strips_pad:
         return None
     make = _PG_STORED.get(t.category)
     return None if make is None else make(t)
@@ -428,15 +410,20 @@ def coerce_value(column: ColumnSpec, t: TypeSpec, value: Any, affinity: bool) ->
         return None
     if affinity:
         return _sqlite(column, t, value)
-    if t.bounds is not None:
-        return _mysql_int(column, t, value)
     try:
+        if t.strict and (stored := mysql.convert(column.name, t, value, column.ci)) is not (
+            mysql.NOT_MINE
+        ):
+            return stored
         return _PG.get(t.category, _as_is)(column, t, value)
     except rt.SqlError as error:
         raise _from_sql_error(error) from None
 
 
 _NUMBERS = ("smallint", "integer", "bigint", "numeric", "real", "double")
+_ROWIDS = ("rowid", "autoincrement")  # SQLite's rowid alias, and one declared AUTOINCREMENT
+_ROWID_OR_AUTO = (*_ROWIDS, "auto_increment")  # NULL written to it asks for the next value
+_MOVES_SEQUENCE = ("auto_increment", "autoincrement")  # a value given moves the sequence
 _PENDING: Any = object()  # an AUTO_INCREMENT value MySQL assigns only once the row is valid
 
 # ------------------------------------------------------------------------------ tables
@@ -448,8 +435,9 @@ class _Index:
     def __init__(self, spec: UniqueSpec, table: TableSpec) -> None:
         self.spec = spec
         self.keys: dict[tuple[Any, ...], int] = {}
-        ci = {c.name for c in table.columns if c.ci}
-        self._fold = tuple(c in ci for c in spec.columns) if ci and not spec.parts else None
+        rules = {c.name: c.collate for c in table.columns if c.collate}
+        self._fold = (tuple(rules.get(c, "") for c in spec.columns)
+                      if rules and not spec.parts else None)  # fmt: skip
         self.plain = not spec.parts and spec.where is None and self._fold is None
 
     def key(self, row: Mapping[str, Any]) -> tuple[Any, ...] | None:
@@ -464,8 +452,8 @@ class _Index:
         if spec.nulls_distinct and None in values:
             return None
         if self._fold is not None:
-            values = tuple(v.casefold() if f and isinstance(v, str) else v
-                           for v, f in zip(values, self._fold, strict=False))  # fmt: skip
+            values = tuple(mysql.collation_key(v, rule)
+                           for v, rule in zip(values, self._fold, strict=False))  # fmt: skip
         return values
 
 
@@ -511,7 +499,7 @@ class _Table:
         self.plain_given = {  # a value given for these is stored as it is (no domain, no
             c.name  # sequence to move): complete() takes it without asking _column_value
             for c in spec.columns
-            if c.identity != "auto_increment" and c.name not in self.domain_checks
+            if c.identity not in _MOVES_SEQUENCE and c.name not in self.domain_checks
         }
         self._index_on: dict[tuple[str, ...], _Index | None] = {}
 
@@ -529,6 +517,11 @@ class _Table:
     def out(self, row: Row) -> Row:
         return copy.deepcopy(row) if self.copy_values else dict(row)
 
+
+_SQLITE_SEQUENCE = TableSpec("sqlite_sequence", ("sqlite_sequence",), (
+    ColumnSpec("name", TypeSpec("text", "text")),
+    ColumnSpec("seq", TypeSpec("integer", "integer")),
+))  # fmt: skip
 
 # ------------------------------------------------------------------------------ engine
 
@@ -548,6 +541,7 @@ class _Statement:
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         engine = self.engine
         if kind is not None:
+            engine._bumps.clear()
             engine._undo(self.mark)
             if engine._marks and engine.schema.aborts:
                 engine._aborted = True
@@ -578,6 +572,11 @@ class Engine:
             for fk in table.spec.foreign_keys:
                 self._referencing.setdefault(fk.ref_table, []).append((table, fk))
         self._sequences: dict[tuple[str, str], int] = {}
+        # SQLite's sqlite_sequence: a table of its own, so a rollback undoes it (unlike
+        # PostgreSQL's and MySQL's sequences)
+        self._sqlite_sequence = _Table(_SQLITE_SEQUENCE)
+        self._slots = {key: i for i, key in enumerate(self.tables, 1)}
+        self._bumps: list[tuple[tuple[str, str], int]] = []  # AUTO_INCREMENT past given ids
         self._log: list[tuple[_Table, int, Row | None]] = []
         self._marks: list[int] = []
         self._aborted = False
@@ -652,6 +651,7 @@ class Engine:
             for index in table.indexes:
                 index.keys.clear()
         self._sequences.clear()
+        self._sqlite_sequence.rows.clear()
         self._log.clear()
         self._marks.clear()
         self._aborted = False
@@ -812,7 +812,7 @@ class Engine:
         if name in given and not (given[name] is None and self._auto_on_null(column)):
             if name in table.domain_checks:
                 self._domain(table, name, given[name])
-            if column.identity == "auto_increment":
+            if column.identity in _MOVES_SEQUENCE:
                 self._saw_value(table, column, given[name])
             return given[name]
         if column.identity == "auto_increment" and self.schema.fields_in_order:
@@ -824,22 +824,42 @@ class Engine:
         return None
 
     def _auto_on_null(self, column: ColumnSpec) -> bool:
-        return column.identity in ("rowid", "auto_increment")
+        return column.identity in _ROWID_OR_AUTO
 
     def _next_value(self, table: _Table, column: ColumnSpec) -> int:
         key = (table.spec.key, column.name)
-        if column.identity == "rowid":
+        if column.identity in _ROWIDS:
             used = [r[column.name] for r in table.rows.values() if r[column.name] is not None]
-            return max(used, default=0) + 1
+            value = max(used, default=0) + 1
+            if column.identity == "autoincrement":
+                value = max(value, self._sqlite_seq(table) + 1)
+                self._saw_value(table, column, value)
+            return value
         value = self._sequences.get(key, 0) + 1
         self._sequences[key] = value
         return value
 
     def _saw_value(self, table: _Table, column: ColumnSpec, value: Any) -> None:
-        """MySQL's AUTO_INCREMENT moves past an explicit value (PostgreSQL's sequences do not)."""
+        """MySQL's AUTO_INCREMENT moves past an explicit value (PostgreSQL's sequences do
+        not); SQLite's AUTOINCREMENT keeps the largest rowid it was given or chose in
+        sqlite_sequence, even for a row an upsert then did not insert."""
         if column.identity == "auto_increment" and isinstance(value, int):
-            key = (table.spec.key, column.name)
+            self._bumps.append(((table.spec.key, column.name), value))
+        elif (column.identity == "autoincrement" and isinstance(value, int)
+              and value > self._sqlite_seq(table)):  # fmt: skip
+            row = {"name": table.spec.name, "seq": value}
+            self._write(self._sqlite_sequence, self._slots[table.spec.key], row)
+
+    def _bump(self) -> None:
+        """InnoDB moves AUTO_INCREMENT past a given id once the row is in (every check
+        passed), and keeps it there even if the transaction rolls back."""
+        for key, value in self._bumps:
             self._sequences[key] = max(self._sequences.get(key, 0), value)
+        self._bumps.clear()
+
+    def _sqlite_seq(self, table: _Table) -> int:
+        row = self._sqlite_sequence.rows.get(self._slots[table.spec.key])
+        return 0 if row is None else int(row["seq"])
 
     def _compute(self, table: _Table, row: Row) -> None:
         for name, fn in table.computed.items():
@@ -934,12 +954,13 @@ class Engine:
         return dict.fromkeys(fk.columns)
 
     def _children(self, child: _Table, fk: ForeignKeySpec, key: tuple[Any, ...]) -> list[int]:
-        fold = any(child.columns[c].ci for c in fk.columns)
-        want = _fold(key) if fold else key
+        rules = [child.columns[c].collate for c in fk.columns]
+        fold = any(rules)
+        want = _fold(key, rules) if fold else key
         found = []
         for rowid, row in child.rows.items():
             values = tuple(row[c] for c in fk.columns)
-            if (_fold(values) if fold else values) == want:
+            if (_fold(values, rules) if fold else values) == want:
                 found.append(rowid)
         return found
 
@@ -1036,6 +1057,7 @@ class Engine:
                         events.append(event)
                         returned.append((event[0], event[1]))
                 self.settle(events)
+                self._bump()
                 events = []
             return [t.out(t.rows[rowid]) for t, rowid in returned if rowid in t.rows]
 
@@ -1169,7 +1191,8 @@ class Engine:
         for name, desc, nulls_first in reversed(order):
             column = self.column(table, name)
             first = nulls_first if nulls_first is not None else desc != self.schema.nulls_low
-            cmp = _row_order(rows, name, desc, first, _comparer(self.schema.affinity, column.ci))
+            compare = _comparer(self.schema.affinity, column.collate)
+            cmp = _row_order(rows, name, desc, first, compare)
             rowids = sorted(rowids, key=cmp_to_key(cmp))
         return rowids
 
@@ -1250,16 +1273,17 @@ def _default_of(column: ColumnSpec, affinity: bool) -> Any:
     return coerce_value(column, column.type, value, affinity)
 
 
-def _fold(values: Iterable[Any]) -> tuple[Any, ...]:
-    return tuple(v.casefold() if isinstance(v, str) else v for v in values)
+def _fold(values: Iterable[Any], rules: Iterable[str]) -> tuple[Any, ...]:
+    return tuple(mysql.collation_key(v, r) for v, r in zip(values, rules, strict=False))
 
 
-def _comparer(affinity: bool, ci: bool) -> Callable[[Any, Any], int]:
-    """SQLite orders across storage classes; a _ci column ignores case."""
+def _comparer(affinity: bool, collate: str) -> Callable[[Any, Any], int]:
+    """SQLite orders across storage classes; a MySQL column as its collation compares."""
     if affinity:
         return rt.sq_compare
-    if ci:
-        return lambda a, b: rt.compare(*_fold((a, b)))
+    if collate:
+        key = mysql.collation_key
+        return lambda a, b: rt.compare(key(a, collate), key(b, collate))
     return rt.compare
 
 
@@ -1272,7 +1296,7 @@ def _comparison(want: Callable[[int], bool]) -> MakeTest:
     def make(
         name: str, value: Any, schema: SchemaSpec, column: ColumnSpec
     ) -> Callable[[Row], bool]:
-        compare = _comparer(schema.affinity, column.ci)
+        compare = _comparer(schema.affinity, column.collate)
 
         def test(row: Row) -> bool:
             v = row[name]
@@ -1310,7 +1334,7 @@ def _is(name: str, value: Any, schema: SchemaSpec, column: ColumnSpec) -> Callab
 
 
 def _in(name: str, value: Any, schema: SchemaSpec, column: ColumnSpec) -> Callable[[Row], bool]:
-    compare = _comparer(schema.affinity, column.ci)
+    compare = _comparer(schema.affinity, column.collate)
     items = [v for v in value if v is not None]
     return lambda row: row[name] is not None and any(compare(row[name], v) == 0 for v in items)
 

@@ -6,14 +6,26 @@ Copied verbatim into generated packages.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from contextlib import AbstractContextManager, asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Concatenate, ParamSpec, Protocol, TypeVar, cast
 
-from ._database import DatabaseError, Engine, Filter, Order, Row, SchemaSpec
+from . import _database_embed as embedding
+from ._database import (
+    DatabaseError,
+    Engine,
+    Filter,
+    Order,
+    Row,
+    SchemaSpec,
+    undefined_column,
+    undefined_table,
+)
 
 Where = Mapping[str, Any] | Sequence[Filter] | None
+P = ParamSpec("P")
+T = TypeVar("T")
 OPERATIONS = ("select", "insert", "update", "delete", "upsert", "count")
 
 
@@ -222,6 +234,7 @@ class Query:
         self._op = "select"
         self._values: list[Mapping[str, Any]] = []
         self._columns: list[str] | None = None
+        self._embeds: tuple[embedding.Embed, ...] = ()
         self._filters: list[Filter] = []
         self._order: list[Order] = []
         self._limit: int | None = None
@@ -234,12 +247,8 @@ class Query:
 
     # -- what to do --------------------------------------------------------------------------
     def select(self, *columns: str, count: str | None = None) -> Query:
-        text = ",".join(columns) if columns else "*"
-        names = [c.strip() for c in text.split(",") if c.strip()]
-        if any("(" in n or ":" in n for n in names):
-            raise NotImplementedError(f"select({text!r}): embedded resources and renames are"
-                                      " not supported by the in-memory database")  # fmt: skip
-        self._columns = None if names in ([], ["*"]) else names
+        """Columns, `*`, and embedded related tables: `select("*, customers(email)")`."""
+        self._columns, self._embeds = embedding.parse(",".join(columns) if columns else "*")
         self._count = count
         return self
 
@@ -338,7 +347,9 @@ class Query:
         if self._op == "rpc":
             return APIResponse(db.rpc(name, self._values[0]))
         count: int | None = None
-        if self._op == "select":
+        if self._op == "select" and self._embeds:
+            rows, count = self._embedded(backend, name)
+        elif self._op == "select":
             rows = backend.select(name, self._filters, self._order, self._limit, self._offset,
                                   self._columns)  # fmt: skip
             if self._count:
@@ -349,6 +360,32 @@ class Query:
         if self._op != "select" and self._columns is not None:
             rows = [{c: r[c] for c in self._columns} for r in rows]
         return APIResponse(self._shape(rows), count)
+
+    def _embedded(self, backend: Backend, name: str) -> tuple[list[Row], int | None]:
+        """The rows with their embedded resources (an `!inner` one drops rows before the
+        range is taken, as PostgREST's inner join does)."""
+        table = next((t for t in self._db.schema.tables if name in (t.key, t.name)), None)
+        if table is None:
+            raise undefined_table(name)
+        for column in self._columns or ():
+            if column not in {c.name for c in table.columns}:
+                raise undefined_column(table, column)
+        own = [f for f in self._filters if "." not in f[0]]
+        inner = any(e.inner for e in self._embeds)
+        limit, offset = (None, 0) if inner else (self._limit, self._offset)
+        rows = backend.select(name, own, self._order, limit, offset)
+        rows = embedding.embed_rows(
+            self._db.schema, table, rows, self._embeds,
+            [f for f in self._filters if "." in f[0]], lambda t, f, o: backend.select(t, f, o),
+        )  # fmt: skip
+        count = (len(rows) if inner else backend.count(name, own)) if self._count else None
+        if inner:
+            end = None if self._limit is None else self._offset + self._limit
+            rows = rows[self._offset : end]
+        if self._columns is not None:
+            shown = (*self._columns, *(e.key for e in self._embeds))
+            rows = [{c: r[c] for c in shown} for r in rows]
+        return rows, count
 
     def _write(self, backend: Backend, name: str) -> list[Row]:
         if self._op == "insert":
@@ -378,6 +415,21 @@ class AsyncQuery(Query):
         return self._run()
 
 
+def _awaitable(
+    method: Callable[Concatenate[Database, P], T],
+) -> Callable[Concatenate[AsyncDatabase, P], Coroutine[Any, Any, T]]:
+    """`Database`'s method as an awaitable one of `AsyncDatabase` (same parameters), run
+    on its `db` (a subclass's override included)."""
+    name = method.__name__
+
+    async def call(self: AsyncDatabase, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        return cast(T, getattr(self.db, name)(*args, **kwargs))
+
+    call.__name__, call.__qualname__, call.__doc__ = name, f"AsyncDatabase.{name}", method.__doc__
+
+    return call
+
+
 class AsyncDatabase:
     """`Database` with awaitable methods, for async code and async fixtures."""
 
@@ -393,47 +445,20 @@ class AsyncDatabase:
         """A blocking DB-API connection behind awaitable methods (for tests, not servers)."""
         return cls(cls.sync.connect(connection))
 
-    async def insert(self, table: str, rows: Any, *, overriding: bool = False) -> list[Row]:
-        return self.db.insert(table, rows, overriding=overriding)
-
-    async def upsert(self, table: str, rows: Any, on_conflict: str | Sequence[str] | None = None,
-                     ignore_duplicates: bool = False) -> list[Row]:  # fmt: skip
-        return self.db.upsert(table, rows, on_conflict, ignore_duplicates)
-
-    async def select(
-        self,
-        table: str,
-        where: Where = None,
-        order_by: str | Sequence[str] | None = None,
-        limit: int | None = None,
-        offset: int = 0,
-        columns: Sequence[str] | None = None,
-    ) -> list[Row]:
-        return self.db.select(table, where, order_by, limit, offset, columns)
-
-    async def update(self, table: str, values: Mapping[str, Any], where: Where = None) -> list[Row]:
-        return self.db.update(table, values, where)
-
-    async def delete(self, table: str, where: Where = None) -> list[Row]:
-        return self.db.delete(table, where)
-
-    async def count(self, table: str, where: Where = None) -> int:
-        return self.db.count(table, where)
-
-    async def execute_query(self, table: str, operation: str, data: Any = None,
-                            filters: Where = None) -> Any:  # fmt: skip
-        return self.db.execute_query(table, operation, data, filters)
-
-    async def rpc(self, name: str, params: Mapping[str, Any] | None = None) -> Any:
-        return self.db.rpc(name, params)
+    insert = _awaitable(Database.insert)
+    upsert = _awaitable(Database.upsert)
+    select = _awaitable(Database.select)
+    update = _awaitable(Database.update)
+    delete = _awaitable(Database.delete)
+    count = _awaitable(Database.count)
+    execute_query = _awaitable(Database.execute_query)
+    rpc = _awaitable(Database.rpc)
+    reset = _awaitable(Database.reset)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
         with self.db.transaction():
             yield
-
-    async def reset(self) -> None:
-        self.db.reset()
 
     def table(self, name: str) -> AsyncQuery:
         return AsyncQuery(self.db, name)

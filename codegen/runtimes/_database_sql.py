@@ -23,6 +23,7 @@ from ._database import (
     TableSpec,
     sqlite_bind,
 )
+from ._dbapi import driver_of
 
 SQLITE_CODES = (
     ("UNIQUE constraint failed", "23505"),
@@ -39,21 +40,14 @@ SQLITE_CODES = (
 MYSQL_CODES = {
     1062: "23505", 1048: "23502", 1364: "23502", 1452: "23503", 1451: "23503", 1216: "23503",
     1217: "23503", 3819: "23514", 4025: "23514", 1146: "42P01", 1054: "42703", 1406: "22001",
-    1264: "22003", 1265: "22P02", 1366: "22P02", 3105: "428C9", 1906: "428C9",
+    1264: "22003", 1265: "22P02", 1366: "22P02", 3105: "428C9", 1906: "428C9", 1292: "22007",
 }  # fmt: skip
+# MySQL 8's default sql_mode, which the in-memory database follows (MariaDB's default lacks
+# NO_ZERO_IN_DATE and NO_ZERO_DATE): set for the session by Database.connect()
+MYSQL_SQL_MODE = ("STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,"
+                  "NO_ENGINE_SUBSTITUTION")  # fmt: skip
 _IS_WORDS: dict[Any, str] = {None: "NULL", "null": "NULL", True: "TRUE", "true": "TRUE"}
 _OPS = {"eq": "=", "neq": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
-
-
-def driver_of(connection: Any) -> str:
-    module = type(connection).__module__.split(".")[0]
-    if module in ("sqlite3", "_sqlite3"):
-        return "sqlite"
-    if module.startswith("psycopg"):
-        return "postgres"
-    if module in ("pymysql", "MySQLdb"):
-        return "mysql"
-    raise TypeError(f"Database.connect(): unsupported connection type {type(connection)}")
 
 
 class SqlBackend:
@@ -63,7 +57,7 @@ class SqlBackend:
     def __init__(self, schema: SchemaSpec, connection: Any) -> None:
         self.schema = schema
         self.conn = connection
-        self.driver = driver_of(connection)
+        self.driver = driver_of(connection, "Database.connect()")
         self.specs = {t.key: t for t in schema.tables}
         self.mark = "?" if self.driver == "sqlite" else "%s"
         self._depth = 0
@@ -83,6 +77,7 @@ class SqlBackend:
         else:
             self.conn.autocommit(True)
             self._run("SET time_zone = '+00:00'")
+            self._run(f"SET SESSION sql_mode = '{MYSQL_SQL_MODE}'")
 
     # -- plumbing ------------------------------------------------------------------------------
     def q(self, name: str) -> str:

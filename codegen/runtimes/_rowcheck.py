@@ -216,8 +216,15 @@ def _my_int(col: Col, value: Any) -> Any:
 def _my_text(col: Col, value: Any) -> Any:
     value = str(value) if not isinstance(value, str) else value
     if col.length is not None and len(value) > col.length:
-        raise _Reject("Data too long for column '{column}' at row 1", "22001")
+        if value[col.length :].strip(" "):  # excess spaces are cut (a note), not an error
+            raise _Reject("Data too long for column '{column}' at row 1", "22001")
+        value = value[: col.length]
     return value
+
+
+def _my_char(col: Col, value: Any) -> Any:
+    """CHAR(n) is read back without trailing spaces (unless PAD_CHAR_TO_FULL_LENGTH)."""
+    return _my_text(col, value).rstrip(" ")
 
 
 def _my_enum(col: Col, value: Any) -> Any:
@@ -235,7 +242,7 @@ def _my_numeric(col: Col, value: Any) -> Any:
 
 MYSQL: dict[str, Callable[[Col, Any], Any]] = {
     "smallint": _my_int, "integer": _my_int, "bigint": _my_int,
-    "numeric": _my_numeric, "text": _my_text, "varchar": _my_text, "char": _my_text,
+    "numeric": _my_numeric, "text": _my_text, "varchar": _my_text, "char": _my_char,
     "enum": _my_enum,
 }  # fmt: skip
 

@@ -34,6 +34,7 @@ from typing import Any, NamedTuple
 
 from . import _relruntime as rel
 from . import _sqlruntime as rt
+from ._errors import APIError
 from ._settings import LOCALE, SEED, STRICT
 
 FAKE_ROWS = 3  # rows in a faked set-returning result
@@ -41,35 +42,10 @@ _PKG = __name__.rpartition(".")[0]
 _BASE_DAY = _dt.datetime(2024, 1, 1, 12, 0, 0, tzinfo=_dt.UTC)  # the factories' clock
 
 
-class RPCError(Exception):
+class RPCError(APIError):
     """An error as PostgREST reports it (postgrest-py raises it as `APIError`): `code` is
     PostgREST's (PGRST202 unknown function or parameters, PGRST203 ambiguous overload) or the
     SQLSTATE the database raised (22012 division by zero, 22P02 invalid input, ...)."""
-
-    def __init__(
-        self, message: str, code: str, details: str | None = None, hint: str | None = None
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.details = details
-        self.hint = hint
-
-    def json(self) -> dict[str, Any]:
-        return {
-            "message": self.message,
-            "code": self.code,
-            "details": self.details,
-            "hint": self.hint,
-        }
-
-    def __str__(self) -> str:
-        text = f"{self.message} ({self.code})"
-        if self.details:
-            text += f"\n  details: {self.details}"
-        if self.hint:
-            text += f"\n  hint: {self.hint}"
-        return text
 
 
 class _Marker:

@@ -45,6 +45,7 @@ from faker import Faker
 
 from . import _rowcheck
 from . import _sqlruntime as sqlrt
+from ._dbapi import driver_of
 from ._rowcheck import check_violated, coerce, given_generated, unknown_column
 from ._settings import LOCALE, NULL_RATIO, SEED
 
@@ -1092,18 +1093,7 @@ def bind(connection: Any) -> None:
     PyMySQL/mysqlclient) and returns the stored row. `bind(None)` goes back to building."""
     global _connection, _driver
     _connection = connection
-    _driver = None if connection is None else _driver_of(connection)
-
-
-def _driver_of(connection: Any) -> str:
-    module = type(connection).__module__.split(".")[0]
-    if module in ("sqlite3", "_sqlite3"):
-        return "sqlite"
-    if module.startswith("psycopg"):
-        return "postgres"
-    if module in ("pymysql", "MySQLdb", "mysql", "_mysql"):
-        return "mysql"
-    raise TypeError(f"bind(): unsupported connection type {type(connection).__module__}")
+    _driver = None if connection is None else driver_of(connection, "bind()")
 
 
 def _quote(name: str) -> str:

@@ -62,6 +62,9 @@ _OUTRO = [
     "| default collation | utf8mb4_0900_ai_ci: ignores case, NO PAD (`'a' = 'a '` is 0) |"
     " utf8mb4_general_ci: ignores case, PAD SPACE (`'a' = 'a '` is 1) |",
     "| a finer fraction of a second into DATETIME(n) | rounded | truncated |",
+    "| `CAST(datetime(3) AS DATETIME)` | rounded | truncated |",
+    "| `CAST` overflow (BIGINT, DECIMAL) in a VIRTUAL column | error on INSERT (strict) |"
+    " a warning, the value clipped, 0 or NULL (schemagen raises) |",
     "| `thread_stack` (a 2,000-term expression) | 1 MiB | 292 KiB: too small (the tests"
     " start it with 1 MiB) |",
     "",

@@ -2736,6 +2736,86 @@ def my_store_member(a: Any, members: tuple[str, ...], is_set: bool) -> str | Non
     return ",".join(m for m in members if m in found)
 
 
+# ------------------------------------------------------------------ MySQL: CAST / CONVERT
+
+_MY_NUMBER_TEXT = re.compile(r"[+-]?\d+(\.\d+)?")
+_MY_INT_TEXT = re.compile(r"[+-]?\d+")
+
+
+def my_cast_number(a: Any) -> Decimal | None:
+    """Text read as a number by CAST: a plain decimal numeral exactly; MySQL's lenient
+    prefix reading ('12abc' is 12 with a warning, an error when stored) is not modelled."""
+    if a is None:
+        return None
+    if not isinstance(a, str) or not _MY_NUMBER_TEXT.fullmatch(a):
+        raise NotImplementedError(f"MySQL's reading of {a!r} as a number")
+    return Decimal(a)
+
+
+def my_cast_int(a: Any, unsigned: bool) -> int | None:
+    """CAST(a AS SIGNED / UNSIGNED): a DECIMAL rounded half away from zero; an integer
+    outside the target's range wraps modulo 2**64, as MySQL reinterprets the bits."""
+    if a is None:
+        return None
+    if isinstance(a, str):  # '1.5' is 1 with a warning (the text is cut at the point)
+        if not _MY_INT_TEXT.fullmatch(a):
+            raise NotImplementedError(f"MySQL's reading of {a!r} as an integer")
+        a = Decimal(a)
+    if isinstance(a, Decimal):
+        value = int(a.to_integral_value(rounding=ROUND_HALF_UP, context=NUM))
+        if not (0 if unsigned else -(2**63)) <= value < (2**64 if unsigned else 2**63):
+            raise NotImplementedError(f"MySQL's clipping of {a} to a 64-bit integer")
+        return value
+    value = int(a)
+    if unsigned:
+        return value + 2**64 if value < 0 else value
+    return value - 2**64 if value >= 2**63 else value
+
+
+def my_cast_decimal(a: Any, precision: int, scale: int) -> Decimal | None:
+    """CAST(a AS DECIMAL(p,s)): rounded half away from zero; MySQL clips a value beyond p
+    digits to 99...9 with a warning (an error when stored): that case is not modelled."""
+    try:
+        return my_store_decimal(a, precision, scale, False)
+    except SqlError:
+        raise NotImplementedError(
+            f"MySQL's clipping of {a} to DECIMAL({precision},{scale})"
+        ) from None
+
+
+def my_cast_char(a: str | None, length: int | None) -> str | None:
+    """CAST(a AS CHAR(n)): the text, which MySQL cuts to n characters with a warning (an
+    error when stored in strict mode): that case is not modelled."""
+    if a is not None and length is not None and len(a) > length:
+        raise NotImplementedError(f"MySQL's cutting of {a!r} to CHAR({length})")
+    return a
+
+
+def my_moment_text(a: Any, digits: int) -> str | None:
+    """A DATE (digits -1) or DATETIME(digits) as MySQL prints it: every fractional digit."""
+    if a is None:
+        return None
+    if digits < 0:
+        return str(a.isoformat())
+    text = str(a.replace(tzinfo=None).isoformat(sep=" ", timespec="seconds"))
+    return text + f".{a.microsecond:06d}"[: digits + 1] if digits else text
+
+
+def my_cast_moment(a: Any, kind: str, digits: int) -> Any:
+    """CAST(a AS DATE / DATETIME(n)): a DATE keeps the day, a DATETIME rounds to n digits
+    (MySQL 8; MariaDB truncates). Text MySQL cannot read gives NULL with a warning (an
+    error when stored): that case is not modelled."""
+    if a is None:
+        return None
+    try:
+        moment = _my_moment(a)
+    except SqlError:
+        raise NotImplementedError(f"MySQL's CAST of {a!r} AS {kind.upper()}") from None
+    if kind == "date":
+        return moment.date()
+    return my_store_moment(moment, "datetime", digits)
+
+
 # ------------------------------------------------------------------------- SQLite JSON
 
 

@@ -32,6 +32,7 @@ CASES = {
     "rental": ([SAMPLES / "rental" / "schema.sql"], "postgres"),
     "sqlite": ([SAMPLES / "sqlite" / "schema.sql"], "sqlite"),
     "mysql": ([SAMPLES / "mysql" / "schema.sql"], "mysql"),
+    "nulls_not_distinct": ([ROOT / "tests" / "fixtures" / "nulls_not_distinct.sql"], "postgres"),
 }
 Draw = Callable[..., Any]
 # A fixed budget in CI; SCHEMAGEN_DB_EXAMPLES=500 for a deeper run. Each example resets both
@@ -44,6 +45,7 @@ SEQUENCES = settings(
                            HealthCheck.data_too_large],
 )  # fmt: skip
 TEXTS = ("text", "varchar", "char")
+KEEPABLE = ("by default", "serial", "rowid", "autoincrement", "auto_increment")  # given values
 NUMBERS = ("smallint", "integer", "bigint", "numeric", "real", "double")
 
 
@@ -144,7 +146,7 @@ class Generator:
         spec = self.specs[table]
         built = dict(self.pkg.FACTORIES[table].build())
         for c in spec.columns:
-            keep = c.identity in ("by default", "serial") and self.chance(10)
+            keep = c.identity in KEEPABLE and self.chance(10)
             if c.generated or (c.identity and not keep):
                 built.pop(c.name, None)
         for fk in spec.foreign_keys:
@@ -183,9 +185,19 @@ class Generator:
             ways["negative"] = lambda: row.__setitem__(self.pick(numbers).name, -1)
             ways["huge"] = lambda: row.__setitem__(self.pick(numbers).name, 10**12)
         ways["unknown"] = lambda: row.__setitem__("no_such_column", 1)
+        if nullable := [u for u in spec.uniques if not u.parts and any(
+                spec_column(spec, c).nullable for c in u.columns)]:  # fmt: skip
+            ways["null key"] = lambda: self._null_key(spec, row, self.pick(nullable))
         if existing := self.existing(table):
             ways["duplicate"] = lambda: self._duplicate(spec, row, self.pick(existing))
         ways[self.pick(sorted(ways))]()
+
+    def _null_key(self, spec: Any, row: dict[str, Any], rule: Any) -> None:
+        """NULL in a UNIQUE's nullable columns: distinct by default, equal to another NULL
+        under NULLS NOT DISTINCT."""
+        for c in rule.columns:
+            if spec_column(spec, c).nullable and not spec_column(spec, c).generated:
+                row[c] = None
 
     def _duplicate(self, spec: Any, row: dict[str, Any], other: dict[str, Any]) -> None:
         rules = [u for u in spec.uniques if not u.parts and u.where is None]
@@ -198,7 +210,8 @@ class Generator:
     def op(self) -> Op:
         table = self.pick(self.tables)
         kind = self.pick(["insert", "insert", "insert", "many", "update", "delete", "select",
-                          "count", "upsert", "builder", "rollback", "swallow"])  # fmt: skip
+                          "count", "upsert", "builder", "rollback", "swallow",
+                          "embed"])  # fmt: skip
         return getattr(self, f"_{kind}")(table)  # type: ignore[no-any-return]
 
     def _insert(self, table: str) -> Op:
@@ -275,6 +288,36 @@ class Generator:
 
         return Op(f"table({table!r}).select().{op}({column!r}, {bound})", run)
 
+    def _embed(self, table: str) -> Op:
+        """postgrest-py's select("*, related(*)") over a foreign key, either way, maybe
+        !inner and filtered on the embedded rows."""
+        spec = self.specs[table]
+        # many-to-one hinted by its column (a self-reference's parent), one-to-many by name
+        related = [(fk.ref_table, fk.columns[0] if len(fk.columns) == 1 else fk.name)
+                   for fk in spec.foreign_keys if fk.ref_table in self.specs]  # fmt: skip
+        related += [(t.key, fk.name) for t in self.specs.values() for fk in t.foreign_keys
+                    if fk.ref_table == table]  # fmt: skip
+        if not related:
+            return self._select(table)
+        other, fk_name = self.pick(sorted(related))
+        name = self.specs[other].name
+        inner = "!inner" if self.chance(30) else ""
+        text = f"*, {name}!{fk_name}{inner}(*)"
+        numbers = [c.name for c in self.specs[other].columns if c.type.category in NUMBERS[:3]]
+        test = (f"{name}.{self.pick(numbers)}", self.draw(st.integers(0, 20))) if numbers and \
+            self.chance(40) else None  # fmt: skip
+        order = list(self.pk(table))
+
+        def run(db: Any) -> Any:
+            query = db.table(table).select(text, count="exact")
+            if test is not None:
+                query = query.gte(*test)
+            for column in order:
+                query = query.order(column)
+            return query.execute()
+
+        return Op(f"table({table!r}).select({text!r}).gte{test}", run, ordered=bool(order))
+
     def _rollback(self, table: str) -> Op:
         inner = [self._insert(table), self.op()]
 
@@ -312,17 +355,21 @@ class _Rollback(Exception):
 def compiled_tables(pkg: ModuleType, left_out: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
     """The tables the fake can run: every computed column compiled (one that is not makes
     writes raise NotImplementedError, quoting the SQL: generate warned about it)."""
-    out = []
+    uncompiled = uncompiled_tables(pkg)
+    return [t.key for t in pkg.SCHEMA.tables if t.key not in {*uncompiled, *left_out}]
+
+
+def uncompiled_tables(pkg: ModuleType) -> dict[str, str]:
+    """Table -> why the fake cannot compute its rows (the NotImplementedError's words)."""
+    out: dict[str, str] = {}
     for table in pkg.SCHEMA.tables:
-        try:
-            for fn in (table.computed or {}).values():
+        for fn in (table.computed or {}).values():
+            try:
                 fn({})
-        except NotImplementedError:
-            continue
-        except Exception:
-            pass
-        if table.key not in left_out:
-            out.append(table.key)
+            except NotImplementedError as error:
+                out.setdefault(table.key, str(error))
+            except Exception:
+                pass
     return out
 
 
@@ -340,10 +387,13 @@ def run_sequence(
     tally: Tally,
 ) -> None:  # fmt: skip
     gen = Generator(pkg, fake, draw, tables)
+    history: list[str] = []
     for _ in range(steps):
         op = gen.op()
         got, want = outcome(fake, op), outcome(real, op)
-        assert got == want, f"{op.text}\n  fake: {got}\n  real: {want}"
+        before = "".join(f"  after: {h}\n" for h in history)
+        assert got == want, f"{before}{op.text}\n  fake: {got}\n  real: {want}"
+        history.append(f"{op.text} -> {got[0]} {got[1] if got[0] == 'error' else ''}")
         tally.ops += 1
         if got[0] == "error":
             tally.errors[got[1]] += 1

@@ -229,6 +229,25 @@ def test_rpc_unknown_function(db: Any, pkg: ModuleType) -> None:
     assert caught.value.code == "PGRST202"
 
 
+def test_one_error_class_for_rpc_and_database(db: Any, pkg: ModuleType) -> None:
+    """RPCError and DatabaseError are both the package's APIError (postgrest-py's shape)."""
+    assert issubclass(pkg.RPCError, pkg.APIError)
+    assert issubclass(pkg.DatabaseError, pkg.APIError)
+    calls = (lambda: pkg.RPC.rpc("no_such_function", {}).execute(),
+             lambda: db.insert("nope", {}))  # fmt: skip
+    for call in calls:
+        with pytest.raises(pkg.APIError) as caught:
+            call()
+        assert caught.value.json()["code"] in ("PGRST202", "42P01")
+
+
+def test_async_methods_are_the_sync_ones_awaitable(pkg: ModuleType) -> None:
+    for name in ("insert", "upsert", "select", "update", "delete", "count", "rpc", "reset"):
+        method = getattr(pkg.AsyncDatabase, name)
+        assert asyncio.iscoroutinefunction(method), name
+        assert method.__doc__ == getattr(pkg.Database, name).__doc__
+
+
 def test_async_database(pkg: ModuleType) -> None:
     async def scenario() -> tuple[int, int]:
         db = pkg.AsyncDatabase()
@@ -257,3 +276,22 @@ def test_the_factories_rows_go_in(db: Any, pkg: ModuleType) -> None:
             row["customer_id"] = db.select("customers")[0]["id"]
             row["product_id"] = db.select("products")[0]["id"]
         assert db.insert(key, row)
+
+
+def test_embedded_select_follows_foreign_keys(db: Any, pkg: ModuleType) -> None:
+    """postgrest-py's select("*, customers(*)"): the row a foreign key points at (an object)
+    and the rows pointing at it (a list)."""
+    customer, product = _shop(db)
+    db.insert("orders", [_order(customer, product), _order(customer, product, quantity=5,
+                                                             status="paid")])
+    orders = db.table("orders").select("id, customers(email), products(sku)").execute().data
+    assert [o["customers"] for o in orders] == [{"email": "ann@example.com"}] * 2
+    assert orders[0]["products"] == {"sku": "S-1"}
+    shop = db.table("customers").select("email, orders(quantity)").execute().data
+    assert [c["email"] for c in shop] == ["ann@example.com"]
+    assert sorted(o["quantity"] for o in shop[0]["orders"]) == [3, 5]
+    few = db.table("customers").select("*, orders!inner(*)").eq("orders.quantity", 9).execute()
+    assert few.data == []
+    with pytest.raises(pkg.APIError) as caught:
+        db.table("orders").select("*, nowhere(*)").execute()
+    assert caught.value.code == "PGRST200"

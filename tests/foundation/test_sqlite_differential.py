@@ -236,13 +236,16 @@ def test_primary_keys_rowid_alias_composite_and_without_rowid(tmp_path: Path) ->
         CREATE TABLE c (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID;
         CREATE TABLE d (k INTEGER PRIMARY KEY, v TEXT) STRICT, WITHOUT ROWID;
         CREATE TABLE e (id INT PRIMARY KEY);
+        CREATE TABLE f (id INTEGER PRIMARY KEY, v TEXT);
         """,
         tmp_path,
     )
     identity = {t.name: [c.identity for c in t.columns] for t in schema.tables}
-    # only the exact type name INTEGER makes a rowid alias, and never WITHOUT ROWID
-    assert identity == {"a": ["rowid", None], "b": [None, None, None], "c": [None, None],
-                        "d": [None, None], "e": [None]}  # fmt: skip
+    # only the exact type name INTEGER makes a rowid alias, and never WITHOUT ROWID;
+    # AUTOINCREMENT makes it one that never hands out an id twice (sqlite_sequence)
+    assert identity == {"a": ["autoincrement", None], "b": [None, None, None],
+                        "c": [None, None], "d": [None, None], "e": [None],
+                        "f": ["rowid", None]}  # fmt: skip
 
 
 def test_foreign_keys_composite_implicit_and_actions(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from datetime import datetime
 from types import ModuleType
 from typing import Any
 
+from tests.myserver import insert_and_read
 from tests.myserver import load as load_mysql
 
 TEXT_FUNCTIONS = """
@@ -78,14 +79,7 @@ def test_text_functions_and_collations_match_mariadb(
     pkg = make_package(sql=TEXT_FUNCTIONS, dialect="mysql", seed=3)
     computed = pkg.COMPUTED_COLUMNS["t"]
     rows = _rows()
-    given = ["id", "s", "u", "n", "b", "l"]
-    with mysql.cursor() as cur:
-        cur.executemany(
-            "INSERT INTO t (id, s, u, n, b, l) VALUES (%s, %s, %s, %s, %s, %s)",
-            [[r[c] for c in given] for r in rows],
-        )
-        cur.execute(f"SELECT {', '.join(['id', *computed])} FROM t ORDER BY id")
-        stored = cur.fetchall()
+    stored = insert_and_read(mysql, "t", rows, list(computed))
     assert len(computed) == 34
     compared = 0
     for row, back in zip(rows, stored, strict=True):

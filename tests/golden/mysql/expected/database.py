@@ -166,33 +166,53 @@ SCHEMA = SchemaSpec(
             (
                 ColumnSpec(
                     "id",
-                    TypeSpec("bigint", "bigint unsigned", bounds=(0, 18446744073709551615)),
+                    TypeSpec(
+                        "bigint", "bigint unsigned", bounds=(0, 18446744073709551615), strict=True
+                    ),
                     nullable=False,
                     identity="auto_increment",
                 ),
                 ColumnSpec(
                     "email",
-                    TypeSpec("varchar", "varchar(255) collate utf8mb4_0900_ai_ci", length=255),
+                    TypeSpec(
+                        "varchar",
+                        "varchar(255) collate utf8mb4_0900_ai_ci",
+                        length=255,
+                        strict=True,
+                    ),
                     nullable=False,
-                    ci=True,
+                    collate="uca_nopad",
                 ),
                 ColumnSpec(
                     "full_name",
-                    TypeSpec("varchar", "varchar(120) collate utf8mb4_0900_ai_ci", length=120),
+                    TypeSpec(
+                        "varchar",
+                        "varchar(120) collate utf8mb4_0900_ai_ci",
+                        length=120,
+                        strict=True,
+                    ),
                     default=customers__full_name_default,
-                    ci=True,
+                    collate="uca_nopad",
                 ),
                 ColumnSpec(
                     "phone",
-                    TypeSpec("varchar", "varchar(32) collate utf8mb4_0900_ai_ci", length=32),
+                    TypeSpec(
+                        "varchar", "varchar(32) collate utf8mb4_0900_ai_ci", length=32, strict=True
+                    ),
                     default=customers__phone_default,
-                    ci=True,
+                    collate="uca_nopad",
                 ),
                 ColumnSpec(
                     "country_code",
-                    TypeSpec("char", "char(2) collate utf8mb4_0900_ai_ci", length=2),
+                    TypeSpec(
+                        "char",
+                        "char(2) collate utf8mb4_0900_ai_ci",
+                        length=2,
+                        strips_pad=True,
+                        strict=True,
+                    ),
                     default=customers__country_code_default,
-                    ci=True,
+                    collate="uca_nopad",
                 ),
                 ColumnSpec(
                     "membership",
@@ -200,36 +220,45 @@ SCHEMA = SchemaSpec(
                         "enum",
                         "enum('bronze','silver','gold','platinum')",
                         labels=("bronze", "silver", "gold", "platinum"),
+                        strict=True,
                     ),
                     nullable=False,
                     default=customers__membership_default,
+                    collate="uca_nopad",
                 ),
                 ColumnSpec(
                     "referred_by",
-                    TypeSpec("bigint", "bigint unsigned", bounds=(0, 18446744073709551615)),
+                    TypeSpec(
+                        "bigint", "bigint unsigned", bounds=(0, 18446744073709551615), strict=True
+                    ),
                     default=customers__referred_by_default,
                 ),
                 ColumnSpec(
                     "email_domain",
-                    TypeSpec("varchar", "varchar(255) collate utf8mb4_0900_ai_ci", length=255),
+                    TypeSpec(
+                        "varchar",
+                        "varchar(255) collate utf8mb4_0900_ai_ci",
+                        length=255,
+                        strict=True,
+                    ),
                     generated=True,
-                    ci=True,
+                    collate="uca_nopad",
                 ),
                 ColumnSpec(
                     "marketing_opt_in",
-                    TypeSpec("boolean", "tinyint(1)", bounds=(-128, 127)),
+                    TypeSpec("boolean", "tinyint(1)", bounds=(-128, 127), strict=True),
                     nullable=False,
                     default=customers__marketing_opt_in_default,
                 ),
                 ColumnSpec(
                     "created_at",
-                    TypeSpec("timestamp", "datetime"),
+                    TypeSpec("timestamp", "datetime", strict=True),
                     nullable=False,
                     default=customers__created_at_default,
                 ),
                 ColumnSpec(
                     "updated_at",
-                    TypeSpec("timestamp", "datetime"),
+                    TypeSpec("timestamp", "datetime", strict=True),
                     default=customers__updated_at_default,
                     on_update=customers__updated_at_on_update,
                 ),
@@ -257,64 +286,70 @@ SCHEMA = SchemaSpec(
             (
                 ColumnSpec(
                     "id",
-                    TypeSpec("bigint", "int unsigned", bounds=(0, 4294967295)),
+                    TypeSpec("bigint", "int unsigned", bounds=(0, 4294967295), strict=True),
                     nullable=False,
                     identity="auto_increment",
                 ),
                 ColumnSpec(
-                    "sku", TypeSpec("varchar", "varchar(32)", length=32), nullable=False, ci=True
+                    "sku",
+                    TypeSpec("varchar", "varchar(32)", length=32, strict=True),
+                    nullable=False,
+                    collate="uca_nopad",
                 ),
                 ColumnSpec(
-                    "name", TypeSpec("varchar", "varchar(200)", length=200), nullable=False, ci=True
+                    "name",
+                    TypeSpec("varchar", "varchar(200)", length=200, strict=True),
+                    nullable=False,
+                    collate="uca_nopad",
                 ),
                 ColumnSpec(
                     "category",
-                    TypeSpec("varchar", "varchar(50)", length=50),
+                    TypeSpec("varchar", "varchar(50)", length=50, strict=True),
                     nullable=False,
                     default=products__category_default,
-                    ci=True,
+                    collate="uca_nopad",
                 ),
                 ColumnSpec(
                     "price",
-                    TypeSpec("numeric", "decimal(10,2)", precision=10, scale=2),
+                    TypeSpec("numeric", "decimal(10,2)", precision=10, scale=2, strict=True),
                     nullable=False,
                 ),
                 ColumnSpec(
                     "stock_quantity",
-                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647)),
+                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647), strict=True),
                     nullable=False,
                     default=products__stock_quantity_default,
                 ),
                 ColumnSpec(
                     "rating",
-                    TypeSpec("numeric", "decimal(3,2)", precision=3, scale=2),
+                    TypeSpec("numeric", "decimal(3,2)", precision=3, scale=2, strict=True),
                     default=products__rating_default,
                 ),
                 ColumnSpec(
                     "reviews_count",
-                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647)),
+                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647), strict=True),
                     nullable=False,
                     default=products__reviews_count_default,
                 ),
                 ColumnSpec(
                     "popularity_score",
-                    TypeSpec("numeric", "decimal(12,2)", precision=12, scale=2),
+                    TypeSpec("numeric", "decimal(12,2)", precision=12, scale=2, strict=True),
                     generated=True,
                 ),
                 ColumnSpec(
                     "attributes",
-                    TypeSpec("json_text", "json"),
+                    TypeSpec("json_text", "json", strict=True),
                     default=products__attributes_default,
                 ),
                 ColumnSpec(
                     "is_active",
-                    TypeSpec("boolean", "tinyint(1)", bounds=(-128, 127)),
+                    TypeSpec("boolean", "tinyint(1)", bounds=(-128, 127), strict=True),
                     nullable=False,
                     default=products__is_active_default,
                 ),
                 ColumnSpec(
                     "created_at",
-                    TypeSpec("timestamp", "timestamp"),
+                    TypeSpec("timestamp", "timestamp", strict=True),
                     nullable=False,
                     default=products__created_at_default,
                 ),
@@ -333,33 +368,37 @@ SCHEMA = SchemaSpec(
             (
                 ColumnSpec(
                     "id",
-                    TypeSpec("bigint", "bigint unsigned", bounds=(0, 18446744073709551615)),
+                    TypeSpec(
+                        "bigint", "bigint unsigned", bounds=(0, 18446744073709551615), strict=True
+                    ),
                     nullable=False,
                     identity="auto_increment",
                 ),
                 ColumnSpec(
                     "customer_id",
-                    TypeSpec("bigint", "bigint unsigned", bounds=(0, 18446744073709551615)),
+                    TypeSpec(
+                        "bigint", "bigint unsigned", bounds=(0, 18446744073709551615), strict=True
+                    ),
                     nullable=False,
                 ),
                 ColumnSpec(
                     "product_id",
-                    TypeSpec("bigint", "int unsigned", bounds=(0, 4294967295)),
+                    TypeSpec("bigint", "int unsigned", bounds=(0, 4294967295), strict=True),
                     nullable=False,
                 ),
                 ColumnSpec(
                     "price",
-                    TypeSpec("numeric", "decimal(10,2)", precision=10, scale=2),
+                    TypeSpec("numeric", "decimal(10,2)", precision=10, scale=2, strict=True),
                     nullable=False,
                 ),
                 ColumnSpec(
                     "quantity",
-                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647)),
+                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647), strict=True),
                     nullable=False,
                 ),
                 ColumnSpec(
                     "discount",
-                    TypeSpec("numeric", "decimal(5,2)", precision=5, scale=2),
+                    TypeSpec("numeric", "decimal(5,2)", precision=5, scale=2, strict=True),
                     nullable=False,
                     default=orders__discount_default,
                 ),
@@ -377,36 +416,41 @@ SCHEMA = SchemaSpec(
                             "cancelled",
                             "refunded",
                         ),
+                        strict=True,
                     ),
                     nullable=False,
                     default=orders__status_default,
+                    collate="uca_nopad",
                 ),
                 ColumnSpec(
                     "total_price",
-                    TypeSpec("numeric", "decimal(12,2)", precision=12, scale=2),
+                    TypeSpec("numeric", "decimal(12,2)", precision=12, scale=2, strict=True),
                     generated=True,
                 ),
                 ColumnSpec(
                     "discount_amount",
-                    TypeSpec("numeric", "decimal(12,2)", precision=12, scale=2),
+                    TypeSpec("numeric", "decimal(12,2)", precision=12, scale=2, strict=True),
                     generated=True,
                 ),
                 ColumnSpec(
                     "final_price",
-                    TypeSpec("numeric", "decimal(12,2)", precision=12, scale=2),
+                    TypeSpec("numeric", "decimal(12,2)", precision=12, scale=2, strict=True),
                     generated=True,
                 ),
                 ColumnSpec(
                     "items_per_pack",
-                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647)),
+                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647), strict=True),
                     generated=True,
                 ),
                 ColumnSpec(
-                    "label", TypeSpec("varchar", "varchar(64)", length=64), generated=True, ci=True
+                    "label",
+                    TypeSpec("varchar", "varchar(64)", length=64, strict=True),
+                    generated=True,
+                    collate="uca_nopad",
                 ),
                 ColumnSpec(
                     "created_at",
-                    TypeSpec("timestamp", "datetime(6)"),
+                    TypeSpec("timestamp", "datetime(6)", strict=True),
                     nullable=False,
                     default=orders__created_at_default,
                 ),
@@ -442,48 +486,50 @@ SCHEMA = SchemaSpec(
             (
                 ColumnSpec(
                     "customer_id",
-                    TypeSpec("bigint", "bigint unsigned", bounds=(0, 18446744073709551615)),
+                    TypeSpec(
+                        "bigint", "bigint unsigned", bounds=(0, 18446744073709551615), strict=True
+                    ),
                     nullable=False,
                 ),
                 ColumnSpec(
                     "total_orders",
-                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647)),
+                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647), strict=True),
                     nullable=False,
                     default=customer_metrics__total_orders_default,
                 ),
                 ColumnSpec(
                     "total_spent",
-                    TypeSpec("numeric", "decimal(12,2)", precision=12, scale=2),
+                    TypeSpec("numeric", "decimal(12,2)", precision=12, scale=2, strict=True),
                     nullable=False,
                     default=customer_metrics__total_spent_default,
                 ),
                 ColumnSpec(
                     "days_since_signup",
-                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647)),
+                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647), strict=True),
                     nullable=False,
                     default=customer_metrics__days_since_signup_default,
                 ),
                 ColumnSpec(
                     "login_count",
-                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647)),
+                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647), strict=True),
                     nullable=False,
                     default=customer_metrics__login_count_default,
                 ),
                 ColumnSpec(
                     "average_order_value",
-                    TypeSpec("numeric", "decimal(12,2)", precision=12, scale=2),
+                    TypeSpec("numeric", "decimal(12,2)", precision=12, scale=2, strict=True),
                     generated=True,
                 ),
                 ColumnSpec(
                     "orders_per_month",
-                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647)),
+                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647), strict=True),
                     generated=True,
                 ),
                 ColumnSpec(
                     "engagement_level",
-                    TypeSpec("varchar", "varchar(10)", length=10),
+                    TypeSpec("varchar", "varchar(10)", length=10, strict=True),
                     generated=True,
-                    ci=True,
+                    collate="uca_nopad",
                 ),
             ),
             uniques=(UniqueSpec("PRIMARY", ("customer_id",), primary=True),),
@@ -506,37 +552,47 @@ SCHEMA = SchemaSpec(
             (
                 ColumnSpec(
                     "id",
-                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647)),
+                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647), strict=True),
                     nullable=False,
                     identity="auto_increment",
                 ),
                 ColumnSpec(
                     "customer_id",
-                    TypeSpec("bigint", "bigint unsigned", bounds=(0, 18446744073709551615)),
+                    TypeSpec(
+                        "bigint", "bigint unsigned", bounds=(0, 18446744073709551615), strict=True
+                    ),
                     nullable=False,
                 ),
                 ColumnSpec(
                     "product_name",
-                    TypeSpec("varchar", "varchar(200)", length=200),
+                    TypeSpec("varchar", "varchar(200)", length=200, strict=True),
                     nullable=False,
-                    ci=True,
+                    collate="uca_nopad",
                 ),
-                ColumnSpec("date", TypeSpec("date", "date"), nullable=False),
+                ColumnSpec("date", TypeSpec("date", "date", strict=True), nullable=False),
                 ColumnSpec(
-                    "quality", TypeSpec("smallint", "tinyint", bounds=(-128, 127)), nullable=False
-                ),
-                ColumnSpec(
-                    "value", TypeSpec("smallint", "tinyint", bounds=(-128, 127)), nullable=False
-                ),
-                ColumnSpec(
-                    "usability", TypeSpec("smallint", "tinyint", bounds=(-128, 127)), nullable=False
+                    "quality",
+                    TypeSpec("smallint", "tinyint", bounds=(-128, 127), strict=True),
+                    nullable=False,
                 ),
                 ColumnSpec(
-                    "delivery", TypeSpec("smallint", "tinyint", bounds=(-128, 127)), nullable=False
+                    "value",
+                    TypeSpec("smallint", "tinyint", bounds=(-128, 127), strict=True),
+                    nullable=False,
+                ),
+                ColumnSpec(
+                    "usability",
+                    TypeSpec("smallint", "tinyint", bounds=(-128, 127), strict=True),
+                    nullable=False,
+                ),
+                ColumnSpec(
+                    "delivery",
+                    TypeSpec("smallint", "tinyint", bounds=(-128, 127), strict=True),
+                    nullable=False,
                 ),
                 ColumnSpec(
                     "overall_rating",
-                    TypeSpec("numeric", "decimal(3,2)", precision=3, scale=2),
+                    TypeSpec("numeric", "decimal(3,2)", precision=3, scale=2, strict=True),
                     generated=True,
                 ),
             ),
@@ -566,13 +622,13 @@ SCHEMA = SchemaSpec(
             (
                 ColumnSpec(
                     "id",
-                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647)),
+                    TypeSpec("integer", "int", bounds=(-2147483648, 2147483647), strict=True),
                     nullable=False,
                     identity="auto_increment",
                 ),
                 ColumnSpec(
                     "product_id",
-                    TypeSpec("bigint", "int unsigned", bounds=(0, 4294967295)),
+                    TypeSpec("bigint", "int unsigned", bounds=(0, 4294967295), strict=True),
                     nullable=False,
                 ),
                 ColumnSpec(
@@ -581,22 +637,24 @@ SCHEMA = SchemaSpec(
                         "enum",
                         "enum('bronze','silver','gold','platinum')",
                         labels=("bronze", "silver", "gold", "platinum"),
+                        strict=True,
                     ),
                     nullable=False,
+                    collate="uca_nopad",
                 ),
                 ColumnSpec(
                     "min_price",
-                    TypeSpec("numeric", "decimal(10,2)", precision=10, scale=2),
+                    TypeSpec("numeric", "decimal(10,2)", precision=10, scale=2, strict=True),
                     nullable=False,
                 ),
                 ColumnSpec(
                     "optimal_price",
-                    TypeSpec("numeric", "decimal(10,2)", precision=10, scale=2),
+                    TypeSpec("numeric", "decimal(10,2)", precision=10, scale=2, strict=True),
                     nullable=False,
                 ),
                 ColumnSpec(
                     "max_price",
-                    TypeSpec("numeric", "decimal(10,2)", precision=10, scale=2),
+                    TypeSpec("numeric", "decimal(10,2)", precision=10, scale=2, strict=True),
                     nullable=False,
                 ),
             ),
