@@ -180,13 +180,16 @@ def typed_dict(name: str, fields: Iterable[tuple[str, str]]) -> str:
     return f"{name} = TypedDict(\n    {pystr(name)},\n    {{\n{body}    }},\n)"
 
 
-def imports(names: list[str], module: str) -> str:
+def imports(names: list[str], module: str, indent: int = 0) -> str:
     """`from module import a, b` as isort and black agree to lay it out: parenthesised, one
-    name per line and a trailing comma (which black keeps) beyond isort's line length."""
-    flat = f"from {module} import {', '.join(names)}"
+    name per line and a trailing comma (which black keeps) beyond isort's line length.
+    `indent`: the columns of an enclosing block (`if TYPE_CHECKING:`), counted in the width."""
+    pad = " " * indent
+    flat = f"{pad}from {module} import {', '.join(names)}"
     if _width(flat) <= ISORT_LINE_LENGTH:
         return flat
-    return f"from {module} import (\n" + "".join(f"    {n},\n" for n in names) + ")"
+    lines = "".join(f"{pad}    {n},\n" for n in names)
+    return f"{pad}from {module} import (\n{lines}{pad})"
 
 
 def isort_key(name: str) -> tuple[int, list[str | int]]:

@@ -4,16 +4,11 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._runtime import GenerationError, RowError, bind, reset, set_clock
 from .computed import CHECKS, COMPUTED_COLUMNS, apply_computed, check_row, validate_row
-from .database import (
-    SCHEMA,
-    APIError,
-    APIResponse,
-    AsyncDatabase,
-    Database,
-    DatabaseError,
-)
 from .factories import (
     FACTORIES,
     AnalyticsFactory,
@@ -25,7 +20,6 @@ from .factories import (
     ProductsFactory,
     SettingsFactory,
 )
-from .rpc import RPC, AsyncRPC, RPCError
 from .schemas import (
     TABLE_SCHEMAS,
     TABLES,
@@ -39,6 +33,46 @@ from .schemas import (
     SettingsRow,
     TableInfo,
 )
+
+if TYPE_CHECKING:
+    from .database import (
+        SCHEMA,
+        APIError,
+        APIResponse,
+        AsyncDatabase,
+        Database,
+        DatabaseError,
+    )
+    from .rpc import RPC, AsyncRPC, RPCError
+
+# The in-memory database and the RPC mocks load on first use: most test runs only build rows.
+_LAZY: dict[str, str] = {
+    "SCHEMA": "database",
+    "APIError": "database",
+    "APIResponse": "database",
+    "AsyncDatabase": "database",
+    "Database": "database",
+    "DatabaseError": "database",
+    "RPC": "rpc",
+    "AsyncRPC": "rpc",
+    "RPCError": "rpc",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """`from pkg import Database` (PEP 562): import the module that defines it, once."""
+    module = _LAZY.get(name, name if name in _LAZY.values() else None)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    loaded = importlib.import_module(f".{module}", __name__)
+    value = loaded if module == name else getattr(loaded, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "CHECKS",
