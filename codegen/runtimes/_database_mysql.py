@@ -146,7 +146,10 @@ def _text(name: str, t: Any, value: Any, ci: bool) -> Any:
     value = _sent(value)
     limit = t.length if t.category in ("varchar", "char") else None
     if isinstance(value, float):
-        value = _fitting(_double_text(value), value, limit)
+        fitted = _fitting(_double_text(value), value, limit)
+        if fitted is None:
+            raise rt.SqlError(f"Data too long for column '{name}' at row 1", "22001")
+        value = fitted
     elif not isinstance(value, str):
         value = str(value)
     if limit is not None and len(value) > limit:
@@ -172,16 +175,23 @@ def _double_text(value: float) -> str:
     return f"{sign}{mantissa}e{power}"
 
 
-def _fitting(text: str, value: float, limit: int | None) -> str:
+def _fitting(text: str, value: float, limit: int | None) -> str | None:
+    """The text MariaDB's my_gcvt writes for a DOUBLE into `limit` characters; None when
+    even the first significant digit of a fraction has no room (MySQL: data too long)."""
     if limit is None or len(text) <= limit:
         return text
-    if "e" not in text:  # fewer decimals, rounded
+    if 0 < abs(value) < 1 and limit - (value < 0) < 1 - Decimal(repr(value)).adjusted():
+        return None
+    if "e" not in text:  # fewer decimals, rounded, without trailing zeros (as my_gcvt)
         for decimals in range(len(text.partition(".")[2]), -1, -1):
             shorter = f"{value:.{decimals}f}"
+            if "." in shorter:
+                shorter = shorter.rstrip("0").rstrip(".")
             if len(shorter) <= limit:
                 return shorter
     for digits in range(limit, 0, -1):
-        shorter = f"{value:.{digits}g}"
+        mantissa, e, power = f"{value:.{digits}g}".partition("e")
+        shorter = f"{mantissa}e{int(power)}" if e else mantissa  # 5e7, not Python's 5e+07
         if len(shorter) <= limit:
             return shorter
     return text
