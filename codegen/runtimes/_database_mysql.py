@@ -28,9 +28,10 @@ NOT_MINE: Any = object()  # the category converts as in PostgreSQL (numeric, jso
 Convert = Callable[[str, Any, Any, bool], Any]  # (column name, TypeSpec, value, _ci) -> stored
 
 _NUMBER = re.compile(r"\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)")
+_P = r"[!-/:-@\[-`{-~]"  # a delimiter: any ASCII punctuation, never a letter
 _DATE = re.compile(
-    r"\s*(\d{2,4})[^\d\s](\d{1,2})[^\d\s](\d{1,2})"
-    r"(?:(?:[ T]+)(\d{1,2})[^\d\s](\d{1,2})[^\d\s](\d{1,2})(?:\.(\d*))?)?\s*$"
+    rf"\s*(\d{{2,4}}){_P}(\d{{1,2}}){_P}(\d{{1,2}})"
+    rf"(?:(?:[ T]+)(\d{{1,2}}){_P}(\d{{1,2}}){_P}(\d{{1,2}})(?:\.(\d*))?)?\s*$"
 )
 _DIGITS = re.compile(r"\s*(\d{2}|\d{4})(\d\d)(\d\d)(?:(\d\d)(\d\d)(\d\d)(?:\.(\d*))?)?\s*$")
 _TIME = re.compile(r"\s*(-?)(?:(\d+)\s+)?(\d+):(\d{1,2})(?::(\d{1,2}))?(?:\.(\d*))?\s*$")
