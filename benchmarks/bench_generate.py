@@ -1,25 +1,23 @@
 """Benchmarks of `schemagen generate` and of the generated factories. Prints ratios.
 
-    python benchmarks/bench_generate.py [--tables 1000] [--rows 10000]
+    python benchmarks/bench_generate.py [--tables 1000]
 
 1. cold: generate on a synthetic N-table schema (fresh black cache) vs black alone on the
    same output files;
 2. warm: after a one-table change, the whole `schemagen generate` command (read + parse
    through the statement cache + catalog + plan + render + cached black + write + caches)
-   vs a bare `sqlglot.parse` of the SQL (target: <= 2x);
-3. build() of 10,000 rows with the generated ProductsFactory vs an equivalent hand-written
-   factory-boy factory (target: >= 0.9x the hand-written speed).
+   vs a bare `sqlglot.parse` of the SQL (target: <= 2x).
+
+build() against a hand-written factory is measured by bench_build.py.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import subprocess
 import sys
 import tempfile
 import time
-from decimal import Decimal
 from pathlib import Path
 
 import black
@@ -116,52 +114,11 @@ def run_command(sql_path: Path, out: Path) -> tuple[float, int]:
     return time.perf_counter() - start, int(done.stderr.strip().splitlines()[-1])
 
 
-def bench_build(rows: int) -> None:
-    import factory
-
-    tmp = Path(tempfile.mkdtemp(prefix="sgbuild"))
-    sql = REPO / "sample_schemas" / "ecommerce" / "schema.sql"
-    run_generate(sql, tmp / "shopfakes")
-    sys.path.insert(0, str(tmp))
-    pkg = importlib.import_module("shopfakes")
-
-    class HandProducts(factory.DictFactory):  # what a user writes by hand for `products`
-        id = factory.Sequence(lambda n: n + 1)
-        sku = factory.Sequence(lambda n: f"SKU-{n:06d}")
-        name = factory.Faker("name")
-        category = "general"
-        price = factory.Faker("pydecimal", left_digits=3, right_digits=2, positive=True)
-        stock_quantity = 0
-        created_at = factory.LazyFunction(lambda: pkg._runtime.now())
-        rating = factory.Faker("pydecimal", left_digits=1, right_digits=2, min_value=0, max_value=5)
-        reviews_count = 0
-        popularity_score = factory.LazyAttribute(
-            lambda o: (o.rating or Decimal(0)) * o.reviews_count
-        )
-        is_active = True
-        updated_at = factory.Faker("date_time_this_year")
-        description = factory.Faker("text")
-
-    pkg.reset(1)
-    hand_s, _ = timed(lambda: HandProducts.build_batch(rows))
-    pkg.reset(1)
-    ours_s, _ = timed(lambda: pkg.ProductsFactory.build_batch(rows))
-    print(f"build() of {rows} products rows:")
-    print(f"  hand-written factory-boy factory: {hand_s:6.2f} s")
-    print(
-        f"  generated ProductsFactory:        {ours_s:6.2f} s"
-        " (computed columns + CHECK validation included)"
-    )
-    print(f"  speed ratio generated / hand-written: {hand_s / ours_s:.2f}x  (target >= 0.9x)")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tables", type=int, default=1000)
-    parser.add_argument("--rows", type=int, default=10_000)
     args = parser.parse_args()
     bench_generate(args.tables)
-    bench_build(args.rows)
 
 
 if __name__ == "__main__":
