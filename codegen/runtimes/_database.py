@@ -1203,11 +1203,7 @@ def _row_order(
 ) -> Callable[[int, int], int]:  # fmt: skip
 
     def cmp(a: int, b: int) -> int:
-        x, y = rows[a][name], rows[b][name]
-        if x is None or y is None:
-            nulls = (x is None) - (y is None)  # 1 when only x is NULL
-            return -nulls if first else nulls
-        return -compare(x, y) if desc else compare(x, y)
+        return rt.order_compare(rows[a][name], rows[b][name], desc, first, compare)
 
     return cmp
 

@@ -417,13 +417,9 @@ def _sorted(
 
     def cmp(a: tuple[list[Any], Any, Any], b: tuple[list[Any], Any, Any]) -> int:
         for o, x, y in zip(order, a[0], b[0], strict=True):
-            if x is None or y is None:
-                if x is None and y is None:
-                    continue
-                return (-1 if x is None else 1) * (1 if o.nulls_first else -1)
-            c = rt.compare(x, y)
+            c = rt.order_compare(x, y, o.desc, o.nulls_first)
             if c:
-                return -c if o.desc else c
+                return c
         return 0
 
     keyed.sort(key=functools.cmp_to_key(cmp))

@@ -196,6 +196,18 @@ def compare(a: Any, b: Any) -> int:
     return -1 if a < b else 1
 
 
+def order_compare(
+    a: Any, b: Any, desc: bool, nulls_first: bool,
+    compare: Callable[[Any, Any], int] = compare,
+) -> int:  # fmt: skip
+    """ORDER BY's comparison of two values: a NULL goes first or last as asked, then the
+    values compare, reversed when descending."""
+    if a is None or b is None:
+        nulls = (a is None) - (b is None)  # 1 when only a is NULL
+        return -nulls if nulls_first else nulls
+    return -compare(a, b) if desc else compare(a, b)
+
+
 def eq(a: Any, b: Any) -> bool | None:
     return None if a is None or b is None else compare(a, b) == 0
 
