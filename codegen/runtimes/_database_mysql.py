@@ -28,6 +28,7 @@ NOT_MINE: Any = object()  # the category converts as in PostgreSQL (numeric, jso
 Convert = Callable[[str, Any, Any, bool], Any]  # (column name, TypeSpec, value, _ci) -> stored
 
 _NUMBER = re.compile(r"\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)")
+_EMPTY_EXPONENT = re.compile(r"(?<=\d)[eE] +$")
 _P = r"[!-/:-@\[-`{-~]"  # a delimiter: any ASCII punctuation, never a letter
 _DATE = re.compile(
     rf"\s*(\d{{2,4}}){_P}(\d{{1,2}}){_P}(\d{{1,2}})"
@@ -86,7 +87,9 @@ def _integer(name: str, t: Any, value: Any, ci: bool) -> Any:
             raise _out_of_range(name)
         value = round(value)
     elif isinstance(value, str):
-        value, cut = _number_text(name, value, "integer")
+        # MySQL's integer reader (my_strntoull10rnd) takes an exponent marker followed by
+        # spaces as an empty exponent: '1E ' stores 1, while '1E' is truncated
+        value, cut = _number_text(name, _EMPTY_EXPONENT.sub("", value), "integer")
     elif not isinstance(value, (int, Decimal)):
         raise _truncated(name)
     if isinstance(value, Decimal):

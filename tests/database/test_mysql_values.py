@@ -12,6 +12,7 @@ of both databases: the same error, or the same stored value.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from types import ModuleType
@@ -45,7 +46,8 @@ CREATE TABLE tcs (
 
 NUMBERS: list[Any] = [0, -1, 127, 128, 255, 256, 2**31, 2**63, True, 12.5, 13.5, -0.5, 1.235,
                       1e20, Decimal("12.5"), Decimal("1.234"), Decimal("999.995"),
-                      Decimal("-0.005"), " 12", "12abc", "1e3", "", "12.5", "-3", "x"]  # fmt: skip
+                      Decimal("-0.005"), " 12", "12abc", "1e3", "", "12.5", "-3", "x",
+                      "0E ", "1e", "2E+", "3e-", "4.5e", "1.5E ", "-3E  ", " 7E "]  # fmt: skip
 TEXTS: list[Any] = ["ab", "ab ", "abc  ", "abcd", "", " a", 7, 12.5, Decimal("1.50"), True,
                     dt.date(2024, 1, 2)]  # fmt: skip
 ENUMS: list[Any] = ["a", "A", "b ", "", "c", 1, 2, 0, 3]
@@ -116,7 +118,18 @@ def test_random_values_are_converted_as_mysql_converts_them(
     assume(not (odd and column in times) and not (long and column in ("tm", "t2")))
     fake, real = pair
     got, want = _stored(fake, column, value), _stored(real, column, value)
+    if got == ("error", "22P02") and _lenient_number(column, value):
+        return  # docs/database.md: the fake refuses number text MySQL reads its own way
     assert got == want, f"fake {got} real {want}"
+
+
+NUMBER_COLUMNS = ("i", "ti", "u", "bi", "b", "n", "f", "dbl")
+NUMERAL = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*")
+
+
+def _lenient_number(column: str, value: Any) -> bool:
+    """Text that is not a numeral (`'13.0.'`), written into a number column."""
+    return column in NUMBER_COLUMNS and isinstance(value, str) and not NUMERAL.fullmatch(value)
 
 
 PAIRS = [("Ab", "aB"), ("a", "a "), ("a", " a"), ("é", "e"), ("ß", "ss"), ("x", "x")]
