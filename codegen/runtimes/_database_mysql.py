@@ -36,6 +36,7 @@ _DATE = re.compile(
 )
 _DIGITS = re.compile(r"\s*(\d{2}|\d{4})(\d\d)(\d\d)(?:(\d\d)(\d\d)(\d\d)(?:\.(\d*))?)?\s*$")
 _TIME = re.compile(r"\s*(-?)(?:(\d+)\s+)?(\d+):(\d{1,2})(?::(\d{1,2}))?(?:\.(\d*))?\s*$")
+_DAY_HOURS = re.compile(r"\s*(-?)(\d+)\s+(\d\d+)\s*$")  # 'D hh', one of MySQL's TIME forms
 _TIME_MAX = timedelta(hours=838, minutes=59, seconds=59)
 _STAMP_LOW, _STAMP_HIGH = datetime(1970, 1, 1, 0, 0, 1), datetime(2038, 1, 19, 3, 14, 7)
 
@@ -85,7 +86,8 @@ def _integer(name: str, t: Any, value: Any, ci: bool) -> Any:
     if isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
             raise _out_of_range(name)
-        value = round(value)
+        # the range is checked in doubles, where the top of BIGINT (2^63 - 1) reads as 2^63
+        value = min(round(value), high) if value <= float(high) else round(value)
     elif isinstance(value, str):
         # MySQL's integer reader (my_strntoull10rnd) takes an exponent marker followed by
         # spaces as an empty exponent: '1E ' stores 1, while '1E' is truncated
@@ -191,6 +193,8 @@ def _fitting(text: str, value: float, limit: int | None) -> str | None:
             shorter = f"{value:.{decimals}f}"
             if "." in shorter:
                 shorter = shorter.rstrip("0").rstrip(".")
+            if shorter == "-0":  # rounded to zero, which has no sign
+                shorter = "0"
             if len(shorter) <= limit:
                 return shorter
     for digits in range(limit, 0, -1):
@@ -309,9 +313,9 @@ def _time(name: str, t: Any, value: Any, ci: bool) -> Any:
 
 
 def _duration(sent: Any, number_or_stamp: bool) -> timedelta | None:
-    if isinstance(sent, str) and (found := _TIME.match(sent)):
-        sign, days, hours, minutes, seconds, fraction = found.groups()
-        span = timedelta(days=int(days or 0), hours=int(hours), minutes=int(minutes),
+    if isinstance(sent, str) and (found := _TIME.match(sent) or _DAY_HOURS.match(sent)):
+        sign, days, hours, minutes, seconds, fraction = (*found.groups(), None, None, None)[:6]
+        span = timedelta(days=int(days or 0), hours=int(hours or 0), minutes=int(minutes or 0),
                          seconds=int(seconds or 0),
                          microseconds=int((fraction or "").ljust(6, "0")[:6] or 0))  # fmt: skip
         return -span if sign else span
