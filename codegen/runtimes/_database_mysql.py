@@ -146,16 +146,15 @@ def _float(name: str, t: Any, value: Any, ci: bool) -> Any:
 
 
 def _text(name: str, t: Any, value: Any, ci: bool) -> Any:
-    """Text: numbers and dates as their text; a DOUBLE too wide for the column is written
-    with fewer digits; trailing spaces beyond the length are cut; CHAR loses its trailing
+    """Text: numbers and dates as their text (a DOUBLE as my_gcvt writes it into the
+    column's width); trailing spaces beyond the length are cut; CHAR loses its trailing
     spaces when read."""
     value = _sent(value)
     limit = t.length if t.category in ("varchar", "char") else None
     if isinstance(value, float):
-        fitted = _fitting(_double_text(value), value, limit)
-        if fitted is None:
+        value, lost = _gcvt(value, limit or _GCVT_BUFFER)
+        if lost:
             raise rt.SqlError(f"Data too long for column '{name}' at row 1", "22001")
-        value = fitted
     elif not isinstance(value, str):
         value = str(value)
     if limit is not None and len(value) > limit:
@@ -165,44 +164,97 @@ def _text(name: str, t: Any, value: Any, ci: bool) -> Any:
     return value.rstrip(" ") if t.category == "char" else value
 
 
-def _double_text(value: float) -> str:
-    """A DOUBLE as MySQL writes it: its shortest digits, in exponent form from 1e15 on and
-    below 1e-15."""
-    if value == 0:
-        return "0"
-    digits, exponent = Decimal(repr(value)).normalize().as_tuple()[1:]
+_GCVT_BUFFER = 331  # DOUBLE_TO_STRING_CONVERSION_BUFFER_SIZE: the width of a TEXT column
+_DBL_DIG = 15
+
+
+def _dtoa(x: float, ndigits: int, fixed: bool) -> tuple[str, int]:
+    """dtoa modes 4 (`ndigits` significant digits) and 5 (`ndigits` after the point):
+    the shortest digits that read back as `x` when they are that few, else the digits
+    correctly rounded; trailing zeros dropped. Returns (digits, decpt): the value is
+    0.digits * 10**decpt; no digits when `x` rounds to zero."""
+    x = abs(x)
+    if x == 0:
+        return "0", 1
+    if not fixed:
+        ndigits = max(ndigits, 1)
+    _, numerals, exponent = Decimal(repr(x)).normalize().as_tuple()
     assert isinstance(exponent, int)
-    shown = "".join(map(str, digits))
-    power = len(digits) - 1 + exponent
-    sign = "-" if value < 0 else ""
-    if -16 < power < 15:
-        return sign + f"{Decimal(shown).scaleb(exponent):f}"
-    mantissa = shown[0] + ("." + shown[1:] if len(shown) > 1 else "")
-    return f"{sign}{mantissa}e{power}"
+    if fixed and -exponent > ndigits:
+        _, numerals, exponent = Decimal(f"{x:.{ndigits}f}").normalize().as_tuple()
+    elif not fixed and len(numerals) > ndigits and (tie := _integer_tie(x, ndigits)):
+        return tie
+    elif not fixed and len(numerals) > ndigits:
+        _, numerals, exponent = Decimal(f"{x:.{ndigits - 1}e}").normalize().as_tuple()
+    assert isinstance(exponent, int)
+    if numerals == (0,):
+        return "", -ndigits
+    return "".join(map(str, numerals)), len(numerals) + exponent
 
 
-def _fitting(text: str, value: float, limit: int | None) -> str | None:
-    """The text MariaDB's my_gcvt writes for a DOUBLE into `limit` characters; None when
-    even the first significant digit of a fraction has no room (MySQL: data too long)."""
-    if limit is None or len(text) <= limit:
-        return text
-    if 0 < abs(value) < 1 and limit - (value < 0) < 1 - Decimal(repr(value)).adjusted():
+def _integer_tie(x: float, ndigits: int) -> tuple[str, int] | None:
+    """dtoa's path for a whole number below 1e15 (reached when its quick path cannot
+    decide, as at an exact tie) rounds to even but keeps the zeros it rounded to: 1005 to
+    three digits is '100', not '1' (so MariaDB refuses 1005.0 in a VARCHAR(3))."""
+    if not (x.is_integer() and x < 1e15):
         return None
-    if "e" not in text:  # fewer decimals, rounded, without trailing zeros (as my_gcvt)
-        for decimals in range(len(text.partition(".")[2]), -1, -1):
-            shorter = f"{value:.{decimals}f}"
-            if "." in shorter:
-                shorter = shorter.rstrip("0").rstrip(".")
-            if shorter == "-0":  # rounded to zero, which has no sign
-                shorter = "0"
-            if len(shorter) <= limit:
-                return shorter
-    for digits in range(limit, 0, -1):
-        mantissa, e, power = f"{value:.{digits}g}".partition("e")
-        shorter = f"{mantissa}e{int(power)}" if e else mantissa  # 5e7, not Python's 5e+07
-        if len(shorter) <= limit:
-            return shorter
-    return text
+    whole = str(int(x))
+    kept, rest = whole[:ndigits], whole[ndigits:]
+    if rest.rstrip("0") != "5" or int(kept[-1]) % 2:
+        return None
+    return kept, len(whole)
+
+
+def _gcvt(x: float, width: int) -> tuple[str, bool]:
+    """MySQL's my_gcvt (strings/dtoa.c) for a DOUBLE written into `width` characters:
+    the 'f' or the 'e' format, whichever keeps more digits, rounded to fit; True when
+    even that does not fit (strict mode: data too long)."""
+    if x == 0:
+        return "0", False  # PyMySQL's -0.0 reaches the column as 0
+    sign = "-" if x < 0 else ""
+    width -= bool(sign)
+    digits, decpt = _dtoa(x, width, fixed=False)
+    size = len(digits)
+    exp_len = 1 + (decpt >= 101 or decpt <= -99) + (decpt >= 11 or decpt <= -9)
+    f_size = size - decpt + 2 if decpt <= 0 else size + 1 if decpt < size else decpt
+    have_space = f_size <= width
+    force_e = decpt <= 0 and width <= 2 - decpt and width >= 3 + exp_len
+    f_fits = decpt <= width and (decpt >= -1 or (decpt == -2 and (size > 1 or not force_e)))
+    plain = decpt >= -_DBL_DIG + 1 and (decpt <= _DBL_DIG or size > decpt)
+    if (have_space or (f_fits and not force_e)) and (not have_space or plain):
+        text, lost = _gcvt_fixed(x, width, digits, decpt, sign)
+    else:
+        text, lost = _gcvt_exponent(x, width, exp_len, digits, decpt, sign)
+    return text[: width + bool(sign)], lost  # written into a buffer of the column's width
+
+
+def _gcvt_fixed(x: float, width: int, digits: str, decpt: int, sign: str) -> tuple[str, bool]:
+    width -= (decpt < len(digits)) + (1 - decpt if decpt <= 0 else 0)
+    lost = False
+    if width < len(digits):
+        if width < decpt:
+            lost, width = True, decpt
+        digits, decpt = _dtoa(x, width - decpt, fixed=True)
+    if not digits:
+        return "0", lost  # rounded to zero: no sign
+    if decpt <= 0:
+        return f"{sign}0.{'0' * -decpt}{digits}", lost
+    whole, fraction = digits[:decpt].ljust(decpt, "0"), digits[decpt:]
+    return sign + whole + (f".{fraction}" if fraction else ""), lost
+
+
+def _gcvt_exponent(
+    x: float, width: int, exp_len: int, digits: str, decpt: int, sign: str
+) -> tuple[str, bool]:
+    decpt -= 1
+    width -= (decpt < 0) + 1 + exp_len + (len(digits) > 1)
+    if width <= 0:
+        return "", True
+    if width < len(digits):
+        digits, decpt = _dtoa(x, max(width, 0), fixed=False)
+        decpt -= 1
+    mantissa = digits[0] + (f".{digits[1:]}" if len(digits) > 1 else "")
+    return f"{sign}{mantissa}e{decpt}", False
 
 
 def _enum(name: str, t: Any, value: Any, ci: bool) -> Any:
