@@ -241,12 +241,12 @@ class Unique:
 
 @dataclass(frozen=True)
 class Exclude:
-    """An EXCLUDE constraint of the plannable form: plain columns, each compared with `=` or
-    (range columns) `&&`; two rows conflict when every comparison holds. Other forms
-    (operators, expressions, WHERE) are refused with a warning by the reader."""
+    """An EXCLUDE constraint over plain columns, each compared with its operator (`=`,
+    `&&`, `<>`, ...); two rows conflict when every comparison holds. Expression elements
+    and WHERE predicates are refused with a warning by the reader."""
 
     columns: tuple[str, ...]
-    operators: tuple[str, ...]  # one per column: "=" or "&&"
+    operators: tuple[str, ...]  # one per column: "=", "&&", "<>", "-|-", ...
     name: str | None = None
     location: Location = NOWHERE
 
@@ -320,7 +320,7 @@ class Table:
     uniques: tuple[Unique, ...] = ()
     checks: tuple[Check, ...] = ()
     indexes: tuple[Index, ...] = ()
-    excludes: tuple[Exclude, ...] = ()  # EXCLUDE constraints (=, &&) the rows keep
+    excludes: tuple[Exclude, ...] = ()  # EXCLUDE constraints over plain columns
     partition_by: str | None = None  # "RANGE (created_at)" on a partitioned parent
     partition_of: str | None = None  # parent table key on a PARTITION OF child
     partition_bound: str | None = None  # "FOR VALUES FROM (...) TO (...)" / "DEFAULT"

@@ -28,7 +28,7 @@ EXPORTS = {
     "database": ["APIError", "APIResponse", "AsyncDatabase", "Database", "DatabaseError", "SCHEMA"]
 }
 RUNTIMES = ("_database.py", "_database_api.py", "_database_sql.py", "_database_mysql.py",
-            "_database_embed.py")  # fmt: skip
+            "_database_embed.py", "_database_exclude.py")  # fmt: skip
 # how PostgreSQL names a type in its messages
 PG_NAMES = {
     "varchar": "character varying", "char": "character", "double": "double precision",
@@ -164,6 +164,10 @@ def _table(schema: Schema, t: TablePlan, fns: list[str], taken: set[str],
         call("checks=_checks", [key, py(domains)], ARG, ","),
         f"computed=COMPUTED_COLUMNS[{key}],",
     ]
+    if table.excludes:
+        excludes = [f"{py((x.name or _pg_name(table, x.columns, 'excl'), x.columns, x.operators))},"
+                    for x in table.excludes]  # fmt: skip
+        args.append(_items("excludes=", excludes))
     return "TableSpec(\n" + "".join(f"{' ' * ARG}{a}\n" for a in args) + " " * (ARG - 4) + ")"
 
 

@@ -246,8 +246,7 @@ def deparse(node: Any) -> str:
     return str(RawStream()(node))
 
 
-_EXCLUDE_METHODS = ("gist", "btree")
-_EXCLUDE_OPERATORS = ("=", "&&")
+_EXCLUDE_METHODS = ("gist", "btree", "hash")
 
 
 def _exclude_refusal(con: Any, elements: list[tuple[Any, tuple[str, ...]]]) -> str:
@@ -256,11 +255,8 @@ def _exclude_refusal(con: Any, elements: list[tuple[Any, tuple[str, ...]]]) -> s
         return "a WHERE predicate"
     if (con.access_method or "btree") not in _EXCLUDE_METHODS:
         return f"USING {con.access_method}"
-    for elem, ops in elements:
-        if elem.name is None:
-            return "an expression element"
-        if ops[-1] not in _EXCLUDE_OPERATORS:
-            return f"operator {ops[-1]} on {elem.name}"
+    if any(elem.name is None for elem, _ in elements):
+        return "an expression element"
     return ""
 
 
@@ -500,8 +496,10 @@ class _StatementReader:
         raise self.error(f"constraint {contype.name} is not supported here")
 
     def _exclude(self, con: Any, name: str | None, where: Location) -> list[ddl.Constraint]:
-        """EXCLUDE over plain columns with `=` / `&&` is planned; any other form stays
-        unmodelled, and the table's warning says its rows may violate it."""
+        """EXCLUDE over plain columns is modelled, whatever its operators (the planner and
+        the in-memory database say which they cannot keep); a WHERE predicate or an
+        expression element stays unmodelled, and the table's warning says its rows may
+        violate it."""
         elements = [(elem, tuple(op.sval for op in ops)) for elem, ops in con.exclusions]
         refused = _exclude_refusal(con, elements)
         if refused:

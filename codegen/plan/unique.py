@@ -87,8 +87,9 @@ def plan_unique(
 def _exclude_rule(scope: Scope, x: Exclude) -> tuple[str, ...]:
     """The UNIQUE that keeps an EXCLUDE's rows apart: `=` alone behaves as UNIQUE over its
     columns; with `&&`, one range column whose generated ranges never overlap (its unique
-    values are disjoint slots) is enough, whatever the other columns hold."""
-    if "&&" not in x.operators:
+    values are disjoint slots) is enough, whatever the other columns hold; else rows
+    unique over the `=` columns never conflict, whatever the other operators say."""
+    if set(x.operators) == {"="}:
         return x.columns
     for name, op in zip(x.columns, x.operators, strict=True):
         c = scope.cols.get(name)
@@ -96,10 +97,13 @@ def _exclude_rule(scope: Scope, x: Exclude) -> tuple[str, ...]:
             continue
         if c.column.generated is None and c.column.default is None:
             return (name,)
+    equal = tuple(n for n, op in zip(x.columns, x.operators, strict=True) if op == "=")
+    if equal:
+        return equal
     scope.warnings.append(Diagnostic(
         x.location if x.location != NOWHERE else scope.table.location,
         f"{scope.table.key}: EXCLUDE constraint {x.name or '(unnamed)'} is not planned (no"
-        " plain range column under &&): generated rows may violate it",
+        " = column, no plain range column under &&): generated rows may violate it",
         ", ".join(f"{n} WITH {o}" for n, o in zip(x.columns, x.operators, strict=True)),
     ))  # fmt: skip
     return ()

@@ -26,6 +26,7 @@ from decimal import Decimal
 from functools import cmp_to_key
 from typing import Any
 
+from . import _database_exclude as exclusion
 from . import _database_mysql as mysql
 from . import _errors
 from . import _sqlruntime as rt
@@ -124,6 +125,8 @@ class TableSpec:
     foreign_keys: tuple[ForeignKeySpec, ...] = ()
     checks: tuple[CheckSpec, ...] = ()
     computed: Mapping[str, RowFn] | None = None
+    # EXCLUDE constraints: (name, columns, one operator per column); _database_exclude
+    excludes: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
 
     @property
     def name(self) -> str:
@@ -696,7 +699,18 @@ class Engine:
                     f'duplicate key value violates unique constraint "{index.spec.name}"',
                     f"Key {_key_text(index.spec.columns, key)} already exists.",
                 )
+        if table.spec.excludes:
+            self._excluded(table, row, rowid)
         return keys
+
+    def _excluded(self, table: _Table, row: Row, rowid: int) -> None:
+        """23P01 when the row conflicts with a stored one under an EXCLUDE constraint."""
+        types = {n: (c.type.category, c.type.sql) for n, c in table.columns.items()}
+        for name, columns, operators in table.spec.excludes:
+            found = exclusion.conflict(name, columns, operators, types, table.rows.items(),
+                                       row, rowid, _text)  # fmt: skip
+            if found is not None:
+                raise DatabaseError(*found)
 
     # -- the row pipeline --------------------------------------------------------------------
     def given(
