@@ -6,6 +6,7 @@ Copied verbatim into generated packages.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from contextlib import AbstractContextManager, asynccontextmanager
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from ._database import (
 )
 
 Where = Mapping[str, Any] | Sequence[Filter] | None
+Path = str | None  # an embedded resource's path in the select: "orders", "orders.items"
 P = ParamSpec("P")
 T = TypeVar("T")
 OPERATIONS = ("select", "insert", "update", "delete", "upsert", "count")
@@ -237,6 +239,7 @@ class Query:
         self._embeds: tuple[embedding.Embed, ...] = ()
         self._filters: list[Filter] = []
         self._order: list[Order] = []
+        self._shapes: dict[str, embedding.Shape] = {}  # by embedded path: foreign_table=
         self._limit: int | None = None
         self._offset = 0
         self._count: str | None = None
@@ -317,17 +320,35 @@ class Query:
             self.eq(column, value)
         return self
 
-    def order(self, column: str, desc: bool = False, nullsfirst: bool | None = None) -> Query:
-        self._order.append((column, desc, nullsfirst))
+    def order(self, column: str, desc: bool = False, nullsfirst: bool | None = None, *,
+              foreign_table: Path = None, reference_table: Path = None) -> Query:  # fmt: skip
+        """Order the rows, or with `foreign_table` (postgrest-py's newer `reference_table`)
+        the embedded rows of that path."""
+        path = reference_table or foreign_table
+        if path:
+            shape = self._shapes.get(path, embedding.Shape())
+            order = (*shape.order, (column, desc, nullsfirst))
+            self._shapes[path] = dataclasses.replace(shape, order=order)
+        else:
+            self._order.append((column, desc, nullsfirst))
         return self
 
-    def limit(self, size: int) -> Query:
-        self._limit = size
-        return self
+    def limit(self, size: int, *, foreign_table: Path = None,
+              reference_table: Path = None) -> Query:  # fmt: skip
+        return self._window(reference_table or foreign_table, None, size)
 
-    def range(self, start: int, end: int) -> Query:
+    def range(self, start: int, end: int, *, foreign_table: Path = None,
+              reference_table: Path = None) -> Query:  # fmt: skip
         """Rows start..end, both included (PostgREST's Range header)."""
-        self._offset, self._limit = start, end - start + 1
+        return self._window(reference_table or foreign_table, start, end - start + 1)
+
+    def _window(self, path: str | None, offset: int | None, limit: int) -> Query:
+        if path:
+            shape = self._shapes.get(path, embedding.Shape())
+            start = shape.offset if offset is None else offset
+            self._shapes[path] = dataclasses.replace(shape, limit=limit, offset=start)
+        else:
+            self._offset, self._limit = self._offset if offset is None else offset, limit
         return self
 
     def single(self) -> Query:
@@ -347,6 +368,7 @@ class Query:
         if self._op == "rpc":
             return APIResponse(db.rpc(name, self._values[0]))
         count: int | None = None
+        embedding.check_paths(self._embeds, list(self._shapes))
         if self._op == "select" and self._embeds:
             rows, count = self._embedded(backend, name)
         elif self._op == "select":
@@ -377,6 +399,7 @@ class Query:
         rows = embedding.embed_rows(
             self._db.schema, table, rows, self._embeds,
             [f for f in self._filters if "." in f[0]], lambda t, f, o: backend.select(t, f, o),
+            self._shapes,
         )  # fmt: skip
         count = (len(rows) if inner else backend.count(name, own)) if self._count else None
         if inner:

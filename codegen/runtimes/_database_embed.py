@@ -7,7 +7,9 @@ keeps only rows that have one; `customers!orders_customer_id_fkey(*)` or
 `customers!customer_id(*)` picks one of several foreign keys; `buyer:customers(*)` names
 the key in the row; embeddings nest. A filter on `customers.email` filters the embedded
 rows. The related rows are read through the same backend, so over `Database.connect` the
-real database matches the keys; a list comes in the order of its table's primary key.
+real database matches the keys; a list comes in the order postgrest-py's
+`.order(column, foreign_table="orders")` asks (then its table's primary key), cut per row by
+`.limit(n, foreign_table=...)` / `.range(...)` (PostgREST's lateral join: each row's list).
 """
 
 from __future__ import annotations
@@ -27,6 +29,15 @@ from ._database import (
 )
 
 Select = Callable[[str, Sequence[Filter], Sequence[Order]], list[Row]]  # a backend's select
+
+
+@dataclass(frozen=True)
+class Shape:
+    """The order and window postgrest-py's `foreign_table=` modifiers give embedded rows."""
+
+    order: tuple[Order, ...] = ()
+    limit: int | None = None
+    offset: int = 0
 
 
 @dataclass(frozen=True)
@@ -144,25 +155,44 @@ def _hints(found: list[_Link]) -> list[str]:
 # ---------------------------------------------------------------------------------- rows
 
 
+def check_paths(embeds: Sequence[Embed], paths: Sequence[str]) -> None:
+    """Each `foreign_table=` path names an embedding of the select (PostgREST: PGRST108)."""
+    for path in paths:
+        level: Sequence[Embed] = embeds
+        for part in path.split("."):
+            found = next((e for e in level if e.key == part), None)
+            if found is None:
+                raise DatabaseError("PGRST108", f"'{path}' is not an embedded resource in"
+                                    " this request", hint=f"Verify that '{path}' is included"
+                                    " in the 'select' query parameter.")  # fmt: skip
+            level = found.embeds
+
+
 def embed_rows(
     schema: SchemaSpec, table: TableSpec, rows: list[Row], embeds: Sequence[Embed],
-    filters: Sequence[Filter], select: Select,
+    filters: Sequence[Filter], select: Select, shapes: dict[str, Shape] | None = None,
 ) -> list[Row]:  # fmt: skip
-    """`rows` with each embedding filled in; rows an `!inner` one finds nothing for dropped."""
+    """`rows` with each embedding filled in; rows an `!inner` one finds nothing for dropped.
+    `shapes` orders and cuts the embedded lists, by path (`orders`, `orders.items`)."""
+    shapes = shapes or {}
     for embed in embeds:
         link = _link(schema, table, embed)
         _check_columns(embed, link.target)
         mine = [f for f in filters if f[0].split(".", 1)[0] == embed.key and "." in f[0]]
         own = [(f[0].split(".", 1)[1], f[1], f[2]) for f in mine]
-        related = _related(link, rows, [f for f in own if "." not in f[0]], select)
+        shape = shapes.get(embed.key, Shape())
+        related = _related(link, rows, [f for f in own if "." not in f[0]], select, shape.order)
+        nested = {p.split(".", 1)[1]: s for p, s in shapes.items()
+                  if p.startswith(embed.key + ".")}  # fmt: skip
         related = embed_rows(schema, link.target, related, embed.embeds,
-                             [f for f in own if "." in f[0]], select)  # fmt: skip
+                             [f for f in own if "." in f[0]], select, nested)  # fmt: skip
         groups: dict[tuple[Any, ...], list[Row]] = {}
         for row in related:
             groups.setdefault(tuple(row[c] for c in link.theirs), []).append(row)
+        end = None if shape.limit is None else shape.offset + shape.limit
         kept = []
         for row in rows:
-            found = groups.get(tuple(row[c] for c in link.mine), [])
+            found = groups.get(tuple(row[c] for c in link.mine), [])[shape.offset : end]
             if embed.inner and not found:
                 continue
             shown = [_project(r, embed) for r in found]
@@ -172,7 +202,9 @@ def embed_rows(
     return rows
 
 
-def _related(link: _Link, rows: list[Row], filters: list[Filter], select: Select) -> list[Row]:
+def _related(
+    link: _Link, rows: list[Row], filters: list[Filter], select: Select, order: Sequence[Order]
+) -> list[Row]:
     keys = {tuple(row[c] for c in link.mine) for row in rows}
     keys = {k for k in keys if None not in k}
     if not keys:
@@ -180,7 +212,7 @@ def _related(link: _Link, rows: list[Row], filters: list[Filter], select: Select
     wanted = [(c, "in", sorted({k[i] for k in keys}, key=repr))
               for i, c in enumerate(link.theirs)]  # fmt: skip
     pk = next((u.columns for u in link.target.uniques if u.primary), ())
-    found = select(link.target.key, [*wanted, *filters], [(c, False, None) for c in pk])
+    found = select(link.target.key, [*wanted, *filters], [*order, *((c, False, None) for c in pk)])
     return [r for r in found if tuple(r[c] for c in link.theirs) in keys]
 
 

@@ -293,13 +293,13 @@ class Generator:
         !inner and filtered on the embedded rows."""
         spec = self.specs[table]
         # many-to-one hinted by its column (a self-reference's parent), one-to-many by name
-        related = [(fk.ref_table, fk.columns[0] if len(fk.columns) == 1 else fk.name)
+        related = [(fk.ref_table, fk.columns[0] if len(fk.columns) == 1 else fk.name, False)
                    for fk in spec.foreign_keys if fk.ref_table in self.specs]  # fmt: skip
-        related += [(t.key, fk.name) for t in self.specs.values() for fk in t.foreign_keys
+        related += [(t.key, fk.name, True) for t in self.specs.values() for fk in t.foreign_keys
                     if fk.ref_table == table]  # fmt: skip
         if not related:
             return self._select(table)
-        other, fk_name = self.pick(sorted(related))
+        other, fk_name, many = self.pick(sorted(related))
         name = self.specs[other].name
         inner = "!inner" if self.chance(30) else ""
         text = f"*, {name}!{fk_name}{inner}(*)"
@@ -307,6 +307,8 @@ class Generator:
         test = (f"{name}.{self.pick(numbers)}", self.draw(st.integers(0, 20))) if numbers and \
             self.chance(40) else None  # fmt: skip
         order = list(self.pk(table))
+        # the embedded list ordered by one of its columns and cut (postgrest-py's foreign_table)
+        shaped = self._shape(other) if many and self.chance(50) else None
 
         def run(db: Any) -> Any:
             query = db.table(table).select(text, count="exact")
@@ -314,9 +316,23 @@ class Generator:
                 query = query.gte(*test)
             for column in order:
                 query = query.order(column)
+            if shaped is not None:
+                column, desc, nulls, window = shaped
+                query = query.order(column, desc=desc, nullsfirst=nulls, foreign_table=name)
+                if window is not None:
+                    query = query.range(*window, foreign_table=name)
             return query.execute()
 
-        return Op(f"table({table!r}).select({text!r}).gte{test}", run, ordered=bool(order))
+        return Op(f"table({table!r}).select({text!r}).gte{test} {shaped}", run,
+                  ordered=bool(order))  # fmt: skip
+
+    def _shape(self, table: str) -> tuple[str, bool, bool | None, tuple[int, int] | None]:
+        columns = [c.name for c in self.specs[table].columns
+                   if c.type.category in (*NUMBERS[:3], "date", "boolean")]  # fmt: skip
+        column = self.pick(columns or [c.name for c in self.specs[table].columns][:1])
+        start = self.draw(st.integers(0, 2))
+        window = (start, start + self.draw(st.integers(-1, 2))) if self.chance(70) else None
+        return column, self.chance(50), self.pick([None, True, False]), window
 
     def _rollback(self, table: str) -> Op:
         inner = [self._insert(table), self.op()]

@@ -295,3 +295,23 @@ def test_embedded_select_follows_foreign_keys(db: Any, pkg: ModuleType) -> None:
     with pytest.raises(pkg.APIError) as caught:
         db.table("orders").select("*, nowhere(*)").execute()
     assert caught.value.code == "PGRST200"
+
+
+def test_embedded_rows_are_ordered_and_cut_per_row(db: Any, pkg: ModuleType) -> None:
+    """postgrest-py's `.order(col, foreign_table=...)` and `.limit(n, foreign_table=...)`:
+    each row's embedded list sorted and cut (PostgREST's lateral join), not the whole."""
+    customer, product = _shop(db)
+    other = db.insert("customers", {"email": "bob@example.com"})[0]
+    db.insert("orders", [_order(customer, product, quantity=q, status="paid") for q in (3, 7, 5)]
+              + [_order(other, product, quantity=q, status="paid") for q in (2, 9)])  # fmt: skip
+    query = db.table("customers").select("email, orders(quantity)").order("email")
+    shop = query.order("quantity", desc=True, foreign_table="orders").limit(
+        2, foreign_table="orders").execute().data  # fmt: skip
+    assert [[o["quantity"] for o in c["orders"]] for c in shop] == [[7, 5], [9, 2]]
+    query = db.table("customers").select("email, orders(quantity)").order("email")
+    shop = query.order("quantity", reference_table="orders").range(
+        1, 1, reference_table="orders").execute().data  # fmt: skip
+    assert [[o["quantity"] for o in c["orders"]] for c in shop] == [[5], [9]]
+    with pytest.raises(pkg.APIError) as caught:
+        db.table("customers").select("*").limit(1, foreign_table="orders").execute()
+    assert caught.value.code == "PGRST108"
