@@ -894,12 +894,7 @@ class Engine:
                 )
         for check in table.checks:
             if _holds(check, row) is False:
-                raise DatabaseError(
-                    "23514",
-                    f'new row for relation "{table.spec.name}" violates check constraint'
-                    f' "{check.name}"',
-                    _failing(row),
-                )
+                raise _check_violated(self.schema.dialect, table.spec.name, check, row)
 
     def add(self, table: _Table, row: Row) -> Event:
         rowid = table.next_rowid
@@ -1271,6 +1266,19 @@ def _holds(check: CheckSpec, row: Mapping[str, Any]) -> bool | None:
     except rt.SqlError as error:
         raise _from_sql_error(error) from None
     return None if result is None else bool(result)
+
+
+def _check_violated(dialect: str, table: str, check: CheckSpec, row: Row) -> DatabaseError:
+    """A failed CHECK in the database's words: MySQL 8's ER_CHECK_CONSTRAINT_VIOLATED (its
+    own SQLSTATE is HY000, MariaDB's 23000: mapped to 23514 as Database.connect maps them),
+    else PostgreSQL's with the failing row."""
+    if dialect == "mysql":
+        return DatabaseError("23514", f"Check constraint '{check.name}' is violated.")
+    return DatabaseError(
+        "23514",
+        f'new row for relation "{table}" violates check constraint "{check.name}"',
+        _failing(row),
+    )
 
 
 def _default_of(column: ColumnSpec, affinity: bool) -> Any:
