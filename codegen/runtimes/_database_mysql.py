@@ -16,6 +16,7 @@ from __future__ import annotations
 import calendar
 import math
 import re
+import struct
 import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
@@ -28,7 +29,7 @@ NOT_MINE: Any = object()  # the category converts as in PostgreSQL (numeric, jso
 Convert = Callable[[str, Any, Any, bool], Any]  # (column name, TypeSpec, value, _ci) -> stored
 
 _NUMBER = re.compile(r"\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)")
-_EMPTY_EXPONENT = re.compile(r"(?<=\d)[eE] +$")
+_EMPTY_EXPONENT = re.compile(r"^(\s*[+-]?(?:\d+\.?\d*|\.\d+))[eE] +$")
 _P = r"[!-/:-@\[-`{-~]"  # a delimiter: any ASCII punctuation, never a letter
 _DATE = re.compile(
     rf"\s*(\d{{2,4}}){_P}(\d{{1,2}}){_P}(\d{{1,2}})"
@@ -37,6 +38,7 @@ _DATE = re.compile(
 _DIGITS = re.compile(r"\s*(\d{2}|\d{4})(\d\d)(\d\d)(?:(\d\d)(\d\d)(\d\d)(?:\.(\d*))?)?\s*$")
 _TIME = re.compile(r"\s*(-?)(?:(\d+)\s+)?(\d+):(\d{1,2})(?::(\d{1,2}))?(?:\.(\d*))?\s*$")
 _DAY_HOURS = re.compile(r"\s*(-?)(\d+)\s+(\d\d+)\s*$")  # 'D hh', one of MySQL's TIME forms
+_FLT_MAX = 3.4028234663852886e38  # the largest single, as a double
 _TIME_MAX = timedelta(hours=838, minutes=59, seconds=59)
 _STAMP_LOW, _STAMP_HIGH = datetime(1970, 1, 1, 0, 0, 1), datetime(2038, 1, 19, 3, 14, 7)
 
@@ -79,10 +81,11 @@ def _number_text(name: str, text: str, kind: str) -> tuple[Decimal, bool]:
 
 def _integer(name: str, t: Any, value: Any, ci: bool) -> Any:
     """Integers: a DOUBLE rounds half to even (rint), a DECIMAL or a string half away from
-    zero; a negative DECIMAL is out of range for UNSIGNED before it is rounded."""
+    zero; a negative DECIMAL is out of range for UNSIGNED before it is rounded, a string
+    after ('-0.4' stores 0)."""
     value = _sent(value)
     low, high = t.bounds or (-(2**63), 2**63 - 1)
-    cut = False
+    cut, text = False, isinstance(value, str)
     if isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
             raise _out_of_range(name)
@@ -91,11 +94,13 @@ def _integer(name: str, t: Any, value: Any, ci: bool) -> Any:
     elif isinstance(value, str):
         # MySQL's integer reader (my_strntoull10rnd) takes an exponent marker followed by
         # spaces as an empty exponent: '1E ' stores 1, while '1E' is truncated
-        value, cut = _number_text(name, _EMPTY_EXPONENT.sub("", value), "integer")
+        value = _EMPTY_EXPONENT.sub(r"\1", value)
+        _far_exponent(name, value)
+        value, cut = _number_text(name, value, "integer")
     elif not isinstance(value, (int, Decimal)):
         raise _truncated(name)
     if isinstance(value, Decimal):
-        if value < 0 and low == 0:
+        if value < 0 and low == 0 and not text:
             raise _out_of_range(name)
         value = int(value.to_integral_value(rounding=ROUND_HALF_UP))
     if not low <= value <= high:
@@ -103,6 +108,22 @@ def _integer(name: str, t: Any, value: Any, ci: bool) -> Any:
     if cut:
         raise _truncated(name)
     return int(value)
+
+
+def _far_exponent(name: str, text: str) -> None:
+    """MariaDB's integer reader gives up on an exponent far from the digits: when the
+    exponent less ten times the digits after the point reaches 210 either way (measured
+    against mariadbd: '0E210', '0.0E220', '1E-210' and '0.5E-200' fail, '0E209' stores 0),
+    out of range upwards, truncated downwards."""
+    found = _NUMBER.match(text)
+    mantissa, _, exponent = (found.group(1) if found else "").lower().partition("e")
+    if not exponent:
+        return
+    far = int(exponent) - 10 * len(mantissa.partition(".")[2])
+    if far >= 210:
+        raise _out_of_range(name)
+    if far <= -210:
+        raise _truncated(name)
 
 
 def _decimal(name: str, t: Any, value: Any, ci: bool) -> Any:
@@ -136,9 +157,11 @@ def _float(name: str, t: Any, value: Any, ci: bool) -> Any:
     if math.isinf(number) or math.isnan(number):
         raise _out_of_range(name)
     number += 0.0  # no negative zero
-    if t.category == "real":
-        single = rt.to_real(number)
-        return float(f"{single:.6g}")
+    if t.category == "real":  # rounded to a single, too small ones to 0 (no underflow)
+        if abs(number) > _FLT_MAX:
+            raise _out_of_range(name)
+        single: float = struct.unpack("f", struct.pack("f", number))[0]
+        return float(f"{single:.6g}") + 0.0
     return number
 
 
