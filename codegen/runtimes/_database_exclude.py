@@ -142,7 +142,8 @@ def _adjacent(a: Span, b: Span) -> bool:
 
 
 def _spans(value: Any, kind: str, multi: bool) -> list[Span] | None:
-    """A range as one Span, a multirange ('{[1,3), [5,7)}') as its non-empty ones."""
+    """A range as one Span, a multirange ('{[1,3), [5,7)}') as its non-empty ones, sorted
+    and joined where they touch (so `=` compares what PostgreSQL stores)."""
     if not multi:
         found = read_range(value, kind)
         return None if found is None else [found]
@@ -151,7 +152,7 @@ def _spans(value: Any, kind: str, multi: bool) -> list[Span] | None:
     spans = [read_range(piece, kind) for piece in _PIECE.findall(value)]
     if any(s is None for s in spans):
         return None
-    return [s for s in spans if s is not None and not s.empty]
+    return _merged([s for s in spans if s is not None and not s.empty])
 
 
 def _on_spans(test: Callable[[list[Span], list[Span]], bool], kind: str, multi: bool) -> Compare:
@@ -276,7 +277,7 @@ def _shown(value: Any, category: str, sql: str, show: Callable[[Any], str]) -> s
         if spans is not None and category == "range":
             return _span_text(spans[0])
         if spans is not None:
-            return "{" + ",".join(_span_text(s) for s in _merged(spans)) + "}"
+            return "{" + ",".join(_span_text(s) for s in spans) + "}"
     return show(value)
 
 

@@ -108,6 +108,8 @@ CASES = [
         ("multi", "insert", {"id": 2, "spans": "{[3,10)}"}),
         ("multi", "insert", {"id": 3, "spans": "{[5,6), [11,20)}"}),
         ("multi", "insert", {"id": 4, "spans": "{}"}),
+        ("multi", "insert", {"id": 5, "spans": "{[22,25), [20,22)}"}),
+        ("multi", "insert", {"id": 6, "spans": "{[24,30)}"}),
     ],
     [
         ("touching", "insert", {"id": 1, "r": "[1,5)"}),
