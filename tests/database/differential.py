@@ -13,6 +13,7 @@ import datetime as dt
 import ipaddress
 import json
 import os
+import re
 import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -33,6 +34,7 @@ CASES = {
     "sqlite": ([SAMPLES / "sqlite" / "schema.sql"], "sqlite"),
     "mysql": ([SAMPLES / "mysql" / "schema.sql"], "mysql"),
     "nulls_not_distinct": ([ROOT / "tests" / "fixtures" / "nulls_not_distinct.sql"], "postgres"),
+    "exclude": ([ROOT / "tests" / "fixtures" / "exclude.sql"], "postgres"),
 }
 Draw = Callable[..., Any]
 # A fixed budget in CI; SCHEMAGEN_DB_EXAMPLES=500 for a deeper run. Each example resets both
@@ -45,6 +47,7 @@ SEQUENCES = settings(
                            HealthCheck.data_too_large],
 )  # fmt: skip
 TEXTS = ("text", "varchar", "char")
+INT_RANGE = re.compile(r"\[(-?\d+),(-?\d+)\)")
 KEEPABLE = ("by default", "serial", "rowid", "autoincrement", "auto_increment")  # given values
 NUMBERS = ("smallint", "integer", "bigint", "numeric", "real", "double")
 
@@ -64,6 +67,11 @@ def canon(value: Any) -> Any:
     if isinstance(value, (ipaddress.IPv4Address, ipaddress.IPv6Address,
                           ipaddress.IPv4Interface, ipaddress.IPv4Network)):  # fmt: skip
         return str(value)
+    if hasattr(value, "isempty") and hasattr(value, "bounds"):  # psycopg's Range: its text
+        if value.isempty:
+            return "empty"
+        low, high = ("" if b is None else str(b) for b in (value.lower, value.upper))
+        return f"{value.bounds[0] if low else '('}{low},{high}{value.bounds[1] if high else ')'}"
     if isinstance(value, float):
         # SQLite hands an integral REAL back as int or float depending on the statement
         # (RETURNING vs SELECT of a generated column): compared as numbers there
@@ -151,7 +159,9 @@ class Generator:
                 built.pop(c.name, None)
         for fk in spec.foreign_keys:
             self._link(built, fk)
-        if self.chance(30):
+        if spec.excludes and self.chance(30) and (existing := self.existing(table)):
+            self._overlap(spec, built, self.pick(existing))
+        elif self.chance(30):
             self._break(table, built)
         return built
 
@@ -205,6 +215,20 @@ class Generator:
             for c in self.pick(rules).columns:
                 if not spec_column(spec, c).generated:
                     row[c] = other[c]
+
+    def _overlap(self, spec: Any, row: dict[str, Any], other: dict[str, Any]) -> None:
+        """An EXCLUDE's columns as another row has them, ranges moved a little."""
+        _, columns, operators = self.pick(spec.excludes)
+        start, width = self.draw(st.integers(-3, 2)), self.draw(st.integers(1, 4))
+        for c, op in zip(columns, operators, strict=True):
+            value = other[c]
+            found = INT_RANGE.fullmatch(value) if isinstance(value, str) else None
+            if found:  # an int range moved a little: overlapping, touching or apart
+                low = int(found[1]) + start
+                value = f"[{low},{low + width})"
+            elif op == "<>" and isinstance(value, str) and self.chance(70):
+                value += "x"
+            row[c] = value
 
     # -- operations ------------------------------------------------------------------------
     def op(self) -> Op:

@@ -22,7 +22,7 @@ LEFT_OUT = {"rental": {"rental", "rental_2024", "rental_2025", "rental_default"}
 TALLIES: dict[str, Tally] = {}
 
 
-@pytest.fixture(params=["ecommerce", "rental", "nulls_not_distinct"])
+@pytest.fixture(params=["ecommerce", "rental", "nulls_not_distinct", "exclude"])
 def pg_pair(
     request: pytest.FixtureRequest,
     pg: psycopg.Connection,
