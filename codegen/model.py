@@ -249,12 +249,14 @@ class Exclude:
     operators: tuple[str, ...]  # one per column: "=", "&&", "<>", "-|-", ...
     name: str | None = None
     location: Location = NOWHERE
+    method: str = "btree"  # the index it builds: USING gist | btree | hash
 
     def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "columns": list(self.columns),
             "operators": list(self.operators),
+            "method": self.method,
             "location": self.location.to_json(),
         }
 
@@ -265,6 +267,7 @@ class Exclude:
             tuple(data["operators"]),
             data.get("name"),
             Location.from_json(data["location"]),
+            data.get("method", "btree"),
         )
 
 

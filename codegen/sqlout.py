@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from pglast import keywords
 
-from .model import Column, Domain, ForeignKey, Function, Param, Schema, SqlType, Table
+from .model import Column, Domain, Exclude, ForeignKey, Function, Param, Schema, SqlType, Table
 from .types import PG_TYPES
 
 
@@ -161,9 +161,17 @@ def _create_table(table: Table) -> str:
         if not check.not_valid:
             named = f"CONSTRAINT {quote(check.name)} " if check.name else ""
             lines.append(f"{named}CHECK ({check.sql})")
+    lines += [_exclude(x) for x in table.excludes]
     body = ",\n    ".join(lines)
     partition = f" PARTITION BY {table.partition_by}" if table.partition_by else ""
     return f"CREATE TABLE {quote_key(table.key)} (\n    {body}\n){partition};"
+
+
+def _exclude(x: Exclude) -> str:
+    named = f"CONSTRAINT {quote(x.name)} " if x.name else ""
+    elements = ", ".join(f"{quote(c)} WITH {op}" for c, op in zip(x.columns, x.operators,
+                                                                   strict=True))  # fmt: skip
+    return f"{named}EXCLUDE USING {x.method} ({elements})"
 
 
 def _column(column: Column) -> str:

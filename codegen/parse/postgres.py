@@ -510,7 +510,7 @@ class _StatementReader:
             return []
         columns = tuple(elem.name for elem, _ in elements)
         operators = tuple(ops[-1] for _, ops in elements)
-        return [Exclude(columns, operators, name, where)]
+        return [Exclude(columns, operators, name, where, con.access_method or "btree")]
 
     def alter_table(self, node: Any) -> Iterator[ddl.Statement]:
         objtype = node.objtype
