@@ -41,23 +41,11 @@ _RANGE = re.compile(r'\s*([\[(])\s*("(?:[^"\\]|\\.)*"|[^,]*?)\s*,\s*("(?:[^"\\]|
 _PIECE = re.compile(r'empty|[\[(](?:"(?:[^"\\]|\\.)*"|[^\])"])*[\])]', re.IGNORECASE)
 
 
-def _decimal(text: str) -> Decimal:
-    return Decimal(text)
-
-
-def _timestamp(text: str) -> Any:
-    return rt.to_timestamp(text)
-
-
-def _timestamptz(text: str) -> Any:
-    return rt.to_timestamptz(text)
-
-
 # a range type's subtype: (read a bound, the step of a discrete one)
 _SUBTYPES: dict[str, tuple[Callable[[str], Any], Any]] = {
-    "int4": (int, 1), "int8": (int, 1), "num": (_decimal, None),
-    "date": (rt.to_date, timedelta(days=1)), "ts": (_timestamp, None),
-    "tstz": (_timestamptz, None),
+    "int4": (int, 1), "int8": (int, 1), "num": (Decimal, None),
+    "date": (rt.to_date, timedelta(days=1)), "ts": (rt.to_timestamp, None),
+    "tstz": (rt.to_timestamptz, None),
 }  # fmt: skip
 
 
