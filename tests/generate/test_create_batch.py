@@ -159,3 +159,71 @@ def test_mysql_batch_equals_create_one_by_one(my_server: Any, make_package: Make
             load_mysql(conn, path.read_text(encoding="utf-8"))
             results.append(_made(pkg, conn, 8, batch, "`"))
     assert results[0] == results[1]
+
+
+def _inserts(conn: Any) -> int:
+    """INSERT statements this session has run (the server's own count)."""
+    with conn.cursor() as cursor:
+        cursor.execute("SHOW SESSION STATUS LIKE 'Com_insert'")
+        return int(cursor.fetchone()[1])
+
+
+@pytest.mark.parametrize("n", [40, 1100], ids=["one-chunk", "three-chunks"])
+def test_mysql_batch_is_one_insert_per_table_and_chunk(
+    n: int, mysql: Any, make_package: Make
+) -> None:
+    """customers and products read back by a UNIQUE key, orders (AUTO_INCREMENT, no other
+    usable key) by the ids the statement gave: what the tables hold, in the order built."""
+    path = SAMPLES / "mysql" / "schema.sql"
+    load_mysql(mysql, path.read_text(encoding="utf-8"))
+    pkg = make_package(paths=[path], dialect="mysql", seed=4)
+    pkg.bind(mysql)
+    try:
+        before = _inserts(mysql)
+        orders = pkg.FACTORIES["orders"].create_batch(n, quantity=2)
+        statements = _inserts(mysql) - before
+    finally:
+        pkg.bind(None)
+    chunks = -(-n // pkg._runtime.MYSQL_CHUNK)
+    assert statements == 3 * chunks
+    with mysql.cursor() as cursor:
+        cursor.execute("SELECT * FROM `orders` ORDER BY `id`")
+        names = [d[0] for d in cursor.description]
+        stored = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    assert orders == stored
+    assert {o["quantity"] for o in orders} == {2}
+
+
+@pytest.mark.parametrize("engine", ["InnoDB", "MyISAM"])
+def test_mysql_refused_row_raises_its_own_error(
+    engine: str, mysql: Any, make_package: Make
+) -> None:
+    """The third row repeats a name already stored: MariaDB's error for that row, and the
+    two rows before it stored, as create() one by one leaves the table. InnoDB undid the
+    multi-row INSERT, which is replayed row by row (1 + 3 statements); MyISAM kept the
+    rows before the refused one (1 statement)."""
+    import pymysql
+
+    sql = (
+        "CREATE TABLE tags (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, name VARCHAR(20) NOT"
+        f" NULL, UNIQUE KEY tags_name (name)) ENGINE={engine};"
+    )
+    load_mysql(mysql, sql)
+    pkg = make_package(sql=sql, dialect="mysql", seed=4)
+    pkg.reset(3)
+    names = [row["name"] for row in pkg.FACTORIES["tags"].build_batch(4)]
+    with mysql.cursor() as cursor:
+        cursor.execute("INSERT INTO tags (id, name) VALUES (100, %s)", [names[2]])
+    pkg.bind(mysql)
+    pkg.reset(3)
+    before = _inserts(mysql)
+    try:
+        with pytest.raises(pymysql.err.IntegrityError) as failed:
+            pkg.FACTORIES["tags"].create_batch(4)
+    finally:
+        pkg.bind(None)
+    assert f"Duplicate entry '{names[2]}'" in str(failed.value)
+    assert _inserts(mysql) - before == (4 if engine == "InnoDB" else 1)
+    with mysql.cursor() as cursor:
+        cursor.execute("SELECT name FROM tags ORDER BY id")
+        assert [name for (name,) in cursor.fetchall()] == [names[2], *names[:2]]
