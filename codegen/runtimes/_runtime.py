@@ -228,14 +228,14 @@ def _fit(text: str, minlen: int, maxlen: int | None) -> str:
 
 def _provide(provider: str) -> str:
     if provider == "word":
-        return str(fake.word())
+        return fake_word()
     if provider == "code":
         return "".join(rng.choice(string.ascii_uppercase + string.digits) for _ in range(8))
     if provider == "iso_date":
         return random_date(-3650, 0).isoformat()
     if provider == "iso_ts":
         return random_timestamp(-365 * 86400, 0, False).isoformat(sep=" ", timespec="seconds")
-    return str(getattr(fake, provider)())
+    return str(getattr(_faker, provider)())
 
 
 def random_text(provider: str, maxlen: int | None = None, minlen: int = 0) -> str:
@@ -377,8 +377,8 @@ def random_uuid() -> uuid.UUID:
 
 def random_json(shape: str = "object") -> Any:
     if shape == "array":
-        return [str(fake.word()) for _ in range(rng.randint(0, 3))]
-    return {str(fake.word()): rng.randint(0, 100) for _ in range(rng.randint(0, 3))}
+        return [fake_word() for _ in range(rng.randint(0, 3))]
+    return {fake_word(): rng.randint(0, 100) for _ in range(rng.randint(0, 3))}
 
 
 def random_json_doc(paths: tuple[tuple[str | int, ...], ...], as_text: bool) -> Any:
@@ -392,7 +392,7 @@ def random_json_doc(paths: tuple[tuple[str | int, ...], ...], as_text: bool) -> 
 
 def _json_put(node: Any, path: tuple[str | int, ...]) -> Any:
     if not path:
-        return rng.randint(0, 1000) if rng.random() < 0.5 else str(fake.word())
+        return rng.randint(0, 1000) if rng.random() < 0.5 else fake_word()
     step, rest = path[0], path[1:]
     if isinstance(step, int):
         items = node if isinstance(node, list) else []
@@ -508,7 +508,7 @@ def sqlite_value(value: Any) -> Any:
 
 def faker(provider: str, *args: Any, **kwargs: Any) -> Any:
     """A Faker provider chosen in the config's overrides."""
-    return getattr(fake, provider)(*args, **kwargs)
+    return getattr(_faker, provider)(*args, **kwargs)
 
 
 _callables: dict[str, Callable[[], Any]] = {}
@@ -1525,5 +1525,29 @@ def _word_list(provider: Any, original: Callable[..., Any]) -> Callable[..., Any
     return get_words_list
 
 
+def _one_draw_word(instance: Any) -> Callable[[], str] | None:
+    """fake.word() as the one draw it makes (random.choice of the word list), when the
+    locale's lorem provider uses Faker's own word(), words() and sampling."""
+    from faker.providers import BaseProvider
+    from faker.providers.lorem import Provider as Lorem
+
+    provider = getattr(getattr(instance, "word", None), "__self__", None)
+    kind = type(provider)
+    same = all(getattr(kind, n) is getattr(Lorem, n) for n in ("word", "words", "get_words_list"))
+    if not isinstance(provider, Lorem) or not same or len(instance.factories) != 1:
+        return None
+    if any(getattr(kind, n) is not getattr(BaseProvider, n) for n in _SAMPLING):
+        return None
+    words = provider.word_list  # type: ignore[attr-defined]
+    if not isinstance(words, (list, tuple)) or not hasattr(provider.generator.random, "choices"):
+        return None
+    generator = provider.generator
+    return lambda: str(generator.random.choice(words))
+
+
+_SAMPLING = ("random_choices", "random_elements")
 _quicken(fake)
+# The generator itself when there is one locale: Faker's proxy hands every attribute to it.
+_faker: Any = fake.factories[0] if len(fake.factories) == 1 else fake
+fake_word: Callable[[], str] = _one_draw_word(fake) or (lambda: str(fake.word()))
 reset()

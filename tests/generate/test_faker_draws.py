@@ -102,3 +102,24 @@ def test_the_runtime_instance_is_quickened() -> None:
     provider = next(p for p in _runtime.fake.factories[0].providers if hasattr(p, "word_list"))
     assert "random_elements" in vars(provider)
     assert "get_words_list" in vars(provider)
+
+
+@pytest.mark.parametrize("locale", ["en_US", "de_DE", "ja_JP", "fr_FR", "pt_BR", "en_GB"])
+def test_one_draw_word_is_fakers_word(locale: str) -> None:
+    plain, quick = _pair(locale)
+    word = _runtime._one_draw_word(quick)
+    assert word is not None  # every one of these locales keeps Faker's own lorem methods
+    plain.seed_instance(11)
+    quick.seed_instance(11)
+    assert [word() for _ in range(500)] == [plain.word() for _ in range(500)]
+
+
+def test_the_runtime_draws_words_as_plain_faker() -> None:
+    """The runtime's own word draws (text columns without a name rule, JSON keys)."""
+    plain = Faker(_runtime.LOCALE)
+    _runtime.reset(5)
+    plain.seed_instance(5)
+    assert _runtime._one_draw_word(_runtime.fake) is not None  # not the fallback
+    ours = [_runtime._provide("word") for _ in range(300)]
+    assert ours == [plain.word() for _ in range(300)]
+    assert [_runtime._provide("name") for _ in range(100)] == [plain.name() for _ in range(100)]
