@@ -1486,6 +1486,8 @@ def _quicken(instance: Any) -> None:
             provider.random_elements = _weighted(provider, provider.random_elements)
             if callable(getattr(provider, "get_words_list", None)):
                 provider.get_words_list = _word_list(provider, provider.get_words_list)
+            if _plain_lorem(provider):
+                provider.sentence = _sentence(provider, provider.sentence)
 
 
 def _weighted(provider: Any, original: Callable[..., Any]) -> Callable[..., Any]:
@@ -1525,27 +1527,55 @@ def _word_list(provider: Any, original: Callable[..., Any]) -> Callable[..., Any
     return get_words_list
 
 
-def _one_draw_word(instance: Any) -> Callable[[], str] | None:
-    """fake.word() as the one draw it makes (random.choice of the word list), when the
-    locale's lorem provider uses Faker's own word(), words() and sampling."""
+_LOREM_OWN = ("word", "words", "sentence", "get_words_list")
+_SAMPLING = ("random_choices", "random_elements")
+
+
+def _plain_lorem(provider: Any) -> bool:
+    """A lorem provider that draws words through Faker's own methods: the shortcuts below
+    make the same draws in fewer calls."""
     from faker.providers import BaseProvider
     from faker.providers.lorem import Provider as Lorem
 
-    provider = getattr(getattr(instance, "word", None), "__self__", None)
     kind = type(provider)
-    same = all(getattr(kind, n) is getattr(Lorem, n) for n in ("word", "words", "get_words_list"))
-    if not isinstance(provider, Lorem) or not same or len(instance.factories) != 1:
-        return None
-    if any(getattr(kind, n) is not getattr(BaseProvider, n) for n in _SAMPLING):
-        return None
-    words = provider.word_list  # type: ignore[attr-defined]
-    if not isinstance(words, (list, tuple)) or not hasattr(provider.generator.random, "choices"):
-        return None
+    return (
+        isinstance(provider, Lorem)
+        and all(getattr(kind, n) is getattr(Lorem, n) for n in _LOREM_OWN)
+        and all(getattr(kind, n) is getattr(BaseProvider, n) for n in _SAMPLING)
+        and isinstance(getattr(provider, "word_list", None), (list, tuple))
+        and hasattr(provider.generator.random, "choices")
+    )
+
+
+def _sentence(provider: Any, original: Callable[..., Any]) -> Callable[..., str]:
+    """sentence() (text() and paragraph() are made of them) drawing its words at once, as
+    words() ends up doing: one random.choice for one word, else random.choices."""
     generator = provider.generator
+
+    def sentence(
+        nb_words: int = 6, variable_nb_words: bool = True, ext_word_list: Any = None
+    ) -> str:
+        if ext_word_list is not None or nb_words <= 0:
+            return str(original(nb_words, variable_nb_words, ext_word_list))
+        if variable_nb_words:
+            nb_words = provider.randomize_nb_elements(nb_words, min=1)
+        words, draw = provider.word_list, generator.random
+        picked = [draw.choice(words)] if nb_words == 1 else draw.choices(words, k=nb_words)
+        picked[0] = picked[0].title()
+        return str(provider.word_connector.join(picked) + provider.sentence_punctuation)
+
+    return sentence
+
+
+def _one_draw_word(instance: Any) -> Callable[[], str] | None:
+    """fake.word() as the one draw it makes (random.choice of the word list)."""
+    provider = getattr(getattr(instance, "word", None), "__self__", None)
+    if len(instance.factories) != 1 or not _plain_lorem(provider):
+        return None
+    words, generator = provider.word_list, provider.generator  # type: ignore[union-attr]
     return lambda: str(generator.random.choice(words))
 
 
-_SAMPLING = ("random_choices", "random_elements")
 _quicken(fake)
 # The generator itself when there is one locale: Faker's proxy hands every attribute to it.
 _faker: Any = fake.factories[0] if len(fake.factories) == 1 else fake
