@@ -923,8 +923,19 @@ def _fast_build(
     create = strategy == CREATE_STRATEGY
     sequence = cls._meta.next_sequence()  # type: ignore[no-untyped-call]
     view = _View(decls, sequence, create, parent, batch)
-    values = {name: _resolve(view, name) for name in decls}
-    kwargs = {name: value for name, value in values.items() if value is not SKIP}
+    values = view.__dict__  # what _resolve keeps: a LazyAttribute may ask for a later one
+    for name, declaration in decls.items():  # _resolve's work, one call less per value
+        if name not in values:
+            kind = _KINDS.get(type(declaration))
+            if kind is None:
+                values[name] = declaration
+                continue
+            view._sg_pending.append(name)
+            try:
+                values[name] = kind(declaration, view)
+            finally:
+                view._sg_pending.pop()
+    kwargs = {name: values[name] for name in decls if values[name] is not SKIP}
     rename: dict[str, str] = cls._meta.rename  # type: ignore[attr-defined]
     for old, new in rename.items():  # as factory-boy's prepare_arguments does
         if old in kwargs:
