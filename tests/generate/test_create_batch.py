@@ -71,19 +71,32 @@ def test_postgres_batch_equals_create_one_by_one(
     assert sum(len(rows) for rows in batch_rows.values()) > 12 * 5
 
 
+def _statements(pkg: ModuleType) -> tuple[list[str], Callable[[], None]]:
+    """The COPY and executemany statements create_batch runs, and how to stop recording."""
+    calls: list[str] = []
+    runtime = pkg._runtime
+    many, copy = runtime._returning, runtime._copy_rows
+    runtime._returning = lambda sql, params: calls.append(sql) or many(sql, params)
+    runtime._copy_rows = lambda cursor, sql, *rest: calls.append(sql) or copy(cursor, sql, *rest)
+
+    def stop() -> None:
+        runtime._returning, runtime._copy_rows = many, copy
+
+    return calls, stop
+
+
 def test_batch_rows_are_what_the_table_holds(pg: psycopg.Connection, make_package: Make) -> None:
     pg.execute(ECOM.read_text(encoding="utf-8"))  # type: ignore[call-overload]
     pkg = make_package(paths=[ECOM], seed=4)
-    calls: list[str] = []
-    many = pkg._runtime._returning
-    pkg._runtime._returning = lambda sql, params: calls.append(sql) or many(sql, params)
+    calls, stop = _statements(pkg)
     pkg.bind(pg)
     try:
         orders = pkg.FACTORIES["orders"].create_batch(50, quantity=3)
     finally:
         pkg.bind(None)
-        pkg._runtime._returning = many
-    assert [sql.split()[2] for sql in calls] == ['"customers"', '"products"', '"orders"']
+        stop()
+    copied = [" ".join(sql.split()[:2]) for sql in calls]  # parents first, one COPY each
+    assert copied == ['COPY "customers"', 'COPY "products"', 'COPY "orders"']
     stored = pg.execute("SELECT id, customer_id, product_id, total_price FROM orders").fetchall()
     assert sorted(stored, key=repr) == sorted(
         ((o["id"], o["customer_id"], o["product_id"], o["total_price"]) for o in orders), key=repr
@@ -91,6 +104,44 @@ def test_batch_rows_are_what_the_table_holds(pg: psycopg.Connection, make_packag
     assert {o["quantity"] for o in orders} == {3}
     products = pg.execute("SELECT count(*) FROM products").fetchone()
     assert products == (50,)  # one parent each, inserted before the orders that use them
+
+
+@pytest.mark.parametrize("autocommit", [True, False], ids=["autocommit", "transaction"])
+def test_copy_only_where_it_stores_what_insert_stores(
+    autocommit: bool, pg: psycopg.Connection, make_package: Make
+) -> None:
+    """COPY applies no rules: a table with one takes executemany. A trigger that changes a
+    key hides the copied rows from the key: the COPY is undone and executemany takes over
+    (the table holds each row once). The others are copied."""
+    pg.execute(ECOM.read_text(encoding="utf-8"))  # type: ignore[call-overload]
+    pg.execute(
+        "CREATE TABLE seen (sku text);"
+        " CREATE RULE remember AS ON INSERT TO products DO ALSO INSERT INTO seen VALUES (NEW.sku);"
+        " CREATE FUNCTION fresh_id() RETURNS trigger LANGUAGE plpgsql AS"
+        " $$ BEGIN NEW.id := gen_random_uuid(); RETURN NEW; END $$;"
+        " CREATE TRIGGER fresh BEFORE INSERT ON customers FOR EACH ROW EXECUTE FUNCTION fresh_id()"
+    )
+    pg.autocommit = autocommit
+    pkg = make_package(paths=[ECOM], seed=4)
+    calls, stop = _statements(pkg)
+    pkg.bind(pg)
+    try:
+        orders = pkg.FACTORIES["orders"].create_batch(30)
+    finally:
+        pkg.bind(None)
+        stop()
+    tables = [sql.split()[2] if sql.startswith("INSERT") else sql.split()[1] for sql in calls]
+    kinds = [sql.split()[0] for sql in calls]
+    assert list(zip(kinds, tables, strict=True)) == [
+        ("COPY", '"customers"'), ("INSERT", '"customers"'), ("INSERT", '"products"'),
+        ("COPY", '"orders"'),
+    ]  # fmt: skip
+    assert pg.execute("SELECT count(*) FROM seen").fetchone() == (30,)  # the rule ran
+    assert pg.execute("SELECT count(*) FROM customers").fetchone() == (30,)
+    stored = pg.execute("SELECT customer_id FROM orders").fetchall()
+    assert sorted(stored) == sorted((o["customer_id"],) for o in orders)
+    if not autocommit:
+        pg.commit()
 
 
 @pytest.mark.parametrize("autocommit", [True, False], ids=["autocommit", "transaction"])
