@@ -1620,6 +1620,7 @@ def _quicken(instance: Any) -> None:
                 provider.get_words_list = _word_list(provider, provider.get_words_list)
             if _plain_lorem(provider):
                 provider.sentence = _sentence(provider, provider.sentence)
+                provider.paragraph = _paragraph(provider, provider.paragraph)
 
 
 def _weighted(provider: Any, original: Callable[..., Any]) -> Callable[..., Any]:
@@ -1659,8 +1660,8 @@ def _word_list(provider: Any, original: Callable[..., Any]) -> Callable[..., Any
     return get_words_list
 
 
-_LOREM_OWN = ("word", "words", "sentence", "get_words_list")
-_SAMPLING = ("random_choices", "random_elements")
+_LOREM_OWN = ("word", "words", "sentence", "sentences", "paragraph", "get_words_list")
+_SAMPLING = ("random_choices", "random_elements", "randomize_nb_elements")
 
 
 def _plain_lorem(provider: Any) -> bool:
@@ -1689,14 +1690,30 @@ def _sentence(provider: Any, original: Callable[..., Any]) -> Callable[..., str]
     ) -> str:
         if ext_word_list is not None or nb_words <= 0:
             return str(original(nb_words, variable_nb_words, ext_word_list))
-        if variable_nb_words:
-            nb_words = provider.randomize_nb_elements(nb_words, min=1)
         words, draw = provider.word_list, generator.random
+        if variable_nb_words:  # randomize_nb_elements(nb_words, min=1)
+            nb_words = max(int(nb_words * draw.randint(60, 140) / 100), 1)
         picked = [draw.choice(words)] if nb_words == 1 else draw.choices(words, k=nb_words)
         picked[0] = picked[0].title()
         return str(provider.word_connector.join(picked) + provider.sentence_punctuation)
 
     return sentence
+
+
+def _paragraph(provider: Any, original: Callable[..., Any]) -> Callable[..., str]:
+    """paragraph() (text()'s unit) calling the quick sentence() directly."""
+    generator, sentence = provider.generator, provider.sentence
+
+    def paragraph(
+        nb_sentences: int = 3, variable_nb_sentences: bool = True, ext_word_list: Any = None
+    ) -> str:
+        if ext_word_list is not None or nb_sentences <= 0:
+            return str(original(nb_sentences, variable_nb_sentences, ext_word_list))
+        if variable_nb_sentences:  # randomize_nb_elements(nb_sentences, min=1)
+            nb_sentences = max(int(nb_sentences * generator.random.randint(60, 140) / 100), 1)
+        return str(provider.word_connector.join([sentence() for _ in range(nb_sentences)]))
+
+    return paragraph
 
 
 def _one_draw_word(instance: Any) -> Callable[[], str] | None:
