@@ -21,11 +21,16 @@ end (the commit is timed). Per repetition, each side in turn, wall time:
 - create() per row (up to 2000 rows): a round trip per row and per parent.
 
 Ratios are to executemany of the same repetition; the median is printed, then each one.
+Two measures: wall time, and CPU time (this process's, plus the database server's: the
+PostgreSQL backend serving the connection, the whole mariadbd), which a loaded machine
+disturbs far less than wall time (on 2 shared cores wall-time ratios vary 2-3x between
+repetitions); CPU leaves out the waits of each round trip, which wall time counts.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import statistics
 import sys
@@ -61,8 +66,31 @@ def prebuilt(pkg: Any, key: str, n: int) -> Data:
     return out
 
 
-def executemany(conn: Any, data: Data, mark: str, quote: str) -> float:
-    start = time.perf_counter()
+Times = tuple[float, float]  # wall seconds, CPU seconds (client and server)
+
+
+class Clock:
+    """Wall and CPU time; `server` gives the server's CPU seconds so far."""
+
+    def __init__(self, server: Callable[[], float]) -> None:
+        self.server = server
+
+    def now(self) -> Times:
+        return time.perf_counter(), time.process_time() + self.server()
+
+    def since(self, start: Times) -> Times:
+        end = self.now()
+        return end[0] - start[0], end[1] - start[1]
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds a process has used (user and system), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def executemany(conn: Any, data: Data, mark: str, quote: str, clock: Clock) -> Times:
+    start = clock.now()
     cursor = conn.cursor()
     for table, rows in data.items():
         names = list(rows[0])
@@ -71,51 +99,57 @@ def executemany(conn: Any, data: Data, mark: str, quote: str) -> float:
         sql = f"INSERT INTO {quote}{table}{quote} ({columns}) VALUES ({marks})"
         cursor.executemany(sql, [[_plain(row[c]) for c in names] for row in rows])
     conn.commit()
-    return time.perf_counter() - start
+    return clock.since(start)
 
 
 def _plain(value: Any) -> Any:
     return json.dumps(value) if isinstance(value, (dict, list)) else value
 
 
-def through(pkg: Any, conn: Any, key: str, n: int, batch: bool) -> tuple[float, float]:
-    """Seconds of the whole call (commit included), and of create_batch's insert phase."""
-    flush, inserting = pkg._runtime._flush, [0.0]
+def through(
+    pkg: Any, conn: Any, key: str, n: int, batch: bool, clock: Clock
+) -> tuple[Times, Times]:
+    """The whole call (commit included), and create_batch's insert phase."""
+    flush, inserting = pkg._runtime._flush, [0.0, 0.0]
 
     def timed(pending: Any) -> Any:  # the insert phase: rows already built
-        start = time.perf_counter()
+        start = clock.now()
         try:
             return flush(pending)
         finally:
-            inserting[0] += time.perf_counter() - start
+            spent = clock.since(start)
+            inserting[0] += spent[0]
+            inserting[1] += spent[1]
 
     pkg.bind(conn)
     pkg.reset(1)
     pkg._runtime._flush = timed
     try:
-        start = time.perf_counter()
+        start = clock.now()
         if batch:
             pkg.FACTORIES[key].create_batch(n)
         else:
             for _ in range(n):
                 pkg.FACTORIES[key].create()
-        done = time.perf_counter()
+        done = clock.now()
         conn.commit()
-        end = time.perf_counter()
-        return end - start, inserting[0] + end - done
+        whole = clock.since(start)
+        commit = clock.since(done)
+        return whole, (inserting[0] + commit[0], inserting[1] + commit[1])
     finally:
         pkg.bind(None)
         pkg._runtime._flush = flush
 
 
-def hand_built(n: int) -> float:
+def hand_built(n: int) -> Times:
     """n orders with their parents from the hand-written factory-boy factories."""
     bench_build.fake.seed_instance(1)
     bench_build.rng.seed(1)
-    start = time.perf_counter()
+    clock = Clock(lambda: 0.0)
+    start = clock.now()
     for _ in range(n):
         bench_build.HandOrders()
-    return time.perf_counter() - start
+    return clock.since(start)
 
 
 class Target:
@@ -126,6 +160,7 @@ class Target:
         self.mark, self.quote = mark, quote
         self.fresh: Callable[[], Any] = lambda: None
         self.stop: Callable[[], None] = lambda: None
+        self.server_cpu: Callable[[Any], Callable[[], float]] = lambda conn: lambda: 0.0
 
 
 def postgres() -> Target:
@@ -141,6 +176,7 @@ def postgres() -> Target:
 
     target.name = f"PostgreSQL {server.version()} (embedded, unix socket)"
     target.fresh, target.stop = fresh, server.stop
+    target.server_cpu = lambda conn: lambda: process_cpu(conn.info.backend_pid)
     return target
 
 
@@ -181,48 +217,56 @@ def mysql() -> Target:
         cursor.execute("SELECT VERSION()")
         target.name = f"MariaDB {cursor.fetchone()[0]} (PyMySQL, unix socket)"
     target.fresh, target.stop = fresh, server.stop
+    assert server.process is not None
+    pid = server.process.pid
+    target.server_cpu = lambda conn: lambda: process_cpu(pid)
     return target
 
 
 def run(target: Target, n: int, repeats: int, tmp: Path) -> None:
     pkg = package(tmp, target.schema, target.dialect, f"bulk_{target.dialect}")
-    key = "orders" if "orders" in pkg.FACTORIES else next(
-        k for k, f in pkg.FACTORIES.items() if f._spec.fks
+    key = (
+        "orders"
+        if "orders" in pkg.FACTORIES
+        else next(k for k, f in pkg.FACTORIES.items() if f._spec.fks)
     )
     data = prebuilt(pkg, key, n)
     rows = sum(len(r) for r in data.values())
     sides = ["executemany", "create_batch", "create_batch: its insert phase",
              "hand-built + executemany"] + (["create() per row"] if n <= 2000 else [])  # fmt: skip
-    times: dict[str, list[float]] = {side: [] for side in sides}
+    times: dict[str, list[Times]] = {side: [] for side in sides}
     for _ in range(repeats):
         for side in sides:
             if side in ("create_batch: its insert phase", "hand-built + executemany"):
                 continue
             fresh = target.fresh()
             conn = next(fresh)
+            clock = Clock(target.server_cpu(conn))
             try:
                 if side == "executemany":
-                    many = executemany(conn, data, target.mark, target.quote)
+                    many = executemany(conn, data, target.mark, target.quote, clock)
                     times[side].append(many)
-                    times["hand-built + executemany"].append(hand_built(n) + many)
+                    hand = hand_built(n)
+                    times["hand-built + executemany"].append((hand[0] + many[0], hand[1] + many[1]))
                 else:
-                    whole, inserting = through(pkg, conn, key, n, side == "create_batch")
+                    whole, inserting = through(pkg, conn, key, n, side == "create_batch", clock)
                     times[side].append(whole)
                     if side == "create_batch":
                         times["create_batch: its insert phase"].append(inserting)
             finally:
                 fresh.close()
-    show(target.name, key, n, rows, times)
+    print(f"{target.name}: {n} {key} with their parents, {rows} rows, one transaction")
+    for measure, index in (("wall", 0), ("CPU", 1)):
+        show(measure, rows, {side: [t[index] for t in each] for side, each in times.items()})
 
 
-def show(name: str, key: str, n: int, rows: int, times: dict[str, list[float]]) -> None:
-    print(f"{name}: {n} {key} with their parents, {rows} rows, one transaction")
+def show(measure: str, rows: int, times: dict[str, list[float]]) -> None:
     floor = times["executemany"]
     for side, seconds in times.items():
         ratios = [s / f for s, f in zip(seconds, floor, strict=True)]
         each = ", ".join(f"{r:.2f}" for r in ratios)
         middle = statistics.median(seconds)
-        print(f"  {side:<32} {middle:7.3f} s {rows / middle:8.0f} rows/s"
+        print(f"  {measure:>4} {side:<32} {middle:7.3f} s {rows / middle:8.0f} rows/s"
               f"  {statistics.median(ratios):5.2f}x executemany ({each})")  # fmt: skip
 
 

@@ -1272,6 +1272,9 @@ def _insert_group(group: list[_Pending], names: list[str]) -> None:
     else:
         try:
             copied = _copy_group(spec, group, names, params)
+        except _database_error():  # refused, or COPY is not allowed here (row security)
+            copied = None
+        try:
             stored = copied if copied is not None else _atomically(sql, params)
         except _database_error():  # the rows again, one by one: the refused one raises
             for p in group:
