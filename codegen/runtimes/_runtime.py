@@ -1334,9 +1334,11 @@ Stored = TypeVar("Stored")
 
 # Python types COPY's text reads as INSERT reads the same parameter, per column kind; a
 # table with a value of any other type (or a column of another kind) takes executemany.
+# A float into `real`: INSERT rounds the text to a double, then to a real; COPY reads the
+# text as a real at once, which may round a halfway case otherwise.
 _COPY_TYPES: dict[str, tuple[type[Any], ...]] = {
     "smallint": (int,), "integer": (int,), "bigint": (int,), "numeric": (Decimal, int),
-    "real": (float, int), "double": (float, int), "boolean": (bool,), "uuid": (uuid.UUID,),
+    "real": (int,), "double": (float, int), "boolean": (bool,), "uuid": (uuid.UUID,),
     "text": (str,), "varchar": (str,), "char": (str,), "enum": (str,), "date": (_dt.date,),
     "timestamp": (_dt.datetime,), "timestamptz": (_dt.datetime,), "json": (str,),
     "jsonb": (str,),
