@@ -1218,9 +1218,7 @@ def _flush(pending: list[_Pending]) -> dict[int, dict[str, Any]]:
     """Insert the rows level by level (a row after the rows its foreign keys point at), one
     group per table and column list; returns the stored row of each built row (by id)."""
     by_row = {id(p.row): p for p in pending}
-    for p in pending:  # parents were finished before their children
-        parents = [by_row[id(parent)] for _, parent in p.links if id(parent) in by_row]
-        p.level = max((q.level + 1 for q in parents), default=0)
+    _levels(pending, by_row)
     for level in range(max((p.level for p in pending), default=-1) + 1):
         groups: dict[tuple[str, tuple[str, ...]], list[_Pending]] = {}
         for p in pending:
@@ -1231,6 +1229,28 @@ def _flush(pending: list[_Pending]) -> dict[int, dict[str, Any]]:
         for (_, names), group in groups.items():
             _insert_group(group, list(names))
     return {key: p.stored for key, p in by_row.items()}
+
+
+def _levels(pending: list[_Pending], by_row: Mapping[int, _Pending]) -> None:
+    """Each row's level: past the rows its foreign keys point at. A table's rows share the
+    deepest level one of them needs, so they go in as they were built and take serial and
+    identity values in the order n create() calls give them (a nullable foreign key left
+    NULL would otherwise send that row first). Tables that point at each other, or at
+    themselves, never settle: their rows are levelled one by one."""
+    parents = [[by_row[id(row)] for _, row in p.links if id(row) in by_row] for p in pending]
+    tables = dict.fromkeys((p.spec.key for p in pending), 0)
+    for _ in range(len(tables) + 1):
+        changed = False
+        for p, above in zip(pending, parents, strict=True):
+            need = max((tables[q.spec.key] + 1 for q in above), default=0)
+            if need > tables[p.spec.key]:
+                tables[p.spec.key], changed = need, True
+        if not changed:
+            for p in pending:
+                p.level = tables[p.spec.key]
+            return
+    for p, above in zip(pending, parents, strict=True):  # parents were finished first
+        p.level = max((q.level + 1 for q in above), default=0)
 
 
 def _relink(p: _Pending, by_row: Mapping[int, _Pending]) -> None:
@@ -1376,7 +1396,7 @@ def _copy_group(
             f"SELECT t.* FROM unnest({arrays}) WITH ORDINALITY AS k({columns}, i)"
             f" JOIN {target} AS t ON {on} ORDER BY k.i"
         )
-        keys = [[p.row[c] for p in group] for c in key]
+        keys = [[values[names.index(c)] for values in params] for c in key]  # as sent
         try:
             return _as_one(lambda: _copy_rows(cursor, copy, params, select, keys))
         except _NotCopied:

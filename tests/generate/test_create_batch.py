@@ -6,7 +6,11 @@ leaving the caller's transaction as a failed single INSERT would."""
 
 from __future__ import annotations
 
+import importlib
+import itertools
+import os
 import sqlite3
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -14,13 +18,18 @@ from typing import Any
 
 import psycopg
 import pytest
+from hypothesis import HealthCheck, Phase, given, settings
 
-from tests.generate.genlib import SAMPLES
+from codegen.render import Formatter
+from codegen.writer import write
+from tests.generate.genlib import SAMPLES, build_package
+from tests.generate.test_random_schemas import schema as random_schema
 from tests.myserver import load as load_mysql
 
 Make = Callable[..., ModuleType]
 ECOM = SAMPLES / "ecommerce" / "schema.sql"
 RENTAL = SAMPLES / "rental" / "schema.sql"
+_numbers = itertools.count()
 
 
 def _one_by_one(pkg: ModuleType, key: str, n: int, **kwargs: Any) -> list[dict[str, Any]]:
@@ -278,3 +287,52 @@ def test_mysql_refused_row_raises_its_own_error(
     with mysql.cursor() as cursor:
         cursor.execute("SELECT name FROM tags ORDER BY id")
         assert [name for (name,) in cursor.fetchall()] == [names[2], *names[:2]]
+
+
+@settings(
+    max_examples=int(os.environ.get("SCHEMAGEN_RANDOM_SCHEMAS", "12")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+)
+@given(sql=random_schema())
+def test_random_schemas_batch_equals_create_one_by_one(
+    sql: str, pg_server: Any, tmp_path: Path
+) -> None:
+    """Random tables of every type the COPY path takes (and some it leaves to executemany:
+    arrays, bytea, a float into a real): create_batch stores and returns what create()
+    one by one does with the same seed."""
+    file = tmp_path / f"s{next(_numbers)}.sql"
+    file.write_text(sql)
+    name = f"batch_rnd_{next(_numbers)}"
+    write(build_package([file], formatter=Formatter(enabled=False), seed=1), tmp_path / name)
+    sys.path.insert(0, str(tmp_path))
+    try:
+        pkg = importlib.import_module(name)
+    finally:
+        sys.path.remove(str(tmp_path))
+    results = []
+    try:
+        for batch in (True, False):
+            holder, conn = _fresh_sql(pg_server, sql)
+            try:
+                pkg.bind(conn)
+                pkg.reset(3)
+                made = {
+                    key: f.create_batch(12) if batch else _one_by_one(pkg, key, 12)
+                    for key, f in pkg.FACTORIES.items()
+                }
+                results.append((made, {key: _contents(conn, pkg, key) for key in made}))
+            finally:
+                pkg.bind(None)
+                holder.__exit__(None, None, None)
+    finally:
+        sys.modules.pop(name, None)
+    assert results[0] == results[1], sql
+
+
+def _fresh_sql(pg_server: Any, sql: str) -> Any:
+    holder = pg_server.database()
+    conn = holder.__enter__()
+    conn.execute(sql)
+    return holder, conn
