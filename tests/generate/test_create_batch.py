@@ -6,7 +6,11 @@ leaving the caller's transaction as a failed single INSERT would."""
 
 from __future__ import annotations
 
+import importlib
+import itertools
+import os
 import sqlite3
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -14,13 +18,18 @@ from typing import Any
 
 import psycopg
 import pytest
+from hypothesis import HealthCheck, Phase, given, settings
 
-from tests.generate.genlib import SAMPLES
+from codegen.render import Formatter
+from codegen.writer import write
+from tests.generate.genlib import SAMPLES, build_package
+from tests.generate.test_random_schemas import schema as random_schema
 from tests.myserver import load as load_mysql
 
 Make = Callable[..., ModuleType]
 ECOM = SAMPLES / "ecommerce" / "schema.sql"
 RENTAL = SAMPLES / "rental" / "schema.sql"
+_numbers = itertools.count()
 
 
 def _one_by_one(pkg: ModuleType, key: str, n: int, **kwargs: Any) -> list[dict[str, Any]]:
@@ -71,19 +80,32 @@ def test_postgres_batch_equals_create_one_by_one(
     assert sum(len(rows) for rows in batch_rows.values()) > 12 * 5
 
 
+def _statements(pkg: ModuleType) -> tuple[list[str], Callable[[], None]]:
+    """The COPY and executemany statements create_batch runs, and how to stop recording."""
+    calls: list[str] = []
+    runtime = pkg._runtime
+    many, copy = runtime._returning, runtime._copy_rows
+    runtime._returning = lambda sql, params: calls.append(sql) or many(sql, params)
+    runtime._copy_rows = lambda cursor, sql, *rest: calls.append(sql) or copy(cursor, sql, *rest)
+
+    def stop() -> None:
+        runtime._returning, runtime._copy_rows = many, copy
+
+    return calls, stop
+
+
 def test_batch_rows_are_what_the_table_holds(pg: psycopg.Connection, make_package: Make) -> None:
     pg.execute(ECOM.read_text(encoding="utf-8"))  # type: ignore[call-overload]
     pkg = make_package(paths=[ECOM], seed=4)
-    calls: list[str] = []
-    many = pkg._runtime._returning
-    pkg._runtime._returning = lambda sql, params: calls.append(sql) or many(sql, params)
+    calls, stop = _statements(pkg)
     pkg.bind(pg)
     try:
         orders = pkg.FACTORIES["orders"].create_batch(50, quantity=3)
     finally:
         pkg.bind(None)
-        pkg._runtime._returning = many
-    assert [sql.split()[2] for sql in calls] == ['"customers"', '"products"', '"orders"']
+        stop()
+    copied = [" ".join(sql.split()[:2]) for sql in calls]  # parents first, one COPY each
+    assert copied == ['COPY "customers"', 'COPY "products"', 'COPY "orders"']
     stored = pg.execute("SELECT id, customer_id, product_id, total_price FROM orders").fetchall()
     assert sorted(stored, key=repr) == sorted(
         ((o["id"], o["customer_id"], o["product_id"], o["total_price"]) for o in orders), key=repr
@@ -91,6 +113,44 @@ def test_batch_rows_are_what_the_table_holds(pg: psycopg.Connection, make_packag
     assert {o["quantity"] for o in orders} == {3}
     products = pg.execute("SELECT count(*) FROM products").fetchone()
     assert products == (50,)  # one parent each, inserted before the orders that use them
+
+
+@pytest.mark.parametrize("autocommit", [True, False], ids=["autocommit", "transaction"])
+def test_copy_only_where_it_stores_what_insert_stores(
+    autocommit: bool, pg: psycopg.Connection, make_package: Make
+) -> None:
+    """COPY applies no rules: a table with one takes executemany. A trigger that changes a
+    key hides the copied rows from the key: the COPY is undone and executemany takes over
+    (the table holds each row once). The others are copied."""
+    pg.execute(ECOM.read_text(encoding="utf-8"))  # type: ignore[call-overload]
+    pg.execute(
+        "CREATE TABLE seen (sku text);"
+        " CREATE RULE remember AS ON INSERT TO products DO ALSO INSERT INTO seen VALUES (NEW.sku);"
+        " CREATE FUNCTION fresh_id() RETURNS trigger LANGUAGE plpgsql AS"
+        " $$ BEGIN NEW.id := gen_random_uuid(); RETURN NEW; END $$;"
+        " CREATE TRIGGER fresh BEFORE INSERT ON customers FOR EACH ROW EXECUTE FUNCTION fresh_id()"
+    )
+    pg.autocommit = autocommit
+    pkg = make_package(paths=[ECOM], seed=4)
+    calls, stop = _statements(pkg)
+    pkg.bind(pg)
+    try:
+        orders = pkg.FACTORIES["orders"].create_batch(30)
+    finally:
+        pkg.bind(None)
+        stop()
+    tables = [sql.split()[2] if sql.startswith("INSERT") else sql.split()[1] for sql in calls]
+    kinds = [sql.split()[0] for sql in calls]
+    assert list(zip(kinds, tables, strict=True)) == [
+        ("COPY", '"customers"'), ("INSERT", '"customers"'), ("INSERT", '"products"'),
+        ("COPY", '"orders"'),
+    ]  # fmt: skip
+    assert pg.execute("SELECT count(*) FROM seen").fetchone() == (30,)  # the rule ran
+    assert pg.execute("SELECT count(*) FROM customers").fetchone() == (30,)
+    stored = pg.execute("SELECT customer_id FROM orders").fetchall()
+    assert sorted(stored) == sorted((o["customer_id"],) for o in orders)
+    if not autocommit:
+        pg.commit()
 
 
 @pytest.mark.parametrize("autocommit", [True, False], ids=["autocommit", "transaction"])
@@ -159,3 +219,120 @@ def test_mysql_batch_equals_create_one_by_one(my_server: Any, make_package: Make
             load_mysql(conn, path.read_text(encoding="utf-8"))
             results.append(_made(pkg, conn, 8, batch, "`"))
     assert results[0] == results[1]
+
+
+def _inserts(conn: Any) -> int:
+    """INSERT statements this session has run (the server's own count)."""
+    with conn.cursor() as cursor:
+        cursor.execute("SHOW SESSION STATUS LIKE 'Com_insert'")
+        return int(cursor.fetchone()[1])
+
+
+@pytest.mark.parametrize("n", [40, 1100], ids=["one-chunk", "three-chunks"])
+def test_mysql_batch_is_one_insert_per_table_and_chunk(
+    n: int, mysql: Any, make_package: Make
+) -> None:
+    """customers and products read back by a UNIQUE key, orders (AUTO_INCREMENT, no other
+    usable key) by the ids the statement gave: what the tables hold, in the order built."""
+    path = SAMPLES / "mysql" / "schema.sql"
+    load_mysql(mysql, path.read_text(encoding="utf-8"))
+    pkg = make_package(paths=[path], dialect="mysql", seed=4)
+    pkg.bind(mysql)
+    try:
+        before = _inserts(mysql)
+        orders = pkg.FACTORIES["orders"].create_batch(n, quantity=2)
+        statements = _inserts(mysql) - before
+    finally:
+        pkg.bind(None)
+    chunks = -(-n // pkg._runtime.MYSQL_CHUNK)
+    assert statements == 3 * chunks
+    with mysql.cursor() as cursor:
+        cursor.execute("SELECT * FROM `orders` ORDER BY `id`")
+        names = [d[0] for d in cursor.description]
+        stored = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    assert orders == stored
+    assert {o["quantity"] for o in orders} == {2}
+
+
+@pytest.mark.parametrize("engine", ["InnoDB", "MyISAM"])
+def test_mysql_refused_row_raises_its_own_error(
+    engine: str, mysql: Any, make_package: Make
+) -> None:
+    """The third row repeats a name already stored: MariaDB's error for that row, and the
+    two rows before it stored, as create() one by one leaves the table. InnoDB undid the
+    multi-row INSERT, which is replayed row by row (1 + 3 statements); MyISAM kept the
+    rows before the refused one (1 statement)."""
+    import pymysql
+
+    sql = (
+        "CREATE TABLE tags (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, name VARCHAR(20) NOT"
+        f" NULL, UNIQUE KEY tags_name (name)) ENGINE={engine};"
+    )
+    load_mysql(mysql, sql)
+    pkg = make_package(sql=sql, dialect="mysql", seed=4)
+    pkg.reset(3)
+    names = [row["name"] for row in pkg.FACTORIES["tags"].build_batch(4)]
+    with mysql.cursor() as cursor:
+        cursor.execute("INSERT INTO tags (id, name) VALUES (100, %s)", [names[2]])
+    pkg.bind(mysql)
+    pkg.reset(3)
+    before = _inserts(mysql)
+    try:
+        with pytest.raises(pymysql.err.IntegrityError) as failed:
+            pkg.FACTORIES["tags"].create_batch(4)
+    finally:
+        pkg.bind(None)
+    assert f"Duplicate entry '{names[2]}'" in str(failed.value)
+    assert _inserts(mysql) - before == (4 if engine == "InnoDB" else 1)
+    with mysql.cursor() as cursor:
+        cursor.execute("SELECT name FROM tags ORDER BY id")
+        assert [name for (name,) in cursor.fetchall()] == [names[2], *names[:2]]
+
+
+@settings(
+    max_examples=int(os.environ.get("SCHEMAGEN_RANDOM_SCHEMAS", "12")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+)
+@given(sql=random_schema())
+def test_random_schemas_batch_equals_create_one_by_one(
+    sql: str, pg_server: Any, tmp_path: Path
+) -> None:
+    """Random tables of every type the COPY path takes (and some it leaves to executemany:
+    arrays, bytea, a float into a real): create_batch stores and returns what create()
+    one by one does with the same seed."""
+    file = tmp_path / f"s{next(_numbers)}.sql"
+    file.write_text(sql)
+    name = f"batch_rnd_{next(_numbers)}"
+    write(build_package([file], formatter=Formatter(enabled=False), seed=1), tmp_path / name)
+    sys.path.insert(0, str(tmp_path))
+    try:
+        pkg = importlib.import_module(name)
+    finally:
+        sys.path.remove(str(tmp_path))
+    results = []
+    try:
+        for batch in (True, False):
+            holder, conn = _fresh_sql(pg_server, sql)
+            try:
+                pkg.bind(conn)
+                pkg.reset(3)
+                made = {
+                    key: f.create_batch(12) if batch else _one_by_one(pkg, key, 12)
+                    for key, f in pkg.FACTORIES.items()
+                }
+                results.append((made, {key: _contents(conn, pkg, key) for key in made}))
+            finally:
+                pkg.bind(None)
+                holder.__exit__(None, None, None)
+    finally:
+        sys.modules.pop(name, None)
+    assert results[0] == results[1], sql
+
+
+def _fresh_sql(pg_server: Any, sql: str) -> Any:
+    holder = pg_server.database()
+    conn = holder.__enter__()
+    conn.execute(sql)
+    return holder, conn

@@ -1,0 +1,125 @@
+"""The runtime's Faker instance is quickened (`_runtime._quicken`: weighted lists drawn from
+cumulative weights kept per list, lorem's word list read in place) and must draw exactly
+what a plain Faker draws: same seed, same values, provider by provider, in several locales."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections import OrderedDict
+from typing import Any
+
+import pytest
+from faker import Faker
+
+from codegen.runtimes import _runtime
+from codegen.valuegen import NAME_RULES, TEXT_DEFAULT
+
+# providers whose value depends on the wall clock, or that need optional packages
+CLOCK = ("date", "time", "year", "month", "day", "century", "iso8601", "unix", "pytimezone")
+SKIP = {"image", "xml", "tar", "zip", "dsv", "csv", "tsv", "psv", "json", "fixed_width",
+        "binary", "enum", "pystruct", "pyobject", "pyiterable", "pylist", "pyset", "pytuple",
+        "pydict", "profile", "simple_profile", "passport_dob", "passport_dates",
+        "passport_full", "seed", "seed_instance", "seed_locale"}  # fmt: skip
+
+
+def _pair(locale: str) -> tuple[Faker, Faker]:
+    plain, quick = Faker(locale), Faker(locale)
+    _runtime._quicken(quick)
+    return plain, quick
+
+
+def _zero_argument_providers(fake: Faker) -> list[str]:
+    names = []
+    for name in dir(fake.factories[0]):
+        if name.startswith("_") or name in SKIP or any(word in name for word in CLOCK):
+            continue
+        method = getattr(fake.factories[0], name)
+        if not callable(method) or not inspect.ismethod(method):
+            continue
+        params = inspect.signature(method).parameters.values()
+        if all(p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+               for p in params):  # fmt: skip
+            names.append(name)
+    return names
+
+
+def _draws(fake: Faker, seed: int, calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]]) -> Any:
+    fake.seed_instance(seed)
+    out = []
+    for name, args, kwargs in calls:
+        try:
+            out.append(re.sub(" at 0x[0-9a-f]+", "", repr(getattr(fake, name)(*args, **kwargs))))
+        except Exception as error:  # both must fail alike
+            out.append(f"{type(error).__name__}: {error}")
+    return out
+
+
+def test_schemagen_providers_draw_as_plain_faker() -> None:
+    """Every provider the name rules choose, many times over, interleaved as rows draw."""
+    plain, quick = _pair("en_US")
+    chosen = {p for _, _, p in NAME_RULES if isinstance(p, str) and hasattr(plain, p)}
+    calls = [(name, (), {}) for name in sorted(chosen | {TEXT_DEFAULT})] * 60
+    assert len(chosen) > 15
+    for seed in (0, 1, 99):
+        assert _draws(quick, seed, calls) == _draws(plain, seed, calls)
+
+
+@pytest.mark.parametrize("locale", ["en_US", "de_DE", "ja_JP", "fr_FR", "pt_BR"])
+def test_every_provider_draws_as_plain_faker(locale: str) -> None:
+    plain, quick = _pair(locale)
+    names = _zero_argument_providers(plain)
+    assert len(names) > 100
+    calls = [(name, (), {}) for name in names] * 3
+    assert _draws(quick, 7, calls) == _draws(plain, 7, calls)
+
+
+def test_arguments_draw_as_plain_faker() -> None:
+    """What an override in the config may pass: lists of its own, weights, unique draws."""
+    plain, quick = _pair("en_US")
+    weights = OrderedDict([("a", 0.5), ("b", 0.2), ("c", 0.3)])
+    calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = [
+        ("text", (), {"max_nb_chars": 20}),
+        ("text", (), {"max_nb_chars": 80}),
+        ("text", (), {"max_nb_chars": 600, "ext_word_list": ["x", "y", "z"]}),
+        ("words", (), {"nb": 5, "ext_word_list": ("p", "q")}),
+        ("words", (), {"nb": 5, "part_of_speech": "verb"}),
+        ("words", (), {"nb": 3, "part_of_speech": "nonsense"}),
+        ("words", (), {"nb": 4, "unique": True}),
+        ("sentence", (), {"ext_word_list": {"only"}}),
+        ("random_elements", (weights,), {"length": 7}),
+        ("random_elements", (weights,), {}),
+        ("random_elements", (weights,), {"unique": True}),
+        ("random_elements", (weights,), {"use_weighting": False, "length": 3}),
+        ("random_elements", ({"a": 1},), {}),
+        ("random_element", (weights,), {}),
+        ("random_choices", ("abc",), {"length": 4}),
+    ] * 20
+    assert _draws(quick, 3, calls) == _draws(plain, 3, calls)
+
+
+def test_the_runtime_instance_is_quickened() -> None:
+    provider = next(p for p in _runtime.fake.factories[0].providers if hasattr(p, "word_list"))
+    assert "random_elements" in vars(provider)
+    assert "get_words_list" in vars(provider)
+
+
+@pytest.mark.parametrize("locale", ["en_US", "de_DE", "ja_JP", "fr_FR", "pt_BR", "en_GB"])
+def test_one_draw_word_is_fakers_word(locale: str) -> None:
+    plain, quick = _pair(locale)
+    word = _runtime._one_draw_word(quick)
+    assert word is not None  # every one of these locales keeps Faker's own lorem methods
+    plain.seed_instance(11)
+    quick.seed_instance(11)
+    assert [word() for _ in range(500)] == [plain.word() for _ in range(500)]
+
+
+def test_the_runtime_draws_words_as_plain_faker() -> None:
+    """The runtime's own word draws (text columns without a name rule, JSON keys)."""
+    plain = Faker(_runtime.LOCALE)
+    _runtime.reset(5)
+    plain.seed_instance(5)
+    assert _runtime._one_draw_word(_runtime.fake) is not None  # not the fallback
+    ours = [_runtime._provide("word") for _ in range(300)]
+    assert ours == [plain.word() for _ in range(300)]
+    assert [_runtime._provide("name") for _ in range(100)] == [plain.name() for _ in range(100)]
