@@ -1,7 +1,8 @@
 """`factories/<table>.py`: one factory-boy factory per table, and `factories/__init__.py`.
 
 One module per table, so a one-table schema change re-renders (and re-formats) one file,
-and the files of dropped tables can be removed.
+the files of dropped tables can be removed, and a test loads only the tables it uses:
+`factories/__init__.py` imports none of them (FACTORIES loads each on first access).
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from ..rowtypes import col_of, col_source
 
 
 def exports(ctx: Context) -> dict[str, list[str]]:
-    return {"factories": ["FACTORIES", *(t.class_name for t in ctx.plan.tables)]}
+    """FACTORIES, and each factory from its own module (the package imports it from there)."""
+    tables = {f"factories.{t.module}": [t.class_name] for t in ctx.plan.tables}
+    return {"factories": ["FACTORIES"], **tables}
 
 
 def render(ctx: Context) -> dict[str, str]:

@@ -5,12 +5,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from .. import _runtime as sg
 from .. import _sqlruntime as rt
 from ..computed import CHECKS, COMPUTED_COLUMNS
-from ..schemas import CustomersRow
+
+# The row type for type checkers; at run time a forward reference, so rows.py stays unloaded.
+if TYPE_CHECKING:
+    from ..rows import CustomersRow
+else:
+    CustomersRow = "CustomersRow"
 
 _PKG = __name__.rpartition(".")[0]
 

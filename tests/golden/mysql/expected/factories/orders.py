@@ -6,11 +6,17 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from .. import _runtime as sg
 from .. import _sqlruntime as rt
 from ..computed import CHECKS, COMPUTED_COLUMNS
-from ..schemas import OrdersRow
+
+# The row type for type checkers; at run time a forward reference, so rows.py stays unloaded.
+if TYPE_CHECKING:
+    from ..rows import OrdersRow
+else:
+    OrdersRow = "OrdersRow"
 
 _PKG = __name__.rpartition(".")[0]
 

@@ -4,9 +4,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .. import _runtime as sg
 from ..computed import CHECKS, COMPUTED_COLUMNS
-from ..schemas import BRow
+
+# The row type for type checkers; at run time a forward reference, so rows.py stays unloaded.
+if TYPE_CHECKING:
+    from ..rows import BRow
+else:
+    BRow = "BRow"
 
 _PKG = __name__.rpartition(".")[0]
 

@@ -5,11 +5,16 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from .. import _runtime as sg
 from ..computed import CHECKS, COMPUTED_COLUMNS
-from ..schemas import ClassRow
+
+# The row type for type checkers; at run time a forward reference, so rows.py stays unloaded.
+if TYPE_CHECKING:
+    from ..rows import ClassRow
+else:
+    ClassRow = "ClassRow"
 
 _PKG = __name__.rpartition(".")[0]
 
