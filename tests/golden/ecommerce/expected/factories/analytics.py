@@ -8,29 +8,21 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from .. import _runtime as sg
-from ..computed import CHECKS, COMPUTED_COLUMNS
 
-# The row type for type checkers; at run time a forward reference, so rows.py stays unloaded.
+# The row type for type checkers; rows are plain dicts at run time, so rows.py stays unloaded.
 if TYPE_CHECKING:
     from ..rows import AnalyticsRow
 else:
-    AnalyticsRow = "AnalyticsRow"
+    AnalyticsRow = dict
 
 _PKG = __name__.rpartition(".")[0]
 
 
-@sg.register
-class AnalyticsFactory(sg.RowFactory[AnalyticsRow]):
-    "Rows of analytics (AnalyticsRow); create() inserts them once bind() is called."
+def _table() -> sg.Table:
+    "What the runtime knows about analytics, built on the factory's first use."
+    from ..computed import CHECKS, COMPUTED_COLUMNS  # every table's: loaded on a first use
 
-    id = sg.sequence(lambda n: n + 1)
-    event_date = sg.sequence(lambda n: sg.unique_date(n, -3650, 96350, "analytics.event_date"))
-    page_views = 0
-    unique_visitors = 0
-    conversions = 0
-    revenue = Decimal("0.00")
-
-    _spec = sg.Table(
+    return sg.Table(
         key="analytics",
         sql_name=("analytics",),
         columns=(
@@ -56,3 +48,17 @@ class AnalyticsFactory(sg.RowFactory[AnalyticsRow]):
             "revenue": sg.Col("numeric", "numeric(12,2)", nullable=False, precision=12, scale=2),
         },
     )
+
+
+@sg.register
+class AnalyticsFactory(sg.RowFactory[AnalyticsRow]):
+    "Rows of analytics (AnalyticsRow); create() inserts them once bind() is called."
+
+    id = sg.sequence(lambda n: n + 1)
+    event_date = sg.sequence(lambda n: sg.unique_date(n, -3650, 96350, "analytics.event_date"))
+    page_views = 0
+    unique_visitors = 0
+    conversions = 0
+    revenue = Decimal("0.00")
+
+    _spec = sg.lazy_table(_table)

@@ -7,31 +7,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import _runtime as sg
-from ..computed import CHECKS, COMPUTED_COLUMNS
 
-# The row type for type checkers; at run time a forward reference, so rows.py stays unloaded.
+# The row type for type checkers; rows are plain dicts at run time, so rows.py stays unloaded.
 if TYPE_CHECKING:
     from ..rows import CustomerProfilesRow
 else:
-    CustomerProfilesRow = "CustomerProfilesRow"
+    CustomerProfilesRow = dict
 
 _PKG = __name__.rpartition(".")[0]
 
 
-@sg.register
-class CustomerProfilesFactory(sg.RowFactory[CustomerProfilesRow]):
-    "Rows of customer_profiles (CustomerProfilesRow); create() inserts them once bind() is called."
+def _table() -> sg.Table:
+    "What the runtime knows about customer_profiles, built on the factory's first use."
+    from ..computed import CHECKS, COMPUTED_COLUMNS  # every table's: loaded on a first use
 
-    customer_id = sg.sub_factory(_PKG + ".customers.CustomersFactory")
-    bio = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_text("text"))
-    preferences = sg.lazy_function(dict)
-    tags = sg.lazy_function(list)
-    birth_date = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_date(-29200, -6570))
-    avatar = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_bytes())
-    last_ip = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_inet())
-    newsletter = False
-
-    _spec = sg.Table(
+    return sg.Table(
         key="customer_profiles",
         sql_name=("customer_profiles",),
         columns=(
@@ -60,3 +50,19 @@ class CustomerProfilesFactory(sg.RowFactory[CustomerProfilesRow]):
             "newsletter": sg.Col("boolean", "boolean", nullable=False),
         },
     )
+
+
+@sg.register
+class CustomerProfilesFactory(sg.RowFactory[CustomerProfilesRow]):
+    "Rows of customer_profiles (CustomerProfilesRow); create() inserts them once bind() is called."
+
+    customer_id = sg.sub_factory(_PKG + ".customers.CustomersFactory")
+    bio = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_text("text"))
+    preferences = sg.lazy_function(dict)
+    tags = sg.lazy_function(list)
+    birth_date = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_date(-29200, -6570))
+    avatar = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_bytes())
+    last_ip = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_inet())
+    newsletter = False
+
+    _spec = sg.lazy_table(_table)

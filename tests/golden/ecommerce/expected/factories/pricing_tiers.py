@@ -9,13 +9,12 @@ from typing import TYPE_CHECKING
 
 from .. import _runtime as sg
 from .. import _sqlruntime as rt
-from ..computed import CHECKS, COMPUTED_COLUMNS
 
-# The row type for type checkers; at run time a forward reference, so rows.py stays unloaded.
+# The row type for type checkers; rows are plain dicts at run time, so rows.py stays unloaded.
 if TYPE_CHECKING:
     from ..rows import PricingTiersRow
 else:
-    PricingTiersRow = "PricingTiersRow"
+    PricingTiersRow = dict
 
 _PKG = __name__.rpartition(".")[0]
 
@@ -25,34 +24,11 @@ def pricing_tiers__valid_from_default() -> date | None:
     return rt.current_date()
 
 
-@sg.register
-class PricingTiersFactory(sg.RowFactory[PricingTiersRow]):
-    "Rows of pricing_tiers (PricingTiersRow); create() inserts them once bind() is called."
+def _table() -> sg.Table:
+    "What the runtime knows about pricing_tiers, built on the factory's first use."
+    from ..computed import CHECKS, COMPUTED_COLUMNS  # every table's: loaded on a first use
 
-    id = sg.sequence(lambda n: n + 1)
-    product_id = sg.sub_factory(_PKG + ".products.ProductsFactory")
-    tier = sg.lazy_function(lambda: sg.random_choice(("bronze", "silver", "gold", "platinum")))
-    min_price = sg.lazy_function(lambda: sg.random_decimal(100, 100000, scale=2))
-    optimal_price = sg.lazy_attribute(
-        lambda o: sg.after(
-            o.min_price, lambda: sg.random_decimal(100, 100000, scale=2), strict=False
-        )
-    )
-    max_price = sg.lazy_attribute(
-        lambda o: sg.after(
-            o.optimal_price, lambda: sg.random_decimal(100, 100000, scale=2), strict=False
-        )
-    )
-    valid_from = sg.lazy_function(pricing_tiers__valid_from_default)
-    valid_to = sg.lazy_attribute(
-        lambda o: (
-            None
-            if sg.draw_null()
-            else sg.after(o.valid_from, lambda: sg.random_date(-3650, 0), strict=True)
-        )
-    )
-
-    _spec = sg.Table(
+    return sg.Table(
         key="pricing_tiers",
         sql_name=("pricing_tiers",),
         columns=(
@@ -89,3 +65,33 @@ class PricingTiersFactory(sg.RowFactory[PricingTiersRow]):
             "valid_to": sg.Col("date", "date"),
         },
     )
+
+
+@sg.register
+class PricingTiersFactory(sg.RowFactory[PricingTiersRow]):
+    "Rows of pricing_tiers (PricingTiersRow); create() inserts them once bind() is called."
+
+    id = sg.sequence(lambda n: n + 1)
+    product_id = sg.sub_factory(_PKG + ".products.ProductsFactory")
+    tier = sg.lazy_function(lambda: sg.random_choice(("bronze", "silver", "gold", "platinum")))
+    min_price = sg.lazy_function(lambda: sg.random_decimal(100, 100000, scale=2))
+    optimal_price = sg.lazy_attribute(
+        lambda o: sg.after(
+            o.min_price, lambda: sg.random_decimal(100, 100000, scale=2), strict=False
+        )
+    )
+    max_price = sg.lazy_attribute(
+        lambda o: sg.after(
+            o.optimal_price, lambda: sg.random_decimal(100, 100000, scale=2), strict=False
+        )
+    )
+    valid_from = sg.lazy_function(pricing_tiers__valid_from_default)
+    valid_to = sg.lazy_attribute(
+        lambda o: (
+            None
+            if sg.draw_null()
+            else sg.after(o.valid_from, lambda: sg.random_date(-3650, 0), strict=True)
+        )
+    )
+
+    _spec = sg.lazy_table(_table)

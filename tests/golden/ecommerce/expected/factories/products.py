@@ -9,13 +9,12 @@ from typing import TYPE_CHECKING
 
 from .. import _runtime as sg
 from .. import _sqlruntime as rt
-from ..computed import CHECKS, COMPUTED_COLUMNS
 
-# The row type for type checkers; at run time a forward reference, so rows.py stays unloaded.
+# The row type for type checkers; rows are plain dicts at run time, so rows.py stays unloaded.
 if TYPE_CHECKING:
     from ..rows import ProductsRow
 else:
-    ProductsRow = "ProductsRow"
+    ProductsRow = dict
 
 _PKG = __name__.rpartition(".")[0]
 
@@ -25,34 +24,11 @@ def products__created_at_default() -> datetime | None:
     return rt.now()
 
 
-@sg.register
-class ProductsFactory(sg.RowFactory[ProductsRow]):
-    "Rows of products (ProductsRow); create() inserts them once bind() is called."
+def _table() -> sg.Table:
+    "What the runtime knows about products, built on the factory's first use."
+    from ..computed import CHECKS, COMPUTED_COLUMNS  # every table's: loaded on a first use
 
-    id = sg.sequence(lambda n: n + 1)
-    sku = sg.sequence(lambda n: sg.unique_text(n, "code", maxlen=32))
-    name = sg.lazy_function(lambda: sg.random_text("name"))
-    category = "general"
-    price = sg.lazy_function(lambda: sg.random_decimal(100, 100000, scale=2))
-    stock_quantity = 0
-    created_at = sg.lazy_function(products__created_at_default)
-    rating = sg.lazy_function(
-        lambda: None if sg.draw_null() else sg.random_decimal(100, 500, scale=2)
-    )
-    reviews_count = 0
-    is_active = True
-    updated_at = sg.lazy_attribute(
-        lambda o: (
-            None
-            if sg.draw_null()
-            else sg.after(
-                o.created_at, lambda: sg.random_timestamp(-31536000, 0, tz=True), strict=False
-            )
-        )
-    )
-    description = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_text("text"))
-
-    _spec = sg.Table(
+    return sg.Table(
         key="products",
         sql_name=("products",),
         columns=(
@@ -100,3 +76,33 @@ class ProductsFactory(sg.RowFactory[ProductsRow]):
             "description": sg.Col("text", "text"),
         },
     )
+
+
+@sg.register
+class ProductsFactory(sg.RowFactory[ProductsRow]):
+    "Rows of products (ProductsRow); create() inserts them once bind() is called."
+
+    id = sg.sequence(lambda n: n + 1)
+    sku = sg.sequence(lambda n: sg.unique_text(n, "code", maxlen=32))
+    name = sg.lazy_function(lambda: sg.random_text("name"))
+    category = "general"
+    price = sg.lazy_function(lambda: sg.random_decimal(100, 100000, scale=2))
+    stock_quantity = 0
+    created_at = sg.lazy_function(products__created_at_default)
+    rating = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.random_decimal(100, 500, scale=2)
+    )
+    reviews_count = 0
+    is_active = True
+    updated_at = sg.lazy_attribute(
+        lambda o: (
+            None
+            if sg.draw_null()
+            else sg.after(
+                o.created_at, lambda: sg.random_timestamp(-31536000, 0, tz=True), strict=False
+            )
+        )
+    )
+    description = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_text("text"))
+
+    _spec = sg.lazy_table(_table)

@@ -7,30 +7,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import _runtime as sg
-from ..computed import CHECKS, COMPUTED_COLUMNS
 
-# The row type for type checkers; at run time a forward reference, so rows.py stays unloaded.
+# The row type for type checkers; rows are plain dicts at run time, so rows.py stays unloaded.
 if TYPE_CHECKING:
     from ..rows import SalesTrackingRow
 else:
-    SalesTrackingRow = "SalesTrackingRow"
+    SalesTrackingRow = dict
 
 _PKG = __name__.rpartition(".")[0]
 
 
-@sg.register
-class SalesTrackingFactory(sg.RowFactory[SalesTrackingRow]):
-    "Rows of sales_tracking (SalesTrackingRow); create() inserts them once bind() is called."
+def _table() -> sg.Table:
+    "What the runtime knows about sales_tracking, built on the factory's first use."
+    from ..computed import CHECKS, COMPUTED_COLUMNS  # every table's: loaded on a first use
 
-    id = sg.sequence(lambda n: n + 1)
-    product_id = sg.sub_factory(_PKG + ".products.ProductsFactory")
-    sale_date = sg.lazy_function(lambda: sg.random_date(-3650, 0))
-    region = "eu"
-    units_sold = sg.lazy_function(lambda: sg.random_int(1, 1000))
-    unit_price = sg.lazy_function(lambda: sg.random_decimal(100, 100000, scale=2))
-    unit_cost = sg.lazy_function(lambda: sg.random_decimal(100, 100000, scale=2))
-
-    _spec = sg.Table(
+    return sg.Table(
         key="sales_tracking",
         sql_name=("sales_tracking",),
         columns=(
@@ -61,3 +52,18 @@ class SalesTrackingFactory(sg.RowFactory[SalesTrackingRow]):
             "unit_cost": sg.Col("numeric", "numeric(10,2)", nullable=False, precision=10, scale=2),
         },
     )
+
+
+@sg.register
+class SalesTrackingFactory(sg.RowFactory[SalesTrackingRow]):
+    "Rows of sales_tracking (SalesTrackingRow); create() inserts them once bind() is called."
+
+    id = sg.sequence(lambda n: n + 1)
+    product_id = sg.sub_factory(_PKG + ".products.ProductsFactory")
+    sale_date = sg.lazy_function(lambda: sg.random_date(-3650, 0))
+    region = "eu"
+    units_sold = sg.lazy_function(lambda: sg.random_int(1, 1000))
+    unit_price = sg.lazy_function(lambda: sg.random_decimal(100, 100000, scale=2))
+    unit_cost = sg.lazy_function(lambda: sg.random_decimal(100, 100000, scale=2))
+
+    _spec = sg.lazy_table(_table)

@@ -9,13 +9,12 @@ from typing import TYPE_CHECKING
 
 from .. import _runtime as sg
 from .. import _sqlruntime as rt
-from ..computed import CHECKS, COMPUTED_COLUMNS
 
-# The row type for type checkers; at run time a forward reference, so rows.py stays unloaded.
+# The row type for type checkers; rows are plain dicts at run time, so rows.py stays unloaded.
 if TYPE_CHECKING:
     from ..rows import CustomersRow
 else:
-    CustomersRow = "CustomersRow"
+    CustomersRow = dict
 
 _PKG = __name__.rpartition(".")[0]
 
@@ -31,39 +30,11 @@ def customers__created_at_default() -> datetime | None:
     return result
 
 
-@sg.register
-class CustomersFactory(sg.RowFactory[CustomersRow]):
-    "Rows of customers (CustomersRow); create() inserts them once bind() is called."
+def _table() -> sg.Table:
+    "What the runtime knows about customers, built on the factory's first use."
+    from ..computed import CHECKS, COMPUTED_COLUMNS  # every table's: loaded on a first use
 
-    id = sg.sequence(lambda n: n + 1)
-    email = sg.sequence(lambda n: sg.unique_text(n, "email", maxlen=255))
-    full_name = sg.lazy_function(
-        lambda: None if sg.draw_null() else sg.random_text("name", maxlen=120)
-    )
-    phone = sg.lazy_function(
-        lambda: None if sg.draw_null() else sg.random_text("phone_number", maxlen=32)
-    )
-    country_code = sg.lazy_function(
-        lambda: None if sg.draw_null() else sg.random_text("country_code", maxlen=2, minlen=2)
-    )
-    membership = "bronze"
-    # self-reference / FK cycle: NULL by default
-    referred_by = None
-    marketing_opt_in = sg.lazy_function(customers__marketing_opt_in_default)
-    created_at = sg.lazy_function(customers__created_at_default)
-    updated_at = sg.lazy_attribute(
-        lambda o: (
-            None
-            if sg.draw_null()
-            else sg.after(
-                o.created_at,
-                lambda: sg.with_fraction(sg.random_timestamp(-31536000, 0, tz=False), 0),
-                strict=False,
-            )
-        )
-    )
-
-    _spec = sg.Table(
+    return sg.Table(
         key="customers",
         sql_name=("customers",),
         columns=(
@@ -112,3 +83,38 @@ class CustomersFactory(sg.RowFactory[CustomersRow]):
             "updated_at": sg.Col("timestamp", "datetime"),
         },
     )
+
+
+@sg.register
+class CustomersFactory(sg.RowFactory[CustomersRow]):
+    "Rows of customers (CustomersRow); create() inserts them once bind() is called."
+
+    id = sg.sequence(lambda n: n + 1)
+    email = sg.sequence(lambda n: sg.unique_text(n, "email", maxlen=255))
+    full_name = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.random_text("name", maxlen=120)
+    )
+    phone = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.random_text("phone_number", maxlen=32)
+    )
+    country_code = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.random_text("country_code", maxlen=2, minlen=2)
+    )
+    membership = "bronze"
+    # self-reference / FK cycle: NULL by default
+    referred_by = None
+    marketing_opt_in = sg.lazy_function(customers__marketing_opt_in_default)
+    created_at = sg.lazy_function(customers__created_at_default)
+    updated_at = sg.lazy_attribute(
+        lambda o: (
+            None
+            if sg.draw_null()
+            else sg.after(
+                o.created_at,
+                lambda: sg.with_fraction(sg.random_timestamp(-31536000, 0, tz=False), 0),
+                strict=False,
+            )
+        )
+    )
+
+    _spec = sg.lazy_table(_table)

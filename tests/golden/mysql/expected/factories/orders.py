@@ -10,13 +10,12 @@ from typing import TYPE_CHECKING
 
 from .. import _runtime as sg
 from .. import _sqlruntime as rt
-from ..computed import CHECKS, COMPUTED_COLUMNS
 
-# The row type for type checkers; at run time a forward reference, so rows.py stays unloaded.
+# The row type for type checkers; rows are plain dicts at run time, so rows.py stays unloaded.
 if TYPE_CHECKING:
     from ..rows import OrdersRow
 else:
-    OrdersRow = "OrdersRow"
+    OrdersRow = dict
 
 _PKG = __name__.rpartition(".")[0]
 
@@ -32,21 +31,11 @@ def orders__created_at_default() -> datetime | None:
     return result
 
 
-# One line item per order
-@sg.register
-class OrdersFactory(sg.RowFactory[OrdersRow]):
-    "Rows of orders (OrdersRow); create() inserts them once bind() is called."
+def _table() -> sg.Table:
+    "What the runtime knows about orders, built on the factory's first use."
+    from ..computed import CHECKS, COMPUTED_COLUMNS  # every table's: loaded on a first use
 
-    id = sg.sequence(lambda n: n + 1)
-    customer_id = sg.sub_factory(_PKG + ".customers.CustomersFactory")
-    product_id = sg.sub_factory(_PKG + ".products.ProductsFactory")
-    price = sg.lazy_function(lambda: sg.random_decimal(100, 100000, scale=2))
-    quantity = sg.lazy_function(lambda: sg.random_int(1, 20))
-    discount = sg.lazy_function(orders__discount_default)
-    status = "pending"
-    created_at = sg.lazy_function(orders__created_at_default)
-
-    _spec = sg.Table(
+    return sg.Table(
         key="orders",
         sql_name=("orders",),
         columns=(
@@ -94,3 +83,20 @@ class OrdersFactory(sg.RowFactory[OrdersRow]):
             "created_at": sg.Col("timestamp", "datetime(6)", nullable=False),
         },
     )
+
+
+# One line item per order
+@sg.register
+class OrdersFactory(sg.RowFactory[OrdersRow]):
+    "Rows of orders (OrdersRow); create() inserts them once bind() is called."
+
+    id = sg.sequence(lambda n: n + 1)
+    customer_id = sg.sub_factory(_PKG + ".customers.CustomersFactory")
+    product_id = sg.sub_factory(_PKG + ".products.ProductsFactory")
+    price = sg.lazy_function(lambda: sg.random_decimal(100, 100000, scale=2))
+    quantity = sg.lazy_function(lambda: sg.random_int(1, 20))
+    discount = sg.lazy_function(orders__discount_default)
+    status = "pending"
+    created_at = sg.lazy_function(orders__created_at_default)
+
+    _spec = sg.lazy_table(_table)

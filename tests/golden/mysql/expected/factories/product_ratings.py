@@ -7,31 +7,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import _runtime as sg
-from ..computed import CHECKS, COMPUTED_COLUMNS
 
-# The row type for type checkers; at run time a forward reference, so rows.py stays unloaded.
+# The row type for type checkers; rows are plain dicts at run time, so rows.py stays unloaded.
 if TYPE_CHECKING:
     from ..rows import ProductRatingsRow
 else:
-    ProductRatingsRow = "ProductRatingsRow"
+    ProductRatingsRow = dict
 
 _PKG = __name__.rpartition(".")[0]
 
 
-@sg.register
-class ProductRatingsFactory(sg.RowFactory[ProductRatingsRow]):
-    "Rows of product_ratings (ProductRatingsRow); create() inserts them once bind() is called."
+def _table() -> sg.Table:
+    "What the runtime knows about product_ratings, built on the factory's first use."
+    from ..computed import CHECKS, COMPUTED_COLUMNS  # every table's: loaded on a first use
 
-    id = sg.sequence(lambda n: n + 1)
-    customer_id = sg.sub_factory(_PKG + ".customers.CustomersFactory")
-    product_name = sg.lazy_function(lambda: sg.random_text("text", maxlen=200))
-    date = sg.lazy_function(lambda: sg.random_date(-3650, 0))
-    quality = sg.lazy_function(lambda: sg.random_int(1, 5))
-    value = sg.lazy_function(lambda: sg.random_int(1, 5))
-    usability = sg.lazy_function(lambda: sg.random_int(1, 5))
-    delivery = sg.lazy_function(lambda: sg.random_int(1, 5))
-
-    _spec = sg.Table(
+    return sg.Table(
         key="product_ratings",
         sql_name=("product_ratings",),
         columns=(
@@ -62,3 +52,19 @@ class ProductRatingsFactory(sg.RowFactory[ProductRatingsRow]):
             "delivery": sg.Col("smallint", "tinyint", nullable=False),
         },
     )
+
+
+@sg.register
+class ProductRatingsFactory(sg.RowFactory[ProductRatingsRow]):
+    "Rows of product_ratings (ProductRatingsRow); create() inserts them once bind() is called."
+
+    id = sg.sequence(lambda n: n + 1)
+    customer_id = sg.sub_factory(_PKG + ".customers.CustomersFactory")
+    product_name = sg.lazy_function(lambda: sg.random_text("text", maxlen=200))
+    date = sg.lazy_function(lambda: sg.random_date(-3650, 0))
+    quality = sg.lazy_function(lambda: sg.random_int(1, 5))
+    value = sg.lazy_function(lambda: sg.random_int(1, 5))
+    usability = sg.lazy_function(lambda: sg.random_int(1, 5))
+    delivery = sg.lazy_function(lambda: sg.random_int(1, 5))
+
+    _spec = sg.lazy_table(_table)

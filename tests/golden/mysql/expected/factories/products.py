@@ -9,13 +9,12 @@ from typing import TYPE_CHECKING, ClassVar
 
 from .. import _runtime as sg
 from .. import _sqlruntime as rt
-from ..computed import CHECKS, COMPUTED_COLUMNS
 
-# The row type for type checkers; at run time a forward reference, so rows.py stays unloaded.
+# The row type for type checkers; rows are plain dicts at run time, so rows.py stays unloaded.
 if TYPE_CHECKING:
     from ..rows import ProductsRow
 else:
-    ProductsRow = "ProductsRow"
+    ProductsRow = dict
 
 _PKG = __name__.rpartition(".")[0]
 
@@ -41,28 +40,11 @@ def products__created_at_default() -> datetime | None:
     return result
 
 
-@sg.register
-class ProductsFactory(sg.RowFactory[ProductsRow]):
-    "Rows of products (ProductsRow); create() inserts them once bind() is called."
+def _table() -> sg.Table:
+    "What the runtime knows about products, built on the factory's first use."
+    from ..computed import CHECKS, COMPUTED_COLUMNS  # every table's: loaded on a first use
 
-    class Meta:
-        rename: ClassVar[dict[str, str]] = {"attributes_": "attributes"}
-
-    id = sg.sequence(lambda n: n + 1)
-    sku = sg.sequence(lambda n: sg.unique_text(n, "code", maxlen=32))
-    name = sg.lazy_function(lambda: sg.random_text("name", maxlen=200))
-    category = "general"
-    price = sg.lazy_function(lambda: sg.random_decimal(100, 100000, scale=2))
-    stock_quantity = sg.lazy_function(products__stock_quantity_default)
-    rating = sg.lazy_function(
-        lambda: None if sg.draw_null() else sg.random_decimal(100, 500, scale=2)
-    )
-    reviews_count = sg.lazy_function(products__reviews_count_default)
-    attributes_ = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_json("object"))
-    is_active = sg.lazy_function(products__is_active_default)
-    created_at = sg.lazy_function(products__created_at_default)
-
-    _spec = sg.Table(
+    return sg.Table(
         key="products",
         sql_name=("products",),
         columns=(
@@ -110,3 +92,27 @@ class ProductsFactory(sg.RowFactory[ProductsRow]):
             "created_at": sg.Col("timestamptz", "timestamp", nullable=False),
         },
     )
+
+
+@sg.register
+class ProductsFactory(sg.RowFactory[ProductsRow]):
+    "Rows of products (ProductsRow); create() inserts them once bind() is called."
+
+    class Meta:
+        rename: ClassVar[dict[str, str]] = {"attributes_": "attributes"}
+
+    id = sg.sequence(lambda n: n + 1)
+    sku = sg.sequence(lambda n: sg.unique_text(n, "code", maxlen=32))
+    name = sg.lazy_function(lambda: sg.random_text("name", maxlen=200))
+    category = "general"
+    price = sg.lazy_function(lambda: sg.random_decimal(100, 100000, scale=2))
+    stock_quantity = sg.lazy_function(products__stock_quantity_default)
+    rating = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.random_decimal(100, 500, scale=2)
+    )
+    reviews_count = sg.lazy_function(products__reviews_count_default)
+    attributes_ = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_json("object"))
+    is_active = sg.lazy_function(products__is_active_default)
+    created_at = sg.lazy_function(products__created_at_default)
+
+    _spec = sg.lazy_table(_table)

@@ -7,26 +7,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import _runtime as sg
-from ..computed import CHECKS, COMPUTED_COLUMNS
 
-# The row type for type checkers; at run time a forward reference, so rows.py stays unloaded.
+# The row type for type checkers; rows are plain dicts at run time, so rows.py stays unloaded.
 if TYPE_CHECKING:
     from ..rows import ARow
 else:
-    ARow = "ARow"
+    ARow = dict
 
 _PKG = __name__.rpartition(".")[0]
 
 
-@sg.register
-class AFactory(sg.RowFactory[ARow]):
-    "Rows of a (ARow); create() inserts them once bind() is called."
+def _table() -> sg.Table:
+    "What the runtime knows about a, built on the factory's first use."
+    from ..computed import CHECKS, COMPUTED_COLUMNS  # every table's: loaded on a first use
 
-    id = sg.sequence(lambda n: sg.unique_int(n, 1, 10000001, "a.id"))
-    # self-reference / FK cycle: NULL by default
-    b_id = None
-
-    _spec = sg.Table(
+    return sg.Table(
         key="a",
         sql_name=("a",),
         columns=("id", "b_id"),
@@ -38,3 +33,14 @@ class AFactory(sg.RowFactory[ARow]):
             "b_id": sg.Col("integer", "integer"),
         },
     )
+
+
+@sg.register
+class AFactory(sg.RowFactory[ARow]):
+    "Rows of a (ARow); create() inserts them once bind() is called."
+
+    id = sg.sequence(lambda n: sg.unique_int(n, 1, 10000001, "a.id"))
+    # self-reference / FK cycle: NULL by default
+    b_id = None
+
+    _spec = sg.lazy_table(_table)

@@ -7,25 +7,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import _runtime as sg
-from ..computed import CHECKS, COMPUTED_COLUMNS
 
-# The row type for type checkers; at run time a forward reference, so rows.py stays unloaded.
+# The row type for type checkers; rows are plain dicts at run time, so rows.py stays unloaded.
 if TYPE_CHECKING:
     from ..rows import BRow
 else:
-    BRow = "BRow"
+    BRow = dict
 
 _PKG = __name__.rpartition(".")[0]
 
 
-@sg.register
-class BFactory(sg.RowFactory[BRow]):
-    "Rows of b (BRow); create() inserts them once bind() is called."
+def _table() -> sg.Table:
+    "What the runtime knows about b, built on the factory's first use."
+    from ..computed import CHECKS, COMPUTED_COLUMNS  # every table's: loaded on a first use
 
-    id = sg.sequence(lambda n: sg.unique_int(n, 1, 10000001, "b.id"))
-    a_id = sg.sub_factory(_PKG + ".a.AFactory")
-
-    _spec = sg.Table(
+    return sg.Table(
         key="b",
         sql_name=("b",),
         columns=("id", "a_id"),
@@ -38,3 +34,13 @@ class BFactory(sg.RowFactory[BRow]):
             "a_id": sg.Col("integer", "integer", nullable=False),
         },
     )
+
+
+@sg.register
+class BFactory(sg.RowFactory[BRow]):
+    "Rows of b (BRow); create() inserts them once bind() is called."
+
+    id = sg.sequence(lambda n: sg.unique_int(n, 1, 10000001, "b.id"))
+    a_id = sg.sub_factory(_PKG + ".a.AFactory")
+
+    _spec = sg.lazy_table(_table)

@@ -7,26 +7,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import _runtime as sg
-from ..computed import CHECKS, COMPUTED_COLUMNS
 
-# The row type for type checkers; at run time a forward reference, so rows.py stays unloaded.
+# The row type for type checkers; rows are plain dicts at run time, so rows.py stays unloaded.
 if TYPE_CHECKING:
     from ..rows import CRow
 else:
-    CRow = "CRow"
+    CRow = dict
 
 _PKG = __name__.rpartition(".")[0]
 
 
-@sg.register
-class CFactory(sg.RowFactory[CRow]):
-    "Rows of c (CRow); create() inserts them once bind() is called."
+def _table() -> sg.Table:
+    "What the runtime knows about c, built on the factory's first use."
+    from ..computed import CHECKS, COMPUTED_COLUMNS  # every table's: loaded on a first use
 
-    id = sg.sequence(lambda n: sg.unique_int(n, 1, 10000001, "c.id"))
-    px = sg.sub_factory(_PKG + ".p.PFactory")
-    py = None
-
-    _spec = sg.Table(
+    return sg.Table(
         key="c",
         sql_name=("c",),
         columns=("id", "px", "py"),
@@ -40,3 +35,14 @@ class CFactory(sg.RowFactory[CRow]):
             "py": sg.Col("text", "text", nullable=False),
         },
     )
+
+
+@sg.register
+class CFactory(sg.RowFactory[CRow]):
+    "Rows of c (CRow); create() inserts them once bind() is called."
+
+    id = sg.sequence(lambda n: sg.unique_int(n, 1, 10000001, "c.id"))
+    px = sg.sub_factory(_PKG + ".p.PFactory")
+    py = None
+
+    _spec = sg.lazy_table(_table)

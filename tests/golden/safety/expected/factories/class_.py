@@ -8,56 +8,21 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
 
 from .. import _runtime as sg
-from ..computed import CHECKS, COMPUTED_COLUMNS
 
-# The row type for type checkers; at run time a forward reference, so rows.py stays unloaded.
+# The row type for type checkers; rows are plain dicts at run time, so rows.py stays unloaded.
 if TYPE_CHECKING:
     from ..rows import ClassRow
 else:
-    ClassRow = "ClassRow"
+    ClassRow = dict
 
 _PKG = __name__.rpartition(".")[0]
 
 
-# A comment with """ triple quotes and newlines \ and 'quotes'
-@sg.register
-class ClassFactory(sg.RowFactory[ClassRow]):
-    "Rows of class (ClassRow); create() inserts them once bind() is called."
+def _table() -> sg.Table:
+    "What the runtime knows about class, built on the factory's first use."
+    from ..computed import CHECKS, COMPUTED_COLUMNS  # every table's: loaded on a first use
 
-    class Meta:
-        rename: ClassVar[dict[str, str]] = {
-            "order_total": "order total",
-            "Meta_": "Meta",
-            "meta_2": "_meta",
-            "build_": "build",
-            "create_": "create",
-            "n_": "n",
-            "o_": "o",
-            "sg_": "sg",
-            "Decimal_": "Decimal",
-            "c_1st": "1st",
-            "x_y": 'x"y',
-            "def_": "def",
-        }
-
-    id = sg.sequence(lambda n: n + 1)
-    order_total = Decimal("0.00")
-    type = "x'); import os; --"
-    Meta_ = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_int(1, 1000))
-    meta_2 = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_int(1, 1000))
-    build_ = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_text("sentence"))
-    create_ = sg.sequence(lambda n: sg.unique_text(n, "sentence"))
-    n_ = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_int(1, 1000))
-    o_ = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_text("sentence"))
-    sg_ = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_text("sentence"))
-    Decimal_ = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_int(1, 1000))
-    c_1st = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_text("sentence"))
-    w = sg.lazy_function(
-        lambda: None if sg.draw_null() else sg.random_choice(("a'b", 'x"""y', "\\n"))
-    )
-    x_y = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_text("sentence"))
-
-    _spec = sg.Table(
+    return sg.Table(
         key="class",
         sql_name=("class",),
         columns=(
@@ -125,3 +90,44 @@ class ClassFactory(sg.RowFactory[ClassRow]):
             'x"y': sg.Col("text", "text"),
         },
     )
+
+
+# A comment with """ triple quotes and newlines \ and 'quotes'
+@sg.register
+class ClassFactory(sg.RowFactory[ClassRow]):
+    "Rows of class (ClassRow); create() inserts them once bind() is called."
+
+    class Meta:
+        rename: ClassVar[dict[str, str]] = {
+            "order_total": "order total",
+            "Meta_": "Meta",
+            "meta_2": "_meta",
+            "build_": "build",
+            "create_": "create",
+            "n_": "n",
+            "o_": "o",
+            "sg_": "sg",
+            "Decimal_": "Decimal",
+            "c_1st": "1st",
+            "x_y": 'x"y',
+            "def_": "def",
+        }
+
+    id = sg.sequence(lambda n: n + 1)
+    order_total = Decimal("0.00")
+    type = "x'); import os; --"
+    Meta_ = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_int(1, 1000))
+    meta_2 = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_int(1, 1000))
+    build_ = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_text("sentence"))
+    create_ = sg.sequence(lambda n: sg.unique_text(n, "sentence"))
+    n_ = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_int(1, 1000))
+    o_ = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_text("sentence"))
+    sg_ = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_text("sentence"))
+    Decimal_ = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_int(1, 1000))
+    c_1st = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_text("sentence"))
+    w = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.random_choice(("a'b", 'x"""y', "\\n"))
+    )
+    x_y = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_text("sentence"))
+
+    _spec = sg.lazy_table(_table)

@@ -7,29 +7,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import _runtime as sg
-from ..computed import CHECKS, COMPUTED_COLUMNS
 
-# The row type for type checkers; at run time a forward reference, so rows.py stays unloaded.
+# The row type for type checkers; rows are plain dicts at run time, so rows.py stays unloaded.
 if TYPE_CHECKING:
     from ..rows import ClassFactory_2Row
 else:
-    ClassFactory_2Row = "ClassFactory_2Row"
+    ClassFactory_2Row = dict
 
 _PKG = __name__.rpartition(".")[0]
 
 
-@sg.register
-class ClassFactory_2(sg.RowFactory[ClassFactory_2Row]):
-    "Rows of Class (ClassFactory_2Row); create() inserts them once bind() is called."
+def _table() -> sg.Table:
+    "What the runtime knows about Class, built on the factory's first use."
+    from ..computed import CHECKS, COMPUTED_COLUMNS  # every table's: loaded on a first use
 
-    id = sg.sequence(lambda n: sg.unique_int(n, 1, 10000001, "Class.id"))
-    parent = sg.maybe(
-        sg.lazy_function(sg.draw_set_ref), sg.sub_factory(_PKG + ".class_.ClassFactory"), None
-    )
-    # self-reference / FK cycle: NULL by default
-    self = None
-
-    _spec = sg.Table(
+    return sg.Table(
         key="Class",
         sql_name=("Class",),
         columns=("id", "parent", "self"),
@@ -43,3 +35,17 @@ class ClassFactory_2(sg.RowFactory[ClassFactory_2Row]):
             "self": sg.Col("integer", "integer"),
         },
     )
+
+
+@sg.register
+class ClassFactory_2(sg.RowFactory[ClassFactory_2Row]):
+    "Rows of Class (ClassFactory_2Row); create() inserts them once bind() is called."
+
+    id = sg.sequence(lambda n: sg.unique_int(n, 1, 10000001, "Class.id"))
+    parent = sg.maybe(
+        sg.lazy_function(sg.draw_set_ref), sg.sub_factory(_PKG + ".class_.ClassFactory"), None
+    )
+    # self-reference / FK cycle: NULL by default
+    self = None
+
+    _spec = sg.lazy_table(_table)

@@ -7,25 +7,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import _runtime as sg
-from ..computed import CHECKS, COMPUTED_COLUMNS
 
-# The row type for type checkers; at run time a forward reference, so rows.py stays unloaded.
+# The row type for type checkers; rows are plain dicts at run time, so rows.py stays unloaded.
 if TYPE_CHECKING:
     from ..rows import PRow
 else:
-    PRow = "PRow"
+    PRow = dict
 
 _PKG = __name__.rpartition(".")[0]
 
 
-@sg.register
-class PFactory(sg.RowFactory[PRow]):
-    "Rows of p (PRow); create() inserts them once bind() is called."
+def _table() -> sg.Table:
+    "What the runtime knows about p, built on the factory's first use."
+    from ..computed import CHECKS, COMPUTED_COLUMNS  # every table's: loaded on a first use
 
-    x = sg.lazy_function(lambda: sg.random_int(1, 1000))
-    y = sg.sequence(lambda n: sg.unique_text(n, "sentence"))
-
-    _spec = sg.Table(
+    return sg.Table(
         key="p",
         sql_name=("p",),
         columns=("x", "y"),
@@ -37,3 +33,13 @@ class PFactory(sg.RowFactory[PRow]):
             "y": sg.Col("text", "text", nullable=False),
         },
     )
+
+
+@sg.register
+class PFactory(sg.RowFactory[PRow]):
+    "Rows of p (PRow); create() inserts them once bind() is called."
+
+    x = sg.lazy_function(lambda: sg.random_int(1, 1000))
+    y = sg.sequence(lambda n: sg.unique_text(n, "sentence"))
+
+    _spec = sg.lazy_table(_table)

@@ -7,28 +7,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import _runtime as sg
-from ..computed import CHECKS, COMPUTED_COLUMNS
 
-# The row type for type checkers; at run time a forward reference, so rows.py stays unloaded.
+# The row type for type checkers; rows are plain dicts at run time, so rows.py stays unloaded.
 if TYPE_CHECKING:
     from ..rows import AnalyticsRow
 else:
-    AnalyticsRow = "AnalyticsRow"
+    AnalyticsRow = dict
 
 _PKG = __name__.rpartition(".")[0]
 
 
-@sg.register
-class AnalyticsFactory(sg.RowFactory[AnalyticsRow]):
-    "Rows of analytics (AnalyticsRow); create() inserts them once bind() is called."
+def _table() -> sg.Table:
+    "What the runtime knows about analytics, built on the factory's first use."
+    from ..computed import CHECKS, COMPUTED_COLUMNS  # every table's: loaded on a first use
 
-    event_date = sg.sequence(lambda n: sg.sqlite_value(sg.unique_text(n, "iso_date")))
-    page_views = 0
-    unique_visitors = 0
-    conversions = 0
-    revenue = 0.0
-
-    _spec = sg.Table(
+    return sg.Table(
         key="analytics",
         sql_name=("analytics",),
         columns=(
@@ -52,3 +45,16 @@ class AnalyticsFactory(sg.RowFactory[AnalyticsRow]):
             "revenue": sg.Col("double", "real", nullable=False),
         },
     )
+
+
+@sg.register
+class AnalyticsFactory(sg.RowFactory[AnalyticsRow]):
+    "Rows of analytics (AnalyticsRow); create() inserts them once bind() is called."
+
+    event_date = sg.sequence(lambda n: sg.sqlite_value(sg.unique_text(n, "iso_date")))
+    page_views = 0
+    unique_visitors = 0
+    conversions = 0
+    revenue = 0.0
+
+    _spec = sg.lazy_table(_table)

@@ -7,28 +7,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import _runtime as sg
-from ..computed import CHECKS, COMPUTED_COLUMNS
 
-# The row type for type checkers; at run time a forward reference, so rows.py stays unloaded.
+# The row type for type checkers; rows are plain dicts at run time, so rows.py stays unloaded.
 if TYPE_CHECKING:
     from ..rows import CustomerMetricsRow
 else:
-    CustomerMetricsRow = "CustomerMetricsRow"
+    CustomerMetricsRow = dict
 
 _PKG = __name__.rpartition(".")[0]
 
 
-@sg.register
-class CustomerMetricsFactory(sg.RowFactory[CustomerMetricsRow]):
-    "Rows of customer_metrics (CustomerMetricsRow); create() inserts them once bind() is called."
+def _table() -> sg.Table:
+    "What the runtime knows about customer_metrics, built on the factory's first use."
+    from ..computed import CHECKS, COMPUTED_COLUMNS  # every table's: loaded on a first use
 
-    customer_id = sg.sequence(lambda n: n + 1)
-    total_orders = 0
-    total_spent = 0.0
-    days_since_signup = 0
-    login_count = 0
-
-    _spec = sg.Table(
+    return sg.Table(
         key="customer_metrics",
         sql_name=("customer_metrics",),
         columns=(
@@ -56,3 +49,16 @@ class CustomerMetricsFactory(sg.RowFactory[CustomerMetricsRow]):
             "login_count": sg.Col("bigint", "integer", nullable=False),
         },
     )
+
+
+@sg.register
+class CustomerMetricsFactory(sg.RowFactory[CustomerMetricsRow]):
+    "Rows of customer_metrics (CustomerMetricsRow); create() inserts them once bind() is called."
+
+    customer_id = sg.sequence(lambda n: n + 1)
+    total_orders = 0
+    total_spent = 0.0
+    days_since_signup = 0
+    login_count = 0
+
+    _spec = sg.lazy_table(_table)

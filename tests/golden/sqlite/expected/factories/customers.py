@@ -8,13 +8,12 @@ from typing import TYPE_CHECKING
 
 from .. import _runtime as sg
 from .. import _sqlruntime as rt
-from ..computed import CHECKS, COMPUTED_COLUMNS
 
-# The row type for type checkers; at run time a forward reference, so rows.py stays unloaded.
+# The row type for type checkers; rows are plain dicts at run time, so rows.py stays unloaded.
 if TYPE_CHECKING:
     from ..rows import CustomersRow
 else:
-    CustomersRow = "CustomersRow"
+    CustomersRow = dict
 
 _PKG = __name__.rpartition(".")[0]
 
@@ -23,6 +22,44 @@ def customers__created_at_default() -> str | None:
     """sqlite: CURRENT_TIMESTAMP"""
     result: str | None = rt.sq_store(rt.sq_now_text("%Y-%m-%d %H:%M:%S"), "TEXT")
     return result
+
+
+def _table() -> sg.Table:
+    "What the runtime knows about customers, built on the factory's first use."
+    from ..computed import CHECKS, COMPUTED_COLUMNS  # every table's: loaded on a first use
+
+    return sg.Table(
+        key="customers",
+        sql_name=("customers",),
+        columns=(
+            "id",
+            "email",
+            "full_name",
+            "phone",
+            "country_code",
+            "membership",
+            "referred_by",
+            "email_domain",
+            "created_at",
+            "updated_at",
+        ),
+        computed=COMPUTED_COLUMNS["customers"],
+        checks=CHECKS["customers"],
+        regen=("full_name", "phone", "country_code", "membership", "created_at", "updated_at"),
+        identity=("id",),
+        keys=(("id",), ("email",)),
+        types={
+            "id": sg.Col("bigint", "integer"),
+            "email": sg.Col("text", "text", nullable=False),
+            "full_name": sg.Col("varchar", "varchar(120)", length=120),
+            "phone": sg.Col("text", "text"),
+            "country_code": sg.Col("varchar", "char(2)", length=2),
+            "membership": sg.Col("text", "text", nullable=False),
+            "referred_by": sg.Col("bigint", "integer"),
+            "created_at": sg.Col("text", "text", nullable=False),
+            "updated_at": sg.Col("text", "text"),
+        },
+    )
 
 
 @sg.register
@@ -58,35 +95,4 @@ class CustomersFactory(sg.RowFactory[CustomersRow]):
         )
     )
 
-    _spec = sg.Table(
-        key="customers",
-        sql_name=("customers",),
-        columns=(
-            "id",
-            "email",
-            "full_name",
-            "phone",
-            "country_code",
-            "membership",
-            "referred_by",
-            "email_domain",
-            "created_at",
-            "updated_at",
-        ),
-        computed=COMPUTED_COLUMNS["customers"],
-        checks=CHECKS["customers"],
-        regen=("full_name", "phone", "country_code", "membership", "created_at", "updated_at"),
-        identity=("id",),
-        keys=(("id",), ("email",)),
-        types={
-            "id": sg.Col("bigint", "integer"),
-            "email": sg.Col("text", "text", nullable=False),
-            "full_name": sg.Col("varchar", "varchar(120)", length=120),
-            "phone": sg.Col("text", "text"),
-            "country_code": sg.Col("varchar", "char(2)", length=2),
-            "membership": sg.Col("text", "text", nullable=False),
-            "referred_by": sg.Col("bigint", "integer"),
-            "created_at": sg.Col("text", "text", nullable=False),
-            "updated_at": sg.Col("text", "text"),
-        },
-    )
+    _spec = sg.lazy_table(_table)

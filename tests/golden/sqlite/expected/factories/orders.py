@@ -8,13 +8,12 @@ from typing import TYPE_CHECKING
 
 from .. import _runtime as sg
 from .. import _sqlruntime as rt
-from ..computed import CHECKS, COMPUTED_COLUMNS
 
-# The row type for type checkers; at run time a forward reference, so rows.py stays unloaded.
+# The row type for type checkers; rows are plain dicts at run time, so rows.py stays unloaded.
 if TYPE_CHECKING:
     from ..rows import OrdersRow
 else:
-    OrdersRow = "OrdersRow"
+    OrdersRow = dict
 
 _PKG = __name__.rpartition(".")[0]
 
@@ -25,30 +24,11 @@ def orders__created_at_default() -> str | None:
     return result
 
 
-@sg.register
-class OrdersFactory(sg.RowFactory[OrdersRow]):
-    "Rows of orders (OrdersRow); create() inserts them once bind() is called."
+def _table() -> sg.Table:
+    "What the runtime knows about orders, built on the factory's first use."
+    from ..computed import CHECKS, COMPUTED_COLUMNS  # every table's: loaded on a first use
 
-    id = sg.sequence(lambda n: n + 1)
-    order_number = sg.sequence(lambda n: sg.sqlite_value(sg.unique_text(n, "sentence")))
-    customer_id = sg.sub_factory(_PKG + ".customers.CustomersFactory")
-    product_id = sg.sub_factory(_PKG + ".products.ProductsFactory")
-    price = sg.lazy_function(lambda: sg.sqlite_value(sg.random_decimal(100, 100000, scale=2)))
-    quantity = sg.lazy_function(lambda: sg.sqlite_value(sg.random_int(1, 20)))
-    discount = 0
-    status = "pending"
-    created_at = sg.lazy_function(orders__created_at_default)
-    shipped_at = sg.lazy_attribute(
-        lambda o: (
-            None
-            if sg.draw_null()
-            else sg.sqlite_value(
-                sg.after(o.created_at, lambda: sg.random_text("iso_ts"), strict=False)
-            )
-        )
-    )
-
-    _spec = sg.Table(
+    return sg.Table(
         key="orders",
         sql_name=("orders",),
         columns=(
@@ -85,3 +65,29 @@ class OrdersFactory(sg.RowFactory[OrdersRow]):
             "shipped_at": sg.Col("text", "text"),
         },
     )
+
+
+@sg.register
+class OrdersFactory(sg.RowFactory[OrdersRow]):
+    "Rows of orders (OrdersRow); create() inserts them once bind() is called."
+
+    id = sg.sequence(lambda n: n + 1)
+    order_number = sg.sequence(lambda n: sg.sqlite_value(sg.unique_text(n, "sentence")))
+    customer_id = sg.sub_factory(_PKG + ".customers.CustomersFactory")
+    product_id = sg.sub_factory(_PKG + ".products.ProductsFactory")
+    price = sg.lazy_function(lambda: sg.sqlite_value(sg.random_decimal(100, 100000, scale=2)))
+    quantity = sg.lazy_function(lambda: sg.sqlite_value(sg.random_int(1, 20)))
+    discount = 0
+    status = "pending"
+    created_at = sg.lazy_function(orders__created_at_default)
+    shipped_at = sg.lazy_attribute(
+        lambda o: (
+            None
+            if sg.draw_null()
+            else sg.sqlite_value(
+                sg.after(o.created_at, lambda: sg.random_text("iso_ts"), strict=False)
+            )
+        )
+    )
+
+    _spec = sg.lazy_table(_table)

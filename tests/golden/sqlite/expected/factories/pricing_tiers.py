@@ -7,39 +7,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import _runtime as sg
-from ..computed import CHECKS, COMPUTED_COLUMNS
 
-# The row type for type checkers; at run time a forward reference, so rows.py stays unloaded.
+# The row type for type checkers; rows are plain dicts at run time, so rows.py stays unloaded.
 if TYPE_CHECKING:
     from ..rows import PricingTiersRow
 else:
-    PricingTiersRow = "PricingTiersRow"
+    PricingTiersRow = dict
 
 _PKG = __name__.rpartition(".")[0]
 
 
-@sg.register
-class PricingTiersFactory(sg.RowFactory[PricingTiersRow]):
-    "Rows of pricing_tiers (PricingTiersRow); create() inserts them once bind() is called."
+def _table() -> sg.Table:
+    "What the runtime knows about pricing_tiers, built on the factory's first use."
+    from ..computed import CHECKS, COMPUTED_COLUMNS  # every table's: loaded on a first use
 
-    id = sg.sequence(lambda n: n + 1)
-    product_id = sg.sub_factory(_PKG + ".products.ProductsFactory")
-    tier = sg.lazy_function(
-        lambda: sg.sqlite_value(sg.random_choice(("bronze", "silver", "gold", "platinum")))
-    )
-    min_price = sg.lazy_function(lambda: sg.sqlite_value(sg.random_decimal(100, 100000, scale=2)))
-    optimal_price = sg.lazy_attribute(
-        lambda o: sg.sqlite_value(
-            sg.after(o.min_price, lambda: sg.random_decimal(100, 100000, scale=2), strict=False)
-        )
-    )
-    max_price = sg.lazy_attribute(
-        lambda o: sg.sqlite_value(
-            sg.after(o.optimal_price, lambda: sg.random_decimal(100, 100000, scale=2), strict=False)
-        )
-    )
-
-    _spec = sg.Table(
+    return sg.Table(
         key="pricing_tiers",
         sql_name=("pricing_tiers",),
         columns=(
@@ -68,3 +50,27 @@ class PricingTiersFactory(sg.RowFactory[PricingTiersRow]):
             "max_price": sg.Col("numeric", "numeric(10,2)", nullable=False, precision=10, scale=2),
         },
     )
+
+
+@sg.register
+class PricingTiersFactory(sg.RowFactory[PricingTiersRow]):
+    "Rows of pricing_tiers (PricingTiersRow); create() inserts them once bind() is called."
+
+    id = sg.sequence(lambda n: n + 1)
+    product_id = sg.sub_factory(_PKG + ".products.ProductsFactory")
+    tier = sg.lazy_function(
+        lambda: sg.sqlite_value(sg.random_choice(("bronze", "silver", "gold", "platinum")))
+    )
+    min_price = sg.lazy_function(lambda: sg.sqlite_value(sg.random_decimal(100, 100000, scale=2)))
+    optimal_price = sg.lazy_attribute(
+        lambda o: sg.sqlite_value(
+            sg.after(o.min_price, lambda: sg.random_decimal(100, 100000, scale=2), strict=False)
+        )
+    )
+    max_price = sg.lazy_attribute(
+        lambda o: sg.sqlite_value(
+            sg.after(o.optimal_price, lambda: sg.random_decimal(100, 100000, scale=2), strict=False)
+        )
+    )
+
+    _spec = sg.lazy_table(_table)

@@ -8,13 +8,12 @@ from typing import TYPE_CHECKING
 
 from .. import _runtime as sg
 from .. import _sqlruntime as rt
-from ..computed import CHECKS, COMPUTED_COLUMNS
 
-# The row type for type checkers; at run time a forward reference, so rows.py stays unloaded.
+# The row type for type checkers; rows are plain dicts at run time, so rows.py stays unloaded.
 if TYPE_CHECKING:
     from ..rows import ProductRatingsRow
 else:
-    ProductRatingsRow = "ProductRatingsRow"
+    ProductRatingsRow = dict
 
 _PKG = __name__.rpartition(".")[0]
 
@@ -25,23 +24,11 @@ def product_ratings__date_default() -> str | None:
     return result
 
 
-@sg.register
-class ProductRatingsFactory(sg.RowFactory[ProductRatingsRow]):
-    "Rows of product_ratings (ProductRatingsRow); create() inserts them once bind() is called."
+def _table() -> sg.Table:
+    "What the runtime knows about product_ratings, built on the factory's first use."
+    from ..computed import CHECKS, COMPUTED_COLUMNS  # every table's: loaded on a first use
 
-    id = sg.sequence(lambda n: n + 1)
-    customer_id = sg.sub_factory(_PKG + ".customers.CustomersFactory")
-    product_name = sg.lazy_function(lambda: sg.sqlite_value(sg.random_text("sentence")))
-    date = sg.lazy_function(product_ratings__date_default)
-    quality = sg.lazy_function(lambda: sg.sqlite_value(sg.random_int(1, 5)))
-    value = sg.lazy_function(lambda: sg.sqlite_value(sg.random_int(1, 5)))
-    usability = sg.lazy_function(lambda: sg.sqlite_value(sg.random_int(1, 5)))
-    delivery = sg.lazy_function(lambda: sg.sqlite_value(sg.random_int(1, 5)))
-    comment = sg.lazy_function(
-        lambda: None if sg.draw_null() else sg.sqlite_value(sg.random_text("text"))
-    )
-
-    _spec = sg.Table(
+    return sg.Table(
         key="product_ratings",
         sql_name=("product_ratings",),
         columns=(
@@ -74,3 +61,22 @@ class ProductRatingsFactory(sg.RowFactory[ProductRatingsRow]):
             "comment": sg.Col("text", "text"),
         },
     )
+
+
+@sg.register
+class ProductRatingsFactory(sg.RowFactory[ProductRatingsRow]):
+    "Rows of product_ratings (ProductRatingsRow); create() inserts them once bind() is called."
+
+    id = sg.sequence(lambda n: n + 1)
+    customer_id = sg.sub_factory(_PKG + ".customers.CustomersFactory")
+    product_name = sg.lazy_function(lambda: sg.sqlite_value(sg.random_text("sentence")))
+    date = sg.lazy_function(product_ratings__date_default)
+    quality = sg.lazy_function(lambda: sg.sqlite_value(sg.random_int(1, 5)))
+    value = sg.lazy_function(lambda: sg.sqlite_value(sg.random_int(1, 5)))
+    usability = sg.lazy_function(lambda: sg.sqlite_value(sg.random_int(1, 5)))
+    delivery = sg.lazy_function(lambda: sg.sqlite_value(sg.random_int(1, 5)))
+    comment = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.sqlite_value(sg.random_text("text"))
+    )
+
+    _spec = sg.lazy_table(_table)

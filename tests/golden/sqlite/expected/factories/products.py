@@ -8,13 +8,12 @@ from typing import TYPE_CHECKING
 
 from .. import _runtime as sg
 from .. import _sqlruntime as rt
-from ..computed import CHECKS, COMPUTED_COLUMNS
 
-# The row type for type checkers; at run time a forward reference, so rows.py stays unloaded.
+# The row type for type checkers; rows are plain dicts at run time, so rows.py stays unloaded.
 if TYPE_CHECKING:
     from ..rows import ProductsRow
 else:
-    ProductsRow = "ProductsRow"
+    ProductsRow = dict
 
 _PKG = __name__.rpartition(".")[0]
 
@@ -25,33 +24,11 @@ def products__created_at_default() -> str | None:
     return result
 
 
-@sg.register
-class ProductsFactory(sg.RowFactory[ProductsRow]):
-    "Rows of products (ProductsRow); create() inserts them once bind() is called."
+def _table() -> sg.Table:
+    "What the runtime knows about products, built on the factory's first use."
+    from ..computed import CHECKS, COMPUTED_COLUMNS  # every table's: loaded on a first use
 
-    id = sg.sequence(lambda n: n + 1)
-    sku = sg.sequence(lambda n: sg.sqlite_value(sg.unique_text(n, "code", maxlen=32)))
-    name = sg.lazy_function(lambda: sg.sqlite_value(sg.random_text("name")))
-    category = "general"
-    price = sg.lazy_function(lambda: sg.sqlite_value(sg.random_decimal(100, 100000, scale=2)))
-    stock_quantity = 0
-    rating = sg.lazy_function(
-        lambda: None if sg.draw_null() else sg.sqlite_value(sg.random_float(1.0, 5.0))
-    )
-    reviews_count = 0
-    is_active = 1
-    created_at = sg.lazy_function(products__created_at_default)
-    updated_at = sg.lazy_attribute(
-        lambda o: (
-            None
-            if sg.draw_null()
-            else sg.sqlite_value(
-                sg.after(o.created_at, lambda: sg.random_text("iso_ts"), strict=False)
-            )
-        )
-    )
-
-    _spec = sg.Table(
+    return sg.Table(
         key="products",
         sql_name=("products",),
         columns=(
@@ -97,3 +74,32 @@ class ProductsFactory(sg.RowFactory[ProductsRow]):
             "updated_at": sg.Col("timestamp", "datetime"),
         },
     )
+
+
+@sg.register
+class ProductsFactory(sg.RowFactory[ProductsRow]):
+    "Rows of products (ProductsRow); create() inserts them once bind() is called."
+
+    id = sg.sequence(lambda n: n + 1)
+    sku = sg.sequence(lambda n: sg.sqlite_value(sg.unique_text(n, "code", maxlen=32)))
+    name = sg.lazy_function(lambda: sg.sqlite_value(sg.random_text("name")))
+    category = "general"
+    price = sg.lazy_function(lambda: sg.sqlite_value(sg.random_decimal(100, 100000, scale=2)))
+    stock_quantity = 0
+    rating = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.sqlite_value(sg.random_float(1.0, 5.0))
+    )
+    reviews_count = 0
+    is_active = 1
+    created_at = sg.lazy_function(products__created_at_default)
+    updated_at = sg.lazy_attribute(
+        lambda o: (
+            None
+            if sg.draw_null()
+            else sg.sqlite_value(
+                sg.after(o.created_at, lambda: sg.random_text("iso_ts"), strict=False)
+            )
+        )
+    )
+
+    _spec = sg.lazy_table(_table)

@@ -7,25 +7,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import _runtime as sg
-from ..computed import CHECKS, COMPUTED_COLUMNS
 
-# The row type for type checkers; at run time a forward reference, so rows.py stays unloaded.
+# The row type for type checkers; rows are plain dicts at run time, so rows.py stays unloaded.
 if TYPE_CHECKING:
     from ..rows import SettingsRow
 else:
-    SettingsRow = "SettingsRow"
+    SettingsRow = dict
 
 _PKG = __name__.rpartition(".")[0]
 
 
-@sg.register
-class SettingsFactory(sg.RowFactory[SettingsRow]):
-    "Rows of settings (SettingsRow); create() inserts them once bind() is called."
+def _table() -> sg.Table:
+    "What the runtime knows about settings, built on the factory's first use."
+    from ..computed import CHECKS, COMPUTED_COLUMNS  # every table's: loaded on a first use
 
-    key = sg.sequence(lambda n: sg.sqlite_value(sg.unique_text(n, "sentence")))
-    value = sg.lazy_function(lambda: sg.sqlite_value(sg.random_text("sentence")))
-
-    _spec = sg.Table(
+    return sg.Table(
         key="settings",
         sql_name=("settings",),
         columns=("key", "value"),
@@ -38,3 +34,13 @@ class SettingsFactory(sg.RowFactory[SettingsRow]):
             "value": sg.Col("text", "text", nullable=False),
         },
     )
+
+
+@sg.register
+class SettingsFactory(sg.RowFactory[SettingsRow]):
+    "Rows of settings (SettingsRow); create() inserts them once bind() is called."
+
+    key = sg.sequence(lambda n: sg.sqlite_value(sg.unique_text(n, "sentence")))
+    value = sg.lazy_function(lambda: sg.sqlite_value(sg.random_text("sentence")))
+
+    _spec = sg.lazy_table(_table)
