@@ -17,10 +17,11 @@ running the same code against either module:
 - all:     import it and read every factory of FACTORIES: the eager worst case (a test
            session touching every table)
 
-CPU (user + sys) and peak RSS from `wait4`, median of `--runs`, the processes run in turn;
-with bytecode cached (`__pycache__` written by a first run) and without (no `__pycache__`,
-none written). A bare `python -c pass` is subtracted from both CPU times (and from both
-peaks), so the ratios compare what the two modules cost, not the interpreter's start.
+CPU (user + sys) from `wait4` and peak RSS from GNU time (`/usr/bin/time -f %M`), median
+of `--runs`, the processes run in turn; with bytecode cached (`__pycache__` written by a
+first run) and without (no `__pycache__`, none written). A bare `python -c pass` is
+subtracted from both CPU times (and from both peaks), so the ratios compare what the two
+modules cost, not the interpreter's start.
 """
 
 from __future__ import annotations
@@ -89,15 +90,17 @@ class T{i}Factory(factory.DictFactory):
 
 
 def measure(code: str, folder: Path, env: dict[str, str]) -> tuple[float, float]:
-    """(CPU seconds, peak RSS in MiB) of `python -c code folder`."""
-    proc = subprocess.Popen([sys.executable, "-c", code, str(folder)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    """(CPU seconds, peak RSS in MiB) of `python -c code folder`. The peak comes from GNU
+    time's child: a process forked from this one would count this one's RSS as its own
+    (Linux keeps the pre-exec high-water mark), and this one has imported codegen."""
+    argv = ["/usr/bin/time", "-f", "%M", sys.executable, "-c", code, str(folder)]
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert proc.stderr is not None
-    err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
+    err = proc.stderr.read().decode()
+    _, status, usage = os.wait4(proc.pid, 0)  # GNU time's usage includes its child's
     if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{code}: failed\n{err.decode()[-2000:]}")
-    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+        raise SystemExit(f"{code}: failed\n{err[-2000:]}")
+    return usage.ru_utime + usage.ru_stime, int(err.split()[-1]) / 1024
 
 
 def bench(tables: int, runs: int) -> dict[tuple[str, str, str], tuple[float, float]]:
