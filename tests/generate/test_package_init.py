@@ -78,6 +78,17 @@ def test_mappings_build_nothing_until_an_entry_is_read(
     assert "rows" not in _loaded(pkg)
 
 
+def test_tables_named_like_the_loaders_globals(make_package: Callable[..., ModuleType]) -> None:
+    """A submodule, once imported, becomes an attribute of its package: tables named like
+    what factories/__init__.py uses must not replace it."""
+    names = ("importlib", "attributes", "imported", "LazyMap", "_TABLES", "FACTORIES")
+    sql = "".join(f'CREATE TABLE "{n}" (id serial PRIMARY KEY);\n' for n in names)
+    pkg = make_package(sql=sql)
+    assert [f.build()["id"] for f in pkg.FACTORIES.values()] == [1] * len(names)
+    assert [f.build()["id"] for f in pkg.FACTORIES.values()] == [2] * len(names)
+    assert list(pkg.FACTORIES) == list(names)
+
+
 @pytest.mark.parametrize("sample", sorted(p.name for p in SAMPLES.iterdir() if p.is_dir()))
 def test_mappings_equal_the_plan(sample: str, make_package: Callable[..., ModuleType]) -> None:
     folder = SAMPLES / sample

@@ -6,7 +6,8 @@ imports it before anything else.
 
 `LazyMap` holds FACTORIES, TABLE_SCHEMAS, TABLES, COMPUTED_COLUMNS and CHECKS: read-only,
 keys fixed and in the schema's order, each value made on its first access and then kept.
-`attributes` is a package's PEP 562 `__getattr__`: a name imports the module defining it.
+`attributes` is a package's PEP 562 `__getattr__`: a name imports the module defining it;
+`imported` reads a name from a module imported on first use (a LazyMap's values).
 """
 
 from __future__ import annotations
@@ -72,3 +73,15 @@ def attributes(package: str, modules: Mapping[str, str]) -> Callable[[str], Any]
         return value
 
     return __getattr__
+
+
+def imported(package: str, where: Mapping[str, tuple[str, str]]) -> Callable[[str], Any]:
+    """key -> the name `where[key]` = (module, name) of that module of `package`, imported
+    then. Bound here, not in the package: a submodule named like a global of the package's
+    `__init__` (a table named `importlib`) replaces that global once imported."""
+
+    def load(key: str) -> Any:
+        module, name = where[key]
+        return getattr(importlib.import_module(f".{module}", package), name)
+
+    return load

@@ -5,11 +5,10 @@ table to its factory class and imports the table's module when the entry is firs
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._lazy import LazyMap, attributes
+from .._lazy import LazyMap, attributes, imported
 
 if TYPE_CHECKING:
     from factory.base import Factory
@@ -32,14 +31,7 @@ _TABLES: dict[str, tuple[str, str]] = {
     "pricing_tiers": ("pricing_tiers", "PricingTiersFactory"),
 }
 
-
-def _load(table: str) -> type[Factory[Any]]:
-    module, name = _TABLES[table]
-    factory: type[Factory[Any]] = getattr(importlib.import_module(f".{module}", __name__), name)
-    return factory
-
-
-FACTORIES: Mapping[str, type[Factory[Any]]] = LazyMap(_TABLES, _load)
+FACTORIES: Mapping[str, type[Factory[Any]]] = LazyMap(_TABLES, imported(__name__, _TABLES))
 
 if not TYPE_CHECKING:
     __getattr__ = attributes(__name__, {name: module for module, name in _TABLES.values()})
