@@ -14,7 +14,7 @@ from ..render import all_key, isort_key
 
 def render(ctx: Context) -> dict[str, str]:
     exports = sorted(
-        ((m, sorted(set(n), key=isort_key)) for m, n in ctx.exports.items()),
+        ((m, sorted(set(n), key=isort_key)) for m, n in ctx.exports.items() if n),
         key=lambda entry: isort_key(entry[0]),
     )
     names = sorted({n for _, ns in exports for n in ns}, key=all_key)

@@ -78,6 +78,12 @@ def test_mappings_build_nothing_until_an_entry_is_read(
     assert "rows" not in _loaded(pkg)
 
 
+def test_a_schema_without_tables(make_package: Callable[..., ModuleType]) -> None:
+    pkg = make_package(sql="CREATE FUNCTION one() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;")
+    assert dict(pkg.FACTORIES) == {} and dict(pkg.TABLES) == {} and dict(pkg.CHECKS) == {}
+    assert pkg.rpc.RPC is pkg.RPC
+
+
 def test_tables_named_like_the_loaders_globals(make_package: Callable[..., ModuleType]) -> None:
     """A submodule, once imported, becomes an attribute of its package: tables named like
     what factories/__init__.py uses must not replace it."""
