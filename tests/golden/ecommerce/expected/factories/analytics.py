@@ -59,34 +59,34 @@ def analytics__conversions_le_visitors(
     return rt.le(conversions, unique_visitors)
 
 
-_COMPUTED = {
-    "conversion_rate": of_row(analytics__conversion_rate, ("unique_visitors", "conversions")),
-    "revenue_per_visitor": of_row(analytics__revenue_per_visitor, ("revenue", "unique_visitors")),
-}
-_CHECKS = (
-    Check(
-        "analytics_page_views_check",
-        "page_views >= 0",
-        ("page_views",),
-        of_row(analytics__page_views_check, ("page_views",)),
-    ),
-    Check(
-        "analytics_unique_visitors_check",
-        "unique_visitors >= 0",
-        ("unique_visitors",),
-        of_row(analytics__unique_visitors_check, ("unique_visitors",)),
-    ),
-    Check(
-        "analytics_conversions_le_visitors",
-        "conversions <= unique_visitors",
-        ("conversions", "unique_visitors"),
-        of_row(analytics__conversions_le_visitors, ("conversions", "unique_visitors")),
-    ),
-)
-
-
 def _table() -> sg.Table:
     "What the runtime knows about analytics, built on the factory's first use."
+    computed = {
+        "conversion_rate": of_row(analytics__conversion_rate, ("unique_visitors", "conversions")),
+        "revenue_per_visitor": of_row(
+            analytics__revenue_per_visitor, ("revenue", "unique_visitors")
+        ),
+    }
+    checks = (
+        Check(
+            "analytics_page_views_check",
+            "page_views >= 0",
+            ("page_views",),
+            of_row(analytics__page_views_check, ("page_views",)),
+        ),
+        Check(
+            "analytics_unique_visitors_check",
+            "unique_visitors >= 0",
+            ("unique_visitors",),
+            of_row(analytics__unique_visitors_check, ("unique_visitors",)),
+        ),
+        Check(
+            "analytics_conversions_le_visitors",
+            "conversions <= unique_visitors",
+            ("conversions", "unique_visitors"),
+            of_row(analytics__conversions_le_visitors, ("conversions", "unique_visitors")),
+        ),
+    )
     return sg.Table(
         key="analytics",
         sql_name=("analytics",),
@@ -100,8 +100,8 @@ def _table() -> sg.Table:
             "conversion_rate",
             "revenue_per_visitor",
         ),
-        computed=_COMPUTED,
-        checks=_CHECKS,
+        computed=computed,
+        checks=checks,
         regen=("page_views", "unique_visitors", "conversions", "revenue"),
         identity=("id",),
         types={

@@ -25,18 +25,16 @@ def customer_profiles__birth_date_check(birth_date: date | None) -> bool | None:
     return rt.gt(birth_date, rt.date(1900, 1, 1))
 
 
-_CHECKS = (
-    Check(
-        "customer_profiles_birth_date_check",
-        "birth_date > '1900-01-01'",
-        ("birth_date",),
-        of_row(customer_profiles__birth_date_check, ("birth_date",)),
-    ),
-)
-
-
 def _table() -> sg.Table:
     "What the runtime knows about customer_profiles, built on the factory's first use."
+    checks = (
+        Check(
+            "customer_profiles_birth_date_check",
+            "birth_date > '1900-01-01'",
+            ("birth_date",),
+            of_row(customer_profiles__birth_date_check, ("birth_date",)),
+        ),
+    )
     return sg.Table(
         key="customer_profiles",
         sql_name=("customer_profiles",),
@@ -51,7 +49,7 @@ def _table() -> sg.Table:
             "newsletter",
         ),
         computed={},
-        checks=_CHECKS,
+        checks=checks,
         regen=("bio", "preferences", "tags", "birth_date", "avatar", "last_ip", "newsletter"),
         json_columns=("preferences",),
         fks=((("customer_id",), ("id",)),),

@@ -36,13 +36,11 @@ def customers__email_domain(email: str | None) -> str | None:
     return rt.lower(rt.split_part(email, "@", 2))
 
 
-_COMPUTED = {
-    "email_domain": of_row(customers__email_domain, ("email",)),
-}
-
-
 def _table() -> sg.Table:
     "What the runtime knows about customers, built on the factory's first use."
+    computed = {
+        "email_domain": of_row(customers__email_domain, ("email",)),
+    }
     return sg.Table(
         key="customers",
         sql_name=("customers",),
@@ -58,7 +56,7 @@ def _table() -> sg.Table:
             "membership",
             "email_domain",
         ),
-        computed=_COMPUTED,
+        computed=computed,
         checks=(),
         regen=(
             "id",

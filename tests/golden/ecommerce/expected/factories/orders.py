@@ -90,35 +90,33 @@ def orders__shipped_after_created(
     return rt.or_((shipped_at is None), lambda: rt.ge(shipped_at, created_at))
 
 
-_COMPUTED = {
-    "total_price": of_row(orders__total_price, ("price", "quantity")),
-    "discount_amount": of_row(orders__discount_amount, ("price", "quantity", "discount")),
-    "final_price": of_row(orders__final_price, ("price", "quantity", "discount")),
-}
-_CHECKS = (
-    Check(
-        "orders_quantity_check",
-        "quantity > 0",
-        ("quantity",),
-        of_row(orders__quantity_check, ("quantity",)),
-    ),
-    Check(
-        "orders_discount_check",
-        "discount >= 0 AND discount <= 100",
-        ("discount",),
-        of_row(orders__discount_check, ("discount",)),
-    ),
-    Check(
-        "orders_shipped_after_created",
-        "shipped_at IS NULL OR shipped_at >= created_at",
-        ("shipped_at", "created_at"),
-        of_row(orders__shipped_after_created, ("shipped_at", "created_at")),
-    ),
-)
-
-
 def _table() -> sg.Table:
     "What the runtime knows about orders, built on the factory's first use."
+    computed = {
+        "total_price": of_row(orders__total_price, ("price", "quantity")),
+        "discount_amount": of_row(orders__discount_amount, ("price", "quantity", "discount")),
+        "final_price": of_row(orders__final_price, ("price", "quantity", "discount")),
+    }
+    checks = (
+        Check(
+            "orders_quantity_check",
+            "quantity > 0",
+            ("quantity",),
+            of_row(orders__quantity_check, ("quantity",)),
+        ),
+        Check(
+            "orders_discount_check",
+            "discount >= 0 AND discount <= 100",
+            ("discount",),
+            of_row(orders__discount_check, ("discount",)),
+        ),
+        Check(
+            "orders_shipped_after_created",
+            "shipped_at IS NULL OR shipped_at >= created_at",
+            ("shipped_at", "created_at"),
+            of_row(orders__shipped_after_created, ("shipped_at", "created_at")),
+        ),
+    )
     return sg.Table(
         key="orders",
         sql_name=("orders",),
@@ -138,8 +136,8 @@ def _table() -> sg.Table:
             "notes",
             "shipped_at",
         ),
-        computed=_COMPUTED,
-        checks=_CHECKS,
+        computed=computed,
+        checks=checks,
         regen=(
             "id",
             "price",

@@ -60,48 +60,46 @@ def pricing_tiers__max_price_positive_price_check(value: Decimal | None) -> bool
     return rt.ge(value, rt.Decimal("0"))
 
 
-_COMPUTED = {
-    "price_spread": of_row(pricing_tiers__price_spread, ("max_price", "min_price")),
-}
-_CHECKS = (
-    Check(
-        "pricing_tiers_price_order",
-        "min_price <= optimal_price AND optimal_price <= max_price",
-        ("min_price", "optimal_price", "max_price"),
-        of_row(pricing_tiers__price_order, ("min_price", "optimal_price", "max_price")),
-    ),
-    Check(
-        "pricing_tiers_valid_range",
-        "valid_to IS NULL OR valid_to > valid_from",
-        ("valid_to", "valid_from"),
-        of_row(pricing_tiers__valid_range, ("valid_to", "valid_from")),
-    ),
-    Check(
-        "positive_price_check",
-        "value >= 0",
-        ("min_price",),
-        of_row(pricing_tiers__min_price_positive_price_check, ("min_price",)),
-        "positive_price",
-    ),
-    Check(
-        "positive_price_check",
-        "value >= 0",
-        ("optimal_price",),
-        of_row(pricing_tiers__optimal_price_positive_price_check, ("optimal_price",)),
-        "positive_price",
-    ),
-    Check(
-        "positive_price_check",
-        "value >= 0",
-        ("max_price",),
-        of_row(pricing_tiers__max_price_positive_price_check, ("max_price",)),
-        "positive_price",
-    ),
-)
-
-
 def _table() -> sg.Table:
     "What the runtime knows about pricing_tiers, built on the factory's first use."
+    computed = {
+        "price_spread": of_row(pricing_tiers__price_spread, ("max_price", "min_price")),
+    }
+    checks = (
+        Check(
+            "pricing_tiers_price_order",
+            "min_price <= optimal_price AND optimal_price <= max_price",
+            ("min_price", "optimal_price", "max_price"),
+            of_row(pricing_tiers__price_order, ("min_price", "optimal_price", "max_price")),
+        ),
+        Check(
+            "pricing_tiers_valid_range",
+            "valid_to IS NULL OR valid_to > valid_from",
+            ("valid_to", "valid_from"),
+            of_row(pricing_tiers__valid_range, ("valid_to", "valid_from")),
+        ),
+        Check(
+            "positive_price_check",
+            "value >= 0",
+            ("min_price",),
+            of_row(pricing_tiers__min_price_positive_price_check, ("min_price",)),
+            "positive_price",
+        ),
+        Check(
+            "positive_price_check",
+            "value >= 0",
+            ("optimal_price",),
+            of_row(pricing_tiers__optimal_price_positive_price_check, ("optimal_price",)),
+            "positive_price",
+        ),
+        Check(
+            "positive_price_check",
+            "value >= 0",
+            ("max_price",),
+            of_row(pricing_tiers__max_price_positive_price_check, ("max_price",)),
+            "positive_price",
+        ),
+    )
     return sg.Table(
         key="pricing_tiers",
         sql_name=("pricing_tiers",),
@@ -116,8 +114,8 @@ def _table() -> sg.Table:
             "valid_to",
             "price_spread",
         ),
-        computed=_COMPUTED,
-        checks=_CHECKS,
+        computed=computed,
+        checks=checks,
         regen=("tier", "min_price", "optimal_price", "max_price", "valid_from", "valid_to"),
         identity=("id",),
         fks=((("product_id",), ("id",)),),

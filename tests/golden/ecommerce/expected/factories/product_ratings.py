@@ -83,44 +83,42 @@ def product_ratings__delivery_check(delivery: int | None) -> bool | None:
     return rt.and_(rt.ge(delivery, 1), lambda: rt.le(delivery, 5))
 
 
-_COMPUTED = {
-    "overall_rating": of_row(
-        product_ratings__overall_rating, ("quality", "value", "usability", "delivery")
-    ),
-    "would_recommend": of_row(
-        product_ratings__would_recommend, ("quality", "value", "usability", "delivery")
-    ),
-}
-_CHECKS = (
-    Check(
-        "product_ratings_quality_check",
-        "quality BETWEEN 1 AND 5",
-        ("quality",),
-        of_row(product_ratings__quality_check, ("quality",)),
-    ),
-    Check(
-        "product_ratings_value_check",
-        "value BETWEEN 1 AND 5",
-        ("value",),
-        of_row(product_ratings__value_check, ("value",)),
-    ),
-    Check(
-        "product_ratings_usability_check",
-        "usability BETWEEN 1 AND 5",
-        ("usability",),
-        of_row(product_ratings__usability_check, ("usability",)),
-    ),
-    Check(
-        "product_ratings_delivery_check",
-        "delivery BETWEEN 1 AND 5",
-        ("delivery",),
-        of_row(product_ratings__delivery_check, ("delivery",)),
-    ),
-)
-
-
 def _table() -> sg.Table:
     "What the runtime knows about product_ratings, built on the factory's first use."
+    computed = {
+        "overall_rating": of_row(
+            product_ratings__overall_rating, ("quality", "value", "usability", "delivery")
+        ),
+        "would_recommend": of_row(
+            product_ratings__would_recommend, ("quality", "value", "usability", "delivery")
+        ),
+    }
+    checks = (
+        Check(
+            "product_ratings_quality_check",
+            "quality BETWEEN 1 AND 5",
+            ("quality",),
+            of_row(product_ratings__quality_check, ("quality",)),
+        ),
+        Check(
+            "product_ratings_value_check",
+            "value BETWEEN 1 AND 5",
+            ("value",),
+            of_row(product_ratings__value_check, ("value",)),
+        ),
+        Check(
+            "product_ratings_usability_check",
+            "usability BETWEEN 1 AND 5",
+            ("usability",),
+            of_row(product_ratings__usability_check, ("usability",)),
+        ),
+        Check(
+            "product_ratings_delivery_check",
+            "delivery BETWEEN 1 AND 5",
+            ("delivery",),
+            of_row(product_ratings__delivery_check, ("delivery",)),
+        ),
+    )
     return sg.Table(
         key="product_ratings",
         sql_name=("product_ratings",),
@@ -137,8 +135,8 @@ def _table() -> sg.Table:
             "overall_rating",
             "would_recommend",
         ),
-        computed=_COMPUTED,
-        checks=_CHECKS,
+        computed=computed,
+        checks=checks,
         regen=("product_name", "date", "quality", "value", "usability", "delivery", "comment"),
         identity=("id",),
         fks=((("customer_id",), ("id",)),),

@@ -46,30 +46,31 @@ def products__rating_check(rating: Decimal | None) -> bool | None:
     return rt.and_(rt.ge(rating, rt.Decimal("0")), lambda: rt.le(rating, rt.Decimal("5")))
 
 
-_COMPUTED = {
-    "popularity_score": of_row(products__popularity_score, ("rating", "reviews_count")),
-}
-_CHECKS = (
-    Check(
-        "products_price_check", "price >= 0", ("price",), of_row(products__price_check, ("price",))
-    ),
-    Check(
-        "products_stock_quantity_check",
-        "stock_quantity >= 0",
-        ("stock_quantity",),
-        of_row(products__stock_quantity_check, ("stock_quantity",)),
-    ),
-    Check(
-        "products_rating_check",
-        "rating BETWEEN 0 AND 5",
-        ("rating",),
-        of_row(products__rating_check, ("rating",)),
-    ),
-)
-
-
 def _table() -> sg.Table:
     "What the runtime knows about products, built on the factory's first use."
+    computed = {
+        "popularity_score": of_row(products__popularity_score, ("rating", "reviews_count")),
+    }
+    checks = (
+        Check(
+            "products_price_check",
+            "price >= 0",
+            ("price",),
+            of_row(products__price_check, ("price",)),
+        ),
+        Check(
+            "products_stock_quantity_check",
+            "stock_quantity >= 0",
+            ("stock_quantity",),
+            of_row(products__stock_quantity_check, ("stock_quantity",)),
+        ),
+        Check(
+            "products_rating_check",
+            "rating BETWEEN 0 AND 5",
+            ("rating",),
+            of_row(products__rating_check, ("rating",)),
+        ),
+    )
     return sg.Table(
         key="products",
         sql_name=("products",),
@@ -88,8 +89,8 @@ def _table() -> sg.Table:
             "updated_at",
             "description",
         ),
-        computed=_COMPUTED,
-        checks=_CHECKS,
+        computed=computed,
+        checks=checks,
         regen=(
             "name",
             "category",

@@ -66,24 +66,22 @@ def sales_tracking__units_sold_check(units_sold: int | None) -> bool | None:
     return rt.ge(units_sold, 0)
 
 
-_COMPUTED = {
-    "revenue": of_row(sales_tracking__revenue, ("units_sold", "unit_price")),
-    "profit": of_row(sales_tracking__profit, ("units_sold", "unit_price", "unit_cost")),
-    "margin_percent": of_row(sales_tracking__margin_percent, ("unit_price", "unit_cost")),
-    "tracking_code": of_row(sales_tracking__tracking_code, ("region", "product_id")),
-}
-_CHECKS = (
-    Check(
-        "sales_tracking_units_sold_check",
-        "units_sold >= 0",
-        ("units_sold",),
-        of_row(sales_tracking__units_sold_check, ("units_sold",)),
-    ),
-)
-
-
 def _table() -> sg.Table:
     "What the runtime knows about sales_tracking, built on the factory's first use."
+    computed = {
+        "revenue": of_row(sales_tracking__revenue, ("units_sold", "unit_price")),
+        "profit": of_row(sales_tracking__profit, ("units_sold", "unit_price", "unit_cost")),
+        "margin_percent": of_row(sales_tracking__margin_percent, ("unit_price", "unit_cost")),
+        "tracking_code": of_row(sales_tracking__tracking_code, ("region", "product_id")),
+    }
+    checks = (
+        Check(
+            "sales_tracking_units_sold_check",
+            "units_sold >= 0",
+            ("units_sold",),
+            of_row(sales_tracking__units_sold_check, ("units_sold",)),
+        ),
+    )
     return sg.Table(
         key="sales_tracking",
         sql_name=("sales_tracking",),
@@ -100,8 +98,8 @@ def _table() -> sg.Table:
             "margin_percent",
             "tracking_code",
         ),
-        computed=_COMPUTED,
-        checks=_CHECKS,
+        computed=computed,
+        checks=checks,
         regen=("sale_date", "region", "units_sold", "unit_price", "unit_cost"),
         identity=("id",),
         fks=((("product_id",), ("id",)),),

@@ -63,19 +63,17 @@ def customer_metrics__engagement_level(login_count: int | None) -> str | None:
     )
 
 
-_COMPUTED = {
-    "average_order_value": of_row(
-        customer_metrics__average_order_value, ("total_orders", "total_spent")
-    ),
-    "orders_per_month": of_row(
-        customer_metrics__orders_per_month, ("total_orders", "days_since_signup")
-    ),
-    "engagement_level": of_row(customer_metrics__engagement_level, ("login_count",)),
-}
-
-
 def _table() -> sg.Table:
     "What the runtime knows about customer_metrics, built on the factory's first use."
+    computed = {
+        "average_order_value": of_row(
+            customer_metrics__average_order_value, ("total_orders", "total_spent")
+        ),
+        "orders_per_month": of_row(
+            customer_metrics__orders_per_month, ("total_orders", "days_since_signup")
+        ),
+        "engagement_level": of_row(customer_metrics__engagement_level, ("login_count",)),
+    }
     return sg.Table(
         key="customer_metrics",
         sql_name=("customer_metrics",),
@@ -89,7 +87,7 @@ def _table() -> sg.Table:
             "orders_per_month",
             "engagement_level",
         ),
-        computed=_COMPUTED,
+        computed=computed,
         checks=(),
         regen=("total_orders", "total_spent", "days_since_signup", "login_count"),
         fks=((("customer_id",), ("id",)),),

@@ -36,13 +36,11 @@ def customers__email_domain(email: str | None) -> str | None:
     return rt.my_store_text(rt.my_lower(rt.my_substring_index(email, "@", rt.my_neg(1))), 255)
 
 
-_COMPUTED = {
-    "email_domain": of_row(customers__email_domain, ("email",)),
-}
-
-
 def _table() -> sg.Table:
     "What the runtime knows about customers, built on the factory's first use."
+    computed = {
+        "email_domain": of_row(customers__email_domain, ("email",)),
+    }
     return sg.Table(
         key="customers",
         sql_name=("customers",),
@@ -59,7 +57,7 @@ def _table() -> sg.Table:
             "created_at",
             "updated_at",
         ),
-        computed=_COMPUTED,
+        computed=computed,
         checks=(),
         regen=(
             "full_name",

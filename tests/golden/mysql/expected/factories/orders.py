@@ -109,31 +109,29 @@ def orders__discount_check(discount: Decimal | None) -> bool | None:
     )
 
 
-_COMPUTED = {
-    "total_price": of_row(orders__total_price, ("price", "quantity")),
-    "discount_amount": of_row(orders__discount_amount, ("price", "quantity", "discount")),
-    "final_price": of_row(orders__final_price, ("price", "quantity", "discount")),
-    "items_per_pack": of_row(orders__items_per_pack, ("quantity",)),
-    "label": of_row(orders__label, ("status", "product_id")),
-}
-_CHECKS = (
-    Check(
-        "orders_quantity_check",
-        "`quantity` > 0",
-        ("quantity",),
-        of_row(orders__quantity_check, ("quantity",)),
-    ),
-    Check(
-        "orders_discount_check",
-        "(`discount` >= 0) AND (`discount` <= 100)",
-        ("discount",),
-        of_row(orders__discount_check, ("discount",)),
-    ),
-)
-
-
 def _table() -> sg.Table:
     "What the runtime knows about orders, built on the factory's first use."
+    computed = {
+        "total_price": of_row(orders__total_price, ("price", "quantity")),
+        "discount_amount": of_row(orders__discount_amount, ("price", "quantity", "discount")),
+        "final_price": of_row(orders__final_price, ("price", "quantity", "discount")),
+        "items_per_pack": of_row(orders__items_per_pack, ("quantity",)),
+        "label": of_row(orders__label, ("status", "product_id")),
+    }
+    checks = (
+        Check(
+            "orders_quantity_check",
+            "`quantity` > 0",
+            ("quantity",),
+            of_row(orders__quantity_check, ("quantity",)),
+        ),
+        Check(
+            "orders_discount_check",
+            "(`discount` >= 0) AND (`discount` <= 100)",
+            ("discount",),
+            of_row(orders__discount_check, ("discount",)),
+        ),
+    )
     return sg.Table(
         key="orders",
         sql_name=("orders",),
@@ -152,8 +150,8 @@ def _table() -> sg.Table:
             "label",
             "created_at",
         ),
-        computed=_COMPUTED,
-        checks=_CHECKS,
+        computed=computed,
+        checks=checks,
         regen=("price", "quantity", "discount", "status", "created_at"),
         identity=("id",),
         fks=((("customer_id",), ("id",)), (("product_id",), ("id",))),

@@ -36,24 +36,22 @@ def pricing_tiers__price_order(
     )
 
 
-_CHECKS = (
-    Check(
-        "pricing_tiers_price_order",
-        "`min_price` <= `optimal_price` AND `optimal_price` <= `max_price`",
-        ("min_price", "optimal_price", "max_price"),
-        of_row(pricing_tiers__price_order, ("min_price", "optimal_price", "max_price")),
-    ),
-)
-
-
 def _table() -> sg.Table:
     "What the runtime knows about pricing_tiers, built on the factory's first use."
+    checks = (
+        Check(
+            "pricing_tiers_price_order",
+            "`min_price` <= `optimal_price` AND `optimal_price` <= `max_price`",
+            ("min_price", "optimal_price", "max_price"),
+            of_row(pricing_tiers__price_order, ("min_price", "optimal_price", "max_price")),
+        ),
+    )
     return sg.Table(
         key="pricing_tiers",
         sql_name=("pricing_tiers",),
         columns=("id", "product_id", "tier", "min_price", "optimal_price", "max_price"),
         computed={},
-        checks=_CHECKS,
+        checks=checks,
         regen=("tier", "min_price", "optimal_price", "max_price"),
         identity=("id",),
         fks=((("product_id",), ("id",)),),

@@ -90,41 +90,39 @@ def product_ratings__chk_4(delivery: int | None) -> bool | None:
     )
 
 
-_COMPUTED = {
-    "overall_rating": of_row(
-        product_ratings__overall_rating, ("quality", "value", "usability", "delivery")
-    ),
-}
-_CHECKS = (
-    Check(
-        "product_ratings_chk_1",
-        "`quality` BETWEEN 1 AND 5",
-        ("quality",),
-        of_row(product_ratings__chk_1, ("quality",)),
-    ),
-    Check(
-        "product_ratings_chk_2",
-        "`value` BETWEEN 1 AND 5",
-        ("value",),
-        of_row(product_ratings__chk_2, ("value",)),
-    ),
-    Check(
-        "product_ratings_chk_3",
-        "`usability` BETWEEN 1 AND 5",
-        ("usability",),
-        of_row(product_ratings__chk_3, ("usability",)),
-    ),
-    Check(
-        "product_ratings_chk_4",
-        "`delivery` BETWEEN 1 AND 5",
-        ("delivery",),
-        of_row(product_ratings__chk_4, ("delivery",)),
-    ),
-)
-
-
 def _table() -> sg.Table:
     "What the runtime knows about product_ratings, built on the factory's first use."
+    computed = {
+        "overall_rating": of_row(
+            product_ratings__overall_rating, ("quality", "value", "usability", "delivery")
+        ),
+    }
+    checks = (
+        Check(
+            "product_ratings_chk_1",
+            "`quality` BETWEEN 1 AND 5",
+            ("quality",),
+            of_row(product_ratings__chk_1, ("quality",)),
+        ),
+        Check(
+            "product_ratings_chk_2",
+            "`value` BETWEEN 1 AND 5",
+            ("value",),
+            of_row(product_ratings__chk_2, ("value",)),
+        ),
+        Check(
+            "product_ratings_chk_3",
+            "`usability` BETWEEN 1 AND 5",
+            ("usability",),
+            of_row(product_ratings__chk_3, ("usability",)),
+        ),
+        Check(
+            "product_ratings_chk_4",
+            "`delivery` BETWEEN 1 AND 5",
+            ("delivery",),
+            of_row(product_ratings__chk_4, ("delivery",)),
+        ),
+    )
     return sg.Table(
         key="product_ratings",
         sql_name=("product_ratings",),
@@ -139,8 +137,8 @@ def _table() -> sg.Table:
             "delivery",
             "overall_rating",
         ),
-        computed=_COMPUTED,
-        checks=_CHECKS,
+        computed=computed,
+        checks=checks,
         regen=("product_name", "date", "quality", "value", "usability", "delivery"),
         identity=("id",),
         fks=((("customer_id",), ("id",)),),

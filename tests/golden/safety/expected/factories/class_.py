@@ -30,14 +30,12 @@ def class___n_check(n: int | None) -> bool | None:
     return rt.gt(n, 0)
 
 
-_COMPUTED = {
-    "def": of_row(class___def, ("n",)),
-}
-_CHECKS = (Check("class_n_check", "n > 0", ("n",), of_row(class___n_check, ("n",))),)
-
-
 def _table() -> sg.Table:
     "What the runtime knows about class, built on the factory's first use."
+    computed = {
+        "def": of_row(class___def, ("n",)),
+    }
+    checks = (Check("class_n_check", "n > 0", ("n",), of_row(class___n_check, ("n",))),)
     return sg.Table(
         key="class",
         sql_name=("class",),
@@ -58,8 +56,8 @@ def _table() -> sg.Table:
             'x"y',
             "def",
         ),
-        computed=_COMPUTED,
-        checks=_CHECKS,
+        computed=computed,
+        checks=checks,
         regen=(
             "order total",
             "type",

@@ -52,30 +52,30 @@ def analytics__unique_visitors_check(unique_visitors: int | None) -> bool | None
     return rt.check_result(rt.sq_truth(rt.sq_cmp(">=", unique_visitors, 0)))
 
 
-_COMPUTED = {
-    "conversion_rate": of_row(analytics__conversion_rate, ("unique_visitors", "conversions")),
-    "revenue_per_visitor": of_row(analytics__revenue_per_visitor, ("revenue", "unique_visitors")),
-}
-_CHECKS = (
-    Check(
-        "analytics_page_views_check",
-        "page_views >= 0",
-        ("page_views",),
-        of_row(analytics__page_views_check, ("page_views",)),
-        named=False,
-    ),
-    Check(
-        "analytics_unique_visitors_check",
-        "unique_visitors >= 0",
-        ("unique_visitors",),
-        of_row(analytics__unique_visitors_check, ("unique_visitors",)),
-        named=False,
-    ),
-)
-
-
 def _table() -> sg.Table:
     "What the runtime knows about analytics, built on the factory's first use."
+    computed = {
+        "conversion_rate": of_row(analytics__conversion_rate, ("unique_visitors", "conversions")),
+        "revenue_per_visitor": of_row(
+            analytics__revenue_per_visitor, ("revenue", "unique_visitors")
+        ),
+    }
+    checks = (
+        Check(
+            "analytics_page_views_check",
+            "page_views >= 0",
+            ("page_views",),
+            of_row(analytics__page_views_check, ("page_views",)),
+            named=False,
+        ),
+        Check(
+            "analytics_unique_visitors_check",
+            "unique_visitors >= 0",
+            ("unique_visitors",),
+            of_row(analytics__unique_visitors_check, ("unique_visitors",)),
+            named=False,
+        ),
+    )
     return sg.Table(
         key="analytics",
         sql_name=("analytics",),
@@ -88,8 +88,8 @@ def _table() -> sg.Table:
             "conversion_rate",
             "revenue_per_visitor",
         ),
-        computed=_COMPUTED,
-        checks=_CHECKS,
+        computed=computed,
+        checks=checks,
         regen=("page_views", "unique_visitors", "conversions", "revenue"),
         keys=(("event_date",),),
         types={

@@ -71,20 +71,18 @@ def customer_metrics__loyalty_points(
     return result
 
 
-_COMPUTED = {
-    "average_order_value": of_row(
-        customer_metrics__average_order_value, ("total_orders", "total_spent")
-    ),
-    "orders_per_month": of_row(
-        customer_metrics__orders_per_month, ("total_orders", "days_since_signup")
-    ),
-    "engagement_level": of_row(customer_metrics__engagement_level, ("login_count",)),
-    "loyalty_points": of_row(customer_metrics__loyalty_points, ("total_orders", "login_count")),
-}
-
-
 def _table() -> sg.Table:
     "What the runtime knows about customer_metrics, built on the factory's first use."
+    computed = {
+        "average_order_value": of_row(
+            customer_metrics__average_order_value, ("total_orders", "total_spent")
+        ),
+        "orders_per_month": of_row(
+            customer_metrics__orders_per_month, ("total_orders", "days_since_signup")
+        ),
+        "engagement_level": of_row(customer_metrics__engagement_level, ("login_count",)),
+        "loyalty_points": of_row(customer_metrics__loyalty_points, ("total_orders", "login_count")),
+    }
     return sg.Table(
         key="customer_metrics",
         sql_name=("customer_metrics",),
@@ -99,7 +97,7 @@ def _table() -> sg.Table:
             "engagement_level",
             "loyalty_points",
         ),
-        computed=_COMPUTED,
+        computed=computed,
         checks=(),
         regen=("total_orders", "total_spent", "days_since_signup", "login_count"),
         identity=("customer_id",),

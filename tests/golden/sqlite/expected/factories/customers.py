@@ -52,29 +52,27 @@ def customers__membership_check(membership: str | None) -> bool | None:
     )
 
 
-_COMPUTED = {
-    "email_domain": of_row(customers__email_domain, ("email",)),
-}
-_CHECKS = (
-    Check(
-        "customers_country_code_check",
-        "country_code IS NULL OR LENGTH(country_code) = 2",
-        ("country_code",),
-        of_row(customers__country_code_check, ("country_code",)),
-        named=False,
-    ),
-    Check(
-        "customers_membership_check",
-        "membership IN ('bronze', 'silver', 'gold', 'platinum')",
-        ("membership",),
-        of_row(customers__membership_check, ("membership",)),
-        named=False,
-    ),
-)
-
-
 def _table() -> sg.Table:
     "What the runtime knows about customers, built on the factory's first use."
+    computed = {
+        "email_domain": of_row(customers__email_domain, ("email",)),
+    }
+    checks = (
+        Check(
+            "customers_country_code_check",
+            "country_code IS NULL OR LENGTH(country_code) = 2",
+            ("country_code",),
+            of_row(customers__country_code_check, ("country_code",)),
+            named=False,
+        ),
+        Check(
+            "customers_membership_check",
+            "membership IN ('bronze', 'silver', 'gold', 'platinum')",
+            ("membership",),
+            of_row(customers__membership_check, ("membership",)),
+            named=False,
+        ),
+    )
     return sg.Table(
         key="customers",
         sql_name=("customers",),
@@ -90,8 +88,8 @@ def _table() -> sg.Table:
             "created_at",
             "updated_at",
         ),
-        computed=_COMPUTED,
-        checks=_CHECKS,
+        computed=computed,
+        checks=checks,
         regen=("full_name", "phone", "country_code", "membership", "created_at", "updated_at"),
         identity=("id",),
         keys=(("id",), ("email",)),

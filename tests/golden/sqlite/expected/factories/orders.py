@@ -95,51 +95,49 @@ def orders__shipped_after_created(shipped_at: str | None, created_at: str | None
     )
 
 
-_COMPUTED = {
-    "total_price": of_row(orders__total_price, ("price", "quantity")),
-    "discount_amount": of_row(orders__discount_amount, ("price", "quantity", "discount")),
-    "final_price": of_row(orders__final_price, ("price", "quantity", "discount")),
-}
-_CHECKS = (
-    Check(
-        "orders_price_check",
-        "price >= 0",
-        ("price",),
-        of_row(orders__price_check, ("price",)),
-        named=False,
-    ),
-    Check(
-        "orders_quantity_check",
-        "quantity > 0",
-        ("quantity",),
-        of_row(orders__quantity_check, ("quantity",)),
-        named=False,
-    ),
-    Check(
-        "orders_discount_check",
-        "discount >= 0 AND discount <= 100",
-        ("discount",),
-        of_row(orders__discount_check, ("discount",)),
-        named=False,
-    ),
-    Check(
-        "orders_status_check",
-        "status IN ('pending', 'paid', 'processing', 'shipped', 'delivered', 'cancelled', 'refunded')",
-        ("status",),
-        of_row(orders__status_check, ("status",)),
-        named=False,
-    ),
-    Check(
-        "orders_shipped_after_created",
-        "shipped_at IS NULL OR shipped_at >= created_at",
-        ("shipped_at", "created_at"),
-        of_row(orders__shipped_after_created, ("shipped_at", "created_at")),
-    ),
-)
-
-
 def _table() -> sg.Table:
     "What the runtime knows about orders, built on the factory's first use."
+    computed = {
+        "total_price": of_row(orders__total_price, ("price", "quantity")),
+        "discount_amount": of_row(orders__discount_amount, ("price", "quantity", "discount")),
+        "final_price": of_row(orders__final_price, ("price", "quantity", "discount")),
+    }
+    checks = (
+        Check(
+            "orders_price_check",
+            "price >= 0",
+            ("price",),
+            of_row(orders__price_check, ("price",)),
+            named=False,
+        ),
+        Check(
+            "orders_quantity_check",
+            "quantity > 0",
+            ("quantity",),
+            of_row(orders__quantity_check, ("quantity",)),
+            named=False,
+        ),
+        Check(
+            "orders_discount_check",
+            "discount >= 0 AND discount <= 100",
+            ("discount",),
+            of_row(orders__discount_check, ("discount",)),
+            named=False,
+        ),
+        Check(
+            "orders_status_check",
+            "status IN ('pending', 'paid', 'processing', 'shipped', 'delivered', 'cancelled', 'refunded')",
+            ("status",),
+            of_row(orders__status_check, ("status",)),
+            named=False,
+        ),
+        Check(
+            "orders_shipped_after_created",
+            "shipped_at IS NULL OR shipped_at >= created_at",
+            ("shipped_at", "created_at"),
+            of_row(orders__shipped_after_created, ("shipped_at", "created_at")),
+        ),
+    )
     return sg.Table(
         key="orders",
         sql_name=("orders",),
@@ -158,8 +156,8 @@ def _table() -> sg.Table:
             "created_at",
             "shipped_at",
         ),
-        computed=_COMPUTED,
-        checks=_CHECKS,
+        computed=computed,
+        checks=checks,
         regen=("price", "quantity", "discount", "status", "created_at", "shipped_at"),
         identity=("id",),
         fks=((("customer_id",), ("id",)), (("product_id",), ("id",))),

@@ -49,36 +49,34 @@ def pricing_tiers__check(
     )
 
 
-_COMPUTED = {
-    "price_spread": of_row(pricing_tiers__price_spread, ("max_price", "min_price")),
-}
-_CHECKS = (
-    Check(
-        "pricing_tiers_tier_check",
-        "tier IN ('bronze', 'silver', 'gold', 'platinum')",
-        ("tier",),
-        of_row(pricing_tiers__tier_check, ("tier",)),
-        named=False,
-    ),
-    Check(
-        "pricing_tiers_min_price_check",
-        "min_price >= 0",
-        ("min_price",),
-        of_row(pricing_tiers__min_price_check, ("min_price",)),
-        named=False,
-    ),
-    Check(
-        "pricing_tiers_check",
-        "min_price <= optimal_price AND optimal_price <= max_price",
-        ("min_price", "optimal_price", "max_price"),
-        of_row(pricing_tiers__check, ("min_price", "optimal_price", "max_price")),
-        named=False,
-    ),
-)
-
-
 def _table() -> sg.Table:
     "What the runtime knows about pricing_tiers, built on the factory's first use."
+    computed = {
+        "price_spread": of_row(pricing_tiers__price_spread, ("max_price", "min_price")),
+    }
+    checks = (
+        Check(
+            "pricing_tiers_tier_check",
+            "tier IN ('bronze', 'silver', 'gold', 'platinum')",
+            ("tier",),
+            of_row(pricing_tiers__tier_check, ("tier",)),
+            named=False,
+        ),
+        Check(
+            "pricing_tiers_min_price_check",
+            "min_price >= 0",
+            ("min_price",),
+            of_row(pricing_tiers__min_price_check, ("min_price",)),
+            named=False,
+        ),
+        Check(
+            "pricing_tiers_check",
+            "min_price <= optimal_price AND optimal_price <= max_price",
+            ("min_price", "optimal_price", "max_price"),
+            of_row(pricing_tiers__check, ("min_price", "optimal_price", "max_price")),
+            named=False,
+        ),
+    )
     return sg.Table(
         key="pricing_tiers",
         sql_name=("pricing_tiers",),
@@ -91,8 +89,8 @@ def _table() -> sg.Table:
             "max_price",
             "price_spread",
         ),
-        computed=_COMPUTED,
-        checks=_CHECKS,
+        computed=computed,
+        checks=checks,
         regen=("tier", "min_price", "optimal_price", "max_price"),
         identity=("id",),
         fks=((("product_id",), ("id",)),),

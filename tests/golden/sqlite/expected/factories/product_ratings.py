@@ -66,45 +66,43 @@ def product_ratings__delivery_check(delivery: int | None) -> bool | None:
     )
 
 
-_COMPUTED = {
-    "overall_rating": of_row(
-        product_ratings__overall_rating, ("quality", "value", "usability", "delivery")
-    ),
-}
-_CHECKS = (
-    Check(
-        "product_ratings_quality_check",
-        "quality BETWEEN 1 AND 5",
-        ("quality",),
-        of_row(product_ratings__quality_check, ("quality",)),
-        named=False,
-    ),
-    Check(
-        "product_ratings_value_check",
-        "value BETWEEN 1 AND 5",
-        ("value",),
-        of_row(product_ratings__value_check, ("value",)),
-        named=False,
-    ),
-    Check(
-        "product_ratings_usability_check",
-        "usability BETWEEN 1 AND 5",
-        ("usability",),
-        of_row(product_ratings__usability_check, ("usability",)),
-        named=False,
-    ),
-    Check(
-        "product_ratings_delivery_check",
-        "delivery BETWEEN 1 AND 5",
-        ("delivery",),
-        of_row(product_ratings__delivery_check, ("delivery",)),
-        named=False,
-    ),
-)
-
-
 def _table() -> sg.Table:
     "What the runtime knows about product_ratings, built on the factory's first use."
+    computed = {
+        "overall_rating": of_row(
+            product_ratings__overall_rating, ("quality", "value", "usability", "delivery")
+        ),
+    }
+    checks = (
+        Check(
+            "product_ratings_quality_check",
+            "quality BETWEEN 1 AND 5",
+            ("quality",),
+            of_row(product_ratings__quality_check, ("quality",)),
+            named=False,
+        ),
+        Check(
+            "product_ratings_value_check",
+            "value BETWEEN 1 AND 5",
+            ("value",),
+            of_row(product_ratings__value_check, ("value",)),
+            named=False,
+        ),
+        Check(
+            "product_ratings_usability_check",
+            "usability BETWEEN 1 AND 5",
+            ("usability",),
+            of_row(product_ratings__usability_check, ("usability",)),
+            named=False,
+        ),
+        Check(
+            "product_ratings_delivery_check",
+            "delivery BETWEEN 1 AND 5",
+            ("delivery",),
+            of_row(product_ratings__delivery_check, ("delivery",)),
+            named=False,
+        ),
+    )
     return sg.Table(
         key="product_ratings",
         sql_name=("product_ratings",),
@@ -120,8 +118,8 @@ def _table() -> sg.Table:
             "overall_rating",
             "comment",
         ),
-        computed=_COMPUTED,
-        checks=_CHECKS,
+        computed=computed,
+        checks=checks,
         regen=("product_name", "date", "quality", "value", "usability", "delivery", "comment"),
         identity=("id",),
         fks=((("customer_id",), ("id",)),),

@@ -55,43 +55,41 @@ def products__is_active_check(is_active: int | None) -> bool | None:
     return rt.check_result(rt.sq_truth(rt.sq_in(is_active, [0, 1])))
 
 
-_COMPUTED = {
-    "popularity_score": of_row(products__popularity_score, ("rating", "reviews_count")),
-}
-_CHECKS = (
-    Check(
-        "products_price_check",
-        "price >= 0",
-        ("price",),
-        of_row(products__price_check, ("price",)),
-        named=False,
-    ),
-    Check(
-        "products_stock_quantity_check",
-        "stock_quantity >= 0",
-        ("stock_quantity",),
-        of_row(products__stock_quantity_check, ("stock_quantity",)),
-        named=False,
-    ),
-    Check(
-        "products_rating_check",
-        "rating BETWEEN 0 AND 5",
-        ("rating",),
-        of_row(products__rating_check, ("rating",)),
-        named=False,
-    ),
-    Check(
-        "products_is_active_check",
-        "is_active IN (0, 1)",
-        ("is_active",),
-        of_row(products__is_active_check, ("is_active",)),
-        named=False,
-    ),
-)
-
-
 def _table() -> sg.Table:
     "What the runtime knows about products, built on the factory's first use."
+    computed = {
+        "popularity_score": of_row(products__popularity_score, ("rating", "reviews_count")),
+    }
+    checks = (
+        Check(
+            "products_price_check",
+            "price >= 0",
+            ("price",),
+            of_row(products__price_check, ("price",)),
+            named=False,
+        ),
+        Check(
+            "products_stock_quantity_check",
+            "stock_quantity >= 0",
+            ("stock_quantity",),
+            of_row(products__stock_quantity_check, ("stock_quantity",)),
+            named=False,
+        ),
+        Check(
+            "products_rating_check",
+            "rating BETWEEN 0 AND 5",
+            ("rating",),
+            of_row(products__rating_check, ("rating",)),
+            named=False,
+        ),
+        Check(
+            "products_is_active_check",
+            "is_active IN (0, 1)",
+            ("is_active",),
+            of_row(products__is_active_check, ("is_active",)),
+            named=False,
+        ),
+    )
     return sg.Table(
         key="products",
         sql_name=("products",),
@@ -109,8 +107,8 @@ def _table() -> sg.Table:
             "created_at",
             "updated_at",
         ),
-        computed=_COMPUTED,
-        checks=_CHECKS,
+        computed=computed,
+        checks=checks,
         regen=(
             "name",
             "category",
