@@ -2,7 +2,8 @@
 
 Adding an output kind is one entry in `REGISTRY` (and the module). A kind may declare
 `EXPORTS = {"module": ["Name", ...]}`: the names the package's `__init__.py` re-exports
-from its generated module; `package` (last) collects them. The kinds are imported here,
+from its generated module (dotted for a submodule: "factories.orders"), each loaded on first
+use; `package` (last) collects them. The kinds are imported here,
 statically, so the import graph shows them (see tests/foundation/test_import_graph.py).
 """
 

@@ -1,5 +1,5 @@
-"""`computed.py`: compiled computed columns, COMPUTED_COLUMNS, apply_computed, CHECKS and
-validate_row."""
+"""`computed.py`: COMPUTED_COLUMNS, apply_computed, CHECKS, validate_row and check_row over
+the functions each table's factory module compiles (see outputs/factories.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,4 @@ EXPORTS = {
 
 
 def render(ctx: Context) -> dict[str, str]:
-    named = {
-        t.key: {c.name for c in t.table.checks if c.name} | {c.name for c in t.checks if c.domain}
-        for t in ctx.plan.tables
-    }  # the others got a name from schemagen; SQLite's messages quote their SQL instead
-    return {"computed.py": ctx.template("computed.py.j2", tables=ctx.plan.tables, named=named)}
+    return {"computed.py": ctx.template("computed.py.j2")}

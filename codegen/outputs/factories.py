@@ -1,7 +1,9 @@
-"""`factories/<table>.py`: one factory-boy factory per table, and `factories/__init__.py`.
+"""`factories/<table>.py`: one factory-boy factory per table, with its table's computed
+columns and CHECKs compiled (computed.py reads them from there), and `factories/__init__.py`.
 
 One module per table, so a one-table schema change re-renders (and re-formats) one file,
-and the files of dropped tables can be removed.
+the files of dropped tables can be removed, and a test loads only the tables it uses:
+`factories/__init__.py` imports none of them (FACTORIES loads each on first access).
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from ..rowtypes import col_of, col_source
 
 
 def exports(ctx: Context) -> dict[str, list[str]]:
-    return {"factories": ["FACTORIES", *(t.class_name for t in ctx.plan.tables)]}
+    """FACTORIES, and each factory from its own module (the package imports it from there)."""
+    tables = {f"factories.{t.module}": [t.class_name] for t in ctx.plan.tables}
+    return {"factories": ["FACTORIES"], **tables}
 
 
 def render(ctx: Context) -> dict[str, str]:
@@ -24,19 +28,28 @@ def render(ctx: Context) -> dict[str, str]:
     for t in ctx.plan.tables:
         path = f"factories/{t.module}.py"
         types = _types(ctx.schema, t)
-        files[path] = ctx.template("factory.py.j2", t=t, **_spec(t), types=types)
+        named = _named(t)
+        files[path] = ctx.template("factory.py.j2", t=t, **_spec(t), types=types, named=named)
         ctx.fingerprint_of(
             path,
             {
                 "table": ctx.table_json(t.key),
                 "targets": [f.factory for f in t.fks],
                 "types": types,
+                "compiled": [fn.source for _, fn in t.computed] + [c.fn.source for c in t.checks],
+                "named": sorted(named),
                 "null_ratio": ctx.config.null_ratio,
                 "overrides": {c: o.to_json() for c, o in dict(ctx.config.overrides).get(t.key, ())},
             },
         )
     files["factories/__init__.py"] = ctx.template("factories_init.py.j2", tables=ctx.plan.tables)
     return files
+
+
+def _named(t: TablePlan) -> set[str]:
+    """The CHECKs named in the SQL (the others got a name from schemagen; SQLite's messages
+    quote their SQL instead)."""
+    return {c.name for c in t.table.checks if c.name} | {c.name for c in t.checks if c.domain}
 
 
 def _types(schema: Schema, t: TablePlan) -> dict[str, str]:

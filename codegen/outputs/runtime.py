@@ -1,5 +1,6 @@
 """The runtimes, copied verbatim from `codegen/runtimes/` (`_runtime.py`, the factory runtime;
-`_sqlruntime.py`, the expression runtime), and `_settings.py`, the config they read."""
+`_sqlruntime.py`, the expression runtime; `_lazy.py`, loading on first use), and
+`_settings.py`, the config they read."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from .. import runtimes, sqlexpr
 from ..context import Context
 
 EXPORTS = {"_runtime": ["GenerationError", "RowError", "bind", "reset", "set_clock"]}
+VERBATIM = ("_runtime.py", "_rowcheck.py", "_sqlruntime.py", "_errors.py", "_dbapi.py", "_lazy.py")
 
 
 def render(ctx: Context) -> dict[str, str]:
@@ -19,7 +21,7 @@ def render(ctx: Context) -> dict[str, str]:
         dialect=ctx.schema.dialect,
         strict=repr(config.strict_rpc),
     )
-    for path in ("_runtime.py", "_rowcheck.py", "_sqlruntime.py", "_errors.py", "_dbapi.py"):
+    for path in VERBATIM:
         ctx.verbatim(path)
         ctx.fingerprint_of(path, {})
     ctx.fingerprint_of("_settings.py", {"settings": settings})
@@ -30,4 +32,5 @@ def render(ctx: Context) -> dict[str, str]:
         "_rowcheck.py": runtimes.source("_rowcheck.py"),
         "_errors.py": runtimes.source("_errors.py"),  # APIError: RPCError and DatabaseError
         "_dbapi.py": runtimes.source("_dbapi.py"),  # driver_of: bind() and Database.connect()
+        "_lazy.py": runtimes.source("_lazy.py"),  # LazyMap, the package's __getattr__
     }

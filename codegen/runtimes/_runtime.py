@@ -592,6 +592,27 @@ class Table:
             self.regen[column] = _regenerator(declarations[by_column[column]])
 
 
+class _LazyTable:
+    """A factory's `_spec` until its first use: then the Table is built, bound to the
+    declarations of the class that states it, and put in this descriptor's place."""
+
+    def __init__(self, make: Callable[[], Table]) -> None:
+        self.make = make
+
+    def __get__(self, instance: object, owner: type[Any]) -> Table:
+        home: Any = next(c for c in owner.__mro__ if vars(c).get("_spec") is self)
+        table = self.make()
+        table.bind(home._meta.declarations)
+        home._spec = table
+        return table
+
+
+def lazy_table(make: Callable[[], Table]) -> Table:
+    """`_spec = sg.lazy_table(_table)`: the Table built on the factory's first use, so
+    loading every factory (a session touching every table) builds none of them."""
+    return _LazyTable(make)  # type: ignore[return-value]
+
+
 def _regenerator(declaration: Any) -> Callable[[Any], Any]:
     if isinstance(declaration, LazyAttribute):
         return declaration.function  # type: ignore[no-any-return]

@@ -162,7 +162,7 @@ def test_diff_flag_prints_a_unified_diff(project: Path) -> None:
     code, output = check("--diff")
     assert code == 1
     assert "--- a/schemas.py" in output and "+++ b/schemas.py" in output
-    assert '+        "coupon": "text",' in output
+    assert '+            ("coupon", "text", True, None, None, None),' in output
 
 
 def test_no_diff_is_computed_unless_printed(

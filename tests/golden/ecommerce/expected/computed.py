@@ -7,19 +7,22 @@ apply_computed(table, row) fills them all in; validate_row(table, row) lists eve
 database would reject in `row` on INSERT (unknown columns, types, lengths, enum labels,
 NOT NULL, CHECKs and domain CHECKs; a CHECK whose SQL is outside what schemagen compiles is
 skipped), as RowError values; check_row(table, row) raises the first instead.
+
+Each table's functions are compiled in its factory's module (factories/<table>.py), so a
+test loads the tables it uses only: COMPUTED_COLUMNS and CHECKS read a table's entry from
+its factory on first access.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping, MutableMapping
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any, NamedTuple
 
 from . import _rowcheck
 from . import _sqlruntime as rt
+from ._lazy import LazyMap
 from ._rowcheck import RowError
+from .factories import FACTORIES
 
 Row = Mapping[str, Any]
 
@@ -33,7 +36,9 @@ class Check(NamedTuple):
     named: bool = True  # False: the SQL gave no name (the name is schemagen's)
 
 
-def _of_row(fn: Callable[..., Any], params: tuple[str, ...]) -> Callable[[Row], Any]:
+def of_row(fn: Callable[..., Any], params: tuple[str, ...]) -> Callable[[Row], Any]:
+    """`fn`, which takes the columns it reads as arguments, called with a row instead."""
+
     def call(row: Row) -> Any:
         return fn(*[row.get(p) for p in params])
 
@@ -43,8 +48,16 @@ def _of_row(fn: Callable[..., Any], params: tuple[str, ...]) -> Callable[[Row], 
     return call
 
 
-COMPUTED_COLUMNS: dict[str, dict[str, Callable[[Row], Any]]] = {}
-CHECKS: dict[str, tuple[Check, ...]] = {}
+def _spec(table: str) -> Any:
+    """The runtime's Table of `table`, which holds what its factory's module compiled."""
+    factory: Any = FACTORIES[table]
+    return factory._spec
+
+
+COMPUTED_COLUMNS: Mapping[str, Mapping[str, Callable[[Row], Any]]] = LazyMap(
+    FACTORIES, lambda table: _spec(table).computed
+)
+CHECKS: Mapping[str, tuple[Check, ...]] = LazyMap(FACTORIES, lambda table: _spec(table).checks)
 
 
 def apply_computed(table: str, row: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
@@ -56,8 +69,7 @@ def apply_computed(table: str, row: MutableMapping[str, Any]) -> MutableMapping[
 def validate_row(table: str, row: Row) -> list[RowError]:
     """Everything the database would reject in `row` on INSERT into `table`, in its words
     (`error.constraint` names a violated CHECK). Empty: the database would take it."""
-    factories = importlib.import_module(__name__.rpartition(".")[0] + ".factories")
-    found = _rowcheck.violations(factories.FACTORIES[table]._spec, row)
+    found = _rowcheck.violations(_spec(table), row)
     if found:
         return found  # the CHECKs read coerced values; fix these first
     for check in CHECKS.get(table, ()):
@@ -76,507 +88,3 @@ def check_row(table: str, row: Row) -> None:
     found = validate_row(table, row)
     if found:
         raise found[0]
-
-
-def customers__email_domain(email: str | None) -> str | None:
-    """postgres: lower(split_part(email, '@', 2))"""
-    return rt.lower(rt.split_part(email, "@", 2))
-
-
-COMPUTED_COLUMNS["customers"] = {
-    "email_domain": _of_row(customers__email_domain, ("email",)),
-}
-CHECKS["customers"] = ()
-
-
-def products__popularity_score(rating: Decimal | None, reviews_count: int | None) -> Decimal | None:
-    """postgres: COALESCE(rating, 0) * reviews_count"""
-    return rt.num_mul(rt.coalesce(rating, lambda: rt.Decimal("0")), rt.to_numeric(reviews_count))
-
-
-def products__price_check(price: Decimal | None) -> bool | None:
-    """postgres: price >= 0"""
-    return rt.ge(price, rt.Decimal("0"))
-
-
-def products__stock_quantity_check(stock_quantity: int | None) -> bool | None:
-    """postgres: stock_quantity >= 0"""
-    return rt.ge(stock_quantity, 0)
-
-
-def products__rating_check(rating: Decimal | None) -> bool | None:
-    """postgres: rating BETWEEN 0 AND 5"""
-    return rt.and_(rt.ge(rating, rt.Decimal("0")), lambda: rt.le(rating, rt.Decimal("5")))
-
-
-COMPUTED_COLUMNS["products"] = {
-    "popularity_score": _of_row(products__popularity_score, ("rating", "reviews_count")),
-}
-CHECKS["products"] = (
-    Check(
-        "products_price_check", "price >= 0", ("price",), _of_row(products__price_check, ("price",))
-    ),
-    Check(
-        "products_stock_quantity_check",
-        "stock_quantity >= 0",
-        ("stock_quantity",),
-        _of_row(products__stock_quantity_check, ("stock_quantity",)),
-    ),
-    Check(
-        "products_rating_check",
-        "rating BETWEEN 0 AND 5",
-        ("rating",),
-        _of_row(products__rating_check, ("rating",)),
-    ),
-)
-
-
-def orders__total_price(price: Decimal | None, quantity: int | None) -> Decimal | None:
-    """postgres: price * quantity"""
-    return rt.to_numeric(rt.num_mul(price, rt.to_numeric(quantity)), 12, 2)
-
-
-def orders__discount_amount(
-    price: Decimal | None, quantity: int | None, discount: Decimal | None
-) -> Decimal | None:
-    """postgres: round(price * quantity * discount / 100, 2)"""
-    return rt.to_numeric(
-        rt.num_round(
-            rt.num_div(
-                rt.num_mul(rt.num_mul(price, rt.to_numeric(quantity)), discount), rt.Decimal("100")
-            ),
-            2,
-        ),
-        12,
-        2,
-    )
-
-
-def orders__final_price(
-    price: Decimal | None, quantity: int | None, discount: Decimal | None
-) -> Decimal | None:
-    """postgres: price * quantity - round(price * quantity * discount / 100, 2)"""
-    return rt.to_numeric(
-        rt.num_sub(
-            rt.num_mul(price, rt.to_numeric(quantity)),
-            rt.num_round(
-                rt.num_div(
-                    rt.num_mul(rt.num_mul(price, rt.to_numeric(quantity)), discount),
-                    rt.Decimal("100"),
-                ),
-                2,
-            ),
-        ),
-        12,
-        2,
-    )
-
-
-def orders__quantity_check(quantity: int | None) -> bool | None:
-    """postgres: quantity > 0"""
-    return rt.gt(quantity, 0)
-
-
-def orders__discount_check(discount: Decimal | None) -> bool | None:
-    """postgres: discount >= 0 AND discount <= 100"""
-    return rt.and_(rt.ge(discount, rt.Decimal("0")), lambda: rt.le(discount, rt.Decimal("100")))
-
-
-def orders__shipped_after_created(
-    shipped_at: datetime | None, created_at: datetime | None
-) -> bool | None:
-    """postgres: shipped_at IS NULL OR shipped_at >= created_at"""
-    return rt.or_((shipped_at is None), lambda: rt.ge(shipped_at, created_at))
-
-
-COMPUTED_COLUMNS["orders"] = {
-    "total_price": _of_row(orders__total_price, ("price", "quantity")),
-    "discount_amount": _of_row(orders__discount_amount, ("price", "quantity", "discount")),
-    "final_price": _of_row(orders__final_price, ("price", "quantity", "discount")),
-}
-CHECKS["orders"] = (
-    Check(
-        "orders_quantity_check",
-        "quantity > 0",
-        ("quantity",),
-        _of_row(orders__quantity_check, ("quantity",)),
-    ),
-    Check(
-        "orders_discount_check",
-        "discount >= 0 AND discount <= 100",
-        ("discount",),
-        _of_row(orders__discount_check, ("discount",)),
-    ),
-    Check(
-        "orders_shipped_after_created",
-        "shipped_at IS NULL OR shipped_at >= created_at",
-        ("shipped_at", "created_at"),
-        _of_row(orders__shipped_after_created, ("shipped_at", "created_at")),
-    ),
-)
-
-
-def customer_profiles__birth_date_check(birth_date: date | None) -> bool | None:
-    """postgres: birth_date > '1900-01-01'"""
-    return rt.gt(birth_date, rt.date(1900, 1, 1))
-
-
-COMPUTED_COLUMNS["customer_profiles"] = {}
-CHECKS["customer_profiles"] = (
-    Check(
-        "customer_profiles_birth_date_check",
-        "birth_date > '1900-01-01'",
-        ("birth_date",),
-        _of_row(customer_profiles__birth_date_check, ("birth_date",)),
-    ),
-)
-
-
-def product_ratings__overall_rating(
-    quality: int | None, value: int | None, usability: int | None, delivery: int | None
-) -> Decimal | None:
-    """postgres: round((quality + value + usability + delivery) / 4.0, 2)"""
-    return rt.to_numeric(
-        rt.num_round(
-            rt.num_div(
-                rt.to_numeric(
-                    rt.int_add(
-                        rt.int_add(rt.int_add(quality, value, "smallint"), usability, "smallint"),
-                        delivery,
-                        "smallint",
-                    )
-                ),
-                rt.Decimal("4.0"),
-            ),
-            2,
-        ),
-        3,
-        2,
-    )
-
-
-def product_ratings__would_recommend(
-    quality: int | None, value: int | None, usability: int | None, delivery: int | None
-) -> bool | None:
-    """postgres: quality + value + usability + delivery >= 14"""
-    return rt.ge(
-        rt.int_add(
-            rt.int_add(rt.int_add(quality, value, "smallint"), usability, "smallint"),
-            delivery,
-            "smallint",
-        ),
-        14,
-    )
-
-
-def product_ratings__quality_check(quality: int | None) -> bool | None:
-    """postgres: quality BETWEEN 1 AND 5"""
-    return rt.and_(rt.ge(quality, 1), lambda: rt.le(quality, 5))
-
-
-def product_ratings__value_check(value: int | None) -> bool | None:
-    """postgres: value BETWEEN 1 AND 5"""
-    return rt.and_(rt.ge(value, 1), lambda: rt.le(value, 5))
-
-
-def product_ratings__usability_check(usability: int | None) -> bool | None:
-    """postgres: usability BETWEEN 1 AND 5"""
-    return rt.and_(rt.ge(usability, 1), lambda: rt.le(usability, 5))
-
-
-def product_ratings__delivery_check(delivery: int | None) -> bool | None:
-    """postgres: delivery BETWEEN 1 AND 5"""
-    return rt.and_(rt.ge(delivery, 1), lambda: rt.le(delivery, 5))
-
-
-COMPUTED_COLUMNS["product_ratings"] = {
-    "overall_rating": _of_row(
-        product_ratings__overall_rating, ("quality", "value", "usability", "delivery")
-    ),
-    "would_recommend": _of_row(
-        product_ratings__would_recommend, ("quality", "value", "usability", "delivery")
-    ),
-}
-CHECKS["product_ratings"] = (
-    Check(
-        "product_ratings_quality_check",
-        "quality BETWEEN 1 AND 5",
-        ("quality",),
-        _of_row(product_ratings__quality_check, ("quality",)),
-    ),
-    Check(
-        "product_ratings_value_check",
-        "value BETWEEN 1 AND 5",
-        ("value",),
-        _of_row(product_ratings__value_check, ("value",)),
-    ),
-    Check(
-        "product_ratings_usability_check",
-        "usability BETWEEN 1 AND 5",
-        ("usability",),
-        _of_row(product_ratings__usability_check, ("usability",)),
-    ),
-    Check(
-        "product_ratings_delivery_check",
-        "delivery BETWEEN 1 AND 5",
-        ("delivery",),
-        _of_row(product_ratings__delivery_check, ("delivery",)),
-    ),
-)
-
-
-def analytics__conversion_rate(
-    unique_visitors: int | None, conversions: int | None
-) -> Decimal | None:
-    """postgres: CASE WHEN unique_visitors > 0 THEN round(CAST(conversions AS numeric) / unique_visitors, 4) ELSE 0 END"""
-    return rt.to_numeric(
-        (
-            rt.num_round(rt.num_div(rt.to_numeric(conversions), rt.to_numeric(unique_visitors)), 4)
-            if rt.is_true(rt.gt(unique_visitors, 0))
-            else rt.Decimal("0")
-        ),
-        7,
-        4,
-    )
-
-
-def analytics__revenue_per_visitor(
-    revenue: Decimal | None, unique_visitors: int | None
-) -> Decimal | None:
-    """postgres: revenue / NULLIF(unique_visitors, 0)"""
-    return rt.num_div(revenue, rt.to_numeric(rt.nullif(unique_visitors, 0)))
-
-
-def analytics__page_views_check(page_views: int | None) -> bool | None:
-    """postgres: page_views >= 0"""
-    return rt.ge(page_views, 0)
-
-
-def analytics__unique_visitors_check(unique_visitors: int | None) -> bool | None:
-    """postgres: unique_visitors >= 0"""
-    return rt.ge(unique_visitors, 0)
-
-
-def analytics__conversions_le_visitors(
-    conversions: int | None, unique_visitors: int | None
-) -> bool | None:
-    """postgres: conversions <= unique_visitors"""
-    return rt.le(conversions, unique_visitors)
-
-
-COMPUTED_COLUMNS["analytics"] = {
-    "conversion_rate": _of_row(analytics__conversion_rate, ("unique_visitors", "conversions")),
-    "revenue_per_visitor": _of_row(analytics__revenue_per_visitor, ("revenue", "unique_visitors")),
-}
-CHECKS["analytics"] = (
-    Check(
-        "analytics_page_views_check",
-        "page_views >= 0",
-        ("page_views",),
-        _of_row(analytics__page_views_check, ("page_views",)),
-    ),
-    Check(
-        "analytics_unique_visitors_check",
-        "unique_visitors >= 0",
-        ("unique_visitors",),
-        _of_row(analytics__unique_visitors_check, ("unique_visitors",)),
-    ),
-    Check(
-        "analytics_conversions_le_visitors",
-        "conversions <= unique_visitors",
-        ("conversions", "unique_visitors"),
-        _of_row(analytics__conversions_le_visitors, ("conversions", "unique_visitors")),
-    ),
-)
-
-
-def customer_metrics__average_order_value(
-    total_orders: int | None, total_spent: Decimal | None
-) -> Decimal | None:
-    """postgres: CASE WHEN total_orders > 0 THEN round(total_spent / total_orders, 2) ELSE 0 END"""
-    return rt.to_numeric(
-        (
-            rt.num_round(rt.num_div(total_spent, rt.to_numeric(total_orders)), 2)
-            if rt.is_true(rt.gt(total_orders, 0))
-            else rt.Decimal("0")
-        ),
-        12,
-        2,
-    )
-
-
-def customer_metrics__orders_per_month(
-    total_orders: int | None, days_since_signup: int | None
-) -> int | None:
-    """postgres: total_orders * 30 / GREATEST(days_since_signup, 1)"""
-    return rt.int_div(
-        rt.int_mul(total_orders, 30, "integer"), rt.greatest(days_since_signup, 1), "integer"
-    )
-
-
-def customer_metrics__engagement_level(login_count: int | None) -> str | None:
-    """postgres: CASE WHEN login_count / 10 >= 5 THEN 'high' WHEN login_count / 10 >= 1 THEN 'medium' ELSE 'low' END"""
-    result: str | None = (
-        "high"
-        if rt.is_true(rt.ge(rt.int_div(login_count, 10, "integer"), 5))
-        else "medium" if rt.is_true(rt.ge(rt.int_div(login_count, 10, "integer"), 1)) else "low"
-    )
-    return result
-
-
-def customer_metrics__loyalty_points(
-    total_orders: int | None, login_count: int | None
-) -> int | None:
-    """postgres: total_orders * 10 + login_count % 7"""
-    return rt.int_add(
-        rt.int_mul(total_orders, 10, "integer"), rt.int_mod(login_count, 7, "integer"), "integer"
-    )
-
-
-COMPUTED_COLUMNS["customer_metrics"] = {
-    "average_order_value": _of_row(
-        customer_metrics__average_order_value, ("total_orders", "total_spent")
-    ),
-    "orders_per_month": _of_row(
-        customer_metrics__orders_per_month, ("total_orders", "days_since_signup")
-    ),
-    "engagement_level": _of_row(customer_metrics__engagement_level, ("login_count",)),
-    "loyalty_points": _of_row(customer_metrics__loyalty_points, ("total_orders", "login_count")),
-}
-CHECKS["customer_metrics"] = ()
-
-
-def sales_tracking__revenue(units_sold: int | None, unit_price: Decimal | None) -> Decimal | None:
-    """postgres: units_sold * unit_price"""
-    return rt.to_numeric(rt.num_mul(rt.to_numeric(units_sold), unit_price), 12, 2)
-
-
-def sales_tracking__profit(
-    units_sold: int | None, unit_price: Decimal | None, unit_cost: Decimal | None
-) -> Decimal | None:
-    """postgres: units_sold * (unit_price - unit_cost)"""
-    return rt.to_numeric(
-        rt.num_mul(rt.to_numeric(units_sold), rt.num_sub(unit_price, unit_cost)), 12, 2
-    )
-
-
-def sales_tracking__margin_percent(
-    unit_price: Decimal | None, unit_cost: Decimal | None
-) -> Decimal | None:
-    """postgres: CASE WHEN unit_price = 0 THEN NULL ELSE round((unit_price - unit_cost) / unit_price * 100, 2) END"""
-    return rt.to_numeric(
-        (
-            None
-            if rt.is_true(rt.eq(unit_price, rt.Decimal("0")))
-            else rt.num_round(
-                rt.num_mul(
-                    rt.num_div(rt.num_sub(unit_price, unit_cost), unit_price), rt.Decimal("100")
-                ),
-                2,
-            )
-        ),
-        6,
-        2,
-    )
-
-
-def sales_tracking__tracking_code(region: str | None, product_id: int | None) -> str | None:
-    """postgres: upper(region) || '-' || lpad(CAST(product_id AS text), 6, '0')"""
-    return rt.concat_op(
-        rt.concat_op(rt.upper(region), "-"), rt.lpad(rt.text_out(product_id, "integer"), 6, "0")
-    )
-
-
-def sales_tracking__units_sold_check(units_sold: int | None) -> bool | None:
-    """postgres: units_sold >= 0"""
-    return rt.ge(units_sold, 0)
-
-
-COMPUTED_COLUMNS["sales_tracking"] = {
-    "revenue": _of_row(sales_tracking__revenue, ("units_sold", "unit_price")),
-    "profit": _of_row(sales_tracking__profit, ("units_sold", "unit_price", "unit_cost")),
-    "margin_percent": _of_row(sales_tracking__margin_percent, ("unit_price", "unit_cost")),
-    "tracking_code": _of_row(sales_tracking__tracking_code, ("region", "product_id")),
-}
-CHECKS["sales_tracking"] = (
-    Check(
-        "sales_tracking_units_sold_check",
-        "units_sold >= 0",
-        ("units_sold",),
-        _of_row(sales_tracking__units_sold_check, ("units_sold",)),
-    ),
-)
-
-
-def pricing_tiers__price_spread(
-    max_price: Decimal | None, min_price: Decimal | None
-) -> Decimal | None:
-    """postgres: max_price - min_price"""
-    return rt.to_numeric(rt.num_sub(max_price, min_price), 10, 2)
-
-
-def pricing_tiers__price_order(
-    min_price: Decimal | None, optimal_price: Decimal | None, max_price: Decimal | None
-) -> bool | None:
-    """postgres: min_price <= optimal_price AND optimal_price <= max_price"""
-    return rt.and_(rt.le(min_price, optimal_price), lambda: rt.le(optimal_price, max_price))
-
-
-def pricing_tiers__valid_range(valid_to: date | None, valid_from: date | None) -> bool | None:
-    """postgres: valid_to IS NULL OR valid_to > valid_from"""
-    return rt.or_((valid_to is None), lambda: rt.gt(valid_to, valid_from))
-
-
-def pricing_tiers__min_price_positive_price_check(value: Decimal | None) -> bool | None:
-    """postgres: value >= 0"""
-    return rt.ge(value, rt.Decimal("0"))
-
-
-def pricing_tiers__optimal_price_positive_price_check(value: Decimal | None) -> bool | None:
-    """postgres: value >= 0"""
-    return rt.ge(value, rt.Decimal("0"))
-
-
-def pricing_tiers__max_price_positive_price_check(value: Decimal | None) -> bool | None:
-    """postgres: value >= 0"""
-    return rt.ge(value, rt.Decimal("0"))
-
-
-COMPUTED_COLUMNS["pricing_tiers"] = {
-    "price_spread": _of_row(pricing_tiers__price_spread, ("max_price", "min_price")),
-}
-CHECKS["pricing_tiers"] = (
-    Check(
-        "pricing_tiers_price_order",
-        "min_price <= optimal_price AND optimal_price <= max_price",
-        ("min_price", "optimal_price", "max_price"),
-        _of_row(pricing_tiers__price_order, ("min_price", "optimal_price", "max_price")),
-    ),
-    Check(
-        "pricing_tiers_valid_range",
-        "valid_to IS NULL OR valid_to > valid_from",
-        ("valid_to", "valid_from"),
-        _of_row(pricing_tiers__valid_range, ("valid_to", "valid_from")),
-    ),
-    Check(
-        "positive_price_check",
-        "value >= 0",
-        ("min_price",),
-        _of_row(pricing_tiers__min_price_positive_price_check, ("min_price",)),
-        "positive_price",
-    ),
-    Check(
-        "positive_price_check",
-        "value >= 0",
-        ("optimal_price",),
-        _of_row(pricing_tiers__optimal_price_positive_price_check, ("optimal_price",)),
-        "positive_price",
-    ),
-    Check(
-        "positive_price_check",
-        "value >= 0",
-        ("max_price",),
-        _of_row(pricing_tiers__max_price_positive_price_check, ("max_price",)),
-        "positive_price",
-    ),
-)

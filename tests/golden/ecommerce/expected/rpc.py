@@ -31,7 +31,7 @@ from uuid import UUID
 from . import _relruntime as rel
 from . import _sqlruntime as rt
 from ._rpcruntime import AsyncRPCClient, Function, Param, RPCClient, RPCError, Type
-from .schemas import CustomersRow, ProductsRow
+from .rows import CustomersRow, ProductsRow
 
 __all__ = [
     "FUNCTIONS",

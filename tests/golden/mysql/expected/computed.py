@@ -7,18 +7,22 @@ apply_computed(table, row) fills them all in; validate_row(table, row) lists eve
 database would reject in `row` on INSERT (unknown columns, types, lengths, enum labels,
 NOT NULL, CHECKs and domain CHECKs; a CHECK whose SQL is outside what schemagen compiles is
 skipped), as RowError values; check_row(table, row) raises the first instead.
+
+Each table's functions are compiled in its factory's module (factories/<table>.py), so a
+test loads the tables it uses only: COMPUTED_COLUMNS and CHECKS read a table's entry from
+its factory on first access.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping, MutableMapping
-from decimal import Decimal
 from typing import Any, NamedTuple
 
 from . import _rowcheck
 from . import _sqlruntime as rt
+from ._lazy import LazyMap
 from ._rowcheck import RowError
+from .factories import FACTORIES
 
 Row = Mapping[str, Any]
 
@@ -32,7 +36,9 @@ class Check(NamedTuple):
     named: bool = True  # False: the SQL gave no name (the name is schemagen's)
 
 
-def _of_row(fn: Callable[..., Any], params: tuple[str, ...]) -> Callable[[Row], Any]:
+def of_row(fn: Callable[..., Any], params: tuple[str, ...]) -> Callable[[Row], Any]:
+    """`fn`, which takes the columns it reads as arguments, called with a row instead."""
+
     def call(row: Row) -> Any:
         return fn(*[row.get(p) for p in params])
 
@@ -42,8 +48,16 @@ def _of_row(fn: Callable[..., Any], params: tuple[str, ...]) -> Callable[[Row], 
     return call
 
 
-COMPUTED_COLUMNS: dict[str, dict[str, Callable[[Row], Any]]] = {}
-CHECKS: dict[str, tuple[Check, ...]] = {}
+def _spec(table: str) -> Any:
+    """The runtime's Table of `table`, which holds what its factory's module compiled."""
+    factory: Any = FACTORIES[table]
+    return factory._spec
+
+
+COMPUTED_COLUMNS: Mapping[str, Mapping[str, Callable[[Row], Any]]] = LazyMap(
+    FACTORIES, lambda table: _spec(table).computed
+)
+CHECKS: Mapping[str, tuple[Check, ...]] = LazyMap(FACTORIES, lambda table: _spec(table).checks)
 
 
 def apply_computed(table: str, row: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
@@ -55,8 +69,7 @@ def apply_computed(table: str, row: MutableMapping[str, Any]) -> MutableMapping[
 def validate_row(table: str, row: Row) -> list[RowError]:
     """Everything the database would reject in `row` on INSERT into `table`, in its words
     (`error.constraint` names a violated CHECK). Empty: the database would take it."""
-    factories = importlib.import_module(__name__.rpartition(".")[0] + ".factories")
-    found = _rowcheck.violations(factories.FACTORIES[table]._spec, row)
+    found = _rowcheck.violations(_spec(table), row)
     if found:
         return found  # the CHECKs read coerced values; fix these first
     for check in CHECKS.get(table, ()):
@@ -75,361 +88,3 @@ def check_row(table: str, row: Row) -> None:
     found = validate_row(table, row)
     if found:
         raise found[0]
-
-
-def customers__email_domain(email: str | None) -> str | None:
-    """mysql: LOWER(SUBSTRING_INDEX(`email`, '@', -1))"""
-    return rt.my_store_text(rt.my_lower(rt.my_substring_index(email, "@", rt.my_neg(1))), 255)
-
-
-COMPUTED_COLUMNS["customers"] = {
-    "email_domain": _of_row(customers__email_domain, ("email",)),
-}
-CHECKS["customers"] = ()
-
-
-def products__popularity_score(rating: Decimal | None, reviews_count: int | None) -> Decimal | None:
-    """mysql: COALESCE(`rating`, 0) * `reviews_count`"""
-    return rt.my_store_decimal(
-        rt.my_mul(
-            rt.coalesce(rt.my_scale(rating, 2), lambda: rt.my_scale(rt.my_decimal(0), 2)),
-            rt.my_decimal(reviews_count),
-        ),
-        12,
-        2,
-        False,
-    )
-
-
-def products__price_check(price: Decimal | None) -> bool | None:
-    """mysql: `price` >= 0"""
-    return rt.check_result(rt.my_truth(rt.sq_bool(rt.ge(price, rt.my_decimal(0)))))
-
-
-def products__stock_quantity_check(stock_quantity: int | None) -> bool | None:
-    """mysql: `stock_quantity` >= 0"""
-    return rt.check_result(rt.my_truth(rt.sq_bool(rt.ge(stock_quantity, 0))))
-
-
-def products__rating_check(rating: Decimal | None) -> bool | None:
-    """mysql: `rating` BETWEEN 0 AND 5"""
-    return rt.check_result(
-        rt.my_truth(
-            rt.sq_bool(
-                rt.and_(
-                    rt.my_truth(rt.sq_bool(rt.ge(rating, rt.my_decimal(0)))),
-                    lambda: rt.my_truth(rt.sq_bool(rt.le(rating, rt.my_decimal(5)))),
-                )
-            )
-        )
-    )
-
-
-COMPUTED_COLUMNS["products"] = {
-    "popularity_score": _of_row(products__popularity_score, ("rating", "reviews_count")),
-}
-CHECKS["products"] = (
-    Check(
-        "products_price_check",
-        "`price` >= 0",
-        ("price",),
-        _of_row(products__price_check, ("price",)),
-    ),
-    Check(
-        "products_stock_quantity_check",
-        "`stock_quantity` >= 0",
-        ("stock_quantity",),
-        _of_row(products__stock_quantity_check, ("stock_quantity",)),
-    ),
-    Check(
-        "products_rating_check",
-        "`rating` BETWEEN 0 AND 5",
-        ("rating",),
-        _of_row(products__rating_check, ("rating",)),
-    ),
-)
-
-
-def orders__total_price(price: Decimal | None, quantity: int | None) -> Decimal | None:
-    """mysql: `price` * `quantity`"""
-    return rt.my_store_decimal(rt.my_mul(price, rt.my_decimal(quantity)), 12, 2, False)
-
-
-def orders__discount_amount(
-    price: Decimal | None, quantity: int | None, discount: Decimal | None
-) -> Decimal | None:
-    """mysql: ROUND(((`price` * `quantity`) * `discount`) / 100, 2)"""
-    return rt.my_store_decimal(
-        rt.my_round(
-            rt.my_div(
-                rt.my_mul(rt.my_mul(price, rt.my_decimal(quantity)), discount),
-                rt.my_decimal(100),
-                8,
-            ),
-            2,
-        ),
-        12,
-        2,
-        False,
-    )
-
-
-def orders__final_price(
-    price: Decimal | None, quantity: int | None, discount: Decimal | None
-) -> Decimal | None:
-    """mysql: (`price` * `quantity`) - ROUND(((`price` * `quantity`) * `discount`) / 100, 2)"""
-    return rt.my_store_decimal(
-        rt.my_sub(
-            rt.my_mul(price, rt.my_decimal(quantity)),
-            rt.my_round(
-                rt.my_div(
-                    rt.my_mul(rt.my_mul(price, rt.my_decimal(quantity)), discount),
-                    rt.my_decimal(100),
-                    8,
-                ),
-                2,
-            ),
-        ),
-        12,
-        2,
-        False,
-    )
-
-
-def orders__items_per_pack(quantity: int | None) -> int | None:
-    """mysql: `quantity` DIV 6"""
-    return rt.my_store_int(rt.my_intdiv(quantity, 6), -2147483648, 2147483647)
-
-
-def orders__label(status: str | None, product_id: int | None) -> str | None:
-    """mysql: CONCAT(UPPER(`status`), '-', LPAD(`product_id`, 8, '0'))"""
-    return rt.my_store_text(
-        rt.my_concat(rt.my_upper(status), "-", rt.my_pad(rt.my_text(product_id), 8, "0", True)), 64
-    )
-
-
-def orders__quantity_check(quantity: int | None) -> bool | None:
-    """mysql: `quantity` > 0"""
-    return rt.check_result(rt.my_truth(rt.sq_bool(rt.gt(quantity, 0))))
-
-
-def orders__discount_check(discount: Decimal | None) -> bool | None:
-    """mysql: (`discount` >= 0) AND (`discount` <= 100)"""
-    return rt.check_result(
-        rt.my_truth(
-            rt.sq_bool(
-                rt.and_(
-                    rt.my_truth(rt.sq_bool(rt.ge(discount, rt.my_decimal(0)))),
-                    lambda: rt.my_truth(rt.sq_bool(rt.le(discount, rt.my_decimal(100)))),
-                )
-            )
-        )
-    )
-
-
-COMPUTED_COLUMNS["orders"] = {
-    "total_price": _of_row(orders__total_price, ("price", "quantity")),
-    "discount_amount": _of_row(orders__discount_amount, ("price", "quantity", "discount")),
-    "final_price": _of_row(orders__final_price, ("price", "quantity", "discount")),
-    "items_per_pack": _of_row(orders__items_per_pack, ("quantity",)),
-    "label": _of_row(orders__label, ("status", "product_id")),
-}
-CHECKS["orders"] = (
-    Check(
-        "orders_quantity_check",
-        "`quantity` > 0",
-        ("quantity",),
-        _of_row(orders__quantity_check, ("quantity",)),
-    ),
-    Check(
-        "orders_discount_check",
-        "(`discount` >= 0) AND (`discount` <= 100)",
-        ("discount",),
-        _of_row(orders__discount_check, ("discount",)),
-    ),
-)
-
-
-def customer_metrics__average_order_value(
-    total_orders: int | None, total_spent: Decimal | None
-) -> Decimal | None:
-    """mysql: IF(`total_orders` > 0, ROUND(`total_spent` / `total_orders`, 2), 0)"""
-    return rt.my_store_decimal(
-        (
-            rt.my_scale(rt.my_round(rt.my_div(total_spent, rt.my_decimal(total_orders), 6), 2), 2)
-            if rt.is_true(rt.my_truth(rt.sq_bool(rt.gt(total_orders, 0))))
-            else rt.my_scale(rt.my_decimal(0), 2)
-        ),
-        12,
-        2,
-        False,
-    )
-
-
-def customer_metrics__orders_per_month(
-    total_orders: int | None, days_since_signup: int | None
-) -> int | None:
-    """mysql: (`total_orders` * 30) DIV GREATEST(`days_since_signup`, 1)"""
-    return rt.my_store_int(
-        rt.my_intdiv(rt.my_mul(total_orders, 30), rt.my_strict_greatest(days_since_signup, 1)),
-        -2147483648,
-        2147483647,
-    )
-
-
-def customer_metrics__engagement_level(login_count: int | None) -> str | None:
-    """mysql: CASE WHEN `login_count` DIV 10 >= 5 THEN 'high' WHEN `login_count` DIV 10 >= 1 THEN 'medium' ELSE 'low' END"""
-    return rt.my_store_text(
-        (
-            "high"
-            if rt.is_true(rt.my_truth(rt.sq_bool(rt.ge(rt.my_intdiv(login_count, 10), 5))))
-            else (
-                "medium"
-                if rt.is_true(rt.my_truth(rt.sq_bool(rt.ge(rt.my_intdiv(login_count, 10), 1))))
-                else "low"
-            )
-        ),
-        10,
-    )
-
-
-COMPUTED_COLUMNS["customer_metrics"] = {
-    "average_order_value": _of_row(
-        customer_metrics__average_order_value, ("total_orders", "total_spent")
-    ),
-    "orders_per_month": _of_row(
-        customer_metrics__orders_per_month, ("total_orders", "days_since_signup")
-    ),
-    "engagement_level": _of_row(customer_metrics__engagement_level, ("login_count",)),
-}
-CHECKS["customer_metrics"] = ()
-
-
-def product_ratings__overall_rating(
-    quality: int | None, value: int | None, usability: int | None, delivery: int | None
-) -> Decimal | None:
-    """mysql: ROUND((`quality` + `value` + `usability` + `delivery`) / 4, 2)"""
-    return rt.my_store_decimal(
-        rt.my_round(
-            rt.my_div(rt.my_add(rt.my_add(rt.my_add(quality, value), usability), delivery), 4, 4), 2
-        ),
-        3,
-        2,
-        False,
-    )
-
-
-def product_ratings__chk_1(quality: int | None) -> bool | None:
-    """mysql: `quality` BETWEEN 1 AND 5"""
-    return rt.check_result(
-        rt.my_truth(
-            rt.sq_bool(
-                rt.and_(
-                    rt.my_truth(rt.sq_bool(rt.ge(quality, 1))),
-                    lambda: rt.my_truth(rt.sq_bool(rt.le(quality, 5))),
-                )
-            )
-        )
-    )
-
-
-def product_ratings__chk_2(value: int | None) -> bool | None:
-    """mysql: `value` BETWEEN 1 AND 5"""
-    return rt.check_result(
-        rt.my_truth(
-            rt.sq_bool(
-                rt.and_(
-                    rt.my_truth(rt.sq_bool(rt.ge(value, 1))),
-                    lambda: rt.my_truth(rt.sq_bool(rt.le(value, 5))),
-                )
-            )
-        )
-    )
-
-
-def product_ratings__chk_3(usability: int | None) -> bool | None:
-    """mysql: `usability` BETWEEN 1 AND 5"""
-    return rt.check_result(
-        rt.my_truth(
-            rt.sq_bool(
-                rt.and_(
-                    rt.my_truth(rt.sq_bool(rt.ge(usability, 1))),
-                    lambda: rt.my_truth(rt.sq_bool(rt.le(usability, 5))),
-                )
-            )
-        )
-    )
-
-
-def product_ratings__chk_4(delivery: int | None) -> bool | None:
-    """mysql: `delivery` BETWEEN 1 AND 5"""
-    return rt.check_result(
-        rt.my_truth(
-            rt.sq_bool(
-                rt.and_(
-                    rt.my_truth(rt.sq_bool(rt.ge(delivery, 1))),
-                    lambda: rt.my_truth(rt.sq_bool(rt.le(delivery, 5))),
-                )
-            )
-        )
-    )
-
-
-COMPUTED_COLUMNS["product_ratings"] = {
-    "overall_rating": _of_row(
-        product_ratings__overall_rating, ("quality", "value", "usability", "delivery")
-    ),
-}
-CHECKS["product_ratings"] = (
-    Check(
-        "product_ratings_chk_1",
-        "`quality` BETWEEN 1 AND 5",
-        ("quality",),
-        _of_row(product_ratings__chk_1, ("quality",)),
-    ),
-    Check(
-        "product_ratings_chk_2",
-        "`value` BETWEEN 1 AND 5",
-        ("value",),
-        _of_row(product_ratings__chk_2, ("value",)),
-    ),
-    Check(
-        "product_ratings_chk_3",
-        "`usability` BETWEEN 1 AND 5",
-        ("usability",),
-        _of_row(product_ratings__chk_3, ("usability",)),
-    ),
-    Check(
-        "product_ratings_chk_4",
-        "`delivery` BETWEEN 1 AND 5",
-        ("delivery",),
-        _of_row(product_ratings__chk_4, ("delivery",)),
-    ),
-)
-
-
-def pricing_tiers__price_order(
-    min_price: Decimal | None, optimal_price: Decimal | None, max_price: Decimal | None
-) -> bool | None:
-    """mysql: `min_price` <= `optimal_price` AND `optimal_price` <= `max_price`"""
-    return rt.check_result(
-        rt.my_truth(
-            rt.sq_bool(
-                rt.and_(
-                    rt.my_truth(rt.sq_bool(rt.le(min_price, optimal_price))),
-                    lambda: rt.my_truth(rt.sq_bool(rt.le(optimal_price, max_price))),
-                )
-            )
-        )
-    )
-
-
-COMPUTED_COLUMNS["pricing_tiers"] = {}
-CHECKS["pricing_tiers"] = (
-    Check(
-        "pricing_tiers_price_order",
-        "`min_price` <= `optimal_price` AND `optimal_price` <= `max_price`",
-        ("min_price", "optimal_price", "max_price"),
-        _of_row(pricing_tiers__price_order, ("min_price", "optimal_price", "max_price")),
-    ),
-)

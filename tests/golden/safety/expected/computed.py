@@ -7,17 +7,22 @@ apply_computed(table, row) fills them all in; validate_row(table, row) lists eve
 database would reject in `row` on INSERT (unknown columns, types, lengths, enum labels,
 NOT NULL, CHECKs and domain CHECKs; a CHECK whose SQL is outside what schemagen compiles is
 skipped), as RowError values; check_row(table, row) raises the first instead.
+
+Each table's functions are compiled in its factory's module (factories/<table>.py), so a
+test loads the tables it uses only: COMPUTED_COLUMNS and CHECKS read a table's entry from
+its factory on first access.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any, NamedTuple
 
 from . import _rowcheck
 from . import _sqlruntime as rt
+from ._lazy import LazyMap
 from ._rowcheck import RowError
+from .factories import FACTORIES
 
 Row = Mapping[str, Any]
 
@@ -31,7 +36,9 @@ class Check(NamedTuple):
     named: bool = True  # False: the SQL gave no name (the name is schemagen's)
 
 
-def _of_row(fn: Callable[..., Any], params: tuple[str, ...]) -> Callable[[Row], Any]:
+def of_row(fn: Callable[..., Any], params: tuple[str, ...]) -> Callable[[Row], Any]:
+    """`fn`, which takes the columns it reads as arguments, called with a row instead."""
+
     def call(row: Row) -> Any:
         return fn(*[row.get(p) for p in params])
 
@@ -41,8 +48,16 @@ def _of_row(fn: Callable[..., Any], params: tuple[str, ...]) -> Callable[[Row], 
     return call
 
 
-COMPUTED_COLUMNS: dict[str, dict[str, Callable[[Row], Any]]] = {}
-CHECKS: dict[str, tuple[Check, ...]] = {}
+def _spec(table: str) -> Any:
+    """The runtime's Table of `table`, which holds what its factory's module compiled."""
+    factory: Any = FACTORIES[table]
+    return factory._spec
+
+
+COMPUTED_COLUMNS: Mapping[str, Mapping[str, Callable[[Row], Any]]] = LazyMap(
+    FACTORIES, lambda table: _spec(table).computed
+)
+CHECKS: Mapping[str, tuple[Check, ...]] = LazyMap(FACTORIES, lambda table: _spec(table).checks)
 
 
 def apply_computed(table: str, row: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
@@ -54,8 +69,7 @@ def apply_computed(table: str, row: MutableMapping[str, Any]) -> MutableMapping[
 def validate_row(table: str, row: Row) -> list[RowError]:
     """Everything the database would reject in `row` on INSERT into `table`, in its words
     (`error.constraint` names a violated CHECK). Empty: the database would take it."""
-    factories = importlib.import_module(__name__.rpartition(".")[0] + ".factories")
-    found = _rowcheck.violations(factories.FACTORIES[table]._spec, row)
+    found = _rowcheck.violations(_spec(table), row)
     if found:
         return found  # the CHECKs read coerced values; fix these first
     for check in CHECKS.get(table, ()):
@@ -74,39 +88,3 @@ def check_row(table: str, row: Row) -> None:
     found = validate_row(table, row)
     if found:
         raise found[0]
-
-
-def class___def(n: int | None) -> int | None:
-    """postgres: n * 2"""
-    return rt.int_mul(n, 2, "integer")
-
-
-def class___n_check(n: int | None) -> bool | None:
-    """postgres: n > 0"""
-    return rt.gt(n, 0)
-
-
-COMPUTED_COLUMNS["class"] = {
-    "def": _of_row(class___def, ("n",)),
-}
-CHECKS["class"] = (Check("class_n_check", "n > 0", ("n",), _of_row(class___n_check, ("n",))),)
-
-
-COMPUTED_COLUMNS["Class"] = {}
-CHECKS["Class"] = ()
-
-
-COMPUTED_COLUMNS["a"] = {}
-CHECKS["a"] = ()
-
-
-COMPUTED_COLUMNS["b"] = {}
-CHECKS["b"] = ()
-
-
-COMPUTED_COLUMNS["p"] = {}
-CHECKS["p"] = ()
-
-
-COMPUTED_COLUMNS["c"] = {}
-CHECKS["c"] = ()

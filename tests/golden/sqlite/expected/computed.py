@@ -7,17 +7,22 @@ apply_computed(table, row) fills them all in; validate_row(table, row) lists eve
 database would reject in `row` on INSERT (unknown columns, types, lengths, enum labels,
 NOT NULL, CHECKs and domain CHECKs; a CHECK whose SQL is outside what schemagen compiles is
 skipped), as RowError values; check_row(table, row) raises the first instead.
+
+Each table's functions are compiled in its factory's module (factories/<table>.py), so a
+test loads the tables it uses only: COMPUTED_COLUMNS and CHECKS read a table's entry from
+its factory on first access.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any, NamedTuple
 
 from . import _rowcheck
 from . import _sqlruntime as rt
+from ._lazy import LazyMap
 from ._rowcheck import RowError
+from .factories import FACTORIES
 
 Row = Mapping[str, Any]
 
@@ -31,7 +36,9 @@ class Check(NamedTuple):
     named: bool = True  # False: the SQL gave no name (the name is schemagen's)
 
 
-def _of_row(fn: Callable[..., Any], params: tuple[str, ...]) -> Callable[[Row], Any]:
+def of_row(fn: Callable[..., Any], params: tuple[str, ...]) -> Callable[[Row], Any]:
+    """`fn`, which takes the columns it reads as arguments, called with a row instead."""
+
     def call(row: Row) -> Any:
         return fn(*[row.get(p) for p in params])
 
@@ -41,8 +48,16 @@ def _of_row(fn: Callable[..., Any], params: tuple[str, ...]) -> Callable[[Row], 
     return call
 
 
-COMPUTED_COLUMNS: dict[str, dict[str, Callable[[Row], Any]]] = {}
-CHECKS: dict[str, tuple[Check, ...]] = {}
+def _spec(table: str) -> Any:
+    """The runtime's Table of `table`, which holds what its factory's module compiled."""
+    factory: Any = FACTORIES[table]
+    return factory._spec
+
+
+COMPUTED_COLUMNS: Mapping[str, Mapping[str, Callable[[Row], Any]]] = LazyMap(
+    FACTORIES, lambda table: _spec(table).computed
+)
+CHECKS: Mapping[str, tuple[Check, ...]] = LazyMap(FACTORIES, lambda table: _spec(table).checks)
 
 
 def apply_computed(table: str, row: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
@@ -54,8 +69,7 @@ def apply_computed(table: str, row: MutableMapping[str, Any]) -> MutableMapping[
 def validate_row(table: str, row: Row) -> list[RowError]:
     """Everything the database would reject in `row` on INSERT into `table`, in its words
     (`error.constraint` names a violated CHECK). Empty: the database would take it."""
-    factories = importlib.import_module(__name__.rpartition(".")[0] + ".factories")
-    found = _rowcheck.violations(factories.FACTORIES[table]._spec, row)
+    found = _rowcheck.violations(_spec(table), row)
     if found:
         return found  # the CHECKs read coerced values; fix these first
     for check in CHECKS.get(table, ()):
@@ -74,489 +88,3 @@ def check_row(table: str, row: Row) -> None:
     found = validate_row(table, row)
     if found:
         raise found[0]
-
-
-def customers__email_domain(email: str | None) -> str | None:
-    """sqlite: LOWER(SUBSTRING(email, INSTR(email, '@') + 1))"""
-    result: str | None = rt.sq_store(
-        rt.sq_ascii_case(rt.sq_substr(email, rt.sq_add(rt.sq_instr(email, "@"), 1)), False), "TEXT"
-    )
-    return result
-
-
-def customers__country_code_check(country_code: str | None) -> bool | None:
-    """sqlite: country_code IS NULL OR LENGTH(country_code) = 2"""
-    return rt.check_result(
-        rt.sq_truth(
-            rt.sq_or(
-                rt.sq_bool(country_code is None),
-                lambda: rt.sq_cmp("=", rt.sq_length(country_code), 2),
-            )
-        )
-    )
-
-
-def customers__membership_check(membership: str | None) -> bool | None:
-    """sqlite: membership IN ('bronze', 'silver', 'gold', 'platinum')"""
-    return rt.check_result(
-        rt.sq_truth(rt.sq_in(membership, ["bronze", "silver", "gold", "platinum"]))
-    )
-
-
-COMPUTED_COLUMNS["customers"] = {
-    "email_domain": _of_row(customers__email_domain, ("email",)),
-}
-CHECKS["customers"] = (
-    Check(
-        "customers_country_code_check",
-        "country_code IS NULL OR LENGTH(country_code) = 2",
-        ("country_code",),
-        _of_row(customers__country_code_check, ("country_code",)),
-        named=False,
-    ),
-    Check(
-        "customers_membership_check",
-        "membership IN ('bronze', 'silver', 'gold', 'platinum')",
-        ("membership",),
-        _of_row(customers__membership_check, ("membership",)),
-        named=False,
-    ),
-)
-
-
-def products__popularity_score(rating: float | None, reviews_count: int | None) -> float | None:
-    """sqlite: COALESCE(rating, 0) * reviews_count"""
-    result: float | None = rt.sq_store(
-        rt.sq_mul(rt.coalesce(rating, lambda: 0), reviews_count), "REAL"
-    )
-    return result
-
-
-def products__price_check(price: float | None) -> bool | None:
-    """sqlite: price >= 0"""
-    return rt.check_result(rt.sq_truth(rt.sq_cmp(">=", price, 0)))
-
-
-def products__stock_quantity_check(stock_quantity: int | None) -> bool | None:
-    """sqlite: stock_quantity >= 0"""
-    return rt.check_result(rt.sq_truth(rt.sq_cmp(">=", stock_quantity, 0)))
-
-
-def products__rating_check(rating: float | None) -> bool | None:
-    """sqlite: rating BETWEEN 0 AND 5"""
-    return rt.check_result(
-        rt.sq_truth(rt.sq_and(rt.sq_cmp(">=", rating, 0), lambda: rt.sq_cmp("<=", rating, 5)))
-    )
-
-
-def products__is_active_check(is_active: int | None) -> bool | None:
-    """sqlite: is_active IN (0, 1)"""
-    return rt.check_result(rt.sq_truth(rt.sq_in(is_active, [0, 1])))
-
-
-COMPUTED_COLUMNS["products"] = {
-    "popularity_score": _of_row(products__popularity_score, ("rating", "reviews_count")),
-}
-CHECKS["products"] = (
-    Check(
-        "products_price_check",
-        "price >= 0",
-        ("price",),
-        _of_row(products__price_check, ("price",)),
-        named=False,
-    ),
-    Check(
-        "products_stock_quantity_check",
-        "stock_quantity >= 0",
-        ("stock_quantity",),
-        _of_row(products__stock_quantity_check, ("stock_quantity",)),
-        named=False,
-    ),
-    Check(
-        "products_rating_check",
-        "rating BETWEEN 0 AND 5",
-        ("rating",),
-        _of_row(products__rating_check, ("rating",)),
-        named=False,
-    ),
-    Check(
-        "products_is_active_check",
-        "is_active IN (0, 1)",
-        ("is_active",),
-        _of_row(products__is_active_check, ("is_active",)),
-        named=False,
-    ),
-)
-
-
-def orders__total_price(price: float | None, quantity: int | None) -> float | None:
-    """sqlite: price * quantity"""
-    result: float | None = rt.sq_store(rt.sq_mul(price, quantity), "NUMERIC")
-    return result
-
-
-def orders__discount_amount(
-    price: float | None, quantity: int | None, discount: float | None
-) -> float | None:
-    """sqlite: ROUND(price * quantity * discount / 100, 2)"""
-    result: float | None = rt.sq_store(
-        rt.sq_round(rt.sq_div(rt.sq_mul(rt.sq_mul(price, quantity), discount), 100), 2), "NUMERIC"
-    )
-    return result
-
-
-def orders__final_price(
-    price: float | None, quantity: int | None, discount: float | None
-) -> float | None:
-    """sqlite: price * quantity - ROUND(price * quantity * discount / 100, 2)"""
-    result: float | None = rt.sq_store(
-        rt.sq_sub(
-            rt.sq_mul(price, quantity),
-            rt.sq_round(rt.sq_div(rt.sq_mul(rt.sq_mul(price, quantity), discount), 100), 2),
-        ),
-        "NUMERIC",
-    )
-    return result
-
-
-def orders__price_check(price: float | None) -> bool | None:
-    """sqlite: price >= 0"""
-    return rt.check_result(rt.sq_truth(rt.sq_cmp(">=", price, 0)))
-
-
-def orders__quantity_check(quantity: int | None) -> bool | None:
-    """sqlite: quantity > 0"""
-    return rt.check_result(rt.sq_truth(rt.sq_cmp(">", quantity, 0)))
-
-
-def orders__discount_check(discount: float | None) -> bool | None:
-    """sqlite: discount >= 0 AND discount <= 100"""
-    return rt.check_result(
-        rt.sq_truth(rt.sq_and(rt.sq_cmp(">=", discount, 0), lambda: rt.sq_cmp("<=", discount, 100)))
-    )
-
-
-def orders__status_check(status: str | None) -> bool | None:
-    """sqlite: status IN ('pending', 'paid', 'processing', 'shipped', 'delivered', 'cancelled', 'refunded')"""
-    return rt.check_result(
-        rt.sq_truth(
-            rt.sq_in(
-                status,
-                ["pending", "paid", "processing", "shipped", "delivered", "cancelled", "refunded"],
-            )
-        )
-    )
-
-
-def orders__shipped_after_created(shipped_at: str | None, created_at: str | None) -> bool | None:
-    """sqlite: shipped_at IS NULL OR shipped_at >= created_at"""
-    return rt.check_result(
-        rt.sq_truth(
-            rt.sq_or(
-                rt.sq_bool(shipped_at is None), lambda: rt.sq_cmp(">=", shipped_at, created_at)
-            )
-        )
-    )
-
-
-COMPUTED_COLUMNS["orders"] = {
-    "total_price": _of_row(orders__total_price, ("price", "quantity")),
-    "discount_amount": _of_row(orders__discount_amount, ("price", "quantity", "discount")),
-    "final_price": _of_row(orders__final_price, ("price", "quantity", "discount")),
-}
-CHECKS["orders"] = (
-    Check(
-        "orders_price_check",
-        "price >= 0",
-        ("price",),
-        _of_row(orders__price_check, ("price",)),
-        named=False,
-    ),
-    Check(
-        "orders_quantity_check",
-        "quantity > 0",
-        ("quantity",),
-        _of_row(orders__quantity_check, ("quantity",)),
-        named=False,
-    ),
-    Check(
-        "orders_discount_check",
-        "discount >= 0 AND discount <= 100",
-        ("discount",),
-        _of_row(orders__discount_check, ("discount",)),
-        named=False,
-    ),
-    Check(
-        "orders_status_check",
-        "status IN ('pending', 'paid', 'processing', 'shipped', 'delivered', 'cancelled', 'refunded')",
-        ("status",),
-        _of_row(orders__status_check, ("status",)),
-        named=False,
-    ),
-    Check(
-        "orders_shipped_after_created",
-        "shipped_at IS NULL OR shipped_at >= created_at",
-        ("shipped_at", "created_at"),
-        _of_row(orders__shipped_after_created, ("shipped_at", "created_at")),
-    ),
-)
-
-
-def customer_metrics__average_order_value(
-    total_orders: int | None, total_spent: float | None
-) -> float | None:
-    """sqlite: CASE WHEN total_orders > 0 THEN ROUND(total_spent / total_orders, 2) ELSE 0 END"""
-    result: float | None = rt.sq_store(
-        (
-            rt.sq_round(rt.sq_div(total_spent, total_orders), 2)
-            if rt.is_true(rt.sq_truth(rt.sq_cmp(">", total_orders, 0)))
-            else 0
-        ),
-        "REAL",
-    )
-    return result
-
-
-def customer_metrics__orders_per_month(
-    total_orders: int | None, days_since_signup: int | None
-) -> int | None:
-    """sqlite: total_orders * 30 / MAX(days_since_signup, 1)"""
-    result: int | None = rt.sq_store(
-        rt.sq_div(rt.sq_mul(total_orders, 30), rt.sq_minmax(True, days_since_signup, 1)), "INTEGER"
-    )
-    return result
-
-
-def customer_metrics__engagement_level(login_count: int | None) -> str | None:
-    """sqlite: CASE WHEN login_count / 10 >= 5 THEN 'high' WHEN login_count / 10 >= 1 THEN 'medium' ELSE 'low' END"""
-    result: str | None = rt.sq_store(
-        (
-            "high"
-            if rt.is_true(rt.sq_truth(rt.sq_cmp(">=", rt.sq_div(login_count, 10), 5)))
-            else (
-                "medium"
-                if rt.is_true(rt.sq_truth(rt.sq_cmp(">=", rt.sq_div(login_count, 10), 1)))
-                else "low"
-            )
-        ),
-        "TEXT",
-    )
-    return result
-
-
-def customer_metrics__loyalty_points(
-    total_orders: int | None, login_count: int | None
-) -> int | None:
-    """sqlite: total_orders * 10 + login_count % 7"""
-    result: int | None = rt.sq_store(
-        rt.sq_add(rt.sq_mul(total_orders, 10), rt.sq_mod(login_count, 7)), "INTEGER"
-    )
-    return result
-
-
-COMPUTED_COLUMNS["customer_metrics"] = {
-    "average_order_value": _of_row(
-        customer_metrics__average_order_value, ("total_orders", "total_spent")
-    ),
-    "orders_per_month": _of_row(
-        customer_metrics__orders_per_month, ("total_orders", "days_since_signup")
-    ),
-    "engagement_level": _of_row(customer_metrics__engagement_level, ("login_count",)),
-    "loyalty_points": _of_row(customer_metrics__loyalty_points, ("total_orders", "login_count")),
-}
-CHECKS["customer_metrics"] = ()
-
-
-def product_ratings__overall_rating(
-    quality: int | None, value: int | None, usability: int | None, delivery: int | None
-) -> float | None:
-    """sqlite: ROUND((quality + value + usability + delivery) / 4.0, 2)"""
-    result: float | None = rt.sq_store(
-        rt.sq_round(
-            rt.sq_div(rt.sq_add(rt.sq_add(rt.sq_add(quality, value), usability), delivery), 4.0), 2
-        ),
-        "REAL",
-    )
-    return result
-
-
-def product_ratings__quality_check(quality: int | None) -> bool | None:
-    """sqlite: quality BETWEEN 1 AND 5"""
-    return rt.check_result(
-        rt.sq_truth(rt.sq_and(rt.sq_cmp(">=", quality, 1), lambda: rt.sq_cmp("<=", quality, 5)))
-    )
-
-
-def product_ratings__value_check(value: int | None) -> bool | None:
-    """sqlite: value BETWEEN 1 AND 5"""
-    return rt.check_result(
-        rt.sq_truth(rt.sq_and(rt.sq_cmp(">=", value, 1), lambda: rt.sq_cmp("<=", value, 5)))
-    )
-
-
-def product_ratings__usability_check(usability: int | None) -> bool | None:
-    """sqlite: usability BETWEEN 1 AND 5"""
-    return rt.check_result(
-        rt.sq_truth(rt.sq_and(rt.sq_cmp(">=", usability, 1), lambda: rt.sq_cmp("<=", usability, 5)))
-    )
-
-
-def product_ratings__delivery_check(delivery: int | None) -> bool | None:
-    """sqlite: delivery BETWEEN 1 AND 5"""
-    return rt.check_result(
-        rt.sq_truth(rt.sq_and(rt.sq_cmp(">=", delivery, 1), lambda: rt.sq_cmp("<=", delivery, 5)))
-    )
-
-
-COMPUTED_COLUMNS["product_ratings"] = {
-    "overall_rating": _of_row(
-        product_ratings__overall_rating, ("quality", "value", "usability", "delivery")
-    ),
-}
-CHECKS["product_ratings"] = (
-    Check(
-        "product_ratings_quality_check",
-        "quality BETWEEN 1 AND 5",
-        ("quality",),
-        _of_row(product_ratings__quality_check, ("quality",)),
-        named=False,
-    ),
-    Check(
-        "product_ratings_value_check",
-        "value BETWEEN 1 AND 5",
-        ("value",),
-        _of_row(product_ratings__value_check, ("value",)),
-        named=False,
-    ),
-    Check(
-        "product_ratings_usability_check",
-        "usability BETWEEN 1 AND 5",
-        ("usability",),
-        _of_row(product_ratings__usability_check, ("usability",)),
-        named=False,
-    ),
-    Check(
-        "product_ratings_delivery_check",
-        "delivery BETWEEN 1 AND 5",
-        ("delivery",),
-        _of_row(product_ratings__delivery_check, ("delivery",)),
-        named=False,
-    ),
-)
-
-
-def pricing_tiers__price_spread(max_price: float | None, min_price: float | None) -> float | None:
-    """sqlite: max_price - min_price"""
-    result: float | None = rt.sq_store(rt.sq_sub(max_price, min_price), "NUMERIC")
-    return result
-
-
-def pricing_tiers__tier_check(tier: str | None) -> bool | None:
-    """sqlite: tier IN ('bronze', 'silver', 'gold', 'platinum')"""
-    return rt.check_result(rt.sq_truth(rt.sq_in(tier, ["bronze", "silver", "gold", "platinum"])))
-
-
-def pricing_tiers__min_price_check(min_price: float | None) -> bool | None:
-    """sqlite: min_price >= 0"""
-    return rt.check_result(rt.sq_truth(rt.sq_cmp(">=", min_price, 0)))
-
-
-def pricing_tiers__check(
-    min_price: float | None, optimal_price: float | None, max_price: float | None
-) -> bool | None:
-    """sqlite: min_price <= optimal_price AND optimal_price <= max_price"""
-    return rt.check_result(
-        rt.sq_truth(
-            rt.sq_and(
-                rt.sq_cmp("<=", min_price, optimal_price),
-                lambda: rt.sq_cmp("<=", optimal_price, max_price),
-            )
-        )
-    )
-
-
-COMPUTED_COLUMNS["pricing_tiers"] = {
-    "price_spread": _of_row(pricing_tiers__price_spread, ("max_price", "min_price")),
-}
-CHECKS["pricing_tiers"] = (
-    Check(
-        "pricing_tiers_tier_check",
-        "tier IN ('bronze', 'silver', 'gold', 'platinum')",
-        ("tier",),
-        _of_row(pricing_tiers__tier_check, ("tier",)),
-        named=False,
-    ),
-    Check(
-        "pricing_tiers_min_price_check",
-        "min_price >= 0",
-        ("min_price",),
-        _of_row(pricing_tiers__min_price_check, ("min_price",)),
-        named=False,
-    ),
-    Check(
-        "pricing_tiers_check",
-        "min_price <= optimal_price AND optimal_price <= max_price",
-        ("min_price", "optimal_price", "max_price"),
-        _of_row(pricing_tiers__check, ("min_price", "optimal_price", "max_price")),
-        named=False,
-    ),
-)
-
-
-def analytics__conversion_rate(
-    unique_visitors: int | None, conversions: int | None
-) -> float | None:
-    """sqlite: CASE WHEN unique_visitors > 0 THEN ROUND(CAST(conversions AS REAL) / unique_visitors, 4) ELSE 0 END"""
-    result: float | None = rt.sq_store(
-        (
-            rt.sq_round(rt.sq_div(rt.sq_to_real(conversions), unique_visitors), 4)
-            if rt.is_true(rt.sq_truth(rt.sq_cmp(">", unique_visitors, 0)))
-            else 0
-        ),
-        "REAL",
-    )
-    return result
-
-
-def analytics__revenue_per_visitor(
-    revenue: float | None, unique_visitors: int | None
-) -> float | None:
-    """sqlite: revenue / NULLIF(unique_visitors, 0)"""
-    result: float | None = rt.sq_store(rt.sq_div(revenue, rt.sq_nullif(unique_visitors, 0)), "REAL")
-    return result
-
-
-def analytics__page_views_check(page_views: int | None) -> bool | None:
-    """sqlite: page_views >= 0"""
-    return rt.check_result(rt.sq_truth(rt.sq_cmp(">=", page_views, 0)))
-
-
-def analytics__unique_visitors_check(unique_visitors: int | None) -> bool | None:
-    """sqlite: unique_visitors >= 0"""
-    return rt.check_result(rt.sq_truth(rt.sq_cmp(">=", unique_visitors, 0)))
-
-
-COMPUTED_COLUMNS["analytics"] = {
-    "conversion_rate": _of_row(analytics__conversion_rate, ("unique_visitors", "conversions")),
-    "revenue_per_visitor": _of_row(analytics__revenue_per_visitor, ("revenue", "unique_visitors")),
-}
-CHECKS["analytics"] = (
-    Check(
-        "analytics_page_views_check",
-        "page_views >= 0",
-        ("page_views",),
-        _of_row(analytics__page_views_check, ("page_views",)),
-        named=False,
-    ),
-    Check(
-        "analytics_unique_visitors_check",
-        "unique_visitors >= 0",
-        ("unique_visitors",),
-        _of_row(analytics__unique_visitors_check, ("unique_visitors",)),
-        named=False,
-    ),
-)
-
-
-COMPUTED_COLUMNS["settings"] = {}
-CHECKS["settings"] = ()
