@@ -23,6 +23,7 @@ from ..plan.compiler import _NOPE, default_literal_value
 from ..render import LINE_LENGTH, _width, call, literal, py, pystr
 from ..sqlexpr import mysql_text
 from ..sqlexpr.annotate import Signature
+from .database_insert import Facts, covered, insert_source
 
 EXPORTS = {
     "database": ["APIError", "APIResponse", "AsyncDatabase", "Database", "DatabaseError", "SCHEMA"]
@@ -47,13 +48,15 @@ def render(ctx: Context) -> dict[str, str]:
     fns: list[str] = []
     taken: set[str] = set()
     warnings: list[Diagnostic] = []
-    tables = [_table(ctx.schema, t, fns, taken, warnings) for t in ctx.plan.tables]
+    inserts: dict[str, str] = {}  # table key -> its generated insert's factory
+    tables = [_table(ctx.schema, t, fns, taken, warnings, inserts) for t in ctx.plan.tables]
     files["database.py"] = ctx.template(
         "database.py.j2",
         functions=fns,
         tables=tables,
+        inserts=[f"{pystr(key)}: {name}," for key, name in inserts.items()],
         dialect=pystr(ctx.schema.dialect),
-        behaviour=_behaviour(of(ctx.schema.dialect)),
+        behaviour=[*_behaviour(of(ctx.schema.dialect)), *(["inserts=INSERTS"] if inserts else [])],
     )
     if warnings:
         ctx.plan = dataclasses.replace(ctx.plan, warnings=(*ctx.plan.warnings, *warnings))
@@ -84,6 +87,7 @@ class _Sources:
                  warnings: list[Diagnostic]) -> None:  # fmt: skip
         self.schema, self.t, self.fns, self.taken, self.warnings = schema, t, fns, taken, warnings
         self.types = {c.name: _resolve(schema, c.type) for c in t.table.columns}
+        self.defaults: dict[str, str] = {}  # column -> its DEFAULT's function
 
     def name(self, what: str) -> str:
         return identifier(f"{self.t.module}__{what}", self.taken)
@@ -140,7 +144,7 @@ class _Sources:
 
 
 def _table(schema: Schema, t: TablePlan, fns: list[str], taken: set[str],
-           warnings: list[Diagnostic]) -> str:  # fmt: skip
+           warnings: list[Diagnostic], inserts: dict[str, str]) -> str:  # fmt: skip
     """One `TableSpec(...)` laid out as black lays it out as an element of SCHEMA's tables
     (first line at column 8): the template's `shaped(8)` keeps it, black sees only a table
     whose lines do not fit."""
@@ -148,11 +152,15 @@ def _table(schema: Schema, t: TablePlan, fns: list[str], taken: set[str],
     table = t.table
     columns = [_column(schema, table, c, src) for c in table.columns]
     uniques = [_unique(table, u, primary, src) for u, primary in _uniques(table)]
-    fks = [
-        _foreign_key(table, fk, plan.ref_columns)
+    kept = [
+        (fk, plan.ref_columns)
         for fk, plan in zip(table.foreign_keys, t.fks, strict=True)
         if plan.ref_columns and schema.table(fk.ref_table) is not None
     ]
+    fks = [_foreign_key(table, fk, ref_columns) for fk, ref_columns in kept]
+    if covered(of(schema.dialect), table):
+        inserts[t.key] = src.name("insert")
+        fns.append(insert_source(inserts[t.key], t, _facts(schema, t, src, kept), _copies(src)))
     domains = tuple(c.domain for c in t.checks)
     key = pystr(t.key)
     args = [
@@ -165,6 +173,33 @@ def _table(schema: Schema, t: TablePlan, fns: list[str], taken: set[str],
         f"computed=COMPUTED_COLUMNS[{key}],",
     ]
     return "TableSpec(\n" + "".join(f"{' ' * ARG}{a}\n" for a in args) + " " * (ARG - 4) + ")"
+
+
+def _facts(
+    schema: Schema, t: TablePlan, src: _Sources, fks: list[tuple[ForeignKey, tuple[str, ...]]]
+) -> Facts:
+    """What the table's generated insert needs to know, in the order of the specs."""
+    table = t.table
+    return Facts(
+        defaults=src.defaults,
+        uniques=[
+            (u.columns + tuple(u.expressions), not u.expressions and not u.where, u.nulls_distinct)
+            for u, _ in _uniques(table)
+        ],
+        fks=[(fk.columns, fk.ref_table, fk.initially_deferred) for fk, _ in fks],
+        types=src.types,
+        domains=frozenset(c.name for c in table.columns if c.type.category == "domain"),
+        domain_checked=frozenset(p for c in t.checks if c.domain for p in c.fn.params),
+        not_null=frozenset(
+            c.name for c in table.columns
+            if not (c.nullable and _domains_nullable(schema, c.type))
+        ),
+    )  # fmt: skip
+
+
+def _copies(src: _Sources) -> bool:
+    """Rows hold mutable values (JSON, arrays): returned as deep copies."""
+    return any(t.category in ("json", "jsonb", "array") for t in src.types.values())
 
 
 def _items(prefix: str, items: list[str], indent: int = ARG) -> str:
@@ -235,6 +270,7 @@ def _column(schema: Schema, table: Table, c: Column, src: _Sources) -> str:
         args.append("nullable=False")
     default = src.default(c)
     if default:
+        src.defaults[c.name] = default
         args.append(f"default={default}")
     if c.identity:
         args.append(f"identity={pystr(c.identity)}")

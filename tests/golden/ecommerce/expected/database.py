@@ -15,20 +15,27 @@ See docs/database.md of schemagen for what is enforced and what is not.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from . import _sqlruntime as rt
+from . import computed as _computed
 from ._database import (
+    MISSING,
     APIError,
     CheckSpec,
     ColumnSpec,
     DatabaseError,
+    FastInsert,
+    FastKit,
     ForeignKeySpec,
+    HandOn,
+    Row,
     SchemaSpec,
     TableSpec,
+    TableState,
     TypeSpec,
     UniqueSpec,
 )
@@ -72,6 +79,128 @@ def customers__unique_part(email: str | None) -> str | None:
     return rt.lower(email)
 
 
+def customers__insert(table: TableState, kit: FastKit) -> FastInsert:
+    """customers: one row's INSERT ... RETURNING *, the table's rules inline."""
+    rows = table.rows
+    row_keys = table.row_keys
+    log = kit.log
+    marks = kit.marks
+    convert = kit.convert
+    store = kit.store
+    invalid = kit.invalid
+    conflict = kit.conflict
+    orphan = kit.orphan
+    retract = kit.retract
+    sql_error = kit.sql_error
+    known = frozenset(
+        (
+            "id",
+            "email",
+            "full_name",
+            "phone",
+            "country_code",
+            "created_at",
+            "updated_at",
+            "referred_by",
+            "membership",
+        )
+    )
+    labels8 = frozenset(table.columns["membership"].type.labels)
+    index2 = table.indexes[2]
+    keys0, keys1, keys2 = [index.keys for index in table.indexes]
+    (parent0,) = kit.parents
+
+    def insert(given: Mapping[str, Any]) -> list[Row] | None:
+        if not given.keys() <= known:
+            return None
+        get = given.get
+        try:
+            v0 = get("id", MISSING)
+            if v0 is not None and v0 is not MISSING and not (type(v0) is UUID):
+                v0 = convert("id", v0)
+            v1 = get("email")
+            if v1 is not None and not (type(v1) is str):
+                v1 = convert("email", v1)
+            v2 = get("full_name")
+            if v2 is not None and not (type(v2) is str and len(v2) <= 120):
+                v2 = convert("full_name", v2)
+            v3 = get("phone")
+            if v3 is not None and not (type(v3) is str and len(v3) <= 32):
+                v3 = convert("phone", v3)
+            v4 = get("country_code")
+            if v4 is not None and not (type(v4) is str and len(v4) == 2):
+                v4 = convert("country_code", v4)
+            v5 = get("created_at", MISSING)
+            if (
+                v5 is not None
+                and v5 is not MISSING
+                and not (type(v5) is datetime and v5.tzinfo is UTC)
+            ):
+                v5 = convert("created_at", v5)
+            v6 = get("updated_at")
+            if v6 is not None and not (type(v6) is datetime and v6.tzinfo is UTC):
+                v6 = convert("updated_at", v6)
+            v7 = get("referred_by")
+            if v7 is not None and not (type(v7) is UUID):
+                v7 = convert("referred_by", v7)
+            v8 = get("membership", MISSING)
+            if v8 is not None and v8 is not MISSING and not (type(v8) is str and v8 in labels8):
+                v8 = convert("membership", v8)
+        except HandOn:
+            return None
+        try:
+            if v0 is MISSING:
+                v0 = customers__id_default()
+                if v0 is not None and not (type(v0) is UUID):
+                    v0 = store("id", v0)
+            if v5 is MISSING:
+                v5 = customers__created_at_default()
+                if v5 is not None and not (type(v5) is datetime and v5.tzinfo is UTC):
+                    v5 = store("created_at", v5)
+            if v8 is MISSING:
+                v8 = customers__membership_default()
+                if v8 is not None and not (type(v8) is str and v8 in labels8):
+                    v8 = store("membership", v8)
+            v9 = _computed.customers__email_domain(v1)
+        except rt.SqlError as error:
+            raise sql_error(error) from None
+        new = {
+            "id": v0,
+            "email": v1,
+            "full_name": v2,
+            "phone": v3,
+            "country_code": v4,
+            "created_at": v5,
+            "updated_at": v6,
+            "referred_by": v7,
+            "membership": v8,
+            "email_domain": v9,
+        }
+        if v0 is None or v1 is None or v5 is None or v8 is None:
+            invalid(new)
+        key0 = (v0,)
+        key1 = (v1,)
+        key2 = index2.key(new)
+        if key0 in keys0 or key1 in keys1 or key2 is not None and key2 in keys2:
+            conflict(new)
+        rowid = table.next_rowid
+        table.next_rowid = rowid + 1
+        if marks:
+            log.append((table, rowid, None))
+        rows[rowid] = new
+        row_keys[rowid] = [key0, key1, key2]
+        keys0[key0] = rowid
+        keys1[key1] = rowid
+        if key2 is not None:
+            keys2[key2] = rowid
+        if v7 is not None and not parent0((v7,)):
+            retract(rowid)
+            orphan(0, new)
+        return [new.copy()]
+
+    return insert
+
+
 def products__category_default() -> str:
     return "general"
 
@@ -91,6 +220,179 @@ def products__reviews_count_default() -> int:
 
 def products__is_active_default() -> bool:
     return True
+
+
+def products__insert(table: TableState, kit: FastKit) -> FastInsert:
+    """products: one row's INSERT ... RETURNING *, the table's rules inline."""
+    rows = table.rows
+    row_keys = table.row_keys
+    log = kit.log
+    marks = kit.marks
+    sequences = kit.sequences
+    convert = kit.convert
+    store = kit.store
+    invalid = kit.invalid
+    conflict = kit.conflict
+    sql_error = kit.sql_error
+    known = frozenset(
+        (
+            "id",
+            "sku",
+            "name",
+            "category",
+            "price",
+            "stock_quantity",
+            "created_at",
+            "rating",
+            "reviews_count",
+            "is_active",
+            "updated_at",
+            "description",
+        )
+    )
+    sequence0 = ("products", "id")
+    keys0, keys1 = [index.keys for index in table.indexes]
+
+    def insert(given: Mapping[str, Any]) -> list[Row] | None:
+        if not given.keys() <= known:
+            return None
+        get = given.get
+        try:
+            v0 = get("id", MISSING)
+            if (
+                v0 is not None
+                and v0 is not MISSING
+                and not (type(v0) is int and -2147483648 <= v0 <= 2147483647)
+            ):
+                v0 = convert("id", v0)
+            v1 = get("sku")
+            if v1 is not None and not (type(v1) is str and len(v1) <= 32):
+                v1 = convert("sku", v1)
+            v2 = get("name")
+            if v2 is not None and not (type(v2) is str):
+                v2 = convert("name", v2)
+            v3 = get("category", MISSING)
+            if v3 is not None and v3 is not MISSING and not (type(v3) is str and len(v3) <= 50):
+                v3 = convert("category", v3)
+            v4 = get("price")
+            if v4 is not None:
+                v4 = convert("price", v4)
+            v5 = get("stock_quantity", MISSING)
+            if (
+                v5 is not None
+                and v5 is not MISSING
+                and not (type(v5) is int and -2147483648 <= v5 <= 2147483647)
+            ):
+                v5 = convert("stock_quantity", v5)
+            v6 = get("created_at", MISSING)
+            if (
+                v6 is not None
+                and v6 is not MISSING
+                and not (type(v6) is datetime and v6.tzinfo is UTC)
+            ):
+                v6 = convert("created_at", v6)
+            v7 = get("rating")
+            if v7 is not None:
+                v7 = convert("rating", v7)
+            v8 = get("reviews_count", MISSING)
+            if (
+                v8 is not None
+                and v8 is not MISSING
+                and not (type(v8) is int and -2147483648 <= v8 <= 2147483647)
+            ):
+                v8 = convert("reviews_count", v8)
+            v10 = get("is_active", MISSING)
+            if v10 is not None and v10 is not MISSING and not (type(v10) is bool):
+                v10 = convert("is_active", v10)
+            v11 = get("updated_at")
+            if v11 is not None and not (type(v11) is datetime and v11.tzinfo is UTC):
+                v11 = convert("updated_at", v11)
+            v12 = get("description")
+            if v12 is not None and not (type(v12) is str):
+                v12 = convert("description", v12)
+        except HandOn:
+            return None
+        try:
+            if v0 is MISSING:
+                v0 = sequences.get(sequence0, 0) + 1
+                sequences[sequence0] = v0
+            if v3 is MISSING:
+                v3 = products__category_default()
+                if v3 is not None and not (type(v3) is str and len(v3) <= 50):
+                    v3 = store("category", v3)
+            if v5 is MISSING:
+                v5 = products__stock_quantity_default()
+                if v5 is not None and not (type(v5) is int and -2147483648 <= v5 <= 2147483647):
+                    v5 = store("stock_quantity", v5)
+            if v6 is MISSING:
+                v6 = products__created_at_default()
+                if v6 is not None and not (type(v6) is datetime and v6.tzinfo is UTC):
+                    v6 = store("created_at", v6)
+            if v8 is MISSING:
+                v8 = products__reviews_count_default()
+                if v8 is not None and not (type(v8) is int and -2147483648 <= v8 <= 2147483647):
+                    v8 = store("reviews_count", v8)
+            if v10 is MISSING:
+                v10 = products__is_active_default()
+                if v10 is not None and not (type(v10) is bool):
+                    v10 = store("is_active", v10)
+            v9 = _computed.products__popularity_score(v7, v8)
+        except rt.SqlError as error:
+            raise sql_error(error) from None
+        new = {
+            "id": v0,
+            "sku": v1,
+            "name": v2,
+            "category": v3,
+            "price": v4,
+            "stock_quantity": v5,
+            "created_at": v6,
+            "rating": v7,
+            "reviews_count": v8,
+            "popularity_score": v9,
+            "is_active": v10,
+            "updated_at": v11,
+            "description": v12,
+        }
+        if (
+            v0 is None
+            or v1 is None
+            or v2 is None
+            or v3 is None
+            or v4 is None
+            or v5 is None
+            or v6 is None
+            or v8 is None
+            or v10 is None
+        ):
+            invalid(new)
+        try:
+            if (
+                (r := _computed.products__price_check(v4)) is not None
+                and not r
+                or (r := _computed.products__rating_check(v7)) is not None
+                and not r
+                or (r := _computed.products__stock_quantity_check(v5)) is not None
+                and not r
+            ):
+                invalid(new)
+        except (NotImplementedError, rt.SqlError):
+            invalid(new)
+        key0 = (v0,)
+        key1 = (v1,)
+        if key0 in keys0 or key1 in keys1:
+            conflict(new)
+        rowid = table.next_rowid
+        table.next_rowid = rowid + 1
+        if marks:
+            log.append((table, rowid, None))
+        rows[rowid] = new
+        row_keys[rowid] = [key0, key1]
+        keys0[key0] = rowid
+        keys1[key1] = rowid
+        return [new.copy()]
+
+    return insert
 
 
 def orders__id_default() -> UUID | None:
@@ -116,6 +418,168 @@ def orders__unique_where(status: str | None) -> bool | None:
     return rt.eq(status, "pending")
 
 
+def orders__insert(table: TableState, kit: FastKit) -> FastInsert:
+    """orders: one row's INSERT ... RETURNING *, the table's rules inline."""
+    rows = table.rows
+    row_keys = table.row_keys
+    log = kit.log
+    marks = kit.marks
+    sequences = kit.sequences
+    convert = kit.convert
+    store = kit.store
+    invalid = kit.invalid
+    conflict = kit.conflict
+    orphan = kit.orphan
+    sql_error = kit.sql_error
+    known = frozenset(
+        (
+            "id",
+            "customer_id",
+            "product_id",
+            "price",
+            "quantity",
+            "status",
+            "created_at",
+            "discount",
+            "notes",
+            "shipped_at",
+        )
+    )
+    labels5 = frozenset(table.columns["status"].type.labels)
+    sequence8 = ("orders", "order_number")
+    index2 = table.indexes[2]
+    keys0, keys1, keys2 = [index.keys for index in table.indexes]
+    parent0, parent1 = kit.parents
+
+    def insert(given: Mapping[str, Any]) -> list[Row] | None:
+        if not given.keys() <= known:
+            return None
+        get = given.get
+        try:
+            v0 = get("id", MISSING)
+            if v0 is not None and v0 is not MISSING and not (type(v0) is UUID):
+                v0 = convert("id", v0)
+            v1 = get("customer_id")
+            if v1 is not None and not (type(v1) is UUID):
+                v1 = convert("customer_id", v1)
+            v2 = get("product_id")
+            if v2 is not None and not (type(v2) is int and -2147483648 <= v2 <= 2147483647):
+                v2 = convert("product_id", v2)
+            v3 = get("price")
+            if v3 is not None:
+                v3 = convert("price", v3)
+            v4 = get("quantity")
+            if v4 is not None and not (type(v4) is int and -2147483648 <= v4 <= 2147483647):
+                v4 = convert("quantity", v4)
+            v5 = get("status", MISSING)
+            if v5 is not None and v5 is not MISSING and not (type(v5) is str and v5 in labels5):
+                v5 = convert("status", v5)
+            v6 = get("created_at", MISSING)
+            if (
+                v6 is not None
+                and v6 is not MISSING
+                and not (type(v6) is datetime and v6.tzinfo is UTC)
+            ):
+                v6 = convert("created_at", v6)
+            v7 = get("discount", MISSING)
+            if v7 is not None and v7 is not MISSING:
+                v7 = convert("discount", v7)
+            v12 = get("notes")
+            if v12 is not None and not (type(v12) is str):
+                v12 = convert("notes", v12)
+            v13 = get("shipped_at")
+            if v13 is not None and not (type(v13) is datetime and v13.tzinfo is UTC):
+                v13 = convert("shipped_at", v13)
+        except HandOn:
+            return None
+        try:
+            if v0 is MISSING:
+                v0 = orders__id_default()
+                if v0 is not None and not (type(v0) is UUID):
+                    v0 = store("id", v0)
+            if v5 is MISSING:
+                v5 = orders__status_default()
+                if v5 is not None and not (type(v5) is str and v5 in labels5):
+                    v5 = store("status", v5)
+            if v6 is MISSING:
+                v6 = orders__created_at_default()
+                if v6 is not None and not (type(v6) is datetime and v6.tzinfo is UTC):
+                    v6 = store("created_at", v6)
+            if v7 is MISSING:
+                v7 = orders__discount_default()
+                if v7 is not None:
+                    v7 = store("discount", v7)
+            v8 = sequences.get(sequence8, 0) + 1
+            sequences[sequence8] = v8
+            v9 = _computed.orders__total_price(v3, v4)
+            v10 = _computed.orders__discount_amount(v3, v4, v7)
+            v11 = _computed.orders__final_price(v3, v4, v7)
+        except rt.SqlError as error:
+            raise sql_error(error) from None
+        new = {
+            "id": v0,
+            "customer_id": v1,
+            "product_id": v2,
+            "price": v3,
+            "quantity": v4,
+            "status": v5,
+            "created_at": v6,
+            "discount": v7,
+            "order_number": v8,
+            "total_price": v9,
+            "discount_amount": v10,
+            "final_price": v11,
+            "notes": v12,
+            "shipped_at": v13,
+        }
+        if (
+            v0 is None
+            or v1 is None
+            or v2 is None
+            or v3 is None
+            or v4 is None
+            or v5 is None
+            or v6 is None
+            or v7 is None
+            or v8 is None
+        ):
+            invalid(new)
+        try:
+            if (
+                (r := _computed.orders__discount_check(v7)) is not None
+                and not r
+                or (r := _computed.orders__quantity_check(v4)) is not None
+                and not r
+                or (r := _computed.orders__shipped_after_created(v13, v6)) is not None
+                and not r
+            ):
+                invalid(new)
+        except (NotImplementedError, rt.SqlError):
+            invalid(new)
+        key0 = (v0,)
+        key1 = (v8,)
+        key2 = index2.key(new)
+        if key0 in keys0 or key1 in keys1 or key2 is not None and key2 in keys2:
+            conflict(new)
+        rowid = table.next_rowid
+        table.next_rowid = rowid + 1
+        if not parent0((v1,)):
+            orphan(0, new)
+        if not parent1((v2,)):
+            orphan(1, new)
+        if marks:
+            log.append((table, rowid, None))
+        rows[rowid] = new
+        row_keys[rowid] = [key0, key1, key2]
+        keys0[key0] = rowid
+        keys1[key1] = rowid
+        if key2 is not None:
+            keys2[key2] = rowid
+        return [new.copy()]
+
+    return insert
+
+
 def customer_profiles__preferences_default() -> Any:
     return {}
 
@@ -128,9 +592,253 @@ def customer_profiles__newsletter_default() -> bool:
     return False
 
 
+def customer_profiles__insert(table: TableState, kit: FastKit) -> FastInsert:
+    """customer_profiles: one row's INSERT ... RETURNING *, the table's rules inline."""
+    rows = table.rows
+    row_keys = table.row_keys
+    log = kit.log
+    marks = kit.marks
+    convert = kit.convert
+    store = kit.store
+    invalid = kit.invalid
+    conflict = kit.conflict
+    orphan = kit.orphan
+    sql_error = kit.sql_error
+    known = frozenset(
+        (
+            "customer_id",
+            "bio",
+            "preferences",
+            "tags",
+            "birth_date",
+            "avatar",
+            "last_ip",
+            "newsletter",
+        )
+    )
+    (keys0,) = [index.keys for index in table.indexes]
+    (parent0,) = kit.parents
+
+    def insert(given: Mapping[str, Any]) -> list[Row] | None:
+        if not given.keys() <= known:
+            return None
+        get = given.get
+        try:
+            v0 = get("customer_id")
+            if v0 is not None and not (type(v0) is UUID):
+                v0 = convert("customer_id", v0)
+            v1 = get("bio")
+            if v1 is not None and not (type(v1) is str):
+                v1 = convert("bio", v1)
+            v2 = get("preferences", MISSING)
+            if v2 is not None and v2 is not MISSING:
+                v2 = convert("preferences", v2)
+            v3 = get("tags", MISSING)
+            if v3 is not None and v3 is not MISSING:
+                v3 = convert("tags", v3)
+            v4 = get("birth_date")
+            if v4 is not None and not (type(v4) is date):
+                v4 = convert("birth_date", v4)
+            v5 = get("avatar")
+            if v5 is not None:
+                v5 = convert("avatar", v5)
+            v6 = get("last_ip")
+            if v6 is not None:
+                v6 = convert("last_ip", v6)
+            v7 = get("newsletter", MISSING)
+            if v7 is not None and v7 is not MISSING and not (type(v7) is bool):
+                v7 = convert("newsletter", v7)
+        except HandOn:
+            return None
+        try:
+            if v2 is MISSING:
+                v2 = customer_profiles__preferences_default()
+                if v2 is not None:
+                    v2 = store("preferences", v2)
+            if v3 is MISSING:
+                v3 = customer_profiles__tags_default()
+                if v3 is not None:
+                    v3 = store("tags", v3)
+            if v7 is MISSING:
+                v7 = customer_profiles__newsletter_default()
+                if v7 is not None and not (type(v7) is bool):
+                    v7 = store("newsletter", v7)
+        except rt.SqlError as error:
+            raise sql_error(error) from None
+        new = {
+            "customer_id": v0,
+            "bio": v1,
+            "preferences": v2,
+            "tags": v3,
+            "birth_date": v4,
+            "avatar": v5,
+            "last_ip": v6,
+            "newsletter": v7,
+        }
+        if v0 is None or v2 is None or v3 is None or v7 is None:
+            invalid(new)
+        try:
+            if (r := _computed.customer_profiles__birth_date_check(v4)) is not None and not r:
+                invalid(new)
+        except (NotImplementedError, rt.SqlError):
+            invalid(new)
+        key0 = (v0,)
+        if key0 in keys0:
+            conflict(new)
+        rowid = table.next_rowid
+        table.next_rowid = rowid + 1
+        if not parent0((v0,)):
+            orphan(0, new)
+        if marks:
+            log.append((table, rowid, None))
+        rows[rowid] = new
+        row_keys[rowid] = [key0]
+        keys0[key0] = rowid
+        return [table.out(new)]
+
+    return insert
+
+
 def product_ratings__date_default() -> date | None:
     """postgres: CURRENT_DATE"""
     return rt.current_date()
+
+
+def product_ratings__insert(table: TableState, kit: FastKit) -> FastInsert:
+    """product_ratings: one row's INSERT ... RETURNING *, the table's rules inline."""
+    rows = table.rows
+    row_keys = table.row_keys
+    log = kit.log
+    marks = kit.marks
+    sequences = kit.sequences
+    convert = kit.convert
+    store = kit.store
+    invalid = kit.invalid
+    conflict = kit.conflict
+    orphan = kit.orphan
+    sql_error = kit.sql_error
+    known = frozenset(
+        (
+            "id",
+            "customer_id",
+            "product_name",
+            "date",
+            "quality",
+            "value",
+            "usability",
+            "delivery",
+            "comment",
+        )
+    )
+    sequence0 = ("product_ratings", "id")
+    keys0, keys1 = [index.keys for index in table.indexes]
+    (parent0,) = kit.parents
+
+    def insert(given: Mapping[str, Any]) -> list[Row] | None:
+        if not given.keys() <= known:
+            return None
+        get = given.get
+        try:
+            v0 = get("id", MISSING)
+            if (
+                v0 is not None
+                and v0 is not MISSING
+                and not (type(v0) is int and -2147483648 <= v0 <= 2147483647)
+            ):
+                v0 = convert("id", v0)
+            v1 = get("customer_id")
+            if v1 is not None and not (type(v1) is UUID):
+                v1 = convert("customer_id", v1)
+            v2 = get("product_name")
+            if v2 is not None and not (type(v2) is str):
+                v2 = convert("product_name", v2)
+            v3 = get("date", MISSING)
+            if v3 is not None and v3 is not MISSING and not (type(v3) is date):
+                v3 = convert("date", v3)
+            v4 = get("quality")
+            if v4 is not None and not (type(v4) is int and -32768 <= v4 <= 32767):
+                v4 = convert("quality", v4)
+            v5 = get("value")
+            if v5 is not None and not (type(v5) is int and -32768 <= v5 <= 32767):
+                v5 = convert("value", v5)
+            v6 = get("usability")
+            if v6 is not None and not (type(v6) is int and -32768 <= v6 <= 32767):
+                v6 = convert("usability", v6)
+            v7 = get("delivery")
+            if v7 is not None and not (type(v7) is int and -32768 <= v7 <= 32767):
+                v7 = convert("delivery", v7)
+            v8 = get("comment")
+            if v8 is not None and not (type(v8) is str):
+                v8 = convert("comment", v8)
+        except HandOn:
+            return None
+        try:
+            if v0 is MISSING:
+                v0 = sequences.get(sequence0, 0) + 1
+                sequences[sequence0] = v0
+            if v3 is MISSING:
+                v3 = product_ratings__date_default()
+                if v3 is not None and not (type(v3) is date):
+                    v3 = store("date", v3)
+            v9 = _computed.product_ratings__overall_rating(v4, v5, v6, v7)
+            v10 = _computed.product_ratings__would_recommend(v4, v5, v6, v7)
+        except rt.SqlError as error:
+            raise sql_error(error) from None
+        new = {
+            "id": v0,
+            "customer_id": v1,
+            "product_name": v2,
+            "date": v3,
+            "quality": v4,
+            "value": v5,
+            "usability": v6,
+            "delivery": v7,
+            "comment": v8,
+            "overall_rating": v9,
+            "would_recommend": v10,
+        }
+        if (
+            v0 is None
+            or v1 is None
+            or v2 is None
+            or v3 is None
+            or v4 is None
+            or v5 is None
+            or v6 is None
+            or v7 is None
+        ):
+            invalid(new)
+        try:
+            if (
+                (r := _computed.product_ratings__delivery_check(v7)) is not None
+                and not r
+                or (r := _computed.product_ratings__quality_check(v4)) is not None
+                and not r
+                or (r := _computed.product_ratings__usability_check(v6)) is not None
+                and not r
+                or (r := _computed.product_ratings__value_check(v5)) is not None
+                and not r
+            ):
+                invalid(new)
+        except (NotImplementedError, rt.SqlError):
+            invalid(new)
+        key0 = (v0,)
+        key1 = (v1, v2, v3)
+        if key0 in keys0 or key1 in keys1:
+            conflict(new)
+        rowid = table.next_rowid
+        table.next_rowid = rowid + 1
+        if not parent0((v1,)):
+            orphan(0, new)
+        if marks:
+            log.append((table, rowid, None))
+        rows[rowid] = new
+        row_keys[rowid] = [key0, key1]
+        keys0[key0] = rowid
+        keys1[key1] = rowid
+        return [new.copy()]
+
+    return insert
 
 
 def analytics__event_date_default() -> date | None:
@@ -154,6 +862,141 @@ def analytics__revenue_default() -> Decimal:
     return rt.Decimal("0.00")
 
 
+def analytics__insert(table: TableState, kit: FastKit) -> FastInsert:
+    """analytics: one row's INSERT ... RETURNING *, the table's rules inline."""
+    rows = table.rows
+    row_keys = table.row_keys
+    log = kit.log
+    marks = kit.marks
+    sequences = kit.sequences
+    convert = kit.convert
+    store = kit.store
+    invalid = kit.invalid
+    conflict = kit.conflict
+    sql_error = kit.sql_error
+    known = frozenset(
+        (
+            "id",
+            "event_date",
+            "page_views",
+            "unique_visitors",
+            "conversions",
+            "revenue",
+        )
+    )
+    sequence0 = ("analytics", "id")
+    keys0, keys1 = [index.keys for index in table.indexes]
+
+    def insert(given: Mapping[str, Any]) -> list[Row] | None:
+        if not given.keys() <= known:
+            return None
+        get = given.get
+        try:
+            v0 = get("id", MISSING)
+            if (
+                v0 is not None
+                and v0 is not MISSING
+                and not (type(v0) is int and -9223372036854775808 <= v0 <= 9223372036854775807)
+            ):
+                v0 = convert("id", v0)
+            v1 = get("event_date", MISSING)
+            if v1 is not None and v1 is not MISSING and not (type(v1) is date):
+                v1 = convert("event_date", v1)
+            v2 = get("page_views", MISSING)
+            if (
+                v2 is not None
+                and v2 is not MISSING
+                and not (type(v2) is int and -2147483648 <= v2 <= 2147483647)
+            ):
+                v2 = convert("page_views", v2)
+            v3 = get("unique_visitors", MISSING)
+            if (
+                v3 is not None
+                and v3 is not MISSING
+                and not (type(v3) is int and -2147483648 <= v3 <= 2147483647)
+            ):
+                v3 = convert("unique_visitors", v3)
+            v4 = get("conversions", MISSING)
+            if (
+                v4 is not None
+                and v4 is not MISSING
+                and not (type(v4) is int and -2147483648 <= v4 <= 2147483647)
+            ):
+                v4 = convert("conversions", v4)
+            v5 = get("revenue", MISSING)
+            if v5 is not None and v5 is not MISSING:
+                v5 = convert("revenue", v5)
+        except HandOn:
+            return None
+        try:
+            if v0 is MISSING:
+                v0 = sequences.get(sequence0, 0) + 1
+                sequences[sequence0] = v0
+            if v1 is MISSING:
+                v1 = analytics__event_date_default()
+                if v1 is not None and not (type(v1) is date):
+                    v1 = store("event_date", v1)
+            if v2 is MISSING:
+                v2 = analytics__page_views_default()
+                if v2 is not None and not (type(v2) is int and -2147483648 <= v2 <= 2147483647):
+                    v2 = store("page_views", v2)
+            if v3 is MISSING:
+                v3 = analytics__unique_visitors_default()
+                if v3 is not None and not (type(v3) is int and -2147483648 <= v3 <= 2147483647):
+                    v3 = store("unique_visitors", v3)
+            if v4 is MISSING:
+                v4 = analytics__conversions_default()
+                if v4 is not None and not (type(v4) is int and -2147483648 <= v4 <= 2147483647):
+                    v4 = store("conversions", v4)
+            if v5 is MISSING:
+                v5 = analytics__revenue_default()
+                if v5 is not None:
+                    v5 = store("revenue", v5)
+            v6 = _computed.analytics__conversion_rate(v3, v4)
+            v7 = _computed.analytics__revenue_per_visitor(v5, v3)
+        except rt.SqlError as error:
+            raise sql_error(error) from None
+        new = {
+            "id": v0,
+            "event_date": v1,
+            "page_views": v2,
+            "unique_visitors": v3,
+            "conversions": v4,
+            "revenue": v5,
+            "conversion_rate": v6,
+            "revenue_per_visitor": v7,
+        }
+        if v0 is None or v1 is None or v2 is None or v3 is None or v4 is None or v5 is None:
+            invalid(new)
+        try:
+            if (
+                (r := _computed.analytics__conversions_le_visitors(v4, v3)) is not None
+                and not r
+                or (r := _computed.analytics__page_views_check(v2)) is not None
+                and not r
+                or (r := _computed.analytics__unique_visitors_check(v3)) is not None
+                and not r
+            ):
+                invalid(new)
+        except (NotImplementedError, rt.SqlError):
+            invalid(new)
+        key0 = (v0,)
+        key1 = (v1,)
+        if key0 in keys0 or key1 in keys1:
+            conflict(new)
+        rowid = table.next_rowid
+        table.next_rowid = rowid + 1
+        if marks:
+            log.append((table, rowid, None))
+        rows[rowid] = new
+        row_keys[rowid] = [key0, key1]
+        keys0[key0] = rowid
+        keys1[key1] = rowid
+        return [new.copy()]
+
+    return insert
+
+
 def customer_metrics__total_orders_default() -> int:
     return 0
 
@@ -170,13 +1013,373 @@ def customer_metrics__login_count_default() -> int:
     return 0
 
 
+def customer_metrics__insert(table: TableState, kit: FastKit) -> FastInsert:
+    """customer_metrics: one row's INSERT ... RETURNING *, the table's rules inline."""
+    rows = table.rows
+    row_keys = table.row_keys
+    log = kit.log
+    marks = kit.marks
+    convert = kit.convert
+    store = kit.store
+    invalid = kit.invalid
+    conflict = kit.conflict
+    orphan = kit.orphan
+    sql_error = kit.sql_error
+    known = frozenset(
+        (
+            "customer_id",
+            "total_orders",
+            "total_spent",
+            "days_since_signup",
+            "login_count",
+            "updated_at",
+        )
+    )
+    (keys0,) = [index.keys for index in table.indexes]
+    (parent0,) = kit.parents
+
+    def insert(given: Mapping[str, Any]) -> list[Row] | None:
+        if not given.keys() <= known:
+            return None
+        get = given.get
+        try:
+            v0 = get("customer_id")
+            if v0 is not None and not (type(v0) is UUID):
+                v0 = convert("customer_id", v0)
+            v1 = get("total_orders", MISSING)
+            if (
+                v1 is not None
+                and v1 is not MISSING
+                and not (type(v1) is int and -2147483648 <= v1 <= 2147483647)
+            ):
+                v1 = convert("total_orders", v1)
+            v2 = get("total_spent", MISSING)
+            if v2 is not None and v2 is not MISSING:
+                v2 = convert("total_spent", v2)
+            v3 = get("days_since_signup", MISSING)
+            if (
+                v3 is not None
+                and v3 is not MISSING
+                and not (type(v3) is int and -2147483648 <= v3 <= 2147483647)
+            ):
+                v3 = convert("days_since_signup", v3)
+            v4 = get("login_count", MISSING)
+            if (
+                v4 is not None
+                and v4 is not MISSING
+                and not (type(v4) is int and -2147483648 <= v4 <= 2147483647)
+            ):
+                v4 = convert("login_count", v4)
+            v9 = get("updated_at")
+            if v9 is not None and not (type(v9) is datetime and v9.tzinfo is UTC):
+                v9 = convert("updated_at", v9)
+        except HandOn:
+            return None
+        try:
+            if v1 is MISSING:
+                v1 = customer_metrics__total_orders_default()
+                if v1 is not None and not (type(v1) is int and -2147483648 <= v1 <= 2147483647):
+                    v1 = store("total_orders", v1)
+            if v2 is MISSING:
+                v2 = customer_metrics__total_spent_default()
+                if v2 is not None:
+                    v2 = store("total_spent", v2)
+            if v3 is MISSING:
+                v3 = customer_metrics__days_since_signup_default()
+                if v3 is not None and not (type(v3) is int and -2147483648 <= v3 <= 2147483647):
+                    v3 = store("days_since_signup", v3)
+            if v4 is MISSING:
+                v4 = customer_metrics__login_count_default()
+                if v4 is not None and not (type(v4) is int and -2147483648 <= v4 <= 2147483647):
+                    v4 = store("login_count", v4)
+            v5 = _computed.customer_metrics__average_order_value(v1, v2)
+            v6 = _computed.customer_metrics__orders_per_month(v1, v3)
+            v7 = _computed.customer_metrics__engagement_level(v4)
+            v8 = _computed.customer_metrics__loyalty_points(v1, v4)
+        except rt.SqlError as error:
+            raise sql_error(error) from None
+        new = {
+            "customer_id": v0,
+            "total_orders": v1,
+            "total_spent": v2,
+            "days_since_signup": v3,
+            "login_count": v4,
+            "average_order_value": v5,
+            "orders_per_month": v6,
+            "engagement_level": v7,
+            "loyalty_points": v8,
+            "updated_at": v9,
+        }
+        if v0 is None or v1 is None or v2 is None or v3 is None or v4 is None:
+            invalid(new)
+        key0 = (v0,)
+        if key0 in keys0:
+            conflict(new)
+        rowid = table.next_rowid
+        table.next_rowid = rowid + 1
+        if not parent0((v0,)):
+            orphan(0, new)
+        if marks:
+            log.append((table, rowid, None))
+        rows[rowid] = new
+        row_keys[rowid] = [key0]
+        keys0[key0] = rowid
+        return [new.copy()]
+
+    return insert
+
+
 def sales_tracking__region_default() -> str:
     return "eu"
+
+
+def sales_tracking__insert(table: TableState, kit: FastKit) -> FastInsert:
+    """sales_tracking: one row's INSERT ... RETURNING *, the table's rules inline."""
+    rows = table.rows
+    row_keys = table.row_keys
+    log = kit.log
+    marks = kit.marks
+    sequences = kit.sequences
+    convert = kit.convert
+    store = kit.store
+    invalid = kit.invalid
+    conflict = kit.conflict
+    orphan = kit.orphan
+    sql_error = kit.sql_error
+    known = frozenset(
+        (
+            "id",
+            "product_id",
+            "sale_date",
+            "region",
+            "units_sold",
+            "unit_price",
+            "unit_cost",
+        )
+    )
+    sequence0 = ("sales_tracking", "id")
+    keys0, keys1 = [index.keys for index in table.indexes]
+    (parent0,) = kit.parents
+
+    def insert(given: Mapping[str, Any]) -> list[Row] | None:
+        if not given.keys() <= known:
+            return None
+        get = given.get
+        try:
+            v0 = get("id", MISSING)
+            if (
+                v0 is not None
+                and v0 is not MISSING
+                and not (type(v0) is int and -2147483648 <= v0 <= 2147483647)
+            ):
+                v0 = convert("id", v0)
+            v1 = get("product_id")
+            if v1 is not None and not (type(v1) is int and -2147483648 <= v1 <= 2147483647):
+                v1 = convert("product_id", v1)
+            v2 = get("sale_date")
+            if v2 is not None and not (type(v2) is date):
+                v2 = convert("sale_date", v2)
+            v3 = get("region", MISSING)
+            if v3 is not None and v3 is not MISSING and not (type(v3) is str and len(v3) <= 20):
+                v3 = convert("region", v3)
+            v4 = get("units_sold")
+            if v4 is not None and not (type(v4) is int and -2147483648 <= v4 <= 2147483647):
+                v4 = convert("units_sold", v4)
+            v5 = get("unit_price")
+            if v5 is not None:
+                v5 = convert("unit_price", v5)
+            v6 = get("unit_cost")
+            if v6 is not None:
+                v6 = convert("unit_cost", v6)
+        except HandOn:
+            return None
+        try:
+            if v0 is MISSING:
+                v0 = sequences.get(sequence0, 0) + 1
+                sequences[sequence0] = v0
+            if v3 is MISSING:
+                v3 = sales_tracking__region_default()
+                if v3 is not None and not (type(v3) is str and len(v3) <= 20):
+                    v3 = store("region", v3)
+            v7 = _computed.sales_tracking__revenue(v4, v5)
+            v8 = _computed.sales_tracking__profit(v4, v5, v6)
+            v9 = _computed.sales_tracking__margin_percent(v5, v6)
+            v10 = _computed.sales_tracking__tracking_code(v3, v1)
+        except rt.SqlError as error:
+            raise sql_error(error) from None
+        new = {
+            "id": v0,
+            "product_id": v1,
+            "sale_date": v2,
+            "region": v3,
+            "units_sold": v4,
+            "unit_price": v5,
+            "unit_cost": v6,
+            "revenue": v7,
+            "profit": v8,
+            "margin_percent": v9,
+            "tracking_code": v10,
+        }
+        if (
+            v0 is None
+            or v1 is None
+            or v2 is None
+            or v3 is None
+            or v4 is None
+            or v5 is None
+            or v6 is None
+        ):
+            invalid(new)
+        try:
+            if (r := _computed.sales_tracking__units_sold_check(v4)) is not None and not r:
+                invalid(new)
+        except (NotImplementedError, rt.SqlError):
+            invalid(new)
+        key0 = (v0,)
+        key1 = (v1, v2, v3)
+        if key0 in keys0 or key1 in keys1:
+            conflict(new)
+        rowid = table.next_rowid
+        table.next_rowid = rowid + 1
+        if not parent0((v1,)):
+            orphan(0, new)
+        if marks:
+            log.append((table, rowid, None))
+        rows[rowid] = new
+        row_keys[rowid] = [key0, key1]
+        keys0[key0] = rowid
+        keys1[key1] = rowid
+        return [new.copy()]
+
+    return insert
 
 
 def pricing_tiers__valid_from_default() -> date | None:
     """postgres: CURRENT_DATE"""
     return rt.current_date()
+
+
+def pricing_tiers__insert(table: TableState, kit: FastKit) -> FastInsert:
+    """pricing_tiers: one row's INSERT ... RETURNING *, the table's rules inline."""
+    rows = table.rows
+    row_keys = table.row_keys
+    log = kit.log
+    marks = kit.marks
+    sequences = kit.sequences
+    convert = kit.convert
+    store = kit.store
+    invalid = kit.invalid
+    conflict = kit.conflict
+    orphan = kit.orphan
+    sql_error = kit.sql_error
+    known = frozenset(("id", "product_id", "tier", "valid_from", "valid_to"))
+    labels2 = frozenset(table.columns["tier"].type.labels)
+    sequence0 = ("pricing_tiers", "id")
+    keys0, keys1 = [index.keys for index in table.indexes]
+    (parent0,) = kit.parents
+
+    def insert(given: Mapping[str, Any]) -> list[Row] | None:
+        if not given.keys() <= known:
+            return None
+        get = given.get
+        try:
+            v0 = get("id", MISSING)
+            if (
+                v0 is not None
+                and v0 is not MISSING
+                and not (type(v0) is int and -2147483648 <= v0 <= 2147483647)
+            ):
+                v0 = convert("id", v0)
+            v1 = get("product_id")
+            if v1 is not None and not (type(v1) is int and -2147483648 <= v1 <= 2147483647):
+                v1 = convert("product_id", v1)
+            v2 = get("tier")
+            if v2 is not None and not (type(v2) is str and v2 in labels2):
+                v2 = convert("tier", v2)
+            v6 = get("valid_from", MISSING)
+            if v6 is not None and v6 is not MISSING and not (type(v6) is date):
+                v6 = convert("valid_from", v6)
+            v7 = get("valid_to")
+            if v7 is not None and not (type(v7) is date):
+                v7 = convert("valid_to", v7)
+        except HandOn:
+            return None
+        try:
+            if v0 is MISSING:
+                v0 = sequences.get(sequence0, 0) + 1
+                sequences[sequence0] = v0
+            v3 = None
+            v4 = None
+            v5 = None
+            if v6 is MISSING:
+                v6 = pricing_tiers__valid_from_default()
+                if v6 is not None and not (type(v6) is date):
+                    v6 = store("valid_from", v6)
+            v8 = _computed.pricing_tiers__price_spread(v5, v3)
+        except rt.SqlError as error:
+            raise sql_error(error) from None
+        new = {
+            "id": v0,
+            "product_id": v1,
+            "tier": v2,
+            "min_price": v3,
+            "optimal_price": v4,
+            "max_price": v5,
+            "valid_from": v6,
+            "valid_to": v7,
+            "price_spread": v8,
+        }
+        if (
+            v0 is None
+            or v1 is None
+            or v2 is None
+            or v3 is None
+            or v4 is None
+            or v5 is None
+            or v6 is None
+        ):
+            invalid(new)
+        try:
+            if (
+                (r := _computed.pricing_tiers__price_order(v3, v4, v5)) is not None
+                and not r
+                or (r := _computed.pricing_tiers__valid_range(v7, v6)) is not None
+                and not r
+            ):
+                invalid(new)
+        except (NotImplementedError, rt.SqlError):
+            invalid(new)
+        key0 = (v0,)
+        key1 = (v1, v2)
+        if key0 in keys0 or key1 in keys1:
+            conflict(new)
+        rowid = table.next_rowid
+        table.next_rowid = rowid + 1
+        if not parent0((v1,)):
+            orphan(0, new)
+        if marks:
+            log.append((table, rowid, None))
+        rows[rowid] = new
+        row_keys[rowid] = [key0, key1]
+        keys0[key0] = rowid
+        keys1[key1] = rowid
+        return [new.copy()]
+
+    return insert
+
+
+# each table's one-row insert, its rules inline (the engine's general path does the rest)
+INSERTS: dict[str, Callable[[TableState, FastKit], FastInsert]] = {
+    "customers": customers__insert,
+    "products": products__insert,
+    "orders": orders__insert,
+    "customer_profiles": customer_profiles__insert,
+    "product_ratings": product_ratings__insert,
+    "analytics": analytics__insert,
+    "customer_metrics": customer_metrics__insert,
+    "sales_tracking": sales_tracking__insert,
+    "pricing_tiers": pricing_tiers__insert,
+}
 
 
 SCHEMA = SchemaSpec(
@@ -697,6 +1900,7 @@ SCHEMA = SchemaSpec(
     nulls_low=False,
     like_ignores_case=False,
     restrict_violation=True,
+    inserts=INSERTS,
 )
 
 

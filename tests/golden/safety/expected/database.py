@@ -19,14 +19,21 @@ from decimal import Decimal
 from typing import Any
 
 from . import _sqlruntime as rt
+from . import computed as _computed
 from ._database import (
+    MISSING,
     APIError,
     CheckSpec,
     ColumnSpec,
     DatabaseError,
+    FastInsert,
+    FastKit,
     ForeignKeySpec,
+    HandOn,
+    Row,
     SchemaSpec,
     TableSpec,
+    TableState,
     TypeSpec,
     UniqueSpec,
 )
@@ -57,6 +64,405 @@ def class___order_total_default() -> Decimal:
 
 def class___type_default() -> str:
     return "x'); import os; --"
+
+
+def class___insert(table: TableState, kit: FastKit) -> FastInsert:
+    """class: one row's INSERT ... RETURNING *, the table's rules inline."""
+    rows = table.rows
+    row_keys = table.row_keys
+    log = kit.log
+    marks = kit.marks
+    sequences = kit.sequences
+    convert = kit.convert
+    store = kit.store
+    invalid = kit.invalid
+    conflict = kit.conflict
+    sql_error = kit.sql_error
+    known = frozenset(
+        (
+            "id",
+            "order total",
+            "type",
+            "Meta",
+            "_meta",
+            "build",
+            "create",
+            "n",
+            "o",
+            "sg",
+            "Decimal",
+            "1st",
+            "w",
+            'x"y',
+        )
+    )
+    labels12 = frozenset(table.columns["w"].type.labels)
+    sequence0 = ("class", "id")
+    keys0, keys1 = [index.keys for index in table.indexes]
+
+    def insert(given: Mapping[str, Any]) -> list[Row] | None:
+        if not given.keys() <= known:
+            return None
+        get = given.get
+        try:
+            v0 = get("id", MISSING)
+            if (
+                v0 is not None
+                and v0 is not MISSING
+                and not (type(v0) is int and -2147483648 <= v0 <= 2147483647)
+            ):
+                v0 = convert("id", v0)
+            v1 = get("order total", MISSING)
+            if v1 is not None and v1 is not MISSING:
+                v1 = convert("order total", v1)
+            v2 = get("type", MISSING)
+            if v2 is not None and v2 is not MISSING and not (type(v2) is str):
+                v2 = convert("type", v2)
+            v3 = get("Meta")
+            if v3 is not None and not (type(v3) is int and -2147483648 <= v3 <= 2147483647):
+                v3 = convert("Meta", v3)
+            v4 = get("_meta")
+            if v4 is not None and not (type(v4) is int and -2147483648 <= v4 <= 2147483647):
+                v4 = convert("_meta", v4)
+            v5 = get("build")
+            if v5 is not None and not (type(v5) is str):
+                v5 = convert("build", v5)
+            v6 = get("create")
+            if v6 is not None and not (type(v6) is str):
+                v6 = convert("create", v6)
+            v7 = get("n")
+            if v7 is not None and not (type(v7) is int and -2147483648 <= v7 <= 2147483647):
+                v7 = convert("n", v7)
+            v8 = get("o")
+            if v8 is not None and not (type(v8) is str):
+                v8 = convert("o", v8)
+            v9 = get("sg")
+            if v9 is not None and not (type(v9) is str):
+                v9 = convert("sg", v9)
+            v10 = get("Decimal")
+            if v10 is not None and not (type(v10) is int and -2147483648 <= v10 <= 2147483647):
+                v10 = convert("Decimal", v10)
+            v11 = get("1st")
+            if v11 is not None and not (type(v11) is str):
+                v11 = convert("1st", v11)
+            v12 = get("w")
+            if v12 is not None and not (type(v12) is str and v12 in labels12):
+                v12 = convert("w", v12)
+            v13 = get('x"y')
+            if v13 is not None and not (type(v13) is str):
+                v13 = convert('x"y', v13)
+        except HandOn:
+            return None
+        try:
+            if v0 is MISSING:
+                v0 = sequences.get(sequence0, 0) + 1
+                sequences[sequence0] = v0
+            if v1 is MISSING:
+                v1 = class___order_total_default()
+                if v1 is not None:
+                    v1 = store("order total", v1)
+            if v2 is MISSING:
+                v2 = class___type_default()
+                if v2 is not None and not (type(v2) is str):
+                    v2 = store("type", v2)
+            v14 = _computed.class___def(v7)
+        except rt.SqlError as error:
+            raise sql_error(error) from None
+        new = {
+            "id": v0,
+            "order total": v1,
+            "type": v2,
+            "Meta": v3,
+            "_meta": v4,
+            "build": v5,
+            "create": v6,
+            "n": v7,
+            "o": v8,
+            "sg": v9,
+            "Decimal": v10,
+            "1st": v11,
+            "w": v12,
+            'x"y': v13,
+            "def": v14,
+        }
+        if v0 is None or v1 is None or v2 is None:
+            invalid(new)
+        try:
+            if (r := _computed.class___n_check(v7)) is not None and not r:
+                invalid(new)
+        except (NotImplementedError, rt.SqlError):
+            invalid(new)
+        key0 = (v0,)
+        key1 = None if v6 is None else (v6,)
+        if key0 in keys0 or key1 is not None and key1 in keys1:
+            conflict(new)
+        rowid = table.next_rowid
+        table.next_rowid = rowid + 1
+        if marks:
+            log.append((table, rowid, None))
+        rows[rowid] = new
+        row_keys[rowid] = [key0, key1]
+        keys0[key0] = rowid
+        if key1 is not None:
+            keys1[key1] = rowid
+        return [new.copy()]
+
+    return insert
+
+
+def class_2__insert(table: TableState, kit: FastKit) -> FastInsert:
+    """Class: one row's INSERT ... RETURNING *, the table's rules inline."""
+    rows = table.rows
+    row_keys = table.row_keys
+    log = kit.log
+    marks = kit.marks
+    convert = kit.convert
+    invalid = kit.invalid
+    conflict = kit.conflict
+    orphan = kit.orphan
+    retract = kit.retract
+    known = frozenset(("id", "parent", "self"))
+    (keys0,) = [index.keys for index in table.indexes]
+    parent0, parent1 = kit.parents
+
+    def insert(given: Mapping[str, Any]) -> list[Row] | None:
+        if not given.keys() <= known:
+            return None
+        get = given.get
+        try:
+            v0 = get("id")
+            if v0 is not None and not (type(v0) is int and -2147483648 <= v0 <= 2147483647):
+                v0 = convert("id", v0)
+            v1 = get("parent")
+            if v1 is not None and not (type(v1) is int and -2147483648 <= v1 <= 2147483647):
+                v1 = convert("parent", v1)
+            v2 = get("self")
+            if v2 is not None and not (type(v2) is int and -2147483648 <= v2 <= 2147483647):
+                v2 = convert("self", v2)
+        except HandOn:
+            return None
+        new = {"id": v0, "parent": v1, "self": v2}
+        if v0 is None:
+            invalid(new)
+        key0 = (v0,)
+        if key0 in keys0:
+            conflict(new)
+        rowid = table.next_rowid
+        table.next_rowid = rowid + 1
+        if marks:
+            log.append((table, rowid, None))
+        rows[rowid] = new
+        row_keys[rowid] = [key0]
+        keys0[key0] = rowid
+        if v1 is not None and not parent0((v1,)):
+            retract(rowid)
+            orphan(0, new)
+        if v2 is not None and not parent1((v2,)):
+            retract(rowid)
+            orphan(1, new)
+        return [new.copy()]
+
+    return insert
+
+
+def a__insert(table: TableState, kit: FastKit) -> FastInsert:
+    """a: one row's INSERT ... RETURNING *, the table's rules inline."""
+    rows = table.rows
+    row_keys = table.row_keys
+    log = kit.log
+    marks = kit.marks
+    convert = kit.convert
+    invalid = kit.invalid
+    conflict = kit.conflict
+    orphan = kit.orphan
+    known = frozenset(("id", "b_id"))
+    (keys0,) = [index.keys for index in table.indexes]
+    (parent0,) = kit.parents
+
+    def insert(given: Mapping[str, Any]) -> list[Row] | None:
+        if not given.keys() <= known:
+            return None
+        get = given.get
+        try:
+            v0 = get("id")
+            if v0 is not None and not (type(v0) is int and -2147483648 <= v0 <= 2147483647):
+                v0 = convert("id", v0)
+            v1 = get("b_id")
+            if v1 is not None and not (type(v1) is int and -2147483648 <= v1 <= 2147483647):
+                v1 = convert("b_id", v1)
+        except HandOn:
+            return None
+        new = {"id": v0, "b_id": v1}
+        if v0 is None:
+            invalid(new)
+        key0 = (v0,)
+        if key0 in keys0:
+            conflict(new)
+        rowid = table.next_rowid
+        table.next_rowid = rowid + 1
+        if v1 is not None and not parent0((v1,)):
+            orphan(0, new)
+        if marks:
+            log.append((table, rowid, None))
+        rows[rowid] = new
+        row_keys[rowid] = [key0]
+        keys0[key0] = rowid
+        return [new.copy()]
+
+    return insert
+
+
+def b__insert(table: TableState, kit: FastKit) -> FastInsert:
+    """b: one row's INSERT ... RETURNING *, the table's rules inline."""
+    rows = table.rows
+    row_keys = table.row_keys
+    log = kit.log
+    marks = kit.marks
+    convert = kit.convert
+    invalid = kit.invalid
+    conflict = kit.conflict
+    orphan = kit.orphan
+    known = frozenset(("id", "a_id"))
+    (keys0,) = [index.keys for index in table.indexes]
+    (parent0,) = kit.parents
+
+    def insert(given: Mapping[str, Any]) -> list[Row] | None:
+        if not given.keys() <= known:
+            return None
+        get = given.get
+        try:
+            v0 = get("id")
+            if v0 is not None and not (type(v0) is int and -2147483648 <= v0 <= 2147483647):
+                v0 = convert("id", v0)
+            v1 = get("a_id")
+            if v1 is not None and not (type(v1) is int and -2147483648 <= v1 <= 2147483647):
+                v1 = convert("a_id", v1)
+        except HandOn:
+            return None
+        new = {"id": v0, "a_id": v1}
+        if v0 is None or v1 is None:
+            invalid(new)
+        key0 = (v0,)
+        if key0 in keys0:
+            conflict(new)
+        rowid = table.next_rowid
+        table.next_rowid = rowid + 1
+        if not parent0((v1,)):
+            orphan(0, new)
+        if marks:
+            log.append((table, rowid, None))
+        rows[rowid] = new
+        row_keys[rowid] = [key0]
+        keys0[key0] = rowid
+        return [new.copy()]
+
+    return insert
+
+
+def p__insert(table: TableState, kit: FastKit) -> FastInsert:
+    """p: one row's INSERT ... RETURNING *, the table's rules inline."""
+    rows = table.rows
+    row_keys = table.row_keys
+    log = kit.log
+    marks = kit.marks
+    convert = kit.convert
+    invalid = kit.invalid
+    conflict = kit.conflict
+    known = frozenset(("x", "y"))
+    (keys0,) = [index.keys for index in table.indexes]
+
+    def insert(given: Mapping[str, Any]) -> list[Row] | None:
+        if not given.keys() <= known:
+            return None
+        get = given.get
+        try:
+            v0 = get("x")
+            if v0 is not None and not (type(v0) is int and -2147483648 <= v0 <= 2147483647):
+                v0 = convert("x", v0)
+            v1 = get("y")
+            if v1 is not None and not (type(v1) is str):
+                v1 = convert("y", v1)
+        except HandOn:
+            return None
+        new = {"x": v0, "y": v1}
+        if v0 is None or v1 is None:
+            invalid(new)
+        key0 = (v0, v1)
+        if key0 in keys0:
+            conflict(new)
+        rowid = table.next_rowid
+        table.next_rowid = rowid + 1
+        if marks:
+            log.append((table, rowid, None))
+        rows[rowid] = new
+        row_keys[rowid] = [key0]
+        keys0[key0] = rowid
+        return [new.copy()]
+
+    return insert
+
+
+def c__insert(table: TableState, kit: FastKit) -> FastInsert:
+    """c: one row's INSERT ... RETURNING *, the table's rules inline."""
+    rows = table.rows
+    row_keys = table.row_keys
+    log = kit.log
+    marks = kit.marks
+    convert = kit.convert
+    invalid = kit.invalid
+    conflict = kit.conflict
+    orphan = kit.orphan
+    known = frozenset(("id", "px", "py"))
+    keys0, keys1 = [index.keys for index in table.indexes]
+    (parent0,) = kit.parents
+
+    def insert(given: Mapping[str, Any]) -> list[Row] | None:
+        if not given.keys() <= known:
+            return None
+        get = given.get
+        try:
+            v0 = get("id")
+            if v0 is not None and not (type(v0) is int and -2147483648 <= v0 <= 2147483647):
+                v0 = convert("id", v0)
+            v1 = get("px")
+            if v1 is not None and not (type(v1) is int and -2147483648 <= v1 <= 2147483647):
+                v1 = convert("px", v1)
+            v2 = get("py")
+            if v2 is not None and not (type(v2) is str):
+                v2 = convert("py", v2)
+        except HandOn:
+            return None
+        new = {"id": v0, "px": v1, "py": v2}
+        if v0 is None or v1 is None or v2 is None:
+            invalid(new)
+        key0 = (v0,)
+        key1 = (v1, v2)
+        if key0 in keys0 or key1 in keys1:
+            conflict(new)
+        rowid = table.next_rowid
+        table.next_rowid = rowid + 1
+        if not parent0((v1, v2)):
+            orphan(0, new)
+        if marks:
+            log.append((table, rowid, None))
+        rows[rowid] = new
+        row_keys[rowid] = [key0, key1]
+        keys0[key0] = rowid
+        keys1[key1] = rowid
+        return [new.copy()]
+
+    return insert
+
+
+# each table's one-row insert, its rules inline (the engine's general path does the rest)
+INSERTS: dict[str, Callable[[TableState, FastKit], FastInsert]] = {
+    "class": class___insert,
+    "Class": class_2__insert,
+    "a": a__insert,
+    "b": b__insert,
+    "p": p__insert,
+    "c": c__insert,
+}
 
 
 SCHEMA = SchemaSpec(
@@ -185,6 +591,7 @@ SCHEMA = SchemaSpec(
     nulls_low=False,
     like_ignores_case=False,
     restrict_violation=True,
+    inserts=INSERTS,
 )
 
 
