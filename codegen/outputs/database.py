@@ -23,7 +23,7 @@ from ..plan.compiler import _NOPE, default_literal_value
 from ..render import LINE_LENGTH, _width, call, literal, py, pystr
 from ..sqlexpr import mysql_text
 from ..sqlexpr.annotate import Signature
-from .database_insert import Facts, covered, insert_source
+from .database_insert import Facts, RowFn, Rule, covered, insert_source
 
 EXPORTS = {
     "database": ["APIError", "APIResponse", "AsyncDatabase", "Database", "DatabaseError", "SCHEMA"]
@@ -88,6 +88,8 @@ class _Sources:
         self.schema, self.t, self.fns, self.taken, self.warnings = schema, t, fns, taken, warnings
         self.types = {c.name: _resolve(schema, c.type) for c in t.table.columns}
         self.defaults: dict[str, str] = {}  # column -> its DEFAULT's function
+        self.row_fns: list[RowFn] = []  # the unique rules' compiled parts and predicates
+        self.rules: list[Rule] = []  # each unique rule, for the generated insert
 
     def name(self, what: str) -> str:
         return identifier(f"{self.t.module}__{what}", self.taken)
@@ -132,6 +134,7 @@ class _Sources:
         self._note(compiled, where.location, f"{self.t.key}: unique index {where.name or ''}",
                    "writes to the table raise NotImplementedError")  # fmt: skip
         self.fns.append(compiled.source)
+        self.row_fns.append((compiled.name, compiled.params))
         return f"_of_row({compiled.name}, {py(compiled.params)})"
 
     def _note(self, compiled: sqlexpr.Compiled, location: object, what: str, then: str) -> None:
@@ -182,10 +185,7 @@ def _facts(
     table = t.table
     return Facts(
         defaults=src.defaults,
-        uniques=[
-            (u.columns + tuple(u.expressions), not u.expressions and not u.where, u.nulls_distinct)
-            for u, _ in _uniques(table)
-        ],
+        uniques=src.rules,
         fks=[(fk.columns, fk.ref_table, fk.initially_deferred) for fk, _ in fks],
         types=src.types,
         domains=frozenset(c.name for c in table.columns if c.type.category == "domain"),
@@ -240,12 +240,15 @@ def _unique(table: Table, u: Unique, primary: bool, src: _Sources) -> str:
     name = u.name or _pg_name(table, u.columns + tuple(u.expressions), "key")
     shown = u.columns + tuple(u.expressions)
     args = [pystr(name), py(shown)]
+    parts: tuple[RowFn, ...] = ()
     if u.expressions:
         items = [src.row_fn(f'"{c}"', False, u) for c in u.columns]
         items += [src.row_fn(e, False, u) for e in u.expressions]
+        parts = tuple(src.row_fns[-len(items) :])
         args.append(_items("parts=", [f"{i}," for i in items], ITEM + 4)[:-1])
     if u.where:
         args.append(f"where={src.row_fn(u.where, True, u)}")
+    src.rules.append(Rule(u.columns, u.nulls_distinct, parts, src.row_fns[-1] if u.where else None))
     if primary:
         args.append("primary=True")
     if not u.nulls_distinct:

@@ -31,12 +31,26 @@ _TABLE = ("rows", "row_keys")
 _SEQUENCES = ("always", "by default", "serial")
 
 
+RowFn = tuple[str, tuple[str, ...]]  # a compiled function in database.py, its parameters
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A unique rule: its columns, or the compiled parts of an expression index; the
+    compiled predicate of a partial one."""
+
+    columns: tuple[str, ...]
+    nulls_distinct: bool
+    parts: tuple[RowFn, ...] = ()
+    where: RowFn | None = None
+
+
 @dataclass(frozen=True)
 class Facts:
     """What `database.py` decided about the table, in the order of its specs."""
 
     defaults: dict[str, str]  # column -> its DEFAULT's function in database.py
-    uniques: Sequence[tuple[tuple[str, ...], bool, bool]]  # columns, plain, nulls distinct
+    uniques: Sequence[Rule]  # the primary key first
     fks: Sequence[tuple[tuple[str, ...], str, bool]]  # columns, parent table key, deferred
     types: dict[str, SqlType]  # resolved (domains to their base)
     domains: frozenset[str]  # columns typed by a domain (always converted)
@@ -58,9 +72,22 @@ def insert_source(name: str, t: TablePlan, facts: Facts, copies: bool) -> str:
     return _Writer(t, facts, copies).source(name)
 
 
-def _stored(t: SqlType, v: str) -> str | None:
-    """A test that `v` is stored exactly as given (the engine's `stored_as_is`), or None."""
+def _stored(t: SqlType, v: str, i: int) -> str | None:
+    """A test that `v` is stored exactly as given (the engine's `stored_as_is`, and a
+    numeric already at its scale and within its precision), or None. `labels{i}` and
+    `quantum{i}` are the column's enum labels and numeric quantum, bound by the factory."""
     category = t.category
+    if category == "enum":
+        return f"type({v}) is str and {v} in labels{i}"
+    if category == "numeric":
+        if t.precision is None:
+            return f"type({v}) is Decimal"
+        scale = t.scale or 0
+        if scale < 0 or t.precision <= scale:
+            return None  # a negative scale, or no digit before the point: converted
+        limit = 10 ** (t.precision - scale)  # numeric(p, s) holds |v| < 10**(p-s)
+        return (f"type({v}) is Decimal and {v}.same_quantum(quantum{i})"
+                f" and -{limit} < {v} < {limit} and ({v} or not {v}.is_signed())")  # fmt: skip
     if category in INT_RANGES:
         low, high = INT_RANGES[category]
         return f"type({v}) is int and {low} <= {v} <= {high}"
@@ -136,13 +163,16 @@ class _Writer:
         if c.name in self.facts.domains:
             return None
         t = self.facts.types[c.name]
+        i = self.at[c.name]
         if t.category == "enum":
-            i = self.at[c.name]
-            line = f"labels{i} = frozenset(table.columns[{pystr(c.name)}].type.labels)"
-            if line not in self.setup:
-                self.setup.append(line)
-            return f"type({v}) is str and {v} in labels{i}"
-        return _stored(t, v)
+            self.once(f"labels{i} = frozenset(table.columns[{pystr(c.name)}].type.labels)")
+        elif t.category == "numeric" and _stored(t, v, i) and t.precision is not None:
+            self.once(f"quantum{i} = Decimal(1).scaleb({-(t.scale or 0)})")
+        return _stored(t, v, i)
+
+    def once(self, line: str) -> None:
+        if line not in self.setup:
+            self.setup.append(line)
 
     def given(self) -> None:
         """The caller's values: kept, or converted (any trouble: the general path)."""
@@ -225,18 +255,18 @@ class _Writer:
         """Each UNIQUE rule's key of the row; a taken one is the engine's to raise."""
         keys: list[str] = []
         probes: list[str] = []
-        for i, (columns, plain, distinct) in enumerate(self.facts.uniques):
+        for i, rule in enumerate(self.facts.uniques):
             key = f"key{i}"
-            nullable = [self.var(c) for c in columns if c not in self.facts.not_null]
-            sure = plain and not (distinct and nullable)
+            nullable = [self.var(c) for c in rule.columns if c not in self.facts.not_null]
+            plain = not rule.parts and rule.where is None
+            sure = plain and not (rule.nulls_distinct and nullable)
             if not plain:
-                self.setup.append(f"index{i} = table.indexes[{i}]")
-                self.body.append(f"        {key} = index{i}.key(new)")
+                self.body += self.computed_key(key, rule)
             elif sure:
-                self.body.append(f"        {key} = {_tuple([self.var(c) for c in columns])}")
+                self.body.append(f"        {key} = {_tuple([self.var(c) for c in rule.columns])}")
             else:
                 nulls = " or ".join(f"{p} is None" for p in nullable)
-                value = _tuple([self.var(c) for c in columns])
+                value = _tuple([self.var(c) for c in rule.columns])
                 self.body.append(f"        {key} = None if {nulls} else {value}")
             keys.append(key)
             self.sure.append(sure)
@@ -248,6 +278,24 @@ class _Writer:
             self.setup.append(f"{names}{comma} = [index.keys for index in table.indexes]")
             self.body += _if(probes, 8, "conflict(new)")
         return keys
+
+    def computed_key(self, key: str, rule: Rule) -> list[str]:
+        """An expression or partial index's key (the engine's `_Index.key`): the predicate
+        must hold, then the parts (or columns), None when one is NULL and NULLs differ."""
+        parts = [f"{fn}({self.args(params)})" for fn, params in rule.parts] or [
+            self.var(c) for c in rule.columns
+        ]
+        value = _tuple(parts)
+        if rule.where is not None:
+            fn, params = rule.where
+            value = f"{value} if {fn}({self.args(params)}) is True else None"
+        lines = ["        try:", f"            {key} = {value}",
+                 "        except rt.SqlError as error:",
+                 "            raise sql_error(error) from None"]  # fmt: skip
+        if rule.nulls_distinct:
+            lines += [f"        if {key} is not None and None in {key}:",
+                      f"            {key} = None"]  # fmt: skip
+        return lines
 
     def parents(self, after: bool) -> None:
         """Each foreign key's parent key; a missing one is the engine's to raise (after

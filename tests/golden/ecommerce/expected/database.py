@@ -106,7 +106,6 @@ def customers__insert(table: TableState, kit: FastKit) -> FastInsert:
         )
     )
     labels8 = frozenset(table.columns["membership"].type.labels)
-    index2 = table.indexes[2]
     keys0, keys1, keys2 = [index.keys for index in table.indexes]
     (parent0,) = kit.parents
 
@@ -180,7 +179,12 @@ def customers__insert(table: TableState, kit: FastKit) -> FastInsert:
             invalid(new)
         key0 = (v0,)
         key1 = (v1,)
-        key2 = index2.key(new)
+        try:
+            key2 = (customers__unique_part(v1),)
+        except rt.SqlError as error:
+            raise sql_error(error) from None
+        if key2 is not None and None in key2:
+            key2 = None
         if key0 in keys0 or key1 in keys1 or key2 is not None and key2 in keys2:
             conflict(new)
         rowid = table.next_rowid
@@ -250,6 +254,8 @@ def products__insert(table: TableState, kit: FastKit) -> FastInsert:
             "description",
         )
     )
+    quantum4 = Decimal(1).scaleb(-2)
+    quantum7 = Decimal(1).scaleb(-2)
     sequence0 = ("products", "id")
     keys0, keys1 = [index.keys for index in table.indexes]
 
@@ -275,7 +281,12 @@ def products__insert(table: TableState, kit: FastKit) -> FastInsert:
             if v3 is not None and v3 is not MISSING and not (type(v3) is str and len(v3) <= 50):
                 v3 = convert("category", v3)
             v4 = get("price")
-            if v4 is not None:
+            if v4 is not None and not (
+                type(v4) is Decimal
+                and v4.same_quantum(quantum4)
+                and -100000000 < v4 < 100000000
+                and (v4 or not v4.is_signed())
+            ):
                 v4 = convert("price", v4)
             v5 = get("stock_quantity", MISSING)
             if (
@@ -292,7 +303,12 @@ def products__insert(table: TableState, kit: FastKit) -> FastInsert:
             ):
                 v6 = convert("created_at", v6)
             v7 = get("rating")
-            if v7 is not None:
+            if v7 is not None and not (
+                type(v7) is Decimal
+                and v7.same_quantum(quantum7)
+                and -10 < v7 < 10
+                and (v7 or not v7.is_signed())
+            ):
                 v7 = convert("rating", v7)
             v8 = get("reviews_count", MISSING)
             if (
@@ -445,9 +461,10 @@ def orders__insert(table: TableState, kit: FastKit) -> FastInsert:
             "shipped_at",
         )
     )
+    quantum3 = Decimal(1).scaleb(-2)
     labels5 = frozenset(table.columns["status"].type.labels)
+    quantum7 = Decimal(1).scaleb(-2)
     sequence8 = ("orders", "order_number")
-    index2 = table.indexes[2]
     keys0, keys1, keys2 = [index.keys for index in table.indexes]
     parent0, parent1 = kit.parents
 
@@ -466,7 +483,12 @@ def orders__insert(table: TableState, kit: FastKit) -> FastInsert:
             if v2 is not None and not (type(v2) is int and -2147483648 <= v2 <= 2147483647):
                 v2 = convert("product_id", v2)
             v3 = get("price")
-            if v3 is not None:
+            if v3 is not None and not (
+                type(v3) is Decimal
+                and v3.same_quantum(quantum3)
+                and -100000000 < v3 < 100000000
+                and (v3 or not v3.is_signed())
+            ):
                 v3 = convert("price", v3)
             v4 = get("quantity")
             if v4 is not None and not (type(v4) is int and -2147483648 <= v4 <= 2147483647):
@@ -482,7 +504,16 @@ def orders__insert(table: TableState, kit: FastKit) -> FastInsert:
             ):
                 v6 = convert("created_at", v6)
             v7 = get("discount", MISSING)
-            if v7 is not None and v7 is not MISSING:
+            if (
+                v7 is not None
+                and v7 is not MISSING
+                and not (
+                    type(v7) is Decimal
+                    and v7.same_quantum(quantum7)
+                    and -1000 < v7 < 1000
+                    and (v7 or not v7.is_signed())
+                )
+            ):
                 v7 = convert("discount", v7)
             v12 = get("notes")
             if v12 is not None and not (type(v12) is str):
@@ -507,7 +538,12 @@ def orders__insert(table: TableState, kit: FastKit) -> FastInsert:
                     v6 = store("created_at", v6)
             if v7 is MISSING:
                 v7 = orders__discount_default()
-                if v7 is not None:
+                if v7 is not None and not (
+                    type(v7) is Decimal
+                    and v7.same_quantum(quantum7)
+                    and -1000 < v7 < 1000
+                    and (v7 or not v7.is_signed())
+                ):
                     v7 = store("discount", v7)
             v8 = sequences.get(sequence8, 0) + 1
             sequences[sequence8] = v8
@@ -558,7 +594,12 @@ def orders__insert(table: TableState, kit: FastKit) -> FastInsert:
             invalid(new)
         key0 = (v0,)
         key1 = (v8,)
-        key2 = index2.key(new)
+        try:
+            key2 = (v1, v2) if orders__unique_where(v5) is True else None
+        except rt.SqlError as error:
+            raise sql_error(error) from None
+        if key2 is not None and None in key2:
+            key2 = None
         if key0 in keys0 or key1 in keys1 or key2 is not None and key2 in keys2:
             conflict(new)
         rowid = table.next_rowid
@@ -884,6 +925,7 @@ def analytics__insert(table: TableState, kit: FastKit) -> FastInsert:
             "revenue",
         )
     )
+    quantum5 = Decimal(1).scaleb(-2)
     sequence0 = ("analytics", "id")
     keys0, keys1 = [index.keys for index in table.indexes]
 
@@ -924,7 +966,16 @@ def analytics__insert(table: TableState, kit: FastKit) -> FastInsert:
             ):
                 v4 = convert("conversions", v4)
             v5 = get("revenue", MISSING)
-            if v5 is not None and v5 is not MISSING:
+            if (
+                v5 is not None
+                and v5 is not MISSING
+                and not (
+                    type(v5) is Decimal
+                    and v5.same_quantum(quantum5)
+                    and -10000000000 < v5 < 10000000000
+                    and (v5 or not v5.is_signed())
+                )
+            ):
                 v5 = convert("revenue", v5)
         except HandOn:
             return None
@@ -950,7 +1001,12 @@ def analytics__insert(table: TableState, kit: FastKit) -> FastInsert:
                     v4 = store("conversions", v4)
             if v5 is MISSING:
                 v5 = analytics__revenue_default()
-                if v5 is not None:
+                if v5 is not None and not (
+                    type(v5) is Decimal
+                    and v5.same_quantum(quantum5)
+                    and -10000000000 < v5 < 10000000000
+                    and (v5 or not v5.is_signed())
+                ):
                     v5 = store("revenue", v5)
             v6 = _computed.analytics__conversion_rate(v3, v4)
             v7 = _computed.analytics__revenue_per_visitor(v5, v3)
@@ -1035,6 +1091,7 @@ def customer_metrics__insert(table: TableState, kit: FastKit) -> FastInsert:
             "updated_at",
         )
     )
+    quantum2 = Decimal(1).scaleb(-2)
     (keys0,) = [index.keys for index in table.indexes]
     (parent0,) = kit.parents
 
@@ -1054,7 +1111,16 @@ def customer_metrics__insert(table: TableState, kit: FastKit) -> FastInsert:
             ):
                 v1 = convert("total_orders", v1)
             v2 = get("total_spent", MISSING)
-            if v2 is not None and v2 is not MISSING:
+            if (
+                v2 is not None
+                and v2 is not MISSING
+                and not (
+                    type(v2) is Decimal
+                    and v2.same_quantum(quantum2)
+                    and -10000000000 < v2 < 10000000000
+                    and (v2 or not v2.is_signed())
+                )
+            ):
                 v2 = convert("total_spent", v2)
             v3 = get("days_since_signup", MISSING)
             if (
@@ -1082,7 +1148,12 @@ def customer_metrics__insert(table: TableState, kit: FastKit) -> FastInsert:
                     v1 = store("total_orders", v1)
             if v2 is MISSING:
                 v2 = customer_metrics__total_spent_default()
-                if v2 is not None:
+                if v2 is not None and not (
+                    type(v2) is Decimal
+                    and v2.same_quantum(quantum2)
+                    and -10000000000 < v2 < 10000000000
+                    and (v2 or not v2.is_signed())
+                ):
                     v2 = store("total_spent", v2)
             if v3 is MISSING:
                 v3 = customer_metrics__days_since_signup_default()
@@ -1157,6 +1228,8 @@ def sales_tracking__insert(table: TableState, kit: FastKit) -> FastInsert:
             "unit_cost",
         )
     )
+    quantum5 = Decimal(1).scaleb(-2)
+    quantum6 = Decimal(1).scaleb(-2)
     sequence0 = ("sales_tracking", "id")
     keys0, keys1 = [index.keys for index in table.indexes]
     (parent0,) = kit.parents
@@ -1186,10 +1259,20 @@ def sales_tracking__insert(table: TableState, kit: FastKit) -> FastInsert:
             if v4 is not None and not (type(v4) is int and -2147483648 <= v4 <= 2147483647):
                 v4 = convert("units_sold", v4)
             v5 = get("unit_price")
-            if v5 is not None:
+            if v5 is not None and not (
+                type(v5) is Decimal
+                and v5.same_quantum(quantum5)
+                and -100000000 < v5 < 100000000
+                and (v5 or not v5.is_signed())
+            ):
                 v5 = convert("unit_price", v5)
             v6 = get("unit_cost")
-            if v6 is not None:
+            if v6 is not None and not (
+                type(v6) is Decimal
+                and v6.same_quantum(quantum6)
+                and -100000000 < v6 < 100000000
+                and (v6 or not v6.is_signed())
+            ):
                 v6 = convert("unit_cost", v6)
         except HandOn:
             return None

@@ -96,6 +96,7 @@ def class___insert(table: TableState, kit: FastKit) -> FastInsert:
             'x"y',
         )
     )
+    quantum1 = Decimal(1).scaleb(-2)
     labels12 = frozenset(table.columns["w"].type.labels)
     sequence0 = ("class", "id")
     keys0, keys1 = [index.keys for index in table.indexes]
@@ -113,7 +114,16 @@ def class___insert(table: TableState, kit: FastKit) -> FastInsert:
             ):
                 v0 = convert("id", v0)
             v1 = get("order total", MISSING)
-            if v1 is not None and v1 is not MISSING:
+            if (
+                v1 is not None
+                and v1 is not MISSING
+                and not (
+                    type(v1) is Decimal
+                    and v1.same_quantum(quantum1)
+                    and -1000000 < v1 < 1000000
+                    and (v1 or not v1.is_signed())
+                )
+            ):
                 v1 = convert("order total", v1)
             v2 = get("type", MISSING)
             if v2 is not None and v2 is not MISSING and not (type(v2) is str):
@@ -159,7 +169,12 @@ def class___insert(table: TableState, kit: FastKit) -> FastInsert:
                 sequences[sequence0] = v0
             if v1 is MISSING:
                 v1 = class___order_total_default()
-                if v1 is not None:
+                if v1 is not None and not (
+                    type(v1) is Decimal
+                    and v1.same_quantum(quantum1)
+                    and -1000000 < v1 < 1000000
+                    and (v1 or not v1.is_signed())
+                ):
                     v1 = store("order total", v1)
             if v2 is MISSING:
                 v2 = class___type_default()
