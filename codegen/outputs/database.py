@@ -48,15 +48,16 @@ def render(ctx: Context) -> dict[str, str]:
     fns: list[str] = []
     taken: set[str] = set()
     warnings: list[Diagnostic] = []
-    inserts: dict[str, str] = {}  # table key -> its generated insert's factory
+    inserts: list[str] = []  # each table's generated insert's factory (None: it has none)
     tables = [_table(ctx.schema, t, fns, taken, warnings, inserts) for t in ctx.plan.tables]
+    any_insert = any(i != "None" for i in inserts)
     files["database.py"] = ctx.template(
         "database.py.j2",
         functions=fns,
         tables=tables,
-        inserts=[f"{pystr(key)}: {name}," for key, name in inserts.items()],
+        inserts=inserts if any_insert else [],
         dialect=pystr(ctx.schema.dialect),
-        behaviour=[*_behaviour(of(ctx.schema.dialect)), *(["inserts=INSERTS"] if inserts else [])],
+        behaviour=[*_behaviour(of(ctx.schema.dialect)), *(["inserts=INSERTS"] * any_insert)],
     )
     if warnings:
         ctx.plan = dataclasses.replace(ctx.plan, warnings=(*ctx.plan.warnings, *warnings))
@@ -147,7 +148,7 @@ class _Sources:
 
 
 def _table(schema: Schema, t: TablePlan, fns: list[str], taken: set[str],
-           warnings: list[Diagnostic], inserts: dict[str, str]) -> str:  # fmt: skip
+           warnings: list[Diagnostic], inserts: list[str]) -> str:  # fmt: skip
     """One `TableSpec(...)` laid out as black lays it out as an element of SCHEMA's tables
     (first line at column 8): the template's `shaped(8)` keeps it, black sees only a table
     whose lines do not fit."""
@@ -161,9 +162,10 @@ def _table(schema: Schema, t: TablePlan, fns: list[str], taken: set[str],
         if plan.ref_columns and schema.table(fk.ref_table) is not None
     ]
     fks = [_foreign_key(table, fk, ref_columns) for fk, ref_columns in kept]
-    if covered(of(schema.dialect), table):
-        inserts[t.key] = src.name("insert")
-        fns.append(insert_source(inserts[t.key], t, _facts(schema, t, src, kept), _copies(src)))
+    inserts.append("None")
+    if covered(of(schema.dialect), table):  # a short name: its `def` line always fits
+        inserts[-1] = identifier(f"insert_{len(inserts)}", taken)
+        fns.append(insert_source(inserts[-1], t, _facts(schema, t, src, kept), _copies(src)))
     domains = tuple(c.domain for c in t.checks)
     key = pystr(t.key)
     args = [

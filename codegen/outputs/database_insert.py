@@ -85,12 +85,9 @@ def _stored(t: SqlType, v: str, i: int) -> str | None:
         scale = t.scale or 0
         if scale < 0 or t.precision <= scale:
             return None  # a negative scale, or no digit before the point: converted
-        limit = 10 ** (t.precision - scale)  # numeric(p, s) holds |v| < 10**(p-s)
-        return (f"type({v}) is Decimal and {v}.same_quantum(quantum{i})"
-                f" and -{limit} < {v} < {limit} and ({v} or not {v}.is_signed())")  # fmt: skip
+        return f"kept{i}({v})"
     if category in INT_RANGES:
-        low, high = INT_RANGES[category]
-        return f"type({v}) is int and {low} <= {v} <= {high}"
+        return f"type({v}) is int and {v} in {category}_range"
     if category == "text" or (category == "varchar" and t.length is None):
         return f"type({v}) is str"
     if category in ("varchar", "char"):
@@ -117,12 +114,18 @@ def _if(conditions: list[str], indent: int, then: str, op: str = "or") -> list[s
     return [*head, f"{pad}    {then}"]
 
 
-def _frozenset(name: str, items: list[str]) -> list[str]:
-    """`name = frozenset((...))` in black's layout."""
-    flat = f"    {name} = frozenset({_tuple(items) if items else ''})"
-    if len(flat) <= LINE_LENGTH:
-        return [flat[4:]]
-    return [f"{name} = frozenset(", "    (", *[f"        {i}," for i in items], "    )", ")"]
+def _known(left_out: list[str]) -> list[str]:
+    """The columns a row may give, in black's layout (`names` are the table's columns)."""
+    flat = f"known = frozenset(names) - {{{', '.join(left_out)}}}" if left_out else (
+        "known = frozenset(names)")  # fmt: skip
+    if len(flat) + 4 <= LINE_LENGTH:
+        return [flat]
+    return ["known = frozenset(names) - {", *[f"    {n}," for n in left_out], "}"]
+
+
+def _targets(names: Sequence[str]) -> str:
+    """Unpacking targets as black writes them (one name: `(a,)`)."""
+    return f"({names[0]},)" if len(names) == 1 else ", ".join(names)
 
 
 def _tuple(items: Sequence[str]) -> str:
@@ -165,10 +168,23 @@ class _Writer:
         t = self.facts.types[c.name]
         i = self.at[c.name]
         if t.category == "enum":
-            self.once(f"labels{i} = frozenset(table.columns[{pystr(c.name)}].type.labels)")
+            self.once(f"labels{i} = frozenset(table.columns[{self.lit(c)}].type.labels)")
         elif t.category == "numeric" and _stored(t, v, i) and t.precision is not None:
-            self.once(f"quantum{i} = Decimal(1).scaleb({-(t.scale or 0)})")
+            self.once(f"kept{i} = numeric_kept({t.precision}, {t.scale or 0})")
+        elif t.category in INT_RANGES:
+            low, high = INT_RANGES[t.category]
+            self.once(f"{t.category}_range = range({low}, {high + 1})")
         return _stored(t, v, i)
+
+    def lit(self, c: Column) -> str:
+        """The column's name in the source: its literal, or `names[i]` when that is long."""
+        text = pystr(c.name)
+        return text if len(text) <= 40 else f"names[{self.at[c.name]}]"
+
+    def bound(self, fn: str, params: Sequence[str], local: str) -> str:
+        """A call of a compiled function of database.py, bound to a short local first."""
+        self.setup.append(f"{local} = {fn}")
+        return f"{local}({self.args(params)})"
 
     def once(self, line: str) -> None:
         if line not in self.setup:
@@ -176,21 +192,21 @@ class _Writer:
 
     def given(self) -> None:
         """The caller's values: kept, or converted (any trouble: the general path)."""
-        known = [pystr(c.name) for c in self.columns if self.takes(c)]
-        self.setup += _frozenset("known", known)
+        left_out = [f"names[{self.at[c.name]}]" for c in self.columns if not self.takes(c)]
+        self.setup += _known(left_out)
         self.body += ["        if not given.keys() <= known:", "            return None"]
-        if not known:
+        if len(left_out) == len(self.columns):
             return
         self.body += ["        get = given.get", "        try:"]
         for c in self.columns:
             if not self.takes(c):
                 continue
-            v, name = self.var(c.name), pystr(c.name)
+            v, name = self.var(c.name), self.lit(c)
             missing = self.has_value(c)
             self.body.append(f"            {v} = get({name}{', MISSING' if missing else ''})")
             test = self.stored(c, v)
-            tests = [f"{v} is not None", *([f"{v} is not MISSING"] if missing else []),
-                     *([f"not ({test})"] if test else [])]  # fmt: skip
+            tests = [*([f"not ({test})"] if test else []), f"{v} is not None",
+                     *([f"{v} is not MISSING"] if missing else [])]  # fmt: skip
             self.body += _if(tests, 12, f"{v} = convert({name}, {v})", "and")
         self.body += ["        except HandOn:", "            return None"]
 
@@ -198,7 +214,7 @@ class _Writer:
         """DEFAULTs and sequences in column order, then the generated columns."""
         lines: list[str] = []
         for c in self.columns:
-            v, name = self.var(c.name), pystr(c.name)
+            v, name = self.var(c.name), self.lit(c)
             if c.generated is not None:
                 continue
             if not self.has_value(c):
@@ -211,17 +227,19 @@ class _Writer:
                 pad += "    "
             if c.identity is not None:
                 key = f"sequence{self.at[c.name]}"
-                self.setup.append(f"{key} = ({pystr(self.t.key)}, {name})")
+                self.setup.append(f"{key} = table.spec.key, {name}")
                 lines += [f"{pad}{v} = sequences.get({key}, 0) + 1", f"{pad}sequences[{key}] = {v}"]
                 continue
-            lines.append(f"{pad}{v} = {self.facts.defaults[c.name]}()")
+            self.setup.append(f"default{self.at[c.name]} = {self.facts.defaults[c.name]}")
+            lines.append(f"{pad}{v} = default{self.at[c.name]}()")
             test = self.stored(c, v)
-            tests = [f"{v} is not None", *([f"not ({test})"] if test else [])]
+            tests = [*([f"not ({test})"] if test else []), f"{v} is not None"]
             lines += _if(tests, len(pad), f"{v} = store({name}, {v})", "and")
         pending = {c.name for c in self.columns if c.generated is not None}
         for column, fn in self.t.computed:  # a generated column not computed yet reads NULL
             args = ", ".join("None" if p in pending else self.var(p) for p in fn.params)
-            lines.append(f"            {self.var(column)} = _computed.{fn.name}({args})")
+            self.setup.append(f"computed{self.at[column]} = _computed.{fn.name}")
+            lines.append(f"            {self.var(column)} = computed{self.at[column]}({args})")
             pending.discard(column)
         lines += [f"            {self.var(c)} = None" for c in self.columns_named(pending)]
         if lines:
@@ -229,7 +247,7 @@ class _Writer:
                           "            raise sql_error(error) from None"]  # fmt: skip
 
     def row(self) -> None:
-        items = [f"{pystr(c.name)}: {self.var(c.name)}" for c in self.columns]
+        items = [f"{self.lit(c)}: {self.var(c.name)}" for c in self.columns]
         flat = f"        new = {{{', '.join(items)}}}"
         if len(flat) <= LINE_LENGTH:
             self.body.append(flat)
@@ -245,8 +263,9 @@ class _Writer:
         checks = sorted((c for c in self.t.checks if c.domain is None), key=lambda c: c.name)
         if not checks:
             return
-        tests = [f"(r := _computed.{c.fn.name}({self.args(c.fn.params)})) is not None and not r"
-                 for c in checks]  # fmt: skip
+        self.setup += [f"check{j} = _computed.{c.fn.name}" for j, c in enumerate(checks)]
+        # a compiled CHECK gives True, False or None (NULL passes): False fails it
+        tests = [f"check{j}({self.args(c.fn.params)}) is False" for j, c in enumerate(checks)]
         self.body += ["        try:", *_if(tests, 12, "invalid(new)"),
                       "        except (NotImplementedError, rt.SqlError):",
                       "            invalid(new)"]  # fmt: skip
@@ -262,34 +281,29 @@ class _Writer:
             sure = plain and not (rule.nulls_distinct and nullable)
             if not plain:
                 self.body += self.computed_key(key, rule)
-            elif sure:
-                self.body.append(f"        {key} = {_tuple([self.var(c) for c in rule.columns])}")
             else:
-                nulls = " or ".join(f"{p} is None" for p in nullable)
                 value = _tuple([self.var(c) for c in rule.columns])
-                self.body.append(f"        {key} = None if {nulls} else {value}")
+                if not sure:
+                    value = f"None if {' or '.join(f'{p} is None' for p in nullable)} else {value}"
+                self.body.append(f"        {key}: {'tuple[Any, ...]' if sure else 'Key'} = {value}")
             keys.append(key)
             self.sure.append(sure)
-            taken = f"{key} in keys{i}"
-            probes.append(taken if sure else f"{key} is not None and {taken}")
+            probes.append(f"{key} in keys{i}")  # None (no key) is in no index
         if keys:
-            names = ", ".join(f"keys{i}" for i in range(len(keys)))
-            comma = "," if len(keys) == 1 else ""
-            self.setup.append(f"{names}{comma} = [index.keys for index in table.indexes]")
+            names = _targets([f"keys{i}" for i in range(len(keys))])
+            self.setup.append(f"{names} = [index.keys for index in table.indexes]")
             self.body += _if(probes, 8, "conflict(new)")
         return keys
 
     def computed_key(self, key: str, rule: Rule) -> list[str]:
         """An expression or partial index's key (the engine's `_Index.key`): the predicate
         must hold, then the parts (or columns), None when one is NULL and NULLs differ."""
-        parts = [f"{fn}({self.args(params)})" for fn, params in rule.parts] or [
-            self.var(c) for c in rule.columns
-        ]
+        parts = [self.bound(fn, params, f"{key}_part{k}") for k, (fn, params) in
+                 enumerate(rule.parts)] or [self.var(c) for c in rule.columns]  # fmt: skip
         value = _tuple(parts)
         if rule.where is not None:
-            fn, params = rule.where
-            value = f"{value} if {fn}({self.args(params)}) is True else None"
-        lines = ["        try:", f"            {key} = {value}",
+            value = f"{value} if {self.bound(*rule.where, f'{key}_where')} is True else None"
+        lines = ["        try:", f"            {key}: Key = {value}",
                  "        except rt.SqlError as error:",
                  "            raise sql_error(error) from None"]  # fmt: skip
         if rule.nulls_distinct:
@@ -302,20 +316,21 @@ class _Writer:
         taking the row back out when the checks follow the write)."""
         if not self.facts.fks:
             return
-        names = ", ".join(f"parent{j}" for j in range(len(self.facts.fks)))
-        comma = "," if len(self.facts.fks) == 1 else ""
-        self.setup.append(f"{names}{comma} = kit.parents")
+        self.setup.append(f"{_targets([f'parent{j}' for j in range(len(self.facts.fks))])}"
+                          " = kit.parents")  # fmt: skip
         pad = "        "
         for j, (columns, _, deferred) in enumerate(self.facts.fks):
             parts = [self.var(c) for c in columns]
             nulls = [f"{p} is not None" for p, c in zip(parts, columns, strict=True)
                      if c not in self.facts.not_null]  # fmt: skip
-            test = " and ".join([*nulls, f"not parent{j}({_tuple(parts)})"])
-            fail = [*([f"{pad}    retract(rowid)"] if after else []), f"{pad}    orphan({j}, new)"]
+            probe = f"parent{j}({_tuple(parts)}) is False"
+            test = _if([*nulls, probe], 8, f"orphan({j}, new)", "and")
+            if after:
+                test[-1:-1] = [f"{pad}    retract(rowid)"]
             if deferred:
-                self.body += [f"{pad}if marks:", f"{pad}    defer()", f"{pad}elif {test}:", *fail]
-            else:
-                self.body += [f"{pad}if {test}:", *fail]
+                test[0] = test[0].replace("if", "elif", 1)
+                test[:0] = [f"{pad}if marks:", f"{pad}    defer()"]
+            self.body += test
 
     def write(self, keys: list[str]) -> None:
         self.body += [
@@ -349,6 +364,7 @@ class _Writer:
         body = "\n".join(self.body)
         used = [f"    {n} = table.{n}" for n in _TABLE if re.search(rf"\b{n}\b", body)]
         used += [f"    {n} = kit.{n}" for n in _KIT if re.search(rf"\b{n}\b", body)]
+        used.append("    names = tuple(table.columns)")
         return "\n".join([
             f"def {name}(table: TableState, kit: FastKit) -> FastInsert:",
             f'    """{_doc(self.t.key)}"""', *used, *[f"    {line}" for line in self.setup],

@@ -145,9 +145,9 @@ class SchemaSpec:
     nulls_low: bool = False  # NULL sorts before every value
     like_ignores_case: bool = False  # SQLite's LIKE
     restrict_violation: bool = True  # ON ... RESTRICT fails with 23001, not 23503
-    # table key -> its generated one-row insert (see FastKit); tables left out take the
-    # general path only
-    inserts: Mapping[str, Callable[[_Table, FastKit], FastInsert]] | None = None
+    # each table's generated one-row insert (see FastKit), in the order of `tables`; None:
+    # the general path only
+    inserts: Sequence[Callable[[_Table, FastKit], FastInsert] | None] | None = None
 
 
 # ------------------------------------------------------------------------------ errors
@@ -409,6 +409,14 @@ def stored_as_is(column: ColumnSpec, affinity: bool) -> Callable[[Any], bool] | 
     return None if make is None else make(t)
 
 
+def numeric_kept(precision: int, scale: int) -> Callable[[Any], bool]:
+    """A test for a numeric(precision, scale) value stored as it is: a Decimal already at
+    the scale, within the precision, not -0 (`coerce_value` would return it unchanged)."""
+    quantum, limit = Decimal(1).scaleb(-scale), 10 ** (precision - scale)
+    return lambda v: (type(v) is Decimal and v.same_quantum(quantum) and -limit < v < limit
+                      and (bool(v) or not v.is_signed()))  # fmt: skip
+
+
 def coerce_value(column: ColumnSpec, t: TypeSpec, value: Any, affinity: bool) -> Any:
     """The value the database stores for `value` written into `column` (or raises)."""
     if value is None:
@@ -586,7 +594,8 @@ class FastKit:
 Filter = tuple[str, str, Any]  # (column, operator, value): eq neq gt gte lt lte like ilike ...
 Order = tuple[str, bool, bool | None]  # (column, descending, nulls first)
 Event = tuple[_Table, int, Row | None, Row | None]  # table, rowid, old row, new row
-Keys = list[tuple[Any, ...] | None]  # a row's key in each unique index (None: not in it)
+Key = tuple[Any, ...] | None  # a row's key in a unique index (None: not in it)
+Keys = list[Key]
 
 
 class Engine:
@@ -614,8 +623,9 @@ class Engine:
         self._marks: list[int] = []
         self._aborted = False
         self._deferred = False  # a deferred foreign key was left to check at COMMIT
-        self._fast = {key: make(self.tables[key], self._kit(self.tables[key]))
-                      for key, make in (schema.inserts or {}).items()}  # fmt: skip
+        self._fast = {t.key: make(self.tables[t.key], self._kit(self.tables[t.key]))
+                      for t, make in zip(schema.tables, schema.inserts or (), strict=False)
+                      if make is not None}  # fmt: skip
 
     # -- lookup ---------------------------------------------------------------------------
     def table(self, name: str) -> _Table:

@@ -181,12 +181,18 @@ def check_result(a: Any) -> bool | None:
 # ----------------------------------------------------------------------------- comparison
 
 
+def _nan(x: Any) -> bool:
+    return (isinstance(x, float) and math.isnan(x)) or (isinstance(x, Decimal) and x.is_nan())
+
+
 def compare(a: Any, b: Any) -> int:
     """PostgreSQL ordering for same-typed values: NaN equals NaN and sorts above all."""
     if a == b:  # never true of a NaN
         return 0
-    if a != a or b != b:  # a NaN (float or Decimal): the only value unequal to itself
-        return int(a != a) - int(b != b)
+    if isinstance(a, (float, Decimal)) or isinstance(b, (float, Decimal)):
+        na, nb = _nan(a), _nan(b)
+        if na or nb:
+            return int(na) - int(nb)
     return -1 if a < b else 1
 
 

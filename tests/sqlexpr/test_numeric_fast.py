@@ -185,7 +185,9 @@ def test_generated_stored_tests_keep_only_what_coercion_keeps(value: Any, kind: 
         return
     scope = {"UUID": uuid.UUID, "date": dt.date, "datetime": dt.datetime, "UTC": dt.UTC,
              "Decimal": Decimal, "labels0": frozenset(extra.get("labels", ())),
-             "quantum0": Decimal(1).scaleb(-extra.get("scale", 0))}  # fmt: skip
+             **{f"{k}_range": range(lo, hi + 1) for k, (lo, hi) in rt.INT_RANGES.items()}}
+    if name == "numeric" and "precision" in extra:
+        scope["kept0"] = _database.numeric_kept(extra["precision"], extra.get("scale", 0))
     if not eval(f"lambda v: {source}", scope)(value):
         return
     spec = _database.ColumnSpec("c", _database.TypeSpec(name, name, **extra))
@@ -199,5 +201,5 @@ def test_the_generated_numeric_test_takes_a_typical_price() -> None:
     source = database_insert._stored(SqlType("numeric", "numeric(10,2)", precision=10, scale=2),
                                      "v", 0)  # fmt: skip
     assert source is not None
-    accept = eval(f"lambda v: {source}", {"Decimal": Decimal, "quantum0": Decimal("0.01")})
+    accept = eval(f"lambda v: {source}", {"kept0": _database.numeric_kept(10, 2)})
     assert accept(Decimal("12.50")) and not accept(Decimal("12.5")) and not accept(12)

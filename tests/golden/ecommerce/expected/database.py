@@ -32,12 +32,14 @@ from ._database import (
     FastKit,
     ForeignKeySpec,
     HandOn,
+    Key,
     Row,
     SchemaSpec,
     TableSpec,
     TableState,
     TypeSpec,
     UniqueSpec,
+    numeric_kept,
 )
 from ._database_api import APIResponse
 from ._database_api import AsyncDatabase as _AsyncDatabase
@@ -79,7 +81,7 @@ def customers__unique_part(email: str | None) -> str | None:
     return rt.lower(email)
 
 
-def customers__insert(table: TableState, kit: FastKit) -> FastInsert:
+def insert_1(table: TableState, kit: FastKit) -> FastInsert:
     """customers: one row's INSERT ... RETURNING *, the table's rules inline."""
     rows = table.rows
     row_keys = table.row_keys
@@ -92,20 +94,14 @@ def customers__insert(table: TableState, kit: FastKit) -> FastInsert:
     orphan = kit.orphan
     retract = kit.retract
     sql_error = kit.sql_error
-    known = frozenset(
-        (
-            "id",
-            "email",
-            "full_name",
-            "phone",
-            "country_code",
-            "created_at",
-            "updated_at",
-            "referred_by",
-            "membership",
-        )
-    )
+    names = tuple(table.columns)
+    known = frozenset(names) - {names[9]}
     labels8 = frozenset(table.columns["membership"].type.labels)
+    default0 = customers__id_default
+    default5 = customers__created_at_default
+    default8 = customers__membership_default
+    computed9 = _computed.customers__email_domain
+    key2_part0 = customers__unique_part
     keys0, keys1, keys2 = [index.keys for index in table.indexes]
     (parent0,) = kit.parents
 
@@ -115,52 +111,52 @@ def customers__insert(table: TableState, kit: FastKit) -> FastInsert:
         get = given.get
         try:
             v0 = get("id", MISSING)
-            if v0 is not None and v0 is not MISSING and not (type(v0) is UUID):
+            if not (type(v0) is UUID) and v0 is not None and v0 is not MISSING:
                 v0 = convert("id", v0)
             v1 = get("email")
-            if v1 is not None and not (type(v1) is str):
+            if not (type(v1) is str) and v1 is not None:
                 v1 = convert("email", v1)
             v2 = get("full_name")
-            if v2 is not None and not (type(v2) is str and len(v2) <= 120):
+            if not (type(v2) is str and len(v2) <= 120) and v2 is not None:
                 v2 = convert("full_name", v2)
             v3 = get("phone")
-            if v3 is not None and not (type(v3) is str and len(v3) <= 32):
+            if not (type(v3) is str and len(v3) <= 32) and v3 is not None:
                 v3 = convert("phone", v3)
             v4 = get("country_code")
-            if v4 is not None and not (type(v4) is str and len(v4) == 2):
+            if not (type(v4) is str and len(v4) == 2) and v4 is not None:
                 v4 = convert("country_code", v4)
             v5 = get("created_at", MISSING)
             if (
-                v5 is not None
+                not (type(v5) is datetime and v5.tzinfo is UTC)
+                and v5 is not None
                 and v5 is not MISSING
-                and not (type(v5) is datetime and v5.tzinfo is UTC)
             ):
                 v5 = convert("created_at", v5)
             v6 = get("updated_at")
-            if v6 is not None and not (type(v6) is datetime and v6.tzinfo is UTC):
+            if not (type(v6) is datetime and v6.tzinfo is UTC) and v6 is not None:
                 v6 = convert("updated_at", v6)
             v7 = get("referred_by")
-            if v7 is not None and not (type(v7) is UUID):
+            if not (type(v7) is UUID) and v7 is not None:
                 v7 = convert("referred_by", v7)
             v8 = get("membership", MISSING)
-            if v8 is not None and v8 is not MISSING and not (type(v8) is str and v8 in labels8):
+            if not (type(v8) is str and v8 in labels8) and v8 is not None and v8 is not MISSING:
                 v8 = convert("membership", v8)
         except HandOn:
             return None
         try:
             if v0 is MISSING:
-                v0 = customers__id_default()
-                if v0 is not None and not (type(v0) is UUID):
+                v0 = default0()
+                if not (type(v0) is UUID) and v0 is not None:
                     v0 = store("id", v0)
             if v5 is MISSING:
-                v5 = customers__created_at_default()
-                if v5 is not None and not (type(v5) is datetime and v5.tzinfo is UTC):
+                v5 = default5()
+                if not (type(v5) is datetime and v5.tzinfo is UTC) and v5 is not None:
                     v5 = store("created_at", v5)
             if v8 is MISSING:
-                v8 = customers__membership_default()
-                if v8 is not None and not (type(v8) is str and v8 in labels8):
+                v8 = default8()
+                if not (type(v8) is str and v8 in labels8) and v8 is not None:
                     v8 = store("membership", v8)
-            v9 = _computed.customers__email_domain(v1)
+            v9 = computed9(v1)
         except rt.SqlError as error:
             raise sql_error(error) from None
         new = {
@@ -177,15 +173,15 @@ def customers__insert(table: TableState, kit: FastKit) -> FastInsert:
         }
         if v0 is None or v1 is None or v5 is None or v8 is None:
             invalid(new)
-        key0 = (v0,)
-        key1 = (v1,)
+        key0: tuple[Any, ...] = (v0,)
+        key1: tuple[Any, ...] = (v1,)
         try:
-            key2 = (customers__unique_part(v1),)
+            key2: Key = (key2_part0(v1),)
         except rt.SqlError as error:
             raise sql_error(error) from None
         if key2 is not None and None in key2:
             key2 = None
-        if key0 in keys0 or key1 in keys1 or key2 is not None and key2 in keys2:
+        if key0 in keys0 or key1 in keys1 or key2 in keys2:
             conflict(new)
         rowid = table.next_rowid
         table.next_rowid = rowid + 1
@@ -197,7 +193,7 @@ def customers__insert(table: TableState, kit: FastKit) -> FastInsert:
         keys1[key1] = rowid
         if key2 is not None:
             keys2[key2] = rowid
-        if v7 is not None and not parent0((v7,)):
+        if v7 is not None and parent0((v7,)) is False:
             retract(rowid)
             orphan(0, new)
         return [new.copy()]
@@ -226,7 +222,7 @@ def products__is_active_default() -> bool:
     return True
 
 
-def products__insert(table: TableState, kit: FastKit) -> FastInsert:
+def insert_2(table: TableState, kit: FastKit) -> FastInsert:
     """products: one row's INSERT ... RETURNING *, the table's rules inline."""
     rows = table.rows
     row_keys = table.row_keys
@@ -238,25 +234,21 @@ def products__insert(table: TableState, kit: FastKit) -> FastInsert:
     invalid = kit.invalid
     conflict = kit.conflict
     sql_error = kit.sql_error
-    known = frozenset(
-        (
-            "id",
-            "sku",
-            "name",
-            "category",
-            "price",
-            "stock_quantity",
-            "created_at",
-            "rating",
-            "reviews_count",
-            "is_active",
-            "updated_at",
-            "description",
-        )
-    )
-    quantum4 = Decimal(1).scaleb(-2)
-    quantum7 = Decimal(1).scaleb(-2)
-    sequence0 = ("products", "id")
+    names = tuple(table.columns)
+    known = frozenset(names) - {names[9]}
+    integer_range = range(-2147483648, 2147483648)
+    kept4 = numeric_kept(10, 2)
+    kept7 = numeric_kept(3, 2)
+    sequence0 = table.spec.key, "id"
+    default3 = products__category_default
+    default5 = products__stock_quantity_default
+    default6 = products__created_at_default
+    default8 = products__reviews_count_default
+    default10 = products__is_active_default
+    computed9 = _computed.products__popularity_score
+    check0 = _computed.products__price_check
+    check1 = _computed.products__rating_check
+    check2 = _computed.products__stock_quantity_check
     keys0, keys1 = [index.keys for index in table.indexes]
 
     def insert(given: Mapping[str, Any]) -> list[Row] | None:
@@ -266,65 +258,55 @@ def products__insert(table: TableState, kit: FastKit) -> FastInsert:
         try:
             v0 = get("id", MISSING)
             if (
-                v0 is not None
+                not (type(v0) is int and v0 in integer_range)
+                and v0 is not None
                 and v0 is not MISSING
-                and not (type(v0) is int and -2147483648 <= v0 <= 2147483647)
             ):
                 v0 = convert("id", v0)
             v1 = get("sku")
-            if v1 is not None and not (type(v1) is str and len(v1) <= 32):
+            if not (type(v1) is str and len(v1) <= 32) and v1 is not None:
                 v1 = convert("sku", v1)
             v2 = get("name")
-            if v2 is not None and not (type(v2) is str):
+            if not (type(v2) is str) and v2 is not None:
                 v2 = convert("name", v2)
             v3 = get("category", MISSING)
-            if v3 is not None and v3 is not MISSING and not (type(v3) is str and len(v3) <= 50):
+            if not (type(v3) is str and len(v3) <= 50) and v3 is not None and v3 is not MISSING:
                 v3 = convert("category", v3)
             v4 = get("price")
-            if v4 is not None and not (
-                type(v4) is Decimal
-                and v4.same_quantum(quantum4)
-                and -100000000 < v4 < 100000000
-                and (v4 or not v4.is_signed())
-            ):
+            if not (kept4(v4)) and v4 is not None:
                 v4 = convert("price", v4)
             v5 = get("stock_quantity", MISSING)
             if (
-                v5 is not None
+                not (type(v5) is int and v5 in integer_range)
+                and v5 is not None
                 and v5 is not MISSING
-                and not (type(v5) is int and -2147483648 <= v5 <= 2147483647)
             ):
                 v5 = convert("stock_quantity", v5)
             v6 = get("created_at", MISSING)
             if (
-                v6 is not None
+                not (type(v6) is datetime and v6.tzinfo is UTC)
+                and v6 is not None
                 and v6 is not MISSING
-                and not (type(v6) is datetime and v6.tzinfo is UTC)
             ):
                 v6 = convert("created_at", v6)
             v7 = get("rating")
-            if v7 is not None and not (
-                type(v7) is Decimal
-                and v7.same_quantum(quantum7)
-                and -10 < v7 < 10
-                and (v7 or not v7.is_signed())
-            ):
+            if not (kept7(v7)) and v7 is not None:
                 v7 = convert("rating", v7)
             v8 = get("reviews_count", MISSING)
             if (
-                v8 is not None
+                not (type(v8) is int and v8 in integer_range)
+                and v8 is not None
                 and v8 is not MISSING
-                and not (type(v8) is int and -2147483648 <= v8 <= 2147483647)
             ):
                 v8 = convert("reviews_count", v8)
             v10 = get("is_active", MISSING)
-            if v10 is not None and v10 is not MISSING and not (type(v10) is bool):
+            if not (type(v10) is bool) and v10 is not None and v10 is not MISSING:
                 v10 = convert("is_active", v10)
             v11 = get("updated_at")
-            if v11 is not None and not (type(v11) is datetime and v11.tzinfo is UTC):
+            if not (type(v11) is datetime and v11.tzinfo is UTC) and v11 is not None:
                 v11 = convert("updated_at", v11)
             v12 = get("description")
-            if v12 is not None and not (type(v12) is str):
+            if not (type(v12) is str) and v12 is not None:
                 v12 = convert("description", v12)
         except HandOn:
             return None
@@ -333,26 +315,26 @@ def products__insert(table: TableState, kit: FastKit) -> FastInsert:
                 v0 = sequences.get(sequence0, 0) + 1
                 sequences[sequence0] = v0
             if v3 is MISSING:
-                v3 = products__category_default()
-                if v3 is not None and not (type(v3) is str and len(v3) <= 50):
+                v3 = default3()
+                if not (type(v3) is str and len(v3) <= 50) and v3 is not None:
                     v3 = store("category", v3)
             if v5 is MISSING:
-                v5 = products__stock_quantity_default()
-                if v5 is not None and not (type(v5) is int and -2147483648 <= v5 <= 2147483647):
+                v5 = default5()
+                if not (type(v5) is int and v5 in integer_range) and v5 is not None:
                     v5 = store("stock_quantity", v5)
             if v6 is MISSING:
-                v6 = products__created_at_default()
-                if v6 is not None and not (type(v6) is datetime and v6.tzinfo is UTC):
+                v6 = default6()
+                if not (type(v6) is datetime and v6.tzinfo is UTC) and v6 is not None:
                     v6 = store("created_at", v6)
             if v8 is MISSING:
-                v8 = products__reviews_count_default()
-                if v8 is not None and not (type(v8) is int and -2147483648 <= v8 <= 2147483647):
+                v8 = default8()
+                if not (type(v8) is int and v8 in integer_range) and v8 is not None:
                     v8 = store("reviews_count", v8)
             if v10 is MISSING:
-                v10 = products__is_active_default()
-                if v10 is not None and not (type(v10) is bool):
+                v10 = default10()
+                if not (type(v10) is bool) and v10 is not None:
                     v10 = store("is_active", v10)
-            v9 = _computed.products__popularity_score(v7, v8)
+            v9 = computed9(v7, v8)
         except rt.SqlError as error:
             raise sql_error(error) from None
         new = {
@@ -383,19 +365,12 @@ def products__insert(table: TableState, kit: FastKit) -> FastInsert:
         ):
             invalid(new)
         try:
-            if (
-                (r := _computed.products__price_check(v4)) is not None
-                and not r
-                or (r := _computed.products__rating_check(v7)) is not None
-                and not r
-                or (r := _computed.products__stock_quantity_check(v5)) is not None
-                and not r
-            ):
+            if check0(v4) is False or check1(v7) is False or check2(v5) is False:
                 invalid(new)
         except (NotImplementedError, rt.SqlError):
             invalid(new)
-        key0 = (v0,)
-        key1 = (v1,)
+        key0: tuple[Any, ...] = (v0,)
+        key1: tuple[Any, ...] = (v1,)
         if key0 in keys0 or key1 in keys1:
             conflict(new)
         rowid = table.next_rowid
@@ -434,7 +409,7 @@ def orders__unique_where(status: str | None) -> bool | None:
     return rt.eq(status, "pending")
 
 
-def orders__insert(table: TableState, kit: FastKit) -> FastInsert:
+def insert_3(table: TableState, kit: FastKit) -> FastInsert:
     """orders: one row's INSERT ... RETURNING *, the table's rules inline."""
     rows = table.rows
     row_keys = table.row_keys
@@ -447,24 +422,24 @@ def orders__insert(table: TableState, kit: FastKit) -> FastInsert:
     conflict = kit.conflict
     orphan = kit.orphan
     sql_error = kit.sql_error
-    known = frozenset(
-        (
-            "id",
-            "customer_id",
-            "product_id",
-            "price",
-            "quantity",
-            "status",
-            "created_at",
-            "discount",
-            "notes",
-            "shipped_at",
-        )
-    )
-    quantum3 = Decimal(1).scaleb(-2)
+    names = tuple(table.columns)
+    known = frozenset(names) - {names[8], names[9], names[10], names[11]}
+    integer_range = range(-2147483648, 2147483648)
+    kept3 = numeric_kept(10, 2)
     labels5 = frozenset(table.columns["status"].type.labels)
-    quantum7 = Decimal(1).scaleb(-2)
-    sequence8 = ("orders", "order_number")
+    kept7 = numeric_kept(5, 2)
+    default0 = orders__id_default
+    default5 = orders__status_default
+    default6 = orders__created_at_default
+    default7 = orders__discount_default
+    sequence8 = table.spec.key, "order_number"
+    computed9 = _computed.orders__total_price
+    computed10 = _computed.orders__discount_amount
+    computed11 = _computed.orders__final_price
+    check0 = _computed.orders__discount_check
+    check1 = _computed.orders__quantity_check
+    check2 = _computed.orders__shipped_after_created
+    key2_where = orders__unique_where
     keys0, keys1, keys2 = [index.keys for index in table.indexes]
     parent0, parent1 = kit.parents
 
@@ -474,82 +449,63 @@ def orders__insert(table: TableState, kit: FastKit) -> FastInsert:
         get = given.get
         try:
             v0 = get("id", MISSING)
-            if v0 is not None and v0 is not MISSING and not (type(v0) is UUID):
+            if not (type(v0) is UUID) and v0 is not None and v0 is not MISSING:
                 v0 = convert("id", v0)
             v1 = get("customer_id")
-            if v1 is not None and not (type(v1) is UUID):
+            if not (type(v1) is UUID) and v1 is not None:
                 v1 = convert("customer_id", v1)
             v2 = get("product_id")
-            if v2 is not None and not (type(v2) is int and -2147483648 <= v2 <= 2147483647):
+            if not (type(v2) is int and v2 in integer_range) and v2 is not None:
                 v2 = convert("product_id", v2)
             v3 = get("price")
-            if v3 is not None and not (
-                type(v3) is Decimal
-                and v3.same_quantum(quantum3)
-                and -100000000 < v3 < 100000000
-                and (v3 or not v3.is_signed())
-            ):
+            if not (kept3(v3)) and v3 is not None:
                 v3 = convert("price", v3)
             v4 = get("quantity")
-            if v4 is not None and not (type(v4) is int and -2147483648 <= v4 <= 2147483647):
+            if not (type(v4) is int and v4 in integer_range) and v4 is not None:
                 v4 = convert("quantity", v4)
             v5 = get("status", MISSING)
-            if v5 is not None and v5 is not MISSING and not (type(v5) is str and v5 in labels5):
+            if not (type(v5) is str and v5 in labels5) and v5 is not None and v5 is not MISSING:
                 v5 = convert("status", v5)
             v6 = get("created_at", MISSING)
             if (
-                v6 is not None
+                not (type(v6) is datetime and v6.tzinfo is UTC)
+                and v6 is not None
                 and v6 is not MISSING
-                and not (type(v6) is datetime and v6.tzinfo is UTC)
             ):
                 v6 = convert("created_at", v6)
             v7 = get("discount", MISSING)
-            if (
-                v7 is not None
-                and v7 is not MISSING
-                and not (
-                    type(v7) is Decimal
-                    and v7.same_quantum(quantum7)
-                    and -1000 < v7 < 1000
-                    and (v7 or not v7.is_signed())
-                )
-            ):
+            if not (kept7(v7)) and v7 is not None and v7 is not MISSING:
                 v7 = convert("discount", v7)
             v12 = get("notes")
-            if v12 is not None and not (type(v12) is str):
+            if not (type(v12) is str) and v12 is not None:
                 v12 = convert("notes", v12)
             v13 = get("shipped_at")
-            if v13 is not None and not (type(v13) is datetime and v13.tzinfo is UTC):
+            if not (type(v13) is datetime and v13.tzinfo is UTC) and v13 is not None:
                 v13 = convert("shipped_at", v13)
         except HandOn:
             return None
         try:
             if v0 is MISSING:
-                v0 = orders__id_default()
-                if v0 is not None and not (type(v0) is UUID):
+                v0 = default0()
+                if not (type(v0) is UUID) and v0 is not None:
                     v0 = store("id", v0)
             if v5 is MISSING:
-                v5 = orders__status_default()
-                if v5 is not None and not (type(v5) is str and v5 in labels5):
+                v5 = default5()
+                if not (type(v5) is str and v5 in labels5) and v5 is not None:
                     v5 = store("status", v5)
             if v6 is MISSING:
-                v6 = orders__created_at_default()
-                if v6 is not None and not (type(v6) is datetime and v6.tzinfo is UTC):
+                v6 = default6()
+                if not (type(v6) is datetime and v6.tzinfo is UTC) and v6 is not None:
                     v6 = store("created_at", v6)
             if v7 is MISSING:
-                v7 = orders__discount_default()
-                if v7 is not None and not (
-                    type(v7) is Decimal
-                    and v7.same_quantum(quantum7)
-                    and -1000 < v7 < 1000
-                    and (v7 or not v7.is_signed())
-                ):
+                v7 = default7()
+                if not (kept7(v7)) and v7 is not None:
                     v7 = store("discount", v7)
             v8 = sequences.get(sequence8, 0) + 1
             sequences[sequence8] = v8
-            v9 = _computed.orders__total_price(v3, v4)
-            v10 = _computed.orders__discount_amount(v3, v4, v7)
-            v11 = _computed.orders__final_price(v3, v4, v7)
+            v9 = computed9(v3, v4)
+            v10 = computed10(v3, v4, v7)
+            v11 = computed11(v3, v4, v7)
         except rt.SqlError as error:
             raise sql_error(error) from None
         new = {
@@ -581,32 +537,25 @@ def orders__insert(table: TableState, kit: FastKit) -> FastInsert:
         ):
             invalid(new)
         try:
-            if (
-                (r := _computed.orders__discount_check(v7)) is not None
-                and not r
-                or (r := _computed.orders__quantity_check(v4)) is not None
-                and not r
-                or (r := _computed.orders__shipped_after_created(v13, v6)) is not None
-                and not r
-            ):
+            if check0(v7) is False or check1(v4) is False or check2(v13, v6) is False:
                 invalid(new)
         except (NotImplementedError, rt.SqlError):
             invalid(new)
-        key0 = (v0,)
-        key1 = (v8,)
+        key0: tuple[Any, ...] = (v0,)
+        key1: tuple[Any, ...] = (v8,)
         try:
-            key2 = (v1, v2) if orders__unique_where(v5) is True else None
+            key2: Key = (v1, v2) if key2_where(v5) is True else None
         except rt.SqlError as error:
             raise sql_error(error) from None
         if key2 is not None and None in key2:
             key2 = None
-        if key0 in keys0 or key1 in keys1 or key2 is not None and key2 in keys2:
+        if key0 in keys0 or key1 in keys1 or key2 in keys2:
             conflict(new)
         rowid = table.next_rowid
         table.next_rowid = rowid + 1
-        if not parent0((v1,)):
+        if parent0((v1,)) is False:
             orphan(0, new)
-        if not parent1((v2,)):
+        if parent1((v2,)) is False:
             orphan(1, new)
         if marks:
             log.append((table, rowid, None))
@@ -633,7 +582,7 @@ def customer_profiles__newsletter_default() -> bool:
     return False
 
 
-def customer_profiles__insert(table: TableState, kit: FastKit) -> FastInsert:
+def insert_4(table: TableState, kit: FastKit) -> FastInsert:
     """customer_profiles: one row's INSERT ... RETURNING *, the table's rules inline."""
     rows = table.rows
     row_keys = table.row_keys
@@ -645,18 +594,12 @@ def customer_profiles__insert(table: TableState, kit: FastKit) -> FastInsert:
     conflict = kit.conflict
     orphan = kit.orphan
     sql_error = kit.sql_error
-    known = frozenset(
-        (
-            "customer_id",
-            "bio",
-            "preferences",
-            "tags",
-            "birth_date",
-            "avatar",
-            "last_ip",
-            "newsletter",
-        )
-    )
+    names = tuple(table.columns)
+    known = frozenset(names)
+    default2 = customer_profiles__preferences_default
+    default3 = customer_profiles__tags_default
+    default7 = customer_profiles__newsletter_default
+    check0 = _computed.customer_profiles__birth_date_check
     (keys0,) = [index.keys for index in table.indexes]
     (parent0,) = kit.parents
 
@@ -666,10 +609,10 @@ def customer_profiles__insert(table: TableState, kit: FastKit) -> FastInsert:
         get = given.get
         try:
             v0 = get("customer_id")
-            if v0 is not None and not (type(v0) is UUID):
+            if not (type(v0) is UUID) and v0 is not None:
                 v0 = convert("customer_id", v0)
             v1 = get("bio")
-            if v1 is not None and not (type(v1) is str):
+            if not (type(v1) is str) and v1 is not None:
                 v1 = convert("bio", v1)
             v2 = get("preferences", MISSING)
             if v2 is not None and v2 is not MISSING:
@@ -678,7 +621,7 @@ def customer_profiles__insert(table: TableState, kit: FastKit) -> FastInsert:
             if v3 is not None and v3 is not MISSING:
                 v3 = convert("tags", v3)
             v4 = get("birth_date")
-            if v4 is not None and not (type(v4) is date):
+            if not (type(v4) is date) and v4 is not None:
                 v4 = convert("birth_date", v4)
             v5 = get("avatar")
             if v5 is not None:
@@ -687,22 +630,22 @@ def customer_profiles__insert(table: TableState, kit: FastKit) -> FastInsert:
             if v6 is not None:
                 v6 = convert("last_ip", v6)
             v7 = get("newsletter", MISSING)
-            if v7 is not None and v7 is not MISSING and not (type(v7) is bool):
+            if not (type(v7) is bool) and v7 is not None and v7 is not MISSING:
                 v7 = convert("newsletter", v7)
         except HandOn:
             return None
         try:
             if v2 is MISSING:
-                v2 = customer_profiles__preferences_default()
+                v2 = default2()
                 if v2 is not None:
                     v2 = store("preferences", v2)
             if v3 is MISSING:
-                v3 = customer_profiles__tags_default()
+                v3 = default3()
                 if v3 is not None:
                     v3 = store("tags", v3)
             if v7 is MISSING:
-                v7 = customer_profiles__newsletter_default()
-                if v7 is not None and not (type(v7) is bool):
+                v7 = default7()
+                if not (type(v7) is bool) and v7 is not None:
                     v7 = store("newsletter", v7)
         except rt.SqlError as error:
             raise sql_error(error) from None
@@ -719,16 +662,16 @@ def customer_profiles__insert(table: TableState, kit: FastKit) -> FastInsert:
         if v0 is None or v2 is None or v3 is None or v7 is None:
             invalid(new)
         try:
-            if (r := _computed.customer_profiles__birth_date_check(v4)) is not None and not r:
+            if check0(v4) is False:
                 invalid(new)
         except (NotImplementedError, rt.SqlError):
             invalid(new)
-        key0 = (v0,)
+        key0: tuple[Any, ...] = (v0,)
         if key0 in keys0:
             conflict(new)
         rowid = table.next_rowid
         table.next_rowid = rowid + 1
-        if not parent0((v0,)):
+        if parent0((v0,)) is False:
             orphan(0, new)
         if marks:
             log.append((table, rowid, None))
@@ -745,7 +688,7 @@ def product_ratings__date_default() -> date | None:
     return rt.current_date()
 
 
-def product_ratings__insert(table: TableState, kit: FastKit) -> FastInsert:
+def insert_5(table: TableState, kit: FastKit) -> FastInsert:
     """product_ratings: one row's INSERT ... RETURNING *, the table's rules inline."""
     rows = table.rows
     row_keys = table.row_keys
@@ -758,20 +701,18 @@ def product_ratings__insert(table: TableState, kit: FastKit) -> FastInsert:
     conflict = kit.conflict
     orphan = kit.orphan
     sql_error = kit.sql_error
-    known = frozenset(
-        (
-            "id",
-            "customer_id",
-            "product_name",
-            "date",
-            "quality",
-            "value",
-            "usability",
-            "delivery",
-            "comment",
-        )
-    )
-    sequence0 = ("product_ratings", "id")
+    names = tuple(table.columns)
+    known = frozenset(names) - {names[9], names[10]}
+    integer_range = range(-2147483648, 2147483648)
+    smallint_range = range(-32768, 32768)
+    sequence0 = table.spec.key, "id"
+    default3 = product_ratings__date_default
+    computed9 = _computed.product_ratings__overall_rating
+    computed10 = _computed.product_ratings__would_recommend
+    check0 = _computed.product_ratings__delivery_check
+    check1 = _computed.product_ratings__quality_check
+    check2 = _computed.product_ratings__usability_check
+    check3 = _computed.product_ratings__value_check
     keys0, keys1 = [index.keys for index in table.indexes]
     (parent0,) = kit.parents
 
@@ -782,34 +723,34 @@ def product_ratings__insert(table: TableState, kit: FastKit) -> FastInsert:
         try:
             v0 = get("id", MISSING)
             if (
-                v0 is not None
+                not (type(v0) is int and v0 in integer_range)
+                and v0 is not None
                 and v0 is not MISSING
-                and not (type(v0) is int and -2147483648 <= v0 <= 2147483647)
             ):
                 v0 = convert("id", v0)
             v1 = get("customer_id")
-            if v1 is not None and not (type(v1) is UUID):
+            if not (type(v1) is UUID) and v1 is not None:
                 v1 = convert("customer_id", v1)
             v2 = get("product_name")
-            if v2 is not None and not (type(v2) is str):
+            if not (type(v2) is str) and v2 is not None:
                 v2 = convert("product_name", v2)
             v3 = get("date", MISSING)
-            if v3 is not None and v3 is not MISSING and not (type(v3) is date):
+            if not (type(v3) is date) and v3 is not None and v3 is not MISSING:
                 v3 = convert("date", v3)
             v4 = get("quality")
-            if v4 is not None and not (type(v4) is int and -32768 <= v4 <= 32767):
+            if not (type(v4) is int and v4 in smallint_range) and v4 is not None:
                 v4 = convert("quality", v4)
             v5 = get("value")
-            if v5 is not None and not (type(v5) is int and -32768 <= v5 <= 32767):
+            if not (type(v5) is int and v5 in smallint_range) and v5 is not None:
                 v5 = convert("value", v5)
             v6 = get("usability")
-            if v6 is not None and not (type(v6) is int and -32768 <= v6 <= 32767):
+            if not (type(v6) is int and v6 in smallint_range) and v6 is not None:
                 v6 = convert("usability", v6)
             v7 = get("delivery")
-            if v7 is not None and not (type(v7) is int and -32768 <= v7 <= 32767):
+            if not (type(v7) is int and v7 in smallint_range) and v7 is not None:
                 v7 = convert("delivery", v7)
             v8 = get("comment")
-            if v8 is not None and not (type(v8) is str):
+            if not (type(v8) is str) and v8 is not None:
                 v8 = convert("comment", v8)
         except HandOn:
             return None
@@ -818,11 +759,11 @@ def product_ratings__insert(table: TableState, kit: FastKit) -> FastInsert:
                 v0 = sequences.get(sequence0, 0) + 1
                 sequences[sequence0] = v0
             if v3 is MISSING:
-                v3 = product_ratings__date_default()
-                if v3 is not None and not (type(v3) is date):
+                v3 = default3()
+                if not (type(v3) is date) and v3 is not None:
                     v3 = store("date", v3)
-            v9 = _computed.product_ratings__overall_rating(v4, v5, v6, v7)
-            v10 = _computed.product_ratings__would_recommend(v4, v5, v6, v7)
+            v9 = computed9(v4, v5, v6, v7)
+            v10 = computed10(v4, v5, v6, v7)
         except rt.SqlError as error:
             raise sql_error(error) from None
         new = {
@@ -851,25 +792,21 @@ def product_ratings__insert(table: TableState, kit: FastKit) -> FastInsert:
             invalid(new)
         try:
             if (
-                (r := _computed.product_ratings__delivery_check(v7)) is not None
-                and not r
-                or (r := _computed.product_ratings__quality_check(v4)) is not None
-                and not r
-                or (r := _computed.product_ratings__usability_check(v6)) is not None
-                and not r
-                or (r := _computed.product_ratings__value_check(v5)) is not None
-                and not r
+                check0(v7) is False
+                or check1(v4) is False
+                or check2(v6) is False
+                or check3(v5) is False
             ):
                 invalid(new)
         except (NotImplementedError, rt.SqlError):
             invalid(new)
-        key0 = (v0,)
-        key1 = (v1, v2, v3)
+        key0: tuple[Any, ...] = (v0,)
+        key1: tuple[Any, ...] = (v1, v2, v3)
         if key0 in keys0 or key1 in keys1:
             conflict(new)
         rowid = table.next_rowid
         table.next_rowid = rowid + 1
-        if not parent0((v1,)):
+        if parent0((v1,)) is False:
             orphan(0, new)
         if marks:
             log.append((table, rowid, None))
@@ -903,7 +840,7 @@ def analytics__revenue_default() -> Decimal:
     return rt.Decimal("0.00")
 
 
-def analytics__insert(table: TableState, kit: FastKit) -> FastInsert:
+def insert_6(table: TableState, kit: FastKit) -> FastInsert:
     """analytics: one row's INSERT ... RETURNING *, the table's rules inline."""
     rows = table.rows
     row_keys = table.row_keys
@@ -915,18 +852,22 @@ def analytics__insert(table: TableState, kit: FastKit) -> FastInsert:
     invalid = kit.invalid
     conflict = kit.conflict
     sql_error = kit.sql_error
-    known = frozenset(
-        (
-            "id",
-            "event_date",
-            "page_views",
-            "unique_visitors",
-            "conversions",
-            "revenue",
-        )
-    )
-    quantum5 = Decimal(1).scaleb(-2)
-    sequence0 = ("analytics", "id")
+    names = tuple(table.columns)
+    known = frozenset(names) - {names[6], names[7]}
+    bigint_range = range(-9223372036854775808, 9223372036854775808)
+    integer_range = range(-2147483648, 2147483648)
+    kept5 = numeric_kept(12, 2)
+    sequence0 = table.spec.key, "id"
+    default1 = analytics__event_date_default
+    default2 = analytics__page_views_default
+    default3 = analytics__unique_visitors_default
+    default4 = analytics__conversions_default
+    default5 = analytics__revenue_default
+    computed6 = _computed.analytics__conversion_rate
+    computed7 = _computed.analytics__revenue_per_visitor
+    check0 = _computed.analytics__conversions_le_visitors
+    check1 = _computed.analytics__page_views_check
+    check2 = _computed.analytics__unique_visitors_check
     keys0, keys1 = [index.keys for index in table.indexes]
 
     def insert(given: Mapping[str, Any]) -> list[Row] | None:
@@ -936,46 +877,37 @@ def analytics__insert(table: TableState, kit: FastKit) -> FastInsert:
         try:
             v0 = get("id", MISSING)
             if (
-                v0 is not None
+                not (type(v0) is int and v0 in bigint_range)
+                and v0 is not None
                 and v0 is not MISSING
-                and not (type(v0) is int and -9223372036854775808 <= v0 <= 9223372036854775807)
             ):
                 v0 = convert("id", v0)
             v1 = get("event_date", MISSING)
-            if v1 is not None and v1 is not MISSING and not (type(v1) is date):
+            if not (type(v1) is date) and v1 is not None and v1 is not MISSING:
                 v1 = convert("event_date", v1)
             v2 = get("page_views", MISSING)
             if (
-                v2 is not None
+                not (type(v2) is int and v2 in integer_range)
+                and v2 is not None
                 and v2 is not MISSING
-                and not (type(v2) is int and -2147483648 <= v2 <= 2147483647)
             ):
                 v2 = convert("page_views", v2)
             v3 = get("unique_visitors", MISSING)
             if (
-                v3 is not None
+                not (type(v3) is int and v3 in integer_range)
+                and v3 is not None
                 and v3 is not MISSING
-                and not (type(v3) is int and -2147483648 <= v3 <= 2147483647)
             ):
                 v3 = convert("unique_visitors", v3)
             v4 = get("conversions", MISSING)
             if (
-                v4 is not None
+                not (type(v4) is int and v4 in integer_range)
+                and v4 is not None
                 and v4 is not MISSING
-                and not (type(v4) is int and -2147483648 <= v4 <= 2147483647)
             ):
                 v4 = convert("conversions", v4)
             v5 = get("revenue", MISSING)
-            if (
-                v5 is not None
-                and v5 is not MISSING
-                and not (
-                    type(v5) is Decimal
-                    and v5.same_quantum(quantum5)
-                    and -10000000000 < v5 < 10000000000
-                    and (v5 or not v5.is_signed())
-                )
-            ):
+            if not (kept5(v5)) and v5 is not None and v5 is not MISSING:
                 v5 = convert("revenue", v5)
         except HandOn:
             return None
@@ -984,32 +916,27 @@ def analytics__insert(table: TableState, kit: FastKit) -> FastInsert:
                 v0 = sequences.get(sequence0, 0) + 1
                 sequences[sequence0] = v0
             if v1 is MISSING:
-                v1 = analytics__event_date_default()
-                if v1 is not None and not (type(v1) is date):
+                v1 = default1()
+                if not (type(v1) is date) and v1 is not None:
                     v1 = store("event_date", v1)
             if v2 is MISSING:
-                v2 = analytics__page_views_default()
-                if v2 is not None and not (type(v2) is int and -2147483648 <= v2 <= 2147483647):
+                v2 = default2()
+                if not (type(v2) is int and v2 in integer_range) and v2 is not None:
                     v2 = store("page_views", v2)
             if v3 is MISSING:
-                v3 = analytics__unique_visitors_default()
-                if v3 is not None and not (type(v3) is int and -2147483648 <= v3 <= 2147483647):
+                v3 = default3()
+                if not (type(v3) is int and v3 in integer_range) and v3 is not None:
                     v3 = store("unique_visitors", v3)
             if v4 is MISSING:
-                v4 = analytics__conversions_default()
-                if v4 is not None and not (type(v4) is int and -2147483648 <= v4 <= 2147483647):
+                v4 = default4()
+                if not (type(v4) is int and v4 in integer_range) and v4 is not None:
                     v4 = store("conversions", v4)
             if v5 is MISSING:
-                v5 = analytics__revenue_default()
-                if v5 is not None and not (
-                    type(v5) is Decimal
-                    and v5.same_quantum(quantum5)
-                    and -10000000000 < v5 < 10000000000
-                    and (v5 or not v5.is_signed())
-                ):
+                v5 = default5()
+                if not (kept5(v5)) and v5 is not None:
                     v5 = store("revenue", v5)
-            v6 = _computed.analytics__conversion_rate(v3, v4)
-            v7 = _computed.analytics__revenue_per_visitor(v5, v3)
+            v6 = computed6(v3, v4)
+            v7 = computed7(v5, v3)
         except rt.SqlError as error:
             raise sql_error(error) from None
         new = {
@@ -1025,19 +952,12 @@ def analytics__insert(table: TableState, kit: FastKit) -> FastInsert:
         if v0 is None or v1 is None or v2 is None or v3 is None or v4 is None or v5 is None:
             invalid(new)
         try:
-            if (
-                (r := _computed.analytics__conversions_le_visitors(v4, v3)) is not None
-                and not r
-                or (r := _computed.analytics__page_views_check(v2)) is not None
-                and not r
-                or (r := _computed.analytics__unique_visitors_check(v3)) is not None
-                and not r
-            ):
+            if check0(v4, v3) is False or check1(v2) is False or check2(v3) is False:
                 invalid(new)
         except (NotImplementedError, rt.SqlError):
             invalid(new)
-        key0 = (v0,)
-        key1 = (v1,)
+        key0: tuple[Any, ...] = (v0,)
+        key1: tuple[Any, ...] = (v1,)
         if key0 in keys0 or key1 in keys1:
             conflict(new)
         rowid = table.next_rowid
@@ -1069,7 +989,7 @@ def customer_metrics__login_count_default() -> int:
     return 0
 
 
-def customer_metrics__insert(table: TableState, kit: FastKit) -> FastInsert:
+def insert_7(table: TableState, kit: FastKit) -> FastInsert:
     """customer_metrics: one row's INSERT ... RETURNING *, the table's rules inline."""
     rows = table.rows
     row_keys = table.row_keys
@@ -1081,17 +1001,18 @@ def customer_metrics__insert(table: TableState, kit: FastKit) -> FastInsert:
     conflict = kit.conflict
     orphan = kit.orphan
     sql_error = kit.sql_error
-    known = frozenset(
-        (
-            "customer_id",
-            "total_orders",
-            "total_spent",
-            "days_since_signup",
-            "login_count",
-            "updated_at",
-        )
-    )
-    quantum2 = Decimal(1).scaleb(-2)
+    names = tuple(table.columns)
+    known = frozenset(names) - {names[5], names[6], names[7], names[8]}
+    integer_range = range(-2147483648, 2147483648)
+    kept2 = numeric_kept(12, 2)
+    default1 = customer_metrics__total_orders_default
+    default2 = customer_metrics__total_spent_default
+    default3 = customer_metrics__days_since_signup_default
+    default4 = customer_metrics__login_count_default
+    computed5 = _computed.customer_metrics__average_order_value
+    computed6 = _computed.customer_metrics__orders_per_month
+    computed7 = _computed.customer_metrics__engagement_level
+    computed8 = _computed.customer_metrics__loyalty_points
     (keys0,) = [index.keys for index in table.indexes]
     (parent0,) = kit.parents
 
@@ -1101,72 +1022,58 @@ def customer_metrics__insert(table: TableState, kit: FastKit) -> FastInsert:
         get = given.get
         try:
             v0 = get("customer_id")
-            if v0 is not None and not (type(v0) is UUID):
+            if not (type(v0) is UUID) and v0 is not None:
                 v0 = convert("customer_id", v0)
             v1 = get("total_orders", MISSING)
             if (
-                v1 is not None
+                not (type(v1) is int and v1 in integer_range)
+                and v1 is not None
                 and v1 is not MISSING
-                and not (type(v1) is int and -2147483648 <= v1 <= 2147483647)
             ):
                 v1 = convert("total_orders", v1)
             v2 = get("total_spent", MISSING)
-            if (
-                v2 is not None
-                and v2 is not MISSING
-                and not (
-                    type(v2) is Decimal
-                    and v2.same_quantum(quantum2)
-                    and -10000000000 < v2 < 10000000000
-                    and (v2 or not v2.is_signed())
-                )
-            ):
+            if not (kept2(v2)) and v2 is not None and v2 is not MISSING:
                 v2 = convert("total_spent", v2)
             v3 = get("days_since_signup", MISSING)
             if (
-                v3 is not None
+                not (type(v3) is int and v3 in integer_range)
+                and v3 is not None
                 and v3 is not MISSING
-                and not (type(v3) is int and -2147483648 <= v3 <= 2147483647)
             ):
                 v3 = convert("days_since_signup", v3)
             v4 = get("login_count", MISSING)
             if (
-                v4 is not None
+                not (type(v4) is int and v4 in integer_range)
+                and v4 is not None
                 and v4 is not MISSING
-                and not (type(v4) is int and -2147483648 <= v4 <= 2147483647)
             ):
                 v4 = convert("login_count", v4)
             v9 = get("updated_at")
-            if v9 is not None and not (type(v9) is datetime and v9.tzinfo is UTC):
+            if not (type(v9) is datetime and v9.tzinfo is UTC) and v9 is not None:
                 v9 = convert("updated_at", v9)
         except HandOn:
             return None
         try:
             if v1 is MISSING:
-                v1 = customer_metrics__total_orders_default()
-                if v1 is not None and not (type(v1) is int and -2147483648 <= v1 <= 2147483647):
+                v1 = default1()
+                if not (type(v1) is int and v1 in integer_range) and v1 is not None:
                     v1 = store("total_orders", v1)
             if v2 is MISSING:
-                v2 = customer_metrics__total_spent_default()
-                if v2 is not None and not (
-                    type(v2) is Decimal
-                    and v2.same_quantum(quantum2)
-                    and -10000000000 < v2 < 10000000000
-                    and (v2 or not v2.is_signed())
-                ):
+                v2 = default2()
+                if not (kept2(v2)) and v2 is not None:
                     v2 = store("total_spent", v2)
             if v3 is MISSING:
-                v3 = customer_metrics__days_since_signup_default()
-                if v3 is not None and not (type(v3) is int and -2147483648 <= v3 <= 2147483647):
+                v3 = default3()
+                if not (type(v3) is int and v3 in integer_range) and v3 is not None:
                     v3 = store("days_since_signup", v3)
             if v4 is MISSING:
-                v4 = customer_metrics__login_count_default()
-                if v4 is not None and not (type(v4) is int and -2147483648 <= v4 <= 2147483647):
+                v4 = default4()
+                if not (type(v4) is int and v4 in integer_range) and v4 is not None:
                     v4 = store("login_count", v4)
-            v5 = _computed.customer_metrics__average_order_value(v1, v2)
-            v6 = _computed.customer_metrics__orders_per_month(v1, v3)
-            v7 = _computed.customer_metrics__engagement_level(v4)
-            v8 = _computed.customer_metrics__loyalty_points(v1, v4)
+            v5 = computed5(v1, v2)
+            v6 = computed6(v1, v3)
+            v7 = computed7(v4)
+            v8 = computed8(v1, v4)
         except rt.SqlError as error:
             raise sql_error(error) from None
         new = {
@@ -1183,12 +1090,12 @@ def customer_metrics__insert(table: TableState, kit: FastKit) -> FastInsert:
         }
         if v0 is None or v1 is None or v2 is None or v3 is None or v4 is None:
             invalid(new)
-        key0 = (v0,)
+        key0: tuple[Any, ...] = (v0,)
         if key0 in keys0:
             conflict(new)
         rowid = table.next_rowid
         table.next_rowid = rowid + 1
-        if not parent0((v0,)):
+        if parent0((v0,)) is False:
             orphan(0, new)
         if marks:
             log.append((table, rowid, None))
@@ -1204,7 +1111,7 @@ def sales_tracking__region_default() -> str:
     return "eu"
 
 
-def sales_tracking__insert(table: TableState, kit: FastKit) -> FastInsert:
+def insert_8(table: TableState, kit: FastKit) -> FastInsert:
     """sales_tracking: one row's INSERT ... RETURNING *, the table's rules inline."""
     rows = table.rows
     row_keys = table.row_keys
@@ -1217,20 +1124,18 @@ def sales_tracking__insert(table: TableState, kit: FastKit) -> FastInsert:
     conflict = kit.conflict
     orphan = kit.orphan
     sql_error = kit.sql_error
-    known = frozenset(
-        (
-            "id",
-            "product_id",
-            "sale_date",
-            "region",
-            "units_sold",
-            "unit_price",
-            "unit_cost",
-        )
-    )
-    quantum5 = Decimal(1).scaleb(-2)
-    quantum6 = Decimal(1).scaleb(-2)
-    sequence0 = ("sales_tracking", "id")
+    names = tuple(table.columns)
+    known = frozenset(names) - {names[7], names[8], names[9], names[10]}
+    integer_range = range(-2147483648, 2147483648)
+    kept5 = numeric_kept(10, 2)
+    kept6 = numeric_kept(10, 2)
+    sequence0 = table.spec.key, "id"
+    default3 = sales_tracking__region_default
+    computed7 = _computed.sales_tracking__revenue
+    computed8 = _computed.sales_tracking__profit
+    computed9 = _computed.sales_tracking__margin_percent
+    computed10 = _computed.sales_tracking__tracking_code
+    check0 = _computed.sales_tracking__units_sold_check
     keys0, keys1 = [index.keys for index in table.indexes]
     (parent0,) = kit.parents
 
@@ -1241,38 +1146,28 @@ def sales_tracking__insert(table: TableState, kit: FastKit) -> FastInsert:
         try:
             v0 = get("id", MISSING)
             if (
-                v0 is not None
+                not (type(v0) is int and v0 in integer_range)
+                and v0 is not None
                 and v0 is not MISSING
-                and not (type(v0) is int and -2147483648 <= v0 <= 2147483647)
             ):
                 v0 = convert("id", v0)
             v1 = get("product_id")
-            if v1 is not None and not (type(v1) is int and -2147483648 <= v1 <= 2147483647):
+            if not (type(v1) is int and v1 in integer_range) and v1 is not None:
                 v1 = convert("product_id", v1)
             v2 = get("sale_date")
-            if v2 is not None and not (type(v2) is date):
+            if not (type(v2) is date) and v2 is not None:
                 v2 = convert("sale_date", v2)
             v3 = get("region", MISSING)
-            if v3 is not None and v3 is not MISSING and not (type(v3) is str and len(v3) <= 20):
+            if not (type(v3) is str and len(v3) <= 20) and v3 is not None and v3 is not MISSING:
                 v3 = convert("region", v3)
             v4 = get("units_sold")
-            if v4 is not None and not (type(v4) is int and -2147483648 <= v4 <= 2147483647):
+            if not (type(v4) is int and v4 in integer_range) and v4 is not None:
                 v4 = convert("units_sold", v4)
             v5 = get("unit_price")
-            if v5 is not None and not (
-                type(v5) is Decimal
-                and v5.same_quantum(quantum5)
-                and -100000000 < v5 < 100000000
-                and (v5 or not v5.is_signed())
-            ):
+            if not (kept5(v5)) and v5 is not None:
                 v5 = convert("unit_price", v5)
             v6 = get("unit_cost")
-            if v6 is not None and not (
-                type(v6) is Decimal
-                and v6.same_quantum(quantum6)
-                and -100000000 < v6 < 100000000
-                and (v6 or not v6.is_signed())
-            ):
+            if not (kept6(v6)) and v6 is not None:
                 v6 = convert("unit_cost", v6)
         except HandOn:
             return None
@@ -1281,13 +1176,13 @@ def sales_tracking__insert(table: TableState, kit: FastKit) -> FastInsert:
                 v0 = sequences.get(sequence0, 0) + 1
                 sequences[sequence0] = v0
             if v3 is MISSING:
-                v3 = sales_tracking__region_default()
-                if v3 is not None and not (type(v3) is str and len(v3) <= 20):
+                v3 = default3()
+                if not (type(v3) is str and len(v3) <= 20) and v3 is not None:
                     v3 = store("region", v3)
-            v7 = _computed.sales_tracking__revenue(v4, v5)
-            v8 = _computed.sales_tracking__profit(v4, v5, v6)
-            v9 = _computed.sales_tracking__margin_percent(v5, v6)
-            v10 = _computed.sales_tracking__tracking_code(v3, v1)
+            v7 = computed7(v4, v5)
+            v8 = computed8(v4, v5, v6)
+            v9 = computed9(v5, v6)
+            v10 = computed10(v3, v1)
         except rt.SqlError as error:
             raise sql_error(error) from None
         new = {
@@ -1314,17 +1209,17 @@ def sales_tracking__insert(table: TableState, kit: FastKit) -> FastInsert:
         ):
             invalid(new)
         try:
-            if (r := _computed.sales_tracking__units_sold_check(v4)) is not None and not r:
+            if check0(v4) is False:
                 invalid(new)
         except (NotImplementedError, rt.SqlError):
             invalid(new)
-        key0 = (v0,)
-        key1 = (v1, v2, v3)
+        key0: tuple[Any, ...] = (v0,)
+        key1: tuple[Any, ...] = (v1, v2, v3)
         if key0 in keys0 or key1 in keys1:
             conflict(new)
         rowid = table.next_rowid
         table.next_rowid = rowid + 1
-        if not parent0((v1,)):
+        if parent0((v1,)) is False:
             orphan(0, new)
         if marks:
             log.append((table, rowid, None))
@@ -1342,7 +1237,7 @@ def pricing_tiers__valid_from_default() -> date | None:
     return rt.current_date()
 
 
-def pricing_tiers__insert(table: TableState, kit: FastKit) -> FastInsert:
+def insert_9(table: TableState, kit: FastKit) -> FastInsert:
     """pricing_tiers: one row's INSERT ... RETURNING *, the table's rules inline."""
     rows = table.rows
     row_keys = table.row_keys
@@ -1355,9 +1250,15 @@ def pricing_tiers__insert(table: TableState, kit: FastKit) -> FastInsert:
     conflict = kit.conflict
     orphan = kit.orphan
     sql_error = kit.sql_error
-    known = frozenset(("id", "product_id", "tier", "valid_from", "valid_to"))
+    names = tuple(table.columns)
+    known = frozenset(names) - {names[3], names[4], names[5], names[8]}
+    integer_range = range(-2147483648, 2147483648)
     labels2 = frozenset(table.columns["tier"].type.labels)
-    sequence0 = ("pricing_tiers", "id")
+    sequence0 = table.spec.key, "id"
+    default6 = pricing_tiers__valid_from_default
+    computed8 = _computed.pricing_tiers__price_spread
+    check0 = _computed.pricing_tiers__price_order
+    check1 = _computed.pricing_tiers__valid_range
     keys0, keys1 = [index.keys for index in table.indexes]
     (parent0,) = kit.parents
 
@@ -1368,22 +1269,22 @@ def pricing_tiers__insert(table: TableState, kit: FastKit) -> FastInsert:
         try:
             v0 = get("id", MISSING)
             if (
-                v0 is not None
+                not (type(v0) is int and v0 in integer_range)
+                and v0 is not None
                 and v0 is not MISSING
-                and not (type(v0) is int and -2147483648 <= v0 <= 2147483647)
             ):
                 v0 = convert("id", v0)
             v1 = get("product_id")
-            if v1 is not None and not (type(v1) is int and -2147483648 <= v1 <= 2147483647):
+            if not (type(v1) is int and v1 in integer_range) and v1 is not None:
                 v1 = convert("product_id", v1)
             v2 = get("tier")
-            if v2 is not None and not (type(v2) is str and v2 in labels2):
+            if not (type(v2) is str and v2 in labels2) and v2 is not None:
                 v2 = convert("tier", v2)
             v6 = get("valid_from", MISSING)
-            if v6 is not None and v6 is not MISSING and not (type(v6) is date):
+            if not (type(v6) is date) and v6 is not None and v6 is not MISSING:
                 v6 = convert("valid_from", v6)
             v7 = get("valid_to")
-            if v7 is not None and not (type(v7) is date):
+            if not (type(v7) is date) and v7 is not None:
                 v7 = convert("valid_to", v7)
         except HandOn:
             return None
@@ -1395,10 +1296,10 @@ def pricing_tiers__insert(table: TableState, kit: FastKit) -> FastInsert:
             v4 = None
             v5 = None
             if v6 is MISSING:
-                v6 = pricing_tiers__valid_from_default()
-                if v6 is not None and not (type(v6) is date):
+                v6 = default6()
+                if not (type(v6) is date) and v6 is not None:
                     v6 = store("valid_from", v6)
-            v8 = _computed.pricing_tiers__price_spread(v5, v3)
+            v8 = computed8(v5, v3)
         except rt.SqlError as error:
             raise sql_error(error) from None
         new = {
@@ -1423,22 +1324,17 @@ def pricing_tiers__insert(table: TableState, kit: FastKit) -> FastInsert:
         ):
             invalid(new)
         try:
-            if (
-                (r := _computed.pricing_tiers__price_order(v3, v4, v5)) is not None
-                and not r
-                or (r := _computed.pricing_tiers__valid_range(v7, v6)) is not None
-                and not r
-            ):
+            if check0(v3, v4, v5) is False or check1(v7, v6) is False:
                 invalid(new)
         except (NotImplementedError, rt.SqlError):
             invalid(new)
-        key0 = (v0,)
-        key1 = (v1, v2)
+        key0: tuple[Any, ...] = (v0,)
+        key1: tuple[Any, ...] = (v1, v2)
         if key0 in keys0 or key1 in keys1:
             conflict(new)
         rowid = table.next_rowid
         table.next_rowid = rowid + 1
-        if not parent0((v1,)):
+        if parent0((v1,)) is False:
             orphan(0, new)
         if marks:
             log.append((table, rowid, None))
@@ -1451,18 +1347,19 @@ def pricing_tiers__insert(table: TableState, kit: FastKit) -> FastInsert:
     return insert
 
 
-# each table's one-row insert, its rules inline (the engine's general path does the rest)
-INSERTS: dict[str, Callable[[TableState, FastKit], FastInsert]] = {
-    "customers": customers__insert,
-    "products": products__insert,
-    "orders": orders__insert,
-    "customer_profiles": customer_profiles__insert,
-    "product_ratings": product_ratings__insert,
-    "analytics": analytics__insert,
-    "customer_metrics": customer_metrics__insert,
-    "sales_tracking": sales_tracking__insert,
-    "pricing_tiers": pricing_tiers__insert,
-}
+# each table's one-row insert (in SCHEMA's order), its rules inline; None: the engine's
+# general path only, which also takes every row an insert hands on
+INSERTS: tuple[Callable[[TableState, FastKit], FastInsert] | None, ...] = (
+    insert_1,
+    insert_2,
+    insert_3,
+    insert_4,
+    insert_5,
+    insert_6,
+    insert_7,
+    insert_8,
+    insert_9,
+)
 
 
 SCHEMA = SchemaSpec(

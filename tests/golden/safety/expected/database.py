@@ -30,12 +30,14 @@ from ._database import (
     FastKit,
     ForeignKeySpec,
     HandOn,
+    Key,
     Row,
     SchemaSpec,
     TableSpec,
     TableState,
     TypeSpec,
     UniqueSpec,
+    numeric_kept,
 )
 from ._database_api import APIResponse
 from ._database_api import AsyncDatabase as _AsyncDatabase
@@ -66,7 +68,7 @@ def class___type_default() -> str:
     return "x'); import os; --"
 
 
-def class___insert(table: TableState, kit: FastKit) -> FastInsert:
+def insert_1(table: TableState, kit: FastKit) -> FastInsert:
     """class: one row's INSERT ... RETURNING *, the table's rules inline."""
     rows = table.rows
     row_keys = table.row_keys
@@ -78,27 +80,16 @@ def class___insert(table: TableState, kit: FastKit) -> FastInsert:
     invalid = kit.invalid
     conflict = kit.conflict
     sql_error = kit.sql_error
-    known = frozenset(
-        (
-            "id",
-            "order total",
-            "type",
-            "Meta",
-            "_meta",
-            "build",
-            "create",
-            "n",
-            "o",
-            "sg",
-            "Decimal",
-            "1st",
-            "w",
-            'x"y',
-        )
-    )
-    quantum1 = Decimal(1).scaleb(-2)
+    names = tuple(table.columns)
+    known = frozenset(names) - {names[14]}
+    integer_range = range(-2147483648, 2147483648)
+    kept1 = numeric_kept(8, 2)
     labels12 = frozenset(table.columns["w"].type.labels)
-    sequence0 = ("class", "id")
+    sequence0 = table.spec.key, "id"
+    default1 = class___order_total_default
+    default2 = class___type_default
+    computed14 = _computed.class___def
+    check0 = _computed.class___n_check
     keys0, keys1 = [index.keys for index in table.indexes]
 
     def insert(given: Mapping[str, Any]) -> list[Row] | None:
@@ -108,58 +99,49 @@ def class___insert(table: TableState, kit: FastKit) -> FastInsert:
         try:
             v0 = get("id", MISSING)
             if (
-                v0 is not None
+                not (type(v0) is int and v0 in integer_range)
+                and v0 is not None
                 and v0 is not MISSING
-                and not (type(v0) is int and -2147483648 <= v0 <= 2147483647)
             ):
                 v0 = convert("id", v0)
             v1 = get("order total", MISSING)
-            if (
-                v1 is not None
-                and v1 is not MISSING
-                and not (
-                    type(v1) is Decimal
-                    and v1.same_quantum(quantum1)
-                    and -1000000 < v1 < 1000000
-                    and (v1 or not v1.is_signed())
-                )
-            ):
+            if not (kept1(v1)) and v1 is not None and v1 is not MISSING:
                 v1 = convert("order total", v1)
             v2 = get("type", MISSING)
-            if v2 is not None and v2 is not MISSING and not (type(v2) is str):
+            if not (type(v2) is str) and v2 is not None and v2 is not MISSING:
                 v2 = convert("type", v2)
             v3 = get("Meta")
-            if v3 is not None and not (type(v3) is int and -2147483648 <= v3 <= 2147483647):
+            if not (type(v3) is int and v3 in integer_range) and v3 is not None:
                 v3 = convert("Meta", v3)
             v4 = get("_meta")
-            if v4 is not None and not (type(v4) is int and -2147483648 <= v4 <= 2147483647):
+            if not (type(v4) is int and v4 in integer_range) and v4 is not None:
                 v4 = convert("_meta", v4)
             v5 = get("build")
-            if v5 is not None and not (type(v5) is str):
+            if not (type(v5) is str) and v5 is not None:
                 v5 = convert("build", v5)
             v6 = get("create")
-            if v6 is not None and not (type(v6) is str):
+            if not (type(v6) is str) and v6 is not None:
                 v6 = convert("create", v6)
             v7 = get("n")
-            if v7 is not None and not (type(v7) is int and -2147483648 <= v7 <= 2147483647):
+            if not (type(v7) is int and v7 in integer_range) and v7 is not None:
                 v7 = convert("n", v7)
             v8 = get("o")
-            if v8 is not None and not (type(v8) is str):
+            if not (type(v8) is str) and v8 is not None:
                 v8 = convert("o", v8)
             v9 = get("sg")
-            if v9 is not None and not (type(v9) is str):
+            if not (type(v9) is str) and v9 is not None:
                 v9 = convert("sg", v9)
             v10 = get("Decimal")
-            if v10 is not None and not (type(v10) is int and -2147483648 <= v10 <= 2147483647):
+            if not (type(v10) is int and v10 in integer_range) and v10 is not None:
                 v10 = convert("Decimal", v10)
             v11 = get("1st")
-            if v11 is not None and not (type(v11) is str):
+            if not (type(v11) is str) and v11 is not None:
                 v11 = convert("1st", v11)
             v12 = get("w")
-            if v12 is not None and not (type(v12) is str and v12 in labels12):
+            if not (type(v12) is str and v12 in labels12) and v12 is not None:
                 v12 = convert("w", v12)
             v13 = get('x"y')
-            if v13 is not None and not (type(v13) is str):
+            if not (type(v13) is str) and v13 is not None:
                 v13 = convert('x"y', v13)
         except HandOn:
             return None
@@ -168,19 +150,14 @@ def class___insert(table: TableState, kit: FastKit) -> FastInsert:
                 v0 = sequences.get(sequence0, 0) + 1
                 sequences[sequence0] = v0
             if v1 is MISSING:
-                v1 = class___order_total_default()
-                if v1 is not None and not (
-                    type(v1) is Decimal
-                    and v1.same_quantum(quantum1)
-                    and -1000000 < v1 < 1000000
-                    and (v1 or not v1.is_signed())
-                ):
+                v1 = default1()
+                if not (kept1(v1)) and v1 is not None:
                     v1 = store("order total", v1)
             if v2 is MISSING:
-                v2 = class___type_default()
-                if v2 is not None and not (type(v2) is str):
+                v2 = default2()
+                if not (type(v2) is str) and v2 is not None:
                     v2 = store("type", v2)
-            v14 = _computed.class___def(v7)
+            v14 = computed14(v7)
         except rt.SqlError as error:
             raise sql_error(error) from None
         new = {
@@ -203,13 +180,13 @@ def class___insert(table: TableState, kit: FastKit) -> FastInsert:
         if v0 is None or v1 is None or v2 is None:
             invalid(new)
         try:
-            if (r := _computed.class___n_check(v7)) is not None and not r:
+            if check0(v7) is False:
                 invalid(new)
         except (NotImplementedError, rt.SqlError):
             invalid(new)
-        key0 = (v0,)
-        key1 = None if v6 is None else (v6,)
-        if key0 in keys0 or key1 is not None and key1 in keys1:
+        key0: tuple[Any, ...] = (v0,)
+        key1: Key = None if v6 is None else (v6,)
+        if key0 in keys0 or key1 in keys1:
             conflict(new)
         rowid = table.next_rowid
         table.next_rowid = rowid + 1
@@ -225,7 +202,7 @@ def class___insert(table: TableState, kit: FastKit) -> FastInsert:
     return insert
 
 
-def class_2__insert(table: TableState, kit: FastKit) -> FastInsert:
+def insert_2(table: TableState, kit: FastKit) -> FastInsert:
     """Class: one row's INSERT ... RETURNING *, the table's rules inline."""
     rows = table.rows
     row_keys = table.row_keys
@@ -236,7 +213,9 @@ def class_2__insert(table: TableState, kit: FastKit) -> FastInsert:
     conflict = kit.conflict
     orphan = kit.orphan
     retract = kit.retract
-    known = frozenset(("id", "parent", "self"))
+    names = tuple(table.columns)
+    known = frozenset(names)
+    integer_range = range(-2147483648, 2147483648)
     (keys0,) = [index.keys for index in table.indexes]
     parent0, parent1 = kit.parents
 
@@ -246,20 +225,20 @@ def class_2__insert(table: TableState, kit: FastKit) -> FastInsert:
         get = given.get
         try:
             v0 = get("id")
-            if v0 is not None and not (type(v0) is int and -2147483648 <= v0 <= 2147483647):
+            if not (type(v0) is int and v0 in integer_range) and v0 is not None:
                 v0 = convert("id", v0)
             v1 = get("parent")
-            if v1 is not None and not (type(v1) is int and -2147483648 <= v1 <= 2147483647):
+            if not (type(v1) is int and v1 in integer_range) and v1 is not None:
                 v1 = convert("parent", v1)
             v2 = get("self")
-            if v2 is not None and not (type(v2) is int and -2147483648 <= v2 <= 2147483647):
+            if not (type(v2) is int and v2 in integer_range) and v2 is not None:
                 v2 = convert("self", v2)
         except HandOn:
             return None
         new = {"id": v0, "parent": v1, "self": v2}
         if v0 is None:
             invalid(new)
-        key0 = (v0,)
+        key0: tuple[Any, ...] = (v0,)
         if key0 in keys0:
             conflict(new)
         rowid = table.next_rowid
@@ -269,10 +248,10 @@ def class_2__insert(table: TableState, kit: FastKit) -> FastInsert:
         rows[rowid] = new
         row_keys[rowid] = [key0]
         keys0[key0] = rowid
-        if v1 is not None and not parent0((v1,)):
+        if v1 is not None and parent0((v1,)) is False:
             retract(rowid)
             orphan(0, new)
-        if v2 is not None and not parent1((v2,)):
+        if v2 is not None and parent1((v2,)) is False:
             retract(rowid)
             orphan(1, new)
         return [new.copy()]
@@ -280,7 +259,7 @@ def class_2__insert(table: TableState, kit: FastKit) -> FastInsert:
     return insert
 
 
-def a__insert(table: TableState, kit: FastKit) -> FastInsert:
+def insert_3(table: TableState, kit: FastKit) -> FastInsert:
     """a: one row's INSERT ... RETURNING *, the table's rules inline."""
     rows = table.rows
     row_keys = table.row_keys
@@ -290,7 +269,9 @@ def a__insert(table: TableState, kit: FastKit) -> FastInsert:
     invalid = kit.invalid
     conflict = kit.conflict
     orphan = kit.orphan
-    known = frozenset(("id", "b_id"))
+    names = tuple(table.columns)
+    known = frozenset(names)
+    integer_range = range(-2147483648, 2147483648)
     (keys0,) = [index.keys for index in table.indexes]
     (parent0,) = kit.parents
 
@@ -300,22 +281,22 @@ def a__insert(table: TableState, kit: FastKit) -> FastInsert:
         get = given.get
         try:
             v0 = get("id")
-            if v0 is not None and not (type(v0) is int and -2147483648 <= v0 <= 2147483647):
+            if not (type(v0) is int and v0 in integer_range) and v0 is not None:
                 v0 = convert("id", v0)
             v1 = get("b_id")
-            if v1 is not None and not (type(v1) is int and -2147483648 <= v1 <= 2147483647):
+            if not (type(v1) is int and v1 in integer_range) and v1 is not None:
                 v1 = convert("b_id", v1)
         except HandOn:
             return None
         new = {"id": v0, "b_id": v1}
         if v0 is None:
             invalid(new)
-        key0 = (v0,)
+        key0: tuple[Any, ...] = (v0,)
         if key0 in keys0:
             conflict(new)
         rowid = table.next_rowid
         table.next_rowid = rowid + 1
-        if v1 is not None and not parent0((v1,)):
+        if v1 is not None and parent0((v1,)) is False:
             orphan(0, new)
         if marks:
             log.append((table, rowid, None))
@@ -327,7 +308,7 @@ def a__insert(table: TableState, kit: FastKit) -> FastInsert:
     return insert
 
 
-def b__insert(table: TableState, kit: FastKit) -> FastInsert:
+def insert_4(table: TableState, kit: FastKit) -> FastInsert:
     """b: one row's INSERT ... RETURNING *, the table's rules inline."""
     rows = table.rows
     row_keys = table.row_keys
@@ -337,7 +318,9 @@ def b__insert(table: TableState, kit: FastKit) -> FastInsert:
     invalid = kit.invalid
     conflict = kit.conflict
     orphan = kit.orphan
-    known = frozenset(("id", "a_id"))
+    names = tuple(table.columns)
+    known = frozenset(names)
+    integer_range = range(-2147483648, 2147483648)
     (keys0,) = [index.keys for index in table.indexes]
     (parent0,) = kit.parents
 
@@ -347,22 +330,22 @@ def b__insert(table: TableState, kit: FastKit) -> FastInsert:
         get = given.get
         try:
             v0 = get("id")
-            if v0 is not None and not (type(v0) is int and -2147483648 <= v0 <= 2147483647):
+            if not (type(v0) is int and v0 in integer_range) and v0 is not None:
                 v0 = convert("id", v0)
             v1 = get("a_id")
-            if v1 is not None and not (type(v1) is int and -2147483648 <= v1 <= 2147483647):
+            if not (type(v1) is int and v1 in integer_range) and v1 is not None:
                 v1 = convert("a_id", v1)
         except HandOn:
             return None
         new = {"id": v0, "a_id": v1}
         if v0 is None or v1 is None:
             invalid(new)
-        key0 = (v0,)
+        key0: tuple[Any, ...] = (v0,)
         if key0 in keys0:
             conflict(new)
         rowid = table.next_rowid
         table.next_rowid = rowid + 1
-        if not parent0((v1,)):
+        if parent0((v1,)) is False:
             orphan(0, new)
         if marks:
             log.append((table, rowid, None))
@@ -374,7 +357,7 @@ def b__insert(table: TableState, kit: FastKit) -> FastInsert:
     return insert
 
 
-def p__insert(table: TableState, kit: FastKit) -> FastInsert:
+def insert_5(table: TableState, kit: FastKit) -> FastInsert:
     """p: one row's INSERT ... RETURNING *, the table's rules inline."""
     rows = table.rows
     row_keys = table.row_keys
@@ -383,7 +366,9 @@ def p__insert(table: TableState, kit: FastKit) -> FastInsert:
     convert = kit.convert
     invalid = kit.invalid
     conflict = kit.conflict
-    known = frozenset(("x", "y"))
+    names = tuple(table.columns)
+    known = frozenset(names)
+    integer_range = range(-2147483648, 2147483648)
     (keys0,) = [index.keys for index in table.indexes]
 
     def insert(given: Mapping[str, Any]) -> list[Row] | None:
@@ -392,17 +377,17 @@ def p__insert(table: TableState, kit: FastKit) -> FastInsert:
         get = given.get
         try:
             v0 = get("x")
-            if v0 is not None and not (type(v0) is int and -2147483648 <= v0 <= 2147483647):
+            if not (type(v0) is int and v0 in integer_range) and v0 is not None:
                 v0 = convert("x", v0)
             v1 = get("y")
-            if v1 is not None and not (type(v1) is str):
+            if not (type(v1) is str) and v1 is not None:
                 v1 = convert("y", v1)
         except HandOn:
             return None
         new = {"x": v0, "y": v1}
         if v0 is None or v1 is None:
             invalid(new)
-        key0 = (v0, v1)
+        key0: tuple[Any, ...] = (v0, v1)
         if key0 in keys0:
             conflict(new)
         rowid = table.next_rowid
@@ -417,7 +402,7 @@ def p__insert(table: TableState, kit: FastKit) -> FastInsert:
     return insert
 
 
-def c__insert(table: TableState, kit: FastKit) -> FastInsert:
+def insert_6(table: TableState, kit: FastKit) -> FastInsert:
     """c: one row's INSERT ... RETURNING *, the table's rules inline."""
     rows = table.rows
     row_keys = table.row_keys
@@ -427,7 +412,9 @@ def c__insert(table: TableState, kit: FastKit) -> FastInsert:
     invalid = kit.invalid
     conflict = kit.conflict
     orphan = kit.orphan
-    known = frozenset(("id", "px", "py"))
+    names = tuple(table.columns)
+    known = frozenset(names)
+    integer_range = range(-2147483648, 2147483648)
     keys0, keys1 = [index.keys for index in table.indexes]
     (parent0,) = kit.parents
 
@@ -437,26 +424,26 @@ def c__insert(table: TableState, kit: FastKit) -> FastInsert:
         get = given.get
         try:
             v0 = get("id")
-            if v0 is not None and not (type(v0) is int and -2147483648 <= v0 <= 2147483647):
+            if not (type(v0) is int and v0 in integer_range) and v0 is not None:
                 v0 = convert("id", v0)
             v1 = get("px")
-            if v1 is not None and not (type(v1) is int and -2147483648 <= v1 <= 2147483647):
+            if not (type(v1) is int and v1 in integer_range) and v1 is not None:
                 v1 = convert("px", v1)
             v2 = get("py")
-            if v2 is not None and not (type(v2) is str):
+            if not (type(v2) is str) and v2 is not None:
                 v2 = convert("py", v2)
         except HandOn:
             return None
         new = {"id": v0, "px": v1, "py": v2}
         if v0 is None or v1 is None or v2 is None:
             invalid(new)
-        key0 = (v0,)
-        key1 = (v1, v2)
+        key0: tuple[Any, ...] = (v0,)
+        key1: tuple[Any, ...] = (v1, v2)
         if key0 in keys0 or key1 in keys1:
             conflict(new)
         rowid = table.next_rowid
         table.next_rowid = rowid + 1
-        if not parent0((v1, v2)):
+        if parent0((v1, v2)) is False:
             orphan(0, new)
         if marks:
             log.append((table, rowid, None))
@@ -469,15 +456,16 @@ def c__insert(table: TableState, kit: FastKit) -> FastInsert:
     return insert
 
 
-# each table's one-row insert, its rules inline (the engine's general path does the rest)
-INSERTS: dict[str, Callable[[TableState, FastKit], FastInsert]] = {
-    "class": class___insert,
-    "Class": class_2__insert,
-    "a": a__insert,
-    "b": b__insert,
-    "p": p__insert,
-    "c": c__insert,
-}
+# each table's one-row insert (in SCHEMA's order), its rules inline; None: the engine's
+# general path only, which also takes every row an insert hands on
+INSERTS: tuple[Callable[[TableState, FastKit], FastInsert] | None, ...] = (
+    insert_1,
+    insert_2,
+    insert_3,
+    insert_4,
+    insert_5,
+    insert_6,
+)
 
 
 SCHEMA = SchemaSpec(
