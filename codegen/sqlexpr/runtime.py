@@ -189,11 +189,14 @@ def compare(a: Any, b: Any) -> int:
     """PostgreSQL ordering for same-typed values: NaN equals NaN and sorts above all."""
     if a == b:  # never true of a NaN
         return 0
-    if isinstance(a, (float, Decimal)) or isinstance(b, (float, Decimal)):
-        na, nb = _nan(a), _nan(b)
-        if na or nb:
-            return int(na) - int(nb)
-    return -1 if a < b else 1
+    try:
+        if a < b:  # never true of a float NaN; a Decimal NaN raises
+            return -1
+        if b < a:
+            return 1
+    except InvalidOperation:
+        pass
+    return int(_nan(a)) - int(_nan(b))  # a NaN: equal to a NaN, above every number
 
 
 def order_compare(
