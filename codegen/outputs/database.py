@@ -23,6 +23,7 @@ from ..plan.compiler import _NOPE, default_literal_value
 from ..render import LINE_LENGTH, _width, call, literal, py, pystr
 from ..sqlexpr import mysql_text
 from ..sqlexpr.annotate import Signature
+from .database_insert import Facts, RowFn, Rule, covered, insert_source
 
 EXPORTS = {
     "database": ["APIError", "APIResponse", "AsyncDatabase", "Database", "DatabaseError", "SCHEMA"]
@@ -47,13 +48,16 @@ def render(ctx: Context) -> dict[str, str]:
     fns: list[str] = []
     taken: set[str] = set()
     warnings: list[Diagnostic] = []
-    tables = [_table(ctx.schema, t, fns, taken, warnings) for t in ctx.plan.tables]
+    inserts: list[str] = []  # each table's generated insert's factory (None: it has none)
+    tables = [_table(ctx.schema, t, fns, taken, warnings, inserts) for t in ctx.plan.tables]
+    any_insert = any(i != "None" for i in inserts)
     files["database.py"] = ctx.template(
         "database.py.j2",
         functions=fns,
         tables=tables,
+        inserts=inserts if any_insert else [],
         dialect=pystr(ctx.schema.dialect),
-        behaviour=_behaviour(of(ctx.schema.dialect)),
+        behaviour=[*_behaviour(of(ctx.schema.dialect)), *(["inserts=INSERTS"] * any_insert)],
     )
     if warnings:
         ctx.plan = dataclasses.replace(ctx.plan, warnings=(*ctx.plan.warnings, *warnings))
@@ -84,6 +88,9 @@ class _Sources:
                  warnings: list[Diagnostic]) -> None:  # fmt: skip
         self.schema, self.t, self.fns, self.taken, self.warnings = schema, t, fns, taken, warnings
         self.types = {c.name: _resolve(schema, c.type) for c in t.table.columns}
+        self.defaults: dict[str, str] = {}  # column -> its DEFAULT's function
+        self.row_fns: list[RowFn] = []  # the unique rules' compiled parts and predicates
+        self.rules: list[Rule] = []  # each unique rule, for the generated insert
 
     def name(self, what: str) -> str:
         return identifier(f"{self.t.module}__{what}", self.taken)
@@ -128,6 +135,7 @@ class _Sources:
         self._note(compiled, where.location, f"{self.t.key}: unique index {where.name or ''}",
                    "writes to the table raise NotImplementedError")  # fmt: skip
         self.fns.append(compiled.source)
+        self.row_fns.append((compiled.name, compiled.params))
         return f"_of_row({compiled.name}, {py(compiled.params)})"
 
     def _note(self, compiled: sqlexpr.Compiled, location: object, what: str, then: str) -> None:
@@ -140,7 +148,7 @@ class _Sources:
 
 
 def _table(schema: Schema, t: TablePlan, fns: list[str], taken: set[str],
-           warnings: list[Diagnostic]) -> str:  # fmt: skip
+           warnings: list[Diagnostic], inserts: list[str]) -> str:  # fmt: skip
     """One `TableSpec(...)` laid out as black lays it out as an element of SCHEMA's tables
     (first line at column 8): the template's `shaped(8)` keeps it, black sees only a table
     whose lines do not fit."""
@@ -148,11 +156,16 @@ def _table(schema: Schema, t: TablePlan, fns: list[str], taken: set[str],
     table = t.table
     columns = [_column(schema, table, c, src) for c in table.columns]
     uniques = [_unique(table, u, primary, src) for u, primary in _uniques(table)]
-    fks = [
-        _foreign_key(table, fk, plan.ref_columns)
+    kept = [
+        (fk, plan.ref_columns)
         for fk, plan in zip(table.foreign_keys, t.fks, strict=True)
         if plan.ref_columns and schema.table(fk.ref_table) is not None
     ]
+    fks = [_foreign_key(table, fk, ref_columns) for fk, ref_columns in kept]
+    inserts.append("None")
+    if covered(of(schema.dialect), table):  # a short name: its `def` line always fits
+        inserts[-1] = identifier(f"insert_{len(inserts)}", taken)
+        fns.append(insert_source(inserts[-1], t, _facts(schema, t, src, kept), _copies(src)))
     domains = tuple(c.domain for c in t.checks)
     key = pystr(t.key)
     args = [
@@ -169,6 +182,30 @@ def _table(schema: Schema, t: TablePlan, fns: list[str], taken: set[str],
                     for x in table.excludes]  # fmt: skip
         args.append(_items("excludes=", excludes))
     return "TableSpec(\n" + "".join(f"{' ' * ARG}{a}\n" for a in args) + " " * (ARG - 4) + ")"
+
+
+def _facts(
+    schema: Schema, t: TablePlan, src: _Sources, fks: list[tuple[ForeignKey, tuple[str, ...]]]
+) -> Facts:
+    """What the table's generated insert needs to know, in the order of the specs."""
+    table = t.table
+    return Facts(
+        defaults=src.defaults,
+        uniques=src.rules,
+        fks=[(fk.columns, fk.ref_table, fk.initially_deferred) for fk, _ in fks],
+        types=src.types,
+        domains=frozenset(c.name for c in table.columns if c.type.category == "domain"),
+        domain_checked=frozenset(p for c in t.checks if c.domain for p in c.fn.params),
+        not_null=frozenset(
+            c.name for c in table.columns
+            if not (c.nullable and _domains_nullable(schema, c.type))
+        ),
+    )  # fmt: skip
+
+
+def _copies(src: _Sources) -> bool:
+    """Rows hold mutable values (JSON, arrays): returned as deep copies."""
+    return any(t.category in ("json", "jsonb", "array") for t in src.types.values())
 
 
 def _items(prefix: str, items: list[str], indent: int = ARG) -> str:
@@ -209,12 +246,15 @@ def _unique(table: Table, u: Unique, primary: bool, src: _Sources) -> str:
     name = u.name or _pg_name(table, u.columns + tuple(u.expressions), "key")
     shown = u.columns + tuple(u.expressions)
     args = [pystr(name), py(shown)]
+    parts: tuple[RowFn, ...] = ()
     if u.expressions:
         items = [src.row_fn(f'"{c}"', False, u) for c in u.columns]
         items += [src.row_fn(e, False, u) for e in u.expressions]
+        parts = tuple(src.row_fns[-len(items) :])
         args.append(_items("parts=", [f"{i}," for i in items], ITEM + 4)[:-1])
     if u.where:
         args.append(f"where={src.row_fn(u.where, True, u)}")
+    src.rules.append(Rule(u.columns, u.nulls_distinct, parts, src.row_fns[-1] if u.where else None))
     if primary:
         args.append("primary=True")
     if not u.nulls_distinct:
@@ -239,6 +279,7 @@ def _column(schema: Schema, table: Table, c: Column, src: _Sources) -> str:
         args.append("nullable=False")
     default = src.default(c)
     if default:
+        src.defaults[c.name] = default
         args.append(f"default={default}")
     if c.identity:
         args.append(f"identity={pystr(c.identity)}")

@@ -33,6 +33,8 @@ from . import _sqlruntime as rt
 
 Row = dict[str, Any]
 RowFn = Callable[[Mapping[str, Any]], Any]
+# a table's generated one-row INSERT ... RETURNING *: None hands the row to the general path
+FastInsert = Callable[[Mapping[str, Any]], "list[Row] | None"]
 
 
 APIError = _errors.APIError  # the one error shape (database.py imports it from here)
@@ -146,6 +148,9 @@ class SchemaSpec:
     nulls_low: bool = False  # NULL sorts before every value
     like_ignores_case: bool = False  # SQLite's LIKE
     restrict_violation: bool = True  # ON ... RESTRICT fails with 23001, not 23503
+    # each table's generated one-row insert (see FastKit), in the order of `tables`; None:
+    # the general path only
+    inserts: Sequence[Callable[[_Table, FastKit], FastInsert] | None] | None = None
 
 
 # ------------------------------------------------------------------------------ errors
@@ -407,6 +412,14 @@ def stored_as_is(column: ColumnSpec, affinity: bool) -> Callable[[Any], bool] | 
     return None if make is None else make(t)
 
 
+def numeric_kept(precision: int, scale: int) -> Callable[[Any], bool]:
+    """A test for a numeric(precision, scale) value stored as it is: a Decimal already at
+    the scale, within the precision, not -0 (`coerce_value` would return it unchanged)."""
+    quantum, limit = Decimal(1).scaleb(-scale), 10 ** (precision - scale)
+    return lambda v: (type(v) is Decimal and v.same_quantum(quantum) and -limit < v < limit
+                      and (bool(v) or not v.is_signed()))  # fmt: skip
+
+
 def coerce_value(column: ColumnSpec, t: TypeSpec, value: Any, affinity: bool) -> Any:
     """The value the database stores for `value` written into `column` (or raises)."""
     if value is None:
@@ -521,6 +534,9 @@ class _Table:
         return copy.deepcopy(row) if self.copy_values else dict(row)
 
 
+TableState = _Table  # what a table's generated insert is handed (with its FastKit)
+MISSING: Any = object()  # a column the row leaves out (its DEFAULT or sequence applies)
+
 _SQLITE_SEQUENCE = TableSpec("sqlite_sequence", ("sqlite_sequence",), (
     ColumnSpec("name", TypeSpec("text", "text")),
     ColumnSpec("seq", TypeSpec("integer", "integer")),
@@ -553,10 +569,36 @@ class _Statement:
             engine._log.clear()
 
 
+class HandOn(Exception):
+    """A table's generated insert hands the row to the general path (which raises the
+    database's error for it, or stores it)."""
+
+
+@dataclass(frozen=True)
+class FastKit:
+    """What a table's generated one-row insert (`SchemaSpec.inserts`) takes from the engine.
+    The generated code runs the rows that pass inline and hands every failure to the
+    engine's own methods, so its errors are the general path's, word for word."""
+
+    log: list[tuple[_Table, int, Row | None]]  # the undo log (written only inside a block)
+    marks: list[int]  # non-empty: inside a transaction block
+    sequences: dict[tuple[str, str], int]
+    convert: Callable[[str, Any], Any]  # a given value as the column stores it, or HandOn
+    store: Callable[[str, Any], Any]  # a DEFAULT's value as the column stores it (raises)
+    invalid: Callable[[Row], None]  # NOT NULL, then CHECKs: raises the first that fails
+    conflict: Callable[[Row], None]  # raises the UNIQUE violation the row makes
+    parents: tuple[Callable[[tuple[Any, ...]], bool], ...]  # per foreign key: key present
+    orphan: Callable[[int, Row], None]  # raises foreign key i's violation
+    retract: Callable[[int], None]  # takes the row just written back out (a failed statement)
+    defer: Callable[[], None]  # a deferred foreign key inside a block: checked at COMMIT
+    sql_error: Callable[[rt.SqlError], DatabaseError]
+
+
 Filter = tuple[str, str, Any]  # (column, operator, value): eq neq gt gte lt lte like ilike ...
 Order = tuple[str, bool, bool | None]  # (column, descending, nulls first)
 Event = tuple[_Table, int, Row | None, Row | None]  # table, rowid, old row, new row
-Keys = list[tuple[Any, ...] | None]  # a row's key in each unique index (None: not in it)
+Key = tuple[Any, ...] | None  # a row's key in a unique index (None: not in it)
+Keys = list[Key]
 
 
 class Engine:
@@ -584,6 +626,9 @@ class Engine:
         self._marks: list[int] = []
         self._aborted = False
         self._deferred = False  # a deferred foreign key was left to check at COMMIT
+        self._fast = {t.key: make(self.tables[t.key], self._kit(self.tables[t.key]))
+                      for t, make in zip(schema.tables, schema.inserts or (), strict=False)
+                      if make is not None}  # fmt: skip
 
     # -- lookup ---------------------------------------------------------------------------
     def table(self, name: str) -> _Table:
@@ -1044,6 +1089,11 @@ class Engine:
     ) -> list[Row]:
         """INSERT ... RETURNING *; with `on_conflict`, ON CONFLICT (cols) DO UPDATE SET each
         given column = EXCLUDED.column (DO NOTHING when `ignore_duplicates`)."""
+        fast = self._fast.get(name)
+        if fast is not None and on_conflict is None and not overriding and len(rows) == 1:
+            done = self._insert_fast(fast, rows[0])
+            if done is not None:
+                return done
         table = self.table(name)
         with self.statement():
             arbiter = None if on_conflict is None else self._arbiter(table, on_conflict)
@@ -1069,6 +1119,61 @@ class Engine:
                 self._bump()
                 events = []
             return [t.out(t.rows[rowid]) for t, rowid in returned if rowid in t.rows]
+
+    def _insert_fast(self, fast: FastInsert, row: Mapping[str, Any]) -> list[Row] | None:
+        """One row through its table's generated insert: a statement as `insert` makes one
+        (refused in an aborted block, aborting it on an error); None: take the general path."""
+        if self._aborted:
+            raise DatabaseError("25P02", "current transaction is aborted, commands ignored"
+                                " until end of transaction block")  # fmt: skip
+        try:
+            return fast(row)
+        except BaseException:
+            if self._marks and self.schema.aborts:
+                self._aborted = True
+            raise
+
+    def _kit(self, table: _Table) -> FastKit:
+        """What `table`'s generated insert takes from this engine, bound once."""
+        fks = table.spec.foreign_keys
+
+        def conflict(row: Row) -> None:
+            self._conflict(table, row, table.next_rowid)
+            raise AssertionError(f"{table.spec.key}: the generated insert saw a conflict")
+
+        def orphan(i: int, row: Row) -> None:
+            self._check_parent(table, fks[i], row)
+            raise AssertionError(f"{table.spec.key}: the generated insert saw no parent")
+
+        def convert(name: str, value: Any) -> Any:
+            try:
+                return self.coerce(table, name, value)
+            except Exception as error:
+                raise HandOn from error
+
+        def defer() -> None:
+            self._deferred = True
+
+        def retract(rowid: int) -> None:
+            if self._marks:
+                self._log.pop()
+            self._place(table, rowid, None)
+
+        return FastKit(
+            self._log, self._marks, self._sequences, convert,
+            lambda name, value: self.coerce(table, name, value),
+            lambda row: self.validate(table, row), conflict,
+            tuple(self._parent_probe(fk) for fk in fks), orphan, retract, defer, _from_sql_error,
+        )  # fmt: skip
+
+    def _parent_probe(self, fk: ForeignKeySpec) -> Callable[[tuple[Any, ...]], bool]:
+        """Whether the parent holds a key (no NULL in it): a dict lookup when a plain UNIQUE
+        has exactly the referenced columns in their order, else `_parent_has`."""
+        parent = self.tables.get(fk.ref_table)
+        index = None if parent is None else parent.index_on(fk.ref_columns)
+        if index is not None and index.plain and index.spec.columns == tuple(fk.ref_columns):
+            return index.keys.__contains__
+        return lambda values: self._parent_has(fk, values)
 
     def _arbiter(self, table: _Table, columns: Sequence[str]) -> _Index:
         for name in columns:

@@ -187,13 +187,16 @@ def _nan(x: Any) -> bool:
 
 def compare(a: Any, b: Any) -> int:
     """PostgreSQL ordering for same-typed values: NaN equals NaN and sorts above all."""
-    if isinstance(a, (float, Decimal)) or isinstance(b, (float, Decimal)):
-        na, nb = _nan(a), _nan(b)
-        if na or nb:
-            return int(na) - int(nb)
-    if a == b:
+    if a == b:  # never true of a NaN
         return 0
-    return -1 if a < b else 1
+    try:
+        if a < b:  # never true of a float NaN; a Decimal NaN raises
+            return -1
+        if b < a:
+            return 1
+    except InvalidOperation:
+        pass
+    return int(_nan(a)) - int(_nan(b))  # a NaN: equal to a NaN, above every number
 
 
 def order_compare(
@@ -424,20 +427,31 @@ def _weight_and_first_digit(d: Decimal) -> tuple[int, int]:
 
 def div_scale(a: Decimal, b: Decimal) -> int:
     """select_div_scale(): at least 16 significant digits, never less than either scale."""
-    w1, f1 = (0, 0) if a.is_zero() else _weight_and_first_digit(a)
-    w2, f2 = (0, 0) if b.is_zero() else _weight_and_first_digit(b)
+    return _div_scale(a, *_as_ratio(a), b, *_as_ratio(b))
+
+
+def _div_scale(a: Decimal, na: int, sa: int, b: Decimal, nb: int, sb: int) -> int:
+    """div_scale of a == na / 10**sa and b == nb / 10**sb, in integers: numeric.c's
+    base-10000 weight and leading digit of each operand."""
+    w1, f1 = (0, 0) if na == 0 else _weight_and_first(a, na, sa)
+    w2, f2 = (0, 0) if nb == 0 else _weight_and_first(b, nb, sb)
     qweight = w1 - w2 - (1 if f1 <= f2 else 0)
-    rscale = _MIN_SIG_DIGITS - qweight * 4
-    rscale = max(rscale, num_scale(a), num_scale(b), 0)
-    return min(rscale, _MAX_DISPLAY_SCALE)
+    return min(max(_MIN_SIG_DIGITS - qweight * 4, sa, sb, 0), _MAX_DISPLAY_SCALE)
 
 
 def _as_ratio(d: Decimal) -> tuple[int, int]:
-    """d == n / 10**s exactly."""
-    exponent = _exponent(d)
-    if exponent >= 0:
-        return int(d), 0
-    return int(d.scaleb(-exponent, NUM)), -exponent  # exact: NUM holds every digit
+    """d == n / 10**s exactly (s: d's scale), read from d's text when that is plain."""
+    text = str(d)
+    if "E" in text:  # exponential notation: an exponent above 0, or a tiny value
+        exponent = d.as_tuple().exponent
+        assert isinstance(exponent, int)
+        if exponent >= 0:
+            return int(d), 0
+        return int(d.scaleb(-exponent, NUM)), -exponent  # exact: NUM holds every digit
+    dot = text.find(".")
+    if dot < 0:
+        return int(text), 0
+    return int(text[:dot] + text[dot + 1 :]), len(text) - dot - 1
 
 
 def _div_round_half_up(n: int, d: int) -> int:
@@ -459,12 +473,21 @@ def num_div(a: Decimal | None, b: Decimal | None) -> Decimal | None:
         return Decimal("NaN") if b.is_infinite() else a.copy_sign(a * b)
     if b.is_infinite():
         return Decimal(0)
-    scale = div_scale(a, b)
     na, sa = _as_ratio(a)
     nb, sb = _as_ratio(b)
-    # a/b * 10**scale == na * 10**(sb + scale) / (nb * 10**sa)
+    scale = _div_scale(a, na, sa, b, nb, sb)
+    # a/b * 10**scale == na * 10**(sb + scale) / (nb * 10**sa); the scale is not below 0 and
+    # an int's Decimal is never -0, so the result needs no num_fix
     top, bottom = na * 10 ** (sb + scale), nb * 10**sa
-    return num_fix(Decimal(_div_round_half_up(top, bottom)).scaleb(-scale, NUM))
+    return Decimal(_div_round_half_up(top, bottom)).scaleb(-scale, NUM)
+
+
+def _weight_and_first(d: Decimal, n: int, s: int) -> tuple[int, int]:
+    """_weight_and_first_digit of a non-zero d == n / 10**s, in integers."""
+    weight = d.adjusted() // 4
+    shift = s + 4 * weight
+    magnitude = abs(n)
+    return weight, magnitude // 10**shift if shift >= 0 else magnitude * 10**-shift
 
 
 def num_mod(a: Decimal | None, b: Decimal | None) -> Decimal | None:
@@ -765,6 +788,8 @@ def to_numeric(
     kind = type(a)
     if (kind is Decimal or kind is int) and precision is None:
         return a if kind is Decimal else Decimal(a)  # no typmod: the value as it is
+    if kind is Decimal and a.is_finite():
+        return numeric_typmod(a, precision, scale)  # what the steps below come to
     if isinstance(a, bool):
         raise TypeError("cannot cast boolean to numeric")
     if isinstance(a, int):

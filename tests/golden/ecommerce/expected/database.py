@@ -15,22 +15,31 @@ See docs/database.md of schemagen for what is enforced and what is not.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from . import _sqlruntime as rt
+from . import computed as _computed
 from ._database import (
+    MISSING,
     APIError,
     CheckSpec,
     ColumnSpec,
     DatabaseError,
+    FastInsert,
+    FastKit,
     ForeignKeySpec,
+    HandOn,
+    Key,
+    Row,
     SchemaSpec,
     TableSpec,
+    TableState,
     TypeSpec,
     UniqueSpec,
+    numeric_kept,
 )
 from ._database_api import APIResponse
 from ._database_api import AsyncDatabase as _AsyncDatabase
@@ -72,6 +81,126 @@ def customers__unique_part(email: str | None) -> str | None:
     return rt.lower(email)
 
 
+def insert_1(table: TableState, kit: FastKit) -> FastInsert:
+    """customers: one row's INSERT ... RETURNING *, the table's rules inline."""
+    rows = table.rows
+    row_keys = table.row_keys
+    log = kit.log
+    marks = kit.marks
+    convert = kit.convert
+    store = kit.store
+    invalid = kit.invalid
+    conflict = kit.conflict
+    orphan = kit.orphan
+    retract = kit.retract
+    sql_error = kit.sql_error
+    names = tuple(table.columns)
+    known = frozenset(names) - {names[9]}
+    labels8 = frozenset(table.columns["membership"].type.labels)
+    default0 = customers__id_default
+    default5 = customers__created_at_default
+    default8 = customers__membership_default
+    computed9 = _computed.customers__email_domain
+    key2_part0 = customers__unique_part
+    keys0, keys1, keys2 = [index.keys for index in table.indexes]
+    (parent0,) = kit.parents
+
+    def insert(given: Mapping[str, Any]) -> list[Row] | None:
+        if not given.keys() <= known:
+            return None
+        get = given.get
+        try:
+            v0 = get("id", MISSING)
+            if not (type(v0) is UUID) and v0 is not None and v0 is not MISSING:
+                v0 = convert("id", v0)
+            v1 = get("email")
+            if not (type(v1) is str) and v1 is not None:
+                v1 = convert("email", v1)
+            v2 = get("full_name")
+            if not (type(v2) is str and len(v2) <= 120) and v2 is not None:
+                v2 = convert("full_name", v2)
+            v3 = get("phone")
+            if not (type(v3) is str and len(v3) <= 32) and v3 is not None:
+                v3 = convert("phone", v3)
+            v4 = get("country_code")
+            if not (type(v4) is str and len(v4) == 2) and v4 is not None:
+                v4 = convert("country_code", v4)
+            v5 = get("created_at", MISSING)
+            if (
+                not (type(v5) is datetime and v5.tzinfo is UTC)
+                and v5 is not None
+                and v5 is not MISSING
+            ):
+                v5 = convert("created_at", v5)
+            v6 = get("updated_at")
+            if not (type(v6) is datetime and v6.tzinfo is UTC) and v6 is not None:
+                v6 = convert("updated_at", v6)
+            v7 = get("referred_by")
+            if not (type(v7) is UUID) and v7 is not None:
+                v7 = convert("referred_by", v7)
+            v8 = get("membership", MISSING)
+            if not (type(v8) is str and v8 in labels8) and v8 is not None and v8 is not MISSING:
+                v8 = convert("membership", v8)
+        except HandOn:
+            return None
+        try:
+            if v0 is MISSING:
+                v0 = default0()
+                if not (type(v0) is UUID) and v0 is not None:
+                    v0 = store("id", v0)
+            if v5 is MISSING:
+                v5 = default5()
+                if not (type(v5) is datetime and v5.tzinfo is UTC) and v5 is not None:
+                    v5 = store("created_at", v5)
+            if v8 is MISSING:
+                v8 = default8()
+                if not (type(v8) is str and v8 in labels8) and v8 is not None:
+                    v8 = store("membership", v8)
+            v9 = computed9(v1)
+        except rt.SqlError as error:
+            raise sql_error(error) from None
+        new = {
+            "id": v0,
+            "email": v1,
+            "full_name": v2,
+            "phone": v3,
+            "country_code": v4,
+            "created_at": v5,
+            "updated_at": v6,
+            "referred_by": v7,
+            "membership": v8,
+            "email_domain": v9,
+        }
+        if v0 is None or v1 is None or v5 is None or v8 is None:
+            invalid(new)
+        key0: tuple[Any, ...] = (v0,)
+        key1: tuple[Any, ...] = (v1,)
+        try:
+            key2: Key = (key2_part0(v1),)
+        except rt.SqlError as error:
+            raise sql_error(error) from None
+        if key2 is not None and None in key2:
+            key2 = None
+        if key0 in keys0 or key1 in keys1 or key2 in keys2:
+            conflict(new)
+        rowid = table.next_rowid
+        table.next_rowid = rowid + 1
+        if marks:
+            log.append((table, rowid, None))
+        rows[rowid] = new
+        row_keys[rowid] = [key0, key1, key2]
+        keys0[key0] = rowid
+        keys1[key1] = rowid
+        if key2 is not None:
+            keys2[key2] = rowid
+        if v7 is not None and parent0((v7,)) is False:
+            retract(rowid)
+            orphan(0, new)
+        return [new.copy()]
+
+    return insert
+
+
 def products__category_default() -> str:
     return "general"
 
@@ -91,6 +220,170 @@ def products__reviews_count_default() -> int:
 
 def products__is_active_default() -> bool:
     return True
+
+
+def insert_2(table: TableState, kit: FastKit) -> FastInsert:
+    """products: one row's INSERT ... RETURNING *, the table's rules inline."""
+    rows = table.rows
+    row_keys = table.row_keys
+    log = kit.log
+    marks = kit.marks
+    sequences = kit.sequences
+    convert = kit.convert
+    store = kit.store
+    invalid = kit.invalid
+    conflict = kit.conflict
+    sql_error = kit.sql_error
+    names = tuple(table.columns)
+    known = frozenset(names) - {names[9]}
+    integer_range = range(-2147483648, 2147483648)
+    kept4 = numeric_kept(10, 2)
+    kept7 = numeric_kept(3, 2)
+    sequence0 = table.spec.key, "id"
+    default3 = products__category_default
+    default5 = products__stock_quantity_default
+    default6 = products__created_at_default
+    default8 = products__reviews_count_default
+    default10 = products__is_active_default
+    computed9 = _computed.products__popularity_score
+    check0 = _computed.products__price_check
+    check1 = _computed.products__rating_check
+    check2 = _computed.products__stock_quantity_check
+    keys0, keys1 = [index.keys for index in table.indexes]
+
+    def insert(given: Mapping[str, Any]) -> list[Row] | None:
+        if not given.keys() <= known:
+            return None
+        get = given.get
+        try:
+            v0 = get("id", MISSING)
+            if (
+                not (type(v0) is int and v0 in integer_range)
+                and v0 is not None
+                and v0 is not MISSING
+            ):
+                v0 = convert("id", v0)
+            v1 = get("sku")
+            if not (type(v1) is str and len(v1) <= 32) and v1 is not None:
+                v1 = convert("sku", v1)
+            v2 = get("name")
+            if not (type(v2) is str) and v2 is not None:
+                v2 = convert("name", v2)
+            v3 = get("category", MISSING)
+            if not (type(v3) is str and len(v3) <= 50) and v3 is not None and v3 is not MISSING:
+                v3 = convert("category", v3)
+            v4 = get("price")
+            if not (kept4(v4)) and v4 is not None:
+                v4 = convert("price", v4)
+            v5 = get("stock_quantity", MISSING)
+            if (
+                not (type(v5) is int and v5 in integer_range)
+                and v5 is not None
+                and v5 is not MISSING
+            ):
+                v5 = convert("stock_quantity", v5)
+            v6 = get("created_at", MISSING)
+            if (
+                not (type(v6) is datetime and v6.tzinfo is UTC)
+                and v6 is not None
+                and v6 is not MISSING
+            ):
+                v6 = convert("created_at", v6)
+            v7 = get("rating")
+            if not (kept7(v7)) and v7 is not None:
+                v7 = convert("rating", v7)
+            v8 = get("reviews_count", MISSING)
+            if (
+                not (type(v8) is int and v8 in integer_range)
+                and v8 is not None
+                and v8 is not MISSING
+            ):
+                v8 = convert("reviews_count", v8)
+            v10 = get("is_active", MISSING)
+            if not (type(v10) is bool) and v10 is not None and v10 is not MISSING:
+                v10 = convert("is_active", v10)
+            v11 = get("updated_at")
+            if not (type(v11) is datetime and v11.tzinfo is UTC) and v11 is not None:
+                v11 = convert("updated_at", v11)
+            v12 = get("description")
+            if not (type(v12) is str) and v12 is not None:
+                v12 = convert("description", v12)
+        except HandOn:
+            return None
+        try:
+            if v0 is MISSING:
+                v0 = sequences.get(sequence0, 0) + 1
+                sequences[sequence0] = v0
+            if v3 is MISSING:
+                v3 = default3()
+                if not (type(v3) is str and len(v3) <= 50) and v3 is not None:
+                    v3 = store("category", v3)
+            if v5 is MISSING:
+                v5 = default5()
+                if not (type(v5) is int and v5 in integer_range) and v5 is not None:
+                    v5 = store("stock_quantity", v5)
+            if v6 is MISSING:
+                v6 = default6()
+                if not (type(v6) is datetime and v6.tzinfo is UTC) and v6 is not None:
+                    v6 = store("created_at", v6)
+            if v8 is MISSING:
+                v8 = default8()
+                if not (type(v8) is int and v8 in integer_range) and v8 is not None:
+                    v8 = store("reviews_count", v8)
+            if v10 is MISSING:
+                v10 = default10()
+                if not (type(v10) is bool) and v10 is not None:
+                    v10 = store("is_active", v10)
+            v9 = computed9(v7, v8)
+        except rt.SqlError as error:
+            raise sql_error(error) from None
+        new = {
+            "id": v0,
+            "sku": v1,
+            "name": v2,
+            "category": v3,
+            "price": v4,
+            "stock_quantity": v5,
+            "created_at": v6,
+            "rating": v7,
+            "reviews_count": v8,
+            "popularity_score": v9,
+            "is_active": v10,
+            "updated_at": v11,
+            "description": v12,
+        }
+        if (
+            v0 is None
+            or v1 is None
+            or v2 is None
+            or v3 is None
+            or v4 is None
+            or v5 is None
+            or v6 is None
+            or v8 is None
+            or v10 is None
+        ):
+            invalid(new)
+        try:
+            if check0(v4) is False or check1(v7) is False or check2(v5) is False:
+                invalid(new)
+        except (NotImplementedError, rt.SqlError):
+            invalid(new)
+        key0: tuple[Any, ...] = (v0,)
+        key1: tuple[Any, ...] = (v1,)
+        if key0 in keys0 or key1 in keys1:
+            conflict(new)
+        rowid = table.next_rowid
+        table.next_rowid = rowid + 1
+        if marks:
+            log.append((table, rowid, None))
+        rows[rowid] = new
+        row_keys[rowid] = [key0, key1]
+        keys0[key0] = rowid
+        keys1[key1] = rowid
+        return [new.copy()]
+
+    return insert
 
 
 def orders__id_default() -> UUID | None:
@@ -116,6 +409,167 @@ def orders__unique_where(status: str | None) -> bool | None:
     return rt.eq(status, "pending")
 
 
+def insert_3(table: TableState, kit: FastKit) -> FastInsert:
+    """orders: one row's INSERT ... RETURNING *, the table's rules inline."""
+    rows = table.rows
+    row_keys = table.row_keys
+    log = kit.log
+    marks = kit.marks
+    sequences = kit.sequences
+    convert = kit.convert
+    store = kit.store
+    invalid = kit.invalid
+    conflict = kit.conflict
+    orphan = kit.orphan
+    sql_error = kit.sql_error
+    names = tuple(table.columns)
+    known = frozenset(names) - {names[8], names[9], names[10], names[11]}
+    integer_range = range(-2147483648, 2147483648)
+    kept3 = numeric_kept(10, 2)
+    labels5 = frozenset(table.columns["status"].type.labels)
+    kept7 = numeric_kept(5, 2)
+    default0 = orders__id_default
+    default5 = orders__status_default
+    default6 = orders__created_at_default
+    default7 = orders__discount_default
+    sequence8 = table.spec.key, "order_number"
+    computed9 = _computed.orders__total_price
+    computed10 = _computed.orders__discount_amount
+    computed11 = _computed.orders__final_price
+    check0 = _computed.orders__discount_check
+    check1 = _computed.orders__quantity_check
+    check2 = _computed.orders__shipped_after_created
+    key2_where = orders__unique_where
+    keys0, keys1, keys2 = [index.keys for index in table.indexes]
+    parent0, parent1 = kit.parents
+
+    def insert(given: Mapping[str, Any]) -> list[Row] | None:
+        if not given.keys() <= known:
+            return None
+        get = given.get
+        try:
+            v0 = get("id", MISSING)
+            if not (type(v0) is UUID) and v0 is not None and v0 is not MISSING:
+                v0 = convert("id", v0)
+            v1 = get("customer_id")
+            if not (type(v1) is UUID) and v1 is not None:
+                v1 = convert("customer_id", v1)
+            v2 = get("product_id")
+            if not (type(v2) is int and v2 in integer_range) and v2 is not None:
+                v2 = convert("product_id", v2)
+            v3 = get("price")
+            if not (kept3(v3)) and v3 is not None:
+                v3 = convert("price", v3)
+            v4 = get("quantity")
+            if not (type(v4) is int and v4 in integer_range) and v4 is not None:
+                v4 = convert("quantity", v4)
+            v5 = get("status", MISSING)
+            if not (type(v5) is str and v5 in labels5) and v5 is not None and v5 is not MISSING:
+                v5 = convert("status", v5)
+            v6 = get("created_at", MISSING)
+            if (
+                not (type(v6) is datetime and v6.tzinfo is UTC)
+                and v6 is not None
+                and v6 is not MISSING
+            ):
+                v6 = convert("created_at", v6)
+            v7 = get("discount", MISSING)
+            if not (kept7(v7)) and v7 is not None and v7 is not MISSING:
+                v7 = convert("discount", v7)
+            v12 = get("notes")
+            if not (type(v12) is str) and v12 is not None:
+                v12 = convert("notes", v12)
+            v13 = get("shipped_at")
+            if not (type(v13) is datetime and v13.tzinfo is UTC) and v13 is not None:
+                v13 = convert("shipped_at", v13)
+        except HandOn:
+            return None
+        try:
+            if v0 is MISSING:
+                v0 = default0()
+                if not (type(v0) is UUID) and v0 is not None:
+                    v0 = store("id", v0)
+            if v5 is MISSING:
+                v5 = default5()
+                if not (type(v5) is str and v5 in labels5) and v5 is not None:
+                    v5 = store("status", v5)
+            if v6 is MISSING:
+                v6 = default6()
+                if not (type(v6) is datetime and v6.tzinfo is UTC) and v6 is not None:
+                    v6 = store("created_at", v6)
+            if v7 is MISSING:
+                v7 = default7()
+                if not (kept7(v7)) and v7 is not None:
+                    v7 = store("discount", v7)
+            v8 = sequences.get(sequence8, 0) + 1
+            sequences[sequence8] = v8
+            v9 = computed9(v3, v4)
+            v10 = computed10(v3, v4, v7)
+            v11 = computed11(v3, v4, v7)
+        except rt.SqlError as error:
+            raise sql_error(error) from None
+        new = {
+            "id": v0,
+            "customer_id": v1,
+            "product_id": v2,
+            "price": v3,
+            "quantity": v4,
+            "status": v5,
+            "created_at": v6,
+            "discount": v7,
+            "order_number": v8,
+            "total_price": v9,
+            "discount_amount": v10,
+            "final_price": v11,
+            "notes": v12,
+            "shipped_at": v13,
+        }
+        if (
+            v0 is None
+            or v1 is None
+            or v2 is None
+            or v3 is None
+            or v4 is None
+            or v5 is None
+            or v6 is None
+            or v7 is None
+            or v8 is None
+        ):
+            invalid(new)
+        try:
+            if check0(v7) is False or check1(v4) is False or check2(v13, v6) is False:
+                invalid(new)
+        except (NotImplementedError, rt.SqlError):
+            invalid(new)
+        key0: tuple[Any, ...] = (v0,)
+        key1: tuple[Any, ...] = (v8,)
+        try:
+            key2: Key = (v1, v2) if key2_where(v5) is True else None
+        except rt.SqlError as error:
+            raise sql_error(error) from None
+        if key2 is not None and None in key2:
+            key2 = None
+        if key0 in keys0 or key1 in keys1 or key2 in keys2:
+            conflict(new)
+        rowid = table.next_rowid
+        table.next_rowid = rowid + 1
+        if parent0((v1,)) is False:
+            orphan(0, new)
+        if parent1((v2,)) is False:
+            orphan(1, new)
+        if marks:
+            log.append((table, rowid, None))
+        rows[rowid] = new
+        row_keys[rowid] = [key0, key1, key2]
+        keys0[key0] = rowid
+        keys1[key1] = rowid
+        if key2 is not None:
+            keys2[key2] = rowid
+        return [new.copy()]
+
+    return insert
+
+
 def customer_profiles__preferences_default() -> Any:
     return {}
 
@@ -128,9 +582,241 @@ def customer_profiles__newsletter_default() -> bool:
     return False
 
 
+def insert_4(table: TableState, kit: FastKit) -> FastInsert:
+    """customer_profiles: one row's INSERT ... RETURNING *, the table's rules inline."""
+    rows = table.rows
+    row_keys = table.row_keys
+    log = kit.log
+    marks = kit.marks
+    convert = kit.convert
+    store = kit.store
+    invalid = kit.invalid
+    conflict = kit.conflict
+    orphan = kit.orphan
+    sql_error = kit.sql_error
+    names = tuple(table.columns)
+    known = frozenset(names)
+    default2 = customer_profiles__preferences_default
+    default3 = customer_profiles__tags_default
+    default7 = customer_profiles__newsletter_default
+    check0 = _computed.customer_profiles__birth_date_check
+    (keys0,) = [index.keys for index in table.indexes]
+    (parent0,) = kit.parents
+
+    def insert(given: Mapping[str, Any]) -> list[Row] | None:
+        if not given.keys() <= known:
+            return None
+        get = given.get
+        try:
+            v0 = get("customer_id")
+            if not (type(v0) is UUID) and v0 is not None:
+                v0 = convert("customer_id", v0)
+            v1 = get("bio")
+            if not (type(v1) is str) and v1 is not None:
+                v1 = convert("bio", v1)
+            v2 = get("preferences", MISSING)
+            if v2 is not None and v2 is not MISSING:
+                v2 = convert("preferences", v2)
+            v3 = get("tags", MISSING)
+            if v3 is not None and v3 is not MISSING:
+                v3 = convert("tags", v3)
+            v4 = get("birth_date")
+            if not (type(v4) is date) and v4 is not None:
+                v4 = convert("birth_date", v4)
+            v5 = get("avatar")
+            if v5 is not None:
+                v5 = convert("avatar", v5)
+            v6 = get("last_ip")
+            if v6 is not None:
+                v6 = convert("last_ip", v6)
+            v7 = get("newsletter", MISSING)
+            if not (type(v7) is bool) and v7 is not None and v7 is not MISSING:
+                v7 = convert("newsletter", v7)
+        except HandOn:
+            return None
+        try:
+            if v2 is MISSING:
+                v2 = default2()
+                if v2 is not None:
+                    v2 = store("preferences", v2)
+            if v3 is MISSING:
+                v3 = default3()
+                if v3 is not None:
+                    v3 = store("tags", v3)
+            if v7 is MISSING:
+                v7 = default7()
+                if not (type(v7) is bool) and v7 is not None:
+                    v7 = store("newsletter", v7)
+        except rt.SqlError as error:
+            raise sql_error(error) from None
+        new = {
+            "customer_id": v0,
+            "bio": v1,
+            "preferences": v2,
+            "tags": v3,
+            "birth_date": v4,
+            "avatar": v5,
+            "last_ip": v6,
+            "newsletter": v7,
+        }
+        if v0 is None or v2 is None or v3 is None or v7 is None:
+            invalid(new)
+        try:
+            if check0(v4) is False:
+                invalid(new)
+        except (NotImplementedError, rt.SqlError):
+            invalid(new)
+        key0: tuple[Any, ...] = (v0,)
+        if key0 in keys0:
+            conflict(new)
+        rowid = table.next_rowid
+        table.next_rowid = rowid + 1
+        if parent0((v0,)) is False:
+            orphan(0, new)
+        if marks:
+            log.append((table, rowid, None))
+        rows[rowid] = new
+        row_keys[rowid] = [key0]
+        keys0[key0] = rowid
+        return [table.out(new)]
+
+    return insert
+
+
 def product_ratings__date_default() -> date | None:
     """postgres: CURRENT_DATE"""
     return rt.current_date()
+
+
+def insert_5(table: TableState, kit: FastKit) -> FastInsert:
+    """product_ratings: one row's INSERT ... RETURNING *, the table's rules inline."""
+    rows = table.rows
+    row_keys = table.row_keys
+    log = kit.log
+    marks = kit.marks
+    sequences = kit.sequences
+    convert = kit.convert
+    store = kit.store
+    invalid = kit.invalid
+    conflict = kit.conflict
+    orphan = kit.orphan
+    sql_error = kit.sql_error
+    names = tuple(table.columns)
+    known = frozenset(names) - {names[9], names[10]}
+    integer_range = range(-2147483648, 2147483648)
+    smallint_range = range(-32768, 32768)
+    sequence0 = table.spec.key, "id"
+    default3 = product_ratings__date_default
+    computed9 = _computed.product_ratings__overall_rating
+    computed10 = _computed.product_ratings__would_recommend
+    check0 = _computed.product_ratings__delivery_check
+    check1 = _computed.product_ratings__quality_check
+    check2 = _computed.product_ratings__usability_check
+    check3 = _computed.product_ratings__value_check
+    keys0, keys1 = [index.keys for index in table.indexes]
+    (parent0,) = kit.parents
+
+    def insert(given: Mapping[str, Any]) -> list[Row] | None:
+        if not given.keys() <= known:
+            return None
+        get = given.get
+        try:
+            v0 = get("id", MISSING)
+            if (
+                not (type(v0) is int and v0 in integer_range)
+                and v0 is not None
+                and v0 is not MISSING
+            ):
+                v0 = convert("id", v0)
+            v1 = get("customer_id")
+            if not (type(v1) is UUID) and v1 is not None:
+                v1 = convert("customer_id", v1)
+            v2 = get("product_name")
+            if not (type(v2) is str) and v2 is not None:
+                v2 = convert("product_name", v2)
+            v3 = get("date", MISSING)
+            if not (type(v3) is date) and v3 is not None and v3 is not MISSING:
+                v3 = convert("date", v3)
+            v4 = get("quality")
+            if not (type(v4) is int and v4 in smallint_range) and v4 is not None:
+                v4 = convert("quality", v4)
+            v5 = get("value")
+            if not (type(v5) is int and v5 in smallint_range) and v5 is not None:
+                v5 = convert("value", v5)
+            v6 = get("usability")
+            if not (type(v6) is int and v6 in smallint_range) and v6 is not None:
+                v6 = convert("usability", v6)
+            v7 = get("delivery")
+            if not (type(v7) is int and v7 in smallint_range) and v7 is not None:
+                v7 = convert("delivery", v7)
+            v8 = get("comment")
+            if not (type(v8) is str) and v8 is not None:
+                v8 = convert("comment", v8)
+        except HandOn:
+            return None
+        try:
+            if v0 is MISSING:
+                v0 = sequences.get(sequence0, 0) + 1
+                sequences[sequence0] = v0
+            if v3 is MISSING:
+                v3 = default3()
+                if not (type(v3) is date) and v3 is not None:
+                    v3 = store("date", v3)
+            v9 = computed9(v4, v5, v6, v7)
+            v10 = computed10(v4, v5, v6, v7)
+        except rt.SqlError as error:
+            raise sql_error(error) from None
+        new = {
+            "id": v0,
+            "customer_id": v1,
+            "product_name": v2,
+            "date": v3,
+            "quality": v4,
+            "value": v5,
+            "usability": v6,
+            "delivery": v7,
+            "comment": v8,
+            "overall_rating": v9,
+            "would_recommend": v10,
+        }
+        if (
+            v0 is None
+            or v1 is None
+            or v2 is None
+            or v3 is None
+            or v4 is None
+            or v5 is None
+            or v6 is None
+            or v7 is None
+        ):
+            invalid(new)
+        try:
+            if (
+                check0(v7) is False
+                or check1(v4) is False
+                or check2(v6) is False
+                or check3(v5) is False
+            ):
+                invalid(new)
+        except (NotImplementedError, rt.SqlError):
+            invalid(new)
+        key0: tuple[Any, ...] = (v0,)
+        key1: tuple[Any, ...] = (v1, v2, v3)
+        if key0 in keys0 or key1 in keys1:
+            conflict(new)
+        rowid = table.next_rowid
+        table.next_rowid = rowid + 1
+        if parent0((v1,)) is False:
+            orphan(0, new)
+        if marks:
+            log.append((table, rowid, None))
+        rows[rowid] = new
+        row_keys[rowid] = [key0, key1]
+        keys0[key0] = rowid
+        keys1[key1] = rowid
+        return [new.copy()]
+
+    return insert
 
 
 def analytics__event_date_default() -> date | None:
@@ -154,6 +840,139 @@ def analytics__revenue_default() -> Decimal:
     return rt.Decimal("0.00")
 
 
+def insert_6(table: TableState, kit: FastKit) -> FastInsert:
+    """analytics: one row's INSERT ... RETURNING *, the table's rules inline."""
+    rows = table.rows
+    row_keys = table.row_keys
+    log = kit.log
+    marks = kit.marks
+    sequences = kit.sequences
+    convert = kit.convert
+    store = kit.store
+    invalid = kit.invalid
+    conflict = kit.conflict
+    sql_error = kit.sql_error
+    names = tuple(table.columns)
+    known = frozenset(names) - {names[6], names[7]}
+    bigint_range = range(-9223372036854775808, 9223372036854775808)
+    integer_range = range(-2147483648, 2147483648)
+    kept5 = numeric_kept(12, 2)
+    sequence0 = table.spec.key, "id"
+    default1 = analytics__event_date_default
+    default2 = analytics__page_views_default
+    default3 = analytics__unique_visitors_default
+    default4 = analytics__conversions_default
+    default5 = analytics__revenue_default
+    computed6 = _computed.analytics__conversion_rate
+    computed7 = _computed.analytics__revenue_per_visitor
+    check0 = _computed.analytics__conversions_le_visitors
+    check1 = _computed.analytics__page_views_check
+    check2 = _computed.analytics__unique_visitors_check
+    keys0, keys1 = [index.keys for index in table.indexes]
+
+    def insert(given: Mapping[str, Any]) -> list[Row] | None:
+        if not given.keys() <= known:
+            return None
+        get = given.get
+        try:
+            v0 = get("id", MISSING)
+            if (
+                not (type(v0) is int and v0 in bigint_range)
+                and v0 is not None
+                and v0 is not MISSING
+            ):
+                v0 = convert("id", v0)
+            v1 = get("event_date", MISSING)
+            if not (type(v1) is date) and v1 is not None and v1 is not MISSING:
+                v1 = convert("event_date", v1)
+            v2 = get("page_views", MISSING)
+            if (
+                not (type(v2) is int and v2 in integer_range)
+                and v2 is not None
+                and v2 is not MISSING
+            ):
+                v2 = convert("page_views", v2)
+            v3 = get("unique_visitors", MISSING)
+            if (
+                not (type(v3) is int and v3 in integer_range)
+                and v3 is not None
+                and v3 is not MISSING
+            ):
+                v3 = convert("unique_visitors", v3)
+            v4 = get("conversions", MISSING)
+            if (
+                not (type(v4) is int and v4 in integer_range)
+                and v4 is not None
+                and v4 is not MISSING
+            ):
+                v4 = convert("conversions", v4)
+            v5 = get("revenue", MISSING)
+            if not (kept5(v5)) and v5 is not None and v5 is not MISSING:
+                v5 = convert("revenue", v5)
+        except HandOn:
+            return None
+        try:
+            if v0 is MISSING:
+                v0 = sequences.get(sequence0, 0) + 1
+                sequences[sequence0] = v0
+            if v1 is MISSING:
+                v1 = default1()
+                if not (type(v1) is date) and v1 is not None:
+                    v1 = store("event_date", v1)
+            if v2 is MISSING:
+                v2 = default2()
+                if not (type(v2) is int and v2 in integer_range) and v2 is not None:
+                    v2 = store("page_views", v2)
+            if v3 is MISSING:
+                v3 = default3()
+                if not (type(v3) is int and v3 in integer_range) and v3 is not None:
+                    v3 = store("unique_visitors", v3)
+            if v4 is MISSING:
+                v4 = default4()
+                if not (type(v4) is int and v4 in integer_range) and v4 is not None:
+                    v4 = store("conversions", v4)
+            if v5 is MISSING:
+                v5 = default5()
+                if not (kept5(v5)) and v5 is not None:
+                    v5 = store("revenue", v5)
+            v6 = computed6(v3, v4)
+            v7 = computed7(v5, v3)
+        except rt.SqlError as error:
+            raise sql_error(error) from None
+        new = {
+            "id": v0,
+            "event_date": v1,
+            "page_views": v2,
+            "unique_visitors": v3,
+            "conversions": v4,
+            "revenue": v5,
+            "conversion_rate": v6,
+            "revenue_per_visitor": v7,
+        }
+        if v0 is None or v1 is None or v2 is None or v3 is None or v4 is None or v5 is None:
+            invalid(new)
+        try:
+            if check0(v4, v3) is False or check1(v2) is False or check2(v3) is False:
+                invalid(new)
+        except (NotImplementedError, rt.SqlError):
+            invalid(new)
+        key0: tuple[Any, ...] = (v0,)
+        key1: tuple[Any, ...] = (v1,)
+        if key0 in keys0 or key1 in keys1:
+            conflict(new)
+        rowid = table.next_rowid
+        table.next_rowid = rowid + 1
+        if marks:
+            log.append((table, rowid, None))
+        rows[rowid] = new
+        row_keys[rowid] = [key0, key1]
+        keys0[key0] = rowid
+        keys1[key1] = rowid
+        return [new.copy()]
+
+    return insert
+
+
 def customer_metrics__total_orders_default() -> int:
     return 0
 
@@ -170,13 +989,377 @@ def customer_metrics__login_count_default() -> int:
     return 0
 
 
+def insert_7(table: TableState, kit: FastKit) -> FastInsert:
+    """customer_metrics: one row's INSERT ... RETURNING *, the table's rules inline."""
+    rows = table.rows
+    row_keys = table.row_keys
+    log = kit.log
+    marks = kit.marks
+    convert = kit.convert
+    store = kit.store
+    invalid = kit.invalid
+    conflict = kit.conflict
+    orphan = kit.orphan
+    sql_error = kit.sql_error
+    names = tuple(table.columns)
+    known = frozenset(names) - {names[5], names[6], names[7], names[8]}
+    integer_range = range(-2147483648, 2147483648)
+    kept2 = numeric_kept(12, 2)
+    default1 = customer_metrics__total_orders_default
+    default2 = customer_metrics__total_spent_default
+    default3 = customer_metrics__days_since_signup_default
+    default4 = customer_metrics__login_count_default
+    computed5 = _computed.customer_metrics__average_order_value
+    computed6 = _computed.customer_metrics__orders_per_month
+    computed7 = _computed.customer_metrics__engagement_level
+    computed8 = _computed.customer_metrics__loyalty_points
+    (keys0,) = [index.keys for index in table.indexes]
+    (parent0,) = kit.parents
+
+    def insert(given: Mapping[str, Any]) -> list[Row] | None:
+        if not given.keys() <= known:
+            return None
+        get = given.get
+        try:
+            v0 = get("customer_id")
+            if not (type(v0) is UUID) and v0 is not None:
+                v0 = convert("customer_id", v0)
+            v1 = get("total_orders", MISSING)
+            if (
+                not (type(v1) is int and v1 in integer_range)
+                and v1 is not None
+                and v1 is not MISSING
+            ):
+                v1 = convert("total_orders", v1)
+            v2 = get("total_spent", MISSING)
+            if not (kept2(v2)) and v2 is not None and v2 is not MISSING:
+                v2 = convert("total_spent", v2)
+            v3 = get("days_since_signup", MISSING)
+            if (
+                not (type(v3) is int and v3 in integer_range)
+                and v3 is not None
+                and v3 is not MISSING
+            ):
+                v3 = convert("days_since_signup", v3)
+            v4 = get("login_count", MISSING)
+            if (
+                not (type(v4) is int and v4 in integer_range)
+                and v4 is not None
+                and v4 is not MISSING
+            ):
+                v4 = convert("login_count", v4)
+            v9 = get("updated_at")
+            if not (type(v9) is datetime and v9.tzinfo is UTC) and v9 is not None:
+                v9 = convert("updated_at", v9)
+        except HandOn:
+            return None
+        try:
+            if v1 is MISSING:
+                v1 = default1()
+                if not (type(v1) is int and v1 in integer_range) and v1 is not None:
+                    v1 = store("total_orders", v1)
+            if v2 is MISSING:
+                v2 = default2()
+                if not (kept2(v2)) and v2 is not None:
+                    v2 = store("total_spent", v2)
+            if v3 is MISSING:
+                v3 = default3()
+                if not (type(v3) is int and v3 in integer_range) and v3 is not None:
+                    v3 = store("days_since_signup", v3)
+            if v4 is MISSING:
+                v4 = default4()
+                if not (type(v4) is int and v4 in integer_range) and v4 is not None:
+                    v4 = store("login_count", v4)
+            v5 = computed5(v1, v2)
+            v6 = computed6(v1, v3)
+            v7 = computed7(v4)
+            v8 = computed8(v1, v4)
+        except rt.SqlError as error:
+            raise sql_error(error) from None
+        new = {
+            "customer_id": v0,
+            "total_orders": v1,
+            "total_spent": v2,
+            "days_since_signup": v3,
+            "login_count": v4,
+            "average_order_value": v5,
+            "orders_per_month": v6,
+            "engagement_level": v7,
+            "loyalty_points": v8,
+            "updated_at": v9,
+        }
+        if v0 is None or v1 is None or v2 is None or v3 is None or v4 is None:
+            invalid(new)
+        key0: tuple[Any, ...] = (v0,)
+        if key0 in keys0:
+            conflict(new)
+        rowid = table.next_rowid
+        table.next_rowid = rowid + 1
+        if parent0((v0,)) is False:
+            orphan(0, new)
+        if marks:
+            log.append((table, rowid, None))
+        rows[rowid] = new
+        row_keys[rowid] = [key0]
+        keys0[key0] = rowid
+        return [new.copy()]
+
+    return insert
+
+
 def sales_tracking__region_default() -> str:
     return "eu"
+
+
+def insert_8(table: TableState, kit: FastKit) -> FastInsert:
+    """sales_tracking: one row's INSERT ... RETURNING *, the table's rules inline."""
+    rows = table.rows
+    row_keys = table.row_keys
+    log = kit.log
+    marks = kit.marks
+    sequences = kit.sequences
+    convert = kit.convert
+    store = kit.store
+    invalid = kit.invalid
+    conflict = kit.conflict
+    orphan = kit.orphan
+    sql_error = kit.sql_error
+    names = tuple(table.columns)
+    known = frozenset(names) - {names[7], names[8], names[9], names[10]}
+    integer_range = range(-2147483648, 2147483648)
+    kept5 = numeric_kept(10, 2)
+    kept6 = numeric_kept(10, 2)
+    sequence0 = table.spec.key, "id"
+    default3 = sales_tracking__region_default
+    computed7 = _computed.sales_tracking__revenue
+    computed8 = _computed.sales_tracking__profit
+    computed9 = _computed.sales_tracking__margin_percent
+    computed10 = _computed.sales_tracking__tracking_code
+    check0 = _computed.sales_tracking__units_sold_check
+    keys0, keys1 = [index.keys for index in table.indexes]
+    (parent0,) = kit.parents
+
+    def insert(given: Mapping[str, Any]) -> list[Row] | None:
+        if not given.keys() <= known:
+            return None
+        get = given.get
+        try:
+            v0 = get("id", MISSING)
+            if (
+                not (type(v0) is int and v0 in integer_range)
+                and v0 is not None
+                and v0 is not MISSING
+            ):
+                v0 = convert("id", v0)
+            v1 = get("product_id")
+            if not (type(v1) is int and v1 in integer_range) and v1 is not None:
+                v1 = convert("product_id", v1)
+            v2 = get("sale_date")
+            if not (type(v2) is date) and v2 is not None:
+                v2 = convert("sale_date", v2)
+            v3 = get("region", MISSING)
+            if not (type(v3) is str and len(v3) <= 20) and v3 is not None and v3 is not MISSING:
+                v3 = convert("region", v3)
+            v4 = get("units_sold")
+            if not (type(v4) is int and v4 in integer_range) and v4 is not None:
+                v4 = convert("units_sold", v4)
+            v5 = get("unit_price")
+            if not (kept5(v5)) and v5 is not None:
+                v5 = convert("unit_price", v5)
+            v6 = get("unit_cost")
+            if not (kept6(v6)) and v6 is not None:
+                v6 = convert("unit_cost", v6)
+        except HandOn:
+            return None
+        try:
+            if v0 is MISSING:
+                v0 = sequences.get(sequence0, 0) + 1
+                sequences[sequence0] = v0
+            if v3 is MISSING:
+                v3 = default3()
+                if not (type(v3) is str and len(v3) <= 20) and v3 is not None:
+                    v3 = store("region", v3)
+            v7 = computed7(v4, v5)
+            v8 = computed8(v4, v5, v6)
+            v9 = computed9(v5, v6)
+            v10 = computed10(v3, v1)
+        except rt.SqlError as error:
+            raise sql_error(error) from None
+        new = {
+            "id": v0,
+            "product_id": v1,
+            "sale_date": v2,
+            "region": v3,
+            "units_sold": v4,
+            "unit_price": v5,
+            "unit_cost": v6,
+            "revenue": v7,
+            "profit": v8,
+            "margin_percent": v9,
+            "tracking_code": v10,
+        }
+        if (
+            v0 is None
+            or v1 is None
+            or v2 is None
+            or v3 is None
+            or v4 is None
+            or v5 is None
+            or v6 is None
+        ):
+            invalid(new)
+        try:
+            if check0(v4) is False:
+                invalid(new)
+        except (NotImplementedError, rt.SqlError):
+            invalid(new)
+        key0: tuple[Any, ...] = (v0,)
+        key1: tuple[Any, ...] = (v1, v2, v3)
+        if key0 in keys0 or key1 in keys1:
+            conflict(new)
+        rowid = table.next_rowid
+        table.next_rowid = rowid + 1
+        if parent0((v1,)) is False:
+            orphan(0, new)
+        if marks:
+            log.append((table, rowid, None))
+        rows[rowid] = new
+        row_keys[rowid] = [key0, key1]
+        keys0[key0] = rowid
+        keys1[key1] = rowid
+        return [new.copy()]
+
+    return insert
 
 
 def pricing_tiers__valid_from_default() -> date | None:
     """postgres: CURRENT_DATE"""
     return rt.current_date()
+
+
+def insert_9(table: TableState, kit: FastKit) -> FastInsert:
+    """pricing_tiers: one row's INSERT ... RETURNING *, the table's rules inline."""
+    rows = table.rows
+    row_keys = table.row_keys
+    log = kit.log
+    marks = kit.marks
+    sequences = kit.sequences
+    convert = kit.convert
+    store = kit.store
+    invalid = kit.invalid
+    conflict = kit.conflict
+    orphan = kit.orphan
+    sql_error = kit.sql_error
+    names = tuple(table.columns)
+    known = frozenset(names) - {names[3], names[4], names[5], names[8]}
+    integer_range = range(-2147483648, 2147483648)
+    labels2 = frozenset(table.columns["tier"].type.labels)
+    sequence0 = table.spec.key, "id"
+    default6 = pricing_tiers__valid_from_default
+    computed8 = _computed.pricing_tiers__price_spread
+    check0 = _computed.pricing_tiers__price_order
+    check1 = _computed.pricing_tiers__valid_range
+    keys0, keys1 = [index.keys for index in table.indexes]
+    (parent0,) = kit.parents
+
+    def insert(given: Mapping[str, Any]) -> list[Row] | None:
+        if not given.keys() <= known:
+            return None
+        get = given.get
+        try:
+            v0 = get("id", MISSING)
+            if (
+                not (type(v0) is int and v0 in integer_range)
+                and v0 is not None
+                and v0 is not MISSING
+            ):
+                v0 = convert("id", v0)
+            v1 = get("product_id")
+            if not (type(v1) is int and v1 in integer_range) and v1 is not None:
+                v1 = convert("product_id", v1)
+            v2 = get("tier")
+            if not (type(v2) is str and v2 in labels2) and v2 is not None:
+                v2 = convert("tier", v2)
+            v6 = get("valid_from", MISSING)
+            if not (type(v6) is date) and v6 is not None and v6 is not MISSING:
+                v6 = convert("valid_from", v6)
+            v7 = get("valid_to")
+            if not (type(v7) is date) and v7 is not None:
+                v7 = convert("valid_to", v7)
+        except HandOn:
+            return None
+        try:
+            if v0 is MISSING:
+                v0 = sequences.get(sequence0, 0) + 1
+                sequences[sequence0] = v0
+            v3 = None
+            v4 = None
+            v5 = None
+            if v6 is MISSING:
+                v6 = default6()
+                if not (type(v6) is date) and v6 is not None:
+                    v6 = store("valid_from", v6)
+            v8 = computed8(v5, v3)
+        except rt.SqlError as error:
+            raise sql_error(error) from None
+        new = {
+            "id": v0,
+            "product_id": v1,
+            "tier": v2,
+            "min_price": v3,
+            "optimal_price": v4,
+            "max_price": v5,
+            "valid_from": v6,
+            "valid_to": v7,
+            "price_spread": v8,
+        }
+        if (
+            v0 is None
+            or v1 is None
+            or v2 is None
+            or v3 is None
+            or v4 is None
+            or v5 is None
+            or v6 is None
+        ):
+            invalid(new)
+        try:
+            if check0(v3, v4, v5) is False or check1(v7, v6) is False:
+                invalid(new)
+        except (NotImplementedError, rt.SqlError):
+            invalid(new)
+        key0: tuple[Any, ...] = (v0,)
+        key1: tuple[Any, ...] = (v1, v2)
+        if key0 in keys0 or key1 in keys1:
+            conflict(new)
+        rowid = table.next_rowid
+        table.next_rowid = rowid + 1
+        if parent0((v1,)) is False:
+            orphan(0, new)
+        if marks:
+            log.append((table, rowid, None))
+        rows[rowid] = new
+        row_keys[rowid] = [key0, key1]
+        keys0[key0] = rowid
+        keys1[key1] = rowid
+        return [new.copy()]
+
+    return insert
+
+
+# each table's one-row insert (in SCHEMA's order), its rules inline; None: the engine's
+# general path only, which also takes every row an insert hands on
+INSERTS: tuple[Callable[[TableState, FastKit], FastInsert] | None, ...] = (
+    insert_1,
+    insert_2,
+    insert_3,
+    insert_4,
+    insert_5,
+    insert_6,
+    insert_7,
+    insert_8,
+    insert_9,
+)
 
 
 SCHEMA = SchemaSpec(
@@ -697,6 +1880,7 @@ SCHEMA = SchemaSpec(
     nulls_low=False,
     like_ignores_case=False,
     restrict_violation=True,
+    inserts=INSERTS,
 )
 
 

@@ -19,16 +19,25 @@ from decimal import Decimal
 from typing import Any
 
 from . import _sqlruntime as rt
+from . import computed as _computed
 from ._database import (
+    MISSING,
     APIError,
     CheckSpec,
     ColumnSpec,
     DatabaseError,
+    FastInsert,
+    FastKit,
     ForeignKeySpec,
+    HandOn,
+    Key,
+    Row,
     SchemaSpec,
     TableSpec,
+    TableState,
     TypeSpec,
     UniqueSpec,
+    numeric_kept,
 )
 from ._database_api import APIResponse
 from ._database_api import AsyncDatabase as _AsyncDatabase
@@ -57,6 +66,406 @@ def class___order_total_default() -> Decimal:
 
 def class___type_default() -> str:
     return "x'); import os; --"
+
+
+def insert_1(table: TableState, kit: FastKit) -> FastInsert:
+    """class: one row's INSERT ... RETURNING *, the table's rules inline."""
+    rows = table.rows
+    row_keys = table.row_keys
+    log = kit.log
+    marks = kit.marks
+    sequences = kit.sequences
+    convert = kit.convert
+    store = kit.store
+    invalid = kit.invalid
+    conflict = kit.conflict
+    sql_error = kit.sql_error
+    names = tuple(table.columns)
+    known = frozenset(names) - {names[14]}
+    integer_range = range(-2147483648, 2147483648)
+    kept1 = numeric_kept(8, 2)
+    labels12 = frozenset(table.columns["w"].type.labels)
+    sequence0 = table.spec.key, "id"
+    default1 = class___order_total_default
+    default2 = class___type_default
+    computed14 = _computed.class___def
+    check0 = _computed.class___n_check
+    keys0, keys1 = [index.keys for index in table.indexes]
+
+    def insert(given: Mapping[str, Any]) -> list[Row] | None:
+        if not given.keys() <= known:
+            return None
+        get = given.get
+        try:
+            v0 = get("id", MISSING)
+            if (
+                not (type(v0) is int and v0 in integer_range)
+                and v0 is not None
+                and v0 is not MISSING
+            ):
+                v0 = convert("id", v0)
+            v1 = get("order total", MISSING)
+            if not (kept1(v1)) and v1 is not None and v1 is not MISSING:
+                v1 = convert("order total", v1)
+            v2 = get("type", MISSING)
+            if not (type(v2) is str) and v2 is not None and v2 is not MISSING:
+                v2 = convert("type", v2)
+            v3 = get("Meta")
+            if not (type(v3) is int and v3 in integer_range) and v3 is not None:
+                v3 = convert("Meta", v3)
+            v4 = get("_meta")
+            if not (type(v4) is int and v4 in integer_range) and v4 is not None:
+                v4 = convert("_meta", v4)
+            v5 = get("build")
+            if not (type(v5) is str) and v5 is not None:
+                v5 = convert("build", v5)
+            v6 = get("create")
+            if not (type(v6) is str) and v6 is not None:
+                v6 = convert("create", v6)
+            v7 = get("n")
+            if not (type(v7) is int and v7 in integer_range) and v7 is not None:
+                v7 = convert("n", v7)
+            v8 = get("o")
+            if not (type(v8) is str) and v8 is not None:
+                v8 = convert("o", v8)
+            v9 = get("sg")
+            if not (type(v9) is str) and v9 is not None:
+                v9 = convert("sg", v9)
+            v10 = get("Decimal")
+            if not (type(v10) is int and v10 in integer_range) and v10 is not None:
+                v10 = convert("Decimal", v10)
+            v11 = get("1st")
+            if not (type(v11) is str) and v11 is not None:
+                v11 = convert("1st", v11)
+            v12 = get("w")
+            if not (type(v12) is str and v12 in labels12) and v12 is not None:
+                v12 = convert("w", v12)
+            v13 = get('x"y')
+            if not (type(v13) is str) and v13 is not None:
+                v13 = convert('x"y', v13)
+        except HandOn:
+            return None
+        try:
+            if v0 is MISSING:
+                v0 = sequences.get(sequence0, 0) + 1
+                sequences[sequence0] = v0
+            if v1 is MISSING:
+                v1 = default1()
+                if not (kept1(v1)) and v1 is not None:
+                    v1 = store("order total", v1)
+            if v2 is MISSING:
+                v2 = default2()
+                if not (type(v2) is str) and v2 is not None:
+                    v2 = store("type", v2)
+            v14 = computed14(v7)
+        except rt.SqlError as error:
+            raise sql_error(error) from None
+        new = {
+            "id": v0,
+            "order total": v1,
+            "type": v2,
+            "Meta": v3,
+            "_meta": v4,
+            "build": v5,
+            "create": v6,
+            "n": v7,
+            "o": v8,
+            "sg": v9,
+            "Decimal": v10,
+            "1st": v11,
+            "w": v12,
+            'x"y': v13,
+            "def": v14,
+        }
+        if v0 is None or v1 is None or v2 is None:
+            invalid(new)
+        try:
+            if check0(v7) is False:
+                invalid(new)
+        except (NotImplementedError, rt.SqlError):
+            invalid(new)
+        key0: tuple[Any, ...] = (v0,)
+        key1: Key = None if v6 is None else (v6,)
+        if key0 in keys0 or key1 in keys1:
+            conflict(new)
+        rowid = table.next_rowid
+        table.next_rowid = rowid + 1
+        if marks:
+            log.append((table, rowid, None))
+        rows[rowid] = new
+        row_keys[rowid] = [key0, key1]
+        keys0[key0] = rowid
+        if key1 is not None:
+            keys1[key1] = rowid
+        return [new.copy()]
+
+    return insert
+
+
+def insert_2(table: TableState, kit: FastKit) -> FastInsert:
+    """Class: one row's INSERT ... RETURNING *, the table's rules inline."""
+    rows = table.rows
+    row_keys = table.row_keys
+    log = kit.log
+    marks = kit.marks
+    convert = kit.convert
+    invalid = kit.invalid
+    conflict = kit.conflict
+    orphan = kit.orphan
+    retract = kit.retract
+    names = tuple(table.columns)
+    known = frozenset(names)
+    integer_range = range(-2147483648, 2147483648)
+    (keys0,) = [index.keys for index in table.indexes]
+    parent0, parent1 = kit.parents
+
+    def insert(given: Mapping[str, Any]) -> list[Row] | None:
+        if not given.keys() <= known:
+            return None
+        get = given.get
+        try:
+            v0 = get("id")
+            if not (type(v0) is int and v0 in integer_range) and v0 is not None:
+                v0 = convert("id", v0)
+            v1 = get("parent")
+            if not (type(v1) is int and v1 in integer_range) and v1 is not None:
+                v1 = convert("parent", v1)
+            v2 = get("self")
+            if not (type(v2) is int and v2 in integer_range) and v2 is not None:
+                v2 = convert("self", v2)
+        except HandOn:
+            return None
+        new = {"id": v0, "parent": v1, "self": v2}
+        if v0 is None:
+            invalid(new)
+        key0: tuple[Any, ...] = (v0,)
+        if key0 in keys0:
+            conflict(new)
+        rowid = table.next_rowid
+        table.next_rowid = rowid + 1
+        if marks:
+            log.append((table, rowid, None))
+        rows[rowid] = new
+        row_keys[rowid] = [key0]
+        keys0[key0] = rowid
+        if v1 is not None and parent0((v1,)) is False:
+            retract(rowid)
+            orphan(0, new)
+        if v2 is not None and parent1((v2,)) is False:
+            retract(rowid)
+            orphan(1, new)
+        return [new.copy()]
+
+    return insert
+
+
+def insert_3(table: TableState, kit: FastKit) -> FastInsert:
+    """a: one row's INSERT ... RETURNING *, the table's rules inline."""
+    rows = table.rows
+    row_keys = table.row_keys
+    log = kit.log
+    marks = kit.marks
+    convert = kit.convert
+    invalid = kit.invalid
+    conflict = kit.conflict
+    orphan = kit.orphan
+    names = tuple(table.columns)
+    known = frozenset(names)
+    integer_range = range(-2147483648, 2147483648)
+    (keys0,) = [index.keys for index in table.indexes]
+    (parent0,) = kit.parents
+
+    def insert(given: Mapping[str, Any]) -> list[Row] | None:
+        if not given.keys() <= known:
+            return None
+        get = given.get
+        try:
+            v0 = get("id")
+            if not (type(v0) is int and v0 in integer_range) and v0 is not None:
+                v0 = convert("id", v0)
+            v1 = get("b_id")
+            if not (type(v1) is int and v1 in integer_range) and v1 is not None:
+                v1 = convert("b_id", v1)
+        except HandOn:
+            return None
+        new = {"id": v0, "b_id": v1}
+        if v0 is None:
+            invalid(new)
+        key0: tuple[Any, ...] = (v0,)
+        if key0 in keys0:
+            conflict(new)
+        rowid = table.next_rowid
+        table.next_rowid = rowid + 1
+        if v1 is not None and parent0((v1,)) is False:
+            orphan(0, new)
+        if marks:
+            log.append((table, rowid, None))
+        rows[rowid] = new
+        row_keys[rowid] = [key0]
+        keys0[key0] = rowid
+        return [new.copy()]
+
+    return insert
+
+
+def insert_4(table: TableState, kit: FastKit) -> FastInsert:
+    """b: one row's INSERT ... RETURNING *, the table's rules inline."""
+    rows = table.rows
+    row_keys = table.row_keys
+    log = kit.log
+    marks = kit.marks
+    convert = kit.convert
+    invalid = kit.invalid
+    conflict = kit.conflict
+    orphan = kit.orphan
+    names = tuple(table.columns)
+    known = frozenset(names)
+    integer_range = range(-2147483648, 2147483648)
+    (keys0,) = [index.keys for index in table.indexes]
+    (parent0,) = kit.parents
+
+    def insert(given: Mapping[str, Any]) -> list[Row] | None:
+        if not given.keys() <= known:
+            return None
+        get = given.get
+        try:
+            v0 = get("id")
+            if not (type(v0) is int and v0 in integer_range) and v0 is not None:
+                v0 = convert("id", v0)
+            v1 = get("a_id")
+            if not (type(v1) is int and v1 in integer_range) and v1 is not None:
+                v1 = convert("a_id", v1)
+        except HandOn:
+            return None
+        new = {"id": v0, "a_id": v1}
+        if v0 is None or v1 is None:
+            invalid(new)
+        key0: tuple[Any, ...] = (v0,)
+        if key0 in keys0:
+            conflict(new)
+        rowid = table.next_rowid
+        table.next_rowid = rowid + 1
+        if parent0((v1,)) is False:
+            orphan(0, new)
+        if marks:
+            log.append((table, rowid, None))
+        rows[rowid] = new
+        row_keys[rowid] = [key0]
+        keys0[key0] = rowid
+        return [new.copy()]
+
+    return insert
+
+
+def insert_5(table: TableState, kit: FastKit) -> FastInsert:
+    """p: one row's INSERT ... RETURNING *, the table's rules inline."""
+    rows = table.rows
+    row_keys = table.row_keys
+    log = kit.log
+    marks = kit.marks
+    convert = kit.convert
+    invalid = kit.invalid
+    conflict = kit.conflict
+    names = tuple(table.columns)
+    known = frozenset(names)
+    integer_range = range(-2147483648, 2147483648)
+    (keys0,) = [index.keys for index in table.indexes]
+
+    def insert(given: Mapping[str, Any]) -> list[Row] | None:
+        if not given.keys() <= known:
+            return None
+        get = given.get
+        try:
+            v0 = get("x")
+            if not (type(v0) is int and v0 in integer_range) and v0 is not None:
+                v0 = convert("x", v0)
+            v1 = get("y")
+            if not (type(v1) is str) and v1 is not None:
+                v1 = convert("y", v1)
+        except HandOn:
+            return None
+        new = {"x": v0, "y": v1}
+        if v0 is None or v1 is None:
+            invalid(new)
+        key0: tuple[Any, ...] = (v0, v1)
+        if key0 in keys0:
+            conflict(new)
+        rowid = table.next_rowid
+        table.next_rowid = rowid + 1
+        if marks:
+            log.append((table, rowid, None))
+        rows[rowid] = new
+        row_keys[rowid] = [key0]
+        keys0[key0] = rowid
+        return [new.copy()]
+
+    return insert
+
+
+def insert_6(table: TableState, kit: FastKit) -> FastInsert:
+    """c: one row's INSERT ... RETURNING *, the table's rules inline."""
+    rows = table.rows
+    row_keys = table.row_keys
+    log = kit.log
+    marks = kit.marks
+    convert = kit.convert
+    invalid = kit.invalid
+    conflict = kit.conflict
+    orphan = kit.orphan
+    names = tuple(table.columns)
+    known = frozenset(names)
+    integer_range = range(-2147483648, 2147483648)
+    keys0, keys1 = [index.keys for index in table.indexes]
+    (parent0,) = kit.parents
+
+    def insert(given: Mapping[str, Any]) -> list[Row] | None:
+        if not given.keys() <= known:
+            return None
+        get = given.get
+        try:
+            v0 = get("id")
+            if not (type(v0) is int and v0 in integer_range) and v0 is not None:
+                v0 = convert("id", v0)
+            v1 = get("px")
+            if not (type(v1) is int and v1 in integer_range) and v1 is not None:
+                v1 = convert("px", v1)
+            v2 = get("py")
+            if not (type(v2) is str) and v2 is not None:
+                v2 = convert("py", v2)
+        except HandOn:
+            return None
+        new = {"id": v0, "px": v1, "py": v2}
+        if v0 is None or v1 is None or v2 is None:
+            invalid(new)
+        key0: tuple[Any, ...] = (v0,)
+        key1: tuple[Any, ...] = (v1, v2)
+        if key0 in keys0 or key1 in keys1:
+            conflict(new)
+        rowid = table.next_rowid
+        table.next_rowid = rowid + 1
+        if parent0((v1, v2)) is False:
+            orphan(0, new)
+        if marks:
+            log.append((table, rowid, None))
+        rows[rowid] = new
+        row_keys[rowid] = [key0, key1]
+        keys0[key0] = rowid
+        keys1[key1] = rowid
+        return [new.copy()]
+
+    return insert
+
+
+# each table's one-row insert (in SCHEMA's order), its rules inline; None: the engine's
+# general path only, which also takes every row an insert hands on
+INSERTS: tuple[Callable[[TableState, FastKit], FastInsert] | None, ...] = (
+    insert_1,
+    insert_2,
+    insert_3,
+    insert_4,
+    insert_5,
+    insert_6,
+)
 
 
 SCHEMA = SchemaSpec(
@@ -185,6 +594,7 @@ SCHEMA = SchemaSpec(
     nulls_low=False,
     like_ignores_case=False,
     restrict_violation=True,
+    inserts=INSERTS,
 )
 
 
