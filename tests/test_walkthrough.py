@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -132,7 +133,9 @@ def test_walkthrough_function_drift(tmp_path: Path, monkeypatch) -> None:
     assert result.output.strip() == shown.strip()
 
 
-@pytest.mark.skipif(shutil.which("pre-commit") is None, reason="pre-commit is not installed")
+@pytest.mark.skipif(
+    importlib.util.find_spec("pre_commit") is None, reason="pre-commit is not installed"
+)
 def test_walkthrough_precommit_config_runs_as_written(tmp_path: Path) -> None:
     """Section 6's .pre-commit-config.yaml, copied as it is: passes, then fails after a
     migration is added without regenerating."""
@@ -146,7 +149,14 @@ def test_walkthrough_precommit_config_runs_as_written(tmp_path: Path) -> None:
         '[tool.schemagen]\ninputs = ["db/migrations"]\nout = "tests/dbfakes"\n'
     )
     (repo / ".pre-commit-config.yaml").write_text(config)
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")}
+    # This interpreter's schemagen and pre-commit first: a pyenv shim would put another
+    # Python's bin (and another installed schemagen) first on the hooks' PATH.
+    bin_dir = Path(sys.executable).parent
+    env = {
+        **os.environ,
+        "PRE_COMMIT_HOME": str(tmp_path / "cache"),
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(args, cwd=repo, env=env, capture_output=True, text=True)
@@ -154,13 +164,13 @@ def test_walkthrough_precommit_config_runs_as_written(tmp_path: Path) -> None:
     run("git", "init", "-q")
     assert run("schemagen", "generate").returncode == 0
     run("git", "add", "-A")
-    passing = run("pre-commit", "run", "--all-files")
+    passing = run(sys.executable, "-m", "pre_commit", "run", "--all-files")
     assert passing.returncode == 0, passing.stdout + passing.stderr
     (repo / "db" / "migrations" / "0002_phone.sql").write_text(
         "ALTER TABLE customers ADD COLUMN phone text;\n"
     )
     run("git", "add", "-A")
-    failing = run("pre-commit", "run", "--all-files")
+    failing = run(sys.executable, "-m", "pre_commit", "run", "--all-files")
     assert failing.returncode == 1, failing.stdout + failing.stderr
     assert "customers: column phone added (db/migrations/0002_phone.sql:1)" in failing.stdout
 

@@ -49,19 +49,32 @@ def render(ctx: Context) -> dict[str, str]:
     taken: set[str] = set()
     warnings: list[Diagnostic] = []
     inserts: list[str] = []  # each table's generated insert's factory (None: it has none)
-    tables = [_table(ctx.schema, t, fns, taken, warnings, inserts) for t in ctx.plan.tables]
+    modules: list[tuple[str, str]] = []  # the factory modules the inserts read, and as what
+    tables = [_table(ctx.schema, t, fns, taken, warnings, (inserts, modules))
+              for t in ctx.plan.tables]  # fmt: skip
     any_insert = any(i != "None" for i in inserts)
     files["database.py"] = ctx.template(
         "database.py.j2",
         functions=fns,
         tables=tables,
         inserts=inserts if any_insert else [],
+        modules=[_import_line(module, alias) for module, alias in sorted(modules)],
         dialect=pystr(ctx.schema.dialect),
         behaviour=[*_behaviour(of(ctx.schema.dialect)), *(["inserts=INSERTS"] * any_insert)],
     )
     if warnings:
         ctx.plan = dataclasses.replace(ctx.plan, warnings=(*ctx.plan.warnings, *warnings))
     return files
+
+
+def _import_line(module: str, alias: str) -> str:
+    """`from .factories import module as alias`, wrapped as black wraps a long one."""
+    line = f"from .factories import {module} as {alias}"
+    return (
+        line
+        if len(line) <= LINE_LENGTH
+        else f"from .factories import (\n    {module} as {alias},\n)"
+    )
 
 
 def _behaviour(d: Dialect) -> list[str]:
@@ -148,7 +161,8 @@ class _Sources:
 
 
 def _table(schema: Schema, t: TablePlan, fns: list[str], taken: set[str],
-           warnings: list[Diagnostic], inserts: list[str]) -> str:  # fmt: skip
+           warnings: list[Diagnostic],
+           out: tuple[list[str], list[tuple[str, str]]]) -> str:  # fmt: skip
     """One `TableSpec(...)` laid out as black lays it out as an element of SCHEMA's tables
     (first line at column 8): the template's `shaped(8)` keeps it, black sees only a table
     whose lines do not fit."""
@@ -162,10 +176,17 @@ def _table(schema: Schema, t: TablePlan, fns: list[str], taken: set[str],
         if plan.ref_columns and schema.table(fk.ref_table) is not None
     ]
     fks = [_foreign_key(table, fk, ref_columns) for fk, ref_columns in kept]
+    inserts, modules = out
     inserts.append("None")
     if covered(of(schema.dialect), table):  # a short name: its `def` line always fits
         inserts[-1] = identifier(f"insert_{len(inserts)}", taken)
-        fns.append(insert_source(inserts[-1], t, _facts(schema, t, src, kept), _copies(src)))
+        functions = identifier(f"{t.module}_functions", taken)
+        source, reads = insert_source(
+            inserts[-1], t, _facts(schema, t, src, kept), _copies(src), functions
+        )
+        fns.append(source)
+        if reads:
+            modules.append((t.module, functions))
     domains = tuple(c.domain for c in t.checks)
     key = pystr(t.key)
     args = [

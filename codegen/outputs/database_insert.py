@@ -67,9 +67,14 @@ def covered(d: Dialect, table: Table) -> bool:
     return all(c.identity is None or c.identity in _SEQUENCES for c in table.columns)
 
 
-def insert_source(name: str, t: TablePlan, facts: Facts, copies: bool) -> str:
-    """The factory `name(table, kit)` of `t`'s one-row insert (see the module's docstring)."""
-    return _Writer(t, facts, copies).source(name)
+def insert_source(
+    name: str, t: TablePlan, facts: Facts, copies: bool, functions: str
+) -> tuple[str, bool]:
+    """The factory `name(table, kit)` of `t`'s one-row insert (see the module's docstring),
+    and whether it reads the table's compiled functions from the module imported as
+    `functions` (its factory's module, where the package compiles them)."""
+    writer = _Writer(t, facts, copies, functions)
+    return writer.source(name), writer.reads_functions
 
 
 def _stored(t: SqlType, v: str, i: int) -> str | None:
@@ -136,8 +141,9 @@ class _Writer:
     """The factory's source, line by line. Locals are numbered by column (`v3`), so SQL
     names, hostile ones too, only ever appear inside string literals."""
 
-    def __init__(self, t: TablePlan, facts: Facts, copies: bool) -> None:
-        self.t, self.facts, self.copies = t, facts, copies
+    def __init__(self, t: TablePlan, facts: Facts, copies: bool, functions: str) -> None:
+        self.t, self.facts, self.copies, self.functions = t, facts, copies, functions
+        self.reads_functions = False
         self.columns: list[Column] = list(t.table.columns)
         self.at = {c.name: i for i, c in enumerate(self.columns)}
         self.setup: list[str] = []
@@ -238,7 +244,8 @@ class _Writer:
         pending = {c.name for c in self.columns if c.generated is not None}
         for column, fn in self.t.computed:  # a generated column not computed yet reads NULL
             args = ", ".join("None" if p in pending else self.var(p) for p in fn.params)
-            self.setup.append(f"computed{self.at[column]} = _computed.{fn.name}")
+            self.setup.append(f"computed{self.at[column]} = {self.functions}.{fn.name}")
+            self.reads_functions = True
             lines.append(f"            {self.var(column)} = computed{self.at[column]}({args})")
             pending.discard(column)
         lines += [f"            {self.var(c)} = None" for c in self.columns_named(pending)]
@@ -263,7 +270,8 @@ class _Writer:
         checks = sorted((c for c in self.t.checks if c.domain is None), key=lambda c: c.name)
         if not checks:
             return
-        self.setup += [f"check{j} = _computed.{c.fn.name}" for j, c in enumerate(checks)]
+        self.setup += [f"check{j} = {self.functions}.{c.fn.name}" for j, c in enumerate(checks)]
+        self.reads_functions = True
         # a compiled CHECK gives True, False or None (NULL passes): False fails it
         tests = [f"check{j}({self.args(c.fn.params)}) is False" for j, c in enumerate(checks)]
         self.body += ["        try:", *_if(tests, 12, "invalid(new)"),

@@ -19,6 +19,7 @@ A block preceded by `<!-- not-run: why -->` is left out and listed with its reas
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -41,6 +42,9 @@ DOCS = (ROOT / "docs").glob("*.md")
 PAGES = [*sorted(p.relative_to(ROOT).as_posix() for p in DOCS), "README.md"]
 LANGUAGES = ("python", "bash", "toml", "yaml", "text")
 BIN = Path(sys.executable).parent
+# pre-commit run by this interpreter, not through a pyenv shim that would put another
+# Python's bin (and another schemagen) first on the hooks' PATH.
+PRE_COMMIT = (sys.executable, "-m", "pre_commit")
 MIGRATIONS = ROOT / "sample_schemas" / "ecommerce_migrations"
 DEFAULT_PYPROJECT = """\
 [tool.schemagen]
@@ -248,17 +252,17 @@ def _yaml(project: Project, block: Block) -> None:
                               text=True, check=False).stdout.split()  # fmt: skip
         assert rev in tags, f"{block}: rev {rev!r} is not a tag of schemagen's repository"
     project.write(".pre-commit-config.yaml", block.text)
-    if shutil.which("pre-commit", path=project.env["PATH"]) is None:
+    if importlib.util.find_spec("pre_commit") is None:
         assert not os.environ.get("CI"), "pre-commit (a test dependency) is not installed"
         project.skipped.append(f"{block}: pre-commit run (pre-commit is not installed)")
         return
     for argv in (["git", "init", "-q"], ["git", "add", "-A"]):
         project.run(*argv)
-    checked = project.run("pre-commit", "validate-config", ".pre-commit-config.yaml")
+    checked = project.run(*PRE_COMMIT, "validate-config", ".pre-commit-config.yaml")
     assert checked.returncode == 0, f"{block}: {checked.stdout}{checked.stderr}"
     if any(repo["repo"] not in ("local", "meta") for repo in config["repos"]):
         return  # running them would fetch repositories from the network
-    hooks = project.run("pre-commit", "run", "--all-files")
+    hooks = project.run(*PRE_COMMIT, "run", "--all-files")
     assert hooks.returncode == 0, f"{block}: the hooks fail:\n{hooks.stdout}{hooks.stderr}"
 
 
