@@ -117,6 +117,13 @@ FORMS: dict[str, str] = {
         CREATE TABLE allbut (LIKE src INCLUDING ALL EXCLUDING CONSTRAINTS EXCLUDING INDEXES);
         CREATE TABLE gen (LIKE src INCLUDING GENERATED INCLUDING INDEXES);
     """,
+    # LIKE copying unnamed indexes over columns a keyword names (quoted to be named)
+    "like_keyword_columns": """
+        CREATE TABLE kw ("user" text UNIQUE, "order" int, "Mixed" int, "a$b" int);
+        CREATE UNIQUE INDEX ON kw ("order", "Mixed");
+        CREATE INDEX ON kw ("a$b");
+        CREATE TABLE kw_copy (LIKE kw INCLUDING INDEXES);
+    """,
     # 6. partitions attached to a parent with keys
     "attach_partition": """
         CREATE TABLE payment (id int NOT NULL, paid_at date NOT NULL, amount numeric(6,2)
