@@ -15,11 +15,13 @@ uncompiled.
       _Builder.query     a SELECT as a `Query(...)`; `_subqueries` plans each subquery
       _Builder.write     INSERT / UPDATE / DELETE as a `Write(...)`
       _Builder._compiled an expression rewritten to environment keys and compiled
+    ColumnLists        the column lists of all plans, each written once (`link`)
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import sqlglot
@@ -29,6 +31,7 @@ from sqlglot.errors import SqlglotError
 from .. import plpgsql, sqlexpr
 from ..dialect import of
 from ..model import Function, Param, Schema, SqlType, Table
+from ..naming import identifier
 from ..render import py, pystr
 from ..sqlexpr import stypes as T
 from .function_bodies import NotSimple
@@ -44,6 +47,58 @@ _SUBQUERIES = (exp.Subquery, exp.Exists)
 
 _NOT_IN_WRITES = {"conflict": "ON CONFLICT", "with_": "a WITH query", "from_": "FROM",
                   "using": "USING"}  # fmt: skip
+
+
+class ColumnLists:
+    """The column lists of one rpc.py's plans (a source's columns, a `SELECT t.*` list, the
+    names a function returns), each written once: one the plans write twice or more becomes
+    a module constant (`_PRODUCTS_COLUMNS`). A plan holds a marker per list until every
+    function is planned; `link` then writes each marker as the constant or the list."""
+
+    def __init__(self) -> None:
+        self.index: dict[tuple[str, ...], int] = {}
+        self.tables: dict[int, str] = {}  # the table a list is all the columns of
+
+    def ref(self, columns: tuple[str, ...], table: Table | None = None) -> str:
+        """The list's marker (a list of one column is written as it is)."""
+        if len(columns) < 2:
+            return py(columns)
+        i = self.index.setdefault(columns, len(self.index))
+        if table is not None and columns == tuple(c.name for c in table.columns):
+            self.tables.setdefault(i, table.key)
+        return f"\0{i}\0"
+
+    def link(self, texts: Iterable[str]) -> tuple[dict[str, tuple[str, ...]], dict[int, str]]:
+        """The constants (name -> columns, in the order of first use) for the lists `texts`
+        write twice or more, and what each marker is written as."""
+        uses: dict[int, int] = {}  # in the order of first use
+        for text in texts:
+            for m in _MARKER.finditer(text):
+                uses[int(m.group(1))] = uses.get(int(m.group(1)), 0) + 1
+        by_index = {i: columns for columns, i in self.index.items()}
+        taken: set[str] = set()
+        constants: dict[str, tuple[str, ...]] = {}
+        written: dict[int, str] = {}
+        numbered = 0
+        for i, count in uses.items():
+            if count == 1:
+                written[i] = py(by_index[i])
+                continue
+            table = self.tables.get(i)  # `_COLUMNS_products`; no other name starts so, and
+            if table is not None:  # a table's identifier never starts with a digit
+                written[i] = "_COLUMNS_" + identifier(table, taken)
+            else:
+                written[i], numbered = f"_COLUMNS_{numbered}", numbered + 1
+            constants[written[i]] = by_index[i]
+        return constants, written
+
+
+_MARKER = re.compile("\0(\\d+)\0")
+
+
+def linked(text: str, written: dict[int, str]) -> str:
+    """A plan's source with each list marker written as `ColumnLists.link` decided."""
+    return _MARKER.sub(lambda m: written[int(m.group(1))], text)
 
 
 @dataclass(frozen=True)
@@ -63,10 +118,11 @@ def plan_query(
     fn_shape: Shape,
     rtype: SqlType | None,
     columns: tuple[tuple[str, SqlType], ...],
+    lists: ColumnLists,
 ) -> TableBody:
     """The body's SELECT as a relational plan, or NotSimple saying why it is not one."""
     if fn.language.lower() == "plpgsql":
-        return _plpgsql(schema, fn, stub, ins, (fn_shape, rtype, columns))
+        return _plpgsql(schema, fn, stub, ins, (fn_shape, rtype, columns), lists)
     if fn.language.lower() != "sql":
         raise NotSimple(f"LANGUAGE {fn.language}")
     tree = _statement(fn.body or "", fn.body_style, schema.dialect, set())
@@ -78,10 +134,10 @@ def plan_query(
             raise NotSimple("a write without RETURNING in a function that returns a value")
         scope = _Scope(schema, None, bare_name, ins)
         scope.add(tree.this.this if isinstance(tree.this, exp.Schema) else tree.this)
-        return _Builder(schema.dialect, stub, scope, ([], {})).write(tree, outputs)
+        return _Builder(schema.dialect, stub, scope, ([], {}), lists).write(tree, outputs)
     outputs = _outputs(schema, fn_shape, rtype, columns)
     scope = _Scope(schema, tree, bare_name, ins)
-    b = _Builder(schema.dialect, stub, scope, ([], {}))
+    b = _Builder(schema.dialect, stub, scope, ([], {}), lists)
     return b.query(tree, outputs)
 
 
@@ -91,6 +147,7 @@ def _plpgsql(
     stub: str,
     ins: list[Param],
     shaped: tuple[Shape, SqlType | None, tuple[tuple[str, SqlType], ...]],
+    lists: ColumnLists,
 ) -> TableBody:
     """`RETURN QUERY <select>;` statements, a later one maybe under `IF NOT FOUND THEN`:
     each planned on its own, their rows appended in order."""
@@ -110,12 +167,12 @@ def _plpgsql(
         scope = _Scope(schema, tree, fn.name.rpartition(".")[2], ins)
         scope.variables = variables
         name = stub if len(queries) == 1 else f"{stub}_r{i}"
-        body = _Builder(schema.dialect, name, scope, (sources, names)).query(tree, outputs)
+        body = _Builder(schema.dialect, name, scope, (sources, names), lists).query(tree, outputs)
         steps.append(f"({body.query}, {if_none})")
         tables += body.tables
     if len(steps) == 1 and not queries[0][1]:
         return body
-    query = f"rel.Steps({_tuple(steps)}, {py(tuple(n for n, _ in outputs))})"
+    query = f"rel.Steps({_tuple(steps)}, {lists.ref(tuple(n for n, _ in outputs))})"
     return TableBody(tuple(sources), query, tuple(dict.fromkeys(tables)))
 
 
@@ -331,9 +388,10 @@ class _Builder:
     """Compiles the SELECT's expressions, each a function of environment keys."""
 
     def __init__(
-        self, dialect: str, stub: str, scope: _Scope, shared: tuple[list[str], dict[str, str]]
-    ) -> None:
-        self.dialect, self.stub, self.scope = dialect, stub, scope
+        self, dialect: str, stub: str, scope: _Scope, shared: tuple[list[str], dict[str, str]],
+        lists: ColumnLists,
+    ) -> None:  # fmt: skip
+        self.dialect, self.stub, self.scope, self.lists = dialect, stub, scope, lists
         # the compiled functions of the whole body, and the name of each by its code: two
         # places compiling to the same code share one function
         self.sources, self.names = shared
@@ -345,6 +403,7 @@ class _Builder:
         self.placed: set[int] = set()  # ids of the key columns put in place of SQL
         self.out_types: list[SqlType | None] = []
         self.kept: list[exp.Expression] = []
+        self.plain: dict[str, str] = {}  # `rel.Expr(rel.value, (key,))` source -> its key
 
     def _placed(self, key: str) -> exp.Column:
         node = exp.column(key, quoted=True)
@@ -387,12 +446,12 @@ class _Builder:
             "aggs": _tuple(self.aggs),
             "grouped": bool(group or self.aggs),
             "having": having_src,
-            "select": _tuple(projected),
+            "select": self._columns(projected) or _tuple(projected),
             "distinct": bool(select.args.get("distinct")),
             "order": _tuple(order),
             "limit": limit,
             "offset": offset,
-            "names": py(tuple(n for n, _ in outputs)),
+            "names": self.lists.ref(tuple(n for n, _ in outputs)),
             "subqueries": _tuple(self.subs),
         }
         defaults = {"joins": "()", "group": "()", "aggs": "()", "grouped": False,
@@ -434,7 +493,7 @@ class _Builder:
                 for (_, e), (_, t) in zip(items, outputs, strict=True)
             ]
         )
-        fields["names"] = py(tuple(n for n, _ in outputs))
+        fields["names"] = self.lists.ref(tuple(n for n, _ in outputs))
         fields["source"] = self._source(0)
         args = ", ".join(f"{k}={v}" for k, v in fields.items() if v not in (None, "()"))
         return TableBody(tuple(self.sources), f"rel.Write({args})", (table.key,))
@@ -539,8 +598,19 @@ class _Builder:
 
     def _source(self, i: int) -> str:
         source = self.scope.sources[i]
-        columns = [c.name for c in source.table.columns if c.name in source.used]
-        return f"rel.Source({pystr(source.table.key)}, {py(tuple(columns))})"
+        columns = tuple(c.name for c in source.table.columns if c.name in source.used)
+        return f"rel.Source({pystr(source.table.key)}, {self.lists.ref(columns, source.table)})"
+
+    def _columns(self, projected: list[str]) -> str | None:
+        """`rel.columns(n, <list>)` for a select list reading FROM's n-th table's columns as
+        they are (`SELECT t.*`, `SELECT t.a, t.b`); None for any other."""
+        keys = [self.plain.get(src, "") for src in projected]
+        sources = {k.split(".", 1)[0] for k in keys}
+        if len(keys) < 2 or len(sources) != 1 or not keys[0][:1].isdigit():
+            return None  # "0.a"; never "$0", "#0", "%0", "^0.a" or "@0"
+        n = int(sources.pop())
+        columns = tuple(k.split(".", 1)[1] for k in keys)
+        return f"rel.columns({n}, {self.lists.ref(columns, self.scope.sources[n].table)})"
 
     def _aggregates(self, tree: exp.Expression) -> exp.Expression:
         """Each aggregate call replaced by its `#n` key, its argument compiled per row."""
@@ -620,7 +690,9 @@ class _Builder:
             raise NotSimple(f"unsupported {compiled.unsupported}")
         python = compiled.python_params
         if len(python) == 1 and compiled.source.rstrip().endswith(f"\n    return {python[0]}"):
-            return f"rel.Expr(rel.value, {py(compiled.params)})", compiled.result_type
+            src = f"rel.Expr(rel.value, {py(compiled.params)})"
+            self.plain[src] = compiled.params[0]
+            return src, compiled.result_type
         code = compiled.source.split("(", 1)[1]
         if code not in self.names:
             self.names[code] = name
@@ -663,7 +735,7 @@ class _Builder:
         scope.fn_name, scope.variables = self.scope.fn_name, self.scope.variables
         scope.outer = self.scope
         shared = (self.sources, self.names)
-        sub = _Builder(self.dialect, f"{self.stub}_s{len(self.subs)}", scope, shared)
+        sub = _Builder(self.dialect, f"{self.stub}_s{len(self.subs)}", scope, shared, self.lists)
         width = len(sub._items(select))
         if kind != "exists" and width != 1:
             raise NotSimple(f"a subquery returning {width} columns")

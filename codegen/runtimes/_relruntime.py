@@ -235,6 +235,12 @@ def value(x: Any) -> Any:
     return x
 
 
+def columns(n: int, names: Sequence[str]) -> tuple[Expr, ...]:
+    """The select list of `SELECT t.*` (or `t.a, t.b`): FROM's n-th table's columns as
+    they are; the plan names the list once instead of an `Expr` per column."""
+    return tuple(Expr(value, (f"{n}.{c}",)) for c in names)
+
+
 class _Lazy:
     """A subquery's result, computed on first use (never, if no row needs it); a correlated
     one once per distinct outer value."""

@@ -382,6 +382,43 @@ def test_hostile_identifiers_as_postgres(generated: Generated, pg: psycopg.Conne
         assert fake == real and (real or arg == 5)
 
 
+STARS = '''
+CREATE TABLE "Odd ""T""" ("a.b" integer PRIMARY KEY, "#0" integer, "$0" text, "0.a.b" integer);
+CREATE FUNCTION every_odd() RETURNS SETOF "Odd ""T""" LANGUAGE sql STABLE
+    AS $$ SELECT * FROM "Odd ""T""" ORDER BY 1 $$;
+CREATE FUNCTION odd_from("#0" integer) RETURNS SETOF "Odd ""T""" LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN QUERY SELECT t.* FROM "Odd ""T""" t WHERE t."#0" >= odd_from."#0" ORDER BY 1;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT t.* FROM "Odd ""T""" t ORDER BY 1 DESC LIMIT 1;
+    END IF;
+END $$;
+'''
+
+
+def test_a_column_list_is_written_once(generated: Generated, pg: psycopg.Connection) -> None:
+    """`SELECT *` of one table in three queries: its column list is one constant of rpc.py,
+    which every plan names; the results are PostgreSQL's."""
+    pkg = generated.package("tablebodies_stars", [generated.sql("stars", STARS)])
+    source = Path(pkg.__file__).with_name("rpc.py").read_text(encoding="utf-8")
+    assert source.count('"0.a.b"') == 1 and "_COLUMNS_Odd__T = (" in source
+    assert "rel.columns(0, _COLUMNS_Odd__T)" in source
+    rows = [{"a.b": i, "#0": i * 10, "$0": f"v{i}", "0.a.b": i % 3} for i in range(1, 5)]
+    pg.execute(STARS)
+    pg.cursor().executemany(
+        'INSERT INTO "Odd ""T""" VALUES (%s, %s, %s, %s)', [list(r.values()) for r in rows]
+    )
+    db = pkg.Database()
+    db.insert('Odd "T"', rows)
+    for name, params in [("every_odd", {}), ("odd_from", {"#0": 25}), ("odd_from", {"#0": 99})]:
+        pkg.RPC.bind(pg)
+        try:
+            real = pkg.RPC.rpc(name, params).execute().data
+        finally:
+            pkg.RPC.bind(None)
+        assert db.rpc(name, params) == real and real
+
+
 def test_what_plpgsql_finds_ambiguous_stays_uncompiled(
     pkg: ModuleType, pg: psycopg.Connection
 ) -> None:
