@@ -1,0 +1,119 @@
+"""A test run killed with SIGTERM (a CI timeout, `kill`) or SIGKILL leaves no database server
+running: atexit does not run then, so a watchdog (`codegen/watchdog.py`) stops it.
+
+Each test starts a real pytest subprocess whose test holds a server (the plugin's PostgreSQL
+from each source, the tests' MariaDB), kills it once the server is up, and watches the
+server's process go and its directory be removed."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.myserver import MyUnavailable, _binary
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# the plugin's session database; the test reports where its server keeps its data and waits
+PLUGIN_TEST = """
+    import time
+    from pathlib import Path
+
+
+    def test_hold_the_server(db):
+        data = db.execute("SELECT setting FROM pg_settings WHERE name = 'data_directory'")
+        Path("server.txt").write_text(data.fetchone()[0])
+        time.sleep(120)
+"""
+
+MARIADB_TEST = """
+    import time
+    from pathlib import Path
+
+    from tests.myserver import MyServer
+
+
+    def test_hold_the_server():
+        server = MyServer.start()
+        Path("server.txt").write_text(f"{server.base} {server.process.pid}")
+        time.sleep(120)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat")
+    return not stat.exists() or stat.read_text().rpartition(")")[2].split()[0] != "Z"
+
+
+def _run_and_kill(
+    tmp_path: Path, test: str, sig: int, env: dict[str, str]
+) -> tuple[str, subprocess.Popen[bytes]]:
+    """Start pytest on `test`, wait until it wrote server.txt, send `sig`; what it wrote."""
+    (tmp_path / "test_hold.py").write_text(textwrap.dedent(test))
+    run = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_hold.py"],
+        cwd=tmp_path, env={**os.environ, **env}, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    marker = tmp_path / "server.txt"
+    deadline = time.monotonic() + 180
+    while not marker.exists() or not marker.read_text():
+        if run.poll() is not None or time.monotonic() > deadline:
+            run.kill()
+            output = run.communicate()[0].decode(errors="replace")
+            pytest.fail(f"the run did not start its server:\n{output[-3000:]}")
+        time.sleep(0.1)
+    run.send_signal(sig)
+    run.communicate(timeout=30)
+    assert run.returncode == -sig
+    return marker.read_text(), run
+
+
+def _gone(pid: int, directory: Path) -> None:
+    deadline = time.monotonic() + 20
+    while (_alive(pid) or directory.exists()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(pid), f"server {pid} still runs after the test run was killed"
+    assert not directory.exists(), f"{directory} left behind"
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("source", "sig"),
+    [("embedded", signal.SIGTERM), ("binaries", signal.SIGTERM), ("binaries", signal.SIGKILL)],
+)
+def test_plugin_postgres_dies_with_the_run(tmp_path: Path, source: str, sig: int) -> None:
+    (tmp_path / "schema.sql").write_text("CREATE TABLE t (id int PRIMARY KEY);\n")
+    (tmp_path / "pyproject.toml").write_text('[tool.schemagen]\ninputs = ["schema.sql"]\n')
+    env = {"SCHEMAGEN_PG_SOURCES": source, "SCHEMAGEN_DATABASE_URL": ""}
+    data, _ = _run_and_kill(tmp_path, PLUGIN_TEST, sig, env)
+    pid_file = Path(data) / "postmaster.pid"
+    pid = int(pid_file.read_text().split("\n", 1)[0])
+    assert _alive(pid)
+    # embedded keeps its data in the folder it removes; binaries in base/data
+    _gone(pid, Path(data) if source == "embedded" else Path(data).parent)
+
+
+@pytest.mark.mysql
+def test_tests_mariadb_dies_with_the_run(tmp_path: Path) -> None:
+    try:
+        _binary("mariadbd")
+    except MyUnavailable as error:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(str(error))
+    env = {"PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    text, _ = _run_and_kill(tmp_path, MARIADB_TEST, signal.SIGTERM, env)
+    base, pid = text.split(" ")
+    _gone(int(pid), Path(base))
