@@ -7,7 +7,8 @@ VALUES, UPDATE or DELETE (with RETURNING), run through a `Database`; or plpgsql'
 QUERY statements. Every expression goes through the SQL expression compiler; anything
 outside this (subqueries in FROM, CTEs, window functions, views, set operations,
 ON CONFLICT, INSERT ... SELECT) raises NotSimple with the reason, and the function stays
-uncompiled.
+uncompiled. JOIN ... USING and NATURAL JOIN are joins ON the merged columns' equality, the
+merged column read once (`_Scope._using`).
 
     plan_query         the function's one statement, planned; its sources and `Query(...)`
       _plpgsql           RETURN QUERY statements (IF NOT FOUND too) as `Steps(...)`
@@ -269,6 +270,10 @@ class _Scope:
         self.variables: set[str] = set()  # plpgsql's: a column of the same name is ambiguous
         self.outer: _Scope | None = None  # a subquery's: the query it is in
         self.outer_used: list[str] = []  # the outer keys a correlated subquery reads
+        # FROM's output columns in order, what `SELECT *` gives: (name, what it reads); a
+        # JOIN ... USING / NATURAL JOIN puts each column it merges first, once
+        self.visible: list[tuple[str, exp.Expression]] = []
+        self.merged: dict[str, exp.Expression] = {}  # a merged column's unqualified name
         if select is not None and select.args.get("from_"):
             self._add(select.args["from_"].this, "inner", None)
         for join in (select.args.get("joins") if select is not None else None) or ():
@@ -280,15 +285,52 @@ class _Scope:
 
     def _join(self, join: exp.Join) -> None:
         side, kind = (join.args.get("side") or "").upper(), (join.args.get("kind") or "").upper()
-        if join.args.get("using") or join.args.get("method"):
-            raise NotSimple("JOIN ... USING / NATURAL JOIN")
+        method = (join.args.get("method") or "").upper()
+        if method not in ("", "NATURAL"):
+            raise NotSimple(f"{method} JOIN")
+        merging = bool(join.args.get("using")) or method == "NATURAL"
         if side in ("LEFT", "RIGHT", "FULL") and kind in ("", "OUTER"):
             how = side.lower()
         elif not side and kind in ("", "INNER", "CROSS"):
-            how = "cross" if join.args.get("on") is None else "inner"
+            how = "cross" if join.args.get("on") is None and not merging else "inner"
         else:
             raise NotSimple(f"{' '.join(w for w in (side, kind) if w)} JOIN")
         self._add(join.this, how, join.args.get("on"))
+        if merging:
+            self._using(join, how)
+
+    def _using(self, join: exp.Join, how: str) -> None:
+        """JOIN ... USING (c, ...) / NATURAL JOIN: ON left.c = right.c for each merged
+        column; the column, once, reads the left side's (RIGHT JOIN: the right's; FULL JOIN:
+        COALESCE of both), and comes first in `SELECT *`."""
+        right = self.sources[-1]
+        right_columns = [c.name for c in right.table.columns]
+        left = self.visible[: len(self.visible) - len(right_columns)]
+        if join.args.get("using"):
+            names = [_folded(i) for i in join.args["using"]]
+        else:  # NATURAL: the names both sides have, in the left side's order
+            names = [n for n, _ in left if n in right_columns]
+        conditions: list[exp.Expression] = []
+        merged: list[tuple[str, exp.Expression]] = []
+        for name in dict.fromkeys(names):
+            found = [e for n, e in left if n == name]
+            if len(found) != 1 or name not in right_columns:
+                raise NotSimple(f"USING ({name}): not one column of each side")
+            mine = exp.column(name, table=right.alias, quoted=True)
+            conditions.append(exp.EQ(this=found[0].copy(), expression=mine.copy()))
+            both = exp.Coalesce(this=found[0].copy(), expressions=[mine.copy()])
+            merged.append((name, {"right": mine, "full": both}.get(how, found[0])))
+        on: exp.Expression | None = None
+        for condition in conditions:
+            on = condition if on is None else exp.And(this=on, expression=condition)
+        self.joins[-1] = ("cross" if on is None else how, on)
+        self.merged.update(merged)
+        taken = {n for n, _ in merged}
+        self.visible = [
+            *merged,
+            *((n, e) for n, e in left if n not in taken),
+            *((n, e) for n, e in self.visible[len(left) :] if n not in taken),
+        ]
 
     def _add(self, node: exp.Expression, how: str, on: exp.Expression | None) -> None:
         if not isinstance(node, exp.Table) or not isinstance(node.this, exp.Identifier):
@@ -301,6 +343,9 @@ class _Scope:
         alias = _folded(node.args["alias"].this) if node.args.get("alias") else name
         self.sources.append(_Source(alias, table))
         self.joins.append((how, on))
+        self.visible += [
+            (c.name, exp.column(c.name, table=alias, quoted=True)) for c in table.columns
+        ]
 
     def column(self, node: exp.Column) -> str:
         """The environment key of a column or parameter reference."""
@@ -318,6 +363,11 @@ class _Scope:
             if qualifier in self.params:
                 return self._field(self.params[qualifier], name, node)
             raise NotSimple(f"unknown reference {node.sql()}")
+        merged = self.merged.get(name)  # a column JOIN ... USING merged
+        if isinstance(merged, exp.Column):
+            return self.column(merged)
+        if merged is not None:
+            raise NotSimple(f"{name} of a FULL JOIN ... USING read as a key")
         found = [i for i, source in enumerate(self.sources) if source.has(name)]
         if not found and self.outer is not None:
             return self._outer(node)
@@ -335,11 +385,16 @@ class _Scope:
             raise NotSimple(f"parameter reference ${text}")
         return self._param(int(text) - 1)
 
-    def star(self, qualifier: str | None) -> list[str]:
-        keys = []
+    def star(self, qualifier: str | None) -> list[tuple[str, str | exp.Expression]]:
+        """`*` (FROM's output columns) or `t.*`: each column's name and its key, or the
+        expression a FULL JOIN ... USING column is."""
+        if qualifier is None:
+            return [(n, self.column(e) if isinstance(e, exp.Column) else e.copy())
+                    for n, e in self.visible]  # fmt: skip
+        keys: list[tuple[str, str | exp.Expression]] = []
         for i, source in enumerate(self.sources):
-            if qualifier is None or source.alias == qualifier:
-                keys += [self._use(i, c.name) for c in source.table.columns]
+            if source.alias == qualifier:
+                keys += [(c.name, self._use(i, c.name)) for c in source.table.columns]
         if not keys:
             raise NotSimple(f"unknown {qualifier}.*")
         return keys
@@ -540,8 +595,8 @@ class _Builder:
         for e in select.expressions:
             if isinstance(e, exp.Star) or (isinstance(e, exp.Column) and e.is_star):
                 qualifier = _folded(e.args.get("table")) if isinstance(e, exp.Column) else None
-                for key in self.scope.star(qualifier or None):
-                    items.append((key.split(".", 1)[1], self._placed(key)))
+                for name, key in self.scope.star(qualifier or None):
+                    items.append((name, self._placed(key) if isinstance(key, str) else key))
             elif isinstance(e, exp.Alias):
                 items.append((_folded(e.args["alias"]), e.this))
             else:
@@ -667,6 +722,11 @@ class _Builder:
         if copy:
             tree = tree.copy()
         tree = self._subqueries(exp.Paren(this=tree))  # a root is replaced via its parent
+        for node in list(tree.walk()):  # FULL JOIN ... USING's columns: COALESCE(l, r)
+            if isinstance(node, exp.Column) and not node.is_star and not node.table:
+                merged = self.scope.merged.get(_folded(node.this))
+                if merged is not None and not isinstance(merged, exp.Column):
+                    node.replace(merged.copy())
         for node in list(tree.walk()):
             if id(node) in self.placed:
                 continue

@@ -30,8 +30,10 @@ EXAMPLES = int(os.environ.get("SCHEMAGEN_RPC_EXAMPLES", "40"))
 ON_ROWS = [
     "add_order", "big_spenders", "drop_orders_over", "first_order_of", "forget_member",
     "has_paid_orders", "member_last_order", "member_order_counts", "member_orders_pl",
-    "member_spend", "member_summary", "members_vs_biggest", "members_with_orders", "order_line",
+    "member_spend", "member_summary", "members_full_using", "members_natural_orders",
+    "members_using_orders", "members_vs_biggest", "members_with_orders", "order_line",
     "orders_and_members", "orders_by_status", "orders_not_of", "orders_of", "orders_or_unowned",
+    "orders_right_using",
     "orders_with_names", "paid_count", "pay_orders", "quiet_members", "same_amount_twice",
     "spend_by_year", "spend_of", "status_range", "statuses", "tiers_with_orders", "top_members",
 ]  # fmt: skip
@@ -95,6 +97,11 @@ def _calls(members: list[dict[str, Any]], orders: list[dict[str, Any]]) -> list[
         ("orders_with_names", {}),
         ("orders_with_names", {"p_min": 100}),
         ("orders_by_status", {}),
+        ("members_using_orders", {}),
+        ("members_natural_orders", {}),
+        ("members_full_using", {}),
+        ("members_full_using", {"p_min": 3}),
+        ("orders_right_using", {}),
     ]
     for m in some_member:
         calls += [

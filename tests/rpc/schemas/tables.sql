@@ -144,6 +144,31 @@ CREATE FUNCTION orders_with_names(p_min numeric DEFAULT 0)
     WHERE o.amount >= p_min ORDER BY o.id
 $$;
 
+-- JOIN ... USING / NATURAL JOIN: the merged column, once, unqualified; first in SELECT *;
+-- the left side's (RIGHT: the right's, FULL: COALESCE of both); each side's by qualifier
+CREATE FUNCTION members_using_orders()
+    RETURNS TABLE (id integer, name text, amount numeric, member_id integer)
+    LANGUAGE sql STABLE
+    AS $$ SELECT id, name, amount, o.member_id FROM members JOIN orders o USING (id) ORDER BY id $$;
+
+CREATE FUNCTION members_natural_orders()
+    RETURNS TABLE (id integer, name text, tier smallint, joined date, member_id integer,
+                   amount numeric, qty integer, status order_status, total numeric)
+    LANGUAGE sql STABLE
+    AS $$ SELECT * FROM members NATURAL LEFT JOIN orders ORDER BY id $$;
+
+CREATE FUNCTION members_full_using(p_min integer DEFAULT 0)
+    RETURNS TABLE (id integer, member integer, order_id integer, qty integer)
+    LANGUAGE sql STABLE
+    AS $$ SELECT id, m.id, o.id, qty FROM members m FULL JOIN orders o USING (id)
+          WHERE id >= p_min ORDER BY 1, 2, 3 $$;
+
+CREATE FUNCTION orders_right_using()
+    RETURNS TABLE (id integer, name text, tier smallint, joined date, member_id integer,
+                   amount numeric, qty integer, status order_status, total numeric)
+    LANGUAGE sql STABLE
+    AS $$ SELECT * FROM members RIGHT JOIN orders USING (id) WHERE id > 2 ORDER BY 1 $$;
+
 -- uncorrelated subqueries: IN / NOT IN (NULLs!), EXISTS, a scalar one (run once, when needed)
 CREATE FUNCTION big_spenders(p_over numeric DEFAULT 100) RETURNS SETOF members
     LANGUAGE sql STABLE
