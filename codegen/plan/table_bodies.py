@@ -5,10 +5,11 @@ HAVING, the select list, DISTINCT, ORDER BY, LIMIT and OFFSET, subqueries; or
 one INSERT ...
 VALUES, UPDATE or DELETE (with RETURNING), run through a `Database`; or plpgsql's RETURN
 QUERY statements. Every expression goes through the SQL expression compiler; anything
-outside this (subqueries in FROM, CTEs, window functions, views, set operations,
-ON CONFLICT, INSERT ... SELECT) raises NotSimple with the reason, and the function stays
-uncompiled. JOIN ... USING and NATURAL JOIN are joins ON the merged columns' equality, the
-merged column read once (`_Scope._using`).
+outside this (subqueries in FROM, WITH RECURSIVE, window functions, views, set
+operations, ON CONFLICT, INSERT ... SELECT) raises NotSimple with the reason, and the
+function stays uncompiled. JOIN ... USING and NATURAL JOIN are joins ON the merged columns'
+equality, the merged column read once (`_Scope._using`); a WITH query is a SELECT planned
+on its own whose rows FROM reads by name (`_With`).
 
     plan_query         the function's one statement, planned; its sources and `Query(...)`
       _plpgsql           RETURN QUERY statements (IF NOT FOUND too) as `Steps(...)`
@@ -31,7 +32,7 @@ from sqlglot.errors import SqlglotError
 
 from .. import plpgsql, sqlexpr
 from ..dialect import of
-from ..model import Function, Param, Schema, SqlType, Table
+from ..model import DEFAULT_SCHEMA, Column, Function, Param, Schema, SqlType, Table
 from ..naming import identifier
 from ..render import py, pystr
 from ..sqlexpr import stypes as T
@@ -137,8 +138,10 @@ def plan_query(
         scope.add(tree.this.this if isinstance(tree.this, exp.Schema) else tree.this)
         return _Builder(schema.dialect, stub, scope, ([], {}), lists).write(tree, outputs)
     outputs = _outputs(schema, fn_shape, rtype, columns)
-    scope = _Scope(schema, tree, bare_name, ins)
-    b = _Builder(schema.dialect, stub, scope, ([], {}), lists)
+    shared: tuple[list[str], dict[str, str]] = ([], {})
+    with_ = _With(schema, bare_name, ins, set(), (stub, shared, lists)).plan(tree)
+    b = _Builder(schema.dialect, stub, with_.scope(tree), shared, lists)
+    b.ctes, b.tables = with_.sources, with_.tables
     return b.query(tree, outputs)
 
 
@@ -165,16 +168,66 @@ def _plpgsql(
         tree = _statement(text, "", schema.dialect, variables)
         if not isinstance(tree, exp.Select):
             raise NotSimple(f"RETURN QUERY {type(tree).__name__.upper()}")
-        scope = _Scope(schema, tree, fn.name.rpartition(".")[2], ins)
-        scope.variables = variables
         name = stub if len(queries) == 1 else f"{stub}_r{i}"
-        body = _Builder(schema.dialect, name, scope, (sources, names), lists).query(tree, outputs)
+        bare_name = fn.name.rpartition(".")[2]
+        with_ = _With(schema, bare_name, ins, variables, (name, (sources, names), lists)).plan(tree)
+        b = _Builder(schema.dialect, name, with_.scope(tree), (sources, names), lists)
+        b.ctes, b.tables = with_.sources, with_.tables
+        body = b.query(tree, outputs)
         steps.append(f"({body.query}, {if_none})")
         tables += body.tables
     if len(steps) == 1 and not queries[0][1]:
         return body
     query = f"rel.Steps({_tuple(steps)}, {lists.ref(tuple(n for n, _ in outputs))})"
     return TableBody(tuple(sources), query, tuple(dict.fromkeys(tables)))
+
+
+class _With:
+    """A SELECT's WITH queries (not RECURSIVE), each planned as a SELECT of its own that
+    sees the ones before it; FROM then reads each by name, as a table of its columns."""
+
+    def __init__(
+        self, schema: Schema, bare_name: str, ins: list[Param], variables: set[str],
+        builder: tuple[str, tuple[list[str], dict[str, str]], ColumnLists],
+    ) -> None:  # fmt: skip
+        self.schema, self.bare_name, self.ins, self.variables = schema, bare_name, ins, variables
+        self.stub, self.shared, self.lists = builder
+        self.ctes: dict[str, Table] = {}  # by name: the table FROM reads
+        self.sources: list[str] = []  # `(name, Query(...))`
+        self.tables: list[str] = []  # the tables they read
+
+    def scope(self, select: exp.Select | None) -> _Scope:
+        scope = _Scope(self.schema, select, self.bare_name, self.ins, dict(self.ctes))
+        scope.variables = self.variables
+        return scope
+
+    def plan(self, select: exp.Select) -> _With:
+        with_ = select.args.get("with_")
+        for i, cte in enumerate(with_.expressions if with_ is not None else ()):
+            body, alias = cte.this, cte.args.get("alias")
+            if not isinstance(body, exp.Select) or alias is None:
+                raise NotSimple(f"a WITH query that is not a SELECT ({cte.sql()[:60]})")
+            name = _folded(alias.this)
+            b = _Builder(self.schema.dialect, f"{self.stub}_w{i}", self.scope(body),
+                         self.shared, self.lists)  # fmt: skip
+            items = [n for n, _ in b._items(body)]
+            given = [_folded(c) for c in alias.args.get("columns") or ()]
+            names = [*given, *items[len(given) :]]
+            if len(given) > len(items) or None in names or len(set(names)) < len(names):
+                raise NotSimple(f"WITH {name}: its columns are not named once each")
+            try:
+                planned = b.query(body, [(str(n), None) for n in names])
+            except NotSimple as why:
+                raise NotSimple(f"WITH {name} ({why})") from None
+            if None in b.out_types:
+                raise NotSimple(f"WITH {name}: a column of unknown type")
+            columns = tuple(Column(str(n), t) for n, t in zip(names, b.out_types, strict=True)
+                            if t is not None)  # fmt: skip
+            self.ctes[name] = Table(name, DEFAULT_SCHEMA.get(self.schema.dialect, ""), columns,
+                                    dialect=self.schema.dialect)  # fmt: skip
+            self.sources.append(f"({pystr(name)}, {planned.query})")
+            self.tables += planned.tables
+        return self
 
 
 _Statement = exp.Select | exp.Insert | exp.Update | exp.Delete
@@ -199,9 +252,10 @@ def _statement(text: str, body_style: str, dialect: str, variables: set[str]) ->
         variables and not isinstance(tree, exp.Select)
     ):
         raise NotSimple(f"body is not a single SELECT ({type(tree).__name__.upper()})")
+    top = tree.args.get("with_") if isinstance(tree, exp.Select) else None
     for node in tree.walk():
         what = next((w for k, w in _OUT_OF_REACH.items() if isinstance(node, k)), None)
-        if what is not None:
+        if what is not None and not (node is top and not node.args.get("recursive")):
             raise NotSimple(f"{what} in the body")
     if not isinstance(tree, exp.Select):
         for key, words in _NOT_IN_WRITES.items():
@@ -210,10 +264,11 @@ def _statement(text: str, body_style: str, dialect: str, variables: set[str]) ->
         if isinstance(tree, exp.Insert) and not isinstance(tree.expression, exp.Values):
             raise NotSimple("INSERT ... SELECT")
         return tree
-    for key in ("distinct", "qualify", "windows", "locks", "sample", "connect", "prewhere"):
-        value = tree.args.get(key)
-        if value and not (key == "distinct" and not value.args.get("on")):
-            raise NotSimple(f"{key.upper()} {'ON ' if key == 'distinct' else ''}in the SELECT")
+    for select in tree.find_all(exp.Select):  # the body's, its subqueries' and WITH's
+        for key in ("distinct", "qualify", "windows", "locks", "sample", "connect", "prewhere"):
+            value = select.args.get(key)
+            if value and not (key == "distinct" and not value.args.get("on")):
+                raise NotSimple(f"{key.upper()} {'ON ' if key == 'distinct' else ''}in the SELECT")
     return tree
 
 
@@ -249,6 +304,7 @@ class _Source:
     alias: str
     table: Table
     used: list[str] = field(default_factory=list)
+    cte: bool = False  # a WITH query of the statement
 
     def has(self, column: str) -> bool:
         return any(c.name == column for c in self.table.columns)
@@ -258,9 +314,11 @@ class _Scope:
     """FROM's tables by alias, the parameters by name and position, what each key holds."""
 
     def __init__(
-        self, schema: Schema, select: exp.Select | None, bare_name: str, ins: list[Param]
-    ) -> None:
+        self, schema: Schema, select: exp.Select | None, bare_name: str, ins: list[Param],
+        ctes: dict[str, Table] | None = None,
+    ) -> None:  # fmt: skip
         self.schema = schema
+        self.ctes = ctes or {}  # the WITH queries FROM may name, as tables
         self.fn_name = bare_name.lower()
         self.sources: list[_Source] = []
         self.joins: list[tuple[str, exp.Expression | None]] = []
@@ -337,11 +395,12 @@ class _Scope:
             raise NotSimple(f"FROM {node.sql()}")
         name = _folded(node.this)
         key = f"{_folded(node.args.get('db'))}.{name}" if node.args.get("db") else name
-        table = self.schema.table(key) or self.schema.table(name)
+        cte = self.ctes.get(name) if not node.args.get("db") else None
+        table = cte or self.schema.table(key) or self.schema.table(name)
         if table is None:
             raise NotSimple(f"reads {key}, which is not a table of the schema (a view?)")
         alias = _folded(node.args["alias"].this) if node.args.get("alias") else name
-        self.sources.append(_Source(alias, table))
+        self.sources.append(_Source(alias, table, cte=cte is not None))
         self.joins.append((how, on))
         self.visible += [
             (c.name, exp.column(c.name, table=alias, quoted=True)) for c in table.columns
@@ -459,6 +518,7 @@ class _Builder:
         self.out_types: list[SqlType | None] = []
         self.kept: list[exp.Expression] = []
         self.plain: dict[str, str] = {}  # `rel.Expr(rel.value, (key,))` source -> its key
+        self.ctes: list[str] = []  # `(name, Query(...))` sources: WITH's queries
 
     def _placed(self, key: str) -> exp.Column:
         node = exp.column(key, quoted=True)
@@ -508,13 +568,15 @@ class _Builder:
             "offset": offset,
             "names": self.lists.ref(tuple(n for n, _ in outputs)),
             "subqueries": _tuple(self.subs),
+            "ctes": _tuple(self.ctes),
         }
         defaults = {"joins": "()", "group": "()", "aggs": "()", "grouped": False,
-                    "order": "()", "distinct": False, "subqueries": "()"}  # fmt: skip
+                    "order": "()", "distinct": False, "subqueries": "()", "ctes": "()"}  # fmt: skip
         args = ", ".join(
             f"{k}={v}" for k, v in fields.items() if v is not None and defaults.get(k) != v
         )
-        tables = tuple(dict.fromkeys([*(s.table.key for s in scope.sources), *self.tables]))
+        own = [s.table.key for s in scope.sources if not s.cte]
+        tables = tuple(dict.fromkeys([*own, *self.tables]))
         return TableBody(tuple(self.sources), f"rel.Query({args})", tables)
 
     def write(
@@ -654,7 +716,9 @@ class _Builder:
     def _source(self, i: int) -> str:
         source = self.scope.sources[i]
         columns = tuple(c.name for c in source.table.columns if c.name in source.used)
-        return f"rel.Source({pystr(source.table.key)}, {self.lists.ref(columns, source.table)})"
+        listed = self.lists.ref(columns, source.table)
+        cte = ", cte=True" if source.cte else ""
+        return f"rel.Source({pystr(source.table.key)}, {listed}{cte})"
 
     def _columns(self, projected: list[str]) -> str | None:
         """`rel.columns(n, <list>)` for a select list reading FROM's n-th table's columns as
@@ -791,7 +855,7 @@ class _Builder:
 
     def _sub(self, select: exp.Select, kind: str) -> tuple[str, SqlType]:
         key = f"%{len(self.subs)}"
-        scope = _Scope(self.scope.schema, select, "", self.scope.ins)
+        scope = _Scope(self.scope.schema, select, "", self.scope.ins, self.scope.ctes)
         scope.fn_name, scope.variables = self.scope.fn_name, self.scope.variables
         scope.outer = self.scope
         shared = (self.sources, self.names)

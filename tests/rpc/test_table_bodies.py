@@ -31,11 +31,11 @@ ON_ROWS = [
     "add_order", "big_spenders", "drop_orders_over", "first_order_of", "forget_member",
     "has_paid_orders", "member_last_order", "member_order_counts", "member_orders_pl",
     "member_spend", "member_summary", "members_full_using", "members_natural_orders",
-    "members_using_orders", "members_vs_biggest", "members_with_orders", "order_line",
-    "orders_and_members", "orders_by_status", "orders_not_of", "orders_of", "orders_or_unowned",
-    "orders_right_using",
-    "orders_with_names", "paid_count", "pay_orders", "quiet_members", "same_amount_twice",
-    "spend_by_year", "spend_of", "status_range", "statuses", "tiers_with_orders", "top_members",
+    "members_using_orders", "members_vs_biggest", "members_with_orders", "members_with_pl",
+    "order_line", "orders_and_members", "orders_by_status", "orders_not_of", "orders_of",
+    "orders_or_unowned", "orders_right_using", "orders_with_names", "paid_count",
+    "paid_orders_with", "pay_orders", "quiet_members", "same_amount_twice", "spend_by_year",
+    "spend_of", "spend_per_member", "status_range", "statuses", "tiers_with_orders", "top_members",
 ]  # fmt: skip
 UNORDERED = {"pay_orders", "drop_orders_over"}  # RETURNING gives rows in no set order
 STATS = {"calls": 0, "errors": 0, "writes": 0}
@@ -102,6 +102,10 @@ def _calls(members: list[dict[str, Any]], orders: list[dict[str, Any]]) -> list[
         ("members_full_using", {}),
         ("members_full_using", {"p_min": 3}),
         ("orders_right_using", {}),
+        ("spend_per_member", {}),
+        ("spend_per_member", {"p_min": 200}),
+        ("members_with_pl", {"p_tier": 1}),
+        ("members_with_pl", {"p_tier": 2}),
     ]
     for m in some_member:
         calls += [
@@ -114,6 +118,7 @@ def _calls(members: list[dict[str, Any]], orders: list[dict[str, Any]]) -> list[
             ("has_paid_orders", {"p_member": m}),
             ("status_range", {"p_member": m}),
             ("orders_or_unowned", {"p_member": m}),
+            ("paid_orders_with", {"p_member": m}),
         ]
     calls += [("order_line", {"id": o["id"]}) for o in orders[:2]] + [("order_line", {"id": 0})]
     for ids in ([], [1, 2], [None, 3], None, some_member):
@@ -191,6 +196,8 @@ def test_the_table_reading_functions_run_on_rows(pkg: ModuleType) -> None:
         "outer_aggregate": "a subquery out of reach (unsupported function count())",
         "upsert_member": "ON CONFLICT in the INSERT",
         "member_names_pl": "ambiguous reference id (a column and a plpgsql variable)",
+        "member_ids_upto": "a WITH query in the body",
+        "latest_order_members": "DISTINCT ON in the SELECT",
     }
 
 

@@ -169,6 +169,52 @@ CREATE FUNCTION orders_right_using()
     LANGUAGE sql STABLE
     AS $$ SELECT * FROM members RIGHT JOIN orders USING (id) WHERE id > 2 ORDER BY 1 $$;
 
+-- WITH: each query run once, before the SELECT; a later one reads an earlier one; a
+-- subquery reads one too; column names given in the WITH; a name that hides a table
+CREATE FUNCTION spend_per_member(p_min numeric DEFAULT 0)
+    RETURNS TABLE (id integer, name text, spent numeric, share numeric)
+    LANGUAGE sql STABLE
+    AS $$
+    WITH spend (member, spent) AS (
+        SELECT member_id, sum(amount) FROM orders WHERE status <> 'cancelled' GROUP BY member_id
+    ), big AS (
+        SELECT member, spent FROM spend WHERE spent >= p_min
+    )
+    SELECT m.id, m.name, b.spent, round(b.spent / (SELECT sum(spent) FROM big), 4)
+    FROM members m JOIN big b ON b.member = m.id
+    ORDER BY b.spent DESC, m.id
+$$;
+
+CREATE FUNCTION paid_orders_with(p_member integer)
+    RETURNS SETOF orders
+    LANGUAGE sql STABLE
+    AS $$
+    WITH orders AS (SELECT * FROM public.orders WHERE status = 'paid')
+    SELECT * FROM orders WHERE member_id = p_member
+       OR member_id IN (SELECT id FROM members WHERE tier IS NULL) ORDER BY id
+$$;
+
+CREATE FUNCTION members_with_pl(p_tier integer)
+    RETURNS TABLE (name text, n bigint)
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    RETURN QUERY WITH t AS (SELECT m.name, m.tier FROM members m WHERE m.tier = p_tier)
+        SELECT t.name, count(*) FROM t GROUP BY t.name ORDER BY t.name;
+END $$;
+
+-- out of reach, so left uncompiled with the reason: WITH RECURSIVE; DISTINCT ON, even in a
+-- subquery (read as DISTINCT it would keep rows DISTINCT ON drops)
+CREATE FUNCTION member_ids_upto(p_n integer) RETURNS SETOF integer
+    LANGUAGE sql STABLE
+    AS $$ WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < p_n)
+          SELECT id FROM members WHERE id IN (SELECT i FROM n) ORDER BY id $$;
+
+CREATE FUNCTION latest_order_members() RETURNS SETOF members
+    LANGUAGE sql STABLE
+    AS $$ SELECT * FROM members WHERE id IN (SELECT DISTINCT ON (status) member_id FROM orders
+          ORDER BY status, id DESC) ORDER BY id $$;
+
 -- uncorrelated subqueries: IN / NOT IN (NULLs!), EXISTS, a scalar one (run once, when needed)
 CREATE FUNCTION big_spenders(p_over numeric DEFAULT 100) RETURNS SETOF members
     LANGUAGE sql STABLE
