@@ -5,11 +5,12 @@ HAVING, the select list, DISTINCT, ORDER BY, LIMIT and OFFSET, subqueries; or
 one INSERT ...
 VALUES, UPDATE or DELETE (with RETURNING), run through a `Database`; or plpgsql's RETURN
 QUERY statements. Every expression goes through the SQL expression compiler; anything
-outside this (subqueries in FROM, WITH RECURSIVE, window functions, views, set
-operations, ON CONFLICT, INSERT ... SELECT) raises NotSimple with the reason, and the
-function stays uncompiled. JOIN ... USING and NATURAL JOIN are joins ON the merged columns'
-equality, the merged column read once (`_Scope._using`); a WITH query is a SELECT planned
-on its own whose rows FROM reads by name (`_With`).
+outside this (subqueries in a subquery's FROM, LATERAL, WITH RECURSIVE, window functions,
+views, set operations, ON CONFLICT, INSERT ... SELECT) raises NotSimple with the reason,
+and the function stays uncompiled. JOIN ... USING and NATURAL JOIN are joins ON the merged
+columns' equality, the merged column read once (`_Scope._using`); a WITH query, and a
+subquery in the SELECT's FROM, is a SELECT planned on its own whose rows FROM reads by name
+(`_With`).
 
     plan_query         the function's one statement, planned; its sources and `Query(...)`
       _plpgsql           RETURN QUERY statements (IF NOT FOUND too) as `Steps(...)`
@@ -184,7 +185,9 @@ def _plpgsql(
 
 class _With:
     """A SELECT's WITH queries (not RECURSIVE), each planned as a SELECT of its own that
-    sees the ones before it; FROM then reads each by name, as a table of its columns."""
+    sees the ones before it; FROM then reads each by name, as a table of its columns. A
+    subquery in the SELECT's own FROM (`FROM (SELECT ...) AS x`, never correlated without
+    LATERAL) is one more, under a name no query can write."""
 
     def __init__(
         self, schema: Schema, bare_name: str, ins: list[Param], variables: set[str],
@@ -195,39 +198,55 @@ class _With:
         self.ctes: dict[str, Table] = {}  # by name: the table FROM reads
         self.sources: list[str] = []  # `(name, Query(...))`
         self.tables: list[str] = []  # the tables they read
+        self.derived: dict[int, tuple[str, str]] = {}  # FROM's subquery -> (alias, name)
 
     def scope(self, select: exp.Select | None) -> _Scope:
-        scope = _Scope(self.schema, select, self.bare_name, self.ins, dict(self.ctes))
+        scope = _Scope(self.schema, select, self.bare_name, self.ins, dict(self.ctes),
+                       self.derived)  # fmt: skip
         scope.variables = self.variables
         return scope
 
     def plan(self, select: exp.Select) -> _With:
         with_ = select.args.get("with_")
-        for i, cte in enumerate(with_.expressions if with_ is not None else ()):
-            body, alias = cte.this, cte.args.get("alias")
-            if not isinstance(body, exp.Select) or alias is None:
-                raise NotSimple(f"a WITH query that is not a SELECT ({cte.sql()[:60]})")
-            name = _folded(alias.this)
-            b = _Builder(self.schema.dialect, f"{self.stub}_w{i}", self.scope(body),
-                         self.shared, self.lists)  # fmt: skip
-            items = [n for n, _ in b._items(body)]
-            given = [_folded(c) for c in alias.args.get("columns") or ()]
-            names = [*given, *items[len(given) :]]
-            if len(given) > len(items) or None in names or len(set(names)) < len(names):
-                raise NotSimple(f"WITH {name}: its columns are not named once each")
-            try:
-                planned = b.query(body, [(str(n), None) for n in names])
-            except NotSimple as why:
-                raise NotSimple(f"WITH {name} ({why})") from None
-            if None in b.out_types:
-                raise NotSimple(f"WITH {name}: a column of unknown type")
-            columns = tuple(Column(str(n), t) for n, t in zip(names, b.out_types, strict=True)
-                            if t is not None)  # fmt: skip
-            self.ctes[name] = Table(name, DEFAULT_SCHEMA.get(self.schema.dialect, ""), columns,
-                                    dialect=self.schema.dialect)  # fmt: skip
-            self.sources.append(f"({pystr(name)}, {planned.query})")
-            self.tables += planned.tables
+        for cte in with_.expressions if with_ is not None else ():
+            alias = cte.args.get("alias")
+            if alias is None:
+                raise NotSimple(f"a WITH query without a name ({cte.sql()[:60]})")
+            self._one(_folded(alias.this), cte.this, alias)
+        joins = select.args.get("joins") or ()
+        items = [select.args["from_"].this] if select.args.get("from_") else []
+        for node in [*items, *(j.this for j in joins)]:
+            alias = node.args.get("alias")
+            if isinstance(node, exp.Subquery) and alias is not None:
+                name = f"(FROM {_folded(alias.this)})"  # no table or WITH query is named so
+                while name in self.ctes or self.schema.table(name) is not None:
+                    name = f"({name})"
+                self._one(name, node.this, alias)
+                self.derived[id(node)] = (_folded(alias.this), name)
         return self
+
+    def _one(self, name: str, body: exp.Expression, alias: exp.TableAlias) -> None:
+        if not isinstance(body, exp.Select):
+            raise NotSimple(f"{name}: not a SELECT ({body.sql()[:60]})")
+        b = _Builder(self.schema.dialect, f"{self.stub}_w{len(self.sources)}", self.scope(body),
+                     self.shared, self.lists)  # fmt: skip
+        items = [n for n, _ in b._items(body)]
+        given = [_folded(c) for c in alias.args.get("columns") or ()]
+        names = [*given, *items[len(given) :]]
+        if len(given) > len(items) or None in names or len(set(names)) < len(names):
+            raise NotSimple(f"WITH {name}: its columns are not named once each")
+        try:
+            planned = b.query(body, [(str(n), None) for n in names])
+        except NotSimple as why:
+            raise NotSimple(f"WITH {name} ({why})") from None
+        if None in b.out_types:
+            raise NotSimple(f"WITH {name}: a column of unknown type")
+        columns = tuple(Column(str(n), t) for n, t in zip(names, b.out_types, strict=True)
+                        if t is not None)  # fmt: skip
+        self.ctes[name] = Table(name, DEFAULT_SCHEMA.get(self.schema.dialect, ""), columns,
+                                dialect=self.schema.dialect)  # fmt: skip
+        self.sources.append(f"({pystr(name)}, {planned.query})")
+        self.tables += planned.tables
 
 
 _Statement = exp.Select | exp.Insert | exp.Update | exp.Delete
@@ -315,10 +334,11 @@ class _Scope:
 
     def __init__(
         self, schema: Schema, select: exp.Select | None, bare_name: str, ins: list[Param],
-        ctes: dict[str, Table] | None = None,
+        ctes: dict[str, Table] | None = None, derived: dict[int, tuple[str, str]] | None = None,
     ) -> None:  # fmt: skip
         self.schema = schema
         self.ctes = ctes or {}  # the WITH queries FROM may name, as tables
+        self.derived = derived or {}  # FROM's subqueries: (alias, the WITH query planned)
         self.fn_name = bare_name.lower()
         self.sources: list[_Source] = []
         self.joins: list[tuple[str, exp.Expression | None]] = []
@@ -391,6 +411,10 @@ class _Scope:
         ]
 
     def _add(self, node: exp.Expression, how: str, on: exp.Expression | None) -> None:
+        if id(node) in self.derived:
+            alias, planned = self.derived[id(node)]
+            self._source(alias, self.ctes[planned], how, on, cte=True)
+            return
         if not isinstance(node, exp.Table) or not isinstance(node.this, exp.Identifier):
             raise NotSimple(f"FROM {node.sql()}")
         name = _folded(node.this)
@@ -400,7 +424,12 @@ class _Scope:
         if table is None:
             raise NotSimple(f"reads {key}, which is not a table of the schema (a view?)")
         alias = _folded(node.args["alias"].this) if node.args.get("alias") else name
-        self.sources.append(_Source(alias, table, cte=cte is not None))
+        self._source(alias, table, how, on, cte=cte is not None)
+
+    def _source(
+        self, alias: str, table: Table, how: str, on: exp.Expression | None, cte: bool
+    ) -> None:
+        self.sources.append(_Source(alias, table, cte=cte))
         self.joins.append((how, on))
         self.visible += [
             (c.name, exp.column(c.name, table=alias, quoted=True)) for c in table.columns

@@ -29,13 +29,14 @@ TABLES = Path(__file__).resolve().parent / "schemas" / "tables.sql"
 EXAMPLES = int(os.environ.get("SCHEMAGEN_RPC_EXAMPLES", "40"))
 ON_ROWS = [
     "add_order", "big_spenders", "drop_orders_over", "first_order_of", "forget_member",
-    "has_paid_orders", "member_last_order", "member_order_counts", "member_orders_pl",
-    "member_spend", "member_summary", "members_full_using", "members_natural_orders",
-    "members_using_orders", "members_vs_biggest", "members_with_orders", "members_with_pl",
-    "order_line", "orders_and_members", "orders_by_status", "orders_not_of", "orders_of",
-    "orders_or_unowned", "orders_right_using", "orders_with_names", "paid_count",
+    "has_paid_orders", "member_last_order", "member_order_counts", "member_order_stats",
+    "member_orders_pl", "member_spend", "member_summary", "members_full_using",
+    "members_natural_orders", "members_using_orders", "members_vs_biggest", "members_with_orders",
+    "members_with_pl", "order_line", "orders_and_members", "orders_by_status", "orders_not_of",
+    "orders_of", "orders_or_unowned", "orders_right_using", "orders_with_names", "paid_count",
     "paid_orders_with", "pay_orders", "quiet_members", "same_amount_twice", "spend_by_year",
     "spend_of", "spend_per_member", "status_range", "statuses", "tiers_with_orders", "top_members",
+    "top_orders",
 ]  # fmt: skip
 UNORDERED = {"pay_orders", "drop_orders_over"}  # RETURNING gives rows in no set order
 STATS = {"calls": 0, "errors": 0, "writes": 0}
@@ -106,6 +107,9 @@ def _calls(members: list[dict[str, Any]], orders: list[dict[str, Any]]) -> list[
         ("spend_per_member", {"p_min": 200}),
         ("members_with_pl", {"p_tier": 1}),
         ("members_with_pl", {"p_tier": 2}),
+        ("member_order_stats", {}),
+        ("top_orders", {}),
+        ("top_orders", {"p_k": 0}),
     ]
     for m in some_member:
         calls += [

@@ -203,6 +203,22 @@ BEGIN
         SELECT t.name, count(*) FROM t GROUP BY t.name ORDER BY t.name;
 END $$;
 
+-- a subquery in FROM (with its columns renamed, a parameter inside, a WITH it reads)
+CREATE FUNCTION member_order_stats()
+    RETURNS TABLE (name text, n bigint, total numeric)
+    LANGUAGE sql STABLE
+    AS $$ SELECT m.name, s.n, s.total FROM members m
+          JOIN (SELECT member_id, count(*) AS n, sum(amount) AS total FROM orders GROUP BY member_id) s
+            ON s.member_id = m.id
+          ORDER BY m.id $$;
+
+CREATE FUNCTION top_orders(p_k integer DEFAULT 2)
+    RETURNS TABLE (order_id integer, amt numeric)
+    LANGUAGE sql STABLE
+    AS $$ WITH paid AS (SELECT * FROM orders WHERE status = 'paid')
+          SELECT * FROM (SELECT id, amount FROM paid ORDER BY amount DESC, id LIMIT p_k) AS t (order_id, amt)
+          ORDER BY order_id $$;
+
 -- out of reach, so left uncompiled with the reason: WITH RECURSIVE; DISTINCT ON, even in a
 -- subquery (read as DISTINCT it would keep rows DISTINCT ON drops)
 CREATE FUNCTION member_ids_upto(p_n integer) RETURNS SETOF integer
