@@ -381,23 +381,32 @@ CREATE FUNCTION "odd fn"("#0" integer) RETURNS TABLE ("x""y" integer, "#0" integ
 '''
 
 
-def test_hostile_identifiers_as_postgres(generated: Generated, pg: psycopg.Connection) -> None:
-    pkg = generated.package("tablebodies_hostile", [generated.sql("hostile", HOSTILE)])
-    rows = [{"a.b": i, "#0": i * 10, "$0": f"v{i}", "0.a.b": i % 3} for i in range(1, 7)]
-    pg.execute(HOSTILE)
+def _odd_rows(pkg: ModuleType, pg: psycopg.Connection, sql: str, n: int) -> Any:
+    """n rows of the odd table in PostgreSQL (its schema `sql`) and in a new Database."""
+    rows = [{"a.b": i, "#0": i * 10, "$0": f"v{i}", "0.a.b": i % 3} for i in range(1, n + 1)]
+    pg.execute(sql)
     pg.cursor().executemany(
         'INSERT INTO "Odd ""T""" VALUES (%s, %s, %s, %s)', [list(r.values()) for r in rows]
     )
     db = pkg.Database()
     db.insert('Odd "T"', rows)
+    return db
+
+
+def _real(pkg: ModuleType, pg: psycopg.Connection, name: str, params: dict[str, Any]) -> Any:
+    pkg.RPC.bind(pg)
+    try:
+        return _rpc(pkg.RPC, name, params)
+    finally:
+        pkg.RPC.bind(None)
+
+
+def test_hostile_identifiers_as_postgres(generated: Generated, pg: psycopg.Connection) -> None:
+    pkg = generated.package("tablebodies_hostile", [generated.sql("hostile", HOSTILE)])
+    db = _odd_rows(pkg, pg, HOSTILE, 6)
     for arg in (0, 1, 2, 5):
-        fake = db.rpc("odd fn", {"#0": arg})
-        pkg.RPC.bind(pg)
-        try:
-            real = pkg.RPC.rpc("odd fn", {"#0": arg}).execute().data
-        finally:
-            pkg.RPC.bind(None)
-        assert fake == real and (real or arg == 5)
+        real = _real(pkg, pg, "odd fn", {"#0": arg})
+        assert db.rpc("odd fn", {"#0": arg}) == real and (real or arg == 5)
 
 
 STARS = '''
@@ -421,19 +430,9 @@ def test_a_column_list_is_written_once(generated: Generated, pg: psycopg.Connect
     source = Path(pkg.__file__).with_name("rpc.py").read_text(encoding="utf-8")
     assert source.count('"0.a.b"') == 1 and "_COLUMNS_Odd__T = (" in source
     assert "rel.columns(0, _COLUMNS_Odd__T)" in source
-    rows = [{"a.b": i, "#0": i * 10, "$0": f"v{i}", "0.a.b": i % 3} for i in range(1, 5)]
-    pg.execute(STARS)
-    pg.cursor().executemany(
-        'INSERT INTO "Odd ""T""" VALUES (%s, %s, %s, %s)', [list(r.values()) for r in rows]
-    )
-    db = pkg.Database()
-    db.insert('Odd "T"', rows)
+    db = _odd_rows(pkg, pg, STARS, 4)
     for name, params in [("every_odd", {}), ("odd_from", {"#0": 25}), ("odd_from", {"#0": 99})]:
-        pkg.RPC.bind(pg)
-        try:
-            real = pkg.RPC.rpc(name, params).execute().data
-        finally:
-            pkg.RPC.bind(None)
+        real = _real(pkg, pg, name, params)
         assert db.rpc(name, params) == real and real
 
 
