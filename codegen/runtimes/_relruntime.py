@@ -89,9 +89,12 @@ class Query(NamedTuple):
 
     @property
     def tables(self) -> tuple[str, ...]:
+        """The tables it reads: FROM's, its WITH queries' and its subqueries'."""
         sources = [self.source, *(j.source for j in self.joins)]
-        own = tuple(s.table for s in sources if s is not None and not s.cte)
-        return (*(t for _, q in self.ctes for t in q.tables), *own)
+        own = [s.table for s in sources if s is not None and not s.cte]
+        ctes = [t for _, q in self.ctes for t in q.tables]
+        subs = [t for sub in self.subqueries for t in sub.query.tables]
+        return tuple(dict.fromkeys([*own, *ctes, *subs]))
 
 
 class Write(NamedTuple):

@@ -300,6 +300,14 @@ def test_unbound_call_says_how_to_give_rows(pkg: ModuleType) -> None:
         pkg.RPC.reset()
 
 
+def test_a_select_reading_tables_only_in_subqueries_needs_rows(pkg: ModuleType) -> None:
+    """`SELECT EXISTS (SELECT ... FROM orders ...)` has no FROM of its own: unbound, it
+    raises like any body reading tables, instead of answering as if orders were empty."""
+    assert pkg.RPC.implementation("has_paid_orders", p_member=1) == "none"
+    with pytest.raises(NotImplementedError, match="orders"):
+        pkg.RPC.call("has_paid_orders", p_member=1)
+
+
 def test_bound_rows_are_checked_like_build(pkg: ModuleType) -> None:
     with pytest.raises(KeyError, match="perhaps 'orders'"):
         pkg.RPC.bind_rows({"order": []})
