@@ -1,19 +1,19 @@
 """A SQL function whose body is one SELECT over tables, as a small relational plan the RPC
 runtime executes against rows (`runtimes/_relruntime.py`): FROM's tables and their joins
 (inner, left, right, full, cross), WHERE, GROUP BY with count / sum / avg / min / max,
-HAVING, the select list, DISTINCT, ORDER BY, LIMIT and OFFSET, subqueries; or
-one INSERT ...
-VALUES, UPDATE or DELETE (with RETURNING), run through a `Database`; or plpgsql's RETURN
-QUERY statements. Every expression goes through the SQL expression compiler; anything
-outside this (subqueries in a subquery's FROM, LATERAL, WITH RECURSIVE, window functions,
-views, set operations, ON CONFLICT, INSERT ... SELECT) raises NotSimple with the reason,
-and the function stays uncompiled. JOIN ... USING and NATURAL JOIN are joins ON the merged
-columns' equality, the merged column read once (`_Scope._using`); a WITH query, and a
-subquery in the SELECT's FROM, is a SELECT planned on its own whose rows FROM reads by name
-(`_With`).
+HAVING, the select list, DISTINCT, ORDER BY, LIMIT and OFFSET, subqueries; or one INSERT
+... VALUES (ON CONFLICT as `Database.upsert`), UPDATE or DELETE (with RETURNING), run
+through a `Database`; or plpgsql's RETURN QUERY statements. Every expression goes through
+the SQL expression compiler; anything outside this (subqueries in a subquery's FROM,
+LATERAL, WITH RECURSIVE, window functions, views, set operations, another ON CONFLICT,
+INSERT ... SELECT) raises NotSimple with the reason, and the function stays uncompiled.
+JOIN ... USING and NATURAL JOIN are joins ON the merged columns' equality, the merged
+column read once (`_Scope._using`); a WITH query, and a subquery in the SELECT's FROM, is
+a SELECT planned on its own whose rows FROM reads by name (`_With`).
 
     plan_query         the function's one statement, planned; its sources and `Query(...)`
       _plpgsql           RETURN QUERY statements (IF NOT FOUND too) as `Steps(...)`
+      _With              WITH queries and FROM's subqueries, each planned on its own
       _Scope             FROM: aliases, tables and the columns each one reads
       _Builder.query     a SELECT as a `Query(...)`; `_subqueries` plans each subquery
       _Builder.write     INSERT / UPDATE / DELETE as a `Write(...)`
@@ -48,8 +48,7 @@ _OUT_OF_REACH = {
 _SUBQUERIES = (exp.Subquery, exp.Exists)
 
 
-_NOT_IN_WRITES = {"conflict": "ON CONFLICT", "with_": "a WITH query", "from_": "FROM",
-                  "using": "USING"}  # fmt: skip
+_NOT_IN_WRITES = {"with_": "a WITH query", "from_": "FROM", "using": "USING"}
 
 
 class ColumnLists:
@@ -655,16 +654,20 @@ class _Builder:
         if any(n not in types for n in names):
             raise NotSimple(f"INSERT into a column {table.key} does not have")
         rows = []
+        defaulted: set[str] = set()  # the columns a VALUES row leaves to their DEFAULT
         for row in tree.expression.expressions:
             values = row.expressions if isinstance(row, exp.Tuple) else [row]
             if len(values) != len(names):
                 raise NotSimple("a VALUES row of another width than the column list")
+            default = [isinstance(v, exp.Var) and v.name.upper() == "DEFAULT" for v in values]
+            defaulted |= {n for n, d in zip(names, default, strict=True) if d}
             rows.append(_tuple([
-                "None" if isinstance(v, exp.Var) and v.name.upper() == "DEFAULT"
-                else self.expr(v, result=base(self.scope.schema, types[n]))
-                for n, v in zip(names, values, strict=True)
+                "None" if d else self.expr(v, result=base(self.scope.schema, types[n]))
+                for n, v, d in zip(names, values, default, strict=True)
             ]))  # fmt: skip
-        return {"columns": py(tuple(names)), "values": _tuple(rows)}
+        conflict = tree.args.get("conflict")
+        found = _conflict(conflict, names, defaulted) if conflict is not None else {}
+        return {"columns": py(tuple(names)), "values": _tuple(rows), **found}
 
     def _set(self, tree: exp.Update, table: Table) -> dict[str, str]:
         names, values = [], []
@@ -906,6 +909,32 @@ class _Builder:
 
     def _key(self, node: exp.Column) -> str:
         return self.scope.column(node)
+
+
+def _conflict(conflict: exp.OnConflict, names: list[str], defaulted: set[str]) -> dict[str, str]:
+    """ON CONFLICT (keys) DO NOTHING, or DO UPDATE SET each inserted column (the keys may be
+    left out) = EXCLUDED.column: what `Database.upsert` does. Anything else is refused."""
+    if any(conflict.args.get(k) for k in ("constraint", "where", "duplicate")):
+        raise NotSimple("ON CONFLICT ON CONSTRAINT / ... WHERE")
+    ordered = conflict.args.get("conflict_keys") or []
+    if not ordered or not all(isinstance(o, exp.Ordered) and isinstance(o.this, exp.Column)
+                              and not o.this.table for o in ordered):  # fmt: skip
+        raise NotSimple("ON CONFLICT without a list of columns")
+    keys = [_folded(o.this.this) for o in ordered]
+    action = conflict.args.get("action")
+    if action is not None and action.name.upper() == "DO NOTHING":
+        return {"conflict": py(tuple(keys)), "ignore": "True"}
+    sets = set()
+    for item in conflict.expressions:
+        target, value = item.this, item.expression
+        if not (isinstance(item, exp.EQ) and isinstance(target, exp.Column)
+                and isinstance(value, exp.Column) and _folded(value.args.get("table")) == "excluded"
+                and _folded(target.this) == _folded(value.this) and not target.table):  # fmt: skip
+            raise NotSimple(f"ON CONFLICT DO UPDATE SET {item.sql()}")
+        sets.add(_folded(target.this))
+    if sets - set(keys) != set(names) - set(keys) or not sets <= set(names) or sets & defaulted:
+        raise NotSimple("ON CONFLICT DO UPDATE SET other than each column given = EXCLUDED")
+    return {"conflict": py(tuple(keys))}
 
 
 # ordered in Python as the database orders them (text: by code point, the C collation)

@@ -111,6 +111,8 @@ class Write(NamedTuple):
     where: Expr | None = None
     returning: tuple[Expr, ...] = ()
     names: tuple[str, ...] = ()
+    conflict: tuple[str, ...] | None = None  # INSERT's ON CONFLICT (columns): an upsert
+    ignore: bool = False  # ... DO NOTHING (else DO UPDATE SET each column = EXCLUDED's)
 
     @property
     def tables(self) -> tuple[str, ...]:
@@ -135,7 +137,10 @@ def run_write(write: Write, db: Any, params: Mapping[str, Any]) -> list[tuple[An
                 }
                 for row in write.values
             ]
-            stored = db.insert(write.table, rows)
+            if write.conflict is None:
+                stored = db.insert(write.table, rows)
+            else:
+                stored = db.upsert(write.table, rows, list(write.conflict), write.ignore)
         else:
             envs = _scan(write.source, 0, lambda source: db.select(source.table), base)
             if write.where is not None:

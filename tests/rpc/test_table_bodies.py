@@ -28,15 +28,16 @@ from .conftest import ECOMMERCE, Generated
 TABLES = Path(__file__).resolve().parent / "schemas" / "tables.sql"
 EXAMPLES = int(os.environ.get("SCHEMAGEN_RPC_EXAMPLES", "40"))
 ON_ROWS = [
-    "add_order", "big_spenders", "drop_orders_over", "first_order_of", "forget_member",
-    "has_paid_orders", "member_last_order", "member_order_counts", "member_order_stats",
-    "member_orders_pl", "member_spend", "member_summary", "members_full_using",
-    "members_natural_orders", "members_using_orders", "members_vs_biggest", "members_with_orders",
-    "members_with_pl", "order_line", "orders_and_members", "orders_by_status", "orders_not_of",
-    "orders_of", "orders_or_unowned", "orders_right_using", "orders_with_names", "paid_count",
-    "paid_orders_with", "pay_orders", "quiet_members", "same_amount_twice", "spend_by_year",
-    "spend_of", "spend_per_member", "status_range", "statuses", "tiers_with_orders", "top_members",
-    "top_orders",
+    "add_member_once", "add_order", "big_spenders", "drop_orders_over", "first_order_of",
+    "forget_member", "has_paid_orders", "member_last_order", "member_order_counts",
+    "member_order_stats", "member_orders_pl", "member_spend", "member_summary",
+    "members_full_using", "members_natural_orders", "members_using_orders", "members_vs_biggest",
+    "members_with_orders", "members_with_pl", "order_line", "orders_and_members",
+    "orders_by_status", "orders_not_of", "orders_of", "orders_or_unowned", "orders_right_using",
+    "orders_with_names", "paid_count", "paid_orders_with", "pay_orders", "quiet_members",
+    "same_amount_twice", "spend_by_year", "spend_of", "spend_per_member", "status_range",
+    "statuses", "tiers_with_orders", "top_members", "top_orders", "upsert_member",
+    "upsert_member_tier",
 ]  # fmt: skip
 UNORDERED = {"pay_orders", "drop_orders_over"}  # RETURNING gives rows in no set order
 STATS = {"calls": 0, "errors": 0, "writes": 0}
@@ -198,7 +199,7 @@ def test_the_table_reading_functions_run_on_rows(pkg: ModuleType) -> None:
     reasons = {n: f.reason for n, (f,) in rpc.FUNCTIONS.items() if f.query is None}
     assert reasons == {
         "outer_aggregate": "a subquery out of reach (unsupported function count())",
-        "upsert_member": "ON CONFLICT in the INSERT",
+        "rename_member": "ON CONFLICT DO UPDATE SET other than each column given = EXCLUDED",
         "member_names_pl": "ambiguous reference id (a column and a plpgsql variable)",
         "member_ids_upto": "a WITH query in the body",
         "latest_order_members": "DISTINCT ON in the SELECT",
@@ -234,6 +235,7 @@ def test_same_rows_as_postgres(
 @st.composite
 def writes(draw: st.DrawFn) -> list[tuple[str, dict[str, Any]]]:
     member = st.none() | st.integers(1, 9)
+    name, tier = st.sampled_from(["ann", "bob"]), st.none() | st.integers(1, 3)
     amount = st.decimals(0, 99_999_999, places=3) | st.just(Decimal("123456789.00"))
     calls = st.one_of(
         st.fixed_dictionaries(
@@ -243,6 +245,15 @@ def writes(draw: st.DrawFn) -> list[tuple[str, dict[str, Any]]]:
         st.fixed_dictionaries({"p_member": member}).map(lambda p: ("pay_orders", p)),
         st.fixed_dictionaries({"p_member": member}).map(lambda p: ("forget_member", p)),
         st.fixed_dictionaries({"p_amount": amount}).map(lambda p: ("drop_orders_over", p)),
+        st.fixed_dictionaries({"p_id": st.integers(1, 9), "p_name": name}).map(
+            lambda p: ("upsert_member", p)
+        ),
+        st.fixed_dictionaries({"p_id": st.integers(1, 9), "p_name": name, "p_tier": tier}).map(
+            lambda p: ("upsert_member_tier", p)
+        ),
+        st.fixed_dictionaries({"p_id": st.integers(1, 9), "p_name": name}).map(
+            lambda p: ("add_member_once", p)
+        ),
     )
     return draw(st.lists(calls, min_size=1, max_size=6))
 
@@ -271,10 +282,11 @@ def test_writes_same_as_postgres(
             fake, real = sorted(map(repr, fake[1])), sorted(map(repr, real[1]))
         assert fake == real, (name, params)
         STATS["writes"] += 1
-    contents = pg.execute("SELECT * FROM orders ORDER BY id")
-    names = [d.name for d in contents.description or ()]
-    stored = [dict(zip(names, r, strict=True)) for r in contents.fetchall()]
-    assert _plain(db.select("orders", order_by="id")) == _plain(stored)
+    for table in ("orders", "members"):
+        contents = pg.execute(f"SELECT * FROM {table} ORDER BY id")
+        names = [d.name for d in contents.description or ()]
+        stored = [dict(zip(names, r, strict=True)) for r in contents.fetchall()]
+        assert _plain(db.select(table, order_by="id")) == _plain(stored), table
 
 
 def test_a_write_needs_a_database(pkg: ModuleType) -> None:

@@ -320,7 +320,23 @@ CREATE FUNCTION drop_orders_over(p_amount numeric) RETURNS TABLE (id integer, to
     LANGUAGE sql
     AS $$ DELETE FROM orders o WHERE o.amount > p_amount RETURNING o.id, o.total $$;
 
--- out of reach: ON CONFLICT
+-- ON CONFLICT through Database.upsert: DO UPDATE SET each given column = EXCLUDED's, DO NOTHING
 CREATE FUNCTION upsert_member(p_id integer, p_name text) RETURNS void
     LANGUAGE sql
     AS $$ INSERT INTO members (id, name) VALUES (p_id, p_name) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name $$;
+
+CREATE FUNCTION upsert_member_tier(p_id integer, p_name text, p_tier smallint)
+    RETURNS SETOF members
+    LANGUAGE sql
+    AS $$ INSERT INTO members AS m (id, name, tier) VALUES (p_id, p_name, p_tier), (p_id + 1, p_name, NULL)
+          ON CONFLICT (id) DO UPDATE SET tier = excluded.tier, name = EXCLUDED.name, id = EXCLUDED.id
+          RETURNING * $$;
+
+CREATE FUNCTION add_member_once(p_id integer, p_name text) RETURNS SETOF members
+    LANGUAGE sql
+    AS $$ INSERT INTO members (id, name) VALUES (p_id, p_name) ON CONFLICT (id) DO NOTHING RETURNING * $$;
+
+-- out of reach: an ON CONFLICT that updates less (or other) than the columns given
+CREATE FUNCTION rename_member(p_id integer, p_name text, p_tier smallint) RETURNS void
+    LANGUAGE sql
+    AS $$ INSERT INTO members (id, name, tier) VALUES (p_id, p_name, p_tier) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name $$;
