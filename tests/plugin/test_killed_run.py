@@ -56,15 +56,15 @@ def _alive(pid: int) -> bool:
     return not stat.exists() or stat.read_text().rpartition(")")[2].split()[0] != "Z"
 
 
-def _run_and_kill(
-    tmp_path: Path, test: str, sig: int, env: dict[str, str]
+def _run(
+    tmp_path: Path, test: str, env: dict[str, str], *args: str
 ) -> tuple[str, subprocess.Popen[bytes]]:
-    """Start pytest on `test`, wait until it wrote server.txt, send `sig`; what it wrote."""
+    """Start pytest on `test` and wait until it wrote server.txt: what it wrote, the run."""
     (tmp_path / "test_hold.py").write_text(textwrap.dedent(test))
     run = subprocess.Popen(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_hold.py"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args, "test_hold.py"],
         cwd=tmp_path, env={**os.environ, **env}, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        stderr=subprocess.STDOUT, start_new_session=True,  # its own process group
     )  # fmt: skip
     marker = tmp_path / "server.txt"
     deadline = time.monotonic() + 180
@@ -74,10 +74,17 @@ def _run_and_kill(
             output = run.communicate()[0].decode(errors="replace")
             pytest.fail(f"the run did not start its server:\n{output[-3000:]}")
         time.sleep(0.1)
-    run.send_signal(sig)
+    return marker.read_text(), run
+
+
+def _kill(run: subprocess.Popen[bytes], sig: int, group: bool = False) -> None:
+    """`sig` to the run (`group`: to every process of it, xdist's workers too)."""
+    if group:
+        os.killpg(run.pid, sig)
+    else:
+        run.send_signal(sig)
     run.communicate(timeout=30)
     assert run.returncode == -sig
-    return marker.read_text(), run
 
 
 def _gone(pid: int, directory: Path) -> None:
@@ -90,17 +97,25 @@ def _gone(pid: int, directory: Path) -> None:
 
 @pytest.mark.postgres
 @pytest.mark.parametrize(
-    ("source", "sig"),
-    [("embedded", signal.SIGTERM), ("binaries", signal.SIGTERM), ("binaries", signal.SIGKILL)],
+    ("source", "sig", "args"),
+    [
+        ("embedded", signal.SIGTERM, ()),
+        ("binaries", signal.SIGTERM, ()),
+        ("binaries", signal.SIGKILL, ()),
+        ("embedded", signal.SIGKILL, ("-n", "2")),  # xdist's workers share one server: all
+        # of them are killed (the group), none stops it
+    ],
 )
-def test_plugin_postgres_dies_with_the_run(tmp_path: Path, source: str, sig: int) -> None:
+def test_plugin_postgres_dies_with_the_run(
+    tmp_path: Path, source: str, sig: int, args: tuple[str, ...]
+) -> None:
     (tmp_path / "schema.sql").write_text("CREATE TABLE t (id int PRIMARY KEY);\n")
     (tmp_path / "pyproject.toml").write_text('[tool.schemagen]\ninputs = ["schema.sql"]\n')
     env = {"SCHEMAGEN_PG_SOURCES": source, "SCHEMAGEN_DATABASE_URL": ""}
-    data, _ = _run_and_kill(tmp_path, PLUGIN_TEST, sig, env)
-    pid_file = Path(data) / "postmaster.pid"
-    pid = int(pid_file.read_text().split("\n", 1)[0])
+    data, run = _run(tmp_path, PLUGIN_TEST, env, *args)
+    pid = int((Path(data) / "postmaster.pid").read_text().split("\n", 1)[0])
     assert _alive(pid)
+    _kill(run, sig, group=bool(args))
     # embedded keeps its data in the folder it removes; binaries in base/data
     _gone(pid, Path(data) if source == "embedded" else Path(data).parent)
 
@@ -114,6 +129,7 @@ def test_tests_mariadb_dies_with_the_run(tmp_path: Path) -> None:
             raise
         pytest.skip(str(error))
     env = {"PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    text, _ = _run_and_kill(tmp_path, MARIADB_TEST, signal.SIGTERM, env)
+    text, run = _run(tmp_path, MARIADB_TEST, env)
+    _kill(run, signal.SIGTERM)
     base, pid = text.split(" ")
     _gone(int(pid), Path(base))
