@@ -54,7 +54,7 @@ _NOT_IN_WRITES = {"with_": "a WITH query", "from_": "FROM", "using": "USING"}
 class ColumnLists:
     """The column lists of one rpc.py's plans (a source's columns, a `SELECT t.*` list, the
     names a function returns), each written once: one the plans write twice or more becomes
-    a module constant (`_PRODUCTS_COLUMNS`). A plan holds a marker per list until every
+    a module constant (`_COLUMNS_products`). A plan holds a marker per list until every
     function is planned; `link` then writes each marker as the constant or the list."""
 
     def __init__(self) -> None:
@@ -400,6 +400,8 @@ class _Scope:
         on: exp.Expression | None = None
         for condition in conditions:
             on = condition if on is None else exp.And(this=on, expression=condition)
+        if on is None and how != "inner":  # NATURAL, nothing in common: an outer join ON TRUE
+            on = exp.true()
         self.joins[-1] = ("cross" if on is None else how, on)
         self.merged.update(merged)
         taken = {n for n, _ in merged}

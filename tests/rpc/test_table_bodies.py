@@ -456,6 +456,35 @@ def test_a_column_list_is_written_once(generated: Generated, pg: psycopg.Connect
         assert db.rpc(name, params) == real and real
 
 
+DISJOINT = """
+CREATE TABLE xs (x integer PRIMARY KEY);
+CREATE TABLE ys (y integer PRIMARY KEY);
+CREATE FUNCTION natural_left() RETURNS TABLE (x integer, y integer) LANGUAGE sql STABLE
+    AS $$ SELECT * FROM xs NATURAL LEFT JOIN ys ORDER BY x, y $$;
+CREATE FUNCTION natural_inner() RETURNS TABLE (x integer, y integer) LANGUAGE sql STABLE
+    AS $$ SELECT * FROM xs NATURAL JOIN ys ORDER BY x, y $$;
+"""
+
+
+@pytest.mark.parametrize("ys", [[], [7, 8]])
+def test_a_natural_join_of_nothing_in_common(
+    generated: Generated, pg: psycopg.Connection, ys: list[int]
+) -> None:
+    """No column in common: NATURAL JOIN is a cross join, NATURAL LEFT JOIN one ON TRUE
+    (the left rows stay when the right has none)."""
+    name = f"tablebodies_disjoint_{len(ys)}"
+    pkg = generated.package(name, [generated.sql(name, DISJOINT)])
+    pg.execute(DISJOINT)
+    db = pkg.Database()
+    db.insert("xs", [{"x": 1}, {"x": 2}])
+    pg.execute("INSERT INTO xs VALUES (1), (2)")
+    if ys:
+        db.insert("ys", [{"y": y} for y in ys])
+        pg.execute("INSERT INTO ys VALUES (7), (8)")
+    for fn in ("natural_left", "natural_inner"):
+        assert db.rpc(fn, {}) == _real(pkg, pg, fn, {})
+
+
 def test_what_plpgsql_finds_ambiguous_stays_uncompiled(
     pkg: ModuleType, pg: psycopg.Connection
 ) -> None:
