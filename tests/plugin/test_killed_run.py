@@ -133,3 +133,66 @@ def test_tests_mariadb_dies_with_the_run(tmp_path: Path) -> None:
     _kill(run, signal.SIGTERM)
     base, pid = text.split(" ")
     _gone(int(pid), Path(base))
+
+
+# The watchdog alone, on a stand-in server (`sleep`): no database needed.
+
+OWNER = """
+import os, sys
+from pathlib import Path
+from codegen import watchdog
+
+server, marker, directory, release = int(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), sys.argv[4]
+guard = watchdog.guard(marker, pid=server, remove=directory)
+print(guard.process.pid, flush=True)
+if release == "yes":
+    guard.release()
+os._exit(0)  # no atexit, no cleanup: as a killed process
+"""
+
+
+def _stand_in(tmp_path: Path, marker: str, release: bool) -> tuple[subprocess.Popen[bytes], int]:
+    """A `sleep` standing in for a server, guarded by a process that then dies at once."""
+    server = subprocess.Popen(["sleep", "60"], start_new_session=True)
+    (tmp_path / "data").mkdir()
+    owner = subprocess.run(
+        [sys.executable, "-c", OWNER, str(server.pid), marker, str(tmp_path / "data"),
+         "yes" if release else "no"],
+        capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    return server, int(owner.stdout.split()[0])
+
+
+def _ended(pid: int, seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not _alive(pid)
+
+
+def test_the_watchdog_stops_the_server_of_a_dead_owner(tmp_path: Path) -> None:
+    server, watchdog = _stand_in(tmp_path, "60", release=False)
+    assert server.wait(timeout=10) == -signal.SIGTERM
+    assert _ended(watchdog) and not (tmp_path / "data").exists()
+
+
+def test_a_released_watchdog_leaves_at_once(tmp_path: Path) -> None:
+    server, watchdog = _stand_in(tmp_path, "60", release=True)
+    try:
+        assert _ended(watchdog)
+        assert server.poll() is None and (tmp_path / "data").exists()
+    finally:
+        server.kill()
+        server.wait()
+
+
+def test_a_pid_now_held_by_another_program_is_not_signalled(tmp_path: Path) -> None:
+    """The server's pid is signalled only while its command line holds the marker (its
+    data directory): never a process that got the pid after the server ended."""
+    server, watchdog = _stand_in(tmp_path, "not-in-its-command-line", release=False)
+    try:
+        assert _ended(watchdog)
+        assert server.poll() is None and not (tmp_path / "data").exists()
+    finally:
+        server.kill()
+        server.wait()
