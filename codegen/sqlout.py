@@ -84,7 +84,11 @@ def _statements(schema: Schema) -> Iterator[str]:
         for unique in table.uniques:
             if unique.from_index:
                 yield _unique_index(
-                    table, unique.name, unique.columns, unique.expressions, unique.where,
+                    table,
+                    unique.name,
+                    unique.columns,
+                    unique.expressions,
+                    unique.where,
                     unique.nulls_distinct,
                 )
         for index in table.indexes:

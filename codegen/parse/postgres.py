@@ -636,7 +636,12 @@ class _StatementReader:
         index: Unique | Index
         if node.unique:
             index = Unique(
-                tuple(columns), node.idxname, tuple(expressions), where, True, self.location,
+                tuple(columns),
+                node.idxname,
+                tuple(expressions),
+                where,
+                True,
+                self.location,
                 not getattr(node, "nulls_not_distinct", False),
             )
         else:

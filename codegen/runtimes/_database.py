@@ -47,6 +47,7 @@ class DatabaseError(APIError):
     ) -> None:
         super().__init__(message, code, details, hint)
 
+
 # ------------------------------------------------------------------------------- specs
 
 

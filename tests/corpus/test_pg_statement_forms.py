@@ -22,8 +22,10 @@ pytestmark = pytest.mark.postgres
 # form -> table -> the warning that explains why it refuses rows
 EXPLAINED: dict[str, dict[str, str]] = {
     "unique_computed": {"t": "UNIQUE t_bucket_key is over computed column bucket"},
-    "hash_partitions": {"h0": "h0: rows of a partition's factory may be rejected",
-                        "h1": "h1: rows of a partition's factory may be rejected"},
+    "hash_partitions": {
+        "h0": "h0: rows of a partition's factory may be rejected",
+        "h1": "h1: rows of a partition's factory may be rejected",
+    },
 }
 
 FORMS: dict[str, str] = {
