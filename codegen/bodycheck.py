@@ -17,7 +17,6 @@ SQL (`EXECUTE`) cannot be checked; it is listed instead.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +30,8 @@ from .catalog import Event
 from .dialect import of
 from .errors import Diagnostic
 from .model import Function, Location, Schema
+from .naming import quote_ident
+from .sqlout import type_sql
 
 SYSTEM_SCHEMAS = ("pg_catalog", "information_schema", "pg_temp", "pg_toast")
 DYNAMIC = {
@@ -568,7 +569,11 @@ def create_statement(fn: Function) -> str:
     params = ", ".join(
         " ".join(
             x
-            for x in (p.mode if p.mode not in ("IN", "TABLE") else "", p.name or "", p.type.sql)
+            for x in (
+                p.mode if p.mode not in ("IN", "TABLE") else "",
+                quote_ident(p.name) if p.name else "",
+                type_sql(p.type),
+            )
             if x
         )
         for p in fn.params
@@ -578,12 +583,14 @@ def create_statement(fn: Function) -> str:
     if fn.is_procedure:
         head, returns = "PROCEDURE", ""
     elif r.kind == "table":
-        cols = ", ".join(f"{json.dumps(c.name)} {c.type.sql}" for c in r.columns)
+        cols = ", ".join(
+            f"{quote_ident(c.name or f'c{i}')} {type_sql(c.type)}" for i, c in enumerate(r.columns)
+        )
         head, returns = "FUNCTION", f" RETURNS TABLE({cols})"
     elif r.kind == "setof":
-        head, returns = "FUNCTION", f" RETURNS SETOF {r.type.sql if r.type else 'record'}"
+        head, returns = "FUNCTION", f" RETURNS SETOF {type_sql(r.type) if r.type else 'record'}"
     elif r.kind in ("void", "trigger"):
         head, returns = "FUNCTION", f" RETURNS {r.kind}"
     else:
-        head, returns = "FUNCTION", f" RETURNS {r.type.sql if r.type else 'record'}"
+        head, returns = "FUNCTION", f" RETURNS {type_sql(r.type) if r.type else 'record'}"
     return f"CREATE {head} f({params}){returns} LANGUAGE plpgsql AS {tag}{fn.body}{tag}"

@@ -35,7 +35,7 @@ from .model import (
     View,
     table_key,
 )
-from .naming import pg_index_name
+from .naming import pg_index_name, quote_ident
 
 _UNKNOWN = SqlType("unknown", "unknown", name="unknown", original="unknown")  # not typed
 
@@ -161,11 +161,9 @@ class Catalog:
 
     def _name_copied_indexes(self, key: str) -> None:
         """Indexes LIKE ... INCLUDING INDEXES copied get the names PostgreSQL chooses."""
-        from .parse import postgres
-
         table = self.tables[key]
         for index in derived.unnamed_indexes(table):
-            parts = [*(postgres.quote_identifier(c) for c in index.columns), *index.expressions]
+            parts = [*(quote_ident(c) for c in index.columns), *index.expressions]
             statement = f"CREATE INDEX ON t ({', '.join(parts)})"
             named = self._pg_index_name(statement, table)
             if named is None:

@@ -1,5 +1,6 @@
-"""Names: the ones databases give to constraints declared without one, and the Python
-names schemagen gives to SQL names (`identifier`, `camel`).
+"""Names: the ones databases give to constraints declared without one, the Python names
+schemagen gives to SQL names (`identifier`, `camel`), and SQL identifiers spelled so that
+PostgreSQL reads back exactly the name (`quoted`, `quote_ident`).
 
 Migrations drop constraints by these names (`ALTER TABLE orders DROP CONSTRAINT
 orders_customer_id_fkey`), so the catalog must name them exactly as the database does.
@@ -179,6 +180,31 @@ def _unique(base: str, taken: set[str] | None, reserved: Iterable[str]) -> str:
         i += 1
     taken.add(out.lower())
     return out
+
+
+_PLAIN_SQL = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+def quoted(name: str) -> str:
+    """`"name"`, a `"` inside doubled: an identifier any name survives, hostile ones too."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def quote_ident(name: str) -> str:
+    """PostgreSQL's `quote_ident`: bare where it reads back as the same name (lower case,
+    not a keyword beyond the unreserved ones), quoted otherwise."""
+    return name if _PLAIN_SQL.fullmatch(name) and name not in _pg_keywords() else quoted(name)
+
+
+@functools.cache
+def _pg_keywords() -> frozenset[str]:
+    """Every keyword that is not "unreserved" in PostgreSQL's grammar: such a name works as a
+    column but not as a type or function name unquoted, so quote them all (it costs nothing).
+    Loaded when first needed: pglast is not imported to read a SQLite schema."""
+    from pglast import keywords
+
+    k = keywords
+    return frozenset({*k.RESERVED_KEYWORDS, *k.TYPE_FUNC_NAME_KEYWORDS, *k.COL_NAME_KEYWORDS})
 
 
 def camel(name: str) -> str:

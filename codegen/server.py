@@ -24,6 +24,7 @@ import glob
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -38,6 +39,7 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
+from . import watchdog
 from .errors import SchemagenError
 from .sources import SourceFile
 
@@ -302,12 +304,26 @@ def _start_embedded(options: Options) -> Server:
             ) from None
     socket = handle.get_postmaster_info().socket_dir
     conninfo = f"host={socket} port={PORT} user={SUPERUSER} dbname=postgres"
+    guard = _guard(handle.pgdata, handle.pgdata, handle.pgdata / ".handle_pids.json")
+
+    def stop() -> None:
+        handle.cleanup()  # stops the server when no other process (xdist worker) holds it
+        guard.release()
+
     server = Server(
-        "embedded", conninfo, stop=handle.cleanup, bindir=_embedded_bindir(),
-        log_file=pgdata / "log",
-    )  # fmt: skip
+        "embedded", conninfo, stop=stop, bindir=_embedded_bindir(), log_file=pgdata / "log"
+    )
     _tune(server)
     return server
+
+
+def _guard(data: Path, remove: Path, holders: Path | None = None) -> watchdog.Guard:
+    """A watchdog that stops the postmaster of `data` (an immediate shutdown) and removes
+    `remove` if this process dies without stopping it: atexit does not run on SIGTERM."""
+    return watchdog.guard(
+        str(data), pid_file=data / "postmaster.pid", sig=signal.SIGQUIT, remove=remove,
+        holders=holders,
+    )  # fmt: skip
 
 
 @contextlib.contextmanager
@@ -437,6 +453,7 @@ def start_local(bindir: Path) -> Server:
     base = Path(tempfile.mkdtemp(prefix="schemagen-pg-", dir="/tmp"))
     data, log_file = base / "data", base / "server.log"
     state = {"running": False}
+    guards: list[watchdog.Guard] = []
 
     def tool(name: str, *args: str) -> list[str]:
         return [*prefix, str(bindir / name), *args]
@@ -448,6 +465,8 @@ def start_local(bindir: Path) -> Server:
                 subprocess.run(tool("pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop"),
                                capture_output=True, timeout=60, cwd=base, check=False)  # fmt: skip
         shutil.rmtree(base, ignore_errors=True)
+        while guards:
+            guards.pop().release()
 
     atexit.register(stop)
     try:
@@ -463,6 +482,7 @@ def start_local(bindir: Path) -> Server:
                        "-o", f"-p {PORT} {options}", "-w", "-t", "60", "start"),
                   "pg_ctl start", base, log_file)  # fmt: skip
         state["running"] = True
+        guards.append(_guard(data, base))
     except BaseException:
         stop()
         raise

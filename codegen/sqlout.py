@@ -11,17 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from pglast import keywords
-
 from .model import Column, Domain, Exclude, ForeignKey, Function, Param, Schema, SqlType, Table
+from .naming import quote_ident as quote
 from .types import PG_TYPES
-
-
-def quote(name: str) -> str:
-    """Quote an identifier when it is not a plain lower-case name or is a keyword."""
-    if name.isidentifier() and name == name.lower() and name.isascii() and name not in _KEYWORDS:
-        return name
-    return '"' + name.replace('"', '""') + '"'
 
 
 def type_sql(t: SqlType) -> str:
@@ -41,13 +33,6 @@ def quote_key(key: str) -> str:
 
 def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
-
-
-# Every keyword that is not "unreserved" in PostgreSQL's grammar: such a name works as a
-# column but not as a type or function name unquoted, so quote them all (it costs nothing).
-_KEYWORDS = frozenset(
-    {*keywords.RESERVED_KEYWORDS, *keywords.TYPE_FUNC_NAME_KEYWORDS, *keywords.COL_NAME_KEYWORDS}
-)
 
 
 def to_sql(schema: Schema) -> str:
@@ -99,7 +84,11 @@ def _statements(schema: Schema) -> Iterator[str]:
         for unique in table.uniques:
             if unique.from_index:
                 yield _unique_index(
-                    table, unique.name, unique.columns, unique.expressions, unique.where,
+                    table,
+                    unique.name,
+                    unique.columns,
+                    unique.expressions,
+                    unique.where,
                     unique.nulls_distinct,
                 )
         for index in table.indexes:

@@ -8,6 +8,7 @@ with `--user=root`, which mariadbd requires to be said explicitly. Debian's
 MariaDB is not MySQL: it lacks MySQL 8's `utf8mb4_0900_*` collations, so `load()` maps
 them to `utf8mb4_unicode_ci`; everything else the tests use is common to both. The thread
 stack is MySQL 8's default (1 MiB, MariaDB's is 292 KiB), so long expressions evaluate.
+A watchdog (`codegen.watchdog`) stops the server if the test run is killed.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from codegen import watchdog
 
 MYSQL8_COLLATION = "utf8mb4_0900_ai_ci"
 
@@ -46,6 +49,7 @@ class MyServer:
         self.base = Path(tempfile.mkdtemp(prefix="sg-mariadb-"))
         self.socket = str(self.base / "mysqld.sock")
         self.process: subprocess.Popen[bytes] | None = None
+        self.guard: watchdog.Guard | None = None
 
     @classmethod
     def start(cls) -> MyServer:
@@ -77,6 +81,7 @@ class MyServer:
              "--thread-stack=1M"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
+        self.guard = watchdog.guard(str(self.base), pid=self.process.pid, remove=self.base)
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -121,6 +126,8 @@ class MyServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
         shutil.rmtree(self.base, ignore_errors=True)
+        if self.guard is not None:
+            self.guard.release()
 
 
 def load(conn: Any, sql: str) -> None:

@@ -200,6 +200,7 @@ def render(ctx: Context) -> dict[str, str]:
         left_out=plan.left_out,
         not_callable=py(plan.not_callable, 0, "NOT_CALLABLE: dict[str, str] = "),
         row_classes=sorted(row_classes.values()),
+        column_lists=[py(cols, 0, f"{name} = ") for name, cols in plan.column_lists],
     )
     ctx.fingerprint_of("rpc.py", _depends_on(ctx))
     files = {"rpc.py": rpc}

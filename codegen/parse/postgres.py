@@ -51,6 +51,7 @@ from ..model import (
     View,
     table_key,
 )
+from ..naming import quoted
 from ..sources import SourceFile
 from ..types import EXTENSION_TYPES, PG_SERIALS, pg_type
 from .cache import StatementCache
@@ -236,10 +237,6 @@ def _line_at(text: str, index: int) -> str:
     start = text.rfind("\n", 0, index) + 1
     end = text.find("\n", index)
     return text[start : end if end >= 0 else len(text)]
-
-
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def deparse(node: Any) -> str:
@@ -629,7 +626,7 @@ class _StatementReader:
         for elem in node.indexParams:
             text = deparse(elem)
             # a bare column (deparsed quoted when its name needs it, `"default"`)
-            if elem.name and text in (elem.name, _quoted(elem.name)):
+            if elem.name and text in (elem.name, quoted(elem.name)):
                 columns.append(elem.name)
             else:  # an expression, or a column with ordering / opclass: kept as written
                 expressions.append(text)
@@ -637,7 +634,12 @@ class _StatementReader:
         index: Unique | Index
         if node.unique:
             index = Unique(
-                tuple(columns), node.idxname, tuple(expressions), where, True, self.location,
+                tuple(columns),
+                node.idxname,
+                tuple(expressions),
+                where,
+                True,
+                self.location,
                 not getattr(node, "nulls_not_distinct", False),
             )
         else:
@@ -1214,10 +1216,6 @@ def query_relations(sql: str) -> set[str] | None:
     """Keys of the relations a query reads (CTE names included: they name nothing here)."""
     found = _query_relations(sql)
     return None if found is None else set(found)
-
-
-def quote_identifier(name: str) -> str:
-    return _quoted(name) if not re.fullmatch(r"[a-z_][a-z0-9_$]*", name) else name
 
 
 def rename_column(sql: str, old: str, new: str, index_element: bool = False) -> str:

@@ -14,6 +14,7 @@ from sqlglot.tokenizer_core import TokenType
 from .. import plpgsql, sqlexpr
 from ..dialect import of
 from ..model import Function, Param
+from ..naming import quoted
 from ..render import literal
 
 
@@ -96,7 +97,7 @@ def _rewrite_references(text: str, read: str, bare: str, inputs: list[Param]) ->
                 raise NotSimple(f"parameter reference ${nxt.text}")
             p = inputs[int(nxt.text) - 1]
             name = p.name if p.name is not None else f"${nxt.text}"
-            edits.append((tok.start, nxt.end + 1, '"' + name.replace('"', '""') + '"'))
+            edits.append((tok.start, nxt.end + 1, quoted(name)))
         elif (
             tok.token_type in names
             and nxt is not None

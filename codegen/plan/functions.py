@@ -13,6 +13,7 @@ bodies and DEFAULTs. `outputs/rpc.py` only lays it out.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import textwrap
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ from .function_types import (
     shape,
     type_src,
 )
-from .table_bodies import TableBody, plan_query
+from .table_bodies import ColumnLists, TableBody, linked, plan_query
 
 # Names rpc.py defines or imports: stubs never take them, parameters never shadow RPC.
 RESERVED = {
@@ -106,6 +107,7 @@ class RpcPlan:
     left_out: tuple[tuple[str, str], ...]  # (SQL signature, why)
     not_callable: dict[str, str]  # name -> why, for names with no callable overload
     warnings: tuple[Diagnostic, ...]
+    column_lists: tuple[tuple[str, tuple[str, ...]], ...] = ()  # constants the plans share
 
 
 def plan_functions(schema: Schema, config: Config, rows: Rows = _NO_ROWS) -> RpcPlan:
@@ -129,6 +131,7 @@ def plan_functions(schema: Schema, config: Config, rows: Rows = _NO_ROWS) -> Rpc
     taken: set[str] = set()
     results: set[str] = set()  # the names of RETURNS TABLE / OUT rows' TypedDicts
     functions = []
+    lists = ColumnLists()
     for fn in callable_fns:
         base_name = re.sub(r"[^0-9A-Za-z_]+", "_", fn.name.replace(".", "__"))
         if fn.name in overloaded:
@@ -136,14 +139,21 @@ def plan_functions(schema: Schema, config: Config, rows: Rows = _NO_ROWS) -> Rpc
                 "_".join(p.name or f"arg{i}" for i, p in enumerate(inputs(fn), 1)) or "noargs"
             )
         stub = identifier(base_name, taken, RESERVED)
-        functions.append(_function(schema, fn, stub, warnings, rows, results))
+        functions.append(_function(schema, fn, stub, warnings, (rows, results, lists)))
     callable_names = {f.name for f in callable_fns}
     not_callable = {
         fn.name: why
         for fn in schema.functions
         if fn.name not in callable_names and (why := _not_callable(fn)) is not None
     }
-    return RpcPlan(tuple(functions), tuple(left_out), not_callable, tuple(warnings))
+    constants, written = lists.link(f.query or "" for f in functions)
+    functions = [
+        f if f.query is None else dataclasses.replace(f, query=linked(f.query, written))
+        for f in functions
+    ]
+    return RpcPlan(
+        tuple(functions), tuple(left_out), not_callable, tuple(warnings), tuple(constants.items())
+    )
 
 
 def _not_callable(fn: Function) -> str | None:
@@ -168,9 +178,11 @@ def _function(
     fn: Function,
     stub: str,
     warnings: list[Diagnostic],
-    rows: Rows,
-    results: set[str],
+    shared: tuple[Rows, set[str], ColumnLists],
 ) -> RpcFunction:
+    """`shared`: the rows' TypedDicts, the result TypedDicts' names given out so far, and
+    the column lists of the plans."""
+    rows, results, lists = shared
     ins = inputs(fn)
     fn_shape, rtype, columns = shape(schema, fn)
     result = None
@@ -180,7 +192,7 @@ def _function(
     py_names, last_unnamed = _py_names(ins, returns)
     defaults = _defaults(schema, ins, py_names, stub)
     checks, check_sources = _domain_checks(schema, ins, py_names, stub, warnings)
-    body = _body(schema, fn, stub, ins, (fn_shape, rtype, columns), warnings)
+    body = _body(schema, fn, stub, ins, (fn_shape, rtype, columns), (warnings, lists))
     if (body.impl is not None or body.table is not None) and defaults.reason:
         body = _Body(None, (), defaults.reason)
     params = tuple(
@@ -324,11 +336,12 @@ def _body(
     stub: str,
     ins: list[Param],
     shaped: tuple[Shape, SqlType | None, tuple[tuple[str, SqlType], ...]],
-    warnings: list[Diagnostic],
+    out: tuple[list[Diagnostic], ColumnLists],
 ) -> _Body:
     """The body compiled when it is one scalar expression the compiler supports, else
     planned when it is one SELECT over tables."""
     fn_shape, rtype, columns = shaped
+    warnings, lists = out
     reason = _fake_reason(fn, fn_shape)
     scalar: _Body | None = None  # compiled as one expression, but with an unsupported part
     if fn_shape == "scalar" and rtype is not None:
@@ -339,7 +352,7 @@ def _body(
         if scalar is not None and scalar.impl is not None:
             return scalar
     try:
-        table = plan_query(schema, fn, stub, ins, fn_shape, rtype, columns)
+        table = plan_query(schema, fn, stub, ins, fn_shape, rtype, columns, lists)
     except NotSimple as why:
         if scalar is not None:  # `SELECT EXISTS (SELECT ...)` may run as a plan, else not
             warnings.append(

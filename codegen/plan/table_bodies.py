@@ -1,25 +1,30 @@
 """A SQL function whose body is one SELECT over tables, as a small relational plan the RPC
 runtime executes against rows (`runtimes/_relruntime.py`): FROM's tables and their joins
 (inner, left, right, full, cross), WHERE, GROUP BY with count / sum / avg / min / max,
-HAVING, the select list, DISTINCT, ORDER BY, LIMIT and OFFSET, subqueries; or
-one INSERT ...
-VALUES, UPDATE or DELETE (with RETURNING), run through a `Database`; or plpgsql's RETURN
-QUERY statements. Every expression goes through the SQL expression compiler; anything
-outside this (subqueries in FROM, CTEs, window functions, views, set operations,
-ON CONFLICT, INSERT ... SELECT) raises NotSimple with the reason, and the function stays
-uncompiled.
+HAVING, the select list, DISTINCT, ORDER BY, LIMIT and OFFSET, subqueries; or one INSERT
+... VALUES (ON CONFLICT as `Database.upsert`), UPDATE or DELETE (with RETURNING), run
+through a `Database`; or plpgsql's RETURN QUERY statements. Every expression goes through
+the SQL expression compiler; anything outside this (subqueries in a subquery's FROM,
+LATERAL, WITH RECURSIVE, window functions, views, set operations, another ON CONFLICT,
+INSERT ... SELECT) raises NotSimple with the reason, and the function stays uncompiled.
+JOIN ... USING and NATURAL JOIN are joins ON the merged columns' equality, the merged
+column read once (`_Scope._using`); a WITH query, and a subquery in the SELECT's FROM, is
+a SELECT planned on its own whose rows FROM reads by name (`_With`).
 
     plan_query         the function's one statement, planned; its sources and `Query(...)`
       _plpgsql           RETURN QUERY statements (IF NOT FOUND too) as `Steps(...)`
+      _With              WITH queries and FROM's subqueries, each planned on its own
       _Scope             FROM: aliases, tables and the columns each one reads
       _Builder.query     a SELECT as a `Query(...)`; `_subqueries` plans each subquery
       _Builder.write     INSERT / UPDATE / DELETE as a `Write(...)`
       _Builder._compiled an expression rewritten to environment keys and compiled
+    ColumnLists        the column lists of all plans, each written once (`link`)
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import sqlglot
@@ -28,7 +33,8 @@ from sqlglot.errors import SqlglotError
 
 from .. import plpgsql, sqlexpr
 from ..dialect import of
-from ..model import Function, Param, Schema, SqlType, Table
+from ..model import DEFAULT_SCHEMA, Column, Function, Param, Schema, SqlType, Table
+from ..naming import identifier
 from ..render import py, pystr
 from ..sqlexpr import stypes as T
 from .function_bodies import NotSimple
@@ -42,8 +48,59 @@ _OUT_OF_REACH = {
 _SUBQUERIES = (exp.Subquery, exp.Exists)
 
 
-_NOT_IN_WRITES = {"conflict": "ON CONFLICT", "with_": "a WITH query", "from_": "FROM",
-                  "using": "USING"}  # fmt: skip
+_NOT_IN_WRITES = {"with_": "a WITH query", "from_": "FROM", "using": "USING"}
+
+
+class ColumnLists:
+    """The column lists of one rpc.py's plans (a source's columns, a `SELECT t.*` list, the
+    names a function returns), each written once: one the plans write twice or more becomes
+    a module constant (`_COLUMNS_products`). A plan holds a marker per list until every
+    function is planned; `link` then writes each marker as the constant or the list."""
+
+    def __init__(self) -> None:
+        self.index: dict[tuple[str, ...], int] = {}
+        self.tables: dict[int, str] = {}  # the table a list is all the columns of
+
+    def ref(self, columns: tuple[str, ...], table: Table | None = None) -> str:
+        """The list's marker (a list of one column is written as it is)."""
+        if len(columns) < 2:
+            return py(columns)
+        i = self.index.setdefault(columns, len(self.index))
+        if table is not None and columns == tuple(c.name for c in table.columns):
+            self.tables.setdefault(i, table.key)
+        return f"\0{i}\0"
+
+    def link(self, texts: Iterable[str]) -> tuple[dict[str, tuple[str, ...]], dict[int, str]]:
+        """The constants (name -> columns, in the order of first use) for the lists `texts`
+        write twice or more, and what each marker is written as."""
+        uses: dict[int, int] = {}  # in the order of first use
+        for text in texts:
+            for m in _MARKER.finditer(text):
+                uses[int(m.group(1))] = uses.get(int(m.group(1)), 0) + 1
+        by_index = {i: columns for columns, i in self.index.items()}
+        taken: set[str] = set()
+        constants: dict[str, tuple[str, ...]] = {}
+        written: dict[int, str] = {}
+        numbered = 0
+        for i, count in uses.items():
+            if count == 1:
+                written[i] = py(by_index[i])
+                continue
+            table = self.tables.get(i)  # `_COLUMNS_products`; no other name starts so, and
+            if table is not None:  # a table's identifier never starts with a digit
+                written[i] = "_COLUMNS_" + identifier(table, taken)
+            else:
+                written[i], numbered = f"_COLUMNS_{numbered}", numbered + 1
+            constants[written[i]] = by_index[i]
+        return constants, written
+
+
+_MARKER = re.compile("\0(\\d+)\0")
+
+
+def linked(text: str, written: dict[int, str]) -> str:
+    """A plan's source with each list marker written as `ColumnLists.link` decided."""
+    return _MARKER.sub(lambda m: written[int(m.group(1))], text)
 
 
 @dataclass(frozen=True)
@@ -63,10 +120,11 @@ def plan_query(
     fn_shape: Shape,
     rtype: SqlType | None,
     columns: tuple[tuple[str, SqlType], ...],
+    lists: ColumnLists,
 ) -> TableBody:
     """The body's SELECT as a relational plan, or NotSimple saying why it is not one."""
     if fn.language.lower() == "plpgsql":
-        return _plpgsql(schema, fn, stub, ins, (fn_shape, rtype, columns))
+        return _plpgsql(schema, fn, stub, ins, (fn_shape, rtype, columns), lists)
     if fn.language.lower() != "sql":
         raise NotSimple(f"LANGUAGE {fn.language}")
     tree = _statement(fn.body or "", fn.body_style, schema.dialect, set())
@@ -78,10 +136,12 @@ def plan_query(
             raise NotSimple("a write without RETURNING in a function that returns a value")
         scope = _Scope(schema, None, bare_name, ins)
         scope.add(tree.this.this if isinstance(tree.this, exp.Schema) else tree.this)
-        return _Builder(schema.dialect, stub, scope, ([], {})).write(tree, outputs)
+        return _Builder(schema.dialect, stub, scope, ([], {}), lists).write(tree, outputs)
     outputs = _outputs(schema, fn_shape, rtype, columns)
-    scope = _Scope(schema, tree, bare_name, ins)
-    b = _Builder(schema.dialect, stub, scope, ([], {}))
+    shared: tuple[list[str], dict[str, str]] = ([], {})
+    with_ = _With(schema, bare_name, ins, set(), (stub, shared, lists)).plan(tree)
+    b = _Builder(schema.dialect, stub, with_.scope(tree), shared, lists)
+    b.ctes, b.tables = with_.sources, with_.tables
     return b.query(tree, outputs)
 
 
@@ -91,6 +151,7 @@ def _plpgsql(
     stub: str,
     ins: list[Param],
     shaped: tuple[Shape, SqlType | None, tuple[tuple[str, SqlType], ...]],
+    lists: ColumnLists,
 ) -> TableBody:
     """`RETURN QUERY <select>;` statements, a later one maybe under `IF NOT FOUND THEN`:
     each planned on its own, their rows appended in order."""
@@ -107,16 +168,84 @@ def _plpgsql(
         tree = _statement(text, "", schema.dialect, variables)
         if not isinstance(tree, exp.Select):
             raise NotSimple(f"RETURN QUERY {type(tree).__name__.upper()}")
-        scope = _Scope(schema, tree, fn.name.rpartition(".")[2], ins)
-        scope.variables = variables
         name = stub if len(queries) == 1 else f"{stub}_r{i}"
-        body = _Builder(schema.dialect, name, scope, (sources, names)).query(tree, outputs)
+        bare_name = fn.name.rpartition(".")[2]
+        with_ = _With(schema, bare_name, ins, variables, (name, (sources, names), lists)).plan(tree)
+        b = _Builder(schema.dialect, name, with_.scope(tree), (sources, names), lists)
+        b.ctes, b.tables = with_.sources, with_.tables
+        body = b.query(tree, outputs)
         steps.append(f"({body.query}, {if_none})")
         tables += body.tables
     if len(steps) == 1 and not queries[0][1]:
         return body
-    query = f"rel.Steps({_tuple(steps)}, {py(tuple(n for n, _ in outputs))})"
+    query = f"rel.Steps({_tuple(steps)}, {lists.ref(tuple(n for n, _ in outputs))})"
     return TableBody(tuple(sources), query, tuple(dict.fromkeys(tables)))
+
+
+class _With:
+    """A SELECT's WITH queries (not RECURSIVE), each planned as a SELECT of its own that
+    sees the ones before it; FROM then reads each by name, as a table of its columns. A
+    subquery in the SELECT's own FROM (`FROM (SELECT ...) AS x`, never correlated without
+    LATERAL) is one more, under a name no query can write."""
+
+    def __init__(
+        self, schema: Schema, bare_name: str, ins: list[Param], variables: set[str],
+        builder: tuple[str, tuple[list[str], dict[str, str]], ColumnLists],
+    ) -> None:  # fmt: skip
+        self.schema, self.bare_name, self.ins, self.variables = schema, bare_name, ins, variables
+        self.stub, self.shared, self.lists = builder
+        self.ctes: dict[str, Table] = {}  # by name: the table FROM reads
+        self.sources: list[str] = []  # `(name, Query(...))`
+        self.tables: list[str] = []  # the tables they read
+        self.derived: dict[int, tuple[str, str]] = {}  # FROM's subquery -> (alias, name)
+
+    def scope(self, select: exp.Select | None) -> _Scope:
+        scope = _Scope(self.schema, select, self.bare_name, self.ins, dict(self.ctes),
+                       self.derived)  # fmt: skip
+        scope.variables = self.variables
+        return scope
+
+    def plan(self, select: exp.Select) -> _With:
+        with_ = select.args.get("with_")
+        for cte in with_.expressions if with_ is not None else ():
+            alias = cte.args.get("alias")
+            if alias is None:
+                raise NotSimple(f"a WITH query without a name ({cte.sql()[:60]})")
+            self._one(_folded(alias.this), cte.this, alias)
+        joins = select.args.get("joins") or ()
+        items = [select.args["from_"].this] if select.args.get("from_") else []
+        for node in [*items, *(j.this for j in joins)]:
+            alias = node.args.get("alias")
+            if isinstance(node, exp.Subquery) and alias is not None:
+                name = f"(FROM {_folded(alias.this)})"  # no table or WITH query is named so
+                while name in self.ctes or self.schema.table(name) is not None:
+                    name = f"({name})"
+                self._one(name, node.this, alias)
+                self.derived[id(node)] = (_folded(alias.this), name)
+        return self
+
+    def _one(self, name: str, body: exp.Expression, alias: exp.TableAlias) -> None:
+        if not isinstance(body, exp.Select):
+            raise NotSimple(f"{name}: not a SELECT ({body.sql()[:60]})")
+        b = _Builder(self.schema.dialect, f"{self.stub}_w{len(self.sources)}", self.scope(body),
+                     self.shared, self.lists)  # fmt: skip
+        items = [n for n, _ in b._items(body)]
+        given = [_folded(c) for c in alias.args.get("columns") or ()]
+        names = [*given, *items[len(given) :]]
+        if len(given) > len(items) or None in names or len(set(names)) < len(names):
+            raise NotSimple(f"WITH {name}: its columns are not named once each")
+        try:
+            planned = b.query(body, [(str(n), None) for n in names])
+        except NotSimple as why:
+            raise NotSimple(f"WITH {name} ({why})") from None
+        if None in b.out_types:
+            raise NotSimple(f"WITH {name}: a column of unknown type")
+        columns = tuple(Column(str(n), t) for n, t in zip(names, b.out_types, strict=True)
+                        if t is not None)  # fmt: skip
+        self.ctes[name] = Table(name, DEFAULT_SCHEMA.get(self.schema.dialect, ""), columns,
+                                dialect=self.schema.dialect)  # fmt: skip
+        self.sources.append(f"({pystr(name)}, {planned.query})")
+        self.tables += planned.tables
 
 
 _Statement = exp.Select | exp.Insert | exp.Update | exp.Delete
@@ -141,9 +270,10 @@ def _statement(text: str, body_style: str, dialect: str, variables: set[str]) ->
         variables and not isinstance(tree, exp.Select)
     ):
         raise NotSimple(f"body is not a single SELECT ({type(tree).__name__.upper()})")
+    top = tree.args.get("with_") if isinstance(tree, exp.Select) else None
     for node in tree.walk():
         what = next((w for k, w in _OUT_OF_REACH.items() if isinstance(node, k)), None)
-        if what is not None:
+        if what is not None and not (node is top and not node.args.get("recursive")):
             raise NotSimple(f"{what} in the body")
     if not isinstance(tree, exp.Select):
         for key, words in _NOT_IN_WRITES.items():
@@ -152,10 +282,11 @@ def _statement(text: str, body_style: str, dialect: str, variables: set[str]) ->
         if isinstance(tree, exp.Insert) and not isinstance(tree.expression, exp.Values):
             raise NotSimple("INSERT ... SELECT")
         return tree
-    for key in ("distinct", "qualify", "windows", "locks", "sample", "connect", "prewhere"):
-        value = tree.args.get(key)
-        if value and not (key == "distinct" and not value.args.get("on")):
-            raise NotSimple(f"{key.upper()} {'ON ' if key == 'distinct' else ''}in the SELECT")
+    for select in tree.find_all(exp.Select):  # the body's, its subqueries' and WITH's
+        for key in ("distinct", "qualify", "windows", "locks", "sample", "connect", "prewhere"):
+            value = select.args.get(key)
+            if value and not (key == "distinct" and not value.args.get("on")):
+                raise NotSimple(f"{key.upper()} {'ON ' if key == 'distinct' else ''}in the SELECT")
     return tree
 
 
@@ -191,6 +322,7 @@ class _Source:
     alias: str
     table: Table
     used: list[str] = field(default_factory=list)
+    cte: bool = False  # a WITH query of the statement
 
     def has(self, column: str) -> bool:
         return any(c.name == column for c in self.table.columns)
@@ -200,9 +332,12 @@ class _Scope:
     """FROM's tables by alias, the parameters by name and position, what each key holds."""
 
     def __init__(
-        self, schema: Schema, select: exp.Select | None, bare_name: str, ins: list[Param]
-    ) -> None:
+        self, schema: Schema, select: exp.Select | None, bare_name: str, ins: list[Param],
+        ctes: dict[str, Table] | None = None, derived: dict[int, tuple[str, str]] | None = None,
+    ) -> None:  # fmt: skip
         self.schema = schema
+        self.ctes = ctes or {}  # the WITH queries FROM may name, as tables
+        self.derived = derived or {}  # FROM's subqueries: (alias, the WITH query planned)
         self.fn_name = bare_name.lower()
         self.sources: list[_Source] = []
         self.joins: list[tuple[str, exp.Expression | None]] = []
@@ -212,6 +347,10 @@ class _Scope:
         self.variables: set[str] = set()  # plpgsql's: a column of the same name is ambiguous
         self.outer: _Scope | None = None  # a subquery's: the query it is in
         self.outer_used: list[str] = []  # the outer keys a correlated subquery reads
+        # FROM's output columns in order, what `SELECT *` gives: (name, what it reads); a
+        # JOIN ... USING / NATURAL JOIN puts each column it merges first, once
+        self.visible: list[tuple[str, exp.Expression]] = []
+        self.merged: dict[str, exp.Expression] = {}  # a merged column's unqualified name
         if select is not None and select.args.get("from_"):
             self._add(select.args["from_"].this, "inner", None)
         for join in (select.args.get("joins") if select is not None else None) or ():
@@ -223,27 +362,79 @@ class _Scope:
 
     def _join(self, join: exp.Join) -> None:
         side, kind = (join.args.get("side") or "").upper(), (join.args.get("kind") or "").upper()
-        if join.args.get("using") or join.args.get("method"):
-            raise NotSimple("JOIN ... USING / NATURAL JOIN")
+        method = (join.args.get("method") or "").upper()
+        if method not in ("", "NATURAL"):
+            raise NotSimple(f"{method} JOIN")
+        merging = bool(join.args.get("using")) or method == "NATURAL"
         if side in ("LEFT", "RIGHT", "FULL") and kind in ("", "OUTER"):
             how = side.lower()
         elif not side and kind in ("", "INNER", "CROSS"):
-            how = "cross" if join.args.get("on") is None else "inner"
+            how = "cross" if join.args.get("on") is None and not merging else "inner"
         else:
             raise NotSimple(f"{' '.join(w for w in (side, kind) if w)} JOIN")
         self._add(join.this, how, join.args.get("on"))
+        if merging:
+            self._using(join, how)
+
+    def _using(self, join: exp.Join, how: str) -> None:
+        """JOIN ... USING (c, ...) / NATURAL JOIN: ON left.c = right.c for each merged
+        column; the column, once, reads the left side's (RIGHT JOIN: the right's; FULL JOIN:
+        COALESCE of both), and comes first in `SELECT *`."""
+        right = self.sources[-1]
+        right_columns = [c.name for c in right.table.columns]
+        left = self.visible[: len(self.visible) - len(right_columns)]
+        if join.args.get("using"):
+            names = [_folded(i) for i in join.args["using"]]
+        else:  # NATURAL: the names both sides have, in the left side's order
+            names = [n for n, _ in left if n in right_columns]
+        conditions: list[exp.Expression] = []
+        merged: list[tuple[str, exp.Expression]] = []
+        for name in dict.fromkeys(names):
+            found = [e for n, e in left if n == name]
+            if len(found) != 1 or name not in right_columns:
+                raise NotSimple(f"USING ({name}): not one column of each side")
+            mine = exp.column(name, table=right.alias, quoted=True)
+            conditions.append(exp.EQ(this=found[0].copy(), expression=mine.copy()))
+            both = exp.Coalesce(this=found[0].copy(), expressions=[mine.copy()])
+            merged.append((name, {"right": mine, "full": both}.get(how, found[0])))
+        on: exp.Expression | None = None
+        for condition in conditions:
+            on = condition if on is None else exp.And(this=on, expression=condition)
+        if on is None and how != "inner":  # NATURAL, nothing in common: an outer join ON TRUE
+            on = exp.true()
+        self.joins[-1] = ("cross" if on is None else how, on)
+        self.merged.update(merged)
+        taken = {n for n, _ in merged}
+        self.visible = [
+            *merged,
+            *((n, e) for n, e in left if n not in taken),
+            *((n, e) for n, e in self.visible[len(left) :] if n not in taken),
+        ]
 
     def _add(self, node: exp.Expression, how: str, on: exp.Expression | None) -> None:
+        if id(node) in self.derived:
+            alias, planned = self.derived[id(node)]
+            self._source(alias, self.ctes[planned], how, on, cte=True)
+            return
         if not isinstance(node, exp.Table) or not isinstance(node.this, exp.Identifier):
             raise NotSimple(f"FROM {node.sql()}")
         name = _folded(node.this)
         key = f"{_folded(node.args.get('db'))}.{name}" if node.args.get("db") else name
-        table = self.schema.table(key) or self.schema.table(name)
+        cte = self.ctes.get(name) if not node.args.get("db") else None
+        table = cte or self.schema.table(key) or self.schema.table(name)
         if table is None:
             raise NotSimple(f"reads {key}, which is not a table of the schema (a view?)")
         alias = _folded(node.args["alias"].this) if node.args.get("alias") else name
-        self.sources.append(_Source(alias, table))
+        self._source(alias, table, how, on, cte=cte is not None)
+
+    def _source(
+        self, alias: str, table: Table, how: str, on: exp.Expression | None, cte: bool
+    ) -> None:
+        self.sources.append(_Source(alias, table, cte=cte))
         self.joins.append((how, on))
+        self.visible += [
+            (c.name, exp.column(c.name, table=alias, quoted=True)) for c in table.columns
+        ]
 
     def column(self, node: exp.Column) -> str:
         """The environment key of a column or parameter reference."""
@@ -261,6 +452,11 @@ class _Scope:
             if qualifier in self.params:
                 return self._field(self.params[qualifier], name, node)
             raise NotSimple(f"unknown reference {node.sql()}")
+        merged = self.merged.get(name)  # a column JOIN ... USING merged
+        if isinstance(merged, exp.Column):
+            return self.column(merged)
+        if merged is not None:
+            raise NotSimple(f"{name} of a FULL JOIN ... USING read as a key")
         found = [i for i, source in enumerate(self.sources) if source.has(name)]
         if not found and self.outer is not None:
             return self._outer(node)
@@ -278,11 +474,16 @@ class _Scope:
             raise NotSimple(f"parameter reference ${text}")
         return self._param(int(text) - 1)
 
-    def star(self, qualifier: str | None) -> list[str]:
-        keys = []
+    def star(self, qualifier: str | None) -> list[tuple[str, str | exp.Expression]]:
+        """`*` (FROM's output columns) or `t.*`: each column's name and its key, or the
+        expression a FULL JOIN ... USING column is."""
+        if qualifier is None:
+            return [(n, self.column(e) if isinstance(e, exp.Column) else e.copy())
+                    for n, e in self.visible]  # fmt: skip
+        keys: list[tuple[str, str | exp.Expression]] = []
         for i, source in enumerate(self.sources):
-            if qualifier is None or source.alias == qualifier:
-                keys += [self._use(i, c.name) for c in source.table.columns]
+            if source.alias == qualifier:
+                keys += [(c.name, self._use(i, c.name)) for c in source.table.columns]
         if not keys:
             raise NotSimple(f"unknown {qualifier}.*")
         return keys
@@ -331,9 +532,10 @@ class _Builder:
     """Compiles the SELECT's expressions, each a function of environment keys."""
 
     def __init__(
-        self, dialect: str, stub: str, scope: _Scope, shared: tuple[list[str], dict[str, str]]
-    ) -> None:
-        self.dialect, self.stub, self.scope = dialect, stub, scope
+        self, dialect: str, stub: str, scope: _Scope, shared: tuple[list[str], dict[str, str]],
+        lists: ColumnLists,
+    ) -> None:  # fmt: skip
+        self.dialect, self.stub, self.scope, self.lists = dialect, stub, scope, lists
         # the compiled functions of the whole body, and the name of each by its code: two
         # places compiling to the same code share one function
         self.sources, self.names = shared
@@ -345,6 +547,8 @@ class _Builder:
         self.placed: set[int] = set()  # ids of the key columns put in place of SQL
         self.out_types: list[SqlType | None] = []
         self.kept: list[exp.Expression] = []
+        self.plain: dict[str, str] = {}  # `rel.Expr(rel.value, (key,))` source -> its key
+        self.ctes: list[str] = []  # `(name, Query(...))` sources: WITH's queries
 
     def _placed(self, key: str) -> exp.Column:
         node = exp.column(key, quoted=True)
@@ -387,20 +591,22 @@ class _Builder:
             "aggs": _tuple(self.aggs),
             "grouped": bool(group or self.aggs),
             "having": having_src,
-            "select": _tuple(projected),
+            "select": self._columns(projected) or _tuple(projected),
             "distinct": bool(select.args.get("distinct")),
             "order": _tuple(order),
             "limit": limit,
             "offset": offset,
-            "names": py(tuple(n for n, _ in outputs)),
+            "names": self.lists.ref(tuple(n for n, _ in outputs)),
             "subqueries": _tuple(self.subs),
+            "ctes": _tuple(self.ctes),
         }
         defaults = {"joins": "()", "group": "()", "aggs": "()", "grouped": False,
-                    "order": "()", "distinct": False, "subqueries": "()"}  # fmt: skip
+                    "order": "()", "distinct": False, "subqueries": "()", "ctes": "()"}  # fmt: skip
         args = ", ".join(
             f"{k}={v}" for k, v in fields.items() if v is not None and defaults.get(k) != v
         )
-        tables = tuple(dict.fromkeys([*(s.table.key for s in scope.sources), *self.tables]))
+        own = [s.table.key for s in scope.sources if not s.cte]
+        tables = tuple(dict.fromkeys([*own, *self.tables]))
         return TableBody(tuple(self.sources), f"rel.Query({args})", tables)
 
     def write(
@@ -434,7 +640,7 @@ class _Builder:
                 for (_, e), (_, t) in zip(items, outputs, strict=True)
             ]
         )
-        fields["names"] = py(tuple(n for n, _ in outputs))
+        fields["names"] = self.lists.ref(tuple(n for n, _ in outputs))
         fields["source"] = self._source(0)
         args = ", ".join(f"{k}={v}" for k, v in fields.items() if v not in (None, "()"))
         return TableBody(tuple(self.sources), f"rel.Write({args})", (table.key,))
@@ -450,16 +656,20 @@ class _Builder:
         if any(n not in types for n in names):
             raise NotSimple(f"INSERT into a column {table.key} does not have")
         rows = []
+        defaulted: set[str] = set()  # the columns a VALUES row leaves to their DEFAULT
         for row in tree.expression.expressions:
             values = row.expressions if isinstance(row, exp.Tuple) else [row]
             if len(values) != len(names):
                 raise NotSimple("a VALUES row of another width than the column list")
+            default = [isinstance(v, exp.Var) and v.name.upper() == "DEFAULT" for v in values]
+            defaulted |= {n for n, d in zip(names, default, strict=True) if d}
             rows.append(_tuple([
-                "None" if isinstance(v, exp.Var) and v.name.upper() == "DEFAULT"
-                else self.expr(v, result=base(self.scope.schema, types[n]))
-                for n, v in zip(names, values, strict=True)
+                "None" if d else self.expr(v, result=base(self.scope.schema, types[n]))
+                for n, v, d in zip(names, values, default, strict=True)
             ]))  # fmt: skip
-        return {"columns": py(tuple(names)), "values": _tuple(rows)}
+        conflict = tree.args.get("conflict")
+        found = _conflict(conflict, names, defaulted) if conflict is not None else {}
+        return {"columns": py(tuple(names)), "values": _tuple(rows), **found}
 
     def _set(self, tree: exp.Update, table: Table) -> dict[str, str]:
         names, values = [], []
@@ -481,8 +691,8 @@ class _Builder:
         for e in select.expressions:
             if isinstance(e, exp.Star) or (isinstance(e, exp.Column) and e.is_star):
                 qualifier = _folded(e.args.get("table")) if isinstance(e, exp.Column) else None
-                for key in self.scope.star(qualifier or None):
-                    items.append((key.split(".", 1)[1], self._placed(key)))
+                for name, key in self.scope.star(qualifier or None):
+                    items.append((name, self._placed(key) if isinstance(key, str) else key))
             elif isinstance(e, exp.Alias):
                 items.append((_folded(e.args["alias"]), e.this))
             else:
@@ -539,8 +749,21 @@ class _Builder:
 
     def _source(self, i: int) -> str:
         source = self.scope.sources[i]
-        columns = [c.name for c in source.table.columns if c.name in source.used]
-        return f"rel.Source({pystr(source.table.key)}, {py(tuple(columns))})"
+        columns = tuple(c.name for c in source.table.columns if c.name in source.used)
+        listed = self.lists.ref(columns, source.table)
+        cte = ", cte=True" if source.cte else ""
+        return f"rel.Source({pystr(source.table.key)}, {listed}{cte})"
+
+    def _columns(self, projected: list[str]) -> str | None:
+        """`rel.columns(n, <list>)` for a select list reading FROM's n-th table's columns as
+        they are (`SELECT t.*`, `SELECT t.a, t.b`); None for any other."""
+        keys = [self.plain.get(src, "") for src in projected]
+        sources = {k.split(".", 1)[0] for k in keys}
+        if len(keys) < 2 or len(sources) != 1 or not keys[0][:1].isdigit():
+            return None  # "0.a"; never "$0", "#0", "%0", "^0.a" or "@0"
+        n = int(sources.pop())
+        columns = tuple(k.split(".", 1)[1] for k in keys)
+        return f"rel.columns({n}, {self.lists.ref(columns, self.scope.sources[n].table)})"
 
     def _aggregates(self, tree: exp.Expression) -> exp.Expression:
         """Each aggregate call replaced by its `#n` key, its argument compiled per row."""
@@ -597,6 +820,11 @@ class _Builder:
         if copy:
             tree = tree.copy()
         tree = self._subqueries(exp.Paren(this=tree))  # a root is replaced via its parent
+        for node in list(tree.walk()):  # FULL JOIN ... USING's columns: COALESCE(l, r)
+            if isinstance(node, exp.Column) and not node.is_star and not node.table:
+                merged = self.scope.merged.get(_folded(node.this))
+                if merged is not None and not isinstance(merged, exp.Column):
+                    node.replace(merged.copy())
         for node in list(tree.walk()):
             if id(node) in self.placed:
                 continue
@@ -620,7 +848,9 @@ class _Builder:
             raise NotSimple(f"unsupported {compiled.unsupported}")
         python = compiled.python_params
         if len(python) == 1 and compiled.source.rstrip().endswith(f"\n    return {python[0]}"):
-            return f"rel.Expr(rel.value, {py(compiled.params)})", compiled.result_type
+            src = f"rel.Expr(rel.value, {py(compiled.params)})"
+            self.plain[src] = compiled.params[0]
+            return src, compiled.result_type
         code = compiled.source.split("(", 1)[1]
         if code not in self.names:
             self.names[code] = name
@@ -659,11 +889,11 @@ class _Builder:
 
     def _sub(self, select: exp.Select, kind: str) -> tuple[str, SqlType]:
         key = f"%{len(self.subs)}"
-        scope = _Scope(self.scope.schema, select, "", self.scope.ins)
+        scope = _Scope(self.scope.schema, select, "", self.scope.ins, self.scope.ctes)
         scope.fn_name, scope.variables = self.scope.fn_name, self.scope.variables
         scope.outer = self.scope
         shared = (self.sources, self.names)
-        sub = _Builder(self.dialect, f"{self.stub}_s{len(self.subs)}", scope, shared)
+        sub = _Builder(self.dialect, f"{self.stub}_s{len(self.subs)}", scope, shared, self.lists)
         width = len(sub._items(select))
         if kind != "exists" and width != 1:
             raise NotSimple(f"a subquery returning {width} columns")
@@ -681,6 +911,32 @@ class _Builder:
 
     def _key(self, node: exp.Column) -> str:
         return self.scope.column(node)
+
+
+def _conflict(conflict: exp.OnConflict, names: list[str], defaulted: set[str]) -> dict[str, str]:
+    """ON CONFLICT (keys) DO NOTHING, or DO UPDATE SET each inserted column (the keys may be
+    left out) = EXCLUDED.column: what `Database.upsert` does. Anything else is refused."""
+    if any(conflict.args.get(k) for k in ("constraint", "where", "duplicate")):
+        raise NotSimple("ON CONFLICT ON CONSTRAINT / ... WHERE")
+    ordered = conflict.args.get("conflict_keys") or []
+    if not ordered or not all(isinstance(o, exp.Ordered) and isinstance(o.this, exp.Column)
+                              and not o.this.table for o in ordered):  # fmt: skip
+        raise NotSimple("ON CONFLICT without a list of columns")
+    keys = [_folded(o.this.this) for o in ordered]
+    action = conflict.args.get("action")
+    if action is not None and action.name.upper() == "DO NOTHING":
+        return {"conflict": py(tuple(keys)), "ignore": "True"}
+    sets = set()
+    for item in conflict.expressions:
+        target, value = item.this, item.expression
+        if not (isinstance(item, exp.EQ) and isinstance(target, exp.Column)
+                and isinstance(value, exp.Column) and _folded(value.args.get("table")) == "excluded"
+                and _folded(target.this) == _folded(value.this) and not target.table):  # fmt: skip
+            raise NotSimple(f"ON CONFLICT DO UPDATE SET {item.sql()}")
+        sets.add(_folded(target.this))
+    if sets - set(keys) != set(names) - set(keys) or not sets <= set(names) or sets & defaulted:
+        raise NotSimple("ON CONFLICT DO UPDATE SET other than each column given = EXCLUDED")
+    return {"conflict": py(tuple(keys))}
 
 
 # ordered in Python as the database orders them (text: by code point, the C collation)

@@ -50,6 +50,7 @@ class DatabaseError(APIError):
     ) -> None:
         super().__init__(message, code, details, hint)
 
+
 # ------------------------------------------------------------------------------- specs
 
 

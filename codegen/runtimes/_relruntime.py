@@ -31,8 +31,9 @@ class Expr(NamedTuple):
 
 
 class Source(NamedTuple):
-    table: str  # the TABLE_SCHEMAS key
+    table: str  # the TABLE_SCHEMAS key (a WITH query's name)
     columns: tuple[str, ...]  # the columns the body reads (all of them for `*`)
+    cte: bool = False  # the rows of a WITH query of the statement, not of a table
 
 
 class Join(NamedTuple):
@@ -84,11 +85,16 @@ class Query(NamedTuple):
     offset: Expr | None = None
     names: tuple[str, ...] = ()  # what the function returns: its columns, in order
     subqueries: tuple[Sub, ...] = ()
+    ctes: tuple[tuple[str, Query], ...] = ()  # WITH's queries, by name, in order
 
     @property
     def tables(self) -> tuple[str, ...]:
-        first = (self.source.table,) if self.source is not None else ()
-        return (*first, *(j.source.table for j in self.joins))
+        """The tables it reads: FROM's, its WITH queries' and its subqueries'."""
+        sources = [self.source, *(j.source for j in self.joins)]
+        own = [s.table for s in sources if s is not None and not s.cte]
+        ctes = [t for _, q in self.ctes for t in q.tables]
+        subs = [t for sub in self.subqueries for t in sub.query.tables]
+        return tuple(dict.fromkeys([*own, *ctes, *subs]))
 
 
 class Write(NamedTuple):
@@ -105,6 +111,8 @@ class Write(NamedTuple):
     where: Expr | None = None
     returning: tuple[Expr, ...] = ()
     names: tuple[str, ...] = ()
+    conflict: tuple[str, ...] | None = None  # INSERT's ON CONFLICT (columns): an upsert
+    ignore: bool = False  # ... DO NOTHING (else DO UPDATE SET each column = EXCLUDED's)
 
     @property
     def tables(self) -> tuple[str, ...]:
@@ -129,9 +137,12 @@ def run_write(write: Write, db: Any, params: Mapping[str, Any]) -> list[tuple[An
                 }
                 for row in write.values
             ]
-            stored = db.insert(write.table, rows)
+            if write.conflict is None:
+                stored = db.insert(write.table, rows)
+            else:
+                stored = db.upsert(write.table, rows, list(write.conflict), write.ignore)
         else:
-            envs = _scan(write.source, 0, lambda table: db.select(table), base)
+            envs = _scan(write.source, 0, lambda source: db.select(source.table), base)
             if write.where is not None:
                 envs = [env for env in envs if _eval(write.where, env) is True]
             stored = []
@@ -196,17 +207,20 @@ def run(
     rows_of: RowsOf,
     params: Mapping[str, Any],
     outer: Mapping[str, Any] | None = None,
+    ctes: Mapping[str, Rows] | None = None,
 ) -> list[tuple[Any, ...]]:
     """The rows the SELECT returns, as tuples in its select-list order; `outer`: the outer
-    row's values a correlated subquery reads."""
+    row's values a correlated subquery reads; `ctes`: the WITH queries' rows it sees."""
+    ctes = _with(query, rows_of, params, ctes or {})
+    read = _reader(rows_of, ctes)
     base = _params(params)
     base.update({f"^{k}": v for k, v in (outer or {}).items()})
     for sub in query.subqueries:
-        base[sub.key] = _Lazy(sub, rows_of, params)
-    envs = _scan(query.source, 0, rows_of, base) if query.source is not None else [base]
+        base[sub.key] = _Lazy(sub, rows_of, params, ctes)
+    envs = _scan(query.source, 0, read, base) if query.source is not None else [base]
     left = {f"0.{c}": None for c in query.source.columns} if query.source is not None else {}
     for n, join in enumerate(query.joins, 1):
-        envs = _join(envs, join, n, rows_of, {**base, **left})
+        envs = _join(envs, join, n, read, {**base, **left})
         left.update({f"{n}.{c}": None for c in join.source.columns})
     if query.where is not None:
         envs = [env for env in envs if _eval(query.where, env) is True]
@@ -218,6 +232,28 @@ def run(
     if query.order:
         out = _sorted(query.order, out)
     return _window(query, [values for values, _ in out], base)
+
+
+Rows = Sequence[Mapping[str, Any]]
+
+
+def _with(
+    query: Query, rows_of: RowsOf, params: Mapping[str, Any], seen: Mapping[str, Rows]
+) -> Mapping[str, Rows]:
+    """WITH's queries run once each, in order (a later one reads the earlier ones), before
+    the SELECT; with those of the statement around it, which they hide."""
+    if not query.ctes:
+        return seen
+    ctes = dict(seen)
+    for name, q in query.ctes:
+        rows = run(q, rows_of, params, None, ctes)
+        ctes[name] = [dict(zip(q.names, r, strict=True)) for r in rows]
+    return ctes
+
+
+def _reader(rows_of: RowsOf, ctes: Mapping[str, Rows]) -> Callable[[Source], Rows]:
+    """A source's rows: its WITH query's, or its table's."""
+    return lambda source: ctes[source.table] if source.cte else rows_of(source.table)
 
 
 def _params(params: Mapping[str, Any]) -> Env:
@@ -235,19 +271,28 @@ def value(x: Any) -> Any:
     return x
 
 
+def columns(n: int, names: Sequence[str]) -> tuple[Expr, ...]:
+    """The select list of `SELECT t.*` (or `t.a, t.b`): FROM's n-th table's columns as
+    they are; the plan names the list once instead of an `Expr` per column."""
+    return tuple(Expr(value, (f"{n}.{c}",)) for c in names)
+
+
 class _Lazy:
     """A subquery's result, computed on first use (never, if no row needs it); a correlated
     one once per distinct outer value."""
 
-    def __init__(self, sub: Sub, rows_of: RowsOf, params: Mapping[str, Any]) -> None:
-        self.sub, self.rows_of, self.params = sub, rows_of, params
+    def __init__(
+        self, sub: Sub, rows_of: RowsOf, params: Mapping[str, Any], ctes: Mapping[str, Rows]
+    ) -> None:
+        self.sub, self.rows_of, self.params, self.ctes = sub, rows_of, params, ctes
         self.values: dict[tuple[Any, ...], Any] = {}
 
     def get(self, env: Env) -> Any:
         outer = {k: env.get(k) for k in self.sub.outer}
         key = tuple(_key(v) for v in outer.values())
         if key not in self.values:
-            self.values[key] = self._value(run(self.sub.query, self.rows_of, self.params, outer))
+            rows = run(self.sub.query, self.rows_of, self.params, outer, self.ctes)
+            self.values[key] = self._value(rows)
         return self.values[key]
 
     def _value(self, rows: list[tuple[Any, ...]]) -> Any:
@@ -267,9 +312,9 @@ def _eval(expr: Expr, env: Env) -> Any:
     return expr.fn(*[a.get(env) if isinstance(a, _Lazy) else a for a in args])
 
 
-def _scan(source: Source, n: int, rows_of: RowsOf, base: Env) -> list[Env]:
+def _scan(source: Source, n: int, read: Callable[[Source], Rows], base: Env) -> list[Env]:
     envs = []
-    for i, row in enumerate(rows_of(source.table)):
+    for i, row in enumerate(read(source)):
         env = dict(base)
         for column in source.columns:
             if column not in row:
@@ -282,10 +327,12 @@ def _scan(source: Source, n: int, rows_of: RowsOf, base: Env) -> list[Env]:
     return envs
 
 
-def _join(left: list[Env], join: Join, n: int, rows_of: RowsOf, no_left: Env) -> list[Env]:
+def _join(
+    left: list[Env], join: Join, n: int, read: Callable[[Source], Rows], no_left: Env
+) -> list[Env]:
     """A nested-loop join; `no_left`: the row a RIGHT / FULL join pairs an unmatched right
     row with (the parameters, and NULL for every column read so far)."""
-    right = _scan(join.source, n, rows_of, {})
+    right = _scan(join.source, n, read, {})
     nulls = {f"{n}.{c}": None for c in join.source.columns}
     out = []
     paired = [False] * len(right)

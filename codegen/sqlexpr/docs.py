@@ -30,7 +30,7 @@ _INTRO = [
     "that raises `NotImplementedError` naming the unsupported part: the compiler never",
     "guesses. PostgreSQL and SQLite entries are verified against the real database by",
     "differential tests; MySQL entries follow MySQL 8's documentation and are checked",
-    "against the MariaDB server the suite starts (see \"MariaDB and MySQL 8\" below).",
+    'against the MariaDB server the suite starts (see "MariaDB and MySQL 8" below).',
     "",
     "## Headline differences",
     "",

@@ -22,8 +22,10 @@ pytestmark = pytest.mark.postgres
 # form -> table -> the warning that explains why it refuses rows
 EXPLAINED: dict[str, dict[str, str]] = {
     "unique_computed": {"t": "UNIQUE t_bucket_key is over computed column bucket"},
-    "hash_partitions": {"h0": "h0: rows of a partition's factory may be rejected",
-                        "h1": "h1: rows of a partition's factory may be rejected"},
+    "hash_partitions": {
+        "h0": "h0: rows of a partition's factory may be rejected",
+        "h1": "h1: rows of a partition's factory may be rejected",
+    },
 }
 
 FORMS: dict[str, str] = {
@@ -116,6 +118,13 @@ FORMS: dict[str, str] = {
                            INCLUDING IDENTITY EXCLUDING INDEXES);
         CREATE TABLE allbut (LIKE src INCLUDING ALL EXCLUDING CONSTRAINTS EXCLUDING INDEXES);
         CREATE TABLE gen (LIKE src INCLUDING GENERATED INCLUDING INDEXES);
+    """,
+    # LIKE copying unnamed indexes over columns a keyword names (quoted to be named)
+    "like_keyword_columns": """
+        CREATE TABLE kw ("user" text UNIQUE, "order" int, "Mixed" int, "a$b" int);
+        CREATE UNIQUE INDEX ON kw ("order", "Mixed");
+        CREATE INDEX ON kw ("a$b");
+        CREATE TABLE kw_copy (LIKE kw INCLUDING INDEXES);
     """,
     # 6. partitions attached to a parent with keys
     "attach_partition": """

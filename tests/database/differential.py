@@ -372,7 +372,6 @@ class Generator:
 
         return Op(f"transaction[{'; '.join(o.text for o in inner)}] rolled back", run)
 
-
     def _swallow(self, table: str) -> Op:
         """A transaction block that catches an error and goes on: PostgreSQL aborts the
         transaction (25P02 until its end, which rolls back), SQLite and MySQL go on."""

@@ -282,8 +282,9 @@ def test_embedded_select_follows_foreign_keys(db: Any, pkg: ModuleType) -> None:
     """postgrest-py's select("*, customers(*)"): the row a foreign key points at (an object)
     and the rows pointing at it (a list)."""
     customer, product = _shop(db)
-    db.insert("orders", [_order(customer, product), _order(customer, product, quantity=5,
-                                                             status="paid")])
+    db.insert(
+        "orders", [_order(customer, product), _order(customer, product, quantity=5, status="paid")]
+    )
     orders = db.table("orders").select("id, customers(email), products(sku)").execute().data
     assert [o["customers"] for o in orders] == [{"email": "ann@example.com"}] * 2
     assert orders[0]["products"] == {"sku": "S-1"}

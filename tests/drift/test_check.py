@@ -165,9 +165,7 @@ def test_diff_flag_prints_a_unified_diff(project: Path) -> None:
     assert '+            ("coupon", "text", True, None, None, None),' in output
 
 
-def test_no_diff_is_computed_unless_printed(
-    project: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_no_diff_is_computed_unless_printed(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """difflib is superlinear on big files (57 s on a 5000-table schemas.py): `check`
     without --diff must not call it."""
     migrate(project, "ALTER TABLE orders ADD COLUMN coupon text;")

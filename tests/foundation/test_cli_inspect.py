@@ -233,10 +233,13 @@ def test_unparsable_sql(run) -> None:
 
         CREATE TABLE b (x int,, y int);
     """})  # fmt: skip
-    assert_bad_input(result, """\
+    assert_bad_input(
+        result,
+        """\
         error: bad.sql:3:23: cannot parse SQL: syntax error at or near "," (expected a valid PostgreSQL statement)
             CREATE TABLE b (x int,, y int);
-    """)
+    """,
+    )
 
 
 def test_sql_that_ends_mid_statement(run) -> None:
@@ -244,10 +247,13 @@ def test_sql_that_ends_mid_statement(run) -> None:
     result = run("inspect", "cut.sql", files={"cut.sql": """\
         CREATE TABLE a (id int PRIMARY KEY);
         CREATE TABLE b (x int"""})  # fmt: skip
-    assert_bad_input(result, """\
+    assert_bad_input(
+        result,
+        """\
         error: cut.sql:2:22: cannot parse SQL: syntax error at end of input (expected a valid PostgreSQL statement)
             CREATE TABLE b (x int
-    """)
+    """,
+    )
 
 
 def test_unparsable_sql_in_sqlite(run) -> None:
@@ -256,10 +262,13 @@ def test_unparsable_sql_in_sqlite(run) -> None:
 
         CREATE TABLE b (x INTEGER, CHECK (x >));
     """})  # fmt: skip
-    assert_bad_input(result, """\
+    assert_bad_input(
+        result,
+        """\
         error: bad.sql:3:38: cannot parse SQL: Required keyword: 'expression' missing for <class 'sqlglot.expressions.core.GT'> (expected a valid sqlite statement)
             CREATE TABLE b (x INTEGER, CHECK (x >))
-    """)
+    """,
+    )
 
 
 def test_alter_of_a_missing_table(run) -> None:
@@ -267,10 +276,13 @@ def test_alter_of_a_missing_table(run) -> None:
         CREATE TABLE customers (id int);
         ALTER TABLE custmers ADD COLUMN email text;
     """})  # fmt: skip
-    assert_bad_input(result, """\
+    assert_bad_input(
+        result,
+        """\
         error: m.sql:2:1: table "custmers" does not exist (expected one of the tables defined before this statement: customers)
             ALTER TABLE custmers ADD COLUMN email text
-    """)
+    """,
+    )
 
 
 def test_foreign_key_column_count_mismatch(run) -> None:
@@ -282,10 +294,13 @@ def test_foreign_key_column_count_mismatch(run) -> None:
             p_a int REFERENCES p
         );
     """})  # fmt: skip
-    assert_bad_input(result, """\
+    assert_bad_input(
+        result,
+        """\
         error: fk.sql:5:13: foreign key on "c" has 1 column(s) but references 2 column(s) of "p" (expected the same number)
             p_a int REFERENCES p
-    """)
+    """,
+    )
 
 
 def test_unknown_column_in_primary_key(run) -> None:
@@ -295,10 +310,13 @@ def test_unknown_column_in_primary_key(run) -> None:
           PRIMARY KEY (a, nope)
         );
     """})  # fmt: skip
-    assert_bad_input(result, """\
+    assert_bad_input(
+        result,
+        """\
         error: pk.sql:3:3: column "nope" of table "t" does not exist (expected one of: a)
             PRIMARY KEY (a, nope)
-    """)
+    """,
+    )
 
 
 def test_unknown_column_in_an_alter(run) -> None:
@@ -306,10 +324,13 @@ def test_unknown_column_in_an_alter(run) -> None:
         CREATE TABLE t (a int, b int);
         ALTER TABLE t ALTER COLUMN c SET NOT NULL;
     """})  # fmt: skip
-    assert_bad_input(result, """\
+    assert_bad_input(
+        result,
+        """\
         error: a.sql:2:1: column "c" of table "t" does not exist (expected one of: a, b)
             ALTER TABLE t ALTER COLUMN c SET NOT NULL
-    """)
+    """,
+    )
 
 
 def test_missing_file(run) -> None:

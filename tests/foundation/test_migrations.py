@@ -204,7 +204,10 @@ def test_rename_column_follows_into_constraints_and_referencing_keys(load) -> No
     """).schema
     (fk,) = schema.tables[1].foreign_keys
     assert (fk.name, fk.columns, fk.ref_table, fk.ref_columns) == (
-        "c_p_id_fkey", ("parent",), "p", ("p_key",)
+        "c_p_id_fkey",
+        ("parent",),
+        "p",
+        ("p_key",),
     )
     assert schema.tables[0].primary_key is not None
     assert schema.tables[0].primary_key.columns == ("p_key",)
@@ -253,7 +256,8 @@ def test_rename_column_in_sqlite_rewrites_expressions_too(load) -> None:
     ).schema
     (t,) = schema.tables
     assert ([c.sql for c in t.checks], t.columns[1].generated) == (
-        ["unit_price > 0"], Generated("unit_price * 2", stored=False)
+        ["unit_price > 0"],
+        Generated("unit_price * 2", stored=False),
     )
 
 
@@ -615,7 +619,10 @@ def test_supabase_auth_users_is_known_out_of_the_box(load) -> None:
     assert built.warnings == []
     (fk,) = built.schema.tables[0].foreign_keys
     assert (fk.ref_table, fk.ref_columns, fk.on_delete, fk.external) == (
-        "auth.users", ("id",), "CASCADE", True
+        "auth.users",
+        ("id",),
+        "CASCADE",
+        True,
     )
     assert built.schema.external_tables == ("auth.users",)
     users = built.schema.table("auth.users")

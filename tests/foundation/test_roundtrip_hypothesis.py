@@ -291,8 +291,11 @@ def without_original(data: Any) -> Any:
     return data
 
 
-@settings(max_examples=EXAMPLES, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(schema=schemas())
 def test_random_schema_rendered_to_ddl_parses_back_to_the_same_model(
     schema: Schema, tmp_path: Path

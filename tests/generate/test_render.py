@@ -13,9 +13,11 @@ MODE = black.Mode(line_length=LINE_LENGTH, target_versions={black.TargetVersion.
 scalars = st.none() | st.booleans() | st.integers() | st.text(max_size=30)
 values = st.recursive(
     scalars,
-    lambda inner: st.lists(inner, max_size=6)
-    | st.dictionaries(st.text(max_size=15), inner, max_size=6)
-    | st.tuples(inner, inner),
+    lambda inner: (
+        st.lists(inner, max_size=6)
+        | st.dictionaries(st.text(max_size=15), inner, max_size=6)
+        | st.tuples(inner, inner)
+    ),
     max_leaves=40,
 )
 

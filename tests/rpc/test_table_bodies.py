@@ -28,12 +28,16 @@ from .conftest import ECOMMERCE, Generated
 TABLES = Path(__file__).resolve().parent / "schemas" / "tables.sql"
 EXAMPLES = int(os.environ.get("SCHEMAGEN_RPC_EXAMPLES", "40"))
 ON_ROWS = [
-    "add_order", "big_spenders", "drop_orders_over", "first_order_of", "forget_member",
-    "has_paid_orders", "member_last_order", "member_order_counts", "member_orders_pl",
-    "member_spend", "member_summary", "members_vs_biggest", "members_with_orders", "order_line",
-    "orders_and_members", "orders_by_status", "orders_not_of", "orders_of", "orders_or_unowned",
-    "orders_with_names", "paid_count", "pay_orders", "quiet_members", "same_amount_twice",
-    "spend_by_year", "spend_of", "status_range", "statuses", "tiers_with_orders", "top_members",
+    "add_member_once", "add_order", "big_spenders", "drop_orders_over", "first_order_of",
+    "forget_member", "has_paid_orders", "member_last_order", "member_order_counts",
+    "member_order_stats", "member_orders_pl", "member_spend", "member_summary",
+    "members_full_using", "members_natural_orders", "members_using_orders", "members_vs_biggest",
+    "members_with_orders", "members_with_pl", "order_line", "orders_and_members",
+    "orders_by_status", "orders_not_of", "orders_of", "orders_or_unowned", "orders_right_using",
+    "orders_with_names", "paid_count", "paid_orders_with", "pay_orders", "quiet_members",
+    "same_amount_twice", "spend_by_year", "spend_of", "spend_per_member", "status_range",
+    "statuses", "tiers_with_orders", "top_members", "top_orders", "upsert_member",
+    "upsert_member_tier",
 ]  # fmt: skip
 UNORDERED = {"pay_orders", "drop_orders_over"}  # RETURNING gives rows in no set order
 STATS = {"calls": 0, "errors": 0, "writes": 0}
@@ -95,6 +99,18 @@ def _calls(members: list[dict[str, Any]], orders: list[dict[str, Any]]) -> list[
         ("orders_with_names", {}),
         ("orders_with_names", {"p_min": 100}),
         ("orders_by_status", {}),
+        ("members_using_orders", {}),
+        ("members_natural_orders", {}),
+        ("members_full_using", {}),
+        ("members_full_using", {"p_min": 3}),
+        ("orders_right_using", {}),
+        ("spend_per_member", {}),
+        ("spend_per_member", {"p_min": 200}),
+        ("members_with_pl", {"p_tier": 1}),
+        ("members_with_pl", {"p_tier": 2}),
+        ("member_order_stats", {}),
+        ("top_orders", {}),
+        ("top_orders", {"p_k": 0}),
     ]
     for m in some_member:
         calls += [
@@ -107,6 +123,7 @@ def _calls(members: list[dict[str, Any]], orders: list[dict[str, Any]]) -> list[
             ("has_paid_orders", {"p_member": m}),
             ("status_range", {"p_member": m}),
             ("orders_or_unowned", {"p_member": m}),
+            ("paid_orders_with", {"p_member": m}),
         ]
     calls += [("order_line", {"id": o["id"]}) for o in orders[:2]] + [("order_line", {"id": 0})]
     for ids in ([], [1, 2], [None, 3], None, some_member):
@@ -182,8 +199,10 @@ def test_the_table_reading_functions_run_on_rows(pkg: ModuleType) -> None:
     reasons = {n: f.reason for n, (f,) in rpc.FUNCTIONS.items() if f.query is None}
     assert reasons == {
         "outer_aggregate": "a subquery out of reach (unsupported function count())",
-        "upsert_member": "ON CONFLICT in the INSERT",
+        "rename_member": "ON CONFLICT DO UPDATE SET other than each column given = EXCLUDED",
         "member_names_pl": "ambiguous reference id (a column and a plpgsql variable)",
+        "member_ids_upto": "a WITH query in the body",
+        "latest_order_members": "DISTINCT ON in the SELECT",
     }
 
 
@@ -216,6 +235,7 @@ def test_same_rows_as_postgres(
 @st.composite
 def writes(draw: st.DrawFn) -> list[tuple[str, dict[str, Any]]]:
     member = st.none() | st.integers(1, 9)
+    name, tier = st.sampled_from(["ann", "bob"]), st.none() | st.integers(1, 3)
     amount = st.decimals(0, 99_999_999, places=3) | st.just(Decimal("123456789.00"))
     calls = st.one_of(
         st.fixed_dictionaries(
@@ -225,6 +245,15 @@ def writes(draw: st.DrawFn) -> list[tuple[str, dict[str, Any]]]:
         st.fixed_dictionaries({"p_member": member}).map(lambda p: ("pay_orders", p)),
         st.fixed_dictionaries({"p_member": member}).map(lambda p: ("forget_member", p)),
         st.fixed_dictionaries({"p_amount": amount}).map(lambda p: ("drop_orders_over", p)),
+        st.fixed_dictionaries({"p_id": st.integers(1, 9), "p_name": name}).map(
+            lambda p: ("upsert_member", p)
+        ),
+        st.fixed_dictionaries({"p_id": st.integers(1, 9), "p_name": name, "p_tier": tier}).map(
+            lambda p: ("upsert_member_tier", p)
+        ),
+        st.fixed_dictionaries({"p_id": st.integers(1, 9), "p_name": name}).map(
+            lambda p: ("add_member_once", p)
+        ),
     )
     return draw(st.lists(calls, min_size=1, max_size=6))
 
@@ -253,10 +282,11 @@ def test_writes_same_as_postgres(
             fake, real = sorted(map(repr, fake[1])), sorted(map(repr, real[1]))
         assert fake == real, (name, params)
         STATS["writes"] += 1
-    contents = pg.execute("SELECT * FROM orders ORDER BY id")
-    names = [d.name for d in contents.description or ()]
-    stored = [dict(zip(names, r, strict=True)) for r in contents.fetchall()]
-    assert _plain(db.select("orders", order_by="id")) == _plain(stored)
+    for table in ("orders", "members"):
+        contents = pg.execute(f"SELECT * FROM {table} ORDER BY id")
+        names = [d.name for d in contents.description or ()]
+        stored = [dict(zip(names, r, strict=True)) for r in contents.fetchall()]
+        assert _plain(db.select(table, order_by="id")) == _plain(stored), table
 
 
 def test_a_write_needs_a_database(pkg: ModuleType) -> None:
@@ -280,6 +310,14 @@ def test_unbound_call_says_how_to_give_rows(pkg: ModuleType) -> None:
         assert pkg.RPC.call("member_spend", p_member=1) == Decimal(0)
     finally:
         pkg.RPC.reset()
+
+
+def test_a_select_reading_tables_only_in_subqueries_needs_rows(pkg: ModuleType) -> None:
+    """`SELECT EXISTS (SELECT ... FROM orders ...)` has no FROM of its own: unbound, it
+    raises like any body reading tables, instead of answering as if orders were empty."""
+    assert pkg.RPC.implementation("has_paid_orders", p_member=1) == "none"
+    with pytest.raises(NotImplementedError, match="orders"):
+        pkg.RPC.call("has_paid_orders", p_member=1)
 
 
 def test_bound_rows_are_checked_like_build(pkg: ModuleType) -> None:
@@ -363,23 +401,88 @@ CREATE FUNCTION "odd fn"("#0" integer) RETURNS TABLE ("x""y" integer, "#0" integ
 '''
 
 
-def test_hostile_identifiers_as_postgres(generated: Generated, pg: psycopg.Connection) -> None:
-    pkg = generated.package("tablebodies_hostile", [generated.sql("hostile", HOSTILE)])
-    rows = [{"a.b": i, "#0": i * 10, "$0": f"v{i}", "0.a.b": i % 3} for i in range(1, 7)]
-    pg.execute(HOSTILE)
+def _odd_rows(pkg: ModuleType, pg: psycopg.Connection, sql: str, n: int) -> Any:
+    """n rows of the odd table in PostgreSQL (its schema `sql`) and in a new Database."""
+    rows = [{"a.b": i, "#0": i * 10, "$0": f"v{i}", "0.a.b": i % 3} for i in range(1, n + 1)]
+    pg.execute(sql)
     pg.cursor().executemany(
         'INSERT INTO "Odd ""T""" VALUES (%s, %s, %s, %s)', [list(r.values()) for r in rows]
     )
     db = pkg.Database()
     db.insert('Odd "T"', rows)
+    return db
+
+
+def _real(pkg: ModuleType, pg: psycopg.Connection, name: str, params: dict[str, Any]) -> Any:
+    pkg.RPC.bind(pg)
+    try:
+        return _rpc(pkg.RPC, name, params)
+    finally:
+        pkg.RPC.bind(None)
+
+
+def test_hostile_identifiers_as_postgres(generated: Generated, pg: psycopg.Connection) -> None:
+    pkg = generated.package("tablebodies_hostile", [generated.sql("hostile", HOSTILE)])
+    db = _odd_rows(pkg, pg, HOSTILE, 6)
     for arg in (0, 1, 2, 5):
-        fake = db.rpc("odd fn", {"#0": arg})
-        pkg.RPC.bind(pg)
-        try:
-            real = pkg.RPC.rpc("odd fn", {"#0": arg}).execute().data
-        finally:
-            pkg.RPC.bind(None)
-        assert fake == real and (real or arg == 5)
+        real = _real(pkg, pg, "odd fn", {"#0": arg})
+        assert db.rpc("odd fn", {"#0": arg}) == real and (real or arg == 5)
+
+
+STARS = '''
+CREATE TABLE "Odd ""T""" ("a.b" integer PRIMARY KEY, "#0" integer, "$0" text, "0.a.b" integer);
+CREATE FUNCTION every_odd() RETURNS SETOF "Odd ""T""" LANGUAGE sql STABLE
+    AS $$ SELECT * FROM "Odd ""T""" ORDER BY 1 $$;
+CREATE FUNCTION odd_from("#0" integer) RETURNS SETOF "Odd ""T""" LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN QUERY SELECT t.* FROM "Odd ""T""" t WHERE t."#0" >= odd_from."#0" ORDER BY 1;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT t.* FROM "Odd ""T""" t ORDER BY 1 DESC LIMIT 1;
+    END IF;
+END $$;
+'''
+
+
+def test_a_column_list_is_written_once(generated: Generated, pg: psycopg.Connection) -> None:
+    """`SELECT *` of one table in three queries: its column list is one constant of rpc.py,
+    which every plan names; the results are PostgreSQL's."""
+    pkg = generated.package("tablebodies_stars", [generated.sql("stars", STARS)])
+    source = Path(pkg.__file__).with_name("rpc.py").read_text(encoding="utf-8")
+    assert source.count('"0.a.b"') == 1 and "_COLUMNS_Odd__T = (" in source
+    assert "rel.columns(0, _COLUMNS_Odd__T)" in source
+    db = _odd_rows(pkg, pg, STARS, 4)
+    for name, params in [("every_odd", {}), ("odd_from", {"#0": 25}), ("odd_from", {"#0": 99})]:
+        real = _real(pkg, pg, name, params)
+        assert db.rpc(name, params) == real and real
+
+
+DISJOINT = """
+CREATE TABLE xs (x integer PRIMARY KEY);
+CREATE TABLE ys (y integer PRIMARY KEY);
+CREATE FUNCTION natural_left() RETURNS TABLE (x integer, y integer) LANGUAGE sql STABLE
+    AS $$ SELECT * FROM xs NATURAL LEFT JOIN ys ORDER BY x, y $$;
+CREATE FUNCTION natural_inner() RETURNS TABLE (x integer, y integer) LANGUAGE sql STABLE
+    AS $$ SELECT * FROM xs NATURAL JOIN ys ORDER BY x, y $$;
+"""
+
+
+@pytest.mark.parametrize("ys", [[], [7, 8]])
+def test_a_natural_join_of_nothing_in_common(
+    generated: Generated, pg: psycopg.Connection, ys: list[int]
+) -> None:
+    """No column in common: NATURAL JOIN is a cross join, NATURAL LEFT JOIN one ON TRUE
+    (the left rows stay when the right has none)."""
+    name = f"tablebodies_disjoint_{len(ys)}"
+    pkg = generated.package(name, [generated.sql(name, DISJOINT)])
+    pg.execute(DISJOINT)
+    db = pkg.Database()
+    db.insert("xs", [{"x": 1}, {"x": 2}])
+    pg.execute("INSERT INTO xs VALUES (1), (2)")
+    if ys:
+        db.insert("ys", [{"y": y} for y in ys])
+        pg.execute("INSERT INTO ys VALUES (7), (8)")
+    for fn in ("natural_left", "natural_inner"):
+        assert db.rpc(fn, {}) == _real(pkg, pg, fn, {})
 
 
 def test_what_plpgsql_finds_ambiguous_stays_uncompiled(

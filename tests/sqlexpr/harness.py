@@ -135,6 +135,7 @@ def json_documents() -> st.SearchStrategy[Any]:
     keys = st.sampled_from(["kind", "b", "c", "l", "n", "0"])
     scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 5),
                         st.text("ab1 ", max_size=3))  # fmt: skip
+
     def nested(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
         return st.one_of(st.lists(inner, max_size=3), st.dictionaries(keys, inner, max_size=3))
 

@@ -259,9 +259,7 @@ def test_unsupported_compiles_to_a_raising_function(sql: str, part: str) -> None
 def test_unsupported_keeps_the_parameters() -> None:
     compiled = pg("ln(price) + quantity", price=N102, quantity=INT)
     assert compiled.params == ("price", "quantity")
-    assert compiled.source.startswith(
-        "def f(price: Decimal | None, quantity: int | None) -> Any:"
-    )
+    assert compiled.source.startswith("def f(price: Decimal | None, quantity: int | None) -> Any:")
 
 
 # --------------------------------------------------------------------------- injection

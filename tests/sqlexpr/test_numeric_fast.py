@@ -183,9 +183,15 @@ def test_generated_stored_tests_keep_only_what_coercion_keeps(value: Any, kind: 
     source = database_insert._stored(sql_type, "v", 0)
     if source is None or value is None:
         return
-    scope = {"UUID": uuid.UUID, "date": dt.date, "datetime": dt.datetime, "UTC": dt.UTC,
-             "Decimal": Decimal, "labels0": frozenset(extra.get("labels", ())),
-             **{f"{k}_range": range(lo, hi + 1) for k, (lo, hi) in rt.INT_RANGES.items()}}
+    scope = {
+        "UUID": uuid.UUID,
+        "date": dt.date,
+        "datetime": dt.datetime,
+        "UTC": dt.UTC,
+        "Decimal": Decimal,
+        "labels0": frozenset(extra.get("labels", ())),
+        **{f"{k}_range": range(lo, hi + 1) for k, (lo, hi) in rt.INT_RANGES.items()},
+    }
     if name == "numeric" and "precision" in extra:
         scope["kept0"] = _database.numeric_kept(extra["precision"], extra.get("scale", 0))
     if not eval(f"lambda v: {source}", scope)(value):

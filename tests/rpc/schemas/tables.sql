@@ -144,6 +144,93 @@ CREATE FUNCTION orders_with_names(p_min numeric DEFAULT 0)
     WHERE o.amount >= p_min ORDER BY o.id
 $$;
 
+-- JOIN ... USING / NATURAL JOIN: the merged column, once, unqualified; first in SELECT *;
+-- the left side's (RIGHT: the right's, FULL: COALESCE of both); each side's by qualifier
+CREATE FUNCTION members_using_orders()
+    RETURNS TABLE (id integer, name text, amount numeric, member_id integer)
+    LANGUAGE sql STABLE
+    AS $$ SELECT id, name, amount, o.member_id FROM members JOIN orders o USING (id) ORDER BY id $$;
+
+CREATE FUNCTION members_natural_orders()
+    RETURNS TABLE (id integer, name text, tier smallint, joined date, member_id integer,
+                   amount numeric, qty integer, status order_status, total numeric)
+    LANGUAGE sql STABLE
+    AS $$ SELECT * FROM members NATURAL LEFT JOIN orders ORDER BY id $$;
+
+CREATE FUNCTION members_full_using(p_min integer DEFAULT 0)
+    RETURNS TABLE (id integer, member integer, order_id integer, qty integer)
+    LANGUAGE sql STABLE
+    AS $$ SELECT id, m.id, o.id, qty FROM members m FULL JOIN orders o USING (id)
+          WHERE id >= p_min ORDER BY 1, 2, 3 $$;
+
+CREATE FUNCTION orders_right_using()
+    RETURNS TABLE (id integer, name text, tier smallint, joined date, member_id integer,
+                   amount numeric, qty integer, status order_status, total numeric)
+    LANGUAGE sql STABLE
+    AS $$ SELECT * FROM members RIGHT JOIN orders USING (id) WHERE id > 2 ORDER BY 1 $$;
+
+-- WITH: each query run once, before the SELECT; a later one reads an earlier one; a
+-- subquery reads one too; column names given in the WITH; a name that hides a table
+CREATE FUNCTION spend_per_member(p_min numeric DEFAULT 0)
+    RETURNS TABLE (id integer, name text, spent numeric, share numeric)
+    LANGUAGE sql STABLE
+    AS $$
+    WITH spend (member, spent) AS (
+        SELECT member_id, sum(amount) FROM orders WHERE status <> 'cancelled' GROUP BY member_id
+    ), big AS (
+        SELECT member, spent FROM spend WHERE spent >= p_min
+    )
+    SELECT m.id, m.name, b.spent, round(b.spent / (SELECT sum(spent) FROM big), 4)
+    FROM members m JOIN big b ON b.member = m.id
+    ORDER BY b.spent DESC, m.id
+$$;
+
+CREATE FUNCTION paid_orders_with(p_member integer)
+    RETURNS SETOF orders
+    LANGUAGE sql STABLE
+    AS $$
+    WITH orders AS (SELECT * FROM public.orders WHERE status = 'paid')
+    SELECT * FROM orders WHERE member_id = p_member
+       OR member_id IN (SELECT id FROM members WHERE tier IS NULL) ORDER BY id
+$$;
+
+CREATE FUNCTION members_with_pl(p_tier integer)
+    RETURNS TABLE (name text, n bigint)
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    RETURN QUERY WITH t AS (SELECT m.name, m.tier FROM members m WHERE m.tier = p_tier)
+        SELECT t.name, count(*) FROM t GROUP BY t.name ORDER BY t.name;
+END $$;
+
+-- a subquery in FROM (with its columns renamed, a parameter inside, a WITH it reads)
+CREATE FUNCTION member_order_stats()
+    RETURNS TABLE (name text, n bigint, total numeric)
+    LANGUAGE sql STABLE
+    AS $$ SELECT m.name, s.n, s.total FROM members m
+          JOIN (SELECT member_id, count(*) AS n, sum(amount) AS total FROM orders GROUP BY member_id) s
+            ON s.member_id = m.id
+          ORDER BY m.id $$;
+
+CREATE FUNCTION top_orders(p_k integer DEFAULT 2)
+    RETURNS TABLE (order_id integer, amt numeric)
+    LANGUAGE sql STABLE
+    AS $$ WITH paid AS (SELECT * FROM orders WHERE status = 'paid')
+          SELECT * FROM (SELECT id, amount FROM paid ORDER BY amount DESC, id LIMIT p_k) AS t (order_id, amt)
+          ORDER BY order_id $$;
+
+-- out of reach, so left uncompiled with the reason: WITH RECURSIVE; DISTINCT ON, even in a
+-- subquery (read as DISTINCT it would keep rows DISTINCT ON drops)
+CREATE FUNCTION member_ids_upto(p_n integer) RETURNS SETOF integer
+    LANGUAGE sql STABLE
+    AS $$ WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < p_n)
+          SELECT id FROM members WHERE id IN (SELECT i FROM n) ORDER BY id $$;
+
+CREATE FUNCTION latest_order_members() RETURNS SETOF members
+    LANGUAGE sql STABLE
+    AS $$ SELECT * FROM members WHERE id IN (SELECT DISTINCT ON (status) member_id FROM orders
+          ORDER BY status, id DESC) ORDER BY id $$;
+
 -- uncorrelated subqueries: IN / NOT IN (NULLs!), EXISTS, a scalar one (run once, when needed)
 CREATE FUNCTION big_spenders(p_over numeric DEFAULT 100) RETURNS SETOF members
     LANGUAGE sql STABLE
@@ -233,7 +320,23 @@ CREATE FUNCTION drop_orders_over(p_amount numeric) RETURNS TABLE (id integer, to
     LANGUAGE sql
     AS $$ DELETE FROM orders o WHERE o.amount > p_amount RETURNING o.id, o.total $$;
 
--- out of reach: ON CONFLICT
+-- ON CONFLICT through Database.upsert: DO UPDATE SET each given column = EXCLUDED's, DO NOTHING
 CREATE FUNCTION upsert_member(p_id integer, p_name text) RETURNS void
     LANGUAGE sql
     AS $$ INSERT INTO members (id, name) VALUES (p_id, p_name) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name $$;
+
+CREATE FUNCTION upsert_member_tier(p_id integer, p_name text, p_tier smallint)
+    RETURNS SETOF members
+    LANGUAGE sql
+    AS $$ INSERT INTO members AS m (id, name, tier) VALUES (p_id, p_name, p_tier), (p_id + 1, p_name, NULL)
+          ON CONFLICT (id) DO UPDATE SET tier = excluded.tier, name = EXCLUDED.name, id = EXCLUDED.id
+          RETURNING * $$;
+
+CREATE FUNCTION add_member_once(p_id integer, p_name text) RETURNS SETOF members
+    LANGUAGE sql
+    AS $$ INSERT INTO members (id, name) VALUES (p_id, p_name) ON CONFLICT (id) DO NOTHING RETURNING * $$;
+
+-- out of reach: an ON CONFLICT that updates less (or other) than the columns given
+CREATE FUNCTION rename_member(p_id integer, p_name text, p_tier smallint) RETURNS void
+    LANGUAGE sql
+    AS $$ INSERT INTO members (id, name, tier) VALUES (p_id, p_name, p_tier) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name $$;

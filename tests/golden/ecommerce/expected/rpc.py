@@ -63,6 +63,25 @@ def _sql_body(stub: Callable[..., Any], skip: int) -> str:
     return "\n".join(line[indent:] for line in lines).strip("\n")
 
 
+# The column lists the relational plans below read or return more than once.
+_COLUMNS_products = (
+    "id",
+    "sku",
+    "name",
+    "category",
+    "price",
+    "stock_quantity",
+    "created_at",
+    "rating",
+    "reviews_count",
+    "popularity_score",
+    "is_active",
+    "updated_at",
+    "description",
+)
+_COLUMNS_0 = ("customer_id", "product_id")
+
+
 def _impl_calculate_total(
     price: Decimal | None, quantity: int | None, discount: Decimal | None
 ) -> Decimal | None:
@@ -265,68 +284,23 @@ _F_get_product_recommendations = Function(
         (
             (
                 rel.Query(
-                    source=rel.Source(
-                        "products",
-                        (
-                            "id",
-                            "sku",
-                            "name",
-                            "category",
-                            "price",
-                            "stock_quantity",
-                            "created_at",
-                            "rating",
-                            "reviews_count",
-                            "popularity_score",
-                            "is_active",
-                            "updated_at",
-                            "description",
-                        ),
-                    ),
+                    source=rel.Source("products", _COLUMNS_products),
                     where=rel.Expr(
                         _q_get_product_recommendations_r0_15,
                         ("0.is_active", "0.category", "%0", "0.id", "%1"),
                     ),
-                    select=(
-                        rel.Expr(rel.value, ("0.id",)),
-                        rel.Expr(rel.value, ("0.sku",)),
-                        rel.Expr(rel.value, ("0.name",)),
-                        rel.Expr(rel.value, ("0.category",)),
-                        rel.Expr(rel.value, ("0.price",)),
-                        rel.Expr(rel.value, ("0.stock_quantity",)),
-                        rel.Expr(rel.value, ("0.created_at",)),
-                        rel.Expr(rel.value, ("0.rating",)),
-                        rel.Expr(rel.value, ("0.reviews_count",)),
-                        rel.Expr(rel.value, ("0.popularity_score",)),
-                        rel.Expr(rel.value, ("0.is_active",)),
-                        rel.Expr(rel.value, ("0.updated_at",)),
-                        rel.Expr(rel.value, ("0.description",)),
-                    ),
+                    select=rel.columns(0, _COLUMNS_products),
                     order=(
                         rel.Order(rel.Expr(rel.value, ("0.popularity_score",)), True, False),
                         rel.Order(rel.Expr(rel.value, ("0.id",)), False, False),
                     ),
                     limit=rel.Expr(rel.value, ("$1",)),
-                    names=(
-                        "id",
-                        "sku",
-                        "name",
-                        "category",
-                        "price",
-                        "stock_quantity",
-                        "created_at",
-                        "rating",
-                        "reviews_count",
-                        "popularity_score",
-                        "is_active",
-                        "updated_at",
-                        "description",
-                    ),
+                    names=_COLUMNS_products,
                     subqueries=(
                         rel.Sub(
                             "%0",
                             rel.Query(
-                                source=rel.Source("orders", ("customer_id", "product_id")),
+                                source=rel.Source("orders", _COLUMNS_0),
                                 joins=(
                                     rel.Join(
                                         rel.Source("products", ("id", "category")),
@@ -348,7 +322,7 @@ _F_get_product_recommendations = Function(
                         rel.Sub(
                             "%1",
                             rel.Query(
-                                source=rel.Source("orders", ("customer_id", "product_id")),
+                                source=rel.Source("orders", _COLUMNS_0),
                                 where=rel.Expr(
                                     _q_get_product_recommendations_r0_s0_1, ("0.customer_id", "$0")
                                 ),
@@ -363,79 +337,20 @@ _F_get_product_recommendations = Function(
             ),
             (
                 rel.Query(
-                    source=rel.Source(
-                        "products",
-                        (
-                            "id",
-                            "sku",
-                            "name",
-                            "category",
-                            "price",
-                            "stock_quantity",
-                            "created_at",
-                            "rating",
-                            "reviews_count",
-                            "popularity_score",
-                            "is_active",
-                            "updated_at",
-                            "description",
-                        ),
-                    ),
+                    source=rel.Source("products", _COLUMNS_products),
                     where=rel.Expr(rel.value, ("0.is_active",)),
-                    select=(
-                        rel.Expr(rel.value, ("0.id",)),
-                        rel.Expr(rel.value, ("0.sku",)),
-                        rel.Expr(rel.value, ("0.name",)),
-                        rel.Expr(rel.value, ("0.category",)),
-                        rel.Expr(rel.value, ("0.price",)),
-                        rel.Expr(rel.value, ("0.stock_quantity",)),
-                        rel.Expr(rel.value, ("0.created_at",)),
-                        rel.Expr(rel.value, ("0.rating",)),
-                        rel.Expr(rel.value, ("0.reviews_count",)),
-                        rel.Expr(rel.value, ("0.popularity_score",)),
-                        rel.Expr(rel.value, ("0.is_active",)),
-                        rel.Expr(rel.value, ("0.updated_at",)),
-                        rel.Expr(rel.value, ("0.description",)),
-                    ),
+                    select=rel.columns(0, _COLUMNS_products),
                     order=(
                         rel.Order(rel.Expr(rel.value, ("0.popularity_score",)), True, False),
                         rel.Order(rel.Expr(rel.value, ("0.id",)), False, False),
                     ),
                     limit=rel.Expr(rel.value, ("$1",)),
-                    names=(
-                        "id",
-                        "sku",
-                        "name",
-                        "category",
-                        "price",
-                        "stock_quantity",
-                        "created_at",
-                        "rating",
-                        "reviews_count",
-                        "popularity_score",
-                        "is_active",
-                        "updated_at",
-                        "description",
-                    ),
+                    names=_COLUMNS_products,
                 ),
                 True,
             ),
         ),
-        (
-            "id",
-            "sku",
-            "name",
-            "category",
-            "price",
-            "stock_quantity",
-            "created_at",
-            "rating",
-            "reviews_count",
-            "popularity_score",
-            "is_active",
-            "updated_at",
-            "description",
-        ),
+        _COLUMNS_products,
     ),
 )
 
@@ -559,11 +474,7 @@ _F_order_totals = Function(
     query=rel.Query(
         source=rel.Source("orders", ("id", "total_price", "discount_amount", "final_price")),
         where=rel.Expr(_q_order_totals_3, ("0.id", "$0")),
-        select=(
-            rel.Expr(rel.value, ("0.total_price",)),
-            rel.Expr(rel.value, ("0.discount_amount",)),
-            rel.Expr(rel.value, ("0.final_price",)),
-        ),
+        select=rel.columns(0, ("total_price", "discount_amount", "final_price")),
         names=("subtotal", "discount_amount", "total"),
     ),
 )
