@@ -317,16 +317,27 @@ _ASSIGNED = re.compile(r"^[ \t]*[A-Za-z_]\w*(?=[ \t]*=[^=])", re.MULTILINE)
 
 def _identifier_of(code: str) -> Callable[[str], bool]:
     """Is a name one of `code`'s identifiers (ASCII letter or `_` first, not after a dot)?
-    Searched name by name from its first letter: a module of thousands of tables has
-    millions of identifiers and a dozen imports."""
+    Found name by name: a module of thousands of tables has millions of identifiers and
+    a dozen imports."""
 
     def found(name: str) -> bool:
         if not _NAME.fullmatch(name):
             return False
-        escaped = re.escape(name)
-        return re.search(rf"{escaped}(?!\w)(?<![\w.]{escaped})", code) is not None
+        start = code.find(name)
+        while start >= 0:
+            end = start + len(name)
+            before = code[start - 1] if start else " "
+            after = code[end] if end < len(code) else " "
+            if not _word(before) and before != "." and not _word(after):
+                return True
+            start = code.find(name, start + 1)
+        return False
 
     return found
+
+
+def _word(char: str) -> bool:
+    return char.isalnum() or char == "_"  # what `\w` matches
 
 
 _NAME = re.compile(r"[A-Za-z_]\w*")
