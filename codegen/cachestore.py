@@ -35,6 +35,7 @@ from .render import Formatter
 from .writer import atomic_write
 
 ENV = "SCHEMAGEN_CACHE_DIR"
+Seals = dict[str, tuple[str, str]]  # entry -> (text, seal) of entries whose seal held
 LEGACY_DIR = ".schemagen-cache"  # inside --out: written by earlier versions, never read
 _KEY_FILE = "key"
 _KEY_BYTES = 32
@@ -68,6 +69,7 @@ class Caches:
     formatter: Formatter
     statements: StatementCache
     on_disk: dict[str, str | None] = field(default_factory=dict)  # file -> text as read
+    seals: dict[str, Seals] = field(default_factory=dict)  # file -> the seals that held
     rejected: int = 0  # entries whose seal failed (damaged or foreign): misses
 
 
@@ -81,10 +83,19 @@ def read_caches(out: str | os.PathLike[str], dialect: str) -> Caches:
     folder = cache_dir(out)
     key = _key(create=False)
     on_disk = {name: _read_text(folder / f"{name}.json") for name in (_FORMATTER, _STATEMENTS)}
-    blocks, bad_blocks = _unseal(key, _FORMATTER, _version(_FORMATTER), on_disk[_FORMATTER])
-    texts, bad_texts = _unseal(key, _STATEMENTS, _version(_STATEMENTS), on_disk[_STATEMENTS])
+    seals: dict[str, Seals] = {_FORMATTER: {}, _STATEMENTS: {}}
+    blocks, bad_blocks = _unseal(
+        key, _FORMATTER, _version(_FORMATTER), on_disk[_FORMATTER], seals[_FORMATTER]
+    )
+    texts, bad_texts = _unseal(
+        key, _STATEMENTS, _version(_STATEMENTS), on_disk[_STATEMENTS], seals[_STATEMENTS]
+    )
     return Caches(
-        Formatter(cache=blocks), StatementCache(dialect, texts), on_disk, bad_blocks + bad_texts
+        Formatter(cache=blocks),
+        StatementCache(dialect, texts),
+        on_disk,
+        seals,
+        bad_blocks + bad_texts,
     )
 
 
@@ -100,7 +111,7 @@ def write_caches(out: str | os.PathLike[str], caches: Caches) -> None:
         (_FORMATTER, caches.formatter.memo.kept()),
         (_STATEMENTS, caches.statements.saved()),
     ):
-        text = _seal(key, name, _version(name), entries)
+        text = _seal(key, name, _version(name), entries, caches.seals.get(name, {}))
         if text != caches.on_disk.get(name):
             with contextlib.suppress(OSError):
                 folder.mkdir(parents=True, exist_ok=True)
@@ -120,15 +131,22 @@ def _mac(key: bytes, name: str, version: str, entry: str, text: str) -> str:
     return hmac.digest(key, message, "sha256").hex()  # one-shot: no HMAC object per entry
 
 
-def _seal(key: bytes, name: str, version: str, entries: Mapping[str, str]) -> str:
-    sealed = {k: [_mac(key, name, version, k, v), v] for k, v in sorted(entries.items())}
+def _seal(key: bytes, name: str, version: str, entries: Mapping[str, str], held: Seals) -> str:
+    """The cache file of `entries`; an entry read with a seal that held (`held`, same text,
+    same key and version) keeps that seal instead of being hashed again."""
+    sealed = {}
+    for k, v in sorted(entries.items()):
+        old = held.get(k)
+        mac = old[1] if old is not None and old[0] == v else _mac(key, name, version, k, v)
+        sealed[k] = [mac, v]
     return json.dumps({"version": version, "entries": sealed}, separators=(",", ":"))
 
 
 def _unseal(
-    key: bytes | None, name: str, version: str, text: str | None
+    key: bytes | None, name: str, version: str, text: str | None, held: Seals | None = None
 ) -> tuple[dict[str, str], int]:
-    """The entries of a cache file whose seal holds, and how many did not."""
+    """The entries of a cache file whose seal holds, and how many did not; `held` hears
+    each good entry's text and seal (under this `key` and `version`)."""
     if key is None or not text:
         return {}, 0
     try:
@@ -149,6 +167,8 @@ def _unseal(
             and hmac.compare_digest(sealed[0], _mac(key, name, version, entry, sealed[1]))
         ):
             good[entry] = sealed[1]
+            if held is not None:
+                held[entry] = (sealed[1], sealed[0])
     return good, len(entries) - len(good)
 
 

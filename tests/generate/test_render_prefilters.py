@@ -1,0 +1,51 @@
+"""The render stage's shortcuts in front of regexes, pinned to the regexes they stand for:
+`_not_canonical` (one regex per case, each behind a substring test) says what the single
+alternation it replaced said, on text made of the characters those cases look at."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from codegen import render
+
+_NOT_CANONICAL = re.compile(
+    r'^\s*(return|[\w.\[\]"]+ =) \((?!$)|^\s*"""[ \t\\"]|[ \t\\"]"""$|^\s*"""(?:(?!""").)*$'
+    r"""|(?<![\w.])[bBrRuUfF]+['"]|#[^ ]""",
+    re.MULTILINE,
+)
+_PIECES = st.sampled_from(
+    ["return", " = ", "x", "a.b", "(", ")", '"', "'", '"""', " ", "\t", "\\", "\n",
+     "#", "# c", "b", "rb", "f", "U", ".", "[0]", "= (", "return (", "é"]
+)  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_PIECES, max_size=14).map("".join))
+def test_not_canonical_is_the_alternation(text: str) -> None:
+    assert render._not_canonical(text) == bool(_NOT_CANONICAL.search(text))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=40))
+def test_not_canonical_on_any_text(text: str) -> None:
+    assert render._not_canonical(text) == bool(_NOT_CANONICAL.search(text))
+
+
+_IDENTIFIER = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
+_CODE = st.lists(
+    st.sampled_from(
+        ["rt", "sg", "rt2", "_rt", ".", " ", "\n", "(", "x.rt", "é", "rté", "ört", "1"]
+    ),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_CODE, st.sampled_from(["rt", "sg", "_rt", "rt2", "é", "ört", "x"]))
+def test_identifier_search_is_the_identifier_set(code: str, name: str) -> None:
+    """`prune_imports` asks name by name what the set of all identifiers would say."""
+    found = render._identifier_of(code)
+    assert found(name) == (name in set(_IDENTIFIER.findall(code)))
