@@ -95,9 +95,9 @@ def test_values_taken_as_they_are_are_what_coercion_returns(value: Any, kind: An
 
 
 def _same(a: Any, b: Any) -> bool:
-    return (
-        type(a) is type(b) and a == b and (not isinstance(a, dt.datetime) or a.tzinfo == b.tzinfo)
-    )
+    """The same value of the same type; a NaN (which equals nothing) is the same as a NaN."""
+    equal = a == b or (isinstance(a, Decimal) and a.is_nan() and b.is_nan())
+    return type(a) is type(b) and equal and (not isinstance(a, dt.datetime) or a.tzinfo == b.tzinfo)
 
 
 def test_the_accepting_tests_accept_typical_rows() -> None:
