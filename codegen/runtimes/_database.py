@@ -1222,7 +1222,17 @@ class Engine:
                     events.append(event)
             returned = [rowid for t, rowid, _, _ in events]
             self.settle(events)
+            self._moved_ids(table, changes, returned)
             return [table.out(table.rows[r]) for r in returned if r in table.rows]
+
+    def _moved_ids(self, table: _Table, changes: Row, rowids: list[int]) -> None:
+        """MySQL 8 moves AUTO_INCREMENT past an id an UPDATE writes, as past an inserted one."""
+        for column in table.auto_increment:
+            if column.name in changes:
+                for rowid in rowids:
+                    if rowid in table.rows:
+                        self._saw_value(table, column, table.rows[rowid][column.name])
+        self._bump()
 
     def _update_plan(
         self, table: _Table, values: Mapping[str, Any], filters: Sequence[Filter]
