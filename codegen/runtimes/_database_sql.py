@@ -23,7 +23,7 @@ from ._database import (
     TableSpec,
     sqlite_bind,
 )
-from ._dbapi import driver_of
+from ._dbapi import driver_of, quote_name
 
 SQLITE_CODES = (
     ("UNIQUE constraint failed", "23505"),
@@ -81,9 +81,7 @@ class SqlBackend:
 
     # -- plumbing ------------------------------------------------------------------------------
     def q(self, name: str) -> str:
-        if self.driver == "mysql":
-            return "`" + name.replace("`", "``") + "`"
-        return '"' + name.replace('"', '""') + '"'
+        return quote_name(name, self.driver)
 
     def target(self, spec: TableSpec) -> str:
         return ".".join(self.q(p) for p in spec.sql_name)

@@ -21,3 +21,14 @@ def driver_of(connection: Any, caller: str) -> str:
     if found is None:
         raise TypeError(f"{caller}: unsupported connection type {type(connection).__module__}")
     return found
+
+
+def quote_name(name: str, driver: str) -> str:
+    """An identifier quoted for `driver`'s SQL. psycopg and PyMySQL read `%` as the start of a
+    parameter marker in every statement given parameters, so it is doubled for them: no name
+    can end its quotes or pose as a parameter."""
+    if driver != "sqlite":
+        name = name.replace("%", "%%")
+    if driver == "mysql":
+        return "`" + name.replace("`", "``") + "`"
+    return '"' + name.replace('"', '""') + '"'

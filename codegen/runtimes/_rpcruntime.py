@@ -34,6 +34,7 @@ from typing import Any, NamedTuple
 
 from . import _relruntime as rel
 from . import _sqlruntime as rt
+from ._dbapi import quote_name
 from ._errors import APIError
 from ._settings import LOCALE, SEED, STRICT
 
@@ -826,9 +827,9 @@ def call_database(connection: Any, fn: Function, values: list[Any]) -> Any:
         if value is DEFAULT:
             continue
         mark = "%s" if p.type.kind in _UNCAST else f"%s::{p.type.sql}"
-        args.append(mark if p.name is None else f"{_quote_ident(p.name)} => {mark}")
+        args.append(mark if p.name is None else f"{quote_name(p.name, 'postgres')} => {mark}")
         sent.append(json.dumps(value, default=str) if p.type.kind == "json" else value)
-    target = ".".join(_quote_ident(part) for part in fn.name.split("."))
+    target = ".".join(quote_name(part, "postgres") for part in fn.name.split("."))
     call = f"{target}({', '.join(args)})"
     sql = f"SELECT {call}" if fn.shape == "scalar" else f"SELECT * FROM {call}"
     cursor = connection.cursor()
@@ -856,10 +857,6 @@ def call_database(connection: Any, fn: Function, values: list[Any]) -> Any:
 
 
 _UNCAST = ("row", "composite", "record", "unknown", "json")
-
-
-def _quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _default(p: Param) -> Any:

@@ -47,7 +47,7 @@ from faker import Faker
 
 from . import _rowcheck
 from . import _sqlruntime as sqlrt
-from ._dbapi import driver_of
+from ._dbapi import driver_of, quote_name
 from ._rowcheck import check_violated, coerce, given_generated, unknown_column
 from ._settings import LOCALE, NULL_RATIO, SEED
 
@@ -1155,12 +1155,9 @@ def bind(connection: Any) -> None:
 
 
 def _quote(name: str) -> str:
-    """An identifier quoted for the bound driver; `%` doubled where `%s` marks parameters."""
-    if _driver != "sqlite":
-        name = name.replace("%", "%%")
-    if _driver == "mysql":
-        return "`" + name.replace("`", "``") + "`"
-    return '"' + name.replace('"', '""') + '"'
+    """An identifier quoted for the bound driver (only called once bind() has one)."""
+    assert _driver is not None, "schemagen: no connection bound"
+    return quote_name(name, _driver)
 
 
 def _adapt(value: Any, is_json: bool) -> Any:
