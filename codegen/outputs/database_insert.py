@@ -13,7 +13,6 @@ store by affinity or field by field) get none and take the general path.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -149,6 +148,11 @@ class _Writer:
         self.setup: list[str] = []
         self.body: list[str] = []
         self.sure: list[bool] = []  # per UNIQUE rule: the row always has a key in it
+        self.needs: set[str] = set()  # the `kit.` and `table.` names the body reads
+
+    def need(self, *names: str) -> None:
+        """Record what a line being written reads from the kit or the table."""
+        self.needs.update(names)
 
     def var(self, name: str) -> str:
         return f"v{self.at[name]}" if name in self.at else "None"
@@ -214,6 +218,7 @@ class _Writer:
             tests = [*([f"not ({test})"] if test else []), f"{v} is not None",
                      *([f"{v} is not MISSING"] if missing else [])]  # fmt: skip
             self.body += _if(tests, 12, f"{v} = convert({name}, {v})", "and")
+            self.need("convert")
         self.body += ["        except HandOn:", "            return None"]
 
     def values(self) -> None:
@@ -235,12 +240,14 @@ class _Writer:
                 key = f"sequence{self.at[c.name]}"
                 self.setup.append(f"{key} = table.spec.key, {name}")
                 lines += [f"{pad}{v} = sequences.get({key}, 0) + 1", f"{pad}sequences[{key}] = {v}"]
+                self.need("sequences")
                 continue
             self.setup.append(f"default{self.at[c.name]} = {self.facts.defaults[c.name]}")
             lines.append(f"{pad}{v} = default{self.at[c.name]}()")
             test = self.stored(c, v)
             tests = [*([f"not ({test})"] if test else []), f"{v} is not None"]
             lines += _if(tests, len(pad), f"{v} = store({name}, {v})", "and")
+            self.need("store")
         pending = {c.name for c in self.columns if c.generated is not None}
         for column, fn in self.t.computed:  # a generated column not computed yet reads NULL
             args = ", ".join("None" if p in pending else self.var(p) for p in fn.params)
@@ -252,6 +259,7 @@ class _Writer:
         if lines:
             self.body += ["        try:", *lines, "        except rt.SqlError as error:",
                           "            raise sql_error(error) from None"]  # fmt: skip
+            self.need("sql_error")
 
     def row(self) -> None:
         items = [f"{self.lit(c)}: {self.var(c.name)}" for c in self.columns]
@@ -267,6 +275,7 @@ class _Writer:
                  if c.name in self.facts.not_null]  # fmt: skip
         if nulls:
             self.body += _if(nulls, 8, "invalid(new)")
+            self.need("invalid")
         checks = sorted((c for c in self.t.checks if c.domain is None), key=lambda c: c.name)
         if not checks:
             return
@@ -277,6 +286,7 @@ class _Writer:
         self.body += ["        try:", *_if(tests, 12, "invalid(new)"),
                       "        except (NotImplementedError, rt.SqlError):",
                       "            invalid(new)"]  # fmt: skip
+        self.need("invalid")
 
     def keys(self) -> list[str]:
         """Each UNIQUE rule's key of the row; a taken one is the engine's to raise."""
@@ -301,6 +311,7 @@ class _Writer:
             names = _targets([f"keys{i}" for i in range(len(keys))])
             self.setup.append(f"{names} = [index.keys for index in table.indexes]")
             self.body += _if(probes, 8, "conflict(new)")
+            self.need("conflict")
         return keys
 
     def computed_key(self, key: str, rule: Rule) -> list[str]:
@@ -314,6 +325,7 @@ class _Writer:
         lines = ["        try:", f"            {key}: Key = {value}",
                  "        except rt.SqlError as error:",
                  "            raise sql_error(error) from None"]  # fmt: skip
+        self.need("sql_error")
         if rule.nulls_distinct:
             lines += [f"        if {key} is not None and None in {key}:",
                       f"            {key} = None"]  # fmt: skip
@@ -333,11 +345,14 @@ class _Writer:
                      if c not in self.facts.not_null]  # fmt: skip
             probe = f"parent{j}({_tuple(parts)}) is False"
             test = _if([*nulls, probe], 8, f"orphan({j}, new)", "and")
+            self.need("orphan")
             if after:
                 test[-1:-1] = [f"{pad}    retract(rowid)"]
+                self.need("retract")
             if deferred:
                 test[0] = test[0].replace("if", "elif", 1)
                 test[:0] = [f"{pad}if marks:", f"{pad}    defer()"]
+                self.need("marks", "defer")
             self.body += test
 
     def write(self, keys: list[str]) -> None:
@@ -347,6 +362,7 @@ class _Writer:
             "        rows[rowid] = new",
             f"        row_keys[rowid] = [{', '.join(keys)}]",
         ]
+        self.need("marks", "log", "rows", "row_keys")
         for i, sure in enumerate(self.sure):
             if sure:
                 self.body.append(f"        keys{i}[key{i}] = rowid")
@@ -370,8 +386,8 @@ class _Writer:
             self.parents(after=True)
         self.body.append(f"        return {'[table.out(new)]' if self.copies else '[new.copy()]'}")
         body = "\n".join(self.body)
-        used = [f"    {n} = table.{n}" for n in _TABLE if re.search(rf"\b{n}\b", body)]
-        used += [f"    {n} = kit.{n}" for n in _KIT if re.search(rf"\b{n}\b", body)]
+        used = [f"    {n} = table.{n}" for n in _TABLE if n in self.needs]
+        used += [f"    {n} = kit.{n}" for n in _KIT if n in self.needs]
         used.append("    names = tuple(table.columns)")
         return "\n".join([
             f"def {name}(table: TableState, kit: FastKit) -> FastInsert:",

@@ -124,6 +124,8 @@ def _compile(
             body = typed.code
         if _nesting(body) > MAX_NESTING:
             raise Unsupported(f"an expression nested more than {MAX_NESTING} levels deep")
+        static = None if typed.is_const else dialect.static_body(compiler, tree, result_type,
+                                                                 predicate)  # fmt: skip
     except Unsupported as err:
         signature = _signature(sql_dialect, compiler, name, out_type, predicate)
         return _unsupported(sql, dialect.name, compiler, signature, out_type, err.part)
@@ -133,7 +135,7 @@ def _compile(
         signature = _signature(sql_dialect, compiler, name, out_type, predicate)
         return _unsupported(sql, dialect.name, compiler, signature, out_type, part)
     source = _render(_signature(sql_dialect, compiler, name, out_type, predicate), sql,
-                     dialect.name, body)  # fmt: skip
+                     dialect.name, body, static=static)  # fmt: skip
     return Compiled(name, tuple(compiler.params), source, sql, out_type, None)
 
 
@@ -225,9 +227,19 @@ def _unsupported(
 
 
 def _render(
-    signature: Signature, sql: str, dialect: str, value: str | None, raises: str = ""
+    signature: Signature,
+    sql: str,
+    dialect: str,
+    value: str | None,
+    raises: str = "",
+    static: tuple[str, str] | None = None,
 ) -> str:
+    """The function; with `static` (guard, value), the inputs the guard accepts take that
+    faster body first (sqlexpr/pg_static.py)."""
     body = raises if value is None else signature.returning(value)
+    if static is not None:
+        guard, fast = static
+        body = f"if {guard}:\n        return {fast}\n    {body}"  # typed: Decimal or bool
     return f"{signature.header()}\n    {docstring(f'{dialect}: {sql}')}\n    {body}\n"
 
 

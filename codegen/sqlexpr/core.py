@@ -119,6 +119,8 @@ class Compiler:
     params: dict[str, str] = field(default_factory=dict)  # SQL name -> Python name
     _temps: int = 0
     _bound: dict[int, Typed] = field(default_factory=dict)  # node id -> already compiled
+    # node id -> its SQL type, for a second reading of the same tree (pg_static.py)
+    types: dict[int, SqlType] = field(default_factory=dict)
 
     def expr(self, node: exp.Expression) -> Typed:
         bound = self._bound.get(id(node))
@@ -129,7 +131,9 @@ class Compiler:
             if len(spine) > MAX_CHAIN:
                 raise Unsupported(f"a chain of {len(spine)} operators (the limit is {MAX_CHAIN})")
             return self._fold(spine)
-        return self._dispatch(node)
+        typed = self._dispatch(node)
+        self.types[id(node)] = typed.type
+        return typed
 
     def _dispatch(self, node: exp.Expression) -> Typed:
         handler = self.dialect.dispatch.get(type(node))

@@ -133,3 +133,10 @@ class Dialect:
 
     def assign(self, c: Compiler, t: Typed, target: SqlType) -> Typed:
         raise Unsupported(f"storing into {target.sql}")
+
+    def static_body(
+        self, c: Compiler, tree: exp.Expression, result: SqlType | None, predicate: bool
+    ) -> tuple[str, str] | None:
+        """A second, faster body and the guard on the inputs it takes (PostgreSQL's numeric
+        with static scales), or None: the general body alone."""
+        return None

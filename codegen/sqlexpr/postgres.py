@@ -15,7 +15,7 @@ from sqlglot.dialects.postgres import Postgres as _SqlglotPostgres
 from sqlglot.tokenizer_core import TokenType
 
 from ..model import SqlType
-from . import pg_json, runtime
+from . import pg_json, pg_static, runtime
 from . import stypes as T
 from .compiler import common_dispatch, lazy, register_common
 from .core import Compiler, Handler, Typed, Unsupported
@@ -183,6 +183,11 @@ class PostgresDialect(Dialect):
 
     def assign(self, c: Compiler, t: Typed, target: SqlType) -> Typed:
         return cast(c, t, target, explicit=False)
+
+    def static_body(
+        self, c: Compiler, tree: exp.Expression, result: SqlType | None, predicate: bool
+    ) -> tuple[str, str] | None:
+        return pg_static.static_body(c, tree, result, predicate)
 
 
 # --------------------------------------------------------------------------- values

@@ -150,7 +150,7 @@ def py_literal(value: Any) -> str:
             return f"float({str(value)!r})"
         return repr(value)
     if isinstance(value, Decimal):
-        return f"rt.Decimal({str(value)!r})"
+        return f"rt.DECIMAL[{str(value)!r}]"  # built once per process, not per call
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             return f"rt.datetime.fromisoformat({value.isoformat()!r})"

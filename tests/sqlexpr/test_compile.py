@@ -54,8 +54,10 @@ def test_numeric_times_integer_cast() -> None:
         '''
         def orders_total_price(price: Decimal | None, quantity: int | None) -> Decimal | None:
             """postgres: (price * (quantity)::numeric)"""
+            if type(price) is rt.Decimal and price.same_quantum(rt.QUANTA[2]) and type(quantity) is int:
+                return rt.positive_zero(rt.dmul(price, quantity))
             return rt.num_mul(price, rt.to_numeric(quantity))
-        ''',
+        ''',  # noqa: E501
     )
     assert compiled.params == ("price", "quantity")
     assert compiled.result_type == SqlType("numeric", "numeric")
@@ -72,8 +74,10 @@ def test_result_type_applies_the_declared_typmod() -> None:
         '''
         def total(price: Decimal | None, quantity: int | None) -> Decimal | None:
             """postgres: price * quantity"""
+            if type(price) is rt.Decimal and price.same_quantum(rt.QUANTA[2]) and type(quantity) is int:
+                return rt.digits_check(rt.dmul(price, quantity), 10, 2)
             return rt.to_numeric(rt.num_mul(price, rt.to_numeric(quantity)), 10, 2)
-        ''',
+        ''',  # noqa: E501
     )
     assert load(compiled)["total"](Decimal("0.05"), 3) == Decimal("0.15")
     assert load(compiled)["total"](Decimal("0.125"), 1) == Decimal("0.13")  # half away from 0

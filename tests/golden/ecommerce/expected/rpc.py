@@ -89,7 +89,7 @@ def _impl_calculate_total(
     return rt.num_round(
         rt.num_mul(
             rt.num_mul(price, rt.to_numeric(quantity)),
-            rt.num_sub(rt.Decimal("1"), rt.num_div(discount, rt.Decimal("100"))),
+            rt.num_sub(rt.DECIMAL["1"], rt.num_div(discount, rt.DECIMAL["100"])),
         ),
         2,
     )
@@ -129,13 +129,13 @@ _F_calculate_total = Function(
 
 def _q_get_order_summary_2(p_1: Decimal | None) -> Decimal | None:
     """postgres: ((COALESCE(\"#1\", 0)))"""
-    result: Decimal | None = rt.coalesce(p_1, lambda: rt.Decimal("0"))
+    result: Decimal | None = rt.coalesce(p_1, lambda: rt.DECIMAL["0"])
     return result
 
 
 def _q_get_order_summary_4(p_2: Decimal | None) -> Decimal | None:
     """postgres: ((COALESCE(ROUND(\"#2\", 2), 0)))"""
-    result: Decimal | None = rt.coalesce(rt.num_round(p_2, 2), lambda: rt.Decimal("0"))
+    result: Decimal | None = rt.coalesce(rt.num_round(p_2, 2), lambda: rt.DECIMAL["0"])
     return result
 
 
@@ -361,7 +361,7 @@ def _impl_discounted_price(
     """postgres: round(price * (1 - discount_percent / 100), 2)"""
     return rt.num_round(
         rt.num_mul(
-            price, rt.num_sub(rt.Decimal("1"), rt.num_div(discount_percent, rt.Decimal("100")))
+            price, rt.num_sub(rt.DECIMAL["1"], rt.num_div(discount_percent, rt.DECIMAL["100"]))
         ),
         2,
     )
