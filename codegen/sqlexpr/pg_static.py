@@ -5,12 +5,13 @@ scale a constant from there: + and - take the larger scale, * the sum, round(x, 
 a cast to numeric(p,s) s. Only / has a scale known with its value (select_div_scale), so a
 quotient is taken only where a round() or the stored type rounds it to a known scale at once.
 For such an expression (numeric(p,s) and integer inputs; + - * /, unary -, round, COALESCE,
-casts to numeric, comparisons, AND/OR/NOT, BETWEEN) the compiled function first tests its
-inputs: each numeric a finite Decimal with its declared places (`same_quantum`), each
-integer an int. Those inputs take the context's exact Decimal steps, whose exponents are the
-scales above, with no normalising per step (a zero's sign is fixed once, at the end); any
-other input (NULL, NaN, another scale, another type) takes the general body. Every input
-reaches one of the two bodies, so the function's values are the general body's.
+casts to numeric, comparisons, AND/OR/NOT, BETWEEN; text and enum inputs compared for
+equality) the compiled function first tests its inputs: each numeric a finite Decimal with
+its declared places (`same_quantum`), each integer an int, each text a str. Those inputs
+take the context's exact Decimal steps, whose exponents are the scales above, with no
+normalising per step (a zero's sign is fixed once, at the end); any other input (NULL, NaN,
+another scale, another type) takes the general body. Every input reaches one of the two
+bodies, so the function's values are the general body's.
 """
 
 from __future__ import annotations
@@ -94,6 +95,9 @@ def _column(w: _Walk, node: exp.Column) -> Static:
     if t.category in T.INTS:
         w.guards[py] = f"type({py}) is int"
         return Static(py, integer=True)
+    if t.category in ("text", "varchar", "enum"):  # compared for equality only (char pads)
+        w.guards[py] = f"type({py}) is str"
+        return Static(py, kind="text")
     if t.category == "numeric" and t.precision is not None and (t.scale or 0) in range(40):
         s = t.scale or 0
         w.guards[py] = f"type({py}) is rt.Decimal and {py}.same_quantum(rt.QUANTA[{s}])"
@@ -104,8 +108,10 @@ def _column(w: _Walk, node: exp.Column) -> Static:
 def _literal(w: _Walk, node: exp.Expression) -> Static:
     """A number (the compiler's own reading of it: int4, int8 or numeric by its text)."""
     t = w.c.expr(node)
+    if t.is_const and isinstance(t.value, str):
+        return Static(repr(t.value), kind="text")
     if not t.is_const or not isinstance(t.value, (int, Decimal)) or isinstance(t.value, bool):
-        raise NotStatic("a literal other than a number")
+        raise NotStatic("a literal other than a number or a string")
     return _constant(t.value)
 
 
@@ -245,8 +251,11 @@ def _coalesce(w: _Walk, node: exp.Coalesce) -> Static:
 
 
 def _compare(w: _Walk, node: exp.Binary) -> Static:
-    a, b = w.number(node.this), w.number(node.expression)
     op = _PY_OPS[COMPARISONS[type(node)]]
+    a, b = w.node(node.this), w.node(node.expression)
+    if a.kind == b.kind == "text" and op in ("==", "!="):  # code points: deterministic
+        return Static(f"{a.code} {op} {b.code}", kind="bool")
+    a, b = w.number(node.this), w.number(node.expression)
     return Static(f"{a.code} {op} {b.code}", kind="bool", compared=(a.code, op, b.code))
 
 
@@ -315,8 +324,8 @@ def static_body(
         code = _result(out, result, predicate)
     except NotStatic:
         return None
-    if not any("same_quantum" in g for g in w.guards.values()) or out.code.isidentifier():
-        return None  # no numeric input: integer comparisons are already plain
+    if all(g.endswith("is int") for g in w.guards.values()) or out.code.isidentifier():
+        return None  # integers alone: their comparisons are already plain
     guard = " and ".join(w.guards[py] for py in c.params.values() if py in w.guards)
     return guard, code
 

@@ -209,3 +209,23 @@ def test_the_generated_numeric_test_takes_a_typical_price() -> None:
     assert source is not None
     accept = eval(f"lambda v: {source}", {"kept0": _database.numeric_kept(10, 2)})
     assert accept(Decimal("12.50")) and not accept(Decimal("12.5")) and not accept(12)
+
+
+@settings(max_examples=300)
+@given(
+    p=st.integers(1, 30),
+    s=st.integers(0, 12),
+    digits=st.integers(0, 32),
+    data=st.data(),
+)
+def test_numeric_kept_is_its_definition(p: int, s: int, digits: int, data: Any) -> None:
+    """At the scale, within the precision (read from adjusted()), not -0: as the
+    comparisons with 10**(p - s) it replaced."""
+    if s >= p:
+        return
+    n = data.draw(st.sampled_from([0, 10**digits - 1, -(10**digits), 10**digits]))
+    v = Decimal(n).scaleb(-s, rt.NUM)
+    limit = 10 ** (p - s)
+    want = -limit < v < limit
+    assert _database.numeric_kept(p, s)(v) == want
+    assert not _database.numeric_kept(p, s)(Decimal("-0").scaleb(-s))

@@ -168,3 +168,27 @@ def test_off_scale_inputs_take_the_general_body() -> None:
     assert fn(None, 3) is None and fn(Decimal("1.50"), None) is None
     with pytest.raises(TypeError):
         fn(Decimal("1.50"), True)
+
+
+TEXT_CASES = ["s = t", "s <> 'ab'", "s = 'x' AND t <> s", "s = t OR a > 0", "e = 'paid'"]
+
+
+@pytest.mark.parametrize("sql", TEXT_CASES)
+def test_text_equality_matches_postgres(pgdb: psycopg.Connection, sql: str) -> None:
+    """Text, varchar and enum values compared for equality: code points, as the server."""
+    from .harness import compile_pg, pg_compare, strategy
+
+    columns = {"s": "text", "t": "varchar(3)", "a": "numeric(5,2)", "e": "text"}
+    compiled = compile_pg(sql, columns, predicate=True)
+    assert fast_only(compiled) is not None, compiled.source
+    namespace: dict[str, Any] = {"rt": runtime}
+    exec(compile(compiled.source, "<t>", "exec"), namespace)
+    fn = namespace[compiled.name]
+
+    @settings(max_examples=EXAMPLES // 4, deadline=None, database=None)
+    @given(row=st.fixed_dictionaries({name: strategy(t) for name, t in columns.items()}))
+    def check(row: dict[str, Any]) -> None:
+        db, py = pg_compare(pgdb, sql, columns, row, compiled, fn)
+        assert same(db, py), f"{sql} with {row}: postgres {db!r}, python {py!r}"
+
+    check()

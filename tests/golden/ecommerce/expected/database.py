@@ -414,6 +414,8 @@ def orders__discount_default() -> Decimal:
 
 def orders__unique_where(status: str | None) -> bool | None:
     """postgres: status = 'pending'"""
+    if type(status) is str:
+        return status == "pending"
     return rt.eq(status, "pending")
 
 
