@@ -17,7 +17,7 @@ bodies, so the function's values are the general body's.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -57,6 +57,7 @@ class Static:
 class _Walk:
     c: Compiler
     guards: dict[str, str]  # Python parameter -> the test its value must pass
+    steps: list[str] = field(default_factory=list)  # the + - * steps' code, as made
 
     def node(self, node: exp.Expression) -> Static:
         handler = _HANDLERS.get(type(node))
@@ -153,7 +154,9 @@ def _arith(w: _Walk, node: exp.Binary) -> Static:
     scale = a.scale + b.scale if isinstance(node, exp.Mul) else max(a.scale, b.scale)
     if scale > MAX_SCALE:
         raise NotStatic("scale")
-    return Static(f"{_STEPS[type(node)]}({a.code}, {b.code})", scale=scale)
+    code = f"{_STEPS[type(node)]}({a.code}, {b.code})"
+    w.steps.append(code)
+    return Static(code, scale=scale)
 
 
 def _div(w: _Walk, node: exp.Div) -> Static:
@@ -327,7 +330,23 @@ def static_body(
     if all(g.endswith("is int") for g in w.guards.values()) or out.code.isidentifier():
         return None  # integers alone: their comparisons are already plain
     guard = " and ".join(w.guards[py] for py in c.params.values() if py in w.guards)
-    return guard, code
+    return guard, code if out.kind == "bool" else shared(code, w.steps)
+
+
+def shared(code: str, steps: list[str]) -> str:
+    """A step written twice (`price * quantity - round(price * quantity * ...)`) computed
+    once: named where it is first evaluated (`(_s1 := ...)`), read after. A value's code
+    is nested calls only, evaluated left to right, so the first text is the first run."""
+    n = 0
+    for step in sorted(set(steps), key=len, reverse=True):
+        if code.count(step) < 2:
+            continue
+        n += 1
+        first = code.index(step) + len(step)
+        code = code[:first].replace(step, f"(_s{n} := {step})") + code[first:].replace(
+            step, f"_s{n}"
+        )
+    return code
 
 
 def _result(out: Static, result: SqlType | None, predicate: bool) -> str:

@@ -34,7 +34,7 @@ EXPRESSIONS = [
     "round(a / b, {k})", "round(a / n, {k})", "a / {pow10}", "a / b", "(a + b) / n",
     "round(a, {k}) - b", "round(a)", "COALESCE(a, 0) * n", "a::numeric({p2},{s2}) + b",
     "n::numeric({p2},{s2}) * a", "round(b * {const} / {int}, {k})",
-    "a * n - round(a * n * b / 100, {k})",
+    "a * n - round(a * n * b / 100, {k})", "(a + b) * (a + b) - (a + b) * n",
 ]  # fmt: skip
 PREDICATES = [
     "a >= 0 AND a <= 100", "a * n > b", "a BETWEEN 0 AND 5", "NOT (a < b) OR n > 3",
