@@ -223,8 +223,8 @@ def typmod(x: Static, precision: int, scale: int) -> Static:
         x = rounded(x, scale)
     if x.scale == scale and not x.integer:
         return Static(f"rt.digits_check({x.code}, {precision}, {scale})", scale=scale)
-    code = f"rt.Decimal({x.code})" if x.integer else x.code
-    return Static(f"rt.numeric_typmod({code}, {precision}, {scale})", scale=scale)
+    code = f"rt.Decimal({x.code})" if x.integer else x.code  # a negative scale keeps 0 places
+    return Static(f"rt.numeric_typmod({code}, {precision}, {scale})", scale=max(scale, 0))
 
 
 def _cast(w: _Walk, node: exp.Cast) -> Static:

@@ -429,7 +429,8 @@ SUPPORTED_CONSTRUCTS: tuple[tuple[str, str, str], ...] = (
      "->> prints as jsonb does; a missing key or JSON null is NULL"),
     ("arithmetic", "+ - * / % (integers)", "truncating; smallint/integer/bigint overflow raises"),
     ("arithmetic", "+ - * / % (numeric)",
-     "exact Decimal; PostgreSQL result scales (select_div_scale)"),
+     "exact Decimal; PostgreSQL result scales (select_div_scale); numeric(p,s) and integer "
+     "inputs take a faster body with the scales known when compiling (same values)"),
     ("arithmetic", "+ - * / (real, double precision)",
      "float4 results rounded to float32; overflow/underflow raise"),
     ("arithmetic", "unary -", ""),
