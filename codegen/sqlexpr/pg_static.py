@@ -72,10 +72,11 @@ class _Walk:
             raise NotStatic("not a number")
         return out
 
-    def decimal(self, node: exp.Expression) -> Static:
-        out = self.number(node)
-        if out.integer:
-            raise NotStatic("an integer where a Decimal step follows")
+    def value(self, node: exp.Expression) -> Static:
+        """A number, or a quotient still to round."""
+        out = self.node(node)
+        if out.kind not in ("num", "div"):
+            raise NotStatic(f"a {out.kind} where a number goes")
         return out
 
     def type(self, node: Any) -> SqlType:
@@ -211,10 +212,7 @@ def _places(node: exp.Expression | None) -> int:
 
 def _round(w: _Walk, node: exp.Round) -> Static:
     _numeric_node(w, node)
-    x = w.node(node.this)
-    if x.kind == "bool":
-        raise NotStatic("round of a boolean")
-    return rounded(x, _places(node.args.get("decimals")))
+    return rounded(w.value(node.this), _places(node.args.get("decimals")))
 
 
 def typmod(x: Static, precision: int, scale: int) -> Static:
@@ -235,9 +233,10 @@ def _cast(w: _Walk, node: exp.Cast) -> Static:
         target = None
     if target is None or target.category != "numeric":
         raise NotStatic("cast")
-    x = w.node(node.this)
-    if x.kind == "bool":
-        raise NotStatic("cast of a boolean")
+    folded = w.c.expr(node)  # '1.5'::numeric(5,2): the compiler's constant
+    if folded.is_const and isinstance(folded.value, Decimal) and folded.value.is_finite():
+        return _constant(folded.value)
+    x = w.value(node.this)
     if target.precision is None:
         if x.kind == "div":
             raise NotStatic("an unrounded quotient")
