@@ -29,7 +29,7 @@ EXPORTS = {
     "database": ["APIError", "APIResponse", "AsyncDatabase", "Database", "DatabaseError", "SCHEMA"]
 }
 RUNTIMES = ("_database.py", "_database_api.py", "_database_sql.py", "_database_mysql.py",
-            "_database_embed.py", "_database_exclude.py")  # fmt: skip
+            "_database_embed.py", "_database_exclude.py", "_database_ranges.py")  # fmt: skip
 # how PostgreSQL names a type in its messages
 PG_NAMES = {
     "varchar": "character varying", "char": "character", "double": "double precision",

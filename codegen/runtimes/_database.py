@@ -28,6 +28,7 @@ from typing import Any
 
 from . import _database_exclude as exclusion
 from . import _database_mysql as mysql
+from . import _database_ranges as ranges
 from . import _errors
 from . import _sqlruntime as rt
 
@@ -176,7 +177,8 @@ def _failing(row: Mapping[str, Any]) -> str:
 
 
 def _from_sql_error(error: rt.SqlError) -> DatabaseError:
-    return DatabaseError(error.sqlstate, str(error))
+    detail, hint = getattr(error, "detail", None), getattr(error, "hint", None)
+    return DatabaseError(error.sqlstate, str(error), detail, hint)
 
 
 def undefined_table(name: str) -> DatabaseError:
@@ -332,6 +334,20 @@ def _as_is(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
     return value
 
 
+def _pg_range(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
+    """A range or multirange as PostgreSQL stores it (canonical, printed as it prints it);
+    a range type `_database_ranges` does not read is kept as written."""
+    if isinstance(value, ranges.RangeText):
+        return value
+    kind = ranges.kind_of(t.sql)
+    if kind not in ranges.SUBTYPES:
+        return value
+    stored = ranges.read(value, kind, t.category == "multirange")
+    if stored is None:
+        raise _mismatch(column, value)
+    return stored
+
+
 _PG: dict[str, Coerce] = {
     **dict.fromkeys(("smallint", "integer", "bigint"), _pg_int),
     "numeric": _pg_numeric, "money": _as_is,
@@ -345,6 +361,7 @@ _PG: dict[str, Coerce] = {
     **dict.fromkeys(("json", "jsonb"), _pg_json),
     "json_text": _json_text,
     "bytes": _pg_bytes, **dict.fromkeys(("inet", "cidr"), _pg_inet), "array": _pg_array,
+    **dict.fromkeys(("range", "multirange"), _pg_range),
 }  # fmt: skip
 
 
