@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Self
 
 from . import _sqlruntime as rt
 
@@ -55,7 +55,7 @@ class RangeText(str):
     # multirange range by range, a shorter one first when the rest is equal
     key: tuple[Any, ...]
 
-    def __new__(cls, text: str, spans: tuple[Span, ...], multi: bool) -> RangeText:
+    def __new__(cls, text: str, spans: tuple[Span, ...], multi: bool) -> Self:
         made = super().__new__(cls, text)
         made.spans, made.multi = spans, multi
         keys = tuple(_order_key(s) for s in spans)
