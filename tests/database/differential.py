@@ -218,7 +218,7 @@ class Generator:
 
     def _overlap(self, spec: Any, row: dict[str, Any], other: dict[str, Any]) -> None:
         """An EXCLUDE's columns as another row has them, ranges moved a little."""
-        _, columns, operators = self.pick(spec.excludes)
+        _, columns, operators = self.pick(spec.excludes)[:3]
         start, width = self.draw(st.integers(-3, 2)), self.draw(st.integers(1, 4))
         for c, op in zip(columns, operators, strict=True):
             value = other[c]
