@@ -783,21 +783,22 @@ class Engine:
 
     def _excluded(self, table: _Table, row: Row, rowid: int, now: Callable[[int], bool]) -> None:
         """23P01 when the row conflicts with a stored one under an EXCLUDE constraint
-        whose place (`now`) has come; a deferred one waits for `_check_excluded`."""
+        whose place (`now`) has come. Under a deferred one the conflicting row waits for
+        `_check_excluded` (PostgreSQL queues a recheck only for a row that met a conflict
+        when it was written)."""
         for name, columns, operators, after, deferred in table.spec.excludes:
             if not now(after):
                 continue
-            if deferred:
-                self._waiting.append((table, rowid, row))
-                continue
             found = exclusion.conflict(name, columns, operators, table.types,
                                        table.rows.items(), row, rowid, _text)  # fmt: skip
-            if found is not None:
+            if found is not None and deferred:
+                self._waiting.append((table, rowid, row))
+            elif found is not None:
                 raise DatabaseError(*found)
 
     def _check_excluded(self) -> None:
-        """The deferred EXCLUDE constraints, for each row written since (as PostgreSQL
-        rechecks them: in the order written, a row since changed or deleted skipped)."""
+        """The deferred EXCLUDE constraints, rechecked for each row that met a conflict
+        when written, in that order (a row since changed or deleted is skipped)."""
         waiting, self._waiting = self._waiting, []
         for table, rowid, row in waiting:
             if table.rows.get(rowid) is not row:

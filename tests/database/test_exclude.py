@@ -244,6 +244,13 @@ def test_a_deferred_exclude_is_checked_at_commit(pair: Any) -> None:
                    ("later", "insert", {"id": 4, "r": "[20,30)"})], False),
         ("block", [("later", "insert", {"id": 5, "r": "[40,50)"}),
                    ("later", "update", {"id": 5, "r": "[41,42)"})], True),
+        # only a row that met a conflict when written is rechecked: the detail names it
+        ("block", [("later", "insert", {"id": 6, "r": "[60,70)"}),
+                   ("later", "insert", {"id": 7, "r": "[65,66)"})], False),
+        ("later", "insert", {"id": 6, "r": "[60,70)"}),
+        ("block", [("later", "update", {"id": 6, "r": "[60,62)"}),
+                   ("later", "insert", {"id": 7, "r": "[61,66)"}),
+                   ("later", "update", {"id": 6, "r": "[60,61)"})], False),
     ])  # fmt: skip
     assert seen[1][:2] == ("error", "23P01")
     assert seen[2] == ("block", [("rows", [2]), ("rows", [1])])
