@@ -279,8 +279,9 @@ def test_an_upsert_meets_an_exclude_as_in_postgres(
     outcomes = []
     for db in pair:
         try:
-            outcomes.append(("rows", [r["id"] for r in db.upsert(table, row,
-                                                                 ignore_duplicates=nothing)]))
+            outcomes.append(
+                ("rows", [r["id"] for r in db.upsert(table, row, ignore_duplicates=nothing)])
+            )
         except Exception as error:
             outcomes.append(("error", error.code, error.message, error.details))  # type: ignore[attr-defined]
     assert outcomes[0] == outcomes[1]
