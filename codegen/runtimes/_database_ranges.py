@@ -12,7 +12,7 @@ in UTC, the session time zone `Database.connect` sets). Other range types are no
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple, Self
@@ -467,7 +467,7 @@ def read(value: Any, kind: str, multi: bool) -> RangeText | None:
         pieces: Iterable[str]
         if isinstance(value, str):
             pieces = _pieces(value)
-        elif isinstance(value, (list, tuple)):
+        elif isinstance(value, Sequence) and not isinstance(value, (bytes, bytearray)):
             found = [_literal(v) for v in value]
             if any(f is None for f in found):
                 return None

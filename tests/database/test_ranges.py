@@ -268,3 +268,20 @@ def test_equal_ranges_written_differently_are_one_unique_key(pair: Any) -> None:
         assert _shown(db.select("keyed", where={"nk": "[1.000,2)"})) == [
             {"id": "1", "k": "[1,4)", "nk": "[1.0,2)"}
         ]
+
+
+def test_psycopg_range_objects_are_read_as_postgres_reads_them(pair: Any) -> None:
+    from decimal import Decimal
+
+    from psycopg.types.multirange import Multirange
+    from psycopg.types.range import Range
+
+    row = {
+        "id": 1, "i4": Range(1, 5, "[]"), "n": Range(Decimal("1.50"), None, "(]"),
+        "d": Range(None, None, "[]"), "m4": Multirange([Range(4, 9), Range(1, 5)]),
+        "nm": Multirange([]),
+    }  # fmt: skip
+    want = {"id": "1", "i4": "[1,6)", "i8": None, "n": "(1.50,)", "d": "(,)", "ts": None,
+            "tz": None, "m4": "{[1,9)}", "nm": "{}", "dm": None}  # fmt: skip
+    for db in pair:
+        assert _shown(db.insert("vals", row)) == [want]
