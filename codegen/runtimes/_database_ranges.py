@@ -328,6 +328,13 @@ def _serialized(lower: Any, upper: Any, lower_inc: bool, upper_inc: bool) -> Spa
     return Span(lower, upper, lower is not None and lower_inc, upper is not None and upper_inc)
 
 
+# multirange_in's states inside a range: (state, character) -> the next ("": any other)
+_IN_RANGE = {
+    ("in", '"'): "quoted", ("in", "\\"): "escaped", ("escaped", ""): "in",
+    ("quoted", '"'): "in", ("quoted", "\\"): "quoted escaped", ("quoted escaped", ""): "quoted",
+}  # fmt: skip
+
+
 def _pieces(text: str) -> Iterator[str]:
     """multirange_in's scan: the text of each range in the braces (`empty` included), each
     handed on as it is found (PostgreSQL reads a range before it scans on)."""
@@ -356,26 +363,15 @@ def _pieces(text: str) -> Iterator[str]:
                 state = "after"
             else:
                 raise _malformed("multirange", text, "Expected range start.")
-        elif state == "in":
-            if ch in "])":
+        elif state != "after":  # inside a range: where it ends, past quotes and escapes
+            if state == "in" and ch in "])":
                 seen = True
                 yield text[start : at + 1]
                 state = "after"
-            elif ch == '"':
-                state = "quoted"
-            elif ch == "\\":
-                state = "escaped"
-        elif state == "escaped":
-            state = "in"
-        elif state == "quoted":
-            if ch == '"' and text[at + 1 : at + 2] == '"':
-                at += 1
-            elif ch == '"':
-                state = "in"
-            elif ch == "\\":
-                state = "quoted escaped"
-        elif state == "quoted escaped":
-            state = "quoted"
+            elif state == "quoted" and ch == '"' and text[at + 1 : at + 2] == '"':
+                at += 1  # a doubled quote inside quotes
+            else:
+                state = _IN_RANGE.get((state, ch)) or _IN_RANGE.get((state, ""), state)
         elif ch == ",":
             state = "before"
         elif ch == "}":

@@ -104,6 +104,14 @@ class Tally:
     ok: int = 0
     errors: Counter[str] = field(default_factory=Counter)
 
+    def add(self, outcome: tuple[Any, ...]) -> None:
+        """Count one operation both sides agreed on (an error by its SQLSTATE)."""
+        self.ops += 1
+        if outcome[0] == "error":
+            self.errors[outcome[1]] += 1
+        else:
+            self.ok += 1
+
     def __str__(self) -> str:
         codes = ", ".join(f"{c}: {n}" for c, n in sorted(self.errors.items()))
         return f"{self.ops} operations agreed ({self.ok} succeeded; errors {codes})"
@@ -433,9 +441,5 @@ def run_sequence(
         before = "".join(f"  after: {h}\n" for h in history)
         assert got == want, f"{before}{op.text}\n  fake: {got}\n  real: {want}"
         history.append(f"{op.text} -> {got[0]} {got[1] if got[0] == 'error' else ''}")
-        tally.ops += 1
-        if got[0] == "error":
-            tally.errors[got[1]] += 1
-        else:
-            tally.ok += 1
+        tally.add(got)
     same_contents(pkg, fake, real, tables)

@@ -193,11 +193,7 @@ def test_ranges_are_stored_and_refused_as_postgres_does(pair: Any, data: Any) ->
             f"{text}\n  fake: {got}\n  real: {want}"
         )
         history.append(f"{text} -> {got[0]} {got[1] if got[0] == 'error' else ''}")
-        TALLY.ops += 1
-        if got[0] == "error":
-            TALLY.errors[got[1]] += 1
-        else:
-            TALLY.ok += 1
+        TALLY.add(got)
     for table in COLUMNS:
         assert _shown(fake.select(table, order_by="id")) == _shown(
             real.select(table, order_by="id")
