@@ -45,6 +45,10 @@ CREATE TABLE altered (id int, r int4range, k int);
 ALTER TABLE altered ADD CONSTRAINT altered_r EXCLUDE USING gist (r WITH &&);
 ALTER TABLE altered ADD PRIMARY KEY (id);
 CREATE UNIQUE INDEX altered_k ON altered (k);
+CREATE TABLE multi_touching (id int PRIMARY KEY, m int4multirange,
+                             EXCLUDE USING gist (m WITH -|-));
+CREATE TABLE contained (id int PRIMARY KEY, s datemultirange, EXCLUDE USING gist (s WITH &&));
+CREATE TABLE stamped (id int PRIMARY KEY, t tstzrange, EXCLUDE USING gist (t WITH &&));
 CREATE TABLE later (
   id int PRIMARY KEY, r int4range,
   CONSTRAINT later_r EXCLUDE USING gist (r WITH &&) DEFERRABLE INITIALLY DEFERRED
@@ -131,6 +135,26 @@ CASES = [
         ("touching", "insert", {"id": 4, "r": "[0,0]"}),
     ],
     [("hashed", "insert", {"id": 1, "code": "a"}), ("hashed", "insert", {"id": 2, "code": "a"})],
+    [
+        ("multi_touching", "insert", {"id": 1, "m": "{[1,3), [7,9)}"}),
+        ("multi_touching", "insert", {"id": 2, "m": "{[3,5)}"}),  # [1,3) ends where it starts
+        ("multi_touching", "insert", {"id": 3, "m": "{[5,6), [20,30)}"}),
+        ("multi_touching", "insert", {"id": 4, "m": "{[10,12), [30,31)}"}),
+        ("multi_touching", "insert", {"id": 5, "m": "{}"}),
+        ("multi_touching", "insert", {"id": 6, "m": "{[-5,1)}"}),
+    ],
+    [
+        ("contained", "insert", {"id": 1, "s": "{[2024-01-01,2024-01-10)}"}),
+        ("contained", "insert", {"id": 2, "s": "{[2024-01-02,2024-01-03]}"}),
+        ("contained", "insert", {"id": 3, "s": "{[2023-12-01,2024-02-01)}"}),
+        ("contained", "insert", {"id": 4, "s": "{}"}),
+    ],
+    [
+        ("stamped", "insert", {"id": 1, "t": "[2024-01-01 10:00+02,2024-01-01 12:00+02)"}),
+        ("stamped", "insert", {"id": 2, "t": "[2024-01-01 09:00:00+00,)"}),
+        ("stamped", "insert", {"id": 3, "t": "(,2024-01-01 08:00:00+00]"}),
+        ("stamped", "insert", {"id": 4, "t": "[2024-01-01 07:59:59.5+00,2024-01-01 08:00+00)"}),
+    ],
 ]
 
 
