@@ -160,6 +160,10 @@ def _read_numeric(text: str) -> Bound:
     word = _NUMERIC_WORDS.get(text.strip().lower())
     if word is not None:
         return Bound((word[0], 0), word[1])
+    based = _INT.fullmatch(text)
+    if based is not None and based[2][:2].lower() in ("0x", "0o", "0b"):  # PostgreSQL 16+
+        whole = int(based[2].replace("_", ""), 0) * (-1 if based[1] == "-" else 1)
+        return Bound((1, Decimal(whole)), str(whole))
     found = _NUMERIC.fullmatch(text)
     if found is None:
         raise rt.SqlError(f'invalid input syntax for type numeric: "{text}"', "22P02")
@@ -203,7 +207,9 @@ def _show_timestamp(value: datetime) -> str:
     return head + ("." + fraction.rstrip("0") if fraction.rstrip("0") else "")
 
 
-def _plus(overflow: str, code: str, limit: Any, step: Any) -> Callable[[Bound], Bound | None]:
+def _plus(
+    overflow: str, code: str, limit: Any, step: Any, hint: str | None = None
+) -> Callable[[Bound], Bound | None]:
     """The next value of a discrete subtype (`[a,b]` is `[a,b+1)`), refused past its end;
     None for -infinity and infinity, which stay as written (bounds included or not)."""
 
@@ -212,7 +218,7 @@ def _plus(overflow: str, code: str, limit: Any, step: Any) -> Callable[[Bound], 
         if rank != 1:
             return None
         if value >= limit:
-            raise rt.SqlError(overflow, code)
+            raise LiteralError(overflow, code, hint=hint)
         nxt = value + step
         return Bound((1, nxt), nxt.isoformat() if isinstance(nxt, date) else str(nxt))
 
@@ -231,7 +237,8 @@ SUBTYPES: dict[str, Subtype] = {
                     _plus("bigint out of range", "22003", 2**63 - 1, 1)),
     "num": Subtype(_read_numeric, None),
     "date": Subtype(_read_time(rt.to_date, date.isoformat, "date"),
-                    _plus("date out of range", "22008", date.max, timedelta(days=1))),
+                    _plus("date out of range", "22008", date.max, timedelta(days=1),
+                          "The in-memory database holds dates up to 9999-12-31.")),
     "ts": Subtype(_read_time(rt.to_timestamp, _show_timestamp, "timestamp"),
                   None),
     "tstz": Subtype(_read_time(rt.to_timestamptz, lambda v: _show_timestamp(v) + "+00",
