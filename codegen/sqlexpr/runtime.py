@@ -1067,12 +1067,16 @@ def to_timestamptz(a: Any) -> datetime | None:
         return a.astimezone(UTC)
     offset = timedelta(0)
     m = _TZ_OFFSET.fullmatch(a) if isinstance(a, str) else None
+    written = a
     if m:  # '2024-01-01 00:00:00+02' (as pg_dump writes bounds and defaults)
         a = m[1]
         if m[2]:
             offset = timedelta(hours=int(m[3]), minutes=int(m[4] or 0))
             offset = -offset if m[2] == "-" else offset
-    naive = to_timestamp(a)
+    try:
+        naive = to_timestamp(a)
+    except SqlError as error:  # quoting the text as written, its offset too
+        raise SqlError(str(error).replace(f'"{a}"', f'"{written}"'), error.sqlstate) from None
     return None if naive is None else (naive - offset).replace(tzinfo=UTC)
 
 

@@ -155,7 +155,8 @@ def _outcome(db: Any, call: Callable[[Any], Any]) -> Any:
 def _op(draw: Any, ids: list[int]) -> tuple[str, Callable[[Any], Any]]:
     table = draw(st.sampled_from(sorted(COLUMNS)))
     columns = COLUMNS[table]
-    kind = draw(st.sampled_from(["insert", "insert", "update", "select", "order", "upsert"]))
+    kind = draw(st.sampled_from(["insert", "insert", "update", "select", "order", "upsert",
+                                 "compare"]))  # fmt: skip
     names = draw(st.lists(st.sampled_from(sorted(columns)), min_size=1, max_size=2, unique=True))
     values = {n: literal(draw, columns[n]) for n in names}
     if table == "booked":
@@ -175,6 +176,14 @@ def _op(draw: Any, ids: list[int]) -> tuple[str, Callable[[Any], Any]]:
         where = {name: values[name]} if values[name] is not None else {}
         return (f"select {table} where {where}",
                 lambda db: db.select(table, where=where, order_by="id"))  # fmt: skip
+    if kind == "compare" and values[name] is not None:  # ranges ordered as PostgreSQL orders
+        op, value = draw(st.sampled_from(["gt", "gte", "lt", "lte", "neq"])), values[name]
+
+        def compare(db: Any) -> Any:
+            query = getattr(db.table(table).select("*"), op)(name, value)
+            return query.order("id").execute().data
+
+        return f"select {table} where {name} {op} {value}", compare
     order = [f"{'-' if draw(st.booleans()) else ''}{name}", "id"]
     return f"select {table} order {order}", lambda db: db.select(table, order_by=order)
 
