@@ -47,7 +47,9 @@ class Bound(NamedTuple):
 class RangeText(str):
     """A stored range or multirange: PostgreSQL's text of it, which is what a row holds and
     returns, compared (=, <, ORDER BY, UNIQUE) as PostgreSQL compares the values, so
-    `[1.0,2)` equals `[1.00,2)`. `spans` is the range (one Span) or the multirange's ranges."""
+    `[1.0,2)` equals `[1.00,2)`. `spans` is the range (one Span) or the multirange's ranges.
+    Equal to a plain str of its text too (`row["r"] == "[1,5)"`), but hashed by its value:
+    do not mix the two in one set."""
 
     spans: tuple[Span, ...]
     multi: bool
@@ -130,7 +132,7 @@ _INT = re.compile(
 )
 
 
-def _read_int(name: str, kind: str) -> Callable[[str], Bound]:
+def _read_int(kind: str) -> Callable[[str], Bound]:
     """int4in/int8in (PostgreSQL 16+: underscores, 0x/0o/0b prefixes)."""
     low, high = rt.INT_RANGES[kind]
 
@@ -231,9 +233,9 @@ class Subtype(NamedTuple):
 
 
 SUBTYPES: dict[str, Subtype] = {
-    "int4": Subtype(_read_int("int4", "integer"),
+    "int4": Subtype(_read_int("integer"),
                     _plus("integer out of range", "22003", 2**31 - 1, 1)),
-    "int8": Subtype(_read_int("int8", "bigint"),
+    "int8": Subtype(_read_int("bigint"),
                     _plus("bigint out of range", "22003", 2**63 - 1, 1)),
     "num": Subtype(_read_numeric, None),
     "date": Subtype(_read_time(rt.to_date, date.isoformat, "date"),
