@@ -1256,8 +1256,9 @@ def _add_constraint(cat: Catalog, origin: ddl.Origin, table: Table, a: ddl.AddCo
         return table if cat.dialect.pk_columns_nullable else _nullable_pk(table)
     if isinstance(c, Unique):
         return replace(table, uniques=(*table.uniques, c))
-    if isinstance(c, Exclude):
-        return replace(table, excludes=(*table.excludes, c))
+    if isinstance(c, Exclude):  # its index is built after every unique one there is
+        older = int(table.primary_key is not None) + len(table.uniques)
+        return replace(table, excludes=(*table.excludes, replace(c, made_after=older)))
     return replace(table, foreign_keys=(*table.foreign_keys, c))
 
 

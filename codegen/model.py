@@ -250,15 +250,25 @@ class Exclude:
     name: str | None = None
     location: Location = NOWHERE
     method: str = "btree"  # the index it builds: USING gist | btree | hash
+    deferred: bool = False  # DEFERRABLE INITIALLY DEFERRED: checked at COMMIT
+    # how many of the table's unique rules (the primary key first, then `uniques`) have
+    # older indexes: PostgreSQL checks a row against indexes in the order they were built
+    # (-1: not known, taken as after all of them)
+    made_after: int = -1
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "name": self.name,
             "columns": list(self.columns),
             "operators": list(self.operators),
             "method": self.method,
             "location": self.location.to_json(),
         }
+        if self.deferred:  # only when set: models written before it read the same
+            out["deferred"] = True
+        if self.made_after >= 0:
+            out["made_after"] = self.made_after
+        return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Exclude:
@@ -268,6 +278,8 @@ class Exclude:
             data.get("name"),
             Location.from_json(data["location"]),
             data.get("method", "btree"),
+            bool(data.get("deferred", False)),
+            int(data.get("made_after", -1)),
         )
 
 

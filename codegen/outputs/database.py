@@ -29,7 +29,7 @@ EXPORTS = {
     "database": ["APIError", "APIResponse", "AsyncDatabase", "Database", "DatabaseError", "SCHEMA"]
 }
 RUNTIMES = ("_database.py", "_database_api.py", "_database_sql.py", "_database_mysql.py",
-            "_database_embed.py", "_database_exclude.py")  # fmt: skip
+            "_database_embed.py", "_database_exclude.py", "_database_ranges.py")  # fmt: skip
 # how PostgreSQL names a type in its messages
 PG_NAMES = {
     "varchar": "character varying", "char": "character", "double": "double precision",
@@ -199,8 +199,11 @@ def _table(schema: Schema, t: TablePlan, fns: list[str], taken: set[str],
         f"computed=COMPUTED_COLUMNS[{key}],",
     ]
     if table.excludes:
-        excludes = [f"{py((x.name or _pg_name(table, x.columns, 'excl'), x.columns, x.operators))},"
-                    for x in table.excludes]  # fmt: skip
+        excludes = []
+        for x in table.excludes:
+            name = x.name or _pg_name(table, x.columns, "excl")
+            after = len(uniques) if x.made_after < 0 else x.made_after
+            excludes.append(f"{py((name, x.columns, x.operators, after, x.deferred))},")
         args.append(_items("excludes=", excludes))
     return "TableSpec(\n" + "".join(f"{' ' * ARG}{a}\n" for a in args) + " " * (ARG - 4) + ")"
 

@@ -507,7 +507,8 @@ class _StatementReader:
             return []
         columns = tuple(elem.name for elem, _ in elements)
         operators = tuple(ops[-1] for _, ops in elements)
-        return [Exclude(columns, operators, name, where, con.access_method or "btree")]
+        method = con.access_method or "btree"
+        return [Exclude(columns, operators, name, where, method, bool(con.initdeferred))]
 
     def alter_table(self, node: Any) -> Iterator[ddl.Statement]:
         objtype = node.objtype
@@ -877,6 +878,7 @@ def _with_attribute(extra: list[ddl.Constraint], contype: Any) -> list[ddl.Const
 def _assemble(table: Table, constraints: Sequence[ddl.Constraint]) -> Table:
     """Put parsed constraints in their slots on the table (catalog validates them)."""
     pks = [c for c in constraints if isinstance(c, PrimaryKey)]
+    constraints = _exclude_places(constraints, bool(pks))
     return Table(
         name=table.name,
         schema=table.schema,
@@ -893,6 +895,18 @@ def _assemble(table: Table, constraints: Sequence[ddl.Constraint]) -> Table:
         dialect=table.dialect,
         location=table.location,
     )
+
+
+def _exclude_places(constraints: Sequence[ddl.Constraint], pk: bool) -> list[ddl.Constraint]:
+    """Each EXCLUDE's place among the unique rules: CREATE TABLE builds the primary key's
+    index first, then the others in the order written."""
+    out: list[ddl.Constraint] = []
+    uniques = 0
+    for c in constraints:
+        if isinstance(c, Unique):
+            uniques += 1
+        out.append(replace(c, made_after=int(pk) + uniques) if isinstance(c, Exclude) else c)
+    return out
 
 
 _BEGIN_ATOMIC = re.compile(r"\bBEGIN\s+ATOMIC\b.*\bEND\b", re.IGNORECASE | re.DOTALL)

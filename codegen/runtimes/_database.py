@@ -28,6 +28,7 @@ from typing import Any
 
 from . import _database_exclude as exclusion
 from . import _database_mysql as mysql
+from . import _database_ranges as ranges
 from . import _errors
 from . import _sqlruntime as rt
 
@@ -128,8 +129,10 @@ class TableSpec:
     foreign_keys: tuple[ForeignKeySpec, ...] = ()
     checks: tuple[CheckSpec, ...] = ()
     computed: Mapping[str, RowFn] | None = None
-    # EXCLUDE constraints: (name, columns, one operator per column); _database_exclude
-    excludes: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
+    # EXCLUDE constraints (_database_exclude): name, columns, one operator per column, how
+    # many of `uniques` PostgreSQL checks before it (its index is older), and whether it is
+    # INITIALLY DEFERRED (checked at COMMIT, or at the end of a statement outside a block)
+    excludes: tuple[tuple[str, tuple[str, ...], tuple[str, ...], int, bool], ...] = ()
 
     @property
     def name(self) -> str:
@@ -176,7 +179,8 @@ def _failing(row: Mapping[str, Any]) -> str:
 
 
 def _from_sql_error(error: rt.SqlError) -> DatabaseError:
-    return DatabaseError(error.sqlstate, str(error))
+    detail, hint = getattr(error, "detail", None), getattr(error, "hint", None)
+    return DatabaseError(error.sqlstate, str(error), detail, hint)
 
 
 def undefined_table(name: str) -> DatabaseError:
@@ -332,6 +336,20 @@ def _as_is(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
     return value
 
 
+def _pg_range(column: ColumnSpec, t: TypeSpec, value: Any) -> Any:
+    """A range or multirange as PostgreSQL stores it (canonical, printed as it prints it);
+    a range type `_database_ranges` does not read is kept as written."""
+    if isinstance(value, ranges.RangeText):
+        return value
+    kind = ranges.kind_of(t.sql)
+    if kind not in ranges.SUBTYPES:
+        return value
+    stored = ranges.read(value, kind, t.category == "multirange")
+    if stored is None:
+        raise _mismatch(column, value)
+    return stored
+
+
 _PG: dict[str, Coerce] = {
     **dict.fromkeys(("smallint", "integer", "bigint"), _pg_int),
     "numeric": _pg_numeric, "money": _as_is,
@@ -345,6 +363,7 @@ _PG: dict[str, Coerce] = {
     **dict.fromkeys(("json", "jsonb"), _pg_json),
     "json_text": _json_text,
     "bytes": _pg_bytes, **dict.fromkeys(("inet", "cidr"), _pg_inet), "array": _pg_array,
+    **dict.fromkeys(("range", "multirange"), _pg_range),
 }  # fmt: skip
 
 
@@ -521,6 +540,7 @@ class _Table:
             if c.identity not in _MOVES_SEQUENCE and c.name not in self.domain_checks
         }
         self._index_on: dict[tuple[str, ...], _Index | None] = {}
+        self.types = {c.name: (c.type.category, c.type.sql) for c in spec.columns}
 
     def index_on(self, columns: Sequence[str]) -> _Index | None:
         """The plain UNIQUE rule on exactly these columns (what a FK or ON CONFLICT uses)."""
@@ -629,6 +649,8 @@ class Engine:
         self._marks: list[int] = []
         self._aborted = False
         self._deferred = False  # a deferred foreign key was left to check at COMMIT
+        # rows written under a deferred EXCLUDE constraint, checked at COMMIT
+        self._waiting: list[tuple[_Table, int, Row]] = []
         self._fast = {t.key: make(self.tables[t.key], self._kit(self.tables[t.key]))
                       for t, make in zip(schema.tables, schema.inserts or (), strict=False)
                       if make is not None}  # fmt: skip
@@ -671,6 +693,8 @@ class Engine:
         except BaseException:
             self._undo(self._marks.pop())
             self._aborted = False
+            if not self._marks:
+                self._waiting.clear()
             raise
         mark = self._marks.pop()
         if self._aborted:  # the block swallowed an error: what the database does at its end
@@ -687,11 +711,14 @@ class Engine:
         try:
             if self._deferred:
                 self._check_deferred()
+            if self._waiting:
+                self._check_excluded()
         except DatabaseError:
             self._undo(mark)
             raise
         finally:
             self._deferred = False
+            self._waiting.clear()
         self._log.clear()
 
     def reset(self) -> None:
@@ -707,6 +734,7 @@ class Engine:
         self._marks.clear()
         self._aborted = False
         self._deferred = False
+        self._waiting.clear()
 
     def _undo(self, mark: int) -> None:
         while len(self._log) > mark:
@@ -736,9 +764,13 @@ class Engine:
         return (table, rowid, old, row)
 
     def _conflict(self, table: _Table, row: Row, rowid: int) -> Keys:
-        """The row's index keys; 23505 when another row holds one of them."""
+        """The row's index keys; 23505 when another row holds one of them, 23P01 when it
+        conflicts under an EXCLUDE constraint: each checked in the order of its index."""
         keys = [index.key(row) for index in table.indexes]
-        for index, key in zip(table.indexes, keys, strict=True):
+        excludes = table.spec.excludes
+        for i, (index, key) in enumerate(zip(table.indexes, keys, strict=True)):
+            if excludes:
+                self._excluded(table, row, rowid, i.__eq__)
             other = None if key is None else index.keys.get(key)
             if other is not None and other != rowid:
                 assert key is not None
@@ -747,18 +779,38 @@ class Engine:
                     f'duplicate key value violates unique constraint "{index.spec.name}"',
                     f"Key {_key_text(index.spec.columns, key)} already exists.",
                 )
-        if table.spec.excludes:
-            self._excluded(table, row, rowid)
+        if excludes:
+            self._excluded(table, row, rowid, len(keys).__le__)
         return keys
 
-    def _excluded(self, table: _Table, row: Row, rowid: int) -> None:
-        """23P01 when the row conflicts with a stored one under an EXCLUDE constraint."""
-        types = {n: (c.type.category, c.type.sql) for n, c in table.columns.items()}
-        for name, columns, operators in table.spec.excludes:
-            found = exclusion.conflict(name, columns, operators, types, table.rows.items(),
-                                       row, rowid, _text)  # fmt: skip
-            if found is not None:
+    def _excluded(self, table: _Table, row: Row, rowid: int, now: Callable[[int], bool]) -> None:
+        """23P01 when the row conflicts with a stored one under an EXCLUDE constraint
+        whose place (`now`) has come. Under a deferred one the conflicting row waits for
+        `_check_excluded` (PostgreSQL queues a recheck only for a row that met a conflict
+        when it was written)."""
+        for name, columns, operators, after, deferred in table.spec.excludes:
+            if not now(after):
+                continue
+            found = exclusion.conflict(name, columns, operators, table.types,
+                                       table.rows.items(), row, rowid, _text)  # fmt: skip
+            if found is not None and deferred:
+                self._waiting.append((table, rowid, row))
+            elif found is not None:
                 raise DatabaseError(*found)
+
+    def _check_excluded(self) -> None:
+        """The deferred EXCLUDE constraints, rechecked for each row that met a conflict
+        when written, in that order (a row since changed or deleted is skipped)."""
+        waiting, self._waiting = self._waiting, []
+        for table, rowid, row in waiting:
+            if table.rows.get(rowid) is not row:
+                continue
+            for name, columns, operators, _, deferred in table.spec.excludes:
+                found = deferred and exclusion.conflict(
+                    name, columns, operators, table.types, table.rows.items(), row, rowid, _text
+                )
+                if found:
+                    raise DatabaseError(*found)
 
     # -- the row pipeline --------------------------------------------------------------------
     def given(
@@ -982,6 +1034,8 @@ class Engine:
         for table, _, old, new in events:
             if old is not None:
                 self._check_children(table, old, new)
+        if self._waiting and not self._marks:  # outside a block a statement commits
+            self._check_excluded()
 
     def _actions(self, parent: _Table, old: Row, new: Row | None) -> list[Event]:
         out: list[Event] = []

@@ -46,6 +46,10 @@ MYSQL_CODES = {
 # NO_ZERO_IN_DATE and NO_ZERO_DATE): set for the session by Database.connect()
 MYSQL_SQL_MODE = ("STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,"
                   "NO_ENGINE_SUBSTITUTION")  # fmt: skip
+# read back as PostgreSQL's text, the value the in-memory database stores for them (psycopg
+# would make Range / Multirange objects, which the in-memory database cannot)
+RANGE_TYPES = tuple(f"{kind}{multi}" for kind in ("int4", "int8", "num", "date", "ts", "tstz")
+                    for multi in ("range", "multirange"))  # fmt: skip
 _IS_WORDS: dict[Any, str] = {None: "NULL", "null": "NULL", True: "TRUE", "true": "TRUE"}
 _OPS = {"eq": "=", "neq": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 
@@ -61,6 +65,7 @@ class SqlBackend:
         self.specs = {t.key: t for t in schema.tables}
         self.mark = "?" if self.driver == "sqlite" else "%s"
         self._depth = 0
+        self._as_text: list[tuple[int, Any]] = []  # psycopg: (type oid, its text loader)
         self._setup()
 
     def _setup(self) -> None:
@@ -71,6 +76,9 @@ class SqlBackend:
             # order of errors would depend on how often the same SQL ran before
             self.conn.prepare_threshold = None
             self._run("SET TIME ZONE 'UTC'")
+            adapters = self.conn.adapters
+            text = adapters.get_loader(25, 0)  # the loader of `text` values in text format
+            self._as_text = [(adapters.types[name].oid, text) for name in RANGE_TYPES]
         elif self.driver == "sqlite":
             self.conn.isolation_level = None
             self._run("PRAGMA foreign_keys=ON")
@@ -107,6 +115,8 @@ class SqlBackend:
 
     def _run(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         cursor = self.conn.cursor()
+        for oid, loader in self._as_text:  # this cursor only: the connection is the user's
+            cursor.adapters.register_loader(oid, loader)
         try:
             cursor.execute(sql, list(params))
             if cursor.description is None:

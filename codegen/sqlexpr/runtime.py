@@ -1069,7 +1069,7 @@ def to_bpchar(a: str | None, length: int | None, explicit: bool) -> str | None:
 
 _DATE_TEXT = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})\s*", re.ASCII)
 _TS_TEXT = re.compile(
-    r"\s*(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6})\d*)?)?)?\s*",
+    r"\s*(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*",
     re.ASCII,
 )
 
@@ -1109,11 +1109,18 @@ def to_timestamp(a: Any) -> datetime | None:
         if not m:
             raise NotImplementedError(f"timestamp input {a!r} is not ISO")
         day = _make_date(int(m[1]), int(m[2]), int(m[3]), a)
-        frac = int((m[7] or "0").ljust(6, "0"))
+        # PostgreSQL rounds the fraction to microseconds (rint of a double), and takes
+        # 24:00:00 and a leap second :60 as running into the next day or minute
+        micro = round(float("0." + m[7]) * 1_000_000) if m[7] else 0
         hh, mm, ss = int(m[4] or 0), int(m[5] or 0), int(m[6] or 0)
-        if hh > 23 or mm > 59 or ss > 59:
+        if hh > 24 or mm > 59 or ss > 60 or (hh == 24 and (mm or ss or micro)):
             raise SqlError(f'date/time field value out of range: "{a}"', "22008")
-        return datetime(day.year, day.month, day.day, hh, mm, ss, frac)
+        try:
+            return datetime(day.year, day.month, day.day) + timedelta(
+                hours=hh, minutes=mm, seconds=ss, microseconds=micro
+            )
+        except OverflowError:
+            raise SqlError("timestamp out of range", "22008") from None
     raise TypeError(f"cannot cast {type(a).__name__} to timestamp")
 
 
@@ -1129,12 +1136,16 @@ def to_timestamptz(a: Any) -> datetime | None:
         return a.astimezone(UTC)
     offset = timedelta(0)
     m = _TZ_OFFSET.fullmatch(a) if isinstance(a, str) else None
+    written = a
     if m:  # '2024-01-01 00:00:00+02' (as pg_dump writes bounds and defaults)
         a = m[1]
         if m[2]:
             offset = timedelta(hours=int(m[3]), minutes=int(m[4] or 0))
             offset = -offset if m[2] == "-" else offset
-    naive = to_timestamp(a)
+    try:
+        naive = to_timestamp(a)
+    except SqlError as error:  # quoting the text as written, its offset too
+        raise SqlError(str(error).replace(f'"{a}"', f'"{written}"'), error.sqlstate) from None
     return None if naive is None else (naive - offset).replace(tzinfo=UTC)
 
 
