@@ -1,9 +1,14 @@
-"""`factories/<table>.py`: one factory-boy factory per table, with its table's computed
-columns and CHECKs compiled (computed.py reads them from there), and `factories/__init__.py`.
+"""`factories/_part<n>.py`: factory-boy factories, a group of tables per module, each with
+its table's computed columns and CHECKs compiled (computed.py reads them from there), and
+`factories/__init__.py`, which maps each table to its module and imports none of them
+(FACTORIES and the package's names load a table's module on first access).
 
-One module per table, so a one-table schema change re-renders (and re-formats) one file,
-the files of dropped tables can be removed, and a test loads only the tables it uses:
-`factories/__init__.py` imports none of them (FACTORIES loads each on first access).
+Groups, not one module per table: a session touching every table paid ~60 us of import
+machinery per module, about what a hand-written factory costs whole. A table's group is a
+hash of its name, so adding or dropping a table rewrites its group's file alone (and the
+layout only when the count of groups doubles); groups hold ~16-32 tables, so a test of a few
+tables loads a few groups. Each table's code is a block of its own, formatted and cached as
+one, so a one-table change formats one block.
 """
 
 from __future__ import annotations
@@ -12,38 +17,81 @@ from typing import Any
 
 from .. import dialect
 from ..context import Context
+from ..digest import sha256
 from ..model import Schema
 from ..plan import TablePlan
+from ..render import isort_key
 from ..rowtypes import col_of, col_source
+
+PER_PART = 32  # at most this many tables per module on average
 
 
 def exports(ctx: Context) -> dict[str, list[str]]:
-    """FACTORIES, and each factory from its own module (the package imports it from there)."""
-    tables = {f"factories.{t.module}": [t.class_name] for t in ctx.plan.tables}
-    return {"factories": ["FACTORIES"], **tables}
+    """FACTORIES and every factory, from `factories` (which loads each one's module)."""
+    return {"factories": ["FACTORIES", *(t.class_name for t in ctx.plan.tables)]}
 
 
 def render(ctx: Context) -> dict[str, str]:
     files = {}
-    for t in ctx.plan.tables:
-        path = f"factories/{t.module}.py"
-        types = _types(ctx.schema, t)
-        named = _named(t)
-        files[path] = ctx.template("factory.py.j2", t=t, **_spec(t), types=types, named=named)
-        ctx.fingerprint_of(
-            path,
-            {
-                "table": ctx.table_json(t.key),
-                "targets": [f.factory for f in t.fks],
-                "types": types,
-                "compiled": [fn.source for _, fn in t.computed] + [c.fn.source for c in t.checks],
-                "named": sorted(named),
-                "null_ratio": ctx.config.null_ratio,
-                "overrides": {c: o.to_json() for c, o in dict(ctx.config.overrides).get(t.key, ())},
-            },
-        )
-    files["factories/__init__.py"] = ctx.template("factories_init.py.j2", tables=ctx.plan.tables)
+    parts = partition(ctx.plan.tables)
+    for module, tables in parts.items():
+        path = f"factories/{module}.py"
+        bodies, depends_on = [], []
+        for t in tables:
+            types = _types(ctx.schema, t)
+            named = _named(t)
+            bodies.append(ctx.template("factory.py.j2", t=t, **_spec(t), types=types, named=named))
+            depends_on.append(
+                {
+                    "table": ctx.table_json(t.key),
+                    "targets": [f.factory for f in t.fks],
+                    "types": types,
+                    "compiled": [fn.source for _, fn in t.computed]
+                    + [c.fn.source for c in t.checks],
+                    "named": sorted(named),
+                    "overrides": {
+                        c: o.to_json() for c, o in dict(ctx.config.overrides).get(t.key, ())
+                    },
+                }
+            )
+        rows = sorted((t.row_class for t in tables), key=isort_key)
+        files[path] = ctx.template("factories_part.py.j2", tables=tables, rows=rows, bodies=bodies)
+        ctx.fingerprint_of(path, {"tables": depends_on, "null_ratio": ctx.config.null_ratio})
+    module_of = {t.key: module for module, tables in parts.items() for t in tables}
+    imported = [
+        (m, sorted((t.class_name for t in tables), key=isort_key)) for m, tables in parts.items()
+    ]
+    files["factories/__init__.py"] = ctx.template(
+        "factories_init.py.j2", tables=ctx.plan.tables, module_of=module_of, imported=imported
+    )
     return files
+
+
+def partition(tables: tuple[TablePlan, ...]) -> dict[str, list[TablePlan]]:
+    """module -> its tables, in the plan's order: `_part<k>` for k a hash of the table's
+    name modulo a power of two (the fewest groups of PER_PART tables on average). A table
+    whose top-level names one already in its group defines (`a.b` and `a` with a CHECK
+    named `b__c` both compile `a__b__c`) goes to a group of its own past those."""
+    count = 1
+    while count * PER_PART < len(tables):
+        count *= 2
+    groups: dict[int, list[TablePlan]] = {}
+    names: dict[int, set[str]] = {}
+    extra = count
+    for t in tables:
+        own = _top_level(t)
+        k = int(sha256(t.key)[:8], 16) % count
+        if names.get(k, set()) & own:
+            k, extra = extra, extra + 1
+        groups.setdefault(k, []).append(t)
+        names.setdefault(k, set()).update(own)
+    return {f"_part{k}": groups[k] for k in sorted(groups)}
+
+
+def _top_level(t: TablePlan) -> set[str]:
+    """The names a table's code defines at the top level of its group's module."""
+    fns = [fn.name for fn in t.default_fns] + [fn.name for _, fn in t.computed]
+    return {*fns, *(c.fn.name for c in t.checks), t.class_name, t.row_class}
 
 
 def _named(t: TablePlan) -> set[str]:

@@ -30,16 +30,18 @@ if TYPE_CHECKING:
         Database,
         DatabaseError,
     )
-    from .factories import FACTORIES
-    from .factories.analytics import AnalyticsFactory
-    from .factories.customer_metrics import CustomerMetricsFactory
-    from .factories.customer_profiles import CustomerProfilesFactory
-    from .factories.customers import CustomersFactory
-    from .factories.orders import OrdersFactory
-    from .factories.pricing_tiers import PricingTiersFactory
-    from .factories.product_ratings import ProductRatingsFactory
-    from .factories.products import ProductsFactory
-    from .factories.sales_tracking import SalesTrackingFactory
+    from .factories import (
+        FACTORIES,
+        AnalyticsFactory,
+        CustomerMetricsFactory,
+        CustomerProfilesFactory,
+        CustomersFactory,
+        OrdersFactory,
+        PricingTiersFactory,
+        ProductRatingsFactory,
+        ProductsFactory,
+        SalesTrackingFactory,
+    )
     from .rows import (
         AnalyticsRow,
         CustomerMetricsRow,
@@ -72,15 +74,15 @@ _MODULES: dict[str, str] = {
     "Database": "database",
     "DatabaseError": "database",
     "FACTORIES": "factories",
-    "AnalyticsFactory": "factories.analytics",
-    "CustomerMetricsFactory": "factories.customer_metrics",
-    "CustomerProfilesFactory": "factories.customer_profiles",
-    "CustomersFactory": "factories.customers",
-    "OrdersFactory": "factories.orders",
-    "PricingTiersFactory": "factories.pricing_tiers",
-    "ProductRatingsFactory": "factories.product_ratings",
-    "ProductsFactory": "factories.products",
-    "SalesTrackingFactory": "factories.sales_tracking",
+    "AnalyticsFactory": "factories",
+    "CustomerMetricsFactory": "factories",
+    "CustomerProfilesFactory": "factories",
+    "CustomersFactory": "factories",
+    "OrdersFactory": "factories",
+    "PricingTiersFactory": "factories",
+    "ProductRatingsFactory": "factories",
+    "ProductsFactory": "factories",
+    "SalesTrackingFactory": "factories",
     "AnalyticsRow": "rows",
     "CustomerMetricsRow": "rows",
     "CustomerProfilesRow": "rows",

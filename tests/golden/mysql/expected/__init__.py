@@ -30,13 +30,15 @@ if TYPE_CHECKING:
         Database,
         DatabaseError,
     )
-    from .factories import FACTORIES
-    from .factories.customer_metrics import CustomerMetricsFactory
-    from .factories.customers import CustomersFactory
-    from .factories.orders import OrdersFactory
-    from .factories.pricing_tiers import PricingTiersFactory
-    from .factories.product_ratings import ProductRatingsFactory
-    from .factories.products import ProductsFactory
+    from .factories import (
+        FACTORIES,
+        CustomerMetricsFactory,
+        CustomersFactory,
+        OrdersFactory,
+        PricingTiersFactory,
+        ProductRatingsFactory,
+        ProductsFactory,
+    )
     from .rows import (
         CustomerMetricsRow,
         CustomersRow,
@@ -66,12 +68,12 @@ _MODULES: dict[str, str] = {
     "Database": "database",
     "DatabaseError": "database",
     "FACTORIES": "factories",
-    "CustomerMetricsFactory": "factories.customer_metrics",
-    "CustomersFactory": "factories.customers",
-    "OrdersFactory": "factories.orders",
-    "PricingTiersFactory": "factories.pricing_tiers",
-    "ProductRatingsFactory": "factories.product_ratings",
-    "ProductsFactory": "factories.products",
+    "CustomerMetricsFactory": "factories",
+    "CustomersFactory": "factories",
+    "OrdersFactory": "factories",
+    "PricingTiersFactory": "factories",
+    "ProductRatingsFactory": "factories",
+    "ProductsFactory": "factories",
     "CustomerMetricsRow": "rows",
     "CustomersRow": "rows",
     "OrdersRow": "rows",

@@ -30,13 +30,15 @@ if TYPE_CHECKING:
         Database,
         DatabaseError,
     )
-    from .factories import FACTORIES
-    from .factories.a import AFactory
-    from .factories.b import BFactory
-    from .factories.c import CFactory
-    from .factories.class_ import ClassFactory
-    from .factories.class_2 import ClassFactory_2
-    from .factories.p import PFactory
+    from .factories import (
+        FACTORIES,
+        AFactory,
+        BFactory,
+        CFactory,
+        ClassFactory,
+        ClassFactory_2,
+        PFactory,
+    )
     from .rows import ARow, BRow, ClassFactory_2Row, ClassRow, CRow, PRow
     from .rpc import RPC, AsyncRPC, RPCError
     from .schemas import TABLE_SCHEMAS, TABLES, TableInfo
@@ -59,12 +61,12 @@ _MODULES: dict[str, str] = {
     "Database": "database",
     "DatabaseError": "database",
     "FACTORIES": "factories",
-    "AFactory": "factories.a",
-    "BFactory": "factories.b",
-    "CFactory": "factories.c",
-    "ClassFactory": "factories.class_",
-    "ClassFactory_2": "factories.class_2",
-    "PFactory": "factories.p",
+    "AFactory": "factories",
+    "BFactory": "factories",
+    "CFactory": "factories",
+    "ClassFactory": "factories",
+    "ClassFactory_2": "factories",
+    "PFactory": "factories",
     "ARow": "rows",
     "BRow": "rows",
     "ClassFactory_2Row": "rows",

@@ -30,15 +30,17 @@ if TYPE_CHECKING:
         Database,
         DatabaseError,
     )
-    from .factories import FACTORIES
-    from .factories.analytics import AnalyticsFactory
-    from .factories.customer_metrics import CustomerMetricsFactory
-    from .factories.customers import CustomersFactory
-    from .factories.orders import OrdersFactory
-    from .factories.pricing_tiers import PricingTiersFactory
-    from .factories.product_ratings import ProductRatingsFactory
-    from .factories.products import ProductsFactory
-    from .factories.settings import SettingsFactory
+    from .factories import (
+        FACTORIES,
+        AnalyticsFactory,
+        CustomerMetricsFactory,
+        CustomersFactory,
+        OrdersFactory,
+        PricingTiersFactory,
+        ProductRatingsFactory,
+        ProductsFactory,
+        SettingsFactory,
+    )
     from .rows import (
         AnalyticsRow,
         CustomerMetricsRow,
@@ -70,14 +72,14 @@ _MODULES: dict[str, str] = {
     "Database": "database",
     "DatabaseError": "database",
     "FACTORIES": "factories",
-    "AnalyticsFactory": "factories.analytics",
-    "CustomerMetricsFactory": "factories.customer_metrics",
-    "CustomersFactory": "factories.customers",
-    "OrdersFactory": "factories.orders",
-    "PricingTiersFactory": "factories.pricing_tiers",
-    "ProductRatingsFactory": "factories.product_ratings",
-    "ProductsFactory": "factories.products",
-    "SettingsFactory": "factories.settings",
+    "AnalyticsFactory": "factories",
+    "CustomerMetricsFactory": "factories",
+    "CustomersFactory": "factories",
+    "OrdersFactory": "factories",
+    "PricingTiersFactory": "factories",
+    "ProductRatingsFactory": "factories",
+    "ProductsFactory": "factories",
+    "SettingsFactory": "factories",
     "AnalyticsRow": "rows",
     "CustomerMetricsRow": "rows",
     "CustomersRow": "rows",
