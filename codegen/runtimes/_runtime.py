@@ -116,33 +116,19 @@ def register(cls: type[Factory[Any]]) -> type[Factory[Any]]:
 
 
 # ------------------------------------------------------------------- typed declarations
-# factory-boy's declarations, made through annotated functions: its constructors carry no
+# factory-boy's declaration classes under annotated names: its constructors carry no
 # annotations, so a module calling them fails `mypy --strict`. The generated factories
-# declare their columns with these; the objects are factory-boy's own.
+# declare their columns with these; the objects are factory-boy's own, made by a direct call
+# (a wrapper function cost a session loading every factory a frame per column).
 
-
-def lazy_function(function: Callable[[], Any]) -> LazyFunction:
-    return LazyFunction(function)  # type: ignore[no-untyped-call]
-
-
-def lazy_attribute(function: Callable[[Any], Any]) -> LazyAttribute:
-    return LazyAttribute(function)  # type: ignore[no-untyped-call]
-
-
-def sequence(function: Callable[[int], Any]) -> Sequence:
-    return Sequence(function)  # type: ignore[no-untyped-call]
-
-
-def lazy_attribute_sequence(function: Callable[[Any, int], Any]) -> LazyAttributeSequence:
-    return LazyAttributeSequence(function)  # type: ignore[no-untyped-call]
-
-
-def sub_factory(factory: str | type[Factory[Any]], **kwargs: Any) -> SubFactory:
-    return SubFactory(factory, **kwargs)  # type: ignore[no-untyped-call]
-
-
-def maybe(decider: Any, yes: Any, no: Any) -> Maybe:
-    return Maybe(decider, yes, no)  # type: ignore[no-untyped-call]
+lazy_function: Callable[[Callable[[], Any]], LazyFunction] = LazyFunction
+lazy_attribute: Callable[[Callable[[Any], Any]], LazyAttribute] = LazyAttribute
+sequence: Callable[[Callable[[int], Any]], Sequence] = Sequence
+lazy_attribute_sequence: Callable[[Callable[[Any, int], Any]], LazyAttributeSequence] = (
+    LazyAttributeSequence
+)
+sub_factory: Callable[..., SubFactory] = SubFactory  # (factory or "module.Name", **kwargs)
+maybe: Callable[[Any, Any, Any], Maybe] = Maybe
 
 
 # ------------------------------------------------------------------------------ generators
@@ -632,6 +618,9 @@ class _Row:
             setattr(self, attr, row.get(column))
 
 
+_option_defaults: list[Any] | None = None
+
+
 class Options(FactoryOptions):
     """factory-boy options that tell the row finisher which values the caller passed."""
 
@@ -653,6 +642,14 @@ class Options(FactoryOptions):
     def model(self, value: Any) -> None:
         self._model = value
         self.named = None
+
+    def _build_default_options(self) -> list[Any]:
+        """factory-boy's option defaults, made once: the same for every factory and only
+        read (six objects per class cost each factory's import)."""
+        global _option_defaults
+        if _option_defaults is None:
+            _option_defaults = super()._build_default_options()  # type: ignore[no-untyped-call]
+        return _option_defaults
 
     def _get_counter_reference(self) -> Any:
         return self  # one sequence per table (factory-boy shares it between dict factories)
