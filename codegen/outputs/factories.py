@@ -13,6 +13,7 @@ one, so a one-table change formats one block.
 
 from __future__ import annotations
 
+from collections.abc import Sequence, Set
 from typing import Any
 
 from .. import dialect
@@ -68,24 +69,31 @@ def render(ctx: Context) -> dict[str, str]:
 
 
 def partition(tables: tuple[TablePlan, ...]) -> dict[str, list[TablePlan]]:
-    """module -> its tables, in the plan's order: `_part<k>` for k a hash of the table's
-    name modulo a power of two (the fewest groups of PER_PART tables on average). A table
-    whose top-level names one already in its group defines (`a.b` and `a` with a CHECK
-    named `b__c` both compile `a__b__c`) goes to a group of its own past those."""
+    """module -> its tables, in the plan's order (see `groups`)."""
+    by_key = {t.key: t for t in tables}
+    found = groups([(t.key, _top_level(t)) for t in tables])
+    return {module: [by_key[key] for key in keys] for module, keys in found.items()}
+
+
+def groups(tables: Sequence[tuple[str, Set[str]]]) -> dict[str, list[str]]:
+    """module -> its tables' keys, in their order. A table (key, the names its code defines
+    at the top level of the module) goes to `_part<k>`, k its key's hash modulo a power of
+    two (the fewest groups of PER_PART tables on average). One whose names a table already
+    in its group defines (`a.b` and `a` with a CHECK named `b__c` both compile `a__b__c`)
+    goes to a group of its own past those."""
     count = 1
     while count * PER_PART < len(tables):
         count *= 2
-    groups: dict[int, list[TablePlan]] = {}
+    found: dict[int, list[str]] = {}
     names: dict[int, set[str]] = {}
     extra = count
-    for t in tables:
-        own = _top_level(t)
-        k = int(sha256(t.key)[:8], 16) % count
+    for key, own in tables:
+        k = int(sha256(key)[:8], 16) % count
         if names.get(k, set()) & own:
             k, extra = extra, extra + 1
-        groups.setdefault(k, []).append(t)
+        found.setdefault(k, []).append(key)
         names.setdefault(k, set()).update(own)
-    return {f"_part{k}": groups[k] for k in sorted(groups)}
+    return {f"_part{k}": found[k] for k in sorted(found)}
 
 
 def _top_level(t: TablePlan) -> set[str]:
