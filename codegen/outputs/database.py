@@ -20,10 +20,9 @@ from ..model import Column, ForeignKey, Schema, SqlType, Table, Unique
 from ..naming import identifier
 from ..plan import TablePlan
 from ..plan.compiler import _NOPE, default_literal_value
-from ..render import LINE_LENGTH, _width, call, isort_key, literal, py, pystr
+from ..render import LINE_LENGTH, _width, call, literal, py, pystr
 from ..sqlexpr import mysql_text
 from ..sqlexpr.annotate import Signature
-from . import factories
 from .database_insert import Facts, RowFn, Rule, covered, insert_source
 
 EXPORTS = {
@@ -50,9 +49,8 @@ def render(ctx: Context) -> dict[str, str]:
     taken: set[str] = set()
     warnings: list[Diagnostic] = []
     inserts: list[str] = []  # each table's generated insert's factory (None: it has none)
-    modules: dict[str, str] = {}  # the factory modules the inserts read, and as what
-    part_of = {t.key: m for m, group in factories.partition(ctx.plan.tables).items() for t in group}
-    tables = [_table(ctx.schema, t, fns, taken, warnings, (inserts, modules, part_of))
+    modules: list[tuple[str, str]] = []  # the factory modules the inserts read, and as what
+    tables = [_table(ctx.schema, t, fns, taken, warnings, (inserts, modules))
               for t in ctx.plan.tables]  # fmt: skip
     any_insert = any(i != "None" for i in inserts)
     files["database.py"] = ctx.template(
@@ -60,7 +58,7 @@ def render(ctx: Context) -> dict[str, str]:
         functions=fns,
         tables=tables,
         inserts=inserts if any_insert else [],
-        modules=[_import_line(m, modules[m]) for m in sorted(modules, key=isort_key)],
+        modules=[_import_line(module, alias) for module, alias in sorted(modules)],
         dialect=pystr(ctx.schema.dialect),
         behaviour=[*_behaviour(of(ctx.schema.dialect)), *(["inserts=INSERTS"] * any_insert)],
     )
@@ -164,7 +162,7 @@ class _Sources:
 
 def _table(schema: Schema, t: TablePlan, fns: list[str], taken: set[str],
            warnings: list[Diagnostic],
-           out: tuple[list[str], dict[str, str], dict[str, str]]) -> str:  # fmt: skip
+           out: tuple[list[str], list[tuple[str, str]]]) -> str:  # fmt: skip
     """One `TableSpec(...)` laid out as black lays it out as an element of SCHEMA's tables
     (first line at column 8): the template's `shaped(8)` keeps it, black sees only a table
     whose lines do not fit."""
@@ -178,18 +176,17 @@ def _table(schema: Schema, t: TablePlan, fns: list[str], taken: set[str],
         if plan.ref_columns and schema.table(fk.ref_table) is not None
     ]
     fks = [_foreign_key(table, fk, ref_columns) for fk, ref_columns in kept]
-    inserts, modules, part_of = out
+    inserts, modules = out
     inserts.append("None")
     if covered(of(schema.dialect), table):  # a short name: its `def` line always fits
         inserts[-1] = identifier(f"insert_{len(inserts)}", taken)
-        module = part_of[t.key]  # the factories module compiling the table's functions
-        functions = modules.get(module) or identifier(f"{module}_functions", taken)
+        functions = identifier(f"{t.module}_functions", taken)
         source, reads = insert_source(
             inserts[-1], t, _facts(schema, t, src, kept), _copies(src), functions
         )
         fns.append(source)
         if reads:
-            modules[module] = functions
+            modules.append((t.module, functions))
     domains = tuple(c.domain for c in t.checks)
     key = pystr(t.key)
     args = [

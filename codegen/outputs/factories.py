@@ -1,7 +1,10 @@
 """`factories/_part<n>.py`: factory-boy factories, a group of tables per module, each with
 its table's computed columns and CHECKs compiled (computed.py reads them from there), and
 `factories/__init__.py`, which maps each table to its module and imports none of them
-(FACTORIES and the package's names load a table's module on first access).
+(FACTORIES and the package's names load a table's module on first access). A table's
+module name stays a name of `factories`, for its group's module: database.py reads the
+compiled functions through it (`from .factories import orders as orders_functions`), so
+nothing else depends on the grouping.
 
 Groups, not one module per table: a session touching every table paid ~60 us of import
 machinery per module, about what a hand-written factory costs whole. A table's group is a
@@ -62,8 +65,16 @@ def render(ctx: Context) -> dict[str, str]:
     imported = [
         (m, sorted((t.class_name for t in tables), key=isort_key)) for m, tables in parts.items()
     ]
+    aliases = sorted(
+        ((module_of[t.key], t.module) for t in ctx.plan.tables),
+        key=lambda pair: (isort_key(pair[0]), isort_key(pair[1])),
+    )
     files["factories/__init__.py"] = ctx.template(
-        "factories_init.py.j2", tables=ctx.plan.tables, module_of=module_of, imported=imported
+        "factories_init.py.j2",
+        tables=ctx.plan.tables,
+        module_of=module_of,
+        imported=imported,
+        aliases=aliases,
     )
     return files
 

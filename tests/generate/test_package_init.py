@@ -72,6 +72,19 @@ def test_a_factory_loads_its_group_then_its_parents_group_when_building(
     assert not {"schemas", "rows", "database", "rpc"} & _loaded(pkg)
 
 
+def test_a_tables_module_name_gives_its_groups_module(
+    make_package: Callable[..., ModuleType],
+) -> None:
+    """What database.py reads the compiled functions through, whatever the grouping."""
+    pkg = make_package(sql=GROUPED)
+    orders_module = _module_of(pkg, "orders")
+    names: dict[str, object] = {}
+    exec(f"from {pkg.__name__}.factories import orders", names)
+    assert names["orders"] is sys.modules[f"{pkg.__name__}.{orders_module}"]
+    assert pkg.factories.clients is sys.modules[f"{pkg.__name__}.{_module_of(pkg, 'clients')}"]
+    assert names["orders"].orders__total_check(-1) is False  # type: ignore[attr-defined]
+
+
 def test_mappings_build_nothing_until_an_entry_is_read(
     make_package: Callable[..., ModuleType],
 ) -> None:

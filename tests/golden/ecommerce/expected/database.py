@@ -44,7 +44,15 @@ from ._database_api import APIResponse
 from ._database_api import AsyncDatabase as _AsyncDatabase
 from ._database_api import Database as _Database
 from .computed import CHECKS, COMPUTED_COLUMNS
-from .factories import _part0 as part0_functions
+from .factories import analytics as analytics_functions
+from .factories import customer_metrics as customer_metrics_functions
+from .factories import customer_profiles as customer_profiles_functions
+from .factories import customers as customers_functions
+from .factories import orders as orders_functions
+from .factories import pricing_tiers as pricing_tiers_functions
+from .factories import product_ratings as product_ratings_functions
+from .factories import products as products_functions
+from .factories import sales_tracking as sales_tracking_functions
 from .rpc import RPC
 
 __all__ = ["SCHEMA", "APIError", "APIResponse", "AsyncDatabase", "Database", "DatabaseError"]
@@ -100,7 +108,7 @@ def insert_1(table: TableState, kit: FastKit) -> FastInsert:
     default0 = customers__id_default
     default5 = customers__created_at_default
     default8 = customers__membership_default
-    computed9 = part0_functions.customers__email_domain
+    computed9 = customers_functions.customers__email_domain
     key2_part0 = customers__unique_part
     keys0, keys1, keys2 = [index.keys for index in table.indexes]
     (parent0,) = kit.parents
@@ -245,10 +253,10 @@ def insert_2(table: TableState, kit: FastKit) -> FastInsert:
     default6 = products__created_at_default
     default8 = products__reviews_count_default
     default10 = products__is_active_default
-    computed9 = part0_functions.products__popularity_score
-    check0 = part0_functions.products__price_check
-    check1 = part0_functions.products__rating_check
-    check2 = part0_functions.products__stock_quantity_check
+    computed9 = products_functions.products__popularity_score
+    check0 = products_functions.products__price_check
+    check1 = products_functions.products__rating_check
+    check2 = products_functions.products__stock_quantity_check
     keys0, keys1 = [index.keys for index in table.indexes]
 
     def insert(given: Mapping[str, Any]) -> list[Row] | None:
@@ -433,12 +441,12 @@ def insert_3(table: TableState, kit: FastKit) -> FastInsert:
     default6 = orders__created_at_default
     default7 = orders__discount_default
     sequence8 = table.spec.key, "order_number"
-    computed9 = part0_functions.orders__total_price
-    computed10 = part0_functions.orders__discount_amount
-    computed11 = part0_functions.orders__final_price
-    check0 = part0_functions.orders__discount_check
-    check1 = part0_functions.orders__quantity_check
-    check2 = part0_functions.orders__shipped_after_created
+    computed9 = orders_functions.orders__total_price
+    computed10 = orders_functions.orders__discount_amount
+    computed11 = orders_functions.orders__final_price
+    check0 = orders_functions.orders__discount_check
+    check1 = orders_functions.orders__quantity_check
+    check2 = orders_functions.orders__shipped_after_created
     key2_where = orders__unique_where
     keys0, keys1, keys2 = [index.keys for index in table.indexes]
     parent0, parent1 = kit.parents
@@ -599,7 +607,7 @@ def insert_4(table: TableState, kit: FastKit) -> FastInsert:
     default2 = customer_profiles__preferences_default
     default3 = customer_profiles__tags_default
     default7 = customer_profiles__newsletter_default
-    check0 = part0_functions.customer_profiles__birth_date_check
+    check0 = customer_profiles_functions.customer_profiles__birth_date_check
     (keys0,) = [index.keys for index in table.indexes]
     (parent0,) = kit.parents
 
@@ -707,12 +715,12 @@ def insert_5(table: TableState, kit: FastKit) -> FastInsert:
     smallint_range = range(-32768, 32768)
     sequence0 = table.spec.key, "id"
     default3 = product_ratings__date_default
-    computed9 = part0_functions.product_ratings__overall_rating
-    computed10 = part0_functions.product_ratings__would_recommend
-    check0 = part0_functions.product_ratings__delivery_check
-    check1 = part0_functions.product_ratings__quality_check
-    check2 = part0_functions.product_ratings__usability_check
-    check3 = part0_functions.product_ratings__value_check
+    computed9 = product_ratings_functions.product_ratings__overall_rating
+    computed10 = product_ratings_functions.product_ratings__would_recommend
+    check0 = product_ratings_functions.product_ratings__delivery_check
+    check1 = product_ratings_functions.product_ratings__quality_check
+    check2 = product_ratings_functions.product_ratings__usability_check
+    check3 = product_ratings_functions.product_ratings__value_check
     keys0, keys1 = [index.keys for index in table.indexes]
     (parent0,) = kit.parents
 
@@ -863,11 +871,11 @@ def insert_6(table: TableState, kit: FastKit) -> FastInsert:
     default3 = analytics__unique_visitors_default
     default4 = analytics__conversions_default
     default5 = analytics__revenue_default
-    computed6 = part0_functions.analytics__conversion_rate
-    computed7 = part0_functions.analytics__revenue_per_visitor
-    check0 = part0_functions.analytics__conversions_le_visitors
-    check1 = part0_functions.analytics__page_views_check
-    check2 = part0_functions.analytics__unique_visitors_check
+    computed6 = analytics_functions.analytics__conversion_rate
+    computed7 = analytics_functions.analytics__revenue_per_visitor
+    check0 = analytics_functions.analytics__conversions_le_visitors
+    check1 = analytics_functions.analytics__page_views_check
+    check2 = analytics_functions.analytics__unique_visitors_check
     keys0, keys1 = [index.keys for index in table.indexes]
 
     def insert(given: Mapping[str, Any]) -> list[Row] | None:
@@ -1009,10 +1017,10 @@ def insert_7(table: TableState, kit: FastKit) -> FastInsert:
     default2 = customer_metrics__total_spent_default
     default3 = customer_metrics__days_since_signup_default
     default4 = customer_metrics__login_count_default
-    computed5 = part0_functions.customer_metrics__average_order_value
-    computed6 = part0_functions.customer_metrics__orders_per_month
-    computed7 = part0_functions.customer_metrics__engagement_level
-    computed8 = part0_functions.customer_metrics__loyalty_points
+    computed5 = customer_metrics_functions.customer_metrics__average_order_value
+    computed6 = customer_metrics_functions.customer_metrics__orders_per_month
+    computed7 = customer_metrics_functions.customer_metrics__engagement_level
+    computed8 = customer_metrics_functions.customer_metrics__loyalty_points
     (keys0,) = [index.keys for index in table.indexes]
     (parent0,) = kit.parents
 
@@ -1131,11 +1139,11 @@ def insert_8(table: TableState, kit: FastKit) -> FastInsert:
     kept6 = numeric_kept(10, 2)
     sequence0 = table.spec.key, "id"
     default3 = sales_tracking__region_default
-    computed7 = part0_functions.sales_tracking__revenue
-    computed8 = part0_functions.sales_tracking__profit
-    computed9 = part0_functions.sales_tracking__margin_percent
-    computed10 = part0_functions.sales_tracking__tracking_code
-    check0 = part0_functions.sales_tracking__units_sold_check
+    computed7 = sales_tracking_functions.sales_tracking__revenue
+    computed8 = sales_tracking_functions.sales_tracking__profit
+    computed9 = sales_tracking_functions.sales_tracking__margin_percent
+    computed10 = sales_tracking_functions.sales_tracking__tracking_code
+    check0 = sales_tracking_functions.sales_tracking__units_sold_check
     keys0, keys1 = [index.keys for index in table.indexes]
     (parent0,) = kit.parents
 
@@ -1256,9 +1264,9 @@ def insert_9(table: TableState, kit: FastKit) -> FastInsert:
     labels2 = frozenset(table.columns["tier"].type.labels)
     sequence0 = table.spec.key, "id"
     default6 = pricing_tiers__valid_from_default
-    computed8 = part0_functions.pricing_tiers__price_spread
-    check0 = part0_functions.pricing_tiers__price_order
-    check1 = part0_functions.pricing_tiers__valid_range
+    computed8 = pricing_tiers_functions.pricing_tiers__price_spread
+    check0 = pricing_tiers_functions.pricing_tiers__price_order
+    check1 = pricing_tiers_functions.pricing_tiers__valid_range
     keys0, keys1 = [index.keys for index in table.indexes]
     (parent0,) = kit.parents
 

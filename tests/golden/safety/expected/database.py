@@ -42,7 +42,7 @@ from ._database_api import APIResponse
 from ._database_api import AsyncDatabase as _AsyncDatabase
 from ._database_api import Database as _Database
 from .computed import CHECKS, COMPUTED_COLUMNS
-from .factories import _part0 as part0_functions
+from .factories import class_ as class__functions
 from .rpc import RPC
 
 __all__ = ["SCHEMA", "APIError", "APIResponse", "AsyncDatabase", "Database", "DatabaseError"]
@@ -88,8 +88,8 @@ def insert_1(table: TableState, kit: FastKit) -> FastInsert:
     sequence0 = table.spec.key, "id"
     default1 = class___order_total_default
     default2 = class___type_default
-    computed14 = part0_functions.class___def
-    check0 = part0_functions.class___n_check
+    computed14 = class__functions.class___def
+    check0 = class__functions.class___n_check
     keys0, keys1 = [index.keys for index in table.indexes]
 
     def insert(given: Mapping[str, Any]) -> list[Row] | None:

@@ -72,20 +72,24 @@ def _load(module: str, package: str) -> Any:
         gc.enable()
 
 
-def attributes(package: str, modules: Mapping[str, str]) -> Callable[[str], Any]:
+def attributes(
+    package: str, modules: Mapping[str, str], aliases: Mapping[str, str] | None = None
+) -> Callable[[str], Any]:
     """The `__getattr__` of `package` (PEP 562): `modules` maps each name it exports to the
     module defining it, relative to the package, imported on the name's first use; a name
-    of one of those modules gives the module. The value is kept in the package's namespace,
-    so the next access is a plain attribute."""
+    of one of those modules gives the module, and so does a name `aliases` maps to one (a
+    table's module name for the module of its group). The value is kept in the package's
+    namespace, so the next access is a plain attribute."""
     namespace = sys.modules[package].__dict__
-    submodules = {m.partition(".")[0] for m in modules.values()}
+    submodules = {m.partition(".")[0]: m.partition(".")[0] for m in modules.values()}
+    submodules.update(aliases or {})
 
     def __getattr__(name: str) -> Any:
         module = modules.get(name)
         if module is not None:
             value = getattr(_load(f".{module}", package), name)
         elif name in submodules:
-            value = _load(f".{name}", package)
+            value = _load(f".{submodules[name]}", package)
         else:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
         namespace[name] = value

@@ -2,7 +2,8 @@
 # schemagen-fingerprint: c5680cfb1e440acbd6e16dd70e54014ff39878a4da65b58f29046c1fb05b7cee
 """One factory per table, grouped in modules loaded on first use: FACTORIES maps each table to
 its factory class and imports the table's module when the entry is first read; each factory
-is also a name of this package (`from .factories import OrdersFactory`)."""
+is also a name of this package (`from .factories import OrdersFactory`), and so is each
+table's module name, for the module of its group (`from .factories import orders`)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,12 @@ from .._lazy import LazyMap, attributes, imported
 if TYPE_CHECKING:
     from factory.base import Factory
 
+    from . import _part0 as customer_metrics
+    from . import _part0 as customers
+    from . import _part0 as orders
+    from . import _part0 as pricing_tiers
+    from . import _part0 as product_ratings
+    from . import _part0 as products
     from ._part0 import (
         CustomerMetricsFactory,
         CustomersFactory,
@@ -34,10 +41,20 @@ _TABLES: dict[str, tuple[str, str]] = {
     "pricing_tiers": ("_part0", "PricingTiersFactory"),
 }
 
+# a table's module name -> the module of its group: `from .factories import orders`
+_GROUPS: dict[str, str] = {
+    "customers": "_part0",
+    "products": "_part0",
+    "orders": "_part0",
+    "customer_metrics": "_part0",
+    "product_ratings": "_part0",
+    "pricing_tiers": "_part0",
+}
+
 FACTORIES: Mapping[str, type[Factory[Any]]] = LazyMap(_TABLES, imported(__name__, _TABLES))
 
 if not TYPE_CHECKING:
-    __getattr__ = attributes(__name__, {name: module for module, name in _TABLES.values()})
+    __getattr__ = attributes(__name__, {name: module for module, name in _TABLES.values()}, _GROUPS)
 
 
 def __dir__() -> list[str]:

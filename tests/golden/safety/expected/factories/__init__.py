@@ -2,7 +2,8 @@
 # schemagen-fingerprint: 6b876a2dcf38f0ab503667878caab750404ddf0e1604cb74661b2e732420dcf0
 """One factory per table, grouped in modules loaded on first use: FACTORIES maps each table to
 its factory class and imports the table's module when the entry is first read; each factory
-is also a name of this package (`from .factories import OrdersFactory`)."""
+is also a name of this package (`from .factories import OrdersFactory`), and so is each
+table's module name, for the module of its group (`from .factories import orders`)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,12 @@ from .._lazy import LazyMap, attributes, imported
 if TYPE_CHECKING:
     from factory.base import Factory
 
+    from . import _part0 as a
+    from . import _part0 as b
+    from . import _part0 as c
+    from . import _part0 as class_
+    from . import _part0 as class_2
+    from . import _part0 as p
     from ._part0 import (
         AFactory,
         BFactory,
@@ -34,10 +41,20 @@ _TABLES: dict[str, tuple[str, str]] = {
     "c": ("_part0", "CFactory"),
 }
 
+# a table's module name -> the module of its group: `from .factories import orders`
+_GROUPS: dict[str, str] = {
+    "class_": "_part0",
+    "class_2": "_part0",
+    "a": "_part0",
+    "b": "_part0",
+    "p": "_part0",
+    "c": "_part0",
+}
+
 FACTORIES: Mapping[str, type[Factory[Any]]] = LazyMap(_TABLES, imported(__name__, _TABLES))
 
 if not TYPE_CHECKING:
-    __getattr__ = attributes(__name__, {name: module for module, name in _TABLES.values()})
+    __getattr__ = attributes(__name__, {name: module for module, name in _TABLES.values()}, _GROUPS)
 
 
 def __dir__() -> list[str]:

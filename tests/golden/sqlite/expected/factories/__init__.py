@@ -2,7 +2,8 @@
 # schemagen-fingerprint: d08e2aa2ade2585e6174e014e5d037d2fa45642076b919a1d52dfc9903f99d54
 """One factory per table, grouped in modules loaded on first use: FACTORIES maps each table to
 its factory class and imports the table's module when the entry is first read; each factory
-is also a name of this package (`from .factories import OrdersFactory`)."""
+is also a name of this package (`from .factories import OrdersFactory`), and so is each
+table's module name, for the module of its group (`from .factories import orders`)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,14 @@ from .._lazy import LazyMap, attributes, imported
 if TYPE_CHECKING:
     from factory.base import Factory
 
+    from . import _part0 as analytics
+    from . import _part0 as customer_metrics
+    from . import _part0 as customers
+    from . import _part0 as orders
+    from . import _part0 as pricing_tiers
+    from . import _part0 as product_ratings
+    from . import _part0 as products
+    from . import _part0 as settings
     from ._part0 import (
         AnalyticsFactory,
         CustomerMetricsFactory,
@@ -38,10 +47,22 @@ _TABLES: dict[str, tuple[str, str]] = {
     "settings": ("_part0", "SettingsFactory"),
 }
 
+# a table's module name -> the module of its group: `from .factories import orders`
+_GROUPS: dict[str, str] = {
+    "customers": "_part0",
+    "products": "_part0",
+    "orders": "_part0",
+    "customer_metrics": "_part0",
+    "product_ratings": "_part0",
+    "pricing_tiers": "_part0",
+    "analytics": "_part0",
+    "settings": "_part0",
+}
+
 FACTORIES: Mapping[str, type[Factory[Any]]] = LazyMap(_TABLES, imported(__name__, _TABLES))
 
 if not TYPE_CHECKING:
-    __getattr__ = attributes(__name__, {name: module for module, name in _TABLES.values()})
+    __getattr__ = attributes(__name__, {name: module for module, name in _TABLES.values()}, _GROUPS)
 
 
 def __dir__() -> list[str]:
