@@ -84,4 +84,13 @@ __all__ = [
     "ProductRatingsFactory",
     "ProductsFactory",
     "SalesTrackingFactory",
+    "analytics",
+    "customer_metrics",
+    "customer_profiles",
+    "customers",
+    "orders",
+    "pricing_tiers",
+    "product_ratings",
+    "products",
+    "sales_tracking",
 ]

@@ -69,4 +69,10 @@ __all__ = [
     "PricingTiersFactory",
     "ProductRatingsFactory",
     "ProductsFactory",
+    "customer_metrics",
+    "customers",
+    "orders",
+    "pricing_tiers",
+    "product_ratings",
+    "products",
 ]

@@ -69,4 +69,10 @@ __all__ = [
     "ClassFactory",
     "ClassFactory_2",
     "PFactory",
+    "a",
+    "b",
+    "c",
+    "class_",
+    "class_2",
+    "p",
 ]

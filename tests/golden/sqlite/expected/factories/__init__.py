@@ -79,4 +79,12 @@ __all__ = [
     "ProductRatingsFactory",
     "ProductsFactory",
     "SettingsFactory",
+    "analytics",
+    "customer_metrics",
+    "customers",
+    "orders",
+    "pricing_tiers",
+    "product_ratings",
+    "products",
+    "settings",
 ]
