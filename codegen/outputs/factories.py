@@ -1,49 +1,116 @@
-"""`factories/<table>.py`: one factory-boy factory per table, with its table's computed
-columns and CHECKs compiled (computed.py reads them from there), and `factories/__init__.py`.
+"""`factories/_part<n>.py`: factory-boy factories, a group of tables per module, each with
+its table's computed columns and CHECKs compiled (computed.py reads them from there), and
+`factories/__init__.py`, which maps each table to its module and imports none of them
+(FACTORIES and the package's names load a table's module on first access). A table's
+module name stays a name of `factories`, for its group's module: database.py reads the
+compiled functions through it (`from .factories import orders as orders_functions`), so
+nothing else depends on the grouping.
 
-One module per table, so a one-table schema change re-renders (and re-formats) one file,
-the files of dropped tables can be removed, and a test loads only the tables it uses:
-`factories/__init__.py` imports none of them (FACTORIES loads each on first access).
+Groups, not one module per table: a session touching every table paid ~60 us of import
+machinery per module, about what a hand-written factory costs whole. A table's group is a
+hash of its name, so adding or dropping a table rewrites its group's file alone (and the
+layout only when the count of groups doubles); groups hold ~16-32 tables, so a test of a few
+tables loads a few groups. Each table's code is a block of its own, formatted and cached as
+one, so a one-table change formats one block.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence, Set
 from typing import Any
 
 from .. import dialect
 from ..context import Context
+from ..digest import sha256
 from ..model import Schema
 from ..plan import TablePlan
+from ..render import isort_key
 from ..rowtypes import col_of, col_source
+
+PER_PART = 32  # at most this many tables per module on average
 
 
 def exports(ctx: Context) -> dict[str, list[str]]:
-    """FACTORIES, and each factory from its own module (the package imports it from there)."""
-    tables = {f"factories.{t.module}": [t.class_name] for t in ctx.plan.tables}
-    return {"factories": ["FACTORIES"], **tables}
+    """FACTORIES and every factory, from `factories` (which loads each one's module)."""
+    return {"factories": ["FACTORIES", *(t.class_name for t in ctx.plan.tables)]}
 
 
 def render(ctx: Context) -> dict[str, str]:
     files = {}
-    for t in ctx.plan.tables:
-        path = f"factories/{t.module}.py"
-        types = _types(ctx.schema, t)
-        named = _named(t)
-        files[path] = ctx.template("factory.py.j2", t=t, **_spec(t), types=types, named=named)
-        ctx.fingerprint_of(
-            path,
-            {
-                "table": ctx.table_json(t.key),
-                "targets": [f.factory for f in t.fks],
-                "types": types,
-                "compiled": [fn.source for _, fn in t.computed] + [c.fn.source for c in t.checks],
-                "named": sorted(named),
-                "null_ratio": ctx.config.null_ratio,
-                "overrides": {c: o.to_json() for c, o in dict(ctx.config.overrides).get(t.key, ())},
-            },
-        )
-    files["factories/__init__.py"] = ctx.template("factories_init.py.j2", tables=ctx.plan.tables)
+    parts = partition(ctx.plan.tables)
+    for module, tables in parts.items():
+        path = f"factories/{module}.py"
+        bodies, depends_on = [], []
+        for t in tables:
+            types = _types(ctx.schema, t)
+            named = _named(t)
+            bodies.append(ctx.template("factory.py.j2", t=t, **_spec(t), types=types, named=named))
+            depends_on.append(
+                {
+                    "table": ctx.table_json(t.key),
+                    "targets": [f.factory for f in t.fks],
+                    "types": types,
+                    "compiled": [fn.source for _, fn in t.computed]
+                    + [c.fn.source for c in t.checks],
+                    "named": sorted(named),
+                    "overrides": {
+                        c: o.to_json() for c, o in dict(ctx.config.overrides).get(t.key, ())
+                    },
+                }
+            )
+        rows = sorted((t.row_class for t in tables), key=isort_key)
+        files[path] = ctx.template("factories_part.py.j2", tables=tables, rows=rows, bodies=bodies)
+        ctx.fingerprint_of(path, {"tables": depends_on, "null_ratio": ctx.config.null_ratio})
+    module_of = {t.key: module for module, tables in parts.items() for t in tables}
+    imported = [
+        (m, sorted((t.class_name for t in tables), key=isort_key)) for m, tables in parts.items()
+    ]
+    aliases = sorted(
+        ((module_of[t.key], t.module) for t in ctx.plan.tables),
+        key=lambda pair: (isort_key(pair[0]), isort_key(pair[1])),
+    )
+    files["factories/__init__.py"] = ctx.template(
+        "factories_init.py.j2",
+        tables=ctx.plan.tables,
+        module_of=module_of,
+        imported=imported,
+        aliases=aliases,
+    )
     return files
+
+
+def partition(tables: tuple[TablePlan, ...]) -> dict[str, list[TablePlan]]:
+    """module -> its tables, in the plan's order (see `groups`)."""
+    by_key = {t.key: t for t in tables}
+    found = groups([(t.key, _top_level(t)) for t in tables])
+    return {module: [by_key[key] for key in keys] for module, keys in found.items()}
+
+
+def groups(tables: Sequence[tuple[str, Set[str]]]) -> dict[str, list[str]]:
+    """module -> its tables' keys, in their order. A table (key, the names its code defines
+    at the top level of the module) goes to `_part<k>`, k its key's hash modulo a power of
+    two (the fewest groups of PER_PART tables on average). One whose names a table already
+    in its group defines (`a.b` and `a` with a CHECK named `b__c` both compile `a__b__c`)
+    goes to a group of its own past those."""
+    count = 1
+    while count * PER_PART < len(tables):
+        count *= 2
+    found: dict[int, list[str]] = {}
+    names: dict[int, set[str]] = {}
+    extra = count
+    for key, own in tables:
+        k = int(sha256(key)[:8], 16) % count
+        if names.get(k, set()) & own:
+            k, extra = extra, extra + 1
+        found.setdefault(k, []).append(key)
+        names.setdefault(k, set()).update(own)
+    return {f"_part{k}": found[k] for k in sorted(found)}
+
+
+def _top_level(t: TablePlan) -> set[str]:
+    """The names a table's code defines at the top level of its group's module."""
+    fns = [fn.name for fn in t.default_fns] + [fn.name for _, fn in t.computed]
+    return {*fns, *(c.fn.name for c in t.checks), t.class_name, t.row_class}
 
 
 def _named(t: TablePlan) -> set[str]:

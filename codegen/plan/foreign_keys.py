@@ -145,7 +145,6 @@ def table_fks(
     schema: Schema,
     table: Table,
     fk_modes: Mapping[tuple[str, int], FkMode],
-    modules: Mapping[str, str],
     classes: Mapping[str, str],
 ) -> tuple[list[FkPlan], dict[str, tuple[int, FkPlan]], list[str]]:
     """Phase 3 of a table's plan: its foreign keys' plans, the FK (and position in it) of
@@ -156,7 +155,7 @@ def table_fks(
     for i, fk in enumerate(table.foreign_keys):
         mode = fk_modes.get((table.key, i), "external")
         ref_cols = ref_columns(schema, fk)
-        target = f"{modules[fk.ref_table]}.{classes[fk.ref_table]}" if mode == "sub" else None
+        target = classes[fk.ref_table] if mode == "sub" else None
         plan = FkPlan(tuple(fk.columns), fk.ref_table, ref_cols, mode, target)
         fks.append(plan)
         if mode == "sub":

@@ -87,7 +87,7 @@ class FkPlan:
     ref_table: str
     ref_columns: tuple[str, ...]
     mode: FkMode
-    factory: str | None  # "module.ClassName" of the parent's factory
+    factory: str | None  # the parent's factory class, found through the factories package
 
 
 @dataclass(frozen=True)

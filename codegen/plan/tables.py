@@ -44,7 +44,7 @@ def table_plan(
     scope = _scope(schema, config, compiler, table, modules[table.key], warnings)
     bounds, checks = plan_checks(scope)
     uniques = plan_unique(scope, bounds, fk_modes)
-    fks, fk_of, depends_on = table_fks(schema, table, fk_modes, modules, classes)
+    fks, fk_of, depends_on = table_fks(schema, table, fk_modes, classes)
     computed, default_fns = strategies(scope, bounds, uniques, fk_of)
     order_pairs(scope.cols, bounds)
     schema_entry = {c.name: c.type.sql for c in table.columns}

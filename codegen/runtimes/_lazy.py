@@ -5,11 +5,18 @@ imports it before anything else.
 `LazyMap` holds FACTORIES, TABLE_SCHEMAS, TABLES, COMPUTED_COLUMNS and CHECKS: read-only,
 keys fixed and in the schema's order, each value made on its first access and then kept.
 `attributes` is a package's PEP 562 `__getattr__`: a name imports the module defining it;
-`imported` reads a name from a module imported on first use (a LazyMap's values).
+`imported` reads a name from a module imported on first use (a LazyMap's values). Both
+import with the cyclic garbage collector paused (`_load`), as Mercurial's `util.nogc` builds
+large containers: a module of factory classes allocates thousands of long-lived objects and
+no garbage cycles, and a session loading every table spent a third of its import in
+collections that traverse the growing heap again and again (full ones more often the
+larger the schema). Reference counting frees as usual; the collector runs as soon as the
+import ends.
 """
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -51,20 +58,36 @@ class LazyMap(Mapping[str, V]):
         return repr(dict(self.items()))
 
 
-def attributes(package: str, modules: Mapping[str, str]) -> Callable[[str], Any]:
+def _load(module: str, package: str) -> Any:
+    """`importlib.import_module(module, package)` with the cyclic collector paused (see above);
+    left as it was if the caller had paused it."""
+    if not gc.isenabled():
+        return importlib.import_module(module, package)
+    gc.disable()
+    try:
+        return importlib.import_module(module, package)
+    finally:
+        gc.enable()
+
+
+def attributes(
+    package: str, modules: Mapping[str, str], aliases: Mapping[str, str] | None = None
+) -> Callable[[str], Any]:
     """The `__getattr__` of `package` (PEP 562): `modules` maps each name it exports to the
     module defining it, relative to the package, imported on the name's first use; a name
-    of one of those modules gives the module. The value is kept in the package's namespace,
-    so the next access is a plain attribute."""
+    of one of those modules gives the module, and so does a name `aliases` maps to one (a
+    table's module name for the module of its group). The value is kept in the package's
+    namespace, so the next access is a plain attribute."""
     namespace = sys.modules[package].__dict__
-    submodules = {m.partition(".")[0] for m in modules.values()}
+    submodules = {m.partition(".")[0]: m.partition(".")[0] for m in modules.values()}
+    submodules.update(aliases or {})
 
     def __getattr__(name: str) -> Any:
         module = modules.get(name)
         if module is not None:
-            value = getattr(importlib.import_module(f".{module}", package), name)
+            value = getattr(_load(f".{module}", package), name)
         elif name in submodules:
-            value = importlib.import_module(f".{name}", package)
+            value = _load(f".{submodules[name]}", package)
         else:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
         namespace[name] = value
@@ -80,6 +103,6 @@ def imported(package: str, where: Mapping[str, tuple[str, str]]) -> Callable[[st
 
     def load(key: str) -> Any:
         module, name = where[key]
-        return getattr(importlib.import_module(f".{module}", package), name)
+        return getattr(_load(f".{module}", package), name)
 
     return load

@@ -27,7 +27,7 @@ import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 from factory.base import DictFactory, Factory, FactoryOptions
 from factory.declarations import (
@@ -103,9 +103,11 @@ def now() -> _dt.datetime:
 def register(cls: type[Factory[Any]]) -> type[Factory[Any]]:
     """Reset with the others by `reset()`. Its model becomes a dict named after the factory
     (OrdersFactory -> Orders): rows stay plain dicts, but pytest-factoryboy's `register()`
-    names the fixtures `orders`, `orders__quantity` instead of `dict` for every table."""
-    name = cls.__name__.removesuffix("Factory") or cls.__name__
-    cls._meta.model = type(name, (dict,), {"__module__": cls.__module__})
+    names the fixtures `orders`, `orders__quantity` instead of `dict` for every table. The
+    class is made when the model is first read (`Options.model`): a type per table cost a
+    session loading every factory a quarter of what a hand-written factory costs."""
+    options: Any = cls._meta
+    options.named = cls.__name__.removesuffix("Factory") or cls.__name__
     spec = vars(cls).get("_spec")
     if isinstance(spec, Table):
         spec.bind(cls._meta.declarations)
@@ -114,33 +116,19 @@ def register(cls: type[Factory[Any]]) -> type[Factory[Any]]:
 
 
 # ------------------------------------------------------------------- typed declarations
-# factory-boy's declarations, made through annotated functions: its constructors carry no
+# factory-boy's declaration classes under annotated names: its constructors carry no
 # annotations, so a module calling them fails `mypy --strict`. The generated factories
-# declare their columns with these; the objects are factory-boy's own.
+# declare their columns with these; the objects are factory-boy's own, made by a direct call
+# (a wrapper function cost a session loading every factory a frame per column).
 
-
-def lazy_function(function: Callable[[], Any]) -> LazyFunction:
-    return LazyFunction(function)  # type: ignore[no-untyped-call]
-
-
-def lazy_attribute(function: Callable[[Any], Any]) -> LazyAttribute:
-    return LazyAttribute(function)  # type: ignore[no-untyped-call]
-
-
-def sequence(function: Callable[[int], Any]) -> Sequence:
-    return Sequence(function)  # type: ignore[no-untyped-call]
-
-
-def lazy_attribute_sequence(function: Callable[[Any, int], Any]) -> LazyAttributeSequence:
-    return LazyAttributeSequence(function)  # type: ignore[no-untyped-call]
-
-
-def sub_factory(factory: str | type[Factory[Any]], **kwargs: Any) -> SubFactory:
-    return SubFactory(factory, **kwargs)  # type: ignore[no-untyped-call]
-
-
-def maybe(decider: Any, yes: Any, no: Any) -> Maybe:
-    return Maybe(decider, yes, no)  # type: ignore[no-untyped-call]
+lazy_function: Callable[[Callable[[], Any]], LazyFunction] = LazyFunction
+lazy_attribute: Callable[[Callable[[Any], Any]], LazyAttribute] = LazyAttribute
+sequence: Callable[[Callable[[int], Any]], Sequence] = Sequence
+lazy_attribute_sequence: Callable[[Callable[[Any, int], Any]], LazyAttributeSequence] = (
+    LazyAttributeSequence
+)
+sub_factory: Callable[..., SubFactory] = SubFactory  # (factory or "module.Name", **kwargs)
+maybe: Callable[[Any, Any, Any], Maybe] = Maybe
 
 
 # ------------------------------------------------------------------------------ generators
@@ -630,8 +618,38 @@ class _Row:
             setattr(self, attr, row.get(column))
 
 
+_option_defaults: list[Any] | None = None
+
+
 class Options(FactoryOptions):
     """factory-boy options that tell the row finisher which values the caller passed."""
+
+    named: str | None = None  # register(): the model, a dict subclass of this name, is due
+    _model: Any
+
+    @property
+    def model(self) -> Any:
+        """factory-boy's `Meta.model`: unset (AttributeError, as factory-boy checks) until
+        factory-boy sets it; the dict subclass register() names, made on first read."""
+        model = self._model
+        if self.named is not None:
+            module = self.factory.__module__
+            model = self._model = type(self.named, (dict,), {"__module__": module})
+            self.named = None
+        return model
+
+    @model.setter
+    def model(self, value: Any) -> None:
+        self._model = value
+        self.named = None
+
+    def _build_default_options(self) -> list[Any]:
+        """factory-boy's option defaults, made once: the same for every factory and only
+        read (six objects per class cost each factory's import)."""
+        global _option_defaults
+        if _option_defaults is None:
+            _option_defaults = super()._build_default_options()  # type: ignore[no-untyped-call]
+        return _option_defaults
 
     def _get_counter_reference(self) -> Any:
         return self  # one sequence per table (factory-boy shares it between dict factories)
@@ -671,6 +689,13 @@ class RowFactory(DictFactory, Generic[Row]):
 
     class Meta:
         abstract = True
+
+    if not TYPE_CHECKING:
+
+        def __class_getitem__(cls, row):
+            """`RowFactory[OrdersRow]` is RowFactory itself at run time: a generic alias
+            per generated class (and typing's checks of it) cost every factory's import."""
+            return cls
 
     # factory_boy's class methods, with positional-only parameters: a column may be named
     # `cls`, `size` or `strategy` and still be passed by its name.

@@ -43,17 +43,46 @@ def test_import_loads_no_table(make_package: Callable[..., ModuleType]) -> None:
     assert not any(m.startswith("factories.") for m in loaded)
 
 
-def test_a_factory_loads_its_module_then_its_parents_when_building(
+def _module_of(pkg: ModuleType, table: str) -> str:
+    return "factories." + pkg.factories._TABLES[table][0]
+
+
+# clients, orders and 70 unrelated tables: 4 groups, clients and orders in different ones
+GROUPED = SQL.replace("customers", "clients") + "".join(
+    f"CREATE TABLE f{i} (id serial PRIMARY KEY);\n" for i in range(70)
+)
+
+
+def test_a_factory_loads_its_group_then_its_parents_group_when_building(
     make_package: Callable[..., ModuleType],
 ) -> None:
-    pkg = make_package(sql=SQL)
+    pkg = make_package(sql=GROUPED)
+    orders_module, clients_module = _module_of(pkg, "orders"), _module_of(pkg, "clients")
+    assert orders_module != clients_module  # else this test shows nothing
+    assert len({m for m, _ in pkg.factories._TABLES.values()}) == 4
     orders = pkg.OrdersFactory
-    assert orders is sys.modules[f"{pkg.__name__}.factories.orders"].OrdersFactory
-    assert "factories.customers" not in _loaded(pkg)
+    assert orders is sys.modules[f"{pkg.__name__}.{orders_module}"].OrdersFactory
+    assert {m for m in _loaded(pkg) if m.startswith("factories.")} == {orders_module}
     row = orders.build()
     assert row["total"] >= 0 and row["customer_id"] == 1
-    assert "factories.customers" in _loaded(pkg)
+    assert {m for m in _loaded(pkg) if m.startswith("factories.")} == {
+        orders_module,
+        clients_module,
+    }
     assert not {"schemas", "rows", "database", "rpc"} & _loaded(pkg)
+
+
+def test_a_tables_module_name_gives_its_groups_module(
+    make_package: Callable[..., ModuleType],
+) -> None:
+    """What database.py reads the compiled functions through, whatever the grouping."""
+    pkg = make_package(sql=GROUPED)
+    orders_module = _module_of(pkg, "orders")
+    names: dict[str, object] = {}
+    exec(f"from {pkg.__name__}.factories import orders", names)
+    assert names["orders"] is sys.modules[f"{pkg.__name__}.{orders_module}"]
+    assert pkg.factories.clients is sys.modules[f"{pkg.__name__}.{_module_of(pkg, 'clients')}"]
+    assert names["orders"].orders__total_check(-1) is False  # type: ignore[attr-defined]
 
 
 def test_mappings_build_nothing_until_an_entry_is_read(
