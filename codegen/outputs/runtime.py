@@ -10,7 +10,8 @@ from ..context import Context
 
 EXPORTS = {"_runtime": ["GenerationError", "RowError", "bind", "reset", "set_clock"]}
 VERBATIM = ("_runtime.py", "_rowcheck.py", "_sqlruntime.py", "_errors.py", "_dbapi.py", "_lazy.py",
-            "_insert.py", "_bulk.py", "_bulk_copy.py", "_bulk_mysql.py", "_quickfaker.py")  # fmt: skip
+            "_insert.py", "_bulk.py", "_bulk_copy.py", "_bulk_mysql.py", "_bulk_sqlite.py",
+            "_quickfaker.py")  # fmt: skip
 
 
 def render(ctx: Context) -> dict[str, str]:
@@ -39,5 +40,6 @@ def render(ctx: Context) -> dict[str, str]:
         "_bulk.py": runtimes.source("_bulk.py"),  # create_batch(): parents first, in bulk
         "_bulk_copy.py": runtimes.source("_bulk_copy.py"),  # PostgreSQL: COPY + one SELECT
         "_bulk_mysql.py": runtimes.source("_bulk_mysql.py"),  # MySQL: multi-row INSERTs
+        "_bulk_sqlite.py": runtimes.source("_bulk_sqlite.py"),  # SQLite: executemany, by rowid
         "_quickfaker.py": runtimes.source("_quickfaker.py"),  # Faker's draws, faster
     }

@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from . import _bulk_copy, _bulk_mysql, _insert
-from ._insert import adapt, as_one, database_error, insert, old_sqlite, quote
+from . import _bulk_copy, _bulk_mysql, _bulk_sqlite, _insert
+from ._insert import as_one, database_error, insert, old_sqlite, quote, values
 
 if TYPE_CHECKING:
     from ._runtime import Table
@@ -45,13 +45,24 @@ def flush(pending: list[Pending], refinish: Refinish) -> dict[int, dict[str, Any
     group per table and column list; returns the stored row of each built row (by id)."""
     by_row = {id(p.row): p for p in pending}
     _levels(pending, by_row)
-    for level in range(max((p.level for p in pending), default=-1) + 1):
+    levels: list[list[Pending]] = [
+        [] for _ in range(max((p.level for p in pending), default=-1) + 1)
+    ]
+    for p in pending:
+        levels[p.level].append(p)
+    inserted: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}  # columns, once per kind
+    for rows in levels:
         groups: dict[tuple[str, tuple[str, ...]], list[Pending]] = {}
-        for p in pending:
-            if p.level == level:
+        for p in rows:
+            if p.links:
                 _relink(p, by_row, refinish)
-                names = tuple(c for c in p.spec.insert if c not in p.spec.identity or c in p.given)
-                groups.setdefault((p.spec.key, names), []).append(p)
+            spec = p.spec
+            kind = (spec.key, tuple(c for c in spec.identity if c in p.given))
+            names = inserted.get(kind)
+            if names is None:
+                names = tuple(c for c in spec.insert if c not in spec.identity or c in p.given)
+                inserted[kind] = names
+            groups.setdefault((spec.key, names), []).append(p)
         for (_, names), group in groups.items():
             _insert_group(group, list(names))
     return {key: p.stored for key, p in by_row.items()}
@@ -63,19 +74,24 @@ def _levels(pending: list[Pending], by_row: Mapping[int, Pending]) -> None:
     identity values in the order n create() calls give them (a nullable foreign key left
     NULL would otherwise send that row first). Tables that point at each other, or at
     themselves, never settle: their rows are levelled one by one."""
-    parents = [[by_row[id(row)] for _, row in p.links if id(row) in by_row] for p in pending]
+    edges = dict.fromkeys(
+        (by_row[id(row)].spec.key, p.spec.key)
+        for p in pending
+        for _, row in p.links
+        if id(row) in by_row
+    )  # (parent table, child table), in the order first met
     tables = dict.fromkeys((p.spec.key for p in pending), 0)
     for _ in range(len(tables) + 1):
         changed = False
-        for p, above in zip(pending, parents, strict=True):
-            need = max((tables[q.spec.key] + 1 for q in above), default=0)
-            if need > tables[p.spec.key]:
-                tables[p.spec.key], changed = need, True
+        for parent, child in edges:
+            if tables[parent] + 1 > tables[child]:
+                tables[child], changed = tables[parent] + 1, True
         if not changed:
             for p in pending:
                 p.level = tables[p.spec.key]
             return
-    for p, above in zip(pending, parents, strict=True):  # parents were finished first
+    for p in pending:  # parents were finished first
+        above = [by_row[id(row)] for _, row in p.links if id(row) in by_row]
         p.level = max((q.level + 1 for q in above), default=0)
 
 
@@ -94,13 +110,21 @@ def _relink(p: Pending, by_row: Mapping[int, Pending], refinish: Refinish) -> No
 
 
 def _insert_group(group: list[Pending], names: list[str]) -> None:
-    """psycopg: one pipelined executemany with RETURNING, all or nothing; if the database
-    refuses it, the rows again one by one, so the error is the refused row's own. SQLite
-    (in process): one prepared INSERT ... RETURNING per row. PyMySQL / mysqlclient: a
-    multi-row INSERT and one SELECT (`_bulk_mysql.insert_group`)."""
+    """psycopg: COPY (`_bulk_copy.py`), else one pipelined executemany with RETURNING, all
+    or nothing; if the database refuses it, the rows again one by one, so the error is the
+    refused row's own. SQLite: one executemany read back by rowid (`_bulk_sqlite.py`), else
+    one prepared INSERT ... RETURNING per row. PyMySQL / mysqlclient: multi-row INSERTs and
+    one SELECT per chunk (`_bulk_mysql.insert_group`)."""
     spec = group[0].spec
     if _insert.driver == "mysql" and len(group) > 1 and names:
         _bulk_mysql.insert_group(spec, group, names)
+        return
+    params = values(spec, names, [p.row for p in group]) if len(group) > 1 else []
+    if (
+        _insert.driver == "sqlite"
+        and params
+        and _bulk_sqlite.insert_group(spec, group, names, params)
+    ):
         return
     returning = _insert.driver == "postgres" or (_insert.driver == "sqlite" and not old_sqlite())
     if not returning or len(group) < 2:
@@ -109,9 +133,8 @@ def _insert_group(group: list[Pending], names: list[str]) -> None:
         return
     target = ".".join(quote(part) for part in spec.sql_name)
     mark = "?" if _insert.driver == "sqlite" else "%s"
-    values = f"({', '.join(quote(c) for c in names)}) VALUES ({', '.join(mark for _ in names)})"
-    sql = f"INSERT INTO {target} {values if names else 'DEFAULT VALUES'} RETURNING *"
-    params = [[adapt(p.row[c], c in spec.json_columns) for c in names] for p in group]
+    columns = f"({', '.join(quote(c) for c in names)}) VALUES ({', '.join(mark for _ in names)})"
+    sql = f"INSERT INTO {target} {columns if names else 'DEFAULT VALUES'} RETURNING *"
     if _insert.driver == "sqlite":
         stored = _each(sql, params)
     else:
