@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from . import _insert
-from ._insert import adapt, database_error, insert, quote, reselect
+from ._insert import database_error, insert, quote, reselect, values
 
 if TYPE_CHECKING:
     from ._bulk import Pending
@@ -25,14 +25,14 @@ MYSQL_CHUNK = 500  # rows per multi-row INSERT: far below max_allowed_packet for
 
 def insert_group(spec: Table, group: list[Pending], names: list[str]) -> None:
     """MySQL has no RETURNING: a multi-row INSERT per chunk, then the rows read back in one
-    SELECT by a key the rows hold, else by their AUTO_INCREMENT ids (consecutive in one
-    statement unless innodb_autoinc_lock_mode is 2: then create()'s row by row). A refused
-    chunk is replayed row by row (InnoDB undid the statement), so the error is the refused
-    row's own and the rows before it go in, as with create() one by one."""
-    key = _batch_key(spec, group, names)
+    SELECT by their AUTO_INCREMENT ids (consecutive in one statement unless
+    innodb_autoinc_lock_mode is 2), else by a key the rows hold, else create()'s row by row.
+    A refused chunk is replayed row by row (InnoDB undid the statement), so the error is the
+    refused row's own and the rows before it go in, as with create() one by one."""
     cursor = _insert.connection.cursor()
     try:
-        step = None if key is not None else _autoinc_step(cursor, spec)
+        step = _autoinc_step(cursor, spec) if _by_id(spec, names) else None
+        key = None if step is not None else _batch_key(spec, group, names)
         if key is None and step is None:
             for p in group:
                 p.stored = insert(spec, p.row, p.given)
@@ -42,7 +42,7 @@ def insert_group(spec: Table, group: list[Pending], names: list[str]) -> None:
         one = f"({', '.join('%s' for _ in names)})"
         for start in range(0, len(group), MYSQL_CHUNK):
             chunk = group[start : start + MYSQL_CHUNK]
-            params = [adapt(p.row[c], c in spec.json_columns) for p in chunk for c in names]
+            params = [v for row in values(spec, names, [p.row for p in chunk]) for v in row]
             sql = f"INSERT INTO {target} ({columns}) VALUES {', '.join(one for _ in chunk)}"
             try:
                 cursor.execute(sql, params)
@@ -52,14 +52,23 @@ def insert_group(spec: Table, group: list[Pending], names: list[str]) -> None:
                 for p in chunk:
                     p.stored = insert(spec, p.row, p.given)
                 continue
-            if key is not None:
-                _read_by_key(cursor, spec, chunk, names, key)
+            if step is not None:
+                _read_by_id(cursor, spec, chunk, names, cursor.lastrowid, step)
             else:
-                assert step is not None
-                ids = [cursor.lastrowid + i * step for i in range(len(chunk))]
-                _read_by_id(cursor, spec, chunk, names, ids)
+                assert key is not None
+                _read_by_key(cursor, spec, chunk, names, key)
     finally:
         cursor.close()
+
+
+def _by_id(spec: Table, names: list[str]) -> bool:
+    """Whether the rows can be found by the ids AUTO_INCREMENT gives them: the column is not
+    inserted and is a key alone (MyISAM numbers the second column of a key per group)."""
+    return (
+        len(spec.identity) == 1
+        and (auto := min(spec.identity)) not in names
+        and ((auto,) in spec.keys)
+    )
 
 
 def _batch_key(spec: Table, group: list[Pending], names: list[str]) -> tuple[str, ...] | None:
@@ -106,7 +115,7 @@ def _read_by_key(
     trailing spaces) is found again alone, as create() finds it."""
     tuple_of = f"({', '.join(quote(c) for c in key)})"
     one = f"({', '.join('%s' for _ in key)})"
-    params = [adapt(p.row[c], c in spec.json_columns) for p in chunk for c in key]
+    params = [v for row in values(spec, list(key), [p.row for p in chunk]) for v in row]
     found = _select(cursor, spec, f"{tuple_of} IN ({', '.join(one for _ in chunk)})", params)
     by_key = {tuple(row[c] for c in key): row for row in found}
     wanted = [tuple(p.row[c] for c in key) for p in chunk]
@@ -117,12 +126,17 @@ def _read_by_key(
 
 
 def _read_by_id(
-    cursor: Any, spec: Table, chunk: list[Pending], names: list[str], ids: list[int]
+    cursor: Any, spec: Table, chunk: list[Pending], names: list[str], first: int, step: int
 ) -> None:
-    """The chunk's stored rows by the AUTO_INCREMENT ids the INSERT gave them."""
-    column = quote(min(spec.identity))
-    found = _select(cursor, spec, f"{column} IN ({', '.join('%s' for _ in ids)})", ids)
-    by_id = {row[min(spec.identity)]: row for row in found}
+    """The chunk's stored rows by the AUTO_INCREMENT ids the INSERT gave them: `first`,
+    then every `step`th (the ids between, with a step of 1)."""
+    auto = min(spec.identity)
+    ids = [first + i * step for i in range(len(chunk))]
+    if step == 1:
+        found = _select(cursor, spec, f"{quote(auto)} BETWEEN %s AND %s", [ids[0], ids[-1]])
+    else:
+        found = _select(cursor, spec, f"{quote(auto)} IN ({', '.join('%s' for _ in ids)})", ids)
+    by_id = {row[auto]: row for row in found}
     for p, rowid in zip(chunk, ids, strict=True):
         row = by_id.get(rowid)
         p.stored = row if row is not None else reselect(spec, p.row, names, cursor, rowid)

@@ -1158,8 +1158,54 @@ def _flush(pending: list[_Pending]) -> dict[int, dict[str, Any]]:
 
 
 def _refinish(spec: Table, row: dict[str, Any], changed: dict[str, Any], given: set[str]) -> None:
+    """The parents' stored keys put in the row, then finish() again, computing only the
+    columns `_again` names: the others read what they read when the row was finished at
+    build time, so they give what they gave then, and nothing reads them before the row goes
+    in (they are not inserted, and create_batch returns the stored row). A failing CHECK or
+    an error in a column is finish() itself, from the start. (A column computed before the
+    build regenerated a value it reads, after an error in a later one, is left as create()
+    leaves it: finish() again would compute it.)"""
     _coerce(spec, row, changed)
-    finish(spec, row, given)
+    again = _again(spec, frozenset(changed))
+    if again is None:
+        finish(spec, row, given)
+        return
+    try:
+        for col in again:
+            row[col] = spec.computed[col](row)
+    except (NotImplementedError, sqlrt.SqlError):
+        finish(spec, row, given)  # computes it again, regenerating as finish() does
+        return
+    if not all(_holds(check, row) for check in spec.checks):
+        finish(spec, row, given)
+
+
+_AGAIN: dict[tuple[int, frozenset[str]], tuple[Table, tuple[str, ...] | None]] = {}
+
+
+def _again(spec: Table, changed: frozenset[str]) -> tuple[str, ...] | None:
+    """The computed columns to compute again once `changed` columns took the parents' keys
+    (in finish()'s order): those reading a changed one, and those a CHECK reads, with what
+    they read; None where finish() runs whole (a padded column changed, a function or CHECK
+    not saying which columns it reads)."""
+    known = _AGAIN.get((id(spec), changed))
+    if known is None or known[0] is not spec:
+        known = _AGAIN[(id(spec), changed)] = (spec, _to_compute(spec, changed))
+    return known[1]
+
+
+def _to_compute(spec: Table, changed: frozenset[str]) -> tuple[str, ...] | None:
+    found = {col: getattr(fn, "params", None) for col, fn in spec.computed.items()}
+    checks = [getattr(check.predicate, "params", None) for check in spec.checks]
+    if changed & spec.padded.keys() or None in (*found.values(), *checks):
+        return None
+    reads: dict[str, tuple[str, ...]] = {c: tuple(params or ()) for c, params in found.items()}
+    stale = set(changed)
+    needed = {c for params in checks for c in params or () if c in reads}
+    for _ in range(len(reads) + 1):  # until nothing more reads a stale or needed column
+        stale.update([c for c, params in reads.items() if not stale.isdisjoint(params)])
+        needed.update([p for c in needed for p in reads[c] if p in reads])
+    return tuple(c for c in reads if c in stale or c in needed)
 
 
 quicken(fake)  # the same draws, faster (_quickfaker.py)

@@ -232,8 +232,8 @@ def _inserts(conn: Any) -> int:
 def test_mysql_batch_is_one_insert_per_table_and_chunk(
     n: int, mysql: Any, make_package: Make
 ) -> None:
-    """customers and products read back by a UNIQUE key, orders (AUTO_INCREMENT, no other
-    usable key) by the ids the statement gave: what the tables hold, in the order built."""
+    """Each table (AUTO_INCREMENT ids) read back by the ids the statement gave: what the
+    tables hold, in the order built."""
     path = SAMPLES / "mysql" / "schema.sql"
     load_mysql(mysql, path.read_text(encoding="utf-8"))
     pkg = make_package(paths=[path], dialect="mysql", seed=4)
