@@ -57,7 +57,8 @@ def flush(pending: list[Pending], refinish: Refinish) -> dict[int, dict[str, Any
             if p.links:
                 _relink(p, by_row, refinish)
             spec = p.spec
-            kind = (spec.key, tuple(c for c in spec.identity if c in p.given))
+            ids = spec.identity & p.given  # identity columns given values: usually none
+            kind = (spec.key, tuple(sorted(ids)) if ids else ())
             names = inserted.get(kind)
             if names is None:
                 names = tuple(c for c in spec.insert if c not in spec.identity or c in p.given)
