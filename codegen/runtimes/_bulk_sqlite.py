@@ -33,7 +33,7 @@ SELECT (SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE
      WHERE name = ?1 COLLATE NOCASE OR tbl_name = ?1 COLLATE NOCASE)
 """
 # Clauses after which a row's rowid may not be the next one, or a row may not go in as sent
-_UNFIT = re.compile(r"\bWITHOUT\s+ROWID\b|\bON\s+CONFLICT\b|^\s*CREATE\s+VIRTUAL\b", re.I)
+_UNFIT = re.compile(r"\bWITHOUT\s+ROWID\b|\bON\s+CONFLICT\b|^\s*CREATE\s+VIRTUAL\b", re.IGNORECASE)
 _ROWID = {"rowid", "oid", "_rowid_"}
 
 
