@@ -50,7 +50,7 @@ def flush(pending: list[Pending], refinish: Refinish) -> dict[int, dict[str, Any
     ]
     for p in pending:
         levels[p.level].append(p)
-    inserted: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}  # columns, once per kind
+    inserted: dict[Any, tuple[str, tuple[str, ...]]] = {}  # (table, columns), once per kind
     for rows in levels:
         groups: dict[tuple[str, tuple[str, ...]], list[Pending]] = {}
         for p in rows:
@@ -58,14 +58,14 @@ def flush(pending: list[Pending], refinish: Refinish) -> dict[int, dict[str, Any
                 _relink(p, by_row, refinish)
             spec = p.spec
             ids = spec.identity & p.given  # identity columns given values: usually none
-            kind = (spec.key, tuple(sorted(ids)) if ids else ())
-            names = inserted.get(kind)
-            if names is None:
+            kind = (spec.key, tuple(sorted(ids))) if ids else spec.key
+            group = inserted.get(kind)
+            if group is None:
                 names = tuple(c for c in spec.insert if c not in spec.identity or c in p.given)
-                inserted[kind] = names
-            groups.setdefault((spec.key, names), []).append(p)
-        for (_, names), group in groups.items():
-            _insert_group(group, list(names))
+                group = inserted[kind] = (spec.key, names)
+            groups.setdefault(group, []).append(p)
+        for (_, names), group_rows in groups.items():
+            _insert_group(group_rows, list(names))
     return {key: p.stored for key, p in by_row.items()}
 
 
@@ -75,12 +75,12 @@ def _levels(pending: list[Pending], by_row: Mapping[int, Pending]) -> None:
     identity values in the order n create() calls give them (a nullable foreign key left
     NULL would otherwise send that row first). Tables that point at each other, or at
     themselves, never settle: their rows are levelled one by one."""
-    edges = dict.fromkeys(
-        (by_row[id(row)].spec.key, p.spec.key)
-        for p in pending
-        for _, row in p.links
-        if id(row) in by_row
-    )  # (parent table, child table), in the order first met
+    edges: dict[tuple[str, str], None] = {}  # (parent table, child table), as first met
+    for p in pending:
+        for _, row in p.links:
+            q = by_row.get(id(row))
+            if q is not None:
+                edges[(q.spec.key, p.spec.key)] = None
     tables = dict.fromkeys((p.spec.key for p in pending), 0)
     for _ in range(len(tables) + 1):
         changed = False
@@ -100,14 +100,17 @@ def _relink(p: Pending, by_row: Mapping[int, Pending], refinish: Refinish) -> No
     """Take the keys the database stored for the parents (a serial id, a default); the
     computed columns and CHECKs then see them, as they do in create()."""
     changed: dict[str, Any] = {}
+    row = p.row
     for pairs, parent in p.links:
         done = by_row.get(id(parent))
         if done is not None:
-            changed.update(
-                {c: done.stored.get(r) for c, r in pairs if p.row.get(c) != done.stored.get(r)}
-            )
+            stored = done.stored
+            for c, r in pairs:
+                value = stored.get(r)
+                if row.get(c) != value:
+                    changed[c] = value
     if changed:
-        refinish(p.spec, p.row, changed, p.given)
+        refinish(p.spec, row, changed, p.given)
 
 
 def _insert_group(group: list[Pending], names: list[str]) -> None:

@@ -13,6 +13,7 @@ create() does.
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -107,7 +108,7 @@ def _read(
         f"SELECT * FROM {target} WHERE rowid BETWEEN ? AND ? ORDER BY rowid", [first, last]
     )
     columns = [d[0] for d in cursor.description]
-    stored = [dict(zip(columns, row, strict=False)) for row in cursor.fetchall()]
+    stored = list(map(dict, map(zip, itertools.repeat(columns), cursor.fetchall())))
     if len(stored) == len(chunk) == last - first + 1:
         for p, row in zip(chunk, stored, strict=True):
             p.stored = row

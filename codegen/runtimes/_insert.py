@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import operator
 import sys
 import uuid
 from collections.abc import Callable
@@ -73,10 +74,8 @@ def values(spec: Table, names: list[str], rows: list[dict[str, Any]]) -> list[li
             for i in json_at:
                 given[i] = adapt(given[i], True)
         return params
-    return [
-        [v if type(v) in _AS_IS else adapt(v, False) for v in [row[c] for c in names]]
-        for row in rows
-    ]
+    get = operator.itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
+    return [[v if type(v) in _AS_IS else adapt(v, False) for v in get(row)] for row in rows]
 
 
 def insert(
