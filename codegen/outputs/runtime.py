@@ -1,6 +1,7 @@
-"""The runtimes, copied verbatim from `codegen/runtimes/` (`_runtime.py`, the factory runtime;
-`_sqlruntime.py`, the expression runtime; `_lazy.py`, loading on first use), and
-`_settings.py`, the config they read."""
+"""The runtimes, copied verbatim from `codegen/runtimes/` (`_runtime.py`, the factory runtime,
+with `_insert.py` and `_bulk*.py` putting its rows into a bound database and `_quickfaker.py`
+its quick Faker; `_sqlruntime.py`, the expression runtime; `_lazy.py`, loading on first use),
+and `_settings.py`, the config they read."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from .. import runtimes, sqlexpr
 from ..context import Context
 
 EXPORTS = {"_runtime": ["GenerationError", "RowError", "bind", "reset", "set_clock"]}
-VERBATIM = ("_runtime.py", "_rowcheck.py", "_sqlruntime.py", "_errors.py", "_dbapi.py", "_lazy.py")
+VERBATIM = ("_runtime.py", "_rowcheck.py", "_sqlruntime.py", "_errors.py", "_dbapi.py", "_lazy.py",
+            "_insert.py", "_bulk.py", "_bulk_copy.py", "_bulk_mysql.py", "_bulk_sqlite.py",
+            "_quickfaker.py")  # fmt: skip
 
 
 def render(ctx: Context) -> dict[str, str]:
@@ -33,4 +36,10 @@ def render(ctx: Context) -> dict[str, str]:
         "_errors.py": runtimes.source("_errors.py"),  # APIError: RPCError and DatabaseError
         "_dbapi.py": runtimes.source("_dbapi.py"),  # driver_of: bind() and Database.connect()
         "_lazy.py": runtimes.source("_lazy.py"),  # LazyMap, the package's __getattr__
+        "_insert.py": runtimes.source("_insert.py"),  # bind()'s connection, create()'s INSERT
+        "_bulk.py": runtimes.source("_bulk.py"),  # create_batch(): parents first, in bulk
+        "_bulk_copy.py": runtimes.source("_bulk_copy.py"),  # PostgreSQL: COPY + one SELECT
+        "_bulk_mysql.py": runtimes.source("_bulk_mysql.py"),  # MySQL: multi-row INSERTs
+        "_bulk_sqlite.py": runtimes.source("_bulk_sqlite.py"),  # SQLite: executemany, by rowid
+        "_quickfaker.py": runtimes.source("_quickfaker.py"),  # Faker's draws, faster
     }

@@ -65,6 +65,11 @@ class RowError(ValueError):
         super().__init__(text)
 
 
+class GenerationError(Exception):
+    """A row that cannot be produced: an unsatisfiable CHECK, an exhausted UNIQUE, a type
+    with no generator. The message names the table, the column or constraint, and the fix."""
+
+
 class _Reject(Exception):
     """Raised by a coercer: the database's message, SQLSTATE and detail."""
 

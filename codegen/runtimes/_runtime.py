@@ -1,6 +1,8 @@
 """Runtime of the generated factories: seeding, value generators, row finishing, `bind()`.
 
-Imports only the standard library, factory-boy and Faker.
+Imports only the standard library, factory-boy and Faker. Putting rows into a bound database
+lives beside it (`_insert.py`: one row, for create(); `_bulk.py`, `_bulk_copy.py`,
+`_bulk_mysql.py`: create_batch()), as does its Faker's quicker draws (`_quickfaker.py`).
 
 Reseeding in tests: `reset(seed)` reseeds Faker, factory-boy's random generator, these
 generators and the SQL runtime (gen_random_uuid()), restarts every factory's sequences
@@ -13,16 +15,13 @@ and the unique counters, and puts the clock back; the same seed gives the same r
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import datetime as _dt
 import importlib
-import itertools
 import json
 import math
 import random
 import string
-import sys
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -45,14 +44,18 @@ from factory.errors import CyclicDefinitionError
 from factory.random import reseed_random
 from faker import Faker
 
-from . import _rowcheck
+from . import _bulk, _insert, _rowcheck
 from . import _sqlruntime as sqlrt
-from ._dbapi import driver_of, quote_name
+from ._bulk import Link
+from ._bulk import Pending as _Pending
+from ._insert import insert
+from ._quickfaker import one_draw_word, quicken
 from ._rowcheck import check_violated, coerce, given_generated, unknown_column
 from ._settings import LOCALE, NULL_RATIO, SEED
 
 Col = _rowcheck.Col  # the generated factories' column types: sg.Col(...)
 RowError = _rowcheck.RowError
+GenerationError = _rowcheck.GenerationError
 
 # What now() / CURRENT_TIMESTAMP give in generated rows (change it with set_clock()).
 CLOCK = _dt.datetime(2024, 1, 1, 12, 0, 0, tzinfo=_dt.UTC)
@@ -63,13 +66,7 @@ fake = Faker(LOCALE)
 _clock = CLOCK
 _factories: list[type[Factory[Any]]] = []
 _connection: Any = None
-_driver: str | None = None
 _overriding: list[str] = []  # tables in `overriding_system_value()` blocks
-
-
-class GenerationError(Exception):
-    """A row that cannot be produced: an unsatisfiable CHECK, an exhausted UNIQUE, a type
-    with no generator. The message names the table, the column or constraint, and the fix."""
 
 
 # ----------------------------------------------------------------------- seeding and clock
@@ -1174,627 +1171,70 @@ def _holds(check: Any, row: Mapping[str, Any]) -> bool:
 def bind(connection: Any) -> None:
     """From now on `create()` inserts through this DB-API connection (sqlite3, psycopg 3,
     PyMySQL/mysqlclient) and returns the stored row. `bind(None)` goes back to building."""
-    global _connection, _driver
+    global _connection
     _connection = connection
-    _driver = None if connection is None else driver_of(connection, "bind()")
-
-
-def _quote(name: str) -> str:
-    """An identifier quoted for the bound driver (only called once bind() has one)."""
-    assert _driver is not None, "schemagen: no connection bound"
-    return quote_name(name, _driver)
-
-
-def _adapt(value: Any, is_json: bool) -> Any:
-    if _driver == "postgres":
-        return json.dumps(value) if is_json and value is not None else value
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, default=str)
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, _dt.datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, (_dt.date, _dt.time)):
-        return value.isoformat()
-    if isinstance(value, _dt.timedelta):
-        return str(value)
-    return value
-
-
-def insert(
-    spec: Table,
-    row: dict[str, Any],
-    given: set[str] | frozenset[str],
-    overriding: set[str] | frozenset[str] = frozenset(),
-) -> dict[str, Any]:
-    """INSERT the row (parents were created first by the sub-factories) and return it as
-    stored; `overriding`: GENERATED ALWAYS identity columns given in an
-    `overriding_system_value()` block."""
-    names = [c for c in spec.columns if c in overriding] + [
-        c for c in spec.insert if c not in spec.identity or c in given
-    ]
-    values = [_adapt(row[c], c in spec.json_columns) for c in names]
-    mark = "?" if _driver == "sqlite" else "%s"
-    columns = ", ".join(_quote(c) for c in names)
-    target = ".".join(_quote(p) for p in spec.sql_name)
-    if names:
-        sql = (
-            f"INSERT INTO {target} ({columns})"
-            + (" OVERRIDING SYSTEM VALUE" if overriding else "")
-            + f" VALUES ({', '.join(mark for _ in names)})"
-        )
-    else:
-        sql = f"INSERT INTO {target} DEFAULT VALUES"
-    cursor = _connection.cursor()
-    try:
-        if _driver == "mysql" or (_driver == "sqlite" and _old_sqlite()):
-            cursor.execute(sql, values)
-            return _reselect(spec, row, names, cursor)
-        cursor.execute(sql + " RETURNING *", values)
-        stored = cursor.fetchone()
-        return dict(zip([d[0] for d in cursor.description], stored, strict=False))
-    finally:
-        cursor.close()
-
-
-# ------------------------------------------------------------------------ create_batch()
-
-Link = tuple[tuple[tuple[str, str], ...], Mapping[str, Any]]  # (column, parent column)s, parent
-
-
-class _Pending:
-    """A row create_batch() built and inserts later, and the parent rows its keys came from."""
-
-    __slots__ = ("given", "level", "links", "row", "spec", "stored")
-
-    def __init__(self, spec: Table, row: dict[str, Any], given: set[str], links: list[Link]):
-        self.spec, self.row, self.given, self.links = spec, row, given, links
-        self.level = 0
-        self.stored: dict[str, Any] = {}
+    _insert.bind(connection)
 
 
 def _flush(pending: list[_Pending]) -> dict[int, dict[str, Any]]:
-    """Insert the rows level by level (a row after the rows its foreign keys point at), one
-    group per table and column list; returns the stored row of each built row (by id)."""
-    by_row = {id(p.row): p for p in pending}
-    _levels(pending, by_row)
-    for level in range(max((p.level for p in pending), default=-1) + 1):
-        groups: dict[tuple[str, tuple[str, ...]], list[_Pending]] = {}
-        for p in pending:
-            if p.level == level:
-                _relink(p, by_row)
-                names = tuple(c for c in p.spec.insert if c not in p.spec.identity or c in p.given)
-                groups.setdefault((p.spec.key, names), []).append(p)
-        for (_, names), group in groups.items():
-            _insert_group(group, list(names))
-    return {key: p.stored for key, p in by_row.items()}
+    """create_batch()'s insert (`_bulk.flush`): a row whose parents' keys the database
+    chose is finished again with them, as create() finishes it."""
+    return _bulk.flush(pending, _refinish)
 
 
-def _levels(pending: list[_Pending], by_row: Mapping[int, _Pending]) -> None:
-    """Each row's level: past the rows its foreign keys point at. A table's rows share the
-    deepest level one of them needs, so they go in as they were built and take serial and
-    identity values in the order n create() calls give them (a nullable foreign key left
-    NULL would otherwise send that row first). Tables that point at each other, or at
-    themselves, never settle: their rows are levelled one by one."""
-    parents = [[by_row[id(row)] for _, row in p.links if id(row) in by_row] for p in pending]
-    tables = dict.fromkeys((p.spec.key for p in pending), 0)
-    for _ in range(len(tables) + 1):
-        changed = False
-        for p, above in zip(pending, parents, strict=True):
-            need = max((tables[q.spec.key] + 1 for q in above), default=0)
-            if need > tables[p.spec.key]:
-                tables[p.spec.key], changed = need, True
-        if not changed:
-            for p in pending:
-                p.level = tables[p.spec.key]
-            return
-    for p, above in zip(pending, parents, strict=True):  # parents were finished first
-        p.level = max((q.level + 1 for q in above), default=0)
-
-
-def _relink(p: _Pending, by_row: Mapping[int, _Pending]) -> None:
-    """Take the keys the database stored for the parents (a serial id, a default); the
-    computed columns and CHECKs then see them, as they do in create()."""
-    changed: dict[str, Any] = {}
-    for pairs, parent in p.links:
-        done = by_row.get(id(parent))
-        if done is not None:
-            changed.update(
-                {c: done.stored.get(r) for c, r in pairs if p.row.get(c) != done.stored.get(r)}
-            )
-    if changed:
-        _coerce(p.spec, p.row, changed)
-        finish(p.spec, p.row, p.given)
-
-
-def _insert_group(group: list[_Pending], names: list[str]) -> None:
-    """psycopg: one pipelined executemany with RETURNING, all or nothing; if the database
-    refuses it, the rows again one by one, so the error is the refused row's own. SQLite
-    (in process): one prepared INSERT ... RETURNING per row. PyMySQL / mysqlclient: a
-    multi-row INSERT and one SELECT (`_mysql_group`)."""
-    spec = group[0].spec
-    if _driver == "mysql" and len(group) > 1 and names:
-        _mysql_group(spec, group, names)
+def _refinish(spec: Table, row: dict[str, Any], changed: dict[str, Any], given: set[str]) -> None:
+    """The parents' stored keys put in the row, then finish() again, computing only the
+    columns `_again` names: the others read what they read when the row was finished at
+    build time, so they give what they gave then, and nothing reads them before the row goes
+    in (they are not inserted, and create_batch returns the stored row). A failing CHECK or
+    an error in a column is finish() itself, from the start. (A column computed before the
+    build regenerated a value it reads, after an error in a later one, is left as create()
+    leaves it: finish() again would compute it.)"""
+    _coerce(spec, row, changed)
+    again = _again(spec, frozenset(changed))
+    if again is None:
+        finish(spec, row, given)
         return
-    returning = _driver == "postgres" or (_driver == "sqlite" and not _old_sqlite())
-    if not returning or len(group) < 2:
-        for p in group:
-            p.stored = insert(spec, p.row, p.given)
+    try:
+        for col in again:
+            row[col] = spec.computed[col](row)
+    except (NotImplementedError, sqlrt.SqlError):
+        finish(spec, row, given)  # computes it again, regenerating as finish() does
         return
-    target = ".".join(_quote(part) for part in spec.sql_name)
-    mark = "?" if _driver == "sqlite" else "%s"
-    values = f"({', '.join(_quote(c) for c in names)}) VALUES ({', '.join(mark for _ in names)})"
-    sql = f"INSERT INTO {target} {values if names else 'DEFAULT VALUES'} RETURNING *"
-    params = [[_adapt(p.row[c], c in spec.json_columns) for c in names] for p in group]
-    if _driver == "sqlite":
-        stored = _each(sql, params)
-    else:
-        try:
-            copied = _copy_group(spec, group, names, params)
-        except _database_error():  # refused, or COPY is not allowed here (row security)
-            copied = None
-        try:
-            stored = copied if copied is not None else _atomically(sql, params)
-        except _database_error():  # the rows again, one by one: the refused one raises
-            for p in group:
-                p.stored = insert(spec, p.row, p.given)
-            return
-    for p, row in zip(group, stored, strict=True):
-        p.stored = row
+    if not all(_holds(check, row) for check in spec.checks):
+        finish(spec, row, given)
 
 
-def _each(sql: str, params: list[list[Any]]) -> list[dict[str, Any]]:
-    cursor = _connection.cursor()
-    try:
-        stored = []
-        for values in params:
-            cursor.execute(sql, values)
-            row = cursor.fetchone()
-            stored.append(dict(zip([d[0] for d in cursor.description], row, strict=False)))
-        return stored
-    finally:
-        cursor.close()
+_AGAIN: dict[tuple[int, frozenset[str]], tuple[Table, tuple[str, ...] | None]] = {}
 
 
-def _database_error() -> type[Exception]:
-    """The bound driver's DB-API `Error`: the base of every error the database raises."""
-    module = sys.modules.get(type(_connection).__module__.split(".")[0])
-    error = getattr(module, "Error", None)
-    return error if isinstance(error, type) and issubclass(error, Exception) else Exception
+def _again(spec: Table, changed: frozenset[str]) -> tuple[str, ...] | None:
+    """The computed columns to compute again once `changed` columns took the parents' keys
+    (in finish()'s order): those reading a changed one, and those a CHECK reads, with what
+    they read; None where finish() runs whole (a padded column changed, a function or CHECK
+    not saying which columns it reads)."""
+    known = _AGAIN.get((id(spec), changed))
+    if known is None or known[0] is not spec:
+        known = _AGAIN[(id(spec), changed)] = (spec, _to_compute(spec, changed))
+    return known[1]
 
 
-def _atomically(sql: str, params: list[list[Any]]) -> list[dict[str, Any]]:
-    """executemany(returning=True) as one unit (`_as_one`)."""
-    return _as_one(lambda: _returning(sql, params))
-
-
-def _as_one(work: Callable[[], Stored]) -> Stored:
-    """`work` as one unit: in a transaction under autocommit, else in a savepoint of the
-    caller's transaction (rolled back to on failure)."""
-    if _connection.autocommit:
-        with _connection.transaction():
-            return work()
-    cursor = _connection.cursor()
-    try:
-        cursor.execute("SAVEPOINT schemagen_batch")
-        try:
-            stored = work()
-        except Exception:
-            cursor.execute("ROLLBACK TO SAVEPOINT schemagen_batch")
-            raise
-        finally:
-            cursor.execute("RELEASE SAVEPOINT schemagen_batch")
-    finally:
-        cursor.close()
-    return stored
-
-
-Stored = TypeVar("Stored")
-
-# Python types COPY's text reads as INSERT reads the same parameter, per column kind; a
-# table with a value of any other type (or a column of another kind) takes executemany.
-# A float into `real`: INSERT rounds the text to a double, then to a real; COPY reads the
-# text as a real at once, which may round a halfway case otherwise.
-_COPY_TYPES: dict[str, tuple[type[Any], ...]] = {
-    "smallint": (int,), "integer": (int,), "bigint": (int,), "numeric": (Decimal, int),
-    "real": (int,), "double": (float, int), "boolean": (bool,), "uuid": (uuid.UUID,),
-    "text": (str,), "varchar": (str,), "char": (str,), "enum": (str,), "date": (_dt.date,),
-    "timestamp": (_dt.datetime,), "timestamptz": (_dt.datetime,), "json": (str,),
-    "jsonb": (str,),
-}  # fmt: skip
-_AWARE = {"timestamp": False, "timestamptz": True}  # COPY's text drops an offset
-
-
-class _NotCopied(Exception):
-    """The copied rows were not found again one for one: undo the COPY."""
-
-
-def _copy_group(
-    spec: Table, group: list[_Pending], names: list[str], params: list[list[Any]]
-) -> list[dict[str, Any]] | None:
-    """psycopg: COPY the rows in, then read them back in one SELECT by a unique key they
-    hold, in their order. None, with nothing changed, where COPY might not store what
-    INSERT stores (a value of another type than its column's, rules on the table, not a
-    plain table), no key tells the rows apart, or they are not found again one for one (a
-    trigger changed a key)."""
-    if not names or not _copyable(spec, names, params):
+def _to_compute(spec: Table, changed: frozenset[str]) -> tuple[str, ...] | None:
+    found = {col: getattr(fn, "params", None) for col, fn in spec.computed.items()}
+    checks = [getattr(check.predicate, "params", None) for check in spec.checks]
+    if changed & spec.padded.keys() or None in (*found.values(), *checks):
         return None
-    target = ".".join(_quote(part) for part in spec.sql_name)
-    cursor = _connection.cursor()
-    try:
-        regclass = ".".join('"' + part.replace('"', '""') + '"' for part in spec.sql_name)
-        found = _unique_key(cursor, regclass, group, names)
-        if found is None:
-            return None
-        key, types = found
-        copy = f"COPY {target} ({', '.join(_quote(c) for c in names)}) FROM STDIN"
-        arrays = ", ".join(f"%s::{t.replace('%', '%%')}[]" for t in types)
-        columns = ", ".join(f"v{i}" for i in range(len(key)))
-        on = " AND ".join(f"t.{_quote(c)} = k.v{i}" for i, c in enumerate(key))
-        select = (
-            f"SELECT t.* FROM unnest({arrays}) WITH ORDINALITY AS k({columns}, i)"
-            f" JOIN {target} AS t ON {on} ORDER BY k.i"
-        )
-        keys = [[values[names.index(c)] for values in params] for c in key]  # as sent
-        try:
-            return _as_one(lambda: _copy_rows(cursor, copy, params, select, keys))
-        except _NotCopied:
-            return None
-    finally:
-        cursor.close()
+    reads: dict[str, tuple[str, ...]] = {c: tuple(params or ()) for c, params in found.items()}
+    stale = set(changed)
+    needed = {c for params in checks for c in params or () if c in reads}
+    for _ in range(len(reads) + 1):  # until nothing more reads a stale or needed column
+        stale.update([c for c, params in reads.items() if not stale.isdisjoint(params)])
+        needed.update([p for c in needed for p in reads[c] if p in reads])
+    return tuple(c for c in reads if c in stale or c in needed)
 
 
-def _copyable(spec: Table, names: list[str], params: list[list[Any]]) -> bool:
-    cols = [spec.types.get(c) for c in names]
-    if any(col is None or col.kind not in _COPY_TYPES for col in cols):
-        return False
-    kinds = [col.kind for col in cols if col is not None]
-    for values in params:
-        for value, kind in zip(values, kinds, strict=True):
-            if value is None:
-                continue
-            if type(value) not in _COPY_TYPES[kind]:
-                return False
-            aware = _AWARE.get(kind)
-            if aware is not None and (value.tzinfo is not None) is not aware:
-                return False
-    return True
-
-
-def _unique_key(
-    cursor: Any, regclass: str, group: list[_Pending], names: list[str]
-) -> tuple[list[str], list[str]] | None:
-    """The primary key, else a UNIQUE one (checked at once, on columns, without WHERE)
-    whose columns every row inserts without NULLs, and their types as SQL; None if the
-    target is not a table (or a partitioned one) without rules (COPY applies no rules)."""
-    cursor.execute(_UNIQUE_KEYS, [regclass])
-    inserted = set(names)
-    for columns, types in cursor.fetchall():
-        if inserted.issuperset(columns) and all(
-            p.row.get(c) is not None for p in group for c in columns
-        ):
-            return list(columns), list(types)
-    return None
-
-
-_UNIQUE_KEYS = """
-SELECT array_agg(a.attname::text ORDER BY k.i),
-  array_agg(format_type(a.atttypid, NULL) ORDER BY k.i)
-FROM pg_index x
-JOIN pg_class c ON c.oid = x.indrelid
-CROSS JOIN LATERAL unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, i)
-JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum
-WHERE x.indrelid = %s::regclass AND x.indisunique AND x.indimmediate AND x.indisvalid
-  AND x.indpred IS NULL AND x.indexprs IS NULL AND k.i <= x.indnkeyatts
-  AND c.relkind IN ('r', 'p') AND NOT c.relhasrules
-GROUP BY x.indexrelid, x.indisprimary
-ORDER BY x.indisprimary DESC, x.indexrelid
-"""
-
-
-def _copy_rows(
-    cursor: Any, copy: str, params: list[list[Any]], select: str, keys: list[list[Any]]
-) -> list[dict[str, Any]]:
-    with cursor.copy(copy) as writer:
-        for values in params:
-            writer.write_row(values)
-    cursor.execute(select, keys)
-    names = [d[0] for d in cursor.description]
-    stored = [dict(zip(names, row, strict=False)) for row in cursor.fetchall()]
-    if len(stored) != len(params):
-        raise _NotCopied
-    return stored
-
-
-def _returning(sql: str, params: list[list[Any]]) -> list[dict[str, Any]]:
-    cursor = _connection.cursor()
-    try:
-        cursor.executemany(sql, params, returning=True)
-        names = [d[0] for d in cursor.description]
-        stored = [dict(zip(names, cursor.fetchone(), strict=False))]
-        while cursor.nextset():
-            stored.append(dict(zip(names, cursor.fetchone(), strict=False)))
-        return stored
-    finally:
-        cursor.close()
-
-
-MYSQL_CHUNK = 500  # rows per multi-row INSERT: far below max_allowed_packet for built rows
-
-
-def _mysql_group(spec: Table, group: list[_Pending], names: list[str]) -> None:
-    """MySQL has no RETURNING: a multi-row INSERT per chunk, then the rows read back in one
-    SELECT by a key the rows hold, else by their AUTO_INCREMENT ids (consecutive in one
-    statement unless innodb_autoinc_lock_mode is 2: then create()'s row by row). A refused
-    chunk is replayed row by row (InnoDB undid the statement), so the error is the refused
-    row's own and the rows before it go in, as with create() one by one."""
-    key = _batch_key(spec, group, names)
-    cursor = _connection.cursor()
-    try:
-        step = None if key is not None else _autoinc_step(cursor, spec)
-        if key is None and step is None:
-            for p in group:
-                p.stored = insert(spec, p.row, p.given)
-            return
-        target = ".".join(_quote(part) for part in spec.sql_name)
-        columns = ", ".join(_quote(c) for c in names)
-        one = f"({', '.join('%s' for _ in names)})"
-        for start in range(0, len(group), MYSQL_CHUNK):
-            chunk = group[start : start + MYSQL_CHUNK]
-            params = [_adapt(p.row[c], c in spec.json_columns) for p in chunk for c in names]
-            sql = f"INSERT INTO {target} ({columns}) VALUES {', '.join(one for _ in chunk)}"
-            try:
-                cursor.execute(sql, params)
-            except _database_error():
-                if not _undone(cursor, spec):
-                    raise  # MyISAM kept the rows before the refused one, as create() would
-                for p in chunk:
-                    p.stored = insert(spec, p.row, p.given)
-                continue
-            if key is not None:
-                _read_by_key(cursor, spec, chunk, names, key)
-            else:
-                assert step is not None
-                ids = [cursor.lastrowid + i * step for i in range(len(chunk))]
-                _read_by_id(cursor, spec, chunk, names, ids)
-    finally:
-        cursor.close()
-
-
-def _batch_key(spec: Table, group: list[_Pending], names: list[str]) -> tuple[str, ...] | None:
-    """A primary or UNIQUE key whose columns every row of the group inserts without NULLs."""
-    inserted = set(names)
-    for key in spec.keys:
-        values = [p.row.get(c) for p in group for c in key]
-        if inserted.issuperset(key) and all(isinstance(v, _KEYABLE) for v in values):
-            return key
-    return None
-
-
-# values that match the driver's own after a round trip (a JSON key would not)
-_KEYABLE = (str, int, Decimal, bytes, _dt.date, _dt.time, _dt.timedelta)
-
-
-def _autoinc_step(cursor: Any, spec: Table) -> int | None:
-    """How far apart one statement's AUTO_INCREMENT ids are, if they are consecutive."""
-    if not spec.identity:
-        return None
-    cursor.execute("SELECT @@auto_increment_increment, @@innodb_autoinc_lock_mode")
-    step, mode = cursor.fetchone()
-    return None if int(mode) == 2 else int(step)
-
-
-def _undone(cursor: Any, spec: Table) -> bool:
-    """Whether the table's engine undid the failed statement (InnoDB: transactional)."""
-    schema = spec.sql_name[0] if len(spec.sql_name) > 1 else None
-    cursor.execute(
-        "SELECT e.TRANSACTIONS FROM information_schema.TABLES t JOIN information_schema.ENGINES e"
-        " ON e.ENGINE = t.ENGINE WHERE t.TABLE_SCHEMA = COALESCE(%s, DATABASE())"
-        " AND t.TABLE_NAME = %s",
-        [schema, spec.sql_name[-1]],
-    )
-    found = cursor.fetchone()
-    return found is not None and str(found[0]).upper() == "YES"
-
-
-def _read_by_key(
-    cursor: Any, spec: Table, chunk: list[_Pending], names: list[str], key: tuple[str, ...]
-) -> None:
-    """The chunk's stored rows in one SELECT ... WHERE (key) IN (...), matched to the built
-    rows by their key values; a row whose values the database stored otherwise (a CHAR's
-    trailing spaces) is found again alone, as create() finds it."""
-    tuple_of = f"({', '.join(_quote(c) for c in key)})"
-    one = f"({', '.join('%s' for _ in key)})"
-    params = [_adapt(p.row[c], c in spec.json_columns) for p in chunk for c in key]
-    found = _select(cursor, spec, f"{tuple_of} IN ({', '.join(one for _ in chunk)})", params)
-    by_key = {tuple(row[c] for c in key): row for row in found}
-    wanted = [tuple(p.row[c] for c in key) for p in chunk]
-    times = collections.Counter(wanted)
-    for p, k in zip(chunk, wanted, strict=True):
-        row = by_key.get(k) if times[k] == 1 else None
-        p.stored = row if row is not None else _reselect(spec, p.row, names, cursor, 0)
-
-
-def _read_by_id(
-    cursor: Any, spec: Table, chunk: list[_Pending], names: list[str], ids: list[int]
-) -> None:
-    """The chunk's stored rows by the AUTO_INCREMENT ids the INSERT gave them."""
-    column = _quote(min(spec.identity))
-    found = _select(cursor, spec, f"{column} IN ({', '.join('%s' for _ in ids)})", ids)
-    by_id = {row[min(spec.identity)]: row for row in found}
-    for p, rowid in zip(chunk, ids, strict=True):
-        row = by_id.get(rowid)
-        p.stored = row if row is not None else _reselect(spec, p.row, names, cursor, rowid)
-
-
-def _select(cursor: Any, spec: Table, where: str, params: list[Any]) -> list[dict[str, Any]]:
-    target = ".".join(_quote(p) for p in spec.sql_name)
-    cursor.execute(f"SELECT * FROM {target} WHERE {where}", params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=False)) for row in cursor.fetchall()]
-
-
-def _old_sqlite() -> bool:
-    import sqlite3
-
-    return sqlite3.sqlite_version_info < (3, 35, 0)
-
-
-def _reselect(
-    spec: Table, row: dict[str, Any], names: list[str], cursor: Any, rowid: int | None = None
-) -> dict[str, Any]:
-    """The stored row, found by its AUTO_INCREMENT id (`rowid`, else the cursor's last),
-    else its primary or a UNIQUE key without NULLs, else every inserted column compared
-    NULL-safely."""
-    target = ".".join(_quote(p) for p in spec.sql_name)
-    mark = "?" if _driver == "sqlite" else "%s"
-    same = " IS " if _driver == "sqlite" else " <=> "
-    key = next((k for k in spec.keys if all(row.get(c) is not None for c in k)), None)
-    rowid = cursor.lastrowid if rowid is None else rowid
-    if spec.identity and rowid:
-        columns, params = [min(spec.identity)], [rowid]
-    else:
-        columns = list(key) if key is not None else names
-        params = [_adapt(row[c], c in spec.json_columns) for c in columns]
-    where = " AND ".join(f"{_quote(c)}{same}{mark}" for c in columns)
-    cursor.execute(f"SELECT * FROM {target} WHERE {where}", params)
-    stored = cursor.fetchone()
-    if stored is None:
-        raise GenerationError(
-            f"{spec.key}: the inserted row was not found again by {', '.join(columns)}"
-            " (the database stored other values than the row holds)"
-        )
-    return dict(zip([d[0] for d in cursor.description], stored, strict=False))
-
-
-# ------------------------------------------------------------ Faker: the same draws, faster
-# Faker's weighted lists (first and last names, cities, ...) are OrderedDicts whose weights
-# random.choices() accumulates again on every draw: thousands of names, most of name()'s and
-# email()'s time. Its lorem provider copies its word list twice per sentence. The runtime's
-# own Faker instance draws from cumulative weights computed once per list (random.choices
-# with cum_weights makes the same draws) and reads the word list in place: the values stay
-# byte-identical to a plain Faker's (tests/generate/test_faker_draws.py, provider by provider).
-
-
-def _quicken(instance: Any) -> None:
-    for generator in instance.factories:
-        for provider in generator.providers:
-            provider.random_elements = _weighted(provider, provider.random_elements)
-            if callable(getattr(provider, "get_words_list", None)):
-                provider.get_words_list = _word_list(provider, provider.get_words_list)
-            if _plain_lorem(provider):
-                provider.sentence = _sentence(provider, provider.sentence)
-                provider.paragraph = _paragraph(provider, provider.paragraph)
-
-
-def _weighted(provider: Any, original: Callable[..., Any]) -> Callable[..., Any]:
-    """random_elements() of one provider, with each weighted list's sums kept."""
-    sums: dict[int, tuple[Any, tuple[Any, ...], list[Any]]] = {}
-
-    def random_elements(
-        elements: Any = ("a", "b", "c"),
-        length: int | None = None,
-        unique: bool = False,
-        use_weighting: bool | None = None,
-    ) -> Any:
-        weighted = provider.__use_weighting__ if use_weighting is None else use_weighting
-        if unique or not weighted or type(elements) is not collections.OrderedDict:
-            return original(elements, length, unique, use_weighting)
-        draw = provider.generator.random
-        if length is None:
-            length = draw.randint(1, len(elements))
-        known = sums.get(id(elements))
-        if known is None or known[0] is not elements:
-            known = (elements, tuple(elements), list(itertools.accumulate(elements.values())))
-            sums[id(elements)] = known
-        return draw.choices(known[1], cum_weights=known[2], k=length)
-
-    return random_elements
-
-
-def _word_list(provider: Any, original: Callable[..., Any]) -> Callable[..., Any]:
-    """get_words_list() without its copy: its callers only draw from the list."""
-
-    def get_words_list(part_of_speech: str | None = None, ext_word_list: Any = None) -> Any:
-        found = provider.word_list if ext_word_list is None else ext_word_list
-        if (part_of_speech and ext_word_list is None) or not isinstance(found, (list, tuple)):
-            return original(part_of_speech, ext_word_list)
-        return found
-
-    return get_words_list
-
-
-_LOREM_OWN = ("word", "words", "sentence", "sentences", "paragraph", "get_words_list")
-_SAMPLING = ("random_choices", "random_elements", "randomize_nb_elements")
-
-
-def _plain_lorem(provider: Any) -> bool:
-    """A lorem provider that draws words through Faker's own methods: the shortcuts below
-    make the same draws in fewer calls."""
-    from faker.providers import BaseProvider
-    from faker.providers.lorem import Provider as Lorem
-
-    kind = type(provider)
-    return (
-        isinstance(provider, Lorem)
-        and all(getattr(kind, n) is getattr(Lorem, n) for n in _LOREM_OWN)
-        and all(getattr(kind, n) is getattr(BaseProvider, n) for n in _SAMPLING)
-        and isinstance(getattr(provider, "word_list", None), (list, tuple))
-        and hasattr(provider.generator.random, "choices")
-    )
-
-
-def _sentence(provider: Any, original: Callable[..., Any]) -> Callable[..., str]:
-    """sentence() (text() and paragraph() are made of them) drawing its words at once, as
-    words() ends up doing: one random.choice for one word, else random.choices."""
-    generator = provider.generator
-
-    def sentence(
-        nb_words: int = 6, variable_nb_words: bool = True, ext_word_list: Any = None
-    ) -> str:
-        if ext_word_list is not None or nb_words <= 0:
-            return str(original(nb_words, variable_nb_words, ext_word_list))
-        words, draw = provider.word_list, generator.random
-        if variable_nb_words:  # randomize_nb_elements(nb_words, min=1)
-            nb_words = max(int(nb_words * draw.randint(60, 140) / 100), 1)
-        picked = [draw.choice(words)] if nb_words == 1 else draw.choices(words, k=nb_words)
-        picked[0] = picked[0].title()
-        return str(provider.word_connector.join(picked) + provider.sentence_punctuation)
-
-    return sentence
-
-
-def _paragraph(provider: Any, original: Callable[..., Any]) -> Callable[..., str]:
-    """paragraph() (text()'s unit) calling the quick sentence() directly."""
-    generator, sentence = provider.generator, provider.sentence
-
-    def paragraph(
-        nb_sentences: int = 3, variable_nb_sentences: bool = True, ext_word_list: Any = None
-    ) -> str:
-        if ext_word_list is not None or nb_sentences <= 0:
-            return str(original(nb_sentences, variable_nb_sentences, ext_word_list))
-        if variable_nb_sentences:  # randomize_nb_elements(nb_sentences, min=1)
-            nb_sentences = max(int(nb_sentences * generator.random.randint(60, 140) / 100), 1)
-        return str(provider.word_connector.join([sentence() for _ in range(nb_sentences)]))
-
-    return paragraph
-
-
-def _one_draw_word(instance: Any) -> Callable[[], str] | None:
-    """fake.word() as the one draw it makes (random.choice of the word list)."""
-    provider = getattr(getattr(instance, "word", None), "__self__", None)
-    if len(instance.factories) != 1 or not _plain_lorem(provider):
-        return None
-    words, generator = provider.word_list, provider.generator  # type: ignore[union-attr]
-    return lambda: str(generator.random.choice(words))
-
-
-_quicken(fake)
+quicken(fake)  # the same draws, faster (_quickfaker.py)
 # The generator itself when there is one locale: Faker's proxy hands every attribute to it.
 _faker: Any = fake.factories[0] if len(fake.factories) == 1 else fake
-fake_word: Callable[[], str] = _one_draw_word(fake) or (lambda: str(fake.word()))
+fake_word: Callable[[], str] = one_draw_word(fake) or (lambda: str(fake.word()))
 reset()

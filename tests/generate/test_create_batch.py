@@ -83,13 +83,13 @@ def test_postgres_batch_equals_create_one_by_one(
 def _statements(pkg: ModuleType) -> tuple[list[str], Callable[[], None]]:
     """The COPY and executemany statements create_batch runs, and how to stop recording."""
     calls: list[str] = []
-    runtime = pkg._runtime
-    many, copy = runtime._returning, runtime._copy_rows
-    runtime._returning = lambda sql, params: calls.append(sql) or many(sql, params)
-    runtime._copy_rows = lambda cursor, sql, *rest: calls.append(sql) or copy(cursor, sql, *rest)
+    bulk, bulk_copy = pkg._bulk, pkg._bulk_copy
+    many, copy = bulk._returning, bulk_copy._copy_rows
+    bulk._returning = lambda sql, params: calls.append(sql) or many(sql, params)
+    bulk_copy._copy_rows = lambda cursor, sql, *rest: calls.append(sql) or copy(cursor, sql, *rest)
 
     def stop() -> None:
-        runtime._returning, runtime._copy_rows = many, copy
+        bulk._returning, bulk_copy._copy_rows = many, copy
 
     return calls, stop
 
@@ -232,8 +232,8 @@ def _inserts(conn: Any) -> int:
 def test_mysql_batch_is_one_insert_per_table_and_chunk(
     n: int, mysql: Any, make_package: Make
 ) -> None:
-    """customers and products read back by a UNIQUE key, orders (AUTO_INCREMENT, no other
-    usable key) by the ids the statement gave: what the tables hold, in the order built."""
+    """Each table (AUTO_INCREMENT ids) read back by the ids the statement gave: what the
+    tables hold, in the order built."""
     path = SAMPLES / "mysql" / "schema.sql"
     load_mysql(mysql, path.read_text(encoding="utf-8"))
     pkg = make_package(paths=[path], dialect="mysql", seed=4)
@@ -244,7 +244,7 @@ def test_mysql_batch_is_one_insert_per_table_and_chunk(
         statements = _inserts(mysql) - before
     finally:
         pkg.bind(None)
-    chunks = -(-n // pkg._runtime.MYSQL_CHUNK)
+    chunks = -(-n // pkg._bulk_mysql.MYSQL_CHUNK)
     assert statements == 3 * chunks
     with mysql.cursor() as cursor:
         cursor.execute("SELECT * FROM `orders` ORDER BY `id`")

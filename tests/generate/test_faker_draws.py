@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from faker import Faker
 
-from codegen.runtimes import _runtime
+from codegen.runtimes import _quickfaker, _runtime
 from codegen.valuegen import NAME_RULES, TEXT_DEFAULT
 
 # providers whose value depends on the wall clock, or that need optional packages
@@ -25,7 +25,7 @@ SKIP = {"image", "xml", "tar", "zip", "dsv", "csv", "tsv", "psv", "json", "fixed
 
 def _pair(locale: str) -> tuple[Faker, Faker]:
     plain, quick = Faker(locale), Faker(locale)
-    _runtime._quicken(quick)
+    _quickfaker.quicken(quick)
     return plain, quick
 
 
@@ -107,7 +107,7 @@ def test_the_runtime_instance_is_quickened() -> None:
 @pytest.mark.parametrize("locale", ["en_US", "de_DE", "ja_JP", "fr_FR", "pt_BR", "en_GB"])
 def test_one_draw_word_is_fakers_word(locale: str) -> None:
     plain, quick = _pair(locale)
-    word = _runtime._one_draw_word(quick)
+    word = _quickfaker.one_draw_word(quick)
     assert word is not None  # every one of these locales keeps Faker's own lorem methods
     plain.seed_instance(11)
     quick.seed_instance(11)
@@ -119,7 +119,7 @@ def test_the_runtime_draws_words_as_plain_faker() -> None:
     plain = Faker(_runtime.LOCALE)
     _runtime.reset(5)
     plain.seed_instance(5)
-    assert _runtime._one_draw_word(_runtime.fake) is not None  # not the fallback
+    assert _quickfaker.one_draw_word(_runtime.fake) is not None  # not the fallback
     ours = [_runtime._provide("word") for _ in range(300)]
     assert ours == [plain.word() for _ in range(300)]
     assert [_runtime._provide("name") for _ in range(100)] == [plain.name() for _ in range(100)]

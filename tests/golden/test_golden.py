@@ -27,7 +27,8 @@ CASES = sorted(p.name for p in HERE.iterdir() if (p / "case.toml").is_file())
 VERBATIM = ("_runtime.py", "_rpcruntime.py", "_rowcheck.py", "_database.py", "_database_api.py",
             "_database_sql.py", "_database_mysql.py", "_errors.py", "_dbapi.py",
             "_database_embed.py", "_relruntime.py", "_database_exclude.py",
-            "_database_ranges.py")  # fmt: skip
+            "_database_ranges.py", "_insert.py", "_bulk.py", "_bulk_copy.py", "_bulk_mysql.py",
+            "_bulk_sqlite.py", "_quickfaker.py")  # fmt: skip
 NOT_COMPARED = {"_sqlruntime.py", *VERBATIM}
 
 
