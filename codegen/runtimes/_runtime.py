@@ -62,7 +62,6 @@ CLOCK = _dt.datetime(2024, 1, 1, 12, 0, 0, tzinfo=_dt.UTC)
 MAX_TRIES = 100  # attempts to satisfy a CHECK that value bounds could not guarantee
 
 rng = random.Random(SEED)
-fake = Faker(LOCALE)
 _clock = CLOCK
 _factories: list[type[Factory[Any]]] = []
 _connection: Any = None
@@ -75,8 +74,11 @@ _overriding: list[str] = []  # tables in `overriding_system_value()` blocks
 def reset(seed: int | None = None) -> None:
     """Reseed everything and restart sequences: same seed -> same rows."""
     seed = SEED if seed is None else seed
+    global _faker_seed
     rng.seed(seed)
-    fake.seed_instance(seed)
+    _faker_seed = seed
+    if _fake is not None:
+        _fake.seed_instance(seed)
     reseed_random(seed)  # type: ignore[no-untyped-call]
     sqlrt.seed(seed)
     set_clock(CLOCK)
@@ -1233,8 +1235,43 @@ def _to_compute(spec: Table, changed: frozenset[str]) -> tuple[str, ...] | None:
     return tuple(c for c in reads if c in stale or c in needed)
 
 
-quicken(fake)  # the same draws, faster (_quickfaker.py)
-# The generator itself when there is one locale: Faker's proxy hands every attribute to it.
-_faker: Any = fake.factories[0] if len(fake.factories) == 1 else fake
-fake_word: Callable[[], str] = one_draw_word(fake) or (lambda: str(fake.word()))
+# ----------------------------------------------------------------------- Faker, on first draw
+# Faker(LOCALE) loads the locale's providers (30-60 ms): a test run that imports the package
+# and draws no text should not pay it, as it does not with factory-boy's own Faker declarations.
+
+_fake: Faker | None = None
+_faker_seed = SEED  # what the instance is seeded with when it is made (reset() keeps it)
+
+
+def _load_faker() -> Faker:
+    """Make the Faker instance (seeded as reset() left it) and the shortcuts that read it."""
+    global _fake, _faker, fake_word
+    if _fake is None:
+        made = Faker(LOCALE)
+        made.seed_instance(_faker_seed)
+        quicken(made)  # the same draws, faster (_quickfaker.py)
+        # The generator itself when there is one locale: Faker's proxy hands it every attribute.
+        _faker = made.factories[0] if len(made.factories) == 1 else made
+        fake_word = one_draw_word(made) or (lambda: str(made.word()))
+        _fake = made
+    return _fake
+
+
+class _FirstUse:
+    """Stands for the Faker instance until something reads it, then makes it."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(_load_faker(), name)
+
+
+def _first_word() -> str:
+    _load_faker()
+    return fake_word()
+
+
+fake: Any = _FirstUse()  # sg.fake: the Faker instance, made on first use
+_faker: Any = fake  # rebound to the generator by _load_faker()
+fake_word: Callable[[], str] = _first_word  # rebound by _load_faker()
 reset()

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import inspect
 import re
+import subprocess
+import sys
 from collections import OrderedDict
 from typing import Any
 
@@ -123,3 +125,29 @@ def test_the_runtime_draws_words_as_plain_faker() -> None:
     ours = [_runtime._provide("word") for _ in range(300)]
     assert ours == [plain.word() for _ in range(300)]
     assert [_runtime._provide("name") for _ in range(100)] == [plain.name() for _ in range(100)]
+
+
+_FIRST_USE = """
+from faker import Faker
+from codegen.runtimes import _runtime as sg
+assert sg._fake is None, "made on import"
+sg.reset(9)
+assert sg._fake is None, "made by reset()"
+ours = [sg._provide("name") for _ in range(50)] + [sg.fake_word() for _ in range(50)]
+assert sg._fake is not None
+plain = Faker(sg.LOCALE)
+plain.seed_instance(9)
+assert ours == [plain.name() for _ in range(50)] + [plain.word() for _ in range(50)], ours
+sg.reset(9)  # reseeds the instance now that it exists
+assert [sg._provide("name") for _ in range(50)] == ours[:50]
+print("ok")
+"""
+
+
+def test_faker_is_made_on_first_draw_seeded_as_reset_left_it() -> None:
+    """Importing the runtime makes no Faker instance (30-60 ms of locale loading); the first
+    draw makes it, seeded as reset() left it, so the values are those of an eager instance."""
+    done = subprocess.run(
+        [sys.executable, "-c", _FIRST_USE], capture_output=True, text=True, check=False
+    )
+    assert done.stdout.strip() == "ok", done.stderr
