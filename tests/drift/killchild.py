@@ -12,7 +12,8 @@ is written to $STEPS_FILE.
     python killchild.py serve
 The same, many times over: this process imports what `generate` needs once (most of a
 child's second) and, for each `KILL_AT EXCHANGE STEPS` line read from stdin, forks a child
-that runs as above; it answers `pid N`, then `exit CODE` (-9: killed). It runs no thread
+that runs as above; it says `ready` once imported, then answers each line with `pid N`
+and `exit CODE` (-9: killed). It runs no thread
 and no `generate` of its own, so each child starts as a fresh process would after its
 imports, and is killed for real.
 """
@@ -67,6 +68,7 @@ def main(kill_at: int, exchange: bool, steps: tuple[str, ...]) -> int:
 def serve() -> int:
     import codegen.pipeline  # noqa: F401  (what a generate imports, before any fork)
 
+    print("ready", flush=True)
     for line in sys.stdin:
         kill_at, exchange, steps = line.split()
         pid = os.fork()

@@ -273,6 +273,7 @@ class Children:
             [sys.executable, str(KILLCHILD), "serve"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
         )  # fmt: skip
+        self._answer("ready")  # imported: a run's time from now on is the child's own
 
     def start(
         self, kill_at: int | None = None, exchange: bool = True, steps: tuple[str, ...] = KILLABLE
@@ -296,8 +297,8 @@ class Children:
     def _answer(self, word: str) -> str:
         assert self.server.stdout is not None
         line = self.server.stdout.readline()
-        assert line.startswith(f"{word} "), f"killchild.py serve said {line!r}"
-        return line.split()[1]
+        assert line.split()[:1] == [word], f"killchild.py serve said {line!r}"
+        return line.split()[-1]
 
     def close(self) -> None:
         assert self.server.stdin is not None
