@@ -24,7 +24,6 @@ import pytest
 from hypothesis import settings
 
 from codegen import server as pgserver
-from codegen.pytest_plugin import xdist_run
 from codegen.server import Server as PgServer
 from tests.myserver import MyServer, MyUnavailable
 
@@ -64,12 +63,11 @@ def _server(
 
 
 @pytest.fixture(scope="session")
-def pg_server(pytestconfig: pytest.Config) -> Iterator[PgServer]:
-    """One PostgreSQL server for the whole session, stopped and removed at the end."""
-    run = xdist_run(pytestconfig)  # xdist workers share one server
-    yield from _server(
-        "PostgreSQL", lambda: pgserver.find_server(run_id=run), pgserver.ServerUnavailable
-    )
+def pg_server() -> Iterator[PgServer]:
+    """One PostgreSQL server for the whole session, stopped and removed at the end. Under
+    pytest-xdist each worker starts its own: tests here look at what the whole server holds
+    (its databases, roles), which another worker's tests would change under them."""
+    yield from _server("PostgreSQL", pgserver.find_server, pgserver.ServerUnavailable)
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from codegen import cli
+from tests import precommit
 
 ROOT = Path(__file__).resolve().parents[1]
 WALKTHROUGH = (ROOT / "docs" / "walkthrough.md").read_text(encoding="utf-8")
@@ -133,9 +134,7 @@ def test_walkthrough_function_drift(tmp_path: Path, monkeypatch) -> None:
     assert result.output.strip() == shown.strip()
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("pre_commit") is None, reason="pre-commit is not installed"
-)
+@precommit.needs_pre_commit
 def test_walkthrough_precommit_config_runs_as_written(tmp_path: Path) -> None:
     """Section 6's .pre-commit-config.yaml, copied as it is: passes, then fails after a
     migration is added without regenerating."""
@@ -149,14 +148,7 @@ def test_walkthrough_precommit_config_runs_as_written(tmp_path: Path) -> None:
         '[tool.schemagen]\ninputs = ["db/migrations"]\nout = "tests/dbfakes"\n'
     )
     (repo / ".pre-commit-config.yaml").write_text(config)
-    # This interpreter's schemagen and pre-commit first: a pyenv shim would put another
-    # Python's bin (and another installed schemagen) first on the hooks' PATH.
-    bin_dir = Path(sys.executable).parent
-    env = {
-        **os.environ,
-        "PRE_COMMIT_HOME": str(tmp_path / "cache"),
-        "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
-    }
+    env = precommit.environ(tmp_path / "cache")
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(args, cwd=repo, env=env, capture_output=True, text=True)
@@ -164,13 +156,13 @@ def test_walkthrough_precommit_config_runs_as_written(tmp_path: Path) -> None:
     run("git", "init", "-q")
     assert run("schemagen", "generate").returncode == 0
     run("git", "add", "-A")
-    passing = run(sys.executable, "-m", "pre_commit", "run", "--all-files")
+    passing = run(*precommit.PRE_COMMIT, "run", "--all-files")
     assert passing.returncode == 0, passing.stdout + passing.stderr
     (repo / "db" / "migrations" / "0002_phone.sql").write_text(
         "ALTER TABLE customers ADD COLUMN phone text;\n"
     )
     run("git", "add", "-A")
-    failing = run(sys.executable, "-m", "pre_commit", "run", "--all-files")
+    failing = run(*precommit.PRE_COMMIT, "run", "--all-files")
     assert failing.returncode == 1, failing.stdout + failing.stderr
     assert "customers: column phone added (db/migrations/0002_phone.sql:1)" in failing.stdout
 

@@ -19,7 +19,6 @@ A block preceded by `<!-- not-run: why -->` is left out and listed with its reas
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -36,15 +35,12 @@ import pytest
 import yaml
 
 from codegen.server import Server
+from tests import precommit
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = (ROOT / "docs").glob("*.md")
 PAGES = [*sorted(p.relative_to(ROOT).as_posix() for p in DOCS), "README.md"]
 LANGUAGES = ("python", "bash", "toml", "yaml", "text")
-BIN = Path(sys.executable).parent
-# pre-commit run by this interpreter, not through a pyenv shim that would put another
-# Python's bin (and another schemagen) first on the hooks' PATH.
-PRE_COMMIT = (sys.executable, "-m", "pre_commit")
 MIGRATIONS = ROOT / "sample_schemas" / "ecommerce_migrations"
 DEFAULT_PYPROJECT = """\
 [tool.schemagen]
@@ -141,12 +137,9 @@ class Project:
     def __init__(self, page: str, root: Path, url: str) -> None:
         self.page = page
         self.root = root
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-        self.env.update(
-            SCHEMAGEN_DATABASE_URL=url,
-            PATH=f"{BIN}{os.pathsep}{self.env.get('PATH', '')}",
-            PRE_COMMIT_HOME=str(root.parent / "pre-commit-home"),
-        )
+        plain = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+        self.env = precommit.environ(root.parent / "pre-commit-home", plain)
+        self.env["SCHEMAGEN_DATABASE_URL"] = url
         self.statements: list[Block] = []
         self.skipped: list[str] = []
 
@@ -252,17 +245,17 @@ def _yaml(project: Project, block: Block) -> None:
                               text=True, check=False).stdout.split()  # fmt: skip
         assert rev in tags, f"{block}: rev {rev!r} is not a tag of schemagen's repository"
     project.write(".pre-commit-config.yaml", block.text)
-    if importlib.util.find_spec("pre_commit") is None:
+    if not precommit.INSTALLED:
         assert not os.environ.get("CI"), "pre-commit (a test dependency) is not installed"
         project.skipped.append(f"{block}: pre-commit run (pre-commit is not installed)")
         return
     for argv in (["git", "init", "-q"], ["git", "add", "-A"]):
         project.run(*argv)
-    checked = project.run(*PRE_COMMIT, "validate-config", ".pre-commit-config.yaml")
+    checked = project.run(*precommit.PRE_COMMIT, "validate-config", ".pre-commit-config.yaml")
     assert checked.returncode == 0, f"{block}: {checked.stdout}{checked.stderr}"
     if any(repo["repo"] not in ("local", "meta") for repo in config["repos"]):
         return  # running them would fetch repositories from the network
-    hooks = project.run(*PRE_COMMIT, "run", "--all-files")
+    hooks = project.run(*precommit.PRE_COMMIT, "run", "--all-files")
     assert hooks.returncode == 0, f"{block}: the hooks fail:\n{hooks.stdout}{hooks.stderr}"
 
 

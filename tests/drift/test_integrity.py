@@ -8,6 +8,7 @@ regenerate, two generates at once.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -18,7 +19,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -259,18 +260,50 @@ def test_a_forged_manifest_cannot_make_generate_remove_a_user_file(project: Path
 # ------------------------------------------------------------------ kills
 
 KILLCHILD = Path(__file__).with_name("killchild.py")
-GENERATE = [sys.executable, "-c", "from codegen.cli import main; main()",
-            "generate", "migrations", "--out", "fakes"]  # fmt: skip
 
 
-def _generate_in_child(
-    kill_at: int | None, exchange: bool = True, steps: tuple[str, ...] = KILLABLE
-) -> int:
-    """A new process runs `generate` and SIGKILLs itself at its `kill_at`th file-system step
-    inside `writer.write` (None: never); without `exchange`, as on a system with no
-    renameat2. Returns its exit code (-9 when killed)."""
-    argv = [sys.executable, str(KILLCHILD), str(kill_at or 0), str(int(exchange)), ",".join(steps)]
-    return subprocess.run(argv, capture_output=True, check=False).returncode
+class Children:
+    """killchild.py's `serve`: one process that has imported what `generate` needs and
+    forks a new child per run, which runs `generate` and SIGKILLs itself at its `kill_at`th
+    file-system step inside `writer.write` (None: never); without `exchange`, as on a
+    system with no renameat2. Started after the test's chdir and environment."""
+
+    def __init__(self) -> None:
+        self.server = subprocess.Popen(
+            [sys.executable, str(KILLCHILD), "serve"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        self._answer("ready")  # imported: a run's time from now on is the child's own
+
+    def start(
+        self, kill_at: int | None = None, exchange: bool = True, steps: tuple[str, ...] = KILLABLE
+    ) -> int:
+        """Fork a child; its pid."""
+        assert self.server.stdin is not None
+        self.server.stdin.write(f"{kill_at or 0} {int(exchange)} {','.join(steps)}\n")
+        self.server.stdin.flush()
+        return int(self._answer("pid"))
+
+    def wait(self) -> int:
+        """The child's exit code (-9 when killed)."""
+        return int(self._answer("exit"))
+
+    def run(
+        self, kill_at: int | None = None, exchange: bool = True, steps: tuple[str, ...] = KILLABLE
+    ) -> int:
+        self.start(kill_at, exchange, steps)
+        return self.wait()
+
+    def _answer(self, word: str) -> str:
+        assert self.server.stdout is not None
+        line = self.server.stdout.readline()
+        assert line.split()[:1] == [word], f"killchild.py serve said {line!r}"
+        return line.split()[-1]
+
+    def close(self) -> None:
+        assert self.server.stdin is not None
+        self.server.stdin.close()
+        assert self.server.wait(timeout=60) == 0
 
 
 def _state(project: Path, old: dict[str, bytes], new: dict[str, bytes]) -> str:
@@ -313,8 +346,21 @@ def regenerate(project: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     return setup, reset
 
 
-def _after_kill(project: Path, state: str) -> None:
-    """What `check` says of a killed run, and that the next `generate` repairs it."""
+@pytest.fixture
+def children(regenerate: Any) -> Iterator[Children]:
+    """Generate runs to kill, in this test's project (after `regenerate` set it up)."""
+    server = Children()
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+def _after_kill(project: Path, state: str, new: dict[str, bytes], full: bool = True) -> None:
+    """What `check` says of a killed run, and that the next `generate` repairs it: the
+    package is then byte for byte what a run with no cache writes (`new`), with nothing
+    left beside it. With `full`, `check --full` says so too (it compares those same bytes,
+    so once per state is enough)."""
     code, output = check()
     if state == "moved aside":  # between the two renames of a swap without renameat2
         assert code == 2 and "killed while swapping the package in" in output
@@ -325,85 +371,105 @@ def _after_kill(project: Path, state: str) -> None:
     else:
         assert code == 1 and "killed while switching" in output, output
     generate()
-    assert check("--full")[0] == 0
+    assert tree(project / "fakes") == new
     assert not list(project.glob(".fakes.schemagen-*"))
+    if full:
+        assert check("--full")[0] == 0
 
 
 @pytest.mark.parametrize("user_file", [False, True], ids=["swap", "in-place"])
 def test_a_kill_at_each_step_leaves_old_or_new_and_generate_repairs_it(
-    project: Path, regenerate: Any, user_file: bool
+    project: Path, regenerate: Any, children: Children, user_file: bool
 ) -> None:
     setup, reset = regenerate
     old, new = setup(user_file)
-    assert _generate_in_child(None) == 0
+    assert children.run(None) == 0
     steps = int((project / "steps").read_text())
     assert steps > 5
     seen: dict[str, int] = {}
     for kill_at in range(1, steps + 1):
         reset()
-        assert _generate_in_child(kill_at) == -signal.SIGKILL
+        assert children.run(kill_at) == -signal.SIGKILL
         state = _state(project, old, new)
-        seen[state] = seen.get(state, 0) + 1
         if not user_file:
             assert state in ("old", "new"), f"killed at step {kill_at} of {steps}: {state}"
         elif state == "mixed":  # only while the journal says a switch is under way
             assert (project / "fakes" / writer.JOURNAL).is_file()
-        _after_kill(project, state)
+        _after_kill(project, state, new, full=state not in seen)
+        seen[state] = seen.get(state, 0) + 1
     assert seen.get("old") and seen.get("mixed" if user_file else "new")
 
 
-def test_kills_at_random_moments_leave_old_or_new(project: Path, regenerate: Any) -> None:
+def test_kills_at_random_moments_leave_old_or_new(
+    project: Path, regenerate: Any, children: Children
+) -> None:
+    """SIGKILL at a random moment of a whole `generate` (reading, rendering, writing): the
+    child has its imports already, so every moment drawn falls inside the run itself."""
     setup, reset = regenerate
     old, new = setup(False)
     reset()
     started = time.monotonic()
-    assert _generate_in_child(None) == 0
+    assert children.run(None) == 0
     duration = time.monotonic() - started
     rng = random.Random(15)
     seen: dict[str, int] = {}
     for _ in range(30):
         reset()
-        child = subprocess.Popen(GENERATE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        pid = children.start(None)
         time.sleep(rng.uniform(0, duration * 1.1))
-        child.kill()
-        child.wait()
+        with contextlib.suppress(ProcessLookupError):  # it finished and was reaped
+            os.kill(pid, signal.SIGKILL)
+        children.wait()
         state = _state(project, old, new)
         seen[state] = seen.get(state, 0) + 1
         assert state in ("old", "new")
     reset()
-    _after_kill(project, "old")
+    _after_kill(project, "old", new)
     assert sum(seen.values()) == 30
 
 
 # ------------------------------------------------------------------ one at a time
 
 HOLD = """
-import sys, time
+import sys
 from codegen import lock
 with lock.held(sys.argv[1], exclusive=True):
     print("held", flush=True)
-    time.sleep(float(sys.argv[2]))
+    sys.stdin.readline()
 """
 
 
 def test_a_second_generate_waits_for_the_first_and_says_so(project: Path) -> None:
+    """The lock is held until the test lets go: the second run says it waits, is still
+    waiting (its package unwritten) a second later, and finishes once let go."""
+    (project / "migrations" / "0002_extra.sql").write_text(EXTRA)
+    before = tree(project / "fakes")
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD, "fakes", "3"], stdout=subprocess.PIPE, text=True
-    )
+        [sys.executable, "-c", HOLD, "fakes"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    assert holder.stdin is not None and holder.stdout is not None
     try:
-        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
-        started = time.monotonic()
-        done = subprocess.run(
+        assert holder.stdout.readline() == "held\n"
+        second = subprocess.Popen(
             [sys.executable, "-c", "from codegen.cli import main; main()",
              "generate", "migrations", "--out", "fakes"],
-            capture_output=True, text=True, check=False,
+            stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
-        assert done.returncode == 0, done.stderr
-        assert "another schemagen run is writing here" in done.stderr
-        assert "waiting" in done.stderr
-        assert time.monotonic() - started > 1.0
+        assert second.stderr is not None
+        said = ""
+        while "waiting" not in said:  # what it says before it blocks on the lock
+            line = second.stderr.readline()
+            assert line, f"it finished without waiting: {said}"
+            said += line
+        assert "another schemagen run is writing here" in said
+        time.sleep(1.0)
+        assert second.poll() is None and tree(project / "fakes") == before
     finally:
+        holder.stdin.close()
         holder.wait()
+    assert second.wait() == 0, second.stderr.read()
+    assert check("--full")[0] == 0
 
 
 def test_two_generates_at_once_end_whole(project: Path) -> None:
@@ -434,21 +500,21 @@ def test_the_docs_ci_section_uses_check_full(project: Path) -> None:
 
 
 def test_a_kill_during_a_swap_without_renameat2_is_finished_by_the_next_run(
-    project: Path, regenerate: Any
+    project: Path, regenerate: Any, children: Children
 ) -> None:
     """Two renames (macOS, old kernels): killed between them, --out is missing until the
     next run, which moves the complete new package in; at no step is it a mix."""
     setup, reset = regenerate
     old, new = setup(False)
-    assert _generate_in_child(None, exchange=False, steps=("rename",)) == 0
+    assert children.run(None, exchange=False, steps=("rename",)) == 0
     steps = int((project / "steps").read_text())
     assert steps == 3  # old aside, new in, old to the staging name
     seen = set()
     for kill_at in range(1, steps + 1):
         reset()
-        _generate_in_child(kill_at, exchange=False, steps=("rename",))
+        children.run(kill_at, exchange=False, steps=("rename",))
         state = _state(project, old, new)
-        seen.add(state)
         assert state in ("old", "new", "moved aside")
-        _after_kill(project, state)
+        _after_kill(project, state, new, full=state not in seen)
+        seen.add(state)
     assert "moved aside" in seen and "new" in seen

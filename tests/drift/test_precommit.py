@@ -1,13 +1,16 @@
-"""The pre-commit hooks, for real: a temporary git repo uses this checkout via `try-repo`."""
+"""The pre-commit hooks, for real: a temporary git repo's .pre-commit-config.yaml pins a
+commit of this checkout, and pre-commit installs the hooks from it, as a user's would."""
 
 from __future__ import annotations
 
-import os
+import json
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+
+from tests import precommit
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = "CREATE TABLE customers (id serial PRIMARY KEY, email text NOT NULL UNIQUE);\n"
@@ -32,22 +35,29 @@ def this_checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy
 
 
-@pytest.mark.skipif(shutil.which("pre-commit") is None, reason="pre-commit is not installed")
+@precommit.needs_pre_commit
 def test_hook_passes_then_fails_after_a_migration(tmp_path: Path, this_checkout: Path) -> None:
+    """What `pre-commit try-repo` does, with one store for both runs: try-repo installs
+    the hook's environment (pip installs this checkout, the slow part) again at every call."""
     repo = tmp_path / "app"
     (repo / "db" / "migrations").mkdir(parents=True)
     (repo / "db" / "migrations" / "0001_init.sql").write_text(SCHEMA)
     (repo / "pyproject.toml").write_text(
         '[tool.schemagen]\ninputs = ["db/migrations"]\nout = "tests/fakes"\n'
     )
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "SKIP": ""}
+    commit = git(this_checkout, "rev-parse", "HEAD").stdout.strip()
+    (repo / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {json.dumps(str(this_checkout))}\n    rev: {commit}\n"
+        "    hooks:\n      - id: schemagen-check\n"
+    )
+    env = {**precommit.environ(tmp_path / "cache"), "SKIP": ""}
     git(repo, "init", "-q")
-    subprocess.run(["schemagen", "generate"], cwd=repo, check=True, capture_output=True)
+    subprocess.run(["schemagen", "generate"], cwd=repo, env=env, check=True, capture_output=True)
     git(repo, "add", "-A")
 
     def hook() -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            ["pre-commit", "try-repo", str(this_checkout), "schemagen-check", "--all-files"],
+            [*precommit.PRE_COMMIT, "run", "schemagen-check", "--all-files"],
             cwd=repo, env=env, capture_output=True, text=True, check=False,
         )  # fmt: skip
 
