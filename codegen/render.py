@@ -275,7 +275,8 @@ def prune_imports(source: str) -> str:
         }
         in_code: Callable[[str], bool] = loads.__contains__
     else:
-        in_code = _identifier_of(_ASSIGNED.sub("", _STRING_OR_COMMENT.sub(" ", rest)))
+        bound = sum(len(n.names) for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom))
+        in_code = _identifier_of(_ASSIGNED.sub("", _STRING_OR_COMMENT.sub(" ", rest)), bound)
     exported = _all_names(rest)
     edits: list[tuple[int, int, str | None]] = []
     for node in tree.body:
@@ -315,10 +316,14 @@ _FSTRING_PREFIX = re.compile(r"""[fF][rR]?["']""")
 _ASSIGNED = re.compile(r"^[ \t]*[A-Za-z_]\w*(?=[ \t]*=[^=])", re.MULTILINE)
 
 
-def _identifier_of(code: str) -> Callable[[str], bool]:
+def _identifier_of(code: str, names: int = 1) -> Callable[[str], bool]:
     """Is a name one of `code`'s identifiers (ASCII letter or `_` first, not after a dot)?
     Found name by name: a module of thousands of tables has millions of identifiers and
-    a dozen imports."""
+    a dozen imports. Unless it has thousands of imports too (`database.py` imports each
+    table's module): then each search runs to its table's block, quadratic (12 s of 35 MB
+    at 5000 tables), and one pass collecting every identifier costs less than a second."""
+    if names > _SEARCHED_NAMES:
+        return set(_IDENTIFIER.findall(code)).__contains__
 
     def found(name: str) -> bool:
         if not _NAME.fullmatch(name):
@@ -341,6 +346,8 @@ def _word(char: str) -> bool:
 
 
 _NAME = re.compile(r"[A-Za-z_]\w*")
+_IDENTIFIER = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
+_SEARCHED_NAMES = 64  # more imported names than this: one pass over the code instead
 
 
 def _may_hold_fstring(text: str) -> bool:
