@@ -5,6 +5,7 @@ alternation it replaced said, on text made of the characters those cases look at
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -60,3 +61,25 @@ def test_prune_imports_of_a_module_importing_every_table() -> None:
     body += "Y = 't1_functions'  # t3_functions\nZ = a.t5_functions\n"
     kept = "".join(f"from .factories import t{i} as t{i}_functions\n" for i in range(0, n, 2))
     assert render.prune_imports(head + "\n" + body) == kept + "\n" + body
+
+
+_LEXEMES = st.sampled_from(
+    ["x", " = ", "'a'", '"b"', "''", "'''t'''", '"""d"""', "'\\n'", "'\\''", "'\"'", "'é'",
+     "# c'd", "f'{x}'", "b'x'", "rb'y'", "Rb'", "if", "xrb", "_b", "é", " ", "\n", "(", ")",
+     "'", '"', "\\", "\n    ", "return ", ",", "[", "]", "'\\\n'", "1", "elif'q'",
+     "x or'a'", "1 if'a'else 2", "y = rb'z'"]
+)  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_LEXEMES, max_size=12).map("".join))
+def test_black_quotes_lexed_is_tokenized(text: str) -> None:
+    """Requoting by a regex over text that parses says what `tokenize` says."""
+    assert _outcome(render._black_quotes, text) == _outcome(render._black_quotes_tokenized, text)
+
+
+def _outcome(requote: Callable[[str], str | None], text: str) -> object:
+    try:
+        return requote(text)
+    except SyntaxError as error:  # a string with a bad escape: both raise
+        return type(error)
