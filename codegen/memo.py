@@ -1,8 +1,9 @@
 """`Memo`: texts computed from a key, cached by the key's digest across runs.
 
 The plan memoises compiled SQL expressions, CHECK bounds and DEFAULT literals here, the
-schemas output its table literals, and the `Formatter` its black-formatted blocks: one
-store, so one cache file beside the package covers them all. Only the entries a run used
+schemas output its table literals, the database output each table's specs (keyed by
+`key_of` its plan), and the `Formatter` its black-formatted blocks: one store, so one cache
+file beside the package covers them all. Only the entries a run used
 are kept when it is saved, so dropped tables do not accumulate.
 """
 
