@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import build_id
+from .digest import sha256
 from .parse.cache import StatementCache
 from .render import Formatter
 from .writer import atomic_write
@@ -68,7 +69,7 @@ class Caches:
 
     formatter: Formatter
     statements: StatementCache
-    on_disk: dict[str, str | None] = field(default_factory=dict)  # file -> text as read
+    on_disk: dict[str, str | None] = field(default_factory=dict)  # file -> sha256 of its text
     seals: dict[str, Seals] = field(default_factory=dict)  # file -> the seals that held
     rejected: int = 0  # entries whose seal failed (damaged or foreign): misses
 
@@ -90,10 +91,13 @@ def read_caches(out: str | os.PathLike[str], dialect: str) -> Caches:
     texts, bad_texts = _unseal(
         key, _STATEMENTS, _version(_STATEMENTS), on_disk[_STATEMENTS], seals[_STATEMENTS]
     )
+    # a digest of each file, not its text, is what `write_caches` compares against: the
+    # texts (100 MB at 5000 tables) would otherwise stay in memory for the whole run
+    digests = {name: None if text is None else sha256(text) for name, text in on_disk.items()}
     return Caches(
         Formatter(cache=blocks),
         StatementCache(dialect, texts),
-        on_disk,
+        digests,
         seals,
         bad_blocks + bad_texts,
     )
@@ -112,7 +116,7 @@ def write_caches(out: str | os.PathLike[str], caches: Caches) -> None:
         (_STATEMENTS, caches.statements.saved()),
     ):
         text = _seal(key, name, _version(name), entries, caches.seals.get(name, {}))
-        if text != caches.on_disk.get(name):
+        if sha256(text) != caches.on_disk.get(name):
             with contextlib.suppress(OSError):
                 folder.mkdir(parents=True, exist_ok=True)
                 atomic_write(folder / f"{name}.json", text.encode("utf-8"))

@@ -45,6 +45,9 @@ class Context:
         model.pop("skipped", None)
         self._tables_json = {t["name"]: t for t in model["tables"]}
         self.schema_fingerprint = sha256(stable_json(model))
+        # all but the tables (types, domains, functions, ...): what a table's memoised
+        # output may read from the rest of the schema, besides the tables it names
+        self.schema_wide = sha256(stable_json({k: v for k, v in model.items() if k != "tables"}))
         self.config_fingerprint = config.fingerprint()
         # what every file depends on; the per-file settings (overrides, seed, locale,
         # null_ratio, strict_rpc) reach headers only through the `depends_on` of the files

@@ -1,16 +1,21 @@
 """`Memo`: texts computed from a key, cached by the key's digest across runs.
 
 The plan memoises compiled SQL expressions, CHECK bounds and DEFAULT literals here, the
-schemas output its table literals, and the `Formatter` its black-formatted blocks: one
-store, so one cache file beside the package covers them all. Only the entries a run used
+schemas output its table literals, the database output each table's specs (keyed by
+`key_of` its plan), and the `Formatter` its black-formatted blocks: one store, so one cache
+file beside the package covers them all. Only the entries a run used
 are kept when it is saved, so dropped tables do not accumulate.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import fields, is_dataclass
+from decimal import Decimal
+from typing import Any
 
 from .digest import sha256
+from .model import Location
 
 
 class Memo:
@@ -38,3 +43,89 @@ class Memo:
     def kept(self) -> dict[str, str]:
         """The entries this run used, sorted: what is worth saving."""
         return {k: v for k, v in sorted(self.entries.items()) if k in self.used}
+
+
+def key_of(value: Any) -> str:
+    """A deterministic text of a plan's value (frozen dataclasses, tuples, dicts, scalars),
+    without its `Location`s: a memo key that a change elsewhere in the file, which moves
+    every later line, leaves alone. Locations reach output only through warnings, which
+    the memoised outputs do not keep. A value of any other kind raises (TypeError): a key
+    that missed part of its input would hand back a wrong text."""
+    out: list[str] = []
+    _key_parts(value, out)
+    return "".join(out)
+
+
+def _key_parts(value: Any, out: list[str]) -> None:
+    kind = type(value)
+    if kind in _SCALARS:
+        out.append(repr(value))
+    elif kind is tuple or kind is list:
+        out.append("[")
+        for item in value:
+            _key_parts(item, out)
+            out.append(",")
+        out.append("]")
+    elif kind is dict:
+        out.append("{")
+        for k, v in value.items():
+            _key_parts(k, out)
+            out.append(":")
+            _key_parts(v, out)
+            out.append(",")
+        out.append("}")
+    elif kind is frozenset or kind is set:
+        out.append("<" + ",".join(sorted(key_of(v) for v in value)) + ">")
+    elif kind is Location:
+        out.append("@")
+    elif is_dataclass(value):
+        out.append(kind.__qualname__ + "(")
+        names = _FIELDS.get(kind)
+        if names is None:
+            names = _FIELDS[kind] = tuple(f.name for f in fields(value))
+        for name in names:
+            _key_parts(getattr(value, name), out)
+            out.append(",")
+        out.append(")")
+    else:
+        raise TypeError(f"no memo key for a {kind.__qualname__}")
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None), Decimal})
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+class Taken(set[str]):
+    """The names given out so far (`naming.identifier`'s `taken`), able to record what a
+    computation asked of it and added to it, so that a memoised result can be replayed:
+    `replay` applies the adds only when every question gets the answer it got then, which
+    is when the computation would give out the same names again."""
+
+    log: list[tuple[str, bool | None]] | None = None  # (name, answer), or (name, None): added
+
+    def __contains__(self, name: object) -> bool:
+        found = super().__contains__(name)
+        if self.log is not None:
+            self.log.append((str(name), found))
+        return found
+
+    def add(self, name: str) -> None:
+        if self.log is not None:
+            self.log.append((name, None))
+        super().add(name)
+
+    def replay(self, log: Sequence[Sequence[Any]]) -> bool:
+        """Apply a recorded `log`; False (and nothing changed) when an answer differs."""
+        added: list[str] = []
+        for name, answer in log:
+            present = super().__contains__(name)
+            if answer is None:
+                if not present:
+                    added.append(name)
+                    super().add(name)
+            elif present != answer:
+                self.difference_update(added)
+                return False
+        return True

@@ -275,7 +275,8 @@ def prune_imports(source: str) -> str:
         }
         in_code: Callable[[str], bool] = loads.__contains__
     else:
-        in_code = _identifier_of(_ASSIGNED.sub("", _STRING_OR_COMMENT.sub(" ", rest)))
+        bound = sum(len(n.names) for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom))
+        in_code = _identifier_of(_ASSIGNED.sub("", _STRING_OR_COMMENT.sub(" ", rest)), bound)
     exported = _all_names(rest)
     edits: list[tuple[int, int, str | None]] = []
     for node in tree.body:
@@ -315,10 +316,14 @@ _FSTRING_PREFIX = re.compile(r"""[fF][rR]?["']""")
 _ASSIGNED = re.compile(r"^[ \t]*[A-Za-z_]\w*(?=[ \t]*=[^=])", re.MULTILINE)
 
 
-def _identifier_of(code: str) -> Callable[[str], bool]:
+def _identifier_of(code: str, names: int = 1) -> Callable[[str], bool]:
     """Is a name one of `code`'s identifiers (ASCII letter or `_` first, not after a dot)?
     Found name by name: a module of thousands of tables has millions of identifiers and
-    a dozen imports."""
+    a dozen imports. Unless it has thousands of imports too (`database.py` imports each
+    table's module): then each search runs to its table's block, quadratic (12 s of 35 MB
+    at 5000 tables), and one pass collecting every identifier costs less than a second."""
+    if names > _SEARCHED_NAMES:
+        return set(_IDENTIFIER.findall(code)).__contains__
 
     def found(name: str) -> bool:
         if not _NAME.fullmatch(name):
@@ -341,6 +346,8 @@ def _word(char: str) -> bool:
 
 
 _NAME = re.compile(r"[A-Za-z_]\w*")
+_IDENTIFIER = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
+_SEARCHED_NAMES = 64  # more imported names than this: one pass over the code instead
 
 
 def _may_hold_fstring(text: str) -> bool:
@@ -653,7 +660,50 @@ def _canonical(text: str, indent: int) -> str | None:
 
 def _black_quotes(text: str) -> str | None:
     """String literals requoted as black quotes them (None when a literal has a prefix or
-    more than one line: black decides those)."""
+    more than one line: black decides those). Text that parses is lexed by a regex (its
+    strings and comments are all a requoting needs; `tokenize` in pure Python was a fifth
+    of a cold generate); the rest by `tokenize`, which says where it stops."""
+    try:
+        ast.parse(text)
+    except (SyntaxError, ValueError):
+        return _black_quotes_tokenized(text)
+    out: list[str] = []
+    pos = 0
+    for match in _STRING_OR_COMMENT.finditer(text):
+        lexeme, start = match.group(), match.start()
+        if lexeme[0] != "'" or _prefixed(text, start):
+            continue  # a comment, a "-string, a prefixed string: kept as written
+        if lexeme.startswith("'" * 3) or "\n" in lexeme:
+            return None
+        out.append(text[pos:start])
+        body = lexeme[1:-1]
+        out.append(pystr(body if "\\" not in body else ast.literal_eval(lexeme)))
+        pos = match.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+_PREFIXES = frozenset({"r", "u", "b", "br", "rb", "f", "fr", "rf"})
+_WORD_BEFORE = re.compile(r"\w{1,3}$")
+
+
+def _prefixed(text: str, start: int) -> bool:
+    """Is the string at `start` prefixed (`b'x'`, `Rb'x'`), as the tokenizer reads it: the
+    word before the quote is a prefix (in `if'x'` it is a keyword, the string is plain)?"""
+    if not start or not (text[start - 1].isalnum() or text[start - 1] == "_"):
+        return False
+    word = _WORD_BEFORE.search(text, max(0, start - 4), start)
+    return (
+        word is not None
+        and word.group().lower() in _PREFIXES
+        and not (
+            word.start() and (text[word.start() - 1].isalnum() or text[word.start() - 1] == "_")
+        )
+    )
+
+
+def _black_quotes_tokenized(text: str) -> str | None:
+    """`_black_quotes` by `tokenize`, for text that does not parse (and the tests' oracle)."""
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
     except (tokenize.TokenError, SyntaxError):

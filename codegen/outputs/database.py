@@ -10,12 +10,15 @@ CHECKs already compiled into `computed.py`.
 from __future__ import annotations
 
 import dataclasses
+import json
 from decimal import Decimal
 
 from .. import runtimes, sqlexpr
 from ..context import Context
 from ..dialect import Dialect, of
+from ..digest import sha256
 from ..errors import Diagnostic
+from ..memo import Taken, key_of
 from ..model import Column, ForeignKey, Schema, SqlType, Table, Unique
 from ..naming import identifier
 from ..plan import TablePlan
@@ -46,11 +49,11 @@ def render(ctx: Context) -> dict[str, str]:
         ctx.verbatim(path)
         ctx.fingerprint_of(path, {})
     fns: list[str] = []
-    taken: set[str] = set()
+    taken = Taken()
     warnings: list[Diagnostic] = []
     inserts: list[str] = []  # each table's generated insert's factory (None: it has none)
     modules: list[tuple[str, str]] = []  # the factory modules the inserts read, and as what
-    tables = [_table(ctx.schema, t, fns, taken, warnings, (inserts, modules))
+    tables = [_memoised(ctx, t, fns, taken, warnings, (inserts, modules))
               for t in ctx.plan.tables]  # fmt: skip
     any_insert = any(i != "None" for i in inserts)
     files["database.py"] = ctx.template(
@@ -65,6 +68,38 @@ def render(ctx: Context) -> dict[str, str]:
     if warnings:
         ctx.plan = dataclasses.replace(ctx.plan, warnings=(*ctx.plan.warnings, *warnings))
     return files
+
+
+def _memoised(ctx: Context, t: TablePlan, fns: list[str], taken: Taken,
+              warnings: list[Diagnostic],
+              out: tuple[list[str], list[tuple[str, str]]]) -> str:  # fmt: skip
+    """`_table`, memoised by what it reads: the table's plan (locations aside), its place
+    (the insert's name counts the tables before it), which parents exist, and the rest of
+    the schema (types, domains); the names it gave out are replayed only when they are
+    free again. A table whose specs warn is not memoised (warnings carry locations)."""
+    inserts, modules = out
+    parents = [ctx.schema.table(fk.ref_table) is not None for fk in t.table.foreign_keys]
+    digest = f"database-table:{sha256(f'{len(inserts)} {parents} {ctx.schema_wide} {key_of(t)}')}"
+    hit = ctx.formatter.memo.get(digest)
+    if hit is not None:
+        entry = json.loads(hit)
+        if taken.replay(entry["taken"]):
+            fns += entry["fns"]
+            inserts.append(entry["insert"])
+            modules += [(m, alias) for m, alias in entry["modules"]]
+            return str(entry["table"])
+    before = (len(fns), len(warnings), len(modules))
+    taken.log = []
+    try:
+        table = _table(ctx.schema, t, fns, taken, warnings, out)
+        log = taken.log
+    finally:
+        taken.log = None
+    if len(warnings) == before[1]:
+        entry = {"table": table, "fns": fns[before[0] :], "insert": inserts[-1],
+                 "modules": modules[before[2] :], "taken": log}  # fmt: skip
+        ctx.formatter.memo.put(digest, json.dumps(entry))
+    return table
 
 
 def _import_line(module: str, alias: str) -> str:

@@ -39,3 +39,29 @@ def test_kept_new_and_changed_entries_all_hold_after_a_resave(
         changed: "changed again",
         **{k: "new" for k in third.formatter.memo.entries if k.startswith("new:")},
     }
+
+
+def test_a_cache_file_whose_text_is_the_same_is_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The caches remember a digest of each file as read (not its text, which would stay
+    in memory all run): a run that used the same entries rewrites neither file."""
+    monkeypatch.setenv(cachestore.ENV, str(tmp_path / "cache"))
+    out = tmp_path / "fakes"
+    first = cachestore.read_caches(out, "postgres")
+    first.formatter.memo("k", "a", lambda: "A")
+    cachestore.write_caches(out, first)
+    files = sorted(cachestore.cache_dir(out).glob("*.json"))
+    assert len(files) == 2
+    before = [f.stat().st_ino for f in files]  # atomic_write replaces the inode
+
+    second = cachestore.read_caches(out, "postgres")
+    assert all(len(d or "") == 64 for d in second.on_disk.values())
+    second.formatter.memo("k", "a", lambda: "recomputed")
+    cachestore.write_caches(out, second)
+    assert [f.stat().st_ino for f in files] == before
+
+    third = cachestore.read_caches(out, "postgres")
+    third.formatter.memo("k", "b", lambda: "B")  # a different entry used: rewritten
+    cachestore.write_caches(out, third)
+    assert files[0].stat().st_ino != before[0]

@@ -5,6 +5,7 @@ alternation it replaced said, on text made of the characters those cases look at
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -47,5 +48,38 @@ _CODE = st.lists(
 @given(_CODE, st.sampled_from(["rt", "sg", "_rt", "rt2", "é", "ört", "x"]))
 def test_identifier_search_is_the_identifier_set(code: str, name: str) -> None:
     """`prune_imports` asks name by name what the set of all identifiers would say."""
-    found = render._identifier_of(code)
-    assert found(name) == (name in set(_IDENTIFIER.findall(code)))
+    expected = name in set(_IDENTIFIER.findall(code))
+    assert render._identifier_of(code)(name) == expected
+    assert render._identifier_of(code, names=1000)(name) == expected  # the one-pass set
+
+
+def test_prune_imports_of_a_module_importing_every_table() -> None:
+    """Past `_SEARCHED_NAMES` imports the uses come from one pass: the same imports kept."""
+    n = render._SEARCHED_NAMES + 10
+    head = "".join(f"from .factories import t{i} as t{i}_functions\n" for i in range(n))
+    body = "".join(f"X{i} = t{i}_functions.f\n" for i in range(0, n, 2))
+    body += "Y = 't1_functions'  # t3_functions\nZ = a.t5_functions\n"
+    kept = "".join(f"from .factories import t{i} as t{i}_functions\n" for i in range(0, n, 2))
+    assert render.prune_imports(head + "\n" + body) == kept + "\n" + body
+
+
+_LEXEMES = st.sampled_from(
+    ["x", " = ", "'a'", '"b"', "''", "'''t'''", '"""d"""', "'\\n'", "'\\''", "'\"'", "'é'",
+     "# c'd", "f'{x}'", "b'x'", "rb'y'", "Rb'", "if", "xrb", "_b", "é", " ", "\n", "(", ")",
+     "'", '"', "\\", "\n    ", "return ", ",", "[", "]", "'\\\n'", "1", "elif'q'",
+     "x or'a'", "1 if'a'else 2", "y = rb'z'"]
+)  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_LEXEMES, max_size=12).map("".join))
+def test_black_quotes_lexed_is_tokenized(text: str) -> None:
+    """Requoting by a regex over text that parses says what `tokenize` says."""
+    assert _outcome(render._black_quotes, text) == _outcome(render._black_quotes_tokenized, text)
+
+
+def _outcome(requote: Callable[[str], str | None], text: str) -> object:
+    try:
+        return requote(text)
+    except SyntaxError as error:  # a string with a bad escape: both raise
+        return type(error)
