@@ -82,12 +82,13 @@ def _memoised(ctx: Context, t: TablePlan, fns: list[str], taken: Taken,
     digest = f"database-table:{sha256(f'{len(inserts)} {parents} {ctx.schema_wide} {key_of(t)}')}"
     hit = ctx.formatter.memo.get(digest)
     if hit is not None:
-        entry = json.loads(hit)
-        if taken.replay(entry["taken"]):
-            fns += entry["fns"]
-            inserts.append(entry["insert"])
-            modules += [(m, alias) for m, alias in entry["modules"]]
-            return str(entry["table"])
+        header, table, insert, *table_fns = hit.split(_SEP)
+        replay, table_modules = json.loads(header)
+        if taken.replay(replay):
+            fns += table_fns
+            inserts.append(insert)
+            modules += [(m, alias) for m, alias in table_modules]
+            return table
     before = (len(fns), len(warnings), len(modules))
     taken.log = []
     try:
@@ -95,11 +96,16 @@ def _memoised(ctx: Context, t: TablePlan, fns: list[str], taken: Taken,
         log = taken.log
     finally:
         taken.log = None
-    if len(warnings) == before[1]:
-        entry = {"table": table, "fns": fns[before[0] :], "insert": inserts[-1],
-                 "modules": modules[before[2] :], "taken": log}  # fmt: skip
-        ctx.formatter.memo.put(digest, json.dumps(entry))
+    texts = [json.dumps([log, modules[before[2] :]]), table, inserts[-1], *fns[before[0] :]]
+    if len(warnings) == before[1] and not any(_SEP in text for text in texts):
+        ctx.formatter.memo.put(digest, _SEP.join(texts))
     return table
+
+
+# A memoised table's texts are kept as they are, joined by NUL (generated source holds none:
+# the literal printer escapes it; a text that did is not memoised), not as JSON inside the JSON
+# cache file, which escaped every quote twice (98 MB against 58 MB of cache at 5000 tables).
+_SEP = "\x00"
 
 
 def _import_line(module: str, alias: str) -> str:
