@@ -160,7 +160,8 @@ def _exclude(x: Exclude) -> str:
     named = f"CONSTRAINT {quote(x.name)} " if x.name else ""
     elements = ", ".join(f"{quote(c)} WITH {op}" for c, op in zip(x.columns, x.operators,
                                                                    strict=True))  # fmt: skip
-    return f"{named}EXCLUDE USING {x.method} ({elements})"
+    deferred = " DEFERRABLE INITIALLY DEFERRED" if x.deferred else ""
+    return f"{named}EXCLUDE USING {x.method} ({elements}){deferred}"
 
 
 def _column(column: Column) -> str:
