@@ -28,6 +28,12 @@ class Step:
     args: tuple[Any, ...] = ()
 
 
+def _invalid(err: runtime.SqlError, target: SqlType) -> Typed:
+    """A constant the database refuses: the call raises its message and SQLSTATE at run time."""
+    code = "" if err.sqlstate == "22000" else f", {err.sqlstate!r}"
+    return Typed(f"rt.invalid({str(err)!r}{code})", target)
+
+
 def apply(t: Typed, steps: list[Step], target: SqlType) -> Typed:
     code, value = t.code, t.value
     for step in steps:
@@ -40,7 +46,7 @@ def apply(t: Typed, steps: list[Step], target: SqlType) -> Typed:
             try:
                 value = getattr(runtime, step.fn)(value, *step.args)
             except runtime.SqlError as err:
-                return Typed(f"rt.invalid({str(err)!r})", target)
+                return _invalid(err, target)
     if t.is_const:
         return Typed(py_literal(value), target, value=value)
     return Typed(code, target)
@@ -143,7 +149,7 @@ def input_value(text: str, target: SqlType, explicit: bool) -> Typed:
         else:
             raise Unsupported(f"literal of type {target.sql}")
     except runtime.SqlError as err:
-        return Typed(f"rt.invalid({str(err)!r})", target)
+        return _invalid(err, target)
     except (NotImplementedError, ValueError) as err:
         raise Unsupported(f"literal {text!r} as {target.sql} ({err})") from None
     return Typed(py_literal(value), target, value=value)

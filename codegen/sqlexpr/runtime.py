@@ -2813,9 +2813,9 @@ def my_uuid() -> str:
     return str(uuid.UUID(int=_random.getrandbits(128), version=1))
 
 
-def invalid(message: str) -> Any:
+def invalid(message: str, sqlstate: str = "22000") -> Any:
     """Raise an error the database raises for every input (e.g. a bad constant)."""
-    raise SqlError(message)
+    raise SqlError(message, sqlstate)
 
 
 # ------------------------------------------------------------------ MySQL: storing a value

@@ -144,6 +144,14 @@ def test_static_predicates_match_postgres(pgdb: psycopg.Connection, case: Any) -
     _check(pgdb, case)
 
 
+def test_a_constant_its_cast_cannot_hold_raises_22003(pgdb: psycopg.Connection) -> None:
+    """'100'::numeric(1,0) overflows for every input: the call raises PostgreSQL's SQLSTATE
+    (hypothesis 6.170 found it given as 22000)."""
+    row = {"a": None, "b": None, "n": None}
+    columns = {"a": "numeric(1,0)", "b": "numeric(1,0)", "n": "integer"}
+    _check(pgdb, ("round('100'::numeric(1,0) * a, 0)", columns, None, row))
+
+
 def test_double_rounding_of_a_wide_quotient(pgdb: psycopg.Connection) -> None:
     """PostgreSQL rounds a / 100 at its division scale (6 places here: a's) before
     round(., 2) does: .45499950 becomes .455000, then .46 (one rounding would give .45)."""
