@@ -30,16 +30,6 @@ def render(ctx: Context) -> dict[str, str]:
     ctx.fingerprint_of("_settings.py", {"settings": settings})
     return {
         "_settings.py": settings,
-        "_sqlruntime.py": sqlexpr.runtime_source(),
-        "_runtime.py": runtimes.source("_runtime.py"),
-        "_rowcheck.py": runtimes.source("_rowcheck.py"),
-        "_errors.py": runtimes.source("_errors.py"),  # APIError: RPCError and DatabaseError
-        "_dbapi.py": runtimes.source("_dbapi.py"),  # driver_of: bind() and Database.connect()
-        "_lazy.py": runtimes.source("_lazy.py"),  # LazyMap, the package's __getattr__
-        "_insert.py": runtimes.source("_insert.py"),  # bind()'s connection, create()'s INSERT
-        "_bulk.py": runtimes.source("_bulk.py"),  # create_batch(): parents first, in bulk
-        "_bulk_copy.py": runtimes.source("_bulk_copy.py"),  # PostgreSQL: COPY + one SELECT
-        "_bulk_mysql.py": runtimes.source("_bulk_mysql.py"),  # MySQL: multi-row INSERTs
-        "_bulk_sqlite.py": runtimes.source("_bulk_sqlite.py"),  # SQLite: executemany, by rowid
-        "_quickfaker.py": runtimes.source("_quickfaker.py"),  # Faker's draws, faster
+        "_sqlruntime.py": sqlexpr.runtime_source(),  # here only a stand-in for type checking
+        **{path: runtimes.source(path) for path in VERBATIM if path != "_sqlruntime.py"},
     }
