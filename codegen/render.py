@@ -690,15 +690,13 @@ _WORD_BEFORE = re.compile(r"\w{1,3}$")
 def _prefixed(text: str, start: int) -> bool:
     """Is the string at `start` prefixed (`b'x'`, `Rb'x'`), as the tokenizer reads it: the
     word before the quote is a prefix (in `if'x'` it is a keyword, the string is plain)?"""
-    if not start or not (text[start - 1].isalnum() or text[start - 1] == "_"):
+    if not start or not _word(text[start - 1]):
         return False
     word = _WORD_BEFORE.search(text, max(0, start - 4), start)
     return (
         word is not None
         and word.group().lower() in _PREFIXES
-        and not (
-            word.start() and (text[word.start() - 1].isalnum() or text[word.start() - 1] == "_")
-        )
+        and not (word.start() and _word(text[word.start() - 1]))
     )
 
 

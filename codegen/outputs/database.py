@@ -92,7 +92,7 @@ def _memoised(ctx: Context, t: TablePlan, fns: list[str], taken: Taken,
     before = (len(fns), len(warnings), len(modules))
     taken.log = []
     try:
-        table = _table(ctx.schema, t, fns, taken, warnings, out)
+        table = _table(ctx.schema, t, parents, fns, taken, warnings, out)
         log = taken.log
     finally:
         taken.log = None
@@ -201,20 +201,20 @@ class _Sources:
             ))  # fmt: skip
 
 
-def _table(schema: Schema, t: TablePlan, fns: list[str], taken: set[str],
-           warnings: list[Diagnostic],
+def _table(schema: Schema, t: TablePlan, parents: list[bool], fns: list[str],
+           taken: set[str], warnings: list[Diagnostic],
            out: tuple[list[str], list[tuple[str, str]]]) -> str:  # fmt: skip
     """One `TableSpec(...)` laid out as black lays it out as an element of SCHEMA's tables
     (first line at column 8): the template's `shaped(8)` keeps it, black sees only a table
-    whose lines do not fit."""
+    whose lines do not fit. `parents`: whether each foreign key's table is in the schema."""
     src = _Sources(schema, t, fns, taken, warnings)
     table = t.table
     columns = [_column(schema, table, c, src) for c in table.columns]
     uniques = [_unique(table, u, primary, src) for u, primary in _uniques(table)]
     kept = [
         (fk, plan.ref_columns)
-        for fk, plan in zip(table.foreign_keys, t.fks, strict=True)
-        if plan.ref_columns and schema.table(fk.ref_table) is not None
+        for fk, plan, present in zip(table.foreign_keys, t.fks, parents, strict=True)
+        if plan.ref_columns and present
     ]
     fks = [_foreign_key(table, fk, ref_columns) for fk, ref_columns in kept]
     inserts, modules = out

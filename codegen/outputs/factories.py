@@ -9,9 +9,9 @@ nothing else depends on the grouping.
 Groups, not one module per table: a session touching every table paid ~60 us of import
 machinery per module, about what a hand-written factory costs whole. A table's group is a
 hash of its name, so adding or dropping a table rewrites its group's file alone (and the
-layout only when the count of groups doubles); groups hold ~16-32 tables, so a test of a few
-tables loads a few groups. Each table's code is a block of its own, formatted and cached as
-one, so a one-table change formats one block.
+layout only when the count of groups doubles); groups hold 16-32 tables on average, so a
+test of a few tables loads a few groups. Each table's code is a block of its own, formatted
+and cached as one, so a one-table change formats one block.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ def exports(ctx: Context) -> dict[str, list[str]]:
 def render(ctx: Context) -> dict[str, str]:
     files = {}
     parts = partition(ctx.plan.tables)
+    overrides = dict(ctx.config.overrides)
     for module, tables in parts.items():
         path = f"factories/{module}.py"
         bodies, depends_on = [], []
@@ -53,9 +54,7 @@ def render(ctx: Context) -> dict[str, str]:
                     "compiled": [fn.source for _, fn in t.computed]
                     + [c.fn.source for c in t.checks],
                     "named": sorted(named),
-                    "overrides": {
-                        c: o.to_json() for c, o in dict(ctx.config.overrides).get(t.key, ())
-                    },
+                    "overrides": {c: o.to_json() for c, o in overrides.get(t.key, ())},
                 }
             )
         rows = sorted((t.row_class for t in tables), key=isort_key)

@@ -78,6 +78,9 @@ def edit(draw: Any, tables: list[dict[str, Any]]) -> tuple[list[dict[str, Any]],
         t["columns"].append(f"integer CHECK (c{len(t['columns'])} > {k})")
     elif kind == "insert":  # a new table before it: later places and names move
         tables.insert(k, {"name": "t_new", "columns": ["text"], "parent": None, "extra": None})
+        for u in tables:  # the others keep their parents: only places and names move
+            if u["parent"] is not None and u["parent"] >= k:
+                u["parent"] += 1
     elif kind == "drop" and all(u["parent"] != k for u in tables if u is not t):
         del tables[k]
         for u in tables:
