@@ -2,8 +2,9 @@
 when every (column, operator) comparison of the constraint holds (23P01, PostgreSQL's
 words). Copied verbatim into generated packages (stdlib + the SQL runtime only).
 
-The operators evaluated: `=`, `<>` on any value; `&&`, `@>`, `<@` on ranges, multiranges
-and arrays; `-|-` on ranges and multiranges; `<`, `<=`, `>`, `>=` on numbers and times.
+The operators evaluated: `=`, `<>` on scalars, ranges and multiranges (not arrays); `&&`,
+`@>`, `<@` on ranges, multiranges and arrays; `-|-` on ranges and multiranges; `<`, `<=`,
+`>`, `>=` on numbers and times.
 Ranges are the stored values `_database_ranges` reads (canonical, so `[1,2]` and `[2,3)`
 overlap). Any other comparison (a `circle && circle`, a range type not read there) cannot be
 decided here: when the comparisons that can be decided all hold against a stored row, the

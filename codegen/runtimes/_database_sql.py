@@ -23,6 +23,7 @@ from ._database import (
     TableSpec,
     sqlite_bind,
 )
+from ._database_ranges import SUBTYPES
 from ._dbapi import driver_of, quote_name
 
 SQLITE_CODES = (
@@ -48,8 +49,7 @@ MYSQL_SQL_MODE = ("STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DI
                   "NO_ENGINE_SUBSTITUTION")  # fmt: skip
 # read back as PostgreSQL's text, the value the in-memory database stores for them (psycopg
 # would make Range / Multirange objects, which the in-memory database cannot)
-RANGE_TYPES = tuple(f"{kind}{multi}" for kind in ("int4", "int8", "num", "date", "ts", "tstz")
-                    for multi in ("range", "multirange"))  # fmt: skip
+RANGE_TYPES = tuple(f"{kind}{multi}" for kind in SUBTYPES for multi in ("range", "multirange"))
 _IS_WORDS: dict[Any, str] = {None: "NULL", "null": "NULL", True: "TRUE", "true": "TRUE"}
 _OPS = {"eq": "=", "neq": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 

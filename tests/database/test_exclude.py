@@ -214,10 +214,9 @@ def test_random_ranges_conflict_as_in_postgres(pair: Any, data: Any) -> None:
 # a row breaking a UNIQUE key and an EXCLUDE constraint: PostgreSQL reports the one whose
 # index is older (the primary key of CREATE TABLE first, then in the order written)
 BOTH = [
-    (table, row)
+    (table, {c: v for c, v in row.items() if not (table == "key_last" and c == "k")})
     for table in ("unique_first", "exclude_first", "key_last", "altered")
     for row in ({"id": 1, "r": "[2,3)", "k": 2}, {"id": 2, "r": "[2,3)", "k": 1})
-    if table != "key_last" or "k" not in row or row.pop("k") is not None
 ]  # fmt: skip
 
 
