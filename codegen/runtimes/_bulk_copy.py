@@ -66,7 +66,7 @@ def copy_group(
             f"SELECT t.* FROM unnest({arrays}) WITH ORDINALITY AS k({columns}, i)"
             f" JOIN {target} AS t ON {on} ORDER BY k.i"
         )
-        keys = [[values[names.index(c)] for values in params] for c in key]  # as sent
+        keys = [[values[i] for values in params] for i in map(names.index, key)]  # as sent
         try:
             return as_one(lambda: _copy_rows(cursor, copy, params, select, keys))
         except _NotCopied:

@@ -31,8 +31,8 @@ driver: str | None = None  # what it talks to: postgres, sqlite or mysql
 def bind(to: Any) -> None:
     """Insert through `to` from now on (None: build only); TypeError for another driver."""
     global connection, driver
+    driver = None if to is None else driver_of(to, "bind()")  # raises before changing anything
     connection = to
-    driver = None if to is None else driver_of(to, "bind()")
 
 
 def quote(name: str) -> str:

@@ -64,7 +64,6 @@ MAX_TRIES = 100  # attempts to satisfy a CHECK that value bounds could not guara
 rng = random.Random(SEED)
 _clock = CLOCK
 _factories: list[type[Factory[Any]]] = []
-_connection: Any = None
 _overriding: list[str] = []  # tables in `overriding_system_value()` blocks
 
 
@@ -727,13 +726,13 @@ class RowFactory(DictFactory, Generic[Row]):
 
     @classmethod
     def create_batch(cls, size: int, /, **kwargs: Any) -> list[Row]:  # type: ignore[override]
-        """`size` rows built first, then inserted table by table, parents first: one
-        `executemany ... RETURNING *` per table on psycopg. Returns the stored rows, as
-        create() does."""
+        """`size` rows built first, then inserted table by table, parents first, in bulk
+        (`_bulk.py`: COPY on psycopg, executemany on SQLite, multi-row INSERTs on MySQL).
+        Returns the stored rows, as create() does."""
         params = cls._by_attribute(kwargs)
         plan = _plan_of(cls)
         if (
-            _connection is None or plan is None or _chains or not _plain(params) or size < 2
+            _insert.connection is None or plan is None or _chains or not _plain(params) or size < 2
             or _overriding  # an identity value inserted OVERRIDING SYSTEM VALUE: row by row
         ):  # fmt: skip
             return [cls.create(**kwargs) for _ in range(size)]
@@ -854,7 +853,7 @@ class RowFactory(DictFactory, Generic[Row]):
         finish(spec, row, given_cols)
         if spec.residues:
             distinct_residues(spec, row, given_cols)
-        if create and _connection is not None:
+        if create and _insert.connection is not None:
             if batch is not None:  # create_batch(): inserted with the others, parents first
                 batch.append(_Pending(spec, row, given_cols, links))
             else:
@@ -1173,8 +1172,6 @@ def _holds(check: Any, row: Mapping[str, Any]) -> bool:
 def bind(connection: Any) -> None:
     """From now on `create()` inserts through this DB-API connection (sqlite3, psycopg 3,
     PyMySQL/mysqlclient) and returns the stored row. `bind(None)` goes back to building."""
-    global _connection
-    _connection = connection
     _insert.bind(connection)
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from codegen.watchdog import _alive
 from tests.myserver import MyUnavailable, _binary
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,15 +46,6 @@ MARIADB_TEST = """
         Path("server.txt").write_text(f"{server.base} {server.process.pid}")
         time.sleep(120)
 """
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    stat = Path(f"/proc/{pid}/stat")
-    return not stat.exists() or stat.read_text().rpartition(")")[2].split()[0] != "Z"
 
 
 def _run(

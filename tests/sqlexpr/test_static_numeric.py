@@ -165,9 +165,9 @@ def test_double_rounding_of_a_wide_quotient(pgdb: psycopg.Connection) -> None:
 
 
 def test_off_scale_inputs_take_the_general_body() -> None:
-    """A value with other places, -0, NaN or a bool fails the guard: the general body's
-    answer (1.5 * 3 stored as numeric(12,2) is 4.50 either way; 1.555 * 3 is 4.67; a
-    bool is refused as before)."""
+    """A value with other places, NaN or a bool fails the guard: the general body's answer
+    (1.5 * 3 stored as numeric(12,2) is 4.50 either way; 1.555 * 3 is 4.67; a bool is
+    refused as before). -0.00 passes the guard: the fast body's digits_check drops its sign."""
     types = {"a": pg_sqltype("numeric(10,2)"), "n": pg_sqltype("integer")}
     compiled = compile_expression("a * n", "postgres", types, name="e",
                                   result_type=pg_sqltype("numeric(12,2)"))  # fmt: skip
