@@ -46,7 +46,7 @@ def _weighted(provider: Any, original: Callable[..., Any]) -> Callable[..., Any]
         if length is None:
             length = draw.randint(1, len(elements))
         known = sums.get(id(elements))
-        if known is None or known[0] is not elements:
+        if known is None:  # the entry holds `elements`, so no other object takes its id
             known = (elements, tuple(elements), list(itertools.accumulate(elements.values())))
             sums[id(elements)] = known
         return draw.choices(known[1], cum_weights=known[2], k=length)

@@ -559,6 +559,8 @@ class Table:
         self.checks = tuple(checks)
         self.regen_columns = tuple(regen)
         self.regen: dict[str, Callable[[Any], Any]] = {}
+        # changed columns -> the computed columns create_batch computes again (_again)
+        self.again: dict[frozenset[str], tuple[str, ...] | None] = {}
         self.keys = tuple(keys)  # primary key, then UNIQUE keys: how a stored row is found
         self.padded = padded or {}  # MySQL BINARY(n): stored right-padded with 0x00 to n bytes
         self.always = frozenset(always)  # GENERATED ALWAYS identity columns
@@ -1204,18 +1206,14 @@ def _refinish(spec: Table, row: dict[str, Any], changed: dict[str, Any], given: 
         finish(spec, row, given)
 
 
-_AGAIN: dict[tuple[int, frozenset[str]], tuple[Table, tuple[str, ...] | None]] = {}
-
-
 def _again(spec: Table, changed: frozenset[str]) -> tuple[str, ...] | None:
     """The computed columns to compute again once `changed` columns took the parents' keys
     (in finish()'s order): those reading a changed one, and those a CHECK reads, with what
     they read; None where finish() runs whole (a padded column changed, a function or CHECK
     not saying which columns it reads)."""
-    known = _AGAIN.get((id(spec), changed))
-    if known is None or known[0] is not spec:
-        known = _AGAIN[(id(spec), changed)] = (spec, _to_compute(spec, changed))
-    return known[1]
+    if changed not in spec.again:
+        spec.again[changed] = _to_compute(spec, changed)
+    return spec.again[changed]
 
 
 def _to_compute(spec: Table, changed: frozenset[str]) -> tuple[str, ...] | None:
