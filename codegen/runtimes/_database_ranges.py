@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple, Self
 
 from . import _sqlruntime as rt
@@ -126,62 +125,35 @@ def _malformed(kind: str, text: str, detail: str) -> LiteralError:
     return LiteralError(f'malformed {kind} literal: "{text}"', "22P02", detail)
 
 
-_INT = re.compile(
-    r"\s*([+-]?)(0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|\d(?:_?\d)*)\s*",
-    re.ASCII,
-)
+def _finite(value: Any, kind: str) -> Bound:
+    """A finite bound, printed by the runtime's text_out as PostgreSQL prints `kind`."""
+    return Bound((1, value), rt.text_out(value, kind) or "")
 
 
 def _read_int(kind: str) -> Callable[[str], Bound]:
-    """int4in/int8in (PostgreSQL 16+: underscores, 0x/0o/0b prefixes)."""
-    low, high = rt.INT_RANGES[kind]
+    """int4in/int8in: the runtime's reader (PostgreSQL 16+ spellings: `1_000`, `0x1F`)."""
 
     def read(text: str) -> Bound:
-        found = _INT.fullmatch(text)
-        if found is None:
-            raise rt.SqlError(f'invalid input syntax for type {kind}: "{text}"', "22P02")
-        digits = found[2].replace("_", "")
-        value = int(digits, 0) if digits[:2].lower() in ("0x", "0o", "0b") else int(digits)
-        value = -value if found[1] == "-" else value
-        if not low <= value <= high:
-            raise rt.SqlError(f'value "{text}" is out of range for type {kind}', "22003")
-        return Bound((1, value), str(value))
+        return _finite(rt.to_int(text, kind), kind)
 
     return read
 
 
-_NUMERIC = re.compile(r"\s*([+-]?(?:\d(?:_?\d)*\.?(?:\d(?:_?\d)*)?|\.\d(?:_?\d)*)"
-                      r"(?:[eE][+-]?\d+)?)\s*", re.ASCII)  # fmt: skip
-_NUMERIC_WORDS = {"nan": (3, "NaN"), "infinity": (2, "Infinity"), "+infinity": (2, "Infinity"),
-                  "inf": (2, "Infinity"), "+inf": (2, "Infinity"),
-                  "-infinity": (0, "-Infinity"), "-inf": (0, "-Infinity")}  # fmt: skip
-
-
 def _read_numeric(text: str) -> Bound:
-    """numeric_in: the value keeps the scale it is written with (`1.50`, `1e2` is 100)."""
-    word = _NUMERIC_WORDS.get(text.strip().lower())
-    if word is not None:
-        return Bound((word[0], 0), word[1])
-    based = _INT.fullmatch(text)
-    if based is not None and based[2][:2].lower() in ("0x", "0o", "0b"):  # PostgreSQL 16+
-        whole = int(based[2].replace("_", ""), 0) * (-1 if based[1] == "-" else 1)
-        return Bound((1, Decimal(whole)), str(whole))
-    found = _NUMERIC.fullmatch(text)
-    if found is None:
-        raise rt.SqlError(f'invalid input syntax for type numeric: "{text}"', "22P02")
-    try:
-        value = Decimal(found[1].replace("_", ""))
-    except InvalidOperation:
-        raise rt.SqlError(f'invalid input syntax for type numeric: "{text}"', "22P02") from None
-    shown = f"{value.copy_abs() if value.is_zero() else value:f}"
-    return Bound((1, value), shown)
+    """numeric_in (the runtime's): the value keeps the scale it is written with (`1.50`)."""
+    value = rt.to_numeric(text)
+    assert value is not None
+    if value.is_finite():
+        return _finite(value, "numeric")
+    rank = 3 if value.is_nan() else 0 if value.is_signed() else 2
+    return Bound((rank, 0), rt.text_out(value, "numeric") or "")
 
 
 _INFINITE = {"infinity": (2, "infinity"), "+infinity": (2, "infinity"),
              "-infinity": (0, "-infinity")}  # fmt: skip
 
 
-def _read_time(read: Callable[[str], Any], show: Callable[[Any], str], sql: str) -> Any:
+def _read_time(read: Callable[[str], Any], kind: str, sql: str) -> Callable[[str], Bound]:
     def reader(text: str) -> Bound:
         word = _INFINITE.get(text.strip().lower())
         if word is not None:
@@ -198,19 +170,13 @@ def _read_time(read: Callable[[str], Any], show: Callable[[Any], str], sql: str)
                 "22007",
                 hint="The in-memory database reads ISO 8601 text only.",
             ) from None
-        return Bound((1, value), show(value))
+        return _finite(value, kind)
 
     return reader
 
 
-def _show_timestamp(value: datetime) -> str:
-    text = value.replace(tzinfo=None).isoformat(sep=" ")
-    head, _, fraction = text.partition(".")
-    return head + ("." + fraction.rstrip("0") if fraction.rstrip("0") else "")
-
-
 def _plus(
-    overflow: str, code: str, limit: Any, step: Any, hint: str | None = None
+    kind: str, overflow: str, code: str, limit: Any, step: Any, hint: str | None = None
 ) -> Callable[[Bound], Bound | None]:
     """The next value of a discrete subtype (`[a,b]` is `[a,b+1)`), refused past its end;
     None for -infinity and infinity, which stay as written (bounds included or not)."""
@@ -221,8 +187,7 @@ def _plus(
             return None
         if value >= limit:
             raise LiteralError(overflow, code, hint=hint)
-        nxt = value + step
-        return Bound((1, nxt), nxt.isoformat() if isinstance(nxt, date) else str(nxt))
+        return _finite(value + step, kind)
 
     return plus
 
@@ -234,17 +199,16 @@ class Subtype(NamedTuple):
 
 SUBTYPES: dict[str, Subtype] = {
     "int4": Subtype(_read_int("integer"),
-                    _plus("integer out of range", "22003", 2**31 - 1, 1)),
+                    _plus("integer", "integer out of range", "22003", 2**31 - 1, 1)),
     "int8": Subtype(_read_int("bigint"),
-                    _plus("bigint out of range", "22003", 2**63 - 1, 1)),
+                    _plus("bigint", "bigint out of range", "22003", 2**63 - 1, 1)),
     "num": Subtype(_read_numeric, None),
-    "date": Subtype(_read_time(rt.to_date, date.isoformat, "date"),
-                    _plus("date out of range", "22008", date.max, timedelta(days=1),
+    "date": Subtype(_read_time(rt.to_date, "date", "date"),
+                    _plus("date", "date out of range", "22008", date.max, timedelta(days=1),
                           "The in-memory database holds dates up to 9999-12-31.")),
-    "ts": Subtype(_read_time(rt.to_timestamp, _show_timestamp, "timestamp"),
-                  None),
-    "tstz": Subtype(_read_time(rt.to_timestamptz, lambda v: _show_timestamp(v) + "+00",
-                               "timestamp with time zone"), None),
+    "ts": Subtype(_read_time(rt.to_timestamp, "timestamp", "timestamp"), None),
+    "tstz": Subtype(_read_time(rt.to_timestamptz, "timestamptz", "timestamp with time zone"),
+                    None),
 }  # fmt: skip
 
 

@@ -812,29 +812,94 @@ def to_int(a: Any, kind: str) -> int | None:
     raise TypeError(f"cannot cast {type(a).__name__} to {kind}")
 
 
-_INT_TEXT = re.compile(r"\s*([+-]?)(\d+)\s*", re.ASCII)
+# int2in/int4in/int8in and numeric_in as PostgreSQL 16+ read them: `1_000`, `0x1F`, `0o17`,
+# `0b101` (an underscore only between two digits), whitespace around; numeric also reads
+# underscores in its fraction and exponent, `1.`, `.5`, NaN and the infinities
+_BASED = r"0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+"
+_DIGITS = r"\d(?:_?\d)*"
+_MANTISSA = rf"{_DIGITS}(?:\.(?:{_DIGITS})?)?|\.{_DIGITS}"
+_INT_TEXT = re.compile(rf"\s*([+-]?)({_BASED}|{_DIGITS})\s*", re.ASCII)
+_NUM_TEXT = re.compile(
+    rf"\s*([+-]?)(?:({_BASED})|({_MANTISSA})(?:[eE]([+-]?{_DIGITS}))?)\s*", re.ASCII
+)
+# what PostgreSQL 17+ reads before a fault, checking the range at each digit as it goes
+_INT_RUN = re.compile(rf"\s*[+-]?({_BASED}|{_DIGITS})", re.ASCII)
+_NUM_EXPONENT_RUN = re.compile(rf"\s*[+-]?(?:{_MANTISSA})[eE][+-]?({_DIGITS})", re.ASCII)
+_C_SPACE = " \t\n\r\v\f"  # isspace() in the C locale
+_NUM_WORDS = {w: Decimal(w) for w in ("nan", "infinity", "+infinity", "-infinity")} | {
+    "inf": Decimal("Infinity"), "+inf": Decimal("Infinity"), "-inf": Decimal("-Infinity")
+}  # fmt: skip
+_NUM_MAX_DIGITS, _NUM_MAX_SCALE = 131072, 16383  # numeric's weight and display scale limits
+
+
+def _whole(sign: str, digits: str) -> int:
+    """The integer of a matched text: a based one by its prefix (no digit limit for these
+    bases), a decimal one past int()'s digit limit (4300) only when beyond every range."""
+    digits = digits.replace("_", "")
+    if digits[1:2].isalpha():
+        value = int(digits, 0)
+    else:
+        digits = digits.lstrip("0")
+        value = int(digits or "0") if len(digits) <= 1000 else 10**1000
+    return -value if sign == "-" else value
 
 
 def _parse_int(text: str, kind: str) -> int:
     m = _INT_TEXT.fullmatch(text)
     if not m:
-        raise SqlError(f'invalid input syntax for type {kind}: "{text}"', "22P02")
-    v = int(m.group(2))
-    v = -v if m.group(1) == "-" else v
+        raise _int_refused(text, kind)
+    v = _whole(m[1], m[2])
     lo, hi = INT_RANGES[kind]
     if not lo <= v <= hi:
         raise SqlError(f'value "{text}" is out of range for type {kind}', "22003")
     return v
 
 
-_NUM_TEXT = re.compile(r"\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*", re.ASCII)
+def _int_refused(text: str, kind: str) -> SqlError:
+    """Why int2in/int4in/int8in refuse a malformed `text`: out of range when the digits
+    before the fault already overflow (`100_000e` for smallint; each digit is checked as
+    it is read, against the type's lowest value over the base), else invalid syntax."""
+    run = _INT_RUN.match(text)
+    if run is not None:
+        digits = run[1].replace("_", "")
+        base = {"x": 16, "o": 8, "b": 2}.get(digits[1:2].lower(), 10)
+        body = (digits[2:] if base != 10 else digits).lstrip("0")
+        if len(body) > 70 or int(body[:-1] or "0", base) > -INT_RANGES[kind][0] // base:
+            return SqlError(f'value "{text}" is out of range for type {kind}', "22003")
+    return SqlError(f'invalid input syntax for type {kind}: "{text}"', "22P02")
 
 
 def _parse_numeric(text: str) -> Decimal:
     m = _NUM_TEXT.fullmatch(text)
-    if not m:
+    if m is None:
+        word = _NUM_WORDS.get(text.strip(_C_SPACE).lower())
+        if word is not None:
+            return word
+        run = _NUM_EXPONENT_RUN.match(text)  # the exponent's digits are checked as read
+        digits = "" if run is None else run[1].replace("_", "").lstrip("0")
+        if len(digits) > 10 or int(digits or "0") > 2**30 - 1:
+            raise SqlError("value overflows numeric format", "22003")
         raise SqlError(f'invalid input syntax for type numeric: "{text}"', "22P02")
-    return num_fix(Decimal(m.group(1)))
+    sign, based, digits, exponent = m.groups()
+    if based is not None:
+        return Decimal(_whole(sign, based))
+    d = Decimal(sign + digits.replace("_", ""))
+    if exponent is not None or len(digits) > _NUM_MAX_SCALE:  # else within numeric's limits
+        e = 0 if exponent is None else _whole(exponent[0], exponent.lstrip("+-"))
+        d = _exponent_applied(d, e)
+    return num_fix(d)
+
+
+def _exponent_applied(d: Decimal, e: int) -> Decimal:
+    """d * 10**e, refused as numeric_in refuses it: beyond 131072 digits before the point or
+    16383 after (a zero too), or an exponent past 2**30 - 1 (a zero too)."""
+    sign, digits, exponent = d.as_tuple()
+    assert isinstance(exponent, int)
+    exponent += e
+    if (abs(e) > 2**30 - 1 or -exponent > _NUM_MAX_SCALE
+            or (d and d.adjusted() + e >= _NUM_MAX_DIGITS)):  # fmt: skip
+        raise SqlError("value overflows numeric format", "22003")
+    return Decimal((sign, digits, exponent)) if d or exponent <= 0 else Decimal(0)
 
 
 def numeric_typmod(d: Decimal, precision: int | None, scale: int | None) -> Decimal:
