@@ -25,7 +25,7 @@ from sqlglot import exp
 
 from ..model import SqlType
 from . import stypes as T
-from .compiler import COMPARISONS
+from .compiler import COMPARISONS, _flatten
 from .core import Compiler
 from .runtime import NUM
 from .stypes import family
@@ -257,7 +257,8 @@ def _compare(w: _Walk, node: exp.Binary) -> Static:
     a, b = w.node(node.this), w.node(node.expression)
     if a.kind == b.kind == "text" and op in ("==", "!="):  # code points: deterministic
         return Static(f"{a.code} {op} {b.code}", kind="bool")
-    a, b = w.number(node.this), w.number(node.expression)
+    if a.kind != "num" or b.kind != "num":
+        raise NotStatic("not a number")
     return Static(f"{a.code} {op} {b.code}", kind="bool", compared=(a.code, op, b.code))
 
 
@@ -268,30 +269,36 @@ def _between(w: _Walk, node: exp.Between) -> Static:
     return Static(f"{lo.code} <= {x.code} <= {hi.code}", kind="bool")
 
 
-def _condition(w: _Walk, node: exp.Expression) -> str:
-    out = w.node(node)
+def _condition(out: Static) -> str:
     if out.kind != "bool":
         raise NotStatic("not a condition")
     return f"({out.code})"
 
 
 def _logic(w: _Walk, node: exp.Expression) -> Static:
+    """NOT, and AND / OR over all the terms of a chain the compiler flattened (its inner
+    nodes are not typed: `a AND b AND c` is one call of the general body)."""
     if isinstance(node, exp.Not):
-        return Static(f"not {_condition(w, node.this)}", kind="bool")
-    left, right = _condition(w, node.this), _condition(w, node.expression)
-    if isinstance(node, exp.And):
-        chained = _chained(w.node(node.this), w.node(node.expression))
-        return Static(chained or f"{left} and {right}", kind="bool")
-    return Static(f"{left} or {right}", kind="bool")
+        return Static(f"not {_condition(w.node(node.this))}", kind="bool")
+    terms = [w.node(n) for n in _flatten(node, type(node))]
+    conditions = [_condition(t) for t in terms]
+    if isinstance(node, exp.Or):
+        return Static(" or ".join(conditions), kind="bool")
+    parts = [conditions[0]]
+    for before, term, condition in zip(terms, terms[1:], conditions[1:], strict=False):
+        if _links(before, term):  # `x <= y and y <= z` as `x <= y <= z`
+            parts[-1] = f"{parts[-1][:-1]} {term.compared[1]} {term.compared[2]})"
+        else:
+            parts.append(condition)
+    code = " and ".join(parts)
+    return Static(code[1:-1] if len(parts) == 1 else code, kind="bool")
 
 
-def _chained(a: Static, b: Static) -> str | None:
-    """`x <= y and y <= z` as `x <= y <= z` (ruff's PLR1716 asks it of users' code), when
-    y is a name or a constant: evaluated once or twice, the same value."""
-    (x, op1, y), (y2, op2, z) = a.compared, b.compared
-    if not y or y != y2 or not (y.isidentifier() or y.lstrip("-").isdigit()):
-        return None
-    return f"{x} {op1} {y} {op2} {z}"
+def _links(a: Static, b: Static) -> bool:
+    """Whether `a and b` chains as `x <= y <= z` (ruff's PLR1716 asks it of users' code): a's
+    right side is b's left, a name or a constant (evaluated once or twice, the same value)."""
+    y, y2 = a.compared[2], b.compared[0]
+    return bool(y) and y == y2 and (y.isidentifier() or y.lstrip("-").isdigit())
 
 
 _HANDLERS: dict[type, Callable[[_Walk, Any], Static]] = {

@@ -40,6 +40,11 @@ EXPRESSIONS = [
 PREDICATES = [
     "a >= 0 AND a <= 100", "a * n > b", "a BETWEEN 0 AND 5", "NOT (a < b) OR n > 3",
     "a + b = {const}", "round(a / {pow10}, {k}) > b",
+    # chains of 3+ terms, which the compiler flattens (one fast body for the whole chain)
+    "a >= 0 AND a <= 100 AND b > n", "a > b OR n > 3 OR b < {const}",
+    "a <= b AND b <= n AND n <= 100", "{const} < a AND a <= b AND b < n AND n <> 0",
+    "NOT (a < b) AND n > 3 AND a * n > b OR b = {const} OR a < 0",
+    "(a > 0 OR b > 0 OR n > 0) AND n > 1 AND a + b < {const}",
 ]  # fmt: skip
 
 
@@ -203,3 +208,26 @@ def test_text_equality_matches_postgres(pgdb: psycopg.Connection, sql: str) -> N
         assert same(db, py), f"{sql} with {row}: postgres {db!r}, python {py!r}"
 
     check()
+
+
+@pytest.mark.parametrize(
+    ("sql", "body"),
+    [
+        ("a >= 0 AND a <= 100 AND b > n", "a >= 0 and a <= 100 and b > n"),
+        ("a <= b AND b <= n AND n <= 100", "a <= b <= n <= 100"),
+        ("b < a AND a <= 5 AND n > 1 AND n < 9", "b < a <= 5 and n > 1 and n < 9"),
+        ("a > b OR n > 3 OR b < 1", "a > b or n > 3 or b < 1"),
+        ("a > 0 AND (b > 0 AND n > 0) AND a < b", "a > 0 and (b > 0 and n > 0) and a < b"),
+    ],
+)
+def test_a_chain_of_three_or_more_terms_has_one_fast_body(sql: str, body: str) -> None:
+    """The compiler flattens `x AND y AND z` (its inner AND is never typed): the fast body
+    takes the flattened terms, chaining comparisons that share a side."""
+    types = {"a": pg_sqltype("numeric(10,2)"), "b": pg_sqltype("numeric(5,1)"),
+             "n": pg_sqltype("integer")}  # fmt: skip
+    compiled = compile_predicate(sql, "postgres", types, name="check")
+    fn = ast.parse(compiled.source).body[0]
+    assert isinstance(fn, ast.FunctionDef) and isinstance(fn.body[1], ast.If), compiled.source
+    returned = fn.body[1].body[0]
+    assert isinstance(returned, ast.Return) and returned.value is not None
+    assert ast.unparse(returned.value) == ast.unparse(ast.parse(body)), compiled.source
