@@ -361,23 +361,9 @@ _MIN_SIG_DIGITS = 16  # NUMERIC_MIN_SIG_DIGITS in numeric.c
 _MAX_DISPLAY_SCALE = 1000
 
 
-def _exponent(d: Decimal) -> int:
-    """The exponent of a finite `d`, read from its text when that is plain notation (the
-    digits after the point): as_tuple() builds a tuple of every digit, six times slower."""
-    text = str(d)
-    if "E" in text:  # exponential notation: an exponent above 0, or a tiny value
-        exponent = d.as_tuple().exponent
-        assert isinstance(exponent, int)
-        return exponent
-    dot = text.find(".")
-    return 0 if dot < 0 else dot + 1 - len(text)
-
-
 def num_scale(d: Decimal) -> int:
-    if not d.is_finite():
-        exponent = d.as_tuple().exponent
-        assert isinstance(exponent, int)
-    return max(0, -_exponent(d))
+    """The places after the point of a finite `d` (its display scale)."""
+    return _as_ratio(d)[1]
 
 
 _ONE = Decimal(1)
@@ -441,7 +427,9 @@ def _div_scale(a: Decimal, na: int, sa: int, b: Decimal, nb: int, sb: int) -> in
 
 
 def _as_ratio(d: Decimal) -> tuple[int, int]:
-    """d == n / 10**s exactly (s: d's scale), read from d's text when that is plain."""
+    """d == n / 10**s exactly (s: the scale of a finite d), read from d's text when that is
+    plain notation (the digits after the point): as_tuple() builds a tuple of every digit,
+    six times slower."""
     text = str(d)
     if "E" in text:  # exponential notation: an exponent above 0, or a tiny value
         exponent = d.as_tuple().exponent
