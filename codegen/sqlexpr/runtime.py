@@ -32,7 +32,7 @@ from decimal import (
     InvalidOperation,
 )
 from fractions import Fraction
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 Thunk = Callable[[], Any]
 
@@ -43,6 +43,25 @@ class SqlError(Exception):
     def __init__(self, message: str, sqlstate: str = "22000") -> None:
         super().__init__(message)
         self.sqlstate = sqlstate
+
+
+class _Lazy:
+    """A regular expression compiled on its first use: the module's patterns cost ~1 ms to
+    compile, paid by every import of a package with a computed column, and a package uses
+    few of them. After the first use its methods are the compiled pattern's own."""
+
+    def __init__(self, pattern: str, flags: int) -> None:
+        self._source = (pattern, flags)
+
+    def __getattr__(self, name: str) -> Any:
+        compiled = re.compile(*self._source)
+        for method in ("match", "fullmatch", "search", "sub"):
+            setattr(self, method, getattr(compiled, method))
+        return getattr(compiled, name)
+
+
+def _pattern(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    return cast("re.Pattern[str]", _Lazy(pattern, flags))
 
 
 # ----------------------------------------------------------------------------- clock, seed
@@ -806,13 +825,13 @@ def to_int(a: Any, kind: str) -> int | None:
 _BASED = r"0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+"
 _DIGITS = r"\d(?:_?\d)*"
 _MANTISSA = rf"{_DIGITS}(?:\.(?:{_DIGITS})?)?|\.{_DIGITS}"
-_INT_TEXT = re.compile(rf"\s*([+-]?)({_BASED}|{_DIGITS})\s*", re.ASCII)
-_NUM_TEXT = re.compile(
+_INT_TEXT = _pattern(rf"\s*([+-]?)({_BASED}|{_DIGITS})\s*", re.ASCII)
+_NUM_TEXT = _pattern(
     rf"\s*([+-]?)(?:({_BASED})|({_MANTISSA})(?:[eE]([+-]?{_DIGITS}))?)\s*", re.ASCII
 )
 # what PostgreSQL 17+ reads before a fault, checking the range at each digit as it goes
-_INT_RUN = re.compile(rf"\s*[+-]?({_BASED}|{_DIGITS})", re.ASCII)
-_NUM_EXPONENT_RUN = re.compile(rf"\s*[+-]?(?:{_MANTISSA})[eE][+-]?({_DIGITS})", re.ASCII)
+_INT_RUN = _pattern(rf"\s*[+-]?({_BASED}|{_DIGITS})", re.ASCII)
+_NUM_EXPONENT_RUN = _pattern(rf"\s*[+-]?(?:{_MANTISSA})[eE][+-]?({_DIGITS})", re.ASCII)
 _C_SPACE = " \t\n\r\v\f"  # isspace() in the C locale
 _NUM_WORDS = {w: Decimal(w) for w in ("nan", "infinity", "+infinity", "-infinity")} | {
     "inf": Decimal("Infinity"), "+inf": Decimal("Infinity"), "-inf": Decimal("-Infinity")
@@ -979,7 +998,7 @@ def to_real(a: Any) -> float | None:
     raise TypeError(f"cannot cast {type(a).__name__} to real")
 
 
-_FLOAT_TEXT = re.compile(
+_FLOAT_TEXT = _pattern(
     r"\s*([+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan))\s*",
     re.IGNORECASE | re.ASCII,
 )
@@ -1120,8 +1139,8 @@ def to_bpchar(a: str | None, length: int | None, explicit: bool) -> str | None:
     return a.rstrip(" ")
 
 
-_DATE_TEXT = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})\s*", re.ASCII)
-_TS_TEXT = re.compile(
+_DATE_TEXT = _pattern(r"\s*(\d{4})-(\d{2})-(\d{2})\s*", re.ASCII)
+_TS_TEXT = _pattern(
     r"\s*(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*",
     re.ASCII,
 )
@@ -1177,7 +1196,7 @@ def to_timestamp(a: Any) -> datetime | None:
     raise TypeError(f"cannot cast {type(a).__name__} to timestamp")
 
 
-_TZ_OFFSET = re.compile(
+_TZ_OFFSET = _pattern(
     r"(.*\d:\d\d(?::\d\d(?:\.\d+)?)?)\s*(?:([+-])(\d\d?)(?::?(\d\d))?|Z|UTC)", re.IGNORECASE
 )
 
@@ -1644,7 +1663,7 @@ _UNIT_ALIASES = {
     "d": "day", "days": "day", "w": "week", "weeks": "week", "mon": "month", "mons": "month",
     "months": "month", "y": "year", "yr": "year", "yrs": "year", "years": "year",
 }  # fmt: skip
-_INTERVAL_PART = re.compile(
+_INTERVAL_PART = _pattern(
     r"\s*(?:([+-]?\d+)\s*([a-zA-Z]+)|([+-]?)(\d+):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,6}))?)?)",
     re.ASCII,
 )
@@ -1937,10 +1956,10 @@ def sq_bool(a: bool | None) -> int | None:
     return None if a is None else int(a)
 
 
-_SQ_NUM_PREFIX = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
-_SQ_REAL_PREFIX = re.compile(r"\s*([+-]?)((?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)?", re.ASCII)
-_SQ_INT = re.compile(r"\s*[+-]?\d+\s*", re.ASCII)
-_SQ_REAL = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*", re.ASCII)
+_SQ_NUM_PREFIX = _pattern(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+_SQ_REAL_PREFIX = _pattern(r"\s*([+-]?)((?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)?", re.ASCII)
+_SQ_INT = _pattern(r"\s*[+-]?\d+\s*", re.ASCII)
+_SQ_REAL = _pattern(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*", re.ASCII)
 _I64 = (-(2**63), 2**63 - 1)
 
 
@@ -2707,8 +2726,8 @@ def my_now(digits: int = 0) -> datetime:
 
 # ------------------------------------------------------------------------- MySQL: text
 
-_MY_EQUAL_SAFE = re.compile(r"[\x20-\x7e]*")  # printable ASCII: case folding is exact
-_MY_ORDER_SAFE = re.compile(r"[A-Za-z0-9 ]*")  # and sorting too (symbols weigh otherwise)
+_MY_EQUAL_SAFE = _pattern(r"[\x20-\x7e]*")  # printable ASCII: case folding is exact
+_MY_ORDER_SAFE = _pattern(r"[A-Za-z0-9 ]*")  # and sorting too (symbols weigh otherwise)
 
 
 def _my_collated(a: str, b: str, ci: bool, pad: bool, name: str, ordering: bool) -> tuple[str, str]:
@@ -2939,7 +2958,7 @@ def my_store_char(a: Any, length: int | None) -> str | None:
     return None if text is None else text.rstrip(" ")
 
 
-_MY_MOMENT = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?)?")
+_MY_MOMENT = _pattern(r"(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?)?")
 
 
 def _my_moment(a: Any) -> datetime:
@@ -2997,8 +3016,8 @@ def my_store_member(a: Any, members: tuple[str, ...], is_set: bool) -> str | Non
 
 # ------------------------------------------------------------------ MySQL: CAST / CONVERT
 
-_MY_NUMBER_TEXT = re.compile(r"[+-]?\d+(\.\d+)?")
-_MY_INT_TEXT = re.compile(r"[+-]?\d+")
+_MY_NUMBER_TEXT = _pattern(r"[+-]?\d+(\.\d+)?")
+_MY_INT_TEXT = _pattern(r"[+-]?\d+")
 
 
 def my_cast_number(a: Any) -> Decimal | None:
