@@ -409,6 +409,16 @@ class _Rollback(Exception):
     pass
 
 
+def pg_pair(
+    pg: Any, sample_package: Callable[..., ModuleType], case: str, sql: str
+) -> tuple[Any, Any]:
+    """One schema's in-memory Database and its real one (`sql` loaded into the test's
+    PostgreSQL, `pg`), for the `pair` fixtures of the tests against PostgreSQL."""
+    pkg = sample_package(case, sql)
+    pg.execute(sql)
+    return pkg.Database(), pkg.Database.connect(pg)
+
+
 def compiled_tables(pkg: ModuleType, left_out: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
     """The tables the fake can run: every computed column compiled (one that is not makes
     writes raise NotImplementedError, quoting the SQL: generate warned about it)."""

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from .differential import SEQUENCES
+from .differential import SEQUENCES, pg_pair
 
 SQL = """
 CREATE EXTENSION IF NOT EXISTS btree_gist;
@@ -58,9 +58,7 @@ CREATE TABLE later (
 
 @pytest.fixture
 def pair(pg: psycopg.Connection, sample_package: Callable[..., ModuleType]) -> Iterator[Any]:
-    pkg = sample_package("excludes", SQL)
-    pg.execute(SQL)  # type: ignore[call-overload]
-    yield pkg.Database(), pkg.Database.connect(pg)
+    yield pg_pair(pg, sample_package, "excludes", SQL)
 
 
 def _outcome(db: Any, table: str, op: str, row: dict[str, Any]) -> Any:

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from .differential import EXAMPLES, SEQUENCES, Tally
+from .differential import EXAMPLES, SEQUENCES, Tally, pg_pair
 
 SQL = """
 CREATE TABLE nums (
@@ -50,9 +50,7 @@ SPELLINGS = [
 
 @pytest.fixture
 def pair(pg: psycopg.Connection, sample_package: Callable[..., ModuleType]) -> Iterator[Any]:
-    pkg = sample_package("numbers", SQL)
-    pg.execute(SQL)  # type: ignore[call-overload]
-    yield pkg.Database(), pkg.Database.connect(pg)
+    yield pg_pair(pg, sample_package, "numbers", SQL)
     print(f"\nnumber input vs PostgreSQL: {TALLY}")
 
 

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from .differential import SEQUENCES, Tally
+from .differential import SEQUENCES, Tally, pg_pair
 
 SQL = """
 CREATE EXTENSION IF NOT EXISTS btree_gist;
@@ -41,9 +41,7 @@ TALLY = Tally()
 
 @pytest.fixture
 def pair(pg: psycopg.Connection, sample_package: Callable[..., ModuleType]) -> Iterator[Any]:
-    pkg = sample_package("ranges", SQL)
-    pg.execute(SQL)  # type: ignore[call-overload]
-    yield pkg.Database(), pkg.Database.connect(pg)
+    yield pg_pair(pg, sample_package, "ranges", SQL)
     print(f"\nranges vs PostgreSQL: {TALLY}")
 
 
