@@ -592,8 +592,8 @@ def num_abs(a: Decimal | None) -> Decimal | None:
 
 
 def num_sign(a: Decimal | None) -> Decimal | None:
-    if a is None:
-        return None
+    if a is None or a.is_nan():
+        return a
     return Decimal(0) if a.is_zero() else Decimal(-1 if a.is_signed() else 1)
 
 
@@ -601,6 +601,8 @@ def num_round(a: Decimal | None, scale: int | None = 0) -> Decimal | None:
     """round(numeric, n): half away from zero; the result scale is max(n, 0)."""
     if a is None or scale is None:
         return None
+    if not a.is_finite():  # NaN and the infinities round to themselves
+        return a
     return num_round_to(a, _round_scale(scale))
 
 
@@ -612,23 +614,27 @@ def _round_scale(scale: int) -> int:
 def num_trunc(a: Decimal | None, scale: int | None = 0) -> Decimal | None:
     if a is None or scale is None:
         return None
+    if not a.is_finite():
+        return a
     return num_round_to(a, _round_scale(scale), ROUND_DOWN)
 
 
 def num_floor(a: Decimal | None) -> Decimal | None:
-    return None if a is None else num_round_to(a, 0, ROUND_FLOOR)
+    return a if a is None or not a.is_finite() else num_round_to(a, 0, ROUND_FLOOR)
 
 
 def num_ceil(a: Decimal | None) -> Decimal | None:
-    return None if a is None else num_round_to(a, 0, ROUND_CEILING)
+    return a if a is None or not a.is_finite() else num_round_to(a, 0, ROUND_CEILING)
 
 
 def num_sqrt(a: Decimal | None) -> Decimal | None:
     """sqrt(numeric): at least 16 significant digits, rounded half up (numeric_sqrt)."""
     if a is None:
         return None
-    if a.is_signed() and not a.is_zero():
+    if a.is_signed() and not a.is_zero() and not a.is_nan():
         raise SqlError("cannot take square root of a negative number", "2201F")
+    if not a.is_finite():  # NaN, Infinity
+        return a
     weight = 0 if a.is_zero() else _weight_and_first_digit(a)[0]
     sweight = weight * 4 // 2 + 1
     scale = min(max(_MIN_SIG_DIGITS - sweight, num_scale(a), 0), _MAX_DISPLAY_SCALE)
