@@ -828,14 +828,15 @@ def to_int(a: Any, kind: str) -> int | None:
 # int2in/int4in/int8in and numeric_in as PostgreSQL 16+ read them: `1_000`, `0x1F`, `0o17`,
 # `0b101` (an underscore only between two digits), whitespace around; numeric also reads
 # underscores in its fraction and exponent, `1.`, `.5`, NaN and the infinities
-_BASED = r"0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+"
-_DIGITS = r"\d(?:_?\d)*"
+_BASED = r"0[xX]_?[0-9a-fA-F]+(?:_[0-9a-fA-F]+)*|0[oO]_?[0-7]+(?:_[0-7]+)*|0[bB]_?[01]+(?:_[01]+)*"
+_DIGITS = r"\d+(?:_\d+)*"
 _MANTISSA = rf"{_DIGITS}(?:\.(?:{_DIGITS})?)?|\.{_DIGITS}"
-_INT_TEXT = _pattern(rf"\s*([+-]?)({_BASED}|{_DIGITS})\s*", re.ASCII)
+_INT_TEXT = _pattern(rf"\s*([+-]?)({_DIGITS}|{_BASED})\s*", re.ASCII)  # the usual first
 _NUM_TEXT = _pattern(
-    rf"\s*([+-]?)(?:({_BASED})|({_MANTISSA})(?:[eE]([+-]?{_DIGITS}))?)\s*", re.ASCII
+    rf"\s*(?:([+-]?(?:{_MANTISSA}))(?:[eE]([+-]?{_DIGITS}))?|([+-]?)({_BASED}))\s*", re.ASCII
 )
 # what PostgreSQL 17+ reads before a fault, checking the range at each digit as it goes
+# (a prefix match: `0x` before a lone `0`)
 _INT_RUN = _pattern(rf"\s*[+-]?({_BASED}|{_DIGITS})", re.ASCII)
 _NUM_EXPONENT_RUN = _pattern(rf"\s*[+-]?(?:{_MANTISSA})[eE][+-]?({_DIGITS})", re.ASCII)
 _C_SPACE = " \t\n\r\v\f"  # isspace() in the C locale
@@ -848,8 +849,9 @@ _NUM_MAX_DIGITS, _NUM_MAX_SCALE = 131072, 16383  # numeric's weight and display 
 def _whole(sign: str, digits: str) -> int:
     """The integer of a matched text: a based one by its prefix (no digit limit for these
     bases), a decimal one past int()'s digit limit (4300) only when beyond every range."""
-    digits = digits.replace("_", "")
-    if digits[1:2].isalpha():
+    if digits.isdigit() and len(digits) <= 1000:  # ASCII digits alone (the patterns' \d)
+        value = int(digits)
+    elif (digits := digits.replace("_", ""))[1:2].isalpha():
         value = int(digits, 0)
     else:
         digits = digits.lstrip("0")
@@ -893,11 +895,11 @@ def _parse_numeric(text: str) -> Decimal:
         if len(digits) > 10 or int(digits or "0") > 2**30 - 1:
             raise SqlError("value overflows numeric format", "22003")
         raise SqlError(f'invalid input syntax for type numeric: "{text}"', "22P02")
-    sign, based, digits, exponent = m.groups()
-    if based is not None:
+    mantissa, exponent, sign, based = m.groups()
+    if mantissa is None:
         return Decimal(_whole(sign, based))
-    d = Decimal(sign + digits.replace("_", ""))
-    if exponent is not None or len(digits) > _NUM_MAX_SCALE:  # else within numeric's limits
+    d = Decimal(mantissa)  # underscores between digits, as Python reads them too
+    if exponent is not None or len(mantissa) > _NUM_MAX_SCALE:  # else within numeric's limits
         e = 0 if exponent is None else _whole(exponent[0], exponent.lstrip("+-"))
         d = _exponent_applied(d, e)
     return num_fix(d)
