@@ -211,7 +211,22 @@ PG: dict[str, Callable[[Col, Any], Any]] = {
 # ---------------------------------------------------------------------------------- MySQL
 
 
+def _my_plain(value: Any, kind: str) -> Any:
+    """MySQL reads text as the number it starts with, the rest cut (an error in strict
+    mode): PostgreSQL 16+'s `1_000` and `0x1F`, which the readers below take, are refused
+    first; text starting with no number (NaN, Infinity) is no number at all."""
+    if isinstance(value, str) and not rt.plain_number(value):
+        body = value.lstrip(" ").removeprefix("-").removeprefix("+").removeprefix(".")
+        if body[:1] and body[:1] in "0123456789":
+            raise _Reject("Data truncated for column '{column}' at row 1", "01000")
+        shown = value.replace("{", "{{").replace("}", "}}")
+        raise _Reject(f"Incorrect {kind} value: '{shown}' for column '{{column}}' at row 1",
+                      "22P02")  # fmt: skip
+    return value
+
+
 def _my_int(col: Col, value: Any) -> Any:
+    value = _my_plain(value, "integer")
     try:
         return _pg_int(col, value)
     except (rt.SqlError, _Reject):
@@ -239,6 +254,7 @@ def _my_enum(col: Col, value: Any) -> Any:
 
 
 def _my_numeric(col: Col, value: Any) -> Any:
+    value = _my_plain(value, "decimal")
     try:
         return rt.to_numeric(value, col.precision, col.scale)
     except rt.SqlError:

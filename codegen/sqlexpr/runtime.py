@@ -1968,6 +1968,14 @@ _SQ_NUM_PREFIX = _pattern(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.AS
 _SQ_REAL_PREFIX = _pattern(r"\s*([+-]?)((?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)?", re.ASCII)
 _SQ_INT = _pattern(r"\s*[+-]?\d+\s*", re.ASCII)
 _SQ_REAL = _pattern(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*", re.ASCII)
+
+
+def plain_number(text: str) -> bool:
+    """Decimal digits, a point and an exponent, spaces around: none of PostgreSQL 16+'s
+    `1_000` or `0x1F`, nor NaN or Infinity (MySQL's rows read none of them)."""
+    return _SQ_REAL.fullmatch(text) is not None
+
+
 _I64 = (-(2**63), 2**63 - 1)
 
 
