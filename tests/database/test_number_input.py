@@ -50,6 +50,8 @@ SPELLINGS = [
 
 @pytest.fixture
 def pair(pg: psycopg.Connection, sample_package: Callable[..., ModuleType]) -> Iterator[Any]:
+    if pg.info.server_version < 160000:  # SCHEMAGEN_PG_SOURCES=binaries: the machine's 15
+        pytest.skip(f"PostgreSQL {pg.info.server_version} reads none of 16+'s spellings")
     yield pg_pair(pg, sample_package, "numbers", SQL)
     print(f"\nnumber input vs PostgreSQL: {TALLY}")
 
