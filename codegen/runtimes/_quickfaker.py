@@ -5,23 +5,42 @@ Copied verbatim into generated packages (stdlib and Faker only). Faker's weighte
 accumulates again on every draw: thousands of names, most of name()'s and email()'s time.
 Its lorem provider copies its word list twice per sentence. `quicken()` makes a Faker
 instance draw from cumulative weights computed once per list (random.choices with
-cum_weights makes the same draws) and read the word list in place: the values stay
-byte-identical to a plain Faker's (tests/generate/test_faker_draws.py, provider by provider).
+cum_weights makes the same draws) and read the word list in place. The glue between draws
+cost as much again: parse() runs a regex substitution with a callback per `{{token}}`,
+numerify() five regex passes with a lambda per digit (a phone number), random_element()
+three calls for one random.choice(); here each pattern is split once and filled by the same
+methods in the same order. The values stay byte-identical to a plain Faker's
+(tests/generate/test_faker_draws.py, provider by provider, odd arguments and errors too).
 """
 
 from __future__ import annotations
 
+import bisect
 import collections
 import itertools
+import math
+import random
+import re
+import string
 from collections.abc import Callable
 from typing import Any
 
 
 def quicken(instance: Any) -> None:
     """Give every provider of `instance` the shortcuts below (in place)."""
+    from faker.providers import BaseProvider
+
     for generator in instance.factories:
+        generator.parse = _parse(generator, generator.parse)
         for provider in generator.providers:
+            kind = type(provider)
             provider.random_elements = _weighted(provider, provider.random_elements)
+            if kind.random_element is BaseProvider.random_element:
+                provider.random_element = _one_element(provider, provider.random_element)
+            if kind.numerify is BaseProvider.numerify:
+                provider.numerify = _numerify(provider, provider.numerify)
+            if kind.lexify is BaseProvider.lexify:
+                provider.lexify = _lexify(provider, provider.lexify)
             if callable(getattr(provider, "get_words_list", None)):
                 provider.get_words_list = _word_list(provider, provider.get_words_list)
             if _plain_lorem(provider):
@@ -52,6 +71,139 @@ def _weighted(provider: Any, original: Callable[..., Any]) -> Callable[..., Any]
         return draw.choices(known[1], cum_weights=known[2], k=length)
 
     return random_elements
+
+
+def _one_element(provider: Any, original: Callable[..., Any]) -> Callable[..., Any]:
+    """random_element(), which is random_elements(elements, length=1)[0]: for a sequence,
+    the one random.choice() that makes; for a weighted list, the one bisection of the kept
+    sums that random.choices(k=1) makes (same draw, same checks, made once per list)."""
+    sums: dict[int, Any] = {}
+
+    def random_element(elements: Any = ("a", "b", "c")) -> Any:
+        draw = provider.generator.random
+        kind = type(elements)
+        if (kind is tuple or kind is list or kind is str) and hasattr(draw, "choices"):
+            return draw.choice(elements)  # what choices_distribution() does for one
+        if kind is collections.OrderedDict and provider.__use_weighting__:
+            known = sums.get(id(elements), _UNSEEN)
+            if known is _UNSEEN:  # the entry holds `elements`, so no other object takes its id
+                known = sums[id(elements)] = _cumulative(elements)
+            if known is not None and type(draw).choices is random.Random.choices:
+                keys, cum, total = known[1], known[2], known[3]
+                return keys[bisect.bisect(cum, draw.random() * total, 0, len(keys) - 1)]
+        return original(elements)
+
+    return random_element
+
+
+def _cumulative(elements: Any) -> tuple[Any, tuple[Any, ...], list[Any], float] | None:
+    """The list, its keys, their running sums and total, as random.choices() takes them;
+    None where it would raise (its own error is then raised by it)."""
+    cum = list(itertools.accumulate(elements.values()))
+    try:
+        total = cum[-1] + 0.0 if cum else 0.0
+    except TypeError:
+        return None
+    return (elements, tuple(elements), cum, total) if 0.0 < total < math.inf else None
+
+
+# numerify()'s marks in the order it replaces them (one regex pass each), and their draws
+_NUMERIFY = (
+    ("#", "random_digit"),
+    ("%", "random_digit_not_null"),
+    ("$", "random_digit_above_two"),
+    ("!", "random_digit_or_empty"),
+    ("@", "random_digit_not_null_or_empty"),
+)
+
+
+def _places(places: dict[str, Any], text: str, marks: tuple[tuple[str, str], ...]) -> Any:
+    """Where each mark of `text` is, in the order Faker's passes fill them (every '#' left
+    to right, then every '%', ...; a value put in never makes a new mark), kept per text."""
+    found = places.get(text)
+    if found is None:
+        found = [(i, name) for mark, name in marks for i, ch in enumerate(text) if ch == mark]
+        if len(places) < 4096:  # the providers' formats; a caller's own texts are not kept
+            places[text] = found
+    return found
+
+
+def _numerify(provider: Any, original: Callable[..., str]) -> Callable[..., str]:
+    """numerify() without five regex passes and a lambda per mark: the same provider
+    methods draw each digit, in the same order."""
+    places: dict[str, Any] = {}
+
+    def numerify(text: str = "###") -> str:
+        if type(text) is not str:
+            return original(text)
+        found = _places(places, text, _NUMERIFY)
+        if not found:
+            return text
+        out = list(text)
+        for i, name in found:
+            out[i] = str(getattr(provider, name)())
+        return "".join(out)
+
+    return numerify
+
+
+def _lexify(provider: Any, original: Callable[..., str]) -> Callable[..., str]:
+    """lexify() without a regex pass and a lambda per '?': random_element(letters) each."""
+    places: dict[str, Any] = {}
+
+    def lexify(text: str = "????", letters: str = string.ascii_letters) -> str:
+        if type(text) is not str or type(letters) is not str:
+            return original(text, letters)
+        found = _places(places, text, (("?", ""),))
+        if not found:
+            return text
+        out = list(text)
+        for i, _ in found:
+            out[i] = provider.random_element(letters)
+        return "".join(out)
+
+    return lexify
+
+
+def _parse(generator: Any, original: Callable[[str], str]) -> Callable[[str], str]:
+    """Generator.parse() ("{{first_name}} {{last_name}}") with each pattern split once:
+    the same formatters called left to right, as its regex substitution calls them; a
+    pattern with an argument group (`{{name:group}}`) goes to Faker's own."""
+    plans: dict[str, Any] = {}
+
+    def parse(text: str) -> str:
+        if type(text) is not str:
+            return original(text)
+        plan = plans.get(text, _UNSEEN)
+        if plan is _UNSEEN:
+            plan = _split(text)
+            if len(plans) < 4096:  # the providers' formats; a caller's own texts are not kept
+                plans[text] = plan
+        if plan is None:
+            return original(text)
+        out = list(plan)
+        for i in range(1, len(plan), 2):
+            make = getattr(generator, plan[i], None)
+            if make is None:
+                make = generator.get_formatter(plan[i])  # raises Faker's own error
+            out[i] = str(make())
+        return "".join(out)
+
+    return parse
+
+
+_TOKEN = re.compile(r"\{\{\s*(\w+)(:\s*\w+?)?\s*\}\}")  # faker.generator._re_token
+
+
+_UNSEEN = object()
+
+
+def _split(text: str) -> tuple[str, ...] | None:
+    """Literal text and formatter names, alternating; None if a token has arguments."""
+    parts = _TOKEN.split(text)
+    if any(parts[i] is not None for i in range(2, len(parts), 3)):
+        return None
+    return tuple(p for i, p in enumerate(parts) if i % 3 != 2)
 
 
 def _word_list(provider: Any, original: Callable[..., Any]) -> Callable[..., Any]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import gc
 import importlib
 import json
 import math
@@ -739,8 +740,11 @@ class RowFactory(DictFactory, Generic[Row]):
         ):  # fmt: skip
             return [cls.create(**kwargs) for _ in range(size)]
         pending: list[_Pending] = []
-        rows = [_fast_build(cls, plan, CREATE_STRATEGY, params, None, pending) for _ in range(size)]
-        stored: Mapping[int, Any] = _flush(pending)  # the rows as the database stored them
+        with _collector_paused():
+            rows = [
+                _fast_build(cls, plan, CREATE_STRATEGY, params, None, pending) for _ in range(size)
+            ]
+            stored: Mapping[int, Any] = _flush(pending)  # the rows as the database stored them
         return [stored[id(row)] for row in rows]
 
     @classmethod
@@ -863,6 +867,22 @@ class RowFactory(DictFactory, Generic[Row]):
         if _chains:
             _chains[-1].append((spec.key, row))
         return row
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic collector paused while create_batch() builds and inserts (as `_lazy._load`
+    pauses it for an import): every row it makes stays alive until it returns, so the full
+    collections its allocations trigger re-walk the growing heap and free nothing (a sixth
+    of its time at 10,000 rows). Left as it was if the caller had paused it."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 # ------------------------------------------------------- build() without factory-boy's resolver
