@@ -248,30 +248,57 @@ def _sentence(provider: Any, original: Callable[..., Any]) -> Callable[..., str]
     ) -> str:
         if ext_word_list is not None or nb_words <= 0:
             return str(original(nb_words, variable_nb_words, ext_word_list))
-        words, draw = provider.word_list, generator.random
-        if variable_nb_words:  # randomize_nb_elements(nb_words, min=1)
-            nb_words = max(int(nb_words * draw.randint(60, 140) / 100), 1)
-        picked = [draw.choice(words)] if nb_words == 1 else draw.choices(words, k=nb_words)
-        picked[0] = picked[0].title()
-        return str(provider.word_connector.join(picked) + provider.sentence_punctuation)
+        return _sentences(provider, generator.random, 1, nb_words, variable_nb_words)[0]
 
     return sentence
 
 
 def _paragraph(provider: Any, original: Callable[..., Any]) -> Callable[..., str]:
-    """paragraph() (text()'s unit) calling the quick sentence() directly."""
-    generator, sentence = provider.generator, provider.sentence
+    """paragraph() (text()'s unit): its sentences drawn in one loop, as sentence() draws
+    them."""
+    generator = provider.generator
 
     def paragraph(
         nb_sentences: int = 3, variable_nb_sentences: bool = True, ext_word_list: Any = None
     ) -> str:
         if ext_word_list is not None or nb_sentences <= 0:
             return str(original(nb_sentences, variable_nb_sentences, ext_word_list))
+        draw = generator.random
         if variable_nb_sentences:  # randomize_nb_elements(nb_sentences, min=1)
-            nb_sentences = max(int(nb_sentences * generator.random.randint(60, 140) / 100), 1)
-        return str(provider.word_connector.join([sentence() for _ in range(nb_sentences)]))
+            nb_sentences = max(int(nb_sentences * draw.randint(60, 140) / 100), 1)
+        return str(provider.word_connector.join(_sentences(provider, draw, nb_sentences, 6, True)))
 
     return paragraph
+
+
+def _sentences(provider: Any, draw: Any, count: int, nb_words: int, variable: bool) -> list[str]:
+    """`count` sentences as sentence(nb_words, variable) draws them one after another. With
+    random.Random's own methods, randint(60, 140) is the 60 + _randbelow(81) it comes to, and
+    random.choices(words, k=k) its k floor(random() * n) picks, made here without the
+    calls around them."""
+    words, connector = provider.word_list, provider.word_connector
+    stop = provider.sentence_punctuation
+    kind = type(draw)
+    plain = all(getattr(kind, m, None) is getattr(random.Random, m) for m in _RANDOM_OWN)
+    below: Any = getattr(draw, "_randbelow", None)
+    pick, n = draw.random, len(words) + 0.0
+    out = []
+    for _ in range(count):
+        k = nb_words
+        if variable:  # randomize_nb_elements(nb_words, min=1)
+            k = max(int(k * (60 + below(81) if plain else draw.randint(60, 140)) / 100), 1)
+        if k == 1:
+            picked = [draw.choice(words)]
+        elif plain:
+            picked = [words[math.floor(pick() * n)] for _ in range(k)]
+        else:
+            picked = draw.choices(words, k=k)
+        picked[0] = picked[0].title()
+        out.append(str(connector.join(picked) + stop))
+    return out
+
+
+_RANDOM_OWN = ("randint", "randrange", "choices", "_randbelow")
 
 
 def one_draw_word(instance: Any) -> Callable[[], str] | None:

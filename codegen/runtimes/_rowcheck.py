@@ -350,7 +350,26 @@ def _enum_as_is(col: Col) -> Callable[[Any], bool]:
     return (lambda v: type(v) is str and v in labels) if labels else (lambda v: type(v) is str)
 
 
-_PG_AS_IS: dict[str, Callable[[Col], Callable[[Any], bool]]] = {
+def _numeric_as_is(col: Col) -> Callable[[Any], bool] | None:
+    """numeric(p,s) keeps a Decimal with s digits after the point and at most p - s before
+    it (numeric_typmod rounds to s, turns -0 into 0 and checks the digits); numeric
+    without a typmod keeps any Decimal."""
+    if col.precision is None:
+        return lambda v: type(v) is Decimal
+    scale = col.scale or 0
+    if scale < 0 or col.precision < scale:
+        return None
+    quantum, limit = Decimal(1).scaleb(-scale), Decimal(10) ** (col.precision - scale)
+    return lambda v: (
+        type(v) is Decimal
+        and v.same_quantum(quantum)
+        and -limit < v < limit
+        and (v != 0 or not v.is_signed())
+    )
+
+
+_PG_AS_IS: dict[str, Callable[[Col], Callable[[Any], bool] | None]] = {
+    "numeric": _numeric_as_is,
     **dict.fromkeys(("smallint", "integer", "bigint"), _int_as_is),
     **dict.fromkeys(("text", "varchar", "char"), _text_as_is),
     "enum": _enum_as_is,
