@@ -16,7 +16,15 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from . import _bulk_copy, _bulk_mysql, _bulk_sqlite, _insert
-from ._insert import as_dicts, as_one, database_error, insert, insert_sql, old_sqlite, values
+from ._insert import (
+    as_dicts,
+    as_one,
+    database_error,
+    insert,
+    insert_sql,
+    old_sqlite,
+    values,
+)
 
 if TYPE_CHECKING:
     from ._runtime import Table
