@@ -128,10 +128,20 @@ def _places(places: dict[str, Any], text: str, marks: tuple[tuple[str, str], ...
     return found
 
 
+# BaseProvider's digit draws that are one randint(low, 9): low + _randbelow(10 - low)
+_DIGITS = {"random_digit": 0, "random_digit_not_null": 1, "random_digit_above_two": 2}
+
+
 def _numerify(provider: Any, original: Callable[..., str]) -> Callable[..., str]:
     """numerify() without five regex passes and a lambda per mark: the same provider
-    methods draw each digit, in the same order."""
+    methods draw each digit, in the same order; a plain digit (random_digit(): one
+    randint(0, 9)) is the _randbelow(10) it comes to, where random.Random's own methods
+    draw and the provider keeps BaseProvider's."""
+    from faker.providers import BaseProvider
+
     places: dict[str, Any] = {}
+    kind = type(provider)
+    plain = {n: low for n, low in _DIGITS.items() if getattr(kind, n) is getattr(BaseProvider, n)}
 
     def numerify(text: str = "###") -> str:
         if type(text) is not str:
@@ -140,8 +150,14 @@ def _numerify(provider: Any, original: Callable[..., str]) -> Callable[..., str]
         if not found:
             return text
         out = list(text)
+        draw = provider.generator.random
+        quick = plain if _plain_random(draw) else {}
         for i, name in found:
-            out[i] = str(getattr(provider, name)())
+            low = quick.get(name)
+            if low is None:
+                out[i] = str(getattr(provider, name)())
+            else:
+                out[i] = str(low + draw._randbelow(10 - low))
         return "".join(out)
 
     return numerify
@@ -278,8 +294,7 @@ def _sentences(provider: Any, draw: Any, count: int, nb_words: int, variable: bo
     calls around them."""
     words, connector = provider.word_list, provider.word_connector
     stop = provider.sentence_punctuation
-    kind = type(draw)
-    plain = all(getattr(kind, m, None) is getattr(random.Random, m) for m in _RANDOM_OWN)
+    plain = _plain_random(draw)
     below: Any = getattr(draw, "_randbelow", None)
     pick, n = draw.random, len(words) + 0.0
     out = []
@@ -299,6 +314,18 @@ def _sentences(provider: Any, draw: Any, count: int, nb_words: int, variable: bo
 
 
 _RANDOM_OWN = ("randint", "randrange", "choices", "_randbelow")
+_PLAIN: dict[type[Any], bool] = {}  # per class of the generator's Random: _plain_random()
+
+
+def _plain_random(draw: Any) -> bool:
+    """Whether `draw` draws with random.Random's own randint, randrange, choices and
+    _randbelow (decided once per class): randint(a, b) is then a + _randbelow(b - a + 1)."""
+    kind = type(draw)
+    plain = _PLAIN.get(kind)
+    if plain is None:
+        own = all(getattr(kind, m, None) is getattr(random.Random, m) for m in _RANDOM_OWN)
+        plain = _PLAIN[kind] = own
+    return plain
 
 
 def one_draw_word(instance: Any) -> Callable[[], str] | None:
