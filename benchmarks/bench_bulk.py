@@ -1,8 +1,10 @@
 """create_batch(n) against executemany of the same rows built beforehand (the issue's goal:
 create_batch within 2x), on PostgreSQL, SQLite and MariaDB.
 
-    python benchmarks/bench_bulk.py [ROWS] [REPEATS] [DATABASES]
+    python benchmarks/bench_bulk.py [ROWS] [REPEATS] [DATABASES] [--code DIR]
     # ROWS 1000, REPEATS 3, DATABASES postgres,sqlite,mysql
+    # --code DIR: another checkout's codegen generates the package (an unpacked `git archive`
+    # of main), so before and after run on the same machine state
 
 The rows are `orders`, each with its `customers` and `products` parent (the ecommerce sample
 for PostgreSQL, its MySQL twin for MariaDB; for SQLite the sqlite sample's first table with
@@ -23,7 +25,10 @@ end (the commit is timed). Per repetition, each side in turn, wall time:
 Ratios are to executemany of the same repetition; the median is printed, then each one. The
 report is in two parts: (a) the insert phase against executemany (the issue's 2x goal for
 what schemagen adds to an insert), (b) the whole call against executemany and against the
-hand-written floor.
+hand-written floor, with its build phase (the whole minus the insert phase: Faker, CHECKs,
+computed columns, parents). Each line also gives microseconds per inserted row: where
+executemany of a row costs less than building a realistic one (SQLite in-process), the
+whole call cannot come within 2x of it.
 Two measures: wall time, and CPU time (this process's, plus the database server's: the
 PostgreSQL backend serving the connection, the whole mariadbd), which a loaded machine
 disturbs far less than wall time (on 2 shared cores wall-time ratios vary 2-3x between
@@ -44,8 +49,29 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _code() -> Path:
+    """`--code DIR` (taken out of argv): the checkout whose codegen runs; this one by default."""
+    if "--code" not in sys.argv:
+        return ROOT
+    at = sys.argv.index("--code")
+    code = Path(sys.argv[at + 1]).resolve()
+    del sys.argv[at : at + 2]
+    return code
+
+
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+
+
+def _use(code: Path) -> None:
+    """`code`'s codegen, imported now: bench_database puts ROOT first on the path."""
+    sys.path.insert(0, str(code))
+    import codegen  # noqa: F401
+
+
+_use(_code())
 
 import bench_build  # noqa: E402
 from bench_database import package  # noqa: E402
@@ -236,11 +262,13 @@ def run(target: Target, n: int, repeats: int, tmp: Path) -> None:
     data = prebuilt(pkg, key, n)
     rows = sum(len(r) for r in data.values())
     sides = ["executemany", "create_batch", "create_batch: its insert phase",
-             "hand-built + executemany"] + (["create() per row"] if n <= 2000 else [])  # fmt: skip
+             "create_batch: its build phase", "hand-built + executemany",
+             "hand-built: building alone"]  # fmt: skip
+    sides += ["create() per row"] if n <= 2000 else []
     times: dict[str, list[Times]] = {side: [] for side in sides}
     for _ in range(repeats):
         for side in sides:
-            if side in ("create_batch: its insert phase", "hand-built + executemany"):
+            if side.startswith(("create_batch: its", "hand-built")):
                 continue
             fresh = target.fresh()
             conn = next(fresh)
@@ -251,11 +279,14 @@ def run(target: Target, n: int, repeats: int, tmp: Path) -> None:
                     times[side].append(many)
                     hand = hand_built(n)
                     times["hand-built + executemany"].append((hand[0] + many[0], hand[1] + many[1]))
+                    times["hand-built: building alone"].append(hand)
                 else:
                     whole, inserting = through(pkg, conn, key, n, side == "create_batch", clock)
                     times[side].append(whole)
                     if side == "create_batch":
                         times["create_batch: its insert phase"].append(inserting)
+                        build = (whole[0] - inserting[0], whole[1] - inserting[1])
+                        times["create_batch: its build phase"].append(build)
             finally:
                 fresh.close()
     print(f"{target.name}: {n} {key} with their parents, {rows} rows, one transaction")
@@ -268,7 +299,13 @@ def run(target: Target, n: int, repeats: int, tmp: Path) -> None:
 # the hand-written floor of building realistic rows and inserting them.
 PARTS = {
     "(a) insert phase": ["create_batch: its insert phase"],
-    "(b) whole": ["create_batch", "hand-built + executemany", "create() per row"],
+    "(b) whole": [
+        "create_batch",
+        "create_batch: its build phase",
+        "hand-built + executemany",
+        "hand-built: building alone",
+        "create() per row",
+    ],
 }
 
 
@@ -290,7 +327,7 @@ def line(measure: str, side: str, rows: int, seconds: list[float], floor: list[f
     ratios = [s / f for s, f in zip(seconds, floor, strict=True)]
     each = ", ".join(f"{r:.2f}" for r in ratios)
     middle = statistics.median(seconds)
-    print(f"  {measure:>4} {side:<32} {middle:7.3f} s {rows / middle:8.0f} rows/s"
+    print(f"  {measure:>4} {side:<32} {middle:7.3f} s {middle / rows * 1e6:7.1f} us/row"
           f"  {statistics.median(ratios):5.2f}x executemany ({each})")  # fmt: skip
 
 
@@ -299,6 +336,7 @@ def main() -> None:
     repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     chosen = sys.argv[3].split(",") if len(sys.argv) > 3 else ["postgres", "sqlite", "mysql"]
     makers = {"postgres": postgres, "sqlite": sqlite, "mysql": mysql}
+    print(f"codegen of {Path(pgserver.__file__).resolve().parent.parent}")
     with tempfile.TemporaryDirectory() as tmp:
         for name in chosen:
             target = makers[name]()

@@ -16,7 +16,15 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from . import _bulk_copy, _bulk_mysql, _bulk_sqlite, _insert
-from ._insert import as_one, database_error, insert, old_sqlite, quote, values
+from ._insert import (
+    as_dicts,
+    as_one,
+    database_error,
+    insert,
+    insert_sql,
+    old_sqlite,
+    values,
+)
 
 if TYPE_CHECKING:
     from ._runtime import Table
@@ -135,10 +143,7 @@ def _insert_group(group: list[Pending], names: list[str]) -> None:
         for p in group:
             p.stored = insert(spec, p.row, p.given)
         return
-    target = ".".join(quote(part) for part in spec.sql_name)
-    mark = "?" if _insert.driver == "sqlite" else "%s"
-    columns = f"({', '.join(quote(c) for c in names)}) VALUES ({', '.join(mark for _ in names)})"
-    sql = f"INSERT INTO {target} {columns if names else 'DEFAULT VALUES'} RETURNING *"
+    sql = insert_sql(spec, names) + " RETURNING *"
     if _insert.driver == "sqlite":
         stored = _each(sql, params)
     else:
@@ -162,9 +167,8 @@ def _each(sql: str, params: list[list[Any]]) -> list[dict[str, Any]]:
         stored = []
         for values in params:
             cursor.execute(sql, values)
-            row = cursor.fetchone()
-            stored.append(dict(zip([d[0] for d in cursor.description], row, strict=False)))
-        return stored
+            stored.append(cursor.fetchone())
+        return as_dicts(cursor, stored)
     finally:
         cursor.close()
 
@@ -178,10 +182,9 @@ def _returning(sql: str, params: list[list[Any]]) -> list[dict[str, Any]]:
     cursor = _insert.connection.cursor()
     try:
         cursor.executemany(sql, params, returning=True)
-        names = [d[0] for d in cursor.description]
-        stored = [dict(zip(names, cursor.fetchone(), strict=False))]
+        stored = [cursor.fetchone()]
         while cursor.nextset():
-            stored.append(dict(zip(names, cursor.fetchone(), strict=False)))
-        return stored
+            stored.append(cursor.fetchone())
+        return as_dicts(cursor, stored)
     finally:
         cursor.close()

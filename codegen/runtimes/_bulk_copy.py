@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from . import _insert
-from ._insert import as_one, quote
+from ._insert import as_dicts, as_one, column_list, quote, target
 
 if TYPE_CHECKING:
     from ._bulk import Pending
@@ -50,7 +50,7 @@ def copy_group(
     trigger changed a key)."""
     if not names or not _copyable(spec, names, params):
         return None
-    target = ".".join(quote(part) for part in spec.sql_name)
+    table = target(spec)
     cursor = _insert.connection.cursor()
     try:
         regclass = ".".join('"' + part.replace('"', '""') + '"' for part in spec.sql_name)
@@ -58,13 +58,13 @@ def copy_group(
         if found is None:
             return None
         key, types = found
-        copy = f"COPY {target} ({', '.join(quote(c) for c in names)}) FROM STDIN"
+        copy = f"COPY {table} ({column_list(names)}) FROM STDIN"
         arrays = ", ".join(f"%s::{t.replace('%', '%%')}[]" for t in types)
         columns = ", ".join(f"v{i}" for i in range(len(key)))
         on = " AND ".join(f"t.{quote(c)} = k.v{i}" for i, c in enumerate(key))
         select = (
             f"SELECT t.* FROM unnest({arrays}) WITH ORDINALITY AS k({columns}, i)"
-            f" JOIN {target} AS t ON {on} ORDER BY k.i"
+            f" JOIN {table} AS t ON {on} ORDER BY k.i"
         )
         keys = [[values[i] for values in params] for i in map(names.index, key)]  # as sent
         try:
@@ -76,19 +76,22 @@ def copy_group(
 
 
 def _copyable(spec: Table, names: list[str], params: list[list[Any]]) -> bool:
+    """Whether every value is of a type COPY reads as INSERT does, column by column (the
+    set of a column's value types, made in C, against the types its kind takes)."""
     cols = [spec.types.get(c) for c in names]
     if any(col is None or col.kind not in _COPY_TYPES for col in cols):
         return False
-    kinds = [col.kind for col in cols if col is not None]
-    for values in params:
-        for value, kind in zip(values, kinds, strict=True):
-            if value is None:
-                continue
-            if type(value) not in _COPY_TYPES[kind]:
-                return False
-            aware = _AWARE.get(kind)
-            if aware is not None and (value.tzinfo is not None) is not aware:
-                return False
+    for col, column in zip(cols, zip(*params, strict=True), strict=False):
+        assert col is not None
+        kinds = set(map(type, column))
+        kinds.discard(type(None))
+        if not kinds.issubset(_COPY_TYPES[col.kind]):
+            return False
+        aware = _AWARE.get(col.kind)
+        if aware is not None and any(
+            v is not None and (v.tzinfo is not None) is not aware for v in column
+        ):
+            return False
     return True
 
 
@@ -130,8 +133,7 @@ def _copy_rows(
         for values in params:
             writer.write_row(values)
     cursor.execute(select, keys)
-    names = [d[0] for d in cursor.description]
-    stored = [dict(zip(names, row, strict=False)) for row in cursor.fetchall()]
+    stored = as_dicts(cursor, cursor.fetchall())
     if len(stored) != len(params):
         raise _NotCopied
     return stored

@@ -14,7 +14,17 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from . import _insert
-from ._insert import database_error, insert, quote, reselect, values
+from ._insert import (
+    as_dicts,
+    column_list,
+    database_error,
+    insert,
+    marks,
+    quote,
+    reselect,
+    target,
+    values,
+)
 
 if TYPE_CHECKING:
     from ._bulk import Pending
@@ -37,13 +47,11 @@ def insert_group(spec: Table, group: list[Pending], names: list[str]) -> None:
             for p in group:
                 p.stored = insert(spec, p.row, p.given)
             return
-        target = ".".join(quote(part) for part in spec.sql_name)
-        columns = ", ".join(quote(c) for c in names)
-        one = f"({', '.join('%s' for _ in names)})"
+        table, columns, one = target(spec), column_list(names), f"({marks(len(names))})"
         for start in range(0, len(group), MYSQL_CHUNK):
             chunk = group[start : start + MYSQL_CHUNK]
             params = [v for row in values(spec, names, [p.row for p in chunk]) for v in row]
-            sql = f"INSERT INTO {target} ({columns}) VALUES {', '.join(one for _ in chunk)}"
+            sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join(one for _ in chunk)}"
             try:
                 cursor.execute(sql, params)
             except database_error():
@@ -113,8 +121,7 @@ def _read_by_key(
     """The chunk's stored rows in one SELECT ... WHERE (key) IN (...), matched to the built
     rows by their key values; a row whose values the database stored otherwise (a CHAR's
     trailing spaces) is found again alone, as create() finds it."""
-    tuple_of = f"({', '.join(quote(c) for c in key)})"
-    one = f"({', '.join('%s' for _ in key)})"
+    tuple_of, one = f"({column_list(key)})", f"({marks(len(key))})"
     params = [v for row in values(spec, list(key), [p.row for p in chunk]) for v in row]
     found = _select(cursor, spec, f"{tuple_of} IN ({', '.join(one for _ in chunk)})", params)
     by_key = {tuple(row[c] for c in key): row for row in found}
@@ -135,7 +142,7 @@ def _read_by_id(
     if step == 1:
         found = _select(cursor, spec, f"{quote(auto)} BETWEEN %s AND %s", [ids[0], ids[-1]])
     else:
-        found = _select(cursor, spec, f"{quote(auto)} IN ({', '.join('%s' for _ in ids)})", ids)
+        found = _select(cursor, spec, f"{quote(auto)} IN ({marks(len(ids))})", ids)
     by_id = {row[auto]: row for row in found}
     for p, rowid in zip(chunk, ids, strict=True):
         row = by_id.get(rowid)
@@ -143,7 +150,5 @@ def _read_by_id(
 
 
 def _select(cursor: Any, spec: Table, where: str, params: list[Any]) -> list[dict[str, Any]]:
-    target = ".".join(quote(p) for p in spec.sql_name)
-    cursor.execute(f"SELECT * FROM {target} WHERE {where}", params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=False)) for row in cursor.fetchall()]
+    cursor.execute(f"SELECT * FROM {target(spec)} WHERE {where}", params)
+    return as_dicts(cursor, cursor.fetchall())

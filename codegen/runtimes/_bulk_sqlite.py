@@ -13,12 +13,11 @@ create() does.
 
 from __future__ import annotations
 
-import itertools
 import re
 from typing import TYPE_CHECKING, Any
 
 from . import _insert
-from ._insert import database_error, insert, quote, reselect
+from ._insert import as_dicts, database_error, insert, insert_sql, reselect, target
 
 if TYPE_CHECKING:
     from ._bulk import Pending
@@ -48,9 +47,7 @@ def insert_group(
     try:
         if not names or not _fits(cursor, spec, names):
             return False
-        target = quote(spec.sql_name[0])
-        marks = ", ".join("?" for _ in names)
-        sql = f"INSERT INTO {target} ({', '.join(quote(c) for c in names)}) VALUES ({marks})"
+        sql = insert_sql(spec, names)
         try:
             cursor.execute(sql, params[0])
         except database_error():
@@ -103,12 +100,10 @@ def _read(
     exactly there (never seen), each found again by its key, as create() finds one."""
     if not chunk:
         return
-    target = quote(spec.sql_name[0])
     cursor.execute(
-        f"SELECT * FROM {target} WHERE rowid BETWEEN ? AND ? ORDER BY rowid", [first, last]
+        f"SELECT * FROM {target(spec)} WHERE rowid BETWEEN ? AND ? ORDER BY rowid", [first, last]
     )
-    columns = [d[0] for d in cursor.description]
-    stored = list(map(dict, map(zip, itertools.repeat(columns), cursor.fetchall())))
+    stored = as_dicts(cursor, cursor.fetchall())
     if len(stored) == len(chunk) == last - first + 1:
         for p, row in zip(chunk, stored, strict=True):
             p.stored = row

@@ -10,11 +10,12 @@ refused row's own, as with create().
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import json
 import operator
 import sys
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -39,6 +40,41 @@ def quote(name: str) -> str:
     """An identifier quoted for the bound driver (only called once bind() has one)."""
     assert driver is not None, "schemagen: no connection bound"
     return quote_name(name, driver)
+
+
+def target(spec: Table) -> str:
+    """The table's name in SQL: each part (schema, table) quoted for the bound driver."""
+    return ".".join(quote(part) for part in spec.sql_name)
+
+
+def column_list(names: Iterable[str]) -> str:
+    """`"a", "b c"`: the column names quoted for the bound driver, comma-separated."""
+    return ", ".join(quote(c) for c in names)
+
+
+def mark() -> str:
+    """The bound driver's parameter marker: sqlite3's `?`, psycopg's and PyMySQL's `%s`."""
+    return "?" if driver == "sqlite" else "%s"
+
+
+def marks(count: int) -> str:
+    """`count` parameter markers, comma-separated."""
+    return ", ".join(mark() for _ in range(count))
+
+
+def insert_sql(spec: Table, names: list[str], overriding: bool = False) -> str:
+    """INSERT of one row's `names` (DEFAULT VALUES for none); `overriding`: with PostgreSQL's
+    OVERRIDING SYSTEM VALUE."""
+    if not names:
+        return f"INSERT INTO {target(spec)} DEFAULT VALUES"
+    over = " OVERRIDING SYSTEM VALUE" if overriding else ""
+    return f"INSERT INTO {target(spec)} ({column_list(names)}){over} VALUES ({marks(len(names))})"
+
+
+def as_dicts(cursor: Any, rows: Iterable[Sequence[Any]]) -> list[dict[str, Any]]:
+    """Rows the cursor fetched, as dicts keyed by its column names."""
+    names = [d[0] for d in cursor.description]
+    return list(map(dict, map(zip, itertools.repeat(names), rows)))
 
 
 def adapt(value: Any, is_json: bool) -> Any:
@@ -91,25 +127,14 @@ def insert(
         c for c in spec.insert if c not in spec.identity or c in given
     ]
     values = [adapt(row[c], c in spec.json_columns) for c in names]
-    mark = "?" if driver == "sqlite" else "%s"
-    columns = ", ".join(quote(c) for c in names)
-    target = ".".join(quote(p) for p in spec.sql_name)
-    if names:
-        sql = (
-            f"INSERT INTO {target} ({columns})"
-            + (" OVERRIDING SYSTEM VALUE" if overriding else "")
-            + f" VALUES ({', '.join(mark for _ in names)})"
-        )
-    else:
-        sql = f"INSERT INTO {target} DEFAULT VALUES"
+    sql = insert_sql(spec, names, bool(overriding))
     cursor = connection.cursor()
     try:
         if driver == "mysql" or (driver == "sqlite" and old_sqlite()):
             cursor.execute(sql, values)
             return reselect(spec, row, names, cursor)
         cursor.execute(sql + " RETURNING *", values)
-        stored = cursor.fetchone()
-        return dict(zip([d[0] for d in cursor.description], stored, strict=False))
+        return as_dicts(cursor, [cursor.fetchone()])[0]
     finally:
         cursor.close()
 
@@ -120,8 +145,6 @@ def reselect(
     """The stored row, found by its AUTO_INCREMENT id (`rowid`, else the cursor's last),
     else its primary or a UNIQUE key without NULLs, else every inserted column compared
     NULL-safely."""
-    target = ".".join(quote(p) for p in spec.sql_name)
-    mark = "?" if driver == "sqlite" else "%s"
     same = " IS " if driver == "sqlite" else " <=> "
     key = next((k for k in spec.keys if all(row.get(c) is not None for c in k)), None)
     rowid = cursor.lastrowid if rowid is None else rowid
@@ -130,15 +153,15 @@ def reselect(
     else:
         columns = list(key) if key is not None else names
         params = [adapt(row[c], c in spec.json_columns) for c in columns]
-    where = " AND ".join(f"{quote(c)}{same}{mark}" for c in columns)
-    cursor.execute(f"SELECT * FROM {target} WHERE {where}", params)
+    where = " AND ".join(f"{quote(c)}{same}{mark()}" for c in columns)
+    cursor.execute(f"SELECT * FROM {target(spec)} WHERE {where}", params)
     stored = cursor.fetchone()
     if stored is None:
         raise GenerationError(
             f"{spec.key}: the inserted row was not found again by {', '.join(columns)}"
             " (the database stored other values than the row holds)"
         )
-    return dict(zip([d[0] for d in cursor.description], stored, strict=False))
+    return as_dicts(cursor, [stored])[0]
 
 
 def old_sqlite() -> bool:

@@ -366,7 +366,41 @@ def _enum_as_is(col: Col) -> Callable[[Any], bool]:
     return (lambda v: type(v) is str and v in labels) if labels else (lambda v: type(v) is str)
 
 
-_PG_AS_IS: dict[str, Callable[[Col], Callable[[Any], bool]]] = {
+def _numeric_as_is(col: Col) -> Callable[[Any], bool] | None:
+    """numeric(p,s) keeps a Decimal with s digits after the point and at most p - s before
+    it (numeric_typmod rounds to s, turns -0 into 0 and checks the digits); numeric
+    without a typmod keeps any Decimal."""
+    if col.precision is None:
+        return lambda v: type(v) is Decimal
+    scale = col.scale or 0
+    if scale < 0 or col.precision < scale:
+        return None
+    quantum, limit = Decimal(1).scaleb(-scale), Decimal(10) ** (col.precision - scale)
+    return lambda v: (
+        type(v) is Decimal
+        and v.same_quantum(quantum)
+        and -limit < v < limit
+        and (v != 0 or not v.is_signed())
+    )
+
+
+def _my_text_as_is(col: Col) -> Callable[[Any], bool]:
+    """MySQL keeps text within the column's length as it is (NUL too); CHAR(n) is read back
+    without trailing spaces."""
+    n = col.length
+    if col.kind == "char":
+        return lambda v: type(v) is str and (n is None or len(v) <= n) and not v.endswith(" ")
+    if n is not None:
+        return lambda v: type(v) is str and len(v) <= n
+    return lambda v: type(v) is str
+
+
+def _any(value: Any) -> bool:
+    return True
+
+
+_PG_AS_IS: dict[str, Callable[[Col], Callable[[Any], bool] | None]] = {
+    "numeric": _numeric_as_is,
     **dict.fromkeys(("smallint", "integer", "bigint"), _int_as_is),
     **dict.fromkeys(("text", "varchar", "char"), _text_as_is),
     "enum": _enum_as_is,
@@ -378,12 +412,23 @@ _PG_AS_IS: dict[str, Callable[[Col], Callable[[Any], bool]]] = {
 }
 
 
+_MY_AS_IS: dict[str, Callable[[Col], Callable[[Any], bool] | None]] = {
+    **dict.fromkeys(("smallint", "integer", "bigint"), _int_as_is),  # _my_int is _pg_int's
+    "numeric": _numeric_as_is,  # _my_numeric: to_numeric, as _pg_numeric for a Decimal
+    **dict.fromkeys(("text", "varchar", "char"), _my_text_as_is),
+    "enum": _enum_as_is,
+}
+
+
 def stored_as_is(col: Col) -> Callable[[Any], bool] | None:
     """A test for the values `coerce` returns unchanged (None: always ask `coerce`): the
-    factories' own values mostly are, and skip the conversion."""
-    if COERCERS.get(DIALECT) is not PG:
-        return None
-    make = _PG_AS_IS.get(col.kind)
+    factories' own values mostly are, and skip the conversion. A kind the dialect has no
+    coercion for (SQLite's every kind) keeps every value."""
+    coercers = COERCERS.get(DIALECT, {})
+    if col.kind not in coercers:
+        return _any
+    makers = _PG_AS_IS if coercers is PG else _MY_AS_IS if coercers is MYSQL else {}
+    make = makers.get(col.kind)
     return None if make is None else make(col)
 
 

@@ -2227,19 +2227,24 @@ def sq_not(a: Any) -> int | None:
 
 
 def _ld(x: Fraction) -> Fraction:
-    """Round to an x87 long double (64-bit significand, ties to even)."""
-    if x == 0:
+    """Round to an x87 long double (64-bit significand, ties to even), on the numerator and
+    denominator as integers (Fraction arithmetic cost SQLite's round() most of a row's
+    build; tests/sqlexpr/test_ld_fast.py holds the Fraction definition)."""
+    n, d = x.numerator, x.denominator
+    if n == 0:
         return x
-    sign = -1 if x < 0 else 1
-    x = abs(x)
-    e = x.numerator.bit_length() - x.denominator.bit_length()
-    if Fraction(2) ** e > x:
+    sign = 1
+    if n < 0:
+        sign, n = -1, -n
+    e = n.bit_length() - d.bit_length()  # 2**e <= n/d < 2**(e + 1), once corrected
+    if (d << e > n) if e >= 0 else (d > n << -e):
         e -= 1
-    scaled = x * Fraction(2) ** (63 - e)
-    q, r = divmod(scaled.numerator, scaled.denominator)
-    if 2 * r > scaled.denominator or (2 * r == scaled.denominator and q % 2 == 1):
+    k = 63 - e  # n/d * 2**k has 64 bits before the point
+    num, den = (n << k, d) if k >= 0 else (n, d << -k)
+    q, r = divmod(num, den)
+    if 2 * r > den or (2 * r == den and q & 1):
         q += 1
-    return sign * Fraction(q) / Fraction(2) ** (63 - e)
+    return Fraction(sign * q, 1 << k) if k >= 0 else Fraction(sign * q << -k)
 
 
 _AR_ROUND = (5.0e-01, 5.0e-02, 5.0e-03, 5.0e-04, 5.0e-05, 5.0e-06, 5.0e-07, 5.0e-08, 5.0e-09,

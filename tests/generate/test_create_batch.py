@@ -336,3 +336,41 @@ def _fresh_sql(pg_server: Any, sql: str) -> Any:
     conn = holder.__enter__()
     conn.execute(sql)
     return holder, conn
+
+
+def test_the_collector_is_paused_while_a_batch_is_made(
+    tmp_path: Path, make_package: Make, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """create_batch() builds and inserts with the cyclic collector paused, and leaves it as
+    it found it: enabled again afterwards (raising or not), still paused if it was."""
+    import gc
+
+    pkg = make_package(paths=[SAMPLES / "sqlite" / "schema.sql"], dialect="sqlite", seed=4)
+    conn = sqlite3.connect(tmp_path / "gc.db")
+    conn.executescript((SAMPLES / "sqlite" / "schema.sql").read_text(encoding="utf-8"))
+    flush, seen = pkg._runtime._flush, []
+
+    def watched(pending: Any) -> Any:
+        seen.append(gc.isenabled())
+        if len(seen) == 2:
+            raise RuntimeError("refused")
+        return flush(pending)
+
+    monkeypatch.setattr(pkg._runtime, "_flush", watched)
+    pkg.bind(conn)
+    try:
+        assert gc.isenabled()
+        assert len(pkg.FACTORIES["orders"].create_batch(3)) == 3
+        assert seen == [False] and gc.isenabled()
+        with pytest.raises(RuntimeError, match="refused"):
+            pkg.FACTORIES["orders"].create_batch(3)
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            pkg.FACTORIES["orders"].create_batch(3)
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+    finally:
+        pkg.bind(None)
+        conn.close()

@@ -100,6 +100,63 @@ def test_arguments_draw_as_plain_faker() -> None:
     assert _draws(quick, 3, calls) == _draws(plain, 3, calls)
 
 
+def _own_draws(fake: Faker, seed: int, calls: list[tuple[str, str, tuple[Any, ...]]]) -> Any:
+    """Calls made on the generator and a provider themselves (as providers call each other):
+    `fake.numerify` is the provider's method as Faker first bound it, not the quickened one."""
+    fake.seed_instance(seed)
+    generator = fake.factories[0]
+    provider = generator.providers[0]
+    out = []
+    for where, name, args in calls:
+        target = generator if where == "generator" else provider
+        try:
+            out.append(repr(getattr(target, name)(*args)))
+        except Exception as error:  # both must fail alike
+            out.append(f"{type(error).__name__}: {error}")
+    return out
+
+
+@pytest.mark.parametrize("locale", ["en_US", "de_DE", "ja_JP"])
+def test_placeholders_patterns_and_elements_draw_as_plain_faker(locale: str) -> None:
+    """numerify / lexify / bothify without their regex passes, parse() with its patterns
+    split once, random_element() as one draw: odd texts, arguments and errors included."""
+    plain, quick = _pair(locale)
+    weights = OrderedDict([("a", 0.5), ("b", 0.2), ("c", 0.3)])
+    for fake in (plain, quick):
+        fake.factories[0].set_arguments("small", {"min_value": 1, "max_value": 9})
+    calls: list[tuple[str, str, tuple[Any, ...]]] = [
+        ("provider", "numerify", ()),
+        ("provider", "numerify", ("###-%%%-$$$-!!!-@@@ #!%@$",)),
+        ("provider", "numerify", ("",)),
+        ("provider", "numerify", ("no marks",)),
+        ("provider", "numerify", (None,)),
+        ("provider", "lexify", ()),
+        ("provider", "lexify", ("??-#-??",)),
+        ("provider", "lexify", ("??", "xyz")),
+        ("provider", "lexify", ("??", ["x", "y"])),
+        ("provider", "bothify", ("## ?? %$!@",)),
+        ("provider", "bothify", ("## ??", "AB")),
+        ("provider", "random_element", ()),
+        ("provider", "random_element", (("p", "q", "r"),)),
+        ("provider", "random_element", (["p", "q"],)),
+        ("provider", "random_element", ("pqrs",)),
+        ("provider", "random_element", (weights,)),
+        ("provider", "random_element", (OrderedDict([("a", 0), ("b", 0)]),)),
+        ("provider", "random_element", (OrderedDict([("a", "x")]),)),
+        ("provider", "random_element", ({"a": 1},)),
+        ("provider", "random_element", ((),)),
+        ("provider", "random_element", (range(5),)),
+        ("generator", "parse", ("{{first_name}} {{last_name}}",)),
+        ("generator", "parse", ("{{ first_name }}-{{first_name}}!",)),
+        ("generator", "parse", ("plain",)),
+        ("generator", "parse", ("{{pyint:small}} {{first_name}}",)),
+        ("generator", "parse", ("{{pyint:missing}}",)),
+        ("generator", "parse", ("{{first_name}} {{no_such_formatter}}",)),
+        ("generator", "parse", (5,)),
+    ] * 20
+    assert _own_draws(quick, 4, calls) == _own_draws(plain, 4, calls)
+
+
 def test_the_runtime_instance_is_quickened() -> None:
     provider = next(p for p in _runtime.fake.factories[0].providers if hasattr(p, "word_list"))
     assert "random_elements" in vars(provider)
