@@ -137,6 +137,7 @@ def _check(run: Run, out: Path, strict_version: bool, full: bool) -> Report:
     from .modeldiff import diff
 
     made = pipeline.build(run, files, cached=not full)
+    made.caches.close()  # read, never written
     built, package = made.built, made.package
     report = Report(in_sync=True, notes=_leftover_notes(state))
     if state.interrupted:
