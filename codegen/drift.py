@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from .errors import SchemagenError
 from .records import FINGERPRINT_PREFIX, HEADER_PREFIX, MANIFEST, inputs_fingerprint
 
 if TYPE_CHECKING:
+    from .model import Schema
     from .modeldiff import Change
 
 
@@ -133,8 +135,6 @@ def _check(run: Run, out: Path, strict_version: bool, full: bool) -> Report:
     # past the fast path: the stages themselves (imported here, so that an in-sync check
     # loads none of them). generate's caches are read, never written; `full` reads none.
     from . import pipeline
-    from .model import Schema
-    from .modeldiff import diff
 
     made = pipeline.build(run, files, cached=not full)
     made.caches.close()  # read, never written
@@ -151,7 +151,7 @@ def _check(run: Run, out: Path, strict_version: bool, full: bool) -> Report:
     elif manifest is None:
         report.problems.append(f"{MANIFEST}: missing (the package was never generated here)")
     elif (recorded := _recorded_model(manifest, disk, state.files)) is not None:
-        report.changes = diff(Schema.from_json(recorded), built.schema)
+        report.changes = _explained(recorded, package.files.get(records.MODEL), built.schema) or []
     expected = dict(package.files)
     if full:
         for rel in expected:
@@ -209,9 +209,10 @@ def _differing(disk: _Disk, expected: dict[str, str], digests: dict[str, str]) -
 
 def _recorded_model(
     manifest: dict[str, Any], disk: _Disk, recorded: dict[str, str]
-) -> dict[str, Any] | None:
-    """The model the package was generated from: `_model.json` when it is what generate
-    wrote (a manifest of format 1 held it inline); None when there is none to trust."""
+) -> dict[str, Any] | str | None:
+    """The model the package was generated from: the text of `_model.json` when it is what
+    generate wrote (a manifest of format 1 held the model inline: that dict); None when
+    there is none to trust."""
     if isinstance(manifest.get("model"), dict):
         inline: dict[str, Any] = manifest["model"]
         return inline
@@ -220,13 +221,48 @@ def _recorded_model(
         or recorded.get(records.MODEL) != disk.digests[records.MODEL]
     ):
         return None  # missing or edited: reported as a file problem, not explained
-    text = disk.text(records.MODEL)
-    if text is None:
-        return None
+    return disk.text(records.MODEL)
+
+
+def _explained(
+    recorded: dict[str, Any] | str, now: str | None, schema: Schema
+) -> list[Change] | None:
+    """The schema changes since `recorded` (None: it does not read as a model). Only the
+    tables whose record differs from `now`'s (generate's `_model.json` text) other than in
+    locations are decoded and compared: an identical table yields no change, and decoding
+    every table of both models was most of what `check` adds to a warm build."""
+    from .model import Schema
+    from .modeldiff import diff
+
+    if isinstance(recorded, dict):
+        return diff(Schema.from_json(recorded), schema)
     try:
-        return records.read(text)
+        old, new = json.loads(recorded), json.loads(now or "")
     except ValueError:
         return None
+    if not (isinstance(old, dict) and isinstance(new, dict)):
+        return None
+    before, after = old.get("tables"), new.get("tables")
+    if isinstance(before, list) and isinstance(after, list):
+        was, now_ = {_shape(t) for t in before}, {_shape(t) for t in after}
+        old["tables"] = [t for t in before if _shape(t) not in now_]
+        new["tables"] = [t for t in after if _shape(t) not in was]
+    old.pop("//", None)
+    new.pop("//", None)
+    try:
+        recorded_schema = Schema.from_json(records.expand(old))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    return diff(recorded_schema, Schema.from_json(records.expand(new)))
+
+
+_LOCATION = re.compile(r'"(?:[^"\\]*_)?location": "(?:[^"\\]|\\.)*"')
+
+
+def _shape(item: Any) -> str:
+    """A recorded table without its locations (a key ending in `location` with a string
+    value: inside a JSON string every quote is escaped, so only a key matches)."""
+    return _LOCATION.sub("", json.dumps(item, ensure_ascii=False))
 
 
 def _judge_model_record(
