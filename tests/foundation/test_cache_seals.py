@@ -12,11 +12,16 @@ import pytest
 from codegen import cachestore
 
 
-def test_kept_new_and_changed_entries_all_hold_after_a_resave(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An output folder whose caches live in a cache root of this test's own."""
     monkeypatch.setenv(cachestore.ENV, str(tmp_path / "cache"))
-    out = tmp_path / "fakes"
+    return tmp_path / "fakes"
+
+
+def test_kept_new_and_changed_entries_all_hold_after_a_resave(
+    out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     first = cachestore.read_caches(out, "postgres")
     for key, text in (("a", "kept"), ("b", "changed"), ("c", "dropped")):
         first.formatter.memo(key, key, lambda text=text: text)
@@ -45,13 +50,9 @@ def test_kept_new_and_changed_entries_all_hold_after_a_resave(
     }
 
 
-def test_a_cache_file_whose_text_is_the_same_is_left_alone(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_cache_file_whose_text_is_the_same_is_left_alone(out: Path) -> None:
     """A run that used the same entries as the file holds, none computed anew, rewrites
     neither file."""
-    monkeypatch.setenv(cachestore.ENV, str(tmp_path / "cache"))
-    out = tmp_path / "fakes"
     first = cachestore.read_caches(out, "postgres")
     first.formatter.memo("k", "a", lambda: "A")
     cachestore.write_caches(out, first)
@@ -73,11 +74,7 @@ def test_a_cache_file_whose_text_is_the_same_is_left_alone(
     }
 
 
-def test_entries_are_read_when_asked_for_and_a_damaged_one_is_a_miss(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv(cachestore.ENV, str(tmp_path / "cache"))
-    out = tmp_path / "fakes"
+def test_entries_are_read_when_asked_for_and_a_damaged_one_is_a_miss(out: Path) -> None:
     first = cachestore.read_caches(out, "postgres")
     for key in "abc":
         first.formatter.memo(key, key, lambda key=key: key.upper() * 3)
@@ -108,11 +105,7 @@ def test_entries_are_read_when_asked_for_and_a_damaged_one_is_a_miss(
     "damage",
     [b"", b"garbage\n", b"schemagen-cache 2 999999\n", b"schemagen-cache 2 5\nversion\nab"],
 )
-def test_a_broken_file_is_a_miss_not_an_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: bytes
-) -> None:
-    monkeypatch.setenv(cachestore.ENV, str(tmp_path / "cache"))
-    out = tmp_path / "fakes"
+def test_a_broken_file_is_a_miss_not_an_error(out: Path, damage: bytes) -> None:
     cachestore.write_caches(out, cachestore.read_caches(out, "postgres"))  # the key, files
     path = cachestore.cache_file(out, "black")
     path.write_bytes(damage)
