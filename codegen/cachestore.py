@@ -14,6 +14,12 @@ miss, not the whole cache. The CI mode (`check --full`) uses no cache at all.
 
 An earlier schemagen kept the caches in `<out>/.schemagen-cache/`; that folder is never
 read, and `generate` removes it.
+
+A cache file holds an index (entry, seal, length) and then the entries' texts: a run reads
+the index alone and each text when it is asked for (its seal checked then), so the texts a
+run does not need never reach memory, and an unchanged entry is copied to the next file as
+it is (one JSON document of every entry, read whole, was ~110 MB held for a whole run at
+5000 tables, and ~280 MB while it was decoded).
 """
 
 from __future__ import annotations
@@ -21,27 +27,30 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
-import json
 import os
 import shutil
 import sys
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import build_id
-from .digest import sha256
 from .parse.cache import StatementCache
 from .render import Formatter
-from .writer import atomic_write
+from .writer import atomic_write, stage
 
 ENV = "SCHEMAGEN_CACHE_DIR"
-Seals = dict[str, tuple[str, str]]  # entry -> (text, seal) of entries whose seal held
 LEGACY_DIR = ".schemagen-cache"  # inside --out: written by earlier versions, never read
 _KEY_FILE = "key"
 _KEY_BYTES = 32
 _FORMATTER = "black"
 _STATEMENTS = "statements"
+_SUFFIX = ".cache"
+_OLD_SUFFIX = ".json"  # one JSON document per file, written by earlier versions: removed
+_MAGIC = b"schemagen-cache 2"
+Record = tuple[str, str, int]  # entry, seal, length of its text in bytes
 
 
 def cache_root() -> Path:
@@ -63,63 +72,262 @@ def cache_dir(out: str | os.PathLike[str]) -> Path:
     return cache_root() / hashlib.sha256(real.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
+def cache_file(out: str | os.PathLike[str], name: str) -> Path:
+    """The file of one cache (`black`, `statements`) of an output directory."""
+    return cache_dir(out) / f"{name}{_SUFFIX}"
+
+
+class Store(MutableMapping[str, str]):
+    """One cache file's entries, each text read (and its seal checked) when asked for;
+    what this run computes is kept in memory (`new`) until it is saved."""
+
+    def __init__(self, name: str, version: str, key: bytes | None = None) -> None:
+        self.name, self.version, self._key = name, version, key
+        self.new: dict[str, str] = {}
+        self.index: dict[str, tuple[int, int, str]] = {}  # entry -> offset, length, seal
+        self.held: set[str] = set()  # entries read whose seal held
+        self.failed: set[str] = set()  # entries whose seal failed: misses
+        self.damaged = False  # the file's layout is broken: no entry read
+        self.loaded = False  # an index of this version was read
+        self._fd: int | None = None
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------ the mapping
+    def __getitem__(self, entry: str) -> str:
+        text = self.new.get(entry)
+        if text is None and entry in self.index and entry not in self.failed:
+            data = self._sealed(entry)
+            if data is not None:
+                text = data.decode("utf-8", "surrogatepass")
+        if text is None:
+            raise KeyError(entry)
+        return text
+
+    def __contains__(self, entry: object) -> bool:  # without reading the text
+        return entry in self.new or (entry in self.index and entry not in self.failed)
+
+    def __setitem__(self, entry: str, text: str) -> None:
+        self.new[entry] = text
+
+    def __delitem__(self, entry: str) -> None:
+        if self.new.pop(entry, None) is None and self.index.pop(entry, None) is None:
+            raise KeyError(entry)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted({*self.new, *(e for e in self.index if e not in self.failed)}))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    # ------------------------------------------------------------ the file
+    def open(self, path: Path) -> None:
+        """Read `path`'s index (its texts stay on disk until asked for)."""
+        if self._key is None:
+            return
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        except OSError:
+            return
+        with open(fd, "rb", closefd=False) as handle:
+            index = _read_index(handle, self.version)
+        self.damaged, self.loaded = index is None, index is not None
+        if not index:
+            os.close(fd)
+            return
+        self.index, self._fd = index, fd
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def __del__(self) -> None:
+        self.close()
+
+    def rejected(self) -> int:
+        """How many entries fail their seal (every entry checked now: for tests)."""
+        for entry in self.index:
+            if entry not in self.held and entry not in self.failed:
+                self._sealed(entry)
+        return len(self.failed) + self.damaged
+
+    def _read(self, offset: int, length: int) -> bytes:
+        if self._fd is None:
+            return b""
+        with self._lock:
+            if hasattr(os, "pread"):
+                return os.pread(self._fd, length, offset)
+            os.lseek(self._fd, offset, os.SEEK_SET)
+            return os.read(self._fd, length)
+
+    def _sealed(self, entry: str) -> bytes | None:
+        """The entry's bytes when its seal holds (else None, and it is a miss from now on)."""
+        offset, length, seal = self.index[entry]
+        data = self._read(offset, length)
+        if (
+            len(data) == length
+            and self._key is not None
+            and hmac.compare_digest(seal, _mac(self._key, self.name, self.version, entry, data))
+        ):
+            self.held.add(entry)
+            return data
+        self.failed.add(entry)
+        return None
+
+    # ------------------------------------------------------------ saving
+    def save(self, path: Path, key: bytes, used: Iterable[str], fresh: Mapping[str, str]) -> None:
+        """Write the `used` entries to `path` (whole or not at all): `fresh` texts sealed
+        anew, entries whose seal held when read copied with it; left alone when that is
+        what the file holds already."""
+        plan: list[tuple[Record, str | None]] = []  # (record, fresh text or None: copy)
+        for entry in sorted(used):
+            if any(c.isspace() for c in entry):
+                continue  # no place in the index: never saved
+            text = fresh.get(entry)
+            if text is not None:
+                data = text.encode("utf-8", "surrogatepass")
+                plan.append(
+                    ((entry, _mac(key, self.name, self.version, entry, data), len(data)), text)
+                )
+            elif (
+                entry in self.index
+                and key == self._key
+                and (entry in self.held or self._sealed(entry) is not None)
+            ):
+                plan.append(((entry, self.index[entry][2], self.index[entry][1]), None))
+        if (
+            self.loaded
+            and all(text is None for _, text in plan)
+            and [record[0] for record, _ in plan] == list(self.index)
+        ):
+            self.close()
+            return  # the same entries, copied as they are: the same bytes
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = stage(path, self._layout(plan))
+        self.close()  # before the rename (Windows renames no open file)
+        os.replace(temp, path)
+
+    def _layout(self, plan: list[tuple[Record, str | None]]) -> Iterator[bytes]:
+        yield from _head(self.version, [record for record, _ in plan])
+        for (entry, _, length), text in plan:
+            if text is None:
+                yield self._read(self.index[entry][0], length)
+            else:
+                yield text.encode("utf-8", "surrogatepass")
+
+
+def _head(version: str, records: list[Record]) -> Iterator[bytes]:
+    """The file up to the texts: magic and index size, version, one line per entry."""
+    index = "".join(f"{entry} {seal} {length}\n" for entry, seal, length in records).encode()
+    yield b"%s %d\n" % (_MAGIC, len(index))
+    yield version.encode("utf-8", "surrogatepass") + b"\n"
+    yield index
+
+
+def _read_index(handle: Any, version: str) -> dict[str, tuple[int, int, str]] | None:
+    """entry -> (offset, length, seal) of a cache file; {} when it is for another
+    version (stale, not damaged), None when its layout is broken."""
+    magic, _, size = handle.readline(64).rstrip(b"\n").rpartition(b" ")
+    if magic != _MAGIC or not size.isdigit():
+        return None
+    if handle.readline(4096) != version.encode("utf-8", "surrogatepass") + b"\n":
+        return {}
+    data = handle.read(int(size))
+    offset = handle.tell()
+    index: dict[str, tuple[int, int, str]] = {}
+    for line in data.split(b"\n")[:-1]:
+        parts = line.split(b" ")
+        if len(parts) != 3 or not parts[2].isdigit():
+            return None
+        length = int(parts[2])
+        index[parts[0].decode("utf-8", "replace")] = (
+            offset,
+            length,
+            parts[1].decode("ascii", "replace"),
+        )
+        offset += length
+    return index if len(data) == int(size) else None
+
+
+def read_raw(path: Path) -> tuple[str, list[tuple[str, str, str]]]:
+    """A cache file's version and (entry, seal, text) of each entry, no seal checked: what
+    anyone with access to the file sees (the tests edit caches as an attacker would)."""
+    with path.open("rb") as handle:
+        handle.readline()
+        version = handle.readline().rstrip(b"\n").decode("utf-8", "surrogatepass")
+        handle.seek(0)
+        index = _read_index(handle, version) or {}
+        entries = []
+        for entry, (offset, length, seal) in index.items():
+            handle.seek(offset)
+            entries.append((entry, seal, handle.read(length).decode("utf-8", "surrogatepass")))
+    return version, entries
+
+
+def write_raw(path: Path, version: str, entries: list[tuple[str, str, str]]) -> None:
+    """`read_raw`'s inverse: the file of these entries, with the seals given."""
+    data = [text.encode("utf-8", "surrogatepass") for _, _, text in entries]
+    records = [(entry, seal, len(d)) for (entry, seal, _), d in zip(entries, data, strict=True)]
+    atomic_write(path, b"".join([*_head(version, records), *data]))
+
+
 @dataclass
 class Caches:
     """What one run hands the next: formatted blocks and memos, and statements already read."""
 
     formatter: Formatter
     statements: StatementCache
-    on_disk: dict[str, str | None] = field(default_factory=dict)  # file -> sha256 of its text
-    seals: dict[str, Seals] = field(default_factory=dict)  # file -> the seals that held
-    rejected: int = 0  # entries whose seal failed (damaged or foreign): misses
+    stores: dict[str, Store]  # cache name -> its file's entries
+
+    @property
+    def rejected(self) -> int:
+        """Entries whose seal fails (damaged or foreign: misses); reads every entry."""
+        return sum(store.rejected() for store in self.stores.values())
+
+    def close(self) -> None:
+        for store in self.stores.values():
+            store.close()
 
 
 def no_caches(dialect: str) -> Caches:
     """Empty caches: every block formatted, every statement parsed (`check --full`)."""
-    return Caches(Formatter(), StatementCache(dialect))
+    stores = {name: Store(name, _version(name)) for name in (_FORMATTER, _STATEMENTS)}
+    return Caches(
+        Formatter(cache=stores[_FORMATTER]), StatementCache(dialect, stores[_STATEMENTS]), stores
+    )
 
 
 def read_caches(out: str | os.PathLike[str], dialect: str) -> Caches:
-    """The caches earlier runs on `out` left; only entries whose seal holds."""
-    folder = cache_dir(out)
+    """The caches earlier runs on `out` left: their indexes; each entry is read (and its
+    seal checked) when a run asks for it."""
     key = _key(create=False)
-    on_disk = {name: _read_text(folder / f"{name}.json") for name in (_FORMATTER, _STATEMENTS)}
-    seals: dict[str, Seals] = {_FORMATTER: {}, _STATEMENTS: {}}
-    blocks, bad_blocks = _unseal(
-        key, _FORMATTER, _version(_FORMATTER), on_disk[_FORMATTER], seals[_FORMATTER]
-    )
-    texts, bad_texts = _unseal(
-        key, _STATEMENTS, _version(_STATEMENTS), on_disk[_STATEMENTS], seals[_STATEMENTS]
-    )
-    # a digest of each file, not its text, is what `write_caches` compares against: the
-    # texts (100 MB at 5000 tables) would otherwise stay in memory for the whole run
-    digests = {name: None if text is None else sha256(text) for name, text in on_disk.items()}
+    stores = {name: Store(name, _version(name), key) for name in (_FORMATTER, _STATEMENTS)}
+    for name, store in stores.items():
+        store.open(cache_file(out, name))
     return Caches(
-        Formatter(cache=blocks),
-        StatementCache(dialect, texts),
-        digests,
-        seals,
-        bad_blocks + bad_texts,
+        Formatter(cache=stores[_FORMATTER]), StatementCache(dialect, stores[_STATEMENTS]), stores
     )
 
 
 def write_caches(out: str | os.PathLike[str], caches: Caches) -> None:
     """Save the entries this run used, sealed; leave a file alone when its text is the same.
-    Also remove the in-repository cache folder of earlier versions."""
+    Also remove the in-repository cache folder, and cache files, of earlier versions."""
     _remove_legacy(Path(out))
     key = _key(create=True)
     if key is None:
+        caches.close()
         return  # no usable cache directory: the cache is an optimisation, never a failure
-    folder = cache_dir(out)
-    for name, entries in (
-        (_FORMATTER, caches.formatter.memo.kept()),
-        (_STATEMENTS, caches.statements.saved()),
+    memo, statements = caches.formatter.memo, caches.statements
+    for name, used, fresh in (
+        (_FORMATTER, memo.used, caches.stores[_FORMATTER].new),
+        (_STATEMENTS, statements.used, statements.saved(fresh_only=True)),
     ):
-        text = _seal(key, name, _version(name), entries, caches.seals.get(name, {}))
-        if sha256(text) != caches.on_disk.get(name):
-            with contextlib.suppress(OSError):
-                folder.mkdir(parents=True, exist_ok=True)
-                atomic_write(folder / f"{name}.json", text.encode("utf-8"))
+        path = cache_file(out, name)
+        with contextlib.suppress(OSError):
+            caches.stores[name].save(path, key, used, fresh)
+        with contextlib.suppress(OSError):
+            path.with_suffix(_OLD_SUFFIX).unlink()
+    caches.close()
 
 
 def _version(name: str) -> str:
@@ -127,53 +335,10 @@ def _version(name: str) -> str:
     return f"{build_id()} {Formatter.version_key()}" if name == _FORMATTER else build_id()
 
 
-# ------------------------------------------------------------------------------ sealing
-
-
-def _mac(key: bytes, name: str, version: str, entry: str, text: str) -> str:
-    message = "\0".join((name, version, entry, text)).encode("utf-8", "surrogatepass")
+def _mac(key: bytes, name: str, version: str, entry: str, data: bytes) -> str:
+    message = b"\0".join((name.encode(), version.encode("utf-8", "surrogatepass"),
+                          entry.encode("utf-8", "surrogatepass"), data))  # fmt: skip
     return hmac.digest(key, message, "sha256").hex()  # one-shot: no HMAC object per entry
-
-
-def _seal(key: bytes, name: str, version: str, entries: Mapping[str, str], held: Seals) -> str:
-    """The cache file of `entries`; an entry read with a seal that held (`held`, same text,
-    same key and version) keeps that seal instead of being hashed again."""
-    sealed = {}
-    for k, v in sorted(entries.items()):
-        old = held.get(k)
-        mac = old[1] if old is not None and old[0] == v else _mac(key, name, version, k, v)
-        sealed[k] = [mac, v]
-    return json.dumps({"version": version, "entries": sealed}, separators=(",", ":"))
-
-
-def _unseal(
-    key: bytes | None, name: str, version: str, text: str | None, held: Seals | None = None
-) -> tuple[dict[str, str], int]:
-    """The entries of a cache file whose seal holds, and how many did not; `held` hears
-    each good entry's text and seal (under this `key` and `version`)."""
-    if key is None or not text:
-        return {}, 0
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return {}, 1
-    if not isinstance(data, dict) or data.get("version") != version:
-        return {}, 0  # another schemagen build: stale, not damaged
-    entries = data.get("entries")
-    if not isinstance(entries, dict):
-        return {}, 1
-    good: dict[str, str] = {}
-    for entry, sealed in entries.items():
-        if (
-            isinstance(sealed, list)
-            and len(sealed) == 2
-            and all(isinstance(part, str) for part in sealed)
-            and hmac.compare_digest(sealed[0], _mac(key, name, version, entry, sealed[1]))
-        ):
-            good[entry] = sealed[1]
-            if held is not None:
-                held[entry] = (sealed[1], sealed[0])
-    return good, len(entries) - len(good)
 
 
 def _key(create: bool) -> bytes | None:
@@ -192,13 +357,6 @@ def _key(create: bool) -> bytes | None:
         atomic_write(path, os.urandom(_KEY_BYTES), mode=0o600)
         return path.read_bytes() if path.stat().st_size == _KEY_BYTES else None
     except OSError:
-        return None
-
-
-def _read_text(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
         return None
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from .errors import SchemagenError
 from .records import FINGERPRINT_PREFIX, HEADER_PREFIX, MANIFEST, inputs_fingerprint
 
 if TYPE_CHECKING:
+    from .model import Schema
     from .modeldiff import Change
 
 
@@ -115,7 +117,9 @@ def _check(run: Run, out: Path, strict_version: bool, full: bool) -> Report:
     state = writer.read_state(out)
     files = sources.collect(run.inputs, cwd)
     digest = sources.digest(files)
-    raw = {rel: data for rel in state.files if (data := _read_bytes(out, rel)) is not None}
+    disk = _Disk(out)
+    for rel in state.files:
+        disk.read(rel)
     manifest = state.manifest
     fingerprint = inputs_fingerprint(__version__, digest, config.fingerprint())
     if (
@@ -123,19 +127,17 @@ def _check(run: Run, out: Path, strict_version: bool, full: bool) -> Report:
         and manifest
         and not state.interrupted
         and manifest.get("fingerprint") == fingerprint
-        and {rel: sha256(data) for rel, data in raw.items()} == state.files
+        and disk.digests == state.files
         and not manifest.get("function_drift")
     ):
         return Report(in_sync=True, fast=True, notes=_leftover_notes(state))
-    on_disk = {rel: data.decode("utf-8", errors="surrogateescape") for rel, data in raw.items()}
 
     # past the fast path: the stages themselves (imported here, so that an in-sync check
     # loads none of them). generate's caches are read, never written; `full` reads none.
     from . import pipeline
-    from .model import Schema
-    from .modeldiff import diff
 
     made = pipeline.build(run, files, cached=not full)
+    made.caches.close()  # read, never written
     built, package = made.built, made.package
     report = Report(in_sync=True, notes=_leftover_notes(state))
     if state.interrupted:
@@ -148,23 +150,23 @@ def _check(run: Run, out: Path, strict_version: bool, full: bool) -> Report:
         report.problems.append(f"{MANIFEST}: damaged ({state.damaged}); run generate to repair it")
     elif manifest is None:
         report.problems.append(f"{MANIFEST}: missing (the package was never generated here)")
-    elif (recorded := _recorded_model(manifest, on_disk, state.files)) is not None:
-        report.changes = diff(Schema.from_json(recorded), built.schema)
+    elif (recorded := _recorded_model(manifest, disk, state.files)) is not None:
+        report.changes = _explained(recorded, package.files.get(records.MODEL), built.schema) or []
     expected = dict(package.files)
     if full:
-        on_disk.update((rel, text) for rel in expected if (text := _read(out / rel)) is not None)
+        for rel in expected:
+            disk.read(rel)
     else:
         expected.pop(MANIFEST)
-        _judge_model_record(report, on_disk, expected, state.files)
-        on_disk.update(
-            (rel, text)
-            for rel in expected
-            if rel not in on_disk and (text := _read(out / rel)) is not None
-        )
+        _judge_model_record(report, disk, expected, state.files)
+        for rel in expected:
+            if rel not in disk.digests:
+                disk.read(rel)
     inputs_changed = manifest is None or manifest.get("fingerprint") != fingerprint
-    _compare(report, on_disk, expected, state.files, inputs_changed)
+    differing = _differing(disk, expected, package.manifest.get("files", {}))
+    _compare(report, disk, differing, expected, state.files, inputs_changed)
     _judge_versions(
-        report, manifest, on_disk, expected, strict_version, state.damaged, inputs_changed
+        report, manifest, disk, differing, expected, strict_version, state.damaged, inputs_changed
     )
     report.functions = [str(d) for d in built.function_drift]
     report.notes += [f"not checked: {d}" for d in built.functions_unchecked]
@@ -172,56 +174,129 @@ def _check(run: Run, out: Path, strict_version: bool, full: bool) -> Report:
     return report
 
 
+class _Disk:
+    """The package's files as found on disk: a digest of each as read, its text read again
+    only where it differs from what generate would write (every file's text, kept for the
+    whole check, was ~130 MB at 5000 tables, bytes and text)."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.digests: dict[str, str] = {}  # path -> sha256 of the bytes read
+
+    def read(self, rel: str) -> None:
+        data = _read_bytes(self.out, rel)
+        if data is not None:
+            self.digests[rel] = sha256(data)
+
+    def text(self, rel: str) -> str | None:
+        """The file's text (undecodable bytes kept as surrogates), when it was found."""
+        if rel not in self.digests:
+            return None
+        data = _read_bytes(self.out, rel)
+        return None if data is None else data.decode("utf-8", errors="surrogateescape")
+
+
+def _differing(disk: _Disk, expected: dict[str, str], digests: dict[str, str]) -> list[str]:
+    """The files whose bytes are not what generate would write (or only on one side), in
+    order; `digests` are the package's own (its manifest's), the rest are hashed here."""
+    return [
+        rel
+        for rel in sorted(set(expected) | set(disk.digests))
+        if rel not in expected
+        or disk.digests.get(rel) != (digests.get(rel) or sha256(expected[rel]))
+    ]
+
+
 def _recorded_model(
-    manifest: dict[str, Any], on_disk: dict[str, str], recorded: dict[str, str]
-) -> dict[str, Any] | None:
-    """The model the package was generated from: `_model.json` when it is what generate
-    wrote (a manifest of format 1 held it inline); None when there is none to trust."""
+    manifest: dict[str, Any], disk: _Disk, recorded: dict[str, str]
+) -> dict[str, Any] | str | None:
+    """The model the package was generated from: the text of `_model.json` when it is what
+    generate wrote (a manifest of format 1 held the model inline: that dict); None when
+    there is none to trust."""
     if isinstance(manifest.get("model"), dict):
         inline: dict[str, Any] = manifest["model"]
         return inline
-    text = on_disk.get(records.MODEL)
-    if text is None or recorded.get(records.MODEL) != _sha(text):
+    if (
+        disk.digests.get(records.MODEL) is None
+        or recorded.get(records.MODEL) != disk.digests[records.MODEL]
+    ):
         return None  # missing or edited: reported as a file problem, not explained
+    return disk.text(records.MODEL)
+
+
+def _explained(
+    recorded: dict[str, Any] | str, now: str | None, schema: Schema
+) -> list[Change] | None:
+    """The schema changes since `recorded` (None: it does not read as a model). Only the
+    tables whose record differs from `now`'s (generate's `_model.json` text) other than in
+    locations are decoded and compared: an identical table yields no change, and decoding
+    every table of both models was most of what `check` adds to a warm build."""
+    from .model import Schema
+    from .modeldiff import diff
+
+    if isinstance(recorded, dict):
+        return diff(Schema.from_json(recorded), schema)
     try:
-        return records.read(text)
+        old, new = json.loads(recorded), json.loads(now or "")
     except ValueError:
         return None
+    if not (isinstance(old, dict) and isinstance(new, dict)):
+        return None
+    before, after = old.get("tables"), new.get("tables")
+    if isinstance(before, list) and isinstance(after, list):
+        was, now_ = {_shape(t) for t in before}, {_shape(t) for t in after}
+        old["tables"] = [t for t in before if _shape(t) not in now_]
+        new["tables"] = [t for t in after if _shape(t) not in was]
+    old.pop("//", None)
+    new.pop("//", None)
+    try:
+        recorded_schema = Schema.from_json(records.expand(old))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    return diff(recorded_schema, Schema.from_json(records.expand(new)))
+
+
+_LOCATION = re.compile(r'"(?:[^"\\]*_)?location": "(?:[^"\\]|\\.)*"')
+
+
+def _shape(item: Any) -> str:
+    """A recorded table without its locations (a key ending in `location` with a string
+    value: inside a JSON string every quote is escaped, so only a key matches)."""
+    return _LOCATION.sub("", json.dumps(item, ensure_ascii=False))
 
 
 def _judge_model_record(
-    report: Report, on_disk: dict[str, str], expected: dict[str, str], recorded: dict[str, str]
+    report: Report, disk: _Disk, expected: dict[str, str], recorded: dict[str, str]
 ) -> None:
     """`_model.json` is a record like the manifest: new locations alone (a table moved in
     the SQL) change it but not the code, so it is not compared with what generate would
     write now; it must only be what generate wrote then."""
     expected.pop(records.MODEL, None)
-    text = on_disk.pop(records.MODEL, None)
+    found = disk.digests.pop(records.MODEL, None)
     if records.MODEL not in recorded:
         return
-    if text is None:
+    if found is None:
         report.problems.append(f"{records.MODEL}: missing")
-    elif recorded[records.MODEL] != _sha(text):
+    elif recorded[records.MODEL] != found:
         report.problems.append(f"{records.MODEL}: edited by hand since schemagen generated it")
 
 
 def _compare(
     report: Report,
-    on_disk: dict[str, str],
+    disk: _Disk,
+    differing: list[str],
     expected: dict[str, str],
     recorded: dict[str, str],
     inputs_changed: bool,
 ) -> None:
     """One problem (and a unified diff) per file that is not byte for byte what it should be."""
-    for rel in sorted(set(expected) | set(on_disk)):
-        old, new = on_disk.get(rel), expected.get(rel)
-        if old == new:
-            continue
+    for rel in differing:
+        old, new = disk.text(rel), expected.get(rel)
         if new is None:
             report.problems.append(f"{rel}: left over from something no longer in the schema")
         elif old is None:
             report.problems.append(f"{rel}: missing")
-        elif rel in recorded and recorded[rel] != _sha(old):
+        elif rel in recorded and recorded[rel] != disk.digests[rel]:
             report.problems.append(f"{rel}: edited by hand since schemagen generated it")
         elif inputs_changed:
             report.problems.append(f"{rel}: out of date")
@@ -233,7 +308,8 @@ def _compare(
 def _judge_versions(
     report: Report,
     manifest: dict[str, Any] | None,
-    on_disk: dict[str, str],
+    disk: _Disk,
+    differing: list[str],
     expected: dict[str, str],
     strict_version: bool,
     damaged: str | None,
@@ -242,10 +318,10 @@ def _judge_versions(
     """A package from another schemagen version whose files differ in headers only is
     reported, not failed (unless --strict-version)."""
     old_version = manifest.get("schemagen") if manifest else None
-    differing = [rel for rel in sorted(set(expected) | set(on_disk))
-                 if on_disk.get(rel) != expected.get(rel)]  # fmt: skip
+    texts = {rel: old for rel, old, _ in report.differing}
     version_only = not damaged and all(
-        _same_but_version(rel, on_disk.get(rel), expected.get(rel)) for rel in differing
+        _same_but_version(rel, texts[rel] if rel in texts else disk.text(rel), expected.get(rel))
+        for rel in differing
     )
     if report.problems and version_only and old_version != __version__ and not strict_version:
         report.notes.append(
@@ -291,18 +367,6 @@ def _read_bytes(out: Path, rel: str) -> bytes | None:
             return handle.read()
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         return None
-
-
-def _read(path: Path) -> str | None:
-    try:
-        return path.read_bytes().decode("utf-8", errors="surrogateescape")
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-        return None
-
-
-def _sha(text: str) -> str:
-    """sha256 of a file's text as read (undecodable bytes kept as surrogates)."""
-    return sha256(text.encode("utf-8", errors="surrogateescape"))
 
 
 def _body(text: str) -> str:

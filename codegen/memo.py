@@ -9,7 +9,7 @@ are kept when it is saved, so dropped tables do not accumulate.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import fields, is_dataclass
 from decimal import Decimal
 from typing import Any
@@ -20,7 +20,10 @@ from .model import Location
 
 class Memo:
     def __init__(self, entries: Mapping[str, str] | None = None) -> None:
-        self.entries: dict[str, str] = dict(entries or {})
+        # a cache store (MutableMapping) is kept as it is: it reads its entries on demand
+        self.entries: MutableMapping[str, str] = (
+            entries if isinstance(entries, MutableMapping) else dict(entries or {})
+        )
         self.used: set[str] = set()
 
     def __call__(self, kind: str, key: str, compute: Callable[[], str]) -> str:

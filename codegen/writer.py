@@ -253,7 +253,7 @@ def _switch_in_place(root: Path, files: Mapping[str, str], result: WriteResult) 
         for rel in result.written:
             target = root / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            staged[rel] = _stage(target, files[rel].encode("utf-8"))
+            staged[rel] = stage(target, files[rel].encode("utf-8"))
         journal = {"//": "schemagen generate is switching these files", "files": sorted(files)}
         atomic_write(root / JOURNAL, json.dumps(journal).encode("utf-8"))
         for rel in sorted(staged, key=lambda rel: (rel == MANIFEST, rel)):
@@ -279,15 +279,20 @@ def _remove(root: Path, stale: Iterable[str]) -> None:
 
 def atomic_write(target: Path, data: bytes, mode: int | None = None) -> None:
     """Write `target` whole or not at all: a temp file beside it, renamed over it."""
-    os.replace(_stage(target, data, mode), target)
+    os.replace(stage(target, data, mode), target)
 
 
-def _stage(target: Path, data: bytes, mode: int | None = None) -> str:
-    """`data` in a temp file beside `target` (`.<name>.<random>.tmp`), with `target`'s mode."""
+def stage(target: Path, data: bytes | Iterable[bytes], mode: int | None = None) -> str:
+    """`data` (bytes, or pieces written as they come) in a temp file beside `target`
+    (`.<name>.<random>.tmp`), with `target`'s mode: renamed over `target`, it replaces it
+    whole."""
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                handle.writelines(data)
         if mode is None:
             mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask()
         os.chmod(tmp, mode)

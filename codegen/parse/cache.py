@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .. import build_id, ddl, deep, model
@@ -43,9 +43,10 @@ _FIELDS: dict[type[Any], tuple[str, ...]] = {
 class StatementCache:
     """Statements by digest of (dialect, SQL text); `used` decides what is saved."""
 
-    def __init__(self, dialect: str, entries: dict[str, str] | None = None) -> None:
+    def __init__(self, dialect: str, entries: Mapping[str, str] | None = None) -> None:
         self.dialect = dialect
-        self.entries: dict[str, str] = entries or {}  # JSON of encoded statements, as saved
+        # JSON of encoded statements, as saved (a cache store reads each when asked for)
+        self.entries: Mapping[str, str] = {} if entries is None else entries
         self.fresh: dict[str, tuple[list[ddl.Statement], Location]] = {}  # read in this run
         self.used: set[str] = set()
         self.misses = 0  # statements read by the parser (for tests and benchmarks)
@@ -72,11 +73,13 @@ class StatementCache:
         self.misses += 1
         return statements
 
-    def saved(self) -> dict[str, str]:
-        """The entries the next run gets: those this run used (so dropped SQL ages out)."""
+    def saved(self, fresh_only: bool = False) -> dict[str, str]:
+        """The entries the next run gets: those this run used (so dropped SQL ages out);
+        `fresh_only`: those read in this run (the cache store copies the others)."""
         return {
             key: _json(_encode(self.fresh[key])) if key in self.fresh else self.entries[key]
             for key in sorted(self.used)
+            if not fresh_only or key in self.fresh
         }
 
     def to_json(self) -> str:

@@ -92,14 +92,14 @@ def cold_tree(project: Path, name: str = "cold") -> dict[str, bytes]:
 def edit_cache(out: str, name: str, change: Callable[[str], str | None]) -> int:
     """Rewrite each entry of one cache file with `change` (None: leave it), keeping the
     seal as it was: what someone with write access to the file can do without the key."""
-    path = cachestore.cache_dir(out) / f"{name}.json"
-    data = json.loads(path.read_text())
+    path = cachestore.cache_file(out, name)
+    version, entries = cachestore.read_raw(path)
     edited = 0
-    for entry in data["entries"].values():
-        new = change(entry[1])
-        if new is not None and new != entry[1]:
-            entry[1], edited = new, edited + 1
-    path.write_text(json.dumps(data))
+    for i, (entry, seal, text) in enumerate(entries):
+        new = change(text)
+        if new is not None and new != text:
+            entries[i], edited = (entry, seal, new), edited + 1
+    cachestore.write_raw(path, version, entries)
     return edited
 
 
@@ -132,14 +132,17 @@ def test_entries_sealed_under_another_key_are_misses(project: Path) -> None:
     """A cache folder copied from another machine (or restored from a shared CI cache
     without this user's key), its entries re-sealed by whoever planted them."""
     key = os.urandom(32)
-    path = cachestore.cache_dir("fakes") / "black.json"
-    data = json.loads(path.read_text())
-    for entry, sealed in data["entries"].items():
-        if "def " in sealed[1]:
-            text = sealed[1] + "\n" + POISON
-            message = "\0".join(("black", data["version"], entry, text)).encode()
-            sealed[:] = [hmac.new(key, message, hashlib.sha256).hexdigest(), text]
-    path.write_text(json.dumps(data))
+    path = cachestore.cache_file("fakes", "black")
+    version, entries = cachestore.read_raw(path)
+    resealed = 0
+    for i, (entry, _, text) in enumerate(entries):
+        if "def " in text:
+            text = text + "\n" + POISON
+            message = "\0".join(("black", version, entry, text)).encode()
+            entries[i] = (entry, hmac.new(key, message, hashlib.sha256).hexdigest(), text)
+            resealed += 1
+    assert resealed > 0
+    cachestore.write_raw(path, version, entries)
     generate()
     assert not [rel for rel, data in tree(project / "fakes").items() if b"PWNED" in data]
     assert cachestore.read_caches("fakes", "postgres").rejected == 0  # re-saved, sealed
@@ -161,7 +164,9 @@ def test_a_cache_planted_in_the_output_folder_is_never_read_and_is_removed(
 def test_the_cache_lives_outside_the_repository_with_a_private_key(project: Path) -> None:
     assert not (project / "fakes" / cachestore.LEGACY_DIR).exists()
     folder = cachestore.cache_dir("fakes")
-    assert (folder / "black.json").is_file() and (folder / "statements.json").is_file()
+    assert cachestore.cache_file("fakes", "black").is_file()
+    assert cachestore.cache_file("fakes", "statements").is_file()
+    assert cachestore.cache_file("fakes", "black").parent == folder
     assert project / "user-cache" in folder.parents
     assert (cachestore.cache_root() / "key").stat().st_mode & 0o077 == 0
 

@@ -195,7 +195,7 @@ def test_generate_keeps_the_cache_and_a_warm_run_writes_what_a_cold_one_does(
     schema.write_text(SCHEMA)
     runner = CliRunner()
     assert runner.invoke(cli.main, ["generate", "schema.sql", "--out", "warm"]).exit_code == 0
-    assert (cachestore.cache_dir(tmp_path / "warm") / "statements.json").is_file()
+    assert cachestore.cache_file(tmp_path / "warm", "statements").is_file()
     assert not (tmp_path / "warm" / cachestore.LEGACY_DIR).exists()
 
     parsed: list[str] = []
