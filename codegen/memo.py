@@ -1,15 +1,17 @@
 """`Memo`: texts computed from a key, cached by the key's digest across runs.
 
 The plan memoises compiled SQL expressions, CHECK bounds and DEFAULT literals here, the
-schemas output its table literals, the database output each table's specs (keyed by
-`key_of` its plan), and the `Formatter` its black-formatted blocks: one store, so one cache
+schemas output its table literals, the database output each table's specs and the factories
+output each group's module (keyed by `key_of` their plans), and the `Formatter` its
+black-formatted blocks and the names each block uses: one store, so one cache
 file beside the package covers them all. Only the entries a run used
 are kept when it is saved, so dropped tables do not accumulate.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import contextlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields, is_dataclass
 from decimal import Decimal
 from typing import Any
@@ -22,6 +24,22 @@ class Memo:
     def __init__(self, entries: Mapping[str, str] | None = None) -> None:
         self.entries: dict[str, str] = dict(entries or {})
         self.used: set[str] = set()
+        self.log: list[str] | None = None  # the digests asked for, while `recorded` runs
+
+    @contextlib.contextmanager
+    def recorded(self) -> Iterator[list[str]]:
+        """The digests asked for inside the block: an entry memoising a computation keeps
+        them, so a hit marks them used too (kept for the next miss, not dropped)."""
+        outer, self.log = self.log, []
+        try:
+            yield self.log
+        finally:
+            if outer is not None:
+                outer += self.log
+            self.log = outer
+
+    def mark_used(self, digests: Iterable[str]) -> None:
+        self.used.update(digests)
 
     def __call__(self, kind: str, key: str, compute: Callable[[], str]) -> str:
         """The text for (`kind`, `key`), computed on a miss."""
@@ -34,6 +52,8 @@ class Memo:
     def get(self, digest: str) -> str | None:
         """The entry stored under `digest` (marked used, so it is kept), or None."""
         self.used.add(digest)
+        if self.log is not None:
+            self.log.append(digest)
         return self.entries.get(digest)
 
     def put(self, digest: str, text: str) -> str:

@@ -18,7 +18,7 @@ from ..context import Context
 from ..dialect import Dialect, of
 from ..digest import sha256
 from ..errors import Diagnostic
-from ..memo import Taken, key_of
+from ..memo import Taken
 from ..model import Column, ForeignKey, Schema, SqlType, Table, Unique
 from ..naming import identifier
 from ..plan import TablePlan
@@ -79,7 +79,8 @@ def _memoised(ctx: Context, t: TablePlan, fns: list[str], taken: Taken,
     free again. A table whose specs warn is not memoised (warnings carry locations)."""
     inserts, modules = out
     parents = [ctx.schema.table(fk.ref_table) is not None for fk in t.table.foreign_keys]
-    digest = f"database-table:{sha256(f'{len(inserts)} {parents} {ctx.schema_wide} {key_of(t)}')}"
+    key = f"{len(inserts)} {parents} {ctx.schema_wide} {ctx.plan_key(t)}"
+    digest = f"database-table:{sha256(key)}"
     hit = ctx.formatter.memo.get(digest)
     if hit is not None:
         header, table, insert, *table_fns = hit.split(_SEP)
