@@ -63,8 +63,10 @@ class Context:
         self.notes: list[str] = []  # output kinds' summaries, printed by generate
 
     def plan_key(self, t: plan.TablePlan) -> str:
-        """A digest of the table's plan without its locations (`memo.key_of`): what every
-        memoised per-table output starts its key from."""
+        """A digest of the table's plan without its locations (`memo.key_of`), or of all it
+        was made from: what every memoised per-table output starts its key from."""
+        if t.memo_key:  # what the plan was made from (plan/stored.py): it decides the plan
+            return t.memo_key
         found = self._plan_keys.get(t.key)
         if found is None:
             found = self._plan_keys[t.key] = sha256(key_of(t))

@@ -12,12 +12,15 @@ they add up to.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from .. import partitions
 from ..config import Config
 from ..dialect import of
+from ..digest import sha256
 from ..errors import Diagnostic
+from ..memo import key_of
 from ..model import Column, Schema, Table
 from ..naming import attribute
 from .checks import plan_checks
@@ -26,7 +29,7 @@ from .compiler import Compiler
 from .foreign_keys import table_fks
 from .function_types import row_fields
 from .ordering import order_pairs
-from .plans import RESERVED_ATTRS, CheckPlan, ColumnPlan, FkMode, FkPlan, TablePlan
+from .plans import RESERVED_ATTRS, CheckPlan, ColumnPlan, CompiledFn, FkMode, FkPlan, TablePlan
 from .scope import Col, Scope, is_json, resolve
 from .unique import plan_unique
 
@@ -47,24 +50,69 @@ def table_plan(
     fks, fk_of, depends_on = table_fks(schema, table, fk_modes, classes)
     computed, default_fns = strategies(scope, bounds, uniques, fk_of)
     order_pairs(scope.cols, bounds)
-    schema_entry = {c.name: c.type.sql for c in table.columns}
+    return assemble(
+        schema,
+        table,
+        Parts(
+            classes[table.key],
+            scope.module,
+            _column_plans(scope),
+            tuple(fks),
+            tuple(checks),
+            tuple(computed),
+            tuple(default_fns),
+            tuple(dict.fromkeys(depends_on)),
+            tuple((c, k, what) for c, (k, what) in uniques.residues.items()),
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Parts:
+    """What the phases decide for a table: the part of its plan worth memoising."""
+
+    class_name: str
+    module: str
+    columns: tuple[ColumnPlan, ...]
+    fks: tuple[FkPlan, ...]
+    checks: tuple[CheckPlan, ...]
+    computed: tuple[tuple[str, CompiledFn], ...]
+    default_fns: tuple[CompiledFn, ...]
+    depends_on: tuple[str, ...]
+    residues: tuple[tuple[str, int, str], ...]
+
+
+def with_reads(memo_key: str, fields: tuple[tuple[str, str], ...], start: int) -> str:
+    """A plan's `memo_key`: what its parts were made from, and what `assemble` reads of
+    other tables (row types, a partition's offset)."""
+    return sha256(key_of([memo_key, fields, start]))
+
+
+def assemble(schema: Schema, table: Table, parts: Parts, memo_key: str = "") -> TablePlan:
+    """The `TablePlan` of `parts`, with what it reads straight off the table and the rest
+    of the schema (names, types, partition offset, row type), which a replayed plan
+    (plan/stored.py) reads again. `memo_key`: a digest of what `parts` were made from;
+    the plan's own adds what is read here of other tables."""
+    fields = row_fields(schema, table)
+    start = partitions.sequence_start(schema, table)
     return TablePlan(
         table.key,
         table,
-        classes[table.key],
-        scope.module,
-        _column_plans(scope),
-        tuple(fks),
-        tuple(checks),
-        tuple(computed),
-        tuple(default_fns),
+        parts.class_name,
+        parts.module,
+        parts.columns,
+        parts.fks,
+        parts.checks,
+        parts.computed,
+        parts.default_fns,
         (table.schema, table.name) if table.schema and table.key != table.name else (table.name,),
-        schema_entry,
-        meta_of(table, fks, checks),
-        tuple(dict.fromkeys(depends_on)),
-        partitions.sequence_start(schema, table),
-        tuple((c, k, what) for c, (k, what) in uniques.residues.items()),
-        row_fields(schema, table),
+        {c.name: c.type.sql for c in table.columns},
+        meta_of(table, parts.fks, parts.checks),
+        parts.depends_on,
+        start,
+        parts.residues,
+        fields,
+        memo_key and with_reads(memo_key, fields, start),
     )
 
 
