@@ -296,3 +296,21 @@ def test_a_plan_is_memoised_by_its_parents_keys(tmp_path: Path) -> None:
     before = f"CREATE TABLE p (id serial PRIMARY KEY, k integer UNIQUE);\n{child}"
     after = f"CREATE TABLE p (id serial UNIQUE, k integer PRIMARY KEY);\n{child}"
     _warm_cold(before, after, tmp_path)
+
+
+def test_inserts_are_named_after_their_tables(tmp_path: Path) -> None:
+    """A table's generated insert is named after its table, not its place (so a table
+    inserted before it leaves its memoised specs valid): unique where long names share
+    their first characters, and each `def` line fits."""
+    long = "a" * 60
+    sql = "\n".join(f"CREATE TABLE {long}{c} (id serial PRIMARY KEY, v text);" for c in "xy")
+    source = _generate(sql + "\nCREATE TABLE t (id serial PRIMARY KEY);", tmp_path / "s.sql",
+                       Formatter(enabled=False)).files["database.py"]  # fmt: skip
+    defs = [line for line in source.splitlines() if line.startswith("def insert_")]
+    assert [d.split("(")[0] for d in defs] == [
+        f"def insert_{'a' * 32}",
+        f"def insert_{'a' * 32}_2",
+        "def insert_t",
+    ]
+    assert all(len(d) <= 100 for d in defs)
+    compile(source, "database.py", "exec")
