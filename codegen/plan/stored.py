@@ -25,7 +25,7 @@ from ..memo import Memo, key_of
 from ..model import Location, Schema, Table
 from .foreign_keys import ref_columns
 from .plans import CheckPlan, ColumnPlan, CompiledFn, FkMode, FkPlan, TablePlan
-from .tables import Parts, assemble, with_reads
+from .tables import assemble, with_reads
 
 _SEP = "\x00"  # json.dumps escapes NUL; digests hold none
 
@@ -73,7 +73,7 @@ def planned(
     if hit is not None:
         asked, text = hit.split(_SEP, 1)
         memo.mark_used(asked.split())
-        return assemble(schema, table, _parts(json.loads(text), table.location), key)
+        return assemble(schema, table, *_parts(json.loads(text), table.location), memo_key=key)
     before = len(warnings)
     with memo.recorded() as asked_for:
         made = plan()
@@ -103,13 +103,14 @@ def _fn(fn: CompiledFn) -> list[Any]:
     return [fn.name, fn.params, fn.source, fn.sql, fn.unsupported]
 
 
-def _parts(data: list[Any], here: Location) -> Parts:
+def _parts(data: list[Any], here: Location) -> tuple[Any, ...]:
+    """`assemble`'s arguments after the table, from `_text`'s."""
     cls, module, columns, fks, checks, computed, defaults, depends_on, residues = data
 
     def fn(f: list[Any]) -> CompiledFn:
         return CompiledFn(f[0], tuple(f[1]), f[2], f[3], f[4], here)
 
-    return Parts(
+    return (
         cls,
         module,
         tuple(ColumnPlan(*c) for c in columns),

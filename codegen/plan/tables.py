@@ -12,7 +12,6 @@ they add up to.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from .. import partitions
@@ -53,33 +52,16 @@ def table_plan(
     return assemble(
         schema,
         table,
-        Parts(
-            classes[table.key],
-            scope.module,
-            _column_plans(scope),
-            tuple(fks),
-            tuple(checks),
-            tuple(computed),
-            tuple(default_fns),
-            tuple(dict.fromkeys(depends_on)),
-            tuple((c, k, what) for c, (k, what) in uniques.residues.items()),
-        ),
+        classes[table.key],
+        scope.module,
+        _column_plans(scope),
+        tuple(fks),
+        tuple(checks),
+        tuple(computed),
+        tuple(default_fns),
+        tuple(dict.fromkeys(depends_on)),
+        tuple((c, k, what) for c, (k, what) in uniques.residues.items()),
     )
-
-
-@dataclass(frozen=True)
-class Parts:
-    """What the phases decide for a table: the part of its plan worth memoising."""
-
-    class_name: str
-    module: str
-    columns: tuple[ColumnPlan, ...]
-    fks: tuple[FkPlan, ...]
-    checks: tuple[CheckPlan, ...]
-    computed: tuple[tuple[str, CompiledFn], ...]
-    default_fns: tuple[CompiledFn, ...]
-    depends_on: tuple[str, ...]
-    residues: tuple[tuple[str, int, str], ...]
 
 
 def with_reads(memo_key: str, fields: tuple[tuple[str, str], ...], start: int) -> str:
@@ -88,29 +70,43 @@ def with_reads(memo_key: str, fields: tuple[tuple[str, str], ...], start: int) -
     return sha256(key_of([memo_key, fields, start]))
 
 
-def assemble(schema: Schema, table: Table, parts: Parts, memo_key: str = "") -> TablePlan:
-    """The `TablePlan` of `parts`, with what it reads straight off the table and the rest
-    of the schema (names, types, partition offset, row type), which a replayed plan
-    (plan/stored.py) reads again. `memo_key`: a digest of what `parts` were made from;
-    the plan's own adds what is read here of other tables."""
+def assemble(
+    schema: Schema,
+    table: Table,
+    class_name: str,
+    module: str,
+    columns: tuple[ColumnPlan, ...],
+    fks: tuple[FkPlan, ...],
+    checks: tuple[CheckPlan, ...],
+    computed: tuple[tuple[str, CompiledFn], ...],
+    default_fns: tuple[CompiledFn, ...],
+    depends_on: tuple[str, ...],
+    residues: tuple[tuple[str, int, str], ...],
+    *,
+    memo_key: str = "",
+) -> TablePlan:
+    """The `TablePlan` of what the phases decided, with what it reads straight off the
+    table and the rest of the schema (names, types, partition offset, row type), which a
+    replayed plan (plan/stored.py) reads again. `memo_key`: a digest of what the parts were
+    made from; the plan's own adds what is read here of other tables."""
     fields = row_fields(schema, table)
     start = partitions.sequence_start(schema, table)
     return TablePlan(
         table.key,
         table,
-        parts.class_name,
-        parts.module,
-        parts.columns,
-        parts.fks,
-        parts.checks,
-        parts.computed,
-        parts.default_fns,
+        class_name,
+        module,
+        columns,
+        fks,
+        checks,
+        computed,
+        default_fns,
         (table.schema, table.name) if table.schema and table.key != table.name else (table.name,),
         {c.name: c.type.sql for c in table.columns},
-        meta_of(table, parts.fks, parts.checks),
-        parts.depends_on,
+        meta_of(table, fks, checks),
+        depends_on,
         start,
-        parts.residues,
+        residues,
         fields,
         memo_key and with_reads(memo_key, fields, start),
     )
