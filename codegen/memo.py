@@ -1,11 +1,13 @@
 """`Memo`: texts computed from a key, cached by the key's digest across runs.
 
-The plan memoises compiled SQL expressions, CHECK bounds and DEFAULT literals here, the
-schemas output its table literals, the database output each table's specs and the factories
-output each group's module (keyed by `key_of` their plans), and the `Formatter` its
-black-formatted blocks and the names each block uses: one store, so one cache
-file beside the package covers them all. Only the entries a run used
-are kept when it is saved, so dropped tables do not accumulate.
+The plan memoises each table's plan (plan/stored.py), compiled SQL expressions, CHECK
+bounds and DEFAULT literals here, the schemas output its table literals, the database
+output each table's specs and the factories output each group's module (keyed by what
+their plans were made from, or `key_of` the plans), and the `Formatter` its black-formatted
+blocks and the names each block uses: one store, so one cache file beside the package
+covers them all. Only the entries a run used are kept when it is saved, so dropped tables
+do not accumulate; an entry memoising a computation keeps the digests it asked for
+(`recorded`), which its hits mark used.
 """
 
 from __future__ import annotations

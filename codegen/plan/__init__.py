@@ -16,7 +16,8 @@ of precedence:
 
 The package: `plans.py` (what it hands on), `tables.py` (one table's phases, in order:
 checks, unique, foreign_keys, columns, ordering), `foreign_keys.py` (also the order tables
-are built in), `compiler.py` (the memoised SQL work);
+are built in), `compiler.py` (the memoised SQL work), `stored.py` (each table's plan
+memoised by what it reads);
 `functions.py` the function (RPC) plan, with `function_types.py` and `function_bodies.py`.
 """
 
