@@ -24,6 +24,7 @@ from typing import Any
 from .. import dialect
 from ..context import Context
 from ..digest import sha256
+from ..memo import packed, unpacked
 from ..model import Schema
 from ..plan import TablePlan
 from ..render import isort_key
@@ -66,29 +67,26 @@ def render(ctx: Context) -> dict[str, str]:
 
 
 def _memoised(ctx: Context, path: str, key: str, part: Callable[[], str]) -> str:
-    """A group's module, formatted, memoised by `key`: the plans of its tables (locations
-    aside: `Context.plan_key`), every template's text, the config and the schema-wide types
-    (`_types` reads them from the schema; so far every change of them that matters changes
-    a plan too), which are all it reads. A hit also sets the header's fingerprint and keeps
-    the memo entries the module's rendering asked for (the black-formatted statements of
-    its tables), so a later change of one of its tables finds them still."""
+    """A group's module, formatted, memoised (deflated: `memo.packed`) by `key`: the plans
+    of its tables (`Context.plan_key`), every template's text, the config and the
+    schema-wide types (`_types` reads them from the schema; so far every change of them
+    that matters changes a plan too), which are all it reads. A hit also sets the header's
+    fingerprint and keeps the memo entries the module's rendering asked for (the
+    black-formatted statements of its tables), so a later change of one of its tables
+    finds them still."""
     memo = ctx.formatter.memo
     digest = f"factories-part:{sha256(key)}"
     hit = memo.get(digest)
     if hit is not None:
-        fingerprint, asked, text = hit.split(_SEP, 2)
-        memo.mark_used(asked.split())
+        fingerprint, asked, text = hit.split(" ", 2)
+        memo.mark_used(asked.split(","))
         ctx.fingerprints[path] = fingerprint
-        return text
+        return unpacked(text)
     with memo.recorded() as asked_for:
         text = ctx.formatter.format_file(part())
-    if _SEP not in text:
-        asked = " ".join(dict.fromkeys(asked_for))
-        memo.put(digest, _SEP.join((ctx.fingerprints[path], asked, text)))
+    asked = ",".join(dict.fromkeys(asked_for))
+    memo.put(digest, f"{ctx.fingerprints[path]} {asked} {packed(text)}")
     return text
-
-
-_SEP = "\x00"  # generated source holds none (the literal printer escapes it)
 
 
 def _part(ctx: Context, path: str, tables: list[TablePlan], overrides: dict[str, Any]) -> str:
