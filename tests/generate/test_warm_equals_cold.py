@@ -314,3 +314,27 @@ def test_inserts_are_named_after_their_tables(tmp_path: Path) -> None:
     ]
     assert all(len(d) <= 100 for d in defs)
     compile(source, "database.py", "exec")
+
+
+def test_a_table_whose_plan_warns_warns_again(tmp_path: Path) -> None:
+    """Planning that warns is not memoised (warnings carry locations): a warm run, with the
+    table moved down a line, gives the warning again, at its new line."""
+    table = "CREATE TABLE w (id serial PRIMARY KEY, x point NOT NULL);"
+    first = Formatter(enabled=False)
+    _generate(table, tmp_path / "s.sql", first)
+    warm = _generate("\n" + table, tmp_path / "s.sql", _warm(first))
+    cold = _generate("\n" + table, tmp_path / "s.sql", Formatter(enabled=False))
+    assert [str(w) for w in warm.warnings] == [str(w) for w in cold.warnings]
+    assert any("no generator for type point" in str(w) for w in warm.warnings)
+
+
+def test_a_partition_is_planned_from_its_siblings(tmp_path: Path) -> None:
+    """A DEFAULT partition takes what its siblings do not: a sibling added changes its
+    CHECKs, its own table unchanged (partitions are planned every run)."""
+    parent = "CREATE TABLE p (id integer NOT NULL, k integer NOT NULL) PARTITION BY LIST (k);"
+    parts = [
+        "CREATE TABLE p1 PARTITION OF p FOR VALUES IN (1);",
+        "CREATE TABLE pd PARTITION OF p DEFAULT;",
+        "CREATE TABLE p2 PARTITION OF p FOR VALUES IN (2);",
+    ]
+    _warm_cold("\n".join([parent, *parts[:2]]), "\n".join([parent, *parts]), tmp_path)
