@@ -6,6 +6,7 @@ and neither imports the other's importer: no cycle.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,6 +16,7 @@ from . import __version__, plan
 from .config import Config
 from .digest import sha256, stable_json
 from .errors import SchemagenError
+from .memo import key_of
 from .model import Schema, without_locations
 from .records import FINGERPRINT_PREFIX
 from .render import Formatter, comment, environment
@@ -55,9 +57,29 @@ class Context:
         core = {k: v for k, v in config.to_json().items() if k not in PER_FILE_SETTINGS}
         self.config_core = sha256(stable_json(core))
         self.fingerprints: dict[str, str] = {}
+        self._plan_keys: dict[str, str] = {}
         self.raw: set[str] = set()  # files copied verbatim: not formatted
         self.exports: dict[str, list[str]] = {}
         self.notes: list[str] = []  # output kinds' summaries, printed by generate
+
+    def plan_key(self, t: plan.TablePlan) -> str:
+        """A digest of the table's plan without its locations (`memo.key_of`), or of all it
+        was made from: what every memoised per-table output starts its key from."""
+        if t.memo_key:  # what the plan was made from (plan/stored.py): it decides the plan
+            return t.memo_key
+        found = self._plan_keys.get(t.key)
+        if found is None:
+            found = self._plan_keys[t.key] = sha256(key_of(t))
+        return found
+
+    @functools.cached_property
+    def templates_key(self) -> str:
+        """A digest of every template's text (a --templates folder may change between runs)
+        and of whether black runs: what memoised rendered files also depend on."""
+        loader = self.env.loader
+        assert loader is not None
+        texts = {n: loader.get_source(self.env, n)[0] for n in sorted(loader.list_templates())}
+        return sha256(stable_json({"templates": texts, "black": self.formatter.enabled}))
 
     def template(self, name: str, **values: Any) -> str:
         try:

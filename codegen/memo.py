@@ -1,15 +1,21 @@
 """`Memo`: texts computed from a key, cached by the key's digest across runs.
 
-The plan memoises compiled SQL expressions, CHECK bounds and DEFAULT literals here, the
-schemas output its table literals, the database output each table's specs (keyed by
-`key_of` its plan), and the `Formatter` its black-formatted blocks: one store, so one cache
-file beside the package covers them all. Only the entries a run used
-are kept when it is saved, so dropped tables do not accumulate.
+The plan memoises each table's plan (plan/stored.py), compiled SQL expressions, CHECK
+bounds and DEFAULT literals here, the schemas output its table literals, the database
+output each table's specs and the factories output each group's module (keyed by what
+their plans were made from, or `key_of` the plans), and the `Formatter` its black-formatted
+blocks and the names each block uses: one store, so one cache file beside the package
+covers them all. Only the entries a run used are kept when it is saved, so dropped tables
+do not accumulate; an entry memoising a computation keeps the digests it asked for
+(`recorded`), which its hits mark used.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, MutableMapping, Sequence
+import base64
+import contextlib
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import fields, is_dataclass
 from decimal import Decimal
 from typing import Any
@@ -25,6 +31,22 @@ class Memo:
             entries if isinstance(entries, MutableMapping) else dict(entries or {})
         )
         self.used: set[str] = set()
+        self.log: list[str] | None = None  # the digests asked for, while `recorded` runs
+
+    @contextlib.contextmanager
+    def recorded(self) -> Iterator[list[str]]:
+        """The digests asked for inside the block: an entry memoising a computation keeps
+        them, so a hit marks them used too (kept for the next miss, not dropped)."""
+        outer, self.log = self.log, []
+        try:
+            yield self.log
+        finally:
+            if outer is not None:
+                outer += self.log
+            self.log = outer
+
+    def mark_used(self, digests: Iterable[str]) -> None:
+        self.used.update(digests)
 
     def __call__(self, kind: str, key: str, compute: Callable[[], str]) -> str:
         """The text for (`kind`, `key`), computed on a miss."""
@@ -37,6 +59,8 @@ class Memo:
     def get(self, digest: str) -> str | None:
         """The entry stored under `digest` (marked used, so it is kept), or None."""
         self.used.add(digest)
+        if self.log is not None:
+            self.log.append(digest)
         return self.entries.get(digest)
 
     def put(self, digest: str, text: str) -> str:
@@ -46,6 +70,16 @@ class Memo:
     def kept(self) -> dict[str, str]:
         """The entries this run used, sorted: what is worth saving."""
         return {k: v for k, v in sorted(self.entries.items()) if k in self.used}
+
+
+def packed(text: str) -> str:
+    """`text` deflated, as ASCII: for a memoised text read back whole (a module: ~10x
+    smaller in the cache file and in memory); `unpacked` reverses it."""
+    return base64.b64encode(zlib.compress(text.encode("utf-8", "surrogatepass"))).decode("ascii")
+
+
+def unpacked(text: str) -> str:
+    return zlib.decompress(base64.b64decode(text)).decode("utf-8", "surrogatepass")
 
 
 def key_of(value: Any) -> str:

@@ -26,6 +26,7 @@ import datetime as dt
 import io
 import itertools
 import json
+import keyword
 import math
 import os
 import re
@@ -254,19 +255,28 @@ def _sort_all(source: str) -> str:
     return source[: start + 1] + py(sorted(names, key=all_key), 0, "__all__ = ") + source[end + 1 :]
 
 
-def prune_imports(source: str) -> str:
+def prune_imports(source: str, later: frozenset[str] | None = None, tail: str = "") -> str:
     """`source` without the top-level imports it never uses (the import collector: templates
     import what a module may need; users' linters see only what it does use). Names in
     `__all__` count as used; a pruned block keeps single blank lines between its sections.
 
     Only the import block is parsed; uses are the identifiers of the rest with strings and
-    comments masked (a regex, not a parse: ast.parse of every file cost more than black)."""
+    comments masked (a regex, not a parse: ast.parse of every file cost more than black).
+    `later`: the identifiers of `tail`, the module's code after `source` (which holds the
+    whole import block), found block by block (`Formatter._later`)."""
     lines, rest = _import_head(source)
     try:
         tree = ast.parse("\n".join(lines))
     except SyntaxError:
         return source  # reported by the formatter or the tests, not here
     code = rest or ""
+    if later is not None and not _may_hold_fstring(code):
+        own = set(_IDENTIFIER.findall(_ASSIGNED.sub("", _STRING_OR_COMMENT.sub(" ", code))))
+        used = own.union(later).__contains__
+        exported = _all_names(code if "__all__ = [" in code else tail)
+        return _pruned(lines, rest, tree, used, exported)
+    if later is not None:  # an f-string: the whole module parsed, as below
+        return prune_imports(source + tail)[: -len(tail)]
     if _may_hold_fstring(code):  # names inside f-strings: only a parse finds them
         tree_names = ast.walk(ast.parse(source))
         loads = {
@@ -276,7 +286,17 @@ def prune_imports(source: str) -> str:
     else:
         bound = sum(len(n.names) for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom))
         in_code = _identifier_of(_ASSIGNED.sub("", _STRING_OR_COMMENT.sub(" ", code)), bound)
-    exported = _all_names(code)
+    return _pruned(lines, rest, tree, in_code, _all_names(code))
+
+
+def _pruned(
+    lines: list[str],
+    rest: str | None,
+    tree: ast.Module,
+    in_code: Callable[[str], bool],
+    exported: set[str],
+) -> str:
+    """`lines` (the head), then `rest`, without the imports of `tree` that nothing uses."""
     edits: list[tuple[int, int, str | None]] = []
     for node in tree.body:
         if not isinstance(node, ast.Import | ast.ImportFrom):
@@ -389,6 +409,15 @@ def _word(char: str) -> bool:
 _NAME = re.compile(r"[A-Za-z_]\w*")
 _IDENTIFIER = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
 _SEARCHED_NAMES = 64  # more imported names than this: one pass over the code instead
+
+
+def _names_text(block: str) -> str:
+    """A block's identifiers as `prune_imports` finds them (keywords aside: no import binds
+    one), after "f" when the block may hold an f-string, else "-": a memo's text."""
+    if _may_hold_fstring(block):
+        return "f"
+    found = set(_IDENTIFIER.findall(_ASSIGNED.sub("", _STRING_OR_COMMENT.sub(" ", block))))
+    return " ".join(["-", *sorted(n for n in found if not keyword.iskeyword(n))])
 
 
 def _may_hold_fstring(text: str) -> bool:
@@ -573,7 +602,28 @@ class Formatter:
         for prev, block in itertools.pairwise(blocks):
             parts.append(_separator(prev, block))
             parts.append(block)
-        return tidy("".join(parts) + "\n")
+        later = self._later(blocks)
+        if later is None:
+            return tidy("".join(parts) + "\n")
+        tail = "".join(parts[1:]) + "\n"  # never empty: a separator at least
+        return _sort_all(prune_imports(blocks[0], later, tail) + tail)
+
+    def _later(self, blocks: list[str]) -> frozenset[str] | None:
+        """The identifiers the blocks after the first use (as `prune_imports` finds them),
+        each block's memoised by its text, so a warm run scans only the blocks that changed
+        (the whole of `database.py` was half of a warm generate's formatting); None when
+        the first block's imports may run on, or a block may hold an f-string (whose
+        names only a parse of the whole module finds)."""
+        head = blocks[0].split("\n")
+        if len(blocks) < 2 or _import_block_end(head) >= len(head):
+            return None
+        names: set[str] = set()
+        for block in blocks[1:]:
+            found = self.memo("names", block, lambda b=block: _names_text(b))  # type: ignore[misc]
+            if found.startswith("f"):
+                return None
+            names.update(found.split()[1:])
+        return frozenset(names)
 
     def format_block(self, block: str) -> str:
         block = _unparen(block.strip("\n"))

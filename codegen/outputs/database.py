@@ -18,7 +18,7 @@ from ..context import Context
 from ..dialect import Dialect, of
 from ..digest import sha256
 from ..errors import Diagnostic
-from ..memo import Taken, key_of
+from ..memo import Taken
 from ..model import Column, ForeignKey, Schema, SqlType, Table, Unique
 from ..naming import identifier
 from ..plan import TablePlan
@@ -41,6 +41,9 @@ PG_NAMES = {
 }  # fmt: skip
 TEXTS = ("text", "varchar", "char")
 ARG, ITEM = 12, 16  # the columns of a TableSpec's arguments and of their items in SCHEMA
+# how much of its table's module name an insert's name takes: `def insert_<that>_<n>(table:
+# TableState, kit: FastKit) -> FastInsert:` fits in a line for any n below 10**6
+INSERT_NAME = 32
 
 
 def render(ctx: Context) -> dict[str, str]:
@@ -73,13 +76,15 @@ def render(ctx: Context) -> dict[str, str]:
 def _memoised(ctx: Context, t: TablePlan, fns: list[str], taken: Taken,
               warnings: list[Diagnostic],
               out: tuple[list[str], list[tuple[str, str]]]) -> str:  # fmt: skip
-    """`_table`, memoised by what it reads: the table's plan (locations aside), its place
-    (the insert's name counts the tables before it), which parents exist, and the rest of
-    the schema (types, domains); the names it gave out are replayed only when they are
-    free again. A table whose specs warn is not memoised (warnings carry locations)."""
+    """`_table`, memoised by what it reads: the table's plan (locations aside), which
+    parents exist, and the rest of the schema (types, domains); the names it gave out (its
+    functions', its insert's, named after its table, not its place) are replayed only when
+    they are free again. A table whose specs warn is not memoised (warnings carry
+    locations)."""
     inserts, modules = out
     parents = [ctx.schema.table(fk.ref_table) is not None for fk in t.table.foreign_keys]
-    digest = f"database-table:{sha256(f'{len(inserts)} {parents} {ctx.schema_wide} {key_of(t)}')}"
+    key = f"{parents} {ctx.schema_wide} {ctx.plan_key(t)}"
+    digest = f"database-table:{sha256(key)}"
     hit = ctx.formatter.memo.get(digest)
     if hit is not None:
         header, table, insert, *table_fns = hit.split(_SEP)
@@ -219,8 +224,8 @@ def _table(schema: Schema, t: TablePlan, parents: list[bool], fns: list[str],
     fks = [_foreign_key(table, fk, ref_columns) for fk, ref_columns in kept]
     inserts, modules = out
     inserts.append("None")
-    if covered(of(schema.dialect), table):  # a short name: its `def` line always fits
-        inserts[-1] = identifier(f"insert_{len(inserts)}", taken)
+    if covered(of(schema.dialect), table):  # named after its table, short: its `def` fits
+        inserts[-1] = identifier(f"insert_{t.module[:INSERT_NAME]}", taken)
         functions = identifier(f"{t.module}_functions", taken)
         source, reads = insert_source(
             inserts[-1], t, _facts(schema, t, src, kept), _copies(src), functions

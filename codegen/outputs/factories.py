@@ -10,18 +10,21 @@ Groups, not one module per table: a session touching every table paid ~60 us of 
 machinery per module, about what a hand-written factory costs whole. A table's group is a
 hash of its name, so adding or dropping a table rewrites its group's file alone (and the
 layout only when the count of groups doubles); groups hold 16-32 tables on average, so a
-test of a few tables loads a few groups. Each table's code is a block of its own, formatted
-and cached as one, so a one-table change formats one block.
+test of a few tables loads a few groups. A group's module is memoised whole, formatted, by
+its tables' plans (`_memoised`): a one-table change renders and formats one group.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence, Set
+import json
+from collections.abc import Callable, Sequence, Set
+from functools import partial
 from typing import Any
 
 from .. import dialect
 from ..context import Context
 from ..digest import sha256
+from ..memo import packed, unpacked
 from ..model import Schema
 from ..plan import TablePlan
 from ..render import isort_key
@@ -39,27 +42,12 @@ def render(ctx: Context) -> dict[str, str]:
     files = {}
     parts = partition(ctx.plan.tables)
     overrides = dict(ctx.config.overrides)
+    shared = [ctx.templates_key, ctx.config.fingerprint(), ctx.schema_wide]
     for module, tables in parts.items():
         path = f"factories/{module}.py"
-        bodies, depends_on = [], []
-        for t in tables:
-            types = _types(ctx.schema, t)
-            named = _named(t)
-            bodies.append(ctx.template("factory.py.j2", t=t, **_spec(t), types=types, named=named))
-            depends_on.append(
-                {
-                    "table": ctx.table_json(t.key),
-                    "targets": [f.factory for f in t.fks],
-                    "types": types,
-                    "compiled": [fn.source for _, fn in t.computed]
-                    + [c.fn.source for c in t.checks],
-                    "named": sorted(named),
-                    "overrides": {c: o.to_json() for c, o in overrides.get(t.key, ())},
-                }
-            )
-        rows = sorted((t.row_class for t in tables), key=isort_key)
-        files[path] = ctx.template("factories_part.py.j2", tables=tables, rows=rows, bodies=bodies)
-        ctx.fingerprint_of(path, {"tables": depends_on, "null_ratio": ctx.config.null_ratio})
+        key = json.dumps([shared, [ctx.plan_key(t) for t in tables]])
+        files[path] = _memoised(ctx, path, key, partial(_part, ctx, path, tables, overrides))
+        ctx.verbatim(path)  # formatted here, once per change of its tables
     module_of = {t.key: module for module, tables in parts.items() for t in tables}
     imported = [
         (m, sorted((t.class_name for t in tables), key=isort_key)) for m, tables in parts.items()
@@ -76,6 +64,51 @@ def render(ctx: Context) -> dict[str, str]:
         aliases=aliases,
     )
     return files
+
+
+def _memoised(ctx: Context, path: str, key: str, part: Callable[[], str]) -> str:
+    """A group's module, formatted, memoised (deflated: `memo.packed`) by `key`: the plans
+    of its tables (`Context.plan_key`), every template's text, the config and the
+    schema-wide types (`_types` reads them from the schema; so far every change of them
+    that matters changes a plan too), which are all it reads. A hit also sets the header's
+    fingerprint and keeps the memo entries the module's rendering asked for (the
+    black-formatted statements of its tables), so a later change of one of its tables
+    finds them still."""
+    memo = ctx.formatter.memo
+    digest = f"factories-part:{sha256(key)}"
+    hit = memo.get(digest)
+    if hit is not None:
+        fingerprint, asked, text = hit.split(" ", 2)
+        memo.mark_used(asked.split(","))
+        ctx.fingerprints[path] = fingerprint
+        return unpacked(text)
+    with memo.recorded() as asked_for:
+        text = ctx.formatter.format_file(part())
+    asked = ",".join(dict.fromkeys(asked_for))
+    memo.put(digest, f"{ctx.fingerprints[path]} {asked} {packed(text)}")
+    return text
+
+
+def _part(ctx: Context, path: str, tables: list[TablePlan], overrides: dict[str, Any]) -> str:
+    """A group's module, rendered (not yet formatted), and its header's fingerprint."""
+    bodies, depends_on = [], []
+    for t in tables:
+        types = _types(ctx.schema, t)
+        named = _named(t)
+        bodies.append(ctx.template("factory.py.j2", t=t, **_spec(t), types=types, named=named))
+        depends_on.append(
+            {
+                "table": ctx.table_json(t.key),
+                "targets": [f.factory for f in t.fks],
+                "types": types,
+                "compiled": [fn.source for _, fn in t.computed] + [c.fn.source for c in t.checks],
+                "named": sorted(named),
+                "overrides": {c: o.to_json() for c, o in overrides.get(t.key, ())},
+            }
+        )
+    rows = sorted((t.row_class for t in tables), key=isort_key)
+    ctx.fingerprint_of(path, {"tables": depends_on, "null_ratio": ctx.config.null_ratio})
+    return ctx.template("factories_part.py.j2", tables=tables, rows=rows, bodies=bodies)
 
 
 def partition(tables: tuple[TablePlan, ...]) -> dict[str, list[TablePlan]]:

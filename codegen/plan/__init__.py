@@ -16,16 +16,21 @@ of precedence:
 
 The package: `plans.py` (what it hands on), `tables.py` (one table's phases, in order:
 checks, unique, foreign_keys, columns, ordering), `foreign_keys.py` (also the order tables
-are built in), `compiler.py` (the memoised SQL work);
+are built in), `compiler.py` (the memoised SQL work), `stored.py` (each table's plan
+memoised by what it reads);
 `functions.py` the function (RPC) plan, with `function_types.py` and `function_bodies.py`.
 """
 
 from __future__ import annotations
 
+from functools import partial
+
 from ..config import Config
 from ..errors import Diagnostic
+from ..memo import Memo as Store
 from ..model import Schema
 from ..naming import camel, identifier
+from . import stored
 from .compiler import Compiler, Memo
 from .foreign_keys import fk_modes_of, topological
 from .plans import (
@@ -59,6 +64,8 @@ __all__ = [
 
 
 def build(schema: Schema, config: Config, memo: Memo | None = None) -> Plan:
+    """The plan of every table; with a `memo.Memo`, each table's plan is memoised by what
+    it reads (plan/stored.py)."""
     compiler = Compiler(schema.dialect, memo)
     warnings: list[Diagnostic] = []
     modules: dict[str, str] = {}
@@ -69,9 +76,17 @@ def build(schema: Schema, config: Config, memo: Memo | None = None) -> Plan:
         modules[table.key] = identifier(table.key.replace(".", "__").lower(), taken_modules)
         classes[table.key] = identifier(camel(table.key) + "Factory", taken_classes)
     edges = fk_modes_of(schema, warnings)
-    plans = tuple(
-        table_plan(schema, config, compiler, table, modules, classes, edges, warnings)
-        for table in schema.tables
-    )
+    store = memo if isinstance(memo, Store) else None
+    shared = stored.schema_key(schema, config) if store is not None else ""
+    plans = []
+    for table in schema.tables:
+        make = partial(
+            table_plan, schema, config, compiler, table, modules, classes, edges, warnings
+        )
+        key = stored.inputs(shared, schema, table, modules, classes, edges) if store else None
+        if store is None or key is None:
+            plans.append(make())
+        else:
+            plans.append(stored.planned(store, key, schema, table, warnings, make))
     order = topological(schema, plans)
-    return Plan(schema.dialect, plans, order, tuple(warnings))
+    return Plan(schema.dialect, tuple(plans), order, tuple(warnings))

@@ -121,6 +121,9 @@ class TablePlan:
     residues: tuple[tuple[str, int, str], ...] = ()
     # column -> the Python annotation of its values: the row's TypedDict (`row_class`)
     row_fields: tuple[tuple[str, str], ...] = ()
+    # a digest of all the plan was made from (plan/stored.py), "" when not known: the key
+    # memoised outputs start from instead of the plan's own, which costs more to compute
+    memo_key: str = ""
 
     @property
     def row_class(self) -> str:

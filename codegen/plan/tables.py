@@ -17,7 +17,9 @@ from typing import Any
 from .. import partitions
 from ..config import Config
 from ..dialect import of
+from ..digest import sha256
 from ..errors import Diagnostic
+from ..memo import key_of
 from ..model import Column, Schema, Table
 from ..naming import attribute
 from .checks import plan_checks
@@ -26,7 +28,7 @@ from .compiler import Compiler
 from .foreign_keys import table_fks
 from .function_types import row_fields
 from .ordering import order_pairs
-from .plans import RESERVED_ATTRS, CheckPlan, ColumnPlan, FkMode, FkPlan, TablePlan
+from .plans import RESERVED_ATTRS, CheckPlan, ColumnPlan, CompiledFn, FkMode, FkPlan, TablePlan
 from .scope import Col, Scope, is_json, resolve
 from .unique import plan_unique
 
@@ -47,9 +49,8 @@ def table_plan(
     fks, fk_of, depends_on = table_fks(schema, table, fk_modes, classes)
     computed, default_fns = strategies(scope, bounds, uniques, fk_of)
     order_pairs(scope.cols, bounds)
-    schema_entry = {c.name: c.type.sql for c in table.columns}
-    return TablePlan(
-        table.key,
+    return assemble(
+        schema,
         table,
         classes[table.key],
         scope.module,
@@ -58,13 +59,56 @@ def table_plan(
         tuple(checks),
         tuple(computed),
         tuple(default_fns),
-        (table.schema, table.name) if table.schema and table.key != table.name else (table.name,),
-        schema_entry,
-        meta_of(table, fks, checks),
         tuple(dict.fromkeys(depends_on)),
-        partitions.sequence_start(schema, table),
         tuple((c, k, what) for c, (k, what) in uniques.residues.items()),
-        row_fields(schema, table),
+    )
+
+
+def with_reads(memo_key: str, fields: tuple[tuple[str, str], ...], start: int) -> str:
+    """A plan's `memo_key`: what its parts were made from, and what `assemble` reads of
+    other tables (row types, a partition's offset)."""
+    return sha256(key_of([memo_key, fields, start]))
+
+
+def assemble(
+    schema: Schema,
+    table: Table,
+    class_name: str,
+    module: str,
+    columns: tuple[ColumnPlan, ...],
+    fks: tuple[FkPlan, ...],
+    checks: tuple[CheckPlan, ...],
+    computed: tuple[tuple[str, CompiledFn], ...],
+    default_fns: tuple[CompiledFn, ...],
+    depends_on: tuple[str, ...],
+    residues: tuple[tuple[str, int, str], ...],
+    *,
+    memo_key: str = "",
+) -> TablePlan:
+    """The `TablePlan` of what the phases decided, with what it reads straight off the
+    table and the rest of the schema (names, types, partition offset, row type), which a
+    replayed plan (plan/stored.py) reads again. `memo_key`: a digest of what the parts were
+    made from; the plan's own adds what is read here of other tables."""
+    fields = row_fields(schema, table)
+    start = partitions.sequence_start(schema, table)
+    return TablePlan(
+        table.key,
+        table,
+        class_name,
+        module,
+        columns,
+        fks,
+        checks,
+        computed,
+        default_fns,
+        (table.schema, table.name) if table.schema and table.key != table.name else (table.name,),
+        {c.name: c.type.sql for c in table.columns},
+        meta_of(table, fks, checks),
+        depends_on,
+        start,
+        residues,
+        fields,
+        memo_key and with_reads(memo_key, fields, start),
     )
 
 

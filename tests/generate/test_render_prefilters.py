@@ -4,6 +4,7 @@ alternation it replaced said, on text made of the characters those cases look at
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 
@@ -112,3 +113,34 @@ def test_prune_imports_reads_the_head_and_identifiers_in_pieces(source: str, siz
         patch.setattr(render, "_SLICE", size)
         assert _pruned(source) == whole
         assert render._identifiers(source) == set(_IDENTIFIER.findall(source))
+
+
+_IMPORTS = ["import os", "import json as _j", "from x import a, b as bb", "from . import rt",
+            "from typing import (\n    Any,\n    Callable,\n)"]  # fmt: skip
+_BLOCK_CODE = ["a", "bb", "os.sep", "_j", "Any", "rt", "x.rt", "f'{a}'", "'Any'", "# os",
+               "__all__ = ['a']", "__all__ = ['os', 'rt']", "Callable", "q", "a = 1",
+               "def g(a=1):\n    return bb", "rf'{rt}'", '"""rt"""']  # fmt: skip
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.lists(st.sampled_from(_IMPORTS), min_size=1, max_size=4, unique=True),
+    st.lists(st.sampled_from(_BLOCK_CODE), max_size=2).map("\n".join),
+    st.lists(st.lists(st.sampled_from(_BLOCK_CODE), min_size=1, max_size=3).map("\n".join),
+             max_size=4),
+)  # fmt: skip
+def test_format_file_blockwise_is_the_whole_file(
+    imports: list[str], head: str, blocks: list[str]
+) -> None:
+    """`format_file` finds the later blocks' names block by block (memoised between runs):
+    the same imports kept as a scan of the whole module, cold and warm."""
+    body = '"""Doc."""\n\n' + "\n".join(imports) + "\n\n" + (head or "z = 0")
+    text = "".join(f"{render.BLOCK}\n{render.PREFORMATTED}\n{b}\n" for b in [body, *blocks])
+    cold = render.Formatter(enabled=False)
+    whole = cold.format_block  # the file as formatted blocks, tidied as one text
+    parts = [b for b in (whole(b) for b in render._split_blocks(text)) if b]
+    joined = parts[0] + "".join(render._separator(p, b) + b for p, b in itertools.pairwise(parts))
+    expected = render.tidy(joined + "\n")
+    assert cold.format_file(text) == expected
+    warm = render.Formatter(cache=cold.memo.entries, enabled=False)
+    assert warm.format_file(text) == expected

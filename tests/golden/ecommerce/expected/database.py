@@ -89,7 +89,7 @@ def customers__unique_part(email: str | None) -> str | None:
     return rt.lower(email)
 
 
-def insert_1(table: TableState, kit: FastKit) -> FastInsert:
+def insert_customers(table: TableState, kit: FastKit) -> FastInsert:
     """customers: one row's INSERT ... RETURNING *, the table's rules inline."""
     rows = table.rows
     row_keys = table.row_keys
@@ -230,7 +230,7 @@ def products__is_active_default() -> bool:
     return True
 
 
-def insert_2(table: TableState, kit: FastKit) -> FastInsert:
+def insert_products(table: TableState, kit: FastKit) -> FastInsert:
     """products: one row's INSERT ... RETURNING *, the table's rules inline."""
     rows = table.rows
     row_keys = table.row_keys
@@ -419,7 +419,7 @@ def orders__unique_where(status: str | None) -> bool | None:
     return rt.eq(status, "pending")
 
 
-def insert_3(table: TableState, kit: FastKit) -> FastInsert:
+def insert_orders(table: TableState, kit: FastKit) -> FastInsert:
     """orders: one row's INSERT ... RETURNING *, the table's rules inline."""
     rows = table.rows
     row_keys = table.row_keys
@@ -592,7 +592,7 @@ def customer_profiles__newsletter_default() -> bool:
     return False
 
 
-def insert_4(table: TableState, kit: FastKit) -> FastInsert:
+def insert_customer_profiles(table: TableState, kit: FastKit) -> FastInsert:
     """customer_profiles: one row's INSERT ... RETURNING *, the table's rules inline."""
     rows = table.rows
     row_keys = table.row_keys
@@ -698,7 +698,7 @@ def product_ratings__date_default() -> date | None:
     return rt.current_date()
 
 
-def insert_5(table: TableState, kit: FastKit) -> FastInsert:
+def insert_product_ratings(table: TableState, kit: FastKit) -> FastInsert:
     """product_ratings: one row's INSERT ... RETURNING *, the table's rules inline."""
     rows = table.rows
     row_keys = table.row_keys
@@ -850,7 +850,7 @@ def analytics__revenue_default() -> Decimal:
     return rt.Decimal("0.00")
 
 
-def insert_6(table: TableState, kit: FastKit) -> FastInsert:
+def insert_analytics(table: TableState, kit: FastKit) -> FastInsert:
     """analytics: one row's INSERT ... RETURNING *, the table's rules inline."""
     rows = table.rows
     row_keys = table.row_keys
@@ -999,7 +999,7 @@ def customer_metrics__login_count_default() -> int:
     return 0
 
 
-def insert_7(table: TableState, kit: FastKit) -> FastInsert:
+def insert_customer_metrics(table: TableState, kit: FastKit) -> FastInsert:
     """customer_metrics: one row's INSERT ... RETURNING *, the table's rules inline."""
     rows = table.rows
     row_keys = table.row_keys
@@ -1121,7 +1121,7 @@ def sales_tracking__region_default() -> str:
     return "eu"
 
 
-def insert_8(table: TableState, kit: FastKit) -> FastInsert:
+def insert_sales_tracking(table: TableState, kit: FastKit) -> FastInsert:
     """sales_tracking: one row's INSERT ... RETURNING *, the table's rules inline."""
     rows = table.rows
     row_keys = table.row_keys
@@ -1247,7 +1247,7 @@ def pricing_tiers__valid_from_default() -> date | None:
     return rt.current_date()
 
 
-def insert_9(table: TableState, kit: FastKit) -> FastInsert:
+def insert_pricing_tiers(table: TableState, kit: FastKit) -> FastInsert:
     """pricing_tiers: one row's INSERT ... RETURNING *, the table's rules inline."""
     rows = table.rows
     row_keys = table.row_keys
@@ -1360,15 +1360,15 @@ def insert_9(table: TableState, kit: FastKit) -> FastInsert:
 # each table's one-row insert (in SCHEMA's order), its rules inline; None: the engine's
 # general path only, which also takes every row an insert hands on
 INSERTS: tuple[Callable[[TableState, FastKit], FastInsert] | None, ...] = (
-    insert_1,
-    insert_2,
-    insert_3,
-    insert_4,
-    insert_5,
-    insert_6,
-    insert_7,
-    insert_8,
-    insert_9,
+    insert_customers,
+    insert_products,
+    insert_orders,
+    insert_customer_profiles,
+    insert_product_ratings,
+    insert_analytics,
+    insert_customer_metrics,
+    insert_sales_tracking,
+    insert_pricing_tiers,
 )
 
 

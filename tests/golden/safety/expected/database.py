@@ -68,7 +68,7 @@ def class___type_default() -> str:
     return "x'); import os; --"
 
 
-def insert_1(table: TableState, kit: FastKit) -> FastInsert:
+def insert_class(table: TableState, kit: FastKit) -> FastInsert:
     """class: one row's INSERT ... RETURNING *, the table's rules inline."""
     rows = table.rows
     row_keys = table.row_keys
@@ -202,7 +202,7 @@ def insert_1(table: TableState, kit: FastKit) -> FastInsert:
     return insert
 
 
-def insert_2(table: TableState, kit: FastKit) -> FastInsert:
+def insert_class_2(table: TableState, kit: FastKit) -> FastInsert:
     """Class: one row's INSERT ... RETURNING *, the table's rules inline."""
     rows = table.rows
     row_keys = table.row_keys
@@ -259,7 +259,7 @@ def insert_2(table: TableState, kit: FastKit) -> FastInsert:
     return insert
 
 
-def insert_3(table: TableState, kit: FastKit) -> FastInsert:
+def insert_a(table: TableState, kit: FastKit) -> FastInsert:
     """a: one row's INSERT ... RETURNING *, the table's rules inline."""
     rows = table.rows
     row_keys = table.row_keys
@@ -308,7 +308,7 @@ def insert_3(table: TableState, kit: FastKit) -> FastInsert:
     return insert
 
 
-def insert_4(table: TableState, kit: FastKit) -> FastInsert:
+def insert_b(table: TableState, kit: FastKit) -> FastInsert:
     """b: one row's INSERT ... RETURNING *, the table's rules inline."""
     rows = table.rows
     row_keys = table.row_keys
@@ -357,7 +357,7 @@ def insert_4(table: TableState, kit: FastKit) -> FastInsert:
     return insert
 
 
-def insert_5(table: TableState, kit: FastKit) -> FastInsert:
+def insert_p(table: TableState, kit: FastKit) -> FastInsert:
     """p: one row's INSERT ... RETURNING *, the table's rules inline."""
     rows = table.rows
     row_keys = table.row_keys
@@ -402,7 +402,7 @@ def insert_5(table: TableState, kit: FastKit) -> FastInsert:
     return insert
 
 
-def insert_6(table: TableState, kit: FastKit) -> FastInsert:
+def insert_c(table: TableState, kit: FastKit) -> FastInsert:
     """c: one row's INSERT ... RETURNING *, the table's rules inline."""
     rows = table.rows
     row_keys = table.row_keys
@@ -459,12 +459,12 @@ def insert_6(table: TableState, kit: FastKit) -> FastInsert:
 # each table's one-row insert (in SCHEMA's order), its rules inline; None: the engine's
 # general path only, which also takes every row an insert hands on
 INSERTS: tuple[Callable[[TableState, FastKit], FastInsert] | None, ...] = (
-    insert_1,
-    insert_2,
-    insert_3,
-    insert_4,
-    insert_5,
-    insert_6,
+    insert_class,
+    insert_class_2,
+    insert_a,
+    insert_b,
+    insert_p,
+    insert_c,
 )
 
 
