@@ -202,15 +202,13 @@ _OR_NULL = "None if sg.draw_null() else "
 _BOUND = ("random_", "unique_")  # generator functions: never rebound at run time
 
 
+@functools.lru_cache(maxsize=4096)  # generator expressions repeat across columns and tables
 def bound_call(expr: str, numbered: bool = False) -> str | None:
     """`sg.f(a, k=b)` (`sg.f(n, a, k=b)` if numbered) as `sg.f, a, k=b` when f is a value
     generator and every argument an immutable literal: the runtime binds those once per
     column (sg.lazy_call, sg.numbered), where a lambda cost every factory's import a code
     object to load and a function to make, one per column. None for anything else."""
-    try:
-        node = ast.parse(expr, mode="eval").body
-    except (SyntaxError, ValueError):
-        return None
+    node = _parsed(expr)
     if not (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
@@ -244,12 +242,10 @@ def _frozen(node: ast.expr) -> bool:
     return is_constant(ast.unparse(node))  # Decimal("...")
 
 
+@functools.lru_cache(maxsize=4096)
 def _offset(expr: str) -> int | None:
     """k for `n + k` (a key counting from k + 1), else None."""
-    try:
-        node = ast.parse(expr, mode="eval").body
-    except (SyntaxError, ValueError):
-        return None
+    node = _parsed(expr)
     if (
         isinstance(node, ast.BinOp)
         and isinstance(node.op, ast.Add)
@@ -264,15 +260,20 @@ def _offset(expr: str) -> int | None:
 
 @functools.lru_cache(maxsize=4096)  # generator expressions repeat across columns and tables
 def is_constant(expr: str) -> bool:
-    try:
-        node = ast.parse(expr, mode="eval").body
-    except (SyntaxError, ValueError):
-        return False
+    node = _parsed(expr)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Decimal":
         return all(isinstance(a, ast.Constant) for a in node.args) and not node.keywords
     return isinstance(node, ast.Constant) or (
         isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant)
     )
+
+
+def _parsed(expr: str) -> ast.expr | None:
+    """The expression's tree; None if it does not parse as one."""
+    try:
+        return ast.parse(expr, mode="eval").body
+    except (SyntaxError, ValueError):
+        return None
 
 
 def _override(o: Override) -> Gen:
