@@ -177,19 +177,11 @@ def declaration(expr: str, gen: Gen) -> str:
     if gen.needs_n and gen.needs_o:
         return f"sg.lazy_attribute_sequence(lambda o, n: {expr})"
     if gen.needs_n:
-        if (step := _offset(expr)) is not None:
-            return f"sg.offset({step})"
-        if (bound := bound_call(expr, numbered=True)) is not None:
-            return f"sg.numbered({bound})"
         return f"sg.sequence(lambda n: {expr})"
     if gen.needs_o:
         return f"sg.lazy_attribute(lambda o: {expr})"
     if is_constant(expr):
         return expr
-    if (bound := bound_call(expr)) is not None:
-        return f"sg.lazy_call({bound})" if "," in bound else f"sg.lazy_function({bound})"
-    if expr.startswith(_OR_NULL) and (bound := bound_call(expr[len(_OR_NULL) :])) is not None:
-        return f"sg.lazy_call_or_null({bound})"
     if expr.endswith("()") and expr[:-2].isidentifier():
         return f"sg.lazy_function({expr[:-2]})"
     if expr in _EMPTY:  # a fresh one per row, without a lambda (ruff PIE807)
@@ -198,82 +190,19 @@ def declaration(expr: str, gen: Gen) -> str:
 
 
 _EMPTY = {"{}": "dict", "[]": "list"}
-_OR_NULL = "None if sg.draw_null() else "
-_BOUND = ("random_", "unique_")  # generator functions: never rebound at run time
-
-
-@functools.lru_cache(maxsize=4096)  # generator expressions repeat across columns and tables
-def bound_call(expr: str, numbered: bool = False) -> str | None:
-    """`sg.f(a, k=b)` (`sg.f(n, a, k=b)` if numbered) as `sg.f, a, k=b` when f is a value
-    generator and every argument an immutable literal: the runtime binds those once per
-    column (sg.lazy_call, sg.numbered), where a lambda cost every factory's import a code
-    object to load and a function to make, one per column. None for anything else."""
-    node = _parsed(expr)
-    if not (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and isinstance(node.func.value, ast.Name)
-        and node.func.value.id == "sg"
-        and node.func.attr.startswith(_BOUND)
-    ):
-        return None
-    args = node.args
-    if numbered:
-        if not args or not isinstance(args[0], ast.Name) or args[0].id != "n":
-            return None
-        args = args[1:]
-    if any(k.arg is None for k in node.keywords):
-        return None
-    if not all(_frozen(a) for a in [*args, *(k.value for k in node.keywords)]):
-        return None
-    given = [ast.get_source_segment(expr, a) or "" for a in args]
-    given += [f"{k.arg}={ast.get_source_segment(expr, k.value)}" for k in node.keywords]
-    return ", ".join([f"sg.{node.func.attr}", *given])
-
-
-def _frozen(node: ast.expr) -> bool:
-    """A literal whose value no call can change: shared by every row safely."""
-    if isinstance(node, ast.Constant):
-        return True
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        return isinstance(node.operand, ast.Constant)
-    if isinstance(node, ast.Tuple):
-        return all(_frozen(e) for e in node.elts)
-    return is_constant(ast.unparse(node))  # Decimal("...")
-
-
-@functools.lru_cache(maxsize=4096)
-def _offset(expr: str) -> int | None:
-    """k for `n + k` (a key counting from k + 1), else None."""
-    node = _parsed(expr)
-    if (
-        isinstance(node, ast.BinOp)
-        and isinstance(node.op, ast.Add)
-        and isinstance(node.left, ast.Name)
-        and node.left.id == "n"
-        and isinstance(node.right, ast.Constant)
-        and type(node.right.value) is int
-    ):
-        return node.right.value
-    return None
 
 
 @functools.lru_cache(maxsize=4096)  # generator expressions repeat across columns and tables
 def is_constant(expr: str) -> bool:
-    node = _parsed(expr)
+    try:
+        node = ast.parse(expr, mode="eval").body
+    except (SyntaxError, ValueError):
+        return False
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Decimal":
         return all(isinstance(a, ast.Constant) for a in node.args) and not node.keywords
     return isinstance(node, ast.Constant) or (
         isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant)
     )
-
-
-def _parsed(expr: str) -> ast.expr | None:
-    """The expression's tree; None if it does not parse as one."""
-    try:
-        return ast.parse(expr, mode="eval").body
-    except (SyntaxError, ValueError):
-        return None
 
 
 def _override(o: Override) -> Gen:

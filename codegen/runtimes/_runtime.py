@@ -17,11 +17,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import functools
 import importlib
 import json
 import math
-import operator
 import random
 import string
 import sys
@@ -29,15 +27,7 @@ import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
-from typing import (
-    TYPE_CHECKING,
-    Any,
-    Concatenate,
-    Generic,
-    NamedTuple,
-    ParamSpec,
-    TypeVar,
-)
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 from factory.base import DictFactory, Factory, FactoryOptions
 from factory.declarations import (
@@ -74,7 +64,6 @@ GenerationError = _rowcheck.GenerationError
 CLOCK = _dt.datetime(2024, 1, 1, 12, 0, 0, tzinfo=_dt.UTC)
 MAX_TRIES = 100  # attempts to satisfy a CHECK that value bounds could not guarantee
 
-P = ParamSpec("P")
 rng = random.Random(SEED)
 _clock = CLOCK
 _factories: list[type[Factory[Any]]] = []
@@ -141,43 +130,6 @@ lazy_attribute_sequence: Callable[[Callable[[Any, int], Any]], LazyAttributeSequ
 )
 sub_factory: Callable[..., SubFactory] = SubFactory  # (factory or "module.Name", **kwargs)
 maybe: Callable[[Any, Any, Any], Maybe] = Maybe
-
-# A column whose generator takes the same constants on every row names the generator and
-# its arguments instead of wrapping the call in a lambda: bound once (functools.partial),
-# they cost a factory's import no code object to load and no function to make, and a row
-# no frame of its own. The draws are the lambda's, in the same order.
-
-
-def lazy_call(fn: Callable[P, Any], /, *args: P.args, **kwargs: P.kwargs) -> LazyFunction:
-    """`sg.lazy_function(lambda: fn(*args, **kwargs))`."""
-    return lazy_function(functools.partial(fn, *args, **kwargs))
-
-
-def lazy_call_or_null(fn: Callable[P, Any], /, *args: P.args, **kwargs: P.kwargs) -> LazyFunction:
-    """`sg.lazy_function(lambda: None if sg.draw_null() else fn(*args, **kwargs))`."""
-    return lazy_function(functools.partial(_call_or_null, fn, args, kwargs))
-
-
-def numbered(
-    fn: Callable[Concatenate[int, P], Any], /, *args: P.args, **kwargs: P.kwargs
-) -> Sequence:
-    """`sg.sequence(lambda n: fn(n, *args, **kwargs))`."""
-    return sequence(functools.partial(_call_numbered, fn, args, kwargs))
-
-
-def offset(k: int) -> Sequence:
-    """`sg.sequence(lambda n: n + k)`."""
-    return sequence(functools.partial(operator.add, k))
-
-
-def _call_or_null(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    return None if draw_null() else fn(*args, **kwargs)
-
-
-def _call_numbered(
-    fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], n: int
-) -> Any:
-    return fn(n, *args, **kwargs)
 
 
 # ------------------------------------------------------------------------------ generators

@@ -65,10 +65,16 @@ class CustomersFactory(sg.RowFactory[CustomersRow]):
     "Rows of customers (CustomersRow); create() inserts them once bind() is called."
 
     id = sg.lazy_function(customers__id_default)
-    email = sg.numbered(sg.unique_text, "email")
-    full_name = sg.lazy_call_or_null(sg.random_text, "name", maxlen=120)
-    phone = sg.lazy_call_or_null(sg.random_text, "phone_number", maxlen=32)
-    country_code = sg.lazy_call_or_null(sg.random_text, "country_code", maxlen=2, minlen=2)
+    email = sg.sequence(lambda n: sg.unique_text(n, "email"))
+    full_name = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.random_text("name", maxlen=120)
+    )
+    phone = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.random_text("phone_number", maxlen=32)
+    )
+    country_code = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.random_text("country_code", maxlen=2, minlen=2)
+    )
     created_at = sg.lazy_function(customers__created_at_default)
     updated_at = sg.lazy_attribute(
         lambda o: (
@@ -173,14 +179,16 @@ def products__rating_check(rating: Decimal | None) -> bool | None:
 class ProductsFactory(sg.RowFactory[ProductsRow]):
     "Rows of products (ProductsRow); create() inserts them once bind() is called."
 
-    id = sg.offset(1)
-    sku = sg.numbered(sg.unique_text, "code", maxlen=32)
-    name = sg.lazy_call(sg.random_text, "name")
+    id = sg.sequence(lambda n: n + 1)
+    sku = sg.sequence(lambda n: sg.unique_text(n, "code", maxlen=32))
+    name = sg.lazy_function(lambda: sg.random_text("name"))
     category = "general"
-    price = sg.lazy_call(sg.random_decimal, 100, 100000, scale=2)
+    price = sg.lazy_function(lambda: sg.random_decimal(100, 100000, scale=2))
     stock_quantity = 0
     created_at = sg.lazy_function(products__created_at_default)
-    rating = sg.lazy_call_or_null(sg.random_decimal, 100, 500, scale=2)
+    rating = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.random_decimal(100, 500, scale=2)
+    )
     reviews_count = 0
     is_active = True
     updated_at = sg.lazy_attribute(
@@ -192,7 +200,7 @@ class ProductsFactory(sg.RowFactory[ProductsRow]):
             )
         )
     )
-    description = sg.lazy_call_or_null(sg.random_text, "text")
+    description = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_text("text"))
 
     _table = (
         "products",
@@ -372,13 +380,13 @@ class OrdersFactory(sg.RowFactory[OrdersRow]):
     id = sg.lazy_function(orders__id_default)
     customer_id = sg.sub_factory(_PKG + ".CustomersFactory")
     product_id = sg.sub_factory(_PKG + ".ProductsFactory")
-    price = sg.lazy_call(sg.random_decimal, 100, 100000, scale=2)
-    quantity = sg.lazy_call(sg.random_int, 1, 20)
+    price = sg.lazy_function(lambda: sg.random_decimal(100, 100000, scale=2))
+    quantity = sg.lazy_function(lambda: sg.random_int(1, 20))
     status = "pending"
     created_at = sg.lazy_function(orders__created_at_default)
     discount = Decimal("0.00")
-    order_number = sg.offset(1)
-    notes = sg.lazy_call_or_null(sg.random_text, "text")
+    order_number = sg.sequence(lambda n: n + 1)
+    notes = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_text("text"))
     shipped_at = sg.lazy_attribute(
         lambda o: (
             None
@@ -490,12 +498,12 @@ class CustomerProfilesFactory(sg.RowFactory[CustomerProfilesRow]):
     "Rows of customer_profiles (CustomerProfilesRow); create() inserts them once bind() is called."
 
     customer_id = sg.sub_factory(_PKG + ".CustomersFactory")
-    bio = sg.lazy_call_or_null(sg.random_text, "text")
+    bio = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_text("text"))
     preferences = sg.lazy_function(dict)
     tags = sg.lazy_function(list)
-    birth_date = sg.lazy_call_or_null(sg.random_date, -29200, -6570)
-    avatar = sg.lazy_call_or_null(sg.random_bytes)
-    last_ip = sg.lazy_call_or_null(sg.random_inet)
+    birth_date = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_date(-29200, -6570))
+    avatar = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_bytes())
+    last_ip = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_inet())
     newsletter = False
 
     _table = (
@@ -609,15 +617,15 @@ def product_ratings__delivery_check(delivery: int | None) -> bool | None:
 class ProductRatingsFactory(sg.RowFactory[ProductRatingsRow]):
     "Rows of product_ratings (ProductRatingsRow); create() inserts them once bind() is called."
 
-    id = sg.offset(1)
+    id = sg.sequence(lambda n: n + 1)
     customer_id = sg.sub_factory(_PKG + ".CustomersFactory")
-    product_name = sg.lazy_call(sg.random_text, "sentence")
+    product_name = sg.lazy_function(lambda: sg.random_text("sentence"))
     date = sg.lazy_function(product_ratings__date_default)
-    quality = sg.lazy_call(sg.random_int, 1, 5)
-    value = sg.lazy_call(sg.random_int, 1, 5)
-    usability = sg.lazy_call(sg.random_int, 1, 5)
-    delivery = sg.lazy_call(sg.random_int, 1, 5)
-    comment = sg.lazy_call_or_null(sg.random_text, "text")
+    quality = sg.lazy_function(lambda: sg.random_int(1, 5))
+    value = sg.lazy_function(lambda: sg.random_int(1, 5))
+    usability = sg.lazy_function(lambda: sg.random_int(1, 5))
+    delivery = sg.lazy_function(lambda: sg.random_int(1, 5))
+    comment = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_text("text"))
 
     _table = (
         "product_ratings",
@@ -743,8 +751,8 @@ def analytics__conversions_le_visitors(
 class AnalyticsFactory(sg.RowFactory[AnalyticsRow]):
     "Rows of analytics (AnalyticsRow); create() inserts them once bind() is called."
 
-    id = sg.offset(1)
-    event_date = sg.numbered(sg.unique_date, -3650, 96350, "analytics.event_date")
+    id = sg.sequence(lambda n: n + 1)
+    event_date = sg.sequence(lambda n: sg.unique_date(n, -3650, 96350, "analytics.event_date"))
     page_views = 0
     unique_visitors = 0
     conversions = 0
@@ -866,7 +874,9 @@ class CustomerMetricsFactory(sg.RowFactory[CustomerMetricsRow]):
     total_spent = Decimal("0.00")
     days_since_signup = 0
     login_count = 0
-    updated_at = sg.lazy_call_or_null(sg.random_timestamp, -31536000, 0, tz=True)
+    updated_at = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.random_timestamp(-31536000, 0, tz=True)
+    )
 
     _table = (
         "customer_metrics",
@@ -982,13 +992,13 @@ def sales_tracking__units_sold_check(units_sold: int | None) -> bool | None:
 class SalesTrackingFactory(sg.RowFactory[SalesTrackingRow]):
     "Rows of sales_tracking (SalesTrackingRow); create() inserts them once bind() is called."
 
-    id = sg.offset(1)
+    id = sg.sequence(lambda n: n + 1)
     product_id = sg.sub_factory(_PKG + ".ProductsFactory")
-    sale_date = sg.lazy_call(sg.random_date, -3650, 0)
+    sale_date = sg.lazy_function(lambda: sg.random_date(-3650, 0))
     region = "eu"
-    units_sold = sg.lazy_call(sg.random_int, 1, 1000)
-    unit_price = sg.lazy_call(sg.random_decimal, 100, 100000, scale=2)
-    unit_cost = sg.lazy_call(sg.random_decimal, 100, 100000, scale=2)
+    units_sold = sg.lazy_function(lambda: sg.random_int(1, 1000))
+    unit_price = sg.lazy_function(lambda: sg.random_decimal(100, 100000, scale=2))
+    unit_cost = sg.lazy_function(lambda: sg.random_decimal(100, 100000, scale=2))
 
     _table = (
         "sales_tracking",
@@ -1107,10 +1117,10 @@ def pricing_tiers__max_price_positive_price_check(value: Decimal | None) -> bool
 class PricingTiersFactory(sg.RowFactory[PricingTiersRow]):
     "Rows of pricing_tiers (PricingTiersRow); create() inserts them once bind() is called."
 
-    id = sg.offset(1)
+    id = sg.sequence(lambda n: n + 1)
     product_id = sg.sub_factory(_PKG + ".ProductsFactory")
-    tier = sg.lazy_call(sg.random_choice, ("bronze", "silver", "gold", "platinum"))
-    min_price = sg.lazy_call(sg.random_decimal, 100, 100000, scale=2)
+    tier = sg.lazy_function(lambda: sg.random_choice(("bronze", "silver", "gold", "platinum")))
+    min_price = sg.lazy_function(lambda: sg.random_decimal(100, 100000, scale=2))
     optimal_price = sg.lazy_attribute(
         lambda o: sg.after(
             o.min_price, lambda: sg.random_decimal(100, 100000, scale=2), strict=False

@@ -57,11 +57,17 @@ def customers__email_domain(email: str | None) -> str | None:
 class CustomersFactory(sg.RowFactory[CustomersRow]):
     "Rows of customers (CustomersRow); create() inserts them once bind() is called."
 
-    id = sg.offset(1)
-    email = sg.numbered(sg.unique_text, "email", maxlen=255)
-    full_name = sg.lazy_call_or_null(sg.random_text, "name", maxlen=120)
-    phone = sg.lazy_call_or_null(sg.random_text, "phone_number", maxlen=32)
-    country_code = sg.lazy_call_or_null(sg.random_text, "country_code", maxlen=2, minlen=2)
+    id = sg.sequence(lambda n: n + 1)
+    email = sg.sequence(lambda n: sg.unique_text(n, "email", maxlen=255))
+    full_name = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.random_text("name", maxlen=120)
+    )
+    phone = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.random_text("phone_number", maxlen=32)
+    )
+    country_code = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.random_text("country_code", maxlen=2, minlen=2)
+    )
     membership = "bronze"
     # self-reference / FK cycle: NULL by default
     referred_by = None
@@ -205,15 +211,17 @@ class ProductsFactory(sg.RowFactory[ProductsRow]):
     class Meta:
         rename: ClassVar[dict[str, str]] = {"attributes_": "attributes"}
 
-    id = sg.offset(1)
-    sku = sg.numbered(sg.unique_text, "code", maxlen=32)
-    name = sg.lazy_call(sg.random_text, "name", maxlen=200)
+    id = sg.sequence(lambda n: n + 1)
+    sku = sg.sequence(lambda n: sg.unique_text(n, "code", maxlen=32))
+    name = sg.lazy_function(lambda: sg.random_text("name", maxlen=200))
     category = "general"
-    price = sg.lazy_call(sg.random_decimal, 100, 100000, scale=2)
+    price = sg.lazy_function(lambda: sg.random_decimal(100, 100000, scale=2))
     stock_quantity = sg.lazy_function(products__stock_quantity_default)
-    rating = sg.lazy_call_or_null(sg.random_decimal, 100, 500, scale=2)
+    rating = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.random_decimal(100, 500, scale=2)
+    )
     reviews_count = sg.lazy_function(products__reviews_count_default)
-    attributes_ = sg.lazy_call_or_null(sg.random_json, "object")
+    attributes_ = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_json("object"))
     is_active = sg.lazy_function(products__is_active_default)
     created_at = sg.lazy_function(products__created_at_default)
 
@@ -386,11 +394,11 @@ def orders__discount_check(discount: Decimal | None) -> bool | None:
 class OrdersFactory(sg.RowFactory[OrdersRow]):
     "Rows of orders (OrdersRow); create() inserts them once bind() is called."
 
-    id = sg.offset(1)
+    id = sg.sequence(lambda n: n + 1)
     customer_id = sg.sub_factory(_PKG + ".CustomersFactory")
     product_id = sg.sub_factory(_PKG + ".ProductsFactory")
-    price = sg.lazy_call(sg.random_decimal, 100, 100000, scale=2)
-    quantity = sg.lazy_call(sg.random_int, 1, 20)
+    price = sg.lazy_function(lambda: sg.random_decimal(100, 100000, scale=2))
+    quantity = sg.lazy_function(lambda: sg.random_int(1, 20))
     discount = sg.lazy_function(orders__discount_default)
     status = "pending"
     created_at = sg.lazy_function(orders__created_at_default)
@@ -650,14 +658,14 @@ def product_ratings__chk_4(delivery: int | None) -> bool | None:
 class ProductRatingsFactory(sg.RowFactory[ProductRatingsRow]):
     "Rows of product_ratings (ProductRatingsRow); create() inserts them once bind() is called."
 
-    id = sg.offset(1)
+    id = sg.sequence(lambda n: n + 1)
     customer_id = sg.sub_factory(_PKG + ".CustomersFactory")
-    product_name = sg.lazy_call(sg.random_text, "text", maxlen=200)
-    date = sg.lazy_call(sg.random_date, -3650, 0)
-    quality = sg.lazy_call(sg.random_int, 1, 5)
-    value = sg.lazy_call(sg.random_int, 1, 5)
-    usability = sg.lazy_call(sg.random_int, 1, 5)
-    delivery = sg.lazy_call(sg.random_int, 1, 5)
+    product_name = sg.lazy_function(lambda: sg.random_text("text", maxlen=200))
+    date = sg.lazy_function(lambda: sg.random_date(-3650, 0))
+    quality = sg.lazy_function(lambda: sg.random_int(1, 5))
+    value = sg.lazy_function(lambda: sg.random_int(1, 5))
+    usability = sg.lazy_function(lambda: sg.random_int(1, 5))
+    delivery = sg.lazy_function(lambda: sg.random_int(1, 5))
 
     _table = (
         "product_ratings",
@@ -752,10 +760,10 @@ def pricing_tiers__price_order(
 class PricingTiersFactory(sg.RowFactory[PricingTiersRow]):
     "Rows of pricing_tiers (PricingTiersRow); create() inserts them once bind() is called."
 
-    id = sg.offset(1)
+    id = sg.sequence(lambda n: n + 1)
     product_id = sg.sub_factory(_PKG + ".ProductsFactory")
-    tier = sg.lazy_call(sg.random_choice, ("bronze", "silver", "gold", "platinum"))
-    min_price = sg.lazy_call(sg.random_decimal, 100, 100000, scale=2)
+    tier = sg.lazy_function(lambda: sg.random_choice(("bronze", "silver", "gold", "platinum")))
+    min_price = sg.lazy_function(lambda: sg.random_decimal(100, 100000, scale=2))
     optimal_price = sg.lazy_attribute(
         lambda o: sg.after(
             o.min_price, lambda: sg.random_decimal(100, 100000, scale=2), strict=False

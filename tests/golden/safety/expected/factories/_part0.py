@@ -60,20 +60,22 @@ class ClassFactory(sg.RowFactory[ClassRow]):
             "def_": "def",
         }
 
-    id = sg.offset(1)
+    id = sg.sequence(lambda n: n + 1)
     order_total = Decimal("0.00")
     type = "x'); import os; --"
-    Meta_ = sg.lazy_call_or_null(sg.random_int, 1, 1000)
-    meta_2 = sg.lazy_call_or_null(sg.random_int, 1, 1000)
-    build_ = sg.lazy_call_or_null(sg.random_text, "sentence")
-    create_ = sg.numbered(sg.unique_text, "sentence")
-    n_ = sg.lazy_call_or_null(sg.random_int, 1, 1000)
-    o_ = sg.lazy_call_or_null(sg.random_text, "sentence")
-    sg_ = sg.lazy_call_or_null(sg.random_text, "sentence")
-    Decimal_ = sg.lazy_call_or_null(sg.random_int, 1, 1000)
-    c_1st = sg.lazy_call_or_null(sg.random_text, "sentence")
-    w = sg.lazy_call_or_null(sg.random_choice, ("a'b", 'x"""y', "\\n"))
-    x_y = sg.lazy_call_or_null(sg.random_text, "sentence")
+    Meta_ = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_int(1, 1000))
+    meta_2 = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_int(1, 1000))
+    build_ = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_text("sentence"))
+    create_ = sg.sequence(lambda n: sg.unique_text(n, "sentence"))
+    n_ = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_int(1, 1000))
+    o_ = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_text("sentence"))
+    sg_ = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_text("sentence"))
+    Decimal_ = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_int(1, 1000))
+    c_1st = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_text("sentence"))
+    w = sg.lazy_function(
+        lambda: None if sg.draw_null() else sg.random_choice(("a'b", 'x"""y', "\\n"))
+    )
+    x_y = sg.lazy_function(lambda: None if sg.draw_null() else sg.random_text("sentence"))
 
     _table = (
         "class",
@@ -155,7 +157,7 @@ class ClassFactory(sg.RowFactory[ClassRow]):
 class ClassFactory_2(sg.RowFactory[ClassFactory_2Row]):
     "Rows of Class (ClassFactory_2Row); create() inserts them once bind() is called."
 
-    id = sg.numbered(sg.unique_int, 1, 10000001, "Class.id")
+    id = sg.sequence(lambda n: sg.unique_int(n, 1, 10000001, "Class.id"))
     parent = sg.maybe(
         sg.lazy_function(sg.draw_set_ref), sg.sub_factory(_PKG + ".ClassFactory"), None
     )
@@ -189,7 +191,7 @@ class ClassFactory_2(sg.RowFactory[ClassFactory_2Row]):
 class AFactory(sg.RowFactory[ARow]):
     "Rows of a (ARow); create() inserts them once bind() is called."
 
-    id = sg.numbered(sg.unique_int, 1, 10000001, "a.id")
+    id = sg.sequence(lambda n: sg.unique_int(n, 1, 10000001, "a.id"))
     # self-reference / FK cycle: NULL by default
     b_id = None
 
@@ -216,7 +218,7 @@ class AFactory(sg.RowFactory[ARow]):
 class BFactory(sg.RowFactory[BRow]):
     "Rows of b (BRow); create() inserts them once bind() is called."
 
-    id = sg.numbered(sg.unique_int, 1, 10000001, "b.id")
+    id = sg.sequence(lambda n: sg.unique_int(n, 1, 10000001, "b.id"))
     a_id = sg.sub_factory(_PKG + ".AFactory")
 
     _table = (
@@ -242,8 +244,8 @@ class BFactory(sg.RowFactory[BRow]):
 class PFactory(sg.RowFactory[PRow]):
     "Rows of p (PRow); create() inserts them once bind() is called."
 
-    x = sg.lazy_call(sg.random_int, 1, 1000)
-    y = sg.numbered(sg.unique_text, "sentence")
+    x = sg.lazy_function(lambda: sg.random_int(1, 1000))
+    y = sg.sequence(lambda n: sg.unique_text(n, "sentence"))
 
     _table = (
         "p",
@@ -268,7 +270,7 @@ class PFactory(sg.RowFactory[PRow]):
 class CFactory(sg.RowFactory[CRow]):
     "Rows of c (CRow); create() inserts them once bind() is called."
 
-    id = sg.numbered(sg.unique_int, 1, 10000001, "c.id")
+    id = sg.sequence(lambda n: sg.unique_int(n, 1, 10000001, "c.id"))
     px = sg.sub_factory(_PKG + ".PFactory")
     py = None
 

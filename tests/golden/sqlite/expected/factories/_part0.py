@@ -76,7 +76,7 @@ def customers__membership_check(membership: str | None) -> bool | None:
 class CustomersFactory(sg.RowFactory[CustomersRow]):
     "Rows of customers (CustomersRow); create() inserts them once bind() is called."
 
-    id = sg.offset(1)
+    id = sg.sequence(lambda n: n + 1)
     email = sg.sequence(lambda n: sg.sqlite_value(sg.unique_text(n, "email")))
     full_name = sg.lazy_function(
         lambda: None if sg.draw_null() else sg.sqlite_value(sg.random_text("name", maxlen=120))
@@ -204,7 +204,7 @@ def products__is_active_check(is_active: int | None) -> bool | None:
 class ProductsFactory(sg.RowFactory[ProductsRow]):
     "Rows of products (ProductsRow); create() inserts them once bind() is called."
 
-    id = sg.offset(1)
+    id = sg.sequence(lambda n: n + 1)
     sku = sg.sequence(lambda n: sg.sqlite_value(sg.unique_text(n, "code", maxlen=32)))
     name = sg.lazy_function(lambda: sg.sqlite_value(sg.random_text("name")))
     category = "general"
@@ -397,7 +397,7 @@ def orders__shipped_after_created(shipped_at: str | None, created_at: str | None
 class OrdersFactory(sg.RowFactory[OrdersRow]):
     "Rows of orders (OrdersRow); create() inserts them once bind() is called."
 
-    id = sg.offset(1)
+    id = sg.sequence(lambda n: n + 1)
     order_number = sg.sequence(lambda n: sg.sqlite_value(sg.unique_text(n, "sentence")))
     customer_id = sg.sub_factory(_PKG + ".CustomersFactory")
     product_id = sg.sub_factory(_PKG + ".ProductsFactory")
@@ -564,7 +564,7 @@ def customer_metrics__loyalty_points(
 class CustomerMetricsFactory(sg.RowFactory[CustomerMetricsRow]):
     "Rows of customer_metrics (CustomerMetricsRow); create() inserts them once bind() is called."
 
-    customer_id = sg.offset(1)
+    customer_id = sg.sequence(lambda n: n + 1)
     total_orders = 0
     total_spent = 0.0
     days_since_signup = 0
@@ -669,7 +669,7 @@ def product_ratings__delivery_check(delivery: int | None) -> bool | None:
 class ProductRatingsFactory(sg.RowFactory[ProductRatingsRow]):
     "Rows of product_ratings (ProductRatingsRow); create() inserts them once bind() is called."
 
-    id = sg.offset(1)
+    id = sg.sequence(lambda n: n + 1)
     customer_id = sg.sub_factory(_PKG + ".CustomersFactory")
     product_name = sg.lazy_function(lambda: sg.sqlite_value(sg.random_text("sentence")))
     date = sg.lazy_function(product_ratings__date_default)
@@ -798,7 +798,7 @@ def pricing_tiers__check(
 class PricingTiersFactory(sg.RowFactory[PricingTiersRow]):
     "Rows of pricing_tiers (PricingTiersRow); create() inserts them once bind() is called."
 
-    id = sg.offset(1)
+    id = sg.sequence(lambda n: n + 1)
     product_id = sg.sub_factory(_PKG + ".ProductsFactory")
     tier = sg.lazy_function(
         lambda: sg.sqlite_value(sg.random_choice(("bronze", "silver", "gold", "platinum")))
