@@ -1,6 +1,6 @@
 """Import of a generated package vs a hand-written factory-boy module of the same tables.
 
-    python benchmarks/bench_import.py 100 1000 5000 [--runs 5]
+    python benchmarks/bench_import.py 100 1000 5000 [--runs 5] [--code CHECKOUT]
 
 Issue 16's target: the generated package costs at most 1.2x what a user would write by hand
 for the same tables (every pytest run pays its import). For each N, on the synthetic schema
@@ -103,16 +103,20 @@ def measure(code: str, folder: Path, env: dict[str, str]) -> tuple[float, float]
     return usage.ru_utime + usage.ru_stime, int(err.split()[-1]) / 1024
 
 
-def bench(tables: int, runs: int) -> dict[tuple[str, str, str], tuple[float, float]]:
-    """(case, module, bytecode) -> median (CPU s, peak MiB), bare python's subtracted."""
+def bench(
+    tables: int, runs: int, code: Path | None = None
+) -> dict[tuple[str, str, str], tuple[float, float]]:
+    """(case, module, bytecode) -> median (CPU s, peak MiB), bare python's subtracted. `code`:
+    the checkout whose schemagen generates the package (default: the installed one)."""
     tmp = Path(tempfile.mkdtemp(prefix="sgimport"))
     try:
         (tmp / "schema.sql").write_text(synthetic_sql(tables))
         env = dict(os.environ)
         env.pop("PYTHONDONTWRITEBYTECODE", None)
+        generate_env = dict(env, PYTHONPATH=str(code)) if code is not None else env
         subprocess.run(
             [sys.executable, "-c", CLI, "generate", "schema.sql", "--out", "fakes", "--seed", "1"],
-            cwd=tmp, env=env, check=True, stdout=subprocess.DEVNULL,
+            cwd=tmp, env=generate_env, check=True, stdout=subprocess.DEVNULL,
         )  # fmt: skip
         (tmp / "handwritten.py").write_text(handwritten(tables))
         no_bytecode = dict(env, PYTHONDONTWRITEBYTECODE="1")
@@ -147,6 +151,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("tables", type=int, nargs="*", default=[100, 1000, 5000])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--code", type=Path, default=None, help="checkout whose codegen generates")
     args = parser.parse_args()
     print(
         "| tables | case | bytecode | generated CPU s | hand-written CPU s | CPU ratio"
@@ -154,7 +159,7 @@ def main() -> None:
     )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for n in args.tables:
-        r = bench(n, args.runs)
+        r = bench(n, args.runs, args.code)
         for case in CASES:
             for mode in ("cached", "source"):
                 (cpu, rss), (hcpu, hrss) = (r[(case, m, mode)] for m in MODULES)

@@ -1,11 +1,10 @@
 """What the database checks a column's values against, read from the model: the `Col` of
-the row runtime (`runtimes/_rowcheck.py`). The factories carry one per column (as source);
+the row runtime (`runtimes/_rowcheck.py`). The factories carry one per column (as a constant);
 override validation checks config values with the same coercers at generate time."""
 
 from __future__ import annotations
 
 from .model import Column, Schema, SqlType
-from .render import py, pystr
 from .runtimes._rowcheck import Col
 
 
@@ -31,16 +30,11 @@ def _col(schema: Schema, t: SqlType, nullable: bool = True) -> Col:
     )
 
 
-def col_source(col: Col, prefix: str = "sg.") -> str:
-    """`sg.Col(...)` source, naming only what differs from the defaults."""
-    args = [pystr(col.kind), pystr(col.sql)]
-    if not col.nullable:
-        args.append("nullable=False")
-    for key in ("length", "precision", "scale"):
-        if getattr(col, key) is not None:
-            args.append(f"{key}={getattr(col, key)}")
-    if col.labels:
-        args.append(f"labels={py(col.labels)}")
-    if col.element is not None:
-        args.append(f"element={col_source(col.element, prefix)}")
-    return f"{prefix}Col({', '.join(args)})"
+def col_spec(col: Col) -> tuple[object, ...]:
+    """The Col as the constant a factory's spec holds (`Col.of` reads it back): its fields
+    in order, the trailing defaults left out, an array's element as a spec of its own."""
+    fields: list[object] = [*col[:7], None if col.element is None else col_spec(col.element)]
+    defaults = [*Col._field_defaults.values()]
+    while len(fields) > 2 and fields[-1] == defaults[len(fields) - 3]:
+        fields.pop()
+    return tuple(fields)

@@ -28,7 +28,7 @@ from ..memo import packed, unpacked
 from ..model import Schema
 from ..plan import TablePlan
 from ..render import isort_key
-from ..rowtypes import col_of, col_source
+from ..rowtypes import col_of, col_spec
 
 PER_PART = 32  # at most this many tables per module on average
 
@@ -95,7 +95,8 @@ def _part(ctx: Context, path: str, tables: list[TablePlan], overrides: dict[str,
     for t in tables:
         types = _types(ctx.schema, t)
         named = _named(t)
-        bodies.append(ctx.template("factory.py.j2", t=t, **_spec(t), types=types, named=named))
+        spec, renamed = _spec(t, types, named), _renamed(t)
+        bodies.append(ctx.template("factory.py.j2", t=t, spec=spec, renamed=renamed))
         depends_on.append(
             {
                 "table": ctx.table_json(t.key),
@@ -151,24 +152,41 @@ def _named(t: TablePlan) -> set[str]:
     return {c.name for c in t.table.checks if c.name} | {c.name for c in t.checks if c.domain}
 
 
-def _types(schema: Schema, t: TablePlan) -> dict[str, str]:
-    """column -> `sg.Col(...)` source: what the runtime checks the column's values against."""
-    return {c.name: col_source(col_of(schema, c)) for c in t.table.columns if c.generated is None}
+def _types(schema: Schema, t: TablePlan) -> dict[str, tuple[object, ...]]:
+    """column -> its `Col` as a constant: what the runtime checks the column's values against."""
+    return {c.name: col_spec(col_of(schema, c)) for c in t.table.columns if c.generated is None}
 
 
-def _spec(t: TablePlan) -> dict[str, Any]:
-    return {
-        "renamed": {c.attr: c.name for c in t.columns if c.attr != c.name},
-        "columns": tuple(c.name for c in t.columns),
-        "regen": tuple(c.name for c in t.columns if c.regen),
-        "identity": tuple(c.name for c in t.columns if c.identity and c.insert),
-        "always": tuple(c.name for c in t.columns if not c.insert and c.kind != "computed"),
-        "json_columns": tuple(c.name for c in t.columns if c.json),
-        "fks": tuple((f.columns, f.ref_columns) for f in t.fks if f.mode == "sub"),
-        "keys": _keys(t),
-        "padded": _padded(t),
-        "residues": {c: (k, what) for c, k, what in t.residues},
-    }
+def _spec(t: TablePlan, types: dict[str, tuple[object, ...]], named: set[str]) -> tuple[Any, ...]:
+    """The table's spec, the arguments of the runtime's `Table` as one literal of constants
+    (`sg.table_of` reads it on the factory's first use): the compiler folds it into a single
+    constant, where the calls building a Table at import were half of a factory's bytecode."""
+    checks = []
+    for c in t.checks:
+        rest = (c.domain, False) if c.name not in named else (c.domain,) if c.domain else ()
+        checks.append((c.name, c.sql, tuple(c.columns), c.fn.name, tuple(c.fn.params), *rest))
+    return (
+        t.key,
+        tuple(t.sql_name),
+        tuple(c.name for c in t.columns),
+        tuple((column, fn.name, tuple(fn.params)) for column, fn in t.computed),
+        tuple(checks),
+        tuple(c.name for c in t.columns if c.regen),
+        tuple(_renamed(t).items()),
+        tuple(c.name for c in t.columns if c.identity and c.insert),
+        tuple(c.name for c in t.columns if not c.insert and c.kind != "computed"),
+        tuple(c.name for c in t.columns if c.json),
+        tuple((tuple(f.columns), tuple(f.ref_columns)) for f in t.fks if f.mode == "sub"),
+        _keys(t),
+        tuple(_padded(t).items()),
+        tuple(types.items()),
+        tuple((c, k, what) for c, k, what in t.residues),
+    )
+
+
+def _renamed(t: TablePlan) -> dict[str, str]:
+    """factory attribute -> column, where they differ (a column named like a keyword)."""
+    return {c.attr: c.name for c in t.columns if c.attr != c.name}
 
 
 def _padded(t: TablePlan) -> dict[str, int]:

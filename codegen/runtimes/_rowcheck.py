@@ -39,6 +39,41 @@ class Col(NamedTuple):
     labels: tuple[str, ...] = ()  # enum labels
     element: Col | None = None  # array element
 
+    @classmethod
+    def of(cls, spec: tuple[Any, ...]) -> Col:
+        """A Col from its constant form in a factory's spec: the fields in order, trailing
+        defaults left out, an array's element as a spec of its own."""
+        head = spec[:7]
+        element = cls.of(spec[7]) if len(spec) > 7 and spec[7] is not None else None
+        return cls._make((*head, *_COL_DEFAULTS[len(head) :], element))
+
+
+_COL_DEFAULTS = ("", "", True, None, None, None, ())  # Col's fields before element
+
+
+class Check(NamedTuple):
+    """A CHECK constraint (or a domain's) compiled: `predicate(row)` is False when the
+    database would reject the row (None: NULL, which passes)."""
+
+    name: str
+    sql: str
+    columns: tuple[str, ...]
+    predicate: Callable[[Mapping[str, Any]], bool | None]
+    domain: str | None = None  # a domain's CHECK, on a column of that domain
+    named: bool = True  # False: the SQL gave no name (the name is schemagen's)
+
+
+def of_row(fn: Callable[..., Any], params: tuple[str, ...]) -> Callable[[Mapping[str, Any]], Any]:
+    """`fn`, which takes the columns it reads as arguments, called with a row instead."""
+
+    def call(row: Mapping[str, Any]) -> Any:
+        return fn(*[row.get(p) for p in params])
+
+    call.__name__ = fn.__name__
+    call.__doc__ = fn.__doc__
+    call.params = params  # type: ignore[attr-defined]
+    return call
+
 
 class RowError(ValueError):
     """A value the database would reject on INSERT: which table, column and value, and the

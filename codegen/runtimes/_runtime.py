@@ -23,6 +23,7 @@ import json
 import math
 import random
 import string
+import sys
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -55,6 +56,8 @@ from ._rowcheck import check_violated, coerce, given_generated, unknown_column
 from ._settings import LOCALE, NULL_RATIO, SEED
 
 Col = _rowcheck.Col  # the generated factories' column types: sg.Col(...)
+Check = _rowcheck.Check
+of_row = _rowcheck.of_row
 RowError = _rowcheck.RowError
 GenerationError = _rowcheck.GenerationError
 
@@ -582,25 +585,52 @@ class Table:
             self.regen[column] = _regenerator(declarations[by_column[column]])
 
 
-class _LazyTable:
-    """A factory's `_spec` until its first use: then the Table is built, bound to the
-    declarations of the class that states it, and put in this descriptor's place."""
-
-    def __init__(self, make: Callable[[], Table]) -> None:
-        self.make = make
+class _TableOnFirstUse:
+    """`RowFactory._spec` until a factory's first use: the Table of the class that states
+    the spec (its `_table`, see `table_of`), built, bound to that class's declarations and
+    put in its namespace, where the next read finds it before this descriptor. So loading
+    every factory (a session touching every table) builds none of them, and a class body
+    states its table as one literal of constants, which the compiler folds into one
+    constant: it loads as one piece with the module's bytecode and runs no code until then."""
 
     def __get__(self, instance: object, owner: type[Any]) -> Table:
-        home: Any = next(c for c in owner.__mro__ if vars(c).get("_spec") is self)
-        table = self.make()
+        home: Any = next((c for c in owner.__mro__ if "_table" in vars(c)), None)
+        if home is None:
+            raise AttributeError(f"{owner.__name__} states no table")
+        table = table_of(vars(home)["_table"], vars(sys.modules[home.__module__]))
         table.bind(home._meta.declarations)
         home._spec = table
         return table
 
 
-def lazy_table(make: Callable[[], Table]) -> Table:
-    """`_spec = sg.lazy_table(_table)`: the Table built on the factory's first use, so
-    loading every factory (a session touching every table) builds none of them."""
-    return _LazyTable(make)  # type: ignore[return-value]
+def table_of(spec: tuple[Any, ...], functions: Mapping[str, Callable[..., Any]]) -> Table:
+    """The Table that a factory's `_table` states: the arguments of `Table` in their order, as
+    constants: `computed` as (column, function, its parameters), `checks` as (name, sql,
+    columns, function, its parameters[, domain[, named]]), `renamed`, `padded`, `types` and
+    `residues` as tuples of their items, a type as `Col.of` reads it. Functions are named:
+    `functions` (the factory module's namespace) holds them."""
+    (key, sql_name, columns, computed, checks, regen, renamed, identity, always, json_columns,
+     fks, keys, padded, types, residues) = spec  # fmt: skip
+    return Table(
+        key,
+        sql_name,
+        columns,
+        {column: of_row(functions[fn], params) for column, fn, params in computed},
+        tuple(
+            Check(name, sql, on, of_row(functions[fn], params), *rest)
+            for name, sql, on, fn, params, *rest in checks
+        ),
+        regen,
+        dict(renamed),
+        identity,
+        always,
+        json_columns,
+        fks,
+        keys,
+        dict(padded),
+        {column: Col.of(col) for column, col in types},
+        {column: (k, what) for column, k, what in residues},
+    )
 
 
 def _regenerator(declaration: Any) -> Callable[[Any], Any]:
@@ -687,7 +717,10 @@ class RowFactory(DictFactory, Generic[Row]):
     (`OrdersFactory(sg.RowFactory[OrdersRow])`: build() is typed as an OrdersRow)."""
 
     _options_class = Options
-    _spec: Table
+    if TYPE_CHECKING:
+        _spec: Table  # built from the class's `_table` on first use
+    else:
+        _spec = _TableOnFirstUse()
 
     class Meta:
         abstract = True

@@ -230,7 +230,7 @@ def test_a_factory_group_is_memoised_by_the_templates(tmp_path: Path) -> None:
     (folder / "factory.py.j2").write_text(template, encoding="utf-8")
     first = Formatter(enabled=False)
     _generate(SMALL, tmp_path / "s.sql", first, templates=str(folder))
-    edited = template.replace("built on the factory's first use", "made when first used")
+    edited = template.replace("once bind() is called", "made when first used")
     assert edited != template
     (folder / "factory.py.j2").write_text(edited, encoding="utf-8")
     warm = _generate(SMALL, tmp_path / "s.sql", _warm(first), templates=str(folder))

@@ -16,36 +16,15 @@ CHECKS read a table's entry from its factory on first access.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, MutableMapping
-from typing import Any, NamedTuple
+from typing import Any
 
 from . import _rowcheck
 from . import _sqlruntime as rt
 from ._lazy import LazyMap
-from ._rowcheck import RowError
+from ._rowcheck import Check, RowError
 from .factories import FACTORIES
 
 Row = Mapping[str, Any]
-
-
-class Check(NamedTuple):
-    name: str
-    sql: str
-    columns: tuple[str, ...]
-    predicate: Callable[[Row], bool | None]
-    domain: str | None = None  # a domain's CHECK, on a column of that domain
-    named: bool = True  # False: the SQL gave no name (the name is schemagen's)
-
-
-def of_row(fn: Callable[..., Any], params: tuple[str, ...]) -> Callable[[Row], Any]:
-    """`fn`, which takes the columns it reads as arguments, called with a row instead."""
-
-    def call(row: Row) -> Any:
-        return fn(*[row.get(p) for p in params])
-
-    call.__name__ = fn.__name__
-    call.__doc__ = fn.__doc__
-    call.params = params  # type: ignore[attr-defined]
-    return call
 
 
 def _spec(table: str) -> Any:
