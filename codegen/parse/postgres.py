@@ -26,6 +26,7 @@ from pglast.enums import (
 )
 from pglast.enums.parsenodes import AlterTableType
 from pglast.stream import RawStream
+from pglast.visitors import Ancestor
 
 from .. import ddl
 from ..errors import LineIndex, SchemagenError, line_col
@@ -240,7 +241,39 @@ def _line_at(text: str, index: int) -> str:
 
 
 def deparse(node: Any) -> str:
-    return str(RawStream()(node))
+    """SQL text of `node`, printed by pglast's own printer (byte for byte its output)."""
+    if not isinstance(node, ast.Node) or isinstance(node, ast.RawStmt):  # pglast's own way
+        return str(RawStream()(node))
+    touched = _ancestry(node)
+    try:
+        stream = RawStream()
+        stream.print_node(node)
+        return str(stream.getvalue())
+    finally:
+        for each in touched:  # no node -> ancestors -> parent node cycle outlives the print
+            object.__setattr__(each, "ancestors", None)
+
+
+def _ancestry(node: Any) -> list[Any]:
+    """Set each node's `ancestors` as `RawStream.__call__` does (pglast's printers read
+    them), and return the nodes set. pglast's `populate_ancestors` builds a Visitor class
+    and reflects over it on every call: half of each deparse, ~6 per table."""
+    touched: list[Any] = []
+    todo: list[tuple[Ancestor, Any]] = [(Ancestor(Ancestor(), (node,), 0), node)]
+    while todo:
+        ancestors, value = todo.pop()
+        if isinstance(value, ast.Node):
+            object.__setattr__(value, "ancestors", ancestors)
+            touched.append(value)
+            for member in value:
+                child = getattr(value, member)
+                if isinstance(child, (tuple, ast.Node)):
+                    todo.append((Ancestor(ancestors, value, member), child))
+        else:
+            for index, item in enumerate(value):
+                if isinstance(item, (tuple, ast.Node)):
+                    todo.append((Ancestor(ancestors, value, index), item))
+    return touched
 
 
 _EXCLUDE_METHODS = ("gist", "btree", "hash")
