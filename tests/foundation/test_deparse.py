@@ -1,4 +1,9 @@
-"""`postgres.deparse` prints exactly what pglast's own `RawStream()(node)` prints.
+"""The PostgreSQL reader's shortcuts through pglast give pglast's own results.
+
+`postgres.parse_unchecked` builds the trees `parser.parse_sql` builds (same node classes,
+attribute values of the same types, locations), without the per-attribute checks.
+
+`postgres.deparse` prints exactly what pglast's own `RawStream()(node)` prints.
 
 The reader sets the nodes' ancestors itself (pglast's `populate_ancestors` builds a class
 per call) and clears them after printing (so a parsed statement holds no reference cycle):
@@ -80,3 +85,35 @@ def test_deparse_leaves_no_cycle() -> None:
     finally:
         if was:
             gc.enable()
+
+
+def _same_tree(ours: Any, theirs: Any) -> None:
+    assert type(ours) is type(theirs)
+    if isinstance(ours, ast.Node):
+        for member in theirs:
+            _same_tree(getattr(ours, member), getattr(theirs, member))
+    elif isinstance(ours, tuple):
+        assert len(ours) == len(theirs)
+        for mine, same in zip(ours, theirs, strict=True):
+            _same_tree(mine, same)
+    else:
+        assert ours == theirs
+
+
+@pytest.mark.parametrize("path", SQL_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_unchecked_parse_matches_pglast(path: Path) -> None:
+    theirs = _statements(path)
+    if theirs is None:
+        pytest.skip("not PostgreSQL this parser reads")
+    ours = postgres.parse_unchecked(path.read_text())
+    assert ours == theirs  # pglast's own comparison, then every value's type and location
+    _same_tree(ours, theirs)
+
+
+def test_unchecked_parse_restores_the_checks() -> None:
+    """Hand-built trees are checked again after a parse, and after a failed one."""
+    postgres.parse_unchecked("SELECT 1")
+    with pytest.raises(parser.ParseError):
+        postgres.parse_unchecked("SELEC 1")
+    with pytest.raises(ValueError, match="Bad value"):
+        ast.String(sval=1)
