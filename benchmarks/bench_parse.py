@@ -12,13 +12,24 @@ and one generated column per table), then times, best of K runs in this same pro
 It prints both and their ratio, then the same for a SQLite flavour of the schema, which
 schemagen reads with sqlglot (so that is where sqlglot's compiled build, sqlglotc, would
 show), and whether sqlglotc is installed.
+
+    python benchmarks/bench_parse.py --cold 1000 5000 [--code DIR] [--repeat K] [--wide]
+
+`--cold`: whole `generate` processes on bench_scale.py's schema (fresh output folder, empty
+cache folder), each over a bare `sqlglot.parse` process of the same SQL just before it (CPU
+from `wait4`); with `--code DIR` (e.g. an unpacked `git archive main`) the two checkouts run
+in turn, K times each, and the medians are printed side by side with peak RSS.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import random
+import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -119,11 +130,57 @@ def measure(text: str, dialect: str, repeat: int) -> tuple[float, float, int]:
     return load, bare, tables
 
 
+def cold(sizes: list[int], code: Path | None, repeat: int, wide: bool) -> None:
+    """Cold `generate` over a bare parse, paired with another checkout's when `code` is set."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_generate import synthetic_sql
+    from bench_scale import CLI, PARSE, WARM_UP, measure, wide_sql
+
+    checkouts = {"this": ROOT} | ({"--code": code} if code else {})
+    envs = {}
+    for name, where in checkouts.items():
+        env = dict(os.environ, PYTHONPATH=str(where))
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        subprocess.run([sys.executable, "-c", WARM_UP], env=env, check=True)
+        envs[name] = env
+    make = wide_sql if wide else synthetic_sql
+    for n in sizes:
+        runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in checkouts}
+        for rep in range(repeat):
+            for name in list(checkouts)[:: 1 if rep % 2 == 0 else -1]:  # alternate who goes first
+                folder = Path(tempfile.mkdtemp(prefix="sgcold"))
+                env = dict(envs[name], SCHEMAGEN_CACHE_DIR=str(folder / "cache"))
+                try:
+                    (folder / "schema.sql").write_text(make(n))
+                    parse = measure(["-c", PARSE, str(folder / "schema.sql")], env, folder)
+                    gen = ["-c", CLI, "generate", "schema.sql", "--out", "fakes", "--seed", "1"]
+                    run = measure(gen, env, folder)
+                finally:
+                    shutil.rmtree(folder, ignore_errors=True)
+                runs[name].append((run["cpu"] / parse["cpu"], run["cpu"], run["rss"]))
+        for name, got in runs.items():
+            ratios = [r for r, _, _ in got]
+            unit = "columns" if wide else "tables"
+            cpu = statistics.median(c for _, c, _ in got)
+            rss = statistics.median(m for _, _, m in got)
+            print(
+                f"{n} {unit}, {name}: cold {statistics.median(ratios):.2f}x a bare parse"
+                f" (median of {[round(r, 2) for r in ratios]}), {cpu:.2f} s CPU,"
+                f" {rss:.0f} MiB peak; load {os.getloadavg()[0]:.1f}"
+            )
+
+
 def main() -> None:
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("--tables", type=int, default=1000)
     args.add_argument("--repeat", type=int, default=3)
+    args.add_argument("--cold", type=int, nargs="+", default=None, help="whole processes at N")
+    args.add_argument("--code", type=Path, default=None, help="a checkout to pair --cold with")
+    args.add_argument("--wide", action="store_true", help="--cold: one table of N columns")
     options = args.parse_args()
+    if options.cold:
+        cold(options.cold, options.code, options.repeat, options.wide)
+        return
     compiled = "yes" if tokens.SQLGLOTC_INSTALLED else "no"
     print(f"sqlglot {sqlglot.__version__} (compiled sqlglotc: {compiled}), "
           f"Python {sys.version.split()[0]}, best of {options.repeat}")  # fmt: skip

@@ -124,18 +124,26 @@ def _encode(fresh: tuple[list[ddl.Statement], Location]) -> Any:
     return _encoded(statements, at)
 
 
+_PLAIN = (str, bool, int)  # with None: JSON values as they are
+
+
 def _encoded(value: Any, at: Location) -> Any:
-    if value is None or isinstance(value, (str, bool, int)):
+    # scalars are passed through without a call, as in `_decode` (a cold run saves them all)
+    if value is None or isinstance(value, _PLAIN):
         return value
     if isinstance(value, tuple):
-        return {"(": [_encoded(v, at) for v in value]}
+        return {"(": [v if v is None or isinstance(v, _PLAIN) else _encoded(v, at) for v in value]}
     if isinstance(value, list):
-        return [_encoded(v, at) for v in value]
+        return [v if v is None or isinstance(v, _PLAIN) else _encoded(v, at) for v in value]
     cls = type(value)
     if cls is Location:
         value = _relative(value, at)
     if _CLASSES.get(cls.__name__) is cls:
-        return {"@": cls.__name__, "=": [_encoded(getattr(value, f), at) for f in _FIELDS[cls]]}
+        fields = [getattr(value, f) for f in _FIELDS[cls]]
+        return {
+            "@": cls.__name__,
+            "=": [v if v is None or isinstance(v, _PLAIN) else _encoded(v, at) for v in fields],
+        }
     raise TypeError(f"statement cache: cannot encode {cls.__name__}")
 
 

@@ -9,13 +9,15 @@ sqlglot reads back for the expression compiler.
 from __future__ import annotations
 
 import functools
+import gc
 import re
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
 import pglast
-from pglast import ast, parser
+from pglast import ast, enums, parser
 from pglast.enums import (
     A_Expr_Kind,
     ConstrType,
@@ -26,6 +28,7 @@ from pglast.enums import (
 )
 from pglast.enums.parsenodes import AlterTableType
 from pglast.stream import RawStream
+from pglast.visitors import Ancestor
 
 from .. import ddl
 from ..errors import LineIndex, SchemagenError, line_col
@@ -148,7 +151,23 @@ def read(source: SourceFile, cache: StatementCache | None = None) -> list[ddl.St
     The file is split into statements by PostgreSQL's parser (in C, no Python tree), then
     each statement is read on its own, through `cache`: a warm run builds pglast's Python
     tree only for the statements that changed.
+
+    The cyclic collector is paused meanwhile (left as it was if the caller paused it), as
+    `runtimes/_lazy.py` does for imports: reading allocates millions of objects, either kept
+    (the statements) or freed by reference counting (pglast's trees hold no cycle once
+    `deparse` is done with them), so collections found nothing and only re-walked the
+    growing heap (~15% of reading 5000 tables).
     """
+    if not gc.isenabled():
+        return _read(source, cache)
+    gc.disable()
+    try:
+        return _read(source, cache)
+    finally:
+        gc.enable()
+
+
+def _read(source: SourceFile, cache: StatementCache | None) -> list[ddl.Statement]:
     text = _strip_client_lines(source.text)
     try:
         pieces = parser.split(text, only_slices=True)
@@ -180,7 +199,7 @@ def _read_statement(path: str, lines: LineIndex, offset: int, sql: str) -> list[
         return Location(path, *lines.line_col(offset + at))
 
     try:
-        raws: Any = parser.parse_sql(sql)
+        raws: Any = parse_unchecked(sql)
     except parser.ParseError as error:  # the whole file parsed: not expected, but located
         index = error.args[1] if len(error.args) > 1 and error.args[1] is not None else 0
         raise SchemagenError(f"cannot parse SQL: {error.args[0]}", locate(index), sql) from None
@@ -239,8 +258,94 @@ def _line_at(text: str, index: int) -> str:
     return text[start : end if end >= 0 else len(text)]
 
 
+_VALIDATING_SETATTR = ast.Node.__dict__.get("__setattr__")
+_UNCHECKED = threading.Lock()
+
+
+def _changed_ints() -> dict[type[Any], frozenset[str]]:
+    """Per node class, the attributes whose check changes an int it is given: booleans
+    (PostgreSQL's C gives some as 0/1), single characters and enums. Every other value
+    the C parser hands over passes the check unchanged."""
+    out: dict[type[Any], frozenset[str]] = {}
+    for cls in vars(ast).values():
+        slots = getattr(cls, "__slots__", None)
+        if isinstance(cls, type) and issubclass(cls, ast.Node) and isinstance(slots, dict):
+            out[cls] = frozenset(
+                name
+                for name, (ctype, ptype, adaptor) in slots.items()
+                if adaptor is not None
+                or hasattr(enums, ctype)
+                or int not in (ptype if isinstance(ptype, tuple) else (ptype,))
+            )
+    return out
+
+
+_CHANGED_INTS = _changed_ints()
+
+
+def _setattr_unchecked(node: Any, name: str, value: Any) -> None:
+    if value.__class__ is int and name in _CHANGED_INTS.get(node.__class__, ()):
+        assert _VALIDATING_SETATTR is not None
+        _VALIDATING_SETATTR(node, name, value)  # True for 1, an enum member for its value
+    else:
+        object.__setattr__(node, name, value)
+
+
+def parse_unchecked(sql: str) -> Any:
+    """`parser.parse_sql(sql)`, the same tree, without most of `Node.__setattr__`'s checks.
+
+    pglast builds each node in C by calling its Python class, whose every attribute goes
+    through `Node.__setattr__`: a check, made for trees built by hand, that the value fits
+    the C field (~9 of every 10 seconds of `parse_sql` on a schema). What PostgreSQL's own
+    parser hands over fits, and passes unchanged except for ints given to booleans and
+    enums (`_CHANGED_INTS`, still converted by the check), so a plain setter is put in
+    place for the call and the checking one restored after (a lock keeps two threads from
+    restoring each other's). `tests/foundation/test_deparse.py` compares the trees with
+    pglast's, value types and locations included."""
+    if _VALIDATING_SETATTR is None:  # a pglast without the check: nothing to skip
+        return parser.parse_sql(sql)
+    with _UNCHECKED:
+        setattr(ast.Node, "__setattr__", _setattr_unchecked)  # noqa: B010
+        try:
+            return parser.parse_sql(sql)
+        finally:
+            setattr(ast.Node, "__setattr__", _VALIDATING_SETATTR)  # noqa: B010
+
+
 def deparse(node: Any) -> str:
-    return str(RawStream()(node))
+    """SQL text of `node`, printed by pglast's own printer (byte for byte its output)."""
+    if not isinstance(node, ast.Node) or isinstance(node, ast.RawStmt):  # pglast's own way
+        return str(RawStream()(node))
+    touched = _ancestry(node)
+    try:
+        stream = RawStream()
+        stream.print_node(node)
+        return str(stream.getvalue())
+    finally:
+        for each in touched:  # no node -> ancestors -> parent node cycle outlives the print
+            object.__setattr__(each, "ancestors", None)
+
+
+def _ancestry(node: Any) -> list[Any]:
+    """Set each node's `ancestors` as `RawStream.__call__` does (pglast's printers read
+    them), and return the nodes set. pglast's `populate_ancestors` builds a Visitor class
+    and reflects over it on every call: half of each deparse, ~6 per table."""
+    touched: list[Any] = []
+    todo: list[tuple[Ancestor, Any]] = [(Ancestor(Ancestor(), (node,), 0), node)]
+    while todo:
+        ancestors, value = todo.pop()
+        if isinstance(value, ast.Node):
+            object.__setattr__(value, "ancestors", ancestors)
+            touched.append(value)
+            for member in value:
+                child = getattr(value, member)
+                if isinstance(child, (tuple, ast.Node)):
+                    todo.append((Ancestor(ancestors, value, member), child))
+        else:
+            for index, item in enumerate(value):
+                if isinstance(item, (tuple, ast.Node)):
+                    todo.append((Ancestor(ancestors, value, index), item))
+    return touched
 
 
 _EXCLUDE_METHODS = ("gist", "btree", "hash")
