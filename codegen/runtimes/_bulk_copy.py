@@ -113,7 +113,7 @@ def _unique_key(
 
 _UNIQUE_KEYS = """
 SELECT array_agg(a.attname::text ORDER BY k.i),
-  array_agg(format_type(a.atttypid, NULL) ORDER BY k.i)
+  array_agg(format_type(a.atttypid, a.atttypmod) ORDER BY k.i)
 FROM pg_index x
 JOIN pg_class c ON c.oid = x.indrelid
 CROSS JOIN LATERAL unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, i)
