@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import gc
 import importlib
 import json
 import math
@@ -51,6 +50,7 @@ from . import _sqlruntime as sqlrt
 from ._bulk import Link
 from ._bulk import Pending as _Pending
 from ._insert import insert
+from ._lazy import collector_paused
 from ._quickfaker import one_draw_word, quicken
 from ._rowcheck import check_violated, coerce, given_generated, unknown_column
 from ._settings import LOCALE, NULL_RATIO, SEED
@@ -774,8 +774,8 @@ class RowFactory(DictFactory, Generic[Row]):
         ):  # fmt: skip
             return [cls.create(**kwargs) for _ in range(size)]
         pending: list[_Pending] = []
-        planned = vars(cls)[_PLAN]
-        with _collector_paused():
+        planned = _with(vars(cls)[_PLAN], params)
+        with collector_paused():  # every row stays alive until it returns
             rows = [
                 _fast_build(cls, planned, CREATE_STRATEGY, params, None, pending)
                 for _ in range(size)
@@ -814,7 +814,7 @@ class RowFactory(DictFactory, Generic[Row]):
         params = cls._by_attribute(params)
         plan = _plan_of(cls)
         if plan is not None and strategy != STUB_STRATEGY and _plain(params):
-            return _fast_build(cls, vars(cls)[_PLAN], strategy, params, None, None)
+            return _fast_build(cls, _with(vars(cls)[_PLAN], params), strategy, params, None, None)
         return super()._generate(strategy, params)  # type: ignore[no-untyped-call]
 
     @classmethod
@@ -906,22 +906,6 @@ class RowFactory(DictFactory, Generic[Row]):
         if _chains:
             _chains[-1].append((spec.key, row))
         return row
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic collector paused while create_batch() builds and inserts (as `_lazy._load`
-    pauses it for an import): every row it makes stays alive until it returns, so the full
-    collections its allocations trigger re-walk the growing heap and free nothing (a sixth
-    of its time at 10,000 rows). Left as it was if the caller had paused it."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 # ------------------------------------------------------- build() without factory-boy's resolver
@@ -1028,12 +1012,7 @@ def _fast_build(
     parent: _View | None,
     batch: list[_Pending] | None,
 ) -> Any:
-    plan, steps = planned
-    if params:
-        decls = {**plan, **params}
-        steps = _steps(decls)
-    else:
-        decls = plan
+    decls, steps = planned  # the caller's values in it already (`_with`)
     create = strategy == CREATE_STRATEGY
     sequence = cls._meta.next_sequence()  # type: ignore[no-untyped-call]
     view = _View(decls, sequence, create, parent, batch)
@@ -1061,6 +1040,15 @@ def _fast_build(
     row = cls._finish(kwargs, frozenset(params), create, batch)
     cls._after_postgeneration(row, create=create, results={})  # type: ignore[no-untyped-call]
     return row
+
+
+def _with(planned: tuple[Plan, Steps], params: Mapping[str, Any]) -> tuple[Plan, Steps]:
+    """The plan with the caller's values in place of their declarations: once per build()
+    or create_batch(), not once per row."""
+    if not params:
+        return planned
+    decls = {**planned[0], **params}
+    return decls, _steps(decls)
 
 
 def _plain(params: Mapping[str, Any]) -> bool:
