@@ -45,10 +45,9 @@ class Col(NamedTuple):
         defaults left out, an array's element as a spec of its own."""
         head = spec[:7]
         element = cls.of(spec[7]) if len(spec) > 7 and spec[7] is not None else None
-        return cls._make((*head, *_COL_DEFAULTS[len(head) :], element))
-
-
-_COL_DEFAULTS = ("", "", True, None, None, None, ())  # Col's fields before element
+        return cls(
+            **dict(zip(cls._fields, head, strict=False)), element=element
+        )  # the rest: defaults
 
 
 class Check(NamedTuple):
