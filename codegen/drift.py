@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -165,9 +164,7 @@ def _check(run: Run, out: Path, strict_version: bool, full: bool) -> Report:
     inputs_changed = manifest is None or manifest.get("fingerprint") != fingerprint
     differing = _differing(disk, expected, package.manifest.get("files", {}))
     _compare(report, disk, differing, expected, state.files, inputs_changed)
-    _judge_versions(
-        report, manifest, disk, differing, expected, strict_version, state.damaged, inputs_changed
-    )
+    _judge_versions(report, manifest, expected, strict_version, state.damaged, inputs_changed)
     report.functions = [str(d) for d in built.function_drift]
     report.notes += [f"not checked: {d}" for d in built.functions_unchecked]
     report.in_sync = not report.problems and not report.functions
@@ -244,9 +241,10 @@ def _explained(
         return None
     before, after = old.get("tables"), new.get("tables")
     if isinstance(before, list) and isinstance(after, list):
-        was, now_ = {_shape(t) for t in before}, {_shape(t) for t in after}
-        old["tables"] = [t for t in before if _shape(t) not in now_]
-        new["tables"] = [t for t in after if _shape(t) not in was]
+        shapes_before, shapes_after = list(map(_shape, before)), list(map(_shape, after))
+        was, now_ = set(shapes_before), set(shapes_after)
+        old["tables"] = [t for t, s in zip(before, shapes_before, strict=True) if s not in now_]
+        new["tables"] = [t for t, s in zip(after, shapes_after, strict=True) if s not in was]
     old.pop("//", None)
     new.pop("//", None)
     try:
@@ -256,13 +254,11 @@ def _explained(
     return diff(recorded_schema, Schema.from_json(records.expand(new)))
 
 
-_LOCATION = re.compile(r'"(?:[^"\\]*_)?location": "(?:[^"\\]|\\.)*"')
-
-
 def _shape(item: Any) -> str:
-    """A recorded table without its locations (a key ending in `location` with a string
-    value: inside a JSON string every quote is escaped, so only a key matches)."""
-    return _LOCATION.sub("", json.dumps(item, ensure_ascii=False))
+    """A recorded table as JSON text without its locations."""
+    from .model import without_locations  # not at import: an in-sync check needs no model
+
+    return json.dumps(without_locations(item), ensure_ascii=False)
 
 
 def _judge_model_record(
@@ -308,8 +304,6 @@ def _compare(
 def _judge_versions(
     report: Report,
     manifest: dict[str, Any] | None,
-    disk: _Disk,
-    differing: list[str],
     expected: dict[str, str],
     strict_version: bool,
     damaged: str | None,
@@ -318,10 +312,8 @@ def _judge_versions(
     """A package from another schemagen version whose files differ in headers only is
     reported, not failed (unless --strict-version)."""
     old_version = manifest.get("schemagen") if manifest else None
-    texts = {rel: old for rel, old, _ in report.differing}
     version_only = not damaged and all(
-        _same_but_version(rel, texts[rel] if rel in texts else disk.text(rel), expected.get(rel))
-        for rel in differing
+        _same_but_version(rel, old, new) for rel, old, new in report.differing
     )
     if report.problems and version_only and old_version != __version__ and not strict_version:
         report.notes.append(

@@ -32,9 +32,10 @@ _SEP = "\x00"  # json.dumps escapes NUL; digests hold none
 
 def schema_key(schema: Schema, config: Config) -> str:
     """What every table's plan may read besides its own table: the config and the schema
-    without its tables."""
+    without its tables; a digest, which each table's key holds (not the text, which every
+    table's key would write out again)."""
     rest = {f: getattr(schema, f) for f in schema.__dataclass_fields__ if f not in _OWN}
-    return key_of([config.fingerprint(), rest])
+    return sha256(key_of([config.fingerprint(), rest]))
 
 
 _OWN = frozenset({"tables", "_by_key"})
