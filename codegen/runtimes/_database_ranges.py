@@ -176,7 +176,7 @@ def _read_time(read: Callable[[str], Any], kind: str, sql: str) -> Callable[[str
 
 
 def _plus(
-    kind: str, overflow: str, code: str, limit: Any, step: Any, hint: str | None = None
+    kind: str, code: str, limit: Any, step: Any, hint: str | None = None
 ) -> Callable[[Bound], Bound | None]:
     """The next value of a discrete subtype (`[a,b]` is `[a,b+1)`), refused past its end;
     None for -infinity and infinity, which stay as written (bounds included or not)."""
@@ -186,7 +186,7 @@ def _plus(
         if rank != 1:
             return None
         if value >= limit:
-            raise LiteralError(overflow, code, hint=hint)
+            raise LiteralError(f"{kind} out of range", code, hint=hint)
         return _finite(value + step, kind)
 
     return plus
@@ -199,12 +199,12 @@ class Subtype(NamedTuple):
 
 SUBTYPES: dict[str, Subtype] = {
     "int4": Subtype(_read_int("integer"),
-                    _plus("integer", "integer out of range", "22003", 2**31 - 1, 1)),
+                    _plus("integer", "22003", 2**31 - 1, 1)),
     "int8": Subtype(_read_int("bigint"),
-                    _plus("bigint", "bigint out of range", "22003", 2**63 - 1, 1)),
+                    _plus("bigint", "22003", 2**63 - 1, 1)),
     "num": Subtype(_read_numeric, None),
     "date": Subtype(_read_time(rt.to_date, "date", "date"),
-                    _plus("date", "date out of range", "22008", date.max, timedelta(days=1),
+                    _plus("date", "22008", date.max, timedelta(days=1),
                           "The in-memory database holds dates up to 9999-12-31.")),
     "ts": Subtype(_read_time(rt.to_timestamp, "timestamp", "timestamp"), None),
     "tstz": Subtype(_read_time(rt.to_timestamptz, "timestamptz", "timestamp with time zone"),

@@ -381,8 +381,15 @@ _MAX_DISPLAY_SCALE = 1000
 
 
 def num_scale(d: Decimal) -> int:
-    """The places after the point of a finite `d` (its display scale)."""
-    return _as_ratio(d)[1]
+    """The places after the point of a finite `d` (its display scale): from its text, as
+    `_as_ratio` reads it, without the digits as an int (1E+100000: 0.27 s for nothing)."""
+    text = str(d)
+    if "E" in text:
+        exponent = d.as_tuple().exponent
+        assert isinstance(exponent, int)
+        return max(0, -exponent)
+    dot = text.find(".")
+    return 0 if dot < 0 else len(text) - dot - 1
 
 
 _ONE = Decimal(1)
