@@ -271,7 +271,7 @@ def prune_imports(source: str, later: frozenset[str] | None = None, tail: str = 
         return source  # reported by the formatter or the tests, not here
     code = rest or ""
     if later is not None and not _may_hold_fstring(code):
-        own = set(_IDENTIFIER.findall(_ASSIGNED.sub("", _STRING_OR_COMMENT.sub(" ", code))))
+        own = set(_IDENTIFIER.findall(_masked(code)))
         used = own.union(later).__contains__
         exported = _all_names(code if "__all__ = [" in code else tail)
         return _pruned(lines, rest, tree, used, exported)
@@ -285,7 +285,7 @@ def prune_imports(source: str, later: frozenset[str] | None = None, tail: str = 
         in_code: Callable[[str], bool] = loads.__contains__
     else:
         bound = sum(len(n.names) for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom))
-        in_code = _identifier_of(_ASSIGNED.sub("", _STRING_OR_COMMENT.sub(" ", code)), bound)
+        in_code = _identifier_of(_masked(code), bound)
     return _pruned(lines, rest, tree, in_code, _all_names(code))
 
 
@@ -360,6 +360,12 @@ _FSTRING_PREFIX = re.compile(r"""[fF][rR]?["']""")
 _ASSIGNED = re.compile(r"^[ \t]*[A-Za-z_]\w*(?=[ \t]*=[^=])", re.MULTILINE)
 
 
+def _masked(code: str) -> str:
+    """`code` with strings and comments blanked and names being assigned dropped: what is
+    left names what it uses (the block-by-block and whole-module scans must agree)."""
+    return _ASSIGNED.sub("", _STRING_OR_COMMENT.sub(" ", code))
+
+
 def _identifier_of(code: str, names: int = 1) -> Callable[[str], bool]:
     """Is a name one of `code`'s identifiers (ASCII letter or `_` first, not after a dot)?
     Found name by name: a module of thousands of tables has millions of identifiers and
@@ -416,7 +422,7 @@ def _names_text(block: str) -> str:
     one), after "f" when the block may hold an f-string, else "-": a memo's text."""
     if _may_hold_fstring(block):
         return "f"
-    found = set(_IDENTIFIER.findall(_ASSIGNED.sub("", _STRING_OR_COMMENT.sub(" ", block))))
+    found = set(_IDENTIFIER.findall(_masked(block)))
     return " ".join(["-", *sorted(n for n in found if not keyword.iskeyword(n))])
 
 
