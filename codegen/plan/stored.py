@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import astuple, replace
+from dataclasses import astuple
 from typing import Any
 
 from ..config import Config
@@ -25,7 +25,7 @@ from ..memo import Memo, key_of
 from ..model import Location, Schema, Table
 from .foreign_keys import ref_columns
 from .plans import CheckPlan, ColumnPlan, CompiledFn, FkMode, FkPlan, TablePlan
-from .tables import assemble, with_reads
+from .tables import assemble
 
 _SEP = "\x00"  # json.dumps escapes NUL; digests hold none
 
@@ -65,7 +65,7 @@ def inputs(
 
 def planned(
     memo: Memo, key: str, schema: Schema, table: Table, warnings: list[Diagnostic],
-    plan: Callable[[], TablePlan],
+    plan: Callable[..., TablePlan],
 ) -> TablePlan:  # fmt: skip
     """The table's plan from the memo, else `plan()` (stored unless it warned); a hit keeps
     the memo entries planning asked for (compiled SQL, bounds)."""
@@ -77,8 +77,7 @@ def planned(
         return assemble(schema, table, *_parts(json.loads(text), table.location), memo_key=key)
     before = len(warnings)
     with memo.recorded() as asked_for:
-        made = plan()
-    made = replace(made, memo_key=with_reads(key, made.row_fields, made.sequence_start))
+        made = plan(memo_key=key)
     if len(warnings) == before:
         memo.put(digest, " ".join(dict.fromkeys(asked_for)) + _SEP + _text(made))
     return made

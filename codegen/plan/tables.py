@@ -42,7 +42,10 @@ def table_plan(
     classes: Mapping[str, str],
     fk_modes: Mapping[tuple[str, int], FkMode],
     warnings: list[Diagnostic],
+    *,
+    memo_key: str = "",
 ) -> TablePlan:
+    """`table`'s plan; `memo_key`: the digest of its inputs when it is memoised."""
     scope = _scope(schema, config, compiler, table, modules[table.key], warnings)
     bounds, checks = plan_checks(scope)
     uniques = plan_unique(scope, bounds, fk_modes)
@@ -61,6 +64,7 @@ def table_plan(
         tuple(default_fns),
         tuple(dict.fromkeys(depends_on)),
         tuple((c, k, what) for c, (k, what) in uniques.residues.items()),
+        memo_key=memo_key,
     )
 
 
