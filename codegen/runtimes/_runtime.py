@@ -1192,23 +1192,15 @@ def distinct_residues(spec: Table, row: Mapping[str, Any], given: set[str]) -> N
 
 def _coerce(spec: Table, row: dict[str, Any], values: Mapping[str, Any]) -> None:
     """Store `values` in `row` as the database would store them, or raise RowError."""
-    as_is = spec.as_is
-    for column, value in list(values.items()):
-        accept = as_is.get(column)
-        if accept is not None and value is not None and accept(value):
-            row[column] = value
-            continue
-        col = spec.types.get(column)
-        if col is not None and column not in spec.computed:
-            row[column] = coerce(spec.key, column, col, value)
-        elif row is not values:
-            row[column] = value
+    row.update(values)
+    _coerce_own(spec, row, values)
 
 
-def _coerce_own(spec: Table, row: dict[str, Any]) -> None:
-    """`_coerce(spec, row, row)`: the row's own values as the database would store them."""
+def _coerce_own(spec: Table, row: dict[str, Any], values: Mapping[str, Any] | None = None) -> None:
+    """The row's own values (or those of `values`, already in it) as the database would
+    store them; a value its column's type already holds is kept as it is."""
     as_is, types, computed = spec.as_is, spec.types, spec.computed
-    for column, value in row.items():  # only values change: the dict keeps its size
+    for column, value in (row if values is None else values).items():  # sizes stay
         accept = as_is.get(column)
         if accept is not None and value is not None and accept(value):
             continue
