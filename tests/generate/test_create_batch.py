@@ -80,30 +80,27 @@ def test_postgres_batch_equals_create_one_by_one(
     assert sum(len(rows) for rows in batch_rows.values()) > 12 * 5
 
 
-def _statements(pkg: ModuleType) -> tuple[list[str], Callable[[], None]]:
-    """The COPY and executemany statements create_batch runs, and how to stop recording."""
+def _recorded_batch(
+    pkg: ModuleType, conn: Any, key: str, n: int, **kwargs: Any
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """create_batch(n) on `conn`, and the COPY and executemany statements it ran."""
     calls: list[str] = []
     bulk, bulk_copy = pkg._bulk, pkg._bulk_copy
     many, copy = bulk._returning, bulk_copy._copy_rows
     bulk._returning = lambda sql, params: calls.append(sql) or many(sql, params)
     bulk_copy._copy_rows = lambda cursor, sql, *rest: calls.append(sql) or copy(cursor, sql, *rest)
-
-    def stop() -> None:
+    pkg.bind(conn)
+    try:
+        return pkg.FACTORIES[key].create_batch(n, **kwargs), calls
+    finally:
+        pkg.bind(None)
         bulk._returning, bulk_copy._copy_rows = many, copy
-
-    return calls, stop
 
 
 def test_batch_rows_are_what_the_table_holds(pg: psycopg.Connection, make_package: Make) -> None:
     pg.execute(ECOM.read_text(encoding="utf-8"))  # type: ignore[call-overload]
     pkg = make_package(paths=[ECOM], seed=4)
-    calls, stop = _statements(pkg)
-    pkg.bind(pg)
-    try:
-        orders = pkg.FACTORIES["orders"].create_batch(50, quantity=3)
-    finally:
-        pkg.bind(None)
-        stop()
+    orders, calls = _recorded_batch(pkg, pg, "orders", 50, quantity=3)
     copied = [" ".join(sql.split()[:2]) for sql in calls]  # parents first, one COPY each
     assert copied == ['COPY "customers"', 'COPY "products"', 'COPY "orders"']
     stored = pg.execute("SELECT id, customer_id, product_id, total_price FROM orders").fetchall()
@@ -132,13 +129,7 @@ def test_copy_only_where_it_stores_what_insert_stores(
     )
     pg.autocommit = autocommit
     pkg = make_package(paths=[ECOM], seed=4)
-    calls, stop = _statements(pkg)
-    pkg.bind(pg)
-    try:
-        orders = pkg.FACTORIES["orders"].create_batch(30)
-    finally:
-        pkg.bind(None)
-        stop()
+    orders, calls = _recorded_batch(pkg, pg, "orders", 30)
     tables = [sql.split()[2] if sql.startswith("INSERT") else sql.split()[1] for sql in calls]
     kinds = [sql.split()[0] for sql in calls]
     assert list(zip(kinds, tables, strict=True)) == [
@@ -164,13 +155,7 @@ def test_copied_rows_are_found_by_a_key_of_typed_columns(
     sql += " n numeric(3,0) NOT NULL, UNIQUE (c0, c1, n));"
     pg.execute(sql)  # type: ignore[call-overload]
     pkg = make_package(sql=sql, seed=1)
-    calls, stop = _statements(pkg)
-    pkg.bind(pg)
-    try:
-        rows = pkg.FACTORIES["t"].create_batch(12)
-    finally:
-        pkg.bind(None)
-        stop()
+    rows, calls = _recorded_batch(pkg, pg, "t", 12)
     assert [sql.split()[0] for sql in calls] == ["COPY"]
     assert [row["id"] for row in rows] == list(range(1, 13))
 
