@@ -48,6 +48,20 @@ class Memo:
     def mark_used(self, digests: Iterable[str]) -> None:
         self.used.update(digests)
 
+    def replayed(self, digest: str) -> str | None:
+        """The text of a memoised computation (`keep`), or None; a hit marks the entries
+        the computation asked for used, so the next miss finds them."""
+        hit = self.get(digest)
+        if hit is None:
+            return None
+        asked, text = hit.split(_ASKED_END, 1)
+        self.mark_used(asked.split())
+        return text
+
+    def keep(self, digest: str, asked: Iterable[str], text: str) -> str:
+        """Store a computation's `text` with the digests it asked for (`recorded`)."""
+        return self.put(digest, " ".join(dict.fromkeys(asked)) + _ASKED_END + text)
+
     def __call__(self, kind: str, key: str, compute: Callable[[], str]) -> str:
         """The text for (`kind`, `key`), computed on a miss."""
         digest = f"{kind}:{sha256(key)}"
@@ -70,6 +84,9 @@ class Memo:
     def kept(self) -> dict[str, str]:
         """The entries this run used, sorted: what is worth saving."""
         return {k: v for k, v in sorted(self.entries.items()) if k in self.used}
+
+
+_ASKED_END = "\x00"  # after the asked digests: they hold none, nor do JSON or base64 texts
 
 
 def packed(text: str) -> str:

@@ -76,16 +76,14 @@ def _memoised(ctx: Context, path: str, key: str, part: Callable[[], str]) -> str
     finds them still."""
     memo = ctx.formatter.memo
     digest = f"factories-part:{sha256(key)}"
-    hit = memo.get(digest)
+    hit = memo.replayed(digest)
     if hit is not None:
-        fingerprint, asked, text = hit.split(" ", 2)
-        memo.mark_used(asked.split(","))
+        fingerprint, text = hit.split(" ", 1)
         ctx.fingerprints[path] = fingerprint
         return unpacked(text)
     with memo.recorded() as asked_for:
         text = ctx.formatter.format_file(part())
-    asked = ",".join(dict.fromkeys(asked_for))
-    memo.put(digest, f"{ctx.fingerprints[path]} {asked} {packed(text)}")
+    memo.keep(digest, asked_for, f"{ctx.fingerprints[path]} {packed(text)}")
     return text
 
 

@@ -27,8 +27,6 @@ from .foreign_keys import ref_columns
 from .plans import CheckPlan, ColumnPlan, CompiledFn, FkMode, FkPlan, TablePlan
 from .tables import assemble
 
-_SEP = "\x00"  # json.dumps escapes NUL; digests hold none
-
 
 def schema_key(schema: Schema, config: Config) -> str:
     """What every table's plan may read besides its own table: the config and the schema
@@ -70,16 +68,14 @@ def planned(
     """The table's plan from the memo, else `plan()` (stored unless it warned); a hit keeps
     the memo entries planning asked for (compiled SQL, bounds)."""
     digest = f"table-plan:{key}"
-    hit = memo.get(digest)
-    if hit is not None:
-        asked, text = hit.split(_SEP, 1)
-        memo.mark_used(asked.split())
+    text = memo.replayed(digest)
+    if text is not None:
         return assemble(schema, table, *_parts(json.loads(text), table.location), memo_key=key)
     before = len(warnings)
     with memo.recorded() as asked_for:
         made = plan(memo_key=key)
     if len(warnings) == before:
-        memo.put(digest, " ".join(dict.fromkeys(asked_for)) + _SEP + _text(made))
+        memo.keep(digest, asked_for, _text(made))
     return made
 
 
