@@ -34,9 +34,10 @@ def quicken(instance: Any) -> None:
         generator.parse = _parse(generator, generator.parse)
         for provider in generator.providers:
             kind = type(provider)
-            provider.random_elements = _weighted(provider, provider.random_elements)
+            sums: dict[int, Any] = {}  # each weighted list's running sums (_kept), both use
+            provider.random_elements = _weighted(provider, provider.random_elements, sums)
             if kind.random_element is BaseProvider.random_element:
-                provider.random_element = _one_element(provider, provider.random_element)
+                provider.random_element = _one_element(provider, provider.random_element, sums)
             if kind.numerify is BaseProvider.numerify:
                 provider.numerify = _numerify(provider, provider.numerify)
             if kind.lexify is BaseProvider.lexify:
@@ -48,9 +49,10 @@ def quicken(instance: Any) -> None:
                 provider.paragraph = _paragraph(provider, provider.paragraph)
 
 
-def _weighted(provider: Any, original: Callable[..., Any]) -> Callable[..., Any]:
+def _weighted(
+    provider: Any, original: Callable[..., Any], sums: dict[int, Any]
+) -> Callable[..., Any]:
     """random_elements() of one provider, with each weighted list's sums kept."""
-    sums: dict[int, tuple[Any, tuple[Any, ...], list[Any]]] = {}
 
     def random_elements(
         elements: Any = ("a", "b", "c"),
@@ -61,23 +63,25 @@ def _weighted(provider: Any, original: Callable[..., Any]) -> Callable[..., Any]
         weighted = provider.__use_weighting__ if use_weighting is None else use_weighting
         if unique or not weighted or type(elements) is not collections.OrderedDict:
             return original(elements, length, unique, use_weighting)
+        known = sums.get(id(elements), _UNSEEN)
+        if known is _UNSEEN:
+            known = _kept(sums, elements)
+        if known is None:  # weights random.choices() refuses: Faker's own call raises
+            return original(elements, length, unique, use_weighting)
         draw = provider.generator.random
         if length is None:
             length = draw.randint(1, len(elements))
-        known = sums.get(id(elements))
-        if known is None:  # the entry holds `elements`, so no other object takes its id
-            known = (elements, tuple(elements), list(itertools.accumulate(elements.values())))
-            sums[id(elements)] = known
         return draw.choices(known[1], cum_weights=known[2], k=length)
 
     return random_elements
 
 
-def _one_element(provider: Any, original: Callable[..., Any]) -> Callable[..., Any]:
+def _one_element(
+    provider: Any, original: Callable[..., Any], sums: dict[int, Any]
+) -> Callable[..., Any]:
     """random_element(), which is random_elements(elements, length=1)[0]: for a sequence,
     the one random.choice() that makes; for a weighted list, the one bisection of the kept
     sums that random.choices(k=1) makes (same draw, same checks, made once per list)."""
-    sums: dict[int, Any] = {}
 
     def random_element(elements: Any = ("a", "b", "c")) -> Any:
         draw = provider.generator.random
@@ -86,8 +90,8 @@ def _one_element(provider: Any, original: Callable[..., Any]) -> Callable[..., A
             return draw.choice(elements)  # what choices_distribution() does for one
         if kind is collections.OrderedDict and provider.__use_weighting__:
             known = sums.get(id(elements), _UNSEEN)
-            if known is _UNSEEN:  # the entry holds `elements`, so no other object takes its id
-                known = sums[id(elements)] = _cumulative(elements)
+            if known is _UNSEEN:
+                known = _kept(sums, elements)
             if known is not None and type(draw).choices is random.Random.choices:
                 keys, cum, total = known[1], known[2], known[3]
                 return keys[bisect.bisect(cum, draw.random() * total, 0, len(keys) - 1)]
@@ -96,11 +100,18 @@ def _one_element(provider: Any, original: Callable[..., Any]) -> Callable[..., A
     return random_element
 
 
+def _kept(sums: dict[int, Any], elements: Any) -> Any:
+    """The running sums of `elements` (_cumulative) on its first draw, kept for the next
+    ones (looked up by the callers themselves: a call less per draw)."""
+    known = sums[id(elements)] = _cumulative(elements)  # it holds `elements`: the id stays its
+    return known
+
+
 def _cumulative(elements: Any) -> tuple[Any, tuple[Any, ...], list[Any], float] | None:
     """The list, its keys, their running sums and total, as random.choices() takes them;
-    None where it would raise (its own error is then raised by it)."""
-    cum = list(itertools.accumulate(elements.values()))
+    None where it would raise (Faker's own call then raises its own error)."""
     try:
+        cum = list(itertools.accumulate(elements.values()))
         total = cum[-1] + 0.0 if cum else 0.0
     except TypeError:
         return None

@@ -157,6 +157,40 @@ def test_placeholders_patterns_and_elements_draw_as_plain_faker(locale: str) -> 
     assert _own_draws(quick, 4, calls) == _own_draws(plain, 4, calls)
 
 
+def _odd_weights() -> list[OrderedDict[str, Any]]:
+    """Weighted lists random.choices() takes or refuses: zero, negative, NaN, infinite and
+    non-numeric weights, one entry, none."""
+    return [
+        OrderedDict([("a", 0.5), ("b", 0.2), ("c", 0.3)]),
+        OrderedDict([("a", 3)]),
+        OrderedDict([("a", -1), ("b", 3)]),
+        OrderedDict([("a", 0), ("b", 0)]),
+        OrderedDict([("a", -2), ("b", 1)]),
+        OrderedDict([("a", float("nan")), ("b", 1)]),
+        OrderedDict([("a", float("inf")), ("b", 1)]),
+        OrderedDict([("a", "x")]),
+        OrderedDict([("a", 1), ("b", "x")]),
+        OrderedDict([("a", 1), ("b", None)]),
+        OrderedDict(),
+    ]
+
+
+@pytest.mark.parametrize("first", ["random_element", "random_elements"])
+def test_odd_weights_draw_and_fail_as_plain_faker(first: str) -> None:
+    """random_element() and random_elements() keep one set of running sums per list: the
+    same lists through both, either first, draw and fail as a plain Faker's do."""
+    plain, quick = _pair("en_US")
+    other = "random_elements" if first == "random_element" else "random_element"
+
+    def calls() -> list[tuple[str, str, tuple[Any, ...]]]:  # each side its own lists
+        made = [
+            ("provider", name, (weights,)) for weights in _odd_weights() for name in (first, other)
+        ]
+        return made * 5
+
+    assert _own_draws(quick, 6, calls()) == _own_draws(plain, 6, calls())
+
+
 def test_the_runtime_instance_is_quickened() -> None:
     provider = next(p for p in _runtime.fake.factories[0].providers if hasattr(p, "word_list"))
     assert "random_elements" in vars(provider)
