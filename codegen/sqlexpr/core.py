@@ -119,8 +119,9 @@ class Compiler:
     params: dict[str, str] = field(default_factory=dict)  # SQL name -> Python name
     _temps: int = 0
     _bound: dict[int, Typed] = field(default_factory=dict)  # node id -> already compiled
-    # node id -> its SQL type, for a second reading of the same tree (pg_static.py)
-    types: dict[int, SqlType] = field(default_factory=dict)
+    # node id -> what it compiled to (type, constant value), for a second reading of the
+    # same tree that compiles nothing again (pg_static.py)
+    typed: dict[int, Typed] = field(default_factory=dict)
 
     def expr(self, node: exp.Expression) -> Typed:
         bound = self._bound.get(id(node))
@@ -132,7 +133,7 @@ class Compiler:
                 raise Unsupported(f"a chain of {len(spine)} operators (the limit is {MAX_CHAIN})")
             return self._fold(spine)
         typed = self._dispatch(node)
-        self.types[id(node)] = typed.type
+        self.typed[id(node)] = typed
         return typed
 
     def _dispatch(self, node: exp.Expression) -> Typed:

@@ -26,7 +26,7 @@ from sqlglot import exp
 from ..model import SqlType
 from . import stypes as T
 from .compiler import COMPARISONS, _flatten
-from .core import Compiler
+from .core import Compiler, Typed
 from .runtime import NUM
 from .stypes import family
 
@@ -61,7 +61,7 @@ class _Walk:
 
     def node(self, node: exp.Expression) -> Static:
         handler = _HANDLERS.get(type(node))
-        if handler is None or id(node) not in self.c.types:
+        if handler is None or id(node) not in self.c.typed:
             raise NotStatic(type(node).__name__)
         return handler(self, node)
 
@@ -80,7 +80,11 @@ class _Walk:
         return out
 
     def type(self, node: Any) -> SqlType:
-        return self.c.types[id(node)]
+        return self.c.typed[id(node)].type
+
+    def compiled(self, node: Any) -> Typed:
+        """What the general body compiled `node` to (its constant's value): not again."""
+        return self.c.typed[id(node)]
 
 
 def _numeric_node(w: _Walk, node: Any) -> None:
@@ -109,7 +113,7 @@ def _column(w: _Walk, node: exp.Column) -> Static:
 
 def _literal(w: _Walk, node: exp.Expression) -> Static:
     """A number (the compiler's own reading of it: int4, int8 or numeric by its text)."""
-    t = w.c.expr(node)
+    t = w.compiled(node)
     if t.is_const and isinstance(t.value, str):
         return Static(repr(t.value), kind="text")
     if not t.is_const or not isinstance(t.value, (int, Decimal)) or isinstance(t.value, bool):
@@ -233,7 +237,7 @@ def _cast(w: _Walk, node: exp.Cast) -> Static:
         target = None
     if target is None or target.category != "numeric":
         raise NotStatic("cast")
-    folded = w.c.expr(node)  # '1.5'::numeric(5,2): the compiler's constant
+    folded = w.compiled(node)  # '1.5'::numeric(5,2): the compiler's constant
     if folded.is_const and isinstance(folded.value, Decimal) and folded.value.is_finite():
         return _constant(folded.value)
     x = w.value(node.this)

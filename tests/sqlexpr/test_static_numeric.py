@@ -231,3 +231,26 @@ def test_a_chain_of_three_or_more_terms_has_one_fast_body(sql: str, body: str) -
     returned = fn.body[1].body[0]
     assert isinstance(returned, ast.Return) and returned.value is not None
     assert ast.unparse(returned.value) == ast.unparse(ast.parse(body)), compiled.source
+
+
+def test_each_node_is_compiled_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast body reads what the general body compiled (types, a cast's constant): a
+    cast's subtree compiled again there made nested casts quadratic (17 nodes, 61 compiles
+    at four levels)."""
+    from codegen.sqlexpr.core import Compiler
+
+    compiles: list[int] = []
+    dispatch = Compiler._dispatch
+    monkeypatch.setattr(
+        Compiler, "_dispatch", lambda c, node: compiles.append(id(node)) or dispatch(c, node)
+    )
+    types = {"a": pg_sqltype("numeric(10,2)"), "n": pg_sqltype("integer")}
+    sql = "a"
+    for level in range(4):
+        sql = f"({sql} * n)::numeric({12 + 2 * level},2)"
+    sql = f"round('1.5'::numeric(3,1) * {sql}, 1)"
+    compiled = compile_expression(sql, "postgres", types, name="e",
+                                  result_type=pg_sqltype("numeric(30,2)"))  # fmt: skip
+    assert fast_only(compiled) is not None, compiled.source
+    assert "rt.dmul(rt.DECIMAL['1.5'], " in compiled.source, compiled.source  # a folded cast
+    assert len(compiles) == len(set(compiles)) == 22
