@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import gc
 import re
-import threading
+import types
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
@@ -259,7 +259,6 @@ def _line_at(text: str, index: int) -> str:
 
 
 _VALIDATING_SETATTR = ast.Node.__dict__.get("__setattr__")
-_UNCHECKED = threading.Lock()
 
 
 def _changed_ints() -> dict[type[Any], frozenset[str]]:
@@ -280,15 +279,50 @@ def _changed_ints() -> dict[type[Any], frozenset[str]]:
     return out
 
 
-_CHANGED_INTS = _changed_ints()
+def _quick_node(cls: type[Any], changed: frozenset[str]) -> Callable[..., Any]:
+    """`cls(*values)` as pglast's C parser calls it (every attribute, in `__slots__`
+    order), the node built without `Node.__setattr__`: each value stored through its
+    slot, an int for a boolean, char or enum still through the check (`True` for 1, an
+    enum member for its value). Any other call is the class's own."""
+    assert _VALIDATING_SETATTR is not None
+    check = _VALIDATING_SETATTR
+    plan = tuple((name, cls.__dict__[name].__set__, name in changed) for name in cls.__slots__)
+    new = object.__new__
+
+    def build(*values: Any) -> Any:
+        if len(values) != len(plan):
+            return cls(*values)
+        node = new(cls)
+        for (name, put, checked), value in zip(plan, values, strict=True):
+            if checked and value.__class__ is int:
+                check(node, name, value)
+            else:
+                put(node, value)
+        return node
+
+    return build
 
 
-def _setattr_unchecked(node: Any, name: str, value: Any) -> None:
-    if value.__class__ is int and name in _CHANGED_INTS.get(node.__class__, ()):
-        assert _VALIDATING_SETATTR is not None
-        _VALIDATING_SETATTR(node, name, value)  # True for 1, an enum member for its value
-    else:
-        object.__setattr__(node, name, value)
+def _positional(cls: type[Any]) -> bool:
+    """Whether `cls(a, b, ...)` sets its `__slots__` in order (every class the C parser
+    builds; pglast's ValUnion names its one argument otherwise)."""
+    code = cls.__init__.__code__
+    return bool(code.co_varnames[1 : code.co_argcount] == tuple(cls.__slots__))
+
+
+@functools.cache
+def _quick_ast() -> Any:
+    """pglast.ast as its C parser reads it (`ast.ColumnDef(...)`, a global of
+    `pglast.parser`) with every node class a `_quick_node`; None for a pglast that reads
+    its classes otherwise or checks nothing (its own parse is then used)."""
+    if _VALIDATING_SETATTR is None or getattr(parser, "ast", None) is not ast:
+        return None
+    quick = types.ModuleType(ast.__name__, ast.__doc__)
+    quick.__dict__.update(vars(ast))
+    for cls, changed in _changed_ints().items():
+        if all(n in cls.__dict__ for n in cls.__slots__) and _positional(cls):
+            setattr(quick, cls.__name__, _quick_node(cls, changed))
+    return quick
 
 
 def parse_unchecked(sql: str) -> Any:
@@ -298,18 +332,21 @@ def parse_unchecked(sql: str) -> Any:
     through `Node.__setattr__`: a check, made for trees built by hand, that the value fits
     the C field (~9 of every 10 seconds of `parse_sql` on a schema). What PostgreSQL's own
     parser hands over fits, and passes unchanged except for ints given to booleans and
-    enums (`_CHANGED_INTS`, still converted by the check), so a plain setter is put in
-    place for the call and the checking one restored after (a lock keeps two threads from
-    restoring each other's). `tests/foundation/test_deparse.py` compares the trees with
-    pglast's, value types and locations included."""
-    if _VALIDATING_SETATTR is None:  # a pglast without the check: nothing to skip
+    enums (still converted by the check). So for the call, the one name through which
+    pglast's parser finds its node classes (`pglast.parser.ast`, read by `parse_sql` alone)
+    points at builders of the same nodes (`_quick_ast`), and back at `pglast.ast` after.
+    Nodes built by hand anywhere, in any thread, keep every check; another thread's
+    `parse_sql` meanwhile builds the same tree either way, so no lock is needed (a parse
+    whose builders are put back midway finishes checked). `tests/foundation/test_deparse.py`
+    compares the trees with pglast's, value types and locations included."""
+    quick = _quick_ast()
+    if quick is None:
         return parser.parse_sql(sql)
-    with _UNCHECKED:
-        setattr(ast.Node, "__setattr__", _setattr_unchecked)  # noqa: B010
-        try:
-            return parser.parse_sql(sql)
-        finally:
-            setattr(ast.Node, "__setattr__", _VALIDATING_SETATTR)  # noqa: B010
+    setattr(parser, "ast", quick)  # noqa: B010
+    try:
+        return parser.parse_sql(sql)
+    finally:
+        setattr(parser, "ast", ast)  # noqa: B010
 
 
 def deparse(node: Any) -> str:

@@ -14,6 +14,7 @@ every statement of the repository's SQL files, errors included.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -117,3 +118,57 @@ def test_unchecked_parse_restores_the_checks() -> None:
         postgres.parse_unchecked("SELEC 1")
     with pytest.raises(ValueError, match="Bad value"):
         ast.String(sval=1.5)  # not an int: ints take the checks even while parsing
+
+
+_MANY = "; ".join(
+    f"CREATE TABLE t{i} (a int CHECK (a > {i}) NOT NULL, b text DEFAULT 'x', c bool)"
+    for i in range(300)
+)
+
+
+def test_nodes_built_by_hand_during_a_parse_keep_their_checks() -> None:
+    """A parse in one thread leaves pglast's classes alone: a node built by hand in another
+    thread meanwhile is checked (the parse once swapped `Node.__setattr__` itself,
+    process-wide, for its length)."""
+    done = threading.Event()
+
+    def parse() -> None:
+        try:
+            for _ in range(6):
+                postgres.parse_unchecked(_MANY)
+        finally:
+            done.set()
+
+    worker = threading.Thread(target=parse)
+    worker.start()
+    tries = unchecked = 0
+    while not done.is_set():
+        tries += 1
+        try:
+            ast.String(sval=1.5)
+        except ValueError:
+            continue
+        unchecked += 1
+    worker.join()
+    assert tries > 10 and unchecked == 0, (tries, unchecked)
+    assert parser.ast is ast
+
+
+def test_parses_in_threads_at_once_are_pglasts() -> None:
+    """No lock: parses running together each give pglast's tree, and leave its parser
+    reading its own classes."""
+    theirs = parser.parse_sql(_MANY)
+    results: list[Any] = []
+
+    def parse() -> None:
+        results.extend(postgres.parse_unchecked(_MANY) for _ in range(3))
+
+    workers = [threading.Thread(target=parse) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert len(results) == 12
+    for ours in results:
+        _same_tree(ours, theirs)
+    assert parser.ast is ast
