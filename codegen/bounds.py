@@ -79,6 +79,46 @@ def analyse(sql: str, dialect: str | Dialect, columns: Collection[str]) -> dict[
     return out
 
 
+@dataclass(frozen=True)
+class Names:
+    """A table's column names as `spelled_in` looks for them in a CHECK: by lower case,
+    their lengths, and those an identifier spells only with an escape (`"a""b"`)."""
+
+    by_lower: dict[str, list[str]]
+    lengths: tuple[int, ...]
+    escaped: tuple[str, ...]
+    every: list[str]
+
+    @classmethod
+    def of(cls, columns: Collection[str]) -> Names:
+        by_lower: dict[str, list[str]] = {}
+        for c in columns:
+            by_lower.setdefault(c.lower(), []).append(c)
+        lengths = tuple(sorted({len(lower) for lower in by_lower}))
+        escaped = tuple(sorted(c for c in columns if any(q in c for q in _QUOTES)))
+        return cls(by_lower, lengths, escaped, sorted(columns))
+
+
+_QUOTES = ('"', "`", "]")
+
+
+def spelled_in(sql: str, names: Names) -> list[str]:
+    """The columns CHECK `sql` may read (sorted): those whose name, in any case, is a
+    substring of it. `analyse` finds no other (an identifier's name is spelled in the SQL
+    as it is, and `_column` matches it exactly or in any case), so analysing these alone
+    gives the bounds of all the columns. Every column when case or an escape could spell
+    a name otherwise (non-ASCII text, PostgreSQL's U&"\\0061")."""
+    if "&" in sql or not sql.isascii():
+        return names.every
+    text = sql.lower()
+    found = set(names.escaped)
+    by_lower = names.by_lower
+    for n in names.lengths:
+        for i in range(len(text) - n + 1):
+            found.update(by_lower.get(text[i : i + n], ()))
+    return sorted(found)
+
+
 def merge(into: Bounds, other: Bounds) -> None:
     """`into` narrowed by `other`: a value must satisfy both."""
     if other.lo is not None:
