@@ -21,6 +21,7 @@ import sqlglot
 from sqlglot import exp
 
 from .dialect import Dialect, of
+from .sqlexpr.compiler import _flatten
 
 
 @dataclass
@@ -181,7 +182,8 @@ def _walk(node: exp.Expression, columns: set[str], out: dict[str, Bounds]) -> No
         _walk(node.expression, columns, out)
         return
     if isinstance(node, exp.Or):
-        branches = [b for b in _flatten_or(node) if not _is_null_test(b, columns)]
+        either = _flatten(node, exp.Or, unparen=True)
+        branches = [b for b in either if not _is_null_test(b, columns)]
         if branches:
             _walk(branches[0], columns, out)
         return
@@ -215,21 +217,6 @@ def _walk(node: exp.Expression, columns: set[str], out: dict[str, Bounds]) -> No
         return
     if type(node) in _FLIP:
         _comparison(node, columns, out)
-
-
-def _flatten_or(node: exp.Expression) -> list[exp.Expression]:
-    """The branches of `a OR (b OR c) ...` in order, walked without recursion."""
-    out: list[exp.Expression] = []
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        while isinstance(item, exp.Paren):
-            item = item.this
-        if isinstance(item, exp.Or):
-            stack += [item.expression, item.this]
-        else:
-            out.append(item)
-    return out
 
 
 def _is_null_test(node: exp.Expression, columns: set[str]) -> bool:

@@ -3,6 +3,8 @@ table's (a table of n columns and n CHECKs was quadratic): the same bounds eithe
 
 from __future__ import annotations
 
+import json
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -73,7 +75,7 @@ def test_a_check_is_keyed_by_what_it_reads() -> None:
     assert compiler.bounds("c3 >= 0", columns)["c3"].lo == 0
     compiler.bounds("c3 >= 0", {**columns, "c1000": None})
     assert keys[0] == keys[1]
-    assert "c30" not in keys[0] and "c4" not in keys[0]
+    assert json.loads(keys[0])[-1] == ["c3"]
 
 
 def test_an_escape_reads_every_column() -> None:
