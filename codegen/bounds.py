@@ -12,6 +12,7 @@ predicate, and the row retried (see the generated `_runtime.finish`).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -101,6 +102,7 @@ class Names:
 
 
 _QUOTES = ('"', "`", "]")
+_UNICODE_ESCAPE = re.compile(r"""[uU]&["']""")  # PostgreSQL's U&"d\0061ta"
 
 
 def spelled_in(sql: str, names: Names) -> list[str]:
@@ -109,7 +111,7 @@ def spelled_in(sql: str, names: Names) -> list[str]:
     as it is, and `_column` matches it exactly or in any case), so analysing these alone
     gives the bounds of all the columns. Every column when case or an escape could spell
     a name otherwise (non-ASCII text, PostgreSQL's U&"\\0061")."""
-    if "&" in sql or not sql.isascii():
+    if not sql.isascii() or _UNICODE_ESCAPE.search(sql):
         return names.every
     text = sql.lower()
     found = set(names.escaped)

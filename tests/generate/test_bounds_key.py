@@ -82,3 +82,4 @@ def test_an_escape_reads_every_column() -> None:
     names = Names.of(["a", "b"])
     assert spelled_in('U&"\\0061" > 0', names) == ["a", "b"]
     assert spelled_in("a > 0", names) == ["a"]
+    assert spelled_in("a & 1 = 0", names) == ["a"]  # a bitwise AND is no escape
