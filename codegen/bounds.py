@@ -12,6 +12,7 @@ predicate, and the row retried (see the generated `_runtime.finish`).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -21,6 +22,7 @@ import sqlglot
 from sqlglot import exp
 
 from .dialect import Dialect, of
+from .sqlexpr.compiler import _flatten
 
 
 @dataclass
@@ -77,6 +79,47 @@ def analyse(sql: str, dialect: str | Dialect, columns: Collection[str]) -> dict[
     if isinstance(tree, exp.Expression):
         _walk(tree, set(columns), out)
     return out
+
+
+@dataclass(frozen=True)
+class Names:
+    """A table's column names as `spelled_in` looks for them in a CHECK: by lower case,
+    their lengths, and those an identifier spells only with an escape (`"a""b"`)."""
+
+    by_lower: dict[str, list[str]]
+    lengths: tuple[int, ...]
+    escaped: tuple[str, ...]
+    every: list[str]
+
+    @classmethod
+    def of(cls, columns: Collection[str]) -> Names:
+        by_lower: dict[str, list[str]] = {}
+        for c in columns:
+            by_lower.setdefault(c.lower(), []).append(c)
+        lengths = tuple(sorted({len(lower) for lower in by_lower}))
+        escaped = tuple(sorted(c for c in columns if any(q in c for q in _QUOTES)))
+        return cls(by_lower, lengths, escaped, sorted(columns))
+
+
+_QUOTES = ('"', "`", "]")
+_UNICODE_ESCAPE = re.compile(r"""[uU]&["']""")  # PostgreSQL's U&"d\0061ta"
+
+
+def spelled_in(sql: str, names: Names) -> list[str]:
+    """The columns CHECK `sql` may read (sorted): those whose name, in any case, is a
+    substring of it. `analyse` finds no other (an identifier's name is spelled in the SQL
+    as it is, and `_column` matches it exactly or in any case), so analysing these alone
+    gives the bounds of all the columns. Every column when case or an escape could spell
+    a name otherwise (non-ASCII text, PostgreSQL's U&"\\0061")."""
+    if not sql.isascii() or _UNICODE_ESCAPE.search(sql):
+        return names.every
+    text = sql.lower()
+    found = set(names.escaped)
+    by_lower = names.by_lower
+    for n in names.lengths:
+        for i in range(len(text) - n + 1):
+            found.update(by_lower.get(text[i : i + n], ()))
+    return sorted(found)
 
 
 def merge(into: Bounds, other: Bounds) -> None:
@@ -141,7 +184,8 @@ def _walk(node: exp.Expression, columns: set[str], out: dict[str, Bounds]) -> No
         _walk(node.expression, columns, out)
         return
     if isinstance(node, exp.Or):
-        branches = [b for b in _flatten_or(node) if not _is_null_test(b, columns)]
+        either = _flatten(node, exp.Or, unparen=True)
+        branches = [b for b in either if not _is_null_test(b, columns)]
         if branches:
             _walk(branches[0], columns, out)
         return
@@ -175,21 +219,6 @@ def _walk(node: exp.Expression, columns: set[str], out: dict[str, Bounds]) -> No
         return
     if type(node) in _FLIP:
         _comparison(node, columns, out)
-
-
-def _flatten_or(node: exp.Expression) -> list[exp.Expression]:
-    """The branches of `a OR (b OR c) ...` in order, walked without recursion."""
-    out: list[exp.Expression] = []
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        while isinstance(item, exp.Paren):
-            item = item.this
-        if isinstance(item, exp.Or):
-            stack += [item.expression, item.this]
-        else:
-            out.append(item)
-    return out
 
 
 def _is_null_test(node: exp.Expression, columns: set[str]) -> bool:

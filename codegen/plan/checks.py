@@ -22,7 +22,7 @@ def plan_checks(scope: Scope) -> tuple[dict[str, Bounds], list[CheckPlan]]:
     taken_checks: set[str] = {c.name for c in table.checks if c.name}
     # a partition's bound (and a partitioned table's: fit one partition) is a CHECK too
     for check in (*table.checks, *partitions.row_checks(scope.schema, table)):
-        for column_name, implied in compiler.bounds(check.sql, scope.names).items():
+        for column_name, implied in compiler.bounds(check.sql, scope.types).items():
             merge_bounds(bounds.setdefault(column_name, Bounds()), implied)
         cname = check.name or _unnamed(scope, check.sql, taken_checks)
         compiled = at(

@@ -13,7 +13,7 @@ import sqlglot
 from sqlglot import exp
 
 from .. import build_id, sqlexpr
-from ..bounds import Bounds, analyse
+from ..bounds import Bounds, Names, analyse, spelled_in
 from ..bounds import from_json as bounds_from_json
 from ..bounds import to_json as bounds_to_json
 from ..dialect import Dialect, of
@@ -33,6 +33,7 @@ class Compiler:
         self.dialect = dialect
         self.memo = memo
         self._scopes: dict[int, tuple[Mapping[str, SqlType], str]] = {}
+        self._names: dict[int, tuple[Collection[str], Names]] = {}
 
     def _memo(self, kind: str, key: list[Any], compute: Callable[[], str]) -> str:
         if self.memo is None:
@@ -80,12 +81,18 @@ class Compiler:
         return self._run("expression", sql, columns, name, result_type)
 
     def bounds(self, sql: str, columns: Collection[str]) -> dict[str, Bounds]:
-        """The bounds CHECK `sql` implies on `columns` (fresh objects: callers merge them)."""
+        """The bounds CHECK `sql` implies on `columns` (fresh objects: callers merge them).
+        Keyed, and analysed, by the columns the CHECK may read (`spelled_in`), not by all
+        of the table's: a table of n columns and n CHECKs was quadratic."""
+        names = self._names.get(id(columns))
+        if names is None or names[0] is not columns:  # one table's: indexed once
+            names = self._names[id(columns)] = (columns, Names.of(columns))
+        read = spelled_in(sql, names[1])
 
         def compute() -> str:
-            return bounds_to_json(analyse(sql, self.dialect, columns))
+            return bounds_to_json(analyse(sql, self.dialect, read))
 
-        return bounds_from_json(self._memo("bounds", [sql, sorted(columns)], compute))
+        return bounds_from_json(self._memo("bounds", [sql, read], compute))
 
     def default_literal(self, sql: str, t: SqlType) -> str | None:
         """Python source of DEFAULT `sql` when it is a constant of type `t` ("None" for

@@ -43,12 +43,17 @@ def h_column(c: Compiler, node: exp.Column) -> Typed:
     return c.dialect.column_ref(py, sql_type)
 
 
-def _flatten(node: exp.Expression, kind: type[exp.Expression]) -> list[exp.Expression]:
-    """The operands of `a AND b AND ...` in order, walked without recursion."""
+def _flatten(
+    node: exp.Expression, kind: type[exp.Expression], unparen: bool = False
+) -> list[exp.Expression]:
+    """The operands of `a AND b AND ...` in order, walked without recursion; `unparen`:
+    through parentheses too (`a OR (b OR c)`: three operands, as CHECK bounds read it)."""
     out: list[exp.Expression] = []
     stack = [node]
     while stack:
         item = stack.pop()
+        while unparen and isinstance(item, exp.Paren):
+            item = item.this
         if isinstance(item, kind):
             stack += [item.expression, item.this]
         else:
