@@ -277,18 +277,25 @@ def _nesting(code: str) -> int:
 
 
 def _parse(dialect: Semantics, sql: str) -> exp.Expression:
-    """The tree of `sql`, the caller's own copy: each text is parsed once per process, since
-    schemas repeat theirs (DEFAULT now(), CHECK (price >= 0) on every table; the table's
-    DEFAULT again in the in-memory database) and a copy costs a tenth of a parse."""
-    tree = _parsed(dialect.name, sql)
-    if isinstance(tree, str):
-        raise Unsupported(tree)
-    return tree.copy()
+    """The tree of `sql`, the caller's own: each text is parsed once per process (a compile
+    that misses `_MEMO` for another scope or result type parses the same text again). The
+    first caller gets the parsed tree itself, later ones a copy of it: a compilation reads
+    its tree, never changes its structure (an ARRAY cast's elements wrapped in new casts
+    only point their `parent` at those), and a copy costs a tenth of a parse."""
+    parsed = _parsed(dialect.name, sql)
+    if isinstance(parsed, str):
+        raise Unsupported(parsed)
+    tree, unused = parsed
+    try:
+        return unused.pop()  # atomic: one caller gets it
+    except IndexError:
+        return tree.copy()
 
 
 @functools.lru_cache(maxsize=4096)
-def _parsed(dialect_name: str, sql: str) -> exp.Expression | str:
-    """The tree, or why it is not one expression (the Unsupported part)."""
+def _parsed(dialect_name: str, sql: str) -> tuple[exp.Expression, list[exp.Expression]] | str:
+    """The tree and a list holding it until its first use, or why it is not one
+    expression (the Unsupported part)."""
     try:
         tree = of(dialect_name).expressions.parse(sql)
     except Unsupported as err:
@@ -300,7 +307,7 @@ def _parsed(dialect_name: str, sql: str) -> exp.Expression | str:
         return "empty expression"
     if isinstance(tree, (exp.Select, exp.Query)) and not isinstance(tree, exp.Subquery):
         return "subquery"
-    return tree
+    return tree, [tree]
 
 
 def _declare_params(compiler: Compiler, tree: exp.Expression) -> None:

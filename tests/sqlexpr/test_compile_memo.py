@@ -125,3 +125,32 @@ def test_a_sequence_of_compilations_is_each_the_fresh_one(
     for sql, dialect, columns, name, result_type, predicate in calls:
         got = compile_one(sql, dialect, columns, name, result_type, predicate)
         assert got == fresh(sql, dialect, columns, name, result_type, predicate)
+
+
+def _pg_cases() -> list[tuple[str, dict[str, SqlType]]]:
+    from .harness import pg_sqltype
+    from .test_postgres_differential import CASES, CHECKS, STORED
+
+    cases = [*CASES, *CHECKS, *((sql, columns) for sql, columns, _ in STORED)]
+    cases += [
+        ("a = ANY (ARRAY[1, 2]::integer[])", {"a": "integer"})
+    ]  # new casts around a tree's nodes
+    return [(sql, {n: pg_sqltype(t) for n, t in columns.items()}) for sql, columns in cases]
+
+
+@pytest.mark.parametrize("predicate", [False, True])
+def test_compiling_leaves_the_parsed_tree_as_parsed(predicate: bool) -> None:
+    """The first compilation of a text reads the parsed tree itself, later ones a copy of
+    it (`sqlexpr._parse`): so no compilation may change a tree's structure."""
+    dialect = sqlexpr.of("postgres").expressions
+    for sql, columns in _pg_cases():
+        sqlexpr._parsed.cache_clear()
+        sqlexpr._MEMO.clear()
+        first = compile_one(sql, "postgres", columns, "f", None, predicate)
+        parsed = sqlexpr._parsed("postgres", sql)
+        if isinstance(parsed, str):
+            continue
+        assert parsed[1] == [], sql  # the compilation above had the tree itself
+        assert parsed[0] == dialect.parse(sql), sql  # ...and left it as parsed
+        again = fresh(sql, "postgres", columns, "f", None, predicate)  # from a copy
+        assert again == first, sql
