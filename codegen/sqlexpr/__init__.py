@@ -113,7 +113,8 @@ def _compile(
     if body is None:
         reads = _Reads(columns)
         body = _compiled(sql, d, reads, result_type, predicate)
-        _remember(key, reads.log, body)
+        if not any(what == "iter" for what, _, _ in reads.log):  # see `_remember`
+            _remember(key, reads.log, body)
     return body.named(name)
 
 
@@ -200,6 +201,9 @@ def _recalled(key: tuple[bool, SqlDialect, str, SqlType | None],
 
 def _remember(key: tuple[bool, SqlDialect, str, SqlType | None], reads: list[_Read],
               body: _Body) -> None:  # fmt: skip
+    """Keep a compilation (not one that read every column's name, as a case-insensitive
+    match does: it holds for that table's columns alone, and a wide table's names in every
+    entry would grow the memo by the table's width)."""
     variants = _MEMO.get(key)
     if variants is None:
         if len(_MEMO) >= _MEMO_SIZE:

@@ -76,6 +76,15 @@ def test_other_answers_compile_again(
     assert a != b
 
 
+def test_a_compilation_that_read_every_column_name_is_not_kept() -> None:
+    wide = {f"c{i}": INT for i in range(1000)} | {"price": INT}
+    compiled = compile_predicate("PRICE >= 0", "sqlite", wide, name="f")  # matched loosely
+    assert compiled.params == ("price",)
+    assert sqlexpr._MEMO == {}
+    compile_predicate("price >= 0", "sqlite", wide, name="f")  # matched exactly
+    assert len(sqlexpr._MEMO) == 1
+
+
 def test_kind_dialect_and_result_type_are_part_of_the_key() -> None:
     cols = {"a": INT, "b": INT}
     made = {
