@@ -50,6 +50,8 @@ class Compiler:
         result_type: SqlType | None,
     ) -> CompiledFn:
 
+        made: list[CompiledFn] = []  # compiled now: not read back from its text
+
         def compute() -> str:
             if kind == "predicate":
                 c = sqlexpr.compile_predicate(sql, self.dialect, columns, name=name)
@@ -57,6 +59,7 @@ class Compiler:
                 c = sqlexpr.compile_expression(
                     sql, self.dialect, columns, name=name, result_type=result_type
                 )
+            made.append(CompiledFn(c.name, c.params, c.source, c.sql, c.unsupported, NOWHERE))
             return json.dumps([c.name, list(c.params), c.source, c.sql, c.unsupported])
 
         scope = self._scopes.get(id(columns))
@@ -65,6 +68,8 @@ class Compiler:
             scope = self._scopes[id(columns)] = (columns, sha256(text_of))
         key = [kind, sql, name, scope[1], result_type.to_json() if result_type else None]
         text = self._memo("sqlexpr", key, compute)
+        if made:
+            return made[0]
         fn_name, params, source, fn_sql, unsupported = json.loads(text)
         return CompiledFn(fn_name, tuple(params), source, fn_sql, unsupported, NOWHERE)
 

@@ -14,8 +14,9 @@ their table (their own locations reach only the warnings planning gives).
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Callable, Mapping
-from dataclasses import astuple
+from dataclasses import fields
 from typing import Any
 
 from ..config import Config
@@ -84,8 +85,8 @@ def _text(t: TablePlan) -> str:
         [
             t.class_name,
             t.module,
-            [astuple(c) for c in t.columns],
-            [astuple(f) for f in t.fks],
+            [_COLUMN(c) for c in t.columns],
+            [_FK(f) for f in t.fks],
             [[c.name, c.sql, c.columns, _fn(c.fn), c.domain] for c in t.checks],
             [[column, _fn(fn)] for column, fn in t.computed],
             [_fn(fn) for fn in t.default_fns],
@@ -93,6 +94,12 @@ def _text(t: TablePlan) -> str:
             t.residues,
         ]
     )
+
+
+# a column's and a foreign key's fields in order (scalars and tuples of strings: JSON as
+# they are, no deep copy as `dataclasses.astuple` makes)
+_COLUMN = operator.attrgetter(*(f.name for f in fields(ColumnPlan)))
+_FK = operator.attrgetter(*(f.name for f in fields(FkPlan)))
 
 
 def _fn(fn: CompiledFn) -> list[Any]:

@@ -14,10 +14,10 @@ import contextlib
 import functools
 import keyword
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
@@ -107,7 +107,121 @@ def _compile(
 ) -> Compiled:
     if not name.isidentifier() or keyword.iskeyword(name):
         raise ValueError(f"not a valid Python function name: {name!r}")
-    dialect = of(sql_dialect).expressions
+    d = of(sql_dialect)
+    key = (predicate, d, sql, result_type)
+    body = _recalled(key, columns)
+    if body is None:
+        reads = _Reads(columns)
+        body = _compiled(sql, d, reads, result_type, predicate)
+        if not any(what == "iter" for what, _, _ in reads.log):  # see `_remember`
+            _remember(key, reads.log, body)
+    return body.named(name)
+
+
+@dataclass(frozen=True)
+class _Body:
+    """A compilation without its function's name: the name changes only the `def` line."""
+
+    params: tuple[str, ...]
+    signature: tuple[tuple[str, str], ...]  # (Python name, annotation)
+    returns: str
+    tail: str  # the source after the `def` line
+    sql: str
+    result_type: SqlType | None
+    unsupported: str | None
+
+    def named(self, name: str) -> Compiled:
+        header = Signature(name, self.signature, self.returns).header()
+        return Compiled(name, self.params, header + self.tail, self.sql, self.result_type,
+                        self.unsupported)  # fmt: skip
+
+
+_Read = tuple[str, Any, Any]  # (what was asked of the columns, of which key, the answer)
+_MISSING: Any = object()
+
+
+class _Reads(Mapping[str, SqlType]):
+    """The columns in scope, logging every question a compilation asks of them: the
+    compiler reads its columns through this mapping alone, so the same SQL compiled where
+    every question gets the same answer compiles to the same code."""
+
+    def __init__(self, columns: Mapping[str, SqlType]) -> None:
+        self.columns = columns
+        self.log: list[_Read] = []
+
+    def __getitem__(self, key: str) -> SqlType:
+        found = self.columns.get(key, _MISSING)
+        self.log.append(("get", key, found))
+        if found is _MISSING:
+            raise KeyError(key)
+        return cast(SqlType, found)
+
+    def __contains__(self, key: object) -> bool:
+        found = key in self.columns
+        self.log.append(("in", key, found))
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        keys = tuple(self.columns)
+        self.log.append(("iter", None, keys))
+        return iter(keys)
+
+    def __len__(self) -> int:
+        size = len(self.columns)
+        self.log.append(("len", None, size))
+        return size
+
+
+def _answer(columns: Mapping[str, SqlType], read: _Read) -> Any:
+    what, key, _ = read
+    if what == "get":
+        return columns.get(key, _MISSING)
+    if what == "in":
+        return key in columns
+    return tuple(columns) if what == "iter" else len(columns)
+
+
+# (predicate, dialect, sql, result type) -> the compilations made of it, each with the
+# questions it asked of its columns. Schemas repeat their expressions (CHECK (price >= 0),
+# DEFAULT now() on every table; the in-memory database compiles the DEFAULTs again): a
+# repeat asks the same questions of its own columns and, answered alike, reuses the code.
+_MEMO: dict[tuple[bool, SqlDialect, str, SqlType | None], list[tuple[tuple[_Read, ...], _Body]]]
+_MEMO = {}
+_MEMO_SIZE = 4096  # expressions kept (oldest dropped first)
+_VARIANTS = 8  # compilations kept per expression (column types differing by table)
+
+
+def _recalled(key: tuple[bool, SqlDialect, str, SqlType | None],
+              columns: Mapping[str, SqlType]) -> _Body | None:  # fmt: skip
+    for reads, body in _MEMO.get(key, ()):
+        if all(_answer(columns, read) == read[2] for read in reads):
+            return body
+    return None
+
+
+def _remember(key: tuple[bool, SqlDialect, str, SqlType | None], reads: list[_Read],
+              body: _Body) -> None:  # fmt: skip
+    """Keep a compilation (not one that read every column's name, as a case-insensitive
+    match does: it holds for that table's columns alone, and a wide table's names in every
+    entry would grow the memo by the table's width)."""
+    variants = _MEMO.get(key)
+    if variants is None:
+        if len(_MEMO) >= _MEMO_SIZE:
+            del _MEMO[next(iter(_MEMO))]
+        variants = _MEMO[key] = []
+    elif len(variants) >= _VARIANTS:
+        del variants[0]
+    variants.append((tuple(reads), body))
+
+
+def _compiled(
+    sql: str,
+    sql_dialect: SqlDialect,
+    columns: Mapping[str, SqlType],
+    result_type: SqlType | None,
+    predicate: bool,
+) -> _Body:
+    dialect = sql_dialect.expressions
     compiler = Compiler(dialect, columns)
     out_type = T.BOOLEAN if predicate else result_type
     try:
@@ -127,28 +241,25 @@ def _compile(
         static = None if typed.is_const else dialect.static_body(compiler, tree, result_type,
                                                                  predicate)  # fmt: skip
     except Unsupported as err:
-        signature = _signature(sql_dialect, compiler, name, out_type, predicate)
+        signature = _signature(sql_dialect, compiler, out_type, predicate)
         return _unsupported(sql, dialect.name, compiler, signature, out_type, err.part)
     except RecursionError:
         part = f"an expression nested more than {MAX_NESTING} levels deep"
         compiler = Compiler(dialect, columns)
-        signature = _signature(sql_dialect, compiler, name, out_type, predicate)
+        signature = _signature(sql_dialect, compiler, out_type, predicate)
         return _unsupported(sql, dialect.name, compiler, signature, out_type, part)
-    source = _render(_signature(sql_dialect, compiler, name, out_type, predicate), sql,
-                     dialect.name, body, static=static)  # fmt: skip
-    return Compiled(name, tuple(compiler.params), source, sql, out_type, None)
+    signature = _signature(sql_dialect, compiler, out_type, predicate)
+    tail = _tail(signature, sql, dialect.name, body, static=static)
+    return _Body(tuple(compiler.params), signature.params, signature.returns, tail, sql,
+                 out_type, None)  # fmt: skip
 
 
 def _signature(
-    sql_dialect: str | SqlDialect,
-    compiler: Compiler,
-    name: str,
-    out_type: SqlType | None,
-    predicate: bool,
+    d: SqlDialect, compiler: Compiler, out_type: SqlType | None, predicate: bool
 ) -> Signature:
-    d = of(sql_dialect)
+    """The function's parameters and result, named later (`_Body.named`)."""
     params = tuple((py, value_type(d, compiler.columns[c])) for c, py in compiler.params.items())
-    return Signature(name, params, "bool | None" if predicate else value_type(d, out_type))
+    return Signature("", params, "bool | None" if predicate else value_type(d, out_type))
 
 
 # Python's parser stops at 200 nested brackets, and black slows down sharply well before:
@@ -170,18 +281,25 @@ def _nesting(code: str) -> int:
 
 
 def _parse(dialect: Semantics, sql: str) -> exp.Expression:
-    """The tree of `sql`, the caller's own copy: each text is parsed once per process, since
-    schemas repeat theirs (DEFAULT now(), CHECK (price >= 0) on every table; the table's
-    DEFAULT again in the in-memory database) and a copy costs a tenth of a parse."""
-    tree = _parsed(dialect.name, sql)
-    if isinstance(tree, str):
-        raise Unsupported(tree)
-    return tree.copy()
+    """The tree of `sql`, the caller's own: each text is parsed once per process (a compile
+    that misses `_MEMO` for another scope or result type parses the same text again). The
+    first caller gets the parsed tree itself, later ones a copy of it: a compilation reads
+    its tree, never changes its structure (an ARRAY cast's elements wrapped in new casts
+    only point their `parent` at those), and a copy costs a tenth of a parse."""
+    parsed = _parsed(dialect.name, sql)
+    if isinstance(parsed, str):
+        raise Unsupported(parsed)
+    tree, unused = parsed
+    try:
+        return unused.pop()  # atomic: one caller gets it
+    except IndexError:
+        return tree.copy()
 
 
 @functools.lru_cache(maxsize=4096)
-def _parsed(dialect_name: str, sql: str) -> exp.Expression | str:
-    """The tree, or why it is not one expression (the Unsupported part)."""
+def _parsed(dialect_name: str, sql: str) -> tuple[exp.Expression, list[exp.Expression]] | str:
+    """The tree and a list holding it until its first use, or why it is not one
+    expression (the Unsupported part)."""
     try:
         tree = of(dialect_name).expressions.parse(sql)
     except Unsupported as err:
@@ -193,7 +311,7 @@ def _parsed(dialect_name: str, sql: str) -> exp.Expression | str:
         return "empty expression"
     if isinstance(tree, (exp.Select, exp.Query)) and not isinstance(tree, exp.Subquery):
         return "subquery"
-    return tree
+    return tree, [tree]
 
 
 def _declare_params(compiler: Compiler, tree: exp.Expression) -> None:
@@ -220,13 +338,14 @@ def _unsupported(
     signature: Signature,
     out_type: SqlType | None,
     part: str,
-) -> Compiled:
+) -> _Body:
     message = f"{dialect} expression not supported ({part}): {sql}"
-    source = _render(signature, sql, dialect, None, f"raise NotImplementedError({message!r})")
-    return Compiled(signature.name, tuple(compiler.params), source, sql, out_type, part)
+    tail = _tail(signature, sql, dialect, None, f"raise NotImplementedError({message!r})")
+    return _Body(tuple(compiler.params), signature.params, signature.returns, tail, sql,
+                 out_type, part)  # fmt: skip
 
 
-def _render(
+def _tail(
     signature: Signature,
     sql: str,
     dialect: str,
@@ -234,13 +353,13 @@ def _render(
     raises: str = "",
     static: tuple[str, str] | None = None,
 ) -> str:
-    """The function; with `static` (guard, value), the inputs the guard accepts take that
-    faster body first (sqlexpr/pg_static.py)."""
+    """The function after its `def` line; with `static` (guard, value), the inputs the
+    guard accepts take that faster body first (sqlexpr/pg_static.py)."""
     body = raises if value is None else signature.returning(value)
     if static is not None:
         guard, fast = static
         body = f"if {guard}:\n        return {fast}\n    {body}"  # typed: Decimal or bool
-    return f"{signature.header()}\n    {docstring(f'{dialect}: {sql}')}\n    {body}\n"
+    return f"\n    {docstring(f'{dialect}: {sql}')}\n    {body}\n"
 
 
 def docstring(text: str) -> str:
