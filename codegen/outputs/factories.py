@@ -48,11 +48,14 @@ def render(ctx: Context) -> dict[str, str]:
     shared = [ctx.templates_key, ctx.config.fingerprint(), ctx.schema_wide]
     for module, tables in parts.items():
         plans = [ctx.plan_key(t) for t in tables]
-        for name, make in ((module, _part), (module + TABLES, _tables)):
-            path = f"factories/{name}.py"
+        made = {
+            module: partial(_part, ctx, module, tables, overrides),
+            module + TABLES: partial(_tables, ctx, module, tables),
+        }
+        for name, make in made.items():
+            path = _path(name)
             key = json.dumps([shared, name, plans])  # a group's two modules name each other
-            made = partial(make, ctx, path, module, tables, overrides)
-            files[path] = _memoised(ctx, path, key, made)
+            files[path] = _memoised(ctx, path, key, make)
             ctx.verbatim(path)  # formatted here, once per change of its tables
     module_of = {t.key: module for module, tables in parts.items() for t in tables}
     imported = [
@@ -74,13 +77,13 @@ def render(ctx: Context) -> dict[str, str]:
 
 
 def _memoised(ctx: Context, path: str, key: str, part: Callable[[], str]) -> str:
-    """A group's module, formatted, memoised (deflated: `memo.packed`) by `key`: the plans
-    of its tables (`Context.plan_key`), every template's text, the config and the
-    schema-wide types (`_types` reads them from the schema; so far every change of them
-    that matters changes a plan too), which are all it reads. A hit also sets the header's
-    fingerprint and keeps the memo entries the module's rendering asked for (the
-    black-formatted statements of its tables), so a later change of one of its tables
-    finds them still."""
+    """A group's module (either of its two), formatted, memoised (deflated: `memo.packed`)
+    by `key`: its name, the plans of its tables (`Context.plan_key`), every template's
+    text, the config and the schema-wide types (`_types` reads them from the schema; so
+    far every change of them that matters changes a plan too), which are all it reads. A
+    hit also sets the header's fingerprint and keeps the memo entries the module's
+    rendering asked for (the black-formatted statements of its tables), so a later change
+    of one of its tables finds them still."""
     memo = ctx.formatter.memo
     digest = f"factories-part:{sha256(key)}"
     hit = memo.replayed(digest)
@@ -94,9 +97,11 @@ def _memoised(ctx: Context, path: str, key: str, part: Callable[[], str]) -> str
     return text
 
 
-def _part(
-    ctx: Context, path: str, module: str, tables: list[TablePlan], overrides: dict[str, Any]
-) -> str:
+def _path(module: str) -> str:
+    return f"factories/{module}.py"
+
+
+def _part(ctx: Context, module: str, tables: list[TablePlan], overrides: dict[str, Any]) -> str:
     """A group's module of factory classes, rendered (not yet formatted), and its header's
     fingerprint. Each class names its table's entry in the group's tables module."""
     where = module + TABLES
@@ -113,15 +118,13 @@ def _part(
         }
         for t in tables
     ]
-    ctx.fingerprint_of(path, {"tables": depends_on, "null_ratio": ctx.config.null_ratio})
+    ctx.fingerprint_of(_path(module), {"tables": depends_on, "null_ratio": ctx.config.null_ratio})
     return ctx.template(
         "factories_part.py.j2", tables=tables, rows=rows, bodies=bodies, tables_module=where
     )
 
 
-def _tables(
-    ctx: Context, path: str, module: str, tables: list[TablePlan], overrides: dict[str, Any]
-) -> str:
+def _tables(ctx: Context, module: str, tables: list[TablePlan]) -> str:
     """A group's tables module (each table's compiled functions and its spec, which only a
     factory's first use reads), rendered (not yet formatted), and its header's fingerprint."""
     bodies = [ctx.template("factory_table.py.j2", t=t) for t in tables]
@@ -134,7 +137,7 @@ def _tables(
         }
         for t in tables
     ]
-    ctx.fingerprint_of(path, {"tables": depends_on})
+    ctx.fingerprint_of(_path(module + TABLES), {"tables": depends_on})
     return ctx.template("factories_tables.py.j2", module=module, bodies=bodies, specs=specs)
 
 
