@@ -19,7 +19,8 @@ running the same code against either module:
 
 CPU (user + sys) from `wait4` and peak RSS from GNU time (`/usr/bin/time -f %M`), median
 of `--runs`, the processes run in turn; with bytecode cached (`__pycache__` written by a
-first run) and without (no `__pycache__`, none written). A bare `python -c pass` is
+first run of every case: building a row loads modules that reading FACTORIES does not) and
+without (no `__pycache__`, none written). A bare `python -c pass` is
 subtracted from both CPU times (and from both peaks), so the ratios compare what the two
 modules cost, not the interpreter's start.
 """
@@ -123,8 +124,9 @@ def bench(
         samples: dict[tuple[str, str, str], list[tuple[float, float]]] = {}
         bare: list[tuple[float, float]] = []
         for _ in range(runs):
-            for module in MODULES:  # (re)write the bytecode
-                measure(CASES["all"].format(module=module), tmp, env)
+            for module in MODULES:  # (re)write the bytecode of every module a case loads
+                for case_code in CASES.values():  # (building rows loads more than "all")
+                    measure(case_code.format(module=module), tmp, env)
             bare.append(measure("pass", tmp, env))
             for mode, run_env in (("cached", env), ("source", no_bytecode)):
                 if mode == "source":

@@ -1,16 +1,18 @@
-"""`factories/_part<n>.py`: factory-boy factories, a group of tables per module, each with
-its table's computed columns and CHECKs compiled (computed.py reads them from there), and
-`factories/__init__.py`, which maps each table to its module and imports none of them
+"""`factories/_part<n>.py`: factory-boy factories, a group of tables per module;
+`factories/_part<n>_tables.py`: what the runtime checks those tables' rows against (each
+table's computed columns and CHECKs compiled, and its spec: `sg.table_of`), which only a
+factory's first use loads (a session touching every factory pays for the classes alone);
+and `factories/__init__.py`, which maps each table to its module and imports none of them
 (FACTORIES and the package's names load a table's module on first access). A table's
-module name stays a name of `factories`, for its group's module: database.py reads the
-compiled functions through it (`from .factories import orders as orders_functions`), so
-nothing else depends on the grouping.
+module name stays a name of `factories`, for its group's tables module: database.py reads
+the compiled functions through it (`from .factories import orders as orders_functions`),
+so nothing else depends on the grouping.
 
 Groups, not one module per table: a session touching every table paid ~60 us of import
 machinery per module, about what a hand-written factory costs whole. A table's group is a
 hash of its name, so adding or dropping a table rewrites its group's file alone (and the
 layout only when the count of groups doubles); groups hold 16-32 tables on average, so a
-test of a few tables loads a few groups. A group's module is memoised whole, formatted, by
+test of a few tables loads a few groups. A group's modules are memoised whole, formatted, by
 its tables' plans (`_memoised`): a one-table change renders and formats one group.
 """
 
@@ -31,6 +33,7 @@ from ..render import isort_key
 from ..rowtypes import col_of, col_spec
 
 PER_PART = 32  # at most this many tables per module on average
+TABLES = "_tables"  # `_part<k>_tables.py`: the tables of `_part<k>.py`'s factories
 
 
 def exports(ctx: Context) -> dict[str, list[str]]:
@@ -44,16 +47,22 @@ def render(ctx: Context) -> dict[str, str]:
     overrides = dict(ctx.config.overrides)
     shared = [ctx.templates_key, ctx.config.fingerprint(), ctx.schema_wide]
     for module, tables in parts.items():
-        path = f"factories/{module}.py"
-        key = json.dumps([shared, [ctx.plan_key(t) for t in tables]])
-        files[path] = _memoised(ctx, path, key, partial(_part, ctx, path, tables, overrides))
-        ctx.verbatim(path)  # formatted here, once per change of its tables
+        plans = [ctx.plan_key(t) for t in tables]
+        made = {
+            module: partial(_part, ctx, module, tables, overrides),
+            module + TABLES: partial(_tables, ctx, module, tables),
+        }
+        for name, make in made.items():
+            path = _path(name)
+            key = json.dumps([shared, name, plans])  # a group's two modules name each other
+            files[path] = _memoised(ctx, path, key, make)
+            ctx.verbatim(path)  # formatted here, once per change of its tables
     module_of = {t.key: module for module, tables in parts.items() for t in tables}
     imported = [
         (m, sorted((t.class_name for t in tables), key=isort_key)) for m, tables in parts.items()
     ]
-    aliases = sorted(
-        ((module_of[t.key], t.module) for t in ctx.plan.tables),
+    aliases = sorted(  # a table's module name: its group's tables (compiled functions)
+        ((module_of[t.key] + TABLES, t.module) for t in ctx.plan.tables),
         key=lambda pair: (isort_key(pair[0]), isort_key(pair[1])),
     )
     files["factories/__init__.py"] = ctx.template(
@@ -62,18 +71,19 @@ def render(ctx: Context) -> dict[str, str]:
         module_of=module_of,
         imported=imported,
         aliases=aliases,
+        tables_suffix=TABLES,
     )
     return files
 
 
 def _memoised(ctx: Context, path: str, key: str, part: Callable[[], str]) -> str:
-    """A group's module, formatted, memoised (deflated: `memo.packed`) by `key`: the plans
-    of its tables (`Context.plan_key`), every template's text, the config and the
-    schema-wide types (`_types` reads them from the schema; so far every change of them
-    that matters changes a plan too), which are all it reads. A hit also sets the header's
-    fingerprint and keeps the memo entries the module's rendering asked for (the
-    black-formatted statements of its tables), so a later change of one of its tables
-    finds them still."""
+    """A group's module (either of its two), formatted, memoised (deflated: `memo.packed`)
+    by `key`: its name, the plans of its tables (`Context.plan_key`), every template's
+    text, the config and the schema-wide types (`_types` reads them from the schema; so
+    far every change of them that matters changes a plan too), which are all it reads. A
+    hit also sets the header's fingerprint and keeps the memo entries the module's
+    rendering asked for (the black-formatted statements of its tables), so a later change
+    of one of its tables finds them still."""
     memo = ctx.formatter.memo
     digest = f"factories-part:{sha256(key)}"
     hit = memo.replayed(digest)
@@ -87,27 +97,48 @@ def _memoised(ctx: Context, path: str, key: str, part: Callable[[], str]) -> str
     return text
 
 
-def _part(ctx: Context, path: str, tables: list[TablePlan], overrides: dict[str, Any]) -> str:
-    """A group's module, rendered (not yet formatted), and its header's fingerprint."""
-    bodies, depends_on = [], []
-    for t in tables:
-        types = _types(ctx.schema, t)
-        named = _named(t)
-        spec, renamed = _spec(t, types, named), _renamed(t)
-        bodies.append(ctx.template("factory.py.j2", t=t, spec=spec, renamed=renamed))
-        depends_on.append(
-            {
-                "table": ctx.table_json(t.key),
-                "targets": [f.factory for f in t.fks],
-                "types": types,
-                "compiled": [fn.source for _, fn in t.computed] + [c.fn.source for c in t.checks],
-                "named": sorted(named),
-                "overrides": {c: o.to_json() for c, o in overrides.get(t.key, ())},
-            }
-        )
+def _path(module: str) -> str:
+    return f"factories/{module}.py"
+
+
+def _part(ctx: Context, module: str, tables: list[TablePlan], overrides: dict[str, Any]) -> str:
+    """A group's module of factory classes, rendered (not yet formatted), and its header's
+    fingerprint. Each class names its table's entry in the group's tables module."""
+    where = module + TABLES
+    bodies = [
+        ctx.template("factory.py.j2", t=t, spec=(where, t.key), renamed=_renamed(t)) for t in tables
+    ]
     rows = sorted((t.row_class for t in tables), key=isort_key)
-    ctx.fingerprint_of(path, {"tables": depends_on, "null_ratio": ctx.config.null_ratio})
-    return ctx.template("factories_part.py.j2", tables=tables, rows=rows, bodies=bodies)
+    depends_on = [
+        {
+            "table": ctx.table_json(t.key),
+            "targets": [f.factory for f in t.fks],
+            "types": _types(ctx.schema, t),
+            "overrides": {c: o.to_json() for c, o in overrides.get(t.key, ())},
+        }
+        for t in tables
+    ]
+    ctx.fingerprint_of(_path(module), {"tables": depends_on, "null_ratio": ctx.config.null_ratio})
+    return ctx.template(
+        "factories_part.py.j2", tables=tables, rows=rows, bodies=bodies, tables_module=where
+    )
+
+
+def _tables(ctx: Context, module: str, tables: list[TablePlan]) -> str:
+    """A group's tables module (each table's compiled functions and its spec, which only a
+    factory's first use reads), rendered (not yet formatted), and its header's fingerprint."""
+    bodies = [ctx.template("factory_table.py.j2", t=t) for t in tables]
+    specs = {t.key: _spec(t, _types(ctx.schema, t), _named(t)) for t in tables}
+    depends_on = [
+        {
+            "table": ctx.table_json(t.key),
+            "spec": specs[t.key],
+            "compiled": [fn.source for _, fn in t.computed] + [c.fn.source for c in t.checks],
+        }
+        for t in tables
+    ]
+    ctx.fingerprint_of(_path(module + TABLES), {"tables": depends_on})
+    return ctx.template("factories_tables.py.j2", module=module, bodies=bodies, specs=specs)
 
 
 def partition(tables: tuple[TablePlan, ...]) -> dict[str, list[TablePlan]]:

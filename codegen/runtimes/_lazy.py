@@ -6,9 +6,10 @@ imports it before anything else.
 keys fixed and in the schema's order, each value made on its first access and then kept.
 `attributes` is a package's PEP 562 `__getattr__`: a name imports the module defining it;
 `imported` reads a name from a module imported on first use (a LazyMap's values). Both
-import with the cyclic garbage collector paused (`_load`), as Mercurial's `util.nogc` builds
-large containers: a module of factory classes allocates thousands of long-lived objects and
-no garbage cycles, and a session loading every table spent a third of its import in
+import with the cyclic garbage collector paused (`load_module`, which the runtime also
+loads a factory's tables module with), as Mercurial's `util.nogc` builds large
+containers: a module of factory classes allocates thousands of long-lived objects and no
+garbage cycles, and a session loading every table spent a third of its import in
 collections that traverse the growing heap again and again (full ones more often the
 larger the schema). Reference counting frees as usual; the collector runs as soon as the
 import ends.
@@ -59,7 +60,7 @@ class LazyMap(Mapping[str, V]):
         return repr(dict(self.items()))
 
 
-def _load(module: str, package: str) -> Any:
+def load_module(module: str, package: str) -> Any:
     """`importlib.import_module(module, package)` with the cyclic collector paused."""
     with collector_paused():
         return importlib.import_module(module, package)
@@ -95,9 +96,9 @@ def attributes(
     def __getattr__(name: str) -> Any:
         module = modules.get(name)
         if module is not None:
-            value = getattr(_load(f".{module}", package), name)
+            value = getattr(load_module(f".{module}", package), name)
         elif name in submodules:
-            value = _load(f".{submodules[name]}", package)
+            value = load_module(f".{submodules[name]}", package)
         else:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
         namespace[name] = value
@@ -113,6 +114,6 @@ def imported(package: str, where: Mapping[str, tuple[str, str]]) -> Callable[[st
 
     def load(key: str) -> Any:
         module, name = where[key]
-        return getattr(_load(f".{module}", package), name)
+        return getattr(load_module(f".{module}", package), name)
 
     return load

@@ -22,7 +22,6 @@ import json
 import math
 import random
 import string
-import sys
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -50,7 +49,7 @@ from . import _sqlruntime as sqlrt
 from ._bulk import Link
 from ._bulk import Pending as _Pending
 from ._insert import insert
-from ._lazy import collector_paused
+from ._lazy import collector_paused, load_module
 from ._quickfaker import one_draw_word, quicken
 from ._rowcheck import check_violated, coerce, given_generated, unknown_column
 from ._settings import LOCALE, NULL_RATIO, SEED
@@ -586,29 +585,31 @@ class Table:
 
 
 class _TableOnFirstUse:
-    """`RowFactory._spec` until a factory's first use: the Table of the class that states
-    the spec (its `_table`, see `table_of`), built, bound to that class's declarations and
-    put in its namespace, where the next read finds it before this descriptor. So loading
-    every factory (a session touching every table) builds none of them, and a class body
-    states its table as one literal of constants, which the compiler folds into one
-    constant: it loads as one piece with the module's bytecode and runs no code until then."""
+    """`RowFactory._spec` until a factory's first use: the Table of the class that names
+    its table (`_table`: its group's tables module, the table's key there), built from
+    that module's constant (see `table_of`), bound to that class's declarations and put in
+    its namespace, where the next read finds it before this descriptor. So loading every
+    factory (a session touching every table) builds no Table and loads none of the tables
+    modules: their specs and compiled functions were most of a factory module's bytecode."""
 
     def __get__(self, instance: object, owner: type[Any]) -> Table:
         home: Any = next((c for c in owner.__mro__ if "_table" in vars(c)), None)
         if home is None:
             raise AttributeError(f"{owner.__name__} states no table")
-        table = table_of(vars(home)["_table"], vars(sys.modules[home.__module__]))
+        module, key = vars(home)["_table"]
+        tables = load_module(f".{module}", home.__module__.rpartition(".")[0])
+        table = table_of(tables.TABLES[key], vars(tables))
         table.bind(home._meta.declarations)
         home._spec = table
         return table
 
 
 def table_of(spec: tuple[Any, ...], functions: Mapping[str, Callable[..., Any]]) -> Table:
-    """The Table that a factory's `_table` states: the arguments of `Table` in their order, as
-    constants: `computed` as (column, function, its parameters), `checks` as (name, sql,
-    columns, function, its parameters[, domain[, named]]), `renamed`, `padded`, `types` and
-    `residues` as tuples of their items, a type as `Col.of` reads it. Functions are named:
-    `functions` (the factory module's namespace) holds them."""
+    """The Table that a tables module's constant states: the arguments of `Table` in their
+    order, as constants: `computed` as (column, function, its parameters), `checks` as
+    (name, sql, columns, function, its parameters[, domain[, named]]), `renamed`, `padded`,
+    `types` and `residues` as tuples of their items, a type as `Col.of` reads it. Functions
+    are named: `functions` (the tables module's namespace) holds them."""
     (key, sql_name, columns, computed, checks, regen, renamed, identity, always, json_columns,
      fks, keys, padded, types, residues) = spec  # fmt: skip
     return Table(

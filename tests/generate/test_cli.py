@@ -97,15 +97,16 @@ def test_missing_out_and_user_file_conflicts_exit_2(project: Path) -> None:
 
 
 def test_dropped_tables_remove_their_factories(project: Path) -> None:
-    """33 tables make two groups of factories, 1 table one: the second group's file goes."""
+    """33 tables make two groups of factories, 1 table one: the second group's files go."""
     old = "".join(f"CREATE TABLE old{i} (id int);\n" for i in range(32))
     (project / "db" / "schema.sql").write_text(SQL + old)
     CliRunner().invoke(main, ["generate", "db/schema.sql", "--out", "fakes"])
     assert (project / "fakes" / "factories" / "_part1.py").exists()
     (project / "db" / "schema.sql").write_text(SQL)
     result = CliRunner().invoke(main, ["generate", "db/schema.sql", "--out", "fakes"])
-    assert "1 removed" in result.output
+    assert "2 removed" in result.output  # its factories and its tables
     assert not (project / "fakes" / "factories" / "_part1.py").exists()
+    assert not (project / "fakes" / "factories" / "_part1_tables.py").exists()
     assert "Old0Factory" not in (project / "fakes" / "factories" / "_part0.py").read_text()
 
 

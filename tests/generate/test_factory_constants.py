@@ -1,8 +1,10 @@
 """A factory's table stated as constants rather than code (issue 16, import with every
-factory touched): one literal, built into the runtime's Table on the factory's first use."""
+factory touched): one literal in its group's tables module, with the table's compiled
+functions, loaded and built into the runtime's Table on the factory's first use."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from types import ModuleType
 
@@ -34,8 +36,12 @@ def pkg(make_package: Callable[..., ModuleType]) -> ModuleType:
 def test_a_table_is_built_from_its_constant_on_first_use(pkg: ModuleType) -> None:
     child = pkg.FACTORIES["child"]
     assert "_spec" not in vars(child)  # loading the factory built nothing
-    assert isinstance(vars(child)["_table"], tuple)
+    module, key = vars(child)["_table"]
+    assert key == "child" and module.endswith("_tables")
+    tables = f"{pkg.__name__}.factories.{module}"
+    assert tables not in sys.modules  # nor loaded its compiled functions
     spec = child._spec
+    assert tables in sys.modules
     assert vars(child)["_spec"] is spec  # kept: the next read is a plain attribute
     assert spec.key == "child" and "total" in spec.computed
     assert spec.types["n"].kind == "integer" and not spec.types["n"].nullable

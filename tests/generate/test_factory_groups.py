@@ -71,5 +71,5 @@ def test_tables_compiling_the_same_function_name_load_and_build(
     assert pkg.FACTORIES["a"].build(x=3)["x"] == 3
     assert pkg.CHECKS["a"][0].predicate({"x": 0}) is False
     assert pkg.COMPUTED_COLUMNS["a.b"]["c"]({"x": 1}) == 2
-    part = sys.modules[f"{pkg.__name__}.factories.{tables['a'][0]}"]
-    assert part.a__b__c(0) is False  # the CHECK's, in the module of `a`
+    part = sys.modules[f"{pkg.__name__}.factories.{tables['a'][0]}_tables"]
+    assert part.a__b__c(0) is False  # the CHECK's, in the tables module of `a`'s group

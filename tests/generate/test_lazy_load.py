@@ -1,5 +1,5 @@
-"""`_lazy._load`: a generated package's modules load with the cyclic collector paused, and
-leave it as the caller had it, raising or not."""
+"""`_lazy.load_module`: a generated package's modules load with the cyclic collector paused,
+and leave it as the caller had it, raising or not."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from codegen.runtimes._lazy import _load
+from codegen.runtimes._lazy import load_module
 
 
 @pytest.fixture
@@ -31,20 +31,20 @@ def package(tmp_path: Path) -> Iterator[str]:
 
 def test_a_module_loads_with_the_collector_paused_then_resumed(package: str) -> None:
     assert gc.isenabled()
-    assert _load(".probe", package).ENABLED is False
+    assert load_module(".probe", package).ENABLED is False
     assert gc.isenabled()
 
 
 def test_a_failing_import_resumes_the_collector(package: str) -> None:
     with pytest.raises(ValueError):
-        _load(".broken", package)
+        load_module(".broken", package)
     assert gc.isenabled()
 
 
 def test_a_collector_the_caller_paused_stays_paused(package: str) -> None:
     gc.disable()
     try:
-        assert _load(".probe", package).ENABLED is False
+        assert load_module(".probe", package).ENABLED is False
         assert not gc.isenabled()
     finally:
         gc.enable()

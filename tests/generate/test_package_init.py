@@ -63,25 +63,28 @@ def test_a_factory_loads_its_group_then_its_parents_group_when_building(
     orders = pkg.OrdersFactory
     assert orders is sys.modules[f"{pkg.__name__}.{orders_module}"].OrdersFactory
     assert {m for m in _loaded(pkg) if m.startswith("factories.")} == {orders_module}
-    row = orders.build()
+    row = orders.build()  # each table's compiled functions and spec: its group's tables module
     assert row["total"] >= 0 and row["customer_id"] == 1
     assert {m for m in _loaded(pkg) if m.startswith("factories.")} == {
         orders_module,
+        orders_module + "_tables",
         clients_module,
+        clients_module + "_tables",
     }
     assert not {"schemas", "rows", "database", "rpc"} & _loaded(pkg)
 
 
-def test_a_tables_module_name_gives_its_groups_module(
+def test_a_tables_module_name_gives_its_groups_tables_module(
     make_package: Callable[..., ModuleType],
 ) -> None:
     """What database.py reads the compiled functions through, whatever the grouping."""
     pkg = make_package(sql=GROUPED)
-    orders_module = _module_of(pkg, "orders")
+    orders_module = _module_of(pkg, "orders") + "_tables"
     names: dict[str, object] = {}
     exec(f"from {pkg.__name__}.factories import orders", names)
     assert names["orders"] is sys.modules[f"{pkg.__name__}.{orders_module}"]
-    assert pkg.factories.clients is sys.modules[f"{pkg.__name__}.{_module_of(pkg, 'clients')}"]
+    clients_module = _module_of(pkg, "clients") + "_tables"
+    assert pkg.factories.clients is sys.modules[f"{pkg.__name__}.{clients_module}"]
     assert names["orders"].orders__total_check(-1) is False  # type: ignore[attr-defined]
 
 

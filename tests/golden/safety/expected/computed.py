@@ -8,9 +8,9 @@ database would reject in `row` on INSERT (unknown columns, types, lengths, enum 
 NOT NULL, CHECKs and domain CHECKs; a CHECK whose SQL is outside what schemagen compiles is
 skipped), as RowError values; check_row(table, row) raises the first instead.
 
-Each table's functions are compiled in its factory's module (a group of tables in
-factories/), so a test loads the groups of the tables it uses only: COMPUTED_COLUMNS and
-CHECKS read a table's entry from its factory on first access.
+Each table's functions are compiled in its group's tables module (factories/, beside the
+group's factories), so a test loads the groups of the tables it uses only: COMPUTED_COLUMNS
+and CHECKS read a table's entry from its factory on first access.
 """
 
 from __future__ import annotations

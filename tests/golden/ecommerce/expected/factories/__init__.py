@@ -3,7 +3,8 @@
 """One factory per table, grouped in modules loaded on first use: FACTORIES maps each table to
 its factory class and imports the table's module when the entry is first read; each factory
 is also a name of this package (`from .factories import OrdersFactory`), and so is each
-table's module name, for the module of its group (`from .factories import orders`)."""
+table's module name, for the module of its group's tables, which holds its computed columns
+and CHECKs compiled (`from .factories import orders`)."""
 
 from __future__ import annotations
 
@@ -15,15 +16,15 @@ from .._lazy import LazyMap, attributes, imported
 if TYPE_CHECKING:
     from factory.base import Factory
 
-    from . import _part0 as analytics
-    from . import _part0 as customer_metrics
-    from . import _part0 as customer_profiles
-    from . import _part0 as customers
-    from . import _part0 as orders
-    from . import _part0 as pricing_tiers
-    from . import _part0 as product_ratings
-    from . import _part0 as products
-    from . import _part0 as sales_tracking
+    from . import _part0_tables as analytics
+    from . import _part0_tables as customer_metrics
+    from . import _part0_tables as customer_profiles
+    from . import _part0_tables as customers
+    from . import _part0_tables as orders
+    from . import _part0_tables as pricing_tiers
+    from . import _part0_tables as product_ratings
+    from . import _part0_tables as products
+    from . import _part0_tables as sales_tracking
     from ._part0 import (
         AnalyticsFactory,
         CustomerMetricsFactory,
@@ -50,17 +51,17 @@ _TABLES: dict[str, tuple[str, str]] = {
     "pricing_tiers": ("_part0", "PricingTiersFactory"),
 }
 
-# a table's module name -> the module of its group: `from .factories import orders`
+# a table's module name -> its group's tables module: `from .factories import orders`
 _GROUPS: dict[str, str] = {
-    "customers": "_part0",
-    "products": "_part0",
-    "orders": "_part0",
-    "customer_profiles": "_part0",
-    "product_ratings": "_part0",
-    "analytics": "_part0",
-    "customer_metrics": "_part0",
-    "sales_tracking": "_part0",
-    "pricing_tiers": "_part0",
+    "customers": "_part0_tables",
+    "products": "_part0_tables",
+    "orders": "_part0_tables",
+    "customer_profiles": "_part0_tables",
+    "product_ratings": "_part0_tables",
+    "analytics": "_part0_tables",
+    "customer_metrics": "_part0_tables",
+    "sales_tracking": "_part0_tables",
+    "pricing_tiers": "_part0_tables",
 }
 
 FACTORIES: Mapping[str, type[Factory[Any]]] = LazyMap(_TABLES, imported(__name__, _TABLES))

@@ -3,7 +3,8 @@
 """One factory per table, grouped in modules loaded on first use: FACTORIES maps each table to
 its factory class and imports the table's module when the entry is first read; each factory
 is also a name of this package (`from .factories import OrdersFactory`), and so is each
-table's module name, for the module of its group (`from .factories import orders`)."""
+table's module name, for the module of its group's tables, which holds its computed columns
+and CHECKs compiled (`from .factories import orders`)."""
 
 from __future__ import annotations
 
@@ -15,12 +16,12 @@ from .._lazy import LazyMap, attributes, imported
 if TYPE_CHECKING:
     from factory.base import Factory
 
-    from . import _part0 as a
-    from . import _part0 as b
-    from . import _part0 as c
-    from . import _part0 as class_
-    from . import _part0 as class_2
-    from . import _part0 as p
+    from . import _part0_tables as a
+    from . import _part0_tables as b
+    from . import _part0_tables as c
+    from . import _part0_tables as class_
+    from . import _part0_tables as class_2
+    from . import _part0_tables as p
     from ._part0 import (
         AFactory,
         BFactory,
@@ -41,14 +42,14 @@ _TABLES: dict[str, tuple[str, str]] = {
     "c": ("_part0", "CFactory"),
 }
 
-# a table's module name -> the module of its group: `from .factories import orders`
+# a table's module name -> its group's tables module: `from .factories import orders`
 _GROUPS: dict[str, str] = {
-    "class_": "_part0",
-    "class_2": "_part0",
-    "a": "_part0",
-    "b": "_part0",
-    "p": "_part0",
-    "c": "_part0",
+    "class_": "_part0_tables",
+    "class_2": "_part0_tables",
+    "a": "_part0_tables",
+    "b": "_part0_tables",
+    "p": "_part0_tables",
+    "c": "_part0_tables",
 }
 
 FACTORIES: Mapping[str, type[Factory[Any]]] = LazyMap(_TABLES, imported(__name__, _TABLES))
