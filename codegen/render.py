@@ -134,11 +134,15 @@ def py(value: Any, indent: int = 0, prefix: str = "", suffix: str = "") -> str:
     """
     # n elements take at least 3n columns flat: a big table's literal is never laid out flat
     # only to be measured and exploded (that made the layout quadratic in its depth)
-    hopeless = _splittable(value) and indent + len(prefix) + 3 * len(value) > LINE_LENGTH
+    splittable = _splittable(value)
+    hopeless = splittable and indent + len(prefix) + 3 * len(value) > LINE_LENGTH
     if not hopeless:
-        flat = prefix + _flat(value) + suffix
-        if indent + _width(flat) <= LINE_LENGTH or not _splittable(value):
-            return flat
+        room = LINE_LENGTH - indent - _width(prefix) - _width(suffix)
+        parts: list[str] = []
+        if _fill(value, parts, room) >= 0:
+            return prefix + "".join(parts) + suffix
+        if not splittable:
+            return prefix + _flat(value) + suffix
     pad = " " * (indent + 4)
     items: list[str] = []
     if isinstance(value, dict):
@@ -515,6 +519,60 @@ def _splittable(value: Any) -> bool:
     return isinstance(value, (dict, list, tuple)) and len(value) > 0
 
 
+def _fill(value: Any, parts: list[str], room: int) -> int:
+    """`_flat(value)`'s pieces appended to `parts` while they fit in `room` columns; the
+    columns left, negative when they do not fit (`parts` then holds a prefix). A literal
+    too wide for its line is given up at the line's end: measuring each level's whole flat
+    text before exploding it made the printer quadratic in the literal's depth. (Columns
+    add up: black counts a text's width character by character.)"""
+    if isinstance(value, str):
+        text = pystr(value)
+    elif isinstance(value, tuple):
+        if len(value) == 1:
+            parts.append("(")
+            room = _fill(value[0], parts, room - 3)
+            parts.append(",)")
+            return room
+        return _fill_items(value, parts, room, "(", ")")
+    elif isinstance(value, list):
+        return _fill_items(value, parts, room, "[", "]")
+    elif isinstance(value, dict):
+        parts.append("{")
+        room -= 2
+        for i, (k, v) in enumerate(value.items()):
+            if i:
+                parts.append(", ")
+                room -= 2
+            room = _fill(k, parts, room)
+            if room < 0:
+                return room
+            parts.append(": ")
+            room = _fill(v, parts, room - 2)
+            if room < 0:
+                return room
+        parts.append("}")
+        return room
+    else:
+        text = _flat(value)
+    parts.append(text)
+    return room - (len(text) if text.isascii() else _width(text))
+
+
+def _fill_items(value: tuple[Any, ...] | list[Any], parts: list[str], room: int,
+                open_: str, close: str) -> int:  # fmt: skip
+    parts.append(open_)
+    room -= 2
+    for i, v in enumerate(value):
+        if i:
+            parts.append(", ")
+            room -= 2
+        room = _fill(v, parts, room)
+        if room < 0:
+            return room
+    parts.append(close)
+    return room
+
+
 def _flat(value: Any) -> str:
     if value is None or isinstance(value, (bool, int)):
         return repr(value)
@@ -757,44 +815,124 @@ def _canonical(text: str, indent: int) -> str | None:
 
 def _black_quotes(text: str) -> str | None:
     """String literals requoted as black quotes them (None when a literal has a prefix or
-    more than one line: black decides those). Text that parses is lexed by a regex (its
-    strings and comments are all a requoting needs; `tokenize` in pure Python was a fifth
-    of a cold generate); the rest by `tokenize`, which says where it stops."""
-    try:
-        ast.parse(text)
-    except (SyntaxError, ValueError):
+    more than one line: black decides those). Lexed by a regex (strings and comments are
+    all a requoting needs; `tokenize` in pure Python was a fifth of a cold generate), by
+    `tokenize` where the regex may read the text otherwise (`_plain_strings`). (An
+    `ast.parse` asked that of every statement: 1.2 s of a cold generate at 1000 tables.)"""
+    plain = _plain_strings(text)
+    if plain is None:
         return _black_quotes_tokenized(text)
     out: list[str] = []
     pos = 0
-    for match in _STRING_OR_COMMENT.finditer(text):
-        lexeme, start = match.group(), match.start()
-        if lexeme[0] != "'" or _prefixed(text, start):
-            continue  # a comment, a "-string, a prefixed string: kept as written
+    for match in plain:
+        lexeme = match.group()
         if lexeme.startswith("'" * 3) or "\n" in lexeme:
             return None
-        out.append(text[pos:start])
         body = lexeme[1:-1]
-        out.append(pystr(body if "\\" not in body else ast.literal_eval(lexeme)))
+        out += (
+            text[pos : match.start()],
+            pystr(body if "\\" not in body else ast.literal_eval(lexeme)),
+        )
         pos = match.end()
     out.append(text[pos:])
     return "".join(out)
 
 
+def _plain_strings(text: str) -> list[re.Match[str]] | None:
+    """The '-strings without a prefix, as `tokenize` reads `text`; None where a regex may
+    read it otherwise, or `tokenize` stops: a quote left in the code (an unterminated
+    string), an empty string before a quote (an unterminated triple-quoted one), a number
+    running into a prefix, an f-string (its fields hold strings from 3.12), a NUL, a
+    bracket left open, a dedent to no enclosing indent."""
+    if "\x00" in text or _may_hold_fstring(text):
+        return None
+    plain: list[re.Match[str]] = []
+    end = 0
+    depth: int | None = 0
+    starts = [0]  # where logical lines start
+    for match in _STRING_OR_COMMENT.finditer(text):
+        lexeme = match.group()
+        depth = _code(text, end, match.start(), depth, starts)
+        if depth is None or (lexeme in _EMPTY and text.startswith(lexeme[0], match.end())):
+            return None
+        end = match.end()
+        if lexeme[0] == "'":
+            prefixed = _prefixed(text, match.start())
+            if prefixed is None:
+                return None
+            if not prefixed:
+                plain.append(match)
+    depth = _code(text, end, len(text), depth, starts)
+    if depth != 0 or text.rstrip(" \t\n").endswith("\\") or not _indents_match(text, starts):
+        return None
+    return plain
+
+
+def _code(text: str, start: int, end: int, depth: int | None, starts: list[int]) -> int | None:
+    """The bracket depth after `text[start:end]`, code between lexemes, from `depth` before
+    it; the logical lines starting in it added to `starts`. None: a quote is left in it."""
+    code = text[start:end]
+    if depth is None or "'" in code or '"' in code:
+        return None
+    if "\n" not in code:
+        return depth + _depth(code)
+    pos = start
+    for line in code.split("\n")[:-1]:
+        depth += _depth(line)
+        pos += len(line) + 1
+        if depth == 0 and not line.endswith("\\"):
+            starts.append(pos)
+    return depth + _depth(text[pos:end])
+
+
+def _indents_match(text: str, starts: list[int]) -> bool:
+    """Does every logical line dedent to an enclosing indent (else `tokenize` raises)?
+    Indents holding tabs or form feeds are not measured: False."""
+    indents = [0]
+    for start in starts:
+        stop = text.find("\n", start)
+        line = text[start:] if stop < 0 else text[start:stop]
+        body = line.lstrip(" ")
+        if body[:1] in ("\t", "\f"):
+            return False
+        if not body or body[0] in "#\r":
+            continue  # blank or a comment: no indent
+        column = len(line) - len(body)
+        if column > indents[-1]:
+            indents.append(column)
+        while column < indents[-1]:
+            indents.pop()
+        if column != indents[-1]:
+            return False
+    return True
+
+
+def _depth(code: str) -> int:
+    return (
+        code.count("(") + code.count("[") + code.count("{")
+        - code.count(")") - code.count("]") - code.count("}")
+    )  # fmt: skip
+
+
+_EMPTY = frozenset({"''", '""'})
+
+
 _PREFIXES = frozenset({"r", "u", "b", "br", "rb", "f", "fr", "rf"})
-_WORD_BEFORE = re.compile(r"\w{1,3}$")
 
 
-def _prefixed(text: str, start: int) -> bool:
+def _prefixed(text: str, start: int) -> bool | None:
     """Is the string at `start` prefixed (`b'x'`, `Rb'x'`), as the tokenizer reads it: the
-    word before the quote is a prefix (in `if'x'` it is a keyword, the string is plain)?"""
+    word before the quote is a prefix (in `if'x'` it is a keyword, the string is plain)?
+    None when the word starts with a digit: the tokenizer ends a number inside it (`2b'x'`
+    is a number and a prefixed string, `0x1b'x'` one and a plain string)."""
     if not start or not _word(text[start - 1]):
         return False
-    word = _WORD_BEFORE.search(text, max(0, start - 4), start)
-    return (
-        word is not None
-        and word.group().lower() in _PREFIXES
-        and not (word.start() and _word(text[word.start() - 1]))
-    )
+    first = start - 1
+    while first and _word(text[first - 1]):
+        first -= 1
+    if text[first].isdigit():
+        return None
+    return start - first <= 2 and text[first:start].lower() in _PREFIXES
 
 
 def _black_quotes_tokenized(text: str) -> str | None:
