@@ -998,30 +998,18 @@ def _black_quotes_tokenized(text: str) -> str | None:
     return "".join(out)
 
 
-_STATEMENT_START = re.compile(r"[^\s)\]}#]")
+_STATEMENT_START = re.compile(r"^[^\s)\]}#]")
 _DEF = re.compile(r"^(def |class |async def |@|#)")
 
 
 def _separator(prev: str, block: str) -> str:
     """Blank lines between two formatted blocks, as black puts them: two, except one after
     an import block when no def/class follows."""
-    last = _last_statement(prev)
+    starts = [line for line in prev.split("\n") if _STATEMENT_START.match(line)]
+    last = starts[-1] if starts else ""
     if (last.startswith("import ") or last.startswith("from ")) and not _DEF.match(block):
         return "\n\n"
     return "\n\n\n"
-
-
-def _last_statement(text: str) -> str:
-    """The last line of `text` that starts a statement (not indented, not a closing bracket
-    or a comment), "" if none: found from the end, a line at a time (splitting each of
-    database.py's thousands of blocks into lines cost a tenth of its formatting)."""
-    end = len(text)
-    while end >= 0:
-        start = text.rfind("\n", 0, end) + 1
-        if _STATEMENT_START.match(text, start, end):
-            return text[start:end]
-        end = start - 1
-    return ""
 
 
 def _format_many(blocks: list[str]) -> list[str | None]:

@@ -146,11 +146,3 @@ def test_format_file_blockwise_is_the_whole_file(
     assert cold.format_file(text) == expected
     warm = render.Formatter(cache=cold.memo.entries, enabled=False)
     assert warm.format_file(text) == expected
-
-
-@settings(max_examples=2000, deadline=None)
-@given(st.lists(st.sampled_from(["x = 1", "import a", ")", "    y", "# c", "", " ", "é", "\n"]),
-                max_size=10).map("\n".join))  # fmt: skip
-def test_last_statement_from_the_end_is_the_last_of_the_lines(text: str) -> None:
-    starts = [line for line in text.split("\n") if re.match(r"^[^\s)\]}#]", line)]
-    assert render._last_statement(text) == (starts[-1] if starts else "")
