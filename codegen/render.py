@@ -429,8 +429,27 @@ def _names_text(block: str) -> str:
     one), after "f" when the block may hold an f-string, else "-": a memo's text."""
     if _may_hold_fstring(block):
         return "f"
-    found = set(_IDENTIFIER.findall(_masked(block)))
+    found = _identifier_set(_masked(block))
     return " ".join(["-", *sorted(n for n in found if not keyword.iskeyword(n))])
+
+
+def _identifier_set(code: str) -> set[str]:
+    """`set(_IDENTIFIER.findall(code))`: for ASCII, the dotted names left when everything
+    else is blanked (`str.translate`, `split`: C, a third of the regex's time), each one's
+    first part unless it starts with a digit (the rest follow a dot)."""
+    if not code.isascii():
+        return set(_IDENTIFIER.findall(code))
+    found = set()
+    for dotted in set(code.translate(_BLANK_NON_NAMES).split()):
+        first = dotted.split(".", 1)[0]
+        if first and not first[0].isdigit():
+            found.add(first)
+    return found
+
+
+_BLANK_NON_NAMES = str.maketrans(
+    {c: " " for c in map(chr, range(128)) if not (c.isalnum() or c in "_.")}
+)
 
 
 def _may_hold_fstring(text: str) -> bool:

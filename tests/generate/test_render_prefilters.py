@@ -146,3 +146,16 @@ def test_format_file_blockwise_is_the_whole_file(
     assert cold.format_file(text) == expected
     warm = render.Formatter(cache=cold.memo.entries, enabled=False)
     assert warm.format_file(text) == expected
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["rt", "a.b", "_x", "x1", "1x", "1.e", ".", "..", " ", "\n", "(", "é",
+                         "\t", "#", "=", "\x0b", "\x1c", "\x85", "_", "9", "Q", ".q"]),
+        max_size=14,
+    ).map("".join)
+)  # fmt: skip
+def test_identifier_set_is_the_regex(code: str) -> None:
+    """The names a block uses, found by blanking and splitting, are the regex's."""
+    assert render._identifier_set(code) == set(_IDENTIFIER.findall(code))
