@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import functools
 import io
 import itertools
 import json
@@ -77,6 +78,7 @@ def environment(override: str | None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=False,
+        auto_reload=False,  # a run renders a template once per table: no stat() each time
     )
     env.filters["py"] = py
     env.filters["pystr"] = pystr
@@ -94,6 +96,7 @@ def environment(override: str | None) -> jinja2.Environment:
 # ------------------------------------------------------------------------- safe source text
 
 
+@functools.lru_cache(maxsize=1 << 14)  # column names and types repeat across tables
 def pystr(text: str) -> str:
     """A string literal quoted the way black would quote it (never breaks out of the quotes)."""
     r = repr(text)
@@ -135,11 +138,15 @@ def py(value: Any, indent: int = 0, prefix: str = "", suffix: str = "") -> str:
     """
     # n elements take at least 3n columns flat: a big table's literal is never laid out flat
     # only to be measured and exploded (that made the layout quadratic in its depth)
-    hopeless = _splittable(value) and indent + len(prefix) + 3 * len(value) > LINE_LENGTH
+    splittable = _splittable(value)
+    hopeless = splittable and indent + len(prefix) + 3 * len(value) > LINE_LENGTH
     if not hopeless:
-        flat = prefix + _flat(value) + suffix
-        if indent + _width(flat) <= LINE_LENGTH or not _splittable(value):
-            return flat
+        room = LINE_LENGTH - indent - _width(prefix) - _width(suffix)
+        parts: list[str] = []
+        if _fill(value, parts, room) >= 0:
+            return prefix + "".join(parts) + suffix
+        if not splittable:
+            return prefix + _flat(value) + suffix
     pad = " " * (indent + 4)
     items: list[str] = []
     if isinstance(value, dict):
@@ -423,8 +430,27 @@ def _names_text(block: str) -> str:
     one), after "f" when the block may hold an f-string, else "-": a memo's text."""
     if _may_hold_fstring(block):
         return "f"
-    found = set(_IDENTIFIER.findall(_masked(block)))
+    found = _identifier_set(_masked(block))
     return " ".join(["-", *sorted(n for n in found if not keyword.iskeyword(n))])
+
+
+def _identifier_set(code: str) -> set[str]:
+    """`set(_IDENTIFIER.findall(code))`: for ASCII, the dotted names left when everything
+    else is blanked (`str.translate`, `split`: C, a third of the regex's time), each one's
+    first part unless it starts with a digit (the rest follow a dot)."""
+    if not code.isascii():
+        return set(_IDENTIFIER.findall(code))
+    found = set()
+    for dotted in set(code.translate(_BLANK_NON_NAMES).split()):
+        first = dotted.split(".", 1)[0]
+        if first and not first[0].isdigit():
+            found.add(first)
+    return found
+
+
+_BLANK_NON_NAMES = str.maketrans(
+    {c: " " for c in map(chr, range(128)) if not (c.isalnum() or c in "_.")}
+)
 
 
 def _may_hold_fstring(text: str) -> bool:
@@ -514,6 +540,65 @@ def _width(text: str) -> int:
 
 def _splittable(value: Any) -> bool:
     return isinstance(value, (dict, list, tuple)) and len(value) > 0
+
+
+def _fill(value: Any, parts: list[str], room: int) -> int:
+    """`_flat(value)`'s pieces appended to `parts` while they fit in `room` columns; the
+    columns left, negative when they do not fit (`parts` then holds a prefix). A literal
+    too wide for its line is given up at the line's end: measuring each level's whole flat
+    text before exploding it made the printer quadratic in the literal's depth. (Columns
+    add up: black counts a text's width character by character.)"""
+    if isinstance(value, str):
+        text = pystr(value)
+    elif isinstance(value, tuple):
+        if len(value) == 1:
+            parts.append("(")
+            room = _fill(value[0], parts, room - 3)
+            parts.append(",)")
+            return room
+        return _fill_items(value, parts, room, "(", ")")
+    elif isinstance(value, list):
+        return _fill_items(value, parts, room, "[", "]")
+    elif isinstance(value, dict):
+        parts.append("{")
+        room -= 2
+        for i, (k, v) in enumerate(value.items()):
+            if i:
+                parts.append(", ")
+                room -= 2
+            room = _fill(k, parts, room)
+            if room < 0:
+                return room
+            parts.append(": ")
+            room = _fill(v, parts, room - 2)
+            if room < 0:
+                return room
+        parts.append("}")
+        return room
+    else:
+        text = _flat(value)
+    parts.append(text)
+    return room - (len(text) if text.isascii() else _width(text))
+
+
+def _fill_items(value: tuple[Any, ...] | list[Any], parts: list[str], room: int,
+                open_: str, close: str) -> int:  # fmt: skip
+    parts.append(open_)
+    room -= 2
+    for i, v in enumerate(value):
+        if i:
+            parts.append(", ")
+            room -= 2
+        if type(v) is str:  # most items: written here, not by a call of _fill
+            text = pystr(v)
+            parts.append(text)
+            room -= len(text) if text.isascii() else _width(text)
+        else:
+            room = _fill(v, parts, room)
+        if room < 0:
+            return room
+    parts.append(close)
+    return room
 
 
 def _flat(value: Any) -> str:
@@ -672,6 +757,16 @@ class Formatter:
             return self.memo("shape", f"{indent}:{text}", lambda: self._shape(text, indent))
         return self._shape(text, indent)
 
+    def fitted(self, source: str, indent: int = 0) -> str:
+        """One statement written in black's layout by construction (database.py's inserts
+        and TableSpecs; tests prove them black fixed points): kept when its lines fit, else
+        formatted by black (cached). `shaped` also asks whether black would requote or
+        respace it: half a cold run's formatting of database.py, for text that never is."""
+        text = _unparen(source.strip("\n"))
+        if _fits(text, indent) or not self.enabled:
+            return text
+        return self.memo("stmt", f"{indent}:{text}", lambda: self._black_statement(text, indent))
+
     def _shape(self, text: str, indent: int) -> str:
         canonical = _canonical(text, indent)
         if canonical is not None:
@@ -732,15 +827,37 @@ _COMMENT_UNSPACED = re.compile(r"#[^ ]")
 
 def _not_canonical(text: str) -> bool:
     return bool(
-        (("= (" in text or "return (" in text) and _DROPPED_PARENS.search(text))
-        or ('"""' in text and _DOCSTRING.search(text))
+        _on_lines(_DROPPED_PARENS, text, "= (")
+        or _on_lines(_DROPPED_PARENS, text, "return (")
+        or _on_lines(_DOCSTRING, text, '"""')
         or (_PREFIX_BEFORE_QUOTE.search(text) and _STRING_PREFIX.search(text))
         or ("#" in text and _COMMENT_UNSPACED.search(text))
     )
 
 
-def _fits(text: str) -> bool:
-    return all(_width(line) <= LINE_LENGTH for line in text.split("\n"))
+def _on_lines(pattern: re.Pattern[str], text: str, needle: str) -> bool:
+    """`pattern.search(text)`, for a pattern whose every match holds `needle` on one line
+    (`^\\s*` may start it lines before, but then it matches from the needle's line too),
+    asked of the lines holding `needle` alone: a table's insert is a hundred lines, a few
+    of them holding it."""
+    start = text.find(needle)
+    while start >= 0:
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if pattern.search(text, text.rfind("\n", 0, start) + 1, end):
+            return True
+        start = text.find(needle, end)
+    return False
+
+
+def _fits(text: str, indent: int = 0) -> bool:
+    """Does every line fit, the first after `indent` columns?"""
+    lines = text.split("\n")
+    if text.isascii():
+        return len(lines[0]) + indent <= LINE_LENGTH and max(map(len, lines)) <= LINE_LENGTH
+    return _width(lines[0]) + indent <= LINE_LENGTH and all(
+        _width(line) <= LINE_LENGTH for line in lines
+    )
 
 
 def _canonical(text: str, indent: int) -> str | None:
@@ -751,10 +868,7 @@ def _canonical(text: str, indent: int) -> str | None:
         if requoted is None:
             return None
         text = requoted
-    lines = text.split("\n")
-    if _width(lines[0]) + indent > LINE_LENGTH or any(_width(x) > LINE_LENGTH for x in lines):
-        return None
-    if _not_canonical(text):
+    if not _fits(text, indent) or _not_canonical(text):
         return None
     return text
 
@@ -772,44 +886,124 @@ def _split_long(text: str, indent: int) -> str | None:
 
 def _black_quotes(text: str) -> str | None:
     """String literals requoted as black quotes them (None when a literal has a prefix or
-    more than one line: black decides those). Text that parses is lexed by a regex (its
-    strings and comments are all a requoting needs; `tokenize` in pure Python was a fifth
-    of a cold generate); the rest by `tokenize`, which says where it stops."""
-    try:
-        ast.parse(text)
-    except (SyntaxError, ValueError):
+    more than one line: black decides those). Lexed by a regex (strings and comments are
+    all a requoting needs; `tokenize` in pure Python was a fifth of a cold generate), by
+    `tokenize` where the regex may read the text otherwise (`_plain_strings`). (An
+    `ast.parse` asked that of every statement: 1.2 s of a cold generate at 1000 tables.)"""
+    plain = _plain_strings(text)
+    if plain is None:
         return _black_quotes_tokenized(text)
     out: list[str] = []
     pos = 0
-    for match in _STRING_OR_COMMENT.finditer(text):
-        lexeme, start = match.group(), match.start()
-        if lexeme[0] != "'" or _prefixed(text, start):
-            continue  # a comment, a "-string, a prefixed string: kept as written
+    for match in plain:
+        lexeme = match.group()
         if lexeme.startswith("'" * 3) or "\n" in lexeme:
             return None
-        out.append(text[pos:start])
         body = lexeme[1:-1]
-        out.append(pystr(body if "\\" not in body else ast.literal_eval(lexeme)))
+        out += (
+            text[pos : match.start()],
+            pystr(body if "\\" not in body else ast.literal_eval(lexeme)),
+        )
         pos = match.end()
     out.append(text[pos:])
     return "".join(out)
 
 
+def _plain_strings(text: str) -> list[re.Match[str]] | None:
+    """The '-strings without a prefix, as `tokenize` reads `text`; None where a regex may
+    read it otherwise, or `tokenize` stops: a quote left in the code (an unterminated
+    string), an empty string before a quote (an unterminated triple-quoted one), a number
+    running into a prefix, an f-string (its fields hold strings from 3.12), a NUL, a
+    bracket left open, a dedent to no enclosing indent."""
+    if "\x00" in text or _may_hold_fstring(text):
+        return None
+    plain: list[re.Match[str]] = []
+    end = 0
+    depth: int | None = 0
+    starts = [0]  # where logical lines start
+    for match in _STRING_OR_COMMENT.finditer(text):
+        lexeme = match.group()
+        depth = _code(text, end, match.start(), depth, starts)
+        if depth is None or (lexeme in _EMPTY and text.startswith(lexeme[0], match.end())):
+            return None
+        end = match.end()
+        if lexeme[0] == "'":
+            prefixed = _prefixed(text, match.start())
+            if prefixed is None:
+                return None
+            if not prefixed:
+                plain.append(match)
+    depth = _code(text, end, len(text), depth, starts)
+    if depth != 0 or text.rstrip(" \t\n").endswith("\\") or not _indents_match(text, starts):
+        return None
+    return plain
+
+
+def _code(text: str, start: int, end: int, depth: int | None, starts: list[int]) -> int | None:
+    """The bracket depth after `text[start:end]`, code between lexemes, from `depth` before
+    it; the logical lines starting in it added to `starts`. None: a quote is left in it."""
+    code = text[start:end]
+    if depth is None or "'" in code or '"' in code:
+        return None
+    if "\n" not in code:
+        return depth + _depth(code)
+    pos = start
+    for line in code.split("\n")[:-1]:
+        depth += _depth(line)
+        pos += len(line) + 1
+        if depth == 0 and not line.endswith("\\"):
+            starts.append(pos)
+    return depth + _depth(text[pos:end])
+
+
+def _indents_match(text: str, starts: list[int]) -> bool:
+    """Does every logical line dedent to an enclosing indent (else `tokenize` raises)?
+    Indents holding tabs or form feeds are not measured: False."""
+    indents = [0]
+    for start in starts:
+        stop = text.find("\n", start)
+        line = text[start:] if stop < 0 else text[start:stop]
+        body = line.lstrip(" ")
+        if body[:1] in ("\t", "\f"):
+            return False
+        if not body or body[0] in "#\r":
+            continue  # blank or a comment: no indent
+        column = len(line) - len(body)
+        if column > indents[-1]:
+            indents.append(column)
+        while column < indents[-1]:
+            indents.pop()
+        if column != indents[-1]:
+            return False
+    return True
+
+
+def _depth(code: str) -> int:
+    return (
+        code.count("(") + code.count("[") + code.count("{")
+        - code.count(")") - code.count("]") - code.count("}")
+    )  # fmt: skip
+
+
+_EMPTY = frozenset({"''", '""'})
+
+
 _PREFIXES = frozenset({"r", "u", "b", "br", "rb", "f", "fr", "rf"})
-_WORD_BEFORE = re.compile(r"\w{1,3}$")
 
 
-def _prefixed(text: str, start: int) -> bool:
+def _prefixed(text: str, start: int) -> bool | None:
     """Is the string at `start` prefixed (`b'x'`, `Rb'x'`), as the tokenizer reads it: the
-    word before the quote is a prefix (in `if'x'` it is a keyword, the string is plain)?"""
+    word before the quote is a prefix (in `if'x'` it is a keyword, the string is plain)?
+    None when the word starts with a digit: the tokenizer ends a number inside it (`2b'x'`
+    is a number and a prefixed string, `0x1b'x'` one and a plain string)."""
     if not start or not _word(text[start - 1]):
         return False
-    word = _WORD_BEFORE.search(text, max(0, start - 4), start)
-    return (
-        word is not None
-        and word.group().lower() in _PREFIXES
-        and not (word.start() and _word(text[word.start() - 1]))
-    )
+    first = start - 1
+    while first and _word(text[first - 1]):
+        first -= 1
+    if text[first].isdigit():
+        return None
+    return start - first <= 2 and text[first:start].lower() in _PREFIXES
 
 
 def _black_quotes_tokenized(text: str) -> str | None:

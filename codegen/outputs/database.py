@@ -56,12 +56,20 @@ def render(ctx: Context) -> dict[str, str]:
     warnings: list[Diagnostic] = []
     inserts: list[str] = []  # each table's generated insert's factory (None: it has none)
     modules: list[tuple[str, str]] = []  # the factory modules the inserts read, and as what
-    tables = [_memoised(ctx, t, fns, taken, warnings, (inserts, modules))
-              for t in ctx.plan.tables]  # fmt: skip
+    own: list[bool] = []  # which of `fns` database_insert wrote (the rest: sqlexpr's)
+    tables = []
+    for t in ctx.plan.tables:
+        tables.append(
+            ctx.formatter.fitted(_memoised(ctx, t, fns, taken, warnings, (inserts, modules)), 8)
+        )
+        own += [False] * (len(fns) - len(own))
+        if inserts[-1] != "None":  # its insert is the last function a table adds
+            own[-1] = True
     any_insert = any(i != "None" for i in inserts)
+    shape = {True: ctx.formatter.fitted, False: ctx.formatter.shaped}
     files["database.py"] = ctx.template(
         "database.py.j2",
-        functions=fns,
+        functions=[shape[mine](source) for source, mine in zip(fns, own, strict=True)],
         tables=tables,
         inserts=inserts if any_insert else [],
         modules=[_import_line(module, alias) for module, alias in sorted(modules)],

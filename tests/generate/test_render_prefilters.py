@@ -69,14 +69,16 @@ _LEXEMES = st.sampled_from(
     ["x", " = ", "'a'", '"b"', "''", "'''t'''", '"""d"""', "'\\n'", "'\\''", "'\"'", "'é'",
      "# c'd", "f'{x}'", "b'x'", "rb'y'", "Rb'", "if", "xrb", "_b", "é", " ", "\n", "(", ")",
      "'", '"', "\\", "\n    ", "return ", ",", "[", "]", "'\\\n'", "1", "elif'q'",
-     "x or'a'", "1 if'a'else 2", "y = rb'z'"]
+     "x or'a'", "1 if'a'else 2", "y = rb'z'", "0x1", "2", "b", "{", "}", "\x00", "xb"]
 )  # fmt: skip
 
 
 @settings(max_examples=3000, deadline=None)
 @given(st.lists(_LEXEMES, max_size=12).map("".join))
 def test_black_quotes_lexed_is_tokenized(text: str) -> None:
-    """Requoting by a regex over text that parses says what `tokenize` says."""
+    """Requoting by a regex says what `tokenize` says, on any text: where the regex may read
+    it otherwise (a quote left in the code, an open bracket, a number running into a
+    prefix) it asks `tokenize`."""
     assert _outcome(render._black_quotes, text) == _outcome(render._black_quotes_tokenized, text)
 
 
@@ -144,3 +146,16 @@ def test_format_file_blockwise_is_the_whole_file(
     assert cold.format_file(text) == expected
     warm = render.Formatter(cache=cold.memo.entries, enabled=False)
     assert warm.format_file(text) == expected
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["rt", "a.b", "_x", "x1", "1x", "1.e", ".", "..", " ", "\n", "(", "é",
+                         "\t", "#", "=", "\x0b", "\x1c", "\x85", "_", "9", "Q", ".q"]),
+        max_size=14,
+    ).map("".join)
+)  # fmt: skip
+def test_identifier_set_is_the_regex(code: str) -> None:
+    """The names a block uses, found by blanking and splitting, are the regex's."""
+    assert render._identifier_set(code) == set(_IDENTIFIER.findall(code))
