@@ -31,17 +31,28 @@ Warn = Callable[[Sequence[Diagnostic]], None]
 
 
 @contextlib.contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """The stages allocate millions of objects that live until the package is written; at
-    the default threshold the collector rescans them all the time (10% of a 5000-table
-    cold generate). A higher first threshold while the stages run, restored after."""
-    old = gc.get_threshold()
-    if old[0]:  # 0: collection switched off by the caller; leave it off
-        gc.set_threshold(max(old[0], 50_000), max(old[1], 20), max(old[2], 100))
+def collector_paused() -> Iterator[None]:
+    """The cyclic collector's one policy for a whole command: paused while it runs (left as
+    it was when the caller, or an outer stage, paused it). Each stage allocates millions of
+    objects that live until the package and caches are written, and frees the rest by
+    reference counting (pglast's trees hold no cycle once read, plans and texts are
+    acyclic), so collections found little and re-walked a heap growing with the schema.
+    The little cyclic garbage a run makes (black's and sqlglot's trees of the few
+    statements they parse) waits for the next full collection. At the end the run's
+    objects go to the oldest generation unscanned (`freeze` + `unfreeze`, unless the
+    caller keeps objects frozen): else the first collection after resuming would walk
+    every object the run allocated that is still alive."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
     try:
         yield
     finally:
-        gc.set_threshold(*old)
+        if not gc.get_freeze_count():
+            gc.freeze()
+            gc.unfreeze()
+        gc.enable()
 
 
 def load(
@@ -52,7 +63,7 @@ def load(
     cache: StatementCache | None = None,
 ) -> Built:
     """Read PATHs (files, migration folders, globs) into a schema model, with warnings."""
-    with _fewer_collections():
+    with collector_paused():
         return load_files(sources.collect(paths, cwd), dialect, external, cwd, cache)
 
 
@@ -98,7 +109,7 @@ def build(
     before generation starts, then the plan's. `cached=False`: no cache is read (`check
     --full` proves the package from the SQL alone). `progress` shows the stages on a
     terminal."""
-    with _fewer_collections():
+    with collector_paused():
         return _build(run, files, warn, cached, progress or Progress.off())
 
 
@@ -136,7 +147,7 @@ def generate(
 ) -> tuple[Generated, writer.WriteResult]:
     """`schemagen generate`: build the package, write it, then store the caches; one run
     per output folder at a time (`on_wait` hears when another holds it)."""
-    with lock.held(run.out, exclusive=True, on_wait=on_wait):
+    with collector_paused(), lock.held(run.out, exclusive=True, on_wait=on_wait):
         made = build(run, warn=warn, progress=progress)
         if progress is not None:
             progress.show(f"writing {len(made.package.files)} files")
