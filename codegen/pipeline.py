@@ -11,12 +11,10 @@ The CLI only turns a `Run` into a call here and the result into messages.
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from . import bodycheck, cachestore, catalog, lock, parse, sources, writer
+from . import bodycheck, cachestore, catalog, collector, lock, parse, sources, writer
 from .catalog import Built
 from .config import Run
 from .dialect import Dialect
@@ -30,31 +28,6 @@ from .sources import SourceFile
 Warn = Callable[[Sequence[Diagnostic]], None]
 
 
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """The cyclic collector's one policy for a whole command: paused while it runs (left as
-    it was when the caller, or an outer stage, paused it). Each stage allocates millions of
-    objects that live until the package and caches are written, and frees the rest by
-    reference counting (pglast's trees hold no cycle once read, plans and texts are
-    acyclic), so collections found little and re-walked a heap growing with the schema.
-    The little cyclic garbage a run makes (black's and sqlglot's trees of the few
-    statements they parse) waits for the next full collection. At the end the run's
-    objects go to the oldest generation unscanned (`freeze` + `unfreeze`, unless the
-    caller keeps objects frozen): else the first collection after resuming would walk
-    every object the run allocated that is still alive."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        if not gc.get_freeze_count():
-            gc.freeze()
-            gc.unfreeze()
-        gc.enable()
-
-
 def load(
     paths: Sequence[str],
     dialect: str | Dialect = "postgres",
@@ -63,7 +36,7 @@ def load(
     cache: StatementCache | None = None,
 ) -> Built:
     """Read PATHs (files, migration folders, globs) into a schema model, with warnings."""
-    with collector_paused():
+    with collector.paused():
         return load_files(sources.collect(paths, cwd), dialect, external, cwd, cache)
 
 
@@ -109,7 +82,7 @@ def build(
     before generation starts, then the plan's. `cached=False`: no cache is read (`check
     --full` proves the package from the SQL alone). `progress` shows the stages on a
     terminal."""
-    with collector_paused():
+    with collector.paused():
         return _build(run, files, warn, cached, progress or Progress.off())
 
 
@@ -147,7 +120,7 @@ def generate(
 ) -> tuple[Generated, writer.WriteResult]:
     """`schemagen generate`: build the package, write it, then store the caches; one run
     per output folder at a time (`on_wait` hears when another holds it)."""
-    with collector_paused(), lock.held(run.out, exclusive=True, on_wait=on_wait):
+    with collector.paused(), lock.held(run.out, exclusive=True, on_wait=on_wait):
         made = build(run, warn=warn, progress=progress)
         if progress is not None:
             progress.show(f"writing {len(made.package.files)} files")

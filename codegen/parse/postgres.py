@@ -150,7 +150,7 @@ def read(source: SourceFile, cache: StatementCache | None = None) -> list[ddl.St
     The file is split into statements by PostgreSQL's parser (in C, no Python tree), then
     each statement is read on its own, through `cache`: a warm run builds pglast's Python
     tree only for the statements that changed. (The cyclic collector is paused by the
-    pipeline for the whole run, `pipeline.collector_paused`: pglast's trees hold no cycle
+    pipeline for the whole run, `collector.paused`: pglast's trees hold no cycle
     once `deparse` is done with them.)
     """
     text = _strip_client_lines(source.text)
