@@ -9,7 +9,9 @@ process (the unit), `generate` cold (fresh output, no caches), `check` in sync, 
 a one-table change, `generate` warm after that change, `inspect --format json`, and an import
 of the generated package. Each step is a new process (what users and pre-commit pay); its
 CPU (user + sys), wall time and peak RSS come from `wait4`. Ratios are CPU over the bare
-parse's CPU of the same run (2 shared cores make wall time noisy).
+parse's CPU of the same run (2 shared cores make wall time noisy); CPU per table (ms) beside
+them shows whether a step is linear. The caches live in a temp directory of the run's own
+(`SCHEMAGEN_CACHE_DIR`), removed after it.
 
 `--wide`: N is the column count of one table (the types of the synthetic schema in turn,
 every third column NOT NULL with a CHECK), the change adds a column.
@@ -76,14 +78,15 @@ def measure(args: list[str], env: dict[str, str], cwd: Path, ok: int = 0) -> dic
 
 
 def scale(tables: int, code: Path | None, wide: bool = False) -> dict[str, dict[str, float]]:
-    env = dict(os.environ)
+    tmp = Path(tempfile.mkdtemp(prefix="sgscale"))
+    # a cache directory of the run's own, removed with it: the user's is left alone
+    env = dict(os.environ, SCHEMAGEN_CACHE_DIR=str(tmp / "cache"))
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # any value, even "0", stops bytecode writes
     if code is not None:
         env["PYTHONPATH"] = str(code)
-    # compile schemagen's own modules first: every step then loads bytecode, as installs do
-    subprocess.run([sys.executable, "-c", WARM_UP], env=env, check=True)
-    tmp = Path(tempfile.mkdtemp(prefix="sgscale"))
     try:
+        # compile schemagen's own modules first: every step then loads bytecode, as installs do
+        subprocess.run([sys.executable, "-c", WARM_UP], env=env, check=True)
         sql = tmp / "schema.sql"
         make = wide_sql if wide else synthetic_sql
         sql.write_text(make(tables))
@@ -111,16 +114,23 @@ def scale(tables: int, code: Path | None, wide: bool = False) -> dict[str, dict[
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def table(results: dict[int, dict[str, dict[str, float]]]) -> str:
+def table(results: dict[int, dict[str, dict[str, float]]], unit_name: str = "table") -> str:
+    """One row per N: each step's CPU as a ratio to the parse's, its CPU per table (or per
+    column) in ms, so that linearity shows as a constant, and its peak RSS."""
     steps = ["cold", "warm", "check in sync", "check changed", "inspect", "import"]
-    head = "| tables | parse CPU s | " + " | ".join(f"{s} (x parse, peak MiB)" for s in steps)
+    head = f"| N | parse CPU s (ms/{unit_name}) | " + " | ".join(
+        f"{s} (x parse, ms/{unit_name}, peak MiB)" for s in steps
+    )
     lines = [head + " | package |", "|" + "---|" * (len(steps) + 3)]
     for n, rows in sorted(results.items()):
         unit = rows["parse"]["cpu"]
-        cells = [f"{rows[s]['cpu'] / unit:.2f}x, {rows[s]['rss']:.0f}" for s in steps]
+        cells = [
+            f"{rows[s]['cpu'] / unit:.2f}x, {rows[s]['cpu'] / n * 1000:.2f}, {rows[s]['rss']:.0f}"
+            for s in steps
+        ]
         pkg = rows["package"]
         lines.append(
-            f"| {n} | {unit:.2f} | " + " | ".join(cells)
+            f"| {n} | {unit:.2f} ({unit / n * 1000:.2f}) | " + " | ".join(cells)
             + f" | {pkg['files']:.0f} files, {pkg['mib']:.1f} MiB |"
         )  # fmt: skip
     return "\n".join(lines)
@@ -134,7 +144,7 @@ def main() -> None:
     parser.add_argument("--wide", action="store_true", help="N columns in one table")
     args = parser.parse_args()
     results = {n: scale(n, args.code, args.wide) for n in args.tables}
-    print(table(results))
+    print(table(results, "column" if args.wide else "table"))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
 

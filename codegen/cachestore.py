@@ -20,6 +20,9 @@ the index alone and each text when it is asked for (its seal checked then), so t
 run does not need never reach memory, and an unchanged entry is copied to the next file as
 it is (one JSON document of every entry, read whole, was ~110 MB held for a whole run at
 5000 tables, and ~280 MB while it was decoded).
+
+The directory is bounded (`prune`, at each save): a user generating into temp folders would
+otherwise keep a folder of caches per folder forever.
 """
 
 from __future__ import annotations
@@ -28,9 +31,11 @@ import contextlib
 import hashlib
 import hmac
 import os
+import re
 import shutil
 import sys
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,7 +55,13 @@ _STATEMENTS = "statements"
 _SUFFIX = ".cache"
 _OLD_SUFFIX = ".json"  # one JSON document per file, written by earlier versions: removed
 _MAGIC = b"schemagen-cache 2"
+_SPACE = re.compile(r"\s")  # what str.isspace finds: an entry holding it has no index line
 Record = tuple[str, str, int]  # entry, seal, length of its text in bytes
+# How far the cache directory grows (`prune`, at each save): least recently used first
+MAX_AGE_DAYS = 30  # an output folder's caches unused this long are removed
+MAX_FOLDERS = 256  # at most this many output folders' caches ...
+MAX_BYTES = 1 << 30  # ... and this many bytes of them (a 5000-table schema's take ~110 MB)
+_FOLDER = re.compile(r"[0-9a-f]{32}")  # `cache_dir`'s names: nothing else there is touched
 
 
 def cache_root() -> Path:
@@ -177,17 +188,18 @@ class Store(MutableMapping[str, str]):
     # ------------------------------------------------------------ saving
     def save(self, path: Path, key: bytes, used: Iterable[str], fresh: Mapping[str, str]) -> None:
         """Write the `used` entries to `path` (whole or not at all): `fresh` texts sealed
-        anew, entries whose seal held when read copied with it; left alone when that is
-        what the file holds already."""
-        plan: list[tuple[Record, str | None]] = []  # (record, fresh text or None: copy)
+        anew (each encoded once: its seal and the file take the same bytes), entries whose
+        seal held when read copied with it; left alone (its time touched: used) when that
+        is what the file holds already."""
+        plan: list[tuple[Record, bytes | None]] = []  # (record, fresh bytes or None: copy)
         for entry in sorted(used):
-            if any(c.isspace() for c in entry):
+            if _SPACE.search(entry):
                 continue  # no place in the index: never saved
             text = fresh.get(entry)
             if text is not None:
                 data = text.encode("utf-8", "surrogatepass")
                 plan.append(
-                    ((entry, _mac(key, self.name, self.version, entry, data), len(data)), text)
+                    ((entry, _mac(key, self.name, self.version, entry, data), len(data)), data)
                 )
             elif (
                 entry in self.index
@@ -197,23 +209,21 @@ class Store(MutableMapping[str, str]):
                 plan.append(((entry, self.index[entry][2], self.index[entry][1]), None))
         if (
             self.loaded
-            and all(text is None for _, text in plan)
+            and all(data is None for _, data in plan)
             and [record[0] for record, _ in plan] == list(self.index)
         ):
             self.close()
-            return  # the same entries, copied as they are: the same bytes
+            os.utime(path)  # the same entries, copied as they are: the same bytes
+            return
         path.parent.mkdir(parents=True, exist_ok=True)
         temp = stage(path, self._layout(plan))
         self.close()  # before the rename (Windows renames no open file)
         os.replace(temp, path)
 
-    def _layout(self, plan: list[tuple[Record, str | None]]) -> Iterator[bytes]:
+    def _layout(self, plan: list[tuple[Record, bytes | None]]) -> Iterator[bytes]:
         yield from _head(self.version, [record for record, _ in plan])
-        for (entry, _, length), text in plan:
-            if text is None:
-                yield self._read(self.index[entry][0], length)
-            else:
-                yield text.encode("utf-8", "surrogatepass")
+        for (entry, _, length), data in plan:
+            yield self._read(self.index[entry][0], length) if data is None else data
 
 
 def _head(version: str, records: list[Record]) -> Iterator[bytes]:
@@ -311,7 +321,8 @@ def read_caches(out: str | os.PathLike[str], dialect: str) -> Caches:
 
 def write_caches(out: str | os.PathLike[str], caches: Caches) -> None:
     """Save the entries this run used, sealed; leave a file alone when its text is the same.
-    Also remove the in-repository cache folder, and cache files, of earlier versions."""
+    Then bound the cache directory (`prune`). Also remove the in-repository cache folder,
+    and cache files, of earlier versions."""
     _remove_legacy(Path(out))
     key = _key(create=True)
     if key is None:
@@ -328,6 +339,49 @@ def write_caches(out: str | os.PathLike[str], caches: Caches) -> None:
         with contextlib.suppress(OSError):
             path.with_suffix(_OLD_SUFFIX).unlink()
     caches.close()
+    prune(cache_dir(out))
+
+
+def prune(keep: Path, now: float | None = None) -> None:
+    """Bound the cache directory, which holds a folder per output folder ever generated
+    (CI jobs, tox and pytest's tmp_path each leave one): the other folders unused for
+    `MAX_AGE_DAYS` go, then the least recently used ones until at most `MAX_FOLDERS`
+    and `MAX_BYTES` are left. `keep` (this run's) stays, without the temp files a killed
+    save left (generate holds the output folder's lock: no save of it is running). A
+    folder's last use is its newest file's time (a save that leaves a file alone touches
+    it). Runs at each save, never in `check`: a stat per file, ~5 ms for 250 folders."""
+    now = time.time() if now is None else now
+    try:
+        names = [
+            entry.name
+            for entry in os.scandir(keep.parent)
+            if _FOLDER.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False)
+        ]
+    except OSError:
+        return
+    for temp in keep.glob(".*.tmp"):
+        with contextlib.suppress(OSError):
+            temp.unlink()
+    total = _usage(keep)[1]
+    others = sorted((_usage(keep.parent / n), n) for n in names if n != keep.name)
+    over = False
+    for count, ((used, size), name) in enumerate(reversed(others), start=2):  # newest first
+        total += size
+        over = over or now - used > MAX_AGE_DAYS * 86400 or total > MAX_BYTES
+        if over or count > MAX_FOLDERS:
+            shutil.rmtree(keep.parent / name, ignore_errors=True)
+
+
+def _usage(folder: Path) -> tuple[float, int]:
+    """When a folder of caches was last used (its own or its newest file's time), and
+    its size in bytes."""
+    used, size = 0.0, 0
+    with contextlib.suppress(OSError):
+        used = folder.stat().st_mtime
+        for entry in os.scandir(folder):
+            stat = entry.stat(follow_symlinks=False)
+            used, size = max(used, stat.st_mtime), size + stat.st_size
+    return used, size
 
 
 def _version(name: str) -> str:

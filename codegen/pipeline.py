@@ -11,12 +11,10 @@ The CLI only turns a `Run` into a call here and the result into messages.
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from . import bodycheck, cachestore, catalog, lock, parse, sources, writer
+from . import bodycheck, cachestore, catalog, collector, lock, parse, sources, writer
 from .catalog import Built
 from .config import Run
 from .dialect import Dialect
@@ -30,20 +28,6 @@ from .sources import SourceFile
 Warn = Callable[[Sequence[Diagnostic]], None]
 
 
-@contextlib.contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """The stages allocate millions of objects that live until the package is written; at
-    the default threshold the collector rescans them all the time (10% of a 5000-table
-    cold generate). A higher first threshold while the stages run, restored after."""
-    old = gc.get_threshold()
-    if old[0]:  # 0: collection switched off by the caller; leave it off
-        gc.set_threshold(max(old[0], 50_000), max(old[1], 20), max(old[2], 100))
-    try:
-        yield
-    finally:
-        gc.set_threshold(*old)
-
-
 def load(
     paths: Sequence[str],
     dialect: str | Dialect = "postgres",
@@ -52,7 +36,7 @@ def load(
     cache: StatementCache | None = None,
 ) -> Built:
     """Read PATHs (files, migration folders, globs) into a schema model, with warnings."""
-    with _fewer_collections():
+    with collector.paused():
         return load_files(sources.collect(paths, cwd), dialect, external, cwd, cache)
 
 
@@ -98,7 +82,7 @@ def build(
     before generation starts, then the plan's. `cached=False`: no cache is read (`check
     --full` proves the package from the SQL alone). `progress` shows the stages on a
     terminal."""
-    with _fewer_collections():
+    with collector.paused():
         return _build(run, files, warn, cached, progress or Progress.off())
 
 
@@ -136,7 +120,7 @@ def generate(
 ) -> tuple[Generated, writer.WriteResult]:
     """`schemagen generate`: build the package, write it, then store the caches; one run
     per output folder at a time (`on_wait` hears when another holds it)."""
-    with lock.held(run.out, exclusive=True, on_wait=on_wait):
+    with collector.paused(), lock.held(run.out, exclusive=True, on_wait=on_wait):
         made = build(run, warn=warn, progress=progress)
         if progress is not None:
             progress.show(f"writing {len(made.package.files)} files")

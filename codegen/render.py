@@ -40,7 +40,7 @@ from typing import Any
 
 import jinja2
 
-from . import longline
+from . import collector, longline
 from .digest import sha256
 from .errors import SchemagenError
 from .memo import Memo
@@ -738,7 +738,8 @@ class Formatter:
         if self._mode is None:
             self._mode = _mode()
         try:
-            formatted = str(black.format_str(block + "\n", mode=self._mode)).strip("\n")
+            with collector.collecting():  # black's trees link nodes to parents: cycles
+                formatted = str(black.format_str(block + "\n", mode=self._mode)).strip("\n")
         except Exception as error:  # a template override produced invalid Python
             raise SchemagenError(
                 f"generated code is not valid Python ({error}):\n{block[:2000]}"
@@ -785,7 +786,8 @@ class Formatter:
             line_length=LINE_LENGTH - indent, target_versions={black.TargetVersion.PY311}
         )
         try:
-            formatted = str(black.format_str(text + "\n", mode=mode)).strip("\n")
+            with collector.collecting():  # black's trees link nodes to parents: cycles
+                formatted = str(black.format_str(text + "\n", mode=mode)).strip("\n")
         except Exception as error:
             raise SchemagenError(
                 f"generated code is not valid Python ({error}):\n{text[:2000]}"
@@ -1051,11 +1053,12 @@ def _format_many(blocks: list[str]) -> list[str | None]:
 
     mode = _mode()
     out: list[str | None] = []
-    for block in blocks:
-        try:
-            out.append(str(black.format_str(block + "\n", mode=mode)).strip("\n"))
-        except Exception:
-            out.append(None)  # reported with context by format_block
+    with collector.collecting():  # in a worker forked from a paused run
+        for block in blocks:
+            try:
+                out.append(str(black.format_str(block + "\n", mode=mode)).strip("\n"))
+            except Exception:
+                out.append(None)  # reported with context by format_block
     return out
 
 

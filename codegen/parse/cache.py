@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import operator
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -136,15 +137,26 @@ def _encoded(value: Any, at: Location) -> Any:
     if isinstance(value, list):
         return [v if v is None or isinstance(v, _PLAIN) else _encoded(v, at) for v in value]
     cls = type(value)
+    fields = _GETTERS.get(cls)
+    if fields is None:
+        raise TypeError(f"statement cache: cannot encode {cls.__name__}")
     if cls is Location:
         value = _relative(value, at)
-    if _CLASSES.get(cls.__name__) is cls:
-        fields = [getattr(value, f) for f in _FIELDS[cls]]
-        return {
-            "@": cls.__name__,
-            "=": [v if v is None or isinstance(v, _PLAIN) else _encoded(v, at) for v in fields],
-        }
-    raise TypeError(f"statement cache: cannot encode {cls.__name__}")
+    return {
+        "@": cls.__name__,
+        "=": [v if v is None or isinstance(v, _PLAIN) else _encoded(v, at) for v in fields(value)],
+    }
+
+
+def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """A function of an object to its `names` attributes, as a tuple (one C call for two
+    or more: a cold run encodes every statement it read)."""
+    if len(names) > 1:
+        return operator.attrgetter(*names)
+    return lambda value: tuple(getattr(value, name) for name in names)
+
+
+_GETTERS = {cls: _getter(names) for cls, names in _FIELDS.items()}
 
 
 def _relative(location: Location, at: Location) -> Location:

@@ -19,7 +19,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokenizer_core import Token, TokenType
 
-from .. import ddl, deep
+from .. import collector, ddl, deep
 from ..errors import LineIndex, SchemagenError
 from ..model import (
     DEFAULT_SCHEMA,
@@ -88,12 +88,13 @@ def reader(rules: Dialect) -> Callable[[SourceFile, StatementCache | None], list
         client = client_text(source.text) if rules.client_scripts else ClientText(source.text)
         source = replace(source, text=client.text)
         lines = LineIndex(source.text)  # many lookups per file: no rescan for each
-        for text_start, sql, tokens in _split(source, dialect, client):
-            at = Location(source.path, *lines.line_col(text_start))
-            read_one = functools.partial(
-                _read_statement, rules, source, lines, tokens, (at, text_start)
-            )
-            out.extend(cache.read(sql, read_one, at))
+        with collector.collecting():  # sqlglot's trees link nodes to parents: cycles
+            for text_start, sql, tokens in _split(source, dialect, client):
+                at = Location(source.path, *lines.line_col(text_start))
+                read_one = functools.partial(
+                    _read_statement, rules, source, lines, tokens, (at, text_start)
+                )
+                out.extend(cache.read(sql, read_one, at))
         return out
 
     return read
