@@ -27,6 +27,7 @@ most of what it decodes.
 
 from __future__ import annotations
 
+import ast
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -94,6 +95,8 @@ def generate(
         if path.endswith(".py") and path not in ctx.raw:
             body = formatter.format_file(body)
         files[path] = ctx.header(path) + body
+        if config.templates and path.endswith(".py"):
+            _valid_python(path, files[path], config.templates)
     # the model the package was generated from: `check` explains drift by diffing it
     files[records.MODEL] = records.text({k: v for k, v in ctx.model_json.items() if k != "skipped"})
     manifest = _manifest(ctx, files)
@@ -101,6 +104,23 @@ def generate(
         manifest["function_drift"] = list(function_drift)
     files[MANIFEST] = manifest_text(manifest) + "\n"
     return Package(files, ctx.plan.warnings, manifest, tuple(ctx.notes))
+
+
+def _valid_python(path: str, text: str, templates: str) -> None:
+    """A --templates folder may produce any text; ours are proven valid by the tests (every
+    golden and random schemas compile), so only an override's output is compiled here,
+    and refused with the line it broke rather than written for the import to fail on."""
+    try:
+        compile(text, path, "exec", ast.PyCF_ONLY_AST)
+    except (SyntaxError, ValueError) as error:
+        line = getattr(error, "lineno", None) or 0
+        lines = text.split("\n")
+        shown = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+        where = f"{path}:{line}:{getattr(error, 'offset', None) or 1}" if line else path
+        raise SchemagenError(
+            f"{where}: the templates in {templates} produced invalid Python"
+            f" ({getattr(error, 'msg', error)}):\n    {shown}"
+        ) from None
 
 
 _FLAT_DEPTH = 5  # manifest > model > tables > table > columns > one line per column

@@ -150,3 +150,49 @@ def test_real_subprocess(tmp_path: Path) -> None:
         text=True,
     )
     assert bad.returncode == 2 and "no such file" in bad.stderr
+
+
+def _broken_factory_templates(folder: Path) -> Path:
+    """A --templates folder whose factory template writes a statement cut in half, with a
+    quote in it (the formatter's quote rewriting used to be the only thing parsing it)."""
+    folder.mkdir()
+    builtin = Path(__file__).resolve().parents[2] / "templates" / "factory.py.j2"
+    text = builtin.read_text(encoding="utf-8").replace(
+        "@sg.register\n", "broken = 'x' +\n@sg.register\n", 1
+    )
+    (folder / "factory.py.j2").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_templates_that_produce_invalid_python_are_refused(project: Path) -> None:
+    templates = _broken_factory_templates(project / "templates")
+    args = ["generate", "db/schema.sql", "--out", "fakes", "--templates", str(templates)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert "factories/_part0.py:" in result.output and "invalid Python" in result.output
+    assert "broken = 'x' +" in result.output
+    assert not (project / "fakes").exists()  # nothing written
+    run = subprocess.run(
+        [sys.executable, "-c", "from codegen.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        cwd=project,
+    )
+    assert run.returncode == 2 and "invalid Python" in run.stderr, run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_templates_copied_as_they_are_generate_the_same_package(project: Path) -> None:
+    """The check costs only --templates users, and refuses nothing valid."""
+    folder = project / "templates"
+    folder.mkdir()
+    builtin = Path(__file__).resolve().parents[2] / "templates" / "factory.py.j2"
+    (folder / "factory.py.j2").write_text(builtin.read_text(encoding="utf-8"), encoding="utf-8")
+    plain = CliRunner().invoke(main, ["generate", "db/schema.sql", "--out", "a"])
+    copied = CliRunner().invoke(
+        main, ["generate", "db/schema.sql", "--out", "b", "--templates", str(folder)]
+    )
+    assert plain.exit_code == copied.exit_code == 0, copied.output
+    assert (project / "a" / "factories" / "_part0.py").read_text() == (
+        project / "b" / "factories" / "_part0.py"
+    ).read_text()
