@@ -112,9 +112,13 @@ def _compile(
     body = _recalled(key, columns)
     if body is None:
         reads = _Reads(columns)
-        body = _compiled(sql, d, reads, result_type, predicate)
-        if not any(what == "iter" for what, _, _ in reads.log):  # see `_remember`
-            _remember(key, reads.log, body)
+        try:
+            body = _compiled(sql, d, reads, result_type, predicate)
+        except RecursionError:  # depends on the caller's stack depth: never remembered
+            body = _too_deep(sql, d, columns, result_type, predicate)
+        else:
+            if not any(what == "iter" for what, _, _ in reads.log):  # see `_remember`
+                _remember(key, reads.log, body)
     return body.named(name)
 
 
@@ -207,7 +211,7 @@ def _remember(key: tuple[bool, SqlDialect, str, SqlType | None], reads: list[_Re
     variants = _MEMO.get(key)
     if variants is None:
         if len(_MEMO) >= _MEMO_SIZE:
-            del _MEMO[next(iter(_MEMO))]
+            _MEMO.pop(next(iter(_MEMO), None), None)  # another thread may have dropped it
         variants = _MEMO[key] = []
     elif len(variants) >= _VARIANTS:
         del variants[0]
@@ -243,15 +247,25 @@ def _compiled(
     except Unsupported as err:
         signature = _signature(sql_dialect, compiler, out_type, predicate)
         return _unsupported(sql, dialect.name, compiler, signature, out_type, err.part)
-    except RecursionError:
-        part = f"an expression nested more than {MAX_NESTING} levels deep"
-        compiler = Compiler(dialect, columns)
-        signature = _signature(sql_dialect, compiler, out_type, predicate)
-        return _unsupported(sql, dialect.name, compiler, signature, out_type, part)
     signature = _signature(sql_dialect, compiler, out_type, predicate)
     tail = _tail(signature, sql, dialect.name, body, static=static)
     return _Body(tuple(compiler.params), signature.params, signature.returns, tail, sql,
                  out_type, None)  # fmt: skip
+
+
+def _too_deep(
+    sql: str,
+    sql_dialect: SqlDialect,
+    columns: Mapping[str, SqlType],
+    result_type: SqlType | None,
+    predicate: bool,
+) -> _Body:
+    """The stub of an expression whose compilation ran out of stack."""
+    compiler = Compiler(sql_dialect.expressions, columns)
+    out_type = T.BOOLEAN if predicate else result_type
+    signature = _signature(sql_dialect, compiler, out_type, predicate)
+    part = f"an expression nested more than {MAX_NESTING} levels deep"
+    return _unsupported(sql, sql_dialect.expressions.name, compiler, signature, out_type, part)
 
 
 def _signature(

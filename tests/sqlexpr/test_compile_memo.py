@@ -3,7 +3,8 @@ where a fresh compilation would give the same code, under any function name."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import sys
+from collections.abc import Callable, Iterator, Mapping
 
 import pytest
 from hypothesis import given, settings
@@ -163,3 +164,31 @@ def test_compiling_leaves_the_parsed_tree_as_parsed(predicate: bool) -> None:
         assert parsed[0] == dialect.parse(sql), sql  # ...and left it as parsed
         again = fresh(sql, "postgres", columns, "f", None, predicate)  # from a copy
         assert again == first, sql
+
+
+def _near_the_limit(depth_left: int, call: Callable[[], Compiled]) -> Compiled:
+    """`call()` run about `depth_left` frames below the recursion limit."""
+    depth, frame = 0, sys._getframe()
+    while frame is not None:
+        depth, frame = depth + 1, frame.f_back
+    return _down(sys.getrecursionlimit() - depth - depth_left, call)
+
+
+def _down(frames: int, call: Callable[[], Compiled]) -> Compiled:
+    return call() if frames <= 0 else _down(frames - 1, call)
+
+
+def test_running_out_of_stack_is_not_remembered() -> None:
+    """Whether a deep expression runs out of stack depends on where it is compiled: the stub
+    made near the recursion limit must not answer a later call with room to spare."""
+    sql = "(" * 40 + "a + 1" + ")" * 40
+    columns = {"a": INT}
+
+    def deep() -> Compiled:
+        return compile_expression(sql, "postgres", columns, name="f")
+
+    stub = _near_the_limit(120, deep)
+    assert stub.unsupported is not None  # ran out of stack there
+    shallow = compile_expression(sql, "postgres", columns, name="f")
+    assert shallow.unsupported is None
+    assert shallow == fresh(sql, "postgres", columns, "f", None, False)
