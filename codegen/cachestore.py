@@ -44,7 +44,7 @@ from typing import Any
 from . import build_id
 from .parse.cache import StatementCache
 from .render import Formatter
-from .writer import atomic_write, stage
+from .writer import TEMP_FILE, atomic_write, remove_orphan_temp_files, stage
 
 ENV = "SCHEMAGEN_CACHE_DIR"
 LEGACY_DIR = ".schemagen-cache"  # inside --out: written by earlier versions, never read
@@ -62,6 +62,10 @@ MAX_AGE_DAYS = 30  # an output folder's caches unused this long are removed
 MAX_FOLDERS = 256  # at most this many output folders' caches ...
 MAX_BYTES = 1 << 30  # ... and this many bytes of them (a 5000-table schema's take ~110 MB)
 _FOLDER = re.compile(r"[0-9a-f]{32}")  # `cache_dir`'s names: nothing else there is touched
+_OURS = re.compile(  # what a cache folder holds: its files, earlier versions', a save's temps
+    rf"(?:{_FORMATTER}|{_STATEMENTS})(?:{re.escape(_SUFFIX)}|{re.escape(_OLD_SUFFIX)})"
+    rf"|{TEMP_FILE.pattern}"
+)
 
 
 def cache_root() -> Path:
@@ -212,9 +216,13 @@ class Store(MutableMapping[str, str]):
             and all(data is None for _, data in plan)
             and [record[0] for record, _ in plan] == list(self.index)
         ):
-            self.close()
-            os.utime(path)  # the same entries, copied as they are: the same bytes
-            return
+            try:
+                os.utime(path)  # the same entries, copied as they are: the same bytes
+            except OSError:
+                pass  # removed meanwhile (another run's prune): written again below
+            else:
+                self.close()
+                return
         path.parent.mkdir(parents=True, exist_ok=True)
         temp = stage(path, self._layout(plan))
         self.close()  # before the rename (Windows renames no open file)
@@ -359,11 +367,10 @@ def prune(keep: Path, now: float | None = None) -> None:
         ]
     except OSError:
         return
-    for temp in keep.glob(".*.tmp"):
-        with contextlib.suppress(OSError):
-            temp.unlink()
-    total = _usage(keep)[1]
-    others = sorted((_usage(keep.parent / n), n) for n in names if n != keep.name)
+    remove_orphan_temp_files(keep, [f"{n}{_SUFFIX}" for n in (_FORMATTER, _STATEMENTS)])
+    total = (_usage(keep) or (0.0, 0))[1]
+    usages = ((_usage(keep.parent / n), n) for n in names if n != keep.name)
+    others = sorted((usage, n) for usage, n in usages if usage is not None)
     over = False
     for count, ((used, size), name) in enumerate(reversed(others), start=2):  # newest first
         total += size
@@ -372,13 +379,16 @@ def prune(keep: Path, now: float | None = None) -> None:
             shutil.rmtree(keep.parent / name, ignore_errors=True)
 
 
-def _usage(folder: Path) -> tuple[float, int]:
+def _usage(folder: Path) -> tuple[float, int] | None:
     """When a folder of caches was last used (its own or its newest file's time), and
-    its size in bytes."""
+    its size in bytes; None when it holds anything but schemagen's cache files (a
+    folder of another tool's that happens to have a cache folder's name)."""
     used, size = 0.0, 0
     with contextlib.suppress(OSError):
         used = folder.stat().st_mtime
         for entry in os.scandir(folder):
+            if not _OURS.fullmatch(entry.name) or not entry.is_file(follow_symlinks=False):
+                return None
             stat = entry.stat(follow_symlinks=False)
             used, size = max(used, stat.st_mtime), size + stat.st_size
     return used, size

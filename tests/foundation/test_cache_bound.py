@@ -46,11 +46,16 @@ def test_folders_unused_too_long_go_and_the_rest_stays(root: Path) -> None:
     stranger.mkdir()
     (stranger / "f").write_text("x")
     os.utime(stranger, (0, 0))
+    lookalike = _folder(root, "d", 10, age_days=cachestore.MAX_AGE_DAYS + 1)
+    (lookalike / "notes.txt").write_text("a cache folder's name, not only its files")
+    for path in (lookalike / "notes.txt", lookalike):
+        os.utime(path, (0, 0))
     cachestore.prune(keep)
     assert sorted(p.name for p in root.iterdir()) == sorted(
-        [keep.name, recent.name, "key", "notes"]
+        [keep.name, recent.name, "key", "notes", lookalike.name]
     )
     assert not old.exists() and (stranger / "f").exists()
+    assert (lookalike / "notes.txt").exists() and (lookalike / "black.cache").exists()
 
 
 def test_past_the_size_cap_the_least_recently_used_go_first(
@@ -91,8 +96,9 @@ def test_a_killed_saves_temp_file_is_removed_from_this_runs_folder(root: Path) -
     other = _folder(root, "b", 1, age_days=0)
     for folder in (keep, other):
         (folder / ".black.cache.x1y2.tmp").write_bytes(b"half")
+    (keep / ".mine.tmp").write_bytes(b"not a save's")
     cachestore.prune(keep)
-    assert sorted(p.name for p in keep.iterdir()) == ["black.cache"]
+    assert sorted(p.name for p in keep.iterdir()) == [".mine.tmp", "black.cache"]
     assert (other / ".black.cache.x1y2.tmp").exists()  # another run's: maybe saving now
 
 
@@ -108,6 +114,21 @@ def test_a_save_that_leaves_the_file_alone_marks_it_used(root: Path, tmp_path: P
     second.formatter.memo("k", "a", lambda: "A")
     cachestore.write_caches(out, second)
     assert file.stat().st_ino == inode and file.stat().st_mtime > time.time() - DAY
+
+
+def test_a_cache_removed_during_the_run_is_written_again(root: Path, tmp_path: Path) -> None:
+    """Another run's prune may remove this run's folder while it runs: the save that would
+    have left the file alone writes it again from what it holds open."""
+    out = tmp_path / "fakes"
+    first = cachestore.read_caches(out, "postgres")
+    first.formatter.memo("k", "a", lambda: "A")
+    cachestore.write_caches(out, first)
+    second = cachestore.read_caches(out, "postgres")
+    assert second.formatter.memo("k", "a", lambda: "not read") == "A"
+    cachestore.cache_file(out, "black").unlink()
+    cachestore.write_caches(out, second)
+    third = cachestore.read_caches(out, "postgres")
+    assert third.formatter.memo("k", "a", lambda: "lost") == "A"
 
 
 def test_generate_prunes_and_check_does_not(root: Path, tmp_path: Path) -> None:
