@@ -211,7 +211,7 @@ def _remember(key: tuple[bool, SqlDialect, str, SqlType | None], reads: list[_Re
     variants = _MEMO.get(key)
     if variants is None:
         if len(_MEMO) >= _MEMO_SIZE:
-            _MEMO.pop(next(iter(_MEMO), None), None)  # another thread may have dropped it
+            _MEMO.pop(next(iter(_MEMO)), None)  # another thread may have dropped it
         variants = _MEMO[key] = []
     elif len(variants) >= _VARIANTS:
         del variants[0]
