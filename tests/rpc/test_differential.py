@@ -65,7 +65,7 @@ SETTINGS = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
-STATS: dict[str, int] = {"examples": 0, "errors_matched": 0, "known": 0}
+STATS: dict[str, int] = {"drawn": 0, "examples": 0, "errors_matched": 0, "known": 0}
 
 # Differences that come from the expression runtime (codegen/sqlexpr), reported to its owner;
 # each is matched narrowly so that anything else still fails.
@@ -199,6 +199,7 @@ def draw_call(data: st.DataObject, fn: Any) -> tuple[list[Any], dict[str, Any]]:
 def test_compiled_equals_postgres(
     samples: dict[str, Sample], sample_key: str, name: str, data: st.DataObject
 ) -> None:
+    STATS["drawn"] += 1
     sample = samples[sample_key]
     overloads = sample.package.rpc.FUNCTIONS[name]
     fn = data.draw(st.sampled_from(overloads), label="overload")
@@ -254,6 +255,7 @@ NAMED_CASES = [
 def test_json_arguments_as_postgrest_sends_them(
     samples: dict[str, Sample], sample_key: str, name: str, data: st.DataObject
 ) -> None:
+    STATS["drawn"] += 1
     sample = samples[sample_key]
     fn = data.draw(st.sampled_from(sample.package.rpc.FUNCTIONS[name]), label="overload")
     body: dict[str, Any] = {}
@@ -284,7 +286,11 @@ def test_json_arguments_as_postgrest_sends_them(
 
 
 def test_report_numbers() -> None:
-    """Keeps the counts visible with -s (examples run across both tests above)."""
+    """Keeps the counts visible with -s (examples run across both tests above), and fails
+    when examples were drawn in this process but none reached a comparison. Under xdist
+    the differential tests may all have run in another worker: nothing to count here."""
+    if not STATS["drawn"]:
+        pytest.skip("the differential tests ran in another process")
     print(
         f"\nRPC differential: {STATS['examples']} examples, {STATS['errors_matched']} matching"
         f" errors, {STATS['known']} known runtime differences (numeric NaN / Infinity)"
