@@ -7,7 +7,7 @@ schema (fresh output folder, empty cache directory) with the pipeline's stages w
 timers (this script's own wrappers: nothing in `codegen` measures itself), and the
 collector's runs counted per generation through `gc.callbacks`. Prints CPU seconds per stage
 (the collector's share inside each), ms per table, collections and their time, peak RSS.
-Stages nest (`plan` runs inside `render`); the `other` row is what no stage covers
+Stages nest (`plan` runs inside "generate (all outputs)"); the `other` row is what no stage covers
 (imports, the CLI). Thread CPU time, so the pool that formats blocks in parallel shows as
 its own row (`workers`, from RUSAGE_CHILDREN).
 

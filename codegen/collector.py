@@ -33,11 +33,11 @@ def paused() -> Iterator[None]:
         return
     own = not gc.get_freeze_count()
     gc.disable()
-    _run[0] = own
+    outer, _run[0] = _run[0], own
     try:
         yield
     finally:
-        _run[0] = False
+        _run[0] = outer
         if own:
             gc.freeze()
             gc.unfreeze()

@@ -769,12 +769,9 @@ class Formatter:
         return self.memo("stmt", f"{indent}:{text}", lambda: self._black_statement(text, indent))
 
     def _shape(self, text: str, indent: int) -> str:
-        canonical = _canonical(text, indent)
-        if canonical is not None:
-            return canonical
-        split = _split_long(text, indent)
-        if split is not None:
-            return split
+        laid_out = _laid_out(text, indent)
+        if laid_out is not None:
+            return laid_out
         if not self.enabled:
             return text
         return self.memo("stmt", f"{indent}:{text}", lambda: self._black_statement(text, indent))
@@ -862,26 +859,17 @@ def _fits(text: str, indent: int = 0) -> bool:
     )
 
 
-def _canonical(text: str, indent: int) -> str | None:
-    """`text` as black writes it, when that takes no layout decision (None otherwise):
-    every line fits and only string quotes differ (the expression compiler writes repr())."""
-    if "'" in text:
-        requoted = _black_quotes(text)
-        if requoted is None:
-            return None
-        text = requoted
-    if not _fits(text, indent) or _not_canonical(text):
-        return None
-    return text
-
-
-def _split_long(text: str, indent: int) -> str | None:
-    """A statement too long for its line split as black splits it, when `longline` is
-    certain of black's layout (a wide table's `column = sg.lazy_function(...)`): black
-    took ~2 ms for each of them."""
+def _laid_out(text: str, indent: int) -> str | None:
+    """`text` as black writes it, when that takes no layout decision black alone makes (None
+    otherwise): requoted as black quotes strings (the expression compiler writes repr()),
+    kept when every line fits, else split as black splits a too-long statement when
+    `longline` is certain of black's layout (a wide table's `column = sg.lazy_function(...)`:
+    black took ~2 ms for each)."""
     requoted = _black_quotes(text) if "'" in text else text
     if requoted is None or _not_canonical(requoted):
         return None
+    if _fits(requoted, indent):
+        return requoted
     split = longline.split(requoted, LINE_LENGTH - indent, _width)
     return split.replace("\n", "\n" + " " * indent) if split and indent else split
 
@@ -915,9 +903,10 @@ def _plain_strings(text: str) -> list[re.Match[str]] | None:
     """The '-strings without a prefix, as `tokenize` reads `text`; None where a regex may
     read it otherwise, or `tokenize` stops: a quote left in the code (an unterminated
     string), an empty string before a quote (an unterminated triple-quoted one), a number
-    running into a prefix, an f-string (its fields hold strings from 3.12), a NUL, a
-    bracket left open, a dedent to no enclosing indent."""
-    if "\x00" in text or _may_hold_fstring(text):
+    running into a prefix, an f-string (its fields hold strings from 3.12), a NUL or a
+    lone carriage return (a line end to `tokenize`, not to the regex), a bracket left
+    open, a dedent to no enclosing indent."""
+    if "\x00" in text or "\r" in text or _may_hold_fstring(text):
         return None
     plain: list[re.Match[str]] = []
     end = 0
@@ -996,14 +985,17 @@ _PREFIXES = frozenset({"r", "u", "b", "br", "rb", "f", "fr", "rf"})
 def _prefixed(text: str, start: int) -> bool | None:
     """Is the string at `start` prefixed (`b'x'`, `Rb'x'`), as the tokenizer reads it: the
     word before the quote is a prefix (in `if'x'` it is a keyword, the string is plain)?
-    None when the word starts with a digit: the tokenizer ends a number inside it (`2b'x'`
-    is a number and a prefixed string, `0x1b'x'` one and a plain string)."""
+    None when the word starts with a digit or follows one and a dot: the tokenizer ends a
+    number inside it (`2b'x'` is a number and a prefixed string, `0x1b'x'` one and a plain
+    string, `1.e5b'x'` a float and a prefixed string)."""
     if not start or not _word(text[start - 1]):
         return False
     first = start - 1
     while first and _word(text[first - 1]):
         first -= 1
-    if text[first].isdigit():
+    if text[first].isdigit() or (
+        first > 1 and text[first - 1] == "." and text[first - 2].isdigit()
+    ):
         return None
     return start - first <= 2 and text[first:start].lower() in _PREFIXES
 

@@ -1,5 +1,5 @@
 """`computed.py`: COMPUTED_COLUMNS, apply_computed, CHECKS, validate_row and check_row over
-the functions each table's factory module compiles (see outputs/factories.py)."""
+the functions each factory group's tables module compiles (see outputs/factories.py)."""
 
 from __future__ import annotations
 

@@ -55,7 +55,7 @@ def render(ctx: Context) -> dict[str, str]:
     taken = Taken()
     warnings: list[Diagnostic] = []
     inserts: list[str] = []  # each table's generated insert's factory (None: it has none)
-    modules: list[tuple[str, str]] = []  # the factory modules the inserts read, and as what
+    modules: list[tuple[str, str]] = []  # the tables modules the inserts read, and as what
     own: list[bool] = []  # which of `fns` database_insert wrote (the rest: sqlexpr's)
     tables = []
     for t in ctx.plan.tables:
@@ -218,8 +218,8 @@ def _table(schema: Schema, t: TablePlan, parents: list[bool], fns: list[str],
            taken: set[str], warnings: list[Diagnostic],
            out: tuple[list[str], list[tuple[str, str]]]) -> str:  # fmt: skip
     """One `TableSpec(...)` laid out as black lays it out as an element of SCHEMA's tables
-    (first line at column 8): the template's `shaped(8)` keeps it, black sees only a table
-    whose lines do not fit. `parents`: whether each foreign key's table is in the schema."""
+    (first line at column 8): `render` keeps it (`Formatter.fitted` at 8), black sees only
+    a table whose lines do not fit. `parents`: whether each foreign key's table is in the schema."""
     src = _Sources(schema, t, fns, taken, warnings)
     table = t.table
     columns = [_column(schema, table, c, src) for c in table.columns]

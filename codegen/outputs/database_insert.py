@@ -71,7 +71,7 @@ def insert_source(
 ) -> tuple[str, bool]:
     """The factory `name(table, kit)` of `t`'s one-row insert (see the module's docstring),
     and whether it reads the table's compiled functions from the module imported as
-    `functions` (its factory's module, where the package compiles them)."""
+    `functions` (its factory group's tables module, where the package compiles them)."""
     writer = _Writer(t, facts, copies, functions)
     return writer.source(name), writer.reads_functions
 

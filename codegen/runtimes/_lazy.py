@@ -87,7 +87,7 @@ def attributes(
     """The `__getattr__` of `package` (PEP 562): `modules` maps each name it exports to the
     module defining it, relative to the package, imported on the name's first use; a name
     of one of those modules gives the module, and so does a name `aliases` maps to one (a
-    table's module name for the module of its group). The value is kept in the package's
+    table's module name for its group's tables module). The value is kept in the package's
     namespace, so the next access is a plain attribute."""
     namespace = sys.modules[package].__dict__
     submodules = {m.partition(".")[0]: m.partition(".")[0] for m in modules.values()}

@@ -103,7 +103,9 @@ def _one_element(
 def _kept(sums: dict[int, Any], elements: Any) -> Any:
     """The running sums of `elements` (_cumulative) on its first draw, kept for the next
     ones (looked up by the callers themselves: a call less per draw)."""
-    known = sums[id(elements)] = _cumulative(elements)  # it holds `elements`: the id stays its
+    known = _cumulative(elements)
+    if known is not None:  # it holds `elements`: the id stays its (a refused list's would not)
+        sums[id(elements)] = known
     return known
 
 

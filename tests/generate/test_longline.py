@@ -159,7 +159,7 @@ def test_common_long_forms_need_no_black(text: str, indent: int) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "x = f(aaaa, bbbb,)" + " " * 0,  # a magic trailing comma
+        "x = f(aaaa, " + "b" * 90 + ",)",  # a magic trailing comma
         "x = f(a)(" + "b" * 120 + ")",  # not the call of a dotted name
         "x = f(" + "b" * 120 + ")  # c",  # a comment
         "x = f(y for y in " + "b" * 120 + ")",  # a generator argument

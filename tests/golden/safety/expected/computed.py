@@ -28,7 +28,7 @@ Row = Mapping[str, Any]
 
 
 def _spec(table: str) -> Any:
-    """The runtime's Table of `table`, which holds what its factory's module compiled."""
+    """The runtime's Table of `table`, which holds what its group's tables module compiled."""
     factory: Any = FACTORIES[table]
     return factory._spec
 
