@@ -408,7 +408,7 @@ def _identifiers(code: str) -> set[str]:
     while start < len(code):
         end = code.find("\n", start + _SLICE)
         end = len(code) if end < 0 else end + 1
-        found.update(_IDENTIFIER.findall(code, start, end))
+        found.update(_identifier_set(code[start:end]))
         start = end
     return found
 
