@@ -48,12 +48,22 @@ def split(text: str, room: int, width: Callable[[str], int] = len) -> str | None
     args = _arguments(text, head.end())
     if args is None or width(head[0]) > room:
         return None
-    body = text[head.end() : -1]
+    return bracketed(head[0], args, room, width)
+
+
+def bracketed(
+    head: str, args: list[str], room: int, width: Callable[[str], int] = len, pad: str = ""
+) -> str | None:
+    """`head` (up to its open bracket), `args` and the closing bracket as black splits them
+    when they do not fit on one line of `room` columns: the arguments on a line of their own
+    at +4, else one per line with a trailing comma; None when an argument does not fit
+    either (or holds a line end). `pad`: the indent of lines after the first."""
+    body, inner = ", ".join(args), pad + "    "
     if 4 + width(body) <= room:
-        return f"{head[0]}\n    {body}\n)"
-    if len(args) < 2 or any(5 + width(a) > room for a in args):
+        return f"{head}\n{inner}{body}\n{pad})"
+    if len(args) < 2 or any(5 + width(a) > room or "\n" in a for a in args):
         return None
-    return head[0] + "".join(f"\n    {a}," for a in args) + "\n)"
+    return head + "".join(f"\n{inner}{a}," for a in args) + f"\n{pad})"
 
 
 def _arguments(text: str, start: int) -> list[str] | None:

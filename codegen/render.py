@@ -167,14 +167,8 @@ def call(name: str, args: list[str], indent: int = 0, suffix: str = "") -> str:
     flat = f"{name}({', '.join(args)}){suffix}"
     if indent + _width(flat) <= LINE_LENGTH or not args:
         return flat
-    pad, inner = " " * indent, " " * (indent + 4)
-    body = ", ".join(args)
-    if indent + 4 + _width(body) <= LINE_LENGTH:
-        return f"{name}(\n{inner}{body}\n{pad}){suffix}"
-    if any(indent + 5 + _width(a) > LINE_LENGTH or "\n" in a for a in args):
-        return flat
-    lines = "".join(f"{inner}{a},\n" for a in args)
-    return f"{name}(\n{lines}{pad}){suffix}"
+    split = longline.bracketed(f"{name}(", args, LINE_LENGTH - indent, _width, " " * indent)
+    return flat if split is None else split + suffix
 
 
 ISORT_LINE_LENGTH = 88  # ruff's isort wraps at its default line length, not at ours
