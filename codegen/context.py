@@ -58,7 +58,9 @@ class Context:
         self.config_core = sha256(stable_json(core))
         self.fingerprints: dict[str, str] = {}
         self._plan_keys: dict[str, str] = {}
-        self.raw: set[str] = set()  # files copied verbatim: not formatted
+        # files not formatted again: the runtimes copied as written, and outputs laid out
+        # by their writer (database.py, rpc.py, factory groups formatted once per change)
+        self.preformatted: set[str] = set()
         self.exports: dict[str, list[str]] = {}
         self.notes: list[str] = []  # output kinds' summaries, printed by generate
 
@@ -98,8 +100,8 @@ class Context:
             stable_json({"v": self.version, "config": self.config_core, "on": depends_on})
         )
 
-    def verbatim(self, path: str) -> None:
-        self.raw.add(path)
+    def keep_layout(self, path: str) -> None:
+        self.preformatted.add(path)
 
     def header(self, path: str) -> str:
         inputs = ", ".join(self.config.inputs) or "<no inputs>"

@@ -86,13 +86,12 @@ def generate(
         if clash:
             raise SchemagenError(f"output {kind} renders {sorted(clash)[0]} again")
         bodies.update(rendered)
-    formatter.prefetch(
-        body for path, body in bodies.items() if path.endswith(".py") and path not in ctx.raw
-    )
+    formatted = {p for p in bodies if p.endswith(".py") and p not in ctx.preformatted}
+    formatter.prefetch(bodies[path] for path in sorted(formatted))
     files: dict[str, str] = {}
     for path in sorted(bodies):
         body = bodies[path]
-        if path.endswith(".py") and path not in ctx.raw:
+        if path in formatted:
             body = formatter.format_file(body)
         files[path] = ctx.header(path) + body
         if config.templates and path.endswith(".py"):

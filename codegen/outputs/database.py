@@ -49,7 +49,7 @@ INSERT_NAME = 32
 def render(ctx: Context) -> dict[str, str]:
     files = {path: runtimes.source(path) for path in RUNTIMES}
     for path in files:
-        ctx.verbatim(path)
+        ctx.keep_layout(path)
         ctx.fingerprint_of(path, {})
     fns: list[str] = []
     taken = Taken()

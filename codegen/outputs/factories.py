@@ -56,7 +56,7 @@ def render(ctx: Context) -> dict[str, str]:
             path = _path(name)
             key = json.dumps([shared, name, plans])  # a group's two modules name each other
             files[path] = _memoised(ctx, path, key, make)
-            ctx.verbatim(path)  # formatted here, once per change of its tables
+            ctx.keep_layout(path)  # formatted here, once per change of its tables
     module_of = {t.key: module for module, tables in parts.items() for t in tables}
     imported = [
         (m, sorted((t.class_name for t in tables), key=isort_key)) for m, tables in parts.items()

@@ -205,7 +205,7 @@ def render(ctx: Context) -> dict[str, str]:
     ctx.fingerprint_of("rpc.py", _depends_on(ctx))
     files = {"rpc.py": rpc}
     for path in RUNTIMES:
-        ctx.verbatim(path)  # codegen/runtimes/ is black-formatted (a test checks)
+        ctx.keep_layout(path)  # codegen/runtimes/ is black-formatted (a test checks)
         ctx.fingerprint_of(path, {})  # its settings are in _settings.py
         files[path] = runtimes.source(path)
     return files

@@ -25,7 +25,7 @@ def render(ctx: Context) -> dict[str, str]:
         strict=repr(config.strict_rpc),
     )
     for path in VERBATIM:
-        ctx.verbatim(path)
+        ctx.keep_layout(path)
         ctx.fingerprint_of(path, {})
     ctx.fingerprint_of("_settings.py", {"settings": settings})
     return {
